@@ -1,0 +1,41 @@
+# Helpers shared by every folder's CMakeLists.txt.
+
+add_library(samsa_options INTERFACE)
+target_compile_options(samsa_options INTERFACE -Wall -Wextra -Wno-unused-parameter)
+target_include_directories(samsa_options INTERFACE ${PROJECT_SOURCE_DIR}/src)
+if(SAMSA_SANITIZE)
+  target_compile_options(samsa_options INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer)
+  target_link_options(samsa_options INTERFACE -fsanitize=address,undefined)
+endif()
+if(SAMSA_FUZZ)
+  target_compile_options(samsa_options INTERFACE -fsanitize=fuzzer-no-link,address,undefined)
+  target_link_options(samsa_options INTERFACE -fsanitize=address,undefined)
+endif()
+
+# samsa_library(<name> SOURCES ... DEPS ...): a static library of the project.
+function(samsa_library name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_library(${name} STATIC ${ARG_SOURCES})
+  target_link_libraries(${name} PUBLIC samsa_options ${ARG_DEPS})
+endfunction()
+
+# samsa_test(<name> SOURCES ... DEPS ... LABELS ...): one GoogleTest binary, its
+# tests registered with CTest one by one and labelled (unit, integration, slow).
+function(samsa_test name)
+  cmake_parse_arguments(ARG "" "TIMEOUT" "SOURCES;DEPS;LABELS" ${ARGN})
+  if(NOT ARG_LABELS)
+    set(ARG_LABELS unit)
+  endif()
+  if(NOT ARG_TIMEOUT)
+    set(ARG_TIMEOUT 300)
+  endif()
+  add_executable(${name} ${ARG_SOURCES})
+  set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
+  target_link_libraries(${name} PRIVATE samsa_options ${ARG_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
+  gtest_discover_tests(${name}
+    PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT}
+    ENVIRONMENT "SAMSA_BIN_DIR=${CMAKE_BINARY_DIR}/bin;SAMSA_SOURCE_DIR=${PROJECT_SOURCE_DIR}"
+    DISCOVERY_TIMEOUT 60)
+endfunction()
+
+include(GoogleTest OPTIONAL)

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The whole test suite: installs what is missing, builds, runs every test with CTest.
+#   scripts/test.sh            everything (unit, integration, e2e with real clients)
+#   scripts/test.sh -L unit    any extra arguments go to ctest
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$here"
+
+bash scripts/install-deps.sh
+jobs=$(nproc)
+
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+cmake --build build -j "$jobs"
+ctest --test-dir build --output-on-failure -j "$jobs" "$@"
+
+# The parsers of untrusted input, again under AddressSanitizer and UBSan.
+if [ "${SAMSA_SKIP_SANITIZERS:-0}" != 1 ] && [ $# -eq 0 ]; then
+  cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSAMSA_SANITIZE=ON -DSAMSA_BENCH=OFF
+  cmake --build build-asan -j "$jobs"
+  ctest --test-dir build-asan --output-on-failure -j "$jobs" -L unit -LE nosan
+fi
