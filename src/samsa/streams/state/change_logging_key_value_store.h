@@ -1,0 +1,69 @@
+#pragma once
+// change_logging_key_value_store: a layer that writes every change that
+// reaches it to the store's changelog topic (Kafka Streams'
+// ChangeLoggingKeyValueBytesStore), so the store can be rebuilt elsewhere:
+//
+//   put(k, v)        -> record (k, v)      to <application.id>-<name>-changelog
+//   put(k, nullopt)  -> tombstone (k, null)
+//   remove(k)        -> tombstone (k, null)
+//   put_if_absent    -> (k, v) only when it wrote
+//
+// on the task's partition, stamped with the current record's timestamp.
+// Restoration (restore()) writes to the layer below without logging.
+//
+// change_logging_timestamped_key_value_store is the variant for stores that
+// keep value_and_timestamp bytes (8-byte timestamp + raw value): as in Kafka
+// (ChangeLoggingTimestampedKeyValueBytesStore) the changelog record carries the
+// raw value and the value's timestamp as the record timestamp, and restore()
+// puts the two back together.
+//
+// Threads: owned by one stream thread, never locked.
+
+#include <string>
+
+#include "samsa/streams/state/changelog_sink.h"
+#include "samsa/streams/state/wrapping_key_value_store.h"
+
+namespace samsa::streams {
+
+class change_logging_key_value_store : public wrapping_key_value_store {
+public:
+    using wrapping_key_value_store::wrapping_key_value_store;
+
+    // Takes the sink, the topic name and the partition from the context.
+    // Errors: invalid_argument when context.changelog is null.
+    [[nodiscard]] status init(const store_context& context) override;
+
+    void put(bytes_view key, std::optional<bytes_view> value) override;
+    std::optional<bytes> put_if_absent(bytes_view key, std::optional<bytes_view> value) override;
+    void put_all(std::span<const bytes_entry> entries) override;
+    std::optional<bytes> remove(bytes_view key) override;
+    void restore(bytes_view key, std::optional<bytes_view> value, int64_t timestamp) override;
+
+    const std::string& changelog_topic() const { return topic_; }
+
+protected:
+    // Sends one stored (key, value) to the changelog.
+    virtual void log(bytes_view key, std::optional<bytes_view> value);
+    void send(bytes_view key, std::optional<bytes_view> value, int64_t timestamp);
+    int64_t record_timestamp() const;
+
+private:
+    changelog_sink* sink_ = nullptr;
+    std::string topic_;
+    int32_t partition_ = 0;
+    std::function<int64_t()> record_timestamp_;
+};
+
+class change_logging_timestamped_key_value_store final : public change_logging_key_value_store {
+public:
+    using change_logging_key_value_store::change_logging_key_value_store;
+
+    // value is the changelog's raw value, timestamp the changelog record's.
+    void restore(bytes_view key, std::optional<bytes_view> value, int64_t timestamp) override;
+
+protected:
+    void log(bytes_view key, std::optional<bytes_view> value) override;
+};
+
+}  // namespace samsa::streams

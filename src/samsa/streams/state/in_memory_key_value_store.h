@@ -1,0 +1,51 @@
+#pragma once
+// in_memory_key_value_store: a key_value_bytes_store in a std::map ordered
+// byte-lexicographic (Kafka Streams' InMemoryKeyValueStore). Not persistent:
+// after a restart the runtime restores it in full from its changelog.
+//
+// Threads: owned by one stream thread, never locked.
+
+#include <map>
+#include <string>
+
+#include "samsa/streams/state/key_value_bytes_store.h"
+
+namespace samsa::streams {
+
+// Unsigned lexicographic order of byte strings, transparent so lookups take a
+// bytes_view without copying it.
+struct bytes_less {
+    using is_transparent = void;
+    bool operator()(bytes_view a, bytes_view b) const;
+};
+
+class in_memory_key_value_store final : public key_value_bytes_store {
+public:
+    explicit in_memory_key_value_store(std::string name);
+
+    const std::string& name() const override { return name_; }
+    bool persistent() const override { return false; }
+    [[nodiscard]] status init(const store_context& context) override;
+    void flush() override {}
+    void close() override;
+    bool is_open() const override { return open_; }
+
+    std::optional<bytes> get(bytes_view key) override;
+    void put(bytes_view key, std::optional<bytes_view> value) override;
+    std::optional<bytes> put_if_absent(bytes_view key, std::optional<bytes_view> value) override;
+    void put_all(std::span<const bytes_entry> entries) override;
+    std::optional<bytes> remove(bytes_view key) override;
+    std::unique_ptr<bytes_iterator> range(bytes_view from, bytes_view to) override;
+    std::unique_ptr<bytes_iterator> all() override;
+    std::unique_ptr<bytes_iterator> prefix_scan(bytes_view prefix) override;
+    int64_t approximate_num_entries() override;
+
+private:
+    void check_open() const;
+
+    std::string name_;
+    std::map<bytes, bytes, bytes_less> map_;
+    bool open_ = false;
+};
+
+}  // namespace samsa::streams

@@ -1,0 +1,57 @@
+#pragma once
+// key_value_bytes_store: a key-value store of raw bytes, the inner store that
+// every layer of a store stack implements (Kafka Streams'
+// KeyValueStore<Bytes, byte[]>). Serdes live only in the typed facade on top
+// (key_value_store<K, V>, timestamped_key_value_store<K, V>).
+//
+// Semantics follow Kafka Streams:
+//  - put(k, nullopt) deletes k, as put(k, null) does in Java.
+//  - remove(k) deletes and returns the old value (Kafka's delete()).
+//  - range(from, to) is inclusive at both ends; from > to yields nothing.
+//  - keys are ordered byte-lexicographic (see key_value_iterator.h).
+// Errors during an operation throw state_store_error (see state_store.h).
+//
+// Threads: owned by one stream thread, never locked.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+
+#include "samsa/bytes/bytes.h"
+#include "samsa/streams/state/key_value_iterator.h"
+#include "samsa/streams/state/state_store.h"
+
+namespace samsa::streams {
+
+// One write of a put_all(): nullopt deletes.
+using bytes_entry = key_value<bytes, std::optional<bytes>>;
+
+class key_value_bytes_store : public state_store {
+public:
+    virtual std::optional<bytes> get(bytes_view key) = 0;
+    virtual void put(bytes_view key, std::optional<bytes_view> value) = 0;
+    // Writes value only when key is absent; returns the value already there
+    // (nullopt when this call wrote).
+    virtual std::optional<bytes> put_if_absent(bytes_view key, std::optional<bytes_view> value) = 0;
+    virtual void put_all(std::span<const bytes_entry> entries) = 0;
+    // Deletes key and returns its old value.
+    virtual std::optional<bytes> remove(bytes_view key) = 0;
+
+    virtual std::unique_ptr<bytes_iterator> range(bytes_view from, bytes_view to) = 0;
+    virtual std::unique_ptr<bytes_iterator> all() = 0;
+    // Every key starting with prefix, in order (foreign-key joins use it).
+    virtual std::unique_ptr<bytes_iterator> prefix_scan(bytes_view prefix) = 0;
+    // Exact for the in-memory store, RocksDB's estimate for persistent ones.
+    virtual int64_t approximate_num_entries() = 0;
+
+    // Writes one changelog record back during restoration: like put(), but a
+    // change-logging layer does not log it again, and a timestamped layer turns
+    // the changelog's (raw value, record timestamp) back into its stored
+    // format. Inner stores just put().
+    virtual void restore(bytes_view key, std::optional<bytes_view> value, int64_t /*timestamp*/) {
+        put(key, value);
+    }
+};
+
+}  // namespace samsa::streams

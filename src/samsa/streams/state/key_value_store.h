@@ -1,0 +1,115 @@
+#pragma once
+// key_value_store<K, V>: the typed view processors use (Kafka Streams'
+// KeyValueStore<K, V> as the metered layer presents it): serializes with
+// serde<K> / serde<V> and calls a key_value_bytes_store stack it does not own.
+// The task owns the stack; a facade is cheap to make and to copy.
+//
+// Range and all() follow the order of the serialized keys, not of K (as in
+// Kafka: int32 keys sort as big-endian two's complement bytes, so -1 comes
+// after 1).
+//
+// Deserialization errors of stored data throw serde_error; store failures
+// throw state_store_error (see state_store.h).
+//
+// Threads: the stream thread owning the store, never locked.
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "samsa/streams/serdes/core.h"
+#include "samsa/streams/state/key_value_bytes_store.h"
+
+namespace samsa::streams {
+
+template<class K, class V>
+class key_value_store {
+public:
+    // topic: the name serdes are called with; Kafka uses the changelog topic
+    // name (changelog_topic_name()) whether or not logging is on.
+    key_value_store(key_value_bytes_store& store, serde<K> key_serde, serde<V> value_serde, std::string topic)
+        : store_(&store), key_serde_(std::move(key_serde)), value_serde_(std::move(value_serde)),
+          topic_(std::move(topic)) {}
+
+    const std::string& name() const { return store_->name(); }
+    bool persistent() const { return store_->persistent(); }
+    bool is_open() const { return store_->is_open(); }
+    void flush() { store_->flush(); }
+    key_value_bytes_store& bytes_store() { return *store_; }
+
+    std::optional<V> get(const K& key) { return from_stored(store_->get(key_bytes(key))); }
+    void put(const K& key, const std::optional<V>& value) {
+        store_->put(key_bytes(key), value_view(to_stored(value)));
+    }
+    std::optional<V> put_if_absent(const K& key, const std::optional<V>& value) {
+        return from_stored(store_->put_if_absent(key_bytes(key), value_view(to_stored(value))));
+    }
+    void put_all(const std::vector<key_value<K, std::optional<V>>>& entries) {
+        std::vector<bytes_entry> raw;
+        raw.reserve(entries.size());
+        for (const auto& e : entries) raw.push_back(bytes_entry{key_bytes(e.key), to_stored(e.value)});
+        store_->put_all(raw);
+    }
+    std::optional<V> remove(const K& key) { return from_stored(store_->remove(key_bytes(key))); }
+
+    std::unique_ptr<key_value_iterator<K, V>> range(const K& from, const K& to) {
+        return wrap(store_->range(key_bytes(from), key_bytes(to)));
+    }
+    std::unique_ptr<key_value_iterator<K, V>> all() { return wrap(store_->all()); }
+    // prefix: serialized by the caller, since a prefix of a key is seldom a K.
+    std::unique_ptr<key_value_iterator<K, V>> prefix_scan(bytes_view prefix) {
+        return wrap(store_->prefix_scan(prefix));
+    }
+    int64_t approximate_num_entries() { return store_->approximate_num_entries(); }
+
+    const serde<K>& key_serde() const { return key_serde_; }
+    const serde<V>& value_serde() const { return value_serde_; }
+
+private:
+    // Holds copies of the deserializers, so it may outlive the facade (not the
+    // store).
+    class typed_iterator final : public key_value_iterator<K, V> {
+    public:
+        typed_iterator(std::unique_ptr<bytes_iterator> inner, const key_value_store& owner)
+            : inner_(std::move(inner)), key_deserialize_(owner.key_serde_.deserialize),
+              value_deserialize_(owner.value_serde_.deserialize), topic_(owner.topic_) {}
+        bool has_next() override { return inner_->has_next(); }
+        key_value<K, V> next() override {
+            auto kv = inner_->next();
+            return {key_deserialize_(topic_, kv.key), value_deserialize_(topic_, kv.value)};
+        }
+        K peek_next_key() override { return key_deserialize_(topic_, inner_->peek_next_key()); }
+
+    private:
+        std::unique_ptr<bytes_iterator> inner_;
+        decltype(serde<K>::deserialize) key_deserialize_;
+        decltype(serde<V>::deserialize) value_deserialize_;
+        std::string topic_;
+    };
+
+    bytes key_bytes(const K& key) const { return key_serde_.serialize(topic_, key); }
+    std::optional<bytes> to_stored(const std::optional<V>& value) const {
+        if (!value) return std::nullopt;
+        return value_serde_.serialize(topic_, *value);
+    }
+    static std::optional<bytes_view> value_view(const std::optional<bytes>& b) {
+        if (!b) return std::nullopt;
+        return bytes_view(*b);
+    }
+    std::optional<V> from_stored(const std::optional<bytes>& b) const {
+        if (!b) return std::nullopt;
+        return value_serde_.deserialize(topic_, *b);
+    }
+    std::unique_ptr<key_value_iterator<K, V>> wrap(std::unique_ptr<bytes_iterator> it) const {
+        return std::make_unique<typed_iterator>(std::move(it), *this);
+    }
+
+    key_value_bytes_store* store_;
+    serde<K> key_serde_;
+    serde<V> value_serde_;
+    std::string topic_;
+};
+
+}  // namespace samsa::streams

@@ -1,0 +1,61 @@
+#pragma once
+// rocksdb_key_value_store: a persistent key_value_bytes_store in RocksDB
+// (Kafka Streams' RocksDBStore), one database per store per task, at
+//
+//   <task_dir>/rocksdb/<store name>/
+//
+// Options follow Kafka Streams' defaults: no write-ahead log (the changelog
+// topic is the durable copy; flush() at commit writes the memtable to SST
+// files), 16 MiB write buffers, a bloom filter, bytewise key order. RocksDB's
+// LOCK file keeps a second process or task from opening the same directory;
+// init() then returns an io_error naming the path.
+//
+// Threads: owned by one stream thread, never locked.
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "samsa/streams/state/key_value_bytes_store.h"
+
+namespace samsa::streams {
+
+class rocksdb_key_value_store final : public key_value_bytes_store {
+public:
+    explicit rocksdb_key_value_store(std::string name);
+    ~rocksdb_key_value_store() override;
+
+    const std::string& name() const override { return name_; }
+    bool persistent() const override { return true; }
+    // open(context.task_dir).
+    [[nodiscard]] status init(const store_context& context) override;
+    // Opens (creating if missing) <task_dir>/rocksdb/<name>.
+    [[nodiscard]] status open(const std::filesystem::path& task_dir);
+    void flush() override;
+    void close() override;
+    bool is_open() const override;
+    // The database directory, empty before open().
+    const std::filesystem::path& db_dir() const { return db_dir_; }
+
+    std::optional<bytes> get(bytes_view key) override;
+    void put(bytes_view key, std::optional<bytes_view> value) override;
+    std::optional<bytes> put_if_absent(bytes_view key, std::optional<bytes_view> value) override;
+    // One atomic write batch.
+    void put_all(std::span<const bytes_entry> entries) override;
+    std::optional<bytes> remove(bytes_view key) override;
+    std::unique_ptr<bytes_iterator> range(bytes_view from, bytes_view to) override;
+    std::unique_ptr<bytes_iterator> all() override;
+    std::unique_ptr<bytes_iterator> prefix_scan(bytes_view prefix) override;
+    // RocksDB's "rocksdb.estimate-num-keys": may count overwritten and deleted
+    // keys until compaction, as Kafka warns.
+    int64_t approximate_num_entries() override;
+
+private:
+    struct db_state;  // keeps RocksDB's headers out of everyone's includes
+
+    std::string name_;
+    std::filesystem::path db_dir_;
+    std::unique_ptr<db_state> db_;
+};
+
+}  // namespace samsa::streams

@@ -1,0 +1,47 @@
+#pragma once
+// wrapping_key_value_store: a layer of a store stack that owns the layer below
+// and forwards every call to it (Kafka Streams' WrappedStateStore). Layers
+// (change logging, caching) override only what they change.
+//
+// Threads: owned by one stream thread, never locked.
+
+#include <memory>
+
+#include "samsa/streams/state/key_value_bytes_store.h"
+
+namespace samsa::streams {
+
+class wrapping_key_value_store : public key_value_bytes_store {
+public:
+    explicit wrapping_key_value_store(std::unique_ptr<key_value_bytes_store> inner) : inner_(std::move(inner)) {}
+
+    key_value_bytes_store& inner() { return *inner_; }
+    const key_value_bytes_store& inner() const { return *inner_; }
+
+    const std::string& name() const override { return inner_->name(); }
+    bool persistent() const override { return inner_->persistent(); }
+    [[nodiscard]] status init(const store_context& context) override { return inner_->init(context); }
+    void flush() override { inner_->flush(); }
+    void close() override { inner_->close(); }
+    bool is_open() const override { return inner_->is_open(); }
+
+    std::optional<bytes> get(bytes_view key) override { return inner_->get(key); }
+    void put(bytes_view key, std::optional<bytes_view> value) override { inner_->put(key, value); }
+    std::optional<bytes> put_if_absent(bytes_view key, std::optional<bytes_view> value) override {
+        return inner_->put_if_absent(key, value);
+    }
+    void put_all(std::span<const bytes_entry> entries) override { inner_->put_all(entries); }
+    std::optional<bytes> remove(bytes_view key) override { return inner_->remove(key); }
+    std::unique_ptr<bytes_iterator> range(bytes_view from, bytes_view to) override { return inner_->range(from, to); }
+    std::unique_ptr<bytes_iterator> all() override { return inner_->all(); }
+    std::unique_ptr<bytes_iterator> prefix_scan(bytes_view prefix) override { return inner_->prefix_scan(prefix); }
+    int64_t approximate_num_entries() override { return inner_->approximate_num_entries(); }
+    void restore(bytes_view key, std::optional<bytes_view> value, int64_t timestamp) override {
+        inner_->restore(key, value, timestamp);
+    }
+
+private:
+    std::unique_ptr<key_value_bytes_store> inner_;
+};
+
+}  // namespace samsa::streams
