@@ -1,0 +1,204 @@
+#pragma once
+// partition_log: the log of one topic partition, Kafka's on-disk shape.
+//
+// Thread model: single-threaded. The broker's I/O thread that owns the
+// partition calls every method; there are no locks inside. The only state
+// read from other threads is published through atomics:
+// published_recovery_point() and published_log_start_offset(), which
+// log_manager's checkpointer writes to the checkpoint files.
+//
+// Directory `<log.dir>/<topic>-<partition>/` (e.g. `orders-0/`):
+//
+//   00000000000000000000.log         batches, as received, offsets stamped
+//   00000000000000000000.index       sparse offset index     (offset_index.h)
+//   00000000000000000000.timeindex   sparse time index       (time_index.h)
+//   00000000000000004096.log         next segment: its base offset is 4096
+//   00000000000000004096.index
+//   00000000000000004096.timeindex
+//   partition.metadata               topic id                (partition_metadata.h)
+//
+// Segment names are the base offset (the first offset the segment may hold)
+// as 20 zero-padded decimal digits. The segment with the highest base offset
+// is the active one: appends go there; the others are read-only. A segment
+// rolls (a new one starts at the log end offset) before a batch that would
+// take it past segment_bytes, when its first append is segment_ms old, when
+// its offset index is full (segment_index_bytes), or when the batch's offsets
+// no longer fit a 4-byte delta from the segment's base offset.
+//
+// Offsets: log_start_offset <= every readable offset < log_end_offset. The
+// log start offset moves with delete_records_before (DeleteRecords) and,
+// later, retention; it is persisted by log_manager in
+// `log-start-offset-checkpoint`. The recovery point is the offset below which
+// everything is fsynced and was checked; after an unclean shutdown only the
+// bytes from there on are validated (recovery.h).
+//
+// Durability: append() writes the stamped bytes with one pwrite per segment
+// it touches, so they are in the page cache when it returns: a killed process
+// loses nothing it acknowledged. fsync happens per flush_interval_messages,
+// flush_interval_ms and recovery_point_interval, at roll, and at flush()/close().
+// Index entries are kept in memory and written at flush, roll and close; on
+// an unclean start the indexes past the recovery point are rebuilt anyway.
+
+#include <atomic>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "samsa/base/result.h"
+#include "samsa/base/types.h"
+#include "samsa/bytes/bytes.h"
+#include "samsa/storage/log_config.h"
+#include "samsa/storage/segment.h"
+
+namespace samsa::storage {
+
+// What the log may assume at open, from log_manager's shutdown marker and
+// checkpoint files.
+struct recovery_hint {
+    // The log dir had `.kafka_cleanshutdown`: everything on disk was flushed
+    // and closed properly; nothing is re-scanned.
+    bool clean_shutdown = false;
+    // From recovery-point-offset-checkpoint: below this, data was fsynced and
+    // validated. nullopt (no entry) means validate everything.
+    std::optional<offset> recovery_point;
+    // From log-start-offset-checkpoint; nullopt means the first segment's base.
+    std::optional<offset> log_start_offset;
+};
+
+// What opening did, for the start-up summary.
+struct recovery_summary {
+    bool scanned = false;           // false after a clean shutdown
+    uint64_t bytes_scanned = 0;     // bytes validated (CRC) past the recovery point
+    uint64_t bytes_truncated = 0;   // bytes cut from the tail (bad or partial batches)
+    uint32_t segments_removed = 0;  // whole segments after the truncation point
+    uint32_t indexes_rebuilt = 0;   // offset/time indexes missing, corrupt or past the recovery point
+    std::string truncation_reason;  // why the tail was cut, empty if it was not
+    std::chrono::microseconds took{0};
+};
+
+struct append_result {
+    offset base_offset;           // offset of the first record appended
+    offset last_offset;           // offset of the last record appended
+    timestamp_ms log_append_time{-1};  // `now` under LogAppendTime, else -1 (ProduceResponse)
+    offset log_start_offset;
+};
+
+struct read_result {
+    // Whole batches, exactly as stored. The first one contains the requested
+    // offset (it may start before it). Empty when reading at the log end.
+    bytes records;
+    // The offset after the last batch returned (where the next read starts).
+    offset next_offset;
+};
+
+// A record position found by timestamp (ListOffsets).
+struct timestamp_and_offset {
+    timestamp_ms timestamp;
+    offset off;
+};
+
+class partition_log {
+public:
+    // Opens (or creates, when missing) the log in `dir`, whose name must be
+    // `<topic>-<partition>`. Runs recovery as `hint` requires; see summary().
+    static result<std::unique_ptr<partition_log>> open(const std::filesystem::path& dir, const log_config& config,
+                                                       const recovery_hint& hint = {});
+
+    ~partition_log();
+    partition_log(const partition_log&) = delete;
+    partition_log& operator=(const partition_log&) = delete;
+
+    // Appends a produce request's record set: one or more whole v2 batches
+    // that validate_batch accepted. Stamps base offsets (and the partition
+    // leader epoch; under LogAppendTime also the timestamp and CRC) in place,
+    // rolls segments as needed, updates the indexes, flushes per the config.
+    // `now` is the broker's clock (segment_ms, flush_interval_ms,
+    // LogAppendTime). Fails with invalid_argument on an empty or malformed
+    // record set, io_error when the OS refuses (the log is then unchanged
+    // from the reader's point of view: the log end offset does not move).
+    result<append_result> append(std::span<uint8_t> batches, timestamp_ms now);
+
+    // Kafka fetch semantics: the whole batches from the one containing `from`,
+    // at most max_bytes in total, except that with min_one the first batch is
+    // returned whole even when larger. Reads may span segments. from ==
+    // log_end_offset gives no bytes; outside [log_start_offset, log_end_offset]
+    // is out_of_range.
+    result<read_result> read(offset from, size_t max_bytes, bool min_one) const;
+
+    offset log_start_offset() const { return log_start_offset_; }
+    offset log_end_offset() const { return log_end_offset_; }  // the next offset to assign
+    offset high_watermark() const { return log_end_offset_; }  // single node: = LEO
+    offset recovery_point() const { return recovery_point_; }
+
+    // ListOffsets by time: the first batch whose max timestamp is >= ts, as
+    // {its max timestamp, the first offset at or after log start in it}.
+    // Batch granularity: records are not decompressed. nullopt when no batch
+    // has such a timestamp (Kafka then answers offset -1).
+    result<std::optional<timestamp_and_offset>> offset_for_timestamp(timestamp_ms ts) const;
+    // ListOffsets -3 (MAX_TIMESTAMP): the largest timestamp in the log and
+    // the last offset of the batch carrying it; nullopt when empty.
+    result<std::optional<timestamp_and_offset>> max_timestamp() const;
+
+    // DeleteRecords: moves the log start offset to `before` and deletes the
+    // segments wholly below it. `before` > high watermark is out_of_range;
+    // below the current start it is a no-op. Returns the new log start offset.
+    result<offset> delete_records_before(offset before);
+
+    // fsyncs the data and indexes, advances the recovery point to the LEO.
+    status flush();
+    // Flushes when flush_interval_ms or recovery_point_interval has passed
+    // since the last flush and there is something to flush. The owner thread
+    // should call it about once a second for logs that may sit idle.
+    status maybe_flush(timestamp_ms now);
+    // Flushes, writes the final index entries, closes the files. Idempotent;
+    // the destructor calls it (and only logs failures).
+    status close();
+
+    // Changes settings at run time (AlterConfigs); they apply from the next append.
+    void set_config(const log_config& config) { config_ = config; }
+    const log_config& config() const { return config_; }
+    // The leader epoch stamped into appended batches (0 on a single node).
+    void set_leader_epoch(leader_epoch epoch) { leader_epoch_ = epoch; }
+
+    // Bytes of all segment .log files.
+    uint64_t size_bytes() const;
+    const std::filesystem::path& dir() const { return dir_; }
+    const recovery_summary& summary() const { return summary_; }
+
+    // The segments, oldest first; the last is the active one. Retention and
+    // the cleaner (later issues) work on closed segments and replace ranges
+    // of this list; the list is only changed on the owner thread.
+    const std::vector<std::unique_ptr<segment>>& segments() const { return segments_; }
+
+    // Readable from any thread (log_manager's checkpointer).
+    offset published_recovery_point() const { return offset(published_recovery_point_.load(std::memory_order_acquire)); }
+    offset published_log_start_offset() const { return offset(published_log_start_.load(std::memory_order_acquire)); }
+
+private:
+    partition_log(std::filesystem::path dir, const log_config& config);
+
+    status load(const recovery_hint& hint);
+    status roll(timestamp_ms now);
+    bool should_roll(const segment& active, size_t batch_size, int64_t last_offset, timestamp_ms now) const;
+    status delete_segment(size_t index);
+    size_t segment_index_for(offset o) const;
+    void publish();
+
+    std::filesystem::path dir_;
+    log_config config_;
+    std::vector<std::unique_ptr<segment>> segments_;
+    offset log_start_offset_{0};
+    offset log_end_offset_{0};
+    offset recovery_point_{0};
+    leader_epoch leader_epoch_{0};
+    int64_t unflushed_messages_ = 0;
+    timestamp_ms last_flush_{0};
+    recovery_summary summary_;
+    bool closed_ = false;
+    std::atomic<int64_t> published_recovery_point_{0};
+    std::atomic<int64_t> published_log_start_{0};
+};
+
+}  // namespace samsa::storage
