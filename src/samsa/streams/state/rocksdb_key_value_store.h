@@ -50,8 +50,11 @@ public:
     // keys until compaction, as Kafka warns.
     int64_t approximate_num_entries() override;
 
+    // Defined in the .cc, which alone includes RocksDB's headers.
+    struct db_state;
+
 private:
-    struct db_state;  // keeps RocksDB's headers out of everyone's includes
+    void check_open() const;
 
     std::string name_;
     std::filesystem::path db_dir_;

@@ -1,0 +1,260 @@
+#include "samsa/streams/state/rocksdb_key_value_store.h"
+
+#include <algorithm>
+#include <set>
+#include <system_error>
+
+#include <rocksdb/cache.h>
+#include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/options.h>
+#include <rocksdb/table.h>
+#include <rocksdb/write_batch.h>
+
+namespace samsa::streams {
+
+namespace {
+
+rocksdb::Slice slice(bytes_view b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
+bytes_view view(const rocksdb::Slice& s) { return {reinterpret_cast<const uint8_t*>(s.data()), s.size()}; }
+bytes copy(const rocksdb::Slice& s) {
+    auto v = view(s);
+    return bytes(v.begin(), v.end());
+}
+
+int compare(bytes_view a, bytes_view b) {
+    return rocksdb::BytewiseComparator()->Compare(slice(a), slice(b));
+}
+
+// Kafka Streams' RocksDBStore defaults (RocksDBStore.openDB): the changelog is
+// the durable copy, so no WAL; modest memtables; a bloom filter for point
+// lookups, which is what processors mostly do.
+rocksdb::Options make_options() {
+    rocksdb::Options options;
+    options.create_if_missing = true;
+    options.write_buffer_size = 16 << 20;
+    options.max_write_buffer_number = 3;
+    options.compaction_style = rocksdb::kCompactionStyleUniversal;
+    options.compression = rocksdb::kNoCompression;
+    options.keep_log_file_num = 2;
+    options.IncreaseParallelism(2);
+
+    rocksdb::BlockBasedTableOptions table;
+    table.block_cache = rocksdb::NewLRUCache(50 << 20);
+    table.block_size = 4096;
+    table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+    options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+    return options;
+}
+
+class rocksdb_iterator;
+
+}  // namespace
+
+struct rocksdb_key_value_store::db_state {
+    std::unique_ptr<rocksdb::DB> db;
+    rocksdb::WriteOptions write_options;
+    rocksdb::ReadOptions read_options;
+    // Iterators still alive: close() releases their RocksDB iterators first,
+    // since RocksDB must not be closed under an open iterator (Kafka tracks
+    // open iterators for the same reason).
+    std::set<rocksdb_iterator*> iterators;
+};
+
+namespace {
+
+class rocksdb_iterator final : public bytes_iterator {
+public:
+    // Iterates from `from` (or the first key) while keys are <= to_inclusive
+    // and start with prefix, when those are set.
+    rocksdb_iterator(rocksdb_key_value_store::db_state& state, const std::string& store_name,
+                     std::optional<bytes_view> from, std::optional<bytes> to_inclusive, std::optional<bytes> prefix)
+        : state_(&state), store_name_(store_name), to_(std::move(to_inclusive)), prefix_(std::move(prefix)) {
+        it_.reset(state.db->NewIterator(state.read_options));
+        if (from) it_->Seek(slice(*from));
+        else it_->SeekToFirst();
+        state.iterators.insert(this);
+    }
+    ~rocksdb_iterator() override {
+        if (state_) state_->iterators.erase(this);
+    }
+
+    // The store is closing under us.
+    void release() {
+        it_.reset();
+        state_ = nullptr;
+    }
+
+    bool has_next() override {
+        check();
+        if (!it_->Valid()) {
+            if (!it_->status().ok()) {
+                throw state_store_error("iterating state store " + store_name_ + ": " + it_->status().ToString());
+            }
+            return false;
+        }
+        auto key = view(it_->key());
+        if (to_ && compare(key, *to_) > 0) return false;
+        if (prefix_ && (key.size() < prefix_->size() || !std::equal(prefix_->begin(), prefix_->end(), key.begin()))) {
+            return false;
+        }
+        return true;
+    }
+
+    key_value<bytes, bytes> next() override {
+        check();
+        key_value<bytes, bytes> kv{copy(it_->key()), copy(it_->value())};
+        it_->Next();
+        return kv;
+    }
+
+    bytes peek_next_key() override {
+        check();
+        return copy(it_->key());
+    }
+
+private:
+    void check() const {
+        if (!it_) throw state_store_error("state store " + store_name_ + " was closed under an open iterator");
+    }
+
+    rocksdb_key_value_store::db_state* state_;
+    std::string store_name_;
+    std::unique_ptr<rocksdb::Iterator> it_;
+    std::optional<bytes> to_;
+    std::optional<bytes> prefix_;
+};
+
+}  // namespace
+
+rocksdb_key_value_store::rocksdb_key_value_store(std::string name) : name_(std::move(name)) {}
+
+rocksdb_key_value_store::~rocksdb_key_value_store() { close(); }
+
+status rocksdb_key_value_store::init(const store_context& context) { return open(context.task_dir); }
+
+status rocksdb_key_value_store::open(const std::filesystem::path& task_dir) {
+    if (db_) return make_error(errc::invalid_argument, "state store " + name_ + " is already open");
+    std::filesystem::path dir = task_dir / "rocksdb" / name_;
+    std::error_code ec;
+    std::filesystem::create_directories(dir.parent_path(), ec);
+    if (ec) {
+        return make_error(errc::io_error,
+                          "cannot create directory " + dir.parent_path().string() + " for state store " + name_ +
+                              ": " + ec.message());
+    }
+    rocksdb::DB* raw = nullptr;
+    rocksdb::Status s = rocksdb::DB::Open(make_options(), dir.string(), &raw);
+    if (!s.ok()) {
+        // A held LOCK file shows up here as an IO error ("lock hold by current
+        // process" / "Resource temporarily unavailable").
+        return make_error(errc::io_error, "cannot open state store " + name_ + " at " + dir.string() + ": " +
+                                              s.ToString());
+    }
+    auto state = std::make_unique<db_state>();
+    state->db.reset(raw);
+    state->write_options.disableWAL = true;
+    db_ = std::move(state);
+    db_dir_ = std::move(dir);
+    return ok();
+}
+
+bool rocksdb_key_value_store::is_open() const { return db_ != nullptr; }
+
+namespace {
+[[noreturn]] void fail(const std::string& store, const char* op, const rocksdb::Status& s) {
+    throw state_store_error(std::string(op) + " on state store " + store + " failed: " + s.ToString());
+}
+}  // namespace
+
+void rocksdb_key_value_store::check_open() const {
+    if (!db_) throw state_store_error("state store " + name_ + " is not open");
+}
+
+void rocksdb_key_value_store::flush() {
+    if (!db_) return;
+    rocksdb::FlushOptions options;
+    options.wait = true;
+    rocksdb::Status s = db_->db->Flush(options);
+    if (!s.ok()) fail(name_, "flush", s);
+}
+
+void rocksdb_key_value_store::close() {
+    if (!db_) return;
+    for (auto* it : db_->iterators) it->release();
+    db_->iterators.clear();
+    // With the WAL off, the memtable would be lost without this flush. Errors
+    // are not thrown from close(): it also runs from the destructor, and the
+    // changelog still holds the data.
+    rocksdb::FlushOptions options;
+    options.wait = true;
+    (void)db_->db->Flush(options);
+    (void)db_->db->Close();
+    db_.reset();
+}
+
+std::optional<bytes> rocksdb_key_value_store::get(bytes_view key) {
+    check_open();
+    std::string value;
+    rocksdb::Status s = db_->db->Get(db_->read_options, slice(key), &value);
+    if (s.IsNotFound()) return std::nullopt;
+    if (!s.ok()) fail(name_, "get", s);
+    return bytes(value.begin(), value.end());
+}
+
+void rocksdb_key_value_store::put(bytes_view key, std::optional<bytes_view> value) {
+    check_open();
+    rocksdb::Status s = value ? db_->db->Put(db_->write_options, slice(key), slice(*value))
+                              : db_->db->Delete(db_->write_options, slice(key));
+    if (!s.ok()) fail(name_, value ? "put" : "delete", s);
+}
+
+std::optional<bytes> rocksdb_key_value_store::put_if_absent(bytes_view key, std::optional<bytes_view> value) {
+    auto existing = get(key);
+    if (!existing) put(key, value);
+    return existing;
+}
+
+void rocksdb_key_value_store::put_all(std::span<const bytes_entry> entries) {
+    check_open();
+    rocksdb::WriteBatch batch;
+    for (const auto& e : entries) {
+        rocksdb::Status s = e.value ? batch.Put(slice(e.key), slice(*e.value)) : batch.Delete(slice(e.key));
+        if (!s.ok()) fail(name_, "put_all", s);
+    }
+    rocksdb::Status s = db_->db->Write(db_->write_options, &batch);
+    if (!s.ok()) fail(name_, "put_all", s);
+}
+
+std::optional<bytes> rocksdb_key_value_store::remove(bytes_view key) {
+    auto old = get(key);
+    if (old) put(key, std::nullopt);
+    return old;
+}
+
+std::unique_ptr<bytes_iterator> rocksdb_key_value_store::range(bytes_view from, bytes_view to) {
+    check_open();
+    if (compare(from, to) > 0) {
+        return std::make_unique<vector_key_value_iterator<bytes, bytes>>(std::vector<key_value<bytes, bytes>>{});
+    }
+    return std::make_unique<rocksdb_iterator>(*db_, name_, from, bytes(to.begin(), to.end()), std::nullopt);
+}
+
+std::unique_ptr<bytes_iterator> rocksdb_key_value_store::all() {
+    check_open();
+    return std::make_unique<rocksdb_iterator>(*db_, name_, std::nullopt, std::nullopt, std::nullopt);
+}
+
+std::unique_ptr<bytes_iterator> rocksdb_key_value_store::prefix_scan(bytes_view prefix) {
+    check_open();
+    return std::make_unique<rocksdb_iterator>(*db_, name_, prefix, std::nullopt, bytes(prefix.begin(), prefix.end()));
+}
+
+int64_t rocksdb_key_value_store::approximate_num_entries() {
+    check_open();
+    uint64_t n = 0;
+    if (!db_->db->GetIntProperty("rocksdb.estimate-num-keys", &n)) return 0;
+    return static_cast<int64_t>(n);
+}
+
+}  // namespace samsa::streams

@@ -1,0 +1,135 @@
+// The typed facades: key_value_store<K, V> and timestamped_key_value_store<K, V>
+// over a built stack, with the exact bytes they leave in the bytes store.
+
+#include <gtest/gtest.h>
+
+#include "recording_changelog_sink.h"
+#include "samsa/streams/serde.h"
+#include "samsa/streams/state/stores.h"
+#include "samsa/streams/state/timestamped_key_value_store.h"
+#include "temp_dir.h"
+
+namespace samsa::streams {
+namespace {
+
+using testing::recording_changelog_sink;
+using testing::temp_dir;
+
+class typed_store_test : public ::testing::Test {
+protected:
+    std::unique_ptr<key_value_bytes_store> open(const store_builder& builder) {
+        auto stack = builder.build();
+        store_context context;
+        context.application_id = "app";
+        context.task_dir = dir_.path() / "1_0";
+        context.changelog = &sink_;
+        context.record_timestamp = [] { return int64_t{9}; };
+        EXPECT_TRUE(stack->init(context).has_value());
+        return stack;
+    }
+
+    temp_dir dir_;
+    recording_changelog_sink sink_;
+};
+
+TEST_F(typed_store_test, key_value_store_round_trip) {
+    auto stack = open(stores::key_value_store_builder(stores::in_memory_key_value_store("counts")));
+    key_value_store<std::string, int64_t> s(*stack, serdes::string(), serdes::int64(),
+                                            changelog_topic_name("app", "counts"));
+    EXPECT_EQ(s.name(), "counts");
+    s.put("a", 1);
+    s.put("b", int64_t{-1});
+    EXPECT_EQ(s.get("a"), 1);
+    EXPECT_EQ(s.get("zz"), std::nullopt);
+    EXPECT_EQ(stack->get(to_bytes("b")), bytes(8, 0xff));
+    EXPECT_EQ(s.put_if_absent("a", 5), 1);
+    EXPECT_EQ(s.remove("a"), 1);
+    s.put("b", std::nullopt);
+    EXPECT_EQ(s.approximate_num_entries(), 0);
+    s.put_all({{"x", 1}, {"y", 2}, {"z", std::nullopt}});
+    auto it = s.range("x", "y");
+    auto got = to_vector(*it);
+    EXPECT_EQ(got, (std::vector<key_value<std::string, int64_t>>{{"x", 1}, {"y", 2}}));
+    ASSERT_EQ(sink_.records.size(), 7u);
+    EXPECT_EQ(sink_.records[0].topic, "app-counts-changelog");
+    EXPECT_EQ(sink_.records[0].value, (bytes{0, 0, 0, 0, 0, 0, 0, 1}));
+    EXPECT_EQ(sink_.records[0].timestamp, 9);
+}
+
+TEST_F(typed_store_test, typed_iterator_outlives_the_facade) {
+    auto stack = open(stores::key_value_store_builder(stores::in_memory_key_value_store("s")).with_logging_disabled());
+    std::unique_ptr<key_value_iterator<int32_t, std::string>> it;
+    {
+        key_value_store<int32_t, std::string> s(*stack, serdes::int32(), serdes::string(), "t");
+        s.put(2, std::string("two"));
+        s.put(-1, std::string("minus one"));
+        it = s.all();
+    }
+    // Serialized order: 2 (00 00 00 02) before -1 (ff ff ff ff).
+    EXPECT_EQ(it->peek_next_key(), 2);
+    EXPECT_EQ(to_vector(*it), (std::vector<key_value<int32_t, std::string>>{{2, "two"}, {-1, "minus one"}}));
+    EXPECT_TRUE(sink_.records.empty());
+}
+
+TEST_F(typed_store_test, timestamped_store_writes_kafka_bytes_and_logs_raw_values) {
+    auto stack = open(stores::timestamped_key_value_store_builder(stores::persistent_key_value_store("table")));
+    timestamped_key_value_store<std::string, std::string> s(*stack, serdes::string(), serdes::string(),
+                                                           changelog_topic_name("app", "table"));
+    s.put("k", std::string("a"), 1);
+    EXPECT_EQ(stack->get(to_bytes("k")), (bytes{0, 0, 0, 0, 0, 0, 0, 1, 'a'}));
+    EXPECT_EQ(s.get("k"), (value_and_timestamp<std::string>{"a", 1}));
+    s.put("k", value_and_timestamp<std::string>{"bc", -1});
+    EXPECT_EQ(stack->get(to_bytes("k")), (bytes{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 'b', 'c'}));
+    s.put("k", std::nullopt);
+    EXPECT_EQ(s.get("k"), std::nullopt);
+    ASSERT_EQ(sink_.records.size(), 3u);
+    EXPECT_EQ(sink_.records[0].value, to_bytes("a"));
+    EXPECT_EQ(sink_.records[0].timestamp, 1);
+    EXPECT_EQ(sink_.records[1].value, to_bytes("bc"));
+    EXPECT_EQ(sink_.records[1].timestamp, -1);
+    EXPECT_EQ(sink_.records[2].value, std::nullopt);
+    EXPECT_EQ(sink_.records[2].timestamp, 9);
+}
+
+TEST_F(typed_store_test, bad_stored_bytes_throw_serde_error) {
+    auto stack = open(stores::timestamped_key_value_store_builder(stores::in_memory_key_value_store("t"))
+                          .with_logging_disabled());
+    timestamped_key_value_store<std::string, int32_t> s(*stack, serdes::string(), serdes::int32(), "t");
+    bytes short_value{1, 2, 3};
+    stack->put(to_bytes("k"), bytes_view(short_value));
+    EXPECT_THROW(s.get("k"), serde_error);
+}
+
+TEST(store_builder_test, defaults_and_options) {
+    auto builder = stores::key_value_store_builder(stores::persistent_key_value_store("s"));
+    EXPECT_EQ(builder.name(), "s");
+    EXPECT_TRUE(builder.persistent());
+    EXPECT_FALSE(builder.timestamped());
+    EXPECT_TRUE(builder.logging_enabled());
+    EXPECT_FALSE(builder.caching_enabled());
+    builder.with_logging_enabled({{"retention.ms", "1000"}}).with_caching_enabled();
+    EXPECT_EQ(builder.logging_config().at("retention.ms"), "1000");
+    EXPECT_TRUE(builder.caching_enabled());
+    builder.with_logging_disabled();
+    EXPECT_FALSE(builder.logging_enabled());
+    auto stack = builder.build();
+    EXPECT_EQ(stack->name(), "s");
+    EXPECT_TRUE(stack->persistent());
+    EXPECT_FALSE(stack->is_open());
+    EXPECT_FALSE(stores::in_memory_key_value_store("m").persistent());
+    EXPECT_TRUE(stores::timestamped_key_value_store_builder(stores::in_memory_key_value_store("m")).timestamped());
+}
+
+TEST(store_builder_test, each_build_is_a_new_store) {
+    auto builder = stores::key_value_store_builder(stores::in_memory_key_value_store("s")).with_logging_disabled();
+    auto a = builder.build();
+    auto b = builder.build();
+    store_context context;
+    ASSERT_TRUE(a->init(context).has_value());
+    ASSERT_TRUE(b->init(context).has_value());
+    a->put(to_bytes("k"), bytes_view(to_bytes("v")));
+    EXPECT_EQ(b->get(to_bytes("k")), std::nullopt);
+}
+
+}  // namespace
+}  // namespace samsa::streams
