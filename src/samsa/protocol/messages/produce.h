@@ -1,0 +1,130 @@
+#pragma once
+// Produce (api key 0): versions 3-9 (v3 is the first with record batch v2 and
+// transactional_id; flexible from v9).
+//
+// The records of each partition are borrowed (raw_records): they point into
+// the request buffer and go to the log as they are, so a decoded
+// produce_request must not outlive the frame it came from.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "samsa/base/types.h"
+#include "samsa/protocol/codec.h"
+#include "samsa/protocol/error_code.h"
+
+namespace samsa::protocol {
+
+using produce_api = api_range<api_key::produce, 3, 9>;
+
+struct partition_produce_data {
+    partition_id index;
+    raw_records records;
+    bool operator==(const partition_produce_data&) const = default;
+};
+
+struct topic_produce_data {
+    std::string name;
+    std::vector<partition_produce_data> partition_data;
+    bool operator==(const topic_produce_data&) const = default;
+};
+
+struct produce_request {
+    using api = produce_api;
+    std::optional<std::string> transactional_id;  // v3+
+    int16_t acks = 0;  // 0 = no response, 1 = leader, -1 = all in-sync replicas
+    int32_t timeout_ms = 0;
+    std::vector<topic_produce_data> topic_data;
+    bool operator==(const produce_request&) const = default;
+};
+
+struct batch_index_and_error_message {
+    int32_t batch_index = 0;
+    std::optional<std::string> batch_index_error_message;
+    bool operator==(const batch_index_and_error_message&) const = default;
+};
+
+struct partition_produce_response {
+    partition_id index;
+    protocol::error_code error_code = protocol::error_code::none;
+    offset base_offset{-1};
+    timestamp_ms log_append_time_ms{-1};  // v2+; -1 unless the topic uses LogAppendTime
+    offset log_start_offset{-1};          // v5+
+    std::vector<batch_index_and_error_message> record_errors;  // v8+
+    std::optional<std::string> error_message;                  // v8+
+    bool operator==(const partition_produce_response&) const = default;
+};
+
+struct topic_produce_response {
+    std::string name;
+    std::vector<partition_produce_response> partition_responses;
+    bool operator==(const topic_produce_response&) const = default;
+};
+
+struct produce_response {
+    using api = produce_api;
+    std::vector<topic_produce_response> responses;
+    int32_t throttle_time_ms = 0;  // v1+: after the responses, unlike most APIs
+    bool operator==(const produce_response&) const = default;
+};
+
+template<class IO>
+void serde(IO& io, partition_produce_data& m) {
+    io.field(m.index);
+    io.field(m.records);
+    io.tags();
+}
+
+template<class IO>
+void serde(IO& io, topic_produce_data& m) {
+    io.field(m.name);
+    io.field(m.partition_data);
+    io.tags();
+}
+
+template<class IO>
+void serde(IO& io, produce_request& m) {
+    io.field(m.transactional_id);  // every supported version has it
+    io.field(m.acks);
+    io.field(m.timeout_ms);
+    io.field(m.topic_data);
+    io.tags();
+}
+
+template<class IO>
+void serde(IO& io, batch_index_and_error_message& m) {
+    io.field(m.batch_index);
+    io.field(m.batch_index_error_message);
+    io.tags();
+}
+
+template<class IO>
+void serde(IO& io, partition_produce_response& m) {
+    io.field(m.index);
+    io.field(m.error_code);
+    io.field(m.base_offset);
+    io.field(m.log_append_time_ms);  // v2+, so in every supported version
+    if (io.version() >= 5) io.field(m.log_start_offset);
+    if (io.version() >= 8) {
+        io.field(m.record_errors);
+        io.field(m.error_message);
+    }
+    io.tags();
+}
+
+template<class IO>
+void serde(IO& io, topic_produce_response& m) {
+    io.field(m.name);
+    io.field(m.partition_responses);
+    io.tags();
+}
+
+template<class IO>
+void serde(IO& io, produce_response& m) {
+    io.field(m.responses);
+    io.field(m.throttle_time_ms);
+    io.tags();
+}
+
+}  // namespace samsa::protocol
