@@ -3,8 +3,17 @@
 // the round-trip tests walk them, so a new API is covered once it is listed
 // here.
 
+#include "samsa/protocol/messages/alter_configs.h"
 #include "samsa/protocol/messages/api_versions.h"
+#include "samsa/protocol/messages/create_partitions.h"
+#include "samsa/protocol/messages/create_topics.h"
+#include "samsa/protocol/messages/delete_records.h"
+#include "samsa/protocol/messages/delete_topics.h"
+#include "samsa/protocol/messages/describe_cluster.h"
+#include "samsa/protocol/messages/describe_configs.h"
 #include "samsa/protocol/messages/fetch.h"
+#include "samsa/protocol/messages/incremental_alter_configs.h"
+#include "samsa/protocol/messages/init_producer_id.h"
 #include "samsa/protocol/messages/list_offsets.h"
 #include "samsa/protocol/messages/metadata.h"
 #include "samsa/protocol/messages/produce.h"
@@ -21,9 +30,15 @@ void for_each_type(type_list<T...>, F&& f) {
     (f.template operator()<T>(), ...);
 }
 
-using all_requests = type_list<api_versions_request, metadata_request, produce_request, fetch_request,
-                               list_offsets_request>;
-using all_responses = type_list<api_versions_response, metadata_response, produce_response, fetch_response,
-                                list_offsets_response>;
+using all_requests =
+    type_list<api_versions_request, metadata_request, produce_request, fetch_request, list_offsets_request,
+              create_topics_request, delete_topics_request, describe_configs_request, alter_configs_request,
+              incremental_alter_configs_request, create_partitions_request, delete_records_request,
+              init_producer_id_request, describe_cluster_request>;
+using all_responses =
+    type_list<api_versions_response, metadata_response, produce_response, fetch_response, list_offsets_response,
+              create_topics_response, delete_topics_response, describe_configs_response, alter_configs_response,
+              incremental_alter_configs_response, create_partitions_response, delete_records_response,
+              init_producer_id_response, describe_cluster_response>;
 
 }  // namespace samsa::protocol
