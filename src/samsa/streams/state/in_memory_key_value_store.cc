@@ -4,18 +4,9 @@
 
 namespace samsa::streams {
 
-bool bytes_less::operator()(bytes_view a, bytes_view b) const {
-    // uint8_t compares unsigned, as RocksDB's bytewise comparator does.
-    return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end());
-}
-
 namespace {
 
 bytes copy(bytes_view b) { return bytes(b.begin(), b.end()); }
-
-bool starts_with(bytes_view key, bytes_view prefix) {
-    return key.size() >= prefix.size() && std::equal(prefix.begin(), prefix.end(), key.begin());
-}
 
 }  // namespace
 

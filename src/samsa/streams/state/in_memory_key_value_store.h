@@ -12,13 +12,6 @@
 
 namespace samsa::streams {
 
-// Unsigned lexicographic order of byte strings, transparent so lookups take a
-// bytes_view without copying it.
-struct bytes_less {
-    using is_transparent = void;
-    bool operator()(bytes_view a, bytes_view b) const;
-};
-
 class in_memory_key_value_store final : public key_value_bytes_store {
 public:
     explicit in_memory_key_value_store(std::string name);

@@ -13,7 +13,9 @@
 //
 // Threads: owned by one stream thread, never locked.
 
+#include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -24,8 +26,31 @@
 
 namespace samsa::streams {
 
+// The key order of every store: unsigned lexicographic, a prefix before its
+// extensions (RocksDB's bytewise comparator). Transparent, so std::map lookups
+// take a bytes_view without copying it.
+struct bytes_less {
+    using is_transparent = void;
+    bool operator()(bytes_view a, bytes_view b) const {
+        return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end());
+    }
+};
+
+inline bool starts_with(bytes_view key, bytes_view prefix) {
+    return key.size() >= prefix.size() && std::equal(prefix.begin(), prefix.end(), key.begin());
+}
+
 // One write of a put_all(): nullopt deletes.
 using bytes_entry = key_value<bytes, std::optional<bytes>>;
+
+// Called by a caching layer for each entry it writes down on flush or
+// eviction (Kafka Streams' CacheFlushListener): the key, the new value
+// (nullopt: deleted), the value it replaces in the store below (only when
+// asked for old values, else nullopt) and the timestamp of the record that
+// last wrote the entry. The DSL forwards these downstream instead of
+// forwarding every update, which is how caching deduplicates KTable updates.
+using cache_flush_listener = std::function<void(bytes_view key, std::optional<bytes_view> new_value,
+                                                std::optional<bytes_view> old_value, int64_t timestamp)>;
 
 class key_value_bytes_store : public state_store {
 public:
@@ -52,6 +77,11 @@ public:
     virtual void restore(bytes_view key, std::optional<bytes_view> value, int64_t /*timestamp*/) {
         put(key, value);
     }
+
+    // Hands the listener to the caching layer of the stack, if there is one
+    // (Kafka's CachedStateStore.setFlushListener). Returns false when the
+    // stack has no cache: the caller must then forward each update itself.
+    virtual bool set_flush_listener(cache_flush_listener /*listener*/, bool /*send_old_values*/) { return false; }
 };
 
 }  // namespace samsa::streams

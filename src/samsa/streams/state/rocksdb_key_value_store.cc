@@ -95,9 +95,7 @@ public:
         }
         auto key = view(it_->key());
         if (to_ && compare(key, *to_) > 0) return false;
-        if (prefix_ && (key.size() < prefix_->size() || !std::equal(prefix_->begin(), prefix_->end(), key.begin()))) {
-            return false;
-        }
+        if (prefix_ && !starts_with(key, *prefix_)) return false;
         return true;
     }
 

@@ -36,6 +36,10 @@ struct store_context {
     // stamped on changelog records of plain key-value stores. Timestamped stores
     // use the value's own timestamp instead. Unset -> 0.
     std::function<int64_t()> record_timestamp;
+    // Bytes a caching layer may hold before it evicts and writes down
+    // (Kafka's cache.max.bytes.buffering, which Kafka shares among a thread's
+    // stores; here it is per store).
+    int64_t cache_max_bytes = 10 * 1024 * 1024;
 };
 
 // An operation on a store failed in a way the processor cannot handle: an I/O

@@ -1,5 +1,6 @@
 #include "samsa/streams/state/stores.h"
 
+#include "samsa/streams/state/caching_key_value_store.h"
 #include "samsa/streams/state/change_logging_key_value_store.h"
 #include "samsa/streams/state/in_memory_key_value_store.h"
 #include "samsa/streams/state/rocksdb_key_value_store.h"
@@ -34,9 +35,7 @@ std::unique_ptr<key_value_bytes_store> store_builder::build() const {
         if (timestamped_) store = std::make_unique<change_logging_timestamped_key_value_store>(std::move(store));
         else store = std::make_unique<change_logging_key_value_store>(std::move(store));
     }
-    // Caching is recorded but not yet stacked: the runtime and the test driver
-    // forward every write downstream at once, which is what Kafka's
-    // TopologyTestDriver shows with its per-record commits.
+    if (caching_enabled_) store = std::make_unique<caching_key_value_store>(std::move(store));
     return store;
 }
 

@@ -39,6 +39,9 @@ public:
     void restore(bytes_view key, std::optional<bytes_view> value, int64_t timestamp) override {
         inner_->restore(key, value, timestamp);
     }
+    bool set_flush_listener(cache_flush_listener listener, bool send_old_values) override {
+        return inner_->set_flush_listener(std::move(listener), send_old_values);
+    }
 
 private:
     std::unique_ptr<key_value_bytes_store> inner_;

@@ -1,0 +1,183 @@
+// The caching layer keeps the newest value per key until flush or eviction,
+// then writes it down once, logs it once and hands it to the flush listener.
+
+#include <gtest/gtest.h>
+
+#include "recording_changelog_sink.h"
+#include "samsa/streams/state/caching_key_value_store.h"
+#include "samsa/streams/state/change_logging_key_value_store.h"
+#include "samsa/streams/state/in_memory_key_value_store.h"
+#include "samsa/streams/state/stores.h"
+
+namespace samsa::streams {
+namespace {
+
+using testing::changelog_record;
+using testing::recording_changelog_sink;
+
+bytes b(std::string_view s) { return to_bytes(s); }
+std::optional<bytes_view> v(const bytes& x) { return bytes_view(x); }
+
+struct flushed {
+    std::string key;
+    std::optional<std::string> new_value;
+    std::optional<std::string> old_value;
+    int64_t timestamp;
+    bool operator==(const flushed&) const = default;
+};
+
+std::optional<std::string> str(std::optional<bytes_view> x) {
+    if (!x) return std::nullopt;
+    return std::string(as_chars(*x));
+}
+
+class caching_test : public ::testing::Test {
+protected:
+    // caching -> change logging -> in-memory, as a builder stacks them.
+    void open(bool send_old_values, int64_t max_bytes = 1 << 20) {
+        auto logging = std::make_unique<change_logging_key_value_store>(std::make_unique<in_memory_key_value_store>("s"));
+        below_ = logging.get();
+        store_ = std::make_unique<caching_key_value_store>(std::move(logging));
+        store_context context;
+        context.application_id = "app";
+        context.changelog = &sink_;
+        context.record_timestamp = [this] { return now_; };
+        context.cache_max_bytes = max_bytes;
+        ASSERT_TRUE(store_->init(context).has_value());
+        ASSERT_TRUE(store_->set_flush_listener(
+            [this](bytes_view key, std::optional<bytes_view> nv, std::optional<bytes_view> ov, int64_t ts) {
+                flushed_.push_back({std::string(as_chars(key)), str(nv), str(ov), ts});
+            },
+            send_old_values));
+    }
+    changelog_record logged(std::string_view key, std::optional<std::string_view> value, int64_t ts) {
+        return {"app-s-changelog", 0, b(key), value ? std::optional<bytes>(b(*value)) : std::nullopt, ts};
+    }
+
+    recording_changelog_sink sink_;
+    int64_t now_ = 1;
+    key_value_bytes_store* below_ = nullptr;
+    std::unique_ptr<caching_key_value_store> store_;
+    std::vector<flushed> flushed_;
+};
+
+TEST_F(caching_test, keeps_newest_value_until_flush) {
+    open(false);
+    store_->put(b("k"), v(b("1")));
+    now_ = 2;
+    store_->put(b("k"), v(b("2")));
+    EXPECT_EQ(store_->get(b("k")), b("2"));
+    EXPECT_EQ(below_->get(b("k")), std::nullopt);
+    EXPECT_TRUE(sink_.records.empty());
+    store_->flush();
+    EXPECT_EQ(below_->get(b("k")), b("2"));
+    EXPECT_EQ(sink_.records, (std::vector<changelog_record>{logged("k", "2", 2)}));
+    EXPECT_EQ(flushed_, (std::vector<flushed>{{"k", "2", std::nullopt, 2}}));
+    store_->flush();  // nothing dirty: nothing more
+    EXPECT_EQ(flushed_.size(), 1u);
+}
+
+TEST_F(caching_test, writes_down_in_last_write_order_with_entry_timestamps) {
+    open(false);
+    store_->put(b("a"), v(b("1")));
+    now_ = 5;
+    store_->put(b("b"), v(b("2")));
+    now_ = 9;
+    store_->put(b("a"), v(b("3")));
+    now_ = 100;
+    store_->flush();
+    EXPECT_EQ(flushed_, (std::vector<flushed>{{"b", "2", std::nullopt, 5}, {"a", "3", std::nullopt, 9}}));
+    EXPECT_EQ(sink_.records, (std::vector<changelog_record>{logged("b", "2", 5), logged("a", "3", 9)}));
+}
+
+TEST_F(caching_test, deletes_and_old_values) {
+    open(true);
+    store_->put(b("k"), v(b("1")));
+    store_->flush();
+    flushed_.clear();
+    now_ = 2;
+    store_->put(b("k"), v(b("2")));
+    store_->flush();
+    now_ = 3;
+    EXPECT_EQ(store_->remove(b("k")), b("2"));
+    EXPECT_EQ(store_->get(b("k")), std::nullopt);
+    EXPECT_EQ(below_->get(b("k")), b("2"));
+    store_->flush();
+    EXPECT_EQ(below_->get(b("k")), std::nullopt);
+    EXPECT_EQ(flushed_, (std::vector<flushed>{{"k", "2", "1", 2}, {"k", std::nullopt, "2", 3}}));
+}
+
+TEST_F(caching_test, put_then_delete_of_unknown_key_writes_nothing) {
+    open(false);
+    store_->put(b("tmp"), v(b("x")));
+    store_->remove(b("tmp"));
+    store_->flush();
+    EXPECT_TRUE(flushed_.empty());
+    EXPECT_TRUE(sink_.records.empty());
+}
+
+TEST_F(caching_test, eviction_writes_dirty_entries_down) {
+    open(false, /*max_bytes=*/100);  // room for one small entry
+    store_->put(b("a"), v(b("1")));
+    EXPECT_TRUE(flushed_.empty());
+    store_->put(b("b"), v(b("2")));  // over budget: a is evicted, dirty entries go down
+    EXPECT_EQ(below_->get(b("a")), b("1"));
+    EXPECT_FALSE(flushed_.empty());
+    EXPECT_LE(store_->cached_bytes(), 100);
+    EXPECT_EQ(store_->get(b("a")), b("1"));
+    EXPECT_EQ(store_->get(b("b")), b("2"));
+}
+
+TEST_F(caching_test, iterators_merge_cache_over_store) {
+    open(false);
+    for (auto k : {"a", "b", "c"}) store_->put(b(k), v(b("old")));
+    store_->flush();
+    store_->remove(b("b"));
+    store_->put(b("c"), v(b("new")));
+    store_->put(b("d"), v(b("new")));
+    auto all = to_vector(*store_->all());
+    EXPECT_EQ(all, (std::vector<key_value<bytes, bytes>>{{b("a"), b("old")}, {b("c"), b("new")}, {b("d"), b("new")}}));
+    auto part = to_vector(*store_->range(b("b"), b("c")));
+    EXPECT_EQ(part, (std::vector<key_value<bytes, bytes>>{{b("c"), b("new")}}));
+    auto pre = to_vector(*store_->prefix_scan(b("d")));
+    EXPECT_EQ(pre, (std::vector<key_value<bytes, bytes>>{{b("d"), b("new")}}));
+}
+
+TEST_F(caching_test, close_writes_down_and_restore_bypasses_cache) {
+    open(false);
+    store_->put(b("k"), v(b("cached")));
+    store_->restore(b("k"), v(b("restored")), 7);
+    EXPECT_EQ(store_->get(b("k")), b("restored"));
+    store_->put(b("j"), v(b("x")));
+    store_->close();
+    EXPECT_EQ(flushed_, (std::vector<flushed>{{"j", "x", std::nullopt, 1}}));
+    EXPECT_FALSE(store_->is_open());
+}
+
+TEST_F(caching_test, listener_may_write_back_into_the_store) {
+    open(false);
+    store_->set_flush_listener(
+        [this](bytes_view key, std::optional<bytes_view>, std::optional<bytes_view>, int64_t) {
+            if (as_chars(key) == "a") store_->put(b("echo"), v(b("1")));
+        },
+        false);
+    store_->put(b("a"), v(b("1")));
+    store_->flush();
+    EXPECT_EQ(store_->get(b("echo")), b("1"));
+    EXPECT_EQ(below_->get(b("echo")), std::nullopt);  // belongs to the next flush
+    store_->flush();
+    EXPECT_EQ(below_->get(b("echo")), b("1"));
+}
+
+TEST(caching_builder_test, only_a_cached_stack_takes_a_flush_listener) {
+    auto plain = stores::key_value_store_builder(stores::in_memory_key_value_store("s")).build();
+    EXPECT_FALSE(plain->set_flush_listener([](auto...) {}, false));
+    auto cached = stores::key_value_store_builder(stores::in_memory_key_value_store("s"))
+                      .with_caching_enabled()
+                      .with_logging_disabled()
+                      .build();
+    EXPECT_TRUE(cached->set_flush_listener([](auto...) {}, false));
+}
+
+}  // namespace
+}  // namespace samsa::streams
