@@ -1,0 +1,522 @@
+#include "tests/e2e/rdkafka_client.h"
+
+#include <librdkafka/rdkafka.h>
+#include <librdkafka/rdkafkacpp.h>
+
+#include <algorithm>
+#include <memory>
+#include <set>
+#include <thread>
+
+#include "samsa/bytes/murmur2.h"
+
+namespace samsa::e2e {
+namespace {
+
+using clock = std::chrono::steady_clock;
+
+int ms_left(clock::time_point deadline) {
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now()).count();
+    return ms < 0 ? 0 : static_cast<int>(ms);
+}
+
+error fail(const std::string& what) { return make_error(errc::invalid_argument, what); }
+
+// --- C admin client --------------------------------------------------------
+
+struct admin_client {
+    rd_kafka_t* rk = nullptr;
+    rd_kafka_queue_t* queue = nullptr;
+    std::string error;
+
+    explicit admin_client(const std::string& bootstrap) {
+        char errstr[512];
+        rd_kafka_conf_t* conf = rd_kafka_conf_new();
+        if (rd_kafka_conf_set(conf, "bootstrap.servers", bootstrap.c_str(), errstr, sizeof errstr) != RD_KAFKA_CONF_OK) {
+            error = errstr;
+            rd_kafka_conf_destroy(conf);
+            return;
+        }
+        rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
+        if (!rk) {
+            error = errstr;
+            return;
+        }
+        queue = rd_kafka_queue_new(rk);
+    }
+    ~admin_client() {
+        if (queue) rd_kafka_queue_destroy(queue);
+        if (rk) rd_kafka_destroy(rk);
+    }
+
+    rd_kafka_AdminOptions_t* options(rd_kafka_admin_op_t op) {
+        char errstr[512];
+        rd_kafka_AdminOptions_t* o = rd_kafka_AdminOptions_new(rk, op);
+        rd_kafka_AdminOptions_set_request_timeout(o, 15000, errstr, sizeof errstr);
+        if (op == RD_KAFKA_ADMIN_OP_CREATETOPICS || op == RD_KAFKA_ADMIN_OP_DELETETOPICS) {
+            rd_kafka_AdminOptions_set_operation_timeout(o, 10000, errstr, sizeof errstr);
+        }
+        return o;
+    }
+
+    // Waits for the result event of the request just sent; null with `error` set.
+    rd_kafka_event_t* wait_result(const char* what) {
+        rd_kafka_event_t* ev = rd_kafka_queue_poll(queue, 20000);
+        if (!ev) {
+            error = std::string(what) + ": no answer within 20 s";
+            return nullptr;
+        }
+        if (rd_kafka_event_error(ev)) {
+            error = std::string(what) + ": " + rd_kafka_err2name(rd_kafka_event_error(ev)) + ": " +
+                    rd_kafka_event_error_string(ev);
+            rd_kafka_event_destroy(ev);
+            return nullptr;
+        }
+        return ev;
+    }
+};
+
+status topic_results(const char* what, const rd_kafka_topic_result_t** results, size_t count) {
+    for (size_t i = 0; i < count; ++i) {
+        if (rd_kafka_topic_result_error(results[i]) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+            const char* msg = rd_kafka_topic_result_error_string(results[i]);
+            return fail(std::string(what) + " " + rd_kafka_topic_result_name(results[i]) + ": " +
+                        rd_kafka_err2name(rd_kafka_topic_result_error(results[i])) + (msg ? std::string(": ") + msg : ""));
+        }
+    }
+    return ok();
+}
+
+// --- rdkafka++ helpers -----------------------------------------------------
+
+std::unique_ptr<RdKafka::Conf> make_conf(const std::string& bootstrap, const config_map& extra, std::string& err) {
+    std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
+    if (conf->set("bootstrap.servers", bootstrap, err) != RdKafka::Conf::CONF_OK) return nullptr;
+    for (const auto& [k, v] : extra) {
+        if (conf->set(k, v, err) != RdKafka::Conf::CONF_OK) {
+            err = k + "=" + v + ": " + err;
+            return nullptr;
+        }
+    }
+    return conf;
+}
+
+class delivery_collector : public RdKafka::DeliveryReportCb {
+public:
+    explicit delivery_collector(std::vector<record>& records) : records_(records) {}
+    void dr_cb(RdKafka::Message& m) override {
+        ++reports_;
+        auto index = reinterpret_cast<uintptr_t>(m.msg_opaque());
+        if (m.err() != RdKafka::ERR_NO_ERROR) {
+            if (first_error_.empty()) {
+                first_error_ = "delivery of record " + std::to_string(index) + " failed: " +
+                               RdKafka::err2str(m.err()) + " (" + m.errstr() + ")";
+            }
+            return;
+        }
+        auto& r = records_.at(index);
+        r.partition = m.partition();
+        r.offset = m.offset();
+        r.timestamp = m.timestamp().timestamp;
+    }
+    size_t reports() const { return reports_; }
+    const std::string& first_error() const { return first_error_; }
+
+private:
+    std::vector<record>& records_;
+    size_t reports_ = 0;
+    std::string first_error_;
+};
+
+record from_message(RdKafka::Message& m) {
+    record r;
+    r.has_key = m.key() != nullptr;
+    if (m.key()) r.key = *m.key();
+    r.value.assign(static_cast<const char*>(m.payload()), m.len());
+    r.partition = m.partition();
+    r.offset = m.offset();
+    r.timestamp = m.timestamp().timestamp;
+    if (RdKafka::Headers* h = m.headers()) {
+        for (const auto& header : h->get_all()) {
+            r.headers.emplace_back(header.key(),
+                                   header.value() ? std::string(static_cast<const char*>(header.value()), header.value_size())
+                                                  : std::string());
+        }
+    }
+    return r;
+}
+
+std::string progress(const std::map<int32_t, size_t>& per_partition, const std::set<int32_t>& at_end) {
+    std::string s;
+    for (const auto& [p, n] : per_partition) {
+        s += " p" + std::to_string(p) + "=" + std::to_string(n) + (at_end.count(p) ? "(end)" : "");
+    }
+    return s;
+}
+
+}  // namespace
+
+std::vector<record> make_records(int count, int key_count, const std::string& value_prefix) {
+    std::vector<record> records;
+    records.reserve(static_cast<size_t>(count));
+    for (int i = 0; i < count; ++i) {
+        record r;
+        r.key = "key-" + std::to_string(i % key_count);
+        r.value = value_prefix + "-" + std::to_string(i);
+        r.headers = {{"index", std::to_string(i)}, {"source", "samsa-e2e"}};
+        records.push_back(std::move(r));
+    }
+    return records;
+}
+
+int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+int32_t java_partition(const std::string& key, int partitions) {
+    return murmur2_partition(as_bytes(key), partitions);
+}
+
+std::map<int32_t, std::vector<record>> by_partition(const std::vector<record>& records) {
+    std::map<int32_t, std::vector<record>> out;
+    for (const auto& r : records) out[r.partition].push_back(r);
+    for (auto& [p, list] : out) {
+        std::stable_sort(list.begin(), list.end(), [](const record& a, const record& b) { return a.offset < b.offset; });
+    }
+    return out;
+}
+
+status create_topic(const std::string& bootstrap, const std::string& topic, int partitions,
+                    const config_map& topic_config, int replication_factor) {
+    admin_client admin(bootstrap);
+    if (!admin.rk) return fail("admin client: " + admin.error);
+    char errstr[512];
+    rd_kafka_NewTopic_t* nt =
+        rd_kafka_NewTopic_new(topic.c_str(), partitions, replication_factor, errstr, sizeof errstr);
+    if (!nt) return fail(std::string("NewTopic: ") + errstr);
+    for (const auto& [k, v] : topic_config) rd_kafka_NewTopic_set_config(nt, k.c_str(), v.c_str());
+    rd_kafka_AdminOptions_t* o = admin.options(RD_KAFKA_ADMIN_OP_CREATETOPICS);
+    rd_kafka_CreateTopics(admin.rk, &nt, 1, o, admin.queue);
+    rd_kafka_AdminOptions_destroy(o);
+    rd_kafka_NewTopic_destroy(nt);
+    rd_kafka_event_t* ev = admin.wait_result("CreateTopics");
+    if (!ev) return fail(admin.error);
+    size_t n = 0;
+    const rd_kafka_topic_result_t** res = rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(ev), &n);
+    status st = n == 1 ? topic_results("CreateTopics", res, n)
+                       : status(fail("CreateTopics: " + std::to_string(n) + " topic results for 1 topic"));
+    rd_kafka_event_destroy(ev);
+    return st;
+}
+
+status delete_topic(const std::string& bootstrap, const std::string& topic) {
+    admin_client admin(bootstrap);
+    if (!admin.rk) return fail("admin client: " + admin.error);
+    rd_kafka_DeleteTopic_t* dt = rd_kafka_DeleteTopic_new(topic.c_str());
+    rd_kafka_AdminOptions_t* o = admin.options(RD_KAFKA_ADMIN_OP_DELETETOPICS);
+    rd_kafka_DeleteTopics(admin.rk, &dt, 1, o, admin.queue);
+    rd_kafka_AdminOptions_destroy(o);
+    rd_kafka_DeleteTopic_destroy(dt);
+    rd_kafka_event_t* ev = admin.wait_result("DeleteTopics");
+    if (!ev) return fail(admin.error);
+    size_t n = 0;
+    const rd_kafka_topic_result_t** res = rd_kafka_DeleteTopics_result_topics(rd_kafka_event_DeleteTopics_result(ev), &n);
+    status st = topic_results("DeleteTopics", res, n);
+    rd_kafka_event_destroy(ev);
+    return st;
+}
+
+result<config_map> describe_topic_config(const std::string& bootstrap, const std::string& topic) {
+    admin_client admin(bootstrap);
+    if (!admin.rk) return fail("admin client: " + admin.error);
+    rd_kafka_ConfigResource_t* cr = rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, topic.c_str());
+    rd_kafka_AdminOptions_t* o = admin.options(RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS);
+    rd_kafka_DescribeConfigs(admin.rk, &cr, 1, o, admin.queue);
+    rd_kafka_AdminOptions_destroy(o);
+    rd_kafka_ConfigResource_destroy(cr);
+    rd_kafka_event_t* ev = admin.wait_result("DescribeConfigs");
+    if (!ev) return fail(admin.error);
+    size_t n = 0;
+    const rd_kafka_ConfigResource_t** rs =
+        rd_kafka_DescribeConfigs_result_resources(rd_kafka_event_DescribeConfigs_result(ev), &n);
+    if (n != 1) {
+        rd_kafka_event_destroy(ev);
+        return fail("DescribeConfigs: " + std::to_string(n) + " resources for 1 topic");
+    }
+    if (rd_kafka_ConfigResource_error(rs[0])) {
+        const char* msg = rd_kafka_ConfigResource_error_string(rs[0]);
+        std::string e = std::string("DescribeConfigs: ") + rd_kafka_err2name(rd_kafka_ConfigResource_error(rs[0])) +
+                        (msg ? std::string(": ") + msg : "");
+        rd_kafka_event_destroy(ev);
+        return fail(e);
+    }
+    config_map out;
+    size_t entries = 0;
+    const rd_kafka_ConfigEntry_t** ce = rd_kafka_ConfigResource_configs(rs[0], &entries);
+    for (size_t i = 0; i < entries; ++i) {
+        const char* v = rd_kafka_ConfigEntry_value(ce[i]);
+        out[rd_kafka_ConfigEntry_name(ce[i])] = v ? v : "";
+    }
+    rd_kafka_event_destroy(ev);
+    return out;
+}
+
+status alter_topic_config(const std::string& bootstrap, const std::string& topic, const config_map& config) {
+    admin_client admin(bootstrap);
+    if (!admin.rk) return fail("admin client: " + admin.error);
+    rd_kafka_ConfigResource_t* cr = rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, topic.c_str());
+    for (const auto& [k, v] : config) rd_kafka_ConfigResource_set_config(cr, k.c_str(), v.c_str());
+    rd_kafka_AdminOptions_t* o = admin.options(RD_KAFKA_ADMIN_OP_ALTERCONFIGS);
+    rd_kafka_AlterConfigs(admin.rk, &cr, 1, o, admin.queue);
+    rd_kafka_AdminOptions_destroy(o);
+    rd_kafka_ConfigResource_destroy(cr);
+    rd_kafka_event_t* ev = admin.wait_result("AlterConfigs");
+    if (!ev) return fail(admin.error);
+    size_t n = 0;
+    const rd_kafka_ConfigResource_t** rs =
+        rd_kafka_AlterConfigs_result_resources(rd_kafka_event_AlterConfigs_result(ev), &n);
+    status st = ok();
+    for (size_t i = 0; i < n; ++i) {
+        if (rd_kafka_ConfigResource_error(rs[i])) {
+            const char* msg = rd_kafka_ConfigResource_error_string(rs[i]);
+            st = fail(std::string("AlterConfigs: ") + rd_kafka_err2name(rd_kafka_ConfigResource_error(rs[i])) +
+                      (msg ? std::string(": ") + msg : ""));
+        }
+    }
+    rd_kafka_event_destroy(ev);
+    return st;
+}
+
+namespace {
+
+// Metadata for all topics through a producer handle (no auto-creation).
+result<std::unique_ptr<RdKafka::Metadata>> all_metadata(const std::string& bootstrap) {
+    std::string err;
+    auto conf = make_conf(bootstrap, {}, err);
+    if (!conf) return fail(err);
+    std::unique_ptr<RdKafka::Producer> producer(RdKafka::Producer::create(conf.get(), err));
+    if (!producer) return fail("producer: " + err);
+    RdKafka::Metadata* md = nullptr;
+    RdKafka::ErrorCode code = producer->metadata(true, nullptr, &md, 10000);
+    if (code != RdKafka::ERR_NO_ERROR) return fail("Metadata: " + RdKafka::err2str(code));
+    return std::unique_ptr<RdKafka::Metadata>(md);
+}
+
+}  // namespace
+
+result<int> partition_count(const std::string& bootstrap, const std::string& topic) {
+    auto md = all_metadata(bootstrap);
+    if (!md) return md.error();
+    for (const RdKafka::TopicMetadata* t : *(*md)->topics()) {
+        if (t->topic() != topic) continue;
+        if (t->err() != RdKafka::ERR_NO_ERROR) return fail("Metadata for " + topic + ": " + RdKafka::err2str(t->err()));
+        for (const RdKafka::PartitionMetadata* p : *t->partitions()) {
+            if (p->err() != RdKafka::ERR_NO_ERROR) {
+                return fail("Metadata for " + topic + " partition " + std::to_string(p->id()) + ": " +
+                            RdKafka::err2str(p->err()));
+            }
+        }
+        return static_cast<int>(t->partitions()->size());
+    }
+    return make_error(errc::not_found, "topic " + topic + " is not in the Metadata answer");
+}
+
+result<std::vector<std::string>> list_topics(const std::string& bootstrap) {
+    auto md = all_metadata(bootstrap);
+    if (!md) return md.error();
+    std::vector<std::string> names;
+    for (const RdKafka::TopicMetadata* t : *(*md)->topics()) names.push_back(t->topic());
+    return names;
+}
+
+result<std::vector<record>> produce(const std::string& bootstrap, const std::string& topic,
+                                    std::vector<record> records, const config_map& producer_config,
+                                    std::chrono::milliseconds timeout) {
+    std::string err;
+    auto conf = make_conf(bootstrap, producer_config, err);
+    if (!conf) return fail("producer config: " + err);
+    delivery_collector collector(records);
+    if (conf->set("dr_cb", &collector, err) != RdKafka::Conf::CONF_OK) return fail(err);
+    std::unique_ptr<RdKafka::Producer> producer(RdKafka::Producer::create(conf.get(), err));
+    if (!producer) return fail("producer: " + err);
+    auto deadline = clock::now() + timeout;
+    for (size_t i = 0; i < records.size(); ++i) {
+        const record& r = records[i];
+        for (;;) {
+            RdKafka::Headers* headers = nullptr;
+            if (!r.headers.empty()) {
+                headers = RdKafka::Headers::create();
+                for (const auto& [k, v] : r.headers) headers->add(k, v.data(), v.size());
+            }
+            RdKafka::ErrorCode code = producer->produce(
+                topic, r.partition < 0 ? RdKafka::Topic::PARTITION_UA : r.partition, RdKafka::Producer::RK_MSG_COPY,
+                const_cast<char*>(r.value.data()), r.value.size(), r.has_key ? r.key.data() : nullptr,
+                r.has_key ? r.key.size() : 0, r.timestamp, headers, reinterpret_cast<void*>(static_cast<uintptr_t>(i)));
+            if (code == RdKafka::ERR_NO_ERROR) break;
+            delete headers;
+            if (code != RdKafka::ERR__QUEUE_FULL || clock::now() >= deadline) {
+                return fail("produce() of record " + std::to_string(i) + ": " + RdKafka::err2str(code));
+            }
+            producer->poll(10);
+        }
+        producer->poll(0);
+    }
+    while (collector.reports() < records.size() && clock::now() < deadline) {
+        producer->flush(std::min(ms_left(deadline), 200));
+        producer->poll(0);
+    }
+    if (!collector.first_error().empty()) return fail(collector.first_error());
+    if (collector.reports() < records.size()) {
+        return make_error(errc::timed_out, std::to_string(records.size() - collector.reports()) + " of " +
+                                               std::to_string(records.size()) + " records unacknowledged after " +
+                                               std::to_string(timeout.count()) + " ms");
+    }
+    return records;
+}
+
+result<std::vector<record>> read_partitions(const std::string& bootstrap, const std::string& topic,
+                                            const std::vector<int32_t>& partitions, int64_t start_offset,
+                                            size_t min_records, const config_map& consumer_config,
+                                            std::chrono::milliseconds timeout) {
+    std::string err;
+    config_map config{{"enable.partition.eof", "true"}};
+    for (const auto& [k, v] : consumer_config) config[k] = v;
+    auto conf = make_conf(bootstrap, config, err);
+    if (!conf) return fail("consumer config: " + err);
+    std::unique_ptr<RdKafka::Consumer> consumer(RdKafka::Consumer::create(conf.get(), err));
+    if (!consumer) return fail("consumer: " + err);
+    std::unique_ptr<RdKafka::Topic> t(RdKafka::Topic::create(consumer.get(), topic, nullptr, err));
+    if (!t) return fail("topic handle: " + err);
+    std::unique_ptr<RdKafka::Queue> queue(RdKafka::Queue::create(consumer.get()));
+    for (int32_t p : partitions) {
+        RdKafka::ErrorCode code = consumer->start(t.get(), p, start_offset, queue.get());
+        if (code != RdKafka::ERR_NO_ERROR) return fail("start partition " + std::to_string(p) + ": " + RdKafka::err2str(code));
+    }
+    std::vector<record> out;
+    std::map<int32_t, size_t> per_partition;
+    std::set<int32_t> at_end;
+    std::string first_error;
+    auto deadline = clock::now() + timeout;
+    while (clock::now() < deadline && !(at_end.size() == partitions.size() && out.size() >= min_records)) {
+        std::unique_ptr<RdKafka::Message> m(consumer->consume(queue.get(), std::min(ms_left(deadline), 100)));
+        if (!m) continue;
+        switch (m->err()) {
+        case RdKafka::ERR_NO_ERROR:
+            out.push_back(from_message(*m));
+            ++per_partition[m->partition()];
+            at_end.erase(m->partition());
+            break;
+        case RdKafka::ERR__PARTITION_EOF:
+            at_end.insert(m->partition());
+            per_partition[m->partition()] += 0;
+            break;
+        case RdKafka::ERR__TIMED_OUT:
+            break;
+        default:
+            if (first_error.empty()) {
+                first_error = "partition " + std::to_string(m->partition()) + ": " + RdKafka::err2str(m->err()) +
+                              " (" + m->errstr() + ")";
+            }
+            break;
+        }
+    }
+    for (int32_t p : partitions) consumer->stop(t.get(), p);
+    if (at_end.size() != partitions.size() || out.size() < min_records) {
+        return make_error(errc::timed_out,
+                          "read " + std::to_string(out.size()) + " of at least " + std::to_string(min_records) +
+                              " records from " + topic + " in " + std::to_string(timeout.count()) + " ms;" +
+                              progress(per_partition, at_end) +
+                              (first_error.empty() ? "" : "; first consumer error: " + first_error));
+    }
+    return out;
+}
+
+result<std::vector<record>> read_all(const std::string& bootstrap, const std::string& topic, int partitions,
+                                     size_t min_records, std::chrono::milliseconds timeout) {
+    std::vector<int32_t> ids;
+    for (int32_t p = 0; p < partitions; ++p) ids.push_back(p);
+    return read_partitions(bootstrap, topic, ids, RdKafka::Topic::OFFSET_BEGINNING, min_records, {}, timeout);
+}
+
+result<std::vector<record>> read_with_kafka_consumer(const std::string& bootstrap, const std::string& topic,
+                                                     int partitions, size_t min_records,
+                                                     std::chrono::milliseconds timeout) {
+    std::string err;
+    auto conf = make_conf(bootstrap,
+                          {{"group.id", "samsa-e2e-assign-only"},
+                           {"enable.auto.commit", "false"},
+                           {"enable.auto.offset.store", "false"},
+                           {"enable.partition.eof", "true"}},
+                          err);
+    if (!conf) return fail("consumer config: " + err);
+    std::unique_ptr<RdKafka::KafkaConsumer> consumer(RdKafka::KafkaConsumer::create(conf.get(), err));
+    if (!consumer) return fail("KafkaConsumer: " + err);
+    std::vector<RdKafka::TopicPartition*> assignment;
+    for (int32_t p = 0; p < partitions; ++p) {
+        assignment.push_back(RdKafka::TopicPartition::create(topic, p, RdKafka::Topic::OFFSET_BEGINNING));
+    }
+    RdKafka::ErrorCode code = consumer->assign(assignment);
+    RdKafka::TopicPartition::destroy(assignment);
+    if (code != RdKafka::ERR_NO_ERROR) return fail("assign: " + RdKafka::err2str(code));
+    std::vector<record> out;
+    std::map<int32_t, size_t> per_partition;
+    std::set<int32_t> at_end;
+    std::string first_error;
+    auto deadline = clock::now() + timeout;
+    while (clock::now() < deadline && !(static_cast<int>(at_end.size()) == partitions && out.size() >= min_records)) {
+        std::unique_ptr<RdKafka::Message> m(consumer->consume(std::min(ms_left(deadline), 100)));
+        if (!m) continue;
+        if (m->err() == RdKafka::ERR_NO_ERROR) {
+            out.push_back(from_message(*m));
+            ++per_partition[m->partition()];
+            at_end.erase(m->partition());
+        } else if (m->err() == RdKafka::ERR__PARTITION_EOF) {
+            at_end.insert(m->partition());
+            per_partition[m->partition()] += 0;
+        } else if (m->err() != RdKafka::ERR__TIMED_OUT && first_error.empty()) {
+            first_error = RdKafka::err2str(m->err()) + " (" + m->errstr() + ")";
+        }
+    }
+    consumer->unassign();
+    consumer->close();
+    if (static_cast<int>(at_end.size()) != partitions || out.size() < min_records) {
+        return make_error(errc::timed_out,
+                          "KafkaConsumer read " + std::to_string(out.size()) + " of at least " +
+                              std::to_string(min_records) + " records;" + progress(per_partition, at_end) +
+                              (first_error.empty() ? "" : "; first consumer error: " + first_error));
+    }
+    return out;
+}
+
+result<std::pair<int64_t, int64_t>> watermarks(const std::string& bootstrap, const std::string& topic,
+                                               int32_t partition) {
+    std::string err;
+    auto conf = make_conf(bootstrap, {}, err);
+    if (!conf) return fail(err);
+    std::unique_ptr<RdKafka::Producer> producer(RdKafka::Producer::create(conf.get(), err));
+    if (!producer) return fail("producer: " + err);
+    int64_t low = -1, high = -1;
+    RdKafka::ErrorCode code = producer->query_watermark_offsets(topic, partition, &low, &high, 10000);
+    if (code != RdKafka::ERR_NO_ERROR) return fail("ListOffsets (watermarks): " + RdKafka::err2str(code));
+    return std::make_pair(low, high);
+}
+
+result<int64_t> offset_for_time(const std::string& bootstrap, const std::string& topic, int32_t partition,
+                                int64_t timestamp_ms) {
+    std::string err;
+    auto conf = make_conf(bootstrap, {}, err);
+    if (!conf) return fail(err);
+    std::unique_ptr<RdKafka::Producer> producer(RdKafka::Producer::create(conf.get(), err));
+    if (!producer) return fail("producer: " + err);
+    std::vector<RdKafka::TopicPartition*> tps{RdKafka::TopicPartition::create(topic, partition, timestamp_ms)};
+    RdKafka::ErrorCode code = producer->offsetsForTimes(tps, 10000);
+    int64_t offset = tps[0]->offset();
+    RdKafka::ErrorCode perr = tps[0]->err();
+    RdKafka::TopicPartition::destroy(tps);
+    if (code != RdKafka::ERR_NO_ERROR) return fail("offsetsForTimes: " + RdKafka::err2str(code));
+    if (perr != RdKafka::ERR_NO_ERROR) return fail("offsetsForTimes partition: " + RdKafka::err2str(perr));
+    return offset;
+}
+
+}  // namespace samsa::e2e

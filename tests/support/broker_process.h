@@ -1,0 +1,124 @@
+#pragma once
+// broker_process: one real samsa-broker child process for a test or a benchmark,
+// on a free loopback port, with its own temporary data directory.
+//
+//   samsa::test_support::broker_process broker;          // nothing started yet
+//   ASSERT_TRUE(broker.start()) << broker.failure();      // bounded wait for the port
+//   run_kcat({"-b", broker.bootstrap(), "-L"});
+//   broker.stop();      // SIGTERM, bounded wait, then SIGKILL
+//   broker.restart();   // same data dir, same port
+//   broker.kill9();     // an unclean end, for recovery tests
+//
+// The broker's stderr (its log) goes to <data dir>/broker.log, appended across
+// restarts with a marker line per start; log_text() returns it for failure
+// messages. The destructor stops the broker and removes the directory (kept when
+// SAMSA_KEEP_TEST_DIRS=1, for a post-mortem).
+//
+// The binary is $SAMSA_BIN_DIR/samsa-broker (samsa_test sets SAMSA_BIN_DIR),
+// unless broker_options::binary names another.
+//
+// Thread: one owner thread; not thread-safe. The child is started with
+// fork/exec and PR_SET_PDEATHSIG, so it dies with the test process.
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace samsa::test_support {
+
+struct broker_options {
+    std::filesystem::path binary;  // empty: $SAMSA_BIN_DIR/samsa-broker
+    std::optional<std::filesystem::path> properties_file;
+    // Extra `--override key=value` pairs, after listeners and log.dirs.
+    std::vector<std::pair<std::string, std::string>> overrides;
+    std::chrono::milliseconds start_timeout{std::chrono::seconds(10)};
+    std::chrono::milliseconds stop_timeout{std::chrono::seconds(10)};
+    // Where to create the temporary data dir (mkdtemp); empty: $TMPDIR or /tmp.
+    std::filesystem::path temp_parent;
+    int port_attempts = 5;  // fresh ports tried when the chosen one was taken meanwhile
+};
+
+// Builder for the options, so that tests read as what they change.
+class broker_options_builder {
+public:
+    broker_options_builder& override_config(std::string key, std::string value) {
+        options_.overrides.emplace_back(std::move(key), std::move(value));
+        return *this;
+    }
+    broker_options_builder& binary(std::filesystem::path path) { options_.binary = std::move(path); return *this; }
+    broker_options_builder& properties_file(std::filesystem::path path) { options_.properties_file = std::move(path); return *this; }
+    broker_options_builder& start_timeout(std::chrono::milliseconds t) { options_.start_timeout = t; return *this; }
+    broker_options_builder& temp_parent(std::filesystem::path dir) { options_.temp_parent = std::move(dir); return *this; }
+    broker_options build() const { return options_; }
+    operator broker_options() const { return options_; }  // NOLINT: a builder converts implicitly
+
+private:
+    broker_options options_;
+};
+
+class broker_process {
+public:
+    explicit broker_process(broker_options options = {});
+    ~broker_process();
+    broker_process(const broker_process&) = delete;
+    broker_process& operator=(const broker_process&) = delete;
+
+    // Creates the data dir (first time), picks a port (first time), spawns the
+    // broker and waits until the port accepts TCP. False with failure() set when
+    // the binary is missing, the broker exits, or the wait times out.
+    [[nodiscard]] bool start();
+    // SIGTERM, wait up to stop_timeout, then SIGKILL. Returns the exit status
+    // (or 128+signal); nullopt when nothing was running.
+    std::optional<int> stop();
+    // SIGKILL, wait. Nothing is flushed or marked clean.
+    void kill9();
+    // stop() (if running) then start() on the same dir and port.
+    [[nodiscard]] bool restart();
+
+    bool running();
+    pid_t pid() const { return pid_; }
+    uint16_t port() const { return port_; }
+    std::string bootstrap() const;  // "127.0.0.1:<port>"
+    const std::filesystem::path& data_dir() const { return data_dir_; }
+    std::filesystem::path log_path() const { return data_dir_ / "broker.log"; }
+    std::string log_text() const;
+    // The last 'lines' lines of the log: enough to explain a failure.
+    std::string log_tail(size_t lines = 60) const;
+    const std::string& failure() const { return failure_; }
+    // Time from the last spawn to the port accepting TCP.
+    std::chrono::microseconds last_start_duration() const { return last_start_duration_; }
+    // The command line of the last start, for messages.
+    const std::string& command_line() const { return command_line_; }
+
+private:
+    bool spawn_and_wait();
+    std::optional<int> wait_exit(std::chrono::milliseconds timeout);
+
+    broker_options options_;
+    std::filesystem::path data_dir_;  // <tmp>/samsa-broker-XXXXXX; the broker's log.dirs is data_dir_/data
+    pid_t pid_ = -1;
+    uint16_t port_ = 0;
+    int starts_ = 0;
+    std::string failure_;
+    std::string command_line_;
+    std::chrono::microseconds last_start_duration_{0};
+};
+
+// A loopback port that was free a moment ago (bind to port 0, read it, close).
+uint16_t pick_free_port();
+// True when 127.0.0.1:port accepts a TCP connection within `timeout`.
+bool port_accepts(uint16_t port, std::chrono::milliseconds timeout);
+// The broker binary: $SAMSA_BIN_DIR/samsa-broker, or empty when unset.
+std::filesystem::path default_broker_binary();
+// The source tree: $SAMSA_SOURCE_DIR, or empty when unset.
+std::filesystem::path source_dir();
+// VmRSS of a process in KiB, from /proc/<pid>/status; nullopt when unreadable.
+std::optional<long> rss_kib(pid_t pid);
+
+}  // namespace samsa::test_support
