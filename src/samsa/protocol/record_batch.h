@@ -23,7 +23,8 @@
 //       61     …  records (compressed as a whole when codec != none)
 //
 // Worked example: a batch of one uncompressed record with key "k" and value
-// "v" is 61 + 10 = 71 bytes long and has batch_length 59.
+// "v" is 61 + 9 = 70 bytes long and has batch_length 58 (records.h shows
+// the record).
 
 #include <cstdint>
 #include <optional>

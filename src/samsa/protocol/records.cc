@@ -1,0 +1,198 @@
+#include "samsa/protocol/records.h"
+
+#include <algorithm>
+#include <cassert>
+
+#include <fmt/format.h>
+
+#include "samsa/bytes/byte_reader.h"
+#include "samsa/bytes/byte_writer.h"
+#include "samsa/bytes/crc32c.h"
+#include "samsa/protocol/compression.h"
+
+namespace samsa::protocol {
+namespace {
+
+// The smallest record: length, attributes, timestamp delta, offset delta, key
+// length, value length, header count, one byte each.
+constexpr size_t min_record_size = 7;
+
+error bad_record(size_t index, std::string_view why) {
+    return make_error(errc::corrupt, fmt::format("record {}: {}", index, why));
+}
+
+// A varint-length-prefixed nullable byte string, borrowed.
+std::optional<bytes_view> read_nullable(byte_reader& in, bool& bad) {
+    int32_t n = in.read_varint();
+    if (!in.ok() || n < -1) {
+        bad = true;
+        return std::nullopt;
+    }
+    if (n == -1) return std::nullopt;
+    if (static_cast<size_t>(n) > in.remaining()) {
+        bad = true;
+        return std::nullopt;
+    }
+    return in.read_bytes(static_cast<size_t>(n));
+}
+
+result<record_view> read_record(byte_reader& in, size_t index) {
+    int32_t length = in.read_varint();
+    if (!in.ok()) return bad_record(index, "truncated length");
+    if (length < 0 || static_cast<size_t>(length) > in.remaining())
+        return bad_record(index, fmt::format("length {} beyond the {} bytes left", length, in.remaining()));
+    byte_reader body(in.read_bytes(static_cast<size_t>(length)));
+    record_view r;
+    bool bad = false;
+    r.attributes = body.read_i8();
+    r.timestamp_delta = body.read_varlong();
+    r.offset_delta = body.read_varint();
+    r.key = read_nullable(body, bad);
+    r.value = read_nullable(body, bad);
+    int32_t header_count = body.read_varint();
+    if (bad || !body.ok()) return bad_record(index, "malformed key, value or fields");
+    // Each header takes at least two bytes: reject absurd counts up front.
+    if (header_count < 0 || static_cast<size_t>(header_count) > body.remaining() / 2)
+        return bad_record(index, fmt::format("header count {}", header_count));
+    r.headers.reserve(static_cast<size_t>(header_count));
+    for (int32_t h = 0; h < header_count; ++h) {
+        int32_t klen = body.read_varint();
+        if (!body.ok() || klen < 0 || static_cast<size_t>(klen) > body.remaining())
+            return bad_record(index, "malformed header key");
+        bytes_view k = body.read_bytes(static_cast<size_t>(klen));
+        auto v = read_nullable(body, bad);
+        if (bad || !body.ok()) return bad_record(index, "malformed header value");
+        r.headers.push_back({as_chars(k), v});
+    }
+    if (!body.at_end()) return bad_record(index, fmt::format("{} bytes after its last field", body.remaining()));
+    return r;
+}
+
+void write_nullable(byte_writer& w, const std::optional<bytes>& b) {
+    if (!b) {
+        w.write_varint(-1);
+        return;
+    }
+    w.write_varint(static_cast<int32_t>(b->size()));
+    w.write_bytes(*b);
+}
+
+}  // namespace
+
+result<batch_records> batch_records::decode(bytes_view batch, size_t max_uncompressed_bytes) {
+    auto header = read_batch_header(batch);
+    if (!header) return header.error();
+    batch_records out;
+    out.header_ = *header;
+    if (out.header_.total_size() > batch.size())
+        return make_error(errc::corrupt, fmt::format("record batch length {} beyond the {} bytes given",
+                                                     out.header_.batch_length, batch.size()));
+    bytes_view body = batch.subspan(record_batch_header::size, out.header_.total_size() - record_batch_header::size);
+    if (out.header_.codec() != compression_codec::none) {
+        auto plain = decompress(out.header_.codec(), body, max_uncompressed_bytes);
+        if (!plain) return plain.error();
+        out.decompressed_ = std::move(*plain);
+        body = out.decompressed_;
+    } else if (body.size() > max_uncompressed_bytes) {
+        return make_error(errc::too_large, fmt::format("records of {} bytes over the limit of {}", body.size(),
+                                                       max_uncompressed_bytes));
+    }
+    const int32_t count = out.header_.records_count;
+    if (count < 0 || static_cast<size_t>(count) > body.size() / min_record_size)
+        return make_error(errc::corrupt,
+                          fmt::format("record count {} does not fit in {} bytes of records", count, body.size()));
+    out.records_.reserve(static_cast<size_t>(count));
+    byte_reader in(body);
+    for (int32_t i = 0; i < count; ++i) {
+        auto r = read_record(in, static_cast<size_t>(i));
+        if (!r) return r.error();
+        out.records_.push_back(std::move(*r));
+    }
+    if (!in.at_end())
+        return make_error(errc::corrupt,
+                          fmt::format("{} bytes after the {} records the batch announces", in.remaining(), count));
+    return out;
+}
+
+status validate_records(bytes_view batch, size_t max_uncompressed_bytes) {
+    auto decoded = batch_records::decode(batch, max_uncompressed_bytes);
+    if (!decoded) return decoded.error();
+    const auto& h = decoded->header();
+    const auto& records = decoded->records();
+    if (records.empty()) return make_error(errc::corrupt, "record batch holds no records");
+    for (size_t i = 0; i < records.size(); ++i) {
+        if (records[i].offset_delta != static_cast<int32_t>(i))
+            return make_error(errc::corrupt, fmt::format("record {} has offset delta {} (expected {})", i,
+                                                         records[i].offset_delta, i));
+    }
+    if (h.last_offset_delta != static_cast<int32_t>(records.size()) - 1)
+        return make_error(errc::corrupt, fmt::format("last offset delta {} but {} records", h.last_offset_delta,
+                                                     records.size()));
+    return ok();
+}
+
+void write_record(bytes& out, const record& r, int64_t timestamp_delta, int32_t offset_delta) {
+    byte_writer body;
+    body.write_i8(0);
+    body.write_varlong(timestamp_delta);
+    body.write_varint(offset_delta);
+    write_nullable(body, r.key);
+    write_nullable(body, r.value);
+    body.write_varint(static_cast<int32_t>(r.headers.size()));
+    for (const auto& h : r.headers) {
+        body.write_varint(static_cast<int32_t>(h.key.size()));
+        body.write_bytes(as_bytes(h.key));
+        write_nullable(body, h.value);
+    }
+    byte_writer w(std::move(out));
+    w.write_varint(static_cast<int32_t>(body.size()));
+    w.write_bytes(body.buffer());
+    out = w.release();
+}
+
+record_batch_builder& record_batch_builder::add(std::optional<std::string_view> key,
+                                                std::optional<std::string_view> value, timestamp_ms ts,
+                                                std::vector<record_header> headers) {
+    record r;
+    if (key) r.key = to_bytes(*key);
+    if (value) r.value = to_bytes(*value);
+    r.timestamp = ts;
+    r.headers = std::move(headers);
+    records_.push_back(std::move(r));
+    return *this;
+}
+
+bytes record_batch_builder::build() const {
+    assert(!records_.empty() && "a record batch needs at least one record");
+    const int64_t base_ts = records_.front().timestamp();
+    int64_t max_ts = base_ts;
+    bytes plain;
+    for (size_t i = 0; i < records_.size(); ++i) {
+        max_ts = std::max(max_ts, records_[i].timestamp());
+        write_record(plain, records_[i], records_[i].timestamp() - base_ts, static_cast<int32_t>(i));
+    }
+    bytes body = codec_ == compression_codec::none ? std::move(plain) : compress(codec_, plain);
+
+    int16_t attributes = static_cast<int16_t>(codec_);
+    if (producer_.transactional) attributes |= 0x10;
+    byte_writer w;
+    w.write_i64(base_offset_());
+    size_t length_at = w.reserve_i32();
+    w.write_i32(partition_leader_epoch_);
+    w.write_i8(record_batch_header::current_magic);
+    size_t crc_at = w.reserve_i32();
+    w.write_i16(attributes);
+    w.write_i32(static_cast<int32_t>(records_.size()) - 1);
+    w.write_i64(base_ts);
+    w.write_i64(max_ts);
+    w.write_i64(producer_.producer_id());
+    w.write_i16(producer_.producer_epoch());
+    w.write_i32(producer_.base_sequence);
+    w.write_i32(static_cast<int32_t>(records_.size()));
+    w.write_bytes(body);
+    w.patch_i32(length_at, static_cast<int32_t>(w.size() - record_batch_header::length_field_end));
+    w.patch_i32(crc_at, static_cast<int32_t>(compute_batch_crc(w.buffer())));
+    return w.release();
+}
+
+}  // namespace samsa::protocol
