@@ -36,6 +36,7 @@
 // New partitions go to the log dir holding the fewest partitions (Kafka's rule).
 
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -44,7 +45,6 @@
 #include <string>
 #include <string_view>
 #include <thread>
-#include <condition_variable>
 #include <vector>
 
 #include "samsa/base/result.h"
@@ -126,7 +126,7 @@ private:
         int32_t partition;
         auto operator<=>(const key&) const = default;
     };
-    struct entry {
+    struct entry_t {
         std::unique_ptr<partition_log> log;
         size_t dir_index;  // into config_.log_dirs
         uuid topic_id;
@@ -134,14 +134,15 @@ private:
 
     explicit log_manager(log_manager_config config);
     status load_dir(size_t dir_index);
-    status checkpoint_locked();
     void run_checkpointer();
 
     log_manager_config config_;
     mutable std::mutex mutex_;
-    std::map<key, entry> logs_;
+    std::map<key, entry_t> logs_;
     startup_report startup_;
     bool closed_ = false;
+    std::mutex checkpoint_mutex_;                // serialises checkpoint file writers
+    std::vector<std::string> last_checkpoint_;   // per log dir: what was last written
     std::mutex checkpointer_mutex_;
     std::condition_variable checkpointer_cv_;
     bool stop_checkpointer_ = false;

@@ -40,6 +40,8 @@
 // an unclean start the indexes past the recovery point are rebuilt anyway.
 
 #include <atomic>
+#include <chrono>
+#include <string>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -180,9 +182,9 @@ private:
     partition_log(std::filesystem::path dir, const log_config& config);
 
     status load(const recovery_hint& hint);
-    status roll(timestamp_ms now);
-    bool should_roll(const segment& active, size_t batch_size, int64_t last_offset, timestamp_ms now) const;
-    status delete_segment(size_t index);
+    status roll();
+    bool should_roll(segment& active, size_t batch_size, offset last_offset, timestamp_ms now);
+    status delete_segment_front();
     size_t segment_index_for(offset o) const;
     void publish();
 
@@ -194,7 +196,9 @@ private:
     offset recovery_point_{0};
     leader_epoch leader_epoch_{0};
     int64_t unflushed_messages_ = 0;
-    timestamp_ms last_flush_{0};
+    bool dirty_ = false;                   // appended since the last fsync
+    std::optional<timestamp_ms> last_flush_;
+    timestamp_ms last_now_{0};             // the latest `now` seen
     recovery_summary summary_;
     bool closed_ = false;
     std::atomic<int64_t> published_recovery_point_{0};

@@ -20,29 +20,26 @@
 // shutdown, except that a missing or corrupt index is rebuilt (also found
 // lazily, at first lookup).
 
-#include <optional>
+#include <filesystem>
+#include <memory>
+#include <vector>
 
 #include "samsa/base/result.h"
 #include "samsa/base/types.h"
+#include "samsa/storage/partition_log.h"
 #include "samsa/storage/segment.h"
 
 namespace samsa::storage {
 
-struct segment_scan {
-    uint64_t valid_bytes = 0;       // bytes of whole, valid batches from the start of the scan
-    uint64_t bytes_scanned = 0;
-    std::optional<offset> next_offset;  // after the last valid batch; nullopt when none
-    std::string stop_reason;        // why the scan stopped before the end; empty when it did not
+struct recovery_outcome {
+    offset log_end_offset;
+    offset recovery_point;  // = log_end_offset: everything is checked now
+    recovery_summary summary;
 };
 
-// Validates every batch of `seg` from `position` (a batch boundary) on and
-// re-adds index entries for them (the indexes must already be truncated to
-// below `position`). Stops at the first bad or partial batch; does not truncate.
-// `expected_next`: the offset the first batch must not start below.
-result<segment_scan> validate_and_index(segment& seg, uint32_t position, std::optional<offset> expected_next,
-                                        bool check_crc);
-
-// Rebuilds both indexes of `seg` from its whole log (trusting the batches).
-status rebuild_indexes(segment& seg);
+// Brings `segments` (sorted by base offset, at least one) to a consistent
+// state as described above: may truncate the last valid segment and delete
+// (files and list entries) the segments after it.
+result<recovery_outcome> recover_segments(std::vector<std::unique_ptr<segment>>& segments, const recovery_hint& hint);
 
 }  // namespace samsa::storage

@@ -65,13 +65,20 @@ struct batch_position {
     uint32_t size;
 };
 
+// What scan_from found.
+struct segment_scan {
+    uint64_t valid_end = 0;      // position after the last whole (and, if checked, valid) batch
+    uint64_t bytes_scanned = 0;  // bytes of the batches walked
+    std::string stop_reason;     // why the walk stopped before the end of the file; empty if it did not
+};
+
 class segment {
 public:
-    // Creates empty files for a new segment at `base`. `now` starts segment_ms.
+    // Creates empty files for a new segment at `base` (truncating leftovers).
     static result<std::unique_ptr<segment>> create(const std::filesystem::path& dir, offset base,
-                                                   int32_t index_interval_bytes, timestamp_ms now);
-    // Opens the files of an existing segment without reading its contents;
-    // a missing index file is created empty and marked for rebuild.
+                                                   int32_t index_interval_bytes);
+    // Opens the files of an existing segment, reading only the .log's size.
+    // Missing index files are created empty and reported by indexes_missing().
     static result<std::unique_ptr<segment>> open(const std::filesystem::path& dir, offset base,
                                                  int32_t index_interval_bytes);
 
@@ -80,51 +87,70 @@ public:
     segment& operator=(const segment&) = delete;
 
     offset base_offset() const { return base_offset_; }
-    // One past the last offset written; meaningful for the active segment and
-    // after recover()/load_tail(); for closed segments opened after a clean
-    // shutdown it is computed on first need (scanning from the last index entry).
+    // One past the last offset written (the base offset when empty). Known
+    // for the active segment and for segments that were scanned; for other
+    // closed segments it is computed on first need (a scan from the last
+    // offset index entry).
     result<offset> next_offset();
     uint64_t size_bytes() const { return size_; }
     bool empty() const { return size_ == 0; }
     const std::filesystem::path& log_path() const { return log_.path(); }
+    bool indexes_missing() const { return indexes_missing_; }
 
     // The largest batch max timestamp and the last offset of its batch
-    // (-1 / base when empty). Loaded lazily for closed segments.
+    // ({-1, -1} when empty). Loaded lazily for closed segments.
     result<timestamp_and_last> max_timestamp();
     // When segment_ms started counting: the first append since this process
-    // created the segment, or, for an existing segment, its first batch's max
-    // timestamp (Kafka's rule). nullopt for an empty segment.
-    std::optional<timestamp_ms> roll_base_time() const { return roll_base_time_; }
+    // created the segment or, for a segment found on disk, its first batch's
+    // max timestamp (Kafka's rule). nullopt while empty.
+    result<std::optional<timestamp_ms>> roll_base_time();
 
-    // Appends whole, stamped batches at the end of the file in one pwrite and
-    // updates the in-memory indexes. `infos` describes the batches in order.
+    // Appends whole, stamped batches at the end of the file with one pwrite
+    // and updates the in-memory indexes. `infos` describes the batches in order.
     status append(bytes_view batches, std::span<const batch_info> infos, timestamp_ms now);
 
-    // Finds the first batch whose last offset is >= target, using the offset
-    // index then scanning headers. nullopt when no batch in this segment has
-    // one (target past the segment's end).
+    // The first batch whose last offset is >= target, found through the
+    // offset index then a scan of headers; nullopt when there is none.
     result<std::optional<batch_position>> find(offset target);
-    // Finds the first batch whose max timestamp is >= ts, via the time index.
-    result<std::optional<std::pair<batch_position, timestamp_ms>>> find_by_timestamp(timestamp_ms ts);
+    // The first batch whose max timestamp is >= ts and whose last offset is
+    // >= min_offset (the log start), through the time index; nullopt when
+    // there is none.
+    result<std::optional<std::pair<batch_position, timestamp_ms>>> find_by_timestamp(timestamp_ms ts,
+                                                                                    offset min_offset);
 
-    // Reads bytes [position, position + size) clamped to the segment's size.
-    status read(uint32_t position, size_t size, bytes& out) const;
+    // Appends bytes [position, position + size), clamped to the segment's
+    // size, to `out` with one pread.
+    status read(uint64_t position, size_t size, bytes& out) const;
 
-    // Truncates the log to `position` bytes (recovery); indexes follow.
-    status truncate_to(uint32_t position, offset next);
-    // Writes the in-memory index entries not yet on disk, then fsyncs all three files.
-    status flush();
-    // This segment stops being active: final time index entry, flush, trim.
+    // Loads both indexes if not yet in memory; a missing or corrupt index is
+    // rebuilt from the log (returns true then).
+    result<bool> ensure_indexes();
+    // Rebuilds both indexes from the whole log, trusting its batches (they
+    // are below the recovery point). Stops at an unreadable batch.
+    result<segment_scan> rebuild_indexes();
+    // Walks the batches from `start` (a batch boundary) to the end of the
+    // file, adding index entries by the usual rule, and sets size, next
+    // offset and max timestamp from what it found. The indexes must be loaded
+    // and hold nothing past `start` (the caller truncated them). With
+    // check_crc every batch goes through validate_batch; batches must also
+    // follow `expected_next` (the previous batch's next offset). Does not
+    // truncate: the caller decides what to do with a stop.
+    result<segment_scan> scan_from(uint64_t start, bool check_crc, std::optional<offset> expected_next);
+    // Cuts the log at `position` (a batch boundary found by a scan).
+    status truncate_to(uint64_t position);
+
+    // Writes the in-memory index entries not yet on disk and fdatasyncs the
+    // log (indexes too when sync_indexes).
+    status flush(bool sync_indexes);
+    // This segment stops being active: final time index entry, then a flush
+    // of all three files.
     status seal();
-    // Removes the three files. The object must not be used afterwards.
+    // Closes and removes the three files. The object must not be used afterwards.
     status remove_files();
 
     offset_index& index() { return index_; }
-    time_index& time_idx() { return time_index_; }
-    file& log_file() { return log_; }
-
-    // Recovery support (recovery.cc): set what a scan established.
-    void set_scanned_state(uint64_t size, offset next, timestamp_and_last max_ts, std::optional<timestamp_ms> roll_base);
+    time_index& timestamps() { return time_index_; }
+    const file& log_file() const { return log_; }
 
 private:
     segment(offset base, file log, offset_index index, time_index time_index, int32_t index_interval_bytes);
@@ -134,11 +160,12 @@ private:
     offset_index index_;
     time_index time_index_;
     int32_t index_interval_bytes_;
+    bool indexes_missing_ = false;
     uint64_t size_ = 0;
-    uint64_t bytes_since_index_entry_ = 0;
+    uint64_t last_index_position_ = 0;  // position of the last offset index entry (0 when none)
     std::optional<offset> next_offset_;
     std::optional<timestamp_and_last> max_timestamp_;
-    std::optional<timestamp_ms> roll_base_time_;
+    std::optional<std::optional<timestamp_ms>> roll_base_time_;
 };
 
 }  // namespace samsa::storage

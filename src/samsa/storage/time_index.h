@@ -73,7 +73,6 @@ public:
 
 private:
     time_index(file f, offset base) : file_(std::move(f)), base_(base) {}
-    status truncate_file_to_entries();
 
     file file_;
     offset base_;

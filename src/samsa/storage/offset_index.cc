@@ -1,0 +1,125 @@
+#include "samsa/storage/offset_index.h"
+
+#include <algorithm>
+#include <cassert>
+
+#include <fmt/format.h>
+
+namespace samsa::storage {
+namespace {
+
+uint32_t get_be32(const uint8_t* p) {
+    return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | uint32_t{p[3]};
+}
+void put_be32(uint8_t* p, uint32_t v) {
+    p[0] = static_cast<uint8_t>(v >> 24);
+    p[1] = static_cast<uint8_t>(v >> 16);
+    p[2] = static_cast<uint8_t>(v >> 8);
+    p[3] = static_cast<uint8_t>(v);
+}
+
+}  // namespace
+
+result<offset_index> offset_index::open(const std::filesystem::path& path, offset base, bool& existed) {
+    std::error_code ec;
+    existed = std::filesystem::exists(path, ec);
+    auto f = file::open(path, true);
+    if (!f) return f.error();
+    return offset_index(std::move(*f), base);
+}
+
+status offset_index::load() {
+    auto size = file_.size();
+    if (!size) return size.error();
+    if (*size % entry_size != 0)
+        return make_error(errc::corrupt, fmt::format("{}: size {} is not a multiple of {}", file_.path().string(),
+                                                     *size, entry_size));
+    bytes buf(*size);
+    auto n = file_.pread(buf, 0);
+    if (!n) return n.error();
+    if (*n != buf.size()) return make_error(errc::corrupt, fmt::format("{}: short read", file_.path().string()));
+    std::vector<entry> entries;
+    entries.reserve(buf.size() / entry_size);
+    for (size_t i = 0; i < buf.size(); i += entry_size) {
+        entry e{base_ + get_be32(&buf[i]), get_be32(&buf[i + 4])};
+        if (!entries.empty() && (e.off <= entries.back().off || e.position <= entries.back().position))
+            return make_error(errc::corrupt, fmt::format("{}: entry {} does not increase", file_.path().string(),
+                                                         i / entry_size));
+        entries.push_back(e);
+    }
+    entries_ = std::move(entries);
+    persisted_ = entries_.size();
+    loaded_ = true;
+    return ok();
+}
+
+status offset_index::reset() {
+    entries_.clear();
+    persisted_ = 0;
+    loaded_ = true;
+    return file_.truncate(0);
+}
+
+void offset_index::append(offset last_offset, uint32_t position) {
+    assert(loaded_);
+    assert(entries_.empty() || (last_offset > entries_.back().off && position > entries_.back().position));
+    assert(last_offset - base_ >= 0 && last_offset - base_ <= int64_t{UINT32_MAX});
+    entries_.push_back({last_offset, position});
+}
+
+std::optional<offset_index::entry> offset_index::lookup(offset target) const {
+    assert(loaded_);
+    auto it = std::upper_bound(entries_.begin(), entries_.end(), target,
+                               [](offset t, const entry& e) { return t < e.off; });
+    if (it == entries_.begin()) return std::nullopt;
+    return *std::prev(it);
+}
+
+std::optional<offset_index::entry> offset_index::last_entry() const {
+    if (entries_.empty()) return std::nullopt;
+    return entries_.back();
+}
+
+status offset_index::truncate_to_position(uint32_t position) {
+    auto it = std::lower_bound(entries_.begin(), entries_.end(), position,
+                               [](const entry& e, uint32_t p) { return e.position < p; });
+    entries_.erase(it, entries_.end());
+    return truncate_file_to_entries();
+}
+
+status offset_index::truncate_to_offset(offset o) {
+    auto it = std::lower_bound(entries_.begin(), entries_.end(), o, [](const entry& e, offset t) { return e.off < t; });
+    entries_.erase(it, entries_.end());
+    return truncate_file_to_entries();
+}
+
+status offset_index::truncate_file_to_entries() {
+    if (entries_.size() >= persisted_) return ok();
+    persisted_ = entries_.size();
+    return file_.truncate(persisted_ * entry_size);
+}
+
+status offset_index::flush(bool sync) {
+    if (persisted_ < entries_.size()) {
+        bytes buf((entries_.size() - persisted_) * entry_size);
+        for (size_t i = persisted_, at = 0; i < entries_.size(); ++i, at += entry_size) {
+            put_be32(&buf[at], static_cast<uint32_t>(entries_[i].off - base_));
+            put_be32(&buf[at + 4], entries_[i].position);
+        }
+        if (auto st = file_.pwrite_all(buf, persisted_ * entry_size); !st) return st;
+        persisted_ = entries_.size();
+    }
+    if (sync) return file_.sync();
+    return ok();
+}
+
+status offset_index::remove_file() {
+    auto path = file_.path();
+    if (auto st = file_.close(); !st) return st;
+    std::error_code ec;
+    std::filesystem::remove(path, ec);
+    if (ec) return make_error(errc::io_error, fmt::format("cannot remove {}: {}", path.string(), ec.message()));
+    return ok();
+}
+
+}  // namespace samsa::storage

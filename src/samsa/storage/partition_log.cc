@@ -1,0 +1,378 @@
+#include "samsa/storage/partition_log.h"
+
+#include <algorithm>
+#include <cassert>
+#include <limits>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "samsa/protocol/record_batch.h"
+#include "samsa/storage/recovery.h"
+
+namespace samsa::storage {
+namespace {
+
+using protocol::record_batch_header;
+
+constexpr int16_t log_append_time_flag = 0x08;
+
+void put_be16(uint8_t* p, uint16_t v) {
+    p[0] = static_cast<uint8_t>(v >> 8);
+    p[1] = static_cast<uint8_t>(v);
+}
+void put_be32(uint8_t* p, uint32_t v) {
+    p[0] = static_cast<uint8_t>(v >> 24);
+    p[1] = static_cast<uint8_t>(v >> 16);
+    p[2] = static_cast<uint8_t>(v >> 8);
+    p[3] = static_cast<uint8_t>(v);
+}
+void put_be64(uint8_t* p, uint64_t v) {
+    put_be32(p, static_cast<uint32_t>(v >> 32));
+    put_be32(p + 4, static_cast<uint32_t>(v));
+}
+
+// LogAppendTime: Kafka sets the attribute and the max timestamp, then the CRC.
+void stamp_log_append_time(std::span<uint8_t> batch, int16_t attributes, timestamp_ms now) {
+    put_be16(batch.data() + 21, static_cast<uint16_t>(attributes | log_append_time_flag));
+    put_be64(batch.data() + 35, static_cast<uint64_t>(now()));
+    put_be32(batch.data() + 17, protocol::compute_batch_crc(batch));
+}
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+    return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+}  // namespace
+
+partition_log::partition_log(std::filesystem::path dir, const log_config& config)
+    : dir_(std::move(dir)), config_(config) {}
+
+partition_log::~partition_log() {
+    if (auto st = close(); !st) spdlog::error("closing the log {}: {}", dir_.string(), st.error().message);
+}
+
+result<std::unique_ptr<partition_log>> partition_log::open(const std::filesystem::path& dir, const log_config& config,
+                                                           const recovery_hint& hint) {
+    if (config.segment_bytes <= 0 || config.segment_bytes > std::numeric_limits<int32_t>::max())
+        return make_error(errc::invalid_argument,
+                          fmt::format("segment.bytes {} is outside 1..2147483647", config.segment_bytes));
+    if (config.index_interval_bytes < 0)
+        return make_error(errc::invalid_argument, "index.interval.bytes must not be negative");
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) return make_error(errc::io_error, fmt::format("cannot create {}: {}", dir.string(), ec.message()));
+    std::unique_ptr<partition_log> log(new partition_log(dir, config));
+    if (auto st = log->load(hint); !st) return st.error();
+    return log;
+}
+
+status partition_log::load(const recovery_hint& hint) {
+    std::vector<offset> bases;
+    std::error_code ec;
+    std::vector<std::filesystem::path> leftovers;
+    std::vector<std::pair<std::filesystem::path, offset>> index_files;
+    for (const auto& entry : std::filesystem::directory_iterator(dir_, ec)) {
+        const std::string name = entry.path().filename().string();
+        if (auto base = parse_segment_file_name(name, ".log")) {
+            bases.push_back(*base);
+        } else if (auto b = parse_segment_file_name(name, ".index")) {
+            index_files.emplace_back(entry.path(), *b);
+        } else if (auto t = parse_segment_file_name(name, ".timeindex")) {
+            index_files.emplace_back(entry.path(), *t);
+        } else if (ends_with(name, ".deleted") || ends_with(name, ".cleaned") || ends_with(name, ".tmp")) {
+            leftovers.push_back(entry.path());
+        } else if (ends_with(name, ".swap")) {
+            // Written by a log cleaner (a later issue); nothing here writes them yet.
+            spdlog::warn("{}: ignoring {} (compaction swap files are not supported yet)", dir_.string(), name);
+        }
+    }
+    if (ec) return make_error(errc::io_error, fmt::format("cannot list {}: {}", dir_.string(), ec.message()));
+    std::sort(bases.begin(), bases.end());
+    for (const auto& [path, base] : index_files) {
+        if (!std::binary_search(bases.begin(), bases.end(), base)) leftovers.push_back(path);
+    }
+    for (const auto& path : leftovers) {
+        std::filesystem::remove(path, ec);
+        if (ec) spdlog::warn("cannot remove leftover {}: {}", path.string(), ec.message());
+    }
+
+    if (bases.empty()) {
+        offset base = hint.log_start_offset.value_or(offset(0));
+        auto seg = segment::create(dir_, base, config_.index_interval_bytes);
+        if (!seg) return seg.error();
+        segments_.push_back(std::move(*seg));
+        log_end_offset_ = base;
+        recovery_point_ = base;
+    } else {
+        for (offset base : bases) {
+            auto seg = segment::open(dir_, base, config_.index_interval_bytes);
+            if (!seg) return seg.error();
+            segments_.push_back(std::move(*seg));
+        }
+        auto outcome = recover_segments(segments_, hint);
+        if (!outcome) return outcome.error();
+        log_end_offset_ = outcome->log_end_offset;
+        recovery_point_ = outcome->recovery_point;
+        summary_ = std::move(outcome->summary);
+        if (summary_.bytes_truncated > 0 || summary_.segments_removed > 0) {
+            // Make the truncation durable before anything new is appended after it.
+            if (auto st = segments_.back()->flush(true); !st) return st;
+        }
+    }
+    log_start_offset_ = std::max(hint.log_start_offset.value_or(offset(0)), segments_.front()->base_offset());
+    log_start_offset_ = std::min(log_start_offset_, log_end_offset_);
+    publish();
+    return ok();
+}
+
+void partition_log::publish() {
+    published_recovery_point_.store(recovery_point_(), std::memory_order_release);
+    published_log_start_.store(log_start_offset_(), std::memory_order_release);
+}
+
+size_t partition_log::segment_index_for(offset o) const {
+    auto it = std::upper_bound(segments_.begin(), segments_.end(), o,
+                               [](offset v, const std::unique_ptr<segment>& s) { return v < s->base_offset(); });
+    return it == segments_.begin() ? 0 : static_cast<size_t>(std::distance(segments_.begin(), it) - 1);
+}
+
+bool partition_log::should_roll(segment& active, size_t batch_size, offset last_offset, timestamp_ms now) {
+    if (active.empty()) return false;  // an oversized batch gets a segment of its own
+    if (active.size_bytes() + batch_size > static_cast<uint64_t>(config_.segment_bytes)) return true;
+    if (last_offset - active.base_offset() > std::numeric_limits<int32_t>::max()) return true;
+    if (active.index().size_bytes() + offset_index::entry_size > static_cast<size_t>(config_.segment_index_bytes) ||
+        active.timestamps().entry_count() * time_index::entry_size + time_index::entry_size >
+            static_cast<size_t>(config_.segment_index_bytes))
+        return true;
+    auto base_time = active.roll_base_time();
+    if (base_time && *base_time && now() - (**base_time)() >= config_.segment_ms.count()) return true;
+    return false;
+}
+
+status partition_log::roll() {
+    segment& old = *segments_.back();
+    if (auto st = old.seal(); !st) return st;
+    auto seg = segment::create(dir_, log_end_offset_, config_.index_interval_bytes);
+    if (!seg) return seg.error();
+    if (auto st = sync_dir(dir_); !st) return st;
+    segments_.push_back(std::move(*seg));
+    // The sealed segment is fsynced; nothing is pending in the new one.
+    recovery_point_ = log_end_offset_;
+    unflushed_messages_ = 0;
+    dirty_ = false;
+    publish();
+    return ok();
+}
+
+result<append_result> partition_log::append(std::span<uint8_t> batches, timestamp_ms now) {
+    if (closed_) return make_error(errc::closed, fmt::format("log {} is closed", dir_.string()));
+    if (batches.empty()) return make_error(errc::invalid_argument, "empty record set");
+
+    // First pass: structure only, so that a malformed set changes nothing.
+    std::vector<record_batch_header> headers;
+    {
+        protocol::batch_splitter splitter(batches);
+        while (auto batch = splitter.next()) {
+            auto header = protocol::read_batch_header(*batch);
+            if (!header) return header.error();
+            if (header->magic != record_batch_header::current_magic)
+                return make_error(errc::unsupported, fmt::format("record batch magic {}", header->magic));
+            headers.push_back(*header);
+        }
+        if (splitter.truncated() || splitter.consumed() != batches.size())
+            return make_error(errc::invalid_argument, "record set ends inside a batch");
+    }
+
+    const bool append_time = config_.message_timestamp_type == timestamp_type::log_append_time;
+    std::vector<batch_info> infos;
+    infos.reserve(headers.size());
+    offset next = log_end_offset_;
+    const offset first = next;
+    int64_t records = 0;
+    size_t position = 0;    // in `batches`
+    size_t group_start = 0; // first byte of the batches not yet written
+    size_t group_first = 0; // index in infos of the same
+    for (const auto& h : headers) {
+        const size_t size = h.total_size();
+        const offset last = next + h.last_offset_delta;
+        if (should_roll(*segments_.back(), size, last, now)) {
+            if (group_first < infos.size()) {
+                if (auto st = segments_.back()->append(
+                        bytes_view(batches.data() + group_start, position - group_start),
+                        std::span<const batch_info>(infos.data() + group_first, infos.size() - group_first), now);
+                    !st)
+                    return st.error();
+                log_end_offset_ = infos.back().last_offset + 1;
+                dirty_ = true;
+            }
+            if (auto st = roll(); !st) return st.error();
+            group_start = position;
+            group_first = infos.size();
+        }
+        std::span<uint8_t> batch = batches.subspan(position, size);
+        protocol::set_base_offset(batch, next());
+        protocol::set_partition_leader_epoch(batch, leader_epoch_());
+        if (append_time) stamp_log_append_time(batch, h.attributes, now);
+        infos.push_back({next, last, append_time ? now : timestamp_ms(h.max_timestamp), static_cast<uint32_t>(size)});
+        records += std::max<int32_t>(h.records_count, 1);
+        next = last + 1;
+        position += size;
+    }
+    if (auto st = segments_.back()->append(
+            bytes_view(batches.data() + group_start, position - group_start),
+            std::span<const batch_info>(infos.data() + group_first, infos.size() - group_first), now);
+        !st)
+        return st.error();
+    log_end_offset_ = next;
+    dirty_ = true;
+    last_now_ = now;
+
+    unflushed_messages_ += records;
+    if (unflushed_messages_ >= config_.flush_interval_messages) {
+        if (auto st = flush(); !st) return st.error();
+    } else if (auto st = maybe_flush(now); !st) {
+        return st.error();
+    }
+    return append_result{first, next - 1, append_time ? now : timestamp_ms(-1), log_start_offset_};
+}
+
+result<read_result> partition_log::read(offset from, size_t max_bytes, bool min_one) const {
+    if (from < log_start_offset_ || from > log_end_offset_)
+        return make_error(errc::out_of_range, fmt::format("offset {} is outside [{}, {}] in {}", from(),
+                                                          log_start_offset_(), log_end_offset_(), dir_.string()));
+    read_result out{{}, from};
+    if (from == log_end_offset_) return out;
+    size_t remaining = max_bytes;
+    offset cursor = from;
+    for (size_t i = segment_index_for(from); i < segments_.size(); ++i) {
+        segment& seg = *segments_[i];
+        auto found = seg.find(cursor);
+        if (!found) return found.error();
+        if (!*found) continue;  // nothing at or after cursor here (a gap): try the next segment
+        const batch_position& first = **found;
+        if (first.size > remaining) {
+            if (out.records.empty() && min_one) {
+                if (auto st = seg.read(first.position, first.size, out.records); !st) return st.error();
+                out.next_offset = first.last_offset + 1;
+            }
+            return out;
+        }
+        // One pread for as much as fits, then keep whole batches only.
+        const size_t before = out.records.size();
+        if (auto st = seg.read(first.position, remaining, out.records); !st) return st.error();
+        size_t pos = before;
+        offset next = out.next_offset;
+        while (out.records.size() - pos >= record_batch_header::size) {
+            auto h = protocol::read_batch_header(bytes_view(out.records.data() + pos, out.records.size() - pos));
+            if (!h || h->total_size() > out.records.size() - pos) break;
+            pos += h->total_size();
+            next = offset(h->last_offset() + 1);
+        }
+        const bool reached_end = first.position + (out.records.size() - before) >= seg.size_bytes();
+        const bool all_whole = pos == out.records.size();
+        out.records.resize(pos);
+        out.next_offset = next;
+        remaining -= pos - before;
+        if (!(reached_end && all_whole) || remaining < record_batch_header::size) break;
+        cursor = next;
+    }
+    return out;
+}
+
+result<std::optional<timestamp_and_offset>> partition_log::offset_for_timestamp(timestamp_ms ts) const {
+    using found = std::optional<timestamp_and_offset>;
+    for (size_t i = segment_index_for(log_start_offset_); i < segments_.size(); ++i) {
+        auto max_ts = segments_[i]->max_timestamp();
+        if (!max_ts) return max_ts.error();
+        if (max_ts->timestamp < ts) continue;
+        auto hit = segments_[i]->find_by_timestamp(ts, log_start_offset_);
+        if (!hit) return hit.error();
+        if (*hit)
+            return found(timestamp_and_offset{(*hit)->second, std::max((*hit)->first.base_offset, log_start_offset_)});
+    }
+    return found{};
+}
+
+result<std::optional<timestamp_and_offset>> partition_log::max_timestamp() const {
+    std::optional<timestamp_and_offset> best;
+    for (size_t i = segment_index_for(log_start_offset_); i < segments_.size(); ++i) {
+        auto max_ts = segments_[i]->max_timestamp();
+        if (!max_ts) return max_ts.error();
+        if (max_ts->timestamp() < 0 && max_ts->last_offset() < 0) continue;
+        if (!best || max_ts->timestamp > best->timestamp) best = timestamp_and_offset{max_ts->timestamp, max_ts->last_offset};
+    }
+    return best;
+}
+
+status partition_log::delete_segment_front() {
+    assert(segments_.size() > 1);
+    if (auto st = segments_.front()->remove_files(); !st) return st;
+    segments_.erase(segments_.begin());
+    return ok();
+}
+
+result<offset> partition_log::delete_records_before(offset before) {
+    if (closed_) return make_error(errc::closed, fmt::format("log {} is closed", dir_.string()));
+    if (before > high_watermark() || before() < 0)
+        return make_error(errc::out_of_range, fmt::format("offset {} is outside [0, {}] in {}", before(),
+                                                          high_watermark()(), dir_.string()));
+    if (before <= log_start_offset_) return log_start_offset_;
+    log_start_offset_ = before;
+    // Everything is to go: start an empty active segment at the log end so the old one can be removed.
+    if (before == log_end_offset_ && !segments_.back()->empty()) {
+        if (auto st = roll(); !st) return st.error();
+    }
+    while (segments_.size() > 1 && segments_[1]->base_offset() <= before) {
+        if (auto st = delete_segment_front(); !st) return st.error();
+    }
+    publish();
+    return log_start_offset_;
+}
+
+status partition_log::flush() {
+    if (closed_) return ok();
+    if (!dirty_) return ok();
+    if (auto st = segments_.back()->flush(false); !st) return st;
+    recovery_point_ = log_end_offset_;
+    unflushed_messages_ = 0;
+    dirty_ = false;
+    last_flush_ = last_now_;
+    publish();
+    return ok();
+}
+
+status partition_log::maybe_flush(timestamp_ms now) {
+    if (!last_flush_) last_flush_ = now;
+    last_now_ = std::max(last_now_, now);
+    if (!dirty_) {
+        last_flush_ = now;
+        return ok();
+    }
+    const int64_t since = now() - (*last_flush_)();
+    if (since >= config_.flush_interval_ms.count() || since >= config_.recovery_point_interval.count()) {
+        if (auto st = flush(); !st) return st;
+        last_flush_ = now;
+    }
+    return ok();
+}
+
+status partition_log::close() {
+    if (closed_) return ok();
+    auto st = segments_.back()->seal();
+    if (st) {
+        recovery_point_ = log_end_offset_;
+        dirty_ = false;
+        publish();
+    }
+    closed_ = true;
+    return st;
+}
+
+uint64_t partition_log::size_bytes() const {
+    uint64_t total = 0;
+    for (const auto& seg : segments_) total += seg->size_bytes();
+    return total;
+}
+
+}  // namespace samsa::storage

@@ -1,0 +1,120 @@
+#include "samsa/storage/time_index.h"
+
+#include <algorithm>
+#include <cassert>
+
+#include <fmt/format.h>
+
+namespace samsa::storage {
+namespace {
+
+uint32_t get_be32(const uint8_t* p) {
+    return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | uint32_t{p[3]};
+}
+uint64_t get_be64(const uint8_t* p) { return (uint64_t{get_be32(p)} << 32) | get_be32(p + 4); }
+void put_be32(uint8_t* p, uint32_t v) {
+    p[0] = static_cast<uint8_t>(v >> 24);
+    p[1] = static_cast<uint8_t>(v >> 16);
+    p[2] = static_cast<uint8_t>(v >> 8);
+    p[3] = static_cast<uint8_t>(v);
+}
+void put_be64(uint8_t* p, uint64_t v) {
+    put_be32(p, static_cast<uint32_t>(v >> 32));
+    put_be32(p + 4, static_cast<uint32_t>(v));
+}
+
+}  // namespace
+
+result<time_index> time_index::open(const std::filesystem::path& path, offset base, bool& existed) {
+    std::error_code ec;
+    existed = std::filesystem::exists(path, ec);
+    auto f = file::open(path, true);
+    if (!f) return f.error();
+    return time_index(std::move(*f), base);
+}
+
+status time_index::load() {
+    auto size = file_.size();
+    if (!size) return size.error();
+    if (*size % entry_size != 0)
+        return make_error(errc::corrupt, fmt::format("{}: size {} is not a multiple of {}", file_.path().string(),
+                                                     *size, entry_size));
+    bytes buf(*size);
+    auto n = file_.pread(buf, 0);
+    if (!n) return n.error();
+    if (*n != buf.size()) return make_error(errc::corrupt, fmt::format("{}: short read", file_.path().string()));
+    std::vector<entry> entries;
+    entries.reserve(buf.size() / entry_size);
+    for (size_t i = 0; i < buf.size(); i += entry_size) {
+        entry e{timestamp_ms(static_cast<int64_t>(get_be64(&buf[i]))), base_ + get_be32(&buf[i + 8])};
+        if (!entries.empty() && (e.timestamp <= entries.back().timestamp || e.last_offset < entries.back().last_offset))
+            return make_error(errc::corrupt, fmt::format("{}: entry {} does not increase", file_.path().string(),
+                                                         i / entry_size));
+        entries.push_back(e);
+    }
+    entries_ = std::move(entries);
+    persisted_ = entries_.size();
+    loaded_ = true;
+    return ok();
+}
+
+status time_index::reset() {
+    entries_.clear();
+    persisted_ = 0;
+    loaded_ = true;
+    return file_.truncate(0);
+}
+
+void time_index::maybe_append(timestamp_ms timestamp, offset last_offset) {
+    assert(loaded_);
+    if (!entries_.empty() && timestamp <= entries_.back().timestamp) return;
+    assert(entries_.empty() || last_offset >= entries_.back().last_offset);
+    entries_.push_back({timestamp, last_offset});
+}
+
+std::optional<time_index::entry> time_index::last_before(timestamp_ms ts) const {
+    assert(loaded_);
+    auto it = std::lower_bound(entries_.begin(), entries_.end(), ts,
+                               [](const entry& e, timestamp_ms t) { return e.timestamp < t; });
+    if (it == entries_.begin()) return std::nullopt;
+    return *std::prev(it);
+}
+
+std::optional<time_index::entry> time_index::last_entry() const {
+    if (entries_.empty()) return std::nullopt;
+    return entries_.back();
+}
+
+status time_index::truncate_to_offset(offset o) {
+    auto it = std::lower_bound(entries_.begin(), entries_.end(), o,
+                               [](const entry& e, offset t) { return e.last_offset < t; });
+    entries_.erase(it, entries_.end());
+    if (entries_.size() >= persisted_) return ok();
+    persisted_ = entries_.size();
+    return file_.truncate(persisted_ * entry_size);
+}
+
+status time_index::flush(bool sync) {
+    if (persisted_ < entries_.size()) {
+        bytes buf((entries_.size() - persisted_) * entry_size);
+        for (size_t i = persisted_, at = 0; i < entries_.size(); ++i, at += entry_size) {
+            put_be64(&buf[at], static_cast<uint64_t>(entries_[i].timestamp()));
+            put_be32(&buf[at + 8], static_cast<uint32_t>(entries_[i].last_offset - base_));
+        }
+        if (auto st = file_.pwrite_all(buf, persisted_ * entry_size); !st) return st;
+        persisted_ = entries_.size();
+    }
+    if (sync) return file_.sync();
+    return ok();
+}
+
+status time_index::remove_file() {
+    auto path = file_.path();
+    if (auto st = file_.close(); !st) return st;
+    std::error_code ec;
+    std::filesystem::remove(path, ec);
+    if (ec) return make_error(errc::io_error, fmt::format("cannot remove {}: {}", path.string(), ec.message()));
+    return ok();
+}
+
+}  // namespace samsa::storage
