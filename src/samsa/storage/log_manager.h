@@ -51,7 +51,7 @@
 #include "samsa/base/types.h"
 #include "samsa/storage/log_config.h"
 #include "samsa/storage/partition_log.h"
-#include "samsa/storage/uuid.h"
+#include "samsa/protocol/uuid.h"
 
 namespace samsa::storage {
 
@@ -72,7 +72,7 @@ struct log_manager_config {
 struct log_info {
     std::string topic;
     partition_id partition;
-    uuid topic_id;  // zero when the directory had no partition.metadata
+    protocol::uuid topic_id;  // zero when the directory had no partition.metadata
     std::filesystem::path dir;
 };
 
@@ -99,7 +99,7 @@ public:
     // Creates `<dir>/<topic>-<partition>/` with its partition.metadata and an
     // empty first segment. already_exists when the log is there;
     // invalid_argument for a topic name Kafka would refuse.
-    result<partition_log*> create_log(std::string_view topic, partition_id partition, const uuid& topic_id,
+    result<partition_log*> create_log(std::string_view topic, partition_id partition, const protocol::uuid& topic_id,
                                       const log_config& config);
     // nullptr when absent. The pointer stays valid until delete_logs(topic) or close().
     partition_log* get_log(std::string_view topic, partition_id partition) const;
@@ -129,7 +129,7 @@ private:
     struct entry_t {
         std::unique_ptr<partition_log> log;
         size_t dir_index;  // into config_.log_dirs
-        uuid topic_id;
+        protocol::uuid topic_id;
     };
 
     explicit log_manager(log_manager_config config);

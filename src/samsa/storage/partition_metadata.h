@@ -3,6 +3,8 @@
 //
 // Thread model: free functions, called at log creation and at start-up.
 //
+// (protocol::uuid; its text form is Kafka's Uuid.toString(), base64url, no padding.)
+//
 // Format (text, two lines, each ending in '\n'):
 //
 //   version: 0
@@ -16,19 +18,19 @@
 #include <filesystem>
 
 #include "samsa/base/result.h"
-#include "samsa/storage/uuid.h"
+#include "samsa/protocol/uuid.h"
 
 namespace samsa::storage {
 
 inline constexpr const char* partition_metadata_file_name = "partition.metadata";
 
-std::string format_partition_metadata(const uuid& topic_id);
+std::string format_partition_metadata(const protocol::uuid& topic_id);
 // corrupt when the text is not version 0 with a valid topic id.
-result<uuid> parse_partition_metadata(std::string_view text);
+result<protocol::uuid> parse_partition_metadata(std::string_view text);
 
 // Writes `<dir>/partition.metadata` crash-safely.
-status write_partition_metadata(const std::filesystem::path& dir, const uuid& topic_id);
+status write_partition_metadata(const std::filesystem::path& dir, const protocol::uuid& topic_id);
 // not_found when the file is absent, corrupt when unreadable as above.
-result<uuid> read_partition_metadata(const std::filesystem::path& dir);
+result<protocol::uuid> read_partition_metadata(const std::filesystem::path& dir);
 
 }  // namespace samsa::storage

@@ -1,0 +1,382 @@
+#include "samsa/storage/partition_log.h"
+
+#include <gtest/gtest.h>
+
+#include "samsa/protocol/record_batch.h"
+#include "storage_test_util.h"
+
+namespace samsa::storage {
+namespace {
+
+using testing::all_valid;
+using testing::concat;
+using testing::files_in;
+using testing::headers_of;
+using testing::make_batch;
+using testing::temp_dir;
+
+class partition_log_test : public ::testing::Test {
+protected:
+    std::unique_ptr<partition_log> open_log(const log_config& cfg = {}, const recovery_hint& hint = {}) {
+        auto log = partition_log::open(dir_.path() / "orders-0", cfg, hint);
+        EXPECT_TRUE(log.has_value()) << (log ? "" : log.error().message);
+        return log ? std::move(*log) : nullptr;
+    }
+    append_result append(partition_log& log, bytes batch, int64_t now = 1000) {
+        auto r = log.append(batch, timestamp_ms(now));
+        EXPECT_TRUE(r.has_value()) << (r ? "" : r.error().message);
+        return r ? *r : append_result{};
+    }
+    bytes read_all(partition_log& log, offset from) {
+        auto r = log.read(from, 1 << 30, true);
+        EXPECT_TRUE(r.has_value()) << (r ? "" : r.error().message);
+        return r ? r->records : bytes{};
+    }
+
+    temp_dir dir_;
+};
+
+TEST_F(partition_log_test, append_then_read_returns_the_stamped_bytes) {
+    auto log = open_log();
+    bytes set = concat({make_batch(3), make_batch(1), make_batch(5)});
+    auto r = log->append(set, timestamp_ms(1000));
+    ASSERT_TRUE(r.has_value());
+    EXPECT_EQ(r->base_offset, offset(0));
+    EXPECT_EQ(r->last_offset, offset(8));
+    EXPECT_EQ(r->log_append_time, timestamp_ms(-1));
+    EXPECT_EQ(r->log_start_offset, offset(0));
+    EXPECT_EQ(log->log_end_offset(), offset(9));
+    EXPECT_EQ(log->high_watermark(), offset(9));
+
+    bytes got = read_all(*log, offset(0));
+    EXPECT_EQ(got, set);  // the caller's buffer was stamped in place: same bytes
+    auto hs = headers_of(got);
+    ASSERT_EQ(hs.size(), 3u);
+    EXPECT_EQ(hs[0].base_offset, 0);
+    EXPECT_EQ(hs[1].base_offset, 3);
+    EXPECT_EQ(hs[2].base_offset, 4);
+    EXPECT_TRUE(all_valid(got));
+    EXPECT_EQ(log->size_bytes(), set.size());
+}
+
+TEST_F(partition_log_test, offsets_are_consecutive_across_appends) {
+    auto log = open_log();
+    EXPECT_EQ(append(*log, make_batch(2)).base_offset, offset(0));
+    EXPECT_EQ(append(*log, make_batch(4)).base_offset, offset(2));
+    auto r = append(*log, make_batch(1));
+    EXPECT_EQ(r.base_offset, offset(6));
+    EXPECT_EQ(r.last_offset, offset(6));
+    EXPECT_EQ(log->log_end_offset(), offset(7));
+}
+
+TEST_F(partition_log_test, read_from_the_middle_of_a_batch_returns_that_batch) {
+    auto log = open_log();
+    append(*log, make_batch(3));
+    append(*log, make_batch(5));  // offsets 3..7
+    append(*log, make_batch(2));  // 8..9
+    auto r = log->read(offset(5), 1 << 20, false);
+    ASSERT_TRUE(r.has_value());
+    auto hs = headers_of(r->records);
+    ASSERT_EQ(hs.size(), 2u);
+    EXPECT_EQ(hs[0].base_offset, 3);
+    EXPECT_EQ(hs[1].base_offset, 8);
+    EXPECT_EQ(r->next_offset, offset(10));
+}
+
+TEST_F(partition_log_test, read_at_the_end_is_empty_and_outside_is_out_of_range) {
+    auto log = open_log();
+    append(*log, make_batch(2));
+    auto at_end = log->read(offset(2), 1000, true);
+    ASSERT_TRUE(at_end.has_value());
+    EXPECT_TRUE(at_end->records.empty());
+    EXPECT_EQ(at_end->next_offset, offset(2));
+    auto past = log->read(offset(3), 1000, true);
+    ASSERT_FALSE(past.has_value());
+    EXPECT_EQ(past.error().code, errc::out_of_range);
+    auto negative = log->read(offset(-1), 1000, true);
+    ASSERT_FALSE(negative.has_value());
+    EXPECT_EQ(negative.error().code, errc::out_of_range);
+}
+
+TEST_F(partition_log_test, max_bytes_keeps_whole_batches_and_min_one_returns_a_large_first_batch) {
+    auto log = open_log();
+    bytes a = make_batch(1, 1000, 200);
+    const size_t batch_size = a.size();
+    append(*log, a);
+    append(*log, make_batch(1, 1000, 200));
+    append(*log, make_batch(1, 1000, 200));
+
+    auto two = log->read(offset(0), batch_size * 2 + batch_size / 2, false);
+    ASSERT_TRUE(two.has_value());
+    EXPECT_EQ(headers_of(two->records).size(), 2u);
+    EXPECT_EQ(two->records.size(), batch_size * 2);
+    EXPECT_EQ(two->next_offset, offset(2));
+
+    auto none = log->read(offset(0), batch_size - 1, false);
+    ASSERT_TRUE(none.has_value());
+    EXPECT_TRUE(none->records.empty());
+
+    auto one = log->read(offset(1), 10, true);
+    ASSERT_TRUE(one.has_value());
+    auto hs = headers_of(one->records);
+    ASSERT_EQ(hs.size(), 1u);
+    EXPECT_EQ(hs[0].base_offset, 1);
+    EXPECT_EQ(one->records.size(), batch_size);
+}
+
+TEST_F(partition_log_test, rolls_by_size_and_reads_across_segments) {
+    log_config cfg;
+    bytes probe = make_batch(2, 1000, 50);
+    cfg.segment_bytes = static_cast<int64_t>(probe.size() * 3);  // three batches per segment
+    auto log = open_log(cfg);
+    for (int i = 0; i < 10; ++i) append(*log, make_batch(2, 1000, 50));
+    EXPECT_EQ(log->segments().size(), 4u);
+    auto logs = files_in(log->dir(), ".log");
+    ASSERT_EQ(logs.size(), 4u);
+    EXPECT_EQ(logs[0], "00000000000000000000.log");
+    EXPECT_EQ(logs[1], "00000000000000000006.log");
+    EXPECT_EQ(logs[2], "00000000000000000012.log");
+    EXPECT_EQ(logs[3], "00000000000000000018.log");
+    EXPECT_EQ(files_in(log->dir(), ".index").size(), 4u);
+    EXPECT_EQ(files_in(log->dir(), ".timeindex").size(), 4u);
+    for (const auto& seg : log->segments()) EXPECT_LE(seg->size_bytes(), static_cast<uint64_t>(cfg.segment_bytes));
+
+    auto all = read_all(*log, offset(0));
+    auto hs = headers_of(all);
+    ASSERT_EQ(hs.size(), 10u);
+    for (int i = 0; i < 10; ++i) EXPECT_EQ(hs[i].base_offset, 2 * i);
+    auto from_seven = headers_of(read_all(*log, offset(7)));
+    ASSERT_FALSE(from_seven.empty());
+    EXPECT_EQ(from_seven.front().base_offset, 6);
+}
+
+TEST_F(partition_log_test, a_batch_larger_than_a_segment_gets_its_own_segment) {
+    log_config cfg;
+    cfg.segment_bytes = 300;
+    auto log = open_log(cfg);
+    append(*log, make_batch(1, 1000, 10));
+    append(*log, make_batch(1, 1000, 1000));  // alone, over segment_bytes
+    append(*log, make_batch(1, 1000, 10));
+    EXPECT_EQ(log->segments().size(), 3u);
+    EXPECT_EQ(headers_of(read_all(*log, offset(0))).size(), 3u);
+}
+
+TEST_F(partition_log_test, rolls_by_time_since_the_first_append) {
+    log_config cfg;
+    cfg.segment_ms = std::chrono::milliseconds(100);
+    auto log = open_log(cfg);
+    append(*log, make_batch(1), 1000);
+    append(*log, make_batch(1), 1099);
+    EXPECT_EQ(log->segments().size(), 1u);
+    append(*log, make_batch(1), 1100);
+    EXPECT_EQ(log->segments().size(), 2u);
+    EXPECT_EQ(log->segments().back()->base_offset(), offset(2));
+    append(*log, make_batch(1), 1150);
+    EXPECT_EQ(log->segments().size(), 2u);
+    append(*log, make_batch(1), 1200);
+    EXPECT_EQ(log->segments().size(), 3u);
+}
+
+TEST_F(partition_log_test, index_lookups_find_every_offset_after_many_segments) {
+    log_config cfg;
+    cfg.segment_bytes = 16 * 1024;
+    cfg.index_interval_bytes = 256;
+    auto log = open_log(cfg);
+    std::vector<std::pair<int64_t, int64_t>> batches;  // base, last
+    int64_t next = 0;
+    for (int i = 0; i < 400; ++i) {
+        int n = 1 + i % 4;
+        auto r = append(*log, make_batch(n, 1000 + i, 40));
+        EXPECT_EQ(r.base_offset, offset(next));
+        batches.emplace_back(next, next + n - 1);
+        next += n;
+    }
+    ASSERT_GE(log->segments().size(), 5u);
+    for (const auto& seg : log->segments()) EXPECT_GT(seg->size_bytes(), 0u);
+    size_t b = 0;
+    for (int64_t o = 0; o < next; ++o) {
+        while (batches[b].second < o) ++b;
+        auto r = log->read(offset(o), 1, true);
+        ASSERT_TRUE(r.has_value());
+        auto hs = headers_of(r->records);
+        ASSERT_EQ(hs.size(), 1u) << "offset " << o;
+        EXPECT_EQ(hs[0].base_offset, batches[b].first) << "offset " << o;
+    }
+    // The index has entries and is written at close.
+    ASSERT_TRUE(log->close().has_value());
+    auto size = std::filesystem::file_size(log->dir() / "00000000000000000000.index");
+    EXPECT_GT(size, 0u);
+    EXPECT_EQ(size % 8, 0u);
+    EXPECT_EQ(std::filesystem::file_size(log->dir() / "00000000000000000000.timeindex") % 12, 0u);
+}
+
+TEST_F(partition_log_test, offset_for_timestamp_finds_the_first_batch_at_or_after) {
+    log_config cfg;
+    cfg.segment_bytes = 400;
+    cfg.index_interval_bytes = 1;
+    auto log = open_log(cfg);
+    for (int i = 0; i < 20; ++i) append(*log, make_batch(2, 1000 + 100 * i));  // batch i: ts 1000+100i, +1
+    ASSERT_GT(log->segments().size(), 3u);
+
+    auto exact = log->offset_for_timestamp(timestamp_ms(1500));
+    ASSERT_TRUE(exact.has_value());
+    ASSERT_TRUE(exact->has_value());
+    EXPECT_EQ((*exact)->off, offset(10));
+    EXPECT_EQ((*exact)->timestamp, timestamp_ms(1501));
+
+    auto between = log->offset_for_timestamp(timestamp_ms(1502));
+    ASSERT_TRUE(between.has_value() && between->has_value());
+    EXPECT_EQ((*between)->off, offset(12));
+
+    auto early = log->offset_for_timestamp(timestamp_ms(0));
+    ASSERT_TRUE(early.has_value() && early->has_value());
+    EXPECT_EQ((*early)->off, offset(0));
+
+    auto late = log->offset_for_timestamp(timestamp_ms(99999));
+    ASSERT_TRUE(late.has_value());
+    EXPECT_FALSE(late->has_value());
+
+    auto max = log->max_timestamp();
+    ASSERT_TRUE(max.has_value() && max->has_value());
+    EXPECT_EQ((*max)->timestamp, timestamp_ms(1000 + 100 * 19 + 1));
+    EXPECT_EQ((*max)->off, offset(39));
+}
+
+TEST_F(partition_log_test, offset_for_timestamp_handles_timestamps_that_go_back) {
+    auto log = open_log();
+    append(*log, make_batch(1, 5000));
+    append(*log, make_batch(1, 1000));
+    append(*log, make_batch(1, 6000));
+    auto r = log->offset_for_timestamp(timestamp_ms(2000));
+    ASSERT_TRUE(r.has_value() && r->has_value());
+    EXPECT_EQ((*r)->off, offset(0));
+    auto r2 = log->offset_for_timestamp(timestamp_ms(5500));
+    ASSERT_TRUE(r2.has_value() && r2->has_value());
+    EXPECT_EQ((*r2)->off, offset(2));
+}
+
+TEST_F(partition_log_test, log_append_time_stamps_the_clock_and_keeps_the_crc_valid) {
+    log_config cfg;
+    cfg.message_timestamp_type = timestamp_type::log_append_time;
+    auto log = open_log(cfg);
+    auto r = append(*log, make_batch(3, 1000), 777777);
+    EXPECT_EQ(r.log_append_time, timestamp_ms(777777));
+    auto got = read_all(*log, offset(0));
+    EXPECT_TRUE(all_valid(got));
+    auto hs = headers_of(got);
+    ASSERT_EQ(hs.size(), 1u);
+    EXPECT_TRUE(hs[0].log_append_time());
+    EXPECT_EQ(hs[0].max_timestamp, 777777);
+}
+
+TEST_F(partition_log_test, refuses_a_malformed_record_set_without_changing_anything) {
+    auto log = open_log();
+    append(*log, make_batch(1));
+    bytes torn = make_batch(2);
+    torn.resize(torn.size() - 3);
+    auto r = log->append(torn, timestamp_ms(1000));
+    ASSERT_FALSE(r.has_value());
+    EXPECT_EQ(r.error().code, errc::invalid_argument);
+    bytes empty;
+    EXPECT_FALSE(log->append(empty, timestamp_ms(1000)).has_value());
+    EXPECT_EQ(log->log_end_offset(), offset(1));
+    EXPECT_EQ(headers_of(read_all(*log, offset(0))).size(), 1u);
+}
+
+TEST_F(partition_log_test, delete_records_before_moves_the_start_and_drops_whole_segments) {
+    log_config cfg;
+    bytes probe = make_batch(2);
+    cfg.segment_bytes = static_cast<int64_t>(probe.size() * 2);  // two batches (four offsets) per segment
+    auto log = open_log(cfg);
+    for (int i = 0; i < 8; ++i) append(*log, make_batch(2));  // offsets 0..15, segments at 0,4,8,12
+    ASSERT_EQ(log->segments().size(), 4u);
+
+    auto r = log->delete_records_before(offset(9));
+    ASSERT_TRUE(r.has_value());
+    EXPECT_EQ(*r, offset(9));
+    EXPECT_EQ(log->log_start_offset(), offset(9));
+    EXPECT_EQ(log->segments().size(), 2u);
+    EXPECT_EQ(log->segments().front()->base_offset(), offset(8));
+    EXPECT_EQ(files_in(log->dir(), ".log").size(), 2u);
+    EXPECT_EQ(files_in(log->dir(), ".index").size(), 2u);
+
+    auto below = log->read(offset(8), 1000, true);
+    ASSERT_FALSE(below.has_value());
+    EXPECT_EQ(below.error().code, errc::out_of_range);
+    auto at = log->read(offset(9), 1000, true);
+    ASSERT_TRUE(at.has_value());
+    EXPECT_EQ(headers_of(at->records).front().base_offset, 8);  // the batch holding 9
+    EXPECT_EQ(append(*log, make_batch(1)).log_start_offset, offset(9));
+
+    EXPECT_EQ(*log->delete_records_before(offset(3)), offset(9));  // below the start: no-op
+    auto past = log->delete_records_before(offset(100));
+    ASSERT_FALSE(past.has_value());
+    EXPECT_EQ(past.error().code, errc::out_of_range);
+
+    // Everything: an empty active segment at the log end remains.
+    auto all = log->delete_records_before(log->high_watermark());
+    ASSERT_TRUE(all.has_value());
+    EXPECT_EQ(log->log_start_offset(), offset(17));
+    EXPECT_EQ(log->segments().size(), 1u);
+    EXPECT_EQ(log->segments().front()->base_offset(), offset(17));
+    EXPECT_EQ(append(*log, make_batch(1)).base_offset, offset(17));
+}
+
+TEST_F(partition_log_test, flush_advances_the_recovery_point_and_flush_messages_is_honoured) {
+    log_config cfg;
+    cfg.flush_interval_messages = 5;
+    auto log = open_log(cfg);
+    append(*log, make_batch(3));
+    EXPECT_EQ(log->recovery_point(), offset(0));
+    append(*log, make_batch(3));
+    EXPECT_EQ(log->recovery_point(), offset(6));
+    EXPECT_EQ(log->published_recovery_point(), offset(6));
+    append(*log, make_batch(1));
+    ASSERT_TRUE(log->flush().has_value());
+    EXPECT_EQ(log->recovery_point(), offset(7));
+}
+
+TEST_F(partition_log_test, flush_ms_is_honoured_at_append_and_at_maybe_flush) {
+    log_config cfg;
+    cfg.flush_interval_ms = std::chrono::milliseconds(100);
+    auto log = open_log(cfg);
+    ASSERT_TRUE(log->maybe_flush(timestamp_ms(1000)).has_value());
+    append(*log, make_batch(1), 1010);
+    EXPECT_EQ(log->recovery_point(), offset(0));
+    ASSERT_TRUE(log->maybe_flush(timestamp_ms(1050)).has_value());
+    EXPECT_EQ(log->recovery_point(), offset(0));
+    ASSERT_TRUE(log->maybe_flush(timestamp_ms(1100)).has_value());
+    EXPECT_EQ(log->recovery_point(), offset(1));
+    append(*log, make_batch(1), 1150);
+    EXPECT_EQ(log->recovery_point(), offset(1));
+    append(*log, make_batch(1), 1250);
+    EXPECT_EQ(log->recovery_point(), offset(3));
+}
+
+TEST_F(partition_log_test, reopen_after_close_keeps_everything_without_scanning) {
+    log_config cfg;
+    cfg.segment_bytes = 2000;
+    cfg.index_interval_bytes = 128;
+    bytes before;
+    {
+        auto log = open_log(cfg);
+        for (int i = 0; i < 50; ++i) append(*log, make_batch(1 + i % 3, 1000 + i, 30));
+        before = read_all(*log, offset(0));
+        ASSERT_TRUE(log->close().has_value());
+    }
+    auto log = open_log(cfg, recovery_hint{true, std::nullopt, std::nullopt});
+    EXPECT_FALSE(log->summary().scanned);
+    EXPECT_EQ(log->summary().indexes_rebuilt, 0u);
+    EXPECT_EQ(read_all(*log, offset(0)), before);
+    auto hs = headers_of(before);
+    EXPECT_EQ(log->log_end_offset(), offset(hs.back().last_offset() + 1));
+    const offset leo = log->log_end_offset();
+    EXPECT_EQ(append(*log, make_batch(1)).base_offset, leo);
+    auto max = log->max_timestamp();
+    ASSERT_TRUE(max.has_value() && max->has_value());
+    EXPECT_EQ((*max)->timestamp, timestamp_ms(1050));  // batch 49: two records at 1049 and 1050
+    EXPECT_EQ((*max)->off, offset(hs.back().last_offset()));
+}
+
+}  // namespace
+}  // namespace samsa::storage
