@@ -131,6 +131,9 @@ TEST(serde_test, json_errors_throw_serde_error) {
 TEST(serde_test, default_serde_is_chosen_by_type) {
     static_assert(json_convertible<order>);
     static_assert(!json_convertible<no_serde>);
+    static_assert(has_default_serde<order> && has_default_serde<int32_t> && has_default_serde<std::string>);
+    static_assert(!has_default_serde<no_serde> && !has_default_serde<uint32_t> && !has_default_serde<int8_t> &&
+                  !has_default_serde<char> && !has_default_serde<long double>);
     EXPECT_EQ(ser(default_serde<std::string>(), std::string("é")), (samsa::bytes{0xc3, 0xa9}));
     EXPECT_EQ(ser(default_serde<samsa::bytes>(), samsa::bytes{9}), samsa::bytes{9});
     EXPECT_EQ(ser(default_serde<int16_t>(), int16_t{1}), (samsa::bytes{0, 1}));

@@ -25,6 +25,15 @@ template<class T>
 inline constexpr bool no_default_serde = false;
 }  // namespace detail
 
+// True exactly when default_serde<T>() compiles; lets generic code choose
+// (if constexpr) instead of tripping default_serde's static_assert.
+template<class T>
+concept has_default_serde =
+    std::is_same_v<T, std::string> || std::is_same_v<T, samsa::bytes> || std::is_same_v<T, bool> ||
+    std::is_same_v<T, float> || std::is_same_v<T, double> ||
+    (std::is_integral_v<T> && std::is_signed_v<T> && (sizeof(T) == 2 || sizeof(T) == 4 || sizeof(T) == 8)) ||
+    (!std::is_arithmetic_v<T> && json_convertible<T>);
+
 // std::string -> string, samsa::bytes -> bytes, signed integers of 2/4/8 bytes
 // -> big-endian, float, double, bool, and any other type nlohmann-json can
 // convert -> json. Other arithmetic types (unsigned, char) are refused rather
