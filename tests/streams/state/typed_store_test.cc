@@ -100,6 +100,18 @@ TEST_F(typed_store_test, bad_stored_bytes_throw_serde_error) {
     EXPECT_THROW(s.get("k"), serde_error);
 }
 
+TEST_F(typed_store_test, built_timestamped_stack_restores_from_changelog_records) {
+    // What the runtime does on start-up: replay the changelog through restore(),
+    // which must neither log again nor lose the timestamps.
+    auto stack = open(stores::timestamped_key_value_store_builder(stores::persistent_key_value_store("t")));
+    stack->restore(to_bytes("k"), bytes_view(to_bytes("v")), 77);
+    stack->restore(bytes{0, 1, 0}, bytes_view(to_bytes("binary key")), 78);
+    timestamped_key_value_store<std::string, std::string> s(*stack, serdes::string(), serdes::string(), "t");
+    EXPECT_EQ(s.get("k"), (value_and_timestamp<std::string>{"v", 77}));
+    EXPECT_EQ(s.get(std::string("\0\1\0", 3)), (value_and_timestamp<std::string>{"binary key", 78}));
+    EXPECT_TRUE(sink_.records.empty());
+}
+
 TEST(store_builder_test, defaults_and_options) {
     auto builder = stores::key_value_store_builder(stores::persistent_key_value_store("s"));
     EXPECT_EQ(builder.name(), "s");
