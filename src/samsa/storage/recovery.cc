@@ -134,6 +134,14 @@ result<recovery_outcome> recover_segments(std::vector<std::unique_ptr<segment>>&
     }
     if (need_unclean) {
         if (auto st = recover_unclean(segments, recovery_point, summary); !st) return st.error();
+        // Everything was checked: make the rebuilt indexes (and any truncation) durable, so that the
+        // recovery point can move to the log end.
+        for (auto& seg : segments) {
+            if (seg->index().loaded()) {
+                if (auto st = seg.get() == segments.back().get() ? seg->flush(true) : seg->seal(); !st)
+                    return st.error();
+            }
+        }
     }
     auto leo = segments.back()->next_offset();
     if (!leo) return leo.error();
