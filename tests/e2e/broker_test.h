@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "tests/support/broker_process.h"
+#include "tests/support/rdkafka_client.h"
 #include "tests/support/run_command.h"
 
 #define EXPECT_COMMAND_OK(r) EXPECT_TRUE((r).ok()) << (r).describe()
@@ -28,7 +29,9 @@
 
 namespace samsa::e2e {
 
-using test_support::command_result;
+// The e2e tests are written in terms of the support library's vocabulary
+// (record, produce, read_all, command_result, ...).
+using namespace samsa::test_support;
 using namespace std::chrono_literals;
 
 // tests/clients/<kind> in the source tree ($SAMSA_SOURCE_DIR).

@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "tests/e2e/broker_test.h"
-#include "tests/e2e/rdkafka_client.h"
+#include "tests/support/rdkafka_client.h"
 #include "tests/e2e/record_checks.h"
 
 namespace samsa::e2e {

@@ -4,7 +4,7 @@
 // its own protocol code: the stricter test of our version negotiation).
 
 #include "tests/e2e/broker_test.h"
-#include "tests/e2e/rdkafka_client.h"
+#include "tests/support/rdkafka_client.h"
 
 namespace samsa::e2e {
 namespace {

@@ -13,7 +13,11 @@
 
 #include <vector>
 
-#include "tests/e2e/rdkafka_client.h"
+#include "tests/support/rdkafka_client.h"
+
+namespace samsa::e2e {
+using namespace samsa::test_support;
+}
 
 namespace samsa::e2e {
 

@@ -4,7 +4,7 @@
 // they stopped, and the restarted broker accepts new records.
 
 #include "tests/e2e/broker_test.h"
-#include "tests/e2e/rdkafka_client.h"
+#include "tests/support/rdkafka_client.h"
 #include "tests/e2e/record_checks.h"
 
 namespace samsa::e2e {

@@ -1,4 +1,4 @@
-#include "tests/e2e/rdkafka_client.h"
+#include "tests/support/rdkafka_client.h"
 
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafkacpp.h>
@@ -10,7 +10,7 @@
 
 #include "samsa/bytes/murmur2.h"
 
-namespace samsa::e2e {
+namespace samsa::test_support {
 namespace {
 
 using clock = std::chrono::steady_clock;
@@ -519,4 +519,4 @@ result<int64_t> offset_for_time(const std::string& bootstrap, const std::string&
     return offset;
 }
 
-}  // namespace samsa::e2e
+}  // namespace samsa::test_support

@@ -1,5 +1,5 @@
 #pragma once
-// rdkafka_client: what the end-to-end tests do with librdkafka, in a few calls
+// rdkafka_client: what the end-to-end tests and the load tool do with librdkafka, in a few calls
 // that return samsa::result so a failure message says which step failed and
 // with which client error. Admin operations use the C API (rdkafka++ has no
 // admin client); producing and reading use rdkafka++.
@@ -20,7 +20,7 @@
 
 #include "samsa/base/result.h"
 
-namespace samsa::e2e {
+namespace samsa::test_support {
 
 using config_map = std::map<std::string, std::string>;
 using header_list = std::vector<std::pair<std::string, std::string>>;
@@ -85,4 +85,4 @@ std::map<int32_t, std::vector<record>> by_partition(const std::vector<record>& r
 int32_t java_partition(const std::string& key, int partitions);
 int64_t now_ms();
 
-}  // namespace samsa::e2e
+}  // namespace samsa::test_support
