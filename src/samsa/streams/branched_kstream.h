@@ -1,0 +1,45 @@
+#pragma once
+// branched_kstream<K, V>: what kstream::split() returns.
+//
+// Threads: build on one thread.
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "samsa/streams/dsl_fwd.h"
+#include "samsa/streams/internal/graph/internal_streams_builder.h"
+#include "samsa/streams/internal/ops/kstream_branch.h"
+#include "samsa/streams/options.h"
+
+namespace samsa::streams {
+
+// split(): route each record to the first branch whose predicate matches
+// (Kafka Streams' BranchedKStream). Branch names are the split's name plus the
+// branch's name, or its index from 1; the default branch's index is 0.
+template<class K, class V>
+class branched_kstream {
+public:
+    template<class F>
+    branched_kstream& branch(F predicate, const branched& b = {});
+    std::map<std::string, kstream<K, V>> default_branch(const branched& b = {});
+    std::map<std::string, kstream<K, V>> no_default_branch();
+
+    struct state {
+        internal::internal_streams_builder* builder = nullptr;
+        internal::graph_node* splitter = nullptr;
+        std::shared_ptr<std::vector<internal::branch_spec<K, V>>> branches;  // shared with the factory
+        typename kstream<K, V>::state parent;
+        std::map<std::string, kstream<K, V>> result;
+    };
+    explicit branched_kstream(state s) : s_(std::move(s)) {}
+
+private:
+    void add_branch(std::function<bool(const std::optional<K>&, const std::optional<V>&)> pred, const branched& b);
+    state s_;
+};
+
+}  // namespace samsa::streams
+
+#include "samsa/streams/internal/dsl/dsl_impl.h"

@@ -1,0 +1,3 @@
+#pragma once
+// global_ktable<K, V> is declared next to ktable<K, V>.
+#include "samsa/streams/ktable.h"

@@ -1,0 +1,15 @@
+#pragma once
+// The bodies of the DSL handles' member templates. The handles refer to each
+// other (a kstream becomes a ktable becomes a kstream), so every public
+// header declares its class and then includes this file, which includes all
+// declarations before any body.
+
+#include "samsa/streams/branched_kstream.h"
+#include "samsa/streams/kgrouped_stream.h"
+#include "samsa/streams/kstream.h"
+#include "samsa/streams/ktable.h"
+
+#include "samsa/streams/internal/dsl/kstream_impl.h"
+#include "samsa/streams/internal/dsl/kstream_join_impl.h"
+#include "samsa/streams/internal/dsl/ktable_impl.h"
+#include "samsa/streams/internal/dsl/kgrouped_impl.h"

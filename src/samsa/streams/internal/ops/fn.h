@@ -1,0 +1,127 @@
+#pragma once
+// How operators call user functions. A function written against plain K and
+// V (`[](const std::string& k, const order& v)`) is not called for a record
+// whose key or value is absent: the operator skips the record (and says so in
+// its comment). A function taking std::optional<K> / std::optional<V> sees
+// every record, nulls included, as Java code does. A function may return
+// std::optional<R> to produce an absent value.
+//
+// Threads: pure helpers.
+
+#include <optional>
+#include <type_traits>
+#include <utility>
+
+#include "samsa/streams/serde.h"
+#include "samsa/streams/state/key_value_iterator.h"
+
+namespace samsa::streams::internal {
+
+template<class T>
+struct unwrap_optional { using type = T; };
+template<class T>
+struct unwrap_optional<std::optional<T>> { using type = T; };
+template<class T>
+using unwrap_optional_t = typename unwrap_optional<std::decay_t<T>>::type;
+
+template<class T>
+std::optional<unwrap_optional_t<T>> to_optional(T&& v) {
+    return std::optional<unwrap_optional_t<T>>(std::forward<T>(v));
+}
+
+template<class F, class K, class V>
+inline constexpr bool takes_plain_kv = std::is_invocable_v<F&, const K&, const V&>;
+
+template<class F, class K, class V, bool plain = takes_plain_kv<F, K, V>>
+struct kv_result { using type = std::invoke_result_t<F&, const K&, const V&>; };
+template<class F, class K, class V>
+struct kv_result<F, K, V, false> { using type = std::invoke_result_t<F&, const std::optional<K>&, const std::optional<V>&>; };
+template<class F, class K, class V>
+using kv_result_t = typename kv_result<F, K, V>::type;
+
+// Calls f on (key, value) and passes the result (or nothing, for void) to
+// then; returns false when f takes plain values and one is absent.
+template<class K, class V, class F, class Then>
+bool call_kv(F& f, const std::optional<K>& k, const std::optional<V>& v, Then&& then) {
+    if constexpr (takes_plain_kv<F, K, V>) {
+        if (!k || !v) return false;
+        if constexpr (std::is_void_v<std::invoke_result_t<F&, const K&, const V&>>) {
+            f(*k, *v);
+            then();
+        } else {
+            then(f(*k, *v));
+        }
+    } else {
+        if constexpr (std::is_void_v<kv_result_t<F, K, V>>) {
+            f(k, v);
+            then();
+        } else {
+            then(f(k, v));
+        }
+    }
+    return true;
+}
+
+template<class F, class V>
+inline constexpr bool takes_plain_v = std::is_invocable_v<F&, const V&>;
+
+template<class F, class V, bool plain = takes_plain_v<F, V>>
+struct v_result { using type = std::invoke_result_t<F&, const V&>; };
+template<class F, class V>
+struct v_result<F, V, false> { using type = std::invoke_result_t<F&, const std::optional<V>&>; };
+template<class F, class V>
+using v_result_t = typename v_result<F, V>::type;
+
+template<class V, class F, class Then>
+bool call_v(F& f, const std::optional<V>& v, Then&& then) {
+    if constexpr (takes_plain_v<F, V>) {
+        if (!v) return false;
+        then(f(*v));
+    } else {
+        then(f(v));
+    }
+    return true;
+}
+
+// key_value<K, V> or std::pair<K, V> from a mapper.
+template<class T>
+struct pair_traits;
+template<class K, class V>
+struct pair_traits<key_value<K, V>> {
+    using key = unwrap_optional_t<K>;
+    using value = unwrap_optional_t<V>;
+    static std::optional<key> get_key(const key_value<K, V>& p) { return to_optional(p.key); }
+    static std::optional<value> get_value(const key_value<K, V>& p) { return to_optional(p.value); }
+};
+template<class K, class V>
+struct pair_traits<std::pair<K, V>> {
+    using key = unwrap_optional_t<K>;
+    using value = unwrap_optional_t<V>;
+    static std::optional<key> get_key(const std::pair<K, V>& p) { return to_optional(p.first); }
+    static std::optional<value> get_value(const std::pair<K, V>& p) { return to_optional(p.second); }
+};
+
+template<class T>
+concept has_default_serde = std::is_same_v<T, std::string> || std::is_same_v<T, samsa::bytes> ||
+                            (std::is_arithmetic_v<T> && std::is_signed_v<T> && !std::is_same_v<T, char>) ||
+                            std::is_same_v<T, bool> || (!std::is_arithmetic_v<T> && json_convertible<T>);
+
+// The given serde, else the type's default; throws std::invalid_argument
+// at build time for a type without one.
+template<class T>
+serde<T> resolve_serde(const std::optional<serde<T>>& given) {
+    if (given) return *given;
+    if constexpr (has_default_serde<T>) {
+        return default_serde<T>();
+    } else {
+        return serde<T>{
+            [](std::string_view topic, const T&) -> bytes {
+                throw serde_error("no serde given for a type without a default serde (topic '" + std::string(topic) + "')");
+            },
+            [](std::string_view topic, bytes_view) -> T {
+                throw serde_error("no serde given for a type without a default serde (topic '" + std::string(topic) + "')");
+            }};
+    }
+}
+
+}  // namespace samsa::streams::internal

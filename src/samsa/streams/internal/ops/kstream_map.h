@@ -1,0 +1,42 @@
+#pragma once
+// KSTREAM-MAP and KSTREAM-KEY-SELECT: new key (and value) per record; the
+// DSL marks the result as needing a repartition before stateful operators.
+// Plain functions skip records with a null key or value.
+#include "samsa/streams/internal/ops/fn.h"
+#include "samsa/streams/processor/processor.h"
+
+namespace samsa::streams::internal {
+
+template<class K, class V, class KR, class VR, class F>
+class kstream_map final : public processor<K, V, KR, VR> {
+public:
+    explicit kstream_map(F mapper) : mapper_(std::move(mapper)) {}
+    void init(processor_context<KR, VR>& ctx) override { ctx_ = &ctx; }
+    void process(const record<K, V>& r) override {
+        call_kv(mapper_, r.key, r.value, [&](const auto& kv) {
+            using traits = pair_traits<std::decay_t<decltype(kv)>>;
+            ctx_->forward(record<KR, VR>{traits::get_key(kv), traits::get_value(kv), r.timestamp, r.headers});
+        });
+    }
+
+private:
+    F mapper_;
+    processor_context<KR, VR>* ctx_ = nullptr;
+};
+
+template<class K, class V, class KR, class F>
+class kstream_select_key final : public processor<K, V, KR, V> {
+public:
+    explicit kstream_select_key(F selector) : selector_(std::move(selector)) {}
+    void init(processor_context<KR, V>& ctx) override { ctx_ = &ctx; }
+    void process(const record<K, V>& r) override {
+        call_kv(selector_, r.key, r.value,
+                [&](auto&& k) { ctx_->forward(record<KR, V>{to_optional(k), r.value, r.timestamp, r.headers}); });
+    }
+
+private:
+    F selector_;
+    processor_context<KR, V>* ctx_ = nullptr;
+};
+
+}  // namespace samsa::streams::internal

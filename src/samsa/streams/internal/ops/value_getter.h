@@ -1,0 +1,112 @@
+#pragma once
+// KTable value getters (Kafka Streams' KTableValueGetter): how a join or a
+// downstream lookup reads a table's current value for a key without that
+// table being materialized itself: a materialized table reads its store, a
+// filter or map_values reads its parent's getter and applies itself again, a
+// table-table join reads both sides and joins.
+//
+// Threads: created per task, used by the task's thread.
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "samsa/streams/internal/runtime/task_context.h"
+#include "samsa/streams/serdes/core.h"
+#include "samsa/streams/state/changelog_sink.h"
+#include "samsa/streams/state/timestamped_key_value_store.h"
+
+namespace samsa::streams::internal {
+
+// Where a table keeps its rows: name and serdes, opened per task.
+template<class K, class V>
+struct table_store_spec {
+    std::string name;
+    serde<K> key_serde;
+    serde<V> value_serde;
+
+    timestamped_key_value_store<K, V> open(task_context& task) const {
+        return timestamped_key_value_store<K, V>(task.store(name), key_serde, value_serde,
+                                                 changelog_topic_name(task.application_id(), name));
+    }
+};
+
+template<class K, class V>
+class value_getter {
+public:
+    virtual ~value_getter() = default;
+    virtual void init(task_context& task) = 0;
+    virtual std::optional<value_and_timestamp<V>> get(const K& key) = 0;
+};
+
+template<class K, class V>
+using value_getter_supplier = std::function<std::unique_ptr<value_getter<K, V>>()>;
+
+template<class K, class V>
+class store_value_getter final : public value_getter<K, V> {
+public:
+    explicit store_value_getter(table_store_spec<K, V> spec) : spec_(std::move(spec)) {}
+    void init(task_context& task) override { store_.emplace(spec_.open(task)); }
+    std::optional<value_and_timestamp<V>> get(const K& key) override { return store_->get(key); }
+
+private:
+    table_store_spec<K, V> spec_;
+    std::optional<timestamped_key_value_store<K, V>> store_;
+};
+
+// A getter that reads its parent's and transforms: map_values (returns a
+// value) and filter (returns the value or nothing).
+template<class K, class V, class VR>
+class transforming_value_getter final : public value_getter<K, VR> {
+public:
+    using transform = std::function<std::optional<VR>(const K&, const V&)>;
+    transforming_value_getter(value_getter_supplier<K, V> parent, transform fn)
+        : parent_(parent()), fn_(std::move(fn)) {}
+    void init(task_context& task) override { parent_->init(task); }
+    std::optional<value_and_timestamp<VR>> get(const K& key) override {
+        auto v = parent_->get(key);
+        if (!v) return std::nullopt;
+        auto out = fn_(key, v->value);
+        if (!out) return std::nullopt;
+        return value_and_timestamp<VR>{std::move(*out), v->timestamp};
+    }
+
+private:
+    std::unique_ptr<value_getter<K, V>> parent_;
+    transform fn_;
+};
+
+enum class join_kind { inner, left, outer };
+
+// Joins the two sides' getters on read (KTableKTable*JoinValueGetter).
+template<class K, class V1, class V2, class VR>
+class join_value_getter final : public value_getter<K, VR> {
+public:
+    using joiner = std::function<VR(const std::optional<V1>&, const std::optional<V2>&)>;
+    join_value_getter(value_getter_supplier<K, V1> left, value_getter_supplier<K, V2> right, joiner fn, join_kind kind)
+        : left_(left()), right_(right()), fn_(std::move(fn)), kind_(kind) {}
+    void init(task_context& task) override {
+        left_->init(task);
+        right_->init(task);
+    }
+    std::optional<value_and_timestamp<VR>> get(const K& key) override {
+        auto l = left_->get(key);
+        if (!l && kind_ != join_kind::outer) return std::nullopt;
+        auto r = right_->get(key);
+        if (!r && kind_ == join_kind::inner) return std::nullopt;
+        if (!l && !r) return std::nullopt;
+        int64_t ts = std::max(l ? l->timestamp : r->timestamp, r ? r->timestamp : l->timestamp);
+        std::optional<V1> lv = l ? std::optional<V1>(l->value) : std::nullopt;
+        std::optional<V2> rv = r ? std::optional<V2>(r->value) : std::nullopt;
+        return value_and_timestamp<VR>{fn_(lv, rv), ts};
+    }
+
+private:
+    std::unique_ptr<value_getter<K, V1>> left_;
+    std::unique_ptr<value_getter<K, V2>> right_;
+    joiner fn_;
+    join_kind kind_;
+};
+
+}  // namespace samsa::streams::internal

@@ -1,0 +1,87 @@
+#pragma once
+// The type-erased processor runtime. Every node of a built topology is a
+// processor_node_base; a node that takes record<K, V> derives from
+// input_node<K, V>. Parents call children through a static_cast, which is safe
+// because connect() checks that the child's input type is the parent's output
+// type (the typed DSL guarantees it; the check catches Processor API misuse).
+// No std::any, no dynamic_cast, no serialization between processors.
+//
+// Threads: a node belongs to one task, run by one stream thread (or by the
+// test driver's thread); nothing is locked.
+
+#include <cassert>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <typeinfo>
+#include <vector>
+
+#include "samsa/streams/record.h"
+
+namespace samsa::streams::internal {
+
+class task_context;
+
+class processor_node_base {
+public:
+    processor_node_base(std::string name, const std::type_info* in_type, const std::type_info* out_type)
+        : name_(std::move(name)), in_type_(in_type), out_type_(out_type) {}
+    virtual ~processor_node_base() = default;
+    processor_node_base(const processor_node_base&) = delete;
+    processor_node_base& operator=(const processor_node_base&) = delete;
+
+    virtual void init(task_context& task) { task_ = &task; }
+    virtual void close() {}
+
+    const std::string& name() const { return name_; }
+    const std::vector<processor_node_base*>& children() const { return children_; }
+    task_context& task() const { return *task_; }
+
+    // Throws std::logic_error when the types do not line up: a programmer
+    // error in a hand-written topology, reported at build time.
+    void add_child(processor_node_base* child) {
+        if (out_type_ == nullptr || child->in_type_ == nullptr || *out_type_ != *child->in_type_) {
+            throw std::logic_error("processor '" + child->name_ + "' cannot take the records of '" + name_ +
+                                   "': key/value types differ");
+        }
+        children_.push_back(child);
+    }
+
+protected:
+    task_context* task_ = nullptr;
+
+private:
+    std::string name_;
+    const std::type_info* in_type_;
+    const std::type_info* out_type_;
+    std::vector<processor_node_base*> children_;
+};
+
+template<class K, class V>
+class input_node : public processor_node_base {
+public:
+    input_node(std::string name, const std::type_info* out_type)
+        : processor_node_base(std::move(name), &typeid(record<K, V>), out_type) {}
+    virtual void process(const record<K, V>& r) = 0;
+};
+
+template<class K, class V>
+void forward_to(const std::vector<processor_node_base*>& children, const record<K, V>& r) {
+    for (processor_node_base* child : children) static_cast<input_node<K, V>*>(child)->process(r);
+}
+
+// Forwards to the named child only (split/branch, Processor API's
+// forward(record, childName)). Throws std::logic_error for an unknown child.
+template<class K, class V>
+void forward_to_child(const std::vector<processor_node_base*>& children, const record<K, V>& r,
+                      std::string_view child) {
+    for (processor_node_base* c : children) {
+        if (c->name() == child) {
+            static_cast<input_node<K, V>*>(c)->process(r);
+            return;
+        }
+    }
+    throw std::logic_error("no child processor named '" + std::string(child) + "'");
+}
+
+}  // namespace samsa::streams::internal

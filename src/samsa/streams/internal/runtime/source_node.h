@@ -1,0 +1,89 @@
+#pragma once
+// Source and sink nodes: the only places where serdes run on the record path
+// (besides stores). A source deserializes a consumed record and forwards it; a
+// sink serializes and hands it to the task's record collector.
+//
+// Threads: owned by one task (see node.h).
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "samsa/streams/internal/runtime/node.h"
+#include "samsa/streams/internal/runtime/task_context.h"
+#include "samsa/streams/serdes/core.h"
+
+namespace samsa::streams::internal {
+
+struct raw_record {
+    std::optional<bytes> key;
+    std::optional<bytes> value;
+    int64_t timestamp = 0;
+    record_headers headers;
+    record_metadata metadata;
+};
+
+class source_node_base : public processor_node_base {
+public:
+    using processor_node_base::processor_node_base;
+    // Throws what the deserializers throw (serde_error ...).
+    virtual void process_raw(const raw_record& r) = 0;
+};
+
+template<class K, class V>
+class source_node final : public source_node_base {
+public:
+    source_node(std::string name, serde<K> key_serde, serde<V> value_serde)
+        : source_node_base(std::move(name), nullptr, &typeid(record<K, V>)), key_serde_(std::move(key_serde)),
+          value_serde_(std::move(value_serde)) {}
+
+    void process_raw(const raw_record& raw) override {
+        record<K, V> r;
+        const std::string& topic = raw.metadata.topic;
+        if (raw.key) r.key = key_serde_.deserialize(topic, *raw.key);
+        if (raw.value) r.value = value_serde_.deserialize(topic, *raw.value);
+        r.timestamp = raw.timestamp;
+        r.headers = raw.headers;
+        forward_to(children(), r);
+    }
+
+private:
+    serde<K> key_serde_;
+    serde<V> value_serde_;
+};
+
+template<class K, class V>
+using topic_name_extractor = std::function<std::string(const std::optional<K>& key, const std::optional<V>& value)>;
+template<class K, class V>
+using stream_partitioner =
+    std::function<std::optional<int32_t>(const std::string& topic, const std::optional<K>& key,
+                                          const std::optional<V>& value, int32_t num_partitions)>;
+
+template<class K, class V>
+class sink_node final : public input_node<K, V> {
+public:
+    // topic: already decorated with the application id when internal;
+    // extractor: set instead of topic for dynamic routing.
+    sink_node(std::string name, std::string topic, topic_name_extractor<K, V> extractor, serde<K> key_serde,
+              serde<V> value_serde)
+        : input_node<K, V>(std::move(name), nullptr), topic_(std::move(topic)), extractor_(std::move(extractor)),
+          key_serde_(std::move(key_serde)), value_serde_(std::move(value_serde)) {}
+
+    void process(const record<K, V>& r) override {
+        produced_record out;
+        out.topic = extractor_ ? extractor_(r.key, r.value) : topic_;
+        if (r.key) out.key = key_serde_.serialize(out.topic, *r.key);
+        if (r.value) out.value = value_serde_.serialize(out.topic, *r.value);
+        out.timestamp = r.timestamp;
+        out.headers = r.headers;
+        this->task().collector().send(std::move(out));
+    }
+
+private:
+    std::string topic_;
+    topic_name_extractor<K, V> extractor_;
+    serde<K> key_serde_;
+    serde<V> value_serde_;
+};
+
+}  // namespace samsa::streams::internal

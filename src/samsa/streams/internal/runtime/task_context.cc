@@ -1,0 +1,116 @@
+#include "samsa/streams/internal/runtime/task_context.h"
+
+#include <stdexcept>
+
+namespace samsa::streams::internal {
+
+task_context::task_context(task_config config, record_collector& collector, std::function<int64_t()> wall_clock)
+    : config_(std::move(config)), collector_(&collector), wall_clock_(std::move(wall_clock)) {}
+
+task_context::~task_context() { close_stores(); }
+
+void task_context::add_store(const store_builder& builder) {
+    if (stores_.count(builder.name())) return;
+    std::unique_ptr<key_value_bytes_store> s = builder.build();
+    store_context ctx;
+    ctx.application_id = config_.application_id;
+    ctx.task_dir = config_.task_dir;
+    ctx.partition = config_.partition;
+    ctx.changelog = this;
+    ctx.record_timestamp = [this] { return timestamp_; };
+    status st = s->init(ctx);
+    if (!st) throw std::runtime_error("cannot open state store '" + builder.name() + "': " + st.error().message);
+    stores_.emplace(builder.name(), std::move(s));
+}
+
+void task_context::add_global_store(const std::string& name, key_value_bytes_store* store) {
+    global_stores_[name] = store;
+}
+
+key_value_bytes_store& task_context::store(const std::string& name) {
+    if (auto it = stores_.find(name); it != stores_.end()) return *it->second;
+    if (auto it = global_stores_.find(name); it != global_stores_.end()) return *it->second;
+    throw std::logic_error("state store '" + name + "' is not available to this task");
+}
+
+bool task_context::has_store(const std::string& name) const {
+    return stores_.count(name) > 0 || global_stores_.count(name) > 0;
+}
+
+std::vector<std::string> task_context::store_names() const {
+    std::vector<std::string> out;
+    for (const auto& [n, s] : stores_) out.push_back(n);
+    return out;
+}
+
+void task_context::flush_stores() {
+    for (auto& [n, s] : stores_) s->flush();
+}
+
+void task_context::close_stores() {
+    for (auto& [n, s] : stores_) {
+        if (s->is_open()) s->close();
+    }
+}
+
+void task_context::set_current(std::optional<record_metadata> metadata, int64_t timestamp, record_headers headers) {
+    metadata_ = std::move(metadata);
+    timestamp_ = timestamp;
+    headers_ = std::move(headers);
+}
+
+cancellable task_context::schedule(processor_node_base* node, int64_t interval_ms, punctuation_type type,
+                                   punctuator fn) {
+    if (interval_ms < 1) throw std::invalid_argument("punctuation interval must be at least 1 ms");
+    auto cancelled = std::make_shared<bool>(false);
+    // As Kafka's StreamTask: stream time is aligned to 0 and fires as soon as
+    // there is data; wall-clock time fires one interval from now.
+    int64_t first = type == punctuation_type::stream_time ? 0 : wall_clock_ms() + interval_ms;
+    schedules_.push_back(schedule_entry{node, interval_ms, type, first, std::move(fn), cancelled});
+    return cancellable(cancelled);
+}
+
+bool task_context::punctuate(punctuation_type type, int64_t now) {
+    bool fired = false;
+    // Index loop: a punctuator may schedule more punctuators.
+    for (size_t i = 0; i < schedules_.size(); ++i) {
+        if (schedules_[i].type != type || *schedules_[i].cancelled || schedules_[i].next > now) continue;
+        auto saved_meta = metadata_;
+        auto saved_ts = timestamp_;
+        metadata_.reset();
+        timestamp_ = now;
+        punctuator fn = schedules_[i].fn;
+        fn(now);
+        metadata_ = std::move(saved_meta);
+        timestamp_ = saved_ts;
+        auto& s = schedules_[i];
+        // Kafka's PunctuationSchedule.next(): skip missed intervals, keep the
+        // alignment.
+        int64_t next = s.next + s.interval;
+        if (now >= next) next = now - ((now - s.next) % s.interval) + s.interval;
+        s.next = next;
+        fired = true;
+    }
+    std::erase_if(schedules_, [](const schedule_entry& s) { return *s.cancelled; });
+    return fired;
+}
+
+bool task_context::maybe_punctuate_stream_time() {
+    if (stream_time_ < 0) return false;
+    return punctuate(punctuation_type::stream_time, stream_time_);
+}
+
+bool task_context::maybe_punctuate_system_time() { return punctuate(punctuation_type::wall_clock_time, wall_clock_ms()); }
+
+void task_context::send(std::string_view changelog_topic, int32_t partition, bytes_view key,
+                        std::optional<bytes_view> value, int64_t timestamp) {
+    produced_record r;
+    r.topic = std::string(changelog_topic);
+    r.partition = partition;
+    r.key = bytes(key.begin(), key.end());
+    if (value) r.value = bytes(value->begin(), value->end());
+    r.timestamp = timestamp;
+    collector_->send(std::move(r));
+}
+
+}  // namespace samsa::streams::internal

@@ -1,0 +1,109 @@
+#pragma once
+// task_context: what a task gives its processors: its state stores (opened
+// from their builders), the record being processed, stream time, the
+// wall-clock, punctuation schedules and the record collector (Kafka Streams'
+// ProcessorContextImpl and StreamTask's bookkeeping, minus the consumer).
+//
+// Threads: one task is run by one stream thread (or the test driver) and is
+// never shared, so nothing here is locked.
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "samsa/streams/processor/punctuation.h"
+#include "samsa/streams/record.h"
+#include "samsa/streams/state/changelog_sink.h"
+#include "samsa/streams/state/key_value_bytes_store.h"
+#include "samsa/streams/state/stores.h"
+#include "samsa/streams/internal/runtime/record_collector.h"
+
+namespace samsa::streams::internal {
+
+class processor_node_base;
+
+struct task_config {
+    std::string application_id;
+    std::string task_id = "0_0";
+    int32_t partition = 0;
+    std::filesystem::path task_dir;
+};
+
+class task_context final : public changelog_sink {
+public:
+    task_context(task_config config, record_collector& collector, std::function<int64_t()> wall_clock);
+    ~task_context() override;
+
+    const std::string& application_id() const { return config_.application_id; }
+    const std::string& task_id() const { return config_.task_id; }
+    int32_t partition() const { return config_.partition; }
+    record_collector& collector() { return *collector_; }
+
+    // Stores. add_store() builds and opens one; errors at init are fatal at
+    // start-up and thrown as std::runtime_error.
+    void add_store(const store_builder& builder);
+    void add_global_store(const std::string& name, key_value_bytes_store* store);
+    // Throws std::logic_error when no store of that name is reachable.
+    key_value_bytes_store& store(const std::string& name);
+    bool has_store(const std::string& name) const;
+    std::vector<std::string> store_names() const;
+    void flush_stores();
+    void close_stores();
+
+    // The record being processed.
+    void set_current(std::optional<record_metadata> metadata, int64_t timestamp, record_headers headers);
+    const std::optional<record_metadata>& current_metadata() const { return metadata_; }
+    int64_t current_timestamp() const { return timestamp_; }
+    const record_headers& current_headers() const { return headers_; }
+
+    // Stream time: the largest timestamp seen; -1 before the first record.
+    int64_t stream_time() const { return stream_time_; }
+    void observe_timestamp(int64_t ts) {
+        if (ts > stream_time_) stream_time_ = ts;
+    }
+    int64_t wall_clock_ms() const { return wall_clock_(); }
+
+    cancellable schedule(processor_node_base* node, int64_t interval_ms, punctuation_type type, punctuator fn);
+    // Fire due punctuators; return whether any fired.
+    bool maybe_punctuate_stream_time();
+    bool maybe_punctuate_system_time();
+
+    // Records dropped by operators (null keys on joins and aggregations ...),
+    // Kafka's dropped-records metric.
+    void record_dropped() { ++dropped_records_; }
+    int64_t dropped_records() const { return dropped_records_; }
+
+    // changelog_sink: change-logging stores write through the collector.
+    void send(std::string_view changelog_topic, int32_t partition, bytes_view key, std::optional<bytes_view> value,
+              int64_t timestamp) override;
+
+private:
+    struct schedule_entry {
+        processor_node_base* node;
+        int64_t interval;
+        punctuation_type type;
+        int64_t next;
+        punctuator fn;
+        std::shared_ptr<bool> cancelled;
+    };
+    bool punctuate(punctuation_type type, int64_t now);
+
+    task_config config_;
+    record_collector* collector_;
+    std::function<int64_t()> wall_clock_;
+    std::map<std::string, std::unique_ptr<key_value_bytes_store>> stores_;
+    std::map<std::string, key_value_bytes_store*> global_stores_;
+    std::optional<record_metadata> metadata_;
+    int64_t timestamp_ = 0;
+    record_headers headers_;
+    int64_t stream_time_ = -1;
+    std::vector<schedule_entry> schedules_;
+    int64_t dropped_records_ = 0;
+};
+
+}  // namespace samsa::streams::internal

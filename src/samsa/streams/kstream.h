@@ -1,0 +1,137 @@
+#pragma once
+// kstream<K, V>: an unbounded stream of records (Kafka Streams' KStream), a
+// cheap handle on a node of the builder's graph. Every operation adds a node
+// and returns a new handle; the builder must outlive its handles.
+//
+// Functions given to operations take plain values, `(const K&, const V&)`,
+// and then never see records whose key or value is absent (such records are
+// skipped by that operation), or take std::optional<K> / std::optional<V> and
+// see everything. Value-only functions (map_values, flat_map_values) take
+// `(const V&)` or `(const K&, const V&)`.
+//
+// Key-changing operations (select_key, map, flat_map, process) mark the
+// stream: the next join or aggregation inserts a repartition topic first.
+//
+// Threads: build on one thread; the processors run on stream threads.
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "samsa/streams/dsl_fwd.h"
+#include "samsa/streams/internal/graph/internal_streams_builder.h"
+#include "samsa/streams/internal/ops/fn.h"
+#include "samsa/streams/internal/ops/kstream_map_values.h"
+#include "samsa/streams/options.h"
+#include "samsa/streams/processor/processor.h"
+
+namespace samsa::streams {
+
+template<class K, class V>
+class kstream {
+public:
+    using key_type = K;
+    using value_type = V;
+
+    template<class F>
+    kstream filter(F predicate, const named& n = {}) const;
+    template<class F>
+    kstream filter_not(F predicate, const named& n = {}) const;
+
+    // F returns key_value<KR, VR> (or std::pair).
+    template<class F, class P = internal::kv_result_t<F, K, V>, class KR = typename internal::pair_traits<P>::key,
+             class VR = typename internal::pair_traits<P>::value>
+    kstream<KR, VR> map(F mapper, const named& n = {}) const;
+    template<class F, class VR = internal::unwrap_optional_t<internal::value_mapper_result_t<F, K, V>>>
+    kstream<K, VR> map_values(F mapper, const named& n = {}) const;
+    // F returns a range of key_value<KR, VR>.
+    template<class F, class P = typename std::decay_t<internal::kv_result_t<F, K, V>>::value_type,
+             class KR = typename internal::pair_traits<P>::key, class VR = typename internal::pair_traits<P>::value>
+    kstream<KR, VR> flat_map(F mapper, const named& n = {}) const;
+    template<class F, class VR = internal::unwrap_optional_t<
+                          typename std::decay_t<internal::value_mapper_result_t<F, K, V>>::value_type>>
+    kstream<K, VR> flat_map_values(F mapper, const named& n = {}) const;
+    template<class F, class KR = internal::unwrap_optional_t<internal::kv_result_t<F, K, V>>>
+    kstream<KR, V> select_key(F selector, const named& n = {}) const;
+
+    template<class F>
+    kstream peek(F action, const named& n = {}) const;
+    template<class F>
+    void foreach(F action, const named& n = {}) const;
+
+    branched_kstream<K, V> split(const named& n = {}) const;
+    kstream merge(const kstream& other, const named& n = {}) const;
+
+    void to(const std::string& topic, const produced<K, V>& p = {}) const;
+    void to(topic_name_extractor<K, V> extractor, const produced<K, V>& p = {}) const;
+    kstream repartition(const repartitioned<K, V>& r = {}) const;
+    ktable<K, V> to_table(const named& n = {}, const materialized<K, V>& m = {}) const;
+
+    kgrouped_stream<K, V> group_by_key(const grouped<K, V>& g = {}) const;
+    template<class F, class KR = internal::unwrap_optional_t<internal::kv_result_t<F, K, V>>>
+    kgrouped_stream<KR, V> group_by(F selector, const grouped<KR, V>& g = {}) const;
+
+    // joiner(const V&, const VT&) -> VR.
+    template<class VT, class F, class VR = internal::unwrap_optional_t<std::invoke_result_t<F&, const V&, const VT&>>>
+    kstream<K, VR> join(const ktable<K, VT>& table, F joiner, const joined<K, V, VT>& j = {}) const;
+    // joiner(const V&, const std::optional<VT>&) -> VR.
+    template<class VT, class F,
+             class VR = internal::unwrap_optional_t<std::invoke_result_t<F&, const V&, const std::optional<VT>&>>>
+    kstream<K, VR> left_join(const ktable<K, VT>& table, F joiner, const joined<K, V, VT>& j = {}) const;
+    // selector(const K&, const V&) -> KG; joiner(const V&, const VG&) -> VR.
+    template<class KG, class VG, class S, class F,
+             class VR = internal::unwrap_optional_t<std::invoke_result_t<F&, const V&, const VG&>>>
+    kstream<K, VR> join(const global_ktable<KG, VG>& table, S selector, F joiner, const named& n = {}) const;
+    // joiner(const V&, const std::optional<VG>&) -> VR.
+    template<class KG, class VG, class S, class F,
+             class VR = internal::unwrap_optional_t<std::invoke_result_t<F&, const V&, const std::optional<VG>&>>>
+    kstream<K, VR> left_join(const global_ktable<KG, VG>& table, S selector, F joiner, const named& n = {}) const;
+
+    // The Processor API inside the DSL: each task gets supplier()'s processor,
+    // connected to the named stores (added with streams_builder::add_state_store).
+    template<class KOut, class VOut>
+    kstream<KOut, VOut> process(processor_supplier<K, V, KOut, VOut> supplier,
+                                const std::vector<std::string>& store_names = {}, const named& n = {}) const;
+
+    // For the implementation.
+    struct state {
+        internal::internal_streams_builder* builder = nullptr;
+        internal::graph_node* node = nullptr;
+        std::optional<serde<K>> key_serde;
+        std::optional<serde<V>> value_serde;
+        bool repartition_required = false;
+        std::set<std::string> source_nodes;
+    };
+    explicit kstream(state s) : s_(std::move(s)) {}
+    const state& internal_state() const { return s_; }
+    const std::string& name() const { return s_.node->name; }
+    // The repartitioned stream (filter, sink, topic, source) in front of a
+    // join or an aggregation; prefix names the topic.
+    kstream repartition_through(const std::string& prefix, std::optional<serde<K>> ks, std::optional<serde<V>> vs,
+                                std::optional<int> partitions) const;
+
+private:
+    template<class K2, class V2>
+    kstream<K2, V2> child(internal::graph_node* node, bool repartition_required, std::optional<serde<K2>> ks,
+                          std::optional<serde<V2>> vs) const;
+    template<class KOut, class VOut>
+    internal::graph_node* add_processor(std::string name, processor_supplier<K, V, KOut, VOut> supplier,
+                                        bool key_changing = false) const;
+    template<class KT, class VT, class VR>
+    kstream<K, VR> do_table_join(const ktable<KT, VT>& table,
+                                 std::function<std::optional<VR>(const K*, const V&, const std::optional<VT>&)> joiner,
+                                 std::optional<std::string> name, bool left) const;
+    template<class KG, class VG, class VR>
+    kstream<K, VR> do_global_join(const global_ktable<KG, VG>& table,
+                                  std::function<std::optional<KG>(const std::optional<K>&, const V&)> selector,
+                                  std::function<std::optional<VR>(const K*, const V&, const std::optional<VG>&)> joiner,
+                                  const named& n, bool left) const;
+
+    state s_;
+};
+
+}  // namespace samsa::streams
+
+#include "samsa/streams/internal/dsl/dsl_impl.h"

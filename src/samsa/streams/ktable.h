@@ -1,0 +1,110 @@
+#pragma once
+// ktable<K, V>: a changelog stream seen as a table, keyed state updated per
+// key and deleted by tombstones (Kafka Streams' KTable). Internally its
+// records are change<V> (new and, when needed, old value).
+//
+// Joins: joiner(const V&, const VO&) for join, (const V&, const
+// std::optional<VO>&) for left_join, (const std::optional<V>&, const
+// std::optional<VO>&) for outer_join. Either side triggers; a row leaving the
+// join yields a tombstone; the output timestamp is the larger input's.
+//
+// Threads: build on one thread; the processors run on stream threads.
+
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "samsa/streams/dsl_fwd.h"
+#include "samsa/streams/internal/graph/internal_streams_builder.h"
+#include "samsa/streams/internal/graph/table_info.h"
+#include "samsa/streams/internal/ops/fn.h"
+#include "samsa/streams/internal/ops/kstream_map_values.h"
+#include "samsa/streams/internal/ops/ktable_filter.h"
+#include "samsa/streams/options.h"
+
+namespace samsa::streams {
+
+template<class K, class V>
+class ktable {
+public:
+    using key_type = K;
+    using value_type = V;
+
+    // predicate(const K&, const V&) -> bool; never called for tombstones.
+    template<class F>
+    ktable filter(F predicate, const named& n = {}, std::optional<materialized<K, V>> m = {}) const;
+    template<class F>
+    ktable filter_not(F predicate, const named& n = {}, std::optional<materialized<K, V>> m = {}) const;
+    // mapper(const V&) or (const K&, const V&) -> VR; never called for tombstones.
+    template<class F, class VR = internal::unwrap_optional_t<internal::value_mapper_result_t<F, K, V>>>
+    ktable<K, VR> map_values(F mapper, const named& n = {}, std::optional<materialized<K, VR>> m = {}) const;
+    kstream<K, V> to_stream(const named& n = {}) const;
+
+    template<class VO, class F, class VR = internal::unwrap_optional_t<std::invoke_result_t<F&, const V&, const VO&>>>
+    ktable<K, VR> join(const ktable<K, VO>& other, F joiner, const named& n = {},
+                       std::optional<materialized<K, VR>> m = {}) const;
+    template<class VO, class F,
+             class VR = internal::unwrap_optional_t<std::invoke_result_t<F&, const V&, const std::optional<VO>&>>>
+    ktable<K, VR> left_join(const ktable<K, VO>& other, F joiner, const named& n = {},
+                            std::optional<materialized<K, VR>> m = {}) const;
+    template<class VO, class F,
+             class VR = internal::unwrap_optional_t<
+                 std::invoke_result_t<F&, const std::optional<V>&, const std::optional<VO>&>>>
+    ktable<K, VR> outer_join(const ktable<K, VO>& other, F joiner, const named& n = {},
+                             std::optional<materialized<K, VR>> m = {}) const;
+
+    // selector(const K&, const V&) -> key_value<KR, VR> (or std::pair).
+    template<class F, class P = std::invoke_result_t<F&, const K&, const V&>,
+             class KR = typename internal::pair_traits<P>::key, class VR = typename internal::pair_traits<P>::value>
+    kgrouped_table<KR, VR> group_by(F selector, const grouped<KR, VR>& g = {}) const;
+
+    // The store this table is queryable by, if it was materialized under a name.
+    const std::optional<std::string>& queryable_store_name() const { return s_.queryable_store; }
+    const std::string& name() const { return s_.node->name; }
+
+    struct state {
+        internal::internal_streams_builder* builder = nullptr;
+        internal::graph_node* node = nullptr;
+        std::optional<serde<K>> key_serde;
+        std::optional<serde<V>> value_serde;
+        std::set<std::string> source_nodes;
+        // Shared with the processor factories written into the topology,
+        // which outlive this handle and the builder.
+        std::shared_ptr<internal::table_info<K, V>> info;
+        std::optional<std::string> queryable_store;
+    };
+    explicit ktable(state s) : s_(std::move(s)) {}
+    const state& internal_state() const { return s_; }
+
+private:
+    template<class VO, class VR>
+    ktable<K, VR> do_join(const ktable<K, VO>& other,
+                          std::function<VR(const std::optional<V>&, const std::optional<VO>&)> joiner,
+                          internal::join_kind kind, const named& n, std::optional<materialized<K, VR>> m) const;
+    ktable do_filter(internal::table_predicate<K, V> pred, bool filter_not, const named& n,
+                     std::optional<materialized<K, V>> m) const;
+
+    state s_;
+};
+
+// A table replicated in full on every instance (Kafka Streams'
+// GlobalKTable); only joins read it.
+template<class K, class V>
+class global_ktable {
+public:
+    struct state {
+        std::string store_name;
+        internal::value_getter_supplier<K, V> getter;
+    };
+    explicit global_ktable(state s) : s_(std::move(s)) {}
+    const std::string& queryable_store_name() const { return s_.store_name; }
+    const state& internal_state() const { return s_; }
+
+private:
+    state s_;
+};
+
+}  // namespace samsa::streams
+
+#include "samsa/streams/internal/dsl/dsl_impl.h"

@@ -1,0 +1,64 @@
+#pragma once
+// record<K, V>: what flows between processors (Kafka Streams' api.Record):
+// key, value, timestamp and headers. Absent keys and values (null in Java,
+// tombstones) are std::nullopt; serdes never see them.
+//
+// Threads: a value type; owned by whoever holds it.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "samsa/bytes/bytes.h"
+
+namespace samsa::streams {
+
+struct record_header {
+    std::string key;
+    std::optional<bytes> value;
+    bool operator==(const record_header&) const = default;
+};
+using record_headers = std::vector<record_header>;
+
+template<class K, class V>
+struct record {
+    std::optional<K> key;
+    std::optional<V> value;
+    int64_t timestamp = 0;
+    record_headers headers;
+
+    template<class K2>
+    record<K2, V> with_key(std::optional<K2> k) const {
+        return {std::move(k), value, timestamp, headers};
+    }
+    template<class V2>
+    record<K, V2> with_value(std::optional<V2> v) const {
+        return {key, std::move(v), timestamp, headers};
+    }
+    record with_timestamp(int64_t ts) const {
+        record r = *this;
+        r.timestamp = ts;
+        return r;
+    }
+};
+
+// Where the record being processed came from (Kafka's RecordMetadata). Absent
+// inside punctuators, as in Kafka.
+struct record_metadata {
+    std::string topic;
+    int32_t partition = 0;
+    int64_t offset = 0;
+};
+
+// A KTable update: the new value and, when a downstream operator asked for it
+// (Kafka's sendOldValues), the old one (Kafka Streams' Change<V>).
+template<class V>
+struct change {
+    std::optional<V> new_value;
+    std::optional<V> old_value;
+    bool operator==(const change&) const = default;
+};
+
+}  // namespace samsa::streams
