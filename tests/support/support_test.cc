@@ -1,0 +1,135 @@
+// The test support library itself, with a stand-in broker (a few lines of
+// Python that listen where --override listeners says), so that a harness bug
+// is never mistaken for a broker bug.
+
+#include <gtest/gtest.h>
+
+#include <signal.h>
+
+#include <fstream>
+
+#include "tests/support/broker_process.h"
+#include "tests/support/run_command.h"
+
+namespace samsa::test_support {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Listens on the port from `--override listeners=PLAINTEXT://127.0.0.1:<port>`,
+// logs to stderr, exits 0 on SIGTERM.
+const char* fake_broker = R"(#!/usr/bin/python3
+import signal, socket, sys
+port = int([a for a in sys.argv if a.startswith('listeners=')][0].rsplit(':', 1)[1])
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(('127.0.0.1', port)); s.listen(16)
+print('fake broker listening on', port, 'args', sys.argv[1:], file=sys.stderr, flush=True)
+signal.signal(signal.SIGTERM, lambda *a: (print('fake broker: SIGTERM', file=sys.stderr, flush=True), sys.exit(0)))
+while True:
+    c, _ = s.accept(); c.close()
+)";
+
+class support_test : public ::testing::Test {
+protected:
+    void SetUp() override {
+        dir_ = std::filesystem::temp_directory_path() / ("samsa-support-test-" + std::to_string(getpid()));
+        std::filesystem::create_directories(dir_);
+        write_script("fake-broker", fake_broker);
+        write_script("dies-at-once", "#!/bin/sh\necho 'bad config: log.dirs' >&2\nexit 2\n");
+    }
+    void TearDown() override { std::filesystem::remove_all(dir_); }
+    void write_script(const std::string& name, const std::string& text) {
+        std::ofstream(dir_ / name) << text;
+        std::filesystem::permissions(dir_ / name, std::filesystem::perms::owner_all);
+    }
+    broker_options options(const std::string& name) {
+        return broker_options_builder().binary(dir_ / name).override_config("node.id", "7").start_timeout(10s);
+    }
+    std::filesystem::path dir_;
+};
+
+TEST_F(support_test, start_stop_restart_kill_on_one_port_and_dir) {
+    std::filesystem::path data;
+    {
+        broker_process broker(options("fake-broker"));
+        ASSERT_TRUE(broker.start()) << broker.failure();
+        data = broker.data_dir();
+        uint16_t port = broker.port();
+        EXPECT_EQ(broker.bootstrap(), "127.0.0.1:" + std::to_string(port));
+        EXPECT_TRUE(port_accepts(port, 1s));
+        EXPECT_TRUE(std::filesystem::is_directory(data / "data"));
+        EXPECT_NE(broker.command_line().find("--override log.dirs=" + (data / "data").string()), std::string::npos);
+        EXPECT_NE(broker.command_line().find("--override node.id=7"), std::string::npos);
+        EXPECT_TRUE(rss_kib(broker.pid()).has_value());
+
+        auto status = broker.stop();
+        ASSERT_TRUE(status.has_value());
+        EXPECT_EQ(*status, 0);
+        EXPECT_FALSE(broker.running());
+        EXPECT_FALSE(port_accepts(port, 200ms));
+
+        ASSERT_TRUE(broker.restart()) << broker.failure();
+        EXPECT_EQ(broker.port(), port);
+        EXPECT_EQ(broker.data_dir(), data);
+        pid_t pid = broker.pid();
+        broker.kill9();
+        EXPECT_FALSE(broker.running());
+        EXPECT_NE(kill(pid, 0), 0) << "the killed broker is still there";
+        ASSERT_TRUE(broker.restart()) << broker.failure();
+
+        std::string log = broker.log_text();
+        EXPECT_NE(log.find("fake broker listening on " + std::to_string(port)), std::string::npos) << log;
+        EXPECT_NE(log.find("fake broker: SIGTERM"), std::string::npos) << log;
+        EXPECT_NE(log.find("start #3"), std::string::npos) << log;
+        EXPECT_NE(log.find("killed with SIGKILL"), std::string::npos) << log;
+    }
+    EXPECT_FALSE(std::filesystem::exists(data)) << "the destructor keeps " << data;
+}
+
+TEST_F(support_test, start_failures_say_why) {
+    broker_process missing(broker_options_builder().binary(dir_ / "no-such-broker"));
+    EXPECT_FALSE(missing.start());
+    EXPECT_NE(missing.failure().find("is not there"), std::string::npos) << missing.failure();
+
+    broker_process dies(options("dies-at-once"));
+    EXPECT_FALSE(dies.start());
+    EXPECT_NE(dies.failure().find("exited during start-up"), std::string::npos) << dies.failure();
+    EXPECT_NE(dies.failure().find("bad config: log.dirs"), std::string::npos) << dies.failure();
+}
+
+TEST_F(support_test, run_command_collects_output_and_status) {
+    command_options with_input;
+    with_input.stdin_data = "hello\nworld\n";
+    auto cat = run_command({"cat"}, with_input);
+    EXPECT_TRUE(cat.ok()) << cat.describe();
+    EXPECT_EQ(cat.out, "hello\nworld\n");
+
+    auto failing = run_command({"sh", "-c", "echo out; echo err >&2; exit 3"});
+    EXPECT_FALSE(failing.ok());
+    EXPECT_EQ(failing.exit_code, 3);
+    EXPECT_EQ(failing.out, "out\n");
+    EXPECT_EQ(failing.err, "err\n");
+    EXPECT_NE(failing.describe().find("exit status 3"), std::string::npos);
+
+    auto missing = run_command({"samsa-no-such-program"});
+    EXPECT_EQ(missing.exit_code, 127);
+    EXPECT_NE(missing.err.find("cannot start"), std::string::npos) << missing.describe();
+
+    command_options env;
+    env.env["SAMSA_SUPPORT_TEST"] = "42";
+    auto printed = run_command({"sh", "-c", "echo $SAMSA_SUPPORT_TEST"}, env);
+    EXPECT_EQ(printed.out, "42\n");
+}
+
+TEST_F(support_test, run_command_kills_at_the_deadline_with_its_children) {
+    command_options quick;
+    quick.timeout = 300ms;
+    // The grandchild keeps the pipes open; killing the group must end it too.
+    auto r = run_command({"sh", "-c", "sleep 30 & sleep 30"}, quick);
+    EXPECT_TRUE(r.timed_out) << r.describe();
+    EXPECT_LT(r.elapsed, 5s) << r.describe();
+    EXPECT_FALSE(r.ok());
+}
+
+}  // namespace
+}  // namespace samsa::test_support
