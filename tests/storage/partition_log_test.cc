@@ -210,28 +210,26 @@ TEST_F(partition_log_test, index_lookups_find_every_offset_after_many_segments) 
     EXPECT_EQ(std::filesystem::file_size(log->dir() / "00000000000000000000.timeindex") % 12, 0u);
 }
 
-TEST_F(partition_log_test, offset_for_timestamp_finds_the_first_batch_at_or_after) {
+TEST_F(partition_log_test, offset_for_timestamp_finds_the_first_record_at_or_after) {
     log_config cfg;
     cfg.segment_bytes = 400;
     cfg.index_interval_bytes = 1;
     auto log = open_log(cfg);
-    for (int i = 0; i < 20; ++i) append(*log, make_batch(2, 1000 + 100 * i));  // batch i: ts 1000+100i, +1
+    // Batch i: offsets 2i, 2i + 1 with timestamps 1000 + 100i, 1001 + 100i.
+    for (int i = 0; i < 20; ++i) append(*log, make_batch(2, 1000 + 100 * i));
     ASSERT_GT(log->segments().size(), 3u);
 
-    auto exact = log->offset_for_timestamp(timestamp_ms(1500));
-    ASSERT_TRUE(exact.has_value());
-    ASSERT_TRUE(exact->has_value());
-    EXPECT_EQ((*exact)->off, offset(10));
-    EXPECT_EQ((*exact)->timestamp, timestamp_ms(1501));
-
-    auto between = log->offset_for_timestamp(timestamp_ms(1502));
-    ASSERT_TRUE(between.has_value() && between->has_value());
-    EXPECT_EQ((*between)->off, offset(12));
-
-    auto early = log->offset_for_timestamp(timestamp_ms(0));
-    ASSERT_TRUE(early.has_value() && early->has_value());
-    EXPECT_EQ((*early)->off, offset(0));
-
+    auto expect_hit = [&](int64_t ts, int64_t want_offset, int64_t want_ts) {
+        auto r = log->offset_for_timestamp(timestamp_ms(ts));
+        ASSERT_TRUE(r.has_value()) << r.error().message;
+        ASSERT_TRUE(r->has_value()) << "ts " << ts;
+        EXPECT_EQ((*r)->off, offset(want_offset)) << "ts " << ts;
+        EXPECT_EQ((*r)->timestamp, timestamp_ms(want_ts)) << "ts " << ts;
+    };
+    expect_hit(1500, 10, 1500);
+    expect_hit(1501, 11, 1501);  // the second record of its batch
+    expect_hit(1502, 12, 1600);
+    expect_hit(0, 0, 1000);
     auto late = log->offset_for_timestamp(timestamp_ms(99999));
     ASSERT_TRUE(late.has_value());
     EXPECT_FALSE(late->has_value());
@@ -240,6 +238,40 @@ TEST_F(partition_log_test, offset_for_timestamp_finds_the_first_batch_at_or_afte
     ASSERT_TRUE(max.has_value() && max->has_value());
     EXPECT_EQ((*max)->timestamp, timestamp_ms(1000 + 100 * 19 + 1));
     EXPECT_EQ((*max)->off, offset(39));
+
+    // After DeleteRecords the answer never goes below the log start.
+    ASSERT_TRUE(log->delete_records_before(offset(11)).has_value());
+    expect_hit(0, 11, 1501);
+}
+
+TEST_F(partition_log_test, offset_for_timestamp_looks_inside_compressed_batches) {
+    auto log = open_log();
+    protocol::record_batch_builder builder(protocol::compression_codec::gzip);
+    for (int i = 0; i < 10; ++i) builder.add("k", "value", timestamp_ms(5000 + 10 * i));
+    bytes batch = builder.build();
+    append(*log, batch);
+    auto r = log->offset_for_timestamp(timestamp_ms(5041));
+    ASSERT_TRUE(r.has_value() && r->has_value());
+    EXPECT_EQ((*r)->off, offset(5));
+    EXPECT_EQ((*r)->timestamp, timestamp_ms(5050));
+    auto max = log->max_timestamp();
+    ASSERT_TRUE(max.has_value() && max->has_value());
+    EXPECT_EQ((*max)->off, offset(9));
+}
+
+TEST_F(partition_log_test, sequential_reads_follow_the_log) {
+    auto log = open_log();
+    offset next(0);
+    for (int i = 0; i < 50; ++i) {
+        append(*log, make_batch(1 + i % 3));
+        auto r = log->read(next, 1 << 20, true);
+        ASSERT_TRUE(r.has_value());
+        auto hs = headers_of(r->records);
+        ASSERT_EQ(hs.size(), 1u);
+        EXPECT_EQ(hs[0].base_offset, next());
+        next = r->next_offset;
+    }
+    EXPECT_EQ(next, log->log_end_offset());
 }
 
 TEST_F(partition_log_test, offset_for_timestamp_handles_timestamps_that_go_back) {

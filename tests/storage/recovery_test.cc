@@ -190,7 +190,7 @@ TEST_F(recovery_test, only_the_data_past_the_recovery_point_is_scanned) {
     }
     auto ts = log->offset_for_timestamp(timestamp_ms(9002));
     ASSERT_TRUE(ts.has_value() && ts->has_value());
-    EXPECT_EQ((*ts)->off, offset(bounds_.back().second + 1 + 2));  // batch 1 after the flush: 9001, 9002
+    EXPECT_EQ((*ts)->off, offset(bounds_.back().second + 1 + 3));  // batch 1 after the flush: 9001, 9002
 }
 
 TEST_F(recovery_test, a_missing_index_is_rebuilt_after_a_crash) {

@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "samsa/protocol/record_batch.h"
+#include "samsa/protocol/records.h"
 #include "samsa/storage/recovery.h"
 
 namespace samsa::storage {
@@ -247,32 +248,54 @@ result<read_result> partition_log::read(offset from, size_t max_bytes, bool min_
     offset cursor = from;
     for (size_t i = segment_index_for(from); i < segments_.size(); ++i) {
         segment& seg = *segments_[i];
-        auto found = seg.find(cursor);
+        auto found = seg.find_position(cursor);
         if (!found) return found.error();
         if (!*found) continue;  // nothing at or after cursor here (a gap): try the next segment
-        const batch_position& first = **found;
-        if (first.size > remaining) {
-            if (out.records.empty() && min_one) {
-                if (auto st = seg.read(first.position, first.size, out.records); !st) return st.error();
-                out.next_offset = first.last_offset + 1;
+        const uint64_t position = **found;
+        // One pread for as much as fits (at least a header), then keep whole batches only.
+        const size_t before = out.records.size();
+        const size_t want = std::max(remaining, record_batch_header::size);
+        if (auto st = seg.read(position, want, out.records); !st) return st.error();
+        const size_t got = out.records.size() - before;
+        auto first = protocol::read_batch_header(bytes_view(out.records.data() + before, got));
+        if (!first) {
+            return make_error(errc::corrupt, fmt::format("{}: unreadable batch at position {}: {}",
+                                                         seg.log_path().string(), position, first.error().message));
+        }
+        if (first->total_size() > remaining) {
+            if (before == 0 && min_one) {
+                // The first batch whole, even past max_bytes (Kafka's minOneMessage).
+                const size_t size = first->total_size();
+                if (got < size) {
+                    if (auto st = seg.read(position + got, size - got, out.records); !st) return st.error();
+                }
+                out.records.resize(size);
+                out.next_offset = offset(first->last_offset() + 1);
+                seg.remember_position(out.next_offset, position + size);
+            } else {
+                out.records.resize(before);
             }
             return out;
         }
-        // One pread for as much as fits, then keep whole batches only.
-        const size_t before = out.records.size();
-        if (auto st = seg.read(first.position, remaining, out.records); !st) return st.error();
         size_t pos = before;
         offset next = out.next_offset;
-        while (out.records.size() - pos >= record_batch_header::size) {
-            auto h = protocol::read_batch_header(bytes_view(out.records.data() + pos, out.records.size() - pos));
-            if (!h || h->total_size() > out.records.size() - pos) break;
-            pos += h->total_size();
+        while (out.records.size() - pos >= record_batch_header::length_field_end) {
+            const uint8_t* p = out.records.data() + pos + 8;
+            const uint32_t length = (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | p[3];
+            const size_t total = record_batch_header::length_field_end + length;
+            if (length < record_batch_header::size - record_batch_header::length_field_end ||
+                total > out.records.size() - pos)
+                break;
+            auto h = protocol::read_batch_header(bytes_view(out.records.data() + pos, total));
+            if (!h) break;
+            pos += total;
             next = offset(h->last_offset() + 1);
         }
-        const bool reached_end = first.position + (out.records.size() - before) >= seg.size_bytes();
+        const bool reached_end = position + got >= seg.size_bytes();
         const bool all_whole = pos == out.records.size();
         out.records.resize(pos);
         out.next_offset = next;
+        seg.remember_position(next, position + (pos - before));
         remaining -= pos - before;
         if (!(reached_end && all_whole) || remaining < record_batch_header::size) break;
         cursor = next;
@@ -280,27 +303,64 @@ result<read_result> partition_log::read(offset from, size_t max_bytes, bool min_
     return out;
 }
 
+namespace {
+
+// Decompressing a stored batch is bounded by what the broker accepted when it
+// was produced; this cap only guards against a damaged file.
+constexpr size_t max_decoded_batch_bytes = 256 * 1024 * 1024;
+
+}  // namespace
+
 result<std::optional<timestamp_and_offset>> partition_log::offset_for_timestamp(timestamp_ms ts) const {
     using found = std::optional<timestamp_and_offset>;
     for (size_t i = segment_index_for(log_start_offset_); i < segments_.size(); ++i) {
-        auto max_ts = segments_[i]->max_timestamp();
+        segment& seg = *segments_[i];
+        auto max_ts = seg.max_timestamp();
         if (!max_ts) return max_ts.error();
         if (max_ts->timestamp < ts) continue;
-        auto hit = segments_[i]->find_by_timestamp(ts, log_start_offset_);
+        auto hit = seg.find_by_timestamp(ts, log_start_offset_);
         if (!hit) return hit.error();
-        if (*hit)
-            return found(timestamp_and_offset{(*hit)->second, std::max((*hit)->first.base_offset, log_start_offset_)});
+        if (!*hit) continue;
+        const auto& [where, batch_max] = **hit;
+        // Kafka answers with the first record at or after ts: look inside the batch.
+        bytes batch;
+        if (auto st = seg.read(where.position, where.size, batch); !st) return st.error();
+        if (auto records = protocol::batch_records::decode(batch, max_decoded_batch_bytes)) {
+            for (const auto& r : records->records()) {
+                if (records->offset_of(r) >= log_start_offset_ && records->timestamp_of(r) >= ts)
+                    return found(timestamp_and_offset{records->timestamp_of(r), records->offset_of(r)});
+            }
+        }
+        return found(timestamp_and_offset{batch_max, std::max(where.base_offset, log_start_offset_)});
     }
     return found{};
 }
 
 result<std::optional<timestamp_and_offset>> partition_log::max_timestamp() const {
     std::optional<timestamp_and_offset> best;
+    segment* best_segment = nullptr;
     for (size_t i = segment_index_for(log_start_offset_); i < segments_.size(); ++i) {
         auto max_ts = segments_[i]->max_timestamp();
         if (!max_ts) return max_ts.error();
-        if (max_ts->timestamp() < 0 && max_ts->last_offset() < 0) continue;
-        if (!best || max_ts->timestamp > best->timestamp) best = timestamp_and_offset{max_ts->timestamp, max_ts->last_offset};
+        if (max_ts->last_offset() < 0) continue;  // empty
+        if (!best || max_ts->timestamp > best->timestamp) {
+            best = timestamp_and_offset{max_ts->timestamp, max_ts->last_offset};
+            best_segment = segments_[i].get();
+        }
+    }
+    if (!best) return best;
+    // The record carrying it, rather than its batch's last offset.
+    auto where = best_segment->find(best->off);
+    if (!where) return where.error();
+    if (*where) {
+        bytes batch;
+        if (auto st = best_segment->read((*where)->position, (*where)->size, batch); !st) return st.error();
+        if (auto records = protocol::batch_records::decode(batch, max_decoded_batch_bytes)) {
+            for (const auto& r : records->records()) {
+                if (records->timestamp_of(r) == best->timestamp && records->offset_of(r) >= log_start_offset_)
+                    return std::optional<timestamp_and_offset>(timestamp_and_offset{best->timestamp, records->offset_of(r)});
+            }
+        }
     }
     return best;
 }

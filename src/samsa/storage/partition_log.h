@@ -134,13 +134,13 @@ public:
     offset high_watermark() const { return log_end_offset_; }  // single node: = LEO
     offset recovery_point() const { return recovery_point_; }
 
-    // ListOffsets by time: the first batch whose max timestamp is >= ts, as
-    // {its max timestamp, the first offset at or after log start in it}.
-    // Batch granularity: records are not decompressed. nullopt when no batch
-    // has such a timestamp (Kafka then answers offset -1).
+    // ListOffsets by time: the first record (at or after the log start) whose
+    // timestamp is >= ts, found through the time index, then inside its batch
+    // (decompressed if need be). nullopt when there is none (Kafka then
+    // answers offset -1).
     result<std::optional<timestamp_and_offset>> offset_for_timestamp(timestamp_ms ts) const;
     // ListOffsets -3 (MAX_TIMESTAMP): the largest timestamp in the log and
-    // the last offset of the batch carrying it; nullopt when empty.
+    // the offset of the first record carrying it; nullopt when empty.
     result<std::optional<timestamp_and_offset>> max_timestamp() const;
 
     // DeleteRecords: moves the log start offset to `before` and deletes the

@@ -127,6 +127,7 @@ status segment::append(bytes_view batches, std::span<const batch_info> infos, ti
         return st;
     }
     uint64_t position = size_;
+    if (!infos.empty()) position_hints_[1] = {infos.front().base_offset, position};
     for (const auto& info : infos) {
         if (info.max_timestamp > max_timestamp_->timestamp) *max_timestamp_ = {info.max_timestamp, info.last_offset};
         if (position - last_index_position_ > static_cast<uint64_t>(index_interval_bytes_)) {
@@ -160,6 +161,21 @@ result<std::optional<batch_position>> segment::find(offset target) {
         }
     }
 }
+
+result<std::optional<uint64_t>> segment::find_position(offset target) {
+    for (const auto& [off, position] : position_hints_) {
+        if (off == target && off >= base_offset_) {
+            if (position >= size_) return std::optional<uint64_t>{};
+            return std::optional<uint64_t>(position);
+        }
+    }
+    auto found = find(target);
+    if (!found) return found.error();
+    if (!*found) return std::optional<uint64_t>{};
+    return std::optional<uint64_t>((*found)->position);
+}
+
+void segment::remember_position(offset next, uint64_t position) { position_hints_[0] = {next, position}; }
 
 result<std::optional<std::pair<batch_position, timestamp_ms>>> segment::find_by_timestamp(timestamp_ms ts,
                                                                                           offset min_offset) {
@@ -312,6 +328,7 @@ result<segment_scan> segment::scan_from(uint64_t start, bool check_crc, std::opt
 }
 
 status segment::truncate_to(uint64_t position) {
+    position_hints_ = {{{offset(-1), 0}, {offset(-1), 0}}};
     if (auto st = log_.truncate(position); !st) return st;
     size_ = position;
     if (auto st = index_.truncate_to_position(static_cast<uint32_t>(position)); !st) return st;

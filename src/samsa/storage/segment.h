@@ -27,6 +27,7 @@
 // (roll, close) a final time index entry records its max timestamp, so the
 // last time index entry of a closed segment is its largest timestamp.
 
+#include <array>
 #include <chrono>
 #include <filesystem>
 #include <memory>
@@ -112,6 +113,15 @@ public:
     // The first batch whose last offset is >= target, found through the
     // offset index then a scan of headers; nullopt when there is none.
     result<std::optional<batch_position>> find(offset target);
+    // Where the first batch whose last offset is >= target starts; like find
+    // but answered without I/O when target is where the previous read ended
+    // or where an append started (a consumer following the log). nullopt
+    // when there is no such batch.
+    result<std::optional<uint64_t>> find_position(offset target);
+    // Remembers that the batch starting at `position` is the first one
+    // holding offsets >= `next` (called by reads with where they ended).
+    void remember_position(offset next, uint64_t position);
+
     // The first batch whose max timestamp is >= ts and whose last offset is
     // >= min_offset (the log start), through the time index; nullopt when
     // there is none.
@@ -166,6 +176,10 @@ private:
     std::optional<offset> next_offset_;
     std::optional<timestamp_and_last> max_timestamp_;
     std::optional<std::optional<timestamp_ms>> roll_base_time_;
+    // Two remembered (offset, position) pairs: [0] the end of the last read,
+    // [1] the start of the last append. Cleared on truncation.
+    std::array<std::pair<offset, uint64_t>, 2> position_hints_{
+        {{offset(-1), 0}, {offset(-1), 0}}};
 };
 
 }  // namespace samsa::storage
