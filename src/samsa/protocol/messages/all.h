@@ -7,16 +7,27 @@
 #include "samsa/protocol/messages/api_versions.h"
 #include "samsa/protocol/messages/create_partitions.h"
 #include "samsa/protocol/messages/create_topics.h"
+#include "samsa/protocol/messages/delete_groups.h"
 #include "samsa/protocol/messages/delete_records.h"
 #include "samsa/protocol/messages/delete_topics.h"
 #include "samsa/protocol/messages/describe_cluster.h"
 #include "samsa/protocol/messages/describe_configs.h"
+#include "samsa/protocol/messages/describe_groups.h"
 #include "samsa/protocol/messages/fetch.h"
+#include "samsa/protocol/messages/find_coordinator.h"
+#include "samsa/protocol/messages/heartbeat.h"
 #include "samsa/protocol/messages/incremental_alter_configs.h"
 #include "samsa/protocol/messages/init_producer_id.h"
+#include "samsa/protocol/messages/join_group.h"
+#include "samsa/protocol/messages/leave_group.h"
+#include "samsa/protocol/messages/list_groups.h"
 #include "samsa/protocol/messages/list_offsets.h"
 #include "samsa/protocol/messages/metadata.h"
+#include "samsa/protocol/messages/offset_commit.h"
+#include "samsa/protocol/messages/offset_delete.h"
+#include "samsa/protocol/messages/offset_fetch.h"
 #include "samsa/protocol/messages/produce.h"
+#include "samsa/protocol/messages/sync_group.h"
 
 namespace samsa::protocol {
 
@@ -34,11 +45,17 @@ using all_requests =
     type_list<api_versions_request, metadata_request, produce_request, fetch_request, list_offsets_request,
               create_topics_request, delete_topics_request, describe_configs_request, alter_configs_request,
               incremental_alter_configs_request, create_partitions_request, delete_records_request,
-              init_producer_id_request, describe_cluster_request>;
+              init_producer_id_request, describe_cluster_request, find_coordinator_request, join_group_request,
+              sync_group_request, heartbeat_request, leave_group_request, offset_commit_request,
+              offset_fetch_request, list_groups_request, describe_groups_request, delete_groups_request,
+              offset_delete_request>;
 using all_responses =
     type_list<api_versions_response, metadata_response, produce_response, fetch_response, list_offsets_response,
               create_topics_response, delete_topics_response, describe_configs_response, alter_configs_response,
               incremental_alter_configs_response, create_partitions_response, delete_records_response,
-              init_producer_id_response, describe_cluster_response>;
+              init_producer_id_response, describe_cluster_response, find_coordinator_response,
+              join_group_response, sync_group_response, heartbeat_response, leave_group_response,
+              offset_commit_response, offset_fetch_response, list_groups_response, describe_groups_response,
+              delete_groups_response, offset_delete_response>;
 
 }  // namespace samsa::protocol
