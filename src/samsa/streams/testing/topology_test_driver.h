@@ -1,0 +1,234 @@
+#pragma once
+// topology_test_driver: runs a topology in-process, with no broker (Kafka
+// Streams' TopologyTestDriver). The real processors, serdes and stores run;
+// all sub-topologies form one task on partition 0; records written to
+// repartition topics (and to any topic the topology also reads) are fed back
+// in at once, depth first, as Kafka's driver does; every produced record,
+// changelogs included, is captured per topic for output topics to read.
+// Stream time advances with input timestamps and fires stream-time
+// punctuators after each input; advance_wall_clock_time() fires wall-clock
+// ones.
+//
+//   topology_test_driver driver(builder.build(), {{"application.id", "order-mail"}});
+//   auto orders = driver.create_input_topic("ORDER", serdes::string(), serdes::json<order>());
+//   auto mails = driver.create_output_topic("ORDER-MAIL", serdes::string(), serdes::json<order_mail>());
+//   orders.pipe_input("o1", order{...}, 10);
+//   EXPECT_EQ(mails.read_value(), ...);
+//
+// Properties: application.id (default "topology-test-driver"), state.dir
+// (default: a fresh directory under the system temp dir, removed with the
+// driver).
+//
+// Threads: single-threaded; the driver, its topics and stores are used by the
+// test's thread only.
+
+#include <chrono>
+#include <deque>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "samsa/streams/internal/runtime/record_collector.h"
+#include "samsa/streams/internal/runtime/source_node.h"
+#include "samsa/streams/internal/runtime/task_context.h"
+#include "samsa/streams/serde.h"
+#include "samsa/streams/state/key_value_store.h"
+#include "samsa/streams/state/timestamped_key_value_store.h"
+#include "samsa/streams/topology.h"
+
+namespace samsa::streams::testing {
+
+template<class K, class V>
+struct test_record {
+    std::optional<K> key;
+    std::optional<V> value;
+    int64_t timestamp = 0;
+    record_headers headers;
+    bool operator==(const test_record&) const = default;
+};
+
+template<class K, class V>
+class test_input_topic;
+template<class K, class V>
+class test_output_topic;
+
+class topology_test_driver {
+public:
+    explicit topology_test_driver(topology t, std::map<std::string, std::string> properties = {},
+                                  int64_t initial_wall_clock_ms = 0);
+    ~topology_test_driver();
+    topology_test_driver(const topology_test_driver&) = delete;
+    topology_test_driver& operator=(const topology_test_driver&) = delete;
+
+    template<class K, class V>
+    test_input_topic<K, V> create_input_topic(const std::string& topic, serde<K> key_serde, serde<V> value_serde,
+                                              int64_t start_timestamp = 0, int64_t auto_advance_ms = 0) {
+        return test_input_topic<K, V>(*this, topic, std::move(key_serde), std::move(value_serde), start_timestamp,
+                                      auto_advance_ms);
+    }
+    template<class K, class V>
+    test_output_topic<K, V> create_output_topic(const std::string& topic, serde<K> key_serde, serde<V> value_serde) {
+        return test_output_topic<K, V>(*this, topic, std::move(key_serde), std::move(value_serde));
+    }
+
+    // A store by name (global stores included); values of KTable stores are
+    // read without their timestamps. Throws std::out_of_range for an unknown
+    // store.
+    template<class K, class V>
+    key_value_store<K, V> get_key_value_store(const std::string& name, serde<K> key_serde = default_serde<K>(),
+                                              serde<V> value_serde = default_serde<V>()) {
+        if (store_is_timestamped(name)) value_serde = strip_timestamp(std::move(value_serde));
+        return key_value_store<K, V>(state_store(name), std::move(key_serde), std::move(value_serde),
+                                     changelog_topic_name(application_id_, name));
+    }
+    template<class K, class V>
+    timestamped_key_value_store<K, V> get_timestamped_key_value_store(const std::string& name,
+                                                                      serde<K> key_serde = default_serde<K>(),
+                                                                      serde<V> value_serde = default_serde<V>()) {
+        return timestamped_key_value_store<K, V>(state_store(name), std::move(key_serde), std::move(value_serde),
+                                                 changelog_topic_name(application_id_, name));
+    }
+    key_value_bytes_store& state_store(const std::string& name);
+    std::vector<std::string> state_store_names() const;
+
+    void advance_wall_clock_time(std::chrono::milliseconds advance);
+    int64_t wall_clock_ms() const { return wall_clock_ms_; }
+    const std::string& application_id() const { return application_id_; }
+    // Records operators dropped on purpose (null keys ...).
+    int64_t dropped_records() const;
+
+    // Raw access, used by the typed topics.
+    void pipe_raw(const std::string& topic, internal::raw_record r);
+    std::deque<internal::produced_record>& output(const std::string& topic) { return outputs_[topic]; }
+    std::vector<std::string> produced_topic_names() const;
+
+private:
+    class collector;
+    void build_task();
+    void capture_outputs();
+    bool store_is_timestamped(const std::string& name) const;
+    template<class V>
+    static serde<V> strip_timestamp(serde<V> inner) {
+        return serde<V>{
+            [s = inner.serialize](std::string_view topic, const V& v) {
+                return timestamped_format::encode(s(topic, v), -1);
+            },
+            [d = inner.deserialize](std::string_view topic, bytes_view data) {
+                return d(topic, timestamped_format::raw_value(data));
+            }};
+    }
+
+    topology topology_;
+    std::string application_id_;
+    std::filesystem::path state_dir_;
+    bool owns_state_dir_ = false;
+    int64_t wall_clock_ms_;
+    std::unique_ptr<collector> collector_;
+    std::unique_ptr<internal::task_context> task_;
+    std::unique_ptr<internal::task_context> global_task_;
+    std::vector<std::unique_ptr<internal::processor_node_base>> nodes_;
+    std::map<std::string, internal::source_node_base*> sources_;         // decorated topic -> source
+    std::map<std::string, internal::source_node_base*> global_sources_;  // topic -> source
+    std::map<std::string, int64_t> offsets_;
+    std::map<std::string, std::deque<internal::produced_record>> outputs_;
+};
+
+template<class K, class V>
+class test_input_topic {
+public:
+    test_input_topic(topology_test_driver& driver, std::string topic, serde<K> ks, serde<V> vs, int64_t start,
+                     int64_t advance)
+        : driver_(&driver), topic_(std::move(topic)), ks_(std::move(ks)), vs_(std::move(vs)), time_(start),
+          advance_(advance) {}
+
+    // Absent key or value: pass std::nullopt.
+    void pipe_input(std::optional<K> key, std::optional<V> value, int64_t timestamp, record_headers headers = {}) {
+        internal::raw_record r;
+        if (key) r.key = ks_.serialize(topic_, *key);
+        if (value) r.value = vs_.serialize(topic_, *value);
+        r.timestamp = timestamp;
+        r.headers = std::move(headers);
+        driver_->pipe_raw(topic_, std::move(r));
+    }
+    // At the topic's current time, which then auto-advances.
+    void pipe_input(std::optional<K> key, std::optional<V> value) {
+        pipe_input(std::move(key), std::move(value), time_);
+        time_ += advance_;
+    }
+    void pipe_value(std::optional<V> value, int64_t timestamp) { pipe_input(std::nullopt, std::move(value), timestamp); }
+    void pipe_key_value_list(const std::vector<key_value<K, V>>& kvs) {
+        for (const auto& kv : kvs) pipe_input(kv.key, kv.value);
+    }
+    void pipe_record_list(const std::vector<test_record<K, V>>& records) {
+        for (const auto& r : records) pipe_input(r.key, r.value, r.timestamp, r.headers);
+    }
+    void advance_time(std::chrono::milliseconds d) { time_ += d.count(); }
+
+private:
+    topology_test_driver* driver_;
+    std::string topic_;
+    serde<K> ks_;
+    serde<V> vs_;
+    int64_t time_;
+    int64_t advance_;
+};
+
+template<class K, class V>
+class test_output_topic {
+public:
+    test_output_topic(topology_test_driver& driver, std::string topic, serde<K> ks, serde<V> vs)
+        : driver_(&driver), topic_(std::move(topic)), ks_(std::move(ks)), vs_(std::move(vs)) {}
+
+    // Throw std::out_of_range when the topic has nothing left to read.
+    test_record<K, V> read_record() {
+        auto& q = driver_->output(topic_);
+        if (q.empty()) throw std::out_of_range("Empty topic: " + topic_);
+        internal::produced_record p = std::move(q.front());
+        q.pop_front();
+        test_record<K, V> r;
+        if (p.key) r.key = ks_.deserialize(topic_, *p.key);
+        if (p.value) r.value = vs_.deserialize(topic_, *p.value);
+        r.timestamp = p.timestamp;
+        r.headers = std::move(p.headers);
+        return r;
+    }
+    key_value<std::optional<K>, std::optional<V>> read_key_value() {
+        auto r = read_record();
+        return {std::move(r.key), std::move(r.value)};
+    }
+    std::optional<V> read_value() { return read_record().value; }
+    std::vector<test_record<K, V>> read_records_to_list() {
+        std::vector<test_record<K, V>> out;
+        while (!is_empty()) out.push_back(read_record());
+        return out;
+    }
+    std::vector<key_value<std::optional<K>, std::optional<V>>> read_key_values_to_list() {
+        std::vector<key_value<std::optional<K>, std::optional<V>>> out;
+        while (!is_empty()) out.push_back(read_key_value());
+        return out;
+    }
+    // Latest value per key (a tombstone leaves the key with no value).
+    std::map<K, std::optional<V>> read_key_values_to_map() {
+        std::map<K, std::optional<V>> out;
+        while (!is_empty()) {
+            auto r = read_record();
+            if (!r.key) throw std::invalid_argument("read_key_values_to_map: a record has a null key");
+            out.insert_or_assign(*r.key, r.value);
+        }
+        return out;
+    }
+    bool is_empty() const { return driver_->output(topic_).empty(); }
+    size_t get_queue_size() const { return driver_->output(topic_).size(); }
+
+private:
+    topology_test_driver* driver_;
+    std::string topic_;
+    serde<K> ks_;
+    serde<V> vs_;
+};
+
+}  // namespace samsa::streams::testing
