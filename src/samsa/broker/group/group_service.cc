@@ -1,0 +1,137 @@
+#include "samsa/broker/group/group_service.h"
+
+#include <spdlog/spdlog.h>
+
+#include "samsa/broker/broker.h"
+#include "samsa/broker/config/config_def.h"
+#include "samsa/broker/group/asio_group_timers.h"
+#include "samsa/broker/handlers/fetch_waiters.h"
+#include "samsa/protocol/record_batch.h"
+#include "samsa/protocol/records.h"
+
+namespace samsa::broker::group {
+
+namespace {
+
+constexpr size_t replay_read_bytes = 1 << 20;
+constexpr size_t max_uncompressed_batch = 64u << 20;
+
+int64_t config_int(const broker& b, std::string_view key, int64_t fallback) {
+    auto text = b.config().value_of(key);
+    if (!text) return fallback;
+    auto v = parse_config_int(*text);
+    return v ? *v : fallback;
+}
+
+}  // namespace
+
+group_config make_group_config(const broker& b) {
+    group_config c;
+    c.initial_rebalance_delay =
+        std::chrono::milliseconds(config_int(b, "group.initial.rebalance.delay.ms", c.initial_rebalance_delay.count()));
+    c.min_session_timeout =
+        std::chrono::milliseconds(config_int(b, "group.min.session.timeout.ms", c.min_session_timeout.count()));
+    c.max_session_timeout =
+        std::chrono::milliseconds(config_int(b, "group.max.session.timeout.ms", c.max_session_timeout.count()));
+    c.max_size = static_cast<int32_t>(config_int(b, "group.max.size", c.max_size));
+    c.max_metadata_bytes = static_cast<int32_t>(config_int(b, "offset.metadata.max.bytes", c.max_metadata_bytes));
+    c.offsets_partitions = static_cast<int32_t>(config_int(b, "offsets.topic.num.partitions", c.offsets_partitions));
+    return c;
+}
+
+// Appends the coordinator's records to __consumer_offsets as ordinary
+// record batches (key and value bytes in Kafka's formats).
+class group_service::topic_offsets_log : public offsets_log {
+public:
+    topic_offsets_log(broker& b, int32_t partitions) : broker_(b), partitions_(partitions) {}
+
+    status append(int32_t partition, const std::vector<offsets_record>& records) override {
+        if (records.empty()) return ok();
+        topic_manager& topics = broker_.topics();
+        if (!topics.find(offsets_topic)) {
+            auto created = topics.create_topic(offsets_topic, partitions_, {{"cleanup.policy", "compact"}});
+            if (!created && created.error().code != errc::already_exists) return created.error();
+            spdlog::info("created the internal topic {} with {} partitions", offsets_topic, partitions_);
+        }
+        storage::partition_log* log = topics.log(offsets_topic, partition_id(partition));
+        if (!log) return make_error(errc::not_found, fmt::format("{}-{} does not exist", offsets_topic, partition));
+        timestamp_ms now = broker::now();
+        protocol::record_batch_builder builder;
+        for (const auto& r : records) builder.add(protocol::record{r.key, r.value, now, {}});
+        bytes batch = builder.build();
+        auto appended = log->append(std::span<uint8_t>(batch), now);
+        if (!appended) return appended.error();
+        broker_.waiters().notify(offsets_topic, partition_id(partition));
+        return ok();
+    }
+
+private:
+    broker& broker_;
+    int32_t partitions_;
+};
+
+group_service::group_service(broker& b) : broker_(b) {
+    group_config config = make_group_config(b);
+    // An existing topic decides the partition count: the mapping of groups
+    // to partitions must not change under the records already written.
+    if (const auto* meta = b.topics().find(offsets_topic)) config.offsets_partitions = meta->partition_count;
+    timers_ = std::make_unique<asio_group_timers>(b.io());
+    log_ = std::make_unique<topic_offsets_log>(b, config.offsets_partitions);
+    coordinator_ = std::make_unique<group_coordinator>(config, *timers_, *log_);
+}
+
+group_service::~group_service() { coordinator_.reset(); }
+
+void group_service::load() {
+    auto began = std::chrono::steady_clock::now();
+    size_t loaded = 0;
+    size_t skipped = 0;
+    topic_manager& topics = broker_.topics();
+    const auto* meta = topics.find(offsets_topic);
+    int32_t partitions = meta ? meta->partition_count : 0;
+    for (int32_t p = 0; p < partitions; ++p) {
+        storage::partition_log* log = topics.log(offsets_topic, partition_id(p));
+        if (!log) continue;
+        offset from = log->log_start_offset();
+        while (from < log->log_end_offset()) {
+            auto read = log->read(from, replay_read_bytes, /*min_one=*/true);
+            if (!read) {
+                spdlog::error("{}-{}: reading at offset {} failed: {}; the rest of this partition is not loaded",
+                              offsets_topic, p, from(), read.error().message);
+                break;
+            }
+            protocol::batch_splitter batches(read->records);
+            while (auto batch = batches.next()) {
+                auto decoded = protocol::batch_records::decode(*batch, max_uncompressed_batch);
+                if (!decoded) {
+                    spdlog::warn("{}-{}: skipping a batch that does not decode: {}", offsets_topic, p,
+                                 decoded.error().message);
+                    ++skipped;
+                    continue;
+                }
+                if (decoded->header().control()) continue;
+                for (const auto& r : decoded->records()) {
+                    status s = r.key ? coordinator_->load_record(*r.key, r.value)
+                                     : status(make_error(errc::corrupt, "record without a key"));
+                    if (!s) {
+                        spdlog::warn("{}-{}: skipping the record at offset {}: {}", offsets_topic, p,
+                                     decoded->offset_of(r)(), s.error().message);
+                        ++skipped;
+                    } else {
+                        ++loaded;
+                    }
+                }
+            }
+            if (read->next_offset <= from) break;  // no progress: never loop forever
+            from = read->next_offset;
+        }
+    }
+    coordinator_->finish_loading();
+    auto took = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - began);
+    spdlog::info("loaded {} record(s) from {} ({} partition(s)), skipped {}, in {:.1f} ms", loaded, offsets_topic,
+                 partitions, skipped, took.count() / 1000.0);
+}
+
+void group_service::shutdown() { coordinator_->shutdown(); }
+
+}  // namespace samsa::broker::group

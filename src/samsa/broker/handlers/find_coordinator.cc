@@ -1,0 +1,45 @@
+// FindCoordinator: this node coordinates every group (key type 0) and, once
+// transactions exist, every transactional id (key type 1).
+#include "samsa/broker/handlers/group_handlers.h"
+#include "samsa/protocol/messages/find_coordinator.h"
+
+namespace samsa::broker {
+
+namespace {
+
+protocol::coordinator answer_for(const request_context& ctx, const std::string& key, protocol::coordinator_type type) {
+    protocol::coordinator c;
+    c.key = key;
+    if (type != protocol::coordinator_type::group && type != protocol::coordinator_type::transaction) {
+        c.error_code = protocol::error_code::invalid_request;
+        c.error_message = "unknown key type";
+        c.node_id = node_id(-1);
+        c.port = -1;
+        return c;
+    }
+    c.node_id = ctx.b->node();
+    c.host = ctx.b->advertised().host;
+    c.port = ctx.b->advertised().port;
+    return c;
+}
+
+}  // namespace
+
+void handle_find_coordinator(request_context ctx) {
+    auto req = ctx.decode<protocol::find_coordinator_request>();
+    if (!req) return;
+    protocol::find_coordinator_response resp;
+    if (ctx.version() >= 4) {
+        for (const auto& key : req->coordinator_keys) resp.coordinators.push_back(answer_for(ctx, key, req->key_type));
+    } else {
+        auto c = answer_for(ctx, req->key, req->key_type);
+        resp.error_code = c.error_code;
+        resp.error_message = c.error_message;
+        resp.node_id = c.node_id;
+        resp.host = c.host;
+        resp.port = c.port;
+    }
+    ctx.respond(resp);
+}
+
+}  // namespace samsa::broker

@@ -1,0 +1,17 @@
+// Heartbeat: keeps a member's session; tells it when a rebalance started.
+#include "samsa/broker/group/group_coordinator.h"
+#include "samsa/broker/handlers/group_handlers.h"
+#include "samsa/protocol/messages/heartbeat.h"
+
+namespace samsa::broker {
+
+void handle_heartbeat(request_context ctx) {
+    auto req = ctx.decode<protocol::heartbeat_request>();
+    if (!req) return;
+    protocol::heartbeat_response resp;
+    resp.error_code = ctx.b->groups().heartbeat(
+        {std::move(req->group_id), req->generation_id, std::move(req->member_id), std::move(req->group_instance_id)});
+    ctx.respond(resp);
+}
+
+}  // namespace samsa::broker

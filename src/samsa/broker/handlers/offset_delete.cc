@@ -1,0 +1,34 @@
+// OffsetDelete: removes committed offsets of an Empty group, or of topics a
+// live consumer group no longer subscribes to (GROUP_SUBSCRIBED_TO_TOPIC).
+#include "samsa/broker/group/group_coordinator.h"
+#include "samsa/broker/handlers/group_handlers.h"
+#include "samsa/protocol/messages/offset_delete.h"
+
+namespace samsa::broker {
+
+void handle_offset_delete(request_context ctx) {
+    auto req = ctx.decode<protocol::offset_delete_request>();
+    if (!req) return;
+    std::vector<group::commit_partition> partitions;
+    for (const auto& t : req->topics)
+        for (const auto& p : t.partitions) partitions.push_back({t.name, p.partition_index, offset(-1), -1, std::nullopt});
+    auto r = ctx.b->groups().delete_offsets(req->group_id, partitions);
+    protocol::offset_delete_response resp;
+    resp.error_code = r.error;
+    if (r.error == protocol::error_code::none) {
+        size_t i = 0;
+        for (const auto& t : req->topics) {
+            auto& rt = resp.topics.emplace_back();
+            rt.name = t.name;
+            for (const auto& p : t.partitions) {
+                auto error = i < r.partitions.size() ? r.partitions[i].second : protocol::error_code::none;
+                if (!ctx.b->topics().find(t.name)) error = protocol::error_code::unknown_topic_or_partition;
+                rt.partitions.push_back({p.partition_index, error});
+                ++i;
+            }
+        }
+    }
+    ctx.respond(resp);
+}
+
+}  // namespace samsa::broker

@@ -1,0 +1,79 @@
+// OffsetFetch: committed offsets of some partitions, or of all (topics null,
+// v2+), of one group (v0-7) or several (v8). Nothing committed is offset -1
+// with empty metadata and no error, as in Kafka.
+#include "samsa/broker/group/group_coordinator.h"
+#include "samsa/broker/handlers/group_handlers.h"
+#include "samsa/protocol/messages/offset_fetch.h"
+
+namespace samsa::broker {
+
+namespace {
+
+using request_topics = std::optional<std::vector<protocol::offset_fetch_request_topic>>;
+
+// One group's answer: (error, topics), partitions grouped by topic in the
+// order the coordinator gave them.
+std::pair<protocol::error_code, std::vector<protocol::offset_fetch_response_topic>> fetch_group(
+    group::group_coordinator& c, const std::string& group_id, const request_topics& topics) {
+    std::optional<std::vector<group::fetch_topic>> wanted;
+    if (topics) {
+        wanted.emplace();
+        for (const auto& t : *topics) {
+            group::fetch_topic ft;
+            ft.topic = t.name;
+            for (int32_t p : t.partition_indexes) ft.partitions.push_back(partition_id(p));
+            wanted->push_back(std::move(ft));
+        }
+    }
+    auto r = c.fetch(group_id, wanted);
+    std::vector<protocol::offset_fetch_response_topic> out;
+    if (r.error != protocol::error_code::none && wanted) {
+        // Loading: every requested partition carries the error (v0-1 have no
+        // top-level error field).
+        for (const auto& t : *wanted) {
+            auto& rt = out.emplace_back();
+            rt.name = t.topic;
+            for (auto p : t.partitions) {
+                protocol::offset_fetch_response_partition rp;
+                rp.partition_index = p;
+                rp.metadata = "";
+                rp.error_code = r.error;
+                rt.partitions.push_back(std::move(rp));
+            }
+        }
+        return {r.error, std::move(out)};
+    }
+    for (auto& f : r.partitions) {
+        if (out.empty() || out.back().name != f.topic) out.emplace_back().name = f.topic;
+        protocol::offset_fetch_response_partition rp;
+        rp.partition_index = f.partition;
+        rp.committed_offset = f.committed;
+        rp.committed_leader_epoch = leader_epoch(f.leader_epoch);
+        rp.metadata = std::move(f.metadata);
+        rp.error_code = f.error;
+        out.back().partitions.push_back(std::move(rp));
+    }
+    return {r.error, std::move(out)};
+}
+
+}  // namespace
+
+void handle_offset_fetch(request_context ctx) {
+    auto req = ctx.decode<protocol::offset_fetch_request>();
+    if (!req) return;
+    auto& c = ctx.b->groups();
+    protocol::offset_fetch_response resp;
+    if (ctx.version() >= 8) {
+        for (const auto& g : req->groups) {
+            auto [error, topics] = fetch_group(c, g.group_id, g.topics);
+            resp.groups.push_back({g.group_id, std::move(topics), error});
+        }
+    } else {
+        auto [error, topics] = fetch_group(c, req->group_id, req->topics);
+        resp.topics = std::move(topics);
+        resp.error_code = error;
+    }
+    ctx.respond(resp);
+}
+
+}  // namespace samsa::broker
