@@ -164,5 +164,24 @@ TEST_F(log_manager_test, the_background_checkpointer_writes_recovery_points) {
     EXPECT_EQ(text, "0\n1\nt 0 4\n");
 }
 
+TEST_F(log_manager_test, rolled_segments_are_fsynced_in_the_background) {
+    auto mgr = open();
+    log_config cfg;
+    cfg.segment_bytes = static_cast<int64_t>(make_batch(2).size() * 2);
+    auto log = mgr->create_log("t", partition_id(0), protocol::uuid::random(), cfg);
+    ASSERT_TRUE(log.has_value());
+    for (int i = 0; i < 5; ++i) {
+        bytes b = make_batch(2);
+        ASSERT_TRUE((*log)->append(b, timestamp_ms(1)).has_value());
+    }
+    ASSERT_EQ((*log)->segments().size(), 3u);  // rolled at 4 and 8
+    for (int i = 0; i < 500 && (*log)->recovery_point() != offset(8); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    EXPECT_EQ((*log)->recovery_point(), offset(8));
+    ASSERT_TRUE(mgr->close().has_value());
+    EXPECT_EQ((*log)->recovery_point(), offset(10));
+    EXPECT_EQ(read_text(dir_.path() / "recovery-point-offset-checkpoint"), "0\n1\nt 0 10\n");
+}
+
 }  // namespace
 }  // namespace samsa::storage

@@ -60,6 +60,7 @@ result<std::unique_ptr<log_manager>> log_manager::open(log_manager_config config
     if (config.log_dirs.empty()) return make_error(errc::invalid_argument, "log.dirs is empty");
     const auto started = std::chrono::steady_clock::now();
     std::unique_ptr<log_manager> mgr(new log_manager(std::move(config)));
+    if (mgr->config_.background_flush) mgr->flusher_ = std::make_unique<background_flusher>();
     for (size_t i = 0; i < mgr->config_.log_dirs.size(); ++i) {
         if (auto st = mgr->load_dir(i); !st) {
             mgr->closed_ = true;  // nothing was promised to anyone: no clean marker, no checkpoints
@@ -133,6 +134,7 @@ status log_manager::load_dir(size_t dir_index) {
         const log_config cfg = config_.config_for ? config_.config_for(k.topic) : config_.default_config;
         auto log = partition_log::open(entry.path(), cfg, hint);
         if (!log) return log.error();
+        (*log)->set_flusher(flusher_.get());
         protocol::uuid topic_id;
         if (auto id = read_partition_metadata(entry.path())) {
             topic_id = *id;
@@ -187,6 +189,7 @@ result<partition_log*> log_manager::create_log(std::string_view topic, partition
     if (auto st = write_partition_metadata(dir, topic_id); !st) return st.error();
     auto log = partition_log::open(dir, config, recovery_hint{true, std::nullopt, std::nullopt});
     if (!log) return log.error();
+    (*log)->set_flusher(flusher_.get());
     if (auto st = sync_dir(parent); !st) return st.error();
     partition_log* raw = log->get();
     logs_.emplace(std::move(k), entry_t{std::move(*log), dir_index, topic_id});
@@ -298,6 +301,7 @@ status log_manager::close() {
         }
     }
     lock.unlock();
+    if (flusher_) flusher_->drain();
     if (auto st = checkpoint(); !st && first_error) first_error = st;
     if (!first_error) return first_error;  // no clean marker: the next start re-checks
     for (const auto& dir : config_.log_dirs) {

@@ -65,6 +65,9 @@ struct log_manager_config {
     // How often the background thread rewrites the checkpoint files when
     // something changed; zero disables the thread (call checkpoint() yourself).
     std::chrono::milliseconds checkpoint_interval{1000};
+    // fsync rolled segments and time-based flushes on a background thread
+    // (background_flusher.h) rather than on the logs' owner threads.
+    bool background_flush = true;
 };
 
 // One partition's log as the broker's topic registry needs to know it at
@@ -137,6 +140,7 @@ private:
     void run_checkpointer();
 
     log_manager_config config_;
+    std::unique_ptr<background_flusher> flusher_;  // null when background_flush is off
     mutable std::mutex mutex_;
     std::map<key, entry_t> logs_;
     startup_report startup_;

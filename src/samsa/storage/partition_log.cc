@@ -1,5 +1,8 @@
 #include "samsa/storage/partition_log.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cassert>
 #include <limits>
@@ -104,7 +107,7 @@ status partition_log::load(const recovery_hint& hint) {
         if (!seg) return seg.error();
         segments_.push_back(std::move(*seg));
         log_end_offset_ = base;
-        recovery_point_ = base;
+        flush_state_->recovery_point.store(base(), std::memory_order_release);
     } else {
         for (offset base : bases) {
             auto seg = segment::open(dir_, base, config_.index_interval_bytes);
@@ -114,7 +117,7 @@ status partition_log::load(const recovery_hint& hint) {
         auto outcome = recover_segments(segments_, hint);
         if (!outcome) return outcome.error();
         log_end_offset_ = outcome->log_end_offset;
-        recovery_point_ = outcome->recovery_point;
+        flush_state_->recovery_point.store(outcome->recovery_point(), std::memory_order_release);
         summary_ = std::move(outcome->summary);
         if (summary_.bytes_truncated > 0 || summary_.segments_removed > 0) {
             // Make the truncation durable before anything new is appended after it.
@@ -128,7 +131,6 @@ status partition_log::load(const recovery_hint& hint) {
 }
 
 void partition_log::publish() {
-    published_recovery_point_.store(recovery_point_(), std::memory_order_release);
     published_log_start_.store(log_start_offset_(), std::memory_order_release);
 }
 
@@ -153,13 +155,32 @@ bool partition_log::should_roll(segment& active, size_t batch_size, offset last_
 
 status partition_log::roll() {
     segment& old = *segments_.back();
-    if (auto st = old.seal(); !st) return st;
-    auto seg = segment::create(dir_, log_end_offset_, config_.index_interval_bytes);
-    if (!seg) return seg.error();
-    if (auto st = sync_dir(dir_); !st) return st;
-    segments_.push_back(std::move(*seg));
-    // The sealed segment is fsynced; nothing is pending in the new one.
-    recovery_point_ = log_end_offset_;
+    if (flusher_) {
+        // The owner thread only writes what is pending; the flusher fsyncs the
+        // sealed segment (data and indexes) and the directory, then moves the
+        // recovery point to where the segment ends.
+        if (auto st = old.write_pending_indexes(); !st) return st;
+        auto fds = old.duplicate_fds(true);
+        if (!fds) return fds.error();
+        flush_state_->in_flight.fetch_add(1, std::memory_order_acq_rel);
+        auto seg = segment::create(dir_, log_end_offset_, config_.index_interval_bytes);
+        if (!seg) {
+            for (int fd : *fds) ::close(fd);
+            flush_state_->in_flight.fetch_sub(1, std::memory_order_acq_rel);
+            return seg.error();
+        }
+        int dir_fd = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dir_fd >= 0) fds->push_back(dir_fd);
+        flusher_->submit(std::move(*fds), log_end_offset_(), flush_state_, dir_.string());
+        segments_.push_back(std::move(*seg));
+    } else {
+        if (auto st = old.seal(); !st) return st;
+        auto seg = segment::create(dir_, log_end_offset_, config_.index_interval_bytes);
+        if (!seg) return seg.error();
+        if (auto st = sync_dir(dir_); !st) return st;
+        segments_.push_back(std::move(*seg));
+        flush_state_->raise_recovery_point(log_end_offset_());
+    }
     unflushed_messages_ = 0;
     dirty_ = false;
     publish();
@@ -171,7 +192,8 @@ result<append_result> partition_log::append(std::span<uint8_t> batches, timestam
     if (batches.empty()) return make_error(errc::invalid_argument, "empty record set");
 
     // First pass: structure only, so that a malformed set changes nothing.
-    std::vector<record_batch_header> headers;
+    auto& headers = headers_scratch_;
+    headers.clear();
     {
         protocol::batch_splitter splitter(batches);
         while (auto batch = splitter.next()) {
@@ -186,8 +208,8 @@ result<append_result> partition_log::append(std::span<uint8_t> batches, timestam
     }
 
     const bool append_time = config_.message_timestamp_type == timestamp_type::log_append_time;
-    std::vector<batch_info> infos;
-    infos.reserve(headers.size());
+    auto& infos = infos_scratch_;
+    infos.clear();
     offset next = log_end_offset_;
     const offset first = next;
     int64_t records = 0;
@@ -394,11 +416,25 @@ status partition_log::flush() {
     if (closed_) return ok();
     if (!dirty_) return ok();
     if (auto st = segments_.back()->flush(false); !st) return st;
-    recovery_point_ = log_end_offset_;
+    flush_state_->raise_recovery_point(log_end_offset_());
     unflushed_messages_ = 0;
     dirty_ = false;
     last_flush_ = last_now_;
-    publish();
+    return ok();
+}
+
+status partition_log::flush_in_background() {
+    if (!flusher_) return flush();
+    if (closed_ || !dirty_) return ok();
+    // One job at a time per log; a later tick retries.
+    if (flush_state_->in_flight.load(std::memory_order_acquire) > 0) return ok();
+    segment& active = *segments_.back();
+    if (auto st = active.write_pending_indexes(); !st) return st;
+    auto fds = active.duplicate_fds(false);
+    if (!fds) return fds.error();
+    flush_state_->in_flight.fetch_add(1, std::memory_order_acq_rel);
+    flusher_->submit(std::move(*fds), log_end_offset_(), flush_state_, dir_.string());
+    dirty_ = false;
     return ok();
 }
 
@@ -411,7 +447,7 @@ status partition_log::maybe_flush(timestamp_ms now) {
     }
     const int64_t since = now() - (*last_flush_)();
     if (since >= config_.flush_interval_ms.count() || since >= config_.recovery_point_interval.count()) {
-        if (auto st = flush(); !st) return st;
+        if (auto st = flush_in_background(); !st) return st;
         last_flush_ = now;
     }
     return ok();
@@ -421,9 +457,8 @@ status partition_log::close() {
     if (closed_) return ok();
     auto st = segments_.back()->seal();
     if (st) {
-        recovery_point_ = log_end_offset_;
+        flush_state_->raise_recovery_point(log_end_offset_());
         dirty_ = false;
-        publish();
     }
     closed_ = true;
     return st;

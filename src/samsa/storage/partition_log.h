@@ -34,8 +34,10 @@
 //
 // Durability: append() writes the stamped bytes with one pwrite per segment
 // it touches, so they are in the page cache when it returns: a killed process
-// loses nothing it acknowledged. fsync happens per flush_interval_messages,
-// flush_interval_ms and recovery_point_interval, at roll, and at flush()/close().
+// loses nothing it acknowledged. fsync happens per flush_interval_messages
+// and at flush()/close() on the owner thread; per flush_interval_ms,
+// recovery_point_interval and at roll on the background flusher when one is
+// set (background_flusher.h), else on the owner thread too.
 // Index entries are kept in memory and written at flush, roll and close; on
 // an unclean start the indexes past the recovery point are rebuilt anyway.
 
@@ -51,6 +53,8 @@
 #include "samsa/base/result.h"
 #include "samsa/base/types.h"
 #include "samsa/bytes/bytes.h"
+#include "samsa/protocol/record_batch.h"
+#include "samsa/storage/background_flusher.h"
 #include "samsa/storage/log_config.h"
 #include "samsa/storage/segment.h"
 
@@ -132,7 +136,7 @@ public:
     offset log_start_offset() const { return log_start_offset_; }
     offset log_end_offset() const { return log_end_offset_; }  // the next offset to assign
     offset high_watermark() const { return log_end_offset_; }  // single node: = LEO
-    offset recovery_point() const { return recovery_point_; }
+    offset recovery_point() const { return offset(flush_state_->recovery_point.load(std::memory_order_acquire)); }
 
     // ListOffsets by time: the first record (at or after the log start) whose
     // timestamp is >= ts, found through the time index, then inside its batch
@@ -174,8 +178,12 @@ public:
     // of this list; the list is only changed on the owner thread.
     const std::vector<std::unique_ptr<segment>>& segments() const { return segments_; }
 
+    // Time-based flushes and rolled segments are then fsynced by this thread
+    // instead of the owner's (log_manager sets it). nullptr: all synchronous.
+    void set_flusher(background_flusher* flusher) { flusher_ = flusher; }
+
     // Readable from any thread (log_manager's checkpointer).
-    offset published_recovery_point() const { return offset(published_recovery_point_.load(std::memory_order_acquire)); }
+    offset published_recovery_point() const { return recovery_point(); }
     offset published_log_start_offset() const { return offset(published_log_start_.load(std::memory_order_acquire)); }
 
 private:
@@ -183,6 +191,8 @@ private:
 
     status load(const recovery_hint& hint);
     status roll();
+    // Flushes through the background flusher when there is one.
+    status flush_in_background();
     bool should_roll(segment& active, size_t batch_size, offset last_offset, timestamp_ms now);
     status delete_segment_front();
     size_t segment_index_for(offset o) const;
@@ -193,7 +203,6 @@ private:
     std::vector<std::unique_ptr<segment>> segments_;
     offset log_start_offset_{0};
     offset log_end_offset_{0};
-    offset recovery_point_{0};
     leader_epoch leader_epoch_{0};
     int64_t unflushed_messages_ = 0;
     bool dirty_ = false;                   // appended since the last fsync
@@ -201,7 +210,11 @@ private:
     timestamp_ms last_now_{0};             // the latest `now` seen
     recovery_summary summary_;
     bool closed_ = false;
-    std::atomic<int64_t> published_recovery_point_{0};
+    // Shared with the background flusher: a queued job may outlive the log.
+    std::shared_ptr<flush_state> flush_state_ = std::make_shared<flush_state>();
+    background_flusher* flusher_ = nullptr;
+    std::vector<protocol::record_batch_header> headers_scratch_;  // reused by append
+    std::vector<batch_info> infos_scratch_;
     std::atomic<int64_t> published_log_start_{0};
 };
 

@@ -1,6 +1,10 @@
 #include "samsa/storage/segment.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cassert>
+#include <cerrno>
 #include <charconv>
 #include <limits>
 
@@ -339,14 +343,40 @@ status segment::truncate_to(uint64_t position) {
     return ok();
 }
 
-status segment::flush(bool sync_indexes) {
+status segment::write_pending_indexes() {
     // A time index entry at every flush makes the entries below any recovery
     // point carry the exact max timestamp up to it (recovery.h relies on it).
     if (time_index_.loaded() && max_timestamp_ && max_timestamp_->timestamp() >= 0)
         time_index_.maybe_append(max_timestamp_->timestamp, max_timestamp_->last_offset);
-    if (auto st = index_.flush(sync_indexes); !st) return st;
-    if (auto st = time_index_.flush(sync_indexes); !st) return st;
+    if (auto st = index_.flush(false); !st) return st;
+    return time_index_.flush(false);
+}
+
+status segment::flush(bool sync_indexes) {
+    if (auto st = write_pending_indexes(); !st) return st;
+    if (sync_indexes) {
+        if (auto st = index_.flush(true); !st) return st;
+        if (auto st = time_index_.flush(true); !st) return st;
+    }
     return log_.sync();
+}
+
+result<std::vector<int>> segment::duplicate_fds(bool with_indexes) const {
+    std::vector<int> fds;
+    auto dup_one = [&](int fd, const std::filesystem::path& path) -> status {
+        int d = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
+        if (d < 0) return io_error("cannot duplicate the descriptor of", path, errno);
+        fds.push_back(d);
+        return ok();
+    };
+    auto st = dup_one(log_.fd(), log_.path());
+    if (st && with_indexes) st = dup_one(index_.fd(), index_.path());
+    if (st && with_indexes) st = dup_one(time_index_.fd(), time_index_.path());
+    if (!st) {
+        for (int fd : fds) ::close(fd);
+        return st.error();
+    }
+    return fds;
 }
 
 status segment::seal() { return flush(true); }

@@ -35,6 +35,7 @@
 #include <span>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "samsa/base/result.h"
 #include "samsa/base/types.h"
@@ -149,9 +150,15 @@ public:
     // Cuts the log at `position` (a batch boundary found by a scan).
     status truncate_to(uint64_t position);
 
-    // Writes the in-memory index entries not yet on disk and fdatasyncs the
-    // log (indexes too when sync_indexes).
+    // Writes the in-memory index entries not yet on disk (no fsync), after a
+    // time index entry for the max timestamp so far.
+    status write_pending_indexes();
+    // write_pending_indexes, then fdatasync of the log (and of the indexes
+    // when sync_indexes).
     status flush(bool sync_indexes);
+    // Duplicates of the file descriptors to fsync elsewhere (background_flusher):
+    // the log's, and the indexes' when with_indexes. The caller closes them.
+    result<std::vector<int>> duplicate_fds(bool with_indexes) const;
     // This segment stops being active: final time index entry, then a flush
     // of all three files.
     status seal();

@@ -70,6 +70,7 @@ public:
     status flush(bool sync);
     status remove_file();
     const std::filesystem::path& path() const { return file_.path(); }
+    int fd() const { return file_.fd(); }
 
 private:
     time_index(file f, offset base) : file_(std::move(f)), base_(base) {}
