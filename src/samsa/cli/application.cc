@@ -1,0 +1,72 @@
+#include "samsa/cli/application.h"
+
+#include <algorithm>
+#include <ostream>
+
+#include <CLI/CLI.hpp>
+
+namespace samsa::cli {
+
+application::application() : app_(std::make_unique<CLI::App>("samsa: topics, produce, consume and groups on any Kafka cluster", "samsa")) {
+    app_->require_subcommand(1);
+    app_->set_version_flag("--version", "samsa 0.1.0");
+    topics_command_ = add_topics_command(*app_, topics, connection);
+    add_produce_command(*app_, produce, connection);
+    add_consume_command(*app_, consume, connection);
+    groups_command_ = add_groups_command(*app_, groups, connection);
+    app_->footer("Exit status: 0 success, 1 the operation failed, 2 bad arguments.\n"
+                 "Examples:\n"
+                 "  samsa topics create --bootstrap-server localhost:9092 --topic orders --partitions 3\n"
+                 "  printf 'k1:hello\\n' | samsa produce --topic orders --key-separator :\n"
+                 "  samsa consume --topic orders --from-beginning --print-key --timeout-ms 2000\n"
+                 "  samsa groups describe --group billing");
+}
+
+application::~application() = default;
+
+status application::parse(const std::vector<std::string>& args) {
+    // CLI11 parses a reversed vector (it pops from the back).
+    std::vector<std::string> reversed(args.rbegin(), args.rend());
+    try {
+        app_->parse(reversed);
+    } catch (const CLI::CallForHelp& e) {
+        // The help of the subcommand that was asked about.
+        const CLI::App* target = app_.get();
+        for (;;) {
+            auto subs = target->get_subcommands();
+            if (subs.empty()) break;
+            target = subs.front();
+        }
+        return make_error(errc::closed, target->help());
+    } catch (const CLI::CallForVersion& e) {
+        return make_error(errc::closed, "samsa 0.1.0\n");
+    } catch (const CLI::ParseError& e) {
+        return make_error(errc::invalid_argument, e.what());
+    }
+    return ok();
+}
+
+int application::run(const std::vector<std::string>& args, command_io& io) {
+    if (args.empty()) {
+        io.err << app_->help();
+        return exit_usage;
+    }
+    if (auto s = parse(args); !s) {
+        if (s.error().code == errc::closed) {
+            io.out << s.error().message;
+            return exit_ok;
+        }
+        return report(io, s.error(), true);
+    }
+    return dispatch(io);
+}
+
+int application::dispatch(command_io& io) {
+    if (topics_command_->parsed()) return run_topics(topics, connection, io);
+    if (produce.command->parsed()) return run_produce(produce, connection, io);
+    if (consume.command->parsed()) return run_consume(consume, connection, io);
+    if (groups_command_->parsed()) return run_groups(groups, connection, io);
+    return report(io, make_error(errc::invalid_argument, "a command is required"), true);
+}
+
+}  // namespace samsa::cli

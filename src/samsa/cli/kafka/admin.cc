@@ -1,0 +1,327 @@
+#include "samsa/cli/kafka/admin.h"
+
+#include <algorithm>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "samsa/cli/kafka/handle.h"
+
+namespace samsa::cli::kafka {
+
+struct admin::impl {
+    client_config config;
+    handle_state state;
+    handle_ptr rk;
+    queue_ptr queue;
+
+    explicit impl(const client_config& c) : config(c), state(c.verbose) {}
+
+    struct options_deleter {
+        void operator()(rd_kafka_AdminOptions_t* o) const { rd_kafka_AdminOptions_destroy(o); }
+    };
+    using options_ptr = std::unique_ptr<rd_kafka_AdminOptions_t, options_deleter>;
+
+    options_ptr options(rd_kafka_admin_op_t op) {
+        options_ptr o(rd_kafka_AdminOptions_new(rk.get(), op));
+        char errstr[256];
+        int ms = static_cast<int>(config.timeout.count());
+        rd_kafka_AdminOptions_set_request_timeout(o.get(), ms, errstr, sizeof errstr);
+        // Topic creation and deletion wait for the operation to complete on the
+        // controller (Kafka's scripts do the same), bounded by the same timeout.
+        if (op == RD_KAFKA_ADMIN_OP_CREATETOPICS || op == RD_KAFKA_ADMIN_OP_DELETETOPICS ||
+            op == RD_KAFKA_ADMIN_OP_CREATEPARTITIONS) {
+            rd_kafka_AdminOptions_set_operation_timeout(o.get(), ms, errstr, sizeof errstr);
+        }
+        return o;
+    }
+
+    // Waits for the one result event of the request just sent on `queue`. The
+    // request itself is bounded by request_timeout; the extra second only covers
+    // librdkafka's bookkeeping so we never report our own timeout first.
+    result<event_ptr> wait(rd_kafka_event_type_t expected, std::string_view what) {
+        event_ptr ev(rd_kafka_queue_poll(queue.get(), static_cast<int>(config.timeout.count()) + 1000));
+        if (!ev) return unreachable_error(config, state);
+        if (rd_kafka_event_type(ev.get()) != expected) {
+            return make_error(errc::io_error, fmt::format("{}: unexpected event {}", what, rd_kafka_event_name(ev.get())));
+        }
+        if (auto err = rd_kafka_event_error(ev.get()); err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+            if (is_unreachable(err)) return unreachable_error(config, state);
+            auto e = to_error(err, what);
+            if (const char* s = rd_kafka_event_error_string(ev.get()); s != nullptr) {
+                e.message = fmt::format("{}: {} ({})", what, s, rd_kafka_err2name(err));
+            }
+            return e;
+        }
+        return ev;
+    }
+
+    status topic_results(const rd_kafka_topic_result_t** results, size_t n, std::string_view what) {
+        for (size_t i = 0; i < n; ++i) {
+            auto err = rd_kafka_topic_result_error(results[i]);
+            if (err == RD_KAFKA_RESP_ERR_NO_ERROR) continue;
+            auto e = to_error(err, fmt::format("{} '{}'", what, rd_kafka_topic_result_name(results[i])));
+            if (const char* s = rd_kafka_topic_result_error_string(results[i]); s != nullptr && *s != '\0') {
+                e.message = fmt::format("{} '{}': {} ({})", what, rd_kafka_topic_result_name(results[i]), s,
+                                        rd_kafka_err2name(err));
+            }
+            return e;
+        }
+        return ok();
+    }
+};
+
+admin::admin(std::unique_ptr<impl> impl) : impl_(std::move(impl)) {}
+admin::~admin() = default;
+
+result<std::unique_ptr<admin>> admin::connect(const client_config& config) {
+    auto i = std::make_unique<impl>(config);
+    auto rk = make_handle(RD_KAFKA_PRODUCER, config, {}, i->state);
+    if (!rk) return rk.error();
+    i->rk = std::move(*rk);
+    i->queue.reset(rd_kafka_queue_new(i->rk.get()));
+    auto md = fetch_metadata(i->rk.get(), config, i->state, false);
+    if (!md) return md.error();
+    rd_kafka_metadata_destroy(*md);
+    return std::unique_ptr<admin>(new admin(std::move(i)));
+}
+
+result<cluster_metadata> admin::metadata(const std::optional<std::string>& topic) {
+    rd_kafka_topic_t* rkt = nullptr;
+    if (topic) rkt = rd_kafka_topic_new(impl_->rk.get(), topic->c_str(), nullptr);
+    auto md = fetch_metadata(impl_->rk.get(), impl_->config, impl_->state, !topic, rkt);
+    if (rkt != nullptr) rd_kafka_topic_destroy(rkt);
+    if (!md) return md.error();
+    auto out = to_cluster_metadata(**md);
+    rd_kafka_metadata_destroy(*md);
+    if (topic) {
+        if (out.topics.empty() || !out.topics.front().error.empty()) {
+            std::string why = out.topics.empty() ? "not in the metadata answer" : out.topics.front().error;
+            return make_error(errc::not_found, fmt::format("topic '{}' does not exist ({})", *topic, why));
+        }
+    }
+    return out;
+}
+
+status admin::create_topic(const new_topic& topic, bool validate_only) {
+    char errstr[512];
+    rd_kafka_NewTopic_t* nt = rd_kafka_NewTopic_new(topic.name.c_str(), topic.partitions, topic.replication_factor,
+                                                    errstr, sizeof errstr);
+    if (nt == nullptr) return make_error(errc::invalid_argument, fmt::format("topic '{}': {}", topic.name, errstr));
+    for (const auto& [k, v] : topic.configs) {
+        if (auto err = rd_kafka_NewTopic_set_config(nt, k.c_str(), v.c_str()); err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+            rd_kafka_NewTopic_destroy(nt);
+            return to_error(err, fmt::format("config {}={}", k, v));
+        }
+    }
+    auto opts = impl_->options(RD_KAFKA_ADMIN_OP_CREATETOPICS);
+    if (validate_only) rd_kafka_AdminOptions_set_validate_only(opts.get(), 1, errstr, sizeof errstr);
+    rd_kafka_CreateTopics(impl_->rk.get(), &nt, 1, opts.get(), impl_->queue.get());
+    rd_kafka_NewTopic_destroy(nt);
+    auto ev = impl_->wait(RD_KAFKA_EVENT_CREATETOPICS_RESULT, "CreateTopics");
+    if (!ev) return ev.error();
+    size_t n = 0;
+    auto* res = rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(ev->get()), &n);
+    return impl_->topic_results(res, n, "cannot create topic");
+}
+
+status admin::delete_topic(const std::string& topic) {
+    rd_kafka_DeleteTopic_t* dt = rd_kafka_DeleteTopic_new(topic.c_str());
+    auto opts = impl_->options(RD_KAFKA_ADMIN_OP_DELETETOPICS);
+    rd_kafka_DeleteTopics(impl_->rk.get(), &dt, 1, opts.get(), impl_->queue.get());
+    rd_kafka_DeleteTopic_destroy(dt);
+    auto ev = impl_->wait(RD_KAFKA_EVENT_DELETETOPICS_RESULT, "DeleteTopics");
+    if (!ev) return ev.error();
+    size_t n = 0;
+    auto* res = rd_kafka_DeleteTopics_result_topics(rd_kafka_event_DeleteTopics_result(ev->get()), &n);
+    return impl_->topic_results(res, n, "cannot delete topic");
+}
+
+status admin::create_partitions(const std::string& topic, int total) {
+    char errstr[512];
+    rd_kafka_NewPartitions_t* np = rd_kafka_NewPartitions_new(topic.c_str(), static_cast<size_t>(total), errstr, sizeof errstr);
+    if (np == nullptr) return make_error(errc::invalid_argument, fmt::format("topic '{}': {}", topic, errstr));
+    auto opts = impl_->options(RD_KAFKA_ADMIN_OP_CREATEPARTITIONS);
+    rd_kafka_CreatePartitions(impl_->rk.get(), &np, 1, opts.get(), impl_->queue.get());
+    rd_kafka_NewPartitions_destroy(np);
+    auto ev = impl_->wait(RD_KAFKA_EVENT_CREATEPARTITIONS_RESULT, "CreatePartitions");
+    if (!ev) return ev.error();
+    size_t n = 0;
+    auto* res = rd_kafka_CreatePartitions_result_topics(rd_kafka_event_CreatePartitions_result(ev->get()), &n);
+    return impl_->topic_results(res, n, "cannot add partitions to topic");
+}
+
+namespace {
+
+status resource_error(const rd_kafka_ConfigResource_t* r, std::string_view what) {
+    auto err = rd_kafka_ConfigResource_error(r);
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return ok();
+    auto e = to_error(err, fmt::format("{} '{}'", what, rd_kafka_ConfigResource_name(r)));
+    if (const char* s = rd_kafka_ConfigResource_error_string(r); s != nullptr && *s != '\0') {
+        e.message = fmt::format("{} '{}': {} ({})", what, rd_kafka_ConfigResource_name(r), s, rd_kafka_err2name(err));
+    }
+    return e;
+}
+
+}  // namespace
+
+result<std::vector<config_entry>> admin::describe_topic_configs(const std::string& topic) {
+    rd_kafka_ConfigResource_t* cr = rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, topic.c_str());
+    auto opts = impl_->options(RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS);
+    rd_kafka_DescribeConfigs(impl_->rk.get(), &cr, 1, opts.get(), impl_->queue.get());
+    rd_kafka_ConfigResource_destroy(cr);
+    auto ev = impl_->wait(RD_KAFKA_EVENT_DESCRIBECONFIGS_RESULT, "DescribeConfigs");
+    if (!ev) return ev.error();
+    size_t n = 0;
+    auto* res = rd_kafka_DescribeConfigs_result_resources(rd_kafka_event_DescribeConfigs_result(ev->get()), &n);
+    std::vector<config_entry> out;
+    for (size_t i = 0; i < n; ++i) {
+        if (auto s = resource_error(res[i], "cannot describe the configs of topic"); !s) return s.error();
+        size_t cnt = 0;
+        auto* entries = rd_kafka_ConfigResource_configs(res[i], &cnt);
+        for (size_t j = 0; j < cnt; ++j) {
+            const char* v = rd_kafka_ConfigEntry_value(entries[j]);
+            config_entry e;
+            e.name = rd_kafka_ConfigEntry_name(entries[j]);
+            if (v != nullptr) e.value = v;
+            e.source = rd_kafka_ConfigSource_name(rd_kafka_ConfigEntry_source(entries[j]));
+            e.is_default = rd_kafka_ConfigEntry_is_default(entries[j]) != 0;
+            e.read_only = rd_kafka_ConfigEntry_is_read_only(entries[j]) != 0;
+            e.sensitive = rd_kafka_ConfigEntry_is_sensitive(entries[j]) != 0;
+            out.push_back(std::move(e));
+        }
+    }
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+    return out;
+}
+
+status admin::alter_topic_configs(const std::string& topic, const std::map<std::string, std::string>& configs) {
+    rd_kafka_ConfigResource_t* cr = rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, topic.c_str());
+    for (const auto& [k, v] : configs) {
+        if (auto err = rd_kafka_ConfigResource_set_config(cr, k.c_str(), v.c_str()); err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+            rd_kafka_ConfigResource_destroy(cr);
+            return to_error(err, fmt::format("config {}={}", k, v));
+        }
+    }
+    auto opts = impl_->options(RD_KAFKA_ADMIN_OP_ALTERCONFIGS);
+    rd_kafka_AlterConfigs(impl_->rk.get(), &cr, 1, opts.get(), impl_->queue.get());
+    rd_kafka_ConfigResource_destroy(cr);
+    auto ev = impl_->wait(RD_KAFKA_EVENT_ALTERCONFIGS_RESULT, "AlterConfigs");
+    if (!ev) return ev.error();
+    size_t n = 0;
+    auto* res = rd_kafka_AlterConfigs_result_resources(rd_kafka_event_AlterConfigs_result(ev->get()), &n);
+    for (size_t i = 0; i < n; ++i) {
+        if (auto s = resource_error(res[i], "cannot alter the configs of topic"); !s) return s;
+    }
+    return ok();
+}
+
+result<std::vector<group_listing>> admin::list_groups() {
+    auto opts = impl_->options(RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPS);
+    rd_kafka_ListConsumerGroups(impl_->rk.get(), opts.get(), impl_->queue.get());
+    auto ev = impl_->wait(RD_KAFKA_EVENT_LISTCONSUMERGROUPS_RESULT, "ListGroups");
+    if (!ev) return ev.error();
+    const auto* res = rd_kafka_event_ListConsumerGroups_result(ev->get());
+    size_t n = 0;
+    auto* valid = rd_kafka_ListConsumerGroups_result_valid(res, &n);
+    std::vector<group_listing> out;
+    for (size_t i = 0; i < n; ++i) {
+        out.push_back({rd_kafka_ConsumerGroupListing_group_id(valid[i]),
+                       rd_kafka_consumer_group_state_name(rd_kafka_ConsumerGroupListing_state(valid[i])),
+                       rd_kafka_ConsumerGroupListing_is_simple_consumer_group(valid[i]) != 0});
+    }
+    // A partial answer (one broker of several failed) is still an error: a
+    // listing that silently misses groups would mislead.
+    size_t nerr = 0;
+    auto* errors = rd_kafka_ListConsumerGroups_result_errors(res, &nerr);
+    if (nerr > 0) return to_error(errors[0], "ListGroups");
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.group_id < b.group_id; });
+    return out;
+}
+
+result<group_description> admin::describe_group(const std::string& group_id) {
+    auto opts = impl_->options(RD_KAFKA_ADMIN_OP_DESCRIBECONSUMERGROUPS);
+    const char* ids[] = {group_id.c_str()};
+    rd_kafka_DescribeConsumerGroups(impl_->rk.get(), ids, 1, opts.get(), impl_->queue.get());
+    auto ev = impl_->wait(RD_KAFKA_EVENT_DESCRIBECONSUMERGROUPS_RESULT, "DescribeGroups");
+    if (!ev) return ev.error();
+    size_t n = 0;
+    auto* groups = rd_kafka_DescribeConsumerGroups_result_groups(rd_kafka_event_DescribeConsumerGroups_result(ev->get()), &n);
+    if (n != 1) return make_error(errc::io_error, fmt::format("DescribeGroups: {} answers for one group", n));
+    const auto* g = groups[0];
+    if (const auto* err = rd_kafka_ConsumerGroupDescription_error(g); err != nullptr) {
+        return to_error(err, fmt::format("cannot describe group '{}'", group_id));
+    }
+    group_description out;
+    out.group_id = rd_kafka_ConsumerGroupDescription_group_id(g);
+    out.state = rd_kafka_consumer_group_state_name(rd_kafka_ConsumerGroupDescription_state(g));
+    if (const char* a = rd_kafka_ConsumerGroupDescription_partition_assignor(g); a != nullptr) out.partition_assignor = a;
+    out.simple = rd_kafka_ConsumerGroupDescription_is_simple_consumer_group(g) != 0;
+    if (const auto* c = rd_kafka_ConsumerGroupDescription_coordinator(g); c != nullptr) out.coordinator = node_id(rd_kafka_Node_id(c));
+    size_t members = rd_kafka_ConsumerGroupDescription_member_count(g);
+    for (size_t i = 0; i < members; ++i) {
+        const auto* m = rd_kafka_ConsumerGroupDescription_member(g, static_cast<int>(i));
+        group_member gm;
+        auto str = [](const char* s) { return s != nullptr ? std::string(s) : std::string(); };
+        gm.member_id = str(rd_kafka_MemberDescription_consumer_id(m));
+        gm.client_id = str(rd_kafka_MemberDescription_client_id(m));
+        gm.host = str(rd_kafka_MemberDescription_host(m));
+        gm.group_instance_id = str(rd_kafka_MemberDescription_group_instance_id(m));
+        if (const auto* a = rd_kafka_MemberDescription_assignment(m); a != nullptr) {
+            if (const auto* parts = rd_kafka_MemberAssignment_partitions(a); parts != nullptr) {
+                for (int p = 0; p < parts->cnt; ++p) {
+                    gm.assignment.push_back({parts->elems[p].topic, partition_id(parts->elems[p].partition)});
+                }
+            }
+        }
+        std::sort(gm.assignment.begin(), gm.assignment.end());
+        out.members.push_back(std::move(gm));
+    }
+    return out;
+}
+
+result<std::vector<committed_offset>> admin::committed_offsets(const std::string& group_id) {
+    auto opts = impl_->options(RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS);
+    // No partition list: OffsetFetch for all the group's partitions.
+    rd_kafka_ListConsumerGroupOffsets_t* req = rd_kafka_ListConsumerGroupOffsets_new(group_id.c_str(), nullptr);
+    rd_kafka_ListConsumerGroupOffsets(impl_->rk.get(), &req, 1, opts.get(), impl_->queue.get());
+    rd_kafka_ListConsumerGroupOffsets_destroy(req);
+    auto ev = impl_->wait(RD_KAFKA_EVENT_LISTCONSUMERGROUPOFFSETS_RESULT, "OffsetFetch");
+    if (!ev) return ev.error();
+    size_t n = 0;
+    auto* groups = rd_kafka_ListConsumerGroupOffsets_result_groups(
+        rd_kafka_event_ListConsumerGroupOffsets_result(ev->get()), &n);
+    std::vector<committed_offset> out;
+    for (size_t i = 0; i < n; ++i) {
+        if (const auto* err = rd_kafka_group_result_error(groups[i]); err != nullptr) {
+            return to_error(err, fmt::format("cannot fetch the offsets of group '{}'", group_id));
+        }
+        const auto* parts = rd_kafka_group_result_partitions(groups[i]);
+        if (parts == nullptr) continue;
+        for (int p = 0; p < parts->cnt; ++p) {
+            const auto& el = parts->elems[p];
+            if (el.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+                return to_error(el.err, fmt::format("offset of group '{}' for {}-{}", group_id, el.topic, el.partition));
+            }
+            committed_offset co{{el.topic, partition_id(el.partition)}, offset(el.offset), {}};
+            if (el.metadata != nullptr) co.metadata.assign(static_cast<const char*>(el.metadata), el.metadata_size);
+            out.push_back(std::move(co));
+        }
+    }
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.tp < b.tp; });
+    return out;
+}
+
+result<watermarks> admin::query_watermarks(const std::string& topic, partition_id partition) {
+    int64_t low = -1;
+    int64_t high = -1;
+    auto err = rd_kafka_query_watermark_offsets(impl_->rk.get(), topic.c_str(), partition(), &low, &high,
+                                                static_cast<int>(impl_->config.timeout.count()));
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        if (is_unreachable(err)) return unreachable_error(impl_->config, impl_->state);
+        return to_error(err, fmt::format("ListOffsets for {}-{}", topic, partition()));
+    }
+    return watermarks{offset(low), offset(high)};
+}
+
+}  // namespace samsa::cli::kafka

@@ -1,0 +1,57 @@
+#pragma once
+// admin: the cluster-management requests the `samsa topics` and `samsa groups`
+// commands need, each named after the Kafka API it sends (CreateTopics,
+// DeleteTopics, CreatePartitions, DescribeConfigs, AlterConfigs,
+// ListGroups, DescribeGroups, OffsetFetch, ListOffsets), over librdkafka's C
+// admin API. Every call waits at most client_config::timeout.
+//
+// Thread: the command's thread; one admin per command.
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "samsa/base/result.h"
+#include "samsa/cli/kafka/types.h"
+
+namespace samsa::cli::kafka {
+
+class admin {
+public:
+    // Creates the client and checks that the cluster answers a Metadata request
+    // within the timeout; the error says which address did not answer and why.
+    static result<std::unique_ptr<admin>> connect(const client_config& config);
+    ~admin();
+    admin(const admin&) = delete;
+    admin& operator=(const admin&) = delete;
+
+    // Metadata: every topic, or just `topic` (then a missing topic is errc::not_found).
+    result<cluster_metadata> metadata(const std::optional<std::string>& topic = std::nullopt);
+
+    status create_topic(const new_topic& topic, bool validate_only = false);
+    status delete_topic(const std::string& topic);
+    // CreatePartitions: grows `topic` to `total` partitions.
+    status create_partitions(const std::string& topic, int total);
+    // DescribeConfigs for one topic, every entry (defaults included).
+    result<std::vector<config_entry>> describe_topic_configs(const std::string& topic);
+    // AlterConfigs (the non-incremental API, the one librdkafka 2.0 has): `configs`
+    // replaces every dynamic config of the topic.
+    status alter_topic_configs(const std::string& topic, const std::map<std::string, std::string>& configs);
+
+    result<std::vector<group_listing>> list_groups();
+    result<group_description> describe_group(const std::string& group_id);
+    // OffsetFetch for every partition the group has committed.
+    result<std::vector<committed_offset>> committed_offsets(const std::string& group_id);
+
+    // ListOffsets: earliest and latest offset of a partition.
+    result<watermarks> query_watermarks(const std::string& topic, partition_id partition);
+
+private:
+    struct impl;
+    explicit admin(std::unique_ptr<impl> impl);
+    std::unique_ptr<impl> impl_;
+};
+
+}  // namespace samsa::cli::kafka

@@ -1,0 +1,34 @@
+// samsa: the command-line tool (src/samsa/cli/README.md).
+
+#include <csignal>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "samsa/cli/application.h"
+
+namespace {
+
+void on_signal(int) {
+    // A second Ctrl-C ends the process at once, for when the cluster hangs.
+    if (samsa::cli::stop_requested().exchange(true)) std::_Exit(130);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGTERM, on_signal);
+    std::ios::sync_with_stdio(false);
+    std::vector<std::string> args(argv + 1, argv + argc);
+    samsa::cli::command_io io{std::cin, std::cout, std::cerr};
+    try {
+        samsa::cli::application app;
+        int status = app.run(args, io);
+        std::cout.flush();
+        return status;
+    } catch (const std::exception& e) {
+        std::cerr << "samsa: error: " << e.what() << "\n";
+        return samsa::cli::exit_failure;
+    }
+}
