@@ -75,7 +75,7 @@ TEST(messages, produce_records_are_borrowed_from_the_request) {
 }
 
 TEST(messages, unsupported_versions_are_refused) {
-    auto r = decode<produce_request>(bytes{}, 2);
+    auto r = decode<produce_request>(bytes{}, 10);
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, errc::unsupported);
     EXPECT_FALSE(decode<fetch_request>(bytes{}, 13));

@@ -1,6 +1,12 @@
 #pragma once
-// Produce (api key 0): versions 3-9 (v3 is the first with record batch v2 and
-// transactional_id; flexible from v9).
+// Produce (api key 0): versions 0-9 (flexible from v9).
+//
+// Only v3+ carry record batch v2 (and transactional_id); v0-2 carry the old
+// message sets, which the broker refuses per partition. They are decoded
+// anyway because a broker must ADVERTISE Produce from v0: librdkafka (2.0.2
+// at least) sends gzip, snappy and lz4 batches uncompressed unless the
+// broker's Produce range includes v0 (its per-codec check asks for a Produce
+// version in [0, 0]; zstd's asks for [0, 7]).
 //
 // The records of each partition are borrowed (raw_records): they point into
 // the request buffer and go to the log as they are, so a decoded
@@ -16,7 +22,7 @@
 
 namespace samsa::protocol {
 
-using produce_api = api_range<api_key::produce, 3, 9>;
+using produce_api = api_range<api_key::produce, 0, 9>;
 
 struct partition_produce_data {
     partition_id index;
@@ -85,7 +91,7 @@ void serde(IO& io, topic_produce_data& m) {
 
 template<class IO>
 void serde(IO& io, produce_request& m) {
-    io.field(m.transactional_id);  // every supported version has it
+    if (io.version() >= 3) io.field(m.transactional_id);
     io.field(m.acks);
     io.field(m.timeout_ms);
     io.field(m.topic_data);
@@ -104,7 +110,7 @@ void serde(IO& io, partition_produce_response& m) {
     io.field(m.index);
     io.field(m.error_code);
     io.field(m.base_offset);
-    io.field(m.log_append_time_ms);  // v2+, so in every supported version
+    if (io.version() >= 2) io.field(m.log_append_time_ms);
     if (io.version() >= 5) io.field(m.log_start_offset);
     if (io.version() >= 8) {
         io.field(m.record_errors);
@@ -123,7 +129,7 @@ void serde(IO& io, topic_produce_response& m) {
 template<class IO>
 void serde(IO& io, produce_response& m) {
     io.field(m.responses);
-    io.field(m.throttle_time_ms);
+    if (io.version() >= 1) io.field(m.throttle_time_ms);
     io.tags();
 }
 
