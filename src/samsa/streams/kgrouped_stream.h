@@ -27,7 +27,7 @@ public:
     ktable<K, V> reduce(F reducer, const named& n = {}, const materialized<K, V>& m = {}) const;
     // initializer() -> VA; aggregator(const K&, const V&, const VA&) -> VA.
     template<class I, class F, class VA = std::decay_t<std::invoke_result_t<I&>>>
-    ktable<K, VA> aggregate(I initializer, F aggregator, const materialized<K, VA>& m = {},
+    ktable<K, VA> aggregate(I initializer, F aggregator, const materialized<K, std::type_identity_t<VA>>& m = {},
                             const named& n = {}) const;
 
     struct state {
@@ -61,7 +61,7 @@ public:
     ktable<K, V> reduce(A adder, S subtractor, const named& n = {}, const materialized<K, V>& m = {}) const;
     // initializer() -> VA; adder/subtractor(const K&, const V&, const VA&) -> VA.
     template<class I, class A, class S, class VA = std::decay_t<std::invoke_result_t<I&>>>
-    ktable<K, VA> aggregate(I initializer, A adder, S subtractor, const materialized<K, VA>& m = {},
+    ktable<K, VA> aggregate(I initializer, A adder, S subtractor, const materialized<K, std::type_identity_t<VA>>& m = {},
                             const named& n = {}) const;
 
     struct state {

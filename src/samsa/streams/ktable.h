@@ -38,21 +38,21 @@ public:
     ktable filter_not(F predicate, const named& n = {}, std::optional<materialized<K, V>> m = {}) const;
     // mapper(const V&) or (const K&, const V&) -> VR; never called for tombstones.
     template<class F, class VR = internal::unwrap_optional_t<internal::value_mapper_result_t<F, K, V>>>
-    ktable<K, VR> map_values(F mapper, const named& n = {}, std::optional<materialized<K, VR>> m = {}) const;
+    ktable<K, VR> map_values(F mapper, const named& n = {}, std::optional<materialized<K, std::type_identity_t<VR>>> m = {}) const;
     kstream<K, V> to_stream(const named& n = {}) const;
 
     template<class VO, class F, class VR = internal::unwrap_optional_t<std::invoke_result_t<F&, const V&, const VO&>>>
     ktable<K, VR> join(const ktable<K, VO>& other, F joiner, const named& n = {},
-                       std::optional<materialized<K, VR>> m = {}) const;
+                       std::optional<materialized<K, std::type_identity_t<VR>>> m = {}) const;
     template<class VO, class F,
              class VR = internal::unwrap_optional_t<std::invoke_result_t<F&, const V&, const std::optional<VO>&>>>
     ktable<K, VR> left_join(const ktable<K, VO>& other, F joiner, const named& n = {},
-                            std::optional<materialized<K, VR>> m = {}) const;
+                            std::optional<materialized<K, std::type_identity_t<VR>>> m = {}) const;
     template<class VO, class F,
              class VR = internal::unwrap_optional_t<
                  std::invoke_result_t<F&, const std::optional<V>&, const std::optional<VO>&>>>
     ktable<K, VR> outer_join(const ktable<K, VO>& other, F joiner, const named& n = {},
-                             std::optional<materialized<K, VR>> m = {}) const;
+                             std::optional<materialized<K, std::type_identity_t<VR>>> m = {}) const;
 
     // selector(const K&, const V&) -> key_value<KR, VR> (or std::pair).
     template<class F, class P = std::invoke_result_t<F&, const K&, const V&>,

@@ -95,7 +95,7 @@ ktable<K, V> kgrouped_stream<K, V>::reduce(F reducer, const named& n, const mate
 
 template<class K, class V>
 template<class I, class F, class VA>
-ktable<K, VA> kgrouped_stream<K, V>::aggregate(I initializer, F aggregator, const materialized<K, VA>& m,
+ktable<K, VA> kgrouped_stream<K, V>::aggregate(I initializer, F aggregator, const materialized<K, std::type_identity_t<VA>>& m,
                                                const named& n) const {
     return do_aggregate<VA>(
         internal::names::aggregate, [initializer]() mutable { return VA(initializer()); },
@@ -161,7 +161,7 @@ ktable<K, V> kgrouped_table<K, V>::reduce(A adder, S subtractor, const named& n,
 
 template<class K, class V>
 template<class I, class A, class S, class VA>
-ktable<K, VA> kgrouped_table<K, V>::aggregate(I initializer, A adder, S subtractor, const materialized<K, VA>& m,
+ktable<K, VA> kgrouped_table<K, V>::aggregate(I initializer, A adder, S subtractor, const materialized<K, std::type_identity_t<VA>>& m,
                                               const named& n) const {
     return do_aggregate<VA>(
         internal::names::ktable_aggregate, [initializer]() mutable { return VA(initializer()); },

@@ -88,7 +88,7 @@ ktable<K, V> ktable<K, V>::filter_not(F predicate, const named& n, std::optional
 
 template<class K, class V>
 template<class F, class VR>
-ktable<K, VR> ktable<K, V>::map_values(F mapper, const named& n, std::optional<materialized<K, VR>> m) const {
+ktable<K, VR> ktable<K, V>::map_values(F mapper, const named& n, std::optional<materialized<K, std::type_identity_t<VR>>> m) const {
     auto& b = *s_.builder;
     std::optional<internal::table_store_spec<K, VR>> spec;
     std::optional<store_builder> sb;
@@ -257,7 +257,7 @@ ktable<K, VR> ktable<K, V>::do_join(const ktable<K, VO>& other,
 template<class K, class V>
 template<class VO, class F, class VR>
 ktable<K, VR> ktable<K, V>::join(const ktable<K, VO>& other, F joiner, const named& n,
-                                 std::optional<materialized<K, VR>> m) const {
+                                 std::optional<materialized<K, std::type_identity_t<VR>>> m) const {
     return do_join<VO, VR>(
         other, [joiner](const std::optional<V>& a, const std::optional<VO>& b) mutable { return VR(joiner(*a, *b)); },
         internal::join_kind::inner, n, std::move(m));
@@ -266,7 +266,7 @@ ktable<K, VR> ktable<K, V>::join(const ktable<K, VO>& other, F joiner, const nam
 template<class K, class V>
 template<class VO, class F, class VR>
 ktable<K, VR> ktable<K, V>::left_join(const ktable<K, VO>& other, F joiner, const named& n,
-                                      std::optional<materialized<K, VR>> m) const {
+                                      std::optional<materialized<K, std::type_identity_t<VR>>> m) const {
     return do_join<VO, VR>(
         other, [joiner](const std::optional<V>& a, const std::optional<VO>& b) mutable { return VR(joiner(*a, b)); },
         internal::join_kind::left, n, std::move(m));
@@ -275,7 +275,7 @@ ktable<K, VR> ktable<K, V>::left_join(const ktable<K, VO>& other, F joiner, cons
 template<class K, class V>
 template<class VO, class F, class VR>
 ktable<K, VR> ktable<K, V>::outer_join(const ktable<K, VO>& other, F joiner, const named& n,
-                                       std::optional<materialized<K, VR>> m) const {
+                                       std::optional<materialized<K, std::type_identity_t<VR>>> m) const {
     return do_join<VO, VR>(
         other, [joiner](const std::optional<V>& a, const std::optional<VO>& b) mutable { return VR(joiner(a, b)); },
         internal::join_kind::outer, n, std::move(m));

@@ -3,7 +3,7 @@
 // V (`[](const std::string& k, const order& v)`) is not called for a record
 // whose key or value is absent: the operator skips the record (and says so in
 // its comment). A function taking std::optional<K> / std::optional<V> sees
-// every record, nulls included, as Java code does. A function may return
+// every record, nulls included, as Java code does (so does a generic lambda). A function may return
 // std::optional<R> to produce an absent value.
 //
 // Threads: pure helpers.
@@ -29,8 +29,10 @@ std::optional<unwrap_optional_t<T>> to_optional(T&& v) {
     return std::optional<unwrap_optional_t<T>>(std::forward<T>(v));
 }
 
+// A function that cannot take optionals takes plain values. (A generic
+// lambda can, so it is handed optionals.)
 template<class F, class K, class V>
-inline constexpr bool takes_plain_kv = std::is_invocable_v<F&, const K&, const V&>;
+inline constexpr bool takes_plain_kv = !std::is_invocable_v<F&, const std::optional<K>&, const std::optional<V>&>;
 
 template<class F, class K, class V, bool plain = takes_plain_kv<F, K, V>>
 struct kv_result { using type = std::invoke_result_t<F&, const K&, const V&>; };
@@ -63,7 +65,7 @@ bool call_kv(F& f, const std::optional<K>& k, const std::optional<V>& v, Then&& 
 }
 
 template<class F, class V>
-inline constexpr bool takes_plain_v = std::is_invocable_v<F&, const V&>;
+inline constexpr bool takes_plain_v = !std::is_invocable_v<F&, const std::optional<V>&>;
 
 template<class F, class V, bool plain = takes_plain_v<F, V>>
 struct v_result { using type = std::invoke_result_t<F&, const V&>; };
