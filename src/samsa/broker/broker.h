@@ -1,0 +1,63 @@
+#pragma once
+// broker: the state every request handler works on — the configuration,
+// the cluster identity, the topics and their logs, the parked fetches — and
+// the I/O context that runs them.
+//
+// Thread model: ONE I/O thread runs `io()`; it owns every connection, every
+// partition log and everything here, so nothing takes a lock. Handlers run on
+// that thread, to completion, and must not block except on local disk
+// writes (the page cache; fsync only per the flush settings). When durable
+// acks (fsync before acknowledging, group commit) arrive, fsyncs move to a
+// helper thread that posts completions back to the I/O thread; the request
+// path already supports answering later (response_slot).
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include <asio.hpp>
+
+#include "samsa/base/types.h"
+#include "samsa/broker/config/broker_config.h"
+#include "samsa/broker/meta_properties.h"
+#include "samsa/broker/topics/topic_manager.h"
+
+namespace samsa::broker {
+
+class fetch_waiters;
+
+class broker {
+public:
+    broker(const broker_config& config, asio::io_context& io, meta_properties meta,
+           std::unique_ptr<topic_manager> topics);
+    ~broker();
+
+    const broker_config& config() const { return config_; }
+    asio::io_context& io() { return io_; }
+    topic_manager& topics() { return *topics_; }
+    fetch_waiters& waiters() { return *waiters_; }
+    const std::string& cluster_id() const { return meta_.cluster_id; }
+    samsa::node_id node() const { return config_.node; }
+
+    // What Metadata tells clients to connect to: the first advertised
+    // listener, with port 0 replaced by the port actually bound.
+    const listener& advertised() const { return advertised_; }
+    void set_advertised(listener l) { advertised_ = std::move(l); }
+
+    // Wall clock in Kafka's unit.
+    static timestamp_ms now();
+
+    bool stopping() const { return stopping_; }
+    void set_stopping() { stopping_ = true; }
+
+private:
+    const broker_config& config_;
+    asio::io_context& io_;
+    meta_properties meta_;
+    std::unique_ptr<topic_manager> topics_;
+    std::unique_ptr<fetch_waiters> waiters_;
+    listener advertised_;
+    bool stopping_ = false;
+};
+
+}  // namespace samsa::broker

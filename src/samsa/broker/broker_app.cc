@@ -1,0 +1,133 @@
+#include "samsa/broker/broker_app.h"
+
+#include <spdlog/spdlog.h>
+
+#include "samsa/broker/broker.h"
+#include "samsa/broker/handlers/dispatcher.h"
+#include "samsa/broker/handlers/fetch_waiters.h"
+#include "samsa/broker/meta_properties.h"
+#include "samsa/broker/net/server.h"
+#include "samsa/broker/topics/topic_manager.h"
+
+namespace samsa::broker {
+
+namespace {
+
+constexpr auto drain_limit = std::chrono::seconds(5);
+constexpr auto flush_check_interval = std::chrono::seconds(1);
+
+}  // namespace
+
+result<std::unique_ptr<broker_app>> broker_app::start(broker_config config, bool handle_signals) {
+    auto began = std::chrono::steady_clock::now();
+    auto app = std::unique_ptr<broker_app>(new broker_app());
+    app->config_ = std::move(config);
+    const broker_config& c = app->config_;
+
+    auto meta = load_or_create_meta_properties(c.primary_log_dir(), c.node);
+    if (!meta) return meta.error();
+    auto topics = topic_manager::open(c);
+    if (!topics) return topics.error();
+    size_t topic_count = (*topics)->table().topics().size();
+
+    app->broker_ = std::make_unique<broker>(c, app->io_, std::move(*meta), std::move(*topics));
+    app->dispatcher_ = std::make_unique<dispatcher>(*app->broker_);
+    connection_limits limits;
+    limits.max_frame_bytes = c.socket_request_max_bytes;
+    limits.idle_timeout = c.connections_max_idle;
+    limits.partial_frame_timeout = c.partial_frame_timeout;
+    app->server_ = std::make_unique<server>(app->io_, limits, *app->dispatcher_);
+    if (auto s = app->server_->listen(c.listeners); !s) return s.error();
+
+    // Advertise the first advertised listener; a port 0 or empty host there
+    // takes the bound listener's.
+    listener adv = c.advertised_listeners.front();
+    const listener& bound = app->server_->bound_listeners().front();
+    if (adv.port == 0) adv.port = bound.port;
+    if (adv.host.empty() || adv.host == "0.0.0.0") adv.host = bound.host.empty() || bound.host == "0.0.0.0"
+                                                                    ? "localhost"
+                                                                    : bound.host;
+    app->broker_->set_advertised(adv);
+
+    if (handle_signals) {
+        app->signals_ = std::make_unique<asio::signal_set>(app->io_, SIGINT, SIGTERM);
+        app->signals_->async_wait([raw = app.get()](const asio::error_code& ec, int signo) {
+            if (ec) return;
+            spdlog::info("received {}, shutting down", signo == SIGINT ? "SIGINT" : "SIGTERM");
+            raw->begin_shutdown();
+        });
+    }
+    app->schedule_flush();
+
+    auto took = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - began);
+    std::string where;
+    for (const auto& l : app->server_->bound_listeners()) where += (where.empty() ? "" : ", ") + l.to_string();
+    spdlog::info("samsa-broker started: listening on {} (advertised {}:{}), node {}, cluster {}, {} topic(s), "
+                 "log dir {}, in {:.1f} ms",
+                 where, adv.host, adv.port, c.node(), app->broker_->cluster_id(), topic_count, c.primary_log_dir(),
+                 took.count() / 1000.0);
+    return app;
+}
+
+broker_app::~broker_app() {
+    // Members are destroyed in reverse order: the server (connections) goes
+    // before the broker (logs), and the io_context last.
+    if (server_) server_->close_all();
+}
+
+const std::vector<listener>& broker_app::bound_listeners() const { return server_->bound_listeners(); }
+
+void broker_app::schedule_flush() {
+    if (!flush_timer_) flush_timer_ = std::make_unique<asio::steady_timer>(io_);
+    flush_timer_->expires_after(flush_check_interval);
+    flush_timer_->async_wait([this](const asio::error_code& ec) {
+        if (ec || shutting_down_) return;
+        broker_->topics().maybe_flush(broker::now());
+        schedule_flush();
+    });
+}
+
+int broker_app::run() {
+    io_.run();
+    // The loop has stopped: every connection is closed; close the logs.
+    if (auto s = broker_->topics().close(); !s) {
+        spdlog::error("closing the logs failed: {}", s.error().message);
+        return 1;
+    }
+    spdlog::info("samsa-broker stopped cleanly");
+    return status_;
+}
+
+void broker_app::stop() {
+    asio::post(io_, [this] { begin_shutdown(); });
+}
+
+void broker_app::begin_shutdown() {
+    if (shutting_down_) return;
+    shutting_down_ = true;
+    broker_->set_stopping();
+    server_->stop_accepting();
+    if (signals_) signals_->cancel();
+    if (flush_timer_) flush_timer_->cancel();
+    broker_->waiters().answer_all();
+    server_->drain_connections();
+    wait_for_connections(std::chrono::steady_clock::now() + drain_limit);
+}
+
+void broker_app::wait_for_connections(std::chrono::steady_clock::time_point deadline) {
+    if (server_->connection_count() == 0 || std::chrono::steady_clock::now() >= deadline) {
+        if (server_->connection_count() > 0) {
+            spdlog::warn("closing {} connection(s) that did not drain in time", server_->connection_count());
+        }
+        server_->close_all();
+        io_.stop();
+        return;
+    }
+    if (!shutdown_timer_) shutdown_timer_ = std::make_unique<asio::steady_timer>(io_);
+    shutdown_timer_->expires_after(std::chrono::milliseconds(10));
+    shutdown_timer_->async_wait([this, deadline](const asio::error_code& ec) {
+        if (!ec) wait_for_connections(deadline);
+    });
+}
+
+}  // namespace samsa::broker

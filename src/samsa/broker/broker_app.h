@@ -1,0 +1,62 @@
+#pragma once
+// broker_app: a whole samsa-broker — logs opened, listeners bound, the I/O
+// loop — as main() runs it and as in-process tests run it.
+//
+//   auto app = broker_app::start(config);  // main thread: open, bind
+//   app->run();                            // this thread becomes the I/O thread
+//   app->stop();                           // any thread (signal, test)
+//
+// Shutdown (stop(), SIGTERM, SIGINT): stop accepting; answer parked fetches;
+// let every connection write what it owes, then close it (at most 5 s);
+// flush and close every log and write the clean shutdown marker. run()
+// returns after that.
+//
+// Thread: start() and run() on one thread, which is the I/O thread while
+// run() runs; stop() from any thread.
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <vector>
+
+#include <asio.hpp>
+
+#include "samsa/base/result.h"
+#include "samsa/broker/config/broker_config.h"
+
+namespace samsa::broker {
+
+class broker;
+class dispatcher;
+class server;
+
+class broker_app {
+public:
+    static result<std::unique_ptr<broker_app>> start(broker_config config, bool handle_signals = true);
+    ~broker_app();
+
+    // Listeners with their real ports (port 0 in the config takes a free one).
+    const std::vector<listener>& bound_listeners() const;
+    // Runs until stopped; the status is 0 after a clean shutdown.
+    int run();
+    void stop();
+
+private:
+    broker_app() = default;
+    void begin_shutdown();
+    void wait_for_connections(std::chrono::steady_clock::time_point deadline);
+    void schedule_flush();
+
+    broker_config config_;
+    asio::io_context io_{1};
+    std::unique_ptr<broker> broker_;
+    std::unique_ptr<dispatcher> dispatcher_;
+    std::unique_ptr<server> server_;
+    std::unique_ptr<asio::signal_set> signals_;
+    std::unique_ptr<asio::steady_timer> flush_timer_;
+    std::unique_ptr<asio::steady_timer> shutdown_timer_;
+    bool shutting_down_ = false;
+    int status_ = 0;
+};
+
+}  // namespace samsa::broker

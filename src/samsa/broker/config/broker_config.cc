@@ -1,0 +1,207 @@
+#include "samsa/broker/config/broker_config.h"
+
+#include <algorithm>
+#include <array>
+
+namespace samsa::broker {
+
+namespace {
+
+using T = config_type;
+constexpr double int64_max = 9.2233720368547758e18;
+constexpr std::string_view long_max = "9223372036854775807";
+
+constexpr std::array<std::string_view, 2> cleanup_policies{"delete", "compact"};
+constexpr std::array<std::string_view, 2> timestamp_types{"CreateTime", "LogAppendTime"};
+constexpr std::array<std::string_view, 6> compression_types{"uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"};
+constexpr std::array<std::string_view, 7> log_levels{"trace", "debug", "info", "warn", "error", "critical", "off"};
+
+// Kafka's keys and defaults (server.properties, KafkaConfig). Ordered as
+// Kafka's documentation groups them.
+const std::array defs{
+    config_def{"listeners", T::list, "PLAINTEXT://127.0.0.1:9092"},
+    config_def{"advertised.listeners", T::list, std::nullopt},
+    config_def{"node.id", T::int32, "1", 0},
+    config_def{"broker.id", T::int32, std::nullopt, 0},
+    config_def{"log.dirs", T::list, std::nullopt},
+    config_def{"log.dir", T::string, "./samsa-data"},
+    config_def{"num.partitions", T::int32, "1", 1},
+    config_def{"auto.create.topics.enable", T::boolean, "true"},
+    config_def{"message.max.bytes", T::int32, "1048588", 0},
+    config_def{"socket.request.max.bytes", T::int32, "104857600", 1},
+    config_def{"connections.max.idle.ms", T::int64, "600000", 1},
+    config_def{"default.replication.factor", T::int32, "1", 1},
+    config_def{"log.segment.bytes", T::int32, "1073741824", 14},
+    config_def{"log.roll.ms", T::int64, std::nullopt, 1},
+    config_def{"log.roll.hours", T::int32, "168", 1},
+    config_def{"log.roll.jitter.ms", T::int64, std::nullopt, 0},
+    config_def{"log.roll.jitter.hours", T::int32, "0", 0},
+    config_def{"log.flush.interval.messages", T::int64, long_max, 1},
+    config_def{"log.flush.interval.ms", T::int64, std::nullopt, 0},
+    config_def{"log.flush.scheduler.interval.ms", T::int64, long_max},
+    config_def{"log.flush.offset.checkpoint.interval.ms", T::int32, "60000", 0},
+    config_def{"log.retention.ms", T::int64, std::nullopt, -1},
+    config_def{"log.retention.minutes", T::int32, std::nullopt, -1},
+    config_def{"log.retention.hours", T::int32, "168", -1},
+    config_def{"log.retention.bytes", T::int64, "-1"},
+    config_def{"log.retention.check.interval.ms", T::int64, "300000", 1},
+    config_def{"log.cleanup.policy", T::list, "delete", int64_max * -1, int64_max, cleanup_policies},
+    config_def{"log.cleaner.enable", T::boolean, "true"},
+    config_def{"log.cleaner.threads", T::int32, "1", 0},
+    config_def{"log.cleaner.dedupe.buffer.size", T::int64, "134217728"},
+    config_def{"log.cleaner.io.buffer.size", T::int32, "524288", 0},
+    config_def{"log.cleaner.io.buffer.load.factor", T::float64, "0.9"},
+    config_def{"log.cleaner.io.max.bytes.per.second", T::float64, "1.7976931348623157E308"},
+    config_def{"log.cleaner.backoff.ms", T::int64, "15000", 0},
+    config_def{"log.cleaner.min.cleanable.ratio", T::float64, "0.5", 0, 1},
+    config_def{"log.cleaner.delete.retention.ms", T::int64, "86400000", 0},
+    config_def{"log.cleaner.min.compaction.lag.ms", T::int64, "0", 0},
+    config_def{"log.cleaner.max.compaction.lag.ms", T::int64, long_max, 1},
+    config_def{"log.index.interval.bytes", T::int32, "4096", 0},
+    config_def{"log.index.size.max.bytes", T::int32, "10485760", 4},
+    config_def{"log.segment.delete.delay.ms", T::int64, "60000", 0},
+    config_def{"log.preallocate", T::boolean, "false"},
+    config_def{"log.message.timestamp.type", T::string, "CreateTime", int64_max * -1, int64_max, timestamp_types},
+    config_def{"log.message.timestamp.difference.max.ms", T::int64, long_max, 0},
+    config_def{"log.message.downconversion.enable", T::boolean, "true"},
+    config_def{"compression.type", T::string, "producer", int64_max * -1, int64_max, compression_types},
+    config_def{"min.insync.replicas", T::int32, "1", 1},
+    config_def{"unclean.leader.election.enable", T::boolean, "false"},
+    // Consumer groups and the idempotent producer (the next issue).
+    config_def{"group.initial.rebalance.delay.ms", T::int32, "3000", 0},
+    config_def{"group.min.session.timeout.ms", T::int32, "6000"},
+    config_def{"group.max.session.timeout.ms", T::int32, "1800000"},
+    config_def{"offsets.topic.num.partitions", T::int32, "50", 1},
+    config_def{"offsets.retention.minutes", T::int32, "10080", 1},
+    config_def{"producer.id.expiration.ms", T::int32, "86400000", 1},
+    // Kafka keys that mean nothing on one node with one I/O thread; accepted
+    // so stock server.properties files load without warnings.
+    config_def{"num.network.threads", T::int32, "3", 1, int64_max, {}, true},
+    config_def{"num.io.threads", T::int32, "8", 1, int64_max, {}, true},
+    config_def{"num.recovery.threads.per.data.dir", T::int32, "1", 1, int64_max, {}, true},
+    config_def{"socket.send.buffer.bytes", T::int32, "102400", -1, int64_max, {}, true},
+    config_def{"socket.receive.buffer.bytes", T::int32, "102400", -1, int64_max, {}, true},
+    config_def{"offsets.topic.replication.factor", T::int16, "3", 1, int64_max, {}, true},
+    config_def{"transaction.state.log.replication.factor", T::int16, "3", 1, int64_max, {}, true},
+    config_def{"transaction.state.log.min.isr", T::int32, "2", 1, int64_max, {}, true},
+    config_def{"zookeeper.connect", T::string, std::nullopt, int64_max * -1, int64_max, {}, true},
+    config_def{"zookeeper.connection.timeout.ms", T::int32, std::nullopt, int64_max * -1, int64_max, {}, true},
+    config_def{"process.roles", T::list, std::nullopt, int64_max * -1, int64_max, {}, true},
+    config_def{"controller.quorum.voters", T::list, std::nullopt, int64_max * -1, int64_max, {}, true},
+    config_def{"controller.listener.names", T::string, std::nullopt, int64_max * -1, int64_max, {}, true},
+    config_def{"inter.broker.listener.name", T::string, std::nullopt, int64_max * -1, int64_max, {}, true},
+    config_def{"listener.security.protocol.map", T::string, std::nullopt, int64_max * -1, int64_max, {}, true},
+    // Samsa's own.
+    config_def{"samsa.partial.frame.timeout.ms", T::int64, "30000", 1},
+    config_def{"samsa.log.level", T::string, "info", int64_max * -1, int64_max, log_levels},
+};
+
+int64_t as_int(const broker_config& c, std::string_view key) {
+    auto v = c.value_of(key);
+    return v ? parse_config_int(*v).value() : 0;
+}
+
+}  // namespace
+
+std::span<const config_def> broker_config_defs() { return defs; }
+
+const config_def* find_broker_config_def(std::string_view name) {
+    for (const auto& d : defs) {
+        if (d.name == name) return &d;
+    }
+    return nullptr;
+}
+
+std::optional<std::string> broker_config::value_of(std::string_view key) const {
+    if (auto it = explicit_values.find(std::string(key)); it != explicit_values.end()) return it->second;
+    if (const auto* def = find_broker_config_def(key); def && def->default_value) {
+        return std::string(*def->default_value);
+    }
+    return std::nullopt;
+}
+
+result<loaded_config> load_broker_config(const properties& file, const std::vector<std::string>& overrides) {
+    loaded_config out;
+    broker_config& c = out.config;
+    std::vector<std::string> order = file.order;
+    c.explicit_values = file.values;
+    for (const auto& text : overrides) {
+        auto kv = parse_override(text);
+        if (!kv) return kv.error();
+        if (!c.explicit_values.contains(kv->first)) order.push_back(kv->first);
+        c.explicit_values[kv->first] = kv->second;
+    }
+
+    for (const auto& key : order) {
+        const std::string& value = c.explicit_values[key];
+        const config_def* def = find_broker_config_def(key);
+        if (!def) {
+            out.warnings.push_back("unknown configuration key '" + key + "' ignored");
+            continue;
+        }
+        if (auto s = validate_config_value(*def, value); !s) {
+            return make_error(errc::invalid_argument, key + ": " + s.error().message);
+        }
+        if (def->ignored) {
+            out.warnings.push_back(key + " has no effect on samsa-broker (one node, one I/O thread)");
+        }
+    }
+
+    auto listeners = parse_listeners(*c.value_of("listeners"));
+    if (!listeners) return make_error(errc::invalid_argument, "listeners: " + listeners.error().message);
+    c.listeners = std::move(*listeners);
+    if (auto adv = c.value_of("advertised.listeners")) {
+        auto parsed = parse_listeners(*adv);
+        if (!parsed) return make_error(errc::invalid_argument, "advertised.listeners: " + parsed.error().message);
+        c.advertised_listeners = std::move(*parsed);
+    } else {
+        c.advertised_listeners = c.listeners;
+    }
+
+    if (c.is_explicit("node.id")) {
+        c.node = samsa::node_id(static_cast<int32_t>(as_int(c, "node.id")));
+        if (c.is_explicit("broker.id") && as_int(c, "broker.id") != c.node()) {
+            return make_error(errc::invalid_argument, "broker.id: differs from node.id");
+        }
+    } else if (c.is_explicit("broker.id")) {
+        c.node = samsa::node_id(static_cast<int32_t>(as_int(c, "broker.id")));
+    } else {
+        c.node = samsa::node_id(1);
+    }
+
+    if (auto dirs = c.value_of("log.dirs")) c.log_dirs = split_config_list(*dirs);
+    if (c.log_dirs.empty()) c.log_dirs = split_config_list(*c.value_of("log.dir"));
+    if (c.log_dirs.empty()) return make_error(errc::invalid_argument, "log.dirs: no directory given");
+
+    c.num_partitions = static_cast<int32_t>(as_int(c, "num.partitions"));
+    c.auto_create_topics_enable = parse_config_bool(*c.value_of("auto.create.topics.enable")).value();
+    c.message_max_bytes = static_cast<int32_t>(as_int(c, "message.max.bytes"));
+    c.socket_request_max_bytes = static_cast<int32_t>(as_int(c, "socket.request.max.bytes"));
+    c.log_segment_bytes = static_cast<int32_t>(as_int(c, "log.segment.bytes"));
+    c.log_roll_ms = c.value_of("log.roll.ms") ? as_int(c, "log.roll.ms") : as_int(c, "log.roll.hours") * 3600 * 1000;
+    c.log_flush_interval_messages = as_int(c, "log.flush.interval.messages");
+    if (c.value_of("log.flush.interval.ms")) c.log_flush_interval_ms = as_int(c, "log.flush.interval.ms");
+    c.default_replication_factor = static_cast<int16_t>(as_int(c, "default.replication.factor"));
+    if (c.value_of("log.retention.ms")) {
+        c.log_retention_ms = as_int(c, "log.retention.ms");
+    } else if (c.value_of("log.retention.minutes")) {
+        c.log_retention_ms = as_int(c, "log.retention.minutes") * 60 * 1000;
+    } else {
+        c.log_retention_ms = as_int(c, "log.retention.hours") * 3600 * 1000;
+    }
+    if (c.log_retention_ms < 0) c.log_retention_ms = -1;
+    c.log_retention_bytes = as_int(c, "log.retention.bytes");
+    {
+        auto policies = split_config_list(*c.value_of("log.cleanup.policy"));
+        std::string joined;
+        for (const auto& p : policies) joined += (joined.empty() ? "" : ",") + p;
+        if (joined.empty()) return make_error(errc::invalid_argument, "log.cleanup.policy: empty");
+        c.log_cleanup_policy = joined;
+    }
+    c.connections_max_idle = std::chrono::milliseconds(as_int(c, "connections.max.idle.ms"));
+    c.partial_frame_timeout = std::chrono::milliseconds(as_int(c, "samsa.partial.frame.timeout.ms"));
+    c.log_level = *c.value_of("samsa.log.level");
+    return out;
+}
+
+}  // namespace samsa::broker

@@ -1,0 +1,79 @@
+#pragma once
+// broker_config: the broker's settings, read as Kafka reads server.properties
+// (same key names, same defaults except where noted), then `--override
+// key=value` on top, then checked. Every known key is in one table
+// (broker_config_defs) so DescribeConfigs on the broker resource can list them
+// with their source (STATIC_BROKER_CONFIG when set, DEFAULT_CONFIG otherwise).
+//
+// Differences from Kafka's defaults, on purpose:
+//   listeners  PLAINTEXT://127.0.0.1:9092 (Kafka: PLAINTEXT://:9092)
+//   node.id    1 (Kafka requires it in KRaft mode); broker.id is a synonym
+//   log.dir    ./samsa-data (Kafka: /tmp/kafka-logs)
+//
+// Thread: built once on the main thread before the I/O thread starts, then
+// read-only.
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "samsa/base/result.h"
+#include "samsa/base/types.h"
+#include "samsa/broker/config/config_def.h"
+#include "samsa/broker/config/listener.h"
+#include "samsa/broker/config/properties.h"
+
+namespace samsa::broker {
+
+// Every broker key we know, in Kafka's spelling.
+std::span<const config_def> broker_config_defs();
+const config_def* find_broker_config_def(std::string_view name);
+
+struct broker_config {
+    std::vector<listener> listeners;
+    std::vector<listener> advertised_listeners;
+    samsa::node_id node{1};
+    std::vector<std::string> log_dirs;
+    int32_t num_partitions = 1;
+    bool auto_create_topics_enable = true;
+    int32_t message_max_bytes = 1048588;
+    int32_t socket_request_max_bytes = 104857600;
+    int32_t log_segment_bytes = 1073741824;
+    int64_t log_roll_ms = 168LL * 3600 * 1000;
+    int64_t log_flush_interval_messages = std::numeric_limits<int64_t>::max();
+    std::optional<int64_t> log_flush_interval_ms;
+    int16_t default_replication_factor = 1;
+    int64_t log_retention_ms = 168LL * 3600 * 1000;  // -1: forever
+    int64_t log_retention_bytes = -1;
+    std::string log_cleanup_policy = "delete";
+    std::chrono::milliseconds connections_max_idle{600000};
+    // Samsa's own: a client that starts a frame and stalls is closed after
+    // this long (Kafka relies on the idle timeout alone).
+    std::chrono::milliseconds partial_frame_timeout{30000};
+    std::string log_level = "info";
+
+    // Values as given (file, then overrides), keyed by their Kafka name.
+    std::map<std::string, std::string> explicit_values;
+
+    // The value a key has: explicit, else its default, else nullopt.
+    std::optional<std::string> value_of(std::string_view key) const;
+    bool is_explicit(std::string_view key) const { return explicit_values.contains(std::string(key)); }
+    // The first log dir: where meta.properties and the topic table live.
+    const std::string& primary_log_dir() const { return log_dirs.front(); }
+};
+
+struct loaded_config {
+    broker_config config;
+    std::vector<std::string> warnings;  // unknown keys, ignored keys
+};
+
+// Applies `overrides` ("key=value") over `file` and checks every value. The
+// error message is one line naming the key, e.g.
+// "num.partitions: 'abc' is not an integer".
+result<loaded_config> load_broker_config(const properties& file, const std::vector<std::string>& overrides);
+
+}  // namespace samsa::broker

@@ -1,0 +1,120 @@
+// CreateTopics: Kafka's checks in Kafka's order, then the logs and the
+// table entry. A single node keeps one replica per partition, so a
+// replication factor above 1 is refused with a message that says where to
+// go instead; manual replica assignments are refused too.
+
+#include <set>
+
+#include <spdlog/spdlog.h>
+
+#include "samsa/broker/handlers/error_mapping.h"
+#include "samsa/broker/handlers/handlers.h"
+#include "samsa/broker/topics/topic_name.h"
+#include "samsa/protocol/messages/create_topics.h"
+
+namespace samsa::broker {
+
+namespace {
+
+using protocol::error_code;
+
+std::string collision_key(std::string_view name) {
+    std::string out(name);
+    for (char& c : out) {
+        if (c == '.') c = '_';
+    }
+    return out;
+}
+
+struct verdict {
+    error_code code = error_code::none;
+    std::string message;
+};
+
+verdict check_topic(broker& b, const protocol::creatable_topic& t, int32_t& partitions, topic_configs& configs) {
+    if (auto s = validate_topic_name(t.name); !s) return {error_code::invalid_topic_exception, s.error().message};
+    if (t.name == "__consumer_offsets" || t.name == "__transaction_state") {
+        return {error_code::invalid_request, "Creation of internal topic " + t.name + " is prohibited."};
+    }
+    if (b.topics().find(t.name)) return {error_code::topic_already_exists, "Topic '" + t.name + "' already exists."};
+    for (const auto& [name, _] : b.topics().table().topics()) {
+        if (collision_key(name) == collision_key(t.name)) {
+            return {error_code::invalid_topic_exception,
+                    "Topic '" + t.name + "' collides with existing topic: " + name};
+        }
+    }
+    if (!t.assignments.empty()) {
+        return {error_code::invalid_request,
+                "samsa-broker is a single node and assigns every partition to itself; omit the replica "
+                "assignments"};
+    }
+    partitions = t.num_partitions == -1 ? b.config().num_partitions : t.num_partitions;
+    if (partitions <= 0) return {error_code::invalid_partitions, "Number of partitions must be larger than 0."};
+    int32_t rf = t.replication_factor == -1 ? b.config().default_replication_factor : t.replication_factor;
+    if (rf <= 0) return {error_code::invalid_replication_factor, "Replication factor must be larger than 0."};
+    if (rf > 1) {
+        return {error_code::invalid_replication_factor,
+                "samsa-broker is a single node and keeps one replica per partition; use a Kafka cluster for "
+                "replication factor " +
+                    std::to_string(rf)};
+    }
+    for (const auto& c : t.configs) {
+        if (!c.value) return {error_code::invalid_request, "Null value not supported for topic configs: " + c.name};
+        configs[c.name] = *c.value;
+    }
+    if (auto s = validate_topic_configs(configs); !s) return {error_code::invalid_config, s.error().message};
+    return {};
+}
+
+}  // namespace
+
+void handle_create_topics(request_context ctx) {
+    auto request = ctx.decode<protocol::create_topics_request>();
+    if (!request) return;
+    broker& b = *ctx.b;
+    std::multiset<std::string> names;
+    for (const auto& t : request->topics) names.insert(t.name);
+
+    protocol::create_topics_response response;
+    for (const auto& t : request->topics) {
+        protocol::creatable_topic_result r;
+        r.name = t.name;
+        int32_t partitions = 0;
+        topic_configs configs;
+        verdict v;
+        if (names.count(t.name) > 1) {
+            v = {error_code::invalid_request, "Create topics request contains multiple entries for topic " + t.name};
+        } else {
+            v = check_topic(b, t, partitions, configs);
+        }
+        if (v.code == error_code::none && !request->validate_only) {
+            auto created = b.topics().create_topic(t.name, partitions, configs);
+            if (!created) {
+                v = {to_error_code(created.error(), operation::create_topic), created.error().message};
+            } else {
+                r.topic_id = (*created)->id;
+            }
+        }
+        r.error_code = v.code;
+        if (v.code != error_code::none) {
+            r.error_message = v.message;
+            spdlog::info("CreateTopics {} from {}: {} ({})", t.name, ctx.peer, protocol::name(v.code), v.message);
+        } else if (ctx.version() >= 5) {
+            r.num_partitions = partitions;
+            r.replication_factor = 1;
+            r.configs.emplace();
+            for (const auto& def : topic_config_defs()) {
+                auto eff = resolve_topic_config(def, configs, b.config());
+                protocol::creatable_topic_configs c;
+                c.name = eff.name;
+                c.value = eff.value;
+                c.config_source = static_cast<int8_t>(eff.source);
+                r.configs->push_back(std::move(c));
+            }
+        }
+        response.topics.push_back(std::move(r));
+    }
+    ctx.respond(response);
+}
+
+}  // namespace samsa::broker

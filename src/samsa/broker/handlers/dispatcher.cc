@@ -1,0 +1,50 @@
+#include "samsa/broker/handlers/dispatcher.h"
+
+#include <spdlog/spdlog.h>
+
+#include "samsa/broker/handlers/registry.h"
+#include "samsa/protocol/header.h"
+#include "samsa/protocol/messages/api_versions.h"
+
+namespace samsa::broker {
+
+void dispatcher::dispatch(connection& conn, bytes frame, response_slot slot) {
+    auto parsed = protocol::parse_request(frame);
+    if (!parsed) {
+        spdlog::warn("connection {} from {}: bad request header: {}", conn.id(), conn.peer(),
+                     parsed.error().message);
+        slot.close("malformed request header");
+        return;
+    }
+    const auto& header = parsed->header;
+    const api_entry* api = find_api(header.key);
+    if (!api || header.api_version < api->min_version || header.api_version > api->max_version) {
+        if (header.key == protocol::api_key::api_versions) {
+            // Kafka's fallback: answer at v0 so any client can read it.
+            auto response = make_api_versions_response();
+            response.error_code = protocol::error_code::unsupported_version;
+            std::vector<bytes> out;
+            out.push_back(protocol::encode_response_frame(header.correlation_id, 0, response));
+            slot.send(std::move(out));
+            return;
+        }
+        spdlog::warn("connection {} from {} ({}): {} (key {}) v{} is not supported{}", conn.id(), conn.peer(),
+                     header.client_id.value_or(""), protocol::name(header.key),
+                     static_cast<int16_t>(header.key), header.api_version,
+                     api ? " (versions " + std::to_string(api->min_version) + "-" +
+                               std::to_string(api->max_version) + ")"
+                         : "");
+        slot.close("unsupported request");
+        return;
+    }
+    request_context ctx;
+    ctx.b = &broker_;
+    ctx.header = header;
+    ctx.body = parsed->body;  // points into frame's heap buffer, which moves with it
+    ctx.frame = std::move(frame);
+    ctx.slot = std::move(slot);
+    ctx.peer = conn.peer();
+    api->handler(std::move(ctx));
+}
+
+}  // namespace samsa::broker

@@ -1,0 +1,142 @@
+// Fetch: read stored batches from each partition as they are (no
+// re-encoding), within the partition and response byte limits, and answer
+// with the high watermark, last stable offset (= high watermark: no
+// transactions yet) and log start offset. If fewer than min_bytes are
+// available the request is parked (fetch_waiters) until appends bring
+// enough, or max_wait_ms passes.
+//
+// Fetch sessions (KIP-227) are not kept: a request with session_id 0 is a
+// full, sessionless fetch and is answered with session_id 0, which tells the
+// client that no session was created (Kafka does the same when its session
+// cache is full). A request naming a session gets FETCH_SESSION_ID_NOT_FOUND,
+// after which clients fall back to full fetches.
+
+#include <spdlog/spdlog.h>
+
+#include "samsa/broker/handlers/error_mapping.h"
+#include "samsa/broker/handlers/fetch_waiters.h"
+#include "samsa/broker/handlers/handlers.h"
+#include "samsa/protocol/messages/fetch.h"
+
+namespace samsa::broker {
+
+namespace {
+
+using protocol::error_code;
+
+struct fetch_outcome {
+    protocol::fetch_response response;
+    std::vector<bytes> buffers;  // the records the response points at
+    size_t total_bytes = 0;
+    bool has_error = false;
+};
+
+fetch_outcome read_partitions(broker& b, const protocol::fetch_request& request) {
+    fetch_outcome out;
+    size_t response_budget = request.max_bytes > 0 ? static_cast<size_t>(request.max_bytes) : 0;
+    out.response.responses.reserve(request.topics.size());
+    for (const auto& topic : request.topics) {
+        protocol::fetchable_topic_response tr;
+        tr.topic = topic.topic;
+        for (const auto& part : topic.partitions) {
+            protocol::fetch_partition_data pd;
+            pd.partition_index = part.partition;
+            if (request.isolation_level == 1) pd.aborted_transactions.emplace();
+            storage::partition_log* log = b.topics().log(topic.topic, part.partition);
+            if (!log) {
+                pd.error_code = error_code::unknown_topic_or_partition;
+                pd.high_watermark = offset(-1);
+                out.has_error = true;
+                tr.partitions.push_back(std::move(pd));
+                continue;
+            }
+            pd.high_watermark = log->high_watermark();
+            pd.last_stable_offset = log->high_watermark();
+            pd.log_start_offset = log->log_start_offset();
+            if (part.fetch_offset < log->log_start_offset() || part.fetch_offset > log->high_watermark()) {
+                pd.error_code = error_code::offset_out_of_range;
+                out.has_error = true;
+                tr.partitions.push_back(std::move(pd));
+                continue;
+            }
+            size_t limit = std::min(static_cast<size_t>(std::max(part.partition_max_bytes, 0)),
+                                    response_budget - std::min(response_budget, out.total_bytes));
+            bool min_one = out.total_bytes == 0;  // KIP-74: progress even past the limits
+            if (part.fetch_offset < log->high_watermark() && (limit > 0 || min_one) && part.partition_max_bytes > 0) {
+                auto read = log->read(part.fetch_offset, limit, min_one);
+                if (!read) {
+                    pd.error_code = to_error_code(read.error(), operation::fetch);
+                    out.has_error = true;
+                    spdlog::warn("fetch {}-{} at {}: {}", topic.topic, part.partition(), part.fetch_offset(),
+                                 read.error().message);
+                } else if (!read->records.empty()) {
+                    out.total_bytes += read->records.size();
+                    out.buffers.push_back(std::move(read->records));
+                    pd.records = protocol::raw_records(out.buffers.back());
+                }
+            }
+            if (pd.records.is_null()) pd.records = protocol::raw_records(bytes_view{});
+            tr.partitions.push_back(std::move(pd));
+        }
+        out.response.responses.push_back(std::move(tr));
+    }
+    return out;
+}
+
+class parked_fetch final : public parked_request {
+public:
+    parked_fetch(request_context ctx, protocol::fetch_request request)
+        : ctx_(std::move(ctx)), request_(std::move(request)) {}
+
+    bool try_answer(bool deadline) override {
+        if (!ctx_.slot.connection_alive()) {
+            ctx_.slot.skip();
+            return true;
+        }
+        auto outcome = read_partitions(*ctx_.b, request_);
+        if (!deadline && !outcome.has_error &&
+            outcome.total_bytes < static_cast<size_t>(std::max(request_.min_bytes, 0))) {
+            return false;
+        }
+        ctx_.respond(outcome.response);
+        return true;
+    }
+
+    bool watches(std::string_view topic, partition_id partition) const override {
+        for (const auto& t : request_.topics) {
+            if (t.topic != topic) continue;
+            for (const auto& p : t.partitions) {
+                if (p.partition == partition) return true;
+            }
+        }
+        return false;
+    }
+
+private:
+    request_context ctx_;
+    protocol::fetch_request request_;
+};
+
+}  // namespace
+
+void handle_fetch(request_context ctx) {
+    auto request = ctx.decode<protocol::fetch_request>();
+    if (!request) return;
+    broker& b = *ctx.b;
+    if (ctx.version() >= 7 && request->session_id != 0) {
+        protocol::fetch_response response;
+        response.error_code = error_code::fetch_session_id_not_found;
+        ctx.respond(response);
+        return;
+    }
+    auto outcome = read_partitions(b, *request);
+    bool enough = outcome.total_bytes >= static_cast<size_t>(std::max(request->min_bytes, 0));
+    if (enough || outcome.has_error || request->max_wait_ms <= 0 || request->topics.empty() || b.stopping()) {
+        ctx.respond(outcome.response);
+        return;
+    }
+    auto wait = std::chrono::milliseconds(request->max_wait_ms);
+    b.waiters().park(std::make_unique<parked_fetch>(std::move(ctx), std::move(*request)), wait);
+}
+
+}  // namespace samsa::broker

@@ -1,0 +1,83 @@
+// ListOffsets: -1 latest (the high watermark, which is also the last stable
+// offset: no transactions yet), -2 earliest (the log start offset), -3 the
+// record with the largest timestamp (v7+), otherwise the first offset whose
+// batch has a timestamp at or after the one given. v0 answers with Kafka's
+// old array of offsets (at most max_num_offsets; here at most one).
+
+#include <spdlog/spdlog.h>
+
+#include "samsa/broker/handlers/error_mapping.h"
+#include "samsa/broker/handlers/handlers.h"
+#include "samsa/protocol/messages/list_offsets.h"
+
+namespace samsa::broker {
+
+namespace {
+
+using protocol::error_code;
+
+void look_up(const storage::partition_log& log, timestamp_ms ts, protocol::list_offsets_partition_response& out) {
+    switch (ts()) {
+    case protocol::list_offsets_latest_timestamp:
+        out.offset = log.high_watermark();
+        return;
+    case protocol::list_offsets_earliest_timestamp:
+        out.offset = log.log_start_offset();
+        return;
+    case protocol::list_offsets_max_timestamp: {
+        auto found = log.max_timestamp();
+        if (!found) {
+            out.error_code = to_error_code(found.error(), operation::list_offsets);
+        } else if (*found) {
+            out.timestamp = (*found)->timestamp;
+            out.offset = (*found)->off;
+        }
+        return;
+    }
+    default: {
+        auto found = log.offset_for_timestamp(ts);
+        if (!found) {
+            out.error_code = to_error_code(found.error(), operation::list_offsets);
+        } else if (*found) {
+            out.timestamp = (*found)->timestamp;
+            out.offset = (*found)->off;
+        }
+        return;
+    }
+    }
+}
+
+}  // namespace
+
+void handle_list_offsets(request_context ctx) {
+    auto request = ctx.decode<protocol::list_offsets_request>();
+    if (!request) return;
+    broker& b = *ctx.b;
+    protocol::list_offsets_response response;
+    for (const auto& topic : request->topics) {
+        protocol::list_offsets_topic_response tr;
+        tr.name = topic.name;
+        for (const auto& part : topic.partitions) {
+            protocol::list_offsets_partition_response pr;
+            pr.partition_index = part.partition_index;
+            const storage::partition_log* log = b.topics().log(topic.name, part.partition_index);
+            if (!log) {
+                pr.error_code = error_code::unknown_topic_or_partition;
+            } else if (part.timestamp() < -3 || (part.timestamp() == -3 && ctx.version() < 7)) {
+                pr.error_code = error_code::invalid_request;
+            } else {
+                look_up(*log, part.timestamp, pr);
+                pr.leader_epoch = leader_epoch(0);
+                if (ctx.version() == 0 && pr.error_code == error_code::none && pr.offset() >= 0 &&
+                    part.max_num_offsets > 0) {
+                    pr.old_style_offsets.push_back(pr.offset());
+                }
+            }
+            tr.partitions.push_back(std::move(pr));
+        }
+        response.topics.push_back(std::move(tr));
+    }
+    ctx.respond(response);
+}
+
+}  // namespace samsa::broker

@@ -1,0 +1,149 @@
+// Produce: validate every batch of every partition, append, answer with the
+// base offset. On one node acks=1 and acks=all (-1) are the same promise:
+// the batch is in the partition log (written to the page cache, so a killed
+// broker process loses nothing it acknowledged) and it is fsynced as the
+// flush settings say (flush.messages / flush.ms; log.flush.interval.*). A
+// power loss can still lose what was not fsynced, exactly as with a Kafka
+// cluster of one. acks=0 gets no response; if it fails, the connection is
+// closed, as Kafka does, so the producer notices and refreshes metadata.
+
+#include <spdlog/spdlog.h>
+
+#include "samsa/broker/handlers/error_mapping.h"
+#include "samsa/broker/handlers/fetch_waiters.h"
+#include "samsa/broker/handlers/handlers.h"
+#include "samsa/broker/handlers/topic_lookup.h"
+#include "samsa/protocol/messages/produce.h"
+#include "samsa/protocol/record_batch.h"
+
+namespace samsa::broker {
+
+namespace {
+
+using protocol::error_code;
+
+struct partition_outcome {
+    error_code error = error_code::none;
+    std::string message;
+};
+
+// Checks the record set of one partition as Kafka's LogValidator does
+// before anything is written: whole v2 batches, each with a good CRC and no
+// larger than max.message.bytes.
+partition_outcome validate_record_set(bytes_view records, int64_t max_message_bytes) {
+    if (records.empty()) return {error_code::corrupt_message, "empty record set"};
+    protocol::batch_splitter split(records);
+    int batches = 0;
+    while (auto batch = split.next()) {
+        ++batches;
+        if (batch->size() >= 17 && (*batch)[16] != 2) {
+            return {error_code::unsupported_for_message_format,
+                    "record batch magic " + std::to_string(int((*batch)[16])) + " (only v2 is accepted)"};
+        }
+        if (static_cast<int64_t>(batch->size()) > max_message_bytes) {
+            return {error_code::message_too_large, "batch of " + std::to_string(batch->size()) +
+                                                       " bytes is over max.message.bytes " +
+                                                       std::to_string(max_message_bytes)};
+        }
+        if (auto s = protocol::validate_batch(*batch); !s) return {error_code::corrupt_message, s.error().message};
+    }
+    if (split.truncated() || split.consumed() != records.size()) {
+        // A length field larger than what follows: an old-format message set
+        // or a cut batch. Report the magic if it is readable.
+        size_t at = split.consumed();
+        if (records.size() >= at + 17 && records[at + 16] != 2) {
+            return {error_code::unsupported_for_message_format,
+                    "record batch magic " + std::to_string(int(records[at + 16])) + " (only v2 is accepted)"};
+        }
+        return {error_code::corrupt_message, "truncated record batch"};
+    }
+    if (batches == 0) return {error_code::corrupt_message, "no record batch"};
+    return {};
+}
+
+}  // namespace
+
+void handle_produce(request_context ctx) {
+    auto request = ctx.decode<protocol::produce_request>();
+    if (!request) return;
+    broker& b = *ctx.b;
+    const int16_t acks = request->acks;
+    bool any_error = false;
+    std::string first_error;
+
+    protocol::produce_response response;
+    response.responses.reserve(request->topic_data.size());
+    for (auto& topic : request->topic_data) {
+        protocol::topic_produce_response tr;
+        tr.name = topic.name;
+        error_code topic_error = error_code::none;
+        const topic_metadata* meta = nullptr;
+        if (acks != 0 && acks != 1 && acks != -1) {
+            topic_error = error_code::invalid_required_acks;
+        } else if (request->transactional_id) {
+            topic_error = error_code::transactional_id_authorization_failed;
+        } else {
+            auto found = find_or_create_topic(b, topic.name, true);
+            topic_error = found.error;
+            meta = found.topic;
+        }
+        int64_t max_message_bytes =
+            meta ? topic_config_int(meta->configs, b.config(), "max.message.bytes") : 0;
+
+        for (auto& part : topic.partition_data) {
+            protocol::partition_produce_response pr;
+            pr.index = part.index;
+            pr.error_code = topic_error;
+            storage::partition_log* log = meta ? b.topics().log(meta->name, part.index) : nullptr;
+            if (pr.error_code == error_code::none && !log) pr.error_code = error_code::unknown_topic_or_partition;
+            if (pr.error_code == error_code::none) {
+                auto check = validate_record_set(part.records.view(), max_message_bytes);
+                if (check.error != error_code::none) {
+                    pr.error_code = check.error;
+                    pr.error_message = check.message;
+                    spdlog::warn("produce to {}-{} from {} refused: {}", topic.name, part.index(), ctx.peer,
+                                 check.message);
+                }
+            }
+            if (pr.error_code == error_code::none) {
+                // The records are borrowed from our own frame buffer; the log
+                // stamps offsets into them in place before writing.
+                bytes_view view = part.records.view();
+                std::span<uint8_t> writable(ctx.frame.data() + (view.data() - ctx.frame.data()), view.size());
+                auto appended = log->append(writable, broker::now());
+                if (!appended) {
+                    pr.error_code = to_error_code(appended.error(), operation::produce);
+                    pr.error_message = appended.error().message;
+                    spdlog::error("append to {}-{} failed: {}", topic.name, part.index(), appended.error().message);
+                } else {
+                    pr.base_offset = appended->base_offset;
+                    pr.log_append_time_ms = appended->log_append_time;
+                    pr.log_start_offset = appended->log_start_offset;
+                    b.waiters().notify(topic.name, part.index);
+                }
+            }
+            if (pr.error_code != error_code::none) {
+                if (!any_error) {
+                    first_error = topic.name + "-" + std::to_string(part.index()) + ": " +
+                                  std::string(protocol::name(pr.error_code));
+                }
+                any_error = true;
+                pr.log_start_offset = log ? log->log_start_offset() : offset(-1);
+            }
+            tr.partition_responses.push_back(std::move(pr));
+        }
+        response.responses.push_back(std::move(tr));
+    }
+
+    if (acks == 0) {
+        if (any_error) {
+            ctx.slot.close("acks=0 produce failed (" + first_error + ")");
+        } else {
+            ctx.slot.skip();
+        }
+        return;
+    }
+    ctx.respond(response);
+}
+
+}  // namespace samsa::broker

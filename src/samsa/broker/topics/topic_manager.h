@@ -1,0 +1,73 @@
+#pragma once
+// topic_manager: topics as the handlers see them — the topic_table (names,
+// ids, partition counts, configs) kept in step with the partition logs
+// (storage::log_manager). Every change that touches both goes through here,
+// in an order that a crash cannot turn into a lie:
+//
+//   create      logs first, then the table entry (a crash leaves orphan
+//               dirs, adopted at the next start with their topic id)
+//   delete      the table entry first, then the logs (a crash leaves dirs
+//               that log_manager cleans up or the next start re-adopts)
+//   partitions  new logs first, then the table's count
+//   configs     the table first (persisted), then set_config on every log
+//
+// At start-up it reconciles the table with the dirs found: a dir the table
+// does not know is adopted (its topic id from partition.metadata), a
+// partition the table knows without a dir gets an empty log.
+//
+// Thread: the I/O thread. (log_manager's own checkpointer thread never
+// reaches this class.)
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "samsa/base/result.h"
+#include "samsa/base/types.h"
+#include "samsa/broker/config/broker_config.h"
+#include "samsa/broker/topics/topic_table.h"
+#include "samsa/storage/log_config.h"
+#include "samsa/storage/log_manager.h"
+
+namespace samsa::broker {
+
+class topic_manager {
+public:
+    // Loads the table from the first log dir, opens every log (recovering
+    // them if needed), reconciles.
+    static result<std::unique_ptr<topic_manager>> open(const broker_config& config);
+    ~topic_manager();
+
+    const topic_table& table() const { return table_; }
+    const topic_metadata* find(std::string_view name) const { return table_.find(name); }
+    const broker_config& config() const { return config_; }
+
+    // The caller has validated the name, count and configs (the handlers
+    // answer with Kafka's codes); failures here are already_exists or io_error.
+    result<const topic_metadata*> create_topic(const std::string& name, int32_t partitions, topic_configs configs);
+    status delete_topic(std::string_view name);
+    status add_partitions(std::string_view name, int32_t new_count);
+    status set_configs(std::string_view name, topic_configs configs);
+
+    // nullptr when the topic or partition does not exist.
+    storage::partition_log* log(std::string_view topic, partition_id partition) const;
+
+    // The storage settings for a topic with these configs on this broker.
+    storage::log_config log_config_for(const topic_configs& configs) const;
+
+    // Gives every log the chance to fsync per flush.ms (about once a second).
+    void maybe_flush(timestamp_ms now);
+    // Flushes and closes every log, writes the clean shutdown marker.
+    status close();
+
+private:
+    topic_manager(const broker_config& config, topic_table table, std::unique_ptr<storage::log_manager> logs);
+    status reconcile();
+
+    const broker_config& config_;
+    topic_table table_;
+    std::unique_ptr<storage::log_manager> logs_;
+    bool closed_ = false;
+};
+
+}  // namespace samsa::broker
