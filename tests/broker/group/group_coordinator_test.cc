@@ -258,6 +258,21 @@ TEST_F(membership, a_leader_that_never_syncs_is_dropped_and_the_rest_rebalance) 
     EXPECT_FALSE(coordinator->find("g")->has(a));
 }
 
+TEST_F(membership, a_follower_that_never_syncs_expires_with_its_session) {
+    std::string a, c;
+    join_new(join_builder("g").client("a"), &a);
+    sync("g", a, generation_id(1), {{a, b("x")}});
+    join_new(join_builder("g").client("c"), &c);
+    join(join_builder("g").client("a").member(a));
+    sync("g", a, generation_id(2), {{a, b("x")}, {c, b("y")}});  // the leader syncs, c never does
+    ASSERT_EQ(state("g"), group_state::stable);
+    for (int i = 0; i < 6; ++i) {
+        timers.advance(2s);
+        heartbeat("g", a, generation_id(2));
+    }
+    EXPECT_FALSE(coordinator->find("g")->has(c));
+}
+
 TEST_F(membership, sync_and_heartbeat_during_a_rebalance_say_so) {
     std::string a, c;
     join_new(join_builder("g").client("a"), &a);

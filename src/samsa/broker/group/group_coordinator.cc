@@ -443,6 +443,11 @@ void group_coordinator::propagate_assignment(group& g, error_code error) {
         answers.emplace_back(std::exchange(m->awaiting_sync, {}), std::move(r));
         schedule_heartbeat(g, *m);
     }
+    if (error == error_code::none) {
+        // Members that have not sent SyncGroup yet: their sessions run from now.
+        for (const auto& [id, m] : g.members())
+            if (m->heartbeat_timer == no_timer) schedule_heartbeat(g, *m);
+    }
     for (auto& [cb, r] : answers) cb(std::move(r));
 }
 
