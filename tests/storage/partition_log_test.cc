@@ -150,6 +150,23 @@ TEST_F(partition_log_test, rolls_by_size_and_reads_across_segments) {
     EXPECT_EQ(from_seven.front().base_offset, 6);
 }
 
+TEST_F(partition_log_test, closed_segments_keep_only_their_log_file_open) {
+    log_config cfg;
+    cfg.segment_bytes = static_cast<int64_t>(make_batch(2).size() * 2);
+    cfg.index_interval_bytes = 1;
+    auto log = open_log(cfg);
+    for (int i = 0; i < 40; ++i) append(*log, make_batch(2));
+    ASSERT_EQ(log->segments().size(), 20u);
+    for (int64_t o = 0; o < 80; o += 3) ASSERT_TRUE(log->read(offset(o), 100, true).has_value());  // loads indexes
+    size_t open_in_dir = 0;
+    for (const auto& e : std::filesystem::directory_iterator("/proc/self/fd")) {
+        std::error_code ec;
+        auto target = std::filesystem::read_symlink(e.path(), ec);
+        if (!ec && target.string().rfind(log->dir().string(), 0) == 0) ++open_in_dir;
+    }
+    EXPECT_EQ(open_in_dir, 20u + 2u);  // every .log, plus the active segment's two indexes
+}
+
 TEST_F(partition_log_test, a_batch_larger_than_a_segment_gets_its_own_segment) {
     log_config cfg;
     cfg.segment_bytes = 300;

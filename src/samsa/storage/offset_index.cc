@@ -23,33 +23,51 @@ void put_be32(uint8_t* p, uint32_t v) {
 result<offset_index> offset_index::open(const std::filesystem::path& path, offset base, bool& existed) {
     std::error_code ec;
     existed = std::filesystem::exists(path, ec);
-    auto f = file::open(path, true);
+    offset_index index(path, base);
+    if (!existed) {
+        // Created now so that the directory looks like Kafka's from the start.
+        if (auto st = index.ensure_open(); !st) return st.error();
+    }
+    return index;
+}
+
+status offset_index::ensure_open() {
+    if (file_.is_open()) return ok();
+    auto f = file::open(path_, true);
     if (!f) return f.error();
-    return offset_index(std::move(*f), base);
+    file_ = std::move(*f);
+    return ok();
+}
+
+result<int> offset_index::open_fd() {
+    if (auto st = ensure_open(); !st) return st.error();
+    return file_.fd();
 }
 
 status offset_index::load() {
+    if (auto st = ensure_open(); !st) return st;
     auto size = file_.size();
     if (!size) return size.error();
     if (*size % entry_size != 0)
-        return make_error(errc::corrupt, fmt::format("{}: size {} is not a multiple of {}", file_.path().string(),
+        return make_error(errc::corrupt, fmt::format("{}: size {} is not a multiple of {}", path_.string(),
                                                      *size, entry_size));
     bytes buf(*size);
     auto n = file_.pread(buf, 0);
     if (!n) return n.error();
-    if (*n != buf.size()) return make_error(errc::corrupt, fmt::format("{}: short read", file_.path().string()));
+    if (*n != buf.size()) return make_error(errc::corrupt, fmt::format("{}: short read", path_.string()));
     std::vector<entry> entries;
     entries.reserve(buf.size() / entry_size);
     for (size_t i = 0; i < buf.size(); i += entry_size) {
         entry e{base_ + get_be32(&buf[i]), get_be32(&buf[i + 4])};
         if (!entries.empty() && (e.off <= entries.back().off || e.position <= entries.back().position))
-            return make_error(errc::corrupt, fmt::format("{}: entry {} does not increase", file_.path().string(),
+            return make_error(errc::corrupt, fmt::format("{}: entry {} does not increase", path_.string(),
                                                          i / entry_size));
         entries.push_back(e);
     }
     entries_ = std::move(entries);
     persisted_ = entries_.size();
     loaded_ = true;
+    release_file();  // entries are in memory now; reopened if written to
     return ok();
 }
 
@@ -57,6 +75,7 @@ status offset_index::reset() {
     entries_.clear();
     persisted_ = 0;
     loaded_ = true;
+    if (auto st = ensure_open(); !st) return st;
     return file_.truncate(0);
 }
 
@@ -96,6 +115,7 @@ status offset_index::truncate_to_offset(offset o) {
 status offset_index::truncate_file_to_entries() {
     if (entries_.size() >= persisted_) return ok();
     persisted_ = entries_.size();
+    if (auto st = ensure_open(); !st) return st;
     return file_.truncate(persisted_ * entry_size);
 }
 
@@ -106,15 +126,16 @@ status offset_index::flush(bool sync) {
             put_be32(&buf[at], static_cast<uint32_t>(entries_[i].off - base_));
             put_be32(&buf[at + 4], entries_[i].position);
         }
+        if (auto st = ensure_open(); !st) return st;
         if (auto st = file_.pwrite_all(buf, persisted_ * entry_size); !st) return st;
         persisted_ = entries_.size();
     }
-    if (sync) return file_.sync();
+    if (sync && file_.is_open()) return file_.sync();
     return ok();
 }
 
 status offset_index::remove_file() {
-    auto path = file_.path();
+    const auto path = path_;
     if (auto st = file_.close(); !st) return st;
     std::error_code ec;
     std::filesystem::remove(path, ec);

@@ -172,9 +172,11 @@ status partition_log::roll() {
         int dir_fd = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (dir_fd >= 0) fds->push_back(dir_fd);
         flusher_->submit(std::move(*fds), log_end_offset_(), flush_state_, dir_.string());
+        old.release_index_files();
         segments_.push_back(std::move(*seg));
     } else {
         if (auto st = old.seal(); !st) return st;
+        old.release_index_files();
         auto seg = segment::create(dir_, log_end_offset_, config_.index_interval_bytes);
         if (!seg) return seg.error();
         if (auto st = sync_dir(dir_); !st) return st;

@@ -18,6 +18,8 @@ namespace samsa::storage {
 namespace {
 
 constexpr size_t header_scan_block = 64 * 1024;
+// A lookup scans at most one index interval (4 KiB by default) plus a batch.
+constexpr size_t lookup_scan_block = 8 * 1024;
 constexpr size_t validate_scan_block = 1024 * 1024;
 
 std::filesystem::path file_for(const std::filesystem::path& dir, offset base, std::string_view ext) {
@@ -152,7 +154,7 @@ result<std::optional<batch_position>> segment::find(offset target) {
     auto rebuilt = ensure_indexes();
     if (!rebuilt) return rebuilt.error();
     auto entry = index_.lookup(target);
-    batch_scanner scanner(log_, entry ? entry->position : 0, size_, false, header_scan_block);
+    batch_scanner scanner(log_, entry ? entry->position : 0, size_, false, lookup_scan_block);
     for (;;) {
         auto it = scanner.next();
         if (!it) return it.error();
@@ -265,6 +267,7 @@ result<segment_scan> segment::rebuild_indexes() {
     // A rebuilt index is written out at once, so that close need not visit every segment.
     if (auto st = index_.flush(true); !st) return st.error();
     if (auto st = time_index_.flush(true); !st) return st.error();
+    release_index_files();
     return scan;
 }
 
@@ -361,7 +364,7 @@ status segment::flush(bool sync_indexes) {
     return log_.sync();
 }
 
-result<std::vector<int>> segment::duplicate_fds(bool with_indexes) const {
+result<std::vector<int>> segment::duplicate_fds(bool with_indexes) {
     std::vector<int> fds;
     auto dup_one = [&](int fd, const std::filesystem::path& path) -> status {
         int d = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
@@ -370,8 +373,14 @@ result<std::vector<int>> segment::duplicate_fds(bool with_indexes) const {
         return ok();
     };
     auto st = dup_one(log_.fd(), log_.path());
-    if (st && with_indexes) st = dup_one(index_.fd(), index_.path());
-    if (st && with_indexes) st = dup_one(time_index_.fd(), time_index_.path());
+    if (st && with_indexes) {
+        auto fd = index_.open_fd();
+        st = fd ? dup_one(*fd, index_.path()) : status(fd.error());
+    }
+    if (st && with_indexes) {
+        auto fd = time_index_.open_fd();
+        st = fd ? dup_one(*fd, time_index_.path()) : status(fd.error());
+    }
     if (!st) {
         for (int fd : fds) ::close(fd);
         return st.error();

@@ -158,7 +158,12 @@ public:
     status flush(bool sync_indexes);
     // Duplicates of the file descriptors to fsync elsewhere (background_flusher):
     // the log's, and the indexes' when with_indexes. The caller closes them.
-    result<std::vector<int>> duplicate_fds(bool with_indexes) const;
+    result<std::vector<int>> duplicate_fds(bool with_indexes);
+    // Closes the index files (the segment stopped being active); they reopen when needed.
+    void release_index_files() {
+        index_.release_file();
+        time_index_.release_file();
+    }
     // This segment stops being active: final time index entry, then a flush
     // of all three files.
     status seal();

@@ -69,13 +69,19 @@ public:
 
     status flush(bool sync);
     status remove_file();
-    const std::filesystem::path& path() const { return file_.path(); }
-    int fd() const { return file_.fd(); }
+    const std::filesystem::path& path() const { return path_; }
+    // The file's descriptor, opening it if need be (for background_flusher).
+    result<int> open_fd();
+    // Closes the file; it is reopened when next needed. Closed segments keep
+    // no index descriptors open (only their .log).
+    void release_file() { (void)file_.close(); }
 
 private:
-    time_index(file f, offset base) : file_(std::move(f)), base_(base) {}
+    time_index(std::filesystem::path path, offset base) : path_(std::move(path)), base_(base) {}
+    status ensure_open();
 
-    file file_;
+    std::filesystem::path path_;
+    file file_;  // opened on first need
     offset base_;
     std::vector<entry> entries_;
     size_t persisted_ = 0;
