@@ -19,8 +19,8 @@
 // last entry of a closed segment is the segment's max timestamp.
 //
 // Worked example: segment 00000000000000000100 whose batch 157..160 raised
-// the max timestamp to 1700000000123 (0x18bcfe568db) has the entry
-// `00 00 01 8b cf e5 68 db | 00 00 00 3c`.
+// the max timestamp to 1700000000123 (0x18bcfe5687b) has the entry
+// `00 00 01 8b cf e5 68 7b | 00 00 00 3c`.
 //
 // Like offset_index: entries in memory, appended to the file at flush, roll
 // and close; the file holds only real entries; closed segments load lazily.
