@@ -1,0 +1,228 @@
+// samsa-bench-order-mail: the seed's order-mail topology in the topology test
+// driver on realistic JSON input (default 100k customers with addresses, 1k
+// items, 1M orders), with in-memory and with RocksDB stores, next to a
+// hand-written loop that parses the same JSON, looks up the same maps and
+// builds and serialises the same output (the ceiling). Each mode runs in its
+// own child process so its peak RSS (VmHWM) is its own.
+//
+//   samsa-bench-order-mail [--customers N] [--items N] [--orders N] [--mode in_memory|rocksdb|loop]
+//
+// Prints one line per mode: records/s over all input records (tables and
+// orders) and over orders alone, peak RSS, and the ratio to the loop.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "samsa/streams/streams_builder.h"
+#include "samsa/streams/testing/topology_test_driver.h"
+
+namespace {
+
+using namespace samsa::streams;
+using str = std::string;
+
+struct customer {
+    str id, name, email;
+};
+struct address {
+    str customer_id, street, city;
+};
+struct order {
+    str id, customer_id, item_id;
+    int quantity = 0;
+};
+struct item {
+    str id, name;
+    double price = 0;
+};
+struct order_mail {
+    str order_id, customer_name, email, street, city, item_name;
+    int quantity = 0;
+    double total = 0;
+};
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(customer, id, name, email)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(address, customer_id, street, city)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(order, id, customer_id, item_id, quantity)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(item, id, name, price)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(order_mail, order_id, customer_name, email, street, city, item_name, quantity, total)
+
+struct customer_with_address {
+    customer c;
+    address a;
+};
+struct order_with_customer {
+    order o;
+    customer_with_address ca;
+};
+
+order_mail make_mail(const order& o, const customer& c, const address& a, const item& i) {
+    return order_mail{o.id, c.name, c.email, a.street, a.city, i.name, o.quantity, o.quantity * i.price};
+}
+
+topology order_mail_topology(store_type stores) {
+    streams_builder b;
+    auto customers = b.table("CUSTOMER", consumed<str, customer>::with(serdes::string(), serdes::json<customer>()),
+                             materialized<str, customer>::as(stores));
+    auto addresses = b.table("CUSTOMER-ADDRESS", consumed<str, address>::with(serdes::string(), serdes::json<address>()),
+                             materialized<str, address>::as(stores));
+    auto with_address = customers.join(
+        addresses, [](const customer& c, const address& a) { return customer_with_address{c, a}; });
+    auto items = b.global_table("ITEM", consumed<str, item>::with(serdes::string(), serdes::json<item>()),
+                                materialized<str, item>::as(stores));
+    b.stream("ORDER", consumed<str, order>::with(serdes::string(), serdes::json<order>()))
+        .select_key([](const str&, const order& o) { return o.customer_id; })
+        .join(with_address, [](const order& o, const customer_with_address& ca) { return order_with_customer{o, ca}; })
+        .join(items, [](const str&, const order_with_customer& oc) { return oc.o.item_id; },
+              [](const order_with_customer& oc, const item& i) { return make_mail(oc.o, oc.ca.c, oc.ca.a, i); })
+        .to("ORDER-MAIL", produced<str, order_mail>::with(serdes::string(), serdes::json<order_mail>()));
+    return b.build();
+}
+
+struct raw {
+    str topic;
+    samsa::bytes key, value;
+};
+
+samsa::bytes json_bytes(const nlohmann::json& j) {
+    auto s = j.dump();
+    return samsa::bytes(s.begin(), s.end());
+}
+
+std::vector<raw> make_input(int customers, int items, int orders) {
+    std::vector<raw> in;
+    in.reserve(static_cast<size_t>(2 * customers + items + orders));
+    for (int i = 0; i < items; ++i) {
+        str id = "item-" + std::to_string(i);
+        in.push_back({"ITEM", samsa::to_bytes(id), json_bytes(item{id, "Item number " + std::to_string(i), 1.5 + i % 100})});
+    }
+    for (int c = 0; c < customers; ++c) {
+        str id = "customer-" + std::to_string(c);
+        in.push_back({"CUSTOMER", samsa::to_bytes(id),
+                      json_bytes(customer{id, "Customer " + std::to_string(c), "c" + std::to_string(c) + "@example.com"})});
+        in.push_back({"CUSTOMER-ADDRESS", samsa::to_bytes(id),
+                      json_bytes(address{id, std::to_string(c % 997) + " Main Street", "City " + std::to_string(c % 50)})});
+    }
+    uint64_t x = 88172645463325252ull;  // xorshift: the same orders every run
+    for (int o = 0; o < orders; ++o) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        str id = "order-" + std::to_string(o);
+        order ord{id, "customer-" + std::to_string(x % customers), "item-" + std::to_string((x >> 20) % items),
+                  static_cast<int>(1 + (x >> 40) % 5)};
+        in.push_back({"ORDER", samsa::to_bytes(id), json_bytes(ord)});
+    }
+    return in;
+}
+
+// The ceiling: the same parsing, lookups and output building by hand.
+size_t run_loop(const std::vector<raw>& in) {
+    std::unordered_map<str, customer> customers;
+    std::unordered_map<str, address> addresses;
+    std::unordered_map<str, item> items;
+    size_t out = 0, bytes = 0;
+    auto parse = [](const samsa::bytes& b) { return nlohmann::json::parse(b.begin(), b.end()); };
+    for (const auto& r : in) {
+        str key(r.key.begin(), r.key.end());
+        if (r.topic == "ITEM") items[key] = parse(r.value).get<item>();
+        else if (r.topic == "CUSTOMER") customers[key] = parse(r.value).get<customer>();
+        else if (r.topic == "CUSTOMER-ADDRESS") addresses[key] = parse(r.value).get<address>();
+        else {
+            auto o = parse(r.value).get<order>();
+            auto c = customers.find(o.customer_id);
+            auto a = addresses.find(o.customer_id);
+            auto i = items.find(o.item_id);
+            if (c == customers.end() || a == addresses.end() || i == items.end()) continue;
+            bytes += json_bytes(make_mail(o, c->second, a->second, i->second)).size();
+            ++out;
+        }
+    }
+    // bytes keeps the serialization from being optimized away.
+    return bytes > 0 ? out : 0;
+}
+
+size_t run_driver(const std::vector<raw>& in, store_type stores) {
+    testing::topology_test_driver driver(order_mail_topology(stores), {{"application.id", "order-mail-bench"}});
+    size_t out = 0;
+    int64_t ts = 0;
+    for (const auto& r : in) {
+        samsa::streams::internal::raw_record rec;
+        rec.key = r.key;
+        rec.value = r.value;
+        rec.timestamp = ++ts;
+        driver.pipe_raw(r.topic, std::move(rec));
+        if (ts % 4096 == 0) {
+            // Drain captured outputs (mails, changelogs, repartition copies)
+            // as a consumer would, so memory measures the stores.
+            for (const auto& t : driver.produced_topic_names()) {
+                auto& q = driver.output(t);
+                if (t == "ORDER-MAIL") out += q.size();
+                q.clear();
+            }
+        }
+    }
+    out += driver.output("ORDER-MAIL").size();
+    return out;
+}
+
+long peak_rss_kb() {
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line)) {
+        if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
+    }
+    return -1;
+}
+
+void run_mode(const std::string& mode, int customers, int items, int orders) {
+    auto in = make_input(customers, items, orders);
+    long before = peak_rss_kb();
+    auto start = std::chrono::steady_clock::now();
+    size_t mails = mode == "loop" ? run_loop(in)
+                   : mode == "rocksdb" ? run_driver(in, store_type::rocksdb)
+                                       : run_driver(in, store_type::in_memory);
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::printf("%-10s records=%zu mails=%zu seconds=%.2f records/s=%.0f orders/s=%.0f peak_rss_mb=%.0f (input %.0f)\n",
+                mode.c_str(), in.size(), mails, secs, in.size() / secs, orders / secs, peak_rss_kb() / 1024.0,
+                before / 1024.0);
+    std::fflush(stdout);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    int customers = 100000, items = 1000, orders = 1000000;
+    std::string only;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        std::string a = argv[i];
+        if (a == "--customers") customers = std::stoi(argv[i + 1]);
+        else if (a == "--items") items = std::stoi(argv[i + 1]);
+        else if (a == "--orders") orders = std::stoi(argv[i + 1]);
+        else if (a == "--mode") only = argv[i + 1];
+        else {
+            std::fprintf(stderr, "usage: %s [--customers N] [--items N] [--orders N] [--mode in_memory|rocksdb|loop]\n", argv[0]);
+            return 2;
+        }
+    }
+    std::printf("order-mail: %d customers (+ addresses), %d items, %d orders\n", customers, items, orders);
+    for (std::string mode : {"loop", "in_memory", "rocksdb"}) {
+        if (!only.empty() && only != mode) continue;
+        std::fflush(stdout);  // or the children print the header again
+        pid_t pid = fork();
+        if (pid == 0) {
+            run_mode(mode, customers, items, orders);
+            _exit(0);
+        }
+        int status = 0;
+        waitpid(pid, &status, 0);
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) std::fprintf(stderr, "%s failed\n", mode.c_str());
+    }
+    return 0;
+}
