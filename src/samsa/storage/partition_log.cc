@@ -159,7 +159,7 @@ status partition_log::roll() {
         // The owner thread only writes what is pending; the flusher fsyncs the
         // sealed segment (data and indexes) and the directory, then moves the
         // recovery point to where the segment ends.
-        if (auto st = old.write_pending_indexes(); !st) return st;
+        if (auto st = old.seal_without_sync(); !st) return st;
         auto fds = old.duplicate_fds(true);
         if (!fds) return fds.error();
         flush_state_->in_flight.fetch_add(1, std::memory_order_acq_rel);

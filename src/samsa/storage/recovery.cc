@@ -62,6 +62,15 @@ status recover_unclean(std::vector<std::unique_ptr<segment>>& segments, offset r
             start = last->position;
             whole = false;
         }
+        // Re-walk from the batch of the last time index entry too: the batches
+        // after it may hold a larger timestamp that no entry records yet.
+        if (auto last_time = seg.timestamps().last_entry(); last_time && !whole) {
+            auto at = seg.find(last_time->last_offset);
+            if (!at) return at.error();
+            if (*at && (*at)->position < start) start = (*at)->position;
+        }
+        if (auto st = seg.index().truncate_to_position(static_cast<uint32_t>(start) + 1); !st) return st;
+        if (start == 0) whole = true;
     }
     ++summary.indexes_rebuilt;
     result<segment_scan> scan = whole ? scan_whole(seg, std::nullopt) : seg.scan_from(start, true, std::nullopt);

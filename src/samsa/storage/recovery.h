@@ -15,7 +15,10 @@
 //      next offset;
 //   2. the log is truncated at the first bad or partial batch, and every later
 //      segment is deleted;
-//   3. the offset and time index entries of everything scanned are rebuilt.
+//   3. the offset and time index entries of everything scanned are rebuilt
+//      (the walk starts at the batch of the last index or time index entry
+//      below the recovery point, whichever comes first, so the max timestamp
+//      so far is exact).
 // Segments wholly below the recovery point are trusted like after a clean
 // shutdown, except that a missing or corrupt index is rebuilt (also found
 // lazily, at first lookup).

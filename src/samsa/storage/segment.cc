@@ -347,10 +347,6 @@ status segment::truncate_to(uint64_t position) {
 }
 
 status segment::write_pending_indexes() {
-    // A time index entry at every flush makes the entries below any recovery
-    // point carry the exact max timestamp up to it (recovery.h relies on it).
-    if (time_index_.loaded() && max_timestamp_ && max_timestamp_->timestamp() >= 0)
-        time_index_.maybe_append(max_timestamp_->timestamp, max_timestamp_->last_offset);
     if (auto st = index_.flush(false); !st) return st;
     return time_index_.flush(false);
 }
@@ -388,7 +384,17 @@ result<std::vector<int>> segment::duplicate_fds(bool with_indexes) {
     return fds;
 }
 
-status segment::seal() { return flush(true); }
+status segment::seal_without_sync() {
+    // The last time index entry of a closed segment is its max timestamp.
+    if (time_index_.loaded() && max_timestamp_ && max_timestamp_->timestamp() >= 0)
+        time_index_.maybe_append(max_timestamp_->timestamp, max_timestamp_->last_offset);
+    return write_pending_indexes();
+}
+
+status segment::seal() {
+    if (auto st = seal_without_sync(); !st) return st;
+    return flush(true);
+}
 
 status segment::remove_files() {
     auto path = log_.path();

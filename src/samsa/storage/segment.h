@@ -167,6 +167,8 @@ public:
     // This segment stops being active: final time index entry, then a flush
     // of all three files.
     status seal();
+    // seal() without the fsyncs (they are left to background_flusher).
+    status seal_without_sync();
     // Closes and removes the three files. The object must not be used afterwards.
     status remove_files();
 
