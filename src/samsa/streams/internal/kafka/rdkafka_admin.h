@@ -1,0 +1,26 @@
+#pragma once
+// rdkafka_admin: admin_client on librdkafka: Metadata for partition counts,
+// CreateTopics through the admin API (TOPIC_ALREADY_EXISTS is success).
+//
+// Threads: the caller's (kafka_streams::start()).
+
+#include "samsa/streams/internal/kafka/rdkafka_common.h"
+#include "samsa/streams/internal/runtime/clients.h"
+
+namespace samsa::streams::internal::kafka {
+
+class rdkafka_admin final : public admin_client {
+public:
+    [[nodiscard]] static result<std::unique_ptr<admin_client>> create(const client_config& config);
+
+    [[nodiscard]] result<std::map<std::string, int>> partition_counts(const std::set<std::string>& topics,
+                                                                     std::chrono::milliseconds timeout) override;
+    [[nodiscard]] status create_topics(const std::vector<new_topic>& topics,
+                                       std::chrono::milliseconds timeout) override;
+
+private:
+    rdkafka_admin() = default;
+    rd_kafka_ptr rk_;
+};
+
+}  // namespace samsa::streams::internal::kafka

@@ -1,0 +1,42 @@
+#pragma once
+// rdkafka_group_consumer: group_consumer on librdkafka's high-level
+// consumer. The rebalance callback (eager protocol) runs inside poll() on
+// the stream thread: on assignment it assigns, then tells the listener; on
+// revocation it tells the listener (which commits), then unassigns; a
+// revocation with the assignment lost goes to on_partitions_lost. During
+// close() the listener is no longer called: the tasks are closed already.
+//
+// Threads: the stream thread that owns it.
+
+#include <librdkafka/rdkafka.h>
+
+#include "samsa/streams/internal/kafka/rdkafka_common.h"
+#include "samsa/streams/internal/runtime/clients.h"
+
+namespace samsa::streams::internal::kafka {
+
+class rdkafka_group_consumer final : public group_consumer {
+public:
+    [[nodiscard]] static result<std::unique_ptr<group_consumer>> create(const client_config& config);
+    ~rdkafka_group_consumer() override;
+
+    [[nodiscard]] status subscribe(const std::vector<std::string>& topics, rebalance_listener& listener) override;
+    [[nodiscard]] result<std::vector<consumed_record>> poll(std::chrono::milliseconds timeout,
+                                                            size_t max_records) override;
+    [[nodiscard]] status commit(const std::map<topic_partition, samsa::offset>& offsets) override;
+    void pause(const std::vector<topic_partition>& partitions) override;
+    void resume(const std::vector<topic_partition>& partitions) override;
+    void close() override;
+
+private:
+    rdkafka_group_consumer() = default;
+    static void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions,
+                             void* opaque);
+
+    rd_kafka_ptr rk_;
+    rebalance_listener* listener_ = nullptr;
+    bool closing_ = false;
+    bool closed_ = false;
+};
+
+}  // namespace samsa::streams::internal::kafka

@@ -1,0 +1,50 @@
+#include "samsa/streams/internal/kafka/rdkafka_messages.h"
+
+namespace samsa::streams::internal::kafka {
+
+consumed_record to_record(const rd_kafka_message_t& m) {
+    consumed_record r;
+    r.tp = topic_partition{rd_kafka_topic_name(m.rkt), m.partition};
+    r.offset = samsa::offset(m.offset);
+    if (m.key != nullptr) {
+        auto* k = static_cast<const uint8_t*>(m.key);
+        r.key = bytes(reinterpret_cast<const bytes::value_type*>(k), reinterpret_cast<const bytes::value_type*>(k) + m.key_len);
+    }
+    if (m.payload != nullptr) {
+        auto* v = static_cast<const uint8_t*>(m.payload);
+        r.value = bytes(reinterpret_cast<const bytes::value_type*>(v), reinterpret_cast<const bytes::value_type*>(v) + m.len);
+    }
+    rd_kafka_timestamp_type_t type;
+    r.timestamp = rd_kafka_message_timestamp(&m, &type);
+    rd_kafka_headers_t* headers = nullptr;
+    if (rd_kafka_message_headers(&m, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR && headers != nullptr) {
+        const char* name = nullptr;
+        const void* value = nullptr;
+        size_t size = 0;
+        for (size_t i = 0; rd_kafka_header_get_all(headers, i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR; ++i) {
+            record_header h;
+            h.key = name;
+            if (value != nullptr) {
+                auto* p = static_cast<const bytes::value_type*>(value);
+                h.value = bytes(p, p + size);
+            }
+            r.headers.push_back(std::move(h));
+        }
+    }
+    return r;
+}
+
+std::vector<topic_partition> to_partitions(const rd_kafka_topic_partition_list_t* list) {
+    std::vector<topic_partition> out;
+    if (list == nullptr) return out;
+    for (int i = 0; i < list->cnt; ++i) out.push_back(topic_partition{list->elems[i].topic, list->elems[i].partition});
+    return out;
+}
+
+rd_kafka_topic_partition_list_t* to_list(const std::vector<topic_partition>& partitions) {
+    auto* list = rd_kafka_topic_partition_list_new(static_cast<int>(partitions.size()));
+    for (const auto& tp : partitions) rd_kafka_topic_partition_list_add(list, tp.topic.c_str(), tp.partition);
+    return list;
+}
+
+}  // namespace samsa::streams::internal::kafka

@@ -1,0 +1,146 @@
+#pragma once
+// clients: the four Kafka clients the runtime uses, as small interfaces so
+// that the stream thread, the task manager and the commit loop are tested
+// with fakes and only internal/kafka/ includes librdkafka (Kafka Streams'
+// KafkaClientSupplier):
+//
+//   group_consumer   the stream thread's consumer: subscribes as a member of
+//                    the group <application.id>; rebalance callbacks run
+//                    inside poll(), on the polling thread.
+//   record_producer  sends records; delivery reports run inside poll() and
+//                    flush(), on the calling thread.
+//   partition_reader group-free reads of chosen partitions from chosen
+//                    offsets: changelog restoration and global tables.
+//   admin_client     topic metadata and CreateTopics.
+//
+// Threads: each client object is used by the one thread that owns it.
+
+#include <chrono>
+#include <compare>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "samsa/base/result.h"
+#include "samsa/base/types.h"
+#include "samsa/bytes/bytes.h"
+#include "samsa/streams/internal/runtime/record_collector.h"
+#include "samsa/streams/record.h"
+
+namespace samsa::streams::internal {
+
+struct topic_partition {
+    std::string topic;
+    int32_t partition = 0;
+    auto operator<=>(const topic_partition&) const = default;
+    std::string to_string() const { return topic + "-" + std::to_string(partition); }
+};
+
+struct consumed_record {
+    topic_partition tp;
+    samsa::offset offset{0};
+    std::optional<bytes> key;
+    std::optional<bytes> value;
+    int64_t timestamp = 0;
+    record_headers headers;
+};
+
+// Offsets to start reading a partition_reader partition from.
+inline constexpr samsa::offset beginning_offset{-2};
+
+class rebalance_listener {
+public:
+    virtual ~rebalance_listener() = default;
+    // Before the partitions are taken away: commit and close their tasks.
+    virtual void on_partitions_revoked(const std::vector<topic_partition>& partitions) = 0;
+    // After the partitions were assigned: create and restore their tasks.
+    virtual void on_partitions_assigned(const std::vector<topic_partition>& partitions) = 0;
+    // Taken away without a chance to commit (the member fell out of the group).
+    virtual void on_partitions_lost(const std::vector<topic_partition>& partitions) = 0;
+};
+
+class group_consumer {
+public:
+    virtual ~group_consumer() = default;
+    [[nodiscard]] virtual status subscribe(const std::vector<std::string>& topics, rebalance_listener& listener) = 0;
+    // Up to max_records, waiting at most timeout for the first one. Fatal
+    // client errors are returned; transient ones are logged and retried by
+    // the client.
+    [[nodiscard]] virtual result<std::vector<consumed_record>> poll(std::chrono::milliseconds timeout,
+                                                                    size_t max_records) = 0;
+    // Synchronous commit of the next offsets to read.
+    [[nodiscard]] virtual status commit(const std::map<topic_partition, samsa::offset>& offsets) = 0;
+    virtual void pause(const std::vector<topic_partition>& partitions) = 0;
+    virtual void resume(const std::vector<topic_partition>& partitions) = 0;
+    // Leaves the group (revoking through the listener); idempotent.
+    virtual void close() = 0;
+};
+
+struct delivery_report {
+    topic_partition tp;
+    samsa::offset offset{-1};
+    status result;
+};
+using delivery_callback = std::function<void(const delivery_report&)>;
+
+class record_producer {
+public:
+    virtual ~record_producer() = default;
+    // Queues one record; on_delivery runs later inside poll() or flush().
+    // A partition of nullopt lets the partitioner (murmur2) choose.
+    [[nodiscard]] virtual status send(const produced_record& r, delivery_callback on_delivery) = 0;
+    // Serves delivery reports without waiting.
+    virtual void poll() = 0;
+    // Waits until every queued record has its delivery report.
+    [[nodiscard]] virtual status flush(std::chrono::milliseconds timeout) = 0;
+};
+
+class partition_reader {
+public:
+    virtual ~partition_reader() = default;
+    // Low and high watermark (the next offset to be written).
+    [[nodiscard]] virtual result<std::pair<samsa::offset, samsa::offset>> watermarks(
+        const topic_partition& tp, std::chrono::milliseconds timeout) = 0;
+    // Starts reading tp at from (beginning_offset: the log start).
+    [[nodiscard]] virtual status assign(const topic_partition& tp, samsa::offset from) = 0;
+    virtual void unassign(const topic_partition& tp) = 0;
+    [[nodiscard]] virtual result<std::vector<consumed_record>> poll(std::chrono::milliseconds timeout,
+                                                                    size_t max_records) = 0;
+};
+
+struct new_topic {
+    std::string name;
+    int partitions = 1;
+    int replication_factor = -1;  // broker default
+    std::map<std::string, std::string> config;
+};
+
+class admin_client {
+public:
+    virtual ~admin_client() = default;
+    // Partition counts of the topics that exist; missing ones are left out.
+    [[nodiscard]] virtual result<std::map<std::string, int>> partition_counts(const std::set<std::string>& topics,
+                                                                             std::chrono::milliseconds timeout) = 0;
+    // Creates the topics; one that already exists is not an error.
+    [[nodiscard]] virtual status create_topics(const std::vector<new_topic>& topics,
+                                               std::chrono::milliseconds timeout) = 0;
+};
+
+using client_config = std::map<std::string, std::string>;
+
+// Makes the clients; the runtime passes the final configuration of each.
+class client_supplier {
+public:
+    virtual ~client_supplier() = default;
+    [[nodiscard]] virtual result<std::unique_ptr<group_consumer>> consumer(const client_config& config) = 0;
+    [[nodiscard]] virtual result<std::unique_ptr<record_producer>> producer(const client_config& config) = 0;
+    [[nodiscard]] virtual result<std::unique_ptr<partition_reader>> reader(const client_config& config) = 0;
+    [[nodiscard]] virtual result<std::unique_ptr<admin_client>> admin(const client_config& config) = 0;
+};
+
+}  // namespace samsa::streams::internal

@@ -1,0 +1,47 @@
+#pragma once
+// partition_group: the records a task has fetched but not processed, one
+// queue per input partition, handed out in timestamp order across partitions
+// (Kafka Streams' PartitionGroup): next() takes the head of the queue whose
+// head record has the smallest timestamp; ties go to the partition that
+// sorts first. Within a partition, offset order is kept whatever the
+// timestamps.
+//
+//   words-0: [ts 5, ts 9]     words-1: [ts 7]
+//   next() -> words-0@5, words-1@7, words-0@9
+//
+// Threads: owned by one task, on its stream thread.
+
+#include <cstddef>
+#include <deque>
+#include <map>
+#include <optional>
+#include <set>
+
+#include "samsa/streams/internal/runtime/clients.h"
+
+namespace samsa::streams::internal {
+
+class partition_group {
+public:
+    explicit partition_group(const std::set<topic_partition>& partitions);
+
+    // Records of a partition outside the group are a programmer error.
+    void add(consumed_record r);
+    std::optional<consumed_record> next();
+
+    size_t buffered() const { return buffered_; }
+    size_t buffered(const topic_partition& tp) const { return queues_.at(tp).size(); }
+    bool empty() const { return buffered_ == 0; }
+    // The largest timestamp handed out so far (stream time); -1 before any.
+    int64_t stream_time() const { return stream_time_; }
+    const std::set<topic_partition>& partitions() const { return partitions_; }
+    void clear();
+
+private:
+    std::set<topic_partition> partitions_;
+    std::map<topic_partition, std::deque<consumed_record>> queues_;
+    size_t buffered_ = 0;
+    int64_t stream_time_ = -1;
+};
+
+}  // namespace samsa::streams::internal

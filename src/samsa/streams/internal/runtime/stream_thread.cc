@@ -1,0 +1,153 @@
+#include "samsa/streams/internal/runtime/stream_thread.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include <spdlog/spdlog.h>
+
+namespace samsa::streams::internal {
+
+const char* to_string(stream_thread_state s) {
+    switch (s) {
+        case stream_thread_state::created: return "CREATED";
+        case stream_thread_state::starting: return "STARTING";
+        case stream_thread_state::partitions_revoked: return "PARTITIONS_REVOKED";
+        case stream_thread_state::partitions_assigned: return "PARTITIONS_ASSIGNED";
+        case stream_thread_state::running: return "RUNNING";
+        case stream_thread_state::pending_shutdown: return "PENDING_SHUTDOWN";
+        case stream_thread_state::dead: return "DEAD";
+    }
+    return "?";
+}
+
+namespace {
+constexpr size_t max_poll_records = 1000;
+constexpr size_t max_restore_records = 10000;
+constexpr size_t max_process_per_task = 100;
+}  // namespace
+
+stream_thread::stream_thread(std::string name, const streams_config& config, task_environment env,
+                             stream_thread_clients clients, state_listener listener)
+    : name_(std::move(name)), config_(&config), clients_(std::move(clients)), listener_(std::move(listener)) {
+    for (const auto& t : env.metadata->source_topics()) topics_.push_back(t);
+    collector_ = std::make_unique<stream_record_collector>(*clients_.producer, config.on_production_error);
+    restorer_ = std::make_unique<changelog_reader>(*clients_.restore_reader, config.request_timeout);
+    env.collector = collector_.get();
+    tasks_ = std::make_unique<task_manager>(std::move(env), *clients_.consumer, *collector_, *restorer_,
+                                            config.buffered_records_per_partition, config.request_timeout);
+}
+
+stream_thread::~stream_thread() {
+    shutdown();
+    join();
+    if (!closed_) close(false);
+    // The producer goes first: its pending delivery reports refer to the
+    // collector.
+    tasks_.reset();
+    clients_.producer.reset();
+}
+
+std::exception_ptr stream_thread::failure() const {
+    std::lock_guard lock(failure_mutex_);
+    return failure_;
+}
+
+void stream_thread::set_state(stream_thread_state s) {
+    stream_thread_state before = state_.exchange(s);
+    if (before == s) return;
+    spdlog::info("[streams] {} {} -> {}", name_, to_string(before), to_string(s));
+    if (listener_) listener_(*this, s, before);
+}
+
+void stream_thread::start() { thread_ = std::thread([this] { run(); }); }
+
+void stream_thread::join() {
+    if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
+}
+
+void stream_thread::run() {
+    try {
+        while (!stop_requested_) run_once();
+        set_state(stream_thread_state::pending_shutdown);
+        close(true);
+    } catch (const std::exception& e) {
+        spdlog::error("[streams] {} failed: {}", name_, e.what());
+        {
+            std::lock_guard lock(failure_mutex_);
+            failure_ = std::current_exception();
+        }
+        set_state(stream_thread_state::pending_shutdown);
+        close(false);
+    }
+    set_state(stream_thread_state::dead);
+}
+
+void stream_thread::run_once() {
+    if (!subscribed_) {
+        if (gate_ && !gate_()) {
+            std::this_thread::sleep_for(std::min(config_->poll_time, std::chrono::milliseconds(50)));
+            return;
+        }
+        set_state(stream_thread_state::starting);
+        status st = clients_.consumer->subscribe(topics_, *this);
+        if (!st) throw std::runtime_error("cannot subscribe: " + st.error().message);
+        subscribed_ = true;
+        last_commit_ = std::chrono::steady_clock::now();
+    }
+    bool restoring = tasks_->restoring();
+    auto records = clients_.consumer->poll(restoring ? std::chrono::milliseconds(0) : config_->poll_time,
+                                           max_poll_records);
+    if (callback_error_) std::rethrow_exception(std::exchange(callback_error_, nullptr));
+    if (!records) throw std::runtime_error("consumer failed: " + records.error().message);
+    tasks_->add_records(std::move(*records));
+    if (tasks_->restoring()) {
+        status st = tasks_->restore(config_->poll_time, max_restore_records);
+        if (!st) throw std::runtime_error("restoration failed: " + st.error().message);
+        if (!tasks_->restoring() && state() == stream_thread_state::partitions_assigned) {
+            set_state(stream_thread_state::running);
+        }
+    } else if (state() == stream_thread_state::partitions_assigned) {
+        set_state(stream_thread_state::running);
+    }
+    tasks_->process(max_process_per_task);
+    tasks_->punctuate();
+    collector_->poll();
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_commit_ >= config_->commit_interval) {
+        status st = tasks_->commit();
+        if (!st) throw task_failure("commit failed: " + st.error().message);
+        last_commit_ = now;
+    }
+}
+
+void stream_thread::close(bool clean) {
+    if (closed_) return;
+    closed_ = true;
+    tasks_->close_all(clean);
+    if (subscribed_) clients_.consumer->close();
+    status st = collector_->flush(config_->request_timeout);
+    if (!st) spdlog::warn("[streams] {}: producer flush on close: {}", name_, st.error().message);
+}
+
+void stream_thread::on_partitions_revoked(const std::vector<topic_partition>& partitions) {
+    set_state(stream_thread_state::partitions_revoked);
+    status st = tasks_->handle_revocation(partitions);
+    if (!st && !callback_error_) {
+        callback_error_ = std::make_exception_ptr(task_failure("commit on revocation failed: " + st.error().message));
+    }
+}
+
+void stream_thread::on_partitions_assigned(const std::vector<topic_partition>& partitions) {
+    set_state(stream_thread_state::partitions_assigned);
+    status st = tasks_->handle_assignment(partitions);
+    if (!st && !callback_error_) {
+        callback_error_ = std::make_exception_ptr(task_failure("cannot create tasks: " + st.error().message));
+    }
+}
+
+void stream_thread::on_partitions_lost(const std::vector<topic_partition>& partitions) {
+    set_state(stream_thread_state::partitions_revoked);
+    tasks_->handle_lost(partitions);
+}
+
+}  // namespace samsa::streams::internal

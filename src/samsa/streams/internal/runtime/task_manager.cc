@@ -1,0 +1,176 @@
+#include "samsa/streams/internal/runtime/task_manager.h"
+
+#include <spdlog/spdlog.h>
+
+namespace samsa::streams::internal {
+
+task_manager::task_manager(task_environment env, group_consumer& consumer, stream_record_collector& collector,
+                           changelog_reader& restorer, size_t max_buffered_per_partition,
+                           std::chrono::milliseconds request_timeout)
+    : env_(std::move(env)), consumer_(&consumer), collector_(&collector), restorer_(&restorer),
+      max_buffered_(max_buffered_per_partition), timeout_(request_timeout) {}
+
+task_manager::~task_manager() {
+    for (auto& [id, t] : tasks_) t->close();
+}
+
+status task_manager::handle_assignment(const std::vector<topic_partition>& assigned) {
+    std::vector<topic_partition> fresh;
+    for (const auto& tp : assigned) {
+        if (!by_partition_.count(tp)) fresh.push_back(tp);
+    }
+    auto grouped = env_.metadata->tasks_for(fresh);
+    if (!grouped) return grouped.error();
+    for (auto& [id, tps] : *grouped) {
+        if (tasks_.count(id)) {
+            return make_error(errc::invalid_argument, "task " + id.to_string() + " assigned twice");
+        }
+        auto t = stream_task::create(id, tps, env_);
+        if (!t) return t.error();
+        stream_task* task = t->get();
+        tasks_.emplace(id, std::move(*t));
+        for (const auto& tp : tps) by_partition_[tp] = task;
+        consumer_->pause(std::vector<topic_partition>(tps.begin(), tps.end()));
+        status st = restorer_->register_task(*task);
+        if (!st) return st;
+        spdlog::info("[streams] created task {} ({} changelogs)", id.to_string(), task->changelogs().size());
+    }
+    return ok();
+}
+
+status task_manager::handle_revocation(const std::vector<topic_partition>& revoked) {
+    std::set<task_id> ids;
+    for (const auto& tp : revoked) {
+        if (auto it = by_partition_.find(tp); it != by_partition_.end()) ids.insert(it->second->id());
+    }
+    std::vector<stream_task*> running;
+    for (const auto& id : ids) {
+        stream_task* t = tasks_.at(id).get();
+        if (t->current_state() == stream_task::state::running) running.push_back(t);
+    }
+    status st = commit_tasks(running);
+    for (const auto& id : ids) close_task(id);
+    return st;
+}
+
+void task_manager::handle_lost(const std::vector<topic_partition>& lost) {
+    std::set<task_id> ids;
+    for (const auto& tp : lost) {
+        if (auto it = by_partition_.find(tp); it != by_partition_.end()) ids.insert(it->second->id());
+    }
+    for (const auto& id : ids) close_task(id);
+}
+
+void task_manager::close_task(const task_id& id) {
+    auto it = tasks_.find(id);
+    if (it == tasks_.end()) return;
+    restorer_->unregister_task(id);
+    for (const auto& tp : it->second->inputs()) {
+        by_partition_.erase(tp);
+        paused_full_.erase(tp);
+    }
+    it->second->close();
+    tasks_.erase(it);
+    spdlog::info("[streams] closed task {}", id.to_string());
+}
+
+void task_manager::add_records(std::vector<consumed_record> records) {
+    std::vector<topic_partition> to_pause;
+    for (auto& r : records) {
+        auto it = by_partition_.find(r.tp);
+        if (it == by_partition_.end()) continue;  // revoked meanwhile; re-read by the new owner
+        topic_partition tp = r.tp;
+        it->second->add_record(std::move(r));
+        if (it->second->buffered(tp) >= max_buffered_ && paused_full_.insert(tp).second) to_pause.push_back(tp);
+    }
+    if (!to_pause.empty()) consumer_->pause(to_pause);
+}
+
+status task_manager::restore(std::chrono::milliseconds poll_timeout, size_t max_records) {
+    auto done = restorer_->restore(poll_timeout, max_records);
+    if (!done) return done.error();
+    for (stream_task* t : *done) {
+        t->mark_running();
+        consumer_->resume(std::vector<topic_partition>(t->inputs().begin(), t->inputs().end()));
+        spdlog::info("[streams] task {} restored, running", t->id().to_string());
+    }
+    return ok();
+}
+
+size_t task_manager::process(size_t max_per_task) {
+    size_t total = 0;
+    std::vector<topic_partition> to_resume;
+    for (auto& [id, t] : tasks_) {
+        if (t->current_state() != stream_task::state::running) continue;
+        for (size_t i = 0; i < max_per_task && t->process_one(); ++i) ++total;
+    }
+    for (auto it = paused_full_.begin(); it != paused_full_.end();) {
+        stream_task* t = by_partition_.at(*it);
+        if (t->buffered(*it) < max_buffered_ / 2 + 1) {
+            to_resume.push_back(*it);
+            it = paused_full_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    if (!to_resume.empty()) consumer_->resume(to_resume);
+    return total;
+}
+
+void task_manager::punctuate() {
+    for (auto& [id, t] : tasks_) {
+        if (t->current_state() == stream_task::state::running) t->maybe_punctuate_wall_clock();
+    }
+}
+
+status task_manager::commit() {
+    std::vector<stream_task*> running;
+    for (auto& [id, t] : tasks_) {
+        if (t->current_state() == stream_task::state::running) running.push_back(t.get());
+    }
+    return commit_tasks(running);
+}
+
+status task_manager::commit_tasks(const std::vector<stream_task*>& tasks) {
+    if (tasks.empty()) return ok();
+    for (stream_task* t : tasks) t->flush_stores();
+    status st = collector_->flush(timeout_);
+    if (!st) return st;
+    std::map<topic_partition, samsa::offset> offsets;
+    for (stream_task* t : tasks) {
+        st = t->write_checkpoint(*collector_);
+        if (!st) return st;
+        for (const auto& [tp, off] : t->consumed_offsets()) offsets[tp] = off;
+    }
+    if (offsets.empty()) return ok();
+    return consumer_->commit(offsets);
+}
+
+void task_manager::close_all(bool clean) {
+    if (clean) {
+        status st = commit();
+        if (!st) spdlog::warn("[streams] commit on close failed: {}", st.error().message);
+    }
+    std::vector<task_id> ids = task_ids();
+    for (const auto& id : ids) close_task(id);
+}
+
+bool task_manager::restoring() const {
+    for (const auto& [id, t] : tasks_) {
+        if (t->current_state() != stream_task::state::running) return true;
+    }
+    return false;
+}
+
+std::vector<task_id> task_manager::task_ids() const {
+    std::vector<task_id> out;
+    for (const auto& [id, t] : tasks_) out.push_back(id);
+    return out;
+}
+
+stream_task* task_manager::task(const task_id& id) {
+    auto it = tasks_.find(id);
+    return it == tasks_.end() ? nullptr : it->second.get();
+}
+
+}  // namespace samsa::streams::internal

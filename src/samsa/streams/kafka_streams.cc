@@ -1,0 +1,334 @@
+#include "samsa/streams/kafka_streams.h"
+
+#include <spdlog/spdlog.h>
+
+#include "samsa/streams/internal/kafka/rdkafka_client_supplier.h"
+#include "samsa/streams/internal/runtime/global_stream_thread.h"
+#include "samsa/streams/internal/runtime/internal_topic_manager.h"
+#include "samsa/streams/internal/runtime/state_directory.h"
+#include "samsa/streams/internal/runtime/stream_thread.h"
+
+namespace samsa::streams {
+
+using internal::stream_thread_state;
+
+const char* to_string(streams_state s) {
+    switch (s) {
+        case streams_state::created: return "CREATED";
+        case streams_state::rebalancing: return "REBALANCING";
+        case streams_state::running: return "RUNNING";
+        case streams_state::pending_shutdown: return "PENDING_SHUTDOWN";
+        case streams_state::not_running: return "NOT_RUNNING";
+        case streams_state::pending_error: return "PENDING_ERROR";
+        case streams_state::error: return "ERROR";
+    }
+    return "?";
+}
+
+namespace {
+
+streams_config parse_or_throw(const std::map<std::string, std::string>& properties) {
+    auto c = streams_config::parse(properties);
+    if (!c) throw std::invalid_argument(c.error().message);
+    return std::move(*c);
+}
+
+internal::client_config merge(internal::client_config base, std::initializer_list<const internal::client_config*> overrides) {
+    for (const auto* o : overrides) {
+        for (const auto& [k, v] : *o) base[k] = v;
+    }
+    return base;
+}
+
+int64_t wall_clock_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+bool is_stopping(streams_state s) {
+    return s == streams_state::pending_shutdown || s == streams_state::pending_error ||
+           s == streams_state::not_running || s == streams_state::error;
+}
+
+}  // namespace
+
+kafka_streams::kafka_streams(topology t, const std::map<std::string, std::string>& properties)
+    : kafka_streams(std::move(t), properties, internal::make_rdkafka_client_supplier()) {}
+
+kafka_streams::kafka_streams(topology t, const std::map<std::string, std::string>& properties,
+                             std::unique_ptr<internal::client_supplier> clients)
+    : topology_(std::move(t)), config_(parse_or_throw(properties)), clients_(std::move(clients)),
+      state_dir_(std::make_unique<internal::state_directory>(config_.state_dir, config_.application_id)) {}
+
+kafka_streams::~kafka_streams() {
+    close(std::chrono::milliseconds::max());
+    if (shutdown_thread_.joinable()) shutdown_thread_.join();
+    threads_.clear();
+    global_.reset();
+}
+
+void kafka_streams::set_state_listener(state_listener listener) {
+    std::lock_guard l(mutex_);
+    if (state_ != streams_state::created) throw std::logic_error("set_state_listener() only before start()");
+    listener_ = std::move(listener);
+}
+
+void kafka_streams::set_uncaught_exception_handler(uncaught_exception_handler handler) {
+    std::lock_guard l(mutex_);
+    if (state_ != streams_state::created) throw std::logic_error("set_uncaught_exception_handler() only before start()");
+    handler_ = std::move(handler);
+}
+
+streams_state kafka_streams::state() const {
+    std::lock_guard l(mutex_);
+    return state_;
+}
+
+void kafka_streams::set_state(streams_state s) {
+    streams_state before;
+    {
+        std::lock_guard l(mutex_);
+        before = state_;
+        if (before == s) return;
+        state_ = s;
+    }
+    state_changed_.notify_all();
+    spdlog::info("[streams] {} {} -> {}", config_.application_id, to_string(before), to_string(s));
+    if (listener_) listener_(s, before);
+}
+
+void kafka_streams::start() {
+    if (state() != streams_state::created) throw std::logic_error("start() may only be called once, in CREATED");
+    auto fail = [this](const std::string& message) {
+        set_state(streams_state::error);
+        throw streams_exception(message);
+    };
+    internal::client_config admin_config =
+        merge({{"bootstrap.servers", config_.bootstrap_servers}, {"client.id", config_.application_id + "-admin"}},
+              {&config_.admin});
+    auto admin = clients_->admin(admin_config);
+    if (!admin) fail("cannot create the admin client: " + admin.error().message);
+    auto prepared = internal::prepare_topics(**admin, topology_, config_);
+    if (!prepared) fail(prepared.error().message);
+    prepared_ = std::make_unique<internal::prepared_topology>(std::move(*prepared));
+
+    std::map<std::string, key_value_bytes_store*> global_stores;
+    if (prepared_->metadata.has_global_stores()) {
+        internal::client_config rc = merge({{"bootstrap.servers", config_.bootstrap_servers},
+                                            {"client.id", config_.application_id + "-global-consumer"}},
+                                           {&config_.consumer, &config_.global_consumer});
+        auto reader = clients_->reader(rc);
+        if (!reader) fail("cannot create the global consumer: " + reader.error().message);
+        global_ = std::make_unique<internal::global_stream_thread>(config_, topology_, *state_dir_,
+                                                                   std::move(*reader), wall_clock_ms);
+        status st = global_->initialize(prepared_->global_partitions);
+        if (!st) fail(st.error().message);
+        global_stores = global_->stores();
+        global_->set_failure_callback([this](std::exception_ptr e) { handle_global_failure(e); });
+    }
+    set_state(streams_state::rebalancing);
+    if (global_) global_->start();
+    try {
+        for (int i = 0; i < config_.num_stream_threads; ++i) add_stream_thread();
+    } catch (const std::exception& e) {
+        stop_threads(streams_state::error, config_.request_timeout);
+        throw streams_exception(e.what());
+    }
+}
+
+void kafka_streams::add_stream_thread() {
+    std::string name;
+    {
+        std::lock_guard l(mutex_);
+        name = config_.application_id + "-StreamThread-" + std::to_string(next_thread_++);
+    }
+    internal::client_config common{{"bootstrap.servers", config_.bootstrap_servers}};
+    internal::client_config cc = merge(common, {&config_.consumer});
+    cc["client.id"] = name + "-consumer";
+    cc["group.id"] = config_.application_id;
+    cc["enable.auto.commit"] = "false";
+    if (!cc.count("auto.offset.reset")) cc["auto.offset.reset"] = "earliest";
+    // Co-partitioned topics must land on the same member: the range assignor
+    // does that when partition counts match (topology_metadata checks it).
+    cc["partition.assignment.strategy"] = "range";
+    internal::client_config pc = merge(common, {&config_.producer});
+    pc["client.id"] = name + "-producer";
+    // As the Java client partitions, so keys land where Java applications
+    // put them.
+    if (!pc.count("partitioner")) pc["partitioner"] = "murmur2_random";
+    if (!pc.count("linger.ms")) pc["linger.ms"] = "100";
+    internal::client_config rc = merge(common, {&config_.consumer, &config_.restore_consumer});
+    rc["client.id"] = name + "-restore-consumer";
+
+    internal::stream_thread_clients clients;
+    auto consumer = clients_->consumer(cc);
+    if (!consumer) throw streams_exception("cannot create the consumer: " + consumer.error().message);
+    auto producer = clients_->producer(pc);
+    if (!producer) throw streams_exception("cannot create the producer: " + producer.error().message);
+    auto reader = clients_->reader(rc);
+    if (!reader) throw streams_exception("cannot create the restore consumer: " + reader.error().message);
+    clients.consumer = std::move(*consumer);
+    clients.producer = std::move(*producer);
+    clients.restore_reader = std::move(*reader);
+
+    internal::task_environment env;
+    env.topo = &topology_;
+    env.metadata = &prepared_->metadata;
+    env.state_dir = state_dir_.get();
+    if (global_) env.global_stores = global_->stores();
+    env.on_deserialization_error = config_.on_deserialization_error;
+    env.wall_clock = wall_clock_ms;
+    auto thread = std::make_unique<internal::stream_thread>(
+        name, config_, std::move(env), std::move(clients),
+        [this](internal::stream_thread& t, stream_thread_state now, stream_thread_state) { on_thread_state(t, now); });
+    if (global_) thread->set_start_gate([g = global_.get()] { return g->ready(); });
+    internal::stream_thread* raw = thread.get();
+    {
+        std::lock_guard l(mutex_);
+        threads_.push_back(std::move(thread));
+    }
+    raw->start();
+}
+
+void kafka_streams::on_thread_state(internal::stream_thread& t, stream_thread_state now) {
+    if (now == stream_thread_state::dead && t.failure()) {
+        handle_thread_failure(t);
+        return;
+    }
+    streams_state next;
+    {
+        std::lock_guard l(mutex_);
+        if (state_ != streams_state::rebalancing && state_ != streams_state::running) return;
+        bool all_running = true;
+        bool any_alive = false;
+        for (const auto& th : threads_) {
+            stream_thread_state s = th.get() == &t ? now : th->state();
+            if (s == stream_thread_state::dead || s == stream_thread_state::pending_shutdown) continue;
+            any_alive = true;
+            if (s != stream_thread_state::running) all_running = false;
+        }
+        next = any_alive && all_running ? streams_state::running : streams_state::rebalancing;
+    }
+    set_state(next);
+}
+
+void kafka_streams::handle_thread_failure(internal::stream_thread& t) {
+    uncaught_exception_response response = uncaught_exception_response::shutdown_client;
+    if (handler_) {
+        try {
+            response = handler_(t.failure());
+        } catch (const std::exception& e) {
+            spdlog::error("[streams] the uncaught exception handler threw: {}", e.what());
+        }
+    }
+    if (is_stopping(state())) return;
+    switch (response) {
+        case uncaught_exception_response::replace_thread:
+            spdlog::warn("[streams] replacing failed thread {}", t.name());
+            try {
+                add_stream_thread();
+            } catch (const std::exception& e) {
+                spdlog::error("[streams] cannot replace thread {}: {}", t.name(), e.what());
+                shut_down_async(streams_state::error);
+            }
+            return;
+        case uncaught_exception_response::shutdown_application:
+            spdlog::error("[streams] shutting down application {} on this instance only: the signal to other "
+                          "instances needs Kafka Streams' assignor, which librdkafka cannot host",
+                          config_.application_id);
+            shut_down_async(streams_state::error);
+            return;
+        case uncaught_exception_response::shutdown_client:
+            shut_down_async(streams_state::error);
+            return;
+    }
+}
+
+void kafka_streams::handle_global_failure(std::exception_ptr) {
+    // As Kafka: a failed global thread takes the whole client down.
+    shut_down_async(streams_state::error);
+}
+
+void kafka_streams::shut_down_async(streams_state final_state) {
+    {
+        std::lock_guard l(mutex_);
+        if (is_stopping(state_) || shutdown_thread_.joinable()) return;
+    }
+    set_state(streams_state::pending_error);
+    std::lock_guard l(mutex_);
+    shutdown_thread_ = std::thread([this, final_state] { stop_threads(final_state, std::chrono::milliseconds::max()); });
+}
+
+void kafka_streams::stop_threads(streams_state final_state, std::chrono::milliseconds timeout) {
+    std::vector<internal::stream_thread*> threads;
+    {
+        std::lock_guard l(mutex_);
+        for (auto& t : threads_) threads.push_back(t.get());
+    }
+    for (auto* t : threads) t->shutdown();
+    if (global_) global_->shutdown();
+    auto deadline = timeout == std::chrono::milliseconds::max()
+                        ? std::chrono::steady_clock::time_point::max()
+                        : std::chrono::steady_clock::now() + timeout;
+    for (auto* t : threads) {
+        while (t->state() != stream_thread_state::dead && t->state() != stream_thread_state::created &&
+               std::chrono::steady_clock::now() < deadline) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        if (t->state() != stream_thread_state::dead && t->state() != stream_thread_state::created) return;
+        t->join();
+    }
+    if (global_) {
+        while (global_->alive() && std::chrono::steady_clock::now() < deadline) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        if (global_->alive()) return;
+        global_->join();
+    }
+    set_state(final_state);
+}
+
+bool kafka_streams::close(std::chrono::milliseconds timeout) {
+    streams_state s = state();
+    if (s == streams_state::created) {
+        set_state(streams_state::not_running);
+        return true;
+    }
+    if (s == streams_state::not_running || s == streams_state::error) {
+        if (shutdown_thread_.joinable() && shutdown_thread_.get_id() != std::this_thread::get_id()) {
+            shutdown_thread_.join();
+        }
+        return true;
+    }
+    if (s == streams_state::pending_error) {
+        std::unique_lock l(mutex_);
+        bool done = state_changed_.wait_for(l, timeout == std::chrono::milliseconds::max() ? std::chrono::hours(24) : timeout,
+                                            [this] { return state_ == streams_state::error; });
+        l.unlock();
+        if (done && shutdown_thread_.joinable()) shutdown_thread_.join();
+        return done;
+    }
+    set_state(streams_state::pending_shutdown);
+    stop_threads(streams_state::not_running, timeout);
+    return state() == streams_state::not_running;
+}
+
+void kafka_streams::clean_up() {
+    streams_state s = state();
+    if (s != streams_state::created && s != streams_state::not_running && s != streams_state::error) {
+        throw std::logic_error("clean_up() only before start() or after close()");
+    }
+    status st = state_dir_->clean();
+    if (!st) throw streams_exception(st.error().message);
+}
+
+std::vector<std::string> kafka_streams::thread_names() const {
+    std::lock_guard l(mutex_);
+    std::vector<std::string> out;
+    for (const auto& t : threads_) {
+        if (t->state() != stream_thread_state::dead) out.push_back(t->name());
+    }
+    return out;
+}
+
+}  // namespace samsa::streams

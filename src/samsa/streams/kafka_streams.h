@@ -1,0 +1,130 @@
+#pragma once
+// kafka_streams: runs a topology against a Kafka broker (Kafka Streams'
+// KafkaStreams): any broker speaking the Kafka protocol, samsa-broker or an
+// Apache Kafka / Redpanda cluster, through librdkafka. Instances with the
+// same application.id share the work through the consumer group of that
+// name; state moves between them through changelog topics.
+//
+//   kafka_streams app(builder.build(), {{"application.id", "word-count"},
+//                                       {"bootstrap.servers", "localhost:9092"}});
+//   app.set_state_listener([](streams_state now, streams_state before) { ... });
+//   app.start();                  // throws streams_exception: missing topics ...
+//   ...
+//   app.close(std::chrono::seconds(30));
+//
+// start() checks the source topics exist, validates co-partitioning,
+// creates the internal topics, opens the global stores, and starts
+// num.stream.threads stream threads (and the global thread when the
+// topology has global stores). See streams_config.h for the properties and
+// internal/runtime/ for the threads, tasks and the commit loop.
+//
+// States as Kafka's: CREATED -> REBALANCING <-> RUNNING -> PENDING_SHUTDOWN
+// -> NOT_RUNNING; a fatal error -> PENDING_ERROR -> ERROR.
+//
+// Threads: the public methods from any one application thread. The state
+// listener and the uncaught exception handler are called on the stream
+// thread (or global thread) whose state changed or which failed; they must
+// not call close() (Kafka's rule too).
+
+#include <chrono>
+#include <condition_variable>
+#include <exception>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "samsa/streams/streams_config.h"
+#include "samsa/streams/topology.h"
+
+namespace samsa::streams {
+
+namespace internal {
+class client_supplier;
+class global_stream_thread;
+class state_directory;
+class stream_thread;
+struct prepared_topology;
+enum class stream_thread_state;
+}  // namespace internal
+
+enum class streams_state { created, rebalancing, running, pending_shutdown, not_running, pending_error, error };
+const char* to_string(streams_state s);
+
+// What to do when a stream thread dies of an exception (Kafka's
+// StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse).
+// shutdown_application stops this instance only and logs that the others
+// are not told: that signal travels through Kafka Streams' own assignor,
+// which librdkafka cannot host.
+enum class uncaught_exception_response { replace_thread, shutdown_client, shutdown_application };
+using uncaught_exception_handler = std::function<uncaught_exception_response(std::exception_ptr)>;
+using state_listener = std::function<void(streams_state now, streams_state before)>;
+
+// A start-up failure: missing source topics, co-partitioning, internal
+// topics, a locked state directory, an unreachable broker.
+struct streams_exception : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+class kafka_streams {
+public:
+    // Throws std::invalid_argument for a bad configuration.
+    kafka_streams(topology t, const std::map<std::string, std::string>& properties);
+    // With other clients (tests use fakes).
+    kafka_streams(topology t, const std::map<std::string, std::string>& properties,
+                  std::unique_ptr<internal::client_supplier> clients);
+    ~kafka_streams();
+    kafka_streams(const kafka_streams&) = delete;
+    kafka_streams& operator=(const kafka_streams&) = delete;
+
+    // Before start(); std::logic_error afterwards.
+    void set_state_listener(state_listener listener);
+    void set_uncaught_exception_handler(uncaught_exception_handler handler);
+
+    // Throws streams_exception (state becomes ERROR) or std::logic_error when
+    // not in CREATED.
+    void start();
+    // Stops every thread (committing and checkpointing their tasks) and
+    // waits up to timeout; false when the threads did not stop in time.
+    bool close(std::chrono::milliseconds timeout = std::chrono::milliseconds(60000));
+    streams_state state() const;
+    // Deletes this application's local state directory; only before start()
+    // or after close() (Kafka's cleanUp()).
+    void clean_up();
+
+    const streams_config& config() const { return config_; }
+    const topology& get_topology() const { return topology_; }
+    // Names of the live stream threads (<application.id>-StreamThread-<n>).
+    std::vector<std::string> thread_names() const;
+
+private:
+    void set_state(streams_state s);
+    void on_thread_state(internal::stream_thread& t, internal::stream_thread_state now);
+    void handle_thread_failure(internal::stream_thread& t);
+    void handle_global_failure(std::exception_ptr e);
+    void add_stream_thread();
+    void shut_down_async(streams_state final_state);
+    void stop_threads(streams_state final_state, std::chrono::milliseconds timeout);
+
+    topology topology_;
+    streams_config config_;
+    std::unique_ptr<internal::client_supplier> clients_;
+    std::unique_ptr<internal::state_directory> state_dir_;
+    std::unique_ptr<internal::prepared_topology> prepared_;
+    std::unique_ptr<internal::global_stream_thread> global_;
+    state_listener listener_;
+    uncaught_exception_handler handler_;
+
+    mutable std::mutex mutex_;  // state_, threads_, next_thread_
+    std::condition_variable state_changed_;
+    streams_state state_ = streams_state::created;
+    std::vector<std::unique_ptr<internal::stream_thread>> threads_;
+    int next_thread_ = 1;
+    std::thread shutdown_thread_;
+};
+
+}  // namespace samsa::streams

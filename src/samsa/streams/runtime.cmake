@@ -1,0 +1,27 @@
+# samsa_streams_runtime: kafka_streams and the runtime that runs a topology
+# against a Kafka broker (internal/runtime/: threads, tasks, changelogs,
+# commits; internal/kafka/: the only files that include librdkafka).
+# Included from this folder's CMakeLists.txt.
+samsa_library(samsa_streams_runtime
+  SOURCES
+    ${CMAKE_CURRENT_LIST_DIR}/kafka_streams.cc
+    ${CMAKE_CURRENT_LIST_DIR}/streams_config.cc
+    ${CMAKE_CURRENT_LIST_DIR}/internal/runtime/changelog_reader.cc
+    ${CMAKE_CURRENT_LIST_DIR}/internal/runtime/checkpoint_file.cc
+    ${CMAKE_CURRENT_LIST_DIR}/internal/runtime/global_stream_thread.cc
+    ${CMAKE_CURRENT_LIST_DIR}/internal/runtime/internal_topic_manager.cc
+    ${CMAKE_CURRENT_LIST_DIR}/internal/runtime/partition_group.cc
+    ${CMAKE_CURRENT_LIST_DIR}/internal/runtime/state_directory.cc
+    ${CMAKE_CURRENT_LIST_DIR}/internal/runtime/stream_record_collector.cc
+    ${CMAKE_CURRENT_LIST_DIR}/internal/runtime/stream_task.cc
+    ${CMAKE_CURRENT_LIST_DIR}/internal/runtime/stream_thread.cc
+    ${CMAKE_CURRENT_LIST_DIR}/internal/runtime/task_manager.cc
+    ${CMAKE_CURRENT_LIST_DIR}/internal/runtime/topology_metadata.cc
+    ${CMAKE_CURRENT_LIST_DIR}/internal/kafka/rdkafka_admin.cc
+    ${CMAKE_CURRENT_LIST_DIR}/internal/kafka/rdkafka_client_supplier.cc
+    ${CMAKE_CURRENT_LIST_DIR}/internal/kafka/rdkafka_common.cc
+    ${CMAKE_CURRENT_LIST_DIR}/internal/kafka/rdkafka_group_consumer.cc
+    ${CMAKE_CURRENT_LIST_DIR}/internal/kafka/rdkafka_messages.cc
+    ${CMAKE_CURRENT_LIST_DIR}/internal/kafka/rdkafka_producer.cc
+    ${CMAKE_CURRENT_LIST_DIR}/internal/kafka/rdkafka_reader.cc
+  DEPS samsa_streams samsa_streams_state samsa_base spdlog::spdlog PkgConfig::RDKAFKA Threads::Threads)

@@ -1,0 +1,128 @@
+#include "samsa/streams/streams_config.h"
+
+#include <charconv>
+#include <spdlog/spdlog.h>
+
+namespace samsa::streams {
+
+namespace {
+
+result<int64_t> parse_int(const std::string& name, const std::string& v, int64_t min) {
+    int64_t out = 0;
+    auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
+    if (ec != std::errc() || p != v.data() + v.size() || out < min) {
+        return make_error(errc::invalid_argument, "Invalid value " + v + " for configuration " + name +
+                                                      ": expected an integer >= " + std::to_string(min));
+    }
+    return out;
+}
+
+bool has_prefix(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
+
+}  // namespace
+
+result<streams_config> streams_config::parse(const std::map<std::string, std::string>& properties) {
+    streams_config c;
+    c.state_dir = std::filesystem::temp_directory_path() / "kafka-streams";
+    // Longest prefixes first: "restore.consumer." before "consumer.".
+    const std::pair<const char*, std::map<std::string, std::string> streams_config::*> prefixes[] = {
+        {"restore.consumer.", &streams_config::restore_consumer},
+        {"global.consumer.", &streams_config::global_consumer},
+        {"main.consumer.", &streams_config::consumer},
+        {"consumer.", &streams_config::consumer},
+        {"producer.", &streams_config::producer},
+        {"admin.", &streams_config::admin},
+    };
+    for (const auto& [name, value] : properties) {
+        bool prefixed = false;
+        for (const auto& [prefix, member] : prefixes) {
+            if (has_prefix(name, prefix)) {
+                (c.*member)[name.substr(std::string(prefix).size())] = value;
+                prefixed = true;
+                break;
+            }
+        }
+        if (prefixed) continue;
+        if (name == "application.id") {
+            c.application_id = value;
+        } else if (name == "bootstrap.servers") {
+            c.bootstrap_servers = value;
+        } else if (name == "num.stream.threads") {
+            auto n = parse_int(name, value, 1);
+            if (!n) return n.error();
+            c.num_stream_threads = static_cast<int>(*n);
+        } else if (name == "commit.interval.ms") {
+            auto n = parse_int(name, value, 0);
+            if (!n) return n.error();
+            c.commit_interval = std::chrono::milliseconds(*n);
+        } else if (name == "state.dir") {
+            c.state_dir = value;
+        } else if (name == "processing.guarantee") {
+            if (value == "at_least_once") {
+                c.guarantee = processing_guarantee::at_least_once;
+            } else if (value == "exactly_once_v2" || value == "exactly_once" || value == "exactly_once_beta") {
+                return make_error(errc::unsupported,
+                                  "processing.guarantee=" + value +
+                                      " is not supported yet (transactions are a later issue); use at_least_once");
+            } else {
+                return make_error(errc::invalid_argument, "Invalid value " + value +
+                                                              " for configuration processing.guarantee: expected "
+                                                              "at_least_once or exactly_once_v2");
+            }
+        } else if (name == "replication.factor") {
+            auto n = parse_int(name, value, -1);
+            if (!n) return n.error();
+            if (*n == 0) return make_error(errc::invalid_argument, "replication.factor must be -1 or at least 1");
+            c.replication_factor = static_cast<int>(*n);
+        } else if (name == "statestore.cache.max.bytes" || name == "cache.max.bytes.buffering") {
+            auto n = parse_int(name, value, 0);
+            if (!n) return n.error();
+            c.cache_max_bytes = *n;
+        } else if (name == "default.deserialization.exception.handler") {
+            if (value == "logAndFail" || value.ends_with("LogAndFailExceptionHandler")) {
+                c.on_deserialization_error = deserialization_handler_response::fail;
+            } else if (value == "logAndContinue" || value.ends_with("LogAndContinueExceptionHandler")) {
+                c.on_deserialization_error = deserialization_handler_response::continue_processing;
+            } else {
+                return make_error(errc::invalid_argument,
+                                  "Invalid value " + value +
+                                      " for configuration default.deserialization.exception.handler: expected "
+                                      "logAndFail or logAndContinue");
+            }
+        } else if (name == "default.production.exception.handler") {
+            if (value == "fail" || value.ends_with("DefaultProductionExceptionHandler")) {
+                c.on_production_error = production_handler_response::fail;
+            } else if (value == "continue") {
+                c.on_production_error = production_handler_response::continue_processing;
+            } else {
+                return make_error(errc::invalid_argument,
+                                  "Invalid value " + value +
+                                      " for configuration default.production.exception.handler: expected fail or "
+                                      "continue");
+            }
+        } else if (name == "poll.ms") {
+            auto n = parse_int(name, value, 0);
+            if (!n) return n.error();
+            c.poll_time = std::chrono::milliseconds(*n);
+        } else if (name == "buffered.records.per.partition") {
+            auto n = parse_int(name, value, 1);
+            if (!n) return n.error();
+            c.buffered_records_per_partition = static_cast<size_t>(*n);
+        } else if (name == "request.timeout.ms") {
+            auto n = parse_int(name, value, 1);
+            if (!n) return n.error();
+            c.request_timeout = std::chrono::milliseconds(*n);
+        } else {
+            spdlog::warn("[streams] unknown configuration '{}' ignored", name);
+        }
+    }
+    if (c.application_id.empty()) {
+        return make_error(errc::invalid_argument, "Missing required configuration application.id");
+    }
+    if (c.bootstrap_servers.empty()) {
+        return make_error(errc::invalid_argument, "Missing required configuration bootstrap.servers");
+    }
+    return c;
+}
+
+}  // namespace samsa::streams

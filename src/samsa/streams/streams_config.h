@@ -1,0 +1,66 @@
+#pragma once
+// streams_config: the configuration of a kafka_streams instance, parsed from
+// Kafka Streams' property names (StreamsConfig):
+//
+//   application.id                 group id, internal topic prefix (required)
+//   bootstrap.servers              (required)
+//   num.stream.threads             1
+//   commit.interval.ms             30000 (at_least_once)
+//   state.dir                      <tmp>/kafka-streams
+//   processing.guarantee           at_least_once (exactly_once_v2: not yet)
+//   replication.factor             -1 (the broker's default) for internal topics
+//   statestore.cache.max.bytes     10485760 (also cache.max.bytes.buffering)
+//   default.deserialization.exception.handler   logAndFail | logAndContinue
+//   default.production.exception.handler        fail | continue
+//   poll.ms                        100
+//   buffered.records.per.partition 1000 (pause a partition above this)
+//   consumer.* producer.* admin.*  passed to librdkafka without the prefix
+//   restore.consumer.* global.consumer.*   likewise, for those readers
+//
+// Java class names are accepted for the handlers too
+// (org.apache.kafka.streams.errors.LogAndContinueExceptionHandler ...).
+// Unknown names are logged and ignored, as Kafka does.
+//
+// Threads: a value; parsed on the caller's thread.
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <string>
+
+#include "samsa/base/result.h"
+
+namespace samsa::streams {
+
+enum class processing_guarantee { at_least_once, exactly_once_v2 };
+enum class deserialization_handler_response { fail, continue_processing };
+enum class production_handler_response { fail, continue_processing };
+
+struct streams_config {
+    std::string application_id;
+    std::string bootstrap_servers;
+    int num_stream_threads = 1;
+    std::chrono::milliseconds commit_interval{30000};
+    std::filesystem::path state_dir;
+    processing_guarantee guarantee = processing_guarantee::at_least_once;
+    int replication_factor = -1;
+    int64_t cache_max_bytes = 10 * 1024 * 1024;
+    deserialization_handler_response on_deserialization_error = deserialization_handler_response::fail;
+    production_handler_response on_production_error = production_handler_response::fail;
+    std::chrono::milliseconds poll_time{100};
+    size_t buffered_records_per_partition = 1000;
+    // Bound on start-up admin calls and on one close() step.
+    std::chrono::milliseconds request_timeout{30000};
+    std::map<std::string, std::string> consumer;
+    std::map<std::string, std::string> producer;
+    std::map<std::string, std::string> admin;
+    std::map<std::string, std::string> restore_consumer;
+    std::map<std::string, std::string> global_consumer;
+
+    // invalid_argument naming the property for a missing required value, a
+    // value that does not parse, or exactly_once_v2 (not supported yet).
+    [[nodiscard]] static result<streams_config> parse(const std::map<std::string, std::string>& properties);
+};
+
+}  // namespace samsa::streams
