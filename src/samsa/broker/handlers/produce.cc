@@ -7,6 +7,8 @@
 // cluster of one. acks=0 gets no response; if it fails, the connection is
 // closed, as Kafka does, so the producer notices and refreshes metadata.
 
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 
 #include "samsa/broker/handlers/error_mapping.h"
@@ -15,6 +17,7 @@
 #include "samsa/broker/handlers/topic_lookup.h"
 #include "samsa/protocol/messages/produce.h"
 #include "samsa/protocol/record_batch.h"
+#include "samsa/protocol/records.h"
 
 namespace samsa::broker {
 
@@ -27,10 +30,21 @@ struct partition_outcome {
     std::string message;
 };
 
+// Decompressed records are capped (a small compressed batch must not expand
+// without limit in memory).
+constexpr size_t max_uncompressed_batch_bytes = 128u << 20;
+
+struct topic_rules {
+    int64_t max_message_bytes = 0;
+    bool compacted = false;          // records need keys
+    error_code invalid_record = error_code::corrupt_message;  // INVALID_RECORD from Produce v8
+};
+
 // Checks the record set of one partition as Kafka's LogValidator does
 // before anything is written: whole v2 batches, each with a good CRC and no
 // larger than max.message.bytes.
-partition_outcome validate_record_set(bytes_view records, int64_t max_message_bytes) {
+partition_outcome validate_record_set(bytes_view records, const topic_rules& rules) {
+    const int64_t max_message_bytes = rules.max_message_bytes;
     if (records.empty()) return {error_code::corrupt_message, "empty record set"};
     protocol::batch_splitter split(records);
     int batches = 0;
@@ -46,6 +60,16 @@ partition_outcome validate_record_set(bytes_view records, int64_t max_message_by
                                                        std::to_string(max_message_bytes)};
         }
         if (auto s = protocol::validate_batch(*batch); !s) return {error_code::corrupt_message, s.error().message};
+        if (auto s = protocol::validate_records(*batch, max_uncompressed_batch_bytes); !s) {
+            return {rules.invalid_record, s.error().message};
+        }
+        if (rules.compacted) {
+            auto decoded = protocol::batch_records::decode(*batch, max_uncompressed_batch_bytes);
+            if (!decoded) return {rules.invalid_record, decoded.error().message};
+            for (const auto& r : decoded->records()) {
+                if (!r.key) return {rules.invalid_record, "Compacted topic cannot accept message without key."};
+            }
+        }
     }
     if (split.truncated() || split.consumed() != records.size()) {
         // A length field larger than what follows: an old-format message set
@@ -87,8 +111,13 @@ void handle_produce(request_context ctx) {
             topic_error = found.error;
             meta = found.topic;
         }
-        int64_t max_message_bytes =
-            meta ? topic_config_int(meta->configs, b.config(), "max.message.bytes") : 0;
+        topic_rules rules;
+        if (meta) {
+            rules.max_message_bytes = topic_config_int(meta->configs, b.config(), "max.message.bytes");
+            auto policy = split_config_list(topic_config_string(meta->configs, b.config(), "cleanup.policy"));
+            rules.compacted = std::find(policy.begin(), policy.end(), "compact") != policy.end();
+            if (ctx.version() >= 8) rules.invalid_record = error_code::invalid_record;
+        }
 
         for (auto& part : topic.partition_data) {
             protocol::partition_produce_response pr;
@@ -97,7 +126,7 @@ void handle_produce(request_context ctx) {
             storage::partition_log* log = meta ? b.topics().log(meta->name, part.index) : nullptr;
             if (pr.error_code == error_code::none && !log) pr.error_code = error_code::unknown_topic_or_partition;
             if (pr.error_code == error_code::none) {
-                auto check = validate_record_set(part.records.view(), max_message_bytes);
+                auto check = validate_record_set(part.records.view(), rules);
                 if (check.error != error_code::none) {
                     pr.error_code = check.error;
                     pr.error_message = check.message;
