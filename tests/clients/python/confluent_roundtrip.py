@@ -40,8 +40,8 @@ def produce(c, bootstrap, topic, codec):
     delivered = {}
     errors = []
 
-    def on_delivery(err, msg):
-        index = int(msg.headers()[0][1]) if msg.headers() else -1
+    # Delivery reports carry no headers in this client version: bind the index.
+    def on_delivery(index, err, msg):
         if err is not None:
             errors.append(f"record {index}: {err}")
         else:
@@ -53,7 +53,7 @@ def produce(c, bootstrap, topic, codec):
         while True:
             try:
                 producer.produce(topic, value=value, key=key, headers=[("index", str(i).encode()), ("codec", codec.encode())],
-                                 on_delivery=on_delivery)
+                                 on_delivery=lambda err, msg, i=i: on_delivery(i, err, msg))
                 break
             except BufferError:
                 producer.poll(0.05)
