@@ -20,6 +20,11 @@ async function main() {
   const problems = []
   let resolveDone
   const done = new Promise(resolve => { resolveDone = resolve })
+  // A crash (e.g. no group coordinator) ends the wait at once, with its reason.
+  consumer.on(consumer.events.CRASH, event => {
+    problems.push(`consumer crashed: ${event.payload.error.name}: ${event.payload.error.message}`)
+    resolveDone()
+  })
   await consumer.run({
     eachMessage: async ({ partition, message }) => {
       const i = Number(message.headers.index.toString())
