@@ -193,6 +193,37 @@ TEST_F(recovery_test, only_the_data_past_the_recovery_point_is_scanned) {
     EXPECT_EQ((*ts)->off, offset(bounds_.back().second + 1 + 3));  // batch 1 after the flush: 9001, 9002
 }
 
+TEST_F(recovery_test, time_lookups_stay_exact_after_recovery_past_the_recovery_point) {
+    log_cfg_.index_interval_bytes = 300;
+    auto mgr = log_manager::open(config_for(live_.path()));
+    ASSERT_TRUE(mgr.has_value());
+    auto log = (*mgr)->create_log("orders", partition_id(0), protocol::uuid::random(), log_cfg_);
+    ASSERT_TRUE(log.has_value());
+    for (int i = 0; i <= 100; ++i) {  // offsets 0..100, timestamps 100..200
+        bytes b = make_batch(1, 100 + i, 40);
+        ASSERT_TRUE((*log)->append(b, timestamp_ms(1)).has_value());
+    }
+    ASSERT_TRUE((*log)->flush().has_value());
+    ASSERT_TRUE((*mgr)->checkpoint().has_value());
+    for (int ts : {190, 195}) {  // after the recovery point, below the max before it
+        bytes b = make_batch(1, ts, 40);
+        ASSERT_TRUE((*log)->append(b, timestamp_ms(1)).has_value());
+    }
+    copy_tree(live_.path(), crashed_.path() / "data");
+    auto recovered = reopen();
+    auto* r = recovered->get_log("orders", partition_id(0));
+    ASSERT_NE(r, nullptr);
+    EXPECT_TRUE(r->summary().scanned);
+    for (int ts = 100; ts <= 200; ts += 7) {
+        auto hit = r->offset_for_timestamp(timestamp_ms(ts));
+        ASSERT_TRUE(hit.has_value() && hit->has_value()) << ts;
+        EXPECT_EQ((*hit)->off, offset(ts - 100)) << ts;
+    }
+    auto top = r->offset_for_timestamp(timestamp_ms(200));
+    ASSERT_TRUE(top.has_value() && top->has_value());
+    EXPECT_EQ((*top)->off, offset(100));
+}
+
 TEST_F(recovery_test, a_missing_index_is_rebuilt_after_a_crash) {
     log_cfg_.segment_bytes = 1500;
     log_cfg_.index_interval_bytes = 100;
