@@ -17,14 +17,15 @@ namespace {
 using namespace std::chrono_literals;
 
 // Listens on the port from `--override listeners=PLAINTEXT://127.0.0.1:<port>`,
-// logs to stderr, exits 0 on SIGTERM.
+// logs to stderr, exits 0 on SIGTERM (handler installed before it listens, as a
+// real broker must: the fixture may stop it as soon as the port accepts).
 const char* fake_broker = R"(#!/usr/bin/python3
 import signal, socket, sys
 port = int([a for a in sys.argv if a.startswith('listeners=')][0].rsplit(':', 1)[1])
+signal.signal(signal.SIGTERM, lambda *a: (print('fake broker: SIGTERM', file=sys.stderr, flush=True), sys.exit(0)))
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(('127.0.0.1', port)); s.listen(16)
 print('fake broker listening on', port, 'args', sys.argv[1:], file=sys.stderr, flush=True)
-signal.signal(signal.SIGTERM, lambda *a: (print('fake broker: SIGTERM', file=sys.stderr, flush=True), sys.exit(0)))
 while True:
     c, _ = s.accept(); c.close()
 )";
