@@ -55,11 +55,11 @@ status offset_index::load() {
     auto n = file_.pread(buf, 0);
     if (!n) return n.error();
     if (*n != buf.size()) return make_error(errc::corrupt, fmt::format("{}: short read", path_.string()));
-    std::vector<entry> entries;
+    std::vector<packed> entries;
     entries.reserve(buf.size() / entry_size);
     for (size_t i = 0; i < buf.size(); i += entry_size) {
-        entry e{base_ + get_be32(&buf[i]), get_be32(&buf[i + 4])};
-        if (!entries.empty() && (e.off <= entries.back().off || e.position <= entries.back().position))
+        packed e{get_be32(&buf[i]), get_be32(&buf[i + 4])};
+        if (!entries.empty() && (e.relative <= entries.back().relative || e.position <= entries.back().position))
             return make_error(errc::corrupt, fmt::format("{}: entry {} does not increase", path_.string(),
                                                          i / entry_size));
         entries.push_back(e);
@@ -81,33 +81,38 @@ status offset_index::reset() {
 
 void offset_index::append(offset last_offset, uint32_t position) {
     assert(loaded_);
-    assert(entries_.empty() || (last_offset > entries_.back().off && position > entries_.back().position));
     assert(last_offset - base_ >= 0 && last_offset - base_ <= int64_t{UINT32_MAX});
-    entries_.push_back({last_offset, position});
+    const auto relative = static_cast<uint32_t>(last_offset - base_);
+    assert(entries_.empty() || (relative > entries_.back().relative && position > entries_.back().position));
+    entries_.push_back({relative, position});
 }
 
 std::optional<offset_index::entry> offset_index::lookup(offset target) const {
     assert(loaded_);
-    auto it = std::upper_bound(entries_.begin(), entries_.end(), target,
-                               [](offset t, const entry& e) { return t < e.off; });
+    if (target < base_) return std::nullopt;
+    const int64_t relative = target - base_;
+    auto it = std::upper_bound(entries_.begin(), entries_.end(), relative,
+                               [](int64_t t, const packed& e) { return t < int64_t{e.relative}; });
     if (it == entries_.begin()) return std::nullopt;
-    return *std::prev(it);
+    return unpack(*std::prev(it));
 }
 
 std::optional<offset_index::entry> offset_index::last_entry() const {
     if (entries_.empty()) return std::nullopt;
-    return entries_.back();
+    return unpack(entries_.back());
 }
 
 status offset_index::truncate_to_position(uint32_t position) {
     auto it = std::lower_bound(entries_.begin(), entries_.end(), position,
-                               [](const entry& e, uint32_t p) { return e.position < p; });
+                               [](const packed& e, uint32_t p) { return e.position < p; });
     entries_.erase(it, entries_.end());
     return truncate_file_to_entries();
 }
 
 status offset_index::truncate_to_offset(offset o) {
-    auto it = std::lower_bound(entries_.begin(), entries_.end(), o, [](const entry& e, offset t) { return e.off < t; });
+    const int64_t relative = o - base_;
+    auto it = std::lower_bound(entries_.begin(), entries_.end(), relative,
+                               [](const packed& e, int64_t t) { return int64_t{e.relative} < t; });
     entries_.erase(it, entries_.end());
     return truncate_file_to_entries();
 }
@@ -123,7 +128,7 @@ status offset_index::flush(bool sync) {
     if (persisted_ < entries_.size()) {
         bytes buf((entries_.size() - persisted_) * entry_size);
         for (size_t i = persisted_, at = 0; i < entries_.size(); ++i, at += entry_size) {
-            put_be32(&buf[at], static_cast<uint32_t>(entries_[i].off - base_));
+            put_be32(&buf[at], entries_[i].relative);
             put_be32(&buf[at + 4], entries_[i].position);
         }
         if (auto st = ensure_open(); !st) return st;

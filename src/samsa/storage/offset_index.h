@@ -91,7 +91,15 @@ private:
     std::filesystem::path path_;
     file file_;  // opened on first need
     offset base_;
-    std::vector<entry> entries_;
+    // Stored as in the file (relative offset, position): 8 bytes an entry, so
+    // a full 1 GiB segment's index (262,144 entries at 4 KiB) takes 2 MiB.
+    struct packed {
+        uint32_t relative;
+        uint32_t position;
+    };
+    entry unpack(const packed& p) const { return {base_ + p.relative, p.position}; }
+
+    std::vector<packed> entries_;
     size_t persisted_ = 0;  // entries known to be in the file
     bool loaded_ = false;
 };
