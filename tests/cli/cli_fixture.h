@@ -12,6 +12,7 @@
 //
 // Thread: the test's main thread.
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <chrono>

@@ -24,7 +24,29 @@ application::application() : app_(std::make_unique<CLI::App>("samsa: topics, pro
 
 application::~application() = default;
 
+namespace {
+
+// CLI11 reports a mistyped command as "A subcommand is required"; name it instead.
+status check_command_words(const CLI::App& app, const std::vector<std::string>& args) {
+    const CLI::App* level = &app;
+    for (const auto& word : args) {
+        auto subs = level->get_subcommands([](const CLI::App*) { return true; });
+        if (subs.empty() || word.empty() || word.front() == '-') break;
+        auto it = std::find_if(subs.begin(), subs.end(), [&](const CLI::App* s) { return s->get_name() == word; });
+        if (it == subs.end()) {
+            std::string names;
+            for (const auto* s : subs) names += (names.empty() ? "" : ", ") + s->get_name();
+            return make_error(errc::invalid_argument, "unknown command '" + word + "' (expected one of: " + names + ")");
+        }
+        level = *it;
+    }
+    return ok();
+}
+
+}  // namespace
+
 status application::parse(const std::vector<std::string>& args) {
+    if (auto s = check_command_words(*app_, args); !s) return s;
     // CLI11 parses a reversed vector (it pops from the back).
     std::vector<std::string> reversed(args.rbegin(), args.rend());
     try {

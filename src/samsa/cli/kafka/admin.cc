@@ -87,18 +87,24 @@ result<std::unique_ptr<admin>> admin::connect(const client_config& config) {
 }
 
 result<cluster_metadata> admin::metadata(const std::optional<std::string>& topic) {
-    rd_kafka_topic_t* rkt = nullptr;
-    if (topic) rkt = rd_kafka_topic_new(impl_->rk.get(), topic->c_str(), nullptr);
-    auto md = fetch_metadata(impl_->rk.get(), impl_->config, impl_->state, !topic, rkt);
-    if (rkt != nullptr) rd_kafka_topic_destroy(rkt);
+    // Always the all-topics request: naming a topic in a Metadata request makes
+    // a broker with auto.create.topics.enable create it, and describing a topic
+    // must never create one.
+    auto md = fetch_metadata(impl_->rk.get(), impl_->config, impl_->state, true);
     if (!md) return md.error();
     auto out = to_cluster_metadata(**md);
     rd_kafka_metadata_destroy(*md);
     if (topic) {
-        if (out.topics.empty() || !out.topics.front().error.empty()) {
-            std::string why = out.topics.empty() ? "not in the metadata answer" : out.topics.front().error;
-            return make_error(errc::not_found, fmt::format("topic '{}' does not exist ({})", *topic, why));
+        auto it = std::find_if(out.topics.begin(), out.topics.end(), [&](const auto& t) { return t.name == *topic; });
+        if (it == out.topics.end()) {
+            return make_error(errc::not_found, fmt::format("topic '{}' does not exist", *topic));
         }
+        if (!it->error.empty()) {
+            return make_error(errc::not_found, fmt::format("topic '{}': {}", *topic, it->error));
+        }
+        topic_info found = std::move(*it);
+        out.topics.clear();
+        out.topics.push_back(std::move(found));
     }
     return out;
 }

@@ -1,6 +1,7 @@
 #include "samsa/cli/kafka/consumer.h"
 
 #include <algorithm>
+#include <chrono>
 
 #include <fmt/format.h>
 
@@ -205,13 +206,36 @@ status consumer::close() {
     impl_->closed = true;
     status result = ok();
     if (impl_->options.group) {
-        auto err = rd_kafka_commit(impl_->rk.get(), nullptr, 0);
-        if (err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR__NO_OFFSET) {
+        // Commit and leave the group asynchronously so that both are bounded by
+        // --timeout: the synchronous calls wait for ever on a coordinator that
+        // stopped answering.
+        rd_kafka_t* rk = impl_->rk.get();
+        auto deadline = std::chrono::steady_clock::now() + impl_->config.timeout;
+        queue_ptr q(rd_kafka_queue_new(rk));
+        auto err = rd_kafka_commit_queue(rk, nullptr, q.get(), nullptr, nullptr);
+        bool committed = err != RD_KAFKA_RESP_ERR_NO_ERROR;  // nothing to wait for
+        while (!committed && std::chrono::steady_clock::now() < deadline) {
+            event_ptr ev(rd_kafka_queue_poll(q.get(), 100));
+            if (ev && rd_kafka_event_type(ev.get()) == RD_KAFKA_EVENT_OFFSET_COMMIT) {
+                err = rd_kafka_event_error(ev.get());
+                committed = true;
+            }
+        }
+        if (!committed) {
+            result = make_error(errc::timed_out, fmt::format("the offsets of group '{}' were not committed within {} ms",
+                                                             *impl_->options.group, impl_->config.timeout.count()));
+        } else if (err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR__NO_OFFSET) {
             result = to_error(err, fmt::format("cannot commit the offsets of group '{}'", *impl_->options.group));
         }
-    }
-    if (impl_->options.group) {
-        rd_kafka_consumer_close(impl_->rk.get());
+        if (rd_kafka_error_t* e = rd_kafka_consumer_close_queue(rk, q.get()); e != nullptr) rd_kafka_error_destroy(e);
+        while (!rd_kafka_consumer_closed(rk) && std::chrono::steady_clock::now() < deadline) {
+            event_ptr ev(rd_kafka_queue_poll(q.get(), 100));
+        }
+        q.reset();
+        if (!rd_kafka_consumer_closed(rk)) {
+            // Destroying an open consumer would close it synchronously: skip that.
+            rd_kafka_destroy_flags(impl_->rk.release(), RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+        }
     } else if (impl_->rkt != nullptr) {
         for (int32_t p : impl_->started) rd_kafka_consume_stop(impl_->rkt, p);
         impl_->queue.reset();

@@ -8,6 +8,10 @@
 namespace samsa::cli::kafka {
 
 void handle_state::note(std::string line) {
+    // librdkafka prefixes its lines with "[thrd:...]: "; the rest is the message.
+    if (line.rfind("[thrd:", 0) == 0) {
+        if (auto end = line.find("]: "); end != std::string::npos) line.erase(0, end + 3);
+    }
     std::lock_guard lock(mutex_);
     last_ = std::move(line);
 }
@@ -81,8 +85,8 @@ error to_error(rd_kafka_resp_err_t err, std::string_view context) {
     switch (err) {
         case RD_KAFKA_RESP_ERR__TIMED_OUT:
         case RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT: code = errc::timed_out; break;
-        case RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS:
-        case RD_KAFKA_RESP_ERR_INVALID_PARTITIONS: code = err == RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS ? errc::already_exists : errc::invalid_argument; break;
+        case RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS: code = errc::already_exists; break;
+        case RD_KAFKA_RESP_ERR_INVALID_PARTITIONS: code = errc::invalid_argument; break;
         case RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART:
         case RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC:
         case RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION:
