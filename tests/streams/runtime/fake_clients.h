@@ -1,0 +1,278 @@
+#pragma once
+// Fake Kafka clients over an in-memory cluster, for testing the runtime
+// without a broker: topics are vectors of records, the group consumer is a
+// single member that is assigned every partition of its subscription on its
+// first poll (or what reassign() says), commits land in the cluster, and
+// every commit-relevant call is appended to events so tests can check their
+// order.
+//
+// Threads: the cluster locks; each fake client is used by one thread.
+
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "samsa/bytes/murmur2.h"
+#include "samsa/streams/internal/runtime/clients.h"
+
+namespace samsa::streams::testing_fakes {
+
+using namespace samsa::streams::internal;
+
+struct fake_cluster {
+    std::mutex mutex;
+    std::map<std::string, int> partitions;
+    std::map<topic_partition, std::vector<consumed_record>> logs;
+    std::map<topic_partition, samsa::offset> committed;
+    std::vector<std::string> events;
+    std::vector<new_topic> created;
+    std::function<void()> on_commit;
+
+    void create(const std::string& topic, int n) {
+        std::lock_guard l(mutex);
+        partitions[topic] = n;
+        for (int p = 0; p < n; ++p) logs[{topic, p}];
+    }
+    std::pair<topic_partition, samsa::offset> append(const std::string& topic, std::optional<int32_t> partition,
+                                                     std::optional<bytes> key, std::optional<bytes> value, int64_t ts) {
+        std::lock_guard l(mutex);
+        int n = partitions.at(topic);
+        int32_t p = partition ? *partition : key ? murmur2_partition(*key, n) : 0;
+        auto& log = logs[{topic, p}];
+        consumed_record r;
+        r.tp = {topic, p};
+        r.offset = samsa::offset(static_cast<int64_t>(log.size()));
+        r.key = std::move(key);
+        r.value = std::move(value);
+        r.timestamp = ts;
+        log.push_back(r);
+        return {r.tp, r.offset};
+    }
+    samsa::offset append(const std::string& topic, const std::string& key, const std::string& value, int64_t ts,
+                         std::optional<int32_t> partition = std::nullopt) {
+        return append(topic, partition, bytes(key.begin(), key.end()), bytes(value.begin(), value.end()), ts).second;
+    }
+    std::vector<consumed_record> all(const std::string& topic) {
+        std::lock_guard l(mutex);
+        std::vector<consumed_record> out;
+        for (const auto& [tp, log] : logs) {
+            if (tp.topic == topic) out.insert(out.end(), log.begin(), log.end());
+        }
+        return out;
+    }
+    void event(std::string e) {
+        std::lock_guard l(mutex);
+        events.push_back(std::move(e));
+    }
+};
+
+class fake_consumer final : public group_consumer {
+public:
+    explicit fake_consumer(fake_cluster& c) : cluster_(&c) {}
+    status subscribe(const std::vector<std::string>& topics, rebalance_listener& listener) override {
+        topics_ = topics;
+        listener_ = &listener;
+        std::vector<topic_partition> all;
+        {
+            std::lock_guard l(cluster_->mutex);
+            for (const auto& t : topics) {
+                for (int p = 0; p < cluster_->partitions.at(t); ++p) all.push_back({t, p});
+            }
+        }
+        if (!next_assignment_) next_assignment_ = all;
+        return ok();
+    }
+    // The next poll revokes everything and assigns these.
+    void reassign(std::vector<topic_partition> tps) { next_assignment_ = std::move(tps); }
+    result<std::vector<consumed_record>> poll(std::chrono::milliseconds timeout, size_t max_records) override {
+        auto out = poll_records(max_records);
+        // As a real consumer waits when there is nothing: keeps threaded
+        // tests from spinning.
+        if (out.empty() && timeout.count() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        return out;
+    }
+    std::vector<consumed_record> poll_records(size_t max_records) {
+        if (next_assignment_) {
+            auto next = std::move(*next_assignment_);
+            next_assignment_.reset();
+            if (!assigned_.empty()) listener_->on_partitions_revoked(assigned_);
+            assigned_ = next;
+            paused_.clear();
+            positions_.clear();
+            {
+                std::lock_guard l(cluster_->mutex);
+                for (const auto& tp : assigned_) {
+                    auto it = cluster_->committed.find(tp);
+                    positions_[tp] = it == cluster_->committed.end() ? samsa::offset(0) : it->second;
+                }
+            }
+            listener_->on_partitions_assigned(assigned_);
+        }
+        std::vector<consumed_record> out;
+        std::lock_guard l(cluster_->mutex);
+        for (const auto& tp : assigned_) {
+            if (paused_.count(tp)) continue;
+            auto& log = cluster_->logs[tp];
+            auto& pos = positions_[tp];
+            while (out.size() < max_records && pos() < static_cast<int64_t>(log.size())) {
+                out.push_back(log[pos()]);
+                ++pos;
+            }
+        }
+        return out;
+    }
+    status commit(const std::map<topic_partition, samsa::offset>& offsets) override {
+        if (cluster_->on_commit) cluster_->on_commit();
+        std::lock_guard l(cluster_->mutex);
+        cluster_->events.push_back("commit");
+        for (const auto& [tp, off] : offsets) cluster_->committed[tp] = off;
+        return ok();
+    }
+    void pause(const std::vector<topic_partition>& tps) override { paused_.insert(tps.begin(), tps.end()); }
+    void resume(const std::vector<topic_partition>& tps) override {
+        for (const auto& tp : tps) paused_.erase(tp);
+    }
+    void close() override { cluster_->event("consumer.close"); }
+    const std::set<topic_partition>& paused() const { return paused_; }
+
+private:
+    fake_cluster* cluster_;
+    rebalance_listener* listener_ = nullptr;
+    std::vector<std::string> topics_;
+    std::optional<std::vector<topic_partition>> next_assignment_;
+    std::vector<topic_partition> assigned_;
+    std::set<topic_partition> paused_;
+    std::map<topic_partition, samsa::offset> positions_;
+};
+
+class fake_producer final : public record_producer {
+public:
+    explicit fake_producer(fake_cluster& c) : cluster_(&c) {}
+    status send(const produced_record& r, delivery_callback cb) override {
+        pending_.push_back({r, std::move(cb)});
+        return ok();
+    }
+    void poll() override { deliver(); }
+    status flush(std::chrono::milliseconds) override {
+        cluster_->event("producer.flush");
+        deliver();
+        return ok();
+    }
+    // Deliveries to this topic fail.
+    std::string failing_topic;
+
+private:
+    void deliver() {
+        auto pending = std::move(pending_);
+        pending_.clear();
+        for (auto& [r, cb] : pending) {
+            delivery_report d;
+            d.tp.topic = r.topic;
+            if (r.topic == failing_topic) {
+                d.result = make_error(errc::io_error, "injected failure");
+                cb(d);
+                continue;
+            }
+            auto [tp, off] = cluster_->append(r.topic, r.partition, r.key, r.value, r.timestamp);
+            d.tp = tp;
+            d.offset = off;
+            cb(d);
+        }
+    }
+    fake_cluster* cluster_;
+    std::vector<std::pair<produced_record, delivery_callback>> pending_;
+};
+
+class fake_reader final : public partition_reader {
+public:
+    explicit fake_reader(fake_cluster& c) : cluster_(&c) {}
+    result<std::pair<samsa::offset, samsa::offset>> watermarks(const topic_partition& tp,
+                                                               std::chrono::milliseconds) override {
+        std::lock_guard l(cluster_->mutex);
+        auto it = cluster_->logs.find(tp);
+        if (it == cluster_->logs.end()) return make_error(errc::not_found, "no partition " + tp.to_string());
+        return std::pair{samsa::offset(0), samsa::offset(static_cast<int64_t>(it->second.size()))};
+    }
+    status assign(const topic_partition& tp, samsa::offset from) override {
+        positions_[tp] = from == beginning_offset ? samsa::offset(0) : from;
+        return ok();
+    }
+    void unassign(const topic_partition& tp) override { positions_.erase(tp); }
+    result<std::vector<consumed_record>> poll(std::chrono::milliseconds, size_t max_records) override {
+        std::vector<consumed_record> out;
+        std::lock_guard l(cluster_->mutex);
+        for (auto& [tp, pos] : positions_) {
+            auto& log = cluster_->logs[tp];
+            while (out.size() < max_records && pos() < static_cast<int64_t>(log.size())) {
+                out.push_back(log[pos()]);
+                ++pos;
+            }
+        }
+        return out;
+    }
+
+private:
+    fake_cluster* cluster_;
+    std::map<topic_partition, samsa::offset> positions_;
+};
+
+class fake_admin final : public admin_client {
+public:
+    explicit fake_admin(fake_cluster& c) : cluster_(&c) {}
+    result<std::map<std::string, int>> partition_counts(const std::set<std::string>& topics,
+                                                        std::chrono::milliseconds) override {
+        std::lock_guard l(cluster_->mutex);
+        std::map<std::string, int> out;
+        for (const auto& t : topics) {
+            if (auto it = cluster_->partitions.find(t); it != cluster_->partitions.end()) out[t] = it->second;
+        }
+        return out;
+    }
+    status create_topics(const std::vector<new_topic>& topics, std::chrono::milliseconds) override {
+        for (const auto& t : topics) {
+            bool exists;
+            {
+                std::lock_guard l(cluster_->mutex);
+                exists = cluster_->partitions.count(t.name) > 0;
+                cluster_->created.push_back(t);
+            }
+            if (!exists) cluster_->create(t.name, t.partitions);
+        }
+        return ok();
+    }
+
+private:
+    fake_cluster* cluster_;
+};
+
+class fake_supplier final : public client_supplier {
+public:
+    explicit fake_supplier(fake_cluster& c) : cluster_(&c) {}
+    result<std::unique_ptr<group_consumer>> consumer(const client_config& config) override {
+        configs.push_back(config);
+        return std::unique_ptr<group_consumer>(std::make_unique<fake_consumer>(*cluster_));
+    }
+    result<std::unique_ptr<record_producer>> producer(const client_config& config) override {
+        configs.push_back(config);
+        return std::unique_ptr<record_producer>(std::make_unique<fake_producer>(*cluster_));
+    }
+    result<std::unique_ptr<partition_reader>> reader(const client_config& config) override {
+        configs.push_back(config);
+        return std::unique_ptr<partition_reader>(std::make_unique<fake_reader>(*cluster_));
+    }
+    result<std::unique_ptr<admin_client>> admin(const client_config& config) override {
+        configs.push_back(config);
+        return std::unique_ptr<admin_client>(std::make_unique<fake_admin>(*cluster_));
+    }
+    std::vector<client_config> configs;
+
+private:
+    fake_cluster* cluster_;
+};
+
+}  // namespace samsa::streams::testing_fakes

@@ -1,0 +1,237 @@
+// The runtime's parts without a broker: configuration, partition group
+// ordering, checkpoint files, state directory locks, topology metadata
+// (sub-topologies, internal topics, tasks from an assignment) and the
+// start-up checks against a fake admin client.
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "samsa/streams/internal/runtime/checkpoint_file.h"
+#include "samsa/streams/internal/runtime/internal_topic_manager.h"
+#include "samsa/streams/internal/runtime/partition_group.h"
+#include "samsa/streams/internal/runtime/state_directory.h"
+#include "samsa/streams/internal/runtime/topology_metadata.h"
+#include "samsa/streams/streams_config.h"
+#include "tests/streams/runtime/fake_clients.h"
+#include "tests/streams/runtime/word_count.h"
+
+namespace samsa::streams {
+namespace {
+
+using namespace internal;
+using namespace testing_fakes;
+
+std::filesystem::path temp_dir(const std::string& name) {
+    auto dir = std::filesystem::temp_directory_path() / ("samsa-runtime-" + name + "-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    return dir;
+}
+
+TEST(streams_config, defaults_and_prefixes) {
+    auto c = streams_config::parse({{"application.id", "app"},
+                                    {"bootstrap.servers", "b:1"},
+                                    {"num.stream.threads", "3"},
+                                    {"consumer.fetch.wait.max.ms", "10"},
+                                    {"restore.consumer.fetch.wait.max.ms", "20"},
+                                    {"producer.linger.ms", "5"},
+                                    {"admin.socket.timeout.ms", "1000"},
+                                    {"default.deserialization.exception.handler", "logAndContinue"}});
+    ASSERT_TRUE(c) << c.error().message;
+    EXPECT_EQ(c->application_id, "app");
+    EXPECT_EQ(c->num_stream_threads, 3);
+    EXPECT_EQ(c->commit_interval, std::chrono::milliseconds(30000));
+    EXPECT_EQ(c->consumer.at("fetch.wait.max.ms"), "10");
+    EXPECT_EQ(c->restore_consumer.at("fetch.wait.max.ms"), "20");
+    EXPECT_EQ(c->producer.at("linger.ms"), "5");
+    EXPECT_EQ(c->admin.at("socket.timeout.ms"), "1000");
+    EXPECT_EQ(c->on_deserialization_error, deserialization_handler_response::continue_processing);
+    EXPECT_EQ(c->replication_factor, -1);
+}
+
+TEST(streams_config, errors_name_the_property) {
+    auto missing = streams_config::parse({{"bootstrap.servers", "b:1"}});
+    ASSERT_FALSE(missing);
+    EXPECT_NE(missing.error().message.find("application.id"), std::string::npos);
+    auto eos = streams_config::parse(
+        {{"application.id", "a"}, {"bootstrap.servers", "b"}, {"processing.guarantee", "exactly_once_v2"}});
+    ASSERT_FALSE(eos);
+    EXPECT_EQ(eos.error().code, errc::unsupported);
+    EXPECT_NE(eos.error().message.find("exactly_once_v2"), std::string::npos);
+    auto bad = streams_config::parse({{"application.id", "a"}, {"bootstrap.servers", "b"}, {"commit.interval.ms", "x"}});
+    ASSERT_FALSE(bad);
+    EXPECT_NE(bad.error().message.find("commit.interval.ms"), std::string::npos);
+}
+
+consumed_record rec(const std::string& topic, int32_t p, int64_t off, int64_t ts) {
+    consumed_record r;
+    r.tp = {topic, p};
+    r.offset = samsa::offset(off);
+    r.timestamp = ts;
+    return r;
+}
+
+TEST(partition_group, hands_out_records_in_timestamp_order_across_partitions) {
+    partition_group g({{"a", 0}, {"b", 0}});
+    g.add(rec("a", 0, 0, 5));
+    g.add(rec("a", 0, 1, 9));
+    g.add(rec("b", 0, 0, 7));
+    g.add(rec("a", 0, 2, 1));  // out of order within a: stays behind 9
+    std::vector<std::pair<std::string, int64_t>> got;
+    while (auto r = g.next()) got.emplace_back(r->tp.topic, r->offset());
+    std::vector<std::pair<std::string, int64_t>> want{{"a", 0}, {"b", 0}, {"a", 1}, {"a", 2}};
+    EXPECT_EQ(got, want);
+    EXPECT_EQ(g.stream_time(), 9);
+    EXPECT_TRUE(g.empty());
+}
+
+TEST(partition_group, ties_go_to_the_first_partition) {
+    partition_group g({{"a", 0}, {"a", 1}});
+    g.add(rec("a", 1, 0, 3));
+    g.add(rec("a", 0, 0, 3));
+    EXPECT_EQ(g.next()->tp.partition, 0);
+    EXPECT_EQ(g.next()->tp.partition, 1);
+    EXPECT_FALSE(g.next());
+}
+
+TEST(checkpoint_file, round_trips_in_kafka_text_format) {
+    auto dir = temp_dir("ckpt");
+    checkpoint_file f(dir / ".checkpoint");
+    auto empty = f.read();
+    ASSERT_TRUE(empty);
+    EXPECT_TRUE(empty->empty());
+    std::map<topic_partition, samsa::offset> offsets{{{"app-s-changelog", 1}, samsa::offset(41)},
+                                                     {{"app-t-changelog", 1}, samsa::offset(7)}};
+    ASSERT_TRUE(f.write(offsets));
+    std::ifstream in(dir / ".checkpoint");
+    std::stringstream text;
+    text << in.rdbuf();
+    EXPECT_EQ(text.str(), "0\n2\napp-s-changelog 1 41\napp-t-changelog 1 7\n");
+    auto back = f.read();
+    ASSERT_TRUE(back);
+    EXPECT_EQ(*back, offsets);
+    EXPECT_FALSE(std::filesystem::exists(dir / ".checkpoint.tmp"));
+    std::ofstream(dir / ".checkpoint") << "0\n2\nonly-one 0 1\n";
+    auto bad = f.read();
+    ASSERT_FALSE(bad);
+    EXPECT_EQ(bad.error().code, errc::corrupt);
+    std::filesystem::remove_all(dir);
+}
+
+TEST(state_directory, a_task_directory_is_locked_by_one_owner) {
+    auto dir = temp_dir("lock");
+    state_directory sd(dir, "app");
+    auto first = sd.lock("0_1");
+    ASSERT_TRUE(first) << first.error().message;
+    EXPECT_TRUE(std::filesystem::exists(dir / "app" / "0_1" / ".lock"));
+    auto second = sd.lock("0_1");
+    ASSERT_FALSE(second);
+    EXPECT_EQ(second.error().code, errc::already_exists);
+    EXPECT_TRUE(sd.lock("0_2"));
+    first->reset();
+    EXPECT_TRUE(sd.lock("0_1"));
+    std::filesystem::remove_all(dir);
+}
+
+TEST(task_id, prints_and_parses_as_kafka) {
+    EXPECT_EQ((task_id{1, 2}).to_string(), "1_2");
+    EXPECT_EQ(task_id::parse("3_14"), (task_id{3, 14}));
+    EXPECT_FALSE(task_id::parse("3-14"));
+    EXPECT_FALSE(task_id::parse("3_x"));
+}
+
+TEST(topology_metadata, word_count_has_two_subtopologies_and_two_internal_topics) {
+    topology t = word_count_topology();
+    auto counts = t.validate_copartitioning({{"lines", 3}});
+    ASSERT_TRUE(counts) << counts.error().message;
+    auto m = topology_metadata::build(t, "wc", *counts);
+    ASSERT_TRUE(m) << m.error().message;
+    ASSERT_EQ(m->subtopologies().size(), 2u);
+    EXPECT_EQ(m->subtopologies()[0].source_topics, std::set<std::string>{"lines"});
+    EXPECT_EQ(m->subtopologies()[1].source_topics, std::set<std::string>{"wc-counts-store-repartition"});
+    EXPECT_EQ(m->subtopologies()[1].stores, std::vector<std::string>{"counts-store"});
+    EXPECT_EQ(m->subtopologies()[1].partitions, 3);
+    std::map<std::string, new_topic> internal;
+    for (auto& nt : m->internal_topics(1)) internal[nt.name] = nt;
+    ASSERT_EQ(internal.size(), 2u);
+    EXPECT_EQ(internal.at("wc-counts-store-repartition").partitions, 3);
+    EXPECT_EQ(internal.at("wc-counts-store-repartition").config.at("cleanup.policy"), "delete");
+    EXPECT_EQ(internal.at("wc-counts-store-changelog").partitions, 3);
+    EXPECT_EQ(internal.at("wc-counts-store-changelog").config.at("cleanup.policy"), "compact");
+    EXPECT_EQ(internal.at("wc-counts-store-changelog").replication_factor, 1);
+}
+
+topology join_topology() {
+    streams_builder b;
+    auto c = consumed<std::string, std::string>::with(serdes::string(), serdes::string());
+    auto table = b.table("right", c);
+    b.stream("left", c).join(table, [](const std::string& l, const std::string& r) { return l + r; }).to("out");
+    return b.build();
+}
+
+TEST(topology_metadata, tasks_need_all_their_copartitioned_partitions) {
+    topology t = join_topology();
+    auto counts = t.validate_copartitioning({{"left", 2}, {"right", 2}});
+    ASSERT_TRUE(counts);
+    auto m = topology_metadata::build(t, "j", *counts);
+    ASSERT_TRUE(m);
+    auto ok_tasks = m->tasks_for({{"left", 1}, {"right", 1}});
+    ASSERT_TRUE(ok_tasks) << ok_tasks.error().message;
+    ASSERT_EQ(ok_tasks->size(), 1u);
+    EXPECT_EQ(ok_tasks->begin()->first, (task_id{0, 1}));
+    auto split = m->tasks_for({{"left", 1}, {"right", 0}});
+    ASSERT_FALSE(split);
+    EXPECT_NE(split.error().message.find("was assigned only part of its partitions"), std::string::npos)
+        << split.error().message;
+}
+
+streams_config config_for(const std::string& app) {
+    auto c = streams_config::parse({{"application.id", app}, {"bootstrap.servers", "fake:1"}});
+    return *c;
+}
+
+TEST(prepare_topics, missing_source_topics_are_named) {
+    fake_cluster cluster;
+    fake_admin admin(cluster);
+    auto p = prepare_topics(admin, join_topology(), config_for("j"));
+    ASSERT_FALSE(p);
+    EXPECT_EQ(p.error().code, errc::not_found);
+    EXPECT_NE(p.error().message.find("Missing source topics: [left, right]"), std::string::npos) << p.error().message;
+}
+
+TEST(prepare_topics, copartitioning_errors_name_topics_and_counts) {
+    fake_cluster cluster;
+    cluster.create("left", 2);
+    cluster.create("right", 3);
+    fake_admin admin(cluster);
+    auto p = prepare_topics(admin, join_topology(), config_for("j"));
+    ASSERT_FALSE(p);
+    EXPECT_NE(p.error().message.find("left (2 partitions)"), std::string::npos) << p.error().message;
+    EXPECT_NE(p.error().message.find("right (3 partitions)"), std::string::npos) << p.error().message;
+}
+
+TEST(prepare_topics, creates_internal_topics_idempotently_and_checks_counts) {
+    fake_cluster cluster;
+    cluster.create("lines", 2);
+    fake_admin admin(cluster);
+    auto p = prepare_topics(admin, word_count_topology(), config_for("wc"));
+    ASSERT_TRUE(p) << p.error().message;
+    EXPECT_EQ(cluster.partitions.at("wc-counts-store-repartition"), 2);
+    EXPECT_EQ(cluster.partitions.at("wc-counts-store-changelog"), 2);
+    auto again = prepare_topics(admin, word_count_topology(), config_for("wc"));
+    ASSERT_TRUE(again) << again.error().message;
+
+    fake_cluster wrong;
+    wrong.create("lines", 2);
+    wrong.create("wc-counts-store-changelog", 5);
+    fake_admin wrong_admin(wrong);
+    auto bad = prepare_topics(wrong_admin, word_count_topology(), config_for("wc"));
+    ASSERT_FALSE(bad);
+    EXPECT_NE(bad.error().message.find("wc-counts-store-changelog has 5 partitions"), std::string::npos)
+        << bad.error().message;
+}
+
+}  // namespace
+}  // namespace samsa::streams

@@ -1,0 +1,412 @@
+// A stream thread and kafka_streams over fake clients (fake_clients.h):
+// word count end to end through the repartition topic, the commit order,
+// restoration from a changelog before processing, the deserialization
+// exception handlers, rebalancing, states and the uncaught exception
+// handler. Loops are bounded by iteration counts and deadlines.
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <mutex>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "samsa/streams/internal/runtime/global_stream_thread.h"
+#include "samsa/streams/internal/runtime/internal_topic_manager.h"
+#include "samsa/streams/internal/runtime/stream_thread.h"
+#include "samsa/streams/kafka_streams.h"
+#include "tests/streams/runtime/fake_clients.h"
+#include "tests/streams/runtime/word_count.h"
+
+namespace samsa::streams {
+namespace {
+
+using namespace internal;
+using namespace testing_fakes;
+
+int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+// One stream thread over a fake cluster, driven by run_once() on the test's
+// thread.
+class thread_fixture {
+public:
+    thread_fixture(topology t, std::map<std::string, std::string> extra = {}) : topology_(std::move(t)) {
+        dir_ = std::filesystem::temp_directory_path() /
+               ("samsa-thread-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++));
+        std::filesystem::remove_all(dir_);
+        std::map<std::string, std::string> props{{"application.id", "wc"},
+                                                 {"bootstrap.servers", "fake:1"},
+                                                 {"state.dir", dir_.string()},
+                                                 {"commit.interval.ms", "3600000"}};
+        for (auto& [k, v] : extra) props[k] = v;
+        config_ = *streams_config::parse(props);
+        dirs_ = std::make_unique<state_directory>(config_.state_dir, config_.application_id);
+    }
+    ~thread_fixture() {
+        thread_.reset();
+        std::filesystem::remove_all(dir_);
+    }
+
+    // After the input topics exist.
+    void start() {
+        fake_admin admin(cluster);
+        auto p = prepare_topics(admin, topology_, config_);
+        ASSERT_TRUE(p) << p.error().message;
+        prepared_ = std::make_unique<prepared_topology>(std::move(*p));
+        task_environment env;
+        env.topo = &topology_;
+        env.metadata = &prepared_->metadata;
+        env.state_dir = dirs_.get();
+        env.on_deserialization_error = config_.on_deserialization_error;
+        env.wall_clock = now_ms;
+        stream_thread_clients clients;
+        auto consumer = std::make_unique<fake_consumer>(cluster);
+        consumer_ = consumer.get();
+        clients.consumer = std::move(consumer);
+        auto producer = std::make_unique<fake_producer>(cluster);
+        producer_ = producer.get();
+        clients.producer = std::move(producer);
+        clients.restore_reader = std::make_unique<fake_reader>(cluster);
+        thread_ = std::make_unique<stream_thread>("wc-StreamThread-1", config_, std::move(env), std::move(clients),
+                                                  nullptr);
+    }
+    void run(int iterations) {
+        for (int i = 0; i < iterations; ++i) thread_->run_once();
+    }
+    // Latest count per word in the output topic.
+    std::map<std::string, int64_t> counts(const std::string& topic = "counts") {
+        std::map<std::string, int64_t> out;
+        for (const auto& r : cluster.all(topic)) out[decode_string(r.key)] = decode_int64(r.value);
+        return out;
+    }
+    std::filesystem::path task_dir(const std::string& task) const { return dir_ / "wc" / task; }
+
+    fake_cluster cluster;
+    std::unique_ptr<stream_thread> thread_;
+    fake_consumer* consumer_ = nullptr;
+    fake_producer* producer_ = nullptr;
+
+private:
+    static inline int counter_ = 0;
+    topology topology_;
+    std::filesystem::path dir_;
+    streams_config config_;
+    std::unique_ptr<state_directory> dirs_;
+    std::unique_ptr<prepared_topology> prepared_;
+};
+
+TEST(stream_thread, counts_words_through_the_repartition_topic) {
+    thread_fixture f(word_count_topology(store_type::in_memory));
+    f.cluster.create("lines", 2);
+    f.cluster.create("counts", 2);
+    f.start();
+    f.cluster.append("lines", "k1", "the cat and the hat", 1, 0);
+    f.cluster.append("lines", "k2", "The end", 2, 1);
+    f.run(10);
+    std::map<std::string, int64_t> want{{"the", 3}, {"cat", 1}, {"and", 1}, {"hat", 1}, {"end", 1}};
+    EXPECT_EQ(f.counts(), want);
+    EXPECT_EQ(f.cluster.all("wc-counts-store-repartition").size(), 7u);
+    EXPECT_EQ(f.cluster.all("wc-counts-store-changelog").size(), 7u);
+    auto ids = f.thread_->tasks().task_ids();
+    EXPECT_EQ(ids.size(), 4u);  // 0_0, 0_1, 1_0, 1_1
+}
+
+TEST(stream_thread, commit_flushes_then_checkpoints_then_commits_offsets) {
+    thread_fixture f(word_count_topology(store_type::rocksdb));
+    f.cluster.create("lines", 1);
+    f.cluster.create("counts", 1);
+    f.start();
+    f.cluster.append("lines", "k", "a b a", 1);
+    f.run(6);
+    std::string checkpoint_at_commit;
+    f.cluster.on_commit = [&] {
+        std::ifstream in(f.task_dir("1_0") / ".checkpoint");
+        std::stringstream ss;
+        ss << in.rdbuf();
+        checkpoint_at_commit = ss.str();
+    };
+    f.cluster.events.clear();
+    ASSERT_TRUE(f.thread_->tasks().commit());
+    std::vector<std::string> want{"producer.flush", "commit"};
+    EXPECT_EQ(f.cluster.events, want);
+    EXPECT_EQ(checkpoint_at_commit, "0\n1\nwc-counts-store-changelog 0 2\n");
+    EXPECT_EQ(f.cluster.committed.at({"lines", 0}), samsa::offset(1));
+    EXPECT_EQ(f.cluster.committed.at({"wc-counts-store-repartition", 0}), samsa::offset(3));
+}
+
+TEST(stream_thread, restores_a_store_from_its_changelog_before_processing) {
+    thread_fixture f(word_count_topology(store_type::in_memory));
+    f.cluster.create("lines", 2);
+    f.cluster.create("counts", 2);
+    f.cluster.create("wc-counts-store-changelog", 2);
+    // A previous instance counted "cat" 41 times.
+    int32_t p = murmur2_partition(bytes{'c', 'a', 't'}, 2);
+    f.cluster.append("wc-counts-store-changelog", std::optional<int32_t>(p), bytes{'c', 'a', 't'},
+                     serdes::int64().serialize("", 41), 5);
+    f.start();
+    f.cluster.append("lines", "k", "cat", 10);
+    f.run(10);
+    EXPECT_EQ(f.counts().at("cat"), 42);
+}
+
+topology doubling_topology() {
+    streams_builder b;
+    b.stream("nums", consumed<std::string, int64_t>::with(serdes::string(), serdes::int64()))
+        .map_values([](const int64_t& v) { return v * 2; })
+        .to("out", produced<std::string, int64_t>::with(serdes::string(), serdes::int64()));
+    return b.build();
+}
+
+void append_numbers(fake_cluster& c) {
+    c.append("nums", std::optional<int32_t>(0), bytes{'a'}, serdes::int64().serialize("", 1), 1);
+    c.append("nums", std::optional<int32_t>(0), bytes{'b'}, bytes{'x'}, 2);  // not 8 bytes
+    c.append("nums", std::optional<int32_t>(0), bytes{'c'}, serdes::int64().serialize("", 3), 3);
+}
+
+TEST(stream_thread, log_and_continue_skips_records_it_cannot_deserialize) {
+    thread_fixture f(doubling_topology(), {{"default.deserialization.exception.handler", "logAndContinue"}});
+    f.cluster.create("nums", 1);
+    f.cluster.create("out", 1);
+    append_numbers(f.cluster);
+    f.start();
+    f.run(4);
+    std::map<std::string, int64_t> want{{"a", 2}, {"c", 6}};
+    EXPECT_EQ(f.counts("out"), want);
+}
+
+TEST(stream_thread, log_and_fail_stops_the_task) {
+    thread_fixture f(doubling_topology());
+    f.cluster.create("nums", 1);
+    f.cluster.create("out", 1);
+    append_numbers(f.cluster);
+    f.start();
+    try {
+        f.run(4);
+        FAIL() << "expected a task_failure";
+    } catch (const task_failure& e) {
+        EXPECT_NE(std::string(e.what()).find("deserialization error at nums-0@1"), std::string::npos) << e.what();
+    }
+}
+
+TEST(stream_thread, revocation_commits_and_closes_tasks_assignment_recreates_them) {
+    thread_fixture f(word_count_topology(store_type::in_memory));
+    f.cluster.create("lines", 2);
+    f.cluster.create("counts", 2);
+    f.start();
+    f.cluster.append("lines", "k", "x y", 1, 0);
+    f.run(6);
+    EXPECT_EQ(f.thread_->tasks().task_ids().size(), 4u);
+    f.cluster.events.clear();
+    f.consumer_->reassign({{"lines", 1}, {"wc-counts-store-repartition", 1}});
+    f.run(3);
+    EXPECT_EQ(f.thread_->tasks().task_ids(), (std::vector<task_id>{{0, 1}, {1, 1}}));
+    ASSERT_FALSE(f.cluster.events.empty());
+    EXPECT_EQ(f.cluster.events.front(), "producer.flush");  // the revocation committed
+    EXPECT_EQ(f.cluster.committed.at({"lines", 0}), samsa::offset(1));
+    // Back to everything: in-memory stores are restored from the changelog.
+    f.consumer_->reassign({{"lines", 0}, {"lines", 1}, {"wc-counts-store-repartition", 0},
+                           {"wc-counts-store-repartition", 1}});
+    f.cluster.append("lines", "k", "x", 2, 0);
+    f.run(8);
+    EXPECT_EQ(f.counts().at("x"), 2);
+    EXPECT_EQ(f.counts().at("y"), 1);
+}
+
+// kafka_streams over the fakes, with real threads.
+class streams_fixture {
+public:
+    streams_fixture() {
+        dir = std::filesystem::temp_directory_path() / ("samsa-ks-test-" + std::to_string(::getpid()) + "-" +
+                                                        std::to_string(counter_++));
+        std::filesystem::remove_all(dir);
+    }
+    ~streams_fixture() { std::filesystem::remove_all(dir); }
+    std::map<std::string, std::string> props(const std::string& app) {
+        return {{"application.id", app}, {"bootstrap.servers", "fake:1"}, {"state.dir", dir.string()},
+                {"commit.interval.ms", "50"}, {"poll.ms", "5"}};
+    }
+    bool wait_for(const std::function<bool()>& pred, std::chrono::milliseconds limit = std::chrono::seconds(20)) {
+        auto deadline = std::chrono::steady_clock::now() + limit;
+        while (std::chrono::steady_clock::now() < deadline) {
+            if (pred()) return true;
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        return pred();
+    }
+    fake_cluster cluster;
+    std::filesystem::path dir;
+
+private:
+    static inline int counter_ = 0;
+};
+
+TEST(kafka_streams, runs_word_count_and_reports_states) {
+    streams_fixture f;
+    f.cluster.create("lines", 2);
+    f.cluster.create("counts", 2);
+    kafka_streams app(word_count_topology(), f.props("wc"), std::make_unique<fake_supplier>(f.cluster));
+    std::mutex m;
+    std::vector<std::pair<streams_state, streams_state>> transitions;
+    app.set_state_listener([&](streams_state now, streams_state before) {
+        std::lock_guard l(m);
+        transitions.emplace_back(now, before);
+    });
+    EXPECT_EQ(app.state(), streams_state::created);
+    app.start();
+    f.cluster.append("lines", "k", "hello world hello", 1, 1);
+    ASSERT_TRUE(f.wait_for([&] {
+        for (const auto& r : f.cluster.all("counts")) {
+            if (decode_string(r.key) == "hello" && decode_int64(r.value) == 2) return true;
+        }
+        return false;
+    }));
+    EXPECT_TRUE(f.wait_for([&] { return app.state() == streams_state::running; }));
+    EXPECT_TRUE(app.close(std::chrono::seconds(10)));
+    EXPECT_EQ(app.state(), streams_state::not_running);
+    std::lock_guard l(m);
+    ASSERT_GE(transitions.size(), 3u);
+    EXPECT_EQ(transitions.front(), std::pair(streams_state::rebalancing, streams_state::created));
+    EXPECT_EQ(transitions.back(), std::pair(streams_state::not_running, streams_state::pending_shutdown));
+    // Offsets were committed on close.
+    EXPECT_EQ(f.cluster.committed.at({"lines", 1}), samsa::offset(1));
+}
+
+TEST(kafka_streams, missing_source_topic_fails_start_with_a_clear_error) {
+    streams_fixture f;
+    kafka_streams app(word_count_topology(), f.props("wc"), std::make_unique<fake_supplier>(f.cluster));
+    try {
+        app.start();
+        FAIL() << "expected streams_exception";
+    } catch (const streams_exception& e) {
+        EXPECT_NE(std::string(e.what()).find("Missing source topics: [lines]"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(app.state(), streams_state::error);
+}
+
+TEST(kafka_streams, rejects_exactly_once_for_now) {
+    streams_fixture f;
+    auto props = f.props("wc");
+    props["processing.guarantee"] = "exactly_once_v2";
+    EXPECT_THROW(kafka_streams(word_count_topology(), props, std::make_unique<fake_supplier>(f.cluster)),
+                 std::invalid_argument);
+}
+
+TEST(kafka_streams, passes_client_configs_and_uses_murmur2) {
+    streams_fixture f;
+    f.cluster.create("lines", 1);
+    f.cluster.create("counts", 1);
+    auto props = f.props("wc");
+    props["consumer.fetch.wait.max.ms"] = "7";
+    auto supplier = std::make_unique<fake_supplier>(f.cluster);
+    fake_supplier* s = supplier.get();
+    std::vector<client_config> configs;
+    {
+        kafka_streams app(word_count_topology(), props, std::move(supplier));
+        app.start();
+        app.close(std::chrono::seconds(10));
+        configs = s->configs;  // the supplier dies with app
+    }
+    bool saw_consumer = false, saw_producer = false;
+    for (const auto& c : configs) {
+        if (c.count("group.id")) {
+            saw_consumer = true;
+            EXPECT_EQ(c.at("group.id"), "wc");
+            EXPECT_EQ(c.at("fetch.wait.max.ms"), "7");
+            EXPECT_EQ(c.at("partition.assignment.strategy"), "range");
+            EXPECT_EQ(c.at("enable.auto.commit"), "false");
+        }
+        if (c.count("partitioner")) {
+            saw_producer = true;
+            EXPECT_EQ(c.at("partitioner"), "murmur2_random");
+        }
+    }
+    EXPECT_TRUE(saw_consumer);
+    EXPECT_TRUE(saw_producer);
+}
+
+topology failing_topology() {
+    streams_builder b;
+    b.stream("in", consumed<std::string, std::string>::with(serdes::string(), serdes::string()))
+        .map_values([](const std::string& v) -> std::string {
+            if (v == "boom") throw std::runtime_error("boom");
+            return v;
+        })
+        .to("out", produced<std::string, std::string>::with(serdes::string(), serdes::string()));
+    return b.build();
+}
+
+TEST(kafka_streams, uncaught_exception_handler_replaces_then_shuts_down) {
+    streams_fixture f;
+    f.cluster.create("in", 1);
+    f.cluster.create("out", 1);
+    f.cluster.append("in", "k", "boom", 1);
+    kafka_streams app(failing_topology(), f.props("fail"), std::make_unique<fake_supplier>(f.cluster));
+    std::atomic<int> calls{0};
+    app.set_uncaught_exception_handler([&](std::exception_ptr) {
+        return ++calls == 1 ? uncaught_exception_response::replace_thread
+                            : uncaught_exception_response::shutdown_client;
+    });
+    app.start();
+    ASSERT_TRUE(f.wait_for([&] { return app.state() == streams_state::error; }));
+    EXPECT_EQ(calls.load(), 2);
+    EXPECT_TRUE(app.close(std::chrono::seconds(10)));
+}
+
+topology global_join_topology() {
+    streams_builder b;
+    auto c = consumed<std::string, std::string>::with(serdes::string(), serdes::string());
+    auto items = b.global_table("items", c, materialized<std::string, std::string>::as("items-store")
+                                               .with_store_type(store_type::in_memory)
+                                               .with_key_serde(serdes::string())
+                                               .with_value_serde(serdes::string()));
+    b.stream("orders", c)
+        .join(items, [](const std::string&, const std::string& v) { return v; },
+              [](const std::string& order, const std::string& item) { return order + "|" + item; })
+        .to("mails", produced<std::string, std::string>::with(serdes::string(), serdes::string()));
+    return b.build();
+}
+
+TEST(global_stream_thread, bootstraps_to_the_end_then_keeps_current) {
+    streams_fixture f;
+    f.cluster.create("items", 2);
+    f.cluster.append("items", "i1", "pen", 1, 0);
+    f.cluster.append("items", "i2", "ink", 1, 1);
+    topology t = global_join_topology();
+    auto config = *streams_config::parse(f.props("g"));
+    state_directory dirs(config.state_dir, config.application_id);
+    global_stream_thread g(config, t, dirs, std::make_unique<fake_reader>(f.cluster), now_ms);
+    ASSERT_TRUE(g.initialize({{"items", 2}}));
+    g.bootstrap();
+    auto* store = g.stores().at("items-store");
+    EXPECT_EQ(store->approximate_num_entries(), 2);
+    f.cluster.append("items", "i3", "pad", 2, 0);
+    size_t applied = 0;
+    for (int i = 0; i < 5 && applied == 0; ++i) applied += g.poll_once(std::chrono::milliseconds(1));
+    EXPECT_EQ(applied, 1u);
+    EXPECT_EQ(store->approximate_num_entries(), 3);
+}
+
+TEST(kafka_streams, joins_a_stream_with_a_global_table) {
+    streams_fixture f;
+    f.cluster.create("items", 1);
+    f.cluster.create("orders", 2);
+    f.cluster.create("mails", 2);
+    f.cluster.append("items", "i1", "pen", 1);
+    f.cluster.append("orders", "o1", "i1", 5, 1);
+    kafka_streams app(global_join_topology(), f.props("g"), std::make_unique<fake_supplier>(f.cluster));
+    app.start();
+    ASSERT_TRUE(f.wait_for([&] { return !f.cluster.all("mails").empty(); }));
+    auto mails = f.cluster.all("mails");
+    EXPECT_EQ(decode_string(mails[0].key), "o1");
+    EXPECT_EQ(decode_string(mails[0].value), "i1|pen");
+    EXPECT_TRUE(app.close(std::chrono::seconds(10)));
+}
+
+}  // namespace
+}  // namespace samsa::streams
