@@ -1,5 +1,6 @@
 #include "samsa/broker/broker.h"
 
+#include "samsa/broker/group/group_service.h"
 #include "samsa/broker/handlers/fetch_waiters.h"
 
 namespace samsa::broker {
@@ -11,9 +12,19 @@ broker::broker(const broker_config& config, asio::io_context& io, meta_propertie
       meta_(std::move(meta)),
       topics_(std::move(topics)),
       waiters_(std::make_unique<fetch_waiters>(io)),
-      advertised_(config.advertised_listeners.front()) {}
+      advertised_(config.advertised_listeners.front()),
+      groups_(std::make_unique<group::group_service>(*this)) {
+    groups_->load();
+}
 
 broker::~broker() = default;
+
+group::group_coordinator& broker::groups() { return groups_->coordinator(); }
+
+void broker::set_stopping() {
+    stopping_ = true;
+    groups_->shutdown();
+}
 
 timestamp_ms broker::now() {
     using namespace std::chrono;

@@ -25,6 +25,10 @@
 namespace samsa::broker {
 
 class fetch_waiters;
+namespace group {
+class group_coordinator;
+class group_service;
+}  // namespace group
 
 class broker {
 public:
@@ -36,6 +40,8 @@ public:
     asio::io_context& io() { return io_; }
     topic_manager& topics() { return *topics_; }
     fetch_waiters& waiters() { return *waiters_; }
+    // The group coordinator (broker/group/), loaded from __consumer_offsets.
+    group::group_coordinator& groups();
     const std::string& cluster_id() const { return meta_.cluster_id; }
     samsa::node_id node() const { return config_.node; }
 
@@ -48,7 +54,8 @@ public:
     static timestamp_ms now();
 
     bool stopping() const { return stopping_; }
-    void set_stopping() { stopping_ = true; }
+    // Also answers the JoinGroup/SyncGroup requests the coordinator holds.
+    void set_stopping();
 
 private:
     const broker_config& config_;
@@ -58,6 +65,7 @@ private:
     std::unique_ptr<fetch_waiters> waiters_;
     listener advertised_;
     bool stopping_ = false;
+    std::unique_ptr<group::group_service> groups_;
 };
 
 }  // namespace samsa::broker

@@ -2,9 +2,21 @@
 
 #include <array>
 
+#include "samsa/broker/handlers/group_handlers.h"
 #include "samsa/broker/handlers/handlers.h"
 #include "samsa/protocol/messages/alter_configs.h"
 #include "samsa/protocol/messages/api_versions.h"
+#include "samsa/protocol/messages/delete_groups.h"
+#include "samsa/protocol/messages/describe_groups.h"
+#include "samsa/protocol/messages/find_coordinator.h"
+#include "samsa/protocol/messages/heartbeat.h"
+#include "samsa/protocol/messages/join_group.h"
+#include "samsa/protocol/messages/leave_group.h"
+#include "samsa/protocol/messages/list_groups.h"
+#include "samsa/protocol/messages/offset_commit.h"
+#include "samsa/protocol/messages/offset_delete.h"
+#include "samsa/protocol/messages/offset_fetch.h"
+#include "samsa/protocol/messages/sync_group.h"
 #include "samsa/protocol/messages/create_partitions.h"
 #include "samsa/protocol/messages/create_topics.h"
 #include "samsa/protocol/messages/delete_records.h"
@@ -33,6 +45,18 @@ const std::array table{
     entry<protocol::list_offsets_request>(handle_list_offsets),
     entry<protocol::metadata_request>(handle_metadata),
     entry<protocol::api_versions_request>(handle_api_versions),
+    // Consumer groups (broker/group/, handlers/group_handlers.h).
+    entry<protocol::offset_commit_request>(handle_offset_commit),
+    entry<protocol::offset_fetch_request>(handle_offset_fetch),
+    entry<protocol::find_coordinator_request>(handle_find_coordinator),
+    entry<protocol::join_group_request>(handle_join_group),
+    entry<protocol::heartbeat_request>(handle_heartbeat),
+    entry<protocol::leave_group_request>(handle_leave_group),
+    entry<protocol::sync_group_request>(handle_sync_group),
+    entry<protocol::describe_groups_request>(handle_describe_groups),
+    entry<protocol::list_groups_request>(handle_list_groups),
+    entry<protocol::delete_groups_request>(handle_delete_groups),
+    entry<protocol::offset_delete_request>(handle_offset_delete),
     entry<protocol::create_topics_request>(handle_create_topics),
     entry<protocol::delete_topics_request>(handle_delete_topics),
     entry<protocol::delete_records_request>(handle_delete_records),
