@@ -1,6 +1,7 @@
 // samsa: the command-line tool (src/samsa/cli/README.md).
 
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -26,7 +27,10 @@ int main(int argc, char** argv) {
         samsa::cli::application app;
         int status = app.run(args, io);
         std::cout.flush();
-        return status;
+        std::cerr.flush();
+        // No static destructors: a librdkafka handle abandoned by
+        // kafka::destroy_bounded may still hold its threads.
+        std::_Exit(status);
     } catch (const std::exception& e) {
         std::cerr << "samsa: error: " << e.what() << "\n";
         return samsa::cli::exit_failure;

@@ -1,7 +1,11 @@
 #include "samsa/cli/kafka/handle.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
+#include <future>
+#include <memory>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -19,6 +23,17 @@ void handle_state::note(std::string line) {
 std::string handle_state::last_complaint() const {
     std::lock_guard lock(mutex_);
     return last_;
+}
+
+void destroy_bounded(rd_kafka_t* rk) {
+    // Shared with the destroying thread, which may outlive this call.
+    auto done = std::make_shared<std::promise<void>>();
+    auto finished = done->get_future();
+    std::thread([rk, done] {
+        rd_kafka_destroy(rk);
+        done->set_value();
+    }).detach();
+    (void)finished.wait_for(std::chrono::seconds(2));
 }
 
 namespace {

@@ -41,8 +41,14 @@ private:
     bool verbose_;
 };
 
+// rd_kafka_destroy, but never longer than a couple of seconds: librdkafka 2.0.2
+// can deadlock in destroy after a failed DescribeConsumerGroups (seen against a
+// broker without the API), and a command-line tool must not hang on its way out.
+// An abandoned handle dies with the process.
+void destroy_bounded(rd_kafka_t* rk);
+
 struct handle_deleter {
-    void operator()(rd_kafka_t* rk) const { rd_kafka_destroy(rk); }
+    void operator()(rd_kafka_t* rk) const { destroy_bounded(rk); }
 };
 using handle_ptr = std::unique_ptr<rd_kafka_t, handle_deleter>;
 
