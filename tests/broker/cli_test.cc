@@ -91,5 +91,16 @@ TEST(samsa_broker_process, port_in_use_is_exit_1) {
     EXPECT_NE(r.err.find("cannot listen"), std::string::npos) << r.err;
 }
 
+TEST(samsa_broker_process, a_log_dir_in_use_is_exit_1) {
+    test_support::broker_process first;
+    ASSERT_TRUE(first.start()) << first.failure();
+    auto r = run({"--override", "listeners=PLAINTEXT://127.0.0.1:0", "--override",
+                  "log.dirs=" + (first.data_dir() / "data").string()});
+    EXPECT_EQ(r.exit_code, 1) << r.describe();
+    EXPECT_NE(r.err.find("in use"), std::string::npos) << r.err;
+    // The first broker's dir was not touched: it still stops cleanly.
+    EXPECT_EQ(first.stop(), 0) << first.log_tail();
+}
+
 }  // namespace
 }  // namespace samsa::broker::testing

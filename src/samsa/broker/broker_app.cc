@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "samsa/broker/broker.h"
+#include "samsa/broker/dir_lock.h"
 #include "samsa/broker/handlers/dispatcher.h"
 #include "samsa/broker/handlers/fetch_waiters.h"
 #include "samsa/broker/meta_properties.h"
@@ -24,6 +25,11 @@ result<std::unique_ptr<broker_app>> broker_app::start(broker_config config, bool
     app->config_ = std::move(config);
     const broker_config& c = app->config_;
 
+    for (const auto& dir : c.log_dirs) {
+        auto lock = dir_lock::acquire(dir);
+        if (!lock) return lock.error();
+        app->locks_.push_back(std::move(*lock));
+    }
     auto meta = load_or_create_meta_properties(c.primary_log_dir(), c.node);
     if (!meta) return meta.error();
     auto topics = topic_manager::open(c);

@@ -27,6 +27,7 @@
 namespace samsa::broker {
 
 class broker;
+class dir_lock;
 class dispatcher;
 class server;
 
@@ -48,6 +49,7 @@ private:
     void schedule_flush();
 
     broker_config config_;
+    std::vector<std::unique_ptr<dir_lock>> locks_;
     asio::io_context io_{1};
     std::unique_ptr<broker> broker_;
     std::unique_ptr<dispatcher> dispatcher_;
