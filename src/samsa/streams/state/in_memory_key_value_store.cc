@@ -20,6 +20,7 @@ status in_memory_key_value_store::init(const store_context&) {
 void in_memory_key_value_store::close() {
     // As Kafka's InMemoryKeyValueStore: the contents go with the store; the
     // changelog brings them back when the task is opened again.
+    index_.clear();
     map_.clear();
     open_ = false;
 }
@@ -28,9 +29,14 @@ void in_memory_key_value_store::check_open() const {
     if (!open_) throw state_store_error("state store " + name_ + " is not open");
 }
 
+in_memory_key_value_store::map_type::iterator in_memory_key_value_store::find(bytes_view key) {
+    auto it = index_.find(key);
+    return it == index_.end() ? map_.end() : it->second;
+}
+
 std::optional<bytes> in_memory_key_value_store::get(bytes_view key) {
     check_open();
-    auto it = map_.find(key);
+    auto it = find(key);
     if (it == map_.end()) return std::nullopt;
     return it->second;
 }
@@ -38,15 +44,19 @@ std::optional<bytes> in_memory_key_value_store::get(bytes_view key) {
 void in_memory_key_value_store::put(bytes_view key, std::optional<bytes_view> value) {
     check_open();
     if (!value) {
-        auto it = map_.find(key);
-        if (it != map_.end()) map_.erase(it);
+        auto it = find(key);
+        if (it != map_.end()) {
+            index_.erase(bytes_view(it->first));
+            map_.erase(it);
+        }
         return;
     }
-    auto it = map_.find(key);
+    auto it = find(key);
     if (it != map_.end()) {
         it->second.assign(value->begin(), value->end());
     } else {
-        map_.emplace(copy(key), copy(*value));
+        auto [inserted, _] = map_.emplace(copy(key), copy(*value));
+        index_.emplace(bytes_view(inserted->first), inserted);
     }
 }
 
@@ -64,9 +74,10 @@ void in_memory_key_value_store::put_all(std::span<const bytes_entry> entries) {
 
 std::optional<bytes> in_memory_key_value_store::remove(bytes_view key) {
     check_open();
-    auto it = map_.find(key);
+    auto it = find(key);
     if (it == map_.end()) return std::nullopt;
     bytes old = std::move(it->second);
+    index_.erase(bytes_view(it->first));
     map_.erase(it);
     return old;
 }

@@ -11,10 +11,23 @@
 // Deserialization errors of stored data throw serde_error; store failures
 // throw state_store_error (see state_store.h).
 //
+// enable_decoded_cache(n): an opt-in cache of decoded values for get(), for
+// readers that look the same keys up again and again (join value getters):
+// re-parsing a JSON row on every lookup costs far more than the lookup. Kafka
+// Streams caches bytes, not objects; this cache never changes what get()
+// returns: an entry keeps the stored bytes it was decoded from and is used
+// only while the store still holds exactly those bytes, so a write through
+// any facade or layer (or a restore) invalidates it without a notification
+// protocol between layers. It assumes the value deserializer is a pure
+// function of its bytes (the built-in serdes are). Bounded: cleared when it
+// reaches n entries.
+//
 // Threads: the stream thread owning the store, never locked.
 
 #include <memory>
 #include <optional>
+#include <type_traits>
+#include <unordered_map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -39,7 +52,16 @@ public:
     void flush() { store_->flush(); }
     key_value_bytes_store& bytes_store() { return *store_; }
 
-    std::optional<V> get(const K& key) { return from_stored(store_->get(key_bytes(key))); }
+    std::optional<V> get(const K& key) {
+        if constexpr (std::is_copy_constructible_v<V>) {
+            if (cache_) return cache_->get(key_bytes(key), *this);
+        }
+        return from_stored(store_->get(key_bytes(key)));
+    }
+    void enable_decoded_cache(size_t max_entries) {
+        static_assert(std::is_copy_constructible_v<V>, "the decoded cache hands out copies of V");
+        cache_ = std::make_shared<decoded_cache>(max_entries);
+    }
     void put(const K& key, const std::optional<V>& value) {
         store_->put(key_bytes(key), value_view(to_stored(value)));
     }
@@ -89,6 +111,41 @@ private:
         std::string topic_;
     };
 
+    // Shared by copies of a facade (a shared_ptr so the facade stays cheap to
+    // copy; copies read the same store, and entries validate themselves).
+    class decoded_cache {
+    public:
+        explicit decoded_cache(size_t max_entries) : max_entries_(max_entries) {}
+        std::optional<V> get(bytes key, const key_value_store& owner) {
+            std::optional<bytes> stored = owner.store_->get(key);
+            if (!stored) return std::nullopt;
+            auto it = entries_.find(key);
+            if (it != entries_.end() && it->second.stored == *stored) return it->second.value;
+            V value = owner.value_serde_.deserialize(owner.topic_, *stored);
+            if (it != entries_.end()) {
+                it->second = entry{std::move(*stored), value};
+            } else {
+                if (entries_.size() >= max_entries_) entries_.clear();
+                entries_.emplace(std::move(key), entry{std::move(*stored), value});
+            }
+            return value;
+        }
+
+    private:
+        struct entry {
+            bytes stored;
+            V value;
+        };
+        struct bytes_hash {
+            size_t operator()(const bytes& b) const {
+                return std::hash<std::string_view>{}(
+                    std::string_view(reinterpret_cast<const char*>(b.data()), b.size()));
+            }
+        };
+        size_t max_entries_;
+        std::unordered_map<bytes, entry, bytes_hash> entries_;
+    };
+
     bytes key_bytes(const K& key) const { return key_serde_.serialize(topic_, key); }
     std::optional<bytes> to_stored(const std::optional<V>& value) const {
         if (!value) return std::nullopt;
@@ -110,6 +167,7 @@ private:
     serde<K> key_serde_;
     serde<V> value_serde_;
     std::string topic_;
+    std::shared_ptr<decoded_cache> cache_;
 };
 
 }  // namespace samsa::streams

@@ -125,14 +125,19 @@ void topology_test_driver::capture_outputs() {
     std::vector<internal::produced_record> produced;
     produced.swap(collector_->produced);
     for (auto& p : produced) {
-        outputs_[p.topic].push_back(p);
-        if (sources_.count(p.topic) || global_sources_.count(p.topic)) {
+        // Moved into its queue first (deque references survive push_back),
+        // so a record fed back is copied once, not twice.
+        auto& queue = outputs_[p.topic];
+        queue.push_back(std::move(p));
+        const internal::produced_record& captured = queue.back();
+        if (sources_.count(captured.topic) || global_sources_.count(captured.topic)) {
             internal::raw_record r;
-            r.key = p.key;
-            r.value = p.value;
-            r.timestamp = p.timestamp;
-            r.headers = p.headers;
-            pipe_raw(p.topic, std::move(r));
+            r.key = captured.key;
+            r.value = captured.value;
+            r.timestamp = captured.timestamp;
+            r.headers = captured.headers;
+            std::string topic = captured.topic;  // the queue may be cleared by the time pipe_raw returns
+            pipe_raw(topic, std::move(r));
         }
     }
 }

@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <type_traits>
 
 #include "samsa/streams/internal/runtime/task_context.h"
 #include "samsa/streams/serdes/core.h"
@@ -47,8 +48,14 @@ template<class K, class V>
 class store_value_getter final : public value_getter<K, V> {
 public:
     explicit store_value_getter(table_store_spec<K, V> spec) : spec_(std::move(spec)) {}
-    void init(task_context& task) override { store_.emplace(spec_.open(task)); }
+    // Joins look the same rows up again and again: keep them decoded (see
+    // key_value_store::enable_decoded_cache; the result is unchanged).
+    void init(task_context& task) override {
+        store_.emplace(spec_.open(task));
+        if constexpr (std::is_copy_constructible_v<V>) store_->enable_decoded_cache(decoded_cache_entries);
+    }
     std::optional<value_and_timestamp<V>> get(const K& key) override { return store_->get(key); }
+    static constexpr size_t decoded_cache_entries = 1 << 18;
 
 private:
     table_store_spec<K, V> spec_;
