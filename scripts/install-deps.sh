@@ -7,7 +7,7 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 packages=(
-  build-essential cmake ninja-build pkg-config git
+  build-essential cmake ninja-build pkg-config git ccache
   librdkafka-dev librocksdb-dev libasio-dev libssl-dev
   zlib1g-dev libsnappy-dev liblz4-dev libzstd-dev
   libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev
