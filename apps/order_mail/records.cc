@@ -1,0 +1,129 @@
+#include "records.h"
+
+#include <cmath>
+#include <cstdio>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace samsa::apps::order_mail {
+
+namespace {
+
+using nlohmann::json;
+
+// An id-like field: a JSON string, or an integer written as its decimal text
+// (Java producers often use Long ids). Anything else throws json type_error,
+// which serdes::json reports as serde_error (a deserialization error).
+std::string text_field(const json& j, const char* name) {
+    const json& v = j.at(name);
+    if (v.is_number_integer()) return v.dump();
+    return v.get<std::string>();  // throws type_error naming the type found
+}
+
+// A field other producers may leave out.
+std::string optional_text_field(const json& j, const char* name) {
+    return j.contains(name) && !j.at(name).is_null() ? text_field(j, name) : std::string();
+}
+
+std::string brl(double amount) {
+    // "R$ 1.234,50": Brazilian grouping and decimal comma.
+    auto cents = static_cast<long long>(std::llround(amount * 100));
+    std::string whole = std::to_string(cents / 100);
+    for (int at = static_cast<int>(whole.size()) - 3; at > 0; at -= 3) whole.insert(static_cast<size_t>(at), ".");
+    return fmt::format("R$ {},{:02d}", whole, static_cast<int>(cents % 100));
+}
+
+}  // namespace
+
+void to_json(json& j, const customer& v) { j = json{{"id", v.id}, {"name", v.name}, {"email", v.email}}; }
+void from_json(const json& j, customer& v) {
+    v.id = text_field(j, "id");
+    j.at("name").get_to(v.name);
+    j.at("email").get_to(v.email);
+}
+
+void to_json(json& j, const customer_address& v) {
+    j = json{{"customerId", v.customer_id}, {"street", v.street}, {"number", v.number},
+             {"city", v.city},              {"state", v.state},   {"zipCode", v.zip_code}};
+}
+void from_json(const json& j, customer_address& v) {
+    v.customer_id = text_field(j, "customerId");
+    j.at("street").get_to(v.street);
+    v.number = optional_text_field(j, "number");
+    j.at("city").get_to(v.city);
+    v.state = optional_text_field(j, "state");
+    v.zip_code = optional_text_field(j, "zipCode");
+}
+
+void to_json(json& j, const item& v) { j = json{{"id", v.id}, {"name", v.name}, {"price", v.price}}; }
+void from_json(const json& j, item& v) {
+    v.id = text_field(j, "id");
+    j.at("name").get_to(v.name);
+    j.at("price").get_to(v.price);
+}
+
+void to_json(json& j, const order& v) {
+    j = json{{"id", v.id},
+             {"customerId", v.customer_id},
+             {"itemId", v.item_id},
+             {"quantity", v.quantity},
+             {"createdAt", v.created_at}};
+}
+void from_json(const json& j, order& v) {
+    v.id = text_field(j, "id");
+    v.customer_id = text_field(j, "customerId");
+    v.item_id = text_field(j, "itemId");
+    j.at("quantity").get_to(v.quantity);
+    v.created_at = optional_text_field(j, "createdAt");
+}
+
+void to_json(json& j, const order_mail& v) {
+    j = json{{"orderId", v.order_id},   {"customerId", v.customer_id},     {"to", v.to},
+             {"customerName", v.customer_name}, {"subject", v.subject},    {"body", v.body},
+             {"itemId", v.item_id},     {"itemName", v.item_name},         {"quantity", v.quantity},
+             {"unitPrice", v.unit_price}, {"total", v.total},              {"createdAt", v.created_at}};
+}
+void from_json(const json& j, order_mail& v) {
+    v.order_id = text_field(j, "orderId");
+    v.customer_id = text_field(j, "customerId");
+    j.at("to").get_to(v.to);
+    v.customer_name = j.value("customerName", std::string());
+    j.at("subject").get_to(v.subject);
+    j.at("body").get_to(v.body);
+    v.item_id = text_field(j, "itemId");
+    j.at("itemName").get_to(v.item_name);
+    j.at("quantity").get_to(v.quantity);
+    v.unit_price = j.value("unitPrice", 0.0);
+    j.at("total").get_to(v.total);
+    v.created_at = optional_text_field(j, "createdAt");
+}
+
+order_mail compose_order_mail(const order& o, const customer_with_address& c, const item& i) {
+    order_mail m;
+    m.order_id = o.id;
+    m.customer_id = c.who.id;
+    m.to = c.who.email;
+    m.customer_name = c.who.name;
+    m.item_id = i.id;
+    m.item_name = i.name;
+    m.quantity = o.quantity;
+    m.unit_price = i.price;
+    m.total = o.quantity * i.price;
+    m.created_at = o.created_at;
+    m.subject = fmt::format("Pedido {} confirmado: {} × {}", o.id, o.quantity, i.name);
+    const customer_address& a = c.where;
+    std::string address = a.street + (a.number.empty() ? "" : ", " + a.number) + " - " + a.city +
+                          (a.state.empty() ? "" : "/" + a.state) + (a.zip_code.empty() ? "" : " - CEP " + a.zip_code);
+    m.body = fmt::format(
+        "Olá, {}!\n\n"
+        "Recebemos o seu pedido {}:\n\n"
+        "  {} × {} ({} cada)\n"
+        "  Total: {}\n\n"
+        "Ele será entregue em:\n  {}\n\n"
+        "Obrigado pela preferência!\n",
+        c.who.name, o.id, o.quantity, i.name, brl(i.price), brl(m.total), address);
+    return m;
+}
+
+}  // namespace samsa::apps::order_mail

@@ -1,0 +1,92 @@
+#pragma once
+// The order-mail demo's records, as JSON (camelCase) on the seed's topics.
+// Every topic is keyed by the entity's id as a string:
+//
+//   CUSTOMER          key customer id  {"id","name","email"}
+//   CUSTOMER-ADDRESS  key customer id  {"customerId","street","number","city","state","zipCode"}
+//   ITEM              key item id      {"id","name","price"}
+//   ORDER             key order id     {"id","customerId","itemId","quantity","createdAt"}
+//   ORDER-MAIL        key customer id  {"orderId","customerId","to","subject","body","itemId",
+//                                       "itemName","quantity","total", ...}
+//
+// Records written by other applications in these shapes are read: unknown
+// fields are ignored, ids and the house number may be JSON strings or
+// integers (Java peers often use Long ids), createdAt a string or epoch ms.
+// A missing required field or a wrong type makes from_json throw, which
+// serdes::json turns into serde_error; the application runs with
+// default.deserialization.exception.handler=logAndContinue, so such a record
+// is logged and skipped, never fatal.
+
+#include <string>
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace samsa::apps::order_mail {
+
+struct customer {
+    std::string id, name, email;
+    bool operator==(const customer&) const = default;
+};
+
+struct customer_address {
+    std::string customer_id, street, number, city, state, zip_code;
+    bool operator==(const customer_address&) const = default;
+};
+
+struct item {
+    std::string id, name;
+    double price = 0;
+    bool operator==(const item&) const = default;
+};
+
+struct order {
+    std::string id, customer_id, item_id;
+    int quantity = 0;
+    std::string created_at;  // ISO-8601 UTC, as the generator writes it (epoch ms from others is kept as text)
+    bool operator==(const order&) const = default;
+};
+
+// What the topology writes to ORDER-MAIL: everything the mail sender needs to
+// write an e-mail without looking anything up.
+struct order_mail {
+    std::string order_id, customer_id;
+    std::string to;             // the customer's e-mail address
+    std::string customer_name;  // for the To: display name
+    std::string subject, body;  // UTF-8 text
+    std::string item_id, item_name;
+    int quantity = 0;
+    double unit_price = 0, total = 0;
+    std::string created_at;
+    bool operator==(const order_mail&) const = default;
+};
+
+// The intermediate value of CUSTOMER join CUSTOMER-ADDRESS (a table in the
+// topology, stored in no store: the join's result is not materialized).
+struct customer_with_address {
+    customer who;
+    customer_address where;
+    bool operator==(const customer_with_address&) const = default;
+};
+
+// The intermediate value of ORDER join (customer with address).
+struct order_with_customer {
+    order what;
+    customer_with_address who;
+};
+
+void to_json(nlohmann::json& j, const customer& v);
+void from_json(const nlohmann::json& j, customer& v);
+void to_json(nlohmann::json& j, const customer_address& v);
+void from_json(const nlohmann::json& j, customer_address& v);
+void to_json(nlohmann::json& j, const item& v);
+void from_json(const nlohmann::json& j, item& v);
+void to_json(nlohmann::json& j, const order& v);
+void from_json(const nlohmann::json& j, order& v);
+void to_json(nlohmann::json& j, const order_mail& v);
+void from_json(const nlohmann::json& j, order_mail& v);
+
+// The e-mail for one order (Portuguese, as the seed's audience): the value
+// joiner's last step, a pure function so tests can call it directly.
+order_mail compose_order_mail(const order& o, const customer_with_address& c, const item& i);
+
+}  // namespace samsa::apps::order_mail

@@ -1,0 +1,56 @@
+#include "topology.h"
+
+#include "records.h"
+#include "samsa/streams/serde.h"
+#include "samsa/streams/streams_builder.h"
+
+namespace samsa::apps::order_mail {
+
+namespace {
+
+using streams::consumed;
+using streams::materialized;
+using streams::produced;
+using str = std::string;
+
+template<class V>
+consumed<str, V> json_values() {
+    return consumed<str, V>::with(streams::serdes::string(), streams::serdes::json<V>());
+}
+
+}  // namespace
+
+streams::topology build_order_mail_topology(const order_mail_options& options) {
+    streams::streams_builder b;
+    auto customers = b.table(customer_topic, json_values<customer>(), materialized<str, customer>::as(options.stores));
+    auto addresses = b.table(customer_address_topic, json_values<customer_address>(),
+                             materialized<str, customer_address>::as(options.stores));
+    auto customers_with_address = customers.join(addresses, [](const customer& c, const customer_address& a) {
+        return customer_with_address{c, a};
+    });
+    auto items = b.global_table(item_topic, json_values<item>(), materialized<str, item>::as(options.stores));
+    b.stream(order_topic, json_values<order>())
+        .select_key([](const str&, const order& o) { return o.customer_id; })
+        .join(customers_with_address,
+              [](const order& o, const customer_with_address& c) { return order_with_customer{o, c}; })
+        .join(
+            items, [](const str&, const order_with_customer& oc) { return oc.what.item_id; },
+            [](const order_with_customer& oc, const item& i) { return compose_order_mail(oc.what, oc.who, i); })
+        .to(order_mail_topic, produced<str, order_mail>::with(streams::serdes::string(),
+                                                               streams::serdes::json<order_mail>()));
+    return b.build();
+}
+
+std::map<std::string, std::string> order_mail_properties(const std::string& bootstrap_servers,
+                                                         const std::string& application_id,
+                                                         const std::string& state_dir) {
+    std::map<std::string, std::string> p{
+        {"application.id", application_id},
+        {"bootstrap.servers", bootstrap_servers},
+        {"default.deserialization.exception.handler", "logAndContinue"},
+    };
+    if (!state_dir.empty()) p["state.dir"] = state_dir;
+    return p;
+}
+
+}  // namespace samsa::apps::order_mail
