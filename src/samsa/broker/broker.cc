@@ -2,6 +2,11 @@
 
 #include "samsa/broker/group/group_service.h"
 #include "samsa/broker/handlers/fetch_waiters.h"
+#include "samsa/broker/producer/durable_acks.h"
+#include "samsa/broker/producer/producer_id_manager.h"
+#include "samsa/broker/producer/producer_state_manager.h"
+
+#include <stdexcept>
 
 namespace samsa::broker {
 
@@ -15,11 +20,32 @@ broker::broker(const broker_config& config, asio::io_context& io, meta_propertie
       advertised_(config.advertised_listeners.front()),
       groups_(std::make_unique<group::group_service>(*this)) {
     groups_->load();
+    // A producer id file that cannot be read could make ids repeat: refuse
+    // to start (main reports it).
+    auto ids = producer::producer_id_manager::open(config.primary_log_dir());
+    if (!ids) throw std::runtime_error("producer ids: " + ids.error().message);
+    producer_ids_ = std::make_unique<producer::producer_id_manager>(std::move(*ids));
+    producers_ = std::make_unique<producer::producer_state_manager>();
+    if (config.durable_acks) durable_ = std::make_unique<producer::durable_acks>(io);
 }
 
 broker::~broker() = default;
 
 group::group_coordinator& broker::groups() { return groups_->coordinator(); }
+
+void broker::snapshot_producers(bool now) {
+    auto lookup = [this](std::string_view topic, partition_id partition,
+                         const protocol::uuid& id) -> storage::partition_log* {
+        const topic_metadata* meta = topics_->find(topic);
+        if (!meta || meta->id != id) return nullptr;
+        return topics_->log(topic, partition);
+    };
+    if (now) {
+        producers_->snapshot_all(lookup);
+    } else {
+        producers_->maybe_snapshot(std::chrono::steady_clock::now(), lookup);
+    }
+}
 
 void broker::set_stopping() {
     stopping_ = true;

@@ -29,6 +29,11 @@ namespace group {
 class group_coordinator;
 class group_service;
 }  // namespace group
+namespace producer {
+class producer_id_manager;
+class producer_state_manager;
+class durable_acks;
+}  // namespace producer
 
 class broker {
 public:
@@ -42,6 +47,15 @@ public:
     fetch_waiters& waiters() { return *waiters_; }
     // The group coordinator (broker/group/), loaded from __consumer_offsets.
     group::group_coordinator& groups();
+    // The idempotent producer (broker/producer/): ids handed out by
+    // InitProducerId, per-partition sequence state checked by Produce.
+    producer::producer_id_manager& producer_ids() { return *producer_ids_; }
+    producer::producer_state_manager& producers() { return *producers_; }
+    // Snapshots the producer state of the partitions that changed: all of
+    // them (clean shutdown) or only when the snapshot interval has passed.
+    void snapshot_producers(bool now);
+    // Non-null when samsa.durable.acks is on.
+    producer::durable_acks* durable() { return durable_.get(); }
     const std::string& cluster_id() const { return meta_.cluster_id; }
     samsa::node_id node() const { return config_.node; }
 
@@ -66,6 +80,9 @@ private:
     listener advertised_;
     bool stopping_ = false;
     std::unique_ptr<group::group_service> groups_;
+    std::unique_ptr<producer::producer_id_manager> producer_ids_;
+    std::unique_ptr<producer::producer_state_manager> producers_;
+    std::unique_ptr<producer::durable_acks> durable_;
 };
 
 }  // namespace samsa::broker

@@ -89,13 +89,16 @@ void broker_app::schedule_flush() {
     flush_timer_->async_wait([this](const asio::error_code& ec) {
         if (ec || shutting_down_) return;
         broker_->topics().maybe_flush(broker::now());
+        broker_->snapshot_producers(false);
         schedule_flush();
     });
 }
 
 int broker_app::run() {
     io_.run();
-    // The loop has stopped: every connection is closed; close the logs.
+    // The loop has stopped: every connection is closed; snapshot the
+    // producer state at the log ends, then close the logs.
+    broker_->snapshot_producers(true);
     if (auto s = broker_->topics().close(); !s) {
         spdlog::error("closing the logs failed: {}", s.error().message);
         return 1;

@@ -74,6 +74,9 @@ const std::array defs{
     config_def{"offsets.topic.num.partitions", T::int32, "50", 1},
     config_def{"offsets.retention.minutes", T::int32, "10080", 1},
     config_def{"producer.id.expiration.ms", T::int32, "86400000", 1},
+    // Samsa's own: acks=all answered only after an fsync covering the batch
+    // (group commit on a helper thread; broker/producer/durable_acks.h).
+    config_def{"samsa.durable.acks", T::boolean, "false"},
     // Kafka keys that mean nothing on one node with one I/O thread; accepted
     // so stock server.properties files load without warnings.
     config_def{"num.network.threads", T::int32, "3", 1, int64_max, {}, true},
@@ -175,6 +178,7 @@ result<loaded_config> load_broker_config(const properties& file, const std::vect
 
     c.num_partitions = static_cast<int32_t>(as_int(c, "num.partitions"));
     c.auto_create_topics_enable = parse_config_bool(*c.value_of("auto.create.topics.enable")).value();
+    c.durable_acks = parse_config_bool(*c.value_of("samsa.durable.acks")).value();
     c.message_max_bytes = static_cast<int32_t>(as_int(c, "message.max.bytes"));
     c.socket_request_max_bytes = static_cast<int32_t>(as_int(c, "socket.request.max.bytes"));
     c.log_segment_bytes = static_cast<int32_t>(as_int(c, "log.segment.bytes"));

@@ -55,6 +55,9 @@ struct broker_config {
     // this long (Kafka relies on the idle timeout alone).
     std::chrono::milliseconds partial_frame_timeout{30000};
     std::string log_level = "info";
+    // Samsa's own (samsa.durable.acks): Produce acks=all waits for an fsync
+    // covering its batches (broker/producer/durable_acks.h). Off by default.
+    bool durable_acks = false;
 
     // Values as given (file, then overrides), keyed by their Kafka name.
     std::map<std::string, std::string> explicit_values;

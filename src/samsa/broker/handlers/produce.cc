@@ -1,13 +1,22 @@
-// Produce: validate every batch of every partition, append, answer with the
-// base offset. On one node acks=1 and acks=all (-1) are the same promise:
-// the batch is in the partition log (written to the page cache, so a killed
-// broker process loses nothing it acknowledged) and it is fsynced as the
-// flush settings say (flush.messages / flush.ms; log.flush.interval.*). A
-// power loss can still lose what was not fsynced, exactly as with a Kafka
-// cluster of one. acks=0 gets no response; if it fails, the connection is
-// closed, as Kafka does, so the producer notices and refreshes metadata.
+// Produce: validate every batch of every partition, check the idempotent
+// producer's sequences, append, answer with the base offset. On one node
+// acks=1 and acks=all (-1) are the same promise by default: the batch is in
+// the partition log (written to the page cache, so a killed broker process
+// loses nothing it acknowledged) and it is fsynced as the flush settings say
+// (flush.messages / flush.ms; log.flush.interval.*). A power loss can still
+// lose what was not fsynced, exactly as with a Kafka cluster of one. With
+// samsa.durable.acks=true an acks=all answer waits until an fsync covering
+// its batches completed (producer/durable_acks.h, group commit). acks=0 gets
+// no response; if it fails, the connection is closed, as Kafka does, so the
+// producer notices and refreshes metadata.
+//
+// Idempotence (producer/producer_state.h): batches carrying a producer id
+// are checked against the partition's producer state before anything is
+// written; a resent batch is answered with its original offsets and not
+// written again; the state records each appended batch.
 
 #include <algorithm>
+#include <memory>
 
 #include <spdlog/spdlog.h>
 
@@ -15,6 +24,8 @@
 #include "samsa/broker/handlers/fetch_waiters.h"
 #include "samsa/broker/handlers/handlers.h"
 #include "samsa/broker/handlers/topic_lookup.h"
+#include "samsa/broker/producer/durable_acks.h"
+#include "samsa/broker/producer/producer_state_manager.h"
 #include "samsa/protocol/messages/produce.h"
 #include "samsa/protocol/record_batch.h"
 #include "samsa/protocol/records.h"
@@ -85,6 +96,63 @@ partition_outcome validate_record_set(bytes_view records, const topic_rules& rul
     return {};
 }
 
+// The idempotent producer's verdict on one partition's record set (already
+// validated): the first refusal or duplicate wins, as in Kafka's
+// analyzeAndValidateProducerState.
+producer::batch_verdict check_sequences(const producer::partition_producer_state& state, bytes_view records) {
+    std::vector<protocol::record_batch_header> idempotent;
+    protocol::batch_splitter split(records);
+    while (auto batch = split.next()) {
+        auto h = protocol::read_batch_header(*batch);
+        if (h && h->producer_id >= 0) idempotent.push_back(*h);
+    }
+    if (idempotent.size() == 1) return state.check(idempotent.front());
+    // Several batches (clients send one per partition): each is checked
+    // against the state as the ones before it leave it.
+    std::optional<producer::partition_producer_state> scratch;
+    for (const auto& h : idempotent) {
+        auto verdict = (scratch ? *scratch : state).check(h);
+        if (!verdict.ok() || verdict.duplicate) return verdict;
+        if (!scratch) scratch = state;
+        scratch->record(h, offset(0), timestamp_ms(-1));
+    }
+    return {};
+}
+
+// Records the appended (now stamped) batches that carry a producer id.
+void record_appended(producer::partition_producer_state& state, bytes_view stamped, timestamp_ms log_append_time) {
+    protocol::batch_splitter split(stamped);
+    while (auto batch = split.next()) {
+        auto h = protocol::read_batch_header(*batch);
+        if (h && h->producer_id >= 0) state.record(*h, offset(h->base_offset), log_append_time);
+    }
+}
+
+// A Produce answered once its fsyncs completed (samsa.durable.acks).
+struct durable_answer {
+    request_context ctx;
+    protocol::produce_response response;
+};
+
+void answer_after_sync(broker& b, request_context ctx, protocol::produce_response response, std::vector<int> fds) {
+    auto pending = std::make_shared<durable_answer>(durable_answer{std::move(ctx), std::move(response)});
+    b.durable()->submit(std::move(fds), [pending](bool synced) {
+        if (!synced) {
+            // Written but maybe not durable: the producer retries, and an
+            // idempotent one gets its original offsets once a sync succeeds.
+            for (auto& t : pending->response.responses) {
+                for (auto& p : t.partition_responses) {
+                    if (p.error_code != error_code::none) continue;
+                    p.error_code = error_code::kafka_storage_error;
+                    p.base_offset = offset(-1);
+                    p.error_message = "fsync failed";
+                }
+            }
+        }
+        pending->ctx.respond(pending->response);
+    });
+}
+
 }  // namespace
 
 void handle_produce(request_context ctx) {
@@ -94,6 +162,8 @@ void handle_produce(request_context ctx) {
     const int16_t acks = request->acks;
     bool any_error = false;
     std::string first_error;
+    const bool durable = b.durable() != nullptr;
+    std::vector<int> sync_fds;  // durable acks: the segments written to
 
     protocol::produce_response response;
     response.responses.reserve(request->topic_data.size());
@@ -134,7 +204,44 @@ void handle_produce(request_context ctx) {
                                  check.message);
                 }
             }
+            // Loaded before the first append to the partition, so that the
+            // snapshot and the log replay see the log as it was at start-up.
+            producer::partition_producer_state* producers = nullptr;
             if (pr.error_code == error_code::none) {
+                auto state = b.producers().state_for(meta->name, part.index, meta->id, *log);
+                if (!state) {
+                    pr.error_code = to_error_code(state.error(), operation::produce);
+                    pr.error_message = state.error().message;
+                    spdlog::error("{}", state.error().message);
+                } else {
+                    producers = *state;
+                }
+            }
+            std::optional<producer::batch_metadata> duplicate;
+            if (pr.error_code == error_code::none) {
+                auto verdict = check_sequences(*producers, part.records.view());
+                if (!verdict.ok()) {
+                    pr.error_code = verdict.error;
+                    pr.error_message = verdict.message;
+                    spdlog::debug("produce to {}-{} from {} refused: {}", topic.name, part.index(), ctx.peer,
+                                  verdict.message);
+                }
+                duplicate = verdict.duplicate;
+            }
+            if (pr.error_code == error_code::none && duplicate) {
+                // Kafka's answer to a resent batch: success, original offsets.
+                pr.base_offset = duplicate->first_offset;
+                pr.log_append_time_ms = duplicate->timestamp;
+                pr.log_start_offset = log->log_start_offset();
+                if (durable && acks == -1) {
+                    if (auto s = producer::durable_acks::add_segment_fds(*log, duplicate->first_offset,
+                                                                         duplicate->last_offset, sync_fds);
+                        !s) {
+                        pr.error_code = error_code::kafka_storage_error;
+                        pr.error_message = s.error().message;
+                    }
+                }
+            } else if (pr.error_code == error_code::none) {
                 // The records are borrowed from our own frame buffer; the log
                 // stamps offsets into them in place before writing.
                 bytes_view view = part.records.view();
@@ -145,10 +252,19 @@ void handle_produce(request_context ctx) {
                     pr.error_message = appended.error().message;
                     spdlog::error("append to {}-{} failed: {}", topic.name, part.index(), appended.error().message);
                 } else {
+                    record_appended(*producers, writable, appended->log_append_time);
                     pr.base_offset = appended->base_offset;
                     pr.log_append_time_ms = appended->log_append_time;
                     pr.log_start_offset = appended->log_start_offset;
                     b.waiters().notify(topic.name, part.index);
+                    if (durable && acks == -1) {
+                        if (auto s = producer::durable_acks::add_segment_fds(*log, appended->base_offset,
+                                                                             appended->last_offset, sync_fds);
+                            !s) {
+                            pr.error_code = error_code::kafka_storage_error;
+                            pr.error_message = s.error().message;
+                        }
+                    }
                 }
             }
             if (pr.error_code != error_code::none) {
@@ -170,6 +286,10 @@ void handle_produce(request_context ctx) {
         } else {
             ctx.slot.skip();
         }
+        return;
+    }
+    if (!sync_fds.empty()) {
+        answer_after_sync(b, std::move(ctx), std::move(response), std::move(sync_fds));
         return;
     }
     ctx.respond(response);

@@ -24,6 +24,7 @@
 #include "samsa/protocol/messages/describe_configs.h"
 #include "samsa/protocol/messages/fetch.h"
 #include "samsa/protocol/messages/incremental_alter_configs.h"
+#include "samsa/protocol/messages/init_producer_id.h"
 #include "samsa/protocol/messages/list_offsets.h"
 #include "samsa/protocol/messages/metadata.h"
 #include "samsa/protocol/messages/produce.h"
@@ -64,6 +65,7 @@ const std::array table{
     entry<protocol::alter_configs_request>(handle_alter_configs),
     entry<protocol::create_partitions_request>(handle_create_partitions),
     entry<protocol::incremental_alter_configs_request>(handle_incremental_alter_configs),
+    entry<protocol::init_producer_id_request>(handle_init_producer_id),  // broker/producer/
 };
 
 }  // namespace

@@ -1,0 +1,122 @@
+#pragma once
+// producer_state: what one partition remembers about idempotent producers,
+// Kafka's ProducerStateManager / ProducerAppendInfo for non-transactional
+// producers. Per producer id: the current epoch and the metadata of the last
+// five batches appended (first/last sequence, first/last offset, timestamp).
+//
+// The rules, checked per batch before anything is written (check()):
+//
+//   batch                                             answer
+//   ------------------------------------------------  ------------------------------
+//   producer_id -1 (not idempotent)                   append
+//   epoch < current epoch                             INVALID_PRODUCER_EPOCH (fenced)
+//   epoch == current, same first+last sequence as     duplicate: success with the
+//     one of the five retained batches                ORIGINAL offsets, not written
+//   epoch == current, first seq == last seq + 1       append
+//     (or 0 after INT32_MAX)
+//   epoch == current, any other sequence              OUT_OF_ORDER_SEQUENCE_NUMBER
+//   epoch > current (a bumped or new epoch), seq 0    append (the old batches are dropped)
+//   epoch > current, seq != 0, producer known         OUT_OF_ORDER_SEQUENCE_NUMBER
+//   producer unknown, seq != 0                        UNKNOWN_PRODUCER_ID
+//
+// Kafka answers a v2 duplicate with success and the original base offset
+// (not DUPLICATE_SEQUENCE_NUMBER), which is what librdkafka and the Java
+// client expect after a retry.
+//
+// Snapshot file `<20-digit offset>.snapshot` in the partition dir: the state
+// after every batch below that offset. Big-endian, written crash-safely
+// (temporary file, fsync, rename):
+//
+//   offset  size  field
+//   ------  ----  --------------------------------------------
+//        0     2  version                 = 1
+//        2     4  crc                     CRC-32C of bytes [6, end)
+//        6     4  producer_count
+//       10     …  producers, each:
+//                   8  producer_id
+//                   2  producer_epoch
+//                   1  batch_count        1..5, oldest first
+//                   …  batches, each 32 bytes:
+//                        4 first_seq  4 last_seq
+//                        8 first_offset  8 last_offset  8 timestamp
+//
+// Worked example: one producer (id 7, epoch 0) with one batch of sequences
+// 0..2 at offsets 10..12 is 10 + 11 + 32 = 53 bytes.
+//
+// Thread: the I/O thread (the owner of the partition).
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "samsa/base/result.h"
+#include "samsa/base/types.h"
+#include "samsa/bytes/bytes.h"
+#include "samsa/protocol/error_code.h"
+#include "samsa/protocol/record_batch.h"
+
+namespace samsa::broker::producer {
+
+// Kafka's ProducerStateEntry.NumBatchesToRetain.
+inline constexpr size_t batches_to_retain = 5;
+
+struct batch_metadata {
+    int32_t first_seq = 0;
+    int32_t last_seq = 0;
+    offset first_offset{0};
+    offset last_offset{0};
+    timestamp_ms timestamp{-1};
+    bool operator==(const batch_metadata&) const = default;
+};
+
+struct producer_entry {
+    producer_epoch epoch{-1};
+    std::deque<batch_metadata> batches;  // oldest first, at most batches_to_retain
+    bool operator==(const producer_entry&) const = default;
+};
+
+// What check() decided for one batch.
+struct batch_verdict {
+    protocol::error_code error = protocol::error_code::none;
+    std::string message;
+    // Set when the batch was appended before: answer with these, write nothing.
+    std::optional<batch_metadata> duplicate;
+    bool ok() const { return error == protocol::error_code::none; }
+};
+
+// The sequence after `seq` (wraps to 0 after INT32_MAX, as Kafka's).
+int32_t next_sequence(int32_t seq);
+// The last sequence a batch covers.
+int32_t last_sequence(const protocol::record_batch_header& batch);
+
+class partition_producer_state {
+public:
+    // The rules in the table above; checks nothing for producer_id -1.
+    batch_verdict check(const protocol::record_batch_header& batch) const;
+    // Records an appended batch (its base offset already assigned) with the
+    // timestamp the response carries. No-op for producer_id -1. Also used to
+    // replay the log, where no rule is checked.
+    void record(const protocol::record_batch_header& batch, offset first, timestamp_ms timestamp);
+
+    const std::map<producer_id, producer_entry>& producers() const { return producers_; }
+    bool empty() const { return producers_.empty(); }
+    // Changed since the last snapshot was taken (set by record()).
+    bool dirty() const { return dirty_; }
+    void mark_clean() { dirty_ = false; }
+
+    // The snapshot format above.
+    bytes encode_snapshot() const;
+    static result<partition_producer_state> decode_snapshot(bytes_view data);
+
+private:
+    std::map<producer_id, producer_entry> producers_;
+    bool dirty_ = false;
+};
+
+// `<20 digits>.snapshot`; nullopt when `file_name` is not a snapshot name.
+std::string snapshot_file_name(offset at);
+std::optional<offset> parse_snapshot_file_name(std::string_view file_name);
+
+}  // namespace samsa::broker::producer

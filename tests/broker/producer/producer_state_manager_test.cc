@@ -1,0 +1,223 @@
+// Loading producer state from snapshots plus a real partition log, the
+// snapshot files' life cycle, the id manager's persistence, and durable
+// acks' group commit.
+#include "samsa/broker/producer/producer_state_manager.h"
+
+#include <cstdlib>
+#include <fcntl.h>
+#include <future>
+
+#include <gtest/gtest.h>
+
+#include "samsa/broker/producer/durable_acks.h"
+#include "samsa/broker/producer/producer_id_manager.h"
+#include "samsa/protocol/records.h"
+#include "samsa/storage/file.h"
+#include "tests/storage/storage_test_util.h"
+
+namespace samsa::broker::producer {
+namespace {
+
+using storage::testing::temp_dir;
+
+bytes idempotent_batch(int64_t pid, int16_t epoch, int32_t first_seq, int records) {
+    protocol::record_batch_builder b;
+    b.producer({producer_id(pid), producer_epoch(epoch), first_seq});
+    for (int i = 0; i < records; ++i) b.add("k", "v" + std::to_string(first_seq + i), timestamp_ms(1000));
+    return b.build();
+}
+
+bytes plain_batch() {
+    protocol::record_batch_builder b;
+    b.add("k", "plain", timestamp_ms(1000));
+    return b.build();
+}
+
+class producer_state_manager_test : public ::testing::Test {
+protected:
+    std::unique_ptr<storage::partition_log> open_log() {
+        auto log = storage::partition_log::open(dir.path() / "orders-0", storage::log_config{});
+        EXPECT_TRUE(log) << log.error().message;
+        return std::move(*log);
+    }
+    // Appends like Produce does: check, append, record.
+    void produce(storage::partition_log& log, partition_producer_state& state, bytes batch) {
+        auto h = protocol::read_batch_header(batch);
+        ASSERT_TRUE(h);
+        auto v = state.check(*h);
+        ASSERT_TRUE(v.ok() && !v.duplicate) << v.message;
+        auto appended = log.append(batch, timestamp_ms(1000));
+        ASSERT_TRUE(appended) << appended.error().message;
+        state.record(*h, appended->base_offset, appended->log_append_time);
+    }
+    std::vector<std::string> snapshots(const storage::partition_log& log) {
+        std::vector<std::string> names;
+        for (const auto& e : std::filesystem::directory_iterator(log.dir())) {
+            if (e.path().extension() == ".snapshot") names.push_back(e.path().filename().string());
+        }
+        std::sort(names.begin(), names.end());
+        return names;
+    }
+
+    temp_dir dir;
+};
+
+TEST_F(producer_state_manager_test, replays_the_whole_log_without_a_snapshot) {
+    auto log = open_log();
+    partition_producer_state live;
+    produce(*log, live, idempotent_batch(7, 0, 0, 3));
+    produce(*log, live, plain_batch());
+    produce(*log, live, idempotent_batch(7, 0, 3, 2));
+    produce(*log, live, idempotent_batch(8, 0, 0, 1));
+
+    load_summary summary;
+    auto loaded = producer_state_manager::load(*log, &summary);
+    ASSERT_TRUE(loaded) << loaded.error().message;
+    EXPECT_FALSE(summary.snapshot);
+    EXPECT_EQ(summary.batches_replayed, 4);  // the plain one is read too
+    EXPECT_EQ(loaded->producers(), live.producers());
+    auto dup = loaded->check(*protocol::read_batch_header(idempotent_batch(7, 0, 3, 2)));
+    ASSERT_TRUE(dup.duplicate);
+    EXPECT_EQ(dup.duplicate->first_offset, offset(4));
+}
+
+TEST_F(producer_state_manager_test, snapshot_then_replay_of_the_tail) {
+    auto log = open_log();
+    partition_producer_state live;
+    produce(*log, live, idempotent_batch(7, 0, 0, 3));
+    ASSERT_TRUE(producer_state_manager::write_snapshot(live, *log));
+    EXPECT_EQ(snapshots(*log), std::vector<std::string>{"00000000000000000003.snapshot"});
+    // Written after the snapshot, as before a SIGKILL.
+    produce(*log, live, idempotent_batch(7, 0, 3, 1));
+    produce(*log, live, idempotent_batch(9, 0, 0, 2));
+
+    load_summary summary;
+    auto loaded = producer_state_manager::load(*log, &summary);
+    ASSERT_TRUE(loaded);
+    EXPECT_EQ(summary.snapshot, offset(3));
+    EXPECT_EQ(summary.batches_replayed, 2);
+    EXPECT_EQ(loaded->producers(), live.producers());
+}
+
+TEST_F(producer_state_manager_test, state_survives_reopening_the_log) {
+    partition_producer_state live;
+    {
+        auto log = open_log();
+        produce(*log, live, idempotent_batch(7, 0, 0, 3));
+        ASSERT_TRUE(producer_state_manager::write_snapshot(live, *log));
+        ASSERT_TRUE(log->close());
+    }
+    auto log = open_log();
+    load_summary summary;
+    auto loaded = producer_state_manager::load(*log, &summary);
+    ASSERT_TRUE(loaded);
+    EXPECT_EQ(summary.batches_replayed, 0);
+    EXPECT_FALSE(loaded->dirty());
+    EXPECT_TRUE(loaded->check(*protocol::read_batch_header(idempotent_batch(7, 0, 3, 1))).ok());
+    EXPECT_EQ(loaded->check(*protocol::read_batch_header(idempotent_batch(7, 0, 5, 1))).error,
+              protocol::error_code::out_of_order_sequence_number);
+}
+
+TEST_F(producer_state_manager_test, snapshots_above_the_log_end_and_damaged_ones_are_dropped) {
+    auto log = open_log();
+    partition_producer_state live;
+    produce(*log, live, idempotent_batch(7, 0, 0, 3));
+    ASSERT_TRUE(producer_state_manager::write_snapshot(live, *log));  // at 3
+    // A snapshot from a log that was longer before recovery truncated it.
+    partition_producer_state future;
+    future.record(*protocol::read_batch_header(idempotent_batch(7, 0, 0, 50)), offset(0), timestamp_ms(-1));
+    bytes data = future.encode_snapshot();
+    ASSERT_TRUE(storage::write_file_atomically(log->dir() / snapshot_file_name(offset(50)),
+                                               std::string(data.begin(), data.end())));
+    ASSERT_TRUE(storage::write_file_atomically(log->dir() / snapshot_file_name(offset(2)), "garbage"));
+
+    load_summary summary;
+    auto loaded = producer_state_manager::load(*log, &summary);
+    ASSERT_TRUE(loaded);
+    EXPECT_EQ(summary.snapshot, offset(3));
+    EXPECT_EQ(loaded->producers(), live.producers());
+    // The one above the log end is gone; the older garbage was never needed.
+    EXPECT_EQ(snapshots(*log),
+              (std::vector<std::string>{"00000000000000000002.snapshot", "00000000000000000003.snapshot"}));
+}
+
+TEST_F(producer_state_manager_test, keeps_the_two_newest_snapshots) {
+    auto log = open_log();
+    partition_producer_state live;
+    for (int i = 0; i < 4; ++i) {
+        produce(*log, live, idempotent_batch(7, 0, i, 1));
+        ASSERT_TRUE(producer_state_manager::write_snapshot(live, *log));
+    }
+    EXPECT_EQ(snapshots(*log),
+              (std::vector<std::string>{"00000000000000000003.snapshot", "00000000000000000004.snapshot"}));
+}
+
+TEST_F(producer_state_manager_test, state_for_reloads_a_recreated_topic) {
+    auto log = open_log();
+    producer_state_manager manager;
+    protocol::uuid first{};
+    auto s1 = manager.state_for("orders", partition_id(0), first, *log);
+    ASSERT_TRUE(s1);
+    produce(*log, **s1, idempotent_batch(7, 0, 0, 1));
+    EXPECT_EQ(*manager.state_for("orders", partition_id(0), first, *log), *s1);
+    // Snapshot only what the lookup still knows.
+    manager.snapshot_all([&](std::string_view, partition_id, const protocol::uuid&) { return log.get(); });
+    EXPECT_EQ(snapshots(*log), std::vector<std::string>{"00000000000000000001.snapshot"});
+    manager.snapshot_all([](std::string_view, partition_id, const protocol::uuid&) { return nullptr; });
+    auto again = manager.state_for("orders", partition_id(0), first, *log);
+    ASSERT_TRUE(again);
+    EXPECT_EQ((*again)->producers().size(), 1u);  // reloaded from the snapshot
+}
+
+TEST(producer_id_manager_test, ids_never_repeat_across_restarts) {
+    temp_dir dir;
+    int64_t last = -1;
+    {
+        auto ids = producer_id_manager::open(dir.path());
+        ASSERT_TRUE(ids);
+        for (int i = 0; i < 3; ++i) {
+            auto id = ids->next();
+            ASSERT_TRUE(id);
+            EXPECT_GT((*id)(), last);
+            last = (*id)();
+        }
+    }
+    auto ids = producer_id_manager::open(dir.path());
+    ASSERT_TRUE(ids);
+    auto id = ids->next();
+    ASSERT_TRUE(id);
+    EXPECT_GT((*id)(), last);
+    EXPECT_EQ((*id)(), producer_id_manager::block_size);  // the unused rest of the block is skipped
+}
+
+TEST(producer_id_manager_test, a_damaged_file_is_an_error) {
+    temp_dir dir;
+    ASSERT_TRUE(storage::write_file_atomically(dir.path() / producer_id_manager::file_name, "12x\n"));
+    EXPECT_FALSE(producer_id_manager::open(dir.path()));
+}
+
+TEST(durable_acks_test, completions_run_on_the_io_thread_after_the_syncs) {
+    temp_dir dir;
+    asio::io_context io;
+    auto keep_running = asio::make_work_guard(io);
+    durable_acks acks(io);
+    int completed = 0;
+    constexpr int jobs = 20;
+    for (int i = 0; i < jobs; ++i) {
+        int fd = ::open((dir.path() / "f").c_str(), O_CREAT | O_WRONLY, 0644);
+        ASSERT_GE(fd, 0);
+        acks.submit({fd}, [&](bool ok) {
+            EXPECT_TRUE(ok);
+            ++completed;
+        });
+    }
+    while (completed < jobs && io.run_one_for(std::chrono::seconds(10)) > 0) {
+    }
+    EXPECT_EQ(completed, jobs);
+    EXPECT_EQ(acks.jobs(), uint64_t(jobs));
+    EXPECT_GE(acks.rounds(), 1u);
+    EXPECT_LE(acks.rounds(), uint64_t(jobs));
+}
+
+}  // namespace
+}  // namespace samsa::broker::producer
