@@ -230,6 +230,10 @@ void handle_produce(request_context ctx) {
             }
             if (pr.error_code == error_code::none && duplicate) {
                 // Kafka's answer to a resent batch: success, original offsets.
+                spdlog::info("produce to {}-{} from {}: resent batch (sequences {}..{}) answered with its original "
+                             "offsets {}..{}",
+                             topic.name, part.index(), ctx.peer, duplicate->first_seq, duplicate->last_seq,
+                             duplicate->first_offset(), duplicate->last_offset());
                 pr.base_offset = duplicate->first_offset;
                 pr.log_append_time_ms = duplicate->timestamp;
                 pr.log_start_offset = log->log_start_offset();
