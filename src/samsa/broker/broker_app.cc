@@ -83,12 +83,17 @@ broker_app::~broker_app() {
 
 const std::vector<listener>& broker_app::bound_listeners() const { return server_->bound_listeners(); }
 
+// The same timer drives time-based flushes and log cleanup (retention,
+// compaction: topic_manager::maintain), at the shorter of their intervals.
 void broker_app::schedule_flush() {
     if (!flush_timer_) flush_timer_ = std::make_unique<asio::steady_timer>(io_);
-    flush_timer_->expires_after(flush_check_interval);
+    flush_timer_->expires_after(std::min<std::chrono::milliseconds>(flush_check_interval,
+                                                                    broker_->topics().maintenance_interval()));
     flush_timer_->async_wait([this](const asio::error_code& ec) {
         if (ec || shutting_down_) return;
-        broker_->topics().maybe_flush(broker::now());
+        const timestamp_ms now = broker::now();
+        broker_->topics().maybe_flush(now);
+        broker_->topics().maintain(now);
         broker_->snapshot_producers(false);
         schedule_flush();
     });

@@ -31,6 +31,7 @@ namespace samsa::storage {
 
 inline constexpr const char* recovery_point_checkpoint_file = "recovery-point-offset-checkpoint";
 inline constexpr const char* log_start_offset_checkpoint_file = "log-start-offset-checkpoint";
+inline constexpr const char* cleaner_offset_checkpoint_file = "cleaner-offset-checkpoint";
 
 struct checkpoint_entry {
     std::string topic;

@@ -45,11 +45,33 @@ struct log_config {
     // message.timestamp.type [log.message.timestamp.type].
     timestamp_type message_timestamp_type = timestamp_type::create_time;
 
-    // Carried for retention and compaction (later issues); storage does not
-    // act on them yet.
-    std::chrono::milliseconds retention_ms = std::chrono::hours(24 * 7);  // -1 = unlimited
-    int64_t retention_bytes = -1;                                          // -1 = unlimited
+    // Retention (partition_log::apply_retention), when cleanup includes delete.
+    // retention.ms [log.retention.ms]: whole segments whose largest timestamp
+    // is older than this go; -1 = unlimited.
+    std::chrono::milliseconds retention_ms = std::chrono::hours(24 * 7);
+    // retention.bytes [log.retention.bytes]: the oldest segments go while the
+    // log is larger than this; -1 = unlimited.
+    int64_t retention_bytes = -1;
+    // cleanup.policy [log.cleanup.policy].
     cleanup_policy cleanup = cleanup_policy::delete_records;
+
+    // Compaction (log_cleaner.h), when cleanup includes compact.
+    // min.cleanable.dirty.ratio [log.cleaner.min.cleanable.ratio]: clean when
+    // dirty bytes / (clean + dirty bytes) reaches this.
+    double min_cleanable_dirty_ratio = 0.5;
+    // min.compaction.lag.ms [log.cleaner.min.compaction.lag.ms]: a segment
+    // whose largest timestamp is younger than this is not cleaned yet.
+    std::chrono::milliseconds min_compaction_lag_ms{0};
+    // max.compaction.lag.ms [log.cleaner.max.compaction.lag.ms]: clean
+    // regardless of the ratio once the first dirty segment is this old.
+    std::chrono::milliseconds max_compaction_lag_ms = std::chrono::milliseconds::max();
+    // delete.retention.ms [log.cleaner.delete.retention.ms]: how long a
+    // tombstone stays after the clean that first saw it (its batch's delete
+    // horizon, KIP-534).
+    std::chrono::milliseconds delete_retention_ms = std::chrono::hours(24);
+
+    bool deletes() const { return (static_cast<uint8_t>(cleanup) & 1) != 0; }
+    bool compacts() const { return (static_cast<uint8_t>(cleanup) & 2) != 0; }
 };
 
 }  // namespace samsa::storage

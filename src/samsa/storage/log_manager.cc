@@ -61,6 +61,8 @@ result<std::unique_ptr<log_manager>> log_manager::open(log_manager_config config
     const auto started = std::chrono::steady_clock::now();
     std::unique_ptr<log_manager> mgr(new log_manager(std::move(config)));
     if (mgr->config_.background_flush) mgr->flusher_ = std::make_unique<background_flusher>();
+    if (mgr->config_.cleaner_enable && mgr->config_.cleaner.threads > 0)
+        mgr->cleaner_ = std::make_unique<log_cleaner>(mgr->config_.cleaner);
     for (size_t i = 0; i < mgr->config_.log_dirs.size(); ++i) {
         if (auto st = mgr->load_dir(i); !st) {
             mgr->closed_ = true;  // nothing was promised to anyone: no clean marker, no checkpoints
@@ -95,6 +97,7 @@ status log_manager::load_dir(size_t dir_index) {
 
     std::map<std::pair<std::string, int32_t>, offset> recovery_points;
     std::map<std::pair<std::string, int32_t>, offset> start_offsets;
+    std::map<std::pair<std::string, int32_t>, offset> cleaner_offsets;
     auto load_checkpoint = [&](const char* name, auto& into) {
         auto entries = read_checkpoint(dir / name);
         if (!entries) {
@@ -106,6 +109,7 @@ status log_manager::load_dir(size_t dir_index) {
     };
     load_checkpoint(recovery_point_checkpoint_file, recovery_points);
     load_checkpoint(log_start_offset_checkpoint_file, start_offsets);
+    load_checkpoint(cleaner_offset_checkpoint_file, cleaner_offsets);
 
     for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
         if (!entry.is_directory()) continue;
@@ -131,10 +135,13 @@ status log_manager::load_dir(size_t dir_index) {
             hint.recovery_point = it->second;
         if (auto it = start_offsets.find({k.topic, k.partition}); it != start_offsets.end())
             hint.log_start_offset = it->second;
+        if (auto it = cleaner_offsets.find({k.topic, k.partition}); it != cleaner_offsets.end())
+            hint.cleaner_offset = it->second;
         const log_config cfg = config_.config_for ? config_.config_for(k.topic) : config_.default_config;
         auto log = partition_log::open(entry.path(), cfg, hint);
         if (!log) return log.error();
         (*log)->set_flusher(flusher_.get());
+        (*log)->set_cleaner(cleaner_.get());
         protocol::uuid topic_id;
         if (auto id = read_partition_metadata(entry.path())) {
             topic_id = *id;
@@ -190,6 +197,7 @@ result<partition_log*> log_manager::create_log(std::string_view topic, partition
     auto log = partition_log::open(dir, config, recovery_hint{true, std::nullopt, std::nullopt});
     if (!log) return log.error();
     (*log)->set_flusher(flusher_.get());
+    (*log)->set_cleaner(cleaner_.get());
     if (auto st = sync_dir(parent); !st) return st.error();
     partition_log* raw = log->get();
     logs_.emplace(std::move(k), entry_t{std::move(*log), dir_index, topic_id});
@@ -250,21 +258,27 @@ status log_manager::checkpoint() {
     // Gather under the table lock, write under the checkpoint lock only: get_log stays fast.
     std::vector<std::vector<checkpoint_entry>> recovery(config_.log_dirs.size());
     std::vector<std::vector<checkpoint_entry>> starts(config_.log_dirs.size());
+    std::vector<std::vector<checkpoint_entry>> cleaned(config_.log_dirs.size());
     {
         std::lock_guard lock(mutex_);
         for (const auto& [k, e] : logs_) {
             recovery[e.dir_index].push_back({k.topic, partition_id(k.partition), e.log->published_recovery_point()});
             starts[e.dir_index].push_back({k.topic, partition_id(k.partition), e.log->published_log_start_offset()});
+            if (offset c = e.log->published_cleaner_offset(); c() >= 0)
+                cleaned[e.dir_index].push_back({k.topic, partition_id(k.partition), c});
         }
     }
     std::lock_guard write_lock(checkpoint_mutex_);
     if (last_checkpoint_.size() != config_.log_dirs.size()) last_checkpoint_.assign(config_.log_dirs.size(), {});
     for (size_t i = 0; i < config_.log_dirs.size(); ++i) {
-        std::string text = format_checkpoint(recovery[i]) + '\0' + format_checkpoint(starts[i]);
+        std::string text = format_checkpoint(recovery[i]) + '\0' + format_checkpoint(starts[i]) + '\0' +
+                           format_checkpoint(cleaned[i]);
         if (text == last_checkpoint_[i]) continue;
         if (auto st = write_checkpoint(config_.log_dirs[i] / recovery_point_checkpoint_file, recovery[i]); !st)
             return st;
         if (auto st = write_checkpoint(config_.log_dirs[i] / log_start_offset_checkpoint_file, starts[i]); !st)
+            return st;
+        if (auto st = write_checkpoint(config_.log_dirs[i] / cleaner_offset_checkpoint_file, cleaned[i]); !st)
             return st;
         last_checkpoint_[i] = std::move(text);
     }
@@ -301,6 +315,7 @@ status log_manager::close() {
         }
     }
     lock.unlock();
+    if (cleaner_) cleaner_->stop();
     if (flusher_) flusher_->drain();
     if (auto st = checkpoint(); !st && first_error) first_error = st;
     if (!first_error) return first_error;  // no clean marker: the next start re-checks

@@ -15,6 +15,7 @@
 //     .kafka_cleanshutdown               present only between a clean close and the next open
 //     recovery-point-offset-checkpoint   per partition: everything below is fsynced and checked
 //     log-start-offset-checkpoint        per partition: the log start offset (DeleteRecords, retention)
+//     cleaner-offset-checkpoint          per compacted partition: where its dirty section starts
 //     orders-0/ orders-1/ ...            partition_log directories (partition_log.h)
 //     orders-1.3c2f...9e-delete/         a deleted partition not yet removed (removed at open)
 //
@@ -49,6 +50,7 @@
 
 #include "samsa/base/result.h"
 #include "samsa/base/types.h"
+#include "samsa/storage/log_cleaner.h"
 #include "samsa/storage/log_config.h"
 #include "samsa/storage/partition_log.h"
 #include "samsa/protocol/uuid.h"
@@ -68,6 +70,9 @@ struct log_manager_config {
     // fsync rolled segments and time-based flushes on a background thread
     // (background_flusher.h) rather than on the logs' owner threads.
     bool background_flush = true;
+    // log.cleaner.enable: run log_cleaner threads for compacted logs.
+    bool cleaner_enable = true;
+    cleaner_config cleaner;
 };
 
 // One partition's log as the broker's topic registry needs to know it at
@@ -115,12 +120,16 @@ public:
     std::vector<log_info> logs() const;
     const startup_report& startup() const { return startup_; }
     const std::vector<std::filesystem::path>& log_dirs() const { return config_.log_dirs; }
+    // The cleaner threads (null when log.cleaner.enable is false); every log
+    // this manager opens or creates submits its cleans there.
+    log_cleaner* cleaner() const { return cleaner_.get(); }
 
     // Writes recovery-point-offset-checkpoint and log-start-offset-checkpoint
     // in every log dir from the logs' published offsets.
     status checkpoint();
-    // Stops the checkpointer, closes (flushes) every log, writes the
-    // checkpoints and the clean shutdown markers. Idempotent.
+    // Stops the checkpointer, closes (flushes) every log (cancelling its
+    // clean), stops the cleaner, writes the checkpoints and the clean
+    // shutdown markers. Idempotent.
     status close();
 
 private:
@@ -141,6 +150,7 @@ private:
 
     log_manager_config config_;
     std::unique_ptr<background_flusher> flusher_;  // null when background_flush is off
+    std::unique_ptr<log_cleaner> cleaner_;         // null when cleaner_enable is off
     mutable std::mutex mutex_;
     std::map<key, entry_t> logs_;
     startup_report startup_;

@@ -72,6 +72,8 @@ result<std::unique_ptr<partition_log>> partition_log::open(const std::filesystem
 }
 
 status partition_log::load(const recovery_hint& hint) {
+    // A clean interrupted after its commit point is finished first (log_cleaner.h).
+    if (auto swaps = complete_interrupted_swaps(dir_); !swaps) return swaps.error();
     std::vector<offset> bases;
     std::error_code ec;
     std::vector<std::filesystem::path> leftovers;
@@ -86,9 +88,6 @@ status partition_log::load(const recovery_hint& hint) {
             index_files.emplace_back(entry.path(), *t);
         } else if (ends_with(name, ".deleted") || ends_with(name, ".cleaned") || ends_with(name, ".tmp")) {
             leftovers.push_back(entry.path());
-        } else if (ends_with(name, ".swap")) {
-            // Written by a log cleaner (a later issue); nothing here writes them yet.
-            spdlog::warn("{}: ignoring {} (compaction swap files are not supported yet)", dir_.string(), name);
         }
     }
     if (ec) return make_error(errc::io_error, fmt::format("cannot list {}: {}", dir_.string(), ec.message()));
@@ -126,12 +125,14 @@ status partition_log::load(const recovery_hint& hint) {
     }
     log_start_offset_ = std::max(hint.log_start_offset.value_or(offset(0)), segments_.front()->base_offset());
     log_start_offset_ = std::min(log_start_offset_, log_end_offset_);
+    if (hint.cleaner_offset) cleaner_offset_ = *hint.cleaner_offset;
     publish();
     return ok();
 }
 
 void partition_log::publish() {
     published_log_start_.store(log_start_offset_(), std::memory_order_release);
+    published_cleaner_offset_.store(cleaner_offset_(), std::memory_order_release);
 }
 
 size_t partition_log::segment_index_for(offset o) const {
@@ -457,6 +458,12 @@ status partition_log::maybe_flush(timestamp_ms now) {
 
 status partition_log::close() {
     if (closed_) return ok();
+    if (clean_job_) {
+        // The cleaner checks this between batches; its .cleaned files go with it.
+        clean_job_->cancel.store(true, std::memory_order_relaxed);
+        clean_job_->wait();
+        clean_job_.reset();
+    }
     auto st = segments_.back()->seal();
     if (st) {
         flush_state_->raise_recovery_point(log_end_offset_());

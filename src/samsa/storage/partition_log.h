@@ -26,8 +26,8 @@
 // no longer fit a 4-byte delta from the segment's base offset.
 //
 // Offsets: log_start_offset <= every readable offset < log_end_offset. The
-// log start offset moves with delete_records_before (DeleteRecords) and,
-// later, retention; it is persisted by log_manager in
+// log start offset moves with delete_records_before (DeleteRecords) and
+// retention (apply_retention); it is persisted by log_manager in
 // `log-start-offset-checkpoint`. The recovery point is the offset below which
 // everything is fsynced and was checked; after an unclean shutdown only the
 // bytes from there on are validated (recovery.h).
@@ -55,6 +55,7 @@
 #include "samsa/bytes/bytes.h"
 #include "samsa/protocol/record_batch.h"
 #include "samsa/storage/background_flusher.h"
+#include "samsa/storage/log_cleaner.h"
 #include "samsa/storage/log_config.h"
 #include "samsa/storage/segment.h"
 
@@ -71,6 +72,8 @@ struct recovery_hint {
     std::optional<offset> recovery_point;
     // From log-start-offset-checkpoint; nullopt means the first segment's base.
     std::optional<offset> log_start_offset;
+    // From cleaner-offset-checkpoint: where the next clean's dirty section starts.
+    std::optional<offset> cleaner_offset;
 };
 
 // What opening did, for the start-up summary.
@@ -152,6 +155,30 @@ public:
     // below the current start it is a no-op. Returns the new log start offset.
     result<offset> delete_records_before(offset before);
 
+    // Retention (cleanup.policy contains delete; Kafka's deleteOldSegments):
+    // deletes the oldest segments while their largest timestamp is more than
+    // retention.ms before `now`, then while the log is larger than
+    // retention.bytes by at least the segment's size. When every segment
+    // qualifies the active one is rolled first (as Kafka does) so that it can
+    // go too; an empty active segment always stays. The log start offset
+    // moves to the first remaining segment. Returns how many segments went.
+    result<size_t> apply_retention(timestamp_ms now);
+
+    // Compaction (cleanup.policy contains compact; log_cleaner.h). Submits a
+    // clean to the cleaner when the dirty ratio reaches
+    // min.cleanable.dirty.ratio, the first dirty segment is older than
+    // max.compaction.lag.ms, or a tombstone's delete horizon has passed; at
+    // most one clean per log at a time. Segments younger than
+    // min.compaction.lag.ms and the active segment are never cleaned.
+    status maybe_start_clean(timestamp_ms now);
+    // Swaps in the cleaned segments once the cleaner thread is done (cheap:
+    // renames and unlinks). The owner thread calls it regularly.
+    status finish_clean();
+    bool cleaning() const { return clean_job_ != nullptr; }
+    // The cleaner checkpoint: offsets below were cleaned (-1: never).
+    offset cleaner_offset() const { return cleaner_offset_; }
+    void set_cleaner(log_cleaner* cleaner) { cleaner_ = cleaner; }
+
     // fsyncs the data and indexes, advances the recovery point to the LEO.
     status flush();
     // Flushes when flush_interval_ms or recovery_point_interval has passed
@@ -185,6 +212,7 @@ public:
     // Readable from any thread (log_manager's checkpointer).
     offset published_recovery_point() const { return recovery_point(); }
     offset published_log_start_offset() const { return offset(published_log_start_.load(std::memory_order_acquire)); }
+    offset published_cleaner_offset() const { return offset(published_cleaner_offset_.load(std::memory_order_acquire)); }
 
 private:
     partition_log(std::filesystem::path dir, const log_config& config);
@@ -195,6 +223,12 @@ private:
     status flush_in_background();
     bool should_roll(segment& active, size_t batch_size, offset last_offset, timestamp_ms now);
     status delete_segment_front();
+    // Deletes the `count` oldest segments (rolling first when that is all of
+    // them) and moves the log start offset past them.
+    status delete_oldest_segments(size_t count);
+    // One cleaned group into the segment list (log_cleaner.h, steps a-d).
+    status swap_in(const cleaned_group& group);
+    std::optional<size_t> closed_segment_position(offset base) const;
     size_t segment_index_for(offset o) const;
     void publish();
 
@@ -216,6 +250,11 @@ private:
     std::vector<protocol::record_batch_header> headers_scratch_;  // reused by append
     std::vector<batch_info> infos_scratch_;
     std::atomic<int64_t> published_log_start_{0};
+    log_cleaner* cleaner_ = nullptr;
+    std::shared_ptr<clean_job> clean_job_;
+    offset cleaner_offset_{-1};
+    std::optional<timestamp_ms> delete_horizon_;  // the earliest of the retained tombstones
+    std::atomic<int64_t> published_cleaner_offset_{-1};
 };
 
 }  // namespace samsa::storage

@@ -14,6 +14,21 @@ std::chrono::milliseconds as_ms(int64_t v) {
     return std::chrono::milliseconds(v);
 }
 
+// A broker key's value (explicit or its default).
+int64_t broker_int(const broker_config& c, std::string_view key, int64_t fallback) {
+    auto v = c.value_of(key);
+    if (!v) return fallback;
+    auto n = parse_config_int(*v);
+    return n ? *n : fallback;
+}
+
+double broker_double(const broker_config& c, std::string_view key, double fallback) {
+    auto v = c.value_of(key);
+    if (!v) return fallback;
+    auto d = parse_config_double(*v);
+    return d ? *d : fallback;
+}
+
 }  // namespace
 
 topic_manager::topic_manager(const broker_config& config, topic_table table,
@@ -44,6 +59,11 @@ storage::log_config topic_manager::log_config_for(const topic_configs& set) cons
     c.cleanup = del && compact ? storage::cleanup_policy::compact_and_delete
                 : compact      ? storage::cleanup_policy::compact
                                : storage::cleanup_policy::delete_records;
+    auto ratio = parse_config_double(topic_config_string(set, config_, "min.cleanable.dirty.ratio"));
+    c.min_cleanable_dirty_ratio = ratio ? *ratio : 0.5;
+    c.min_compaction_lag_ms = std::chrono::milliseconds(topic_config_int(set, config_, "min.compaction.lag.ms"));
+    c.max_compaction_lag_ms = as_ms(topic_config_int(set, config_, "max.compaction.lag.ms"));
+    c.delete_retention_ms = std::chrono::milliseconds(topic_config_int(set, config_, "delete.retention.ms"));
     return c;
 }
 
@@ -56,6 +76,15 @@ result<std::unique_ptr<topic_manager>> topic_manager::open(const broker_config& 
     lc.log_dirs.clear();
     for (const auto& d : config.log_dirs) lc.log_dirs.emplace_back(d);
     lc.default_config = self->log_config_for({});
+    auto enable = parse_config_bool(config.value_of("log.cleaner.enable").value_or("true"));
+    lc.cleaner_enable = !enable || *enable;
+    lc.cleaner.threads = static_cast<int32_t>(broker_int(config, "log.cleaner.threads", 1));
+    lc.cleaner.dedupe_buffer_size = broker_int(config, "log.cleaner.dedupe.buffer.size", 128 << 20);
+    lc.cleaner.io_buffer_size = static_cast<int32_t>(broker_int(config, "log.cleaner.io.buffer.size", 512 << 10));
+    lc.cleaner.io_buffer_load_factor = broker_double(config, "log.cleaner.io.buffer.load.factor", 0.9);
+    self->retention_check_interval_ =
+        std::chrono::milliseconds(broker_int(config, "log.retention.check.interval.ms", 300000));
+    self->cleaner_backoff_ = std::chrono::milliseconds(broker_int(config, "log.cleaner.backoff.ms", 15000));
     topic_manager* raw = self.get();
     lc.config_for = [raw](std::string_view topic) {
         const auto* m = raw->table_.find(topic);
@@ -180,6 +209,36 @@ void topic_manager::maybe_flush(timestamp_ms now) {
                 if (auto s = l->maybe_flush(now); !s) {
                     spdlog::error("flush of {}-{} failed: {}", name, p, s.error().message);
                 }
+            }
+        }
+    }
+}
+
+std::chrono::milliseconds topic_manager::maintenance_interval() const {
+    using std::chrono::milliseconds;
+    return std::clamp(std::min(retention_check_interval_, cleaner_backoff_), milliseconds(10), milliseconds(1000));
+}
+
+void topic_manager::maintain(timestamp_ms now) {
+    if (closed_) return;
+    const bool retention_due = !last_retention_check_ || now() - (*last_retention_check_)() >=
+                                                             retention_check_interval_.count();
+    const bool cleaner_due = !last_cleaner_check_ || now() - (*last_cleaner_check_)() >= cleaner_backoff_.count();
+    if (retention_due) last_retention_check_ = now;
+    if (cleaner_due) last_cleaner_check_ = now;
+    for (const auto& [name, m] : table_.topics()) {
+        for (int32_t p = 0; p < m.partition_count; ++p) {
+            auto* l = logs_->get_log(name, partition_id(p));
+            if (!l) continue;
+            if (auto s = l->finish_clean(); !s)
+                spdlog::error("swapping in the cleaned segments of {}-{} failed: {}", name, p, s.error().message);
+            if (retention_due) {
+                if (auto r = l->apply_retention(now); !r)
+                    spdlog::error("retention of {}-{} failed: {}", name, p, r.error().message);
+            }
+            if (cleaner_due) {
+                if (auto s = l->maybe_start_clean(now); !s)
+                    spdlog::error("starting a clean of {}-{} failed: {}", name, p, s.error().message);
             }
         }
     }

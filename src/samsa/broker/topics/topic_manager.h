@@ -18,7 +18,9 @@
 // Thread: the I/O thread. (log_manager's own checkpointer thread never
 // reaches this class.)
 
+#include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -57,6 +59,12 @@ public:
 
     // Gives every log the chance to fsync per flush.ms (about once a second).
     void maybe_flush(timestamp_ms now);
+    // Log cleanup, on the I/O thread: swaps in finished cleans, applies
+    // retention every log.retention.check.interval.ms and starts cleans of
+    // compacted logs every log.cleaner.backoff.ms (the cleaning itself runs
+    // on storage's cleaner threads). Call it every maintenance_interval().
+    void maintain(timestamp_ms now);
+    std::chrono::milliseconds maintenance_interval() const;
     // Flushes and closes every log, writes the clean shutdown marker.
     status close();
 
@@ -68,6 +76,10 @@ private:
     topic_table table_;
     std::unique_ptr<storage::log_manager> logs_;
     bool closed_ = false;
+    std::chrono::milliseconds retention_check_interval_{300000};  // log.retention.check.interval.ms
+    std::chrono::milliseconds cleaner_backoff_{15000};            // log.cleaner.backoff.ms
+    std::optional<timestamp_ms> last_retention_check_;
+    std::optional<timestamp_ms> last_cleaner_check_;
 };
 
 }  // namespace samsa::broker

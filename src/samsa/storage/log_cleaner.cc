@@ -1,0 +1,547 @@
+#include "samsa/storage/log_cleaner.h"
+
+#include <algorithm>
+#include <bit>
+#include <functional>
+#include <limits>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "samsa/protocol/compression.h"
+#include "samsa/protocol/record_batch.h"
+#include "samsa/protocol/records.h"
+#include "samsa/storage/batch_scanner.h"
+#include "samsa/storage/offset_index.h"
+#include "samsa/storage/segment.h"
+#include "samsa/storage/time_index.h"
+
+namespace samsa::storage {
+namespace {
+
+using protocol::record_batch_header;
+
+constexpr int16_t delete_horizon_flag = 0x40;  // attribute bit 6 (KIP-534)
+constexpr int16_t log_append_time_flag = 0x08;
+// Decoding a stored batch is bounded by what the broker accepted; this cap
+// only guards against a damaged file.
+constexpr size_t max_decoded_batch_bytes = 256 * 1024 * 1024;
+
+constexpr std::string_view log_ext = ".log";
+constexpr std::string_view index_ext = ".index";
+constexpr std::string_view time_index_ext = ".timeindex";
+
+void put_be16(uint8_t* p, uint16_t v) {
+    p[0] = static_cast<uint8_t>(v >> 8);
+    p[1] = static_cast<uint8_t>(v);
+}
+void put_be32(uint8_t* p, uint32_t v) {
+    p[0] = static_cast<uint8_t>(v >> 24);
+    p[1] = static_cast<uint8_t>(v >> 16);
+    p[2] = static_cast<uint8_t>(v >> 8);
+    p[3] = static_cast<uint8_t>(v);
+}
+void put_be64(uint8_t* p, uint64_t v) {
+    put_be32(p, static_cast<uint32_t>(v >> 32));
+    put_be32(p + 4, static_cast<uint32_t>(v));
+}
+
+// key hash -> latest offset, open addressing; grows up to `max_entries`.
+// Kafka's SkimpyOffsetMap keeps an MD5 of each key; two independent 64-bit
+// hashes give the same 128 bits of collision resistance for less CPU.
+class offset_map {
+public:
+    explicit offset_map(size_t max_entries) : max_entries_(std::max<size_t>(max_entries, 1)) { resize(1024); }
+
+    // false when the key is new and the map is full.
+    bool put(bytes_view key, int64_t off) {
+        auto [h1, h2] = hash(key);
+        slot* s = &find(h1, h2);
+        if (s->off >= 0) {
+            s->off = std::max(s->off, off);
+            return true;
+        }
+        if (count_ >= max_entries_) return false;
+        if ((count_ + 1) * 10 > slots_.size() * 9) {
+            resize(slots_.size() * 2);
+            s = &find(h1, h2);
+        }
+        *s = slot{h1, h2, off};
+        ++count_;
+        return true;
+    }
+    std::optional<int64_t> get(bytes_view key) const {
+        auto [h1, h2] = hash(key);
+        const slot& s = const_cast<offset_map*>(this)->find(h1, h2);
+        if (s.off < 0) return std::nullopt;
+        return s.off;
+    }
+    size_t size() const { return count_; }
+
+private:
+    struct slot {
+        uint64_t h1 = 0;
+        uint64_t h2 = 0;
+        int64_t off = -1;
+    };
+
+    static std::pair<uint64_t, uint64_t> hash(bytes_view key) {
+        return {std::_Hash_bytes(key.data(), key.size(), 0xc70f6907UL),
+                std::_Hash_bytes(key.data(), key.size(), 0x9e3779b97f4a7c15UL)};
+    }
+    slot& find(uint64_t h1, uint64_t h2) {
+        size_t mask = slots_.size() - 1;
+        for (size_t i = h1 & mask;; i = (i + 1) & mask) {
+            slot& s = slots_[i];
+            if (s.off < 0 || (s.h1 == h1 && s.h2 == h2)) return s;
+        }
+    }
+    void resize(size_t n) {
+        std::vector<slot> old = std::move(slots_);
+        slots_.assign(n, slot{});
+        for (const auto& s : old) {
+            if (s.off >= 0) find(s.h1, s.h2) = s;
+        }
+    }
+
+    size_t max_entries_;
+    size_t count_ = 0;
+    std::vector<slot> slots_;
+};
+
+// Step 1: maps the dirty segments' keys; returns the end of the mapped range
+// (a segment boundary).
+result<offset> build_offset_map(clean_request& req, offset_map& map, clean_stats& stats,
+                                const std::atomic<bool>& cancel) {
+    offset mapped_end = req.first_dirty;
+    for (auto& seg : req.segments) {
+        if (seg.next <= req.first_dirty) continue;
+        batch_scanner scanner(seg.log, 0, seg.size, true, req.io_buffer_size);
+        bool full = false;
+        for (;;) {
+            if (cancel.load(std::memory_order_relaxed)) return make_error(errc::closed, "clean cancelled");
+            auto it = scanner.next();
+            if (!it) return it.error();
+            if (!*it) break;
+            const auto& h = (*it)->header;
+            if (h.control() || h.last_offset() < req.first_dirty()) continue;
+            auto records = protocol::batch_records::decode((*it)->batch, max_decoded_batch_bytes);
+            if (!records) return records.error();
+            for (const auto& r : records->records()) {
+                if (!r.key || records->offset_of(r) < req.first_dirty) continue;
+                if (!map.put(*r.key, records->offset_of(r)())) {
+                    full = true;
+                    break;
+                }
+            }
+            if (full) break;
+        }
+        if (!scanner.stop_reason().empty())
+            return make_error(errc::corrupt, fmt::format("{}: {}", seg.log.path().string(), scanner.stop_reason()));
+        if (full) {
+            if (mapped_end == req.first_dirty)
+                return make_error(errc::too_large,
+                                  fmt::format("log.cleaner.dedupe.buffer.size holds {} keys, too few for one segment "
+                                              "of {}: raise it",
+                                              map.size(), req.dir.string()));
+            break;
+        }
+        mapped_end = seg.next;
+    }
+    stats.keys_mapped = map.size();
+    return mapped_end;
+}
+
+// One cleaned segment being written.
+class cleaned_writer {
+public:
+    static result<cleaned_writer> create(const std::filesystem::path& dir, offset base, int32_t index_interval) {
+        auto log = file::open(cleaned_file(dir, base, log_ext), true);
+        if (!log) return log.error();
+        if (auto st = log->truncate(0); !st) return st.error();
+        bool existed = false;
+        auto index = offset_index::open(cleaned_file(dir, base, index_ext), base, existed);
+        if (!index) return index.error();
+        if (auto st = index->reset(); !st) return st.error();
+        auto times = time_index::open(cleaned_file(dir, base, time_index_ext), base, existed);
+        if (!times) return times.error();
+        if (auto st = times->reset(); !st) return st.error();
+        return cleaned_writer(std::move(*log), std::move(*index), std::move(*times), index_interval);
+    }
+
+    // Kafka's index rule (segment.h): an entry when more than
+    // index.interval.bytes were written since the last one.
+    status append(bytes_view batch, const record_batch_header& h, size_t flush_at) {
+        if (h.max_timestamp > max_ts_.timestamp()) max_ts_ = {timestamp_ms(h.max_timestamp), offset(h.last_offset())};
+        if (position_ - last_index_position_ > static_cast<uint64_t>(index_interval_)) {
+            index_.append(offset(h.last_offset()), static_cast<uint32_t>(position_));
+            times_.maybe_append(max_ts_.timestamp, max_ts_.last_offset);
+            last_index_position_ = position_;
+        }
+        buffer_.insert(buffer_.end(), batch.begin(), batch.end());
+        position_ += batch.size();
+        next_ = offset(h.last_offset() + 1);
+        if (buffer_.size() >= flush_at) return write_buffer();
+        return ok();
+    }
+
+    // Writes what is buffered, the indexes, and fsyncs all three.
+    status finish() {
+        if (auto st = write_buffer(); !st) return st;
+        // The last time index entry of a closed segment is its largest timestamp (segment.h).
+        if (max_ts_.last_offset() >= 0) times_.maybe_append(max_ts_.timestamp, max_ts_.last_offset);
+        if (auto st = index_.flush(true); !st) return st;
+        if (auto st = times_.flush(true); !st) return st;
+        return log_.sync();
+    }
+    uint64_t size() const { return position_; }
+    std::optional<offset> next() const { return next_; }
+
+private:
+    cleaned_writer(file log, offset_index index, time_index times, int32_t index_interval)
+        : log_(std::move(log)), index_(std::move(index)), times_(std::move(times)), index_interval_(index_interval) {}
+
+    status write_buffer() {
+        if (buffer_.empty()) return ok();
+        if (auto st = log_.pwrite_all(buffer_, written_); !st) return st;
+        written_ += buffer_.size();
+        buffer_.clear();
+        return ok();
+    }
+
+    file log_;
+    offset_index index_;
+    time_index times_;
+    int32_t index_interval_;
+    bytes buffer_;
+    uint64_t written_ = 0;
+    uint64_t position_ = 0;
+    uint64_t last_index_position_ = 0;
+    timestamp_and_last max_ts_;
+    std::optional<offset> next_;
+};
+
+void remove_cleaned_files(const std::filesystem::path& dir, offset base) {
+    std::error_code ec;
+    for (auto ext : {log_ext, index_ext, time_index_ext}) std::filesystem::remove(cleaned_file(dir, base, ext), ec);
+}
+
+// A retained batch rebuilt from some of its records: same base offset, last
+// offset delta, producer fields, leader epoch and codec.
+bytes rebuild_batch(const protocol::batch_records& decoded, const std::vector<const protocol::record_view*>& kept,
+                    std::optional<timestamp_ms> horizon) {
+    const record_batch_header& h = decoded.header();
+    const int64_t base_ts = horizon ? (*horizon)() : h.base_timestamp;
+    int64_t max_ts = h.log_append_time() ? h.max_timestamp : std::numeric_limits<int64_t>::min();
+    bytes body;
+    for (const auto* r : kept) {
+        const int64_t ts = h.base_timestamp + r->timestamp_delta;
+        if (!h.log_append_time()) max_ts = std::max(max_ts, ts);
+        protocol::record owned;
+        if (r->key) owned.key = bytes(r->key->begin(), r->key->end());
+        if (r->value) owned.value = bytes(r->value->begin(), r->value->end());
+        owned.timestamp = timestamp_ms(ts);
+        for (const auto& hv : r->headers) {
+            protocol::record_header rh{std::string(hv.key), std::nullopt};
+            if (hv.value) rh.value = bytes(hv.value->begin(), hv.value->end());
+            owned.headers.push_back(std::move(rh));
+        }
+        protocol::write_record(body, owned, ts - base_ts, r->offset_delta);
+    }
+    bytes payload = h.codec() == protocol::compression_codec::none ? std::move(body)
+                                                                   : protocol::compress(h.codec(), body);
+    bytes out(record_batch_header::size + payload.size());
+    uint8_t* p = out.data();
+    put_be64(p, static_cast<uint64_t>(h.base_offset));
+    put_be32(p + 8, static_cast<uint32_t>(out.size() - record_batch_header::length_field_end));
+    put_be32(p + 12, static_cast<uint32_t>(h.partition_leader_epoch));
+    p[16] = static_cast<uint8_t>(record_batch_header::current_magic);
+    int16_t attributes = h.attributes;
+    if (horizon) attributes = static_cast<int16_t>(attributes | delete_horizon_flag);
+    put_be16(p + 21, static_cast<uint16_t>(attributes));
+    put_be32(p + 23, static_cast<uint32_t>(h.last_offset_delta));
+    put_be64(p + 27, static_cast<uint64_t>(base_ts));
+    put_be64(p + 35, static_cast<uint64_t>(max_ts));
+    put_be64(p + 43, static_cast<uint64_t>(h.producer_id));
+    put_be16(p + 51, static_cast<uint16_t>(h.producer_epoch));
+    put_be32(p + 53, static_cast<uint32_t>(h.base_sequence));
+    put_be32(p + 57, static_cast<uint32_t>(kept.size()));
+    std::copy(payload.begin(), payload.end(), out.begin() + record_batch_header::size);
+    put_be32(p + 17, protocol::compute_batch_crc(out));
+    return out;
+}
+
+struct filter_outcome {
+    enum class kind { keep_as_is, rebuilt, dropped } what;
+    bytes rebuilt;
+    std::optional<timestamp_ms> horizon;  // of a kept batch that holds tombstones
+};
+
+// Step 2-3 for one batch.
+result<filter_outcome> filter_batch(bytes_view batch, const record_batch_header& h, const offset_map& map,
+                                    const clean_request& req, clean_stats& stats) {
+    if (h.control()) return filter_outcome{filter_outcome::kind::keep_as_is, {}, std::nullopt};
+    auto decoded = protocol::batch_records::decode(batch, max_decoded_batch_bytes);
+    if (!decoded) return decoded.error();
+    std::optional<timestamp_ms> horizon;
+    if ((h.attributes & delete_horizon_flag) != 0) horizon = timestamp_ms(h.base_timestamp);
+    std::vector<const protocol::record_view*> kept;
+    kept.reserve(decoded->records().size());
+    bool tombstones = false;
+    for (const auto& r : decoded->records()) {
+        ++stats.records_read;
+        if (!r.key) continue;  // a compacted topic cannot hold keyless records (Kafka drops them too)
+        auto latest = map.get(*r.key);
+        if (latest && decoded->offset_of(r)() < *latest) continue;  // superseded
+        if (!r.value) {
+            if (horizon && req.now >= *horizon) continue;  // tombstone past its delete horizon
+            tombstones = true;
+        }
+        kept.push_back(&r);
+    }
+    stats.records_kept += kept.size();
+    if (kept.empty()) return filter_outcome{filter_outcome::kind::dropped, {}, std::nullopt};
+    if (tombstones && !horizon) {
+        const int64_t ms = req.delete_retention.count();
+        horizon = timestamp_ms(ms > std::numeric_limits<int64_t>::max() - req.now() ? std::numeric_limits<int64_t>::max()
+                                                                                     : req.now() + ms);
+    } else if (kept.size() == decoded->records().size()) {
+        return filter_outcome{filter_outcome::kind::keep_as_is, {}, tombstones ? horizon : std::nullopt};
+    }
+    // A horizon is only written into a batch that holds tombstones.
+    std::optional<timestamp_ms> written = tombstones ? horizon : std::nullopt;
+    return filter_outcome{filter_outcome::kind::rebuilt, rebuild_batch(*decoded, kept, written), written};
+}
+
+// Consecutive segments that fit one cleaned segment (Kafka's groupSegmentsBySize).
+std::vector<std::vector<size_t>> group_segments(const clean_request& req, offset end) {
+    std::vector<std::vector<size_t>> groups;
+    uint64_t size = 0;
+    for (size_t i = 0; i < req.segments.size(); ++i) {
+        const auto& s = req.segments[i];
+        if (s.next > end) break;
+        // A generous bound on the index entries the group may need.
+        auto index_bytes = [&](uint64_t bytes) {
+            return req.index_interval_bytes > 0 ? bytes / static_cast<uint64_t>(req.index_interval_bytes) * 12 + 12
+                                                : bytes;
+        };
+        bool fits = !groups.empty() && size + s.size <= static_cast<uint64_t>(req.max_segment_bytes) &&
+                    index_bytes(size + s.size) <= static_cast<uint64_t>(req.max_index_bytes) &&
+                    s.next() - 1 - req.segments[groups.back().front()].base() <= std::numeric_limits<int32_t>::max();
+        if (!fits) {
+            groups.emplace_back();
+            size = 0;
+        }
+        groups.back().push_back(i);
+        size += s.size;
+    }
+    return groups;
+}
+
+}  // namespace
+
+std::filesystem::path cleaned_file(const std::filesystem::path& dir, offset base, std::string_view ext) {
+    return dir / (segment_file_stem(base) + std::string(ext) + ".cleaned");
+}
+
+std::filesystem::path swap_file(const std::filesystem::path& dir, offset base, std::string_view ext) {
+    return dir / (segment_file_stem(base) + std::string(ext) + ".swap");
+}
+
+result<clean_result> clean_segments(clean_request& req, const std::atomic<bool>& cancel) {
+    clean_result out;
+    offset_map map(req.map_entries);
+    auto end = build_offset_map(req, map, out.stats, cancel);
+    if (!end) return end.error();
+    out.cleaned_up_to = *end;
+
+    std::vector<offset> written;  // bases of the .cleaned files, removed on failure
+    auto fail = [&](error e) -> result<clean_result> {
+        for (offset b : written) remove_cleaned_files(req.dir, b);
+        return e;
+    };
+    const size_t flush_at = std::max<size_t>(req.io_buffer_size, 64 * 1024);
+    for (const auto& members : group_segments(req, *end)) {
+        cleaned_group group;
+        group.base = req.segments[members.front()].base;
+        written.push_back(group.base);
+        auto writer = cleaned_writer::create(req.dir, group.base, req.index_interval_bytes);
+        if (!writer) return fail(writer.error());
+        for (size_t i : members) {
+            auto& seg = req.segments[i];
+            group.old_bases.push_back(seg.base);
+            batch_scanner scanner(seg.log, 0, seg.size, true, req.io_buffer_size);
+            for (;;) {
+                if (cancel.load(std::memory_order_relaxed)) return fail(error{errc::closed, "clean cancelled"});
+                auto it = scanner.next();
+                if (!it) return fail(it.error());
+                if (!*it) break;
+                const auto& h = (*it)->header;
+                out.stats.bytes_read += h.total_size();
+                auto kept = filter_batch((*it)->batch, h, map, req, out.stats);
+                if (!kept) return fail(kept.error());
+                if (kept->horizon && (!out.earliest_delete_horizon || *kept->horizon < *out.earliest_delete_horizon))
+                    out.earliest_delete_horizon = kept->horizon;
+                status st = ok();
+                if (kept->what == filter_outcome::kind::keep_as_is) {
+                    st = writer->append((*it)->batch, h, flush_at);
+                } else if (kept->what == filter_outcome::kind::rebuilt) {
+                    auto nh = protocol::read_batch_header(kept->rebuilt);
+                    if (!nh) return fail(nh.error());
+                    st = writer->append(kept->rebuilt, *nh, flush_at);
+                }
+                if (!st) return fail(st.error());
+            }
+            if (!scanner.stop_reason().empty())
+                return fail(error{errc::corrupt, fmt::format("{}: {}", seg.log.path().string(), scanner.stop_reason())});
+        }
+        if (auto st = writer->finish(); !st) return fail(st.error());
+        out.stats.bytes_written += writer->size();
+        group.next = writer->next();
+        if (!group.next) {
+            remove_cleaned_files(req.dir, group.base);
+            written.pop_back();
+        }
+        out.groups.push_back(std::move(group));
+    }
+    return out;
+}
+
+result<int> complete_interrupted_swaps(const std::filesystem::path& dir) {
+    std::error_code ec;
+    std::vector<offset> log_swaps;
+    std::vector<offset> index_swaps;
+    std::vector<offset> segments;
+    std::vector<std::filesystem::path> cleaned;
+    for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+        const std::string name = entry.path().filename().string();
+        if (name.ends_with(".cleaned")) {
+            cleaned.push_back(entry.path());
+        } else if (name.ends_with(".swap")) {
+            const std::string inner = name.substr(0, name.size() - 5);
+            if (auto b = parse_segment_file_name(inner, log_ext)) log_swaps.push_back(*b);
+            else if (auto i = parse_segment_file_name(inner, index_ext)) index_swaps.push_back(*i);
+            else if (auto t = parse_segment_file_name(inner, time_index_ext)) index_swaps.push_back(*t);
+        } else if (auto b = parse_segment_file_name(name, log_ext)) {
+            segments.push_back(*b);
+        }
+    }
+    if (ec) return make_error(errc::io_error, fmt::format("cannot list {}: {}", dir.string(), ec.message()));
+    // Never committed: the old segments are whole.
+    for (const auto& p : cleaned) std::filesystem::remove(p, ec);
+    // Index swaps without their .log.swap were not committed either.
+    for (offset b : index_swaps) {
+        if (std::find(log_swaps.begin(), log_swaps.end(), b) != log_swaps.end()) continue;
+        std::filesystem::remove(swap_file(dir, b, index_ext), ec);
+        std::filesystem::remove(swap_file(dir, b, time_index_ext), ec);
+    }
+    for (offset base : log_swaps) {
+        // The range the swap replaces: up to its last batch's last offset.
+        auto log = file::open(swap_file(dir, base, log_ext), false);
+        if (!log) return log.error();
+        auto size = log->size();
+        if (!size) return size.error();
+        batch_scanner scanner(*log, 0, *size, false);
+        offset next = base;
+        for (;;) {
+            auto it = scanner.next();
+            if (!it) return it.error();
+            if (!*it) break;
+            next = offset((*it)->header.last_offset() + 1);
+        }
+        (void)log->close();
+        for (offset old : segments) {
+            if (old < base || old >= next) continue;
+            for (auto ext : {log_ext, index_ext, time_index_ext})
+                std::filesystem::remove(dir / (segment_file_stem(old) + std::string(ext)), ec);
+        }
+        for (auto ext : {index_ext, time_index_ext, log_ext}) {
+            auto from = swap_file(dir, base, ext);
+            auto to = dir / (segment_file_stem(base) + std::string(ext));
+            if (!std::filesystem::exists(from, ec)) {
+                std::filesystem::remove(to, ec);  // rebuilt at first use
+                continue;
+            }
+            std::filesystem::rename(from, to, ec);
+            if (ec)
+                return make_error(errc::io_error, fmt::format("cannot rename {}: {}", from.string(), ec.message()));
+        }
+        spdlog::info("storage: {}: finished an interrupted clean (segment {}, offsets up to {})", dir.string(),
+                     base(), next() - 1);
+    }
+    if (!log_swaps.empty()) {
+        if (auto st = sync_dir(dir); !st) return st.error();
+    }
+    return static_cast<int>(log_swaps.size());
+}
+
+log_cleaner::log_cleaner(cleaner_config config) : config_(config) {
+    for (int32_t i = 0; i < std::max(config_.threads, 1); ++i) threads_.emplace_back([this] { run(); });
+}
+
+log_cleaner::~log_cleaner() { stop(); }
+
+void log_cleaner::submit(std::shared_ptr<clean_job> job) {
+    {
+        std::lock_guard lock(mutex_);
+        if (!stopping_) {
+            queue_.push_back(std::move(job));
+            wake_.notify_one();
+            return;
+        }
+    }
+    std::lock_guard lock(job->mutex);
+    job->outcome = result<clean_result>(error{errc::closed, "the cleaner is stopped"});
+    job->done.store(true, std::memory_order_release);
+    job->finished.notify_all();
+}
+
+void log_cleaner::stop() {
+    std::deque<std::shared_ptr<clean_job>> left;
+    {
+        std::lock_guard lock(mutex_);
+        if (stopping_ && threads_.empty()) return;
+        stopping_ = true;
+        left.swap(queue_);
+    }
+    wake_.notify_all();
+    for (auto& job : left) {
+        std::lock_guard lock(job->mutex);
+        job->outcome = result<clean_result>(error{errc::closed, "the cleaner is stopped"});
+        job->done.store(true, std::memory_order_release);
+        job->finished.notify_all();
+    }
+    for (auto& t : threads_) {
+        if (t.joinable()) t.join();
+    }
+    threads_.clear();
+}
+
+void log_cleaner::run() {
+    for (;;) {
+        std::shared_ptr<clean_job> job;
+        {
+            std::unique_lock lock(mutex_);
+            wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+            if (stopping_) return;
+            job = std::move(queue_.front());
+            queue_.pop_front();
+        }
+        auto started = std::chrono::steady_clock::now();
+        auto outcome = clean_segments(job->request, job->cancel);
+        if (outcome) {
+            auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+            const auto& s = outcome->stats;
+            spdlog::info("cleaner: {}: read {} bytes ({} records), kept {} records, wrote {} bytes, {} keys mapped, "
+                         "in {} ms",
+                         job->request.dir.filename().string(), s.bytes_read, s.records_read, s.records_kept,
+                         s.bytes_written, s.keys_mapped, ms.count());
+        }
+        std::lock_guard lock(job->mutex);
+        job->outcome = std::move(outcome);
+        job->done.store(true, std::memory_order_release);
+        job->finished.notify_all();
+    }
+}
+
+}  // namespace samsa::storage

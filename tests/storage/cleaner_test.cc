@@ -1,0 +1,323 @@
+// Log compaction (log_cleaner.h): the latest record of every key survives
+// with its offset, tombstones go after delete.retention.ms past the clean
+// that saw them, batches keep their codec and producer fields, the dirty
+// ratio and min.compaction.lag.ms hold cleans back, and a crash at any point
+// of the swap leaves old or new segments, never a mix.
+
+#include <filesystem>
+
+#include <gtest/gtest.h>
+
+#include "cleanup_test_util.h"
+#include "samsa/storage/log_cleaner.h"
+#include "samsa/storage/checkpoint_file.h"
+#include "samsa/storage/log_manager.h"
+#include "samsa/storage/partition_log.h"
+
+namespace samsa::storage {
+namespace {
+
+using protocol::compression_codec;
+using testing::append_keyed;
+using testing::clean_now;
+using testing::compacted_config;
+using testing::files_in;
+using testing::kv;
+using testing::latest_of;
+using testing::read_all;
+using testing::temp_dir;
+
+class cleaner_test : public ::testing::Test {
+protected:
+    std::unique_ptr<partition_log> open_log(const log_config& cfg, const recovery_hint& hint = {}) {
+        auto log = partition_log::open(dir_.path() / "table-0", cfg, hint);
+        EXPECT_TRUE(log.has_value()) << (log ? "" : log.error().message);
+        if (log) (*log)->set_cleaner(&cleaner_);
+        return log ? std::move(*log) : nullptr;
+    }
+    std::filesystem::path log_dir() const { return dir_.path() / "table-0"; }
+
+    // 10 keys x `rounds` values, one key per batch; returns key -> latest offset.
+    static std::map<std::string, offset> write_rounds(partition_log& log, int rounds, int64_t ts = 1000) {
+        std::map<std::string, offset> latest;
+        for (int r = 0; r < rounds; ++r) {
+            for (int k = 0; k < 10; ++k) {
+                std::string key = "key-" + std::to_string(k);
+                latest[key] = append_keyed(log, {{key, "value-" + std::to_string(r)}}, ts + r * 10 + k);
+            }
+        }
+        return latest;
+    }
+
+    temp_dir dir_;
+    log_cleaner cleaner_{cleaner_config{}};
+};
+
+TEST_F(cleaner_test, keeps_exactly_the_latest_record_of_every_key_at_its_offset) {
+    auto log = open_log(compacted_config());
+    auto latest = write_rounds(*log, 6);
+    const auto before = read_all(*log);
+    ASSERT_EQ(before.size(), 60u);
+    const uint64_t size_before = log->size_bytes();
+    const offset end_before = log->log_end_offset();
+
+    ASSERT_TRUE(clean_now(*log, timestamp_ms(10'000)));
+    auto after = read_all(*log);
+    EXPECT_LT(after.size(), before.size());
+    EXPECT_LT(log->size_bytes(), size_before);
+    EXPECT_EQ(log->log_end_offset(), end_before);
+    // Every key once in the cleaned part (the active segment is untouched), at its latest offset.
+    auto got = latest_of(after);
+    ASSERT_EQ(got.size(), latest.size());
+    for (const auto& [key, off] : latest) {
+        EXPECT_EQ(got[key].first, off) << key;
+        EXPECT_EQ(got[key].second, std::optional<std::string>("value-5")) << key;
+    }
+    // Offsets stay increasing (gaps are fine).
+    for (size_t i = 1; i < after.size(); ++i) EXPECT_LT(after[i - 1].off, after[i].off);
+    const offset active_base = log->segments().back()->base_offset();
+    size_t below_active = 0;
+    for (const auto& r : after) below_active += r.off < active_base;
+    EXPECT_LE(below_active, 10u);
+    EXPECT_GE(log->cleaner_offset(), active_base);
+    EXPECT_TRUE(files_in(log_dir(), ".cleaned").empty());
+    EXPECT_TRUE(files_in(log_dir(), ".swap").empty());
+
+    // A reopen (clean shutdown) reads the same.
+    log.reset();
+    recovery_hint hint;
+    hint.clean_shutdown = true;
+    auto reopened = open_log(compacted_config(), hint);
+    auto again = read_all(*reopened);
+    ASSERT_EQ(again.size(), after.size());
+    for (size_t i = 0; i < again.size(); ++i) EXPECT_EQ(again[i].off, after[i].off);
+}
+
+TEST_F(cleaner_test, tombstones_stay_delete_retention_ms_after_the_clean_that_saw_them_then_go) {
+    auto cfg = compacted_config();
+    cfg.delete_retention_ms = std::chrono::milliseconds(5000);
+    auto log = open_log(cfg);
+    write_rounds(*log, 2);
+    append_keyed(*log, {{"key-3", std::nullopt}}, 2000);  // delete key-3
+    append_keyed(*log, {{"key-4", std::nullopt}}, 2001);  // delete key-4
+    append_keyed(*log, {{"other", std::string(500, 'x')}}, 2002);  // rolls: the tombstones are in closed segments
+
+    ASSERT_TRUE(clean_now(*log, timestamp_ms(10'000)));
+    auto first = latest_of(read_all(*log));
+    ASSERT_TRUE(first.count("key-3"));
+    EXPECT_FALSE(first["key-3"].second.has_value()) << "the tombstone stays until its delete horizon";
+    EXPECT_FALSE(first["key-4"].second.has_value());
+    size_t key3_records = 0;
+    for (const auto& r : read_all(*log)) key3_records += r.key == "key-3";
+    EXPECT_EQ(key3_records, 1u) << "older values of a deleted key are gone at once";
+
+    // Before the horizon (10'000 + 5000) nothing is due; after it the clean drops them.
+    EXPECT_FALSE(clean_now(*log, timestamp_ms(12'000)));
+    ASSERT_TRUE(clean_now(*log, timestamp_ms(15'001)));
+    auto second = latest_of(read_all(*log));
+    EXPECT_FALSE(second.count("key-3"));
+    EXPECT_FALSE(second.count("key-4"));
+    EXPECT_EQ(second.size(), 9u);  // key-0..9 without 3 and 4, plus "other"
+    for (int k : {0, 1, 2, 5, 6, 7, 8, 9}) {
+        EXPECT_EQ(second["key-" + std::to_string(k)].second, std::optional<std::string>("value-1"));
+    }
+}
+
+TEST_F(cleaner_test, rewritten_batches_keep_codec_producer_fields_and_timestamps) {
+    for (auto codec : {compression_codec::gzip, compression_codec::snappy, compression_codec::lz4,
+                       compression_codec::zstd}) {
+        SCOPED_TRACE(static_cast<int>(codec));
+        temp_dir dir;
+        auto opened = partition_log::open(dir.path() / "t-0", compacted_config(1000));
+        ASSERT_TRUE(opened.has_value());
+        auto& log = **opened;
+        log.set_cleaner(&cleaner_);
+        protocol::batch_producer producer{producer_id(42), producer_epoch(3), 7, false};
+        // One batch: a, b, a, c (the first "a" is superseded inside its own batch).
+        append_keyed(log, {{"a", "1"}, {"b", "2"}, {"a", "3"}, {"c", "4"}}, 5000, codec, producer);
+        append_keyed(log, {{"b", std::string(1200, 'z')}}, 6000);  // rolls; supersedes b
+        append_keyed(log, {{"d", "5"}}, 7000);                     // rolls again: the big batch is closed
+
+        ASSERT_TRUE(clean_now(log, timestamp_ms(10'000)));
+        auto read = log.read(offset(0), 1 << 20, true);
+        ASSERT_TRUE(read.has_value());
+        ASSERT_TRUE(testing::all_valid(read->records));
+        auto headers = testing::headers_of(read->records);
+        ASSERT_GE(headers.size(), 1u);
+        const auto& h = headers.front();
+        EXPECT_EQ(h.codec(), codec);
+        EXPECT_EQ(h.base_offset, 0);
+        EXPECT_EQ(h.last_offset_delta, 3);  // Kafka keeps the batch's last offset
+        EXPECT_EQ(h.producer_id, 42);
+        EXPECT_EQ(h.producer_epoch, 3);
+        EXPECT_EQ(h.base_sequence, 7);
+        EXPECT_EQ(h.records_count, 2);
+        auto records = read_all(log);
+        ASSERT_GE(records.size(), 2u);
+        EXPECT_EQ(records[0].off, offset(2));
+        EXPECT_EQ(records[0].key, "a");
+        EXPECT_EQ(records[0].ts, timestamp_ms(5002));
+        EXPECT_EQ(records[1].off, offset(3));
+        EXPECT_EQ(records[1].key, "c");
+        EXPECT_EQ(records[1].ts, timestamp_ms(5003));
+        EXPECT_EQ(h.max_timestamp, 5003);
+    }
+}
+
+TEST_F(cleaner_test, the_dirty_ratio_and_min_compaction_lag_hold_a_clean_back) {
+    auto cfg = compacted_config();
+    cfg.min_compaction_lag_ms = std::chrono::milliseconds(60'000);
+    auto log = open_log(cfg);
+    write_rounds(*log, 3, 1000);
+    EXPECT_FALSE(clean_now(*log, timestamp_ms(2000))) << "every segment is younger than the lag";
+    EXPECT_TRUE(clean_now(*log, timestamp_ms(100'000)));
+
+    // Now mostly clean: a little new dirt stays below a 0.9 ratio.
+    cfg.min_compaction_lag_ms = std::chrono::milliseconds(0);
+    cfg.min_cleanable_dirty_ratio = 0.9;
+    log->set_config(cfg);
+    append_keyed(*log, {{"key-1", "new"}}, 200'000);
+    append_keyed(*log, {{"key-2", "new"}}, 200'001);
+    append_keyed(*log, {{"pad", std::string(500, 'p')}}, 200'002);  // rolls: the new records are in a closed segment
+    EXPECT_FALSE(clean_now(*log, timestamp_ms(300'000)));
+    // max.compaction.lag.ms forces it once the first dirty segment is old enough.
+    cfg.max_compaction_lag_ms = std::chrono::milliseconds(1000);
+    log->set_config(cfg);
+    EXPECT_TRUE(clean_now(*log, timestamp_ms(300'000)));
+    EXPECT_EQ(latest_of(read_all(*log))["key-1"].second, std::optional<std::string>("new"));
+}
+
+TEST_F(cleaner_test, the_active_segment_is_never_cleaned) {
+    auto log = open_log(compacted_config(1 << 20));  // everything stays in the active segment
+    write_rounds(*log, 5);
+    EXPECT_FALSE(clean_now(*log, timestamp_ms(100'000)));
+    EXPECT_EQ(read_all(*log).size(), 50u);
+}
+
+// Runs the cleaner's heavy part directly, as a job would, without the swap.
+clean_result clean_without_swap(partition_log& log, const std::filesystem::path& dir, timestamp_ms now) {
+    clean_request req;
+    req.dir = dir;
+    req.first_dirty = log.log_start_offset();
+    req.now = now;
+    req.delete_retention = std::chrono::milliseconds(1000);
+    req.max_segment_bytes = 1 << 20;  // one group: a single swap replaces every closed segment
+    req.max_index_bytes = log.config().segment_index_bytes;
+    req.index_interval_bytes = log.config().index_interval_bytes;
+    req.map_entries = 1000;
+    req.io_buffer_size = 64 * 1024;
+    const auto& segs = log.segments();
+    for (size_t i = 0; i + 1 < segs.size(); ++i) {
+        auto f = file::open(segs[i]->log_path(), false);
+        EXPECT_TRUE(f.has_value());
+        req.segments.push_back({segs[i]->base_offset(), segs[i + 1]->base_offset(), segs[i]->size_bytes(),
+                                std::move(*f)});
+    }
+    std::atomic<bool> cancel{false};
+    auto out = clean_segments(req, cancel);
+    EXPECT_TRUE(out.has_value()) << (out ? "" : out.error().message);
+    return out ? std::move(*out) : clean_result{};
+}
+
+TEST_F(cleaner_test, a_crash_before_the_commit_leaves_the_old_segments) {
+    std::vector<testing::read_record> before;
+    {
+        auto log = open_log(compacted_config());
+        write_rounds(*log, 4);
+        before = read_all(*log);
+        auto result = clean_without_swap(*log, log_dir(), timestamp_ms(10'000));
+        ASSERT_FALSE(result.groups.empty());
+        ASSERT_FALSE(files_in(log_dir(), ".cleaned").empty());
+    }  // "crash": the .cleaned files stay
+    auto log = open_log(compacted_config());
+    EXPECT_TRUE(files_in(log_dir(), ".cleaned").empty());
+    auto after = read_all(*log);
+    ASSERT_EQ(after.size(), before.size());
+    for (size_t i = 0; i < after.size(); ++i) EXPECT_EQ(after[i].off, before[i].off);
+}
+
+TEST_F(cleaner_test, a_crash_after_the_commit_is_finished_at_open_even_with_some_old_segments_gone) {
+    std::map<std::string, offset> latest;
+    size_t expected_records = 0;
+    for (int variant = 0; variant < 2; ++variant) {
+        SCOPED_TRACE(variant == 0 ? "all old segments left" : "some old segments already deleted");
+        temp_dir dir;
+        auto path = dir.path() / "table-0";
+        {
+            auto opened = partition_log::open(path, compacted_config());
+            ASSERT_TRUE(opened.has_value());
+            latest = write_rounds(**opened, 4);
+            auto result = clean_without_swap(**opened, path, timestamp_ms(10'000));
+            ASSERT_FALSE(result.groups.empty());
+            // Commit as the owner would (indexes then .log to .swap), then "crash".
+            for (const auto& g : result.groups) {
+                if (!g.next) continue;
+                for (std::string_view ext : {".index", ".timeindex", ".log"})
+                    std::filesystem::rename(cleaned_file(path, g.base, ext), swap_file(path, g.base, ext));
+                if (variant == 1) {
+                    // Step c had begun: the last old segments of the group are gone.
+                    for (size_t i = g.old_bases.size() / 2; i < g.old_bases.size(); ++i) {
+                        if (g.old_bases[i] == g.base) continue;
+                        std::filesystem::remove(path / (segment_file_stem(g.old_bases[i]) + ".log"));
+                        std::filesystem::remove(path / (segment_file_stem(g.old_bases[i]) + ".index"));
+                        std::filesystem::remove(path / (segment_file_stem(g.old_bases[i]) + ".timeindex"));
+                    }
+                }
+            }
+        }
+        auto opened = partition_log::open(path, compacted_config());
+        ASSERT_TRUE(opened.has_value()) << opened.error().message;
+
+        EXPECT_TRUE(files_in(path, ".swap").empty());
+        auto records = read_all(**opened);
+        auto got = latest_of(records);
+        ASSERT_EQ(got.size(), latest.size());
+        for (const auto& [key, off] : latest) EXPECT_EQ(got[key].first, off) << key;
+        for (size_t i = 1; i < records.size(); ++i) EXPECT_LT(records[i - 1].off, records[i].off);
+        if (variant == 0) expected_records = records.size();
+        else EXPECT_EQ(records.size(), expected_records) << "never a mix of old and cleaned segments";
+        EXPECT_LT(records.size(), 40u);
+    }
+}
+
+TEST_F(cleaner_test, closing_a_log_cancels_its_clean) {
+    auto log = open_log(compacted_config());
+    write_rounds(*log, 4);
+    ASSERT_TRUE(log->maybe_start_clean(timestamp_ms(10'000)).has_value());
+    ASSERT_TRUE(log->close().has_value());  // waits for the job, whatever it got to
+    log.reset();
+    auto reopened = open_log(compacted_config());
+    EXPECT_TRUE(files_in(log_dir(), ".swap").empty());
+    EXPECT_EQ(latest_of(read_all(*reopened)).size(), 10u);
+}
+
+TEST(cleaner_checkpoint_test, log_manager_keeps_the_cleaner_offset_across_a_restart) {
+    temp_dir dir;
+    log_manager_config lc;
+    lc.log_dirs = {dir.path()};
+    lc.checkpoint_interval = std::chrono::milliseconds(0);
+    lc.default_config = compacted_config();
+    offset cleaned_up_to{-1};
+    {
+        auto mgr = log_manager::open(lc);
+        ASSERT_TRUE(mgr.has_value());
+        auto log = (*mgr)->create_log("table", partition_id(0), protocol::uuid::random(), compacted_config());
+        ASSERT_TRUE(log.has_value());
+        for (int r = 0; r < 4; ++r)
+            for (int k = 0; k < 5; ++k) append_keyed(**log, {{"k" + std::to_string(k), "v"}}, 1000 + r * 10 + k);
+        ASSERT_TRUE(clean_now(**log, timestamp_ms(10'000)));
+        cleaned_up_to = (*log)->cleaner_offset();
+        EXPECT_GT(cleaned_up_to, offset(0));
+        ASSERT_TRUE((*mgr)->close().has_value());
+    }
+    auto entries = read_checkpoint(dir.path() / cleaner_offset_checkpoint_file);
+    ASSERT_TRUE(entries.has_value());
+    ASSERT_EQ(entries->size(), 1u);
+    EXPECT_EQ(entries->front().off, cleaned_up_to);
+    auto mgr = log_manager::open(lc);
+    ASSERT_TRUE(mgr.has_value());
+    EXPECT_EQ((*mgr)->get_log("table", partition_id(0))->cleaner_offset(), cleaned_up_to);
+}
+
+}  // namespace
+}  // namespace samsa::storage
