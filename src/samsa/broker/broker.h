@@ -6,10 +6,10 @@
 // Thread model: ONE I/O thread runs `io()`; it owns every connection, every
 // partition log and everything here, so nothing takes a lock. Handlers run on
 // that thread, to completion, and must not block except on local disk
-// writes (the page cache; fsync only per the flush settings). When durable
-// acks (fsync before acknowledging, group commit) arrive, fsyncs move to a
-// helper thread that posts completions back to the I/O thread; the request
-// path already supports answering later (response_slot).
+// writes (the page cache; fsync only per the flush settings). With
+// samsa.durable.acks the fsyncs for acks=all run on durable_acks' helper
+// thread (group commit), which posts completions back to the I/O thread;
+// the handler answers then through its response_slot.
 
 #include <chrono>
 #include <memory>
