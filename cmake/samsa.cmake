@@ -32,9 +32,13 @@ function(samsa_test name)
   add_executable(${name} ${ARG_SOURCES})
   set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
   target_link_libraries(${name} PRIVATE samsa_options ${ARG_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
+  # PROPERTIES is one flat key/value list: a value must not contain a ';'
+  # (it would split into two entries and shift every later pair), so each
+  # variable goes through its own property and a test gets one label.
   gtest_discover_tests(${name}
     PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT}
-    ENVIRONMENT "SAMSA_BIN_DIR=${CMAKE_BINARY_DIR}/bin;SAMSA_SOURCE_DIR=${PROJECT_SOURCE_DIR}"
+    ENVIRONMENT "SAMSA_BIN_DIR=${CMAKE_BINARY_DIR}/bin"
+    ENVIRONMENT_MODIFICATION "SAMSA_SOURCE_DIR=set:${PROJECT_SOURCE_DIR}"
     DISCOVERY_TIMEOUT 60)
 endfunction()
 

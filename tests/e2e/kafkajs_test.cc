@@ -66,9 +66,6 @@ TEST_F(kafkajs_test, admin_and_gzip_producer_with_headers) {
 }
 
 TEST_F(kafkajs_test, consumer_group_reads_everything_back) {
-    GTEST_SKIP() << "kafkajs' consumer always joins a consumer group; the group coordinator "
-                    "(FindCoordinator, JoinGroup, SyncGroup, Heartbeat, OffsetCommit/Fetch) is the next issue. "
-                    "Remove this skip when it lands.";
     ASSERT_NO_FATAL_FAILURE(produce_with_kafkajs("kafkajs-group"));
     auto r = run_node("kafkajs_consume.js", {"kafkajs-group", std::to_string(count), std::to_string(keys)});
     EXPECT_COMMAND_OK(r);

@@ -4,7 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "samsa/protocol/messages/all.h"
 #include "message_filler.h"
@@ -72,6 +74,43 @@ TEST(messages, produce_records_are_borrowed_from_the_request) {
     EXPECT_GE(rec.view().data(), encoded.data());
     EXPECT_LT(rec.view().data(), encoded.data() + encoded.size());
     EXPECT_EQ(bytes(rec.view().begin(), rec.view().end()), batch);
+}
+
+// A Fetch response sent as parts (large RECORDS fields spliced, not copied)
+// is byte for byte the frame encoded in one piece, at every version; spliced
+// buffers are moved into the parts, smaller ones copied.
+TEST(messages, fetch_response_parts_equal_the_whole_frame) {
+    bytes big(10000), small(100);
+    for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<uint8_t>(i * 7);
+    for (size_t i = 0; i < small.size(); ++i) small[i] = static_cast<uint8_t>(i);
+    for (int16_t v = fetch_response::api::min_version; v <= fetch_response::api::max_version; ++v) {
+        fetch_response response;
+        fetchable_topic_response topic;
+        topic.topic = "t";
+        for (int p = 0; p < 3; ++p) {
+            fetch_partition_data pd;
+            pd.partition_index = partition_id(p);
+            pd.high_watermark = offset(42);
+            pd.records = raw_records(p == 1 ? bytes_view(small) : bytes_view(big));
+            topic.partitions.push_back(pd);
+        }
+        response.responses.push_back(topic);
+        const bytes whole = encode_response_frame(7, v, response);
+
+        int owned = 0;
+        auto own = [&](bytes_view view) -> std::optional<bytes> {
+            EXPECT_EQ(view.data(), big.data());
+            ++owned;
+            return bytes(view.begin(), view.end());
+        };
+        std::vector<bytes> parts = encode_response_frame_parts(7, v, response, 4096, own);
+        bytes joined;
+        for (const auto& part : parts) joined.insert(joined.end(), part.begin(), part.end());
+        EXPECT_EQ(joined, whole) << "v" << v;
+        EXPECT_EQ(owned, 2) << "v" << v;  // the two large record sets, not the small one
+        // piece, big, piece (the small set copied), big, then tagged fields (flexible versions)
+        EXPECT_EQ(parts.size(), v >= 12 ? 5u : 4u) << "v" << v;
+    }
 }
 
 TEST(messages, unsupported_versions_are_refused) {

@@ -7,6 +7,8 @@
 //
 // Thread: main() becomes the broker's single I/O thread.
 
+#include <malloc.h>
+
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -26,9 +28,20 @@ int config_error(const std::string& message) {
     return 2;
 }
 
+// Request frames and fetch reads are buffers of up to a few MiB, one or more
+// per request. glibc serves those from fresh mmap()s by default, so every
+// request paid a page fault per 4 KiB touched (a third of the broker's time
+// when serving 1 MiB fetches). Keep them on the heap, where freed buffers are
+// reused while warm; the cost is that RSS stays at its high-water mark.
+void keep_large_buffers_on_the_heap() {
+    mallopt(M_MMAP_THRESHOLD, 64 << 20);
+    mallopt(M_TRIM_THRESHOLD, 128 << 20);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+    keep_large_buffers_on_the_heap();
     CLI::App app{"samsa-broker: a single-node broker that speaks the Kafka protocol.\n"
                  "Reads Kafka's server.properties keys; --override sets one key (repeatable)."};
     app.name("samsa-broker");

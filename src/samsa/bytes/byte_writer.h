@@ -2,9 +2,16 @@
 // byte_writer: appends big-endian integers and Kafka varints to an owned
 // buffer. Lengths that are known only afterwards are written as placeholders
 // and patched (reserve_i32 / patch_i32).
+//
+// Large borrowed ranges (a Fetch response's records) can be spliced instead
+// of copied: splice() only notes where they belong, and whoever owns them
+// sends the buffer's pieces and the ranges as one gathered write (see
+// protocol::encode_response_frame_parts). size() counts spliced bytes;
+// positions (reserve_i32, patch_i32, buffer()) are those of the buffer.
 
 #include <cstdint>
 #include <cstring>
+#include <vector>
 
 #include "samsa/bytes/bytes.h"
 
@@ -54,10 +61,30 @@ public:
         buf_[at + 3] = static_cast<uint8_t>(u);
     }
 
-    size_t size() const { return buf_.size(); }
+    // Bytes written so far, spliced ranges included.
+    size_t size() const { return buf_.size() + spliced_bytes_; }
     bytes& buffer() { return buf_; }
     const bytes& buffer() const { return buf_; }
     bytes release() { return std::move(buf_); }
+    void reserve(size_t n) { buf_.reserve(n); }
+
+    // A range that follows the buffer's first `at` bytes on the wire.
+    struct splice_point {
+        size_t at;
+        bytes_view data;
+    };
+    // Ranges of at least `min_bytes` given to splice_if_large() are spliced from now on.
+    void enable_splicing(size_t min_bytes) { min_splice_bytes_ = min_bytes; }
+    // Splices `b` when splicing is on and it is large enough, else copies it.
+    void splice_if_large(bytes_view b) {
+        if (min_splice_bytes_ == 0 || b.size() < min_splice_bytes_) {
+            write_bytes(b);
+            return;
+        }
+        splices_.push_back({buf_.size(), b});
+        spliced_bytes_ += b.size();
+    }
+    const std::vector<splice_point>& splices() const { return splices_; }
 
 private:
     template<class U>
@@ -68,6 +95,9 @@ private:
     }
 
     bytes buf_;
+    size_t min_splice_bytes_ = 0;  // 0: never splice
+    size_t spliced_bytes_ = 0;
+    std::vector<splice_point> splices_;
 };
 
 // Size in bytes of v as an unsigned / zig-zag varint, for computing record

@@ -16,6 +16,8 @@
 
 #include <cassert>
 #include <cstdint>
+#include <optional>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -90,6 +92,35 @@ bytes encode_response_frame(int32_t correlation_id, int16_t version, const T& ms
     encode(out, msg, version);
     out.patch_i32(size_at, static_cast<int32_t>(out.size() - 4));
     return out.release();
+}
+
+// The same frame as gathered parts, in wire order: pieces of the encoded
+// buffer and, between them, the RECORDS fields of at least `min_splice_bytes`,
+// which are not copied. `own(view)` returns the owned buffer a spliced view
+// covers exactly (moved into the parts), or nullopt to copy it instead.
+template<message T, class Owner>
+std::vector<bytes> encode_response_frame_parts(int32_t correlation_id, int16_t version, const T& msg,
+                                               size_t min_splice_bytes, Owner&& own) {
+    byte_writer out;
+    out.reserve(4096);
+    out.enable_splicing(min_splice_bytes);
+    size_t size_at = out.reserve_i32();
+    write_response_header(out, correlation_id, response_header_version(T::api::key, version));
+    encode(out, msg, version);
+    out.patch_i32(size_at, static_cast<int32_t>(out.size() - 4));
+    if (out.splices().empty()) return {out.release()};
+
+    std::vector<bytes> parts;
+    const bytes& encoded = out.buffer();
+    size_t from = 0;
+    for (const auto& s : out.splices()) {
+        if (s.at > from) parts.emplace_back(encoded.begin() + from, encoded.begin() + s.at);
+        from = s.at;
+        std::optional<bytes> owned = own(s.data);
+        parts.push_back(owned ? std::move(*owned) : bytes(s.data.begin(), s.data.end()));
+    }
+    if (from < encoded.size()) parts.emplace_back(encoded.begin() + from, encoded.end());
+    return parts;
 }
 
 // A whole request frame: int32 size, request header, body. `header.key` is

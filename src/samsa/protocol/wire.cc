@@ -162,7 +162,7 @@ void protocol_writer::field(const raw_records& v) {
         return;
     }
     write_length(static_cast<int64_t>(v.data->size()), /*is_string=*/false);
-    out_.write_bytes(*v.data);
+    out_.splice_if_large(*v.data);
 }
 
 }  // namespace samsa::protocol

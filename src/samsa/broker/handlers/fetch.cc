@@ -98,7 +98,7 @@ public:
             outcome.total_bytes < static_cast<size_t>(std::max(request_.min_bytes, 0))) {
             return false;
         }
-        ctx_.respond(outcome.response);
+        ctx_.respond_with_records(outcome.response, std::move(outcome.buffers));
         return true;
     }
 
@@ -132,7 +132,7 @@ void handle_fetch(request_context ctx) {
     auto outcome = read_partitions(b, *request);
     bool enough = outcome.total_bytes >= static_cast<size_t>(std::max(request->min_bytes, 0));
     if (enough || outcome.has_error || request->max_wait_ms <= 0 || request->topics.empty() || b.stopping()) {
-        ctx.respond(outcome.response);
+        ctx.respond_with_records(outcome.response, std::move(outcome.buffers));
         return;
     }
     auto wait = std::chrono::milliseconds(request->max_wait_ms);

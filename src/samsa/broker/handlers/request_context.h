@@ -50,6 +50,27 @@ struct request_context {
         frame_parts.push_back(protocol::encode_response_frame(header.correlation_id, header.api_version, response));
         slot.send(std::move(frame_parts));
     }
+
+    // Answers with the buffers that the response's RECORDS fields view moved
+    // into the written frame instead of copied into it (Fetch: the stored
+    // batches go to the socket as read from the log). Each buffer must be
+    // viewed whole by one field; `records` is consumed.
+    template<class T>
+    void respond_with_records(const T& response, std::vector<bytes> records) {
+        size_t next = 0;
+        auto own = [&](bytes_view v) -> std::optional<bytes> {
+            for (; next < records.size(); ++next) {
+                if (records[next].data() == v.data() && records[next].size() == v.size()) {
+                    return std::move(records[next++]);
+                }
+            }
+            return std::nullopt;
+        };
+        slot.send(protocol::encode_response_frame_parts(header.correlation_id, header.api_version, response,
+                                                        min_spliced_records_bytes, own));
+    }
+    // Smaller record sets are cheaper to copy than to send as their own iovec.
+    static constexpr size_t min_spliced_records_bytes = 4096;
 };
 
 }  // namespace samsa::broker

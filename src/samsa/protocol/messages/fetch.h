@@ -8,8 +8,9 @@
 // (request) and diverging_epoch / current_leader / snapshot_id (response) as
 // tagged fields.
 //
-// Response records are raw_records: the encoder copies the bytes the caller
-// points at (stored batches, served as they are).
+// Response records are raw_records: the stored batches, served as they are;
+// the broker splices large ones into the written frame without copying them
+// (encode_response_frame_parts).
 
 #include <optional>
 #include <string>
