@@ -1,0 +1,127 @@
+// InitProducerId and Produce over the wire, against an in-process broker
+// (tests/broker/broker_fixture.h): the error codes and offsets a client sees
+// for resends, gaps, fencing and unknown producers, and the state kept
+// across a clean restart and across restarts of the id counter.
+#include <gtest/gtest.h>
+
+#include "samsa/protocol/messages/init_producer_id.h"
+#include "samsa/protocol/messages/produce.h"
+#include "samsa/protocol/records.h"
+#include "tests/broker/broker_fixture.h"
+#include "tests/broker/raw_client.h"
+
+namespace samsa::broker::testing {
+namespace {
+
+using protocol::error_code;
+
+bytes batch_of(int64_t pid, int16_t epoch, int32_t first_seq, int records) {
+    protocol::record_batch_builder b;
+    b.producer({producer_id(pid), producer_epoch(epoch), first_seq});
+    for (int i = 0; i < records; ++i) b.add("k", "v" + std::to_string(first_seq + i), timestamp_ms(1'700'000'000'000));
+    return b.build();
+}
+
+class produce_path_test : public broker_fixture {
+protected:
+    protocol::init_producer_id_response init_producer_id(int16_t version,
+                                                         std::optional<std::string> transactional_id = std::nullopt) {
+        raw_client c(port());
+        protocol::init_producer_id_request req;
+        req.transactional_id = std::move(transactional_id);
+        req.transaction_timeout_ms = 60000;
+        EXPECT_TRUE(c.send_request(req, version, ++correlation_));
+        auto resp = c.read_response<protocol::init_producer_id_response>(version, correlation_);
+        EXPECT_TRUE(resp);
+        return resp.value_or(protocol::init_producer_id_response{});
+    }
+
+    protocol::partition_produce_response produce(const bytes& batch, int16_t acks = -1) {
+        raw_client c(port());
+        protocol::produce_request req;
+        req.acks = acks;
+        req.timeout_ms = 5000;
+        protocol::topic_produce_data t;
+        t.name = "idem";
+        t.partition_data.push_back({partition_id(0), protocol::raw_records(batch)});
+        req.topic_data.push_back(std::move(t));
+        EXPECT_TRUE(c.send_request(req, 9, ++correlation_));
+        auto resp = c.read_response<protocol::produce_response>(9, correlation_);
+        EXPECT_TRUE(resp);
+        if (!resp || resp->responses.empty() || resp->responses[0].partition_responses.empty()) return {};
+        return resp->responses[0].partition_responses[0];
+    }
+
+    int32_t correlation_ = 0;
+};
+
+TEST_F(produce_path_test, init_producer_id_hands_out_new_ids_with_epoch_zero) {
+    for (int16_t v = 0; v <= 4; ++v) {
+        auto first = init_producer_id(v);
+        auto second = init_producer_id(v);
+        EXPECT_EQ(first.error_code, error_code::none) << "v" << v;
+        EXPECT_EQ(first.producer_epoch, producer_epoch(0));
+        EXPECT_GE(first.producer_id(), 0);
+        EXPECT_GT(second.producer_id(), first.producer_id());
+    }
+    EXPECT_EQ(init_producer_id(4, "txn").error_code, error_code::transactional_id_authorization_failed);
+}
+
+TEST_F(produce_path_test, ids_never_repeat_after_a_restart) {
+    auto before = init_producer_id(4);
+    stop();
+    start();
+    auto after = init_producer_id(4);
+    EXPECT_GT(after.producer_id(), before.producer_id());
+}
+
+TEST_F(produce_path_test, resends_gaps_fencing_and_unknown_producers) {
+    auto id = init_producer_id(4).producer_id();
+    auto first = produce(batch_of(id, 0, 0, 3));
+    ASSERT_EQ(first.error_code, error_code::none);
+    EXPECT_EQ(first.base_offset, offset(0));
+    ASSERT_EQ(produce(batch_of(id, 0, 3, 2)).base_offset, offset(3));
+
+    // A resend: success with the ORIGINAL offset, nothing written.
+    auto resent = produce(batch_of(id, 0, 0, 3));
+    EXPECT_EQ(resent.error_code, error_code::none);
+    EXPECT_EQ(resent.base_offset, offset(0));
+    EXPECT_EQ(produce(batch_of(-1, -1, -1, 1), 1).base_offset, offset(5));  // the log end did not move
+
+    EXPECT_EQ(produce(batch_of(id, 0, 9, 1)).error_code, error_code::out_of_order_sequence_number);
+    EXPECT_EQ(produce(batch_of(id + 1000, 0, 7, 1)).error_code, error_code::unknown_producer_id);
+    ASSERT_EQ(produce(batch_of(id, 1, 0, 1)).error_code, error_code::none);  // a new epoch starts at 0
+    EXPECT_EQ(produce(batch_of(id, 0, 5, 1)).error_code, error_code::invalid_producer_epoch);
+}
+
+TEST_F(produce_path_test, producer_state_survives_a_clean_restart) {
+    auto id = init_producer_id(4).producer_id();
+    ASSERT_EQ(produce(batch_of(id, 0, 0, 3)).error_code, error_code::none);
+    ASSERT_EQ(produce(batch_of(id, 0, 3, 3)).error_code, error_code::none);
+    stop();
+    start();
+    auto resent = produce(batch_of(id, 0, 3, 3));
+    EXPECT_EQ(resent.error_code, error_code::none);
+    EXPECT_EQ(resent.base_offset, offset(3));
+    EXPECT_EQ(produce(batch_of(id, 0, 7, 1)).error_code, error_code::out_of_order_sequence_number);
+    EXPECT_EQ(produce(batch_of(id, 0, 6, 1)).base_offset, offset(6));
+}
+
+class durable_produce_path_test : public produce_path_test {
+protected:
+    std::vector<std::string> overrides() const override { return {"samsa.durable.acks=true"}; }
+};
+
+TEST_F(durable_produce_path_test, acks_all_is_answered_after_the_sync) {
+    auto id = init_producer_id(4).producer_id();
+    for (int i = 0; i < 5; ++i) {
+        auto r = produce(batch_of(id, 0, i * 2, 2));
+        ASSERT_EQ(r.error_code, error_code::none);
+        EXPECT_EQ(r.base_offset, offset(i * 2));
+    }
+    EXPECT_EQ(produce(batch_of(id, 0, 0, 2)).base_offset, offset(0));  // a resend waits for a sync too
+    EXPECT_EQ(produce(batch_of(-1, -1, -1, 1), 1).base_offset, offset(10));
+}
+
+}  // namespace
+}  // namespace samsa::broker::testing
