@@ -214,6 +214,20 @@ TEST_F(idempotence_test, idempotent_producer_round_trip) {
     EXPECT_TRUE(has_snapshot) << "no producer snapshot written at clean shutdown";
 }
 
+// kafkajs' idempotent producer (InitProducerId v0-1): every send succeeds,
+// every record is in the log once.
+TEST_F(idempotence_test, kafkajs_idempotent_producer) {
+    constexpr int sends = 5, per_send = 20;
+    auto r = run_node("kafkajs_idempotent.js", {"kafkajs-idempotent", std::to_string(sends), std::to_string(per_send)});
+    ASSERT_COMMAND_OK(r);
+    auto read = read_all(bootstrap(), "kafkajs-idempotent", 1, sends * per_send);
+    ASSERT_TRUE(read) << read.error().message;
+    std::map<std::string, int> seen;
+    for (const auto& rec : *read) ++seen[rec.value];
+    EXPECT_EQ(read->size(), size_t(sends * per_send));
+    EXPECT_EQ(seen.size(), size_t(sends * per_send));
+}
+
 // Durable acks: the broker says at shutdown how many group commits it ran.
 TEST_F(durable_acks_test, acked_records_were_fsynced) {
     const std::string topic = "durable";
