@@ -166,7 +166,9 @@ TEST(fuzz_corpus, record_batch_survives_mutated_batches) {
     auto seeds = batch_seeds();
     maybe_write_seeds("batches", seeds);
     for (size_t i = 0; i < seeds.size(); ++i) {
-        if (i + 1 < seeds.size()) ASSERT_TRUE(validate_batch(seeds[i]));  // the last holds two batches
+        if (i + 1 < seeds.size()) {  // the last holds two batches
+            ASSERT_TRUE(validate_batch(seeds[i]));
+        }
         ASSERT_TRUE(fuzz::record_batch(seeds[i].data(), seeds[i].size()));
     }
     mutator m(42);

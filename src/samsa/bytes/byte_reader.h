@@ -42,10 +42,16 @@ public:
 
     // Unsigned LEB128 as Kafka's compact lengths and tagged fields use (at most
     // 5 bytes for 32 bits).
-    uint32_t read_uvarint();
+    uint32_t read_uvarint() { return static_cast<uint32_t>(read_uvarlong(5)); }
     // Zig-zag signed varints as record fields use.
-    int32_t read_varint();
-    int64_t read_varlong();
+    int32_t read_varint() {
+        auto u = static_cast<uint32_t>(read_uvarlong(5));
+        return static_cast<int32_t>((u >> 1) ^ (~(u & 1) + 1));
+    }
+    int64_t read_varlong() {
+        uint64_t u = read_uvarlong(10);
+        return static_cast<int64_t>((u >> 1) ^ (~(u & 1) + 1));
+    }
 
     // The next n bytes, borrowed; empty and failed when fewer remain.
     bytes_view read_bytes(size_t n) {
@@ -71,7 +77,13 @@ private:
         pos_ += sizeof(U);
         return v;
     }
-    uint64_t read_uvarlong(int max_bytes);
+    // Inline for the one-byte case (most record fields: small lengths and
+    // deltas); validating a produce request reads several per record.
+    uint64_t read_uvarlong(int max_bytes) {
+        if (pos_ < data_.size() && data_[pos_] < 0x80) return data_[pos_++];
+        return read_long_uvarlong(max_bytes);
+    }
+    uint64_t read_long_uvarlong(int max_bytes);
 
     bytes_view data_;
     size_t pos_ = 0;

@@ -79,55 +79,82 @@ void write_nullable(byte_writer& w, const std::optional<bytes>& b) {
 
 }  // namespace
 
-result<batch_records> batch_records::decode(bytes_view batch, size_t max_uncompressed_bytes) {
+namespace {
+
+// A batch's header and its records' bytes (decompressed into `plain` when the
+// batch is compressed), with the record count checked against the size.
+struct records_body {
+    record_batch_header header;
+    bytes_view body;
+};
+
+result<records_body> open_records(bytes_view batch, size_t max_uncompressed_bytes, bytes& plain) {
     auto header = read_batch_header(batch);
     if (!header) return header.error();
-    batch_records out;
-    out.header_ = *header;
-    if (out.header_.total_size() > batch.size())
+    if (header->total_size() > batch.size())
         return make_error(errc::corrupt, fmt::format("record batch length {} beyond the {} bytes given",
-                                                     out.header_.batch_length, batch.size()));
-    bytes_view body = batch.subspan(record_batch_header::size, out.header_.total_size() - record_batch_header::size);
-    if (out.header_.codec() != compression_codec::none) {
-        auto plain = decompress(out.header_.codec(), body, max_uncompressed_bytes);
-        if (!plain) return plain.error();
-        out.decompressed_ = std::move(*plain);
-        body = out.decompressed_;
+                                                     header->batch_length, batch.size()));
+    bytes_view body = batch.subspan(record_batch_header::size, header->total_size() - record_batch_header::size);
+    if (header->codec() != compression_codec::none) {
+        auto decompressed = decompress(header->codec(), body, max_uncompressed_bytes);
+        if (!decompressed) return decompressed.error();
+        plain = std::move(*decompressed);
+        body = plain;
     } else if (body.size() > max_uncompressed_bytes) {
         return make_error(errc::too_large, fmt::format("records of {} bytes over the limit of {}", body.size(),
                                                        max_uncompressed_bytes));
     }
-    const int32_t count = out.header_.records_count;
+    const int32_t count = header->records_count;
     if (count < 0 || static_cast<size_t>(count) > body.size() / min_record_size)
         return make_error(errc::corrupt,
                           fmt::format("record count {} does not fit in {} bytes of records", count, body.size()));
+    return records_body{*header, body};
+}
+
+error trailing_bytes(const byte_reader& in, int32_t count) {
+    return make_error(errc::corrupt,
+                      fmt::format("{} bytes after the {} records the batch announces", in.remaining(), count));
+}
+
+}  // namespace
+
+result<batch_records> batch_records::decode(bytes_view batch, size_t max_uncompressed_bytes) {
+    batch_records out;
+    auto opened = open_records(batch, max_uncompressed_bytes, out.decompressed_);
+    if (!opened) return opened.error();
+    out.header_ = opened->header;
+    const int32_t count = out.header_.records_count;
     out.records_.reserve(static_cast<size_t>(count));
-    byte_reader in(body);
+    byte_reader in(opened->body);
     for (int32_t i = 0; i < count; ++i) {
         auto r = read_record(in, static_cast<size_t>(i));
         if (!r) return r.error();
         out.records_.push_back(std::move(*r));
     }
-    if (!in.at_end())
-        return make_error(errc::corrupt,
-                          fmt::format("{} bytes after the {} records the batch announces", in.remaining(), count));
+    if (!in.at_end()) return trailing_bytes(in, count);
     return out;
 }
 
+// The same checks as decode() plus offset deltas, without keeping the records:
+// it runs on every produced batch.
 status validate_records(bytes_view batch, size_t max_uncompressed_bytes) {
-    auto decoded = batch_records::decode(batch, max_uncompressed_bytes);
-    if (!decoded) return decoded.error();
-    const auto& h = decoded->header();
-    const auto& records = decoded->records();
-    if (records.empty()) return make_error(errc::corrupt, "record batch holds no records");
-    for (size_t i = 0; i < records.size(); ++i) {
-        if (records[i].offset_delta != static_cast<int32_t>(i))
+    bytes plain;
+    auto opened = open_records(batch, max_uncompressed_bytes, plain);
+    if (!opened) return opened.error();
+    const int32_t count = opened->header.records_count;
+    if (count == 0) return make_error(errc::corrupt, "record batch holds no records");
+    byte_reader in(opened->body);
+    for (int32_t i = 0; i < count; ++i) {
+        auto r = read_record(in, static_cast<size_t>(i));
+        if (!r) return r.error();
+        if (r->offset_delta != i)
             return make_error(errc::corrupt, fmt::format("record {} has offset delta {} (expected {})", i,
-                                                         records[i].offset_delta, i));
+                                                         r->offset_delta, i));
     }
-    if (h.last_offset_delta != static_cast<int32_t>(records.size()) - 1)
-        return make_error(errc::corrupt, fmt::format("last offset delta {} but {} records", h.last_offset_delta,
-                                                     records.size()));
+    if (!in.at_end()) return trailing_bytes(in, count);
+    if (opened->header.last_offset_delta != count - 1)
+        return make_error(errc::corrupt, fmt::format("last offset delta {} but {} records",
+                                                     opened->header.last_offset_delta, count));
     return ok();
 }
 
