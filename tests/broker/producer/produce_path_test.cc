@@ -107,6 +107,20 @@ TEST_F(produce_path_test, producer_state_survives_a_clean_restart) {
     EXPECT_EQ(produce(batch_of(id, 0, 6, 1)).base_offset, offset(6));
 }
 
+TEST_F(produce_path_test, transactional_and_control_batches_are_refused) {
+    protocol::record_batch_builder txn;
+    txn.producer({producer_id(1), producer_epoch(0), 0, true});
+    txn.add("k", "v", timestamp_ms(1'700'000'000'000));
+    EXPECT_EQ(produce(txn.build()).error_code, error_code::transactional_id_authorization_failed);
+
+    bytes control = batch_of(-1, -1, -1, 1);
+    control[22] |= 0x20;  // attributes bit 5, then a CRC that matches again
+    uint32_t crc = protocol::compute_batch_crc(control);
+    for (int i = 0; i < 4; ++i) control[17 + i] = static_cast<uint8_t>(crc >> (24 - 8 * i));
+    EXPECT_EQ(produce(control).error_code, error_code::invalid_record);
+    EXPECT_EQ(produce(batch_of(-1, -1, -1, 1), 1).base_offset, offset(0));  // nothing was written
+}
+
 class durable_produce_path_test : public produce_path_test {
 protected:
     std::vector<std::string> overrides() const override { return {"samsa.durable.acks=true"}; }

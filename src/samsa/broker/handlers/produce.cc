@@ -71,6 +71,16 @@ partition_outcome validate_record_set(bytes_view records, const topic_rules& rul
                                                        std::to_string(max_message_bytes)};
         }
         if (auto s = protocol::validate_batch(*batch); !s) return {error_code::corrupt_message, s.error().message};
+        if (auto h = protocol::read_batch_header(*batch)) {
+            // Control batches are written by the broker only (Kafka's
+            // LogValidator); transactional batches need transactions, which
+            // Samsa does not have (Kafka's check of hasTransactionalRecords).
+            if (h->control()) return {rules.invalid_record, "control batches cannot be produced by clients"};
+            if (h->transactional()) {
+                return {error_code::transactional_id_authorization_failed,
+                        "transactional batches are not supported (no transactions)"};
+            }
+        }
         if (auto s = protocol::validate_records(*batch, max_uncompressed_batch_bytes); !s) {
             return {rules.invalid_record, s.error().message};
         }
