@@ -231,7 +231,7 @@ TEST_F(retention_e2e_test, DISABLED_librdkafka_below_the_log_start_resets_to_ear
     ASSERT_TRUE(create_topic(bootstrap(), "events", 1, {{"segment.bytes", "1024"}, {"retention.bytes", "1500"}}));
     std::vector<record> records;
     for (int i = 0; i < 60; ++i) records.push_back({"k" + std::to_string(i), std::string(50, 'v'), {}, 0, 0});
-    ASSERT_TRUE(produce(bootstrap(), "events", records));
+    ASSERT_TRUE(produce(bootstrap(), "events", records, {{"linger.ms", "0"}, {"batch.size", "300"}}));
     int64_t low = 0;
     for (int i = 0; i < 100 && low == 0; ++i) {
         auto w = watermarks(bootstrap(), "events", 0);
