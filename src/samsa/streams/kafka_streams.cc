@@ -1,5 +1,7 @@
 #include "samsa/streams/kafka_streams.h"
 
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 
 #include "samsa/streams/internal/kafka/rdkafka_client_supplier.h"
@@ -79,6 +81,12 @@ void kafka_streams::set_uncaught_exception_handler(uncaught_exception_handler ha
     handler_ = std::move(handler);
 }
 
+void kafka_streams::set_global_state_restore_listener(state_restore_listener* listener) {
+    std::lock_guard l(mutex_);
+    if (state_ != streams_state::created) throw std::logic_error("set_global_state_restore_listener() only before start()");
+    restore_listener_ = listener;
+}
+
 streams_state kafka_streams::state() const {
     std::lock_guard l(mutex_);
     return state_;
@@ -103,12 +111,15 @@ void kafka_streams::start() {
         set_state(streams_state::error);
         throw streams_exception(message);
     };
+    // A broker that comes up while start() retries is found within a second.
     internal::client_config admin_config =
-        merge({{"bootstrap.servers", config_.bootstrap_servers}, {"client.id", config_.application_id + "-admin"}},
+        merge({{"bootstrap.servers", config_.bootstrap_servers},
+               {"client.id", config_.application_id + "-admin"},
+               {"reconnect.backoff.max.ms", "1000"}},
               {&config_.admin});
     auto admin = clients_->admin(admin_config);
     if (!admin) fail("cannot create the admin client: " + admin.error().message);
-    auto prepared = internal::prepare_topics(**admin, topology_, config_);
+    auto prepared = prepare_topics_with_retries(**admin);
     if (!prepared) fail(prepared.error().message);
     prepared_ = std::make_unique<internal::prepared_topology>(std::move(*prepared));
 
@@ -133,6 +144,37 @@ void kafka_streams::start() {
     } catch (const std::exception& e) {
         stop_threads(streams_state::error, config_.request_timeout);
         throw streams_exception(e.what());
+    }
+}
+
+result<internal::prepared_topology> kafka_streams::prepare_topics_with_retries(internal::admin_client& admin) {
+    // The broker may be down or still starting: a timeout or transport
+    // error is retried with exponential back-off (Kafka's retry.backoff.ms
+    // 100 doubling to retry.backoff.max.ms 1000) until request.timeout.ms
+    // has passed, each failure logged; missing topics and co-partitioning
+    // errors are final at once.
+    using namespace std::chrono;
+    auto deadline = steady_clock::now() + config_.request_timeout;
+    milliseconds backoff{100};
+    for (int attempt = 1;; ++attempt) {
+        auto remaining = duration_cast<milliseconds>(deadline - steady_clock::now());
+        streams_config attempt_config = config_;
+        attempt_config.request_timeout = std::clamp(remaining, milliseconds(1), milliseconds(2000));
+        auto prepared = internal::prepare_topics(admin, topology_, attempt_config);
+        if (prepared) return prepared;
+        errc code = prepared.error().code;
+        bool transient = code == errc::timed_out || code == errc::io_error;
+        remaining = duration_cast<milliseconds>(deadline - steady_clock::now());
+        if (!transient) return prepared;
+        if (remaining <= backoff) {
+            return make_error(code, "cannot reach the Kafka cluster at " + config_.bootstrap_servers + " within " +
+                                        std::to_string(config_.request_timeout.count()) + " ms (request.timeout.ms, " +
+                                        std::to_string(attempt) + " attempts): " + prepared.error().message);
+        }
+        spdlog::warn("[streams] {}: attempt {} to reach {} failed ({}); retrying in {} ms", config_.application_id,
+                     attempt, config_.bootstrap_servers, prepared.error().message, backoff.count());
+        std::this_thread::sleep_for(backoff);
+        backoff = std::min(backoff * 2, milliseconds(1000));
     }
 }
 
@@ -178,6 +220,8 @@ void kafka_streams::add_stream_thread() {
     if (global_) env.global_stores = global_->stores();
     env.on_deserialization_error = config_.on_deserialization_error;
     env.wall_clock = wall_clock_ms;
+    env.restore_listener = restore_listener_;
+    env.cache_max_bytes = config_.cache_max_bytes / std::max(1, config_.num_stream_threads);
     auto thread = std::make_unique<internal::stream_thread>(
         name, config_, std::move(env), std::move(clients),
         [this](internal::stream_thread& t, stream_thread_state now, stream_thread_state) { on_thread_state(t, now); });
@@ -327,6 +371,22 @@ std::vector<std::string> kafka_streams::thread_names() const {
     std::vector<std::string> out;
     for (const auto& t : threads_) {
         if (t->state() != stream_thread_state::dead) out.push_back(t->name());
+    }
+    return out;
+}
+
+}  // namespace samsa::streams
+
+namespace samsa::streams {
+
+std::vector<thread_metadata> kafka_streams::metadata_for_local_threads() const {
+    std::lock_guard l(mutex_);
+    std::vector<thread_metadata> out;
+    for (const auto& t : threads_) {
+        if (t->state() == stream_thread_state::dead) continue;
+        thread_metadata m{t->name(), internal::to_string(t->state()), {}};
+        for (const auto& id : t->active_tasks()) m.active_tasks.push_back(id.to_string());
+        out.push_back(std::move(m));
     }
     return out;
 }

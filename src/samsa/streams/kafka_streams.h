@@ -38,12 +38,14 @@
 #include <thread>
 #include <vector>
 
+#include "samsa/streams/state_restore_listener.h"
 #include "samsa/streams/streams_config.h"
 #include "samsa/streams/topology.h"
 
 namespace samsa::streams {
 
 namespace internal {
+class admin_client;
 class client_supplier;
 class global_stream_thread;
 class state_directory;
@@ -63,6 +65,14 @@ const char* to_string(streams_state s);
 enum class uncaught_exception_response { replace_thread, shutdown_client, shutdown_application };
 using uncaught_exception_handler = std::function<uncaught_exception_response(std::exception_ptr)>;
 using state_listener = std::function<void(streams_state now, streams_state before)>;
+
+// One stream thread of this instance (Kafka's ThreadMetadata, reduced to
+// what the runtime knows): its name, state and active tasks ("1_2").
+struct thread_metadata {
+    std::string thread_name;
+    std::string thread_state;
+    std::vector<std::string> active_tasks;
+};
 
 // A start-up failure: missing source topics, co-partitioning, internal
 // topics, a locked state directory, an unreachable broker.
@@ -84,6 +94,10 @@ public:
     // Before start(); std::logic_error afterwards.
     void set_state_listener(state_listener listener);
     void set_uncaught_exception_handler(uncaught_exception_handler handler);
+    // Hears the restoration of every task store from its changelog; not
+    // owned, must outlive the instance's threads (Kafka's
+    // setGlobalStateRestoreListener).
+    void set_global_state_restore_listener(state_restore_listener* listener);
 
     // Throws streams_exception (state becomes ERROR) or std::logic_error when
     // not in CREATED.
@@ -100,6 +114,8 @@ public:
     const topology& get_topology() const { return topology_; }
     // Names of the live stream threads (<application.id>-StreamThread-<n>).
     std::vector<std::string> thread_names() const;
+    // The live stream threads and their tasks (Kafka's metadataForLocalThreads()).
+    std::vector<thread_metadata> metadata_for_local_threads() const;
 
 private:
     void set_state(streams_state s);
@@ -107,6 +123,7 @@ private:
     void handle_thread_failure(internal::stream_thread& t);
     void handle_global_failure(std::exception_ptr e);
     void add_stream_thread();
+    result<internal::prepared_topology> prepare_topics_with_retries(internal::admin_client& admin);
     void shut_down_async(streams_state final_state);
     void stop_threads(streams_state final_state, std::chrono::milliseconds timeout);
 
@@ -118,6 +135,7 @@ private:
     std::unique_ptr<internal::global_stream_thread> global_;
     state_listener listener_;
     uncaught_exception_handler handler_;
+    state_restore_listener* restore_listener_ = nullptr;
 
     mutable std::mutex mutex_;  // state_, threads_, next_thread_
     std::condition_variable state_changed_;

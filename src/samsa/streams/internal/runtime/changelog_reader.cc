@@ -22,6 +22,7 @@ status changelog_reader::register_task(stream_task& task) {
         spdlog::info("[streams] task {} restores {} from {} to {}", task.id().to_string(), c.tp.to_string(), start(),
                      high());
         active_[c.tp] = entry{&task, c, high};
+        if (listener_) listener_->on_restore_start(c.tp.topic, c.tp.partition, c.store, start(), high());
         ++pending;
     }
     task.start_restoring();
@@ -46,6 +47,7 @@ void changelog_reader::unregister_task(const task_id& id) {
 void changelog_reader::finish(const topic_partition& tp) {
     auto it = active_.find(tp);
     stream_task* task = it->second.task;
+    if (listener_) listener_->on_restore_end(tp.topic, tp.partition, it->second.changelog.store, it->second.restored);
     reader_->unassign(tp);
     active_.erase(it);
     if (--pending_per_task_[task->id()] == 0) {
@@ -54,18 +56,35 @@ void changelog_reader::finish(const topic_partition& tp) {
     }
 }
 
+void changelog_reader::report_batches(const std::map<topic_partition, std::pair<int64_t, int64_t>>& batches) {
+    if (!listener_) return;
+    for (const auto& [tp, b] : batches) {
+        listener_->on_batch_restored(tp.topic, tp.partition, active_.at(tp).changelog.store, b.first, b.second);
+    }
+}
+
 result<std::vector<stream_task*>> changelog_reader::restore(std::chrono::milliseconds poll_timeout,
                                                             size_t max_records) {
     if (!active_.empty()) {
         auto records = reader_->poll(poll_timeout, max_records);
         if (!records) return records.error();
+        // Per partition: the batch's last offset and record count, reported
+        // before a partition's end (Kafka's order).
+        std::map<topic_partition, std::pair<int64_t, int64_t>> batches;
+        std::vector<topic_partition> ended;
         for (const auto& r : *records) {
             auto it = active_.find(r.tp);
             if (it == active_.end()) continue;  // unassigned meanwhile
             it->second.task->restore(it->second.changelog, r);
             ++restored_records_;
-            if (r.offset + 1 >= it->second.end) finish(r.tp);
+            ++it->second.restored;
+            auto& b = batches[r.tp];
+            b.first = r.offset();
+            ++b.second;
+            if (r.offset + 1 >= it->second.end) ended.push_back(r.tp);
         }
+        report_batches(batches);
+        for (const auto& tp : ended) finish(tp);
     }
     std::vector<stream_task*> done;
     done.swap(completed_);

@@ -6,7 +6,8 @@
 // (persistent stores) or at the beginning (in-memory stores); restore()
 // reads a bounded batch and applies it with store.restore(), which does not
 // log again; a task is restored once every changelog partition reached its
-// end offset.
+// end offset. A state_restore_listener, when set, hears each partition's
+// start, every batch and the end, as Kafka's does.
 //
 // Threads: the stream thread that owns the tasks and the reader.
 
@@ -17,12 +18,15 @@
 #include "samsa/base/result.h"
 #include "samsa/streams/internal/runtime/clients.h"
 #include "samsa/streams/internal/runtime/stream_task.h"
+#include "samsa/streams/state_restore_listener.h"
 
 namespace samsa::streams::internal {
 
 class changelog_reader {
 public:
     changelog_reader(partition_reader& reader, std::chrono::milliseconds request_timeout);
+    // Before the first register_task(); nullptr for none.
+    void set_listener(state_restore_listener* listener) { listener_ = listener; }
 
     // Tasks with nothing to read complete at once (returned by the next
     // restore()).
@@ -40,10 +44,13 @@ private:
         stream_task* task;
         changelog_partition changelog;
         samsa::offset end{0};
+        int64_t restored = 0;
     };
     void finish(const topic_partition& tp);
+    void report_batches(const std::map<topic_partition, std::pair<int64_t, int64_t>>& batches);
 
     partition_reader* reader_;
+    state_restore_listener* listener_ = nullptr;
     std::chrono::milliseconds timeout_;
     std::map<topic_partition, entry> active_;
     std::map<task_id, int> pending_per_task_;

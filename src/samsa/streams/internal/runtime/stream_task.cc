@@ -24,7 +24,7 @@ result<std::unique_ptr<stream_task>> stream_task::create(task_id id, std::set<to
     if (!checkpointed) return checkpointed.error();
 
     const subtopology_info& s = env.metadata->subtopology(id.subtopology);
-    task_config config{env.metadata->application_id(), id.to_string(), id.partition, *dir};
+    task_config config{env.metadata->application_id(), id.to_string(), id.partition, *dir, env.cache_max_bytes};
     t->context_ = std::make_unique<task_context>(config, *env.collector, env.wall_clock);
     try {
         for (const auto& [name, store] : env.global_stores) t->context_->add_global_store(name, store);

@@ -37,6 +37,10 @@
 #include "samsa/streams/streams_config.h"
 #include "samsa/streams/topology.h"
 
+namespace samsa::streams {
+class state_restore_listener;
+}
+
 namespace samsa::streams::internal {
 
 struct task_environment {
@@ -48,6 +52,10 @@ struct task_environment {
     std::map<std::string, key_value_bytes_store*> global_stores;
     deserialization_handler_response on_deserialization_error = deserialization_handler_response::fail;
     std::function<int64_t()> wall_clock;
+    // Hears changelog restoration (kafka_streams' global restore listener).
+    state_restore_listener* restore_listener = nullptr;
+    // Per store: statestore.cache.max.bytes / num.stream.threads.
+    int64_t cache_max_bytes = 10 * 1024 * 1024;
 };
 
 // A changelog partition a task restores from.
@@ -62,7 +70,7 @@ struct changelog_partition {
 
 class stream_task {
 public:
-    enum class state { created, restoring, running, closed };
+    enum class state { created, restoring, running, suspended, closed };
 
     // Locks the directory, builds and initializes the nodes and stores,
     // reads the checkpoint. Errors: already_exists when another thread or
@@ -83,6 +91,16 @@ public:
     void restore(const changelog_partition& c, const consumed_record& r);
     void start_restoring() { state_ = state::restoring; }
     void mark_running() { state_ = state::running; }
+    // Revoked after a commit: stores stay open and current, buffered
+    // records are dropped (the next owner of the partitions, maybe this
+    // task again, reads from the committed offsets). resume() when the same
+    // partitions come back, so nothing is restored again (Kafka's
+    // SUSPENDED).
+    void suspend() {
+        records_.clear();
+        state_ = state::suspended;
+    }
+    void resume() { state_ = state::running; }
 
     void add_record(consumed_record r) { records_.add(std::move(r)); }
     size_t buffered() const { return records_.buffered(); }

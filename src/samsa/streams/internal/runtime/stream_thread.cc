@@ -32,6 +32,7 @@ stream_thread::stream_thread(std::string name, const streams_config& config, tas
     for (const auto& t : env.metadata->source_topics()) topics_.push_back(t);
     collector_ = std::make_unique<stream_record_collector>(*clients_.producer, config.on_production_error);
     restorer_ = std::make_unique<changelog_reader>(*clients_.restore_reader, config.request_timeout);
+    restorer_->set_listener(env.restore_listener);
     env.collector = collector_.get();
     tasks_ = std::make_unique<task_manager>(std::move(env), *clients_.consumer, *collector_, *restorer_,
                                             config.buffered_records_per_partition, config.request_timeout);
@@ -124,14 +125,27 @@ void stream_thread::close(bool clean) {
     if (closed_) return;
     closed_ = true;
     tasks_->close_all(clean);
+    publish_tasks();
     if (subscribed_) clients_.consumer->close();
     status st = collector_->flush(config_->request_timeout);
     if (!st) spdlog::warn("[streams] {}: producer flush on close: {}", name_, st.error().message);
 }
 
+std::vector<task_id> stream_thread::active_tasks() const {
+    std::lock_guard lock(tasks_mutex_);
+    return published_tasks_;
+}
+
+void stream_thread::publish_tasks() {
+    auto ids = tasks_->task_ids();
+    std::lock_guard lock(tasks_mutex_);
+    published_tasks_ = std::move(ids);
+}
+
 void stream_thread::on_partitions_revoked(const std::vector<topic_partition>& partitions) {
     set_state(stream_thread_state::partitions_revoked);
     status st = tasks_->handle_revocation(partitions);
+    publish_tasks();
     if (!st && !callback_error_) {
         callback_error_ = std::make_exception_ptr(task_failure("commit on revocation failed: " + st.error().message));
     }
@@ -140,6 +154,7 @@ void stream_thread::on_partitions_revoked(const std::vector<topic_partition>& pa
 void stream_thread::on_partitions_assigned(const std::vector<topic_partition>& partitions) {
     set_state(stream_thread_state::partitions_assigned);
     status st = tasks_->handle_assignment(partitions);
+    publish_tasks();
     if (!st && !callback_error_) {
         callback_error_ = std::make_exception_ptr(task_failure("cannot create tasks: " + st.error().message));
     }
@@ -148,6 +163,7 @@ void stream_thread::on_partitions_assigned(const std::vector<topic_partition>& p
 void stream_thread::on_partitions_lost(const std::vector<topic_partition>& partitions) {
     set_state(stream_thread_state::partitions_revoked);
     tasks_->handle_lost(partitions);
+    publish_tasks();
 }
 
 }  // namespace samsa::streams::internal

@@ -76,12 +76,16 @@ public:
     // Commits, closes tasks and leaves the group.
     void close(bool clean);
     task_manager& tasks() { return *tasks_; }
+    // The tasks this thread owns after its last rebalance (restoring or
+    // running), for kafka_streams::metadata_for_local_threads().
+    std::vector<task_id> active_tasks() const;
 
 private:
     void set_state(stream_thread_state s);
     void on_partitions_revoked(const std::vector<topic_partition>& partitions) override;
     void on_partitions_assigned(const std::vector<topic_partition>& partitions) override;
     void on_partitions_lost(const std::vector<topic_partition>& partitions) override;
+    void publish_tasks();
 
     std::string name_;
     const streams_config* config_;
@@ -99,6 +103,8 @@ private:
     std::chrono::steady_clock::time_point last_commit_;
     // An error raised inside a rebalance callback, rethrown after poll().
     std::exception_ptr callback_error_;
+    mutable std::mutex tasks_mutex_;  // published_tasks_
+    std::vector<task_id> published_tasks_;
     mutable std::mutex failure_mutex_;
     std::exception_ptr failure_;
     std::thread thread_;

@@ -17,6 +17,7 @@ void task_context::add_store(const store_builder& builder) {
     ctx.task_dir = config_.task_dir;
     ctx.partition = config_.partition;
     ctx.changelog = this;
+    ctx.cache_max_bytes = config_.cache_max_bytes;
     ctx.record_timestamp = [this] { return timestamp_; };
     status st = s->init(ctx);
     if (!st) throw std::runtime_error("cannot open state store '" + builder.name() + "': " + st.error().message);

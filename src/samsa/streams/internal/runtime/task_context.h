@@ -32,6 +32,9 @@ struct task_config {
     std::string task_id = "0_0";
     int32_t partition = 0;
     std::filesystem::path task_dir;
+    // Each store's record cache (statestore.cache.max.bytes, divided among
+    // the stream threads as Kafka divides it).
+    int64_t cache_max_bytes = 10 * 1024 * 1024;
 };
 
 class task_context final : public changelog_sink {

@@ -12,6 +12,7 @@ task_manager::task_manager(task_environment env, group_consumer& consumer, strea
 
 task_manager::~task_manager() {
     for (auto& [id, t] : tasks_) t->close();
+    for (auto& [id, t] : suspended_) t->close();
 }
 
 status task_manager::handle_assignment(const std::vector<topic_partition>& assigned) {
@@ -25,6 +26,17 @@ status task_manager::handle_assignment(const std::vector<topic_partition>& assig
         if (tasks_.count(id)) {
             return make_error(errc::invalid_argument, "task " + id.to_string() + " assigned twice");
         }
+        if (auto s = suspended_.find(id); s != suspended_.end() && s->second->inputs() == tps) {
+            stream_task* task = s->second.get();
+            task->resume();
+            tasks_.emplace(id, std::move(s->second));
+            suspended_.erase(s);
+            for (const auto& tp : tps) by_partition_[tp] = task;
+            // A partition paused for a full buffer before must not stay so.
+            consumer_->resume(std::vector<topic_partition>(tps.begin(), tps.end()));
+            spdlog::info("[streams] resumed suspended task {}", id.to_string());
+            continue;
+        }
         auto t = stream_task::create(id, tps, env_);
         if (!t) return t.error();
         stream_task* task = t->get();
@@ -35,6 +47,7 @@ status task_manager::handle_assignment(const std::vector<topic_partition>& assig
         if (!st) return st;
         spdlog::info("[streams] created task {} ({} changelogs)", id.to_string(), task->changelogs().size());
     }
+    close_suspended();  // not reassigned: another member owns them now
     return ok();
 }
 
@@ -49,8 +62,31 @@ status task_manager::handle_revocation(const std::vector<topic_partition>& revok
         if (t->current_state() == stream_task::state::running) running.push_back(t);
     }
     status st = commit_tasks(running);
-    for (const auto& id : ids) close_task(id);
+    for (const auto& id : ids) {
+        if (st && tasks_.at(id)->current_state() == stream_task::state::running) suspend_task(id);
+        else close_task(id);
+    }
     return st;
+}
+
+void task_manager::suspend_task(const task_id& id) {
+    auto it = tasks_.find(id);
+    for (const auto& tp : it->second->inputs()) {
+        by_partition_.erase(tp);
+        paused_full_.erase(tp);
+    }
+    it->second->suspend();
+    suspended_[id] = std::move(it->second);
+    tasks_.erase(it);
+    spdlog::info("[streams] suspended task {}", id.to_string());
+}
+
+void task_manager::close_suspended() {
+    for (auto& [id, t] : suspended_) {
+        t->close();
+        spdlog::info("[streams] closed suspended task {}", id.to_string());
+    }
+    suspended_.clear();
 }
 
 void task_manager::handle_lost(const std::vector<topic_partition>& lost) {
@@ -59,6 +95,7 @@ void task_manager::handle_lost(const std::vector<topic_partition>& lost) {
         if (auto it = by_partition_.find(tp); it != by_partition_.end()) ids.insert(it->second->id());
     }
     for (const auto& id : ids) close_task(id);
+    close_suspended();
 }
 
 void task_manager::close_task(const task_id& id) {
@@ -153,6 +190,7 @@ void task_manager::close_all(bool clean) {
     }
     std::vector<task_id> ids = task_ids();
     for (const auto& id : ids) close_task(id);
+    close_suspended();
 }
 
 bool task_manager::restoring() const {

@@ -42,7 +42,10 @@ public:
     // Creates the tasks of newly assigned partitions and pauses their
     // partitions until they are restored.
     [[nodiscard]] status handle_assignment(const std::vector<topic_partition>& assigned);
-    // Commits and closes the tasks owning revoked partitions.
+    // Commits the running tasks owning revoked partitions and suspends
+    // them; others are closed. The next assignment resumes suspended tasks
+    // whose partitions came back and closes the rest (Kafka's eager path:
+    // in-memory stores are not restored again when a task stays here).
     [[nodiscard]] status handle_revocation(const std::vector<topic_partition>& revoked);
     // Closes the tasks owning lost partitions without committing.
     void handle_lost(const std::vector<topic_partition>& lost);
@@ -70,6 +73,8 @@ public:
 private:
     [[nodiscard]] status commit_tasks(const std::vector<stream_task*>& tasks);
     void close_task(const task_id& id);
+    void suspend_task(const task_id& id);
+    void close_suspended();
 
     task_environment env_;
     group_consumer* consumer_;
@@ -78,6 +83,7 @@ private:
     size_t max_buffered_;
     std::chrono::milliseconds timeout_;
     std::map<task_id, std::unique_ptr<stream_task>> tasks_;
+    std::map<task_id, std::unique_ptr<stream_task>> suspended_;
     std::map<topic_partition, stream_task*> by_partition_;
     std::set<topic_partition> paused_full_;
 };
