@@ -41,6 +41,9 @@ fetch_outcome read_partitions(broker& b, const protocol::fetch_request& request)
         for (const auto& part : topic.partitions) {
             protocol::fetch_partition_data pd;
             pd.partition_index = part.partition;
+            // Empty, never null, even with an error: Kafka answers error
+            // partitions with empty records and librdkafka refuses null ones.
+            pd.records = protocol::raw_records(bytes_view{});
             if (request.isolation_level == 1) pd.aborted_transactions.emplace();
             storage::partition_log* log = b.topics().log(topic.topic, part.partition);
             if (!log) {
@@ -75,7 +78,6 @@ fetch_outcome read_partitions(broker& b, const protocol::fetch_request& request)
                     pd.records = protocol::raw_records(out.buffers.back());
                 }
             }
-            if (pd.records.is_null()) pd.records = protocol::raw_records(bytes_view{});
             tr.partitions.push_back(std::move(pd));
         }
         out.response.responses.push_back(std::move(tr));
