@@ -1,0 +1,507 @@
+// samsa-bench-streams-broker: the order-mail topology (apps/order_mail)
+// through a real samsa-broker child process, next to, in the same run, a raw
+// librdkafka pipe that consumes ORDER and produces ORDER-MAIL-PIPE with a
+// trivial transform on the same partitions (the ceiling); then the restore
+// rate of a changelog into RocksDB.
+//
+//   samsa-bench-streams-broker [--customers N] [--items N] [--orders N]
+//                              [--partitions N] [--latency-seconds S]
+//                              [--restore-keys N] [--stores rocksdb|in_memory]
+//
+// Defaults are a tenth of the scale, which runs in minutes on a
+// loaded 2-core box; the scale is
+//   samsa-bench-streams-broker --customers 100000 --items 1000 --orders 1000000 --restore-keys 1000000
+//
+// Phases (one broker, one data dir):
+//  1. prefill CUSTOMER, CUSTOMER-ADDRESS, ITEM; run the app until its table
+//     changelogs hold every customer and address, close it (checkpointed);
+//  2. prefill ORDER with N orders; start the app again and time start() to
+//     the N-th ORDER-MAIL record (orders/s); the app's tables come from its
+//     RocksDB checkpoints, so this is order processing only;
+//  3. latency: orders at half that rate for S seconds, stamped with the send
+//     time; a reader of ORDER-MAIL takes now - record timestamp (Kafka
+//     Streams keeps the input timestamp through the repartition and joins);
+//  4. the pipe over the same ORDER partitions: throughput, then latency at
+//     the same rate as 3;
+//  5. restore: K keys produced straight into a compacted changelog, a fresh
+//     state dir, time from the first on_restore_start to the last
+//     on_restore_end.
+// One stream thread; the pipe is one thread too. Producers use linger.ms=5
+// everywhere (Kafka Streams' default of 100 would dominate latency).
+//
+// Threads: main drives the phases; the latency feeder and reader run on
+// their own threads; kafka_streams runs its own.
+#include <librdkafka/rdkafka.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "order_mail/generator.h"
+#include "order_mail/records.h"
+#include "order_mail/topology.h"
+#include "samsa/streams/kafka_streams.h"
+#include "samsa/streams/streams_builder.h"
+#include "tests/support/broker_process.h"
+#include "tests/support/rdkafka_client.h"
+
+namespace {
+
+namespace om = samsa::apps::order_mail;
+namespace ts = samsa::test_support;
+using clock_type = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+struct options {
+    int64_t customers = 10000;
+    int64_t items = 1000;
+    int64_t orders = 100000;
+    int partitions = 3;
+    int latency_seconds = 10;
+    int64_t restore_keys = 100000;
+    samsa::streams::store_type stores = samsa::streams::store_type::rocksdb;
+};
+
+[[noreturn]] void die(const std::string& why) {
+    std::fprintf(stderr, "samsa-bench-streams-broker: %s\n", why.c_str());
+    std::exit(1);
+}
+
+int64_t wall_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+int64_t wall_us() {
+    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+rd_kafka_t* make_client(rd_kafka_type_t type, const std::vector<std::pair<std::string, std::string>>& conf_pairs) {
+    rd_kafka_conf_t* conf = rd_kafka_conf_new();
+    char err[512];
+    for (const auto& [k, v] : conf_pairs) {
+        if (rd_kafka_conf_set(conf, k.c_str(), v.c_str(), err, sizeof err) != RD_KAFKA_CONF_OK) die(k + ": " + err);
+    }
+    rd_kafka_t* rk = rd_kafka_new(type, conf, err, sizeof err);
+    if (!rk) die(err);
+    return rk;
+}
+
+// A producer that keeps going: waits on its queue when full, counts failures.
+class bulk_producer {
+public:
+    explicit bulk_producer(const std::string& bootstrap)
+        : rk_(make_client(RD_KAFKA_PRODUCER, {{"bootstrap.servers", bootstrap},
+                                              {"partitioner", "murmur2_random"},
+                                              {"linger.ms", "5"},
+                                              {"queue.buffering.max.messages", "200000"}})) {}
+    ~bulk_producer() {
+        flush();
+        rd_kafka_destroy(rk_);
+    }
+    void send(const std::string& topic, const std::string& key, const std::string& value, int32_t partition = -1,
+              int64_t timestamp = 0) {
+        for (;;) {
+            rd_kafka_resp_err_t e = rd_kafka_producev(
+                rk_, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(partition),
+                RD_KAFKA_V_KEY(key.data(), key.size()), RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
+                RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_TIMESTAMP(timestamp), RD_KAFKA_V_END);
+            if (e == RD_KAFKA_RESP_ERR_NO_ERROR) break;
+            if (e != RD_KAFKA_RESP_ERR__QUEUE_FULL) die(std::string("produce: ") + rd_kafka_err2str(e));
+            rd_kafka_poll(rk_, 10);
+        }
+        rd_kafka_poll(rk_, 0);
+    }
+    void flush() {
+        if (rd_kafka_flush(rk_, 120000) != RD_KAFKA_RESP_ERR_NO_ERROR) die("producer flush timed out");
+    }
+    rd_kafka_t* handle() { return rk_; }
+
+private:
+    rd_kafka_t* rk_;
+};
+
+int64_t topic_end(const std::string& bootstrap, const std::string& topic, int partitions) {
+    int64_t sum = 0;
+    for (int32_t p = 0; p < partitions; ++p) {
+        auto m = ts::watermarks(bootstrap, topic, p);
+        if (m) sum += m->second;
+    }
+    return sum;
+}
+
+// Waits until topic holds at least n records; false after timeout.
+bool wait_for_end(const std::string& bootstrap, const std::string& topic, int partitions, int64_t n,
+                  std::chrono::seconds timeout) {
+    auto deadline = clock_type::now() + timeout;
+    while (clock_type::now() < deadline) {
+        if (topic_end(bootstrap, topic, partitions) >= n) return true;
+        std::this_thread::sleep_for(50ms);
+    }
+    return false;
+}
+
+std::string dump(const nlohmann::json& j) { return j.dump(); }
+
+// Latency percentiles of records arriving on `topic` (all partitions, from
+// their current end) until `expected` arrived or the deadline.
+class latency_reader {
+public:
+    latency_reader(const std::string& bootstrap, const std::string& topic, int partitions)
+        : rk_(make_client(RD_KAFKA_CONSUMER, {{"bootstrap.servers", bootstrap}, {"group.id", "bench-latency"},
+                                              {"enable.auto.commit", "false"}, {"fetch.wait.max.ms", "5"}})) {
+        rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(partitions);
+        for (int p = 0; p < partitions; ++p) {
+            rd_kafka_topic_partition_list_add(list, topic.c_str(), p)->offset = RD_KAFKA_OFFSET_END;
+        }
+        rd_kafka_assign(rk_, list);
+        rd_kafka_topic_partition_list_destroy(list);
+        // Let the END offsets resolve before anything is sent.
+        for (int i = 0; i < 20; ++i) {
+            if (auto* m = rd_kafka_consumer_poll(rk_, 50)) rd_kafka_message_destroy(m);
+        }
+    }
+    ~latency_reader() {
+        rd_kafka_consumer_close(rk_);
+        rd_kafka_destroy(rk_);
+    }
+    void read(int64_t expected, std::chrono::seconds timeout) {
+        auto deadline = clock_type::now() + timeout;
+        while (static_cast<int64_t>(latencies_us_.size()) < expected && clock_type::now() < deadline) {
+            rd_kafka_message_t* m = rd_kafka_consumer_poll(rk_, 100);
+            if (!m) continue;
+            if (!m->err) {
+                rd_kafka_timestamp_type_t tt;
+                int64_t ts_ms = rd_kafka_message_timestamp(m, &tt);
+                latencies_us_.push_back(wall_us() - ts_ms * 1000);
+            }
+            rd_kafka_message_destroy(m);
+        }
+    }
+    std::string summary() {
+        if (latencies_us_.empty()) return "no records";
+        std::sort(latencies_us_.begin(), latencies_us_.end());
+        auto at = [&](double q) {
+            return latencies_us_[std::min(latencies_us_.size() - 1, static_cast<size_t>(q * latencies_us_.size()))] /
+                   1000.0;
+        };
+        char buf[160];
+        std::snprintf(buf, sizeof buf, "p50 %.1f ms, p99 %.1f ms, max %.1f ms over %zu records", at(0.5), at(0.99),
+                      latencies_us_.back() / 1000.0, latencies_us_.size());
+        return buf;
+    }
+
+private:
+    rd_kafka_t* rk_;
+    std::vector<int64_t> latencies_us_;
+};
+
+// Orders at `rate`/s for `seconds`, record timestamp = send time (ms).
+int64_t feed_orders(const std::string& bootstrap, const om::data_generator& g, int64_t first_index, double rate,
+                    int seconds) {
+    bulk_producer p(bootstrap);
+    int64_t total = static_cast<int64_t>(rate * seconds);
+    auto start = clock_type::now();
+    for (int64_t i = 0; i < total; ++i) {
+        auto due = start + std::chrono::microseconds(static_cast<int64_t>(i * 1e6 / rate));
+        std::this_thread::sleep_until(due);
+        om::order o = g.order_at(first_index + i);
+        o.id = "lat" + std::to_string(i);
+        p.send(om::order_topic, o.id, dump(nlohmann::json(o)), -1, wall_ms());
+    }
+    p.flush();
+    return total;
+}
+
+// The ceiling: consume ORDER, produce to ORDER-MAIL-PIPE on the same
+// partition, the value wrapped, the timestamp kept.
+class pipe_runner {
+public:
+    pipe_runner(const std::string& bootstrap, int partitions)
+        : consumer_(make_client(RD_KAFKA_CONSUMER, {{"bootstrap.servers", bootstrap}, {"group.id", "bench-pipe"},
+                                                    {"enable.auto.commit", "false"}, {"fetch.wait.max.ms", "100"}})),
+          producer_(bootstrap) {
+        rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(partitions);
+        for (int p = 0; p < partitions; ++p) {
+            rd_kafka_topic_partition_list_add(list, om::order_topic, p)->offset = RD_KAFKA_OFFSET_BEGINNING;
+        }
+        rd_kafka_assign(consumer_, list);
+        rd_kafka_topic_partition_list_destroy(list);
+    }
+    ~pipe_runner() {
+        stop();
+        rd_kafka_consumer_close(consumer_);
+        rd_kafka_destroy(consumer_);
+    }
+    void start() {
+        thread_ = std::thread([this] {
+            while (!stop_) {
+                rd_kafka_message_t* m = rd_kafka_consumer_poll(consumer_, 100);
+                if (!m) continue;
+                if (!m->err) {
+                    std::string value = "{\"order\":";
+                    value.append(static_cast<const char*>(m->payload), m->len);
+                    value += "}";
+                    rd_kafka_timestamp_type_t tt;
+                    producer_.send("ORDER-MAIL-PIPE",
+                                   std::string(static_cast<const char*>(m->key), m->key_len), value, m->partition,
+                                   rd_kafka_message_timestamp(m, &tt));
+                    consumed_.fetch_add(1);
+                }
+                rd_kafka_message_destroy(m);
+            }
+            producer_.flush();
+        });
+    }
+    void stop() {
+        stop_ = true;
+        if (thread_.joinable()) thread_.join();
+    }
+    int64_t consumed() const { return consumed_.load(); }
+
+private:
+    rd_kafka_t* consumer_;
+    bulk_producer producer_;
+    std::atomic<bool> stop_{false};
+    std::atomic<int64_t> consumed_{0};
+    std::thread thread_;
+};
+
+class restore_timer final : public samsa::streams::state_restore_listener {
+public:
+    void on_restore_start(const std::string&, int32_t, const std::string&, int64_t, int64_t) override {
+        std::lock_guard l(mutex_);
+        if (!started_) first_ = clock_type::now();
+        started_ = true;
+        ++open_;
+    }
+    void on_batch_restored(const std::string&, int32_t, const std::string&, int64_t, int64_t) override {}
+    void on_restore_end(const std::string&, int32_t, const std::string&, int64_t total) override {
+        std::lock_guard l(mutex_);
+        restored_ += total;
+        last_ = clock_type::now();
+        --open_;
+    }
+    bool done(int64_t want) {
+        std::lock_guard l(mutex_);
+        return started_ && open_ == 0 && restored_ >= want;
+    }
+    int64_t restored() {
+        std::lock_guard l(mutex_);
+        return restored_;
+    }
+    double seconds() {
+        std::lock_guard l(mutex_);
+        return std::chrono::duration<double>(last_ - first_).count();
+    }
+
+private:
+    std::mutex mutex_;
+    bool started_ = false;
+    int open_ = 0;
+    int64_t restored_ = 0;
+    clock_type::time_point first_, last_;
+};
+
+std::map<std::string, std::string> app_props(const std::string& bootstrap, const std::filesystem::path& state_dir) {
+    auto p = om::order_mail_properties(bootstrap, "order-mail", state_dir.string());
+    p["producer.linger.ms"] = "5";
+    p["consumer.fetch.wait.max.ms"] = "100";
+    p["commit.interval.ms"] = "1000";
+    return p;
+}
+
+int64_t changelog_records(const std::string& bootstrap, int partitions) {
+    int64_t sum = 0;
+    auto topics = ts::list_topics(bootstrap);
+    if (!topics) return 0;
+    for (const auto& t : *topics) {
+        if (t.rfind("order-mail-", 0) == 0 && t.find("-changelog") != std::string::npos) {
+            sum += topic_end(bootstrap, t, partitions);
+        }
+    }
+    return sum;
+}
+
+options parse(int argc, char** argv) {
+    options o;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        std::string a = argv[i], v = argv[i + 1];
+        if (a == "--customers") o.customers = std::stoll(v);
+        else if (a == "--items") o.items = std::stoll(v);
+        else if (a == "--orders") o.orders = std::stoll(v);
+        else if (a == "--partitions") o.partitions = std::stoi(v);
+        else if (a == "--latency-seconds") o.latency_seconds = std::stoi(v);
+        else if (a == "--restore-keys") o.restore_keys = std::stoll(v);
+        else if (a == "--stores") o.stores = v == "in_memory" ? samsa::streams::store_type::in_memory
+                                                               : samsa::streams::store_type::rocksdb;
+        else die("unknown option " + a);
+    }
+    return o;
+}
+
+double seconds_since(clock_type::time_point t) { return std::chrono::duration<double>(clock_type::now() - t).count(); }
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    options opt = parse(argc, argv);
+    ts::broker_process broker;
+    if (!broker.start()) die("broker: " + broker.failure());
+    const std::string bs = broker.bootstrap();
+    const int np = opt.partitions;
+    for (const char* t : {om::customer_topic, om::customer_address_topic, om::item_topic, om::order_topic,
+                          om::order_mail_topic, "ORDER-MAIL-PIPE"}) {
+        if (!ts::create_topic(bs, t, np)) die(std::string("create topic ") + t);
+    }
+    om::data_generator g({.customers = opt.customers, .items = opt.items});
+    std::filesystem::path state = broker.data_dir() / "streams-state";
+    std::printf("samsa-bench-streams-broker: %lld customers, %lld items, %lld orders, %d partitions, %s stores\n",
+                static_cast<long long>(opt.customers), static_cast<long long>(opt.items),
+                static_cast<long long>(opt.orders), np,
+                opt.stores == samsa::streams::store_type::rocksdb ? "rocksdb" : "in_memory");
+
+    // 1. Tables.
+    auto t0 = clock_type::now();
+    {
+        bulk_producer p(bs);
+        for (int64_t i = 0; i < opt.customers; ++i) {
+            auto c = g.customer_at(i);
+            p.send(om::customer_topic, c.id, dump(nlohmann::json(c)));
+            auto a = g.address_at(i);
+            p.send(om::customer_address_topic, a.customer_id, dump(nlohmann::json(a)));
+        }
+        for (int64_t i = 0; i < opt.items; ++i) {
+            auto it = g.item_at(i);
+            p.send(om::item_topic, it.id, dump(nlohmann::json(it)));
+        }
+    }
+    {
+        samsa::streams::kafka_streams app(om::build_order_mail_topology({.stores = opt.stores}), app_props(bs, state));
+        app.start();
+        auto deadline = clock_type::now() + 600s;
+        while (changelog_records(bs, np) < 2 * opt.customers && clock_type::now() < deadline) {
+            std::this_thread::sleep_for(200ms);
+        }
+        if (changelog_records(bs, np) < 2 * opt.customers) die("tables not loaded in time");
+        app.close(60s);
+    }
+    std::printf("tables loaded in %.1f s\n", seconds_since(t0));
+
+    // 2. Streams throughput.
+    {
+        bulk_producer p(bs);
+        for (int64_t i = 0; i < opt.orders; ++i) {
+            auto o = g.order_at(i);
+            p.send(om::order_topic, o.id, dump(nlohmann::json(o)));
+        }
+    }
+    samsa::streams::kafka_streams app(om::build_order_mail_topology({.stores = opt.stores}), app_props(bs, state));
+    auto start = clock_type::now();
+    app.start();
+    // The group join and the (empty) restoration are not order processing:
+    // the rate counts from RUNNING; the time from start() is printed too.
+    while (app.state() != samsa::streams::streams_state::running && seconds_since(start) < 120) {
+        std::this_thread::sleep_for(5ms);
+    }
+    auto running = clock_type::now();
+    if (!wait_for_end(bs, om::order_mail_topic, np, opt.orders, 1800s)) {
+        die("ORDER-MAIL has " + std::to_string(topic_end(bs, om::order_mail_topic, np)) + " of " +
+            std::to_string(opt.orders) + " records");
+    }
+    double streams_s = seconds_since(running);
+    double streams_rate = opt.orders / streams_s;
+    std::printf("streams: %lld orders in %.2f s = %.0f orders/s (from RUNNING, %.2f s from start(); one stream "
+                "thread)\n",
+                static_cast<long long>(opt.orders), streams_s, streams_rate, seconds_since(start));
+    std::fflush(stdout);
+
+    // 3. Streams latency at half that rate.
+    double rate = streams_rate / 2;
+    std::string streams_latency;
+    {
+        latency_reader reader(bs, om::order_mail_topic, np);
+        int64_t expected = static_cast<int64_t>(rate * opt.latency_seconds);
+        std::thread read([&] { reader.read(expected, std::chrono::seconds(opt.latency_seconds + 120)); });
+        feed_orders(bs, g, opt.orders, rate, opt.latency_seconds);
+        read.join();
+        streams_latency = reader.summary();
+    }
+    app.close(60s);
+    std::printf("streams latency at %.0f orders/s: %s\n", rate, streams_latency.c_str());
+    std::fflush(stdout);
+
+    // 4. The pipe: everything ORDER holds now, then latency at the same rate.
+    int64_t in_order = topic_end(bs, om::order_topic, np);
+    double pipe_rate = 0;
+    std::string pipe_latency;
+    {
+        pipe_runner pipe(bs, np);
+        auto pstart = clock_type::now();
+        pipe.start();
+        auto deadline = clock_type::now() + 1800s;
+        while (pipe.consumed() < in_order && clock_type::now() < deadline) std::this_thread::sleep_for(10ms);
+        if (!wait_for_end(bs, "ORDER-MAIL-PIPE", np, in_order, 300s)) die("the pipe did not finish");
+        double pipe_s = seconds_since(pstart);
+        pipe_rate = in_order / pipe_s;
+        std::printf("pipe:    %lld orders in %.2f s = %.0f orders/s\n", static_cast<long long>(in_order), pipe_s,
+                    pipe_rate);
+        latency_reader reader(bs, "ORDER-MAIL-PIPE", np);
+        int64_t expected = static_cast<int64_t>(rate * opt.latency_seconds);
+        std::thread read([&] { reader.read(expected, std::chrono::seconds(opt.latency_seconds + 120)); });
+        feed_orders(bs, g, opt.orders + 10'000'000, rate, opt.latency_seconds);
+        read.join();
+        pipe_latency = reader.summary();
+        std::printf("pipe latency at %.0f orders/s: %s\n", rate, pipe_latency.c_str());
+    }
+    std::printf("ratio: streams/pipe = %.0f%% (target >= 70%%)\n", 100.0 * streams_rate / pipe_rate);
+    std::fflush(stdout);
+
+    // 5. Restore: K keys in a compacted changelog, a fresh state dir.
+    if (opt.restore_keys > 0) {
+        const std::string app_id = "restore-bench";
+        const std::string changelog = app_id + "-counts-store-changelog";
+        if (!ts::create_topic(bs, "restore-lines", np)) die("create restore-lines");
+        if (!ts::create_topic(bs, changelog, np, {{"cleanup.policy", "compact"}})) die("create " + changelog);
+        {
+            bulk_producer p(bs);
+            std::string value(8, '\0');
+            for (int64_t i = 0; i < opt.restore_keys; ++i) {
+                int64_t be = static_cast<int64_t>(__builtin_bswap64(static_cast<uint64_t>(i)));
+                std::memcpy(value.data(), &be, 8);
+                p.send(changelog, "key-" + std::to_string(i), value);
+            }
+        }
+        samsa::streams::streams_builder b;
+        b.stream("restore-lines", samsa::streams::consumed<std::string, std::string>::with(
+                                      samsa::streams::serdes::string(), samsa::streams::serdes::string()))
+            .group_by_key()
+            .count(samsa::streams::named{},
+                   samsa::streams::materialized<std::string, int64_t>::as("counts-store")
+                       .with_store_type(samsa::streams::store_type::rocksdb)
+                       .with_key_serde(samsa::streams::serdes::string())
+                       .with_value_serde(samsa::streams::serdes::int64()));
+        restore_timer timer;
+        samsa::streams::kafka_streams restorer(
+            b.build(), {{"application.id", app_id}, {"bootstrap.servers", bs},
+                        {"state.dir", (broker.data_dir() / "restore-state").string()}});
+        restorer.set_global_state_restore_listener(&timer);
+        restorer.start();
+        auto deadline = clock_type::now() + 1800s;
+        while (!timer.done(opt.restore_keys) && clock_type::now() < deadline) std::this_thread::sleep_for(20ms);
+        restorer.close(60s);
+        if (!timer.done(opt.restore_keys)) die("restore did not finish: " + std::to_string(timer.restored()));
+        std::printf("restore: %lld changelog records into RocksDB in %.2f s = %.0f records/s\n",
+                    static_cast<long long>(timer.restored()), timer.seconds(), timer.restored() / timer.seconds());
+    }
+    return 0;
+}
