@@ -25,7 +25,8 @@ broker::broker(const broker_config& config, asio::io_context& io, meta_propertie
     auto ids = producer::producer_id_manager::open(config.primary_log_dir());
     if (!ids) throw std::runtime_error("producer ids: " + ids.error().message);
     producer_ids_ = std::make_unique<producer::producer_id_manager>(std::move(*ids));
-    producers_ = std::make_unique<producer::producer_state_manager>();
+    producers_ = std::make_unique<producer::producer_state_manager>(
+        std::stoll(config.value_of("producer.id.expiration.ms").value_or("86400000")));
     if (config.durable_acks) durable_ = std::make_unique<producer::durable_acks>(io);
 }
 
@@ -33,17 +34,17 @@ broker::~broker() = default;
 
 group::group_coordinator& broker::groups() { return groups_->coordinator(); }
 
-void broker::snapshot_producers(bool now) {
+void broker::snapshot_producers(bool all) {
     auto lookup = [this](std::string_view topic, partition_id partition,
                          const protocol::uuid& id) -> storage::partition_log* {
         const topic_metadata* meta = topics_->find(topic);
         if (!meta || meta->id != id) return nullptr;
         return topics_->log(topic, partition);
     };
-    if (now) {
+    if (all) {
         producers_->snapshot_all(lookup);
     } else {
-        producers_->maybe_snapshot(std::chrono::steady_clock::now(), lookup);
+        producers_->maybe_snapshot(std::chrono::steady_clock::now(), broker::now(), lookup);
     }
 }
 

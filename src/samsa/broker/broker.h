@@ -51,9 +51,10 @@ public:
     // InitProducerId, per-partition sequence state checked by Produce.
     producer::producer_id_manager& producer_ids() { return *producer_ids_; }
     producer::producer_state_manager& producers() { return *producers_; }
-    // Snapshots the producer state of the partitions that changed: all of
-    // them (clean shutdown) or only when the snapshot interval has passed.
-    void snapshot_producers(bool now);
+    // Snapshots the producer state of the partitions that changed: now
+    // (all = true, clean shutdown) or when the snapshot interval has passed,
+    // after expiring idle producers (producer.id.expiration.ms).
+    void snapshot_producers(bool all);
     // Non-null when samsa.durable.acks is on.
     producer::durable_acks* durable() { return durable_.get(); }
     const std::string& cluster_id() const { return meta_.cluster_id; }

@@ -131,8 +131,8 @@ TEST(producer_state, snapshot_round_trip) {
     ASSERT_TRUE(append(s, batch(8, 3, 0, 1), 30).ok());
     s.record(batch(9, 0, 0, 1), offset(31), timestamp_ms(1234));
     bytes data = s.encode_snapshot();
-    // 10 header + 3 producers * 11 + (5 + 1 + 1) batches * 32
-    EXPECT_EQ(data.size(), 10u + 3 * 11 + 7 * 32);
+    // 10 header + 3 producers * 19 + (5 + 1 + 1) batches * 32
+    EXPECT_EQ(data.size(), 10u + 3 * 19 + 7 * 32);
     auto back = partition_producer_state::decode_snapshot(data);
     ASSERT_TRUE(back) << back.error().message;
     EXPECT_EQ(back->producers(), s.producers());
@@ -143,7 +143,24 @@ TEST(producer_state, snapshot_round_trip) {
 TEST(producer_state, worked_example_size_in_the_header) {
     partition_producer_state s;
     s.record(batch(7, 0, 0, 3), offset(10), timestamp_ms(-1));
-    EXPECT_EQ(s.encode_snapshot().size(), 53u);
+    EXPECT_EQ(s.encode_snapshot().size(), 61u);
+}
+
+TEST(producer_state, idle_producers_expire) {
+    partition_producer_state s;
+    auto old = batch(1, 0, 0, 1);
+    old.max_timestamp = 1'000;
+    auto fresh = batch(2, 0, 0, 1);
+    fresh.max_timestamp = 90'000;
+    s.record(old, offset(0), timestamp_ms(-1));
+    s.record(fresh, offset(1), timestamp_ms(-1));
+    s.mark_clean();
+    EXPECT_EQ(s.expire(timestamp_ms(100'000), 50'000), 1u);
+    EXPECT_TRUE(s.dirty());
+    EXPECT_FALSE(s.producers().contains(producer_id(1)));
+    EXPECT_TRUE(s.producers().contains(producer_id(2)));
+    // It comes back mid-sequence: Kafka's answer for a forgotten producer.
+    EXPECT_EQ(s.check(batch(1, 0, 1, 1)).error, error_code::unknown_producer_id);
 }
 
 TEST(producer_state, damaged_snapshots_are_refused) {

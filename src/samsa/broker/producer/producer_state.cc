@@ -1,5 +1,6 @@
 #include "samsa/broker/producer/producer_state.h"
 
+#include <algorithm>
 #include <charconv>
 #include <limits>
 
@@ -17,7 +18,7 @@ using protocol::error_code;
 
 constexpr int16_t snapshot_version = 1;
 constexpr size_t snapshot_header_size = 10;     // version, crc, producer_count
-constexpr size_t snapshot_producer_size = 11;   // id, epoch, batch_count
+constexpr size_t snapshot_producer_size = 19;   // id, epoch, last_timestamp, batch_count
 constexpr size_t snapshot_batch_size = 32;
 
 bool in_sequence(int32_t last_seq, int32_t next_seq) { return next_sequence(last_seq) == next_seq; }
@@ -89,10 +90,19 @@ void partition_producer_state::record(const protocol::record_batch_header& batch
         entry.epoch = producer_epoch(batch.producer_epoch);
         entry.batches.clear();
     }
+    entry.last_timestamp = std::max(entry.last_timestamp, timestamp_ms(batch.max_timestamp));
     entry.batches.push_back({batch.base_sequence, last_sequence(batch), first,
                              offset(first() + batch.last_offset_delta), timestamp});
     while (entry.batches.size() > batches_to_retain) entry.batches.pop_front();
     dirty_ = true;
+}
+
+size_t partition_producer_state::expire(timestamp_ms now, int64_t expiration_ms) {
+    size_t removed = std::erase_if(producers_, [&](const auto& p) {
+        return p.second.last_timestamp() < now() - expiration_ms;
+    });
+    if (removed) dirty_ = true;
+    return removed;
 }
 
 bytes partition_producer_state::encode_snapshot() const {
@@ -103,6 +113,7 @@ bytes partition_producer_state::encode_snapshot() const {
     for (const auto& [id, entry] : producers_) {
         w.write_i64(id());
         w.write_i16(entry.epoch());
+        w.write_i64(entry.last_timestamp());
         w.write_i8(static_cast<int8_t>(entry.batches.size()));
         for (const auto& b : entry.batches) {
             w.write_i32(b.first_seq);
@@ -136,6 +147,7 @@ result<partition_producer_state> partition_producer_state::decode_snapshot(bytes
         producer_id id(r.read_i64());
         producer_entry entry;
         entry.epoch = producer_epoch(r.read_i16());
+        entry.last_timestamp = timestamp_ms(r.read_i64());
         int8_t batches = r.read_i8();
         if (!r.ok() || batches < 1 || size_t(batches) > batches_to_retain ||
             r.remaining() < size_t(batches) * snapshot_batch_size) {

@@ -35,13 +35,18 @@
 //       10     …  producers, each:
 //                   8  producer_id
 //                   2  producer_epoch
+//                   8  last_timestamp     newest batch max timestamp (expiry)
 //                   1  batch_count        1..5, oldest first
 //                   …  batches, each 32 bytes:
 //                        4 first_seq  4 last_seq
 //                        8 first_offset  8 last_offset  8 timestamp
 //
 // Worked example: one producer (id 7, epoch 0) with one batch of sequences
-// 0..2 at offsets 10..12 is 10 + 11 + 32 = 53 bytes.
+// 0..2 at offsets 10..12 is 10 + 19 + 32 = 61 bytes.
+//
+// Expiry (Kafka's producer.id.expiration.ms): a producer whose newest batch
+// timestamp is older than that is forgotten; if it comes back with a
+// sequence other than 0 it gets UNKNOWN_PRODUCER_ID, as in Kafka.
 //
 // Thread: the I/O thread (the owner of the partition).
 
@@ -73,6 +78,7 @@ struct batch_metadata {
 
 struct producer_entry {
     producer_epoch epoch{-1};
+    timestamp_ms last_timestamp{-1};     // newest batch max timestamp
     std::deque<batch_metadata> batches;  // oldest first, at most batches_to_retain
     bool operator==(const producer_entry&) const = default;
 };
@@ -99,6 +105,10 @@ public:
     // timestamp the response carries. No-op for producer_id -1. Also used to
     // replay the log, where no rule is checked.
     void record(const protocol::record_batch_header& batch, offset first, timestamp_ms timestamp);
+
+    // Forgets producers whose last_timestamp is before now - expiration;
+    // returns how many.
+    size_t expire(timestamp_ms now, int64_t expiration_ms);
 
     const std::map<producer_id, producer_entry>& producers() const { return producers_; }
     bool empty() const { return producers_.empty(); }

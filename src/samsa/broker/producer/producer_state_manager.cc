@@ -140,9 +140,16 @@ result<partition_producer_state*> producer_state_manager::state_for(std::string_
     return &e.state;
 }
 
-void producer_state_manager::maybe_snapshot(std::chrono::steady_clock::time_point now, const log_lookup& lookup) {
+void producer_state_manager::maybe_snapshot(std::chrono::steady_clock::time_point now, timestamp_ms wall_now,
+                                            const log_lookup& lookup) {
     if (now - last_snapshot_ < snapshot_interval_) return;
     last_snapshot_ = now;
+    for (auto& [k, e] : partitions_) {
+        if (size_t n = e.state.expire(wall_now, expiration_ms_)) {
+            spdlog::info("{}-{}: {} producer(s) idle for longer than producer.id.expiration.ms forgotten", k.topic,
+                         k.partition, n);
+        }
+    }
     snapshot_all(lookup);
 }
 

@@ -47,16 +47,20 @@ public:
     static constexpr std::chrono::milliseconds default_snapshot_interval{60'000};
     static constexpr size_t snapshots_to_keep = 2;
 
-    explicit producer_state_manager(std::chrono::milliseconds snapshot_interval = default_snapshot_interval)
-        : snapshot_interval_(snapshot_interval) {}
+    // expiration_ms: producer.id.expiration.ms (Kafka's default: one day).
+    explicit producer_state_manager(int64_t expiration_ms = 86'400'000,
+                                    std::chrono::milliseconds snapshot_interval = default_snapshot_interval)
+        : expiration_ms_(expiration_ms), snapshot_interval_(snapshot_interval) {}
 
     // The state of a partition, loaded on first use. `topic_id` tells a
     // recreated topic from the one whose state is cached.
     result<partition_producer_state*> state_for(std::string_view topic, partition_id partition,
                                                 const protocol::uuid& topic_id, storage::partition_log& log);
 
-    // Snapshots every partition whose log or state changed when snapshot_interval has passed.
-    void maybe_snapshot(std::chrono::steady_clock::time_point now, const log_lookup& lookup);
+    // When snapshot_interval has passed: expires idle producers (against the
+    // wall clock `wall_now`), then snapshots every partition whose log or
+    // state changed.
+    void maybe_snapshot(std::chrono::steady_clock::time_point now, timestamp_ms wall_now, const log_lookup& lookup);
     // Snapshots every changed partition now (clean shutdown).
     void snapshot_all(const log_lookup& lookup);
 
@@ -82,6 +86,7 @@ private:
         offset snapshot_end{-1};
     };
 
+    int64_t expiration_ms_;
     std::chrono::milliseconds snapshot_interval_;
     std::chrono::steady_clock::time_point last_snapshot_ = std::chrono::steady_clock::now();
     std::map<key, entry> partitions_;
