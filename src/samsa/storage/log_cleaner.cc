@@ -527,6 +527,16 @@ void log_cleaner::run() {
             job = std::move(queue_.front());
             queue_.pop_front();
         }
+        {
+            std::lock_guard lock(job->mutex);
+            if (job->cancel.load(std::memory_order_relaxed)) {
+                job->outcome = result<clean_result>(error{errc::closed, "clean cancelled"});
+                job->done.store(true, std::memory_order_release);
+                job->finished.notify_all();
+                continue;
+            }
+            job->started = true;
+        }
         auto started = std::chrono::steady_clock::now();
         auto outcome = clean_segments(job->request, job->cancel);
         if (outcome) {

@@ -148,12 +148,19 @@ struct clean_job {
     clean_request request;
     std::atomic<bool> cancel{false};
     std::atomic<bool> done{false};
+    bool started = false;                         // a cleaner thread took it (under mutex)
     std::optional<result<clean_result>> outcome;  // written before done is set
     std::mutex mutex;
     std::condition_variable finished;
 
-    void wait() {
+    // Owner thread: stops the job. A job still queued is only marked (its
+    // thread will skip it without touching the directory), so this does not
+    // wait behind other logs' cleans; a running one is waited for (it checks
+    // `cancel` between batches), so that no .cleaned file appears after.
+    void cancel_and_wait() {
         std::unique_lock lock(mutex);
+        cancel.store(true, std::memory_order_relaxed);
+        if (!started) return;
         finished.wait(lock, [this] { return done.load(std::memory_order_acquire); });
     }
 };

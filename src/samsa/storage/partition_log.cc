@@ -460,8 +460,7 @@ status partition_log::close() {
     if (closed_) return ok();
     if (clean_job_) {
         // The cleaner checks this between batches; its .cleaned files go with it.
-        clean_job_->cancel.store(true, std::memory_order_relaxed);
-        clean_job_->wait();
+        clean_job_->cancel_and_wait();
         clean_job_.reset();
     }
     auto st = segments_.back()->seal();
