@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # Sets Samsa up and runs the seed's order-mail demo on the embedded broker.
 #
-#   ./init.sh                         install, build (Release), start samsa-broker, create the topics, run the demo, stop
-#   ./init.sh --keep-running          leave the broker (and the demo) running afterwards
-#   ./init.sh --bootstrap-server H:P  use an existing Kafka cluster instead of the embedded broker
+#   ./init.sh                         install, build (Release), start samsa-broker, create the topics,
+#                                     run the demo (orders become e-mails), stop everything
+#   ./init.sh --keep-running          leave the broker, order-mail and order-mail-sender running afterwards
+#   ./init.sh --bootstrap-server H:P  use an existing Kafka cluster (Apache Kafka, Redpanda) instead
+#   SAMSA_PORT=19092 ./init.sh        the embedded broker's port (default 9092)
+#   SAMSA_DATA_DIR=/tmp/x ./init.sh   where the broker's data, the logs and the outbox go (default ./samsa-data)
 #
-# Running it twice is fine: the build is incremental, topics are created only when missing.
+# Running it twice is fine: the build is incremental, topics are created only
+# when missing, customers and items are the same keys (updated in place), and
+# each run's orders get new ids and a fresh outbox folder.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -14,12 +19,16 @@ cd "$here"
 keep_running=0
 bootstrap=""
 port="${SAMSA_PORT:-9092}"
+data_dir="${SAMSA_DATA_DIR:-$here/samsa-data}"
+sample_customers=20
+sample_items=12
+sample_orders=10
 while [ $# -gt 0 ]; do
   case "$1" in
     --keep-running) keep_running=1 ;;
     --bootstrap-server) bootstrap="${2:?--bootstrap-server needs host:port}"; shift ;;
     --bootstrap-server=*) bootstrap="${1#*=}" ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "init.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -28,10 +37,10 @@ done
 step() { printf '\n[init] %s\n' "$*"; }
 fail() { printf '[init] error: %s\n' "$*" >&2; exit 1; }
 
-step "1/5 installing what is missing (scripts/install-deps.sh)"
+step "1/8 installing what is missing (scripts/install-deps.sh)"
 bash scripts/install-deps.sh || fail "installing dependencies failed; see the apt-get output above"
 
-step "2/5 building (Release) into build-release/"
+step "2/8 building (Release) into build-release/"
 cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release -DSAMSA_TESTS=OFF -DSAMSA_BENCH=OFF >/dev/null \
   || fail "cmake configure failed"
 targets=(samsa-broker samsa)
@@ -39,52 +48,135 @@ targets=(samsa-broker samsa)
 cmake --build build-release --target "${targets[@]}" || fail "the build failed; see the compiler output above"
 bin="$here/build-release/bin"
 
+mkdir -p "$data_dir" || fail "cannot create $data_dir"
 broker_pid=""
-cleanup() {
-  if [ -n "$broker_pid" ] && [ "$keep_running" = 0 ]; then
-    kill -TERM "$broker_pid" 2>/dev/null && wait "$broker_pid" 2>/dev/null || true
-    echo "[init] samsa-broker stopped cleanly"
+app_pid=""
+sender_pid=""
+
+# Stops one process: SIGTERM, up to 30 s for a clean close, then SIGKILL.
+stop_process() {
+  local pid=$1 name=$2
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 300); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -KILL "$pid" 2>/dev/null || true
+    echo "[init] $name did not stop within 30 s and was killed"
+  fi
+  local status=0
+  wait "$pid" 2>/dev/null || status=$?
+  if [ "$status" = 0 ] || [ "$status" = 143 ]; then
+    echo "[init] $name stopped cleanly"
+  else
+    echo "[init] $name exited with status $status"
   fi
 }
+cleanup() {
+  [ "$keep_running" = 1 ] && return 0
+  stop_process "$sender_pid" order-mail-sender
+  stop_process "$app_pid" order-mail
+  stop_process "$broker_pid" samsa-broker
+}
 trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 if [ -z "$bootstrap" ]; then
   bootstrap="127.0.0.1:$port"
-  step "3/5 starting samsa-broker on $bootstrap (data in ./samsa-data, log in ./samsa-data/broker.log)"
-  mkdir -p samsa-data
-  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+  step "3/8 starting samsa-broker on $bootstrap (data in $data_dir, log in $data_dir/broker.log)"
+  if port_open "$port"; then
     fail "port $port is already in use: stop what listens there, or run SAMSA_PORT=<free port> ./init.sh, or pass --bootstrap-server"
   fi
-  "$bin/samsa-broker" --override "listeners=PLAINTEXT://127.0.0.1:$port" --override log.dirs="$here/samsa-data" \
-    >>samsa-data/broker.log 2>&1 &
+  "$bin/samsa-broker" --override "listeners=PLAINTEXT://127.0.0.1:$port" --override log.dirs="$data_dir/broker" \
+    >>"$data_dir/broker.log" 2>&1 &
   broker_pid=$!
   for _ in $(seq 1 100); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
-    kill -0 "$broker_pid" 2>/dev/null || fail "samsa-broker exited at start; see samsa-data/broker.log"
+    port_open "$port" && break
+    kill -0 "$broker_pid" 2>/dev/null || fail "samsa-broker exited at start; see the end of $data_dir/broker.log (another broker using $data_dir?)"
     sleep 0.1
   done
-  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || fail "samsa-broker did not start listening within 10 s; see samsa-data/broker.log"
+  port_open "$port" || fail "samsa-broker did not start listening within 10 s; see $data_dir/broker.log"
 else
-  step "3/5 using the Kafka cluster at $bootstrap"
+  step "3/8 using the Kafka cluster at $bootstrap"
 fi
 
-step "4/5 creating the demo topics (CUSTOMER, CUSTOMER-ADDRESS, ORDER, ORDER-MAIL with 3 partitions; ITEM with 1)"
+step "4/8 creating the demo topics (CUSTOMER, CUSTOMER-ADDRESS, ORDER, ORDER-MAIL with 3 partitions; ITEM with 1)"
 for topic in CUSTOMER CUSTOMER-ADDRESS ORDER ORDER-MAIL; do
   "$bin/samsa" topics create --bootstrap-server "$bootstrap" --topic "$topic" --partitions 3 --if-not-exists \
-    || fail "could not create $topic on $bootstrap"
+    || fail "could not create $topic on $bootstrap (is the cluster reachable?)"
 done
 "$bin/samsa" topics create --bootstrap-server "$bootstrap" --topic ITEM --partitions 1 --if-not-exists \
   || fail "could not create ITEM on $bootstrap"
 "$bin/samsa" topics list --bootstrap-server "$bootstrap"
 
-step "5/5 the order-mail demo"
 if [ ! -x "$bin/order-mail" ]; then
-  echo "[init] the order-mail application is not part of this build yet (it arrives with the demo issue);"
-  echo "[init] the broker and the topics above are ready: try"
-  echo "         printf 'k1:hello\\n' | $bin/samsa produce --bootstrap-server $bootstrap --topic ORDER --key-separator :"
-  echo "         $bin/samsa consume --bootstrap-server $bootstrap --topic ORDER --from-beginning --max-messages 1 --print-key"
+  fail "the order-mail binaries are missing from $bin; the build above should have made them"
 fi
 
-if [ "$keep_running" = 1 ] && [ -n "$broker_pid" ]; then
-  echo "[init] samsa-broker keeps running (pid $broker_pid) on $bootstrap; stop it with: kill $broker_pid"
+run_id=$(date -u +%Y%m%dT%H%M%S)
+outbox="$data_dir/outbox/run-$run_id"
+step "5/8 starting order-mail (Kafka Streams application.id order-mail; log $data_dir/order-mail.log)"
+"$bin/order-mail" --bootstrap-server "$bootstrap" --state-dir "$data_dir/streams-state" \
+  >>"$data_dir/order-mail.log" 2>&1 &
+app_pid=$!
+log_start=$(wc -l <"$data_dir/order-mail.log")
+for i in $(seq 1 600); do
+  tail -n +"$((log_start + 1))" "$data_dir/order-mail.log" | grep -q -- "-> RUNNING" && break
+  kill -0 "$app_pid" 2>/dev/null || { tail -n 20 "$data_dir/order-mail.log" >&2; fail "order-mail exited at start; see $data_dir/order-mail.log"; }
+  [ $((i % 50)) = 0 ] && echo "[init] waiting for order-mail to join its group and restore its state ($((i / 10)) s)"
+  sleep 0.1
+done
+tail -n +"$((log_start + 1))" "$data_dir/order-mail.log" | grep -q -- "-> RUNNING" \
+  || fail "order-mail did not reach RUNNING within 60 s; see $data_dir/order-mail.log"
+echo "[init] order-mail is RUNNING"
+
+step "6/8 starting order-mail-sender (ORDER-MAIL -> .eml files in $outbox)"
+"$bin/order-mail-sender" --bootstrap-server "$bootstrap" --outbox "$outbox" >>"$data_dir/order-mail-sender.log" 2>&1 &
+sender_pid=$!
+sleep 0.5
+kill -0 "$sender_pid" 2>/dev/null || fail "order-mail-sender exited at start; see $data_dir/order-mail-sender.log"
+
+step "7/8 producing sample data: $sample_customers customers with addresses, $sample_items items, then $sample_orders orders"
+"$bin/order-mail-datagen" --bootstrap-server "$bootstrap" --seed 42 --customers "$sample_customers" \
+  --items "$sample_items" --only reference || fail "producing customers and items failed (see above)"
+# The tables take the reference data in before the first order asks for it.
+sleep 2
+"$bin/order-mail-datagen" --bootstrap-server "$bootstrap" --seed 42 --customers "$sample_customers" \
+  --items "$sample_items" --only orders --orders "$sample_orders" --order-id-prefix "o$run_id-" \
+  || fail "producing orders failed (see above)"
+
+step "8/8 waiting for the $sample_orders e-mails (at most 120 s)"
+count=0
+last=-1
+for _ in $(seq 1 1200); do
+  count=$(find "$outbox" -maxdepth 1 -name "o$run_id-*.eml" 2>/dev/null | wc -l)
+  if [ "$count" != "$last" ]; then
+    echo "[init] $count/$sample_orders e-mails in $outbox"
+    last=$count
+  fi
+  [ "$count" -ge "$sample_orders" ] && break
+  kill -0 "$app_pid" 2>/dev/null || fail "order-mail stopped; see $data_dir/order-mail.log"
+  kill -0 "$sender_pid" 2>/dev/null || fail "order-mail-sender stopped; see $data_dir/order-mail-sender.log"
+  sleep 0.1
+done
+if [ "$count" -lt "$sample_orders" ]; then
+  fail "only $count of $sample_orders e-mails arrived within 120 s; see $data_dir/order-mail.log and $data_dir/order-mail-sender.log"
+fi
+
+shown=0
+for mail in $(find "$outbox" -maxdepth 1 -name "o$run_id-*.eml" | sort -V | head -n 3); do
+  shown=$((shown + 1))
+  printf '\n[init] ---- e-mail %d of %d: %s ----\n' "$shown" "$count" "$mail"
+  tr -d '\r' <"$mail"
+done
+printf '\n[init] all %d orders became e-mails; they are in %s\n' "$sample_orders" "$outbox"
+
+if [ "$keep_running" = 1 ]; then
+  echo "[init] still running on $bootstrap: samsa-broker (pid ${broker_pid:-external}), order-mail (pid $app_pid), order-mail-sender (pid $sender_pid)"
+  echo "[init] more orders: $bin/order-mail-datagen --bootstrap-server $bootstrap --only orders --orders 5 --order-id-prefix more-"
+  echo "[init] stop them with: kill $sender_pid $app_pid ${broker_pid}"
 fi
