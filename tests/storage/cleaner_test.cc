@@ -291,6 +291,29 @@ TEST_F(cleaner_test, closing_a_log_cancels_its_clean) {
     EXPECT_EQ(latest_of(read_all(*reopened)).size(), 10u);
 }
 
+TEST_F(cleaner_test, a_clean_whose_segments_were_deleted_meanwhile_is_dropped) {
+    auto log = open_log(compacted_config());
+    write_rounds(*log, 4);
+    ASSERT_TRUE(log->maybe_start_clean(timestamp_ms(10'000)).has_value());
+    ASSERT_TRUE(log->cleaning());
+    // DeleteRecords while the cleaner works: the first segments go.
+    auto start = log->delete_records_before(offset(12));
+    ASSERT_TRUE(start.has_value());
+    for (int i = 0; i < 2000 && log->cleaning(); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        ASSERT_TRUE(log->finish_clean().has_value());
+    }
+    ASSERT_FALSE(log->cleaning());
+    EXPECT_TRUE(files_in(log_dir(), ".cleaned").empty());
+    EXPECT_TRUE(files_in(log_dir(), ".swap").empty());
+    auto records = read_all(*log);
+    ASSERT_EQ(records.size(), 28u) << "the clean was dropped, DeleteRecords applied";
+    EXPECT_EQ(records.front().off, offset(12));
+    // The next clean works from what is there.
+    EXPECT_TRUE(clean_now(*log, timestamp_ms(20'000)));
+    EXPECT_EQ(latest_of(read_all(*log)).size(), 10u);
+}
+
 TEST(cleaner_checkpoint_test, log_manager_keeps_the_cleaner_offset_across_a_restart) {
     temp_dir dir;
     log_manager_config lc;
