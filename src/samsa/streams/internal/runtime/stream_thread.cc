@@ -95,8 +95,11 @@ void stream_thread::run_once() {
         subscribed_ = true;
         last_commit_ = std::chrono::steady_clock::now();
     }
-    bool restoring = tasks_->restoring();
-    auto records = clients_.consumer->poll(restoring ? std::chrono::milliseconds(0) : config_->poll_time,
+    // Block in poll only when there is nothing else to do: with records
+    // buffered (and their partitions perhaps paused because the buffers are
+    // full) a waiting poll would idle the thread for poll.ms per round.
+    bool busy = tasks_->restoring() || tasks_->has_buffered();
+    auto records = clients_.consumer->poll(busy ? std::chrono::milliseconds(0) : config_->poll_time,
                                            max_poll_records);
     if (callback_error_) std::rethrow_exception(std::exchange(callback_error_, nullptr));
     if (!records) throw std::runtime_error("consumer failed: " + records.error().message);

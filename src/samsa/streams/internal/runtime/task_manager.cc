@@ -200,6 +200,13 @@ bool task_manager::restoring() const {
     return false;
 }
 
+bool task_manager::has_buffered() const {
+    for (const auto& [id, t] : tasks_) {
+        if (t->current_state() == stream_task::state::running && t->buffered() > 0) return true;
+    }
+    return false;
+}
+
 std::vector<task_id> task_manager::task_ids() const {
     std::vector<task_id> out;
     for (const auto& [id, t] : tasks_) out.push_back(id);

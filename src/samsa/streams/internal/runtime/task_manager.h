@@ -65,6 +65,8 @@ public:
     void close_all(bool clean);
 
     bool restoring() const;
+    // A running task has records waiting to be processed.
+    bool has_buffered() const;
     bool has_tasks() const { return !tasks_.empty(); }
     std::vector<task_id> task_ids() const;
     stream_task* task(const task_id& id);
