@@ -4,9 +4,11 @@
 #include <set>
 #include <utility>
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 namespace samsa::broker::producer {
@@ -33,6 +35,14 @@ status durable_acks::add_segment_fds(storage::partition_log& log, offset first, 
         if (!dup) return dup.error();
         fds.insert(fds.end(), dup->begin(), dup->end());
     }
+    // The partition directory too: a segment created by a roll is only
+    // durable once its directory entry is (the dedup makes it one sync per
+    // directory per round).
+    int dir = ::open(log.dir().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir < 0) {
+        return make_error(errc::io_error, fmt::format("open {}: {}", log.dir().string(), std::strerror(errno)));
+    }
+    fds.push_back(dir);
     return ok();
 }
 
