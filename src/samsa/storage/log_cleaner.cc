@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "samsa/bytes/big_endian.h"
 #include "samsa/protocol/compression.h"
 #include "samsa/protocol/record_batch.h"
 #include "samsa/protocol/records.h"
@@ -30,21 +31,6 @@ constexpr size_t max_decoded_batch_bytes = 256 * 1024 * 1024;
 constexpr std::string_view log_ext = ".log";
 constexpr std::string_view index_ext = ".index";
 constexpr std::string_view time_index_ext = ".timeindex";
-
-void put_be16(uint8_t* p, uint16_t v) {
-    p[0] = static_cast<uint8_t>(v >> 8);
-    p[1] = static_cast<uint8_t>(v);
-}
-void put_be32(uint8_t* p, uint32_t v) {
-    p[0] = static_cast<uint8_t>(v >> 24);
-    p[1] = static_cast<uint8_t>(v >> 16);
-    p[2] = static_cast<uint8_t>(v >> 8);
-    p[3] = static_cast<uint8_t>(v);
-}
-void put_be64(uint8_t* p, uint64_t v) {
-    put_be32(p, static_cast<uint32_t>(v >> 32));
-    put_be32(p + 4, static_cast<uint32_t>(v));
-}
 
 // key hash -> latest offset, open addressing; grows up to `max_entries`.
 // Kafka's SkimpyOffsetMap keeps an MD5 of each key; two independent 64-bit

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "samsa/bytes/big_endian.h"
 #include "samsa/protocol/record_batch.h"
 #include "samsa/protocol/records.h"
 #include "samsa/storage/recovery.h"
@@ -20,21 +21,6 @@ namespace {
 using protocol::record_batch_header;
 
 constexpr int16_t log_append_time_flag = 0x08;
-
-void put_be16(uint8_t* p, uint16_t v) {
-    p[0] = static_cast<uint8_t>(v >> 8);
-    p[1] = static_cast<uint8_t>(v);
-}
-void put_be32(uint8_t* p, uint32_t v) {
-    p[0] = static_cast<uint8_t>(v >> 24);
-    p[1] = static_cast<uint8_t>(v >> 16);
-    p[2] = static_cast<uint8_t>(v >> 8);
-    p[3] = static_cast<uint8_t>(v);
-}
-void put_be64(uint8_t* p, uint64_t v) {
-    put_be32(p, static_cast<uint32_t>(v >> 32));
-    put_be32(p + 4, static_cast<uint32_t>(v));
-}
 
 // LogAppendTime: Kafka sets the attribute and the max timestamp, then the CRC.
 void stamp_log_append_time(std::span<uint8_t> batch, int16_t attributes, timestamp_ms now) {

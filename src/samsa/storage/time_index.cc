@@ -5,26 +5,9 @@
 
 #include <fmt/format.h>
 
+#include "samsa/bytes/big_endian.h"
+
 namespace samsa::storage {
-namespace {
-
-uint32_t get_be32(const uint8_t* p) {
-    return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | uint32_t{p[3]};
-}
-uint64_t get_be64(const uint8_t* p) { return (uint64_t{get_be32(p)} << 32) | get_be32(p + 4); }
-void put_be32(uint8_t* p, uint32_t v) {
-    p[0] = static_cast<uint8_t>(v >> 24);
-    p[1] = static_cast<uint8_t>(v >> 16);
-    p[2] = static_cast<uint8_t>(v >> 8);
-    p[3] = static_cast<uint8_t>(v);
-}
-void put_be64(uint8_t* p, uint64_t v) {
-    put_be32(p, static_cast<uint32_t>(v >> 32));
-    put_be32(p + 4, static_cast<uint32_t>(v));
-}
-
-}  // namespace
-
 result<time_index> time_index::open(const std::filesystem::path& path, offset base, bool& existed) {
     std::error_code ec;
     existed = std::filesystem::exists(path, ec);
