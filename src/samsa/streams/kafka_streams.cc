@@ -199,6 +199,14 @@ void kafka_streams::add_stream_thread() {
     // put them.
     if (!pc.count("partitioner")) pc["partitioner"] = "murmur2_random";
     if (!pc.count("linger.ms")) pc["linger.ms"] = "100";
+    // Idempotent, as the Java producer is by default since Kafka 3.0: a retry
+    // then never duplicates or reorders sink and changelog records. Like Java,
+    // only when the user's settings allow it (idempotence needs acks=all and
+    // at most 5 requests in flight).
+    if (!pc.count("enable.idempotence") && !pc.count("acks") && !pc.count("request.required.acks") &&
+        !pc.count("max.in.flight.requests.per.connection") && !pc.count("max.in.flight")) {
+        pc["enable.idempotence"] = "true";
+    }
     internal::client_config rc = merge(common, {&config_.consumer, &config_.restore_consumer});
     rc["client.id"] = name + "-restore-consumer";
 
