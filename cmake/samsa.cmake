@@ -19,10 +19,12 @@ function(samsa_library name)
   target_link_libraries(${name} PUBLIC samsa_options ${ARG_DEPS})
 endfunction()
 
-# samsa_test(<name> SOURCES ... DEPS ... LABELS ...): one GoogleTest binary, its
-# tests registered with CTest one by one and labelled (unit, integration, slow).
+# samsa_test(<name> SOURCES ... DEPS ... LABELS ... [TIMEOUT s] [RUN_SERIAL]): one
+# GoogleTest binary, its tests registered with CTest one by one and labelled
+# (unit, integration, e2e). RUN_SERIAL: CTest runs them with nothing beside
+# (a test that builds or loads the whole machine must not starve the others).
 function(samsa_test name)
-  cmake_parse_arguments(ARG "" "TIMEOUT" "SOURCES;DEPS;LABELS" ${ARGN})
+  cmake_parse_arguments(ARG "RUN_SERIAL" "TIMEOUT" "SOURCES;DEPS;LABELS" ${ARGN})
   if(NOT ARG_LABELS)
     set(ARG_LABELS unit)
   endif()
@@ -35,8 +37,12 @@ function(samsa_test name)
   # PROPERTIES is one flat key/value list: a value must not contain a ';'
   # (it would split into two entries and shift every later pair), so each
   # variable goes through its own property and a test gets one label.
+  set(serial "")
+  if(ARG_RUN_SERIAL)
+    set(serial RUN_SERIAL TRUE)
+  endif()
   gtest_discover_tests(${name}
-    PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT}
+    PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT} ${serial}
     ENVIRONMENT "SAMSA_BIN_DIR=${CMAKE_BINARY_DIR}/bin"
     ENVIRONMENT_MODIFICATION "SAMSA_SOURCE_DIR=set:${PROJECT_SOURCE_DIR}"
     DISCOVERY_TIMEOUT 60)
