@@ -164,6 +164,62 @@ TEST_F(cleaner_test, rewritten_batches_keep_codec_producer_fields_and_timestamps
     }
 }
 
+TEST_F(cleaner_test, an_idempotent_producers_last_batch_is_kept_empty_and_its_earlier_ones_go) {
+    for (auto codec : {compression_codec::none, compression_codec::lz4}) {
+        SCOPED_TRACE(static_cast<int>(codec));
+        temp_dir dir;
+        auto opened = partition_log::open(dir.path() / "t-0", compacted_config(1000));
+        ASSERT_TRUE(opened.has_value());
+        auto& log = **opened;
+        log.set_cleaner(&cleaner_);
+        // Producer 42 writes two batches (sequences 0-1 and 2-3); producer 43
+        // one. A plain producer then supersedes every key they wrote.
+        append_keyed(log, {{"a", "1"}, {"b", "1"}}, 5000, codec, {producer_id(42), producer_epoch(1), 0, false});
+        append_keyed(log, {{"a", "2"}, {"b", "2"}}, 5001, codec, {producer_id(42), producer_epoch(1), 2, false});
+        append_keyed(log, {{"c", "1"}}, 5002, codec, {producer_id(43), producer_epoch(0), 0, false});
+        append_keyed(log, {{"a", "3"}, {"b", "3"}, {"c", std::string(1200, 'z')}}, 6000);  // rolls
+        append_keyed(log, {{"d", "5"}}, 7000);  // rolls again: all of the above is closed
+
+        ASSERT_TRUE(clean_now(log, timestamp_ms(10'000)));
+        auto read = log.read(offset(0), 1 << 20, true);
+        ASSERT_TRUE(read.has_value());
+        ASSERT_TRUE(testing::all_valid(read->records));
+        auto headers = testing::headers_of(read->records);
+        ASSERT_GE(headers.size(), 3u);
+        // 42's first batch is gone; its last and 43's only batch stay, empty,
+        // with their offsets, producer fields and sequences.
+        EXPECT_EQ(headers[0].base_offset, 2);
+        EXPECT_EQ(headers[0].last_offset_delta, 1);
+        EXPECT_EQ(headers[0].producer_id, 42);
+        EXPECT_EQ(headers[0].producer_epoch, 1);
+        EXPECT_EQ(headers[0].base_sequence, 2);
+        EXPECT_EQ(headers[0].records_count, 0);
+        EXPECT_EQ(headers[0].codec(), compression_codec::none);
+        EXPECT_EQ(headers[0].max_timestamp, 5002);
+        EXPECT_EQ(headers[1].base_offset, 4);
+        EXPECT_EQ(headers[1].producer_id, 43);
+        EXPECT_EQ(headers[1].records_count, 0);
+        EXPECT_EQ(headers[2].base_offset, 5);
+        EXPECT_EQ(headers[2].producer_id, -1);
+        // The records read back are the plain producer's only.
+        auto records = read_all(log);
+        ASSERT_GE(records.size(), 3u);
+        EXPECT_EQ(records[0].off, offset(5));
+
+        // A second clean keeps the empty batches (still the producers' last) as they are.
+        append_keyed(log, {{"a", "4"}}, 8000);
+        append_keyed(log, {{"e", std::string(1200, 'y')}}, 9000);
+        ASSERT_TRUE(clean_now(log, timestamp_ms(20'000)));
+        auto again = log.read(offset(0), 1 << 20, true);
+        ASSERT_TRUE(again.has_value());
+        auto headers2 = testing::headers_of(again->records);
+        ASSERT_GE(headers2.size(), 2u);
+        EXPECT_EQ(headers2[0].base_offset, 2);
+        EXPECT_EQ(headers2[0].records_count, 0);
+        EXPECT_EQ(headers2[1].base_offset, 4);
+    }
+}
+
 TEST_F(cleaner_test, the_dirty_ratio_and_min_compaction_lag_hold_a_clean_back) {
     auto cfg = compacted_config();
     cfg.min_compaction_lag_ms = std::chrono::milliseconds(60'000);

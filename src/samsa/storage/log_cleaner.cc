@@ -4,6 +4,7 @@
 #include <bit>
 #include <functional>
 #include <limits>
+#include <unordered_map>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -212,13 +213,17 @@ void remove_cleaned_files(const std::filesystem::path& dir, offset base) {
     for (auto ext : {log_ext, index_ext, time_index_ext}) std::filesystem::remove(cleaned_file(dir, base, ext), ec);
 }
 
+constexpr int16_t compression_codec_mask = 0x07;
+
 // A retained batch rebuilt from some of its records: same base offset, last
 // offset delta, producer fields, leader epoch and codec.
 bytes rebuild_batch(const protocol::batch_records& decoded, const std::vector<const protocol::record_view*>& kept,
                     std::optional<timestamp_ms> horizon) {
     const record_batch_header& h = decoded.header();
     const int64_t base_ts = horizon ? (*horizon)() : h.base_timestamp;
-    int64_t max_ts = h.log_append_time() ? h.max_timestamp : std::numeric_limits<int64_t>::min();
+    // An empty batch (a producer's last, kept for its sequence numbers) keeps
+    // the batch's own timestamps, as Kafka writes it.
+    int64_t max_ts = h.log_append_time() || kept.empty() ? h.max_timestamp : std::numeric_limits<int64_t>::min();
     bytes body;
     for (const auto* r : kept) {
         const int64_t ts = h.base_timestamp + r->timestamp_delta;
@@ -234,8 +239,10 @@ bytes rebuild_batch(const protocol::batch_records& decoded, const std::vector<co
         }
         protocol::write_record(body, owned, ts - base_ts, r->offset_delta);
     }
-    bytes payload = h.codec() == protocol::compression_codec::none ? std::move(body)
-                                                                   : protocol::compress(h.codec(), body);
+    // No records: a bare header, uncompressed (Kafka's empty batch).
+    bytes payload = h.codec() == protocol::compression_codec::none || kept.empty()
+                        ? std::move(body)
+                        : protocol::compress(h.codec(), body);
     bytes out(record_batch_header::size + payload.size());
     uint8_t* p = out.data();
     put_be64(p, static_cast<uint64_t>(h.base_offset));
@@ -243,6 +250,7 @@ bytes rebuild_batch(const protocol::batch_records& decoded, const std::vector<co
     put_be32(p + 12, static_cast<uint32_t>(h.partition_leader_epoch));
     p[16] = static_cast<uint8_t>(record_batch_header::current_magic);
     int16_t attributes = h.attributes;
+    if (kept.empty()) attributes = static_cast<int16_t>(attributes & ~compression_codec_mask);
     if (horizon) attributes = static_cast<int16_t>(attributes | delete_horizon_flag);
     put_be16(p + 21, static_cast<uint16_t>(attributes));
     put_be32(p + 23, static_cast<uint32_t>(h.last_offset_delta));
@@ -263,9 +271,13 @@ struct filter_outcome {
     std::optional<timestamp_ms> horizon;  // of a kept batch that holds tombstones
 };
 
-// Step 2-3 for one batch.
+// Step 2-3 for one batch. `producers_last`: it is the last batch of an
+// idempotent producer in the cleaned range; like Kafka, the cleaner then keeps
+// it even when no record survives (an empty batch with the producer's id,
+// epoch and sequences), so that producer state rebuilt from the log still
+// knows the producer's last sequence and its next batch is not a gap.
 result<filter_outcome> filter_batch(bytes_view batch, const record_batch_header& h, const offset_map& map,
-                                    const clean_request& req, clean_stats& stats) {
+                                    const clean_request& req, bool producers_last, clean_stats& stats) {
     if (h.control()) return filter_outcome{filter_outcome::kind::keep_as_is, {}, std::nullopt};
     auto decoded = protocol::batch_records::decode(batch, max_decoded_batch_bytes);
     if (!decoded) return decoded.error();
@@ -286,6 +298,10 @@ result<filter_outcome> filter_batch(bytes_view batch, const record_batch_header&
         kept.push_back(&r);
     }
     stats.records_kept += kept.size();
+    if (kept.empty() && producers_last) {
+        if (decoded->records().empty()) return filter_outcome{filter_outcome::kind::keep_as_is, {}, std::nullopt};
+        return filter_outcome{filter_outcome::kind::rebuilt, rebuild_batch(*decoded, kept, std::nullopt), std::nullopt};
+    }
     if (kept.empty()) return filter_outcome{filter_outcome::kind::dropped, {}, std::nullopt};
     if (tombstones && !horizon) {
         const int64_t ms = req.delete_retention.count();
@@ -297,6 +313,27 @@ result<filter_outcome> filter_batch(bytes_view batch, const record_batch_header&
     // A horizon is only written into a batch that holds tombstones.
     std::optional<timestamp_ms> written = tombstones ? horizon : std::nullopt;
     return filter_outcome{filter_outcome::kind::rebuilt, rebuild_batch(*decoded, kept, written), written};
+}
+
+// producer id -> last offset of its last batch among the segments below
+// `end` (headers only). A later batch in the active segment is not seen, so a
+// batch may be kept empty that Kafka would drop: harmless.
+result<std::unordered_map<int64_t, int64_t>> last_batches_of_producers(const clean_request& req, offset end,
+                                                                      const std::atomic<bool>& cancel) {
+    std::unordered_map<int64_t, int64_t> last;
+    for (const auto& seg : req.segments) {
+        if (seg.next > end) break;
+        batch_scanner scanner(seg.log, 0, seg.size, false, req.io_buffer_size);
+        for (;;) {
+            if (cancel.load(std::memory_order_relaxed)) return make_error(errc::closed, "clean cancelled");
+            auto it = scanner.next();
+            if (!it) return it.error();
+            if (!*it) break;
+            const auto& h = (*it)->header;
+            if (h.producer_id >= 0 && !h.control()) last[h.producer_id] = h.last_offset();
+        }
+    }
+    return last;
 }
 
 // Consecutive segments that fit one cleaned segment (Kafka's groupSegmentsBySize).
@@ -340,6 +377,8 @@ result<clean_result> clean_segments(clean_request& req, const std::atomic<bool>&
     auto end = build_offset_map(req, map, out.stats, cancel);
     if (!end) return end.error();
     out.cleaned_up_to = *end;
+    auto producers = last_batches_of_producers(req, *end, cancel);
+    if (!producers) return producers.error();
 
     std::vector<offset> written;  // bases of the .cleaned files, removed on failure
     auto fail = [&](error e) -> result<clean_result> {
@@ -364,7 +403,9 @@ result<clean_result> clean_segments(clean_request& req, const std::atomic<bool>&
                 if (!*it) break;
                 const auto& h = (*it)->header;
                 out.stats.bytes_read += h.total_size();
-                auto kept = filter_batch((*it)->batch, h, map, req, out.stats);
+                auto last = h.producer_id >= 0 ? producers->find(h.producer_id) : producers->end();
+                const bool producers_last = last != producers->end() && last->second == h.last_offset();
+                auto kept = filter_batch((*it)->batch, h, map, req, producers_last, out.stats);
                 if (!kept) return fail(kept.error());
                 if (kept->horizon && (!out.earliest_delete_horizon || *kept->horizon < *out.earliest_delete_horizon))
                     out.earliest_delete_horizon = kept->horizon;
