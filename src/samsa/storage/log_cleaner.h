@@ -30,8 +30,10 @@
 //      base offset, last offset delta, producer id/epoch/base sequence,
 //      partition leader epoch and codec (it is re-compressed with it). A batch
 //      that loses nothing is copied byte for byte. A batch that loses every
-//      record is dropped (Kafka keeps the last batch of an active idempotent
-//      producer as an empty batch; not done here yet).
+//      record is dropped, except, as in Kafka, the last batch of each
+//      idempotent producer in the cleaned range: it stays as an empty batch
+//      (header only, uncompressed) so that producer state rebuilt from the log
+//      still knows the producer's last sequence.
 //   3. tombstones (null values), KIP-534: the first clean that keeps a batch
 //      holding tombstones sets its delete horizon (attribute bit 6, base
 //      timestamp = now + delete.retention.ms; record timestamps are
