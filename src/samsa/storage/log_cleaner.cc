@@ -96,6 +96,27 @@ private:
     std::vector<slot> slots_;
 };
 
+// Calls `on_batch(item)` for each batch of `seg` in order until it returns
+// false; its error, a read error, an unreadable batch or a cancel ends the
+// walk with that error. The three passes of a clean walk segments this way.
+template<class OnBatch>
+status for_each_batch(const clean_input_segment& seg, bool need_body, size_t io_buffer_size,
+                      const std::atomic<bool>& cancel, OnBatch&& on_batch) {
+    batch_scanner scanner(seg.log, 0, seg.size, need_body, io_buffer_size);
+    for (;;) {
+        if (cancel.load(std::memory_order_relaxed)) return make_error(errc::closed, "clean cancelled");
+        auto it = scanner.next();
+        if (!it) return it.error();
+        if (!*it) break;
+        result<bool> more = on_batch(**it);
+        if (!more) return more.error();
+        if (!*more) return ok();
+    }
+    if (!scanner.stop_reason().empty())
+        return make_error(errc::corrupt, fmt::format("{}: {}", seg.log.path().string(), scanner.stop_reason()));
+    return ok();
+}
+
 // Step 1: maps the dirty segments' keys; returns the end of the mapped range
 // (a segment boundary).
 result<offset> build_offset_map(clean_request& req, offset_map& map, clean_stats& stats,
@@ -103,28 +124,23 @@ result<offset> build_offset_map(clean_request& req, offset_map& map, clean_stats
     offset mapped_end = req.first_dirty;
     for (auto& seg : req.segments) {
         if (seg.next <= req.first_dirty) continue;
-        batch_scanner scanner(seg.log, 0, seg.size, true, req.io_buffer_size);
         bool full = false;
-        for (;;) {
-            if (cancel.load(std::memory_order_relaxed)) return make_error(errc::closed, "clean cancelled");
-            auto it = scanner.next();
-            if (!it) return it.error();
-            if (!*it) break;
-            const auto& h = (*it)->header;
-            if (h.control() || h.last_offset() < req.first_dirty()) continue;
-            auto records = protocol::batch_records::decode((*it)->batch, max_decoded_batch_bytes);
+        auto map_batch = [&](const batch_scanner::item& b) -> result<bool> {
+            const auto& h = b.header;
+            if (h.control() || h.last_offset() < req.first_dirty()) return true;
+            auto records = protocol::batch_records::decode(b.batch, max_decoded_batch_bytes);
             if (!records) return records.error();
             for (const auto& r : records->records()) {
                 if (!r.key || records->offset_of(r) < req.first_dirty) continue;
                 if (!map.put(*r.key, records->offset_of(r)())) {
                     full = true;
-                    break;
+                    return false;
                 }
             }
-            if (full) break;
-        }
-        if (!scanner.stop_reason().empty())
-            return make_error(errc::corrupt, fmt::format("{}: {}", seg.log.path().string(), scanner.stop_reason()));
+            return true;
+        };
+        if (auto walked = for_each_batch(seg, true, req.io_buffer_size, cancel, map_batch); !walked)
+            return walked.error();
         if (full) {
             if (mapped_end == req.first_dirty)
                 return make_error(errc::too_large,
@@ -323,15 +339,13 @@ result<std::unordered_map<int64_t, int64_t>> last_batches_of_producers(const cle
     std::unordered_map<int64_t, int64_t> last;
     for (const auto& seg : req.segments) {
         if (seg.next > end) break;
-        batch_scanner scanner(seg.log, 0, seg.size, false, req.io_buffer_size);
-        for (;;) {
-            if (cancel.load(std::memory_order_relaxed)) return make_error(errc::closed, "clean cancelled");
-            auto it = scanner.next();
-            if (!it) return it.error();
-            if (!*it) break;
-            const auto& h = (*it)->header;
+        auto note_producer = [&](const batch_scanner::item& b) -> result<bool> {
+            const auto& h = b.header;
             if (h.producer_id >= 0 && !h.control()) last[h.producer_id] = h.last_offset();
-        }
+            return true;
+        };
+        if (auto walked = for_each_batch(seg, false, req.io_buffer_size, cancel, note_producer); !walked)
+            return walked.error();
     }
     return last;
 }
@@ -395,32 +409,28 @@ result<clean_result> clean_segments(clean_request& req, const std::atomic<bool>&
         for (size_t i : members) {
             auto& seg = req.segments[i];
             group.old_bases.push_back(seg.base);
-            batch_scanner scanner(seg.log, 0, seg.size, true, req.io_buffer_size);
-            for (;;) {
-                if (cancel.load(std::memory_order_relaxed)) return fail(error{errc::closed, "clean cancelled"});
-                auto it = scanner.next();
-                if (!it) return fail(it.error());
-                if (!*it) break;
-                const auto& h = (*it)->header;
+            auto copy_kept = [&](const batch_scanner::item& b) -> result<bool> {
+                const auto& h = b.header;
                 out.stats.bytes_read += h.total_size();
                 auto last = h.producer_id >= 0 ? producers->find(h.producer_id) : producers->end();
                 const bool producers_last = last != producers->end() && last->second == h.last_offset();
-                auto kept = filter_batch((*it)->batch, h, map, req, producers_last, out.stats);
-                if (!kept) return fail(kept.error());
+                auto kept = filter_batch(b.batch, h, map, req, producers_last, out.stats);
+                if (!kept) return kept.error();
                 if (kept->horizon && (!out.earliest_delete_horizon || *kept->horizon < *out.earliest_delete_horizon))
                     out.earliest_delete_horizon = kept->horizon;
                 status st = ok();
                 if (kept->what == filter_outcome::kind::keep_as_is) {
-                    st = writer->append((*it)->batch, h, flush_at);
+                    st = writer->append(b.batch, h, flush_at);
                 } else if (kept->what == filter_outcome::kind::rebuilt) {
                     auto nh = protocol::read_batch_header(kept->rebuilt);
-                    if (!nh) return fail(nh.error());
+                    if (!nh) return nh.error();
                     st = writer->append(kept->rebuilt, *nh, flush_at);
                 }
-                if (!st) return fail(st.error());
-            }
-            if (!scanner.stop_reason().empty())
-                return fail(error{errc::corrupt, fmt::format("{}: {}", seg.log.path().string(), scanner.stop_reason())});
+                if (!st) return st.error();
+                return true;
+            };
+            if (auto walked = for_each_batch(seg, true, req.io_buffer_size, cancel, copy_kept); !walked)
+                return fail(walked.error());
         }
         if (auto st = writer->finish(); !st) return fail(st.error());
         out.stats.bytes_written += writer->size();
