@@ -60,17 +60,9 @@ double mb(double bytes) { return bytes / 1e6; }
 double mib(long kib) { return static_cast<double>(kib) / 1024.0; }
 double ms_since(clock::time_point t) { return std::chrono::duration<double, std::milli>(clock::now() - t).count(); }
 
-std::filesystem::path sibling_broker() {
-    char buf[4096];
-    ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
-    if (n <= 0) return {};
-    buf[n] = 0;
-    return std::filesystem::path(buf).parent_path() / "samsa-broker";
-}
-
 ts::broker_options broker_options_for(const options& o) {
     ts::broker_options b;
-    b.binary = o.broker_bin.empty() ? sibling_broker() : std::filesystem::path(o.broker_bin);
+    b.binary = o.broker_bin.empty() ? ts::broker_beside_this_program() : std::filesystem::path(o.broker_bin);
     b.temp_parent = o.data_parent;
     b.start_timeout = 60s;  // recovery of a large log may take a while; we measure it
     b.stop_timeout = 30s;

@@ -54,17 +54,9 @@ struct options {
     int heartbeat_ms = 3000;  // librdkafka's default heartbeat.interval.ms
 };
 
-std::filesystem::path sibling_broker() {
-    char buf[4096];
-    ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
-    if (n <= 0) return {};
-    buf[n] = 0;
-    return std::filesystem::path(buf).parent_path() / "samsa-broker";
-}
-
 ts::broker_options broker_options_for(const options& o, bool durable) {
     ts::broker_options b;
-    b.binary = o.broker_bin.empty() ? sibling_broker() : std::filesystem::path(o.broker_bin);
+    b.binary = o.broker_bin.empty() ? ts::broker_beside_this_program() : std::filesystem::path(o.broker_bin);
     b.temp_parent = o.data_parent;
     b.overrides.emplace_back("group.initial.rebalance.delay.ms", "0");
     b.overrides.emplace_back("log.level", "warn");

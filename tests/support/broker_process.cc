@@ -104,6 +104,14 @@ std::filesystem::path default_broker_binary() {
     return std::filesystem::path(dir) / "samsa-broker";
 }
 
+std::filesystem::path broker_beside_this_program() {
+    char buf[4096];
+    ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+    if (n <= 0) return {};
+    buf[n] = 0;
+    return std::filesystem::path(buf).parent_path() / "samsa-broker";
+}
+
 std::filesystem::path source_dir() {
     return env_or_empty("SAMSA_SOURCE_DIR");
 }

@@ -116,6 +116,9 @@ uint16_t pick_free_port();
 bool port_accepts(uint16_t port, std::chrono::milliseconds timeout);
 // The broker binary: $SAMSA_BIN_DIR/samsa-broker, or empty when unset.
 std::filesystem::path default_broker_binary();
+// samsa-broker in the running program's own folder (tools in build/bin use
+// the broker built beside them); empty when /proc/self/exe is unreadable.
+std::filesystem::path broker_beside_this_program();
 // The source tree: $SAMSA_SOURCE_DIR, or empty when unset.
 std::filesystem::path source_dir();
 // VmRSS of a process in KiB, from /proc/<pid>/status; nullopt when unreadable.
