@@ -121,12 +121,12 @@ private:
                                         bool key_changing = false) const;
     template<class KT, class VT, class VR>
     kstream<K, VR> do_table_join(const ktable<KT, VT>& table,
-                                 std::function<std::optional<VR>(const K*, const V&, const std::optional<VT>&)> joiner,
+                                 std::function<std::optional<VR>(const K*, const V&, const VT*)> joiner,
                                  std::optional<std::string> name, bool left) const;
     template<class KG, class VG, class VR>
     kstream<K, VR> do_global_join(const global_ktable<KG, VG>& table,
                                   std::function<std::optional<KG>(const std::optional<K>&, const V&)> selector,
-                                  std::function<std::optional<VR>(const K*, const V&, const std::optional<VG>&)> joiner,
+                                  std::function<std::optional<VR>(const K*, const V&, const VG*)> joiner,
                                   const named& n, bool left) const;
 
     state s_;

@@ -80,7 +80,7 @@ public:
 private:
     template<class VO, class VR>
     ktable<K, VR> do_join(const ktable<K, VO>& other,
-                          std::function<VR(const std::optional<V>&, const std::optional<VO>&)> joiner,
+                          std::function<VR(const V*, const VO*)> joiner,
                           internal::join_kind kind, const named& n, std::optional<materialized<K, VR>> m) const;
     ktable do_filter(internal::table_predicate<K, V> pred, bool filter_not, const named& n,
                      std::optional<materialized<K, V>> m) const;

@@ -112,6 +112,57 @@ TEST_F(typed_store_test, built_timestamped_stack_restores_from_changelog_records
     EXPECT_TRUE(sink_.records.empty());
 }
 
+TEST_F(typed_store_test, built_stack_counts_every_write) {
+    auto stack = open(stores::key_value_store_builder(stores::in_memory_key_value_store("s")).with_caching_enabled());
+    ASSERT_EQ(stack->write_count(), uint64_t{0});
+    stack->put(to_bytes("a"), bytes_view(to_bytes("1")));
+    std::vector<bytes_entry> batch{bytes_entry{to_bytes("b"), to_bytes("2")}};
+    stack->put_all(batch);
+    stack->put_if_absent(to_bytes("c"), bytes_view(to_bytes("3")));
+    stack->remove(to_bytes("a"));
+    stack->restore(to_bytes("d"), bytes_view(to_bytes("4")), 1);
+    EXPECT_EQ(stack->write_count(), uint64_t{5});
+    stack->get(to_bytes("b"));
+    stack->flush();  // the cache writes below the counting layer: reads see no change
+    EXPECT_EQ(stack->write_count(), uint64_t{5});
+    // A bare inner store does not count: readers must check it every time.
+    EXPECT_EQ(stores::in_memory_key_value_store("m").get()->write_count(), std::nullopt);
+}
+
+TEST_F(typed_store_test, decoded_cache_sees_writes_through_any_layer) {
+    // Each decoded value is served from the cache only while the stack has
+    // taken no write since the entry was checked; any write (through another
+    // facade, the bytes store or restoration) is seen by the next read.
+    auto stack = open(stores::key_value_store_builder(stores::in_memory_key_value_store("s")).with_logging_disabled());
+    int decoded = 0;
+    serde<std::string> counting = serdes::string();
+    counting.deserialize = [&decoded, inner = counting.deserialize](std::string_view t, bytes_view b) {
+        ++decoded;
+        return inner(t, b);
+    };
+    key_value_store<std::string, std::string> reader(*stack, serdes::string(), counting, "s");
+    key_value_store<std::string, std::string> writer(*stack, serdes::string(), serdes::string(), "s");
+    reader.enable_decoded_cache(16);
+
+    EXPECT_EQ(reader.find("k"), nullptr);  // absent, and cached as absent
+    writer.put("k", std::string("v1"));
+    ASSERT_NE(reader.find("k"), nullptr);
+    EXPECT_EQ(*reader.find("k"), "v1");
+    EXPECT_EQ(reader.get("k"), "v1");
+    EXPECT_EQ(decoded, 1);  // decoded once, then served from the cache
+
+    writer.put("other", std::string("x"));  // moves the count; "k"'s bytes are unchanged
+    EXPECT_EQ(*reader.find("k"), "v1");
+    EXPECT_EQ(decoded, 1);
+
+    stack->restore(to_bytes("k"), bytes_view(to_bytes("v2")), 5);
+    EXPECT_EQ(*reader.find("k"), "v2");
+    stack->put(to_bytes("k"), std::nullopt);
+    EXPECT_EQ(reader.find("k"), nullptr);
+    EXPECT_EQ(reader.get("k"), std::nullopt);
+    EXPECT_EQ(decoded, 2);
+}
+
 TEST(store_builder_test, defaults_and_options) {
     auto builder = stores::key_value_store_builder(stores::persistent_key_value_store("s"));
     EXPECT_EQ(builder.name(), "s");

@@ -82,6 +82,13 @@ public:
     // (Kafka's CachedStateStore.setFlushListener). Returns false when the
     // stack has no cache: the caller must then forward each update itself.
     virtual bool set_flush_listener(cache_flush_listener /*listener*/, bool /*send_old_values*/) { return false; }
+
+    // How many writes have gone through the stack, when its outermost layer
+    // counts them (store_builder::build() adds write_counting_key_value_store),
+    // else nullopt. Readers that keep decoded values (key_value_store's decoded
+    // cache) use it to skip the store while nothing has changed since they last
+    // looked. Any thread may ask.
+    virtual std::optional<uint64_t> write_count() const { return std::nullopt; }
 };
 
 }  // namespace samsa::streams

@@ -11,15 +11,21 @@
 // Deserialization errors of stored data throw serde_error; store failures
 // throw state_store_error (see state_store.h).
 //
-// enable_decoded_cache(n): an opt-in cache of decoded values for get(), for
-// readers that look the same keys up again and again (join value getters):
-// re-parsing a JSON row on every lookup costs far more than the lookup. Kafka
-// Streams caches bytes, not objects; this cache never changes what get()
-// returns: an entry keeps the stored bytes it was decoded from and is used
-// only while the store still holds exactly those bytes, so a write through
-// any facade or layer (or a restore) invalidates it without a notification
-// protocol between layers. It assumes the value deserializer is a pure
-// function of its bytes (the built-in serdes are). Bounded: cleared when it
+// find(key): the decoded value by pointer, for readers that only look (join
+// value getters): valid until the next find() or get() on this facade or a
+// write to the store.
+//
+// enable_decoded_cache(n): an opt-in cache of decoded values for get() and
+// find(), for readers that look the same keys up again and again (join value
+// getters): re-parsing a JSON row on every lookup costs far more than the
+// lookup. Kafka Streams caches bytes, not objects; this cache never changes
+// what get() returns. While the stack's write_count() has not moved since an
+// entry was checked, the entry is returned without touching the store; once
+// it has moved, the entry is checked again against the stored bytes it was
+// decoded from (one store read), so a write through any facade or layer (or
+// a restore) is seen without a notification protocol between layers. It
+// assumes the value deserializer is a pure function of its bytes (the
+// built-in serdes are). Absent keys are cached too. Bounded: cleared when it
 // reaches n entries.
 //
 // Threads: the stream thread owning the store, never locked.
@@ -54,14 +60,19 @@ public:
 
     std::optional<V> get(const K& key) {
         if constexpr (std::is_copy_constructible_v<V>) {
-            if (cache_) return cache_->get(key_bytes(key), *this);
+            if (cache_) {
+                const V* v = cache_->find(key_bytes(key), *this);
+                return v ? std::optional<V>(*v) : std::nullopt;
+            }
         }
         return from_stored(store_->get(key_bytes(key)));
     }
-    void enable_decoded_cache(size_t max_entries) {
-        static_assert(std::is_copy_constructible_v<V>, "the decoded cache hands out copies of V");
-        cache_ = std::make_shared<decoded_cache>(max_entries);
+    const V* find(const K& key) {
+        if (cache_) return cache_->find(key_bytes(key), *this);
+        last_found_ = from_stored(store_->get(key_bytes(key)));
+        return last_found_ ? &*last_found_ : nullptr;
     }
+    void enable_decoded_cache(size_t max_entries) { cache_ = std::make_shared<decoded_cache>(max_entries); }
     void put(const K& key, const std::optional<V>& value) {
         store_->put(key_bytes(key), value_view(to_stored(value)));
     }
@@ -116,26 +127,35 @@ private:
     class decoded_cache {
     public:
         explicit decoded_cache(size_t max_entries) : max_entries_(max_entries) {}
-        std::optional<V> get(bytes key, const key_value_store& owner) {
-            std::optional<bytes> stored = owner.store_->get(key);
-            if (!stored) return std::nullopt;
+        const V* find(bytes key, const key_value_store& owner) {
+            // Read the count before the store: a write after this point moves
+            // it, and the next find() checks again.
+            std::optional<uint64_t> writes = owner.store_->write_count();
             auto it = entries_.find(key);
-            if (it != entries_.end() && it->second.stored == *stored) return it->second.value;
-            V value = owner.value_serde_.deserialize(owner.topic_, *stored);
+            if (it != entries_.end() && writes && it->second.checked_at == writes) return value_of(it->second);
+            std::optional<bytes> stored = owner.store_->get(key);
+            if (it != entries_.end() && it->second.stored == stored) {
+                it->second.checked_at = writes;
+                return value_of(it->second);
+            }
+            std::optional<V> value;
+            if (stored) value.emplace(owner.value_serde_.deserialize(owner.topic_, *stored));
             if (it != entries_.end()) {
-                it->second = entry{std::move(*stored), value};
+                it->second = entry{std::move(stored), std::move(value), writes};
             } else {
                 if (entries_.size() >= max_entries_) entries_.clear();
-                entries_.emplace(std::move(key), entry{std::move(*stored), value});
+                it = entries_.emplace(std::move(key), entry{std::move(stored), std::move(value), writes}).first;
             }
-            return value;
+            return value_of(it->second);
         }
 
     private:
         struct entry {
-            bytes stored;
-            V value;
+            std::optional<bytes> stored;  // nullopt: the key was absent
+            std::optional<V> value;
+            std::optional<uint64_t> checked_at;  // write_count() when last compared
         };
+        static const V* value_of(const entry& e) { return e.value ? &*e.value : nullptr; }
         struct bytes_hash {
             size_t operator()(const bytes& b) const {
                 return std::hash<std::string_view>{}(
@@ -168,6 +188,7 @@ private:
     serde<V> value_serde_;
     std::string topic_;
     std::shared_ptr<decoded_cache> cache_;
+    std::optional<V> last_found_;  // what find() points to without a cache
 };
 
 }  // namespace samsa::streams

@@ -4,6 +4,7 @@
 #include "samsa/streams/state/change_logging_key_value_store.h"
 #include "samsa/streams/state/in_memory_key_value_store.h"
 #include "samsa/streams/state/rocksdb_key_value_store.h"
+#include "samsa/streams/state/write_counting_key_value_store.h"
 
 namespace samsa::streams {
 
@@ -36,7 +37,7 @@ std::unique_ptr<key_value_bytes_store> store_builder::build() const {
         else store = std::make_unique<change_logging_key_value_store>(std::move(store));
     }
     if (caching_enabled_) store = std::make_unique<caching_key_value_store>(std::move(store));
-    return store;
+    return std::make_unique<write_counting_key_value_store>(std::move(store));
 }
 
 namespace stores {

@@ -3,8 +3,10 @@
 // and StoreBuilder). A supplier makes the innermost bytes store; a builder
 // stacks the optional layers on it, outermost first as in Kafka:
 //
-//   [caching] -> [change-logging] -> inner bytes store (in-memory or RocksDB)
+//   write counting -> [caching] -> [change-logging] -> inner bytes store
 //
+// (the inner store is in-memory or RocksDB; the write-counting layer is
+// Samsa's, see write_counting_key_value_store.h)
 // and build() returns the unopened stack; the task calls init() on it. Typed
 // access goes through key_value_store<K, V> / timestamped_key_value_store<K, V>
 // over the built stack (Kafka's metered layer, where the serdes live).

@@ -42,6 +42,7 @@ public:
     bool set_flush_listener(cache_flush_listener listener, bool send_old_values) override {
         return inner_->set_flush_listener(std::move(listener), send_old_values);
     }
+    std::optional<uint64_t> write_count() const override { return inner_->write_count(); }
 
 private:
     std::unique_ptr<key_value_bytes_store> inner_;

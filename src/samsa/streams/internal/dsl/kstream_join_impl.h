@@ -12,7 +12,7 @@ namespace samsa::streams {
 template<class K, class V>
 template<class KT, class VT, class VR>
 kstream<K, VR> kstream<K, V>::do_table_join(
-    const ktable<KT, VT>& table, std::function<std::optional<VR>(const K*, const V&, const std::optional<VT>&)> joiner,
+    const ktable<KT, VT>& table, std::function<std::optional<VR>(const K*, const V&, const VT*)> joiner,
     std::optional<std::string> join_name, bool left) const {
     const auto& ts = table.internal_state();
     auto all_sources = internal::united(s_.source_nodes, ts.source_nodes);
@@ -42,8 +42,8 @@ kstream<K, VR> kstream<K, V>::do_table_join(
 template<class K, class V>
 template<class VT, class F, class VR>
 kstream<K, VR> kstream<K, V>::join(const ktable<K, VT>& table, F joiner, const joined<K, V, VT>& j) const {
-    std::function<std::optional<VR>(const K*, const V&, const std::optional<VT>&)> fn =
-        [joiner](const K*, const V& v, const std::optional<VT>& t) mutable { return internal::to_optional(joiner(v, *t)); };
+    std::function<std::optional<VR>(const K*, const V&, const VT*)> fn =
+        [joiner](const K*, const V& v, const VT* t) mutable { return internal::to_optional(joiner(v, *t)); };
     kstream input = s_.repartition_required ? repartition_through(j.name ? *j.name : name(), j.key_serde, j.value_serde,
                                                                   std::nullopt)
                                             : *this;
@@ -53,8 +53,10 @@ kstream<K, VR> kstream<K, V>::join(const ktable<K, VT>& table, F joiner, const j
 template<class K, class V>
 template<class VT, class F, class VR>
 kstream<K, VR> kstream<K, V>::left_join(const ktable<K, VT>& table, F joiner, const joined<K, V, VT>& j) const {
-    std::function<std::optional<VR>(const K*, const V&, const std::optional<VT>&)> fn =
-        [joiner](const K*, const V& v, const std::optional<VT>& t) mutable { return internal::to_optional(joiner(v, t)); };
+    std::function<std::optional<VR>(const K*, const V&, const VT*)> fn =
+        [joiner](const K*, const V& v, const VT* t) mutable {
+            return internal::to_optional(joiner(v, internal::optional_copy(t)));
+        };
     kstream input = s_.repartition_required ? repartition_through(j.name ? *j.name : name(), j.key_serde, j.value_serde,
                                                                   std::nullopt)
                                             : *this;
@@ -65,7 +67,7 @@ template<class K, class V>
 template<class KG, class VG, class VR>
 kstream<K, VR> kstream<K, V>::do_global_join(
     const global_ktable<KG, VG>& table, std::function<std::optional<KG>(const std::optional<K>&, const V&)> selector,
-    std::function<std::optional<VR>(const K*, const V&, const std::optional<VG>&)> joiner, const named& n,
+    std::function<std::optional<VR>(const K*, const V&, const VG*)> joiner, const named& n,
     bool left) const {
     // Kafka names both global joins KSTREAM-LEFTJOIN.
     std::string name = internal::or_else_generate(*s_.builder, n.name, internal::names::left_join);
@@ -86,10 +88,15 @@ namespace internal {
 template<class K, class V, class KG, class S>
 std::function<std::optional<KG>(const std::optional<K>&, const V&)> global_key_selector(S selector) {
     return [selector](const std::optional<K>& k, const V& v) mutable -> std::optional<KG> {
-        std::optional<KG> out;
-        std::optional<V> value(v);
-        call_kv(selector, k, value, [&](auto&& kg) { out = to_optional(kg); });
-        return out;
+        if constexpr (takes_plain_kv<S, K, V>) {
+            if (!k) return std::nullopt;
+            return to_optional(selector(*k, v));  // no copy of the value to call it
+        } else {
+            std::optional<KG> out;
+            std::optional<V> value(v);
+            call_kv(selector, k, value, [&](auto&& kg) { out = to_optional(kg); });
+            return out;
+        }
     };
 }
 
@@ -98,8 +105,8 @@ std::function<std::optional<KG>(const std::optional<K>&, const V&)> global_key_s
 template<class K, class V>
 template<class KG, class VG, class S, class F, class VR>
 kstream<K, VR> kstream<K, V>::join(const global_ktable<KG, VG>& table, S selector, F joiner, const named& n) const {
-    std::function<std::optional<VR>(const K*, const V&, const std::optional<VG>&)> fn =
-        [joiner](const K*, const V& v, const std::optional<VG>& t) mutable { return internal::to_optional(joiner(v, *t)); };
+    std::function<std::optional<VR>(const K*, const V&, const VG*)> fn =
+        [joiner](const K*, const V& v, const VG* t) mutable { return internal::to_optional(joiner(v, *t)); };
     return do_global_join<KG, VG, VR>(table, internal::global_key_selector<K, V, KG>(std::move(selector)),
                                       std::move(fn), n, false);
 }
@@ -108,8 +115,10 @@ template<class K, class V>
 template<class KG, class VG, class S, class F, class VR>
 kstream<K, VR> kstream<K, V>::left_join(const global_ktable<KG, VG>& table, S selector, F joiner,
                                         const named& n) const {
-    std::function<std::optional<VR>(const K*, const V&, const std::optional<VG>&)> fn =
-        [joiner](const K*, const V& v, const std::optional<VG>& t) mutable { return internal::to_optional(joiner(v, t)); };
+    std::function<std::optional<VR>(const K*, const V&, const VG*)> fn =
+        [joiner](const K*, const V& v, const VG* t) mutable {
+            return internal::to_optional(joiner(v, internal::optional_copy(t)));
+        };
     return do_global_join<KG, VG, VR>(table, internal::global_key_selector<K, V, KG>(std::move(selector)),
                                       std::move(fn), n, true);
 }

@@ -160,7 +160,7 @@ kstream<K, V> ktable<K, V>::to_stream(const named& n) const {
 template<class K, class V>
 template<class VO, class VR>
 ktable<K, VR> ktable<K, V>::do_join(const ktable<K, VO>& other,
-                                    std::function<VR(const std::optional<V>&, const std::optional<VO>&)> joiner,
+                                    std::function<VR(const V*, const VO*)> joiner,
                                     internal::join_kind kind, const named& n,
                                     std::optional<materialized<K, VR>> m) const {
     auto& b = *s_.builder;
@@ -212,8 +212,7 @@ ktable<K, VR> ktable<K, V>::do_join(const ktable<K, VO>& other,
     side other_side = kind == internal::join_kind::inner ? side::inner
                       : kind == internal::join_kind::left ? side::right
                                                           : side::outer;
-    std::function<VR(const std::optional<VO>&, const std::optional<V>&)> reversed =
-        [joiner](const std::optional<VO>& o, const std::optional<V>& t) { return joiner(t, o); };
+    std::function<VR(const VO*, const V*)> reversed = [joiner](const VO* o, const V* t) { return joiner(t, o); };
     std::string this_parent = s_.node->name, other_parent = os.node->name;
     auto* node = b.add_node(
         internal::graph_node_kind::table_table_join, merge_name, {s_.node, os.node},
@@ -259,7 +258,7 @@ template<class VO, class F, class VR>
 ktable<K, VR> ktable<K, V>::join(const ktable<K, VO>& other, F joiner, const named& n,
                                  std::optional<materialized<K, std::type_identity_t<VR>>> m) const {
     return do_join<VO, VR>(
-        other, [joiner](const std::optional<V>& a, const std::optional<VO>& b) mutable { return VR(joiner(*a, *b)); },
+        other, [joiner](const V* a, const VO* b) mutable { return VR(joiner(*a, *b)); },
         internal::join_kind::inner, n, std::move(m));
 }
 
@@ -268,7 +267,7 @@ template<class VO, class F, class VR>
 ktable<K, VR> ktable<K, V>::left_join(const ktable<K, VO>& other, F joiner, const named& n,
                                       std::optional<materialized<K, std::type_identity_t<VR>>> m) const {
     return do_join<VO, VR>(
-        other, [joiner](const std::optional<V>& a, const std::optional<VO>& b) mutable { return VR(joiner(*a, b)); },
+        other, [joiner](const V* a, const VO* b) mutable { return VR(joiner(*a, internal::optional_copy(b))); },
         internal::join_kind::left, n, std::move(m));
 }
 
@@ -277,7 +276,10 @@ template<class VO, class F, class VR>
 ktable<K, VR> ktable<K, V>::outer_join(const ktable<K, VO>& other, F joiner, const named& n,
                                        std::optional<materialized<K, std::type_identity_t<VR>>> m) const {
     return do_join<VO, VR>(
-        other, [joiner](const std::optional<V>& a, const std::optional<VO>& b) mutable { return VR(joiner(a, b)); },
+        other,
+        [joiner](const V* a, const VO* b) mutable {
+            return VR(joiner(internal::optional_copy(a), internal::optional_copy(b)));
+        },
         internal::join_kind::outer, n, std::move(m));
 }
 

@@ -29,6 +29,13 @@ std::optional<unwrap_optional_t<T>> to_optional(T&& v) {
     return std::optional<unwrap_optional_t<T>>(std::forward<T>(v));
 }
 
+// What a user's joiner that takes an optional side gets from a row read by
+// pointer (nullptr: no row).
+template<class T>
+std::optional<T> optional_copy(const T* p) {
+    return p ? std::optional<T>(*p) : std::nullopt;
+}
+
 // A function that cannot take optionals takes plain values. (A generic
 // lambda can, so it is handed optionals.)
 template<class F, class K, class V>

@@ -21,7 +21,8 @@ template<class K, class V, class KT, class VT, class VR>
 class kstream_ktable_join final : public processor<K, V, K, VR> {
 public:
     using key_mapper = std::function<std::optional<KT>(const std::optional<K>&, const V&)>;
-    using joiner = std::function<std::optional<VR>(const K*, const V&, const std::optional<VT>&)>;
+    // The table side by pointer (nullptr: no row), read without a copy.
+    using joiner = std::function<std::optional<VR>(const K*, const V&, const VT*)>;
     kstream_ktable_join(value_getter_supplier<KT, VT> table, key_mapper mapper, joiner fn, bool left)
         : table_supplier_(std::move(table)), mapper_(std::move(mapper)), fn_(std::move(fn)), left_(left) {}
 
@@ -40,9 +41,9 @@ public:
             ctx_->record_dropped();
             return;
         }
-        std::optional<VT> other;
+        const VT* other = nullptr;
         if (lookup) {
-            if (auto row = table_->get(*lookup)) other = std::move(row->value);
+            if (const auto* row = table_->get(*lookup)) other = &row->value;
         }
         if (!left_ && !other) return;
         const K* key = r.key ? &*r.key : nullptr;

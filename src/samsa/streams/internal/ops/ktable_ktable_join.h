@@ -29,7 +29,8 @@ enum class table_join_side { inner, left, right, outer };
 template<class K, class VA, class VB, class VR>
 class ktable_ktable_join final : public processor<K, change<VA>, K, change<VR>> {
 public:
-    using joiner = std::function<VR(const std::optional<VA>&, const std::optional<VB>&)>;
+    // Each side by pointer (nullptr: no value), as join_value_getter's.
+    using joiner = std::function<VR(const VA*, const VB*)>;
     ktable_ktable_join(table_join_side side, value_getter_supplier<K, VB> other, joiner fn, bool send_old_values)
         : side_(side), other_supplier_(std::move(other)), fn_(std::move(fn)), send_old_values_(send_old_values) {}
 
@@ -46,30 +47,32 @@ public:
             return;
         }
         const change<VA>& c = *r.value;
-        auto other = other_->get(*r.key);
-        std::optional<VB> other_value = other ? std::optional<VB>(other->value) : std::nullopt;
+        const auto* other = other_->get(*r.key);
+        const VB* other_value = other ? &other->value : nullptr;
+        const VA* new_side = c.new_value ? &*c.new_value : nullptr;
+        const VA* old_side = c.old_value ? &*c.old_value : nullptr;
         int64_t ts = other ? std::max(r.timestamp, other->timestamp) : r.timestamp;
         std::optional<VR> new_value, old_value;
         switch (side_) {
             case table_join_side::inner:
                 if (!other) return;
-                if (c.new_value) new_value = fn_(c.new_value, other_value);
-                if (send_old_values_ && c.old_value) old_value = fn_(c.old_value, other_value);
+                if (c.new_value) new_value = fn_(new_side, other_value);
+                if (send_old_values_ && c.old_value) old_value = fn_(old_side, other_value);
                 break;
             case table_join_side::left:
                 if (!other && !c.new_value && !c.old_value) return;
-                if (c.new_value) new_value = fn_(c.new_value, other_value);
-                if (send_old_values_ && c.old_value) old_value = fn_(c.old_value, other_value);
+                if (c.new_value) new_value = fn_(new_side, other_value);
+                if (send_old_values_ && c.old_value) old_value = fn_(old_side, other_value);
                 break;
             case table_join_side::right:
                 if (!other) return;
-                new_value = fn_(c.new_value, other_value);
-                if (send_old_values_) old_value = fn_(c.old_value, other_value);
+                new_value = fn_(new_side, other_value);
+                if (send_old_values_) old_value = fn_(old_side, other_value);
                 break;
             case table_join_side::outer:
                 if (!other && !c.new_value && !c.old_value) return;
-                if (other || c.new_value) new_value = fn_(c.new_value, other_value);
-                if (send_old_values_ && (other || c.old_value)) old_value = fn_(c.old_value, other_value);
+                if (other || c.new_value) new_value = fn_(new_side, other_value);
+                if (send_old_values_ && (other || c.old_value)) old_value = fn_(old_side, other_value);
                 break;
         }
         ctx_->forward(record<K, change<VR>>{r.key, change<VR>{std::move(new_value), std::move(old_value)}, ts, r.headers});

@@ -33,12 +33,14 @@ struct table_store_spec {
     }
 };
 
+// get() returns the row by pointer (nullptr: no row), valid until the next
+// get() on the same getter: joins read rows without copying them.
 template<class K, class V>
 class value_getter {
 public:
     virtual ~value_getter() = default;
     virtual void init(task_context& task) = 0;
-    virtual std::optional<value_and_timestamp<V>> get(const K& key) = 0;
+    virtual const value_and_timestamp<V>* get(const K& key) = 0;
 };
 
 template<class K, class V>
@@ -52,9 +54,9 @@ public:
     // key_value_store::enable_decoded_cache; the result is unchanged).
     void init(task_context& task) override {
         store_.emplace(spec_.open(task));
-        if constexpr (std::is_copy_constructible_v<V>) store_->enable_decoded_cache(decoded_cache_entries);
+        store_->enable_decoded_cache(decoded_cache_entries);
     }
-    std::optional<value_and_timestamp<V>> get(const K& key) override { return store_->get(key); }
+    const value_and_timestamp<V>* get(const K& key) override { return store_->find(key); }
     static constexpr size_t decoded_cache_entries = 1 << 18;
 
 private:
@@ -71,42 +73,47 @@ public:
     transforming_value_getter(value_getter_supplier<K, V> parent, transform fn)
         : parent_(parent()), fn_(std::move(fn)) {}
     void init(task_context& task) override { parent_->init(task); }
-    std::optional<value_and_timestamp<VR>> get(const K& key) override {
-        auto v = parent_->get(key);
-        if (!v) return std::nullopt;
+    const value_and_timestamp<VR>* get(const K& key) override {
+        result_.reset();
+        const auto* v = parent_->get(key);
+        if (!v) return nullptr;
         auto out = fn_(key, v->value);
-        if (!out) return std::nullopt;
-        return value_and_timestamp<VR>{std::move(*out), v->timestamp};
+        if (!out) return nullptr;
+        result_.emplace(value_and_timestamp<VR>{std::move(*out), v->timestamp});
+        return &*result_;
     }
 
 private:
     std::unique_ptr<value_getter<K, V>> parent_;
     transform fn_;
+    std::optional<value_and_timestamp<VR>> result_;
 };
 
 enum class join_kind { inner, left, outer };
 
-// Joins the two sides' getters on read (KTableKTable*JoinValueGetter).
+// Joins the two sides' getters on read (KTableKTable*JoinValueGetter). The
+// joiner takes each side by pointer (nullptr: no row), so rows are not copied
+// to be joined.
 template<class K, class V1, class V2, class VR>
 class join_value_getter final : public value_getter<K, VR> {
 public:
-    using joiner = std::function<VR(const std::optional<V1>&, const std::optional<V2>&)>;
+    using joiner = std::function<VR(const V1*, const V2*)>;
     join_value_getter(value_getter_supplier<K, V1> left, value_getter_supplier<K, V2> right, joiner fn, join_kind kind)
         : left_(left()), right_(right()), fn_(std::move(fn)), kind_(kind) {}
     void init(task_context& task) override {
         left_->init(task);
         right_->init(task);
     }
-    std::optional<value_and_timestamp<VR>> get(const K& key) override {
-        auto l = left_->get(key);
-        if (!l && kind_ != join_kind::outer) return std::nullopt;
-        auto r = right_->get(key);
-        if (!r && kind_ == join_kind::inner) return std::nullopt;
-        if (!l && !r) return std::nullopt;
+    const value_and_timestamp<VR>* get(const K& key) override {
+        result_.reset();
+        const auto* l = left_->get(key);
+        if (!l && kind_ != join_kind::outer) return nullptr;
+        const auto* r = right_->get(key);
+        if (!r && kind_ == join_kind::inner) return nullptr;
+        if (!l && !r) return nullptr;
         int64_t ts = std::max(l ? l->timestamp : r->timestamp, r ? r->timestamp : l->timestamp);
-        std::optional<V1> lv = l ? std::optional<V1>(l->value) : std::nullopt;
-        std::optional<V2> rv = r ? std::optional<V2>(r->value) : std::nullopt;
-        return value_and_timestamp<VR>{fn_(lv, rv), ts};
+        result_.emplace(value_and_timestamp<VR>{fn_(l ? &l->value : nullptr, r ? &r->value : nullptr), ts});
+        return &*result_;
     }
 
 private:
@@ -114,6 +121,7 @@ private:
     std::unique_ptr<value_getter<K, V2>> right_;
     joiner fn_;
     join_kind kind_;
+    std::optional<value_and_timestamp<VR>> result_;
 };
 
 }  // namespace samsa::streams::internal

@@ -1,0 +1,60 @@
+#pragma once
+// write_counting_key_value_store: the outermost layer store_builder::build()
+// puts on every stack. It counts the writes that pass through it (put,
+// put_if_absent, put_all, remove, restore), so a reader holding decoded values
+// can ask write_count() whether the store may have changed since it last
+// looked, instead of reading and comparing the stored bytes on every lookup
+// (a RocksDB point read each time). Every write a stack takes comes in
+// through its outermost layer (processors, restoration, the global thread);
+// a caching layer's flush writes below it without changing what reads see.
+//
+// Threads: the counter is atomic because a global store's readers (stream
+// threads) ask it while the global thread writes; the count is bumped after
+// the write, so a reader that sees the old count saw the store as it was just
+// before that write.
+
+#include <atomic>
+
+#include "samsa/streams/state/wrapping_key_value_store.h"
+
+namespace samsa::streams {
+
+class write_counting_key_value_store final : public wrapping_key_value_store {
+public:
+    using wrapping_key_value_store::wrapping_key_value_store;
+
+    void put(bytes_view key, std::optional<bytes_view> value) override {
+        wrapping_key_value_store::put(key, value);
+        counted();
+    }
+    std::optional<bytes> put_if_absent(bytes_view key, std::optional<bytes_view> value) override {
+        auto existing = wrapping_key_value_store::put_if_absent(key, value);
+        counted();
+        return existing;
+    }
+    void put_all(std::span<const bytes_entry> entries) override {
+        wrapping_key_value_store::put_all(entries);
+        counted();
+    }
+    std::optional<bytes> remove(bytes_view key) override {
+        auto old = wrapping_key_value_store::remove(key);
+        counted();
+        return old;
+    }
+    void restore(bytes_view key, std::optional<bytes_view> value, int64_t timestamp) override {
+        wrapping_key_value_store::restore(key, value, timestamp);
+        counted();
+    }
+    void close() override {
+        wrapping_key_value_store::close();
+        counted();  // a closed in-memory store forgets its rows
+    }
+    std::optional<uint64_t> write_count() const override { return writes_.load(std::memory_order_acquire); }
+
+private:
+    void counted() { writes_.fetch_add(1, std::memory_order_release); }
+
+    std::atomic<uint64_t> writes_{0};
+};
+
+}  // namespace samsa::streams
