@@ -361,7 +361,9 @@ double seconds_since(clock_type::time_point t) { return std::chrono::duration<do
 
 int main(int argc, char** argv) {
     options opt = parse(argc, argv);
-    ts::broker_process broker;
+    ts::broker_options broker_opts;
+    broker_opts.binary = ts::broker_beside_this_program();
+    ts::broker_process broker(broker_opts);
     if (!broker.start()) die("broker: " + broker.failure());
     const std::string bs = broker.bootstrap();
     const int np = opt.partitions;

@@ -1,6 +1,8 @@
 // The typed facades: key_value_store<K, V> and timestamped_key_value_store<K, V>
 // over a built stack, with the exact bytes they leave in the bytes store.
 
+#include <cctype>
+
 #include <gtest/gtest.h>
 
 #include "recording_changelog_sink.h"
@@ -161,6 +163,39 @@ TEST_F(typed_store_test, decoded_cache_sees_writes_through_any_layer) {
     EXPECT_EQ(reader.find("k"), nullptr);
     EXPECT_EQ(reader.get("k"), std::nullopt);
     EXPECT_EQ(decoded, 2);
+}
+
+TEST_F(typed_store_test, shared_decoded_cache_takes_puts_and_keys_that_share_bytes) {
+    auto stack = open(stores::key_value_store_builder(stores::in_memory_key_value_store("s")).with_logging_disabled());
+    int decoded = 0;
+    serde<std::string> counting = serdes::string();
+    counting.deserialize = [&decoded, inner = counting.deserialize](std::string_view t, bytes_view b) {
+        ++decoded;
+        return inner(t, b);
+    };
+    // A key serde that ignores case: "K" and "k" are one row in the store.
+    serde<std::string> folding = serdes::string();
+    folding.serialize = [](std::string_view, const std::string& k) {
+        bytes b;
+        for (char c : k) b.push_back(static_cast<uint8_t>(std::tolower(static_cast<unsigned char>(c))));
+        return b;
+    };
+    std::shared_ptr<void> slot;
+    key_value_store<std::string, std::string> writer(*stack, folding, counting, "s");
+    key_value_store<std::string, std::string> reader(*stack, folding, counting, "s");
+    writer.share_decoded_cache(slot, 16);
+    reader.share_decoded_cache(slot, 16);
+
+    writer.put("k", std::string("v1"));
+    ASSERT_NE(reader.find("k"), nullptr);
+    EXPECT_EQ(*reader.find("k"), "v1");
+    EXPECT_EQ(decoded, 0);  // the writer's value, never decoded
+
+    ASSERT_NE(reader.find("K"), nullptr);  // another cache key, the same stored row
+    EXPECT_EQ(*reader.find("K"), "v1");
+    writer.put("K", std::string("v2"));
+    EXPECT_EQ(*reader.find("k"), "v2");  // checked against the store: the row changed
+    EXPECT_EQ(*reader.find("K"), "v2");
 }
 
 TEST(store_builder_test, defaults_and_options) {

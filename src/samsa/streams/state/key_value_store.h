@@ -12,21 +12,24 @@
 // throw state_store_error (see state_store.h).
 //
 // find(key): the decoded value by pointer, for readers that only look (join
-// value getters): valid until the next find() or get() on this facade or a
-// write to the store.
+// value getters): valid until the next call on this facade, or on another
+// facade sharing its decoded cache.
 //
-// enable_decoded_cache(n): an opt-in cache of decoded values for get() and
-// find(), for readers that look the same keys up again and again (join value
-// getters): re-parsing a JSON row on every lookup costs far more than the
-// lookup. Kafka Streams caches bytes, not objects; this cache never changes
-// what get() returns. While the stack's write_count() has not moved since an
-// entry was checked, the entry is returned without touching the store; once
-// it has moved, the entry is checked again against the stored bytes it was
-// decoded from (one store read), so a write through any facade or layer (or
-// a restore) is seen without a notification protocol between layers. It
-// assumes the value deserializer is a pure function of its bytes (the
-// built-in serdes are). Absent keys are cached too. Bounded: cleared when it
-// reaches n entries.
+// enable_decoded_cache(n) / share_decoded_cache(slot, n): a cache of decoded
+// values for get() and find(), for readers that look the same keys up again
+// and again (join value getters): re-parsing a JSON row on every lookup costs
+// far more than the lookup. Facades given the same slot share one cache, and
+// put() writes through it, so a row a table source has just decoded is not
+// decoded again by the joins that read it (every facade on a slot must have
+// the same K, V and serdes). Kafka Streams caches bytes, not objects; this
+// cache never changes what get() returns. While the stack's write_count() has
+// not moved since an entry was checked, the entry is returned without
+// touching the store; once it has moved, the entry is checked again against
+// the stored bytes it was decoded from (one store read), so a write through
+// any facade or layer (or a restore) is seen without a notification protocol
+// between layers. It assumes the value deserializer is a pure function of its
+// bytes (the built-in serdes are). Absent keys are cached too. Bounded:
+// cleared when it reaches n entries.
 //
 // Threads: the stream thread owning the store, never locked.
 
@@ -61,20 +64,26 @@ public:
     std::optional<V> get(const K& key) {
         if constexpr (std::is_copy_constructible_v<V>) {
             if (cache_) {
-                const V* v = cache_->find(key_bytes(key), *this);
+                const V* v = cache_->find(key, *this);
                 return v ? std::optional<V>(*v) : std::nullopt;
             }
         }
         return from_stored(store_->get(key_bytes(key)));
     }
     const V* find(const K& key) {
-        if (cache_) return cache_->find(key_bytes(key), *this);
+        if (cache_) return cache_->find(key, *this);
         last_found_ = from_stored(store_->get(key_bytes(key)));
         return last_found_ ? &*last_found_ : nullptr;
     }
     void enable_decoded_cache(size_t max_entries) { cache_ = std::make_shared<decoded_cache>(max_entries); }
-    void put(const K& key, const std::optional<V>& value) {
-        store_->put(key_bytes(key), value_view(to_stored(value)));
+    void share_decoded_cache(std::shared_ptr<void>& slot, size_t max_entries) {
+        if (!slot) slot = std::make_shared<decoded_cache>(max_entries);
+        cache_ = std::static_pointer_cast<decoded_cache>(slot);
+    }
+    void put(const K& key, std::optional<V> value) {
+        std::optional<bytes> stored = to_stored(value);
+        store_->put(key_bytes(key), value_view(stored));
+        if (cache_) cache_->remember(key, *this, std::move(stored), std::move(value), store_->write_count());
     }
     std::optional<V> put_if_absent(const K& key, const std::optional<V>& value) {
         return from_stored(store_->put_if_absent(key_bytes(key), value_view(to_stored(value))));
@@ -124,16 +133,20 @@ private:
 
     // Shared by copies of a facade (a shared_ptr so the facade stays cheap to
     // copy; copies read the same store, and entries validate themselves).
+    // Keyed by K itself when std::hash<K> exists, so a hit serializes nothing
+    // and probes no separate key buffer; that stays exact even for a serde
+    // that maps two keys to the same bytes, since an entry is only trusted
+    // while nothing was written and is otherwise checked against the store.
     class decoded_cache {
     public:
         explicit decoded_cache(size_t max_entries) : max_entries_(max_entries) {}
-        const V* find(bytes key, const key_value_store& owner) {
+        const V* find(const K& key, const key_value_store& owner) {
             // Read the count before the store: a write after this point moves
             // it, and the next find() checks again.
             std::optional<uint64_t> writes = owner.store_->write_count();
-            auto it = entries_.find(key);
+            auto it = lookup(key, owner);
             if (it != entries_.end() && writes && it->second.checked_at == writes) return value_of(it->second);
-            std::optional<bytes> stored = owner.store_->get(key);
+            std::optional<bytes> stored = owner.store_->get(owner.key_bytes(key));
             if (it != entries_.end() && it->second.stored == stored) {
                 it->second.checked_at = writes;
                 return value_of(it->second);
@@ -142,11 +155,17 @@ private:
             if (stored) value.emplace(owner.value_serde_.deserialize(owner.topic_, *stored));
             if (it != entries_.end()) {
                 it->second = entry{std::move(stored), std::move(value), writes};
-            } else {
-                if (entries_.size() >= max_entries_) entries_.clear();
-                it = entries_.emplace(std::move(key), entry{std::move(stored), std::move(value), writes}).first;
+                return value_of(it->second);
             }
-            return value_of(it->second);
+            return value_of(insert(key, owner, entry{std::move(stored), std::move(value), writes}));
+        }
+        // After put(): the store now holds stored for key, as of writes.
+        void remember(const K& key, const key_value_store& owner, std::optional<bytes> stored, std::optional<V> value,
+                      std::optional<uint64_t> writes) {
+            entry e{std::move(stored), std::move(value), writes};
+            auto it = lookup(key, owner);
+            if (it != entries_.end()) it->second = std::move(e);
+            else insert(key, owner, std::move(e));
         }
 
     private:
@@ -155,15 +174,32 @@ private:
             std::optional<V> value;
             std::optional<uint64_t> checked_at;  // write_count() when last compared
         };
-        static const V* value_of(const entry& e) { return e.value ? &*e.value : nullptr; }
         struct bytes_hash {
             size_t operator()(const bytes& b) const {
                 return std::hash<std::string_view>{}(
                     std::string_view(reinterpret_cast<const char*>(b.data()), b.size()));
             }
         };
+        static constexpr bool keyed_by_k = requires(const K& k) {
+            { std::hash<K>{}(k) } -> std::convertible_to<size_t>;
+            { k == k } -> std::convertible_to<bool>;
+        };
+        using cache_key = std::conditional_t<keyed_by_k, K, bytes>;
+        using cache_hash = std::conditional_t<keyed_by_k, std::hash<K>, bytes_hash>;
+
+        static const V* value_of(const entry& e) { return e.value ? &*e.value : nullptr; }
+        auto lookup(const K& key, const key_value_store& owner) {
+            if constexpr (keyed_by_k) return entries_.find(key);
+            else return entries_.find(owner.key_bytes(key));
+        }
+        const entry& insert(const K& key, const key_value_store& owner, entry e) {
+            if (entries_.size() >= max_entries_) entries_.clear();
+            if constexpr (keyed_by_k) return entries_.emplace(key, std::move(e)).first->second;
+            else return entries_.emplace(owner.key_bytes(key), std::move(e)).first->second;
+        }
+
         size_t max_entries_;
-        std::unordered_map<bytes, entry, bytes_hash> entries_;
+        std::unordered_map<cache_key, entry, cache_hash> entries_;
     };
 
     bytes key_bytes(const K& key) const { return key_serde_.serialize(topic_, key); }

@@ -32,18 +32,19 @@ public:
         }
         std::optional<V> old;
         if (store_) {
-            auto prev = store_->get(*r.key);
-            if (prev) {
+            // The previous row by pointer (from the decoded cache), copied
+            // only when downstream asked for old values.
+            if (const auto* prev = store_->find(*r.key)) {
                 if (r.timestamp < prev->timestamp) {
                     spdlog::debug("Detected out-of-order KTable update, old timestamp=[{}] new timestamp=[{}]",
                                   prev->timestamp, r.timestamp);
                 }
-                old = std::move(prev->value);
+                if (send_old_values_) old = prev->value;
             }
             if (r.value) store_->put(*r.key, value_and_timestamp<V>{*r.value, r.timestamp});
             else store_->put(*r.key, std::nullopt);
         }
-        ctx_->forward(record<K, change<V>>{r.key, change<V>{r.value, send_old_values_ ? std::move(old) : std::nullopt},
+        ctx_->forward(record<K, change<V>>{r.key, change<V>{r.value, std::move(old)},
                                            r.timestamp, r.headers});
     }
 

@@ -20,16 +20,22 @@
 
 namespace samsa::streams::internal {
 
-// Where a table keeps its rows: name and serdes, opened per task.
+// Where a table keeps its rows: name and serdes, opened per task. Every
+// facade a task opens on the same table store shares one decoded cache (see
+// key_value_store.h): what the table's source or aggregate writes, the joins
+// reading it find decoded.
 template<class K, class V>
 struct table_store_spec {
     std::string name;
     serde<K> key_serde;
     serde<V> value_serde;
+    static constexpr size_t decoded_cache_entries = 1 << 18;
 
     timestamped_key_value_store<K, V> open(task_context& task) const {
-        return timestamped_key_value_store<K, V>(task.store(name), key_serde, value_serde,
-                                                 changelog_topic_name(task.application_id(), name));
+        timestamped_key_value_store<K, V> store(task.store(name), key_serde, value_serde,
+                                                changelog_topic_name(task.application_id(), name));
+        store.share_decoded_cache(task.shared_slot(name, typeid(timestamped_key_value_store<K, V>)), decoded_cache_entries);
+        return store;
     }
 };
 
@@ -50,14 +56,10 @@ template<class K, class V>
 class store_value_getter final : public value_getter<K, V> {
 public:
     explicit store_value_getter(table_store_spec<K, V> spec) : spec_(std::move(spec)) {}
-    // Joins look the same rows up again and again: keep them decoded (see
-    // key_value_store::enable_decoded_cache; the result is unchanged).
-    void init(task_context& task) override {
-        store_.emplace(spec_.open(task));
-        store_->enable_decoded_cache(decoded_cache_entries);
-    }
+    // Rows come from the task's decoded cache of the store (see
+    // table_store_spec): joins look the same rows up again and again.
+    void init(task_context& task) override { store_.emplace(spec_.open(task)); }
     const value_and_timestamp<V>* get(const K& key) override { return store_->find(key); }
-    static constexpr size_t decoded_cache_entries = 1 << 18;
 
 private:
     table_store_spec<K, V> spec_;

@@ -49,6 +49,7 @@ void task_context::flush_stores() {
 }
 
 void task_context::close_stores() {
+    shared_slots_.clear();
     for (auto& [n, s] : stores_) {
         if (s->is_open()) s->close();
     }

@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <typeindex>
 #include <vector>
 
 #include "samsa/streams/processor/punctuation.h"
@@ -57,6 +58,13 @@ public:
     std::vector<std::string> store_names() const;
     void flush_stores();
     void close_stores();
+    // A slot per store and value type for what the task's readers and writers
+    // of that store share (table_store_spec::open puts key_value_store's
+    // decoded cache there, so rows decoded or written by one processor are
+    // not decoded again by the next). Per task: never shared across threads.
+    std::shared_ptr<void>& shared_slot(const std::string& store, std::type_index type) {
+        return shared_slots_[{store, type}];
+    }
 
     // The record being processed.
     void set_current(std::optional<record_metadata> metadata, int64_t timestamp, record_headers headers);
@@ -101,6 +109,7 @@ private:
     std::function<int64_t()> wall_clock_;
     std::map<std::string, std::unique_ptr<key_value_bytes_store>> stores_;
     std::map<std::string, key_value_bytes_store*> global_stores_;
+    std::map<std::pair<std::string, std::type_index>, std::shared_ptr<void>> shared_slots_;
     std::optional<record_metadata> metadata_;
     int64_t timestamp_ = 0;
     record_headers headers_;
