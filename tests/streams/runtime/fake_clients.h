@@ -8,6 +8,7 @@
 //
 // Threads: the cluster locks; each fake client is used by one thread.
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -91,6 +92,7 @@ public:
     void reassign(std::vector<topic_partition> tps) { next_assignment_ = std::move(tps); }
     result<std::vector<consumed_record>> poll(std::chrono::milliseconds timeout, size_t max_records) override {
         auto out = poll_records(max_records);
+        most_polled = std::max(most_polled, out.size());
         // As a real consumer waits when there is nothing: keeps threaded
         // tests from spinning.
         if (out.empty() && timeout.count() > 0) std::this_thread::sleep_for(std::chrono::milliseconds(2));
@@ -139,6 +141,7 @@ public:
     }
     void close() override { cluster_->event("consumer.close"); }
     const std::set<topic_partition>& paused() const { return paused_; }
+    size_t most_polled = 0;  // the most records one poll() returned
 
 private:
     fake_cluster* cluster_;

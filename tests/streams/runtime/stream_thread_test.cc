@@ -3,6 +3,7 @@
 // restoration from a changelog before processing, the deserialization
 // exception handlers, rebalancing, states and the uncaught exception
 // handler. Loops are bounded by iteration counts and deadlines.
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -115,6 +116,29 @@ TEST(stream_thread, counts_words_through_the_repartition_topic) {
     EXPECT_EQ(f.cluster.all("wc-counts-store-changelog").size(), 7u);
     auto ids = f.thread_->tasks().task_ids();
     EXPECT_EQ(ids.size(), 4u);  // 0_0, 0_1, 1_0, 1_1
+}
+
+TEST(stream_thread, bounds_its_buffers_by_polling_less_never_by_pausing) {
+    // librdkafka's pause() drops a partition's prefetched records, so full
+    // buffers must not pause partitions: the thread polls only what
+    // buffered.records.per.partition x partitions leaves room for.
+    thread_fixture f(word_count_topology(store_type::in_memory), {{"buffered.records.per.partition", "5"}});
+    f.cluster.create("lines", 2);
+    f.cluster.create("counts", 2);
+    f.start();
+    for (int i = 0; i < 200; ++i) f.cluster.append("lines", "k" + std::to_string(i), "a b", i + 1, i % 2);
+    for (int i = 0; i < 400; ++i) {
+        f.thread_->run_once();
+        size_t buffered = 0;
+        for (const auto& id : f.thread_->tasks().task_ids()) buffered += f.thread_->tasks().task(id)->buffered();
+        ASSERT_LE(buffered, 5u * 4u);  // lines-0/1 and the repartition topic's two partitions
+        if (f.thread_->tasks().restoring()) continue;
+        ASSERT_TRUE(f.consumer_->paused().empty()) << "round " << i;
+        if (f.counts() == std::map<std::string, int64_t>{{"a", 200}, {"b", 200}}) break;
+    }
+    EXPECT_EQ(f.counts(), (std::map<std::string, int64_t>{{"a", 200}, {"b", 200}}));
+    EXPECT_LE(f.consumer_->most_polled, 5u * 4u);
+    EXPECT_GT(f.consumer_->most_polled, 5u);  // but it does take what fits
 }
 
 TEST(stream_thread, commit_flushes_then_checkpoints_then_commits_offsets) {

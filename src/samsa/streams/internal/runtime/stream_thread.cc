@@ -96,14 +96,18 @@ void stream_thread::run_once() {
         last_commit_ = std::chrono::steady_clock::now();
     }
     // Block in poll only when there is nothing else to do: with records
-    // buffered (and their partitions perhaps paused because the buffers are
-    // full) a waiting poll would idle the thread for poll.ms per round.
+    // buffered a waiting poll would idle the thread for poll.ms per round.
+    // With the buffers full (and records to work on) it does not poll at all
+    // this round: see task_manager::poll_budget().
     bool busy = tasks_->restoring() || tasks_->has_buffered();
-    auto records = clients_.consumer->poll(busy ? std::chrono::milliseconds(0) : config_->poll_time,
-                                           max_poll_records);
-    if (callback_error_) std::rethrow_exception(std::exchange(callback_error_, nullptr));
-    if (!records) throw std::runtime_error("consumer failed: " + records.error().message);
-    tasks_->add_records(std::move(*records));
+    size_t budget = std::min(max_poll_records, tasks_->poll_budget());
+    if (budget > 0 || !tasks_->has_buffered()) {
+        auto records = clients_.consumer->poll(busy ? std::chrono::milliseconds(0) : config_->poll_time,
+                                               std::max<size_t>(budget, 1));
+        if (callback_error_) std::rethrow_exception(std::exchange(callback_error_, nullptr));
+        if (!records) throw std::runtime_error("consumer failed: " + records.error().message);
+        tasks_->add_records(std::move(*records));
+    }
     if (tasks_->restoring()) {
         status st = tasks_->restore(config_->poll_time, max_restore_records);
         if (!st) throw std::runtime_error("restoration failed: " + st.error().message);

@@ -32,7 +32,7 @@ status task_manager::handle_assignment(const std::vector<topic_partition>& assig
             tasks_.emplace(id, std::move(s->second));
             suspended_.erase(s);
             for (const auto& tp : tps) by_partition_[tp] = task;
-            // A partition paused for a full buffer before must not stay so.
+            // librdkafka keeps a partition's pause across assignments.
             consumer_->resume(std::vector<topic_partition>(tps.begin(), tps.end()));
             spdlog::info("[streams] resumed suspended task {}", id.to_string());
             continue;
@@ -71,10 +71,7 @@ status task_manager::handle_revocation(const std::vector<topic_partition>& revok
 
 void task_manager::suspend_task(const task_id& id) {
     auto it = tasks_.find(id);
-    for (const auto& tp : it->second->inputs()) {
-        by_partition_.erase(tp);
-        paused_full_.erase(tp);
-    }
+    for (const auto& tp : it->second->inputs()) by_partition_.erase(tp);
     it->second->suspend();
     suspended_[id] = std::move(it->second);
     tasks_.erase(it);
@@ -102,25 +99,25 @@ void task_manager::close_task(const task_id& id) {
     auto it = tasks_.find(id);
     if (it == tasks_.end()) return;
     restorer_->unregister_task(id);
-    for (const auto& tp : it->second->inputs()) {
-        by_partition_.erase(tp);
-        paused_full_.erase(tp);
-    }
+    for (const auto& tp : it->second->inputs()) by_partition_.erase(tp);
     it->second->close();
     tasks_.erase(it);
     spdlog::info("[streams] closed task {}", id.to_string());
 }
 
 void task_manager::add_records(std::vector<consumed_record> records) {
-    std::vector<topic_partition> to_pause;
     for (auto& r : records) {
         auto it = by_partition_.find(r.tp);
         if (it == by_partition_.end()) continue;  // revoked meanwhile; re-read by the new owner
-        topic_partition tp = r.tp;
         it->second->add_record(std::move(r));
-        if (it->second->buffered(tp) >= max_buffered_ && paused_full_.insert(tp).second) to_pause.push_back(tp);
     }
-    if (!to_pause.empty()) consumer_->pause(to_pause);
+}
+
+size_t task_manager::poll_budget() const {
+    size_t buffered = 0;
+    for (const auto& [id, t] : tasks_) buffered += t->buffered();
+    size_t limit = max_buffered_ * by_partition_.size();
+    return buffered >= limit ? 0 : limit - buffered;
 }
 
 status task_manager::restore(std::chrono::milliseconds poll_timeout, size_t max_records) {
@@ -136,21 +133,10 @@ status task_manager::restore(std::chrono::milliseconds poll_timeout, size_t max_
 
 size_t task_manager::process(size_t max_per_task) {
     size_t total = 0;
-    std::vector<topic_partition> to_resume;
     for (auto& [id, t] : tasks_) {
         if (t->current_state() != stream_task::state::running) continue;
         for (size_t i = 0; i < max_per_task && t->process_one(); ++i) ++total;
     }
-    for (auto it = paused_full_.begin(); it != paused_full_.end();) {
-        stream_task* t = by_partition_.at(*it);
-        if (t->buffered(*it) < max_buffered_ / 2 + 1) {
-            to_resume.push_back(*it);
-            it = paused_full_.erase(it);
-        } else {
-            ++it;
-        }
-    }
-    if (!to_resume.empty()) consumer_->resume(to_resume);
     return total;
 }
 

@@ -50,12 +50,19 @@ public:
     // Closes the tasks owning lost partitions without committing.
     void handle_lost(const std::vector<topic_partition>& lost);
 
-    // Routes fetched records; pauses partitions whose buffer is full.
+    // Routes fetched records to their tasks' buffers.
     void add_records(std::vector<consumed_record> records);
+    // How many more records the buffers may take: buffered.records.per.partition
+    // times the assigned partitions, less what is buffered. The stream thread
+    // polls no more than this. Back-pressure is not done with pause() as in
+    // Kafka Streams' Java client: librdkafka's pause() throws the partition's
+    // prefetched messages away and fetches them again on resume(), which
+    // halved the order-mail benchmark; a consumer that is not polled stops
+    // fetching by itself at queued.max.messages.kbytes.
+    size_t poll_budget() const;
     // Advances restoration; restored tasks start running.
     [[nodiscard]] status restore(std::chrono::milliseconds poll_timeout, size_t max_records);
-    // Up to max_per_task records per running task; resumes partitions whose
-    // buffer drained. Throws task_failure.
+    // Up to max_per_task records per running task. Throws task_failure.
     size_t process(size_t max_per_task);
     // Wall-clock punctuators of running tasks. Throws task_failure.
     void punctuate();
@@ -87,7 +94,6 @@ private:
     std::map<task_id, std::unique_ptr<stream_task>> tasks_;
     std::map<task_id, std::unique_ptr<stream_task>> suspended_;
     std::map<topic_partition, stream_task*> by_partition_;
-    std::set<topic_partition> paused_full_;
 };
 
 }  // namespace samsa::streams::internal
