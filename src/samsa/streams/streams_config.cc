@@ -79,10 +79,8 @@ result<streams_config> streams_config::parse(const std::map<std::string, std::st
             if (!n) return n.error();
             c.cache_max_bytes = *n;
         } else if (name == "default.deserialization.exception.handler") {
-            if (value == "logAndFail" || value.ends_with("LogAndFailExceptionHandler")) {
-                c.on_deserialization_error = deserialization_handler_response::fail;
-            } else if (value == "logAndContinue" || value.ends_with("LogAndContinueExceptionHandler")) {
-                c.on_deserialization_error = deserialization_handler_response::continue_processing;
+            if (auto handler = parse_deserialization_handler(value)) {
+                c.on_deserialization_error = *handler;
             } else {
                 return make_error(errc::invalid_argument,
                                   "Invalid value " + value +

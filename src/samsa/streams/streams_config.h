@@ -30,11 +30,11 @@
 #include <string>
 
 #include "samsa/base/result.h"
+#include "samsa/streams/exception_handlers.h"
 
 namespace samsa::streams {
 
 enum class processing_guarantee { at_least_once, exactly_once_v2 };
-enum class deserialization_handler_response { fail, continue_processing };
 enum class production_handler_response { fail, continue_processing };
 
 struct streams_config {

@@ -5,6 +5,8 @@
 #include <set>
 #include <stdexcept>
 
+#include <spdlog/spdlog.h>
+
 namespace samsa::streams::testing {
 
 class topology_test_driver::collector final : public internal::record_collector {
@@ -31,6 +33,15 @@ topology_test_driver::topology_test_driver(topology t, std::map<std::string, std
     : topology_(std::move(t)), wall_clock_ms_(initial_wall_clock_ms), collector_(std::make_unique<collector>()) {
     auto app = properties.find("application.id");
     application_id_ = app != properties.end() ? app->second : "topology-test-driver";
+    if (auto h = properties.find("default.deserialization.exception.handler"); h != properties.end()) {
+        auto handler = parse_deserialization_handler(h->second);
+        if (!handler) {
+            throw std::invalid_argument("Invalid value " + h->second +
+                                        " for configuration default.deserialization.exception.handler: expected "
+                                        "logAndFail or logAndContinue");
+        }
+        on_deserialization_error_ = *handler;
+    }
     auto dir = properties.find("state.dir");
     if (dir != properties.end()) {
         state_dir_ = dir->second;
@@ -106,7 +117,7 @@ void topology_test_driver::pipe_raw(const std::string& topic, internal::raw_reco
     r.metadata.offset = offsets_[topic]++;
     if (auto g = global_sources_.find(topic); g != global_sources_.end()) {
         global_task_->set_current(r.metadata, r.timestamp, r.headers);
-        g->second->process_raw(r);
+        process_or_skip(*g->second, r, *global_task_);
         capture_outputs();
         return;
     }
@@ -116,9 +127,25 @@ void topology_test_driver::pipe_raw(const std::string& topic, internal::raw_reco
     }
     task_->observe_timestamp(r.timestamp);
     task_->set_current(r.metadata, r.timestamp, r.headers);
-    it->second->process_raw(r);
-    task_->maybe_punctuate_stream_time();
+    if (process_or_skip(*it->second, r, *task_)) task_->maybe_punctuate_stream_time();
     capture_outputs();
+}
+
+// As the runtime's stream_task: a serde_error from the source (or further
+// down) is the deserialization handler's to decide.
+bool topology_test_driver::process_or_skip(internal::source_node_base& source, const internal::raw_record& r,
+                                           internal::task_context& task) {
+    try {
+        source.process_raw(r);
+        return true;
+    } catch (const serde_error& e) {
+        if (on_deserialization_error_ == deserialization_handler_response::fail) throw;
+        spdlog::warn("[streams] skipping a record that cannot be deserialized at {}-{}@{} "
+                     "(default.deserialization.exception.handler=logAndContinue): {}",
+                     r.metadata.topic, r.metadata.partition, r.metadata.offset, e.what());
+        task.record_dropped();
+        return false;
+    }
 }
 
 void topology_test_driver::capture_outputs() {

@@ -17,7 +17,9 @@
 //
 // Properties: application.id (default "topology-test-driver"), state.dir
 // (default: a fresh directory under the system temp dir, removed with the
-// driver).
+// driver), default.deserialization.exception.handler (logAndFail, the
+// default: pipe_input throws serde_error; logAndContinue: the record is
+// skipped and counted in dropped_records(), as in the runtime).
 //
 // Threads: single-threaded; the driver, its topics and stores are used by the
 // test's thread only.
@@ -32,6 +34,7 @@
 #include <string>
 #include <vector>
 
+#include "samsa/streams/exception_handlers.h"
 #include "samsa/streams/internal/runtime/record_collector.h"
 #include "samsa/streams/internal/runtime/source_node.h"
 #include "samsa/streams/internal/runtime/task_context.h"
@@ -98,7 +101,8 @@ public:
     void advance_wall_clock_time(std::chrono::milliseconds advance);
     int64_t wall_clock_ms() const { return wall_clock_ms_; }
     const std::string& application_id() const { return application_id_; }
-    // Records operators dropped on purpose (null keys ...).
+    // Records operators dropped on purpose (null keys ...) and records
+    // skipped by logAndContinue.
     int64_t dropped_records() const;
 
     // Raw access, used by the typed topics.
@@ -110,6 +114,8 @@ private:
     class collector;
     void build_task();
     void capture_outputs();
+    bool process_or_skip(internal::source_node_base& source, const internal::raw_record& r,
+                         internal::task_context& task);
     bool store_is_timestamped(const std::string& name) const;
     template<class V>
     static serde<V> strip_timestamp(serde<V> inner) {
@@ -135,6 +141,7 @@ private:
     std::map<std::string, internal::source_node_base*> global_sources_;  // topic -> source
     std::map<std::string, int64_t> offsets_;
     std::map<std::string, std::deque<internal::produced_record>> outputs_;
+    deserialization_handler_response on_deserialization_error_ = deserialization_handler_response::fail;
 };
 
 template<class K, class V>
