@@ -165,7 +165,7 @@ TEST_F(typed_store_test, decoded_cache_sees_writes_through_any_layer) {
     EXPECT_EQ(decoded, 2);
 }
 
-TEST_F(typed_store_test, shared_decoded_cache_takes_puts_and_keys_that_share_bytes) {
+TEST_F(typed_store_test, shared_decoded_cache_serves_every_facade_and_keys_that_share_bytes) {
     auto stack = open(stores::key_value_store_builder(stores::in_memory_key_value_store("s")).with_logging_disabled());
     int decoded = 0;
     serde<std::string> counting = serdes::string();
@@ -181,21 +181,35 @@ TEST_F(typed_store_test, shared_decoded_cache_takes_puts_and_keys_that_share_byt
         return b;
     };
     std::shared_ptr<void> slot;
-    key_value_store<std::string, std::string> writer(*stack, folding, counting, "s");
-    key_value_store<std::string, std::string> reader(*stack, folding, counting, "s");
+    key_value_store<std::string, std::string> first(*stack, folding, counting, "s");
+    key_value_store<std::string, std::string> second(*stack, folding, counting, "s");
+    first.share_decoded_cache(slot, 16);
+    second.share_decoded_cache(slot, 16);
+
+    first.put("k", std::string("v1"));
+    ASSERT_NE(first.find("k"), nullptr);
+    EXPECT_EQ(*second.find("k"), "v1");
+    EXPECT_EQ(decoded, 1);  // once for both facades
+
+    ASSERT_NE(second.find("K"), nullptr);  // another cache key, the same stored row
+    EXPECT_EQ(*second.find("K"), "v1");
+    first.put("K", std::string("v2"));
+    EXPECT_EQ(*second.find("k"), "v2");  // checked against the store: the row changed
+    EXPECT_EQ(*second.find("K"), "v2");
+}
+
+TEST_F(typed_store_test, decoded_cache_returns_what_the_store_holds_not_what_was_put) {
+    // A serde that does not round-trip (it drops everything after a '|'):
+    // readers must see the stored row, as an uncached get() would.
+    auto stack = open(stores::key_value_store_builder(stores::in_memory_key_value_store("s")).with_logging_disabled());
+    serde<std::string> lossy = serdes::string();
+    lossy.serialize = [](std::string_view, const std::string& v) { return to_bytes(v.substr(0, v.find('|'))); };
+    std::shared_ptr<void> slot;
+    key_value_store<std::string, std::string> writer(*stack, serdes::string(), lossy, "s");
     writer.share_decoded_cache(slot, 16);
-    reader.share_decoded_cache(slot, 16);
-
-    writer.put("k", std::string("v1"));
-    ASSERT_NE(reader.find("k"), nullptr);
-    EXPECT_EQ(*reader.find("k"), "v1");
-    EXPECT_EQ(decoded, 0);  // the writer's value, never decoded
-
-    ASSERT_NE(reader.find("K"), nullptr);  // another cache key, the same stored row
-    EXPECT_EQ(*reader.find("K"), "v1");
-    writer.put("K", std::string("v2"));
-    EXPECT_EQ(*reader.find("k"), "v2");  // checked against the store: the row changed
-    EXPECT_EQ(*reader.find("K"), "v2");
+    writer.put("k", std::string("kept|dropped"));
+    EXPECT_EQ(*writer.find("k"), "kept");
+    EXPECT_EQ(writer.get("k"), "kept");
 }
 
 TEST(store_builder_test, defaults_and_options) {

@@ -18,11 +18,12 @@
 // enable_decoded_cache(n) / share_decoded_cache(slot, n): a cache of decoded
 // values for get() and find(), for readers that look the same keys up again
 // and again (join value getters): re-parsing a JSON row on every lookup costs
-// far more than the lookup. Facades given the same slot share one cache, and
-// put() writes through it, so a row a table source has just decoded is not
-// decoded again by the joins that read it (every facade on a slot must have
-// the same K, V and serdes). Kafka Streams caches bytes, not objects; this
-// cache never changes what get() returns. While the stack's write_count() has
+// far more than the lookup. Facades given the same slot share one cache, so a
+// row is decoded once for all the task's readers of a store (every facade on
+// a slot must have the same K, V and serdes). put() does not fill it with the
+// value it was given: a serde need not round-trip (a to_json may leave a
+// field out), and readers must see what the store holds. Kafka Streams
+// caches bytes, not objects; this cache never changes what get() returns. While the stack's write_count() has
 // not moved since an entry was checked, the entry is returned without
 // touching the store; once it has moved, the entry is checked again against
 // the stored bytes it was decoded from (one store read), so a write through
@@ -80,10 +81,8 @@ public:
         if (!slot) slot = std::make_shared<decoded_cache>(max_entries);
         cache_ = std::static_pointer_cast<decoded_cache>(slot);
     }
-    void put(const K& key, std::optional<V> value) {
-        std::optional<bytes> stored = to_stored(value);
-        store_->put(key_bytes(key), value_view(stored));
-        if (cache_) cache_->remember(key, *this, std::move(stored), std::move(value), store_->write_count());
+    void put(const K& key, const std::optional<V>& value) {
+        store_->put(key_bytes(key), value_view(to_stored(value)));
     }
     std::optional<V> put_if_absent(const K& key, const std::optional<V>& value) {
         return from_stored(store_->put_if_absent(key_bytes(key), value_view(to_stored(value))));
@@ -159,15 +158,6 @@ private:
             }
             return value_of(insert(key, owner, entry{std::move(stored), std::move(value), writes}));
         }
-        // After put(): the store now holds stored for key, as of writes.
-        void remember(const K& key, const key_value_store& owner, std::optional<bytes> stored, std::optional<V> value,
-                      std::optional<uint64_t> writes) {
-            entry e{std::move(stored), std::move(value), writes};
-            auto it = lookup(key, owner);
-            if (it != entries_.end()) it->second = std::move(e);
-            else insert(key, owner, std::move(e));
-        }
-
     private:
         struct entry {
             std::optional<bytes> stored;  // nullopt: the key was absent

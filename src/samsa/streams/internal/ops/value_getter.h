@@ -22,8 +22,8 @@ namespace samsa::streams::internal {
 
 // Where a table keeps its rows: name and serdes, opened per task. Every
 // facade a task opens on the same table store shares one decoded cache (see
-// key_value_store.h): what the table's source or aggregate writes, the joins
-// reading it find decoded.
+// key_value_store.h): a row the table's source has read is not decoded again
+// by the joins that look it up.
 template<class K, class V>
 struct table_store_spec {
     std::string name;
