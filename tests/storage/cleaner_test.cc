@@ -30,7 +30,15 @@ using testing::temp_dir;
 class cleaner_test : public ::testing::Test {
 protected:
     std::unique_ptr<partition_log> open_log(const log_config& cfg, const recovery_hint& hint = {}) {
-        auto log = partition_log::open(dir_.path() / "table-0", cfg, hint);
+        return open_log_at(dir_.path() / "table-0", cfg, hint);
+    }
+    // A log of its own in `dir`, for tests that loop over codecs.
+    std::unique_ptr<partition_log> open_log_in(const temp_dir& dir, const log_config& cfg) {
+        return open_log_at(dir.path() / "t-0", cfg, {});
+    }
+    std::unique_ptr<partition_log> open_log_at(const std::filesystem::path& path, const log_config& cfg,
+                                               const recovery_hint& hint) {
+        auto log = partition_log::open(path, cfg, hint);
         EXPECT_TRUE(log.has_value()) << (log ? "" : log.error().message);
         if (log) (*log)->set_cleaner(&cleaner_);
         return log ? std::move(*log) : nullptr;
@@ -128,10 +136,9 @@ TEST_F(cleaner_test, rewritten_batches_keep_codec_producer_fields_and_timestamps
                        compression_codec::zstd}) {
         SCOPED_TRACE(static_cast<int>(codec));
         temp_dir dir;
-        auto opened = partition_log::open(dir.path() / "t-0", compacted_config(1000));
-        ASSERT_TRUE(opened.has_value());
-        auto& log = **opened;
-        log.set_cleaner(&cleaner_);
+        auto opened = open_log_in(dir, compacted_config(1000));
+        ASSERT_TRUE(opened);
+        auto& log = *opened;
         protocol::batch_producer producer{producer_id(42), producer_epoch(3), 7, false};
         // One batch: a, b, a, c (the first "a" is superseded inside its own batch).
         append_keyed(log, {{"a", "1"}, {"b", "2"}, {"a", "3"}, {"c", "4"}}, 5000, codec, producer);
@@ -168,10 +175,9 @@ TEST_F(cleaner_test, an_idempotent_producers_last_batch_is_kept_empty_and_its_ea
     for (auto codec : {compression_codec::none, compression_codec::lz4}) {
         SCOPED_TRACE(static_cast<int>(codec));
         temp_dir dir;
-        auto opened = partition_log::open(dir.path() / "t-0", compacted_config(1000));
-        ASSERT_TRUE(opened.has_value());
-        auto& log = **opened;
-        log.set_cleaner(&cleaner_);
+        auto opened = open_log_in(dir, compacted_config(1000));
+        ASSERT_TRUE(opened);
+        auto& log = *opened;
         // Producer 42 writes two batches (sequences 0-1 and 2-3); producer 43
         // one. A plain producer then supersedes every key they wrote.
         append_keyed(log, {{"a", "1"}, {"b", "1"}}, 5000, codec, {producer_id(42), producer_epoch(1), 0, false});

@@ -69,6 +69,28 @@ protected:
         EXPECT_COMMAND_OK(r);
         return parse_kcat(r.out);
     }
+    // tests/e2e/retention/read_kafka_python.py: kafka-python reads topic
+    // partition 0 from `from` (default: the beginning), "offset key value" lines.
+    test_support::command_result read_with_kafka_python(const std::string& topic, const std::string& from = "") {
+        std::vector<std::string> args{
+            system_python, "-u",
+            (std::filesystem::path(std::getenv("SAMSA_SOURCE_DIR")) / "tests/e2e/retention/read_kafka_python.py").string(),
+            bootstrap(), topic};
+        if (!from.empty()) args.push_back(from);
+        return run_command(args, {.timeout = 60s, .env = {{"PYTHONDONTWRITEBYTECODE", "1"}}});
+    }
+    // Polls (bounded, 20 s) partition 0's log start offset until retention
+    // has moved it past 0; returns it (0 if it never moved).
+    int64_t wait_for_log_start_to_move(const std::string& topic) {
+        for (int i = 0; i < 100; ++i) {
+            auto w = watermarks(bootstrap(), topic, 0);
+            EXPECT_TRUE(w.has_value());
+            if (!w) return 0;
+            if (w->first != 0) return w->first;
+            std::this_thread::sleep_for(200ms);
+        }
+        return 0;
+    }
     // Polls (bounded) until `done` holds for what kcat reads.
     std::vector<seen> wait_until(const std::string& topic, const std::function<bool(const std::vector<seen>&)>& done) {
         std::vector<seen> got;
@@ -125,11 +147,7 @@ TEST_F(retention_e2e_test, a_compacted_topic_read_from_the_beginning_holds_the_l
     EXPECT_EQ(got, expected);
 
     // kafka-python reads the same from the beginning, offset gaps and all.
-    auto py = run_command({system_python, "-u",
-                           (std::filesystem::path(std::getenv("SAMSA_SOURCE_DIR")) / "tests/e2e/retention/read_kafka_python.py")
-                               .string(),
-                           bootstrap(), "table"},
-                          {.timeout = 60s, .env = {{"PYTHONDONTWRITEBYTECODE", "1"}}});
+    auto py = read_with_kafka_python("table");
     ASSERT_COMMAND_OK(py);
     std::map<std::string, std::string> py_got;
     std::istringstream in(py.out);
@@ -185,13 +203,7 @@ TEST_F(retention_e2e_test, retention_altered_at_run_time_trims_the_log_and_clien
     ASSERT_TRUE(described.has_value());
     EXPECT_EQ((*described)["retention.ms"], "600000");
 
-    int64_t low = 0;
-    for (int i = 0; i < 100 && low == 0; ++i) {
-        auto w = watermarks(bootstrap(), "events", 0);
-        ASSERT_TRUE(w.has_value());
-        low = w->first;
-        if (low == 0) std::this_thread::sleep_for(200ms);
-    }
+    int64_t low = wait_for_log_start_to_move("events");
     ASSERT_GT(low, 0) << "ListOffsets earliest never moved\n" << broker().log_tail();
     EXPECT_LE(low, first_new);
 
@@ -203,22 +215,13 @@ TEST_F(retention_e2e_test, retention_altered_at_run_time_trims_the_log_and_clien
     for (const auto& r : kc) fresh += r.value == "fresh";
     EXPECT_EQ(fresh, 20u);
 
-    auto py = run_command({system_python, "-u",
-                           (std::filesystem::path(std::getenv("SAMSA_SOURCE_DIR")) / "tests/e2e/retention/read_kafka_python.py")
-                               .string(),
-                           bootstrap(), "events"},
-                          {.timeout = 60s, .env = {{"PYTHONDONTWRITEBYTECODE", "1"}}});
+    auto py = read_with_kafka_python("events");
     ASSERT_COMMAND_OK(py);
     EXPECT_EQ(py.out.substr(0, py.out.find(' ')), std::to_string(low));
 
     // A consumer asking for offset 0 (below the start) gets OFFSET_OUT_OF_RANGE
     // and is reset by its own policy (earliest).
-    auto reset = run_command({system_python, "-u",
-                              (std::filesystem::path(std::getenv("SAMSA_SOURCE_DIR")) /
-                               "tests/e2e/retention/read_kafka_python.py")
-                                  .string(),
-                              bootstrap(), "events", "0"},
-                             {.timeout = 60s, .env = {{"PYTHONDONTWRITEBYTECODE", "1"}}});
+    auto reset = read_with_kafka_python("events", "0");
     ASSERT_COMMAND_OK(reset);
     EXPECT_EQ(reset.out.substr(0, reset.out.find(' ')), std::to_string(low));
 }
@@ -230,13 +233,7 @@ TEST_F(retention_e2e_test, librdkafka_below_the_log_start_resets_to_earliest) {
     std::vector<record> records;
     for (int i = 0; i < 60; ++i) records.push_back({"k" + std::to_string(i), std::string(50, 'v'), {}, 0, 0});
     ASSERT_TRUE(produce(bootstrap(), "events", records, {{"linger.ms", "0"}, {"batch.size", "300"}}));
-    int64_t low = 0;
-    for (int i = 0; i < 100 && low == 0; ++i) {
-        auto w = watermarks(bootstrap(), "events", 0);
-        ASSERT_TRUE(w.has_value());
-        low = w->first;
-        if (low == 0) std::this_thread::sleep_for(200ms);
-    }
+    int64_t low = wait_for_log_start_to_move("events");
     ASSERT_GT(low, 0);
     auto rd = read_partitions(bootstrap(), "events", {0}, 0, 1, {{"auto.offset.reset", "earliest"}});
     ASSERT_TRUE(rd.has_value()) << rd.error().message;

@@ -17,6 +17,16 @@ namespace {
 using testing::recording_changelog_sink;
 using testing::temp_dir;
 
+// serdes::string() that counts its deserializations in `decoded`.
+serde<std::string> counting_string_serde(int& decoded) {
+    serde<std::string> s = serdes::string();
+    s.deserialize = [&decoded, inner = s.deserialize](std::string_view t, bytes_view b) {
+        ++decoded;
+        return inner(t, b);
+    };
+    return s;
+}
+
 class typed_store_test : public ::testing::Test {
 protected:
     std::unique_ptr<key_value_bytes_store> open(const store_builder& builder) {
@@ -137,11 +147,7 @@ TEST_F(typed_store_test, decoded_cache_sees_writes_through_any_layer) {
     // facade, the bytes store or restoration) is seen by the next read.
     auto stack = open(stores::key_value_store_builder(stores::in_memory_key_value_store("s")).with_logging_disabled());
     int decoded = 0;
-    serde<std::string> counting = serdes::string();
-    counting.deserialize = [&decoded, inner = counting.deserialize](std::string_view t, bytes_view b) {
-        ++decoded;
-        return inner(t, b);
-    };
+    serde<std::string> counting = counting_string_serde(decoded);
     key_value_store<std::string, std::string> reader(*stack, serdes::string(), counting, "s");
     key_value_store<std::string, std::string> writer(*stack, serdes::string(), serdes::string(), "s");
     reader.enable_decoded_cache(16);
@@ -168,11 +174,7 @@ TEST_F(typed_store_test, decoded_cache_sees_writes_through_any_layer) {
 TEST_F(typed_store_test, shared_decoded_cache_serves_every_facade_and_keys_that_share_bytes) {
     auto stack = open(stores::key_value_store_builder(stores::in_memory_key_value_store("s")).with_logging_disabled());
     int decoded = 0;
-    serde<std::string> counting = serdes::string();
-    counting.deserialize = [&decoded, inner = counting.deserialize](std::string_view t, bytes_view b) {
-        ++decoded;
-        return inner(t, b);
-    };
+    serde<std::string> counting = counting_string_serde(decoded);
     // A key serde that ignores case: "K" and "k" are one row in the store.
     serde<std::string> folding = serdes::string();
     folding.serialize = [](std::string_view, const std::string& k) {

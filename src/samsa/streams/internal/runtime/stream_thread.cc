@@ -99,9 +99,10 @@ void stream_thread::run_once() {
     // buffered a waiting poll would idle the thread for poll.ms per round.
     // With the buffers full (and records to work on) it does not poll at all
     // this round: see task_manager::poll_budget().
-    bool busy = tasks_->restoring() || tasks_->has_buffered();
+    bool buffered = tasks_->has_buffered();
+    bool busy = buffered || tasks_->restoring();
     size_t budget = std::min(max_poll_records, tasks_->poll_budget());
-    if (budget > 0 || !tasks_->has_buffered()) {
+    if (budget > 0 || !buffered) {
         auto records = clients_.consumer->poll(busy ? std::chrono::milliseconds(0) : config_->poll_time,
                                                std::max<size_t>(budget, 1));
         if (callback_error_) std::rethrow_exception(std::exchange(callback_error_, nullptr));
