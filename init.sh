@@ -37,8 +37,21 @@ done
 step() { printf '\n[init] %s\n' "$*"; }
 fail() { printf '[init] error: %s\n' "$*" >&2; exit 1; }
 
-step "1/8 installing what is missing (scripts/install-deps.sh)"
-bash scripts/install-deps.sh || fail "installing dependencies failed; see the apt-get output above"
+mkdir -p "$data_dir" || fail "cannot create $data_dir"
+
+# apt-get's and npm's output goes to a log: one summary line when all is well,
+# the end of the log and its path when not.
+deps_log="$data_dir/install-deps.log"
+step "1/8 installing what is missing (scripts/install-deps.sh; log $deps_log)"
+if ! bash scripts/install-deps.sh >"$deps_log" 2>&1; then
+  tail -n 20 "$deps_log" >&2
+  fail "installing dependencies failed; the whole output is in $deps_log"
+fi
+if grep -q '^install-deps: installing' "$deps_log"; then
+  echo "[init] installed: $(sed -n 's/^install-deps: installing //p' "$deps_log" | paste -sd ';' | sed 's/;/; /g')"
+else
+  echo "[init] everything needed was already installed"
+fi
 
 step "2/8 building (Release) into build-release/"
 cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release -DSAMSA_TESTS=OFF -DSAMSA_BENCH=OFF >/dev/null \
@@ -48,7 +61,6 @@ targets=(samsa-broker samsa)
 cmake --build build-release --target "${targets[@]}" || fail "the build failed; see the compiler output above"
 bin="$here/build-release/bin"
 
-mkdir -p "$data_dir" || fail "cannot create $data_dir"
 broker_pid=""
 app_pid=""
 sender_pid=""
@@ -85,18 +97,36 @@ trap 'exit 130' INT TERM
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# start_logged LOG COMMAND...: runs COMMAND in the background, its output
+# appended to LOG; sets started_pid, and log_start to LOG's length before the
+# start. LOG is created and measured before the program starts, so that reading
+# what this run wrote never races the program's own creation of the file.
+start_logged() {
+  local log=$1
+  shift
+  : >>"$log" || fail "cannot write $log"
+  log_start=$(wc -l <"$log")
+  "$@" >>"$log" 2>&1 &
+  started_pid=$!
+}
+# The lines LOG got since the last start_logged.
+log_since_start() { tail -n +"$((log_start + 1))" "$1"; }
+
 if [ -z "$bootstrap" ]; then
   bootstrap="127.0.0.1:$port"
   step "3/8 starting samsa-broker on $bootstrap (data in $data_dir, log in $data_dir/broker.log)"
   if port_open "$port"; then
     fail "port $port is already in use: stop what listens there, or run SAMSA_PORT=<free port> ./init.sh, or pass --bootstrap-server"
   fi
-  "$bin/samsa-broker" --override "listeners=PLAINTEXT://127.0.0.1:$port" --override log.dirs="$data_dir/broker" \
-    >>"$data_dir/broker.log" 2>&1 &
-  broker_pid=$!
+  start_logged "$data_dir/broker.log" \
+    "$bin/samsa-broker" --override "listeners=PLAINTEXT://127.0.0.1:$port" --override log.dirs="$data_dir/broker"
+  broker_pid=$started_pid
   for _ in $(seq 1 100); do
     port_open "$port" && break
-    kill -0 "$broker_pid" 2>/dev/null || fail "samsa-broker exited at start; see the end of $data_dir/broker.log (another broker using $data_dir?)"
+    if ! kill -0 "$broker_pid" 2>/dev/null; then
+      log_since_start "$data_dir/broker.log" | tail -n 20 >&2
+      fail "samsa-broker exited at start; see $data_dir/broker.log (another broker using $data_dir?)"
+    fi
     sleep 0.1
   done
   port_open "$port" || fail "samsa-broker did not start listening within 10 s; see $data_dir/broker.log"
@@ -120,25 +150,31 @@ fi
 run_id=$(date -u +%Y%m%dT%H%M%S)
 outbox="$data_dir/outbox/run-$run_id"
 step "5/8 starting order-mail (Kafka Streams application.id order-mail; log $data_dir/order-mail.log)"
-"$bin/order-mail" --bootstrap-server "$bootstrap" --state-dir "$data_dir/streams-state" \
-  >>"$data_dir/order-mail.log" 2>&1 &
-app_pid=$!
-log_start=$(wc -l <"$data_dir/order-mail.log")
+start_logged "$data_dir/order-mail.log" \
+  "$bin/order-mail" --bootstrap-server "$bootstrap" --state-dir "$data_dir/streams-state"
+app_pid=$started_pid
 for i in $(seq 1 600); do
-  tail -n +"$((log_start + 1))" "$data_dir/order-mail.log" | grep -q -- "-> RUNNING" && break
-  kill -0 "$app_pid" 2>/dev/null || { tail -n 20 "$data_dir/order-mail.log" >&2; fail "order-mail exited at start; see $data_dir/order-mail.log"; }
+  log_since_start "$data_dir/order-mail.log" | grep -q -- "-> RUNNING" && break
+  if ! kill -0 "$app_pid" 2>/dev/null; then
+    log_since_start "$data_dir/order-mail.log" | tail -n 20 >&2
+    fail "order-mail exited at start; see $data_dir/order-mail.log"
+  fi
   [ $((i % 50)) = 0 ] && echo "[init] waiting for order-mail to join its group and restore its state ($((i / 10)) s)"
   sleep 0.1
 done
-tail -n +"$((log_start + 1))" "$data_dir/order-mail.log" | grep -q -- "-> RUNNING" \
+log_since_start "$data_dir/order-mail.log" | grep -q -- "-> RUNNING" \
   || fail "order-mail did not reach RUNNING within 60 s; see $data_dir/order-mail.log"
 echo "[init] order-mail is RUNNING"
 
 step "6/8 starting order-mail-sender (ORDER-MAIL -> .eml files in $outbox)"
-"$bin/order-mail-sender" --bootstrap-server "$bootstrap" --outbox "$outbox" >>"$data_dir/order-mail-sender.log" 2>&1 &
-sender_pid=$!
+start_logged "$data_dir/order-mail-sender.log" \
+  "$bin/order-mail-sender" --bootstrap-server "$bootstrap" --outbox "$outbox"
+sender_pid=$started_pid
 sleep 0.5
-kill -0 "$sender_pid" 2>/dev/null || fail "order-mail-sender exited at start; see $data_dir/order-mail-sender.log"
+if ! kill -0 "$sender_pid" 2>/dev/null; then
+  log_since_start "$data_dir/order-mail-sender.log" | tail -n 20 >&2
+  fail "order-mail-sender exited at start; see $data_dir/order-mail-sender.log"
+fi
 
 step "7/8 producing sample data: $sample_customers customers with addresses, $sample_items items, then $sample_orders orders"
 "$bin/order-mail-datagen" --bootstrap-server "$bootstrap" --seed 42 --customers "$sample_customers" \

@@ -3,12 +3,17 @@
 // builds build-release/ (a Release build of the broker, the CLI and the demo:
 // slow the first time, hence the long timeout), runs the demo and stops
 // everything. Run twice: the second run must work too and write new mails.
+// Then run again and again under CPU load, each time with a fresh data folder
+// (as on a fresh clone): the script must not race its own processes.
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <regex>
 #include <set>
 #include <sstream>
+#include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -42,11 +47,13 @@ protected:
         if (!std::getenv("SAMSA_KEEP_TEST_DIRS")) fs::remove_all(data_dir_);
     }
 
-    init_run run_init(std::chrono::seconds limit) {
+    init_run run_init(std::chrono::seconds limit) { return run_init_in(data_dir_, port_, limit); }
+
+    init_run run_init_in(const fs::path& data_dir, uint16_t port, std::chrono::seconds limit) {
         ts::command_options o;
         o.timeout = limit;
         o.working_dir = source_;
-        o.env = {{"SAMSA_PORT", std::to_string(port_)}, {"SAMSA_DATA_DIR", data_dir_.string()}};
+        o.env = {{"SAMSA_PORT", std::to_string(port)}, {"SAMSA_DATA_DIR", data_dir.string()}};
         init_run r{ts::run_command({(source_ / "init.sh").string()}, o), {}};
         std::smatch m;
         static const std::regex done(R"(\[init\] all (\d+) orders became e-mails; they are in (\S+))");
@@ -90,6 +97,9 @@ TEST_F(init_sh, runs_the_demo_end_to_end_twice) {
                              "[init] order-mail-sender stopped cleanly"}) {
         EXPECT_NE(first.result.out.find(step), std::string::npos) << step << "\n" << first.result.describe();
     }
+    // Quiet where nothing is wrong: apt-get's and npm's output stays in the log.
+    EXPECT_EQ(first.result.out.find("install-deps:"), std::string::npos) << first.result.out;
+    EXPECT_NE(first.result.out.find("install-deps.log"), std::string::npos) << first.result.out;
     auto first_mails = check_mails(first);
     EXPECT_FALSE(ts::port_accepts(port_, 500ms)) << "the broker is still listening after init.sh";
 
@@ -99,6 +109,96 @@ TEST_F(init_sh, runs_the_demo_end_to_end_twice) {
     auto second_mails = check_mails(second);
     for (const auto& name : second_mails) EXPECT_FALSE(first_mails.count(name)) << "order ids repeat: " << name;
     EXPECT_EQ(check_mails(first), first_mails) << "the second run touched the first run's outbox";
+}
+
+// Keeps every core busy while it lives: the load under which the old script
+// lost the race between a background start and the read of its log.
+class cpu_load {
+public:
+    cpu_load() {
+        unsigned n = std::max(2u, std::thread::hardware_concurrency());
+        for (unsigned i = 0; i < n; ++i) {
+            threads_.emplace_back([this] {
+                volatile uint64_t x = 0;
+                while (!stop_.load(std::memory_order_relaxed)) x = x + 1;
+            });
+        }
+    }
+    ~cpu_load() {
+        stop_ = true;
+        for (auto& t : threads_) t.join();
+    }
+
+private:
+    std::atomic<bool> stop_{false};
+    std::vector<std::thread> threads_;
+};
+
+// Issue 17: ./init.sh read order-mail.log before the order-mail it had just
+// started in the background had created it. How often that race is lost
+// depends on the scheduler: 3 of 5 runs where it was reported, 1 to 2 in 10
+// here under load. So two tests: the script's one way of starting a program
+// (start_logged), pulled out of init.sh and run hundreds of times, with a check
+// that init.sh starts nothing in the background any other way; and the whole
+// script run again and again under CPU load, from data folders without logs
+// (as on a fresh clone).
+TEST(init_sh_starts, every_background_start_goes_through_start_logged) {
+    fs::path script = ts::source_dir() / "init.sh";
+    std::ifstream in(script);
+    ASSERT_TRUE(in) << script;
+    std::string line;
+    int backgrounded = 0;
+    static const std::regex background(R"((^|[^&])&\s*$)");  // a trailing '&', not '&&'
+    while (std::getline(in, line)) {
+        auto comment = line.find('#');
+        std::string code = line.substr(0, comment == std::string::npos ? line.size() : comment);
+        if (std::regex_search(code, background)) {
+            ++backgrounded;
+            EXPECT_NE(code.find(R"("$@" >>"$log" 2>&1 &)"), std::string::npos)
+                << "a background start outside start_logged: " << line;
+        }
+    }
+    EXPECT_EQ(backgrounded, 1) << "init.sh should start programs in the background in one place, start_logged";
+}
+
+TEST(init_sh_starts, start_logged_has_measured_the_log_before_the_program_runs) {
+    char tmpl[] = "/tmp/samsa-start-logged-XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    fs::path dir = tmpl;
+    // init.sh's own start_logged and log_since_start, sourced from the script;
+    // each program writes one line at once, and what the run wrote is read back.
+    std::string harness = R"sh(set -euo pipefail
+eval "$(sed -n '/^start_logged() {/,/^}/p;/^log_since_start() /p' "$1")"
+fail() { echo "fail: $*" >&2; exit 1; }
+for i in $(seq 1 400); do
+  log="$2/log$((i % 7))"
+  start_logged "$log" echo "run $i"
+  wait "$started_pid"
+  [ "$(log_since_start "$log")" = "run $i" ] || { echo "run $i read: $(log_since_start "$log")" >&2; exit 1; }
+done
+echo done
+)sh";
+    ts::command_options o;
+    o.timeout = std::chrono::seconds(120);
+    auto r = ts::run_command({"bash", "-c", harness, "harness", (ts::source_dir() / "init.sh").string(), dir.string()}, o);
+    fs::remove_all(dir);
+    ASSERT_TRUE(r.ok()) << r.describe();
+    EXPECT_NE(r.out.find("done"), std::string::npos) << r.describe();
+}
+
+TEST_F(init_sh, runs_again_and_again_under_cpu_load_from_fresh_data_folders) {
+    constexpr int runs_under_load = 12;
+    init_run warm_up = run_init(1500s);  // builds build-release/ if nothing has yet, without the load
+    ASSERT_TRUE(warm_up.result.ok()) << warm_up.result.describe();
+    check_mails(warm_up);
+
+    cpu_load load;
+    for (int i = 0; i < runs_under_load; ++i) {
+        fs::path fresh = data_dir_ / ("run-" + std::to_string(i));
+        init_run r = run_init_in(fresh, ts::pick_free_port(), 600s);
+        ASSERT_TRUE(r.result.ok()) << "run " << i << " under load:\n" << r.result.describe();
+        check_mails(r);
+    }
 }
 
 }  // namespace

@@ -1,6 +1,9 @@
 // The real `samsa` binary on bad arguments and unreachable brokers: a clear
 // message, a non-zero exit status, and never a hang.
 
+#include <future>
+#include <thread>
+
 #include "tests/cli/cli_fixture.h"
 
 namespace samsa::cli::testing {
@@ -28,6 +31,30 @@ TEST(cli_integration_errors, unreachable_broker_fails_within_the_timeout) {
         EXPECT_THAT(r.err, HasSubstr("cannot reach a Kafka broker at " + address)) << args.front();
         EXPECT_LT(r.elapsed, 10s) << r.describe();
     }
+}
+
+// Refused outright: told after --connect-grace (3 s), not after the whole --timeout.
+TEST(cli_integration_errors, refused_connection_fails_fast_not_after_the_timeout) {
+    const std::string address = closed_address();
+    auto r = run_samsa({"topics", "list", "--bootstrap-server", address, "--timeout", "120000"}, {}, 90s);
+    EXPECT_FALSE(r.timed_out) << r.describe();
+    EXPECT_EQ(r.exit_code, 1) << r.describe();
+    EXPECT_THAT(r.err, HasSubstr("cannot reach a Kafka broker at " + address + ": connection refused"));
+    EXPECT_LT(r.elapsed, 60s) << r.describe();  // the old behaviour waited the 120 s
+}
+
+// A broker that opens its port while the command waits is used.
+TEST(cli_integration_errors, a_broker_that_is_starting_is_waited_for) {
+    test_support::broker_process broker;
+    ASSERT_TRUE(broker.start()) << broker.failure();
+    broker.stop();
+    auto command = std::async(std::launch::async, [&] {
+        return run_samsa({"topics", "list", "--bootstrap-server", broker.bootstrap(), "--connect-grace", "60000"}, {}, 90s);
+    });
+    std::this_thread::sleep_for(500ms);
+    ASSERT_TRUE(broker.restart()) << broker.failure();
+    auto r = command.get();
+    EXPECT_TRUE(r.ok()) << r.describe();
 }
 
 TEST(cli_integration_errors, bad_arguments_exit_2_with_a_message) {

@@ -19,6 +19,11 @@ void add_connection_options(CLI::App& command, connection_options& options) {
                        "ms to wait for the cluster and for each request before failing")
         ->capture_default_str()
         ->check(CLI::Range(int64_t{1}, int64_t{24} * 3600 * 1000));
+    command.add_option("--connect-grace", options.connect_grace_ms,
+                       "ms to keep trying while every bootstrap server refuses connections (a broker being "
+                       "started), at most --timeout")
+        ->capture_default_str()
+        ->check(CLI::Range(int64_t{0}, int64_t{24} * 3600 * 1000));
     command.add_option("--command-config", options.command_config,
                        "a properties file of librdkafka settings (security, ...)");
     command.add_option("-X", options.client_properties, "librdkafka property key=value (repeatable)")
@@ -33,6 +38,7 @@ result<kafka::client_config> make_client_config(const connection_options& option
     }
     config.bootstrap = options.bootstrap_server;
     config.timeout = std::chrono::milliseconds(options.timeout_ms);
+    config.refused_grace = std::chrono::milliseconds(options.connect_grace_ms);
     config.verbose = options.verbose;
     if (!options.command_config.empty()) {
         auto props = read_properties_file(options.command_config);

@@ -29,10 +29,11 @@ struct connection_options {
     std::vector<std::string> client_properties;  // -X key=value, for librdkafka
     std::string command_config;                  // a .properties file for librdkafka
     int64_t timeout_ms = 15000;
+    int64_t connect_grace_ms = 3000;  // how long refused connections are retried
     bool verbose = false;
 };
 
-// Adds --bootstrap-server, --timeout, --command-config, -X and --verbose to a
+// Adds --bootstrap-server, --timeout, --connect-grace, --command-config, -X and --verbose to a
 // (sub)command, all bound to `options`.
 void add_connection_options(CLI::App& command, connection_options& options);
 

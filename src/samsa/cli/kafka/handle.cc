@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include "samsa/cli/kafka/bootstrap_probe.h"
+
 namespace samsa::cli::kafka {
 
 void handle_state::note(std::string line) {
@@ -59,6 +61,10 @@ void error_callback(rd_kafka_t* rk, int err, const char* reason, void* opaque) {
 result<handle_ptr> make_handle(rd_kafka_type_t type, const client_config& config,
                                const std::vector<std::pair<std::string, std::string>>& defaults,
                                handle_state& state, void (*customize)(rd_kafka_conf_t*)) {
+    // A port that refuses outright is reported in seconds, not after --timeout.
+    if (auto reachable = wait_until_not_refused(config.bootstrap, config.timeout, config.refused_grace); !reachable) {
+        return reachable.error();
+    }
     rd_kafka_conf_t* conf = rd_kafka_conf_new();
     char errstr[512];
     auto set = [&](const std::string& key, const std::string& value) -> status {

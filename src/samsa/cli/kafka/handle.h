@@ -68,7 +68,8 @@ struct partition_list_deleter {
 using partition_list_ptr = std::unique_ptr<rd_kafka_topic_partition_list_t, partition_list_deleter>;
 
 // Builds a handle: bootstrap.servers, our defaults, then the user's properties
-// (which win). `state` must outlive the handle. `customize` installs callbacks
+// (which win), after waiting briefly for a bootstrap address that does not
+// refuse TCP (bootstrap_probe.h). `state` must outlive the handle. `customize` installs callbacks
 // (delivery reports, rebalances) that librdkafka only accepts before rd_kafka_new.
 result<handle_ptr> make_handle(rd_kafka_type_t type, const client_config& config,
                                const std::vector<std::pair<std::string, std::string>>& defaults,

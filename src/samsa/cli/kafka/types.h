@@ -22,6 +22,9 @@ struct client_config {
     std::vector<std::pair<std::string, std::string>> properties;
     // The bound on every request and on reaching the cluster at all.
     std::chrono::milliseconds timeout{std::chrono::seconds(15)};
+    // How long a bootstrap list whose every address refuses TCP is retried
+    // before the command fails (bootstrap_probe.h); bounded by `timeout`.
+    std::chrono::milliseconds refused_grace{std::chrono::seconds(3)};
     bool verbose = false;  // librdkafka's own log lines on stderr
 };
 
