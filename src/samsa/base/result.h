@@ -3,10 +3,11 @@
 // frame, a missing file), or the error saying why. Programmer errors are
 // assertions instead (samsa/base/assert.h); exceptions stay in start-up code.
 
-#include <cassert>
 #include <string>
 #include <utility>
 #include <variant>
+
+#include "samsa/base/assert.h"
 
 namespace samsa {
 
@@ -43,15 +44,15 @@ public:
     bool has_value() const { return state_.index() == 0; }
     explicit operator bool() const { return has_value(); }
 
-    T& value() & { assert(has_value()); return std::get<0>(state_); }
-    const T& value() const& { assert(has_value()); return std::get<0>(state_); }
-    T&& value() && { assert(has_value()); return std::get<0>(std::move(state_)); }
+    T& value() & { SAMSA_ASSERT(has_value(), "result::value() on an error"); return *std::get_if<0>(&state_); }
+    const T& value() const& { SAMSA_ASSERT(has_value(), "result::value() on an error"); return *std::get_if<0>(&state_); }
+    T&& value() && { SAMSA_ASSERT(has_value(), "result::value() on an error"); return std::move(*std::get_if<0>(&state_)); }
     T& operator*() & { return value(); }
     const T& operator*() const& { return value(); }
     T* operator->() { return &value(); }
     const T* operator->() const { return &value(); }
 
-    const E& error() const { assert(!has_value()); return std::get<1>(state_); }
+    const E& error() const { SAMSA_ASSERT(!has_value(), "result::error() on a value"); return *std::get_if<1>(&state_); }
 
 private:
     std::variant<T, E> state_;
@@ -65,7 +66,7 @@ public:
 
     bool has_value() const { return !failed_; }
     explicit operator bool() const { return has_value(); }
-    const E& error() const { assert(failed_); return error_; }
+    const E& error() const { SAMSA_ASSERT(failed_, "status::error() on success"); return error_; }
 
 private:
     E error_{};

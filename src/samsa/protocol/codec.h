@@ -14,13 +14,13 @@
 // Client side (tests, the raw test client): encode_request_frame() and
 // decode_response_frame().
 
-#include <cassert>
 #include <cstdint>
 #include <optional>
 #include <vector>
 
 #include <fmt/format.h>
 
+#include "samsa/base/assert.h"
 #include "samsa/base/result.h"
 #include "samsa/bytes/byte_writer.h"
 #include "samsa/bytes/bytes.h"
@@ -70,7 +70,7 @@ result<T> decode(bytes_view body, int16_t version) {
 // programmer error otherwise). Fields the version lacks are left out.
 template<message T>
 void encode(byte_writer& out, const T& msg, int16_t version) {
-    assert(T::api::supports(version));
+    SAMSA_ASSERT(T::api::supports(version));
     protocol_writer w(out, version, is_flexible(T::api::key, version));
     serde(w, const_cast<T&>(msg));  // the writer only reads; see wire.h
 }

@@ -6,11 +6,12 @@
 #include <zstd.h>
 
 #include <algorithm>
-#include <cassert>
 #include <cstring>
 #include <memory>
 
 #include <fmt/format.h>
+
+#include "samsa/base/assert.h"
 
 namespace samsa::protocol {
 namespace {
@@ -247,7 +248,7 @@ bytes compress(compression_codec codec, bytes_view data) {
         case compression_codec::lz4: return lz4_compress(data);
         case compression_codec::zstd: return zstd_compress(data);
     }
-    assert(false && "unknown compression codec");
+    SAMSA_ASSERT(false, "unknown compression codec");
     return {};
 }
 

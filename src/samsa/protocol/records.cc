@@ -1,10 +1,10 @@
 #include "samsa/protocol/records.h"
 
 #include <algorithm>
-#include <cassert>
 
 #include <fmt/format.h>
 
+#include "samsa/base/assert.h"
 #include "samsa/bytes/byte_reader.h"
 #include "samsa/bytes/byte_writer.h"
 #include "samsa/bytes/crc32c.h"
@@ -190,7 +190,7 @@ record_batch_builder& record_batch_builder::add(std::optional<std::string_view> 
 }
 
 bytes record_batch_builder::build() const {
-    assert(!records_.empty() && "a record batch needs at least one record");
+    SAMSA_ASSERT(!records_.empty(), "a record batch needs at least one record");
     const int64_t base_ts = records_.front().timestamp();
     int64_t max_ts = base_ts;
     bytes plain;

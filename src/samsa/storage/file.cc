@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include "samsa/base/assert.h"
+
 namespace samsa::storage {
 
 error io_error(std::string_view what, const std::filesystem::path& path, int errno_value) {
@@ -39,7 +41,7 @@ file::~file() {
 }
 
 status file::pwrite_all(bytes_view data, uint64_t position) {
-    assert(is_open());
+    SAMSA_ASSERT(is_open());
     size_t done = 0;
     while (done < data.size()) {
         ssize_t n = ::pwrite(fd_, data.data() + done, data.size() - done, static_cast<off_t>(position + done));
@@ -53,7 +55,7 @@ status file::pwrite_all(bytes_view data, uint64_t position) {
 }
 
 result<size_t> file::pread(std::span<uint8_t> out, uint64_t position) const {
-    assert(is_open());
+    SAMSA_ASSERT(is_open());
     size_t done = 0;
     while (done < out.size()) {
         ssize_t n = ::pread(fd_, out.data() + done, out.size() - done, static_cast<off_t>(position + done));
@@ -68,19 +70,19 @@ result<size_t> file::pread(std::span<uint8_t> out, uint64_t position) const {
 }
 
 status file::sync() {
-    assert(is_open());
+    SAMSA_ASSERT(is_open());
     if (::fdatasync(fd_) != 0) return io_error("cannot sync", path_, errno);
     return ok();
 }
 
 status file::truncate(uint64_t size) {
-    assert(is_open());
+    SAMSA_ASSERT(is_open());
     if (::ftruncate(fd_, static_cast<off_t>(size)) != 0) return io_error("cannot truncate", path_, errno);
     return ok();
 }
 
 result<uint64_t> file::size() const {
-    assert(is_open());
+    SAMSA_ASSERT(is_open());
     struct stat st {};
     if (::fstat(fd_, &st) != 0) return io_error("cannot stat", path_, errno);
     return static_cast<uint64_t>(st.st_size);

@@ -1,10 +1,10 @@
 #include "samsa/storage/offset_index.h"
 
 #include <algorithm>
-#include <cassert>
 
 #include <fmt/format.h>
 
+#include "samsa/base/assert.h"
 #include "samsa/bytes/big_endian.h"
 
 namespace samsa::storage {
@@ -68,15 +68,15 @@ status offset_index::reset() {
 }
 
 void offset_index::append(offset last_offset, uint32_t position) {
-    assert(loaded_);
-    assert(last_offset - base_ >= 0 && last_offset - base_ <= int64_t{UINT32_MAX});
+    SAMSA_ASSERT(loaded_);
+    SAMSA_ASSERT(last_offset - base_ >= 0 && last_offset - base_ <= int64_t{UINT32_MAX});
     const auto relative = static_cast<uint32_t>(last_offset - base_);
-    assert(entries_.empty() || (relative > entries_.back().relative && position > entries_.back().position));
+    SAMSA_ASSERT(entries_.empty() || (relative > entries_.back().relative && position > entries_.back().position));
     entries_.push_back({relative, position});
 }
 
 std::optional<offset_index::entry> offset_index::lookup(offset target) const {
-    assert(loaded_);
+    SAMSA_ASSERT(loaded_);
     if (target < base_) return std::nullopt;
     const int64_t relative = target - base_;
     auto it = std::upper_bound(entries_.begin(), entries_.end(), relative,

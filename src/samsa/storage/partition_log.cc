@@ -4,12 +4,12 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cassert>
 #include <limits>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "samsa/base/assert.h"
 #include "samsa/bytes/big_endian.h"
 #include "samsa/protocol/record_batch.h"
 #include "samsa/protocol/records.h"
@@ -377,7 +377,7 @@ result<std::optional<timestamp_and_offset>> partition_log::max_timestamp() const
 }
 
 status partition_log::delete_segment_front() {
-    assert(segments_.size() > 1);
+    SAMSA_ASSERT(segments_.size() > 1);
     if (auto st = segments_.front()->remove_files(); !st) return st;
     segments_.erase(segments_.begin());
     return ok();

@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "samsa/base/assert.h"
+
 namespace samsa::storage {
 namespace {
 
@@ -112,7 +114,7 @@ status recover_unclean(std::vector<std::unique_ptr<segment>>& segments, offset r
 }  // namespace
 
 result<recovery_outcome> recover_segments(std::vector<std::unique_ptr<segment>>& segments, const recovery_hint& hint) {
-    assert(!segments.empty());
+    SAMSA_ASSERT(!segments.empty());
     const auto started = std::chrono::steady_clock::now();
     recovery_summary summary;
     bool need_unclean = !hint.clean_shutdown;

@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <cassert>
 #include <cerrno>
 #include <charconv>
 #include <limits>
@@ -11,6 +10,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "samsa/base/assert.h"
 #include "samsa/protocol/record_batch.h"
 #include "samsa/storage/batch_scanner.h"
 
@@ -109,7 +109,7 @@ result<timestamp_and_last> segment::max_timestamp() {
     if (max_timestamp_) return *max_timestamp_;
     auto next = next_offset();
     if (!next) return next.error();
-    assert(max_timestamp_);
+    SAMSA_ASSERT(max_timestamp_);
     return *max_timestamp_;
 }
 
@@ -126,7 +126,7 @@ result<std::optional<timestamp_ms>> segment::roll_base_time() {
 }
 
 status segment::append(bytes_view batches, std::span<const batch_info> infos, timestamp_ms now) {
-    assert(index_.loaded() && time_index_.loaded() && next_offset_ && max_timestamp_);
+    SAMSA_ASSERT(index_.loaded() && time_index_.loaded() && next_offset_ && max_timestamp_);
     if (auto st = log_.pwrite_all(batches, size_); !st) {
         // Leave no partial batch behind for the next append to follow.
         (void)log_.truncate(size_);
@@ -144,7 +144,7 @@ status segment::append(bytes_view batches, std::span<const batch_info> infos, ti
         position += info.size;
         next_offset_ = info.last_offset + 1;
     }
-    assert(position == size_ + batches.size());
+    SAMSA_ASSERT(position == size_ + batches.size());
     size_ = position;
     if (!roll_base_time_ || !*roll_base_time_) roll_base_time_ = std::optional<timestamp_ms>(now);
     return ok();
@@ -272,9 +272,9 @@ result<segment_scan> segment::rebuild_indexes() {
 }
 
 result<segment_scan> segment::scan_from(uint64_t start, bool check_crc, std::optional<offset> expected_next) {
-    assert(index_.loaded() && time_index_.loaded());
+    SAMSA_ASSERT(index_.loaded() && time_index_.loaded());
     last_index_position_ = index_.last_entry() ? index_.last_entry()->position : 0;
-    assert(last_index_position_ <= start);
+    SAMSA_ASSERT(last_index_position_ <= start);
     timestamp_and_last max_ts = time_index_.last_entry().value_or(timestamp_and_last{});
     std::optional<offset> next = start == 0 ? std::optional<offset>(base_offset_) : std::nullopt;
     std::optional<offset> expected = expected_next;

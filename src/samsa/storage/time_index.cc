@@ -1,10 +1,10 @@
 #include "samsa/storage/time_index.h"
 
 #include <algorithm>
-#include <cassert>
 
 #include <fmt/format.h>
 
+#include "samsa/base/assert.h"
 #include "samsa/bytes/big_endian.h"
 
 namespace samsa::storage {
@@ -68,14 +68,14 @@ status time_index::reset() {
 }
 
 void time_index::maybe_append(timestamp_ms timestamp, offset last_offset) {
-    assert(loaded_);
+    SAMSA_ASSERT(loaded_);
     if (!entries_.empty() && timestamp <= entries_.back().timestamp) return;
-    assert(entries_.empty() || last_offset >= entries_.back().last_offset);
+    SAMSA_ASSERT(entries_.empty() || last_offset >= entries_.back().last_offset);
     entries_.push_back({timestamp, last_offset});
 }
 
 std::optional<time_index::entry> time_index::last_before(timestamp_ms ts) const {
-    assert(loaded_);
+    SAMSA_ASSERT(loaded_);
     auto it = std::lower_bound(entries_.begin(), entries_.end(), ts,
                                [](const entry& e, timestamp_ms t) { return e.timestamp < t; });
     if (it == entries_.begin()) return std::nullopt;

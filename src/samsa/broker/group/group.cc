@@ -1,14 +1,14 @@
 #include "samsa/broker/group/group.h"
 
 #include <algorithm>
-#include <cassert>
 
+#include "samsa/base/assert.h"
 #include "samsa/broker/group/protocol_selection.h"
 
 namespace samsa::broker::group {
 
 void group::transition_to(group_state s, timestamp_ms now) {
-    assert(valid_transition(state_, s));
+    SAMSA_ASSERT(valid_transition(state_, s));
     state_ = s;
     state_timestamp_ = now;
 }
@@ -66,10 +66,10 @@ const std::string* group::static_member(const std::string& iid) const {
 
 std::unique_ptr<group_member> group::replace_static_member(const std::string& iid, const std::string& new_id) {
     auto s = static_members_.find(iid);
-    assert(s != static_members_.end());
+    SAMSA_ASSERT(s != static_members_.end());
     std::string old_id = s->second;
     auto it = members_.find(old_id);
-    assert(it != members_.end());
+    SAMSA_ASSERT(it != members_.end());
     auto old = std::move(it->second);
     members_.erase(it);
     auto fresh = std::make_unique<group_member>();

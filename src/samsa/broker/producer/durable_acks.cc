@@ -84,11 +84,11 @@ void durable_acks::sync_round(std::deque<job>& round) {
             ::close(fd);
         }
     }
+    // Counted before any completion is posted: once a completion has run on
+    // the I/O thread, jobs() and rounds() include it (post() orders them).
     rounds_.fetch_add(1, std::memory_order_relaxed);
-    for (auto& j : round) {
-        asio::post(io_, [done = std::move(j.done), all_ok] { done(all_ok); });
-        jobs_done_.fetch_add(1, std::memory_order_relaxed);
-    }
+    jobs_done_.fetch_add(round.size(), std::memory_order_relaxed);
+    for (auto& j : round) asio::post(io_, [done = std::move(j.done), all_ok] { done(all_ok); });
 }
 
 }  // namespace samsa::broker::producer
