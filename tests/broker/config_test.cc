@@ -121,6 +121,29 @@ TEST(broker_config, bad_values_are_one_line_errors_naming_the_key) {
     }
 }
 
+TEST(broker_config, connection_and_request_memory_limits) {
+    auto d = load("");
+    ASSERT_TRUE(d);
+    EXPECT_EQ(d->config.queued_max_request_bytes, 256LL << 20);
+    EXPECT_EQ(d->config.max_connections, INT32_MAX);
+    EXPECT_EQ(d->config.max_connections_per_ip, INT32_MAX);
+    // The default follows a larger socket.request.max.bytes so one frame always fits.
+    EXPECT_EQ(load("socket.request.max.bytes=500000000")->config.queued_max_request_bytes, 500000000);
+    EXPECT_EQ(load("queued.max.request.bytes=-1")->config.queued_max_request_bytes, -1);
+    EXPECT_EQ(load("queued.max.request.bytes=1000\nsocket.request.max.bytes=2000").error().message,
+              "queued.max.request.bytes: must be larger than socket.request.max.bytes (2000) or -1");
+    auto c = load("max.connections=10\nmax.connections.per.ip=2\n"
+                  "max.connections.per.ip.overrides=127.0.0.1:5, broker.example:0\n");
+    ASSERT_TRUE(c) << c.error().message;
+    EXPECT_EQ(c->config.max_connections, 10);
+    EXPECT_EQ(c->config.max_connections_per_ip, 2);
+    EXPECT_EQ(c->config.max_connections_per_ip_overrides,
+              (std::map<std::string, int32_t>{{"127.0.0.1", 5}, {"broker.example", 0}}));
+    EXPECT_EQ(load("max.connections.per.ip.overrides=nohost").error().message,
+              "max.connections.per.ip.overrides: 'nohost' is not host:count");
+    EXPECT_FALSE(load("max.connections.per.ip=0"));
+}
+
 TEST(broker_config, unknown_and_ignored_keys_are_warnings) {
     auto c = load("no.such.key=1\nnum.network.threads=3\n");
     ASSERT_TRUE(c);

@@ -23,6 +23,7 @@ public:
     raw_client& operator=(const raw_client&) = delete;
 
     bool connected() const { return fd_ >= 0; }
+    int native_handle() const { return fd_; }
     bool send(bytes_view data);
     // The next frame (bytes after the size), or nullopt on timeout / close.
     std::optional<bytes> read_frame(std::chrono::milliseconds timeout = std::chrono::seconds(5));

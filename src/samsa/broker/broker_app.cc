@@ -17,6 +17,32 @@ namespace {
 constexpr auto drain_limit = std::chrono::seconds(5);
 constexpr auto flush_check_interval = std::chrono::seconds(1);
 
+server_limits server_limits_of(const broker_config& c, asio::io_context& io) {
+    server_limits limits;
+    limits.connection.max_frame_bytes = c.socket_request_max_bytes;
+    limits.connection.idle_timeout = c.connections_max_idle;
+    limits.connection.partial_frame_timeout = c.partial_frame_timeout;
+    limits.queued_max_request_bytes = c.queued_max_request_bytes;
+    limits.max_connections = c.max_connections;
+    limits.max_connections_per_ip = c.max_connections_per_ip;
+    // Overrides name addresses or hosts; the server compares addresses.
+    for (const auto& [host, count] : c.max_connections_per_ip_overrides) {
+        asio::error_code ec;
+        auto address = asio::ip::make_address(host, ec);
+        if (!ec) {
+            limits.max_connections_per_ip_overrides[address.to_string()] = count;
+            continue;
+        }
+        asio::ip::tcp::resolver resolver(io);
+        auto found = resolver.resolve(host, "", ec);
+        if (ec) spdlog::warn("max.connections.per.ip.overrides: cannot resolve {}: {}", host, ec.message());
+        for (const auto& entry : found) {
+            limits.max_connections_per_ip_overrides[entry.endpoint().address().to_string()] = count;
+        }
+    }
+    return limits;
+}
+
 }  // namespace
 
 result<std::unique_ptr<broker_app>> broker_app::start(broker_config config, bool handle_signals) {
@@ -38,11 +64,7 @@ result<std::unique_ptr<broker_app>> broker_app::start(broker_config config, bool
 
     app->broker_ = std::make_unique<broker>(c, app->io_, std::move(*meta), std::move(*topics));
     app->dispatcher_ = std::make_unique<dispatcher>(*app->broker_);
-    connection_limits limits;
-    limits.max_frame_bytes = c.socket_request_max_bytes;
-    limits.idle_timeout = c.connections_max_idle;
-    limits.partial_frame_timeout = c.partial_frame_timeout;
-    app->server_ = std::make_unique<server>(app->io_, limits, *app->dispatcher_);
+    app->server_ = std::make_unique<server>(app->io_, server_limits_of(c, app->io_), *app->dispatcher_);
     if (auto s = app->server_->listen(c.listeners); !s) return s.error();
 
     // Advertise the first advertised listener; a port 0 or empty host there

@@ -30,6 +30,12 @@ const std::array defs{
     config_def{"message.max.bytes", T::int32, "1048588", 0},
     config_def{"socket.request.max.bytes", T::int32, "104857600", 1},
     config_def{"connections.max.idle.ms", T::int64, "600000", 1},
+    // Kafka's default is -1 (no bound); ours bounds request memory (net/request_memory.h):
+    // 256 MiB, or socket.request.max.bytes when that is larger.
+    config_def{"queued.max.request.bytes", T::int64, std::nullopt, -1},
+    config_def{"max.connections", T::int32, "2147483647", 0},
+    config_def{"max.connections.per.ip", T::int32, "2147483647", 0},
+    config_def{"max.connections.per.ip.overrides", T::string, ""},
     config_def{"default.replication.factor", T::int32, "1", 1},
     config_def{"log.segment.bytes", T::int32, "1073741824", 14},
     config_def{"log.roll.ms", T::int64, std::nullopt, 1},
@@ -203,6 +209,34 @@ result<loaded_config> load_broker_config(const properties& file, const std::vect
         c.log_cleanup_policy = joined;
     }
     c.connections_max_idle = std::chrono::milliseconds(as_int(c, "connections.max.idle.ms"));
+    if (c.value_of("queued.max.request.bytes")) {
+        c.queued_max_request_bytes = as_int(c, "queued.max.request.bytes");
+        // Kafka's rule: a frame of the largest allowed size must fit.
+        if (c.queued_max_request_bytes > 0 && c.queued_max_request_bytes < c.socket_request_max_bytes) {
+            return make_error(errc::invalid_argument,
+                              "queued.max.request.bytes: must be larger than socket.request.max.bytes (" +
+                                  std::to_string(c.socket_request_max_bytes) + ") or -1");
+        }
+    } else {
+        c.queued_max_request_bytes = std::max<int64_t>(broker_config::default_queued_max_request_bytes, c.socket_request_max_bytes);
+    }
+    c.max_connections = static_cast<int32_t>(as_int(c, "max.connections"));
+    c.max_connections_per_ip = static_cast<int32_t>(as_int(c, "max.connections.per.ip"));
+    for (const auto& item : split_config_list(*c.value_of("max.connections.per.ip.overrides"))) {
+        // host:count (Kafka's format); the host is an address or a name.
+        auto colon = item.rfind(':');
+        auto n = colon == std::string::npos ? result<int64_t>(make_error(errc::invalid_argument, ""))
+                                            : parse_config_int(item.substr(colon + 1));
+        if (colon == 0 || !n || *n < 0 || *n > INT32_MAX) {
+            return make_error(errc::invalid_argument,
+                              "max.connections.per.ip.overrides: '" + item + "' is not host:count");
+        }
+        c.max_connections_per_ip_overrides[item.substr(0, colon)] = static_cast<int32_t>(*n);
+    }
+    if (c.max_connections_per_ip == 0 && c.max_connections_per_ip_overrides.empty()) {
+        return make_error(errc::invalid_argument,
+                          "max.connections.per.ip: 0 needs max.connections.per.ip.overrides (no client could connect)");
+    }
     c.partial_frame_timeout = std::chrono::milliseconds(as_int(c, "samsa.partial.frame.timeout.ms"));
     c.log_level = *c.value_of("samsa.log.level");
     return out;

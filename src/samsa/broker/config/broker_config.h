@@ -9,6 +9,8 @@
 //   listeners  PLAINTEXT://127.0.0.1:9092 (Kafka: PLAINTEXT://:9092)
 //   node.id    1 (Kafka requires it in KRaft mode); broker.id is a synonym
 //   log.dir    ./samsa-data (Kafka: /tmp/kafka-logs)
+//   queued.max.request.bytes  256 MiB, or socket.request.max.bytes if larger
+//              (Kafka: -1, unbounded)
 //
 // Thread: built once on the main thread before the I/O thread starts, then
 // read-only.
@@ -51,6 +53,13 @@ struct broker_config {
     int64_t log_retention_bytes = -1;
     std::string log_cleanup_policy = "delete";
     std::chrono::milliseconds connections_max_idle{600000};
+    // queued.max.request.bytes: bytes of requests read and not yet answered,
+    // broker-wide (<= 0: unbounded, Kafka's -1). Default: see below.
+    int64_t queued_max_request_bytes = default_queued_max_request_bytes;
+    static constexpr int64_t default_queued_max_request_bytes = 256LL << 20;
+    int32_t max_connections = INT32_MAX;         // max.connections
+    int32_t max_connections_per_ip = INT32_MAX;  // max.connections.per.ip
+    std::map<std::string, int32_t> max_connections_per_ip_overrides;
     // Samsa's own: a client that starts a frame and stalls is closed after
     // this long (Kafka relies on the idle timeout alone).
     std::chrono::milliseconds partial_frame_timeout{30000};

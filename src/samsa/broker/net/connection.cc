@@ -1,14 +1,23 @@
 #include "samsa/broker/net/connection.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include <spdlog/spdlog.h>
+
+#include "samsa/base/assert.h"
+#include "samsa/broker/net/request_memory.h"
 
 namespace samsa::broker {
 
 namespace {
 
-constexpr size_t read_buffer_bytes = 64 * 1024;
+// Bytes one connection reads per turn before letting the others have the
+// I/O thread.
+constexpr size_t read_turn_bytes = 1u << 20;
+// A frame body read straight into its buffer grows at least this much at a
+// time.
+constexpr size_t min_frame_growth = 64 * 1024;
 
 int32_t read_size(const uint8_t* p) {
     return static_cast<int32_t>((uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | p[3]);
@@ -59,25 +68,31 @@ void response_slot::close(std::string reason) {
 // ---- connection ----
 
 connection::connection(asio::ip::tcp::socket socket, const connection_limits& limits,
-                       request_dispatcher& dispatcher, uint64_t id, std::function<void(uint64_t)> on_closed)
+                       request_dispatcher& dispatcher, request_memory& memory, std::span<uint8_t> scratch,
+                       uint64_t id, std::function<void(uint64_t)> on_closed)
     : socket_(std::move(socket)),
       timer_(socket_.get_executor()),
       limits_(limits),
       dispatcher_(dispatcher),
+      memory_(memory),
+      scratch_(scratch),
       id_(id),
       on_closed_(std::move(on_closed)) {
+    SAMSA_ASSERT(scratch_.size() >= 4);
     asio::error_code ec;
     auto ep = socket_.remote_endpoint(ec);
+    if (!ec) address_ = ep.address();
     peer_ = ec ? std::string("?") : ep.address().to_string() + ":" + std::to_string(ep.port());
     socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+    socket_.non_blocking(true, ec);
 }
 
 connection::~connection() = default;
 
 void connection::start() {
-    rbuf_.resize(read_buffer_bytes);
+    last_progress_ = std::chrono::steady_clock::now();
     arm_timer();
-    read_more();
+    read_available();
 }
 
 void connection::close(const std::string& reason) {
@@ -88,10 +103,24 @@ void connection::close(const std::string& reason) {
     socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
     socket_.close(ec);
     timer_.cancel();
+    give_back_all_memory();
     queue_.clear();
     queued_bytes_ = 0;
     auto cb = std::move(on_closed_);
     if (cb) cb(id_);
+}
+
+void connection::give_back_all_memory() {
+    size_t total = held_;
+    held_ = 0;
+    frame_ = {};
+    ready_.clear();
+    for (auto& p : queue_) {
+        if (p.state == slot_state::waiting && p.request_bytes > 0) memory_.request_finished();
+        total += p.request_bytes;
+        p.request_bytes = 0;
+    }
+    if (total > 0) memory_.give_back(total);
 }
 
 void connection::drain() {
@@ -100,142 +129,218 @@ void connection::drain() {
     if (queue_.empty() && !write_in_progress_) close({});
 }
 
+// ---- reading ----
+
 bool connection::can_read() const {
-    return open_ && !draining_ && queue_.size() < limits_.max_pending && queued_bytes_ < limits_.max_pending_bytes;
+    return open_ && !draining_ && ready_.empty() && queue_.size() < limits_.max_pending &&
+           queued_bytes_ < limits_.max_pending_bytes;
 }
 
-void connection::arm_timer() {
-    if (!open_) return;
-    std::chrono::milliseconds wait{};
-    const char* why = nullptr;
-    if (!queue_.empty()) {
-        timer_.cancel();  // waiting on us, not on the client
-        return;
-    }
-    if (rend_ > rstart_ || !large_frame_.empty()) {
-        auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
-                                                                            frame_started_);
-        wait = limits_.partial_frame_timeout - elapsed;
-        why = "a partial request frame stalled";
-    } else {
-        wait = limits_.idle_timeout;
-        why = "idle for longer than connections.max.idle.ms";
-    }
-    if (wait.count() < 0) wait = std::chrono::milliseconds(0);
-    timer_.expires_after(wait);
-    std::weak_ptr<connection> weak = weak_from_this();
-    timer_.async_wait([weak, why](const asio::error_code& ec) {
-        if (ec) return;
-        if (auto self = weak.lock()) self->close(why);
+void connection::wait_readable() {
+    // Only ever after read_some said would_block: the reactor reports the
+    // next arrival, and nothing that arrived before can be missed.
+    waiting_readable_ = true;
+    socket_.async_wait(asio::ip::tcp::socket::wait_read, [self = shared_from_this()](const asio::error_code& ec) {
+        self->waiting_readable_ = false;
+        if (!self->open_) return;
+        if (ec && ec != asio::error::operation_aborted) {
+            self->close("wait failed: " + ec.message());
+            return;
+        }
+        self->read_available();
     });
 }
 
-void connection::read_more() {
-    if (!open_ || reading_) return;
-    if (!can_read()) {
-        paused_ = true;
-        return;
-    }
-    paused_ = false;
-    if (!large_frame_.empty()) {
-        read_rest_of_large_frame();
-        return;
-    }
-    // Compact: keep the unconsumed tail at the front.
-    if (rstart_ > 0) {
-        std::memmove(rbuf_.data(), rbuf_.data() + rstart_, rend_ - rstart_);
-        rend_ -= rstart_;
-        rstart_ = 0;
-    }
-    reading_ = true;
-    socket_.async_read_some(asio::buffer(rbuf_.data() + rend_, rbuf_.size() - rend_),
-                            [self = shared_from_this()](const asio::error_code& ec, size_t n) {
-                                self->reading_ = false;
-                                self->on_read(ec, n);
-                            });
+size_t connection::read_some(std::span<uint8_t> into, asio::error_code& ec) {
+    return socket_.read_some(asio::buffer(into.data(), into.size()), ec);
 }
 
-void connection::on_read(const asio::error_code& ec, size_t n) {
-    if (!open_) return;
-    if (ec) {
-        close(ec == asio::error::eof ? "" : "read failed: " + ec.message());
-        return;
+void connection::read_available() {
+    if (!open_ || waiting_readable_ || memory_wait_) return;
+    size_t this_turn = 0;
+    while (open_) {
+        if (!can_read()) {
+            paused_ = true;  // flush() resumes
+            return;
+        }
+        if (memory_.available() == 0) {
+            memory_wait_ = true;
+            memory_.wait(weak_from_this());
+            return;
+        }
+        asio::error_code ec;
+        size_t n = 0;
+        const size_t body_left = frame_size_ < 0 ? 0 : static_cast<size_t>(frame_size_) - frame_have_;
+        if (body_left >= scratch_.size()) {
+            // A large body: read straight into its buffer, grown as it fills.
+            grow_frame(frame_have_ + 1);
+            n = read_some(std::span<uint8_t>(frame_.data() + frame_have_, frame_.size() - frame_have_), ec);
+            if (!ec) {
+                frame_have_ += n;
+                if (frame_have_ == static_cast<size_t>(frame_size_)) finish_frame();
+            }
+        } else {
+            n = read_some(scratch_, ec);
+            if (!ec && !take_bytes(scratch_.data(), n)) return;
+        }
+        if (ec == asio::error::would_block || ec == asio::error::try_again) {
+            wait_readable();
+            return;
+        }
+        if (ec) {
+            bool mid_frame = size_have_ > 0 || frame_size_ >= 0;
+            close(ec == asio::error::eof ? (mid_frame ? "closed in the middle of a frame" : "")
+                                         : "read failed: " + ec.message());
+            return;
+        }
+        last_progress_ = std::chrono::steady_clock::now();
+        dispatch_ready_frames();
+        this_turn += n;
+        if (this_turn >= read_turn_bytes && open_) {
+            // Let the other connections have the thread; continue afterwards.
+            read_posted_ = true;
+            asio::post(socket_.get_executor(), [self = shared_from_this()] {
+                self->read_posted_ = false;
+                self->read_available();
+            });
+            return;
+        }
     }
-    if (rend_ == rstart_ && n > 0) frame_started_ = std::chrono::steady_clock::now();
-    rend_ += n;
-    if (!parse_frames()) return;
-    arm_timer();
-    read_more();
 }
 
-bool connection::parse_frames() {
-    while (open_ && !draining_ && rend_ - rstart_ >= 4) {
-        int32_t size = read_size(rbuf_.data() + rstart_);
-        if (size < 0) {
-            spdlog::warn("connection {} from {}: negative frame size {}", id_, peer_, size);
-            close("bad frame");
-            return false;
-        }
-        if (size > limits_.max_frame_bytes) {
-            spdlog::warn("connection {} from {}: frame of {} bytes is over socket.request.max.bytes ({})", id_,
-                         peer_, size, limits_.max_frame_bytes);
-            close("bad frame");
-            return false;
-        }
-        if (size < min_request_frame_bytes) {
-            spdlog::warn("connection {} from {}: frame of {} bytes is too small for a request header", id_, peer_,
-                         size);
-            close("bad frame");
-            return false;
-        }
-        size_t avail = rend_ - rstart_ - 4;
-        if (avail >= static_cast<size_t>(size)) {
-            const uint8_t* p = rbuf_.data() + rstart_ + 4;
-            bytes frame(p, p + size);
-            rstart_ += 4 + static_cast<size_t>(size);
-            if (rend_ > rstart_) frame_started_ = std::chrono::steady_clock::now();
-            dispatch_frame(std::move(frame));
-            if (!can_read()) break;
+bool connection::take_bytes(const uint8_t* p, size_t n) {
+    while (n > 0 && open_) {
+        if (frame_size_ < 0) {
+            const size_t want = std::min<size_t>(4 - size_have_, n);
+            std::memcpy(size_field_ + size_have_, p, want);
+            size_have_ += want;
+            p += want;
+            n -= want;
+            if (size_have_ < 4) break;
+            size_have_ = 0;
+            if (!start_frame(read_size(size_field_))) return false;
+            if (n >= static_cast<size_t>(frame_size_)) {
+                // The whole frame is here: one exact allocation.
+                frame_.assign(p, p + frame_size_);
+                memory_.take(frame_.size());
+                held_ += frame_.size();
+                p += frame_size_;
+                n -= static_cast<size_t>(frame_size_);
+                frame_have_ = static_cast<size_t>(frame_size_);
+                finish_frame();
+            }
             continue;
         }
-        if (static_cast<size_t>(size) + 4 > rbuf_.size()) {
-            // Too big for the read buffer: read the rest straight into place.
-            large_frame_.resize(static_cast<size_t>(size));
-            std::memcpy(large_frame_.data(), rbuf_.data() + rstart_ + 4, avail);
-            large_have_ = avail;
-            rstart_ = rend_ = 0;
-        }
-        break;
+        const size_t want = std::min(static_cast<size_t>(frame_size_) - frame_have_, n);
+        grow_frame(frame_have_ + want);
+        std::memcpy(frame_.data() + frame_have_, p, want);
+        frame_have_ += want;
+        p += want;
+        n -= want;
+        if (frame_have_ == static_cast<size_t>(frame_size_)) finish_frame();
     }
-    if (rstart_ == rend_) rstart_ = rend_ = 0;
     return open_;
 }
 
-void connection::read_rest_of_large_frame() {
-    reading_ = true;
-    asio::async_read(socket_, asio::buffer(large_frame_.data() + large_have_, large_frame_.size() - large_have_),
-                     [self = shared_from_this()](const asio::error_code& ec, size_t n) {
-                         self->reading_ = false;
-                         if (!self->open_) return;
-                         if (ec) {
-                             self->close(ec == asio::error::eof ? "closed in the middle of a frame"
-                                                                : "read failed: " + ec.message());
-                             return;
-                         }
-                         bytes frame = std::move(self->large_frame_);
-                         self->large_frame_ = {};
-                         self->large_have_ = 0;
-                         self->dispatch_frame(std::move(frame));
-                         self->arm_timer();
-                         self->read_more();
-                     });
+bool connection::start_frame(int32_t size) {
+    if (size < 0) {
+        spdlog::warn("connection {} from {}: negative frame size {}", id_, peer_, size);
+        close("bad frame");
+        return false;
+    }
+    if (size > limits_.max_frame_bytes) {
+        spdlog::warn("connection {} from {}: frame of {} bytes is over socket.request.max.bytes ({})", id_, peer_,
+                     size, limits_.max_frame_bytes);
+        close("bad frame");
+        return false;
+    }
+    if (size < min_request_frame_bytes) {
+        spdlog::warn("connection {} from {}: frame of {} bytes is too small for a request header", id_, peer_,
+                     size);
+        close("bad frame");
+        return false;
+    }
+    frame_size_ = size;
+    frame_have_ = 0;
+    return true;
 }
 
-void connection::dispatch_frame(bytes frame) {
-    uint64_t seq = front_seq_ + queue_.size();
-    queue_.emplace_back();
-    dispatcher_.dispatch(*this, std::move(frame), response_slot(weak_from_this(), seq));
+void connection::grow_frame(size_t at_least) {
+    if (frame_.size() >= at_least) return;
+    const size_t declared = static_cast<size_t>(frame_size_);
+    // Doubling, but by no more than the budget has room for (or one
+    // growth step when it has less), and never past the declared size.
+    const size_t step = std::min(std::max(frame_.size(), min_frame_growth),
+                                 std::max(memory_.available(), min_frame_growth));
+    const size_t next = std::min(declared, std::max(at_least, frame_.size() + step));
+    memory_.take(next - frame_.size());
+    held_ += next - frame_.size();
+    frame_.resize(next);
 }
+
+void connection::finish_frame() {
+    SAMSA_ASSERT(frame_.size() == static_cast<size_t>(frame_size_));
+    ready_.push_back(std::move(frame_));
+    frame_ = {};
+    frame_size_ = -1;
+    frame_have_ = 0;
+}
+
+void connection::dispatch_ready_frames() {
+    // A handler that answers at once ends up here again (send -> flush ->
+    // maybe_resume_reading): the outer loop carries on instead.
+    if (dispatching_) return;
+    dispatching_ = true;
+    while (open_ && !draining_ && !ready_.empty() && queue_.size() < limits_.max_pending &&
+           queued_bytes_ < limits_.max_pending_bytes) {
+        bytes frame = std::move(ready_.front());
+        ready_.pop_front();
+        const size_t size = frame.size();
+        held_ -= size;
+        uint64_t seq = front_seq_ + queue_.size();
+        queue_.emplace_back();
+        queue_.back().request_bytes = size;
+        memory_.request_started();
+        dispatcher_.dispatch(*this, std::move(frame), response_slot(weak_from_this(), seq));
+    }
+    dispatching_ = false;
+}
+
+void connection::maybe_resume_reading() {
+    if (!open_) return;
+    dispatch_ready_frames();
+    if (!paused_ || !can_read() || read_posted_) return;
+    paused_ = false;
+    last_progress_ = std::chrono::steady_clock::now();  // the wait was ours, not the client's
+    // Posted: this runs inside a handler's send() and must not re-enter the
+    // read loop further up the stack.
+    read_posted_ = true;
+    asio::post(socket_.get_executor(), [self = shared_from_this()] {
+        self->read_posted_ = false;
+        self->read_available();
+    });
+}
+
+void connection::resume_after_memory_wait() {
+    if (!memory_wait_) return;
+    memory_wait_ = false;
+    last_progress_ = std::chrono::steady_clock::now();
+    if (!open_ || read_posted_) return;
+    read_posted_ = true;
+    asio::post(socket_.get_executor(), [self = shared_from_this()] {
+        self->read_posted_ = false;
+        self->read_available();
+    });
+}
+
+void connection::evict_for_memory() {
+    spdlog::warn("connection {} from {}: queued.max.request.bytes is spent by partial requests that do not "
+                 "complete; closing this one, idle longest with {} bytes of a request",
+                 id_, peer_, held_);
+    close("request memory exhausted");
+}
+
+// ---- responses ----
 
 void connection::complete(uint64_t seq, slot_state state, std::vector<bytes> frame, std::string reason) {
     if (!open_ || seq < front_seq_ || seq - front_seq_ >= queue_.size()) return;
@@ -245,6 +350,15 @@ void connection::complete(uint64_t seq, slot_state state, std::vector<bytes> fra
     for (const auto& b : frame) queued_bytes_ += b.size();
     p.frame = std::move(frame);
     p.close_reason = std::move(reason);
+    if (p.request_bytes > 0) {
+        // Answered: the request's bytes no longer count (the handler may keep
+        // a few of them a little longer; they are freed with its context).
+        size_t n = p.request_bytes;
+        p.request_bytes = 0;
+        memory_.request_finished();
+        memory_.give_back(n);
+        if (!open_) return;  // giving back resumed a connection whose work closed this one
+    }
     flush();
 }
 
@@ -273,10 +387,13 @@ void connection::flush() {
             close({});
             return;
         }
-        arm_timer();
         maybe_resume_reading();
         return;
     }
+    start_write(buffers);
+}
+
+void connection::start_write(const std::vector<asio::const_buffer>& buffers) {
     write_in_progress_ = true;
     asio::async_write(socket_, buffers, [self = shared_from_this()](const asio::error_code& ec, size_t) {
         self->on_written(ec);
@@ -292,16 +409,44 @@ void connection::on_written(const asio::error_code& ec) {
         close("write failed: " + ec.message());
         return;
     }
+    last_progress_ = std::chrono::steady_clock::now();
     flush();
 }
 
-void connection::maybe_resume_reading() {
-    if (!paused_ || !can_read()) return;
-    paused_ = false;
-    // Frames that arrived while paused are already in the buffer.
-    if (!parse_frames()) return;
+// ---- timeouts ----
+
+// One periodic check per connection rather than a timer re-armed on every
+// read: the deadlines are judged when it fires, within a quarter of the
+// shorter timeout.
+void connection::arm_timer() {
+    if (!open_ || timer_armed_) return;
+    auto period = std::min(limits_.idle_timeout, limits_.partial_frame_timeout) / 4;
+    period = std::max<std::chrono::milliseconds>(period, std::chrono::milliseconds(10));
+    timer_armed_ = true;
+    timer_.expires_after(period);
+    timer_.async_wait([weak = weak_from_this()](const asio::error_code& ec) {
+        auto self = weak.lock();
+        if (!self) return;
+        self->timer_armed_ = false;
+        if (ec || !self->open_) return;
+        self->on_timer();
+    });
+}
+
+void connection::on_timer() {
+    const auto now = std::chrono::steady_clock::now();
+    const auto quiet = now - last_progress_;
+    const bool waiting_on_us = !queue_.empty() || !ready_.empty() || memory_wait_ || paused_;
+    const bool mid_frame = size_have_ > 0 || frame_size_ >= 0;
+    if (!waiting_on_us && mid_frame && quiet >= limits_.partial_frame_timeout) {
+        close("a partial request frame stalled");
+        return;
+    }
+    if (!waiting_on_us && !mid_frame && quiet >= limits_.idle_timeout) {
+        close("idle for longer than connections.max.idle.ms");
+        return;
+    }
     arm_timer();
-    read_more();
 }
 
 }  // namespace samsa::broker

@@ -6,16 +6,29 @@
 // answered first (a long-polling Fetch parked before a Metadata): the
 // connection keeps a queue of slots and writes the completed prefix.
 //
-//   read_some -> rbuf_ -> whole frame? -> dispatcher.dispatch(frame, slot)
-//                                           |
+//   readable -> read_some into the server's scratch buffer (or straight into
+//               a large frame) -> frames cut out -> dispatcher.dispatch(frame, slot)
+//                                                        |
 //   async_write(gathered frames) <- completed prefix of queue_ <- slot.send()
+//
+// Memory: an idle connection holds no read buffer. It waits for the socket
+// to become readable, then reads into the server's one scratch buffer and
+// copies out only frame bytes; a frame's body is kept in a buffer that grows
+// as its bytes arrive (doubling, capped at the declared size), never
+// allocated at its declared size up front. Every byte held for a request,
+// from its first byte until it is answered, is counted in the broker-wide
+// request_memory (queued.max.request.bytes); while that is spent the
+// connection stops reading.
 //
 // Bad framing closes the connection with a log line: a negative size, a size
 // over socket.request.max.bytes or too small for a request header. A client
-// that starts a frame and stalls is closed after partial_frame_timeout; one
-// with nothing in flight after connections.max.idle.ms. While more than
+// whose partial frame makes no progress for partial_frame_timeout is closed;
+// one with nothing in flight after connections.max.idle.ms. While more than
 // max_pending responses (or max_pending_bytes) wait, the connection stops
 // reading (back-pressure) and resumes when they are written.
+//
+// Socket I/O goes through three functions only (wait_readable, read_some,
+// start_write) so that a TLS stream can take the socket's place.
 //
 // Thread: the broker's single I/O thread owns every connection; nothing here
 // takes a lock. Connections are held by shared_ptr because Asio completion
@@ -28,6 +41,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -38,6 +52,7 @@
 namespace samsa::broker {
 
 class connection;
+class request_memory;
 
 struct connection_limits {
     int32_t max_frame_bytes = 104857600;  // socket.request.max.bytes
@@ -90,8 +105,11 @@ public:
 
 class connection : public std::enable_shared_from_this<connection> {
 public:
+    // `memory` and `scratch` are the server's and outlive the connection's
+    // use of them (the server closes every connection before it goes).
     connection(asio::ip::tcp::socket socket, const connection_limits& limits, request_dispatcher& dispatcher,
-               uint64_t id, std::function<void(uint64_t)> on_closed);
+               request_memory& memory, std::span<uint8_t> scratch, uint64_t id,
+               std::function<void(uint64_t)> on_closed);
     ~connection();
 
     void start();
@@ -104,7 +122,18 @@ public:
     bool is_open() const { return open_; }
     uint64_t id() const { return id_; }
     const std::string& peer() const { return peer_; }
+    const asio::ip::address& address() const { return address_; }
     size_t pending() const { return queue_.size(); }
+    // Request bytes held in memory: frames arriving or waiting to be
+    // dispatched (not the ones being answered).
+    size_t held_request_bytes() const { return held_; }
+
+    std::chrono::steady_clock::time_point last_progress() const { return last_progress_; }
+
+    // request_memory's side: room again after a wait; the budget is spent by
+    // frames that cannot complete and this connection is the one to close.
+    void resume_after_memory_wait();
+    void evict_for_memory();
 
 private:
     friend class response_slot;
@@ -113,40 +142,60 @@ private:
         slot_state state = slot_state::waiting;
         std::vector<bytes> frame;
         std::string close_reason;
+        size_t request_bytes = 0;  // given back to request_memory when answered
     };
 
     void complete(uint64_t seq, slot_state state, std::vector<bytes> frame, std::string reason);
-    void read_more();
-    void on_read(const asio::error_code& ec, size_t n);
-    void read_rest_of_large_frame();
-    // Cuts whole frames out of rbuf_; returns false when the connection closed.
-    bool parse_frames();
-    void dispatch_frame(bytes frame);
-    void flush();
-    void on_written(const asio::error_code& ec);
+
+    // Reading.
+    void wait_readable();
+    size_t read_some(std::span<uint8_t> into, asio::error_code& ec);
+    void read_available();
     bool can_read() const;
+    // Cuts the bytes just read into frames; false when the connection closed.
+    bool take_bytes(const uint8_t* p, size_t n);
+    bool start_frame(int32_t size);
+    void grow_frame(size_t at_least);
+    void finish_frame();
+    void dispatch_ready_frames();
     void maybe_resume_reading();
+
+    // Writing.
+    void flush();
+    void start_write(const std::vector<asio::const_buffer>& buffers);
+    void on_written(const asio::error_code& ec);
+
     void arm_timer();
+    void on_timer();
+    void give_back_all_memory();
 
     asio::ip::tcp::socket socket_;
     asio::steady_timer timer_;
     connection_limits limits_;
     request_dispatcher& dispatcher_;
+    request_memory& memory_;
+    std::span<uint8_t> scratch_;
     uint64_t id_;
     std::function<void(uint64_t)> on_closed_;
     std::string peer_;
+    asio::ip::address address_;
     bool open_ = true;
     bool draining_ = false;
 
-    // Reading.
-    bytes rbuf_;
-    size_t rstart_ = 0;
-    size_t rend_ = 0;
-    bool reading_ = false;     // an async read is outstanding
-    bool paused_ = false;      // back-pressure stopped reading
-    bytes large_frame_;        // a frame bigger than rbuf_, read in place
-    size_t large_have_ = 0;
-    std::chrono::steady_clock::time_point frame_started_{};
+    // Reading state.
+    bool waiting_readable_ = false;  // an async_wait is outstanding
+    bool read_posted_ = false;       // read_available is posted (yield or resume)
+    bool paused_ = false;            // back-pressure stopped reading
+    bool memory_wait_ = false;       // parked in request_memory
+    bool dispatching_ = false;       // inside dispatch_ready_frames
+    uint8_t size_field_[4] = {};
+    size_t size_have_ = 0;           // bytes of the size field read so far
+    int32_t frame_size_ = -1;        // declared size of the frame arriving; -1: none
+    bytes frame_;                    // its bytes so far (size() = capacity used)
+    size_t frame_have_ = 0;
+    std::deque<bytes> ready_;        // whole frames not yet dispatched (back-pressure)
+    size_t held_ = 0;                // bytes of frame_ and ready_, counted in memory_
+    std::chrono::steady_clock::time_point last_progress_{};  // last byte read or written
 
     // Responses in request order.
     std::deque<pending_response> queue_;
@@ -154,6 +203,7 @@ private:
     size_t queued_bytes_ = 0;
     std::vector<bytes> writing_;
     bool write_in_progress_ = false;
+    bool timer_armed_ = false;
 };
 
 }  // namespace samsa::broker

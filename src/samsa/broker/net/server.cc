@@ -4,10 +4,24 @@
 
 namespace samsa::broker {
 
-server::server(asio::io_context& io, const connection_limits& limits, request_dispatcher& dispatcher)
-    : io_(io), limits_(limits), dispatcher_(dispatcher) {}
+namespace {
 
-server::~server() { close_all(); }
+// The one read buffer of the I/O thread (connection.h).
+constexpr size_t scratch_bytes = 64 * 1024;
+
+}  // namespace
+
+server::server(asio::io_context& io, const server_limits& limits, request_dispatcher& dispatcher)
+    : io_(io),
+      limits_(limits),
+      dispatcher_(dispatcher),
+      memory_(limits.queued_max_request_bytes, io.get_executor(), [this] { close_a_starving_holder(); }),
+      scratch_(scratch_bytes) {}
+
+server::~server() {
+    stopped_accepting_ = true;
+    close_all();
+}
 
 status server::listen(const std::vector<listener>& listeners) {
     for (const auto& l : listeners) {
@@ -40,34 +54,90 @@ status server::listen(const std::vector<listener>& listeners) {
         bound.port = acc->local_endpoint().port();
         bound_.push_back(bound);
         acceptors_.push_back(std::move(acc));
+        accepting_.push_back(false);
         accept(acceptors_.size() - 1);
     }
     return ok();
 }
 
 void server::accept(size_t index) {
+    if (stopped_accepting_ || accepting_[index] || !acceptors_[index]->is_open()) return;
+    if (connections_.size() >= static_cast<size_t>(std::max(limits_.max_connections, 0))) {
+        return;  // on_closed() starts accepting again
+    }
+    accepting_[index] = true;
     acceptors_[index]->async_accept([this, index](const asio::error_code& ec, asio::ip::tcp::socket socket) {
+        accepting_[index] = false;
         if (ec) {
             if (ec == asio::error::operation_aborted) return;
             spdlog::warn("accept on {} failed: {}", bound_[index].to_string(), ec.message());
             // Out of descriptors and the like: try again a little later.
             auto timer = std::make_shared<asio::steady_timer>(io_, std::chrono::milliseconds(100));
             timer->async_wait([this, index, timer](const asio::error_code& e) {
-                if (!e && index < acceptors_.size() && acceptors_[index]->is_open()) accept(index);
+                if (!e && index < acceptors_.size()) accept(index);
             });
             return;
         }
-        uint64_t id = next_id_++;
-        auto conn = std::make_shared<connection>(std::move(socket), limits_, dispatcher_, id,
-                                                 [this](uint64_t closed) { connections_.erase(closed); });
-        connections_.emplace(id, conn);
-        spdlog::debug("connection {} from {} accepted", id, conn->peer());
-        conn->start();
+        on_accepted(index, std::move(socket));
         accept(index);
     });
 }
 
+int32_t server::limit_for(const asio::ip::address& address) const {
+    if (auto it = limits_.max_connections_per_ip_overrides.find(address.to_string());
+        it != limits_.max_connections_per_ip_overrides.end())
+        return it->second;
+    return limits_.max_connections_per_ip;
+}
+
+void server::on_accepted(size_t index, asio::ip::tcp::socket socket) {
+    asio::error_code ec;
+    auto remote = socket.remote_endpoint(ec);
+    if (ec) return;  // already gone
+    const auto address = remote.address();
+    int32_t& from_here = per_ip_[address];
+    if (from_here >= limit_for(address)) {
+        spdlog::info("rejecting connection from {} on {}: {} connection(s) from that address reach "
+                     "max.connections.per.ip ({})",
+                     address.to_string(), bound_[index].to_string(), from_here, limit_for(address));
+        if (from_here == 0) per_ip_.erase(address);
+        socket.close(ec);
+        return;
+    }
+    ++from_here;
+    uint64_t id = next_id_++;
+    auto conn = std::make_shared<connection>(std::move(socket), limits_.connection, dispatcher_, memory_,
+                                             std::span<uint8_t>(scratch_), id,
+                                             [this](uint64_t closed) { on_closed(closed); });
+    connections_.emplace(id, conn);
+    spdlog::debug("connection {} from {} accepted", id, conn->peer());
+    conn->start();
+}
+
+void server::on_closed(uint64_t id) {
+    auto it = connections_.find(id);
+    if (it == connections_.end()) return;
+    if (auto p = per_ip_.find(it->second->address()); p != per_ip_.end() && --p->second <= 0) per_ip_.erase(p);
+    const bool was_full = connections_.size() >= static_cast<size_t>(std::max(limits_.max_connections, 0));
+    connections_.erase(it);
+    if (was_full) {
+        for (size_t i = 0; i < acceptors_.size(); ++i) accept(i);
+    }
+}
+
+void server::close_a_starving_holder() {
+    // The holder of request bytes that made no progress for longest: a
+    // stalled client before a slow one.
+    std::shared_ptr<connection> victim;
+    for (const auto& [_, c] : connections_) {
+        if (c->held_request_bytes() == 0) continue;
+        if (!victim || c->last_progress() < victim->last_progress()) victim = c;
+    }
+    if (victim) victim->evict_for_memory();
+}
+
 void server::stop_accepting() {
+    stopped_accepting_ = true;
     for (auto& a : acceptors_) {
         asio::error_code ec;
         a->close(ec);
