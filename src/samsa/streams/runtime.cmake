@@ -7,16 +7,11 @@ samsa_library(samsa_streams_runtime
     ${CMAKE_CURRENT_LIST_DIR}/kafka_streams.cc
     ${CMAKE_CURRENT_LIST_DIR}/streams_config.cc
     ${CMAKE_CURRENT_LIST_DIR}/internal/runtime/changelog_reader.cc
-    ${CMAKE_CURRENT_LIST_DIR}/internal/runtime/checkpoint_file.cc
     ${CMAKE_CURRENT_LIST_DIR}/internal/runtime/global_stream_thread.cc
     ${CMAKE_CURRENT_LIST_DIR}/internal/runtime/internal_topic_manager.cc
-    ${CMAKE_CURRENT_LIST_DIR}/internal/runtime/partition_group.cc
-    ${CMAKE_CURRENT_LIST_DIR}/internal/runtime/state_directory.cc
     ${CMAKE_CURRENT_LIST_DIR}/internal/runtime/stream_record_collector.cc
-    ${CMAKE_CURRENT_LIST_DIR}/internal/runtime/stream_task.cc
     ${CMAKE_CURRENT_LIST_DIR}/internal/runtime/stream_thread.cc
     ${CMAKE_CURRENT_LIST_DIR}/internal/runtime/task_manager.cc
-    ${CMAKE_CURRENT_LIST_DIR}/internal/runtime/topology_metadata.cc
     ${CMAKE_CURRENT_LIST_DIR}/internal/kafka/rdkafka_admin.cc
     ${CMAKE_CURRENT_LIST_DIR}/internal/kafka/rdkafka_client_supplier.cc
     ${CMAKE_CURRENT_LIST_DIR}/internal/kafka/rdkafka_common.cc

@@ -87,13 +87,27 @@ TEST(partition_group, hands_out_records_in_timestamp_order_across_partitions) {
     EXPECT_TRUE(g.empty());
 }
 
-TEST(partition_group, ties_go_to_the_first_partition) {
+TEST(partition_group, ties_follow_javas_priority_queue_as_kafka_does) {
+    // Queues with equal head timestamps leave in the order they joined the
+    // heap (became non-empty), whatever their names.
     partition_group g({{"a", 0}, {"a", 1}});
     g.add(rec("a", 1, 0, 3));
     g.add(rec("a", 0, 0, 3));
-    EXPECT_EQ(g.next()->tp.partition, 0);
     EXPECT_EQ(g.next()->tp.partition, 1);
+    EXPECT_EQ(g.next()->tp.partition, 0);
     EXPECT_FALSE(g.next());
+    // Three queues: java.util.PriorityQueue's sift order, not FIFO. Heap
+    // after offering x, y, z (all at 1): [x, y, z]; poll x: z moves to the
+    // root and stays (y is not smaller): [z, y]; x rejoins: [z, y, x]; poll
+    // z: x moves to the root and stays: [x, y].
+    partition_group h({{"x", 0}, {"y", 0}, {"z", 0}});
+    h.add(rec("x", 0, 0, 1));
+    h.add(rec("x", 0, 1, 1));
+    h.add(rec("y", 0, 0, 1));
+    h.add(rec("z", 0, 0, 1));
+    std::vector<std::string> order;
+    while (auto r = h.next()) order.push_back(r->tp.topic);
+    EXPECT_EQ(order, (std::vector<std::string>{"x", "z", "x", "y"}));
 }
 
 TEST(checkpoint_file, round_trips_in_kafka_text_format) {

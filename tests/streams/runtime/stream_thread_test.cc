@@ -141,27 +141,41 @@ TEST(stream_thread, bounds_its_buffers_by_polling_less_never_by_pausing) {
     EXPECT_GT(f.consumer_->most_polled, 5u);  // but it does take what fits
 }
 
-TEST(stream_thread, commit_flushes_then_checkpoints_then_commits_offsets) {
+std::string read_file(const std::filesystem::path& p) {
+    std::ifstream in(p);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+TEST(stream_thread, commit_flushes_the_producer_then_commits_offsets_and_checkpoints_when_due) {
     thread_fixture f(word_count_topology(store_type::rocksdb));
     f.cluster.create("lines", 1);
     f.cluster.create("counts", 1);
     f.start();
     f.cluster.append("lines", "k", "a b a", 1);
     f.run(6);
-    std::string checkpoint_at_commit;
-    f.cluster.on_commit = [&] {
-        std::ifstream in(f.task_dir("1_0") / ".checkpoint");
-        std::stringstream ss;
-        ss << in.rdbuf();
-        checkpoint_at_commit = ss.str();
-    };
     f.cluster.events.clear();
     ASSERT_TRUE(f.thread_->tasks().commit());
     std::vector<std::string> want{"producer.flush", "commit"};
     EXPECT_EQ(f.cluster.events, want);
-    EXPECT_EQ(checkpoint_at_commit, "0\n1\nwc-counts-store-changelog 0 2\n");
     EXPECT_EQ(f.cluster.committed.at({"lines", 0}), samsa::offset(1));
     EXPECT_EQ(f.cluster.committed.at({"wc-counts-store-repartition", 0}), samsa::offset(3));
+    // As Kafka: a regular commit neither flushes RocksDB nor checkpoints
+    // until the changelogs moved more than 10,000 records.
+    const auto checkpoint = f.task_dir("1_0") / ".checkpoint";
+    EXPECT_FALSE(std::filesystem::exists(checkpoint));
+    std::string many;
+    for (int i = 0; i < 10001; ++i) many += "w" + std::to_string(i) + " ";
+    f.cluster.append("lines", "k", many, 2);
+    for (int i = 0; i < 1000 && f.cluster.all("wc-counts-store-changelog").size() < 10004; ++i) f.run(1);
+    ASSERT_TRUE(f.thread_->tasks().commit());
+    EXPECT_EQ(read_file(checkpoint), "0\n1\nwc-counts-store-changelog 0 10003\n");
+    // Closing (and revoking) always checkpoints.
+    f.cluster.append("lines", "k", "a", 3);
+    f.run(6);
+    f.thread_->tasks().close_all(true);
+    EXPECT_EQ(read_file(checkpoint), "0\n1\nwc-counts-store-changelog 0 10004\n");
 }
 
 TEST(stream_thread, restores_a_store_from_its_changelog_before_processing) {

@@ -44,6 +44,23 @@ TEST(deserialization_handler, log_and_continue_skips_and_counts_the_record) {
     EXPECT_EQ(records[0].value, 42);
 }
 
+TEST(deserialization_handler, a_serde_error_further_down_is_a_processing_error_not_the_handlers) {
+    // Only the source's deserialization goes to the handler, as in Kafka: a
+    // processor (or a store's serde) failing later stops the task even under
+    // logAndContinue, and the driver hands the processor's exception back.
+    streams_builder b;
+    b.stream("in", consumed<std::string, int32_t>::with(serdes::string(), serdes::int32()))
+        .map_values([](int32_t v) -> int32_t {
+            if (v < 0) throw serde_error("negative");
+            return v;
+        })
+        .to("out", produced<std::string, int32_t>::with(serdes::string(), serdes::int32()));
+    topology_test_driver driver(b.build(), {{"default.deserialization.exception.handler", "logAndContinue"}});
+    auto in = driver.create_input_topic("in", serdes::string(), serdes::int32());
+    EXPECT_THROW(in.pipe_input("k", -1), serde_error);
+    EXPECT_EQ(driver.dropped_records(), 0);
+}
+
 TEST(deserialization_handler, java_class_names_are_accepted_and_nonsense_rejected) {
     EXPECT_NO_THROW(topology_test_driver(
         doubling(), {{"default.deserialization.exception.handler",

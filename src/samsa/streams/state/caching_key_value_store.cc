@@ -35,6 +35,10 @@ void caching_key_value_store::flush() {
     wrapping_key_value_store::flush();
 }
 
+void caching_key_value_store::flush_cache() {
+    if (open_) write_dirty_down();
+}
+
 void caching_key_value_store::close() {
     if (!open_) return;
     try {

@@ -32,6 +32,7 @@ public:
     [[nodiscard]] status init(const store_context& context) override;
     // Writes the dirty entries down (calling the listener), then flushes below.
     void flush() override;
+    void flush_cache() override;
     void close() override;
 
     std::optional<bytes> get(bytes_view key) override;

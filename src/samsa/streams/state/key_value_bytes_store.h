@@ -82,6 +82,10 @@ public:
     // (Kafka's CachedStateStore.setFlushListener). Returns false when the
     // stack has no cache: the caller must then forward each update itself.
     virtual bool set_flush_listener(cache_flush_listener /*listener*/, bool /*send_old_values*/) { return false; }
+    // Writes a caching layer's dirty entries down (forwarding them to its
+    // flush listener) without flushing the layers below to disk: what a
+    // task does at every commit (Kafka's flushCache()); flush() does both.
+    virtual void flush_cache() {}
 
     // How many writes have gone through the stack, when its outermost layer
     // counts them (store_builder::build() adds write_counting_key_value_store),

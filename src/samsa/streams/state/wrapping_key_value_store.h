@@ -43,6 +43,7 @@ public:
         return inner_->set_flush_listener(std::move(listener), send_old_values);
     }
     std::optional<uint64_t> write_count() const override { return inner_->write_count(); }
+    void flush_cache() override { inner_->flush_cache(); }
 
 private:
     std::unique_ptr<key_value_bytes_store> inner_;

@@ -1,18 +1,58 @@
 #include "samsa/streams/testing/topology_test_driver.h"
 
+#include <algorithm>
 #include <atomic>
 #include <random>
-#include <set>
 #include <stdexcept>
 
 #include <spdlog/spdlog.h>
 
+#include "samsa/streams/internal/runtime/global_state_task.h"
+#include "samsa/streams/internal/runtime/state_directory.h"
+#include "samsa/streams/internal/runtime/stream_task.h"
+#include "samsa/streams/internal/runtime/topology_metadata.h"
+
 namespace samsa::streams::testing {
 
+using internal::consumed_record;
+using internal::produced_record;
+using internal::topic_partition;
+
+namespace {
+
+// A record on partition 0 of topic, at its next offset.
+consumed_record on_partition_zero(const std::string& topic, internal::raw_record&& r,
+                                  std::map<std::string, int64_t>& offsets) {
+    consumed_record c;
+    c.tp = topic_partition{topic, 0};
+    c.offset = samsa::offset(offsets[topic]++);
+    c.key = std::move(r.key);
+    c.value = std::move(r.value);
+    c.timestamp = r.timestamp;
+    c.headers = std::move(r.headers);
+    return c;
+}
+
+}  // namespace
+
+// Keeps what the task produces until the driver captures it, and numbers
+// it per partition as a broker would (the offsets go into checkpoints).
 class topology_test_driver::collector final : public internal::record_collector {
 public:
-    void send(internal::produced_record r) override { produced.push_back(std::move(r)); }
-    std::vector<internal::produced_record> produced;
+    void send(produced_record r) override {
+        auto [it, fresh] = last_.try_emplace(topic_partition{r.topic, r.partition.value_or(0)}, samsa::offset(0));
+        if (!fresh) it->second = it->second + 1;
+        produced.push_back(std::move(r));
+    }
+    std::optional<samsa::offset> last_offset(const topic_partition& tp) const override {
+        auto it = last_.find(tp);
+        if (it == last_.end()) return std::nullopt;
+        return it->second;
+    }
+    std::vector<produced_record> produced;
+
+private:
+    std::map<topic_partition, samsa::offset> last_;
 };
 
 namespace {
@@ -26,6 +66,32 @@ std::filesystem::path fresh_state_dir() {
     return dir;
 }
 
+// Every sub-topology as one, in topology order, as Kafka's driver builds
+// its one ProcessorTopology; stores in the order their first user appears.
+internal::subtopology_info all_subtopologies(const internal::internal_topology_builder& b,
+                                             const internal::topology_metadata& m) {
+    std::set<std::string> names;
+    internal::subtopology_info all;
+    for (const auto& s : m.subtopologies()) {
+        names.insert(s.nodes.begin(), s.nodes.end());
+        all.source_topics.insert(s.source_topics.begin(), s.source_topics.end());
+        all.changelogs.insert(s.changelogs.begin(), s.changelogs.end());
+    }
+    std::set<std::string> stores;
+    for (const auto& s : m.subtopologies()) stores.insert(s.stores.begin(), s.stores.end());
+    for (const auto& f : b.nodes()) {
+        if (!names.count(f.name)) continue;
+        all.nodes.push_back(f.name);
+        for (const auto& store : f.stores) {
+            if (stores.count(store) && std::find(all.stores.begin(), all.stores.end(), store) == all.stores.end()) {
+                all.stores.push_back(store);
+            }
+        }
+    }
+    all.partitions = 1;
+    return all;
+}
+
 }  // namespace
 
 topology_test_driver::topology_test_driver(topology t, std::map<std::string, std::string> properties,
@@ -33,6 +99,7 @@ topology_test_driver::topology_test_driver(topology t, std::map<std::string, std
     : topology_(std::move(t)), wall_clock_ms_(initial_wall_clock_ms), collector_(std::make_unique<collector>()) {
     auto app = properties.find("application.id");
     application_id_ = app != properties.end() ? app->second : "topology-test-driver";
+    deserialization_handler_response on_deserialization_error = deserialization_handler_response::fail;
     if (auto h = properties.find("default.deserialization.exception.handler"); h != properties.end()) {
         auto handler = parse_deserialization_handler(h->second);
         if (!handler) {
@@ -40,7 +107,7 @@ topology_test_driver::topology_test_driver(topology t, std::map<std::string, std
                                         " for configuration default.deserialization.exception.handler: expected "
                                         "logAndFail or logAndContinue");
         }
-        on_deserialization_error_ = *handler;
+        on_deserialization_error = *handler;
     }
     auto dir = properties.find("state.dir");
     if (dir != properties.end()) {
@@ -50,139 +117,174 @@ topology_test_driver::topology_test_driver(topology t, std::map<std::string, std
         state_dir_ = fresh_state_dir();
         owns_state_dir_ = true;
     }
-    build_task();
+    dirs_ = std::make_unique<internal::state_directory>(state_dir_, application_id_);
+
+    // One partition per topic.
+    std::map<std::string, int> ones;
+    for (const auto& topic : topology_.source_topics()) ones[topic] = 1;
+    auto counts = topology_.validate_copartitioning(ones);
+    if (!counts) throw std::invalid_argument(counts.error().message);
+    auto metadata = internal::topology_metadata::build(topology_, application_id_, *counts);
+    if (!metadata) throw std::invalid_argument(metadata.error().message);
+    metadata_ = std::make_unique<internal::topology_metadata>(std::move(*metadata));
+
+    auto clock = [this] { return wall_clock_ms_; };
+    env_ = std::make_unique<internal::task_environment>();
+    env_->topo = &topology_;
+    env_->metadata = metadata_.get();
+    env_->state_dir = dirs_.get();
+    env_->collector = collector_.get();
+    env_->on_deserialization_error = on_deserialization_error;
+    env_->wall_clock = clock;
+    if (!topology_.internal_builder().global_stores().empty()) {
+        auto global_dir = dirs_->directory_for("global");
+        if (!global_dir) throw std::runtime_error(global_dir.error().message);
+        internal::global_task_options options;
+        options.application_id = application_id_;
+        options.dir = *global_dir;
+        options.wall_clock = clock;
+        options.on_deserialization_error = on_deserialization_error;
+        auto g = internal::global_state_task::create(topology_, std::move(options));
+        if (!g) throw std::logic_error(g.error().message);
+        global_ = std::move(*g);
+        env_->global_stores = global_->stores();
+    }
+    internal::subtopology_info all = all_subtopologies(topology_.internal_builder(), *metadata_);
+    if (!all.source_topics.empty()) {
+        std::set<topic_partition> inputs;
+        for (const auto& topic : all.source_topics) inputs.insert(topic_partition{topic, 0});
+        auto task = internal::stream_task::create(internal::task_id{0, 0}, all, inputs, *env_);
+        if (!task) throw std::logic_error(task.error().message);
+        task_ = std::move(*task);
+        task_->mark_running();
+        task_topics_ = all.source_topics;
+    }
 }
 
 topology_test_driver::~topology_test_driver() {
-    for (auto& n : nodes_) n->close();
+    // As Kafka's close(): a last commit (caches flush and forward), then
+    // the tasks close.
+    try {
+        if (task_) {
+            task_->prepare_commit();
+            (void)task_->post_commit(true);
+        }
+    } catch (const std::exception& e) {
+        spdlog::warn("[streams] topology test driver: the last commit failed: {}", e.what());
+    }
     task_.reset();
-    global_task_.reset();
+    global_.reset();
     if (owns_state_dir_) {
         std::error_code ec;
         std::filesystem::remove_all(state_dir_, ec);
     }
 }
 
-void topology_test_driver::build_task() {
-    const auto& b = topology_.internal_builder();
-    auto clock = [this] { return wall_clock_ms_; };
-    internal::task_config global_config{application_id_, "global", 0, state_dir_ / application_id_ / "global"};
-    global_task_ = std::make_unique<internal::task_context>(global_config, *collector_, clock);
-    internal::task_config config{application_id_, "0_0", 0, state_dir_ / application_id_ / "0_0"};
-    task_ = std::make_unique<internal::task_context>(config, *collector_, clock);
-    for (const auto& [name, builder] : b.global_store_builders()) {
-        global_task_->add_store(builder);
-        task_->add_global_store(name, &global_task_->store(name));
+void topology_test_driver::rethrow(const std::exception& failure) {
+    // The task wraps what went wrong; a test wants the exception its own
+    // code (or serde) threw.
+    if (const auto* f = dynamic_cast<const internal::task_failure*>(&failure); f && f->cause()) {
+        std::rethrow_exception(f->cause());
     }
-    for (const auto& [name, builder] : b.stores()) task_->add_store(builder);
-
-    std::map<std::string, internal::processor_node_base*> by_name;
-    std::set<std::string> global_nodes;
-    for (const auto& g : b.global_stores()) {
-        global_nodes.insert(g.source_name);
-        global_nodes.insert(g.processor_name);
-    }
-    for (const auto& f : b.nodes()) {
-        std::unique_ptr<internal::processor_node_base> node;
-        switch (f.kind) {
-            case internal::node_kind::source: {
-                auto src = f.make_source();
-                for (const auto& topic : f.topics) {
-                    if (global_nodes.count(f.name)) global_sources_[topic] = src.get();
-                    else sources_[b.is_internal_topic(topic) ? application_id_ + "-" + topic : topic] = src.get();
-                }
-                node = std::move(src);
-                break;
-            }
-            case internal::node_kind::processor:
-                node = f.make_processor();
-                break;
-            case internal::node_kind::sink:
-                node = f.make_sink(f.extractor.empty() && b.is_internal_topic(f.topic) ? application_id_ + "-" + f.topic
-                                                                                       : f.topic);
-                break;
-        }
-        for (const auto& p : f.predecessors) by_name.at(p)->add_child(node.get());
-        by_name[f.name] = node.get();
-        nodes_.push_back(std::move(node));
-    }
-    for (size_t i = 0; i < nodes_.size(); ++i) {
-        nodes_[i]->init(global_nodes.count(nodes_[i]->name()) ? *global_task_ : *task_);
-    }
+    throw;
 }
 
 void topology_test_driver::pipe_raw(const std::string& topic, internal::raw_record r) {
-    r.metadata.topic = topic;
-    r.metadata.partition = 0;
-    r.metadata.offset = offsets_[topic]++;
-    if (auto g = global_sources_.find(topic); g != global_sources_.end()) {
-        global_task_->set_current(r.metadata, r.timestamp, r.headers);
-        process_or_skip(*g->second, r, *global_task_);
-        capture_outputs();
+    if (global_ && global_->has_topic(topic)) {
+        process_global(topic, std::move(r));
         return;
     }
-    auto it = sources_.find(topic);
-    if (it == sources_.end()) {
+    if (!task_topics_.count(topic)) {
         throw std::invalid_argument("Unknown topic: " + topic + " (no source of the topology reads it)");
     }
-    task_->observe_timestamp(r.timestamp);
-    task_->set_current(r.metadata, r.timestamp, r.headers);
-    if (process_or_skip(*it->second, r, *task_)) task_->maybe_punctuate_stream_time();
-    capture_outputs();
+    task_->add_record(on_partition_zero(topic, std::move(r), offsets_));
+    complete_all_processable_work();
 }
 
-// As the runtime's stream_task: a serde_error from the source (or further
-// down) is the deserialization handler's to decide.
-bool topology_test_driver::process_or_skip(internal::source_node_base& source, const internal::raw_record& r,
-                                           internal::task_context& task) {
+void topology_test_driver::process_global(const std::string& topic, internal::raw_record r) {
     try {
-        source.process_raw(r);
-        return true;
-    } catch (const serde_error& e) {
-        if (on_deserialization_error_ == deserialization_handler_response::fail) throw;
-        spdlog::warn("[streams] skipping a record that cannot be deserialized at {}-{}@{} "
-                     "(default.deserialization.exception.handler=logAndContinue): {}",
-                     r.metadata.topic, r.metadata.partition, r.metadata.offset, e.what());
-        task.record_dropped();
-        return false;
+        global_->update(on_partition_zero(topic, std::move(r), offsets_));
+        global_->flush();
+    } catch (const std::exception& e) {
+        rethrow(e);
     }
+}
+
+// Kafka's TopologyTestDriver.completeAllProcessableWork(): each record,
+// then stream-time punctuation and a commit, then what it produced is
+// captured and internal records are queued back in.
+void topology_test_driver::complete_all_processable_work() {
+    capture_outputs();
+    if (!task_) return;
+    try {
+        while (task_->process_one()) {
+            task_->maybe_punctuate_stream_time();
+            commit();
+            capture_outputs();
+        }
+    } catch (const std::exception& e) {
+        capture_outputs();
+        rethrow(e);
+    }
+}
+
+// The runtime's regular commit, minus Kafka: caches flush and forward,
+// checkpoints when due.
+void topology_test_driver::commit() {
+    task_->prepare_commit();
+    status st = task_->post_commit(false);
+    if (!st) throw std::runtime_error("topology test driver: checkpoint: " + st.error().message);
 }
 
 void topology_test_driver::capture_outputs() {
-    std::vector<internal::produced_record> produced;
+    std::vector<produced_record> produced;
     produced.swap(collector_->produced);
     for (auto& p : produced) {
-        // Moved into its queue first (deque references survive push_back),
-        // so a record fed back is copied once, not twice.
         auto& queue = outputs_[p.topic];
         queue.push_back(std::move(p));
-        const internal::produced_record& captured = queue.back();
-        if (sources_.count(captured.topic) || global_sources_.count(captured.topic)) {
-            internal::raw_record r;
-            r.key = captured.key;
-            r.value = captured.value;
-            r.timestamp = captured.timestamp;
-            r.headers = captured.headers;
-            std::string topic = captured.topic;  // the queue may be cleared by the time pipe_raw returns
-            pipe_raw(topic, std::move(r));
+        const produced_record& captured = queue.back();
+        bool to_task = task_topics_.count(captured.topic) > 0;
+        bool to_global = global_ && global_->has_topic(captured.topic);
+        if (!to_task && !to_global) continue;
+        internal::raw_record r;
+        r.key = captured.key;
+        r.value = captured.value;
+        r.timestamp = captured.timestamp;
+        r.headers = captured.headers;
+        if (to_global) {
+            process_global(captured.topic, std::move(r));
+            continue;
         }
+        task_->add_record(on_partition_zero(captured.topic, std::move(r), offsets_));
     }
 }
 
 void topology_test_driver::advance_wall_clock_time(std::chrono::milliseconds advance) {
     wall_clock_ms_ += advance.count();
-    task_->maybe_punctuate_system_time();
-    capture_outputs();
+    if (task_) {
+        try {
+            task_->maybe_punctuate_wall_clock();
+            commit();
+        } catch (const std::exception& e) {
+            capture_outputs();
+            rethrow(e);
+        }
+    }
+    complete_all_processable_work();
 }
 
 key_value_bytes_store& topology_test_driver::state_store(const std::string& name) {
-    if (!task_->has_store(name)) throw std::out_of_range("no state store named '" + name + "'");
-    return task_->store(name);
+    if (task_ && task_->context().has_store(name)) return task_->context().store(name);
+    if (global_ && global_->context().has_store(name)) return global_->context().store(name);
+    throw std::out_of_range("no state store named '" + name + "'");
 }
 
 std::vector<std::string> topology_test_driver::state_store_names() const {
-    auto out = task_->store_names();
-    for (const auto& n : global_task_->store_names()) out.push_back(n);
+    std::vector<std::string> out;
+    if (task_) out = task_->context().store_names();
+    if (global_) {
+        for (const auto& n : global_->context().store_names()) out.push_back(n);
+    }
     return out;
 }
 
@@ -196,7 +298,7 @@ bool topology_test_driver::store_is_timestamped(const std::string& name) const {
 }
 
 int64_t topology_test_driver::dropped_records() const {
-    return task_->dropped_records() + global_task_->dropped_records();
+    return (task_ ? task_->context().dropped_records() : 0) + (global_ ? global_->context().dropped_records() : 0);
 }
 
 std::vector<std::string> topology_test_driver::produced_topic_names() const {

@@ -1,13 +1,15 @@
 #pragma once
 // topology_test_driver: runs a topology in-process, with no broker (Kafka
-// Streams' TopologyTestDriver). The real processors, serdes and stores run;
-// all sub-topologies form one task on partition 0; records written to
-// repartition topics (and to any topic the topology also reads) are fed back
-// in at once, depth first, as Kafka's driver does; every produced record,
+// Streams' TopologyTestDriver). It runs the runtime's own task engine: one
+// stream_task (task 0_0) holding every sub-topology on partition 0, and a
+// global_state_task for global stores. A piped record is queued in the task
+// and processed as Kafka's driver does it: one record at a time, in the
+// task's timestamp order, each followed by stream-time punctuation and a
+// commit (record caches flush and forward, as at the runtime's commit);
+// records written to repartition topics (and to any topic the topology also
+// reads) are queued back in after each record; every produced record,
 // changelogs included, is captured per topic for output topics to read.
-// Stream time advances with input timestamps and fires stream-time
-// punctuators after each input; advance_wall_clock_time() fires wall-clock
-// ones.
+// advance_wall_clock_time() fires wall-clock punctuators, then commits.
 //
 //   topology_test_driver driver(builder.build(), {{"application.id", "order-mail"}});
 //   auto orders = driver.create_input_topic("ORDER", serdes::string(), serdes::json<order>());
@@ -18,8 +20,10 @@
 // Properties: application.id (default "topology-test-driver"), state.dir
 // (default: a fresh directory under the system temp dir, removed with the
 // driver), default.deserialization.exception.handler (logAndFail, the
-// default: pipe_input throws serde_error; logAndContinue: the record is
-// skipped and counted in dropped_records(), as in the runtime).
+// default: pipe_input throws the serde's exception; logAndContinue: the
+// record is skipped and counted in dropped_records(), as in the runtime).
+// An exception thrown by a processor, a store or a punctuator leaves
+// pipe_input() as it was thrown.
 //
 // Threads: single-threaded; the driver, its topics and stores are used by the
 // test's thread only.
@@ -31,17 +35,25 @@
 #include <memory>
 #include <stdexcept>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "samsa/streams/exception_handlers.h"
 #include "samsa/streams/internal/runtime/record_collector.h"
 #include "samsa/streams/internal/runtime/source_node.h"
-#include "samsa/streams/internal/runtime/task_context.h"
 #include "samsa/streams/serde.h"
 #include "samsa/streams/state/key_value_store.h"
 #include "samsa/streams/state/timestamped_key_value_store.h"
 #include "samsa/streams/topology.h"
+
+namespace samsa::streams::internal {
+class global_state_task;
+class state_directory;
+class stream_task;
+class topology_metadata;
+struct task_environment;
+}  // namespace samsa::streams::internal
 
 namespace samsa::streams::testing {
 
@@ -112,10 +124,11 @@ public:
 
 private:
     class collector;
-    void build_task();
+    void complete_all_processable_work();
     void capture_outputs();
-    bool process_or_skip(internal::source_node_base& source, const internal::raw_record& r,
-                         internal::task_context& task);
+    void process_global(const std::string& topic, internal::raw_record r);
+    void commit();
+    [[noreturn]] static void rethrow(const std::exception& failure);
     bool store_is_timestamped(const std::string& name) const;
     template<class V>
     static serde<V> strip_timestamp(serde<V> inner) {
@@ -134,14 +147,15 @@ private:
     bool owns_state_dir_ = false;
     int64_t wall_clock_ms_;
     std::unique_ptr<collector> collector_;
-    std::unique_ptr<internal::task_context> task_;
-    std::unique_ptr<internal::task_context> global_task_;
-    std::vector<std::unique_ptr<internal::processor_node_base>> nodes_;
-    std::map<std::string, internal::source_node_base*> sources_;         // decorated topic -> source
-    std::map<std::string, internal::source_node_base*> global_sources_;  // topic -> source
+    std::unique_ptr<internal::state_directory> dirs_;
+    std::unique_ptr<internal::topology_metadata> metadata_;
+    std::unique_ptr<internal::task_environment> env_;
+    std::unique_ptr<internal::global_state_task> global_;
+    // Every sub-topology in one task, 0_0, as Kafka's driver runs them.
+    std::unique_ptr<internal::stream_task> task_;
+    std::set<std::string> task_topics_;  // decorated
     std::map<std::string, int64_t> offsets_;
     std::map<std::string, std::deque<internal::produced_record>> outputs_;
-    deserialization_handler_response on_deserialization_error_ = deserialization_handler_response::fail;
 };
 
 template<class K, class V>

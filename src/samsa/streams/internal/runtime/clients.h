@@ -34,13 +34,6 @@
 
 namespace samsa::streams::internal {
 
-struct topic_partition {
-    std::string topic;
-    int32_t partition = 0;
-    auto operator<=>(const topic_partition&) const = default;
-    std::string to_string() const { return topic + "-" + std::to_string(partition); }
-};
-
 struct consumed_record {
     topic_partition tp;
     samsa::offset offset{0};

@@ -11,32 +11,18 @@
 
 namespace samsa::streams::internal {
 
-// Global processors keep a store; they never produce. Anything sent is a
-// topology error worth a loud log, not a crash.
-class global_stream_thread::null_collector final : public record_collector {
-public:
-    void send(produced_record r) override {
-        spdlog::warn("[streams] a global processor sent a record to {}; dropped", r.topic);
-    }
-};
-
 global_stream_thread::global_stream_thread(const streams_config& config, const topology& t,
                                            const state_directory& dirs, std::unique_ptr<partition_reader> reader,
                                            std::function<int64_t()> wall_clock)
-    : config_(&config), topology_(&t), dirs_(&dirs), reader_(std::move(reader)), wall_clock_(std::move(wall_clock)),
-      collector_(std::make_unique<null_collector>()) {}
+    : config_(&config), topology_(&t), dirs_(&dirs), reader_(std::move(reader)), wall_clock_(std::move(wall_clock)) {}
 
 global_stream_thread::~global_stream_thread() {
     shutdown();
     join();
-    for (auto& n : nodes_) n->close();
-    for (auto& [name, s] : stores_) {
-        if (s->is_open()) s->close();
-    }
+    task_.reset();
 }
 
 status global_stream_thread::initialize(const std::map<std::string, int>& partition_counts) {
-    const auto& b = topology_->internal_builder();
     auto lock = dirs_->lock("global");
     if (!lock) return lock.error();
     lock_ = std::move(*lock);
@@ -45,55 +31,22 @@ status global_stream_thread::initialize(const std::map<std::string, int>& partit
     checkpoint_ = std::make_unique<checkpoint_file>(*dir / ".checkpoint");
     auto checkpointed = checkpoint_->read();
     if (!checkpointed) return checkpointed.error();
-
-    task_config tc{config_->application_id, "global", 0, *dir};
-    context_ = std::make_unique<task_context>(tc, *collector_, wall_clock_);
-    for (const auto& [name, builder] : b.global_store_builders()) {
-        auto store = std::make_unique<synchronized_key_value_store>(builder.build());
-        store_context sc;
-        sc.application_id = config_->application_id;
-        sc.task_dir = *dir;
-        sc.partition = 0;
-        sc.changelog = nullptr;
-        sc.record_timestamp = [this] { return context_->current_timestamp(); };
-        sc.cache_max_bytes = config_->cache_max_bytes;
-        status st = store->init(sc);
-        if (!st) return make_error(st.error().code, "cannot open global store " + name + ": " + st.error().message);
-        context_->add_global_store(name, store.get());
-        stores_.emplace(name, std::move(store));
-    }
-    std::set<std::string> global_nodes;
-    for (const auto& g : b.global_stores()) {
-        global_nodes.insert(g.source_name);
-        global_nodes.insert(g.processor_name);
-        topic_store_[g.topic] = g.store_name;
-    }
-    std::map<std::string, processor_node_base*> by_name;
-    try {
-        for (const auto& f : b.nodes()) {
-            if (!global_nodes.count(f.name)) continue;
-            std::unique_ptr<processor_node_base> node;
-            if (f.kind == node_kind::source) {
-                auto src = f.make_source();
-                for (const auto& topic : f.topics) sources_[topic] = src.get();
-                node = std::move(src);
-            } else {
-                node = f.make_processor();
-            }
-            for (const auto& p : f.predecessors) by_name.at(p)->add_child(node.get());
-            by_name[f.name] = node.get();
-            nodes_.push_back(std::move(node));
-        }
-        for (auto& n : nodes_) n->init(*context_);
-    } catch (const std::exception& e) {
-        return make_error(errc::invalid_argument, std::string("cannot build the global topology: ") + e.what());
-    }
-    for (const auto& [topic, store] : topic_store_) {
+    global_task_options options;
+    options.application_id = config_->application_id;
+    options.dir = *dir;
+    options.wall_clock = wall_clock_;
+    options.on_deserialization_error = config_->on_deserialization_error;
+    options.synchronized_stores = true;  // stream threads read them
+    options.cache_max_bytes = config_->cache_max_bytes;
+    auto task = global_state_task::create(*topology_, std::move(options));
+    if (!task) return task.error();
+    task_ = std::move(*task);
+    for (const auto& [topic, store] : task_->topic_stores()) {
         auto c = partition_counts.find(topic);
         if (c == partition_counts.end()) {
             return make_error(errc::not_found, "global topic " + topic + " does not exist");
         }
-        bool persistent = stores_.at(store)->persistent();
+        bool persistent = task_->context().store(store).persistent();
         for (int32_t p = 0; p < c->second; ++p) {
             topic_partition tp{topic, p};
             partitions_.push_back(tp);
@@ -103,11 +56,7 @@ status global_stream_thread::initialize(const std::map<std::string, int>& partit
     return ok();
 }
 
-std::map<std::string, key_value_bytes_store*> global_stream_thread::stores() const {
-    std::map<std::string, key_value_bytes_store*> out;
-    for (const auto& [name, s] : stores_) out[name] = s.get();
-    return out;
-}
+std::map<std::string, key_value_bytes_store*> global_stream_thread::stores() const { return task_->stores(); }
 
 void global_stream_thread::start() { thread_ = std::thread([this] { run(); }); }
 
@@ -120,29 +69,10 @@ std::exception_ptr global_stream_thread::failure() const {
     return failure_;
 }
 
-void global_stream_thread::apply(const consumed_record& r) {
+void global_stream_thread::apply(consumed_record&& r) {
     positions_[r.tp] = r.offset;
-    auto src = sources_.find(r.tp.topic);
-    if (src == sources_.end()) return;
-    raw_record raw;
-    raw.key = r.key;
-    raw.value = r.value;
-    raw.timestamp = r.timestamp;
-    raw.headers = r.headers;
-    raw.metadata = record_metadata{r.tp.topic, r.tp.partition, r.offset()};
-    context_->observe_timestamp(raw.timestamp);
-    context_->set_current(raw.metadata, raw.timestamp, raw.headers);
-    try {
-        src->second->process_raw(raw);
-    } catch (const serde_error& e) {
-        if (config_->on_deserialization_error == deserialization_handler_response::continue_processing) {
-            spdlog::warn("[streams] global thread skips a record it cannot deserialize at {}@{}: {}",
-                         r.tp.to_string(), r.offset(), e.what());
-            return;
-        }
-        throw std::runtime_error("global thread: deserialization error at " + r.tp.to_string() + "@" +
-                                 std::to_string(r.offset()) + ": " + e.what());
-    }
+    if (!task_->has_topic(r.tp.topic)) return;
+    task_->update(std::move(r));
 }
 
 void global_stream_thread::bootstrap() {
@@ -159,9 +89,9 @@ void global_stream_thread::bootstrap() {
     while (!ends.empty() && !stop_requested_) {
         auto records = reader_->poll(config_->poll_time, 10000);
         if (!records) throw std::runtime_error("global thread: " + records.error().message);
-        for (const auto& r : *records) {
-            apply(r);
+        for (auto& r : *records) {
             if (auto it = ends.find(r.tp); it != ends.end() && r.offset + 1 >= it->second) ends.erase(it);
+            apply(std::move(r));
         }
     }
     status st = flush_and_checkpoint();
@@ -171,15 +101,15 @@ void global_stream_thread::bootstrap() {
 size_t global_stream_thread::poll_once(std::chrono::milliseconds timeout) {
     auto records = reader_->poll(timeout, 10000);
     if (!records) throw std::runtime_error("global thread: " + records.error().message);
-    for (const auto& r : *records) apply(r);
+    for (auto& r : *records) apply(std::move(r));
     return records->size();
 }
 
 status global_stream_thread::flush_and_checkpoint() {
     std::map<topic_partition, samsa::offset> out;
-    for (auto& [name, s] : stores_) s->flush();
+    task_->flush();
     for (const auto& [tp, off] : positions_) {
-        if (stores_.at(topic_store_.at(tp.topic))->persistent()) out[tp] = off;
+        if (task_->context().store(task_->topic_stores().at(tp.topic)).persistent()) out[tp] = off;
     }
     if (out.empty()) return ok();
     return checkpoint_->write(out);

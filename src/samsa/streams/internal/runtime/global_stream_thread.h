@@ -4,8 +4,9 @@
 // GlobalStreamThread). It reads every partition of each global topic with a
 // group-free reader: first to the end offsets taken when it starts
 // (bootstrap; stream threads wait for ready()), then on, as records arrive.
-// Records go through the global source and processor, which write the
-// store; the topic itself is the store's changelog. Persistent stores
+// Records go through the global source and processor (global_state_task,
+// the same record path as every task's), which write the store; the topic
+// itself is the store's changelog. Persistent stores
 // resume after their checkpoint (<state.dir>/<app>/global/.checkpoint,
 // source-topic offsets), in-memory ones read from the beginning.
 //
@@ -27,8 +28,8 @@
 #include "samsa/base/result.h"
 #include "samsa/streams/internal/runtime/checkpoint_file.h"
 #include "samsa/streams/internal/runtime/clients.h"
+#include "samsa/streams/internal/runtime/global_state_task.h"
 #include "samsa/streams/internal/runtime/state_directory.h"
-#include "samsa/streams/internal/runtime/task_context.h"
 #include "samsa/streams/streams_config.h"
 #include "samsa/streams/topology.h"
 
@@ -65,22 +66,16 @@ public:
     [[nodiscard]] status flush_and_checkpoint();
 
 private:
-    class null_collector;
-    void apply(const consumed_record& r);
+    void apply(consumed_record&& r);
 
     const streams_config* config_;
     const topology* topology_;
     const state_directory* dirs_;
     std::unique_ptr<partition_reader> reader_;
     std::function<int64_t()> wall_clock_;
-    std::unique_ptr<null_collector> collector_;
     std::unique_ptr<task_lock> lock_;
     std::unique_ptr<checkpoint_file> checkpoint_;
-    std::unique_ptr<task_context> context_;
-    std::map<std::string, std::unique_ptr<key_value_bytes_store>> stores_;
-    std::vector<std::unique_ptr<processor_node_base>> nodes_;
-    std::map<std::string, source_node_base*> sources_;  // topic -> source
-    std::map<std::string, std::string> topic_store_;    // topic -> store
+    std::unique_ptr<global_state_task> task_;
     std::map<topic_partition, samsa::offset> positions_;  // last applied offset
     std::vector<topic_partition> partitions_;
     std::atomic<bool> stop_requested_{false};

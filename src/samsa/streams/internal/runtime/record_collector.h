@@ -1,18 +1,29 @@
 #pragma once
 // record_collector: where sinks and change-logging stores send serialized
-// records. The runtime's implementation is the task's producer; the test
-// driver's captures them per topic (and feeds repartition topics back in).
+// records (Kafka Streams' RecordCollector). The runtime's implementation
+// hands them to the stream thread's producer (stream_record_collector); the
+// test driver's keeps them in memory per topic and feeds the ones for
+// repartition topics back into its task. A task never knows which.
 //
-// Threads: the stream thread owning the task.
+// Threads: the thread running the task.
 
+#include <compare>
 #include <cstdint>
 #include <optional>
 #include <string>
 
+#include "samsa/base/types.h"
 #include "samsa/bytes/bytes.h"
 #include "samsa/streams/record.h"
 
 namespace samsa::streams::internal {
+
+struct topic_partition {
+    std::string topic;
+    int32_t partition = 0;
+    auto operator<=>(const topic_partition&) const = default;
+    std::string to_string() const { return topic + "-" + std::to_string(partition); }
+};
 
 struct produced_record {
     std::string topic;
@@ -28,6 +39,9 @@ class record_collector {
 public:
     virtual ~record_collector() = default;
     virtual void send(produced_record r) = 0;
+    // The offset of the last record delivered to tp so far (a changelog's,
+    // for the task's checkpoint); nullopt when none was.
+    virtual std::optional<samsa::offset> last_offset(const topic_partition& tp) const = 0;
 };
 
 }  // namespace samsa::streams::internal

@@ -26,8 +26,12 @@ struct raw_record {
 class source_node_base : public processor_node_base {
 public:
     using processor_node_base::processor_node_base;
-    // Throws what the deserializers throw (serde_error ...).
-    virtual void process_raw(const raw_record& r) = 0;
+    // Two steps, so that only what the serdes throw is a deserialization
+    // error (task_graph.h): deserialize() turns the raw record into the
+    // typed one and keeps it (throws what the deserializers throw, e.g.
+    // serde_error); forward_deserialized() hands it to the children.
+    virtual void deserialize(raw_record&& r) = 0;
+    virtual void forward_deserialized() = 0;
 };
 
 template<class K, class V>
@@ -37,19 +41,22 @@ public:
         : source_node_base(std::move(name), nullptr, &typeid(record<K, V>)), key_serde_(std::move(key_serde)),
           value_serde_(std::move(value_serde)) {}
 
-    void process_raw(const raw_record& raw) override {
-        record<K, V> r;
+    void deserialize(raw_record&& raw) override {
+        record<K, V>& r = pending_;
+        r.key.reset();
+        r.value.reset();
         const std::string& topic = raw.metadata.topic;
         if (raw.key) r.key = key_serde_.deserialize(topic, *raw.key);
         if (raw.value) r.value = value_serde_.deserialize(topic, *raw.value);
         r.timestamp = raw.timestamp;
-        r.headers = raw.headers;
-        forward_to(children(), r);
+        r.headers = std::move(raw.headers);
     }
+    void forward_deserialized() override { forward_to(children(), pending_); }
 
 private:
     serde<K> key_serde_;
     serde<V> value_serde_;
+    record<K, V> pending_;
 };
 
 template<class K, class V>

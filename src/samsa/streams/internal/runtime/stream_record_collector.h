@@ -18,15 +18,10 @@
 
 #include "samsa/streams/internal/runtime/clients.h"
 #include "samsa/streams/internal/runtime/record_collector.h"
+#include "samsa/streams/internal/runtime/task_graph.h"
 #include "samsa/streams/streams_config.h"
 
 namespace samsa::streams::internal {
-
-// A failure that ends the task (and its thread): a production error under
-// the `fail` handler, a processor's exception, a store error.
-struct task_failure : std::runtime_error {
-    using std::runtime_error::runtime_error;
-};
 
 class stream_record_collector final : public record_collector {
 public:
@@ -38,7 +33,7 @@ public:
     // Waits for every delivery report; the first failure under `fail`.
     [[nodiscard]] status flush(std::chrono::milliseconds timeout);
     void poll() { producer_->poll(); }
-    std::optional<samsa::offset> last_offset(const topic_partition& tp) const;
+    std::optional<samsa::offset> last_offset(const topic_partition& tp) const override;
     int64_t dropped() const { return dropped_; }
 
 private:

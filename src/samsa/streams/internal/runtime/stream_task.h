@@ -1,21 +1,36 @@
 #pragma once
-// stream_task: one sub-topology on one partition (Kafka Streams'
-// StreamTask): its processor nodes and stores (opened in
-// <state.dir>/<application.id>/<task id>/ under a lock), the partition group
-// of records fetched but not processed, the offsets it consumed, and the
-// changelog offsets its checkpoint records.
+// stream_task: one task (Kafka Streams' StreamTask): a sub-topology on one
+// partition in the runtime, or every sub-topology on partition 0 in the
+// topology test driver, which runs this same class. It owns its processor
+// graph (task_graph: the record path), its stores (opened in
+// <state.dir>/<application.id>/<task id>/ under a lock), the queue of records
+// received but not processed (partition_group), the offsets it consumed and
+// the changelog offsets its checkpoint records. It never talks to Kafka:
+// records come in through add_record() and leave through the
+// record_collector it is given.
 //
 // Life: created -> restoring (changelogs replayed into the stores through
-// store.restore(), which does not log again) -> running -> closed.
+// store.restore(), which does not log again) -> running <-> suspended ->
+// closed.
 //
-// Errors: a processor's or a store's exception leaves process_one() as a
-// task_failure naming the task; a record the source cannot deserialize goes
-// to the deserialization exception handler (log-and-continue skips it).
+// The commit, in the order a caller runs it (task_manager in the runtime,
+// after each record in the driver, as Kafka's TopologyTestDriver does):
+//   prepare_commit()   record caches write down and forward (may produce);
+//   [runtime: flush the producer, commit consumed_offsets()]
+//   post_commit(enforce) the stores flush to disk and the checkpoint is
+//                      written when enforced (suspend, close) or when the
+//                      changelogs moved more than 10,000 records since the
+//                      last one (Kafka's OFFSET_DELTA_THRESHOLD_FOR_CHECKPOINT:
+//                      a RocksDB flush per commit costs more than replaying
+//                      a few thousand changelog records after a crash).
 //
-// Threads: one stream thread owns the task for its whole life; nothing is
-// locked (global stores, shared with the global thread, lock themselves).
+// Errors: a processor's or a store's exception leaves as task_failure naming
+// the task; deserialization errors go to the handler (task_graph.h).
+//
+// Threads: one stream thread (or the driver's caller) owns the task for its
+// whole life; nothing is locked (global stores, shared with the global
+// thread, lock themselves).
 
-#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -25,16 +40,15 @@
 #include <vector>
 
 #include "samsa/base/result.h"
+#include "samsa/streams/exception_handlers.h"
 #include "samsa/streams/internal/runtime/checkpoint_file.h"
 #include "samsa/streams/internal/runtime/clients.h"
 #include "samsa/streams/internal/runtime/partition_group.h"
-#include "samsa/streams/internal/runtime/source_node.h"
 #include "samsa/streams/internal/runtime/state_directory.h"
-#include "samsa/streams/internal/runtime/stream_record_collector.h"
 #include "samsa/streams/internal/runtime/task_context.h"
+#include "samsa/streams/internal/runtime/task_graph.h"
 #include "samsa/streams/internal/runtime/task_id.h"
 #include "samsa/streams/internal/runtime/topology_metadata.h"
-#include "samsa/streams/streams_config.h"
 #include "samsa/streams/topology.h"
 
 namespace samsa::streams {
@@ -43,12 +57,13 @@ class state_restore_listener;
 
 namespace samsa::streams::internal {
 
+// What every task of a thread (or of the driver) shares.
 struct task_environment {
     const topology* topo = nullptr;
     const topology_metadata* metadata = nullptr;
     const state_directory* state_dir = nullptr;
     record_collector* collector = nullptr;
-    // Global stores by name, owned by the global thread.
+    // Global stores by name, owned by the global task.
     std::map<std::string, key_value_bytes_store*> global_stores;
     deserialization_handler_response on_deserialization_error = deserialization_handler_response::fail;
     std::function<int64_t()> wall_clock;
@@ -72,11 +87,14 @@ class stream_task {
 public:
     enum class state { created, restoring, running, suspended, closed };
 
-    // Locks the directory, builds and initializes the nodes and stores,
-    // reads the checkpoint. Errors: already_exists when another thread or
-    // process holds the directory; io_error/corrupt from stores and
-    // checkpoint; invalid_argument when a processor's init() throws.
-    [[nodiscard]] static result<std::unique_ptr<stream_task>> create(task_id id, std::set<topic_partition> inputs,
+    // Locks the directory, builds and initializes the nodes and stores of
+    // `nodes` (a sub-topology, or the driver's union of them), reads the
+    // checkpoint. inputs: the (decorated) partitions it reads. Errors:
+    // already_exists when another thread or process holds the directory;
+    // io_error/corrupt from stores and checkpoint; invalid_argument when a
+    // processor's init() throws.
+    [[nodiscard]] static result<std::unique_ptr<stream_task>> create(task_id id, const subtopology_info& nodes,
+                                                                     std::set<topic_partition> inputs,
                                                                      const task_environment& env);
     ~stream_task();
     stream_task(const stream_task&) = delete;
@@ -90,7 +108,7 @@ public:
     // Restoration: apply one changelog record to its store.
     void restore(const changelog_partition& c, const consumed_record& r);
     void start_restoring() { state_ = state::restoring; }
-    void mark_running() { state_ = state::running; }
+    void mark_running();
     // Revoked after a commit: stores stay open and current, buffered
     // records are dropped (the next owner of the partitions, maybe this
     // task again, reads from the committed offsets). resume() when the same
@@ -105,30 +123,31 @@ public:
     void add_record(consumed_record r) { records_.add(std::move(r)); }
     size_t buffered() const { return records_.buffered(); }
     size_t buffered(const topic_partition& tp) const { return records_.buffered(tp); }
-    // Processes the next record in timestamp order; false when none is
-    // buffered. Throws task_failure.
+    // Processes the next record in timestamp order (partition_group.h);
+    // false when none is buffered. Throws task_failure.
     bool process_one();
-    // Fires due wall-clock punctuators. Throws task_failure.
+    // Fire due punctuators (Kafka's maybePunctuateStreamTime /
+    // maybePunctuateSystemTime); true when any fired. Throw task_failure.
+    bool maybe_punctuate_stream_time();
     bool maybe_punctuate_wall_clock();
 
-    // Commit steps (the task manager runs them in order across tasks).
-    void flush_stores();
+    // The commit steps (see above). Throw task_failure.
+    void prepare_commit();
+    [[nodiscard]] status post_commit(bool enforce_checkpoint);
     // Next offsets to read for every input partition processed since the
     // task started.
     const std::map<topic_partition, samsa::offset>& consumed_offsets() const { return consumed_; }
-    // Writes the offsets of persistent logged stores: the larger of what was
-    // restored and what the collector delivered.
-    [[nodiscard]] status write_checkpoint(const stream_record_collector& collector);
 
     // Closes nodes and stores, releases the directory lock.
     void close();
 
-    int64_t skipped_records() const { return skipped_; }
     task_context& context() { return *context_; }
 
 private:
     stream_task(task_id id, std::set<topic_partition> inputs, const task_environment& env);
-    void build_nodes(const subtopology_info& s);
+    std::map<topic_partition, samsa::offset> changelog_offsets() const;
+    template<class F>
+    void guarded(const char* what, F&& f);
 
     task_id id_;
     const task_environment* env_;
@@ -136,13 +155,13 @@ private:
     std::unique_ptr<task_lock> lock_;
     std::unique_ptr<checkpoint_file> checkpoint_;
     std::unique_ptr<task_context> context_;
-    std::vector<std::unique_ptr<processor_node_base>> nodes_;
-    std::map<std::string, source_node_base*> sources_;  // decorated topic -> source
+    std::unique_ptr<task_graph> graph_;
     partition_group records_;
     std::vector<changelog_partition> changelogs_;
     std::map<topic_partition, samsa::offset> restored_;
     std::map<topic_partition, samsa::offset> consumed_;
-    int64_t skipped_ = 0;
+    // Changelog offsets when the stores were last flushed and checkpointed.
+    std::map<topic_partition, samsa::offset> checkpointed_;
 };
 
 }  // namespace samsa::streams::internal

@@ -26,6 +26,10 @@ public:
         std::lock_guard l(mutex_);
         wrapping_key_value_store::flush();
     }
+    void flush_cache() override {
+        std::lock_guard l(mutex_);
+        wrapping_key_value_store::flush_cache();
+    }
     void close() override {
         std::lock_guard l(mutex_);
         wrapping_key_value_store::close();

@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "samsa/streams/internal/runtime/synchronized_key_value_store.h"
+
 namespace samsa::streams::internal {
 
 task_context::task_context(task_config config, record_collector& collector, std::function<int64_t()> wall_clock)
@@ -9,9 +11,10 @@ task_context::task_context(task_config config, record_collector& collector, std:
 
 task_context::~task_context() { close_stores(); }
 
-void task_context::add_store(const store_builder& builder) {
-    if (stores_.count(builder.name())) return;
+void task_context::add_store(const store_builder& builder, bool synchronized) {
+    if (store_index_.count(builder.name())) return;
     std::unique_ptr<key_value_bytes_store> s = builder.build();
+    if (synchronized) s = std::make_unique<synchronized_key_value_store>(std::move(s));
     store_context ctx;
     ctx.application_id = config_.application_id;
     ctx.task_dir = config_.task_dir;
@@ -21,7 +24,8 @@ void task_context::add_store(const store_builder& builder) {
     ctx.record_timestamp = [this] { return timestamp_; };
     status st = s->init(ctx);
     if (!st) throw std::runtime_error("cannot open state store '" + builder.name() + "': " + st.error().message);
-    stores_.emplace(builder.name(), std::move(s));
+    store_index_.emplace(builder.name(), s.get());
+    stores_.push_back(std::move(s));
 }
 
 void task_context::add_global_store(const std::string& name, key_value_bytes_store* store) {
@@ -29,28 +33,32 @@ void task_context::add_global_store(const std::string& name, key_value_bytes_sto
 }
 
 key_value_bytes_store& task_context::store(const std::string& name) {
-    if (auto it = stores_.find(name); it != stores_.end()) return *it->second;
+    if (auto it = store_index_.find(name); it != store_index_.end()) return *it->second;
     if (auto it = global_stores_.find(name); it != global_stores_.end()) return *it->second;
     throw std::logic_error("state store '" + name + "' is not available to this task");
 }
 
 bool task_context::has_store(const std::string& name) const {
-    return stores_.count(name) > 0 || global_stores_.count(name) > 0;
+    return store_index_.count(name) > 0 || global_stores_.count(name) > 0;
 }
 
 std::vector<std::string> task_context::store_names() const {
     std::vector<std::string> out;
-    for (const auto& [n, s] : stores_) out.push_back(n);
+    for (const auto& s : stores_) out.push_back(s->name());
     return out;
 }
 
+void task_context::flush_caches() {
+    for (auto& s : stores_) s->flush_cache();
+}
+
 void task_context::flush_stores() {
-    for (auto& [n, s] : stores_) s->flush();
+    for (auto& s : stores_) s->flush();
 }
 
 void task_context::close_stores() {
     shared_slots_.clear();
-    for (auto& [n, s] : stores_) {
+    for (auto& s : stores_) {
         if (s->is_open()) s->close();
     }
 }

@@ -49,13 +49,16 @@ public:
     record_collector& collector() { return *collector_; }
 
     // Stores. add_store() builds and opens one; errors at init are fatal at
-    // start-up and thrown as std::runtime_error.
-    void add_store(const store_builder& builder);
+    // start-up and thrown as std::runtime_error. synchronized: wrapped in a
+    // mutex (global stores, which stream threads read concurrently).
+    void add_store(const store_builder& builder, bool synchronized = false);
     void add_global_store(const std::string& name, key_value_bytes_store* store);
     // Throws std::logic_error when no store of that name is reachable.
     key_value_bytes_store& store(const std::string& name);
     bool has_store(const std::string& name) const;
     std::vector<std::string> store_names() const;
+    // Caches only (every commit) / caches and the stores below (checkpoints).
+    void flush_caches();
     void flush_stores();
     void close_stores();
     // A slot per store and value type for what the task's readers and writers
@@ -107,7 +110,10 @@ private:
     task_config config_;
     record_collector* collector_;
     std::function<int64_t()> wall_clock_;
-    std::map<std::string, std::unique_ptr<key_value_bytes_store>> stores_;
+    // In the order they were added (the topology's), which is the order
+    // caches are flushed in, as Kafka's state manager flushes them.
+    std::vector<std::unique_ptr<key_value_bytes_store>> stores_;
+    std::map<std::string, key_value_bytes_store*, std::less<>> store_index_;
     std::map<std::string, key_value_bytes_store*> global_stores_;
     std::map<std::pair<std::string, std::type_index>, std::shared_ptr<void>> shared_slots_;
     std::optional<record_metadata> metadata_;

@@ -37,7 +37,7 @@ status task_manager::handle_assignment(const std::vector<topic_partition>& assig
             spdlog::info("[streams] resumed suspended task {}", id.to_string());
             continue;
         }
-        auto t = stream_task::create(id, tps, env_);
+        auto t = stream_task::create(id, env_.metadata->subtopology(id.subtopology), tps, env_);
         if (!t) return t.error();
         stream_task* task = t->get();
         tasks_.emplace(id, std::move(*t));
@@ -61,7 +61,7 @@ status task_manager::handle_revocation(const std::vector<topic_partition>& revok
         stream_task* t = tasks_.at(id).get();
         if (t->current_state() == stream_task::state::running) running.push_back(t);
     }
-    status st = commit_tasks(running);
+    status st = commit_tasks(running, true);
     for (const auto& id : ids) {
         if (st && tasks_.at(id)->current_state() == stream_task::state::running) suspend_task(id);
         else close_task(id);
@@ -141,8 +141,11 @@ size_t task_manager::process(size_t max_per_task) {
 }
 
 void task_manager::punctuate() {
+    // After a round of processing, as Kafka's TaskManager.punctuate().
     for (auto& [id, t] : tasks_) {
-        if (t->current_state() == stream_task::state::running) t->maybe_punctuate_wall_clock();
+        if (t->current_state() != stream_task::state::running) continue;
+        t->maybe_punctuate_stream_time();
+        t->maybe_punctuate_wall_clock();
     }
 }
 
@@ -151,17 +154,17 @@ status task_manager::commit() {
     for (auto& [id, t] : tasks_) {
         if (t->current_state() == stream_task::state::running) running.push_back(t.get());
     }
-    return commit_tasks(running);
+    return commit_tasks(running, false);
 }
 
-status task_manager::commit_tasks(const std::vector<stream_task*>& tasks) {
+status task_manager::commit_tasks(const std::vector<stream_task*>& tasks, bool enforce_checkpoint) {
     if (tasks.empty()) return ok();
-    for (stream_task* t : tasks) t->flush_stores();
+    for (stream_task* t : tasks) t->prepare_commit();
     status st = collector_->flush(timeout_);
     if (!st) return st;
     std::map<topic_partition, samsa::offset> offsets;
     for (stream_task* t : tasks) {
-        st = t->write_checkpoint(*collector_);
+        st = t->post_commit(enforce_checkpoint);
         if (!st) return st;
         for (const auto& [tp, off] : t->consumed_offsets()) offsets[tp] = off;
     }
@@ -171,7 +174,11 @@ status task_manager::commit_tasks(const std::vector<stream_task*>& tasks) {
 
 void task_manager::close_all(bool clean) {
     if (clean) {
-        status st = commit();
+        std::vector<stream_task*> running;
+        for (auto& [id, t] : tasks_) {
+            if (t->current_state() == stream_task::state::running) running.push_back(t.get());
+        }
+        status st = commit_tasks(running, true);
         if (!st) spdlog::warn("[streams] commit on close failed: {}", st.error().message);
     }
     std::vector<task_id> ids = task_ids();

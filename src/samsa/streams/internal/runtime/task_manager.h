@@ -6,15 +6,16 @@
 // closes them when partitions are revoked.
 //
 // The at-least-once commit, for every running task:
-//   1. flush the stores: caches write down, which may produce records and
-//      changelog writes;
+//   1. prepare: record caches write down, which may produce records and
+//      changelog writes (stream_task::prepare_commit);
 //   2. flush the producer: every record sent so far, changelogs included,
 //      is acknowledged (and the changelog offsets are known);
-//   3. write the checkpoints (persistent stores' changelog offsets);
+//   3. post-commit: stores flushed to disk and checkpoints written when
+//      due (every 10,000 changelog records, and always on revocation and
+//      close; stream_task::post_commit);
 //   4. commit the consumed offsets.
 // After a crash, input is re-read from the last committed offsets, so
-// output may repeat but is never lost. (The issue lists the producer flush
-// first; the stores must come first because flushing a cache produces.)
+// output may repeat but is never lost.
 //
 // Threads: the stream thread; the consumer calls the rebalance methods from
 // inside poll() on that thread.
@@ -80,7 +81,8 @@ public:
     int64_t restored_records() const { return restorer_->restored_records(); }
 
 private:
-    [[nodiscard]] status commit_tasks(const std::vector<stream_task*>& tasks);
+    // enforce_checkpoint: on revocation and close (stream_task.h).
+    [[nodiscard]] status commit_tasks(const std::vector<stream_task*>& tasks, bool enforce_checkpoint);
     void close_task(const task_id& id);
     void suspend_task(const task_id& id);
     void close_suspended();

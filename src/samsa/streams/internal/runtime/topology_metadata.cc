@@ -13,9 +13,7 @@ result<topology_metadata> topology_metadata::build(const topology& t, std::strin
     topology_metadata m;
     m.application_id_ = std::move(application_id);
     m.global_topics_ = b.global_topics();
-    auto decorate = [&](const std::string& topic) {
-        return b.is_internal_topic(topic) ? m.application_id_ + "-" + topic : topic;
-    };
+    auto decorate = [&](const std::string& topic) { return b.decorate_topic(m.application_id_, topic); };
     std::set<std::string> global_stores;
     for (const auto& [name, builder] : b.global_store_builders()) global_stores.insert(name);
 

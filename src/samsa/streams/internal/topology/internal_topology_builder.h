@@ -16,6 +16,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "samsa/base/result.h"
@@ -89,6 +90,16 @@ public:
     const std::vector<global_store_info>& global_stores() const { return global_stores_; }
     const std::map<std::string, std::optional<int>>& internal_topics() const { return internal_topics_; }
     bool is_internal_topic(const std::string& topic) const { return internal_topics_.count(topic) > 0; }
+    // The one place internal (repartition) topics get their application
+    // prefix, as Kafka Streams names them: "<application.id>-<topic>";
+    // other topics are returned as they are. (Changelog topics are named by
+    // changelog_topic_name().)
+    std::string decorate_topic(std::string_view application_id, const std::string& topic) const {
+        if (!is_internal_topic(topic)) return topic;
+        std::string out;
+        out.reserve(application_id.size() + 1 + topic.size());
+        return out.append(application_id).append("-").append(topic);
+    }
     bool is_global_source(const std::string& node_name) const;
     // Undecorated names.
     std::set<std::string> source_topics() const;

@@ -1,0 +1,113 @@
+#include "samsa/streams/internal/runtime/task_graph.h"
+
+#include <spdlog/spdlog.h>
+
+#include "samsa/streams/internal/runtime/clients.h"
+#include "samsa/streams/internal/topology/internal_topology_builder.h"
+
+namespace samsa::streams::internal {
+
+task_graph::task_graph(const internal_topology_builder& b, const std::vector<std::string>& node_names,
+                       std::string_view application_id) {
+    std::map<std::string, processor_node_base*, std::less<>> by_name;
+    for (const auto& name : node_names) {
+        const node_factory& f = b.node(name);
+        std::unique_ptr<processor_node_base> node;
+        switch (f.kind) {
+            case node_kind::source: {
+                auto src = f.make_source();
+                for (const auto& topic : f.topics) sources_[b.decorate_topic(application_id, topic)] = src.get();
+                node = std::move(src);
+                break;
+            }
+            case node_kind::processor:
+                node = f.make_processor();
+                break;
+            case node_kind::sink:
+                // A dynamic sink (extractor) routes by itself.
+                node = f.make_sink(f.extractor.empty() ? b.decorate_topic(application_id, f.topic) : f.topic);
+                break;
+        }
+        for (const auto& p : f.predecessors) by_name.at(p)->add_child(node.get());
+        by_name[f.name] = node.get();
+        nodes_.push_back(std::move(node));
+    }
+}
+
+task_graph::~task_graph() = default;
+
+void task_graph::init(task_context& context) {
+    for (auto& n : nodes_) n->init(context);
+}
+
+void task_graph::close(std::string_view task_name) {
+    for (auto& n : nodes_) {
+        try {
+            n->close();
+        } catch (const std::exception& e) {
+            spdlog::warn("[streams] task {}: processor {} failed to close: {}", task_name, n->name(), e.what());
+        }
+    }
+}
+
+source_node_base* task_graph::source(std::string_view topic) const {
+    auto it = sources_.find(topic);
+    return it == sources_.end() ? nullptr : it->second;
+}
+
+namespace {
+
+std::string position(const consumed_record& r) { return r.tp.to_string() + "@" + std::to_string(r.offset()); }
+
+}  // namespace
+
+record_outcome task_graph::process(consumed_record&& r, task_context& context,
+                                   deserialization_handler_response handler) {
+    const std::string& task = context.task_id();
+    auto it = sources_.find(r.tp.topic);
+    if (it == sources_.end()) throw task_failure("task " + task + " has no source for " + r.tp.topic);
+    source_node_base& source = *it->second;
+    if (r.timestamp < 0) {
+        spdlog::warn("[streams] task {} skips a record with negative timestamp {} at {}", task, r.timestamp,
+                     position(r));
+        context.record_dropped();
+        return record_outcome::skipped;
+    }
+    raw_record raw;
+    raw.key = std::move(r.key);
+    raw.value = std::move(r.value);
+    raw.timestamp = r.timestamp;
+    raw.headers = std::move(r.headers);
+    raw.metadata = record_metadata{r.tp.topic, r.tp.partition, r.offset()};
+    // The record context keeps its own copy of the headers (usually none):
+    // the typed record takes the raw ones.
+    record_metadata metadata = raw.metadata;
+    record_headers headers = raw.headers;
+    try {
+        source.deserialize(std::move(raw));
+    } catch (const std::exception& e) {
+        if (handler == deserialization_handler_response::continue_processing) {
+            spdlog::warn("[streams] task {} skips a record it cannot deserialize at {} "
+                         "(default.deserialization.exception.handler=logAndContinue): {}",
+                         task, position(r), e.what());
+            context.record_dropped();
+            return record_outcome::skipped;
+        }
+        throw task_failure("task " + task + ": deserialization error at " + position(r) +
+                               " (default.deserialization.exception.handler=logAndFail): " + e.what(),
+                           std::current_exception());
+    }
+    context.observe_timestamp(r.timestamp);
+    context.set_current(std::move(metadata), r.timestamp, std::move(headers));
+    try {
+        source.forward_deserialized();
+    } catch (const task_failure&) {
+        throw;
+    } catch (const std::exception& e) {
+        throw task_failure("task " + task + ": exception processing " + position(r) + ": " + e.what(),
+                           std::current_exception());
+    }
+    return record_outcome::processed;
+}
+
+}  // namespace samsa::streams::internal
