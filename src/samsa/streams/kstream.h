@@ -3,11 +3,22 @@
 // cheap handle on a node of the builder's graph. Every operation adds a node
 // and returns a new handle; the builder must outlive its handles.
 //
-// Functions given to operations take plain values, `(const K&, const V&)`,
-// and then never see records whose key or value is absent (such records are
-// skipped by that operation), or take std::optional<K> / std::optional<V> and
-// see everything. Value-only functions (map_values, flat_map_values) take
-// `(const V&)` or `(const K&, const V&)`.
+// Null keys and values, and how your functions see them (unlike Java):
+// a function declared with plain parameters, `(const K&, const V&)`, is NOT
+// CALLED for a record whose key (or value) is absent, where Kafka Streams
+// would call it with null. filter, map, select_key, group_by, flat_map,
+// map_values and flat_map_values then drop that record: it is counted in
+// the task's dropped-records metric (topology_test_driver::dropped_records())
+// and logged at debug level. peek and foreach still pass it on; a branch
+// predicate counts as not matching; a global-table key selector gives no
+// lookup key. Declare the parameters std::optional<K> / std::optional<V> (or
+// use a generic lambda) to see every record, nulls included, as Java code
+// does:
+//
+//   stream.select_key([](const std::optional<str>& k, const std::optional<order>& o) { ... });
+//
+// Value-only functions (map_values, flat_map_values) take `(const V&)` or
+// `(const K&, const V&)`; a plain `(const V&)` one is called for null keys.
 //
 // Key-changing operations (select_key, map, flat_map, process) mark the
 // stream: the next join or aggregation inserts a repartition topic first.
@@ -110,7 +121,7 @@ public:
     // The repartitioned stream (filter, sink, topic, source) in front of a
     // join or an aggregation; prefix names the topic.
     kstream repartition_through(const std::string& prefix, std::optional<serde<K>> ks, std::optional<serde<V>> vs,
-                                std::optional<int> partitions) const;
+                                std::optional<int> partitions, stream_partitioner<K, V> partitioner = {}) const;
 
 private:
     template<class K2, class V2>

@@ -129,6 +129,7 @@ struct repartitioned {
     static repartitioned with_partitions(int n) { repartitioned r; r.number_of_partitions = n; return r; }
     repartitioned& with_number_of_partitions(int n) { number_of_partitions = n; return *this; }
     repartitioned& with_name(std::string n) { name = std::move(n); return *this; }
+    repartitioned& with_stream_partitioner(stream_partitioner<K, V> p) { partitioner = std::move(p); return *this; }
 };
 
 struct branched {

@@ -247,21 +247,47 @@ TEST_F(stream_global, inner_join_only_on_match_and_not_on_table_updates) {
     EXPECT_TRUE(out.is_empty());
 }
 
-TEST_F(stream_global, left_join_emits_for_every_stream_record_without_repartitioning) {
+TEST_F(stream_global, left_join_emits_for_every_stream_record_with_a_lookup_key) {
     driver_fixture f(build(true));
     auto stream = f.input("stream"), global = f.input("global");
     auto out = f.output("out");
     global.pipe_input("FKey1", "Y1", 0);
     stream.pipe_input("0", "X0,FKey0", 1);
     stream.pipe_input("1", "X1,FKey1", 2);
+    // Kafka 3.8: a keyed record whose selector gives no lookup key is
+    // dropped, even by a left join (4.x joins it with null).
     stream.pipe_input("2", "X2", 3);
-    // A plain selector never sees a null-key record: no lookup key, so the
+    // A plain selector never sees a null-key record: no lookup key, and the
     // left join joins it with an absent value (KIP-962).
     stream.pipe_input(std::nullopt, "N,FKey1", 4);
     EXPECT_EQ(drain(out), (std::vector<kvt>{{"0", "X0,FKey0+null", 1},
                                             {"1", "X1,FKey1+Y1", 2},
-                                            {"2", "X2+null", 3},
                                             {std::nullopt, "N,FKey1+null", 4}}));
+    EXPECT_EQ(f.driver.dropped_records(), 1);
+}
+
+TEST(stream_global_left_join, a_selector_taking_an_optional_key_looks_up_null_key_records_as_java_does) {
+    streams_builder b;
+    auto global = b.global_table("global", strings());
+    b.stream("stream", strings())
+        .left_join(
+            global,
+            [](const opt&, const opt& v) -> opt {
+                auto comma = v->find(',');
+                if (comma == str::npos) return std::nullopt;
+                return v->substr(comma + 1);
+            },
+            [](const str& v, const opt& g) { return tostring_join(v, g); })
+        .to("out");
+    driver_fixture f(b.build());
+    auto stream = f.input("stream"), g = f.input("global");
+    auto out = f.output("out");
+    g.pipe_input("FKey1", "Y1", 0);
+    stream.pipe_input(std::nullopt, "N,FKey1", 1);
+    stream.pipe_input(std::nullopt, "M", 2);  // no record key, no lookup key: joined with null
+    stream.pipe_input("k", "K", 3);           // a record key but no lookup key: dropped
+    EXPECT_EQ(drain(out), (std::vector<kvt>{{std::nullopt, "N,FKey1+Y1", 1}, {std::nullopt, "M+null", 2}}));
+    EXPECT_EQ(f.driver.dropped_records(), 1);
 }
 
 TEST_F(stream_global, global_tables_are_exempt_from_copartitioning) {

@@ -166,6 +166,63 @@ TEST(kstream_headers, travel_with_the_record) {
     EXPECT_EQ(out.read_record().headers, h);
 }
 
+TEST(kstream_null_keys, plain_functions_are_not_called_and_their_drops_are_counted) {
+    streams_builder b;
+    auto in = b.stream("in", strings());
+    in.select_key([](const str&, const str& v) { return v; }).to("selected");
+    in.map_values([](const str& k, const str& v) { return k + v; }).to("mapped");
+    in.filter([](const str&, const str&) { return true; }).to("filtered");
+    in.peek([](const str&, const str&) {}).to("peeked");  // passes everything on, counts nothing
+    driver_fixture f(b.build());
+    auto input = f.input("in");
+    input.pipe_input(std::nullopt, "v", 1);
+    input.pipe_input("k", std::nullopt, 2);
+    EXPECT_TRUE(f.output("selected").is_empty());
+    EXPECT_TRUE(f.output("mapped").is_empty());
+    EXPECT_TRUE(f.output("filtered").is_empty());
+    EXPECT_EQ(f.output("peeked").get_queue_size(), 2u);
+    EXPECT_EQ(f.driver.dropped_records(), 6);  // 3 operators x 2 records
+}
+
+TEST(kstream_null_keys, optional_parameters_see_null_keys_as_java_does) {
+    streams_builder b;
+    b.stream("in", strings())
+        .select_key([](const opt& k, const opt& v) { return k.value_or("none") + "/" + v.value_or("none"); })
+        .to("out");
+    driver_fixture f(b.build());
+    auto input = f.input("in");
+    input.pipe_input(std::nullopt, "v", 1);
+    input.pipe_input("k", std::nullopt, 2);
+    auto out = f.output("out");
+    EXPECT_EQ(drain(out),
+              (std::vector<kvt>{{"none/v", "v", 1}, {"k/none", std::nullopt, 2}}));
+    EXPECT_EQ(f.driver.dropped_records(), 0);
+}
+
+TEST(kstream_partitioner, is_asked_with_the_drivers_one_partition_and_its_choice_is_kept) {
+    streams_builder b;
+    std::vector<int32_t> counts;
+    auto partitioner = [&counts](const std::string&, const std::optional<str>&, const std::optional<str>& v,
+                                 int32_t n) -> std::optional<int32_t> {
+        counts.push_back(n);
+        if (*v == "bad") return 7;
+        if (*v == "any") return std::nullopt;
+        return 0;
+    };
+    b.stream("in", strings()).to("out", produced<str, str>::with(serdes::string(), serdes::string())
+                                            .with_stream_partitioner(partitioner));
+    driver_fixture f(b.build());
+    auto in = f.input("in");
+    in.pipe_input("a", "x", 1);
+    in.pipe_input("b", "any", 2);
+    EXPECT_EQ(counts, (std::vector<int32_t>{1, 1}));  // Kafka's driver: one partition per topic
+    auto& out = f.driver.output("out");
+    ASSERT_EQ(out.size(), 2u);
+    EXPECT_EQ(out[0].partition, std::optional<int32_t>(0));
+    EXPECT_EQ(out[1].partition, std::nullopt);  // the producer's partitioner decides
+    EXPECT_THROW(in.pipe_input("c", "bad", 3), std::runtime_error);  // partition 7 of 1
+}
+
 TEST(kstream_source, unknown_topic_is_an_error) {
     streams_builder b;
     b.stream("in", strings()).to("out");

@@ -166,6 +166,12 @@ public:
         deliver();
         return ok();
     }
+    result<int32_t> partition_count(const std::string& topic, std::chrono::milliseconds) override {
+        std::lock_guard l(cluster_->mutex);
+        auto it = cluster_->partitions.find(topic);
+        if (it == cluster_->partitions.end()) return make_error(errc::not_found, "no topic " + topic);
+        return it->second;
+    }
     // Deliveries to this topic fail.
     std::string failing_topic;
 

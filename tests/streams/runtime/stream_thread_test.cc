@@ -193,6 +193,30 @@ TEST(stream_thread, restores_a_store_from_its_changelog_before_processing) {
     EXPECT_EQ(f.counts().at("cat"), 42);
 }
 
+TEST(stream_thread, honours_stream_partitioners_of_sinks_and_repartition_topics) {
+    // Every record to the last partition: the repartition sink asks with
+    // the repartition topic's count (2), the output sink with out's (4).
+    auto last = [](const std::string&, const std::optional<std::string>&, const std::optional<std::string>&,
+                   int32_t n) -> std::optional<int32_t> { return n - 1; };
+    streams_builder b;
+    b.stream("in", consumed<std::string, std::string>::with(serdes::string(), serdes::string()))
+        .repartition(repartitioned<std::string, std::string>::as("spread").with_stream_partitioner(last))
+        .to("out", produced<std::string, std::string>::with(serdes::string(), serdes::string())
+                       .with_stream_partitioner(last));
+    thread_fixture f(b.build());
+    f.cluster.create("in", 2);
+    f.cluster.create("out", 4);
+    f.start();
+    for (int i = 0; i < 6; ++i) f.cluster.append("in", "k" + std::to_string(i), "v", i + 1, i % 2);
+    for (int i = 0; i < 20 && f.cluster.all("out").size() < 6; ++i) f.run(1);
+    auto repartitioned_records = f.cluster.all("wc-spread-repartition");
+    ASSERT_EQ(repartitioned_records.size(), 6u);
+    for (const auto& r : repartitioned_records) EXPECT_EQ(r.tp.partition, 1);
+    auto out = f.cluster.all("out");
+    ASSERT_EQ(out.size(), 6u);
+    for (const auto& r : out) EXPECT_EQ(r.tp.partition, 3);
+}
+
 topology doubling_topology() {
     streams_builder b;
     b.stream("nums", consumed<std::string, int64_t>::with(serdes::string(), serdes::int64()))

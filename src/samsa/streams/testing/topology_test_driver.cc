@@ -49,6 +49,8 @@ public:
         if (it == last_.end()) return std::nullopt;
         return it->second;
     }
+    // One partition per topic, as Kafka's driver tells partitioners.
+    std::optional<int32_t> partition_count(const std::string&) override { return 1; }
     std::vector<produced_record> produced;
 
 private:

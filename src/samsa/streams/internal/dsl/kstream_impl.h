@@ -166,7 +166,8 @@ template<class K, class V>
 void kstream<K, V>::to(const std::string& topic, const produced<K, V>& p) const {
     std::string name = internal::or_else_generate(*s_.builder, p.name, internal::names::sink);
     auto make = internal::sink_maker<K, V>(name, internal::resolve_serde<K>(p.key_serde ? p.key_serde : s_.key_serde),
-                                           internal::resolve_serde<V>(p.value_serde ? p.value_serde : s_.value_serde));
+                                           internal::resolve_serde<V>(p.value_serde ? p.value_serde : s_.value_serde),
+                                           {}, p.partitioner);
     s_.builder->add_node(internal::graph_node_kind::sink, name, {s_.node},
                          [make, topic](internal::internal_topology_builder& t, const internal::graph_node& g) {
                              t.add_sink(g.name, topic, make, g.parent_names());
@@ -178,7 +179,7 @@ void kstream<K, V>::to(topic_name_extractor<K, V> extractor, const produced<K, V
     std::string name = internal::or_else_generate(*s_.builder, p.name, internal::names::sink);
     auto make = internal::sink_maker<K, V>(name, internal::resolve_serde<K>(p.key_serde ? p.key_serde : s_.key_serde),
                                            internal::resolve_serde<V>(p.value_serde ? p.value_serde : s_.value_serde),
-                                           std::move(extractor));
+                                           std::move(extractor), p.partitioner);
     s_.builder->add_node(internal::graph_node_kind::sink, name, {s_.node},
                          [make](internal::internal_topology_builder& t, const internal::graph_node& g) {
                              t.add_dynamic_sink(g.name, "topic_name_extractor", make, g.parent_names());
@@ -187,7 +188,8 @@ void kstream<K, V>::to(topic_name_extractor<K, V> extractor, const produced<K, V
 
 template<class K, class V>
 kstream<K, V> kstream<K, V>::repartition_through(const std::string& prefix, std::optional<serde<K>> ks,
-                                                 std::optional<serde<V>> vs, std::optional<int> partitions) const {
+                                                 std::optional<serde<V>> vs, std::optional<int> partitions,
+                                                 stream_partitioner<K, V> partitioner) const {
     auto& b = *s_.builder;
     const std::string suffix = internal::names::repartition_suffix;
     bool has_suffix = prefix.size() >= suffix.size() && prefix.compare(prefix.size() - suffix.size(), suffix.size(), suffix) == 0;
@@ -203,7 +205,7 @@ kstream<K, V> kstream<K, V>::repartition_through(const std::string& prefix, std:
     }
     serde<K> key_serde = internal::resolve_serde<K>(ks ? ks : s_.key_serde);
     serde<V> value_serde = internal::resolve_serde<V>(vs ? vs : s_.value_serde);
-    auto sink_make = internal::sink_maker<K, V>(sink, key_serde, value_serde);
+    auto sink_make = internal::sink_maker<K, V>(sink, key_serde, value_serde, {}, std::move(partitioner));
     auto source_make = internal::source_maker<K, V>(source, key_serde, value_serde);
     auto* node = b.add_node(
         internal::graph_node_kind::repartition, source, {s_.node},
@@ -233,7 +235,7 @@ kstream<K, V> kstream<K, V>::repartition_through(const std::string& prefix, std:
 template<class K, class V>
 kstream<K, V> kstream<K, V>::repartition(const repartitioned<K, V>& r) const {
     std::string name = r.name ? *r.name : s_.builder->new_processor_name("KSTREAM-REPARTITION-");
-    return repartition_through(name, r.key_serde, r.value_serde, r.number_of_partitions);
+    return repartition_through(name, r.key_serde, r.value_serde, r.number_of_partitions, r.partitioner);
 }
 
 template<class K, class V>

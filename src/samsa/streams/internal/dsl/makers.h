@@ -30,12 +30,12 @@ std::function<std::unique_ptr<source_node_base>()> source_maker(std::string name
 }
 
 template<class K, class V>
-std::function<std::unique_ptr<processor_node_base>(const std::string&)> sink_maker(std::string name, serde<K> ks,
-                                                                                    serde<V> vs,
-                                                                                    topic_name_extractor<K, V> ex = {}) {
-    return [name = std::move(name), ks = std::move(ks), vs = std::move(vs),
-            ex = std::move(ex)](const std::string& topic) -> std::unique_ptr<processor_node_base> {
-        return std::make_unique<sink_node<K, V>>(name, topic, ex, ks, vs);
+std::function<std::unique_ptr<processor_node_base>(const std::string&)> sink_maker(
+    std::string name, serde<K> ks, serde<V> vs, topic_name_extractor<K, V> ex = {},
+    stream_partitioner<K, V> partitioner = {}) {
+    return [name = std::move(name), ks = std::move(ks), vs = std::move(vs), ex = std::move(ex),
+            partitioner = std::move(partitioner)](const std::string& topic) -> std::unique_ptr<processor_node_base> {
+        return std::make_unique<sink_node<K, V>>(name, topic, ex, ks, vs, partitioner);
     };
 }
 

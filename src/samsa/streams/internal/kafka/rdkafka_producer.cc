@@ -83,4 +83,22 @@ status rdkafka_producer::flush(std::chrono::milliseconds timeout) {
     return ok();
 }
 
+result<int32_t> rdkafka_producer::partition_count(const std::string& topic, std::chrono::milliseconds timeout) {
+    rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk_.get(), topic.c_str(), nullptr);
+    if (rkt == nullptr) return make_error(errc::invalid_argument, "bad topic name " + topic);
+    const rd_kafka_metadata_t* md = nullptr;
+    rd_kafka_resp_err_t err = rd_kafka_metadata(rk_.get(), 0, rkt, &md, static_cast<int>(timeout.count()));
+    rd_kafka_topic_destroy(rkt);
+    if (err) return to_error(err, "metadata for " + topic);
+    result<int32_t> out = make_error(errc::not_found, "topic " + topic + " does not exist");
+    for (int i = 0; i < md->topic_cnt; ++i) {
+        const auto& t = md->topics[i];
+        if (topic != t.topic) continue;
+        if (t.err) out = to_error(t.err, "metadata for " + topic);
+        else out = static_cast<int32_t>(t.partition_cnt);
+    }
+    rd_kafka_metadata_destroy(md);
+    return out;
+}
+
 }  // namespace samsa::streams::internal::kafka

@@ -21,6 +21,8 @@ public:
     [[nodiscard]] status send(const produced_record& r, delivery_callback on_delivery) override;
     void poll() override;
     [[nodiscard]] status flush(std::chrono::milliseconds timeout) override;
+    [[nodiscard]] result<int32_t> partition_count(const std::string& topic,
+                                                 std::chrono::milliseconds timeout) override;
 
 private:
     rdkafka_producer() = default;

@@ -1,8 +1,10 @@
 #pragma once
 // KSTREAM-FILTER / filter_not: forwards records the predicate keeps. A plain
 // (const K&, const V&) predicate never sees null keys or values; such records
-// are dropped by filter and kept by filter_not, as if the predicate said false.
+// are dropped by filter (counted, plain_function_skip.h) and kept by
+// filter_not, as if the predicate said false.
 #include "samsa/streams/internal/ops/fn.h"
+#include "samsa/streams/internal/ops/plain_function_skip.h"
 #include "samsa/streams/processor/processor.h"
 
 namespace samsa::streams::internal {
@@ -14,8 +16,9 @@ public:
     void init(processor_context<K, V>& ctx) override { ctx_ = &ctx; }
     void process(const record<K, V>& r) override {
         bool keep = false;
-        call_kv(predicate_, r.key, r.value, [&](bool b) { keep = b; });
+        bool called = call_kv(predicate_, r.key, r.value, [&](bool b) { keep = b; });
         if (keep != filter_not_) ctx_->forward(r);
+        else if (!called) drop_for_plain_function(*ctx_, r.key, r.value);
     }
 
 private:

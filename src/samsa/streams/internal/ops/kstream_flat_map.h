@@ -1,7 +1,9 @@
 #pragma once
 // KSTREAM-FLATMAP: zero or more (key, value) pairs per record, all with the
-// input's timestamp. Plain mappers skip null keys and values.
+// input's timestamp. Plain mappers skip null keys and values (counted as
+// dropped, plain_function_skip.h).
 #include "samsa/streams/internal/ops/fn.h"
+#include "samsa/streams/internal/ops/plain_function_skip.h"
 #include "samsa/streams/processor/processor.h"
 
 namespace samsa::streams::internal {
@@ -12,12 +14,13 @@ public:
     explicit kstream_flat_map(F mapper) : mapper_(std::move(mapper)) {}
     void init(processor_context<KR, VR>& ctx) override { ctx_ = &ctx; }
     void process(const record<K, V>& r) override {
-        call_kv(mapper_, r.key, r.value, [&](const auto& pairs) {
+        bool called = call_kv(mapper_, r.key, r.value, [&](const auto& pairs) {
             for (const auto& kv : pairs) {
                 using traits = pair_traits<std::decay_t<decltype(kv)>>;
                 ctx_->forward(record<KR, VR>{traits::get_key(kv), traits::get_value(kv), r.timestamp, r.headers});
             }
         });
+        if (!called) drop_for_plain_function(*ctx_, r.key, r.value);
     }
 
 private:

@@ -1,6 +1,7 @@
 #pragma once
 // KSTREAM-FLATMAPVALUES: zero or more values per record, same key and
-// timestamp. The mapper takes (value) or (key, value).
+// timestamp. The mapper takes (value) or (key, value); plain ones skip what
+// they cannot take, counted as dropped (plain_function_skip.h).
 #include "samsa/streams/internal/ops/kstream_map_values.h"
 
 namespace samsa::streams::internal {
@@ -11,9 +12,10 @@ public:
     explicit kstream_flat_map_values(F mapper) : mapper_(std::move(mapper)) {}
     void init(processor_context<K, VR>& ctx) override { ctx_ = &ctx; }
     void process(const record<K, V>& r) override {
-        call_value_mapper(mapper_, r.key, r.value, [&](const auto& values) {
+        bool called = call_value_mapper(mapper_, r.key, r.value, [&](const auto& values) {
             for (const auto& v : values) ctx_->forward(record<K, VR>{r.key, to_optional(v), r.timestamp, r.headers});
         });
+        if (!called) drop_for_plain_function(*ctx_, r.key, r.value);
     }
 
 private:

@@ -7,7 +7,10 @@
 //  - left: it is joined with an absent table value;
 //  - a record with an absent value, or whose lookup key is absent, is dropped
 //    (logged, counted), except that a left join still joins a record with a
-//    value and no lookup key with an absent table value (KIP-962).
+//    value and no record key (KIP-962), with the table value the lookup key
+//    finds, if any (Kafka 3.8's KStreamKTableJoinProcessor.maybeDropRecord;
+//    so a global-table left join whose key selector returns no key for a
+//    keyed record drops it, where later Kafka versions join it with null).
 // For a KTable the lookup key is the record key; for a GlobalKTable it is the
 // user's key selector's result.
 #include <spdlog/spdlog.h>
@@ -34,7 +37,8 @@ public:
 
     void process(const record<K, V>& r) override {
         std::optional<KT> lookup = r.value ? mapper_(r.key, *r.value) : std::nullopt;
-        if (!r.value || (!lookup && !left_)) {
+        bool null_key_left_join = left_ && !r.key && r.value;
+        if (!null_key_left_join && (!r.value || !lookup)) {
             const auto& m = ctx_->record_metadata();
             spdlog::warn("Skipping record due to null join key or value. topic=[{}] partition=[{}] offset=[{}]",
                          m ? m->topic : "", m ? m->partition : -1, m ? m->offset : -1);

@@ -1,7 +1,9 @@
 #pragma once
 // KSTREAM-MAPVALUES: a new value, same key and timestamp. The mapper takes
-// (value) or (key, value); plain mappers skip null values.
+// (value) or (key, value); plain mappers skip null values (and a plain
+// (key, value) one null keys too), counted as dropped (plain_function_skip.h).
 #include "samsa/streams/internal/ops/fn.h"
+#include "samsa/streams/internal/ops/plain_function_skip.h"
 #include "samsa/streams/processor/processor.h"
 
 namespace samsa::streams::internal {
@@ -35,8 +37,10 @@ public:
     explicit kstream_map_values(F mapper) : mapper_(std::move(mapper)) {}
     void init(processor_context<K, VR>& ctx) override { ctx_ = &ctx; }
     void process(const record<K, V>& r) override {
-        call_value_mapper(mapper_, r.key, r.value,
-                          [&](auto&& v) { ctx_->forward(record<K, VR>{r.key, to_optional(v), r.timestamp, r.headers}); });
+        bool called = call_value_mapper(mapper_, r.key, r.value, [&](auto&& v) {
+            ctx_->forward(record<K, VR>{r.key, to_optional(v), r.timestamp, r.headers});
+        });
+        if (!called) drop_for_plain_function(*ctx_, r.key, r.value);
     }
 
 private:

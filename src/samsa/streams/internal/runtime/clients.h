@@ -91,6 +91,10 @@ public:
     virtual void poll() = 0;
     // Waits until every queued record has its delivery report.
     [[nodiscard]] virtual status flush(std::chrono::milliseconds timeout) = 0;
+    // The topic's partition count from the cluster's metadata (stream
+    // partitioners need it); not_found for a topic that does not exist.
+    [[nodiscard]] virtual result<int32_t> partition_count(const std::string& topic,
+                                                         std::chrono::milliseconds timeout) = 0;
 };
 
 class partition_reader {

@@ -16,6 +16,7 @@ public:
         spdlog::warn("[streams] a global processor sent a record to {}; dropped", r.topic);
     }
     std::optional<samsa::offset> last_offset(const topic_partition&) const override { return std::nullopt; }
+    std::optional<int32_t> partition_count(const std::string&) override { return std::nullopt; }
 };
 
 result<std::unique_ptr<global_state_task>> global_state_task::create(const topology& t, global_task_options options) {

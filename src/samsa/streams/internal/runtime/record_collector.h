@@ -42,6 +42,10 @@ public:
     // The offset of the last record delivered to tp so far (a changelog's,
     // for the task's checkpoint); nullopt when none was.
     virtual std::optional<samsa::offset> last_offset(const topic_partition& tp) const = 0;
+    // How many partitions topic has, for stream partitioners (Kafka's
+    // RecordCollector asks the producer's metadata); nullopt when it cannot
+    // be found (the topic does not exist).
+    virtual std::optional<int32_t> partition_count(const std::string& topic) = 0;
 };
 
 }  // namespace samsa::streams::internal

@@ -66,19 +66,26 @@ using stream_partitioner =
     std::function<std::optional<int32_t>(const std::string& topic, const std::optional<K>& key,
                                           const std::optional<V>& value, int32_t num_partitions)>;
 
+// A sink with a stream partitioner (produced / repartitioned) asks it for
+// each record's partition, given the topic's partition count, as Kafka's
+// RecordCollector does: nullopt leaves the choice to the producer's
+// partitioner (murmur2 of the key); an unknown topic or a partition out of
+// range is an error (std::runtime_error, which ends the task).
 template<class K, class V>
 class sink_node final : public input_node<K, V> {
 public:
     // topic: already decorated with the application id when internal;
     // extractor: set instead of topic for dynamic routing.
     sink_node(std::string name, std::string topic, topic_name_extractor<K, V> extractor, serde<K> key_serde,
-              serde<V> value_serde)
+              serde<V> value_serde, stream_partitioner<K, V> partitioner = {})
         : input_node<K, V>(std::move(name), nullptr), topic_(std::move(topic)), extractor_(std::move(extractor)),
-          key_serde_(std::move(key_serde)), value_serde_(std::move(value_serde)) {}
+          key_serde_(std::move(key_serde)), value_serde_(std::move(value_serde)),
+          partitioner_(std::move(partitioner)) {}
 
     void process(const record<K, V>& r) override {
         produced_record out;
         out.topic = extractor_ ? extractor_(r.key, r.value) : topic_;
+        if (partitioner_) out.partition = partition_for(out.topic, r);
         if (r.key) out.key = key_serde_.serialize(out.topic, *r.key);
         if (r.value) out.value = value_serde_.serialize(out.topic, *r.value);
         out.timestamp = r.timestamp;
@@ -87,10 +94,25 @@ public:
     }
 
 private:
+    std::optional<int32_t> partition_for(const std::string& topic, const record<K, V>& r) {
+        std::optional<int32_t> n = this->task().collector().partition_count(topic);
+        if (!n || *n <= 0) {
+            throw std::runtime_error("Could not get partition information for topic " + topic + " for task " +
+                                     this->task().task_id() + ". This can happen if the topic does not exist.");
+        }
+        std::optional<int32_t> p = partitioner_(topic, r.key, r.value, *n);
+        if (p && (*p < 0 || *p >= *n)) {
+            throw std::runtime_error("the stream partitioner of " + this->name() + " chose partition " +
+                                     std::to_string(*p) + " of " + topic + ", which has " + std::to_string(*n));
+        }
+        return p;
+    }
+
     std::string topic_;
     topic_name_extractor<K, V> extractor_;
     serde<K> key_serde_;
     serde<V> value_serde_;
+    stream_partitioner<K, V> partitioner_;
 };
 
 }  // namespace samsa::streams::internal

@@ -37,6 +37,17 @@ status stream_record_collector::flush(std::chrono::milliseconds timeout) {
     return st;
 }
 
+std::optional<int32_t> stream_record_collector::partition_count(const std::string& topic) {
+    if (auto it = partition_counts_.find(topic); it != partition_counts_.end()) return it->second;
+    auto n = producer_->partition_count(topic, std::chrono::seconds(10));
+    if (!n) {
+        spdlog::warn("[streams] no partition count for {}: {}", topic, n.error().message);
+        return std::nullopt;
+    }
+    partition_counts_.emplace(topic, *n);
+    return *n;
+}
+
 std::optional<samsa::offset> stream_record_collector::last_offset(const topic_partition& tp) const {
     auto it = offsets_.find(tp);
     if (it == offsets_.end()) return std::nullopt;

@@ -34,12 +34,15 @@ public:
     [[nodiscard]] status flush(std::chrono::milliseconds timeout);
     void poll() { producer_->poll(); }
     std::optional<samsa::offset> last_offset(const topic_partition& tp) const override;
+    // From the producer's metadata, asked once per topic.
+    std::optional<int32_t> partition_count(const std::string& topic) override;
     int64_t dropped() const { return dropped_; }
 
 private:
     record_producer* producer_;
     production_handler_response on_error_;
     std::map<topic_partition, samsa::offset> offsets_;
+    std::map<std::string, int32_t, std::less<>> partition_counts_;
     std::optional<error> first_error_;
     int64_t dropped_ = 0;
 };
