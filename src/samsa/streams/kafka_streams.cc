@@ -229,7 +229,8 @@ void kafka_streams::add_stream_thread() {
     env.on_deserialization_error = config_.on_deserialization_error;
     env.wall_clock = wall_clock_ms;
     env.restore_listener = restore_listener_;
-    env.cache_max_bytes = config_.cache_max_bytes / std::max(1, config_.num_stream_threads);
+    // As Kafka 3.8's getCacheSizePerThread: the global thread counts too.
+    env.cache_max_bytes = config_.cache_max_bytes / (config_.num_stream_threads + (global_ ? 1 : 0));
     auto thread = std::make_unique<internal::stream_thread>(
         name, config_, std::move(env), std::move(clients),
         [this](internal::stream_thread& t, stream_thread_state now, stream_thread_state) { on_thread_state(t, now); });

@@ -64,7 +64,9 @@ struct materialized {
     store_type type = store_type::rocksdb;
     bool logging_enabled = true;
     std::map<std::string, std::string> log_config;
-    bool caching_enabled = false;
+    // Kafka's default: a record cache in front of the store, which merges
+    // updates to a key until the task commits or the cache evicts.
+    bool caching_enabled = true;
 
     static materialized as(std::string name) { materialized m; m.store_name = std::move(name); return m; }
     static materialized as(store_type t) { materialized m; m.type = t; return m; }

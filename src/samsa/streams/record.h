@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -45,9 +46,10 @@ struct record {
 };
 
 // Where the record being processed came from (Kafka's RecordMetadata). Absent
-// inside punctuators, as in Kafka.
+// inside punctuators, as in Kafka. topic views the name the task holds for
+// its source: valid as long as the task (copy it to keep it longer).
 struct record_metadata {
-    std::string topic;
+    std::string_view topic;
     int32_t partition = 0;
     int64_t offset = 0;
 };

@@ -135,6 +135,10 @@ global_ktable<K, V> streams_builder::global_table(const std::string& topic, cons
     // Global stores are rebuilt from their topic, never logged.
     store_builder sb = internal::make_table_store_builder(store, m);
     sb.with_logging_disabled();
+    // A global table's cache would only defer its writes (nothing is
+    // forwarded from a global store), and stream threads reading it must not
+    // make it evict; so it has none.
+    sb.with_caching_disabled();
     impl_->add_node(internal::graph_node_kind::global_table_source, processor, {},
                     [=](internal::internal_topology_builder& t, const internal::graph_node& g) {
                         t.add_global_store(sb, source, topic, source_make, g.name,

@@ -41,10 +41,13 @@ public:
         dir_ = std::filesystem::temp_directory_path() /
                ("samsa-thread-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++));
         std::filesystem::remove_all(dir_);
+        // No record caches unless a test asks for them: most tests here
+        // look at every update between explicit commits.
         std::map<std::string, std::string> props{{"application.id", "wc"},
                                                  {"bootstrap.servers", "fake:1"},
                                                  {"state.dir", dir_.string()},
-                                                 {"commit.interval.ms", "3600000"}};
+                                                 {"commit.interval.ms", "3600000"},
+                                                 {"statestore.cache.max.bytes", "0"}};
         for (auto& [k, v] : extra) props[k] = v;
         config_ = *streams_config::parse(props);
         dirs_ = std::make_unique<state_directory>(config_.state_dir, config_.application_id);
@@ -66,6 +69,7 @@ public:
         env.state_dir = dirs_.get();
         env.on_deserialization_error = config_.on_deserialization_error;
         env.wall_clock = now_ms;
+        env.cache_max_bytes = config_.cache_max_bytes;
         stream_thread_clients clients;
         auto consumer = std::make_unique<fake_consumer>(cluster);
         consumer_ = consumer.get();
@@ -191,6 +195,80 @@ TEST(stream_thread, restores_a_store_from_its_changelog_before_processing) {
     f.cluster.append("lines", "k", "cat", 10);
     f.run(10);
     EXPECT_EQ(f.counts().at("cat"), 42);
+}
+
+TEST(stream_thread, record_caches_forward_once_per_key_when_the_task_commits) {
+    thread_fixture f(word_count_topology(store_type::in_memory), {{"statestore.cache.max.bytes", "10485760"}});
+    f.cluster.create("lines", 1);
+    f.cluster.create("counts", 1);
+    f.start();
+    f.cluster.append("lines", "k1", "a b a", 1);
+    f.cluster.append("lines", "k2", "a c", 2);
+    f.run(10);
+    EXPECT_TRUE(f.cluster.all("counts").empty());  // all in the cache until the commit
+    EXPECT_TRUE(f.cluster.all("wc-counts-store-changelog").empty());
+    ASSERT_TRUE(f.thread_->tasks().commit());
+    std::map<std::string, int64_t> want{{"a", 3}, {"b", 1}, {"c", 1}};
+    EXPECT_EQ(f.counts(), want);
+    EXPECT_EQ(f.cluster.all("counts").size(), 3u);  // one per word, not one per update (5)
+    EXPECT_EQ(f.cluster.all("wc-counts-store-changelog").size(), 3u);
+    // In the order of each key's last write, stamped with that write's record.
+    std::vector<std::pair<std::string, int64_t>> order;
+    for (const auto& r : f.cluster.all("counts")) order.emplace_back(decode_string(r.key), r.timestamp);
+    EXPECT_EQ(order, (std::vector<std::pair<std::string, int64_t>>{{"b", 1}, {"a", 2}, {"c", 2}}));
+}
+
+TEST(stream_thread, a_full_record_cache_evicts_and_forwards_before_the_commit) {
+    // An entry costs 90 bytes here (key 2 + value and timestamp 16 + 45 +
+    // the repartition topic's name 27), so two fit in 200: the third word
+    // evicts the eldest, which writes every dirty entry down and forwards it
+    // (aa, bb, cc); dd evicts the clean bb and waits for the commit.
+    thread_fixture f(word_count_topology(store_type::in_memory), {{"statestore.cache.max.bytes", "200"}});
+    f.cluster.create("lines", 1);
+    f.cluster.create("counts", 1);
+    f.start();
+    f.cluster.append("lines", "k1", "aa bb cc dd", 1);
+    f.run(10);
+    std::vector<std::string> forwarded;
+    for (const auto& r : f.cluster.all("counts")) forwarded.push_back(decode_string(r.key));
+    EXPECT_EQ(forwarded, (std::vector<std::string>{"aa", "bb", "cc"}));
+    ASSERT_TRUE(f.thread_->tasks().commit());
+    EXPECT_EQ(f.counts(), (std::map<std::string, int64_t>{{"aa", 1}, {"bb", 1}, {"cc", 1}, {"dd", 1}}));
+}
+
+TEST(stream_thread, a_cached_table_sends_the_old_value_of_the_last_commit_downstream) {
+    // users -> group by city -> count. Two moves of one user between commits
+    // reach the aggregation as one change: old city (as of the last commit)
+    // to the newest one.
+    streams_builder b;
+    b.table("users", consumed<std::string, std::string>::with(serdes::string(), serdes::string()),
+            materialized<std::string, std::string>::as("users-store").with_store_type(store_type::in_memory))
+        .group_by([](const std::string& user, const std::string& city) { return key_value<std::string, std::string>{city, user}; },
+                  grouped<std::string, std::string>::with(serdes::string(), serdes::string()))
+        .count(named{}, materialized<std::string, int64_t>::as("per-city")
+                            .with_store_type(store_type::in_memory)
+                            .with_key_serde(serdes::string())
+                            .with_value_serde(serdes::int64()))
+        .to_stream()
+        .to("cities", produced<std::string, int64_t>::with(serdes::string(), serdes::int64()));
+    thread_fixture f(b.build(), {{"statestore.cache.max.bytes", "10485760"}});
+    f.cluster.create("users", 1);
+    f.cluster.create("cities", 1);
+    f.start();
+    f.cluster.append("users", "ann", "lisbon", 1);
+    f.run(6);
+    ASSERT_TRUE(f.thread_->tasks().commit());
+    for (int i = 0; i < 6; ++i) f.run(1);
+    ASSERT_TRUE(f.thread_->tasks().commit());  // the count reaches cities
+    EXPECT_EQ(f.counts("cities"), (std::map<std::string, int64_t>{{"lisbon", 1}}));
+    f.cluster.append("users", "ann", "porto", 2);
+    f.cluster.append("users", "ann", "rome", 3);
+    f.run(6);
+    ASSERT_TRUE(f.thread_->tasks().commit());
+    f.run(6);
+    ASSERT_TRUE(f.thread_->tasks().commit());
+    // One subtract from lisbon and one add to rome; porto never appears.
+    EXPECT_EQ(f.counts("cities"), (std::map<std::string, int64_t>{{"lisbon", 0}, {"rome", 1}}));
 }
 
 TEST(stream_thread, honours_stream_partitioners_of_sinks_and_repartition_topics) {

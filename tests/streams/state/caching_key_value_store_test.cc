@@ -41,12 +41,15 @@ protected:
         store_context context;
         context.application_id = "app";
         context.changelog = &sink_;
-        context.record_timestamp = [this] { return now_; };
+        context.records = &records_;
         context.cache_max_bytes = max_bytes;
         ASSERT_TRUE(store_->init(context).has_value());
         ASSERT_TRUE(store_->set_flush_listener(
-            [this](bytes_view key, std::optional<bytes_view> nv, std::optional<bytes_view> ov, int64_t ts) {
-                flushed_.push_back({std::string(as_chars(key)), str(nv), str(ov), ts});
+            [this](bytes_view key, std::optional<bytes_view> nv, std::optional<bytes_view> ov,
+                   const record_context& c) {
+                // While the listener runs, the task's context is the entry's.
+                EXPECT_EQ(records_.current.timestamp, c.timestamp);
+                flushed_.push_back({std::string(as_chars(key)), str(nv), str(ov), c.timestamp});
             },
             send_old_values));
     }
@@ -55,7 +58,7 @@ protected:
     }
 
     recording_changelog_sink sink_;
-    int64_t now_ = 1;
+    testing::test_records records_ = testing::with_time(1);
     key_value_bytes_store* below_ = nullptr;
     std::unique_ptr<caching_key_value_store> store_;
     std::vector<flushed> flushed_;
@@ -64,7 +67,7 @@ protected:
 TEST_F(caching_test, keeps_newest_value_until_flush) {
     open(false);
     store_->put(b("k"), v(b("1")));
-    now_ = 2;
+    records_.set_time(2);
     store_->put(b("k"), v(b("2")));
     EXPECT_EQ(store_->get(b("k")), b("2"));
     EXPECT_EQ(below_->get(b("k")), std::nullopt);
@@ -80,11 +83,11 @@ TEST_F(caching_test, keeps_newest_value_until_flush) {
 TEST_F(caching_test, writes_down_in_last_write_order_with_entry_timestamps) {
     open(false);
     store_->put(b("a"), v(b("1")));
-    now_ = 5;
+    records_.set_time(5);
     store_->put(b("b"), v(b("2")));
-    now_ = 9;
+    records_.set_time(9);
     store_->put(b("a"), v(b("3")));
-    now_ = 100;
+    records_.set_time(100);
     store_->flush();
     EXPECT_EQ(flushed_, (std::vector<flushed>{{"b", "2", std::nullopt, 5}, {"a", "3", std::nullopt, 9}}));
     EXPECT_EQ(sink_.records, (std::vector<changelog_record>{logged("b", "2", 5), logged("a", "3", 9)}));
@@ -95,10 +98,10 @@ TEST_F(caching_test, deletes_and_old_values) {
     store_->put(b("k"), v(b("1")));
     store_->flush();
     flushed_.clear();
-    now_ = 2;
+    records_.set_time(2);
     store_->put(b("k"), v(b("2")));
     store_->flush();
-    now_ = 3;
+    records_.set_time(3);
     EXPECT_EQ(store_->remove(b("k")), b("2"));
     EXPECT_EQ(store_->get(b("k")), std::nullopt);
     EXPECT_EQ(below_->get(b("k")), b("2"));
@@ -116,16 +119,57 @@ TEST_F(caching_test, put_then_delete_of_unknown_key_writes_nothing) {
     EXPECT_TRUE(sink_.records.empty());
 }
 
-TEST_F(caching_test, eviction_writes_dirty_entries_down) {
-    open(false, /*max_bytes=*/100);  // room for one small entry
+TEST_F(caching_test, entries_cost_what_kafka_counts) {
+    open(false);
+    // key + value + 24 (node) + 1 (dirty flag) + 8 + 8 + 4 (timestamp,
+    // offset, partition) + topic + headers.
+    store_->put(b("k"), v(b("vv")));
+    EXPECT_EQ(store_->cached_bytes(), 1 + 2 + 24 + 1 + 20);
+    records_.current.metadata = record_metadata{"topic", 0, 7};
+    records_.current.headers = {{"h", b("xyz")}};
+    store_->put(b("k"), v(b("vv")));
+    EXPECT_EQ(store_->cached_bytes(), 1 + 2 + 24 + 1 + 20 + 5 + 1 + 3);
+}
+
+TEST_F(caching_test, eviction_writes_the_eldest_then_every_dirty_entry_down) {
+    open(false, /*max_bytes=*/100);  // room for two small entries (47 bytes each)
     store_->put(b("a"), v(b("1")));
+    store_->put(b("b"), v(b("2")));
     EXPECT_TRUE(flushed_.empty());
-    store_->put(b("b"), v(b("2")));  // over budget: a is evicted, dirty entries go down
-    EXPECT_EQ(below_->get(b("a")), b("1"));
-    EXPECT_FALSE(flushed_.empty());
+    store_->get(b("a"));             // b is now the least recently used
+    records_.set_time(4);
+    store_->put(b("c"), v(b("3")));  // over budget: b is evicted
+    EXPECT_EQ(flushed_, (std::vector<flushed>{{"b", "2", std::nullopt, 1}, {"a", "1", std::nullopt, 1},
+                                              {"c", "3", std::nullopt, 4}}));
+    EXPECT_EQ(below_->get(b("b")), b("2"));
     EXPECT_LE(store_->cached_bytes(), 100);
-    EXPECT_EQ(store_->get(b("a")), b("1"));
-    EXPECT_EQ(store_->get(b("b")), b("2"));
+    EXPECT_EQ(store_->get(b("b")), b("2"));  // read back from below
+}
+
+TEST(caching_budget_test, caches_share_the_threads_budget_and_evict_from_the_one_put_to) {
+    thread_cache budget(150);
+    testing::test_records records;
+    auto open = [&](const std::string& name) {
+        auto s = std::make_unique<caching_key_value_store>(std::make_unique<in_memory_key_value_store>(name));
+        store_context context;
+        context.records = &records;
+        context.cache = &budget;
+        EXPECT_TRUE(s->init(context).has_value());
+        return s;
+    };
+    auto first = open("first"), second = open("second");
+    first->put(b("a"), v(b("1")));
+    first->put(b("b"), v(b("1")));
+    EXPECT_EQ(budget.size_bytes(), 94);
+    second->put(b("x"), v(b("1")));  // 141: within budget
+    second->put(b("y"), v(b("1")));  // 188: second evicts its own x (141), first keeps its entries
+    EXPECT_EQ(first->cached_bytes(), 94);
+    EXPECT_EQ(second->cached_bytes(), 47);
+    EXPECT_EQ(budget.size_bytes(), 141);
+    EXPECT_EQ(second->get(b("x")), b("1"));  // written down when evicted; cached again, evicting y
+    first->close();
+    second->close();
+    EXPECT_EQ(budget.size_bytes(), 0);
 }
 
 TEST_F(caching_test, iterators_merge_cache_over_store) {
@@ -157,7 +201,7 @@ TEST_F(caching_test, close_writes_down_and_restore_bypasses_cache) {
 TEST_F(caching_test, listener_may_write_back_into_the_store) {
     open(false);
     store_->set_flush_listener(
-        [this](bytes_view key, std::optional<bytes_view>, std::optional<bytes_view>, int64_t) {
+        [this](bytes_view key, std::optional<bytes_view>, std::optional<bytes_view>, const record_context&) {
             if (as_chars(key) == "a") store_->put(b("echo"), v(b("1")));
         },
         false);

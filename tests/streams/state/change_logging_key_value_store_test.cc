@@ -27,7 +27,7 @@ protected:
         context.application_id = "app";
         context.partition = 3;
         context.changelog = &sink_;
-        context.record_timestamp = [this] { return now_; };
+        context.records = &records_;
         EXPECT_TRUE(layer->init(context).has_value());
         return layer;
     }
@@ -36,16 +36,16 @@ protected:
     }
 
     recording_changelog_sink sink_;
-    int64_t now_ = 100;
+    testing::test_records records_ = testing::with_time(100);
 };
 
 TEST_F(change_logging_test, logs_every_write_and_tombstones_for_deletes) {
     auto s = make<change_logging_key_value_store>();
     EXPECT_EQ(s->changelog_topic(), "app-counts-changelog");
     s->put(b("a"), v(b("1")));
-    now_ = 101;
+    records_.set_time(101);
     s->put(b("a"), std::nullopt);
-    now_ = 102;
+    records_.set_time(102);
     EXPECT_EQ(s->put_if_absent(b("b"), v(b("2"))), std::nullopt);
     EXPECT_EQ(s->put_if_absent(b("b"), v(b("3"))), b("2"));  // wrote nothing, logs nothing
     EXPECT_EQ(s->remove(b("b")), b("2"));
@@ -84,7 +84,7 @@ TEST_F(change_logging_test, timestamped_layer_logs_raw_value_with_its_timestamp)
     bytes stored = timestamped_format::encode(b("v"), 42);
     EXPECT_EQ(stored, (bytes{0, 0, 0, 0, 0, 0, 0, 42, 'v'}));
     s->put(b("k"), v(stored));
-    now_ = 50;
+    records_.set_time(50);
     s->remove(b("k"));
     EXPECT_EQ(sink_.records, (std::vector<changelog_record>{
                                  record("k", b("v"), 42),

@@ -29,13 +29,14 @@ serde<std::string> counting_string_serde(int& decoded) {
 
 class typed_store_test : public ::testing::Test {
 protected:
+    testing::test_records records_ = testing::with_time(9);
     std::unique_ptr<key_value_bytes_store> open(const store_builder& builder) {
         auto stack = builder.build();
         store_context context;
         context.application_id = "app";
         context.task_dir = dir_.path() / "1_0";
         context.changelog = &sink_;
-        context.record_timestamp = [] { return int64_t{9}; };
+        context.records = &records_;
         EXPECT_TRUE(stack->init(context).has_value());
         return stack;
     }

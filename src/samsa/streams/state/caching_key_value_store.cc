@@ -11,19 +11,46 @@ std::optional<bytes_view> view(const std::optional<bytes>& b) {
     return bytes_view(*b);
 }
 
-// What an entry costs against cache_max_bytes: its bytes plus a rough
-// allowance for the map and list nodes, as Kafka's LRUCacheEntry.size() counts
-// its fields.
-constexpr int64_t entry_overhead = 64;
+// Kafka's NamedCache.LRUNode.size() with LRUCacheEntry.size(): the key, three
+// references, the dirty flag, the value and the record context's estimate
+// (timestamp, offset, partition, topic characters, headers).
+int64_t entry_size(bytes_view key, const std::optional<bytes>& value, const record_context& c) {
+    int64_t size = static_cast<int64_t>(key.size()) + 24 + 1 + (value ? static_cast<int64_t>(value->size()) : 0);
+    size += 8 + 8 + 4;
+    if (c.metadata) size += static_cast<int64_t>(c.metadata->topic.size());
+    for (const auto& h : c.headers) size += static_cast<int64_t>(h.key.size() + (h.value ? h.value->size() : 0));
+    return size;
+}
+
+// Sets the task's record context for the life of the guard.
+class context_scope {
+public:
+    context_scope(record_context_holder* holder, const record_context& c) : holder_(holder) {
+        if (holder_) saved_ = holder_->exchange_current_record(c);
+    }
+    ~context_scope() {
+        if (holder_) holder_->exchange_current_record(std::move(saved_));
+    }
+    context_scope(const context_scope&) = delete;
+    context_scope& operator=(const context_scope&) = delete;
+
+private:
+    record_context_holder* holder_;
+    record_context saved_;
+};
 
 }  // namespace
 
+caching_key_value_store::~caching_key_value_store() { clear_cache(); }
+
 status caching_key_value_store::init(const store_context& context) {
-    record_timestamp_ = context.record_timestamp;
-    max_bytes_ = context.cache_max_bytes;
-    store_context below = context;
-    below.record_timestamp = [this] { return flushing_timestamp_ ? *flushing_timestamp_ : current_timestamp(); };
-    status s = wrapping_key_value_store::init(below);
+    records_ = context.records;
+    budget_ = context.cache;
+    if (budget_ == nullptr) {
+        own_budget_ = std::make_unique<thread_cache>(context.cache_max_bytes);
+        budget_ = own_budget_.get();
+    }
+    status s = wrapping_key_value_store::init(context);
     if (!s) return s;
     open_ = true;
     return ok();
@@ -31,32 +58,37 @@ status caching_key_value_store::init(const store_context& context) {
 
 void caching_key_value_store::flush() {
     if (!open_) return;
-    write_dirty_down();
+    flush_dirty(std::nullopt);
     wrapping_key_value_store::flush();
 }
 
 void caching_key_value_store::flush_cache() {
-    if (open_) write_dirty_down();
+    if (open_) flush_dirty(std::nullopt);
 }
 
 void caching_key_value_store::close() {
     if (!open_) return;
     try {
-        write_dirty_down();
+        flush_dirty(std::nullopt);
     } catch (...) {
-        cache_.clear(), lru_.clear(), dirty_.clear(), cached_bytes_ = 0, open_ = false;
+        clear_cache();
+        open_ = false;
         wrapping_key_value_store::close();
         throw;
     }
-    cache_.clear(), lru_.clear(), dirty_.clear(), cached_bytes_ = 0, open_ = false;
+    clear_cache();
+    open_ = false;
     wrapping_key_value_store::close();
+}
+
+void caching_key_value_store::clear_cache() {
+    if (budget_) budget_->shrink(cached_bytes_);
+    cache_.clear(), lru_.clear(), dirty_.clear(), cached_bytes_ = 0;
 }
 
 void caching_key_value_store::check_open() const {
     if (!open_) throw state_store_error("state store " + name() + " is not open");
 }
-
-int64_t caching_key_value_store::current_timestamp() const { return record_timestamp_ ? record_timestamp_() : 0; }
 
 std::optional<bytes> caching_key_value_store::get(bytes_view key) {
     check_open();
@@ -67,17 +99,16 @@ std::optional<bytes> caching_key_value_store::get(bytes_view key) {
     }
     auto value = wrapping_key_value_store::get(key);
     if (value) {
-        // Cache what was read, clean, as Kafka does: the next get is a hit.
-        cache_put(key, bytes_view(*value), false, 0);
-        evict_if_full();
+        cache_put(key, bytes_view(*value), false);
+        maybe_evict();
     }
     return value;
 }
 
 void caching_key_value_store::put(bytes_view key, std::optional<bytes_view> value) {
     check_open();
-    cache_put(key, value, true, current_timestamp());
-    evict_if_full();
+    cache_put(key, value, true);
+    maybe_evict();
 }
 
 std::optional<bytes> caching_key_value_store::put_if_absent(bytes_view key, std::optional<bytes_view> value) {
@@ -127,97 +158,96 @@ bool caching_key_value_store::set_flush_listener(cache_flush_listener listener, 
     return true;
 }
 
-int64_t caching_key_value_store::size_of(bytes_view key, const std::optional<bytes>& value) {
-    return static_cast<int64_t>(key.size() + (value ? value->size() : 0)) + entry_overhead;
-}
-
-void caching_key_value_store::cache_put(bytes_view key, std::optional<bytes_view> value, bool dirty,
-                                        int64_t timestamp) {
+void caching_key_value_store::cache_put(bytes_view key, std::optional<bytes_view> value, bool dirty) {
     auto it = cache_.find(key);
     if (it == cache_.end()) {
         it = cache_.emplace(bytes(key.begin(), key.end()), entry{}).first;
         it->second.lru_pos = lru_.insert(lru_.end(), &it->first);
     } else {
-        cached_bytes_ -= size_of(it->first, it->second.value);
         touch(it->second);
     }
     entry& e = it->second;
-    e.value = value ? std::optional<bytes>(bytes(value->begin(), value->end())) : std::nullopt;
-    e.timestamp = timestamp;
+    if (value) e.value.emplace(value->begin(), value->end());
+    else e.value.reset();
     if (dirty) {
-        // Dirty entries are written down in the order of their last write, as
-        // Kafka's NamedCache keeps them.
+        e.context = records_ ? records_->current_record() : record_context{};
+        // Dirty entries are written down in the order of their last write,
+        // as Kafka's NamedCache keeps them.
         if (e.dirty) dirty_.erase(e.dirty_pos);
         e.dirty_pos = dirty_.insert(dirty_.end(), &it->first);
         e.dirty = true;
+    } else {
+        e.context = record_context{};
     }
-    cached_bytes_ += size_of(it->first, e.value);
+    int64_t size = entry_size(it->first, e.value, e.context);
+    cached_bytes_ += size - e.size;
+    budget_->grow(size - e.size);
+    e.size = size;
 }
 
 void caching_key_value_store::touch(entry& e) { lru_.splice(lru_.end(), lru_, e.lru_pos); }
 
 void caching_key_value_store::erase(cache_map::iterator it) {
-    cached_bytes_ -= size_of(it->first, it->second.value);
+    cached_bytes_ -= it->second.size;
+    budget_->shrink(it->second.size);
     lru_.erase(it->second.lru_pos);
     if (it->second.dirty) dirty_.erase(it->second.dirty_pos);
     cache_.erase(it);
 }
 
-void caching_key_value_store::evict_if_full() {
-    // No eviction from inside the flush listener: the cache may run over its
-    // budget until the flush returns.
-    if (flushing_) return;
-    while (cached_bytes_ > max_bytes_ && !lru_.empty()) {
-        bytes eldest = *lru_.front();
-        auto it = cache_.find(eldest);
-        if (it->second.dirty) {
-            // As Kafka: evicting a dirty entry writes all dirty entries down.
-            write_dirty_down();
-            it = cache_.find(eldest);
-            if (it == cache_.end()) continue;
-            if (it->second.dirty) break;  // the listener wrote it again; keep it
-        }
+void caching_key_value_store::maybe_evict() {
+    // Kafka's ThreadCache.maybeEvict: from the cache that was put to, until
+    // the thread is within budget or this cache is empty.
+    while (budget_->over_budget() && !cache_.empty()) evict_eldest();
+}
+
+void caching_key_value_store::evict_eldest() {
+    auto it = cache_.find(*lru_.front());
+    if (!it->second.dirty) {
         erase(it);
+        return;
+    }
+    dirty_entry evicted{it->first, std::move(it->second.value), std::move(it->second.context)};
+    erase(it);
+    flush_dirty(std::move(evicted));
+}
+
+void caching_key_value_store::flush_dirty(std::optional<dirty_entry> evicted) {
+    if (dirty_.empty() && !evicted) return;
+    std::vector<dirty_entry> batch;
+    batch.reserve(dirty_.size() + 1);
+    if (evicted) batch.push_back(std::move(*evicted));
+    std::vector<bytes> deleted;
+    for (const bytes* key : dirty_) {
+        entry& e = cache_.find(*key)->second;
+        batch.push_back(dirty_entry{*key, e.value, e.context});
+        e.dirty = false;
+        if (!e.value) deleted.push_back(*key);
+    }
+    // Cleared before the listener runs: what it writes belongs to the next
+    // flush.
+    dirty_.clear();
+    for (const dirty_entry& d : batch) write_down(d);
+    for (const bytes& key : deleted) {
+        auto it = cache_.find(key);
+        if (it != cache_.end() && !it->second.dirty && !it->second.value) erase(it);
     }
 }
 
-void caching_key_value_store::write_dirty_down() {
-    if (dirty_.empty() || flushing_) return;
-    struct pending {
-        bytes key;
-        std::optional<bytes> value;
-        int64_t timestamp;
-    };
-    // Take the dirty entries first: the listener may write to this store again,
-    // and those writes belong to the next flush.
-    std::vector<pending> batch;
-    batch.reserve(dirty_.size());
-    for (const bytes* key : dirty_) {
-        entry& e = cache_.find(*key)->second;
-        batch.push_back(pending{*key, e.value, e.timestamp});
-        e.dirty = false;
+void caching_key_value_store::write_down(const dirty_entry& d) {
+    if (!listener_) {
+        context_scope scope(records_, d.context);
+        wrapping_key_value_store::put(d.key, view(d.value));
+        return;
     }
-    dirty_.clear();
-
-    struct guard {
-        caching_key_value_store& self;
-        ~guard() { self.flushing_ = false, self.flushing_timestamp_.reset(); }
-    } reset{*this};
-    flushing_ = true;
-    for (const pending& p : batch) {
-        flushing_timestamp_ = p.timestamp;
-        if (!listener_) {
-            wrapping_key_value_store::put(p.key, view(p.value));
-            continue;
-        }
-        std::optional<bytes> old;
-        if (!p.value || send_old_values_) old = wrapping_key_value_store::get(p.key);
-        // A key written and deleted again while cached, and absent below:
-        // nothing to write or forward (Kafka's same shortcut).
-        if (!p.value && !old) continue;
-        wrapping_key_value_store::put(p.key, view(p.value));
-        listener_(p.key, view(p.value), send_old_values_ ? view(old) : std::nullopt, p.timestamp);
-    }
+    std::optional<bytes> old;
+    if (!d.value || send_old_values_) old = wrapping_key_value_store::get(d.key);
+    // A key written and deleted again while cached, and absent below:
+    // nothing to write or forward (Kafka's same shortcut).
+    if (!d.value && !old) return;
+    context_scope scope(records_, d.context);
+    wrapping_key_value_store::put(d.key, view(d.value));
+    listener_(d.key, view(d.value), send_old_values_ ? view(old) : std::nullopt, d.context);
 }
 
 std::unique_ptr<bytes_iterator> caching_key_value_store::merge(std::unique_ptr<bytes_iterator> below,

@@ -1,25 +1,42 @@
 #pragma once
-// caching_key_value_store: a write-back cache on top of a store stack (Kafka
-// Streams' CachingKeyValueStore with its NamedCache). Writes stay in memory,
-// newest value per key, until flush() (at commit) or until the cache holds more
-// than cache_max_bytes and evicts its least recently used entry; then the
-// dirty entries are written to the layer below in the order they were last
-// written, and each is handed to the flush listener, which the DSL uses to
-// forward one update per key per commit instead of one per record.
+// caching_key_value_store: the record cache of a store stack (Kafka Streams'
+// CachingKeyValueStore with its NamedCache), as the DSL's stores have it by
+// default. Writes stay in memory, newest value per key, until the task
+// commits (flush_cache(), flush()) or until the thread's caches together
+// hold more than their budget (thread_cache) and this cache evicts its least
+// recently used entry; then dirty entries are written to the layer below
+// (and so to the changelog) and each is handed to the flush listener, which
+// the DSL uses to forward one update per key per commit instead of one per
+// record:
 //
-//   put(k, v1), put(k, v2), flush()  ->  below: put(k, v2); listener(k, v2, old)
+//   put(k, v1), put(k, v2), flush_cache()  ->  below: put(k, v2); listener(k, v2, old)
 //
-// Reads see the cache first (a cached deletion hides the key below); range,
-// prefix_scan and all() merge the cache over the layer below. While it writes
-// entries down, the record timestamp seen by the layers below is the entry's
-// own, so the changelog carries the timestamp of the record that wrote it, as
-// Kafka's does.
+// The rules are Kafka 3.8's, so that outputs equal Kafka's for the same
+// cache size and commits:
+//  - dirty entries are written down in the order of their last write; an
+//    eviction writes the evicted entry first, then every other dirty entry;
+//  - while an entry is written down and forwarded, the task's record context
+//    is the one of the record that last wrote it (timestamp, headers, topic,
+//    partition, offset), so the changelog and everything downstream see it;
+//  - the old value handed to the listener is read from the layer below, so
+//    it is the value as of the last flush, not of the last write; it is
+//    passed only when asked for (send_old_values);
+//  - a key written and deleted again while cached, and absent below, is
+//    neither written nor forwarded; a deleted entry leaves the cache once
+//    written down;
+//  - reads go to the cache first (a cached deletion hides the key below); a
+//    key read from below is cached, clean; range, prefix_scan and all() merge
+//    the cache over the layer below;
+//  - an entry costs what Kafka's LRUCacheEntry and NamedCache node count:
+//    key + value + 24 (node) + 1 (dirty flag) + 8 + 8 + 4 (timestamp,
+//    offset, partition) + topic + headers.
 //
-// Threads: owned by one stream thread, never locked. The listener runs on that
-// thread, inside flush(), and may read and write this store.
+// Threads: owned by one stream thread, never locked. The listener runs on
+// that thread, inside flush or put, and may read and write this store.
 
 #include <list>
 #include <map>
+#include <memory>
 
 #include "samsa/streams/state/wrapping_key_value_store.h"
 
@@ -28,6 +45,7 @@ namespace samsa::streams {
 class caching_key_value_store final : public wrapping_key_value_store {
 public:
     using wrapping_key_value_store::wrapping_key_value_store;
+    ~caching_key_value_store() override;
 
     [[nodiscard]] status init(const store_context& context) override;
     // Writes the dirty entries down (calling the listener), then flushes below.
@@ -47,44 +65,52 @@ public:
     void restore(bytes_view key, std::optional<bytes_view> value, int64_t timestamp) override;
     bool set_flush_listener(cache_flush_listener listener, bool send_old_values) override;
 
-    // Bytes held now, as counted against cache_max_bytes.
+    // Bytes this cache holds now, as counted against the budget.
     int64_t cached_bytes() const { return cached_bytes_; }
 
 private:
     struct entry {
         std::optional<bytes> value;  // nullopt: deleted
         bool dirty = false;
-        int64_t timestamp = 0;
-        std::list<const bytes*>::iterator lru_pos;    // into lru_, most recent at the back
+        record_context context;  // of the record that wrote it (dirty entries)
+        int64_t size = 0;
+        std::list<const bytes*>::iterator lru_pos;    // into lru_, eldest at the front
         std::list<const bytes*>::iterator dirty_pos;  // into dirty_, valid when dirty
     };
     using cache_map = std::map<bytes, entry, bytes_less>;
+    // A dirty entry as it is written down: copies, since the listener may
+    // write to this store meanwhile.
+    struct dirty_entry {
+        bytes key;
+        std::optional<bytes> value;
+        record_context context;
+    };
 
     void check_open() const;
-    int64_t current_timestamp() const;
-    void cache_put(bytes_view key, std::optional<bytes_view> value, bool dirty, int64_t timestamp);
+    void cache_put(bytes_view key, std::optional<bytes_view> value, bool dirty);
     void touch(entry& e);
     void erase(cache_map::iterator it);
-    void evict_if_full();
-    void write_dirty_down();
+    void maybe_evict();
+    void evict_eldest();
+    // Kafka's NamedCache.flush(evicted): the evicted entry (if any), then
+    // every dirty one, in order.
+    void flush_dirty(std::optional<dirty_entry> evicted);
+    // Kafka's putAndMaybeForward.
+    void write_down(const dirty_entry& e);
+    void clear_cache();
     std::unique_ptr<bytes_iterator> merge(std::unique_ptr<bytes_iterator> below, cache_map::iterator first,
                                           const std::function<bool(bytes_view)>& in_range);
-    static int64_t size_of(bytes_view key, const std::optional<bytes>& value);
 
     cache_map cache_;
     std::list<const bytes*> lru_;
     std::list<const bytes*> dirty_;
     int64_t cached_bytes_ = 0;
-    int64_t max_bytes_ = 0;
+    thread_cache* budget_ = nullptr;
+    std::unique_ptr<thread_cache> own_budget_;  // when the context gives none
+    record_context_holder* records_ = nullptr;
     bool open_ = false;
     cache_flush_listener listener_;
     bool send_old_values_ = false;
-    std::function<int64_t()> record_timestamp_;
-    // Set while entries are written down: the timestamp the layers below see
-    // as the current record's, and a guard against evicting from inside the
-    // listener.
-    std::optional<int64_t> flushing_timestamp_;
-    bool flushing_ = false;
 };
 
 }  // namespace samsa::streams

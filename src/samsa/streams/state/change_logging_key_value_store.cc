@@ -14,7 +14,7 @@ status change_logging_key_value_store::init(const store_context& context) {
     sink_ = context.changelog;
     topic_ = changelog_topic_name(context.application_id, name());
     partition_ = context.partition;
-    record_timestamp_ = context.record_timestamp;
+    records_ = context.records;
     return ok();
 }
 
@@ -57,7 +57,7 @@ void change_logging_key_value_store::send(bytes_view key, std::optional<bytes_vi
 }
 
 int64_t change_logging_key_value_store::record_timestamp() const {
-    return record_timestamp_ ? record_timestamp_() : 0;
+    return records_ ? records_->current_record().timestamp : 0;
 }
 
 void change_logging_timestamped_key_value_store::log(bytes_view key, std::optional<bytes_view> value) {

@@ -52,7 +52,7 @@ private:
     changelog_sink* sink_ = nullptr;
     std::string topic_;
     int32_t partition_ = 0;
-    std::function<int64_t()> record_timestamp_;
+    record_context_holder* records_ = nullptr;
 };
 
 class change_logging_timestamped_key_value_store final : public change_logging_key_value_store {

@@ -46,11 +46,13 @@ using bytes_entry = key_value<bytes, std::optional<bytes>>;
 // Called by a caching layer for each entry it writes down on flush or
 // eviction (Kafka Streams' CacheFlushListener): the key, the new value
 // (nullopt: deleted), the value it replaces in the store below (only when
-// asked for old values, else nullopt) and the timestamp of the record that
-// last wrote the entry. The DSL forwards these downstream instead of
-// forwarding every update, which is how caching deduplicates KTable updates.
+// asked for old values, else nullopt) and the context of the record that
+// last wrote the entry (its timestamp and headers; the task's current record
+// context is that one too while the listener runs). The DSL forwards these
+// downstream instead of forwarding every update, which is how caching
+// deduplicates KTable updates.
 using cache_flush_listener = std::function<void(bytes_view key, std::optional<bytes_view> new_value,
-                                                std::optional<bytes_view> old_value, int64_t timestamp)>;
+                                                std::optional<bytes_view> old_value, const record_context& context)>;
 
 class key_value_bytes_store : public state_store {
 public:

@@ -61,6 +61,8 @@ public:
     bool is_open() const { return store_->is_open(); }
     void flush() { store_->flush(); }
     key_value_bytes_store& bytes_store() { return *store_; }
+    // The topic the serdes are called with.
+    const std::string& topic() const { return topic_; }
 
     std::optional<V> get(const K& key) {
         if constexpr (std::is_copy_constructible_v<V>) {

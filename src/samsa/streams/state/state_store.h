@@ -14,6 +14,8 @@
 #include <string>
 
 #include "samsa/base/result.h"
+#include "samsa/streams/state/record_context.h"
+#include "samsa/streams/state/thread_cache.h"
 
 namespace samsa::streams {
 
@@ -32,14 +34,18 @@ struct store_context {
     int32_t partition = 0;
     // Where change-logging layers write; nullptr when nothing is logged.
     changelog_sink* changelog = nullptr;
-    // The timestamp of the record being processed (Kafka's context.timestamp()),
-    // stamped on changelog records of plain key-value stores. Timestamped stores
-    // use the value's own timestamp instead. Unset -> 0.
-    std::function<int64_t()> record_timestamp;
-    // Bytes a caching layer may hold before it evicts and writes down
-    // (Kafka's cache.max.bytes.buffering, which Kafka shares among a thread's
-    // stores; here it is per store).
+    // The task's current record (Kafka's ProcessorRecordContext): its
+    // timestamp stamps changelog records of plain key-value stores
+    // (timestamped stores use the value's own); a caching layer keeps it with
+    // each dirty entry and restores it while writing the entry down. nullptr:
+    // timestamp 0, no metadata.
+    record_context_holder* records = nullptr;
+    // The record caches' shared budget (Kafka's ThreadCache). nullptr: a
+    // caching layer budgets cache_max_bytes for itself alone.
+    thread_cache* cache = nullptr;
     int64_t cache_max_bytes = 10 * 1024 * 1024;
+
+    int64_t current_timestamp() const { return records ? records->current_record().timestamp : 0; }
 };
 
 // An operation on a store failed in a way the processor cannot handle: an I/O

@@ -111,6 +111,19 @@ topology_test_driver::topology_test_driver(topology t, std::map<std::string, std
         }
         on_deserialization_error = *handler;
     }
+    int64_t cache_max_bytes = 10 * 1024 * 1024;
+    for (const char* name : {"cache.max.bytes.buffering", "statestore.cache.max.bytes"}) {
+        auto it = properties.find(name);
+        if (it == properties.end()) continue;
+        try {
+            size_t used = 0;
+            cache_max_bytes = std::stoll(it->second, &used);
+            if (used != it->second.size() || cache_max_bytes < 0) throw std::invalid_argument(name);
+        } catch (const std::exception&) {
+            throw std::invalid_argument("Invalid value " + it->second + " for configuration " + name +
+                                        ": expected an integer >= 0");
+        }
+    }
     auto dir = properties.find("state.dir");
     if (dir != properties.end()) {
         state_dir_ = dir->second;
@@ -119,6 +132,23 @@ topology_test_driver::topology_test_driver(topology t, std::map<std::string, std
         state_dir_ = fresh_state_dir();
         owns_state_dir_ = true;
     }
+    try {
+        open_tasks(on_deserialization_error, cache_max_bytes);
+    } catch (...) {
+        // No destructor runs for a constructor that throws.
+        task_.reset();
+        global_.reset();
+        if (owns_state_dir_) {
+            std::error_code ec;
+            std::filesystem::remove_all(state_dir_, ec);
+        }
+        throw;
+    }
+}
+
+void topology_test_driver::open_tasks(deserialization_handler_response on_deserialization_error,
+                                      int64_t cache_max_bytes) {
+    cache_ = std::make_unique<thread_cache>(cache_max_bytes);
     dirs_ = std::make_unique<internal::state_directory>(state_dir_, application_id_);
 
     // One partition per topic.
@@ -138,6 +168,8 @@ topology_test_driver::topology_test_driver(topology t, std::map<std::string, std
     env_->collector = collector_.get();
     env_->on_deserialization_error = on_deserialization_error;
     env_->wall_clock = clock;
+    env_->cache_max_bytes = cache_max_bytes;
+    env_->cache = cache_.get();
     if (!topology_.internal_builder().global_stores().empty()) {
         auto global_dir = dirs_->directory_for("global");
         if (!global_dir) throw std::runtime_error(global_dir.error().message);

@@ -17,7 +17,11 @@
 //   orders.pipe_input("o1", order{...}, 10);
 //   EXPECT_EQ(mails.read_value(), ...);
 //
-// Properties: application.id (default "topology-test-driver"), state.dir
+// Properties: application.id (default "topology-test-driver"),
+// statestore.cache.max.bytes (or cache.max.bytes.buffering; default 10 MiB:
+// the record caches' budget, as in the runtime; with commits after every
+// record, caching only merges the updates one input record makes to a key,
+// and a small budget makes caches evict within a record), state.dir
 // (default: a fresh directory under the system temp dir, removed with the
 // driver), default.deserialization.exception.handler (logAndFail, the
 // default: pipe_input throws the serde's exception; logAndContinue: the
@@ -124,6 +128,7 @@ public:
 
 private:
     class collector;
+    void open_tasks(deserialization_handler_response on_deserialization_error, int64_t cache_max_bytes);
     void complete_all_processable_work();
     void capture_outputs();
     void process_global(const std::string& topic, internal::raw_record r);
@@ -147,6 +152,7 @@ private:
     bool owns_state_dir_ = false;
     int64_t wall_clock_ms_;
     std::unique_ptr<collector> collector_;
+    std::unique_ptr<thread_cache> cache_;  // before the tasks: outlives their stores
     std::unique_ptr<internal::state_directory> dirs_;
     std::unique_ptr<internal::topology_metadata> metadata_;
     std::unique_ptr<internal::task_environment> env_;

@@ -53,8 +53,10 @@ store_builder make_table_store_builder(const std::string& name, const materializ
     store_builder b = stores::timestamped_key_value_store_builder(std::move(supplier));
     if (m.logging_enabled) b.with_logging_enabled(m.log_config);
     else b.with_logging_disabled();
-    // Operators forward every update themselves (no record cache yet).
-    b.with_caching_disabled();
+    // Cached unless the user opted out, as Kafka's Materialized: updates are
+    // forwarded when the cache flushes or evicts (timestamped_tuple_forwarder).
+    if (m.caching_enabled) b.with_caching_enabled();
+    else b.with_caching_disabled();
     return b;
 }
 

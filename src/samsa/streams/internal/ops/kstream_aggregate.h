@@ -1,10 +1,12 @@
 #pragma once
 // KSTREAM-AGGREGATE (aggregate, count) and KSTREAM-REDUCE on a grouped
-// stream: one update per input record (no caching), the result timestamp the
-// larger of the record's and the stored aggregate's. Records with a null key
+// stream: one update per input record, or per key and commit with a record
+// cache (timestamped_tuple_forwarder.h), the result timestamp the larger of
+// the record's and the stored aggregate's. Records with a null key
 // or value are skipped (logged, counted).
 #include <spdlog/spdlog.h>
 
+#include "samsa/streams/internal/ops/timestamped_tuple_forwarder.h"
 #include "samsa/streams/internal/ops/value_getter.h"
 #include "samsa/streams/processor/processor.h"
 
@@ -23,6 +25,7 @@ public:
     void init(processor_context<K, change<VA>>& ctx) override {
         ctx_ = &ctx;
         store_.emplace(spec_.open(ctx.task()));
+        forwarder_.emplace(*store_, ctx, send_old_values_);
     }
 
     void process(const record<K, V>& r) override {
@@ -46,8 +49,8 @@ public:
             new_agg = first_value(*r.value);
         }
         store_->put(*r.key, value_and_timestamp<VA>{new_agg, ts});
-        ctx_->forward(record<K, change<VA>>{r.key, change<VA>{std::move(new_agg), send_old_values_ ? old_agg : std::nullopt},
-                                            ts, r.headers});
+        forwarder_->maybe_forward(
+            record<K, change<VA>>{r.key, change<VA>{std::move(new_agg), std::move(old_agg)}, ts, r.headers});
     }
 
 private:
@@ -61,6 +64,7 @@ private:
     aggregator agg_;
     bool send_old_values_;
     std::optional<timestamped_key_value_store<K, VA>> store_;
+    std::optional<timestamped_tuple_forwarder<K, VA>> forwarder_;
     processor_context<K, change<VA>>* ctx_ = nullptr;
 };
 

@@ -8,6 +8,7 @@
 // error, as in Kafka (the grouping never produces one).
 #include <stdexcept>
 
+#include "samsa/streams/internal/ops/timestamped_tuple_forwarder.h"
 #include "samsa/streams/internal/ops/value_getter.h"
 #include "samsa/streams/processor/processor.h"
 
@@ -27,6 +28,7 @@ public:
     void init(processor_context<K, change<VA>>& ctx) override {
         ctx_ = &ctx;
         store_.emplace(spec_.open(ctx.task()));
+        forwarder_.emplace(*store_, ctx, send_old_values_);
     }
 
     void process(const record<K, change<V>>& r) override {
@@ -54,8 +56,7 @@ public:
         }
         if (agg) store_->put(*r.key, value_and_timestamp<VA>{*agg, ts});
         else store_->put(*r.key, std::nullopt);
-        ctx_->forward(record<K, change<VA>>{r.key, change<VA>{agg, send_old_values_ ? old_agg : std::nullopt}, ts,
-                                            r.headers});
+        forwarder_->maybe_forward(record<K, change<VA>>{r.key, change<VA>{agg, std::move(old_agg)}, ts, r.headers});
     }
 
 private:
@@ -70,6 +71,7 @@ private:
     aggregator subtract_;
     bool send_old_values_;
     std::optional<timestamped_key_value_store<K, VA>> store_;
+    std::optional<timestamped_tuple_forwarder<K, VA>> forwarder_;
     processor_context<K, change<VA>>* ctx_ = nullptr;
 };
 

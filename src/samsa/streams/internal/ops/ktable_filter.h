@@ -4,6 +4,7 @@
 // an update where both the new and the old value are filtered out is not
 // forwarded at all. A materialized filter keeps its result in its own store.
 #include "samsa/streams/internal/ops/fn.h"
+#include "samsa/streams/internal/ops/timestamped_tuple_forwarder.h"
 #include "samsa/streams/internal/ops/value_getter.h"
 #include "samsa/streams/processor/processor.h"
 
@@ -20,19 +21,24 @@ public:
         : pred_(std::move(pred)), filter_not_(filter_not), send_old_values_(send_old_values), spec_(std::move(store)) {}
     void init(processor_context<K, change<V>>& ctx) override {
         ctx_ = &ctx;
-        if (spec_) store_.emplace(spec_->open(ctx.task()));
+        if (spec_) {
+            store_.emplace(spec_->open(ctx.task()));
+            forwarder_.emplace(*store_, ctx, send_old_values_);
+        }
     }
     void process(const record<K, change<V>>& r) override {
         const K& key = *r.key;
         std::optional<V> new_value = compute(key, r.value->new_value);
         std::optional<V> old_value = send_old_values_ ? compute(key, r.value->old_value) : std::nullopt;
         if (send_old_values_ && !old_value && !new_value) return;
-        if (store_) {
-            if (new_value) store_->put(key, value_and_timestamp<V>{*new_value, r.timestamp});
-            else store_->put(key, std::nullopt);
+        record<K, change<V>> out{r.key, change<V>{new_value, std::move(old_value)}, r.timestamp, r.headers};
+        if (!store_) {
+            ctx_->forward(out);
+            return;
         }
-        ctx_->forward(record<K, change<V>>{r.key, change<V>{std::move(new_value), std::move(old_value)}, r.timestamp,
-                                           r.headers});
+        if (new_value) store_->put(key, value_and_timestamp<V>{std::move(*new_value), r.timestamp});
+        else store_->put(key, std::nullopt);
+        forwarder_->maybe_forward(std::move(out));
     }
 
 private:
@@ -46,6 +52,7 @@ private:
     bool send_old_values_;
     std::optional<table_store_spec<K, V>> spec_;
     std::optional<timestamped_key_value_store<K, V>> store_;
+    std::optional<timestamped_tuple_forwarder<K, V>> forwarder_;
     processor_context<K, change<V>>* ctx_ = nullptr;
 };
 

@@ -19,6 +19,7 @@
 // JOINOTHER side. Null keys are dropped (logged, counted).
 #include <spdlog/spdlog.h>
 
+#include "samsa/streams/internal/ops/timestamped_tuple_forwarder.h"
 #include "samsa/streams/internal/ops/value_getter.h"
 #include "samsa/streams/processor/processor.h"
 
@@ -96,12 +97,17 @@ public:
         : spec_(std::move(store)), send_old_values_(send_old_values) {}
     void init(processor_context<K, change<V>>& ctx) override {
         ctx_ = &ctx;
-        if (spec_) store_.emplace(spec_->open(ctx.task()));
+        if (spec_) {
+            store_.emplace(spec_->open(ctx.task()));
+            forwarder_.emplace(*store_, ctx, send_old_values_);
+        }
     }
     void process(const record<K, change<V>>& r) override {
         if (store_) {
             if (r.value->new_value) store_->put(*r.key, value_and_timestamp<V>{*r.value->new_value, r.timestamp});
             else store_->put(*r.key, std::nullopt);
+            forwarder_->maybe_forward(record<K, change<V>>(r));
+            return;
         }
         if (send_old_values_) {
             ctx_->forward(r);
@@ -114,6 +120,7 @@ private:
     std::optional<table_store_spec<K, V>> spec_;
     bool send_old_values_;
     std::optional<timestamped_key_value_store<K, V>> store_;
+    std::optional<timestamped_tuple_forwarder<K, V>> forwarder_;
     processor_context<K, change<V>>* ctx_ = nullptr;
 };
 

@@ -3,6 +3,7 @@
 // a tombstone without calling the mapper. A materialized one keeps its
 // result in its own store.
 #include "samsa/streams/internal/ops/fn.h"
+#include "samsa/streams/internal/ops/timestamped_tuple_forwarder.h"
 #include "samsa/streams/internal/ops/value_getter.h"
 #include "samsa/streams/processor/processor.h"
 
@@ -19,18 +20,23 @@ public:
         : mapper_(std::move(mapper)), send_old_values_(send_old_values), spec_(std::move(store)) {}
     void init(processor_context<K, change<VR>>& ctx) override {
         ctx_ = &ctx;
-        if (spec_) store_.emplace(spec_->open(ctx.task()));
+        if (spec_) {
+            store_.emplace(spec_->open(ctx.task()));
+            forwarder_.emplace(*store_, ctx, send_old_values_);
+        }
     }
     void process(const record<K, change<V>>& r) override {
         const K& key = *r.key;
         std::optional<VR> new_value = compute(key, r.value->new_value);
         std::optional<VR> old_value = send_old_values_ ? compute(key, r.value->old_value) : std::nullopt;
-        if (store_) {
-            if (new_value) store_->put(key, value_and_timestamp<VR>{*new_value, r.timestamp});
-            else store_->put(key, std::nullopt);
+        record<K, change<VR>> out{r.key, change<VR>{new_value, std::move(old_value)}, r.timestamp, r.headers};
+        if (!store_) {
+            ctx_->forward(out);
+            return;
         }
-        ctx_->forward(record<K, change<VR>>{r.key, change<VR>{std::move(new_value), std::move(old_value)},
-                                            r.timestamp, r.headers});
+        if (new_value) store_->put(key, value_and_timestamp<VR>{std::move(*new_value), r.timestamp});
+        else store_->put(key, std::nullopt);
+        forwarder_->maybe_forward(std::move(out));
     }
 
 private:
@@ -43,6 +49,7 @@ private:
     bool send_old_values_;
     std::optional<table_store_spec<K, VR>> spec_;
     std::optional<timestamped_key_value_store<K, VR>> store_;
+    std::optional<timestamped_tuple_forwarder<K, VR>> forwarder_;
     processor_context<K, change<VR>>* ctx_ = nullptr;
 };
 

@@ -34,7 +34,6 @@ struct global_task_options {
     std::function<int64_t()> wall_clock;
     deserialization_handler_response on_deserialization_error = deserialization_handler_response::fail;
     bool synchronized_stores = false;
-    int64_t cache_max_bytes = 10 * 1024 * 1024;
 };
 
 class global_state_task {

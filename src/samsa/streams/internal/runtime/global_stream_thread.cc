@@ -37,7 +37,6 @@ status global_stream_thread::initialize(const std::map<std::string, int>& partit
     options.wall_clock = wall_clock_;
     options.on_deserialization_error = config_->on_deserialization_error;
     options.synchronized_stores = true;  // stream threads read them
-    options.cache_max_bytes = config_->cache_max_bytes;
     auto task = global_state_task::create(*topology_, std::move(options));
     if (!task) return task.error();
     task_ = std::move(*task);

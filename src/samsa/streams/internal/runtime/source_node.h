@@ -45,7 +45,7 @@ public:
         record<K, V>& r = pending_;
         r.key.reset();
         r.value.reset();
-        const std::string& topic = raw.metadata.topic;
+        std::string_view topic = raw.metadata.topic;
         if (raw.key) r.key = key_serde_.deserialize(topic, *raw.key);
         if (raw.value) r.value = value_serde_.deserialize(topic, *raw.value);
         r.timestamp = raw.timestamp;

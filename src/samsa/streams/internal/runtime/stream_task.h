@@ -69,8 +69,12 @@ struct task_environment {
     std::function<int64_t()> wall_clock;
     // Hears changelog restoration (kafka_streams' global restore listener).
     state_restore_listener* restore_listener = nullptr;
-    // Per store: statestore.cache.max.bytes / num.stream.threads.
+    // The thread's record-cache budget (statestore.cache.max.bytes divided
+    // as Kafka divides it: by the stream threads, plus one for the global
+    // thread when there is one); the owner of the tasks makes `cache` from it
+    // and keeps it alive longer than they live.
     int64_t cache_max_bytes = 10 * 1024 * 1024;
+    thread_cache* cache = nullptr;
 };
 
 // A changelog partition a task restores from.

@@ -34,6 +34,8 @@ stream_thread::stream_thread(std::string name, const streams_config& config, tas
     restorer_ = std::make_unique<changelog_reader>(*clients_.restore_reader, config.request_timeout);
     restorer_->set_listener(env.restore_listener);
     env.collector = collector_.get();
+    cache_ = std::make_unique<thread_cache>(env.cache_max_bytes);
+    env.cache = cache_.get();
     tasks_ = std::make_unique<task_manager>(std::move(env), *clients_.consumer, *collector_, *restorer_,
                                             config.buffered_records_per_partition, config.request_timeout);
 }

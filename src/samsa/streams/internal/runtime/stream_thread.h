@@ -91,6 +91,7 @@ private:
     const streams_config* config_;
     std::vector<std::string> topics_;
     stream_thread_clients clients_;
+    std::unique_ptr<thread_cache> cache_;  // before the tasks: outlives their stores
     std::unique_ptr<stream_record_collector> collector_;
     std::unique_ptr<changelog_reader> restorer_;
     std::unique_ptr<task_manager> tasks_;

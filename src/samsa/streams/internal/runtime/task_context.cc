@@ -20,8 +20,10 @@ void task_context::add_store(const store_builder& builder, bool synchronized) {
     ctx.task_dir = config_.task_dir;
     ctx.partition = config_.partition;
     ctx.changelog = this;
-    ctx.cache_max_bytes = config_.cache_max_bytes;
-    ctx.record_timestamp = [this] { return timestamp_; };
+    ctx.cache = config_.cache;
+    // A synchronized (global) store is read by other threads, which must not
+    // touch this task's record context (a cache evicting on their read).
+    ctx.records = synchronized ? nullptr : this;
     status st = s->init(ctx);
     if (!st) throw std::runtime_error("cannot open state store '" + builder.name() + "': " + st.error().message);
     store_index_.emplace(builder.name(), s.get());
@@ -64,9 +66,9 @@ void task_context::close_stores() {
 }
 
 void task_context::set_current(std::optional<record_metadata> metadata, int64_t timestamp, record_headers headers) {
-    metadata_ = std::move(metadata);
-    timestamp_ = timestamp;
-    headers_ = std::move(headers);
+    current_.metadata = std::move(metadata);
+    current_.timestamp = timestamp;
+    current_.headers = std::move(headers);
 }
 
 cancellable task_context::schedule(processor_node_base* node, int64_t interval_ms, punctuation_type type,
@@ -85,14 +87,16 @@ bool task_context::punctuate(punctuation_type type, int64_t now) {
     // Index loop: a punctuator may schedule more punctuators.
     for (size_t i = 0; i < schedules_.size(); ++i) {
         if (schedules_[i].type != type || *schedules_[i].cancelled || schedules_[i].next > now) continue;
-        auto saved_meta = metadata_;
-        auto saved_ts = timestamp_;
-        metadata_.reset();
-        timestamp_ = now;
+        // A punctuator's record context: its time, no topic, no headers.
+        record_context saved = exchange_current_record(record_context{now, std::nullopt, {}});
         punctuator fn = schedules_[i].fn;
-        fn(now);
-        metadata_ = std::move(saved_meta);
-        timestamp_ = saved_ts;
+        try {
+            fn(now);
+        } catch (...) {
+            exchange_current_record(std::move(saved));
+            throw;
+        }
+        exchange_current_record(std::move(saved));
         auto& s = schedules_[i];
         // Kafka's PunctuationSchedule.next(): skip missed intervals, keep the
         // alignment.

@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <typeindex>
+#include <utility>
 #include <vector>
 
 #include "samsa/streams/processor/punctuation.h"
@@ -33,12 +34,12 @@ struct task_config {
     std::string task_id = "0_0";
     int32_t partition = 0;
     std::filesystem::path task_dir;
-    // Each store's record cache (statestore.cache.max.bytes, divided among
-    // the stream threads as Kafka divides it).
-    int64_t cache_max_bytes = 10 * 1024 * 1024;
+    // The record caches' budget, shared by the thread's tasks (not owned;
+    // outlives the task). nullptr: caching layers budget for themselves.
+    thread_cache* cache = nullptr;
 };
 
-class task_context final : public changelog_sink {
+class task_context final : public changelog_sink, public record_context_holder {
 public:
     task_context(task_config config, record_collector& collector, std::function<int64_t()> wall_clock);
     ~task_context() override;
@@ -69,11 +70,16 @@ public:
         return shared_slots_[{store, type}];
     }
 
-    // The record being processed.
+    // The record being processed (record_context_holder: stores read it, a
+    // cache flush sets an entry's while it forwards).
     void set_current(std::optional<record_metadata> metadata, int64_t timestamp, record_headers headers);
-    const std::optional<record_metadata>& current_metadata() const { return metadata_; }
-    int64_t current_timestamp() const { return timestamp_; }
-    const record_headers& current_headers() const { return headers_; }
+    const std::optional<record_metadata>& current_metadata() const { return current_.metadata; }
+    int64_t current_timestamp() const { return current_.timestamp; }
+    const record_headers& current_headers() const { return current_.headers; }
+    const record_context& current_record() const override { return current_; }
+    record_context exchange_current_record(record_context context) override {
+        return std::exchange(current_, std::move(context));
+    }
 
     // Stream time: the largest timestamp seen; -1 before the first record.
     int64_t stream_time() const { return stream_time_; }
@@ -116,9 +122,7 @@ private:
     std::map<std::string, key_value_bytes_store*, std::less<>> store_index_;
     std::map<std::string, key_value_bytes_store*> global_stores_;
     std::map<std::pair<std::string, std::type_index>, std::shared_ptr<void>> shared_slots_;
-    std::optional<record_metadata> metadata_;
-    int64_t timestamp_ = 0;
-    record_headers headers_;
+    record_context current_;
     int64_t stream_time_ = -1;
     std::vector<schedule_entry> schedules_;
     int64_t dropped_records_ = 0;

@@ -78,7 +78,9 @@ record_outcome task_graph::process(consumed_record&& r, task_context& context,
     raw.value = std::move(r.value);
     raw.timestamp = r.timestamp;
     raw.headers = std::move(r.headers);
-    raw.metadata = record_metadata{r.tp.topic, r.tp.partition, r.offset()};
+    // The topic as a view of the name this graph keeps: stable while the
+    // task lives (the record, and its topic string, do not).
+    raw.metadata = record_metadata{it->first, r.tp.partition, r.offset()};
     // The record context keeps its own copy of the headers (usually none):
     // the typed record takes the raw ones.
     record_metadata metadata = raw.metadata;

@@ -1,0 +1,35 @@
+#pragma once
+// record_context: where the record being processed came from and what it
+// carries besides key and value (Kafka Streams' ProcessorRecordContext):
+// timestamp, topic/partition/offset (absent in punctuators) and headers. A
+// task holds the current one; stores read it (a change-logging layer stamps
+// changelog records with its timestamp, a caching layer keeps it with each
+// dirty entry) and a caching layer sets it back to an entry's while that
+// entry is written down and forwarded, as Kafka's CachingKeyValueStore does,
+// so everything downstream of a flush sees the context of the record that
+// wrote the entry.
+//
+// Threads: the task's.
+
+#include <cstdint>
+#include <optional>
+
+#include "samsa/streams/record.h"
+
+namespace samsa::streams {
+
+struct record_context {
+    int64_t timestamp = 0;
+    std::optional<record_metadata> metadata;
+    record_headers headers;
+};
+
+class record_context_holder {
+public:
+    virtual ~record_context_holder() = default;
+    virtual const record_context& current_record() const = 0;
+    // Replaces the current context and returns the one it replaced.
+    virtual record_context exchange_current_record(record_context context) = 0;
+};
+
+}  // namespace samsa::streams
