@@ -1,6 +1,6 @@
 #include "samsa/streams/internal/runtime/partition_group.h"
 
-#include <cassert>
+#include "samsa/base/assert.h"
 
 namespace samsa::streams::internal {
 
@@ -11,7 +11,7 @@ partition_group::partition_group(const std::set<topic_partition>& partitions) : 
 
 void partition_group::add(consumed_record r) {
     auto it = queues_.find(r.tp);
-    assert(it != queues_.end() && "record of a partition the task does not own");
+    SAMSA_ASSERT(it != queues_.end(), "record of a partition the task does not own");
     bool was_empty = it->second.empty();
     it->second.push_back(std::move(r));
     ++buffered_;
