@@ -9,6 +9,7 @@
 #include "samsa/bytes/byte_writer.h"
 #include "samsa/bytes/crc32c.h"
 #include "samsa/protocol/compression.h"
+#include "samsa/protocol/control_record.h"
 
 namespace samsa::protocol {
 namespace {
@@ -216,6 +217,40 @@ TEST(compression, garbage_and_truncated_input_fail_cleanly) {
             (void)decompress(codec, copy, cap);  // must not crash
         }
     }
+}
+
+
+TEST(control_record, a_commit_marker_is_kafkas_control_batch) {
+    bytes batch = build_end_txn_marker_batch(producer_id(7), producer_epoch(3), {control_type::commit, 5},
+                                             timestamp_ms(1000));
+    EXPECT_EQ(batch.size(), 78u);  // the worked example in control_record.h
+    ASSERT_TRUE(validate_batch(batch));
+    auto h = read_batch_header(batch);
+    ASSERT_TRUE(h);
+    EXPECT_TRUE(h->control());
+    EXPECT_TRUE(h->transactional());
+    EXPECT_EQ(h->producer_id, 7);
+    EXPECT_EQ(h->producer_epoch, 3);
+    EXPECT_EQ(h->base_sequence, -1);
+    auto records = batch_records::decode(batch, 1 << 20);
+    ASSERT_TRUE(records);
+    ASSERT_EQ(records->records().size(), 1u);
+    EXPECT_EQ(bytes(records->records()[0].key->begin(), records->records()[0].key->end()), (bytes{0, 0, 0, 1}));
+    auto m = read_end_txn_marker(batch);
+    ASSERT_TRUE(m && *m);
+    EXPECT_EQ(**m, (end_txn_marker{control_type::commit, 5}));
+}
+
+TEST(control_record, other_batches_are_not_markers) {
+    record_batch_builder plain;
+    plain.add("k", "v", timestamp_ms(1));
+    EXPECT_FALSE(read_end_txn_marker(plain.build()));
+    record_batch_builder leader_change;  // type 2 (KRaft): a control batch, not a marker
+    leader_change.producer({producer_id(-1), producer_epoch(-1), -1, false, true});
+    leader_change.add(record{bytes{0, 0, 0, 2}, bytes{0, 0}, timestamp_ms(1), {}});
+    auto m = read_end_txn_marker(leader_change.build());
+    ASSERT_TRUE(m);
+    EXPECT_FALSE(*m);
 }
 
 }  // namespace

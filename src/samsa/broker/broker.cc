@@ -5,6 +5,8 @@
 #include "samsa/broker/producer/durable_acks.h"
 #include "samsa/broker/producer/producer_id_manager.h"
 #include "samsa/broker/producer/producer_state_manager.h"
+#include "samsa/broker/txn/txn_coordinator.h"
+#include "samsa/broker/txn/txn_service.h"
 
 #include <stdexcept>
 
@@ -28,11 +30,17 @@ broker::broker(const broker_config& config, asio::io_context& io, meta_propertie
     producers_ = std::make_unique<producer::producer_state_manager>(
         std::stoll(config.value_of("producer.id.expiration.ms").value_or("86400000")));
     if (config.durable_acks) durable_ = std::make_unique<producer::durable_acks>(io);
+    // After the groups and the producer state: completing a transaction
+    // left prepared writes markers into partitions and __consumer_offsets.
+    transactions_ = std::make_unique<txn::txn_service>(*this);
+    transactions_->load();
 }
 
 broker::~broker() = default;
 
 group::group_coordinator& broker::groups() { return groups_->coordinator(); }
+
+txn::txn_coordinator& broker::transactions() { return transactions_->coordinator(); }
 
 void broker::snapshot_producers(bool all) {
     auto lookup = [this](std::string_view topic, partition_id partition,
@@ -51,6 +59,7 @@ void broker::snapshot_producers(bool all) {
 void broker::set_stopping() {
     stopping_ = true;
     groups_->shutdown();
+    transactions_->shutdown();
 }
 
 timestamp_ms broker::now() {

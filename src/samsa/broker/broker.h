@@ -29,6 +29,10 @@ namespace group {
 class group_coordinator;
 class group_service;
 }  // namespace group
+namespace txn {
+class txn_coordinator;
+class txn_service;
+}  // namespace txn
 namespace producer {
 class producer_id_manager;
 class producer_state_manager;
@@ -55,6 +59,8 @@ public:
     // (all = true, clean shutdown) or when the snapshot interval has passed,
     // after expiring idle producers (producer.id.expiration.ms).
     void snapshot_producers(bool all);
+    // The transaction coordinator (broker/txn/), loaded from __transaction_state.
+    txn::txn_coordinator& transactions();
     // Non-null when samsa.durable.acks is on.
     producer::durable_acks* durable() { return durable_.get(); }
     const std::string& cluster_id() const { return meta_.cluster_id; }
@@ -84,6 +90,7 @@ private:
     std::unique_ptr<producer::producer_id_manager> producer_ids_;
     std::unique_ptr<producer::producer_state_manager> producers_;
     std::unique_ptr<producer::durable_acks> durable_;
+    std::unique_ptr<txn::txn_service> transactions_;
 };
 
 }  // namespace samsa::broker

@@ -202,6 +202,7 @@ bytes record_batch_builder::build() const {
 
     int16_t attributes = static_cast<int16_t>(codec_);
     if (producer_.transactional) attributes |= 0x10;
+    if (producer_.control) attributes |= 0x20;
     byte_writer w;
     w.write_i64(base_offset_());
     size_t length_at = w.reserve_i32();

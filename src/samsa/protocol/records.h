@@ -110,6 +110,7 @@ struct batch_producer {
     samsa::producer_epoch producer_epoch{-1};
     int32_t base_sequence = -1;
     bool transactional = false;
+    bool control = false;  // a control batch (control_record.h): written by the broker only
 };
 
 // Builds one record batch v2 from records, as a producer would: offset

@@ -72,6 +72,8 @@ status partition_log::load(const recovery_hint& hint) {
             index_files.emplace_back(entry.path(), *b);
         } else if (auto t = parse_segment_file_name(name, ".timeindex")) {
             index_files.emplace_back(entry.path(), *t);
+        } else if (auto x = parse_segment_file_name(name, ".txnindex")) {
+            index_files.emplace_back(entry.path(), *x);
         } else if (ends_with(name, ".deleted") || ends_with(name, ".cleaned") || ends_with(name, ".tmp")) {
             leftovers.push_back(entry.path());
         }
@@ -105,6 +107,8 @@ status partition_log::load(const recovery_hint& hint) {
         flush_state_->recovery_point.store(outcome->recovery_point(), std::memory_order_release);
         summary_ = std::move(outcome->summary);
         if (summary_.bytes_truncated > 0 || summary_.segments_removed > 0) {
+            // Aborted transactions whose marker was cut off go too.
+            if (auto st = segments_.back()->txn_index().truncate_to(log_end_offset_); !st) return st;
             // Make the truncation durable before anything new is appended after it.
             if (auto st = segments_.back()->flush(true); !st) return st;
         }
@@ -249,12 +253,36 @@ result<append_result> partition_log::append(std::span<uint8_t> batches, timestam
     return append_result{first, next - 1, append_time ? now : timestamp_ms(-1), log_start_offset_};
 }
 
-result<read_result> partition_log::read(offset from, size_t max_bytes, bool min_one) const {
+namespace {
+
+// Cuts `out` before the first batch that starts at or after `end`.
+void cut_at(read_result& out, offset end) {
+    size_t pos = 0;
+    while (pos < out.records.size()) {
+        auto h = protocol::read_batch_header(bytes_view(out.records.data() + pos, out.records.size() - pos));
+        if (!h) break;
+        if (offset(h->base_offset) >= end) {
+            out.records.resize(pos);
+            out.next_offset = offset(h->base_offset);
+            return;
+        }
+        pos += h->total_size();
+    }
+}
+
+}  // namespace
+
+result<read_result> partition_log::read(offset from, size_t max_bytes, bool min_one, offset end) const {
     if (from < log_start_offset_ || from > log_end_offset_)
         return make_error(errc::out_of_range, fmt::format("offset {} is outside [{}, {}] in {}", from(),
                                                           log_start_offset_(), log_end_offset_(), dir_.string()));
     read_result out{{}, from};
-    if (from == log_end_offset_) return out;
+    if (from == log_end_offset_ || from >= end) return out;
+    if (end < log_end_offset_) {
+        auto all = read(from, max_bytes, min_one);
+        if (all) cut_at(*all, end);
+        return all;
+    }
     size_t remaining = max_bytes;
     offset cursor = from;
     for (size_t i = segment_index_for(from); i < segments_.size(); ++i) {
@@ -374,6 +402,31 @@ result<std::optional<timestamp_and_offset>> partition_log::max_timestamp() const
         }
     }
     return best;
+}
+
+status partition_log::append_aborted_txn(const aborted_txn& txn, bool if_missing) {
+    if (closed_) return make_error(errc::closed, fmt::format("log {} is closed", dir_.string()));
+    if (txn.last_offset < segments_.front()->base_offset() || txn.last_offset >= log_end_offset_)
+        return make_error(errc::out_of_range, fmt::format("{}: no segment holds offset {}", dir_.string(),
+                                                          txn.last_offset()));
+    transaction_index& index = segments_[segment_index_for(txn.last_offset)]->txn_index();
+    if (if_missing) {
+        auto entries = index.all();
+        if (!entries) return entries.error();
+        if (!entries->empty() && entries->back().last_offset >= txn.last_offset) return ok();
+    }
+    return index.append(txn);
+}
+
+result<std::vector<aborted_txn>> partition_log::collect_aborted_txns(offset from, offset upper_bound) const {
+    std::vector<aborted_txn> out;
+    for (size_t i = segment_index_for(from); i < segments_.size(); ++i) {
+        auto found = segments_[i]->txn_index().collect(from, upper_bound);
+        if (!found) return found.error();
+        out.insert(out.end(), found->found.begin(), found->found.end());
+        if (found->complete) break;
+    }
+    return out;
 }
 
 status partition_log::delete_segment_front() {

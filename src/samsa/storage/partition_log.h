@@ -44,7 +44,9 @@
 #include <atomic>
 #include <chrono>
 #include <string>
+#include <algorithm>
 #include <filesystem>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <span>
@@ -133,8 +135,10 @@ public:
     // at most max_bytes in total, except that with min_one the first batch is
     // returned whole even when larger. Reads may span segments. from ==
     // log_end_offset gives no bytes; outside [log_start_offset, log_end_offset]
-    // is out_of_range.
-    result<read_result> read(offset from, size_t max_bytes, bool min_one) const;
+    // is out_of_range. Batches starting at or after `end` are left out
+    // (read_committed reads end at the last stable offset).
+    result<read_result> read(offset from, size_t max_bytes, bool min_one,
+                             offset end = offset(std::numeric_limits<int64_t>::max())) const;
 
     offset log_start_offset() const { return log_start_offset_; }
     offset log_end_offset() const { return log_end_offset_; }  // the next offset to assign
@@ -149,6 +153,32 @@ public:
     // ListOffsets -3 (MAX_TIMESTAMP): the largest timestamp in the log and
     // the offset of the first record carrying it; nullopt when empty.
     result<std::optional<timestamp_and_offset>> max_timestamp() const;
+
+    // --- transactions ---
+    // The first offset of the oldest open transaction, as the broker's
+    // producer state knows it (nullopt: none is open). A log does not know
+    // it until told after open (stable_offset_known()); the cleaner does not
+    // clean a log before that.
+    void set_first_unstable_offset(std::optional<offset> first) {
+        first_unstable_ = first;
+        stable_known_ = true;
+    }
+    bool stable_offset_known() const { return stable_known_; }
+    // Kafka's last stable offset: the first unstable offset (never below the
+    // log start offset), else the high watermark. read_committed consumers
+    // read below it.
+    offset last_stable_offset() const {
+        if (!first_unstable_) return high_watermark();
+        return std::clamp(*first_unstable_, log_start_offset_, high_watermark());
+    }
+    // Records an aborted transaction in the `.txnindex` of the segment that
+    // holds its marker (txn.last_offset). With `if_missing`, an entry already
+    // there is not an error (log replay after a crash re-adds what the crash
+    // may have lost).
+    status append_aborted_txn(const aborted_txn& txn, bool if_missing = false);
+    // Kafka's collectAbortedTransactions: the aborted transactions that
+    // overlap [from, upper_bound), from the segment holding `from` on.
+    result<std::vector<aborted_txn>> collect_aborted_txns(offset from, offset upper_bound) const;
 
     // DeleteRecords: moves the log start offset to `before` and deletes the
     // segments wholly below it. `before` > high watermark is out_of_range;
@@ -254,6 +284,8 @@ private:
     std::shared_ptr<clean_job> clean_job_;
     offset cleaner_offset_{-1};
     std::optional<timestamp_ms> delete_horizon_;  // the earliest of the retained tombstones
+    std::optional<offset> first_unstable_;        // set by the broker's producer state
+    bool stable_known_ = false;
     std::atomic<int64_t> published_cleaner_offset_{-1};
 };
 

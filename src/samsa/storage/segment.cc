@@ -43,6 +43,7 @@ segment::segment(offset base, file log, offset_index index, time_index time_inde
       log_(std::move(log)),
       index_(std::move(index)),
       time_index_(std::move(time_index)),
+      txn_index_(log_.path().parent_path() / (segment_file_stem(base) + ".txnindex")),
       index_interval_bytes_(index_interval_bytes) {}
 
 segment::~segment() = default;
@@ -61,6 +62,7 @@ result<std::unique_ptr<segment>> segment::create(const std::filesystem::path& di
         new segment(base, std::move(*log), std::move(*index), std::move(*times), index_interval_bytes));
     if (auto st = seg->index_.reset(); !st) return st.error();
     if (auto st = seg->time_index_.reset(); !st) return st.error();
+    if (auto st = seg->txn_index_.remove_file(); !st) return st.error();  // a leftover of an older segment
     seg->next_offset_ = base;
     seg->max_timestamp_ = timestamp_and_last{};
     seg->roll_base_time_ = std::optional<timestamp_ms>{};
@@ -357,6 +359,8 @@ status segment::flush(bool sync_indexes) {
         if (auto st = index_.flush(true); !st) return st;
         if (auto st = time_index_.flush(true); !st) return st;
     }
+    // Aborted transactions are few; their index is synced with the data.
+    if (auto st = txn_index_.sync(); !st) return st;
     return log_.sync();
 }
 
@@ -377,6 +381,7 @@ result<std::vector<int>> segment::duplicate_fds(bool with_indexes) {
         auto fd = time_index_.open_fd();
         st = fd ? dup_one(*fd, time_index_.path()) : status(fd.error());
     }
+    if (st && txn_index_.open_fd() >= 0) st = dup_one(txn_index_.open_fd(), txn_index_.path());
     if (!st) {
         for (int fd : fds) ::close(fd);
         return st.error();
@@ -403,6 +408,7 @@ status segment::remove_files() {
     std::filesystem::remove(path, ec);
     if (ec) return make_error(errc::io_error, fmt::format("cannot remove {}: {}", path.string(), ec.message()));
     if (auto st = index_.remove_file(); !st) return st;
+    if (auto st = txn_index_.remove_file(); !st) return st;
     return time_index_.remove_file();
 }
 

@@ -3,6 +3,9 @@
 //
 // Thread model: owned by a partition_log; used only on its owner thread.
 //
+// `.txnindex` (transaction_index.h): the aborted transactions whose ABORT
+// marker is in this segment; the file exists only once one was written.
+//
 // `.log` format: record batches v2 back to back, exactly as the producer sent
 // them except for the fields the CRC does not cover (base offset, partition
 // leader epoch), which the broker stamps. No file header, no padding, so the
@@ -43,6 +46,7 @@
 #include "samsa/storage/file.h"
 #include "samsa/storage/offset_index.h"
 #include "samsa/storage/time_index.h"
+#include "samsa/storage/transaction_index.h"
 
 namespace samsa::storage {
 
@@ -163,6 +167,7 @@ public:
     void release_index_files() {
         index_.release_file();
         time_index_.release_file();
+        txn_index_.release_file();
     }
     // This segment stops being active: final time index entry, then a flush
     // of all three files.
@@ -174,6 +179,7 @@ public:
 
     offset_index& index() { return index_; }
     time_index& timestamps() { return time_index_; }
+    transaction_index& txn_index() { return txn_index_; }
     const file& log_file() const { return log_; }
 
 private:
@@ -183,6 +189,7 @@ private:
     file log_;
     offset_index index_;
     time_index time_index_;
+    transaction_index txn_index_;
     int32_t index_interval_bytes_;
     bool indexes_missing_ = false;
     uint64_t size_ = 0;

@@ -11,6 +11,7 @@
 
 #include "samsa/broker/producer/durable_acks.h"
 #include "samsa/broker/producer/producer_id_manager.h"
+#include "samsa/protocol/control_record.h"
 #include "samsa/protocol/records.h"
 #include "samsa/storage/file.h"
 #include "tests/storage/storage_test_util.h"
@@ -167,6 +168,38 @@ TEST_F(producer_state_manager_test, state_for_reloads_a_recreated_topic) {
     auto again = manager.state_for("orders", partition_id(0), first, *log);
     ASSERT_TRUE(again);
     EXPECT_EQ((*again)->producers().size(), 1u);  // reloaded from the snapshot
+}
+
+TEST_F(producer_state_manager_test, replay_closes_transactions_at_their_markers_and_restores_lost_index_entries) {
+    auto log = open_log();
+    partition_producer_state state;
+    auto txn_batch = [](int64_t pid, int32_t seq) {
+        protocol::record_batch_builder b;
+        b.producer({producer_id(pid), producer_epoch(0), seq, /*transactional=*/true});
+        b.add("k", "v", timestamp_ms(1000));
+        return b.build();
+    };
+    produce(*log, state, txn_batch(7, 0));  // offset 0: aborted below
+    produce(*log, state, txn_batch(8, 0));  // offset 1: left open
+    auto marker = protocol::build_end_txn_marker_batch(producer_id(7), producer_epoch(0),
+                                                       {protocol::control_type::abort, 0}, timestamp_ms(1000));
+    // The marker lands, but the broker dies before its .txnindex entry.
+    ASSERT_TRUE(log->append(marker, timestamp_ms(1000)));
+    auto none = log->collect_aborted_txns(offset(0), offset(3));
+    ASSERT_TRUE(none);
+    EXPECT_TRUE(none->empty());
+
+    load_summary summary;
+    auto loaded = producer_state_manager::load(*log, &summary);
+    ASSERT_TRUE(loaded) << loaded.error().message;
+    EXPECT_EQ(loaded->first_unstable_offset(), offset(1));  // producer 8's
+    auto found = log->collect_aborted_txns(offset(0), offset(3));
+    ASSERT_TRUE(found);
+    ASSERT_EQ(found->size(), 1u);
+    EXPECT_EQ((*found)[0], (storage::aborted_txn{producer_id(7), offset(0), offset(2), offset(1)}));
+    // Loading again adds nothing twice.
+    ASSERT_TRUE(producer_state_manager::load(*log));
+    EXPECT_EQ(log->collect_aborted_txns(offset(0), offset(3))->size(), 1u);
 }
 
 TEST(producer_id_manager_test, ids_never_repeat_across_restarts) {

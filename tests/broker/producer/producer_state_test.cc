@@ -6,6 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include "samsa/bytes/byte_writer.h"
+#include "samsa/bytes/crc32c.h"
+
 namespace samsa::broker::producer {
 namespace {
 
@@ -131,8 +134,8 @@ TEST(producer_state, snapshot_round_trip) {
     ASSERT_TRUE(append(s, batch(8, 3, 0, 1), 30).ok());
     s.record(batch(9, 0, 0, 1), offset(31), timestamp_ms(1234));
     bytes data = s.encode_snapshot();
-    // 10 header + 3 producers * 19 + (5 + 1 + 1) batches * 32
-    EXPECT_EQ(data.size(), 10u + 3 * 19 + 7 * 32);
+    // 10 header + 3 producers * 31 + (5 + 1 + 1) batches * 32
+    EXPECT_EQ(data.size(), 10u + 3 * 31 + 7 * 32);
     auto back = partition_producer_state::decode_snapshot(data);
     ASSERT_TRUE(back) << back.error().message;
     EXPECT_EQ(back->producers(), s.producers());
@@ -143,7 +146,31 @@ TEST(producer_state, snapshot_round_trip) {
 TEST(producer_state, worked_example_size_in_the_header) {
     partition_producer_state s;
     s.record(batch(7, 0, 0, 3), offset(10), timestamp_ms(-1));
-    EXPECT_EQ(s.encode_snapshot().size(), 61u);
+    EXPECT_EQ(s.encode_snapshot().size(), 73u);
+}
+
+TEST(producer_state, version_1_snapshots_are_still_read) {
+    // One producer (7, epoch 0), one batch 0..2 at 10..12: the v1 layout.
+    byte_writer w;
+    w.write_i16(1);
+    w.write_u32(0);
+    w.write_i32(1);
+    w.write_i64(7);
+    w.write_i16(0);
+    w.write_i64(-1);
+    w.write_i8(1);
+    for (int64_t v : {0, 2}) w.write_i32(static_cast<int32_t>(v));
+    for (int64_t v : {10, 12, -1}) w.write_i64(v);
+    bytes data = w.release();
+    uint32_t crc = crc32c(bytes_view(data).subspan(6));
+    for (int i = 0; i < 4; ++i) data[2 + i] = static_cast<uint8_t>(crc >> (24 - 8 * i));
+    auto back = partition_producer_state::decode_snapshot(data);
+    ASSERT_TRUE(back) << back.error().message;
+    const auto& e = back->producers().at(producer_id(7));
+    EXPECT_EQ(e.batches.size(), 1u);
+    EXPECT_EQ(e.coordinator_epoch, -1);
+    EXPECT_FALSE(e.current_txn_first_offset);
+    EXPECT_TRUE(back->check(batch(7, 0, 0, 3)).duplicate);
 }
 
 TEST(producer_state, idle_producers_expire) {
@@ -184,6 +211,78 @@ TEST(producer_state, snapshot_file_names) {
     EXPECT_FALSE(parse_snapshot_file_name("00000000000000001542.log"));
     EXPECT_FALSE(parse_snapshot_file_name("0000000000000000154x.snapshot"));
     EXPECT_FALSE(parse_snapshot_file_name("1542.snapshot"));
+}
+
+}  // namespace
+}  // namespace samsa::broker::producer
+
+// --- transactions (Kafka's ProducerAppendInfo) -----------------------------
+
+namespace samsa::broker::producer {
+namespace {
+
+record_batch_header txn_batch(int64_t pid, int16_t epoch, int32_t first_seq, int32_t records) {
+    auto h = batch(pid, epoch, first_seq, records);
+    h.attributes = 0x10;
+    return h;
+}
+
+TEST(producer_state_txn, a_transactional_batch_opens_a_transaction_the_marker_closes) {
+    partition_producer_state s;
+    ASSERT_TRUE(append(s, batch(1, 0, 0, 2), 0).ok());  // a plain idempotent producer
+    ASSERT_TRUE(append(s, txn_batch(7, 0, 0, 3), 2).ok());
+    ASSERT_TRUE(append(s, txn_batch(7, 0, 3, 1), 5).ok());
+    EXPECT_EQ(s.first_unstable_offset(), offset(2));
+    auto done = s.record_marker(producer_id(7), producer_epoch(0), 0, offset(6), timestamp_ms(1));
+    ASSERT_TRUE(done);
+    EXPECT_EQ(done->first_offset, offset(2));
+    EXPECT_EQ(done->last_offset, offset(6));
+    EXPECT_FALSE(s.first_unstable_offset());
+    // A marker for a producer without an open transaction closes nothing.
+    EXPECT_FALSE(s.record_marker(producer_id(7), producer_epoch(0), 0, offset(7), timestamp_ms(1)));
+}
+
+TEST(producer_state_txn, the_lso_is_the_oldest_open_transaction) {
+    partition_producer_state s;
+    ASSERT_TRUE(append(s, txn_batch(7, 0, 0, 1), 10).ok());
+    ASSERT_TRUE(append(s, txn_batch(8, 0, 0, 1), 11).ok());
+    EXPECT_EQ(s.first_unstable_offset(), offset(10));
+    s.record_marker(producer_id(7), producer_epoch(0), 0, offset(12), timestamp_ms(1));
+    EXPECT_EQ(s.first_unstable_offset(), offset(11));
+}
+
+TEST(producer_state_txn, a_plain_batch_inside_an_open_transaction_is_refused) {
+    partition_producer_state s;
+    ASSERT_TRUE(append(s, txn_batch(7, 0, 0, 1), 0).ok());
+    EXPECT_EQ(s.check(batch(7, 0, 1, 1)).error, error_code::invalid_txn_state);
+}
+
+TEST(producer_state_txn, markers_with_older_epochs_are_refused_newer_ones_fence) {
+    partition_producer_state s;
+    ASSERT_TRUE(append(s, txn_batch(7, 2, 0, 1), 0).ok());
+    EXPECT_EQ(s.check_marker(producer_id(7), producer_epoch(1), 0).error, error_code::invalid_producer_epoch);
+    EXPECT_TRUE(s.check_marker(producer_id(7), producer_epoch(3), 0).ok());
+    // The coordinator's fencing abort: epoch 3 from now on.
+    s.record_marker(producer_id(7), producer_epoch(3), 0, offset(1), timestamp_ms(1));
+    EXPECT_EQ(s.check(txn_batch(7, 2, 1, 1)).error, error_code::invalid_producer_epoch);
+    EXPECT_EQ(s.check(txn_batch(7, 3, 5, 1)).error, error_code::out_of_order_sequence_number);
+    EXPECT_TRUE(s.check(txn_batch(7, 3, 0, 1)).ok());
+    // A marker from an older coordinator epoch.
+    s.record_marker(producer_id(7), producer_epoch(3), 5, offset(2), timestamp_ms(1));
+    EXPECT_EQ(s.check_marker(producer_id(7), producer_epoch(3), 4).error, error_code::transaction_coordinator_fenced);
+}
+
+TEST(producer_state_txn, open_transactions_survive_the_snapshot_and_never_expire) {
+    partition_producer_state s;
+    ASSERT_TRUE(append(s, txn_batch(7, 0, 0, 2), 4).ok());
+    s.record_marker(producer_id(9), producer_epoch(1), 3, offset(6), timestamp_ms(1));  // no batch, epoch only
+    auto back = partition_producer_state::decode_snapshot(s.encode_snapshot());
+    ASSERT_TRUE(back) << back.error().message;
+    EXPECT_EQ(back->producers(), s.producers());
+    EXPECT_EQ(back->first_unstable_offset(), offset(4));
+    EXPECT_EQ(back->producers().at(producer_id(9)).coordinator_epoch, 3);
+    EXPECT_EQ(back->expire(timestamp_ms(INT64_MAX / 2), 1), 1u);  // producer 9 only
+    EXPECT_EQ(back->first_unstable_offset(), offset(4));
 }
 
 }  // namespace

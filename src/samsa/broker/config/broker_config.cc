@@ -80,6 +80,14 @@ const std::array defs{
     config_def{"offsets.topic.num.partitions", T::int32, "50", 1},
     config_def{"offsets.retention.minutes", T::int32, "10080", 1},
     config_def{"producer.id.expiration.ms", T::int32, "86400000", 1},
+    // Transactions (broker/txn/).
+    config_def{"transaction.max.timeout.ms", T::int32, "900000", 1},
+    config_def{"transactional.id.expiration.ms", T::int32, "604800000", 1},
+    config_def{"transaction.state.log.num.partitions", T::int32, "50", 1},
+    config_def{"transaction.state.log.segment.bytes", T::int32, "104857600", 1},
+    config_def{"transaction.abort.timed.out.transaction.cleanup.interval.ms", T::int32, "10000", 1},
+    config_def{"transaction.remove.expired.transaction.cleanup.interval.ms", T::int32, "3600000", 1},
+    config_def{"transaction.partition.verification.enable", T::boolean, "true", int64_max * -1, int64_max, {}, true},
     // Samsa's own: acks=all answered only after an fsync covering the batch
     // (group commit on a helper thread; broker/producer/durable_acks.h).
     config_def{"samsa.durable.acks", T::boolean, "false"},

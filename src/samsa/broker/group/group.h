@@ -96,6 +96,28 @@ public:
     std::map<topic_partition, committed_offset>& offsets() { return offsets_; }
     const std::map<topic_partition, committed_offset>& offsets() const { return offsets_; }
 
+    // --- transactional offsets (TxnOffsetCommit): written, but counted only
+    // when the producer's transaction commits (Kafka's
+    // pendingTransactionalOffsetCommits) ---
+    using pending_offsets = std::map<producer_id, std::map<topic_partition, committed_offset>>;
+    pending_offsets& pending_txn_offsets() { return pending_txn_; }
+    const pending_offsets& pending_txn_offsets() const { return pending_txn_; }
+    bool has_pending_txn_offset(const topic_partition& tp) const {
+        for (const auto& [id, offsets] : pending_txn_) {
+            if (offsets.contains(tp)) return true;
+        }
+        return false;
+    }
+    // A later plain commit (or a deletion) of `tp` wins over every pending
+    // transactional one, whatever its transaction's outcome (Kafka applies a
+    // transactional offset only if no newer one was written meanwhile).
+    void supersede_pending(const topic_partition& tp) {
+        for (auto it = pending_txn_.begin(); it != pending_txn_.end();) {
+            it->second.erase(tp);
+            it = it->second.empty() ? pending_txn_.erase(it) : std::next(it);
+        }
+    }
+
     // --- the pending rebalance round ---
     timer_id join_timer = no_timer;
     // Remaining budget of the initial rebalance delay (Kafka's
@@ -118,6 +140,7 @@ private:
     std::map<std::string, std::string> static_members_;  // instance id -> member id
     std::set<std::string> pending_;
     std::map<topic_partition, committed_offset> offsets_;
+    pending_offsets pending_txn_;
 };
 
 }  // namespace samsa::broker::group

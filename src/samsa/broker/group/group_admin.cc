@@ -61,6 +61,8 @@ error_code group_coordinator::delete_group(const std::string& group_id) {
     if (it == groups_.end() || it->second->in(group_state::dead)) return error_code::group_id_not_found;
     group& g = *it->second;
     if (!g.in(group_state::empty)) return error_code::non_empty_group;
+    // Offsets an open transaction committed would come back with its marker.
+    if (!g.pending_txn_offsets().empty()) return error_code::non_empty_group;
     // Offsets first, then the group: a replay that stops in between still
     // sees a consistent (offset-less) group.
     std::vector<offsets_record> records;

@@ -707,8 +707,8 @@ void group_coordinator::maybe_forget(const std::string& group_id) {
     auto it = groups_.find(group_id);
     if (it == groups_.end()) return;
     const group& g = *it->second;
-    if (g.in(group_state::empty) && g.empty() && g.offsets().empty() && g.generation()() == 0 &&
-        !g.join_timer) {
+    if (g.in(group_state::empty) && g.empty() && g.offsets().empty() && g.pending_txn_offsets().empty() &&
+        g.generation()() == 0 && !g.join_timer) {
         auto& pending = it->second->pending_members();
         if (!pending.empty()) return;
         groups_.erase(it);

@@ -56,6 +56,18 @@ public:
     fetch_result fetch(const std::string& group_id, const std::optional<std::vector<fetch_topic>>& topics);
     offset_delete_result delete_offsets(const std::string& group_id, const std::vector<commit_partition>& partitions);
 
+    // --- transactional offsets (group_txn_offsets.cc) ---
+    // TxnOffsetCommit with KIP-447's member checks; the transaction
+    // coordinator has checked the producer. The offsets stay pending until
+    // complete_txn_offsets.
+    commit_result txn_commit(const commit_request& req, txn_producer producer);
+    // A transaction marker reached `offsets_partition`: the producer's
+    // pending offsets of the groups there become committed or are dropped.
+    void complete_txn_offsets(int32_t offsets_partition, producer_id producer, bool commit);
+    // OffsetFetch with require_stable (KIP-447): a partition with a pending
+    // transactional offset answers UNSTABLE_OFFSET_COMMIT.
+    bool has_pending_txn_offset(const std::string& group_id, const std::string& topic, partition_id p) const;
+
     // --- admin (group_admin.cc) ---
     // error is COORDINATOR_LOAD_IN_PROGRESS while loading. `states` empty: all.
     std::pair<error_code, std::vector<listed_group>> list(const std::vector<std::string>& states) const;
@@ -63,9 +75,15 @@ public:
     error_code delete_group(const std::string& group_id);
 
     // --- start-up (group_replay.cc) ---
-    // Applies one record of __consumer_offsets (value nullopt: tombstone).
-    // A record that does not parse is an error the caller logs and skips.
-    status load_record(bytes_view key, std::optional<bytes_view> value);
+    // Applies one record of __consumer_offsets (value nullopt: tombstone);
+    // `txn`: it came in a transactional batch of that producer (pending until
+    // its marker, load_txn_marker). A record that does not parse is an error
+    // the caller logs and skips.
+    status load_record(bytes_view key, std::optional<bytes_view> value,
+                       std::optional<producer_id> txn = std::nullopt);
+    void load_txn_marker(int32_t offsets_partition, producer_id producer, bool commit) {
+        complete_txn_offsets(offsets_partition, producer, commit);
+    }
     // Ends loading: restored members get their session deadlines; requests
     // stop being answered COORDINATOR_LOAD_IN_PROGRESS.
     void finish_loading();

@@ -89,6 +89,7 @@ commit_result group_coordinator::commit(const commit_request& req) {
     for (size_t i : written) {
         const auto& p = req.partitions[i];
         g->offsets()[{p.topic, p.partition()}] = committed_offset{p.committed, p.leader_epoch, p.metadata.value_or(""), now};
+        g->supersede_pending({p.topic, p.partition()});
     }
     return out;
 }
@@ -174,7 +175,10 @@ offset_delete_result group_coordinator::delete_offsets(const std::string& group_
             for (size_t i : deleted) out.partitions[i].second = append_error(s.error());
             return out;
         }
-        for (size_t i : deleted) g->offsets().erase({partitions[i].topic, partitions[i].partition()});
+        for (size_t i : deleted) {
+            g->offsets().erase({partitions[i].topic, partitions[i].partition()});
+            g->supersede_pending({partitions[i].topic, partitions[i].partition()});
+        }
     }
     return out;
 }

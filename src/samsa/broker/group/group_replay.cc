@@ -11,23 +11,33 @@
 
 namespace samsa::broker::group {
 
-status group_coordinator::load_record(bytes_view key, std::optional<bytes_view> value) {
+status group_coordinator::load_record(bytes_view key, std::optional<bytes_view> value,
+                                      std::optional<producer_id> txn) {
     auto k = decode_key(key);
     if (!k) return k.error();
     if (const auto* ck = std::get_if<offset_commit_key>(&*k)) {
+        const topic_partition tp{ck->topic, ck->partition};
         if (!value) {
             if (group* g = find_mutable(ck->group)) {
-                g->offsets().erase({ck->topic, ck->partition});
+                g->offsets().erase(tp);
+                g->supersede_pending(tp);
                 maybe_forget(ck->group);
             }
             return ok();
         }
         auto v = decode_offset_commit_value(*value);
         if (!v) return v.error();
-        get_or_create(ck->group).offsets()[{ck->topic, ck->partition}] =
-            committed_offset{offset(v->offset), v->leader_epoch, v->metadata, timestamp_ms(v->commit_timestamp)};
+        committed_offset c{offset(v->offset), v->leader_epoch, v->metadata, timestamp_ms(v->commit_timestamp)};
+        group& g = get_or_create(ck->group);
+        if (txn) {
+            g.pending_txn_offsets()[*txn][tp] = std::move(c);
+        } else {
+            g.offsets()[tp] = std::move(c);
+            g.supersede_pending(tp);
+        }
         return ok();
     }
+    if (txn) return make_error(errc::corrupt, "a group metadata record in a transactional batch");
     const auto& gk = std::get<group_metadata_key>(*k);
     if (!value) {
         if (group* g = find_mutable(gk.group)) {

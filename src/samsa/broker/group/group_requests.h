@@ -119,7 +119,8 @@ struct commit_request {
     std::vector<commit_partition> partitions;
 };
 
-// One error per requested partition, in request order.
+// One error per requested partition, in request order (OffsetCommit and
+// TxnOffsetCommit).
 struct commit_result {
     std::vector<error_code> errors;
 };

@@ -6,6 +6,8 @@
 #include "samsa/broker/config/config_def.h"
 #include "samsa/broker/group/asio_group_timers.h"
 #include "samsa/broker/handlers/fetch_waiters.h"
+#include "samsa/broker/producer/producer_state_manager.h"
+#include "samsa/protocol/control_record.h"
 #include "samsa/protocol/record_batch.h"
 #include "samsa/protocol/records.h"
 
@@ -47,6 +49,50 @@ public:
 
     status append(int32_t partition, const std::vector<offsets_record>& records) override {
         if (records.empty()) return ok();
+        auto log = partition_log(partition);
+        if (!log) return log.error();
+        timestamp_ms now = broker::now();
+        protocol::record_batch_builder builder;
+        for (const auto& r : records) builder.add(protocol::record{r.key, r.value, now, {}});
+        bytes batch = builder.build();
+        auto appended = (*log)->append(std::span<uint8_t>(batch), now);
+        if (!appended) return appended.error();
+        broker_.waiters().notify(offsets_topic, partition_id(partition));
+        return ok();
+    }
+
+    // Kafka writes a TxnOffsetCommit as a transactional batch of the
+    // producer, base sequence 0 (the coordinator's own writes skip the
+    // sequence rules, not the epoch check), through the partition's
+    // producer state so that the partition's open transactions and last
+    // stable offset include it.
+    status append_transactional(int32_t partition, const std::vector<offsets_record>& records,
+                                txn_producer producer) override {
+        if (records.empty()) return ok();
+        auto log = partition_log(partition);
+        if (!log) return log.error();
+        const topic_metadata* meta = broker_.topics().find(offsets_topic);
+        auto state = broker_.producers().state_for(offsets_topic, partition_id(partition), meta->id, **log);
+        if (!state) return state.error();
+        if (auto verdict = (*state)->check_marker(producer.id, producer.epoch, -1); !verdict.ok())
+            return make_error(errc::invalid_argument, verdict.message);
+        timestamp_ms now = broker::now();
+        protocol::record_batch_builder builder;
+        builder.producer({producer.id, producer.epoch, 0, /*transactional=*/true});
+        for (const auto& r : records) builder.add(protocol::record{r.key, r.value, now, {}});
+        bytes batch = builder.build();
+        auto appended = (*log)->append(std::span<uint8_t>(batch), now);
+        if (!appended) return appended.error();
+        auto header = protocol::read_batch_header(batch);
+        if (header) (*state)->record(*header, appended->base_offset, timestamp_ms(-1));
+        producer::publish_stable_offset(**state, **log);
+        broker_.waiters().notify(offsets_topic, partition_id(partition));
+        return ok();
+    }
+
+private:
+    // The partition, creating the topic at the first write.
+    result<storage::partition_log*> partition_log(int32_t partition) {
         topic_manager& topics = broker_.topics();
         if (!topics.find(offsets_topic)) {
             auto created = topics.create_topic(offsets_topic, partitions_, {{"cleanup.policy", "compact"}});
@@ -55,17 +101,9 @@ public:
         }
         storage::partition_log* log = topics.log(offsets_topic, partition_id(partition));
         if (!log) return make_error(errc::not_found, fmt::format("{}-{} does not exist", offsets_topic, partition));
-        timestamp_ms now = broker::now();
-        protocol::record_batch_builder builder;
-        for (const auto& r : records) builder.add(protocol::record{r.key, r.value, now, {}});
-        bytes batch = builder.build();
-        auto appended = log->append(std::span<uint8_t>(batch), now);
-        if (!appended) return appended.error();
-        broker_.waiters().notify(offsets_topic, partition_id(partition));
-        return ok();
+        return log;
     }
 
-private:
     broker& broker_;
     int32_t partitions_;
 };
@@ -109,9 +147,19 @@ void group_service::load() {
                     ++skipped;
                     continue;
                 }
-                if (decoded->header().control()) continue;
+                const auto& h = decoded->header();
+                if (h.control()) {
+                    // A transaction's marker: its pending offsets count or go.
+                    auto marker = protocol::read_end_txn_marker(*batch);
+                    if (marker && *marker)
+                        coordinator_->load_txn_marker(p, producer_id(h.producer_id),
+                                                      (*marker)->type == protocol::control_type::commit);
+                    continue;
+                }
+                std::optional<producer_id> txn;
+                if (h.transactional()) txn = producer_id(h.producer_id);
                 for (const auto& r : decoded->records()) {
-                    status s = r.key ? coordinator_->load_record(*r.key, r.value)
+                    status s = r.key ? coordinator_->load_record(*r.key, r.value, txn)
                                      : status(make_error(errc::corrupt, "record without a key"));
                     if (!s) {
                         spdlog::warn("{}-{}: skipping the record at offset {}: {}", offsets_topic, p,

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "samsa/base/result.h"
+#include "samsa/base/types.h"
 #include "samsa/bytes/bytes.h"
 
 namespace samsa::broker::group {
@@ -22,6 +23,12 @@ struct offsets_record {
     std::optional<bytes> value;  // nullopt: a tombstone
 };
 
+// The transactional producer of a TxnOffsetCommit.
+struct txn_producer {
+    producer_id id{-1};
+    producer_epoch epoch{-1};
+};
+
 class offsets_log {
 public:
     virtual ~offsets_log() = default;
@@ -29,6 +36,11 @@ public:
     // Fails with the storage's error; the coordinator then answers with
     // Kafka's code and keeps its in-memory state unchanged.
     virtual status append(int32_t partition, const std::vector<offsets_record>& records) = 0;
+    // The same as one transactional batch of `producer` (TxnOffsetCommit):
+    // replay counts its records only once a COMMIT marker of the producer
+    // follows them in the partition.
+    virtual status append_transactional(int32_t partition, const std::vector<offsets_record>& records,
+                                        txn_producer producer) = 0;
 };
 
 }  // namespace samsa::broker::group

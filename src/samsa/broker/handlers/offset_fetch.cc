@@ -1,6 +1,9 @@
 // OffsetFetch: committed offsets of some partitions, or of all (topics null,
 // v2+), of one group (v0-7) or several (v8). Nothing committed is offset -1
-// with empty metadata and no error, as in Kafka.
+// with empty metadata and no error, as in Kafka. With require_stable (v7+,
+// KIP-447: read_committed consumers set it) a partition whose offset a
+// still-open transaction committed answers UNSTABLE_OFFSET_COMMIT, and the
+// consumer retries until the transaction ends.
 #include "samsa/broker/group/group_coordinator.h"
 #include "samsa/broker/handlers/group_handlers.h"
 #include "samsa/protocol/messages/offset_fetch.h"
@@ -14,7 +17,7 @@ using request_topics = std::optional<std::vector<protocol::offset_fetch_request_
 // One group's answer: (error, topics), partitions grouped by topic in the
 // order the coordinator gave them.
 std::pair<protocol::error_code, std::vector<protocol::offset_fetch_response_topic>> fetch_group(
-    group::group_coordinator& c, const std::string& group_id, const request_topics& topics) {
+    group::group_coordinator& c, const std::string& group_id, const request_topics& topics, bool require_stable) {
     std::optional<std::vector<group::fetch_topic>> wanted;
     if (topics) {
         wanted.emplace();
@@ -51,6 +54,10 @@ std::pair<protocol::error_code, std::vector<protocol::offset_fetch_response_topi
         rp.committed_leader_epoch = leader_epoch(f.leader_epoch);
         rp.metadata = std::move(f.metadata);
         rp.error_code = f.error;
+        if (require_stable && c.has_pending_txn_offset(group_id, f.topic, f.partition)) {
+            rp.committed_offset = offset(-1);
+            rp.error_code = protocol::error_code::unstable_offset_commit;
+        }
         out.back().partitions.push_back(std::move(rp));
     }
     return {r.error, std::move(out)};
@@ -65,11 +72,11 @@ void handle_offset_fetch(request_context ctx) {
     protocol::offset_fetch_response resp;
     if (ctx.version() >= 8) {
         for (const auto& g : req->groups) {
-            auto [error, topics] = fetch_group(c, g.group_id, g.topics);
+            auto [error, topics] = fetch_group(c, g.group_id, g.topics, req->require_stable);
             resp.groups.push_back({g.group_id, std::move(topics), error});
         }
     } else {
-        auto [error, topics] = fetch_group(c, req->group_id, req->topics);
+        auto [error, topics] = fetch_group(c, req->group_id, req->topics, ctx.version() >= 7 && req->require_stable);
         resp.topics = std::move(topics);
         resp.error_code = error;
     }

@@ -4,6 +4,13 @@
 
 #include "samsa/broker/handlers/group_handlers.h"
 #include "samsa/broker/handlers/handlers.h"
+#include "samsa/broker/handlers/txn_handlers.h"
+#include "samsa/protocol/messages/add_offsets_to_txn.h"
+#include "samsa/protocol/messages/add_partitions_to_txn.h"
+#include "samsa/protocol/messages/describe_transactions.h"
+#include "samsa/protocol/messages/end_txn.h"
+#include "samsa/protocol/messages/list_transactions.h"
+#include "samsa/protocol/messages/txn_offset_commit.h"
 #include "samsa/protocol/messages/alter_configs.h"
 #include "samsa/protocol/messages/api_versions.h"
 #include "samsa/protocol/messages/delete_groups.h"
@@ -65,7 +72,14 @@ const std::array table{
     entry<protocol::alter_configs_request>(handle_alter_configs),
     entry<protocol::create_partitions_request>(handle_create_partitions),
     entry<protocol::incremental_alter_configs_request>(handle_incremental_alter_configs),
-    entry<protocol::init_producer_id_request>(handle_init_producer_id),  // broker/producer/
+    entry<protocol::init_producer_id_request>(handle_init_producer_id),  // broker/producer/, broker/txn/
+    // Transactions (broker/txn/, handlers/txn_handlers.h).
+    entry<protocol::add_partitions_to_txn_request>(handle_add_partitions_to_txn),
+    entry<protocol::add_offsets_to_txn_request>(handle_add_offsets_to_txn),
+    entry<protocol::end_txn_request>(handle_end_txn),
+    entry<protocol::txn_offset_commit_request>(handle_txn_offset_commit),
+    entry<protocol::describe_transactions_request>(handle_describe_transactions),
+    entry<protocol::list_transactions_request>(handle_list_transactions),
 };
 
 }  // namespace

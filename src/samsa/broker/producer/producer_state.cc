@@ -16,14 +16,27 @@ namespace {
 
 using protocol::error_code;
 
-constexpr int16_t snapshot_version = 1;
+constexpr int16_t snapshot_version = 2;
 constexpr size_t snapshot_header_size = 10;     // version, crc, producer_count
-constexpr size_t snapshot_producer_size = 19;   // id, epoch, last_timestamp, batch_count
+constexpr size_t snapshot_producer_size_v1 = 19;  // id, epoch, last_timestamp, batch_count
+constexpr size_t snapshot_producer_size = 31;   // + coordinator_epoch, current_txn_first
 constexpr size_t snapshot_batch_size = 32;
 
 bool in_sequence(int32_t last_seq, int32_t next_seq) { return next_sequence(last_seq) == next_seq; }
 
 batch_verdict refuse(error_code code, std::string message) { return {code, std::move(message), std::nullopt}; }
+
+// Kafka's appendDataBatch: an open transaction takes only transactional
+// batches from its producer until its marker.
+batch_verdict check_transaction(producer_id id, const producer_entry& entry, const protocol::record_batch_header& batch) {
+    if (entry.current_txn_first_offset && !batch.transactional()) {
+        return refuse(error_code::invalid_txn_state,
+                      fmt::format("expected a transactional write from producer {}: its transaction from offset {} "
+                                  "is still open",
+                                  id(), (*entry.current_txn_first_offset)()));
+    }
+    return {};
+}
 
 }  // namespace
 
@@ -66,7 +79,7 @@ batch_verdict partition_producer_state::check(const protocol::record_batch_heade
                                       "(sequence), {} (current epoch)",
                                       id(), epoch, first_seq, entry.epoch()));
         }
-        return {};
+        return check_transaction(id, entry, batch);
     }
     const int32_t last_seq = last_sequence(batch);
     for (const auto& b : entry.batches) {
@@ -79,12 +92,12 @@ batch_verdict partition_producer_state::check(const protocol::record_batch_heade
                                   "(current last)",
                                   id(), epoch, first_seq, current_last));
     }
-    return {};
+    return check_transaction(id, entry, batch);
 }
 
 void partition_producer_state::record(const protocol::record_batch_header& batch, offset first,
                                       timestamp_ms timestamp) {
-    if (batch.producer_id < 0) return;
+    if (batch.producer_id < 0 || batch.control()) return;
     producer_entry& entry = producers_[producer_id(batch.producer_id)];
     if (batch.producer_epoch != entry.epoch()) {
         entry.epoch = producer_epoch(batch.producer_epoch);
@@ -94,12 +107,53 @@ void partition_producer_state::record(const protocol::record_batch_header& batch
     entry.batches.push_back({batch.base_sequence, last_sequence(batch), first,
                              offset(first() + batch.last_offset_delta), timestamp});
     while (entry.batches.size() > batches_to_retain) entry.batches.pop_front();
+    if (batch.transactional() && !entry.current_txn_first_offset) {
+        entry.current_txn_first_offset = first;
+        ongoing_[first] = producer_id(batch.producer_id);
+    }
     dirty_ = true;
+}
+
+batch_verdict partition_producer_state::check_marker(producer_id producer, producer_epoch epoch,
+                                                     int32_t coordinator_epoch) const {
+    auto it = producers_.find(producer);
+    if (it == producers_.end()) return {};
+    if (epoch < it->second.epoch) {
+        return refuse(error_code::invalid_producer_epoch,
+                      fmt::format("marker of producer {} has epoch {}, older than the current {}", producer(), epoch(),
+                                  it->second.epoch()));
+    }
+    if (coordinator_epoch < it->second.coordinator_epoch) {
+        return refuse(error_code::transaction_coordinator_fenced,
+                      fmt::format("marker of producer {} has coordinator epoch {}, older than {}", producer(),
+                                  coordinator_epoch, it->second.coordinator_epoch));
+    }
+    return {};
+}
+
+std::optional<completed_txn> partition_producer_state::record_marker(producer_id producer, producer_epoch epoch,
+                                                                     int32_t coordinator_epoch, offset at,
+                                                                     timestamp_ms timestamp) {
+    producer_entry& entry = producers_[producer];
+    std::optional<completed_txn> done;
+    if (entry.current_txn_first_offset) {
+        done = completed_txn{producer, *entry.current_txn_first_offset, at, false};
+        ongoing_.erase(*entry.current_txn_first_offset);
+        entry.current_txn_first_offset.reset();
+    }
+    if (epoch != entry.epoch) {
+        entry.epoch = epoch;
+        entry.batches.clear();
+    }
+    entry.coordinator_epoch = coordinator_epoch;
+    entry.last_timestamp = std::max(entry.last_timestamp, timestamp);
+    dirty_ = true;
+    return done;
 }
 
 size_t partition_producer_state::expire(timestamp_ms now, int64_t expiration_ms) {
     size_t removed = std::erase_if(producers_, [&](const auto& p) {
-        return p.second.last_timestamp() < now() - expiration_ms;
+        return !p.second.current_txn_first_offset && p.second.last_timestamp() < now() - expiration_ms;
     });
     if (removed) dirty_ = true;
     return removed;
@@ -114,6 +168,8 @@ bytes partition_producer_state::encode_snapshot() const {
         w.write_i64(id());
         w.write_i16(entry.epoch());
         w.write_i64(entry.last_timestamp());
+        w.write_i32(entry.coordinator_epoch);
+        w.write_i64(entry.current_txn_first_offset ? (*entry.current_txn_first_offset)() : -1);
         w.write_i8(static_cast<int8_t>(entry.batches.size()));
         for (const auto& b : entry.batches) {
             w.write_i32(b.first_seq);
@@ -133,13 +189,14 @@ result<partition_producer_state> partition_producer_state::decode_snapshot(bytes
     if (data.size() < snapshot_header_size) return make_error(errc::corrupt, "producer snapshot shorter than its header");
     byte_reader r(data);
     int16_t version = r.read_i16();
-    if (version != snapshot_version) {
-        return make_error(errc::unsupported, fmt::format("producer snapshot version {} (expected 1)", version));
+    if (version != 1 && version != snapshot_version) {
+        return make_error(errc::unsupported, fmt::format("producer snapshot version {} (expected 1 or 2)", version));
     }
     uint32_t crc = r.read_u32();
     if (crc != crc32c(data.subspan(6))) return make_error(errc::corrupt, "producer snapshot CRC mismatch");
     int32_t count = r.read_i32();
-    if (count < 0 || size_t(count) > r.remaining() / snapshot_producer_size) {
+    const size_t producer_size = version == 1 ? snapshot_producer_size_v1 : snapshot_producer_size;
+    if (count < 0 || size_t(count) > r.remaining() / producer_size) {
         return make_error(errc::corrupt, fmt::format("producer snapshot count {} does not fit the file", count));
     }
     partition_producer_state state;
@@ -148,8 +205,14 @@ result<partition_producer_state> partition_producer_state::decode_snapshot(bytes
         producer_entry entry;
         entry.epoch = producer_epoch(r.read_i16());
         entry.last_timestamp = timestamp_ms(r.read_i64());
+        if (version >= 2) {
+            entry.coordinator_epoch = r.read_i32();
+            const int64_t txn_first = r.read_i64();
+            if (txn_first >= 0) entry.current_txn_first_offset = offset(txn_first);
+        }
         int8_t batches = r.read_i8();
-        if (!r.ok() || batches < 1 || size_t(batches) > batches_to_retain ||
+        const int8_t min_batches = version == 1 ? 1 : 0;
+        if (!r.ok() || batches < min_batches || size_t(batches) > batches_to_retain ||
             r.remaining() < size_t(batches) * snapshot_batch_size) {
             return make_error(errc::corrupt, "producer snapshot entry is truncated or malformed");
         }
@@ -162,6 +225,7 @@ result<partition_producer_state> partition_producer_state::decode_snapshot(bytes
             b.timestamp = timestamp_ms(r.read_i64());
             entry.batches.push_back(b);
         }
+        if (entry.current_txn_first_offset) state.ongoing_[*entry.current_txn_first_offset] = id;
         state.producers_[id] = std::move(entry);
     }
     if (!r.ok() || !r.at_end()) return make_error(errc::corrupt, "producer snapshot has trailing bytes");

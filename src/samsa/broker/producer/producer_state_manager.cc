@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "samsa/protocol/control_record.h"
 #include "samsa/protocol/record_batch.h"
 #include "samsa/storage/file.h"
 
@@ -60,6 +61,28 @@ std::optional<std::pair<offset, partition_producer_state>> newest_usable_snapsho
     return std::nullopt;
 }
 
+// A transaction marker read back: closes the producer's transaction; an
+// aborted one must be in the .txnindex (a crash between the marker's write
+// and its index entry's loses the entry: it is added again here).
+status replay_marker(storage::partition_log& log, bytes_view batch, const protocol::record_batch_header& h,
+                     partition_producer_state& state) {
+    auto marker = protocol::read_end_txn_marker(batch);
+    if (!marker) {
+        spdlog::warn("{}: unreadable control batch at offset {}: {}", log.dir().filename().string(), h.base_offset,
+                     marker.error().message);
+        return ok();
+    }
+    if (!*marker) return ok();  // emptied by the cleaner, or not a transaction marker
+    auto done = state.record_marker(producer_id(h.producer_id), producer_epoch(h.producer_epoch),
+                                    (*marker)->coordinator_epoch, offset(h.base_offset), timestamp_ms(h.max_timestamp));
+    if (done && (*marker)->type == protocol::control_type::abort) {
+        storage::aborted_txn entry{done->producer, done->first_offset, done->last_offset,
+                                   state.first_unstable_offset().value_or(offset(h.base_offset + 1))};
+        if (auto s = log.append_aborted_txn(entry, /*if_missing=*/true); !s) return s;
+    }
+    return ok();
+}
+
 // Records every batch in [from, log end) into `state`.
 status replay(storage::partition_log& log, offset from, partition_producer_state& state, int64_t& replayed) {
     offset at = std::max(from, log.log_start_offset());
@@ -72,9 +95,13 @@ status replay(storage::partition_log& log, offset from, partition_producer_state
             auto h = protocol::read_batch_header(*batch);
             if (!h) return h.error();
             if (offset(h->last_offset()) < at) continue;  // the first batch may start before `from`
+            ++replayed;
+            if (h->control()) {
+                if (auto s = replay_marker(log, *batch, *h, state); !s) return s;
+                continue;
+            }
             timestamp_ms ts(h->log_append_time() ? h->max_timestamp : -1);
             state.record(*h, offset(h->base_offset), ts);
-            ++replayed;
         }
         if (read->next_offset <= at) break;  // no progress: stop rather than spin
         at = read->next_offset;
@@ -137,7 +164,12 @@ result<partition_producer_state*> producer_state_manager::state_for(std::string_
     e.topic_id = topic_id;
     e.state = std::move(*loaded);
     e.snapshot_end = summary.snapshot && summary.batches_replayed == 0 ? *summary.snapshot : offset(-1);
+    publish_stable_offset(e.state, log);
     return &e.state;
+}
+
+void publish_stable_offset(const partition_producer_state& state, storage::partition_log& log) {
+    log.set_first_unstable_offset(state.first_unstable_offset());
 }
 
 void producer_state_manager::maybe_snapshot(std::chrono::steady_clock::time_point now, timestamp_ms wall_now,

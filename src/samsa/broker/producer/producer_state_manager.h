@@ -3,7 +3,8 @@
 // (producer_state.h), kept in step with the partition logs.
 //
 // Loading is lazy: the first produce to a partition after start-up (before
-// anything is appended to it) loads the newest snapshot at or below the log
+// anything is appended to it), a transaction marker, a read_committed read
+// or the cleaner's first look at it loads the newest snapshot at or below the log
 // end offset and replays the batches from there to the log end through
 // partition_log::read. After a clean shutdown that snapshot is at the log
 // end, so nothing is replayed; after a SIGKILL or a power loss the tail
@@ -41,6 +42,10 @@ struct load_summary {
     std::optional<offset> snapshot;   // the snapshot used, if any
     int64_t batches_replayed = 0;
 };
+
+// Tells the log its first unstable offset (the LSO bound) after the state
+// changed: a transaction opened or closed, or the state was loaded.
+void publish_stable_offset(const partition_producer_state& state, storage::partition_log& log);
 
 class producer_state_manager {
 public:

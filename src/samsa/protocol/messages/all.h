@@ -3,6 +3,8 @@
 // the round-trip tests walk them, so a new API is covered once it is listed
 // here.
 
+#include "samsa/protocol/messages/add_offsets_to_txn.h"
+#include "samsa/protocol/messages/add_partitions_to_txn.h"
 #include "samsa/protocol/messages/alter_configs.h"
 #include "samsa/protocol/messages/api_versions.h"
 #include "samsa/protocol/messages/create_partitions.h"
@@ -13,6 +15,8 @@
 #include "samsa/protocol/messages/describe_cluster.h"
 #include "samsa/protocol/messages/describe_configs.h"
 #include "samsa/protocol/messages/describe_groups.h"
+#include "samsa/protocol/messages/describe_transactions.h"
+#include "samsa/protocol/messages/end_txn.h"
 #include "samsa/protocol/messages/fetch.h"
 #include "samsa/protocol/messages/find_coordinator.h"
 #include "samsa/protocol/messages/heartbeat.h"
@@ -22,12 +26,14 @@
 #include "samsa/protocol/messages/leave_group.h"
 #include "samsa/protocol/messages/list_groups.h"
 #include "samsa/protocol/messages/list_offsets.h"
+#include "samsa/protocol/messages/list_transactions.h"
 #include "samsa/protocol/messages/metadata.h"
 #include "samsa/protocol/messages/offset_commit.h"
 #include "samsa/protocol/messages/offset_delete.h"
 #include "samsa/protocol/messages/offset_fetch.h"
 #include "samsa/protocol/messages/produce.h"
 #include "samsa/protocol/messages/sync_group.h"
+#include "samsa/protocol/messages/txn_offset_commit.h"
 
 namespace samsa::protocol {
 
@@ -48,7 +54,9 @@ using all_requests =
               init_producer_id_request, describe_cluster_request, find_coordinator_request, join_group_request,
               sync_group_request, heartbeat_request, leave_group_request, offset_commit_request,
               offset_fetch_request, list_groups_request, describe_groups_request, delete_groups_request,
-              offset_delete_request>;
+              offset_delete_request, add_partitions_to_txn_request, add_offsets_to_txn_request,
+              end_txn_request, txn_offset_commit_request, describe_transactions_request,
+              list_transactions_request>;
 using all_responses =
     type_list<api_versions_response, metadata_response, produce_response, fetch_response, list_offsets_response,
               create_topics_response, delete_topics_response, describe_configs_response, alter_configs_response,
@@ -56,6 +64,8 @@ using all_responses =
               init_producer_id_response, describe_cluster_response, find_coordinator_response,
               join_group_response, sync_group_response, heartbeat_response, leave_group_response,
               offset_commit_response, offset_fetch_response, list_groups_response, describe_groups_response,
-              delete_groups_response, offset_delete_response>;
+              delete_groups_response, offset_delete_response, add_partitions_to_txn_response,
+              add_offsets_to_txn_response, end_txn_response, txn_offset_commit_response,
+              describe_transactions_response, list_transactions_response>;
 
 }  // namespace samsa::protocol
