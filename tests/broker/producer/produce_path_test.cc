@@ -64,7 +64,11 @@ TEST_F(produce_path_test, init_producer_id_hands_out_new_ids_with_epoch_zero) {
         EXPECT_GE(first.producer_id(), 0);
         EXPECT_GT(second.producer_id(), first.producer_id());
     }
-    EXPECT_EQ(init_producer_id(4, "txn").error_code, error_code::transactional_id_authorization_failed);
+    // A transactional id goes to the transaction coordinator (tests/broker/txn).
+    auto txn = init_producer_id(4, "txn");
+    EXPECT_EQ(txn.error_code, error_code::none);
+    EXPECT_EQ(txn.producer_epoch, producer_epoch(0));
+    EXPECT_EQ(init_producer_id(4, "txn").producer_epoch, producer_epoch(1));
 }
 
 TEST_F(produce_path_test, ids_never_repeat_after_a_restart) {
