@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "cleanup_test_util.h"
+#include "samsa/protocol/control_record.h"
 #include "samsa/storage/log_cleaner.h"
 #include "samsa/storage/checkpoint_file.h"
 #include "samsa/storage/log_manager.h"
@@ -41,6 +42,9 @@ protected:
         auto log = partition_log::open(path, cfg, hint);
         EXPECT_TRUE(log.has_value()) << (log ? "" : log.error().message);
         if (log) (*log)->set_cleaner(&cleaner_);
+        // The broker tells a log about its open transactions (its producer
+        // state); these logs have none unless a test says so.
+        if (log) (*log)->set_first_unstable_offset(std::nullopt);
         return log ? std::move(*log) : nullptr;
     }
     std::filesystem::path log_dir() const { return dir_.path() / "table-0"; }
@@ -376,6 +380,103 @@ TEST_F(cleaner_test, a_clean_whose_segments_were_deleted_meanwhile_is_dropped) {
     EXPECT_EQ(latest_of(read_all(*log)).size(), 10u);
 }
 
+// --- transactions (step 5) -------------------------------------------------
+
+protocol::batch_producer txn_producer(int64_t pid, int32_t seq) {
+    return {producer_id(pid), producer_epoch(0), seq, /*transactional=*/true};
+}
+
+offset append_marker(partition_log& log, int64_t pid, protocol::control_type type, int64_t ts) {
+    bytes batch = protocol::build_end_txn_marker_batch(producer_id(pid), producer_epoch(0), {type, 0}, timestamp_ms(ts));
+    auto appended = log.append(batch, timestamp_ms(ts));
+    EXPECT_TRUE(appended.has_value());
+    return appended ? appended->base_offset : offset(-1);
+}
+
+// The control batches of the log: base offset -> record count.
+std::map<int64_t, int32_t> control_batches(const partition_log& log) {
+    std::map<int64_t, int32_t> out;
+    auto got = log.read(log.log_start_offset(), 64 << 20, true);
+    EXPECT_TRUE(got.has_value());
+    if (!got) return out;
+    protocol::batch_splitter split(got->records);
+    while (auto b = split.next()) {
+        auto h = protocol::read_batch_header(*b);
+        if (h && h->control()) out[h->base_offset] = h->records_count;
+    }
+    return out;
+}
+
+std::vector<std::string> values_of(const partition_log& log) {
+    std::vector<std::string> out;
+    for (const auto& r : read_all(log)) {
+        if (r.value && !r.key.empty() && r.key[0] != '\0') out.push_back(*r.value);  // not a marker's key
+    }
+    return out;
+}
+
+TEST_F(cleaner_test, aborted_transactions_lose_their_data_and_then_their_markers) {
+    auto cfg = compacted_config();
+    cfg.delete_retention_ms = std::chrono::milliseconds(5000);
+    auto log = open_log(cfg);
+    const offset first = append_keyed(*log, {{"a", "aborted-a"}, {"b", "aborted-b"}}, 1000, compression_codec::none,
+                                      txn_producer(7, 0));
+    append_keyed(*log, {{"c", "committed-c"}}, 1001, compression_codec::none, txn_producer(8, 0));
+    const offset abort_at = append_marker(*log, 7, protocol::control_type::abort, 1002);
+    ASSERT_TRUE(log->append_aborted_txn({producer_id(7), first, abort_at, offset(2)}));
+    const offset commit_at = append_marker(*log, 8, protocol::control_type::commit, 1003);
+    append_keyed(*log, {{"a", "plain-a"}}, 1004, compression_codec::none, {producer_id(7), producer_epoch(0), 2});
+    append_keyed(*log, {{"other", std::string(500, 'x')}}, 1005);  // rolls
+
+    ASSERT_TRUE(clean_now(*log, timestamp_ms(10'000)));
+    auto values = values_of(*log);
+    EXPECT_EQ(std::count(values.begin(), values.end(), "aborted-b"), 0);
+    EXPECT_EQ(std::count(values.begin(), values.end(), "committed-c"), 1);
+    EXPECT_EQ(std::count(values.begin(), values.end(), "plain-a"), 1);
+    // Both markers stay: this clean saw data of their transactions; the
+    // abort's .txnindex entry moved into the cleaned segment with it.
+    auto markers = control_batches(*log);
+    EXPECT_EQ(markers.count(abort_at()), 1u);
+    EXPECT_EQ(markers.count(commit_at()), 1u);
+    auto aborted = log->collect_aborted_txns(offset(0), log->log_end_offset());
+    ASSERT_TRUE(aborted);
+    EXPECT_EQ(aborted->size(), 1u);
+
+    // The next clean finds no data of the aborted transaction: its marker
+    // gets a delete horizon, and goes once that passed. The commit marker
+    // stays while its transaction's record "c" does.
+    append_keyed(*log, {{"d", "later"}}, 11'000);
+    append_keyed(*log, {{"other", std::string(500, 'y')}}, 11'001);
+    ASSERT_TRUE(clean_now(*log, timestamp_ms(12'000)));
+    EXPECT_EQ(control_batches(*log).count(abort_at()), 1u);
+    EXPECT_TRUE(log->collect_aborted_txns(offset(0), log->log_end_offset())->empty());
+    EXPECT_FALSE(clean_now(*log, timestamp_ms(13'000)));  // horizon 17'000 not reached, nothing dirty
+    ASSERT_TRUE(clean_now(*log, timestamp_ms(17'001)));
+    markers = control_batches(*log);
+    EXPECT_EQ(markers.count(abort_at()), 0u);
+    EXPECT_EQ(markers.count(commit_at()), 1u);
+    values = values_of(*log);
+    EXPECT_EQ(std::count(values.begin(), values.end(), "committed-c"), 1);
+}
+
+TEST_F(cleaner_test, an_open_transaction_and_everything_after_it_is_not_cleaned) {
+    auto log = open_log(compacted_config());
+    write_rounds(*log, 2);
+    const offset open_at =
+        append_keyed(*log, {{"key-1", "uncommitted"}}, 2000, compression_codec::none, txn_producer(9, 0));
+    write_rounds(*log, 2, 3000);
+    append_keyed(*log, {{"other", std::string(500, 'x')}}, 4000);  // rolls
+    log->set_first_unstable_offset(open_at);
+    ASSERT_TRUE(clean_now(*log, timestamp_ms(10'000)));
+    // Below the open transaction: compacted. From it on: untouched.
+    EXPECT_LT(log->cleaner_offset(), open_at + 1);
+    auto values = values_of(*log);
+    EXPECT_EQ(std::count(values.begin(), values.end(), "uncommitted"), 1);
+    size_t after = 0;
+    for (const auto& r : read_all(*log)) after += r.off >= open_at && r.key.rfind("key-", 0) == 0;
+    EXPECT_EQ(after, 21u);  // the open record and both later rounds, all of them
+}
+
 TEST(cleaner_checkpoint_test, log_manager_keeps_the_cleaner_offset_across_a_restart) {
     temp_dir dir;
     log_manager_config lc;
@@ -390,6 +491,7 @@ TEST(cleaner_checkpoint_test, log_manager_keeps_the_cleaner_offset_across_a_rest
         ASSERT_TRUE(log.has_value());
         for (int r = 0; r < 4; ++r)
             for (int k = 0; k < 5; ++k) append_keyed(**log, {{"k" + std::to_string(k), "v"}}, 1000 + r * 10 + k);
+        (*log)->set_first_unstable_offset(std::nullopt);  // no open transactions
         ASSERT_TRUE(clean_now(**log, timestamp_ms(10'000)));
         cleaned_up_to = (*log)->cleaner_offset();
         EXPECT_GT(cleaned_up_to, offset(0));

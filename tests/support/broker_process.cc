@@ -224,6 +224,18 @@ bool broker_process::spawn_and_wait() {
         return false;
     }
     int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    // The environment, built before fork (the child only execs).
+    std::vector<std::string> env_strings;
+    for (char** e = environ; *e; ++e) {
+        std::string entry(*e);
+        bool replaced = false;
+        for (const auto& [k, v] : options_.environment) replaced = replaced || entry.rfind(k + "=", 0) == 0;
+        if (!replaced) env_strings.push_back(std::move(entry));
+    }
+    for (const auto& [k, v] : options_.environment) env_strings.push_back(k + "=" + v);
+    std::vector<char*> envp;
+    for (auto& e : env_strings) envp.push_back(e.data());
+    envp.push_back(nullptr);
 
     pid_t parent = getpid();
     auto spawned_at = clock::now();
@@ -240,7 +252,7 @@ bool broker_process::spawn_and_wait() {
         dup2(null_fd, 0);
         dup2(log_fd, 1);
         dup2(log_fd, 2);
-        execv(argv[0], argv.data());
+        execve(argv[0], argv.data(), envp.data());
         static const char msg[] = "samsa test support: execv of the broker failed\n";
         (void)!write(2, msg, sizeof msg - 1);
         _exit(127);
@@ -300,6 +312,14 @@ std::optional<int> broker_process::wait_exit(std::chrono::milliseconds timeout) 
         if (clock::now() >= deadline) return std::nullopt;
         std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
+}
+
+std::optional<int> broker_process::wait_for_exit(std::chrono::milliseconds timeout) {
+    if (pid_ <= 0) return std::nullopt;
+    auto status = wait_exit(timeout);
+    if (status)
+        append_to_file(log_path(), "=== samsa test support: exited on its own, status " + std::to_string(*status) + "\n");
+    return status;
 }
 
 std::optional<int> broker_process::stop() {

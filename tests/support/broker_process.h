@@ -37,6 +37,8 @@ struct broker_options {
     std::optional<std::filesystem::path> properties_file;
     // Extra `--override key=value` pairs, after listeners and log.dirs.
     std::vector<std::pair<std::string, std::string>> overrides;
+    // Extra environment variables of the broker (e.g. SAMSA_CRASH_POINT).
+    std::vector<std::pair<std::string, std::string>> environment;
     std::chrono::milliseconds start_timeout{std::chrono::seconds(10)};
     std::chrono::milliseconds stop_timeout{std::chrono::seconds(10)};
     // Where to create the temporary data dir (mkdtemp); empty: $TMPDIR or /tmp.
@@ -82,6 +84,11 @@ public:
     [[nodiscard]] bool restart();
 
     bool running();
+    // The options of the next start (a restart may change the environment).
+    broker_options& options() { return options_; }
+    // Waits up to `timeout` for the broker to exit on its own (a crash
+    // point); its status (128+signal when killed), or nullopt if it still runs.
+    std::optional<int> wait_for_exit(std::chrono::milliseconds timeout);
     pid_t pid() const { return pid_; }
     uint16_t port() const { return port_; }
     std::string bootstrap() const;  // "127.0.0.1:<port>"

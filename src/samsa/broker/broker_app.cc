@@ -8,6 +8,7 @@
 #include "samsa/broker/handlers/fetch_waiters.h"
 #include "samsa/broker/meta_properties.h"
 #include "samsa/broker/net/server.h"
+#include "samsa/broker/producer/producer_state_manager.h"
 #include "samsa/broker/topics/topic_manager.h"
 
 namespace samsa::broker {
@@ -115,7 +116,12 @@ void broker_app::schedule_flush() {
         if (ec || shutting_down_) return;
         const timestamp_ms now = broker::now();
         broker_->topics().maybe_flush(now);
-        broker_->topics().maintain(now);
+        broker_->topics().maintain(now, [this](const std::string& topic, partition_id p, storage::partition_log& log) {
+            const topic_metadata* meta = broker_->topics().find(topic);
+            if (!meta) return;
+            if (auto s = broker_->producers().state_for(topic, p, meta->id, log); !s)
+                spdlog::error("{}", s.error().message);
+        });
         broker_->snapshot_producers(false);
         schedule_flush();
     });

@@ -4,6 +4,7 @@
 #include <bit>
 #include <functional>
 #include <limits>
+#include <set>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -11,6 +12,7 @@
 
 #include "samsa/bytes/big_endian.h"
 #include "samsa/protocol/compression.h"
+#include "samsa/protocol/control_record.h"
 #include "samsa/protocol/record_batch.h"
 #include "samsa/protocol/records.h"
 #include "samsa/storage/batch_scanner.h"
@@ -32,6 +34,7 @@ constexpr size_t max_decoded_batch_bytes = 256 * 1024 * 1024;
 constexpr std::string_view log_ext = ".log";
 constexpr std::string_view index_ext = ".index";
 constexpr std::string_view time_index_ext = ".timeindex";
+constexpr std::string_view txn_index_ext = ".txnindex";
 
 // key hash -> latest offset, open addressing; grows up to `max_entries`.
 // Kafka's SkimpyOffsetMap keeps an MD5 of each key; two independent 64-bit
@@ -169,8 +172,14 @@ public:
         auto times = time_index::open(cleaned_file(dir, base, time_index_ext), base, existed);
         if (!times) return times.error();
         if (auto st = times->reset(); !st) return st.error();
-        return cleaned_writer(std::move(*log), std::move(*index), std::move(*times), index_interval);
+        transaction_index txns(cleaned_file(dir, base, txn_index_ext));
+        if (auto st = txns.remove_file(); !st) return st.error();
+        return cleaned_writer(std::move(*log), std::move(*index), std::move(*times), std::move(txns), index_interval);
     }
+
+    // An aborted transaction whose marker this segment keeps, with data of
+    // the transaction before it (the .txnindex entry goes along).
+    status add_aborted(const aborted_txn& t) { return txns_.append(t); }
 
     // Kafka's index rule (segment.h): an entry when more than
     // index.interval.bytes were written since the last one.
@@ -195,14 +204,19 @@ public:
         if (max_ts_.last_offset() >= 0) times_.maybe_append(max_ts_.timestamp, max_ts_.last_offset);
         if (auto st = index_.flush(true); !st) return st;
         if (auto st = times_.flush(true); !st) return st;
+        if (auto st = txns_.sync(); !st) return st;
         return log_.sync();
     }
     uint64_t size() const { return position_; }
     std::optional<offset> next() const { return next_; }
 
 private:
-    cleaned_writer(file log, offset_index index, time_index times, int32_t index_interval)
-        : log_(std::move(log)), index_(std::move(index)), times_(std::move(times)), index_interval_(index_interval) {}
+    cleaned_writer(file log, offset_index index, time_index times, transaction_index txns, int32_t index_interval)
+        : log_(std::move(log)),
+          index_(std::move(index)),
+          times_(std::move(times)),
+          txns_(std::move(txns)),
+          index_interval_(index_interval) {}
 
     status write_buffer() {
         if (buffer_.empty()) return ok();
@@ -215,6 +229,7 @@ private:
     file log_;
     offset_index index_;
     time_index times_;
+    transaction_index txns_;
     int32_t index_interval_;
     bytes buffer_;
     uint64_t written_ = 0;
@@ -226,7 +241,8 @@ private:
 
 void remove_cleaned_files(const std::filesystem::path& dir, offset base) {
     std::error_code ec;
-    for (auto ext : {log_ext, index_ext, time_index_ext}) std::filesystem::remove(cleaned_file(dir, base, ext), ec);
+    for (auto ext : {log_ext, index_ext, time_index_ext, txn_index_ext})
+        std::filesystem::remove(cleaned_file(dir, base, ext), ec);
 }
 
 constexpr int16_t compression_codec_mask = 0x07;
@@ -284,26 +300,69 @@ bytes rebuild_batch(const protocol::batch_records& decoded, const std::vector<co
 struct filter_outcome {
     enum class kind { keep_as_is, rebuilt, dropped } what;
     bytes rebuilt;
-    std::optional<timestamp_ms> horizon;  // of a kept batch that holds tombstones
+    std::optional<timestamp_ms> horizon;  // of a kept batch that holds tombstones (or a marker)
 };
 
-// Step 2-3 for one batch. `producers_last`: it is the last batch of an
-// idempotent producer in the cleaned range; like Kafka, the cleaner then keeps
-// it even when no record survives (an empty batch with the producer's id,
-// epoch and sequences), so that producer state rebuilt from the log still
-// knows the producer's last sequence and its next batch is not a gap.
-result<filter_outcome> filter_batch(bytes_view batch, const record_batch_header& h, const offset_map& map,
-                                    const clean_request& req, bool producers_last, clean_stats& stats) {
-    if (h.control()) return filter_outcome{filter_outcome::kind::keep_as_is, {}, std::nullopt};
+// What the producer and transaction rules decided for one batch.
+struct batch_rules {
+    // The last batch of an idempotent producer in the cleaned range (or its
+    // last marker, when that carries a newer epoch than its data): like
+    // Kafka, kept even when no record survives (an empty batch with the
+    // producer's id, epoch and sequences), so that producer state rebuilt
+    // from the log still knows the producer's last sequence and epoch.
+    bool producers_last = false;
+    // Every record goes: data of an aborted transaction, or a marker past
+    // its delete horizon that no data needs any more.
+    bool discard_records = false;
+    // A marker no data needs any more, kept until its delete horizon.
+    bool marker_discardable = false;
+};
+
+std::optional<timestamp_ms> horizon_of(const record_batch_header& h) {
+    if ((h.attributes & delete_horizon_flag) == 0) return std::nullopt;
+    return timestamp_ms(h.base_timestamp);
+}
+
+timestamp_ms horizon_from(const clean_request& req) {
+    const int64_t ms = req.delete_retention.count();
+    return timestamp_ms(ms > std::numeric_limits<int64_t>::max() - req.now() ? std::numeric_limits<int64_t>::max()
+                                                                              : req.now() + ms);
+}
+
+// A control batch: kept whole, emptied or dropped by the rules; a marker that
+// became discardable gets its delete horizon the first time.
+result<filter_outcome> filter_control_batch(bytes_view batch, const record_batch_header& h, const clean_request& req,
+                                            const batch_rules& rules) {
+    const auto horizon = horizon_of(h);
+    if (!rules.discard_records && !(rules.marker_discardable && !horizon))
+        return filter_outcome{filter_outcome::kind::keep_as_is, {}, rules.marker_discardable ? horizon : std::nullopt};
     auto decoded = protocol::batch_records::decode(batch, max_decoded_batch_bytes);
     if (!decoded) return decoded.error();
-    std::optional<timestamp_ms> horizon;
-    if ((h.attributes & delete_horizon_flag) != 0) horizon = timestamp_ms(h.base_timestamp);
+    if (rules.discard_records) {
+        if (!rules.producers_last) return filter_outcome{filter_outcome::kind::dropped, {}, std::nullopt};
+        if (decoded->records().empty()) return filter_outcome{filter_outcome::kind::keep_as_is, {}, std::nullopt};
+        return filter_outcome{filter_outcome::kind::rebuilt, rebuild_batch(*decoded, {}, std::nullopt), std::nullopt};
+    }
+    std::vector<const protocol::record_view*> all;
+    for (const auto& r : decoded->records()) all.push_back(&r);
+    const timestamp_ms set = horizon_from(req);
+    return filter_outcome{filter_outcome::kind::rebuilt, rebuild_batch(*decoded, all, set), set};
+}
+
+// Step 2-3 (and 5) for one batch.
+result<filter_outcome> filter_batch(bytes_view batch, const record_batch_header& h, const offset_map& map,
+                                    const clean_request& req, const batch_rules& rules, clean_stats& stats) {
+    if (h.control()) return filter_control_batch(batch, h, req, rules);
+    const bool producers_last = rules.producers_last;
+    auto decoded = protocol::batch_records::decode(batch, max_decoded_batch_bytes);
+    if (!decoded) return decoded.error();
+    std::optional<timestamp_ms> horizon = horizon_of(h);
     std::vector<const protocol::record_view*> kept;
     kept.reserve(decoded->records().size());
     bool tombstones = false;
     for (const auto& r : decoded->records()) {
         ++stats.records_read;
+        if (rules.discard_records) continue;  // an aborted transaction's
         if (!r.key) continue;  // a compacted topic cannot hold keyless records (Kafka drops them too)
         auto latest = map.get(*r.key);
         if (latest && decoded->offset_of(r)() < *latest) continue;  // superseded
@@ -320,9 +379,7 @@ result<filter_outcome> filter_batch(bytes_view batch, const record_batch_header&
     }
     if (kept.empty()) return filter_outcome{filter_outcome::kind::dropped, {}, std::nullopt};
     if (tombstones && !horizon) {
-        const int64_t ms = req.delete_retention.count();
-        horizon = timestamp_ms(ms > std::numeric_limits<int64_t>::max() - req.now() ? std::numeric_limits<int64_t>::max()
-                                                                                     : req.now() + ms);
+        horizon = horizon_from(req);
     } else if (kept.size() == decoded->records().size()) {
         return filter_outcome{filter_outcome::kind::keep_as_is, {}, tombstones ? horizon : std::nullopt};
     }
@@ -331,17 +388,43 @@ result<filter_outcome> filter_batch(bytes_view batch, const record_batch_header&
     return filter_outcome{filter_outcome::kind::rebuilt, rebuild_batch(*decoded, kept, written), written};
 }
 
-// producer id -> last offset of its last batch among the segments below
-// `end` (headers only). A later batch in the active segment is not seen, so a
-// batch may be kept empty that Kafka would drop: harmless.
-result<std::unordered_map<int64_t, int64_t>> last_batches_of_producers(const clean_request& req, offset end,
-                                                                      const std::atomic<bool>& cancel) {
-    std::unordered_map<int64_t, int64_t> last;
+// A producer's last data batch and last marker in the cleaned range.
+struct producer_last {
+    int64_t data = -1;
+    int16_t data_epoch = -1;
+    int64_t marker = -1;
+    int16_t marker_epoch = -1;
+
+    // Kafka's isBatchLastRecordOfProducer, from what the range shows: the
+    // last data batch, unless a later marker moved the producer to another
+    // epoch (then the producer state keeps no batch, and that marker is the
+    // one to keep).
+    bool keeps(const record_batch_header& h) const {
+        const bool epoch_moved = marker > data && marker_epoch != data_epoch;
+        if (h.control()) return h.last_offset() == marker && (data < 0 || epoch_moved);
+        return h.last_offset() == data && !epoch_moved;
+    }
+};
+
+// producer id -> its last batches among the segments below `end` (headers
+// only). A later batch in the active segment is not seen, so a batch may be
+// kept empty that Kafka would drop: harmless.
+result<std::unordered_map<int64_t, producer_last>> last_batches_of_producers(const clean_request& req, offset end,
+                                                                            const std::atomic<bool>& cancel) {
+    std::unordered_map<int64_t, producer_last> last;
     for (const auto& seg : req.segments) {
         if (seg.next > end) break;
         auto note_producer = [&](const batch_scanner::item& b) -> result<bool> {
             const auto& h = b.header;
-            if (h.producer_id >= 0 && !h.control()) last[h.producer_id] = h.last_offset();
+            if (h.producer_id < 0) return true;
+            auto& p = last[h.producer_id];
+            if (h.control()) {
+                p.marker = h.last_offset();
+                p.marker_epoch = h.producer_epoch;
+            } else {
+                p.data = h.last_offset();
+                p.data_epoch = h.producer_epoch;
+            }
             return true;
         };
         if (auto walked = for_each_batch(seg, false, req.io_buffer_size, cancel, note_producer); !walked)
@@ -349,6 +432,68 @@ result<std::unordered_map<int64_t, int64_t>> last_batches_of_producers(const cle
     }
     return last;
 }
+
+// Kafka's CleanedTransactionMetadata: walks the batches in offset order and
+// says which belong to aborted transactions and which markers no data needs
+// any more.
+class txn_tracker {
+public:
+    explicit txn_tracker(std::vector<aborted_txn> aborted) : aborted_(std::move(aborted)) {
+        std::sort(aborted_.begin(), aborted_.end(),
+                  [](const aborted_txn& a, const aborted_txn& b) { return a.first_offset < b.first_offset; });
+    }
+
+    // A data batch: true when it belongs to an aborted transaction (its records go).
+    bool on_batch(const record_batch_header& h) {
+        consume_up_to(offset(h.last_offset()));
+        if (!h.transactional()) return false;
+        auto it = ongoing_aborted_.find(h.producer_id);
+        if (it != ongoing_aborted_.end()) {
+            it->second.observed_data = true;
+            return true;
+        }
+        ongoing_committed_.insert(h.producer_id);
+        return false;
+    }
+
+    // A control batch: true when no data in this clean needs it any more.
+    // An ABORT marker kept for its data hands its .txnindex entry to `keep`.
+    template<class KeepIndexEntry>
+    bool on_control(const record_batch_header& h, bytes_view batch, KeepIndexEntry&& keep) {
+        consume_up_to(offset(h.last_offset()));
+        auto marker = protocol::read_end_txn_marker(batch);
+        if (!marker) return false;           // unreadable: keep it as it is
+        if (!*marker) return true;           // emptied already (or not a marker)
+        if ((*marker)->type == protocol::control_type::abort) {
+            auto it = ongoing_aborted_.find(h.producer_id);
+            if (it == ongoing_aborted_.end()) return true;
+            const bool observed = it->second.observed_data;
+            const aborted_txn entry = it->second.txn;
+            ongoing_aborted_.erase(it);
+            if (!observed) return true;
+            keep(entry);  // retained until its data is gone
+            return false;
+        }
+        return ongoing_committed_.erase(h.producer_id) == 0;
+    }
+
+private:
+    struct open_abort {
+        aborted_txn txn;
+        bool observed_data = false;
+    };
+    void consume_up_to(offset o) {
+        while (next_ < aborted_.size() && aborted_[next_].first_offset <= o) {
+            const auto& t = aborted_[next_++];
+            ongoing_aborted_.try_emplace(t.producer(), open_abort{t, false});
+        }
+    }
+
+    std::vector<aborted_txn> aborted_;
+    size_t next_ = 0;
+    std::unordered_map<int64_t, open_abort> ongoing_aborted_;
+    std::set<int64_t> ongoing_committed_;
+};
 
 // Consecutive segments that fit one cleaned segment (Kafka's groupSegmentsBySize).
 std::vector<std::vector<size_t>> group_segments(const clean_request& req, offset end) {
@@ -400,6 +545,7 @@ result<clean_result> clean_segments(clean_request& req, const std::atomic<bool>&
         return e;
     };
     const size_t flush_at = std::max<size_t>(req.io_buffer_size, 64 * 1024);
+    txn_tracker txns(req.aborted);
     for (const auto& members : group_segments(req, *end)) {
         cleaned_group group;
         group.base = req.segments[members.front()].base;
@@ -413,8 +559,19 @@ result<clean_result> clean_segments(clean_request& req, const std::atomic<bool>&
                 const auto& h = b.header;
                 out.stats.bytes_read += h.total_size();
                 auto last = h.producer_id >= 0 ? producers->find(h.producer_id) : producers->end();
-                const bool producers_last = last != producers->end() && last->second == h.last_offset();
-                auto kept = filter_batch(b.batch, h, map, req, producers_last, out.stats);
+                batch_rules rules;
+                rules.producers_last = last != producers->end() && last->second.keeps(h);
+                status indexed = ok();
+                if (h.control()) {
+                    rules.marker_discardable =
+                        txns.on_control(h, b.batch, [&](const aborted_txn& t) { indexed = writer->add_aborted(t); });
+                    const auto horizon = horizon_of(h);
+                    rules.discard_records = rules.marker_discardable && horizon && req.now >= *horizon;
+                } else {
+                    rules.discard_records = txns.on_batch(h);
+                }
+                if (!indexed) return indexed.error();
+                auto kept = filter_batch(b.batch, h, map, req, rules, out.stats);
                 if (!kept) return kept.error();
                 if (kept->horizon && (!out.earliest_delete_horizon || *kept->horizon < *out.earliest_delete_horizon))
                     out.earliest_delete_horizon = kept->horizon;
@@ -459,6 +616,7 @@ result<int> complete_interrupted_swaps(const std::filesystem::path& dir) {
             if (auto b = parse_segment_file_name(inner, log_ext)) log_swaps.push_back(*b);
             else if (auto i = parse_segment_file_name(inner, index_ext)) index_swaps.push_back(*i);
             else if (auto t = parse_segment_file_name(inner, time_index_ext)) index_swaps.push_back(*t);
+            else if (auto x = parse_segment_file_name(inner, txn_index_ext)) index_swaps.push_back(*x);
         } else if (auto b = parse_segment_file_name(name, log_ext)) {
             segments.push_back(*b);
         }
@@ -471,6 +629,7 @@ result<int> complete_interrupted_swaps(const std::filesystem::path& dir) {
         if (std::find(log_swaps.begin(), log_swaps.end(), b) != log_swaps.end()) continue;
         std::filesystem::remove(swap_file(dir, b, index_ext), ec);
         std::filesystem::remove(swap_file(dir, b, time_index_ext), ec);
+        std::filesystem::remove(swap_file(dir, b, txn_index_ext), ec);
     }
     for (offset base : log_swaps) {
         // The range the swap replaces: up to its last batch's last offset.
@@ -489,10 +648,10 @@ result<int> complete_interrupted_swaps(const std::filesystem::path& dir) {
         (void)log->close();
         for (offset old : segments) {
             if (old < base || old >= next) continue;
-            for (auto ext : {log_ext, index_ext, time_index_ext})
+            for (auto ext : {log_ext, index_ext, time_index_ext, txn_index_ext})
                 std::filesystem::remove(dir / (segment_file_stem(old) + std::string(ext)), ec);
         }
-        for (auto ext : {index_ext, time_index_ext, log_ext}) {
+        for (auto ext : {index_ext, time_index_ext, txn_index_ext, log_ext}) {
             auto from = swap_file(dir, base, ext);
             auto to = dir / (segment_file_stem(base) + std::string(ext));
             if (!std::filesystem::exists(from, ec)) {

@@ -42,6 +42,17 @@
 //      horizon that passed is cleaned even when its dirty ratio is low.
 //   4. the new cleaner checkpoint is the end of the mapped range
 //      (`cleaner-offset-checkpoint`, written by log_manager).
+//   5. transactions (Kafka's CleanedTransactionMetadata): the batches of
+//      aborted transactions (from the segments' .txnindex) lose all their
+//      records; an ABORT marker stays while this clean still saw data of its
+//      transaction (and its .txnindex entry is carried into the cleaned
+//      segment), a COMMIT marker while the clean saw batches of its
+//      transaction; once neither holds, a marker is treated like a
+//      tombstone: the first clean sets its delete horizon, a later one past
+//      the horizon drops it. A producer's last marker stays (emptied) when it
+//      carries the producer's latest epoch, for fencing after a reload. The
+//      cleanable range never reaches the last stable offset, so no open
+//      transaction is cleaned.
 //
 // Crash safety (Kafka's order), per group, on the owner thread:
 //   a. old segments wholly after the cleaned data (all their records went)
@@ -69,6 +80,7 @@
 #include "samsa/base/result.h"
 #include "samsa/base/types.h"
 #include "samsa/storage/file.h"
+#include "samsa/storage/transaction_index.h"
 
 namespace samsa::storage {
 
@@ -107,6 +119,9 @@ struct clean_request {
     int32_t index_interval_bytes;
     size_t map_entries;
     size_t io_buffer_size;
+    // The aborted transactions whose data or marker lies in the segments, by
+    // first offset (from the .txnindex files, read by the owner thread).
+    std::vector<aborted_txn> aborted;
 };
 
 // Consecutive old segments replaced by one cleaned segment.

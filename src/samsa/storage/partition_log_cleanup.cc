@@ -16,6 +16,7 @@ namespace {
 constexpr std::string_view log_ext = ".log";
 constexpr std::string_view index_ext = ".index";
 constexpr std::string_view time_index_ext = ".timeindex";
+constexpr std::string_view txn_index_ext = ".txnindex";
 
 bool unlimited(std::chrono::milliseconds ms) { return ms.count() < 0 || ms == std::chrono::milliseconds::max(); }
 
@@ -30,7 +31,7 @@ status rename_file(const std::filesystem::path& from, const std::filesystem::pat
 
 void remove_group_files(const std::filesystem::path& dir, offset base) {
     std::error_code ec;
-    for (auto ext : {log_ext, index_ext, time_index_ext}) {
+    for (auto ext : {log_ext, index_ext, time_index_ext, txn_index_ext}) {
         std::filesystem::remove(cleaned_file(dir, base, ext), ec);
         std::filesystem::remove(swap_file(dir, base, ext), ec);
     }
@@ -88,9 +89,13 @@ status partition_log::delete_oldest_segments(size_t count) {
 
 status partition_log::maybe_start_clean(timestamp_ms now) {
     if (closed_ || !cleaner_ || !config_.compacts() || clean_job_ || segments_.size() < 2) return ok();
+    // Open transactions are never cleaned: without the producer state's word
+    // on them (stable_offset_known) nothing is.
+    if (!stable_known_) return ok();
     const offset first_dirty = std::max(cleaner_offset_, log_start_offset_);
-    // The cleanable range ends at the active segment or at the first dirty
-    // segment younger than min.compaction.lag.ms.
+    // The cleanable range ends at the active segment, at the segment holding
+    // the last stable offset, or at the first dirty segment younger than
+    // min.compaction.lag.ms.
     size_t end = segments_.size() - 1;
     uint64_t clean_bytes = 0;
     uint64_t dirty_bytes = 0;
@@ -100,6 +105,10 @@ status partition_log::maybe_start_clean(timestamp_ms now) {
         segment& seg = *segments_[i];
         auto next = seg.next_offset();
         if (!next) return next.error();
+        if (*next > last_stable_offset()) {
+            end = i;
+            break;
+        }
         if (*next <= first_dirty) {
             clean_bytes += seg.size_bytes();
         } else {
@@ -148,6 +157,11 @@ status partition_log::maybe_start_clean(timestamp_ms now) {
         if (!f) return f.error();
         req.segments.push_back({seg.base_offset(), nexts[i], seg.size_bytes(), std::move(*f)});
     }
+    // Aborted transactions with data in the range; their markers may be
+    // later, in segments not cleaned this time.
+    auto aborted = collect_aborted_txns(segments_.front()->base_offset(), nexts[end - 1]);
+    if (!aborted) return aborted.error();
+    req.aborted = std::move(*aborted);
     clean_job_ = job;
     cleaner_->submit(std::move(job));
     return ok();
@@ -214,8 +228,11 @@ status partition_log::swap_in(const cleaned_group& group) {
             if (auto st = remove_old(b); !st) return st;
         }
     }
-    // b. commit: the .log.swap last
-    for (auto ext : {index_ext, time_index_ext, log_ext}) {
+    // b. commit: the .log.swap last (a .txnindex only when the clean kept entries)
+    std::error_code ec;
+    const bool has_txns = std::filesystem::exists(cleaned_file(dir_, group.base, txn_index_ext), ec);
+    for (auto ext : {index_ext, time_index_ext, txn_index_ext, log_ext}) {
+        if (ext == txn_index_ext && !has_txns) continue;
         if (auto st = rename_file(cleaned_file(dir_, group.base, ext), swap_file(dir_, group.base, ext)); !st)
             return st;
     }
@@ -225,7 +242,8 @@ status partition_log::swap_in(const cleaned_group& group) {
         if (auto st = remove_old(b); !st) return st;
     }
     // d. final names
-    for (auto ext : {index_ext, time_index_ext, log_ext}) {
+    for (auto ext : {index_ext, time_index_ext, txn_index_ext, log_ext}) {
+        if (ext == txn_index_ext && !has_txns) continue;
         if (auto st = rename_file(swap_file(dir_, group.base, ext),
                                   dir_ / (segment_file_stem(group.base) + std::string(ext)));
             !st)

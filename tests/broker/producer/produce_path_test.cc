@@ -1,9 +1,11 @@
 // InitProducerId and Produce over the wire, against an in-process broker
 // (tests/broker/broker_fixture.h): the error codes and offsets a client sees
 // for resends, gaps, fencing and unknown producers, and the state kept
-// across a clean restart and across restarts of the id counter.
+// across a clean restart and across restarts of the id counter; what
+// DescribeProducers reports of it.
 #include <gtest/gtest.h>
 
+#include "samsa/protocol/messages/describe_producers.h"
 #include "samsa/protocol/messages/init_producer_id.h"
 #include "samsa/protocol/messages/produce.h"
 #include "samsa/protocol/records.h"
@@ -69,6 +71,27 @@ TEST_F(produce_path_test, init_producer_id_hands_out_new_ids_with_epoch_zero) {
     EXPECT_EQ(txn.error_code, error_code::none);
     EXPECT_EQ(txn.producer_epoch, producer_epoch(0));
     EXPECT_EQ(init_producer_id(4, "txn").producer_epoch, producer_epoch(1));
+}
+
+TEST_F(produce_path_test, describe_producers_shows_each_partitions_producer_state) {
+    auto id = init_producer_id(4).producer_id();
+    ASSERT_EQ(produce(batch_of(id, 0, 0, 3)).error_code, error_code::none);
+    raw_client c(port());
+    protocol::describe_producers_request req;
+    req.topics.push_back({"idem", {0, 7}});
+    req.topics.push_back({"no-such-topic", {0}});
+    ASSERT_TRUE(c.send_request(req, 0, ++correlation_));
+    auto resp = c.read_response<protocol::describe_producers_response>(0, correlation_);
+    ASSERT_TRUE(resp);
+    ASSERT_EQ(resp->topics.size(), 2u);
+    const auto& p0 = resp->topics[0].partitions.at(0);
+    EXPECT_EQ(p0.error_code, error_code::none);
+    ASSERT_EQ(p0.active_producers.size(), 1u);
+    EXPECT_EQ(p0.active_producers[0].producer_id, producer_id(id));
+    EXPECT_EQ(p0.active_producers[0].last_sequence, 2);
+    EXPECT_EQ(p0.active_producers[0].current_txn_start_offset, -1);
+    EXPECT_EQ(resp->topics[0].partitions.at(1).error_code, error_code::unknown_topic_or_partition);
+    EXPECT_EQ(resp->topics[1].partitions.at(0).error_code, error_code::unknown_topic_or_partition);
 }
 
 TEST_F(produce_path_test, ids_never_repeat_after_a_restart) {

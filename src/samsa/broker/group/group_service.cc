@@ -74,7 +74,7 @@ public:
         const topic_metadata* meta = broker_.topics().find(offsets_topic);
         auto state = broker_.producers().state_for(offsets_topic, partition_id(partition), meta->id, **log);
         if (!state) return state.error();
-        if (auto verdict = (*state)->check_marker(producer.id, producer.epoch, -1); !verdict.ok())
+        if (auto verdict = (*state)->check_epoch(producer.id, producer.epoch); !verdict.ok())
             return make_error(errc::invalid_argument, verdict.message);
         timestamp_ms now = broker::now();
         protocol::record_batch_builder builder;

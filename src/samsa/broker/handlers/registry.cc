@@ -7,6 +7,7 @@
 #include "samsa/broker/handlers/txn_handlers.h"
 #include "samsa/protocol/messages/add_offsets_to_txn.h"
 #include "samsa/protocol/messages/add_partitions_to_txn.h"
+#include "samsa/protocol/messages/describe_producers.h"
 #include "samsa/protocol/messages/describe_transactions.h"
 #include "samsa/protocol/messages/end_txn.h"
 #include "samsa/protocol/messages/list_transactions.h"
@@ -80,6 +81,7 @@ const std::array table{
     entry<protocol::txn_offset_commit_request>(handle_txn_offset_commit),
     entry<protocol::describe_transactions_request>(handle_describe_transactions),
     entry<protocol::list_transactions_request>(handle_list_transactions),
+    entry<protocol::describe_producers_request>(handle_describe_producers),
 };
 
 }  // namespace

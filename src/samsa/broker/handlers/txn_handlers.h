@@ -1,6 +1,6 @@
 #pragma once
 // The transaction APIs' handlers (add_partitions_to_txn.cc ...
-// list_transactions.cc), one file per Kafka API like the others in
+// list_transactions.cc, describe_producers.cc), one file per Kafka API like the others in
 // handlers.h. They translate between the wire messages (every version) and
 // the transaction coordinator (broker/txn/txn_coordinator.h), which holds
 // the rules.
@@ -18,6 +18,7 @@ void handle_end_txn(request_context ctx);
 void handle_txn_offset_commit(request_context ctx);
 void handle_describe_transactions(request_context ctx);
 void handle_list_transactions(request_context ctx);
+void handle_describe_producers(request_context ctx);
 
 // Clients older than an API's version with PRODUCER_FENCED know the same
 // situation as INVALID_PRODUCER_EPOCH (Kafka's KafkaApis does this mapping).

@@ -114,15 +114,19 @@ void partition_producer_state::record(const protocol::record_batch_header& batch
     dirty_ = true;
 }
 
+batch_verdict partition_producer_state::check_epoch(producer_id producer, producer_epoch epoch) const {
+    auto it = producers_.find(producer);
+    if (it == producers_.end() || epoch >= it->second.epoch) return {};
+    return refuse(error_code::invalid_producer_epoch,
+                  fmt::format("producer {} epoch {} is older than the current epoch {}", producer(), epoch(),
+                              it->second.epoch()));
+}
+
 batch_verdict partition_producer_state::check_marker(producer_id producer, producer_epoch epoch,
                                                      int32_t coordinator_epoch) const {
+    if (auto v = check_epoch(producer, epoch); !v.ok()) return v;
     auto it = producers_.find(producer);
     if (it == producers_.end()) return {};
-    if (epoch < it->second.epoch) {
-        return refuse(error_code::invalid_producer_epoch,
-                      fmt::format("marker of producer {} has epoch {}, older than the current {}", producer(), epoch(),
-                                  it->second.epoch()));
-    }
     if (coordinator_epoch < it->second.coordinator_epoch) {
         return refuse(error_code::transaction_coordinator_fenced,
                       fmt::format("marker of producer {} has coordinator epoch {}, older than {}", producer(),

@@ -131,6 +131,10 @@ public:
     // rule is checked.
     void record(const protocol::record_batch_header& batch, offset first, timestamp_ms timestamp);
 
+    // A write of `producer` under `epoch` that skips the sequence rules (the
+    // coordinator's own transactional offset commits): refused when the
+    // partition has seen a newer epoch.
+    batch_verdict check_epoch(producer_id producer, producer_epoch epoch) const;
     // Checks a transaction marker about to be written for `producer`.
     batch_verdict check_marker(producer_id producer, producer_epoch epoch, int32_t coordinator_epoch) const;
     // Records a marker written at `at`: closes the producer's open

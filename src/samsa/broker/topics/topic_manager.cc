@@ -219,7 +219,7 @@ std::chrono::milliseconds topic_manager::maintenance_interval() const {
     return std::clamp(std::min(retention_check_interval_, cleaner_backoff_), milliseconds(10), milliseconds(1000));
 }
 
-void topic_manager::maintain(timestamp_ms now) {
+void topic_manager::maintain(timestamp_ms now, const stable_offset_loader& learn_stable_offset) {
     if (closed_) return;
     const bool retention_due = !last_retention_check_ || now() - (*last_retention_check_)() >=
                                                              retention_check_interval_.count();
@@ -237,6 +237,8 @@ void topic_manager::maintain(timestamp_ms now) {
                     spdlog::error("retention of {}-{} failed: {}", name, p, r.error().message);
             }
             if (cleaner_due) {
+                if (!l->stable_offset_known() && l->config().compacts() && learn_stable_offset)
+                    learn_stable_offset(name, partition_id(p), *l);
                 if (auto s = l->maybe_start_clean(now); !s)
                     spdlog::error("starting a clean of {}-{} failed: {}", name, p, s.error().message);
             }

@@ -19,6 +19,7 @@
 // reaches this class.)
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -63,7 +64,11 @@ public:
     // retention every log.retention.check.interval.ms and starts cleans of
     // compacted logs every log.cleaner.backoff.ms (the cleaning itself runs
     // on storage's cleaner threads). Call it every maintenance_interval().
-    void maintain(timestamp_ms now);
+    // `learn_stable_offset` is called for a compacted log whose last stable
+    // offset is not known yet (the broker loads its producer state): the
+    // cleaner never cleans open transactions, so it waits for that.
+    using stable_offset_loader = std::function<void(const std::string& topic, partition_id, storage::partition_log&)>;
+    void maintain(timestamp_ms now, const stable_offset_loader& learn_stable_offset = {});
     std::chrono::milliseconds maintenance_interval() const;
     // Flushes and closes every log, writes the clean shutdown marker.
     status close();

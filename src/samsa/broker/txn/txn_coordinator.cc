@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "samsa/base/crash_point.h"
 #include "samsa/broker/group/offsets_records.h"
 #include "samsa/broker/txn/txn_records.h"
 
@@ -226,7 +227,9 @@ error_code txn_coordinator::end(txn_metadata& m, producer_and_epoch producer, bo
         next.last_update = timers_.now();
         const std::string id = m.transactional_id;  // `m` is replaced by persist
         if (auto e = persist(next); e != error_code::none) return e;
+        crash_point("txn.after_prepare");
         complete(id);
+        crash_point("txn.after_complete");
         return error_code::none;
     }
     case txn_state::complete_commit: return commit ? error_code::none : error_code::invalid_txn_state;
@@ -249,8 +252,11 @@ void txn_coordinator::complete(const std::string& transactional_id) {
     const marker mk{m.producer, m.epoch, commit ? protocol::control_type::commit : protocol::control_type::abort,
                     config_.coordinator_epoch};
     std::set<topic_partition> left;
+    bool first = true;
     for (const auto& tp : m.partitions) {
         auto s = markers_.write(tp, mk);
+        if (first) crash_point("txn.after_first_marker");
+        first = false;
         if (s) continue;
         if (s.error().code == errc::not_found) {
             spdlog::info("transactional id {}: {}-{} no longer exists; its marker is skipped", transactional_id,
@@ -267,6 +273,7 @@ void txn_coordinator::complete(const std::string& transactional_id) {
         schedule_marker_retry();
         return;
     }
+    crash_point("txn.before_complete");
     txn_metadata next = m;
     next.state = commit ? txn_state::complete_commit : txn_state::complete_abort;
     next.last_update = timers_.now();

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "samsa/base/crash_point.h"
 #include "samsa/broker/broker.h"
 #include "samsa/broker/config/config_def.h"
 #include "samsa/broker/group/asio_group_timers.h"
@@ -102,6 +103,7 @@ public:
         producer::publish_stable_offset(**state, *log);
         status indexed = ok();
         if (done && !commit) {
+            crash_point("txn.marker_before_index");
             storage::aborted_txn entry{done->producer, done->first_offset, done->last_offset,
                                        (*state)->first_unstable_offset().value_or(offset(done->last_offset() + 1))};
             indexed = log->append_aborted_txn(entry);
