@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "samsa/base/assert.h"
 #include "samsa/base/crash_point.h"
 #include "samsa/broker/group/offsets_records.h"
 #include "samsa/broker/txn/txn_records.h"
@@ -179,6 +180,7 @@ init_result txn_coordinator::init_producer_id(const std::string& transactional_i
     case txn_state::prepare_epoch_fence:
         break;
     }
+    SAMSA_ASSERT(false, "a transactional id in a state that is never kept (Dead, PrepareEpochFence)");
     return {error_code::unknown_server_error};
 }
 
@@ -240,6 +242,7 @@ error_code txn_coordinator::end(txn_metadata& m, producer_and_epoch producer, bo
     case txn_state::dead:
     case txn_state::prepare_epoch_fence: break;
     }
+    SAMSA_ASSERT(false, "a transactional id in a state that is never kept (Dead, PrepareEpochFence)");
     return error_code::unknown_server_error;
 }
 
