@@ -1,0 +1,187 @@
+// The reading half of json_fields.h on simdjson's on-demand parser, and the
+// writer's string escaping. simdjson is included here only, so user code that
+// declares json_fields does not compile its 100k-line header.
+#include "samsa/streams/serdes/json_fields.h"
+
+#include <simdjson.h>
+
+#include <string>
+
+namespace samsa::streams::json {
+
+namespace od = simdjson::ondemand;
+
+namespace {
+
+od::value& impl(void* p) { return *static_cast<od::value*>(p); }
+
+// One parser and one padded copy of the input per thread: records arrive in
+// librdkafka's buffers, which lack the padding simdjson reads past the end.
+struct thread_parser {
+    od::parser parser;
+    std::string padded;
+};
+
+thread_parser& local_parser() {
+    thread_local thread_parser p;
+    return p;
+}
+
+std::string where(std::string_view topic, std::string_view field) {
+    std::string s = "cannot read JSON from topic '" + std::string(topic) + "'";
+    if (!field.empty()) s += ", field '" + std::string(field) + "'";
+    return s;
+}
+
+[[noreturn]] void fail_with(std::string_view topic, std::string_view field, std::string_view what) {
+    throw serde_error(where(topic, field) + ": " + std::string(what));
+}
+
+}  // namespace
+
+// ---- writer ----
+
+void writer::quoted(std::string_view s) {
+    static constexpr char hex[] = "0123456789abcdef";
+    put('"');
+    size_t plain = 0;  // start of the run of characters copied as they are
+    for (size_t i = 0; i < s.size(); ++i) {
+        auto c = static_cast<unsigned char>(s[i]);
+        if (c >= 0x20 && c != '"' && c != '\\') continue;
+        append(s.substr(plain, i - plain));
+        plain = i + 1;
+        switch (c) {
+            case '"': append("\\\""); break;
+            case '\\': append("\\\\"); break;
+            case '\n': append("\\n"); break;
+            case '\r': append("\\r"); break;
+            case '\t': append("\\t"); break;
+            case '\b': append("\\b"); break;
+            case '\f': append("\\f"); break;
+            default: {
+                char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xf]};
+                append(std::string_view(u, sizeof u));
+            }
+        }
+    }
+    append(s.substr(plain));
+    put('"');
+}
+
+// ---- value ----
+
+value_kind value::kind() const {
+    od::json_type t;
+    if (impl(impl_).type().get(t)) fail("not JSON");
+    switch (t) {
+        case od::json_type::object: return value_kind::object;
+        case od::json_type::array: return value_kind::array;
+        case od::json_type::string: return value_kind::string;
+        case od::json_type::boolean: return value_kind::boolean;
+        case od::json_type::null: return value_kind::null;
+        case od::json_type::number: {
+            od::number_type n;
+            if (impl(impl_).get_number_type().get(n)) fail("not a number");
+            return n == od::number_type::floating_point_number ? value_kind::floating : value_kind::integer;
+        }
+    }
+    fail("not JSON");
+}
+
+bool value::is_null() const {
+    bool null = false;
+    if (impl(impl_).is_null().get(null)) fail("not JSON");
+    return null;
+}
+
+std::string_view value::get_string() const {
+    std::string_view s;
+    if (impl(impl_).get_string().get(s)) fail("expected a string");
+    return s;
+}
+
+int64_t value::get_int64() const {
+    int64_t i = 0;
+    if (auto e = impl(impl_).get_int64().get(i)) {
+        fail(e == simdjson::NUMBER_OUT_OF_RANGE ? "number out of range" : "expected an integer");
+    }
+    return i;
+}
+
+uint64_t value::get_uint64() const {
+    uint64_t i = 0;
+    if (auto e = impl(impl_).get_uint64().get(i)) {
+        fail(e == simdjson::NUMBER_OUT_OF_RANGE ? "number out of range" : "expected a non-negative integer");
+    }
+    return i;
+}
+
+double value::get_double() const {
+    double d = 0;
+    if (impl(impl_).get_double().get(d)) fail("expected a number");
+    return d;
+}
+
+bool value::get_bool() const {
+    bool b = false;
+    if (impl(impl_).get_bool().get(b)) fail("expected true or false");
+    return b;
+}
+
+std::string_view value::raw_text() const {
+    std::string_view t = impl(impl_).raw_json_token();
+    // The token runs up to the next structural character: drop the blanks.
+    while (!t.empty() && (t.back() == ' ' || t.back() == '\n' || t.back() == '\r' || t.back() == '\t')) {
+        t.remove_suffix(1);
+    }
+    return t;
+}
+
+void value::fail(std::string_view what) const { fail_with(topic_, field_, what); }
+
+void value::fields(void* ctx, void (*fn)(void*, std::string_view, value)) const {
+    od::object obj;
+    if (impl(impl_).get_object().get(obj)) fail("expected an object");
+    for (auto f : obj) {
+        od::field field;
+        if (std::move(f).get(field)) fail("not JSON");
+        std::string_view key;
+        if (field.unescaped_key().get(key)) fail("not JSON");
+        od::value v = field.value();
+        fn(ctx, key, value(&v, topic_, field_));
+    }
+}
+
+void value::elements(void* ctx, void (*fn)(void*, value)) const {
+    od::array arr;
+    if (impl(impl_).get_array().get(arr)) fail("expected an array");
+    for (auto e : arr) {
+        od::value v;
+        if (std::move(e).get(v)) fail("not JSON");
+        fn(ctx, value(&v, topic_, field_));
+    }
+}
+
+// ---- parse ----
+
+void parse(bytes_view data, std::string_view topic, void* ctx, void (*read)(void*, value)) {
+    thread_parser& p = local_parser();
+    p.padded.reserve(data.size() + simdjson::SIMDJSON_PADDING);
+    p.padded.assign(reinterpret_cast<const char*>(data.data()), data.size());
+    od::document doc;
+    if (auto e = p.parser.iterate(simdjson::padded_string_view(p.padded.data(), p.padded.size(), p.padded.capacity()))
+                     .get(doc)) {
+        fail_with(topic, {}, simdjson::error_message(e));
+    }
+    od::value root;
+    if (auto e = doc.get_value().get(root)) {
+        fail_with(topic, {}, e == simdjson::SCALAR_DOCUMENT_AS_VALUE ? "expected an object or an array"
+                                                                     : simdjson::error_message(e));
+    }
+    read(ctx, value(&root, topic));
+    // Text after the root value ("{} x") is not one JSON document.
+    const char* rest = nullptr;
+    if (!doc.current_location().get(rest)) fail_with(topic, {}, "unexpected text after the JSON value");
+}
+
+}  // namespace samsa::streams::json

@@ -1,0 +1,370 @@
+#pragma once
+// Fast JSON for user types: declare a type's fields once, get a reader
+// (simdjson's on-demand parser, behind json_reader.cc) and a direct writer
+// (appends to a byte buffer, no DOM), both about ten times nlohmann's speed
+// on small records. serdes::fast_json<T>() is the serde made of it (link
+// samsa_streams_json); serdes::json<T>() stays nlohmann's to_json/from_json.
+//
+//   struct order { std::string id, customer_id; int quantity = 0; std::optional<std::string> note; };
+//   inline auto json_fields(const order*) {          // found by ADL, next to the type
+//       namespace json = samsa::streams::json;
+//       return std::tuple{json::field("id", &order::id),
+//                         json::field("customerId", &order::customer_id),
+//                         json::field("quantity", &order::quantity),
+//                         json::optional_field("note", &order::note)};
+//   }
+//   // writes {"id":"o1","customerId":"c1","quantity":2}  (fields in declaration order;
+//   // an absent optional is left out)
+//
+// Reading: fields come in any order; unknown fields are skipped; a field()
+// that is missing, a value of the wrong type or text that is not JSON throws
+// serde_error naming the topic and the field. optional_field() may be
+// missing or null. A field can take its own codec (a struct with static
+// read(json::value, M&) and write(json::writer&, const M&)), e.g.
+// json::text_or_integer for ids that Java peers write as numbers:
+//
+//   json::field("id", &order::id, json::text_or_integer{})
+//
+// Built-in codecs: std::string, bool, integers, double/float,
+// std::optional<T>, std::vector<T>, and any type with json_fields.
+// Numbers are written as Java's Jackson and nlohmann write them (shortest
+// round-trip text; a double always with a fraction or exponent: 2.0, 1e+20);
+// non-finite doubles as null. Strings are escaped as JSON requires ("\\\"",
+// control characters), other UTF-8 is written as is.
+//
+// Threads: codecs hold no state; the reader keeps one parser per thread.
+
+#include <charconv>
+#include <cmath>
+#include <concepts>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "samsa/bytes/bytes.h"
+#include "samsa/streams/serdes/core.h"
+
+namespace samsa::streams::json {
+
+// ---- writing ----
+
+class writer {
+public:
+    explicit writer(bytes& out) : out_(&out) {}
+
+    void begin_object() {
+        separate();
+        put('{');
+        need_comma_ = false;
+    }
+    void end_object() {
+        put('}');
+        need_comma_ = true;
+    }
+    void begin_array() {
+        separate();
+        put('[');
+        need_comma_ = false;
+    }
+    void end_array() {
+        put(']');
+        need_comma_ = true;
+    }
+    void key(std::string_view name) {
+        separate();
+        quoted(name);
+        put(':');
+        need_comma_ = false;
+    }
+    void string(std::string_view s) {
+        separate();
+        quoted(s);
+        need_comma_ = true;
+    }
+    void boolean(bool b) { raw(b ? "true" : "false"); }
+    void null() { raw("null"); }
+    template<std::integral I>
+    void integer(I i) {
+        char buf[24];
+        auto [end, ec] = std::to_chars(buf, buf + sizeof buf, i);
+        raw(std::string_view(buf, static_cast<size_t>(end - buf)));
+    }
+    void number(double d) {
+        if (!std::isfinite(d)) {
+            null();
+            return;
+        }
+        char buf[32];
+        auto [end, ec] = std::to_chars(buf, buf + sizeof buf, d);
+        std::string_view text(buf, static_cast<size_t>(end - buf));
+        raw(text);
+        // A double keeps a fraction or an exponent, as Jackson and nlohmann
+        // write it, so readers see a floating-point number.
+        if (text.find_first_of(".e") == std::string_view::npos) append(".0");
+    }
+
+private:
+    void separate() {
+        if (need_comma_) put(',');
+    }
+    void raw(std::string_view text) {
+        separate();
+        append(text);
+        need_comma_ = true;
+    }
+    void put(char c) { out_->push_back(static_cast<bytes::value_type>(c)); }
+    void append(std::string_view s) {
+        const auto* p = reinterpret_cast<const bytes::value_type*>(s.data());
+        out_->insert(out_->end(), p, p + s.size());
+    }
+    void quoted(std::string_view s);
+
+    bytes* out_;
+    bool need_comma_ = false;
+};
+
+// ---- reading ----
+
+enum class value_kind { object, array, string, integer, floating, boolean, null };
+
+// One JSON value of the document being read: valid only inside the read
+// callback that received it, and to be read at most once (simdjson's
+// on-demand parser walks the text forward). Throws serde_error.
+class value {
+public:
+    value_kind kind() const;
+    bool is_null() const;
+    std::string_view get_string() const;  // valid until the read returns
+    int64_t get_int64() const;
+    uint64_t get_uint64() const;
+    double get_double() const;  // integers too
+    bool get_bool() const;
+    // The value's JSON text as written (for numbers kept as text).
+    std::string_view raw_text() const;
+
+    // A callable taking (std::string_view key, value) / (value), called once
+    // per field / element in document order.
+    template<class F>
+    void for_each_field(F&& f) const {
+        fields(&f, [](void* ctx, std::string_view key, value v) { (*static_cast<std::remove_reference_t<F>*>(ctx))(key, v); });
+    }
+    template<class F>
+    void for_each_element(F&& f) const {
+        elements(&f, [](void* ctx, value v) { (*static_cast<std::remove_reference_t<F>*>(ctx))(v); });
+    }
+
+    // Throws serde_error saying where the value is ("topic 'ORDER', field
+    // 'quantity': ...").
+    [[noreturn]] void fail(std::string_view what) const;
+    // The same value, named for error messages.
+    value named(std::string_view field) const { return value(impl_, topic_, field); }
+
+    value(void* impl, std::string_view topic, std::string_view field = {})
+        : impl_(impl), topic_(topic), field_(field) {}
+
+private:
+    void fields(void* ctx, void (*fn)(void*, std::string_view, value)) const;
+    void elements(void* ctx, void (*fn)(void*, value)) const;
+
+    void* impl_;  // simdjson::ondemand::value
+    std::string_view topic_;
+    std::string_view field_;
+};
+
+// Parses data as one JSON document and hands its root to read. Throws
+// serde_error for text that is not JSON, and whatever read throws.
+void parse(bytes_view data, std::string_view topic, void* ctx, void (*read)(void*, value));
+
+template<class F>
+void parse(bytes_view data, std::string_view topic, F&& read) {
+    parse(data, topic, &read, [](void* ctx, value v) { (*static_cast<std::remove_reference_t<F>*>(ctx))(v); });
+}
+
+// ---- fields ----
+
+template<class C, class M, class Codec>
+struct field_spec {
+    std::string_view name;
+    M C::*member;
+    bool required;
+    Codec codec;
+};
+
+template<class T>
+struct codec;
+
+// A field read and written by codec<M> (or the codec given).
+template<class C, class M, class Codec = codec<M>>
+constexpr field_spec<C, M, Codec> field(std::string_view name, M C::*member, Codec c = {}) {
+    return {name, member, true, c};
+}
+// May be missing or null when read (the member keeps its default); a
+// std::optional member left empty is not written.
+template<class C, class M, class Codec = codec<M>>
+constexpr field_spec<C, M, Codec> optional_field(std::string_view name, M C::*member, Codec c = {}) {
+    return {name, member, false, c};
+}
+
+template<class T>
+concept has_fields = requires(const T* p) { json_fields(p); };
+
+template<class T>
+struct codec;
+
+template<>
+struct codec<std::string> {
+    static void read(value v, std::string& out) { out.assign(v.get_string()); }
+    static void write(writer& w, const std::string& s) { w.string(s); }
+};
+
+template<>
+struct codec<bool> {
+    static void read(value v, bool& out) { out = v.get_bool(); }
+    static void write(writer& w, bool b) { w.boolean(b); }
+};
+
+template<class I>
+    requires(std::integral<I> && !std::same_as<I, bool>)
+struct codec<I> {
+    static void read(value v, I& out) {
+        if constexpr (std::is_signed_v<I>) {
+            int64_t x = v.get_int64();
+            if (x < std::numeric_limits<I>::min() || x > std::numeric_limits<I>::max()) v.fail("number out of range");
+            out = static_cast<I>(x);
+        } else {
+            uint64_t x = v.get_uint64();
+            if (x > std::numeric_limits<I>::max()) v.fail("number out of range");
+            out = static_cast<I>(x);
+        }
+    }
+    static void write(writer& w, I i) { w.integer(i); }
+};
+
+template<std::floating_point F>
+struct codec<F> {
+    static void read(value v, F& out) { out = static_cast<F>(v.get_double()); }
+    static void write(writer& w, F d) { w.number(static_cast<double>(d)); }
+};
+
+template<class T>
+struct codec<std::optional<T>> {
+    static void read(value v, std::optional<T>& out) {
+        if (v.is_null()) {
+            out.reset();
+            return;
+        }
+        codec<T>::read(v, out.emplace());
+    }
+    static void write(writer& w, const std::optional<T>& o) {
+        if (o) codec<T>::write(w, *o);
+        else w.null();
+    }
+};
+
+template<class T>
+struct codec<std::vector<T>> {
+    static void read(value v, std::vector<T>& out) {
+        out.clear();
+        v.for_each_element([&](value e) { codec<T>::read(e, out.emplace_back()); });
+    }
+    static void write(writer& w, const std::vector<T>& xs) {
+        w.begin_array();
+        for (const auto& x : xs) codec<T>::write(w, x);
+        w.end_array();
+    }
+};
+
+template<has_fields T>
+struct codec<T> {
+    static void read(value v, T& out) {
+        auto fields = json_fields(static_cast<const T*>(nullptr));
+        constexpr size_t n = std::tuple_size_v<decltype(fields)>;
+        static_assert(n <= 64, "at most 64 JSON fields per type");
+        uint64_t seen = 0;
+        v.for_each_field([&](std::string_view key, value fv) {
+            size_t i = 0;
+            std::apply([&](const auto&... f) { ((read_if(f, i++, key, fv, out, seen)), ...); }, fields);
+        });
+        size_t i = 0;
+        std::apply([&](const auto&... f) { ((check_present(f, i++, seen, v)), ...); }, fields);
+    }
+    static void write(writer& w, const T& in) {
+        w.begin_object();
+        std::apply([&](const auto&... f) { (write_field(w, f, in), ...); }, json_fields(static_cast<const T*>(nullptr)));
+        w.end_object();
+    }
+
+private:
+    template<class F>
+    static void read_if(const F& f, size_t i, std::string_view key, value fv, T& out, uint64_t& seen) {
+        if (key != f.name || (seen >> i) & 1) return;
+        seen |= uint64_t{1} << i;
+        if (!f.required && fv.is_null()) return;
+        f.codec.read(fv.named(f.name), out.*f.member);
+    }
+    template<class F>
+    static void check_present(const F& f, size_t i, uint64_t seen, value v) {
+        if (f.required && !((seen >> i) & 1)) v.fail("missing field '" + std::string(f.name) + "'");
+    }
+    template<class F>
+    static void write_field(writer& w, const F& f, const T& in) {
+        const auto& m = in.*f.member;
+        if constexpr (requires { m.has_value(); }) {
+            if (!f.required && !m.has_value()) return;
+        }
+        w.key(f.name);
+        f.codec.write(w, m);
+    }
+};
+
+// An id-like text field that peers may write as a JSON string or as an
+// integer (Java's Long ids): an integer is read as its decimal text; it is
+// written as a string.
+struct text_or_integer {
+    static void read(value v, std::string& out) {
+        if (v.kind() == value_kind::integer) out.assign(v.raw_text());
+        else out.assign(v.get_string());
+    }
+    static void write(writer& w, const std::string& s) { w.string(s); }
+};
+
+// ---- whole records ----
+
+template<has_fields T>
+void write(bytes& out, const T& v) {
+    writer w(out);
+    codec<T>::write(w, v);
+}
+
+template<has_fields T>
+T read(bytes_view data, std::string_view topic) {
+    T out{};
+    parse(data, topic, [&](value v) { codec<T>::read(v, out); });
+    return out;
+}
+
+}  // namespace samsa::streams::json
+
+namespace samsa::streams::serdes {
+
+// The serde of json_fields.h for a type that declares its fields.
+template<json::has_fields T>
+serde<T> fast_json() {
+    return serde<T>{
+        [](std::string_view, const T& v) {
+            samsa::bytes out;
+            out.reserve(128);
+            json::write(out, v);
+            return out;
+        },
+        [](std::string_view topic, bytes_view data) { return json::read<T>(data, topic); },
+    };
+}
+
+}  // namespace samsa::streams::serdes

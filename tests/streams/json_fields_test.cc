@@ -1,0 +1,173 @@
+// json_fields.h: the fast JSON codec writes what nlohmann (and Java's Jackson)
+// write for the same object, reads their text back, and refuses bad input with
+// a serde_error that names the topic and the field.
+
+#include "samsa/streams/serdes/json_fields.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace samsa::streams {
+namespace {
+
+struct line_item {
+    std::string sku;
+    int32_t quantity = 0;
+    double price = 0;
+    bool operator==(const line_item&) const = default;
+};
+
+inline auto json_fields(const line_item*) {
+    return std::tuple{json::field("sku", &line_item::sku), json::field("quantity", &line_item::quantity),
+                      json::field("price", &line_item::price)};
+}
+
+struct order {
+    std::string id;
+    std::string customer_id;
+    int64_t created = 0;
+    bool paid = false;
+    std::vector<line_item> items;
+    std::optional<std::string> note;
+    bool operator==(const order&) const = default;
+};
+
+inline auto json_fields(const order*) {
+    return std::tuple{json::field("id", &order::id, json::text_or_integer{}),
+                      json::field("customerId", &order::customer_id),
+                      json::field("created", &order::created),
+                      json::field("paid", &order::paid),
+                      json::field("items", &order::items),
+                      json::optional_field("note", &order::note)};
+}
+
+std::string write(const order& o) {
+    samsa::bytes out;
+    json::write(out, o);
+    return std::string(out.begin(), out.end());
+}
+
+order read(std::string_view text) { return json::read<order>(as_bytes(text), "ORDER"); }
+
+// The message of the serde_error reading text throws ("" if none).
+std::string read_error(std::string_view text) {
+    try {
+        read(text);
+    } catch (const serde_error& e) {
+        return e.what();
+    }
+    return "";
+}
+
+order sample() {
+    return order{"o-1", "c-7", 1700000000123, true, {{"a", 2, 9.5}, {"b", 1, 2.0}}, std::nullopt};
+}
+
+TEST(json_fields, writes_fields_in_declaration_order_and_leaves_out_an_absent_optional) {
+    EXPECT_EQ(write(sample()), R"({"id":"o-1","customerId":"c-7","created":1700000000123,"paid":true,)"
+                               R"("items":[{"sku":"a","quantity":2,"price":9.5},{"sku":"b","quantity":1,"price":2.0}]})");
+    order with_note = sample();
+    with_note.note = "ring twice";
+    EXPECT_NE(write(with_note).find(R"(,"note":"ring twice"})"), std::string::npos) << write(with_note);
+}
+
+TEST(json_fields, writes_what_nlohmann_writes_for_the_same_values) {
+    order o = sample();
+    o.note = std::string("quote \" backslash \\ newline \n tab \t bell \x07 e\xc3\xa9");
+    o.items[0].price = 1e20;
+    o.items[1].price = 0.1;
+    nlohmann::json j = {{"id", o.id},
+                        {"customerId", o.customer_id},
+                        {"created", o.created},
+                        {"paid", o.paid},
+                        {"items",
+                         {{{"sku", "a"}, {"quantity", 2}, {"price", 1e20}},
+                          {{"sku", "b"}, {"quantity", 1}, {"price", 0.1}}}},
+                        {"note", *o.note}};
+    // nlohmann sorts keys; compare as documents and the escaped note as text.
+    EXPECT_EQ(nlohmann::json::parse(write(o)), j);
+    EXPECT_NE(write(o).find(j["note"].dump()), std::string::npos) << write(o) << " vs " << j["note"].dump();
+    EXPECT_NE(write(o).find("\"price\":1e+20"), std::string::npos) << write(o);
+}
+
+TEST(json_fields, round_trips_through_its_own_text) {
+    order o = sample();
+    o.note = "\xe2\x82\xac 5";
+    o.items.clear();
+    EXPECT_EQ(read(write(o)), o);
+    EXPECT_EQ(read(write(sample())), sample());
+}
+
+TEST(json_fields, reads_fields_in_any_order_and_skips_unknown_ones) {
+    order o = read(R"( { "items": [], "extra": {"deep": [1, {"x": null}], "s": "}"}, "paid": false,
+                         "created": -5, "customerId": "c\u00e9", "id": 42, "more": [] } )");
+    EXPECT_EQ(o.id, "42");  // a Java Long id, read as its text
+    EXPECT_EQ(o.customer_id, "c\xc3\xa9");
+    EXPECT_EQ(o.created, -5);
+    EXPECT_FALSE(o.paid);
+    EXPECT_TRUE(o.items.empty());
+    EXPECT_FALSE(o.note.has_value());
+}
+
+TEST(json_fields, an_optional_field_may_be_missing_or_null) {
+    const char* base = R"({"id":"o","customerId":"c","created":1,"paid":true,"items":[])";
+    EXPECT_FALSE(read(std::string(base) + "}").note.has_value());
+    EXPECT_FALSE(read(std::string(base) + R"(,"note":null})").note.has_value());
+    EXPECT_EQ(read(std::string(base) + R"(,"note":"n"})").note, "n");
+}
+
+TEST(json_fields, a_missing_field_names_the_topic_and_the_field) {
+    std::string e = read_error(R"({"id":"o","created":1,"paid":true,"items":[]})");
+    EXPECT_NE(e.find("topic 'ORDER'"), std::string::npos) << e;
+    EXPECT_NE(e.find("missing field 'customerId'"), std::string::npos) << e;
+}
+
+TEST(json_fields, a_value_of_the_wrong_type_names_the_field) {
+    std::string e = read_error(R"({"id":"o","customerId":"c","created":"soon","paid":true,"items":[]})");
+    EXPECT_NE(e.find("field 'created'"), std::string::npos) << e;
+    EXPECT_NE(e.find("expected an integer"), std::string::npos) << e;
+    e = read_error(R"({"id":"o","customerId":"c","created":1,"paid":true,"items":[{"sku":"a","quantity":1.5,"price":1}]})");
+    EXPECT_NE(e.find("field 'quantity'"), std::string::npos) << e;
+    e = read_error(R"({"id":"o","customerId":"c","created":1,"paid":true,"items":[{"sku":"a","quantity":3000000000,"price":1}]})");
+    EXPECT_NE(e.find("field 'quantity'"), std::string::npos) << e;
+    EXPECT_NE(e.find("out of range"), std::string::npos) << e;
+    e = read_error(R"({"id":"o","customerId":null,"created":1,"paid":true,"items":[]})");
+    EXPECT_NE(e.find("field 'customerId'"), std::string::npos) << e;
+}
+
+TEST(json_fields, text_that_is_not_one_json_object_is_a_serde_error) {
+    const std::string good = write(sample());
+    for (std::string bad : {std::string(""), std::string("not json"), std::string("[1,2]"), std::string("42"),
+                            std::string("\"s\""), good.substr(0, good.size() / 2), good.substr(0, good.size() - 1),
+                            good + " x", good + "}", std::string("{\"id\":\"o\"\x01}")}) {
+        std::string e = read_error(bad);
+        EXPECT_NE(e.find("cannot read JSON from topic 'ORDER'"), std::string::npos) << "input: " << bad << "\n" << e;
+    }
+    // A good record after bad ones: the thread's parser carries nothing over.
+    EXPECT_EQ(read(good), sample());
+}
+
+TEST(json_fields, reads_records_of_any_size_one_after_another) {
+    for (size_t n : {0, 1, 200, 3, 5000, 10}) {
+        order o = sample();
+        o.note = std::string(n, 'x');
+        o.items.assign(n % 97, line_item{"s", 1, 1.5});
+        EXPECT_EQ(read(write(o)), o) << n;
+    }
+}
+
+TEST(json_fields, fast_json_is_a_serde_of_the_codec) {
+    serde<order> s = serdes::fast_json<order>();
+    samsa::bytes b = s.serialize("ORDER", sample());
+    EXPECT_EQ(std::string(b.begin(), b.end()), write(sample()));
+    EXPECT_EQ(s.deserialize("ORDER", b), sample());
+    EXPECT_THROW(s.deserialize("ORDER", as_bytes("{")), serde_error);
+}
+
+}  // namespace
+}  // namespace samsa::streams
