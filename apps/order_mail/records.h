@@ -12,14 +12,20 @@
 // Records written by other applications in these shapes are read: unknown
 // fields are ignored, ids and the house number may be JSON strings or
 // integers (Java peers often use Long ids), createdAt a string or epoch ms.
-// A missing required field or a wrong type makes from_json throw, which
-// serdes::json turns into serde_error; the application runs with
+// The topology reads and writes them with serdes::fast_json (the json_fields
+// below); to_json/from_json (nlohmann) serve the generator, the sender and
+// the tools, and read and write the same documents (order_mail_lib_test).
+// A missing required field or a wrong type is a serde_error either way; the
+// application runs with
 // default.deserialization.exception.handler=logAndContinue, so such a record
 // is logged and skipped, never fatal.
 
 #include <string>
+#include <tuple>
 
 #include <nlohmann/json_fwd.hpp>
+
+#include "samsa/streams/serdes/json_fields.h"
 
 namespace samsa::apps::order_mail {
 
@@ -73,6 +79,53 @@ struct order_with_customer {
     order what;
     customer_with_address who;
 };
+
+// Fields for serdes::fast_json, in the order they are written. Ids (and the
+// house number, the state, the zip code, createdAt) may be JSON integers.
+inline auto json_fields(const customer*) {
+    namespace json = streams::json;
+    return std::tuple{json::field("id", &customer::id, json::text_or_integer{}), json::field("name", &customer::name),
+                      json::field("email", &customer::email)};
+}
+inline auto json_fields(const customer_address*) {
+    namespace json = streams::json;
+    using a = customer_address;
+    return std::tuple{json::field("customerId", &a::customer_id, json::text_or_integer{}),
+                      json::field("street", &a::street),
+                      json::optional_field("number", &a::number, json::text_or_integer{}),
+                      json::field("city", &a::city),
+                      json::optional_field("state", &a::state, json::text_or_integer{}),
+                      json::optional_field("zipCode", &a::zip_code, json::text_or_integer{})};
+}
+inline auto json_fields(const item*) {
+    namespace json = streams::json;
+    return std::tuple{json::field("id", &item::id, json::text_or_integer{}), json::field("name", &item::name),
+                      json::field("price", &item::price)};
+}
+inline auto json_fields(const order*) {
+    namespace json = streams::json;
+    return std::tuple{json::field("id", &order::id, json::text_or_integer{}),
+                      json::field("customerId", &order::customer_id, json::text_or_integer{}),
+                      json::field("itemId", &order::item_id, json::text_or_integer{}),
+                      json::field("quantity", &order::quantity),
+                      json::optional_field("createdAt", &order::created_at, json::text_or_integer{})};
+}
+inline auto json_fields(const order_mail*) {
+    namespace json = streams::json;
+    using m = order_mail;
+    return std::tuple{json::field("orderId", &m::order_id, json::text_or_integer{}),
+                      json::field("customerId", &m::customer_id, json::text_or_integer{}),
+                      json::field("to", &m::to),
+                      json::optional_field("customerName", &m::customer_name),
+                      json::field("subject", &m::subject),
+                      json::field("body", &m::body),
+                      json::field("itemId", &m::item_id, json::text_or_integer{}),
+                      json::field("itemName", &m::item_name),
+                      json::field("quantity", &m::quantity),
+                      json::optional_field("unitPrice", &m::unit_price),
+                      json::field("total", &m::total),
+                      json::optional_field("createdAt", &m::created_at, json::text_or_integer{})};
+}
 
 void to_json(nlohmann::json& j, const customer& v);
 void from_json(const nlohmann::json& j, customer& v);

@@ -15,7 +15,7 @@ using str = std::string;
 
 template<class V>
 consumed<str, V> json_values() {
-    return consumed<str, V>::with(streams::serdes::string(), streams::serdes::json<V>());
+    return consumed<str, V>::with(streams::serdes::string(), streams::serdes::fast_json<V>());
 }
 
 }  // namespace
@@ -37,7 +37,7 @@ streams::topology build_order_mail_topology(const order_mail_options& options) {
             items, [](const str&, const order_with_customer& oc) { return oc.what.item_id; },
             [](const order_with_customer& oc, const item& i) { return compose_order_mail(oc.what, oc.who, i); })
         .to(order_mail_topic, produced<str, order_mail>::with(streams::serdes::string(),
-                                                               streams::serdes::json<order_mail>()));
+                                                               streams::serdes::fast_json<order_mail>()));
     return b.build();
 }
 

@@ -30,16 +30,28 @@ std::string golden(const std::string& name) {
     return ss.str();
 }
 
+// Reads text with the topology's serde (fast_json) and expects nlohmann's
+// from_json to read the same.
 template<class T>
 T read(const std::string& text) {
     auto bytes = samsa::bytes(text.begin(), text.end());
-    return serdes::json<T>().deserialize("T", bytes);
+    T fast = serdes::fast_json<T>().deserialize("T", bytes);
+    EXPECT_TRUE(fast == serdes::json<T>().deserialize("T", bytes)) << text;
+    return fast;
 }
 
 template<class T>
 void expect_refused(const std::string& text) {
     auto bytes = samsa::bytes(text.begin(), text.end());
+    EXPECT_THROW(serdes::fast_json<T>().deserialize("T", bytes), streams::serde_error) << text;
     EXPECT_THROW(serdes::json<T>().deserialize("T", bytes), streams::serde_error) << text;
+}
+
+// What fast_json writes is the document nlohmann's to_json makes.
+template<class T>
+void expect_same_document(const T& v) {
+    samsa::bytes fast = serdes::fast_json<T>().serialize("T", v);
+    EXPECT_EQ(json::parse(fast.begin(), fast.end()), json(v)) << std::string(fast.begin(), fast.end());
 }
 
 TEST(order_mail_topology, describe_matches_kafka_streams) {
@@ -79,6 +91,19 @@ TEST(order_mail_records, write_camel_case) {
     EXPECT_EQ(m["to"], "ana@example.com");
     EXPECT_DOUBLE_EQ(m["total"].get<double>(), 25.0);
     EXPECT_EQ(read<order_mail>(m.dump()), m.get<order_mail>());
+}
+
+TEST(order_mail_records, fast_json_writes_the_documents_to_json_writes) {
+    expect_same_document(customer{"c1", "Ana \"A\"", "ana@example.com"});
+    expect_same_document(customer_address{"c1", "Rua A", "12", "Canoas", "RS", "92000-000"});
+    expect_same_document(customer_address{"c1", "Rua A", "", "Canoas", "", ""});
+    expect_same_document(item{"i1", "Café", 12.5});
+    expect_same_document(item{"i2", "x", 3});
+    expect_same_document(order{"o1", "c1", "i1", 2, "2021-08-12T09:00:00Z"});
+    expect_same_document(compose_order_mail(
+        order{"o1", "c1", "i1", 2, "t"},
+        customer_with_address{{"c1", "Ana", "ana@example.com"}, {"c1", "Rua A", "1", "X", "RS", ""}},
+        item{"i1", "Café\n", 12.5}));
 }
 
 TEST(order_mail_records, records_that_do_not_parse_are_serde_errors) {
