@@ -121,7 +121,8 @@ protected:
             r.value = lines[i];
             records.push_back(r);
         }
-        auto done = ts::produce(broker_.bootstrap(), "lines", records);
+        // Idempotent: a retried send must not write a line twice (counts would be off by one).
+        auto done = ts::produce(broker_.bootstrap(), "lines", records, {{"enable.idempotence", "true"}});
         ASSERT_TRUE(done) << done.error().message;
     }
 
