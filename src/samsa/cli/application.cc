@@ -7,19 +7,21 @@
 
 namespace samsa::cli {
 
-application::application() : app_(std::make_unique<CLI::App>("samsa: topics, produce, consume and groups on any Kafka cluster", "samsa")) {
+application::application() : app_(std::make_unique<CLI::App>("samsa: topics, produce, consume, groups and transactions on any Kafka cluster", "samsa")) {
     app_->require_subcommand(1);
     app_->set_version_flag("--version", "samsa 0.1.0");
     topics_command_ = add_topics_command(*app_, topics, connection);
     add_produce_command(*app_, produce, connection);
     add_consume_command(*app_, consume, connection);
     groups_command_ = add_groups_command(*app_, groups, connection);
+    transactions_command_ = add_transactions_command(*app_, transactions, connection);
     app_->footer("Exit status: 0 success, 1 the operation failed, 2 bad arguments.\n"
                  "Examples:\n"
                  "  samsa topics create --bootstrap-server localhost:9092 --topic orders --partitions 3\n"
                  "  printf 'k1:hello\\n' | samsa produce --topic orders --key-separator :\n"
                  "  samsa consume --topic orders --from-beginning --print-key --timeout-ms 2000\n"
-                 "  samsa groups describe --group billing");
+                 "  samsa groups describe --group billing\n"
+                 "  samsa transactions list");
 }
 
 application::~application() = default;
@@ -88,6 +90,7 @@ int application::dispatch(command_io& io) {
     if (produce.command->parsed()) return run_produce(produce, connection, io);
     if (consume.command->parsed()) return run_consume(consume, connection, io);
     if (groups_command_->parsed()) return run_groups(groups, connection, io);
+    if (transactions_command_->parsed()) return run_transactions(transactions, connection, io);
     return report(io, make_error(errc::invalid_argument, "a command is required"), true);
 }
 

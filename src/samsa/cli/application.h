@@ -7,6 +7,7 @@
 //   samsa produce ...
 //   samsa consume ...
 //   samsa groups list|describe ...
+//   samsa transactions list|describe ...
 //
 // Thread: main.
 
@@ -21,6 +22,7 @@
 #include "samsa/cli/options.h"
 #include "samsa/cli/produce.h"
 #include "samsa/cli/topics.h"
+#include "samsa/cli/transactions.h"
 
 namespace CLI {
 class App;
@@ -48,6 +50,7 @@ public:
     produce_args produce;
     consume_args consume;
     groups_args groups;
+    transactions_args transactions;
 
 private:
     int dispatch(command_io& io);
@@ -55,6 +58,7 @@ private:
     std::unique_ptr<CLI::App> app_;
     CLI::App* topics_command_ = nullptr;
     CLI::App* groups_command_ = nullptr;
+    CLI::App* transactions_command_ = nullptr;
 };
 
 }  // namespace samsa::cli

@@ -1,9 +1,14 @@
 // Fetch: read stored batches from each partition as they are (no
 // re-encoding), within the partition and response byte limits, and answer
-// with the high watermark, last stable offset (= high watermark: no
-// transactions yet) and log start offset. If fewer than min_bytes are
-// available the request is parked (fetch_waiters) until appends bring
-// enough, or max_wait_ms passes.
+// with the high watermark, last stable offset and log start offset. If fewer
+// than min_bytes are available the request is parked (fetch_waiters) until
+// appends (and transaction markers) bring enough, or max_wait_ms passes.
+//
+// read_committed (isolation level 1): batches stop at the last stable offset
+// (the first offset of the oldest open transaction), and the answer lists the
+// aborted transactions that overlap the batches returned (from the segments'
+// .txnindex), so the consumer drops their records; it skips control batches
+// itself. The LSO needs the partition's producer state, loaded on first use.
 //
 // Fetch sessions (KIP-227) are not kept: a request with session_id 0 is a
 // full, sessionless fetch and is answered with session_id 0, which tells the
@@ -16,6 +21,7 @@
 #include "samsa/broker/handlers/error_mapping.h"
 #include "samsa/broker/handlers/fetch_waiters.h"
 #include "samsa/broker/handlers/handlers.h"
+#include "samsa/broker/producer/producer_state_manager.h"
 #include "samsa/protocol/messages/fetch.h"
 
 namespace samsa::broker {
@@ -30,6 +36,16 @@ struct fetch_outcome {
     size_t total_bytes = 0;
     bool has_error = false;
 };
+
+// The producer state knows the open transactions; loading it tells the log
+// its last stable offset. A failure is logged; read_committed readers then
+// get KAFKA_STORAGE_ERROR for the partition, as Produce does.
+void load_stable_offset(broker& b, const std::string& topic, partition_id partition, storage::partition_log& log) {
+    const topic_metadata* meta = b.topics().find(topic);
+    if (!meta) return;
+    if (auto state = b.producers().state_for(topic, partition, meta->id, log); !state)
+        spdlog::error("{}", state.error().message);
+}
 
 fetch_outcome read_partitions(broker& b, const protocol::fetch_request& request) {
     fetch_outcome out;
@@ -53,9 +69,20 @@ fetch_outcome read_partitions(broker& b, const protocol::fetch_request& request)
                 tr.partitions.push_back(std::move(pd));
                 continue;
             }
+            const bool committed = request.isolation_level == 1;
+            // read_uncommitted readers do not need it: an unknown LSO is reported as the HW.
+            if (committed && !log->stable_offset_known()) load_stable_offset(b, topic.topic, part.partition, *log);
+            if (committed && !log->stable_offset_known()) {
+                pd.error_code = error_code::kafka_storage_error;  // the open transactions are unknown
+                pd.high_watermark = offset(-1);
+                out.has_error = true;
+                tr.partitions.push_back(std::move(pd));
+                continue;
+            }
             pd.high_watermark = log->high_watermark();
-            pd.last_stable_offset = log->high_watermark();
+            pd.last_stable_offset = log->last_stable_offset();
             pd.log_start_offset = log->log_start_offset();
+            const offset end = committed ? pd.last_stable_offset : log->high_watermark();
             if (part.fetch_offset < log->log_start_offset() || part.fetch_offset > log->high_watermark()) {
                 pd.error_code = error_code::offset_out_of_range;
                 out.has_error = true;
@@ -65,8 +92,16 @@ fetch_outcome read_partitions(broker& b, const protocol::fetch_request& request)
             size_t limit = std::min(static_cast<size_t>(std::max(part.partition_max_bytes, 0)),
                                     response_budget - std::min(response_budget, out.total_bytes));
             bool min_one = out.total_bytes == 0;  // KIP-74: progress even past the limits
-            if (part.fetch_offset < log->high_watermark() && (limit > 0 || min_one) && part.partition_max_bytes > 0) {
-                auto read = log->read(part.fetch_offset, limit, min_one);
+            if (part.fetch_offset < end && (limit > 0 || min_one) && part.partition_max_bytes > 0) {
+                auto read = log->read(part.fetch_offset, limit, min_one, end);
+                if (read && committed && !read->records.empty()) {
+                    auto aborted = log->collect_aborted_txns(part.fetch_offset, read->next_offset);
+                    if (!aborted) {
+                        read = aborted.error();
+                    } else {
+                        for (const auto& t : *aborted) pd.aborted_transactions->push_back({t.producer, t.first_offset});
+                    }
+                }
                 if (!read) {
                     pd.error_code = to_error_code(read.error(), operation::fetch);
                     out.has_error = true;

@@ -1,13 +1,16 @@
-// ListOffsets: -1 latest (the high watermark, which is also the last stable
-// offset: no transactions yet), -2 earliest (the log start offset), -3 the
-// record with the largest timestamp (v7+), otherwise the first offset whose
-// batch has a timestamp at or after the one given. v0 answers with Kafka's
-// old array of offsets (at most max_num_offsets; here at most one).
+// ListOffsets: -1 latest (the high watermark; the last stable offset for
+// isolation level read_committed, v2+), -2 earliest (the log start offset),
+// -3 the record with the largest timestamp (v7+), otherwise the first offset
+// whose batch has a timestamp at or after the one given; as Kafka, an offset
+// found by timestamp at or past the LSO is not answered to read_committed
+// clients (offset -1). v0 answers with Kafka's old array of offsets (at most
+// max_num_offsets; here at most one).
 
 #include <spdlog/spdlog.h>
 
 #include "samsa/broker/handlers/error_mapping.h"
 #include "samsa/broker/handlers/handlers.h"
+#include "samsa/broker/producer/producer_state_manager.h"
 #include "samsa/protocol/messages/list_offsets.h"
 
 namespace samsa::broker {
@@ -16,10 +19,19 @@ namespace {
 
 using protocol::error_code;
 
-void look_up(const storage::partition_log& log, timestamp_ms ts, protocol::list_offsets_partition_response& out) {
+// Kafka's lastFetchableOffset filter for offsets found by timestamp.
+void keep_if_fetchable(offset last_fetchable, protocol::list_offsets_partition_response& out) {
+    if (out.offset >= last_fetchable) {
+        out.offset = offset(-1);
+        out.timestamp = timestamp_ms(-1);
+    }
+}
+
+void look_up(const storage::partition_log& log, timestamp_ms ts, offset last_fetchable,
+             protocol::list_offsets_partition_response& out) {
     switch (ts()) {
     case protocol::list_offsets_latest_timestamp:
-        out.offset = log.high_watermark();
+        out.offset = last_fetchable;
         return;
     case protocol::list_offsets_earliest_timestamp:
         out.offset = log.log_start_offset();
@@ -31,6 +43,7 @@ void look_up(const storage::partition_log& log, timestamp_ms ts, protocol::list_
         } else if (*found) {
             out.timestamp = (*found)->timestamp;
             out.offset = (*found)->off;
+            keep_if_fetchable(last_fetchable, out);
         }
         return;
     }
@@ -41,6 +54,7 @@ void look_up(const storage::partition_log& log, timestamp_ms ts, protocol::list_
         } else if (*found) {
             out.timestamp = (*found)->timestamp;
             out.offset = (*found)->off;
+            keep_if_fetchable(last_fetchable, out);
         }
         return;
     }
@@ -60,13 +74,24 @@ void handle_list_offsets(request_context ctx) {
         for (const auto& part : topic.partitions) {
             protocol::list_offsets_partition_response pr;
             pr.partition_index = part.partition_index;
-            const storage::partition_log* log = b.topics().log(topic.name, part.partition_index);
+            storage::partition_log* log = b.topics().log(topic.name, part.partition_index);
             if (!log) {
                 pr.error_code = error_code::unknown_topic_or_partition;
             } else if (part.timestamp() < -3 || (part.timestamp() == -3 && ctx.version() < 7)) {
                 pr.error_code = error_code::invalid_request;
             } else {
-                look_up(*log, part.timestamp, pr);
+                const bool committed = ctx.version() >= 2 && request->isolation_level == 1;
+                if (committed && !log->stable_offset_known()) {
+                    // The open transactions are in the producer state, loaded on first use.
+                    const topic_metadata* meta = b.topics().find(topic.name);
+                    if (auto s = b.producers().state_for(topic.name, part.partition_index, meta->id, *log); !s)
+                        spdlog::error("{}", s.error().message);
+                }
+                if (committed && !log->stable_offset_known()) {
+                    pr.error_code = error_code::kafka_storage_error;  // the open transactions are unknown
+                } else {
+                    look_up(*log, part.timestamp, committed ? log->last_stable_offset() : log->high_watermark(), pr);
+                }
                 pr.leader_epoch = leader_epoch(0);
                 if (ctx.version() == 0 && pr.error_code == error_code::none && pr.offset() >= 0 &&
                     part.max_num_offsets > 0) {

@@ -14,6 +14,12 @@
 // are checked against the partition's producer state before anything is
 // written; a resent batch is answered with its original offsets and not
 // written again; the state records each appended batch.
+//
+// Transactions: a transactional batch needs the request's transactional id,
+// and its partition must be in that id's open transaction (the coordinator
+// checks: Kafka 3.8's verification, so a stray batch cannot open a
+// transaction no marker would ever close); once appended, the partition's
+// last stable offset follows its open transactions.
 
 #include <algorithm>
 #include <memory>
@@ -26,6 +32,7 @@
 #include "samsa/broker/handlers/topic_lookup.h"
 #include "samsa/broker/producer/durable_acks.h"
 #include "samsa/broker/producer/producer_state_manager.h"
+#include "samsa/broker/txn/txn_coordinator.h"
 #include "samsa/protocol/messages/produce.h"
 #include "samsa/protocol/record_batch.h"
 #include "samsa/protocol/records.h"
@@ -49,6 +56,7 @@ struct topic_rules {
     int64_t max_message_bytes = 0;
     bool compacted = false;          // records need keys
     error_code invalid_record = error_code::corrupt_message;  // INVALID_RECORD from Produce v8
+    bool has_transactional_id = false;  // the request names one
 };
 
 // Checks the record set of one partition as Kafka's LogValidator does
@@ -76,9 +84,11 @@ partition_outcome validate_record_set(bytes_view records, const topic_rules& rul
             // LogValidator); transactional batches need transactions, which
             // Samsa does not have (Kafka's check of hasTransactionalRecords).
             if (h->control()) return {rules.invalid_record, "control batches cannot be produced by clients"};
-            if (h->transactional()) {
+            // Kafka authorizes transactional records against the request's
+            // transactional id: none is a refusal.
+            if (h->transactional() && !rules.has_transactional_id) {
                 return {error_code::transactional_id_authorization_failed,
-                        "transactional batches are not supported (no transactions)"};
+                        "a transactional batch in a request without a transactional id"};
             }
         }
         if (auto s = protocol::validate_records(*batch, max_uncompressed_batch_bytes); !s) {
@@ -129,13 +139,38 @@ producer::batch_verdict check_sequences(const producer::partition_producer_state
     return {};
 }
 
-// Records the appended (now stamped) batches that carry a producer id.
-void record_appended(producer::partition_producer_state& state, bytes_view stamped, timestamp_ms log_append_time) {
+// Records the appended (now stamped) batches that carry a producer id;
+// true when one was transactional (the stable offset may have moved).
+bool record_appended(producer::partition_producer_state& state, bytes_view stamped, timestamp_ms log_append_time) {
+    bool transactional = false;
     protocol::batch_splitter split(stamped);
     while (auto batch = split.next()) {
         auto h = protocol::read_batch_header(*batch);
         if (h && h->producer_id >= 0) state.record(*h, offset(h->base_offset), log_append_time);
+        if (h && h->transactional()) transactional = true;
     }
+    return transactional;
+}
+
+// The transaction coordinator's word on the transactional batches of one
+// partition (all of one producer: clients send one batch per partition).
+producer::batch_verdict verify_transaction(broker& b, const std::string& transactional_id, const std::string& topic,
+                                           partition_id partition, bytes_view records) {
+    protocol::batch_splitter split(records);
+    while (auto batch = split.next()) {
+        auto h = protocol::read_batch_header(*batch);
+        if (!h || !h->transactional()) continue;
+        auto e = b.transactions().verify(transactional_id, {producer_id(h->producer_id), producer_epoch(h->producer_epoch)},
+                                         {topic, partition});
+        if (e == error_code::none) continue;
+        // A producer the coordinator fenced: Produce's word for it.
+        if (e == error_code::producer_fenced) e = error_code::invalid_producer_epoch;
+        return {e, fmt::format("transactional id {}, producer {} epoch {}: {}-{} is not in its transaction ({})",
+                               transactional_id, h->producer_id, h->producer_epoch, topic, partition(),
+                               protocol::name(e)),
+                std::nullopt};
+    }
+    return {};
 }
 
 // A Produce answered once its fsyncs completed (samsa.durable.acks).
@@ -184,8 +219,6 @@ void handle_produce(request_context ctx) {
         const topic_metadata* meta = nullptr;
         if (acks != 0 && acks != 1 && acks != -1) {
             topic_error = error_code::invalid_required_acks;
-        } else if (request->transactional_id) {
-            topic_error = error_code::transactional_id_authorization_failed;
         } else {
             auto found = find_or_create_topic(b, topic.name, true);
             topic_error = found.error;
@@ -197,6 +230,7 @@ void handle_produce(request_context ctx) {
             auto policy = split_config_list(topic_config_string(meta->configs, b.config(), "cleanup.policy"));
             rules.compacted = std::find(policy.begin(), policy.end(), "compact") != policy.end();
             if (ctx.version() >= 8) rules.invalid_record = error_code::invalid_record;
+            rules.has_transactional_id = request->transactional_id.has_value();
         }
 
         for (auto& part : topic.partition_data) {
@@ -225,6 +259,15 @@ void handle_produce(request_context ctx) {
                     spdlog::error("{}", state.error().message);
                 } else {
                     producers = *state;
+                }
+            }
+            if (pr.error_code == error_code::none && request->transactional_id) {
+                auto v = verify_transaction(b, *request->transactional_id, meta->name, part.index,
+                                            part.records.view());
+                if (!v.ok()) {
+                    pr.error_code = v.error;
+                    pr.error_message = v.message;
+                    spdlog::debug("produce to {}-{} from {} refused: {}", topic.name, part.index(), ctx.peer, v.message);
                 }
             }
             std::optional<producer::batch_metadata> duplicate;
@@ -266,7 +309,8 @@ void handle_produce(request_context ctx) {
                     pr.error_message = appended.error().message;
                     spdlog::error("append to {}-{} failed: {}", topic.name, part.index(), appended.error().message);
                 } else {
-                    record_appended(*producers, writable, appended->log_append_time);
+                    if (record_appended(*producers, writable, appended->log_append_time))
+                        producer::publish_stable_offset(*producers, *log);
                     pr.base_offset = appended->base_offset;
                     pr.log_append_time_ms = appended->log_append_time;
                     pr.log_start_offset = appended->log_start_offset;

@@ -1,0 +1,187 @@
+// samsa-bench-transactions: what transactions cost a producer, against a
+// real samsa-broker started by the tool (tests/support).
+//
+// For each record size, the ceiling is measured first: a librdkafka
+// idempotent producer (acks=all, linger.ms=5) writing as fast as it can for
+// --seconds. Then the same producer with a transactional.id runs
+// transactions back to back: begin, produce for the commit interval (10,
+// 100, 1000 ms by default), commit (which waits for every record of the
+// transaction, then for EndTxn). Figure: records/s committed, next to the
+// idempotent ceiling of the same run, as a ratio. The goal: with
+// 100 ms transactions, within 10% of plain idempotent produce.
+//
+// A transaction's cost is fixed per commit (AddPartitionsToTxn once per
+// partition, EndTxn, one marker per partition) plus the drain at commit
+// (the producer stops filling batches while it waits), so short intervals
+// pay more.
+//
+// Thread: main; librdkafka's own threads.
+
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <librdkafka/rdkafka.h>
+
+#include "tests/support/broker_process.h"
+#include "tests/support/rdkafka_client.h"
+
+namespace samsa::bench {
+namespace {
+
+namespace ts = samsa::test_support;
+using clock = std::chrono::steady_clock;
+
+struct options {
+    std::string broker_bin;
+    std::string data_parent;
+    double seconds = 4;
+    int partitions = 4;
+    std::vector<size_t> record_sizes{100, 1024};
+    std::vector<int> commit_ms{10, 100, 1000};
+};
+
+rd_kafka_t* make_producer(const std::string& bootstrap, const std::string& transactional_id) {
+    rd_kafka_conf_t* conf = rd_kafka_conf_new();
+    char err[512];
+    auto set = [&](const char* k, const std::string& v) {
+        if (rd_kafka_conf_set(conf, k, v.c_str(), err, sizeof err) != RD_KAFKA_CONF_OK)
+            std::fprintf(stderr, "%s: %s\n", k, err);
+    };
+    set("bootstrap.servers", bootstrap);
+    set("enable.idempotence", "true");
+    set("acks", "all");
+    set("linger.ms", "5");
+    set("queue.buffering.max.messages", "1000000");
+    if (!transactional_id.empty()) set("transactional.id", transactional_id);
+    rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
+    if (!rk) std::fprintf(stderr, "producer: %s\n", err);
+    return rk;
+}
+
+// Queues one record, waiting while the queue is full.
+void produce_one(rd_kafka_t* rk, const std::string& topic, const std::string& value, uint64_t i, int partitions) {
+    for (;;) {
+        auto err = rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(topic.c_str()),
+                                     RD_KAFKA_V_PARTITION(static_cast<int32_t>(i % static_cast<uint64_t>(partitions))),
+                                     RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
+                                     RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
+        if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) return;
+        rd_kafka_poll(rk, 1);
+    }
+}
+
+// Records/s of the idempotent producer, all acknowledged.
+double idempotent_rate(const std::string& bootstrap, const std::string& topic, const options& o, size_t size) {
+    rd_kafka_t* rk = make_producer(bootstrap, "");
+    if (!rk) return 0;
+    const std::string value(size, 'x');
+    const auto start = clock::now();
+    const auto end = start + std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(o.seconds));
+    uint64_t n = 0;
+    while (clock::now() < end) {
+        for (int k = 0; k < 1000; ++k) produce_one(rk, topic, value, n++, o.partitions);
+        rd_kafka_poll(rk, 0);
+    }
+    rd_kafka_flush(rk, 60000);
+    const double secs = std::chrono::duration<double>(clock::now() - start).count();
+    rd_kafka_destroy(rk);
+    return static_cast<double>(n) / secs;
+}
+
+struct txn_figures {
+    double rate = 0;
+    uint64_t transactions = 0;
+    bool failed = false;
+};
+
+// Records/s committed by transactions of `interval_ms` each.
+txn_figures transactional_rate(const std::string& bootstrap, const std::string& topic, const options& o, size_t size,
+                               int interval_ms) {
+    txn_figures f;
+    rd_kafka_t* rk = make_producer(bootstrap, "bench-" + std::to_string(size) + "-" + std::to_string(interval_ms));
+    if (!rk) return {0, 0, true};
+    auto check = [&](rd_kafka_error_t* e, const char* what) {
+        if (!e) return true;
+        std::fprintf(stderr, "%s: %s\n", what, rd_kafka_error_string(e));
+        rd_kafka_error_destroy(e);
+        f.failed = true;
+        return false;
+    };
+    if (!check(rd_kafka_init_transactions(rk, 30000), "init_transactions")) {
+        rd_kafka_destroy(rk);
+        return f;
+    }
+    const std::string value(size, 'x');
+    const auto interval = std::chrono::milliseconds(interval_ms);
+    const auto start = clock::now();
+    const auto end = start + std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(o.seconds));
+    uint64_t n = 0;
+    while (clock::now() < end) {
+        if (!check(rd_kafka_begin_transaction(rk), "begin_transaction")) break;
+        const auto txn_end = clock::now() + interval;
+        while (clock::now() < txn_end) {
+            for (int k = 0; k < 100; ++k) produce_one(rk, topic, value, n++, o.partitions);
+            rd_kafka_poll(rk, 0);
+        }
+        if (!check(rd_kafka_commit_transaction(rk, 60000), "commit_transaction")) break;
+        ++f.transactions;
+    }
+    const double secs = std::chrono::duration<double>(clock::now() - start).count();
+    f.rate = static_cast<double>(n) / secs;
+    rd_kafka_destroy(rk);
+    return f;
+}
+
+int run(const options& o) {
+    ts::broker_options b;
+    b.binary = o.broker_bin.empty() ? ts::broker_beside_this_program() : std::filesystem::path(o.broker_bin);
+    b.temp_parent = o.data_parent;
+    b.overrides.emplace_back("samsa.log.level", "warn");
+    ts::broker_process broker(b);
+    if (!broker.start()) {
+        std::fprintf(stderr, "broker: %s\n", broker.failure().c_str());
+        return 1;
+    }
+    const std::string bootstrap = broker.bootstrap();
+    std::printf("samsa-bench-transactions: broker %s, %d partitions, %.1f s per run, acks=all, linger.ms=5\n",
+                bootstrap.c_str(), o.partitions, o.seconds);
+    int topics = 0;
+    for (size_t size : o.record_sizes) {
+        const std::string plain_topic = "plain-" + std::to_string(topics++);
+        if (!ts::create_topic(bootstrap, plain_topic, o.partitions)) return 1;
+        const double ceiling = idempotent_rate(bootstrap, plain_topic, o, size);
+        std::printf("%5zu-byte records: idempotent (ceiling) %9.0f rec/s %7.1f MB/s\n", size, ceiling,
+                    ceiling * static_cast<double>(size) / 1e6);
+        for (int ms : o.commit_ms) {
+            const std::string topic = "txn-" + std::to_string(topics++);
+            if (!ts::create_topic(bootstrap, topic, o.partitions)) return 1;
+            auto f = transactional_rate(bootstrap, topic, o, size, ms);
+            std::printf("                   transactions of %4d ms %9.0f rec/s %7.1f MB/s = %5.1f%% of idempotent "
+                        "(%llu commits)%s\n",
+                        ms, f.rate, f.rate * static_cast<double>(size) / 1e6, ceiling > 0 ? 100.0 * f.rate / ceiling : 0.0,
+                        static_cast<unsigned long long>(f.transactions), f.failed ? "  FAILED" : "");
+        }
+    }
+    broker.stop();
+    return 0;
+}
+
+}  // namespace
+}  // namespace samsa::bench
+
+int main(int argc, char** argv) {
+    samsa::bench::options o;
+    CLI::App app{"samsa-bench-transactions: transactional produce next to idempotent produce"};
+    app.add_option("--broker", o.broker_bin, "samsa-broker binary (default: beside this program)");
+    app.add_option("--data-parent", o.data_parent, "where the broker's temporary data dir goes");
+    app.add_option("--seconds", o.seconds, "length of each run")->capture_default_str();
+    app.add_option("--partitions", o.partitions, "partitions of each topic")->capture_default_str();
+    app.add_option("--record-size", o.record_sizes, "record sizes (repeatable)")->capture_default_str();
+    app.add_option("--commit-ms", o.commit_ms, "transaction lengths in ms (repeatable)")->capture_default_str();
+    CLI11_PARSE(app, argc, argv);
+    return samsa::bench::run(o);
+}

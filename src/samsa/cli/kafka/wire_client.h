@@ -1,0 +1,75 @@
+#pragma once
+// wire_client: one blocking TCP connection that sends Kafka requests encoded
+// with samsa::protocol and reads their responses, for the few admin APIs
+// librdkafka 2.0 does not offer (DescribeTransactions, ListTransactions:
+// librdkafka has no admin call for them). Versions are agreed once per
+// connection with ApiVersions, as clients do. Every wait is bounded by the
+// timeout given.
+//
+// PLAINTEXT only: the librdkafka commands take security settings from
+// --command-config; this connection does not (yet).
+//
+// Thread: the command's thread.
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "samsa/base/result.h"
+#include "samsa/bytes/bytes.h"
+#include "samsa/protocol/codec.h"
+
+namespace samsa::cli::kafka {
+
+class wire_client {
+public:
+    // "host:port"; fails with errc::io_error when it cannot connect in time.
+    static result<std::unique_ptr<wire_client>> connect(const std::string& host_port,
+                                                         std::chrono::milliseconds timeout);
+    ~wire_client();
+    wire_client(const wire_client&) = delete;
+    wire_client& operator=(const wire_client&) = delete;
+
+    // Sends `request` at the highest version both sides know and waits for
+    // the answer. errc::unsupported when the broker lacks the API.
+    template<protocol::message Req, class Resp>
+    result<Resp> call(const Req& request) {
+        auto version = version_for(Req::api::key, Req::api::min_version, Req::api::max_version);
+        if (!version) return version.error();
+        protocol::request_header h;
+        h.api_version = *version;
+        h.correlation_id = ++correlation_;
+        h.client_id = "samsa-cli";
+        auto frame = exchange(protocol::encode_request_frame(h, request));
+        if (!frame) return frame.error();
+        int32_t cid = 0;
+        auto r = protocol::decode_response_frame<Resp>(*frame, *version, cid);
+        if (!r) return r.error();
+        if (cid != h.correlation_id)
+            return make_error(errc::corrupt, fmt::format("response to correlation id {} (expected {})", cid,
+                                                         h.correlation_id));
+        return r;
+    }
+
+    const std::string& address() const { return address_; }
+
+private:
+    wire_client(int fd, std::string address, std::chrono::milliseconds timeout)
+        : fd_(fd), address_(std::move(address)), timeout_(timeout) {}
+    result<int16_t> version_for(protocol::api_key key, int16_t min, int16_t max);
+    // Writes a whole request frame and reads one response frame (the bytes after its size).
+    result<bytes> exchange(bytes_view request);
+
+    int fd_ = -1;
+    std::string address_;
+    std::chrono::milliseconds timeout_;
+    int32_t correlation_ = 0;
+    bool versions_known_ = false;
+    std::map<int16_t, std::pair<int16_t, int16_t>> versions_;  // api key -> broker's [min, max]
+};
+
+}  // namespace samsa::cli::kafka
