@@ -413,7 +413,7 @@ TEST_F(partition_log_test, reopen_after_close_keeps_everything_without_scanning)
         before = read_all(*log, offset(0));
         ASSERT_TRUE(log->close().has_value());
     }
-    auto log = open_log(cfg, recovery_hint{true, std::nullopt, std::nullopt});
+    auto log = open_log(cfg, recovery_hint{true, std::nullopt, std::nullopt, std::nullopt});
     EXPECT_FALSE(log->summary().scanned);
     EXPECT_EQ(log->summary().indexes_rebuilt, 0u);
     EXPECT_EQ(read_all(*log, offset(0)), before);

@@ -137,6 +137,13 @@ std::optional<std::string> broker_config::value_of(std::string_view key) const {
     return std::nullopt;
 }
 
+int64_t broker_config::int_value_or(std::string_view key, int64_t fallback) const {
+    auto text = value_of(key);
+    if (!text) return fallback;
+    auto v = parse_config_int(*text);
+    return v ? *v : fallback;
+}
+
 result<loaded_config> load_broker_config(const properties& file, const std::vector<std::string>& overrides) {
     loaded_config out;
     broker_config& c = out.config;

@@ -73,6 +73,8 @@ struct broker_config {
 
     // The value a key has: explicit, else its default, else nullopt.
     std::optional<std::string> value_of(std::string_view key) const;
+    // A key's value as an integer; `fallback` when it has none or is not one.
+    int64_t int_value_or(std::string_view key, int64_t fallback) const;
     bool is_explicit(std::string_view key) const { return explicit_values.contains(std::string(key)); }
     // The first log dir: where meta.properties and the topic table live.
     const std::string& primary_log_dir() const { return log_dirs.front(); }

@@ -130,6 +130,14 @@ private:
 
     // Persistence.
     status store_group(group& g);
+    // The records an offset commit writes (OffsetCommit and TxnOffsetCommit
+    // alike) and which of req.partitions they are; oversized metadata is
+    // answered in `out` instead.
+    struct commit_records {
+        std::vector<offsets_record> records;
+        std::vector<size_t> written;  // indexes into req.partitions
+    };
+    commit_records encode_commit_records(const commit_request& req, timestamp_ms now, commit_result& out) const;
     void maybe_forget(const std::string& group_id);
 
     group_config config_;

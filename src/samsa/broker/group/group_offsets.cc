@@ -25,6 +25,27 @@ error_code append_error(const error& e) {
 
 }  // namespace
 
+group_coordinator::commit_records group_coordinator::encode_commit_records(const commit_request& req,
+                                                                           timestamp_ms now,
+                                                                           commit_result& out) const {
+    commit_records c;
+    for (size_t i = 0; i < req.partitions.size(); ++i) {
+        const auto& p = req.partitions[i];
+        if (p.metadata && p.metadata->size() > static_cast<size_t>(config_.max_metadata_bytes)) {
+            out.errors[i] = error_code::offset_metadata_too_large;
+            continue;
+        }
+        offset_commit_value v;
+        v.offset = p.committed();
+        v.leader_epoch = p.leader_epoch;
+        v.metadata = p.metadata.value_or("");
+        v.commit_timestamp = now();
+        c.records.push_back({encode_key(offset_commit_key{req.group_id, p.topic, p.partition()}), encode_value(v)});
+        c.written.push_back(i);
+    }
+    return c;
+}
+
 commit_result group_coordinator::commit(const commit_request& req) {
     commit_result out;
     out.errors.assign(req.partitions.size(), error_code::none);
@@ -59,22 +80,7 @@ commit_result group_coordinator::commit(const commit_request& req) {
     }
 
     timestamp_ms now = timers_.now();
-    std::vector<offsets_record> records;
-    std::vector<size_t> written;  // indexes into req.partitions
-    for (size_t i = 0; i < req.partitions.size(); ++i) {
-        const auto& p = req.partitions[i];
-        if (p.metadata && p.metadata->size() > static_cast<size_t>(config_.max_metadata_bytes)) {
-            out.errors[i] = error_code::offset_metadata_too_large;
-            continue;
-        }
-        offset_commit_value v;
-        v.offset = p.committed();
-        v.leader_epoch = p.leader_epoch;
-        v.metadata = p.metadata.value_or("");
-        v.commit_timestamp = now();
-        records.push_back({encode_key(offset_commit_key{req.group_id, p.topic, p.partition()}), encode_value(v)});
-        written.push_back(i);
-    }
+    auto [records, written] = encode_commit_records(req, now, out);
     if (records.empty()) {
         maybe_forget(req.group_id);
         return out;

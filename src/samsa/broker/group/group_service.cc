@@ -7,37 +7,24 @@
 #include "samsa/broker/group/asio_group_timers.h"
 #include "samsa/broker/handlers/fetch_waiters.h"
 #include "samsa/broker/producer/producer_state_manager.h"
+#include "samsa/broker/topics/internal_topic_replay.h"
 #include "samsa/protocol/control_record.h"
 #include "samsa/protocol/record_batch.h"
 #include "samsa/protocol/records.h"
 
 namespace samsa::broker::group {
 
-namespace {
-
-constexpr size_t replay_read_bytes = 1 << 20;
-constexpr size_t max_uncompressed_batch = 64u << 20;
-
-int64_t config_int(const broker& b, std::string_view key, int64_t fallback) {
-    auto text = b.config().value_of(key);
-    if (!text) return fallback;
-    auto v = parse_config_int(*text);
-    return v ? *v : fallback;
-}
-
-}  // namespace
-
 group_config make_group_config(const broker& b) {
     group_config c;
     c.initial_rebalance_delay =
-        std::chrono::milliseconds(config_int(b, "group.initial.rebalance.delay.ms", c.initial_rebalance_delay.count()));
+        std::chrono::milliseconds(b.config().int_value_or("group.initial.rebalance.delay.ms", c.initial_rebalance_delay.count()));
     c.min_session_timeout =
-        std::chrono::milliseconds(config_int(b, "group.min.session.timeout.ms", c.min_session_timeout.count()));
+        std::chrono::milliseconds(b.config().int_value_or("group.min.session.timeout.ms", c.min_session_timeout.count()));
     c.max_session_timeout =
-        std::chrono::milliseconds(config_int(b, "group.max.session.timeout.ms", c.max_session_timeout.count()));
-    c.max_size = static_cast<int32_t>(config_int(b, "group.max.size", c.max_size));
-    c.max_metadata_bytes = static_cast<int32_t>(config_int(b, "offset.metadata.max.bytes", c.max_metadata_bytes));
-    c.offsets_partitions = static_cast<int32_t>(config_int(b, "offsets.topic.num.partitions", c.offsets_partitions));
+        std::chrono::milliseconds(b.config().int_value_or("group.max.session.timeout.ms", c.max_session_timeout.count()));
+    c.max_size = static_cast<int32_t>(b.config().int_value_or("group.max.size", c.max_size));
+    c.max_metadata_bytes = static_cast<int32_t>(b.config().int_value_or("offset.metadata.max.bytes", c.max_metadata_bytes));
+    c.offsets_partitions = static_cast<int32_t>(b.config().int_value_or("offsets.topic.num.partitions", c.offsets_partitions));
     return c;
 }
 
@@ -121,63 +108,23 @@ group_service::group_service(broker& b) : broker_(b) {
 group_service::~group_service() { coordinator_.reset(); }
 
 void group_service::load() {
-    auto began = std::chrono::steady_clock::now();
-    size_t loaded = 0;
-    size_t skipped = 0;
-    topic_manager& topics = broker_.topics();
-    const auto* meta = topics.find(offsets_topic);
-    int32_t partitions = meta ? meta->partition_count : 0;
-    for (int32_t p = 0; p < partitions; ++p) {
-        storage::partition_log* log = topics.log(offsets_topic, partition_id(p));
-        if (!log) continue;
-        offset from = log->log_start_offset();
-        while (from < log->log_end_offset()) {
-            auto read = log->read(from, replay_read_bytes, /*min_one=*/true);
-            if (!read) {
-                spdlog::error("{}-{}: reading at offset {} failed: {}; the rest of this partition is not loaded",
-                              offsets_topic, p, from(), read.error().message);
-                break;
-            }
-            protocol::batch_splitter batches(read->records);
-            while (auto batch = batches.next()) {
-                auto decoded = protocol::batch_records::decode(*batch, max_uncompressed_batch);
-                if (!decoded) {
-                    spdlog::warn("{}-{}: skipping a batch that does not decode: {}", offsets_topic, p,
-                                 decoded.error().message);
-                    ++skipped;
-                    continue;
-                }
-                const auto& h = decoded->header();
-                if (h.control()) {
-                    // A transaction's marker: its pending offsets count or go.
-                    auto marker = protocol::read_end_txn_marker(*batch);
-                    if (marker && *marker)
-                        coordinator_->load_txn_marker(p, producer_id(h.producer_id),
-                                                      (*marker)->type == protocol::control_type::commit);
-                    continue;
-                }
-                std::optional<producer_id> txn;
-                if (h.transactional()) txn = producer_id(h.producer_id);
-                for (const auto& r : decoded->records()) {
-                    status s = r.key ? coordinator_->load_record(*r.key, r.value, txn)
-                                     : status(make_error(errc::corrupt, "record without a key"));
-                    if (!s) {
-                        spdlog::warn("{}-{}: skipping the record at offset {}: {}", offsets_topic, p,
-                                     decoded->offset_of(r)(), s.error().message);
-                        ++skipped;
-                    } else {
-                        ++loaded;
-                    }
-                }
-            }
-            if (read->next_offset <= from) break;  // no progress: never loop forever
-            from = read->next_offset;
+    replay_internal_topic(broker_.topics(), offsets_topic, [this](const replayed_batch& batch, replay_counts& counts) {
+        const auto& h = batch.decoded.header();
+        if (h.control()) {
+            // A transaction's marker: its pending offsets count or go.
+            auto marker = protocol::read_end_txn_marker(batch.raw);
+            if (marker && *marker)
+                coordinator_->load_txn_marker(batch.partition, producer_id(h.producer_id),
+                                              (*marker)->type == protocol::control_type::commit);
+            return;
         }
-    }
+        std::optional<producer_id> txn;
+        if (h.transactional()) txn = producer_id(h.producer_id);
+        load_replayed_records(offsets_topic, batch, counts, [&](bytes_view key, const std::optional<bytes_view>& value) {
+            return coordinator_->load_record(key, value, txn);
+        });
+    });
     coordinator_->finish_loading();
-    auto took = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - began);
-    spdlog::info("loaded {} record(s) from {} ({} partition(s)), skipped {}, in {:.1f} ms", loaded, offsets_topic,
-                 partitions, skipped, took.count() / 1000.0);
 }
 
 void group_service::shutdown() { coordinator_->shutdown(); }

@@ -38,22 +38,7 @@ commit_result group_coordinator::txn_commit(const commit_request& req, txn_produ
     }
 
     const timestamp_ms now = timers_.now();
-    std::vector<offsets_record> records;
-    std::vector<size_t> written;
-    for (size_t i = 0; i < req.partitions.size(); ++i) {
-        const auto& p = req.partitions[i];
-        if (p.metadata && p.metadata->size() > static_cast<size_t>(config_.max_metadata_bytes)) {
-            out.errors[i] = error_code::offset_metadata_too_large;
-            continue;
-        }
-        offset_commit_value v;
-        v.offset = p.committed();
-        v.leader_epoch = p.leader_epoch;
-        v.metadata = p.metadata.value_or("");
-        v.commit_timestamp = now();
-        records.push_back({encode_key(offset_commit_key{req.group_id, p.topic, p.partition()}), encode_value(v)});
-        written.push_back(i);
-    }
+    auto [records, written] = encode_commit_records(req, now, out);
     if (records.empty()) {
         maybe_forget(req.group_id);
         return out;

@@ -2,6 +2,7 @@
 // UNKNOWN_TOPIC_OR_PARTITION here; the rest go to the coordinator, which
 // checks the member and generation and writes __consumer_offsets.
 #include "samsa/broker/group/group_coordinator.h"
+#include "samsa/broker/handlers/commit_partitions.h"
 #include "samsa/broker/handlers/group_handlers.h"
 #include "samsa/protocol/messages/offset_commit.h"
 
@@ -18,29 +19,9 @@ void handle_offset_commit(request_context ctx) {
     c.group_instance_id = req->group_instance_id;
 
     protocol::offset_commit_response resp;
-    std::vector<protocol::offset_commit_response_partition*> to_coordinator;
-    for (const auto& t : req->topics) {
-        auto& rt = resp.topics.emplace_back();
-        rt.name = t.name;
-        const auto* meta = ctx.b->topics().find(t.name);
-        for (const auto& p : t.partitions) {
-            auto& rp = rt.partitions.emplace_back();
-            rp.partition_index = p.partition_index;
-            if (!meta || p.partition_index() < 0 || p.partition_index() >= meta->partition_count) {
-                rp.error_code = protocol::error_code::unknown_topic_or_partition;
-                continue;
-            }
-            c.partitions.push_back({t.name, p.partition_index, p.committed_offset, p.committed_leader_epoch(),
-                                    p.committed_metadata});
-        }
-    }
-    // Pointers into resp are stable now that every vector is built.
-    for (auto& rt : resp.topics)
-        for (auto& rp : rt.partitions)
-            if (rp.error_code == protocol::error_code::none) to_coordinator.push_back(&rp);
+    auto to_coordinator = split_commit_partitions(ctx.b->topics(), req->topics, resp, c);
     if (!c.partitions.empty()) {
-        auto r = ctx.b->groups().commit(c);
-        for (size_t i = 0; i < to_coordinator.size() && i < r.errors.size(); ++i) to_coordinator[i]->error_code = r.errors[i];
+        apply_commit_errors(to_coordinator, ctx.b->groups().commit(c).errors);
     }
     ctx.respond(resp);
 }

@@ -11,35 +11,20 @@
 #include "samsa/broker/handlers/fetch_waiters.h"
 #include "samsa/broker/producer/producer_id_manager.h"
 #include "samsa/broker/producer/producer_state_manager.h"
+#include "samsa/broker/topics/internal_topic_replay.h"
 #include "samsa/protocol/control_record.h"
 #include "samsa/protocol/record_batch.h"
 #include "samsa/protocol/records.h"
 
 namespace samsa::broker::txn {
 
-namespace {
-
-constexpr size_t replay_read_bytes = 1 << 20;
-constexpr size_t max_uncompressed_batch = 64u << 20;
-
-int64_t config_int(const broker& b, std::string_view key, int64_t fallback) {
-    auto text = b.config().value_of(key);
-    if (!text) return fallback;
-    auto v = parse_config_int(*text);
-    return v ? *v : fallback;
-}
-
-}  // namespace
-
 txn_config make_txn_config(const broker& b) {
     txn_config c;
-    c.max_timeout_ms = static_cast<int32_t>(config_int(b, "transaction.max.timeout.ms", c.max_timeout_ms));
-    c.id_expiration_ms = config_int(b, "transactional.id.expiration.ms", c.id_expiration_ms);
-    c.log_partitions = static_cast<int32_t>(config_int(b, "transaction.state.log.num.partitions", c.log_partitions));
-    c.abort_interval = std::chrono::milliseconds(config_int(
-        b, "transaction.abort.timed.out.transaction.cleanup.interval.ms", c.abort_interval.count()));
-    c.expiration_interval = std::chrono::milliseconds(config_int(
-        b, "transaction.remove.expired.transaction.cleanup.interval.ms", c.expiration_interval.count()));
+    c.max_timeout_ms = static_cast<int32_t>(b.config().int_value_or("transaction.max.timeout.ms", c.max_timeout_ms));
+    c.id_expiration_ms = b.config().int_value_or("transactional.id.expiration.ms", c.id_expiration_ms);
+    c.log_partitions = static_cast<int32_t>(b.config().int_value_or("transaction.state.log.num.partitions", c.log_partitions));
+    c.abort_interval = std::chrono::milliseconds(b.config().int_value_or("transaction.abort.timed.out.transaction.cleanup.interval.ms", c.abort_interval.count()));
+    c.expiration_interval = std::chrono::milliseconds(b.config().int_value_or("transaction.remove.expired.transaction.cleanup.interval.ms", c.expiration_interval.count()));
     return c;
 }
 
@@ -136,52 +121,14 @@ txn_service::txn_service(broker& b) : broker_(b) {
 txn_service::~txn_service() { coordinator_.reset(); }
 
 void txn_service::load() {
-    auto began = std::chrono::steady_clock::now();
-    size_t loaded = 0;
-    size_t skipped = 0;
-    topic_manager& topics = broker_.topics();
-    const auto* meta = topics.find(transaction_state_topic);
-    const int32_t partitions = meta ? meta->partition_count : 0;
-    for (int32_t p = 0; p < partitions; ++p) {
-        storage::partition_log* log = topics.log(transaction_state_topic, partition_id(p));
-        if (!log) continue;
-        offset from = log->log_start_offset();
-        while (from < log->log_end_offset()) {
-            auto read = log->read(from, replay_read_bytes, /*min_one=*/true);
-            if (!read) {
-                spdlog::error("{}-{}: reading at offset {} failed: {}; the rest of this partition is not loaded",
-                              transaction_state_topic, p, from(), read.error().message);
-                break;
-            }
-            protocol::batch_splitter batches(read->records);
-            while (auto batch = batches.next()) {
-                auto decoded = protocol::batch_records::decode(*batch, max_uncompressed_batch);
-                if (!decoded) {
-                    spdlog::warn("{}-{}: skipping a batch that does not decode: {}", transaction_state_topic, p,
-                                 decoded.error().message);
-                    ++skipped;
-                    continue;
-                }
-                if (decoded->header().control()) continue;
-                for (const auto& r : decoded->records()) {
-                    status s = r.key ? coordinator_->load_record(*r.key, r.value)
-                                     : status(make_error(errc::corrupt, "record without a key"));
-                    if (!s) {
-                        spdlog::warn("{}-{}: skipping the record at offset {}: {}", transaction_state_topic, p,
-                                     decoded->offset_of(r)(), s.error().message);
-                        ++skipped;
-                    } else {
-                        ++loaded;
-                    }
-                }
-            }
-            if (read->next_offset <= from) break;  // no progress: never loop forever
-            from = read->next_offset;
-        }
-    }
-    auto took = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - began);
-    spdlog::info("loaded {} record(s) from {} ({} partition(s)), skipped {}, in {:.1f} ms", loaded,
-                 transaction_state_topic, partitions, skipped, took.count() / 1000.0);
+    replay_internal_topic(broker_.topics(), transaction_state_topic,
+                          [this](const replayed_batch& batch, replay_counts& counts) {
+                              if (batch.decoded.header().control()) return;
+                              load_replayed_records(transaction_state_topic, batch, counts,
+                                                    [this](bytes_view key, const std::optional<bytes_view>& value) {
+                                                        return coordinator_->load_record(key, value);
+                                                    });
+                          });
     coordinator_->finish_loading();
 }
 
