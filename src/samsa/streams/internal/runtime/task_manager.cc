@@ -164,12 +164,20 @@ status task_manager::commit_tasks(const std::vector<stream_task*>& tasks, bool e
     if (!st) return st;
     std::map<topic_partition, samsa::offset> offsets;
     for (stream_task* t : tasks) {
-        st = t->post_commit(enforce_checkpoint);
-        if (!st) return st;
         for (const auto& [tp, off] : t->consumed_offsets()) offsets[tp] = off;
     }
-    if (offsets.empty()) return ok();
-    return consumer_->commit(offsets);
+    // Kafka's order (TaskManager.commit): offsets first, checkpoints after. A
+    // checkpoint written before a commit that then fails would say the store
+    // holds more than the committed offsets account for.
+    if (!offsets.empty()) {
+        st = consumer_->commit(offsets);
+        if (!st) return st;
+    }
+    for (stream_task* t : tasks) {
+        st = t->post_commit(enforce_checkpoint);
+        if (!st) return st;
+    }
+    return ok();
 }
 
 void task_manager::close_all(bool clean) {
