@@ -131,10 +131,16 @@ public:
     status commit(const std::map<topic_partition, samsa::offset>& offsets) override {
         if (cluster_->on_commit) cluster_->on_commit();
         std::lock_guard l(cluster_->mutex);
+        if (fail_commits) {
+            cluster_->events.push_back("commit failed");
+            return make_error(errc::io_error, "injected commit failure");
+        }
         cluster_->events.push_back("commit");
         for (const auto& [tp, off] : offsets) cluster_->committed[tp] = off;
         return ok();
     }
+    // Commits fail (as one during a rebalance or with a lost coordinator).
+    bool fail_commits = false;
     void pause(const std::vector<topic_partition>& tps) override { paused_.insert(tps.begin(), tps.end()); }
     void resume(const std::vector<topic_partition>& tps) override {
         for (const auto& tp : tps) paused_.erase(tp);
@@ -168,6 +174,7 @@ public:
     }
     result<int32_t> partition_count(const std::string& topic, std::chrono::milliseconds) override {
         std::lock_guard l(cluster_->mutex);
+        cluster_->events.push_back("producer.metadata " + topic);
         auto it = cluster_->partitions.find(topic);
         if (it == cluster_->partitions.end()) return make_error(errc::not_found, "no topic " + topic);
         return it->second;

@@ -182,6 +182,35 @@ TEST(stream_thread, commit_flushes_the_producer_then_commits_offsets_and_checkpo
     EXPECT_EQ(read_file(checkpoint), "0\n1\nwc-counts-store-changelog 0 10004\n");
 }
 
+TEST(stream_thread, a_failed_offset_commit_writes_no_checkpoint) {
+    // Kafka's order: offsets, then checkpoints. A checkpoint ahead of the
+    // committed offsets would make a restart count the same records twice.
+    thread_fixture f(word_count_topology(store_type::rocksdb));
+    f.cluster.create("lines", 1);
+    f.cluster.create("counts", 1);
+    f.start();
+    f.cluster.append("lines", "k", "a b a", 1);
+    f.run(6);
+    f.consumer_->fail_commits = true;
+    EXPECT_FALSE(f.thread_->tasks().commit());
+    f.thread_->tasks().close_all(true);
+    EXPECT_FALSE(std::filesystem::exists(f.task_dir("1_0") / ".checkpoint"));
+}
+
+TEST(stream_thread, new_tasks_fetch_their_sink_topics_metadata_before_the_first_record) {
+    // librdkafka partitions a record for a topic it holds no metadata for only
+    // at its next topic scan (up to a second later): the first output would wait.
+    thread_fixture f(word_count_topology(store_type::in_memory));
+    f.cluster.create("lines", 1);
+    f.cluster.create("counts", 1);
+    f.start();
+    f.run(2);
+    ASSERT_FALSE(f.thread_->tasks().task_ids().empty());
+    const auto& e = f.cluster.events;
+    EXPECT_NE(std::find(e.begin(), e.end(), "producer.metadata counts"), e.end());
+    EXPECT_NE(std::find(e.begin(), e.end(), "producer.metadata wc-counts-store-repartition"), e.end());
+}
+
 TEST(stream_thread, restores_a_store_from_its_changelog_before_processing) {
     thread_fixture f(word_count_topology(store_type::in_memory));
     f.cluster.create("lines", 2);

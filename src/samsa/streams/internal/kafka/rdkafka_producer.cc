@@ -25,6 +25,14 @@ rdkafka_producer::~rdkafka_producer() {
     // What is still queued fails with _PURGE_QUEUE; poll() frees its callbacks.
     rd_kafka_purge(rk_.get(), RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
     rd_kafka_poll(rk_.get(), 0);
+    for (auto& [name, rkt] : topics_) rd_kafka_topic_destroy(rkt);
+}
+
+rd_kafka_topic_t* rdkafka_producer::topic_handle(const std::string& topic) {
+    if (auto it = topics_.find(topic); it != topics_.end()) return it->second;
+    rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk_.get(), topic.c_str(), nullptr);
+    if (rkt != nullptr) topics_.emplace(topic, rkt);
+    return rkt;
 }
 
 void rdkafka_producer::on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void*) {
@@ -57,9 +65,15 @@ status rdkafka_producer::send(const produced_record& r, delivery_callback on_del
     void* value = r.value ? const_cast<uint8_t*>(r.value->data()) : nullptr;
     size_t value_len = r.value ? r.value->size() : 0;
     int32_t partition = r.partition.value_or(RD_KAFKA_PARTITION_UA);
+    rd_kafka_topic_t* rkt = topic_handle(r.topic);
+    if (rkt == nullptr) {
+        if (headers != nullptr) rd_kafka_headers_destroy(headers);
+        delete cb;
+        return make_error(errc::invalid_argument, "bad topic name " + r.topic);
+    }
     rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
     for (int attempt = 0; attempt < queue_full_retries; ++attempt) {
-        err = rd_kafka_producev(rk_.get(), RD_KAFKA_V_TOPIC(r.topic.c_str()),
+        err = rd_kafka_producev(rk_.get(), RD_KAFKA_V_RKT(rkt),
                                 RD_KAFKA_V_PARTITION(partition),
                                 RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_KEY(key, key_len),
                                 RD_KAFKA_V_VALUE(value, value_len), RD_KAFKA_V_TIMESTAMP(r.timestamp),
@@ -84,11 +98,10 @@ status rdkafka_producer::flush(std::chrono::milliseconds timeout) {
 }
 
 result<int32_t> rdkafka_producer::partition_count(const std::string& topic, std::chrono::milliseconds timeout) {
-    rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk_.get(), topic.c_str(), nullptr);
+    rd_kafka_topic_t* rkt = topic_handle(topic);
     if (rkt == nullptr) return make_error(errc::invalid_argument, "bad topic name " + topic);
     const rd_kafka_metadata_t* md = nullptr;
     rd_kafka_resp_err_t err = rd_kafka_metadata(rk_.get(), 0, rkt, &md, static_cast<int>(timeout.count()));
-    rd_kafka_topic_destroy(rkt);
     if (err) return to_error(err, "metadata for " + topic);
     result<int32_t> out = make_error(errc::not_found, "topic " + topic + " does not exist");
     for (int i = 0; i < md->topic_cnt; ++i) {

@@ -4,7 +4,16 @@
 // inside poll() or flush() on the owner's thread. A full local queue is
 // waited out (serving reports) for up to queue_full_timeout.
 //
+// Topic handles are kept for the producer's life: librdkafka forgets the
+// metadata of a topic nobody holds, and a record sent to a topic whose
+// metadata is unknown waits for the next topic scan (up to a second) before
+// it is even partitioned. partition_count() fetches a topic's metadata into
+// its kept handle, so tasks call it for their sink topics when they start.
+//
 // Threads: the stream thread that owns it.
+
+#include <string>
+#include <unordered_map>
 
 #include <librdkafka/rdkafka.h>
 
@@ -27,8 +36,11 @@ public:
 private:
     rdkafka_producer() = default;
     static void on_delivery(rd_kafka_t* rk, const rd_kafka_message_t* m, void* opaque);
+    // The kept handle of a topic (created on first use); nullptr for a bad name.
+    rd_kafka_topic_t* topic_handle(const std::string& topic);
 
     rd_kafka_ptr rk_;
+    std::unordered_map<std::string, rd_kafka_topic_t*> topics_;
 };
 
 }  // namespace samsa::streams::internal::kafka

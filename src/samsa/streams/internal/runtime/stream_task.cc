@@ -36,6 +36,9 @@ result<std::unique_ptr<stream_task>> stream_task::create(task_id id, const subto
         for (const auto& store : s.stores) t->context_->add_store(builders.at(store));
         t->graph_ = std::make_unique<task_graph>(env.topo->internal_builder(), s.nodes, app);
         t->graph_->init(*t->context_);
+        // The producer learns where its sinks' partitions are now, not at the
+        // first record (which would wait for librdkafka's next topic scan).
+        for (const auto& topic : t->graph_->sink_topics()) env.collector->partition_count(topic);
     } catch (const std::exception& e) {
         return make_error(errc::invalid_argument, "cannot create task " + id.to_string() + ": " + e.what());
     }

@@ -25,7 +25,12 @@ task_graph::task_graph(const internal_topology_builder& b, const std::vector<std
                 break;
             case node_kind::sink:
                 // A dynamic sink (extractor) routes by itself.
-                node = f.make_sink(f.extractor.empty() ? b.decorate_topic(application_id, f.topic) : f.topic);
+                if (f.extractor.empty()) {
+                    sink_topics_.push_back(b.decorate_topic(application_id, f.topic));
+                    node = f.make_sink(sink_topics_.back());
+                } else {
+                    node = f.make_sink(f.topic);
+                }
                 break;
         }
         for (const auto& p : f.predecessors) by_name.at(p)->add_child(node.get());

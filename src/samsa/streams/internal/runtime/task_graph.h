@@ -78,12 +78,15 @@ public:
 
     // The source reading a (decorated) topic, or nullptr.
     source_node_base* source(std::string_view topic) const;
+    // The topics its sinks write, decorated (not those a topic extractor picks per record).
+    const std::vector<std::string>& sink_topics() const { return sink_topics_; }
     // Steps 1-5 above. Throws task_failure (an unknown topic included).
     record_outcome process(consumed_record&& r, task_context& context, deserialization_handler_response handler);
 
 private:
     std::vector<std::unique_ptr<processor_node_base>> nodes_;
     std::map<std::string, source_node_base*, std::less<>> sources_;
+    std::vector<std::string> sink_topics_;
 };
 
 }  // namespace samsa::streams::internal
