@@ -36,4 +36,7 @@ inline constexpr const char* ktable_merge = "KTABLE-MERGE-";
 inline constexpr const char* ktable_aggregate = "KTABLE-AGGREGATE-";
 inline constexpr const char* ktable_reduce = "KTABLE-REDUCE-";
 
+inline constexpr const char* cogroup_aggregate = "COGROUPKSTREAM-AGGREGATE-";
+inline constexpr const char* cogroup_merge = "COGROUPKSTREAM-MERGE-";
+
 }  // namespace samsa::streams::internal::names
