@@ -38,5 +38,16 @@ TEST(golden_joins, cogroup) {
     EXPECT_EQ(b.build().describe().to_string(), golden("14-cogroup"));
 }
 
+TEST(golden_joins, foreign_key_join) {
+    streams_builder b;
+    auto orders = b.table("orders-table", c);
+    auto customers = b.table("customers-table", c);
+    orders.join(customers, [](const str& v) { return v.substr(0, v.find(',')); },
+                [](const str& o, const str& cu) { return o + "/" + cu; })
+        .to_stream()
+        .to("orders-with-customer");
+    EXPECT_EQ(b.build().describe().to_string(), golden("13-foreign-key-join"));
+}
+
 }  // namespace
 }  // namespace samsa::streams

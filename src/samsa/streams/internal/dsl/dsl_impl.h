@@ -13,5 +13,6 @@
 #include "samsa/streams/internal/dsl/kstream_impl.h"
 #include "samsa/streams/internal/dsl/kstream_join_impl.h"
 #include "samsa/streams/internal/dsl/ktable_impl.h"
+#include "samsa/streams/internal/dsl/ktable_fk_join_impl.h"
 #include "samsa/streams/internal/dsl/kgrouped_impl.h"
 #include "samsa/streams/internal/dsl/cogrouped_impl.h"
