@@ -59,10 +59,10 @@ public:
         }
         std::optional<VR> result;
         const VO* foreign = response.foreign_value ? &*response.foreign_value : nullptr;
-        // Kafka would call the joiner with a null left value when a left join
-        // gets a foreign value for a deleted row; a matching hash rules that
-        // out (a deleted row's subscription has no foreign key), so here it
-        // is a tombstone as well.
+        // Kafka would call the joiner with a null left value if a foreign
+        // value came for a deleted row; a matching hash rules that out (the
+        // responses to a deleted row's subscriptions carry no value), so here
+        // it is a tombstone as well.
         bool tombstone = !current || (!foreign && !left_join_);
         if (!tombstone) result = fn_(&current->value, foreign);
         ctx_->forward(record<K, VR>{r.key, std::move(result), r.timestamp, r.headers});

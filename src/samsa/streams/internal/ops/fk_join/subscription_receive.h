@@ -33,6 +33,12 @@ public:
             return;
         }
         const subscription_wrapper<K>& w = *r.value;
+        if (!r.key && w.instr != instruction::propagate_null_if_no_fk_val_available) {
+            // Only a left join's null-FK subscription may have no key.
+            spdlog::warn("Skipping subscription with a null foreign key. processor=[{}]", ctx_->processor_name());
+            ctx_->record_dropped();
+            return;
+        }
         if (w.version > subscription_wrapper<K>::current_version) {
             // Kafka's UnsupportedVersionException: a newer writer; fatal.
             throw std::runtime_error("SubscriptionWrapper is of an incompatible version.");

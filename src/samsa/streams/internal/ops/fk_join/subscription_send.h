@@ -5,17 +5,29 @@
 // It needs the row's old value (the DSL asks the left table for it) to
 // unsubscribe from a foreign key the row no longer refers to.
 //
-// Inner join (old FK from the old value, new FK from the new value):
-//   insert                          -> new FK: PROPAGATE_ONLY_IF_FK_VAL_AVAILABLE
-//   update, same FK                 -> new FK: PROPAGATE_ONLY_IF_FK_VAL_AVAILABLE
-//   update, FK changed              -> old FK: DELETE_KEY_NO_PROPAGATE,
-//                                      new FK: PROPAGATE_NULL_IF_NO_FK_VAL_AVAILABLE
-//   update to a null FK             -> old FK: DELETE_KEY_AND_PROPAGATE (skip logged)
-//   delete                          -> old FK: DELETE_KEY_AND_PROPAGATE
-//   a null new FK without an old one is skipped (logged, counted)
+// Kafka Streams 3.8's rules, kept as they were there (later Kafka changed
+// them: KAFKA-16407/16434 and KAFKA-16394/18713, in 4.1 and after; noted
+// below). Old FK from the old value, new FK from the new value:
+//
+// Inner join:
+//   insert                      -> new FK: PROPAGATE_ONLY_IF_FK_VAL_AVAILABLE
+//   update (same FK or changed) -> if changed, old FK: DELETE_KEY_NO_PROPAGATE;
+//                                  then new FK: PROPAGATE_NULL_IF_NO_FK_VAL_AVAILABLE
+//   delete                      -> old FK: DELETE_KEY_AND_PROPAGATE
+//   a null old or new FK        -> skipped (logged, counted): 3.8 neither
+//                                  joins a row whose previous FK was null nor
+//                                  retracts the result of a row whose FK
+//                                  became null (fixed later, KAFKA-16407/16434)
 // Left join:
-//   FK changed (a delete counts)    -> old FK: DELETE_KEY_NO_PROPAGATE
-//   then always                     -> new FK (possibly null): PROPAGATE_NULL_IF_NO_FK_VAL_AVAILABLE
+//   old value, FK changed (a delete counts)
+//                               -> old FK: DELETE_KEY_AND_PROPAGATE (3.8; the
+//                                  response joins the row with no right value,
+//                                  or is a tombstone for a delete, and so a
+//                                  changed FK emits "row/null" first and a
+//                                  delete two tombstones; later Kafka sends
+//                                  DELETE_KEY_NO_PROPAGATE, KAFKA-18713)
+//   then, for any old or new value
+//                               -> new FK (possibly null): PROPAGATE_NULL_IF_NO_FK_VAL_AVAILABLE
 //   a delete of a row that was not there sends nothing
 // "Changed" compares the serialized foreign keys. Every subscription carries
 // the hash of the new value's serialized bytes (none for a delete) and the
@@ -59,36 +71,35 @@ public:
 private:
     void left_join_instructions(const record<K, change<V>>& r) {
         const auto& c = *r.value;
-        if (!c.old_value && !c.new_value) return;  // deleting a row that was not there
-        std::optional<KO> old_fk = c.old_value ? fk_(*c.old_value) : std::nullopt;
-        std::optional<KO> new_fk = c.new_value ? fk_(*c.new_value) : std::nullopt;
-        if (old_fk && serialized(new_fk) != serialized(old_fk)) send(r, old_fk, instruction::delete_key_no_propagate);
-        // A null new FK still goes out: no subscription is stored for it, but
-        // its response yields the left row with no right value (or the
-        // row's tombstone).
-        send(r, new_fk, instruction::propagate_null_if_no_fk_val_available);
+        if (c.old_value) {
+            std::optional<KO> old_fk = fk_(*c.old_value);
+            std::optional<KO> new_fk = c.new_value ? fk_(*c.new_value) : std::nullopt;
+            if (old_fk && serialized(new_fk) != serialized(old_fk)) {
+                send(r, old_fk, instruction::delete_key_and_propagate);
+            }
+            send(r, new_fk, instruction::propagate_null_if_no_fk_val_available);
+        } else if (c.new_value) {
+            // A null FK goes out too: no subscription is stored for it, but
+            // its response yields the row with no right value.
+            send(r, fk_(*c.new_value), instruction::propagate_null_if_no_fk_val_available);
+        }
     }
 
     void inner_join_instructions(const record<K, change<V>>& r) {
         const auto& c = *r.value;
-        std::optional<KO> old_fk = c.old_value ? fk_(*c.old_value) : std::nullopt;
-        if (!c.new_value) {
-            if (old_fk) send(r, old_fk, instruction::delete_key_and_propagate);
-            return;
-        }
-        std::optional<KO> new_fk = fk_(*c.new_value);
-        if (!new_fk) {
-            skipped_null_foreign_key();
-            if (old_fk) send(r, old_fk, instruction::delete_key_and_propagate);
-            return;
-        }
-        if (old_fk && serialized(new_fk) != serialized(old_fk)) {
-            send(r, old_fk, instruction::delete_key_no_propagate);
-            // The old FK may have joined: its result must be replaced, by a
-            // tombstone if the new FK does not join.
+        if (c.old_value) {
+            std::optional<KO> old_fk = fk_(*c.old_value);
+            if (!old_fk) return skipped_null_foreign_key();  // 3.8 (KAFKA-16407)
+            if (!c.new_value) return send(r, old_fk, instruction::delete_key_and_propagate);
+            std::optional<KO> new_fk = fk_(*c.new_value);
+            if (!new_fk) return skipped_null_foreign_key();  // 3.8 (KAFKA-16434)
+            if (serialized(new_fk) != serialized(old_fk)) send(r, old_fk, instruction::delete_key_no_propagate);
+            // Propagate null if the new FK has no row: the previous result
+            // (if any) must be unset.
             send(r, new_fk, instruction::propagate_null_if_no_fk_val_available);
-        } else {
-            // Insert, or the same FK: if it does not join now it did not before.
+        } else if (c.new_value) {
+            std::optional<KO> new_fk = fk_(*c.new_value);
+            if (!new_fk) return skipped_null_foreign_key();
             send(r, new_fk, instruction::propagate_only_if_fk_val_available);
         }
     }
