@@ -14,6 +14,8 @@ pkg_check_modules(RDKAFKAXX REQUIRED IMPORTED_TARGET rdkafka++)
 pkg_check_modules(SNAPPY REQUIRED IMPORTED_TARGET snappy)
 pkg_check_modules(LZ4 REQUIRED IMPORTED_TARGET liblz4)
 pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET libzstd)
+# MurmurHash3 x64_128 for the streams foreign-key join (Kafka's Murmur3.hash128).
+pkg_check_modules(MURMURHASH REQUIRED IMPORTED_TARGET libmurmurhash)
 if(SAMSA_TESTS)
   find_package(GTest REQUIRED)
 endif()

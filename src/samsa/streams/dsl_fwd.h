@@ -8,6 +8,7 @@ template<class K, class V> class ktable;
 template<class K, class V> class global_ktable;
 template<class K, class V> class kgrouped_stream;
 template<class K, class V> class kgrouped_table;
+template<class K, class VOut> class cogrouped_kstream;
 template<class K, class V> class branched_kstream;
 class streams_builder;
 class topology;

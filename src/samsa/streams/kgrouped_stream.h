@@ -14,6 +14,7 @@
 
 #include "samsa/streams/dsl_fwd.h"
 #include "samsa/streams/internal/graph/internal_streams_builder.h"
+#include "samsa/streams/internal/ops/fn.h"
 #include "samsa/streams/options.h"
 
 namespace samsa::streams {
@@ -29,6 +30,11 @@ public:
     template<class I, class F, class VA = std::decay_t<std::invoke_result_t<I&>>>
     ktable<K, VA> aggregate(I initializer, F aggregator, const materialized<K, std::type_identity_t<VA>>& m = {},
                             const named& n = {}) const;
+    // Starts a cogroup (cogrouped_kstream.h): aggregator(const K&, const V&,
+    // const VOut&) -> VOut. VOut is the aggregator's return type unless given
+    // (a generic lambda needs it: cogroup<str>(...)).
+    template<class VOut = void, class F, class VA = typename internal::cogroup_value<VOut, F>::type>
+    cogrouped_kstream<K, VA> cogroup(F aggregator) const;
 
     struct state {
         internal::internal_streams_builder* builder = nullptr;
@@ -40,6 +46,7 @@ public:
         std::optional<std::string> repartition_name;
     };
     explicit kgrouped_stream(state s) : s_(std::move(s)) {}
+    const state& internal_state() const { return s_; }
 
 private:
     template<class VA>

@@ -54,6 +54,25 @@ public:
     ktable<K, VR> outer_join(const ktable<K, VO>& other, F joiner, const named& n = {},
                              std::optional<materialized<K, std::type_identity_t<VR>>> m = {}) const;
 
+    // Foreign-key joins (KIP-213; internal/dsl/ktable_fk_join_impl.h): each
+    // row of this table joins the row of `other` whose key
+    // foreign_key_extractor(const V&) -> KO (or std::optional<KO>, none: no
+    // foreign key) gives. joiner(const V&, const VO&) for join,
+    // (const V&, const std::optional<VO>&) for left_join. Either side
+    // triggers; the result is keyed by this table's key. Runs through two
+    // internal topics (subscription registration and response) and a
+    // subscription store, named as Kafka Streams names them.
+    template<class KO, class VO, class X, class F,
+             class VR = internal::unwrap_optional_t<std::invoke_result_t<F&, const V&, const VO&>>,
+             class = std::invoke_result_t<X&, const V&>>
+    ktable<K, VR> join(const ktable<KO, VO>& other, X foreign_key_extractor, F joiner, const named& n = {},
+                       std::optional<materialized<K, std::type_identity_t<VR>>> m = {}) const;
+    template<class KO, class VO, class X, class F,
+             class VR = internal::unwrap_optional_t<std::invoke_result_t<F&, const V&, const std::optional<VO>&>>,
+             class = std::invoke_result_t<X&, const V&>>
+    ktable<K, VR> left_join(const ktable<KO, VO>& other, X foreign_key_extractor, F joiner, const named& n = {},
+                            std::optional<materialized<K, std::type_identity_t<VR>>> m = {}) const;
+
     // selector(const K&, const V&) -> key_value<KR, VR> (or std::pair).
     template<class F, class P = std::invoke_result_t<F&, const K&, const V&>,
              class KR = typename internal::pair_traits<P>::key, class VR = typename internal::pair_traits<P>::value>
@@ -82,6 +101,10 @@ private:
     ktable<K, VR> do_join(const ktable<K, VO>& other,
                           std::function<VR(const V*, const VO*)> joiner,
                           internal::join_kind kind, const named& n, std::optional<materialized<K, VR>> m) const;
+    template<class KO, class VO, class VR>
+    ktable<K, VR> do_foreign_key_join(const ktable<KO, VO>& other, std::function<std::optional<KO>(const V&)> fk,
+                                      std::function<std::optional<VR>(const V*, const VO*)> joiner, bool left_join,
+                                      const named& n, std::optional<materialized<K, VR>> m) const;
     ktable do_filter(internal::table_predicate<K, V> pred, bool filter_not, const named& n,
                      std::optional<materialized<K, V>> m) const;
 

@@ -5,6 +5,7 @@
 // declarations before any body.
 
 #include "samsa/streams/branched_kstream.h"
+#include "samsa/streams/cogrouped_kstream.h"
 #include "samsa/streams/kgrouped_stream.h"
 #include "samsa/streams/kstream.h"
 #include "samsa/streams/ktable.h"
@@ -12,4 +13,6 @@
 #include "samsa/streams/internal/dsl/kstream_impl.h"
 #include "samsa/streams/internal/dsl/kstream_join_impl.h"
 #include "samsa/streams/internal/dsl/ktable_impl.h"
+#include "samsa/streams/internal/dsl/ktable_fk_join_impl.h"
 #include "samsa/streams/internal/dsl/kgrouped_impl.h"
+#include "samsa/streams/internal/dsl/cogrouped_impl.h"

@@ -36,4 +36,17 @@ inline constexpr const char* ktable_merge = "KTABLE-MERGE-";
 inline constexpr const char* ktable_aggregate = "KTABLE-AGGREGATE-";
 inline constexpr const char* ktable_reduce = "KTABLE-REDUCE-";
 
+// Foreign-key joins (KTableImpl's constants).
+inline constexpr const char* ktable_sink = "KTABLE-SINK-";
+inline constexpr const char* fk_subscription_registration = "KTABLE-FK-JOIN-SUBSCRIPTION-REGISTRATION-";
+inline constexpr const char* fk_subscription_store = "KTABLE-FK-JOIN-SUBSCRIPTION-STATE-STORE-";
+inline constexpr const char* fk_subscription_processor = "KTABLE-FK-JOIN-SUBSCRIPTION-PROCESSOR-";
+inline constexpr const char* fk_subscription_response = "KTABLE-FK-JOIN-SUBSCRIPTION-RESPONSE-";
+inline constexpr const char* fk_response_resolver = "KTABLE-FK-JOIN-SUBSCRIPTION-RESPONSE-RESOLVER-PROCESSOR-";
+inline constexpr const char* fk_join_output = "KTABLE-FK-JOIN-OUTPUT-";
+inline constexpr const char* fk_topic_suffix = "-topic";
+
+inline constexpr const char* cogroup_aggregate = "COGROUPKSTREAM-AGGREGATE-";
+inline constexpr const char* cogroup_merge = "COGROUPKSTREAM-MERGE-";
+
 }  // namespace samsa::streams::internal::names

@@ -133,4 +133,21 @@ serde<T> resolve_serde(const std::optional<serde<T>>& given) {
     }
 }
 
+// The return type of a non-generic callable, so that e.g.
+// grouped.cogroup([](const K&, const V&, const A& agg) { ... }) needs no
+// template argument.
+template<class F>
+struct callable_result : callable_result<decltype(&F::operator())> {};
+template<class C, class R, class... A>
+struct callable_result<R (C::*)(A...) const> { using type = R; };
+template<class C, class R, class... A>
+struct callable_result<R (C::*)(A...)> { using type = R; };
+template<class R, class... A>
+struct callable_result<R (*)(A...)> { using type = R; };
+
+template<class VOut, class F>
+struct cogroup_value { using type = VOut; };
+template<class F>
+struct cogroup_value<void, F> { using type = std::decay_t<typename callable_result<F>::type>; };
+
 }  // namespace samsa::streams::internal

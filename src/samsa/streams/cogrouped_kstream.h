@@ -1,0 +1,89 @@
+#pragma once
+// cogrouped_kstream<K, VOut>: several grouped streams aggregated into ONE
+// table (Kafka Streams' CogroupedKStream, KIP-150). Each input has its own
+// aggregator(const K&, const V&, const VOut&) -> VOut; all of them update the
+// same store, so one aggregate per key sees the records of every input in
+// the order the task processes them.
+//
+//   auto engagement = views.cogroup([](const str&, const str&, const str& agg) { return agg + "v"; })
+//                         .cogroup(likes, [](const str&, const str&, const str& agg) { return agg + "l"; })
+//                         .aggregate([] { return str(); });
+//
+// Topology (Kafka's CogroupedStreamAggregateBuilder): one
+// COGROUPKSTREAM-AGGREGATE processor per input, all connected to the one
+// store, then a COGROUPKSTREAM-MERGE processor that forwards their updates.
+// An input whose key changed first goes through a repartition topic named
+// after its grouped name, else after the store. Records with a null key or
+// value are skipped, as in kgrouped_stream::aggregate.
+//
+// Unlike Kafka, cogrouping the same kgrouped_stream handle twice adds it
+// twice (Kafka replaces the first aggregator); handles are values here.
+//
+// Threads: build on one thread; the processors run on stream threads.
+
+#include <functional>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "samsa/streams/dsl_fwd.h"
+#include "samsa/streams/internal/graph/internal_streams_builder.h"
+#include "samsa/streams/internal/graph/table_info.h"
+#include "samsa/streams/internal/runtime/node.h"
+#include "samsa/streams/options.h"
+
+namespace samsa::streams {
+
+namespace internal {
+
+// What the cogroup builder needs to know about one input, its value type
+// erased: how to repartition it and how to write its aggregate processor.
+template<class K, class VOut>
+struct cogroup_input {
+    graph_node* node = nullptr;
+    bool repartition_required = false;
+    std::set<std::string> source_nodes;
+    // Adds the repartition topic (prefix: the grouped name, else the store)
+    // and returns its source node and source names.
+    std::function<std::pair<graph_node*, std::set<std::string>>(const std::string& store)> repartition;
+    // Builds one KSTREAM-AGGREGATE processor for this input's value type.
+    std::function<std::function<std::unique_ptr<processor_node_base>()>(
+        const std::string& name, const table_store_spec<K, VOut>& spec, std::function<VOut()> init,
+        std::shared_ptr<table_info<K, VOut>> info)>
+        aggregate_maker;
+};
+
+}  // namespace internal
+
+template<class K, class VOut>
+class cogrouped_kstream {
+public:
+    // Adds another grouped stream with its aggregator(const K&, const V&,
+    // const VOut&) -> VOut.
+    template<class V, class F>
+    cogrouped_kstream cogroup(const kgrouped_stream<K, V>& grouped, F aggregator) const;
+
+    // initializer() -> VOut, the aggregate before a key's first record.
+    template<class I>
+    ktable<K, VOut> aggregate(I initializer, const named& n = {}, const materialized<K, VOut>& m = {}) const;
+    template<class I>
+    ktable<K, VOut> aggregate(I initializer, const materialized<K, VOut>& m) const {
+        return aggregate(std::move(initializer), named{}, m);
+    }
+
+    struct state {
+        internal::internal_streams_builder* builder = nullptr;
+        // The first grouped stream's key serde (Kafka's CogroupedKStreamImpl).
+        std::optional<serde<K>> key_serde;
+        std::vector<internal::cogroup_input<K, VOut>> inputs;
+    };
+    explicit cogrouped_kstream(state s) : s_(std::move(s)) {}
+
+private:
+    state s_;
+};
+
+}  // namespace samsa::streams
+
+#include "samsa/streams/internal/dsl/dsl_impl.h"
