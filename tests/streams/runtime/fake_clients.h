@@ -162,8 +162,8 @@ private:
 class fake_producer final : public record_producer {
 public:
     explicit fake_producer(fake_cluster& c) : cluster_(&c) {}
-    status send(const produced_record& r, delivery_callback cb) override {
-        pending_.push_back({r, std::move(cb)});
+    status send(const produced_record& r, delivery_listener& listener) override {
+        pending_.push_back({r, &listener});
         return ok();
     }
     void poll() override { deliver(); }
@@ -186,22 +186,22 @@ private:
     void deliver() {
         auto pending = std::move(pending_);
         pending_.clear();
-        for (auto& [r, cb] : pending) {
+        for (auto& [r, listener] : pending) {
             delivery_report d;
             d.tp.topic = r.topic;
             if (r.topic == failing_topic) {
                 d.result = make_error(errc::io_error, "injected failure");
-                cb(d);
+                listener->on_delivery(d);
                 continue;
             }
             auto [tp, off] = cluster_->append(r.topic, r.partition, r.key, r.value, r.timestamp);
             d.tp = tp;
             d.offset = off;
-            cb(d);
+            listener->on_delivery(d);
         }
     }
     fake_cluster* cluster_;
-    std::vector<std::pair<produced_record, delivery_callback>> pending_;
+    std::vector<std::pair<produced_record, delivery_listener*>> pending_;
 };
 
 class fake_reader final : public partition_reader {

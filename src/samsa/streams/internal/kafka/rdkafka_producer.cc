@@ -13,6 +13,7 @@ result<std::unique_ptr<record_producer>> rdkafka_producer::create(const client_c
     if (!conf) return conf.error();
     rd_kafka_conf_set_dr_msg_cb(conf->get(), &rdkafka_producer::on_delivery);
     std::unique_ptr<rdkafka_producer> p(new rdkafka_producer());
+    rd_kafka_conf_set_opaque(conf->get(), p.get());
     auto rk = make_client(RD_KAFKA_PRODUCER, std::move(*conf));
     if (!rk) return rk.error();
     p->rk_ = std::move(*rk);
@@ -22,7 +23,9 @@ result<std::unique_ptr<record_producer>> rdkafka_producer::create(const client_c
 rdkafka_producer::~rdkafka_producer() {
     if (!rk_) return;
     rd_kafka_flush(rk_.get(), 5000);
-    // What is still queued fails with _PURGE_QUEUE; poll() frees its callbacks.
+    // What is still queued fails with _PURGE_QUEUE; its listeners may be
+    // gone by now, so those reports are not passed on.
+    closing_ = true;
     rd_kafka_purge(rk_.get(), RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
     rd_kafka_poll(rk_.get(), 0);
     for (auto& [name, rkt] : topics_) rd_kafka_topic_destroy(rkt);
@@ -35,22 +38,22 @@ rd_kafka_topic_t* rdkafka_producer::topic_handle(const std::string& topic) {
     return rkt;
 }
 
-void rdkafka_producer::on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void*) {
-    auto* cb = static_cast<delivery_callback*>(m->_private);
-    if (cb == nullptr) return;
+void rdkafka_producer::on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
+    auto* self = static_cast<rdkafka_producer*>(opaque);
+    auto* listener = static_cast<delivery_listener*>(m->_private);
+    if (listener == nullptr || self == nullptr || self->closing_) return;
     delivery_report d;
     d.tp = topic_partition{rd_kafka_topic_name(m->rkt), m->partition};
     d.offset = samsa::offset(m->offset);
     if (m->err) d.result = to_error(m->err, "delivery to " + d.tp.to_string());
     try {
-        (*cb)(d);
+        listener->on_delivery(d);
     } catch (const std::exception& e) {
-        spdlog::error("[streams] delivery callback threw: {}", e.what());
+        spdlog::error("[streams] delivery listener threw: {}", e.what());
     }
-    delete cb;
 }
 
-status rdkafka_producer::send(const produced_record& r, delivery_callback on_delivery) {
+status rdkafka_producer::send(const produced_record& r, delivery_listener& listener) {
     rd_kafka_headers_t* headers = nullptr;
     if (!r.headers.empty()) {
         headers = rd_kafka_headers_new(r.headers.size());
@@ -59,7 +62,6 @@ status rdkafka_producer::send(const produced_record& r, delivery_callback on_del
                                 h.value ? h.value->data() : nullptr, h.value ? h.value->size() : 0);
         }
     }
-    auto* cb = new delivery_callback(std::move(on_delivery));
     const void* key = r.key ? static_cast<const void*>(r.key->data()) : nullptr;
     size_t key_len = r.key ? r.key->size() : 0;
     void* value = r.value ? const_cast<uint8_t*>(r.value->data()) : nullptr;
@@ -68,7 +70,6 @@ status rdkafka_producer::send(const produced_record& r, delivery_callback on_del
     rd_kafka_topic_t* rkt = topic_handle(r.topic);
     if (rkt == nullptr) {
         if (headers != nullptr) rd_kafka_headers_destroy(headers);
-        delete cb;
         return make_error(errc::invalid_argument, "bad topic name " + r.topic);
     }
     rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
@@ -77,13 +78,12 @@ status rdkafka_producer::send(const produced_record& r, delivery_callback on_del
                                 RD_KAFKA_V_PARTITION(partition),
                                 RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_KEY(key, key_len),
                                 RD_KAFKA_V_VALUE(value, value_len), RD_KAFKA_V_TIMESTAMP(r.timestamp),
-                                RD_KAFKA_V_HEADERS(headers), RD_KAFKA_V_OPAQUE(cb), RD_KAFKA_V_END);
+                                RD_KAFKA_V_HEADERS(headers), RD_KAFKA_V_OPAQUE(&listener), RD_KAFKA_V_END);
         if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) break;
         rd_kafka_poll(rk_.get(), 100);
     }
     if (err) {
         if (headers != nullptr) rd_kafka_headers_destroy(headers);
-        delete cb;
         return to_error(err, "produce to " + r.topic);
     }
     return ok();

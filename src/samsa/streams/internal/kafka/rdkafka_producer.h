@@ -1,8 +1,9 @@
 #pragma once
 // rdkafka_producer: record_producer on a librdkafka producer. Each send()
-// carries its delivery callback as the message opaque; dr_msg_cb runs it
-// inside poll() or flush() on the owner's thread. A full local queue is
-// waited out (serving reports) for up to queue_full_timeout.
+// carries its delivery listener as the message opaque (a pointer: nothing is
+// allocated per record); dr_msg_cb calls it inside poll() or flush() on the
+// owner's thread. A full local queue is waited out (serving reports) for up
+// to queue_full_timeout.
 //
 // Topic handles are kept for the producer's life: librdkafka forgets the
 // metadata of a topic nobody holds, and a record sent to a topic whose
@@ -27,7 +28,7 @@ public:
     [[nodiscard]] static result<std::unique_ptr<record_producer>> create(const client_config& config);
     ~rdkafka_producer() override;
 
-    [[nodiscard]] status send(const produced_record& r, delivery_callback on_delivery) override;
+    [[nodiscard]] status send(const produced_record& r, delivery_listener& listener) override;
     void poll() override;
     [[nodiscard]] status flush(std::chrono::milliseconds timeout) override;
     [[nodiscard]] result<int32_t> partition_count(const std::string& topic,
@@ -40,6 +41,7 @@ private:
     rd_kafka_topic_t* topic_handle(const std::string& topic);
 
     rd_kafka_ptr rk_;
+    bool closing_ = false;
     std::unordered_map<std::string, rd_kafka_topic_t*> topics_;
 };
 

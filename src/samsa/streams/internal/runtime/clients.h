@@ -79,14 +79,22 @@ struct delivery_report {
     samsa::offset offset{-1};
     status result;
 };
-using delivery_callback = std::function<void(const delivery_report&)>;
+
+// Who hears about deliveries: one listener for many records (the stream
+// thread's collector), so a send allocates no per-record callback.
+class delivery_listener {
+public:
+    virtual ~delivery_listener() = default;
+    virtual void on_delivery(const delivery_report& report) = 0;
+};
 
 class record_producer {
 public:
     virtual ~record_producer() = default;
-    // Queues one record; on_delivery runs later inside poll() or flush().
+    // Queues one record; listener.on_delivery runs later inside poll() or
+    // flush() (the listener must outlive the record's delivery).
     // A partition of nullopt lets the partitioner (murmur2) choose.
-    [[nodiscard]] virtual status send(const produced_record& r, delivery_callback on_delivery) = 0;
+    [[nodiscard]] virtual status send(const produced_record& r, delivery_listener& listener) = 0;
     // Serves delivery reports without waiting.
     virtual void poll() = 0;
     // Waits until every queued record has its delivery report.

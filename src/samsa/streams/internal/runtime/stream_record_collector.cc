@@ -9,26 +9,27 @@ stream_record_collector::stream_record_collector(record_producer& producer, prod
 
 void stream_record_collector::send(produced_record r) {
     if (first_error_) throw task_failure("an earlier send failed: " + first_error_->message);
-    std::string topic = r.topic;
-    status st = producer_->send(r, [this](const delivery_report& d) {
-        if (d.result) {
-            auto it = offsets_.find(d.tp);
-            if (it == offsets_.end()) offsets_.emplace(d.tp, d.offset);
-            else if (d.offset > it->second) it->second = d.offset;
-            return;
-        }
-        if (on_error_ == production_handler_response::continue_processing) {
-            ++dropped_;
-            spdlog::warn("[streams] dropping a record for {} that could not be sent: {}", d.tp.to_string(),
-                         d.result.error().message);
-            return;
-        }
-        if (!first_error_) {
-            first_error_ = make_error(d.result.error().code, "error sending a record to " + d.tp.to_string() + ": " +
-                                                                 d.result.error().message);
-        }
-    });
-    if (!st) throw task_failure("error sending a record to " + topic + ": " + st.error().message);
+    status st = producer_->send(r, *this);
+    if (!st) throw task_failure("error sending a record to " + r.topic + ": " + st.error().message);
+}
+
+void stream_record_collector::on_delivery(const delivery_report& d) {
+    if (d.result) {
+        auto it = offsets_.find(d.tp);
+        if (it == offsets_.end()) offsets_.emplace(d.tp, d.offset);
+        else if (d.offset > it->second) it->second = d.offset;
+        return;
+    }
+    if (on_error_ == production_handler_response::continue_processing) {
+        ++dropped_;
+        spdlog::warn("[streams] dropping a record for {} that could not be sent: {}", d.tp.to_string(),
+                     d.result.error().message);
+        return;
+    }
+    if (!first_error_) {
+        first_error_ = make_error(d.result.error().code, "error sending a record to " + d.tp.to_string() + ": " +
+                                                             d.result.error().message);
+    }
 }
 
 status stream_record_collector::flush(std::chrono::milliseconds timeout) {

@@ -23,7 +23,7 @@
 
 namespace samsa::streams::internal {
 
-class stream_record_collector final : public record_collector {
+class stream_record_collector final : public record_collector, private delivery_listener {
 public:
     stream_record_collector(record_producer& producer, production_handler_response on_error);
 
@@ -39,6 +39,8 @@ public:
     int64_t dropped() const { return dropped_; }
 
 private:
+    void on_delivery(const delivery_report& d) override;
+
     record_producer* producer_;
     production_handler_response on_error_;
     std::map<topic_partition, samsa::offset> offsets_;
