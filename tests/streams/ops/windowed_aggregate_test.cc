@@ -224,6 +224,31 @@ TEST(time_windowed_kstream, emit_on_window_close_waits_for_the_wall_clock) {
     EXPECT_EQ(drain(out), (std::vector<kvt>{{"[A@0/10]", "1", 1}}));
 }
 
+TEST(time_windowed_kstream, emit_interval_zero_looks_for_closed_windows_on_every_record) {
+    streams_builder b;
+    to_strings(b.stream("in", strings())
+                   .group_by_key()
+                   .windowed_by(time_windows::of_size_with_no_grace(10))
+                   .emit_strategy(emit_strategy::on_window_close())
+                   .count(),
+               "out");
+    testing::topology_test_driver driver(
+        b.build(), {{"application.id", "app"}, {"__emit.interval.ms.kstreams.windowed.aggregation__", "0"}});
+    auto in = driver.create_input_topic("in", serdes::string(), serdes::string());
+    auto out = driver.create_output_topic("out", serdes::string(), serdes::string());
+    in.pipe_input("A", "x", 1);
+    in.pipe_input("A", "x", 5);
+    in.pipe_input("B", "x", 12);
+    EXPECT_EQ(drain(out), (std::vector<kvt>{{"[A@0/10]", "2", 5}}));
+    in.pipe_input("B", "x", 13);
+    EXPECT_TRUE(drain(out).empty());
+    in.pipe_input("A", "x", 25);
+    EXPECT_EQ(drain(out), (std::vector<kvt>{{"[B@10/20]", "2", 13}}));
+    EXPECT_THROW(testing::topology_test_driver(
+                     b.build(), {{"__emit.interval.ms.kstreams.windowed.aggregation__", "-1"}}),
+                 std::invalid_argument);
+}
+
 TEST(time_windowed_kstream, emit_on_window_close_skips_windows_past_the_store_retention) {
     // As Kafka's time-ordered store: a window whose start is older than the
     // store's stream time (its newest window start) - retention is gone

@@ -17,6 +17,7 @@
 #include "samsa/streams/internal/kafka/rdkafka_client_supplier.h"
 #include "samsa/streams/kafka_streams.h"
 #include "samsa/streams/streams_builder.h"
+#include "samsa/streams/streams_config.h"
 #include "samsa/streams/time_windowed_kstream.h"
 #include "tests/support/broker_process.h"
 #include "tests/support/rdkafka_client.h"
@@ -147,6 +148,20 @@ protected:
 
 std::string window_key(const std::string& key, int64_t start) {
     return "[" + key + "@" + std::to_string(start) + "/" + std::to_string(start + window_size) + "]";
+}
+
+TEST(windowed_streams_config, reads_kafkas_emit_interval) {
+    auto c = streams_config::parse({{"application.id", "a"}, {"bootstrap.servers", "b:1"}});
+    ASSERT_TRUE(c) << c.error().message;
+    EXPECT_EQ(c->windowed_emit_interval_ms, 1000);
+    c = streams_config::parse({{"application.id", "a"},
+                               {"bootstrap.servers", "b:1"},
+                               {"__emit.interval.ms.kstreams.windowed.aggregation__", "0"}});
+    ASSERT_TRUE(c) << c.error().message;
+    EXPECT_EQ(c->windowed_emit_interval_ms, 0);
+    EXPECT_FALSE(streams_config::parse({{"application.id", "a"},
+                                        {"bootstrap.servers", "b:1"},
+                                        {"__emit.interval.ms.kstreams.windowed.aggregation__", "-5"}}));
 }
 
 TEST_F(windowed_runtime, window_store_is_restored_from_its_changelog_after_a_restart) {
