@@ -100,7 +100,6 @@ key_value_bytes_store* segmented_bytes_store::live_segment_for(int64_t time) {
 void segmented_bytes_store::drop_segments_before(int64_t min_live_segment) {
     while (!segments_.empty() && segments_.begin()->first < min_live_segment) {
         auto node = segments_.extract(segments_.begin());
-        std::filesystem::path dir;
         node.mapped()->close();
         if (config_.persistent) {
             std::error_code ec;

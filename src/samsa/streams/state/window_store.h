@@ -16,7 +16,10 @@
 // Time ranges are inclusive at both ends and select by window start (session
 // stores: see find_sessions). Multi-key results come in the store's order:
 // segment by segment, and by serialized key then time within a segment, as
-// Kafka's RocksDB stores return them.
+// Kafka's RocksDB stores return them, for in-memory stores too (Kafka's
+// in-memory window store orders them by time, then key). One key's windows
+// are in time order either way, which is all the DSL's operators read,
+// besides fetch_all_time_ordered.
 //
 // Threads: the stream thread owning the store, never locked.
 

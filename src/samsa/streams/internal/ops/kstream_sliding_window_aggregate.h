@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <optional>
 #include <set>
+#include <stdexcept>
 #include <string>
 
 #include "samsa/streams/internal/ops/window_aggregate_common.h"
