@@ -16,6 +16,7 @@
 #include "samsa/streams/internal/graph/internal_streams_builder.h"
 #include "samsa/streams/internal/ops/fn.h"
 #include "samsa/streams/options.h"
+#include "samsa/streams/windows.h"
 
 namespace samsa::streams {
 
@@ -35,6 +36,13 @@ public:
     // (a generic lambda needs it: cogroup<str>(...)).
     template<class VOut = void, class F, class VA = typename internal::cogroup_value<VOut, F>::type>
     cogrouped_kstream<K, VA> cogroup(F aggregator) const;
+
+    // Windowed aggregations (time_windowed_kstream.h): tumbling, hopping and
+    // sliding windows give a time_windowed_kstream, sessions a
+    // session_windowed_kstream.
+    time_windowed_kstream<K, V> windowed_by(const time_windows& w) const;
+    time_windowed_kstream<K, V> windowed_by(const sliding_windows& w) const;
+    session_windowed_kstream<K, V> windowed_by(const session_windows& w) const;
 
     struct state {
         internal::internal_streams_builder* builder = nullptr;
