@@ -32,6 +32,7 @@ store_builder& store_builder::with_caching_disabled() {
 
 std::unique_ptr<key_value_bytes_store> store_builder::build() const {
     std::unique_ptr<key_value_bytes_store> store = supplier_.get();
+    if (supplier_.logs_itself()) return std::make_unique<write_counting_key_value_store>(std::move(store));
     if (logging_enabled_) {
         if (timestamped_) store = std::make_unique<change_logging_timestamped_key_value_store>(std::move(store));
         else store = std::make_unique<change_logging_key_value_store>(std::move(store));

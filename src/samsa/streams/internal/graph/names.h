@@ -35,5 +35,6 @@ inline constexpr const char* ktable_join_other = "KTABLE-JOINOTHER-";
 inline constexpr const char* ktable_merge = "KTABLE-MERGE-";
 inline constexpr const char* ktable_aggregate = "KTABLE-AGGREGATE-";
 inline constexpr const char* ktable_reduce = "KTABLE-REDUCE-";
+inline constexpr const char* ktable_suppress = "KTABLE-SUPPRESS-";
 
 }  // namespace samsa::streams::internal::names
