@@ -9,6 +9,8 @@ template<class K, class V> class global_ktable;
 template<class K, class V> class kgrouped_stream;
 template<class K, class V> class kgrouped_table;
 template<class K, class V> class branched_kstream;
+template<class K, class V> class time_windowed_kstream;
+template<class K, class V> class session_windowed_kstream;
 class streams_builder;
 class topology;
 

@@ -15,6 +15,7 @@
 #include "samsa/streams/dsl_fwd.h"
 #include "samsa/streams/internal/graph/internal_streams_builder.h"
 #include "samsa/streams/options.h"
+#include "samsa/streams/windows.h"
 
 namespace samsa::streams {
 
@@ -30,6 +31,13 @@ public:
     ktable<K, VA> aggregate(I initializer, F aggregator, const materialized<K, std::type_identity_t<VA>>& m = {},
                             const named& n = {}) const;
 
+    // Windowed aggregations (time_windowed_kstream.h): tumbling, hopping and
+    // sliding windows give a time_windowed_kstream, sessions a
+    // session_windowed_kstream.
+    time_windowed_kstream<K, V> windowed_by(const time_windows& w) const;
+    time_windowed_kstream<K, V> windowed_by(const sliding_windows& w) const;
+    session_windowed_kstream<K, V> windowed_by(const session_windows& w) const;
+
     struct state {
         internal::internal_streams_builder* builder = nullptr;
         internal::graph_node* node = nullptr;
@@ -40,6 +48,7 @@ public:
         std::optional<std::string> repartition_name;
     };
     explicit kgrouped_stream(state s) : s_(std::move(s)) {}
+    const state& internal_state() const { return s_; }
 
 private:
     template<class VA>

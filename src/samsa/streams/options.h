@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <stdexcept>
 #include <string>
 
 #include "samsa/streams/internal/runtime/source_node.h"
@@ -67,6 +68,9 @@ struct materialized {
     // Kafka's default: a record cache in front of the store, which merges
     // updates to a key until the task commits or the cache evicts.
     bool caching_enabled = true;
+    // Window and session stores only: how long they keep windows; default
+    // window size + grace (Kafka's Materialized.withRetention).
+    std::optional<int64_t> retention_ms;
 
     static materialized as(std::string name) { materialized m; m.store_name = std::move(name); return m; }
     static materialized as(store_type t) { materialized m; m.type = t; return m; }
@@ -87,6 +91,12 @@ struct materialized {
     materialized& with_logging_disabled() { logging_enabled = false; return *this; }
     materialized& with_caching_enabled() { caching_enabled = true; return *this; }
     materialized& with_caching_disabled() { caching_enabled = false; return *this; }
+    // Throws std::invalid_argument for a negative retention, as Kafka.
+    materialized& with_retention(int64_t ms) {
+        if (ms < 0) throw std::invalid_argument("Retention must not be negative.");
+        retention_ms = ms;
+        return *this;
+    }
 };
 
 template<class K, class V>

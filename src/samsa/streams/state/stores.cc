@@ -1,9 +1,12 @@
 #include "samsa/streams/state/stores.h"
 
+#include <stdexcept>
+
 #include "samsa/streams/state/caching_key_value_store.h"
 #include "samsa/streams/state/change_logging_key_value_store.h"
 #include "samsa/streams/state/in_memory_key_value_store.h"
 #include "samsa/streams/state/rocksdb_key_value_store.h"
+#include "samsa/streams/state/segmented_bytes_store.h"
 #include "samsa/streams/state/write_counting_key_value_store.h"
 
 namespace samsa::streams {
@@ -28,6 +31,16 @@ store_builder& store_builder::with_caching_enabled() {
 store_builder& store_builder::with_caching_disabled() {
     caching_enabled_ = false;
     return *this;
+}
+
+std::map<std::string, std::string> store_builder::logging_config() const {
+    std::map<std::string, std::string> out;
+    if (auto retention = supplier_.retention_ms()) {
+        out["cleanup.policy"] = "compact,delete";
+        out["retention.ms"] = std::to_string(*retention + stores::default_windowstore_changelog_additional_retention_ms);
+    }
+    for (const auto& [k, v] : logging_config_) out[k] = v;
+    return out;
 }
 
 std::unique_ptr<key_value_bytes_store> store_builder::build() const {
@@ -65,6 +78,83 @@ store_builder key_value_store_builder(key_value_bytes_store_supplier supplier) {
 
 store_builder timestamped_key_value_store_builder(key_value_bytes_store_supplier supplier) {
     return store_builder(std::move(supplier), true);
+}
+
+namespace {
+
+void check_window_store_args(const std::string& name, int64_t retention_ms, int64_t window_size_ms,
+                             bool retain_duplicates) {
+    if (retention_ms < 0) throw std::invalid_argument("retentionPeriod cannot be negative");
+    if (window_size_ms < 0) throw std::invalid_argument("windowSize cannot be negative");
+    if (window_size_ms > retention_ms) {
+        throw std::invalid_argument("The retention period of the window store " + name +
+                                    " must be no smaller than its window size. Got size=[" +
+                                    std::to_string(window_size_ms) + "], retention=[" + std::to_string(retention_ms) +
+                                    "]");
+    }
+    if (retain_duplicates) throw std::invalid_argument("window stores that retain duplicates are not supported yet");
+}
+
+key_value_bytes_store_supplier segmented_supplier(std::string name, int64_t retention_ms, segmented_key_kind kind,
+                                                  bool persistent) {
+    segmented_store_config config{retention_ms, default_segment_interval(retention_ms), kind, persistent};
+    key_value_bytes_store_supplier supplier(
+        std::move(name), persistent, [config](const std::string& n) -> std::unique_ptr<key_value_bytes_store> {
+            segmented_bytes_store::segment_factory make_segment;
+            if (config.persistent) {
+                make_segment = [](const std::string& s) -> std::unique_ptr<key_value_bytes_store> {
+                    return std::make_unique<rocksdb_key_value_store>(s);
+                };
+            } else {
+                make_segment = [](const std::string& s) -> std::unique_ptr<key_value_bytes_store> {
+                    return std::make_unique<streams::in_memory_key_value_store>(s);
+                };
+            }
+            return std::make_unique<segmented_bytes_store>(n, config, std::move(make_segment));
+        });
+    supplier.with_retention(retention_ms);
+    return supplier;
+}
+
+}  // namespace
+
+key_value_bytes_store_supplier persistent_window_store(std::string name, int64_t retention_ms, int64_t window_size_ms,
+                                                       bool retain_duplicates) {
+    check_window_store_args(name, retention_ms, window_size_ms, retain_duplicates);
+    return segmented_supplier(std::move(name), retention_ms, segmented_key_kind::window, true);
+}
+
+key_value_bytes_store_supplier persistent_timestamped_window_store(std::string name, int64_t retention_ms,
+                                                                   int64_t window_size_ms, bool retain_duplicates) {
+    return persistent_window_store(std::move(name), retention_ms, window_size_ms, retain_duplicates);
+}
+
+key_value_bytes_store_supplier in_memory_window_store(std::string name, int64_t retention_ms, int64_t window_size_ms,
+                                                      bool retain_duplicates) {
+    check_window_store_args(name, retention_ms, window_size_ms, retain_duplicates);
+    return segmented_supplier(std::move(name), retention_ms, segmented_key_kind::window, false);
+}
+
+key_value_bytes_store_supplier persistent_session_store(std::string name, int64_t retention_ms) {
+    if (retention_ms < 0) throw std::invalid_argument("retentionPeriod cannot be negative");
+    return segmented_supplier(std::move(name), retention_ms, segmented_key_kind::session, true);
+}
+
+key_value_bytes_store_supplier in_memory_session_store(std::string name, int64_t retention_ms) {
+    if (retention_ms < 0) throw std::invalid_argument("retentionPeriod cannot be negative");
+    return segmented_supplier(std::move(name), retention_ms, segmented_key_kind::session, false);
+}
+
+store_builder window_store_builder(key_value_bytes_store_supplier supplier) {
+    return store_builder(std::move(supplier), false);
+}
+
+store_builder timestamped_window_store_builder(key_value_bytes_store_supplier supplier) {
+    return store_builder(std::move(supplier), true);
+}
+
+store_builder session_store_builder(key_value_bytes_store_supplier supplier) {
+    return store_builder(std::move(supplier), false);
 }
 
 }  // namespace stores

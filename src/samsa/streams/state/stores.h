@@ -24,8 +24,10 @@
 // thread.
 
 #include <functional>
+#include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "samsa/streams/state/key_value_bytes_store.h"
@@ -51,11 +53,18 @@ public:
     bool logs_itself() const { return logs_itself_; }
     std::unique_ptr<key_value_bytes_store> get() const { return make_(name_); }
 
+    // Window and session stores: how long they keep records; their changelog
+    // keeps them one windowstore.changelog.additional.retention.ms longer.
+    // nullopt for key-value stores.
+    std::optional<int64_t> retention_ms() const { return retention_ms_; }
+    key_value_bytes_store_supplier& with_retention(int64_t ms) { retention_ms_ = ms; return *this; }
+
 private:
     std::string name_;
     bool persistent_;
     bool logs_itself_;
     factory make_;
+    std::optional<int64_t> retention_ms_;
 };
 
 class store_builder {
@@ -74,8 +83,11 @@ public:
     bool persistent() const { return supplier_.persistent(); }
     bool timestamped() const { return timestamped_; }
     bool logging_enabled() const { return logging_enabled_; }
-    // Extra configs for the changelog topic, given to with_logging_enabled().
-    const std::map<std::string, std::string>& logging_config() const { return logging_config_; }
+    // The changelog topic's configs: for window and session stores Kafka's
+    // windowed defaults (cleanup.policy=compact,delete and retention.ms =
+    // retention + windowstore.changelog.additional.retention.ms, 1 day),
+    // then what was given to with_logging_enabled(), which wins.
+    std::map<std::string, std::string> logging_config() const;
     bool caching_enabled() const { return caching_enabled_; }
 
     // A new unopened stack; call once per task.
@@ -101,6 +113,33 @@ key_value_bytes_store_supplier persistent_timestamped_key_value_store(std::strin
 
 store_builder key_value_store_builder(key_value_bytes_store_supplier supplier);
 store_builder timestamped_key_value_store_builder(key_value_bytes_store_supplier supplier);
+
+// Window stores (Kafka's Stores.persistentWindowStore / inMemoryWindowStore):
+// records keyed by (key, window start), kept for retention_ms, in segments of
+// max(retention / 2, 60 000 ms) (segmented_bytes_store.h). Throws
+// std::invalid_argument when retention < window size, a negative value, or
+// retain_duplicates (stream-stream join stores: not supported yet).
+key_value_bytes_store_supplier persistent_window_store(std::string name, int64_t retention_ms, int64_t window_size_ms,
+                                                       bool retain_duplicates = false);
+key_value_bytes_store_supplier persistent_timestamped_window_store(std::string name, int64_t retention_ms,
+                                                                   int64_t window_size_ms,
+                                                                   bool retain_duplicates = false);
+key_value_bytes_store_supplier in_memory_window_store(std::string name, int64_t retention_ms, int64_t window_size_ms,
+                                                      bool retain_duplicates = false);
+// Session stores (Kafka's Stores.persistentSessionStore / inMemorySessionStore),
+// keyed by (key, session end, session start), segmented by session end.
+key_value_bytes_store_supplier persistent_session_store(std::string name, int64_t retention_ms);
+key_value_bytes_store_supplier in_memory_session_store(std::string name, int64_t retention_ms);
+
+// Plain window and session stores log value and record timestamp; a
+// timestamped window store (what windowed aggregations use) logs the raw
+// value with the value's own timestamp, as Kafka's.
+store_builder window_store_builder(key_value_bytes_store_supplier supplier);
+store_builder timestamped_window_store_builder(key_value_bytes_store_supplier supplier);
+store_builder session_store_builder(key_value_bytes_store_supplier supplier);
+
+// Kafka's windowstore.changelog.additional.retention.ms default.
+inline constexpr int64_t default_windowstore_changelog_additional_retention_ms = 24 * 60 * 60 * 1000;
 
 }  // namespace stores
 

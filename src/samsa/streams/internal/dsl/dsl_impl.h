@@ -8,8 +8,10 @@
 #include "samsa/streams/kgrouped_stream.h"
 #include "samsa/streams/kstream.h"
 #include "samsa/streams/ktable.h"
+#include "samsa/streams/time_windowed_kstream.h"
 
 #include "samsa/streams/internal/dsl/kstream_impl.h"
 #include "samsa/streams/internal/dsl/kstream_join_impl.h"
 #include "samsa/streams/internal/dsl/ktable_impl.h"
 #include "samsa/streams/internal/dsl/kgrouped_impl.h"
+#include "samsa/streams/internal/dsl/windowed_impl.h"
