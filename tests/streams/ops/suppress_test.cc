@@ -9,6 +9,8 @@
 #include "driver_fixture.h"
 #include "samsa/bytes/big_endian.h"
 #include "samsa/streams/errors.h"
+#include "samsa/streams/serdes/windowed.h"
+#include "samsa/streams/time_windowed_kstream.h"
 #include "samsa/streams/state/in_memory_time_ordered_key_value_change_buffer.h"
 #include "state/recording_changelog_sink.h"
 
@@ -340,6 +342,169 @@ TEST(suppress, logging_can_be_disabled) {
     EXPECT_EQ(f.output("out").get_queue_size(), 0u);
     for (const auto& topic : f.driver.produced_topic_names()) EXPECT_EQ(topic.find("sup-store"), std::string::npos);
     EXPECT_FALSE(f.driver.state_store("sup-store").persistent());
+}
+
+// ---- until_window_closes ----
+
+using wkey = windowed<str>;
+
+str window_string(const wkey& k) {
+    return k.key() + "@" + std::to_string(k.window().start()) + "/" + std::to_string(k.window().end());
+}
+
+// Final results of a windowed count: key "k@start/end", value the count.
+struct final_counts {
+    template<class Windows>
+    explicit final_counts(Windows windows) {
+        streams_builder b;
+        auto counts = b.stream("input", strings())
+                          .group_by_key()
+                          .windowed_by(windows)
+                          .count(named{}, materialized<str, int64_t>{}.with_caching_disabled());
+        // Takes key and value as optionals, so tombstones are re-keyed too.
+        auto keyed = [](const std::optional<wkey>& k, const std::optional<int64_t>&) { return window_string(*k); };
+        auto long_out = produced<str, int64_t>::with(serdes::string(), serdes::int64());
+        counts.to_stream().select_key(keyed).to("output-raw", long_out);
+        counts.suppress(suppressed<wkey>::until_window_closes(buffer_config::unbounded()))
+            .to_stream()
+            .select_key(keyed)
+            .to("output-suppressed", long_out);
+        f.emplace(b.build(), "final-results");
+        input.emplace(f->input("input"));
+        raw.emplace(f->driver.create_output_topic("output-raw", serdes::string(), serdes::int64()));
+        suppressed_out.emplace(f->driver.create_output_topic("output-suppressed", serdes::string(), serdes::int64()));
+    }
+    std::optional<driver_fixture> f;
+    std::optional<testing::test_input_topic<str, str>> input;
+    std::optional<testing::test_output_topic<str, int64_t>> raw, suppressed_out;
+};
+
+// Kafka's SuppressScenarioTest.shouldSupportFinalResultsForTimeWindows.
+TEST(suppress_window, tumbling_count_emits_one_final_result_per_window) {
+    final_counts t(time_windows::of_size_and_grace(2, 1));
+    t.input->pipe_input("k1", "v1", 0);
+    t.input->pipe_input("k1", "v1", 1);
+    t.input->pipe_input("k1", "v1", 2);
+    t.input->pipe_input("k1", "v1", 1);
+    t.input->pipe_input("k1", "v1", 0);
+    t.input->pipe_input("k1", "v1", 5);
+    t.input->pipe_input("k1", "v1", 0);  // late: the windowed count drops it
+    EXPECT_EQ(drain_counts(*t.raw), (std::vector<kvl>{{"k1@0/2", 1, 0},
+                                                      {"k1@0/2", 2, 1},
+                                                      {"k1@2/4", 1, 2},
+                                                      {"k1@0/2", 3, 1},
+                                                      {"k1@0/2", 4, 1},
+                                                      {"k1@4/6", 1, 5}}));
+    EXPECT_EQ(drain_counts(*t.suppressed_out), (std::vector<kvl>{{"k1@0/2", 4, 1}, {"k1@2/4", 1, 2}}));
+}
+
+// Many keys and windows, out of order within the grace: every window that
+// closes gives exactly one record, its last count, once stream time reaches
+// end + grace, in buffer-time (window end) then key-bytes order.
+TEST(suppress_window, hopping_count_final_results_in_window_end_order) {
+    final_counts t(time_windows::of_size_and_grace(10, 5).advance_by(5));
+    t.input->pipe_input("b", "x", 3);   // [0,10) [-5,5) -> windows start >= 0: [0,10)
+    t.input->pipe_input("a", "x", 7);   // [0,10) [5,15)
+    t.input->pipe_input("a", "x", 12);  // [5,15) [10,20)
+    t.input->pipe_input("b", "x", 4);   // [0,10) again
+    EXPECT_TRUE(t.suppressed_out->is_empty());
+    t.input->pipe_input("c", "x", 15);  // stream time 15: windows ending at 10 close
+    EXPECT_EQ(drain_counts(*t.suppressed_out), (std::vector<kvl>{{"a@0/10", 1, 7}, {"b@0/10", 2, 4}}));
+    t.input->pipe_input("c", "x", 19);
+    EXPECT_TRUE(t.suppressed_out->is_empty());
+    t.input->pipe_input("c", "x", 40);
+    EXPECT_EQ(drain_counts(*t.suppressed_out), (std::vector<kvl>{{"a@5/15", 2, 12},
+                                                                 {"a@10/20", 1, 12},
+                                                                 {"c@10/20", 2, 19},
+                                                                 {"c@15/25", 2, 19}}));
+}
+
+// Kafka's SuppressScenarioTest.shouldSupportFinalResultsForSessionWindows:
+// the wait is grace + inactivity gap, and the tombstones of merged-away
+// sessions are dropped.
+TEST(suppress_window, session_count_final_results_drop_merged_away_sessions) {
+    final_counts t(session_windows::of_inactivity_gap_and_grace(5, 0));
+    t.input->pipe_input("k1", "v1", 0);
+    t.input->pipe_input("k1", "v1", 5);
+    t.input->pipe_input("k1", "v1", 1);
+    t.input->pipe_input("k2", "v1", 11);
+    t.input->pipe_input("k1", "v1", 5);  // late
+    t.input->pipe_input("k1", "v1", 30);
+    EXPECT_EQ(drain_counts(*t.raw), (std::vector<kvl>{{"k1@0/0", 1, 0},
+                                                      {"k1@0/0", std::nullopt, 0},
+                                                      {"k1@0/5", 2, 5},
+                                                      {"k1@0/5", std::nullopt, 5},
+                                                      {"k1@0/5", 3, 5},
+                                                      {"k2@11/11", 1, 11},
+                                                      {"k1@30/30", 1, 30}}));
+    EXPECT_EQ(drain_counts(*t.suppressed_out), (std::vector<kvl>{{"k1@0/5", 3, 5}, {"k2@11/11", 1, 11}}));
+}
+
+TEST(suppress_window, named_final_results_topology) {
+    streams_builder b;
+    b.stream("in", strings())
+        .group_by_key()
+        .windowed_by(time_windows::of_size_with_no_grace(10))
+        .count()
+        .suppress(suppressed<wkey>::until_window_closes(buffer_config::max_records(5).shut_down_when_full())
+                      .with_name("final"))
+        .to_stream()
+        .select_key([](const wkey& k, const int64_t&) { return k.key(); })
+        .to("out", produced<str, int64_t>::with(serdes::string(), serdes::int64()));
+    topology topo = b.build();
+    std::string d = topo.describe().to_string();
+    EXPECT_NE(d.find("Processor: final (stores: [final-store])"), std::string::npos) << d;
+    driver_fixture f(std::move(topo), "app");
+    auto in = f.input("in");
+    // (a stream source reads the topic)
+    for (int i = 0; i < 5; ++i) in.pipe_input("k" + std::to_string(i), "v", 1);
+    // A sixth window over max_records(5): strict configs never emit early.
+    EXPECT_THROW(in.pipe_input("k5", "v", 2), streams_exception);
+}
+
+// Any ktable<windowed<K>, V> fed by a windowed computation works: here a
+// table of windowed keys read from a topic, marked with a grace as a
+// windowed aggregation marks its node.
+TEST(suppress_window, works_on_any_windowed_table) {
+    streams_builder b;
+    auto ks = serdes::time_windowed<str>(serdes::string(), 10);
+    auto table = b.table("win", consumed<wkey, str>::with(ks, serdes::string()),
+                         materialized<wkey, str>::as(store_type::in_memory).with_caching_disabled());
+    table.internal_state().node->window_grace_ms = 5;
+    table.suppress(suppressed<wkey>::until_window_closes(buffer_config::unbounded()))
+        .to_stream()
+        .select_key([](const wkey& k, const str&) { return window_string(k); })
+        .to("out");
+    driver_fixture f(b.build());
+    auto in = f.driver.create_input_topic("win", ks, serdes::string());
+    auto out = f.output("out");
+    auto w = [](int64_t start) { return wkey{"k", window::time(start, start + 10)}; };
+    in.pipe_input(w(0), "1", 1);
+    in.pipe_input(w(0), "2", 3);
+    in.pipe_input(w(10), "1", 12);
+    EXPECT_TRUE(out.is_empty());  // window end 10 + grace 5 > stream time 12
+    in.pipe_input(w(10), "2", 15);
+    EXPECT_EQ(drain(out), (std::vector<kvt>{{"k@0/10", "2", 3}}));
+    in.pipe_input(w(20), "1", 21);
+    in.pipe_input(w(20), std::nullopt, 22);  // the window's row deleted
+    in.pipe_input(w(50), "1", 35);
+    // [10,20) closes with its last value; [20,30)'s final state is a
+    // tombstone, which a final-results suppression drops.
+    EXPECT_EQ(drain(out), (std::vector<kvt>{{"k@10/20", "2", 15}}));
+}
+
+TEST(suppress_window, needs_a_windowed_computation_upstream) {
+    streams_builder b;
+    auto ks = serdes::time_windowed<str>(serdes::string(), 10);
+    auto table = b.table("win", consumed<wkey, str>::with(ks, serdes::string()));
+    try {
+        table.suppress(suppressed<wkey>::until_window_closes(buffer_config::unbounded()));
+        FAIL() << "until_window_closes without a windowed aggregation upstream must throw";
+    } catch (const std::invalid_argument& e) {
+        EXPECT_EQ(std::string(e.what()),
+                  "Invalid topology: Window close time is only defined for windowed computations. Got "
+                  "[root->KTABLE-SOURCE-0000000002].");
+    }
 }
 
 // The buffer rebuilt from its changelog holds what the first one held: the
