@@ -5,6 +5,7 @@
 // tombstones, the suppressed table's value getter, names, the buffer's
 // changelog (Kafka's version-3 format) and its restoration.
 #include <limits>
+#include <random>
 
 #include "driver_fixture.h"
 #include "samsa/bytes/big_endian.h"
@@ -342,6 +343,118 @@ TEST(suppress, logging_can_be_disabled) {
     EXPECT_EQ(f.output("out").get_queue_size(), 0u);
     for (const auto& topic : f.driver.produced_topic_names()) EXPECT_EQ(topic.find("sup-store"), std::string::npos);
     EXPECT_FALSE(f.driver.state_store("sup-store").persistent());
+}
+
+// A reference model of Kafka's rules for until_time_limit over a source
+// table from topic "in" (no headers), written as plainly as possible: a list
+// of entries scanned linearly, sizes summed from scratch.
+struct reference_suppression {
+    struct entry {
+        str key;
+        int64_t time;
+        opt prior, old_value, new_value;
+        int64_t timestamp;
+    };
+    int64_t wait, max_records, max_bytes;
+    bool shut_down;
+    std::map<str, str> table;
+    std::vector<entry> entries;
+    int64_t stream_time = -1;
+    std::vector<kvt> out;
+
+    static int64_t len(const opt& v) { return v ? static_cast<int64_t>(v->size()) : 0; }
+    int64_t bytes_used() const {
+        int64_t sum = 0;
+        for (const auto& e : entries) {
+            sum += 8 + static_cast<int64_t>(e.key.size()) + len(e.prior) + len(e.new_value) + 22;
+            if (e.old_value && e.old_value != e.prior) sum += len(e.old_value);
+        }
+        return sum;
+    }
+    size_t oldest() const {
+        size_t best = 0;
+        for (size_t i = 1; i < entries.size(); ++i) {
+            const auto& a = entries[i];
+            const auto& b = entries[best];
+            if (a.time < b.time || (a.time == b.time && a.key < b.key)) best = i;
+        }
+        return best;
+    }
+    void emit_oldest() {
+        size_t i = oldest();
+        out.push_back({entries[i].key, entries[i].new_value, entries[i].timestamp});
+        entries.erase(entries.begin() + static_cast<std::ptrdiff_t>(i));
+    }
+    // Returns false where Kafka would shut down.
+    bool update(const str& key, const opt& value, int64_t ts) {
+        opt old;
+        if (auto it = table.find(key); it != table.end()) old = it->second;
+        if (value) table[key] = *value;
+        else table.erase(key);
+        stream_time = std::max(stream_time, ts);
+        auto it = std::find_if(entries.begin(), entries.end(), [&](const entry& e) { return e.key == key; });
+        if (it == entries.end()) entries.push_back({key, ts, old, old, value, ts});
+        else it->old_value = old, it->new_value = value, it->timestamp = ts;
+        while (!entries.empty() && entries[oldest()].time <= stream_time - wait) emit_oldest();
+        auto over = [&] { return static_cast<int64_t>(entries.size()) > max_records || bytes_used() > max_bytes; };
+        if (!over()) return true;
+        if (shut_down) return false;
+        while (!entries.empty() && over()) emit_oldest();
+        return true;
+    }
+};
+
+// Random updates (out-of-order timestamps, tombstones, a few keys so they
+// repeat) under random buffer configs: the operator's output equals the
+// model's, record for record.
+TEST(suppress, random_updates_match_the_reference_model) {
+    std::mt19937 rng(20261202);
+    int shut_downs = 0;
+    size_t emitted = 0;
+    for (int round = 0; round < 40; ++round) {
+        int64_t wait = std::uniform_int_distribution<int64_t>(0, 30)(rng);
+        int kind = round % 4;
+        int64_t max_records = kind == 1 ? std::uniform_int_distribution<int64_t>(1, 4)(rng) : buffer_config::no_limit;
+        int64_t max_bytes = kind == 2 ? std::uniform_int_distribution<int64_t>(30, 120)(rng) : buffer_config::no_limit;
+        bool shut_down = kind == 3;
+        if (shut_down) max_records = 3;
+        buffer_config config = kind == 0   ? static_cast<buffer_config>(buffer_config::unbounded())
+                               : kind == 1 ? static_cast<buffer_config>(buffer_config::max_records(max_records))
+                               : kind == 2 ? static_cast<buffer_config>(buffer_config::max_bytes(max_bytes))
+                                           : static_cast<buffer_config>(
+                                                 buffer_config::max_records(max_records).shut_down_when_full());
+        streams_builder b;
+        uncached_table(b, "in")
+            .suppress(suppressed<str>::until_time_limit(std::chrono::milliseconds(wait), config))
+            .to_stream()
+            .to("out");
+        driver_fixture f(b.build());
+        auto in = f.input("in");
+        auto out = f.output("out");
+        reference_suppression model{wait, max_records, max_bytes, shut_down};
+        int64_t time = 0;
+        for (int i = 0; i < 60; ++i) {
+            str key = "k" + std::to_string(std::uniform_int_distribution<int>(0, 7)(rng));
+            opt value;
+            if (std::uniform_int_distribution<int>(0, 5)(rng) != 0) {
+                value = str(std::uniform_int_distribution<size_t>(1, 6)(rng), static_cast<char>('a' + i % 26));
+            }
+            time += std::uniform_int_distribution<int64_t>(0, 6)(rng);
+            int64_t ts = std::max<int64_t>(0, time - std::uniform_int_distribution<int64_t>(0, 12)(rng));
+            bool model_ok = model.update(key, value, ts);
+            if (!model_ok) {
+                EXPECT_THROW(in.pipe_input(key, value, ts), streams_exception) << "round " << round << " step " << i;
+                ++shut_downs;
+                break;
+            }
+            ASSERT_NO_THROW(in.pipe_input(key, value, ts)) << "round " << round << " step " << i;
+        }
+        emitted += model.out.size();
+        EXPECT_EQ(drain(out), model.out) << "round " << round << " wait " << wait << " kind " << kind;
+    }
+    // The rounds did exercise emission and shutting down.
+    EXPECT_GT(emitted, 400u);
+    EXPECT_GT(shut_downs, 3);
 }
 
 // ---- until_window_closes ----
