@@ -44,7 +44,9 @@ public:
     // Holds updates back and emits them later: at most one per key per time
     // limit, or one final result per window (Kafka's KTable.suppress; see
     // suppressed.h). Throws std::invalid_argument for until_window_closes on
-    // a table that no windowed aggregation feeds.
+    // a table that no windowed aggregation feeds. The buffer stores keys and
+    // values with the table's serdes (else the types' default serdes): give
+    // materialized serdes upstream for types that have none.
     ktable suppress(const suppressed<K>& s) const;
 
     template<class VO, class F, class VR = internal::unwrap_optional_t<std::invoke_result_t<F&, const V&, const VO&>>>

@@ -256,6 +256,29 @@ TEST(suppress, value_getter_shows_the_prior_value_of_buffered_keys) {
     EXPECT_EQ(drain(joined), (std::vector<kvt>{{"a", "x+null", 1}, {"a", "y+1", 10}, {"a", "z+1", 12}}));
 }
 
+// A suppressed table feeding a re-grouping: the emitted changes carry their
+// old values (the parent is asked for them), so the count moves a key from
+// one group to the other only when suppress lets the change out.
+TEST(suppress, emitted_changes_carry_old_values_downstream) {
+    streams_builder b;
+    uncached_table(b, "in")
+        .suppress(suppressed<str>::until_time_limit(10ms, buffer_config::unbounded()))
+        .group_by([](const str& k, const str& v) { return key_value<str, str>{v, k}; })
+        .count(named{}, counts_without_cache())
+        .to_stream()
+        .to("out", produced<str, int64_t>::with(serdes::string(), serdes::int64()));
+    driver_fixture f(b.build());
+    auto in = f.input("in");
+    auto out = f.driver.create_output_topic("out", serdes::string(), serdes::int64());
+    in.pipe_input("a", "x", 0);
+    in.pipe_input("b", "y", 10);  // a (buffered at 0) goes out
+    EXPECT_EQ(drain_counts(out), (std::vector<kvl>{{"x", 1, 0}}));
+    in.pipe_input("a", "z", 11);
+    EXPECT_TRUE(out.is_empty());
+    in.pipe_input("c", "w", 21);  // b (at 10), then a (at 11): x -> z
+    EXPECT_EQ(drain_counts(out), (std::vector<kvl>{{"y", 1, 10}, {"x", 0, 11}, {"z", 1, 11}}));
+}
+
 TEST(suppress, names_processor_and_store_as_kafka) {
     streams_builder b;
     b.table("in", strings())

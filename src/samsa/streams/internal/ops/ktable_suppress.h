@@ -12,7 +12,9 @@
 // buffer holds more than max records or max bytes, it emits the oldest
 // until it fits (emit_early_when_full) or throws streams_exception
 // (shut_down_when_full). An emitted record is the latest change buffered
-// for its key, with that update's timestamp, headers and record context.
+// for its key, with that update's timestamp, headers and record context;
+// its old value is that update's old value (not the key's prior value), as
+// Kafka 3.8's buffer hands it on.
 // Tombstones are buffered like any update; until_window_closes drops those
 // it would emit (Kafka's safeToDropTombstones), until_time_limit emits
 // them.
