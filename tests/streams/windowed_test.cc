@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <string>
 #include <unordered_set>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -82,6 +83,66 @@ TEST(windowed_test, equality_and_order) {
     EXPECT_EQ(m.begin()->first, a);
     std::unordered_set<windowed<std::string>> s{a, a2, b, a};
     EXPECT_EQ(s.size(), 3u);
+}
+
+}  // namespace
+}  // namespace samsa::streams
+
+#include "samsa/streams/windows.h"
+
+namespace samsa::streams {
+namespace {
+
+std::vector<int64_t> starts(const std::map<int64_t, window>& ws) {
+    std::vector<int64_t> out;
+    for (const auto& [s, w] : ws) {
+        EXPECT_EQ(w.start(), s);
+        out.push_back(s);
+    }
+    return out;
+}
+
+TEST(time_windows_test, tumbling_windows_for) {
+    auto w = time_windows::of_size_with_no_grace(10);
+    EXPECT_EQ(w.size(), 10);
+    EXPECT_EQ(w.advance(), 10);
+    EXPECT_EQ(w.grace_period_ms(), 0);
+    EXPECT_EQ(starts(w.windows_for(0)), (std::vector<int64_t>{0}));
+    EXPECT_EQ(starts(w.windows_for(9)), (std::vector<int64_t>{0}));
+    EXPECT_EQ(starts(w.windows_for(10)), (std::vector<int64_t>{10}));
+    EXPECT_EQ(w.windows_for(25).at(20), window::time(20, 30));
+}
+
+TEST(time_windows_test, hopping_windows_for) {
+    auto w = time_windows::of_size_and_grace(10, 3).advance_by(4);
+    EXPECT_EQ(w.grace_period_ms(), 3);
+    EXPECT_EQ(starts(w.windows_for(1)), (std::vector<int64_t>{0}));      // no negative starts
+    EXPECT_EQ(starts(w.windows_for(9)), (std::vector<int64_t>{0, 4, 8}));
+    EXPECT_EQ(starts(w.windows_for(10)), (std::vector<int64_t>{4, 8}));  // [0,10) ends before 10
+    EXPECT_EQ(starts(w.windows_for(16)), (std::vector<int64_t>{8, 12, 16}));
+}
+
+TEST(time_windows_test, checks_as_kafka) {
+    EXPECT_THROW(time_windows::of_size_with_no_grace(0), std::invalid_argument);
+    EXPECT_THROW(time_windows::of_size_and_grace(10, -1), std::invalid_argument);
+    EXPECT_THROW(time_windows::of_size_with_no_grace(10).advance_by(0), std::invalid_argument);
+    EXPECT_THROW(time_windows::of_size_with_no_grace(10).advance_by(11), std::invalid_argument);
+    EXPECT_NO_THROW(time_windows::of_size_with_no_grace(10).advance_by(10));
+    EXPECT_EQ(time_windows::of_size_and_grace(std::chrono::minutes(5), std::chrono::seconds(30)).size(), 300'000);
+}
+
+TEST(sliding_and_session_windows_test, checks_as_kafka) {
+    EXPECT_THROW(sliding_windows::of_time_difference_and_grace(-1, 0), std::invalid_argument);
+    EXPECT_THROW(sliding_windows::of_time_difference_and_grace(1, -1), std::invalid_argument);
+    auto s = sliding_windows::of_time_difference_and_grace(std::chrono::minutes(1), std::chrono::seconds(30));
+    EXPECT_EQ(s.time_difference_ms(), 60'000);
+    EXPECT_EQ(s.grace_period_ms(), 30'000);
+    EXPECT_THROW(session_windows::of_inactivity_gap_with_no_grace(0), std::invalid_argument);
+    EXPECT_THROW(session_windows::of_inactivity_gap_and_grace(5, -1), std::invalid_argument);
+    auto g = session_windows::of_inactivity_gap_and_grace(5, 2);
+    EXPECT_EQ(g.inactivity_gap(), 5);
+    EXPECT_EQ(g.grace_period_ms(), 2);
+    EXPECT_EQ(emit_strategy::on_window_close().kind(), emit_strategy::type::on_window_close);
 }
 
 }  // namespace

@@ -74,6 +74,10 @@ result<streams_config> streams_config::parse(const std::map<std::string, std::st
             if (!n) return n.error();
             if (*n == 0) return make_error(errc::invalid_argument, "replication.factor must be -1 or at least 1");
             c.replication_factor = static_cast<int>(*n);
+        } else if (name == "__emit.interval.ms.kstreams.windowed.aggregation__") {
+            auto n = parse_int(name, value, 0);
+            if (!n) return n.error();
+            c.windowed_emit_interval_ms = *n;
         } else if (name == "statestore.cache.max.bytes" || name == "cache.max.bytes.buffering") {
             auto n = parse_int(name, value, 0);
             if (!n) return n.error();

@@ -46,6 +46,9 @@ struct streams_config {
     processing_guarantee guarantee = processing_guarantee::at_least_once;
     int replication_factor = -1;
     int64_t cache_max_bytes = 10 * 1024 * 1024;
+    // Kafka's internal __emit.interval.ms.kstreams.windowed.aggregation__:
+    // how often (wall clock) emit-on-window-close looks for closed windows.
+    int64_t windowed_emit_interval_ms = 1000;
     deserialization_handler_response on_deserialization_error = deserialization_handler_response::fail;
     production_handler_response on_production_error = production_handler_response::fail;
     std::chrono::milliseconds poll_time{100};

@@ -74,7 +74,9 @@ int64_t segmented_bytes_store::segment_time(bytes_view key) const {
 
 // Kafka: records expire exactly retention ms after their time.
 bool segmented_bytes_store::expired(int64_t time) const {
-    return observed_stream_time_ != -1 && time <= observed_stream_time_ - config_.retention_ms;
+    if (observed_stream_time_ == -1) return false;
+    int64_t oldest_expired = observed_stream_time_ - config_.retention_ms;
+    return config_.time_first ? time < oldest_expired : time <= oldest_expired;
 }
 
 key_value_bytes_store* segmented_bytes_store::live_segment_for(int64_t time) {

@@ -15,7 +15,7 @@
 //    retention) is dropped ("Skipping record for expired segment"), and
 //    segments older than that are deleted (RocksDB: their directories);
 //  - reads never return a record whose segment time is <= stream time -
-//    retention, even when its segment still exists.
+//    retention (time-first stores: < ), even when its segment still exists.
 // Iteration (range, all, prefix_scan) goes segment by segment in time order
 // and byte order within a segment, the order Kafka's RocksDB window store
 // returns.
@@ -46,6 +46,10 @@ struct segmented_store_config {
     int64_t segment_interval_ms = 60'000;
     segmented_key_kind key_kind = segmented_key_kind::window;
     bool persistent = false;
+    // Kafka's time-ordered window store (TimeFirstWindowKeySchema), which
+    // emit-on-window-close aggregations use with RocksDB: a record at exactly
+    // stream time - retention is still live (getActualFrom without the + 1).
+    bool time_first = false;
 };
 
 // Kafka's default: segments of half the retention, at least one minute.

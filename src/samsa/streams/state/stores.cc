@@ -96,8 +96,8 @@ void check_window_store_args(const std::string& name, int64_t retention_ms, int6
 }
 
 key_value_bytes_store_supplier segmented_supplier(std::string name, int64_t retention_ms, segmented_key_kind kind,
-                                                  bool persistent) {
-    segmented_store_config config{retention_ms, default_segment_interval(retention_ms), kind, persistent};
+                                                  bool persistent, bool time_first = false) {
+    segmented_store_config config{retention_ms, default_segment_interval(retention_ms), kind, persistent, time_first};
     key_value_bytes_store_supplier supplier(
         std::move(name), persistent, [config](const std::string& n) -> std::unique_ptr<key_value_bytes_store> {
             segmented_bytes_store::segment_factory make_segment;
@@ -133,6 +133,12 @@ key_value_bytes_store_supplier in_memory_window_store(std::string name, int64_t 
                                                       bool retain_duplicates) {
     check_window_store_args(name, retention_ms, window_size_ms, retain_duplicates);
     return segmented_supplier(std::move(name), retention_ms, segmented_key_kind::window, false);
+}
+
+key_value_bytes_store_supplier persistent_time_ordered_window_store(std::string name, int64_t retention_ms,
+                                                                    int64_t window_size_ms) {
+    check_window_store_args(name, retention_ms, window_size_ms, false);
+    return segmented_supplier(std::move(name), retention_ms, segmented_key_kind::window, true, true);
 }
 
 key_value_bytes_store_supplier persistent_session_store(std::string name, int64_t retention_ms) {

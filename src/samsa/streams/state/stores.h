@@ -126,6 +126,11 @@ key_value_bytes_store_supplier persistent_timestamped_window_store(std::string n
                                                                    bool retain_duplicates = false);
 key_value_bytes_store_supplier in_memory_window_store(std::string name, int64_t retention_ms, int64_t window_size_ms,
                                                       bool retain_duplicates = false);
+// The RocksDB window store emit-on-window-close aggregations use (Kafka's
+// internal RocksDbIndexedTimeOrderedWindowBytesStoreSupplier): same format and
+// changelog, one millisecond longer retention on reads.
+key_value_bytes_store_supplier persistent_time_ordered_window_store(std::string name, int64_t retention_ms,
+                                                                    int64_t window_size_ms);
 // Session stores (Kafka's Stores.persistentSessionStore / inMemorySessionStore),
 // keyed by (key, session end, session start), segmented by session end.
 key_value_bytes_store_supplier persistent_session_store(std::string name, int64_t retention_ms);

@@ -124,6 +124,17 @@ topology_test_driver::topology_test_driver(topology t, std::map<std::string, std
                                         ": expected an integer >= 0");
         }
     }
+    int64_t windowed_emit_interval_ms = 1000;
+    if (auto it = properties.find("__emit.interval.ms.kstreams.windowed.aggregation__"); it != properties.end()) {
+        try {
+            size_t used = 0;
+            windowed_emit_interval_ms = std::stoll(it->second, &used);
+            if (used != it->second.size() || windowed_emit_interval_ms < 0) throw std::invalid_argument(it->first);
+        } catch (const std::exception&) {
+            throw std::invalid_argument("Invalid value " + it->second + " for configuration " + it->first +
+                                        ": expected an integer >= 0");
+        }
+    }
     auto dir = properties.find("state.dir");
     if (dir != properties.end()) {
         state_dir_ = dir->second;
@@ -133,7 +144,7 @@ topology_test_driver::topology_test_driver(topology t, std::map<std::string, std
         owns_state_dir_ = true;
     }
     try {
-        open_tasks(on_deserialization_error, cache_max_bytes);
+        open_tasks(on_deserialization_error, cache_max_bytes, windowed_emit_interval_ms);
     } catch (...) {
         // No destructor runs for a constructor that throws.
         task_.reset();
@@ -147,7 +158,7 @@ topology_test_driver::topology_test_driver(topology t, std::map<std::string, std
 }
 
 void topology_test_driver::open_tasks(deserialization_handler_response on_deserialization_error,
-                                      int64_t cache_max_bytes) {
+                                      int64_t cache_max_bytes, int64_t windowed_emit_interval_ms) {
     cache_ = std::make_unique<thread_cache>(cache_max_bytes);
     dirs_ = std::make_unique<internal::state_directory>(state_dir_, application_id_);
 
@@ -169,6 +180,7 @@ void topology_test_driver::open_tasks(deserialization_handler_response on_deseri
     env_->on_deserialization_error = on_deserialization_error;
     env_->wall_clock = clock;
     env_->cache_max_bytes = cache_max_bytes;
+    env_->windowed_emit_interval_ms = windowed_emit_interval_ms;
     env_->cache = cache_.get();
     if (!topology_.internal_builder().global_stores().empty()) {
         auto global_dir = dirs_->directory_for("global");

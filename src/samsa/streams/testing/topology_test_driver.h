@@ -77,6 +77,10 @@ class test_output_topic;
 
 class topology_test_driver {
 public:
+    // Properties read: application.id, state.dir,
+    // default.deserialization.exception.handler, statestore.cache.max.bytes
+    // (cache.max.bytes.buffering), and Kafka's internal
+    // __emit.interval.ms.kstreams.windowed.aggregation__ (default 1000).
     explicit topology_test_driver(topology t, std::map<std::string, std::string> properties = {},
                                   int64_t initial_wall_clock_ms = 0);
     ~topology_test_driver();
@@ -128,7 +132,8 @@ public:
 
 private:
     class collector;
-    void open_tasks(deserialization_handler_response on_deserialization_error, int64_t cache_max_bytes);
+    void open_tasks(deserialization_handler_response on_deserialization_error, int64_t cache_max_bytes,
+                    int64_t windowed_emit_interval_ms);
     void complete_all_processable_work();
     void capture_outputs();
     void process_global(const std::string& topic, internal::raw_record r);

@@ -72,15 +72,18 @@ private:
     std::optional<value_and_timestamp<VA>> last_;
 };
 
+// Kafka's choice of store: RocksDB or in-memory as materialized says; for
+// emit-on-window-close with RocksDB its time-ordered window store.
 template<class K, class VA>
 store_builder make_window_store_builder(const std::string& name, const materialized<K, VA>& m, int64_t retention_ms,
-                                        int64_t window_size_ms, bool session) {
+                                        int64_t window_size_ms, bool session, bool emit_on_close = false) {
+    const bool in_memory = m.type == store_type::in_memory;
     key_value_bytes_store_supplier supplier =
-        session ? (m.type == store_type::in_memory ? stores::in_memory_session_store(name, retention_ms)
-                                                   : stores::persistent_session_store(name, retention_ms))
-                : (m.type == store_type::in_memory
-                       ? stores::in_memory_window_store(name, retention_ms, window_size_ms)
-                       : stores::persistent_timestamped_window_store(name, retention_ms, window_size_ms));
+        session          ? (in_memory ? stores::in_memory_session_store(name, retention_ms)
+                                      : stores::persistent_session_store(name, retention_ms))
+        : in_memory      ? stores::in_memory_window_store(name, retention_ms, window_size_ms)
+        : emit_on_close  ? stores::persistent_time_ordered_window_store(name, retention_ms, window_size_ms)
+                         : stores::persistent_timestamped_window_store(name, retention_ms, window_size_ms);
     store_builder b = session ? stores::session_store_builder(std::move(supplier))
                               : stores::timestamped_window_store_builder(std::move(supplier));
     if (m.logging_enabled) b.with_logging_enabled(m.log_config);
@@ -178,7 +181,11 @@ ktable<windowed<K>, VA> time_windowed_kstream<K, V>::do_aggregate(
     info->enable_upstream = [](bool) { return true; };
     info->getter_store_names = [store] { return std::vector<std::string>{store}; };
     info->getter = [spec] { return std::make_unique<internal::window_store_value_getter<K, VA>>(spec); };
-    store_builder sb = internal::make_window_store_builder(store, m, retention, size, false);
+    if (sliding && emit_.kind() == streams::emit_strategy::type::on_window_close) {
+        throw std::invalid_argument("emit_strategy::on_window_close() for sliding windows is not supported yet");
+    }
+    store_builder sb = internal::make_window_store_builder(
+        store, m, retention, size, false, emit_.kind() == streams::emit_strategy::type::on_window_close);
     internal::window_aggregate_functions<K, V, VA> fns{std::move(init), std::move(agg), accepts_null_values};
     auto windows = windows_;
     auto emit = emit_;

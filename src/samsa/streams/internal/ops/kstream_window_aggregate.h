@@ -11,7 +11,8 @@
 // Emit on window close (KIP-825): nothing per update; after each record,
 // every window that closed since the last emission is forwarded once, in
 // window start then key order (Kafka's time-ordered store), with the
-// record's headers, at most once per emit interval of wall-clock time.
+// record's headers, at most once per emit interval of wall-clock time
+// (__emit.interval.ms.kstreams.windowed.aggregation__, 1 s by default).
 //
 // Threads: the task's.
 
@@ -37,6 +38,7 @@ public:
     void init(processor_context<windowed<K>, change<VA>>& ctx) override {
         ctx_ = &ctx;
         store_.emplace(spec_.open_window(ctx.task()));
+        throttle_ = emit_final_throttle(ctx.task().windowed_emit_interval_ms());
     }
 
     void process(const record<K, V>& r) override {

@@ -55,7 +55,8 @@ struct window_store_spec {
 
 // Kafka's internal config __emit.interval.ms.kstreams.windowed.aggregation__
 // default: emit-on-window-close looks for closed windows at most once per
-// second of wall-clock time.
+// second of wall-clock time (streams_config / the test driver's properties
+// set it per task).
 inline constexpr int64_t default_emit_interval_ms = 1000;
 
 // "No timestamp yet", Kafka's ConsumerRecord.NO_TIMESTAMP.
@@ -98,6 +99,7 @@ void log_expired_window(const processor_context<KOut, VOut>& ctx, int64_t timest
 // emit interval of wall-clock time, and only when the close time moved.
 class emit_final_throttle {
 public:
+    explicit emit_final_throttle(int64_t interval_ms = default_emit_interval_ms) : interval_ms_(interval_ms) {}
     bool should_emit(int64_t now_ms, int64_t close_time, int64_t last_emit_close_time) {
         if (now_ms < next_time_to_emit_) return false;
         // From now, not from the last deadline, so a wall-clock jump does not

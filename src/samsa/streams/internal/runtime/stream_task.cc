@@ -28,7 +28,7 @@ result<std::unique_ptr<stream_task>> stream_task::create(task_id id, const subto
     if (!checkpointed) return checkpointed.error();
 
     const std::string& app = env.metadata->application_id();
-    task_config config{app, id.to_string(), id.partition, *dir, env.cache};
+    task_config config{app, id.to_string(), id.partition, *dir, env.cache, env.windowed_emit_interval_ms};
     t->context_ = std::make_unique<task_context>(config, *env.collector, env.wall_clock);
     try {
         for (const auto& [name, store] : env.global_stores) t->context_->add_global_store(name, store);

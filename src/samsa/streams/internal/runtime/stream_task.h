@@ -75,6 +75,8 @@ struct task_environment {
     // and keeps it alive longer than they live.
     int64_t cache_max_bytes = 10 * 1024 * 1024;
     thread_cache* cache = nullptr;
+    // streams_config::windowed_emit_interval_ms.
+    int64_t windowed_emit_interval_ms = 1000;
 };
 
 // A changelog partition a task restores from.

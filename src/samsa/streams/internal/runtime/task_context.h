@@ -37,6 +37,8 @@ struct task_config {
     // The record caches' budget, shared by the thread's tasks (not owned;
     // outlives the task). nullptr: caching layers budget for themselves.
     thread_cache* cache = nullptr;
+    // How often emit-on-window-close aggregations look for closed windows.
+    int64_t windowed_emit_interval_ms = 1000;
 };
 
 class task_context final : public changelog_sink, public record_context_holder {
@@ -87,6 +89,7 @@ public:
         if (ts > stream_time_) stream_time_ = ts;
     }
     int64_t wall_clock_ms() const { return wall_clock_(); }
+    int64_t windowed_emit_interval_ms() const { return config_.windowed_emit_interval_ms; }
 
     cancellable schedule(processor_node_base* node, int64_t interval_ms, punctuation_type type, punctuator fn);
     // Fire due punctuators; return whether any fired.
