@@ -38,6 +38,7 @@
 #include <thread>
 #include <vector>
 
+#include "samsa/streams/errors.h"
 #include "samsa/streams/state_restore_listener.h"
 #include "samsa/streams/streams_config.h"
 #include "samsa/streams/topology.h"
@@ -72,12 +73,6 @@ struct thread_metadata {
     std::string thread_name;
     std::string thread_state;
     std::vector<std::string> active_tasks;
-};
-
-// A start-up failure: missing source topics, co-partitioning, internal
-// topics, a locked state directory, an unreachable broker.
-struct streams_exception : std::runtime_error {
-    using std::runtime_error::runtime_error;
 };
 
 class kafka_streams {

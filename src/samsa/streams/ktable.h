@@ -22,6 +22,7 @@
 #include "samsa/streams/internal/ops/kstream_map_values.h"
 #include "samsa/streams/internal/ops/ktable_filter.h"
 #include "samsa/streams/options.h"
+#include "samsa/streams/suppressed.h"
 
 namespace samsa::streams {
 
@@ -40,6 +41,13 @@ public:
     template<class F, class VR = internal::unwrap_optional_t<internal::value_mapper_result_t<F, K, V>>>
     ktable<K, VR> map_values(F mapper, const named& n = {}, std::optional<materialized<K, std::type_identity_t<VR>>> m = {}) const;
     kstream<K, V> to_stream(const named& n = {}) const;
+    // Holds updates back and emits them later: at most one per key per time
+    // limit, or one final result per window (Kafka's KTable.suppress; see
+    // suppressed.h). Throws std::invalid_argument for until_window_closes on
+    // a table that no windowed aggregation feeds. The buffer stores keys and
+    // values with the table's serdes (else the types' default serdes): give
+    // materialized serdes upstream for types that have none.
+    ktable suppress(const suppressed<K>& s) const;
 
     template<class VO, class F, class VR = internal::unwrap_optional_t<std::invoke_result_t<F&, const V&, const VO&>>>
     ktable<K, VR> join(const ktable<K, VO>& other, F joiner, const named& n = {},

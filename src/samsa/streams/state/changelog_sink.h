@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "samsa/bytes/bytes.h"
+#include "samsa/streams/record.h"
 
 namespace samsa::streams {
 
@@ -20,6 +21,14 @@ public:
     // value nullopt is a tombstone (the key was deleted).
     virtual void send(std::string_view changelog_topic, int32_t partition, bytes_view key,
                       std::optional<bytes_view> value, int64_t timestamp) = 0;
+    // send() with record headers (the suppression buffer marks its records
+    // with Kafka's format version, header "v"). A sink that keeps no headers
+    // drops them.
+    virtual void send_with_headers(std::string_view changelog_topic, int32_t partition, bytes_view key,
+                                   std::optional<bytes_view> value, int64_t timestamp, const record_headers& headers) {
+        (void)headers;
+        send(changelog_topic, partition, key, value, timestamp);
+    }
 };
 
 // <application.id>-<store name>-changelog, as Kafka Streams names it.

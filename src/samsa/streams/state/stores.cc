@@ -45,6 +45,7 @@ std::map<std::string, std::string> store_builder::logging_config() const {
 
 std::unique_ptr<key_value_bytes_store> store_builder::build() const {
     std::unique_ptr<key_value_bytes_store> store = supplier_.get();
+    if (supplier_.logs_itself()) return std::make_unique<write_counting_key_value_store>(std::move(store));
     if (logging_enabled_) {
         if (timestamped_) store = std::make_unique<change_logging_timestamped_key_value_store>(std::move(store));
         else store = std::make_unique<change_logging_key_value_store>(std::move(store));

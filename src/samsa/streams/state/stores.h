@@ -40,11 +40,17 @@ class key_value_bytes_store_supplier {
 public:
     using factory = std::function<std::unique_ptr<key_value_bytes_store>(const std::string& name)>;
 
-    key_value_bytes_store_supplier(std::string name, bool persistent, factory make)
-        : name_(std::move(name)), persistent_(persistent), make_(std::move(make)) {}
+    // logs_itself: the store writes its own changelog (the suppression
+    // buffer logs each changed key once per commit, not every write), so
+    // store_builder::build() puts no change-logging or caching layer on it;
+    // logging_enabled() still tells the runtime to create and restore the
+    // changelog topic.
+    key_value_bytes_store_supplier(std::string name, bool persistent, factory make, bool logs_itself = false)
+        : name_(std::move(name)), persistent_(persistent), logs_itself_(logs_itself), make_(std::move(make)) {}
 
     const std::string& name() const { return name_; }
     bool persistent() const { return persistent_; }
+    bool logs_itself() const { return logs_itself_; }
     std::unique_ptr<key_value_bytes_store> get() const { return make_(name_); }
 
     // Window and session stores: how long they keep records; their changelog
@@ -56,6 +62,7 @@ public:
 private:
     std::string name_;
     bool persistent_;
+    bool logs_itself_;
     factory make_;
     std::optional<int64_t> retention_ms_;
 };

@@ -8,6 +8,8 @@
 #include "samsa/streams/internal/ops/ktable_ktable_join.h"
 #include "samsa/streams/internal/ops/ktable_map_values.h"
 #include "samsa/streams/internal/ops/ktable_repartition_map.h"
+#include "samsa/streams/internal/ops/ktable_suppress.h"
+#include "samsa/streams/internal/graph/window_grace.h"
 #include "samsa/streams/internal/ops/ktable_to_stream.h"
 
 namespace samsa::streams {
@@ -155,6 +157,62 @@ kstream<K, V> ktable<K, V>::to_stream(const named& n) const {
     st.value_serde = s_.value_serde;
     st.source_nodes = s_.source_nodes;
     return kstream<K, V>(std::move(st));
+}
+
+// Kafka's KTableImpl.suppress: the processor's name, then the grace (for
+// until_window_closes), then the store's name (a named suppression's store is
+// <name>-store and consumes no index), then the parent is asked for old
+// values, which the buffer keeps as each key's prior value.
+template<class K, class V>
+ktable<K, V> ktable<K, V>::suppress(const suppressed<K>& s) const {
+    auto& b = *s_.builder;
+    std::string name = s.name() ? *s.name() : b.new_processor_name(internal::names::ktable_suppress);
+    auto spec = std::make_shared<internal::suppress_spec<K, V>>();
+    if (s.final_results()) {
+        if constexpr (is_windowed_key<K>::value) {
+            spec->suppress_duration_ms = internal::find_and_verify_window_grace(*s_.node);
+            spec->buffer_time = [](const K& key, int64_t) { return key.window().end(); };
+            spec->safe_to_drop_tombstones = true;
+        }
+    } else {
+        spec->suppress_duration_ms = s.time_to_wait_ms();
+        spec->buffer_time = [](const K&, int64_t timestamp) { return timestamp; };
+    }
+    std::string store = s.name() ? *s.name() + "-store" : b.new_store_name(internal::names::ktable_suppress);
+    const buffer_config& config = s.config();
+    spec->store_name = store;
+    spec->key_serde = internal::resolve_serde<K>(s_.key_serde);
+    spec->value_serde = internal::resolve_serde<V>(s_.value_serde);
+    spec->max_records = config.max_records_limit();
+    spec->max_bytes = config.max_bytes_limit();
+    spec->strategy = config.full_strategy();
+    s_.info->enable_sending_old_values(true);
+    store_builder sb = stores::time_ordered_change_buffer_builder(store, config.logging_enabled(), config.log_config());
+
+    auto parent = s_.info;
+    auto info = std::make_shared<internal::table_info<K, V>>();
+    info->enable_upstream = [parent](bool force) { return parent->enable_sending_old_values(force); };
+    info->getter_store_names = [parent, store] {
+        return internal::store_union(std::vector<std::string>{store}, parent->getter_store_names());
+    };
+    std::shared_ptr<const internal::suppress_spec<K, V>> shared_spec = spec;
+    info->getter = [parent, shared_spec] {
+        return std::make_unique<internal::suppress_value_getter<K, V>>(parent->getter, shared_spec);
+    };
+    auto* node = b.add_node(internal::graph_node_kind::stateful_processor, name, {s_.node},
+                            [shared_spec, sb](internal::internal_topology_builder& t, const internal::graph_node& g) {
+                                t.add_processor(g.name, internal::node_maker<K, change<V>, K, change<V>>(g.name, [=] {
+                                                    return std::make_unique<internal::ktable_suppress<K, V>>(
+                                                        shared_spec);
+                                                }),
+                                                g.parent_names());
+                                t.add_state_store(sb, {g.name});
+                            });
+    state st = s_;
+    st.node = node;
+    st.info = info;
+    st.queryable_store = std::nullopt;
+    return ktable(std::move(st));
 }
 
 template<class K, class V>

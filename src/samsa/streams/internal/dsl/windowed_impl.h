@@ -207,6 +207,7 @@ ktable<windowed<K>, VA> time_windowed_kstream<K, V>::do_aggregate(
                             gn.parent_names());
             t.add_state_store(sb, {gn.name});
         });
+    node->window_grace_ms = grace;  // for suppress(until_window_closes)
     return ktable<windowed<K>, VA>(internal::windowed_table_state<K, VA>(
         b, node, serdes::time_windowed<K>(key_serde, size), value_serde, in.internal_state().source_nodes,
         m.store_name, info));
@@ -286,6 +287,9 @@ ktable<windowed<K>, VA> session_windowed_kstream<K, V>::do_aggregate(
                             gn.parent_names());
             t.add_state_store(sb, {gn.name});
         });
+    // suppress(until_window_closes) waits grace + gap, as Kafka's
+    // GraphGraceSearchUtil for session windows.
+    node->window_grace_ms = windows_.grace_period_ms() + windows_.inactivity_gap();
     return ktable<windowed<K>, VA>(internal::windowed_table_state<K, VA>(b, node, serdes::session_windowed<K>(key_serde),
                                                                          value_serde, in.internal_state().source_nodes,
                                                                          m.store_name, info));

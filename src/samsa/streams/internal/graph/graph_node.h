@@ -7,7 +7,9 @@
 //
 // Threads: built and written on the thread that builds the topology.
 
+#include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,6 +43,11 @@ struct graph_node {
     // A left join that accepts null keys (KIP-962): the repartition in front
     // of it keeps null-key records.
     bool null_key_relaxed_join = false;
+    // Set by windowed aggregations: the time suppress(until_window_closes)
+    // waits after a window's end (the windows' grace; session windows: grace
+    // plus inactivity gap), found by window_grace.h as Kafka's
+    // GraphGraceSearchUtil finds it on the aggregation's processor supplier.
+    std::optional<int64_t> window_grace_ms;
     bool written = false;
     std::function<void(internal_topology_builder&, const graph_node&)> write;
 

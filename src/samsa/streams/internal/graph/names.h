@@ -35,6 +35,7 @@ inline constexpr const char* ktable_join_other = "KTABLE-JOINOTHER-";
 inline constexpr const char* ktable_merge = "KTABLE-MERGE-";
 inline constexpr const char* ktable_aggregate = "KTABLE-AGGREGATE-";
 inline constexpr const char* ktable_reduce = "KTABLE-REDUCE-";
+inline constexpr const char* ktable_suppress = "KTABLE-SUPPRESS-";
 
 // Foreign-key joins (KTableImpl's constants).
 inline constexpr const char* ktable_sink = "KTABLE-SINK-";

@@ -118,7 +118,14 @@ bool task_context::maybe_punctuate_system_time() { return punctuate(punctuation_
 
 void task_context::send(std::string_view changelog_topic, int32_t partition, bytes_view key,
                         std::optional<bytes_view> value, int64_t timestamp) {
+    send_with_headers(changelog_topic, partition, key, value, timestamp, {});
+}
+
+void task_context::send_with_headers(std::string_view changelog_topic, int32_t partition, bytes_view key,
+                                     std::optional<bytes_view> value, int64_t timestamp,
+                                     const record_headers& headers) {
     produced_record r;
+    r.headers = headers;
     r.topic = std::string(changelog_topic);
     r.partition = partition;
     r.key = bytes(key.begin(), key.end());

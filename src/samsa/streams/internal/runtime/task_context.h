@@ -104,6 +104,8 @@ public:
     // changelog_sink: change-logging stores write through the collector.
     void send(std::string_view changelog_topic, int32_t partition, bytes_view key, std::optional<bytes_view> value,
               int64_t timestamp) override;
+    void send_with_headers(std::string_view changelog_topic, int32_t partition, bytes_view key,
+                           std::optional<bytes_view> value, int64_t timestamp, const record_headers& headers) override;
 
 private:
     struct schedule_entry {
