@@ -3,8 +3,8 @@
 // KStreamKStreamJoin with its left and right sides, and the TimeTracker the
 // two sides share). The DSL wires, per join:
 //
-//   this stream  -> KSTREAM-WINDOWED (puts into this store)  -> JOINTHIS  (reads other store) -\
-//   other stream -> KSTREAM-WINDOWED (puts into other store) -> JOINOTHER (reads this store)  --> KSTREAM-MERGE
+//   this stream  -> KSTREAM-WINDOWED (puts into this store)  -> JOINTHIS  (reads other store) --+
+//   other stream -> KSTREAM-WINDOWED (puts into other store) -> JOINOTHER (reads this store)  --+-> KSTREAM-MERGE
 //
 // A record at time t joins the other side's records of its key with time in
 // [t - before, t + after] (for the other side before and after swap); each
