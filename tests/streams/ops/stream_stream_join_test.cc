@@ -202,6 +202,31 @@ TEST(stream_stream_join, outer_side_joins_null_keys_at_once) {
     EXPECT_EQ(l.f.driver.dropped_records(), 2);
 }
 
+TEST(stream_stream_join, rekeyed_sides_are_repartitioned_and_null_keys_reach_a_left_join) {
+    streams_builder b;
+    auto left = b.stream("left", strings()).select_key([](const str&, const str& v) -> opt {
+        if (v == "none") return std::nullopt;
+        return v.substr(0, 1);
+    });
+    auto right = b.stream("right", strings()).select_key([](const str&, const str& v) { return v.substr(0, 1); });
+    left.left_join(right, [](const str& a, const opt& c) { return tostring_join(a, c); },
+                   join_windows::of_time_difference_without_grace(10),
+                   stream_joined<str, str, str>::with(serdes::string(), serdes::string(), serdes::string())
+                       .with_name("j"))
+        .to("out");
+    driver_fixture f(b.build());
+    auto l = f.input("left");
+    auto r = f.input("right");
+    auto out = f.output("out");
+    l.pipe_input("x", "a1", 0);
+    r.pipe_input("y", "a2", 5);
+    l.pipe_input("z", "none", 7);
+    EXPECT_EQ(drain(out), (std::vector<kvt>{{"a", "a1+a2", 5}, {std::nullopt, "none+null", 7}}));
+    // KIP-962: the null-key record went through the repartition topic too.
+    EXPECT_EQ(f.output("test-app-j-left-repartition").get_queue_size(), 2u);
+    EXPECT_EQ(f.output("test-app-j-right-repartition").get_queue_size(), 1u);
+}
+
 TEST(stream_stream_join, window_close_emission_is_throttled_by_wall_clock) {
     // Kafka emits closed windows at most once per second of wall-clock time.
     // The first look (the first record) arms the throttle for a second.

@@ -93,6 +93,11 @@ kstream<K, VR> kstream<K, V>::do_stream_join(const kstream<K, VO>& other_stream,
             return std::make_unique<internal::kstream_join_window<K, VO>>(other_store, ks, vos);
         }));
 
+    // KIP-962: a repartition in front of a left/outer join keeps null-key
+    // records (an outer side joins them with null).
+    this_windowed_node->null_key_relaxed_join = left_outer;
+    other_windowed_node->null_key_relaxed_join = left_outer;
+
     auto trackers = std::make_shared<internal::join_time_trackers>();
     internal::kstream_kstream_join_spec<K, V, VO, VR> this_spec{
         true, left_outer, w.before_ms(), w.after_ms(), w.before_ms(), w.after_ms(), w.grace_period_ms(), w.size(),
