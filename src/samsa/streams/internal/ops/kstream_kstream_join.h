@@ -275,8 +275,11 @@ private:
 
     void emit_inner_join(const record<K, VThis>& r, int64_t other_ts, const VOther& other_value) {
         if (outer_) {
-            // The other record is matched now: it never joins with null.
-            outer_->put(outer_join_format::key(other_ts, !spec_.left_side, key_bytes(*r.key)), std::nullopt);
+            // The other record is matched now: it never joins with null. Read
+            // first, as Kafka's putIfAbsent(key, null), so the changelog gets
+            // a tombstone only for a key that was there.
+            bytes k = outer_join_format::key(other_ts, !spec_.left_side, key_bytes(*r.key));
+            if (outer_->get(k)) outer_->put(k, std::nullopt);
         }
         forward_joined(r, &*r.value, &other_value, std::max(r.timestamp, other_ts));
     }
