@@ -329,10 +329,15 @@ private:
         }
         min_time_ = unset;
         std::vector<std::tuple<int64_t, bool, str>> closed;
+        bool left_open = false, right_open = false;
         for (const auto& [k, values] : outer_) {
             const auto& [ts, left, key] = k;
             min_time_ = ts;
-            if (ts + (left ? after_ : before_) + grace_ >= stream_time_) continue;
+            if (left_open && right_open) break;
+            if (ts + (left ? after_ : before_) + grace_ >= stream_time_) {
+                (left ? left_open : right_open) = true;
+                continue;
+            }
             for (const auto& v : values) out.push_back({key, left ? tostring_join(v, std::nullopt) : tostring_join(std::nullopt, v), ts});
             closed.push_back(k);
         }

@@ -292,8 +292,9 @@ private:
 
     // Kafka checks `minTime + joinAfterMs + grace >= streamTime` with this
     // side's after (in Java's wrapping arithmetic: an unset minTime passes
-    // unless after + grace is 0), then looks at every entry, each with its
-    // own side's window; minTime ends as the last entry's time.
+    // unless after + grace is 0), then looks at the entries, each with its
+    // own side's window (KAFKA-15417, in 3.8); minTime ends as the time of
+    // the last entry looked at.
     void emit_non_joined_outer_records(const record<K, VThis>& r) {
         auto& t = *tracker_;
         if (java_add(t.min_time, spec_.join_after_ms + spec_.grace_ms) >= t.stream_time) return;
@@ -307,12 +308,20 @@ private:
             auto kv = it->next();
             entries.emplace_back(std::move(kv.key), std::move(kv.value));
         }
+        // Entries come by time: once an entry of a side is still open, so are
+        // all later ones of that side; when both sides have one, stop.
+        bool left_open = false;
+        bool right_open = false;
         for (const auto& [k, list] : entries) {
             const int64_t ts = outer_join_format::key_timestamp(k);
             const bool left = outer_join_format::key_left_side(k);
             t.min_time = ts;
+            if (left_open && right_open) break;
             const int64_t look_back = left ? spec_.windows_after_ms : spec_.windows_before_ms;
-            if (ts + look_back + spec_.grace_ms >= t.stream_time) continue;  // its window is still open
+            if (ts + look_back + spec_.grace_ms >= t.stream_time) {
+                (left ? left_open : right_open) = true;
+                continue;
+            }
             forward_unmatched(r, k, list, ts);
             outer_->put(k, std::nullopt);
         }
