@@ -76,5 +76,26 @@ TEST(golden_stream_joins, left_join_with_rekeyed_side) {
     }
 }
 
+// A stream_joined name without a store name names the processors only; the
+// stores keep the generated JOINTHIS/JOINOTHER names.
+TEST(golden_stream_joins, named_join_without_store_name) {
+    streams_builder b;
+    b.stream("l", c)
+        .join(b.stream("r", c), [](const str& a, const str& r) { return a + r; },
+              join_windows::of_time_difference_without_grace(10), stream_joined<str, str, str>{}.with_name("x"))
+        .to("out");
+    const std::string d = b.build().describe().to_string();
+    for (const char* line : {
+             "Processor: x-this-windowed (stores: [KSTREAM-JOINTHIS-0000000004-store])",
+             "Processor: x-other-windowed (stores: [KSTREAM-JOINOTHER-0000000005-store])",
+             "Processor: x-this-join (stores: [KSTREAM-JOINOTHER-0000000005-store])",
+             "Processor: x-other-join (stores: [KSTREAM-JOINTHIS-0000000004-store])",
+             "Processor: x-merge (stores: [])",
+             "Sink: KSTREAM-SINK-0000000007 (topic: out)",
+         }) {
+        EXPECT_NE(d.find(line), std::string::npos) << line << "\n" << d;
+    }
+}
+
 }  // namespace
 }  // namespace samsa::streams
