@@ -58,6 +58,19 @@ struct join_fixture {
     bool advance_;
 };
 
+TEST(join_windows, checks_and_accessors_follow_kafka) {
+    auto w = join_windows::of_time_difference_and_grace(10, 5);
+    EXPECT_EQ(w.before_ms(), 10);
+    EXPECT_EQ(w.after_ms(), 10);
+    EXPECT_EQ(w.size(), 20);
+    EXPECT_EQ(w.grace_period_ms(), 5);
+    EXPECT_EQ(w.before(-5).size(), 5) << "a negative side is allowed while before + after >= 0";
+    EXPECT_THROW(w.before(-11), std::invalid_argument);
+    EXPECT_THROW(join_windows::of_time_difference_and_grace(-1, 0), std::invalid_argument);
+    EXPECT_THROW(join_windows::of_time_difference_and_grace(1, -1), std::invalid_argument);
+    EXPECT_EQ(join_windows::of_time_difference_without_grace(7).grace_period_ms(), 0);
+}
+
 TEST(stream_stream_join, inner_join_within_time_difference) {
     join_fixture j(kind::inner, join_windows::of_time_difference_without_grace(100));
     j.left("A", "a0", 0);
