@@ -35,6 +35,7 @@
 #include "samsa/streams/internal/graph/internal_streams_builder.h"
 #include "samsa/streams/internal/ops/fn.h"
 #include "samsa/streams/internal/ops/kstream_map_values.h"
+#include "samsa/streams/join_windows.h"
 #include "samsa/streams/options.h"
 #include "samsa/streams/processor/processor.h"
 
@@ -100,6 +101,25 @@ public:
              class VR = internal::unwrap_optional_t<std::invoke_result_t<F&, const V&, const std::optional<VG>&>>>
     kstream<K, VR> left_join(const global_ktable<KG, VG>& table, S selector, F joiner, const named& n = {}) const;
 
+    // Stream-stream joins within a time window (join_windows.h): each result
+    // has the larger of the two records' timestamps; left/outer results for
+    // unmatched records come when their window closes.
+    // joiner(const V&, const VO&) -> VR.
+    template<class VO, class F, class VR = internal::unwrap_optional_t<std::invoke_result_t<F&, const V&, const VO&>>>
+    kstream<K, VR> join(const kstream<K, VO>& other, F joiner, const join_windows& windows,
+                        const stream_joined<K, V, VO>& sj = {}) const;
+    // joiner(const V&, const std::optional<VO>&) -> VR.
+    template<class VO, class F,
+             class VR = internal::unwrap_optional_t<std::invoke_result_t<F&, const V&, const std::optional<VO>&>>>
+    kstream<K, VR> left_join(const kstream<K, VO>& other, F joiner, const join_windows& windows,
+                             const stream_joined<K, V, VO>& sj = {}) const;
+    // joiner(const std::optional<V>&, const std::optional<VO>&) -> VR.
+    template<class VO, class F,
+             class VR = internal::unwrap_optional_t<
+                 std::invoke_result_t<F&, const std::optional<V>&, const std::optional<VO>&>>>
+    kstream<K, VR> outer_join(const kstream<K, VO>& other, F joiner, const join_windows& windows,
+                              const stream_joined<K, V, VO>& sj = {}) const;
+
     // The Processor API inside the DSL: each task gets supplier()'s processor,
     // connected to the named stores (added with streams_builder::add_state_store).
     template<class KOut, class VOut>
@@ -134,6 +154,10 @@ private:
     kstream<K, VR> do_table_join(const ktable<KT, VT>& table,
                                  std::function<std::optional<VR>(const K*, const V&, const VT*)> joiner,
                                  std::optional<std::string> name, bool left) const;
+    template<class VO, class VR>
+    kstream<K, VR> do_stream_join(const kstream<K, VO>& other, std::function<std::optional<VR>(const V*, const VO*)> joiner,
+                                  const join_windows& windows, const stream_joined<K, V, VO>& sj, bool left_outer,
+                                  bool right_outer) const;
     template<class KG, class VG, class VR>
     kstream<K, VR> do_global_join(const global_ktable<KG, VG>& table,
                                   std::function<std::optional<KG>(const std::optional<K>&, const V&)> selector,

@@ -13,6 +13,7 @@
 
 #include "samsa/streams/internal/dsl/kstream_impl.h"
 #include "samsa/streams/internal/dsl/kstream_join_impl.h"
+#include "samsa/streams/internal/dsl/kstream_stream_join_impl.h"
 #include "samsa/streams/internal/dsl/ktable_impl.h"
 #include "samsa/streams/internal/dsl/ktable_fk_join_impl.h"
 #include "samsa/streams/internal/dsl/kgrouped_impl.h"

@@ -1,0 +1,169 @@
+#pragma once
+// kstream<K, V>'s stream-stream joins (Kafka Streams 3.8's KStreamImpl.doJoin
+// and KStreamImplJoin.join): re-keyed sides are repartitioned first (topics
+// <name>-left / <name>-right with a stream_joined name, else named after the
+// side's node), then the names are drawn in Kafka's order - the two WINDOWED
+// processors, JOINTHIS/OUTERTHIS, JOINOTHER/OUTEROTHER, MERGE - and the
+// stores named after them (or after stream_joined's store name):
+//
+//   <this join>-store, <other join>-store        RocksDB window stores, retention before + after + grace
+//   KSTREAM-OUTERSHARED-<n>-store                left/outer joins: the unmatched records (key-value store)
+//   (<store name>-outer-shared-join-store, -left-shared-join-store)
+
+#include <cstring>
+
+#include "samsa/streams/internal/ops/kstream_branch.h"
+#include "samsa/streams/internal/ops/kstream_kstream_join.h"
+#include "samsa/streams/state/stores.h"
+
+namespace samsa::streams {
+
+template<class K, class V>
+template<class VO, class VR>
+kstream<K, VR> kstream<K, V>::do_stream_join(const kstream<K, VO>& other_stream,
+                                             std::function<std::optional<VR>(const V*, const VO*)> joiner,
+                                             const join_windows& w, const stream_joined<K, V, VO>& sj,
+                                             bool left_outer, bool right_outer) const {
+    namespace names = internal::names;
+    auto& b = *s_.builder;
+    const auto& os = other_stream.internal_state();
+    kstream input_this = s_.repartition_required
+                             ? repartition_through(sj.name ? *sj.name + "-left" : name(), sj.key_serde, sj.value_serde,
+                                                   std::nullopt)
+                             : *this;
+    kstream<K, VO> input_other =
+        os.repartition_required ? other_stream.repartition_through(sj.name ? *sj.name + "-right" : other_stream.name(),
+                                                                   sj.key_serde, sj.other_value_serde, std::nullopt)
+                                : other_stream;
+
+    const std::string this_suffix = right_outer ? "-outer-this-join" : "-this-join";
+    const std::string other_suffix = left_outer ? "-outer-other-join" : "-other-join";
+    const std::string this_windowed = internal::suffix_with_or_else_get(b, sj.name, "-this-windowed", names::windowed);
+    const std::string other_windowed = internal::suffix_with_or_else_get(b, sj.name, "-other-windowed", names::windowed);
+    const char* this_prefix = right_outer ? names::outer_this : names::join_this;
+    const std::string join_this_generated = b.new_processor_name(this_prefix);
+    const std::string join_other_generated = b.new_processor_name(left_outer ? names::outer_other : names::join_other);
+    const std::string join_this = sj.name ? *sj.name + this_suffix : join_this_generated;
+    const std::string join_other = sj.name ? *sj.name + other_suffix : join_other_generated;
+    const std::string merge = internal::suffix_with_or_else_get(b, sj.name, "-merge", names::merge);
+
+    const std::string this_store = (sj.store_name ? *sj.store_name + this_suffix : join_this_generated) + "-store";
+    const std::string other_store = (sj.store_name ? *sj.store_name + other_suffix : join_other_generated) + "-store";
+    std::optional<std::string> outer_store;
+    if (left_outer) {
+        outer_store = (sj.store_name ? *sj.store_name + (right_outer ? "-outer-shared-join" : "-left-shared-join")
+                                     : names::outer_shared + join_this_generated.substr(std::strlen(this_prefix))) +
+                      "-store";
+    }
+
+    const auto& ts = input_this.internal_state();
+    const auto& tos = input_other.internal_state();
+    serde<K> ks = internal::resolve_serde<K>(sj.key_serde ? sj.key_serde : ts.key_serde);
+    serde<V> vs = internal::resolve_serde<V>(sj.value_serde ? sj.value_serde : ts.value_serde);
+    serde<VO> vos = internal::resolve_serde<VO>(sj.other_value_serde ? sj.other_value_serde : tos.value_serde);
+
+    auto with_logging = [&sj](store_builder sb) {
+        if (sj.logging_enabled) sb.with_logging_enabled(sj.log_config);
+        else sb.with_logging_disabled();
+        return sb;
+    };
+    // Kafka's join stores keep duplicates; here the WINDOWED processor gives
+    // every put its own sequence number (kstream_kstream_join.h).
+    const int64_t retention = w.size() + w.grace_period_ms();
+    store_builder this_sb =
+        with_logging(stores::window_store_builder(stores::persistent_window_store(this_store, retention, w.size())));
+    store_builder other_sb =
+        with_logging(stores::window_store_builder(stores::persistent_window_store(other_store, retention, w.size())));
+    std::optional<store_builder> outer_sb;
+    if (outer_store) {
+        outer_sb = with_logging(stores::key_value_store_builder(stores::persistent_key_value_store(*outer_store)));
+    }
+
+    auto add_windowed = [&b](const std::string& name, internal::graph_node* parent, auto make) {
+        return b.add_node(internal::graph_node_kind::processor, name, {parent},
+                          [make](internal::internal_topology_builder& t, const internal::graph_node& g) {
+                              t.add_processor(g.name, make, g.parent_names());
+                          });
+    };
+    auto* this_windowed_node = add_windowed(this_windowed, ts.node, internal::node_maker<K, V, K, V>(this_windowed, [=] {
+        return std::make_unique<internal::kstream_join_window<K, V>>(this_store, ks, vs);
+    }));
+    auto* other_windowed_node =
+        add_windowed(other_windowed, tos.node, internal::node_maker<K, VO, K, VO>(other_windowed, [=] {
+            return std::make_unique<internal::kstream_join_window<K, VO>>(other_store, ks, vos);
+        }));
+
+    // KIP-962: a repartition in front of a left/outer join keeps null-key
+    // records (an outer side joins them with null).
+    this_windowed_node->null_key_relaxed_join = left_outer;
+    other_windowed_node->null_key_relaxed_join = left_outer;
+
+    auto trackers = std::make_shared<internal::join_time_trackers>();
+    internal::kstream_kstream_join_spec<K, V, VO, VR> this_spec{
+        true, left_outer, w.before_ms(), w.after_ms(), w.before_ms(), w.after_ms(), w.grace_period_ms(), w.size(),
+        internal::join_store_names{this_store, other_store, outer_store}, ks, vs, vos,
+        [joiner](const V* mine, const VO* theirs) { return joiner(mine, theirs); }, trackers};
+    internal::kstream_kstream_join_spec<K, VO, V, VR> other_spec{
+        false, right_outer, w.after_ms(), w.before_ms(), w.before_ms(), w.after_ms(), w.grace_period_ms(), w.size(),
+        internal::join_store_names{other_store, this_store, outer_store}, ks, vos, vs,
+        [joiner](const VO* mine, const V* theirs) { return joiner(theirs, mine); }, trackers};
+    auto make_this = internal::node_maker<K, V, K, VR>(join_this, [this_spec] {
+        return std::make_unique<internal::kstream_kstream_join<K, V, VO, VR>>(this_spec);
+    });
+    auto make_other = internal::node_maker<K, VO, K, VR>(join_other, [other_spec] {
+        return std::make_unique<internal::kstream_kstream_join<K, VO, V, VR>>(other_spec);
+    });
+    auto make_merge = internal::node_maker<K, VR, K, VR>(
+        merge, [] { return std::make_unique<internal::kstream_passthrough<K, VR>>(); });
+    auto all_sources = internal::united(ts.source_nodes, tos.source_nodes);
+    // Kafka's StreamStreamJoinNode: both join processors, the merge, then the
+    // stores, each connected to the processor that fills it and the one that
+    // reads it.
+    auto* node = b.add_node(
+        internal::graph_node_kind::stateful_processor, merge, {this_windowed_node, other_windowed_node},
+        [=](internal::internal_topology_builder& t, const internal::graph_node&) {
+            t.add_processor(join_this, make_this, {this_windowed});
+            t.add_processor(join_other, make_other, {other_windowed});
+            t.add_processor(merge, make_merge, {join_this, join_other});
+            t.add_state_store(this_sb, {this_windowed, join_other});
+            t.add_state_store(other_sb, {other_windowed, join_this});
+            if (outer_sb) t.add_state_store(*outer_sb, {join_this, join_other});
+            t.copartition_sources(all_sources);
+        });
+    auto out = child<K, VR>(node, false, sj.key_serde, std::nullopt);
+    auto st = out.internal_state();
+    st.source_nodes = all_sources;
+    return kstream<K, VR>(std::move(st));
+}
+
+template<class K, class V>
+template<class VO, class F, class VR>
+kstream<K, VR> kstream<K, V>::join(const kstream<K, VO>& other, F joiner, const join_windows& w,
+                                   const stream_joined<K, V, VO>& sj) const {
+    std::function<std::optional<VR>(const V*, const VO*)> fn = [joiner](const V* l, const VO* r) mutable {
+        return internal::to_optional(joiner(*l, *r));
+    };
+    return do_stream_join<VO, VR>(other, std::move(fn), w, sj, false, false);
+}
+
+template<class K, class V>
+template<class VO, class F, class VR>
+kstream<K, VR> kstream<K, V>::left_join(const kstream<K, VO>& other, F joiner, const join_windows& w,
+                                        const stream_joined<K, V, VO>& sj) const {
+    std::function<std::optional<VR>(const V*, const VO*)> fn = [joiner](const V* l, const VO* r) mutable {
+        return internal::to_optional(joiner(*l, internal::optional_copy(r)));
+    };
+    return do_stream_join<VO, VR>(other, std::move(fn), w, sj, true, false);
+}
+
+template<class K, class V>
+template<class VO, class F, class VR>
+kstream<K, VR> kstream<K, V>::outer_join(const kstream<K, VO>& other, F joiner, const join_windows& w,
+                                         const stream_joined<K, V, VO>& sj) const {
+    std::function<std::optional<VR>(const V*, const VO*)> fn = [joiner](const V* l, const VO* r) mutable {
+        return internal::to_optional(joiner(internal::optional_copy(l), internal::optional_copy(r)));
+    };
+    return do_stream_join<VO, VR>(other, std::move(fn), w, sj, true, true);
+}
+
+}  // namespace samsa::streams

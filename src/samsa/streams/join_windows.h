@@ -1,0 +1,112 @@
+#pragma once
+// Stream-stream join options (Kafka Streams 3.8's JoinWindows and
+// StreamJoined). Times are milliseconds.
+//
+//   join_windows::of_time_difference_and_grace(300'000, 30'000)        |t1 - t2| <= 5 min
+//   join_windows::of_time_difference_without_grace(60'000).after(0)    other side at most 1 min earlier
+//   stream_joined<K, V, VO>::with(ks, vs, vos).with_name("paid").with_store_name("paid-store")
+//
+// A record of this stream at time t joins the other stream's records with
+// the same key and a timestamp in [t - before, t + after]. A join window
+// closes when stream time passes its end by the grace period: records later
+// than that are dropped, and left/outer joins emit their unmatched records
+// then (the spurious-result fix, KAFKA-10847; always on for these factories,
+// as for Kafka's non-deprecated ones).
+//
+// Threads: values, used on the thread building the topology.
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include "samsa/streams/serdes/core.h"
+
+namespace samsa::streams {
+
+class join_windows {
+public:
+    // Throws std::invalid_argument for a negative time difference or grace.
+    static join_windows of_time_difference_and_grace(int64_t time_difference_ms, int64_t after_window_end_ms) {
+        return join_windows(time_difference_ms, time_difference_ms, after_window_end_ms);
+    }
+    static join_windows of_time_difference_without_grace(int64_t time_difference_ms) {
+        return of_time_difference_and_grace(time_difference_ms, 0);
+    }
+    // Kafka's spelling of the same factory.
+    static join_windows of_time_difference_with_no_grace(int64_t time_difference_ms) {
+        return of_time_difference_without_grace(time_difference_ms);
+    }
+    static join_windows of_time_difference_and_grace(std::chrono::milliseconds d, std::chrono::milliseconds grace) {
+        return of_time_difference_and_grace(d.count(), grace.count());
+    }
+    static join_windows of_time_difference_without_grace(std::chrono::milliseconds d) {
+        return of_time_difference_without_grace(d.count());
+    }
+
+    // How much earlier / later the other stream's records may be. Throws
+    // std::invalid_argument when before + after becomes negative.
+    join_windows before(int64_t time_difference_ms) const { return join_windows(time_difference_ms, after_ms_, grace_ms_); }
+    join_windows after(int64_t time_difference_ms) const { return join_windows(before_ms_, time_difference_ms, grace_ms_); }
+    join_windows before(std::chrono::milliseconds d) const { return before(d.count()); }
+    join_windows after(std::chrono::milliseconds d) const { return after(d.count()); }
+
+    int64_t before_ms() const { return before_ms_; }
+    int64_t after_ms() const { return after_ms_; }
+    int64_t grace_period_ms() const { return grace_ms_; }
+    // The join stores' window size; their retention is size() + grace.
+    int64_t size() const { return before_ms_ + after_ms_; }
+    bool operator==(const join_windows&) const = default;
+
+private:
+    join_windows(int64_t before, int64_t after, int64_t grace) : before_ms_(before), after_ms_(after), grace_ms_(grace) {
+        if (before + after < 0) throw std::invalid_argument("Window interval (ie, beforeMs+afterMs) must not be negative.");
+        if (grace < 0) throw std::invalid_argument("Grace period must not be negative.");
+    }
+    int64_t before_ms_;
+    int64_t after_ms_;
+    int64_t grace_ms_;
+};
+
+// Serdes and names of a stream-stream join: name prefixes the processors
+// (<name>-this-windowed, <name>-this-join, <name>-merge ...), store_name the
+// stores (<store_name>-this-join-store ...); without them Kafka's generated
+// names are used.
+template<class K, class V, class VO>
+struct stream_joined {
+    std::optional<serde<K>> key_serde;
+    std::optional<serde<V>> value_serde;
+    std::optional<serde<VO>> other_value_serde;
+    std::optional<std::string> name;
+    std::optional<std::string> store_name;
+    bool logging_enabled = true;
+    std::map<std::string, std::string> log_config;
+
+    static stream_joined with(serde<K> k, serde<V> v, serde<VO> o) {
+        stream_joined j;
+        j.key_serde = std::move(k);
+        j.value_serde = std::move(v);
+        j.other_value_serde = std::move(o);
+        return j;
+    }
+    static stream_joined as(std::string store) {
+        stream_joined j;
+        j.store_name = std::move(store);
+        return j;
+    }
+    stream_joined& with_name(std::string n) { name = std::move(n); return *this; }
+    stream_joined& with_store_name(std::string s) { store_name = std::move(s); return *this; }
+    stream_joined& with_key_serde(serde<K> k) { key_serde = std::move(k); return *this; }
+    stream_joined& with_value_serde(serde<V> v) { value_serde = std::move(v); return *this; }
+    stream_joined& with_other_value_serde(serde<VO> o) { other_value_serde = std::move(o); return *this; }
+    stream_joined& with_logging_enabled(std::map<std::string, std::string> config = {}) {
+        logging_enabled = true;
+        log_config = std::move(config);
+        return *this;
+    }
+    stream_joined& with_logging_disabled() { logging_enabled = false; return *this; }
+};
+
+}  // namespace samsa::streams
