@@ -44,6 +44,7 @@ void dispatcher::dispatch(connection& conn, bytes frame, response_slot slot) {
     ctx.frame = std::move(frame);
     ctx.slot = std::move(slot);
     ctx.peer = conn.peer();
+    ctx.session = conn.session();
     api->handler(std::move(ctx));
 }
 

@@ -14,6 +14,7 @@
 
 #include "samsa/broker/broker.h"
 #include "samsa/broker/net/connection.h"
+#include "samsa/broker/security/principal.h"
 #include "samsa/bytes/bytes.h"
 #include "samsa/protocol/codec.h"
 #include "samsa/protocol/header.h"
@@ -27,6 +28,7 @@ struct request_context {
     bytes_view body;        // the message body inside `frame`
     response_slot slot;
     std::string peer;       // for log lines
+    security::session session;  // the sender, for the authorizer
 
     int16_t version() const { return header.api_version; }
 

@@ -82,6 +82,7 @@ connection::connection(asio::ip::tcp::socket socket, const connection_limits& li
     asio::error_code ec;
     auto ep = socket_.remote_endpoint(ec);
     if (!ec) address_ = ep.address();
+    if (!ec) session_.client_host = ep.address().to_string();
     peer_ = ec ? std::string("?") : ep.address().to_string() + ":" + std::to_string(ep.port());
     socket_.set_option(asio::ip::tcp::no_delay(true), ec);
     socket_.non_blocking(true, ec);

@@ -48,6 +48,7 @@
 #include <asio.hpp>
 
 #include "samsa/bytes/bytes.h"
+#include "samsa/broker/security/principal.h"
 
 namespace samsa::broker {
 
@@ -123,6 +124,9 @@ public:
     uint64_t id() const { return id_; }
     const std::string& peer() const { return peer_; }
     const asio::ip::address& address() const { return address_; }
+    // Who is on the other end; the authenticator sets the principal.
+    const security::session& session() const { return session_; }
+    void set_principal(security::principal p) { session_.principal = std::move(p); }
     size_t pending() const { return queue_.size(); }
     // Request bytes held in memory: frames arriving or waiting to be
     // dispatched (not the ones being answered).
@@ -179,6 +183,7 @@ private:
     std::function<void(uint64_t)> on_closed_;
     std::string peer_;
     asio::ip::address address_;
+    security::session session_;
     bool open_ = true;
     bool draining_ = false;
 
