@@ -7,6 +7,11 @@
 //   samsa-bench-streams-broker [--customers N] [--items N] [--orders N]
 //                              [--partitions N] [--latency-seconds S]
 //                              [--restore-keys N] [--stores rocksdb|in_memory]
+//                              [--config key=value]...   (kafka_streams properties)
+//
+// --config processing.guarantee=exactly_once_v2 runs the app under
+// exactly-once (commit.interval.ms then defaults to Kafka's 100 ms unless
+// given too; at-least-once runs commit every 1000 ms here).
 //
 // Defaults are a tenth of the scale, which runs in minutes on a
 // loaded 2-core box; the scale is
@@ -41,6 +46,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -72,6 +78,7 @@ struct options {
     int latency_seconds = 10;
     int64_t restore_keys = 100000;
     samsa::streams::store_type stores = samsa::streams::store_type::rocksdb;
+    std::map<std::string, std::string> configs;
 };
 
 [[noreturn]] void die(const std::string& why) {
@@ -352,11 +359,16 @@ private:
     clock_type::time_point first_, last_;
 };
 
+std::map<std::string, std::string> bench_configs;  // --config, for every run of the app
+
 std::map<std::string, std::string> app_props(const std::string& bootstrap, const std::filesystem::path& state_dir) {
     auto p = om::order_mail_properties(bootstrap, "order-mail", state_dir.string());
     p["producer.linger.ms"] = "5";
     p["consumer.fetch.wait.max.ms"] = "100";
     p["commit.interval.ms"] = "1000";
+    auto guarantee = bench_configs.find("processing.guarantee");
+    if (guarantee != bench_configs.end() && guarantee->second != "at_least_once") p.erase("commit.interval.ms");
+    for (const auto& [k, v] : bench_configs) p[k] = v;
     return p;
 }
 
@@ -384,8 +396,13 @@ options parse(int argc, char** argv) {
         else if (a == "--restore-keys") o.restore_keys = std::stoll(v);
         else if (a == "--stores") o.stores = v == "in_memory" ? samsa::streams::store_type::in_memory
                                                                : samsa::streams::store_type::rocksdb;
-        else die("unknown option " + a);
+        else if (a == "--config") {
+            auto eq = v.find('=');
+            if (eq == std::string::npos || eq == 0) die("--config expects key=value, got " + v);
+            o.configs[v.substr(0, eq)] = v.substr(eq + 1);
+        } else die("unknown option " + a);
     }
+    bench_configs = o.configs;
     return o;
 }
 

@@ -128,6 +128,7 @@ void kafka_streams::start() {
         internal::client_config rc = merge({{"bootstrap.servers", config_.bootstrap_servers},
                                             {"client.id", config_.application_id + "-global-consumer"}},
                                            {&config_.consumer, &config_.global_consumer});
+        if (config_.guarantee == processing_guarantee::exactly_once_v2) rc["isolation.level"] = "read_committed";
         auto reader = clients_->reader(rc);
         if (!reader) fail("cannot create the global consumer: " + reader.error().message);
         global_ = std::make_unique<internal::global_stream_thread>(config_, topology_, *state_dir_,
@@ -180,10 +181,13 @@ result<internal::prepared_topology> kafka_streams::prepare_topics_with_retries(i
 
 void kafka_streams::add_stream_thread() {
     std::string name;
+    int thread_index = 0;
     {
         std::lock_guard l(mutex_);
-        name = config_.application_id + "-StreamThread-" + std::to_string(next_thread_++);
+        thread_index = next_thread_++;
+        name = config_.application_id + "-StreamThread-" + std::to_string(thread_index);
     }
+    bool eos = config_.guarantee == processing_guarantee::exactly_once_v2;
     internal::client_config common{{"bootstrap.servers", config_.bootstrap_servers}};
     internal::client_config cc = merge(common, {&config_.consumer});
     cc["client.id"] = name + "-consumer";
@@ -193,6 +197,10 @@ void kafka_streams::add_stream_thread() {
     // Co-partitioned topics must land on the same member: the range assignor
     // does that when partition counts match (topology_metadata checks it).
     cc["partition.assignment.strategy"] = "range";
+    // Kafka's getCommonConsumerConfigs under EOS (main, restore and global
+    // consumers): only committed records are read, so an aborted
+    // transaction's repartition and changelog records never reach a task.
+    if (eos) cc["isolation.level"] = "read_committed";
     internal::client_config pc = merge(common, {&config_.producer});
     pc["client.id"] = name + "-producer";
     // As the Java client partitions, so keys land where Java applications
@@ -207,8 +215,18 @@ void kafka_streams::add_stream_thread() {
         !pc.count("max.in.flight.requests.per.connection") && !pc.count("max.in.flight")) {
         pc["enable.idempotence"] = "true";
     }
+    if (eos) {
+        // Kafka's ActiveTaskCreator: one transactional producer per thread.
+        pc["transactional.id"] = config_.application_id + "-" + state_dir_->process_id() + "-" +
+                                 std::to_string(thread_index);
+        pc["enable.idempotence"] = "true";
+        // Kafka Streams' producer default under EOS: a crashed instance's
+        // transaction blocks read_committed readers for at most 10 s.
+        if (!pc.count("transaction.timeout.ms")) pc["transaction.timeout.ms"] = "10000";
+    }
     internal::client_config rc = merge(common, {&config_.consumer, &config_.restore_consumer});
     rc["client.id"] = name + "-restore-consumer";
+    if (eos) rc["isolation.level"] = "read_committed";
 
     internal::stream_thread_clients clients;
     auto consumer = clients_->consumer(cc);
@@ -220,6 +238,9 @@ void kafka_streams::add_stream_thread() {
     clients.consumer = std::move(*consumer);
     clients.producer = std::move(*producer);
     clients.restore_reader = std::move(*reader);
+    if (eos) {
+        clients.make_producer = [this, pc] { return clients_->producer(pc); };
+    }
 
     internal::task_environment env;
     env.topo = &topology_;

@@ -19,10 +19,29 @@ result<int64_t> parse_int(const std::string& name, const std::string& v, int64_t
 
 bool has_prefix(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
 
+// Kafka 3.8 still accepts the deprecated names with a warning: exactly_once
+// (EOS "alpha", one producer per task) and exactly_once_beta (the old name of
+// v2). Both run as exactly_once_v2 here: alpha's per-task producers are not
+// implemented, and v2 gives the same guarantee with one producer per thread.
+result<processing_guarantee> parse_guarantee(const std::string& value) {
+    if (value == "at_least_once") return processing_guarantee::at_least_once;
+    if (value == "exactly_once_v2") return processing_guarantee::exactly_once_v2;
+    if (value == "exactly_once" || value == "exactly_once_beta") {
+        spdlog::warn("[streams] processing.guarantee={} is deprecated (and removed in Kafka 4.0); running as "
+                     "exactly_once_v2: use exactly_once_v2 instead",
+                     value);
+        return processing_guarantee::exactly_once_v2;
+    }
+    return make_error(errc::invalid_argument, "Invalid value " + value +
+                                                  " for configuration processing.guarantee: String must be one of: "
+                                                  "at_least_once, exactly_once, exactly_once_beta, exactly_once_v2");
+}
+
 }  // namespace
 
 result<streams_config> streams_config::parse(const std::map<std::string, std::string>& properties) {
     streams_config c;
+    bool commit_interval_set = false;
     c.state_dir = std::filesystem::temp_directory_path() / "kafka-streams";
     // Longest prefixes first: "restore.consumer." before "consumer.".
     const std::pair<const char*, std::map<std::string, std::string> streams_config::*> prefixes[] = {
@@ -55,20 +74,13 @@ result<streams_config> streams_config::parse(const std::map<std::string, std::st
             auto n = parse_int(name, value, 0);
             if (!n) return n.error();
             c.commit_interval = std::chrono::milliseconds(*n);
+            commit_interval_set = true;
         } else if (name == "state.dir") {
             c.state_dir = value;
         } else if (name == "processing.guarantee") {
-            if (value == "at_least_once") {
-                c.guarantee = processing_guarantee::at_least_once;
-            } else if (value == "exactly_once_v2" || value == "exactly_once" || value == "exactly_once_beta") {
-                return make_error(errc::unsupported,
-                                  "processing.guarantee=" + value +
-                                      " is not supported yet (transactions are a later issue); use at_least_once");
-            } else {
-                return make_error(errc::invalid_argument, "Invalid value " + value +
-                                                              " for configuration processing.guarantee: expected "
-                                                              "at_least_once or exactly_once_v2");
-            }
+            auto g = parse_guarantee(value);
+            if (!g) return g.error();
+            c.guarantee = *g;
         } else if (name == "replication.factor") {
             auto n = parse_int(name, value, -1);
             if (!n) return n.error();
@@ -117,6 +129,11 @@ result<streams_config> streams_config::parse(const std::map<std::string, std::st
         } else {
             spdlog::warn("[streams] unknown configuration '{}' ignored", name);
         }
+    }
+    // Kafka's default under exactly-once: a transaction per 100 ms keeps
+    // output latency low (read_committed readers wait for the commit).
+    if (c.guarantee == processing_guarantee::exactly_once_v2 && !commit_interval_set) {
+        c.commit_interval = std::chrono::milliseconds(100);
     }
     if (c.application_id.empty()) {
         return make_error(errc::invalid_argument, "Missing required configuration application.id");

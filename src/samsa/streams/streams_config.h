@@ -5,9 +5,10 @@
 //   application.id                 group id, internal topic prefix (required)
 //   bootstrap.servers              (required)
 //   num.stream.threads             1
-//   commit.interval.ms             30000 (at_least_once)
+//   commit.interval.ms             30000 (at_least_once), 100 (exactly_once_v2)
 //   state.dir                      <tmp>/kafka-streams
-//   processing.guarantee           at_least_once (exactly_once_v2: not yet)
+//   processing.guarantee           at_least_once | exactly_once_v2 (exactly_once and
+//                                  exactly_once_beta: deprecated, warned, run as v2)
 //   replication.factor             -1 (the broker's default) for internal topics
 //   statestore.cache.max.bytes     10485760 (also cache.max.bytes.buffering)
 //   default.deserialization.exception.handler   logAndFail | logAndContinue
@@ -61,8 +62,8 @@ struct streams_config {
     std::map<std::string, std::string> restore_consumer;
     std::map<std::string, std::string> global_consumer;
 
-    // invalid_argument naming the property for a missing required value, a
-    // value that does not parse, or exactly_once_v2 (not supported yet).
+    // invalid_argument naming the property for a missing required value or
+    // a value that does not parse.
     [[nodiscard]] static result<streams_config> parse(const std::map<std::string, std::string>& properties);
 };
 

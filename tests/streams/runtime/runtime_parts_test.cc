@@ -55,14 +55,45 @@ TEST(streams_config, errors_name_the_property) {
     auto missing = streams_config::parse({{"bootstrap.servers", "b:1"}});
     ASSERT_FALSE(missing);
     EXPECT_NE(missing.error().message.find("application.id"), std::string::npos);
-    auto eos = streams_config::parse(
-        {{"application.id", "a"}, {"bootstrap.servers", "b"}, {"processing.guarantee", "exactly_once_v2"}});
-    ASSERT_FALSE(eos);
-    EXPECT_EQ(eos.error().code, errc::unsupported);
-    EXPECT_NE(eos.error().message.find("exactly_once_v2"), std::string::npos);
+    auto guarantee = streams_config::parse(
+        {{"application.id", "a"}, {"bootstrap.servers", "b"}, {"processing.guarantee", "exactly_once_v3"}});
+    ASSERT_FALSE(guarantee);
+    EXPECT_EQ(guarantee.error().code, errc::invalid_argument);
+    EXPECT_NE(guarantee.error().message.find("processing.guarantee"), std::string::npos);
     auto bad = streams_config::parse({{"application.id", "a"}, {"bootstrap.servers", "b"}, {"commit.interval.ms", "x"}});
     ASSERT_FALSE(bad);
     EXPECT_NE(bad.error().message.find("commit.interval.ms"), std::string::npos);
+}
+
+// Kafka 3.8's StreamsConfig: exactly_once_v2, and the deprecated
+// exactly_once / exactly_once_beta still accepted (here run as v2); commit
+// interval 100 ms by default under exactly-once, 30 s otherwise, an explicit
+// value kept either way.
+TEST(streams_config, exactly_once_v2_and_the_deprecated_names_as_kafka_3_8) {
+    for (const char* name : {"exactly_once_v2", "exactly_once", "exactly_once_beta"}) {
+        auto c = streams_config::parse(
+            {{"application.id", "a"}, {"bootstrap.servers", "b"}, {"processing.guarantee", name}});
+        ASSERT_TRUE(c) << name << ": " << c.error().message;
+        EXPECT_EQ(c->guarantee, processing_guarantee::exactly_once_v2) << name;
+        EXPECT_EQ(c->commit_interval, std::chrono::milliseconds(100)) << name;
+    }
+    auto alos = streams_config::parse(
+        {{"application.id", "a"}, {"bootstrap.servers", "b"}, {"processing.guarantee", "at_least_once"}});
+    ASSERT_TRUE(alos);
+    EXPECT_EQ(alos->guarantee, processing_guarantee::at_least_once);
+    EXPECT_EQ(alos->commit_interval, std::chrono::milliseconds(30000));
+    auto set = streams_config::parse({{"application.id", "a"},
+                                      {"bootstrap.servers", "b"},
+                                      {"commit.interval.ms", "2500"},
+                                      {"processing.guarantee", "exactly_once_v2"}});
+    ASSERT_TRUE(set);
+    EXPECT_EQ(set->commit_interval, std::chrono::milliseconds(2500));
+    for (const char* bad : {"none", "EXACTLY_ONCE_V2", "exactly_once_v1", ""}) {
+        auto c = streams_config::parse(
+            {{"application.id", "a"}, {"bootstrap.servers", "b"}, {"processing.guarantee", bad}});
+        ASSERT_FALSE(c) << bad;
+        EXPECT_NE(c.error().message.find("processing.guarantee"), std::string::npos) << bad;
+    }
 }
 
 consumed_record rec(const std::string& topic, int32_t p, int64_t off, int64_t ts) {

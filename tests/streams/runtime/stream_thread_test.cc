@@ -458,12 +458,66 @@ TEST(kafka_streams, missing_source_topic_fails_start_with_a_clear_error) {
     EXPECT_EQ(app.state(), streams_state::error);
 }
 
-TEST(kafka_streams, rejects_exactly_once_for_now) {
+// exactly_once_v2 as Kafka 3.8 sets up its clients: a transactional producer
+// per thread named <application.id>-<process id>-<thread index>, with the
+// process id kept in the state directory (the same after a restart), and
+// read_committed main and restore consumers.
+TEST(kafka_streams, exactly_once_v2_makes_transactional_producers_and_read_committed_consumers) {
     streams_fixture f;
+    f.cluster.create("lines", 1);
+    f.cluster.create("counts", 1);
     auto props = f.props("wc");
     props["processing.guarantee"] = "exactly_once_v2";
-    EXPECT_THROW(kafka_streams(word_count_topology(), props, std::make_unique<fake_supplier>(f.cluster)),
-                 std::invalid_argument);
+    auto run_once = [&] {
+        auto supplier = std::make_unique<fake_supplier>(f.cluster);
+        fake_supplier* s = supplier.get();
+        kafka_streams app(word_count_topology(), props, std::move(supplier));
+        app.start();
+        app.close(std::chrono::seconds(10));
+        return s->configs;
+    };
+    std::vector<client_config> configs = run_once();
+    std::string transactional_id;
+    int consumers = 0;
+    for (const auto& c : configs) {
+        if (c.count("transactional.id")) {
+            transactional_id = c.at("transactional.id");
+            EXPECT_EQ(c.at("enable.idempotence"), "true");
+        }
+        if (c.count("client.id") && c.at("client.id").ends_with("consumer")) {
+            ++consumers;
+            EXPECT_EQ(c.count("isolation.level") ? c.at("isolation.level") : "", "read_committed")
+                << c.at("client.id");
+        }
+    }
+    EXPECT_EQ(consumers, 2) << "main and restore consumer";
+    ASSERT_EQ(transactional_id.size(), std::string("wc--1").size() + 36) << transactional_id;
+    EXPECT_TRUE(transactional_id.starts_with("wc-")) << transactional_id;
+    EXPECT_TRUE(transactional_id.ends_with("-1")) << transactional_id;
+    std::string again;
+    for (const auto& c : run_once()) {
+        if (c.count("transactional.id")) again = c.at("transactional.id");
+    }
+    EXPECT_EQ(again, transactional_id) << "the process id is kept in the state directory";
+}
+
+TEST(kafka_streams, at_least_once_makes_no_transactional_producer) {
+    streams_fixture f;
+    f.cluster.create("lines", 1);
+    f.cluster.create("counts", 1);
+    auto supplier = std::make_unique<fake_supplier>(f.cluster);
+    fake_supplier* s = supplier.get();
+    std::vector<client_config> configs;
+    {
+        kafka_streams app(word_count_topology(), f.props("wc"), std::move(supplier));
+        app.start();
+        app.close(std::chrono::seconds(10));
+        configs = s->configs;
+    }
+    for (const auto& c : configs) {
+        EXPECT_FALSE(c.count("transactional.id"));
+        EXPECT_FALSE(c.count("isolation.level"));
+    }
 }
 
 TEST(kafka_streams, passes_client_configs_and_uses_murmur2) {

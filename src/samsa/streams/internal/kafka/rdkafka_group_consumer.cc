@@ -112,4 +112,22 @@ void rdkafka_group_consumer::close() {
     if (err) spdlog::warn("[streams] consumer close: {}", rd_kafka_err2str(err));
 }
 
+std::shared_ptr<const consumer_group_metadata> rdkafka_group_consumer::group_metadata() {
+    rd_kafka_consumer_group_metadata_t* m = rd_kafka_consumer_group_metadata(rk_.get());
+    if (m == nullptr) return nullptr;
+    return std::make_shared<rdkafka_group_metadata>(m);
+}
+
+status rdkafka_group_consumer::rewind_to_committed(const std::vector<topic_partition>& partitions) {
+    if (partitions.empty()) return ok();
+    // Assigning again with no offsets makes librdkafka fetch from the
+    // committed offsets (auto.offset.reset where there are none).
+    auto* list = to_list(partitions);
+    for (int i = 0; i < list->cnt; ++i) list->elems[i].offset = RD_KAFKA_OFFSET_INVALID;
+    rd_kafka_resp_err_t err = rd_kafka_assign(rk_.get(), list);
+    rd_kafka_topic_partition_list_destroy(list);
+    if (err) return to_error(err, "assign again at the committed offsets");
+    return ok();
+}
+
 }  // namespace samsa::streams::internal::kafka

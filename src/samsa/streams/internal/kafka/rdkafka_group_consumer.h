@@ -15,6 +15,16 @@
 
 namespace samsa::streams::internal::kafka {
 
+// librdkafka's group metadata, for rdkafka_producer::send_offsets_to_transaction.
+class rdkafka_group_metadata final : public consumer_group_metadata {
+public:
+    explicit rdkafka_group_metadata(rd_kafka_consumer_group_metadata_t* m) : metadata(m) {}
+    ~rdkafka_group_metadata() override { rd_kafka_consumer_group_metadata_destroy(metadata); }
+    rdkafka_group_metadata(const rdkafka_group_metadata&) = delete;
+    rdkafka_group_metadata& operator=(const rdkafka_group_metadata&) = delete;
+    rd_kafka_consumer_group_metadata_t* metadata;
+};
+
 class rdkafka_group_consumer final : public group_consumer {
 public:
     [[nodiscard]] static result<std::unique_ptr<group_consumer>> create(const client_config& config);
@@ -27,6 +37,8 @@ public:
     void pause(const std::vector<topic_partition>& partitions) override;
     void resume(const std::vector<topic_partition>& partitions) override;
     void close() override;
+    std::shared_ptr<const consumer_group_metadata> group_metadata() override;
+    [[nodiscard]] status rewind_to_committed(const std::vector<topic_partition>& partitions) override;
 
 private:
     rdkafka_group_consumer() = default;

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "samsa/streams/internal/kafka/rdkafka_group_consumer.h"
+
 namespace samsa::streams::internal::kafka {
 
 namespace {
@@ -42,6 +44,9 @@ void rdkafka_producer::on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, voi
     auto* self = static_cast<rdkafka_producer*>(opaque);
     auto* listener = static_cast<delivery_listener*>(m->_private);
     if (listener == nullptr || self == nullptr || self->closing_) return;
+    // Purged by an aborted transaction: thrown away on purpose, not a
+    // failed delivery.
+    if (m->err == RD_KAFKA_RESP_ERR__PURGE_QUEUE || m->err == RD_KAFKA_RESP_ERR__PURGE_INFLIGHT) return;
     delivery_report d;
     d.tp = topic_partition{rd_kafka_topic_name(m->rkt), m->partition};
     d.offset = samsa::offset(m->offset);
@@ -112,6 +117,61 @@ result<int32_t> rdkafka_producer::partition_count(const std::string& topic, std:
     }
     rd_kafka_metadata_destroy(md);
     return out;
+}
+
+template<class Call>
+status rdkafka_producer::transactional(const char* what, Call&& call, int attempts) {
+    for (int attempt = 1;; ++attempt) {
+        rd_kafka_error_t* e = call();
+        if (e == nullptr) return ok();
+        bool retriable = rd_kafka_error_is_retriable(e) && attempt < attempts;
+        std::string message = std::string(what) + ": " + rd_kafka_error_string(e);
+        errc code = to_errc(rd_kafka_error_code(e));
+        if (rd_kafka_error_is_fatal(e)) fatal_ = true;
+        rd_kafka_error_destroy(e);
+        if (!retriable) return make_error(code == errc::timed_out ? code : errc::io_error, message);
+        spdlog::warn("[streams] {} (retrying)", message);
+    }
+}
+
+status rdkafka_producer::init_transactions(std::chrono::milliseconds timeout) {
+    int ms = static_cast<int>(timeout.count());
+    return transactional("init transactions", [&] { return rd_kafka_init_transactions(rk_.get(), ms); });
+}
+
+status rdkafka_producer::begin_transaction() {
+    return transactional("begin transaction", [&] { return rd_kafka_begin_transaction(rk_.get()); }, 1);
+}
+
+status rdkafka_producer::send_offsets_to_transaction(const std::map<topic_partition, samsa::offset>& offsets,
+                                                     const consumer_group_metadata& group,
+                                                     std::chrono::milliseconds timeout) {
+    const auto* metadata = dynamic_cast<const rdkafka_group_metadata*>(&group);
+    if (metadata == nullptr) return make_error(errc::invalid_argument, "group metadata of another client");
+    auto* list = rd_kafka_topic_partition_list_new(static_cast<int>(offsets.size()));
+    for (const auto& [tp, off] : offsets) {
+        rd_kafka_topic_partition_list_add(list, tp.topic.c_str(), tp.partition)->offset = off();
+    }
+    int ms = static_cast<int>(timeout.count());
+    status st = transactional("send offsets to transaction", [&] {
+        return rd_kafka_send_offsets_to_transaction(rk_.get(), list, metadata->metadata, ms);
+    });
+    rd_kafka_topic_partition_list_destroy(list);
+    return st;
+}
+
+status rdkafka_producer::commit_transaction(std::chrono::milliseconds timeout) {
+    int ms = static_cast<int>(timeout.count());
+    return transactional("commit transaction", [&] { return rd_kafka_commit_transaction(rk_.get(), ms); });
+}
+
+status rdkafka_producer::abort_transaction(std::chrono::milliseconds timeout) {
+    int ms = static_cast<int>(timeout.count());
+    return transactional("abort transaction", [&] { return rd_kafka_abort_transaction(rk_.get(), ms); });
+}
+
+bool rdkafka_producer::fatal() const {
+    return fatal_ || rd_kafka_fatal_error(rk_.get(), nullptr, 0) != RD_KAFKA_RESP_ERR_NO_ERROR;
 }
 
 }  // namespace samsa::streams::internal::kafka

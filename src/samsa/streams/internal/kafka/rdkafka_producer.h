@@ -11,6 +11,11 @@
 // it is even partitioned. partition_count() fetches a topic's metadata into
 // its kept handle, so tasks call it for their sink topics when they start.
 //
+// Transactions (exactly_once_v2): the rd_kafka_*_transaction calls; an
+// error librdkafka calls retriable is retried (bounded), one that requires
+// an abort is returned, and a fatal one (PRODUCER_FENCED,
+// INVALID_PRODUCER_EPOCH, ...) also makes fatal() true.
+//
 // Threads: the stream thread that owns it.
 
 #include <string>
@@ -33,15 +38,28 @@ public:
     [[nodiscard]] status flush(std::chrono::milliseconds timeout) override;
     [[nodiscard]] result<int32_t> partition_count(const std::string& topic,
                                                  std::chrono::milliseconds timeout) override;
+    [[nodiscard]] status init_transactions(std::chrono::milliseconds timeout) override;
+    [[nodiscard]] status begin_transaction() override;
+    [[nodiscard]] status send_offsets_to_transaction(const std::map<topic_partition, samsa::offset>& offsets,
+                                                     const consumer_group_metadata& group,
+                                                     std::chrono::milliseconds timeout) override;
+    [[nodiscard]] status commit_transaction(std::chrono::milliseconds timeout) override;
+    [[nodiscard]] status abort_transaction(std::chrono::milliseconds timeout) override;
+    bool fatal() const override;
 
 private:
     rdkafka_producer() = default;
     static void on_delivery(rd_kafka_t* rk, const rd_kafka_message_t* m, void* opaque);
     // The kept handle of a topic (created on first use); nullptr for a bad name.
     rd_kafka_topic_t* topic_handle(const std::string& topic);
+    // Runs one transactional call, again while librdkafka says the error is
+    // retriable (up to `attempts`); the error otherwise.
+    template<class Call>
+    status transactional(const char* what, Call&& call, int attempts = 3);
 
     rd_kafka_ptr rk_;
     bool closing_ = false;
+    bool fatal_ = false;
     std::unordered_map<std::string, rd_kafka_topic_t*> topics_;
 };
 

@@ -11,6 +11,7 @@ result<std::unique_ptr<partition_reader>> rdkafka_reader::create(const client_co
     c.erase("group.id");
     c["enable.auto.commit"] = "false";
     c["enable.auto.offset.store"] = "false";
+    c["enable.partition.eof"] = "true";
     auto conf = make_conf(c);
     if (!conf) return conf.error();
     std::unique_ptr<rdkafka_reader> r(new rdkafka_reader());
@@ -71,7 +72,16 @@ result<std::vector<consumed_record>> rdkafka_reader::poll(std::chrono::milliseco
         if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
             topic_partition tp{rd_kafka_topic_name(m->rkt), m->partition};
             if (assigned_.count(tp)) out.push_back(to_record(*m));
-        } else if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+        } else if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+            topic_partition tp{rd_kafka_topic_name(m->rkt), m->partition};
+            if (assigned_.count(tp)) {
+                consumed_record end;
+                end.tp = std::move(tp);
+                end.offset = samsa::offset(m->offset);
+                end.end_of_partition = true;
+                out.push_back(std::move(end));
+            }
+        } else {
             spdlog::warn("[streams] reader: {}", rd_kafka_message_errstr(m));
         }
         rd_kafka_message_destroy(m);

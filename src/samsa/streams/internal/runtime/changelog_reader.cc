@@ -75,13 +75,18 @@ result<std::vector<stream_task*>> changelog_reader::restore(std::chrono::millise
         for (const auto& r : *records) {
             auto it = active_.find(r.tp);
             if (it == active_.end()) continue;  // unassigned meanwhile
+            if (r.end_of_partition) {
+                // Past the last record: markers and aborted records follow it.
+                if (r.offset >= it->second.end && !std::count(ended.begin(), ended.end(), r.tp)) ended.push_back(r.tp);
+                continue;
+            }
             it->second.task->restore(it->second.changelog, r);
             ++restored_records_;
             ++it->second.restored;
             auto& b = batches[r.tp];
             b.first = r.offset();
             ++b.second;
-            if (r.offset + 1 >= it->second.end) ended.push_back(r.tp);
+            if (r.offset + 1 >= it->second.end && !std::count(ended.begin(), ended.end(), r.tp)) ended.push_back(r.tp);
         }
         report_batches(batches);
         for (const auto& tp : ended) finish(tp);

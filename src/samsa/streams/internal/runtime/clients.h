@@ -41,6 +41,12 @@ struct consumed_record {
     std::optional<bytes> value;
     int64_t timestamp = 0;
     record_headers headers;
+    // partition_reader only: no record, the reader reached the partition's
+    // end and `offset` is the next one it would read. Under read_committed a
+    // transactional topic ends in a commit marker (and may hold aborted
+    // records), which are never delivered: the last record's offset + 1 is
+    // then below the high watermark, and only this says restoration is done.
+    bool end_of_partition = false;
 };
 
 // Offsets to start reading a partition_reader partition from.
@@ -55,6 +61,14 @@ public:
     virtual void on_partitions_assigned(const std::vector<topic_partition>& partitions) = 0;
     // Taken away without a chance to commit (the member fell out of the group).
     virtual void on_partitions_lost(const std::vector<topic_partition>& partitions) = 0;
+};
+
+// The consumer's group metadata (group id, generation, member id) that a
+// transactional producer sends with the offsets so the coordinator can
+// fence a zombie member (KIP-447); opaque outside internal/kafka/.
+class consumer_group_metadata {
+public:
+    virtual ~consumer_group_metadata() = default;
 };
 
 class group_consumer {
@@ -72,6 +86,15 @@ public:
     virtual void resume(const std::vector<topic_partition>& partitions) = 0;
     // Leaves the group (revoking through the listener); idempotent.
     virtual void close() = 0;
+    // exactly_once_v2: the metadata sent with the offsets in a transaction;
+    // nullptr where not supported.
+    virtual std::shared_ptr<const consumer_group_metadata> group_metadata() { return nullptr; }
+    // Fetching restarts at the committed offsets of these (assigned)
+    // partitions: after an aborted transaction the work since the last
+    // commit is done again.
+    [[nodiscard]] virtual status rewind_to_committed(const std::vector<topic_partition>&) {
+        return make_error(errc::unsupported, "rewind_to_committed");
+    }
 };
 
 struct delivery_report {
@@ -103,6 +126,26 @@ public:
     // partitioners need it); not_found for a topic that does not exist.
     [[nodiscard]] virtual result<int32_t> partition_count(const std::string& topic,
                                                          std::chrono::milliseconds timeout) = 0;
+
+    // Transactions (a producer made with transactional.id; exactly_once_v2).
+    // The defaults refuse: only transactional producers implement them.
+    [[nodiscard]] virtual status init_transactions(std::chrono::milliseconds) { return no_transactions(); }
+    [[nodiscard]] virtual status begin_transaction() { return no_transactions(); }
+    // The consumed offsets (next to read) join the open transaction.
+    [[nodiscard]] virtual status send_offsets_to_transaction(const std::map<topic_partition, samsa::offset>&,
+                                                             const consumer_group_metadata&,
+                                                             std::chrono::milliseconds) {
+        return no_transactions();
+    }
+    [[nodiscard]] virtual status commit_transaction(std::chrono::milliseconds) { return no_transactions(); }
+    [[nodiscard]] virtual status abort_transaction(std::chrono::milliseconds) { return no_transactions(); }
+    // The producer cannot be used any more (fenced by a newer instance with
+    // the same transactional.id, or another fatal error): Kafka Streams'
+    // TaskMigratedException; a new producer is needed.
+    virtual bool fatal() const { return false; }
+
+private:
+    static error no_transactions() { return make_error(errc::unsupported, "not a transactional producer"); }
 };
 
 class partition_reader {

@@ -89,8 +89,9 @@ void global_stream_thread::bootstrap() {
         auto records = reader_->poll(config_->poll_time, 10000);
         if (!records) throw std::runtime_error("global thread: " + records.error().message);
         for (auto& r : *records) {
-            if (auto it = ends.find(r.tp); it != ends.end() && r.offset + 1 >= it->second) ends.erase(it);
-            apply(std::move(r));
+            samsa::offset next = r.end_of_partition ? r.offset : r.offset + 1;
+            if (auto it = ends.find(r.tp); it != ends.end() && next >= it->second) ends.erase(it);
+            if (!r.end_of_partition) apply(std::move(r));
         }
     }
     status st = flush_and_checkpoint();
@@ -100,8 +101,13 @@ void global_stream_thread::bootstrap() {
 size_t global_stream_thread::poll_once(std::chrono::milliseconds timeout) {
     auto records = reader_->poll(timeout, 10000);
     if (!records) throw std::runtime_error("global thread: " + records.error().message);
-    for (auto& r : *records) apply(std::move(r));
-    return records->size();
+    size_t applied = 0;
+    for (auto& r : *records) {
+        if (r.end_of_partition) continue;
+        apply(std::move(r));
+        ++applied;
+    }
+    return applied;
 }
 
 status global_stream_thread::flush_and_checkpoint() {

@@ -6,6 +6,11 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include <spdlog/spdlog.h>
 
 namespace samsa::streams::internal {
 
@@ -43,6 +48,56 @@ result<std::unique_ptr<task_lock>> state_directory::lock(const std::string& name
         return make_error(errc::io_error, "cannot lock " + path.string() + ": " + std::strerror(e));
     }
     return std::make_unique<task_lock>(fd);
+}
+
+namespace {
+
+std::string random_uuid() {
+    std::random_device rd;
+    std::mt19937_64 gen((static_cast<uint64_t>(rd()) << 32) ^ rd());
+    uint64_t hi = gen();
+    uint64_t lo = gen();
+    hi = (hi & ~0xf000ULL) | 0x4000ULL;                // version 4
+    lo = (lo & ~(3ULL << 62)) | (2ULL << 62);          // variant 10
+    char out[37];
+    std::snprintf(out, sizeof(out), "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(hi >> 32),
+                  static_cast<unsigned>((hi >> 16) & 0xffff), static_cast<unsigned>(hi & 0xffff),
+                  static_cast<unsigned>(lo >> 48), static_cast<unsigned long long>(lo & 0xffffffffffffULL));
+    return out;
+}
+
+}  // namespace
+
+std::string state_directory::process_id() {
+    if (!process_id_.empty()) return process_id_;
+    auto lock = this->lock(".");
+    if (!lock) {
+        spdlog::info("[streams] {}: {}; using a random process id", app_dir_.string(), lock.error().message);
+        process_id_ = random_uuid();
+        return process_id_;
+    }
+    app_lock_ = std::move(*lock);
+    auto path = app_dir_ / "kafka-streams-process-metadata";
+    if (std::ifstream in(path); in) {
+        // {"processId":"<36 characters>"}: a uuid needs no JSON escaping.
+        std::stringstream text;
+        text << in.rdbuf();
+        std::string s = text.str();
+        const std::string field = "\"processId\":\"";
+        auto at = s.find(field);
+        if (at != std::string::npos && s.size() >= at + field.size() + 37 && s[at + field.size() + 36] == '"') {
+            process_id_ = s.substr(at + field.size(), 36);
+        } else {
+            spdlog::warn("[streams] unreadable {}; writing a new process id", path.string());
+        }
+    }
+    if (process_id_.empty()) {
+        process_id_ = random_uuid();
+        std::ofstream out(path, std::ios::trunc);
+        out << "{\"processId\":\"" << process_id_ << "\"}\n";
+        if (!out) spdlog::warn("[streams] cannot write {}", path.string());
+    }
+    return process_id_;
 }
 
 status state_directory::clean() {

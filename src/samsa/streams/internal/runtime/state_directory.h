@@ -9,6 +9,15 @@
 //           .checkpoint changelog offsets (checkpoint_file.h)
 //           rocksdb/<store>/
 //       global/         the global stores, same layout
+//       kafka-streams-process-metadata   {"processId":"<uuid>"}
+//
+// The process id (Kafka's StateDirectory.initializeProcessId) is kept in the
+// application directory, so a restarted instance has the same one: under
+// exactly_once_v2 its producers then have the same transactional.id and
+// fence (and abort) what the previous run left open at once, instead of
+// after transaction.timeout.ms. The application directory's own .lock is
+// held meanwhile; an instance that cannot take it (another instance on the
+// same state.dir) gets a random id, as Kafka does without persistent state.
 //
 // A lock is an open file descriptor with flock(LOCK_EX | LOCK_NB); it is
 // released when the task_lock is destroyed or the process dies, so a kill -9
@@ -46,12 +55,17 @@ public:
     // Takes the task directory's lock without waiting; already_exists when
     // someone else holds it.
     [[nodiscard]] result<std::unique_ptr<task_lock>> lock(const std::string& name) const;
+    // The persisted process id (above); a new random one when it cannot be
+    // kept. The first call takes the lock; later calls return the same id.
+    std::string process_id();
     // Removes the application's directory (Kafka's cleanUp()); only while
     // nothing runs.
     [[nodiscard]] status clean();
 
 private:
     std::filesystem::path app_dir_;
+    std::unique_ptr<task_lock> app_lock_;
+    std::string process_id_;
 };
 
 }  // namespace samsa::streams::internal

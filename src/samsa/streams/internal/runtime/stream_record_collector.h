@@ -8,6 +8,13 @@
 // flush() returns, so the task stops before its offsets are committed;
 // `continue` logs and drops the record.
 //
+// Under exactly_once_v2 (Kafka's StreamsProducer) the producer is
+// transactional: the first send() after a commit or an abort begins a
+// transaction, commit_transaction() puts the consumed offsets into it and
+// commits, abort_transaction() throws away everything sent since. The
+// thread's sink, repartition and changelog records all go through here, so
+// one transaction holds all of them.
+//
 // Threads: the stream thread; delivery reports arrive on it too (inside the
 // producer's poll() and flush()).
 
@@ -25,7 +32,8 @@ namespace samsa::streams::internal {
 
 class stream_record_collector final : public record_collector, private delivery_listener {
 public:
-    stream_record_collector(record_producer& producer, production_handler_response on_error);
+    stream_record_collector(record_producer& producer, production_handler_response on_error,
+                            bool exactly_once = false);
 
     // Throws task_failure when an earlier delivery failed under `fail`, or
     // the producer refuses the record.
@@ -38,8 +46,24 @@ public:
     std::optional<int32_t> partition_count(const std::string& topic) override;
     int64_t dropped() const { return dropped_; }
 
+    bool exactly_once() const { return exactly_once_; }
+    // exactly_once_v2 (see above); the first two once per producer.
+    [[nodiscard]] status init_transactions(std::chrono::milliseconds timeout);
+    // Offsets may be empty (nothing consumed, but punctuators sent records).
+    [[nodiscard]] status commit_transaction(const std::map<topic_partition, samsa::offset>& offsets,
+                                            const consumer_group_metadata* group, std::chrono::milliseconds timeout);
+    // Aborts the open transaction (if any) and forgets failed deliveries and
+    // the offsets of records that are now aborted.
+    [[nodiscard]] status abort_transaction(std::chrono::milliseconds timeout);
+    bool in_transaction() const { return in_transaction_; }
+    // The producer is fenced or failed fatally: a new one is needed.
+    bool producer_fatal() const { return producer_->fatal(); }
+    // After the stream thread made a new producer (the old one was fenced).
+    void replace_producer(record_producer& producer);
+
 private:
     void on_delivery(const delivery_report& d) override;
+    void begin_transaction_if_needed();
 
     record_producer* producer_;
     production_handler_response on_error_;
@@ -47,6 +71,8 @@ private:
     std::map<std::string, int32_t, std::less<>> partition_counts_;
     std::optional<error> first_error_;
     int64_t dropped_ = 0;
+    bool exactly_once_ = false;
+    bool in_transaction_ = false;
 };
 
 }  // namespace samsa::streams::internal

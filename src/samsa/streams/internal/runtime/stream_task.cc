@@ -7,6 +7,18 @@ namespace samsa::streams::internal {
 namespace {
 // Kafka's StateManagerUtil.OFFSET_DELTA_THRESHOLD_FOR_CHECKPOINT.
 constexpr int64_t checkpoint_delta = 10000;
+
+// Everything in a task directory but its lock file: the stores' files and
+// the checkpoint.
+void wipe_task_state(const std::filesystem::path& dir) {
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+        if (entry.path().filename() == ".lock") continue;
+        std::error_code rm;
+        std::filesystem::remove_all(entry.path(), rm);
+        if (rm) spdlog::warn("[streams] cannot wipe {}: {}", entry.path().string(), rm.message());
+    }
+}
 }  // namespace
 
 stream_task::stream_task(task_id id, std::set<topic_partition> inputs, const task_environment& env)
@@ -24,8 +36,17 @@ result<std::unique_ptr<stream_task>> stream_task::create(task_id id, const subto
     auto dir = env.state_dir->directory_for(id.to_string());
     if (!dir) return dir.error();
     t->checkpoint_ = std::make_unique<checkpoint_file>(*dir / ".checkpoint");
+    t->dir_ = *dir;
     auto checkpointed = t->checkpoint_->read();
     if (!checkpointed) return checkpointed.error();
+    if (env.exactly_once) {
+        if (checkpointed->empty()) {
+            // A crash or a dirty close: the stores may hold uncommitted writes.
+            wipe_task_state(*dir);
+        } else {
+            t->checkpoint_->remove();
+        }
+    }
 
     const std::string& app = env.metadata->application_id();
     task_config config{app, id.to_string(), id.partition, *dir, env.cache, env.windowed_emit_interval_ms};
@@ -117,7 +138,15 @@ std::map<topic_partition, samsa::offset> stream_task::changelog_offsets() const 
     return out;
 }
 
+void stream_task::resume() {
+    state_ = state::running;
+    // The checkpoint written at suspension stops being true with the next
+    // (uncommitted) write.
+    if (env_->exactly_once) checkpoint_->remove();
+}
+
 status stream_task::post_commit(bool enforce_checkpoint) {
+    if (env_->exactly_once && !enforce_checkpoint) return ok();
     std::map<topic_partition, samsa::offset> now = changelog_offsets();
     if (!enforce_checkpoint) {
         int64_t moved = 0;
@@ -137,13 +166,17 @@ status stream_task::post_commit(bool enforce_checkpoint) {
     return checkpoint_->write(persistent);
 }
 
-void stream_task::close() {
+void stream_task::close(bool dirty) {
     if (state_ == state::closed) return;
     state_ = state::closed;
     if (graph_) graph_->close(id_.to_string());
     if (context_) context_->close_stores();
     graph_.reset();
     context_.reset();
+    if (dirty && env_->exactly_once && !dir_.empty()) {
+        spdlog::info("[streams] task {} closed dirty under exactly-once: wiping its state", id_.to_string());
+        wipe_task_state(dir_);
+    }
     lock_.reset();
 }
 

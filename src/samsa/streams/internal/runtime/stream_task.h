@@ -24,6 +24,13 @@
 //                      a RocksDB flush per commit costs more than replaying
 //                      a few thousand changelog records after a crash).
 //
+// Under exactly_once_v2 (env.exactly_once), as Kafka: no checkpoint is
+// written while the task runs, only on suspend and clean close; the one read
+// at creation is deleted at once, so after a crash (or a dirty close) there
+// is none, and a task directory without a checkpoint is wiped before its
+// stores open: the stores may hold writes of an aborted transaction, and are
+// rebuilt from the committed changelogs instead. A dirty close wipes too.
+//
 // Errors: a processor's or a store's exception leaves as task_failure naming
 // the task; deserialization errors go to the handler (task_graph.h).
 //
@@ -77,6 +84,8 @@ struct task_environment {
     thread_cache* cache = nullptr;
     // streams_config::windowed_emit_interval_ms.
     int64_t windowed_emit_interval_ms = 1000;
+    // processing.guarantee=exactly_once_v2 (checkpoints and wiping above).
+    bool exactly_once = false;
 };
 
 // A changelog partition a task restores from.
@@ -124,7 +133,7 @@ public:
         records_.clear();
         state_ = state::suspended;
     }
-    void resume() { state_ = state::running; }
+    void resume();
 
     void add_record(consumed_record r) { records_.add(std::move(r)); }
     size_t buffered() const { return records_.buffered(); }
@@ -144,8 +153,9 @@ public:
     // task started.
     const std::map<topic_partition, samsa::offset>& consumed_offsets() const { return consumed_; }
 
-    // Closes nodes and stores, releases the directory lock.
-    void close();
+    // Closes nodes and stores, releases the directory lock. dirty: after a
+    // failure, without a commit; under exactly-once the state is wiped.
+    void close(bool dirty = false);
 
     task_context& context() { return *context_; }
 
@@ -160,6 +170,7 @@ private:
     state state_ = state::created;
     std::unique_ptr<task_lock> lock_;
     std::unique_ptr<checkpoint_file> checkpoint_;
+    std::filesystem::path dir_;
     std::unique_ptr<task_context> context_;
     std::unique_ptr<task_graph> graph_;
     partition_group records_;

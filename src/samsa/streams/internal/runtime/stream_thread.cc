@@ -30,7 +30,9 @@ stream_thread::stream_thread(std::string name, const streams_config& config, tas
                              stream_thread_clients clients, state_listener listener)
     : name_(std::move(name)), config_(&config), clients_(std::move(clients)), listener_(std::move(listener)) {
     for (const auto& t : env.metadata->source_topics()) topics_.push_back(t);
-    collector_ = std::make_unique<stream_record_collector>(*clients_.producer, config.on_production_error);
+    bool eos = config.guarantee == processing_guarantee::exactly_once_v2;
+    env.exactly_once = eos;
+    collector_ = std::make_unique<stream_record_collector>(*clients_.producer, config.on_production_error, eos);
     restorer_ = std::make_unique<changelog_reader>(*clients_.restore_reader, config.request_timeout);
     restorer_->set_listener(env.restore_listener);
     env.collector = collector_.get();
@@ -92,6 +94,12 @@ void stream_thread::run_once() {
             return;
         }
         set_state(stream_thread_state::starting);
+        if (collector_->exactly_once()) {
+            // Fences a zombie with the same transactional.id and aborts
+            // what it left open.
+            status init = collector_->init_transactions(config_->request_timeout);
+            if (!init) throw std::runtime_error("cannot initialize transactions: " + init.error().message);
+        }
         status st = clients_.consumer->subscribe(topics_, *this);
         if (!st) throw std::runtime_error("cannot subscribe: " + st.error().message);
         subscribed_ = true;
@@ -120,14 +128,50 @@ void stream_thread::run_once() {
     } else if (state() == stream_thread_state::partitions_assigned) {
         set_state(stream_thread_state::running);
     }
-    tasks_->process(max_process_per_task);
-    tasks_->punctuate();
+    try {
+        tasks_->process(max_process_per_task);
+        tasks_->punctuate();
+    } catch (const task_failure& e) {
+        // A send refused by a fenced producer is a migration, not a bug.
+        if (!collector_->exactly_once() || !collector_->producer_fatal()) throw;
+        recover_from_failed_transaction(e.what());
+        return;
+    }
     collector_->poll();
     auto now = std::chrono::steady_clock::now();
     if (now - last_commit_ >= config_->commit_interval) {
         status st = tasks_->commit();
-        if (!st) throw task_failure("commit failed: " + st.error().message);
         last_commit_ = now;
+        if (!st && collector_->exactly_once()) {
+            recover_from_failed_transaction("commit failed: " + st.error().message);
+        } else if (!st) {
+            throw task_failure("commit failed: " + st.error().message);
+        }
+    }
+}
+
+void stream_thread::replace_fenced_producer() {
+    if (!clients_.make_producer) throw std::runtime_error("the producer was fenced and cannot be replaced");
+    auto producer = clients_.make_producer();
+    if (!producer) throw std::runtime_error("cannot create a new producer: " + producer.error().message);
+    // The old one goes first; the failures it reports while it closes are
+    // forgotten by replace_producer().
+    clients_.producer = std::move(*producer);
+    collector_->replace_producer(*clients_.producer);
+    status st = collector_->init_transactions(config_->request_timeout);
+    if (!st) throw std::runtime_error("cannot initialize transactions: " + st.error().message);
+}
+
+void stream_thread::recover_from_failed_transaction(const std::string& why) {
+    bool fenced = collector_->producer_fatal();
+    spdlog::warn("[streams] {}: {}{}; aborting and rebuilding the tasks", name_, why,
+                 fenced ? " (producer fenced: task migrated)" : "");
+    if (fenced) replace_fenced_producer();
+    status st = tasks_->recover_all();
+    publish_tasks();
+    if (!st) throw task_failure("cannot recover from a failed transaction: " + st.error().message);
+    if (tasks_->has_tasks() && state() == stream_thread_state::running) {
+        set_state(stream_thread_state::partitions_assigned);
     }
 }
 

@@ -11,6 +11,16 @@
 //   fire wall-clock punctuators
 //   every commit.interval.ms: commit (task_manager.h gives the order)
 //
+// Under exactly_once_v2 the producer is transactional (one per thread,
+// transactional.id <application.id>-<process id>-<thread index>, Kafka's):
+// init_transactions() before subscribing, a transaction per commit
+// interval. A commit that fails aborts the transaction and rebuilds every
+// task from its changelogs (task_manager::recover_all); a fenced producer
+// (PRODUCER_FENCED, INVALID_PRODUCER_EPOCH, any fatal producer error) is
+// handled as Kafka's TaskMigratedException: tasks closed dirty, a new
+// producer, the input re-read from the committed offsets. A processing
+// exception still ends the thread (its close aborts and wipes).
+//
 // States, as Kafka's: created -> starting -> partitions_assigned <->
 // partitions_revoked -> running -> pending_shutdown -> dead. A failure (a
 // task_failure, a fatal client error) ends the loop with the error kept in
@@ -43,6 +53,9 @@ struct stream_thread_clients {
     std::unique_ptr<group_consumer> consumer;
     std::unique_ptr<record_producer> producer;
     std::unique_ptr<partition_reader> restore_reader;
+    // exactly_once_v2: makes a new producer with the same transactional.id
+    // when the current one is fenced (unset: a fenced producer is fatal).
+    std::function<result<std::unique_ptr<record_producer>>()> make_producer;
 };
 
 class stream_thread final : private rebalance_listener {
@@ -86,6 +99,9 @@ private:
     void on_partitions_assigned(const std::vector<topic_partition>& partitions) override;
     void on_partitions_lost(const std::vector<topic_partition>& partitions) override;
     void publish_tasks();
+    // exactly_once_v2: after a failed commit or a fenced producer.
+    void recover_from_failed_transaction(const std::string& why);
+    void replace_fenced_producer();
 
     std::string name_;
     const streams_config* config_;

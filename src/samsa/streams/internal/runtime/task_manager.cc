@@ -61,10 +61,19 @@ status task_manager::handle_revocation(const std::vector<topic_partition>& revok
         stream_task* t = tasks_.at(id).get();
         if (t->current_state() == stream_task::state::running) running.push_back(t);
     }
+    bool eos = collector_->exactly_once();
+    // One transaction holds every task's output: all of them commit.
+    if (eos) running = running_tasks();
     status st = commit_tasks(running, true);
+    if (!st && eos) {
+        // Nothing of the transaction may stay: every task is dirty now.
+        abort_transaction();
+        for (const auto& id : task_ids()) close_task(id, true);
+        return st;
+    }
     for (const auto& id : ids) {
         if (st && tasks_.at(id)->current_state() == stream_task::state::running) suspend_task(id);
-        else close_task(id);
+        else close_task(id, !st);
     }
     return st;
 }
@@ -91,16 +100,49 @@ void task_manager::handle_lost(const std::vector<topic_partition>& lost) {
     for (const auto& tp : lost) {
         if (auto it = by_partition_.find(tp); it != by_partition_.end()) ids.insert(it->second->id());
     }
-    for (const auto& id : ids) close_task(id);
+    if (collector_->exactly_once()) {
+        // The open transaction holds the other tasks' work too.
+        abort_transaction();
+        for (const auto& id : task_ids()) close_task(id, true);
+    } else {
+        for (const auto& id : ids) close_task(id, true);
+    }
     close_suspended();
 }
 
-void task_manager::close_task(const task_id& id) {
+void task_manager::abort_transaction() {
+    status st = collector_->abort_transaction(timeout_);
+    if (!st) spdlog::warn("[streams] abort transaction: {}", st.error().message);
+}
+
+std::vector<stream_task*> task_manager::running_tasks() {
+    std::vector<stream_task*> running;
+    for (auto& [id, t] : tasks_) {
+        if (t->current_state() == stream_task::state::running) running.push_back(t.get());
+    }
+    return running;
+}
+
+status task_manager::recover_all() {
+    abort_transaction();
+    std::vector<topic_partition> assigned;
+    for (const auto& [tp, t] : by_partition_) assigned.push_back(tp);
+    for (const auto& id : task_ids()) close_task(id, true);
+    close_suspended();
+    status st = consumer_->rewind_to_committed(assigned);
+    if (!st) return st;
+    spdlog::warn("[streams] transaction aborted: {} partitions re-read from their committed offsets, tasks "
+                 "restored from the changelogs",
+                 assigned.size());
+    return handle_assignment(assigned);
+}
+
+void task_manager::close_task(const task_id& id, bool dirty) {
     auto it = tasks_.find(id);
     if (it == tasks_.end()) return;
     restorer_->unregister_task(id);
     for (const auto& tp : it->second->inputs()) by_partition_.erase(tp);
-    it->second->close();
+    it->second->close(dirty);
     tasks_.erase(it);
     spdlog::info("[streams] closed task {}", id.to_string());
 }
@@ -149,16 +191,10 @@ void task_manager::punctuate() {
     }
 }
 
-status task_manager::commit() {
-    std::vector<stream_task*> running;
-    for (auto& [id, t] : tasks_) {
-        if (t->current_state() == stream_task::state::running) running.push_back(t.get());
-    }
-    return commit_tasks(running, false);
-}
+status task_manager::commit() { return commit_tasks(running_tasks(), false); }
 
 status task_manager::commit_tasks(const std::vector<stream_task*>& tasks, bool enforce_checkpoint) {
-    if (tasks.empty()) return ok();
+    if (tasks.empty() && !collector_->in_transaction()) return ok();
     for (stream_task* t : tasks) t->prepare_commit();
     status st = collector_->flush(timeout_);
     if (!st) return st;
@@ -169,7 +205,11 @@ status task_manager::commit_tasks(const std::vector<stream_task*>& tasks, bool e
     // Kafka's order (TaskManager.commit): offsets first, checkpoints after. A
     // checkpoint written before a commit that then fails would say the store
     // holds more than the committed offsets account for.
-    if (!offsets.empty()) {
+    if (collector_->exactly_once()) {
+        auto group = consumer_->group_metadata();
+        st = collector_->commit_transaction(offsets, group.get(), timeout_);
+        if (!st) return st;
+    } else if (!offsets.empty()) {
         st = consumer_->commit(offsets);
         if (!st) return st;
     }
@@ -181,16 +221,17 @@ status task_manager::commit_tasks(const std::vector<stream_task*>& tasks, bool e
 }
 
 void task_manager::close_all(bool clean) {
+    bool dirty = !clean;
     if (clean) {
-        std::vector<stream_task*> running;
-        for (auto& [id, t] : tasks_) {
-            if (t->current_state() == stream_task::state::running) running.push_back(t.get());
-        }
-        status st = commit_tasks(running, true);
+        status st = commit_tasks(running_tasks(), true);
         if (!st) spdlog::warn("[streams] commit on close failed: {}", st.error().message);
+        // Under exactly-once the uncommitted work is aborted, so the stores
+        // (which hold it) must go too.
+        if (!st && collector_->exactly_once()) dirty = true;
     }
+    if (dirty && collector_->exactly_once()) abort_transaction();
     std::vector<task_id> ids = task_ids();
-    for (const auto& id : ids) close_task(id);
+    for (const auto& id : ids) close_task(id, dirty);
     close_suspended();
 }
 

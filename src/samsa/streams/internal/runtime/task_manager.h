@@ -17,6 +17,16 @@
 // After a crash, input is re-read from the last committed offsets, so
 // output may repeat but is never lost.
 //
+// The exactly_once_v2 commit (Kafka's, one transaction per thread): every
+// running task prepares, the producer is flushed, the consumed offsets of
+// all of them go into the thread's transaction with the consumer's group
+// metadata, and the transaction commits; no checkpoint is written (only on
+// suspend and clean close). A revocation commits all running tasks, since
+// one transaction holds them all. A failed commit or a dirty close aborts
+// the transaction and closes the tasks dirty, which wipes their state
+// (stream_task.h); recover_all() then makes them again from the changelogs
+// and re-reads the input from the committed offsets.
+//
 // Threads: the stream thread; the consumer calls the rebalance methods from
 // inside poll() on that thread.
 
@@ -69,8 +79,15 @@ public:
     void punctuate();
     // The at-least-once commit above, for all running tasks.
     [[nodiscard]] status commit();
-    // Commits (when clean) and closes every task.
+    // Commits (when clean) and closes every task; under exactly-once a
+    // failed or skipped commit aborts the transaction and wipes the tasks.
     void close_all(bool clean);
+    // exactly_once_v2, after a failed commit (the producer may have been
+    // replaced meanwhile): aborts what is open, closes every task dirty,
+    // rewinds the consumer to the committed offsets and creates the tasks
+    // again, to be restored from the changelogs (Kafka's handling of
+    // TaskCorruptedException / TaskMigratedException).
+    [[nodiscard]] status recover_all();
 
     bool restoring() const;
     // A running task has records waiting to be processed.
@@ -83,7 +100,10 @@ public:
 private:
     // enforce_checkpoint: on revocation and close (stream_task.h).
     [[nodiscard]] status commit_tasks(const std::vector<stream_task*>& tasks, bool enforce_checkpoint);
-    void close_task(const task_id& id);
+    void close_task(const task_id& id, bool dirty = false);
+    std::vector<stream_task*> running_tasks();
+    // Aborts the open transaction (exactly-once), logging a failure.
+    void abort_transaction();
     void suspend_task(const task_id& id);
     void close_suspended();
 
