@@ -146,6 +146,18 @@ public:
         for (const auto& tp : tps) paused_.erase(tp);
     }
     void close() override { cluster_->event("consumer.close"); }
+    std::shared_ptr<const consumer_group_metadata> group_metadata() override {
+        return std::make_shared<consumer_group_metadata>();
+    }
+    status rewind_to_committed(const std::vector<topic_partition>& tps) override {
+        cluster_->event("consumer.rewind");
+        std::lock_guard l(cluster_->mutex);
+        for (const auto& tp : tps) {
+            auto it = cluster_->committed.find(tp);
+            positions_[tp] = it == cluster_->committed.end() ? samsa::offset(0) : it->second;
+        }
+        return ok();
+    }
     const std::set<topic_partition>& paused() const { return paused_; }
     size_t most_polled = 0;  // the most records one poll() returned
 
@@ -182,6 +194,45 @@ public:
     // Deliveries to this topic fail.
     std::string failing_topic;
 
+    // exactly_once_v2: the transaction calls are events ("txn.*"); records
+    // are visible at once (the fake has no isolation), offsets sent into a
+    // transaction are committed when it commits.
+    bool transactional = false;
+    // commit_transaction() fails as a fenced producer's does; fatal() is true.
+    bool fenced = false;
+    status init_transactions(std::chrono::milliseconds t) override {
+        if (!transactional) return record_producer::init_transactions(t);
+        cluster_->event("txn.init");
+        return ok();
+    }
+    status begin_transaction() override {
+        cluster_->event("txn.begin");
+        return ok();
+    }
+    status send_offsets_to_transaction(const std::map<topic_partition, samsa::offset>& offsets,
+                                       const consumer_group_metadata&, std::chrono::milliseconds) override {
+        cluster_->event("txn.offsets");
+        pending_offsets_ = offsets;
+        return ok();
+    }
+    status commit_transaction(std::chrono::milliseconds) override {
+        if (fenced) {
+            cluster_->event("txn.commit fenced");
+            return make_error(errc::io_error, "commit transaction: Broker: Producer fenced");
+        }
+        cluster_->event("txn.commit");
+        std::lock_guard l(cluster_->mutex);
+        for (const auto& [tp, off] : pending_offsets_) cluster_->committed[tp] = off;
+        pending_offsets_.clear();
+        return ok();
+    }
+    status abort_transaction(std::chrono::milliseconds) override {
+        cluster_->event("txn.abort");
+        pending_offsets_.clear();
+        return ok();
+    }
+    bool fatal() const override { return fenced; }
+
 private:
     void deliver() {
         auto pending = std::move(pending_);
@@ -202,6 +253,7 @@ private:
     }
     fake_cluster* cluster_;
     std::vector<std::pair<produced_record, delivery_listener*>> pending_;
+    std::map<topic_partition, samsa::offset> pending_offsets_;
 };
 
 class fake_reader final : public partition_reader {

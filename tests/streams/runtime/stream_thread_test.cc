@@ -74,9 +74,20 @@ public:
         auto consumer = std::make_unique<fake_consumer>(cluster);
         consumer_ = consumer.get();
         clients.consumer = std::move(consumer);
+        bool eos = config_.guarantee == processing_guarantee::exactly_once_v2;
         auto producer = std::make_unique<fake_producer>(cluster);
+        producer->transactional = eos;
         producer_ = producer.get();
         clients.producer = std::move(producer);
+        if (eos) {
+            clients.make_producer = [this]() -> result<std::unique_ptr<record_producer>> {
+                cluster.event("producer.created");
+                auto p = std::make_unique<fake_producer>(cluster);
+                p->transactional = true;
+                producer_ = p.get();
+                return std::unique_ptr<record_producer>(std::move(p));
+            };
+        }
         clients.restore_reader = std::make_unique<fake_reader>(cluster);
         thread_ = std::make_unique<stream_thread>("wc-StreamThread-1", config_, std::move(env), std::move(clients),
                                                   nullptr);
@@ -195,6 +206,85 @@ TEST(stream_thread, a_failed_offset_commit_writes_no_checkpoint) {
     EXPECT_FALSE(f.thread_->tasks().commit());
     f.thread_->tasks().close_all(true);
     EXPECT_FALSE(std::filesystem::exists(f.task_dir("1_0") / ".checkpoint"));
+}
+
+size_t count_event(const fake_cluster& c, const std::string& e) {
+    return static_cast<size_t>(std::count(c.events.begin(), c.events.end(), e));
+}
+
+// exactly_once_v2 over the fakes: transactions begin lazily at the first
+// send, the commit puts the offsets into the transaction (never a consumer
+// commit), and no checkpoint is written while running.
+TEST(stream_thread, exactly_once_commits_offsets_inside_the_transaction) {
+    thread_fixture f(word_count_topology(store_type::rocksdb), {{"processing.guarantee", "exactly_once_v2"}});
+    f.cluster.create("lines", 1);
+    f.cluster.create("counts", 1);
+    f.start();
+    f.run(2);
+    EXPECT_EQ(count_event(f.cluster, "txn.init"), 1u);
+    EXPECT_EQ(count_event(f.cluster, "txn.begin"), 0u) << "nothing sent yet";
+    f.cluster.append("lines", "k", "a b a", 1);
+    f.run(6);
+    EXPECT_EQ(count_event(f.cluster, "txn.begin"), 1u);
+    f.cluster.events.clear();
+    ASSERT_TRUE(f.thread_->tasks().commit());
+    std::vector<std::string> want{"producer.flush", "txn.offsets", "txn.commit"};
+    EXPECT_EQ(f.cluster.events, want);
+    EXPECT_EQ(f.cluster.committed.at({"lines", 0}), samsa::offset(1));
+    EXPECT_EQ(f.cluster.committed.at({"wc-counts-store-repartition", 0}), samsa::offset(3));
+    EXPECT_FALSE(std::filesystem::exists(f.task_dir("1_0") / ".checkpoint"));
+    // An idle commit opens no transaction.
+    f.cluster.events.clear();
+    ASSERT_TRUE(f.thread_->tasks().commit());
+    EXPECT_EQ(count_event(f.cluster, "txn.begin"), 0u);
+    EXPECT_EQ(count_event(f.cluster, "txn.commit"), 0u);
+    f.thread_->tasks().close_all(true);
+    EXPECT_TRUE(std::filesystem::exists(f.task_dir("1_0") / ".checkpoint")) << "a clean close checkpoints";
+}
+
+// A commit that fails aborts the transaction, rewinds the consumer to the
+// committed offsets and rebuilds the tasks; the thread keeps running.
+TEST(stream_thread, exactly_once_failed_commit_aborts_and_rebuilds_the_tasks) {
+    thread_fixture f(word_count_topology(store_type::rocksdb),
+                     {{"processing.guarantee", "exactly_once_v2"}, {"commit.interval.ms", "0"}});
+    f.cluster.create("lines", 1);
+    f.cluster.create("counts", 1);
+    f.start();
+    f.cluster.append("lines", "k", "a b", 1);
+    f.run(6);
+    ASSERT_GE(count_event(f.cluster, "txn.commit"), 1u);
+    f.producer_->failing_topic = "counts";
+    f.cluster.events.clear();
+    f.cluster.append("lines", "k", "c", 2);
+    for (int i = 0; i < 10 && count_event(f.cluster, "txn.abort") == 0; ++i) ASSERT_NO_THROW(f.run(1));
+    EXPECT_EQ(count_event(f.cluster, "txn.abort"), 1u);
+    EXPECT_EQ(count_event(f.cluster, "consumer.rewind"), 1u);
+    EXPECT_EQ(f.thread_->tasks().task_ids().size(), 2u) << "tasks made again";
+    f.producer_->failing_topic.clear();
+    ASSERT_NO_THROW(f.run(10));
+    EXPECT_EQ(f.cluster.committed.at({"lines", 0}), samsa::offset(2));
+}
+
+// A fenced producer is Kafka's TaskMigratedException: a new producer
+// (init_transactions again), the tasks rebuilt; the thread keeps running.
+TEST(stream_thread, exactly_once_fenced_producer_is_replaced) {
+    thread_fixture f(word_count_topology(store_type::rocksdb),
+                     {{"processing.guarantee", "exactly_once_v2"}, {"commit.interval.ms", "0"}});
+    f.cluster.create("lines", 1);
+    f.cluster.create("counts", 1);
+    f.start();
+    f.cluster.append("lines", "k", "a b", 1);
+    f.run(6);
+    f.producer_->fenced = true;
+    f.cluster.append("lines", "k", "c", 2);
+    for (int i = 0; i < 10 && count_event(f.cluster, "producer.created") == 0; ++i) ASSERT_NO_THROW(f.run(1));
+    EXPECT_EQ(count_event(f.cluster, "txn.commit fenced"), 1u);
+    EXPECT_EQ(count_event(f.cluster, "producer.created"), 1u);
+    EXPECT_EQ(count_event(f.cluster, "txn.init"), 2u);
+    EXPECT_EQ(count_event(f.cluster, "txn.abort"), 0u) << "a fenced producer cannot abort";
+    ASSERT_NO_THROW(f.run(10));
+    EXPECT_FALSE(f.producer_->fenced);
+    EXPECT_EQ(f.cluster.committed.at({"lines", 0}), samsa::offset(2));
 }
 
 TEST(stream_thread, new_tasks_fetch_their_sink_topics_metadata_before_the_first_record) {

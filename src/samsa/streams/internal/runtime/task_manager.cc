@@ -206,9 +206,16 @@ status task_manager::commit_tasks(const std::vector<stream_task*>& tasks, bool e
     // checkpoint written before a commit that then fails would say the store
     // holds more than the committed offsets account for.
     if (collector_->exactly_once()) {
+        // Only offsets that moved: an idle thread must not commit an empty
+        // transaction every 100 ms (Kafka commits only tasks that processed).
+        std::map<topic_partition, samsa::offset> moved;
+        for (const auto& [tp, off] : offsets) {
+            if (auto it = committed_.find(tp); it == committed_.end() || it->second != off) moved.emplace(tp, off);
+        }
         auto group = consumer_->group_metadata();
-        st = collector_->commit_transaction(offsets, group.get(), timeout_);
+        st = collector_->commit_transaction(moved, group.get(), timeout_);
         if (!st) return st;
+        for (const auto& [tp, off] : moved) committed_[tp] = off;
     } else if (!offsets.empty()) {
         st = consumer_->commit(offsets);
         if (!st) return st;

@@ -116,6 +116,8 @@ private:
     std::map<task_id, std::unique_ptr<stream_task>> tasks_;
     std::map<task_id, std::unique_ptr<stream_task>> suspended_;
     std::map<topic_partition, stream_task*> by_partition_;
+    // exactly_once_v2: the offsets this thread committed last, per partition.
+    std::map<topic_partition, samsa::offset> committed_;
 };
 
 }  // namespace samsa::streams::internal
