@@ -135,7 +135,9 @@ size_t task_manager::process(size_t max_per_task) {
     size_t total = 0;
     for (auto& [id, t] : tasks_) {
         if (t->current_state() != stream_task::state::running) continue;
-        for (size_t i = 0; i < max_per_task && t->process_one(); ++i) ++total;
+        // max.task.idle.ms: a task may wait for its empty partitions.
+        int64_t now = t->context().wall_clock_ms();
+        for (size_t i = 0; i < max_per_task && t->is_processable(now) && t->process_one(); ++i) ++total;
     }
     return total;
 }
@@ -197,6 +199,14 @@ void task_manager::close_all(bool clean) {
 bool task_manager::restoring() const {
     for (const auto& [id, t] : tasks_) {
         if (t->current_state() != stream_task::state::running) return true;
+    }
+    return false;
+}
+
+bool task_manager::has_processable() {
+    for (const auto& [id, t] : tasks_) {
+        if (t->current_state() != stream_task::state::running || t->buffered() == 0) continue;
+        if (t->is_processable(t->context().wall_clock_ms())) return true;
     }
     return false;
 }

@@ -75,6 +75,9 @@ public:
     bool restoring() const;
     // A running task has records waiting to be processed.
     bool has_buffered() const;
+    // Records buffered that a task may process now (not idling for
+    // max.task.idle.ms): the thread polls without waiting only then.
+    bool has_processable();
     bool has_tasks() const { return !tasks_.empty(); }
     std::vector<task_id> task_ids() const;
     stream_task* task(const task_id& id);
