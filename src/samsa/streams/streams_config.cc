@@ -110,7 +110,7 @@ result<streams_config> streams_config::parse(const std::map<std::string, std::st
             auto n = parse_int(name, value, 1);
             if (!n) return n.error();
             c.buffered_records_per_partition = static_cast<size_t>(*n);
-        } else if (name == "default.timestamp.extractor" || name == "timestamp.extractor") {
+        } else if (name == "default.timestamp.extractor") {
             c.default_timestamp_extractor = timestamp_extractor_by_name(value);
             if (!c.default_timestamp_extractor) {
                 return make_error(errc::invalid_argument,
