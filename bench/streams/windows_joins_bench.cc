@@ -20,7 +20,7 @@
 //   samsa-bench-streams-windows [--records N] [--keys K] [--rounds R]
 //                               [--mode all|driver|broker] [--stores rocksdb|in_memory]
 //
-// Input: record i has key k<i % K>, timestamp base + 10 i ms plus up to 19 ms
+// Input: record i has key k<i % K>, timestamp base (an hour ago) + 10 i ms plus up to 19 ms
 // of disorder (count); for the join, left i and right i share a key and a
 // timestamp, keys repeat every K * 10 ms (far outside the window): exactly
 // one result per pair. Driver and loop modes take turns for R rounds and
@@ -54,7 +54,9 @@ constexpr int64_t window_size = 60'000;
 constexpr int64_t window_grace = 10'000;
 constexpr int64_t join_difference = 100;
 constexpr int64_t join_grace = 50;
-constexpr int64_t base_time = 1'700'000'000'000;
+// Recent (the broker's 7-day time retention would delete older records),
+// on a window boundary.
+const int64_t base_time = (ts::now_ms() / window_size - 60) * window_size;
 
 struct options {
     int64_t records = 100'000;
@@ -294,9 +296,18 @@ double broker_rate(const str& bs, ss::topology t, const str& app_id, const std::
     app.start();
     while (app.state() != ss::streams_state::running && seconds_since(start) < 120) std::this_thread::sleep_for(5ms);
     auto running = clock_type::now();
-    while (end_offset(bs, out) < expected && seconds_since(running) < 1800) std::this_thread::sleep_for(20ms);
+    // Until done, or 60 s without progress.
+    int64_t got = 0;
+    int64_t last = -1;
+    auto progressed = clock_type::now();
+    while ((got = end_offset(bs, out)) < expected && seconds_since(progressed) < 60) {
+        if (got != last) {
+            progressed = clock_type::now();
+            last = got;
+        }
+        std::this_thread::sleep_for(20ms);
+    }
     double s = seconds_since(running);
-    int64_t got = end_offset(bs, out);
     app.close(60s);
     if (got < expected) die(out + " has " + std::to_string(got) + " of " + std::to_string(expected) + " records");
     return static_cast<double>(records) / s;

@@ -107,8 +107,14 @@ void stream_thread::run_once() {
     // With the buffers full (and records to work on) it does not poll at all
     // this round: see task_manager::poll_budget().
     bool buffered = tasks_->has_buffered();
-    bool busy = (buffered && tasks_->has_processable()) || tasks_->restoring();
+    bool processable = buffered && tasks_->has_processable();
+    bool busy = processable || tasks_->restoring();
     size_t budget = std::min(max_poll_records, tasks_->poll_budget());
+    // Tasks idling for empty partitions (max.task.idle.ms) need a poll even
+    // with the buffers full: see task_manager::pause_full_partitions_of_idle_tasks.
+    if (budget == 0 && buffered && !processable && tasks_->pause_full_partitions_of_idle_tasks()) {
+        budget = max_poll_records;
+    }
     if (budget > 0 || !buffered) {
         auto records = clients_.consumer->poll(busy ? std::chrono::milliseconds(0) : config_->poll_time,
                                                std::max<size_t>(budget, 1));

@@ -139,6 +139,7 @@ size_t task_manager::process(size_t max_per_task) {
         int64_t now = t->context().wall_clock_ms();
         for (size_t i = 0; i < max_per_task && t->is_processable(now) && t->process_one(); ++i) ++total;
     }
+    resume_drained_partitions();
     return total;
 }
 
@@ -201,6 +202,39 @@ bool task_manager::restoring() const {
         if (t->current_state() != stream_task::state::running) return true;
     }
     return false;
+}
+
+bool task_manager::pause_full_partitions_of_idle_tasks() {
+    std::vector<topic_partition> full;
+    bool any = false;
+    for (const auto& [id, t] : tasks_) {
+        if (t->current_state() != stream_task::state::running || t->buffered() == 0) continue;
+        if (t->is_processable(t->context().wall_clock_ms())) continue;
+        for (const auto& tp : t->inputs()) {
+            if (t->buffered(tp) < max_buffered_) continue;
+            any = true;
+            if (paused_for_idle_.insert(tp).second) full.push_back(tp);
+        }
+    }
+    if (!full.empty()) consumer_->pause(full);
+    return any;
+}
+
+void task_manager::resume_drained_partitions() {
+    if (paused_for_idle_.empty()) return;
+    std::vector<topic_partition> drained;
+    for (auto it = paused_for_idle_.begin(); it != paused_for_idle_.end();) {
+        auto owner = by_partition_.find(*it);
+        if (owner == by_partition_.end()) {  // revoked meanwhile: its next owner starts unpaused
+            it = paused_for_idle_.erase(it);
+        } else if (owner->second->buffered(*it) < max_buffered_) {
+            drained.push_back(*it);
+            it = paused_for_idle_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    if (!drained.empty()) consumer_->resume(drained);
 }
 
 bool task_manager::has_processable() {
