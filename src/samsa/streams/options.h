@@ -16,6 +16,7 @@
 #include <string>
 
 #include "samsa/streams/internal/runtime/source_node.h"
+#include "samsa/streams/processor/timestamp_extractor.h"
 #include "samsa/streams/serdes/core.h"
 
 namespace samsa::streams {
@@ -33,10 +34,14 @@ struct consumed {
     std::optional<serde<K>> key_serde;
     std::optional<serde<V>> value_serde;
     std::optional<std::string> name;  // the source processor's name
+    // nullptr: the config's default.timestamp.extractor (timestamp_extractor.h).
+    timestamp_extractor_ptr extractor;
 
-    static consumed with(serde<K> k, serde<V> v) { return {std::move(k), std::move(v), {}}; }
-    static consumed as(std::string n) { return {{}, {}, std::move(n)}; }
+    static consumed with(serde<K> k, serde<V> v) { return {std::move(k), std::move(v), {}, {}}; }
+    static consumed as(std::string n) { return {{}, {}, std::move(n), {}}; }
+    static consumed with(timestamp_extractor_ptr e) { return {{}, {}, {}, std::move(e)}; }
     consumed& with_name(std::string n) { name = std::move(n); return *this; }
+    consumed& with_timestamp_extractor(timestamp_extractor_ptr e) { extractor = std::move(e); return *this; }
     consumed& with_key_serde(serde<K> s) { key_serde = std::move(s); return *this; }
     consumed& with_value_serde(serde<V> s) { value_serde = std::move(s); return *this; }
 };

@@ -58,7 +58,7 @@ template<class K, class V>
 kstream<K, V> streams_builder::stream(std::vector<std::string> topics, const consumed<K, V>& c) {
     std::string name = internal::or_else_generate(*impl_, c.name, internal::names::source);
     auto make = internal::source_maker<K, V>(name, internal::resolve_serde<K>(c.key_serde),
-                                             internal::resolve_serde<V>(c.value_serde));
+                                             internal::resolve_serde<V>(c.value_serde), c.extractor);
     auto* node = impl_->add_node(internal::graph_node_kind::stream_source, name, {},
                                  [make, topics](internal::internal_topology_builder& t, const internal::graph_node& g) {
                                      t.add_source(g.name, topics, make);
@@ -95,7 +95,7 @@ ktable<K, V> streams_builder::table(const std::string& topic, const consumed<K, 
     };
     info->getter = [spec = src->store] { return std::make_unique<internal::store_value_getter<K, V>>(spec); };
     auto source_make = internal::source_maker<K, V>(source, internal::resolve_serde<K>(c.key_serde ? c.key_serde : ks),
-                                                    internal::resolve_serde<V>(c.value_serde ? c.value_serde : vs));
+                                                    internal::resolve_serde<V>(c.value_serde ? c.value_serde : vs), c.extractor);
     store_builder sb = internal::make_table_store_builder(store, m);
     auto* node = impl_->add_node(
         internal::graph_node_kind::table_source, table_source, {},

@@ -122,6 +122,20 @@ result<streams_config> streams_config::parse(const std::map<std::string, std::st
             auto n = parse_int(name, value, 1);
             if (!n) return n.error();
             c.buffered_records_per_partition = static_cast<size_t>(*n);
+        } else if (name == "default.timestamp.extractor") {
+            c.default_timestamp_extractor = timestamp_extractor_by_name(value);
+            if (!c.default_timestamp_extractor) {
+                return make_error(errc::invalid_argument,
+                                  "Invalid value " + value +
+                                      " for configuration default.timestamp.extractor: expected one of "
+                                      "FailOnInvalidTimestamp, LogAndSkipOnInvalidTimestamp, "
+                                      "UsePartitionTimeOnInvalidTimestamp, WallclockTimestampExtractor (set "
+                                      "streams_config::default_timestamp_extractor for your own)");
+            }
+        } else if (name == "max.task.idle.ms") {
+            auto n = parse_int(name, value, -1);
+            if (!n) return n.error();
+            c.max_task_idle_ms = *n;
         } else if (name == "request.timeout.ms") {
             auto n = parse_int(name, value, 1);
             if (!n) return n.error();

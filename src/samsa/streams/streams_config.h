@@ -15,6 +15,9 @@
 //   default.production.exception.handler        fail | continue
 //   poll.ms                        100
 //   buffered.records.per.partition 1000 (pause a partition above this)
+//   default.timestamp.extractor    FailOnInvalidTimestamp (the built-ins by
+//                                  short or Java class name, timestamp_extractor.h)
+//   max.task.idle.ms               0 (-1: never wait; partition_group.h)
 //   consumer.* producer.* admin.*  passed to librdkafka without the prefix
 //   restore.consumer.* global.consumer.*   likewise, for those readers
 //
@@ -32,6 +35,7 @@
 
 #include "samsa/base/result.h"
 #include "samsa/streams/exception_handlers.h"
+#include "samsa/streams/processor/timestamp_extractor.h"
 
 namespace samsa::streams {
 
@@ -54,6 +58,9 @@ struct streams_config {
     production_handler_response on_production_error = production_handler_response::fail;
     std::chrono::milliseconds poll_time{100};
     size_t buffered_records_per_partition = 1000;
+    // nullptr: fail_on_invalid_timestamp(). Code may set its own extractor here.
+    timestamp_extractor_ptr default_timestamp_extractor;
+    int64_t max_task_idle_ms = 0;
     // Bound on start-up admin calls and on one close() step.
     std::chrono::milliseconds request_timeout{30000};
     std::map<std::string, std::string> consumer;

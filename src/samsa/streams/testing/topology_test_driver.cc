@@ -135,6 +135,15 @@ topology_test_driver::topology_test_driver(topology t, std::map<std::string, std
                                         ": expected an integer >= 0");
         }
     }
+    if (auto it = properties.find("default.timestamp.extractor"); it != properties.end()) {
+        default_timestamp_extractor_ = timestamp_extractor_by_name(it->second);
+        if (!default_timestamp_extractor_) {
+            throw std::invalid_argument("Invalid value " + it->second +
+                                        " for configuration default.timestamp.extractor: expected one of "
+                                        "FailOnInvalidTimestamp, LogAndSkipOnInvalidTimestamp, "
+                                        "UsePartitionTimeOnInvalidTimestamp, WallclockTimestampExtractor");
+        }
+    }
     auto dir = properties.find("state.dir");
     if (dir != properties.end()) {
         state_dir_ = dir->second;
@@ -182,6 +191,7 @@ void topology_test_driver::open_tasks(deserialization_handler_response on_deseri
     env_->cache_max_bytes = cache_max_bytes;
     env_->windowed_emit_interval_ms = windowed_emit_interval_ms;
     env_->cache = cache_.get();
+    env_->default_timestamp_extractor = default_timestamp_extractor_;
     if (!topology_.internal_builder().global_stores().empty()) {
         auto global_dir = dirs_->directory_for("global");
         if (!global_dir) throw std::runtime_error(global_dir.error().message);
@@ -243,7 +253,13 @@ void topology_test_driver::pipe_raw(const std::string& topic, internal::raw_reco
     if (!task_topics_.count(topic)) {
         throw std::invalid_argument("Unknown topic: " + topic + " (no source of the topology reads it)");
     }
-    task_->add_record(on_partition_zero(topic, std::move(r), offsets_));
+    try {
+        // Throws what the timestamp extractor throws (a negative timestamp
+        // under FailOnInvalidTimestamp).
+        task_->add_record(on_partition_zero(topic, std::move(r), offsets_));
+    } catch (const std::exception& e) {
+        rethrow(e);
+    }
     complete_all_processable_work();
 }
 

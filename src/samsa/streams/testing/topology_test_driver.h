@@ -25,7 +25,10 @@
 // (default: a fresh directory under the system temp dir, removed with the
 // driver), default.deserialization.exception.handler (logAndFail, the
 // default: pipe_input throws the serde's exception; logAndContinue: the
-// record is skipped and counted in dropped_records(), as in the runtime).
+// record is skipped and counted in dropped_records(), as in the runtime),
+// default.timestamp.extractor (timestamp_extractor.h: FailOnInvalidTimestamp,
+// the default, makes pipe_input throw for a negative timestamp). The driver
+// never idles for max.task.idle.ms: it has every record as soon as it is piped.
 // An exception thrown by a processor, a store or a punctuator leaves
 // pipe_input() as it was thrown.
 //
@@ -46,6 +49,7 @@
 #include "samsa/streams/exception_handlers.h"
 #include "samsa/streams/internal/runtime/record_collector.h"
 #include "samsa/streams/internal/runtime/source_node.h"
+#include "samsa/streams/processor/timestamp_extractor.h"
 #include "samsa/streams/serde.h"
 #include "samsa/streams/state/key_value_store.h"
 #include "samsa/streams/state/timestamped_key_value_store.h"
@@ -154,6 +158,7 @@ private:
     topology topology_;
     std::string application_id_;
     std::filesystem::path state_dir_;
+    timestamp_extractor_ptr default_timestamp_extractor_;
     bool owns_state_dir_ = false;
     int64_t wall_clock_ms_;
     std::unique_ptr<collector> collector_;

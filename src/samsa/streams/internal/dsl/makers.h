@@ -23,9 +23,13 @@ std::function<std::unique_ptr<processor_node_base>()> node_maker(std::string nam
 }
 
 template<class K, class V>
-std::function<std::unique_ptr<source_node_base>()> source_maker(std::string name, serde<K> ks, serde<V> vs) {
-    return [name = std::move(name), ks = std::move(ks), vs = std::move(vs)]() -> std::unique_ptr<source_node_base> {
-        return std::make_unique<source_node<K, V>>(name, ks, vs);
+std::function<std::unique_ptr<source_node_base>()> source_maker(std::string name, serde<K> ks, serde<V> vs,
+                                                                 timestamp_extractor_ptr extractor = nullptr) {
+    return [name = std::move(name), ks = std::move(ks), vs = std::move(vs),
+            extractor = std::move(extractor)]() -> std::unique_ptr<source_node_base> {
+        auto source = std::make_unique<source_node<K, V>>(name, ks, vs);
+        source->set_extractor(extractor);
+        return source;
     };
 }
 

@@ -6,7 +6,9 @@
 
 namespace samsa::streams::internal::kafka {
 
-result<std::unique_ptr<group_consumer>> rdkafka_group_consumer::create(const client_config& config) {
+result<std::unique_ptr<group_consumer>> rdkafka_group_consumer::create(const client_config& given) {
+    client_config config = given;
+    config["enable.partition.eof"] = "true";  // see current_lag()
     auto conf = make_conf(config);
     if (!conf) return conf.error();
     std::unique_ptr<rdkafka_group_consumer> c(new rdkafka_group_consumer());
@@ -26,6 +28,7 @@ void rdkafka_group_consumer::on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t er
     auto* self = static_cast<rdkafka_group_consumer*>(opaque);
     std::vector<topic_partition> tps = to_partitions(partitions);
     bool notify = self->listener_ != nullptr && !self->closing_;
+    for (const auto& tp : tps) self->positions_.erase(tp);
     if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
         rd_kafka_resp_err_t e = rd_kafka_assign(rk, partitions);
         if (e) spdlog::error("[streams] assign failed: {}", rd_kafka_err2str(e));
@@ -64,6 +67,9 @@ result<std::vector<consumed_record>> rdkafka_group_consumer::poll(std::chrono::m
         if (m == nullptr) break;
         if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
             out.push_back(to_record(*m));
+            positions_[out.back().tp] = out.back().offset() + 1;
+        } else if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+            if (m->rkt != nullptr) positions_[topic_partition{rd_kafka_topic_name(m->rkt), m->partition}] = m->offset;
         } else if (m->err == RD_KAFKA_RESP_ERR__FATAL) {
             char reason[512];
             rd_kafka_resp_err_t fatal = rd_kafka_fatal_error(rk_.get(), reason, sizeof(reason));
@@ -77,6 +83,16 @@ result<std::vector<consumed_record>> rdkafka_group_consumer::poll(std::chrono::m
         rd_kafka_message_destroy(m);
     }
     return out;
+}
+
+std::optional<int64_t> rdkafka_group_consumer::current_lag(const topic_partition& tp) {
+    auto it = positions_.find(tp);
+    if (it == positions_.end()) return std::nullopt;
+    int64_t low = 0;
+    int64_t high = 0;
+    rd_kafka_resp_err_t err = rd_kafka_get_watermark_offsets(rk_.get(), tp.topic.c_str(), tp.partition, &low, &high);
+    if (err || high < 0) return std::nullopt;
+    return std::max<int64_t>(0, high - it->second);
 }
 
 status rdkafka_group_consumer::commit(const std::map<topic_partition, samsa::offset>& offsets) {

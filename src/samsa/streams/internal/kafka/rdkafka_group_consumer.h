@@ -10,6 +10,9 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include <map>
+#include <optional>
+
 #include "samsa/streams/internal/kafka/rdkafka_common.h"
 #include "samsa/streams/internal/runtime/clients.h"
 
@@ -36,6 +39,11 @@ public:
     [[nodiscard]] status commit(const std::map<topic_partition, samsa::offset>& offsets) override;
     void pause(const std::vector<topic_partition>& partitions) override;
     void resume(const std::vector<topic_partition>& partitions) override;
+    // The cached high watermark (updated by every fetch response) minus the
+    // position after the last record or end-of-partition event poll() saw;
+    // partition EOF events are enabled for this, so an empty partition has
+    // a known lag (0) after its first fetch.
+    std::optional<int64_t> current_lag(const topic_partition& tp) override;
     void close() override;
     std::shared_ptr<const consumer_group_metadata> group_metadata() override;
     [[nodiscard]] status rewind_to_committed(const std::vector<topic_partition>& partitions) override;
@@ -46,6 +54,8 @@ private:
                              void* opaque);
 
     rd_kafka_ptr rk_;
+    // Next offset per partition: after the last record or EOF poll() saw.
+    std::map<topic_partition, int64_t> positions_;
     rebalance_listener* listener_ = nullptr;
     bool closing_ = false;
     bool closed_ = false;

@@ -84,6 +84,11 @@ public:
     [[nodiscard]] virtual status commit(const std::map<topic_partition, samsa::offset>& offsets) = 0;
     virtual void pause(const std::vector<topic_partition>& partitions) = 0;
     virtual void resume(const std::vector<topic_partition>& partitions) = 0;
+    // Kafka's Consumer.currentLag: records on the broker past the last one
+    // poll() returned, as of the last fetch; nullopt before the partition
+    // was fetched. For max.task.idle.ms (partition_group.h). Consumers that
+    // cannot tell (test fakes) report every partition caught up.
+    virtual std::optional<int64_t> current_lag(const topic_partition&) { return 0; }
     // Leaves the group (revoking through the listener); idempotent.
     virtual void close() = 0;
     // exactly_once_v2: the metadata sent with the offsets in a transaction;

@@ -1,11 +1,17 @@
 #include "samsa/streams/internal/runtime/partition_group.h"
 
+#include <spdlog/spdlog.h>
+
 #include "samsa/base/assert.h"
 
 namespace samsa::streams::internal {
 
-partition_group::partition_group(const std::set<topic_partition>& partitions) : partitions_(partitions) {
-    for (const auto& tp : partitions) queues_[tp];
+partition_group::partition_group(const std::set<topic_partition>& partitions, std::string task)
+    : partitions_(partitions), task_(std::move(task)) {
+    for (const auto& tp : partitions) {
+        queues_[tp];
+        partition_times_[tp] = -1;
+    }
     heap_.reserve(partitions.size());
 }
 
@@ -13,6 +19,8 @@ void partition_group::add(consumed_record r) {
     auto it = queues_.find(r.tp);
     SAMSA_ASSERT(it != queues_.end(), "record of a partition the task does not own");
     bool was_empty = it->second.empty();
+    int64_t& partition_time = partition_times_[r.tp];
+    if (r.timestamp > partition_time) partition_time = r.timestamp;
     it->second.push_back(std::move(r));
     ++buffered_;
     if (was_empty) offer(&it->second);
@@ -29,9 +37,60 @@ std::optional<consumed_record> partition_group::next() {
     return r;
 }
 
+namespace {
+
+std::string list(const std::vector<topic_partition>& tps) {
+    std::string out;
+    for (const auto& tp : tps) out += (out.empty() ? "" : ", ") + tp.to_string();
+    return "[" + out + "]";
+}
+
+}  // namespace
+
+bool partition_group::ready_to_process(int64_t now, int64_t max_task_idle_ms, const lag_provider& lag) {
+    if (heap_.size() == queues_.size()) {  // every partition buffered
+        idle_deadlines_.clear();
+        return true;
+    }
+    if (max_task_idle_ms < 0) return true;  // Kafka's MAX_TASK_IDLE_MS_DISABLED
+    std::vector<topic_partition> queued;
+    std::vector<std::pair<topic_partition, int64_t>> enforced;
+    for (const auto& [tp, q] : queues_) {
+        if (!q.empty()) {
+            idle_deadlines_.erase(tp);
+            queued.push_back(tp);
+            continue;
+        }
+        std::optional<int64_t> fetched_lag = lag ? lag(tp) : std::optional<int64_t>(0);
+        if (!fetched_lag || *fetched_lag > 0) {
+            // Unknown: wait for the first fetch; positive: wait for the poll
+            // to bring what is known to be on the broker.
+            idle_deadlines_.erase(tp);
+            return false;
+        }
+        auto [deadline, inserted] = idle_deadlines_.emplace(tp, now + max_task_idle_ms);
+        if (now < deadline->second) return false;
+        enforced.emplace_back(tp, deadline->second);
+    }
+    if (queued.empty()) return false;
+    ++enforced_processing_total_;
+    if (spdlog::should_log(spdlog::level::debug)) {
+        std::string gave_up;
+        for (const auto& [tp, deadline] : enforced) {
+            gave_up += (gave_up.empty() ? "" : ", ") + tp.to_string() + "=" + std::to_string(deadline);
+        }
+        spdlog::debug("[streams] task {}: Continuing to process although some partitions are empty on the broker. "
+                      "There may be out-of-order processing for this task as a result. Partitions with local data: "
+                      "{}. Partitions we gave up waiting for, with their corresponding deadlines: {{{}}}.",
+                      task_, list(queued), gave_up);
+    }
+    return true;
+}
+
 void partition_group::clear() {
     for (auto& [tp, q] : queues_) q.clear();
     heap_.clear();
+    idle_deadlines_.clear();
     buffered_ = 0;
 }
 

@@ -14,13 +14,35 @@
 // it becomes non-empty, and again after next() if records remain), so two
 // queues with equal heads come out in the order they joined.
 //
+// Enforced processing (Kafka's max.task.idle.ms, PartitionGroup.
+// readyToProcess): with some partitions buffered and others empty, taking
+// the smallest head now could process a record before an earlier one still
+// on the broker for an empty partition. So ready_to_process() says "wait"
+// while an empty partition's lag is unknown (nothing fetched yet) or
+// positive (records on the broker not yet polled), and, when its lag is 0,
+// until max.task.idle.ms has passed since the task first found it empty.
+// Then it gives up waiting: processing is "enforced" (counted, and logged at
+// debug level with Kafka's words). max.task.idle.ms = -1 never waits; the
+// default 0 waits only for records known to be on the broker.
+//
+//   max.task.idle.ms = 0      words-0: [ts 5]  words-1: [] lag 3  -> wait
+//                             words-0: [ts 5]  words-1: [] lag 0  -> enforced
+//   max.task.idle.ms = 1000   words-0: [ts 5]  words-1: [] lag 0  -> wait until
+//                             1000 ms after the first call, then enforced
+//
+// Partition time: the largest timestamp added per partition (the extracted
+// one: stream_task extracts before add()), -1 before any; what the
+// timestamp extractor is given as partition_time.
+//
 // Threads: owned by one task, on its stream thread.
 
 #include <cstddef>
 #include <deque>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
+#include <string>
 #include <vector>
 
 #include "samsa/streams/internal/runtime/clients.h"
@@ -29,7 +51,12 @@ namespace samsa::streams::internal {
 
 class partition_group {
 public:
-    explicit partition_group(const std::set<topic_partition>& partitions);
+    // A partition's lag as the consumer last fetched it: records on the
+    // broker past those it returned; nullopt when not known yet.
+    using lag_provider = std::function<std::optional<int64_t>(const topic_partition&)>;
+
+    // task: names the task in logs.
+    explicit partition_group(const std::set<topic_partition>& partitions, std::string task = {});
 
     // Records of a partition outside the group are a programmer error.
     void add(consumed_record r);
@@ -41,6 +68,13 @@ public:
     // The largest timestamp handed out so far (stream time); -1 before any.
     int64_t stream_time() const { return stream_time_; }
     const std::set<topic_partition>& partitions() const { return partitions_; }
+    int64_t partition_time(const topic_partition& tp) const { return partition_times_.at(tp); }
+    // Whether next() may run now (see above); now: wall clock in ms. A
+    // missing lag provider reports every partition caught up (lag 0).
+    bool ready_to_process(int64_t now, int64_t max_task_idle_ms, const lag_provider& lag);
+    // How many times ready_to_process() gave up waiting (Kafka's
+    // enforced-processing-total).
+    int64_t enforced_processing_total() const { return enforced_processing_total_; }
     void clear();
 
 private:
@@ -53,7 +87,12 @@ private:
     }
 
     std::set<topic_partition> partitions_;
+    std::string task_;
     std::map<topic_partition, queue> queues_;
+    std::map<topic_partition, int64_t> partition_times_;
+    // When the wait for an empty, caught-up partition ends.
+    std::map<topic_partition, int64_t> idle_deadlines_;
+    int64_t enforced_processing_total_ = 0;
     std::vector<queue*> heap_;  // the non-empty queues
     size_t buffered_ = 0;
     int64_t stream_time_ = -1;

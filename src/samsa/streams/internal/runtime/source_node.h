@@ -11,6 +11,7 @@
 
 #include "samsa/streams/internal/runtime/node.h"
 #include "samsa/streams/internal/runtime/task_context.h"
+#include "samsa/streams/processor/timestamp_extractor.h"
 #include "samsa/streams/serdes/core.h"
 
 namespace samsa::streams::internal {
@@ -23,6 +24,15 @@ struct raw_record {
     record_metadata metadata;
 };
 
+// A consumed record seen in place, for the timestamp extractor.
+struct raw_record_ref {
+    const std::optional<bytes>* key = nullptr;
+    const std::optional<bytes>* value = nullptr;
+    int64_t timestamp = 0;
+    const record_headers* headers = nullptr;
+    record_metadata metadata;
+};
+
 class source_node_base : public processor_node_base {
 public:
     using processor_node_base::processor_node_base;
@@ -32,6 +42,22 @@ public:
     // serde_error); forward_deserialized() hands it to the children.
     virtual void deserialize(raw_record&& r) = 0;
     virtual void forward_deserialized() = 0;
+
+    // The source's own extractor (consumed::with_timestamp_extractor), or
+    // nullptr for the configured default.
+    const timestamp_extractor_ptr& extractor() const { return extractor_; }
+    void set_extractor(timestamp_extractor_ptr e) { extractor_ = std::move(e); }
+    // e.extract() on the raw record, whose key and value this source
+    // deserializes only if the extractor asks for them (timestamp_extractor.h).
+    // nullopt when such a deserialization failed and the extractor let the
+    // exception out: the record then keeps its own timestamp and meets the
+    // deserialization handler when processed, as it would have first in Kafka.
+    // Other exceptions (the extractor's own) leave.
+    virtual std::optional<int64_t> extract_timestamp(const timestamp_extractor& e, const raw_record_ref& r,
+                                                     int64_t partition_time) const = 0;
+
+private:
+    timestamp_extractor_ptr extractor_;
 };
 
 template<class K, class V>
@@ -53,7 +79,56 @@ public:
     }
     void forward_deserialized() override { forward_to(children(), pending_); }
 
+    std::optional<int64_t> extract_timestamp(const timestamp_extractor& e, const raw_record_ref& raw,
+                                             int64_t partition_time) const override {
+        lazy_decoder d(*this, raw);
+        extractor_record view(raw.metadata.topic, raw.metadata.partition, raw.metadata.offset, raw.timestamp,
+                              *raw.headers, &d);
+        try {
+            return e.extract(view, partition_time);
+        } catch (...) {
+            if (d.failed) return std::nullopt;
+            throw;
+        }
+    }
+
 private:
+    // Deserializes the key or the value the first time the extractor asks.
+    class lazy_decoder final : public extractor_record::decoder {
+    public:
+        lazy_decoder(const source_node& s, const raw_record_ref& r) : source_(s), raw_(r) {}
+        const std::type_info& key_type() const override { return typeid(K); }
+        const std::type_info& value_type() const override { return typeid(V); }
+        const void* key() const override {
+            if (!*raw_.key) return nullptr;
+            if (!key_) key_ = guarded([&] { return source_.key_serde_.deserialize(raw_.metadata.topic, **raw_.key); });
+            return &*key_;
+        }
+        const void* value() const override {
+            if (!*raw_.value) return nullptr;
+            if (!value_) {
+                value_ = guarded([&] { return source_.value_serde_.deserialize(raw_.metadata.topic, **raw_.value); });
+            }
+            return &*value_;
+        }
+        mutable bool failed = false;
+
+    private:
+        template<class F>
+        auto guarded(F&& f) const {
+            try {
+                return f();
+            } catch (...) {
+                failed = true;
+                throw;
+            }
+        }
+        const source_node& source_;
+        const raw_record_ref& raw_;
+        mutable std::optional<K> key_;
+        mutable std::optional<V> value_;
+    };
+
     serde<K> key_serde_;
     serde<V> value_serde_;
     record<K, V> pending_;

@@ -22,7 +22,7 @@ void wipe_task_state(const std::filesystem::path& dir) {
 }  // namespace
 
 stream_task::stream_task(task_id id, std::set<topic_partition> inputs, const task_environment& env)
-    : id_(id), env_(&env), records_(inputs) {}
+    : id_(id), env_(&env), records_(inputs, id.to_string()) {}
 
 stream_task::~stream_task() { close(); }
 
@@ -90,6 +90,20 @@ void stream_task::mark_running() {
     state_ = state::running;
     // What the stores hold once restored is what a checkpoint would say.
     checkpointed_ = changelog_offsets();
+}
+
+void stream_task::add_record(consumed_record r) {
+    const timestamp_extractor& fallback =
+        env_->default_timestamp_extractor ? *env_->default_timestamp_extractor : *fail_on_invalid_timestamp();
+    std::optional<int64_t> ts = graph_->extract_timestamp(r, records_.partition_time(r.tp), *context_, fallback);
+    if (!ts) {
+        // Dropped. Nothing earlier waits on its partition: it counts as
+        // consumed, so the next commit moves past it.
+        if (records_.buffered(r.tp) == 0) consumed_[r.tp] = r.offset + 1;
+        return;
+    }
+    r.timestamp = *ts;
+    records_.add(std::move(r));
 }
 
 bool stream_task::process_one() {

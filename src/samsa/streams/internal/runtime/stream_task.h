@@ -56,6 +56,7 @@
 #include "samsa/streams/internal/runtime/task_graph.h"
 #include "samsa/streams/internal/runtime/task_id.h"
 #include "samsa/streams/internal/runtime/topology_metadata.h"
+#include "samsa/streams/processor/timestamp_extractor.h"
 #include "samsa/streams/topology.h"
 
 namespace samsa::streams {
@@ -86,6 +87,12 @@ struct task_environment {
     int64_t windowed_emit_interval_ms = 1000;
     // processing.guarantee=exactly_once_v2 (checkpoints and wiping above).
     bool exactly_once = false;
+    // default.timestamp.extractor; nullptr: fail_on_invalid_timestamp.
+    timestamp_extractor_ptr default_timestamp_extractor;
+    // max.task.idle.ms and the consumer's fetched lags (partition_group.h);
+    // no lag provider: every partition counts as caught up (the driver).
+    int64_t max_task_idle_ms = 0;
+    partition_group::lag_provider fetched_lag;
 };
 
 // A changelog partition a task restores from.
@@ -135,7 +142,14 @@ public:
     }
     void resume();
 
-    void add_record(consumed_record r) { records_.add(std::move(r)); }
+    // Buffers a record under the timestamp its extractor gives (or drops
+    // it: timestamp_extractor.h). Throws task_failure.
+    void add_record(consumed_record r);
+    // Whether process_one() may run now (max.task.idle.ms: partition_group.h).
+    bool is_processable(int64_t wall_clock_ms) {
+        return records_.ready_to_process(wall_clock_ms, env_->max_task_idle_ms, env_->fetched_lag);
+    }
+    int64_t enforced_processing_total() const { return records_.enforced_processing_total(); }
     size_t buffered() const { return records_.buffered(); }
     size_t buffered(const topic_partition& tp) const { return records_.buffered(tp); }
     // Processes the next record in timestamp order (partition_group.h);

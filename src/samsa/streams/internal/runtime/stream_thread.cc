@@ -38,6 +38,11 @@ stream_thread::stream_thread(std::string name, const streams_config& config, tas
     env.collector = collector_.get();
     cache_ = std::make_unique<thread_cache>(env.cache_max_bytes);
     env.cache = cache_.get();
+    env.default_timestamp_extractor = config.default_timestamp_extractor;
+    env.max_task_idle_ms = config.max_task_idle_ms;
+    env.fetched_lag = [consumer = clients_.consumer.get()](const topic_partition& tp) {
+        return consumer->current_lag(tp);
+    };
     tasks_ = std::make_unique<task_manager>(std::move(env), *clients_.consumer, *collector_, *restorer_,
                                             config.buffered_records_per_partition, config.request_timeout);
 }
@@ -110,8 +115,14 @@ void stream_thread::run_once() {
     // With the buffers full (and records to work on) it does not poll at all
     // this round: see task_manager::poll_budget().
     bool buffered = tasks_->has_buffered();
-    bool busy = buffered || tasks_->restoring();
+    bool processable = buffered && tasks_->has_processable();
+    bool busy = processable || tasks_->restoring();
     size_t budget = std::min(max_poll_records, tasks_->poll_budget());
+    // Tasks idling for empty partitions (max.task.idle.ms) need a poll even
+    // with the buffers full: see task_manager::pause_full_partitions_of_idle_tasks.
+    if (budget == 0 && buffered && !processable && tasks_->pause_full_partitions_of_idle_tasks()) {
+        budget = max_poll_records;
+    }
     if (budget > 0 || !buffered) {
         auto records = clients_.consumer->poll(busy ? std::chrono::milliseconds(0) : config_->poll_time,
                                                std::max<size_t>(budget, 1));

@@ -66,6 +66,33 @@ std::string position(const consumed_record& r) { return r.tp.to_string() + "@" +
 
 }  // namespace
 
+std::optional<int64_t> task_graph::extract_timestamp(const consumed_record& r, int64_t partition_time,
+                                                     task_context& context,
+                                                     const timestamp_extractor& default_extractor) const {
+    const std::string& task = context.task_id();
+    auto it = sources_.find(r.tp.topic);
+    if (it == sources_.end()) throw task_failure("task " + task + " has no source for " + r.tp.topic);
+    const source_node_base& source = *it->second;
+    const timestamp_extractor& extractor = source.extractor() ? *source.extractor() : default_extractor;
+    raw_record_ref raw{&r.key, &r.value, r.timestamp, &r.headers, record_metadata{it->first, r.tp.partition, r.offset()}};
+    std::optional<int64_t> ts;
+    try {
+        ts = source.extract_timestamp(extractor, raw, partition_time);
+    } catch (const std::exception& e) {
+        throw task_failure("task " + task + ": the timestamp extractor failed on " + position(r) + ": " + e.what(),
+                           std::current_exception());
+    }
+    if (!ts) return r.timestamp;
+    if (*ts < 0) {
+        spdlog::warn("[streams] task {}: Skipping record due to negative extracted timestamp. topic=[{}] "
+                     "partition=[{}] offset=[{}] extractedTimestamp=[{}] extractor=[{}]",
+                     task, r.tp.topic, r.tp.partition, r.offset(), *ts, extractor.name());
+        context.record_dropped();
+        return std::nullopt;
+    }
+    return ts;
+}
+
 record_outcome task_graph::process(consumed_record&& r, task_context& context,
                                    deserialization_handler_response handler) {
     const std::string& task = context.task_id();

@@ -29,6 +29,7 @@
 #include <exception>
 #include <map>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -80,6 +81,14 @@ public:
     source_node_base* source(std::string_view topic) const;
     // The topics its sinks write, decorated (not those a topic extractor picks per record).
     const std::vector<std::string>& sink_topics() const { return sink_topics_; }
+    // The record's timestamp from the extractor of its source (or
+    // default_extractor), given its partition's time (timestamp_extractor.h);
+    // the record's own timestamp when deserializing for the extractor failed.
+    // nullopt for a negative result: the record is dropped (logged and
+    // counted, as Kafka's RecordQueue). Throws task_failure when the
+    // extractor throws or no source reads the topic.
+    std::optional<int64_t> extract_timestamp(const consumed_record& r, int64_t partition_time, task_context& context,
+                                             const timestamp_extractor& default_extractor) const;
     // Steps 1-5 above. Throws task_failure (an unknown topic included).
     record_outcome process(consumed_record&& r, task_context& context, deserialization_handler_response handler);
 

@@ -177,8 +177,11 @@ size_t task_manager::process(size_t max_per_task) {
     size_t total = 0;
     for (auto& [id, t] : tasks_) {
         if (t->current_state() != stream_task::state::running) continue;
-        for (size_t i = 0; i < max_per_task && t->process_one(); ++i) ++total;
+        // max.task.idle.ms: a task may wait for its empty partitions.
+        int64_t now = t->context().wall_clock_ms();
+        for (size_t i = 0; i < max_per_task && t->is_processable(now) && t->process_one(); ++i) ++total;
     }
+    resume_drained_partitions();
     return total;
 }
 
@@ -245,6 +248,47 @@ void task_manager::close_all(bool clean) {
 bool task_manager::restoring() const {
     for (const auto& [id, t] : tasks_) {
         if (t->current_state() != stream_task::state::running) return true;
+    }
+    return false;
+}
+
+bool task_manager::pause_full_partitions_of_idle_tasks() {
+    std::vector<topic_partition> full;
+    bool any = false;
+    for (const auto& [id, t] : tasks_) {
+        if (t->current_state() != stream_task::state::running || t->buffered() == 0) continue;
+        if (t->is_processable(t->context().wall_clock_ms())) continue;
+        for (const auto& tp : t->inputs()) {
+            if (t->buffered(tp) < max_buffered_) continue;
+            any = true;
+            if (paused_for_idle_.insert(tp).second) full.push_back(tp);
+        }
+    }
+    if (!full.empty()) consumer_->pause(full);
+    return any;
+}
+
+void task_manager::resume_drained_partitions() {
+    if (paused_for_idle_.empty()) return;
+    std::vector<topic_partition> drained;
+    for (auto it = paused_for_idle_.begin(); it != paused_for_idle_.end();) {
+        auto owner = by_partition_.find(*it);
+        if (owner == by_partition_.end()) {  // revoked meanwhile: its next owner starts unpaused
+            it = paused_for_idle_.erase(it);
+        } else if (owner->second->buffered(*it) < max_buffered_) {
+            drained.push_back(*it);
+            it = paused_for_idle_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    if (!drained.empty()) consumer_->resume(drained);
+}
+
+bool task_manager::has_processable() {
+    for (const auto& [id, t] : tasks_) {
+        if (t->current_state() != stream_task::state::running || t->buffered() == 0) continue;
+        if (t->is_processable(t->context().wall_clock_ms())) return true;
     }
     return false;
 }

@@ -32,6 +32,7 @@
 
 #include <chrono>
 #include <map>
+#include <set>
 #include <memory>
 #include <vector>
 
@@ -75,6 +76,14 @@ public:
     [[nodiscard]] status restore(std::chrono::milliseconds poll_timeout, size_t max_records);
     // Up to max_per_task records per running task. Throws task_failure.
     size_t process(size_t max_per_task);
+    // A task idling for an empty partition (max.task.idle.ms) while its
+    // other partitions filled the poll budget would wait forever: the thread
+    // stops polling when the budget is spent. So the partitions of idling
+    // tasks holding more than buffered.records.per.partition are paused (as
+    // Kafka pauses any such partition) for a poll to bring the empty ones;
+    // process() resumes them once drained below it. True while any such
+    // partition holds the budget (paused now or before).
+    bool pause_full_partitions_of_idle_tasks();
     // Wall-clock punctuators of running tasks. Throws task_failure.
     void punctuate();
     // The at-least-once commit above, for all running tasks.
@@ -92,6 +101,9 @@ public:
     bool restoring() const;
     // A running task has records waiting to be processed.
     bool has_buffered() const;
+    // Records buffered that a task may process now (not idling for
+    // max.task.idle.ms): the thread polls without waiting only then.
+    bool has_processable();
     bool has_tasks() const { return !tasks_.empty(); }
     std::vector<task_id> task_ids() const;
     stream_task* task(const task_id& id);
@@ -112,6 +124,8 @@ private:
     stream_record_collector* collector_;
     changelog_reader* restorer_;
     size_t max_buffered_;
+    std::set<topic_partition> paused_for_idle_;
+    void resume_drained_partitions();
     std::chrono::milliseconds timeout_;
     std::map<task_id, std::unique_ptr<stream_task>> tasks_;
     std::map<task_id, std::unique_ptr<stream_task>> suspended_;
