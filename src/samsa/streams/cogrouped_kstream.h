@@ -25,6 +25,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "samsa/streams/dsl_fwd.h"
@@ -32,10 +33,20 @@
 #include "samsa/streams/internal/graph/table_info.h"
 #include "samsa/streams/internal/runtime/node.h"
 #include "samsa/streams/options.h"
+#include "samsa/streams/windowed.h"
+#include "samsa/streams/windows.h"
 
 namespace samsa::streams {
 
+template<class K, class VOut> class time_windowed_cogrouped_kstream;
+template<class K, class VOut> class session_windowed_cogrouped_kstream;
+
 namespace internal {
+
+template<class K, class VA> struct window_store_spec;
+
+// The windows a windowed cogroup aggregates over.
+using cogroup_windows = std::variant<time_windows, sliding_windows, session_windows>;
 
 // What the cogroup builder needs to know about one input, its value type
 // erased: how to repartition it and how to write its aggregate processor.
@@ -52,6 +63,14 @@ struct cogroup_input {
         const std::string& name, const table_store_spec<K, VOut>& spec, std::function<VOut()> init,
         std::shared_ptr<table_info<K, VOut>> info)>
         aggregate_maker;
+    // Builds one windowed aggregate processor (time, sliding or session) for
+    // this input's value type; merge is the session merger (else empty).
+    std::function<std::function<std::unique_ptr<processor_node_base>()>(
+        const std::string& name, const cogroup_windows& windows, const window_store_spec<K, VOut>& spec,
+        std::function<std::optional<VOut>()> init,
+        std::function<std::optional<VOut>(const K&, const std::optional<VOut>&, const VOut&)> merge,
+        std::shared_ptr<table_info<windowed<K>, VOut>> info)>
+        windowed_aggregate_maker;
 };
 
 }  // namespace internal
@@ -72,6 +91,14 @@ public:
         return aggregate(std::move(initializer), named{}, m);
     }
 
+    // Windowed cogroups (Kafka's TimeWindowedCogroupedKStream and
+    // SessionWindowedCogroupedKStream): the same inputs aggregated per
+    // window into one window (or session) store. Kafka 3.8 has no emit
+    // strategy for them: every update is emitted.
+    time_windowed_cogrouped_kstream<K, VOut> windowed_by(const time_windows& w) const;
+    time_windowed_cogrouped_kstream<K, VOut> windowed_by(const sliding_windows& w) const;
+    session_windowed_cogrouped_kstream<K, VOut> windowed_by(const session_windows& w) const;
+
     struct state {
         internal::internal_streams_builder* builder = nullptr;
         // The first grouped stream's key serde (Kafka's CogroupedKStreamImpl).
@@ -80,8 +107,57 @@ public:
     };
     explicit cogrouped_kstream(state s) : s_(std::move(s)) {}
 
+    const state& internal_state() const { return s_; }
+
 private:
     state s_;
+};
+
+// Records with a null key are dropped; unlike the non-windowed cogroup, a
+// null value reaches an aggregator taking const std::optional<V>& (Kafka's
+// KStreamWindowAggregate), and is dropped and counted otherwise. Late
+// records (window end + grace <= the processor's stream time) are dropped
+// and counted. Results: ktable<windowed<K>, VOut>, key serde the time- or
+// session-windowed serde of the first input's key serde.
+template<class K, class VOut>
+class time_windowed_cogrouped_kstream {
+public:
+    // initializer() -> VOut, each window's aggregate before its first record.
+    template<class I>
+    ktable<windowed<K>, VOut> aggregate(I initializer, const named& n = {}, const materialized<K, VOut>& m = {}) const;
+    template<class I>
+    ktable<windowed<K>, VOut> aggregate(I initializer, const materialized<K, VOut>& m) const {
+        return aggregate(std::move(initializer), named{}, m);
+    }
+
+    time_windowed_cogrouped_kstream(typename cogrouped_kstream<K, VOut>::state s,
+                                    std::variant<time_windows, sliding_windows> windows)
+        : s_(std::move(s)), windows_(windows) {}
+
+private:
+    typename cogrouped_kstream<K, VOut>::state s_;
+    std::variant<time_windows, sliding_windows> windows_;
+};
+
+template<class K, class VOut>
+class session_windowed_cogrouped_kstream {
+public:
+    // initializer() -> VOut; merger(const K&, const VOut& aggregate1, const
+    // VOut& aggregate2) -> VOut, called when a record joins two sessions.
+    template<class I, class M>
+    ktable<windowed<K>, VOut> aggregate(I initializer, M merger, const named& n = {},
+                                        const materialized<K, VOut>& m = {}) const;
+    template<class I, class M>
+    ktable<windowed<K>, VOut> aggregate(I initializer, M merger, const materialized<K, VOut>& m) const {
+        return aggregate(std::move(initializer), std::move(merger), named{}, m);
+    }
+
+    session_windowed_cogrouped_kstream(typename cogrouped_kstream<K, VOut>::state s, session_windows windows)
+        : s_(std::move(s)), windows_(windows) {}
+
+private:
+    typename cogrouped_kstream<K, VOut>::state s_;
+    session_windows windows_;
 };
 
 }  // namespace samsa::streams

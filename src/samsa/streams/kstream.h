@@ -104,19 +104,20 @@ public:
     // Stream-stream joins within a time window (join_windows.h): each result
     // has the larger of the two records' timestamps; left/outer results for
     // unmatched records come when their window closes.
+    // Each joiner may also be key-aware (Kafka's ValueJoinerWithKey): the
+    // key first, as const K& (join only) or const std::optional<K>&.
     // joiner(const V&, const VO&) -> VR.
-    template<class VO, class F, class VR = internal::unwrap_optional_t<std::invoke_result_t<F&, const V&, const VO&>>>
+    template<class VO, class F, class VR = internal::stream_joiner_result_t<F, K, const V&, const VO&>>
     kstream<K, VR> join(const kstream<K, VO>& other, F joiner, const join_windows& windows,
                         const stream_joined<K, V, VO>& sj = {}) const;
     // joiner(const V&, const std::optional<VO>&) -> VR.
     template<class VO, class F,
-             class VR = internal::unwrap_optional_t<std::invoke_result_t<F&, const V&, const std::optional<VO>&>>>
+             class VR = internal::stream_joiner_result_t<F, K, const V&, const std::optional<VO>&>>
     kstream<K, VR> left_join(const kstream<K, VO>& other, F joiner, const join_windows& windows,
                              const stream_joined<K, V, VO>& sj = {}) const;
     // joiner(const std::optional<V>&, const std::optional<VO>&) -> VR.
     template<class VO, class F,
-             class VR = internal::unwrap_optional_t<
-                 std::invoke_result_t<F&, const std::optional<V>&, const std::optional<VO>&>>>
+             class VR = internal::stream_joiner_result_t<F, K, const std::optional<V>&, const std::optional<VO>&>>
     kstream<K, VR> outer_join(const kstream<K, VO>& other, F joiner, const join_windows& windows,
                               const stream_joined<K, V, VO>& sj = {}) const;
 
@@ -155,7 +156,7 @@ private:
                                  std::function<std::optional<VR>(const K*, const V&, const VT*)> joiner,
                                  std::optional<std::string> name, bool left) const;
     template<class VO, class VR>
-    kstream<K, VR> do_stream_join(const kstream<K, VO>& other, std::function<std::optional<VR>(const V*, const VO*)> joiner,
+    kstream<K, VR> do_stream_join(const kstream<K, VO>& other, std::function<std::optional<VR>(const K*, const V*, const VO*)> joiner,
                                   const join_windows& windows, const stream_joined<K, V, VO>& sj, bool left_outer,
                                   bool right_outer) const;
     template<class KG, class VG, class VR>

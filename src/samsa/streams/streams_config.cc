@@ -90,6 +90,10 @@ result<streams_config> streams_config::parse(const std::map<std::string, std::st
             auto n = parse_int(name, value, 0);
             if (!n) return n.error();
             c.windowed_emit_interval_ms = *n;
+        } else if (name == "windowstore.changelog.additional.retention.ms") {
+            auto n = parse_int(name, value, 0);
+            if (!n) return n.error();
+            c.windowstore_changelog_additional_retention_ms = *n;
         } else if (name == "statestore.cache.max.bytes" || name == "cache.max.bytes.buffering") {
             auto n = parse_int(name, value, 0);
             if (!n) return n.error();

@@ -54,6 +54,10 @@ struct streams_config {
     // Kafka's internal __emit.interval.ms.kstreams.windowed.aggregation__:
     // how often (wall clock) emit-on-window-close looks for closed windows.
     int64_t windowed_emit_interval_ms = 1000;
+    // windowstore.changelog.additional.retention.ms: window and session
+    // store changelogs keep records this much longer than the store
+    // (retention.ms = store retention + this), against clock drift.
+    int64_t windowstore_changelog_additional_retention_ms = 24 * 60 * 60 * 1000;
     deserialization_handler_response on_deserialization_error = deserialization_handler_response::fail;
     production_handler_response on_production_error = production_handler_response::fail;
     std::chrono::milliseconds poll_time{100};

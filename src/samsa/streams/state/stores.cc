@@ -34,10 +34,14 @@ store_builder& store_builder::with_caching_disabled() {
 }
 
 std::map<std::string, std::string> store_builder::logging_config() const {
+    return logging_config(stores::default_windowstore_changelog_additional_retention_ms);
+}
+
+std::map<std::string, std::string> store_builder::logging_config(int64_t additional_retention_ms) const {
     std::map<std::string, std::string> out;
     if (auto retention = supplier_.retention_ms()) {
         out["cleanup.policy"] = "compact,delete";
-        out["retention.ms"] = std::to_string(*retention + stores::default_windowstore_changelog_additional_retention_ms);
+        out["retention.ms"] = std::to_string(*retention + additional_retention_ms);
     }
     for (const auto& [k, v] : logging_config_) out[k] = v;
     return out;

@@ -86,7 +86,11 @@ public:
     // The changelog topic's configs: for window and session stores Kafka's
     // windowed defaults (cleanup.policy=compact,delete and retention.ms =
     // retention + windowstore.changelog.additional.retention.ms, 1 day),
-    // then what was given to with_logging_enabled(), which wins.
+    // then what was given to with_logging_enabled(), which wins. The
+    // additional retention is the application's
+    // windowstore.changelog.additional.retention.ms (Kafka's
+    // WindowedChangelogTopicConfig adds it when the topic is created).
+    std::map<std::string, std::string> logging_config(int64_t additional_retention_ms) const;
     std::map<std::string, std::string> logging_config() const;
     bool caching_enabled() const { return caching_enabled_; }
 

@@ -17,5 +17,5 @@
 #include "samsa/streams/internal/dsl/ktable_impl.h"
 #include "samsa/streams/internal/dsl/ktable_fk_join_impl.h"
 #include "samsa/streams/internal/dsl/kgrouped_impl.h"
-#include "samsa/streams/internal/dsl/cogrouped_impl.h"
 #include "samsa/streams/internal/dsl/windowed_impl.h"
+#include "samsa/streams/internal/dsl/cogrouped_impl.h"

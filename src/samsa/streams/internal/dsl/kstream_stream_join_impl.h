@@ -21,7 +21,7 @@ namespace samsa::streams {
 template<class K, class V>
 template<class VO, class VR>
 kstream<K, VR> kstream<K, V>::do_stream_join(const kstream<K, VO>& other_stream,
-                                             std::function<std::optional<VR>(const V*, const VO*)> joiner,
+                                             std::function<std::optional<VR>(const K*, const V*, const VO*)> joiner,
                                              const join_windows& w, const stream_joined<K, V, VO>& sj,
                                              bool left_outer, bool right_outer) const {
     namespace names = internal::names;
@@ -102,11 +102,11 @@ kstream<K, VR> kstream<K, V>::do_stream_join(const kstream<K, VO>& other_stream,
     internal::kstream_kstream_join_spec<K, V, VO, VR> this_spec{
         true, left_outer, w.before_ms(), w.after_ms(), w.before_ms(), w.after_ms(), w.grace_period_ms(), w.size(),
         internal::join_store_names{this_store, other_store, outer_store}, ks, vs, vos,
-        [joiner](const V* mine, const VO* theirs) { return joiner(mine, theirs); }, trackers};
+        [joiner](const K* k, const V* mine, const VO* theirs) { return joiner(k, mine, theirs); }, trackers};
     internal::kstream_kstream_join_spec<K, VO, V, VR> other_spec{
         false, right_outer, w.after_ms(), w.before_ms(), w.before_ms(), w.after_ms(), w.grace_period_ms(), w.size(),
         internal::join_store_names{other_store, this_store, outer_store}, ks, vos, vs,
-        [joiner](const VO* mine, const V* theirs) { return joiner(theirs, mine); }, trackers};
+        [joiner](const K* k, const VO* mine, const V* theirs) { return joiner(k, theirs, mine); }, trackers};
     auto make_this = internal::node_maker<K, V, K, VR>(join_this, [this_spec] {
         return std::make_unique<internal::kstream_kstream_join<K, V, VO, VR>>(this_spec);
     });
@@ -140,8 +140,9 @@ template<class K, class V>
 template<class VO, class F, class VR>
 kstream<K, VR> kstream<K, V>::join(const kstream<K, VO>& other, F joiner, const join_windows& w,
                                    const stream_joined<K, V, VO>& sj) const {
-    std::function<std::optional<VR>(const V*, const VO*)> fn = [joiner](const V* l, const VO* r) mutable {
-        return internal::to_optional(joiner(*l, *r));
+    std::function<std::optional<VR>(const K*, const V*, const VO*)> fn = [joiner](const K* k, const V* l,
+                                                                                const VO* r) mutable {
+        return internal::to_optional(internal::invoke_stream_joiner<K>(joiner, k, *l, *r));
     };
     return do_stream_join<VO, VR>(other, std::move(fn), w, sj, false, false);
 }
@@ -150,8 +151,11 @@ template<class K, class V>
 template<class VO, class F, class VR>
 kstream<K, VR> kstream<K, V>::left_join(const kstream<K, VO>& other, F joiner, const join_windows& w,
                                         const stream_joined<K, V, VO>& sj) const {
-    std::function<std::optional<VR>(const V*, const VO*)> fn = [joiner](const V* l, const VO* r) mutable {
-        return internal::to_optional(joiner(*l, internal::optional_copy(r)));
+    static_assert(!internal::joiner_takes_plain_key<F, K, const V&, const std::optional<VO>&>,
+                  "a key-aware left_join joiner takes the key as const std::optional<K>& (null keys reach it)");
+    std::function<std::optional<VR>(const K*, const V*, const VO*)> fn = [joiner](const K* k, const V* l,
+                                                                                const VO* r) mutable {
+        return internal::to_optional(internal::invoke_stream_joiner<K>(joiner, k, *l, internal::optional_copy(r)));
     };
     return do_stream_join<VO, VR>(other, std::move(fn), w, sj, true, false);
 }
@@ -160,8 +164,12 @@ template<class K, class V>
 template<class VO, class F, class VR>
 kstream<K, VR> kstream<K, V>::outer_join(const kstream<K, VO>& other, F joiner, const join_windows& w,
                                          const stream_joined<K, V, VO>& sj) const {
-    std::function<std::optional<VR>(const V*, const VO*)> fn = [joiner](const V* l, const VO* r) mutable {
-        return internal::to_optional(joiner(internal::optional_copy(l), internal::optional_copy(r)));
+    static_assert(!internal::joiner_takes_plain_key<F, K, const std::optional<V>&, const std::optional<VO>&>,
+                  "a key-aware outer_join joiner takes the key as const std::optional<K>& (null keys reach it)");
+    std::function<std::optional<VR>(const K*, const V*, const VO*)> fn = [joiner](const K* k, const V* l,
+                                                                                const VO* r) mutable {
+        return internal::to_optional(
+            internal::invoke_stream_joiner<K>(joiner, k, internal::optional_copy(l), internal::optional_copy(r)));
     };
     return do_stream_join<VO, VR>(other, std::move(fn), w, sj, true, true);
 }

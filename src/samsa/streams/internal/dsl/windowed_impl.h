@@ -34,6 +34,49 @@ kstream<K, V> grouped_aggregation_input(const typename kgrouped_stream<K, V>::st
                                   std::nullopt);
 }
 
+// The window size a time or sliding window store is keyed with: the size,
+// or for sliding windows the time difference.
+inline int64_t store_window_size(const std::variant<time_windows, sliding_windows>& w) {
+    if (const auto* s = std::get_if<sliding_windows>(&w)) return s->time_difference_ms();
+    return std::get<time_windows>(w).size();
+}
+
+// Kafka's retention rule for window stores (TimeWindowStoreMaterializer,
+// SlidingWindowStoreMaterializer): window size (sliding: twice the time
+// difference) + grace by default, never less. Throws std::invalid_argument
+// with Kafka's message.
+inline int64_t checked_window_retention(const std::string& store, const std::variant<time_windows, sliding_windows>& w,
+                                        std::optional<int64_t> requested) {
+    const sliding_windows* sliding = std::get_if<sliding_windows>(&w);
+    const int64_t size = store_window_size(w);
+    const int64_t grace = sliding ? sliding->grace_period_ms() : std::get<time_windows>(w).grace_period_ms();
+    const int64_t minimum = sliding ? 2 * size + grace : size + grace;
+    const int64_t retention = requested ? *requested : minimum;
+    if (retention >= minimum) return retention;
+    throw std::invalid_argument(
+        sliding ? "The retention period of the window store " + store +
+                      " must be no smaller than 2 * time difference plus the grace period. Got time difference=[" +
+                      std::to_string(size) + "], grace=[" + std::to_string(grace) + "], retention=[" +
+                      std::to_string(retention) + "]"
+                : "The retention period of the window store " + store +
+                      " must be no smaller than its window size plus the grace period. Got size=[" +
+                      std::to_string(size) + "], grace=[" + std::to_string(grace) + "], retention=[" +
+                      std::to_string(retention) + "]");
+}
+
+// The same for session stores (SessionStoreMaterializer): gap + grace.
+inline int64_t checked_session_retention(const std::string& store, const session_windows& w,
+                                         std::optional<int64_t> requested) {
+    const int64_t minimum = w.inactivity_gap() + w.grace_period_ms();
+    const int64_t retention = requested ? *requested : minimum;
+    if (retention >= minimum) return retention;
+    throw std::invalid_argument("The retention period of the session store " + store +
+                                " must be no smaller than the session inactivity gap plus the grace period. Got "
+                                "gap=[" + std::to_string(w.inactivity_gap()) + "], grace=[" +
+                                std::to_string(w.grace_period_ms()) + "], retention=[" + std::to_string(retention) +
+                                "]");
+}
+
 // A windowed table's rows: its window store's entry for (key, window start).
 template<class K, class VA>
 class window_store_value_getter final : public value_getter<windowed<K>, VA> {
@@ -158,22 +201,9 @@ ktable<windowed<K>, VA> time_windowed_kstream<K, V>::do_aggregate(
 
     const sliding_windows* sliding = std::get_if<sliding_windows>(&windows_);
     const time_windows* time = std::get_if<time_windows>(&windows_);
-    // The store's window size and Kafka's retention rule for each kind.
-    int64_t size = sliding ? sliding->time_difference_ms() : time->size();
-    int64_t grace = sliding ? sliding->grace_period_ms() : time->grace_period_ms();
-    int64_t minimum = sliding ? 2 * size + grace : size + grace;
-    int64_t retention = m.retention_ms ? *m.retention_ms : minimum;
-    if (retention < minimum) {
-        throw std::invalid_argument(
-            sliding ? "The retention period of the window store " + store +
-                          " must be no smaller than 2 * time difference plus the grace period. Got time difference=[" +
-                          std::to_string(size) + "], grace=[" + std::to_string(grace) + "], retention=[" +
-                          std::to_string(retention) + "]"
-                    : "The retention period of the window store " + store +
-                          " must be no smaller than its window size plus the grace period. Got size=[" +
-                          std::to_string(size) + "], grace=[" + std::to_string(grace) + "], retention=[" +
-                          std::to_string(retention) + "]");
-    }
+    const int64_t size = internal::store_window_size(windows_);
+    const int64_t grace = sliding ? sliding->grace_period_ms() : time->grace_period_ms();
+    const int64_t retention = internal::checked_window_retention(store, windows_, m.retention_ms);
     serde<K> key_serde = internal::resolve_serde<K>(m.key_serde ? m.key_serde : g.key_serde);
     serde<VA> value_serde = internal::resolve_serde<VA>(m.value_serde);
     internal::window_store_spec<K, VA> spec{store, key_serde, value_serde, size};
@@ -256,15 +286,7 @@ ktable<windowed<K>, VA> session_windowed_kstream<K, V>::do_aggregate(
     std::string name = internal::or_else_generate(b, n.name, prefix);
     kstream<K, V> in = internal::grouped_aggregation_input<K, V>(g, store);
 
-    int64_t minimum = windows_.inactivity_gap() + windows_.grace_period_ms();
-    int64_t retention = m.retention_ms ? *m.retention_ms : minimum;
-    if (retention < minimum) {
-        throw std::invalid_argument("The retention period of the session store " + store +
-                                    " must be no smaller than the session inactivity gap plus the grace period. Got "
-                                    "gap=[" + std::to_string(windows_.inactivity_gap()) + "], grace=[" +
-                                    std::to_string(windows_.grace_period_ms()) + "], retention=[" +
-                                    std::to_string(retention) + "]");
-    }
+    const int64_t retention = internal::checked_session_retention(store, windows_, m.retention_ms);
     serde<K> key_serde = internal::resolve_serde<K>(m.key_serde ? m.key_serde : g.key_serde);
     serde<VA> value_serde = internal::resolve_serde<VA>(m.value_serde);
     internal::window_store_spec<K, VA> spec{store, key_serde, value_serde, 0};

@@ -29,6 +29,41 @@ std::optional<unwrap_optional_t<T>> to_optional(T&& v) {
     return std::optional<unwrap_optional_t<T>>(std::forward<T>(v));
 }
 
+// Stream-stream joiners come in two shapes: joiner(a, b) (Kafka's
+// ValueJoiner) or key-aware joiner(key, a, b) (ValueJoinerWithKey), the key
+// taken as const std::optional<K>& (null keys of left/outer joins reach it,
+// as in Kafka) or const K&.
+template<class F, class K, class A, class B>
+auto stream_joiner_result_impl() {
+    if constexpr (std::is_invocable_v<F&, const std::optional<K>&, A, B>) {
+        return std::type_identity<std::invoke_result_t<F&, const std::optional<K>&, A, B>>{};
+    } else if constexpr (std::is_invocable_v<F&, const K&, A, B>) {
+        return std::type_identity<std::invoke_result_t<F&, const K&, A, B>>{};
+    } else {
+        return std::type_identity<std::invoke_result_t<F&, A, B>>{};
+    }
+}
+template<class F, class K, class A, class B>
+using stream_joiner_result_t = unwrap_optional_t<typename decltype(stream_joiner_result_impl<F, K, A, B>())::type>;
+
+// True for a key-aware joiner taking the key as const K&: it cannot be
+// handed the null key of a left/outer join.
+template<class F, class K, class A, class B>
+inline constexpr bool joiner_takes_plain_key =
+    !std::is_invocable_v<F&, const std::optional<K>&, A, B> && std::is_invocable_v<F&, const K&, A, B>;
+
+// Calls either shape; key is nullptr only for a null-key record.
+template<class K, class A, class B, class F>
+decltype(auto) invoke_stream_joiner(F& f, const K* key, const A& a, const B& b) {
+    if constexpr (std::is_invocable_v<F&, const std::optional<K>&, const A&, const B&>) {
+        return f(key ? std::optional<K>(*key) : std::optional<K>(), a, b);
+    } else if constexpr (std::is_invocable_v<F&, const K&, const A&, const B&>) {
+        return f(*key, a, b);
+    } else {
+        return f(a, b);
+    }
+}
+
 // What a user's joiner that takes an optional side gets from a row read by
 // pointer (nullptr: no row).
 template<class T>

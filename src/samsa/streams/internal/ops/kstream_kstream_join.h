@@ -213,7 +213,8 @@ struct kstream_kstream_join_spec {
     serde<K> key_serde;
     serde<VThis> this_serde;
     serde<VOther> other_serde;
-    std::function<std::optional<VOut>(const VThis*, const VOther*)> joiner;
+    // key: nullptr for a null-key record (left/outer joins).
+    std::function<std::optional<VOut>(const K*, const VThis*, const VOther*)> joiner;
     std::shared_ptr<join_time_trackers> trackers;
 };
 
@@ -269,7 +270,7 @@ public:
 
 private:
     void forward_joined(const record<K, VThis>& r, const VThis* mine, const VOther* theirs, int64_t ts) {
-        record<K, VOut> out{r.key, spec_.joiner(mine, theirs), ts, r.headers};
+        record<K, VOut> out{r.key, spec_.joiner(r.key ? &*r.key : nullptr, mine, theirs), ts, r.headers};
         ctx_->forward(out);
     }
 
@@ -333,10 +334,10 @@ private:
             std::optional<VOut> joined;
             if (value_left == spec_.left_side) {
                 VThis v = spec_.this_serde.deserialize(outer_topic_, value);
-                joined = spec_.joiner(&v, nullptr);
+                joined = spec_.joiner(&key, &v, nullptr);
             } else {
                 VOther v = spec_.other_serde.deserialize(outer_topic_, value);
-                joined = spec_.joiner(nullptr, &v);
+                joined = spec_.joiner(&key, nullptr, &v);
             }
             record<K, VOut> out{key, std::move(joined), ts, r.headers};
             ctx_->forward(out);

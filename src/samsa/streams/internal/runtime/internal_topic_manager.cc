@@ -33,7 +33,8 @@ result<prepared_topology> prepare_topics(admin_client& admin, const topology& t,
     }
     auto all = t.validate_copartitioning(sources);
     if (!all) return all.error();
-    auto metadata = topology_metadata::build(t, config.application_id, *all);
+    auto metadata = topology_metadata::build(t, config.application_id, *all,
+                                             config.windowstore_changelog_additional_retention_ms);
     if (!metadata) return metadata.error();
 
     std::vector<new_topic> internal = metadata->internal_topics(config.replication_factor);

@@ -8,7 +8,8 @@
 namespace samsa::streams::internal {
 
 result<topology_metadata> topology_metadata::build(const topology& t, std::string application_id,
-                                                   const std::map<std::string, int>& counts) {
+                                                   const std::map<std::string, int>& counts,
+                                                   int64_t window_changelog_additional_retention_ms) {
     const auto& b = t.internal_builder();
     topology_metadata m;
     m.application_id_ = std::move(application_id);
@@ -66,7 +67,9 @@ result<topology_metadata> topology_metadata::build(const topology& t, std::strin
             nt.name = topic;
             nt.partitions = s.partitions;
             nt.config["cleanup.policy"] = "compact";
-            for (const auto& [k, v] : b.stores().at(store).logging_config()) nt.config[k] = v;
+            for (const auto& [k, v] : b.stores().at(store).logging_config(window_changelog_additional_retention_ms)) {
+                nt.config[k] = v;
+            }
             m.internal_topics_.push_back(std::move(nt));
         }
     }

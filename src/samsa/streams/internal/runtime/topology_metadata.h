@@ -22,6 +22,7 @@
 #include "samsa/base/result.h"
 #include "samsa/streams/internal/runtime/clients.h"
 #include "samsa/streams/internal/runtime/task_id.h"
+#include "samsa/streams/state/stores.h"
 #include "samsa/streams/topology.h"
 
 namespace samsa::streams::internal {
@@ -41,8 +42,12 @@ public:
     // counts: every source topic's partition count as
     // topology::validate_copartitioning() returns them (internal topics
     // undecorated). invalid_argument when a count is missing.
-    [[nodiscard]] static result<topology_metadata> build(const topology& t, std::string application_id,
-                                                         const std::map<std::string, int>& counts);
+    // window_changelog_additional_retention_ms: streams_config's
+    // windowstore.changelog.additional.retention.ms, added to window and
+    // session stores' retention for their changelogs' retention.ms.
+    [[nodiscard]] static result<topology_metadata> build(
+        const topology& t, std::string application_id, const std::map<std::string, int>& counts,
+        int64_t window_changelog_additional_retention_ms = stores::default_windowstore_changelog_additional_retention_ms);
 
     const std::string& application_id() const { return application_id_; }
     const std::vector<subtopology_info>& subtopologies() const { return subtopologies_; }
