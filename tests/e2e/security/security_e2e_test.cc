@@ -279,6 +279,26 @@ TEST_F(sasl_ssl_test, wrong_password_and_unknown_user_are_refused_and_the_broker
     EXPECT_COMMAND_OK(kcat_metadata(sasl_client("SASL_SSL", "PLAIN", "alice", "alice-secret")));
 }
 
+TEST_F(sasl_ssl_test, kafkajs_plain_and_scram_over_ssl) {
+    add_scram_user(admin_port_, "jsuser", "js-secret", sec::scram_mechanism::sha512);
+    auto plain = run_node("kafkajs_sasl_ssl.js", {pki().path("ca.pem"), "plain", "alice", "alice-secret", "js-plain"});
+    EXPECT_COMMAND_OK(plain);
+    auto scram = run_node("kafkajs_sasl_ssl.js",
+                          {pki().path("ca.pem"), "scram-sha-512", "jsuser", "js-secret", "js-scram"});
+    EXPECT_COMMAND_OK(scram);
+    auto wrong = run_node("kafkajs_sasl_ssl.js",
+                          {pki().path("ca.pem"), "scram-sha-512", "jsuser", "nope", "js-bad", "expect-failure"});
+    EXPECT_COMMAND_OK(wrong);
+}
+
+TEST_F(sasl_ssl_test, confluent_kafka_scram_sha_512_over_ssl) {
+    add_scram_user(admin_port_, "cfuser", "cf-secret", sec::scram_mechanism::sha512);
+    auto r = run_python("confluent_security.py",
+                        {"cf-topic", "security.protocol=SASL_SSL", "sasl.mechanisms=SCRAM-SHA-512",
+                         "sasl.username=cfuser", "sasl.password=cf-secret", "ssl.ca.location=" + pki().path("ca.pem")});
+    EXPECT_COMMAND_OK(r);
+}
+
 // SASL_PLAINTEXT, spoken by hand: the exact answers of the state machine.
 class sasl_plaintext_test : public security_test {
 protected:
