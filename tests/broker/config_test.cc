@@ -112,7 +112,7 @@ TEST(broker_config, bad_values_are_one_line_errors_naming_the_key) {
     EXPECT_EQ(load("message.max.bytes=99999999999").error().message,
               "message.max.bytes: '99999999999' is above the maximum 2147483647");
     EXPECT_FALSE(load("listeners=127.0.0.1:9092"));
-    EXPECT_FALSE(load("listeners=SSL://127.0.0.1:9092"));
+    EXPECT_FALSE(load("listeners=SECRET://127.0.0.1:9092"));  // not in listener.security.protocol.map
     EXPECT_FALSE(load("listeners=PLAINTEXT://127.0.0.1:99999"));
     EXPECT_FALSE(load("log.cleanup.policy=shred"));
     EXPECT_FALSE(load("", {"novalue"}));

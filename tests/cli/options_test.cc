@@ -86,6 +86,23 @@ TEST(cli_options, client_config_applies_the_file_then_dash_x) {
     EXPECT_NE(missing.error().message.find("/nonexistent/client.properties"), std::string::npos);
 }
 
+TEST(cli_options, java_client_security_settings_become_librdkafka_ones) {
+    auto out = translate_java_client_properties(
+        {{"security.protocol", "SASL_SSL"},
+         {"sasl.mechanism", "SCRAM-SHA-512"},
+         {"sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"alice\" "
+                              "password=\"s3cr=t\";"},
+         {"ssl.truststore.type", "PEM"},
+         {"ssl.truststore.location", "/etc/ca.pem"},
+         {"ssl.ca.location", "/other.pem"}});
+    EXPECT_EQ(out, (std::vector<key_value>{{"security.protocol", "SASL_SSL"},
+                                           {"sasl.mechanisms", "SCRAM-SHA-512"},
+                                           {"sasl.username", "alice"},
+                                           {"sasl.password", "s3cr=t"},
+                                           {"ssl.ca.location", "/etc/ca.pem"},
+                                           {"ssl.ca.location", "/other.pem"}}));
+}
+
 TEST(cli_options, non_negative_numbers) {
     EXPECT_EQ(*parse_non_negative("0", "--offset"), 0);
     EXPECT_EQ(*parse_non_negative("42", "--offset"), 42);

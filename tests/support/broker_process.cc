@@ -202,7 +202,9 @@ bool broker_process::spawn_and_wait() {
         args.push_back("--override");
         args.push_back(k + "=" + v);
     };
-    add_override("listeners", "PLAINTEXT://127.0.0.1:" + std::to_string(port_));
+    std::string listeners = options_.listener_name + "://127.0.0.1:" + std::to_string(port_);
+    for (const auto& extra : options_.extra_listeners) listeners += "," + extra;
+    add_override("listeners", listeners);
     add_override("log.dirs", (data_dir_ / "data").string());
     for (const auto& [k, v] : options_.overrides) {
         add_override(k, v);

@@ -35,6 +35,11 @@ namespace samsa::test_support {
 struct broker_options {
     std::filesystem::path binary;  // empty: $SAMSA_BIN_DIR/samsa-broker
     std::optional<std::filesystem::path> properties_file;
+    // The name of the listener on the picked port (listeners=<name>://127.0.0.1:<port>);
+    // SSL or SASL_SSL tests add the keys it needs as overrides.
+    std::string listener_name = "PLAINTEXT";
+    // More listeners after it ("NAME://127.0.0.1:<port>", ports the test picked).
+    std::vector<std::string> extra_listeners;
     // Extra `--override key=value` pairs, after listeners and log.dirs.
     std::vector<std::pair<std::string, std::string>> overrides;
     // Extra environment variables of the broker (e.g. SAMSA_CRASH_POINT).
@@ -53,6 +58,8 @@ public:
         options_.overrides.emplace_back(std::move(key), std::move(value));
         return *this;
     }
+    broker_options_builder& listener_name(std::string name) { options_.listener_name = std::move(name); return *this; }
+    broker_options_builder& extra_listener(std::string spec) { options_.extra_listeners.push_back(std::move(spec)); return *this; }
     broker_options_builder& binary(std::filesystem::path path) { options_.binary = std::move(path); return *this; }
     broker_options_builder& properties_file(std::filesystem::path path) { options_.properties_file = std::move(path); return *this; }
     broker_options_builder& start_timeout(std::chrono::milliseconds t) { options_.start_timeout = t; return *this; }

@@ -37,6 +37,13 @@ struct admin_client {
             rd_kafka_conf_destroy(conf);
             return;
         }
+        for (const auto& [k, v] : client_security()) {
+            if (rd_kafka_conf_set(conf, k.c_str(), v.c_str(), errstr, sizeof errstr) != RD_KAFKA_CONF_OK) {
+                error = k + ": " + errstr;
+                rd_kafka_conf_destroy(conf);
+                return;
+            }
+        }
         rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
         if (!rk) {
             error = errstr;
@@ -92,7 +99,9 @@ status topic_results(const char* what, const rd_kafka_topic_result_t** results, 
 std::unique_ptr<RdKafka::Conf> make_conf(const std::string& bootstrap, const config_map& extra, std::string& err) {
     std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
     if (conf->set("bootstrap.servers", bootstrap, err) != RdKafka::Conf::CONF_OK) return nullptr;
-    for (const auto& [k, v] : extra) {
+    config_map all = client_security();
+    for (const auto& [k, v] : extra) all[k] = v;
+    for (const auto& [k, v] : all) {
         if (conf->set(k, v, err) != RdKafka::Conf::CONF_OK) {
             err = k + "=" + v + ": " + err;
             return nullptr;
@@ -155,6 +164,16 @@ std::string progress(const std::map<int32_t, size_t>& per_partition, const std::
 }
 
 }  // namespace
+
+namespace {
+config_map& security_settings() {
+    static config_map settings;
+    return settings;
+}
+}  // namespace
+
+void set_client_security(config_map settings) { security_settings() = std::move(settings); }
+const config_map& client_security() { return security_settings(); }
 
 std::vector<record> make_records(int count, int key_count, const std::string& value_prefix) {
     std::vector<record> records;

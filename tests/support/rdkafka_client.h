@@ -35,6 +35,12 @@ struct record {
     bool has_key = true;
 };
 
+// Settings every client these helpers create also gets (security.protocol,
+// ssl.*, sasl.*: the TLS and SASL tests); empty unless set. Process-wide; set
+// it from the test's thread only, between calls.
+void set_client_security(config_map settings);
+const config_map& client_security();
+
 // Records with keys "key-<i % key_count>", values "<prefix>-<i>", and two headers.
 std::vector<record> make_records(int count, int key_count, const std::string& value_prefix);
 

@@ -5,6 +5,7 @@
 #include "samsa/broker/producer/durable_acks.h"
 #include "samsa/broker/producer/producer_id_manager.h"
 #include "samsa/broker/producer/producer_state_manager.h"
+#include "samsa/broker/security/scram/scram_store.h"
 #include "samsa/broker/txn/txn_coordinator.h"
 #include "samsa/broker/txn/txn_service.h"
 
@@ -22,6 +23,9 @@ broker::broker(const broker_config& config, asio::io_context& io, meta_propertie
       advertised_(config.advertised_listeners.front()),
       groups_(std::make_unique<group::group_service>(*this)) {
     groups_->load();
+    auto scram = security::scram_store::open(config.primary_log_dir());
+    if (!scram) throw std::runtime_error("SCRAM credentials: " + scram.error().message);
+    scram_ = std::make_unique<security::scram_store>(std::move(*scram));
     // A producer id file that cannot be read could make ids repeat: refuse
     // to start (main reports it).
     auto ids = producer::producer_id_manager::open(config.primary_log_dir());
@@ -37,6 +41,13 @@ broker::broker(const broker_config& config, asio::io_context& io, meta_propertie
 }
 
 broker::~broker() = default;
+
+const listener& broker::advertised(std::string_view listener_name) const {
+    if (!listener_name.empty()) {
+        if (auto it = advertised_by_name_.find(listener_name); it != advertised_by_name_.end()) return it->second;
+    }
+    return advertised_;
+}
 
 group::group_coordinator& broker::groups() { return groups_->coordinator(); }
 

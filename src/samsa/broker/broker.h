@@ -12,6 +12,7 @@
 // the handler answers then through its response_slot.
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -33,6 +34,9 @@ namespace txn {
 class txn_coordinator;
 class txn_service;
 }  // namespace txn
+namespace security {
+class scram_store;
+}  // namespace security
 namespace producer {
 class producer_id_manager;
 class producer_state_manager;
@@ -66,10 +70,15 @@ public:
     const std::string& cluster_id() const { return meta_.cluster_id; }
     samsa::node_id node() const { return config_.node; }
 
-    // What Metadata tells clients to connect to: the first advertised
-    // listener, with port 0 replaced by the port actually bound.
-    const listener& advertised() const { return advertised_; }
+    // What Metadata tells clients to connect to: the advertised listener of
+    // the listener the request came in on (Kafka's rule: a client reached
+    // over SASL_SSL is sent to the SASL_SSL endpoint), else the first
+    // advertised listener; port 0 replaced by the port actually bound.
+    const listener& advertised(std::string_view listener_name = {}) const;
     void set_advertised(listener l) { advertised_ = std::move(l); }
+    void add_advertised(listener l) { advertised_by_name_[l.name] = std::move(l); }
+    // The SCRAM credentials (security/scram/scram_store.h).
+    security::scram_store& scram() { return *scram_; }
 
     // Wall clock in Kafka's unit.
     static timestamp_ms now();
@@ -85,6 +94,8 @@ private:
     std::unique_ptr<topic_manager> topics_;
     std::unique_ptr<fetch_waiters> waiters_;
     listener advertised_;
+    std::map<std::string, listener, std::less<>> advertised_by_name_;
+    std::unique_ptr<security::scram_store> scram_;
     bool stopping_ = false;
     std::unique_ptr<group::group_service> groups_;
     std::unique_ptr<producer::producer_id_manager> producer_ids_;

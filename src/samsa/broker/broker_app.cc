@@ -8,6 +8,7 @@
 #include "samsa/broker/handlers/fetch_waiters.h"
 #include "samsa/broker/meta_properties.h"
 #include "samsa/broker/net/server.h"
+#include "samsa/broker/security/listener_security.h"
 #include "samsa/broker/producer/producer_state_manager.h"
 #include "samsa/broker/topics/topic_manager.h"
 
@@ -66,17 +67,34 @@ result<std::unique_ptr<broker_app>> broker_app::start(broker_config config, bool
     app->broker_ = std::make_unique<broker>(c, app->io_, std::move(*meta), std::move(*topics));
     app->dispatcher_ = std::make_unique<dispatcher>(*app->broker_);
     app->server_ = std::make_unique<server>(app->io_, server_limits_of(c, app->io_), *app->dispatcher_);
-    if (auto s = app->server_->listen(c.listeners); !s) return s.error();
+    std::vector<std::shared_ptr<const security::listener_security>> security;
+    for (const auto& l : c.listeners) {
+        auto s = security::make_listener_security(c, l, &app->broker_->scram());
+        if (!s) return s.error();
+        security.push_back(std::move(*s));
+    }
+    if (auto s = app->server_->listen(c.listeners, std::move(security)); !s) return s.error();
 
-    // Advertise the first advertised listener; a port 0 or empty host there
-    // takes the bound listener's.
-    listener adv = c.advertised_listeners.front();
-    const listener& bound = app->server_->bound_listeners().front();
-    if (adv.port == 0) adv.port = bound.port;
-    if (adv.host.empty() || adv.host == "0.0.0.0") adv.host = bound.host.empty() || bound.host == "0.0.0.0"
-                                                                    ? "localhost"
-                                                                    : bound.host;
-    app->broker_->set_advertised(adv);
+    // Advertise each listener's advertised entry (by name; else the first
+    // advertised listener for the first bound one, or the bound listener
+    // itself); a port 0 or empty host there takes the bound listener's.
+    listener adv;
+    for (size_t i = 0; i < app->server_->bound_listeners().size(); ++i) {
+        const listener& bound = app->server_->bound_listeners()[i];
+        listener a = i == 0 ? c.advertised_listeners.front() : bound;
+        for (const auto& candidate : c.advertised_listeners) {
+            if (candidate.name == bound.name) a = candidate;
+        }
+        if (a.port == 0) a.port = bound.port;
+        if (a.host.empty() || a.host == "0.0.0.0") a.host = bound.host.empty() || bound.host == "0.0.0.0"
+                                                                ? "localhost"
+                                                                : bound.host;
+        if (i == 0) {
+            adv = a;
+            app->broker_->set_advertised(a);
+        }
+        app->broker_->add_advertised(a);
+    }
 
     if (handle_signals) {
         app->signals_ = std::make_unique<asio::signal_set>(app->io_, SIGINT, SIGTERM);

@@ -43,12 +43,57 @@ result<kafka::client_config> make_client_config(const connection_options& option
     if (!options.command_config.empty()) {
         auto props = read_properties_file(options.command_config);
         if (!props) return props.error();
-        config.properties = std::move(*props);
+        config.properties = translate_java_client_properties(std::move(*props));
     }
     auto extra = parse_key_values(options.client_properties, "-X");
     if (!extra) return extra.error();
     config.properties.insert(config.properties.end(), extra->begin(), extra->end());
     return config;
+}
+
+namespace {
+
+// The value of key="value" (or key=value) inside a JAAS config line.
+std::string jaas_option(const std::string& jaas, const std::string& key) {
+    size_t at = 0;
+    while ((at = jaas.find(key + "=", at)) != std::string::npos) {
+        const bool starts_word = at == 0 || jaas[at - 1] == ' ' || jaas[at - 1] == '\t' || jaas[at - 1] == '\n';
+        at += key.size() + 1;
+        if (!starts_word) continue;
+        if (at < jaas.size() && jaas[at] == '"') {
+            size_t close = jaas.find('"', at + 1);
+            return jaas.substr(at + 1, close == std::string::npos ? std::string::npos : close - at - 1);
+        }
+        size_t end = jaas.find_first_of(" \t\n;", at);
+        return jaas.substr(at, end == std::string::npos ? std::string::npos : end - at);
+    }
+    return {};
+}
+
+}  // namespace
+
+std::vector<key_value> translate_java_client_properties(std::vector<key_value> properties) {
+    std::vector<key_value> out;
+    std::string truststore_type;
+    for (const auto& [k, v] : properties) {
+        if (k == "ssl.truststore.type") truststore_type = v;
+    }
+    for (auto& [k, v] : properties) {
+        if (k == "sasl.mechanism") {
+            out.emplace_back("sasl.mechanisms", v);
+        } else if (k == "sasl.jaas.config") {
+            if (auto user = jaas_option(v, "username"); !user.empty()) out.emplace_back("sasl.username", user);
+            if (auto password = jaas_option(v, "password"); !password.empty()) out.emplace_back("sasl.password", password);
+        } else if (k == "ssl.truststore.location" && truststore_type == "PEM") {
+            out.emplace_back("ssl.ca.location", v);
+        } else if (k == "ssl.truststore.type" || k == "ssl.keystore.type" || k == "ssl.truststore.password" ||
+                   k == "ssl.truststore.location") {
+            continue;  // no librdkafka equivalent (JKS/PKCS12 truststores)
+        } else {
+            out.emplace_back(std::move(k), std::move(v));
+        }
+    }
+    return out;
 }
 
 result<key_value> parse_key_value(std::string_view text, std::string_view flag) {

@@ -40,6 +40,13 @@ void add_connection_options(CLI::App& command, connection_options& options);
 // The client configuration: bootstrap, the file's properties, then -X (last wins).
 result<kafka::client_config> make_client_config(const connection_options& options);
 
+// A Java client's security settings (an admin.properties written for
+// Kafka's tools) in librdkafka's names: sasl.mechanism -> sasl.mechanisms,
+// sasl.jaas.config's username/password -> sasl.username/sasl.password, a PEM
+// ssl.truststore.location -> ssl.ca.location; the store types librdkafka has
+// no key for are dropped. librdkafka's own names pass through unchanged.
+std::vector<key_value> translate_java_client_properties(std::vector<key_value> properties);
+
 // "key=value" (the value may contain '=' and be empty; the key may not be empty).
 result<key_value> parse_key_value(std::string_view text, std::string_view flag);
 result<std::vector<key_value>> parse_key_values(const std::vector<std::string>& texts, std::string_view flag);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 
 namespace samsa::broker {
 
@@ -14,6 +15,7 @@ constexpr std::string_view long_max = "9223372036854775807";
 constexpr std::array<std::string_view, 2> cleanup_policies{"delete", "compact"};
 constexpr std::array<std::string_view, 2> timestamp_types{"CreateTime", "LogAppendTime"};
 constexpr std::array<std::string_view, 6> compression_types{"uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"};
+constexpr std::array<std::string_view, 3> client_auth_values{"none", "requested", "required"};
 constexpr std::array<std::string_view, 7> log_levels{"trace", "debug", "info", "warn", "error", "critical", "off"};
 
 // Kafka's keys and defaults (server.properties, KafkaConfig). Ordered as
@@ -107,7 +109,33 @@ const std::array defs{
     config_def{"controller.quorum.voters", T::list, std::nullopt, int64_max * -1, int64_max, {}, true},
     config_def{"controller.listener.names", T::string, std::nullopt, int64_max * -1, int64_max, {}, true},
     config_def{"inter.broker.listener.name", T::string, std::nullopt, int64_max * -1, int64_max, {}, true},
-    config_def{"listener.security.protocol.map", T::string, std::nullopt, int64_max * -1, int64_max, {}, true},
+    // Security (broker/security/): listeners, TLS, SASL. Each ssl.* and
+    // sasl.* key may also be given per listener as listener.name.<name>.<key>
+    // (<name> lower-case), and a JAAS config as
+    // listener.name.<name>.<mechanism>.sasl.jaas.config.
+    config_def{"listener.security.protocol.map", T::string, default_security_protocol_map},
+    config_def{"ssl.keystore.type", T::string, "JKS"},
+    config_def{"ssl.keystore.location", T::string, std::nullopt},
+    config_def{"ssl.keystore.password", T::password, std::nullopt},
+    config_def{"ssl.key.password", T::password, std::nullopt},
+    config_def{"ssl.keystore.certificate.chain", T::password, std::nullopt},
+    config_def{"ssl.keystore.key", T::password, std::nullopt},
+    config_def{"ssl.truststore.type", T::string, "JKS"},
+    config_def{"ssl.truststore.location", T::string, std::nullopt},
+    config_def{"ssl.truststore.password", T::password, std::nullopt},
+    config_def{"ssl.truststore.certificates", T::password, std::nullopt},
+    config_def{"ssl.client.auth", T::string, "none", int64_max * -1, int64_max, client_auth_values},
+    config_def{"ssl.enabled.protocols", T::list, "TLSv1.2,TLSv1.3"},
+    config_def{"ssl.protocol", T::string, "TLSv1.3"},
+    config_def{"ssl.cipher.suites", T::list, ""},
+    config_def{"ssl.principal.mapping.rules", T::string, "DEFAULT"},
+    config_def{"ssl.endpoint.identification.algorithm", T::string, "https"},
+    config_def{"sasl.enabled.mechanisms", T::list, "GSSAPI"},
+    config_def{"sasl.jaas.config", T::password, std::nullopt},
+    config_def{"sasl.mechanism.inter.broker.protocol", T::string, "GSSAPI", int64_max * -1, int64_max, {}, true},
+    config_def{"security.inter.broker.protocol", T::string, "PLAINTEXT", int64_max * -1, int64_max, {}, true},
+    config_def{"connections.max.reauth.ms", T::int64, "0", 0},
+    config_def{"connection.failed.authentication.delay.ms", T::int32, "100", 0},
     // Samsa's own.
     config_def{"samsa.partial.frame.timeout.ms", T::int64, "30000", 1},
     config_def{"samsa.log.level", T::string, "info", int64_max * -1, int64_max, log_levels},
@@ -137,6 +165,15 @@ std::optional<std::string> broker_config::value_of(std::string_view key) const {
     return std::nullopt;
 }
 
+std::optional<std::string> broker_config::listener_value(std::string_view listener_name, std::string_view key) const {
+    std::string prefixed = "listener.name.";
+    for (char ch : listener_name) prefixed += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    prefixed += ".";
+    prefixed += key;
+    if (auto it = explicit_values.find(prefixed); it != explicit_values.end()) return it->second;
+    return value_of(key);
+}
+
 int64_t broker_config::int_value_or(std::string_view key, int64_t fallback) const {
     auto text = value_of(key);
     if (!text) return fallback;
@@ -159,6 +196,9 @@ result<loaded_config> load_broker_config(const properties& file, const std::vect
     for (const auto& key : order) {
         const std::string& value = c.explicit_values[key];
         const config_def* def = find_broker_config_def(key);
+        // Per-listener settings (listener.name.<name>.<key>) are read by the
+        // listener that uses them (security/listener_security.h).
+        if (!def && key.starts_with("listener.name.")) continue;
         if (!def) {
             out.warnings.push_back("unknown configuration key '" + key + "' ignored");
             continue;
@@ -174,9 +214,19 @@ result<loaded_config> load_broker_config(const properties& file, const std::vect
     auto listeners = parse_listeners(*c.value_of("listeners"));
     if (!listeners) return make_error(errc::invalid_argument, "listeners: " + listeners.error().message);
     c.listeners = std::move(*listeners);
+    auto protocol_map = parse_security_protocol_map(*c.value_of("listener.security.protocol.map"));
+    if (!protocol_map) {
+        return make_error(errc::invalid_argument, "listener.security.protocol.map: " + protocol_map.error().message);
+    }
+    if (auto s = assign_security_protocols(c.listeners, *protocol_map); !s) {
+        return make_error(errc::invalid_argument, "listeners: " + s.error().message);
+    }
     if (auto adv = c.value_of("advertised.listeners")) {
         auto parsed = parse_listeners(*adv);
         if (!parsed) return make_error(errc::invalid_argument, "advertised.listeners: " + parsed.error().message);
+        if (auto s = assign_security_protocols(*parsed, *protocol_map); !s) {
+            return make_error(errc::invalid_argument, "advertised.listeners: " + s.error().message);
+        }
         c.advertised_listeners = std::move(*parsed);
     } else {
         c.advertised_listeners = c.listeners;

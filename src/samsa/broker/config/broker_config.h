@@ -73,6 +73,9 @@ struct broker_config {
 
     // The value a key has: explicit, else its default, else nullopt.
     std::optional<std::string> value_of(std::string_view key) const;
+    // A key's value for one listener: listener.name.<name>.<key> (name
+    // lower-cased, as Kafka spells it) when set, else the key's own value.
+    std::optional<std::string> listener_value(std::string_view listener_name, std::string_view key) const;
     // A key's value as an integer; `fallback` when it has none or is not one.
     int64_t int_value_or(std::string_view key, int64_t fallback) const;
     bool is_explicit(std::string_view key) const { return explicit_values.contains(std::string(key)); }

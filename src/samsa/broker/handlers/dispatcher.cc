@@ -3,12 +3,29 @@
 #include <spdlog/spdlog.h>
 
 #include "samsa/broker/handlers/registry.h"
+#include "samsa/broker/handlers/security_handlers.h"
+#include "samsa/broker/security/sasl/sasl_server.h"
 #include "samsa/protocol/header.h"
 #include "samsa/protocol/messages/api_versions.h"
 
 namespace samsa::broker {
 
+namespace {
+
+// What a client on a SASL listener may send before it has authenticated (Kafka's rule).
+bool allowed_before_authentication(protocol::api_key key) {
+    return key == protocol::api_key::api_versions || key == protocol::api_key::sasl_handshake ||
+           key == protocol::api_key::sasl_authenticate;
+}
+
+}  // namespace
+
 void dispatcher::dispatch(connection& conn, bytes frame, response_slot slot) {
+    const bool authenticated = conn.authenticated();
+    if (!authenticated && conn.sasl()->expects_raw_tokens()) {
+        handle_sasl_raw_token(conn, std::move(frame), std::move(slot));
+        return;
+    }
     auto parsed = protocol::parse_request(frame);
     if (!parsed) {
         spdlog::warn("connection {} from {}: bad request header: {}", conn.id(), conn.peer(),
@@ -17,6 +34,12 @@ void dispatcher::dispatch(connection& conn, bytes frame, response_slot slot) {
         return;
     }
     const auto& header = parsed->header;
+    if (!authenticated && !allowed_before_authentication(header.key)) {
+        spdlog::info("connection {} from {} on {}: {} before authentication; closing", conn.id(), conn.peer(),
+                     conn.session().listener_name, protocol::name(header.key));
+        slot.close("request before authentication");
+        return;
+    }
     const api_entry* api = find_api(header.key);
     if (!api || header.api_version < api->min_version || header.api_version > api->max_version) {
         if (header.key == protocol::api_key::api_versions) {
@@ -45,6 +68,14 @@ void dispatcher::dispatch(connection& conn, bytes frame, response_slot slot) {
     ctx.slot = std::move(slot);
     ctx.peer = conn.peer();
     ctx.session = conn.session();
+    if (header.key == protocol::api_key::sasl_handshake) {
+        handle_sasl_handshake(std::move(ctx), conn);
+        return;
+    }
+    if (header.key == protocol::api_key::sasl_authenticate) {
+        handle_sasl_authenticate(std::move(ctx), conn);
+        return;
+    }
     api->handler(std::move(ctx));
 }
 

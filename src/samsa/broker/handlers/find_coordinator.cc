@@ -18,8 +18,9 @@ protocol::coordinator answer_for(const request_context& ctx, const std::string& 
         return c;
     }
     c.node_id = ctx.b->node();
-    c.host = ctx.b->advertised().host;
-    c.port = ctx.b->advertised().port;
+    const listener& adv = ctx.b->advertised(ctx.session.listener_name);
+    c.host = adv.host;
+    c.port = adv.port;
     return c;
 }
 

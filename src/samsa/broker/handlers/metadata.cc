@@ -39,7 +39,7 @@ void handle_metadata(request_context ctx) {
     broker& b = *ctx.b;
 
     protocol::metadata_response response;
-    const listener& adv = b.advertised();
+    const listener& adv = b.advertised(ctx.session.listener_name);
     response.brokers.push_back({b.node(), adv.host.empty() ? "localhost" : adv.host, adv.port, std::nullopt});
     response.cluster_id = b.cluster_id();
     response.controller_id = b.node();

@@ -4,6 +4,11 @@
 
 #include "samsa/broker/handlers/group_handlers.h"
 #include "samsa/broker/handlers/handlers.h"
+#include "samsa/broker/handlers/security_handlers.h"
+#include "samsa/protocol/messages/alter_user_scram_credentials.h"
+#include "samsa/protocol/messages/describe_user_scram_credentials.h"
+#include "samsa/protocol/messages/sasl_authenticate.h"
+#include "samsa/protocol/messages/sasl_handshake.h"
 #include "samsa/broker/handlers/txn_handlers.h"
 #include "samsa/protocol/messages/add_offsets_to_txn.h"
 #include "samsa/protocol/messages/add_partitions_to_txn.h"
@@ -54,6 +59,12 @@ const std::array table{
     entry<protocol::list_offsets_request>(handle_list_offsets),
     entry<protocol::metadata_request>(handle_metadata),
     entry<protocol::api_versions_request>(handle_api_versions),
+    // Authentication (broker/security/, handlers/security_handlers.h): the
+    // dispatcher calls the SASL handlers with the connection.
+    entry<protocol::sasl_handshake_request>(handle_sasl_in_dispatcher),
+    entry<protocol::sasl_authenticate_request>(handle_sasl_in_dispatcher),
+    entry<protocol::describe_user_scram_credentials_request>(handle_describe_user_scram_credentials),
+    entry<protocol::alter_user_scram_credentials_request>(handle_alter_user_scram_credentials),
     // Consumer groups (broker/group/, handlers/group_handlers.h).
     entry<protocol::offset_commit_request>(handle_offset_commit),
     entry<protocol::offset_fetch_request>(handle_offset_fetch),

@@ -7,6 +7,9 @@
 
 #include "samsa/base/assert.h"
 #include "samsa/broker/net/request_memory.h"
+#include "samsa/broker/security/listener_security.h"
+#include "samsa/broker/security/sasl/sasl_server.h"
+#include "samsa/broker/security/tls/tls_channel.h"
 
 namespace samsa::broker {
 
@@ -18,6 +21,8 @@ constexpr size_t read_turn_bytes = 1u << 20;
 // A frame body read straight into its buffer grows at least this much at a
 // time.
 constexpr size_t min_frame_growth = 64 * 1024;
+// Ciphertext read from the socket at a time (a little more than one TLS record).
+constexpr size_t tls_read_bytes = 17 * 1024;
 
 int32_t read_size(const uint8_t* p) {
     return static_cast<int32_t>((uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | p[3]);
@@ -69,7 +74,8 @@ void response_slot::close(std::string reason) {
 
 connection::connection(asio::ip::tcp::socket socket, const connection_limits& limits,
                        request_dispatcher& dispatcher, request_memory& memory, std::span<uint8_t> scratch,
-                       uint64_t id, std::function<void(uint64_t)> on_closed)
+                       uint64_t id, std::function<void(uint64_t)> on_closed,
+                       std::shared_ptr<const security::listener_security> security)
     : socket_(std::move(socket)),
       timer_(socket_.get_executor()),
       limits_(limits),
@@ -77,8 +83,17 @@ connection::connection(asio::ip::tcp::socket socket, const connection_limits& li
       memory_(memory),
       scratch_(scratch),
       id_(id),
-      on_closed_(std::move(on_closed)) {
+      on_closed_(std::move(on_closed)),
+      security_(std::move(security)) {
     SAMSA_ASSERT(scratch_.size() >= 4);
+    if (security_) {
+        session_.listener_name = security_->name;
+        if (security_->tls) {
+            tls_ = std::make_unique<security::tls_channel>(security_->tls);
+            tls_in_.resize(tls_read_bytes);
+        }
+        if (security_->sasl) sasl_ = std::make_unique<security::sasl_server>(*security_->sasl);
+    }
     asio::error_code ec;
     auto ep = socket_.remote_endpoint(ec);
     if (!ec) address_ = ep.address();
@@ -89,6 +104,8 @@ connection::connection(asio::ip::tcp::socket socket, const connection_limits& li
 }
 
 connection::~connection() = default;
+
+bool connection::authenticated() const { return !sasl_ || sasl_->authenticated(); }
 
 void connection::start() {
     last_progress_ = std::chrono::steady_clock::now();
@@ -153,7 +170,77 @@ void connection::wait_readable() {
 }
 
 size_t connection::read_some(std::span<uint8_t> into, asio::error_code& ec) {
+    if (tls_) return read_tls(into, ec);
     return socket_.read_some(asio::buffer(into.data(), into.size()), ec);
+}
+
+// ---- TLS ----
+
+// Plaintext out of the channel, feeding it ciphertext from the socket until
+// it has some or the socket has nothing more (would_block: the caller waits
+// for readability). Handshake messages the channel produces on the way are
+// sent at once.
+size_t connection::read_tls(std::span<uint8_t> into, asio::error_code& ec) {
+    for (;;) {
+        size_t n = 0;
+        const auto status = tls_->read(into.data(), into.size(), n);
+        if (!tls_ready_ && tls_->handshake_done()) on_tls_handshake_done();
+        if (!open_) {
+            ec = asio::error::connection_aborted;
+            return 0;
+        }
+        switch (status) {
+            case security::tls_channel::read_status::data: return n;
+            case security::tls_channel::read_status::closed: ec = asio::error::eof; return 0;
+            case security::tls_channel::read_status::failed:
+                tls_failed();
+                ec = asio::error::connection_aborted;
+                return 0;
+            case security::tls_channel::read_status::need_more: break;
+        }
+        send_tls_output();
+        const size_t got = socket_.read_some(asio::buffer(tls_in_), ec);
+        if (ec) return 0;
+        tls_->feed(tls_in_.data(), got);
+    }
+}
+
+void connection::on_tls_handshake_done() {
+    tls_ready_ = true;
+    // SSL listeners: the client certificate's subject names the principal
+    // (after ssl.principal.mapping.rules); on SASL_SSL the SASL user does.
+    if (sasl_ || !security_->ssl_principal_mapping) return;
+    auto subject = tls_->peer_subject();
+    if (!subject) return;  // no client certificate: ANONYMOUS, as Kafka
+    auto name = security_->ssl_principal_mapping->map(*subject);
+    if (!name) {
+        spdlog::warn("connection {} from {}: no ssl.principal.mapping.rules rule matches '{}'", id_, peer_, *subject);
+        close("no principal for the client certificate");
+        return;
+    }
+    set_principal({"User", *name});
+}
+
+void connection::send_tls_output() {
+    if (write_in_progress_ || !open_ || !tls_->has_output()) return;
+    write_in_progress_ = true;
+    tls_wire_ = tls_->take_output();
+    asio::async_write(socket_, asio::buffer(tls_wire_), [self = shared_from_this()](const asio::error_code& ec, size_t) {
+        self->on_written(ec);
+    });
+}
+
+// A failed handshake (bad certificate, a plaintext client, no shared
+// protocol): the alert OpenSSL prepared is sent best-effort, then the
+// connection closes; nothing was served on it.
+void connection::tls_failed() {
+    spdlog::info("connection {} from {} on listener {}: TLS failed: {}", id_, peer_, security_->name, tls_->error());
+    if (tls_->has_output()) {
+        bytes alert = tls_->take_output();
+        asio::error_code ignored;
+        socket_.write_some(asio::buffer(alert), ignored);
+    }
+    close("TLS handshake failed");
 }
 
 void connection::read_available() {
@@ -384,6 +471,10 @@ void connection::flush() {
         for (size_t i = buffers.size(); i < writing_.size(); ++i) buffers.emplace_back(asio::buffer(writing_[i]));
     }
     if (buffers.empty()) {
+        if (tls_ && tls_->has_output()) {
+            send_tls_output();  // handshake messages or session tickets
+            return;
+        }
         if (draining_ && queue_.empty()) {
             close({});
             return;
@@ -395,6 +486,22 @@ void connection::flush() {
 }
 
 void connection::start_write(const std::vector<asio::const_buffer>& buffers) {
+    if (tls_) {
+        // Encrypted whole into tls_wire_; writing_ keeps the plaintext until
+        // the write ends so the queued-bytes accounting stays the same.
+        for (const auto& b : buffers) {
+            if (!tls_->write(static_cast<const uint8_t*>(b.data()), b.size())) {
+                close("TLS write failed: " + tls_->error());
+                return;
+            }
+        }
+        write_in_progress_ = true;
+        tls_wire_ = tls_->take_output();
+        asio::async_write(socket_, asio::buffer(tls_wire_), [self = shared_from_this()](const asio::error_code& ec, size_t) {
+            self->on_written(ec);
+        });
+        return;
+    }
     write_in_progress_ = true;
     asio::async_write(socket_, buffers, [self = shared_from_this()](const asio::error_code& ec, size_t) {
         self->on_written(ec);

@@ -28,7 +28,11 @@
 // reading (back-pressure) and resumes when they are written.
 //
 // Socket I/O goes through three functions only (wait_readable, read_some,
-// start_write) so that a TLS stream can take the socket's place.
+// start_write). On an SSL or SASL_SSL listener a tls_channel (memory BIOs,
+// security/tls/tls_channel.h) sits inside read_some and start_write: the
+// socket is read into a small ciphertext buffer, decrypted into the same
+// places plaintext goes, and responses are encrypted before the write. The
+// plaintext path only pays a null-pointer test.
 //
 // Thread: the broker's single I/O thread owns every connection; nothing here
 // takes a lock. Connections are held by shared_ptr because Asio completion
@@ -51,6 +55,12 @@
 #include "samsa/broker/security/principal.h"
 
 namespace samsa::broker {
+
+namespace security {
+struct listener_security;
+class tls_channel;
+class sasl_server;
+}  // namespace security
 
 class connection;
 class request_memory;
@@ -110,7 +120,8 @@ public:
     // use of them (the server closes every connection before it goes).
     connection(asio::ip::tcp::socket socket, const connection_limits& limits, request_dispatcher& dispatcher,
                request_memory& memory, std::span<uint8_t> scratch, uint64_t id,
-               std::function<void(uint64_t)> on_closed);
+               std::function<void(uint64_t)> on_closed,
+               std::shared_ptr<const security::listener_security> security = nullptr);
     ~connection();
 
     void start();
@@ -127,6 +138,14 @@ public:
     // Who is on the other end; the authenticator sets the principal.
     const security::session& session() const { return session_; }
     void set_principal(security::principal p) { session_.principal = std::move(p); }
+    // The listener's security settings (nullptr: a plain PLAINTEXT listener).
+    const security::listener_security* listener_security() const { return security_.get(); }
+    // The SASL state on SASL listeners, else nullptr.
+    security::sasl_server* sasl() const { return sasl_.get(); }
+    // False while a SASL listener's client has not authenticated: only
+    // ApiVersions, SaslHandshake and SaslAuthenticate are served then.
+    bool authenticated() const;
+    asio::any_io_executor executor() { return socket_.get_executor(); }
     size_t pending() const { return queue_.size(); }
     // Request bytes held in memory: frames arriving or waiting to be
     // dispatched (not the ones being answered).
@@ -169,6 +188,12 @@ private:
     void start_write(const std::vector<asio::const_buffer>& buffers);
     void on_written(const asio::error_code& ec);
 
+    // TLS (tls_ != nullptr).
+    size_t read_tls(std::span<uint8_t> into, asio::error_code& ec);
+    void on_tls_handshake_done();
+    void send_tls_output();
+    void tls_failed();
+
     void arm_timer();
     void on_timer();
     void give_back_all_memory();
@@ -184,6 +209,12 @@ private:
     std::string peer_;
     asio::ip::address address_;
     security::session session_;
+    std::shared_ptr<const security::listener_security> security_;
+    std::unique_ptr<security::tls_channel> tls_;
+    std::unique_ptr<security::sasl_server> sasl_;
+    bytes tls_in_;            // ciphertext read from the socket
+    bytes tls_wire_;          // ciphertext being written
+    bool tls_ready_ = false;  // the handshake is done and the principal set
     bool open_ = true;
     bool draining_ = false;
 

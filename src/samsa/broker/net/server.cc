@@ -23,8 +23,11 @@ server::~server() {
     close_all();
 }
 
-status server::listen(const std::vector<listener>& listeners) {
-    for (const auto& l : listeners) {
+status server::listen(const std::vector<listener>& listeners,
+                      std::vector<std::shared_ptr<const security::listener_security>> security) {
+    security.resize(listeners.size());
+    for (size_t i = 0; i < listeners.size(); ++i) {
+        const listener& l = listeners[i];
         asio::error_code ec;
         asio::ip::tcp::endpoint ep;
         if (l.host.empty() || l.host == "0.0.0.0") {
@@ -53,6 +56,7 @@ status server::listen(const std::vector<listener>& listeners) {
         listener bound = l;
         bound.port = acc->local_endpoint().port();
         bound_.push_back(bound);
+        security_.push_back(security[i]);
         acceptors_.push_back(std::move(acc));
         accepting_.push_back(false);
         accept(acceptors_.size() - 1);
@@ -108,7 +112,7 @@ void server::on_accepted(size_t index, asio::ip::tcp::socket socket) {
     uint64_t id = next_id_++;
     auto conn = std::make_shared<connection>(std::move(socket), limits_.connection, dispatcher_, memory_,
                                              std::span<uint8_t>(scratch_), id,
-                                             [this](uint64_t closed) { on_closed(closed); });
+                                             [this](uint64_t closed) { on_closed(closed); }, security_[index]);
     connections_.emplace(id, conn);
     spdlog::debug("connection {} from {} accepted", id, conn->peer());
     conn->start();

@@ -43,8 +43,10 @@ public:
     server(asio::io_context& io, const server_limits& limits, request_dispatcher& dispatcher);
     ~server();
 
-    // Binds every listener and starts accepting.
-    status listen(const std::vector<listener>& listeners);
+    // Binds every listener and starts accepting. `security` has one entry
+    // per listener (TLS, SASL); missing entries mean plain PLAINTEXT.
+    status listen(const std::vector<listener>& listeners,
+                  std::vector<std::shared_ptr<const security::listener_security>> security = {});
     // The listeners with their real ports.
     const std::vector<listener>& bound_listeners() const { return bound_; }
 
@@ -73,6 +75,7 @@ private:
     bool stopped_accepting_ = false;
     std::vector<std::unique_ptr<asio::ip::tcp::acceptor>> acceptors_;
     std::vector<listener> bound_;
+    std::vector<std::shared_ptr<const security::listener_security>> security_;  // per acceptor
     std::map<uint64_t, std::shared_ptr<connection>> connections_;
     uint64_t next_id_ = 1;
 };

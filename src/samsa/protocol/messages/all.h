@@ -6,6 +6,7 @@
 #include "samsa/protocol/messages/add_offsets_to_txn.h"
 #include "samsa/protocol/messages/add_partitions_to_txn.h"
 #include "samsa/protocol/messages/alter_configs.h"
+#include "samsa/protocol/messages/alter_user_scram_credentials.h"
 #include "samsa/protocol/messages/api_versions.h"
 #include "samsa/protocol/messages/create_partitions.h"
 #include "samsa/protocol/messages/create_topics.h"
@@ -17,6 +18,7 @@
 #include "samsa/protocol/messages/describe_groups.h"
 #include "samsa/protocol/messages/describe_producers.h"
 #include "samsa/protocol/messages/describe_transactions.h"
+#include "samsa/protocol/messages/describe_user_scram_credentials.h"
 #include "samsa/protocol/messages/end_txn.h"
 #include "samsa/protocol/messages/fetch.h"
 #include "samsa/protocol/messages/find_coordinator.h"
@@ -33,6 +35,8 @@
 #include "samsa/protocol/messages/offset_delete.h"
 #include "samsa/protocol/messages/offset_fetch.h"
 #include "samsa/protocol/messages/produce.h"
+#include "samsa/protocol/messages/sasl_authenticate.h"
+#include "samsa/protocol/messages/sasl_handshake.h"
 #include "samsa/protocol/messages/sync_group.h"
 #include "samsa/protocol/messages/txn_offset_commit.h"
 
@@ -57,7 +61,9 @@ using all_requests =
               offset_fetch_request, list_groups_request, describe_groups_request, delete_groups_request,
               offset_delete_request, add_partitions_to_txn_request, add_offsets_to_txn_request,
               end_txn_request, txn_offset_commit_request, describe_transactions_request,
-              list_transactions_request, describe_producers_request>;
+              list_transactions_request, describe_producers_request, sasl_handshake_request,
+              sasl_authenticate_request, describe_user_scram_credentials_request,
+              alter_user_scram_credentials_request>;
 using all_responses =
     type_list<api_versions_response, metadata_response, produce_response, fetch_response, list_offsets_response,
               create_topics_response, delete_topics_response, describe_configs_response, alter_configs_response,
@@ -67,6 +73,8 @@ using all_responses =
               offset_commit_response, offset_fetch_response, list_groups_response, describe_groups_response,
               delete_groups_response, offset_delete_response, add_partitions_to_txn_response,
               add_offsets_to_txn_response, end_txn_response, txn_offset_commit_response,
-              describe_transactions_response, list_transactions_response, describe_producers_response>;
+              describe_transactions_response, list_transactions_response, describe_producers_response,
+              sasl_handshake_response, sasl_authenticate_response, describe_user_scram_credentials_response,
+              alter_user_scram_credentials_response>;
 
 }  // namespace samsa::protocol

@@ -1,0 +1,77 @@
+#include "tests/e2e/security/test_pki.h"
+
+#include <stdlib.h>
+
+#include <fstream>
+#include <sstream>
+#include <vector>
+
+#include "tests/support/run_command.h"
+
+namespace samsa::e2e {
+
+namespace {
+
+void write_file(const std::filesystem::path& p, const std::string& text) { std::ofstream(p) << text; }
+
+}  // namespace
+
+bool test_pki::run(const std::string& what, const std::vector<std::string>& argv) {
+    if (!error_.empty()) return false;
+    test_support::command_options o;
+    o.working_dir = dir_;
+    o.timeout = std::chrono::seconds(60);
+    auto r = test_support::run_command(argv, o);
+    if (!r.ok()) error_ = what + ": " + r.describe();
+    return r.ok();
+}
+
+test_pki::test_pki() {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "samsa-pki-XXXXXX").string();
+    if (!mkdtemp(tmpl.data())) {
+        error_ = "mkdtemp failed";
+        return;
+    }
+    dir_ = tmpl;
+    write_file(dir_ / "server.ext", "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
+    write_file(dir_ / "client.ext", "extendedKeyUsage=clientAuth\n");
+    auto ca = [&](const std::string& name, const std::string& cn) {
+        run("CA " + name, {"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", name + ".key",
+                           "-out", name + ".pem", "-days", "2", "-subj", "/CN=" + cn});
+    };
+    auto leaf = [&](const std::string& name, const std::string& subject, const std::string& ca_name,
+                    const std::string& ext) {
+        run("key " + name, {"openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", name + ".key", "-out",
+                            name + ".csr", "-subj", subject});
+        run("sign " + name, {"openssl", "x509", "-req", "-in", name + ".csr", "-CA", ca_name + ".pem", "-CAkey",
+                             ca_name + ".key", "-CAcreateserial", "-out", name + ".pem", "-days", "2", "-extfile", ext});
+    };
+    ca("ca", "Samsa Test CA");
+    ca("rogue-ca", "Rogue CA");
+    leaf("server", "/CN=localhost", "ca", "server.ext");
+    leaf("alice", "/O=samsa/OU=dev/CN=alice", "ca", "client.ext");
+    leaf("rogue", "/CN=mallory", "rogue-ca", "client.ext");
+    run("server.p12", {"openssl", "pkcs12", "-export", "-inkey", "server.key", "-in", "server.pem", "-certfile", "ca.pem",
+                       "-out", "server.p12", "-passout", "pass:storepass"});
+    run("ca.p12", {"openssl", "pkcs12", "-export", "-nokeys", "-in", "ca.pem", "-out", "ca.p12", "-passout",
+                   "pass:storepass"});
+}
+
+test_pki::~test_pki() {
+    std::error_code ec;
+    if (!dir_.empty() && !getenv("SAMSA_KEEP_TEST_DIRS")) std::filesystem::remove_all(dir_, ec);
+}
+
+std::string test_pki::text(const std::string& name) const {
+    std::ifstream in(dir_ / name);
+    std::ostringstream out;
+    out << in.rdbuf();
+    return out.str();
+}
+
+const test_pki& test_pki::shared() {
+    static test_pki pki;
+    return pki;
+}
+
+}  // namespace samsa::e2e
