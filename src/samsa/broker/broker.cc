@@ -5,6 +5,7 @@
 #include "samsa/broker/producer/durable_acks.h"
 #include "samsa/broker/producer/producer_id_manager.h"
 #include "samsa/broker/producer/producer_state_manager.h"
+#include "samsa/broker/security/authz/authorizer.h"
 #include "samsa/broker/txn/txn_coordinator.h"
 #include "samsa/broker/txn/txn_service.h"
 
@@ -21,6 +22,7 @@ broker::broker(const broker_config& config, asio::io_context& io, meta_propertie
       waiters_(std::make_unique<fetch_waiters>(io)),
       advertised_(config.advertised_listeners.front()),
       groups_(std::make_unique<group::group_service>(*this)) {
+    open_authorizer();
     groups_->load();
     // A producer id file that cannot be read could make ids repeat: refuse
     // to start (main reports it).
@@ -37,6 +39,19 @@ broker::broker(const broker_config& config, asio::io_context& io, meta_propertie
 }
 
 broker::~broker() = default;
+
+void broker::open_authorizer() {
+    if (!security::authz::turns_on_authorizer(config_.value_of("authorizer.class.name").value_or(""))) return;
+    security::authz::authorizer_settings settings;
+    settings.super_users = security::authz::parse_super_users(config_.value_of("super.users").value_or(""));
+    settings.allow_everyone_if_no_acl_found =
+        parse_config_bool(config_.value_of("allow.everyone.if.no.acl.found").value_or("false")).value();
+    // ACLs that cannot be read would open the broker to everyone: refuse to
+    // start (main reports it).
+    auto a = security::authz::authorizer::open(config_.primary_log_dir(), std::move(settings));
+    if (!a) throw std::runtime_error("ACLs: " + a.error().message);
+    authorizer_ = std::move(*a);
+}
 
 group::group_coordinator& broker::groups() { return groups_->coordinator(); }
 

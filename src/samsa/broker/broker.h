@@ -33,6 +33,9 @@ namespace txn {
 class txn_coordinator;
 class txn_service;
 }  // namespace txn
+namespace security::authz {
+class authorizer;
+}  // namespace security::authz
 namespace producer {
 class producer_id_manager;
 class producer_state_manager;
@@ -63,6 +66,9 @@ public:
     txn::txn_coordinator& transactions();
     // Non-null when samsa.durable.acks is on.
     producer::durable_acks* durable() { return durable_.get(); }
+    // The ACL authorizer (security/authz/); nullptr when authorizer.class.name
+    // is unset, and then every request is allowed, as in Kafka.
+    security::authz::authorizer* authorizer() { return authorizer_.get(); }
     const std::string& cluster_id() const { return meta_.cluster_id; }
     samsa::node_id node() const { return config_.node; }
 
@@ -79,6 +85,8 @@ public:
     void set_stopping();
 
 private:
+    void open_authorizer();
+
     const broker_config& config_;
     asio::io_context& io_;
     meta_properties meta_;
@@ -91,6 +99,7 @@ private:
     std::unique_ptr<producer::producer_state_manager> producers_;
     std::unique_ptr<producer::durable_acks> durable_;
     std::unique_ptr<txn::txn_service> transactions_;
+    std::unique_ptr<security::authz::authorizer> authorizer_;
 };
 
 }  // namespace samsa::broker

@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "samsa/broker/handlers/acl_handlers.h"
 #include "samsa/broker/handlers/group_handlers.h"
 #include "samsa/broker/handlers/handlers.h"
 #include "samsa/broker/handlers/txn_handlers.h"
@@ -36,6 +37,9 @@
 #include "samsa/protocol/messages/list_offsets.h"
 #include "samsa/protocol/messages/metadata.h"
 #include "samsa/protocol/messages/produce.h"
+#include "samsa/protocol/messages/create_acls.h"
+#include "samsa/protocol/messages/delete_acls.h"
+#include "samsa/protocol/messages/describe_acls.h"
 
 namespace samsa::broker {
 
@@ -82,6 +86,10 @@ const std::array table{
     entry<protocol::describe_transactions_request>(handle_describe_transactions),
     entry<protocol::list_transactions_request>(handle_list_transactions),
     entry<protocol::describe_producers_request>(handle_describe_producers),
+    // ACLs (security/authz/, handlers/acl_handlers.h).
+    entry<protocol::describe_acls_request>(handle_describe_acls),
+    entry<protocol::create_acls_request>(handle_create_acls),
+    entry<protocol::delete_acls_request>(handle_delete_acls),
 };
 
 }  // namespace
