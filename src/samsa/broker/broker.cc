@@ -6,6 +6,8 @@
 #include "samsa/broker/producer/producer_id_manager.h"
 #include "samsa/broker/producer/producer_state_manager.h"
 #include "samsa/broker/security/authz/authorizer.h"
+#include "samsa/broker/security/quota/quota_manager.h"
+#include "samsa/broker/security/quota/quota_store.h"
 #include "samsa/broker/txn/txn_coordinator.h"
 #include "samsa/broker/txn/txn_service.h"
 
@@ -23,6 +25,7 @@ broker::broker(const broker_config& config, asio::io_context& io, meta_propertie
       advertised_(config.advertised_listeners.front()),
       groups_(std::make_unique<group::group_service>(*this)) {
     open_authorizer();
+    open_quotas();
     groups_->load();
     // A producer id file that cannot be read could make ids repeat: refuse
     // to start (main reports it).
@@ -39,6 +42,15 @@ broker::broker(const broker_config& config, asio::io_context& io, meta_propertie
 }
 
 broker::~broker() = default;
+
+void broker::open_quotas() {
+    auto store = security::quota::quota_store::open(config_.primary_log_dir());
+    if (!store) throw std::runtime_error("client quotas: " + store.error().message);
+    quota_store_ = std::make_unique<security::quota::quota_store>(std::move(*store));
+    quotas_ = std::make_unique<security::quota::quota_manager>(
+        *quota_store_, static_cast<int>(config_.int_value_or("quota.window.num", 11)),
+        std::chrono::seconds(config_.int_value_or("quota.window.size.seconds", 1)));
+}
 
 void broker::open_authorizer() {
     if (!security::authz::turns_on_authorizer(config_.value_of("authorizer.class.name").value_or(""))) return;

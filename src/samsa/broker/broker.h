@@ -36,6 +36,10 @@ class txn_service;
 namespace security::authz {
 class authorizer;
 }  // namespace security::authz
+namespace security::quota {
+class quota_store;
+class quota_manager;
+}  // namespace security::quota
 namespace producer {
 class producer_id_manager;
 class producer_state_manager;
@@ -69,6 +73,10 @@ public:
     // The ACL authorizer (security/authz/); nullptr when authorizer.class.name
     // is unset, and then every request is allowed, as in Kafka.
     security::authz::authorizer* authorizer() { return authorizer_.get(); }
+    // Client quotas (security/quota/): what AlterClientQuotas stored, and the
+    // rates Produce, Fetch and every request are measured against.
+    security::quota::quota_store& quota_store() { return *quota_store_; }
+    security::quota::quota_manager& quotas() { return *quotas_; }
     const std::string& cluster_id() const { return meta_.cluster_id; }
     samsa::node_id node() const { return config_.node; }
 
@@ -86,6 +94,7 @@ public:
 
 private:
     void open_authorizer();
+    void open_quotas();
 
     const broker_config& config_;
     asio::io_context& io_;
@@ -100,6 +109,8 @@ private:
     std::unique_ptr<producer::durable_acks> durable_;
     std::unique_ptr<txn::txn_service> transactions_;
     std::unique_ptr<security::authz::authorizer> authorizer_;
+    std::unique_ptr<security::quota::quota_store> quota_store_;
+    std::unique_ptr<security::quota::quota_manager> quotas_;
 };
 
 }  // namespace samsa::broker

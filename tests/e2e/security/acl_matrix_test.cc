@@ -172,7 +172,9 @@ error_code describe_configs(raw_client& c, protocol::config_resource_type type, 
     r.resources.push_back({type, name, std::nullopt});
     auto resp = call<protocol::describe_configs_response>(c, r, 2);
     if (resp.results.empty()) return error_code::unknown_server_error;
-    if (resp.results[0].error_code != error_code::none) EXPECT_TRUE(resp.results[0].configs.empty());
+    if (resp.results[0].error_code != error_code::none) {
+        EXPECT_TRUE(resp.results[0].configs.empty());
+    }
     return resp.results[0].error_code;
 }
 

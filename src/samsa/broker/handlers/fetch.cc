@@ -24,6 +24,7 @@
 #include "samsa/broker/handlers/error_mapping.h"
 #include "samsa/broker/handlers/fetch_waiters.h"
 #include "samsa/broker/handlers/handlers.h"
+#include "samsa/broker/handlers/quota_handlers.h"
 #include "samsa/broker/producer/producer_state_manager.h"
 #include "samsa/protocol/messages/fetch.h"
 
@@ -143,6 +144,23 @@ fetch_outcome read_partitions(broker& b, const protocol::fetch_request& request,
     return out;
 }
 
+// consumer_byte_rate: the answer's bytes count; over the quota the answer is
+// empty but for the throttle time (and does not count), as Kafka's
+// getThrottledResponse, and the connection is muted for that time.
+void answer(request_context& ctx, fetch_outcome outcome) {
+    const auto bytes = static_cast<double>(outcome.total_bytes);
+    int32_t throttle = record_quota(ctx, security::quota::quota_kind::fetch, bytes);
+    if (throttle > 0) {
+        ctx.b->quotas().unrecord(security::quota::quota_kind::fetch, ctx.session, ctx.header.client_id.value_or(""),
+                                 bytes, security::quota::quota_manager::now_ms());
+        protocol::fetch_response throttled;
+        throttled.throttle_time_ms = throttle;
+        ctx.respond(throttled);
+        return;
+    }
+    ctx.respond_with_records(outcome.response, std::move(outcome.buffers));
+}
+
 class parked_fetch final : public parked_request {
 public:
     parked_fetch(request_context ctx, protocol::fetch_request request, denied_topics denied)
@@ -158,7 +176,7 @@ public:
             outcome.total_bytes < static_cast<size_t>(std::max(request_.min_bytes, 0))) {
             return false;
         }
-        ctx_.respond_with_records(outcome.response, std::move(outcome.buffers));
+        answer(ctx_, std::move(outcome));
         return true;
     }
 
@@ -196,7 +214,7 @@ void handle_fetch(request_context ctx) {
     bool nothing_readable = denied.size() == request->topics.size();
     if (enough || outcome.has_error || nothing_readable || request->max_wait_ms <= 0 || request->topics.empty() ||
         b.stopping()) {
-        ctx.respond_with_records(outcome.response, std::move(outcome.buffers));
+        answer(ctx, std::move(outcome));
         return;
     }
     auto wait = std::chrono::milliseconds(request->max_wait_ms);

@@ -34,6 +34,7 @@
 #include "samsa/broker/handlers/error_mapping.h"
 #include "samsa/broker/handlers/fetch_waiters.h"
 #include "samsa/broker/handlers/handlers.h"
+#include "samsa/broker/handlers/quota_handlers.h"
 #include "samsa/broker/handlers/topic_lookup.h"
 #include "samsa/broker/producer/durable_acks.h"
 #include "samsa/broker/producer/producer_state_manager.h"
@@ -354,6 +355,10 @@ void handle_produce(request_context ctx) {
         response.responses.push_back(std::move(tr));
     }
 
+    // produce_byte_rate: the whole request counts, as in Kafka; a throttled
+    // producer's connection is muted for the throttle time.
+    response.throttle_time_ms =
+        record_quota(ctx, security::quota::quota_kind::produce, static_cast<double>(ctx.frame.size()));
     if (acks == 0) {
         if (any_error) {
             ctx.slot.close("acks=0 produce failed (" + first_error + ")");

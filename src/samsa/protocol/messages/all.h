@@ -5,6 +5,7 @@
 
 #include "samsa/protocol/messages/add_offsets_to_txn.h"
 #include "samsa/protocol/messages/add_partitions_to_txn.h"
+#include "samsa/protocol/messages/alter_client_quotas.h"
 #include "samsa/protocol/messages/alter_configs.h"
 #include "samsa/protocol/messages/api_versions.h"
 #include "samsa/protocol/messages/create_acls.h"
@@ -15,6 +16,7 @@
 #include "samsa/protocol/messages/delete_records.h"
 #include "samsa/protocol/messages/delete_topics.h"
 #include "samsa/protocol/messages/describe_acls.h"
+#include "samsa/protocol/messages/describe_client_quotas.h"
 #include "samsa/protocol/messages/describe_cluster.h"
 #include "samsa/protocol/messages/describe_configs.h"
 #include "samsa/protocol/messages/describe_groups.h"
@@ -61,7 +63,8 @@ using all_requests =
               offset_delete_request, add_partitions_to_txn_request, add_offsets_to_txn_request,
               end_txn_request, txn_offset_commit_request, describe_transactions_request,
               list_transactions_request, describe_producers_request, create_acls_request,
-              describe_acls_request, delete_acls_request>;
+              describe_acls_request, delete_acls_request, describe_client_quotas_request,
+              alter_client_quotas_request>;
 using all_responses =
     type_list<api_versions_response, metadata_response, produce_response, fetch_response, list_offsets_response,
               create_topics_response, delete_topics_response, describe_configs_response, alter_configs_response,
@@ -72,6 +75,7 @@ using all_responses =
               delete_groups_response, offset_delete_response, add_partitions_to_txn_response,
               add_offsets_to_txn_response, end_txn_response, txn_offset_commit_response,
               describe_transactions_response, list_transactions_response, describe_producers_response,
-              create_acls_response, describe_acls_response, delete_acls_response>;
+              create_acls_response, describe_acls_response, delete_acls_response,
+              describe_client_quotas_response, alter_client_quotas_response>;
 
 }  // namespace samsa::protocol
