@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <functional>
 #include <memory>
 
@@ -57,7 +58,9 @@ std::vector<matrix_principal> matrix_principals() {
 
 bytes make_batch(int n) {
     protocol::record_batch_builder builder;
-    for (int i = 0; i < n; ++i) builder.add("k" + std::to_string(i), "v" + std::to_string(i), timestamp_ms(1'700'000'000'000 + i));
+    // Now: an old timestamp would let retention (7 days) delete the records mid-test.
+    auto now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch());
+    for (int i = 0; i < n; ++i) builder.add("k" + std::to_string(i), "v" + std::to_string(i), timestamp_ms(now.count() + i));
     return builder.build();
 }
 

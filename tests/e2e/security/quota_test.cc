@@ -44,7 +44,9 @@ protocol::describe_client_quotas_response describe(raw_client& c, std::vector<pr
 
 bytes batch_of(size_t value_bytes) {
     protocol::record_batch_builder b;
-    b.add("k", std::string(value_bytes, 'x'), timestamp_ms(1'700'000'000'000));
+    // Now: an old timestamp would let retention (7 days) delete the records mid-test.
+    auto now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch());
+    b.add("k", std::string(value_bytes, 'x'), timestamp_ms(now.count()));
     return b.build();
 }
 
@@ -159,10 +161,7 @@ TEST(client_quotas, a_producer_over_its_byte_rate_is_throttled_and_capped) {
         << accepted << " bytes in " << seconds << " s";
 }
 
-// DISABLED: fails at about the 8th fetch with OFFSET_OUT_OF_RANGE for a
-// fetch at offset 0 below the high watermark, not yet explained (the fetch
-// quota path, or the muted connection, or this test); left for the lead.
-TEST(client_quotas, DISABLED_a_consumer_over_its_byte_rate_gets_empty_throttled_answers_and_is_capped) {
+TEST(client_quotas, a_consumer_over_its_byte_rate_gets_empty_throttled_answers_and_is_capped) {
     test_support::broker_process broker(quota_broker());
     ASSERT_TRUE(broker.start()) << broker.failure();
     raw_client c(broker.port(), 15s);
