@@ -6,6 +6,9 @@
 #include "samsa/broker/producer/producer_id_manager.h"
 #include "samsa/broker/producer/producer_state_manager.h"
 #include "samsa/broker/security/scram/scram_store.h"
+#include "samsa/broker/security/authz/authorizer.h"
+#include "samsa/broker/security/quota/quota_manager.h"
+#include "samsa/broker/security/quota/quota_store.h"
 #include "samsa/broker/txn/txn_coordinator.h"
 #include "samsa/broker/txn/txn_service.h"
 
@@ -22,6 +25,8 @@ broker::broker(const broker_config& config, asio::io_context& io, meta_propertie
       waiters_(std::make_unique<fetch_waiters>(io)),
       advertised_(config.advertised_listeners.front()),
       groups_(std::make_unique<group::group_service>(*this)) {
+    open_authorizer();
+    open_quotas();
     groups_->load();
     auto scram = security::scram_store::open(config.primary_log_dir());
     if (!scram) throw std::runtime_error("SCRAM credentials: " + scram.error().message);
@@ -47,6 +52,28 @@ const listener& broker::advertised(std::string_view listener_name) const {
         if (auto it = advertised_by_name_.find(listener_name); it != advertised_by_name_.end()) return it->second;
     }
     return advertised_;
+}
+
+void broker::open_quotas() {
+    auto store = security::quota::quota_store::open(config_.primary_log_dir());
+    if (!store) throw std::runtime_error("client quotas: " + store.error().message);
+    quota_store_ = std::make_unique<security::quota::quota_store>(std::move(*store));
+    quotas_ = std::make_unique<security::quota::quota_manager>(
+        *quota_store_, static_cast<int>(config_.int_value_or("quota.window.num", 11)),
+        std::chrono::seconds(config_.int_value_or("quota.window.size.seconds", 1)));
+}
+
+void broker::open_authorizer() {
+    if (!security::authz::turns_on_authorizer(config_.value_of("authorizer.class.name").value_or(""))) return;
+    security::authz::authorizer_settings settings;
+    settings.super_users = security::authz::parse_super_users(config_.value_of("super.users").value_or(""));
+    settings.allow_everyone_if_no_acl_found =
+        parse_config_bool(config_.value_of("allow.everyone.if.no.acl.found").value_or("false")).value();
+    // ACLs that cannot be read would open the broker to everyone: refuse to
+    // start (main reports it).
+    auto a = security::authz::authorizer::open(config_.primary_log_dir(), std::move(settings));
+    if (!a) throw std::runtime_error("ACLs: " + a.error().message);
+    authorizer_ = std::move(*a);
 }
 
 group::group_coordinator& broker::groups() { return groups_->coordinator(); }

@@ -37,6 +37,13 @@ class txn_service;
 namespace security {
 class scram_store;
 }  // namespace security
+namespace security::authz {
+class authorizer;
+}  // namespace security::authz
+namespace security::quota {
+class quota_store;
+class quota_manager;
+}  // namespace security::quota
 namespace producer {
 class producer_id_manager;
 class producer_state_manager;
@@ -67,6 +74,13 @@ public:
     txn::txn_coordinator& transactions();
     // Non-null when samsa.durable.acks is on.
     producer::durable_acks* durable() { return durable_.get(); }
+    // The ACL authorizer (security/authz/); nullptr when authorizer.class.name
+    // is unset, and then every request is allowed, as in Kafka.
+    security::authz::authorizer* authorizer() { return authorizer_.get(); }
+    // Client quotas (security/quota/): what AlterClientQuotas stored, and the
+    // rates Produce, Fetch and every request are measured against.
+    security::quota::quota_store& quota_store() { return *quota_store_; }
+    security::quota::quota_manager& quotas() { return *quotas_; }
     const std::string& cluster_id() const { return meta_.cluster_id; }
     samsa::node_id node() const { return config_.node; }
 
@@ -88,6 +102,9 @@ public:
     void set_stopping();
 
 private:
+    void open_authorizer();
+    void open_quotas();
+
     const broker_config& config_;
     asio::io_context& io_;
     meta_properties meta_;
@@ -102,6 +119,9 @@ private:
     std::unique_ptr<producer::producer_state_manager> producers_;
     std::unique_ptr<producer::durable_acks> durable_;
     std::unique_ptr<txn::txn_service> transactions_;
+    std::unique_ptr<security::authz::authorizer> authorizer_;
+    std::unique_ptr<security::quota::quota_store> quota_store_;
+    std::unique_ptr<security::quota::quota_manager> quotas_;
 };
 
 }  // namespace samsa::broker

@@ -15,6 +15,8 @@ application::application() : app_(std::make_unique<CLI::App>("samsa: topics, pro
     add_consume_command(*app_, consume, connection);
     groups_command_ = add_groups_command(*app_, groups, connection);
     transactions_command_ = add_transactions_command(*app_, transactions, connection);
+    acls_command_ = add_acls_command(*app_, acls, connection);
+    quotas_command_ = add_quotas_command(*app_, quotas, connection);
     app_->footer("Exit status: 0 success, 1 the operation failed, 2 bad arguments.\n"
                  "Examples:\n"
                  "  samsa topics create --bootstrap-server localhost:9092 --topic orders --partitions 3\n"
@@ -91,6 +93,8 @@ int application::dispatch(command_io& io) {
     if (consume.command->parsed()) return run_consume(consume, connection, io);
     if (groups_command_->parsed()) return run_groups(groups, connection, io);
     if (transactions_command_->parsed()) return run_transactions(transactions, connection, io);
+    if (acls_command_->parsed()) return run_acls(acls, connection, io);
+    if (quotas_command_->parsed()) return run_quotas(quotas, connection, io);
     return report(io, make_error(errc::invalid_argument, "a command is required"), true);
 }
 

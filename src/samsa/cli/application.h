@@ -8,6 +8,8 @@
 //   samsa consume ...
 //   samsa groups list|describe ...
 //   samsa transactions list|describe ...
+//   samsa acls add|list|remove ...
+//   samsa quotas describe|alter ...
 //
 // Thread: main.
 
@@ -18,10 +20,12 @@
 #include "samsa/base/result.h"
 #include "samsa/cli/command.h"
 #include "samsa/cli/consume.h"
+#include "samsa/cli/acls.h"
 #include "samsa/cli/groups.h"
 #include "samsa/cli/options.h"
 #include "samsa/cli/produce.h"
 #include "samsa/cli/topics.h"
+#include "samsa/cli/quotas.h"
 #include "samsa/cli/transactions.h"
 
 namespace CLI {
@@ -51,6 +55,8 @@ public:
     consume_args consume;
     groups_args groups;
     transactions_args transactions;
+    acls_args acls;
+    quotas_args quotas;
 
 private:
     int dispatch(command_io& io);
@@ -59,6 +65,8 @@ private:
     CLI::App* topics_command_ = nullptr;
     CLI::App* groups_command_ = nullptr;
     CLI::App* transactions_command_ = nullptr;
+    CLI::App* acls_command_ = nullptr;
+    CLI::App* quotas_command_ = nullptr;
 };
 
 }  // namespace samsa::cli

@@ -90,6 +90,13 @@ const std::array defs{
     config_def{"transaction.abort.timed.out.transaction.cleanup.interval.ms", T::int32, "10000", 1},
     config_def{"transaction.remove.expired.transaction.cleanup.interval.ms", T::int32, "3600000", 1},
     config_def{"transaction.partition.verification.enable", T::boolean, "true", int64_max * -1, int64_max, {}, true},
+    // Authorization (security/authz/): on when authorizer.class.name is set.
+    config_def{"authorizer.class.name", T::class_name, ""},
+    config_def{"super.users", T::string, std::nullopt},
+    config_def{"allow.everyone.if.no.acl.found", T::boolean, "false"},
+    // Client quotas (security/quota/): Kafka's rate windows.
+    config_def{"quota.window.num", T::int32, "11", 1},
+    config_def{"quota.window.size.seconds", T::int32, "1", 1},
     // Samsa's own: acks=all answered only after an fsync covering the batch
     // (group commit on a helper thread; broker/producer/durable_acks.h).
     config_def{"samsa.durable.acks", T::boolean, "false"},

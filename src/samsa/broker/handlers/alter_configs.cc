@@ -2,6 +2,7 @@
 // given go back to their defaults), as Kafka's legacy API does.
 
 #include "samsa/broker/handlers/config_changes.h"
+#include "samsa/broker/handlers/authorize.h"
 #include "samsa/broker/handlers/handlers.h"
 #include "samsa/protocol/messages/alter_configs.h"
 
@@ -17,7 +18,9 @@ void handle_alter_configs(request_context ctx) {
         out.resource_type = r.resource_type;
         out.resource_name = r.resource_name;
         config_change_result result;
-        if (r.resource_type == protocol::config_resource_type::topic) {
+        if (auto denied = config_resource_denied(ctx, acl_op::alter_configs, r.resource_type, r.resource_name)) {
+            result = {*denied, std::nullopt};
+        } else if (r.resource_type == protocol::config_resource_type::topic) {
             topic_configs next;
             for (const auto& c : r.configs) {
                 if (c.value) next[c.name] = *c.value;

@@ -14,17 +14,24 @@ namespace samsa::broker {
 // Fills `resp.topics` with one answer per requested partition and adds the
 // known ones to `commit`; returns the answers the coordinator will fill, in
 // the order of `commit.partitions` (pointers stay valid: resp is complete).
-template <class RequestTopics, class Response>
+// `may_read(topic)`: Read on the topic (TOPIC_AUTHORIZATION_FAILED
+// otherwise, before the topic is looked up).
+template <class RequestTopics, class Response, class MayRead>
 auto split_commit_partitions(const topic_manager& topics, const RequestTopics& requested, Response& resp,
-                             group::commit_request& commit) {
+                             group::commit_request& commit, MayRead may_read) {
     using partition_answer = typename decltype(resp.topics.front().partitions)::value_type;
     for (const auto& t : requested) {
         auto& rt = resp.topics.emplace_back();
         rt.name = t.name;
+        const bool readable = may_read(t.name);
         const auto* meta = topics.find(t.name);
         for (const auto& p : t.partitions) {
             auto& rp = rt.partitions.emplace_back();
             rp.partition_index = p.partition_index;
+            if (!readable) {
+                rp.error_code = protocol::error_code::topic_authorization_failed;
+                continue;
+            }
             if (!meta || p.partition_index() < 0 || p.partition_index() >= meta->partition_count) {
                 rp.error_code = protocol::error_code::unknown_topic_or_partition;
                 continue;
@@ -38,6 +45,21 @@ auto split_commit_partitions(const topic_manager& topics, const RequestTopics& r
         for (auto& rp : rt.partitions)
             if (rp.error_code == protocol::error_code::none) to_coordinator.push_back(&rp);
     return to_coordinator;
+}
+
+// Answers every requested partition with `error` (a refused group or
+// transactional id).
+template <class RequestTopics, class Response>
+void fail_all_partitions(const RequestTopics& requested, Response& resp, protocol::error_code error) {
+    for (const auto& t : requested) {
+        auto& rt = resp.topics.emplace_back();
+        rt.name = t.name;
+        for (const auto& p : t.partitions) {
+            auto& rp = rt.partitions.emplace_back();
+            rp.partition_index = p.partition_index;
+            rp.error_code = error;
+        }
+    }
 }
 
 // Writes the coordinator's errors into the answers split_commit_partitions returned.

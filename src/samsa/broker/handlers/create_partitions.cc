@@ -1,9 +1,11 @@
 // CreatePartitions: partitions can only be added (INVALID_PARTITIONS
 // otherwise). Assignments, when given, may only name this node. Adding
-// partitions moves keys to other partitions, as in Kafka.
+// partitions moves keys to other partitions, as in Kafka. Needs Alter on
+// the topic.
 
 #include <set>
 
+#include "samsa/broker/handlers/authorize.h"
 #include "samsa/broker/handlers/error_mapping.h"
 #include "samsa/broker/handlers/handlers.h"
 #include "samsa/protocol/messages/create_partitions.h"
@@ -62,6 +64,8 @@ void handle_create_partitions(request_context ctx) {
         r.name = t.name;
         verdict v = names.count(t.name) > 1
                         ? verdict{error_code::invalid_request, "Duplicate topic in request: " + t.name}
+                    : !authorized_on_topic(ctx, acl_op::alter, t.name)
+                        ? verdict{error_code::topic_authorization_failed, std::nullopt}
                         : check(b, t);
         if (v.code == error_code::none && !request->validate_only) {
             if (auto s = b.topics().add_partitions(t.name, t.count); !s) {

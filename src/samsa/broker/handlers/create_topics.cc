@@ -7,6 +7,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "samsa/broker/handlers/authorize.h"
 #include "samsa/broker/handlers/error_mapping.h"
 #include "samsa/broker/handlers/handlers.h"
 #include "samsa/broker/topics/topic_name.h"
@@ -84,6 +85,8 @@ void handle_create_topics(request_context ctx) {
         verdict v;
         if (names.count(t.name) > 1) {
             v = {error_code::invalid_request, "Create topics request contains multiple entries for topic " + t.name};
+        } else if (!authorized_to_create_topic(ctx, t.name)) {
+            v = {error_code::topic_authorization_failed, "Authorization failed."};
         } else {
             v = check_topic(b, t, partitions, configs);
         }
@@ -99,6 +102,11 @@ void handle_create_topics(request_context ctx) {
         if (v.code != error_code::none) {
             r.error_message = v.message;
             spdlog::info("CreateTopics {} from {}: {} ({})", t.name, ctx.peer, protocol::name(v.code), v.message);
+        } else if (ctx.version() >= 5 && !authorized_on_topic(ctx, acl_op::describe_configs, t.name)) {
+            // Created, but the configs are not shown without DescribeConfigs.
+            r.num_partitions = partitions;
+            r.replication_factor = 1;
+            r.topic_config_error_code = static_cast<int16_t>(error_code::topic_authorization_failed);
         } else if (ctx.version() >= 5) {
             r.num_partitions = partitions;
             r.replication_factor = 1;

@@ -1,7 +1,8 @@
 // DeleteRecords: moves a partition's log start offset (offset -1 means the
 // high watermark); whole segments below it are deleted. Answers the new low
-// watermark (log start offset).
+// watermark (log start offset). Needs Delete on the topic.
 
+#include "samsa/broker/handlers/authorize.h"
 #include "samsa/broker/handlers/error_mapping.h"
 #include "samsa/broker/handlers/handlers.h"
 #include "samsa/protocol/messages/delete_records.h"
@@ -21,7 +22,9 @@ void handle_delete_records(request_context ctx) {
             pr.partition_index = p.partition_index;
             pr.low_watermark = offset(-1);
             storage::partition_log* log = b.topics().log(t.name, p.partition_index);
-            if (!log) {
+            if (!authorized_on_topic(ctx, acl_op::remove, t.name)) {
+                pr.error_code = protocol::error_code::topic_authorization_failed;
+            } else if (!log) {
                 pr.error_code = protocol::error_code::unknown_topic_or_partition;
             } else {
                 offset before = p.offset() == -1 ? log->high_watermark() : p.offset;

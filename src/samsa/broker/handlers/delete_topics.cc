@@ -1,8 +1,10 @@
 // DeleteTopics: by name (v0-v5) or by name or topic id (v6+). Fetches parked
 // on the topic's partitions are woken and answer UNKNOWN_TOPIC_OR_PARTITION.
+// Needs Delete on the topic (TOPIC_AUTHORIZATION_FAILED).
 
 #include <spdlog/spdlog.h>
 
+#include "samsa/broker/handlers/authorize.h"
 #include "samsa/broker/handlers/error_mapping.h"
 #include "samsa/broker/handlers/fetch_waiters.h"
 #include "samsa/broker/handlers/handlers.h"
@@ -14,11 +16,28 @@ namespace {
 
 using protocol::error_code;
 
-protocol::deletable_topic_result delete_one(broker& b, const std::optional<std::string>& name, const uuid& id) {
+protocol::deletable_topic_result delete_one(const request_context& ctx, const std::optional<std::string>& name,
+                                           const uuid& id) {
+    broker& b = *ctx.b;
     protocol::deletable_topic_result r;
     r.name = name;
     r.topic_id = id;
+    // By name: Delete on it, checked before the lookup (existence is not
+    // revealed). By id: the name is revealed only with Describe.
+    if (name && !authorized_on_topic(ctx, acl_op::remove, *name)) {
+        r.error_code = error_code::topic_authorization_failed;
+        return r;
+    }
     const topic_metadata* t = name ? b.topics().find(*name) : b.topics().table().find(id);
+    if (t && !name && !authorized_on_topic(ctx, acl_op::describe, t->name)) {
+        r.error_code = error_code::topic_authorization_failed;
+        return r;
+    }
+    if (t && !name && !authorized_on_topic(ctx, acl_op::remove, t->name)) {
+        r.error_code = error_code::topic_authorization_failed;
+        r.name = t->name;
+        return r;
+    }
     if (!t) {
         r.error_code = name ? error_code::unknown_topic_or_partition : error_code::unknown_topic_id;
         r.error_message = name ? "This server does not host this topic-partition." : "This server does not host "
@@ -43,12 +62,11 @@ protocol::deletable_topic_result delete_one(broker& b, const std::optional<std::
 void handle_delete_topics(request_context ctx) {
     auto request = ctx.decode<protocol::delete_topics_request>();
     if (!request) return;
-    broker& b = *ctx.b;
     protocol::delete_topics_response response;
     if (ctx.version() >= 6) {
-        for (const auto& t : request->topics) response.responses.push_back(delete_one(b, t.name, t.topic_id));
+        for (const auto& t : request->topics) response.responses.push_back(delete_one(ctx, t.name, t.topic_id));
     } else {
-        for (const auto& name : request->topic_names) response.responses.push_back(delete_one(b, name, uuid{}));
+        for (const auto& name : request->topic_names) response.responses.push_back(delete_one(ctx, name, uuid{}));
     }
     ctx.respond(response);
 }

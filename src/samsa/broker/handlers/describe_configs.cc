@@ -2,7 +2,9 @@
 // comes from (DYNAMIC_TOPIC_CONFIG when set on the topic, STATIC_BROKER_CONFIG
 // when server.properties sets the broker synonym, DEFAULT_CONFIG otherwise),
 // and the broker's own keys for the broker resource (name = node id).
+// Needs DescribeConfigs on the topic or, for the broker, on the cluster.
 
+#include "samsa/broker/handlers/authorize.h"
 #include "samsa/broker/handlers/handlers.h"
 #include "samsa/protocol/messages/describe_configs.h"
 
@@ -81,6 +83,11 @@ void handle_describe_configs(request_context ctx) {
         protocol::describe_configs_result out;
         out.resource_type = r.resource_type;
         out.resource_name = r.resource_name;
+        if (auto denied = config_resource_denied(ctx, acl_op::describe_configs, r.resource_type, r.resource_name)) {
+            out.error_code = *denied;
+            response.results.push_back(std::move(out));
+            continue;
+        }
         switch (r.resource_type) {
         case config_resource_type::topic: describe_topic(b, r, synonyms, out); break;
         case config_resource_type::broker: describe_broker(b, r, synonyms, out); break;

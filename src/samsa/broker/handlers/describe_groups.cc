@@ -1,6 +1,8 @@
 // DescribeGroups: state, protocol and members (with metadata and assignment
 // once Stable); an unknown group is "Dead" without an error, as in Kafka.
+// Needs Describe on each group (GROUP_AUTHORIZATION_FAILED).
 #include "samsa/broker/group/group_coordinator.h"
+#include "samsa/broker/handlers/authorize.h"
 #include "samsa/broker/handlers/group_handlers.h"
 #include "samsa/protocol/messages/describe_groups.h"
 
@@ -11,6 +13,13 @@ void handle_describe_groups(request_context ctx) {
     if (!req) return;
     protocol::describe_groups_response resp;
     for (const auto& id : req->groups) {
+        if (!authorized_on_group(ctx, acl_op::describe, id)) {
+            // Kafka: the id, the error, nothing else (empty state).
+            auto& out = resp.groups.emplace_back();
+            out.group_id = id;
+            out.error_code = protocol::error_code::group_authorization_failed;
+            continue;
+        }
         auto d = ctx.b->groups().describe(id);
         auto& out = resp.groups.emplace_back();
         out.error_code = d.error;

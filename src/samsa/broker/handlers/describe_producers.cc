@@ -3,8 +3,10 @@
 // offset of an open transaction) — how an operator finds a transaction that
 // holds a partition's last stable offset back. The state is loaded on first
 // use, as for Produce.
+// Needs Read on the topic (TOPIC_AUTHORIZATION_FAILED per partition).
 #include <spdlog/spdlog.h>
 
+#include "samsa/broker/handlers/authorize.h"
 #include "samsa/broker/handlers/error_mapping.h"
 #include "samsa/broker/handlers/txn_handlers.h"
 #include "samsa/broker/producer/producer_state_manager.h"
@@ -20,10 +22,15 @@ void handle_describe_producers(request_context ctx) {
     for (const auto& t : req->topics) {
         auto& rt = resp.topics.emplace_back();
         rt.name = t.name;
-        const topic_metadata* meta = b.topics().find(t.name);
+        const bool allowed = authorized_on_topic(ctx, acl_op::read, t.name);
+        const topic_metadata* meta = allowed ? b.topics().find(t.name) : nullptr;
         for (int32_t p : t.partition_indexes) {
             auto& rp = rt.partitions.emplace_back();
             rp.partition_index = partition_id(p);
+            if (!allowed) {
+                rp.error_code = protocol::error_code::topic_authorization_failed;
+                continue;
+            }
             storage::partition_log* log = meta ? b.topics().log(t.name, partition_id(p)) : nullptr;
             if (!log) {
                 rp.error_code = protocol::error_code::unknown_topic_or_partition;

@@ -1,5 +1,8 @@
 // DescribeTransactions: the coordinator's view of each transactional id
 // (kafka-transactions.sh describe, `samsa transactions describe`).
+// Needs Describe on each transactional id (TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
+// partitions of topics the sender may not Describe are left out.
+#include "samsa/broker/handlers/authorize.h"
 #include "samsa/broker/handlers/txn_handlers.h"
 #include "samsa/broker/txn/txn_coordinator.h"
 #include "samsa/protocol/messages/describe_transactions.h"
@@ -14,6 +17,10 @@ void handle_describe_transactions(request_context ctx) {
     for (const auto& id : req->transactional_ids) {
         auto& d = resp.transaction_states.emplace_back();
         d.transactional_id = id;
+        if (!authorized_on_transactional_id(ctx, acl_op::describe, id)) {
+            d.error_code = protocol::error_code::transactional_id_authorization_failed;
+            continue;
+        }
         if (c.loading()) {
             d.error_code = protocol::error_code::coordinator_load_in_progress;
             continue;
@@ -33,6 +40,7 @@ void handle_describe_transactions(request_context ctx) {
         d.producer_id = m->producer;
         d.producer_epoch = m->epoch;
         for (const auto& tp : m->partitions) {
+            if (!authorized_on_topic(ctx, acl_op::describe, tp.topic)) continue;
             if (d.topics.empty() || d.topics.back().topic != tp.topic) d.topics.push_back({tp.topic, {}});
             d.topics.back().partitions.push_back(tp.partition());
         }

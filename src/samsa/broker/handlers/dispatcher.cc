@@ -5,6 +5,7 @@
 #include "samsa/broker/handlers/registry.h"
 #include "samsa/broker/handlers/security_handlers.h"
 #include "samsa/broker/security/sasl/sasl_server.h"
+#include "samsa/broker/security/quota/quota_manager.h"
 #include "samsa/protocol/header.h"
 #include "samsa/protocol/messages/api_versions.h"
 
@@ -19,6 +20,21 @@ bool allowed_before_authentication(protocol::api_key key) {
 }
 
 }  // namespace
+
+// request_percentage: the handler's time on the I/O thread, as a percentage
+// of one thread over the quota window (Kafka's request quota). A client over
+// it has its connection muted for the throttle time. Only the connection is
+// muted: the answers already sent carry no throttle time (Produce and Fetch
+// report their byte-rate throttle). ApiVersions is exempt, as in Kafka.
+void dispatcher::charge_request_time(connection& conn, const protocol::request_header& header,
+                                     std::chrono::steady_clock::duration spent) {
+    if (header.key == protocol::api_key::api_versions) return;
+    const double nanos = static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(spent).count());
+    auto ms = broker_.quotas().record(security::quota::quota_kind::request, conn.session(),
+                                      header.client_id.value_or(""), nanos * 100.0 / 1e9,
+                                      security::quota::quota_manager::now_ms());
+    if (ms > 0) conn.mute_for(std::chrono::milliseconds(ms));
+}
 
 void dispatcher::dispatch(connection& conn, bytes frame, response_slot slot) {
     const bool authenticated = conn.authenticated();
@@ -76,7 +92,9 @@ void dispatcher::dispatch(connection& conn, bytes frame, response_slot slot) {
         handle_sasl_authenticate(std::move(ctx), conn);
         return;
     }
+    const auto started = std::chrono::steady_clock::now();
     api->handler(std::move(ctx));
+    charge_request_time(conn, header, std::chrono::steady_clock::now() - started);
 }
 
 }  // namespace samsa::broker

@@ -9,8 +9,11 @@
 //
 // Thread: the I/O thread.
 
+#include <chrono>
+
 #include "samsa/broker/broker.h"
 #include "samsa/broker/net/connection.h"
+#include "samsa/protocol/header.h"
 
 namespace samsa::broker {
 
@@ -20,6 +23,9 @@ public:
     void dispatch(connection& conn, bytes frame, response_slot slot) override;
 
 private:
+    void charge_request_time(connection& conn, const protocol::request_header& header,
+                             std::chrono::steady_clock::duration spent);
+
     broker& broker_;
 };
 

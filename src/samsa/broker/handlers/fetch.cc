@@ -16,11 +16,15 @@
 // cache is full). A request naming a session gets FETCH_SESSION_ID_NOT_FOUND,
 // after which clients fall back to full fetches.
 
+#include <set>
+
 #include <spdlog/spdlog.h>
 
+#include "samsa/broker/handlers/authorize.h"
 #include "samsa/broker/handlers/error_mapping.h"
 #include "samsa/broker/handlers/fetch_waiters.h"
 #include "samsa/broker/handlers/handlers.h"
+#include "samsa/broker/handlers/quota_handlers.h"
 #include "samsa/broker/producer/producer_state_manager.h"
 #include "samsa/protocol/messages/fetch.h"
 
@@ -47,7 +51,19 @@ void load_stable_offset(broker& b, const std::string& topic, partition_id partit
         spdlog::error("{}", state.error().message);
 }
 
-fetch_outcome read_partitions(broker& b, const protocol::fetch_request& request) {
+// Topics the sender may not Read (Kafka: TOPIC_AUTHORIZATION_FAILED per
+// partition, with nothing about the partition: no offsets).
+using denied_topics = std::set<std::string, std::less<>>;
+
+denied_topics topics_denied_for_read(const request_context& ctx, const protocol::fetch_request& request) {
+    denied_topics out;
+    for (const auto& t : request.topics) {
+        if (!authorized_on_topic(ctx, acl_op::read, t.topic)) out.insert(t.topic);
+    }
+    return out;
+}
+
+fetch_outcome read_partitions(broker& b, const protocol::fetch_request& request, const denied_topics& denied) {
     fetch_outcome out;
     size_t response_budget = request.max_bytes > 0 ? static_cast<size_t>(request.max_bytes) : 0;
     out.response.responses.reserve(request.topics.size());
@@ -61,6 +77,14 @@ fetch_outcome read_partitions(broker& b, const protocol::fetch_request& request)
             // partitions with empty records and librdkafka refuses null ones.
             pd.records = protocol::raw_records(bytes_view{});
             if (request.isolation_level == 1) pd.aborted_transactions.emplace();
+            if (denied.contains(topic.topic)) {
+                // Not an error that ends the wait: Kafka answers it beside
+                // the partitions it may read, when they have data.
+                pd.error_code = error_code::topic_authorization_failed;
+                pd.high_watermark = offset(-1);
+                tr.partitions.push_back(std::move(pd));
+                continue;
+            }
             storage::partition_log* log = b.topics().log(topic.topic, part.partition);
             if (!log) {
                 pd.error_code = error_code::unknown_topic_or_partition;
@@ -120,22 +144,39 @@ fetch_outcome read_partitions(broker& b, const protocol::fetch_request& request)
     return out;
 }
 
+// consumer_byte_rate: the answer's bytes count; over the quota the answer is
+// empty but for the throttle time (and does not count), as Kafka's
+// getThrottledResponse, and the connection is muted for that time.
+void answer(request_context& ctx, fetch_outcome outcome) {
+    const auto bytes = static_cast<double>(outcome.total_bytes);
+    int32_t throttle = record_quota(ctx, security::quota::quota_kind::fetch, bytes);
+    if (throttle > 0) {
+        ctx.b->quotas().unrecord(security::quota::quota_kind::fetch, ctx.session, ctx.header.client_id.value_or(""),
+                                 bytes, security::quota::quota_manager::now_ms());
+        protocol::fetch_response throttled;
+        throttled.throttle_time_ms = throttle;
+        ctx.respond(throttled);
+        return;
+    }
+    ctx.respond_with_records(outcome.response, std::move(outcome.buffers));
+}
+
 class parked_fetch final : public parked_request {
 public:
-    parked_fetch(request_context ctx, protocol::fetch_request request)
-        : ctx_(std::move(ctx)), request_(std::move(request)) {}
+    parked_fetch(request_context ctx, protocol::fetch_request request, denied_topics denied)
+        : ctx_(std::move(ctx)), request_(std::move(request)), denied_(std::move(denied)) {}
 
     bool try_answer(bool deadline) override {
         if (!ctx_.slot.connection_alive()) {
             ctx_.slot.skip();
             return true;
         }
-        auto outcome = read_partitions(*ctx_.b, request_);
+        auto outcome = read_partitions(*ctx_.b, request_, denied_);
         if (!deadline && !outcome.has_error &&
             outcome.total_bytes < static_cast<size_t>(std::max(request_.min_bytes, 0))) {
             return false;
         }
-        ctx_.respond_with_records(outcome.response, std::move(outcome.buffers));
+        answer(ctx_, std::move(outcome));
         return true;
     }
 
@@ -152,6 +193,7 @@ public:
 private:
     request_context ctx_;
     protocol::fetch_request request_;
+    denied_topics denied_;
 };
 
 }  // namespace
@@ -166,14 +208,17 @@ void handle_fetch(request_context ctx) {
         ctx.respond(response);
         return;
     }
-    auto outcome = read_partitions(b, *request);
+    auto denied = topics_denied_for_read(ctx, *request);
+    auto outcome = read_partitions(b, *request, denied);
     bool enough = outcome.total_bytes >= static_cast<size_t>(std::max(request->min_bytes, 0));
-    if (enough || outcome.has_error || request->max_wait_ms <= 0 || request->topics.empty() || b.stopping()) {
-        ctx.respond_with_records(outcome.response, std::move(outcome.buffers));
+    bool nothing_readable = denied.size() == request->topics.size();
+    if (enough || outcome.has_error || nothing_readable || request->max_wait_ms <= 0 || request->topics.empty() ||
+        b.stopping()) {
+        answer(ctx, std::move(outcome));
         return;
     }
     auto wait = std::chrono::milliseconds(request->max_wait_ms);
-    b.waiters().park(std::make_unique<parked_fetch>(std::move(ctx), std::move(*request)), wait);
+    b.waiters().park(std::make_unique<parked_fetch>(std::move(ctx), std::move(*request), std::move(denied)), wait);
 }
 
 }  // namespace samsa::broker

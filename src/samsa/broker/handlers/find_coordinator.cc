@@ -1,5 +1,7 @@
 // FindCoordinator: this node coordinates every group (key type 0) and, once
-// transactions exist, every transactional id (key type 1).
+// transactions exist, every transactional id (key type 1). Needs Describe
+// on the group or transactional id.
+#include "samsa/broker/handlers/authorize.h"
 #include "samsa/broker/handlers/group_handlers.h"
 #include "samsa/protocol/messages/find_coordinator.h"
 
@@ -14,6 +16,16 @@ protocol::coordinator answer_for(const request_context& ctx, const std::string& 
         c.error_code = protocol::error_code::invalid_request;
         c.error_message = "unknown key type";
         c.node_id = node_id(-1);
+        c.port = -1;
+        return c;
+    }
+    const bool is_group = type == protocol::coordinator_type::group;
+    if (is_group ? !authorized_on_group(ctx, acl_op::describe, key)
+                 : !authorized_on_transactional_id(ctx, acl_op::describe, key)) {
+        c.error_code = is_group ? protocol::error_code::group_authorization_failed
+                                : protocol::error_code::transactional_id_authorization_failed;
+        c.node_id = node_id(-1);
+        c.host = "";
         c.port = -1;
         return c;
     }

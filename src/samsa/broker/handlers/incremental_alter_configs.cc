@@ -6,6 +6,7 @@
 #include <set>
 
 #include "samsa/broker/handlers/config_changes.h"
+#include "samsa/broker/handlers/authorize.h"
 #include "samsa/broker/handlers/handlers.h"
 #include "samsa/protocol/messages/incremental_alter_configs.h"
 
@@ -73,7 +74,9 @@ void handle_incremental_alter_configs(request_context ctx) {
         out.resource_type = r.resource_type;
         out.resource_name = r.resource_name;
         config_change_result result;
-        if (r.resource_type == protocol::config_resource_type::topic) {
+        if (auto denied = config_resource_denied(ctx, acl_op::alter_configs, r.resource_type, r.resource_name)) {
+            result = {*denied, std::nullopt};
+        } else if (r.resource_type == protocol::config_resource_type::topic) {
             result = alter_topic(b, r, request->validate_only);
         } else if (r.resource_type == protocol::config_resource_type::broker) {
             result = broker_configs_are_static();

@@ -12,9 +12,14 @@
 // the id's producer id and the next epoch, fencing any older producer of the
 // same id and aborting its open transaction; a v3+ client passing its id
 // and epoch after an abortable error gets its epoch bumped (KIP-360).
+//
+// Authorization (Kafka 3.8): with a transactional id, Write on it
+// (TRANSACTIONAL_ID_AUTHORIZATION_FAILED); without, IdempotentWrite on the
+// cluster or Write on some topic (KIP-679), else CLUSTER_AUTHORIZATION_FAILED.
 
 #include <spdlog/spdlog.h>
 
+#include "samsa/broker/handlers/authorize.h"
 #include "samsa/broker/handlers/handlers.h"
 #include "samsa/broker/handlers/txn_handlers.h"
 #include "samsa/broker/producer/producer_id_manager.h"
@@ -23,10 +28,30 @@
 
 namespace samsa::broker {
 
+namespace {
+
+std::optional<protocol::error_code> refusal(const request_context& ctx, const std::optional<std::string>& id) {
+    if (id) {
+        if (!authorized_on_transactional_id(ctx, acl_op::write, *id))
+            return protocol::error_code::transactional_id_authorization_failed;
+        return std::nullopt;
+    }
+    if (authorized_on_cluster(ctx, acl_op::idempotent_write)) return std::nullopt;
+    if (authorized_on_any(ctx, acl_op::write, acl_resource::topic)) return std::nullopt;
+    return protocol::error_code::cluster_authorization_failed;
+}
+
+}  // namespace
+
 void handle_init_producer_id(request_context ctx) {
     auto req = ctx.decode<protocol::init_producer_id_request>();
     if (!req) return;
     protocol::init_producer_id_response resp;
+    if (auto denied = refusal(ctx, req->transactional_id)) {
+        resp.error_code = *denied;
+        ctx.respond(resp);
+        return;
+    }
     if (req->transactional_id) {
         std::optional<txn::producer_and_epoch> expected;
         if (ctx.version() >= 3 && req->producer_id() >= 0) expected = txn::producer_and_epoch{req->producer_id, req->producer_epoch};

@@ -1,6 +1,8 @@
 // JoinGroup: the answer waits for the rebalance round (the coordinator keeps
+// Needs Read on the group (GROUP_AUTHORIZATION_FAILED).
 // the callback), so the request context moves into it.
 #include "samsa/broker/group/group_coordinator.h"
+#include "samsa/broker/handlers/authorize.h"
 #include "samsa/broker/handlers/group_handlers.h"
 #include "samsa/protocol/messages/join_group.h"
 
@@ -9,6 +11,13 @@ namespace samsa::broker {
 void handle_join_group(request_context ctx) {
     auto req = ctx.decode<protocol::join_group_request>();
     if (!req) return;
+    if (!authorized_on_group(ctx, acl_op::read, req->group_id)) {
+        protocol::join_group_response denied;
+        denied.error_code = protocol::error_code::group_authorization_failed;
+        if (ctx.version() < 7) denied.protocol_name = "";  // not nullable before v7
+        ctx.respond(denied);
+        return;
+    }
     int16_t v = ctx.version();
     group::join_request j;
     j.group_id = std::move(req->group_id);

@@ -4,10 +4,12 @@
 // whose batch has a timestamp at or after the one given; as Kafka, an offset
 // found by timestamp at or past the LSO is not answered to read_committed
 // clients (offset -1). v0 answers with Kafka's old array of offsets (at most
-// max_num_offsets; here at most one).
+// max_num_offsets; here at most one). Needs Describe on the topic
+// (TOPIC_AUTHORIZATION_FAILED per partition).
 
 #include <spdlog/spdlog.h>
 
+#include "samsa/broker/handlers/authorize.h"
 #include "samsa/broker/handlers/error_mapping.h"
 #include "samsa/broker/handlers/handlers.h"
 #include "samsa/broker/producer/producer_state_manager.h"
@@ -75,7 +77,9 @@ void handle_list_offsets(request_context ctx) {
             protocol::list_offsets_partition_response pr;
             pr.partition_index = part.partition_index;
             storage::partition_log* log = b.topics().log(topic.name, part.partition_index);
-            if (!log) {
+            if (!authorized_on_topic(ctx, acl_op::describe, topic.name)) {
+                pr.error_code = error_code::topic_authorization_failed;  // and no offsets
+            } else if (!log) {
                 pr.error_code = error_code::unknown_topic_or_partition;
             } else if (part.timestamp() < -3 || (part.timestamp() == -3 && ctx.version() < 7)) {
                 pr.error_code = error_code::invalid_request;

@@ -1,7 +1,10 @@
 // Metadata: the one broker (this node, leader and only replica of every
 // partition, and controller), the cluster id, and the topics asked for,
-// auto-created when allowed.
+// auto-created when allowed. With an authorizer, topics the sender may not
+// Describe are hidden (left out of "all topics", TOPIC_AUTHORIZATION_FAILED
+// when named).
 
+#include "samsa/broker/handlers/authorize.h"
 #include "samsa/broker/handlers/handlers.h"
 #include "samsa/broker/handlers/topic_lookup.h"
 #include "samsa/protocol/messages/metadata.h"
@@ -31,6 +34,45 @@ protocol::metadata_response_topic describe(const broker& b, const topic_metadata
     return out;
 }
 
+protocol::metadata_response_topic denied(std::optional<std::string> name, const protocol::uuid& id = {}) {
+    protocol::metadata_response_topic out;
+    out.name = std::move(name);
+    out.topic_id = id;
+    out.error_code = error_code::topic_authorization_failed;
+    return out;
+}
+
+// A topic asked for by name. Without Describe the answer is
+// TOPIC_AUTHORIZATION_FAILED whether it exists or not; a missing topic is
+// auto-created only with Create on the cluster or the topic (else
+// TOPIC_AUTHORIZATION_FAILED too), as Kafka's KafkaApis.
+protocol::metadata_response_topic describe_named(request_context& ctx, const std::string& name, bool allow) {
+    broker& b = *ctx.b;
+    if (!authorized_on_topic(ctx, acl_op::describe, name)) return denied(name);
+    bool would_create = allow && b.config().auto_create_topics_enable && !b.topics().find(name);
+    if (would_create && !authorized_to_create_topic(ctx, name)) return denied(name);
+    auto found = find_or_create_topic(b, name, allow);
+    if (found.topic) return describe(b, *found.topic);
+    protocol::metadata_response_topic out;
+    out.name = name;
+    out.error_code = found.error;
+    return out;
+}
+
+// A topic asked for by id: the name is not revealed without Describe.
+protocol::metadata_response_topic describe_by_id(request_context& ctx, const protocol::uuid& id) {
+    broker& b = *ctx.b;
+    const auto* t = b.topics().table().find(id);
+    if (!t) {
+        protocol::metadata_response_topic out;
+        out.topic_id = id;
+        out.error_code = error_code::unknown_topic_id;
+        return out;
+    }
+    if (!authorized_on_topic(ctx, acl_op::describe, t->name)) return denied(std::nullopt, id);
+    return describe(b, *t);
+}
+
 }  // namespace
 
 void handle_metadata(request_context ctx) {
@@ -45,31 +87,15 @@ void handle_metadata(request_context ctx) {
     response.controller_id = b.node();
 
     if (!request->topics) {
-        for (const auto& [_, t] : b.topics().table().topics()) response.topics.push_back(describe(b, t));
+        // All topics: those the sender may not Describe are left out.
+        for (const auto& [_, t] : b.topics().table().topics()) {
+            if (authorized_on_topic(ctx, acl_op::describe, t.name)) response.topics.push_back(describe(b, t));
+        }
     } else {
         // v0-v3 always allow auto-creation; v4+ say so.
         bool allow = ctx.version() < 4 || request->allow_auto_topic_creation;
         for (const auto& rt : *request->topics) {
-            protocol::metadata_response_topic out;
-            if (!rt.name) {
-                const auto* t = b.topics().table().find(rt.topic_id);
-                if (!t) {
-                    out.topic_id = rt.topic_id;
-                    out.error_code = error_code::unknown_topic_id;
-                    response.topics.push_back(std::move(out));
-                } else {
-                    response.topics.push_back(describe(b, *t));
-                }
-                continue;
-            }
-            auto found = find_or_create_topic(b, *rt.name, allow);
-            if (found.topic) {
-                response.topics.push_back(describe(b, *found.topic));
-                continue;
-            }
-            out.name = *rt.name;
-            out.error_code = found.error;
-            response.topics.push_back(std::move(out));
+            response.topics.push_back(rt.name ? describe_named(ctx, *rt.name, allow) : describe_by_id(ctx, rt.topic_id));
         }
     }
     ctx.respond(response);

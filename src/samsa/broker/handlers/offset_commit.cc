@@ -1,7 +1,10 @@
 // OffsetCommit: partitions of unknown topics are answered
 // UNKNOWN_TOPIC_OR_PARTITION here; the rest go to the coordinator, which
-// checks the member and generation and writes __consumer_offsets.
+// checks the member and generation and writes __consumer_offsets. Needs
+// Read on the group (GROUP_AUTHORIZATION_FAILED for every partition) and on
+// each topic (TOPIC_AUTHORIZATION_FAILED).
 #include "samsa/broker/group/group_coordinator.h"
+#include "samsa/broker/handlers/authorize.h"
 #include "samsa/broker/handlers/commit_partitions.h"
 #include "samsa/broker/handlers/group_handlers.h"
 #include "samsa/protocol/messages/offset_commit.h"
@@ -19,7 +22,13 @@ void handle_offset_commit(request_context ctx) {
     c.group_instance_id = req->group_instance_id;
 
     protocol::offset_commit_response resp;
-    auto to_coordinator = split_commit_partitions(ctx.b->topics(), req->topics, resp, c);
+    if (!authorized_on_group(ctx, acl_op::read, req->group_id)) {
+        fail_all_partitions(req->topics, resp, protocol::error_code::group_authorization_failed);
+        ctx.respond(resp);
+        return;
+    }
+    auto may_read = [&ctx](const std::string& topic) { return authorized_on_topic(ctx, acl_op::read, topic); };
+    auto to_coordinator = split_commit_partitions(ctx.b->topics(), req->topics, resp, c, may_read);
     if (!c.partitions.empty()) {
         apply_commit_errors(to_coordinator, ctx.b->groups().commit(c).errors);
     }

@@ -15,6 +15,10 @@
 // written; a resent batch is answered with its original offsets and not
 // written again; the state records each appended batch.
 //
+// Authorization (Kafka 3.8's KafkaApis): Write on the transactional id when
+// the request names one, Write on each topic (TOPIC_AUTHORIZATION_FAILED per
+// partition). Idempotent producers were checked by InitProducerId.
+//
 // Transactions: a transactional batch needs the request's transactional id,
 // and its partition must be in that id's open transaction (the coordinator
 // checks: Kafka 3.8's verification, so a stray batch cannot open a
@@ -26,9 +30,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include "samsa/broker/handlers/authorize.h"
 #include "samsa/broker/handlers/error_mapping.h"
 #include "samsa/broker/handlers/fetch_waiters.h"
 #include "samsa/broker/handlers/handlers.h"
+#include "samsa/broker/handlers/quota_handlers.h"
 #include "samsa/broker/handlers/topic_lookup.h"
 #include "samsa/broker/producer/durable_acks.h"
 #include "samsa/broker/producer/producer_state_manager.h"
@@ -210,6 +216,11 @@ void handle_produce(request_context ctx) {
     const bool durable = b.durable() != nullptr;
     std::vector<int> sync_fds;  // durable acks: the segments written to
 
+    // Kafka: Write on the transactional id, else every partition fails.
+    const bool transactional_id_denied =
+        request->transactional_id &&
+        !authorized_on_transactional_id(ctx, acl_op::write, *request->transactional_id);
+
     protocol::produce_response response;
     response.responses.reserve(request->topic_data.size());
     for (auto& topic : request->topic_data) {
@@ -219,8 +230,14 @@ void handle_produce(request_context ctx) {
         const topic_metadata* meta = nullptr;
         if (acks != 0 && acks != 1 && acks != -1) {
             topic_error = error_code::invalid_required_acks;
+        } else if (transactional_id_denied) {
+            topic_error = error_code::transactional_id_authorization_failed;
+        } else if (!authorized_on_topic(ctx, acl_op::write, topic.name)) {
+            // Checked before the lookup: a denied producer learns nothing
+            // about the topic, not even whether it exists.
+            topic_error = error_code::topic_authorization_failed;
         } else {
-            auto found = find_or_create_topic(b, topic.name, true);
+            auto found = find_or_create_topic(b, topic.name, authorized_to_create_topic(ctx, topic.name));
             topic_error = found.error;
             meta = found.topic;
         }
@@ -338,6 +355,10 @@ void handle_produce(request_context ctx) {
         response.responses.push_back(std::move(tr));
     }
 
+    // produce_byte_rate: the whole request counts, as in Kafka; a throttled
+    // producer's connection is muted for the throttle time.
+    response.throttle_time_ms =
+        record_quota(ctx, security::quota::quota_kind::produce, static_cast<double>(ctx.frame.size()));
     if (acks == 0) {
         if (any_error) {
             ctx.slot.close("acks=0 produce failed (" + first_error + ")");

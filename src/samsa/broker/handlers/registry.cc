@@ -2,7 +2,9 @@
 
 #include <array>
 
+#include "samsa/broker/handlers/acl_handlers.h"
 #include "samsa/broker/handlers/group_handlers.h"
+#include "samsa/broker/handlers/quota_handlers.h"
 #include "samsa/broker/handlers/handlers.h"
 #include "samsa/broker/handlers/security_handlers.h"
 #include "samsa/protocol/messages/alter_user_scram_credentials.h"
@@ -41,6 +43,10 @@
 #include "samsa/protocol/messages/list_offsets.h"
 #include "samsa/protocol/messages/metadata.h"
 #include "samsa/protocol/messages/produce.h"
+#include "samsa/protocol/messages/alter_client_quotas.h"
+#include "samsa/protocol/messages/create_acls.h"
+#include "samsa/protocol/messages/delete_acls.h"
+#include "samsa/protocol/messages/describe_acls.h"
 
 namespace samsa::broker {
 
@@ -93,6 +99,13 @@ const std::array table{
     entry<protocol::describe_transactions_request>(handle_describe_transactions),
     entry<protocol::list_transactions_request>(handle_list_transactions),
     entry<protocol::describe_producers_request>(handle_describe_producers),
+    // ACLs (security/authz/, handlers/acl_handlers.h).
+    entry<protocol::describe_acls_request>(handle_describe_acls),
+    entry<protocol::create_acls_request>(handle_create_acls),
+    entry<protocol::delete_acls_request>(handle_delete_acls),
+    // Client quotas (security/quota/, handlers/quota_handlers.h).
+    entry<protocol::describe_client_quotas_request>(handle_describe_client_quotas),
+    entry<protocol::alter_client_quotas_request>(handle_alter_client_quotas),
 };
 
 }  // namespace

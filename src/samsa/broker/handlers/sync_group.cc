@@ -1,5 +1,7 @@
 // SyncGroup: followers' answers wait for the leader's assignment.
+// Needs Read on the group (GROUP_AUTHORIZATION_FAILED).
 #include "samsa/broker/group/group_coordinator.h"
+#include "samsa/broker/handlers/authorize.h"
 #include "samsa/broker/handlers/group_handlers.h"
 #include "samsa/protocol/messages/sync_group.h"
 
@@ -8,6 +10,12 @@ namespace samsa::broker {
 void handle_sync_group(request_context ctx) {
     auto req = ctx.decode<protocol::sync_group_request>();
     if (!req) return;
+    if (!authorized_on_group(ctx, acl_op::read, req->group_id)) {
+        protocol::sync_group_response denied;
+        denied.error_code = protocol::error_code::group_authorization_failed;
+        ctx.respond(denied);
+        return;
+    }
     group::sync_request s;
     s.group_id = std::move(req->group_id);
     s.generation = req->generation_id;

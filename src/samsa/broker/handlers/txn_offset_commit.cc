@@ -3,8 +3,12 @@
 // group's __consumer_offsets partition is in the producer's transaction
 // (AddOffsetsToTxn came first); the group coordinator checks the member
 // (KIP-447, v3+) and writes the offsets as a transactional batch.
+// Authorization: Write on the transactional id, then Read on the group
+// (each refusal answers every partition), then Read on each topic
+// (TOPIC_AUTHORIZATION_FAILED).
 #include "samsa/broker/group/group_coordinator.h"
 #include "samsa/broker/group/group_service.h"
+#include "samsa/broker/handlers/authorize.h"
 #include "samsa/broker/handlers/commit_partitions.h"
 #include "samsa/broker/handlers/txn_handlers.h"
 #include "samsa/broker/txn/txn_coordinator.h"
@@ -22,7 +26,18 @@ void handle_txn_offset_commit(request_context ctx) {
     c.group_instance_id = req->group_instance_id;
 
     protocol::txn_offset_commit_response resp;
-    auto to_coordinator = split_commit_partitions(ctx.b->topics(), req->topics, resp, c);
+    if (!authorized_on_transactional_id(ctx, acl_op::write, req->transactional_id)) {
+        fail_all_partitions(req->topics, resp, protocol::error_code::transactional_id_authorization_failed);
+        ctx.respond(resp);
+        return;
+    }
+    if (!authorized_on_group(ctx, acl_op::read, req->group_id)) {
+        fail_all_partitions(req->topics, resp, protocol::error_code::group_authorization_failed);
+        ctx.respond(resp);
+        return;
+    }
+    auto may_read = [&ctx](const std::string& topic) { return authorized_on_topic(ctx, acl_op::read, topic); };
+    auto to_coordinator = split_commit_partitions(ctx.b->topics(), req->topics, resp, c, may_read);
     if (!c.partitions.empty()) {
         const txn::topic_partition tp{group::offsets_topic, partition_id(ctx.b->groups().partition_for(c.group_id))};
         auto e = ctx.b->transactions().verify(req->transactional_id, {req->producer_id, req->producer_epoch}, tp);

@@ -56,6 +56,10 @@ void response_slot::send(std::vector<bytes> frame) {
     conn_.reset();
 }
 
+void response_slot::mute_connection_for(std::chrono::milliseconds d) {
+    if (auto c = conn_.lock()) c->mute_for(d);
+}
+
 void response_slot::skip() {
     if (seq_ == done_seq) return;
     if (auto c = conn_.lock()) c->complete(seq_, connection::slot_state::none, {}, {});
@@ -150,8 +154,20 @@ void connection::drain() {
 // ---- reading ----
 
 bool connection::can_read() const {
-    return open_ && !draining_ && ready_.empty() && queue_.size() < limits_.max_pending &&
+    return open_ && !draining_ && !muted() && ready_.empty() && queue_.size() < limits_.max_pending &&
            queued_bytes_ < limits_.max_pending_bytes;
+}
+
+void connection::mute_for(std::chrono::milliseconds d) {
+    if (!open_ || d.count() <= 0) return;
+    muted_until_ = std::max(muted_until_, std::chrono::steady_clock::now() + d);
+    if (!mute_timer_) mute_timer_ = std::make_unique<asio::steady_timer>(socket_.get_executor());
+    mute_timer_->expires_at(muted_until_);
+    mute_timer_->async_wait([weak = weak_from_this()](const asio::error_code& ec) {
+        auto self = weak.lock();
+        if (!self || ec || !self->open_) return;
+        self->maybe_resume_reading();
+    });
 }
 
 void connection::wait_readable() {
@@ -379,7 +395,7 @@ void connection::dispatch_ready_frames() {
     // maybe_resume_reading): the outer loop carries on instead.
     if (dispatching_) return;
     dispatching_ = true;
-    while (open_ && !draining_ && !ready_.empty() && queue_.size() < limits_.max_pending &&
+    while (open_ && !draining_ && !muted() && !ready_.empty() && queue_.size() < limits_.max_pending &&
            queued_bytes_ < limits_.max_pending_bytes) {
         bytes frame = std::move(ready_.front());
         ready_.pop_front();

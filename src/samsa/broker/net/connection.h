@@ -98,6 +98,9 @@ public:
     void close(std::string reason);
     // False once the connection has gone (parked work can stop early).
     bool connection_alive() const { return !conn_.expired(); }
+    // Client quotas: the connection reads no new request for `d` (Kafka mutes
+    // a throttled client's channel). Before send()/skip().
+    void mute_connection_for(std::chrono::milliseconds d);
     bool completed() const { return seq_ == done_seq; }
 
 private:
@@ -153,6 +156,10 @@ public:
 
     std::chrono::steady_clock::time_point last_progress() const { return last_progress_; }
 
+    // Reads (and dispatches) no new request until `d` from now (a throttled
+    // client, as Kafka mutes its channel); queued responses are still written.
+    void mute_for(std::chrono::milliseconds d);
+
     // request_memory's side: room again after a wait; the budget is spent by
     // frames that cannot complete and this connection is the one to close.
     void resume_after_memory_wait();
@@ -196,6 +203,7 @@ private:
 
     void arm_timer();
     void on_timer();
+    bool muted() const { return std::chrono::steady_clock::now() < muted_until_; }
     void give_back_all_memory();
 
     asio::ip::tcp::socket socket_;
@@ -217,6 +225,8 @@ private:
     bool tls_ready_ = false;  // the handshake is done and the principal set
     bool open_ = true;
     bool draining_ = false;
+    std::chrono::steady_clock::time_point muted_until_{};
+    std::unique_ptr<asio::steady_timer> mute_timer_;  // made on first mute
 
     // Reading state.
     bool waiting_readable_ = false;  // an async_wait is outstanding

@@ -330,4 +330,93 @@ result<watermarks> admin::query_watermarks(const std::string& topic, partition_i
     return watermarks{offset(low), offset(high)};
 }
 
+namespace {
+
+struct acl_deleter {
+    void operator()(rd_kafka_AclBinding_t* a) const { rd_kafka_AclBinding_destroy(a); }
+};
+using acl_ptr = std::unique_ptr<rd_kafka_AclBinding_t, acl_deleter>;
+
+// A binding (filter = false) or a filter (true: null strings match anything).
+result<acl_ptr> to_rd(const acl_binding& a, bool filter) {
+    char errstr[512];
+    auto make = filter ? rd_kafka_AclBindingFilter_new : rd_kafka_AclBinding_new;
+    auto c_str = [](const std::optional<std::string>& s) { return s ? s->c_str() : nullptr; };
+    acl_ptr p(make(static_cast<rd_kafka_ResourceType_t>(a.resource_type), c_str(a.name),
+                   static_cast<rd_kafka_ResourcePatternType_t>(a.pattern_type), c_str(a.principal), c_str(a.host),
+                   static_cast<rd_kafka_AclOperation_t>(a.operation),
+                   static_cast<rd_kafka_AclPermissionType_t>(a.permission), errstr, sizeof errstr));
+    if (!p) return make_error(errc::invalid_argument, errstr);
+    return p;
+}
+
+acl_binding from_rd(const rd_kafka_AclBinding_t* b) {
+    return {rd_kafka_AclBinding_restype(b), rd_kafka_AclBinding_name(b), rd_kafka_AclBinding_resource_pattern_type(b),
+            rd_kafka_AclBinding_principal(b), rd_kafka_AclBinding_host(b), rd_kafka_AclBinding_operation(b),
+            rd_kafka_AclBinding_permission_type(b)};
+}
+
+error acl_error(const rd_kafka_error_t* e, std::string_view what) {
+    return make_error(errc::invalid_argument,
+                      fmt::format("{}: {} ({})", what, rd_kafka_error_string(e), rd_kafka_error_name(e)));
+}
+
+}  // namespace
+
+status admin::create_acls(const std::vector<acl_binding>& acls) {
+    std::vector<acl_ptr> owned;
+    std::vector<rd_kafka_AclBinding_t*> raw;
+    for (const auto& a : acls) {
+        auto p = to_rd(a, false);
+        if (!p) return p.error();
+        raw.push_back(p->get());
+        owned.push_back(std::move(*p));
+    }
+    auto opts = impl_->options(RD_KAFKA_ADMIN_OP_CREATEACLS);
+    rd_kafka_CreateAcls(impl_->rk.get(), raw.data(), raw.size(), opts.get(), impl_->queue.get());
+    auto ev = impl_->wait(RD_KAFKA_EVENT_CREATEACLS_RESULT, "CreateAcls");
+    if (!ev) return ev.error();
+    size_t n = 0;
+    const auto** results = rd_kafka_CreateAcls_result_acls(rd_kafka_event_CreateAcls_result(ev->get()), &n);
+    for (size_t i = 0; i < n; ++i) {
+        if (const rd_kafka_error_t* e = rd_kafka_acl_result_error(results[i])) return acl_error(e, "CreateAcls");
+    }
+    return ok();
+}
+
+result<std::vector<acl_binding>> admin::describe_acls(const acl_binding& filter) {
+    auto f = to_rd(filter, true);
+    if (!f) return f.error();
+    auto opts = impl_->options(RD_KAFKA_ADMIN_OP_DESCRIBEACLS);
+    rd_kafka_DescribeAcls(impl_->rk.get(), f->get(), opts.get(), impl_->queue.get());
+    auto ev = impl_->wait(RD_KAFKA_EVENT_DESCRIBEACLS_RESULT, "DescribeAcls");
+    if (!ev) return ev.error();
+    size_t n = 0;
+    const auto** acls = rd_kafka_DescribeAcls_result_acls(rd_kafka_event_DescribeAcls_result(ev->get()), &n);
+    std::vector<acl_binding> out;
+    for (size_t i = 0; i < n; ++i) out.push_back(from_rd(acls[i]));
+    return out;
+}
+
+result<std::vector<acl_binding>> admin::delete_acls(const acl_binding& filter) {
+    auto f = to_rd(filter, true);
+    if (!f) return f.error();
+    rd_kafka_AclBinding_t* raw = f->get();
+    auto opts = impl_->options(RD_KAFKA_ADMIN_OP_DELETEACLS);
+    rd_kafka_DeleteAcls(impl_->rk.get(), &raw, 1, opts.get(), impl_->queue.get());
+    auto ev = impl_->wait(RD_KAFKA_EVENT_DELETEACLS_RESULT, "DeleteAcls");
+    if (!ev) return ev.error();
+    size_t n = 0;
+    const auto** responses = rd_kafka_DeleteAcls_result_responses(rd_kafka_event_DeleteAcls_result(ev->get()), &n);
+    std::vector<acl_binding> out;
+    for (size_t i = 0; i < n; ++i) {
+        if (const rd_kafka_error_t* e = rd_kafka_DeleteAcls_result_response_error(responses[i]))
+            return acl_error(e, "DeleteAcls");
+        size_t m = 0;
+        const auto** acls = rd_kafka_DeleteAcls_result_response_matching_acls(responses[i], &m);
+        for (size_t j = 0; j < m; ++j) out.push_back(from_rd(acls[j]));
+    }
+    return out;
+}
+
 }  // namespace samsa::cli::kafka

@@ -45,6 +45,12 @@ public:
     // OffsetFetch for every partition the group has committed.
     result<std::vector<committed_offset>> committed_offsets(const std::string& group_id);
 
+    // CreateAcls / DescribeAcls / DeleteAcls (librdkafka's ACL admin API).
+    status create_acls(const std::vector<acl_binding>& acls);
+    result<std::vector<acl_binding>> describe_acls(const acl_binding& filter);
+    // The bindings the filter removed.
+    result<std::vector<acl_binding>> delete_acls(const acl_binding& filter);
+
     // ListOffsets: earliest and latest offset of a partition.
     result<watermarks> query_watermarks(const std::string& topic, partition_id partition);
 

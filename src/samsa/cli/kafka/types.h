@@ -28,6 +28,21 @@ struct client_config {
     bool verbose = false;  // librdkafka's own log lines on stderr
 };
 
+// An ACL binding (or, with "any" codes and empty optionals, a filter) in
+// Kafka's wire codes: resource type 2 topic, 3 group, 4 cluster, 5
+// transactional id; pattern 1 any, 2 match, 3 literal, 4 prefixed;
+// operation 1 any, 2 all, 3 read ... 12 idempotent write; permission 1 any,
+// 2 deny, 3 allow.
+struct acl_binding {
+    int resource_type = 1;
+    std::optional<std::string> name;
+    int pattern_type = 3;
+    std::optional<std::string> principal;
+    std::optional<std::string> host;
+    int operation = 1;
+    int permission = 1;
+};
+
 struct header {
     std::string key;
     std::optional<std::string> value;  // Kafka allows null header values

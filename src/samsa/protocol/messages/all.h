@@ -5,14 +5,19 @@
 
 #include "samsa/protocol/messages/add_offsets_to_txn.h"
 #include "samsa/protocol/messages/add_partitions_to_txn.h"
+#include "samsa/protocol/messages/alter_client_quotas.h"
 #include "samsa/protocol/messages/alter_configs.h"
 #include "samsa/protocol/messages/alter_user_scram_credentials.h"
 #include "samsa/protocol/messages/api_versions.h"
+#include "samsa/protocol/messages/create_acls.h"
 #include "samsa/protocol/messages/create_partitions.h"
 #include "samsa/protocol/messages/create_topics.h"
+#include "samsa/protocol/messages/delete_acls.h"
 #include "samsa/protocol/messages/delete_groups.h"
 #include "samsa/protocol/messages/delete_records.h"
 #include "samsa/protocol/messages/delete_topics.h"
+#include "samsa/protocol/messages/describe_acls.h"
+#include "samsa/protocol/messages/describe_client_quotas.h"
 #include "samsa/protocol/messages/describe_cluster.h"
 #include "samsa/protocol/messages/describe_configs.h"
 #include "samsa/protocol/messages/describe_groups.h"
@@ -63,7 +68,9 @@ using all_requests =
               end_txn_request, txn_offset_commit_request, describe_transactions_request,
               list_transactions_request, describe_producers_request, sasl_handshake_request,
               sasl_authenticate_request, describe_user_scram_credentials_request,
-              alter_user_scram_credentials_request>;
+              alter_user_scram_credentials_request, create_acls_request,
+              describe_acls_request, delete_acls_request, describe_client_quotas_request,
+              alter_client_quotas_request>;
 using all_responses =
     type_list<api_versions_response, metadata_response, produce_response, fetch_response, list_offsets_response,
               create_topics_response, delete_topics_response, describe_configs_response, alter_configs_response,
@@ -75,6 +82,7 @@ using all_responses =
               add_offsets_to_txn_response, end_txn_response, txn_offset_commit_response,
               describe_transactions_response, list_transactions_response, describe_producers_response,
               sasl_handshake_response, sasl_authenticate_response, describe_user_scram_credentials_response,
-              alter_user_scram_credentials_response>;
+              alter_user_scram_credentials_response, create_acls_response, describe_acls_response,
+              delete_acls_response, describe_client_quotas_response, alter_client_quotas_response>;
 
 }  // namespace samsa::protocol

@@ -1,0 +1,69 @@
+#pragma once
+// What handlers ask the authorizer, in KafkaApis' words: may the sender of
+// this request do `op` on this resource? Always yes when the broker has no
+// authorizer (authorizer.class.name unset), as in Kafka.
+//
+// Thread: the I/O thread.
+
+#include <optional>
+#include <string_view>
+
+#include "samsa/broker/handlers/request_context.h"
+#include "samsa/broker/security/authz/authorizer.h"
+#include "samsa/protocol/error_code.h"
+#include "samsa/protocol/messages/config_resource.h"
+
+namespace samsa::broker {
+
+using acl_op = security::authz::operation;
+using acl_resource = security::authz::resource_type;
+
+inline bool authorized(const request_context& ctx, acl_op op, acl_resource type, std::string_view name) {
+    const auto* a = ctx.b->authorizer();
+    return !a || a->authorize(ctx.session, op, type, name);
+}
+
+inline bool authorized_on_cluster(const request_context& ctx, acl_op op) {
+    return authorized(ctx, op, acl_resource::cluster, security::authz::cluster_name);
+}
+
+inline bool authorized_on_topic(const request_context& ctx, acl_op op, std::string_view topic) {
+    return authorized(ctx, op, acl_resource::topic, topic);
+}
+
+inline bool authorized_on_group(const request_context& ctx, acl_op op, std::string_view group) {
+    return authorized(ctx, op, acl_resource::group, group);
+}
+
+inline bool authorized_on_transactional_id(const request_context& ctx, acl_op op, std::string_view id) {
+    return authorized(ctx, op, acl_resource::transactional_id, id);
+}
+
+// Creating a topic: Create on the cluster or on the topic (KafkaApis'
+// CreateTopics and Metadata auto-creation).
+inline bool authorized_to_create_topic(const request_context& ctx, std::string_view topic) {
+    return authorized_on_cluster(ctx, acl_op::create) || authorized_on_topic(ctx, acl_op::create, topic);
+}
+
+// DescribeConfigs / AlterConfigs / IncrementalAlterConfigs on one resource:
+// `op` (DescribeConfigs or AlterConfigs) on the cluster for broker
+// resources, on the topic for topics. The error when denied, else nullopt.
+inline std::optional<protocol::error_code> config_resource_denied(const request_context& ctx, acl_op op,
+                                                                  protocol::config_resource_type type,
+                                                                  std::string_view name) {
+    using protocol::config_resource_type;
+    if (type == config_resource_type::broker || type == config_resource_type::broker_logger) {
+        if (!authorized_on_cluster(ctx, op)) return protocol::error_code::cluster_authorization_failed;
+    } else if (type == config_resource_type::topic) {
+        if (!authorized_on_topic(ctx, op, name)) return protocol::error_code::topic_authorization_failed;
+    }
+    return std::nullopt;
+}
+
+// Kafka's authorizeByResourceType: `op` on some resource of `type`.
+inline bool authorized_on_any(const request_context& ctx, acl_op op, acl_resource type) {
+    const auto* a = ctx.b->authorizer();
+    return !a || a->authorize_any(ctx.session, op, type);
+}
+
+}  // namespace samsa::broker
