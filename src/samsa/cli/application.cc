@@ -1,5 +1,7 @@
 #include "samsa/cli/application.h"
 
+#include "samsa/version.h"
+
 #include <algorithm>
 #include <ostream>
 
@@ -9,7 +11,7 @@ namespace samsa::cli {
 
 application::application() : app_(std::make_unique<CLI::App>("samsa: topics, produce, consume, groups and transactions on any Kafka cluster", "samsa")) {
     app_->require_subcommand(1);
-    app_->set_version_flag("--version", "samsa 0.1.0");
+    app_->set_version_flag("--version", "samsa " + std::string(samsa::version_string));
     topics_command_ = add_topics_command(*app_, topics, connection);
     add_produce_command(*app_, produce, connection);
     add_consume_command(*app_, consume, connection);
