@@ -9,7 +9,7 @@
 
 namespace samsa::cli {
 
-application::application() : app_(std::make_unique<CLI::App>("samsa: topics, produce, consume, groups and transactions on any Kafka cluster", "samsa")) {
+application::application() : app_(std::make_unique<CLI::App>("samsa: topics, produce, consume, groups, offsets, configs, transactions and streams resets on any Kafka cluster", "samsa")) {
     app_->require_subcommand(1);
     app_->set_version_flag("--version", "samsa " + std::string(samsa::version_string));
     topics_command_ = add_topics_command(*app_, topics, connection);
@@ -17,6 +17,9 @@ application::application() : app_(std::make_unique<CLI::App>("samsa: topics, pro
     add_consume_command(*app_, consume, connection);
     groups_command_ = add_groups_command(*app_, groups, connection);
     transactions_command_ = add_transactions_command(*app_, transactions, connection);
+    add_offsets_commands(*app_, offsets, connection);
+    add_configs_command(*app_, configs, connection);
+    add_streams_command(*app_, streams, connection);
     app_->footer("Exit status: 0 success, 1 the operation failed, 2 bad arguments.\n"
                  "Examples:\n"
                  "  samsa topics create --bootstrap-server localhost:9092 --topic orders --partitions 3\n"
@@ -65,7 +68,7 @@ status application::parse(const std::vector<std::string>& args) {
         }
         return make_error(errc::closed, target->help());
     } catch (const CLI::CallForVersion& e) {
-        return make_error(errc::closed, "samsa 0.1.0\n");
+        return make_error(errc::closed, "samsa " + std::string(samsa::version_string) + "\n");
     } catch (const CLI::ParseError& e) {
         return make_error(errc::invalid_argument, e.what());
     }
@@ -93,6 +96,9 @@ int application::dispatch(command_io& io) {
     if (consume.command->parsed()) return run_consume(consume, connection, io);
     if (groups_command_->parsed()) return run_groups(groups, connection, io);
     if (transactions_command_->parsed()) return run_transactions(transactions, connection, io);
+    if (offsets_command_given(offsets)) return run_offsets_command(offsets, connection, io);
+    if (configs.command->parsed()) return run_configs(configs, connection, io);
+    if (streams.command->parsed()) return run_streams(streams, connection, io);
     return report(io, make_error(errc::invalid_argument, "a command is required"), true);
 }
 

@@ -8,6 +8,7 @@
 //   samsa consume ...
 //   samsa groups list|describe ...
 //   samsa transactions list|describe ...
+//   samsa offsets | delete-records | configs describe | streams reset ...
 //
 // Thread: main.
 
@@ -17,10 +18,13 @@
 
 #include "samsa/base/result.h"
 #include "samsa/cli/command.h"
+#include "samsa/cli/configs.h"
 #include "samsa/cli/consume.h"
 #include "samsa/cli/groups.h"
+#include "samsa/cli/offsets.h"
 #include "samsa/cli/options.h"
 #include "samsa/cli/produce.h"
+#include "samsa/cli/streams_reset.h"
 #include "samsa/cli/topics.h"
 #include "samsa/cli/transactions.h"
 
@@ -51,6 +55,9 @@ public:
     consume_args consume;
     groups_args groups;
     transactions_args transactions;
+    offsets_args offsets;
+    configs_args configs;
+    streams_reset_args streams;
 
 private:
     int dispatch(command_io& io);
