@@ -231,7 +231,7 @@ public:
     const recovery_summary& summary() const { return summary_; }
 
     // The segments, oldest first; the last is the active one. Retention and
-    // the cleaner (later issues) work on closed segments and replace ranges
+    // the cleaner (log_manager, log_cleaner) work on closed segments and replace ranges
     // of this list; the list is only changed on the owner thread.
     const std::vector<std::unique_ptr<segment>>& segments() const { return segments_; }
 
