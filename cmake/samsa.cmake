@@ -1,15 +1,23 @@
 # Helpers shared by every folder's CMakeLists.txt.
 
+# samsa_options: what every target of the project compiles with. Installed
+# (cmake/install.cmake) as the include path only: the warnings and sanitizer
+# flags are the project's, not its users'.
 add_library(samsa_options INTERFACE)
-target_compile_options(samsa_options INTERFACE -Wall -Wextra -Wno-unused-parameter)
-target_include_directories(samsa_options INTERFACE ${PROJECT_SOURCE_DIR}/src)
+target_compile_options(samsa_options INTERFACE "$<BUILD_INTERFACE:-Wall;-Wextra;-Wno-unused-parameter>")
+target_include_directories(samsa_options INTERFACE
+  $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/src>
+  $<BUILD_INTERFACE:${PROJECT_BINARY_DIR}/generated>
+  $<INSTALL_INTERFACE:include>)
+# The version, from project(... VERSION ...) only: samsa/version.h.
+configure_file(${PROJECT_SOURCE_DIR}/cmake/templates/version.h.in ${PROJECT_BINARY_DIR}/generated/samsa/version.h @ONLY)
 if(SAMSA_SANITIZE)
-  target_compile_options(samsa_options INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer)
-  target_link_options(samsa_options INTERFACE -fsanitize=address,undefined)
+  target_compile_options(samsa_options INTERFACE "$<BUILD_INTERFACE:-fsanitize=address,undefined;-fno-omit-frame-pointer>")
+  target_link_options(samsa_options INTERFACE $<BUILD_INTERFACE:-fsanitize=address,undefined>)
 endif()
 if(SAMSA_FUZZ)
-  target_compile_options(samsa_options INTERFACE -fsanitize=fuzzer-no-link,address,undefined)
-  target_link_options(samsa_options INTERFACE -fsanitize=address,undefined)
+  target_compile_options(samsa_options INTERFACE $<BUILD_INTERFACE:-fsanitize=fuzzer-no-link,address,undefined>)
+  target_link_options(samsa_options INTERFACE $<BUILD_INTERFACE:-fsanitize=address,undefined>)
 endif()
 
 # samsa_library(<name> SOURCES ... DEPS ...): a static library of the project.

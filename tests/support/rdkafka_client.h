@@ -5,9 +5,9 @@
 // admin client); producing and reading use rdkafka++.
 //
 // Reading uses RdKafka::Consumer (start(topic, partition, offset, queue)), the
-// group-free way to assign partitions: consumer groups are not implemented by
-// the broker yet, and rdkafka++'s KafkaConsumer refuses to exist without a
-// group.id. read_with_kafka_consumer() is the KafkaConsumer::assign() variant.
+// group-free way to assign partitions (a test reads what is there without
+// joining or committing for a group; rdkafka++'s KafkaConsumer refuses to exist
+// without a group.id). read_with_kafka_consumer() is the KafkaConsumer::assign() variant.
 //
 // Thread: the caller's; every call creates and destroys its own client handles.
 

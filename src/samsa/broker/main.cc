@@ -20,6 +20,7 @@
 #include "samsa/broker/broker_app.h"
 #include "samsa/broker/config/broker_config.h"
 #include "samsa/broker/config/properties.h"
+#include "samsa/version.h"
 
 namespace {
 
@@ -45,6 +46,7 @@ int main(int argc, char** argv) {
     CLI::App app{"samsa-broker: a single-node broker that speaks the Kafka protocol.\n"
                  "Reads Kafka's server.properties keys; --override sets one key (repeatable)."};
     app.name("samsa-broker");
+    app.set_version_flag("--version", "samsa-broker " + std::string(samsa::version_string));
     std::string file;
     std::vector<std::string> overrides;
     app.add_option("config", file, "a server.properties file (optional)");
@@ -54,6 +56,8 @@ int main(int argc, char** argv) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
         return config_error(e.what());

@@ -1,5 +1,7 @@
 #include "samsa/cli/application.h"
 
+#include "samsa/version.h"
+
 #include <algorithm>
 #include <ostream>
 
@@ -7,9 +9,9 @@
 
 namespace samsa::cli {
 
-application::application() : app_(std::make_unique<CLI::App>("samsa: topics, produce, consume, groups and transactions on any Kafka cluster", "samsa")) {
+application::application() : app_(std::make_unique<CLI::App>("samsa: topics, produce, consume, groups, offsets, configs, transactions and streams resets on any Kafka cluster", "samsa")) {
     app_->require_subcommand(1);
-    app_->set_version_flag("--version", "samsa 0.1.0");
+    app_->set_version_flag("--version", "samsa " + std::string(samsa::version_string));
     topics_command_ = add_topics_command(*app_, topics, connection);
     add_produce_command(*app_, produce, connection);
     add_consume_command(*app_, consume, connection);
@@ -17,6 +19,9 @@ application::application() : app_(std::make_unique<CLI::App>("samsa: topics, pro
     transactions_command_ = add_transactions_command(*app_, transactions, connection);
     acls_command_ = add_acls_command(*app_, acls, connection);
     quotas_command_ = add_quotas_command(*app_, quotas, connection);
+    add_offsets_commands(*app_, offsets, connection);
+    add_configs_command(*app_, configs, connection);
+    add_streams_command(*app_, streams, connection);
     app_->footer("Exit status: 0 success, 1 the operation failed, 2 bad arguments.\n"
                  "Examples:\n"
                  "  samsa topics create --bootstrap-server localhost:9092 --topic orders --partitions 3\n"
@@ -65,7 +70,7 @@ status application::parse(const std::vector<std::string>& args) {
         }
         return make_error(errc::closed, target->help());
     } catch (const CLI::CallForVersion& e) {
-        return make_error(errc::closed, "samsa 0.1.0\n");
+        return make_error(errc::closed, "samsa " + std::string(samsa::version_string) + "\n");
     } catch (const CLI::ParseError& e) {
         return make_error(errc::invalid_argument, e.what());
     }
@@ -95,6 +100,9 @@ int application::dispatch(command_io& io) {
     if (transactions_command_->parsed()) return run_transactions(transactions, connection, io);
     if (acls_command_->parsed()) return run_acls(acls, connection, io);
     if (quotas_command_->parsed()) return run_quotas(quotas, connection, io);
+    if (offsets_command_given(offsets)) return run_offsets_command(offsets, connection, io);
+    if (configs.command->parsed()) return run_configs(configs, connection, io);
+    if (streams.command->parsed()) return run_streams(streams, connection, io);
     return report(io, make_error(errc::invalid_argument, "a command is required"), true);
 }
 

@@ -10,6 +10,7 @@
 //   samsa transactions list|describe ...
 //   samsa acls add|list|remove ...
 //   samsa quotas describe|alter ...
+//   samsa offsets | delete-records | configs describe | streams reset ...
 //
 // Thread: main.
 
@@ -19,11 +20,14 @@
 
 #include "samsa/base/result.h"
 #include "samsa/cli/command.h"
+#include "samsa/cli/configs.h"
 #include "samsa/cli/consume.h"
 #include "samsa/cli/acls.h"
 #include "samsa/cli/groups.h"
+#include "samsa/cli/offsets.h"
 #include "samsa/cli/options.h"
 #include "samsa/cli/produce.h"
+#include "samsa/cli/streams_reset.h"
 #include "samsa/cli/topics.h"
 #include "samsa/cli/quotas.h"
 #include "samsa/cli/transactions.h"
@@ -57,6 +61,9 @@ public:
     transactions_args transactions;
     acls_args acls;
     quotas_args quotas;
+    offsets_args offsets;
+    configs_args configs;
+    streams_reset_args streams;
 
 private:
     int dispatch(command_io& io);

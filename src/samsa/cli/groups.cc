@@ -9,6 +9,7 @@
 #include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
+#include "samsa/cli/group_reset.h"
 #include "samsa/cli/kafka/admin.h"
 #include "samsa/cli/record_format.h"
 
@@ -56,7 +57,54 @@ CLI::App* add_groups_command(CLI::App& app, groups_args& args, connection_option
     args.describe->add_flag("--members", args.members, "show the members and their assignments");
     args.describe->add_flag("--state", args.state, "show the coordinator, assignor, state and member count");
     args.describe->add_option("--format", args.format, "text or json")->capture_default_str();
+
+    args.reset_offsets = groups->add_subcommand("reset-offsets", "set an inactive group's committed offsets");
+    add_connection_options(*args.reset_offsets, connection);
+    args.reset_offsets->add_option("--group,-g", args.groups, "the group")->allow_extra_args(false);
+    args.reset_offsets->add_option("--topic,-t", args.topics, "a topic, or topic:0,1 for some partitions (repeatable)")
+        ->allow_extra_args(false);
+    args.reset_offsets->add_flag("--all-topics", args.all_topics, "every topic the group has committed offsets for");
+    args.reset_offsets->add_flag("--to-earliest", args.to_earliest, "to each partition's earliest offset");
+    args.reset_offsets->add_flag("--to-latest", args.to_latest, "to each partition's log end");
+    args.reset_offsets->add_flag("--to-current", args.to_current, "to the committed offset (clamped into the log)");
+    args.reset_offsets->add_option("--to-offset", args.to_offset, "to this offset (clamped into the log)");
+    args.reset_offsets->add_option("--to-datetime", args.to_datetime,
+                                   "to the first offset at or after this time (ISO-8601 or epoch ms)");
+    args.reset_offsets->add_option("--shift-by", args.shift_by, "move the committed offset by N (may be negative)");
+    args.reset_offsets->add_flag("--dry-run", args.dry_run, "print the new offsets only (the default)");
+    args.reset_offsets->add_flag("--execute", args.execute, "commit the new offsets");
+    args.reset_offsets->add_option("--format", args.format, "text or json")->capture_default_str();
+
+    args.remove = groups->add_subcommand("delete", "delete groups that have no members, with their offsets");
+    add_connection_options(*args.remove, connection);
+    args.remove->add_option("--group,-g", args.groups, "a group to delete (repeatable)")->allow_extra_args(false);
+
+    args.delete_offsets = groups->add_subcommand("delete-offsets", "forget a group's committed offsets of topics");
+    add_connection_options(*args.delete_offsets, connection);
+    args.delete_offsets->add_option("--group,-g", args.groups, "the group")->allow_extra_args(false);
+    args.delete_offsets->add_option("--topic,-t", args.topics, "a topic, or topic:0,1 (repeatable)")
+        ->allow_extra_args(false);
     return groups;
+}
+
+result<reset_spec> reset_spec_of(const groups_args& args) {
+    std::vector<reset_spec> given;
+    if (args.to_earliest) given.push_back({reset_kind::to_earliest, 0});
+    if (args.to_latest) given.push_back({reset_kind::to_latest, 0});
+    if (args.to_current) given.push_back({reset_kind::to_current, 0});
+    if (args.to_offset) given.push_back({reset_kind::to_offset, *args.to_offset});
+    if (args.shift_by) given.push_back({reset_kind::shift_by, *args.shift_by});
+    if (!args.to_datetime.empty()) {
+        auto t = parse_time_ms(args.to_datetime);
+        if (!t) return t.error();
+        given.push_back({reset_kind::to_datetime, *t});
+    }
+    if (given.size() != 1) {
+        return make_error(errc::invalid_argument,
+                          "reset-offsets needs exactly one of --to-earliest, --to-latest, --to-current, --to-offset, "
+                          "--to-datetime, --shift-by");
+    }
+    return given.front();
 }
 
 namespace {
@@ -198,6 +246,121 @@ int run_describe(const groups_args& args, kafka::admin& admin, command_io& io, o
     return exit_ok;
 }
 
+// The partitions named by --topic (all of a topic's when no partitions are
+// given) or, with --all-topics, every partition the group committed.
+result<std::vector<kafka::topic_partition>> selected_partitions(const groups_args& args, kafka::admin& admin,
+                                                                const std::vector<kafka::committed_offset>& committed) {
+    std::vector<kafka::topic_partition> out;
+    if (args.all_topics) {
+        for (const auto& c : committed) out.push_back(c.tp);
+        return out;
+    }
+    for (const auto& text : args.topics) {
+        auto sel = parse_topic_selection(text);
+        if (!sel) return sel.error();
+        if (!sel->partitions.empty()) {
+            for (auto p : sel->partitions) out.push_back({sel->topic, p});
+            continue;
+        }
+        auto md = admin.metadata(sel->topic);
+        if (!md) return md.error();
+        for (const auto& t : md->topics) {
+            for (const auto& p : t.partitions) out.push_back({t.name, p.id});
+        }
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+}
+
+int run_reset_offsets(const groups_args& args, kafka::admin& admin, command_io& io, output_format format) {
+    const std::string& group = args.groups.front();
+    auto spec = reset_spec_of(args);
+    if (!spec) return report(io, spec.error(), true);
+    auto description = admin.describe_group(group);
+    if (!description) return report(io, description.error());
+    // Kafka's rule: a running member would overwrite the new offsets at once.
+    if (description->state != "Empty" && description->state != "Dead" && description->state != "Unknown") {
+        return report(io, make_error(errc::invalid_argument,
+                                     fmt::format("Assignments can only be reset if the group '{}' is inactive, but "
+                                                 "the current state is {}.",
+                                                 group, description->state)));
+    }
+    auto committed = admin.committed_offsets(group);
+    if (!committed) return report(io, committed.error());
+    auto partitions = selected_partitions(args, admin, *committed);
+    if (!partitions) return report(io, partitions.error());
+
+    std::vector<std::pair<kafka::topic_partition, offset>> plan;
+    for (const auto& tp : *partitions) {
+        reset_inputs in;
+        for (const auto& c : *committed) {
+            if (c.tp == tp) in.committed = c.committed;
+        }
+        auto marks = admin.query_watermarks(tp.topic, tp.partition);
+        if (!marks) return report(io, marks.error());
+        in.marks = *marks;
+        if (spec->kind == reset_kind::to_datetime) {
+            auto at = admin.offset_for_time(tp, spec->value);
+            if (!at) return report(io, at.error());
+            in.offset_for_time = *at;
+        }
+        auto next = plan_reset(*spec, in, tp);
+        if (!next) return report(io, next.error());
+        plan.emplace_back(tp, *next);
+    }
+    if (args.execute) {
+        if (auto s = admin.alter_group_offsets(group, plan); !s) return report(io, s.error());
+    } else {
+        io.err << "WARN: No action will be performed as the --execute option is missing. "
+                  "In a future major release, the default behavior of this command will be to prompt the user "
+                  "before executing the reset rather than doing a dry run. You should add the --dry-run option "
+                  "explicitly if you are scripting this command and want to keep the current default behavior "
+                  "without prompting.\n";
+    }
+    if (format == output_format::json) {
+        auto j = nlohmann::ordered_json::array();
+        for (const auto& [tp, o] : plan) {
+            j.push_back({{"group", group}, {"topic", tp.topic}, {"partition", tp.partition()}, {"new_offset", o()}});
+        }
+        io.out << j.dump() << "\n";
+        return exit_ok;
+    }
+    std::vector<std::vector<std::string>> rows{{"GROUP", "TOPIC", "PARTITION", "NEW-OFFSET"}};
+    for (const auto& [tp, o] : plan) rows.push_back({group, tp.topic, std::to_string(tp.partition()), std::to_string(o())});
+    io.out << format_table(rows);
+    return exit_ok;
+}
+
+int run_delete(const groups_args& args, kafka::admin& admin, command_io& io) {
+    auto results = admin.delete_groups(args.groups);
+    std::vector<std::string> deleted;
+    std::vector<std::string> failures;
+    for (const auto& [id, s] : results) {
+        if (s) deleted.push_back("'" + id + "'");
+        else failures.push_back(fmt::format("* Group '{}' could not be deleted due to: {}", id, s.error().message));
+    }
+    if (!deleted.empty()) {
+        io.out << fmt::format("Deletion of requested consumer groups ({}) was successful.\n", fmt::join(deleted, ", "));
+    }
+    if (failures.empty()) return exit_ok;
+    io.err << fmt::format("Deletion of some consumer groups failed:\n{}\n", fmt::join(failures, "\n"));
+    return exit_failure;
+}
+
+int run_delete_offsets(const groups_args& args, kafka::admin& admin, command_io& io) {
+    const std::string& group = args.groups.front();
+    auto committed = admin.committed_offsets(group);
+    if (!committed) return report(io, committed.error());
+    auto partitions = selected_partitions(args, admin, *committed);
+    if (!partitions) return report(io, partitions.error());
+    if (auto s = admin.delete_group_offsets(group, *partitions); !s) return report(io, s.error());
+    std::vector<std::vector<std::string>> rows{{"TOPIC", "PARTITION", "STATUS"}};
+    for (const auto& tp : *partitions) rows.push_back({tp.topic, std::to_string(tp.partition()), "Successful"});
+    io.out << fmt::format("Request succeed for deleting offsets from group '{}'.\n", group) << format_table(rows);
+    return exit_ok;
+}
+
 }  // namespace
 
 int run_groups(const groups_args& args, const connection_options& connection, command_io& io) {
@@ -211,11 +374,33 @@ int run_groups(const groups_args& args, const connection_options& connection, co
             return report(io, make_error(errc::invalid_argument, "use only one of --members and --state"), true);
         }
     }
+    bool one_group = args.reset_offsets->parsed() || args.delete_offsets->parsed();
+    if (one_group && args.groups.size() != 1) {
+        return report(io, make_error(errc::invalid_argument, "give exactly one --group"), true);
+    }
+    if (args.remove->parsed() && args.groups.empty()) {
+        return report(io, make_error(errc::invalid_argument, "groups delete needs --group"), true);
+    }
+    if (args.reset_offsets->parsed()) {
+        if (args.topics.empty() == !args.all_topics) {
+            return report(io, make_error(errc::invalid_argument, "reset-offsets needs --topic or --all-topics"), true);
+        }
+        if (args.dry_run && args.execute) {
+            return report(io, make_error(errc::invalid_argument, "use only one of --dry-run and --execute"), true);
+        }
+        if (auto spec = reset_spec_of(args); !spec) return report(io, spec.error(), true);
+    }
+    if (args.delete_offsets->parsed() && args.topics.empty()) {
+        return report(io, make_error(errc::invalid_argument, "delete-offsets needs --topic"), true);
+    }
     auto config = make_client_config(connection);
     if (!config) return report(io, config.error(), true);
     auto admin = kafka::admin::connect(*config);
     if (!admin) return report(io, admin.error());
     if (args.list->parsed()) return run_list(**admin, io, *format);
+    if (args.reset_offsets->parsed()) return run_reset_offsets(args, **admin, io, *format);
+    if (args.remove->parsed()) return run_delete(args, **admin, io);
+    if (args.delete_offsets->parsed()) return run_delete_offsets(args, **admin, io);
     return run_describe(args, **admin, io, *format);
 }
 

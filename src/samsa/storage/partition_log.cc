@@ -106,6 +106,7 @@ status partition_log::load(const recovery_hint& hint) {
         log_end_offset_ = outcome->log_end_offset;
         flush_state_->recovery_point.store(outcome->recovery_point(), std::memory_order_release);
         summary_ = std::move(outcome->summary);
+        if (auto st = drop_damaged_txn_indexes(); !st) return st;
         if (summary_.bytes_truncated > 0 || summary_.segments_removed > 0) {
             // Aborted transactions whose marker was cut off go too.
             if (auto st = segments_.back()->txn_index().truncate_to(log_end_offset_); !st) return st;
@@ -117,6 +118,19 @@ status partition_log::load(const recovery_hint& hint) {
     log_start_offset_ = std::min(log_start_offset_, log_end_offset_);
     if (hint.cleaner_offset) cleaner_offset_ = *hint.cleaner_offset;
     publish();
+    return ok();
+}
+
+status partition_log::drop_damaged_txn_indexes() {
+    for (const auto& seg : segments_) {
+        auto loaded = seg->txn_index().load();
+        if (loaded) continue;
+        if (loaded.error().code != errc::corrupt) return loaded;
+        spdlog::warn("{}: {}; removing it, its entries are rebuilt from the transaction markers", dir_.string(),
+                     loaded.error().message);
+        if (auto st = seg->txn_index().remove_file(); !st) return st;
+        if (!txn_index_rebuild_from_) txn_index_rebuild_from_ = seg->base_offset();
+    }
     return ok();
 }
 

@@ -230,8 +230,17 @@ public:
     const std::filesystem::path& dir() const { return dir_; }
     const recovery_summary& summary() const { return summary_; }
 
+    // A .txnindex found damaged at load is removed rather than trusted (or
+    // read as empty, which would let read_committed consumers see aborted
+    // records): its entries are rebuilt by replaying the log's transaction
+    // markers from before this offset (the damaged segment's base), which the
+    // producer state's load does (broker/producer/producer_state_manager.cc),
+    // before anything reads aborted transactions. nullopt: nothing to rebuild.
+    std::optional<offset> txn_index_rebuild_from() const { return txn_index_rebuild_from_; }
+    void txn_index_rebuilt() { txn_index_rebuild_from_.reset(); }
+
     // The segments, oldest first; the last is the active one. Retention and
-    // the cleaner (later issues) work on closed segments and replace ranges
+    // the cleaner (log_manager, log_cleaner) work on closed segments and replace ranges
     // of this list; the list is only changed on the owner thread.
     const std::vector<std::unique_ptr<segment>>& segments() const { return segments_; }
 
@@ -248,6 +257,7 @@ private:
     partition_log(std::filesystem::path dir, const log_config& config);
 
     status load(const recovery_hint& hint);
+    status drop_damaged_txn_indexes();
     status roll();
     // Flushes through the background flusher when there is one.
     status flush_in_background();
@@ -273,6 +283,7 @@ private:
     std::optional<timestamp_ms> last_flush_;
     timestamp_ms last_now_{0};             // the latest `now` seen
     recovery_summary summary_;
+    std::optional<offset> txn_index_rebuild_from_;
     bool closed_ = false;
     // Shared with the background flusher: a queued job may outlive the log.
     std::shared_ptr<flush_state> flush_state_ = std::make_shared<flush_state>();

@@ -1,6 +1,6 @@
 #pragma once
 // time_index: the sparse `.timeindex` of a segment, mapping timestamps to
-// offsets, for ListOffsets by time and (later) time-based retention.
+// offsets, for ListOffsets by time and time-based retention.
 //
 // Thread model: owned by a segment; its owner thread only.
 //

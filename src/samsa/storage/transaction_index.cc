@@ -34,22 +34,34 @@ status transaction_index::load() {
     auto n = f->pread(buf, 0);
     if (!n) return n.error();
     if (*n != buf.size()) return make_error(errc::corrupt, fmt::format("{}: short read", path_.string()));
+    auto entries = parse(buf, path_.string());
+    if (!entries) return entries.error();
+    entries_ = std::move(*entries);
+    return ok();
+}
+
+result<std::vector<aborted_txn>> transaction_index::parse(bytes_view data, const std::string& name) {
+    if (data.size() % entry_size != 0)
+        return make_error(errc::corrupt, fmt::format("{}: size {} is not a multiple of {}", name, data.size(), entry_size));
     std::vector<aborted_txn> entries;
-    entries.reserve(buf.size() / entry_size);
-    for (size_t i = 0; i < buf.size(); i += entry_size) {
-        const uint8_t* p = &buf[i];
+    entries.reserve(data.size() / entry_size);
+    for (size_t i = 0; i < data.size(); i += entry_size) {
+        const uint8_t* p = &data[i];
         if (get_be16(p) != 0)
-            return make_error(errc::corrupt, fmt::format("{}: entry {} has version {}", path_.string(),
-                                                         i / entry_size, get_be16(p)));
+            return make_error(errc::corrupt, fmt::format("{}: entry {} has version {}", name, i / entry_size, get_be16(p)));
         aborted_txn t{producer_id(static_cast<int64_t>(get_be64(p + 2))), offset(static_cast<int64_t>(get_be64(p + 10))),
                       offset(static_cast<int64_t>(get_be64(p + 18))), offset(static_cast<int64_t>(get_be64(p + 26)))};
         if (!entries.empty() && t.last_offset <= entries.back().last_offset)
-            return make_error(errc::corrupt, fmt::format("{}: entry {} does not increase", path_.string(),
-                                                         i / entry_size));
+            return make_error(errc::corrupt, fmt::format("{}: entry {} does not increase", name, i / entry_size));
         entries.push_back(t);
     }
-    entries_ = std::move(entries);
-    return ok();
+    return entries;
+}
+
+bytes transaction_index::serialize(const std::vector<aborted_txn>& entries) {
+    bytes out(entries.size() * entry_size);
+    for (size_t i = 0; i < entries.size(); ++i) encode(entries[i], &out[i * entry_size]);
+    return out;
 }
 
 status transaction_index::ensure_loaded() {

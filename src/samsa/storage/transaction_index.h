@@ -38,6 +38,7 @@
 
 #include "samsa/base/result.h"
 #include "samsa/base/types.h"
+#include "samsa/bytes/bytes.h"
 #include "samsa/storage/file.h"
 
 namespace samsa::storage {
@@ -85,6 +86,11 @@ public:
     // Reads and checks the file: whole entries, version 0, last offsets
     // increasing. errc::corrupt otherwise.
     status load();
+
+    // The file format: `name` is for error messages. serialize(parse(x)) == x
+    // for every x that parses.
+    static result<std::vector<aborted_txn>> parse(bytes_view data, const std::string& name);
+    static bytes serialize(const std::vector<aborted_txn>& entries);
 
 private:
     status ensure_loaded();

@@ -202,6 +202,84 @@ TEST_F(producer_state_manager_test, replay_closes_transactions_at_their_markers_
     EXPECT_EQ(log->collect_aborted_txns(offset(0), offset(3))->size(), 1u);
 }
 
+// A damaged .txnindex (here: a torn last entry, then a wrong version) is
+// neither trusted nor read as empty: loading the log removes it and loading
+// the producer state rebuilds its entries from the markers, replaying from
+// before the damaged segment even when a newer snapshot exists.
+TEST_F(producer_state_manager_test, a_damaged_transaction_index_is_rebuilt_from_the_markers) {
+    auto txn_batch = [](int64_t pid, int32_t seq) {
+        protocol::record_batch_builder b;
+        b.producer({producer_id(pid), producer_epoch(0), seq, /*transactional=*/true});
+        b.add("k", "v", timestamp_ms(1000));
+        return b.build();
+    };
+    auto abort_marker = [](int64_t pid) {
+        return protocol::build_end_txn_marker_batch(producer_id(pid), producer_epoch(0),
+                                                    {protocol::control_type::abort, 0}, timestamp_ms(1000));
+    };
+    std::vector<storage::aborted_txn> written;
+    for (int damage = 0; damage < 2; ++damage) {
+        SCOPED_TRACE(damage == 0 ? "torn entry" : "bad version");
+        std::filesystem::remove_all(dir.path() / "orders-0");
+        {
+            auto log = open_log();
+            partition_producer_state live;
+            produce(*log, live, txn_batch(7, 0));  // 0: aborted at 3
+            produce(*log, live, txn_batch(8, 0));  // 1: aborted at 4
+            produce(*log, live, txn_batch(7, 1));  // 2
+            for (int64_t pid : {7, 8}) {
+                auto marker = abort_marker(pid);
+                auto h = protocol::read_batch_header(marker);
+                auto appended = log->append(marker, timestamp_ms(1000));
+                ASSERT_TRUE(appended) << appended.error().message;
+                auto done = live.record_marker(producer_id(pid), producer_epoch(0), 0, appended->base_offset,
+                                               timestamp_ms(1000));
+                ASSERT_TRUE(done);
+                ASSERT_TRUE(log->append_aborted_txn({done->producer, done->first_offset, done->last_offset,
+                                                     live.first_unstable_offset().value_or(appended->base_offset + 1)}));
+                (void)h;
+            }
+            written = *log->collect_aborted_txns(offset(0), offset(5));
+            ASSERT_EQ(written.size(), 2u);
+            // A snapshot after the markers: it must not be used to rebuild them.
+            ASSERT_TRUE(producer_state_manager::write_snapshot(live, *log));
+            ASSERT_TRUE(log->close());
+        }
+        std::filesystem::path index;
+        for (const auto& e : std::filesystem::directory_iterator(dir.path() / "orders-0")) {
+            if (e.path().extension() == ".txnindex") index = e.path();
+        }
+        ASSERT_FALSE(index.empty());
+        if (damage == 0) {
+            std::filesystem::resize_file(index, storage::transaction_index::entry_size + 7);
+        } else {
+            auto f = storage::file::open(index, true);
+            ASSERT_TRUE(f);
+            const uint8_t version_9[2] = {0, 9};
+            ASSERT_TRUE(f->pwrite_all(bytes_view(version_9, 2), storage::transaction_index::entry_size));
+        }
+
+        auto log = open_log();
+        ASSERT_EQ(log->txn_index_rebuild_from(), offset(0));
+        auto nothing = log->collect_aborted_txns(offset(0), offset(5));
+        ASSERT_TRUE(nothing) << "a removed index reads as empty until rebuilt";
+        load_summary summary;
+        auto loaded = producer_state_manager::load(*log, &summary);
+        ASSERT_TRUE(loaded) << loaded.error().message;
+        EXPECT_FALSE(summary.snapshot.has_value()) << "the snapshot after the markers was used";
+        EXPECT_FALSE(log->txn_index_rebuild_from());
+        auto rebuilt = log->collect_aborted_txns(offset(0), offset(5));
+        ASSERT_TRUE(rebuilt) << rebuilt.error().message;
+        EXPECT_EQ(*rebuilt, written);
+        ASSERT_TRUE(log->close());
+        // The rebuilt file is whole: the next start finds nothing to rebuild.
+        auto again = open_log();
+        EXPECT_FALSE(again->txn_index_rebuild_from());
+        EXPECT_EQ(*again->collect_aborted_txns(offset(0), offset(5)), written);
+        ASSERT_TRUE(again->close());
+    }
+}
+
 TEST(producer_id_manager_test, ids_never_repeat_across_restarts) {
     temp_dir dir;
     int64_t last = -1;

@@ -34,15 +34,17 @@ void remove_snapshot(const std::filesystem::path& dir, offset at, const char* wh
     spdlog::info("{}: removed producer snapshot {} ({})", dir.filename().string(), snapshot_file_name(at), why);
 }
 
-// The newest readable snapshot at or below `end`; removes the others above it.
+// The newest readable snapshot at or below `at_most` (<= end); removes the
+// ones above `end` (the log was truncated below them).
 std::optional<std::pair<offset, partition_producer_state>> newest_usable_snapshot(const std::filesystem::path& dir,
-                                                                                  offset end) {
+                                                                                  offset end, offset at_most) {
     auto found = list_snapshots(dir);
     for (auto it = found.rbegin(); it != found.rend(); ++it) {
         if (*it > end) {
             remove_snapshot(dir, *it, "above the log end offset, the log was truncated");
             continue;
         }
+        if (*it > at_most) continue;
         auto text = storage::read_small_file(dir / snapshot_file_name(*it));
         if (!text) {
             spdlog::warn("{}: cannot read producer snapshot: {}", dir.string(), text.error().message);
@@ -115,12 +117,20 @@ result<partition_producer_state> producer_state_manager::load(storage::partition
     partition_producer_state state;
     offset from = log.log_start_offset();
     load_summary s;
-    if (auto snap = newest_usable_snapshot(log.dir(), log.log_end_offset())) {
+    // A damaged .txnindex is rebuilt by replaying every marker from its
+    // segment on, from a state (a snapshot) taken no later than its start,
+    // which knows where the transactions open there began.
+    const offset at_most = std::min(log.log_end_offset(), log.txn_index_rebuild_from().value_or(log.log_end_offset()));
+    if (auto snap = newest_usable_snapshot(log.dir(), log.log_end_offset(), at_most)) {
         from = snap->first;
         state = std::move(snap->second);
         s.snapshot = snap->first;
     }
     if (auto r = replay(log, from, state, s.batches_replayed); !r) return r.error();
+    if (log.txn_index_rebuild_from()) {
+        spdlog::info("{}: aborted transaction index rebuilt from offset {}", log.dir().filename().string(), from());
+        log.txn_index_rebuilt();
+    }
     // A state equal to a snapshot at the log end needs no new snapshot.
     if (s.batches_replayed == 0) state.mark_clean();
     if (summary) *summary = s;

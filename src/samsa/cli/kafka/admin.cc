@@ -172,7 +172,17 @@ status resource_error(const rd_kafka_ConfigResource_t* r, std::string_view what)
 }  // namespace
 
 result<std::vector<config_entry>> admin::describe_topic_configs(const std::string& topic) {
-    rd_kafka_ConfigResource_t* cr = rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, topic.c_str());
+    return describe_configs(RD_KAFKA_RESOURCE_TOPIC, topic, "cannot describe the configs of topic");
+}
+
+result<std::vector<config_entry>> admin::describe_broker_configs(node_id broker) {
+    return describe_configs(RD_KAFKA_RESOURCE_BROKER, std::to_string(broker()), "cannot describe the configs of broker");
+}
+
+result<std::vector<config_entry>> admin::describe_configs(int resource_type, const std::string& name,
+                                                         std::string_view what) {
+    rd_kafka_ConfigResource_t* cr =
+        rd_kafka_ConfigResource_new(static_cast<rd_kafka_ResourceType_t>(resource_type), name.c_str());
     auto opts = impl_->options(RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS);
     rd_kafka_DescribeConfigs(impl_->rk.get(), &cr, 1, opts.get(), impl_->queue.get());
     rd_kafka_ConfigResource_destroy(cr);
@@ -182,7 +192,7 @@ result<std::vector<config_entry>> admin::describe_topic_configs(const std::strin
     auto* res = rd_kafka_DescribeConfigs_result_resources(rd_kafka_event_DescribeConfigs_result(ev->get()), &n);
     std::vector<config_entry> out;
     for (size_t i = 0; i < n; ++i) {
-        if (auto s = resource_error(res[i], "cannot describe the configs of topic"); !s) return s.error();
+        if (auto s = resource_error(res[i], what); !s) return s.error();
         size_t cnt = 0;
         auto* entries = rd_kafka_ConfigResource_configs(res[i], &cnt);
         for (size_t j = 0; j < cnt; ++j) {
@@ -417,6 +427,138 @@ result<std::vector<acl_binding>> admin::delete_acls(const acl_binding& filter) {
         for (size_t j = 0; j < m; ++j) out.push_back(from_rd(acls[j]));
     }
     return out;
+}
+
+namespace {
+
+partition_list_ptr to_partition_list(const std::vector<std::pair<topic_partition, offset>>& offsets) {
+    partition_list_ptr list(rd_kafka_topic_partition_list_new(static_cast<int>(offsets.size())));
+    for (const auto& [tp, o] : offsets) {
+        rd_kafka_topic_partition_list_add(list.get(), tp.topic.c_str(), tp.partition())->offset = o();
+    }
+    return list;
+}
+
+// The first partition error of a result list, with the partition named.
+status partition_errors(const rd_kafka_topic_partition_list_t* parts, std::string_view what) {
+    if (parts == nullptr) return ok();
+    for (int i = 0; i < parts->cnt; ++i) {
+        const auto& el = parts->elems[i];
+        if (el.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+            return to_error(el.err, fmt::format("{} {}-{}", what, el.topic, el.partition));
+        }
+    }
+    return ok();
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, status>> admin::delete_groups(const std::vector<std::string>& group_ids) {
+    std::vector<std::pair<std::string, status>> out;
+    std::vector<rd_kafka_DeleteGroup_t*> requests;
+    for (const auto& id : group_ids) requests.push_back(rd_kafka_DeleteGroup_new(id.c_str()));
+    auto opts = impl_->options(RD_KAFKA_ADMIN_OP_DELETEGROUPS);
+    rd_kafka_DeleteGroups(impl_->rk.get(), requests.data(), requests.size(), opts.get(), impl_->queue.get());
+    rd_kafka_DeleteGroup_destroy_array(requests.data(), requests.size());
+    auto ev = impl_->wait(RD_KAFKA_EVENT_DELETEGROUPS_RESULT, "DeleteGroups");
+    if (!ev) {
+        for (const auto& id : group_ids) out.emplace_back(id, ev.error());
+        return out;
+    }
+    size_t n = 0;
+    auto* groups = rd_kafka_DeleteGroups_result_groups(rd_kafka_event_DeleteGroups_result(ev->get()), &n);
+    for (size_t i = 0; i < n; ++i) {
+        std::string id = rd_kafka_group_result_name(groups[i]);
+        const auto* err = rd_kafka_group_result_error(groups[i]);
+        out.emplace_back(id, err == nullptr ? ok() : status(to_error(err, fmt::format("cannot delete group '{}'", id))));
+    }
+    return out;
+}
+
+status admin::delete_group_offsets(const std::string& group_id, const std::vector<topic_partition>& partitions) {
+    std::vector<std::pair<topic_partition, offset>> list;
+    for (const auto& tp : partitions) list.emplace_back(tp, offset(-1));
+    auto parts = to_partition_list(list);
+    rd_kafka_DeleteConsumerGroupOffsets_t* req = rd_kafka_DeleteConsumerGroupOffsets_new(group_id.c_str(), parts.get());
+    auto opts = impl_->options(RD_KAFKA_ADMIN_OP_DELETECONSUMERGROUPOFFSETS);
+    rd_kafka_DeleteConsumerGroupOffsets(impl_->rk.get(), &req, 1, opts.get(), impl_->queue.get());
+    rd_kafka_DeleteConsumerGroupOffsets_destroy(req);
+    auto ev = impl_->wait(RD_KAFKA_EVENT_DELETECONSUMERGROUPOFFSETS_RESULT, "OffsetDelete");
+    if (!ev) return ev.error();
+    size_t n = 0;
+    auto* groups = rd_kafka_DeleteConsumerGroupOffsets_result_groups(
+        rd_kafka_event_DeleteConsumerGroupOffsets_result(ev->get()), &n);
+    for (size_t i = 0; i < n; ++i) {
+        if (const auto* err = rd_kafka_group_result_error(groups[i]); err != nullptr) {
+            return to_error(err, fmt::format("cannot delete offsets of group '{}'", group_id));
+        }
+        if (auto s = partition_errors(rd_kafka_group_result_partitions(groups[i]),
+                                      fmt::format("cannot delete the offset of group '{}' for", group_id));
+            !s) {
+            return s;
+        }
+    }
+    return ok();
+}
+
+status admin::alter_group_offsets(const std::string& group_id,
+                                  const std::vector<std::pair<topic_partition, offset>>& offsets) {
+    auto parts = to_partition_list(offsets);
+    rd_kafka_AlterConsumerGroupOffsets_t* req = rd_kafka_AlterConsumerGroupOffsets_new(group_id.c_str(), parts.get());
+    auto opts = impl_->options(RD_KAFKA_ADMIN_OP_ALTERCONSUMERGROUPOFFSETS);
+    rd_kafka_AlterConsumerGroupOffsets(impl_->rk.get(), &req, 1, opts.get(), impl_->queue.get());
+    rd_kafka_AlterConsumerGroupOffsets_destroy(req);
+    auto ev = impl_->wait(RD_KAFKA_EVENT_ALTERCONSUMERGROUPOFFSETS_RESULT, "OffsetCommit");
+    if (!ev) return ev.error();
+    size_t n = 0;
+    auto* groups = rd_kafka_AlterConsumerGroupOffsets_result_groups(
+        rd_kafka_event_AlterConsumerGroupOffsets_result(ev->get()), &n);
+    for (size_t i = 0; i < n; ++i) {
+        if (const auto* err = rd_kafka_group_result_error(groups[i]); err != nullptr) {
+            return to_error(err, fmt::format("cannot commit offsets for group '{}'", group_id));
+        }
+        if (auto s = partition_errors(rd_kafka_group_result_partitions(groups[i]),
+                                      fmt::format("cannot commit the offset of group '{}' for", group_id));
+            !s) {
+            return s;
+        }
+    }
+    return ok();
+}
+
+result<std::vector<std::pair<topic_partition, offset>>> admin::delete_records(
+    const std::vector<std::pair<topic_partition, offset>>& before) {
+    auto parts = to_partition_list(before);
+    rd_kafka_DeleteRecords_t* req = rd_kafka_DeleteRecords_new(parts.get());
+    auto opts = impl_->options(RD_KAFKA_ADMIN_OP_DELETERECORDS);
+    rd_kafka_DeleteRecords(impl_->rk.get(), &req, 1, opts.get(), impl_->queue.get());
+    rd_kafka_DeleteRecords_destroy(req);
+    auto ev = impl_->wait(RD_KAFKA_EVENT_DELETERECORDS_RESULT, "DeleteRecords");
+    if (!ev) return ev.error();
+    const auto* result_parts = rd_kafka_DeleteRecords_result_offsets(rd_kafka_event_DeleteRecords_result(ev->get()));
+    if (auto s = partition_errors(result_parts, "cannot delete records of"); !s) return s.error();
+    std::vector<std::pair<topic_partition, offset>> out;
+    for (int i = 0; result_parts != nullptr && i < result_parts->cnt; ++i) {
+        const auto& el = result_parts->elems[i];
+        out.emplace_back(topic_partition{el.topic, partition_id(el.partition)}, offset(el.offset));
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+result<offset> admin::offset_for_time(const topic_partition& tp, int64_t timestamp_ms) {
+    partition_list_ptr list(rd_kafka_topic_partition_list_new(1));
+    rd_kafka_topic_partition_list_add(list.get(), tp.topic.c_str(), tp.partition())->offset = timestamp_ms;
+    auto err = rd_kafka_offsets_for_times(impl_->rk.get(), list.get(), static_cast<int>(impl_->config.timeout.count()));
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        if (is_unreachable(err)) return unreachable_error(impl_->config, impl_->state);
+        return to_error(err, fmt::format("ListOffsets by time for {}-{}", tp.topic, tp.partition()));
+    }
+    const auto& el = list->elems[0];
+    if (el.err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        return to_error(el.err, fmt::format("ListOffsets by time for {}-{}", tp.topic, tp.partition()));
+    }
+    return offset(el.offset);
 }
 
 }  // namespace samsa::cli::kafka

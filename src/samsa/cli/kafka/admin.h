@@ -11,6 +11,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "samsa/base/result.h"
@@ -50,11 +52,32 @@ public:
     result<std::vector<acl_binding>> describe_acls(const acl_binding& filter);
     // The bindings the filter removed.
     result<std::vector<acl_binding>> delete_acls(const acl_binding& filter);
+    // DeleteGroups: one status per group (a group with members: NON_EMPTY_GROUP).
+    std::vector<std::pair<std::string, status>> delete_groups(const std::vector<std::string>& group_ids);
+    // OffsetDelete: forgets the group's committed offsets of `partitions`
+    // (GROUP_SUBSCRIBED_TO_TOPIC while a member still consumes the topic).
+    status delete_group_offsets(const std::string& group_id, const std::vector<topic_partition>& partitions);
+    // OffsetCommit from outside the group (AlterConsumerGroupOffsets): the
+    // broker refuses it while the group has members.
+    status alter_group_offsets(const std::string& group_id,
+                               const std::vector<std::pair<topic_partition, offset>>& offsets);
+    // DeleteRecords: raises each partition's log start offset to the given
+    // offset; returns the new log start offsets.
+    result<std::vector<std::pair<topic_partition, offset>>> delete_records(
+        const std::vector<std::pair<topic_partition, offset>>& before);
+
+    // DescribeConfigs for one broker, every entry.
+    result<std::vector<config_entry>> describe_broker_configs(node_id broker);
 
     // ListOffsets: earliest and latest offset of a partition.
     result<watermarks> query_watermarks(const std::string& topic, partition_id partition);
+    // ListOffsets by timestamp: the first offset whose timestamp is at least
+    // `timestamp_ms`, or -1 when there is none (Kafka's answer).
+    result<offset> offset_for_time(const topic_partition& tp, int64_t timestamp_ms);
 
 private:
+    result<std::vector<config_entry>> describe_configs(int resource_type, const std::string& name, std::string_view what);
+
     struct impl;
     explicit admin(std::unique_ptr<impl> impl);
     std::unique_ptr<impl> impl_;
