@@ -23,7 +23,7 @@
 namespace samsa::protocol {
 namespace {
 
-using testing::mutator;
+using ::samsa::testing::mutator;
 
 std::vector<bytes> request_seeds() {
     std::vector<bytes> out;

@@ -49,7 +49,7 @@ TEST(txn_state_fuzz, valid_inputs_round_trip) {
 
 TEST(txn_state_fuzz, survives_mutated_records_indexes_and_markers) {
     auto inputs = seeds();
-    testing::mutator m(20261203);
+    ::samsa::testing::mutator m(20261203);
     constexpr int count = 20000;
     for (int i = 0; i < count; ++i) {
         bytes in = m.mutate(inputs[m.next() % inputs.size()]);
