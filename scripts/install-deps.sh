@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything Samsa needs to build, test and run its demo, from Debian's
-# packages (apt-get) and, for kafkajs only, the npm registry into tests/clients/node.
+# packages (apt-get) and, for kafkajs and puppeteer-core (the console's browser tests drive
+# Debian's chromium with it) only, the npm registry into tests/clients/node.
 # Safe to run again: apt-get and npm skip what is already there.
 set -euo pipefail
 
@@ -14,6 +15,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   kcat python3 python3-kafka python3-confluent-kafka
   clang libclang-rt-14-dev
+  libcpp-httplib-dev chromium
 )
 
 # Node.js: the machine image may bring its own (newer) build, which conflicts
@@ -37,8 +39,9 @@ fi
 
 # kafkajs lives in the project's own folder, pinned by its package.json.
 node_dir="$here/tests/clients/node"
-if [ -f "$node_dir/package.json" ] && [ ! -d "$node_dir/node_modules/kafkajs" ]; then
-  echo "install-deps: installing kafkajs into tests/clients/node"
+if [ -f "$node_dir/package.json" ] && { [ ! -d "$node_dir/node_modules/kafkajs" ] ||
+                                         [ ! -d "$node_dir/node_modules/puppeteer-core" ]; }; then
+  echo "install-deps: installing kafkajs and puppeteer-core into tests/clients/node"
   (cd "$node_dir" && npm install --no-audit --no-fund --silent)
 fi
 echo "install-deps: done"
