@@ -2,6 +2,7 @@
 
 #include "samsa/broker/group/group_service.h"
 #include "samsa/broker/handlers/fetch_waiters.h"
+#include "samsa/broker/metrics/broker_metrics.h"
 #include "samsa/broker/producer/durable_acks.h"
 #include "samsa/broker/producer/producer_id_manager.h"
 #include "samsa/broker/producer/producer_state_manager.h"
@@ -20,6 +21,7 @@ broker::broker(const broker_config& config, asio::io_context& io, meta_propertie
                std::unique_ptr<topic_manager> topics)
     : config_(config),
       io_(io),
+      metrics_(std::make_unique<metrics::broker_metrics>()),
       meta_(std::move(meta)),
       topics_(std::move(topics)),
       waiters_(std::make_unique<fetch_waiters>(io)),

@@ -44,6 +44,9 @@ namespace security::quota {
 class quota_store;
 class quota_manager;
 }  // namespace security::quota
+namespace metrics {
+class broker_metrics;
+}  // namespace metrics
 namespace producer {
 class producer_id_manager;
 class producer_state_manager;
@@ -81,6 +84,8 @@ public:
     // rates Produce, Fetch and every request are measured against.
     security::quota::quota_store& quota_store() { return *quota_store_; }
     security::quota::quota_manager& quotas() { return *quotas_; }
+    // What the broker counts (metrics/broker_metrics.h); scraped on this thread.
+    metrics::broker_metrics& metrics() { return *metrics_; }
     const std::string& cluster_id() const { return meta_.cluster_id; }
     samsa::node_id node() const { return config_.node; }
 
@@ -107,6 +112,9 @@ private:
 
     const broker_config& config_;
     asio::io_context& io_;
+    // First, so it goes last: response slots held by the members below point
+    // at its request metrics.
+    std::unique_ptr<metrics::broker_metrics> metrics_;
     meta_properties meta_;
     std::unique_ptr<topic_manager> topics_;
     std::unique_ptr<fetch_waiters> waiters_;

@@ -7,6 +7,8 @@
 #include "samsa/broker/handlers/dispatcher.h"
 #include "samsa/broker/handlers/fetch_waiters.h"
 #include "samsa/broker/meta_properties.h"
+#include "samsa/broker/metrics/metrics_endpoint.h"
+#include "samsa/broker/metrics/scrape.h"
 #include "samsa/broker/net/server.h"
 #include "samsa/broker/security/listener_security.h"
 #include "samsa/broker/producer/producer_state_manager.h"
@@ -96,6 +98,13 @@ result<std::unique_ptr<broker_app>> broker_app::start(broker_config config, bool
         app->broker_->add_advertised(a);
     }
 
+    if (c.metrics_listener) {
+        auto endpoint = metrics::metrics_endpoint::start(*c.metrics_listener,
+                                                         [raw = app.get()] { return raw->scrape_on_io_thread(); });
+        if (!endpoint) return endpoint.error();
+        app->metrics_ = std::move(*endpoint);
+    }
+
     if (handle_signals) {
         app->signals_ = std::make_unique<asio::signal_set>(app->io_, SIGINT, SIGTERM);
         app->signals_->async_wait([raw = app.get()](const asio::error_code& ec, int signo) {
@@ -117,8 +126,9 @@ result<std::unique_ptr<broker_app>> broker_app::start(broker_config config, bool
 }
 
 broker_app::~broker_app() {
-    // Members are destroyed in reverse order: the server (connections) goes
-    // before the broker (logs), and the io_context last.
+    // Members are destroyed in reverse order: the metrics endpoint, the
+    // server (connections) before the broker (logs), and the io_context last.
+    metrics_.reset();
     if (server_) server_->close_all();
 }
 
@@ -145,6 +155,19 @@ void broker_app::schedule_flush() {
     });
 }
 
+// The broker's state is the I/O thread's alone, so the HTTP worker does not
+// read it: the scrape runs as one more handler on the I/O thread. A scrape
+// that never runs (the loop stopped) drops the promise: a broken promise
+// the endpoint answers 503.
+std::future<std::string> broker_app::scrape_on_io_thread() {
+    std::promise<std::string> text;
+    auto future = text.get_future();
+    asio::post(io_, [this, text = std::move(text)]() mutable {
+        text.set_value(metrics::scrape(*broker_, server_->connection_count()));
+    });
+    return future;
+}
+
 int broker_app::run() {
     io_.run();
     // The loop has stopped: every connection is closed; snapshot the
@@ -167,6 +190,7 @@ void broker_app::begin_shutdown() {
     shutting_down_ = true;
     broker_->set_stopping();
     server_->stop_accepting();
+    if (metrics_) metrics_->stop();
     if (signals_) signals_->cancel();
     if (flush_timer_) flush_timer_->cancel();
     broker_->waiters().answer_all();

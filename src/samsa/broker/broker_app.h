@@ -16,7 +16,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <future>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include <asio.hpp>
@@ -30,6 +32,9 @@ class broker;
 class dir_lock;
 class dispatcher;
 class server;
+namespace metrics {
+class metrics_endpoint;
+}  // namespace metrics
 
 class broker_app {
 public:
@@ -47,6 +52,8 @@ private:
     void begin_shutdown();
     void wait_for_connections(std::chrono::steady_clock::time_point deadline);
     void schedule_flush();
+    // Any thread: the /metrics text, made on the I/O thread.
+    std::future<std::string> scrape_on_io_thread();
 
     broker_config config_;
     std::vector<std::unique_ptr<dir_lock>> locks_;
@@ -54,6 +61,8 @@ private:
     std::unique_ptr<broker> broker_;
     std::unique_ptr<dispatcher> dispatcher_;
     std::unique_ptr<server> server_;
+    // After server_ and broker_: destroyed (HTTP thread joined) before them.
+    std::unique_ptr<metrics::metrics_endpoint> metrics_;
     std::unique_ptr<asio::signal_set> signals_;
     std::unique_ptr<asio::steady_timer> flush_timer_;
     std::unique_ptr<asio::steady_timer> shutdown_timer_;

@@ -207,6 +207,15 @@ public:
     bool cleaning() const { return clean_job_ != nullptr; }
     // The cleaner checkpoint: offsets below were cleaned (-1: never).
     offset cleaner_offset() const { return cleaner_offset_; }
+    // What the cleans swapped in since the log was opened (broker metrics).
+    struct clean_totals {
+        uint64_t cleans = 0;
+        uint64_t bytes_read = 0;
+        uint64_t bytes_written = 0;
+        uint64_t records_read = 0;
+        uint64_t records_kept = 0;
+    };
+    const clean_totals& cleaned() const { return cleaned_; }
     void set_cleaner(log_cleaner* cleaner) { cleaner_ = cleaner; }
 
     // fsyncs the data and indexes, advances the recovery point to the LEO.
@@ -294,6 +303,7 @@ private:
     log_cleaner* cleaner_ = nullptr;
     std::shared_ptr<clean_job> clean_job_;
     offset cleaner_offset_{-1};
+    clean_totals cleaned_;
     std::optional<timestamp_ms> delete_horizon_;  // the earliest of the retained tombstones
     std::optional<offset> first_unstable_;        // set by the broker's producer state
     bool stable_known_ = false;

@@ -202,6 +202,11 @@ status partition_log::finish_clean() {
     }
     cleaner_offset_ = std::max(cleaner_offset_, outcome->cleaned_up_to);
     delete_horizon_ = outcome->earliest_delete_horizon;
+    cleaned_.cleans += 1;
+    cleaned_.bytes_read += outcome->stats.bytes_read;
+    cleaned_.bytes_written += outcome->stats.bytes_written;
+    cleaned_.records_read += outcome->stats.records_read;
+    cleaned_.records_kept += outcome->stats.records_kept;
     publish();
     return ok();
 }

@@ -146,6 +146,8 @@ const std::array defs{
     // Samsa's own.
     config_def{"samsa.partial.frame.timeout.ms", T::int64, "30000", 1},
     config_def{"samsa.log.level", T::string, "info", int64_max * -1, int64_max, log_levels},
+    // http://host:port of GET /metrics (Prometheus text); empty: off (broker/metrics/).
+    config_def{"samsa.metrics.listener", T::string, ""},
 };
 
 int64_t as_int(const broker_config& c, std::string_view key) {
@@ -311,6 +313,9 @@ result<loaded_config> load_broker_config(const properties& file, const std::vect
     }
     c.partial_frame_timeout = std::chrono::milliseconds(as_int(c, "samsa.partial.frame.timeout.ms"));
     c.log_level = *c.value_of("samsa.log.level");
+    auto endpoint = metrics::parse_metrics_listener(*c.value_of("samsa.metrics.listener"));
+    if (!endpoint) return make_error(errc::invalid_argument, "samsa.metrics.listener: " + endpoint.error().message);
+    c.metrics_listener = std::move(*endpoint);
     return out;
 }
 

@@ -28,6 +28,7 @@
 #include "samsa/broker/config/config_def.h"
 #include "samsa/broker/config/listener.h"
 #include "samsa/broker/config/properties.h"
+#include "samsa/broker/metrics/metrics_listener.h"
 
 namespace samsa::broker {
 
@@ -67,6 +68,8 @@ struct broker_config {
     // Samsa's own (samsa.durable.acks): Produce acks=all waits for an fsync
     // covering its batches (broker/producer/durable_acks.h). Off by default.
     bool durable_acks = false;
+    // Samsa's own (samsa.metrics.listener): where GET /metrics answers; nullopt: off.
+    std::optional<metrics::metrics_listener> metrics_listener;
 
     // Values as given (file, then overrides), keyed by their Kafka name.
     std::map<std::string, std::string> explicit_values;

@@ -4,6 +4,7 @@
 
 #include "samsa/broker/handlers/registry.h"
 #include "samsa/broker/handlers/security_handlers.h"
+#include "samsa/broker/metrics/broker_metrics.h"
 #include "samsa/broker/security/sasl/sasl_server.h"
 #include "samsa/broker/security/quota/quota_manager.h"
 #include "samsa/protocol/header.h"
@@ -39,7 +40,7 @@ void dispatcher::charge_request_time(connection& conn, const protocol::request_h
 void dispatcher::dispatch(connection& conn, bytes frame, response_slot slot) {
     const bool authenticated = conn.authenticated();
     if (!authenticated && conn.sasl()->expects_raw_tokens()) {
-        handle_sasl_raw_token(conn, std::move(frame), std::move(slot));
+        handle_sasl_raw_token(broker_, conn, std::move(frame), std::move(slot));
         return;
     }
     auto parsed = protocol::parse_request(frame);
@@ -84,6 +85,12 @@ void dispatcher::dispatch(connection& conn, bytes frame, response_slot slot) {
     ctx.slot = std::move(slot);
     ctx.peer = conn.peer();
     ctx.session = conn.session();
+    // Kafka's request metrics: queue time until here, local time in the
+    // handler, total time until the slot completes (maybe later: long polls).
+    const auto started = std::chrono::steady_clock::now();
+    auto& requests = broker_.metrics().requests(header.key);
+    requests.started(started - conn.frame_received_at());
+    ctx.slot.observe(&requests, conn.frame_received_at());
     if (header.key == protocol::api_key::sasl_handshake) {
         handle_sasl_handshake(std::move(ctx), conn);
         return;
@@ -92,9 +99,10 @@ void dispatcher::dispatch(connection& conn, bytes frame, response_slot slot) {
         handle_sasl_authenticate(std::move(ctx), conn);
         return;
     }
-    const auto started = std::chrono::steady_clock::now();
     api->handler(std::move(ctx));
-    charge_request_time(conn, header, std::chrono::steady_clock::now() - started);
+    const auto spent = std::chrono::steady_clock::now() - started;
+    requests.handled(spent);
+    charge_request_time(conn, header, spent);
 }
 
 }  // namespace samsa::broker

@@ -25,6 +25,7 @@
 #include "samsa/broker/handlers/fetch_waiters.h"
 #include "samsa/broker/handlers/handlers.h"
 #include "samsa/broker/handlers/quota_handlers.h"
+#include "samsa/broker/metrics/broker_metrics.h"
 #include "samsa/broker/producer/producer_state_manager.h"
 #include "samsa/protocol/messages/fetch.h"
 
@@ -144,6 +145,15 @@ fetch_outcome read_partitions(broker& b, const protocol::fetch_request& request,
     return out;
 }
 
+// BytesOutPerSec: the stored batches an answer carries, per topic.
+void count_bytes_out(broker& b, const protocol::fetch_response& response) {
+    for (const auto& t : response.responses) {
+        size_t n = 0;
+        for (const auto& p : t.partitions) n += p.records.size();
+        if (n > 0) b.metrics().fetched(t.topic, n);
+    }
+}
+
 // consumer_byte_rate: the answer's bytes count; over the quota the answer is
 // empty but for the throttle time (and does not count), as Kafka's
 // getThrottledResponse, and the connection is muted for that time.
@@ -158,6 +168,7 @@ void answer(request_context& ctx, fetch_outcome outcome) {
         ctx.respond(throttled);
         return;
     }
+    count_bytes_out(*ctx.b, outcome.response);
     ctx.respond_with_records(outcome.response, std::move(outcome.buffers));
 }
 

@@ -36,6 +36,7 @@
 #include "samsa/broker/handlers/handlers.h"
 #include "samsa/broker/handlers/quota_handlers.h"
 #include "samsa/broker/handlers/topic_lookup.h"
+#include "samsa/broker/metrics/broker_metrics.h"
 #include "samsa/broker/producer/durable_acks.h"
 #include "samsa/broker/producer/producer_state_manager.h"
 #include "samsa/broker/txn/txn_coordinator.h"
@@ -331,6 +332,8 @@ void handle_produce(request_context ctx) {
                     pr.base_offset = appended->base_offset;
                     pr.log_append_time_ms = appended->log_append_time;
                     pr.log_start_offset = appended->log_start_offset;
+                    b.metrics().appended(topic.name, static_cast<uint64_t>(appended->last_offset() - appended->base_offset() + 1),
+                                         view.size());
                     b.waiters().notify(topic.name, part.index);
                     if (durable && acks == -1) {
                         if (auto s = producer::durable_acks::add_segment_fds(*log, appended->base_offset,

@@ -6,6 +6,7 @@
 // closes.
 #include <spdlog/spdlog.h>
 
+#include "samsa/broker/metrics/broker_metrics.h"
 #include "samsa/broker/handlers/security_handlers.h"
 #include "samsa/broker/security/listener_security.h"
 #include "samsa/broker/security/sasl/sasl_server.h"
@@ -15,9 +16,12 @@ namespace samsa::broker {
 
 namespace {
 
-// Records the outcome on the connection; the delay a failure waits.
-std::chrono::milliseconds settle(connection& conn, const security::sasl_server::step& step) {
+// Records the outcome on the connection and in the metrics; the delay a
+// failure waits.
+std::chrono::milliseconds settle(broker& b, connection& conn, const security::sasl_server::step& step) {
     security::sasl_server* sasl = conn.sasl();
+    if (step.done) b.metrics().authenticated(true);
+    if (step.error != protocol::error_code::none) b.metrics().authenticated(false);
     if (step.done) {
         conn.set_principal({"User", sasl->user()});
         spdlog::debug("connection {} from {}: authenticated as User:{} with {}", conn.id(), conn.peer(), sasl->user(),
@@ -62,7 +66,7 @@ void handle_sasl_authenticate(request_context ctx, connection& conn) {
         return;
     }
     auto step = sasl->authenticate(req->auth_bytes);
-    auto delay = settle(conn, step);
+    auto delay = settle(*ctx.b, conn, step);
     resp.error_code = step.error;
     if (step.error != protocol::error_code::none) resp.error_message = step.message;
     resp.auth_bytes = std::move(step.reply);
@@ -75,9 +79,9 @@ void handle_sasl_authenticate(request_context ctx, connection& conn) {
     answer_then_close(conn, std::move(ctx.slot), std::move(frame), delay);
 }
 
-void handle_sasl_raw_token(connection& conn, bytes frame, response_slot slot) {
+void handle_sasl_raw_token(broker& b, connection& conn, bytes frame, response_slot slot) {
     auto step = conn.sasl()->authenticate(frame);
-    auto delay = settle(conn, step);
+    auto delay = settle(b, conn, step);
     if (step.error != protocol::error_code::none) {
         // KIP-43 framing has no way to say why: the connection just closes.
         answer_then_close(conn, std::move(slot), {}, delay);

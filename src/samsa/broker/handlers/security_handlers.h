@@ -11,7 +11,7 @@ namespace samsa::broker {
 void handle_sasl_handshake(request_context ctx, connection& conn);
 void handle_sasl_authenticate(request_context ctx, connection& conn);
 // A bare SASL token after SaslHandshake v0 (no request header).
-void handle_sasl_raw_token(connection& conn, bytes frame, response_slot slot);
+void handle_sasl_raw_token(broker& b, connection& conn, bytes frame, response_slot slot);
 // Registered for SaslHandshake and SaslAuthenticate; never reached (the
 // dispatcher routes them itself).
 void handle_sasl_in_dispatcher(request_context ctx);

@@ -36,8 +36,11 @@ response_slot& response_slot::operator=(response_slot&& o) noexcept {
     if (this != &o) {
         conn_ = std::move(o.conn_);
         seq_ = o.seq_;
+        observer_ = o.observer_;
+        received_ = o.received_;
         o.conn_.reset();
         o.seq_ = done_seq;
+        o.observer_ = nullptr;
     }
     return *this;
 }
@@ -51,9 +54,15 @@ response_slot::~response_slot() {
 
 void response_slot::send(std::vector<bytes> frame) {
     if (seq_ == done_seq) return;
+    notify_observer();
     if (auto c = conn_.lock()) c->complete(seq_, connection::slot_state::ready, std::move(frame), {});
     seq_ = done_seq;
     conn_.reset();
+}
+
+void response_slot::notify_observer() {
+    if (observer_) observer_->completed(received_);
+    observer_ = nullptr;
 }
 
 void response_slot::mute_connection_for(std::chrono::milliseconds d) {
@@ -62,6 +71,7 @@ void response_slot::mute_connection_for(std::chrono::milliseconds d) {
 
 void response_slot::skip() {
     if (seq_ == done_seq) return;
+    notify_observer();
     if (auto c = conn_.lock()) c->complete(seq_, connection::slot_state::none, {}, {});
     seq_ = done_seq;
     conn_.reset();
@@ -69,6 +79,7 @@ void response_slot::skip() {
 
 void response_slot::close(std::string reason) {
     if (seq_ == done_seq) return;
+    notify_observer();
     if (auto c = conn_.lock()) c->complete(seq_, connection::slot_state::close, {}, std::move(reason));
     seq_ = done_seq;
     conn_.reset();
@@ -384,7 +395,7 @@ void connection::grow_frame(size_t at_least) {
 
 void connection::finish_frame() {
     SAMSA_ASSERT(frame_.size() == static_cast<size_t>(frame_size_));
-    ready_.push_back(std::move(frame_));
+    ready_.push_back({std::move(frame_), std::chrono::steady_clock::now()});
     frame_ = {};
     frame_size_ = -1;
     frame_have_ = 0;
@@ -397,7 +408,8 @@ void connection::dispatch_ready_frames() {
     dispatching_ = true;
     while (open_ && !draining_ && !muted() && !ready_.empty() && queue_.size() < limits_.max_pending &&
            queued_bytes_ < limits_.max_pending_bytes) {
-        bytes frame = std::move(ready_.front());
+        bytes frame = std::move(ready_.front().frame);
+        frame_received_at_ = ready_.front().received;
         ready_.pop_front();
         const size_t size = frame.size();
         held_ -= size;

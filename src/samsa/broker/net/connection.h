@@ -65,6 +65,19 @@ class sasl_server;
 class connection;
 class request_memory;
 
+// Told when a response slot completes (send, skip or close; not when an
+// uncompleted slot is destroyed): the broker's metrics take a request's total
+// time from it. Must outlive the slots that point at it.
+//
+// Thread: the I/O thread.
+class request_observer {
+public:
+    virtual void completed(std::chrono::steady_clock::time_point received) = 0;
+
+protected:
+    ~request_observer() = default;
+};
+
 struct connection_limits {
     int32_t max_frame_bytes = 104857600;  // socket.request.max.bytes
     std::chrono::milliseconds idle_timeout{600000};
@@ -87,7 +100,11 @@ class response_slot {
 public:
     response_slot() = default;
     response_slot(std::weak_ptr<connection> conn, uint64_t seq) : conn_(std::move(conn)), seq_(seq) {}
-    response_slot(response_slot&& o) noexcept : conn_(std::move(o.conn_)), seq_(o.seq_) { o.conn_.reset(); }
+    response_slot(response_slot&& o) noexcept
+        : conn_(std::move(o.conn_)), seq_(o.seq_), observer_(o.observer_), received_(o.received_) {
+        o.conn_.reset();
+        o.observer_ = nullptr;
+    }
     response_slot& operator=(response_slot&& o) noexcept;
     response_slot(const response_slot&) = delete;
     response_slot& operator=(const response_slot&) = delete;
@@ -102,11 +119,20 @@ public:
     // a throttled client's channel). Before send()/skip().
     void mute_connection_for(std::chrono::milliseconds d);
     bool completed() const { return seq_ == done_seq; }
+    // `observer` hears when this slot completes, with `received` (metrics).
+    void observe(request_observer* observer, std::chrono::steady_clock::time_point received) {
+        observer_ = observer;
+        received_ = received;
+    }
 
 private:
+    void notify_observer();
+
     static constexpr uint64_t done_seq = ~uint64_t{0};
     std::weak_ptr<connection> conn_;
     uint64_t seq_ = done_seq;
+    request_observer* observer_ = nullptr;
+    std::chrono::steady_clock::time_point received_{};
 };
 
 // Receives whole frames (the bytes after the size field). Implemented by the
@@ -155,6 +181,9 @@ public:
     size_t held_request_bytes() const { return held_; }
 
     std::chrono::steady_clock::time_point last_progress() const { return last_progress_; }
+    // When the frame being dispatched had arrived whole (its wait before
+    // dispatch is Kafka's request queue time). Valid during dispatch().
+    std::chrono::steady_clock::time_point frame_received_at() const { return frame_received_at_; }
 
     // Reads (and dispatches) no new request until `d` from now (a throttled
     // client, as Kafka mutes its channel); queued responses are still written.
@@ -239,7 +268,12 @@ private:
     int32_t frame_size_ = -1;        // declared size of the frame arriving; -1: none
     bytes frame_;                    // its bytes so far (size() = capacity used)
     size_t frame_have_ = 0;
-    std::deque<bytes> ready_;        // whole frames not yet dispatched (back-pressure)
+    struct ready_frame {
+        bytes frame;
+        std::chrono::steady_clock::time_point received;
+    };
+    std::deque<ready_frame> ready_;  // whole frames not yet dispatched (back-pressure)
+    std::chrono::steady_clock::time_point frame_received_at_{};  // of the frame being dispatched
     size_t held_ = 0;                // bytes of frame_ and ready_, counted in memory_
     std::chrono::steady_clock::time_point last_progress_{};  // last byte read or written
 

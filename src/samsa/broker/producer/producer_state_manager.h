@@ -68,6 +68,13 @@ public:
     void maybe_snapshot(std::chrono::steady_clock::time_point now, timestamp_ms wall_now, const log_lookup& lookup);
     // Snapshots every changed partition now (clean shutdown).
     void snapshot_all(const log_lookup& lookup);
+    // Producer ids known in the partitions loaded so far (KIP-854's
+    // ProducerIdCount, broker metrics).
+    size_t producer_id_count() const {
+        size_t n = 0;
+        for (const auto& [k, e] : partitions_) n += e.state.producers().size();
+        return n;
+    }
 
     // Loads one partition's state from its dir and log (state_for's loading;
     // public for tests).
