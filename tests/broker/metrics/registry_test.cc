@@ -127,7 +127,9 @@ TEST(metrics_listener, refuses_what_is_not_http_host_port) {
                             "http://127.0.0.1:70000", "http://127.0.0.1:-1", "http://[::1:9644", "http://a:b:1"}) {
         auto l = parse_metrics_listener(bad);
         EXPECT_FALSE(l) << bad;
-        if (!l) EXPECT_NE(l.error().message.find(bad), std::string::npos) << l.error().message;
+        if (!l) {
+            EXPECT_NE(l.error().message.find(bad), std::string::npos) << l.error().message;
+        }
     }
 }
 

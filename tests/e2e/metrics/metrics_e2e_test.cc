@@ -171,7 +171,9 @@ TEST_F(metrics_test, kafka_clients_are_served_while_scraped) {
     }
     auto read = read_all(bootstrap(), topic, 1, 100);
     EXPECT_TRUE(read) << read.error().message;
-    if (read) EXPECT_EQ(read->size(), 100u);
+    if (read) {
+        EXPECT_EQ(read->size(), 100u);
+    }
     done = true;
     scraper.join();
     EXPECT_GE(scrapes.load(), 3);
@@ -183,9 +185,11 @@ TEST_F(metrics_test, kafka_clients_are_served_while_scraped) {
 
 // samsa-broker run directly with one override; a bounded run.
 command_result run_broker_with(const std::string& listener_value, const std::filesystem::path& dir) {
+    command_options bounded;
+    bounded.timeout = std::chrono::seconds(20);
     return run_command({default_broker_binary().string(), "--override", "log.dirs=" + dir.string(), "--override",
                         "listeners=PLAINTEXT://127.0.0.1:0", "--override", "samsa.metrics.listener=" + listener_value},
-                       command_options{.timeout = std::chrono::seconds(20)});
+                       bounded);
 }
 
 TEST(metrics_config, bad_listener_values_stop_the_broker_with_a_clear_error) {
