@@ -10,6 +10,10 @@
 // .txnindex), so the consumer drops their records; it skips control batches
 // itself. The LSO needs the partition's producer state, loaded on first use.
 //
+// v13+ name topics by id: the ids are resolved to names first, and a topic
+// whose id the broker does not know is answered UNKNOWN_TOPIC_ID on each of
+// its partitions (the response echoes the id), as Kafka does.
+//
 // Fetch sessions (KIP-227) are not kept: a request with session_id 0 is a
 // full, sessionless fetch and is answered with session_id 0, which tells the
 // client that no session was created (Kafka does the same when its session
@@ -55,21 +59,39 @@ void load_stable_offset(broker& b, const std::string& topic, partition_id partit
 // partition, with nothing about the partition: no offsets).
 using denied_topics = std::set<std::string, std::less<>>;
 
+// v13+: fills each topic's name from its id; an unknown id leaves the name
+// empty (no topic has an empty name), which read_partitions answers with
+// UNKNOWN_TOPIC_ID.
+void resolve_topic_ids(broker& b, protocol::fetch_request& request) {
+    for (auto& t : request.topics) {
+        const topic_metadata* meta = b.topics().table().find(t.topic_id);
+        t.topic = meta ? meta->name : std::string();
+    }
+    for (auto& t : request.forgotten_topics_data) {
+        const topic_metadata* meta = b.topics().table().find(t.topic_id);
+        t.topic = meta ? meta->name : std::string();
+    }
+}
+
 denied_topics topics_denied_for_read(const request_context& ctx, const protocol::fetch_request& request) {
     denied_topics out;
     for (const auto& t : request.topics) {
+        if (t.topic.empty()) continue;  // an unknown topic id: answered as such
         if (!authorized_on_topic(ctx, acl_op::read, t.topic)) out.insert(t.topic);
     }
     return out;
 }
 
-fetch_outcome read_partitions(broker& b, const protocol::fetch_request& request, const denied_topics& denied) {
+// by_id: the request named its topics by id (v13+).
+fetch_outcome read_partitions(broker& b, const protocol::fetch_request& request, const denied_topics& denied,
+                              bool by_id) {
     fetch_outcome out;
     size_t response_budget = request.max_bytes > 0 ? static_cast<size_t>(request.max_bytes) : 0;
     out.response.responses.reserve(request.topics.size());
     for (const auto& topic : request.topics) {
         protocol::fetchable_topic_response tr;
         tr.topic = topic.topic;
+        tr.topic_id = topic.topic_id;
         for (const auto& part : topic.partitions) {
             protocol::fetch_partition_data pd;
             pd.partition_index = part.partition;
@@ -77,6 +99,13 @@ fetch_outcome read_partitions(broker& b, const protocol::fetch_request& request,
             // partitions with empty records and librdkafka refuses null ones.
             pd.records = protocol::raw_records(bytes_view{});
             if (request.isolation_level == 1) pd.aborted_transactions.emplace();
+            if (topic.topic.empty() && by_id) {
+                pd.error_code = error_code::unknown_topic_id;
+                pd.high_watermark = offset(-1);
+                out.has_error = true;
+                tr.partitions.push_back(std::move(pd));
+                continue;
+            }
             if (denied.contains(topic.topic)) {
                 // Not an error that ends the wait: Kafka answers it beside
                 // the partitions it may read, when they have data.
@@ -171,7 +200,7 @@ public:
             ctx_.slot.skip();
             return true;
         }
-        auto outcome = read_partitions(*ctx_.b, request_, denied_);
+        auto outcome = read_partitions(*ctx_.b, request_, denied_, ctx_.version() >= 13);
         if (!deadline && !outcome.has_error &&
             outcome.total_bytes < static_cast<size_t>(std::max(request_.min_bytes, 0))) {
             return false;
@@ -208,8 +237,10 @@ void handle_fetch(request_context ctx) {
         ctx.respond(response);
         return;
     }
+    const bool by_id = ctx.version() >= 13;
+    if (by_id) resolve_topic_ids(b, *request);
     auto denied = topics_denied_for_read(ctx, *request);
-    auto outcome = read_partitions(b, *request, denied);
+    auto outcome = read_partitions(b, *request, denied, by_id);
     bool enough = outcome.total_bytes >= static_cast<size_t>(std::max(request->min_bytes, 0));
     bool nothing_readable = denied.size() == request->topics.size();
     if (enough || outcome.has_error || nothing_readable || request->max_wait_ms <= 0 || request->topics.empty() ||
