@@ -15,51 +15,16 @@
 #include "samsa/protocol/messages/offset_fetch.h"
 #include "samsa/protocol/messages/produce.h"
 #include "samsa/protocol/records.h"
-#include "tests/broker/broker_fixture.h"
-#include "tests/broker/raw_client.h"
+#include "tests/broker/api_fixture.h"
 
 namespace samsa::broker::testing {
 namespace {
 
 using protocol::error_code;
 
-class newest_versions : public broker_fixture {
+class newest_versions : public api_fixture {
 protected:
-    template<class Response, class Request>
-    Response call(const Request& req, int16_t version) {
-        raw_client c(port());
-        EXPECT_TRUE(c.send_request(req, version, ++cid_));
-        auto r = c.read_response<Response>(version, cid_);
-        EXPECT_TRUE(r) << "no answer at v" << version;
-        return r ? std::move(*r) : Response{};
-    }
-
-    // Creates a one-partition topic and returns its id.
-    protocol::uuid create(const std::string& name) {
-        protocol::create_topics_request req;
-        protocol::creatable_topic t;
-        t.name = name;
-        t.num_partitions = 1;
-        t.replication_factor = 1;
-        req.topics.push_back(t);
-        auto r = call<protocol::create_topics_response>(req, 7);
-        EXPECT_EQ(r.topics.size(), 1u);
-        return r.topics.empty() ? protocol::uuid{} : r.topics[0].topic_id;
-    }
-
-    protocol::produce_response produce(const std::string& topic, int n, int16_t version) {
-        protocol::record_batch_builder builder;
-        for (int i = 0; i < n; ++i) builder.add("k", "v" + std::to_string(i), timestamp_ms(1'700'000'000'000 + i));
-        batch_ = builder.build();
-        protocol::produce_request req;
-        req.acks = 1;
-        req.timeout_ms = 5000;
-        protocol::topic_produce_data t;
-        t.name = topic;
-        t.partition_data.push_back({partition_id(0), protocol::raw_records(batch_)});
-        req.topic_data.push_back(std::move(t));
-        return call<protocol::produce_response>(req, version);
-    }
+    protocol::uuid create(const std::string& name) { return create_topic(name, 1); }
 
     protocol::fetch_response fetch_by_id(const protocol::uuid& id, int64_t from, int16_t version) {
         protocol::fetch_request req;
@@ -72,9 +37,6 @@ protected:
         req.topics.push_back(t);
         return call<protocol::fetch_response>(req, version);
     }
-
-    int32_t cid_ = 0;
-    bytes batch_;
 };
 
 TEST_F(newest_versions, produce_v10_v11_and_fetch_by_topic_id_v13_to_v16) {

@@ -42,15 +42,15 @@ struct fetch_partition {
 
 struct fetch_topic {
     std::string topic;  // v0-12
-    uuid topic_id;      // v13+
     std::vector<fetch_partition> partitions;
+    uuid topic_id;  // v13+ (in place of the name on the wire)
     bool operator==(const fetch_topic&) const = default;
 };
 
 struct forgotten_topic {
     std::string topic;  // v7-12
-    uuid topic_id;      // v13+
     std::vector<int32_t> partitions;
+    uuid topic_id;  // v13+ (in place of the name on the wire)
     bool operator==(const forgotten_topic&) const = default;
 };
 
@@ -113,8 +113,8 @@ struct fetch_partition_data {
 
 struct fetchable_topic_response {
     std::string topic;  // v0-12
-    uuid topic_id;      // v13+
     std::vector<fetch_partition_data> partitions;
+    uuid topic_id;  // v13+ (in place of the name on the wire)
     bool operator==(const fetchable_topic_response&) const = default;
 };
 

@@ -29,9 +29,9 @@ struct offset_fetch_request_topic {
 
 struct offset_fetch_request_group {
     std::string group_id;
-    std::optional<std::string> member_id;                           // v9+
-    int32_t member_epoch = -1;                                      // v9+
     std::optional<std::vector<offset_fetch_request_topic>> topics;  // null = all
+    std::optional<std::string> member_id;                           // v9+ (before topics on the wire)
+    int32_t member_epoch = -1;                                      // v9+
     bool operator==(const offset_fetch_request_group&) const = default;
 };
 
