@@ -113,6 +113,16 @@ public:
     void field(S& s) {
         serde(*this, s);
     }
+    template<class S>
+        requires std::is_class_v<S>
+    void field(std::optional<S>& v) {
+        if (rng_() % 4 == 0) {
+            v.reset();
+            return;
+        }
+        v.emplace();
+        field(*v);
+    }
 
     void tags() {}
     template<class F>

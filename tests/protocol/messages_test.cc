@@ -114,10 +114,10 @@ TEST(messages, fetch_response_parts_equal_the_whole_frame) {
 }
 
 TEST(messages, unsupported_versions_are_refused) {
-    auto r = decode<produce_request>(bytes{}, 10);
+    auto r = decode<produce_request>(bytes{}, 12);
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, errc::unsupported);
-    EXPECT_FALSE(decode<fetch_request>(bytes{}, 13));
+    EXPECT_FALSE(decode<fetch_request>(bytes{}, 17));
 }
 
 }  // namespace

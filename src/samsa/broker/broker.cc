@@ -1,6 +1,7 @@
 #include "samsa/broker/broker.h"
 
 #include "samsa/broker/group/group_service.h"
+#include "samsa/broker/handlers/fetch_sessions.h"
 #include "samsa/broker/handlers/fetch_waiters.h"
 #include "samsa/broker/metrics/broker_metrics.h"
 #include "samsa/broker/producer/durable_acks.h"
@@ -25,6 +26,7 @@ broker::broker(const broker_config& config, asio::io_context& io, meta_propertie
       meta_(std::move(meta)),
       topics_(std::move(topics)),
       waiters_(std::make_unique<fetch_waiters>(io)),
+      fetch_sessions_(std::make_unique<fetch_session_cache>(config.max_incremental_fetch_session_cache_slots)),
       advertised_(config.advertised_listeners.front()),
       groups_(std::make_unique<group::group_service>(*this)) {
     open_authorizer();

@@ -26,6 +26,7 @@
 namespace samsa::broker {
 
 class fetch_waiters;
+class fetch_session_cache;
 namespace group {
 class group_coordinator;
 class group_service;
@@ -63,6 +64,7 @@ public:
     asio::io_context& io() { return io_; }
     topic_manager& topics() { return *topics_; }
     fetch_waiters& waiters() { return *waiters_; }
+    fetch_session_cache& fetch_sessions() { return *fetch_sessions_; }  // KIP-227
     // The group coordinator (broker/group/), loaded from __consumer_offsets.
     group::group_coordinator& groups();
     // The idempotent producer (broker/producer/): ids handed out by
@@ -118,6 +120,7 @@ private:
     meta_properties meta_;
     std::unique_ptr<topic_manager> topics_;
     std::unique_ptr<fetch_waiters> waiters_;
+    std::unique_ptr<fetch_session_cache> fetch_sessions_;
     listener advertised_;
     std::map<std::string, listener, std::less<>> advertised_by_name_;
     std::unique_ptr<security::scram_store> scram_;

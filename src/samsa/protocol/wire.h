@@ -20,6 +20,7 @@
 //   uuid                          16 raw bytes
 //   std::vector<T>                ARRAY / COMPACT_ARRAY of T
 //   std::optional<std::vector<T>> nullable array
+//   std::optional<S>, S a struct  nullable struct: int8 -1 (null) or 1, then S
 //   enums, named_type<T>          as their underlying integer
 //   any other struct              its own serde(io, s), found by ADL
 //
@@ -135,6 +136,20 @@ public:
     void field(S& s) {
         serde(*this, s);
     }
+    // A nullable struct (DescribeTopicPartitions' cursor): any negative
+    // marker is null, as Kafka's generated readers take it.
+    template<class S>
+        requires std::is_class_v<S>
+    void field(std::optional<S>& v) {
+        int8_t present = 0;
+        field(present);
+        if (!ok() || present < 0) {
+            v.reset();
+            return;
+        }
+        v.emplace();
+        field(*v);
+    }
 
     // The tagged-field section that ends every struct in flexible versions;
     // nothing in classic versions. Unknown tags are skipped. `known` is called
@@ -222,6 +237,12 @@ public:
         // serde takes a mutable reference so that one function serves both
         // directions; the writer only reads through it.
         serde(*this, const_cast<S&>(s));
+    }
+    template<class S>
+        requires std::is_class_v<S>
+    void field(const std::optional<S>& v) {
+        field(static_cast<int8_t>(v ? 1 : -1));
+        if (v) field(*v);
     }
 
     void tags() {

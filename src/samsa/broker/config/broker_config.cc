@@ -37,6 +37,7 @@ const std::array defs{
     config_def{"queued.max.request.bytes", T::int64, std::nullopt, -1},
     config_def{"max.connections", T::int32, "2147483647", 0},
     config_def{"max.connections.per.ip", T::int32, "2147483647", 0},
+    config_def{"max.incremental.fetch.session.cache.slots", T::int32, "1000", 0},
     config_def{"max.connections.per.ip.overrides", T::string, ""},
     config_def{"default.replication.factor", T::int32, "1", 1},
     config_def{"log.segment.bytes", T::int32, "1073741824", 14},
@@ -296,6 +297,8 @@ result<loaded_config> load_broker_config(const properties& file, const std::vect
     }
     c.max_connections = static_cast<int32_t>(as_int(c, "max.connections"));
     c.max_connections_per_ip = static_cast<int32_t>(as_int(c, "max.connections.per.ip"));
+    c.max_incremental_fetch_session_cache_slots =
+        static_cast<int32_t>(as_int(c, "max.incremental.fetch.session.cache.slots"));
     for (const auto& item : split_config_list(*c.value_of("max.connections.per.ip.overrides"))) {
         // host:count (Kafka's format); the host is an address or a name.
         auto colon = item.rfind(':');

@@ -60,6 +60,7 @@ struct broker_config {
     static constexpr int64_t default_queued_max_request_bytes = 256LL << 20;
     int32_t max_connections = INT32_MAX;         // max.connections
     int32_t max_connections_per_ip = INT32_MAX;  // max.connections.per.ip
+    int32_t max_incremental_fetch_session_cache_slots = 1000;  // fetch sessions (KIP-227)
     std::map<std::string, int32_t> max_connections_per_ip_overrides;
     // Samsa's own: a client that starts a frame and stalls is closed after
     // this long (Kafka relies on the idle timeout alone).

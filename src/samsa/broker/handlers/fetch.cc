@@ -10,11 +10,14 @@
 // .txnindex), so the consumer drops their records; it skips control batches
 // itself. The LSO needs the partition's producer state, loaded on first use.
 //
-// Fetch sessions (KIP-227) are not kept: a request with session_id 0 is a
-// full, sessionless fetch and is answered with session_id 0, which tells the
-// client that no session was created (Kafka does the same when its session
-// cache is full). A request naming a session gets FETCH_SESSION_ID_NOT_FOUND,
-// after which clients fall back to full fetches.
+// v13+ name topics by id: the ids are resolved to names first, and a topic
+// whose id the broker does not know is answered UNKNOWN_TOPIC_ID on each of
+// its partitions (the response echoes the id), as Kafka does.
+//
+// Fetch sessions (KIP-227, v7+): the rules are in fetch_sessions.h. An
+// incremental fetch reads every partition of its session and answers those
+// that changed; the decision is taken when the answer is sent, so a parked
+// fetch answers what changed by then.
 
 #include <set>
 
@@ -22,6 +25,7 @@
 
 #include "samsa/broker/handlers/authorize.h"
 #include "samsa/broker/handlers/error_mapping.h"
+#include "samsa/broker/handlers/fetch_sessions.h"
 #include "samsa/broker/handlers/fetch_waiters.h"
 #include "samsa/broker/handlers/handlers.h"
 #include "samsa/broker/handlers/quota_handlers.h"
@@ -56,21 +60,39 @@ void load_stable_offset(broker& b, const std::string& topic, partition_id partit
 // partition, with nothing about the partition: no offsets).
 using denied_topics = std::set<std::string, std::less<>>;
 
+// v13+: fills each topic's name from its id; an unknown id leaves the name
+// empty (no topic has an empty name), which read_partitions answers with
+// UNKNOWN_TOPIC_ID.
+void resolve_topic_ids(broker& b, protocol::fetch_request& request) {
+    for (auto& t : request.topics) {
+        const topic_metadata* meta = b.topics().table().find(t.topic_id);
+        t.topic = meta ? meta->name : std::string();
+    }
+    for (auto& t : request.forgotten_topics_data) {
+        const topic_metadata* meta = b.topics().table().find(t.topic_id);
+        t.topic = meta ? meta->name : std::string();
+    }
+}
+
 denied_topics topics_denied_for_read(const request_context& ctx, const protocol::fetch_request& request) {
     denied_topics out;
     for (const auto& t : request.topics) {
+        if (t.topic.empty()) continue;  // an unknown topic id: answered as such
         if (!authorized_on_topic(ctx, acl_op::read, t.topic)) out.insert(t.topic);
     }
     return out;
 }
 
-fetch_outcome read_partitions(broker& b, const protocol::fetch_request& request, const denied_topics& denied) {
+// by_id: the request named its topics by id (v13+).
+fetch_outcome read_partitions(broker& b, const protocol::fetch_request& request, const denied_topics& denied,
+                              bool by_id) {
     fetch_outcome out;
     size_t response_budget = request.max_bytes > 0 ? static_cast<size_t>(request.max_bytes) : 0;
     out.response.responses.reserve(request.topics.size());
     for (const auto& topic : request.topics) {
         protocol::fetchable_topic_response tr;
         tr.topic = topic.topic;
+        tr.topic_id = topic.topic_id;
         for (const auto& part : topic.partitions) {
             protocol::fetch_partition_data pd;
             pd.partition_index = part.partition;
@@ -78,6 +100,13 @@ fetch_outcome read_partitions(broker& b, const protocol::fetch_request& request,
             // partitions with empty records and librdkafka refuses null ones.
             pd.records = protocol::raw_records(bytes_view{});
             if (request.isolation_level == 1) pd.aborted_transactions.emplace();
+            if (topic.topic.empty() && by_id) {
+                pd.error_code = error_code::unknown_topic_id;
+                pd.high_watermark = offset(-1);
+                out.has_error = true;
+                tr.partitions.push_back(std::move(pd));
+                continue;
+            }
             if (denied.contains(topic.topic)) {
                 // Not an error that ends the wait: Kafka answers it beside
                 // the partitions it may read, when they have data.
@@ -157,6 +186,16 @@ void count_bytes_out(broker& b, const protocol::fetch_response& response) {
 // consumer_byte_rate: the answer's bytes count; over the quota the answer is
 // empty but for the throttle time (and does not count), as Kafka's
 // getThrottledResponse, and the connection is muted for that time.
+int64_t steady_now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+// A follower's fetch (its sessions are privileged in the cache).
+bool from_follower(const protocol::fetch_request& request) {
+    return request.replica_id >= 0 || request.replica_state.replica_id >= 0;
+}
+
 void answer(request_context& ctx, fetch_outcome outcome) {
     const auto bytes = static_cast<double>(outcome.total_bytes);
     int32_t throttle = record_quota(ctx, security::quota::quota_kind::fetch, bytes);
@@ -165,6 +204,7 @@ void answer(request_context& ctx, fetch_outcome outcome) {
                                  bytes, security::quota::quota_manager::now_ms());
         protocol::fetch_response throttled;
         throttled.throttle_time_ms = throttle;
+        throttled.session_id = outcome.response.session_id;
         ctx.respond(throttled);
         return;
     }
@@ -172,22 +212,30 @@ void answer(request_context& ctx, fetch_outcome outcome) {
     ctx.respond_with_records(outcome.response, std::move(outcome.buffers));
 }
 
+// The session's part of the answer (fetch_sessions.h), then the answer.
+void finish_and_answer(request_context& ctx, const fetch_session_plan& plan, const protocol::fetch_request& request,
+                       fetch_outcome outcome) {
+    finish_fetch_session(ctx.b->fetch_sessions(), plan, request, outcome.response, ctx.version() >= 13,
+                         from_follower(request), steady_now_ms());
+    answer(ctx, std::move(outcome));
+}
+
 class parked_fetch final : public parked_request {
 public:
-    parked_fetch(request_context ctx, protocol::fetch_request request, denied_topics denied)
-        : ctx_(std::move(ctx)), request_(std::move(request)), denied_(std::move(denied)) {}
+    parked_fetch(request_context ctx, protocol::fetch_request request, denied_topics denied, fetch_session_plan plan)
+        : ctx_(std::move(ctx)), request_(std::move(request)), denied_(std::move(denied)), plan_(plan) {}
 
     bool try_answer(bool deadline) override {
         if (!ctx_.slot.connection_alive()) {
             ctx_.slot.skip();
             return true;
         }
-        auto outcome = read_partitions(*ctx_.b, request_, denied_);
+        auto outcome = read_partitions(*ctx_.b, request_, denied_, ctx_.version() >= 13);
         if (!deadline && !outcome.has_error &&
             outcome.total_bytes < static_cast<size_t>(std::max(request_.min_bytes, 0))) {
             return false;
         }
-        answer(ctx_, std::move(outcome));
+        finish_and_answer(ctx_, plan_, request_, std::move(outcome));
         return true;
     }
 
@@ -205,6 +253,7 @@ private:
     request_context ctx_;
     protocol::fetch_request request_;
     denied_topics denied_;
+    fetch_session_plan plan_;
 };
 
 }  // namespace
@@ -213,23 +262,30 @@ void handle_fetch(request_context ctx) {
     auto request = ctx.decode<protocol::fetch_request>();
     if (!request) return;
     broker& b = *ctx.b;
-    if (ctx.version() >= 7 && request->session_id != 0) {
-        protocol::fetch_response response;
-        response.error_code = error_code::fetch_session_id_not_found;
-        ctx.respond(response);
-        return;
+    const bool by_id = ctx.version() >= 13;
+    if (by_id) resolve_topic_ids(b, *request);
+    fetch_session_plan plan;
+    if (ctx.version() >= 7) {
+        plan = plan_fetch_session(b.fetch_sessions(), *request, by_id, from_follower(*request), steady_now_ms());
+        if (plan.error != error_code::none) {
+            protocol::fetch_response response;
+            response.error_code = plan.error;
+            ctx.respond(response);
+            return;
+        }
     }
     auto denied = topics_denied_for_read(ctx, *request);
-    auto outcome = read_partitions(b, *request, denied);
+    auto outcome = read_partitions(b, *request, denied, by_id);
     bool enough = outcome.total_bytes >= static_cast<size_t>(std::max(request->min_bytes, 0));
     bool nothing_readable = denied.size() == request->topics.size();
     if (enough || outcome.has_error || nothing_readable || request->max_wait_ms <= 0 || request->topics.empty() ||
         b.stopping()) {
-        answer(ctx, std::move(outcome));
+        finish_and_answer(ctx, plan, *request, std::move(outcome));
         return;
     }
     auto wait = std::chrono::milliseconds(request->max_wait_ms);
-    b.waiters().park(std::make_unique<parked_fetch>(std::move(ctx), std::move(*request), std::move(denied)), wait);
+    b.waiters().park(std::make_unique<parked_fetch>(std::move(ctx), std::move(*request), std::move(denied), plan),
+                     wait);
 }
 
 }  // namespace samsa::broker

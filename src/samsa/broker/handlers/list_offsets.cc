@@ -1,6 +1,7 @@
 // ListOffsets: -1 latest (the high watermark; the last stable offset for
 // isolation level read_committed, v2+), -2 earliest (the log start offset),
-// -3 the record with the largest timestamp (v7+), otherwise the first offset
+// -3 the record with the largest timestamp (v7+), -4 the local log start
+// offset (v8+; with no tiered storage, the log start offset), otherwise the first offset
 // whose batch has a timestamp at or after the one given; as Kafka, an offset
 // found by timestamp at or past the LSO is not answered to read_committed
 // clients (offset -1). v0 answers with Kafka's old array of offsets (at most
@@ -36,6 +37,7 @@ void look_up(const storage::partition_log& log, timestamp_ms ts, offset last_fet
         out.offset = last_fetchable;
         return;
     case protocol::list_offsets_earliest_timestamp:
+    case protocol::list_offsets_earliest_local_timestamp:
         out.offset = log.log_start_offset();
         return;
     case protocol::list_offsets_max_timestamp: {
@@ -63,6 +65,13 @@ void look_up(const storage::partition_log& log, timestamp_ms ts, offset last_fet
     }
 }
 
+// The special timestamps each version knows: -3 from v7, -4 from v8.
+bool timestamp_known_at(int64_t ts, int16_t version) {
+    if (ts == protocol::list_offsets_max_timestamp) return version >= 7;
+    if (ts == protocol::list_offsets_earliest_local_timestamp) return version >= 8;
+    return ts >= -2;
+}
+
 }  // namespace
 
 void handle_list_offsets(request_context ctx) {
@@ -81,7 +90,7 @@ void handle_list_offsets(request_context ctx) {
                 pr.error_code = error_code::topic_authorization_failed;  // and no offsets
             } else if (!log) {
                 pr.error_code = error_code::unknown_topic_or_partition;
-            } else if (part.timestamp() < -3 || (part.timestamp() == -3 && ctx.version() < 7)) {
+            } else if (!timestamp_known_at(part.timestamp(), ctx.version())) {
                 pr.error_code = error_code::invalid_request;
             } else {
                 const bool committed = ctx.version() >= 2 && request->isolation_level == 1;

@@ -47,6 +47,11 @@
 #include "samsa/protocol/messages/create_acls.h"
 #include "samsa/protocol/messages/delete_acls.h"
 #include "samsa/protocol/messages/describe_acls.h"
+#include "samsa/broker/handlers/cluster_handlers.h"
+#include "samsa/protocol/messages/describe_log_dirs.h"
+#include "samsa/protocol/messages/describe_topic_partitions.h"
+#include "samsa/protocol/messages/elect_leaders.h"
+#include "samsa/protocol/messages/offset_for_leader_epoch.h"
 
 namespace samsa::broker {
 
@@ -106,6 +111,11 @@ const std::array table{
     // Client quotas (security/quota/, handlers/quota_handlers.h).
     entry<protocol::describe_client_quotas_request>(handle_describe_client_quotas),
     entry<protocol::alter_client_quotas_request>(handle_alter_client_quotas),
+    // Replicas and log dirs, as one node answers (handlers/cluster_handlers.h).
+    entry<protocol::describe_topic_partitions_request>(handle_describe_topic_partitions),
+    entry<protocol::describe_log_dirs_request>(handle_describe_log_dirs),
+    entry<protocol::offset_for_leader_epoch_request>(handle_offset_for_leader_epoch),
+    entry<protocol::elect_leaders_request>(handle_elect_leaders),
 };
 
 }  // namespace

@@ -1,5 +1,8 @@
 #pragma once
-// AddOffsetsToTxn (api key 25): versions 0-3.
+// AddOffsetsToTxn (api key 25): versions 0-4.
+//
+// v4 only tells the broker the client understands TRANSACTION_ABORTABLE
+// (KIP-890).
 //
 // A transactional producer about to send TxnOffsetCommit for a group adds
 // that group's __consumer_offsets partition to its transaction. v2 allows
@@ -13,7 +16,7 @@
 
 namespace samsa::protocol {
 
-using add_offsets_to_txn_api = api_range<api_key::add_offsets_to_txn, 0, 3>;
+using add_offsets_to_txn_api = api_range<api_key::add_offsets_to_txn, 0, 4>;
 
 struct add_offsets_to_txn_request {
     using api = add_offsets_to_txn_api;

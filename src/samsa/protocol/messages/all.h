@@ -44,6 +44,10 @@
 #include "samsa/protocol/messages/sasl_handshake.h"
 #include "samsa/protocol/messages/sync_group.h"
 #include "samsa/protocol/messages/txn_offset_commit.h"
+#include "samsa/protocol/messages/describe_topic_partitions.h"
+#include "samsa/protocol/messages/describe_log_dirs.h"
+#include "samsa/protocol/messages/offset_for_leader_epoch.h"
+#include "samsa/protocol/messages/elect_leaders.h"
 
 namespace samsa::protocol {
 
@@ -70,7 +74,8 @@ using all_requests =
               sasl_authenticate_request, describe_user_scram_credentials_request,
               alter_user_scram_credentials_request, create_acls_request,
               describe_acls_request, delete_acls_request, describe_client_quotas_request,
-              alter_client_quotas_request>;
+              alter_client_quotas_request, describe_topic_partitions_request, describe_log_dirs_request,
+              offset_for_leader_epoch_request, elect_leaders_request>;
 using all_responses =
     type_list<api_versions_response, metadata_response, produce_response, fetch_response, list_offsets_response,
               create_topics_response, delete_topics_response, describe_configs_response, alter_configs_response,
@@ -83,6 +88,8 @@ using all_responses =
               describe_transactions_response, list_transactions_response, describe_producers_response,
               sasl_handshake_response, sasl_authenticate_response, describe_user_scram_credentials_response,
               alter_user_scram_credentials_response, create_acls_response, describe_acls_response,
-              delete_acls_response, describe_client_quotas_response, alter_client_quotas_response>;
+              delete_acls_response, describe_client_quotas_response, alter_client_quotas_response,
+              describe_topic_partitions_response, describe_log_dirs_response, offset_for_leader_epoch_response,
+              elect_leaders_response>;
 
 }  // namespace samsa::protocol

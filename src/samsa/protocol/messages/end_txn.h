@@ -1,5 +1,8 @@
 #pragma once
-// EndTxn (api key 26): versions 0-3.
+// EndTxn (api key 26): versions 0-4.
+//
+// v4 only tells the broker the client understands TRANSACTION_ABORTABLE
+// (KIP-890). v5 (Kafka 4.0, epoch bump per transaction) is not served.
 //
 // Commits (committed = true) or aborts the producer's ongoing transaction.
 // v2 allows PRODUCER_FENCED, v3 is flexible. (v4/v5 belong to KIP-890,
@@ -13,7 +16,7 @@
 
 namespace samsa::protocol {
 
-using end_txn_api = api_range<api_key::end_txn, 0, 3>;
+using end_txn_api = api_range<api_key::end_txn, 0, 4>;
 
 struct end_txn_request {
     using api = end_txn_api;

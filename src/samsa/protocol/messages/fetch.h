@@ -1,12 +1,16 @@
 #pragma once
-// Fetch (api key 1): versions 4-12.
+// Fetch (api key 1): versions 4-16.
 //
 // v4 adds isolation_level, last_stable_offset and aborted_transactions; v5
 // log_start_offset; v7 incremental fetch sessions (session_id/epoch,
 // forgotten topics) and the top-level error_code; v9 current_leader_epoch;
 // v11 rack_id and preferred_read_replica; v12 is flexible, with cluster_id
 // (request) and diverging_epoch / current_leader / snapshot_id (response) as
-// tagged fields.
+// tagged fields; v13 names topics by id (topic_id) instead of by name in
+// requests, forgotten topics and responses; v14 (tiered storage errors) and
+// v15 (the follower's replica_id moves into the replica_state tag 1) change
+// nothing a consumer sees; v16 adds node_endpoints (tag 0 of the response,
+// leader discovery, filled only with NOT_LEADER answers).
 //
 // Response records are raw_records: the stored batches, served as they are;
 // the broker splices large ones into the written frame without copying them
@@ -19,10 +23,12 @@
 #include "samsa/base/types.h"
 #include "samsa/protocol/codec.h"
 #include "samsa/protocol/error_code.h"
+#include "samsa/protocol/messages/leader_discovery.h"
+#include "samsa/protocol/uuid.h"
 
 namespace samsa::protocol {
 
-using fetch_api = api_range<api_key::fetch, 4, 12>;
+using fetch_api = api_range<api_key::fetch, 4, 16>;
 
 struct fetch_partition {
     partition_id partition;
@@ -35,21 +41,31 @@ struct fetch_partition {
 };
 
 struct fetch_topic {
-    std::string topic;
+    std::string topic;  // v0-12
     std::vector<fetch_partition> partitions;
+    uuid topic_id;  // v13+ (in place of the name on the wire)
     bool operator==(const fetch_topic&) const = default;
 };
 
 struct forgotten_topic {
-    std::string topic;
+    std::string topic;  // v7-12
     std::vector<int32_t> partitions;
+    uuid topic_id;  // v13+ (in place of the name on the wire)
     bool operator==(const forgotten_topic&) const = default;
+};
+
+// Who sends the fetch (v15+, request tag 1): a follower, never a consumer.
+struct replica_state {
+    int32_t replica_id = -1;
+    int64_t replica_epoch = -1;
+    bool operator==(const replica_state&) const = default;
 };
 
 struct fetch_request {
     using api = fetch_api;
     std::optional<std::string> cluster_id;  // v12+, tag 0
-    int32_t replica_id = -1;                // -1 for consumers
+    protocol::replica_state replica_state;  // v15+, tag 1
+    int32_t replica_id = -1;                // v0-14, -1 for consumers
     int32_t max_wait_ms = 0;
     int32_t min_bytes = 0;
     int32_t max_bytes = 0x7fffffff;
@@ -66,12 +82,6 @@ struct epoch_end_offset {
     int32_t epoch = -1;
     int64_t end_offset = -1;
     bool operator==(const epoch_end_offset&) const = default;
-};
-
-struct leader_id_and_epoch {
-    int32_t leader_id = -1;
-    int32_t leader_epoch = -1;
-    bool operator==(const leader_id_and_epoch&) const = default;
 };
 
 struct snapshot_id {
@@ -102,8 +112,9 @@ struct fetch_partition_data {
 };
 
 struct fetchable_topic_response {
-    std::string topic;
+    std::string topic;  // v0-12
     std::vector<fetch_partition_data> partitions;
+    uuid topic_id;  // v13+ (in place of the name on the wire)
     bool operator==(const fetchable_topic_response&) const = default;
 };
 
@@ -113,6 +124,7 @@ struct fetch_response {
     protocol::error_code error_code = protocol::error_code::none;  // v7+
     int32_t session_id = 0;                                        // v7+
     std::vector<fetchable_topic_response> responses;
+    std::vector<node_endpoint> node_endpoints;  // v16+, tag 0
     bool operator==(const fetch_response&) const = default;
 };
 
@@ -129,21 +141,30 @@ void serde(IO& io, fetch_partition& m) {
 
 template<class IO>
 void serde(IO& io, fetch_topic& m) {
-    io.field(m.topic);
+    if (io.version() <= 12) io.field(m.topic);
+    else io.field(m.topic_id);
     io.field(m.partitions);
     io.tags();
 }
 
 template<class IO>
 void serde(IO& io, forgotten_topic& m) {
-    io.field(m.topic);
+    if (io.version() <= 12) io.field(m.topic);
+    else io.field(m.topic_id);
     io.field(m.partitions);
     io.tags();
 }
 
 template<class IO>
-void serde(IO& io, fetch_request& m) {
+void serde(IO& io, replica_state& m) {
     io.field(m.replica_id);
+    io.field(m.replica_epoch);
+    io.tags();
+}
+
+template<class IO>
+void serde(IO& io, fetch_request& m) {
+    if (io.version() <= 14) io.field(m.replica_id);
     io.field(m.max_wait_ms);
     io.field(m.min_bytes);
     io.field(m.max_bytes);
@@ -155,20 +176,16 @@ void serde(IO& io, fetch_request& m) {
     io.field(m.topics);
     if (io.version() >= 7) io.field(m.forgotten_topics_data);
     if (io.version() >= 11) io.field(m.rack_id);
-    io.tags([&](auto& t) { t(0, m.cluster_id, m.cluster_id.has_value()); });
+    io.tags([&](auto& t) {
+        t(0, m.cluster_id, m.cluster_id.has_value());
+        if (io.version() >= 15) t(1, m.replica_state, m.replica_state != protocol::replica_state{});
+    });
 }
 
 template<class IO>
 void serde(IO& io, epoch_end_offset& m) {
     io.field(m.epoch);
     io.field(m.end_offset);
-    io.tags();
-}
-
-template<class IO>
-void serde(IO& io, leader_id_and_epoch& m) {
-    io.field(m.leader_id);
-    io.field(m.leader_epoch);
     io.tags();
 }
 
@@ -205,7 +222,8 @@ void serde(IO& io, fetch_partition_data& m) {
 
 template<class IO>
 void serde(IO& io, fetchable_topic_response& m) {
-    io.field(m.topic);
+    if (io.version() <= 12) io.field(m.topic);
+    else io.field(m.topic_id);
     io.field(m.partitions);
     io.tags();
 }
@@ -218,7 +236,9 @@ void serde(IO& io, fetch_response& m) {
         io.field(m.session_id);
     }
     io.field(m.responses);
-    io.tags();
+    io.tags([&](auto& t) {
+        if (io.version() >= 16) t(0, m.node_endpoints, !m.node_endpoints.empty());
+    });
 }
 
 }  // namespace samsa::protocol

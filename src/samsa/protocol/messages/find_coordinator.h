@@ -1,5 +1,8 @@
 #pragma once
-// FindCoordinator (api key 10): versions 0-4.
+// FindCoordinator (api key 10): versions 0-5.
+//
+// v5 only tells the broker the client understands TRANSACTION_ABORTABLE
+// (KIP-890).
 //
 // key_type (v1+): 0 = group, 1 = transaction. Up to v3 one key and one
 // answer; v4 batches keys (coordinator_keys) and answers per key.
@@ -14,7 +17,7 @@
 
 namespace samsa::protocol {
 
-using find_coordinator_api = api_range<api_key::find_coordinator, 0, 4>;
+using find_coordinator_api = api_range<api_key::find_coordinator, 0, 5>;
 
 enum class coordinator_type : int8_t { group = 0, transaction = 1 };
 

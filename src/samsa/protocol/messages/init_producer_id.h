@@ -1,5 +1,8 @@
 #pragma once
-// InitProducerId (api key 22): versions 0-4.
+// InitProducerId (api key 22): versions 0-5.
+//
+// v5 only tells the broker the client understands TRANSACTION_ABORTABLE
+// (KIP-890).
 //
 // An idempotent producer sends transactional_id null; from v3 a producer may
 // pass its current id and epoch to bump the epoch instead of getting a new id.
@@ -13,7 +16,7 @@
 
 namespace samsa::protocol {
 
-using init_producer_id_api = api_range<api_key::init_producer_id, 0, 4>;
+using init_producer_id_api = api_range<api_key::init_producer_id, 0, 5>;
 
 struct init_producer_id_request {
     using api = init_producer_id_api;

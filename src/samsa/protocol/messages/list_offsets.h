@@ -1,5 +1,8 @@
 #pragma once
-// ListOffsets (api key 2): versions 0-7.
+// ListOffsets (api key 2): versions 0-8.
+//
+// v8 adds timestamp -4, the local log start offset (KIP-405); without tiered
+// storage it is the log start offset.
 //
 // timestamp -1 asks for the latest offset, -2 for the earliest, -3 (v7+) for
 // the offset with the largest timestamp. v0 answers with an array of offsets
@@ -14,11 +17,12 @@
 
 namespace samsa::protocol {
 
-using list_offsets_api = api_range<api_key::list_offsets, 0, 7>;
+using list_offsets_api = api_range<api_key::list_offsets, 0, 8>;
 
 inline constexpr int64_t list_offsets_latest_timestamp = -1;
 inline constexpr int64_t list_offsets_earliest_timestamp = -2;
 inline constexpr int64_t list_offsets_max_timestamp = -3;
+inline constexpr int64_t list_offsets_earliest_local_timestamp = -4;  // v8+
 
 struct list_offsets_partition {
     partition_id partition_index;

@@ -1,5 +1,9 @@
 #pragma once
-// OffsetCommit (api key 8): versions 0-8.
+// OffsetCommit (api key 8): versions 0-9.
+//
+// v9 only allows the new consumer protocol's member epoch in
+// generation_id_or_member_epoch (KIP-848); a classic group reads it as the
+// generation, as Kafka does for classic groups.
 //
 // v0 commits without a generation (ZooKeeper-era); v1 adds generation,
 // member_id and (v1 only) per-partition commit timestamps; v2-4 carry a
@@ -16,7 +20,7 @@
 
 namespace samsa::protocol {
 
-using offset_commit_api = api_range<api_key::offset_commit, 0, 8>;
+using offset_commit_api = api_range<api_key::offset_commit, 0, 9>;
 
 struct offset_commit_request_partition {
     partition_id partition_index;

@@ -1,5 +1,8 @@
 #pragma once
-// OffsetFetch (api key 9): versions 0-8.
+// OffsetFetch (api key 9): versions 0-9.
+//
+// v9 adds member_id/member_epoch per group for the new consumer protocol
+// (KIP-848); classic groups send null/-1 and are answered as with v8.
 //
 // Up to v7 one group per request; topics null (v2+) asks for every committed
 // partition of the group. v8 asks for several groups at once (groups[]), each
@@ -16,7 +19,7 @@
 
 namespace samsa::protocol {
 
-using offset_fetch_api = api_range<api_key::offset_fetch, 0, 8>;
+using offset_fetch_api = api_range<api_key::offset_fetch, 0, 9>;
 
 struct offset_fetch_request_topic {
     std::string name;
@@ -27,6 +30,8 @@ struct offset_fetch_request_topic {
 struct offset_fetch_request_group {
     std::string group_id;
     std::optional<std::vector<offset_fetch_request_topic>> topics;  // null = all
+    std::optional<std::string> member_id;                           // v9+ (before topics on the wire)
+    int32_t member_epoch = -1;                                      // v9+
     bool operator==(const offset_fetch_request_group&) const = default;
 };
 
@@ -80,6 +85,10 @@ void serde(IO& io, offset_fetch_request_topic& m) {
 template<class IO>
 void serde(IO& io, offset_fetch_request_group& m) {
     io.field(m.group_id);
+    if (io.version() >= 9) {
+        io.field(m.member_id);
+        io.field(m.member_epoch);
+    }
     io.field(m.topics);
     io.tags();
 }

@@ -1,5 +1,10 @@
 #pragma once
-// Produce (api key 0): versions 0-9 (flexible from v9).
+// Produce (api key 0): versions 0-11 (flexible from v9).
+//
+// v10 adds current_leader (partition tag 0) and node_endpoints (response
+// tag 0) for leader discovery (KIP-951); a single node never sends them. v11
+// only tells the broker the client understands TRANSACTION_ABORTABLE
+// (KIP-890), which this broker does not answer.
 //
 // Only v3+ carry record batch v2 (and transactional_id); v0-2 carry the old
 // message sets, which the broker refuses per partition. They are decoded
@@ -19,10 +24,11 @@
 #include "samsa/base/types.h"
 #include "samsa/protocol/codec.h"
 #include "samsa/protocol/error_code.h"
+#include "samsa/protocol/messages/leader_discovery.h"
 
 namespace samsa::protocol {
 
-using produce_api = api_range<api_key::produce, 0, 9>;
+using produce_api = api_range<api_key::produce, 0, 11>;
 
 struct partition_produce_data {
     partition_id index;
@@ -59,6 +65,7 @@ struct partition_produce_response {
     offset log_start_offset{-1};          // v5+
     std::vector<batch_index_and_error_message> record_errors;  // v8+
     std::optional<std::string> error_message;                  // v8+
+    leader_id_and_epoch current_leader;                        // v10+, tag 0
     bool operator==(const partition_produce_response&) const = default;
 };
 
@@ -72,6 +79,7 @@ struct produce_response {
     using api = produce_api;
     std::vector<topic_produce_response> responses;
     int32_t throttle_time_ms = 0;  // v1+: after the responses, unlike most APIs
+    std::vector<node_endpoint> node_endpoints;  // v10+, tag 0
     bool operator==(const produce_response&) const = default;
 };
 
@@ -116,7 +124,9 @@ void serde(IO& io, partition_produce_response& m) {
         io.field(m.record_errors);
         io.field(m.error_message);
     }
-    io.tags();
+    io.tags([&](auto& t) {
+        if (io.version() >= 10) t(0, m.current_leader, m.current_leader != leader_id_and_epoch{});
+    });
 }
 
 template<class IO>
@@ -130,7 +140,9 @@ template<class IO>
 void serde(IO& io, produce_response& m) {
     io.field(m.responses);
     if (io.version() >= 1) io.field(m.throttle_time_ms);
-    io.tags();
+    io.tags([&](auto& t) {
+        if (io.version() >= 10) t(0, m.node_endpoints, !m.node_endpoints.empty());
+    });
 }
 
 }  // namespace samsa::protocol

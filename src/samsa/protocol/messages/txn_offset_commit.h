@@ -1,5 +1,8 @@
 #pragma once
-// TxnOffsetCommit (api key 28): versions 0-3.
+// TxnOffsetCommit (api key 28): versions 0-4.
+//
+// v4 only tells the broker the client understands TRANSACTION_ABORTABLE
+// (KIP-890).
 //
 // A transactional producer commits a consumer group's offsets inside its
 // transaction: they become visible when the transaction commits. v2 adds
@@ -17,7 +20,7 @@
 
 namespace samsa::protocol {
 
-using txn_offset_commit_api = api_range<api_key::txn_offset_commit, 0, 3>;
+using txn_offset_commit_api = api_range<api_key::txn_offset_commit, 0, 4>;
 
 struct txn_offset_commit_request_partition {
     partition_id partition_index;
