@@ -20,6 +20,7 @@
 #include "samsa/broker/broker_app.h"
 #include "samsa/broker/config/broker_config.h"
 #include "samsa/broker/config/properties.h"
+#include "samsa/broker/file_limit.h"
 #include "samsa/version.h"
 
 namespace {
@@ -74,6 +75,7 @@ int main(int argc, char** argv) {
 
     samsa::log::init(loaded->config.log_level);
     for (const auto& w : loaded->warnings) spdlog::warn("{}", w);
+    samsa::broker::raise_open_file_limit();
 
     try {
         auto started = samsa::broker::broker_app::start(std::move(loaded->config));

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
 #include <memory>
 
 #include <fmt/format.h>
@@ -129,21 +130,27 @@ status snappy_block(bytes_view block, bytes& out, size_t max_size) {
     return ok();
 }
 
-result<bytes> snappy_decompress(bytes_view data, size_t max_size) {
-    bytes out;
-    if (data.size() < xerial_header_size || std::memcmp(data.data(), xerial_magic, 8) != 0) {
-        if (auto st = snappy_block(data, out, max_size); !st) return st.error();
-        return out;
-    }
+// Calls `each` with every raw snappy block of `data`: the blocks of the
+// xerial framing, or `data` itself when it is one raw block.
+status for_each_snappy_block(bytes_view data, const std::function<status(bytes_view)>& each) {
+    if (data.size() < xerial_header_size || std::memcmp(data.data(), xerial_magic, 8) != 0) return each(data);
     size_t at = xerial_header_size;
     while (at < data.size()) {
         if (data.size() - at < 4) return corrupt(compression_codec::snappy, "truncated xerial block length");
         uint32_t len = get_be32(data.data() + at);
         at += 4;
         if (len > data.size() - at) return corrupt(compression_codec::snappy, "xerial block beyond the data");
-        if (auto st = snappy_block(data.subspan(at, len), out, max_size); !st) return st.error();
+        if (auto st = each(data.subspan(at, len)); !st) return st;
         at += len;
     }
+    return ok();
+}
+
+result<bytes> snappy_decompress(bytes_view data, size_t max_size) {
+    bytes out;
+    if (auto st = for_each_snappy_block(data, [&](bytes_view block) { return snappy_block(block, out, max_size); });
+        !st)
+        return st.error();
     return out;
 }
 
@@ -227,7 +234,113 @@ result<bytes> zstd_decompress(bytes_view data, size_t max_size) {
     return out;
 }
 
+
+// --- streaming: one chunk at a time to a sink ------------------------------
+
+status gzip_chunks(bytes_view data, bytes& chunk, const chunk_sink& sink) {
+    z_stream zs{};
+    if (inflateInit2(&zs, 15 + 32) != Z_OK) return make_error(errc::io_error, "zlib inflateInit2 failed");
+    std::unique_ptr<z_stream, int (*)(z_stream*)> guard(&zs, inflateEnd);
+    zs.next_in = const_cast<Bytef*>(data.data());
+    zs.avail_in = static_cast<uInt>(data.size());
+    for (;;) {
+        zs.next_out = chunk.data();
+        zs.avail_out = static_cast<uInt>(chunk.size());
+        int rc = inflate(&zs, Z_NO_FLUSH);
+        const size_t produced = chunk.size() - zs.avail_out;
+        if (rc != Z_OK && rc != Z_BUF_ERROR && rc != Z_STREAM_END)
+            return corrupt(compression_codec::gzip, zs.msg ? zs.msg : "inflate failed");
+        if (produced > 0) {
+            if (auto st = sink(bytes_view(chunk.data(), produced)); !st) return st;
+        }
+        if (rc == Z_STREAM_END) {
+            if (zs.avail_in == 0) return ok();
+            if (inflateReset(&zs) != Z_OK) return corrupt(compression_codec::gzip, "bad member");
+            continue;
+        }
+        if (produced == 0 && zs.avail_in == 0) return corrupt(compression_codec::gzip, "truncated stream");
+        if (produced == 0 && rc == Z_BUF_ERROR) return corrupt(compression_codec::gzip, "truncated stream");
+    }
+}
+
+status snappy_chunks(bytes_view data, size_t chunk_size, const chunk_sink& sink) {
+    auto feed_block = [&](bytes_view block) -> status {
+        bytes out;
+        // A snappy block expands at most ~21x (a 3-byte copy of 64 bytes): a
+        // block claiming more is refused before anything is allocated.
+        if (auto st = snappy_block(block, out, block.size() * 24 + 64); !st) return st;
+        for (size_t at = 0; at < out.size(); at += chunk_size) {
+            if (auto st = sink(bytes_view(out).subspan(at, std::min(chunk_size, out.size() - at))); !st) return st;
+        }
+        return ok();
+    };
+    return for_each_snappy_block(data, feed_block);
+}
+
+status lz4_chunks(bytes_view data, bytes& chunk, const chunk_sink& sink) {
+    LZ4F_dctx* raw = nullptr;
+    if (LZ4F_isError(LZ4F_createDecompressionContext(&raw, LZ4F_VERSION)))
+        return make_error(errc::io_error, "LZ4F_createDecompressionContext failed");
+    std::unique_ptr<LZ4F_dctx, LZ4F_errorCode_t (*)(LZ4F_dctx*)> ctx(raw, LZ4F_freeDecompressionContext);
+    size_t in_at = 0;
+    size_t hint = 1;
+    while (in_at < data.size() || hint != 0) {
+        size_t out_n = chunk.size();
+        size_t in_n = data.size() - in_at;
+        hint = LZ4F_decompress(ctx.get(), chunk.data(), &out_n, in_n ? data.data() + in_at : nullptr, &in_n, nullptr);
+        if (LZ4F_isError(hint)) return corrupt(compression_codec::lz4, LZ4F_getErrorName(hint));
+        in_at += in_n;
+        if (out_n > 0) {
+            if (auto st = sink(bytes_view(chunk.data(), out_n)); !st) return st;
+        }
+        if (in_n == 0 && out_n == 0) {
+            if (hint != 0) return corrupt(compression_codec::lz4, "truncated frame");
+            if (in_at < data.size()) return corrupt(compression_codec::lz4, "no progress");
+        }
+    }
+    return ok();
+}
+
+status zstd_chunks(bytes_view data, bytes& chunk, const chunk_sink& sink) {
+    std::unique_ptr<ZSTD_DStream, size_t (*)(ZSTD_DStream*)> ds(ZSTD_createDStream(), ZSTD_freeDStream);
+    if (!ds) return make_error(errc::io_error, "ZSTD_createDStream failed");
+    ZSTD_initDStream(ds.get());
+    ZSTD_DCtx_setParameter(ds.get(), ZSTD_d_windowLogMax, 27);
+    ZSTD_inBuffer in{data.data(), data.size(), 0};
+    size_t last = 1;
+    while (in.pos < in.size || last != 0) {
+        ZSTD_outBuffer ob{chunk.data(), chunk.size(), 0};
+        size_t before_in = in.pos;
+        last = ZSTD_decompressStream(ds.get(), &ob, &in);
+        if (ZSTD_isError(last)) return corrupt(compression_codec::zstd, ZSTD_getErrorName(last));
+        if (ob.pos > 0) {
+            if (auto st = sink(bytes_view(chunk.data(), ob.pos)); !st) return st;
+        }
+        // A full chunk may mean more is buffered inside zstd: only an empty
+        // step with input left, or with none left and a frame unfinished, is truncation.
+        if (ob.pos == 0 && in.pos == before_in) return corrupt(compression_codec::zstd, "truncated frame");
+    }
+    return ok();
+}
+
 }  // namespace
+
+status decompress_chunks(compression_codec codec, bytes_view data, size_t chunk_size, const chunk_sink& sink) {
+    SAMSA_ASSERT(chunk_size > 0);
+    bytes chunk(codec == compression_codec::snappy || codec == compression_codec::none ? 0 : chunk_size);
+    switch (codec) {
+    case compression_codec::none:
+        for (size_t at = 0; at < data.size(); at += chunk_size) {
+            if (auto st = sink(data.subspan(at, std::min(chunk_size, data.size() - at))); !st) return st;
+        }
+        return ok();
+    case compression_codec::gzip: return gzip_chunks(data, chunk, sink);
+    case compression_codec::snappy: return snappy_chunks(data, chunk_size, sink);
+    case compression_codec::lz4: return lz4_chunks(data, chunk, sink);
+    case compression_codec::zstd: return zstd_chunks(data, chunk, sink);
+    }
+    return make_error(errc::unsupported, "unknown compression codec");
+}
 
 const char* name(compression_codec codec) {
     switch (codec) {

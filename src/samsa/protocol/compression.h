@@ -17,6 +17,7 @@
 // errc::too_large past it. Pure functions, callable from any thread.
 
 #include <cstddef>
+#include <functional>
 
 #include "samsa/base/result.h"
 #include "samsa/bytes/bytes.h"
@@ -31,6 +32,16 @@ bytes compress(compression_codec codec, bytes_view data);
 // the codec, errc::too_large when the output would exceed max_size,
 // errc::unsupported for an unknown codec.
 result<bytes> decompress(compression_codec codec, bytes_view data, size_t max_size);
+
+// Decompresses `data` a piece at a time: each piece of at most chunk_size
+// bytes goes to `sink` as soon as it is produced, and an error from the sink
+// stops decompression at once (the produce path checks records as they come
+// and stops at the first bad one, so a bomb costs one chunk, not the cap).
+// Memory: the codec's state and one chunk, whatever the output size (snappy:
+// one block, which its format bounds to ~21x its compressed size). Errors as
+// decompress(); no output cap here: the sink counts.
+using chunk_sink = std::function<status(bytes_view)>;
+status decompress_chunks(compression_codec codec, bytes_view data, size_t chunk_size, const chunk_sink& sink);
 
 const char* name(compression_codec codec);
 

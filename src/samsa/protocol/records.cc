@@ -9,6 +9,7 @@
 #include "samsa/bytes/byte_writer.h"
 #include "samsa/bytes/crc32c.h"
 #include "samsa/protocol/compression.h"
+#include "samsa/protocol/record_stream_check.h"
 
 namespace samsa::protocol {
 namespace {
@@ -137,7 +138,84 @@ result<batch_records> batch_records::decode(bytes_view batch, size_t max_uncompr
 
 // The same checks as decode() plus offset deltas, without keeping the records:
 // it runs on every produced batch.
+record_stream_check::record_stream_check(const record_batch_header& header, size_t max_uncompressed_bytes)
+    : header_(header), max_bytes_(max_uncompressed_bytes) {}
+
+status record_stream_check::feed(bytes_view chunk) {
+    total_ += chunk.size();
+    if (total_ > max_bytes_)
+        return make_error(errc::too_large, fmt::format("records decompress to more than {} bytes", max_bytes_));
+    pending_.insert(pending_.end(), chunk.begin(), chunk.end());
+    peak_ = std::max(peak_, pending_.size());
+    return check_complete_records();
+}
+
+// Reads every whole record at the front of pending_, then keeps only the rest.
+status record_stream_check::check_complete_records() {
+    size_t at = 0;
+    while (at < pending_.size()) {
+        byte_reader probe(bytes_view(pending_).subspan(at));
+        int32_t length = probe.read_varint();
+        if (!probe.ok()) {
+            if (pending_.size() - at >= 5) return bad_record(static_cast<size_t>(index_), "bad length");
+            break;  // the length's bytes are still coming
+        }
+        if (length < 0) return bad_record(static_cast<size_t>(index_), fmt::format("length {}", length));
+        const size_t length_size = (pending_.size() - at) - probe.remaining();
+        if (static_cast<size_t>(length) > max_bytes_ - std::min(max_bytes_, total_ - pending_.size() + at + length_size))
+            return make_error(errc::too_large, fmt::format("record {} of {} bytes is over the limit of {}", index_,
+                                                           length, max_bytes_));
+        if (probe.remaining() < static_cast<size_t>(length)) break;  // the rest of the record is still coming
+        if (index_ >= header_.records_count)
+            return make_error(errc::corrupt, fmt::format("more records than the {} the batch announces",
+                                                         header_.records_count));
+        byte_reader one(bytes_view(pending_).subspan(at, length_size + static_cast<size_t>(length)));
+        auto r = read_record(one, static_cast<size_t>(index_));
+        if (!r) return r.error();
+        if (r->offset_delta != index_)
+            return make_error(errc::corrupt, fmt::format("record {} has offset delta {} (expected {})", index_,
+                                                         r->offset_delta, index_));
+        ++index_;
+        at += length_size + static_cast<size_t>(length);
+    }
+    pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(at));
+    return ok();
+}
+
+status record_stream_check::finish() const {
+    if (!pending_.empty())
+        return make_error(errc::corrupt, fmt::format("{} bytes after the {} records read", pending_.size(), index_));
+    if (index_ != header_.records_count)
+        return make_error(errc::corrupt, fmt::format("record count {} but {} records", header_.records_count, index_));
+    if (header_.last_offset_delta != index_ - 1)
+        return make_error(errc::corrupt,
+                          fmt::format("last offset delta {} but {} records", header_.last_offset_delta, index_));
+    return ok();
+}
+
+namespace {
+
+// Decompressed output is handed over in pieces of this size.
+constexpr size_t validation_chunk_bytes = 64 * 1024;
+
+status validate_compressed_records(const record_batch_header& header, bytes_view body, size_t max_uncompressed_bytes) {
+    if (header.records_count <= 0)
+        return make_error(errc::corrupt, fmt::format("record count {}", header.records_count));
+    record_stream_check check(header, max_uncompressed_bytes);
+    auto st = decompress_chunks(header.codec(), body, validation_chunk_bytes,
+                                [&](bytes_view chunk) { return check.feed(chunk); });
+    if (!st) return st;
+    return check.finish();
+}
+
+}  // namespace
+
 status validate_records(bytes_view batch, size_t max_uncompressed_bytes) {
+    auto header = read_batch_header(batch);
+    if (header && header->codec() != compression_codec::none && header->total_size() <= batch.size()) {
+        bytes_view body = batch.subspan(record_batch_header::size, header->total_size() - record_batch_header::size);
+        return validate_compressed_records(*header, body, max_uncompressed_bytes);
+    }
     bytes plain;
     auto opened = open_records(batch, max_uncompressed_bytes, plain);
     if (!opened) return opened.error();

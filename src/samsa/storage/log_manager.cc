@@ -139,7 +139,9 @@ status log_manager::load_dir(size_t dir_index) {
             hint.cleaner_offset = it->second;
         const log_config cfg = config_.config_for ? config_.config_for(k.topic) : config_.default_config;
         auto log = partition_log::open(entry.path(), cfg, hint);
-        if (!log) return log.error();
+        if (!log)
+            return make_error(log.error().code, fmt::format("cannot load the partition directory {}: {}",
+                                                            entry.path().string(), log.error().message));
         (*log)->set_flusher(flusher_.get());
         (*log)->set_cleaner(cleaner_.get());
         protocol::uuid topic_id;
@@ -184,21 +186,36 @@ result<partition_log*> log_manager::create_log(std::string_view topic, partition
     key k{std::string(topic), partition()};
     if (logs_.count(k))
         return make_error(errc::already_exists, fmt::format("log {}-{} already exists", topic, partition()));
-    // Kafka's placement: the log dir with the fewest partitions.
-    std::vector<size_t> counts(config_.log_dirs.size(), 0);
-    for (const auto& [_, e] : logs_) ++counts[e.dir_index];
-    size_t dir_index = static_cast<size_t>(std::min_element(counts.begin(), counts.end()) - counts.begin());
+    // Kafka's placement: the log dir with the fewest partitions (counted only
+    // when there is a choice: creating n partitions stays linear with one dir).
+    size_t dir_index = 0;
+    if (config_.log_dirs.size() > 1) {
+        std::vector<size_t> counts(config_.log_dirs.size(), 0);
+        for (const auto& [_, e] : logs_) ++counts[e.dir_index];
+        dir_index = static_cast<size_t>(std::min_element(counts.begin(), counts.end()) - counts.begin());
+    }
     const auto& parent = config_.log_dirs[dir_index];
     auto dir = parent / fmt::format("{}-{}", topic, partition());
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
     if (ec) return make_error(errc::io_error, fmt::format("cannot create {}: {}", dir.string(), ec.message()));
-    if (auto st = write_partition_metadata(dir, topic_id); !st) return st.error();
+    // Whatever fails from here leaves no directory behind: a half-made
+    // partition must not be adopted at the next start.
+    auto undo = [&](error e) {
+        std::error_code rm_ec;
+        std::filesystem::remove_all(dir, rm_ec);
+        if (rm_ec) spdlog::warn("storage: cannot remove {} after a failed create: {}", dir.string(), rm_ec.message());
+        return e;
+    };
+    if (auto st = write_partition_metadata(dir, topic_id); !st) return undo(st.error());
     auto log = partition_log::open(dir, config, recovery_hint{true, std::nullopt, std::nullopt});
-    if (!log) return log.error();
+    if (!log) return undo(log.error());
     (*log)->set_flusher(flusher_.get());
     (*log)->set_cleaner(cleaner_.get());
-    if (auto st = sync_dir(parent); !st) return st.error();
+    if (auto st = sync_dir(parent); !st) {
+        log->reset();
+        return undo(st.error());
+    }
     partition_log* raw = log->get();
     logs_.emplace(std::move(k), entry_t{std::move(*log), dir_index, topic_id});
     return raw;
@@ -210,11 +227,11 @@ partition_log* log_manager::get_log(std::string_view topic, partition_id partiti
     return it == logs_.end() ? nullptr : it->second.log.get();
 }
 
-status log_manager::delete_logs(std::string_view topic) {
+status log_manager::delete_logs(std::string_view topic, int32_t first_partition) {
     std::unique_lock lock(mutex_);
     std::vector<std::pair<key, entry_t>> doomed;
     for (auto it = logs_.begin(); it != logs_.end();) {
-        if (it->first.topic == topic) {
+        if (it->first.topic == topic && it->first.partition >= first_partition) {
             doomed.emplace_back(it->first, std::move(it->second));
             it = logs_.erase(it);
         } else {

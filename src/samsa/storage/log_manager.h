@@ -115,7 +115,9 @@ public:
     // directory to `<topic>-<partition>.<uuid>-delete` (so a crash midway
     // leaves nothing that looks like a live log), removes it, and drops the
     // partitions from the checkpoint files. not_found when there were none.
-    status delete_logs(std::string_view topic);
+    // With first_partition > 0 only the partitions from it on go (undoing
+    // a CreatePartitions that failed part-way).
+    status delete_logs(std::string_view topic, int32_t first_partition = 0);
 
     std::vector<log_info> logs() const;
     const startup_report& startup() const { return startup_; }

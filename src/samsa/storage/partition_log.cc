@@ -66,6 +66,13 @@ status partition_log::load(const recovery_hint& hint) {
     std::vector<std::pair<std::filesystem::path, offset>> index_files;
     for (const auto& entry : std::filesystem::directory_iterator(dir_, ec)) {
         const std::string name = entry.path().filename().string();
+        // Kafka's LogLoader looks at regular files only: a directory named
+        // like a segment is not one (and opening it would fail).
+        std::error_code type_ec;
+        if (!entry.is_regular_file(type_ec)) {
+            spdlog::warn("storage: ignoring {}: not a regular file", entry.path().string());
+            continue;
+        }
         if (auto base = parse_segment_file_name(name, ".log")) {
             bases.push_back(*base);
         } else if (auto b = parse_segment_file_name(name, ".index")) {
@@ -515,6 +522,11 @@ status partition_log::close() {
         // The cleaner checks this between batches; its .cleaned files go with it.
         clean_job_->cancel_and_wait();
         clean_job_.reset();
+    }
+    // A log whose open failed before its first segment existed has nothing to seal.
+    if (segments_.empty()) {
+        closed_ = true;
+        return ok();
     }
     auto st = segments_.back()->seal();
     if (st) {

@@ -10,6 +10,7 @@
 #include "samsa/broker/handlers/authorize.h"
 #include "samsa/broker/handlers/error_mapping.h"
 #include "samsa/broker/handlers/handlers.h"
+#include "samsa/broker/topics/table_write_batch.h"
 #include "samsa/broker/topics/topic_name.h"
 #include "samsa/protocol/messages/create_topics.h"
 
@@ -67,15 +68,46 @@ verdict check_topic(broker& b, const protocol::creatable_topic& t, int32_t& part
     return {};
 }
 
+// Kafka's controller (ReplicationControlManager) refuses a whole request
+// that asks for more than this many partitions, counting -1 as the default.
+constexpr int64_t max_partitions_per_request = 10000;
+
+bool too_many_partitions(const broker& b, const protocol::create_topics_request& request) {
+    int64_t total = 0;
+    for (const auto& t : request.topics) {
+        if (!t.assignments.empty()) total += static_cast<int64_t>(t.assignments.size());
+        else if (t.num_partitions == -1) total += b.config().num_partitions;
+        else if (t.num_partitions > 0) total += t.num_partitions;
+    }
+    return total > max_partitions_per_request;
+}
+
+void answer_policy_violation(request_context& ctx, const protocol::create_topics_request& request) {
+    protocol::create_topics_response response;
+    for (const auto& t : request.topics) {
+        protocol::creatable_topic_result r;
+        r.name = t.name;
+        r.error_code = error_code::policy_violation;
+        r.error_message = "Excessively large number of partitions per request.";
+        response.topics.push_back(std::move(r));
+    }
+    spdlog::info("CreateTopics from {}: {} topics refused: more than {} partitions in one request", ctx.peer,
+                 request.topics.size(), max_partitions_per_request);
+    ctx.respond(response);
+}
+
 }  // namespace
 
 void handle_create_topics(request_context ctx) {
     auto request = ctx.decode<protocol::create_topics_request>();
     if (!request) return;
     broker& b = *ctx.b;
+    if (too_many_partitions(b, *request)) return answer_policy_violation(ctx, *request);
     std::multiset<std::string> names;
     for (const auto& t : request->topics) names.insert(t.name);
 
+    // The topic table file is written once for the whole request, before the answer.
+    table_write_batch table_writes;
     protocol::create_topics_response response;
     for (const auto& t : request->topics) {
         protocol::creatable_topic_result r;
@@ -121,6 +153,16 @@ void handle_create_topics(request_context ctx) {
             }
         }
         response.topics.push_back(std::move(r));
+    }
+    if (auto s = table_writes.commit(); !s) {
+        // The logs exist and carry their topic ids; the next start adopts them,
+        // but without their configs: say the creation failed.
+        spdlog::error("CreateTopics from {}: writing the topic table failed: {}", ctx.peer, s.error().message);
+        for (auto& r : response.topics) {
+            if (r.error_code != error_code::none || request->validate_only) continue;
+            r.error_code = error_code::kafka_storage_error;
+            r.error_message = s.error().message;
+        }
     }
     ctx.respond(response);
 }

@@ -7,6 +7,7 @@
 #include "samsa/broker/handlers/authorize.h"
 #include "samsa/broker/handlers/handlers.h"
 #include "samsa/broker/handlers/topic_lookup.h"
+#include "samsa/broker/topics/table_write_batch.h"
 #include "samsa/protocol/messages/metadata.h"
 
 namespace samsa::broker {
@@ -94,6 +95,7 @@ void handle_metadata(request_context ctx) {
     } else {
         // v0-v3 always allow auto-creation; v4+ say so.
         bool allow = ctx.version() < 4 || request->allow_auto_topic_creation;
+        table_write_batch table_writes;  // topics auto-created here: one table write (table_write_batch.h)
         for (const auto& rt : *request->topics) {
             response.topics.push_back(rt.name ? describe_named(ctx, *rt.name, allow) : describe_by_id(ctx, rt.topic_id));
         }

@@ -64,19 +64,38 @@ struct topic_rules {
     bool compacted = false;          // records need keys
     error_code invalid_record = error_code::corrupt_message;  // INVALID_RECORD from Produce v8
     bool has_transactional_id = false;  // the request names one
+    int16_t request_version = 0;
 };
+
+// Kafka's ProduceRequest.validateRecords, before any log is touched: from
+// v3 a partition's records are one v2 batch. Its refusals are INVALID_RECORD
+// (87) at every version.
+partition_outcome refuse_old_or_cut_batches(std::optional<int> magic, int16_t version) {
+    const std::string v = std::to_string(version);
+    if (magic) {
+        return {error_code::invalid_record, "Produce requests with version " + v +
+                                                " are only allowed to contain record batches with magic version 2"};
+    }
+    return {error_code::invalid_record,
+            "Produce requests with version " + v + " must have at least one record batch per partition"};
+}
 
 // Checks the record set of one partition as Kafka's LogValidator does
 // before anything is written: whole v2 batches, each with a good CRC and no
 // larger than max.message.bytes.
 partition_outcome validate_record_set(bytes_view records, const topic_rules& rules) {
     const int64_t max_message_bytes = rules.max_message_bytes;
-    if (records.empty()) return {error_code::corrupt_message, "empty record set"};
+    const bool v3_rules = rules.request_version >= 3;
+    if (records.empty()) {
+        if (v3_rules) return refuse_old_or_cut_batches(std::nullopt, rules.request_version);
+        return {error_code::corrupt_message, "empty record set"};
+    }
     protocol::batch_splitter split(records);
     int batches = 0;
     while (auto batch = split.next()) {
         ++batches;
         if (batch->size() >= 17 && (*batch)[16] != 2) {
+            if (v3_rules) return refuse_old_or_cut_batches(int((*batch)[16]), rules.request_version);
             return {error_code::unsupported_for_message_format,
                     "record batch magic " + std::to_string(int((*batch)[16])) + " (only v2 is accepted)"};
         }
@@ -113,6 +132,9 @@ partition_outcome validate_record_set(bytes_view records, const topic_rules& rul
         // A length field larger than what follows: an old-format message set
         // or a cut batch. Report the magic if it is readable.
         size_t at = split.consumed();
+        if (v3_rules && records.size() >= at + 17 && records[at + 16] != 2)
+            return refuse_old_or_cut_batches(int(records[at + 16]), rules.request_version);
+        if (v3_rules && batches == 0) return refuse_old_or_cut_batches(std::nullopt, rules.request_version);
         if (records.size() >= at + 17 && records[at + 16] != 2) {
             return {error_code::unsupported_for_message_format,
                     "record batch magic " + std::to_string(int(records[at + 16])) + " (only v2 is accepted)"};
@@ -249,6 +271,7 @@ void handle_produce(request_context ctx) {
             rules.compacted = std::find(policy.begin(), policy.end(), "compact") != policy.end();
             if (ctx.version() >= 8) rules.invalid_record = error_code::invalid_record;
             rules.has_transactional_id = request->transactional_id.has_value();
+            rules.request_version = ctx.version();
         }
 
         for (auto& part : topic.partition_data) {

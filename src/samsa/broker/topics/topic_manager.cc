@@ -176,12 +176,21 @@ status topic_manager::add_partitions(std::string_view name, int32_t new_count) {
     const auto* m = table_.find(name);
     if (!m) return make_error(errc::not_found, "unknown topic " + std::string(name));
     auto lc = log_config_for(m->configs);
-    for (int32_t p = m->partition_count; p < new_count; ++p) {
+    const int32_t old_count = m->partition_count;
+    // A failure part-way removes the partitions this call made: the topic
+    // keeps exactly its old count, on disk and in the table.
+    auto undo = [&](error e) {
+        if (auto s = logs_->delete_logs(name, old_count); !s && s.error().code != errc::not_found)
+            spdlog::warn("topic {}: removing the partitions of a failed CreatePartitions: {}", name,
+                         s.error().message);
+        return e;
+    };
+    for (int32_t p = old_count; p < new_count; ++p) {
         if (logs_->get_log(name, partition_id(p))) continue;
         auto created = logs_->create_log(name, partition_id(p), m->id, lc);
-        if (!created) return created.error();
+        if (!created) return undo(created.error());
     }
-    if (auto s = table_.set_partition_count(name, new_count); !s) return s;
+    if (auto s = table_.set_partition_count(name, new_count); !s) return undo(s.error());
     spdlog::info("topic {} now has {} partitions", name, new_count);
     return ok();
 }

@@ -9,7 +9,13 @@
 #include <fstream>
 #include <sstream>
 
+#include <functional>
+#include <map>
+
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "samsa/broker/topics/table_write_batch.h"
 
 namespace samsa::broker {
 
@@ -19,7 +25,39 @@ namespace {
 
 error io_error(const std::string& what) { return make_error(errc::io_error, what + ": " + std::strerror(errno)); }
 
+// The open table_write_batch scopes of this thread and the writes they hold back.
+struct deferred_writes {
+    int depth = 0;
+    std::map<const topic_table*, std::function<status()>> pending;
+};
+thread_local deferred_writes deferred;
+
+bool writes_deferred() { return deferred.depth > 0; }
+
 }  // namespace
+
+table_write_batch::table_write_batch() { ++deferred.depth; }
+
+table_write_batch::~table_write_batch() {
+    if (committed_) return;
+    if (auto s = commit(); !s)
+        spdlog::error("writing {} failed: {} (auto-created topics are adopted from their directories at the next "
+                      "start)",
+                      topic_table::file_name, s.error().message);
+}
+
+status table_write_batch::commit() {
+    if (committed_) return ok();
+    committed_ = true;
+    if (--deferred.depth > 0) return ok();
+    auto pending = std::move(deferred.pending);
+    deferred.pending.clear();
+    status first_error = ok();
+    for (auto& [_, write] : pending) {
+        if (auto s = write(); !s && first_error) first_error = s;
+    }
+    return first_error;
+}
 
 status write_file_atomically(const std::string& path, std::string_view contents) {
     std::string tmp = path + ".tmp";
@@ -113,6 +151,10 @@ status topic_table::persist() const {
 }
 
 status topic_table::commit(std::map<std::string, topic_metadata, std::less<>> previous) {
+    if (writes_deferred()) {
+        deferred.pending[this] = [this] { return persist(); };
+        return ok();
+    }
     if (auto s = persist(); !s) {
         topics_ = std::move(previous);
         return s;
@@ -123,7 +165,7 @@ status topic_table::commit(std::map<std::string, topic_metadata, std::less<>> pr
 result<const topic_metadata*> topic_table::create(std::string name, int32_t partitions, topic_configs configs,
                                                   std::optional<uuid> id) {
     if (topics_.contains(name)) return make_error(errc::already_exists, "Topic '" + name + "' already exists.");
-    auto previous = topics_;
+    auto previous = writes_deferred() ? decltype(topics_){} : topics_;
     topic_metadata m{name, id.value_or(uuid::random()), partitions, std::move(configs)};
     while (!id && find(m.id)) m.id = uuid::random();
     topics_.emplace(name, std::move(m));
@@ -134,7 +176,7 @@ result<const topic_metadata*> topic_table::create(std::string name, int32_t part
 status topic_table::remove(std::string_view name) {
     auto it = topics_.find(name);
     if (it == topics_.end()) return make_error(errc::not_found, "unknown topic " + std::string(name));
-    auto previous = topics_;
+    auto previous = writes_deferred() ? decltype(topics_){} : topics_;
     topics_.erase(it);
     return commit(std::move(previous));
 }
@@ -142,7 +184,7 @@ status topic_table::remove(std::string_view name) {
 status topic_table::set_partition_count(std::string_view name, int32_t partitions) {
     auto it = topics_.find(name);
     if (it == topics_.end()) return make_error(errc::not_found, "unknown topic " + std::string(name));
-    auto previous = topics_;
+    auto previous = writes_deferred() ? decltype(topics_){} : topics_;
     it->second.partition_count = partitions;
     return commit(std::move(previous));
 }
@@ -150,7 +192,7 @@ status topic_table::set_partition_count(std::string_view name, int32_t partition
 status topic_table::set_configs(std::string_view name, topic_configs configs) {
     auto it = topics_.find(name);
     if (it == topics_.end()) return make_error(errc::not_found, "unknown topic " + std::string(name));
-    auto previous = topics_;
+    auto previous = writes_deferred() ? decltype(topics_){} : topics_;
     it->second.configs = std::move(configs);
     return commit(std::move(previous));
 }

@@ -1,0 +1,80 @@
+#include "tests/broker/scale/scale_client.h"
+
+#include "samsa/protocol/messages/produce.h"
+#include "samsa/protocol/records.h"
+
+namespace samsa::broker::testing {
+
+namespace {
+
+template<class Response, class Request>
+std::optional<Response> call(uint16_t port, const Request& req, int16_t version, std::chrono::milliseconds timeout) {
+    raw_client c(port);
+    if (!c.connected() || !c.send_request(req, version, 1)) return std::nullopt;
+    return c.read_response<Response>(version, 1, timeout);
+}
+
+}  // namespace
+
+std::optional<protocol::create_topics_response> create_topics(uint16_t port, const std::vector<std::string>& names,
+                                                              int32_t partitions, std::chrono::milliseconds timeout) {
+    protocol::create_topics_request req;
+    req.timeout_ms = 60000;
+    for (const auto& n : names) {
+        protocol::creatable_topic t;
+        t.name = n;
+        t.num_partitions = partitions;
+        t.replication_factor = 1;
+        req.topics.push_back(std::move(t));
+    }
+    return call<protocol::create_topics_response>(port, req, 5, timeout);
+}
+
+std::optional<protocol::create_partitions_response> create_partitions(uint16_t port, const std::string& topic,
+                                                                      int32_t count) {
+    protocol::create_partitions_request req;
+    req.timeout_ms = 60000;
+    protocol::create_partitions_topic t;
+    t.name = topic;
+    t.count = count;
+    req.topics.push_back(std::move(t));
+    return call<protocol::create_partitions_response>(port, req, 1, std::chrono::seconds(30));
+}
+
+std::optional<protocol::metadata_response> metadata(uint16_t port, std::optional<std::vector<std::string>> names,
+                                                    bool allow_auto_create, std::chrono::milliseconds timeout) {
+    protocol::metadata_request req;
+    if (names) {
+        req.topics.emplace();
+        for (auto& n : *names) {
+            protocol::metadata_request_topic t;
+            t.name = std::move(n);
+            req.topics->push_back(std::move(t));
+        }
+    }
+    req.allow_auto_topic_creation = allow_auto_create;
+    return call<protocol::metadata_response>(port, req, 9, timeout);
+}
+
+int32_t partition_count(uint16_t port, const std::string& topic) {
+    auto r = metadata(port, std::vector<std::string>{topic}, false);
+    if (!r || r->topics.size() != 1 || r->topics[0].error_code != protocol::error_code::none) return -1;
+    return static_cast<int32_t>(r->topics[0].partitions.size());
+}
+
+std::optional<int64_t> produce_some(uint16_t port, const std::string& topic, int count) {
+    protocol::record_batch_builder builder;
+    for (int i = 0; i < count; ++i) builder.add("k", "value-" + std::to_string(i), timestamp_ms(1000 + i));
+    bytes batch = builder.build();
+    protocol::produce_request p;
+    p.acks = 1;
+    p.timeout_ms = 5000;
+    p.topic_data.push_back({topic, {{partition_id(0), protocol::raw_records(batch)}}});
+    auto r = call<protocol::produce_response>(port, p, 7, std::chrono::seconds(10));
+    if (!r || r->responses.size() != 1 || r->responses[0].partition_responses.size() != 1) return std::nullopt;
+    const auto& answer = r->responses[0].partition_responses[0];
+    if (answer.error_code != protocol::error_code::none) return std::nullopt;
+    return answer.base_offset();
+}
+
+}  // namespace samsa::broker::testing

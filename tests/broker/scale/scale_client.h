@@ -1,0 +1,37 @@
+#pragma once
+// scale_client: the few admin calls the scale and damage tests make on a
+// real samsa-broker process (tests/support/broker_process.h), one fresh
+// raw_client connection per call, every wait bounded.
+//
+// Thread: the test's thread.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "samsa/protocol/messages/create_partitions.h"
+#include "samsa/protocol/messages/create_topics.h"
+#include "samsa/protocol/messages/metadata.h"
+#include "tests/broker/raw_client.h"
+
+namespace samsa::broker::testing {
+
+// CreateTopics v5 of `names`, each with `partitions` partitions; nullopt: no answer.
+std::optional<protocol::create_topics_response> create_topics(uint16_t port, const std::vector<std::string>& names,
+                                                              int32_t partitions,
+                                                              std::chrono::milliseconds timeout = std::chrono::seconds(30));
+// CreatePartitions v1: grow `topic` to `count`.
+std::optional<protocol::create_partitions_response> create_partitions(uint16_t port, const std::string& topic,
+                                                                      int32_t count);
+// Metadata v9 for `names` (null: every topic).
+std::optional<protocol::metadata_response> metadata(uint16_t port, std::optional<std::vector<std::string>> names,
+                                                    bool allow_auto_create,
+                                                    std::chrono::milliseconds timeout = std::chrono::seconds(30));
+// Partition count of `topic` per Metadata (-1: unknown or no answer).
+int32_t partition_count(uint16_t port, const std::string& topic);
+// acks=1 Produce v7 of `count` small records to partition 0; the base
+// offset when the answer is NONE.
+std::optional<int64_t> produce_some(uint16_t port, const std::string& topic, int count);
+
+}  // namespace samsa::broker::testing
