@@ -3,11 +3,12 @@
 // connection's principal becomes User:<name>; on failure the answer carries
 // SASL_AUTHENTICATION_FAILED (or ILLEGAL_SASL_STATE) with a message and goes
 // out after connection.failed.authentication.delay.ms, then the connection
-// closes.
+// closes. With connections.max.reauth.ms set, a successful exchange
+// starts a session of that length (session_lifetime_ms, v1+): the client
+// re-authenticates on the same connection before it ends (KIP-368).
 #include <spdlog/spdlog.h>
 
 #include "samsa/broker/handlers/security_handlers.h"
-#include "samsa/broker/security/listener_security.h"
 #include "samsa/broker/security/sasl/sasl_server.h"
 #include "samsa/protocol/messages/sasl_authenticate.h"
 
@@ -16,12 +17,21 @@ namespace samsa::broker {
 namespace {
 
 // Records the outcome on the connection; the delay a failure waits.
-std::chrono::milliseconds settle(connection& conn, const security::sasl_server::step& step) {
+std::chrono::milliseconds settle(connection& conn, const security::sasl_server::step& step, bool again) {
     security::sasl_server* sasl = conn.sasl();
     if (step.done) {
+        if (again) {
+            spdlog::info("connection {} from {}: re-authenticated as User:{} with {}", conn.id(), conn.peer(),
+                         sasl->user(), sasl->mechanism());
+        } else {
+            spdlog::debug("connection {} from {}: authenticated as User:{} with {}", conn.id(), conn.peer(),
+                          sasl->user(), sasl->mechanism());
+        }
         conn.set_principal({"User", sasl->user()});
-        spdlog::debug("connection {} from {}: authenticated as User:{} with {}", conn.id(), conn.peer(), sasl->user(),
-                      sasl->mechanism());
+        const auto lifetime = conn.sasl()->session_lifetime();
+        sasl->set_session_expiry(lifetime.count() > 0
+                                     ? std::optional(std::chrono::steady_clock::now() + lifetime)
+                                     : std::nullopt);
         return std::chrono::milliseconds(0);
     }
     if (step.error == protocol::error_code::none) return std::chrono::milliseconds(0);
@@ -61,8 +71,11 @@ void handle_sasl_authenticate(request_context ctx, connection& conn) {
         ctx.respond(resp);
         return;
     }
+    sasl->note_authenticate_version(ctx.version());
+    const bool again = sasl->reauthenticating();
     auto step = sasl->authenticate(req->auth_bytes);
-    auto delay = settle(conn, step);
+    auto delay = settle(conn, step, again);
+    if (step.done) resp.session_lifetime_ms = conn.sasl()->session_lifetime().count();
     resp.error_code = step.error;
     if (step.error != protocol::error_code::none) resp.error_message = step.message;
     resp.auth_bytes = std::move(step.reply);
@@ -77,7 +90,7 @@ void handle_sasl_authenticate(request_context ctx, connection& conn) {
 
 void handle_sasl_raw_token(connection& conn, bytes frame, response_slot slot) {
     auto step = conn.sasl()->authenticate(frame);
-    auto delay = settle(conn, step);
+    auto delay = settle(conn, step, false);  // KIP-43 clients cannot re-authenticate
     if (step.error != protocol::error_code::none) {
         // KIP-43 framing has no way to say why: the connection just closes.
         answer_then_close(conn, std::move(slot), {}, delay);
