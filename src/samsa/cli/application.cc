@@ -19,6 +19,7 @@ application::application() : app_(std::make_unique<CLI::App>("samsa: topics, pro
     transactions_command_ = add_transactions_command(*app_, transactions, connection);
     acls_command_ = add_acls_command(*app_, acls, connection);
     quotas_command_ = add_quotas_command(*app_, quotas, connection);
+    users_command_ = add_users_command(*app_, users, connection);
     add_offsets_commands(*app_, offsets, connection);
     add_configs_command(*app_, configs, connection);
     add_streams_command(*app_, streams, connection);
@@ -100,6 +101,7 @@ int application::dispatch(command_io& io) {
     if (transactions_command_->parsed()) return run_transactions(transactions, connection, io);
     if (acls_command_->parsed()) return run_acls(acls, connection, io);
     if (quotas_command_->parsed()) return run_quotas(quotas, connection, io);
+    if (users_command_->parsed()) return run_users(users, connection, io);
     if (offsets_command_given(offsets)) return run_offsets_command(offsets, connection, io);
     if (configs.command->parsed()) return run_configs(configs, connection, io);
     if (streams.command->parsed()) return run_streams(streams, connection, io);

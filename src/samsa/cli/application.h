@@ -10,6 +10,7 @@
 //   samsa transactions list|describe ...
 //   samsa acls add|list|remove ...
 //   samsa quotas describe|alter ...
+//   samsa users describe|alter|delete ...
 //   samsa offsets | delete-records | configs describe | streams reset ...
 //
 // Thread: main.
@@ -31,6 +32,7 @@
 #include "samsa/cli/topics.h"
 #include "samsa/cli/quotas.h"
 #include "samsa/cli/transactions.h"
+#include "samsa/cli/users.h"
 
 namespace CLI {
 class App;
@@ -61,6 +63,7 @@ public:
     transactions_args transactions;
     acls_args acls;
     quotas_args quotas;
+    users_args users;
     offsets_args offsets;
     configs_args configs;
     streams_reset_args streams;
@@ -74,6 +77,7 @@ private:
     CLI::App* transactions_command_ = nullptr;
     CLI::App* acls_command_ = nullptr;
     CLI::App* quotas_command_ = nullptr;
+    CLI::App* users_command_ = nullptr;
 };
 
 }  // namespace samsa::cli

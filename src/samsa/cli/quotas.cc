@@ -20,22 +20,6 @@ namespace {
 
 using kafka::wire_client;
 
-// The first bootstrap address that answers.
-result<std::unique_ptr<wire_client>> connect_any(const connection_options& c) {
-    error last{errc::invalid_argument, "no bootstrap server"};
-    for (size_t from = 0; from <= c.bootstrap_server.size();) {
-        size_t comma = std::min(c.bootstrap_server.find(',', from), c.bootstrap_server.size());
-        if (comma > from) {
-            auto client = wire_client::connect(c.bootstrap_server.substr(from, comma - from),
-                                               std::chrono::milliseconds(c.timeout_ms));
-            if (client) return client;
-            last = client.error();
-        }
-        from = comma + 1;
-    }
-    return last;
-}
-
 std::vector<std::string> split_commas(const std::vector<std::string>& items) {
     std::vector<std::string> out;
     for (const auto& item : items) {
@@ -171,7 +155,7 @@ CLI::App* add_quotas_command(CLI::App& app, quotas_args& args, connection_option
 int run_quotas(const quotas_args& args, const connection_options& connection, command_io& io) {
     auto format = parse_output_format(args.format);
     if (!format) return report(io, format.error(), true);
-    auto client = connect_any(connection);
+    auto client = wire_client::connect_any(connection.bootstrap_server, std::chrono::milliseconds(connection.timeout_ms));
     if (!client) return report(io, client.error());
     if (args.describe->parsed()) return run_describe(args, **client, io, *format);
     return run_alter(args, **client, io);

@@ -5,9 +5,9 @@
 // no offsets), then the same request once the ACL is there; deny beating
 // allow; ACLs surviving a restart; the ACL APIs' own errors.
 //
-// Parametrized by principal: PLAINTEXT connections are User:ANONYMOUS; the
-// SASL listeners (the other half of issue 14) add named users to
-// matrix_principals() with the listener settings and a connect function.
+// Parametrized by principal: PLAINTEXT connections are User:ANONYMOUS; on a
+// SASL_PLAINTEXT listener User:alice logs in with PLAIN, and at the end
+// User:bob, on the same listener, must be refused what alice was granted.
 
 #include <gtest/gtest.h>
 
@@ -30,6 +30,8 @@
 #include "samsa/protocol/messages/offset_commit.h"
 #include "samsa/protocol/messages/offset_fetch.h"
 #include "samsa/protocol/messages/produce.h"
+#include "samsa/protocol/messages/sasl_authenticate.h"
+#include "samsa/protocol/messages/sasl_handshake.h"
 #include "samsa/protocol/records.h"
 #include "tests/e2e/security/acl_client.h"
 #include "tests/support/broker_process.h"
@@ -46,14 +48,37 @@ struct matrix_principal {
     // Broker settings the principal's listener needs (besides listeners).
     std::vector<std::pair<std::string, std::string>> overrides;
     std::function<std::unique_ptr<raw_client>(uint16_t port)> connect;
+    std::string listener_name = "PLAINTEXT";
+    // Another principal on the same listener (none on PLAINTEXT: everyone is
+    // ANONYMOUS there): at the end it must be refused what `principal` got.
+    std::function<std::unique_ptr<raw_client>(uint16_t port)> connect_other;
 };
 
 void PrintTo(const matrix_principal& p, std::ostream* os) { *os << p.principal; }
 
+// A raw connection authenticated with SASL PLAIN (SaslHandshake v1, SaslAuthenticate v2).
+std::unique_ptr<raw_client> sasl_plain_client(uint16_t port, const std::string& user, const std::string& password) {
+    auto c = std::make_unique<raw_client>(port);
+    auto hs = call<protocol::sasl_handshake_response>(*c, protocol::sasl_handshake_request{"PLAIN"}, 1);
+    EXPECT_EQ(hs.error_code, protocol::error_code::none);
+    auto auth = call<protocol::sasl_authenticate_response>(
+        *c, protocol::sasl_authenticate_request{to_bytes(std::string(1, '\0') + user + '\0' + password)}, 2);
+    EXPECT_EQ(auth.error_code, protocol::error_code::none) << auth.error_message.value_or("");
+    return c;
+}
+
 std::vector<matrix_principal> matrix_principals() {
     return {{"anonymous_plaintext", "User:ANONYMOUS", {}, [](uint16_t port) {
                  return std::make_unique<raw_client>(port);
-             }}};
+             }},
+            {"sasl_plain_alice",
+             "User:alice",
+             {{"sasl.enabled.mechanisms", "PLAIN"},
+              {"sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required "
+                                   "user_alice=\"alice-secret\" user_bob=\"bob-secret\";"}},
+             [](uint16_t port) { return sasl_plain_client(port, "alice", "alice-secret"); },
+             "SASL_PLAINTEXT",
+             [](uint16_t port) { return sasl_plain_client(port, "bob", "bob-secret"); }}};
 }
 
 bytes make_batch(int n) {
@@ -72,6 +97,7 @@ protected:
                        {"super.users", GetParam().principal},
                        {"num.partitions", "1"}};
         for (const auto& kv : GetParam().overrides) o.overrides.push_back(kv);
+        o.listener_name = GetParam().listener_name;
         broker_ = std::make_unique<test_support::broker_process>(o);
         ASSERT_TRUE(broker_->start()) << broker_->failure();
     }
@@ -391,6 +417,18 @@ TEST_P(acl_matrix, each_api_answers_kafkas_error_until_the_acl_exists) {
               error_code::cluster_authorization_failed);
     EXPECT_EQ(describe_acls(*c, any_filter()).error_code, error_code::cluster_authorization_failed);
     EXPECT_EQ(delete_acls(*c, {any_filter()}).filter_results[0].error_code, error_code::cluster_authorization_failed);
+
+    // --- Another authenticated principal gets none of it.
+    if (!GetParam().connect_other) return;
+    auto other = GetParam().connect_other(broker_->port());
+    auto theirs = metadata(*other, std::vector<std::string>{"t"});
+    ASSERT_EQ(theirs.topics.size(), 1u);
+    EXPECT_EQ(theirs.topics[0].error_code, error_code::topic_authorization_failed);
+    EXPECT_TRUE(metadata(*other, std::nullopt).topics.empty());
+    EXPECT_EQ(produce(*other, "t").error_code, error_code::topic_authorization_failed);
+    EXPECT_EQ(fetch(*other, "t").error_code, error_code::topic_authorization_failed);
+    EXPECT_EQ(list_groups(*other), std::vector<std::string>{});
+    EXPECT_EQ(describe_acls(*other, any_filter()).error_code, error_code::cluster_authorization_failed);
 }
 
 INSTANTIATE_TEST_SUITE_P(principals, acl_matrix, ::testing::ValuesIn(matrix_principals()),

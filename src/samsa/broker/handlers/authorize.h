@@ -5,6 +5,8 @@
 //
 // Thread: the I/O thread.
 
+#include <cstdint>
+#include <span>
 #include <optional>
 #include <string_view>
 
@@ -64,6 +66,37 @@ inline std::optional<protocol::error_code> config_resource_denied(const request_
 inline bool authorized_on_any(const request_context& ctx, acl_op op, acl_resource type) {
     const auto* a = ctx.b->authorizer();
     return !a || a->authorize_any(ctx.session, op, type);
+}
+
+// The operations Kafka's ACLs support on each resource type
+// (AclEntry.supportedOperations): what an authorized-operations field covers.
+inline std::span<const acl_op> supported_operations(acl_resource type) {
+    static constexpr acl_op topic[] = {acl_op::read,   acl_op::write,           acl_op::create,
+                                       acl_op::describe, acl_op::remove,        acl_op::alter,
+                                       acl_op::describe_configs, acl_op::alter_configs};
+    static constexpr acl_op group[] = {acl_op::read, acl_op::describe, acl_op::remove};
+    static constexpr acl_op cluster[] = {acl_op::create,        acl_op::cluster_action,   acl_op::describe_configs,
+                                         acl_op::alter_configs, acl_op::idempotent_write, acl_op::alter,
+                                         acl_op::describe};
+    static constexpr acl_op transactional_id[] = {acl_op::describe, acl_op::write};
+    switch (type) {
+        case acl_resource::topic: return topic;
+        case acl_resource::group: return group;
+        case acl_resource::cluster: return cluster;
+        case acl_resource::transactional_id: return transactional_id;
+        default: return {};
+    }
+}
+
+// Kafka's authorizedOperations: a bit (1 << AclOperation code) for each
+// supported operation the sender may do on the resource; all of them
+// without an authorizer.
+inline int32_t authorized_operations(const request_context& ctx, acl_resource type, std::string_view name) {
+    uint32_t bits = 0;
+    for (acl_op op : supported_operations(type)) {
+        if (authorized(ctx, op, type, name)) bits |= 1u << static_cast<int>(op);
+    }
+    return static_cast<int32_t>(bits);
 }
 
 }  // namespace samsa::broker

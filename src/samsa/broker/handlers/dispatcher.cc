@@ -20,6 +20,20 @@ bool allowed_before_authentication(protocol::api_key key) {
            key == protocol::api_key::sasl_authenticate;
 }
 
+// KIP-368 on an authenticated SASL connection: a SaslHandshake from a client
+// that can re-authenticate starts the exchange again (expired or not);
+// any other request is served only while the session lasts (false: close,
+// as Kafka's SocketServer does).
+bool reauthenticate_or_check_session(connection& conn, protocol::api_key key) {
+    security::sasl_server* sasl = conn.sasl();
+    if (key == protocol::api_key::sasl_handshake && conn.sasl()->session_lifetime().count() > 0 &&
+        sasl->client_can_reauthenticate()) {
+        sasl->begin_reauthentication();
+        return true;
+    }
+    return !sasl->session_expired(std::chrono::steady_clock::now());
+}
+
 }  // namespace
 
 // request_percentage: the handler's time on the I/O thread, as a percentage
@@ -51,6 +65,10 @@ void dispatcher::dispatch(connection& conn, bytes frame, response_slot slot) {
         return;
     }
     const auto& header = parsed->header;
+    if (authenticated && conn.sasl() && !reauthenticate_or_check_session(conn, header.key)) {
+        slot.close("SASL session expired (connections.max.reauth.ms) without re-authentication");
+        return;
+    }
     if (!authenticated && !allowed_before_authentication(header.key)) {
         spdlog::info("connection {} from {} on {}: {} before authentication; closing", conn.id(), conn.peer(),
                      conn.session().listener_name, protocol::name(header.key));

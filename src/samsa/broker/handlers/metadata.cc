@@ -2,7 +2,7 @@
 // partition, and controller), the cluster id, and the topics asked for,
 // auto-created when allowed. With an authorizer, topics the sender may not
 // Describe are hidden (left out of "all topics", TOPIC_AUTHORIZATION_FAILED
-// when named).
+// when named). Metadata v8+ reports authorized operations when asked (below).
 
 #include "samsa/broker/handlers/authorize.h"
 #include "samsa/broker/handlers/handlers.h"
@@ -74,6 +74,25 @@ protocol::metadata_response_topic describe_by_id(request_context& ctx, const pro
     return describe(b, *t);
 }
 
+// v8+: the operations the sender may do on each topic it may describe, and
+// (v8-10) on the cluster, as KafkaApis: topics it may not describe and the
+// fields not asked for keep INT32_MIN; the cluster's is 0 without Describe.
+void add_authorized_operations(request_context& ctx, const protocol::metadata_request& request,
+                               protocol::metadata_response& response) {
+    if (ctx.version() < 8) return;
+    if (ctx.version() <= 10 && request.include_cluster_authorized_operations) {
+        response.cluster_authorized_operations =
+            authorized_on_cluster(ctx, acl_op::describe)
+                ? authorized_operations(ctx, acl_resource::cluster, security::authz::cluster_name)
+                : 0;
+    }
+    if (!request.include_topic_authorized_operations) return;
+    for (auto& t : response.topics) {
+        if (t.error_code == error_code::topic_authorization_failed || !t.name) continue;
+        t.topic_authorized_operations = authorized_operations(ctx, acl_resource::topic, *t.name);
+    }
+}
+
 }  // namespace
 
 void handle_metadata(request_context ctx) {
@@ -100,6 +119,7 @@ void handle_metadata(request_context ctx) {
             response.topics.push_back(rt.name ? describe_named(ctx, *rt.name, allow) : describe_by_id(ctx, rt.topic_id));
         }
     }
+    add_authorized_operations(ctx, *request, response);
     ctx.respond(response);
 }
 

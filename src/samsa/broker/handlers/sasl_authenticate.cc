@@ -3,12 +3,13 @@
 // connection's principal becomes User:<name>; on failure the answer carries
 // SASL_AUTHENTICATION_FAILED (or ILLEGAL_SASL_STATE) with a message and goes
 // out after connection.failed.authentication.delay.ms, then the connection
-// closes.
+// closes. With connections.max.reauth.ms set, a successful exchange
+// starts a session of that length (session_lifetime_ms, v1+): the client
+// re-authenticates on the same connection before it ends (KIP-368).
 #include <spdlog/spdlog.h>
 
 #include "samsa/broker/metrics/broker_metrics.h"
 #include "samsa/broker/handlers/security_handlers.h"
-#include "samsa/broker/security/listener_security.h"
 #include "samsa/broker/security/sasl/sasl_server.h"
 #include "samsa/protocol/messages/sasl_authenticate.h"
 
@@ -17,15 +18,24 @@ namespace samsa::broker {
 namespace {
 
 // Records the outcome on the connection and in the metrics; the delay a
-// failure waits.
-std::chrono::milliseconds settle(broker& b, connection& conn, const security::sasl_server::step& step) {
+// failure waits. again: a re-authentication (KIP-368).
+std::chrono::milliseconds settle(broker& b, connection& conn, const security::sasl_server::step& step, bool again) {
     security::sasl_server* sasl = conn.sasl();
     if (step.done) b.metrics().authenticated(true);
     if (step.error != protocol::error_code::none) b.metrics().authenticated(false);
     if (step.done) {
+        if (again) {
+            spdlog::info("connection {} from {}: re-authenticated as User:{} with {}", conn.id(), conn.peer(),
+                         sasl->user(), sasl->mechanism());
+        } else {
+            spdlog::debug("connection {} from {}: authenticated as User:{} with {}", conn.id(), conn.peer(),
+                          sasl->user(), sasl->mechanism());
+        }
         conn.set_principal({"User", sasl->user()});
-        spdlog::debug("connection {} from {}: authenticated as User:{} with {}", conn.id(), conn.peer(), sasl->user(),
-                      sasl->mechanism());
+        const auto lifetime = conn.sasl()->session_lifetime();
+        sasl->set_session_expiry(lifetime.count() > 0
+                                     ? std::optional(std::chrono::steady_clock::now() + lifetime)
+                                     : std::nullopt);
         return std::chrono::milliseconds(0);
     }
     if (step.error == protocol::error_code::none) return std::chrono::milliseconds(0);
@@ -65,8 +75,11 @@ void handle_sasl_authenticate(request_context ctx, connection& conn) {
         ctx.respond(resp);
         return;
     }
+    sasl->note_authenticate_version(ctx.version());
+    const bool again = sasl->reauthenticating();
     auto step = sasl->authenticate(req->auth_bytes);
-    auto delay = settle(*ctx.b, conn, step);
+    auto delay = settle(*ctx.b, conn, step, again);
+    if (step.done) resp.session_lifetime_ms = conn.sasl()->session_lifetime().count();
     resp.error_code = step.error;
     if (step.error != protocol::error_code::none) resp.error_message = step.message;
     resp.auth_bytes = std::move(step.reply);
@@ -81,7 +94,7 @@ void handle_sasl_authenticate(request_context ctx, connection& conn) {
 
 void handle_sasl_raw_token(broker& b, connection& conn, bytes frame, response_slot slot) {
     auto step = conn.sasl()->authenticate(frame);
-    auto delay = settle(b, conn, step);
+    auto delay = settle(b, conn, step, false);  // KIP-43 clients cannot re-authenticate
     if (step.error != protocol::error_code::none) {
         // KIP-43 framing has no way to say why: the connection just closes.
         answer_then_close(conn, std::move(slot), {}, delay);

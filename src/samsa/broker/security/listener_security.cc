@@ -59,11 +59,6 @@ result<sasl_settings> sasl_settings_of(const broker_config& c, const listener& l
         }
     }
     out.reauth = std::chrono::milliseconds(std::stoll(c.listener_value(l.name, "connections.max.reauth.ms").value_or("0")));
-    if (out.reauth.count() > 0) {
-        // KIP-368 is not implemented: sessions do not expire and
-        // SaslAuthenticate answers session_lifetime_ms = 0 (no re-authentication).
-        spdlog::warn("listener {}: connections.max.reauth.ms is not enforced by samsa-broker yet", l.name);
-    }
     return out;
 }
 

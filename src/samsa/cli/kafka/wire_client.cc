@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -68,6 +69,21 @@ result<std::unique_ptr<wire_client>> wire_client::connect(const std::string& hos
     }
     ::freeaddrinfo(found);
     return make_error(errc::io_error, fmt::format("cannot connect to {}: {}", host_port, last_error));
+}
+
+result<std::unique_ptr<wire_client>> wire_client::connect_any(const std::string& bootstrap_list,
+                                                              std::chrono::milliseconds timeout) {
+    error last{errc::invalid_argument, "no bootstrap server"};
+    for (size_t from = 0; from <= bootstrap_list.size();) {
+        size_t comma = std::min(bootstrap_list.find(',', from), bootstrap_list.size());
+        if (comma > from) {
+            auto client = connect(bootstrap_list.substr(from, comma - from), timeout);
+            if (client) return client;
+            last = client.error();
+        }
+        from = comma + 1;
+    }
+    return last;
 }
 
 wire_client::~wire_client() {

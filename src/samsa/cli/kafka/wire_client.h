@@ -30,6 +30,9 @@ public:
     // "host:port"; fails with errc::io_error when it cannot connect in time.
     static result<std::unique_ptr<wire_client>> connect(const std::string& host_port,
                                                          std::chrono::milliseconds timeout);
+    // The first of a comma-separated bootstrap list that accepts the connection.
+    static result<std::unique_ptr<wire_client>> connect_any(const std::string& bootstrap_list,
+                                                             std::chrono::milliseconds timeout);
     ~wire_client();
     wire_client(const wire_client&) = delete;
     wire_client& operator=(const wire_client&) = delete;

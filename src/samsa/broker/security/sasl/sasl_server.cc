@@ -19,6 +19,12 @@ error_code sasl_server::handshake(const std::string& mechanism, int16_t version)
         state_ = state::failed;
         return error_code::unsupported_sasl_mechanism;
     }
+    if (reauthenticating() && mechanism != previous_mechanism_) {
+        // As Kafka: the handshake succeeds, the SaslAuthenticate after it fails.
+        bad_reauth_mechanism_ = "SASL mechanism '" + mechanism +
+                                "' requested by client is not supported for re-authentication of mechanism '" +
+                                previous_mechanism_ + "'";
+    }
     mechanism_ = mechanism;
     raw_tokens_ = version == 0;
     state_ = state::authenticate;
@@ -36,10 +42,32 @@ sasl_server::step sasl_server::fail(error_code e, std::string message) {
     return {e, std::move(message), {}, false};
 }
 
+void sasl_server::begin_reauthentication() {
+    if (state_ != state::authenticated) return;
+    previous_mechanism_ = mechanism_;
+    previous_user_ = user_;
+    bad_reauth_mechanism_.clear();
+    scram_.reset();
+    state_ = state::handshake;
+}
+
 sasl_server::step sasl_server::authenticate(bytes_view token) {
     if (state_ != state::authenticate) {
         return fail(error_code::illegal_sasl_state, "Unexpected SaslAuthenticate request: no SaslHandshake before it");
     }
+    if (!bad_reauth_mechanism_.empty()) return fail(error_code::sasl_authentication_failed, bad_reauth_mechanism_);
+    step out = exchange(token);
+    if (!out.done || !reauthenticating()) return out;
+    if (user_ != previous_user_) {
+        return fail(error_code::sasl_authentication_failed,
+                    "Cannot change principals during re-authentication from User." + previous_user_ + ": User." + user_);
+    }
+    previous_user_.clear();
+    previous_mechanism_.clear();
+    return out;
+}
+
+sasl_server::step sasl_server::exchange(bytes_view token) {
     if (mechanism_ == "PLAIN") return plain(token);
     auto r = scram_->evaluate(as_chars(token));
     if (!r.ok) {

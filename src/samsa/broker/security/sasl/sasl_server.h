@@ -11,6 +11,12 @@
 // the dispatcher lets through only ApiVersions, SaslHandshake and
 // SaslAuthenticate.
 //
+// Re-authentication (KIP-368, connections.max.reauth.ms > 0): an
+// authenticated session expires; a SaslHandshake on the authenticated
+// connection starts the exchange again (same mechanism, same principal),
+// and a request after expiry without it closes the connection (the
+// dispatcher checks session_expired()).
+//
 // Mechanisms: PLAIN (users from the listener's JAAS config), SCRAM-SHA-256
 // and SCRAM-SHA-512 (credentials from the broker's scram_store).
 //
@@ -53,7 +59,21 @@ public:
     const std::string& user() const { return user_; }
     const std::string& mechanism() const { return mechanism_; }
 
+    // KIP-368: the listener's connections.max.reauth.ms (0: sessions never expire).
+    std::chrono::milliseconds session_lifetime() const { return settings_.reauth; }
+    // A client that used SaslAuthenticate v1+ can re-authenticate.
+    void note_authenticate_version(int16_t version) { client_can_reauthenticate_ = version >= 1; }
+    bool client_can_reauthenticate() const { return client_can_reauthenticate_; }
+    // Back to the handshake state, keeping the mechanism and user to check
+    // the new exchange against. Only once authenticated.
+    void begin_reauthentication();
+    bool reauthenticating() const { return !previous_user_.empty(); }
+    // When the authenticated session ends (none: never).
+    void set_session_expiry(std::optional<std::chrono::steady_clock::time_point> at) { expires_at_ = at; }
+    bool session_expired(std::chrono::steady_clock::time_point now) const { return expires_at_ && now >= *expires_at_; }
+
 private:
+    step exchange(bytes_view token);
     step plain(bytes_view token);
     step fail(protocol::error_code e, std::string message);
 
@@ -63,6 +83,10 @@ private:
     std::string mechanism_;
     std::string user_;
     std::unique_ptr<scram_exchange> scram_;
+    bool client_can_reauthenticate_ = false;
+    std::string previous_mechanism_, previous_user_;  // while re-authenticating
+    std::string bad_reauth_mechanism_;                // the error for a changed mechanism
+    std::optional<std::chrono::steady_clock::time_point> expires_at_;
 };
 
 }  // namespace samsa::broker::security
