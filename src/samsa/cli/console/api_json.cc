@@ -1,5 +1,7 @@
 #include "samsa/cli/console/api_json.h"
 
+#include <algorithm>
+
 namespace samsa::cli::console {
 
 namespace {
@@ -23,7 +25,12 @@ std::optional<int64_t> record_count(kafka::watermarks marks) {
 
 }  // namespace
 
-json error_json(const error& e) { return {{"error", {{"code", to_string(e.code)}, {"message", e.message}}}}; }
+json error_json(const error& e) {
+    // errc's names as identifiers ("not_found"), for scripts that branch on them.
+    std::string code = to_string(e.code);
+    std::replace(code.begin(), code.end(), ' ', '_');
+    return {{"error", {{"code", code}, {"message", e.message}}}};
+}
 
 int http_status_of(errc code) {
     switch (code) {
