@@ -168,6 +168,35 @@ TEST(console_topology_store, keeps_the_old_text_when_a_new_one_does_not_parse) {
     EXPECT_EQ(missing.error().code, errc::not_found);
 }
 
+TEST(console_topology_store, reads_a_running_application_again_each_time) {
+    int calls = 0;
+    std::string served = "Sub-topology: 0\n  Source: s (topics: [in])\n    --> none\n";
+    topology_store store([&](const std::string& url) -> result<std::string> {
+        ++calls;
+        if (url == "http://down/") return make_error(errc::io_error, "did not answer");
+        return served;
+    });
+    ASSERT_TRUE(store.put_url("app", "http://app/topology"));
+    served = "Sub-topology: 0\n  Source: changed (topics: [in])\n    --> none\n";
+    auto got = store.get_json("app");
+    ASSERT_TRUE(got) << got.error().message;
+    EXPECT_EQ((*got)["graph"]["nodes"][0]["id"], "changed");
+    EXPECT_EQ((*got)["url"], "http://app/topology");
+    EXPECT_EQ(calls, 2);
+    EXPECT_EQ(store.list_json()["topologies"][0]["url"], "http://app/topology");
+
+    auto down = store.put_url("other", "http://down/");
+    ASSERT_FALSE(down);
+    EXPECT_EQ(down.error().code, errc::io_error);
+    served = "garbage";
+    auto bad = store.get_json("app");
+    ASSERT_FALSE(bad);
+    EXPECT_NE(bad.error().message.find("http://app/topology"), std::string::npos);
+    // Without a fetcher, URLs are refused.
+    topology_store plain;
+    EXPECT_FALSE(plain.put_url("x", "http://app/"));
+}
+
 TEST(console_listen_address, host_and_port) {
     auto a = parse_listen_address("127.0.0.1:8080");
     ASSERT_TRUE(a);

@@ -9,6 +9,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
+#include <thread>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -203,6 +205,48 @@ TEST_F(cli_integration_console, an_unreachable_cluster_is_an_error_in_the_api_no
     EXPECT_NE(index->body.find("Samsa console"), std::string::npos);
     EXPECT_TRUE(console.running());
     EXPECT_EQ(console.stop(), 0) << console.log_text();
+}
+
+TEST_F(cli_integration_console, draws_a_topology_read_from_a_running_application_url) {
+    // A stand-in for a streams application that serves its describe() text.
+    httplib::Server app;
+    std::string served = read_file(source_root() / "tests/streams/golden/02-word-count.txt");
+    std::mutex served_mutex;
+    app.Get("/topology", [&](const httplib::Request&, httplib::Response& res) {
+        std::lock_guard lock(served_mutex);
+        res.set_content(served, "text/plain");
+    });
+    int app_port = app.bind_to_any_port("127.0.0.1");
+    ASSERT_GT(app_port, 0);
+    std::thread serving([&] { app.listen_after_bind(); });
+
+    console_test_dir dir;
+    uint16_t port = test_support::pick_free_port();
+    console_process console(
+        console_args(bootstrap(), port, {"--topology", "wc=http://127.0.0.1:" + std::to_string(app_port) + "/topology"}),
+        dir.path() / "console.log");
+    bool started = console.start(port, std::chrono::seconds(15));
+    EXPECT_TRUE(started) << console.log_text();
+    if (started) {
+        auto a = http_get(port, "/api/topologies/wc");
+        EXPECT_EQ(a.status, 200) << a.body.dump();
+        EXPECT_NE(a.body.dump().find("KSTREAM-FLATMAPVALUES-0000000001"), std::string::npos);
+        {
+            std::lock_guard lock(served_mutex);
+            served = "not a topology any more";
+        }
+        auto broken = http_get(port, "/api/topologies/wc");
+        EXPECT_EQ(broken.status, 400) << broken.body.dump();
+        app.stop();
+        serving.join();
+        auto gone = http_get(port, "/api/topologies/wc");
+        EXPECT_EQ(gone.status, 503) << gone.body.dump();
+        EXPECT_NE(gone.body["error"]["message"].get<std::string>().find("did not answer"), std::string::npos);
+        EXPECT_EQ(console.stop(), 0) << console.log_text();
+    } else {
+        app.stop();
+        serving.join();
+    }
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include "samsa/cli/console/cluster.h"
 #include "samsa/cli/console/http_routes.h"
 #include "samsa/cli/console/lag_history.h"
+#include "samsa/cli/console/topology_fetch.h"
 #include "samsa/cli/console/topology_store.h"
 
 namespace samsa::cli::console {
@@ -23,6 +24,12 @@ namespace {
 status load_topology_file(topology_store& store, const std::string& spec) {
     auto kv = parse_key_value(spec, "--topology");
     if (!kv) return kv.error();
+    if (is_http_url(kv->second)) {
+        if (auto s = store.put_url(kv->first, kv->second); !s) {
+            return make_error(errc::invalid_argument, fmt::format("--topology {}: {}", kv->first, s.error().message));
+        }
+        return ok();
+    }
     std::ifstream in(kv->second, std::ios::binary);
     if (!in) return make_error(errc::invalid_argument, fmt::format("--topology {}: cannot read '{}'", kv->first, kv->second));
     std::stringstream text;
@@ -71,7 +78,8 @@ CLI::App* add_console_command(CLI::App& app, console_args& args, connection_opti
     add_connection_options(*args.command, connection);
     args.command->add_option("--listen", args.listen, "HOST:PORT to serve on (port 0: any free port)")->capture_default_str();
     args.command->add_option("--topology", args.topologies,
-                             "NAME=FILE: a streams application's Topology#describe() text to draw (repeatable)");
+                             "NAME=FILE or NAME=URL: a streams application's Topology#describe() text to draw, from a file or "
+                             "read from the running application's http:// URL each time it is shown (repeatable)");
     args.command->add_option("--lag-interval-ms", args.lag_interval_ms, "how often group lag is sampled for the chart")
         ->capture_default_str()->check(CLI::Range(int64_t{100}, int64_t{3600000}));
     args.command->add_option("--lag-window-minutes", args.lag_window_minutes, "how much lag history the chart keeps")
@@ -84,7 +92,7 @@ int run_console(const console_args& args, const connection_options& connection, 
     if (!address) return report(io, address.error(), true);
     auto config = make_client_config(connection);
     if (!config) return report(io, config.error(), true);
-    topology_store topologies;
+    topology_store topologies([](const std::string& url) { return fetch_describe_text(url); });
     for (const auto& spec : args.topologies) {
         if (auto s = load_topology_file(topologies, spec); !s) return report(io, s.error(), true);
     }

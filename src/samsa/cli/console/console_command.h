@@ -3,7 +3,7 @@
 // and lag, brokers and configs, streams topologies), served over HTTP.
 //
 //   samsa console --bootstrap-server localhost:9092 --listen 127.0.0.1:8080
-//                 [--topology word-count=describe.txt ...] [--lag-interval-ms 5000]
+//                 [--topology word-count=describe.txt|http://host:port/topology ...] [--lag-interval-ms 5000]
 //                 [--lag-window-minutes 15] [--command-config admin.properties] [-X key=value]
 //
 // It prints "samsa console: listening on http://HOST:PORT/" once it accepts
@@ -28,7 +28,7 @@ namespace samsa::cli::console {
 
 struct console_args {
     std::string listen = "127.0.0.1:8080";
-    std::vector<std::string> topologies;  // NAME=FILE
+    std::vector<std::string> topologies;  // NAME=FILE or NAME=URL
     int64_t lag_interval_ms = 5000;
     int64_t lag_window_minutes = 15;
     CLI::App* command = nullptr;

@@ -22,6 +22,7 @@ set(samsa_cli_console_sources
   console/http_routes.cc
   console/lag_history.cc
   console/record_query.cc
+  console/topology_fetch.cc
   console/topology_store.cc
   console/topology_text.cc
   ${console_web_cc})

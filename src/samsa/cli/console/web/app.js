@@ -43,7 +43,7 @@ function table(headers, rows, rowClass) {
 
 function show(...nodes) {
   const view = document.getElementById('view');
-  view.replaceChildren(...nodes);
+  view.replaceChildren(...nodes.filter(n => n !== null && n !== undefined));
 }
 
 function showError(message) {
@@ -284,8 +284,9 @@ async function viewStreams() {
   el('p', {}, el('button', { type: 'submit' }, 'Draw')));
   show(el('h1', {}, 'Streams applications'),
     data.topologies.length === 0 ? el('p', { class: 'muted' }, 'No topologies yet: start the console with --topology NAME=FILE or paste one below.') :
-    table(['Application', { label: 'Sub-topologies', num: true }, { label: 'Nodes', num: true }],
-      data.topologies.map(t => [el('a', { href: '#/streams/' + enc(t.name) }, t.name), t.sub_topologies, t.nodes])),
+    table(['Application', { label: 'Sub-topologies', num: true }, { label: 'Nodes', num: true }, 'From'],
+      data.topologies.map(t => [el('a', { href: '#/streams/' + enc(t.name) }, t.name), t.sub_topologies, t.nodes,
+        t.url || 'a file or the page'])),
     el('h2', {}, 'Paste a Topology#describe() text'), form);
 }
 
@@ -364,6 +365,7 @@ function drawTopology(graph) {
 async function viewStream(name) {
   const t = await api('/api/topologies/' + enc(name));
   show(el('h1', {}, 'Streams application ', el('code', {}, t.name)),
+    t.url ? el('p', { class: 'muted' }, 'Read from ' + t.url + ' just now.') : null,
     el('p', { class: 'legend' }, ['source', 'processor', 'sink', 'store', 'topic'].map(k => el('span', {}, '■ ' + k)),
       el('span', { class: 'muted' }, 'dashed: a processor’s store, a store’s changelog topic')),
     drawTopology(t.graph),
