@@ -71,8 +71,9 @@ function expectShown(view, shown, ...parts) {
     s = await visit(page, 'records', `#/topics/${want.topic}/records?partition=0`);
     expectShown('records', s, want.record_text, want.header_text);
 
-    s = await visit(page, 'records-text', `#/topics/${want.topic}/records?partition=0&offset=1&format=text`);
+    s = await visit(page, 'records-text', `#/topics/${want.topic}/records?partition=0&offset=1&limit=1&format=text`);
     expectShown('records-text', s, 'from offset 1');
+    if (!(await page.$('a[data-testid=next-page]'))) fail('records-text', 'no link to the next page');
 
     s = await visit(page, 'groups', '#/groups');
     expectShown('groups', s, want.group);
@@ -81,7 +82,12 @@ function expectShown(view, shown, ...parts) {
     expectShown('group', s, want.topic, 'Total lag');
     const lag = await page.$eval('[data-testid=total-lag]', e => e.textContent);
     if (lag !== String(want.lag)) fail('group', `total lag shows ${lag}, expected ${want.lag}`);
-    if (!(await page.$('[data-testid=lag-chart] polyline'))) fail('group', 'the lag chart has no line');
+    // The console samples lag in the background; the page refreshes every 5 s.
+    try {
+      await page.waitForSelector('[data-testid=lag-chart] polyline', { timeout: 15000 });
+    } catch (e) {
+      fail('group', 'the lag chart has no line');
+    }
 
     s = await visit(page, 'brokers', '#/brokers');
     expectShown('brokers', s, want.bootstrap_host);

@@ -171,7 +171,17 @@ async function viewRecords(name, params) {
         el('span', { title: r.timestamp_type + ' ' + r.timestamp }, r.timestamp >= 0 ? new Date(r.timestamp).toISOString() : '–'),
         prettyValue(r.key, 'text'), prettyValue(r.value, format),
         r.headers.length === 0 ? el('span', { class: 'muted' }, 'none') :
-          el('pre', {}, r.headers.map(h => h.key + ': ' + (h.value === null ? 'null' : h.value)).join('\n'))])));
+          el('pre', {}, r.headers.map(h => h.key + ': ' + (h.value === null ? 'null' : h.value)).join('\n'))])),
+    nextPageLink(name, data, limit, format));
+}
+
+function nextPageLink(name, data, limit, format) {
+  if (data.records.length === 0) return null;
+  const next = data.records[data.records.length - 1].offset + 1;
+  if (data.end_offset === null || next >= data.end_offset) return null;
+  const query = new URLSearchParams({ partition: data.partition, offset: next, limit, format });
+  return el('p', {}, el('a', { href: '#/topics/' + enc(name) + '/records?' + query.toString(), 'data-testid': 'next-page' },
+    'Next records from offset ' + next + ' →'));
 }
 
 // ---- consumer groups ---------------------------------------------------------
