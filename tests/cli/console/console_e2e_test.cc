@@ -207,6 +207,29 @@ TEST_F(cli_integration_console, an_unreachable_cluster_is_an_error_in_the_api_no
     EXPECT_EQ(console.stop(), 0) << console.log_text();
 }
 
+TEST_F(cli_integration_console, a_cluster_that_goes_away_is_an_error_until_it_is_back) {
+    test_support::broker_process own_broker;
+    ASSERT_TRUE(own_broker.start()) << own_broker.failure();
+    console_test_dir dir;
+    uint16_t port = test_support::pick_free_port();
+    console_process console(console_args(own_broker.bootstrap(), port), dir.path() / "console.log");
+    ASSERT_TRUE(console.start(port, std::chrono::seconds(15))) << console.log_text();
+    EXPECT_EQ(http_get(port, "/api/topics").status, 200);
+
+    own_broker.stop();
+    auto down = http_get(port, "/api/topics");
+    EXPECT_EQ(down.status, 503) << down.body.dump();
+    EXPECT_TRUE(down.body["error"]["message"].is_string()) << down.body.dump();
+    EXPECT_TRUE(console.running()) << console.log_text();
+
+    ASSERT_TRUE(own_broker.start()) << own_broker.failure();
+    // librdkafka reconnects on its own; a few bounded tries.
+    int status = 0;
+    for (int i = 0; i < 10 && status != 200; ++i) status = http_get(port, "/api/cluster").status;
+    EXPECT_EQ(status, 200);
+    EXPECT_EQ(console.stop(), 0) << console.log_text();
+}
+
 TEST_F(cli_integration_console, draws_a_topology_read_from_a_running_application_url) {
     // A stand-in for a streams application that serves its describe() text.
     httplib::Server app;

@@ -26,6 +26,10 @@ result<kafka::topic_info> find_topic(kafka::admin& admin, const std::string& nam
     return md->topics[0];
 }
 
+// A request that timed out means the cluster is not answering: every further
+// request of the same view would wait the whole timeout too, so the view stops.
+bool cluster_silent(const error& e) { return e.code == errc::timed_out; }
+
 }  // namespace
 
 cluster::cluster(kafka::client_config config) : config_(std::move(config)) {}
@@ -77,6 +81,7 @@ result<json> cluster::topics() {
             bool known = true;
             for (const auto& p : md->topics[i].partitions) {
                 auto marks = (*admin)->query_watermarks(md->topics[i].name, p.id);
+                if (!marks && cluster_silent(marks.error())) return marks.error();
                 if (!marks) { known = false; break; }
                 sum += marks->high() - marks->low();
             }
@@ -95,6 +100,7 @@ result<json> cluster::topic(const std::string& name) {
     std::vector<partition_offsets> partitions;
     for (const auto& p : info->partitions) {
         auto marks = (*admin)->query_watermarks(name, p.id);
+        if (!marks && cluster_silent(marks.error())) return marks.error();
         partitions.push_back({p, marks ? *marks : kafka::watermarks{}});
     }
     auto configs = (*admin)->describe_topic_configs(name);
@@ -166,6 +172,7 @@ result<std::vector<partition_lag>> cluster::group_offsets_locked(kafka::admin& a
     auto rows = join_offsets(group, *committed);
     for (auto& row : rows) {
         auto marks = admin.query_watermarks(row.tp.topic, row.tp.partition);
+        if (!marks && cluster_silent(marks.error())) return marks.error();
         if (marks) row.log_end = marks->high;  // a deleted topic: committed offsets without a log end
     }
     return rows;
@@ -195,8 +202,10 @@ result<std::vector<std::pair<std::string, int64_t>>> cluster::group_lags() {
     std::vector<std::pair<std::string, int64_t>> out;
     for (const auto& g : *groups) {
         auto description = (*admin)->describe_group(g.group_id);
+        if (!description && cluster_silent(description.error())) return description.error();
         if (!description) continue;  // the group went away meanwhile
         auto rows = group_offsets_locked(**admin, *description);
+        if (!rows && cluster_silent(rows.error())) return rows.error();
         if (rows) out.emplace_back(g.group_id, total_lag(*rows));
     }
     return out;
