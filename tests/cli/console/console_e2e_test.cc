@@ -114,6 +114,14 @@ TEST_F(cli_integration_console, every_view_shows_the_cluster_in_headless_chromiu
     ASSERT_EQ(records.body["records"].size(), 1u);
     EXPECT_EQ(records.body["records"][0]["key"], "k2");
     EXPECT_EQ(records.body["records"][0]["headers"][0]["value"], "abc-124");
+    auto by_time = http_get(port, "/api/topics/" + topic + "/records?partition=0&timestamp=0");
+    ASSERT_EQ(by_time.status, 200) << by_time.body.dump();
+    EXPECT_EQ(by_time.body["from_offset"], 0);
+    EXPECT_EQ(by_time.body["records"].size(), 3u);
+    auto future = http_get(port, "/api/topics/" + topic + "/records?partition=0&timestamp=4102444800000");
+    ASSERT_EQ(future.status, 200) << future.body.dump();
+    EXPECT_EQ(future.body["from_offset"], 3);
+    EXPECT_TRUE(future.body["records"].empty());
 
     fs::path shots = SAMSA_CONSOLE_SCREENSHOT_DIR;
     nlohmann::json want{{"topic", topic},

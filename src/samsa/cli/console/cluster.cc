@@ -108,52 +108,58 @@ result<json> cluster::topic(const std::string& name) {
     return topic_json(name, partitions, *configs);
 }
 
-result<json> cluster::records(const std::string& topic, const record_query& query) {
+result<cluster::read_plan> cluster::plan_read(const std::string& topic, const record_query& query) {
+    std::lock_guard lock(mutex_);
+    auto admin = admin_locked();
+    if (!admin) return admin.error();
+    auto info = find_topic(**admin, topic);
+    if (!info) return info.error();
+    if (query.partition >= static_cast<int32_t>(info->partitions.size())) {
+        return make_error(errc::not_found, fmt::format("topic '{}' has no partition {} (it has {})", topic,
+                                                       query.partition, info->partitions.size()));
+    }
     kafka::topic_partition tp{topic, partition_id(query.partition)};
-    kafka::watermarks marks;
-    int64_t from = 0;
-    {
-        std::lock_guard lock(mutex_);
-        auto admin = admin_locked();
-        if (!admin) return admin.error();
-        auto info = find_topic(**admin, topic);
-        if (!info) return info.error();
-        if (query.partition >= static_cast<int32_t>(info->partitions.size())) {
-            return make_error(errc::not_found, fmt::format("topic '{}' has no partition {} (it has {})", topic,
-                                                           query.partition, info->partitions.size()));
+    auto marks = (*admin)->query_watermarks(topic, tp.partition);
+    if (!marks) return marks.error();
+    read_plan plan{tp, *marks, marks->low()};
+    if (query.offset) {
+        if (*query.offset > marks->high()) {
+            return make_error(errc::out_of_range, fmt::format("offset {} is past the end of {}-{} (end offset {})",
+                                                              *query.offset, topic, query.partition, marks->high()));
         }
-        auto m = (*admin)->query_watermarks(topic, tp.partition);
-        if (!m) return m.error();
-        marks = *m;
-        from = marks.low();
-        if (query.offset) {
-            if (*query.offset > marks.high()) {
-                return make_error(errc::out_of_range, fmt::format("offset {} is past the end of {}-{} (end offset {})",
-                                                                  *query.offset, topic, query.partition, marks.high()));
-            }
-            from = std::max(*query.offset, marks.low());
-        } else if (query.timestamp_ms) {
-            auto o = (*admin)->offset_for_time(tp, *query.timestamp_ms);
-            if (!o) return o.error();
-            from = (*o)() < 0 ? marks.high() : (*o)();  // -1: nothing that late
-        }
+        plan.from = std::max(*query.offset, marks->low());  // below the start: from the start
+    } else if (query.timestamp_ms) {
+        auto o = (*admin)->offset_for_time(tp, *query.timestamp_ms);
+        if (!o) return o.error();
+        plan.from = (*o)() < 0 ? marks->high() : (*o)();  // -1: nothing that late
     }
+    return plan;
+}
+
+result<std::vector<kafka::record>> cluster::read(const read_plan& plan, int limit) {
     std::vector<kafka::record> rows;
-    if (from < marks.high()) {
-        kafka::consumer_options options{topic, {query.partition}, {kafka::start_position::kind::offset, from}, {}};
-        auto consumer = kafka::consumer::open(config_, options);
-        if (!consumer) return consumer.error();
-        auto deadline = std::chrono::steady_clock::now() + record_read_budget;
-        while (static_cast<int>(rows.size()) < query.limit && std::chrono::steady_clock::now() < deadline) {
-            auto r = (*consumer)->poll(std::chrono::milliseconds(200));
-            if (!r) return r.error();
-            if (!*r) continue;
-            rows.push_back(std::move(**r));
-            if (rows.back().offset() + 1 >= marks.high()) break;
-        }
-        (void)(*consumer)->close();
+    if (plan.from >= plan.marks.high()) return rows;
+    kafka::consumer_options options{plan.tp.topic, {plan.tp.partition()}, {kafka::start_position::kind::offset, plan.from}, {}};
+    auto consumer = kafka::consumer::open(config_, options);
+    if (!consumer) return consumer.error();
+    auto deadline = std::chrono::steady_clock::now() + record_read_budget;
+    while (static_cast<int>(rows.size()) < limit && std::chrono::steady_clock::now() < deadline) {
+        auto r = (*consumer)->poll(std::chrono::milliseconds(200));
+        if (!r) return r.error();
+        if (!*r) continue;
+        rows.push_back(std::move(**r));
+        if (rows.back().offset() + 1 >= plan.marks.high()) break;
     }
-    return records_json(tp, marks, from, rows);
+    (void)(*consumer)->close();
+    return rows;
+}
+
+result<json> cluster::records(const std::string& topic, const record_query& query) {
+    auto plan = plan_read(topic, query);
+    if (!plan) return plan.error();
+    auto rows = read(*plan, query.limit);
+    if (!rows) return rows.error();
+    return records_json(plan->tp, plan->marks, plan->from, *rows);
 }
 
 result<json> cluster::groups() {

@@ -45,6 +45,18 @@ public:
     result<std::vector<std::pair<std::string, int64_t>>> group_lags();
 
 private:
+    // Where the record browser starts: the partition's offsets and the first
+    // offset to read (the end when there is nothing to read).
+    struct read_plan {
+        kafka::topic_partition tp;
+        kafka::watermarks marks;
+        int64_t from = 0;
+    };
+    result<read_plan> plan_read(const std::string& topic, const record_query& query);
+    // Up to `limit` records from plan.from (bounded in time); no lock needed:
+    // a consumer of its own.
+    result<std::vector<kafka::record>> read(const read_plan& plan, int limit);
+
     // Call with mutex_ held.
     result<kafka::admin*> admin_locked();
     result<std::vector<partition_lag>> group_offsets_locked(kafka::admin& admin, const kafka::group_description& group);
