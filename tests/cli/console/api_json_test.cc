@@ -138,9 +138,9 @@ TEST(console_record_query, refuses_bad_values_naming_them) {
 
 TEST(console_lag_history, keeps_the_window_and_forgets_deleted_groups) {
     lag_history h(std::chrono::milliseconds(1000));
-    h.record(1000, {{"a", 5}, {"b", 1}});
-    h.record(1500, {{"a", 3}, {"b", 2}});
-    h.record(2400, {{"a", 0}});
+    h.record(1000, {{"a", 5, {}}, {"b", 1, {}}});
+    h.record(1500, {{"a", 3, {{"orders-0", 1}, {"orders-1", 2}}}, {"b", 2, {}}});
+    h.record(2400, {{"a", 0, {}}});
     auto a = h.samples("a");
     ASSERT_EQ(a.size(), 2u);  // 1000 is older than 2400 - 1000
     EXPECT_EQ(a[0].time_ms, 1500);
@@ -149,6 +149,8 @@ TEST(console_lag_history, keeps_the_window_and_forgets_deleted_groups) {
     auto j = h.to_json("a");
     EXPECT_EQ(j["window_ms"], 1000);
     EXPECT_EQ(j["samples"][0]["lag"], 3);
+    EXPECT_EQ(j["samples"][0]["partitions"]["orders-1"], 2);
+    EXPECT_TRUE(j["samples"][1]["partitions"].empty());
     EXPECT_TRUE(h.to_json("nobody")["samples"].empty());
 }
 

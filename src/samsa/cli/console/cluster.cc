@@ -199,20 +199,25 @@ result<json> cluster::group(const std::string& group_id) {
     return group_json(*description, *rows);
 }
 
-result<std::vector<std::pair<std::string, int64_t>>> cluster::group_lags() {
+result<std::vector<group_lag>> cluster::group_lags() {
     std::lock_guard lock(mutex_);
     auto admin = admin_locked();
     if (!admin) return admin.error();
     auto groups = (*admin)->list_groups();
     if (!groups) return groups.error();
-    std::vector<std::pair<std::string, int64_t>> out;
+    std::vector<group_lag> out;
     for (const auto& g : *groups) {
         auto description = (*admin)->describe_group(g.group_id);
         if (!description && cluster_silent(description.error())) return description.error();
         if (!description) continue;  // the group went away meanwhile
         auto rows = group_offsets_locked(**admin, *description);
         if (!rows && cluster_silent(rows.error())) return rows.error();
-        if (rows) out.emplace_back(g.group_id, total_lag(*rows));
+        if (!rows) continue;
+        group_lag lag{g.group_id, total_lag(*rows), {}};
+        for (const auto& row : *rows) {
+            if (auto l = row.lag()) lag.partitions.emplace_back(fmt::format("{}-{}", row.tp.topic, row.tp.partition()), *l);
+        }
+        out.push_back(std::move(lag));
     }
     return out;
 }

@@ -17,6 +17,7 @@
 
 #include "samsa/base/result.h"
 #include "samsa/cli/console/api_json.h"
+#include "samsa/cli/console/lag_history.h"
 #include "samsa/cli/console/record_query.h"
 #include "samsa/cli/kafka/types.h"
 
@@ -41,8 +42,8 @@ public:
     result<json> groups();
     result<json> group(const std::string& group_id);
 
-    // The total lag of every consumer group (for lag_history).
-    result<std::vector<std::pair<std::string, int64_t>>> group_lags();
+    // The lag of every consumer group (for lag_history).
+    result<std::vector<group_lag>> group_lags();
 
 private:
     // Where the record browser starts: the partition's offsets and the first

@@ -4,12 +4,12 @@
 
 namespace samsa::cli::console {
 
-void lag_history::record(int64_t time_ms, const std::vector<std::pair<std::string, int64_t>>& lags) {
+void lag_history::record(int64_t time_ms, const std::vector<group_lag>& lags) {
     std::lock_guard lock(mutex_);
     std::set<std::string> seen;
-    for (const auto& [group, lag] : lags) {
-        groups_[group].push_back({time_ms, lag});
-        seen.insert(group);
+    for (const auto& g : lags) {
+        groups_[g.group].push_back({time_ms, g.total, g.partitions});
+        seen.insert(g.group);
     }
     for (auto it = groups_.begin(); it != groups_.end();) {
         if (!seen.contains(it->first)) {
@@ -31,7 +31,11 @@ std::vector<lag_sample> lag_history::samples(const std::string& group) const {
 
 json lag_history::to_json(const std::string& group) const {
     auto rows = json::array();
-    for (const auto& s : samples(group)) rows.push_back({{"time", s.time_ms}, {"lag", s.lag}});
+    for (const auto& s : samples(group)) {
+        auto partitions = json::object();
+        for (const auto& [name, lag] : s.partitions) partitions[name] = lag;
+        rows.push_back({{"time", s.time_ms}, {"lag", s.lag}, {"partitions", partitions}});
+    }
     return {{"group", group}, {"window_ms", window_.count()}, {"samples", rows}};
 }
 

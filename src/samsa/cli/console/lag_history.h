@@ -19,20 +19,29 @@
 
 namespace samsa::cli::console {
 
+// One group's lag at one sampling: the total and each partition's
+// ("<topic>-<partition>", partitions with a known lag only).
+struct group_lag {
+    std::string group;
+    int64_t total = 0;
+    std::vector<std::pair<std::string, int64_t>> partitions;
+};
+
 struct lag_sample {
     int64_t time_ms = 0;
     int64_t lag = 0;
+    std::vector<std::pair<std::string, int64_t>> partitions;
 };
 
 class lag_history {
 public:
     explicit lag_history(std::chrono::milliseconds window) : window_(window) {}
 
-    // One sampling round: the total lag of each group that exists at `time_ms`.
-    void record(int64_t time_ms, const std::vector<std::pair<std::string, int64_t>>& lags);
+    // One sampling round: the lag of each group that exists at `time_ms`.
+    void record(int64_t time_ms, const std::vector<group_lag>& lags);
 
     std::vector<lag_sample> samples(const std::string& group) const;
-    // {"group","window_ms","samples":[{"time","lag"}]}
+    // {"group","window_ms","samples":[{"time","lag","partitions":{"orders-0":3}}]}
     json to_json(const std::string& group) const;
 
 private:

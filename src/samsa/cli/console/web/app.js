@@ -213,13 +213,31 @@ function lagChart(history) {
   const clock = t => new Date(t).toISOString().slice(11, 19);
   chart.appendChild(svg('text', { x: left, y: height - 8 }, clock(t0)));
   chart.appendChild(svg('text', { x: width - right - 60, y: height - 8 }, clock(t1)));
+  // One thin line per partition (the eight with the most lag now), the total on top.
+  const latest = samples[samples.length - 1].partitions || {};
+  const names = [...new Set(samples.flatMap(s => Object.keys(s.partitions || {})))]
+    .sort((a, b) => (latest[b] || 0) - (latest[a] || 0)).slice(0, 8);
+  const colors = ['#e07b39', '#3c9a5f', '#8a58c9', '#c8a200', '#d04a6a', '#2a9bb5', '#7a8294', '#9b6a3c'];
+  if (names.length > 1) {
+    names.forEach((name, i) => {
+      const pts = samples.filter(s => s.partitions && name in s.partitions)
+        .map(s => `${x(s.time).toFixed(1)},${y(s.partitions[name]).toFixed(1)}`).join(' ');
+      chart.appendChild(svg('polyline', { class: 'partition-line', points: pts, stroke: colors[i] }, svg('title', {}, name)));
+    });
+  }
   const points = samples.map(s => `${x(s.time).toFixed(1)},${y(s.lag).toFixed(1)}`).join(' ');
-  chart.appendChild(svg('polyline', { class: 'chart-line', points }));
+  chart.appendChild(svg('polyline', { class: 'chart-line', points }, svg('title', {}, 'total lag')));
   for (const s of samples) {
     chart.appendChild(svg('circle', { cx: x(s.time), cy: y(s.lag), r: 2.5, fill: '#2457c5' },
       svg('title', {}, `${clock(s.time)}: lag ${s.lag}`)));
   }
   return chart;
+}
+
+function lagLegend(history) {
+  const last = history.samples[history.samples.length - 1];
+  if (!last || Object.keys(last.partitions || {}).length < 2) return null;
+  return el('p', { class: 'legend muted' }, 'Thick line: total lag; thin lines: per partition (hover for the name).');
 }
 
 async function viewGroup(id) {
@@ -233,6 +251,7 @@ async function viewGroup(id) {
       el('div', { class: 'stat' }, 'Assignor', el('b', {}, g.partition_assignor || '–'))),
     el('h2', {}, 'Lag over the last ' + Math.round(history.window_ms / 60000) + ' minutes'),
     lagChart(history),
+    lagLegend(history),
     el('h2', {}, 'Offsets and lag per partition'),
     g.partitions.length === 0 ? el('p', { class: 'muted' }, 'No committed offsets and no assignments.') :
     table(['Topic', { label: 'Partition', num: true }, { label: 'Committed', num: true }, { label: 'End offset', num: true },
