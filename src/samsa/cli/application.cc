@@ -9,7 +9,7 @@
 
 namespace samsa::cli {
 
-application::application() : app_(std::make_unique<CLI::App>("samsa: topics, produce, consume, groups, offsets, configs, transactions and streams resets on any Kafka cluster", "samsa")) {
+application::application() : app_(std::make_unique<CLI::App>("samsa: topics, produce, consume, groups, offsets, configs, transactions, streams resets and a web console on any Kafka cluster", "samsa")) {
     app_->require_subcommand(1);
     app_->set_version_flag("--version", "samsa " + std::string(samsa::version_string));
     topics_command_ = add_topics_command(*app_, topics, connection);
@@ -23,6 +23,7 @@ application::application() : app_(std::make_unique<CLI::App>("samsa: topics, pro
     add_offsets_commands(*app_, offsets, connection);
     add_configs_command(*app_, configs, connection);
     add_streams_command(*app_, streams, connection);
+    console::add_console_command(*app_, console, connection);
     app_->footer("Exit status: 0 success, 1 the operation failed, 2 bad arguments.\n"
                  "Examples:\n"
                  "  samsa topics create --bootstrap-server localhost:9092 --topic orders --partitions 3\n"
@@ -105,6 +106,7 @@ int application::dispatch(command_io& io) {
     if (offsets_command_given(offsets)) return run_offsets_command(offsets, connection, io);
     if (configs.command->parsed()) return run_configs(configs, connection, io);
     if (streams.command->parsed()) return run_streams(streams, connection, io);
+    if (console.command->parsed()) return console::run_console(console, connection, io);
     return report(io, make_error(errc::invalid_argument, "a command is required"), true);
 }
 

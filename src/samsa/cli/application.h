@@ -12,6 +12,7 @@
 //   samsa quotas describe|alter ...
 //   samsa users describe|alter|delete ...
 //   samsa offsets | delete-records | configs describe | streams reset ...
+//   samsa console --listen 127.0.0.1:8080 ...
 //
 // Thread: main.
 
@@ -23,6 +24,7 @@
 #include "samsa/cli/command.h"
 #include "samsa/cli/configs.h"
 #include "samsa/cli/consume.h"
+#include "samsa/cli/console/console_command.h"
 #include "samsa/cli/acls.h"
 #include "samsa/cli/groups.h"
 #include "samsa/cli/offsets.h"
@@ -67,6 +69,7 @@ public:
     offsets_args offsets;
     configs_args configs;
     streams_reset_args streams;
+    console::console_args console;
 
 private:
     int dispatch(command_io& io);
