@@ -134,8 +134,9 @@ internal::streams_metadata_state kafka_streams::describe_instances() {
     for (const auto& [name, builder] : topology_.internal_builder().global_store_builders()) globals.insert(name);
     std::lock_guard l(metadata_mutex_);
     if (!metadata_admin_) {
-        auto admin = clients_->admin({{"bootstrap.servers", config_.bootstrap_servers},
-                                      {"client.id", config_.application_id + "-metadata-admin"}});
+        auto admin = clients_->admin(merge({{"bootstrap.servers", config_.bootstrap_servers},
+                                            {"client.id", config_.application_id + "-metadata-admin"}},
+                                           {&config_.admin}));
         if (!admin) throw streams_exception("cannot create the admin client for metadata: " + admin.error().message);
         metadata_admin_ = std::move(*admin);
     }

@@ -69,7 +69,8 @@ TEST_F(driver_iq, key_value_view_reads_a_ktable_store) {
     EXPECT_EQ(pairs(counts.range("apricot", "banana")), (std::vector<p>{{"apricot", 1}, {"banana", 1}}));
     EXPECT_EQ(pairs(counts.reverse_range("apricot", "banana")), (std::vector<p>{{"banana", 1}, {"apricot", 1}}));
     EXPECT_EQ(pairs(counts.prefix_scan(str("ap"), serdes::string())), (std::vector<p>{{"apple", 2}, {"apricot", 1}}));
-    EXPECT_EQ(counts.approximate_num_entries(), 4);
+    // RocksDB's estimate counts an overwritten key until compaction.
+    EXPECT_GE(counts.approximate_num_entries(), 4);
 }
 
 TEST_F(driver_iq, timestamped_view_keeps_the_timestamps) {
@@ -147,7 +148,8 @@ TEST_F(driver_iq, views_follow_later_updates_and_old_getters_still_work) {
     auto in = driver_.create_input_topic("words", serdes::string(), serdes::string());
     in.pipe_input("apple", "x", 2'000);
     EXPECT_EQ(counts.get("apple"), 3);
-    EXPECT_EQ(driver_.get_key_value_store<str, int64_t>("counts", serdes::string(), serdes::int64()).get("apple"), 3);
+    auto old_getter = driver_.get_key_value_store<str, int64_t>("counts", serdes::string(), serdes::int64());
+    EXPECT_EQ(old_getter.get("apple"), 3);
 }
 
 }  // namespace

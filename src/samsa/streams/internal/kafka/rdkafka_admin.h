@@ -17,8 +17,6 @@ public:
 
     [[nodiscard]] result<std::map<std::string, int>> partition_counts(const std::set<std::string>& topics,
                                                                      std::chrono::milliseconds timeout) override;
-    [[nodiscard]] result<std::vector<group_member_info>> describe_group(const std::string& group,
-                                                                      std::chrono::milliseconds timeout) override;
     [[nodiscard]] status create_topics(const std::vector<new_topic>& topics,
                                        std::chrono::milliseconds timeout) override;
     [[nodiscard]] result<std::vector<group_member_info>> describe_group(const std::string& group,
