@@ -52,7 +52,9 @@ void forward(const s::host_info& owner, const httplib::Request& req, httplib::Re
         return;
     }
     res.status = answer->status;
-    res.set_content(answer->body, answer->get_header_value("Content-Type", "application/json").c_str());
+    std::string type = answer->has_header("Content-Type") ? answer->get_header_value("Content-Type")
+                                                          : std::string("application/json");
+    res.set_content(answer->body, type.c_str());
 }
 
 void handle_customer(s::kafka_streams& app, const httplib::Request& req, httplib::Response& res) {

@@ -97,7 +97,9 @@ TEST_F(iq_integration, queries_a_running_application_across_its_partitions) {
     EXPECT_EQ(counts->get("absent"), std::nullopt);
     auto all = to_vector(*counts->all());
     EXPECT_EQ(all.size(), 7u);  // the quick brown fox lazy dog end
-    EXPECT_GE(counts->approximate_num_entries(), 7);  // an estimate (RocksDB)
+    // approximate_num_entries() counts what is below the record cache, as
+    // Kafka's caching store does: nothing is committed yet.
+    EXPECT_EQ(counts->approximate_num_entries(), 0);
 
     // The words split over the two partitions; together they are all.
     size_t per_partition = 0;

@@ -154,7 +154,8 @@ public:
         bytes p = prefix_serde.serialize(base_.topic, prefix);
         return prefix_scan(bytes_view(p));
     }
-    // The sum over the stores, Long.MAX_VALUE when it overflows (as Kafka).
+    // The sum of the stores' estimates, Long.MAX_VALUE when it overflows;
+    // entries only in a record cache are not counted (as Kafka).
     int64_t approximate_num_entries() const {
         int64_t total = 0;
         base_.each([&](key_value_bytes_store& s) {
