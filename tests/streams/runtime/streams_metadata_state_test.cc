@@ -6,6 +6,7 @@
 #include "samsa/bytes/murmur2.h"
 #include "samsa/streams/internal/runtime/streams_metadata_state.h"
 #include "samsa/streams/internal/runtime/topology_metadata.h"
+#include "samsa/streams/streams_config.h"
 #include "tests/streams/runtime/word_count.h"
 
 namespace samsa::streams::internal {
@@ -50,6 +51,18 @@ TEST(streams_metadata_state, instances_stores_partitions_and_keys) {
     std::vector<group_member_info> rebalancing = {{client_id_with_endpoint("c", "a:1"), {}}};
     streams_metadata_state moving(*m, {}, rebalancing);
     EXPECT_EQ(moving.for_partition("counts-store", 0).active_host, host_info::unavailable());
+}
+
+TEST(streams_metadata_state, application_server_must_be_host_and_port) {
+    std::map<std::string, std::string> p{{"application.id", "a"}, {"bootstrap.servers", "b:1"}};
+    p["application.server"] = "10.0.0.1:8080";
+    auto ok = streams_config::parse(p);
+    ASSERT_TRUE(ok);
+    EXPECT_EQ(ok->application_server, "10.0.0.1:8080");
+    for (const char* bad : {"nohost", ":80", "host:", "host:port"}) {
+        p["application.server"] = bad;
+        EXPECT_FALSE(streams_config::parse(p)) << bad;
+    }
 }
 
 }  // namespace
