@@ -3,7 +3,10 @@
 // cleanly: tasks commit, stores flush and checkpoint.
 //
 //   order-mail --bootstrap-server localhost:9092 [--application-id order-mail] [--state-dir DIR]
-//              [--config key=value ...]
+//              [--config key=value ...] [--http host:port]
+//   --http host:port  answers GET /customers/{id} (customer_query_server.h);
+//                     host:port is also advertised as application.server
+//                     unless --config application.server=... says otherwise
 //   order-mail --describe      prints the topology as Kafka Streams does, and exits
 //   order-mail --dot           prints it for Graphviz (dot -Tsvg), and exits
 
@@ -12,6 +15,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <ctime>
 #include <iostream>
 #include <map>
@@ -20,6 +24,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "order_mail/customer_query_server.h"
 #include "order_mail/topology.h"
 #include "samsa/base/log.h"
 #include "samsa/streams/kafka_streams.h"
@@ -34,6 +39,7 @@ struct arguments {
     std::string application_id = default_application_id;
     std::string state_dir;
     std::vector<std::string> configs;
+    std::string http;
     bool describe = false;
     bool dot = false;
     std::string log_level = "info";
@@ -72,6 +78,16 @@ int run(const arguments& args) {
         }
         properties[kv.substr(0, eq)] = kv.substr(eq + 1);
     }
+    customer_query_server http;
+    if (!args.http.empty()) {
+        auto colon = args.http.rfind(':');
+        int port = colon == std::string::npos ? -1 : std::atoi(args.http.c_str() + colon + 1);
+        if (port <= 0 || http.bind(args.http.substr(0, colon), port) < 0) {
+            std::cerr << "order-mail: cannot listen for HTTP on '" << args.http << "'\n";
+            return 2;
+        }
+        properties.emplace("application.server", args.http);
+    }
     streams::kafka_streams app(build_order_mail_topology(), properties);
     app.set_state_listener([](streams::streams_state now, streams::streams_state before) {
         spdlog::info("[order-mail] state {} -> {}", streams::to_string(before), streams::to_string(now));
@@ -87,9 +103,14 @@ int run(const arguments& args) {
     }
     spdlog::info("[order-mail] running against {} as application.id {}; stop with Ctrl-C", args.bootstrap,
                  args.application_id);
+    if (!args.http.empty()) {
+        http.serve(app);
+        spdlog::info("[order-mail] GET http://{}/customers/{{id}}", args.http);
+    }
     int sig = wait_for_stop_signal(app);
     bool failed = app.state() == streams::streams_state::error;
     if (sig != 0) spdlog::info("[order-mail] {} received, closing", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    http.stop();
     bool closed = app.close(std::chrono::seconds(30));
     if (!closed) spdlog::error("[order-mail] the stream threads did not stop within 30 s");
     if (failed) std::cerr << "order-mail: the application stopped after an error (see the log above)\n";
@@ -108,6 +129,7 @@ int main(int argc, char** argv) {
     cli.add_option("--state-dir", args.state_dir, "state.dir for the RocksDB stores (default <tmp>/kafka-streams)");
     cli.add_option("--config", args.configs, "extra Kafka Streams property key=value (repeatable), e.g. "
                                              "consumer.security.protocol=SASL_SSL");
+    cli.add_option("--http", args.http, "host:port to answer GET /customers/{id} on (interactive queries)");
     cli.add_option("--log-level", args.log_level, "trace, debug, info, warn, error")->capture_default_str();
     cli.add_flag("--describe", args.describe, "print the topology (Kafka Streams' describe() text) and exit");
     cli.add_flag("--dot", args.dot, "print the topology for Graphviz and exit");

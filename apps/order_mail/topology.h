@@ -25,6 +25,10 @@ inline constexpr const char* item_topic = "ITEM";
 inline constexpr const char* order_topic = "ORDER";
 inline constexpr const char* order_mail_topic = "ORDER-MAIL";
 inline constexpr const char* default_application_id = "order-mail";
+// The two tables' stores, as Kafka Streams names them
+// (tests/streams/golden/01-order-mail.txt); interactive queries read them.
+inline constexpr const char* customer_store = "CUSTOMER-STATE-STORE-0000000000";
+inline constexpr const char* customer_address_store = "CUSTOMER-ADDRESS-STATE-STORE-0000000003";
 
 struct order_mail_options {
     // rocksdb, as Kafka Streams; in_memory for tests and benchmarks.

@@ -7,8 +7,12 @@
 #include "samsa/streams/internal/kafka/rdkafka_client_supplier.h"
 #include "samsa/streams/internal/runtime/global_stream_thread.h"
 #include "samsa/streams/internal/runtime/internal_topic_manager.h"
+#include "samsa/streams/internal/runtime/queryable_store_registry.h"
+#include "samsa/streams/internal/runtime/synchronized_key_value_store.h"
 #include "samsa/streams/internal/runtime/state_directory.h"
 #include "samsa/streams/internal/runtime/stream_thread.h"
+#include "samsa/streams/internal/runtime/streams_metadata_state.h"
+#include "samsa/bytes/murmur2.h"
 
 namespace samsa::streams {
 
@@ -60,6 +64,7 @@ kafka_streams::kafka_streams(topology t, const std::map<std::string, std::string
 kafka_streams::kafka_streams(topology t, const std::map<std::string, std::string>& properties,
                              std::unique_ptr<internal::client_supplier> clients)
     : topology_(std::move(t)), config_(parse_or_throw(properties)), clients_(std::move(clients)),
+      queries_(std::make_unique<internal::queryable_store_registry>()),
       state_dir_(std::make_unique<internal::state_directory>(config_.state_dir, config_.application_id)) {}
 
 kafka_streams::~kafka_streams() {
@@ -100,10 +105,75 @@ void kafka_streams::set_state(streams_state s) {
         if (before == s) return;
         state_ = s;
     }
+    queries_->set_open(s == streams_state::running || s == streams_state::rebalancing, to_string(s));
     state_changed_.notify_all();
     spdlog::info("[streams] {} {} -> {}", config_.application_id, to_string(before), to_string(s));
     if (listener_) listener_(s, before);
 }
+
+queried_store_info kafka_streams::check_queryable(const std::string& store_name, const std::string& type_name,
+                                                 const std::vector<store_kind>& accepts) const {
+    check_running_or_rebalancing();
+    return internal::describe_queried_store(topology_, config_.application_id, store_name, type_name, accepts);
+}
+
+void kafka_streams::check_running_or_rebalancing() const {
+    streams_state s = state();
+    if (s == streams_state::created) {
+        throw streams_not_started_exception("KafkaStreams has not been started, you can retry after calling start()");
+    }
+    if (s != streams_state::running && s != streams_state::rebalancing) {
+        throw state_store_not_available_exception(std::string("KafkaStreams is not running. State is ") + to_string(s) +
+                                                  ".");
+    }
+}
+
+internal::streams_metadata_state kafka_streams::describe_instances() {
+    check_running_or_rebalancing();
+    std::set<std::string> globals;
+    for (const auto& [name, builder] : topology_.internal_builder().global_store_builders()) globals.insert(name);
+    std::lock_guard l(metadata_mutex_);
+    if (!metadata_admin_) {
+        auto admin = clients_->admin(merge({{"bootstrap.servers", config_.bootstrap_servers},
+                                            {"client.id", config_.application_id + "-metadata-admin"}},
+                                           {&config_.admin}));
+        if (!admin) throw streams_exception("cannot create the admin client for metadata: " + admin.error().message);
+        metadata_admin_ = std::move(*admin);
+    }
+    auto members = metadata_admin_->describe_group(config_.application_id, config_.request_timeout);
+    if (!members) throw streams_exception("cannot describe the group " + config_.application_id + ": " + members.error().message);
+    return internal::streams_metadata_state(prepared_->metadata, std::move(globals), *members);
+}
+
+std::vector<streams_metadata> kafka_streams::metadata_for_all_clients() { return describe_instances().all(); }
+
+std::vector<streams_metadata> kafka_streams::streams_metadata_for_store(const std::string& store_name) {
+    return describe_instances().for_store(store_name);
+}
+
+std::string kafka_streams::key_topic_of_store(const std::string& store_name) const {
+    if (!prepared_) return {};
+    for (const auto& s : prepared_->metadata.subtopologies()) {
+        if (std::ranges::find(s.stores, store_name) != s.stores.end() && !s.source_topics.empty()) {
+            return *s.source_topics.begin();
+        }
+    }
+    return {};
+}
+
+int32_t kafka_streams::default_partition(bytes_view key, int32_t partitions) {
+    return murmur2_partition(key, partitions);
+}
+
+key_query_metadata kafka_streams::query_metadata_for_partition(const std::string& store_name,
+                                                               const std::function<int32_t(int32_t)>& partition_of) {
+    internal::streams_metadata_state instances = describe_instances();
+    int partitions = instances.partition_count_of(store_name);
+    if (partitions <= 0) return key_query_metadata::not_available();
+    return instances.for_partition(store_name, partition_of(partitions));
+}
+
+queryable_store_provider& kafka_streams::query_provider() { return *queries_; }
 
 void kafka_streams::start() {
     if (state() != streams_state::created) throw std::logic_error("start() may only be called once, in CREATED");
@@ -136,6 +206,10 @@ void kafka_streams::start() {
         status st = global_->initialize(prepared_->global_partitions);
         if (!st) fail(st.error().message);
         global_stores = global_->stores();
+        for (const auto& [name, store] : global_stores) {
+            // global_stream_thread opens its stores synchronized.
+            queries_->add_global_store(name, &dynamic_cast<internal::synchronized_key_value_store&>(*store));
+        }
         global_->set_failure_callback([this](std::exception_ptr e) { handle_global_failure(e); });
     }
     set_state(streams_state::rebalancing);
@@ -190,7 +264,8 @@ void kafka_streams::add_stream_thread() {
     bool eos = config_.guarantee == processing_guarantee::exactly_once_v2;
     internal::client_config common{{"bootstrap.servers", config_.bootstrap_servers}};
     internal::client_config cc = merge(common, {&config_.consumer});
-    cc["client.id"] = name + "-consumer";
+    // The endpoint rides in the client.id (streams_metadata_state.h).
+    cc["client.id"] = internal::client_id_with_endpoint(name + "-consumer", config_.application_server);
     cc["group.id"] = config_.application_id;
     cc["enable.auto.commit"] = "false";
     if (!cc.count("auto.offset.reset")) cc["auto.offset.reset"] = "earliest";
@@ -247,6 +322,7 @@ void kafka_streams::add_stream_thread() {
     env.metadata = &prepared_->metadata;
     env.state_dir = state_dir_.get();
     if (global_) env.global_stores = global_->stores();
+    env.queries = queries_.get();
     env.on_deserialization_error = config_.on_deserialization_error;
     env.wall_clock = wall_clock_ms;
     env.restore_listener = restore_listener_;

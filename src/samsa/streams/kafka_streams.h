@@ -40,6 +40,8 @@
 
 #include "samsa/streams/errors.h"
 #include "samsa/streams/state_restore_listener.h"
+#include "samsa/streams/store_query_parameters.h"
+#include "samsa/streams/streams_metadata.h"
 #include "samsa/streams/streams_config.h"
 #include "samsa/streams/topology.h"
 
@@ -48,7 +50,9 @@ namespace samsa::streams {
 namespace internal {
 class admin_client;
 class client_supplier;
+class streams_metadata_state;
 class global_stream_thread;
+class queryable_store_registry;
 class state_directory;
 class stream_thread;
 struct prepared_topology;
@@ -112,8 +116,67 @@ public:
     // The live stream threads and their tasks (Kafka's metadataForLocalThreads()).
     std::vector<thread_metadata> metadata_for_local_threads() const;
 
+    // Interactive queries (Kafka's KafkaStreams#store): a read-only view of
+    // the named store over every local task holding it (or the one
+    // partition asked for); see store_query_parameters.h and
+    // state/read_only_stores.h. Any thread may call it and use the view
+    // while the instance runs. Throws (errors.h)
+    // streams_not_started_exception before start(),
+    // state_store_not_available_exception when not RUNNING or REBALANCING,
+    // unknown_state_store_exception for a name the topology lacks,
+    // invalid_state_store_exception when the store is of another type;
+    // the view's calls throw when the store has no local task (migrated),
+    // the partition is not here, or a task is restoring (unless
+    // enable_stale_stores()).
+    template<class Store>
+    Store store(const store_query_parameters<Store>& params) {
+        const auto& type = params.query_type();
+        queried_store_info info = check_queryable(params.store_name(), type.name, type.accepts);
+        return type.create(query_provider(), params.target(), info);
+    }
+
+    // Streams metadata (Kafka's metadataForAllStreamsClients,
+    // streamsMetadataForStore, queryMetadataForKey): the instances of this
+    // application that set application.server, with the stores and
+    // partitions of their active tasks, as the group coordinator has them
+    // now (one DescribeConsumerGroups round trip per call; see
+    // internal/runtime/streams_metadata_state.h for why). Throw like store()
+    // when not RUNNING or REBALANCING, and streams_exception when the group
+    // cannot be described.
+    std::vector<streams_metadata> metadata_for_all_clients();
+    std::vector<streams_metadata> streams_metadata_for_store(const std::string& store_name);
+    // The instance holding the key's partition of the store's sub-topology:
+    // the partition from the default partitioner (murmur2 of the serialized
+    // key, as Java's producer) or the one given; not_available() for an
+    // unknown store or while nobody holds the partition.
+    template<class K>
+    key_query_metadata query_metadata_for_key(const std::string& store_name, const K& key, const serde<K>& key_serde) {
+        bytes k = key_serde.serialize(key_topic_of_store(store_name), key);
+        return query_metadata_for_partition(store_name, [&](int32_t partitions) {
+            return default_partition(bytes_view(k), partitions);
+        });
+    }
+    // partitioner(key, number of partitions) -> partition (Kafka's
+    // StreamPartitioner).
+    template<class K>
+    key_query_metadata query_metadata_for_key(const std::string& store_name, const K& key,
+                                              const std::function<int32_t(const K&, int32_t)>& partitioner) {
+        return query_metadata_for_partition(store_name, [&](int32_t partitions) { return partitioner(key, partitions); });
+    }
+    // The endpoint this instance advertises (application.server).
+    const std::string& application_server() const { return config_.application_server; }
+
 private:
     void set_state(streams_state s);
+    void check_running_or_rebalancing() const;
+    internal::streams_metadata_state describe_instances();
+    std::string key_topic_of_store(const std::string& store_name) const;
+    static int32_t default_partition(bytes_view key, int32_t partitions);
+    key_query_metadata query_metadata_for_partition(const std::string& store_name,
+                                                    const std::function<int32_t(int32_t)>& partition_of);
+    queried_store_info check_queryable(const std::string& store_name, const std::string& type_name,
+                                       const std::vector<store_kind>& accepts) const;
+    queryable_store_provider& query_provider();
     void on_thread_state(internal::stream_thread& t, internal::stream_thread_state now);
     void handle_thread_failure(internal::stream_thread& t);
     void handle_global_failure(std::exception_ptr e);
@@ -125,6 +188,8 @@ private:
     topology topology_;
     streams_config config_;
     std::unique_ptr<internal::client_supplier> clients_;
+    // Before the threads: their tasks unregister from it as they close.
+    std::unique_ptr<internal::queryable_store_registry> queries_;
     std::unique_ptr<internal::state_directory> state_dir_;
     std::unique_ptr<internal::prepared_topology> prepared_;
     std::unique_ptr<internal::global_stream_thread> global_;
@@ -138,6 +203,8 @@ private:
     std::vector<std::unique_ptr<internal::stream_thread>> threads_;
     int next_thread_ = 1;
     std::thread shutdown_thread_;
+    std::mutex metadata_mutex_;  // metadata_admin_
+    std::unique_ptr<internal::admin_client> metadata_admin_;
 };
 
 }  // namespace samsa::streams

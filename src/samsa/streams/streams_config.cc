@@ -66,6 +66,16 @@ result<streams_config> streams_config::parse(const std::map<std::string, std::st
             c.application_id = value;
         } else if (name == "bootstrap.servers") {
             c.bootstrap_servers = value;
+        } else if (name == "application.server") {
+            // Kafka's StreamsConfig rule: host:port, both present.
+            auto colon = value.rfind(':');
+            bool valid = value.empty() || (colon != std::string::npos && colon > 0 && colon + 1 < value.size() &&
+                                           value.find_first_not_of("0123456789", colon + 1) == std::string::npos);
+            if (!valid) {
+                return make_error(errc::invalid_argument,
+                                  "Error parsing host:port from application.server: " + value);
+            }
+            c.application_server = value;
         } else if (name == "num.stream.threads") {
             auto n = parse_int(name, value, 1);
             if (!n) return n.error();

@@ -45,6 +45,10 @@ enum class production_handler_response { fail, continue_processing };
 struct streams_config {
     std::string application_id;
     std::string bootstrap_servers;
+    // application.server: host:port where this instance answers interactive
+    // queries (its own RPC layer, e.g. HTTP); other instances learn it from
+    // the group (streams_metadata.h). Empty: not advertised.
+    std::string application_server;
     int num_stream_threads = 1;
     std::chrono::milliseconds commit_interval{30000};
     std::filesystem::path state_dir;

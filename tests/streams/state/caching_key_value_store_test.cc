@@ -223,5 +223,23 @@ TEST(caching_builder_test, only_a_cached_stack_takes_a_flush_listener) {
     EXPECT_TRUE(cached->set_flush_listener([](auto...) {}, false));
 }
 
+// Interactive queries read through query_get(): the cached (newest) value,
+// and a miss neither fills the cache nor evicts (which would forward records
+// on the query's thread).
+TEST_F(caching_test, query_get_sees_the_cache_and_changes_nothing) {
+    open(false, /*max_bytes=*/100);  // room for two small entries
+    store_->put(b("a"), v(b("1")));
+    store_->put(b("b"), v(b("2")));
+    below_->put(b("z"), v(b("below")));
+    EXPECT_EQ(store_->query_get(b("a")), b("1"));  // dirty, not yet below
+    int64_t cached = store_->cached_bytes();
+    EXPECT_EQ(store_->query_get(b("z")), b("below"));
+    EXPECT_EQ(store_->cached_bytes(), cached);
+    EXPECT_TRUE(flushed_.empty());
+    EXPECT_EQ(store_->query_get(b("none")), std::nullopt);
+    store_->put(b("a"), std::nullopt);
+    EXPECT_EQ(store_->query_get(b("a")), std::nullopt);  // a cached deletion hides nothing below, still absent
+}
+
 }  // namespace
 }  // namespace samsa::streams

@@ -105,6 +105,12 @@ std::optional<bytes> caching_key_value_store::get(bytes_view key) {
     return value;
 }
 
+std::optional<bytes> caching_key_value_store::query_get(bytes_view key) {
+    check_open();
+    if (auto it = cache_.find(key); it != cache_.end()) return it->second.value;
+    return wrapping_key_value_store::query_get(key);
+}
+
 void caching_key_value_store::put(bytes_view key, std::optional<bytes_view> value) {
     check_open();
     cache_put(key, value, true);

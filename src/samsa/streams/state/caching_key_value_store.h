@@ -54,6 +54,9 @@ public:
     void close() override;
 
     std::optional<bytes> get(bytes_view key) override;
+    // The cached value (the latest write) or the one below; nothing cached,
+    // touched or evicted.
+    std::optional<bytes> query_get(bytes_view key) override;
     void put(bytes_view key, std::optional<bytes_view> value) override;
     std::optional<bytes> put_if_absent(bytes_view key, std::optional<bytes_view> value) override;
     void put_all(std::span<const bytes_entry> entries) override;

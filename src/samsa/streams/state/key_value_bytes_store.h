@@ -57,6 +57,13 @@ using cache_flush_listener = std::function<void(bytes_view key, std::optional<by
 class key_value_bytes_store : public state_store {
 public:
     virtual std::optional<bytes> get(bytes_view key) = 0;
+    // get() for a reader that is not the owning stream thread (interactive
+    // queries): it must change nothing, so a caching layer answers from its
+    // cache but does not keep what it read from below (keeping it could
+    // evict, and an eviction forwards records downstream, on the caller's
+    // thread). Kafka's CachingKeyValueStore fills its cache only on the
+    // stream thread, for the same reason.
+    virtual std::optional<bytes> query_get(bytes_view key) { return get(key); }
     virtual void put(bytes_view key, std::optional<bytes_view> value) = 0;
     // Writes value only when key is absent; returns the value already there
     // (nullopt when this call wrote).

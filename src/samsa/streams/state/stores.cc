@@ -33,6 +33,23 @@ store_builder& store_builder::with_caching_disabled() {
     return *this;
 }
 
+const char* to_string(store_kind k) {
+    switch (k) {
+    case store_kind::key_value: return "KeyValueStore";
+    case store_kind::timestamped_key_value: return "TimestampedKeyValueStore";
+    case store_kind::window: return "WindowStore";
+    case store_kind::timestamped_window: return "TimestampedWindowStore";
+    case store_kind::session: return "SessionStore";
+    }
+    return "?";
+}
+
+store_kind store_builder::kind() const {
+    if (supplier_.session()) return store_kind::session;
+    if (supplier_.window_size_ms()) return timestamped_ ? store_kind::timestamped_window : store_kind::window;
+    return timestamped_ ? store_kind::timestamped_key_value : store_kind::key_value;
+}
+
 std::map<std::string, std::string> store_builder::logging_config() const {
     return logging_config(stores::default_windowstore_changelog_additional_retention_ms);
 }
@@ -125,7 +142,7 @@ key_value_bytes_store_supplier segmented_supplier(std::string name, int64_t rete
 key_value_bytes_store_supplier persistent_window_store(std::string name, int64_t retention_ms, int64_t window_size_ms,
                                                        bool retain_duplicates) {
     check_window_store_args(name, retention_ms, window_size_ms, retain_duplicates);
-    return segmented_supplier(std::move(name), retention_ms, segmented_key_kind::window, true);
+    return segmented_supplier(std::move(name), retention_ms, segmented_key_kind::window, true).with_window_size(window_size_ms);
 }
 
 key_value_bytes_store_supplier persistent_timestamped_window_store(std::string name, int64_t retention_ms,
@@ -136,23 +153,24 @@ key_value_bytes_store_supplier persistent_timestamped_window_store(std::string n
 key_value_bytes_store_supplier in_memory_window_store(std::string name, int64_t retention_ms, int64_t window_size_ms,
                                                       bool retain_duplicates) {
     check_window_store_args(name, retention_ms, window_size_ms, retain_duplicates);
-    return segmented_supplier(std::move(name), retention_ms, segmented_key_kind::window, false);
+    return segmented_supplier(std::move(name), retention_ms, segmented_key_kind::window, false).with_window_size(window_size_ms);
 }
 
 key_value_bytes_store_supplier persistent_time_ordered_window_store(std::string name, int64_t retention_ms,
                                                                     int64_t window_size_ms) {
     check_window_store_args(name, retention_ms, window_size_ms, false);
-    return segmented_supplier(std::move(name), retention_ms, segmented_key_kind::window, true, true);
+    return segmented_supplier(std::move(name), retention_ms, segmented_key_kind::window, true, true)
+        .with_window_size(window_size_ms);
 }
 
 key_value_bytes_store_supplier persistent_session_store(std::string name, int64_t retention_ms) {
     if (retention_ms < 0) throw std::invalid_argument("retentionPeriod cannot be negative");
-    return segmented_supplier(std::move(name), retention_ms, segmented_key_kind::session, true);
+    return segmented_supplier(std::move(name), retention_ms, segmented_key_kind::session, true).as_session_store();
 }
 
 key_value_bytes_store_supplier in_memory_session_store(std::string name, int64_t retention_ms) {
     if (retention_ms < 0) throw std::invalid_argument("retentionPeriod cannot be negative");
-    return segmented_supplier(std::move(name), retention_ms, segmented_key_kind::session, false);
+    return segmented_supplier(std::move(name), retention_ms, segmented_key_kind::session, false).as_session_store();
 }
 
 store_builder window_store_builder(key_value_bytes_store_supplier supplier) {

@@ -34,6 +34,13 @@
 
 namespace samsa::streams {
 
+// What a store holds, as interactive queries tell stores apart (Kafka's
+// QueryableStoreType accepts a store by its interface): key-value stores,
+// KTable stores (values with timestamps), window stores (plain or with
+// timestamps, as windowed aggregations keep them) and session stores.
+enum class store_kind { key_value, timestamped_key_value, window, timestamped_window, session };
+const char* to_string(store_kind k);
+
 // Makes a fresh, unopened inner bytes store each time get() is called (one per
 // task).
 class key_value_bytes_store_supplier {
@@ -58,6 +65,12 @@ public:
     // nullopt for key-value stores.
     std::optional<int64_t> retention_ms() const { return retention_ms_; }
     key_value_bytes_store_supplier& with_retention(int64_t ms) { retention_ms_ = ms; return *this; }
+    // Window stores: the windows' size (rebuilds windowed keys for
+    // interactive queries); session stores: marked as such.
+    std::optional<int64_t> window_size_ms() const { return window_size_ms_; }
+    key_value_bytes_store_supplier& with_window_size(int64_t ms) { window_size_ms_ = ms; return *this; }
+    bool session() const { return session_; }
+    key_value_bytes_store_supplier& as_session_store() { session_ = true; return *this; }
 
 private:
     std::string name_;
@@ -65,6 +78,8 @@ private:
     bool logs_itself_;
     factory make_;
     std::optional<int64_t> retention_ms_;
+    std::optional<int64_t> window_size_ms_;
+    bool session_ = false;
 };
 
 class store_builder {
@@ -82,6 +97,9 @@ public:
     const std::string& name() const { return supplier_.name(); }
     bool persistent() const { return supplier_.persistent(); }
     bool timestamped() const { return timestamped_; }
+    store_kind kind() const;
+    // The window size of a window store (0 for other kinds).
+    int64_t window_size_ms() const { return supplier_.window_size_ms().value_or(0); }
     bool logging_enabled() const { return logging_enabled_; }
     // The changelog topic's configs: for window and session stores Kafka's
     // windowed defaults (cleanup.policy=compact,delete and retention.ms =

@@ -26,6 +26,7 @@ public:
     bool is_open() const override { return inner_->is_open(); }
 
     std::optional<bytes> get(bytes_view key) override { return inner_->get(key); }
+    std::optional<bytes> query_get(bytes_view key) override { return inner_->query_get(key); }
     void put(bytes_view key, std::optional<bytes_view> value) override { inner_->put(key, value); }
     std::optional<bytes> put_if_absent(bytes_view key, std::optional<bytes_view> value) override {
         return inner_->put_if_absent(key, value);

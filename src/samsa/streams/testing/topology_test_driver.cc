@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "samsa/streams/internal/runtime/global_state_task.h"
+#include "samsa/streams/internal/runtime/queryable_store_registry.h"
 #include "samsa/streams/internal/runtime/state_directory.h"
 #include "samsa/streams/internal/runtime/stream_task.h"
 #include "samsa/streams/internal/runtime/topology_metadata.h"
@@ -348,6 +349,35 @@ std::vector<std::string> topology_test_driver::state_store_names() const {
         for (const auto& n : global_->context().store_names()) out.push_back(n);
     }
     return out;
+}
+
+// The driver's one task holds every partition's state as partition 0; it
+// is always running, and queries run on the driver's thread (no locks).
+class topology_test_driver::driver_store_provider final : public queryable_store_provider {
+public:
+    explicit driver_store_provider(topology_test_driver& driver) : driver_(&driver) {}
+    void visit(const store_query_target& target,
+               const std::function<bool(key_value_bytes_store&)>& visitor) override {
+        if (target.partition && *target.partition != 0) {
+            throw invalid_state_store_partition_exception("The specified partition " +
+                                                          std::to_string(*target.partition) + " for store " +
+                                                          target.store_name + " does not exist.");
+        }
+        visitor(driver_->state_store(target.store_name));
+    }
+
+private:
+    topology_test_driver* driver_;
+};
+
+queried_store_info topology_test_driver::check_queryable(const std::string& store_name, const std::string& type_name,
+                                                         const std::vector<store_kind>& accepts) const {
+    return internal::describe_queried_store(topology_, application_id_, store_name, type_name, accepts);
+}
+
+queryable_store_provider& topology_test_driver::query_provider() {
+    if (!queries_) queries_ = std::make_unique<driver_store_provider>(*this);
+    return *queries_;
 }
 
 bool topology_test_driver::store_is_timestamped(const std::string& name) const {

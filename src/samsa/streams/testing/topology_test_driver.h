@@ -53,6 +53,7 @@
 #include "samsa/streams/serde.h"
 #include "samsa/streams/state/key_value_store.h"
 #include "samsa/streams/state/timestamped_key_value_store.h"
+#include "samsa/streams/store_query_parameters.h"
 #include "samsa/streams/topology.h"
 
 namespace samsa::streams::internal {
@@ -122,6 +123,18 @@ public:
     key_value_bytes_store& state_store(const std::string& name);
     std::vector<std::string> state_store_names() const;
 
+    // Interactive queries as kafka_streams::store() answers them: the same
+    // read-only views and errors, over the driver's one task (partition 0)
+    // and its global stores. Unknown names and wrong types throw as there;
+    // with_partition(p) for p != 0 throws
+    // invalid_state_store_partition_exception.
+    template<class Store>
+    Store store(const store_query_parameters<Store>& params) {
+        const auto& type = params.query_type();
+        queried_store_info info = check_queryable(params.store_name(), type.name, type.accepts);
+        return type.create(query_provider(), params.target(), info);
+    }
+
     void advance_wall_clock_time(std::chrono::milliseconds advance);
     int64_t wall_clock_ms() const { return wall_clock_ms_; }
     const std::string& application_id() const { return application_id_; }
@@ -144,6 +157,10 @@ private:
     void commit();
     [[noreturn]] static void rethrow(const std::exception& failure);
     bool store_is_timestamped(const std::string& name) const;
+    queried_store_info check_queryable(const std::string& store_name, const std::string& type_name,
+                                       const std::vector<store_kind>& accepts) const;
+    class driver_store_provider;
+    queryable_store_provider& query_provider();
     template<class V>
     static serde<V> strip_timestamp(serde<V> inner) {
         return serde<V>{
@@ -172,6 +189,7 @@ private:
     std::set<std::string> task_topics_;  // decorated
     std::map<std::string, int64_t> offsets_;
     std::map<std::string, std::deque<internal::produced_record>> outputs_;
+    std::unique_ptr<driver_store_provider> queries_;
 };
 
 template<class K, class V>

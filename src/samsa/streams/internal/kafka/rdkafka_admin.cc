@@ -78,4 +78,47 @@ status rdkafka_admin::create_topics(const std::vector<new_topic>& topics, std::c
     return out;
 }
 
+result<std::vector<group_member_info>> rdkafka_admin::describe_group(const std::string& group,
+                                                                     std::chrono::milliseconds timeout) {
+    char errstr[512];
+    rd_kafka_AdminOptions_t* options = rd_kafka_AdminOptions_new(rk_.get(), RD_KAFKA_ADMIN_OP_DESCRIBECONSUMERGROUPS);
+    rd_kafka_AdminOptions_set_request_timeout(options, static_cast<int>(timeout.count()), errstr, sizeof(errstr));
+    rd_kafka_queue_t* queue = rd_kafka_queue_new(rk_.get());
+    const char* ids[] = {group.c_str()};
+    rd_kafka_DescribeConsumerGroups(rk_.get(), ids, 1, options, queue);
+    rd_kafka_event_t* ev = rd_kafka_queue_poll(queue, static_cast<int>(timeout.count()) + 1000);
+    result<std::vector<group_member_info>> out = std::vector<group_member_info>{};
+    if (ev == nullptr) {
+        out = make_error(errc::timed_out, "DescribeConsumerGroups: no answer in time");
+    } else if (rd_kafka_event_error(ev)) {
+        out = to_error(rd_kafka_event_error(ev), std::string("DescribeConsumerGroups: ") + rd_kafka_event_error_string(ev));
+    } else {
+        size_t n = 0;
+        const rd_kafka_ConsumerGroupDescription_t** groups =
+            rd_kafka_DescribeConsumerGroups_result_groups(rd_kafka_event_DescribeConsumerGroups_result(ev), &n);
+        if (n == 1 && rd_kafka_ConsumerGroupDescription_error(groups[0]) != nullptr) {
+            const rd_kafka_error_t* e = rd_kafka_ConsumerGroupDescription_error(groups[0]);
+            out = make_error(to_errc(rd_kafka_error_code(e)),
+                             std::string("DescribeConsumerGroups: ") + rd_kafka_error_string(e));
+        } else if (n == 1) {
+            for (size_t i = 0; i < rd_kafka_ConsumerGroupDescription_member_count(groups[0]); ++i) {
+                const rd_kafka_MemberDescription_t* m =
+                    rd_kafka_ConsumerGroupDescription_member(groups[0], static_cast<int>(i));
+                group_member_info member;
+                if (const char* id = rd_kafka_MemberDescription_client_id(m)) member.client_id = id;
+                const rd_kafka_MemberAssignment_t* a = rd_kafka_MemberDescription_assignment(m);
+                const rd_kafka_topic_partition_list_t* parts = a ? rd_kafka_MemberAssignment_partitions(a) : nullptr;
+                for (int p = 0; parts && p < parts->cnt; ++p) {
+                    member.assignment.push_back({parts->elems[p].topic, parts->elems[p].partition});
+                }
+                out->push_back(std::move(member));
+            }
+        }
+    }
+    if (ev != nullptr) rd_kafka_event_destroy(ev);
+    rd_kafka_queue_destroy(queue);
+    rd_kafka_AdminOptions_destroy(options);
+    return out;
+}
+
 }  // namespace samsa::streams::internal::kafka

@@ -1,8 +1,10 @@
 #pragma once
 // rdkafka_admin: admin_client on librdkafka: Metadata for partition counts,
-// CreateTopics through the admin API (TOPIC_ALREADY_EXISTS is success).
+// CreateTopics through the admin API (TOPIC_ALREADY_EXISTS is success),
+// DescribeConsumerGroups for streams metadata.
 //
-// Threads: the caller's (kafka_streams::start()).
+// Threads: the caller's (kafka_streams::start(); the metadata calls from any
+// one thread at a time, kafka_streams serializes them).
 
 #include "samsa/streams/internal/kafka/rdkafka_common.h"
 #include "samsa/streams/internal/runtime/clients.h"
@@ -17,6 +19,8 @@ public:
                                                                      std::chrono::milliseconds timeout) override;
     [[nodiscard]] status create_topics(const std::vector<new_topic>& topics,
                                        std::chrono::milliseconds timeout) override;
+    [[nodiscard]] result<std::vector<group_member_info>> describe_group(const std::string& group,
+                                                                      std::chrono::milliseconds timeout) override;
 
 private:
     rdkafka_admin() = default;

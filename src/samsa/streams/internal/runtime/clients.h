@@ -173,9 +173,21 @@ struct new_topic {
     std::map<std::string, std::string> config;
 };
 
+// One member of a consumer group as DescribeConsumerGroups shows it.
+struct group_member_info {
+    std::string client_id;
+    std::vector<topic_partition> assignment;
+};
+
 class admin_client {
 public:
     virtual ~admin_client() = default;
+    // The members of a consumer group, their client ids and current
+    // assignments (DescribeConsumerGroups); for streams metadata.
+    [[nodiscard]] virtual result<std::vector<group_member_info>> describe_group(const std::string& /*group*/,
+                                                                              std::chrono::milliseconds /*timeout*/) {
+        return make_error(errc::unsupported, "this admin client cannot describe groups");
+    }
     // Partition counts of the topics that exist; missing ones are left out.
     [[nodiscard]] virtual result<std::map<std::string, int>> partition_counts(const std::set<std::string>& topics,
                                                                              std::chrono::milliseconds timeout) = 0;

@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include "samsa/streams/internal/runtime/queryable_store_registry.h"
+#include "samsa/streams/internal/runtime/synchronized_key_value_store.h"
+
 namespace samsa::streams::internal {
 
 namespace {
@@ -50,6 +53,7 @@ result<std::unique_ptr<stream_task>> stream_task::create(task_id id, const subto
 
     const std::string& app = env.metadata->application_id();
     task_config config{app, id.to_string(), id.partition, *dir, env.cache, env.windowed_emit_interval_ms};
+    config.queryable_stores = env.queries != nullptr;
     t->context_ = std::make_unique<task_context>(config, *env.collector, env.wall_clock);
     try {
         for (const auto& [name, store] : env.global_stores) t->context_->add_global_store(name, store);
@@ -75,7 +79,22 @@ result<std::unique_ptr<stream_task>> stream_task::create(task_id id, const subto
         }
         t->changelogs_.push_back(std::move(c));
     }
+    t->register_for_queries();
     return t;
+}
+
+void stream_task::register_for_queries() {
+    if (!env_->queries) return;
+    std::map<std::string, synchronized_key_value_store*> stores;
+    for (const auto& name : context_->store_names()) {
+        // task_config::queryable_stores topped every store with the lock.
+        stores[name] = &dynamic_cast<synchronized_key_value_store&>(context_->store(name));
+    }
+    env_->queries->add_task(id_.to_string(), id_.partition, stores);
+}
+
+void stream_task::set_queryable(bool running) {
+    if (env_->queries) env_->queries->set_task_running(id_.to_string(), running);
 }
 
 void stream_task::restore(const changelog_partition& c, const consumed_record& r) {
@@ -88,6 +107,7 @@ void stream_task::restore(const changelog_partition& c, const consumed_record& r
 
 void stream_task::mark_running() {
     state_ = state::running;
+    set_queryable(true);
     // What the stores hold once restored is what a checkpoint would say.
     checkpointed_ = changelog_offsets();
 }
@@ -154,6 +174,7 @@ std::map<topic_partition, samsa::offset> stream_task::changelog_offsets() const 
 
 void stream_task::resume() {
     state_ = state::running;
+    set_queryable(true);
     // The checkpoint written at suspension stops being true with the next
     // (uncommitted) write.
     if (env_->exactly_once) checkpoint_->remove();
@@ -183,6 +204,8 @@ status stream_task::post_commit(bool enforce_checkpoint) {
 void stream_task::close(bool dirty) {
     if (state_ == state::closed) return;
     state_ = state::closed;
+    // Before the stores close: waits for queries reading them.
+    if (env_->queries && context_) env_->queries->remove_task(id_.to_string());
     if (graph_) graph_->close(id_.to_string());
     if (context_) context_->close_stores();
     graph_.reset();

@@ -66,6 +66,8 @@ class state_restore_listener;
 namespace samsa::streams::internal {
 
 // What every task of a thread (or of the driver) shares.
+class queryable_store_registry;
+
 struct task_environment {
     const topology* topo = nullptr;
     const topology_metadata* metadata = nullptr;
@@ -93,6 +95,9 @@ struct task_environment {
     // no lag provider: every partition counts as caught up (the driver).
     int64_t max_task_idle_ms = 0;
     partition_group::lag_provider fetched_lag;
+    // Where tasks register their stores for interactive queries (the
+    // runtime); nullptr: not queryable from other threads (the driver).
+    queryable_store_registry* queries = nullptr;
 };
 
 // A changelog partition a task restores from.
@@ -139,6 +144,7 @@ public:
     void suspend() {
         records_.clear();
         state_ = state::suspended;
+        set_queryable(false);
     }
     void resume();
 
@@ -175,6 +181,10 @@ public:
 
 private:
     stream_task(task_id id, std::set<topic_partition> inputs, const task_environment& env);
+    // Interactive queries (env.queries): the stores, and whether they are
+    // current (running) or stale (restoring, suspended).
+    void register_for_queries();
+    void set_queryable(bool running);
     std::map<topic_partition, samsa::offset> changelog_offsets() const;
     template<class F>
     void guarded(const char* what, F&& f);

@@ -1,14 +1,26 @@
 #pragma once
 // synchronized_key_value_store: a store layer that takes a mutex around
-// every call, for global stores, which the global thread writes while every
-// stream thread reads them (Kafka's global stores are thread-safe for the
-// same reason). Iterators need no lock: the in-memory store returns a copy
-// and RocksDB iterators read a snapshot.
+// every call, for stores other threads read: global stores, which the global
+// thread writes while every stream thread reads them, and, in the runtime,
+// every task store, which interactive queries read from the application's
+// threads while the stream thread writes (Kafka's in-memory stores are
+// `synchronized` and its caching layer takes a lock, for the same reason).
+// A lock per store call was chosen over handing queries copies or routing
+// them through the stream thread: queries see the latest write (record cache
+// included) at once, and an uncontended lock costs little next to a store
+// call. The mutex is recursive because the stream thread re-enters its
+// store: a cache flush (under the lock) forwards records downstream, whose
+// processors may read the same store. Query threads only ever hold one
+// store's lock and never call processors (query_get()), so no lock order
+// can invert. Iterators of the stores below are copies or RocksDB snapshots;
+// a reader that drains one while the stream thread may drop a segment (window
+// stores) does it inside with_lock().
 //
 // Threads: any; this is the one store layer that locks.
 
 #include <memory>
 #include <mutex>
+#include <utility>
 
 #include "samsa/streams/state/wrapping_key_value_store.h"
 
@@ -41,6 +53,17 @@ public:
     std::optional<bytes> get(bytes_view key) override {
         std::lock_guard l(mutex_);
         return wrapping_key_value_store::get(key);
+    }
+    std::optional<bytes> query_get(bytes_view key) override {
+        std::lock_guard l(mutex_);
+        return wrapping_key_value_store::query_get(key);
+    }
+    // Runs f(store) holding the lock, so that several calls (and draining
+    // their iterators) see one state of the store.
+    template<class F>
+    decltype(auto) with_lock(F&& f) {
+        std::lock_guard l(mutex_);
+        return std::forward<F>(f)(static_cast<key_value_bytes_store&>(*this));
     }
     void put(bytes_view key, std::optional<bytes_view> value) override {
         std::lock_guard l(mutex_);
@@ -80,7 +103,7 @@ public:
     }
 
 private:
-    mutable std::mutex mutex_;
+    mutable std::recursive_mutex mutex_;
 };
 
 }  // namespace samsa::streams::internal

@@ -14,7 +14,7 @@ task_context::~task_context() { close_stores(); }
 void task_context::add_store(const store_builder& builder, bool synchronized) {
     if (store_index_.count(builder.name())) return;
     std::unique_ptr<key_value_bytes_store> s = builder.build();
-    if (synchronized) s = std::make_unique<synchronized_key_value_store>(std::move(s));
+    if (synchronized || config_.queryable_stores) s = std::make_unique<synchronized_key_value_store>(std::move(s));
     store_context ctx;
     ctx.application_id = config_.application_id;
     ctx.task_dir = config_.task_dir;

@@ -39,6 +39,10 @@ struct task_config {
     thread_cache* cache = nullptr;
     // How often emit-on-window-close aggregations look for closed windows.
     int64_t windowed_emit_interval_ms = 1000;
+    // Interactive queries read the stores from other threads: each is
+    // topped with a synchronized_key_value_store (the runtime; the test
+    // driver's queries run on its own thread).
+    bool queryable_stores = false;
 };
 
 class task_context final : public changelog_sink, public record_context_holder {
@@ -53,7 +57,8 @@ public:
 
     // Stores. add_store() builds and opens one; errors at init are fatal at
     // start-up and thrown as std::runtime_error. synchronized: wrapped in a
-    // mutex (global stores, which stream threads read concurrently).
+    // mutex (global stores, which stream threads read concurrently); task
+    // stores are also when task_config::queryable_stores.
     void add_store(const store_builder& builder, bool synchronized = false);
     void add_global_store(const std::string& name, key_value_bytes_store* store);
     // Throws std::logic_error when no store of that name is reachable.
