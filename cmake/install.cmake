@@ -107,5 +107,5 @@ set(CPACK_DEBIAN_BROKER_PACKAGE_DEPENDS "adduser")
 set(CPACK_DEBIAN_BROKER_PACKAGE_CONTROL_EXTRA
   ${PROJECT_SOURCE_DIR}/packaging/deb/postinst ${PROJECT_SOURCE_DIR}/packaging/deb/conffiles)
 set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS
-  "librdkafka-dev, librocksdb-dev, libspdlog-dev, libfmt-dev, nlohmann-json3-dev, libsimdjson-dev, libmurmurhash-dev, pkg-config")
+  "librdkafka-dev, libssl-dev, librocksdb-dev, libspdlog-dev, libfmt-dev, nlohmann-json3-dev, libsimdjson-dev, libmurmurhash-dev, pkg-config")
 include(CPack)

@@ -30,6 +30,8 @@ struct fake_cluster {
     std::map<std::string, int> partitions;
     std::map<topic_partition, std::vector<consumed_record>> logs;
     std::map<topic_partition, samsa::offset> committed;
+    // The metadata string committed with each offset.
+    std::map<topic_partition, std::string> committed_metadata;
     std::vector<std::string> events;
     std::vector<new_topic> created;
     std::function<void()> on_commit;
@@ -128,7 +130,7 @@ public:
         }
         return out;
     }
-    status commit(const std::map<topic_partition, samsa::offset>& offsets) override {
+    status commit(const committed_offsets& offsets) override {
         if (cluster_->on_commit) cluster_->on_commit();
         std::lock_guard l(cluster_->mutex);
         if (fail_commits) {
@@ -136,8 +138,22 @@ public:
             return make_error(errc::io_error, "injected commit failure");
         }
         cluster_->events.push_back("commit");
-        for (const auto& [tp, off] : offsets) cluster_->committed[tp] = off;
+        for (const auto& [tp, position] : offsets) {
+            cluster_->committed[tp] = position.offset;
+            cluster_->committed_metadata[tp] = position.metadata;
+        }
         return ok();
+    }
+    result<committed_offsets> committed(const std::vector<topic_partition>& tps, std::chrono::milliseconds) override {
+        std::lock_guard l(cluster_->mutex);
+        committed_offsets out;
+        for (const auto& tp : tps) {
+            auto it = cluster_->committed.find(tp);
+            if (it == cluster_->committed.end()) continue;
+            auto m = cluster_->committed_metadata.find(tp);
+            out[tp] = offset_and_metadata{it->second, m == cluster_->committed_metadata.end() ? "" : m->second};
+        }
+        return out;
     }
     // Commits fail (as one during a rebalance or with a lost coordinator).
     bool fail_commits = false;
@@ -209,7 +225,7 @@ public:
         cluster_->event("txn.begin");
         return ok();
     }
-    status send_offsets_to_transaction(const std::map<topic_partition, samsa::offset>& offsets,
+    status send_offsets_to_transaction(const committed_offsets& offsets,
                                        const consumer_group_metadata&, std::chrono::milliseconds) override {
         cluster_->event("txn.offsets");
         pending_offsets_ = offsets;
@@ -222,7 +238,10 @@ public:
         }
         cluster_->event("txn.commit");
         std::lock_guard l(cluster_->mutex);
-        for (const auto& [tp, off] : pending_offsets_) cluster_->committed[tp] = off;
+        for (const auto& [tp, position] : pending_offsets_) {
+            cluster_->committed[tp] = position.offset;
+            cluster_->committed_metadata[tp] = position.metadata;
+        }
         pending_offsets_.clear();
         return ok();
     }
@@ -253,7 +272,7 @@ private:
     }
     fake_cluster* cluster_;
     std::vector<std::pair<produced_record, delivery_listener*>> pending_;
-    std::map<topic_partition, samsa::offset> pending_offsets_;
+    committed_offsets pending_offsets_;
 };
 
 class fake_reader final : public partition_reader {

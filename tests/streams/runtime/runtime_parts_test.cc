@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "samsa/streams/internal/runtime/checkpoint_file.h"
+#include "samsa/streams/internal/runtime/topic_partition_metadata.h"
 #include "samsa/streams/internal/runtime/internal_topic_manager.h"
 #include "samsa/streams/internal/runtime/partition_group.h"
 #include "samsa/streams/internal/runtime/state_directory.h"
@@ -276,6 +277,38 @@ TEST(prepare_topics, creates_internal_topics_idempotently_and_checks_counts) {
     ASSERT_FALSE(bad);
     EXPECT_NE(bad.error().message.find("wc-counts-store-changelog has 5 partitions"), std::string::npos)
         << bad.error().message;
+}
+
+// Kafka Streams 3.8's TopicPartitionMetadata: the expected strings are what
+// Java's encode() gives for the same values (version byte, big-endian
+// partition time, then the processor metadata entries), base64.
+TEST(topic_partition_metadata, encodes_as_kafka_streams_does) {
+    EXPECT_EQ((topic_partition_metadata{1234, {}}).encode(), "AgAAAAAAAATS");
+    EXPECT_EQ((topic_partition_metadata{-1, {{"store", 99}}}).encode(), "Av//////////AAAAAQAAAAVzdG9yZQAAAAAAAABj");
+}
+
+TEST(topic_partition_metadata, decodes_both_versions_and_round_trips) {
+    EXPECT_EQ(topic_partition_metadata::decode("AgAAAAAAAATS"), (topic_partition_metadata{1234, {}}));
+    EXPECT_EQ(topic_partition_metadata::decode("AQAAAAAAAABN"), (topic_partition_metadata{77, {}}));
+    topic_partition_metadata m{5, {{"a", 1}, {"bb", -7}, {"c-store", 1'700'000'000'000}}};
+    EXPECT_EQ(topic_partition_metadata::decode(m.encode()), m);
+}
+
+TEST(topic_partition_metadata, unreadable_metadata_reads_as_none) {
+    const topic_partition_metadata none;
+    EXPECT_EQ(topic_partition_metadata::decode(""), none);
+    EXPECT_EQ(topic_partition_metadata::decode("not base64!"), none);
+    EXPECT_EQ(topic_partition_metadata::decode("AwAAAAAAAATS"), none);   // version 3
+    EXPECT_EQ(topic_partition_metadata::decode("AgAAAA=="), none);       // cut short
+    // A count larger than the entries that follow, and a negative key length.
+    EXPECT_EQ(topic_partition_metadata::decode("Av//////////AAAAAgAAAAVzdG9yZQAAAAAAAABj"), none);
+    EXPECT_EQ(topic_partition_metadata::decode("Av//////////AAAAAf////8="), none);
+}
+
+TEST(topic_partition_metadata, processor_metadata_merges_to_the_larger_value) {
+    std::map<std::string, int64_t> into{{"a", 5}, {"b", 9}};
+    merge_processor_metadata(into, {{"a", 7}, {"b", 2}, {"c", 1}});
+    EXPECT_EQ(into, (std::map<std::string, int64_t>{{"a", 7}, {"b", 9}, {"c", 1}}));
 }
 
 }  // namespace

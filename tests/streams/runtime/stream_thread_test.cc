@@ -18,6 +18,7 @@
 #include "samsa/streams/internal/runtime/global_stream_thread.h"
 #include "samsa/streams/internal/runtime/internal_topic_manager.h"
 #include "samsa/streams/internal/runtime/stream_thread.h"
+#include "samsa/streams/internal/runtime/topic_partition_metadata.h"
 #include "samsa/streams/kafka_streams.h"
 #include "tests/streams/runtime/fake_clients.h"
 #include "tests/streams/runtime/word_count.h"
@@ -70,6 +71,7 @@ public:
         env.on_deserialization_error = config_.on_deserialization_error;
         env.wall_clock = now_ms;
         env.cache_max_bytes = config_.cache_max_bytes;
+        env.windowed_emit_interval_ms = config_.windowed_emit_interval_ms;
         stream_thread_clients clients;
         auto consumer = std::make_unique<fake_consumer>(cluster);
         consumer_ = consumer.get();
@@ -451,6 +453,60 @@ TEST(stream_thread, log_and_fail_stops_the_task) {
     } catch (const task_failure& e) {
         EXPECT_NE(std::string(e.what()).find("deserialization error at nums-0@1"), std::string::npos) << e.what();
     }
+}
+
+// Counts per key in 10 ms windows, emitted when a window closes, written as
+// "key@start" -> count. RocksDB: an in-memory window store drops a window
+// as soon as stream time passes its retention (size + grace), before the
+// aggregate looks for closed ones — as Kafka's InMemoryWindowStore does.
+topology windowed_final_count_topology() {
+    using str = std::string;
+    streams_builder b;
+    b.stream("events", consumed<str, str>::with(serdes::string(), serdes::string()))
+        .group_by_key(grouped<str, str>::with(serdes::string(), serdes::string()))
+        .windowed_by(time_windows::of_size_with_no_grace(10))
+        .emit_strategy(emit_strategy::on_window_close())
+        .count(named{}, materialized<str, int64_t>::as("final-counts")
+                            .with_key_serde(serdes::string())
+                            .with_value_serde(serdes::int64()))
+        .to_stream()
+        .map([](const std::optional<windowed<str>>& k, const std::optional<int64_t>& v) {
+            return key_value<std::optional<str>, std::optional<str>>{
+                k->key() + "@" + std::to_string(k->window().start()), v ? std::to_string(*v) : "null"};
+        })
+        .to("out", produced<str, str>::with(serdes::string(), serdes::string()));
+    return b.build();
+}
+
+// Kafka Streams commits each input partition's time and the processors'
+// metadata with its offset (TopicPartitionMetadata): a restarted task picks
+// up its stream time and does not emit a closed window a second time.
+TEST(stream_thread, a_restarted_task_keeps_its_stream_time_and_emits_no_closed_window_again) {
+    thread_fixture f(windowed_final_count_topology(),
+                     {{"__emit.interval.ms.kstreams.windowed.aggregation__", "0"}});
+    f.cluster.create("events", 1);
+    f.cluster.create("out", 1);
+    f.start();
+    f.cluster.append("events", "a", "x", 3);
+    f.cluster.append("events", "a", "x", 15);  // closes [0,10)
+    f.run(6);
+    ASSERT_TRUE(f.thread_->tasks().commit());
+    ASSERT_EQ(f.cluster.all("out").size(), 1u);
+    const topic_partition events{"events", 0};
+    EXPECT_EQ(f.cluster.committed.at(events), samsa::offset(2));
+    EXPECT_EQ(topic_partition_metadata::decode(f.cluster.committed_metadata.at(events)),
+              (topic_partition_metadata{15, {{"final-counts", 15}}}));
+
+    f.thread_->tasks().close_all(true);
+    f.thread_.reset();
+    f.start();  // a new thread over the same cluster and state directory
+    f.cluster.append("events", "b", "x", 16);
+    f.run(8);
+    ASSERT_TRUE(f.thread_->tasks().commit());
+    std::vector<std::string> emitted;
+    for (const auto& r : f.cluster.all("out")) emitted.push_back(decode_string(r.key) + "=" + decode_string(r.value));
+    EXPECT_EQ(emitted, (std::vector<std::string>{"a@0=1"}));
+    EXPECT_EQ(topic_partition_metadata::decode(f.cluster.committed_metadata.at(events)).partition_time, 16);
 }
 
 TEST(stream_thread, revocation_commits_and_closes_tasks_assignment_recreates_them) {

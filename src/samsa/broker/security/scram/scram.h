@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 
+#include "samsa/bytes/base64.h"
 #include "samsa/bytes/bytes.h"
 
 namespace samsa::broker::security {
@@ -46,9 +47,6 @@ bytes scram_salted_password(scram_mechanism m, std::string_view password, bytes_
 scram_credential scram_credential_from_salted(scram_mechanism m, bytes_view salt, bytes_view salted_password,
                                               int32_t iterations);
 scram_credential scram_make_credential(scram_mechanism m, std::string_view password, int32_t iterations);
-
-std::string base64_encode(bytes_view data);
-std::optional<bytes> base64_decode(std::string_view text);
 
 // The server side of one SCRAM exchange.
 class scram_exchange {

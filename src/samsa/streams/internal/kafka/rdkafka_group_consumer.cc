@@ -95,15 +95,31 @@ std::optional<int64_t> rdkafka_group_consumer::current_lag(const topic_partition
     return std::max<int64_t>(0, high - it->second);
 }
 
-status rdkafka_group_consumer::commit(const std::map<topic_partition, samsa::offset>& offsets) {
-    auto* list = rd_kafka_topic_partition_list_new(static_cast<int>(offsets.size()));
-    for (const auto& [tp, off] : offsets) {
-        rd_kafka_topic_partition_list_add(list, tp.topic.c_str(), tp.partition)->offset = off();
-    }
+status rdkafka_group_consumer::commit(const committed_offsets& offsets) {
+    auto* list = to_commit_list(offsets);
     rd_kafka_resp_err_t err = rd_kafka_commit(rk_.get(), list, 0);
     rd_kafka_topic_partition_list_destroy(list);
     if (err && err != RD_KAFKA_RESP_ERR__NO_OFFSET) return to_error(err, "commit");
     return ok();
+}
+
+result<committed_offsets> rdkafka_group_consumer::committed(const std::vector<topic_partition>& partitions,
+                                                          std::chrono::milliseconds timeout) {
+    committed_offsets out;
+    if (partitions.empty()) return out;
+    auto* list = to_list(partitions);
+    rd_kafka_resp_err_t err = rd_kafka_committed(rk_.get(), list, static_cast<int>(timeout.count()));
+    if (!err) {
+        for (int i = 0; i < list->cnt; ++i) {
+            const auto& e = list->elems[i];
+            if (e.err || e.offset < 0) continue;  // nothing committed
+            std::string metadata(static_cast<const char*>(e.metadata), e.metadata_size);
+            out[topic_partition{e.topic, e.partition}] = offset_and_metadata{samsa::offset(e.offset), std::move(metadata)};
+        }
+    }
+    rd_kafka_topic_partition_list_destroy(list);
+    if (err) return to_error(err, "fetch committed offsets");
+    return out;
 }
 
 void rdkafka_group_consumer::pause(const std::vector<topic_partition>& partitions) {

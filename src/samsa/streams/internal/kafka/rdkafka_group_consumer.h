@@ -36,7 +36,9 @@ public:
     [[nodiscard]] status subscribe(const std::vector<std::string>& topics, rebalance_listener& listener) override;
     [[nodiscard]] result<std::vector<consumed_record>> poll(std::chrono::milliseconds timeout,
                                                             size_t max_records) override;
-    [[nodiscard]] status commit(const std::map<topic_partition, samsa::offset>& offsets) override;
+    [[nodiscard]] status commit(const committed_offsets& offsets) override;
+    [[nodiscard]] result<committed_offsets> committed(const std::vector<topic_partition>& partitions,
+                                                      std::chrono::milliseconds timeout) override;
     void pause(const std::vector<topic_partition>& partitions) override;
     void resume(const std::vector<topic_partition>& partitions) override;
     // The cached high watermark (updated by every fetch response) minus the

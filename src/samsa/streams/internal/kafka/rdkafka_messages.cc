@@ -1,5 +1,8 @@
 #include "samsa/streams/internal/kafka/rdkafka_messages.h"
 
+#include <cstdlib>
+#include <cstring>
+
 namespace samsa::streams::internal::kafka {
 
 consumed_record to_record(const rd_kafka_message_t& m) {
@@ -44,6 +47,23 @@ std::vector<topic_partition> to_partitions(const rd_kafka_topic_partition_list_t
 rd_kafka_topic_partition_list_t* to_list(const std::vector<topic_partition>& partitions) {
     auto* list = rd_kafka_topic_partition_list_new(static_cast<int>(partitions.size()));
     for (const auto& tp : partitions) rd_kafka_topic_partition_list_add(list, tp.topic.c_str(), tp.partition);
+    return list;
+}
+
+rd_kafka_topic_partition_list_t* to_commit_list(const committed_offsets& offsets) {
+    auto* list = rd_kafka_topic_partition_list_new(static_cast<int>(offsets.size()));
+    for (const auto& [tp, position] : offsets) {
+        rd_kafka_topic_partition_t* e = rd_kafka_topic_partition_list_add(list, tp.topic.c_str(), tp.partition);
+        e->offset = position.offset();
+        if (!position.metadata.empty()) {
+            // librdkafka frees the metadata with free() when the list is destroyed.
+            e->metadata = std::malloc(position.metadata.size());
+            if (e->metadata != nullptr) {
+                std::memcpy(e->metadata, position.metadata.data(), position.metadata.size());
+                e->metadata_size = position.metadata.size();
+            }
+        }
+    }
     return list;
 }
 

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "samsa/streams/internal/kafka/rdkafka_group_consumer.h"
+#include "samsa/streams/internal/kafka/rdkafka_messages.h"
 
 namespace samsa::streams::internal::kafka {
 
@@ -143,15 +144,12 @@ status rdkafka_producer::begin_transaction() {
     return transactional("begin transaction", [&] { return rd_kafka_begin_transaction(rk_.get()); }, 1);
 }
 
-status rdkafka_producer::send_offsets_to_transaction(const std::map<topic_partition, samsa::offset>& offsets,
+status rdkafka_producer::send_offsets_to_transaction(const committed_offsets& offsets,
                                                      const consumer_group_metadata& group,
                                                      std::chrono::milliseconds timeout) {
     const auto* metadata = dynamic_cast<const rdkafka_group_metadata*>(&group);
     if (metadata == nullptr) return make_error(errc::invalid_argument, "group metadata of another client");
-    auto* list = rd_kafka_topic_partition_list_new(static_cast<int>(offsets.size()));
-    for (const auto& [tp, off] : offsets) {
-        rd_kafka_topic_partition_list_add(list, tp.topic.c_str(), tp.partition)->offset = off();
-    }
+    auto* list = to_commit_list(offsets);
     int ms = static_cast<int>(timeout.count());
     status st = transactional("send offsets to transaction", [&] {
         return rd_kafka_send_offsets_to_transaction(rk_.get(), list, metadata->metadata, ms);

@@ -40,7 +40,7 @@ public:
                                                  std::chrono::milliseconds timeout) override;
     [[nodiscard]] status init_transactions(std::chrono::milliseconds timeout) override;
     [[nodiscard]] status begin_transaction() override;
-    [[nodiscard]] status send_offsets_to_transaction(const std::map<topic_partition, samsa::offset>& offsets,
+    [[nodiscard]] status send_offsets_to_transaction(const committed_offsets& offsets,
                                                      const consumer_group_metadata& group,
                                                      std::chrono::milliseconds timeout) override;
     [[nodiscard]] status commit_transaction(std::chrono::milliseconds timeout) override;

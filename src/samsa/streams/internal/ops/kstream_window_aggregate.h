@@ -13,6 +13,9 @@
 // window start then key order (Kafka's time-ordered store), with the
 // record's headers, at most once per emit interval of wall-clock time
 // (__emit.interval.ms.kstreams.windowed.aggregation__, 1 s by default).
+// The close time emitted up to is committed with the task's offsets as
+// processor metadata under the store's name and read back at start, so a
+// restarted task does not emit closed windows again.
 //
 // Threads: the task's.
 
@@ -39,6 +42,9 @@ public:
         ctx_ = &ctx;
         store_.emplace(spec_.open_window(ctx.task()));
         throttle_ = emit_final_throttle(ctx.task().windowed_emit_interval_ms());
+        if (emit_.kind() == emit_strategy::type::on_window_close) {
+            if (auto committed = ctx.task().processor_metadata(spec_.name)) last_emit_close_time_ = *committed;
+        }
     }
 
     void process(const record<K, V>& r) override {
@@ -99,6 +105,7 @@ private:
             ctx_->forward(out);
         }
         last_emit_close_time_ = close_time;
+        ctx_->task().set_processor_metadata(spec_.name, close_time);
     }
 
     // Window ends are exclusive: when the windows containing the new upper
@@ -116,7 +123,6 @@ private:
     std::optional<timestamped_window_store<K, VA>> store_;
     processor_context<windowed<K>, change<VA>>* ctx_ = nullptr;
     int64_t observed_stream_time_ = no_timestamp;
-    // Not kept across restarts yet (Kafka commits it as processor metadata).
     int64_t last_emit_close_time_ = no_timestamp;
     emit_final_throttle throttle_;
 };

@@ -49,6 +49,16 @@ struct consumed_record {
     bool end_of_partition = false;
 };
 
+// A position to commit: the next offset to read and the task's metadata
+// string for that partition (topic_partition_metadata.h), as Kafka's
+// OffsetAndMetadata.
+struct offset_and_metadata {
+    samsa::offset offset{0};
+    std::string metadata;
+    bool operator==(const offset_and_metadata&) const = default;
+};
+using committed_offsets = std::map<topic_partition, offset_and_metadata>;
+
 // Offsets to start reading a partition_reader partition from.
 inline constexpr samsa::offset beginning_offset{-2};
 
@@ -80,8 +90,15 @@ public:
     // the client.
     [[nodiscard]] virtual result<std::vector<consumed_record>> poll(std::chrono::milliseconds timeout,
                                                                     size_t max_records) = 0;
-    // Synchronous commit of the next offsets to read.
-    [[nodiscard]] virtual status commit(const std::map<topic_partition, samsa::offset>& offsets) = 0;
+    // Synchronous commit of the next offsets to read, with their metadata.
+    [[nodiscard]] virtual status commit(const committed_offsets& offsets) = 0;
+    // What the group last committed for these partitions (Kafka's
+    // Consumer.committed): partitions without a commit are left out. A
+    // new task reads it to pick up its stream time and processor metadata.
+    [[nodiscard]] virtual result<committed_offsets> committed(const std::vector<topic_partition>&,
+                                                              std::chrono::milliseconds) {
+        return committed_offsets{};
+    }
     virtual void pause(const std::vector<topic_partition>& partitions) = 0;
     virtual void resume(const std::vector<topic_partition>& partitions) = 0;
     // Kafka's Consumer.currentLag: records on the broker past the last one
@@ -137,7 +154,7 @@ public:
     [[nodiscard]] virtual status init_transactions(std::chrono::milliseconds) { return no_transactions(); }
     [[nodiscard]] virtual status begin_transaction() { return no_transactions(); }
     // The consumed offsets (next to read) join the open transaction.
-    [[nodiscard]] virtual status send_offsets_to_transaction(const std::map<topic_partition, samsa::offset>&,
+    [[nodiscard]] virtual status send_offsets_to_transaction(const committed_offsets&,
                                                              const consumer_group_metadata&,
                                                              std::chrono::milliseconds) {
         return no_transactions();

@@ -26,6 +26,12 @@ void partition_group::add(consumed_record r) {
     if (was_empty) offer(&it->second);
 }
 
+void partition_group::set_partition_time(const topic_partition& tp, int64_t time) {
+    SAMSA_ASSERT(partition_times_.count(tp) != 0, "partition time of a partition the task does not own");
+    partition_times_[tp] = time;
+    if (time > stream_time_) stream_time_ = time;
+}
+
 std::optional<consumed_record> partition_group::next() {
     queue* q = poll();
     if (q == nullptr) return std::nullopt;

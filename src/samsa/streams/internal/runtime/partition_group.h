@@ -69,6 +69,9 @@ public:
     int64_t stream_time() const { return stream_time_; }
     const std::set<topic_partition>& partitions() const { return partitions_; }
     int64_t partition_time(const topic_partition& tp) const { return partition_times_.at(tp); }
+    // A restarted task's partition time, from its committed metadata
+    // (Kafka's PartitionGroup.setPartitionTime); stream time follows.
+    void set_partition_time(const topic_partition& tp, int64_t time);
     // Whether next() may run now (see above); now: wall clock in ms. A
     // missing lag provider reports every partition caught up (lag 0).
     bool ready_to_process(int64_t now, int64_t max_task_idle_ms, const lag_provider& lag);

@@ -19,7 +19,7 @@ status stream_record_collector::init_transactions(std::chrono::milliseconds time
     return producer_->init_transactions(timeout);
 }
 
-status stream_record_collector::commit_transaction(const std::map<topic_partition, samsa::offset>& offsets,
+status stream_record_collector::commit_transaction(const committed_offsets& offsets,
                                                    const consumer_group_metadata* group,
                                                    std::chrono::milliseconds timeout) {
     if (first_error_) return *first_error_;

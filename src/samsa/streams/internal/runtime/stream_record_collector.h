@@ -50,7 +50,7 @@ public:
     // exactly_once_v2 (see above); the first two once per producer.
     [[nodiscard]] status init_transactions(std::chrono::milliseconds timeout);
     // Offsets may be empty (nothing consumed, but punctuators sent records).
-    [[nodiscard]] status commit_transaction(const std::map<topic_partition, samsa::offset>& offsets,
+    [[nodiscard]] status commit_transaction(const committed_offsets& offsets,
                                             const consumer_group_metadata* group, std::chrono::milliseconds timeout);
     // Aborts the open transaction (if any) and forgets failed deliveries and
     // the offsets of records that are now aborted.

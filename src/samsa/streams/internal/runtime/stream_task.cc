@@ -4,6 +4,7 @@
 
 #include "samsa/streams/internal/runtime/queryable_store_registry.h"
 #include "samsa/streams/internal/runtime/synchronized_key_value_store.h"
+#include "samsa/streams/internal/runtime/topic_partition_metadata.h"
 
 namespace samsa::streams::internal {
 
@@ -31,7 +32,8 @@ stream_task::~stream_task() { close(); }
 
 result<std::unique_ptr<stream_task>> stream_task::create(task_id id, const subtopology_info& s,
                                                          std::set<topic_partition> inputs,
-                                                         const task_environment& env) {
+                                                         const task_environment& env,
+                                                         const committed_offsets& committed) {
     std::unique_ptr<stream_task> t(new stream_task(id, std::move(inputs), env));
     auto lock = env.state_dir->lock(id.to_string());
     if (!lock) return lock.error();
@@ -55,6 +57,7 @@ result<std::unique_ptr<stream_task>> stream_task::create(task_id id, const subto
     task_config config{app, id.to_string(), id.partition, *dir, env.cache, env.windowed_emit_interval_ms};
     config.queryable_stores = env.queries != nullptr;
     t->context_ = std::make_unique<task_context>(config, *env.collector, env.wall_clock);
+    t->restore_committed_metadata(committed);
     try {
         for (const auto& [name, store] : env.global_stores) t->context_->add_global_store(name, store);
         const auto& builders = env.topo->internal_builder().stores();
@@ -95,6 +98,31 @@ void stream_task::register_for_queries() {
 
 void stream_task::set_queryable(bool running) {
     if (env_->queries) env_->queries->set_task_running(id_.to_string(), running);
+}
+
+void stream_task::restore_committed_metadata(const committed_offsets& committed) {
+    std::map<std::string, int64_t> processor_metadata;
+    for (const auto& [tp, position] : committed) {
+        if (records_.partitions().count(tp) == 0) continue;
+        topic_partition_metadata m = topic_partition_metadata::decode(position.metadata);
+        if (m.partition_time >= 0) {
+            spdlog::debug("[streams] task {}: committed partition time {} for {}", id_.to_string(), m.partition_time,
+                          tp.to_string());
+            records_.set_partition_time(tp, m.partition_time);
+            context_->observe_timestamp(m.partition_time);
+        }
+        merge_processor_metadata(processor_metadata, m.processor_metadata);
+    }
+    for (const auto& [key, value] : processor_metadata) context_->set_processor_metadata(key, value);
+}
+
+committed_offsets stream_task::committable_offsets() const {
+    committed_offsets out;
+    for (const auto& [tp, next] : consumed_) {
+        topic_partition_metadata m{records_.partition_time(tp), context_->all_processor_metadata()};
+        out[tp] = offset_and_metadata{next, m.encode()};
+    }
+    return out;
 }
 
 void stream_task::restore(const changelog_partition& c, const consumed_record& r) {

@@ -119,10 +119,14 @@ public:
     // checkpoint. inputs: the (decorated) partitions it reads. Errors:
     // already_exists when another thread or process holds the directory;
     // io_error/corrupt from stores and checkpoint; invalid_argument when a
-    // processor's init() throws.
+    // processor's init() throws. committed: what the group last committed
+    // for the inputs (the runtime's consumer; none in the driver): the
+    // partition times and processor metadata in it are restored before the
+    // processors initialize (Kafka's StreamTask.initializeMetadata).
     [[nodiscard]] static result<std::unique_ptr<stream_task>> create(task_id id, const subtopology_info& nodes,
                                                                      std::set<topic_partition> inputs,
-                                                                     const task_environment& env);
+                                                                     const task_environment& env,
+                                                                     const committed_offsets& committed = {});
     ~stream_task();
     stream_task(const stream_task&) = delete;
     stream_task& operator=(const stream_task&) = delete;
@@ -170,8 +174,9 @@ public:
     void prepare_commit();
     [[nodiscard]] status post_commit(bool enforce_checkpoint);
     // Next offsets to read for every input partition processed since the
-    // task started.
-    const std::map<topic_partition, samsa::offset>& consumed_offsets() const { return consumed_; }
+    // task started, with the task's metadata (partition time, processor
+    // metadata) encoded as Kafka Streams commits it.
+    committed_offsets committable_offsets() const;
 
     // Closes nodes and stores, releases the directory lock. dirty: after a
     // failure, without a commit; under exactly-once the state is wiped.
@@ -186,6 +191,7 @@ private:
     void register_for_queries();
     void set_queryable(bool running);
     std::map<topic_partition, samsa::offset> changelog_offsets() const;
+    void restore_committed_metadata(const committed_offsets& committed);
     template<class F>
     void guarded(const char* what, F&& f);
 

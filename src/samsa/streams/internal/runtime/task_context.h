@@ -101,6 +101,19 @@ public:
     bool maybe_punctuate_stream_time();
     bool maybe_punctuate_system_time();
 
+    // Values processors keep across restarts, keyed by store name (Kafka's
+    // ProcessorMetadata: an emit-on-window-close aggregate's last emitted
+    // close time). Committed with every input offset and read back when the
+    // task is created (topic_partition_metadata.h); a set raises nothing
+    // else, the next commit carries it.
+    std::optional<int64_t> processor_metadata(const std::string& key) const {
+        auto it = processor_metadata_.find(key);
+        if (it == processor_metadata_.end()) return std::nullopt;
+        return it->second;
+    }
+    void set_processor_metadata(const std::string& key, int64_t value) { processor_metadata_[key] = value; }
+    const std::map<std::string, int64_t>& all_processor_metadata() const { return processor_metadata_; }
+
     // Records dropped by operators (null keys on joins and aggregations ...),
     // Kafka's dropped-records metric.
     void record_dropped() { ++dropped_records_; }
@@ -134,6 +147,7 @@ private:
     std::map<std::pair<std::string, std::type_index>, std::shared_ptr<void>> shared_slots_;
     record_context current_;
     int64_t stream_time_ = -1;
+    std::map<std::string, int64_t> processor_metadata_;
     std::vector<schedule_entry> schedules_;
     int64_t dropped_records_ = 0;
 };

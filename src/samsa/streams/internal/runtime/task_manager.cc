@@ -22,6 +22,7 @@ status task_manager::handle_assignment(const std::vector<topic_partition>& assig
     }
     auto grouped = env_.metadata->tasks_for(fresh);
     if (!grouped) return grouped.error();
+    const committed_offsets committed = committed_metadata(fresh);
     for (auto& [id, tps] : *grouped) {
         if (tasks_.count(id)) {
             return make_error(errc::invalid_argument, "task " + id.to_string() + " assigned twice");
@@ -37,7 +38,7 @@ status task_manager::handle_assignment(const std::vector<topic_partition>& assig
             spdlog::info("[streams] resumed suspended task {}", id.to_string());
             continue;
         }
-        auto t = stream_task::create(id, env_.metadata->subtopology(id.subtopology), tps, env_);
+        auto t = stream_task::create(id, env_.metadata->subtopology(id.subtopology), tps, env_, committed);
         if (!t) return t.error();
         stream_task* task = t->get();
         tasks_.emplace(id, std::move(*t));
@@ -49,6 +50,16 @@ status task_manager::handle_assignment(const std::vector<topic_partition>& assig
     }
     close_suspended();  // not reassigned: another member owns them now
     return ok();
+}
+
+committed_offsets task_manager::committed_metadata(const std::vector<topic_partition>& partitions) {
+    auto committed = consumer_->committed(partitions, timeout_);
+    if (committed) return std::move(*committed);
+    // The tasks start without their stream time and processor metadata, as
+    // on a first start: an emit-on-window-close aggregate may emit windows
+    // again that it emitted before.
+    spdlog::warn("[streams] cannot read the committed offsets' metadata: {}", committed.error().message);
+    return {};
 }
 
 status task_manager::handle_revocation(const std::vector<topic_partition>& revoked) {
@@ -201,17 +212,15 @@ status task_manager::commit_tasks(const std::vector<stream_task*>& tasks, bool e
     for (stream_task* t : tasks) t->prepare_commit();
     status st = collector_->flush(timeout_);
     if (!st) return st;
-    std::map<topic_partition, samsa::offset> offsets;
-    for (stream_task* t : tasks) {
-        for (const auto& [tp, off] : t->consumed_offsets()) offsets[tp] = off;
-    }
+    committed_offsets offsets;
+    for (stream_task* t : tasks) offsets.merge(t->committable_offsets());
     // Kafka's order (TaskManager.commit): offsets first, checkpoints after. A
     // checkpoint written before a commit that then fails would say the store
     // holds more than the committed offsets account for.
     if (collector_->exactly_once()) {
         // Only offsets that moved: an idle thread must not commit an empty
         // transaction every 100 ms (Kafka commits only tasks that processed).
-        std::map<topic_partition, samsa::offset> moved;
+        committed_offsets moved;
         for (const auto& [tp, off] : offsets) {
             if (auto it = committed_.find(tp); it == committed_.end() || it->second != off) moved.emplace(tp, off);
         }

@@ -111,6 +111,8 @@ public:
 
 private:
     // enforce_checkpoint: on revocation and close (stream_task.h).
+    // The group's last commit for new tasks' partitions; none if it cannot be read.
+    committed_offsets committed_metadata(const std::vector<topic_partition>& partitions);
     [[nodiscard]] status commit_tasks(const std::vector<stream_task*>& tasks, bool enforce_checkpoint);
     void close_task(const task_id& id, bool dirty = false);
     std::vector<stream_task*> running_tasks();
@@ -131,7 +133,7 @@ private:
     std::map<task_id, std::unique_ptr<stream_task>> suspended_;
     std::map<topic_partition, stream_task*> by_partition_;
     // exactly_once_v2: the offsets this thread committed last, per partition.
-    std::map<topic_partition, samsa::offset> committed_;
+    committed_offsets committed_;
 };
 
 }  // namespace samsa::streams::internal
