@@ -16,7 +16,7 @@
 // The commit, in the order a caller runs it (task_manager in the runtime,
 // after each record in the driver, as Kafka's TopologyTestDriver does):
 //   prepare_commit()   record caches write down and forward (may produce);
-//   [runtime: flush the producer, commit consumed_offsets()]
+//   [runtime: flush the producer, commit committable_offsets()]
 //   post_commit(enforce) the stores flush to disk and the checkpoint is
 //                      written when enforced (suspend, close) or when the
 //                      changelogs moved more than 10,000 records since the
