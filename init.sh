@@ -3,7 +3,8 @@
 #
 #   ./init.sh                         install, build (Release), start samsa-broker, create the topics,
 #                                     run the demo (orders become e-mails), stop everything
-#   ./init.sh --keep-running          leave the broker, order-mail and order-mail-sender running afterwards
+#   ./init.sh --keep-running          leave the broker, order-mail and order-mail-sender running afterwards,
+#                                     and start the web console (its URL is printed)
 #   ./init.sh --bootstrap-server H:P  use an existing Kafka cluster (Apache Kafka, Redpanda) instead
 #   SAMSA_PORT=19092 ./init.sh        the embedded broker's port (default 9092)
 #   SAMSA_DATA_DIR=/tmp/x ./init.sh   where the broker's data, the logs and the outbox go (default ./samsa-data)
@@ -212,7 +213,21 @@ done
 printf '\n[init] all %d orders became e-mails; they are in %s\n' "$sample_orders" "$outbox"
 
 if [ "$keep_running" = 1 ]; then
-  echo "[init] still running on $bootstrap: samsa-broker (pid ${broker_pid:-external}), order-mail (pid $app_pid), order-mail-sender (pid $sender_pid)"
+  # The web console (docs/console.md) on 8080, or any free port if 8080 is taken.
+  console_port=8080
+  port_open "$console_port" && console_port=0
+  start_logged "$data_dir/console.log" "$bin/samsa" console --bootstrap-server "$bootstrap" \
+    --listen "127.0.0.1:$console_port"
+  console_pid=$started_pid
+  console_url=""
+  for _ in $(seq 1 100); do
+    console_url=$(log_since_start "$data_dir/console.log" | grep -o 'http://[^ ]*/' | head -n 1 || true)
+    [ -n "$console_url" ] && break
+    kill -0 "$console_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "[init] still running on $bootstrap: samsa-broker (pid ${broker_pid:-external}), order-mail (pid $app_pid), order-mail-sender (pid $sender_pid), samsa console (pid $console_pid)"
+  echo "[init] web console: ${console_url:-did not start, see $data_dir/console.log}"
   echo "[init] more orders: $bin/order-mail-datagen --bootstrap-server $bootstrap --only orders --orders 5 --order-id-prefix more-"
-  echo "[init] stop them with: kill $sender_pid $app_pid ${broker_pid}"
+  echo "[init] stop them with: kill $console_pid $sender_pid $app_pid ${broker_pid}"
 fi
