@@ -17,6 +17,7 @@
 //
 // Thread: main; librdkafka's own threads.
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -42,6 +43,7 @@ struct options {
     int partitions = 4;
     std::vector<size_t> record_sizes{100, 1024};
     std::vector<int> commit_ms{10, 100, 1000};
+    int rounds = 3;
 };
 
 rd_kafka_t* make_producer(const std::string& bootstrap, const std::string& transactional_id) {
@@ -95,6 +97,7 @@ double idempotent_rate(const std::string& bootstrap, const std::string& topic, c
 struct txn_figures {
     double rate = 0;
     uint64_t transactions = 0;
+    double commit_seconds = 0;  // spent inside commit_transaction
     bool failed = false;
 };
 
@@ -127,13 +130,67 @@ txn_figures transactional_rate(const std::string& bootstrap, const std::string& 
             for (int k = 0; k < 100; ++k) produce_one(rk, topic, value, n++, o.partitions);
             rd_kafka_poll(rk, 0);
         }
+        const auto commit_start = clock::now();
         if (!check(rd_kafka_commit_transaction(rk, 60000), "commit_transaction")) break;
+        f.commit_seconds += std::chrono::duration<double>(clock::now() - commit_start).count();
         ++f.transactions;
     }
     const double secs = std::chrono::duration<double>(clock::now() - start).count();
     f.rate = static_cast<double>(n) / secs;
     rd_kafka_destroy(rk);
     return f;
+}
+
+double median(std::vector<double> v) {
+    if (v.empty()) return 0;
+    std::sort(v.begin(), v.end());
+    const size_t m = v.size() / 2;
+    return v.size() % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+}
+
+// One record size: --rounds rounds of the idempotent ceiling and every
+// transaction length. Two programs share two cores here, so one run of a few
+// seconds swings by 10-15%; the rounds alternate their order (ceiling first,
+// then last) so drift (page cache, a growing log) falls on both sides, and
+// the figure is the median of each.
+bool run_record_size(const std::string& bootstrap, const options& o, size_t size, int& topics) {
+    std::vector<double> ceiling_runs;
+    std::vector<std::vector<double>> txn_runs(o.commit_ms.size());
+    std::vector<uint64_t> commits(o.commit_ms.size());
+    std::vector<double> commit_seconds(o.commit_ms.size());
+    std::vector<bool> failed(o.commit_ms.size());
+    auto run_ceiling = [&] {
+        const std::string topic = "plain-" + std::to_string(topics++);
+        if (!ts::create_topic(bootstrap, topic, o.partitions)) return false;
+        ceiling_runs.push_back(idempotent_rate(bootstrap, topic, o, size));
+        return true;
+    };
+    for (int round = 0; round < o.rounds; ++round) {
+        const bool ceiling_first = round % 2 == 0;
+        if (ceiling_first && !run_ceiling()) return false;
+        for (size_t i = 0; i < o.commit_ms.size(); ++i) {
+            const std::string topic = "txn-" + std::to_string(topics++);
+            if (!ts::create_topic(bootstrap, topic, o.partitions)) return false;
+            auto f = transactional_rate(bootstrap, topic, o, size, o.commit_ms[i]);
+            txn_runs[i].push_back(f.rate);
+            commits[i] += f.transactions;
+            commit_seconds[i] += f.commit_seconds;
+            failed[i] = failed[i] || f.failed;
+        }
+        if (!ceiling_first && !run_ceiling()) return false;
+    }
+    const double ceiling = median(ceiling_runs);
+    std::printf("%5zu-byte records: idempotent (ceiling) %9.0f rec/s %7.1f MB/s\n", size, ceiling,
+                ceiling * static_cast<double>(size) / 1e6);
+    for (size_t i = 0; i < o.commit_ms.size(); ++i) {
+        const double rate = median(txn_runs[i]);
+        std::printf("                   transactions of %4d ms %9.0f rec/s %7.1f MB/s = %5.1f%% of idempotent "
+                    "(%llu commits, %.1f ms each)%s\n",
+                    o.commit_ms[i], rate, rate * static_cast<double>(size) / 1e6,
+                    ceiling > 0 ? 100.0 * rate / ceiling : 0.0, static_cast<unsigned long long>(commits[i]),
+                    commits[i] ? 1000.0 * commit_seconds[i] / static_cast<double>(commits[i]) : 0.0, failed[i] ? "  FAILED" : "");
+    }
+    return true;
 }
 
 int run(const options& o) {
@@ -147,25 +204,12 @@ int run(const options& o) {
         return 1;
     }
     const std::string bootstrap = broker.bootstrap();
-    std::printf("samsa-bench-transactions: broker %s, %d partitions, %.1f s per run, acks=all, linger.ms=5\n",
-                bootstrap.c_str(), o.partitions, o.seconds);
+    std::printf("samsa-bench-transactions: broker %s, %d partitions, %.1f s per run, median of %d rounds, acks=all, "
+                "linger.ms=5\n",
+                bootstrap.c_str(), o.partitions, o.seconds, o.rounds);
     int topics = 0;
-    for (size_t size : o.record_sizes) {
-        const std::string plain_topic = "plain-" + std::to_string(topics++);
-        if (!ts::create_topic(bootstrap, plain_topic, o.partitions)) return 1;
-        const double ceiling = idempotent_rate(bootstrap, plain_topic, o, size);
-        std::printf("%5zu-byte records: idempotent (ceiling) %9.0f rec/s %7.1f MB/s\n", size, ceiling,
-                    ceiling * static_cast<double>(size) / 1e6);
-        for (int ms : o.commit_ms) {
-            const std::string topic = "txn-" + std::to_string(topics++);
-            if (!ts::create_topic(bootstrap, topic, o.partitions)) return 1;
-            auto f = transactional_rate(bootstrap, topic, o, size, ms);
-            std::printf("                   transactions of %4d ms %9.0f rec/s %7.1f MB/s = %5.1f%% of idempotent "
-                        "(%llu commits)%s\n",
-                        ms, f.rate, f.rate * static_cast<double>(size) / 1e6, ceiling > 0 ? 100.0 * f.rate / ceiling : 0.0,
-                        static_cast<unsigned long long>(f.transactions), f.failed ? "  FAILED" : "");
-        }
-    }
+    for (size_t size : o.record_sizes)
+        if (!run_record_size(bootstrap, o, size, topics)) return 1;
     broker.stop();
     return 0;
 }
@@ -182,6 +226,7 @@ int main(int argc, char** argv) {
     app.add_option("--partitions", o.partitions, "partitions of each topic")->capture_default_str();
     app.add_option("--record-size", o.record_sizes, "record sizes (repeatable)")->capture_default_str();
     app.add_option("--commit-ms", o.commit_ms, "transaction lengths in ms (repeatable)")->capture_default_str();
+    app.add_option("--rounds", o.rounds, "rounds per figure (the median is printed)")->capture_default_str()->check(CLI::Range(1, 99));
     CLI11_PARSE(app, argc, argv);
     return samsa::bench::run(o);
 }
