@@ -40,7 +40,7 @@ namespace samsa::streams {
 template<class K, class V>
 class time_windowed_kstream {
 public:
-    // KIP-825. on_window_close() needs time or sliding windows.
+    // KIP-825: on_window_update() (the default) or on_window_close().
     time_windowed_kstream emit_strategy(const streams::emit_strategy& e) const {
         time_windowed_kstream out = *this;
         out.emit_ = e;
@@ -76,6 +76,14 @@ private:
 template<class K, class V>
 class session_windowed_kstream {
 public:
+    // KIP-825: on_window_update() (the default) or on_window_close(), one
+    // result per session once stream time passes its end + gap + grace.
+    session_windowed_kstream emit_strategy(const streams::emit_strategy& e) const {
+        session_windowed_kstream out = *this;
+        out.emit_ = e;
+        return out;
+    }
+
     ktable<windowed<K>, int64_t> count(const named& n = {}, const materialized<K, int64_t>& m = {}) const;
     // reducer(const V& aggregate, const V& value) -> V; merging two sessions
     // reduces their aggregates.
@@ -101,6 +109,7 @@ private:
 
     kgrouped_stream<K, V> grouped_;
     session_windows windows_;
+    streams::emit_strategy emit_ = streams::emit_strategy::on_window_update();
 };
 
 }  // namespace samsa::streams

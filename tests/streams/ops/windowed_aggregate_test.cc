@@ -377,5 +377,72 @@ TEST(sliding_windowed_kstream, late_records_are_dropped) {
     EXPECT_EQ(f.driver.dropped_records(), 2);  // the late record, and 92's expired left window
 }
 
+// Expected: what Kafka Streams 3.8's TopologyTestDriver emits for the same
+// topology and input (recorded with ../shared/tools/kafka-java, emit
+// interval 0). 3.8 looks for closed windows only after records that are
+// neither late nor early (t >= d): A@5 (late) and the early ones emit nothing.
+TEST(sliding_windowed_kstream, emit_on_window_close_forwards_each_closed_window_once_as_kafka_3_8) {
+    streams_builder b;
+    to_strings(b.stream("in", strings())
+                   .group_by_key()
+                   .windowed_by(sliding_windows::of_time_difference_and_grace(10, 5))
+                   .emit_strategy(emit_strategy::on_window_close())
+                   .count(),
+               "out");
+    testing::topology_test_driver driver(
+        b.build(), {{"application.id", "app"}, {"__emit.interval.ms.kstreams.windowed.aggregation__", "0"}});
+    auto in = driver.create_input_topic("in", serdes::string(), serdes::string());
+    auto out = driver.create_output_topic("out", serdes::string(), serdes::string());
+    auto pipe = [&](const char* key, int64_t ts) {
+        in.pipe_input(key, "x", ts);
+        return drain(out);
+    };
+    for (auto [k, t] : std::vector<std::pair<const char*, int64_t>>{{"A", 1}, {"B", 3}, {"A", 8}, {"A", 12}, {"B", 14}}) {
+        EXPECT_TRUE(pipe(k, t).empty()) << k << "@" << t;
+    }
+    EXPECT_EQ(pipe("A", 30), (std::vector<kvt>{{"[A@0/10]", "2", 8},
+                                               {"[B@0/10]", "1", 3},
+                                               {"[A@2/12]", "2", 12},
+                                               {"[B@4/14]", "1", 14},
+                                               {"[A@9/19]", "1", 12}}));
+    EXPECT_TRUE(pipe("B", 31).empty());
+    EXPECT_TRUE(pipe("A", 5).empty());  // late
+    EXPECT_EQ(pipe("A", 45), (std::vector<kvt>{{"[A@20/30]", "1", 30}, {"[B@21/31]", "1", 31}}));
+    EXPECT_EQ(pipe("B", 60), (std::vector<kvt>{{"[A@35/45]", "1", 45}}));
+}
+
+// Expected: Kafka Streams 3.8's TopologyTestDriver for the same topology and
+// input (recorded with ../shared/tools/kafka-java, emit interval 0):
+// sessions by end, then key, stamped with their end; the late A@2 still
+// makes the aggregate look for closed sessions.
+TEST(session_windowed_kstream, emit_on_window_close_forwards_each_closed_session_once_as_kafka_3_8) {
+    streams_builder b;
+    to_strings(b.stream("in", strings())
+                   .group_by_key()
+                   .windowed_by(session_windows::of_inactivity_gap_and_grace(5, 2))
+                   .emit_strategy(emit_strategy::on_window_close())
+                   .count(),
+               "out");
+    testing::topology_test_driver driver(
+        b.build(), {{"application.id", "app"}, {"__emit.interval.ms.kstreams.windowed.aggregation__", "0"}});
+    auto in = driver.create_input_topic("in", serdes::string(), serdes::string());
+    auto out = driver.create_output_topic("out", serdes::string(), serdes::string());
+    auto pipe = [&](const char* key, int64_t ts) {
+        in.pipe_input(key, "x", ts);
+        return drain(out);
+    };
+    EXPECT_TRUE(pipe("A", 1).empty());
+    EXPECT_TRUE(pipe("B", 3).empty());
+    EXPECT_TRUE(pipe("A", 4).empty());
+    EXPECT_EQ(pipe("A", 12), (std::vector<kvt>{{"[B@3/3]", "1", 3}, {"[A@1/4]", "2", 4}}));
+    EXPECT_TRUE(pipe("B", 14).empty());
+    EXPECT_TRUE(pipe("A", 13).empty());
+    EXPECT_EQ(pipe("B", 30), (std::vector<kvt>{{"[A@12/13]", "2", 13}, {"[B@14/14]", "1", 14}}));
+    EXPECT_TRUE(pipe("A", 2).empty());  // late
+    EXPECT_TRUE(pipe("A", 31).empty());
+    EXPECT_EQ(pipe("B", 50), (std::vector<kvt>{{"[B@30/30]", "1", 30}, {"[A@31/31]", "1", 31}}));
+    EXPECT_TRUE(pipe("A", 50).empty());
+}
+
 }  // namespace
 }  // namespace samsa::streams::test

@@ -275,6 +275,28 @@ TEST_P(session_store_test, sessions_expire_by_end_time) {
     EXPECT_EQ(s.fetch_session("a", 0, 5), std::nullopt);
 }
 
+// Emit-on-window-close reads sessions by end past retention, while their
+// segment is kept (Kafka's fetchSessions reads whole segments): with the
+// default retention of gap + grace, every closed session is already expired.
+TEST_P(session_store_test, finds_sessions_ending_between_past_retention_in_kept_segments) {
+    auto stack = open(100);  // segments of 60 000 ms
+    session_store<std::string, std::string> s(*stack, serdes::string(), serdes::string(), "t");
+    s.put(session("b", 3, 3), "b1");
+    s.put(session("a", 1, 4), "a1");
+    s.put(session("a", 0, 4), "a0");
+    s.put(session("a", 12, 110), "y");
+    EXPECT_EQ(s.fetch("a").size(), 1u);  // the ones ending at 3 and 4 are past retention
+    auto closed = s.find_sessions_ending_between(0, 9);
+    ASSERT_EQ(closed.size(), 3u);  // by end, key, start
+    EXPECT_EQ(closed[0].key, session("b", 3, 3));
+    EXPECT_EQ(closed[1].key, session("a", 0, 4));
+    EXPECT_EQ(closed[2].key, session("a", 1, 4));
+    EXPECT_EQ(closed[2].value, "a1");
+    EXPECT_TRUE(s.find_sessions_ending_between(5, 109).empty());
+    s.put(session("a", 60'000, 60'200), "z");  // segment 0 is dropped now
+    EXPECT_TRUE(s.find_sessions_ending_between(0, 9).empty());
+}
+
 INSTANTIATE_TEST_SUITE_P(stores, session_store_test, ::testing::Values(store_kind{false}, store_kind{true}),
                          [](const auto& info) { return info.param.persistent ? "rocksdb" : "in_memory"; });
 

@@ -63,6 +63,9 @@ public:
     std::optional<bytes> remove(bytes_view key) override;
     std::unique_ptr<bytes_iterator> range(bytes_view from, bytes_view to) override;
     std::unique_ptr<bytes_iterator> all() override;
+    // Window and session stacks have no cache yet (with_caching_disabled), so
+    // this layer only ever sees key-value stores: all() is the whole answer.
+    std::unique_ptr<bytes_iterator> all_in_live_segments() override { return all(); }
     std::unique_ptr<bytes_iterator> prefix_scan(bytes_view prefix) override;
     // Restoration bypasses the cache (and drops any cached copy of the key).
     void restore(bytes_view key, std::optional<bytes_view> value, int64_t timestamp) override;

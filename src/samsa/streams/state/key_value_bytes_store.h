@@ -74,6 +74,13 @@ public:
 
     virtual std::unique_ptr<bytes_iterator> range(bytes_view from, bytes_view to) = 0;
     virtual std::unique_ptr<bytes_iterator> all() = 0;
+    // all(), plus the records a segmented store no longer returns because
+    // they are past retention but whose segment is not dropped yet. Kafka's
+    // session emit-on-window-close reads whole segments this way
+    // (RocksDBTimeOrderedSessionSegmentedBytesStore.fetchSessions): with the
+    // default retention (gap + grace) every closed session is already past
+    // retention when it closes. Other stores have nothing more to give.
+    virtual std::unique_ptr<bytes_iterator> all_in_live_segments() { return all(); }
     // Every key starting with prefix, in order (foreign-key joins use it).
     virtual std::unique_ptr<bytes_iterator> prefix_scan(bytes_view prefix) = 0;
     // Exact for the in-memory store, RocksDB's estimate for persistent ones.

@@ -152,14 +152,14 @@ std::optional<bytes> segmented_bytes_store::remove(bytes_view key) {
 }
 
 template<class Scan>
-std::unique_ptr<bytes_iterator> segmented_bytes_store::collect(Scan scan) {
+std::unique_ptr<bytes_iterator> segmented_bytes_store::collect(Scan scan, bool skip_expired) {
     check_open();
     std::vector<key_value<bytes, bytes>> items;
     for (auto& [id, segment] : segments_) {
         auto it = scan(*segment);
         while (it->has_next()) {
             auto kv = it->next();
-            if (!expired(segment_time(kv.key))) items.push_back(std::move(kv));
+            if (!skip_expired || !expired(segment_time(kv.key))) items.push_back(std::move(kv));
         }
     }
     return std::make_unique<vector_key_value_iterator<bytes, bytes>>(std::move(items));
@@ -171,6 +171,10 @@ std::unique_ptr<bytes_iterator> segmented_bytes_store::range(bytes_view from, by
 
 std::unique_ptr<bytes_iterator> segmented_bytes_store::all() {
     return collect([](key_value_bytes_store& s) { return s.all(); });
+}
+
+std::unique_ptr<bytes_iterator> segmented_bytes_store::all_in_live_segments() {
+    return collect([](key_value_bytes_store& s) { return s.all(); }, false);
 }
 
 std::unique_ptr<bytes_iterator> segmented_bytes_store::prefix_scan(bytes_view prefix) {

@@ -77,6 +77,7 @@ public:
     std::optional<bytes> remove(bytes_view key) override;
     std::unique_ptr<bytes_iterator> range(bytes_view from, bytes_view to) override;
     std::unique_ptr<bytes_iterator> all() override;
+    std::unique_ptr<bytes_iterator> all_in_live_segments() override;
     std::unique_ptr<bytes_iterator> prefix_scan(bytes_view prefix) override;
     int64_t approximate_num_entries() override;
 
@@ -98,7 +99,7 @@ private:
     [[nodiscard]] status open_existing_segments();
     void check_open() const;
     template<class Scan>
-    std::unique_ptr<bytes_iterator> collect(Scan scan);
+    std::unique_ptr<bytes_iterator> collect(Scan scan, bool skip_expired = true);
 
     std::string name_;
     segmented_store_config config_;

@@ -239,6 +239,36 @@ public:
         return out;
     }
 
+    // Every session, of any key, that ends in [earliest_end, latest_end], in
+    // the order of Kafka's time-ordered session store (end, serialized key,
+    // start): what emit-on-window-close forwards (Kafka's
+    // findSessions(earliestSessionEndTime, latestSessionEndTime)), past
+    // retention too as long as the segment is kept, as Kafka's.
+    std::vector<key_value<windowed<K>, V>> find_sessions_ending_between(int64_t earliest_end, int64_t latest_end) {
+        std::vector<std::pair<bytes, key_value<windowed<K>, V>>> keyed;
+        if (earliest_end <= latest_end) {
+            auto it = store_->all_in_live_segments();
+            while (it->has_next()) {
+                auto kv = it->next();
+                int64_t end = session_key_schema::end_time(kv.key);
+                if (end < earliest_end || end > latest_end) continue;
+                keyed.emplace_back(kv.key, decode(kv.key, kv.value));
+            }
+        }
+        std::stable_sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) {
+            int64_t ea = session_key_schema::end_time(a.first), eb = session_key_schema::end_time(b.first);
+            if (ea != eb) return ea < eb;
+            bytes_view ka = session_key_schema::key_bytes(a.first), kb = session_key_schema::key_bytes(b.first);
+            if (bytes_less{}(ka, kb)) return true;
+            if (bytes_less{}(kb, ka)) return false;
+            return session_key_schema::start_time(a.first) < session_key_schema::start_time(b.first);
+        });
+        std::vector<key_value<windowed<K>, V>> out;
+        out.reserve(keyed.size());
+        for (auto& [k, kv] : keyed) out.push_back(std::move(kv));
+        return out;
+    }
+
     // Every session of the key (Kafka's SessionStore.fetch(key)).
     std::vector<key_value<windowed<K>, V>> fetch(const K& key) {
         return find_sessions(key, 0, std::numeric_limits<int64_t>::max());

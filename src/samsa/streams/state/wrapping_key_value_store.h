@@ -35,6 +35,7 @@ public:
     std::optional<bytes> remove(bytes_view key) override { return inner_->remove(key); }
     std::unique_ptr<bytes_iterator> range(bytes_view from, bytes_view to) override { return inner_->range(from, to); }
     std::unique_ptr<bytes_iterator> all() override { return inner_->all(); }
+    std::unique_ptr<bytes_iterator> all_in_live_segments() override { return inner_->all_in_live_segments(); }
     std::unique_ptr<bytes_iterator> prefix_scan(bytes_view prefix) override { return inner_->prefix_scan(prefix); }
     int64_t approximate_num_entries() override { return inner_->approximate_num_entries(); }
     void restore(bytes_view key, std::optional<bytes_view> value, int64_t timestamp) override {

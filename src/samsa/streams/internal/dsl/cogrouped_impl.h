@@ -69,7 +69,7 @@ cogroup_input<K, VOut> make_cogroup_input(const typename kgrouped_stream<K, V>::
                     const auto emit = streams::emit_strategy::on_window_update();
                     if (const auto* s = std::get_if<session_windows>(&windows)) {
                         return std::make_unique<kstream_session_window_aggregate<K, V, VOut>>(*s, spec, fns, merge,
-                                                                                             send_old);
+                                                                                             emit, send_old);
                     }
                     if (const auto* s = std::get_if<sliding_windows>(&windows)) {
                         return std::make_unique<kstream_sliding_window_aggregate<K, V, VOut>>(*s, spec, fns, emit,

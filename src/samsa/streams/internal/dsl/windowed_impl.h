@@ -211,9 +211,6 @@ ktable<windowed<K>, VA> time_windowed_kstream<K, V>::do_aggregate(
     info->enable_upstream = [](bool) { return true; };
     info->getter_store_names = [store] { return std::vector<std::string>{store}; };
     info->getter = [spec] { return std::make_unique<internal::window_store_value_getter<K, VA>>(spec); };
-    if (sliding && emit_.kind() == streams::emit_strategy::type::on_window_close) {
-        throw std::invalid_argument("emit_strategy::on_window_close() for sliding windows is not supported yet");
-    }
     store_builder sb = internal::make_window_store_builder(
         store, m, retention, size, false, emit_.kind() == streams::emit_strategy::type::on_window_close);
     internal::window_aggregate_functions<K, V, VA> fns{std::move(init), std::move(agg), accepts_null_values};
@@ -297,14 +294,16 @@ ktable<windowed<K>, VA> session_windowed_kstream<K, V>::do_aggregate(
     store_builder sb = internal::make_window_store_builder(store, m, retention, 0, true);
     internal::window_aggregate_functions<K, V, VA> fns{std::move(init), std::move(agg), accepts_null_values};
     auto windows = windows_;
+    auto emit = emit_;
     auto* node = b.add_node(
         internal::graph_node_kind::stateful_processor, name, {in.internal_state().node},
-        [info, spec, fns, merge, sb, windows](internal::internal_topology_builder& t, const internal::graph_node& gn) {
+        [info, spec, fns, merge, sb, windows, emit](internal::internal_topology_builder& t,
+                                                    const internal::graph_node& gn) {
             bool send_old = info->send_old_values;
             t.add_processor(gn.name,
                             internal::node_maker<K, V, windowed<K>, change<VA>>(gn.name, [=] {
                                 return std::make_unique<internal::kstream_session_window_aggregate<K, V, VA>>(
-                                    windows, spec, fns, merge, send_old);
+                                    windows, spec, fns, merge, emit, send_old);
                             }),
                             gn.parent_names());
             t.add_state_store(sb, {gn.name});

@@ -9,6 +9,13 @@
 // timestamp. The merged session is late when it ends before the close time
 // (processor stream time - grace - gap): the record is dropped and counted.
 //
+// Emit on window close (KIP-825): no update is forwarded; after every
+// record with a key (late ones too, as Kafka 3.8), each session that ended
+// before the close time since the last look is forwarded once, by end, key
+// and start, stamped with its end and carrying the record's headers, at
+// most once per emit interval; the close time emitted up to is committed as
+// processor metadata (kstream_window_aggregate.h).
+//
 // Threads: the task's.
 
 #include <algorithm>
@@ -29,13 +36,18 @@ public:
     using merger = std::function<std::optional<VA>(const K&, const std::optional<VA>&, const VA&)>;
 
     kstream_session_window_aggregate(session_windows windows, window_store_spec<K, VA> store,
-                                     window_aggregate_functions<K, V, VA> fns, merger merge, bool send_old_values)
+                                     window_aggregate_functions<K, V, VA> fns, merger merge, emit_strategy emit,
+                                     bool send_old_values)
         : windows_(windows), spec_(std::move(store)), fns_(std::move(fns)), merge_(std::move(merge)),
-          send_old_values_(send_old_values) {}
+          emit_on_close_(emit.kind() == emit_strategy::type::on_window_close), send_old_values_(send_old_values) {}
 
     void init(processor_context<windowed<K>, change<VA>>& ctx) override {
         ctx_ = &ctx;
         store_.emplace(spec_.open_session(ctx.task()));
+        if (emit_on_close_) {
+            throttle_ = emit_final_throttle(ctx.task().windowed_emit_interval_ms());
+            if (auto committed = ctx.task().processor_metadata(spec_.name)) last_emit_close_time_ = *committed;
+        }
     }
 
     void process(const record<K, V>& r) override {
@@ -66,23 +78,25 @@ public:
                                "[" + std::to_string(merged_window.start()) + "," +
                                    std::to_string(merged_window.end()) + "]",
                                observed_stream_time_);
-            return;
-        }
-        if (merged_window != new_session) {
-            for (auto& session : merged) {
-                store_->remove(session.key);
-                forward(session.key, std::nullopt, std::move(session.value));
+        } else {
+            if (merged_window != new_session) {
+                for (auto& session : merged) {
+                    store_->remove(session.key);
+                    forward(session.key, std::nullopt, std::move(session.value));
+                }
             }
+            VA new_agg = fns_.aggregate(*r.key, r.value, agg);
+            windowed<K> key(*r.key, merged_window);
+            store_->put(key, new_agg);
+            forward(key, std::move(new_agg), std::nullopt);
         }
-        VA new_agg = fns_.aggregate(*r.key, r.value, agg);
-        windowed<K> key(*r.key, merged_window);
-        store_->put(key, new_agg);
-        forward(key, std::move(new_agg), std::nullopt);
+        maybe_forward_final_result(r, close_time);
     }
 
 private:
     // Kafka stamps session results with the session's end and no headers.
     void forward(const windowed<K>& key, std::optional<VA> new_agg, std::optional<VA> old_agg) {
+        if (emit_on_close_) return;
         record<windowed<K>, change<VA>> out{key,
                                             change<VA>{std::move(new_agg),
                                                        send_old_values_ ? std::move(old_agg) : std::nullopt},
@@ -93,8 +107,31 @@ private:
     session_windows windows_;
     window_store_spec<K, VA> spec_;
     window_aggregate_functions<K, V, VA> fns_;
+    // Session ends are inclusive: sessions ending at or before close - 1 have
+    // closed; a session may be the single point [t, t], so equal bounds
+    // still look.
+    void maybe_forward_final_result(const record<K, V>& r, int64_t close_time) {
+        if (!emit_on_close_) return;
+        if (!throttle_.should_emit(ctx_->current_system_time_ms(), close_time, last_emit_close_time_)) return;
+        const int64_t upper = close_time - 1;
+        if (upper < 0) return;  // no session has closed yet
+        const int64_t lower = std::max<int64_t>(0, last_emit_close_time_);
+        if (upper < lower) return;
+        for (auto& kv : store_->find_sessions_ending_between(lower, upper)) {
+            const int64_t end = kv.key.window().end();
+            record<windowed<K>, change<VA>> out{std::move(kv.key), change<VA>{std::move(kv.value), std::nullopt},
+                                                end, r.headers};
+            ctx_->forward(out);
+        }
+        last_emit_close_time_ = close_time;
+        ctx_->task().set_processor_metadata(spec_.name, close_time);
+    }
+
     merger merge_;
+    bool emit_on_close_;
     bool send_old_values_;
+    int64_t last_emit_close_time_ = no_timestamp;
+    emit_final_throttle throttle_;
     std::optional<session_store<K, VA>> store_;
     processor_context<windowed<K>, change<VA>>* ctx_ = nullptr;
     int64_t observed_stream_time_ = no_timestamp;

@@ -16,6 +16,14 @@
 // while its end >= close time. Window starts are scanned newest first, as
 // Kafka's reverse iterator does.
 //
+// Emit on window close (KIP-825): no update is forwarded; after a record
+// that is neither late nor early (t >= d: Kafka 3.8 looks for closed
+// windows only on that path), every window whose end is before the close
+// time and that closed since the last look is forwarded once, in window
+// start then key order, with the record's headers, at most once per emit
+// interval; the close time emitted up to is committed as processor metadata
+// (kstream_window_aggregate.h).
+//
 // Threads: the task's.
 
 #include <algorithm>
@@ -35,15 +43,16 @@ class kstream_sliding_window_aggregate final : public processor<K, V, windowed<K
 public:
     kstream_sliding_window_aggregate(sliding_windows windows, window_store_spec<K, VA> store,
                                      window_aggregate_functions<K, V, VA> fns, emit_strategy emit, bool send_old_values)
-        : windows_(windows), spec_(std::move(store)), fns_(std::move(fns)), send_old_values_(send_old_values) {
-        if (emit.kind() != emit_strategy::type::on_window_update) {
-            throw std::invalid_argument("emit_strategy::on_window_close() for sliding windows is not supported yet");
-        }
-    }
+        : windows_(windows), spec_(std::move(store)), fns_(std::move(fns)),
+          emit_on_close_(emit.kind() == emit_strategy::type::on_window_close), send_old_values_(send_old_values) {}
 
     void init(processor_context<windowed<K>, change<VA>>& ctx) override {
         ctx_ = &ctx;
         store_.emplace(spec_.open_window(ctx.task()));
+        if (emit_on_close_) {
+            throttle_ = emit_final_throttle(ctx.task().windowed_emit_interval_ms());
+            if (auto committed = ctx.task().processor_metadata(spec_.name)) last_emit_close_time_ = *committed;
+        }
     }
 
     void process(const record<K, V>& r) override {
@@ -71,6 +80,7 @@ public:
             return;
         }
         process_reverse(r, close_time);
+        maybe_forward_final_result(r, close_time);
     }
 
 private:
@@ -185,6 +195,7 @@ private:
     void create_current_right_window(const record<K, V>& r, const stored& right_agg) {
         window w = window_at(r.timestamp + 1);
         store_->put(*r.key, right_agg, w.start());
+        if (emit_on_close_) return;
         record<windowed<K>, change<VA>> out{windowed<K>(*r.key, w), change<VA>{right_agg.value, std::nullopt},
                                             right_agg.timestamp, r.headers};
         ctx_->forward(out);
@@ -206,16 +217,38 @@ private:
         VA new_agg = fns_.aggregate(*r.key, r.value, old_agg);
         int64_t ts = old_agg ? std::max(r.timestamp, current->timestamp) : r.timestamp;
         store_->put(*r.key, stored{new_agg, ts}, w.start());
+        if (emit_on_close_) return;
         record<windowed<K>, change<VA>> out{windowed<K>(*r.key, w),
                                             change<VA>{std::move(new_agg), send_old_values_ ? old_agg : std::nullopt},
                                             ts, r.headers};
         ctx_->forward(out);
     }
 
+    // Windows are [start, start + d], both ends inclusive: those starting at
+    // or before close - d - 1 have closed.
+    void maybe_forward_final_result(const record<K, V>& r, int64_t close_time) {
+        if (!emit_on_close_) return;
+        if (!throttle_.should_emit(ctx_->current_system_time_ms(), close_time, last_emit_close_time_)) return;
+        const int64_t d = windows_.time_difference_ms();
+        const int64_t upper = close_time - d - 1;
+        if (upper < 0) return;  // no window has closed yet
+        const int64_t lower = last_emit_close_time_ == no_timestamp ? 0 : std::max<int64_t>(0, last_emit_close_time_ - d);
+        for (auto& kv : store_->fetch_all_time_ordered(lower, upper)) {
+            record<windowed<K>, change<VA>> out{std::move(kv.key), change<VA>{std::move(kv.value.value), std::nullopt},
+                                                kv.value.timestamp, r.headers};
+            ctx_->forward(out);
+        }
+        last_emit_close_time_ = close_time;
+        ctx_->task().set_processor_metadata(spec_.name, close_time);
+    }
+
     sliding_windows windows_;
     window_store_spec<K, VA> spec_;
     window_aggregate_functions<K, V, VA> fns_;
+    bool emit_on_close_;
     bool send_old_values_;
+    int64_t last_emit_close_time_ = no_timestamp;
+    emit_final_throttle throttle_;
     std::optional<timestamped_window_store<K, VA>> store_;
     processor_context<windowed<K>, change<VA>>* ctx_ = nullptr;
     int64_t observed_stream_time_ = no_timestamp;

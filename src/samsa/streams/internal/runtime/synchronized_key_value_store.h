@@ -89,6 +89,10 @@ public:
         std::lock_guard l(mutex_);
         return wrapping_key_value_store::all();
     }
+    std::unique_ptr<bytes_iterator> all_in_live_segments() override {
+        std::lock_guard l(mutex_);
+        return wrapping_key_value_store::all_in_live_segments();
+    }
     std::unique_ptr<bytes_iterator> prefix_scan(bytes_view prefix) override {
         std::lock_guard l(mutex_);
         return wrapping_key_value_store::prefix_scan(prefix);
