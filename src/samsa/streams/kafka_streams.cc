@@ -327,6 +327,7 @@ void kafka_streams::add_stream_thread() {
     env.wall_clock = wall_clock_ms;
     env.restore_listener = restore_listener_;
     env.windowed_emit_interval_ms = config_.windowed_emit_interval_ms;
+    env.outer_join_emit_interval_ms = config_.outer_join_emit_interval_ms;
     // As Kafka 3.8's getCacheSizePerThread: the global thread counts too.
     env.cache_max_bytes = config_.cache_max_bytes / (config_.num_stream_threads + (global_ ? 1 : 0));
     auto thread = std::make_unique<internal::stream_thread>(

@@ -100,6 +100,10 @@ result<streams_config> streams_config::parse(const std::map<std::string, std::st
             auto n = parse_int(name, value, 0);
             if (!n) return n.error();
             c.windowed_emit_interval_ms = *n;
+        } else if (name == "__emit.interval.ms.kstreams.outer.join.spurious.results.fix__") {
+            auto n = parse_int(name, value, 0);
+            if (!n) return n.error();
+            c.outer_join_emit_interval_ms = *n;
         } else if (name == "windowstore.changelog.additional.retention.ms") {
             auto n = parse_int(name, value, 0);
             if (!n) return n.error();

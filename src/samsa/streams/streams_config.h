@@ -58,6 +58,10 @@ struct streams_config {
     // Kafka's internal __emit.interval.ms.kstreams.windowed.aggregation__:
     // how often (wall clock) emit-on-window-close looks for closed windows.
     int64_t windowed_emit_interval_ms = 1000;
+    // Kafka's internal __emit.interval.ms.kstreams.outer.join.spurious.results.fix__:
+    // how often (wall clock) left/outer stream-stream joins look for
+    // unmatched records whose window has closed.
+    int64_t outer_join_emit_interval_ms = 1000;
     // windowstore.changelog.additional.retention.ms: window and session
     // store changelogs keep records this much longer than the store
     // (retention.ms = store retention + this), against clock drift.

@@ -260,6 +260,24 @@ TEST(stream_stream_join, window_close_emission_is_throttled_by_wall_clock) {
     EXPECT_EQ(j.read(), (std::vector<kvt>{{"C", "c+null", 100}, {"D", "d+null", 200}, {"E", "e+null", 300}}));
 }
 
+TEST(stream_stream_join, outer_join_emit_interval_is_kafkas_internal_config) {
+    // __emit.interval.ms.kstreams.outer.join.spurious.results.fix__ = 0:
+    // every record at stream time looks for closed windows, with no
+    // wall-clock time passing (the test above, with the default, waits).
+    const std::string key = "__emit.interval.ms.kstreams.outer.join.spurious.results.fix__";
+    auto topo = [] { return join_fixture::build(kind::left, join_windows::of_time_difference_without_grace(10)); };
+    testing::topology_test_driver driver(topo(), {{"application.id", "test-app"}, {key, "0"}});
+    auto left = driver.create_input_topic("left", serdes::string(), serdes::string());
+    auto out = driver.create_output_topic("out", serdes::string(), serdes::string());
+    left.pipe_input("A", "a", 0);
+    left.pipe_input("B", "b", 50);  // a has closed
+    EXPECT_EQ(drain(out), (std::vector<kvt>{{"A", "a+null", 0}}));
+    left.pipe_input("C", "c", 100);
+    EXPECT_EQ(drain(out), (std::vector<kvt>{{"B", "b+null", 50}}));
+    EXPECT_THROW(testing::topology_test_driver(topo(), {{"application.id", "test-app"}, {key, "-1"}}),
+                 std::invalid_argument);
+}
+
 // ---- randomized: the driver against a brute-force model of Kafka's rules ----
 
 struct model_record {

@@ -162,6 +162,15 @@ TEST(windowed_streams_config, reads_kafkas_emit_interval) {
     EXPECT_FALSE(streams_config::parse({{"application.id", "a"},
                                         {"bootstrap.servers", "b:1"},
                                         {"__emit.interval.ms.kstreams.windowed.aggregation__", "-5"}}));
+    EXPECT_EQ(c->outer_join_emit_interval_ms, 1000);
+    c = streams_config::parse({{"application.id", "a"},
+                               {"bootstrap.servers", "b:1"},
+                               {"__emit.interval.ms.kstreams.outer.join.spurious.results.fix__", "0"}});
+    ASSERT_TRUE(c) << c.error().message;
+    EXPECT_EQ(c->outer_join_emit_interval_ms, 0);
+    EXPECT_FALSE(streams_config::parse({{"application.id", "a"},
+                                        {"bootstrap.servers", "b:1"},
+                                        {"__emit.interval.ms.kstreams.outer.join.spurious.results.fix__", "x"}}));
 }
 
 TEST_F(windowed_runtime, window_store_is_restored_from_its_changelog_after_a_restart) {

@@ -60,6 +60,23 @@ private:
 
 namespace {
 
+// The integer property `name`, or `fallback` when absent; Kafka's message
+// when it is not a whole number >= 0.
+int64_t non_negative_property(const std::map<std::string, std::string>& properties, const std::string& name,
+                              int64_t fallback) {
+    auto it = properties.find(name);
+    if (it == properties.end()) return fallback;
+    try {
+        size_t used = 0;
+        const int64_t n = std::stoll(it->second, &used);
+        if (used != it->second.size() || n < 0) throw std::invalid_argument(name);
+        return n;
+    } catch (const std::exception&) {
+        throw std::invalid_argument("Invalid value " + it->second + " for configuration " + name +
+                                    ": expected an integer >= 0");
+    }
+}
+
 std::filesystem::path fresh_state_dir() {
     static std::atomic<int> counter{0};
     std::random_device rd;
@@ -114,28 +131,13 @@ topology_test_driver::topology_test_driver(topology t, std::map<std::string, std
     }
     int64_t cache_max_bytes = 10 * 1024 * 1024;
     for (const char* name : {"cache.max.bytes.buffering", "statestore.cache.max.bytes"}) {
-        auto it = properties.find(name);
-        if (it == properties.end()) continue;
-        try {
-            size_t used = 0;
-            cache_max_bytes = std::stoll(it->second, &used);
-            if (used != it->second.size() || cache_max_bytes < 0) throw std::invalid_argument(name);
-        } catch (const std::exception&) {
-            throw std::invalid_argument("Invalid value " + it->second + " for configuration " + name +
-                                        ": expected an integer >= 0");
-        }
+        cache_max_bytes = non_negative_property(properties, name, cache_max_bytes);
     }
-    int64_t windowed_emit_interval_ms = 1000;
-    if (auto it = properties.find("__emit.interval.ms.kstreams.windowed.aggregation__"); it != properties.end()) {
-        try {
-            size_t used = 0;
-            windowed_emit_interval_ms = std::stoll(it->second, &used);
-            if (used != it->second.size() || windowed_emit_interval_ms < 0) throw std::invalid_argument(it->first);
-        } catch (const std::exception&) {
-            throw std::invalid_argument("Invalid value " + it->second + " for configuration " + it->first +
-                                        ": expected an integer >= 0");
-        }
-    }
+    emit_intervals emit;
+    emit.windowed_ms =
+        non_negative_property(properties, "__emit.interval.ms.kstreams.windowed.aggregation__", emit.windowed_ms);
+    emit.outer_join_ms = non_negative_property(
+        properties, "__emit.interval.ms.kstreams.outer.join.spurious.results.fix__", emit.outer_join_ms);
     if (auto it = properties.find("default.timestamp.extractor"); it != properties.end()) {
         default_timestamp_extractor_ = timestamp_extractor_by_name(it->second);
         if (!default_timestamp_extractor_) {
@@ -154,7 +156,7 @@ topology_test_driver::topology_test_driver(topology t, std::map<std::string, std
         owns_state_dir_ = true;
     }
     try {
-        open_tasks(on_deserialization_error, cache_max_bytes, windowed_emit_interval_ms);
+        open_tasks(on_deserialization_error, cache_max_bytes, emit);
     } catch (...) {
         // No destructor runs for a constructor that throws.
         task_.reset();
@@ -168,7 +170,7 @@ topology_test_driver::topology_test_driver(topology t, std::map<std::string, std
 }
 
 void topology_test_driver::open_tasks(deserialization_handler_response on_deserialization_error,
-                                      int64_t cache_max_bytes, int64_t windowed_emit_interval_ms) {
+                                      int64_t cache_max_bytes, emit_intervals emit) {
     cache_ = std::make_unique<thread_cache>(cache_max_bytes);
     dirs_ = std::make_unique<internal::state_directory>(state_dir_, application_id_);
 
@@ -190,7 +192,8 @@ void topology_test_driver::open_tasks(deserialization_handler_response on_deseri
     env_->on_deserialization_error = on_deserialization_error;
     env_->wall_clock = clock;
     env_->cache_max_bytes = cache_max_bytes;
-    env_->windowed_emit_interval_ms = windowed_emit_interval_ms;
+    env_->windowed_emit_interval_ms = emit.windowed_ms;
+    env_->outer_join_emit_interval_ms = emit.outer_join_ms;
     env_->cache = cache_.get();
     env_->default_timestamp_extractor = default_timestamp_extractor_;
     if (!topology_.internal_builder().global_stores().empty()) {

@@ -149,8 +149,13 @@ public:
 
 private:
     class collector;
+    // Kafka's internal emit throttles (wall clock, ms).
+    struct emit_intervals {
+        int64_t windowed_ms = 1000;    // emit-on-window-close aggregations
+        int64_t outer_join_ms = 1000;  // left/outer stream-stream joins
+    };
     void open_tasks(deserialization_handler_response on_deserialization_error, int64_t cache_max_bytes,
-                    int64_t windowed_emit_interval_ms);
+                    emit_intervals emit);
     void complete_all_processable_work();
     void capture_outputs();
     void process_global(const std::string& topic, internal::raw_record r);

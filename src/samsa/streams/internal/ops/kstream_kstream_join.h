@@ -62,7 +62,7 @@ namespace samsa::streams::internal {
 struct join_time_tracker {
     int64_t stream_time = -1;
     int64_t min_time = std::numeric_limits<int64_t>::max();
-    int64_t emit_interval_ms = 1000;
+    int64_t emit_interval_ms = 1000;  // the task's outer_join_emit_interval_ms
     int64_t next_time_to_emit = 0;
 
     void advance_stream_time(int64_t ts) { stream_time = std::max(stream_time, ts); }
@@ -234,6 +234,7 @@ public:
         }
         task_ = &task;
         tracker_ = spec_.trackers->get(task_);
+        tracker_->emit_interval_ms = task.outer_join_emit_interval_ms();
     }
 
     void close() override {

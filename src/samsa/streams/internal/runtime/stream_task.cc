@@ -55,6 +55,7 @@ result<std::unique_ptr<stream_task>> stream_task::create(task_id id, const subto
 
     const std::string& app = env.metadata->application_id();
     task_config config{app, id.to_string(), id.partition, *dir, env.cache, env.windowed_emit_interval_ms};
+    config.outer_join_emit_interval_ms = env.outer_join_emit_interval_ms;
     config.queryable_stores = env.queries != nullptr;
     t->context_ = std::make_unique<task_context>(config, *env.collector, env.wall_clock);
     t->restore_committed_metadata(committed);

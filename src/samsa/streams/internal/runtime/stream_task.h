@@ -87,6 +87,8 @@ struct task_environment {
     thread_cache* cache = nullptr;
     // streams_config::windowed_emit_interval_ms.
     int64_t windowed_emit_interval_ms = 1000;
+    // streams_config::outer_join_emit_interval_ms.
+    int64_t outer_join_emit_interval_ms = 1000;
     // processing.guarantee=exactly_once_v2 (checkpoints and wiping above).
     bool exactly_once = false;
     // default.timestamp.extractor; nullptr: fail_on_invalid_timestamp.

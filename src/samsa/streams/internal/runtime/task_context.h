@@ -39,6 +39,8 @@ struct task_config {
     thread_cache* cache = nullptr;
     // How often emit-on-window-close aggregations look for closed windows.
     int64_t windowed_emit_interval_ms = 1000;
+    // How often left/outer stream-stream joins look for closed windows.
+    int64_t outer_join_emit_interval_ms = 1000;
     // Interactive queries read the stores from other threads: each is
     // topped with a synchronized_key_value_store (the runtime; the test
     // driver's queries run on its own thread).
@@ -95,6 +97,7 @@ public:
     }
     int64_t wall_clock_ms() const { return wall_clock_(); }
     int64_t windowed_emit_interval_ms() const { return config_.windowed_emit_interval_ms; }
+    int64_t outer_join_emit_interval_ms() const { return config_.outer_join_emit_interval_ms; }
 
     cancellable schedule(processor_node_base* node, int64_t interval_ms, punctuation_type type, punctuator fn);
     // Fire due punctuators; return whether any fired.
