@@ -1,12 +1,21 @@
 // The built-in metrics registry (streams_metrics.h) with explicit clocks:
 // rates over Kafka's two 30 s samples, totals, avg/max, the recording level,
-// removal, and the Kafka names of the thread and task sensors.
+// removal, and the Kafka names of the thread and task sensors; then
+// kafka_streams::metrics() over fake clients (fake_clients.h): what the
+// thread and its tasks record. Waits are bounded.
+#include <chrono>
 #include <cmath>
+#include <filesystem>
+#include <functional>
+#include <thread>
 
 #include <gtest/gtest.h>
 
 #include "samsa/streams/internal/runtime/streams_metrics.h"
+#include "samsa/streams/kafka_streams.h"
+#include "samsa/streams/streams_builder.h"
 #include "samsa/streams/streams_config.h"
+#include "tests/streams/runtime/fake_clients.h"
 
 namespace samsa::streams::internal {
 namespace {
@@ -133,6 +142,68 @@ TEST(streams_metrics, recording_level_is_configured_as_kafka_spells_it) {
     auto bad = streams_config::parse(props);
     ASSERT_FALSE(bad);
     EXPECT_NE(bad.error().message.find("metrics.recording.level"), std::string::npos);
+}
+
+double metric(const metrics_snapshot& snap, const std::string& name, const std::string& group,
+              const std::map<std::string, std::string>& want_tags) {
+    auto it = snap.find(metric_name{name, group, want_tags});
+    return it == snap.end() ? -1 : it->second;
+}
+
+bool within_seconds(int seconds, const std::function<bool()>& pred) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (pred()) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return pred();
+}
+
+TEST(streams_metrics, kafka_streams_records_thread_and_task_metrics) {
+    auto dir = std::filesystem::temp_directory_path() / ("samsa-metrics-test-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    testing_fakes::fake_cluster cluster;
+    cluster.create("nums", 2);
+    cluster.create("out", 2);
+    for (int i = 0; i < 5; ++i) {
+        cluster.append("nums", std::optional<int32_t>(i % 2), bytes{'k'}, serdes::int64().serialize("", i), i + 1);
+    }
+    // Not 8 bytes: skipped by logAndContinue.
+    cluster.append("nums", std::optional<int32_t>(0), bytes{'b'}, bytes{'x'}, 9);
+    streams_builder b;
+    b.stream("nums", consumed<std::string, int64_t>::with(serdes::string(), serdes::int64()))
+        .map_values([](const int64_t& v) { return v * 2; })
+        .to("out", produced<std::string, int64_t>::with(serdes::string(), serdes::int64()));
+    std::map<std::string, std::string> props{{"application.id", "m"},
+                                             {"bootstrap.servers", "fake:1"},
+                                             {"state.dir", dir.string()},
+                                             {"commit.interval.ms", "50"},
+                                             {"poll.ms", "5"},
+                                             {"metrics.recording.level", "DEBUG"},
+                                             {"default.deserialization.exception.handler", "logAndContinue"}};
+    kafka_streams app(b.build(), props, std::make_unique<testing_fakes::fake_supplier>(cluster));
+    app.start();
+    const std::map<std::string, std::string> thread{{"thread-id", "m-StreamThread-1"}};
+    const std::map<std::string, std::string> task0{{"thread-id", "m-StreamThread-1"}, {"task-id", "0_0"}};
+    const std::map<std::string, std::string> task1{{"thread-id", "m-StreamThread-1"}, {"task-id", "0_1"}};
+    ASSERT_TRUE(within_seconds(20, [&] {
+        auto snap = app.metrics();
+        return metric(snap, "process-total", "stream-thread-metrics", thread) == 5 &&
+               metric(snap, "commit-total", "stream-thread-metrics", thread) > 0;
+    })) << "thread never reported 5 records processed and a commit";
+    auto snap = app.metrics();
+    EXPECT_EQ(metric(snap, "process-total", "stream-task-metrics", task0), 3);  // offsets 0, 2, 4
+    EXPECT_EQ(metric(snap, "process-total", "stream-task-metrics", task1), 2);
+    EXPECT_EQ(metric(snap, "dropped-records-total", "stream-task-metrics", task0), 1);
+    EXPECT_EQ(metric(snap, "dropped-records-total", "stream-task-metrics", task1), 0);
+    EXPECT_EQ(metric(snap, "task-created-total", "stream-thread-metrics", thread), 2);
+    EXPECT_GT(metric(snap, "poll-total", "stream-thread-metrics", thread), 0);
+    EXPECT_GE(metric(snap, "process-latency-max", "stream-thread-metrics", thread), 0);
+    EXPECT_TRUE(app.close(std::chrono::seconds(10)));
+    auto closed = app.metrics();
+    EXPECT_EQ(metric(closed, "task-closed-total", "stream-thread-metrics", thread), 2);
+    EXPECT_EQ(metric(closed, "process-total", "stream-task-metrics", task0), -1) << "a closed task keeps its metrics";
+    std::filesystem::remove_all(dir);
 }
 
 }  // namespace

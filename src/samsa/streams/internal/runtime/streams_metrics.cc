@@ -1,5 +1,6 @@
 #include "samsa/streams/internal/runtime/streams_metrics.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 
