@@ -65,6 +65,7 @@ kafka_streams::kafka_streams(topology t, const std::map<std::string, std::string
                              std::unique_ptr<internal::client_supplier> clients)
     : topology_(std::move(t)), config_(parse_or_throw(properties)), clients_(std::move(clients)),
       queries_(std::make_unique<internal::queryable_store_registry>()),
+      metrics_(std::make_unique<internal::streams_metrics>(config_.metrics_recording_level)),
       state_dir_(std::make_unique<internal::state_directory>(config_.state_dir, config_.application_id)) {}
 
 kafka_streams::~kafka_streams() {
@@ -323,6 +324,7 @@ void kafka_streams::add_stream_thread() {
     env.state_dir = state_dir_.get();
     if (global_) env.global_stores = global_->stores();
     env.queries = queries_.get();
+    env.metrics = metrics_.get();
     env.on_deserialization_error = config_.on_deserialization_error;
     env.wall_clock = wall_clock_ms;
     env.restore_listener = restore_listener_;
@@ -473,6 +475,8 @@ void kafka_streams::clean_up() {
     status st = state_dir_->clean();
     if (!st) throw streams_exception(st.error().message);
 }
+
+metrics_snapshot kafka_streams::metrics() const { return metrics_->snapshot(); }
 
 std::vector<std::string> kafka_streams::thread_names() const {
     std::lock_guard l(mutex_);

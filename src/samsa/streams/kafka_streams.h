@@ -39,6 +39,7 @@
 #include <vector>
 
 #include "samsa/streams/errors.h"
+#include "samsa/streams/metrics.h"
 #include "samsa/streams/state_restore_listener.h"
 #include "samsa/streams/store_query_parameters.h"
 #include "samsa/streams/streams_metadata.h"
@@ -53,6 +54,7 @@ class client_supplier;
 class streams_metadata_state;
 class global_stream_thread;
 class queryable_store_registry;
+class streams_metrics;
 class state_directory;
 class stream_thread;
 struct prepared_topology;
@@ -163,6 +165,11 @@ public:
                                               const std::function<int32_t(const K&, int32_t)>& partitioner) {
         return query_metadata_for_partition(store_name, [&](int32_t partitions) { return partitioner(key, partitions); });
     }
+    // The built-in metrics now (Kafka's KafkaStreams#metrics()): thread and
+    // task level, metrics.h and docs/streams-metrics.md. Any thread, any
+    // time; a thread's or task's metrics leave with it.
+    metrics_snapshot metrics() const;
+
     // The endpoint this instance advertises (application.server).
     const std::string& application_server() const { return config_.application_server; }
 
@@ -190,6 +197,7 @@ private:
     std::unique_ptr<internal::client_supplier> clients_;
     // Before the threads: their tasks unregister from it as they close.
     std::unique_ptr<internal::queryable_store_registry> queries_;
+    std::unique_ptr<internal::streams_metrics> metrics_;  // likewise
     std::unique_ptr<internal::state_directory> state_dir_;
     std::unique_ptr<internal::prepared_topology> prepared_;
     std::unique_ptr<internal::global_stream_thread> global_;

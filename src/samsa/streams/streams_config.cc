@@ -154,6 +154,14 @@ result<streams_config> streams_config::parse(const std::map<std::string, std::st
             auto n = parse_int(name, value, -1);
             if (!n) return n.error();
             c.max_task_idle_ms = *n;
+        } else if (name == "metrics.recording.level") {
+            auto level = parse_recording_level(value);
+            if (!level) {
+                return make_error(errc::invalid_argument, "Invalid value " + value +
+                                                              " for configuration metrics.recording.level: String "
+                                                              "must be one of: INFO, DEBUG, TRACE");
+            }
+            c.metrics_recording_level = *level;
         } else if (name == "request.timeout.ms") {
             auto n = parse_int(name, value, 1);
             if (!n) return n.error();

@@ -18,6 +18,7 @@
 //   default.timestamp.extractor    FailOnInvalidTimestamp (the built-ins by
 //                                  short or Java class name, timestamp_extractor.h)
 //   max.task.idle.ms               0 (-1: never wait; partition_group.h)
+//   metrics.recording.level        INFO | DEBUG | TRACE (INFO; metrics.h)
 //   consumer.* producer.* admin.*  passed to librdkafka without the prefix
 //   restore.consumer.* global.consumer.*   likewise, for those readers
 //
@@ -35,6 +36,7 @@
 
 #include "samsa/base/result.h"
 #include "samsa/streams/exception_handlers.h"
+#include "samsa/streams/metrics.h"
 #include "samsa/streams/processor/timestamp_extractor.h"
 
 namespace samsa::streams {
@@ -73,6 +75,7 @@ struct streams_config {
     // nullptr: fail_on_invalid_timestamp(). Code may set its own extractor here.
     timestamp_extractor_ptr default_timestamp_extractor;
     int64_t max_task_idle_ms = 0;
+    recording_level metrics_recording_level = recording_level::info;
     // Bound on start-up admin calls and on one close() step.
     std::chrono::milliseconds request_timeout{30000};
     std::map<std::string, std::string> consumer;

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "samsa/streams/internal/runtime/queryable_store_registry.h"
+#include "samsa/streams/internal/runtime/streams_metrics.h"
 #include "samsa/streams/internal/runtime/synchronized_key_value_store.h"
 #include "samsa/streams/internal/runtime/topic_partition_metadata.h"
 
@@ -58,6 +59,10 @@ result<std::unique_ptr<stream_task>> stream_task::create(task_id id, const subto
     config.outer_join_emit_interval_ms = env.outer_join_emit_interval_ms;
     config.queryable_stores = env.queries != nullptr;
     t->context_ = std::make_unique<task_context>(config, *env.collector, env.wall_clock);
+    if (env.metrics) {
+        t->sensors_ = std::make_unique<task_sensors>(env.metrics, env.thread_id, id.to_string());
+        t->context_->set_dropped_records_sensor(t->sensors_->dropped);
+    }
     t->restore_committed_metadata(committed);
     try {
         for (const auto& [name, store] : env.global_stores) t->context_->add_global_store(name, store);
@@ -159,8 +164,14 @@ bool stream_task::process_one() {
     std::optional<consumed_record> r = records_.next();
     if (!r) return false;
     consumed_[r->tp] = r->offset + 1;
-    graph_->process(std::move(*r), *context_, env_->on_deserialization_error);
+    if (graph_->process(std::move(*r), *context_, env_->on_deserialization_error) == record_outcome::skipped) {
+        ++skipped_;
+    }
     return true;
+}
+
+void stream_task::record_processed(size_t n) {
+    if (sensors_ && sensors_->process->should_record()) sensors_->process->record(static_cast<double>(n));
 }
 
 template<class F>
@@ -239,6 +250,7 @@ void stream_task::close(bool dirty) {
     if (context_) context_->close_stores();
     graph_.reset();
     context_.reset();
+    sensors_.reset();
     if (dirty && env_->exactly_once && !dir_.empty()) {
         spdlog::info("[streams] task {} closed dirty under exactly-once: wiping its state", id_.to_string());
         wipe_task_state(dir_);

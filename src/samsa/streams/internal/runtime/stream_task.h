@@ -67,6 +67,9 @@ namespace samsa::streams::internal {
 
 // What every task of a thread (or of the driver) shares.
 class queryable_store_registry;
+class streams_metrics;
+struct thread_sensors;
+struct task_sensors;
 
 struct task_environment {
     const topology* topo = nullptr;
@@ -100,6 +103,12 @@ struct task_environment {
     // Where tasks register their stores for interactive queries (the
     // runtime); nullptr: not queryable from other threads (the driver).
     queryable_store_registry* queries = nullptr;
+    // Built-in metrics (streams_metrics.h): the instance's registry and the
+    // owning thread's sensors and name (its thread-id tag); nullptr in the
+    // driver, which records none.
+    streams_metrics* metrics = nullptr;
+    thread_sensors* thread_metrics = nullptr;
+    std::string thread_id;
 };
 
 // A changelog partition a task restores from.
@@ -167,6 +176,12 @@ public:
     // Processes the next record in timestamp order (partition_group.h);
     // false when none is buffered. Throws task_failure.
     bool process_one();
+    // Task-level process-rate/total (DEBUG): n records processed in a round,
+    // counted by the caller so the record path does no metric work.
+    void record_processed(size_t n);
+    // Records process_one() took but skipped (deserialization errors under
+    // logAndContinue, negative timestamps): not processed in Kafka's counts.
+    size_t skipped_total() const { return skipped_; }
     // Fire due punctuators (Kafka's maybePunctuateStreamTime /
     // maybePunctuateSystemTime); true when any fired. Throw task_failure.
     bool maybe_punctuate_stream_time();
@@ -211,6 +226,9 @@ private:
     std::map<topic_partition, samsa::offset> consumed_;
     // Changelog offsets when the stores were last flushed and checkpointed.
     std::map<topic_partition, samsa::offset> checkpointed_;
+    // Unregistered when the task closes (Kafka removes a task's sensors).
+    std::unique_ptr<task_sensors> sensors_;
+    size_t skipped_ = 0;
 };
 
 }  // namespace samsa::streams::internal

@@ -40,6 +40,9 @@ stream_thread::stream_thread(std::string name, const streams_config& config, tas
     env.cache = cache_.get();
     env.default_timestamp_extractor = config.default_timestamp_extractor;
     env.max_task_idle_ms = config.max_task_idle_ms;
+    sensors_ = std::make_unique<thread_sensors>(env.metrics, name_);
+    env.thread_metrics = env.metrics ? sensors_.get() : nullptr;
+    env.thread_id = name_;
     env.fetched_lag = [consumer = clients_.consumer.get()](const topic_partition& tp) {
         return consumer->current_lag(tp);
     };
@@ -124,11 +127,7 @@ void stream_thread::run_once() {
         budget = max_poll_records;
     }
     if (budget > 0 || !buffered) {
-        auto records = clients_.consumer->poll(busy ? std::chrono::milliseconds(0) : config_->poll_time,
-                                               std::max<size_t>(budget, 1));
-        if (callback_error_) std::rethrow_exception(std::exchange(callback_error_, nullptr));
-        if (!records) throw std::runtime_error("consumer failed: " + records.error().message);
-        tasks_->add_records(std::move(*records));
+        poll_records(busy ? std::chrono::milliseconds(0) : config_->poll_time, std::max<size_t>(budget, 1));
     }
     if (tasks_->restoring()) {
         status st = tasks_->restore(config_->poll_time, max_restore_records);
@@ -140,8 +139,7 @@ void stream_thread::run_once() {
         set_state(stream_thread_state::running);
     }
     try {
-        tasks_->process(max_process_per_task);
-        tasks_->punctuate();
+        process_and_punctuate();
     } catch (const task_failure& e) {
         // A send refused by a fenced producer is a migration, not a bug.
         if (!collector_->exactly_once() || !collector_->producer_fatal()) throw;
@@ -149,15 +147,50 @@ void stream_thread::run_once() {
         return;
     }
     collector_->poll();
+    maybe_commit();
+}
+
+namespace {
+double elapsed_ms(std::chrono::steady_clock::time_point since) {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - since).count();
+}
+}  // namespace
+
+void stream_thread::poll_records(std::chrono::milliseconds timeout, size_t max_records) {
+    auto start = std::chrono::steady_clock::now();
+    auto records = clients_.consumer->poll(timeout, max_records);
+    record_if(sensors_->poll, elapsed_ms(start));
+    if (callback_error_) std::rethrow_exception(std::exchange(callback_error_, nullptr));
+    if (!records) throw std::runtime_error("consumer failed: " + records.error().message);
+    tasks_->add_records(std::move(*records));
+}
+
+void stream_thread::process_and_punctuate() {
+    auto start = std::chrono::steady_clock::now();
+    size_t processed = tasks_->process(max_process_per_task);
+    if (processed > 0) {
+        // As Kafka: the rate counts records, the latency is per record.
+        record_if(sensors_->process, static_cast<double>(processed));
+        record_if(sensors_->process_latency, elapsed_ms(start) / static_cast<double>(processed));
+    }
+    start = std::chrono::steady_clock::now();
+    size_t punctuated = tasks_->punctuate();
+    if (punctuated > 0) record_if(sensors_->punctuate, elapsed_ms(start) / static_cast<double>(punctuated));
+}
+
+void stream_thread::maybe_commit() {
     auto now = std::chrono::steady_clock::now();
-    if (now - last_commit_ >= config_->commit_interval) {
-        status st = tasks_->commit();
-        last_commit_ = now;
-        if (!st && collector_->exactly_once()) {
-            recover_from_failed_transaction("commit failed: " + st.error().message);
-        } else if (!st) {
-            throw task_failure("commit failed: " + st.error().message);
-        }
+    if (now - last_commit_ < config_->commit_interval) return;
+    size_t running = tasks_->running_count();
+    status st = tasks_->commit();
+    last_commit_ = now;
+    if (!st && collector_->exactly_once()) {
+        recover_from_failed_transaction("commit failed: " + st.error().message);
+    } else if (!st) {
+        throw task_failure("commit failed: " + st.error().message);
+    } else if (running > 0) {
+        // As Kafka: a commit of no task is not counted; the latency is per task.
+        record_if(sensors_->commit, elapsed_ms(now) / static_cast<double>(running));
     }
 }
 

@@ -26,6 +26,10 @@
 // task_failure, a fatal client error) ends the loop with the error kept in
 // failure(); the listener then sees dead.
 //
+// Metrics (streams_metrics.h): with env.metrics set, the thread-level
+// sensors (stream-thread-metrics, thread-id = its name) live as long as the
+// thread, and its tasks register theirs.
+//
 // Threads: run() on its own std::thread; shutdown() and the getters from
 // any thread; the listener is called on the stream thread.
 
@@ -41,6 +45,7 @@
 #include "samsa/streams/internal/runtime/changelog_reader.h"
 #include "samsa/streams/internal/runtime/clients.h"
 #include "samsa/streams/internal/runtime/stream_record_collector.h"
+#include "samsa/streams/internal/runtime/streams_metrics.h"
 #include "samsa/streams/internal/runtime/task_manager.h"
 #include "samsa/streams/streams_config.h"
 
@@ -102,11 +107,17 @@ private:
     // exactly_once_v2: after a failed commit or a fenced producer.
     void recover_from_failed_transaction(const std::string& why);
     void replace_fenced_producer();
+    // The consumer poll, process, punctuate and commit steps of run_once(),
+    // each timed into its sensor.
+    void poll_records(std::chrono::milliseconds timeout, size_t max_records);
+    void process_and_punctuate();
+    void maybe_commit();
 
     std::string name_;
     const streams_config* config_;
     std::vector<std::string> topics_;
     stream_thread_clients clients_;
+    std::unique_ptr<thread_sensors> sensors_;  // before the tasks: they record into it
     std::unique_ptr<thread_cache> cache_;  // before the tasks: outlives their stores
     std::unique_ptr<stream_record_collector> collector_;
     std::unique_ptr<changelog_reader> restorer_;

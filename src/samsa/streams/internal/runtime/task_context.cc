@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "samsa/streams/internal/runtime/streams_metrics.h"
 #include "samsa/streams/internal/runtime/synchronized_key_value_store.h"
 
 namespace samsa::streams::internal {
@@ -133,5 +134,7 @@ void task_context::send_with_headers(std::string_view changelog_topic, int32_t p
     r.timestamp = timestamp;
     collector_->send(std::move(r));
 }
+
+void task_context::record_dropped_metric() { dropped_sensor_->record(); }
 
 }  // namespace samsa::streams::internal

@@ -28,6 +28,7 @@
 namespace samsa::streams::internal {
 
 class processor_node_base;
+class sensor;
 
 struct task_config {
     std::string application_id;
@@ -119,7 +120,12 @@ public:
 
     // Records dropped by operators (null keys on joins and aggregations ...),
     // Kafka's dropped-records metric.
-    void record_dropped() { ++dropped_records_; }
+    void record_dropped() {
+        ++dropped_records_;
+        if (dropped_sensor_) record_dropped_metric();
+    }
+    // The task's dropped-records sensor (streams_metrics.h), if any.
+    void set_dropped_records_sensor(sensor* s) { dropped_sensor_ = s; }
     int64_t dropped_records() const { return dropped_records_; }
 
     // changelog_sink: change-logging stores write through the collector.
@@ -153,6 +159,8 @@ private:
     std::map<std::string, int64_t> processor_metadata_;
     std::vector<schedule_entry> schedules_;
     int64_t dropped_records_ = 0;
+    sensor* dropped_sensor_ = nullptr;
+    void record_dropped_metric();
 };
 
 }  // namespace samsa::streams::internal

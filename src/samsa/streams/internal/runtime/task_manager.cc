@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "samsa/streams/internal/runtime/streams_metrics.h"
+
 namespace samsa::streams::internal {
 
 task_manager::task_manager(task_environment env, group_consumer& consumer, stream_record_collector& collector,
@@ -46,6 +48,7 @@ status task_manager::handle_assignment(const std::vector<topic_partition>& assig
         consumer_->pause(std::vector<topic_partition>(tps.begin(), tps.end()));
         status st = restorer_->register_task(*task);
         if (!st) return st;
+        if (env_.thread_metrics) record_if(env_.thread_metrics->task_created);
         spdlog::info("[streams] created task {} ({} changelogs)", id.to_string(), task->changelogs().size());
     }
     close_suspended();  // not reassigned: another member owns them now
@@ -101,6 +104,7 @@ void task_manager::suspend_task(const task_id& id) {
 void task_manager::close_suspended() {
     for (auto& [id, t] : suspended_) {
         t->close();
+        if (env_.thread_metrics) record_if(env_.thread_metrics->task_closed);
         spdlog::info("[streams] closed suspended task {}", id.to_string());
     }
     suspended_.clear();
@@ -155,6 +159,7 @@ void task_manager::close_task(const task_id& id, bool dirty) {
     for (const auto& tp : it->second->inputs()) by_partition_.erase(tp);
     it->second->close(dirty);
     tasks_.erase(it);
+    if (env_.thread_metrics) record_if(env_.thread_metrics->task_closed);
     spdlog::info("[streams] closed task {}", id.to_string());
 }
 
@@ -190,19 +195,34 @@ size_t task_manager::process(size_t max_per_task) {
         if (t->current_state() != stream_task::state::running) continue;
         // max.task.idle.ms: a task may wait for its empty partitions.
         int64_t now = t->context().wall_clock_ms();
-        for (size_t i = 0; i < max_per_task && t->is_processable(now) && t->process_one(); ++i) ++total;
+        size_t taken = 0;
+        size_t skipped_before = t->skipped_total();
+        while (taken < max_per_task && t->is_processable(now) && t->process_one()) ++taken;
+        // Skipped records count as dropped, not processed (Kafka skips them
+        // before processing).
+        size_t processed = taken - (t->skipped_total() - skipped_before);
+        if (processed > 0) t->record_processed(processed);
+        total += processed;
     }
     resume_drained_partitions();
     return total;
 }
 
-void task_manager::punctuate() {
+size_t task_manager::punctuate() {
     // After a round of processing, as Kafka's TaskManager.punctuate().
+    size_t fired = 0;
     for (auto& [id, t] : tasks_) {
         if (t->current_state() != stream_task::state::running) continue;
-        t->maybe_punctuate_stream_time();
-        t->maybe_punctuate_wall_clock();
+        if (t->maybe_punctuate_stream_time()) ++fired;
+        if (t->maybe_punctuate_wall_clock()) ++fired;
     }
+    return fired;
+}
+
+size_t task_manager::running_count() const {
+    size_t n = 0;
+    for (const auto& [id, t] : tasks_) n += t->current_state() == stream_task::state::running ? 1 : 0;
+    return n;
 }
 
 status task_manager::commit() { return commit_tasks(running_tasks(), false); }

@@ -84,8 +84,9 @@ public:
     // process() resumes them once drained below it. True while any such
     // partition holds the budget (paused now or before).
     bool pause_full_partitions_of_idle_tasks();
-    // Wall-clock punctuators of running tasks. Throws task_failure.
-    void punctuate();
+    // Stream-time and wall-clock punctuators of running tasks; returns how
+    // many fired (thread punctuate metrics). Throws task_failure.
+    size_t punctuate();
     // The at-least-once commit above, for all running tasks.
     [[nodiscard]] status commit();
     // Commits (when clean) and closes every task; under exactly-once a
@@ -105,6 +106,8 @@ public:
     // max.task.idle.ms): the thread polls without waiting only then.
     bool has_processable();
     bool has_tasks() const { return !tasks_.empty(); }
+    // Tasks a commit() would commit now.
+    size_t running_count() const;
     std::vector<task_id> task_ids() const;
     stream_task* task(const task_id& id);
     int64_t restored_records() const { return restorer_->restored_records(); }

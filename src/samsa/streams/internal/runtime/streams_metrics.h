@@ -1,0 +1,155 @@
+#pragma once
+// streams_metrics: the metrics registry of one kafka_streams instance
+// (Kafka's Metrics + StreamsMetricsImpl, simplified) and the sensors the
+// runtime records into.
+//
+// A sensor (Kafka's Sensor) takes values, each one event: record(v). Its
+// metrics read it through a stat:
+//   rate_of_count  events per second over the sample window
+//   rate_of_sum    sum of the values per second (process-rate counts
+//                  records: one event carries a batch's count)
+//   total_count / total_sum   cumulative since the sensor was made
+//   avg / max      of the values over the sample window (NaN when empty)
+// The window is Kafka's default: 2 samples of 30 s (metrics.num.samples,
+// metrics.sample.window.ms); a rate divides by the time since the oldest
+// sample began, at least one full sample (Kafka's Rate.windowSize).
+//
+// Cost: record() is a few relaxed atomic loads and stores; sensors are
+// resolved when a thread or task is made and kept as pointers, so no map
+// is searched and no lock taken on the record path. A sensor above the
+// recording level returns at once.
+//
+// Threads: one writer per sensor (its stream thread); snapshot() from any
+// thread (the registry's mutex guards the name -> sensor map only). Values a
+// snapshot reads while the writer rolls a sample may be off by that sample:
+// metrics, not accounting.
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "samsa/streams/metrics.h"
+
+namespace samsa::streams::internal {
+
+enum class stat { rate_of_count, rate_of_sum, total_count, total_sum, avg, max };
+
+int64_t metrics_now_ms();
+
+class sensor {
+public:
+    static constexpr int num_samples = 2;
+
+    sensor(bool recording, int64_t sample_window_ms) : recording_(recording), window_ms_(sample_window_ms) {}
+    bool should_record() const { return recording_; }
+    void record(double value = 1.0) {
+        if (recording_) record(value, metrics_now_ms());
+    }
+    void record(double value, int64_t now_ms);
+    double measure(stat s, int64_t now_ms) const;
+
+private:
+    struct sample {
+        std::atomic<int64_t> start_ms{-1};
+        std::atomic<double> count{0};
+        std::atomic<double> sum{0};
+        std::atomic<double> max{-std::numeric_limits<double>::infinity()};
+    };
+    bool live(const sample& s, int64_t now_ms) const;
+    double rate(double amount, int64_t now_ms) const;
+
+    const bool recording_;
+    const int64_t window_ms_;
+    std::array<sample, num_samples> samples_;
+    std::atomic<int> current_{0};
+    std::atomic<double> total_count_{0};
+    std::atomic<double> total_sum_{0};
+};
+
+class streams_metrics {
+public:
+    explicit streams_metrics(recording_level level, int64_t sample_window_ms = 30000)
+        : level_(level), window_ms_(sample_window_ms) {}
+
+    recording_level level() const { return level_; }
+    bool records(recording_level sensor_level) const { return sensor_level <= level_; }
+
+    // A sensor of the given level with its metrics (name, stat) registered.
+    std::shared_ptr<sensor> add_sensor(recording_level sensor_level,
+                                       const std::vector<std::pair<metric_name, stat>>& metrics);
+    // Unregisters every metric of the sensor (a task or thread gone).
+    void remove_sensor(const sensor* s);
+    metrics_snapshot snapshot() const { return snapshot(metrics_now_ms()); }
+    metrics_snapshot snapshot(int64_t now_ms) const;
+
+private:
+    struct entry {
+        std::shared_ptr<sensor> source;
+        stat how;
+    };
+    const recording_level level_;
+    const int64_t window_ms_;
+    mutable std::mutex mutex_;
+    std::map<metric_name, entry> metrics_;
+};
+
+// Kafka's sensor shapes, named as StreamsMetricsImpl names their metrics.
+// <op>-rate and <op>-total: invocations.
+std::vector<std::pair<metric_name, stat>> rate_and_count(const std::string& op, const std::string& group,
+                                                         const std::map<std::string, std::string>& tags);
+// <op>-rate and <op>-total of the values' sum (process-rate counts records).
+std::vector<std::pair<metric_name, stat>> rate_and_sum(const std::string& op, const std::string& group,
+                                                       const std::map<std::string, std::string>& tags);
+// <op>-latency-avg and <op>-latency-max.
+std::vector<std::pair<metric_name, stat>> avg_and_max_latency(const std::string& op, const std::string& group,
+                                                              const std::map<std::string, std::string>& tags);
+
+// A set of sensors that unregisters them when dropped.
+class sensor_set {
+public:
+    sensor_set() = default;
+    explicit sensor_set(streams_metrics* registry) : registry_(registry) {}
+    ~sensor_set();
+    sensor_set(const sensor_set&) = delete;
+    sensor_set& operator=(const sensor_set&) = delete;
+    // nullptr without a registry (the test driver): callers check.
+    sensor* add(recording_level level, std::vector<std::pair<metric_name, stat>> metrics);
+
+private:
+    streams_metrics* registry_ = nullptr;
+    std::vector<std::shared_ptr<sensor>> owned_;
+};
+
+// Thread level (Kafka's ThreadMetrics), group stream-thread-metrics, tag
+// thread-id. All INFO.
+struct thread_sensors {
+    explicit thread_sensors(streams_metrics* registry, const std::string& thread_id);
+    sensor_set set;
+    sensor* process = nullptr;          // value: records processed in a round
+    sensor* process_latency = nullptr;  // value: ms per record in a round
+    sensor* poll = nullptr;             // value: poll latency ms
+    sensor* commit = nullptr;           // value: commit latency ms per task
+    sensor* punctuate = nullptr;        // value: punctuate latency ms per punctuation
+    sensor* task_created = nullptr;
+    sensor* task_closed = nullptr;
+};
+
+// Task level (Kafka's TaskMetrics), group stream-task-metrics, tags
+// thread-id and task-id.
+struct task_sensors {
+    task_sensors(streams_metrics* registry, const std::string& thread_id, const std::string& task_id);
+    sensor_set set;
+    sensor* process = nullptr;  // DEBUG; value: records processed in a round
+    sensor* dropped = nullptr;  // INFO
+};
+
+inline void record_if(sensor* s, double value = 1.0) {
+    if (s) s->record(value);
+}
+
+}  // namespace samsa::streams::internal
