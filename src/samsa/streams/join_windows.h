@@ -23,6 +23,7 @@
 #include <string>
 
 #include "samsa/streams/serdes/core.h"
+#include "samsa/streams/state/stores.h"
 
 namespace samsa::streams {
 
@@ -83,7 +84,20 @@ struct stream_joined {
     std::optional<std::string> store_name;
     bool logging_enabled = true;
     std::map<std::string, std::string> log_config;
+    // User-supplied join stores (Kafka's StreamJoined.withThisStoreSupplier /
+    // withOtherStoreSupplier): window stores that retain duplicates, with
+    // the join windows' size and size + grace as retention, and two
+    // different names; they name the stores instead of store_name. Checked
+    // when the join is built (streams_exception, as Kafka).
+    std::optional<window_bytes_store_supplier> this_store_supplier;
+    std::optional<window_bytes_store_supplier> other_store_supplier;
 
+    static stream_joined with(window_bytes_store_supplier this_supplier, window_bytes_store_supplier other_supplier) {
+        stream_joined j;
+        j.this_store_supplier = std::move(this_supplier);
+        j.other_store_supplier = std::move(other_supplier);
+        return j;
+    }
     static stream_joined with(serde<K> k, serde<V> v, serde<VO> o) {
         stream_joined j;
         j.key_serde = std::move(k);
@@ -107,6 +121,14 @@ struct stream_joined {
         return *this;
     }
     stream_joined& with_logging_disabled() { logging_enabled = false; return *this; }
+    stream_joined& with_this_store_supplier(window_bytes_store_supplier s) {
+        this_store_supplier = std::move(s);
+        return *this;
+    }
+    stream_joined& with_other_store_supplier(window_bytes_store_supplier s) {
+        other_store_supplier = std::move(s);
+        return *this;
+    }
 };
 
 }  // namespace samsa::streams

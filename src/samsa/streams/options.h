@@ -18,6 +18,7 @@
 #include "samsa/streams/internal/runtime/source_node.h"
 #include "samsa/streams/processor/timestamp_extractor.h"
 #include "samsa/streams/serdes/core.h"
+#include "samsa/streams/state/stores.h"
 
 namespace samsa::streams {
 
@@ -76,8 +77,26 @@ struct materialized {
     // Window and session stores only: how long they keep windows; default
     // window size + grace (Kafka's Materialized.withRetention).
     std::optional<int64_t> retention_ms;
+    // A store the user supplies for a windowed or session aggregation
+    // (Kafka's Materialized.as(WindowBytesStoreSupplier / SessionBytesStoreSupplier)):
+    // it names the store and decides in-memory or RocksDB; the aggregation
+    // checks its window size and retention against its windows.
+    std::optional<window_bytes_store_supplier> window_supplier;
+    std::optional<session_bytes_store_supplier> session_supplier;
 
     static materialized as(std::string name) { materialized m; m.store_name = std::move(name); return m; }
+    static materialized as(window_bytes_store_supplier supplier) {
+        materialized m;
+        m.store_name = supplier.name();
+        m.window_supplier = std::move(supplier);
+        return m;
+    }
+    static materialized as(session_bytes_store_supplier supplier) {
+        materialized m;
+        m.store_name = supplier.name();
+        m.session_supplier = std::move(supplier);
+        return m;
+    }
     static materialized as(store_type t) { materialized m; m.type = t; return m; }
     static materialized with(serde<K> k, serde<V> v) {
         materialized m;

@@ -103,8 +103,7 @@ store_builder timestamped_key_value_store_builder(key_value_bytes_store_supplier
 
 namespace {
 
-void check_window_store_args(const std::string& name, int64_t retention_ms, int64_t window_size_ms,
-                             bool retain_duplicates) {
+void check_window_store_args(const std::string& name, int64_t retention_ms, int64_t window_size_ms) {
     if (retention_ms < 0) throw std::invalid_argument("retentionPeriod cannot be negative");
     if (window_size_ms < 0) throw std::invalid_argument("windowSize cannot be negative");
     if (window_size_ms > retention_ms) {
@@ -113,7 +112,6 @@ void check_window_store_args(const std::string& name, int64_t retention_ms, int6
                                     std::to_string(window_size_ms) + "], retention=[" + std::to_string(retention_ms) +
                                     "]");
     }
-    if (retain_duplicates) throw std::invalid_argument("window stores that retain duplicates are not supported yet");
 }
 
 key_value_bytes_store_supplier segmented_supplier(std::string name, int64_t retention_ms, segmented_key_kind kind,
@@ -137,44 +135,71 @@ key_value_bytes_store_supplier segmented_supplier(std::string name, int64_t rete
     return supplier;
 }
 
-}  // namespace
-
-key_value_bytes_store_supplier persistent_window_store(std::string name, int64_t retention_ms, int64_t window_size_ms,
-                                                       bool retain_duplicates) {
-    check_window_store_args(name, retention_ms, window_size_ms, retain_duplicates);
-    return segmented_supplier(std::move(name), retention_ms, segmented_key_kind::window, true).with_window_size(window_size_ms);
+// The window store facade writes sequence number 0, so a processor's puts
+// would overwrite, not keep, duplicates; only the stream-stream join numbers
+// them (kstream_kstream_join.h).
+void refuse_duplicates_outside_joins(const window_bytes_store_supplier& supplier) {
+    if (supplier.retain_duplicates()) {
+        throw std::invalid_argument("The window store " + supplier.name() +
+                                    " retains duplicates: supported only as a stream-stream join store "
+                                    "(stream_joined::with_this_store_supplier) for now");
+    }
 }
 
-key_value_bytes_store_supplier persistent_timestamped_window_store(std::string name, int64_t retention_ms,
+}  // namespace
+
+window_bytes_store_supplier persistent_window_store(std::string name, int64_t retention_ms, int64_t window_size_ms,
+                                                       bool retain_duplicates) {
+    check_window_store_args(name, retention_ms, window_size_ms);
+    return window_bytes_store_supplier(
+        segmented_supplier(std::move(name), retention_ms, segmented_key_kind::window, true).with_window_size(window_size_ms),
+        retain_duplicates);
+}
+
+window_bytes_store_supplier persistent_timestamped_window_store(std::string name, int64_t retention_ms,
                                                                    int64_t window_size_ms, bool retain_duplicates) {
     return persistent_window_store(std::move(name), retention_ms, window_size_ms, retain_duplicates);
 }
 
-key_value_bytes_store_supplier in_memory_window_store(std::string name, int64_t retention_ms, int64_t window_size_ms,
+window_bytes_store_supplier in_memory_window_store(std::string name, int64_t retention_ms, int64_t window_size_ms,
                                                       bool retain_duplicates) {
-    check_window_store_args(name, retention_ms, window_size_ms, retain_duplicates);
-    return segmented_supplier(std::move(name), retention_ms, segmented_key_kind::window, false).with_window_size(window_size_ms);
+    check_window_store_args(name, retention_ms, window_size_ms);
+    return window_bytes_store_supplier(
+        segmented_supplier(std::move(name), retention_ms, segmented_key_kind::window, false).with_window_size(window_size_ms),
+        retain_duplicates);
 }
 
 key_value_bytes_store_supplier persistent_time_ordered_window_store(std::string name, int64_t retention_ms,
                                                                     int64_t window_size_ms) {
-    check_window_store_args(name, retention_ms, window_size_ms, false);
+    check_window_store_args(name, retention_ms, window_size_ms);
     return segmented_supplier(std::move(name), retention_ms, segmented_key_kind::window, true, true)
         .with_window_size(window_size_ms);
 }
 
-key_value_bytes_store_supplier persistent_session_store(std::string name, int64_t retention_ms) {
+session_bytes_store_supplier persistent_session_store(std::string name, int64_t retention_ms) {
     if (retention_ms < 0) throw std::invalid_argument("retentionPeriod cannot be negative");
-    return segmented_supplier(std::move(name), retention_ms, segmented_key_kind::session, true).as_session_store();
+    return session_bytes_store_supplier(
+        segmented_supplier(std::move(name), retention_ms, segmented_key_kind::session, true).as_session_store());
 }
 
-key_value_bytes_store_supplier in_memory_session_store(std::string name, int64_t retention_ms) {
+session_bytes_store_supplier in_memory_session_store(std::string name, int64_t retention_ms) {
     if (retention_ms < 0) throw std::invalid_argument("retentionPeriod cannot be negative");
-    return segmented_supplier(std::move(name), retention_ms, segmented_key_kind::session, false).as_session_store();
+    return session_bytes_store_supplier(
+        segmented_supplier(std::move(name), retention_ms, segmented_key_kind::session, false).as_session_store());
 }
 
 store_builder window_store_builder(key_value_bytes_store_supplier supplier) {
     return store_builder(std::move(supplier), false);
+}
+
+store_builder window_store_builder(const window_bytes_store_supplier& supplier) {
+    refuse_duplicates_outside_joins(supplier);
+    return store_builder(supplier, false);
+}
+
+store_builder timestamped_window_store_builder(const window_bytes_store_supplier& supplier) {
+    refuse_duplicates_outside_joins(supplier);
+    return store_builder(supplier, true);
 }
 
 store_builder timestamped_window_store_builder(key_value_bytes_store_supplier supplier) {

@@ -82,6 +82,29 @@ private:
     bool session_ = false;
 };
 
+// Kafka's WindowBytesStoreSupplier: a key-value bytes supplier that also
+// tells the window store's shape, so the DSL can check it against the windows
+// it is asked to materialize (materialized::as(window_bytes_store_supplier)).
+class window_bytes_store_supplier : public key_value_bytes_store_supplier {
+public:
+    window_bytes_store_supplier(key_value_bytes_store_supplier inner, bool retain_duplicates)
+        : key_value_bytes_store_supplier(std::move(inner)), retain_duplicates_(retain_duplicates) {}
+    int64_t window_size() const { return window_size_ms().value_or(0); }
+    int64_t retention_period() const { return retention_ms().value_or(0); }
+    bool retain_duplicates() const { return retain_duplicates_; }
+
+private:
+    bool retain_duplicates_;
+};
+
+// Kafka's SessionBytesStoreSupplier.
+class session_bytes_store_supplier : public key_value_bytes_store_supplier {
+public:
+    explicit session_bytes_store_supplier(key_value_bytes_store_supplier inner)
+        : key_value_bytes_store_supplier(std::move(inner)) {}
+    int64_t retention_period() const { return retention_ms().value_or(0); }
+};
+
 class store_builder {
 public:
     // timestamped: values are value_and_timestamp bytes (KTable stores); only
@@ -139,14 +162,16 @@ store_builder timestamped_key_value_store_builder(key_value_bytes_store_supplier
 // Window stores (Kafka's Stores.persistentWindowStore / inMemoryWindowStore):
 // records keyed by (key, window start), kept for retention_ms, in segments of
 // max(retention / 2, 60 000 ms) (segmented_bytes_store.h). Throws
-// std::invalid_argument when retention < window size, a negative value, or
-// retain_duplicates (stream-stream join stores: not supported yet).
-key_value_bytes_store_supplier persistent_window_store(std::string name, int64_t retention_ms, int64_t window_size_ms,
+// std::invalid_argument when retention < window size or a negative value.
+// retain_duplicates suppliers are for stream-stream join stores
+// (stream_joined::with_this_store_supplier); the window store builders below
+// refuse them.
+window_bytes_store_supplier persistent_window_store(std::string name, int64_t retention_ms, int64_t window_size_ms,
                                                        bool retain_duplicates = false);
-key_value_bytes_store_supplier persistent_timestamped_window_store(std::string name, int64_t retention_ms,
+window_bytes_store_supplier persistent_timestamped_window_store(std::string name, int64_t retention_ms,
                                                                    int64_t window_size_ms,
                                                                    bool retain_duplicates = false);
-key_value_bytes_store_supplier in_memory_window_store(std::string name, int64_t retention_ms, int64_t window_size_ms,
+window_bytes_store_supplier in_memory_window_store(std::string name, int64_t retention_ms, int64_t window_size_ms,
                                                       bool retain_duplicates = false);
 // The RocksDB window store emit-on-window-close aggregations use (Kafka's
 // internal RocksDbIndexedTimeOrderedWindowBytesStoreSupplier): same format and
@@ -155,14 +180,17 @@ key_value_bytes_store_supplier persistent_time_ordered_window_store(std::string 
                                                                     int64_t window_size_ms);
 // Session stores (Kafka's Stores.persistentSessionStore / inMemorySessionStore),
 // keyed by (key, session end, session start), segmented by session end.
-key_value_bytes_store_supplier persistent_session_store(std::string name, int64_t retention_ms);
-key_value_bytes_store_supplier in_memory_session_store(std::string name, int64_t retention_ms);
+session_bytes_store_supplier persistent_session_store(std::string name, int64_t retention_ms);
+session_bytes_store_supplier in_memory_session_store(std::string name, int64_t retention_ms);
 
 // Plain window and session stores log value and record timestamp; a
 // timestamped window store (what windowed aggregations use) logs the raw
 // value with the value's own timestamp, as Kafka's.
 store_builder window_store_builder(key_value_bytes_store_supplier supplier);
 store_builder timestamped_window_store_builder(key_value_bytes_store_supplier supplier);
+// Throw std::invalid_argument for a supplier that retains duplicates.
+store_builder window_store_builder(const window_bytes_store_supplier& supplier);
+store_builder timestamped_window_store_builder(const window_bytes_store_supplier& supplier);
 store_builder session_store_builder(key_value_bytes_store_supplier supplier);
 
 // Kafka's windowstore.changelog.additional.retention.ms default.

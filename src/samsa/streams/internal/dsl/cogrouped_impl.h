@@ -181,7 +181,7 @@ ktable<windowed<K>, VOut> time_windowed_cogrouped_kstream<K, VOut>::aggregate(I 
                                                                             const materialized<K, VOut>& m) const {
     auto& b = *s_.builder;
     std::string store = m.store_name ? *m.store_name : b.new_store_name(internal::names::cogroup_aggregate);
-    const int64_t retention = internal::checked_window_retention(store, windows_, m.retention_ms);
+    const int64_t retention = internal::checked_window_retention(store, windows_, internal::requested_retention(m));
     internal::cogroup_windows w = std::holds_alternative<sliding_windows>(windows_)
                                       ? internal::cogroup_windows(std::get<sliding_windows>(windows_))
                                       : internal::cogroup_windows(std::get<time_windows>(windows_));
@@ -197,7 +197,7 @@ ktable<windowed<K>, VOut> session_windowed_cogrouped_kstream<K, VOut>::aggregate
                                                                                const materialized<K, VOut>& m) const {
     auto& b = *s_.builder;
     std::string store = m.store_name ? *m.store_name : b.new_store_name(internal::names::cogroup_aggregate);
-    const int64_t retention = internal::checked_session_retention(store, windows_, m.retention_ms);
+    const int64_t retention = internal::checked_session_retention(store, windows_, internal::requested_retention(m));
     return internal::build_windowed_cogroup<K, VOut>(
         s_, windows_, store, retention, [initializer]() mutable { return std::optional<VOut>(VOut(initializer())); },
         [merger](const K& k, const std::optional<VOut>& agg, const VOut& other) mutable {

@@ -12,11 +12,53 @@
 
 #include <cstring>
 
+#include "samsa/streams/errors.h"
 #include "samsa/streams/internal/ops/kstream_branch.h"
 #include "samsa/streams/internal/ops/kstream_kstream_join.h"
 #include "samsa/streams/state/stores.h"
 
 namespace samsa::streams {
+namespace internal {
+
+// Kafka's KStreamImplJoin.assertWindowSettings: a supplied join store keeps
+// every record (retainDuplicates) and is shaped like the join windows.
+inline void check_join_store_supplier(const window_bytes_store_supplier& s, const join_windows& w) {
+    if (!s.retain_duplicates()) {
+        throw streams_exception("The StoreSupplier must set retainDuplicates=true, found retainDuplicates=false");
+    }
+    if (s.retention_period() != w.size() + w.grace_period_ms() || s.window_size() != w.size()) {
+        throw streams_exception("Window settings mismatch. WindowBytesStoreSupplier settings (name=" + s.name() +
+                                ", windowSize=" + std::to_string(s.window_size()) +
+                                ", retentionPeriod=" + std::to_string(s.retention_period()) +
+                                ") must match JoinWindows settings (size=" + std::to_string(w.size()) +
+                                ", gracePeriod=" + std::to_string(w.grace_period_ms()) +
+                                ") for the window size and retention period");
+    }
+}
+
+// Kafka's assertUniqueStoreNames, then assertWindowSettings for each side.
+template<class K, class V, class VO>
+void check_join_store_suppliers(const stream_joined<K, V, VO>& sj, const join_windows& w) {
+    if (sj.this_store_supplier && sj.other_store_supplier &&
+        sj.this_store_supplier->name() == sj.other_store_supplier->name()) {
+        throw streams_exception("Both StoreSuppliers have the same name.  StoreSuppliers must provide unique names");
+    }
+    if (sj.this_store_supplier) check_join_store_supplier(*sj.this_store_supplier, w);
+    if (sj.other_store_supplier) check_join_store_supplier(*sj.other_store_supplier, w);
+}
+
+// A join side's store: the supplied one, else RocksDB kept for size + grace.
+// (A supplier's duplicates are numbered by the WINDOWED processor, so the
+// store builder is made directly: stores::window_store_builder refuses
+// duplicate-retaining suppliers outside joins.)
+inline store_builder join_store_builder(const std::optional<window_bytes_store_supplier>& supplied,
+                                        const std::string& name, const join_windows& w) {
+    if (supplied) return store_builder(*supplied, false);
+    return stores::window_store_builder(
+        stores::persistent_window_store(name, w.size() + w.grace_period_ms(), w.size()));
+}
+
+}  // namespace internal
 
 template<class K, class V>
 template<class VO, class VR>
@@ -47,8 +89,11 @@ kstream<K, VR> kstream<K, V>::do_stream_join(const kstream<K, VO>& other_stream,
     const std::string join_other = sj.name ? *sj.name + other_suffix : join_other_generated;
     const std::string merge = internal::suffix_with_or_else_get(b, sj.name, "-merge", names::merge);
 
-    const std::string this_store = (sj.store_name ? *sj.store_name + this_suffix : join_this_generated) + "-store";
-    const std::string other_store = (sj.store_name ? *sj.store_name + other_suffix : join_other_generated) + "-store";
+    internal::check_join_store_suppliers(sj, w);
+    const std::string this_store = sj.this_store_supplier ? sj.this_store_supplier->name()
+                                   : (sj.store_name ? *sj.store_name + this_suffix : join_this_generated) + "-store";
+    const std::string other_store = sj.other_store_supplier ? sj.other_store_supplier->name()
+                                    : (sj.store_name ? *sj.store_name + other_suffix : join_other_generated) + "-store";
     std::optional<std::string> outer_store;
     if (left_outer) {
         outer_store = (sj.store_name ? *sj.store_name + (right_outer ? "-outer-shared-join" : "-left-shared-join")
@@ -69,14 +114,15 @@ kstream<K, VR> kstream<K, V>::do_stream_join(const kstream<K, VO>& other_stream,
     };
     // Kafka's join stores keep duplicates; here the WINDOWED processor gives
     // every put its own sequence number (kstream_kstream_join.h).
-    const int64_t retention = w.size() + w.grace_period_ms();
-    store_builder this_sb =
-        with_logging(stores::window_store_builder(stores::persistent_window_store(this_store, retention, w.size())));
-    store_builder other_sb =
-        with_logging(stores::window_store_builder(stores::persistent_window_store(other_store, retention, w.size())));
+    store_builder this_sb = with_logging(internal::join_store_builder(sj.this_store_supplier, this_store, w));
+    store_builder other_sb = with_logging(internal::join_store_builder(sj.other_store_supplier, other_store, w));
     std::optional<store_builder> outer_sb;
     if (outer_store) {
-        outer_sb = with_logging(stores::key_value_store_builder(stores::persistent_key_value_store(*outer_store)));
+        // Kafka's OuterStreamJoinStoreFactory: in memory when this side's
+        // supplied store is.
+        const bool in_memory = sj.this_store_supplier && !sj.this_store_supplier->persistent();
+        outer_sb = with_logging(stores::key_value_store_builder(
+            in_memory ? stores::in_memory_key_value_store(*outer_store) : stores::persistent_key_value_store(*outer_store)));
     }
 
     auto add_windowed = [&b](const std::string& name, internal::graph_node* parent, auto make) {

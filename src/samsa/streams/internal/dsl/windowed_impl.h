@@ -41,6 +41,18 @@ inline int64_t store_window_size(const std::variant<time_windows, sliding_window
     return std::get<time_windows>(w).size();
 }
 
+// The retention the aggregation's store keeps windows for, if the user chose
+// one: materialized's with_retention(), else a supplied store's own
+// retention (a supplied store shorter than the windows plus grace would drop
+// windows still open, so it is held to the same minimum).
+template<class K, class V>
+std::optional<int64_t> requested_retention(const materialized<K, V>& m) {
+    if (m.retention_ms) return m.retention_ms;
+    if (m.window_supplier) return m.window_supplier->retention_period();
+    if (m.session_supplier) return m.session_supplier->retention_period();
+    return std::nullopt;
+}
+
 // Kafka's retention rule for window stores (TimeWindowStoreMaterializer,
 // SlidingWindowStoreMaterializer): window size (sliding: twice the time
 // difference) + grace by default, never less. Throws std::invalid_argument
@@ -115,18 +127,59 @@ private:
     std::optional<value_and_timestamp<VA>> last_;
 };
 
-// Kafka's choice of store: RocksDB or in-memory as materialized says; for
-// emit-on-window-close with RocksDB its time-ordered window store.
+// A supplied store must fit the aggregation: the right kind (window or
+// session), the windows' size (for sliding windows the time difference, as
+// Kafka's DslWindowParams), and one record per window (retain_duplicates is
+// for stream-stream join stores). Throws std::invalid_argument.
+template<class K, class VA>
+void check_supplied_store(const materialized<K, VA>& m, int64_t window_size_ms, bool session) {
+    if (session && m.window_supplier) {
+        throw std::invalid_argument("A session aggregation needs a session store supplier, got the window store supplier " +
+                                    m.window_supplier->name());
+    }
+    if (!session && m.session_supplier) {
+        throw std::invalid_argument("A windowed aggregation needs a window store supplier, got the session store "
+                                    "supplier " + m.session_supplier->name());
+    }
+    if (!m.window_supplier) return;
+    const window_bytes_store_supplier& s = *m.window_supplier;
+    if (s.retain_duplicates()) {
+        throw std::invalid_argument("The window store supplier " + s.name() +
+                                    " must set retainDuplicates=false for an aggregation, found retainDuplicates=true");
+    }
+    if (s.window_size() != window_size_ms) {
+        throw std::invalid_argument("The window size of the window store supplier " + s.name() +
+                                    " must equal the windows' size. Got supplier size=[" +
+                                    std::to_string(s.window_size()) + "], windows size=[" +
+                                    std::to_string(window_size_ms) + "]");
+    }
+}
+
+// The store materialized supplies, else Kafka's choice (BuiltInDslStoreSuppliers):
+// RocksDB or in-memory as materialized says; for emit-on-window-close with
+// RocksDB its time-ordered window store.
+template<class K, class VA>
+key_value_bytes_store_supplier window_store_supplier_for(const std::string& name, const materialized<K, VA>& m,
+                                                         int64_t retention_ms, int64_t window_size_ms, bool session,
+                                                         bool emit_on_close) {
+    check_supplied_store(m, window_size_ms, session);
+    if (m.window_supplier) return *m.window_supplier;
+    if (m.session_supplier) return *m.session_supplier;
+    const bool in_memory = m.type == store_type::in_memory;
+    if (session) {
+        return in_memory ? stores::in_memory_session_store(name, retention_ms)
+                         : stores::persistent_session_store(name, retention_ms);
+    }
+    if (in_memory) return stores::in_memory_window_store(name, retention_ms, window_size_ms);
+    if (emit_on_close) return stores::persistent_time_ordered_window_store(name, retention_ms, window_size_ms);
+    return stores::persistent_timestamped_window_store(name, retention_ms, window_size_ms);
+}
+
 template<class K, class VA>
 store_builder make_window_store_builder(const std::string& name, const materialized<K, VA>& m, int64_t retention_ms,
                                         int64_t window_size_ms, bool session, bool emit_on_close = false) {
-    const bool in_memory = m.type == store_type::in_memory;
     key_value_bytes_store_supplier supplier =
-        session          ? (in_memory ? stores::in_memory_session_store(name, retention_ms)
-                                      : stores::persistent_session_store(name, retention_ms))
-        : in_memory      ? stores::in_memory_window_store(name, retention_ms, window_size_ms)
-        : emit_on_close  ? stores::persistent_time_ordered_window_store(name, retention_ms, window_size_ms)
-                         : stores::persistent_timestamped_window_store(name, retention_ms, window_size_ms);
+        window_store_supplier_for(name, m, retention_ms, window_size_ms, session, emit_on_close);
     store_builder b = session ? stores::session_store_builder(std::move(supplier))
                               : stores::timestamped_window_store_builder(std::move(supplier));
     if (m.logging_enabled) b.with_logging_enabled(m.log_config);
@@ -203,7 +256,7 @@ ktable<windowed<K>, VA> time_windowed_kstream<K, V>::do_aggregate(
     const time_windows* time = std::get_if<time_windows>(&windows_);
     const int64_t size = internal::store_window_size(windows_);
     const int64_t grace = sliding ? sliding->grace_period_ms() : time->grace_period_ms();
-    const int64_t retention = internal::checked_window_retention(store, windows_, m.retention_ms);
+    const int64_t retention = internal::checked_window_retention(store, windows_, internal::requested_retention(m));
     serde<K> key_serde = internal::resolve_serde<K>(m.key_serde ? m.key_serde : g.key_serde);
     serde<VA> value_serde = internal::resolve_serde<VA>(m.value_serde);
     internal::window_store_spec<K, VA> spec{store, key_serde, value_serde, size};
@@ -283,7 +336,7 @@ ktable<windowed<K>, VA> session_windowed_kstream<K, V>::do_aggregate(
     std::string name = internal::or_else_generate(b, n.name, prefix);
     kstream<K, V> in = internal::grouped_aggregation_input<K, V>(g, store);
 
-    const int64_t retention = internal::checked_session_retention(store, windows_, m.retention_ms);
+    const int64_t retention = internal::checked_session_retention(store, windows_, internal::requested_retention(m));
     serde<K> key_serde = internal::resolve_serde<K>(m.key_serde ? m.key_serde : g.key_serde);
     serde<VA> value_serde = internal::resolve_serde<VA>(m.value_serde);
     internal::window_store_spec<K, VA> spec{store, key_serde, value_serde, 0};
