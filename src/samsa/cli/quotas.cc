@@ -9,8 +9,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "samsa/cli/kafka/wire_client.h"
 #include "samsa/cli/record_format.h"
+#include "samsa/cli/wire_command.h"
 #include "samsa/protocol/messages/alter_client_quotas.h"
 #include "samsa/protocol/messages/describe_client_quotas.h"
 
@@ -51,11 +51,6 @@ std::string entity_text(const std::vector<protocol::quota_entity_data>& e) {
         out += c.entity_type + "=" + c.entity_name.value_or("<default>");
     }
     return out;
-}
-
-error broker_error(protocol::error_code e, const std::optional<std::string>& message, const std::string& what) {
-    return error{errc::invalid_argument,
-                 fmt::format("{}: {}{}", what, protocol::name(e), message ? " (" + *message + ")" : std::string())};
 }
 
 int run_describe(const quotas_args& a, wire_client& client, command_io& io, output_format format) {
@@ -153,12 +148,10 @@ CLI::App* add_quotas_command(CLI::App& app, quotas_args& args, connection_option
 }
 
 int run_quotas(const quotas_args& args, const connection_options& connection, command_io& io) {
-    auto format = parse_output_format(args.format);
-    if (!format) return report(io, format.error(), true);
-    auto client = wire_client::connect_any(connection.bootstrap_server, std::chrono::milliseconds(connection.timeout_ms));
-    if (!client) return report(io, client.error());
-    if (args.describe->parsed()) return run_describe(args, **client, io, *format);
-    return run_alter(args, **client, io);
+    return run_with_wire_client(args.format, connection, io, [&](wire_client& client, output_format format) {
+        if (args.describe->parsed()) return run_describe(args, client, io, format);
+        return run_alter(args, client, io);
+    });
 }
 
 }  // namespace samsa::cli

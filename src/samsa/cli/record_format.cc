@@ -37,8 +37,6 @@ status apply_format_property(text_format_options& o, std::string_view key, std::
                                   "line.separator, headers.separator, headers.key.separator, null.literal)", key));
 }
 
-namespace {
-
 const char* timestamp_type_name(kafka::timestamp_type t) {
     switch (t) {
         case kafka::timestamp_type::create_time: return "CreateTime";
@@ -47,8 +45,6 @@ const char* timestamp_type_name(kafka::timestamp_type t) {
     }
     return "NoTimestampType";
 }
-
-}  // namespace
 
 std::string format_text(const kafka::record& r, const text_format_options& o) {
     std::string out;

@@ -52,6 +52,9 @@ status apply_format_property(text_format_options& options, std::string_view key,
 std::string format_text(const kafka::record& r, const text_format_options& options);
 // The record as one JSON object, ending with "\n".
 std::string format_json(const kafka::record& r);
+// Kafka's names of a record's timestamp type ("CreateTime", "LogAppendTime",
+// "NoTimestampType"), as consume and the console print them.
+const char* timestamp_type_name(kafka::timestamp_type t);
 
 // kafka-console-producer's --property parse.key=true, key.separator=..., ...
 struct line_reader_options {

@@ -10,8 +10,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "samsa/cli/kafka/wire_client.h"
 #include "samsa/cli/record_format.h"
+#include "samsa/cli/wire_command.h"
 #include "samsa/protocol/messages/alter_user_scram_credentials.h"
 #include "samsa/protocol/messages/describe_user_scram_credentials.h"
 
@@ -54,11 +54,6 @@ result<bytes> random_salt() {
     if (RAND_bytes(salt.data(), static_cast<int>(salt.size())) != 1)
         return make_error(errc::io_error, "no random bytes for the salt");
     return salt;
-}
-
-error broker_error(protocol::error_code e, const std::optional<std::string>& message, const std::string& what) {
-    return error{errc::invalid_argument,
-                 fmt::format("{}: {}{}", what, protocol::name(e), message ? " (" + *message + ")" : std::string())};
 }
 
 int run_describe(const users_args& a, wire_client& client, command_io& io, output_format format) {
@@ -162,13 +157,11 @@ CLI::App* add_users_command(CLI::App& app, users_args& args, connection_options&
 }
 
 int run_users(const users_args& args, const connection_options& connection, command_io& io) {
-    auto format = parse_output_format(args.format);
-    if (!format) return report(io, format.error(), true);
-    auto client = wire_client::connect_any(connection.bootstrap_server, std::chrono::milliseconds(connection.timeout_ms));
-    if (!client) return report(io, client.error());
-    if (args.describe->parsed()) return run_describe(args, **client, io, *format);
-    if (args.alter->parsed()) return run_alter(args, **client, io);
-    return run_delete(args, **client, io);
+    return run_with_wire_client(args.format, connection, io, [&](wire_client& client, output_format format) {
+        if (args.describe->parsed()) return run_describe(args, client, io, format);
+        if (args.alter->parsed()) return run_alter(args, client, io);
+        return run_delete(args, client, io);
+    });
 }
 
 }  // namespace samsa::cli

@@ -15,6 +15,7 @@
 #include "samsa/protocol/messages/sasl_handshake.h"
 #include "tests/e2e/broker_test.h"
 #include "tests/e2e/groups/raw_client.h"
+#include "tests/support/sasl_plain.h"
 
 namespace samsa::e2e {
 namespace {
@@ -23,30 +24,18 @@ using protocol::error_code;
 
 constexpr int64_t lifetime_ms = 3000;
 
-bytes plain_token(const std::string& user, const std::string& password) {
-    return to_bytes(std::string(1, '\0') + user + '\0' + password);
-}
-
 class reauth_test : public broker_test {
 protected:
     broker_options make_broker_options() const override {
-        broker_options o;
-        o.listener_name = "SASL_PLAINTEXT";
-        o.overrides = {{"sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-256"},
-                       {"sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required "
-                                            "user_alice=\"alice-secret\" user_bob=\"bob-secret\";"},
-                       {"connections.max.reauth.ms", std::to_string(lifetime_ms)},
-                       {"connection.failed.authentication.delay.ms", "0"}};
+        broker_options o = sasl_plaintext_broker_options({{"alice", "alice-secret"}, {"bob", "bob-secret"}});
+        o.overrides.push_back({"connections.max.reauth.ms", std::to_string(lifetime_ms)});
         return o;
     }
 
     // Handshake and PLAIN on `raw`; the SaslAuthenticate answer.
     protocol::sasl_authenticate_response login(raw_client& raw, const std::string& mechanism, const std::string& user,
                                                const std::string& password, int16_t version = 2) {
-        auto hs = raw.call<protocol::sasl_handshake_response>(protocol::sasl_handshake_request{mechanism}, 1);
-        EXPECT_TRUE(hs && hs->error_code == error_code::none);
-        auto auth = raw.call<protocol::sasl_authenticate_response>(
-            protocol::sasl_authenticate_request{plain_token(user, password)}, version);
+        auto auth = plain_login(raw, user, password, mechanism, version);
         EXPECT_TRUE(auth) << auth.error().message;
         return auth ? *auth : protocol::sasl_authenticate_response{};
     }

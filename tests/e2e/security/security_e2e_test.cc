@@ -20,6 +20,7 @@
 #include "tests/e2e/broker_test.h"
 #include "tests/e2e/groups/raw_client.h"
 #include "tests/e2e/security/test_pki.h"
+#include "tests/support/sasl_plain.h"
 
 namespace samsa::e2e {
 namespace {
@@ -188,10 +189,7 @@ void add_scram_user(uint16_t port, const std::string& user, const std::string& p
     raw_client raw(port);
     ASSERT_TRUE(raw.connected());
     if (!login.empty()) {
-        auto hs = raw.call<protocol::sasl_handshake_response>(protocol::sasl_handshake_request{"PLAIN"}, 1);
-        ASSERT_TRUE(hs && hs->error_code == error_code::none);
-        auto auth = raw.call<protocol::sasl_authenticate_response>(
-            protocol::sasl_authenticate_request{to_bytes(std::string(1, '\0') + login + '\0' + login_password)}, 2);
+        auto auth = plain_login(raw, login, login_password);
         ASSERT_TRUE(auth && auth->error_code == error_code::none);
     }
     protocol::alter_user_scram_credentials_request req;
@@ -303,13 +301,7 @@ TEST_F(sasl_ssl_test, confluent_kafka_scram_sha_512_over_ssl) {
 class sasl_plaintext_test : public security_test {
 protected:
     broker_options make_broker_options() const override {
-        broker_options o;
-        o.listener_name = "SASL_PLAINTEXT";
-        o.overrides = {{"sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-256"},
-                       {"sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required "
-                                            "user_alice=\"alice-secret\";"},
-                       {"connection.failed.authentication.delay.ms", "0"}};
-        return o;
+        return sasl_plaintext_broker_options({{"alice", "alice-secret"}});
     }
 };
 
@@ -325,7 +317,7 @@ TEST_F(sasl_plaintext_test, an_unsupported_mechanism_is_refused_with_the_enabled
 
 TEST_F(sasl_plaintext_test, authenticate_before_handshake_is_illegal_sasl_state) {
     raw_client raw(broker().port());
-    protocol::sasl_authenticate_request req{to_bytes(std::string("\0alice\0alice-secret", 19))};
+    protocol::sasl_authenticate_request req{plain_token("alice", "alice-secret")};
     auto resp = raw.call<protocol::sasl_authenticate_response>(req, 1);
     ASSERT_TRUE(resp) << resp.error().message;
     EXPECT_EQ(resp->error_code, error_code::illegal_sasl_state);
@@ -349,14 +341,14 @@ TEST_F(sasl_plaintext_test, plain_by_hand_then_metadata_is_served) {
     ASSERT_TRUE(hs);
     ASSERT_EQ(hs->error_code, error_code::none);
     auto auth = raw.call<protocol::sasl_authenticate_response>(
-        protocol::sasl_authenticate_request{to_bytes(std::string("\0alice\0alice-secret", 19))}, 2);
+        protocol::sasl_authenticate_request{plain_token("alice", "alice-secret")}, 2);
     ASSERT_TRUE(auth) << auth.error().message;
     EXPECT_EQ(auth->error_code, error_code::none);
     auto md = raw.call<protocol::metadata_response>(protocol::metadata_request{}, 1);
     ASSERT_TRUE(md) << md.error().message;
     // A second authentication on the same connection is ILLEGAL_SASL_STATE.
     auto again = raw.call<protocol::sasl_authenticate_response>(
-        protocol::sasl_authenticate_request{to_bytes(std::string("\0alice\0alice-secret", 19))}, 2);
+        protocol::sasl_authenticate_request{plain_token("alice", "alice-secret")}, 2);
     ASSERT_TRUE(again);
     EXPECT_EQ(again->error_code, error_code::illegal_sasl_state);
 }

@@ -5,13 +5,7 @@
 // status() reads the status file the app rewrites every 100 ms.
 //
 // Thread: the test's; not thread-safe. The child dies with the test
-// (PR_SET_PDEATHSIG).
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
+// (PR_SET_PDEATHSIG): the process is test_support::child_process.
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -21,8 +15,9 @@
 #include <set>
 #include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
+
+#include "tests/support/child_process.h"
 
 namespace samsa::streams::testing_fakes {
 
@@ -34,9 +29,6 @@ struct app_status {
 class app_process {
 public:
     app_process(std::string name, std::filesystem::path dir) : name_(std::move(name)), dir_(std::move(dir)) {}
-    ~app_process() {
-        if (pid_ > 0) kill9();
-    }
     app_process(const app_process&) = delete;
     app_process& operator=(const app_process&) = delete;
 
@@ -52,59 +44,16 @@ public:
         for (const auto& [k, v] : properties) args.push_back(k + "=" + v);
         if (!std::filesystem::exists(args[0])) return false;
         std::filesystem::remove(status_path());
-        std::vector<char*> argv;
-        for (auto& a : args) argv.push_back(a.data());
-        argv.push_back(nullptr);
-        int log_fd = open(log_path().c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-        pid_t parent = getpid();
-        pid_ = fork();
-        if (pid_ == 0) {
-            prctl(PR_SET_PDEATHSIG, SIGKILL);
-            if (getppid() != parent) _exit(127);
-            dup2(log_fd, 1);
-            dup2(log_fd, 2);
-            execv(argv[0], argv.data());
-            _exit(127);
-        }
-        close(log_fd);
-        return pid_ > 0;
+        return child_.spawn(std::move(args), log_path(), test_support::child_process::log_mode::append);
     }
 
     // SIGTERM and a bounded wait for the exit status (nullopt: had to kill).
-    std::optional<int> stop(std::chrono::seconds timeout = std::chrono::seconds(40)) {
-        if (pid_ <= 0) return std::nullopt;
-        ::kill(pid_, SIGTERM);
-        auto deadline = std::chrono::steady_clock::now() + timeout;
-        while (std::chrono::steady_clock::now() < deadline) {
-            int st = 0;
-            if (waitpid(pid_, &st, WNOHANG) == pid_) {
-                pid_ = -1;
-                return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-            }
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        }
-        kill9();
-        return std::nullopt;
-    }
+    std::optional<int> stop(std::chrono::seconds timeout = std::chrono::seconds(40)) { return child_.terminate(timeout); }
 
-    void kill9() {
-        if (pid_ <= 0) return;
-        ::kill(pid_, SIGKILL);
-        int st = 0;
-        waitpid(pid_, &st, 0);
-        pid_ = -1;
-    }
+    void kill9() { child_.kill9(); }
 
     // False when the child has exited.
-    bool running() {
-        if (pid_ <= 0) return false;
-        int st = 0;
-        if (waitpid(pid_, &st, WNOHANG) == pid_) {
-            pid_ = -1;
-            return false;
-        }
-        return true;
-    }
+    bool running() { return child_.running(); }
 
     app_status status() const {
         app_status s;
@@ -121,10 +70,7 @@ public:
     }
 
     std::string log_text() const {
-        std::ifstream in(log_path());
-        std::stringstream ss;
-        ss << in.rdbuf();
-        std::string text = ss.str();
+        std::string text = test_support::file_text(log_path());
         return text.size() > 6000 ? text.substr(text.size() - 6000) : text;
     }
 
@@ -134,7 +80,7 @@ public:
 private:
     std::string name_;
     std::filesystem::path dir_;
-    pid_t pid_ = -1;
+    test_support::child_process child_;
 };
 
 }  // namespace samsa::streams::testing_fakes

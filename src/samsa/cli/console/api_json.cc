@@ -2,21 +2,14 @@
 
 #include <algorithm>
 
+#include "samsa/cli/record_format.h"
+
 namespace samsa::cli::console {
 
 namespace {
 
 json optional_text(const std::optional<std::string>& s) { return s ? json(*s) : json(nullptr); }
 json known_or_null(int64_t v) { return v >= 0 ? json(v) : json(nullptr); }
-
-const char* timestamp_type_name(kafka::timestamp_type t) {
-    switch (t) {
-    case kafka::timestamp_type::create_time: return "CreateTime";
-    case kafka::timestamp_type::log_append_time: return "LogAppendTime";
-    case kafka::timestamp_type::none: break;
-    }
-    return "NoTimestampType";
-}
 
 std::optional<int64_t> record_count(kafka::watermarks marks) {
     if (marks.low() < 0 || marks.high() < 0) return std::nullopt;

@@ -2,6 +2,12 @@
 # cli/kafka, and the page compiled in from web/. Included by cli/CMakeLists.txt
 # (the console is part of samsa_cli, as every command is): sets
 # samsa_cli_console_sources and samsa_cli_console_deps.
+#
+# The three files that include <httplib.h> build in their own object library
+# (samsa_cli_console_http, objects added to samsa_cli): cpp-httplib's
+# definitions and link are PRIVATE there, so they do not reach the other
+# samsa_cli files nor samsa_cli's users. Their headers only forward-declare
+# httplib's types.
 if(NOT TARGET PkgConfig::CPPHTTPLIB)
   pkg_check_modules(CPPHTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 endif()
@@ -15,15 +21,20 @@ add_custom_command(
           ${console_dir}/embed_web.cmake
   COMMENT "Embedding the console's page")
 
+add_library(samsa_cli_console_http OBJECT
+  console/console_command.cc
+  console/http_routes.cc
+  console/topology_fetch.cc)
+target_link_libraries(samsa_cli_console_http
+  PUBLIC samsa_options samsa_base CLI11::CLI11 nlohmann_json::nlohmann_json fmt::fmt
+  PRIVATE PkgConfig::CPPHTTPLIB)
+
 set(samsa_cli_console_sources
   console/api_json.cc
   console/cluster.cc
-  console/console_command.cc
-  console/http_routes.cc
   console/lag_history.cc
   console/record_query.cc
-  console/topology_fetch.cc
   console/topology_store.cc
   console/topology_text.cc
   ${console_web_cc})
-set(samsa_cli_console_deps PkgConfig::CPPHTTPLIB)
+set(samsa_cli_console_deps samsa_cli_console_http)
