@@ -52,6 +52,13 @@ protected:
             if (p.topic == topic && p.committed() >= 0) return p.committed();
         return std::nullopt;
     }
+    // The group's last offset went, with `tombstones_written` tombstones in
+    // all, and the group was forgotten.
+    void expect_expired_and_forgotten(const std::string& group, const std::string& topic, size_t tombstones_written) {
+        EXPECT_EQ(committed(*coordinator, group, topic), std::nullopt);
+        EXPECT_EQ(tombstones(), tombstones_written);
+        EXPECT_EQ(coordinator->find(group), nullptr);
+    }
     size_t tombstones() const {
         size_t n = 0;
         for (const auto& e : log.entries) n += !e.record.value;
@@ -70,10 +77,8 @@ TEST_F(expiration, an_empty_groups_offsets_expire_a_retention_after_it_became_em
     EXPECT_EQ(committed(*coordinator, "g", "t"), 10);
     EXPECT_EQ(tombstones(), 0u);
     timers.advance(6s);
-    EXPECT_EQ(committed(*coordinator, "g", "t"), std::nullopt);
     // The offset's tombstone and the group's (it had a generation): Dead, forgotten.
-    EXPECT_EQ(tombstones(), 2u);
-    EXPECT_EQ(coordinator->find("g"), nullptr);
+    expect_expired_and_forgotten("g", "t", 2);
 
     fake_group_timers fresh_timers;
     group_coordinator fresh(config(), fresh_timers, log);
@@ -91,10 +96,8 @@ TEST_F(expiration, a_standalone_consumers_offsets_expire_a_retention_after_each_
     EXPECT_EQ(committed(*coordinator, "solo", "new"), 2);
     EXPECT_EQ(tombstones(), 1u);
     timers.advance(30s);
-    EXPECT_EQ(committed(*coordinator, "solo", "new"), std::nullopt);
     // Generation 0: only offsets were ever stored, so no group tombstone.
-    EXPECT_EQ(tombstones(), 2u);
-    EXPECT_EQ(coordinator->find("solo"), nullptr);
+    expect_expired_and_forgotten("solo", "new", 2);
 }
 
 TEST_F(expiration, a_stable_consumer_group_keeps_the_offsets_of_subscribed_topics) {
