@@ -82,6 +82,7 @@ const std::array defs{
     config_def{"group.max.session.timeout.ms", T::int32, "1800000"},
     config_def{"offsets.topic.num.partitions", T::int32, "50", 1},
     config_def{"offsets.retention.minutes", T::int32, "10080", 1},
+    config_def{"offsets.retention.check.interval.ms", T::int64, "600000", 1},
     config_def{"producer.id.expiration.ms", T::int32, "86400000", 1},
     // Transactions (broker/txn/).
     config_def{"transaction.max.timeout.ms", T::int32, "900000", 1},

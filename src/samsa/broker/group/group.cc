@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "samsa/base/assert.h"
+#include "samsa/broker/group/consumer_protocol.h"
 #include "samsa/broker/group/protocol_selection.h"
 
 namespace samsa::broker::group {
@@ -145,6 +146,18 @@ void group::restore(generation_id gen, std::optional<std::string> protocol_type,
     leader_ = std::move(leader);
     state_ = state;
     state_timestamp_ = state_ts;
+}
+
+std::optional<std::set<std::string>> group::subscribed_topic_names() const {
+    if (protocol_type_ != std::optional<std::string>("consumer") || !protocol_name_) return std::nullopt;
+    std::set<std::string> out;
+    for (const auto& [id, m] : members_) {
+        const bytes* md = m->metadata_for(*protocol_name_);
+        auto topics = md ? subscribed_topics(*md) : std::nullopt;
+        if (!topics) return std::nullopt;
+        out.insert(topics->begin(), topics->end());
+    }
+    return out;
 }
 
 }  // namespace samsa::broker::group

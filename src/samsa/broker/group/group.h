@@ -84,6 +84,10 @@ public:
     bool supports_protocols(const std::string& type, const std::vector<join_protocol>& protocols) const;
     // The protocol all members would choose now.
     std::optional<std::string> select_protocol() const;
+    // The topics the members of a "consumer" group subscribe to under the
+    // chosen protocol; nullopt when that cannot be told (another protocol
+    // type, no protocol chosen, a subscription that does not parse).
+    std::optional<std::set<std::string>> subscribed_topic_names() const;
 
     // Next generation: generation + 1, protocol chosen; CompletingRebalance
     // when there are members, Empty otherwise.

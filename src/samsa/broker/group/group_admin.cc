@@ -73,14 +73,19 @@ error_code group_coordinator::delete_group(const std::string& group_id) {
         spdlog::warn("deleting group {} failed: {}", group_id, s.error().message);
         return error_code::not_coordinator;
     }
+    drop_group(it);
+    spdlog::info("group {} deleted", group_id);
+    return error_code::none;
+}
+
+void group_coordinator::drop_group(std::map<std::string, std::unique_ptr<group>>::iterator it) {
+    const std::string& group_id = it->first;
     for (auto& [key, t] : pending_timers_)
         if (key.first == group_id) timers_.cancel(t);
     std::erase_if(pending_timers_, [&](const auto& e) { return e.first.first == group_id; });
-    timers_.cancel(g.join_timer);
-    g.transition_to(group_state::dead, timers_.now());
+    timers_.cancel(it->second->join_timer);
+    it->second->transition_to(group_state::dead, timers_.now());
     groups_.erase(it);
-    spdlog::info("group {} deleted", group_id);
-    return error_code::none;
 }
 
 }  // namespace samsa::broker::group

@@ -32,6 +32,12 @@ struct group_config {
     size_t max_member_metadata_bytes = 1024 * 1024;
     // offsets.topic.num.partitions: partitions of __consumer_offsets.
     int32_t offsets_partitions = 50;
+    // offsets.retention.minutes (Kafka 7 days): committed offsets expire
+    // this long after their group became Empty (KIP-211; the rules are in
+    // group_expiration.cc).
+    std::chrono::milliseconds offsets_retention{std::chrono::minutes(10080)};
+    // offsets.retention.check.interval.ms: how often expiration runs.
+    std::chrono::milliseconds offsets_retention_check_interval{600000};
 };
 
 }  // namespace samsa::broker::group

@@ -736,6 +736,8 @@ void group_coordinator::shutdown() {
     }
     for (auto& [key, t] : pending_timers_) timers_.cancel(t);
     pending_timers_.clear();
+    timers_.cancel(expiration_timer_);
+    expiration_timer_ = no_timer;
 }
 
 }  // namespace samsa::broker::group

@@ -68,6 +68,13 @@ public:
     // transactional offset answers UNSTABLE_OFFSET_COMMIT.
     bool has_pending_txn_offset(const std::string& group_id, const std::string& topic, partition_id p) const;
 
+    // --- offset expiration (group_expiration.cc) ---
+    // Kafka's cleanupGroupMetadata, run every
+    // offsets_retention_check_interval from finish_loading on (and callable
+    // directly): expired offsets and groups left Empty without offsets are
+    // removed, their tombstones written first. Returns how many offsets went.
+    size_t expire_offsets();
+
     // --- admin (group_admin.cc) ---
     // error is COORDINATOR_LOAD_IN_PROGRESS while loading. `states` empty: all.
     std::pair<error_code, std::vector<listed_group>> list(const std::vector<std::string>& states) const;
@@ -139,6 +146,14 @@ private:
     };
     commit_records encode_commit_records(const commit_request& req, timestamp_ms now, commit_result& out) const;
     void maybe_forget(const std::string& group_id);
+    // Cancels the group's timers, marks it Dead and forgets it (its
+    // tombstones are already written).
+    void drop_group(std::map<std::string, std::unique_ptr<group>>::iterator it);
+
+    // Offset expiration (group_expiration.cc).
+    std::vector<topic_partition> expired_offsets(const group& g, timestamp_ms now) const;
+    size_t expire_group_offsets(const std::string& group_id, timestamp_ms now);
+    void schedule_offset_expiration();
 
     group_config config_;
     group_timers& timers_;
@@ -147,6 +162,7 @@ private:
     // Timers of members that got MEMBER_ID_REQUIRED: (group, member) -> timer.
     std::map<std::pair<std::string, std::string>, timer_id> pending_timers_;
     bool loading_ = true;
+    timer_id expiration_timer_ = no_timer;
     uint64_t member_counter_ = 0;
 };
 

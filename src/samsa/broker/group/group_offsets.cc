@@ -7,7 +7,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include "samsa/broker/group/consumer_protocol.h"
 #include "samsa/broker/group/group_coordinator.h"
 #include "samsa/broker/group/offsets_records.h"
 
@@ -150,15 +149,9 @@ offset_delete_result group_coordinator::delete_offsets(const std::string& group_
             out.error = error_code::non_empty_group;
             return out;
         }
-        for (const auto& [id, m] : g->members()) {
-            const bytes* md = g->protocol_name() ? m->metadata_for(*g->protocol_name()) : nullptr;
-            auto topics = md ? subscribed_topics(*md) : std::nullopt;
-            if (!topics) {
-                all_subscribed = true;  // cannot tell: keep every offset
-                break;
-            }
-            subscribed.insert(topics->begin(), topics->end());
-        }
+        auto topics = g->subscribed_topic_names();
+        all_subscribed = !topics;  // cannot tell: keep every offset
+        if (topics) subscribed = std::move(*topics);
     }
     std::vector<offsets_record> records;
     std::vector<size_t> deleted;

@@ -76,6 +76,7 @@ status group_coordinator::load_record(bytes_view key, std::optional<bytes_view> 
 
 void group_coordinator::finish_loading() {
     loading_ = false;
+    schedule_offset_expiration();
     size_t members = 0;
     for (auto& [id, g] : groups_) {
         for (const auto& [mid, m] : g->members()) {

@@ -25,6 +25,9 @@ group_config make_group_config(const broker& b) {
     c.max_size = static_cast<int32_t>(b.config().int_value_or("group.max.size", c.max_size));
     c.max_metadata_bytes = static_cast<int32_t>(b.config().int_value_or("offset.metadata.max.bytes", c.max_metadata_bytes));
     c.offsets_partitions = static_cast<int32_t>(b.config().int_value_or("offsets.topic.num.partitions", c.offsets_partitions));
+    c.offsets_retention = std::chrono::minutes(b.config().int_value_or("offsets.retention.minutes", 10080));
+    c.offsets_retention_check_interval = std::chrono::milliseconds(
+        b.config().int_value_or("offsets.retention.check.interval.ms", c.offsets_retention_check_interval.count()));
     return c;
 }
 

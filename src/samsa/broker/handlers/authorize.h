@@ -99,4 +99,12 @@ inline int32_t authorized_operations(const request_context& ctx, acl_resource ty
     return static_cast<int32_t>(bits);
 }
 
+// The cluster's authorized operations as Metadata (v8-10) and
+// DescribeCluster report them when asked: 0 without Describe on the cluster
+// (KafkaApis / AuthHelper).
+inline int32_t cluster_authorized_operations(const request_context& ctx) {
+    if (!authorized_on_cluster(ctx, acl_op::describe)) return 0;
+    return authorized_operations(ctx, acl_resource::cluster, security::authz::cluster_name);
+}
+
 }  // namespace samsa::broker

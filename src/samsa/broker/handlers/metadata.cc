@@ -81,10 +81,7 @@ void add_authorized_operations(request_context& ctx, const protocol::metadata_re
                                protocol::metadata_response& response) {
     if (ctx.version() < 8) return;
     if (ctx.version() <= 10 && request.include_cluster_authorized_operations) {
-        response.cluster_authorized_operations =
-            authorized_on_cluster(ctx, acl_op::describe)
-                ? authorized_operations(ctx, acl_resource::cluster, security::authz::cluster_name)
-                : 0;
+        response.cluster_authorized_operations = cluster_authorized_operations(ctx);
     }
     if (!request.include_topic_authorized_operations) return;
     for (auto& t : response.topics) {

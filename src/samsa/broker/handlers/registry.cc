@@ -48,6 +48,7 @@
 #include "samsa/protocol/messages/delete_acls.h"
 #include "samsa/protocol/messages/describe_acls.h"
 #include "samsa/broker/handlers/cluster_handlers.h"
+#include "samsa/protocol/messages/describe_cluster.h"
 #include "samsa/protocol/messages/describe_log_dirs.h"
 #include "samsa/protocol/messages/describe_topic_partitions.h"
 #include "samsa/protocol/messages/elect_leaders.h"
@@ -116,6 +117,7 @@ const std::array table{
     entry<protocol::describe_log_dirs_request>(handle_describe_log_dirs),
     entry<protocol::offset_for_leader_epoch_request>(handle_offset_for_leader_epoch),
     entry<protocol::elect_leaders_request>(handle_elect_leaders),
+    entry<protocol::describe_cluster_request>(handle_describe_cluster),
 };
 
 }  // namespace
