@@ -3,10 +3,13 @@
 #include <sys/resource.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 
 #include <spdlog/spdlog.h>
+
+#include "samsa/storage/fd_cache.h"
 
 namespace samsa::broker {
 
@@ -46,6 +49,25 @@ file_limits raise_open_file_limit() {
         spdlog::info("open files: soft limit {} (hard limit {})", out.soft, out.hard);
     }
     return out;
+}
+
+void cap_open_segment_files(int64_t configured, const file_limits& limits) {
+    constexpr uint64_t minimum = 16;
+    uint64_t cap = 0;
+    if (configured > 0) {
+        cap = static_cast<uint64_t>(configured);
+    } else if (limits.soft == 0 || limits.soft == RLIM_INFINITY) {
+        cap = storage::fd_cache::unlimited;
+    } else {
+        cap = std::max<uint64_t>(minimum, limits.soft / 2);
+    }
+    storage::fd_cache::shared().set_capacity(static_cast<size_t>(cap));
+    if (cap == storage::fd_cache::unlimited) {
+        spdlog::info("open files: segment files not capped (no open-file limit known)");
+    } else {
+        spdlog::info("open files: at most {} segment files open at once (samsa.log.max.open.files{})", cap,
+                     configured > 0 ? "" : ": half the soft limit");
+    }
 }
 
 }  // namespace samsa::broker

@@ -23,4 +23,10 @@ struct file_limits {
 // a refusal is logged as a warning and the old limit kept.
 file_limits raise_open_file_limit();
 
+// The cap on segment files held open (storage/fd_cache.h): `configured`
+// (samsa.log.max.open.files) when positive, else half the soft limit, so
+// that sockets, index files being flushed and checkpoints keep the other half.
+// At least 16. Sets the broker-wide cache and logs the choice.
+void cap_open_segment_files(int64_t configured, const file_limits& limits);
+
 }  // namespace samsa::broker

@@ -75,7 +75,8 @@ int main(int argc, char** argv) {
 
     samsa::log::init(loaded->config.log_level);
     for (const auto& w : loaded->warnings) spdlog::warn("{}", w);
-    samsa::broker::raise_open_file_limit();
+    auto limits = samsa::broker::raise_open_file_limit();
+    samsa::broker::cap_open_segment_files(loaded->config.log_max_open_files, limits);
 
     try {
         auto started = samsa::broker::broker_app::start(std::move(loaded->config));

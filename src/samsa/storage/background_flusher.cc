@@ -29,6 +29,11 @@ void background_flusher::submit(std::vector<int> fds, int64_t target, std::share
     cv_.notify_one();
 }
 
+size_t background_flusher::pending() {
+    std::lock_guard lock(mutex_);
+    return jobs_.size() + (busy_ ? 1 : 0);
+}
+
 void background_flusher::drain() {
     std::unique_lock lock(mutex_);
     idle_cv_.wait(lock, [this] { return jobs_.empty() && !busy_; });

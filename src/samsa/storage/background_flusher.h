@@ -51,6 +51,12 @@ public:
     // Waits until every job submitted so far has run (tests, shutdown).
     void drain();
 
+    // Jobs queued and not yet finished. Each holds descriptors, so the
+    // time-based flushes of many dirty partitions wait for the queue to
+    // shrink rather than run the broker out of descriptors (fd_cache.h).
+    size_t pending();
+    static constexpr size_t max_pending_time_flushes = 32;
+
 private:
     struct job {
         std::vector<int> fds;

@@ -64,6 +64,7 @@ status offset_index::reset() {
     persisted_ = 0;
     loaded_ = true;
     if (auto st = ensure_open(); !st) return st;
+    unsynced_ = true;
     return file_.truncate(0);
 }
 
@@ -109,6 +110,7 @@ status offset_index::truncate_file_to_entries() {
     if (entries_.size() >= persisted_) return ok();
     persisted_ = entries_.size();
     if (auto st = ensure_open(); !st) return st;
+    unsynced_ = true;
     return file_.truncate(persisted_ * entry_size);
 }
 
@@ -122,8 +124,17 @@ status offset_index::flush(bool sync) {
         if (auto st = ensure_open(); !st) return st;
         if (auto st = file_.pwrite_all(buf, persisted_ * entry_size); !st) return st;
         persisted_ = entries_.size();
+        unsynced_ = true;
     }
-    if (sync && file_.is_open()) return file_.sync();
+    if (sync && unsynced_) {
+        // A reopened descriptor syncs what an earlier one left dirty.
+        if (auto st = ensure_open(); !st) return st;
+        if (auto st = file_.sync(); !st) return st;
+        unsynced_ = false;
+    }
+    // Between flushes the index holds no descriptor (the broker's open-file
+    // cap counts on it: fd_cache.h); the next write reopens the file.
+    release_file();
     return ok();
 }
 

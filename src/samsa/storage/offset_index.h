@@ -101,6 +101,7 @@ private:
 
     std::vector<packed> entries_;
     size_t persisted_ = 0;  // entries known to be in the file
+    bool unsynced_ = false;  // written or truncated since the last sync
     bool loaded_ = false;
 };
 

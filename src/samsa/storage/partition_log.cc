@@ -491,6 +491,8 @@ status partition_log::flush_in_background() {
     if (closed_ || !dirty_) return ok();
     // One job at a time per log; a later tick retries.
     if (flush_state_->in_flight.load(std::memory_order_acquire) > 0) return ok();
+    // Bounded queue: each job holds a descriptor; a later tick retries.
+    if (flusher_->pending() >= background_flusher::max_pending_time_flushes) return ok();
     segment& active = *segments_.back();
     if (auto st = active.write_pending_indexes(); !st) return st;
     auto fds = active.duplicate_fds(false);

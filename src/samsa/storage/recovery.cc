@@ -13,7 +13,7 @@ namespace {
 // Truncates segment `i` at `valid_end` and deletes every later segment.
 status cut_tail(std::vector<std::unique_ptr<segment>>& segments, size_t i, uint64_t valid_end,
                 recovery_summary& summary) {
-    auto file_size = segments[i]->log_file().size();
+    auto file_size = segments[i]->file_size();
     if (!file_size) return file_size.error();
     summary.bytes_truncated += *file_size - valid_end;
     if (auto st = segments[i]->truncate_to(valid_end); !st) return st;

@@ -38,9 +38,10 @@ std::optional<offset> parse_segment_file_name(std::string_view name, std::string
     return offset(v);
 }
 
-segment::segment(offset base, file log, offset_index index, time_index time_index, int32_t index_interval_bytes)
+segment::segment(offset base, std::filesystem::path log_path, offset_index index, time_index time_index,
+                 int32_t index_interval_bytes)
     : base_offset_(base),
-      log_(std::move(log)),
+      log_(std::move(log_path)),
       index_(std::move(index)),
       time_index_(std::move(time_index)),
       txn_index_(log_.path().parent_path() / (segment_file_stem(base) + ".txnindex")),
@@ -50,18 +51,21 @@ segment::~segment() = default;
 
 result<std::unique_ptr<segment>> segment::create(const std::filesystem::path& dir, offset base,
                                                  int32_t index_interval_bytes) {
-    auto log = file::open(file_for(dir, base, ".log"), true);
-    if (!log) return log.error();
-    if (auto st = log->truncate(0); !st) return st.error();
     bool existed = false;
     auto index = offset_index::open(file_for(dir, base, ".index"), base, existed);
     if (!index) return index.error();
     auto times = time_index::open(file_for(dir, base, ".timeindex"), base, existed);
     if (!times) return times.error();
     std::unique_ptr<segment> seg(
-        new segment(base, std::move(*log), std::move(*index), std::move(*times), index_interval_bytes));
+        new segment(base, file_for(dir, base, ".log"), std::move(*index), std::move(*times), index_interval_bytes));
+    auto log = seg->log_.acquire(true);
+    if (!log) return log.error();
+    if (auto st = (*log)->truncate(0); !st) return st.error();
     if (auto st = seg->index_.reset(); !st) return st.error();
     if (auto st = seg->time_index_.reset(); !st) return st.error();
+    // Index entries stay in memory until a flush, which reopens the files:
+    // a partition holds no index descriptor between flushes.
+    seg->release_index_files();
     if (auto st = seg->txn_index_.remove_file(); !st) return st.error();  // a leftover of an older segment
     seg->next_offset_ = base;
     seg->max_timestamp_ = timestamp_and_last{};
@@ -71,10 +75,13 @@ result<std::unique_ptr<segment>> segment::create(const std::filesystem::path& di
 
 result<std::unique_ptr<segment>> segment::open(const std::filesystem::path& dir, offset base,
                                                int32_t index_interval_bytes) {
-    auto log = file::open(file_for(dir, base, ".log"), false);
-    if (!log) return log.error();
-    auto size = log->size();
+    cached_file log(file_for(dir, base, ".log"));
+    auto opened = log.acquire();
+    if (!opened) return opened.error();
+    auto size = (*opened)->size();
     if (!size) return size.error();
+    opened->reset();
+    log.close();  // reopened through the segment's own entry on first use
     bool index_existed = false;
     bool time_existed = false;
     auto index = offset_index::open(file_for(dir, base, ".index"), base, index_existed);
@@ -82,7 +89,7 @@ result<std::unique_ptr<segment>> segment::open(const std::filesystem::path& dir,
     auto times = time_index::open(file_for(dir, base, ".timeindex"), base, time_existed);
     if (!times) return times.error();
     std::unique_ptr<segment> seg(
-        new segment(base, std::move(*log), std::move(*index), std::move(*times), index_interval_bytes));
+        new segment(base, log.path(), std::move(*index), std::move(*times), index_interval_bytes));
     seg->size_ = *size;
     seg->indexes_missing_ = !index_existed || !time_existed;
     if (*size == 0) {
@@ -119,7 +126,9 @@ result<std::optional<timestamp_ms>> segment::roll_base_time() {
     if (roll_base_time_) return *roll_base_time_;
     if (size_ == 0) return std::optional<timestamp_ms>{};
     bytes head(protocol::record_batch_header::size);
-    auto n = log_.pread(head, 0);
+    auto log = log_file();
+    if (!log) return log.error();
+    auto n = (*log)->pread(head, 0);
     if (!n) return n.error();
     auto header = protocol::read_batch_header(bytes_view(head.data(), *n));
     if (!header) return header.error();
@@ -129,9 +138,11 @@ result<std::optional<timestamp_ms>> segment::roll_base_time() {
 
 status segment::append(bytes_view batches, std::span<const batch_info> infos, timestamp_ms now) {
     SAMSA_ASSERT(index_.loaded() && time_index_.loaded() && next_offset_ && max_timestamp_);
-    if (auto st = log_.pwrite_all(batches, size_); !st) {
+    auto log = log_file();
+    if (!log) return log.error();
+    if (auto st = (*log)->pwrite_all(batches, size_); !st) {
         // Leave no partial batch behind for the next append to follow.
-        (void)log_.truncate(size_);
+        (void)(*log)->truncate(size_);
         return st;
     }
     uint64_t position = size_;
@@ -156,7 +167,9 @@ result<std::optional<batch_position>> segment::find(offset target) {
     auto rebuilt = ensure_indexes();
     if (!rebuilt) return rebuilt.error();
     auto entry = index_.lookup(target);
-    batch_scanner scanner(log_, entry ? entry->position : 0, size_, false, lookup_scan_block);
+    auto log = log_file();
+    if (!log) return log.error();
+    batch_scanner scanner(**log, entry ? entry->position : 0, size_, false, lookup_scan_block);
     for (;;) {
         auto it = scanner.next();
         if (!it) return it.error();
@@ -203,7 +216,9 @@ result<std::optional<std::pair<batch_position, timestamp_ms>>> segment::find_by_
         if (!*pos) return found{};
         start = std::max<uint64_t>(start, (*pos)->position);
     }
-    batch_scanner scanner(log_, start, size_, false, header_scan_block);
+    auto log = log_file();
+    if (!log) return log.error();
+    batch_scanner scanner(**log, start, size_, false, header_scan_block);
     for (;;) {
         auto it = scanner.next();
         if (!it) return it.error();
@@ -220,9 +235,11 @@ result<std::optional<std::pair<batch_position, timestamp_ms>>> segment::find_by_
 status segment::read(uint64_t position, size_t size, bytes& out) const {
     if (position >= size_) return ok();
     size = static_cast<size_t>(std::min<uint64_t>(size, size_ - position));
+    auto log = log_file();
+    if (!log) return log.error();
     const size_t old = out.size();
     out.resize(old + size);
-    auto n = log_.pread(std::span<uint8_t>(out.data() + old, size), position);
+    auto n = (*log)->pread(std::span<uint8_t>(out.data() + old, size), position);
     if (!n) {
         out.resize(old);
         return n.error();
@@ -258,7 +275,7 @@ result<segment_scan> segment::rebuild_indexes() {
     if (auto st = time_index_.reset(); !st) return st.error();
     indexes_missing_ = false;
     last_index_position_ = 0;
-    auto file_size = log_.size();
+    auto file_size = this->file_size();
     if (!file_size) return file_size.error();
     size_ = *file_size;
     auto scan = scan_from(0, false, std::nullopt);
@@ -282,11 +299,13 @@ result<segment_scan> segment::scan_from(uint64_t start, bool check_crc, std::opt
     std::optional<offset> expected = expected_next;
     std::optional<timestamp_ms> first_batch_time;
 
-    auto file_size = log_.size();
+    auto log = log_file();
+    if (!log) return log.error();
+    auto file_size = (*log)->size();
     if (!file_size) return file_size.error();
     segment_scan scan;
     scan.valid_end = start;
-    batch_scanner scanner(log_, start, *file_size, check_crc, check_crc ? validate_scan_block : header_scan_block);
+    batch_scanner scanner(**log, start, *file_size, check_crc, check_crc ? validate_scan_block : header_scan_block);
     for (;;) {
         auto it = scanner.next();
         if (!it) return it.error();
@@ -336,9 +355,17 @@ result<segment_scan> segment::scan_from(uint64_t start, bool check_crc, std::opt
     return scan;
 }
 
+result<uint64_t> segment::file_size() const {
+    auto log = log_file();
+    if (!log) return log.error();
+    return (*log)->size();
+}
+
 status segment::truncate_to(uint64_t position) {
     position_hints_ = {{{offset(-1), 0}, {offset(-1), 0}}};
-    if (auto st = log_.truncate(position); !st) return st;
+    auto log = log_file();
+    if (!log) return log.error();
+    if (auto st = (*log)->truncate(position); !st) return st;
     size_ = position;
     if (auto st = index_.truncate_to_position(static_cast<uint32_t>(position)); !st) return st;
     if (next_offset_) {
@@ -361,7 +388,11 @@ status segment::flush(bool sync_indexes) {
     }
     // Aborted transactions are few; their index is synced with the data.
     if (auto st = txn_index_.sync(); !st) return st;
-    return log_.sync();
+    // fdatasync through a reopened descriptor still writes the data another
+    // descriptor of the same file left dirty.
+    auto log = log_file();
+    if (!log) return log.error();
+    return (*log)->sync();
 }
 
 result<std::vector<int>> segment::duplicate_fds(bool with_indexes) {
@@ -372,7 +403,9 @@ result<std::vector<int>> segment::duplicate_fds(bool with_indexes) {
         fds.push_back(d);
         return ok();
     };
-    auto st = dup_one(log_.fd(), log_.path());
+    auto log = log_file();
+    if (!log) return log.error();
+    auto st = dup_one((*log)->fd(), log_.path());
     if (st && with_indexes) {
         auto fd = index_.open_fd();
         st = fd ? dup_one(*fd, index_.path()) : status(fd.error());
@@ -403,7 +436,7 @@ status segment::seal() {
 
 status segment::remove_files() {
     auto path = log_.path();
-    if (auto st = log_.close(); !st) return st;
+    log_.close();
     std::error_code ec;
     std::filesystem::remove(path, ec);
     if (ec) return make_error(errc::io_error, fmt::format("cannot remove {}: {}", path.string(), ec.message()));

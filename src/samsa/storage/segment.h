@@ -3,6 +3,11 @@
 //
 // Thread model: owned by a partition_log; used only on its owner thread.
 //
+// Descriptors: the `.log` is opened through fd_cache::shared() on each use
+// and may be closed between uses when the broker's cap on open files is
+// reached; every use takes a reference for its length (fd_cache.h). An open
+// that fails (EMFILE...) is an io_error for that call only.
+//
 // `.txnindex` (transaction_index.h): the aborted transactions whose ABORT
 // marker is in this segment; the file exists only once one was written.
 //
@@ -43,6 +48,7 @@
 #include "samsa/base/result.h"
 #include "samsa/base/types.h"
 #include "samsa/bytes/bytes.h"
+#include "samsa/storage/fd_cache.h"
 #include "samsa/storage/file.h"
 #include "samsa/storage/offset_index.h"
 #include "samsa/storage/time_index.h"
@@ -180,13 +186,17 @@ public:
     offset_index& index() { return index_; }
     time_index& timestamps() { return time_index_; }
     transaction_index& txn_index() { return txn_index_; }
-    const file& log_file() const { return log_; }
+    // The `.log`'s size on disk (not size_bytes(): recovery compares the two).
+    result<uint64_t> file_size() const;
 
 private:
-    segment(offset base, file log, offset_index index, time_index time_index, int32_t index_interval_bytes);
+    segment(offset base, std::filesystem::path log_path, offset_index index, time_index time_index,
+            int32_t index_interval_bytes);
+    // The `.log`, opened now if the cache had closed it.
+    result<std::shared_ptr<file>> log_file() const { return log_.acquire(); }
 
     offset base_offset_;
-    file log_;
+    cached_file log_;
     offset_index index_;
     time_index time_index_;
     transaction_index txn_index_;

@@ -85,6 +85,7 @@ private:
     offset base_;
     std::vector<entry> entries_;
     size_t persisted_ = 0;
+    bool unsynced_ = false;  // written or truncated since the last sync
     bool loaded_ = false;
 };
 

@@ -150,6 +150,8 @@ const std::array defs{
     config_def{"samsa.log.level", T::string, "info", int64_max * -1, int64_max, log_levels},
     // http://host:port of GET /metrics (Prometheus text); empty: off (broker/metrics/).
     config_def{"samsa.metrics.listener", T::string, ""},
+    // Segment files held open at once (storage/fd_cache.h); 0: half RLIMIT_NOFILE.
+    config_def{"samsa.log.max.open.files", T::int64, "0", 0},
 };
 
 int64_t as_int(const broker_config& c, std::string_view key) {
@@ -320,6 +322,7 @@ result<loaded_config> load_broker_config(const properties& file, const std::vect
     auto endpoint = metrics::parse_metrics_listener(*c.value_of("samsa.metrics.listener"));
     if (!endpoint) return make_error(errc::invalid_argument, "samsa.metrics.listener: " + endpoint.error().message);
     c.metrics_listener = std::move(*endpoint);
+    c.log_max_open_files = as_int(c, "samsa.log.max.open.files");
     return out;
 }
 

@@ -71,6 +71,9 @@ struct broker_config {
     bool durable_acks = false;
     // Samsa's own (samsa.metrics.listener): where GET /metrics answers; nullopt: off.
     std::optional<metrics::metrics_listener> metrics_listener;
+    // Samsa's own (samsa.log.max.open.files): segment `.log` files held open
+    // at once (storage/fd_cache.h); 0: half the open-file limit.
+    int64_t log_max_open_files = 0;
 
     // Values as given (file, then overrides), keyed by their Kafka name.
     std::map<std::string, std::string> explicit_values;
