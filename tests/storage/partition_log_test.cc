@@ -150,7 +150,7 @@ TEST_F(partition_log_test, rolls_by_size_and_reads_across_segments) {
     EXPECT_EQ(from_seven.front().base_offset, 6);
 }
 
-TEST_F(partition_log_test, closed_segments_keep_only_their_log_file_open) {
+TEST_F(partition_log_test, segments_keep_only_their_log_file_open) {
     log_config cfg;
     cfg.segment_bytes = static_cast<int64_t>(make_batch(2).size() * 2);
     cfg.index_interval_bytes = 1;
@@ -164,7 +164,9 @@ TEST_F(partition_log_test, closed_segments_keep_only_their_log_file_open) {
         auto target = std::filesystem::read_symlink(e.path(), ec);
         if (!ec && target.string().rfind(log->dir().string(), 0) == 0) ++open_in_dir;
     }
-    EXPECT_EQ(open_in_dir, 20u + 2u);  // every .log, plus the active segment's two indexes
+    // Every .log (the process-wide cap of storage/fd_cache.h is above 20 here);
+    // index files, the active segment's too, are closed between flushes.
+    EXPECT_EQ(open_in_dir, 20u);
 }
 
 TEST_F(partition_log_test, a_batch_larger_than_a_segment_gets_its_own_segment) {
