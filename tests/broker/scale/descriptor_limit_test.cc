@@ -26,30 +26,6 @@ using protocol::error_code;
 using test_support::broker_options;
 using test_support::broker_process;
 
-// A script beside the test's temp files: `ulimit <args>` then exec the broker.
-class limited_broker_script {
-public:
-    explicit limited_broker_script(const std::string& ulimit_args) {
-        std::string pattern = (fs::temp_directory_path() / "samsa-ulimit-XXXXXX").string();
-        dir_ = ::mkdtemp(pattern.data());
-        path_ = dir_ / "limited-broker.sh";
-        std::ofstream out(path_);
-        out << "#!/bin/sh\nulimit " << ulimit_args << " || exit 3\nexec \""
-            << test_support::default_broker_binary().string() << "\" \"$@\"\n";
-        out.close();
-        fs::permissions(path_, fs::perms::owner_all);
-    }
-    ~limited_broker_script() {
-        std::error_code ec;
-        fs::remove_all(dir_, ec);
-    }
-    const fs::path& path() const { return path_; }
-
-private:
-    fs::path dir_;
-    fs::path path_;
-};
-
 // "Max open files  <soft>  <hard>  files" from /proc/<pid>/limits.
 std::pair<std::string, std::string> open_file_limits_of(pid_t pid) {
     std::ifstream in("/proc/" + std::to_string(pid) + "/limits");
@@ -90,7 +66,7 @@ TEST(descriptor_limit, more_partitions_than_descriptors_fail_that_request_only_a
     broker_options o;
     o.binary = script.path();
     // A segment-file cap above the limit (storage/fd_cache.h): each partition
-    // then keeps its active segment's .log open, as before the cap existed.
+    // then keeps its active segment open, as before the cap existed.
     o.overrides.emplace_back("samsa.log.max.open.files", "1000000");
     broker_process broker(o);
     ASSERT_TRUE(broker.start()) << broker.failure();

@@ -6,6 +6,7 @@
 // Thread: the test's thread.
 
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,5 +34,20 @@ int32_t partition_count(uint16_t port, const std::string& topic);
 // acks=1 Produce v7 of `count` small records to partition 0; the base
 // offset when the answer is NONE.
 std::optional<int64_t> produce_some(uint16_t port, const std::string& topic, int count);
+
+// A script beside the test's temp files: `ulimit <args>` then exec the broker
+// (the same process, so its pid and /proc/<pid>/limits are the broker's).
+class limited_broker_script {
+public:
+    explicit limited_broker_script(const std::string& ulimit_args);
+    ~limited_broker_script();
+    limited_broker_script(const limited_broker_script&) = delete;
+    limited_broker_script& operator=(const limited_broker_script&) = delete;
+    const std::filesystem::path& path() const { return path_; }
+
+private:
+    std::filesystem::path dir_;
+    std::filesystem::path path_;
+};
 
 }  // namespace samsa::broker::testing
