@@ -16,12 +16,16 @@
 #include <memory>
 #include <string>
 
-#include <asio.hpp>
-
 #include "samsa/base/types.h"
 #include "samsa/broker/config/broker_config.h"
 #include "samsa/broker/meta_properties.h"
 #include "samsa/broker/topics/topic_manager.h"
+
+// Only a reference to the I/O context is held here: no Asio header (it is
+// most of every handler's compile time).
+namespace asio {
+class io_context;
+}  // namespace asio
 
 namespace samsa::broker {
 

@@ -1,4 +1,5 @@
 #include "samsa/broker/handlers/dispatcher.h"
+#include "samsa/broker/net/connection.h"
 
 #include <spdlog/spdlog.h>
 

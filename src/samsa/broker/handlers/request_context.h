@@ -13,7 +13,7 @@
 #include <spdlog/spdlog.h>
 
 #include "samsa/broker/broker.h"
-#include "samsa/broker/net/connection.h"
+#include "samsa/broker/net/response_slot.h"
 #include "samsa/broker/security/principal.h"
 #include "samsa/bytes/bytes.h"
 #include "samsa/protocol/codec.h"

@@ -8,8 +8,9 @@
 // re-authenticates on the same connection before it ends (KIP-368).
 #include <spdlog/spdlog.h>
 
-#include "samsa/broker/metrics/broker_metrics.h"
 #include "samsa/broker/handlers/security_handlers.h"
+#include "samsa/broker/metrics/broker_metrics.h"
+#include "samsa/broker/net/connection.h"
 #include "samsa/broker/security/sasl/sasl_server.h"
 #include "samsa/protocol/messages/sasl_authenticate.h"
 

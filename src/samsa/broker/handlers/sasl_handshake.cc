@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "samsa/broker/handlers/security_handlers.h"
+#include "samsa/broker/net/connection.h"
 #include "samsa/broker/security/listener_security.h"
 #include "samsa/broker/security/sasl/sasl_server.h"
 #include "samsa/protocol/messages/sasl_handshake.h"

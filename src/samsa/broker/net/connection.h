@@ -52,6 +52,7 @@
 #include <asio.hpp>
 
 #include "samsa/bytes/bytes.h"
+#include "samsa/broker/net/response_slot.h"
 #include "samsa/broker/security/principal.h"
 
 namespace samsa::broker {
@@ -65,19 +66,6 @@ class sasl_server;
 class connection;
 class request_memory;
 
-// Told when a response slot completes (send, skip or close; not when an
-// uncompleted slot is destroyed): the broker's metrics take a request's total
-// time from it. Must outlive the slots that point at it.
-//
-// Thread: the I/O thread.
-class request_observer {
-public:
-    virtual void completed(std::chrono::steady_clock::time_point received) = 0;
-
-protected:
-    ~request_observer() = default;
-};
-
 struct connection_limits {
     int32_t max_frame_bytes = 104857600;  // socket.request.max.bytes
     std::chrono::milliseconds idle_timeout{600000};
@@ -89,59 +77,6 @@ struct connection_limits {
 // Smallest frame that can hold a request header: api_key, api_version,
 // correlation_id.
 inline constexpr int32_t min_request_frame_bytes = 8;
-
-// The place a response goes. Handlers complete it exactly once: send() with
-// the whole response frame (size prefix included) in one or more buffers,
-// skip() when the request gets no response (Produce acks=0), or close() to
-// drop the connection (unsupported version). A slot whose connection has
-// closed accepts and discards. Destroying an uncompleted slot closes the
-// connection (a handler bug must not stall the client forever).
-class response_slot {
-public:
-    response_slot() = default;
-    response_slot(std::weak_ptr<connection> conn, uint64_t seq) : conn_(std::move(conn)), seq_(seq) {}
-    response_slot(response_slot&& o) noexcept
-        : conn_(std::move(o.conn_)), seq_(o.seq_), observer_(o.observer_), received_(o.received_) {
-        o.conn_.reset();
-        o.observer_ = nullptr;
-    }
-    response_slot& operator=(response_slot&& o) noexcept;
-    response_slot(const response_slot&) = delete;
-    response_slot& operator=(const response_slot&) = delete;
-    ~response_slot();
-
-    void send(std::vector<bytes> frame);
-    void skip();
-    void close(std::string reason);
-    // False once the connection has gone (parked work can stop early).
-    bool connection_alive() const { return !conn_.expired(); }
-    // Client quotas: the connection reads no new request for `d` (Kafka mutes
-    // a throttled client's channel). Before send()/skip().
-    void mute_connection_for(std::chrono::milliseconds d);
-    bool completed() const { return seq_ == done_seq; }
-    // `observer` hears when this slot completes, with `received` (metrics).
-    void observe(request_observer* observer, std::chrono::steady_clock::time_point received) {
-        observer_ = observer;
-        received_ = received;
-    }
-
-private:
-    void notify_observer();
-
-    static constexpr uint64_t done_seq = ~uint64_t{0};
-    std::weak_ptr<connection> conn_;
-    uint64_t seq_ = done_seq;
-    request_observer* observer_ = nullptr;
-    std::chrono::steady_clock::time_point received_{};
-};
-
-// Receives whole frames (the bytes after the size field). Implemented by the
-// handlers layer (handlers/dispatcher.h).
-class request_dispatcher {
-public:
-    virtual ~request_dispatcher() = default;
-    virtual void dispatch(connection& conn, bytes frame, response_slot slot) = 0;
-};
 
 class connection : public std::enable_shared_from_this<connection> {
 public:
