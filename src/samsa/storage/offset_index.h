@@ -36,7 +36,7 @@
 
 #include "samsa/base/result.h"
 #include "samsa/base/types.h"
-#include "samsa/storage/file.h"
+#include "samsa/storage/index_file.h"
 
 namespace samsa::storage {
 
@@ -75,21 +75,19 @@ public:
 
     // Appends the entries not yet in the file; `sync` also fdatasyncs.
     status flush(bool sync);
-    status remove_file();
-    const std::filesystem::path& path() const { return path_; }
+    status remove_file() { return file_.remove(); }
+    const std::filesystem::path& path() const { return file_.path(); }
     // The file's descriptor, opening it if need be (for background_flusher).
-    result<int> open_fd();
+    result<int> open_fd() { return file_.open_fd(); }
     // Closes the file; it is reopened when next needed. Closed segments keep
     // no index descriptors open (only their .log).
-    void release_file() { (void)file_.close(); }
+    void release_file() { file_.release(); }
 
 private:
-    offset_index(std::filesystem::path path, offset base) : path_(std::move(path)), base_(base) {}
-    status ensure_open();
+    offset_index(std::filesystem::path path, offset base) : file_(std::move(path)), base_(base) {}
     status truncate_file_to_entries();
 
-    std::filesystem::path path_;
-    file file_;  // opened on first need
+    index_file file_;
     offset base_;
     // Stored as in the file (relative offset, position): 8 bytes an entry, so
     // a full 1 GiB segment's index (262,144 entries at 4 KiB) takes 2 MiB.
@@ -101,7 +99,6 @@ private:
 
     std::vector<packed> entries_;
     size_t persisted_ = 0;  // entries known to be in the file
-    bool unsynced_ = false;  // written or truncated since the last sync
     bool loaded_ = false;
 };
 

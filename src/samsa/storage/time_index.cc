@@ -14,48 +14,28 @@ result<time_index> time_index::open(const std::filesystem::path& path, offset ba
     time_index index(path, base);
     if (!existed) {
         // Created now so that the directory looks like Kafka's from the start.
-        if (auto st = index.ensure_open(); !st) return st.error();
+        if (auto st = index.file_.ensure_open(); !st) return st.error();
     }
     return index;
 }
 
-status time_index::ensure_open() {
-    if (file_.is_open()) return ok();
-    auto f = file::open(path_, true);
-    if (!f) return f.error();
-    file_ = std::move(*f);
-    return ok();
-}
-
-result<int> time_index::open_fd() {
-    if (auto st = ensure_open(); !st) return st.error();
-    return file_.fd();
-}
-
 status time_index::load() {
-    if (auto st = ensure_open(); !st) return st;
-    auto size = file_.size();
-    if (!size) return size.error();
-    if (*size % entry_size != 0)
-        return make_error(errc::corrupt, fmt::format("{}: size {} is not a multiple of {}", path_.string(),
-                                                     *size, entry_size));
-    bytes buf(*size);
-    auto n = file_.pread(buf, 0);
-    if (!n) return n.error();
-    if (*n != buf.size()) return make_error(errc::corrupt, fmt::format("{}: short read", path_.string()));
+    auto read = file_.read_entries(entry_size);
+    if (!read) return read.error();
+    const bytes& buf = *read;
     std::vector<entry> entries;
     entries.reserve(buf.size() / entry_size);
     for (size_t i = 0; i < buf.size(); i += entry_size) {
         entry e{timestamp_ms(static_cast<int64_t>(get_be64(&buf[i]))), base_ + get_be32(&buf[i + 8])};
         if (!entries.empty() && (e.timestamp <= entries.back().timestamp || e.last_offset < entries.back().last_offset))
-            return make_error(errc::corrupt, fmt::format("{}: entry {} does not increase", path_.string(),
+            return make_error(errc::corrupt, fmt::format("{}: entry {} does not increase", file_.path().string(),
                                                          i / entry_size));
         entries.push_back(e);
     }
     entries_ = std::move(entries);
     persisted_ = entries_.size();
     loaded_ = true;
-    release_file();  // entries are in memory now; reopened if written to
+    file_.release();  // entries are in memory now; reopened if written to
     return ok();
 }
 
@@ -63,8 +43,6 @@ status time_index::reset() {
     entries_.clear();
     persisted_ = 0;
     loaded_ = true;
-    if (auto st = ensure_open(); !st) return st;
-    unsynced_ = true;
     return file_.truncate(0);
 }
 
@@ -94,8 +72,6 @@ status time_index::truncate_to_offset(offset o) {
     entries_.erase(it, entries_.end());
     if (entries_.size() >= persisted_) return ok();
     persisted_ = entries_.size();
-    if (auto st = ensure_open(); !st) return st;
-    unsynced_ = true;
     return file_.truncate(persisted_ * entry_size);
 }
 
@@ -106,30 +82,10 @@ status time_index::flush(bool sync) {
             put_be64(&buf[at], static_cast<uint64_t>(entries_[i].timestamp()));
             put_be32(&buf[at + 8], static_cast<uint32_t>(entries_[i].last_offset - base_));
         }
-        if (auto st = ensure_open(); !st) return st;
-        if (auto st = file_.pwrite_all(buf, persisted_ * entry_size); !st) return st;
+        if (auto st = file_.write(buf, persisted_ * entry_size); !st) return st;
         persisted_ = entries_.size();
-        unsynced_ = true;
     }
-    if (sync && unsynced_) {
-        // A reopened descriptor syncs what an earlier one left dirty.
-        if (auto st = ensure_open(); !st) return st;
-        if (auto st = file_.sync(); !st) return st;
-        unsynced_ = false;
-    }
-    // Between flushes the index holds no descriptor (the broker's open-file
-    // cap counts on it: fd_cache.h); the next write reopens the file.
-    release_file();
-    return ok();
-}
-
-status time_index::remove_file() {
-    const auto path = path_;
-    if (auto st = file_.close(); !st) return st;
-    std::error_code ec;
-    std::filesystem::remove(path, ec);
-    if (ec) return make_error(errc::io_error, fmt::format("cannot remove {}: {}", path.string(), ec.message()));
-    return ok();
+    return file_.sync_and_release(sync);
 }
 
 }  // namespace samsa::storage

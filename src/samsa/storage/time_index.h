@@ -32,7 +32,7 @@
 
 #include "samsa/base/result.h"
 #include "samsa/base/types.h"
-#include "samsa/storage/file.h"
+#include "samsa/storage/index_file.h"
 
 namespace samsa::storage {
 
@@ -68,24 +68,21 @@ public:
     status truncate_to_offset(offset o);
 
     status flush(bool sync);
-    status remove_file();
-    const std::filesystem::path& path() const { return path_; }
+    status remove_file() { return file_.remove(); }
+    const std::filesystem::path& path() const { return file_.path(); }
     // The file's descriptor, opening it if need be (for background_flusher).
-    result<int> open_fd();
+    result<int> open_fd() { return file_.open_fd(); }
     // Closes the file; it is reopened when next needed. Closed segments keep
     // no index descriptors open (only their .log).
-    void release_file() { (void)file_.close(); }
+    void release_file() { file_.release(); }
 
 private:
-    time_index(std::filesystem::path path, offset base) : path_(std::move(path)), base_(base) {}
-    status ensure_open();
+    time_index(std::filesystem::path path, offset base) : file_(std::move(path)), base_(base) {}
 
-    std::filesystem::path path_;
-    file file_;  // opened on first need
+    index_file file_;
     offset base_;
     std::vector<entry> entries_;
     size_t persisted_ = 0;
-    bool unsynced_ = false;  // written or truncated since the last sync
     bool loaded_ = false;
 };
 

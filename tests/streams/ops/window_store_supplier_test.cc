@@ -36,35 +36,44 @@ void to_strings(const ktable<windowed<str>, int64_t>& t, const std::string& topi
 
 counts with_serdes(counts m) { return m.with_key_serde(serdes::string()).with_value_serde(serdes::int64()); }
 
-topology tumbling_count(counts m) {
+// "in" counted per window into the store `m` names or supplies, written to
+// "out" as strings.
+template<class Windows>
+topology windowed_count(const Windows& windows, counts m) {
     streams_builder b;
-    to_strings(b.stream("in", strings()).group_by_key().windowed_by(time_windows::of_size_and_grace(10, 5)).count(
-                   named{}, with_serdes(std::move(m))),
+    to_strings(b.stream("in", strings()).group_by_key().windowed_by(windows).count(named{}, with_serdes(std::move(m))),
                "out");
     return b.build();
 }
 
+topology tumbling_count(counts m) { return windowed_count(time_windows::of_size_and_grace(10, 5), std::move(m)); }
+
 topology session_count(counts m) {
-    streams_builder b;
-    to_strings(b.stream("in", strings())
-                   .group_by_key()
-                   .windowed_by(session_windows::of_inactivity_gap_and_grace(10, 5))
-                   .count(named{}, with_serdes(std::move(m))),
-               "out");
-    return b.build();
+    return windowed_count(session_windows::of_inactivity_gap_and_grace(10, 5), std::move(m));
+}
+
+struct input_record {
+    const char* key;
+    const char* value;
+    int64_t timestamp;
+};
+
+// Pipes `records` into "in" and returns what reached "out".
+std::vector<kvt> pipe_and_drain(driver_fixture& f, const std::vector<input_record>& records) {
+    auto in = f.input("in");
+    auto out = f.output("out");
+    for (const auto& r : records) in.pipe_input(r.key, r.value, r.timestamp);
+    return drain(out);
 }
 
 // Pipes the records of Kafka's tumbling-count example and returns the output.
 std::vector<kvt> run_tumbling(driver_fixture& f) {
-    auto in = f.input("in");
-    auto out = f.output("out");
-    in.pipe_input("A", "1", 1);
-    in.pipe_input("A", "2", 5);
-    in.pipe_input("B", "3", 3);
-    in.pipe_input("A", "4", 12);
-    in.pipe_input("A", "5", 20);
-    in.pipe_input("A", "6", 9);  // late: [0,10) closed at stream time 20 - grace 5
-    return drain(out);
+    return pipe_and_drain(f, {{"A", "1", 1},
+                              {"A", "2", 5},
+                              {"B", "3", 3},
+                              {"A", "4", 12},
+                              {"A", "5", 20},
+                              {"A", "6", 9}});  // late: [0,10) closed at stream time 20 - grace 5
 }
 
 const std::vector<kvt> tumbling_expected{{"[A@0/10]", "1", 1},   {"[A@0/10]", "2", 5},  {"[B@0/10]", "1", 3},
@@ -123,11 +132,7 @@ TEST(window_store_supplier, supplied_retention_keeps_windows_the_default_drops) 
     // for 1 000 000 ms, so [0,10) is still there at stream time 500 000.
     driver_fixture plain(tumbling_count(counts::as("dropped").with_store_type(store_type::in_memory).with_retention(15)));
     driver_fixture supplied(tumbling_count(counts::as(stores::in_memory_window_store("kept", 1'000'000, 10))));
-    for (driver_fixture* f : {&plain, &supplied}) {
-        auto in = f->input("in");
-        in.pipe_input("A", "x", 1);
-        in.pipe_input("A", "x", 500'000);
-    }
+    for (driver_fixture* f : {&plain, &supplied}) pipe_and_drain(*f, {{"A", "x", 1}, {"A", "x", 500'000}});
     EXPECT_EQ(window_view(supplied.driver, "kept").fetch("A", 0), 1);
     EXPECT_EQ(window_view(plain.driver, "dropped").fetch("A", 0), std::nullopt);
 }
@@ -144,22 +149,10 @@ TEST(window_store_supplier, describe_names_the_supplied_store) {
 }
 
 topology sliding_count(counts m) {
-    streams_builder b;
-    to_strings(b.stream("in", strings())
-                   .group_by_key()
-                   .windowed_by(sliding_windows::of_time_difference_and_grace(10, 5))
-                   .count(named{}, with_serdes(std::move(m))),
-               "out");
-    return b.build();
+    return windowed_count(sliding_windows::of_time_difference_and_grace(10, 5), std::move(m));
 }
 
-std::vector<kvt> run_sliding(driver_fixture& f) {
-    auto in = f.input("in");
-    auto out = f.output("out");
-    in.pipe_input("A", "x", 10);
-    in.pipe_input("A", "x", 15);
-    return drain(out);
-}
+std::vector<kvt> run_sliding(driver_fixture& f) { return pipe_and_drain(f, {{"A", "x", 10}, {"A", "x", 15}}); }
 
 TEST(window_store_supplier, sliding_count_uses_a_store_sized_by_the_time_difference) {
     driver_fixture supplied(sliding_count(counts::as(stores::in_memory_window_store("slides", 1'000, 10))));
@@ -177,15 +170,13 @@ TEST(window_store_supplier, supplied_session_stores_hold_the_session_count) {
         session_bytes_store_supplier s = persistent ? stores::persistent_session_store("my-sessions", 1'000)
                                                     : stores::in_memory_session_store("my-sessions", 1'000);
         driver_fixture f(session_count(counts::as(std::move(s))));
-        auto in = f.input("in");
-        auto out = f.output("out");
-        in.pipe_input("A", "x", 1);
-        in.pipe_input("A", "x", 5);   // merges into [1,5]
-        in.pipe_input("A", "x", 30);  // a new session
-        EXPECT_EQ(drain(out), (std::vector<kvt>{{"[A@1/1]", "1", 1},
-                                                {"[A@1/1]", std::nullopt, 1},  // at the merged session's end
-                                                {"[A@1/5]", "2", 5},
-                                                {"[A@30/30]", "1", 30}}));
+        EXPECT_EQ(pipe_and_drain(f, {{"A", "x", 1},
+                                     {"A", "x", 5},     // merges into [1,5]
+                                     {"A", "x", 30}}),  // a new session
+                  (std::vector<kvt>{{"[A@1/1]", "1", 1},
+                                    {"[A@1/1]", std::nullopt, 1},  // at the merged session's end
+                                    {"[A@1/5]", "2", 5},
+                                    {"[A@30/30]", "1", 30}}));
         EXPECT_EQ(f.driver.state_store("my-sessions").persistent(), persistent);
         session_view v = session_store_view(f.driver, "my-sessions");
         EXPECT_EQ(v.fetch_session("A", 1, 5), 2);

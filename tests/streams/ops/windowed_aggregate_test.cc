@@ -28,6 +28,37 @@ void to_strings(const ktable<windowed<str>, VA>& t, const std::string& topic) {
 
 str concat(const str& agg, const str& v) { return agg + v; }
 
+// "in" counted per window with emit-on-window-close, written to "out" as strings.
+template<class Windows>
+topology count_on_window_close(const Windows& windows) {
+    streams_builder b;
+    to_strings(b.stream("in", strings())
+                   .group_by_key()
+                   .windowed_by(windows)
+                   .emit_strategy(emit_strategy::on_window_close())
+                   .count(),
+               "out");
+    return b.build();
+}
+
+// A driver that looks for closed windows after every record (emit interval
+// 0, as in the Kafka 3.8 recordings), with the string topics "in" and "out".
+struct emit_on_every_record_driver {
+    explicit emit_on_every_record_driver(topology t)
+        : driver(std::move(t),
+                 {{"application.id", "app"}, {"__emit.interval.ms.kstreams.windowed.aggregation__", "0"}}),
+          in(driver.create_input_topic("in", serdes::string(), serdes::string())),
+          out(driver.create_output_topic("out", serdes::string(), serdes::string())) {}
+    // Pipes "x" for `key` at `ts` and returns what reached "out".
+    std::vector<kvt> pipe(const char* key, int64_t ts) {
+        in.pipe_input(key, "x", ts);
+        return drain(out);
+    }
+    testing::topology_test_driver driver;
+    testing::test_input_topic<str, str> in;
+    testing::test_output_topic<str, str> out;
+};
+
 TEST(time_windowed_kstream, tumbling_count_with_out_of_order_and_late_records) {
     streams_builder b;
     to_strings(b.stream("in", strings()).group_by_key().windowed_by(time_windows::of_size_and_grace(10, 5)).count(),
@@ -166,14 +197,7 @@ TEST(time_windowed_kstream, the_window_store_is_queryable_and_sized_by_retention
 }
 
 TEST(time_windowed_kstream, emit_on_window_close_forwards_each_closed_window_once) {
-    streams_builder b;
-    to_strings(b.stream("in", strings())
-                   .group_by_key()
-                   .windowed_by(time_windows::of_size_with_no_grace(10))
-                   .emit_strategy(emit_strategy::on_window_close())
-                   .count(),
-               "out");
-    driver_fixture f(b.build());
+    driver_fixture f(count_on_window_close(time_windows::of_size_with_no_grace(10)));
     auto in = f.input("in");
     auto out = f.output("out");
     auto next_second = [&] { f.driver.advance_wall_clock_time(std::chrono::milliseconds(1000)); };
@@ -203,14 +227,7 @@ TEST(time_windowed_kstream, emit_on_window_close_forwards_each_closed_window_onc
 TEST(time_windowed_kstream, emit_on_window_close_waits_for_the_wall_clock) {
     // Kafka checks for closed windows at most once per emit interval (1 s)
     // of wall-clock time; the driver's clock only moves when told to.
-    streams_builder b;
-    to_strings(b.stream("in", strings())
-                   .group_by_key()
-                   .windowed_by(time_windows::of_size_with_no_grace(10))
-                   .emit_strategy(emit_strategy::on_window_close())
-                   .count(),
-               "out");
-    driver_fixture f(b.build());
+    driver_fixture f(count_on_window_close(time_windows::of_size_with_no_grace(10)));
     auto in = f.input("in");
     auto out = f.output("out");
     in.pipe_input("A", "x", 1);
@@ -225,27 +242,14 @@ TEST(time_windowed_kstream, emit_on_window_close_waits_for_the_wall_clock) {
 }
 
 TEST(time_windowed_kstream, emit_interval_zero_looks_for_closed_windows_on_every_record) {
-    streams_builder b;
-    to_strings(b.stream("in", strings())
-                   .group_by_key()
-                   .windowed_by(time_windows::of_size_with_no_grace(10))
-                   .emit_strategy(emit_strategy::on_window_close())
-                   .count(),
-               "out");
-    testing::topology_test_driver driver(
-        b.build(), {{"application.id", "app"}, {"__emit.interval.ms.kstreams.windowed.aggregation__", "0"}});
-    auto in = driver.create_input_topic("in", serdes::string(), serdes::string());
-    auto out = driver.create_output_topic("out", serdes::string(), serdes::string());
-    in.pipe_input("A", "x", 1);
-    in.pipe_input("A", "x", 5);
-    in.pipe_input("B", "x", 12);
-    EXPECT_EQ(drain(out), (std::vector<kvt>{{"[A@0/10]", "2", 5}}));
-    in.pipe_input("B", "x", 13);
-    EXPECT_TRUE(drain(out).empty());
-    in.pipe_input("A", "x", 25);
-    EXPECT_EQ(drain(out), (std::vector<kvt>{{"[B@10/20]", "2", 13}}));
-    EXPECT_THROW(testing::topology_test_driver(
-                     b.build(), {{"__emit.interval.ms.kstreams.windowed.aggregation__", "-1"}}),
+    emit_on_every_record_driver d(count_on_window_close(time_windows::of_size_with_no_grace(10)));
+    EXPECT_TRUE(d.pipe("A", 1).empty());
+    EXPECT_TRUE(d.pipe("A", 5).empty());
+    EXPECT_EQ(d.pipe("B", 12), (std::vector<kvt>{{"[A@0/10]", "2", 5}}));
+    EXPECT_TRUE(d.pipe("B", 13).empty());
+    EXPECT_EQ(d.pipe("A", 25), (std::vector<kvt>{{"[B@10/20]", "2", 13}}));
+    EXPECT_THROW(testing::topology_test_driver(count_on_window_close(time_windows::of_size_with_no_grace(10)),
+                                               {{"__emit.interval.ms.kstreams.windowed.aggregation__", "-1"}}),
                  std::invalid_argument);
 }
 
@@ -253,14 +257,7 @@ TEST(time_windowed_kstream, emit_on_window_close_skips_windows_past_the_store_re
     // As Kafka's time-ordered store: a window whose start is older than the
     // store's stream time (its newest window start) - retention is gone
     // before the next look for closed windows, so it is never emitted.
-    streams_builder b;
-    to_strings(b.stream("in", strings())
-                   .group_by_key()
-                   .windowed_by(time_windows::of_size_with_no_grace(10))
-                   .emit_strategy(emit_strategy::on_window_close())
-                   .count(),
-               "out");
-    driver_fixture f(b.build());
+    driver_fixture f(count_on_window_close(time_windows::of_size_with_no_grace(10)));
     auto in = f.input("in");
     auto out = f.output("out");
     in.pipe_input("A", "x", 1);
@@ -382,33 +379,19 @@ TEST(sliding_windowed_kstream, late_records_are_dropped) {
 // interval 0). 3.8 looks for closed windows only after records that are
 // neither late nor early (t >= d): A@5 (late) and the early ones emit nothing.
 TEST(sliding_windowed_kstream, emit_on_window_close_forwards_each_closed_window_once_as_kafka_3_8) {
-    streams_builder b;
-    to_strings(b.stream("in", strings())
-                   .group_by_key()
-                   .windowed_by(sliding_windows::of_time_difference_and_grace(10, 5))
-                   .emit_strategy(emit_strategy::on_window_close())
-                   .count(),
-               "out");
-    testing::topology_test_driver driver(
-        b.build(), {{"application.id", "app"}, {"__emit.interval.ms.kstreams.windowed.aggregation__", "0"}});
-    auto in = driver.create_input_topic("in", serdes::string(), serdes::string());
-    auto out = driver.create_output_topic("out", serdes::string(), serdes::string());
-    auto pipe = [&](const char* key, int64_t ts) {
-        in.pipe_input(key, "x", ts);
-        return drain(out);
-    };
+    emit_on_every_record_driver d(count_on_window_close(sliding_windows::of_time_difference_and_grace(10, 5)));
     for (auto [k, t] : std::vector<std::pair<const char*, int64_t>>{{"A", 1}, {"B", 3}, {"A", 8}, {"A", 12}, {"B", 14}}) {
-        EXPECT_TRUE(pipe(k, t).empty()) << k << "@" << t;
+        EXPECT_TRUE(d.pipe(k, t).empty()) << k << "@" << t;
     }
-    EXPECT_EQ(pipe("A", 30), (std::vector<kvt>{{"[A@0/10]", "2", 8},
-                                               {"[B@0/10]", "1", 3},
-                                               {"[A@2/12]", "2", 12},
-                                               {"[B@4/14]", "1", 14},
-                                               {"[A@9/19]", "1", 12}}));
-    EXPECT_TRUE(pipe("B", 31).empty());
-    EXPECT_TRUE(pipe("A", 5).empty());  // late
-    EXPECT_EQ(pipe("A", 45), (std::vector<kvt>{{"[A@20/30]", "1", 30}, {"[B@21/31]", "1", 31}}));
-    EXPECT_EQ(pipe("B", 60), (std::vector<kvt>{{"[A@35/45]", "1", 45}}));
+    EXPECT_EQ(d.pipe("A", 30), (std::vector<kvt>{{"[A@0/10]", "2", 8},
+                                                 {"[B@0/10]", "1", 3},
+                                                 {"[A@2/12]", "2", 12},
+                                                 {"[B@4/14]", "1", 14},
+                                                 {"[A@9/19]", "1", 12}}));
+    EXPECT_TRUE(d.pipe("B", 31).empty());
+    EXPECT_TRUE(d.pipe("A", 5).empty());  // late
+    EXPECT_EQ(d.pipe("A", 45), (std::vector<kvt>{{"[A@20/30]", "1", 30}, {"[B@21/31]", "1", 31}}));
+    EXPECT_EQ(d.pipe("B", 60), (std::vector<kvt>{{"[A@35/45]", "1", 45}}));
 }
 
 // Expected: Kafka Streams 3.8's TopologyTestDriver for the same topology and
@@ -416,32 +399,18 @@ TEST(sliding_windowed_kstream, emit_on_window_close_forwards_each_closed_window_
 // sessions by end, then key, stamped with their end; the late A@2 still
 // makes the aggregate look for closed sessions.
 TEST(session_windowed_kstream, emit_on_window_close_forwards_each_closed_session_once_as_kafka_3_8) {
-    streams_builder b;
-    to_strings(b.stream("in", strings())
-                   .group_by_key()
-                   .windowed_by(session_windows::of_inactivity_gap_and_grace(5, 2))
-                   .emit_strategy(emit_strategy::on_window_close())
-                   .count(),
-               "out");
-    testing::topology_test_driver driver(
-        b.build(), {{"application.id", "app"}, {"__emit.interval.ms.kstreams.windowed.aggregation__", "0"}});
-    auto in = driver.create_input_topic("in", serdes::string(), serdes::string());
-    auto out = driver.create_output_topic("out", serdes::string(), serdes::string());
-    auto pipe = [&](const char* key, int64_t ts) {
-        in.pipe_input(key, "x", ts);
-        return drain(out);
-    };
-    EXPECT_TRUE(pipe("A", 1).empty());
-    EXPECT_TRUE(pipe("B", 3).empty());
-    EXPECT_TRUE(pipe("A", 4).empty());
-    EXPECT_EQ(pipe("A", 12), (std::vector<kvt>{{"[B@3/3]", "1", 3}, {"[A@1/4]", "2", 4}}));
-    EXPECT_TRUE(pipe("B", 14).empty());
-    EXPECT_TRUE(pipe("A", 13).empty());
-    EXPECT_EQ(pipe("B", 30), (std::vector<kvt>{{"[A@12/13]", "2", 13}, {"[B@14/14]", "1", 14}}));
-    EXPECT_TRUE(pipe("A", 2).empty());  // late
-    EXPECT_TRUE(pipe("A", 31).empty());
-    EXPECT_EQ(pipe("B", 50), (std::vector<kvt>{{"[B@30/30]", "1", 30}, {"[A@31/31]", "1", 31}}));
-    EXPECT_TRUE(pipe("A", 50).empty());
+    emit_on_every_record_driver d(count_on_window_close(session_windows::of_inactivity_gap_and_grace(5, 2)));
+    EXPECT_TRUE(d.pipe("A", 1).empty());
+    EXPECT_TRUE(d.pipe("B", 3).empty());
+    EXPECT_TRUE(d.pipe("A", 4).empty());
+    EXPECT_EQ(d.pipe("A", 12), (std::vector<kvt>{{"[B@3/3]", "1", 3}, {"[A@1/4]", "2", 4}}));
+    EXPECT_TRUE(d.pipe("B", 14).empty());
+    EXPECT_TRUE(d.pipe("A", 13).empty());
+    EXPECT_EQ(d.pipe("B", 30), (std::vector<kvt>{{"[A@12/13]", "2", 13}, {"[B@14/14]", "1", 14}}));
+    EXPECT_TRUE(d.pipe("A", 2).empty());  // late
+    EXPECT_TRUE(d.pipe("A", 31).empty());
+    EXPECT_EQ(d.pipe("B", 50), (std::vector<kvt>{{"[B@30/30]", "1", 30}, {"[A@31/31]", "1", 31}}));
+    EXPECT_TRUE(d.pipe("A", 50).empty());
 }
 
 }  // namespace

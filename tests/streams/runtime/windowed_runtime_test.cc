@@ -10,7 +10,9 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -150,27 +152,38 @@ std::string window_key(const std::string& key, int64_t start) {
     return "[" + key + "@" + std::to_string(start) + "/" + std::to_string(start + window_size) + "]";
 }
 
+// Kafka's internal emit intervals: 1000 ms by default, 0 accepted (and the
+// other intervals left alone), a negative or non-numeric value refused.
+struct emit_interval_key {
+    std::string key;
+    int64_t streams_config::*field;
+    std::string invalid;
+};
+
 TEST(windowed_streams_config, reads_kafkas_emit_interval) {
-    auto c = streams_config::parse({{"application.id", "a"}, {"bootstrap.servers", "b:1"}});
-    ASSERT_TRUE(c) << c.error().message;
-    EXPECT_EQ(c->windowed_emit_interval_ms, 1000);
-    c = streams_config::parse({{"application.id", "a"},
-                               {"bootstrap.servers", "b:1"},
-                               {"__emit.interval.ms.kstreams.windowed.aggregation__", "0"}});
-    ASSERT_TRUE(c) << c.error().message;
-    EXPECT_EQ(c->windowed_emit_interval_ms, 0);
-    EXPECT_FALSE(streams_config::parse({{"application.id", "a"},
-                                        {"bootstrap.servers", "b:1"},
-                                        {"__emit.interval.ms.kstreams.windowed.aggregation__", "-5"}}));
-    EXPECT_EQ(c->outer_join_emit_interval_ms, 1000);
-    c = streams_config::parse({{"application.id", "a"},
-                               {"bootstrap.servers", "b:1"},
-                               {"__emit.interval.ms.kstreams.outer.join.spurious.results.fix__", "0"}});
-    ASSERT_TRUE(c) << c.error().message;
-    EXPECT_EQ(c->outer_join_emit_interval_ms, 0);
-    EXPECT_FALSE(streams_config::parse({{"application.id", "a"},
-                                        {"bootstrap.servers", "b:1"},
-                                        {"__emit.interval.ms.kstreams.outer.join.spurious.results.fix__", "x"}}));
+    const std::vector<emit_interval_key> keys{
+        {"__emit.interval.ms.kstreams.windowed.aggregation__", &streams_config::windowed_emit_interval_ms, "-5"},
+        {"__emit.interval.ms.kstreams.outer.join.spurious.results.fix__", &streams_config::outer_join_emit_interval_ms,
+         "x"}};
+    const std::map<std::string, std::string> base{{"application.id", "a"}, {"bootstrap.servers", "b:1"}};
+    auto with = [&](const std::string& key, const std::string& value) {
+        auto properties = base;
+        properties[key] = value;
+        return streams_config::parse(properties);
+    };
+    for (const auto& k : keys) {
+        SCOPED_TRACE(k.key);
+        auto c = streams_config::parse(base);
+        ASSERT_TRUE(c) << c.error().message;
+        EXPECT_EQ((*c).*k.field, 1000);
+        c = with(k.key, "0");
+        ASSERT_TRUE(c) << c.error().message;
+        EXPECT_EQ((*c).*k.field, 0);
+        for (const auto& other : keys) {
+            if (&other != &k) EXPECT_EQ((*c).*other.field, 1000) << other.key;  // each key sets its own field
+        }
+        EXPECT_FALSE(with(k.key, k.invalid));
+    }
 }
 
 TEST_F(windowed_runtime, window_store_is_restored_from_its_changelog_after_a_restart) {

@@ -117,14 +117,8 @@ private:
         if (upper < 0) return;  // no session has closed yet
         const int64_t lower = std::max<int64_t>(0, last_emit_close_time_);
         if (upper < lower) return;
-        for (auto& kv : store_->find_sessions_ending_between(lower, upper)) {
-            const int64_t end = kv.key.window().end();
-            record<windowed<K>, change<VA>> out{std::move(kv.key), change<VA>{std::move(kv.value), std::nullopt},
-                                                end, r.headers};
-            ctx_->forward(out);
-        }
-        last_emit_close_time_ = close_time;
-        ctx_->task().set_processor_metadata(spec_.name, close_time);
+        forward_closed_windows(*ctx_, store_->find_sessions_ending_between(lower, upper), r.headers, spec_.name,
+                               close_time, last_emit_close_time_);
     }
 
     merger merge_;

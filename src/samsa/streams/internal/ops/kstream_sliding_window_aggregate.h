@@ -233,13 +233,8 @@ private:
         const int64_t upper = close_time - d - 1;
         if (upper < 0) return;  // no window has closed yet
         const int64_t lower = last_emit_close_time_ == no_timestamp ? 0 : std::max<int64_t>(0, last_emit_close_time_ - d);
-        for (auto& kv : store_->fetch_all_time_ordered(lower, upper)) {
-            record<windowed<K>, change<VA>> out{std::move(kv.key), change<VA>{std::move(kv.value.value), std::nullopt},
-                                                kv.value.timestamp, r.headers};
-            ctx_->forward(out);
-        }
-        last_emit_close_time_ = close_time;
-        ctx_->task().set_processor_metadata(spec_.name, close_time);
+        forward_closed_windows(*ctx_, store_->fetch_all_time_ordered(lower, upper), r.headers, spec_.name, close_time,
+                               last_emit_close_time_);
     }
 
     sliding_windows windows_;

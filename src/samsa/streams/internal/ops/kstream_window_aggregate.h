@@ -99,13 +99,8 @@ private:
                                   ? 0
                                   : std::max<int64_t>(0, last_emit_close_time_ - windows_.size()) + 1;
         if (!should_range_fetch(lower, upper)) return;
-        for (auto& kv : store_->fetch_all_time_ordered(lower, upper)) {
-            record<windowed<K>, change<VA>> out{std::move(kv.key), change<VA>{std::move(kv.value.value), std::nullopt},
-                                                kv.value.timestamp, r.headers};
-            ctx_->forward(out);
-        }
-        last_emit_close_time_ = close_time;
-        ctx_->task().set_processor_metadata(spec_.name, close_time);
+        forward_closed_windows(*ctx_, store_->fetch_all_time_ordered(lower, upper), r.headers, spec_.name, close_time,
+                               last_emit_close_time_);
     }
 
     // Window ends are exclusive: when the windows containing the new upper

@@ -3,7 +3,7 @@
 // AbstractKStreamTimeWindowAggregateProcessor and the helpers of
 // KStreamSessionWindowAggregate): where the aggregate lives, the user's
 // functions in one shape, the log lines and drop counting, and the
-// emit-on-window-close throttle.
+// emit-on-window-close throttle and forwarding.
 //
 // Functions: the DSL hands every operator an initializer (nullopt for
 // reduce: "no aggregate yet") and an aggregator that sees the value as
@@ -18,6 +18,8 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <type_traits>
+#include <vector>
 
 #include <spdlog/spdlog.h>
 
@@ -112,5 +114,32 @@ private:
     int64_t interval_ms_ = default_emit_interval_ms;
     int64_t next_time_to_emit_ = 0;
 };
+
+// Emit on window close (KIP-825): forwards each closed window once, with the
+// headers of the record after which it was found closed, then remembers
+// `close_time` as emitted up to, in the operator and as processor metadata
+// committed with the task's offsets, so a restarted task does not emit these
+// windows again. `closed` is the store's answer in time order: a time or
+// sliding window (value_and_timestamp) is forwarded at its record timestamp,
+// a session at its end.
+template<class K, class VA, class StoredValue>
+void forward_closed_windows(processor_context<windowed<K>, change<VA>>& ctx,
+                            std::vector<key_value<windowed<K>, StoredValue>> closed, const record_headers& headers,
+                            const std::string& store_name, int64_t close_time, int64_t& last_emit_close_time) {
+    for (auto& kv : closed) {
+        if constexpr (std::is_same_v<StoredValue, value_and_timestamp<VA>>) {
+            record<windowed<K>, change<VA>> out{std::move(kv.key), change<VA>{std::move(kv.value.value), std::nullopt},
+                                                kv.value.timestamp, headers};
+            ctx.forward(out);
+        } else {
+            const int64_t end = kv.key.window().end();
+            record<windowed<K>, change<VA>> out{std::move(kv.key), change<VA>{std::move(kv.value), std::nullopt},
+                                                end, headers};
+            ctx.forward(out);
+        }
+    }
+    last_emit_close_time = close_time;
+    ctx.task().set_processor_metadata(store_name, close_time);
+}
 
 }  // namespace samsa::streams::internal
