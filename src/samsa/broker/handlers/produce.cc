@@ -36,6 +36,7 @@
 #include "samsa/broker/handlers/handlers.h"
 #include "samsa/broker/handlers/quota_handlers.h"
 #include "samsa/broker/handlers/topic_lookup.h"
+#include "samsa/broker/topics/topic_compression.h"
 #include "samsa/broker/metrics/broker_metrics.h"
 #include "samsa/broker/producer/durable_acks.h"
 #include "samsa/broker/producer/producer_state_manager.h"

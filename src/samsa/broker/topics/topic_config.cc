@@ -1,5 +1,7 @@
 #include "samsa/broker/topics/topic_config.h"
 
+#include "samsa/broker/topics/topic_compression.h"
+
 #include <array>
 
 namespace samsa::broker {

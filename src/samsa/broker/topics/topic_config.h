@@ -19,7 +19,6 @@
 #include "samsa/broker/config/broker_config.h"
 #include "samsa/broker/config/config_def.h"
 #include "samsa/protocol/messages/config_resource.h"
-#include "samsa/protocol/record_batch.h"
 
 namespace samsa::broker {
 
@@ -64,14 +63,5 @@ status validate_topic_configs(const topic_configs& configs);
 // Convenience: the effective value of a numeric / text key.
 int64_t topic_config_int(const topic_configs& set, const broker_config& broker, std::string_view key);
 std::string topic_config_string(const topic_configs& set, const broker_config& broker, std::string_view key);
-
-// compression.type and the level of its codec (compression.<codec>.level),
-// as Kafka's BrokerCompressionType reads them: nullopt codec for `producer`
-// (batches are stored in the producer's codec).
-struct topic_compression {
-    std::optional<protocol::compression_codec> codec;
-    int level = 0;
-};
-topic_compression topic_compression_of(const topic_configs& set, const broker_config& broker);
 
 }  // namespace samsa::broker
