@@ -139,6 +139,8 @@ TEST_F(compression_test, out_of_range_levels_are_refused) {
     EXPECT_FALSE(create_topic(bootstrap(), "bad-lz4", 1, {{"compression.lz4.level", "18"}}));
     EXPECT_FALSE(create_topic(bootstrap(), "bad-zstd", 1, {{"compression.zstd.level", "23"}}));
     EXPECT_FALSE(create_topic(bootstrap(), "bad-gzip", 1, {{"compression.gzip.level", "10"}}));
+    EXPECT_FALSE(create_topic(bootstrap(), "zero-gzip", 1, {{"compression.gzip.level", "0"}}));
+    EXPECT_TRUE(create_topic(bootstrap(), "good-gzip", 1, {{"compression.gzip.level", "9"}}));
 }
 
 }  // namespace
