@@ -41,10 +41,10 @@ bool grow(bytes& out, size_t used, size_t max_size) {
 
 // --- gzip ----------------------------------------------------------------
 
-bytes gzip_compress(bytes_view data) {
+bytes gzip_compress(bytes_view data, int level) {
     z_stream zs{};
     // 15 window bits + 16 = gzip wrapper, as Java's GZIPOutputStream writes.
-    int rc = deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+    int rc = deflateInit2(&zs, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
     if (rc != Z_OK) throw std::bad_alloc();
     bytes out(deflateBound(&zs, static_cast<uLong>(data.size())) + 32);
     zs.next_in = const_cast<Bytef*>(data.data());
@@ -156,8 +156,9 @@ result<bytes> snappy_decompress(bytes_view data, size_t max_size) {
 
 // --- lz4 -----------------------------------------------------------------
 
-bytes lz4_compress(bytes_view data) {
+bytes lz4_compress(bytes_view data, int level) {
     LZ4F_preferences_t prefs{};
+    prefs.compressionLevel = level;
     prefs.frameInfo.blockSizeID = LZ4F_max64KB;  // what Kafka's Java producer uses
     prefs.frameInfo.blockMode = LZ4F_blockIndependent;
     bytes out(LZ4F_compressFrameBound(data.size(), &prefs));
@@ -202,9 +203,9 @@ result<bytes> lz4_decompress(bytes_view data, size_t max_size) {
 
 // --- zstd ----------------------------------------------------------------
 
-bytes zstd_compress(bytes_view data) {
+bytes zstd_compress(bytes_view data, int level) {
     bytes out(ZSTD_compressBound(data.size()));
-    size_t n = ZSTD_compress(out.data(), out.size(), data.data(), data.size(), 3);
+    size_t n = ZSTD_compress(out.data(), out.size(), data.data(), data.size(), level);
     if (ZSTD_isError(n)) throw std::bad_alloc();
     out.resize(n);
     return out;
@@ -354,12 +355,20 @@ const char* name(compression_codec codec) {
 }
 
 bytes compress(compression_codec codec, bytes_view data) {
+    // Each library's own default (lz4frame's 0 is its fast mode).
+    const int level = codec == compression_codec::gzip ? Z_DEFAULT_COMPRESSION
+                      : codec == compression_codec::zstd ? 3
+                                                         : 0;
+    return compress(codec, data, level);
+}
+
+bytes compress(compression_codec codec, bytes_view data, int level) {
     switch (codec) {
         case compression_codec::none: return bytes(data.begin(), data.end());
-        case compression_codec::gzip: return gzip_compress(data);
+        case compression_codec::gzip: return gzip_compress(data, level);
         case compression_codec::snappy: return snappy_compress(data);
-        case compression_codec::lz4: return lz4_compress(data);
-        case compression_codec::zstd: return zstd_compress(data);
+        case compression_codec::lz4: return lz4_compress(data, level);
+        case compression_codec::zstd: return zstd_compress(data, level);
     }
     SAMSA_ASSERT(false, "unknown compression codec");
     return {};

@@ -27,6 +27,9 @@ namespace samsa::protocol {
 
 // Compresses with the codec's default level; `none` returns a copy.
 bytes compress(compression_codec codec, bytes_view data);
+// Compresses at `level` (KIP-390's compression.<codec>.level): gzip -1 or
+// 1-9, lz4 1-17, zstd zstd's range; ignored by snappy and none.
+bytes compress(compression_codec codec, bytes_view data, int level);
 
 // Decompresses `data`; errc::corrupt for bytes that are not a valid stream of
 // the codec, errc::too_large when the output would exceed max_size,

@@ -74,6 +74,9 @@ const std::array defs{
     config_def{"log.message.timestamp.difference.max.ms", T::int64, long_max, 0},
     config_def{"log.message.downconversion.enable", T::boolean, "true"},
     config_def{"compression.type", T::string, "producer", int64_max * -1, int64_max, compression_types},
+    config_def{"compression.gzip.level", T::int32, "-1", -1, 9},
+    config_def{"compression.lz4.level", T::int32, "9", 1, 17},
+    config_def{"compression.zstd.level", T::int32, "3", -131072, 22},
     config_def{"min.insync.replicas", T::int32, "1", 1},
     config_def{"unclean.leader.election.enable", T::boolean, "false"},
     // Consumer groups and the idempotent producer (the next issue).

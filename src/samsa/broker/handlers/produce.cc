@@ -36,10 +36,13 @@
 #include "samsa/broker/handlers/handlers.h"
 #include "samsa/broker/handlers/quota_handlers.h"
 #include "samsa/broker/handlers/topic_lookup.h"
+#include "samsa/broker/topics/topic_compression.h"
 #include "samsa/broker/metrics/broker_metrics.h"
 #include "samsa/broker/producer/durable_acks.h"
 #include "samsa/broker/producer/producer_state_manager.h"
 #include "samsa/broker/txn/txn_coordinator.h"
+#include "samsa/protocol/batch_recompress.h"
+#include "samsa/protocol/compression.h"
 #include "samsa/protocol/messages/produce.h"
 #include "samsa/protocol/record_batch.h"
 #include "samsa/protocol/records.h"
@@ -65,6 +68,7 @@ struct topic_rules {
     error_code invalid_record = error_code::corrupt_message;  // INVALID_RECORD from Produce v8
     bool has_transactional_id = false;  // the request names one
     int16_t request_version = 0;
+    topic_compression compression;  // compression.type: the codec batches are stored in
 };
 
 // Kafka's ProduceRequest.validateRecords, before any log is touched: from
@@ -143,6 +147,44 @@ partition_outcome validate_record_set(bytes_view records, const topic_rules& rul
     }
     if (batches == 0) return {error_code::corrupt_message, "no record batch"};
     return {};
+}
+
+// Kafka's LogValidator when compression.type names a codec: the batches not
+// already in it (control batches aside) are rewritten. nullopt when none
+// needs it, so the request's own buffer is appended with no copy. A rewrite
+// that grows past max.message.bytes is RECORD_LIST_TOO_LARGE, as Kafka's
+// check of recompressed batches in UnifiedLog.append.
+struct recompressed {
+    std::optional<bytes> records;
+    partition_outcome outcome;
+};
+
+recompressed recompress_record_set(bytes_view records, const topic_rules& rules) {
+    const auto target = *rules.compression.codec;
+    bool any = false;
+    for (protocol::batch_splitter split(records); auto batch = split.next();) {
+        auto h = protocol::read_batch_header(*batch);
+        any = any || (h && protocol::needs_recompression(*h, target));
+    }
+    if (!any) return {};
+    bytes out;
+    out.reserve(records.size());
+    for (protocol::batch_splitter split(records); auto batch = split.next();) {
+        auto h = protocol::read_batch_header(*batch);
+        if (!h || !protocol::needs_recompression(*h, target)) {
+            out.insert(out.end(), batch->begin(), batch->end());
+            continue;
+        }
+        auto rewritten = protocol::recompress_batch(*batch, target, rules.compression.level, max_uncompressed_batch_bytes);
+        if (!rewritten) return {std::nullopt, {rules.invalid_record, rewritten.error().message}};
+        if (static_cast<int64_t>(rewritten->size()) > rules.max_message_bytes) {
+            return {std::nullopt, {error_code::record_list_too_large,
+                                   fmt::format("batch of {} bytes once compressed with {} is over max.message.bytes {}",
+                                               rewritten->size(), protocol::name(target), rules.max_message_bytes)}};
+        }
+        out.insert(out.end(), rewritten->begin(), rewritten->end());
+    }
+    return {std::move(out), {}};
 }
 
 // The idempotent producer's verdict on one partition's record set (already
@@ -272,6 +314,7 @@ void handle_produce(request_context ctx) {
             if (ctx.version() >= 8) rules.invalid_record = error_code::invalid_record;
             rules.has_transactional_id = request->transactional_id.has_value();
             rules.request_version = ctx.version();
+            rules.compression = topic_compression_of(meta->configs, b.config());
         }
 
         for (auto& part : topic.partition_data) {
@@ -322,6 +365,17 @@ void handle_produce(request_context ctx) {
                 }
                 duplicate = verdict.duplicate;
             }
+            // compression.type other than `producer`: the batches to store.
+            recompressed rewrite;
+            if (pr.error_code == error_code::none && !duplicate && rules.compression.codec) {
+                rewrite = recompress_record_set(part.records.view(), rules);
+                if (rewrite.outcome.error != error_code::none) {
+                    pr.error_code = rewrite.outcome.error;
+                    pr.error_message = rewrite.outcome.message;
+                    spdlog::warn("produce to {}-{} from {} refused: {}", topic.name, part.index(), ctx.peer,
+                                 rewrite.outcome.message);
+                }
+            }
             if (pr.error_code == error_code::none && duplicate) {
                 // Kafka's answer to a resent batch: success, original offsets.
                 spdlog::info("produce to {}-{} from {}: resent batch (sequences {}..{}) answered with its original "
@@ -344,6 +398,7 @@ void handle_produce(request_context ctx) {
                 // stamps offsets into them in place before writing.
                 bytes_view view = part.records.view();
                 std::span<uint8_t> writable(ctx.frame.data() + (view.data() - ctx.frame.data()), view.size());
+                if (rewrite.records) writable = std::span<uint8_t>(*rewrite.records);
                 auto appended = log->append(writable, broker::now());
                 if (!appended) {
                     pr.error_code = to_error_code(appended.error(), operation::produce);

@@ -1,5 +1,7 @@
 #include "samsa/broker/topics/topic_config.h"
 
+#include "samsa/broker/topics/topic_compression.h"
+
 #include <array>
 
 namespace samsa::broker {
@@ -19,7 +21,13 @@ using S = std::array<std::string_view, 3>;
 
 const std::array defs{
     topic_config_def{{"cleanup.policy", T::list, "delete", lowest, highest, cleanup_policies}, S{"log.cleanup.policy"}},
+    // KIP-390 levels, used when the broker recompresses (compression.type
+    // names a codec): Kafka's defaults and ranges (gzip also takes -1, zlib's
+    // default; zstd's lowest is ZSTD_minCLevel()).
+    topic_config_def{{"compression.gzip.level", T::int32, "-1", -1, 9}, S{"compression.gzip.level"}},
+    topic_config_def{{"compression.lz4.level", T::int32, "9", 1, 17}, S{"compression.lz4.level"}},
     topic_config_def{{"compression.type", T::string, "producer", lowest, highest, compression_types}, S{"compression.type"}},
+    topic_config_def{{"compression.zstd.level", T::int32, "3", -131072, 22}, S{"compression.zstd.level"}},
     topic_config_def{{"delete.retention.ms", T::int64, "86400000", 0}, S{"log.cleaner.delete.retention.ms"}},
     topic_config_def{{"file.delete.delay.ms", T::int64, "60000", 0}, S{"log.segment.delete.delay.ms"}},
     topic_config_def{{"flush.messages", T::int64, long_max, 1}, S{"log.flush.interval.messages"}},
@@ -125,6 +133,11 @@ status validate_topic_configs(const topic_configs& configs) {
         if (key == "cleanup.policy" && split_config_list(value).empty()) {
             return make_error(errc::invalid_argument, "cleanup.policy: empty list");
         }
+        // Kafka's GzipCompression.LEVEL_VALIDATOR: zlib's 0 (stored) is not a level it takes.
+        if (key == "compression.gzip.level" && value == "0") {
+            return make_error(errc::invalid_argument, "Invalid value 0 for configuration compression.gzip.level: "
+                                                      "Value must be between 1 and 9 or equal to -1");
+        }
     }
     return ok();
 }
@@ -143,6 +156,18 @@ std::string topic_config_string(const topic_configs& set, const broker_config& b
     if (!def) return {};
     auto eff = resolve_topic_config(*def, set, broker);
     return eff.value.value_or("");
+}
+
+topic_compression topic_compression_of(const topic_configs& set, const broker_config& broker) {
+    using protocol::compression_codec;
+    const std::string type = topic_config_string(set, broker, "compression.type");
+    auto level = [&](std::string_view key) { return static_cast<int>(topic_config_int(set, broker, key)); };
+    if (type == "uncompressed") return {compression_codec::none, 0};
+    if (type == "gzip") return {compression_codec::gzip, level("compression.gzip.level")};
+    if (type == "snappy") return {compression_codec::snappy, 0};
+    if (type == "lz4") return {compression_codec::lz4, level("compression.lz4.level")};
+    if (type == "zstd") return {compression_codec::zstd, level("compression.zstd.level")};
+    return {};  // producer
 }
 
 }  // namespace samsa::broker

@@ -1,0 +1,42 @@
+#include "samsa/protocol/batch_recompress.h"
+
+#include <algorithm>
+
+#include "samsa/bytes/big_endian.h"
+#include "samsa/protocol/compression.h"
+
+namespace samsa::protocol {
+namespace {
+
+constexpr int16_t codec_mask = 0x07;
+constexpr size_t attributes_at = 21;
+constexpr size_t length_at = 8;
+constexpr size_t crc_at = 17;
+
+}  // namespace
+
+bool needs_recompression(const record_batch_header& header, compression_codec target) {
+    return !header.control() && header.codec() != target;
+}
+
+result<bytes> recompress_batch(bytes_view batch, compression_codec target, int level, size_t max_uncompressed_bytes) {
+    auto header = read_batch_header(batch);
+    if (!header) return header.error();
+    if (header->total_size() > batch.size()) return make_error(errc::corrupt, "truncated record batch");
+    bytes_view body = batch.subspan(record_batch_header::size, header->total_size() - record_batch_header::size);
+    auto plain = decompress(header->codec(), body, max_uncompressed_bytes);
+    if (!plain) return plain.error();
+    bytes payload = target == compression_codec::none ? std::move(*plain) : compress(target, *plain, level);
+
+    bytes out(record_batch_header::size + payload.size());
+    std::copy_n(batch.begin(), record_batch_header::size, out.begin());
+    std::copy(payload.begin(), payload.end(), out.begin() + record_batch_header::size);
+    uint8_t* p = out.data();
+    put_be32(p + length_at, static_cast<uint32_t>(out.size() - record_batch_header::length_field_end));
+    const auto attributes = static_cast<int16_t>((header->attributes & ~codec_mask) | static_cast<int16_t>(target));
+    put_be16(p + attributes_at, static_cast<uint16_t>(attributes));
+    put_be32(p + crc_at, compute_batch_crc(out));
+    return out;
+}
+
+}  // namespace samsa::protocol
