@@ -15,8 +15,12 @@ int run_with_wire_client(const std::string& format, const connection_options& co
                          const wire_run& run) {
     auto parsed = parse_output_format(format);
     if (!parsed) return report(io, parsed.error(), true);
-    auto client = kafka::wire_client::connect_any(connection.bootstrap_server,
-                                                  std::chrono::milliseconds(connection.timeout_ms));
+    // The same security properties as the librdkafka commands (--command-config, -X).
+    auto config = make_client_config(connection);
+    if (!config) return report(io, config.error(), true);
+    auto security = kafka::wire_security_from(config->properties);
+    if (!security) return report(io, security.error(), true);
+    auto client = kafka::wire_client::connect_any(config->bootstrap, config->timeout, *security);
     if (!client) return report(io, client.error());
     return run(**client, *parsed);
 }
