@@ -10,7 +10,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
-#include "samsa/broker/security/scram/scram.h"
+#include "samsa/broker/security/scram/scram_client.h"
 #include "samsa/cli/kafka/wire_client.h"
 #include "samsa/protocol/messages/sasl_authenticate.h"
 #include "samsa/protocol/messages/sasl_handshake.h"

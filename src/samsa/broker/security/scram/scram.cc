@@ -1,4 +1,5 @@
 #include "samsa/broker/security/scram/scram.h"
+#include "samsa/broker/security/scram/scram_client.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
