@@ -20,6 +20,10 @@ namespace samsa::cli {
 // "<what>: <ERROR_NAME> (<message>)"; the broker refused what was asked.
 error broker_error(protocol::error_code e, const std::optional<std::string>& message, const std::string& what);
 
+// The connection's security settings (security.protocol, ssl.*, sasl.*) from
+// --command-config and -X, as the librdkafka commands read them.
+result<kafka::wire_security> wire_security_of(const connection_options& connection);
+
 // Checks `format` (a usage error when wrong), connects (TLS and SASL from the
 // connection's client properties, as librdkafka's), then runs `run` with
 // the connection. Returns run's exit status, or report()'s.

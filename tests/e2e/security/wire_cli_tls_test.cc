@@ -1,4 +1,4 @@
-// `samsa users` and `samsa quotas` (the CLI's own wire client) against a
+// `samsa users`, `samsa quotas` and `samsa transactions` (the CLI's own wire client) against a
 // samsa-broker whose only listener is SASL_SSL: TLS trusted through
 // ssl.ca.location, logins with PLAIN (a Java-style --command-config file) and
 // SCRAM-SHA-256/512 (-X), and the clear failures of a wrong password and of
@@ -94,6 +94,11 @@ TEST_F(wire_cli_tls, users_and_quotas_over_sasl_ssl_with_plain_and_scram) {
     auto q = nlohmann::json::parse(quotas.out);
     ASSERT_EQ(q.size(), 1u) << quotas.out;
     EXPECT_EQ(q[0]["values"]["producer_byte_rate"], 1048576.0);
+
+    // `samsa transactions` speaks its APIs over the same kind of connection.
+    auto transactions = samsa({"transactions", "list", "--format", "json"}, as_bob);
+    ASSERT_EQ(transactions.exit_code, 0) << transactions.describe();
+    EXPECT_EQ(nlohmann::json::parse(transactions.out).size(), 0u) << transactions.out;
 }
 
 TEST_F(wire_cli_tls, a_wrong_password_is_a_clear_authentication_error) {

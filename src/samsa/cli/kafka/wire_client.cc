@@ -107,60 +107,34 @@ bool wire_client::wait(bool for_read, clock::time_point deadline) {
     return ::poll(&p, 1, remaining_ms(deadline)) == 1;
 }
 
-status wire_client::send_all(bytes_view data, clock::time_point deadline) {
-    size_t sent = 0;
-    while (sent < data.size()) {
-        bool wants_read = false;
-        ssize_t n = 0;
-        if (ssl_) {
-            n = SSL_write(ssl_, data.data() + sent, static_cast<int>(data.size() - sent));
-            if (n <= 0) {
-                int e = SSL_get_error(ssl_, static_cast<int>(n));
-                if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE)
-                    return make_error(errc::io_error, fmt::format("{}: TLS write failed", address_));
-                wants_read = e == SSL_ERROR_WANT_READ;
-            }
-        } else {
-            n = ::send(fd_, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
-            if (n < 0 && errno != EAGAIN && errno != EINTR)
-                return make_error(errc::io_error, fmt::format("{}: {}", address_, std::strerror(errno)));
+result<size_t> wire_client::step(bool writing, uint8_t* data, size_t size, bool& wants_read) {
+    if (ssl_) {
+        const int n = writing ? SSL_write(ssl_, data, static_cast<int>(size)) : SSL_read(ssl_, data, static_cast<int>(size));
+        if (n > 0) return static_cast<size_t>(n);
+        const int e = SSL_get_error(ssl_, n);
+        if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+            wants_read = e == SSL_ERROR_WANT_READ;  // TLS may need to read to write, and the other way round
+            return size_t{0};
         }
-        if (n > 0) {
-            sent += static_cast<size_t>(n);
-            continue;
-        }
-        if (!wait(wants_read, deadline))
-            return make_error(errc::timed_out, fmt::format("{}: no answer within {} ms", address_, timeout_.count()));
+        return make_error(errc::io_error, fmt::format("{} closed the connection (TLS {})", address_,
+                                                      writing ? "write" : "read"));
     }
-    return ok();
+    const ssize_t n = writing ? ::send(fd_, data, size, MSG_NOSIGNAL) : ::recv(fd_, data, size, 0);
+    if (n > 0) return static_cast<size_t>(n);
+    if (n == 0) return make_error(errc::io_error, fmt::format("{} closed the connection", address_));
+    if (errno != EAGAIN && errno != EINTR)
+        return make_error(errc::io_error, fmt::format("{}: {}", address_, std::strerror(errno)));
+    wants_read = !writing;
+    return size_t{0};
 }
 
-status wire_client::read_exact(uint8_t* out, size_t want, clock::time_point deadline) {
-    size_t got = 0;
-    while (got < want) {
-        bool wants_read = true;
-        ssize_t n = 0;
-        if (ssl_) {
-            n = SSL_read(ssl_, out + got, static_cast<int>(want - got));
-            if (n <= 0) {
-                int e = SSL_get_error(ssl_, static_cast<int>(n));
-                if (e == SSL_ERROR_ZERO_RETURN)
-                    return make_error(errc::io_error, fmt::format("{} closed the connection", address_));
-                if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE)
-                    return make_error(errc::io_error, fmt::format("{} closed the connection (TLS)", address_));
-                wants_read = e == SSL_ERROR_WANT_READ;
-            }
-        } else {
-            n = ::recv(fd_, out + got, want - got, 0);
-            if (n == 0) return make_error(errc::io_error, fmt::format("{} closed the connection", address_));
-            if (n < 0 && errno != EAGAIN && errno != EINTR)
-                return make_error(errc::io_error, fmt::format("{}: {}", address_, std::strerror(errno)));
-        }
-        if (n > 0) {
-            got += static_cast<size_t>(n);
-            continue;
-        }
-        if (!wait(wants_read, deadline))
+status wire_client::transfer(bool writing, uint8_t* data, size_t size, clock::time_point deadline) {
+    for (size_t done = 0; done < size;) {
+        bool wants_read = !writing;
+        auto n = step(writing, data + done, size - done, wants_read);
+        if (!n) return n.error();
+        done += *n;
+        if (*n == 0 && !wait(wants_read, deadline))
             return make_error(errc::timed_out, fmt::format("{}: no answer within {} ms", address_, timeout_.count()));
     }
     return ok();
@@ -168,14 +142,15 @@ status wire_client::read_exact(uint8_t* out, size_t want, clock::time_point dead
 
 result<bytes> wire_client::exchange(bytes_view request) {
     const auto deadline = clock::now() + timeout_;
-    if (auto s = send_all(request, deadline); !s) return s.error();
+    // send() and SSL_write() only read from it.
+    if (auto s = transfer(true, const_cast<uint8_t*>(request.data()), request.size(), deadline); !s) return s.error();
     uint8_t size_field[4];
-    if (auto s = read_exact(size_field, 4, deadline); !s) return s.error();
+    if (auto s = transfer(false, size_field, 4, deadline); !s) return s.error();
     const auto size = static_cast<int32_t>(get_be32(size_field));
     if (size < 4 || size > max_response_bytes)
         return make_error(errc::corrupt, fmt::format("{}: a response of {} bytes", address_, size));
     bytes frame(static_cast<size_t>(size));
-    if (auto s = read_exact(frame.data(), frame.size(), deadline); !s) return s.error();
+    if (auto s = transfer(false, frame.data(), frame.size(), deadline); !s) return s.error();
     return frame;
 }
 

@@ -94,8 +94,11 @@ private:
     result<int16_t> version_for(protocol::api_key key, int16_t min, int16_t max);
     // Writes a whole request frame and reads one response frame (the bytes after its size).
     result<bytes> exchange(bytes_view request);
-    status send_all(bytes_view data, std::chrono::steady_clock::time_point deadline);
-    status read_exact(uint8_t* out, size_t want, std::chrono::steady_clock::time_point deadline);
+    // Writes (`writing`) or reads all `size` bytes, through TLS when it is on.
+    status transfer(bool writing, uint8_t* data, size_t size, std::chrono::steady_clock::time_point deadline);
+    // One send/recv (SSL_write/SSL_read): the bytes moved, or 0 when the
+    // socket must first be readable (`wants_read`) or writable.
+    result<size_t> step(bool writing, uint8_t* data, size_t size, bool& wants_read);
     // Waits until the socket is readable (`for_read`) or writable; false on timeout.
     bool wait(bool for_read, std::chrono::steady_clock::time_point deadline);
     status start_tls(const wire_security& security, const std::string& host);
