@@ -10,6 +10,7 @@
 
 #include "samsa/cli/kafka/wire_client.h"
 #include "samsa/cli/record_format.h"
+#include "samsa/cli/wire_command.h"
 #include "samsa/protocol/messages/describe_producers.h"
 #include "samsa/protocol/messages/describe_transactions.h"
 #include "samsa/protocol/messages/find_coordinator.h"
@@ -50,21 +51,18 @@ using kafka::wire_client;
 
 std::chrono::milliseconds timeout_of(const connection_options& c) { return std::chrono::milliseconds(c.timeout_ms); }
 
+// One broker, with the connection's security settings (TLS, SASL).
+result<std::unique_ptr<wire_client>> connect_to(const std::string& address, const connection_options& c) {
+    auto security = wire_security_of(c);
+    if (!security) return security.error();
+    return wire_client::connect(address, timeout_of(c), *security);
+}
+
 // The first bootstrap address that answers ("host:port,host:port").
 result<std::unique_ptr<wire_client>> connect_bootstrap(const connection_options& c) {
-    error last{errc::invalid_argument, "no bootstrap server"};
-    std::vector<std::string> addresses;
-    for (size_t from = 0; from <= c.bootstrap_server.size();) {
-        size_t comma = std::min(c.bootstrap_server.find(',', from), c.bootstrap_server.size());
-        if (comma > from) addresses.push_back(c.bootstrap_server.substr(from, comma - from));
-        from = comma + 1;
-    }
-    for (const auto& address : addresses) {
-        auto client = wire_client::connect(address, timeout_of(c));
-        if (client) return client;
-        last = client.error();
-    }
-    return last;
+    auto security = wire_security_of(c);
+    if (!security) return security.error();
+    return wire_client::connect_any(c.bootstrap_server, timeout_of(c), *security);
 }
 
 error broker_error(protocol::error_code e, const std::string& what) {
@@ -90,7 +88,7 @@ int run_list(const transactions_args& args, const connection_options& c, command
     req.producer_id_filters = args.producer_ids;
     req.duration_filter = args.duration_filter_ms;
     for (const auto& b : meta->brokers) {
-        auto client = wire_client::connect(fmt::format("{}:{}", b.host, b.port), timeout_of(c));
+        auto client = connect_to(fmt::format("{}:{}", b.host, b.port), c);
         if (!client) return report(io, client.error());
         auto r = (*client)->call<protocol::list_transactions_request, protocol::list_transactions_response>(req);
         if (!r) return report(io, r.error());
@@ -136,7 +134,7 @@ int run_describe(const transactions_args& args, const connection_options& c, com
         co.port = found->port;
     }
     if (co.error_code != protocol::error_code::none) return report(io, broker_error(co.error_code, "FindCoordinator"));
-    auto client = wire_client::connect(fmt::format("{}:{}", co.host, co.port), timeout_of(c));
+    auto client = connect_to(fmt::format("{}:{}", co.host, co.port), c);
     if (!client) return report(io, client.error());
     protocol::describe_transactions_request req;
     req.transactional_ids = {args.transactional_id};
@@ -204,7 +202,7 @@ int run_describe_producers(const transactions_args& args, const connection_optio
     }
     if (!leader)
         return report(io, error{errc::not_found, fmt::format("{}-{} does not exist", args.topic, args.partition)});
-    auto client = wire_client::connect(*leader, timeout_of(c));
+    auto client = connect_to(*leader, c);
     if (!client) return report(io, client.error());
     protocol::describe_producers_request req;
     req.topics.push_back({args.topic, {args.partition}});

@@ -5,6 +5,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -30,7 +33,8 @@ int remaining_ms(clock::time_point deadline) {
 }  // namespace
 
 result<std::unique_ptr<wire_client>> wire_client::connect(const std::string& host_port,
-                                                          std::chrono::milliseconds timeout) {
+                                                          std::chrono::milliseconds timeout,
+                                                          const wire_security& security) {
     auto colon = host_port.rfind(':');
     if (colon == std::string::npos || colon == 0 || colon + 1 == host_port.size())
         return make_error(errc::invalid_argument, fmt::format("'{}' is not host:port", host_port));
@@ -62,7 +66,12 @@ result<std::unique_ptr<wire_client>> wire_client::connect(const std::string& hos
         }
         if (rc == 0) {
             ::freeaddrinfo(found);
-            return std::unique_ptr<wire_client>(new wire_client(fd, host_port, timeout));
+            std::unique_ptr<wire_client> client(new wire_client(fd, host_port, timeout));
+            if (security.tls)
+                if (auto s = client->start_tls(security, host); !s) return s.error();
+            if (security.sasl)
+                if (auto s = client->authenticate(security); !s) return s.error();
+            return client;
         }
         last_error = std::strerror(errno);
         ::close(fd);
@@ -72,12 +81,13 @@ result<std::unique_ptr<wire_client>> wire_client::connect(const std::string& hos
 }
 
 result<std::unique_ptr<wire_client>> wire_client::connect_any(const std::string& bootstrap_list,
-                                                              std::chrono::milliseconds timeout) {
+                                                              std::chrono::milliseconds timeout,
+                                                              const wire_security& security) {
     error last{errc::invalid_argument, "no bootstrap server"};
     for (size_t from = 0; from <= bootstrap_list.size();) {
         size_t comma = std::min(bootstrap_list.find(',', from), bootstrap_list.size());
         if (comma > from) {
-            auto client = connect(bootstrap_list.substr(from, comma - from), timeout);
+            auto client = connect(bootstrap_list.substr(from, comma - from), timeout, security);
             if (client) return client;
             last = client.error();
         }
@@ -87,48 +97,60 @@ result<std::unique_ptr<wire_client>> wire_client::connect_any(const std::string&
 }
 
 wire_client::~wire_client() {
+    if (ssl_) SSL_free(ssl_);
+    if (ssl_ctx_) SSL_CTX_free(ssl_ctx_);
     if (fd_ >= 0) ::close(fd_);
+}
+
+bool wire_client::wait(bool for_read, clock::time_point deadline) {
+    pollfd p{fd_, static_cast<short>(for_read ? POLLIN : POLLOUT), 0};
+    return ::poll(&p, 1, remaining_ms(deadline)) == 1;
+}
+
+result<size_t> wire_client::step(bool writing, uint8_t* data, size_t size, bool& wants_read) {
+    if (ssl_) {
+        const int n = writing ? SSL_write(ssl_, data, static_cast<int>(size)) : SSL_read(ssl_, data, static_cast<int>(size));
+        if (n > 0) return static_cast<size_t>(n);
+        const int e = SSL_get_error(ssl_, n);
+        if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+            wants_read = e == SSL_ERROR_WANT_READ;  // TLS may need to read to write, and the other way round
+            return size_t{0};
+        }
+        return make_error(errc::io_error, fmt::format("{} closed the connection (TLS {})", address_,
+                                                      writing ? "write" : "read"));
+    }
+    const ssize_t n = writing ? ::send(fd_, data, size, MSG_NOSIGNAL) : ::recv(fd_, data, size, 0);
+    if (n > 0) return static_cast<size_t>(n);
+    if (n == 0) return make_error(errc::io_error, fmt::format("{} closed the connection", address_));
+    if (errno != EAGAIN && errno != EINTR)
+        return make_error(errc::io_error, fmt::format("{}: {}", address_, std::strerror(errno)));
+    wants_read = !writing;
+    return size_t{0};
+}
+
+status wire_client::transfer(bool writing, uint8_t* data, size_t size, clock::time_point deadline) {
+    for (size_t done = 0; done < size;) {
+        bool wants_read = !writing;
+        auto n = step(writing, data + done, size - done, wants_read);
+        if (!n) return n.error();
+        done += *n;
+        if (*n == 0 && !wait(wants_read, deadline))
+            return make_error(errc::timed_out, fmt::format("{}: no answer within {} ms", address_, timeout_.count()));
+    }
+    return ok();
 }
 
 result<bytes> wire_client::exchange(bytes_view request) {
     const auto deadline = clock::now() + timeout_;
-    size_t sent = 0;
-    while (sent < request.size()) {
-        ssize_t n = ::send(fd_, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
-        if (n > 0) {
-            sent += static_cast<size_t>(n);
-            continue;
-        }
-        if (n < 0 && errno != EAGAIN && errno != EINTR)
-            return make_error(errc::io_error, fmt::format("{}: {}", address_, std::strerror(errno)));
-        pollfd p{fd_, POLLOUT, 0};
-        if (::poll(&p, 1, remaining_ms(deadline)) != 1)
-            return make_error(errc::timed_out, fmt::format("{}: no answer within {} ms", address_, timeout_.count()));
-    }
-    auto read_exact = [&](uint8_t* out, size_t want) -> status {
-        size_t got = 0;
-        while (got < want) {
-            ssize_t n = ::recv(fd_, out + got, want - got, 0);
-            if (n > 0) {
-                got += static_cast<size_t>(n);
-                continue;
-            }
-            if (n == 0) return make_error(errc::io_error, fmt::format("{} closed the connection", address_));
-            if (errno != EAGAIN && errno != EINTR)
-                return make_error(errc::io_error, fmt::format("{}: {}", address_, std::strerror(errno)));
-            pollfd p{fd_, POLLIN, 0};
-            if (::poll(&p, 1, remaining_ms(deadline)) != 1)
-                return make_error(errc::timed_out, fmt::format("{}: no answer within {} ms", address_, timeout_.count()));
-        }
-        return ok();
-    };
+    // send() and SSL_write() only read from it.
+    if (auto s = transfer(true, const_cast<uint8_t*>(request.data()), request.size(), deadline); !s) return s.error();
     uint8_t size_field[4];
-    if (auto s = read_exact(size_field, 4); !s) return s.error();
+    if (auto s = transfer(false, size_field, 4, deadline); !s) return s.error();
     const auto size = static_cast<int32_t>(get_be32(size_field));
     if (size < 4 || size > max_response_bytes)
         return make_error(errc::corrupt, fmt::format("{}: a response of {} bytes", address_, size));
     bytes frame(static_cast<size_t>(size));
-    if (auto s = read_exact(frame.data(), frame.size()); !s) return s.error();
+    if (auto s = transfer(false, frame.data(), frame.size(), deadline); !s) return s.error();
     return frame;
 }
 

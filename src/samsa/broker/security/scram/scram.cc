@@ -1,4 +1,5 @@
 #include "samsa/broker/security/scram/scram.h"
+#include "samsa/broker/security/scram/scram_client.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -178,6 +179,72 @@ scram_exchange::step scram_exchange::client_final(std::string_view message) {
     }
     const bytes server_signature = hmac(mechanism_, credential_.server_key, as_bytes(auth_message));
     return {true, true, "v=" + base64_encode(server_signature), {}};
+}
+
+namespace {
+
+// RFC 5802 saslname: ',' is "=2C" and '=' is "=3D".
+std::string encode_saslname(std::string_view s) {
+    std::string out;
+    for (char c : s) {
+        if (c == ',') out += "=2C";
+        else if (c == '=') out += "=3D";
+        else out += c;
+    }
+    return out;
+}
+
+}  // namespace
+
+scram_client_exchange::scram_client_exchange(scram_mechanism m, std::string user, std::string password)
+    : mechanism_(m), user_(std::move(user)), password_(std::move(password)) {}
+
+std::string scram_client_exchange::client_first() {
+    if (client_nonce_.empty()) client_nonce_ = printable_nonce();
+    client_first_bare_ = "n=" + encode_saslname(user_) + ",r=" + client_nonce_;
+    return "n,," + client_first_bare_;
+}
+
+std::optional<std::string> scram_client_exchange::client_final(std::string_view server_first, std::string& error) {
+    auto nonce = attribute(server_first, 'r');
+    auto salt = attribute(server_first, 's');
+    auto iterations_text = attribute(server_first, 'i');
+    if (!nonce || !salt || !iterations_text) {
+        error = "invalid SCRAM server-first message";
+        return std::nullopt;
+    }
+    if (!nonce->starts_with(client_nonce_) || nonce->size() == client_nonce_.size()) {
+        error = "the server's SCRAM nonce does not extend the client's";
+        return std::nullopt;
+    }
+    auto salt_bytes = base64_decode(*salt);
+    int32_t iterations = 0;
+    try {
+        iterations = std::stoi(std::string(*iterations_text));
+    } catch (...) {
+    }
+    // Kafka's server never asks for fewer (ScramMechanism.minIterations).
+    if (!salt_bytes || iterations < scram_min_iterations) {
+        error = "invalid SCRAM salt or iteration count";
+        return std::nullopt;
+    }
+    const bytes salted = scram_salted_password(mechanism_, password_, *salt_bytes, iterations);
+    const scram_credential credential = scram_credential_from_salted(mechanism_, *salt_bytes, salted, iterations);
+    const std::string without_proof = "c=biws,r=" + std::string(*nonce);
+    const std::string auth_message = client_first_bare_ + "," + std::string(server_first) + "," + without_proof;
+    bytes proof = hmac(mechanism_, salted, as_bytes("Client Key"));  // ClientKey, XORed into the proof below
+    const bytes client_signature = hmac(mechanism_, credential.stored_key, as_bytes(auth_message));
+    for (size_t i = 0; i < proof.size(); ++i) proof[i] ^= client_signature[i];
+    server_signature_ = hmac(mechanism_, credential.server_key, as_bytes(auth_message));
+    return without_proof + ",p=" + base64_encode(proof);
+}
+
+bool scram_client_exchange::server_final_ok(std::string_view server_final) const {
+    auto verifier = attribute(server_final, 'v');
+    if (!verifier) return false;
+    auto signature = base64_decode(*verifier);
+    return signature && signature->size() == server_signature_.size() &&
+           CRYPTO_memcmp(signature->data(), server_signature_.data(), signature->size()) == 0;
 }
 
 }  // namespace samsa::broker::security
