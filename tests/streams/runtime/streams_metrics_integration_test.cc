@@ -226,6 +226,10 @@ TEST_F(metrics_integration, node_and_store_metrics_at_debug) {
     EXPECT_EQ(std::lround(sum_tagged(snap, "get-rate", store_group, tag, "m-counts") * 30.0), good_records);
     EXPECT_GE(sum_tagged(snap, "put-latency-max", store_group, tag, "m-counts"), 0);
     EXPECT_EQ(std::lround(sum_tagged(snap, "restore-rate", store_group, tag, "m-counts") * 30.0), 2);
+    // The store is cached (the default): its record cache has a hit ratio.
+    for (const char* m : {"hit-ratio-avg", "hit-ratio-min", "hit-ratio-max"}) {
+        EXPECT_EQ(count_of(snap, m, "stream-record-cache-metrics"), 2u) << m;
+    }
     EXPECT_TRUE(app.close(30s));
     auto closed = app.metrics();
     EXPECT_EQ(count_of(closed, "put-rate", store_group), 0u) << "closed tasks keep their store metrics";

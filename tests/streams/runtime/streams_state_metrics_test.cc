@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "samsa/streams/internal/runtime/streams_metrics.h"
+#include "samsa/streams/state/caching_key_value_store.h"
 #include "samsa/streams/state/in_memory_key_value_store.h"
 #include "samsa/streams/state/metered_key_value_store.h"
 
@@ -31,7 +32,7 @@ long calls(const metrics_snapshot& snap, const std::string& op) {
 struct metered_fixture {
     explicit metered_fixture(recording_level level, store_kind kind = store_kind::key_value)
         : registry(level),
-          sensors(&registry, "app-StreamThread-1", "0_1", "in-memory", "counts", kind),
+          sensors(&registry, "app-StreamThread-1", "0_1", "in-memory", "counts", kind, false),
           store(std::make_unique<in_memory_key_value_store>("counts"), sensors.meters()) {
         EXPECT_TRUE(store.init(store_context{}));
     }
@@ -115,12 +116,38 @@ TEST(streams_state_metrics, window_and_session_stores_fetch_as_kafka_names_it) {
 TEST(streams_state_metrics, metrics_leave_with_the_store_sensors) {
     streams_metrics registry(recording_level::debug);
     {
-        store_sensors sensors(&registry, "t", "0_0", "rocksdb", "s", store_kind::key_value);
+        store_sensors sensors(&registry, "t", "0_0", "rocksdb", "s", store_kind::key_value, true);
         EXPECT_EQ(registry.snapshot().count(metric_name{"put-rate", group, {{"thread-id", "t"}, {"task-id", "0_0"},
                                                                             {"rocksdb-state-id", "s"}}}),
                   1u);
     }
     EXPECT_TRUE(registry.snapshot().empty());
+}
+
+// Kafka's NamedCache: a read that hits records hits / reads so far; a miss
+// only counts.
+TEST(streams_state_metrics, record_cache_hit_ratio) {
+    streams_metrics registry(recording_level::debug);
+    store_sensors sensors(&registry, "t", "0_0", "in-memory", "c", store_kind::key_value, true);
+    caching_key_value_store cache(std::make_unique<in_memory_key_value_store>("c"));
+    ASSERT_TRUE(cache.init(store_context{}));
+    ASSERT_TRUE(cache.set_cache_hit_ratio_sensor(sensors.cache_hit_ratio()));
+    cache.put(b("a"), b("1"));
+    cache.get(b("x"));  // miss
+    cache.get(b("a"));  // hit: 1/2
+    cache.get(b("a"));  // hit: 2/3
+    const std::map<std::string, std::string> tags{{"thread-id", "t"}, {"task-id", "0_0"}, {"record-cache-id", "c"}};
+    auto snap = registry.snapshot();
+    const std::string g = "stream-record-cache-metrics";
+    EXPECT_DOUBLE_EQ(snap.at(metric_name{"hit-ratio-min", g, tags}), 0.5);
+    EXPECT_DOUBLE_EQ(snap.at(metric_name{"hit-ratio-max", g, tags}), 2.0 / 3.0);
+    EXPECT_DOUBLE_EQ(snap.at(metric_name{"hit-ratio-avg", g, tags}), (0.5 + 2.0 / 3.0) / 2);
+
+    streams_metrics info(recording_level::info);
+    store_sensors quiet(&info, "t", "0_0", "in-memory", "c", store_kind::key_value, true);
+    cache.set_cache_hit_ratio_sensor(quiet.cache_hit_ratio());
+    cache.get(b("a"));
+    EXPECT_TRUE(std::isnan(info.snapshot().at(metric_name{"hit-ratio-max", g, tags})));
 }
 
 }  // namespace

@@ -19,17 +19,10 @@
 #include <cstdint>
 #include <memory>
 
+#include "samsa/streams/state/store_sensor.h"
 #include "samsa/streams/state/wrapping_key_value_store.h"
 
 namespace samsa::streams {
-
-// A sensor this layer records into: value = latency in ns.
-class store_sensor {
-public:
-    virtual ~store_sensor() = default;
-    virtual bool should_record() const = 0;
-    virtual void record(double latency_ns) = 0;
-};
 
 // One sensor per operation; a window or session store points several
 // operations at one sensor (reads at "fetch"). nullptr: not metered.

@@ -44,6 +44,7 @@ const std::string thread_group = "stream-thread-metrics";
 const std::string task_group = "stream-task-metrics";
 const std::string node_group = "stream-processor-node-metrics";
 const std::string store_group = "stream-state-metrics";
+const std::string cache_group = "stream-record-cache-metrics";
 }  // namespace
 
 int64_t metrics_now_ms() {
@@ -209,8 +210,16 @@ node_sensors::node_sensors(streams_metrics* registry, const std::string& thread_
 }
 
 store_sensors::store_sensors(streams_metrics* registry, const std::string& thread_id, const std::string& task_id,
-                             const std::string& scope, const std::string& store, store_kind kind)
+                             const std::string& scope, const std::string& store, store_kind kind, bool cached)
     : set_(registry), tags_{{"thread-id", thread_id}, {"task-id", task_id}, {scope + "-state-id", store}} {
+    if (cached) {
+        const std::map<std::string, std::string> cache_tags{
+            {"thread-id", thread_id}, {"task-id", task_id}, {"record-cache-id", store}};
+        hit_ratio_ = adapt(set_.add(recording_level::debug,
+                                    {{metric_name{"hit-ratio-avg", cache_group, cache_tags}, stat::avg},
+                                     {metric_name{"hit-ratio-min", cache_group, cache_tags}, stat::min},
+                                     {metric_name{"hit-ratio-max", cache_group, cache_tags}, stat::max}}));
+    }
     meters_.put = add("put");
     meters_.flush = add("flush");
     meters_.restore = add("restore");
@@ -242,7 +251,10 @@ store_sensors::store_sensors(streams_metrics* registry, const std::string& threa
 store_sensor* store_sensors::add(const std::string& op) {
     std::vector<std::pair<metric_name, stat>> metrics{{metric_name{op + "-rate", store_group, tags_}, stat::rate_of_count}};
     for (auto& m : avg_and_max_latency(op, store_group, tags_)) metrics.push_back(std::move(m));
-    sensor* s = set_.add(recording_level::debug, std::move(metrics));
+    return adapt(set_.add(recording_level::debug, std::move(metrics)));
+}
+
+store_sensor* store_sensors::adapt(sensor* s) {
     if (!s) return nullptr;
     adapters_.push_back(std::make_unique<adapter>(s));
     return adapters_.back().get();

@@ -169,11 +169,15 @@ struct node_sensors {
 // throughputAndLatencySensor. Key-value stores: put, put-if-absent, put-all,
 // get, delete, range, all, prefix-scan, flush, restore; window stores: put,
 // fetch, flush, restore; session stores: put, fetch, remove, flush, restore.
+// A cached store also has the record cache's hit ratio (Kafka's
+// NamedCacheMetrics): group stream-record-cache-metrics, tags thread-id,
+// task-id, record-cache-id (the store name), hit-ratio-avg/-min/-max, DEBUG.
 class store_sensors {
 public:
     store_sensors(streams_metrics* registry, const std::string& thread_id, const std::string& task_id,
-                  const std::string& scope, const std::string& store, store_kind kind);
+                  const std::string& scope, const std::string& store, store_kind kind, bool cached);
     const store_meters& meters() const { return meters_; }
+    store_sensor* cache_hit_ratio() const { return hit_ratio_; }
 
 private:
     // store_sensor over a registry sensor.
@@ -187,11 +191,13 @@ private:
         sensor* s_;
     };
     store_sensor* add(const std::string& op);
+    store_sensor* adapt(sensor* s);
 
     sensor_set set_;
     std::map<std::string, std::string> tags_;
     std::vector<std::unique_ptr<adapter>> adapters_;
     store_meters meters_;
+    store_sensor* hit_ratio_ = nullptr;
 };
 
 inline void record_if(sensor* s, double value = 1.0) {

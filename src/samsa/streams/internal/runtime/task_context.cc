@@ -40,8 +40,10 @@ std::unique_ptr<key_value_bytes_store> task_context::metered(const store_builder
                                                              std::unique_ptr<key_value_bytes_store> s) {
     store_sensors_.push_back(std::make_unique<store_sensors>(config_.metrics, config_.thread_id, config_.task_id,
                                                              builder.metrics_scope(), builder.name(),
-                                                             builder.kind()));
-    return std::make_unique<metered_key_value_store>(std::move(s), store_sensors_.back()->meters());
+                                                             builder.kind(), builder.caching_enabled()));
+    const store_sensors& sensors = *store_sensors_.back();
+    if (sensors.cache_hit_ratio()) s->set_cache_hit_ratio_sensor(sensors.cache_hit_ratio());
+    return std::make_unique<metered_key_value_store>(std::move(s), sensors.meters());
 }
 
 void task_context::add_global_store(const std::string& name, key_value_bytes_store* store) {
