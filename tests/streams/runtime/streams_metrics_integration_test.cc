@@ -5,6 +5,8 @@
 // bad record counts it as dropped; DEBUG task metrics record only at DEBUG.
 // Every wait is bounded.
 #include <chrono>
+#include <cmath>
+#include <set>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -152,6 +154,104 @@ TEST_F(metrics_integration, debug_level_records_task_process_metrics) {
     auto snap = app.metrics();
     EXPECT_EQ(sum_of(snap, "process-total", task_group), good_records);
     EXPECT_EQ(sum_of(snap, "process-total", thread_group), good_records);
+    EXPECT_TRUE(app.close(30s));
+}
+
+
+// Processor-node and state-store metrics (second slice): a topology that
+// doubles into m-out and counts per key into the store m-counts.
+topology doubling_and_counting_topology() {
+    streams_builder b;
+    auto in = b.stream("m-in", consumed<std::string, int64_t>::with(serdes::string(), serdes::int64()));
+    in.map_values([](const int64_t& v) { return v * 2; })
+        .to("m-out", produced<std::string, int64_t>::with(serdes::string(), serdes::int64()));
+    in.group_by_key().count(named{}, materialized<std::string, int64_t>::as("m-counts"));
+    return b.build();
+}
+
+const std::string node_group = "stream-processor-node-metrics";
+const std::string store_group = "stream-state-metrics";
+
+// The value of one metric whose tags include `tag`=`value`, summed over tasks.
+double sum_tagged(const metrics_snapshot& snap, const std::string& name, const std::string& group,
+                  const std::string& tag, const std::string& value) {
+    double sum = 0;
+    for (const auto& [m, v] : snap) {
+        auto it = m.tags.find(tag);
+        if (m.name == name && m.group == group && it != m.tags.end() && it->second == value) sum += v;
+    }
+    return sum;
+}
+
+// The processor-node ids that have a metric.
+std::set<std::string> nodes_with(const metrics_snapshot& snap, const std::string& name) {
+    std::set<std::string> out;
+    for (const auto& [m, v] : snap) {
+        if (m.name == name && m.group == node_group) out.insert(m.tags.at("processor-node-id"));
+    }
+    return out;
+}
+
+TEST_F(metrics_integration, node_and_store_metrics_at_debug) {
+    auto p = props("metrics-nodes-debug");
+    p["metrics.recording.level"] = "DEBUG";
+    kafka_streams app(doubling_and_counting_topology(), p);
+    app.start();
+    ASSERT_TRUE(eventually([&] {
+        return sum_of(app.metrics(), "process-total", node_group) >= good_records;
+    })) << "the application never processed its input";
+    auto snap = app.metrics();
+    const std::string source = "KSTREAM-SOURCE-0000000000";
+    // process-* only on the source (Kafka 3.8's processAtSourceSensor), one per task.
+    EXPECT_EQ(nodes_with(snap, "process-total"), std::set<std::string>{source});
+    EXPECT_EQ(count_of(snap, "process-total", node_group), 2u);
+    EXPECT_EQ(sum_of(snap, "process-total", node_group), good_records);
+    EXPECT_GT(sum_of(snap, "process-rate", node_group), 0);
+    // record-e2e-latency on the source and the terminal nodes: the sink and
+    // the count (its KTable has no children).
+    auto e2e = nodes_with(snap, "record-e2e-latency-avg");
+    EXPECT_EQ(e2e.size(), 3u);
+    EXPECT_TRUE(e2e.count(source));
+    EXPECT_EQ(nodes_with(snap, "record-e2e-latency-min"), e2e);
+    EXPECT_EQ(nodes_with(snap, "record-e2e-latency-max"), e2e);
+    for (const auto& [m, v] : snap) {
+        if (m.group != node_group || m.name.rfind("record-e2e-latency", 0) != 0) continue;
+        EXPECT_EQ(m.tags.size(), 3u) << m.to_string();
+        EXPECT_EQ(m.tags.at("thread-id"), app.thread_names().at(0));
+    }
+    // The count store: every record is a get and a put (the aggregation
+    // reads, then writes), rate over the first 30 s sample.
+    const std::string tag = "rocksdb-state-id";
+    EXPECT_EQ(std::lround(sum_tagged(snap, "put-rate", store_group, tag, "m-counts") * 30.0), good_records);
+    EXPECT_EQ(std::lround(sum_tagged(snap, "get-rate", store_group, tag, "m-counts") * 30.0), good_records);
+    EXPECT_GE(sum_tagged(snap, "put-latency-max", store_group, tag, "m-counts"), 0);
+    EXPECT_EQ(std::lround(sum_tagged(snap, "restore-rate", store_group, tag, "m-counts") * 30.0), 2);
+    // The store is cached (the default): its record cache has a hit ratio.
+    for (const char* m : {"hit-ratio-avg", "hit-ratio-min", "hit-ratio-max"}) {
+        EXPECT_EQ(count_of(snap, m, "stream-record-cache-metrics"), 2u) << m;
+    }
+    EXPECT_TRUE(app.close(30s));
+    auto closed = app.metrics();
+    EXPECT_EQ(count_of(closed, "put-rate", store_group), 0u) << "closed tasks keep their store metrics";
+    EXPECT_EQ(count_of(closed, "record-e2e-latency-avg", node_group), 0u);
+}
+
+TEST_F(metrics_integration, node_e2e_latency_recorded_at_info_store_metrics_not) {
+    kafka_streams app(doubling_and_counting_topology(), props("metrics-nodes-info"));
+    app.start();
+    ASSERT_TRUE(eventually([&] { return sum_of(app.metrics(), "process-total", thread_group) >= good_records; }));
+    auto snap = app.metrics();
+    // INFO: e2e latency is recorded (a value, not NaN) on the source of a
+    // task that processed; DEBUG node and store metrics are listed at 0.
+    bool e2e_recorded = false;
+    for (const auto& [m, v] : snap) {
+        if (m.group == node_group && m.name == "record-e2e-latency-max" && !std::isnan(v)) e2e_recorded = v >= 0;
+    }
+    EXPECT_TRUE(e2e_recorded);
+    EXPECT_EQ(count_of(snap, "process-total", node_group), 2u);
+    EXPECT_EQ(sum_of(snap, "process-total", node_group), 0);
+    EXPECT_EQ(count_of(snap, "put-rate", store_group), 2u);
+    EXPECT_EQ(sum_of(snap, "put-rate", store_group), 0);
     EXPECT_TRUE(app.close(30s));
 }
 

@@ -90,9 +90,19 @@ void caching_key_value_store::check_open() const {
     if (!open_) throw state_store_error("state store " + name() + " is not open");
 }
 
+void caching_key_value_store::count_read(bool hit) {
+    if (!hit) {
+        ++read_misses_;
+        return;
+    }
+    ++read_hits_;
+    hit_ratio_->record(static_cast<double>(read_hits_) / static_cast<double>(read_hits_ + read_misses_));
+}
+
 std::optional<bytes> caching_key_value_store::get(bytes_view key) {
     check_open();
     auto it = cache_.find(key);
+    if (hit_ratio_) count_read(it != cache_.end());
     if (it != cache_.end()) {
         touch(it->second);
         return it->second.value;

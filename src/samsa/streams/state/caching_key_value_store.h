@@ -71,6 +71,14 @@ public:
     void restore(bytes_view key, std::optional<bytes_view> value, int64_t timestamp) override;
     bool set_flush_listener(cache_flush_listener listener, bool send_old_values) override;
 
+    // Kafka's NamedCache hit ratio: after each read that hits, hits / reads
+    // so far (a miss is counted, not recorded, as Kafka does). Only kept
+    // when it records.
+    bool set_cache_hit_ratio_sensor(store_sensor* sensor) override {
+        hit_ratio_ = sensor && sensor->should_record() ? sensor : nullptr;
+        return true;
+    }
+
     // Bytes this cache holds now, as counted against the budget.
     int64_t cached_bytes() const { return cached_bytes_; }
 
@@ -107,6 +115,11 @@ private:
     std::unique_ptr<bytes_iterator> merge(std::unique_ptr<bytes_iterator> below, cache_map::iterator first,
                                           const std::function<bool(bytes_view)>& in_range);
 
+    void count_read(bool hit);
+
+    store_sensor* hit_ratio_ = nullptr;
+    int64_t read_hits_ = 0;
+    int64_t read_misses_ = 0;
     cache_map cache_;
     std::list<const bytes*> lru_;
     std::list<const bytes*> dirty_;

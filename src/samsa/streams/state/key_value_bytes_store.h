@@ -23,6 +23,7 @@
 #include "samsa/bytes/bytes.h"
 #include "samsa/streams/state/key_value_iterator.h"
 #include "samsa/streams/state/state_store.h"
+#include "samsa/streams/state/store_sensor.h"
 
 namespace samsa::streams {
 
@@ -102,6 +103,9 @@ public:
     // flush listener) without flushing the layers below to disk: what a
     // task does at every commit (Kafka's flushCache()); flush() does both.
     virtual void flush_cache() {}
+    // Hands the record cache's hit-ratio sensor (stream-record-cache-metrics)
+    // to the caching layer of the stack, if there is one; false otherwise.
+    virtual bool set_cache_hit_ratio_sensor(store_sensor* /*sensor*/) { return false; }
 
     // How many writes have gone through the stack, when its outermost layer
     // counts them (store_builder::build() adds write_counting_key_value_store),

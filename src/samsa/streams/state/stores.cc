@@ -50,6 +50,14 @@ store_kind store_builder::kind() const {
     return timestamped_ ? store_kind::timestamped_key_value : store_kind::key_value;
 }
 
+std::string store_builder::metrics_scope() const {
+    if (supplier_.logs_itself()) return {};
+    std::string scope = supplier_.persistent() ? "rocksdb" : "in-memory";
+    if (supplier_.session()) return scope + "-session";
+    if (supplier_.window_size_ms()) return scope + "-window";
+    return scope;
+}
+
 std::map<std::string, std::string> store_builder::logging_config() const {
     return logging_config(stores::default_windowstore_changelog_additional_retention_ms);
 }

@@ -121,6 +121,10 @@ public:
     bool persistent() const { return supplier_.persistent(); }
     bool timestamped() const { return timestamped_; }
     store_kind kind() const;
+    // Kafka's metricsScope (the state-metrics tag is "<scope>-state-id"):
+    // rocksdb / in-memory, -window and -session variants; empty for a store
+    // that logs itself (the suppression buffer), which has no metered layer.
+    std::string metrics_scope() const;
     // The window size of a window store (0 for other kinds).
     int64_t window_size_ms() const { return supplier_.window_size_ms().value_or(0); }
     bool logging_enabled() const { return logging_enabled_; }

@@ -46,6 +46,9 @@ public:
     }
     std::optional<uint64_t> write_count() const override { return inner_->write_count(); }
     void flush_cache() override { inner_->flush_cache(); }
+    bool set_cache_hit_ratio_sensor(store_sensor* sensor) override {
+        return inner_->set_cache_hit_ratio_sensor(sensor);
+    }
 
 private:
     std::unique_ptr<key_value_bytes_store> inner_;

@@ -21,6 +21,7 @@
 namespace samsa::streams::internal {
 
 class task_context;
+struct node_sensors;
 
 class processor_node_base {
 public:
@@ -37,6 +38,11 @@ public:
     const std::vector<processor_node_base*>& children() const { return children_; }
     task_context& task() const { return *task_; }
 
+    // Built-in metrics (streams_metrics.h): set by task_graph on source and
+    // terminal nodes of a task that has metrics, else nullptr.
+    node_sensors* sensors() const { return sensors_; }
+    void set_sensors(node_sensors* s) { sensors_ = s; }
+
     // Throws std::logic_error when the types do not line up: a programmer
     // error in a hand-written topology, reported at build time.
     void add_child(processor_node_base* child) {
@@ -51,6 +57,7 @@ protected:
     task_context* task_ = nullptr;
 
 private:
+    node_sensors* sensors_ = nullptr;
     std::string name_;
     const std::type_info* in_type_;
     const std::type_info* out_type_;
@@ -65,9 +72,19 @@ public:
     virtual void process(const record<K, V>& r) = 0;
 };
 
+// A terminal node's record-e2e-latency (Kafka records it as a record is
+// forwarded to a node without children); task_graph.cc.
+void record_e2e_latency(const processor_node_base& node, int64_t record_timestamp);
+
+template<class K, class V>
+void deliver(processor_node_base* child, const record<K, V>& r) {
+    if (child->sensors()) record_e2e_latency(*child, r.timestamp);
+    static_cast<input_node<K, V>*>(child)->process(r);
+}
+
 template<class K, class V>
 void forward_to(const std::vector<processor_node_base*>& children, const record<K, V>& r) {
-    for (processor_node_base* child : children) static_cast<input_node<K, V>*>(child)->process(r);
+    for (processor_node_base* child : children) deliver(child, r);
 }
 
 // Forwards to the named child only (split/branch, Processor API's
@@ -77,7 +94,7 @@ void forward_to_child(const std::vector<processor_node_base*>& children, const r
                       std::string_view child) {
     for (processor_node_base* c : children) {
         if (c->name() == child) {
-            static_cast<input_node<K, V>*>(c)->process(r);
+            deliver(c, r);
             return;
         }
     }

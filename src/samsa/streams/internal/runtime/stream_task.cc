@@ -58,6 +58,8 @@ result<std::unique_ptr<stream_task>> stream_task::create(task_id id, const subto
     task_config config{app, id.to_string(), id.partition, *dir, env.cache, env.windowed_emit_interval_ms};
     config.outer_join_emit_interval_ms = env.outer_join_emit_interval_ms;
     config.queryable_stores = env.queries != nullptr;
+    config.metrics = env.metrics;
+    config.thread_id = env.thread_id;
     t->context_ = std::make_unique<task_context>(config, *env.collector, env.wall_clock);
     if (env.metrics) {
         t->sensors_ = std::make_unique<task_sensors>(env.metrics, env.thread_id, id.to_string());
@@ -69,6 +71,7 @@ result<std::unique_ptr<stream_task>> stream_task::create(task_id id, const subto
         const auto& builders = env.topo->internal_builder().stores();
         for (const auto& store : s.stores) t->context_->add_store(builders.at(store));
         t->graph_ = std::make_unique<task_graph>(env.topo->internal_builder(), s.nodes, app);
+        if (env.metrics) t->graph_->enable_metrics(env.metrics, env.thread_id, id.to_string());
         t->graph_->init(*t->context_);
         // The producer learns where its sinks' partitions are now, not at the
         // first record (which would wait for librdkafka's next topic scan).

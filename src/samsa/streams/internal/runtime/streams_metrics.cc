@@ -42,6 +42,9 @@ constexpr auto relaxed = std::memory_order_relaxed;
 
 const std::string thread_group = "stream-thread-metrics";
 const std::string task_group = "stream-task-metrics";
+const std::string node_group = "stream-processor-node-metrics";
+const std::string store_group = "stream-state-metrics";
+const std::string cache_group = "stream-record-cache-metrics";
 }  // namespace
 
 int64_t metrics_now_ms() {
@@ -60,6 +63,7 @@ void sensor::record(double value, int64_t now_ms) {
         s = &samples_[index];
         s->count.store(0, relaxed);
         s->sum.store(0, relaxed);
+        s->min.store(std::numeric_limits<double>::infinity(), relaxed);
         s->max.store(-std::numeric_limits<double>::infinity(), relaxed);
         s->start_ms.store(now_ms, relaxed);
         current_.store(index, relaxed);
@@ -67,6 +71,7 @@ void sensor::record(double value, int64_t now_ms) {
     // One writer: load and store, no read-modify-write needed.
     s->count.store(s->count.load(relaxed) + 1, relaxed);
     s->sum.store(s->sum.load(relaxed) + value, relaxed);
+    if (value < s->min.load(relaxed)) s->min.store(value, relaxed);
     if (value > s->max.load(relaxed)) s->max.store(value, relaxed);
     total_count_.store(total_count_.load(relaxed) + 1, relaxed);
     total_sum_.store(total_sum_.load(relaxed) + value, relaxed);
@@ -93,11 +98,13 @@ double sensor::rate(double amount, int64_t now_ms) const {
 }
 
 double sensor::measure(stat how, int64_t now_ms) const {
-    double count = 0, sum = 0, max = -std::numeric_limits<double>::infinity();
+    double count = 0, sum = 0, min = std::numeric_limits<double>::infinity(),
+           max = -std::numeric_limits<double>::infinity();
     for (const auto& s : samples_) {
         if (!live(s, now_ms)) continue;
         count += s.count.load(relaxed);
         sum += s.sum.load(relaxed);
+        min = std::min(min, s.min.load(relaxed));
         max = std::max(max, s.max.load(relaxed));
     }
     switch (how) {
@@ -106,6 +113,7 @@ double sensor::measure(stat how, int64_t now_ms) const {
         case stat::total_count: return total_count_.load(relaxed);
         case stat::total_sum: return total_sum_.load(relaxed);
         case stat::avg: return count > 0 ? sum / count : std::nan("");
+        case stat::min: return count > 0 ? min : std::nan("");
         case stat::max: return count > 0 ? max : std::nan("");
     }
     return std::nan("");
@@ -187,6 +195,69 @@ task_sensors::task_sensors(streams_metrics* registry, const std::string& thread_
     const std::map<std::string, std::string> tags{{"thread-id", thread_id}, {"task-id", task_id}};
     process = set.add(recording_level::debug, rate_and_sum("process", task_group, tags));
     dropped = set.add(recording_level::info, rate_and_count("dropped-records", task_group, tags));
+}
+
+node_sensors::node_sensors(streams_metrics* registry, const std::string& thread_id, const std::string& task_id,
+                           const std::string& node_id, bool source)
+    : set(registry) {
+    const std::map<std::string, std::string> tags{
+        {"thread-id", thread_id}, {"task-id", task_id}, {"processor-node-id", node_id}};
+    if (source) process = set.add(recording_level::debug, rate_and_count("process", node_group, tags));
+    e2e_latency = set.add(recording_level::info,
+                                {{metric_name{"record-e2e-latency-avg", node_group, tags}, stat::avg},
+                                 {metric_name{"record-e2e-latency-min", node_group, tags}, stat::min},
+                                 {metric_name{"record-e2e-latency-max", node_group, tags}, stat::max}});
+}
+
+store_sensors::store_sensors(streams_metrics* registry, const std::string& thread_id, const std::string& task_id,
+                             const std::string& scope, const std::string& store, store_kind kind, bool cached)
+    : set_(registry), tags_{{"thread-id", thread_id}, {"task-id", task_id}, {scope + "-state-id", store}} {
+    if (cached) {
+        const std::map<std::string, std::string> cache_tags{
+            {"thread-id", thread_id}, {"task-id", task_id}, {"record-cache-id", store}};
+        hit_ratio_ = adapt(set_.add(recording_level::debug,
+                                    {{metric_name{"hit-ratio-avg", cache_group, cache_tags}, stat::avg},
+                                     {metric_name{"hit-ratio-min", cache_group, cache_tags}, stat::min},
+                                     {metric_name{"hit-ratio-max", cache_group, cache_tags}, stat::max}}));
+    }
+    meters_.put = add("put");
+    meters_.flush = add("flush");
+    meters_.restore = add("restore");
+    switch (kind) {
+        case store_kind::key_value:
+        case store_kind::timestamped_key_value:
+            meters_.put_if_absent = add("put-if-absent");
+            meters_.put_all = add("put-all");
+            meters_.get = add("get");
+            meters_.remove = add("delete");
+            meters_.range = add("range");
+            meters_.all = add("all");
+            meters_.prefix_scan = add("prefix-scan");
+            return;
+        case store_kind::window:
+        case store_kind::timestamped_window:
+        case store_kind::session: {
+            // Kafka's window and session stores have put and fetch (and a
+            // session store remove); every read here is a fetch.
+            store_sensor* fetch = add("fetch");
+            meters_.get = meters_.range = meters_.all = meters_.prefix_scan = fetch;
+            meters_.put_if_absent = meters_.put_all = meters_.put;
+            meters_.remove = kind == store_kind::session ? add("remove") : meters_.put;
+            return;
+        }
+    }
+}
+
+store_sensor* store_sensors::add(const std::string& op) {
+    std::vector<std::pair<metric_name, stat>> metrics{{metric_name{op + "-rate", store_group, tags_}, stat::rate_of_count}};
+    for (auto& m : avg_and_max_latency(op, store_group, tags_)) metrics.push_back(std::move(m));
+    return adapt(set_.add(recording_level::debug, std::move(metrics)));
+}
+
+store_sensor* store_sensors::adapt(sensor* s) {
+    if (!s) return nullptr;
+    adapters_.push_back(std::make_unique<adapter>(s));
+    return adapters_.back().get();
 }
 
 }  // namespace samsa::streams::internal

@@ -9,7 +9,7 @@
 //   rate_of_sum    sum of the values per second (process-rate counts
 //                  records: one event carries a batch's count)
 //   total_count / total_sum   cumulative since the sensor was made
-//   avg / max      of the values over the sample window (NaN when empty)
+//   avg / min / max   of the values over the sample window (NaN when empty)
 // The window is Kafka's default: 2 samples of 30 s (metrics.num.samples,
 // metrics.sample.window.ms); a rate divides by the time since the oldest
 // sample began, at least one full sample (Kafka's Rate.windowSize).
@@ -34,10 +34,12 @@
 #include <vector>
 
 #include "samsa/streams/metrics.h"
+#include "samsa/streams/state/metered_key_value_store.h"
+#include "samsa/streams/state/stores.h"
 
 namespace samsa::streams::internal {
 
-enum class stat { rate_of_count, rate_of_sum, total_count, total_sum, avg, max };
+enum class stat { rate_of_count, rate_of_sum, total_count, total_sum, avg, min, max };
 
 int64_t metrics_now_ms();
 
@@ -58,6 +60,7 @@ private:
         std::atomic<int64_t> start_ms{-1};
         std::atomic<double> count{0};
         std::atomic<double> sum{0};
+        std::atomic<double> min{std::numeric_limits<double>::infinity()};
         std::atomic<double> max{-std::numeric_limits<double>::infinity()};
     };
     bool live(const sample& s, int64_t now_ms) const;
@@ -146,6 +149,55 @@ struct task_sensors {
     sensor_set set;
     sensor* process = nullptr;  // DEBUG; value: records processed in a round
     sensor* dropped = nullptr;  // INFO
+};
+
+// Processor-node level (Kafka's ProcessorNodeMetrics), group
+// stream-processor-node-metrics, tags thread-id, task-id, processor-node-id.
+// A source node has both sensors, a terminal node (no children) only the
+// end-to-end latency; other nodes have none (Kafka 3.8 likewise).
+struct node_sensors {
+    node_sensors(streams_metrics* registry, const std::string& thread_id, const std::string& task_id,
+                 const std::string& node_id, bool source);
+    sensor_set set;
+    sensor* process = nullptr;      // DEBUG, source nodes: process-rate/-total
+    sensor* e2e_latency = nullptr;  // INFO: record-e2e-latency-avg/-min/-max (ms)
+};
+
+// State-store level (Kafka's StateStoreMetrics), group stream-state-metrics,
+// tags thread-id, task-id, <scope>-state-id; all DEBUG. Each sensor is
+// <op>-rate, <op>-latency-avg and <op>-latency-max (ns), as Kafka's
+// throughputAndLatencySensor. Key-value stores: put, put-if-absent, put-all,
+// get, delete, range, all, prefix-scan, flush, restore; window stores: put,
+// fetch, flush, restore; session stores: put, fetch, remove, flush, restore.
+// A cached store also has the record cache's hit ratio (Kafka's
+// NamedCacheMetrics): group stream-record-cache-metrics, tags thread-id,
+// task-id, record-cache-id (the store name), hit-ratio-avg/-min/-max, DEBUG.
+class store_sensors {
+public:
+    store_sensors(streams_metrics* registry, const std::string& thread_id, const std::string& task_id,
+                  const std::string& scope, const std::string& store, store_kind kind, bool cached);
+    const store_meters& meters() const { return meters_; }
+    store_sensor* cache_hit_ratio() const { return hit_ratio_; }
+
+private:
+    // store_sensor over a registry sensor.
+    class adapter final : public store_sensor {
+    public:
+        explicit adapter(sensor* s) : s_(s) {}
+        bool should_record() const override { return s_->should_record(); }
+        void record(double latency_ns) override { s_->record(latency_ns); }
+
+    private:
+        sensor* s_;
+    };
+    store_sensor* add(const std::string& op);
+    store_sensor* adapt(sensor* s);
+
+    sensor_set set_;
+    std::map<std::string, std::string> tags_;
+    std::vector<std::unique_ptr<adapter>> adapters_;
+    store_meters meters_;
+    store_sensor* hit_ratio_ = nullptr;
 };
 
 inline void record_if(sensor* s, double value = 1.0) {

@@ -8,13 +8,18 @@
 namespace samsa::streams::internal {
 
 task_context::task_context(task_config config, record_collector& collector, std::function<int64_t()> wall_clock)
-    : config_(std::move(config)), collector_(&collector), wall_clock_(std::move(wall_clock)) {}
+    : config_(std::move(config)), collector_(&collector), wall_clock_(std::move(wall_clock)) {
+    // A record a punctuator forwards before the first processing round
+    // measures its end-to-end latency against the creation time.
+    if (config_.metrics) metrics_clock_ms_ = wall_clock_();
+}
 
 task_context::~task_context() { close_stores(); }
 
 void task_context::add_store(const store_builder& builder, bool synchronized) {
     if (store_index_.count(builder.name())) return;
     std::unique_ptr<key_value_bytes_store> s = builder.build();
+    if (config_.metrics && !builder.metrics_scope().empty()) s = metered(builder, std::move(s));
     if (synchronized || config_.queryable_stores) s = std::make_unique<synchronized_key_value_store>(std::move(s));
     store_context ctx;
     ctx.application_id = config_.application_id;
@@ -29,6 +34,16 @@ void task_context::add_store(const store_builder& builder, bool synchronized) {
     if (!st) throw std::runtime_error("cannot open state store '" + builder.name() + "': " + st.error().message);
     store_index_.emplace(builder.name(), s.get());
     stores_.push_back(std::move(s));
+}
+
+std::unique_ptr<key_value_bytes_store> task_context::metered(const store_builder& builder,
+                                                             std::unique_ptr<key_value_bytes_store> s) {
+    store_sensors_.push_back(std::make_unique<store_sensors>(config_.metrics, config_.thread_id, config_.task_id,
+                                                             builder.metrics_scope(), builder.name(),
+                                                             builder.kind(), builder.caching_enabled()));
+    const store_sensors& sensors = *store_sensors_.back();
+    if (sensors.cache_hit_ratio()) s->set_cache_hit_ratio_sensor(sensors.cache_hit_ratio());
+    return std::make_unique<metered_key_value_store>(std::move(s), sensors.meters());
 }
 
 void task_context::add_global_store(const std::string& name, key_value_bytes_store* store) {

@@ -29,6 +29,8 @@ namespace samsa::streams::internal {
 
 class processor_node_base;
 class sensor;
+class store_sensors;
+class streams_metrics;
 
 struct task_config {
     std::string application_id;
@@ -46,6 +48,11 @@ struct task_config {
     // topped with a synchronized_key_value_store (the runtime; the test
     // driver's queries run on its own thread).
     bool queryable_stores = false;
+    // Built-in metrics (streams_metrics.h): with a registry, add_store()
+    // tops each store with a metered layer (stream-state-metrics, tagged
+    // with thread_id and task_id). nullptr: no metrics (the test driver).
+    streams_metrics* metrics = nullptr;
+    std::string thread_id;
 };
 
 class task_context final : public changelog_sink, public record_context_holder {
@@ -97,6 +104,10 @@ public:
         if (ts > stream_time_) stream_time_ = ts;
     }
     int64_t wall_clock_ms() const { return wall_clock_(); }
+    // The wall clock as last read for the record-e2e-latency metrics (Kafka
+    // reads it once per record processed, not at every node).
+    int64_t metrics_clock_ms() const { return metrics_clock_ms_; }
+    void set_metrics_clock_ms(int64_t now) { metrics_clock_ms_ = now; }
     int64_t windowed_emit_interval_ms() const { return config_.windowed_emit_interval_ms; }
     int64_t outer_join_emit_interval_ms() const { return config_.outer_join_emit_interval_ms; }
 
@@ -144,10 +155,15 @@ private:
         std::shared_ptr<bool> cancelled;
     };
     bool punctuate(punctuation_type type, int64_t now);
+    std::unique_ptr<key_value_bytes_store> metered(const store_builder& builder,
+                                                   std::unique_ptr<key_value_bytes_store> s);
 
     task_config config_;
     record_collector* collector_;
     std::function<int64_t()> wall_clock_;
+    int64_t metrics_clock_ms_ = 0;
+    // Before stores_: a metered store records into them until it is gone.
+    std::vector<std::unique_ptr<store_sensors>> store_sensors_;
     // In the order they were added (the topology's), which is the order
     // caches are flushed in, as Kafka's state manager flushes them.
     std::vector<std::unique_ptr<key_value_bytes_store>> stores_;

@@ -1,8 +1,11 @@
 #include "samsa/streams/internal/runtime/task_graph.h"
 
+#include <set>
+
 #include <spdlog/spdlog.h>
 
 #include "samsa/streams/internal/runtime/clients.h"
+#include "samsa/streams/internal/runtime/streams_metrics.h"
 #include "samsa/streams/internal/topology/internal_topology_builder.h"
 
 namespace samsa::streams::internal {
@@ -40,6 +43,21 @@ task_graph::task_graph(const internal_topology_builder& b, const std::vector<std
 }
 
 task_graph::~task_graph() = default;
+
+void task_graph::enable_metrics(streams_metrics* registry, const std::string& thread_id, const std::string& task_id) {
+    std::set<const processor_node_base*> sources;
+    for (const auto& [topic, s] : sources_) sources.insert(s);
+    for (auto& n : nodes_) {
+        bool source = sources.count(n.get()) > 0;
+        if (!source && !n->children().empty()) continue;
+        node_sensors_.push_back(std::make_unique<node_sensors>(registry, thread_id, task_id, n->name(), source));
+        n->set_sensors(node_sensors_.back().get());
+    }
+}
+
+void record_e2e_latency(const processor_node_base& node, int64_t record_timestamp) {
+    node.sensors()->e2e_latency->record(static_cast<double>(node.task().metrics_clock_ms() - record_timestamp));
+}
 
 void task_graph::init(task_context& context) {
     for (auto& n : nodes_) n->init(context);
@@ -133,6 +151,10 @@ record_outcome task_graph::process(consumed_record&& r, task_context& context,
     }
     context.observe_timestamp(r.timestamp);
     context.set_current(std::move(metadata), r.timestamp, std::move(headers));
+    if (node_sensors* sensors = source.sensors()) {
+        record_e2e_latency(source, r.timestamp);
+        sensors->process->record();
+    }
     try {
         source.forward_deserialized();
     } catch (const task_failure&) {

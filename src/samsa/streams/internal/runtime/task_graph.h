@@ -44,6 +44,8 @@ namespace samsa::streams::internal {
 
 class internal_topology_builder;
 struct consumed_record;
+struct node_sensors;
+class streams_metrics;
 
 // A failure that ends the task (and its thread): a processor's exception,
 // a store error, a deserialization error under logAndFail, a production
@@ -72,6 +74,11 @@ public:
     task_graph(const task_graph&) = delete;
     task_graph& operator=(const task_graph&) = delete;
 
+    // Built-in metrics (streams_metrics.h): processor-node sensors on the
+    // sources (process, record-e2e-latency) and on the terminal nodes
+    // (record-e2e-latency), as Kafka 3.8 has them. Before process().
+    void enable_metrics(streams_metrics* registry, const std::string& thread_id, const std::string& task_id);
+
     // Calls every node's init(), parents first.
     void init(task_context& context);
     // Calls every node's close(); failures are logged, not thrown.
@@ -94,6 +101,7 @@ public:
 
 private:
     std::vector<std::unique_ptr<processor_node_base>> nodes_;
+    std::vector<std::unique_ptr<node_sensors>> node_sensors_;
     std::map<std::string, source_node_base*, std::less<>> sources_;
     std::vector<std::string> sink_topics_;
 };

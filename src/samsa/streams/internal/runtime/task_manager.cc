@@ -195,6 +195,9 @@ size_t task_manager::process(size_t max_per_task) {
         if (t->current_state() != stream_task::state::running) continue;
         // max.task.idle.ms: a task may wait for its empty partitions.
         int64_t now = t->context().wall_clock_ms();
+        // record-e2e-latency measures against this reading, as Kafka's
+        // TaskExecutor hands one wall-clock time to a task's round.
+        t->context().set_metrics_clock_ms(now);
         size_t taken = 0;
         size_t skipped_before = t->skipped_total();
         while (taken < max_per_task && t->is_processable(now) && t->process_one()) ++taken;

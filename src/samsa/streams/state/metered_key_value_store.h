@@ -1,0 +1,134 @@
+#pragma once
+// metered_key_value_store: the outermost layer of a task's store stack when
+// the application has metrics (Kafka Streams' MeteredKeyValueStore,
+// MeteredWindowStore, MeteredSessionStore): it times each operation and
+// records the nanoseconds into the operation's sensor (stream-state-metrics,
+// docs/streams-metrics.md). The runtime makes the sensors and hands them in
+// as store_meters; this layer knows nothing of the registry, so the state
+// library stays free of the runtime.
+//
+// Cost: a sensor that is not recording (state-store metrics are DEBUG, the
+// default level is INFO) is dropped at construction, so an operation then
+// costs one null check: no clock is read. Iterators (range, all, prefix
+// scan) are timed from open to close, as Kafka's MeteredKeyValueIterator;
+// unmetered ones are handed out as they are.
+//
+// Threads: owned by one stream thread, never locked.
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+
+#include "samsa/streams/state/store_sensor.h"
+#include "samsa/streams/state/wrapping_key_value_store.h"
+
+namespace samsa::streams {
+
+// One sensor per operation; a window or session store points several
+// operations at one sensor (reads at "fetch"). nullptr: not metered.
+struct store_meters {
+    store_sensor* put = nullptr;
+    store_sensor* put_if_absent = nullptr;
+    store_sensor* put_all = nullptr;
+    store_sensor* get = nullptr;
+    store_sensor* remove = nullptr;
+    store_sensor* range = nullptr;
+    store_sensor* all = nullptr;
+    store_sensor* prefix_scan = nullptr;
+    store_sensor* flush = nullptr;
+    store_sensor* restore = nullptr;  // Kafka times init() as the restoration
+};
+
+class metered_key_value_store final : public wrapping_key_value_store {
+    // Helpers first: the operations below deduce their return types from timed().
+    using clock = std::chrono::steady_clock;
+
+    static store_sensor* recording(store_sensor* s) { return s && s->should_record() ? s : nullptr; }
+    static store_meters only_recording(store_meters m) {
+        for (store_sensor** s : {&m.put, &m.put_if_absent, &m.put_all, &m.get, &m.remove, &m.range, &m.all,
+                                 &m.prefix_scan, &m.flush, &m.restore}) {
+            *s = recording(*s);
+        }
+        return m;
+    }
+    static double elapsed_ns(clock::time_point start) {
+        return static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(clock::now() - start).count());
+    }
+
+    // Kafka's maybeMeasureLatency: an operation that throws is not recorded.
+    template<class F>
+    static auto timed(store_sensor* s, F&& op) {
+        if (!s) return op();
+        auto start = clock::now();
+        if constexpr (std::is_void_v<decltype(op())>) {
+            op();
+            s->record(elapsed_ns(start));
+        } else {
+            auto result = op();
+            s->record(elapsed_ns(start));
+            return result;
+        }
+    }
+
+    // Records open-to-close time when dropped.
+    class metered_iterator final : public bytes_iterator {
+    public:
+        metered_iterator(std::unique_ptr<bytes_iterator> inner, store_sensor* s)
+            : inner_(std::move(inner)), sensor_(s), start_(clock::now()) {}
+        ~metered_iterator() override { sensor_->record(elapsed_ns(start_)); }
+        bool has_next() override { return inner_->has_next(); }
+        key_value<bytes, bytes> next() override { return inner_->next(); }
+        bytes peek_next_key() override { return inner_->peek_next_key(); }
+
+    private:
+        std::unique_ptr<bytes_iterator> inner_;
+        store_sensor* sensor_;
+        clock::time_point start_;
+    };
+
+    static std::unique_ptr<bytes_iterator> metered(store_sensor* s, std::unique_ptr<bytes_iterator> it) {
+        if (!s) return it;
+        return std::make_unique<metered_iterator>(std::move(it), s);
+    }
+
+public:
+    metered_key_value_store(std::unique_ptr<key_value_bytes_store> inner, store_meters meters)
+        : wrapping_key_value_store(std::move(inner)), meters_(only_recording(meters)) {}
+
+    [[nodiscard]] status init(const store_context& context) override {
+        return timed(meters_.restore, [&] { return wrapping_key_value_store::init(context); });
+    }
+    void flush() override {
+        timed(meters_.flush, [&] { wrapping_key_value_store::flush(); });
+    }
+    std::optional<bytes> get(bytes_view key) override {
+        return timed(meters_.get, [&] { return wrapping_key_value_store::get(key); });
+    }
+    std::optional<bytes> query_get(bytes_view key) override {
+        return timed(meters_.get, [&] { return wrapping_key_value_store::query_get(key); });
+    }
+    void put(bytes_view key, std::optional<bytes_view> value) override {
+        timed(meters_.put, [&] { wrapping_key_value_store::put(key, value); });
+    }
+    std::optional<bytes> put_if_absent(bytes_view key, std::optional<bytes_view> value) override {
+        return timed(meters_.put_if_absent, [&] { return wrapping_key_value_store::put_if_absent(key, value); });
+    }
+    void put_all(std::span<const bytes_entry> entries) override {
+        timed(meters_.put_all, [&] { wrapping_key_value_store::put_all(entries); });
+    }
+    std::optional<bytes> remove(bytes_view key) override {
+        return timed(meters_.remove, [&] { return wrapping_key_value_store::remove(key); });
+    }
+    std::unique_ptr<bytes_iterator> range(bytes_view from, bytes_view to) override {
+        return metered(meters_.range, wrapping_key_value_store::range(from, to));
+    }
+    std::unique_ptr<bytes_iterator> all() override { return metered(meters_.all, wrapping_key_value_store::all()); }
+    std::unique_ptr<bytes_iterator> prefix_scan(bytes_view prefix) override {
+        return metered(meters_.prefix_scan, wrapping_key_value_store::prefix_scan(prefix));
+    }
+
+private:
+    store_meters meters_;
+};
+
+}  // namespace samsa::streams
