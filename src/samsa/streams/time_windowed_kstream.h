@@ -19,8 +19,11 @@
 //
 // The windows live in a window (or session) store kept for window size +
 // grace, or materialized::with_retention(); materialized::store_type picks
-// RocksDB (default) or in-memory. Window stores have no record cache yet:
-// every update is forwarded as if caching were off.
+// RocksDB (default) or in-memory. Time and sliding window stores have a
+// record cache, as materialized says (on by default, Kafka's
+// CachingWindowStore, CachingSessionStore): an aggregation emitting on
+// window update forwards the last update per window (session) key at each
+// commit or eviction.
 //
 // Threads: build on one thread.
 

@@ -777,5 +777,69 @@ TEST(kafka_streams, joins_a_stream_with_a_global_table) {
     EXPECT_TRUE(app.close(std::chrono::seconds(10)));
 }
 
+// Windowed counts of words (10 ms tumbling windows) to "windowed" as
+// "word@start" -> count (s10-wincache).
+topology windowed_word_counts(bool caching) {
+    auto m = materialized<std::string, int64_t>::as("windowed-counts")
+                 .with_store_type(store_type::in_memory)
+                 .with_key_serde(serdes::string())
+                 .with_value_serde(serdes::int64());
+    if (!caching) m.with_caching_disabled();
+    streams_builder b;
+    b.stream("lines", consumed<std::string, std::string>::with(serdes::string(), serdes::string()))
+        .flat_map_values([](const std::string& v) { return split_words(v); })
+        .group_by([](const std::string&, const std::string& w) { return w; },
+                  grouped<std::string, std::string>::with(serdes::string(), serdes::string()))
+        .windowed_by(time_windows::of_size_with_no_grace(10))
+        .count(named{}, m)
+        .to_stream()
+        .map([](const std::optional<windowed<std::string>>& k, const std::optional<int64_t>& v) {
+            return key_value<std::string, int64_t>{k->key() + "@" + std::to_string(k->window().start()), *v};
+        })
+        .to("windowed", produced<std::string, int64_t>::with(serdes::string(), serdes::int64()));
+    return b.build();
+}
+
+std::vector<std::pair<std::string, int64_t>> windowed_updates(thread_fixture& f) {
+    std::vector<std::pair<std::string, int64_t>> out;
+    for (const auto& r : f.cluster.all("windowed")) out.emplace_back(decode_string(r.key), decode_int64(r.value));
+    return out;
+}
+
+TEST(stream_thread, a_cached_windowed_count_forwards_once_per_window_when_the_task_commits) {
+    thread_fixture f(windowed_word_counts(true), {{"statestore.cache.max.bytes", "10485760"}});
+    f.cluster.create("lines", 1);
+    f.cluster.create("windowed", 1);
+    f.start();
+    f.cluster.append("lines", "k1", "a b a", 1);
+    f.cluster.append("lines", "k2", "a c", 2);
+    f.cluster.append("lines", "k3", "a", 12);
+    f.run(10);
+    EXPECT_TRUE(f.cluster.all("windowed").empty());  // all in the cache until the commit
+    EXPECT_TRUE(f.cluster.all("wc-windowed-counts-changelog").empty());
+    ASSERT_TRUE(f.thread_->tasks().commit());
+    // One per window key, in the order of their last writes.
+    EXPECT_EQ(windowed_updates(f), (std::vector<std::pair<std::string, int64_t>>{
+                                       {"b@0", 1}, {"a@0", 3}, {"c@0", 1}, {"a@10", 1}}));
+    EXPECT_EQ(f.cluster.all("wc-windowed-counts-changelog").size(), 4u);
+    f.cluster.append("lines", "k4", "a a", 13);
+    f.run(10);
+    ASSERT_TRUE(f.thread_->tasks().commit());
+    EXPECT_EQ(windowed_updates(f).back(), (std::pair<std::string, int64_t>{"a@10", 3}));
+    EXPECT_EQ(windowed_updates(f).size(), 5u);
+}
+
+TEST(stream_thread, an_uncached_windowed_count_forwards_every_update) {
+    thread_fixture f(windowed_word_counts(false), {{"statestore.cache.max.bytes", "10485760"}});
+    f.cluster.create("lines", 1);
+    f.cluster.create("windowed", 1);
+    f.start();
+    f.cluster.append("lines", "k1", "a b a", 1);
+    f.run(10);
+    ASSERT_TRUE(f.thread_->tasks().commit());
+    EXPECT_EQ(windowed_updates(f),
+              (std::vector<std::pair<std::string, int64_t>>{{"a@0", 1}, {"b@0", 1}, {"a@0", 2}}));
+}
+
 }  // namespace
 }  // namespace samsa::streams

@@ -2,6 +2,9 @@
 
 #include <vector>
 
+#include "samsa/bytes/big_endian.h"
+#include "samsa/streams/state/window_key_schema.h"
+
 namespace samsa::streams {
 
 namespace {
@@ -99,16 +102,37 @@ void caching_key_value_store::count_read(bool hit) {
     hit_ratio_->record(static_cast<double>(read_hits_) / static_cast<double>(read_hits_ + read_misses_));
 }
 
+bytes caching_key_value_store::cache_key(bytes_view key) const {
+    if (!segments_) return bytes(key.begin(), key.end());
+    int64_t time = segments_->key_kind == segmented_key_kind::session ? session_key_schema::end_time(key)
+                                                                      : window_key_schema::store_key_timestamp(key);
+    bytes out(8 + key.size());
+    put_be64(out.data(), static_cast<uint64_t>(time / segments_->segment_interval_ms));
+    std::copy(key.begin(), key.end(), out.begin() + 8);
+    return out;
+}
+
+bytes_view caching_key_value_store::store_key(bytes_view cache_key) const {
+    return segments_ ? cache_key.subspan(8) : cache_key;
+}
+
+caching_key_value_store::cache_map::iterator caching_key_value_store::find(bytes_view key) {
+    if (!segments_) return cache_.find(key);
+    return cache_.find(cache_key(key));
+}
+
 std::optional<bytes> caching_key_value_store::get(bytes_view key) {
     check_open();
-    auto it = cache_.find(key);
+    auto it = find(key);
     if (hit_ratio_) count_read(it != cache_.end());
     if (it != cache_.end()) {
         touch(it->second);
         return it->second.value;
     }
     auto value = wrapping_key_value_store::get(key);
-    if (value) {
+    // Window and session caches keep only writes (Kafka's CachingWindowStore
+    // and CachingSessionStore read through without caching).
+    if (value && !segments_) {
         cache_put(key, bytes_view(*value), false);
         maybe_evict();
     }
@@ -117,7 +141,7 @@ std::optional<bytes> caching_key_value_store::get(bytes_view key) {
 
 std::optional<bytes> caching_key_value_store::query_get(bytes_view key) {
     check_open();
-    if (auto it = cache_.find(key); it != cache_.end()) return it->second.value;
+    if (auto it = find(key); it != cache_.end()) return it->second.value;
     return wrapping_key_value_store::query_get(key);
 }
 
@@ -145,25 +169,40 @@ std::optional<bytes> caching_key_value_store::remove(bytes_view key) {
 
 std::unique_ptr<bytes_iterator> caching_key_value_store::range(bytes_view from, bytes_view to) {
     check_open();
-    bytes to_copy(to.begin(), to.end());
-    return merge(wrapping_key_value_store::range(from, to), cache_.lower_bound(from),
-                 [to_copy](bytes_view key) { return !bytes_less{}(to_copy, key); });
+    bytes from_key = cache_key(from), to_key = cache_key(to);
+    bytes lo(from.begin(), from.end()), hi(to.begin(), to.end());
+    auto first = cache_.lower_bound(from_key);
+    return merge(
+        wrapping_key_value_store::range(from, to), first,
+        [&](bytes_view key) { return !bytes_less{}(key, from_key) && !bytes_less{}(to_key, key); },
+        [&](bytes_view key) { return !bytes_less{}(key, lo) && !bytes_less{}(hi, key); });
 }
 
 std::unique_ptr<bytes_iterator> caching_key_value_store::all() {
     check_open();
-    return merge(wrapping_key_value_store::all(), cache_.begin(), [](bytes_view) { return true; });
+    return merge(wrapping_key_value_store::all(), cache_.begin(), [](bytes_view) { return true; },
+                 [](bytes_view) { return true; });
+}
+
+std::unique_ptr<bytes_iterator> caching_key_value_store::all_in_live_segments() {
+    check_open();
+    return merge(wrapping_key_value_store::all_in_live_segments(), cache_.begin(), [](bytes_view) { return true; },
+                 [](bytes_view) { return true; });
 }
 
 std::unique_ptr<bytes_iterator> caching_key_value_store::prefix_scan(bytes_view prefix) {
     check_open();
     bytes prefix_copy(prefix.begin(), prefix.end());
-    return merge(wrapping_key_value_store::prefix_scan(prefix), cache_.lower_bound(prefix),
-                 [prefix_copy](bytes_view key) { return starts_with(key, prefix_copy); });
+    auto has_prefix = [&](bytes_view key) { return starts_with(key, prefix_copy); };
+    auto any = [](bytes_view) { return true; };
+    // Segmented cache keys start with the segment: the prefix's keys are
+    // spread over the whole cache.
+    if (segments_) return merge(wrapping_key_value_store::prefix_scan(prefix), cache_.begin(), any, has_prefix);
+    return merge(wrapping_key_value_store::prefix_scan(prefix), cache_.lower_bound(prefix), has_prefix, any);
 }
 
 void caching_key_value_store::restore(bytes_view key, std::optional<bytes_view> value, int64_t timestamp) {
-    auto it = cache_.find(key);
+    auto it = find(key);
     if (it != cache_.end()) erase(it);
     wrapping_key_value_store::restore(key, value, timestamp);
 }
@@ -175,9 +214,9 @@ bool caching_key_value_store::set_flush_listener(cache_flush_listener listener, 
 }
 
 void caching_key_value_store::cache_put(bytes_view key, std::optional<bytes_view> value, bool dirty) {
-    auto it = cache_.find(key);
+    auto it = find(key);
     if (it == cache_.end()) {
-        it = cache_.emplace(bytes(key.begin(), key.end()), entry{}).first;
+        it = cache_.emplace(cache_key(key), entry{}).first;
         it->second.lru_pos = lru_.insert(lru_.end(), &it->first);
     } else {
         touch(it->second);
@@ -251,36 +290,49 @@ void caching_key_value_store::flush_dirty(std::optional<dirty_entry> evicted) {
 }
 
 void caching_key_value_store::write_down(const dirty_entry& d) {
+    bytes_view key = store_key(d.key);
     if (!listener_) {
         context_scope scope(records_, d.context);
-        wrapping_key_value_store::put(d.key, view(d.value));
+        wrapping_key_value_store::put(key, view(d.value));
         return;
     }
     std::optional<bytes> old;
-    if (!d.value || send_old_values_) old = wrapping_key_value_store::get(d.key);
+    if (!d.value || send_old_values_) old = wrapping_key_value_store::get(key);
     // A key written and deleted again while cached, and absent below:
     // nothing to write or forward (Kafka's same shortcut).
     if (!d.value && !old) return;
     context_scope scope(records_, d.context);
-    wrapping_key_value_store::put(d.key, view(d.value));
-    listener_(d.key, view(d.value), send_old_values_ ? view(old) : std::nullopt, d.context);
+    wrapping_key_value_store::put(key, view(d.value));
+    listener_(key, view(d.value), send_old_values_ ? view(old) : std::nullopt, d.context);
 }
 
 std::unique_ptr<bytes_iterator> caching_key_value_store::merge(std::unique_ptr<bytes_iterator> below,
                                                                cache_map::iterator first,
-                                                               const std::function<bool(bytes_view)>& in_range) {
+                                                               const std::function<bool(bytes_view)>& in_range,
+                                                               const std::function<bool(bytes_view)>& keep) {
+    // Keyed by cache key, so window and session entries come in the
+    // segmented store's order.
     std::map<bytes, bytes, bytes_less> merged;
     while (below->has_next()) {
         auto kv = below->next();
-        merged.emplace(std::move(kv.key), std::move(kv.value));
+        if (!segments_) {
+            merged.emplace(std::move(kv.key), std::move(kv.value));
+            continue;
+        }
+        bytes key = cache_key(kv.key);
+        if (in_range(key)) merged.emplace(std::move(key), std::move(kv.value));
     }
     for (auto it = first; it != cache_.end() && in_range(it->first); ++it) {
+        if (!keep(store_key(it->first))) continue;
         if (it->second.value) merged.insert_or_assign(it->first, *it->second.value);
         else merged.erase(it->first);
     }
     std::vector<key_value<bytes, bytes>> items;
     items.reserve(merged.size());
-    for (auto& [k, v] : merged) items.push_back({k, std::move(v)});
+    for (auto& [k, v] : merged) {
+        bytes_view key = store_key(k);
+        items.push_back({bytes(key.begin(), key.end()), std::move(v)});
+    }
     return std::make_unique<vector_key_value_iterator<bytes, bytes>>(std::move(items));
 }
 

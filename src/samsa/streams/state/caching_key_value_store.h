@@ -31,6 +31,18 @@
 //    key + value + 24 (node) + 1 (dirty flag) + 8 + 8 + 4 (timestamp,
 //    offset, partition) + topic + headers.
 //
+// Window and session stores (Kafka's CachingWindowStore and
+// CachingSessionStore) use this same cache with segmented_cache_keys: an
+// entry's cache key is the segment id of its time (8 bytes, big-endian;
+// Kafka's SegmentedCacheFunction) followed by the binary window or session
+// key, so the cache iterates in the order of the segmented store below
+// (segment by segment, bytes within) and range(), all() and
+// all_in_live_segments() merge the two in that order, the cache winning
+// (Kafka's MergedSortedCacheWindowStoreIterator); a range keeps, on both
+// sides, the keys inside [from, to] whose segment lies between from's and
+// to's. Unlike key-value stores, reads from below are not cached, and the
+// listener gets the binary window or session key (without the prefix).
+//
 // Threads: owned by one stream thread, never locked. The listener runs on
 // that thread, inside flush or put, and may read and write this store.
 
@@ -38,13 +50,24 @@
 #include <map>
 #include <memory>
 
+#include "samsa/streams/state/segmented_bytes_store.h"
 #include "samsa/streams/state/wrapping_key_value_store.h"
 
 namespace samsa::streams {
 
+// How a window or session store's cache orders its keys: by the segment of
+// the key's time (window start, session end), as the store below does.
+struct segmented_cache_keys {
+    int64_t segment_interval_ms = 60'000;
+    segmented_key_kind key_kind = segmented_key_kind::window;
+};
+
 class caching_key_value_store final : public wrapping_key_value_store {
 public:
-    using wrapping_key_value_store::wrapping_key_value_store;
+    // segments: set for window and session stores (see above).
+    explicit caching_key_value_store(std::unique_ptr<key_value_bytes_store> inner,
+                                     std::optional<segmented_cache_keys> segments = std::nullopt)
+        : wrapping_key_value_store(std::move(inner)), segments_(segments) {}
     ~caching_key_value_store() override;
 
     [[nodiscard]] status init(const store_context& context) override;
@@ -63,9 +86,7 @@ public:
     std::optional<bytes> remove(bytes_view key) override;
     std::unique_ptr<bytes_iterator> range(bytes_view from, bytes_view to) override;
     std::unique_ptr<bytes_iterator> all() override;
-    // Window and session stacks have no cache yet (with_caching_disabled), so
-    // this layer only ever sees key-value stores: all() is the whole answer.
-    std::unique_ptr<bytes_iterator> all_in_live_segments() override { return all(); }
+    std::unique_ptr<bytes_iterator> all_in_live_segments() override;
     std::unique_ptr<bytes_iterator> prefix_scan(bytes_view prefix) override;
     // Restoration bypasses the cache (and drops any cached copy of the key).
     void restore(bytes_view key, std::optional<bytes_view> value, int64_t timestamp) override;
@@ -101,6 +122,11 @@ private:
     };
 
     void check_open() const;
+    // The cache's key for a store key, and back (identity for key-value
+    // stores).
+    bytes cache_key(bytes_view key) const;
+    bytes_view store_key(bytes_view cache_key) const;
+    cache_map::iterator find(bytes_view key);
     void cache_put(bytes_view key, std::optional<bytes_view> value, bool dirty);
     void touch(entry& e);
     void erase(cache_map::iterator it);
@@ -112,14 +138,19 @@ private:
     // Kafka's putAndMaybeForward.
     void write_down(const dirty_entry& e);
     void clear_cache();
+    // Merges below's entries and the cache's from first while in_range (both
+    // sides by cache key), keeping the cache's whose store key passes keep.
     std::unique_ptr<bytes_iterator> merge(std::unique_ptr<bytes_iterator> below, cache_map::iterator first,
-                                          const std::function<bool(bytes_view)>& in_range);
+                                          const std::function<bool(bytes_view)>& in_range,
+                                          const std::function<bool(bytes_view)>& keep);
 
     void count_read(bool hit);
 
     store_sensor* hit_ratio_ = nullptr;
     int64_t read_hits_ = 0;
     int64_t read_misses_ = 0;
+
+    std::optional<segmented_cache_keys> segments_;
     cache_map cache_;
     std::list<const bytes*> lru_;
     std::list<const bytes*> dirty_;

@@ -72,6 +72,13 @@ std::map<std::string, std::string> store_builder::logging_config(int64_t additio
     return out;
 }
 
+std::optional<segmented_cache_keys> store_builder::cache_key_order() const {
+    auto retention = supplier_.retention_ms();
+    if (!retention) return std::nullopt;
+    return segmented_cache_keys{supplier_.segment_interval_ms().value_or(default_segment_interval(*retention)),
+                                         supplier_.session() ? segmented_key_kind::session : segmented_key_kind::window};
+}
+
 std::unique_ptr<key_value_bytes_store> store_builder::build() const {
     std::unique_ptr<key_value_bytes_store> store = supplier_.get();
     if (supplier_.logs_itself()) return std::make_unique<write_counting_key_value_store>(std::move(store));
@@ -79,7 +86,7 @@ std::unique_ptr<key_value_bytes_store> store_builder::build() const {
         if (timestamped_) store = std::make_unique<change_logging_timestamped_key_value_store>(std::move(store));
         else store = std::make_unique<change_logging_key_value_store>(std::move(store));
     }
-    if (caching_enabled_) store = std::make_unique<caching_key_value_store>(std::move(store));
+    if (caching_enabled_) store = std::make_unique<caching_key_value_store>(std::move(store), cache_key_order());
     return std::make_unique<write_counting_key_value_store>(std::move(store));
 }
 
@@ -139,7 +146,7 @@ key_value_bytes_store_supplier segmented_supplier(std::string name, int64_t rete
             }
             return std::make_unique<segmented_bytes_store>(n, config, std::move(make_segment));
         });
-    supplier.with_retention(retention_ms);
+    supplier.with_retention(retention_ms).with_segment_interval(config.segment_interval_ms);
     return supplier;
 }
 

@@ -17,7 +17,9 @@
 //   std::unique_ptr<key_value_bytes_store> stack = builder.build();
 //
 // As in Kafka, logging is on by default (topic config empty: the runtime adds
-// cleanup.policy=compact) and caching is off by default.
+// cleanup.policy=compact) and caching is off by default. Caching a window or
+// session store orders its cache by segment (caching_key_value_store.h,
+// Kafka's CachingWindowStore / CachingSessionStore).
 //
 // Threads: builders and suppliers are made by the topology builder and used by
 // whichever thread creates tasks; each built store is owned by one stream
@@ -33,6 +35,8 @@
 #include "samsa/streams/state/key_value_bytes_store.h"
 
 namespace samsa::streams {
+
+struct segmented_cache_keys;
 
 // What a store holds, as interactive queries tell stores apart (Kafka's
 // QueryableStoreType accepts a store by its interface): key-value stores,
@@ -71,6 +75,11 @@ public:
     key_value_bytes_store_supplier& with_window_size(int64_t ms) { window_size_ms_ = ms; return *this; }
     bool session() const { return session_; }
     key_value_bytes_store_supplier& as_session_store() { session_ = true; return *this; }
+    // Window and session stores: the segments' span, which a record cache
+    // orders its keys by (Kafka's segmentIntervalMs()); by default Kafka's
+    // max(retention / 2, 60 000 ms).
+    std::optional<int64_t> segment_interval_ms() const { return segment_interval_ms_; }
+    key_value_bytes_store_supplier& with_segment_interval(int64_t ms) { segment_interval_ms_ = ms; return *this; }
 
 private:
     std::string name_;
@@ -79,6 +88,7 @@ private:
     factory make_;
     std::optional<int64_t> retention_ms_;
     std::optional<int64_t> window_size_ms_;
+    std::optional<int64_t> segment_interval_ms_;
     bool session_ = false;
 };
 
@@ -143,6 +153,9 @@ public:
     std::unique_ptr<key_value_bytes_store> build() const;
 
 private:
+    // Window and session stores' cache key order; nullopt for key-value stores.
+    std::optional<segmented_cache_keys> cache_key_order() const;
+
     key_value_bytes_store_supplier supplier_;
     bool timestamped_;
     bool logging_enabled_ = true;

@@ -145,13 +145,19 @@ public:
         return out;
     }
 
-private:
-    key_value<windowed<K>, V> decode(bytes_view store_key, bytes_view value) const {
+    // A binary window store key and a stored value, decoded (a record
+    // cache's flush listener gets them so).
+    windowed<K> windowed_key_of(bytes_view store_key) const {
         int64_t start = window_key_schema::store_key_timestamp(store_key);
         K key = key_serde_.deserialize(topic_, window_key_schema::store_key_bytes(store_key));
-        return {windowed<K>(std::move(key),
-                            window::time(start, window_key_schema::window_end_for_size(start, window_size_ms_))),
-                value_serde_.deserialize(topic_, value)};
+        return windowed<K>(std::move(key),
+                           window::time(start, window_key_schema::window_end_for_size(start, window_size_ms_)));
+    }
+    V value_of(bytes_view value) const { return value_serde_.deserialize(topic_, value); }
+
+private:
+    key_value<windowed<K>, V> decode(bytes_view store_key, bytes_view value) const {
+        return {windowed_key_of(store_key), value_of(value)};
     }
 
     template<class Keep>
@@ -277,16 +283,22 @@ public:
         return find_sessions(key_from, key_to, 0, std::numeric_limits<int64_t>::max());
     }
 
+    // A binary session key and a stored value, decoded (a record cache's
+    // flush listener gets them so).
+    windowed<K> windowed_key_of(bytes_view binary) const {
+        K key = key_serde_.deserialize(topic_, session_key_schema::key_bytes(binary));
+        return windowed<K>(std::move(key), window::session(session_key_schema::start_time(binary),
+                                                           session_key_schema::end_time(binary)));
+    }
+    V value_of(bytes_view value) const { return value_serde_.deserialize(topic_, value); }
+
 private:
     bytes binary(const windowed<K>& session) const {
         return session_key_schema::to_binary(key_serde_.serialize(topic_, session.key()), session.window().start(),
                                              session.window().end());
     }
     key_value<windowed<K>, V> decode(bytes_view binary, bytes_view value) const {
-        K key = key_serde_.deserialize(topic_, session_key_schema::key_bytes(binary));
-        return {windowed<K>(std::move(key), window::session(session_key_schema::start_time(binary),
-                                                            session_key_schema::end_time(binary))),
-                value_serde_.deserialize(topic_, value)};
+        return {windowed_key_of(binary), value_of(value)};
     }
 
     key_value_bytes_store* store_;

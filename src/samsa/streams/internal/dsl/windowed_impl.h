@@ -175,18 +175,23 @@ key_value_bytes_store_supplier window_store_supplier_for(const std::string& name
     return stores::persistent_timestamped_window_store(name, retention_ms, window_size_ms);
 }
 
+// Caching as materialized asks (on by default), as Kafka's
+// WindowStoreMaterializer; sliding and session windows that emit on window
+// close never cache (Kafka's SlidingWindowStoreMaterializer and
+// SessionStoreMaterializer), time windows do (the cache only holds writes
+// back then: the operator sets no flush listener and reads through it).
 template<class K, class VA>
 store_builder make_window_store_builder(const std::string& name, const materialized<K, VA>& m, int64_t retention_ms,
-                                        int64_t window_size_ms, bool session, bool emit_on_close = false) {
+                                        int64_t window_size_ms, bool session, bool emit_on_close = false,
+                                        bool sliding = false) {
     key_value_bytes_store_supplier supplier =
         window_store_supplier_for(name, m, retention_ms, window_size_ms, session, emit_on_close);
     store_builder b = session ? stores::session_store_builder(std::move(supplier))
                               : stores::timestamped_window_store_builder(std::move(supplier));
     if (m.logging_enabled) b.with_logging_enabled(m.log_config);
     else b.with_logging_disabled();
-    // No record cache for window stores yet: results are forwarded as with
-    // caching off, whatever materialized asks.
-    b.with_caching_disabled();
+    if (m.caching_enabled && !((sliding || session) && emit_on_close)) b.with_caching_enabled();
+    else b.with_caching_disabled();
     return b;
 }
 
@@ -265,7 +270,8 @@ ktable<windowed<K>, VA> time_windowed_kstream<K, V>::do_aggregate(
     info->getter_store_names = [store] { return std::vector<std::string>{store}; };
     info->getter = [spec] { return std::make_unique<internal::window_store_value_getter<K, VA>>(spec); };
     store_builder sb = internal::make_window_store_builder(
-        store, m, retention, size, false, emit_.kind() == streams::emit_strategy::type::on_window_close);
+        store, m, retention, size, false, emit_.kind() == streams::emit_strategy::type::on_window_close,
+        sliding != nullptr);
     internal::window_aggregate_functions<K, V, VA> fns{std::move(init), std::move(agg), accepts_null_values};
     auto windows = windows_;
     auto emit = emit_;
@@ -344,7 +350,8 @@ ktable<windowed<K>, VA> session_windowed_kstream<K, V>::do_aggregate(
     info->enable_upstream = [](bool) { return true; };
     info->getter_store_names = [store] { return std::vector<std::string>{store}; };
     info->getter = [spec] { return std::make_unique<internal::session_store_value_getter<K, VA>>(spec); };
-    store_builder sb = internal::make_window_store_builder(store, m, retention, 0, true);
+    store_builder sb = internal::make_window_store_builder(store, m, retention, 0, true,
+                                                           emit_.kind() == streams::emit_strategy::type::on_window_close);
     internal::window_aggregate_functions<K, V, VA> fns{std::move(init), std::move(agg), accepts_null_values};
     auto windows = windows_;
     auto emit = emit_;

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "samsa/streams/internal/ops/window_aggregate_common.h"
+#include "samsa/streams/internal/ops/windowed_tuple_forwarder.h"
 #include "samsa/streams/windows.h"
 
 namespace samsa::streams::internal {
@@ -47,6 +48,10 @@ public:
         if (emit_on_close_) {
             throttle_ = emit_final_throttle(ctx.task().windowed_emit_interval_ms());
             if (auto committed = ctx.task().processor_metadata(spec_.name)) last_emit_close_time_ = *committed;
+        } else {
+            // With the store's record cache, one update per session and
+            // commit (windowed_tuple_forwarder.h).
+            forwarder_.emplace(*store_, ctx, send_old_values_);
         }
     }
 
@@ -101,7 +106,7 @@ private:
                                             change<VA>{std::move(new_agg),
                                                        send_old_values_ ? std::move(old_agg) : std::nullopt},
                                             key.window().end(), {}};
-        ctx_->forward(out);
+        forwarder_->maybe_forward(std::move(out));
     }
 
     session_windows windows_;
@@ -127,6 +132,7 @@ private:
     int64_t last_emit_close_time_ = no_timestamp;
     emit_final_throttle throttle_;
     std::optional<session_store<K, VA>> store_;
+    std::optional<windowed_tuple_forwarder<K, VA, session_store<K, VA>>> forwarder_;
     processor_context<windowed<K>, change<VA>>* ctx_ = nullptr;
     int64_t observed_stream_time_ = no_timestamp;
 };

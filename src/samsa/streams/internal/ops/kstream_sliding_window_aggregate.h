@@ -34,6 +34,7 @@
 #include <string>
 
 #include "samsa/streams/internal/ops/window_aggregate_common.h"
+#include "samsa/streams/internal/ops/windowed_tuple_forwarder.h"
 #include "samsa/streams/windows.h"
 
 namespace samsa::streams::internal {
@@ -52,6 +53,10 @@ public:
         if (emit_on_close_) {
             throttle_ = emit_final_throttle(ctx.task().windowed_emit_interval_ms());
             if (auto committed = ctx.task().processor_metadata(spec_.name)) last_emit_close_time_ = *committed;
+        } else {
+            // With the store's record cache, one update per window key and
+            // commit (windowed_tuple_forwarder.h).
+            forwarder_.emplace(*store_, ctx, send_old_values_);
         }
     }
 
@@ -198,7 +203,7 @@ private:
         if (emit_on_close_) return;
         record<windowed<K>, change<VA>> out{windowed<K>(*r.key, w), change<VA>{right_agg.value, std::nullopt},
                                             right_agg.timestamp, r.headers};
-        ctx_->forward(out);
+        forwarder_->maybe_forward(std::move(out));
     }
 
     void create_previous_right_window(int64_t start, const record<K, V>& r, int64_t close_time) {
@@ -221,7 +226,7 @@ private:
         record<windowed<K>, change<VA>> out{windowed<K>(*r.key, w),
                                             change<VA>{std::move(new_agg), send_old_values_ ? old_agg : std::nullopt},
                                             ts, r.headers};
-        ctx_->forward(out);
+        forwarder_->maybe_forward(std::move(out));
     }
 
     // Windows are [start, start + d], both ends inclusive: those starting at
@@ -245,6 +250,7 @@ private:
     int64_t last_emit_close_time_ = no_timestamp;
     emit_final_throttle throttle_;
     std::optional<timestamped_window_store<K, VA>> store_;
+    std::optional<windowed_tuple_forwarder<K, VA>> forwarder_;
     processor_context<windowed<K>, change<VA>>* ctx_ = nullptr;
     int64_t observed_stream_time_ = no_timestamp;
 };

@@ -7,7 +7,9 @@
 // stream time is the largest record timestamp it has seen (not the task's).
 //
 // Emit on window update (default): one change per updated window, the
-// timestamp the larger of the record's and the window's previous one.
+// timestamp the larger of the record's and the window's previous one; with
+// the store's record cache (the default) one per window key and commit
+// instead (windowed_tuple_forwarder.h).
 // Emit on window close (KIP-825): nothing per update; after each record,
 // every window that closed since the last emission is forwarded once, in
 // window start then key order (Kafka's time-ordered store), with the
@@ -26,6 +28,7 @@
 #include <string>
 
 #include "samsa/streams/internal/ops/window_aggregate_common.h"
+#include "samsa/streams/internal/ops/windowed_tuple_forwarder.h"
 #include "samsa/streams/windows.h"
 
 namespace samsa::streams::internal {
@@ -44,6 +47,9 @@ public:
         throttle_ = emit_final_throttle(ctx.task().windowed_emit_interval_ms());
         if (emit_.kind() == emit_strategy::type::on_window_close) {
             if (auto committed = ctx.task().processor_metadata(spec_.name)) last_emit_close_time_ = *committed;
+        } else {
+            // Emit-on-close sets no flush listener: its cache only holds writes.
+            forwarder_.emplace(*store_, ctx, send_old_values_);
         }
     }
 
@@ -87,7 +93,7 @@ private:
         record<windowed<K>, change<VA>> out{windowed<K>(*r.key, w),
                                             change<VA>{std::move(new_agg), send_old_values_ ? old_agg : std::nullopt},
                                             ts, r.headers};
-        ctx_->forward(out);
+        forwarder_->maybe_forward(std::move(out));
     }
 
     void maybe_forward_final_result(const record<K, V>& r, int64_t close_time) {
@@ -116,6 +122,7 @@ private:
     emit_strategy emit_;
     bool send_old_values_;
     std::optional<timestamped_window_store<K, VA>> store_;
+    std::optional<windowed_tuple_forwarder<K, VA>> forwarder_;
     processor_context<windowed<K>, change<VA>>* ctx_ = nullptr;
     int64_t observed_stream_time_ = no_timestamp;
     int64_t last_emit_close_time_ = no_timestamp;
