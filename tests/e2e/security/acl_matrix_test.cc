@@ -35,6 +35,7 @@
 #include "samsa/protocol/records.h"
 #include "tests/e2e/security/acl_client.h"
 #include "tests/support/broker_process.h"
+#include "tests/support/sasl_plain.h"
 
 namespace samsa::e2e::security {
 namespace {
@@ -62,22 +63,21 @@ std::unique_ptr<raw_client> sasl_plain_client(uint16_t port, const std::string& 
     auto hs = call<protocol::sasl_handshake_response>(*c, protocol::sasl_handshake_request{"PLAIN"}, 1);
     EXPECT_EQ(hs.error_code, protocol::error_code::none);
     auto auth = call<protocol::sasl_authenticate_response>(
-        *c, protocol::sasl_authenticate_request{to_bytes(std::string(1, '\0') + user + '\0' + password)}, 2);
+        *c, protocol::sasl_authenticate_request{test_support::plain_token(user, password)}, 2);
     EXPECT_EQ(auth.error_code, protocol::error_code::none) << auth.error_message.value_or("");
     return c;
 }
 
 std::vector<matrix_principal> matrix_principals() {
+    const auto sasl = test_support::sasl_plaintext_broker_options({{"alice", "alice-secret"}, {"bob", "bob-secret"}});
     return {{"anonymous_plaintext", "User:ANONYMOUS", {}, [](uint16_t port) {
                  return std::make_unique<raw_client>(port);
              }},
             {"sasl_plain_alice",
              "User:alice",
-             {{"sasl.enabled.mechanisms", "PLAIN"},
-              {"sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required "
-                                   "user_alice=\"alice-secret\" user_bob=\"bob-secret\";"}},
+             sasl.overrides,
              [](uint16_t port) { return sasl_plain_client(port, "alice", "alice-secret"); },
-             "SASL_PLAINTEXT",
+             sasl.listener_name,
              [](uint16_t port) { return sasl_plain_client(port, "bob", "bob-secret"); }}};
 }
 

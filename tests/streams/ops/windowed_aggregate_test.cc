@@ -174,7 +174,10 @@ TEST(time_windowed_kstream, the_window_store_is_queryable_and_sized_by_retention
     b.stream("in", strings())
         .group_by_key()
         .windowed_by(time_windows::of_size_and_grace(10, 5))
-        .count(named{}, materialized<str, int64_t>::as("counts").with_store_type(store_type::in_memory));
+        // Caching off: this is the store's retention. (A record cache, on by
+        // default, keeps answering with a clean entry past it, as Kafka's
+        // CachingWindowStore does.)
+        .count(named{}, materialized<str, int64_t>::as("counts").with_store_type(store_type::in_memory).with_caching_disabled());
     driver_fixture f(b.build());
     auto in = f.input("in");
     in.pipe_input("A", "x", 3);
@@ -257,7 +260,16 @@ TEST(time_windowed_kstream, emit_on_window_close_skips_windows_past_the_store_re
     // As Kafka's time-ordered store: a window whose start is older than the
     // store's stream time (its newest window start) - retention is gone
     // before the next look for closed windows, so it is never emitted.
-    driver_fixture f(count_on_window_close(time_windows::of_size_with_no_grace(10)));
+    // Caching off: Kafka 3.8 keeps the cache for time windows that emit on
+    // close, and a clean cache entry outlives the store's retention.
+    streams_builder b;
+    to_strings(b.stream("in", strings())
+                   .group_by_key()
+                   .windowed_by(time_windows::of_size_with_no_grace(10))
+                   .emit_strategy(emit_strategy::on_window_close())
+                   .count(named{}, materialized<str, int64_t>::as("counts").with_caching_disabled()),
+               "out");
+    driver_fixture f(b.build());
     auto in = f.input("in");
     auto out = f.output("out");
     in.pipe_input("A", "x", 1);
@@ -308,7 +320,8 @@ TEST(session_windowed_kstream, late_sessions_are_dropped_and_aggregate_merges) {
                    .windowed_by(session_windows::of_inactivity_gap_with_no_grace(5))
                    .aggregate([] { return str("<"); }, [](const str&, const str& v, const str& agg) { return agg + v; },
                               [](const str&, const str& a, const str& c) { return a + "&" + c; },
-                              materialized<str, str>::as("sessions").with_store_type(store_type::in_memory)),
+                              // Caching off: the expiry checked below is the store's.
+                              materialized<str, str>::as("sessions").with_store_type(store_type::in_memory).with_caching_disabled()),
                "out");
     driver_fixture f(b.build());
     auto in = f.input("in");
