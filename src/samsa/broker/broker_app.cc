@@ -75,6 +75,15 @@ result<std::unique_ptr<broker_app>> broker_app::start(broker_config config, bool
         if (!s) return s.error();
         security.push_back(std::move(*s));
     }
+    // The metrics endpoint listens before the Kafka listeners: a client that
+    // can connect to the broker can scrape it too (no start-up window where
+    // the port answers and the metrics do not).
+    if (c.metrics_listener) {
+        auto endpoint = metrics::metrics_endpoint::start(*c.metrics_listener,
+                                                         [raw = app.get()] { return raw->scrape_on_io_thread(); });
+        if (!endpoint) return endpoint.error();
+        app->metrics_ = std::move(*endpoint);
+    }
     if (auto s = app->server_->listen(c.listeners, std::move(security)); !s) return s.error();
 
     // Advertise each listener's advertised entry (by name; else the first
@@ -96,13 +105,6 @@ result<std::unique_ptr<broker_app>> broker_app::start(broker_config config, bool
             app->broker_->set_advertised(a);
         }
         app->broker_->add_advertised(a);
-    }
-
-    if (c.metrics_listener) {
-        auto endpoint = metrics::metrics_endpoint::start(*c.metrics_listener,
-                                                         [raw = app.get()] { return raw->scrape_on_io_thread(); });
-        if (!endpoint) return endpoint.error();
-        app->metrics_ = std::move(*endpoint);
     }
 
     if (handle_signals) {
