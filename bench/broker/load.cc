@@ -48,18 +48,30 @@ public:
     clock::time_point last_record;
 };
 
-std::unique_ptr<RdKafka::Conf> conf_for(const std::string& bootstrap, std::string& err) {
+// Null (with `err`) when a setting is refused.
+std::unique_ptr<RdKafka::Conf> conf_for(const std::string& bootstrap, const client_settings& settings, std::string& err) {
     std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
     conf->set("bootstrap.servers", bootstrap, err);
+    for (const auto& [key, value] : settings) {
+        if (conf->set(key, value, err) != RdKafka::Conf::CONF_OK) {
+            err = key + ": " + err;
+            return nullptr;
+        }
+    }
     return conf;
 }
 
 }  // namespace
 
-load_result produce_load(const std::string& bootstrap, const produce_spec& spec, const std::function<void()>& tick) {
+load_result produce_load(const std::string& bootstrap, const produce_spec& spec, const std::function<void()>& tick,
+                         const client_settings& settings) {
     load_result result;
     std::string err;
-    auto conf = conf_for(bootstrap, err);
+    auto conf = conf_for(bootstrap, settings, err);
+    if (!conf) {
+        result.first_error = "producer: " + err;
+        return result;
+    }
     counting_delivery dr;
     // Throughput settings a user would pick for bulk loading; no compression.
     for (auto [k, v] : std::initializer_list<std::pair<const char*, std::string>>{
@@ -127,10 +139,15 @@ load_result produce_load(const std::string& bootstrap, const produce_spec& spec,
 }
 
 load_result consume_load(const std::string& bootstrap, const std::string& topic_name, int partitions,
-                         uint64_t expected, std::chrono::milliseconds timeout, const std::function<void()>& tick) {
+                         uint64_t expected, std::chrono::milliseconds timeout, const std::function<void()>& tick,
+                         const client_settings& settings) {
     load_result result;
     std::string err;
-    auto conf = conf_for(bootstrap, err);
+    auto conf = conf_for(bootstrap, settings, err);
+    if (!conf) {
+        result.first_error = "consumer: " + err;
+        return result;
+    }
     conf->set("enable.partition.eof", "false", err);
     conf->set("queued.max.messages.kbytes", "262144", err);
     std::unique_ptr<RdKafka::Consumer> consumer(RdKafka::Consumer::create(conf.get(), err));

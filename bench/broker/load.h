@@ -10,8 +10,13 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace samsa::bench {
+
+// librdkafka settings beside bootstrap.servers (security.protocol, ssl.*, sasl.*).
+using client_settings = std::vector<std::pair<std::string, std::string>>;
 
 struct produce_spec {
     std::string topic;
@@ -32,8 +37,10 @@ struct load_result {
 };
 
 // `tick` runs about every 100 ms while the load runs (the RSS sampler).
-load_result produce_load(const std::string& bootstrap, const produce_spec& spec, const std::function<void()>& tick);
+load_result produce_load(const std::string& bootstrap, const produce_spec& spec, const std::function<void()>& tick,
+                         const client_settings& settings = {});
 load_result consume_load(const std::string& bootstrap, const std::string& topic, int partitions, uint64_t expected,
-                         std::chrono::milliseconds timeout, const std::function<void()>& tick);
+                         std::chrono::milliseconds timeout, const std::function<void()>& tick,
+                         const client_settings& settings = {});
 
 }  // namespace samsa::bench
