@@ -169,6 +169,35 @@ TEST_F(partition_log_test, segments_keep_only_their_log_file_open) {
     EXPECT_EQ(open_in_dir, 20u);
 }
 
+// Descriptors this process holds on files under `dir` whose name ends with `ext`.
+size_t open_files_in(const std::filesystem::path& dir, const std::string& ext) {
+    size_t n = 0;
+    for (const auto& e : std::filesystem::directory_iterator("/proc/self/fd")) {
+        std::error_code ec;
+        auto target = std::filesystem::read_symlink(e.path(), ec).string();
+        if (!ec && target.rfind(dir.string(), 0) == 0 && target.ends_with(ext)) ++n;
+    }
+    return n;
+}
+
+TEST_F(partition_log_test, the_transaction_index_holds_no_descriptor_between_flushes) {
+    auto log = open_log();
+    for (int i = 0; i < 4; ++i) append(*log, make_batch(2));
+    ASSERT_TRUE(log->append_aborted_txn({producer_id(7), offset(0), offset(3), offset(4)}));
+    EXPECT_EQ(open_files_in(log->dir(), ".txnindex"), 1u);  // written through at once
+    ASSERT_TRUE(log->flush());
+    EXPECT_EQ(open_files_in(log->dir(), ".txnindex"), 0u);
+    // Read back through a reopened file, and appended to again.
+    auto found = log->collect_aborted_txns(offset(0), offset(8));
+    ASSERT_TRUE(found.has_value());
+    ASSERT_EQ(found->size(), 1u);
+    EXPECT_EQ((*found)[0].producer, producer_id(7));
+    ASSERT_TRUE(log->append_aborted_txn({producer_id(8), offset(4), offset(7), offset(8)}));
+    ASSERT_TRUE(log->flush());
+    EXPECT_EQ(open_files_in(log->dir(), ".txnindex"), 0u);
+    EXPECT_EQ(log->collect_aborted_txns(offset(0), offset(8))->size(), 2u);
+}
+
 TEST_F(partition_log_test, a_batch_larger_than_a_segment_gets_its_own_segment) {
     log_config cfg;
     cfg.segment_bytes = 300;

@@ -38,6 +38,8 @@ public:
     status sync_and_release(bool sync);
     // Closes the file; it is reopened when next needed.
     void release() { (void)file_.close(); }
+    // Written or truncated since the last sync_and_release(true).
+    bool unsynced() const { return unsynced_; }
     status remove();
     const std::filesystem::path& path() const { return path_; }
 

@@ -436,7 +436,9 @@ status partition_log::append_aborted_txn(const aborted_txn& txn, bool if_missing
         if (!entries) return entries.error();
         if (!entries->empty() && entries->back().last_offset >= txn.last_offset) return ok();
     }
-    return index.append(txn);
+    if (auto st = index.append(txn); !st) return st;
+    dirty_ = true;  // the next flush syncs the entry (and releases the index's descriptor)
+    return ok();
 }
 
 result<std::vector<aborted_txn>> partition_log::collect_aborted_txns(offset from, offset upper_bound) const {

@@ -414,7 +414,12 @@ result<std::vector<int>> segment::duplicate_fds(bool with_indexes) {
         auto fd = time_index_.open_fd();
         st = fd ? dup_one(*fd, time_index_.path()) : status(fd.error());
     }
-    if (st && txn_index_.open_fd() >= 0) st = dup_one(txn_index_.open_fd(), txn_index_.path());
+    if (st) {
+        // The duplicate carries the fsync; the index itself then holds no descriptor.
+        auto fd = txn_index_.unsynced_fd();
+        st = fd ? (*fd >= 0 ? dup_one(*fd, txn_index_.path()) : ok()) : status(fd.error());
+        txn_index_.release_file();
+    }
     if (!st) {
         for (int fd : fds) ::close(fd);
         return st.error();

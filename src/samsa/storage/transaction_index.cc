@@ -23,18 +23,10 @@ status transaction_index::load() {
     loaded_ = true;
     std::error_code ec;
     if (!std::filesystem::exists(path_, ec)) return ok();
-    auto f = file::open(path_, false);
-    if (!f) return f.error();
-    auto size = f->size();
-    if (!size) return size.error();
-    if (*size % entry_size != 0)
-        return make_error(errc::corrupt, fmt::format("{}: size {} is not a multiple of {}", path_.string(), *size,
-                                                     entry_size));
-    bytes buf(*size);
-    auto n = f->pread(buf, 0);
-    if (!n) return n.error();
-    if (*n != buf.size()) return make_error(errc::corrupt, fmt::format("{}: short read", path_.string()));
-    auto entries = parse(buf, path_.string());
+    auto data = file_.read_entries(entry_size);
+    file_.release();
+    if (!data) return data.error();
+    auto entries = parse(*data, path_.string());
     if (!entries) return entries.error();
     entries_ = std::move(*entries);
     return ok();
@@ -81,14 +73,9 @@ status transaction_index::append(const aborted_txn& txn) {
         return make_error(errc::invalid_argument,
                           fmt::format("{}: aborted transaction ending at {} is not after the last one ({})",
                                       path_.string(), txn.last_offset(), entries_.back().last_offset()));
-    if (!file_.is_open()) {
-        auto f = file::open(path_, true);
-        if (!f) return f.error();
-        file_ = std::move(*f);
-    }
     uint8_t buf[entry_size];
     encode(txn, buf);
-    if (auto st = file_.pwrite_all(bytes_view(buf, entry_size), entries_.size() * entry_size); !st) return st;
+    if (auto st = file_.write(bytes_view(buf, entry_size), entries_.size() * entry_size); !st) return st;
     entries_.push_back(txn);
     return ok();
 }
@@ -120,28 +107,19 @@ status transaction_index::truncate_to(offset o) {
     return rewrite();
 }
 
-status transaction_index::rewrite() {
-    if (!file_.is_open()) {
-        auto f = file::open(path_, true);
-        if (!f) return f.error();
-        file_ = std::move(*f);
-    }
-    return file_.truncate(entries_.size() * entry_size);
-}
+status transaction_index::rewrite() { return file_.truncate(entries_.size() * entry_size); }
 
-status transaction_index::sync() {
-    if (!file_.is_open()) return ok();
-    return file_.sync();
+status transaction_index::sync() { return file_.sync_and_release(true); }
+
+result<int> transaction_index::unsynced_fd() {
+    if (!file_.unsynced()) return -1;
+    return file_.open_fd();
 }
 
 status transaction_index::remove_file() {
-    (void)file_.close();
     entries_.clear();
     loaded_ = true;
-    std::error_code ec;
-    std::filesystem::remove(path_, ec);
-    if (ec) return make_error(errc::io_error, fmt::format("cannot remove {}: {}", path_.string(), ec.message()));
-    return ok();
+    return file_.remove();
 }
 
 }  // namespace samsa::storage

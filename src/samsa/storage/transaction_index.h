@@ -29,7 +29,9 @@
 // fsynced) as soon as it is appended, like the marker itself, so a killed
 // broker keeps it. The file exists only once an entry was written (as in
 // Kafka); closed segments read it on first use and keep the entries in
-// memory (they are few: one per aborted transaction).
+// memory (they are few: one per aborted transaction). Like the other indexes
+// (index_file.h) it holds no descriptor between flushes, so the broker's
+// open-file cap (fd_cache.h) holds with many partitions.
 
 #include <cstdint>
 #include <filesystem>
@@ -39,7 +41,7 @@
 #include "samsa/base/result.h"
 #include "samsa/base/types.h"
 #include "samsa/bytes/bytes.h"
-#include "samsa/storage/file.h"
+#include "samsa/storage/index_file.h"
 
 namespace samsa::storage {
 
@@ -63,7 +65,7 @@ class transaction_index {
 public:
     static constexpr size_t entry_size = 34;
 
-    explicit transaction_index(std::filesystem::path path) : path_(std::move(path)) {}
+    explicit transaction_index(std::filesystem::path path) : path_(path), file_(std::move(path)) {}
 
     // Appends an entry (written through to the file). Its last_offset must
     // be greater than the previous entry's: invalid_argument otherwise.
@@ -75,12 +77,15 @@ public:
     // Drops the entries whose last_offset is >= o (the log was truncated).
     status truncate_to(offset o);
     status remove_file();
-    // fdatasync when the file exists (segment flushes).
+    // fdatasync of what was written since the last sync (segment flushes),
+    // then the descriptor is closed.
     status sync();
-    // The open descriptor (after an append), or -1.
-    int open_fd() const { return file_.fd(); }
+    // The descriptor for a background fsync (background_flusher), reopened
+    // if need be, when entries were written since the last sync; -1 when
+    // there is nothing to sync.
+    result<int> unsynced_fd();
     // Closes the descriptor; reopened when next needed.
-    void release_file() { (void)file_.close(); }
+    void release_file() { file_.release(); }
     const std::filesystem::path& path() const { return path_; }
 
     // Reads and checks the file: whole entries, version 0, last offsets
@@ -97,7 +102,7 @@ private:
     status rewrite();
 
     std::filesystem::path path_;
-    file file_;
+    index_file file_;  // created by the first append
     std::vector<aborted_txn> entries_;
     bool loaded_ = false;
 };
