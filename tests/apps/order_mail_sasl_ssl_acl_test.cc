@@ -18,6 +18,7 @@
 #include <fstream>
 #include <map>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -78,6 +79,15 @@ std::vector<std::string> as_config_flags(const ts::config_map& settings) {
     return out;
 }
 
+// Whether one line of `log` holds both texts.
+bool some_line_has(const std::string& log, const std::string& a, const std::string& b) {
+    std::istringstream lines(log);
+    for (std::string line; std::getline(lines, line);) {
+        if (line.find(a) != std::string::npos && line.find(b) != std::string::npos) return true;
+    }
+    return false;
+}
+
 // Only a SASL_SSL listener; PLAIN users admin (super user) and mailer; ACLs on.
 ts::broker_options secured_broker() {
     std::ofstream(pki().path("server-bundle.pem")) << pki().text("server.key") << pki().text("server.pem");
@@ -131,14 +141,15 @@ protected:
 
     // What Kafka Streams' documentation lists for an application (Kafka
     // 3.8, "Security" / "Required ACL setting for secure Kafka clusters").
-    void grant_streams_acls(bool with_output_write) {
+    enum class missing_acl { none, write_on_output, read_on_group };
+    void grant_streams_acls(missing_acl missing) {
         for (const char* t : {customer_topic, customer_address_topic, order_topic, item_topic}) {
             allow({"--topic", t, "--operation", "Read"});
         }
-        if (with_output_write) allow({"--topic", order_mail_topic, "--operation", "Write"});
+        if (missing != missing_acl::write_on_output) allow({"--topic", order_mail_topic, "--operation", "Write"});
         allow({"--topic", std::string(default_application_id) + "-", "--resource-pattern-type", "prefixed",
                "--operation", "All"});
-        allow({"--group", default_application_id, "--operation", "Read"});
+        if (missing != missing_acl::read_on_group) allow({"--group", default_application_id, "--operation", "Read"});
     }
 
     ts::command_result datagen(const std::vector<std::string>& extra) {
@@ -191,7 +202,7 @@ protected:
 };
 
 TEST_F(order_mail_sasl_ssl_acl, every_mail_is_delivered_with_exactly_the_documented_acls) {
-    grant_streams_acls(/*with_output_write=*/true);
+    grant_streams_acls(missing_acl::none);
     auto reference = datagen({"--only", "reference"});
     ASSERT_TRUE(reference.ok()) << reference.describe();
     start_app();
@@ -220,7 +231,7 @@ TEST_F(order_mail_sasl_ssl_acl, every_mail_is_delivered_with_exactly_the_documen
 }
 
 TEST_F(order_mail_sasl_ssl_acl, without_write_on_the_output_topic_the_app_stops_naming_the_authorization_failure) {
-    grant_streams_acls(/*with_output_write=*/false);
+    grant_streams_acls(missing_acl::write_on_output);
     auto reference = datagen({"--only", "reference"});
     ASSERT_TRUE(reference.ok()) << reference.describe();
     start_app();
@@ -245,6 +256,21 @@ TEST_F(order_mail_sasl_ssl_acl, without_write_on_the_output_topic_the_app_stops_
     auto mails = ts::read_all(broker_->bootstrap(), order_mail_topic, 3, 0, 5s);
     ASSERT_TRUE(mails) << mails.error().message;
     EXPECT_TRUE(mails->empty());
+}
+
+TEST_F(order_mail_sasl_ssl_acl, without_read_on_its_group_the_app_stops_naming_the_authorization_failure) {
+    grant_streams_acls(missing_acl::read_on_group);
+    start_app();
+    // JoinGroup is refused: the app must stop by itself, not rebalance
+    // forever. Bounded: 120 s.
+    auto deadline = std::chrono::steady_clock::now() + 120s;
+    while (app_.running() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(100ms);
+    ASSERT_FALSE(app_.running()) << "order-mail still runs without Read on its group:\n" << ts::file_text(app_log());
+    std::string log = ts::file_text(app_log());
+    EXPECT_TRUE(some_line_has(log, "order-mail-StreamThread-1 failed: consumer failed: ",
+                              "Broker: Group authorization failed"))
+        << log;
+    EXPECT_NE(log.find("order-mail: the application stopped after an error"), std::string::npos) << log;
 }
 
 }  // namespace
