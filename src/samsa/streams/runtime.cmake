@@ -18,5 +18,6 @@ samsa_library(samsa_streams_runtime
     ${CMAKE_CURRENT_LIST_DIR}/internal/kafka/rdkafka_group_consumer.cc
     ${CMAKE_CURRENT_LIST_DIR}/internal/kafka/rdkafka_messages.cc
     ${CMAKE_CURRENT_LIST_DIR}/internal/kafka/rdkafka_producer.cc
+    ${CMAKE_CURRENT_LIST_DIR}/internal/kafka/rdkafka_properties.cc
     ${CMAKE_CURRENT_LIST_DIR}/internal/kafka/rdkafka_reader.cc
   DEPS samsa_streams samsa_streams_state samsa_base spdlog::spdlog PkgConfig::RDKAFKA Threads::Threads)

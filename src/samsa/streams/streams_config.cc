@@ -3,6 +3,8 @@
 #include <charconv>
 #include <spdlog/spdlog.h>
 
+#include "samsa/streams/internal/kafka/rdkafka_properties.h"
+
 namespace samsa::streams {
 
 namespace {
@@ -37,6 +39,48 @@ result<processing_guarantee> parse_guarantee(const std::string& value) {
                                                   "at_least_once, exactly_once, exactly_once_beta, exactly_once_v2");
 }
 
+// Unprefixed settings Streams keeps for itself although librdkafka knows the
+// name: bootstrap.servers is given to every client from streams_config,
+// client.id names each client after the application, and group.id is the
+// application.id for the main consumer and absent from the restore and
+// global ones (Kafka's StreamsConfig does the same). The other settings Kafka
+// forces (enable.auto.commit, and under exactly-once isolation.level,
+// enable.idempotence, transactional.id) the runtime sets over the user's
+// (kafka_streams.cc).
+bool owned_by_streams(const std::string& name) {
+    return name == "bootstrap.servers" || name == "client.id" || name == "group.id";
+}
+
+// Kafka 3.8's StreamsConfig passes every original key that a client's config
+// knows (getClientPropsWithPrefix with ConsumerConfig/ProducerConfig/
+// AdminClientConfig names) to that client. Here a client knows what
+// librdkafka's property table gives it: '*' all three, 'C' the consumers
+// (main, and through it restore and global), 'P' the producer. The admin
+// client (a producer handle in librdkafka) takes only the common ones, as
+// AdminClientConfig holds only the common client settings.
+struct unprefixed_client_settings {
+    std::map<std::string, std::string> consumer, producer, admin;
+
+    // Whether some client takes `name`.
+    bool route(const std::string& name, const std::string& value) {
+        using internal::kafka::property_scope;
+        if (owned_by_streams(name)) return false;
+        auto scope = internal::kafka::librdkafka_property_scope(name);
+        if (!scope) return false;
+        if (*scope != property_scope::producer) consumer[name] = value;
+        if (*scope != property_scope::consumer) producer[name] = value;
+        if (*scope == property_scope::any_client) admin[name] = value;
+        return true;
+    }
+
+    // Prefixed keys win over unprefixed ones, whatever their order in the map.
+    void apply_to(streams_config& c) const {
+        for (const auto& [name, value] : consumer) c.consumer.try_emplace(name, value);
+        for (const auto& [name, value] : producer) c.producer.try_emplace(name, value);
+        for (const auto& [name, value] : admin) c.admin.try_emplace(name, value);
+    }
+};
+
 }  // namespace
 
 result<streams_config> streams_config::parse(const std::map<std::string, std::string>& properties) {
@@ -52,6 +96,7 @@ result<streams_config> streams_config::parse(const std::map<std::string, std::st
         {"producer.", &streams_config::producer},
         {"admin.", &streams_config::admin},
     };
+    unprefixed_client_settings unprefixed;
     for (const auto& [name, value] : properties) {
         bool prefixed = false;
         for (const auto& [prefix, member] : prefixes) {
@@ -62,6 +107,7 @@ result<streams_config> streams_config::parse(const std::map<std::string, std::st
             }
         }
         if (prefixed) continue;
+        bool routed = unprefixed.route(name, value);
         if (name == "application.id") {
             c.application_id = value;
         } else if (name == "bootstrap.servers") {
@@ -166,10 +212,11 @@ result<streams_config> streams_config::parse(const std::map<std::string, std::st
             auto n = parse_int(name, value, 1);
             if (!n) return n.error();
             c.request_timeout = std::chrono::milliseconds(*n);
-        } else {
+        } else if (!routed) {
             spdlog::warn("[streams] unknown configuration '{}' ignored", name);
         }
     }
+    unprefixed.apply_to(c);
     // Kafka's default under exactly-once: a transaction per 100 ms keeps
     // output latency low (read_committed readers wait for the commit).
     if (c.guarantee == processing_guarantee::exactly_once_v2 && !commit_interval_set) {

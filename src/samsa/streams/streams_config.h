@@ -21,6 +21,14 @@
 //   metrics.recording.level        INFO | DEBUG | TRACE (INFO; metrics.h)
 //   consumer.* producer.* admin.*  passed to librdkafka without the prefix
 //   restore.consumer.* global.consumer.*   likewise, for those readers
+//   any other key librdkafka knows (security.protocol, ssl.*, sasl.*,
+//                                  client.rack, ...): to every client of
+//                                  its kind (consumers, producer, admin) as
+//                                  Kafka 3.8's StreamsConfig does; prefixed
+//                                  keys win; bootstrap.servers, client.id and
+//                                  group.id stay Streams' own; the runtime forces
+//                                  what Kafka forces (group.id,
+//                                  enable.auto.commit, transactional.id ...)
 //
 // Java class names are accepted for the handlers too
 // (org.apache.kafka.streams.errors.LogAndContinueExceptionHandler ...).

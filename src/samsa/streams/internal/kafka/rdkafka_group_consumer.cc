@@ -57,6 +57,15 @@ status rdkafka_group_consumer::subscribe(const std::vector<std::string>& topics,
     return ok();
 }
 
+namespace {
+
+bool is_authorization_failure(rd_kafka_resp_err_t err) {
+    return err == RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED || err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED ||
+           err == RD_KAFKA_RESP_ERR_CLUSTER_AUTHORIZATION_FAILED;
+}
+
+}  // namespace
+
 result<std::vector<consumed_record>> rdkafka_group_consumer::poll(std::chrono::milliseconds timeout,
                                                                   size_t max_records) {
     std::vector<consumed_record> out;
@@ -75,6 +84,15 @@ result<std::vector<consumed_record>> rdkafka_group_consumer::poll(std::chrono::m
             rd_kafka_resp_err_t fatal = rd_kafka_fatal_error(rk_.get(), reason, sizeof(reason));
             rd_kafka_message_destroy(m);
             return make_error(to_errc(fatal), std::string("fatal consumer error: ") + reason);
+        } else if (is_authorization_failure(m->err)) {
+            // Not retriable, as the Java consumer throws Group/Topic-
+            // AuthorizationException from poll(): librdkafka would retry
+            // FindCoordinator or the fetch forever, and the application
+            // would rebalance without end instead of failing.
+            std::string what = std::string("consumer: ") + rd_kafka_message_errstr(m);
+            rd_kafka_resp_err_t err = m->err;
+            rd_kafka_message_destroy(m);
+            return make_error(to_errc(err), what);
         } else if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
             // Transient (broker down, leader moving): librdkafka retries with
             // back-off; report it and carry on.

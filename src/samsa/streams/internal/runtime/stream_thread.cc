@@ -90,7 +90,13 @@ void stream_thread::run() {
             failure_ = std::current_exception();
         }
         set_state(stream_thread_state::pending_shutdown);
-        close(false);
+        // A second failure while closing must not escape the thread
+        // (std::terminate): the first one is what the application reports.
+        try {
+            close(false);
+        } catch (const std::exception& close_error) {
+            spdlog::warn("[streams] {}: closing after the failure failed too: {}", name_, close_error.what());
+        }
     }
     set_state(stream_thread_state::dead);
 }
