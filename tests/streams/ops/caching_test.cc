@@ -5,25 +5,17 @@
 // materialized::with_caching_disabled() or statestore.cache.max.bytes=0 give
 // one update per write. (tests/streams/runtime/stream_thread_test.cc shows
 // commits, evictions and old values across records in the runtime.)
-#include "driver_fixture.h"
+#include "caching_helpers.h"
 
 namespace samsa::streams::test {
 namespace {
 
-std::vector<str> letters(const str& v) {
-    std::vector<str> out;
-    for (char c : v) out.push_back(str(1, c));
-    return out;
-}
-
 // "aab" -> counts of a key's letters: one count update per letter.
 ktable<str, int64_t> count_letters(streams_builder& b, bool caching) {
-    auto m = materialized<str, int64_t>::as("counts").with_key_serde(serdes::string()).with_value_serde(serdes::int64());
-    if (!caching) m.with_caching_disabled();
     return b.stream("in", strings())
         .flat_map_values([](const str& v) { return letters(v); })
         .group_by_key()
-        .count(named{}, m);
+        .count(named{}, letter_counts_store(caching));
 }
 
 topology letter_counts(bool caching) {
@@ -56,8 +48,7 @@ TEST(dsl_caching, with_caching_disabled_forwards_every_update) {
 }
 
 TEST(dsl_caching, a_cache_size_of_zero_forwards_every_update) {
-    testing::topology_test_driver driver(letter_counts(true),
-                                         {{"application.id", "test-app"}, {"statestore.cache.max.bytes", "0"}});
+    auto driver = empty_cache_driver(letter_counts(true));
     auto in = driver.create_input_topic("in", serdes::string(), serdes::string());
     auto out = driver.create_output_topic("out", serdes::string(), serdes::string());
     in.pipe_input("k", "aab", 5);

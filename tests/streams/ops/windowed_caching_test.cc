@@ -8,7 +8,7 @@
 // forward every update; emit-on-window-close results are the same either
 // way. (tests/streams/runtime/stream_thread_test.cc shows dedup across
 // records between commits in the runtime.)
-#include "driver_fixture.h"
+#include "caching_helpers.h"
 
 #include <random>
 
@@ -16,18 +16,6 @@
 
 namespace samsa::streams::test {
 namespace {
-
-std::vector<str> letters(const str& v) {
-    std::vector<str> out;
-    for (char c : v) out.push_back(str(1, c));
-    return out;
-}
-
-materialized<str, int64_t> counts(bool caching) {
-    auto m = materialized<str, int64_t>::as("counts").with_key_serde(serdes::string()).with_value_serde(serdes::int64());
-    if (!caching) m.with_caching_disabled();
-    return m;
-}
 
 // Each letter of a value counts once under the record's key, per window:
 // one update per letter (no repartition: the driver commits after each
@@ -40,7 +28,7 @@ topology letter_window_counts(W windows, bool caching, emit_strategy emit = emit
         .group_by_key()
         .windowed_by(windows)
         .emit_strategy(emit)
-        .count(named{}, counts(caching))
+        .count(named{}, letter_counts_store(caching))
         .to_stream()
         .map([](const std::optional<windowed<str>>& wk, const std::optional<int64_t>& v) {
             return key_value<std::optional<str>, std::optional<str>>{to_string(*wk),
@@ -72,8 +60,7 @@ TEST(windowed_caching, with_caching_disabled_every_update_is_forwarded) {
 }
 
 TEST(windowed_caching, a_cache_of_zero_bytes_forwards_every_update) {
-    testing::topology_test_driver driver(letter_window_counts(time_windows::of_size_with_no_grace(10), true),
-                                         {{"application.id", "test-app"}, {"statestore.cache.max.bytes", "0"}});
+    auto driver = empty_cache_driver(letter_window_counts(time_windows::of_size_with_no_grace(10), true));
     auto in = driver.create_input_topic("in", serdes::string(), serdes::string());
     auto out = driver.create_output_topic("out", serdes::string(), serdes::string());
     in.pipe_input("k", "aab", 5);

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <initializer_list>
 #include <map>
 #include <sstream>
 #include <mutex>
@@ -58,6 +59,11 @@ public:
         std::filesystem::remove_all(dir_);
     }
 
+    // Creates `topics` with `partitions` each, then starts the thread.
+    void start_with_topics(std::initializer_list<std::string> topics, int partitions) {
+        for (const auto& t : topics) cluster.create(t, partitions);
+        start();
+    }
     // After the input topics exist.
     void start() {
         fake_admin admin(cluster);
@@ -119,11 +125,12 @@ private:
     std::unique_ptr<prepared_topology> prepared_;
 };
 
+// Record caches large enough to hold every update between two commits.
+const std::map<std::string, std::string> record_caches_of_10_mib{{"statestore.cache.max.bytes", "10485760"}};
+
 TEST(stream_thread, counts_words_through_the_repartition_topic) {
     thread_fixture f(word_count_topology(store_type::in_memory));
-    f.cluster.create("lines", 2);
-    f.cluster.create("counts", 2);
-    f.start();
+    f.start_with_topics({"lines", "counts"}, 2);
     f.cluster.append("lines", "k1", "the cat and the hat", 1, 0);
     f.cluster.append("lines", "k2", "The end", 2, 1);
     f.run(10);
@@ -140,9 +147,7 @@ TEST(stream_thread, bounds_its_buffers_by_polling_less_never_by_pausing) {
     // buffers must not pause partitions: the thread polls only what
     // buffered.records.per.partition x partitions leaves room for.
     thread_fixture f(word_count_topology(store_type::in_memory), {{"buffered.records.per.partition", "5"}});
-    f.cluster.create("lines", 2);
-    f.cluster.create("counts", 2);
-    f.start();
+    f.start_with_topics({"lines", "counts"}, 2);
     for (int i = 0; i < 200; ++i) f.cluster.append("lines", "k" + std::to_string(i), "a b", i + 1, i % 2);
     for (int i = 0; i < 400; ++i) {
         f.thread_->run_once();
@@ -167,9 +172,7 @@ std::string read_file(const std::filesystem::path& p) {
 
 TEST(stream_thread, commit_flushes_the_producer_then_commits_offsets_and_checkpoints_when_due) {
     thread_fixture f(word_count_topology(store_type::rocksdb));
-    f.cluster.create("lines", 1);
-    f.cluster.create("counts", 1);
-    f.start();
+    f.start_with_topics({"lines", "counts"}, 1);
     f.cluster.append("lines", "k", "a b a", 1);
     f.run(6);
     f.cluster.events.clear();
@@ -199,9 +202,7 @@ TEST(stream_thread, a_failed_offset_commit_writes_no_checkpoint) {
     // Kafka's order: offsets, then checkpoints. A checkpoint ahead of the
     // committed offsets would make a restart count the same records twice.
     thread_fixture f(word_count_topology(store_type::rocksdb));
-    f.cluster.create("lines", 1);
-    f.cluster.create("counts", 1);
-    f.start();
+    f.start_with_topics({"lines", "counts"}, 1);
     f.cluster.append("lines", "k", "a b a", 1);
     f.run(6);
     f.consumer_->fail_commits = true;
@@ -219,9 +220,7 @@ size_t count_event(const fake_cluster& c, const std::string& e) {
 // commit), and no checkpoint is written while running.
 TEST(stream_thread, exactly_once_commits_offsets_inside_the_transaction) {
     thread_fixture f(word_count_topology(store_type::rocksdb), {{"processing.guarantee", "exactly_once_v2"}});
-    f.cluster.create("lines", 1);
-    f.cluster.create("counts", 1);
-    f.start();
+    f.start_with_topics({"lines", "counts"}, 1);
     f.run(2);
     EXPECT_EQ(count_event(f.cluster, "txn.init"), 1u);
     EXPECT_EQ(count_event(f.cluster, "txn.begin"), 0u) << "nothing sent yet";
@@ -244,16 +243,22 @@ TEST(stream_thread, exactly_once_commits_offsets_inside_the_transaction) {
     EXPECT_TRUE(std::filesystem::exists(f.task_dir("1_0") / ".checkpoint")) << "a clean close checkpoints";
 }
 
+// Exactly-once, a commit at every run of the loop.
+const std::map<std::string, std::string> eos_committing_every_run{{"processing.guarantee", "exactly_once_v2"},
+                                                                 {"commit.interval.ms", "0"}};
+
+// One partition each of lines and counts; "a b" read, counted and committed.
+void start_counting_a_b(thread_fixture& f) {
+    f.start_with_topics({"lines", "counts"}, 1);
+    f.cluster.append("lines", "k", "a b", 1);
+    f.run(6);
+}
+
 // A commit that fails aborts the transaction, rewinds the consumer to the
 // committed offsets and rebuilds the tasks; the thread keeps running.
 TEST(stream_thread, exactly_once_failed_commit_aborts_and_rebuilds_the_tasks) {
-    thread_fixture f(word_count_topology(store_type::rocksdb),
-                     {{"processing.guarantee", "exactly_once_v2"}, {"commit.interval.ms", "0"}});
-    f.cluster.create("lines", 1);
-    f.cluster.create("counts", 1);
-    f.start();
-    f.cluster.append("lines", "k", "a b", 1);
-    f.run(6);
+    thread_fixture f(word_count_topology(store_type::rocksdb), eos_committing_every_run);
+    start_counting_a_b(f);
     ASSERT_GE(count_event(f.cluster, "txn.commit"), 1u);
     f.producer_->failing_topic = "counts";
     f.cluster.events.clear();
@@ -270,13 +275,8 @@ TEST(stream_thread, exactly_once_failed_commit_aborts_and_rebuilds_the_tasks) {
 // A fenced producer is Kafka's TaskMigratedException: a new producer
 // (init_transactions again), the tasks rebuilt; the thread keeps running.
 TEST(stream_thread, exactly_once_fenced_producer_is_replaced) {
-    thread_fixture f(word_count_topology(store_type::rocksdb),
-                     {{"processing.guarantee", "exactly_once_v2"}, {"commit.interval.ms", "0"}});
-    f.cluster.create("lines", 1);
-    f.cluster.create("counts", 1);
-    f.start();
-    f.cluster.append("lines", "k", "a b", 1);
-    f.run(6);
+    thread_fixture f(word_count_topology(store_type::rocksdb), eos_committing_every_run);
+    start_counting_a_b(f);
     f.producer_->fenced = true;
     f.cluster.append("lines", "k", "c", 2);
     for (int i = 0; i < 10 && count_event(f.cluster, "producer.created") == 0; ++i) ASSERT_NO_THROW(f.run(1));
@@ -293,9 +293,7 @@ TEST(stream_thread, new_tasks_fetch_their_sink_topics_metadata_before_the_first_
     // librdkafka partitions a record for a topic it holds no metadata for only
     // at its next topic scan (up to a second later): the first output would wait.
     thread_fixture f(word_count_topology(store_type::in_memory));
-    f.cluster.create("lines", 1);
-    f.cluster.create("counts", 1);
-    f.start();
+    f.start_with_topics({"lines", "counts"}, 1);
     f.run(2);
     ASSERT_FALSE(f.thread_->tasks().task_ids().empty());
     const auto& e = f.cluster.events;
@@ -319,10 +317,8 @@ TEST(stream_thread, restores_a_store_from_its_changelog_before_processing) {
 }
 
 TEST(stream_thread, record_caches_forward_once_per_key_when_the_task_commits) {
-    thread_fixture f(word_count_topology(store_type::in_memory), {{"statestore.cache.max.bytes", "10485760"}});
-    f.cluster.create("lines", 1);
-    f.cluster.create("counts", 1);
-    f.start();
+    thread_fixture f(word_count_topology(store_type::in_memory), record_caches_of_10_mib);
+    f.start_with_topics({"lines", "counts"}, 1);
     f.cluster.append("lines", "k1", "a b a", 1);
     f.cluster.append("lines", "k2", "a c", 2);
     f.run(10);
@@ -345,9 +341,7 @@ TEST(stream_thread, a_full_record_cache_evicts_and_forwards_before_the_commit) {
     // evicts the eldest, which writes every dirty entry down and forwards it
     // (aa, bb, cc); dd evicts the clean bb and waits for the commit.
     thread_fixture f(word_count_topology(store_type::in_memory), {{"statestore.cache.max.bytes", "200"}});
-    f.cluster.create("lines", 1);
-    f.cluster.create("counts", 1);
-    f.start();
+    f.start_with_topics({"lines", "counts"}, 1);
     f.cluster.append("lines", "k1", "aa bb cc dd", 1);
     f.run(10);
     std::vector<std::string> forwarded;
@@ -372,10 +366,8 @@ TEST(stream_thread, a_cached_table_sends_the_old_value_of_the_last_commit_downst
                             .with_value_serde(serdes::int64()))
         .to_stream()
         .to("cities", produced<std::string, int64_t>::with(serdes::string(), serdes::int64()));
-    thread_fixture f(b.build(), {{"statestore.cache.max.bytes", "10485760"}});
-    f.cluster.create("users", 1);
-    f.cluster.create("cities", 1);
-    f.start();
+    thread_fixture f(b.build(), record_caches_of_10_mib);
+    f.start_with_topics({"users", "cities"}, 1);
     f.cluster.append("users", "ann", "lisbon", 1);
     f.run(6);
     ASSERT_TRUE(f.thread_->tasks().commit());
@@ -484,9 +476,7 @@ topology windowed_final_count_topology() {
 TEST(stream_thread, a_restarted_task_keeps_its_stream_time_and_emits_no_closed_window_again) {
     thread_fixture f(windowed_final_count_topology(),
                      {{"__emit.interval.ms.kstreams.windowed.aggregation__", "0"}});
-    f.cluster.create("events", 1);
-    f.cluster.create("out", 1);
-    f.start();
+    f.start_with_topics({"events", "out"}, 1);
     f.cluster.append("events", "a", "x", 3);
     f.cluster.append("events", "a", "x", 15);  // closes [0,10)
     f.run(6);
@@ -511,9 +501,7 @@ TEST(stream_thread, a_restarted_task_keeps_its_stream_time_and_emits_no_closed_w
 
 TEST(stream_thread, revocation_commits_and_closes_tasks_assignment_recreates_them) {
     thread_fixture f(word_count_topology(store_type::in_memory));
-    f.cluster.create("lines", 2);
-    f.cluster.create("counts", 2);
-    f.start();
+    f.start_with_topics({"lines", "counts"}, 2);
     f.cluster.append("lines", "k", "x y", 1, 0);
     f.run(6);
     EXPECT_EQ(f.thread_->tasks().task_ids().size(), 4u);
@@ -807,10 +795,8 @@ std::vector<std::pair<std::string, int64_t>> windowed_updates(thread_fixture& f)
 }
 
 TEST(stream_thread, a_cached_windowed_count_forwards_once_per_window_when_the_task_commits) {
-    thread_fixture f(windowed_word_counts(true), {{"statestore.cache.max.bytes", "10485760"}});
-    f.cluster.create("lines", 1);
-    f.cluster.create("windowed", 1);
-    f.start();
+    thread_fixture f(windowed_word_counts(true), record_caches_of_10_mib);
+    f.start_with_topics({"lines", "windowed"}, 1);
     f.cluster.append("lines", "k1", "a b a", 1);
     f.cluster.append("lines", "k2", "a c", 2);
     f.cluster.append("lines", "k3", "a", 12);
@@ -830,10 +816,8 @@ TEST(stream_thread, a_cached_windowed_count_forwards_once_per_window_when_the_ta
 }
 
 TEST(stream_thread, an_uncached_windowed_count_forwards_every_update) {
-    thread_fixture f(windowed_word_counts(false), {{"statestore.cache.max.bytes", "10485760"}});
-    f.cluster.create("lines", 1);
-    f.cluster.create("windowed", 1);
-    f.start();
+    thread_fixture f(windowed_word_counts(false), record_caches_of_10_mib);
+    f.start_with_topics({"lines", "windowed"}, 1);
     f.cluster.append("lines", "k1", "a b a", 1);
     f.run(10);
     ASSERT_TRUE(f.thread_->tasks().commit());

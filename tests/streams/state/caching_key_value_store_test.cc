@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "caching_store_setup.h"
 #include "recording_changelog_sink.h"
 #include "samsa/streams/state/caching_key_value_store.h"
 #include "samsa/streams/state/change_logging_key_value_store.h"
@@ -38,20 +39,15 @@ protected:
         auto logging = std::make_unique<change_logging_key_value_store>(std::make_unique<in_memory_key_value_store>("s"));
         below_ = logging.get();
         store_ = std::make_unique<caching_key_value_store>(std::move(logging));
-        store_context context;
-        context.application_id = "app";
-        context.changelog = &sink_;
-        context.records = &records_;
-        context.cache_max_bytes = max_bytes;
-        ASSERT_TRUE(store_->init(context).has_value());
-        ASSERT_TRUE(store_->set_flush_listener(
+        testing::open_caching_store(
+            *store_, sink_, records_, max_bytes,
             [this](bytes_view key, std::optional<bytes_view> nv, std::optional<bytes_view> ov,
                    const record_context& c) {
                 // While the listener runs, the task's context is the entry's.
                 EXPECT_EQ(records_.current.timestamp, c.timestamp);
                 flushed_.push_back({std::string(as_chars(key)), str(nv), str(ov), c.timestamp});
             },
-            send_old_values));
+            send_old_values);
     }
     changelog_record logged(std::string_view key, std::optional<std::string_view> value, int64_t ts) {
         return {"app-s-changelog", 0, b(key), value ? std::optional<bytes>(b(*value)) : std::nullopt, ts};

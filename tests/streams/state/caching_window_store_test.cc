@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "caching_store_setup.h"
 #include "recording_changelog_sink.h"
 #include "samsa/streams/serde.h"
 #include "samsa/streams/state/caching_key_value_store.h"
@@ -42,20 +43,16 @@ protected:
                          .with_caching_enabled()
                          .build();
         stack_ = std::move(built);
-        store_context context;
-        context.application_id = "app";
-        context.changelog = &sink_;
-        context.records = &records_;
-        context.cache_max_bytes = max_bytes;
-        ASSERT_TRUE(stack_->init(context).has_value());
-        ASSERT_TRUE(stack_->set_flush_listener(
+        testing::open_caching_store(
+            *stack_, sink_, records_, max_bytes,
             [this](bytes_view key, std::optional<bytes_view> nv, std::optional<bytes_view> ov,
                    const record_context& c) {
                 flushed_.push_back({text(window_key_schema::store_key_bytes(key)),
                                     window_key_schema::store_key_timestamp(key), nv ? std::optional(text(*nv)) : std::nullopt,
                                     ov ? std::optional(text(*ov)) : std::nullopt, c.timestamp});
             },
-            send_old_values));
+            send_old_values);
+        if (::testing::Test::HasFatalFailure()) return;
         facade_.emplace(*stack_, serdes::string(), serdes::string(), "app-w-changelog", size);
     }
     // The segmented store under the caching and logging layers.

@@ -40,6 +40,16 @@ status check_allowed(const config_def& def, std::string_view item) {
     return make_error(errc::invalid_argument, std::move(msg));
 }
 
+// Kafka's GzipCompression.LevelValidator (KIP-390, the broker and the topic
+// key alike): a level from 1 to 9, or -1 for zlib's default. zlib's 0
+// (stored, no compression) lies inside -1..9 but is not a level Kafka takes.
+bool is_gzip_level_key(const config_def& def) { return def.name == "compression.gzip.level"; }
+
+status check_gzip_level(int64_t level) {
+    if (level == -1 || (level >= 1 && level <= 9)) return ok();
+    return make_error(errc::invalid_argument, "Value must be between 1 and 9 or equal to -1");
+}
+
 }  // namespace
 
 result<int64_t> parse_config_int(std::string_view value) {
@@ -98,6 +108,7 @@ status validate_config_value(const config_def& def, std::string_view value) {
     case config_type::int64: {
         auto n = parse_config_int(value);
         if (!n) return n.error();
+        if (is_gzip_level_key(def)) return check_gzip_level(*n);
         double lo = def.min, hi = def.max;
         if (def.type == config_type::int32) {
             lo = std::max(lo, double(std::numeric_limits<int32_t>::min()));

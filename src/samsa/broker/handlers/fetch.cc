@@ -31,6 +31,7 @@
 #include "samsa/broker/handlers/quota_handlers.h"
 #include "samsa/broker/metrics/broker_metrics.h"
 #include "samsa/broker/producer/producer_state_manager.h"
+#include "samsa/broker/topics/topic_compression.h"
 #include "samsa/protocol/messages/fetch.h"
 
 namespace samsa::broker {
@@ -83,9 +84,26 @@ denied_topics topics_denied_for_read(const request_context& ctx, const protocol:
     return out;
 }
 
-// by_id: the request named its topics by id (v13+).
+bool from_follower(const protocol::fetch_request& request) {
+    return request.replica_id >= 0 || request.replica_state.replica_id >= 0;
+}
+
+// Kafka's KafkaApis: zstd came with Fetch v10 (KIP-110), so a consumer
+// fetching below v10 from a topic whose compression.type is zstd gets
+// UNSUPPORTED_COMPRESSION_TYPE for its partitions instead of batches it
+// could not read. Kafka looks at the topic's setting, not at the batches.
+bool zstd_topic_for_old_fetcher(broker& b, const protocol::fetch_request& request, int16_t version,
+                                const std::string& topic) {
+    if (version >= 10 || from_follower(request)) return false;
+    const topic_metadata* meta = b.topics().find(topic);
+    if (!meta) return false;
+    return topic_compression_of(meta->configs, b.config()).codec == protocol::compression_codec::zstd;
+}
+
+// version: the request's; from v13 it named its topics by id.
 fetch_outcome read_partitions(broker& b, const protocol::fetch_request& request, const denied_topics& denied,
-                              bool by_id) {
+                              int16_t version) {
+    const bool by_id = version >= 13;
     fetch_outcome out;
     size_t response_budget = request.max_bytes > 0 ? static_cast<size_t>(request.max_bytes) : 0;
     out.response.responses.reserve(request.topics.size());
@@ -118,6 +136,13 @@ fetch_outcome read_partitions(broker& b, const protocol::fetch_request& request,
             storage::partition_log* log = b.topics().log(topic.topic, part.partition);
             if (!log) {
                 pd.error_code = error_code::unknown_topic_or_partition;
+                pd.high_watermark = offset(-1);
+                out.has_error = true;
+                tr.partitions.push_back(std::move(pd));
+                continue;
+            }
+            if (zstd_topic_for_old_fetcher(b, request, version, topic.topic)) {
+                pd.error_code = error_code::unsupported_compression_type;
                 pd.high_watermark = offset(-1);
                 out.has_error = true;
                 tr.partitions.push_back(std::move(pd));
@@ -192,10 +217,6 @@ int64_t steady_now_ms() {
 }
 
 // A follower's fetch (its sessions are privileged in the cache).
-bool from_follower(const protocol::fetch_request& request) {
-    return request.replica_id >= 0 || request.replica_state.replica_id >= 0;
-}
-
 void answer(request_context& ctx, fetch_outcome outcome) {
     const auto bytes = static_cast<double>(outcome.total_bytes);
     int32_t throttle = record_quota(ctx, security::quota::quota_kind::fetch, bytes);
@@ -230,7 +251,7 @@ public:
             ctx_.slot.skip();
             return true;
         }
-        auto outcome = read_partitions(*ctx_.b, request_, denied_, ctx_.version() >= 13);
+        auto outcome = read_partitions(*ctx_.b, request_, denied_, ctx_.version());
         if (!deadline && !outcome.has_error &&
             outcome.total_bytes < static_cast<size_t>(std::max(request_.min_bytes, 0))) {
             return false;
@@ -275,7 +296,7 @@ void handle_fetch(request_context ctx) {
         }
     }
     auto denied = topics_denied_for_read(ctx, *request);
-    auto outcome = read_partitions(b, *request, denied, by_id);
+    auto outcome = read_partitions(b, *request, denied, ctx.version());
     bool enough = outcome.total_bytes >= static_cast<size_t>(std::max(request->min_bytes, 0));
     bool nothing_readable = denied.size() == request->topics.size();
     if (enough || outcome.has_error || nothing_readable || request->max_wait_ms <= 0 || request->topics.empty() ||

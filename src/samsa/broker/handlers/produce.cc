@@ -84,6 +84,20 @@ partition_outcome refuse_old_or_cut_batches(std::optional<int> magic, int16_t ve
             "Produce requests with version " + v + " must have at least one record batch per partition"};
 }
 
+// Kafka's ProduceRequest.validateRecords: zstd came with Produce v7
+// (KIP-110); an older request carrying a zstd batch is from a client that
+// cannot know it, and is refused before anything is written.
+bool zstd_before_v7(bytes_view batch, const topic_rules& rules) {
+    if (rules.request_version < 3 || rules.request_version >= 7) return false;
+    auto h = protocol::read_batch_header(batch);
+    return h && h->codec() == protocol::compression_codec::zstd;
+}
+
+partition_outcome refuse_zstd_before_v7(int16_t version) {
+    return {error_code::unsupported_compression_type,
+            "Produce requests with version " + std::to_string(version) + " are not allowed to use ZStandard compression"};
+}
+
 // Checks the record set of one partition as Kafka's LogValidator does
 // before anything is written: whole v2 batches, each with a good CRC and no
 // larger than max.message.bytes.
@@ -103,6 +117,7 @@ partition_outcome validate_record_set(bytes_view records, const topic_rules& rul
             return {error_code::unsupported_for_message_format,
                     "record batch magic " + std::to_string(int((*batch)[16])) + " (only v2 is accepted)"};
         }
+        if (batches == 1 && zstd_before_v7(*batch, rules)) return refuse_zstd_before_v7(rules.request_version);
         if (static_cast<int64_t>(batch->size()) > max_message_bytes) {
             return {error_code::message_too_large, "batch of " + std::to_string(batch->size()) +
                                                        " bytes is over max.message.bytes " +

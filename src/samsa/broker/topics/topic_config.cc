@@ -133,11 +133,6 @@ status validate_topic_configs(const topic_configs& configs) {
         if (key == "cleanup.policy" && split_config_list(value).empty()) {
             return make_error(errc::invalid_argument, "cleanup.policy: empty list");
         }
-        // Kafka's GzipCompression.LEVEL_VALIDATOR: zlib's 0 (stored) is not a level it takes.
-        if (key == "compression.gzip.level" && value == "0") {
-            return make_error(errc::invalid_argument, "Invalid value 0 for configuration compression.gzip.level: "
-                                                      "Value must be between 1 and 9 or equal to -1");
-        }
     }
     return ok();
 }

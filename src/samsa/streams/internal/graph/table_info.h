@@ -54,7 +54,7 @@ store_builder make_table_store_builder(const std::string& name, const materializ
     if (m.logging_enabled) b.with_logging_enabled(m.log_config);
     else b.with_logging_disabled();
     // Cached unless the user opted out, as Kafka's Materialized: updates are
-    // forwarded when the cache flushes or evicts (timestamped_tuple_forwarder).
+    // forwarded when the cache flushes or evicts (tuple_forwarder.h).
     if (m.caching_enabled) b.with_caching_enabled();
     else b.with_caching_disabled();
     return b;

@@ -1,12 +1,12 @@
 #pragma once
 // KSTREAM-AGGREGATE (aggregate, count) and KSTREAM-REDUCE on a grouped
 // stream: one update per input record, or per key and commit with a record
-// cache (timestamped_tuple_forwarder.h), the result timestamp the larger of
+// cache (tuple_forwarder.h), the result timestamp the larger of
 // the record's and the stored aggregate's. Records with a null key
 // or value are skipped (logged, counted).
 #include <spdlog/spdlog.h>
 
-#include "samsa/streams/internal/ops/timestamped_tuple_forwarder.h"
+#include "samsa/streams/internal/ops/tuple_forwarder.h"
 #include "samsa/streams/internal/ops/value_getter.h"
 #include "samsa/streams/processor/processor.h"
 

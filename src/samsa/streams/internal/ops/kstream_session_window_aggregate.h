@@ -26,7 +26,7 @@
 #include <vector>
 
 #include "samsa/streams/internal/ops/window_aggregate_common.h"
-#include "samsa/streams/internal/ops/windowed_tuple_forwarder.h"
+#include "samsa/streams/internal/ops/tuple_forwarder.h"
 #include "samsa/streams/windows.h"
 
 namespace samsa::streams::internal {
@@ -50,7 +50,7 @@ public:
             if (auto committed = ctx.task().processor_metadata(spec_.name)) last_emit_close_time_ = *committed;
         } else {
             // With the store's record cache, one update per session and
-            // commit (windowed_tuple_forwarder.h).
+            // commit (tuple_forwarder.h).
             forwarder_.emplace(*store_, ctx, send_old_values_);
         }
     }
@@ -132,7 +132,7 @@ private:
     int64_t last_emit_close_time_ = no_timestamp;
     emit_final_throttle throttle_;
     std::optional<session_store<K, VA>> store_;
-    std::optional<windowed_tuple_forwarder<K, VA, session_store<K, VA>>> forwarder_;
+    std::optional<session_tuple_forwarder<K, VA>> forwarder_;
     processor_context<windowed<K>, change<VA>>* ctx_ = nullptr;
     int64_t observed_stream_time_ = no_timestamp;
 };

@@ -9,7 +9,7 @@
 // Emit on window update (default): one change per updated window, the
 // timestamp the larger of the record's and the window's previous one; with
 // the store's record cache (the default) one per window key and commit
-// instead (windowed_tuple_forwarder.h).
+// instead (tuple_forwarder.h).
 // Emit on window close (KIP-825): nothing per update; after each record,
 // every window that closed since the last emission is forwarded once, in
 // window start then key order (Kafka's time-ordered store), with the
@@ -28,7 +28,7 @@
 #include <string>
 
 #include "samsa/streams/internal/ops/window_aggregate_common.h"
-#include "samsa/streams/internal/ops/windowed_tuple_forwarder.h"
+#include "samsa/streams/internal/ops/tuple_forwarder.h"
 #include "samsa/streams/windows.h"
 
 namespace samsa::streams::internal {
@@ -122,7 +122,7 @@ private:
     emit_strategy emit_;
     bool send_old_values_;
     std::optional<timestamped_window_store<K, VA>> store_;
-    std::optional<windowed_tuple_forwarder<K, VA>> forwarder_;
+    std::optional<window_tuple_forwarder<K, VA>> forwarder_;
     processor_context<windowed<K>, change<VA>>* ctx_ = nullptr;
     int64_t observed_stream_time_ = no_timestamp;
     int64_t last_emit_close_time_ = no_timestamp;

@@ -8,7 +8,7 @@
 // error, as in Kafka (the grouping never produces one).
 #include <stdexcept>
 
-#include "samsa/streams/internal/ops/timestamped_tuple_forwarder.h"
+#include "samsa/streams/internal/ops/tuple_forwarder.h"
 #include "samsa/streams/internal/ops/value_getter.h"
 #include "samsa/streams/processor/processor.h"
 

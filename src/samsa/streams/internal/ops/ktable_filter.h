@@ -4,7 +4,7 @@
 // an update where both the new and the old value are filtered out is not
 // forwarded at all. A materialized filter keeps its result in its own store.
 #include "samsa/streams/internal/ops/fn.h"
-#include "samsa/streams/internal/ops/timestamped_tuple_forwarder.h"
+#include "samsa/streams/internal/ops/tuple_forwarder.h"
 #include "samsa/streams/internal/ops/value_getter.h"
 #include "samsa/streams/processor/processor.h"
 

@@ -19,7 +19,7 @@
 // JOINOTHER side. Null keys are dropped (logged, counted).
 #include <spdlog/spdlog.h>
 
-#include "samsa/streams/internal/ops/timestamped_tuple_forwarder.h"
+#include "samsa/streams/internal/ops/tuple_forwarder.h"
 #include "samsa/streams/internal/ops/value_getter.h"
 #include "samsa/streams/processor/processor.h"
 

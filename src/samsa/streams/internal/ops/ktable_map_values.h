@@ -3,7 +3,7 @@
 // a tombstone without calling the mapper. A materialized one keeps its
 // result in its own store.
 #include "samsa/streams/internal/ops/fn.h"
-#include "samsa/streams/internal/ops/timestamped_tuple_forwarder.h"
+#include "samsa/streams/internal/ops/tuple_forwarder.h"
 #include "samsa/streams/internal/ops/value_getter.h"
 #include "samsa/streams/processor/processor.h"
 

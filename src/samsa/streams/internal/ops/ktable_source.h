@@ -4,11 +4,11 @@
 // (logged, counted). When materialized it keeps the latest value and its
 // timestamp per key (a null value deletes) and, if downstream asked for old
 // values, sends the previous one along; with a record cache the cache
-// forwards (timestamped_tuple_forwarder.h). An update older than the stored one
+// forwards (tuple_forwarder.h). An update older than the stored one
 // is still applied (Kafka logs it; versioned stores are a later issue).
 #include <spdlog/spdlog.h>
 
-#include "samsa/streams/internal/ops/timestamped_tuple_forwarder.h"
+#include "samsa/streams/internal/ops/tuple_forwarder.h"
 #include "samsa/streams/internal/ops/value_getter.h"
 #include "samsa/streams/processor/processor.h"
 
