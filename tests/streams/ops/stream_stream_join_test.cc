@@ -29,8 +29,14 @@ enum class kind { inner, left, outer };
 
 // left/right inputs, "out" output; joiner a+"+"+b with null as "null".
 struct join_fixture {
+    // advance_clock false: the test of the throttle, which configures it
+    // (Kafka's TopologyTestDriver does not throttle by default).
     join_fixture(kind k, join_windows w, bool advance_clock = true)
-        : f(build(k, w)), l(f.input("left")), r(f.input("right")), out(f.output("out")), advance_(advance_clock) {}
+        : f(advance_clock ? driver_fixture(build(k, w)) : driver_fixture(build(k, w), throttled_emits())),
+          l(f.input("left")),
+          r(f.input("right")),
+          out(f.output("out")),
+          advance_(advance_clock) {}
 
     static topology build(kind k, const join_windows& w) {
         streams_builder b;

@@ -200,7 +200,7 @@ TEST(time_windowed_kstream, the_window_store_is_queryable_and_sized_by_retention
 }
 
 TEST(time_windowed_kstream, emit_on_window_close_forwards_each_closed_window_once) {
-    driver_fixture f(count_on_window_close(time_windows::of_size_with_no_grace(10)));
+    driver_fixture f(count_on_window_close(time_windows::of_size_with_no_grace(10)), throttled_emits());
     auto in = f.input("in");
     auto out = f.output("out");
     auto next_second = [&] { f.driver.advance_wall_clock_time(std::chrono::milliseconds(1000)); };
@@ -230,7 +230,7 @@ TEST(time_windowed_kstream, emit_on_window_close_forwards_each_closed_window_onc
 TEST(time_windowed_kstream, emit_on_window_close_waits_for_the_wall_clock) {
     // Kafka checks for closed windows at most once per emit interval (1 s)
     // of wall-clock time; the driver's clock only moves when told to.
-    driver_fixture f(count_on_window_close(time_windows::of_size_with_no_grace(10)));
+    driver_fixture f(count_on_window_close(time_windows::of_size_with_no_grace(10)), throttled_emits());
     auto in = f.input("in");
     auto out = f.output("out");
     in.pipe_input("A", "x", 1);

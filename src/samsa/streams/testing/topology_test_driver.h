@@ -85,7 +85,9 @@ public:
     // Properties read: application.id, state.dir,
     // default.deserialization.exception.handler, statestore.cache.max.bytes
     // (cache.max.bytes.buffering), and Kafka's internal
-    // __emit.interval.ms.kstreams.windowed.aggregation__ (default 1000).
+    // __emit.interval.ms.kstreams.windowed.aggregation__ and
+    // __emit.interval.ms.kstreams.outer.join.spurious.results.fix__ (default
+    // 0 here, as Kafka's TopologyTestDriver: no throttling; 1000 in the runtime).
     explicit topology_test_driver(topology t, std::map<std::string, std::string> properties = {},
                                   int64_t initial_wall_clock_ms = 0);
     ~topology_test_driver();
@@ -149,10 +151,12 @@ public:
 
 private:
     class collector;
-    // Kafka's internal emit throttles (wall clock, ms).
+    // Kafka's internal emit throttles (wall clock, ms); Kafka's
+    // TopologyTestDriver sets both to 0 unless configured, so emit-on-window-
+    // close and outer-join results come with the record that releases them.
     struct emit_intervals {
-        int64_t windowed_ms = 1000;    // emit-on-window-close aggregations
-        int64_t outer_join_ms = 1000;  // left/outer stream-stream joins
+        int64_t windowed_ms = 0;    // emit-on-window-close aggregations
+        int64_t outer_join_ms = 0;  // left/outer stream-stream joins
     };
     void open_tasks(deserialization_handler_response on_deserialization_error, int64_t cache_max_bytes,
                     emit_intervals emit);
