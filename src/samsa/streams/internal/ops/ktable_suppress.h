@@ -17,7 +17,8 @@
 // Kafka 3.8's buffer hands it on.
 // Tombstones are buffered like any update; until_window_closes drops those
 // it would emit (Kafka's safeToDropTombstones), until_time_limit emits
-// them.
+// them. Each record emitted counts in suppression-emit-rate/-total
+// (node_metrics.h).
 //
 // The suppressed table's value getter (suppress_value_getter) shows a
 // buffered key's prior value (what the table was before its held-back
@@ -32,6 +33,7 @@
 
 #include "samsa/streams/errors.h"
 #include "samsa/streams/internal/ops/value_getter.h"
+#include "samsa/streams/internal/runtime/node_metrics.h"
 #include "samsa/streams/processor/processor.h"
 #include "samsa/streams/state/in_memory_time_ordered_key_value_change_buffer.h"
 #include "samsa/streams/suppressed.h"
@@ -62,6 +64,7 @@ public:
         ctx_ = &ctx;
         buffer_ = &in_memory_time_ordered_key_value_change_buffer::of(ctx.task().store(spec_->store_name));
         topic_ = changelog_topic_name(ctx.application_id(), spec_->store_name);
+        emit_sensor_ = suppression_emit_sensor(ctx.task(), ctx.processor_name());
     }
 
     void process(const record<K, change<V>>& r) override {
@@ -137,6 +140,7 @@ private:
             throw;
         }
         task.exchange_current_record(std::move(saved));
+        record_if(emit_sensor_);  // Kafka counts a record once forwarded
     }
 
     static std::optional<bytes_view> view(const std::optional<bytes>& b) {
@@ -149,6 +153,7 @@ private:
     in_memory_time_ordered_key_value_change_buffer* buffer_ = nullptr;
     std::string topic_;
     int64_t observed_stream_time_ = -1;
+    sensor* emit_sensor_ = nullptr;  // suppression-emit-rate/-total
 };
 
 // The suppressed table's view (Kafka: KTableSuppressProcessorSupplier.view()):
