@@ -102,6 +102,30 @@ TEST(streams_node_metrics, suppression_emit_counts_records_emitted) {
     EXPECT_LE(metric(snap, "suppression-emit-rate", "final"), 2.0 / 30.0);
 }
 
+// The suppression buffer's size, a store-level metric KTABLE-SUPPRESS
+// records for its buffer (stream-state-metrics, in-memory-suppression-state-id).
+double buffer_metric(const metrics_snapshot& snap, const str& name) {
+    const std::map<str, str> tags{
+        {"thread-id", "nm-StreamThread-1"}, {"task-id", "0_0"}, {"in-memory-suppression-state-id", "final-store"}};
+    auto it = snap.find(metric_name{name, "stream-state-metrics", tags});
+    return it == snap.end() ? -1 : it->second;
+}
+
+TEST(streams_node_metrics, suppression_buffer_size_and_count) {
+    testing_fakes::fake_cluster cluster;
+    append_clicks(cluster);
+    cluster.create("final-counts", 1);
+    auto snap = run(suppressed_counts(), cluster, "DEBUG",
+                    [](const metrics_snapshot& s) { return metric(s, "suppression-emit-total", "final") >= 2; });
+    // Recorded at init (0), after each of the four puts (a@[0,10) twice:
+    // 1, 1, 2, 3) and after evicting the two closed windows (1).
+    EXPECT_EQ(buffer_metric(snap, "suppression-buffer-count-max"), 3);
+    EXPECT_DOUBLE_EQ(buffer_metric(snap, "suppression-buffer-count-avg"), 8.0 / 6.0);
+    EXPECT_GT(buffer_metric(snap, "suppression-buffer-size-max"), 0);
+    EXPECT_GT(buffer_metric(snap, "suppression-buffer-size-avg"), 0);
+    EXPECT_LT(buffer_metric(snap, "suppression-buffer-size-avg"), buffer_metric(snap, "suppression-buffer-size-max"));
+}
+
 TEST(streams_node_metrics, suppression_emit_is_listed_but_not_recorded_at_info) {
     testing_fakes::fake_cluster cluster;
     append_clicks(cluster);
@@ -112,6 +136,8 @@ TEST(streams_node_metrics, suppression_emit_is_listed_but_not_recorded_at_info) 
     });
     EXPECT_EQ(metric(snap, "suppression-emit-total", "final"), 0);
     EXPECT_EQ(metric(snap, "suppression-emit-rate", "final"), 0);
+    EXPECT_TRUE(std::isnan(buffer_metric(snap, "suppression-buffer-count-max")));
+    EXPECT_TRUE(std::isnan(buffer_metric(snap, "suppression-buffer-size-max")));
 }
 
 // A time-window and a session-window count emitting on window close, and a

@@ -28,4 +28,18 @@ emit_final_sensors make_emit_final_sensors(task_context& task, const std::string
     return s;
 }
 
+suppression_buffer_sensors make_suppression_buffer_sensors(task_context& task, const std::string& store) {
+    const std::map<std::string, std::string> tags{
+        {"thread-id", task.thread_id()}, {"task-id", task.task_id()}, {"in-memory-suppression-state-id", store}};
+    const std::string group = "stream-state-metrics";
+    auto avg_and_max = [&](const std::string& gauge) {
+        return std::vector<std::pair<metric_name, stat>>{{metric_name{gauge + "-avg", group, tags}, stat::avg},
+                                                         {metric_name{gauge + "-max", group, tags}, stat::max}};
+    };
+    suppression_buffer_sensors s;
+    s.size = task.operator_sensors().add(recording_level::debug, avg_and_max("suppression-buffer-size"));
+    s.count = task.operator_sensors().add(recording_level::debug, avg_and_max("suppression-buffer-count"));
+    return s;
+}
+
 }  // namespace samsa::streams::internal

@@ -9,6 +9,14 @@
 //   window-aggregate-final-emit-latency-avg/-max     (time, sliding and
 //       session windows), per look for closed windows under
 //       emit_strategy::on_window_close: records emitted, and the ms it took
+// And one store-level family no metered layer covers: the suppression
+// buffer's size (Kafka 3.8's StateStoreMetrics.suppressionBuffer*Sensor,
+// group stream-state-metrics, tags thread-id, task-id,
+// in-memory-suppression-state-id; DEBUG), recorded by KTABLE-SUPPRESS as the
+// buffer records it in Kafka: at init (after restoration), after each put and
+// after evictions:
+//   suppression-buffer-size-avg/-max    bytes buffered
+//   suppression-buffer-count-avg/-max   records buffered
 // Kafka registers the emit-final sensors for every windowed aggregation,
 // whatever its emit strategy; only an on-close one records into them.
 // Without a registry (the test driver) every sensor is nullptr and
@@ -45,5 +53,17 @@ struct emit_final_sensors {
 };
 
 emit_final_sensors make_emit_final_sensors(task_context& task, const std::string& node);
+
+struct suppression_buffer_sensors {
+    sensor* size = nullptr;   // value: bytes buffered
+    sensor* count = nullptr;  // value: records buffered
+
+    void record(int64_t bytes, int64_t records) const {
+        record_if(size, static_cast<double>(bytes));
+        record_if(count, static_cast<double>(records));
+    }
+};
+
+suppression_buffer_sensors make_suppression_buffer_sensors(task_context& task, const std::string& store);
 
 }  // namespace samsa::streams::internal
