@@ -27,6 +27,7 @@
 
 #include "samsa/streams/internal/ops/window_aggregate_common.h"
 #include "samsa/streams/internal/ops/tuple_forwarder.h"
+#include "samsa/streams/internal/runtime/node_metrics.h"
 #include "samsa/streams/windows.h"
 
 namespace samsa::streams::internal {
@@ -45,6 +46,7 @@ public:
     void init(processor_context<windowed<K>, change<VA>>& ctx) override {
         ctx_ = &ctx;
         store_.emplace(spec_.open_session(ctx.task()));
+        emit_final_sensors_ = make_emit_final_sensors(ctx.task(), ctx.processor_name());
         if (emit_on_close_) {
             throttle_ = emit_final_throttle(ctx.task().windowed_emit_interval_ms());
             if (auto committed = ctx.task().processor_metadata(spec_.name)) last_emit_close_time_ = *committed;
@@ -122,8 +124,10 @@ private:
         if (upper < 0) return;  // no session has closed yet
         const int64_t lower = std::max<int64_t>(0, last_emit_close_time_);
         if (upper < lower) return;
-        forward_closed_windows(*ctx_, store_->find_sessions_ending_between(lower, upper), r.headers, spec_.name,
-                               close_time, last_emit_close_time_);
+        emit_final_sensors_.measure([&] {
+            return forward_closed_windows(*ctx_, store_->find_sessions_ending_between(lower, upper), r.headers,
+                                          spec_.name, close_time, last_emit_close_time_);
+        });
     }
 
     merger merge_;
@@ -131,6 +135,7 @@ private:
     bool send_old_values_;
     int64_t last_emit_close_time_ = no_timestamp;
     emit_final_throttle throttle_;
+    emit_final_sensors emit_final_sensors_;  // window-aggregate-final-emit-*
     std::optional<session_store<K, VA>> store_;
     std::optional<session_tuple_forwarder<K, VA>> forwarder_;
     processor_context<windowed<K>, change<VA>>* ctx_ = nullptr;

@@ -29,6 +29,7 @@
 
 #include "samsa/streams/internal/ops/window_aggregate_common.h"
 #include "samsa/streams/internal/ops/tuple_forwarder.h"
+#include "samsa/streams/internal/runtime/node_metrics.h"
 #include "samsa/streams/windows.h"
 
 namespace samsa::streams::internal {
@@ -44,6 +45,7 @@ public:
     void init(processor_context<windowed<K>, change<VA>>& ctx) override {
         ctx_ = &ctx;
         store_.emplace(spec_.open_window(ctx.task()));
+        emit_final_sensors_ = make_emit_final_sensors(ctx.task(), ctx.processor_name());
         throttle_ = emit_final_throttle(ctx.task().windowed_emit_interval_ms());
         if (emit_.kind() == emit_strategy::type::on_window_close) {
             if (auto committed = ctx.task().processor_metadata(spec_.name)) last_emit_close_time_ = *committed;
@@ -105,8 +107,10 @@ private:
                                   ? 0
                                   : std::max<int64_t>(0, last_emit_close_time_ - windows_.size()) + 1;
         if (!should_range_fetch(lower, upper)) return;
-        forward_closed_windows(*ctx_, store_->fetch_all_time_ordered(lower, upper), r.headers, spec_.name, close_time,
-                               last_emit_close_time_);
+        emit_final_sensors_.measure([&] {
+            return forward_closed_windows(*ctx_, store_->fetch_all_time_ordered(lower, upper), r.headers, spec_.name,
+                                          close_time, last_emit_close_time_);
+        });
     }
 
     // Window ends are exclusive: when the windows containing the new upper
@@ -127,6 +131,7 @@ private:
     int64_t observed_stream_time_ = no_timestamp;
     int64_t last_emit_close_time_ = no_timestamp;
     emit_final_throttle throttle_;
+    emit_final_sensors emit_final_sensors_;  // window-aggregate-final-emit-*
 };
 
 }  // namespace samsa::streams::internal

@@ -17,7 +17,9 @@
 // Kafka 3.8's buffer hands it on.
 // Tombstones are buffered like any update; until_window_closes drops those
 // it would emit (Kafka's safeToDropTombstones), until_time_limit emits
-// them.
+// them. Each record emitted counts in suppression-emit-rate/-total, and the
+// buffer's bytes and records go to suppression-buffer-size/-count-avg/-max
+// (node_metrics.h).
 //
 // The suppressed table's value getter (suppress_value_getter) shows a
 // buffered key's prior value (what the table was before its held-back
@@ -29,9 +31,11 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "samsa/streams/errors.h"
 #include "samsa/streams/internal/ops/value_getter.h"
+#include "samsa/streams/internal/runtime/node_metrics.h"
 #include "samsa/streams/processor/processor.h"
 #include "samsa/streams/state/in_memory_time_ordered_key_value_change_buffer.h"
 #include "samsa/streams/suppressed.h"
@@ -62,6 +66,9 @@ public:
         ctx_ = &ctx;
         buffer_ = &in_memory_time_ordered_key_value_change_buffer::of(ctx.task().store(spec_->store_name));
         topic_ = changelog_topic_name(ctx.application_id(), spec_->store_name);
+        emit_sensor_ = suppression_emit_sensor(ctx.task(), ctx.processor_name());
+        buffer_sensors_ = make_suppression_buffer_sensors(ctx.task(), spec_->store_name);
+        record_buffer_metrics();  // what restoration left in it
     }
 
     void process(const record<K, change<V>>& r) override {
@@ -91,15 +98,26 @@ private:
         }
         buffer_->put(spec_->buffer_time(*r.key, r.timestamp), key, view(old_value), view(new_value),
                      std::move(context));
+        record_buffer_metrics();
+    }
+
+    void record_buffer_metrics() const { buffer_sensors_.record(buffer_->buffer_size(), buffer_->num_records()); }
+
+    // Kafka's evictWhile records the buffer's size once, when it evicted.
+    template<class Predicate, class Emit>
+    void evict_while(Predicate&& more, Emit&& emit) {
+        const auto before = buffer_->num_records();
+        buffer_->evict_while(std::forward<Predicate>(more), std::forward<Emit>(emit));
+        if (buffer_->num_records() != before) record_buffer_metrics();
     }
 
     void enforce_constraints() {
         const int64_t expiry_time = observed_stream_time_ - spec_->suppress_duration_ms;
         auto emit = [this](const in_memory_time_ordered_key_value_change_buffer::eviction& e) { this->emit(e); };
-        buffer_->evict_while([&] { return buffer_->min_timestamp() <= expiry_time; }, emit);
+        evict_while([&] { return buffer_->min_timestamp() <= expiry_time; }, emit);
         if (!over_capacity()) return;
         if (spec_->strategy == buffer_full_strategy::emit) {
-            buffer_->evict_while([this] { return over_capacity(); }, emit);
+            evict_while([this] { return over_capacity(); }, emit);
             return;
         }
         throw streams_exception(ctx_->processor_name() + " buffer exceeded its max capacity. Currently [" +
@@ -137,6 +155,7 @@ private:
             throw;
         }
         task.exchange_current_record(std::move(saved));
+        record_if(emit_sensor_);  // Kafka counts a record once forwarded
     }
 
     static std::optional<bytes_view> view(const std::optional<bytes>& b) {
@@ -149,6 +168,8 @@ private:
     in_memory_time_ordered_key_value_change_buffer* buffer_ = nullptr;
     std::string topic_;
     int64_t observed_stream_time_ = -1;
+    sensor* emit_sensor_ = nullptr;  // suppression-emit-rate/-total
+    suppression_buffer_sensors buffer_sensors_;
 };
 
 // The suppressed table's view (Kafka: KTableSuppressProcessorSupplier.view()):

@@ -121,11 +121,13 @@ private:
 // committed with the task's offsets, so a restarted task does not emit these
 // windows again. `closed` is the store's answer in time order: a time or
 // sliding window (value_and_timestamp) is forwarded at its record timestamp,
-// a session at its end.
+// a session at its end. Returns how many it forwarded (the
+// window-aggregate-final-emit metric's value, emit_final_sensors::measure).
 template<class K, class VA, class StoredValue>
-void forward_closed_windows(processor_context<windowed<K>, change<VA>>& ctx,
+size_t forward_closed_windows(processor_context<windowed<K>, change<VA>>& ctx,
                             std::vector<key_value<windowed<K>, StoredValue>> closed, const record_headers& headers,
                             const std::string& store_name, int64_t close_time, int64_t& last_emit_close_time) {
+    const size_t count = closed.size();
     for (auto& kv : closed) {
         if constexpr (std::is_same_v<StoredValue, value_and_timestamp<VA>>) {
             record<windowed<K>, change<VA>> out{std::move(kv.key), change<VA>{std::move(kv.value.value), std::nullopt},
@@ -140,6 +142,7 @@ void forward_closed_windows(processor_context<windowed<K>, change<VA>>& ctx,
     }
     last_emit_close_time = close_time;
     ctx.task().set_processor_metadata(store_name, close_time);
+    return count;
 }
 
 }  // namespace samsa::streams::internal

@@ -10,7 +10,10 @@
 namespace samsa::streams::internal {
 
 task_context::task_context(task_config config, record_collector& collector, std::function<int64_t()> wall_clock)
-    : config_(std::move(config)), collector_(&collector), wall_clock_(std::move(wall_clock)) {
+    : config_(std::move(config)),
+      collector_(&collector),
+      wall_clock_(std::move(wall_clock)),
+      operator_sensors_(std::make_unique<sensor_set>(config_.metrics)) {
     // A record a punctuator forwards before the first processing round
     // measures its end-to-end latency against the creation time.
     if (config_.metrics) metrics_clock_ms_ = wall_clock_();

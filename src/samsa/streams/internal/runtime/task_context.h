@@ -29,6 +29,7 @@ namespace samsa::streams::internal {
 
 class processor_node_base;
 class sensor;
+class sensor_set;
 class store_sensors;
 class streams_metrics;
 
@@ -62,6 +63,7 @@ public:
 
     const std::string& application_id() const { return config_.application_id; }
     const std::string& task_id() const { return config_.task_id; }
+    const std::string& thread_id() const { return config_.thread_id; }
     int32_t partition() const { return config_.partition; }
     record_collector& collector() { return *collector_; }
 
@@ -135,6 +137,9 @@ public:
         ++dropped_records_;
         if (dropped_sensor_) record_dropped_metric();
     }
+    // Sensors operators make for their nodes at init (node_metrics.h),
+    // unregistered with the task. Without a registry its add() gives nullptr.
+    sensor_set& operator_sensors() { return *operator_sensors_; }
     // The task's dropped-records sensor (streams_metrics.h), if any.
     void set_dropped_records_sensor(sensor* s) { dropped_sensor_ = s; }
     int64_t dropped_records() const { return dropped_records_; }
@@ -164,6 +169,7 @@ private:
     int64_t metrics_clock_ms_ = 0;
     // Before stores_: a metered store records into them until it is gone.
     std::vector<std::unique_ptr<store_sensors>> store_sensors_;
+    std::unique_ptr<sensor_set> operator_sensors_;
     // In the order they were added (the topology's), which is the order
     // caches are flushed in, as Kafka's state manager flushes them.
     std::vector<std::unique_ptr<key_value_bytes_store>> stores_;
