@@ -179,6 +179,17 @@ TEST_F(ssl_pkcs12_mtls_test, no_client_certificate_or_an_untrusted_one_is_refuse
     EXPECT_NE(broker().log_text().find("TLS failed"), std::string::npos);
 }
 
+TEST_F(ssl_pkcs12_mtls_test, an_expired_client_certificate_is_refused) {
+    config_map expired = ssl_client(false);
+    expired["ssl.certificate.location"] = pki().path("expired.pem");
+    expired["ssl.key.location"] = pki().path("expired.key");
+    auto refused = kcat_metadata(expired, 15s);
+    EXPECT_FALSE(refused.ok()) << refused.describe();
+    // OpenSSL's verify result, in the broker's TLS failure line.
+    EXPECT_NE(broker().log_text().find("certificate has expired"), std::string::npos) << broker().log_tail();
+    EXPECT_COMMAND_OK(kcat_metadata(ssl_client(true)));  // the broker carries on
+}
+
 // ---- SASL ----
 
 // Creates (or replaces) a SCRAM user through AlterUserScramCredentials on

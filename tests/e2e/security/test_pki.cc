@@ -40,17 +40,18 @@ test_pki::test_pki() {
                            "-out", name + ".pem", "-days", "2", "-subj", "/CN=" + cn});
     };
     auto leaf = [&](const std::string& name, const std::string& subject, const std::string& ca_name,
-                    const std::string& ext) {
+                    const std::string& ext, const std::string& days = "2") {
         run("key " + name, {"openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", name + ".key", "-out",
                             name + ".csr", "-subj", subject});
         run("sign " + name, {"openssl", "x509", "-req", "-in", name + ".csr", "-CA", ca_name + ".pem", "-CAkey",
-                             ca_name + ".key", "-CAcreateserial", "-out", name + ".pem", "-days", "2", "-extfile", ext});
+                             ca_name + ".key", "-CAcreateserial", "-out", name + ".pem", "-days", days, "-extfile", ext});
     };
     ca("ca", "Samsa Test CA");
     ca("rogue-ca", "Rogue CA");
     leaf("server", "/CN=localhost", "ca", "server.ext");
     leaf("alice", "/O=samsa/OU=dev/CN=alice", "ca", "client.ext");
     leaf("rogue", "/CN=mallory", "rogue-ca", "client.ext");
+    leaf("expired", "/CN=late", "ca", "client.ext", "-1");  // valid until a day before it was made
     run("server.p12", {"openssl", "pkcs12", "-export", "-inkey", "server.key", "-in", "server.pem", "-certfile", "ca.pem",
                        "-out", "server.p12", "-passout", "pass:storepass"});
     run("ca.p12", {"openssl", "pkcs12", "-export", "-nokeys", "-in", "ca.pem", "-out", "ca.p12", "-passout",

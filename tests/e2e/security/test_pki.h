@@ -7,6 +7,7 @@
 //   ca.p12                     the CA certificate as a PKCS12 truststore (password "storepass")
 //   alice.pem / alice.key      a client certificate, CN=alice,OU=dev,O=samsa, signed by the CA
 //   rogue.pem / rogue.key      a client certificate signed by another CA (untrusted)
+//   expired.pem / expired.key  a client certificate signed by the CA, expired a day ago
 //
 // Thread: the test's thread.
 
