@@ -194,6 +194,23 @@ protected:
         return false;
     }
 
+    // The ACLs (less `missing`), the reference data, the app RUNNING, then the orders.
+    void run_app_and_send_orders(missing_acl missing) {
+        grant_streams_acls(missing);
+        auto reference = datagen({"--only", "reference"});
+        ASSERT_TRUE(reference.ok()) << reference.describe();
+        start_app();
+        ASSERT_TRUE(wait_until_running()) << ts::file_text(app_log()) << "\n" << broker_->log_tail();
+        auto sent = datagen({"--only", "orders", "--orders", std::to_string(orders)});
+        ASSERT_TRUE(sent.ok()) << sent.describe();
+    }
+
+    // Waits until the app exits by itself, at most `limit`.
+    void wait_for_the_app_to_stop(std::chrono::seconds limit) {
+        auto deadline = std::chrono::steady_clock::now() + limit;
+        while (app_.running() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(100ms);
+    }
+
     fs::path app_log() const { return broker_->data_dir() / "order-mail.log"; }
 
     std::unique_ptr<ts::broker_process> broker_;
@@ -202,13 +219,7 @@ protected:
 };
 
 TEST_F(order_mail_sasl_ssl_acl, every_mail_is_delivered_with_exactly_the_documented_acls) {
-    grant_streams_acls(missing_acl::none);
-    auto reference = datagen({"--only", "reference"});
-    ASSERT_TRUE(reference.ok()) << reference.describe();
-    start_app();
-    ASSERT_TRUE(wait_until_running()) << ts::file_text(app_log()) << "\n" << broker_->log_tail();
-    auto sent = datagen({"--only", "orders", "--orders", std::to_string(orders)});
-    ASSERT_TRUE(sent.ok()) << sent.describe();
+    ASSERT_NO_FATAL_FAILURE(run_app_and_send_orders(missing_acl::none));
 
     auto mails = ts::read_all(broker_->bootstrap(), order_mail_topic, 3, orders, 90s);
     ASSERT_TRUE(mails) << mails.error().message << "\n" << ts::file_text(app_log());
@@ -231,18 +242,11 @@ TEST_F(order_mail_sasl_ssl_acl, every_mail_is_delivered_with_exactly_the_documen
 }
 
 TEST_F(order_mail_sasl_ssl_acl, without_write_on_the_output_topic_the_app_stops_naming_the_authorization_failure) {
-    grant_streams_acls(missing_acl::write_on_output);
-    auto reference = datagen({"--only", "reference"});
-    ASSERT_TRUE(reference.ok()) << reference.describe();
-    start_app();
-    ASSERT_TRUE(wait_until_running()) << ts::file_text(app_log()) << "\n" << broker_->log_tail();
-    auto sent = datagen({"--only", "orders", "--orders", std::to_string(orders)});
-    ASSERT_TRUE(sent.ok()) << sent.describe();
+    ASSERT_NO_FATAL_FAILURE(run_app_and_send_orders(missing_acl::write_on_output));
 
     // The first mail cannot be written: the app must stop by itself (state
     // ERROR, exit 1), not retry forever. Bounded: 120 s, then SIGKILL.
-    auto deadline = std::chrono::steady_clock::now() + 120s;
-    while (app_.running() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(100ms);
+    wait_for_the_app_to_stop(120s);
     ASSERT_FALSE(app_.running()) << "order-mail still runs without Write on ORDER-MAIL:\n" << ts::file_text(app_log());
     std::string log = ts::file_text(app_log());
     // The stream thread's failure names the refused write (the start-up
@@ -263,8 +267,7 @@ TEST_F(order_mail_sasl_ssl_acl, without_read_on_its_group_the_app_stops_naming_t
     start_app();
     // JoinGroup is refused: the app must stop by itself, not rebalance
     // forever. Bounded: 120 s.
-    auto deadline = std::chrono::steady_clock::now() + 120s;
-    while (app_.running() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(100ms);
+    wait_for_the_app_to_stop(120s);
     ASSERT_FALSE(app_.running()) << "order-mail still runs without Read on its group:\n" << ts::file_text(app_log());
     std::string log = ts::file_text(app_log());
     EXPECT_TRUE(some_line_has(log, "order-mail-StreamThread-1 failed: consumer failed: ",
