@@ -44,9 +44,10 @@ struct options {
     std::vector<size_t> record_sizes{100, 1024};
     std::vector<int> commit_ms{10, 100, 1000};
     int rounds = 3;
+    int linger_ms = 5;  // librdkafka's default; Kafka 3.8's Java producer defaults to 0
 };
 
-rd_kafka_t* make_producer(const std::string& bootstrap, const std::string& transactional_id) {
+rd_kafka_t* make_producer(const std::string& bootstrap, const std::string& transactional_id, int linger_ms) {
     rd_kafka_conf_t* conf = rd_kafka_conf_new();
     char err[512];
     auto set = [&](const char* k, const std::string& v) {
@@ -56,7 +57,7 @@ rd_kafka_t* make_producer(const std::string& bootstrap, const std::string& trans
     set("bootstrap.servers", bootstrap);
     set("enable.idempotence", "true");
     set("acks", "all");
-    set("linger.ms", "5");
+    set("linger.ms", std::to_string(linger_ms));
     set("queue.buffering.max.messages", "1000000");
     if (!transactional_id.empty()) set("transactional.id", transactional_id);
     rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
@@ -87,7 +88,7 @@ void warm_up(rd_kafka_t* rk, const std::string& topic, const std::string& value,
 
 // Records/s of the idempotent producer, all acknowledged.
 double idempotent_rate(const std::string& bootstrap, const std::string& topic, const options& o, size_t size) {
-    rd_kafka_t* rk = make_producer(bootstrap, "");
+    rd_kafka_t* rk = make_producer(bootstrap, "", o.linger_ms);
     if (!rk) return 0;
     const std::string value(size, 'x');
     warm_up(rk, topic, value, o.partitions);
@@ -115,7 +116,7 @@ struct txn_figures {
 txn_figures transactional_rate(const std::string& bootstrap, const std::string& topic, const options& o, size_t size,
                                int interval_ms) {
     txn_figures f;
-    rd_kafka_t* rk = make_producer(bootstrap, "bench-" + std::to_string(size) + "-" + std::to_string(interval_ms));
+    rd_kafka_t* rk = make_producer(bootstrap, "bench-" + std::to_string(size) + "-" + std::to_string(interval_ms), o.linger_ms);
     if (!rk) return {0, 0, true};
     auto check = [&](rd_kafka_error_t* e, const char* what) {
         if (!e) return true;
@@ -224,8 +225,8 @@ int run(const options& o) {
     }
     const std::string bootstrap = broker.bootstrap();
     std::printf("samsa-bench-transactions: broker %s, %d partitions, %.1f s per run, median of %d rounds, acks=all, "
-                "linger.ms=5\n",
-                bootstrap.c_str(), o.partitions, o.seconds, o.rounds);
+                "linger.ms=%d\n",
+                bootstrap.c_str(), o.partitions, o.seconds, o.rounds, o.linger_ms);
     int topics = 0;
     for (size_t size : o.record_sizes)
         if (!run_record_size(bootstrap, o, size, topics)) return 1;
@@ -246,6 +247,7 @@ int main(int argc, char** argv) {
     app.add_option("--record-size", o.record_sizes, "record sizes (repeatable)")->capture_default_str();
     app.add_option("--commit-ms", o.commit_ms, "transaction lengths in ms (repeatable)")->capture_default_str();
     app.add_option("--rounds", o.rounds, "rounds per figure (the median is printed)")->capture_default_str()->check(CLI::Range(1, 99));
+    app.add_option("--linger-ms", o.linger_ms, "linger.ms of both producers")->capture_default_str()->check(CLI::Range(0, 1000));
     CLI11_PARSE(app, argc, argv);
     return samsa::bench::run(o);
 }

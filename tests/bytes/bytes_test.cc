@@ -19,7 +19,9 @@ TEST(crc32c, known_vectors) {
 
 TEST(crc32c, hardware_and_portable_agree_and_chain) {
     std::mt19937 rng(7);
-    for (size_t n : {0, 1, 7, 8, 9, 63, 64, 1000, 4097}) {
+    // Around the three-way blocks (3 x 256 and 3 x 8192 bytes) too.
+    for (size_t n : std::initializer_list<size_t>{0, 1, 7, 8, 9, 63, 64, 767, 768, 769, 1000, 4097, 24575, 24576, 24577, 24576 + 776,
+                     1u << 20, (1u << 20) + 13}) {
         bytes data(n);
         for (auto& b : data) b = static_cast<uint8_t>(rng());
         EXPECT_EQ(crc32c(data), detail::crc32c_portable(data, 0)) << n;

@@ -18,8 +18,9 @@ namespace {
 // Bytes one connection reads per turn before letting the others have the
 // I/O thread.
 constexpr size_t read_turn_bytes = 1u << 20;
-// A frame body read straight into its buffer grows at least this much at a
-// time.
+// A frame body arriving in pieces: its first reservation, then it grows at
+// least this much at a time.
+constexpr size_t first_frame_reservation = 1u << 20;
 constexpr size_t min_frame_growth = 64 * 1024;
 // Ciphertext read from the socket at a time (a little more than one TLS record).
 constexpr size_t tls_read_bytes = 17 * 1024;
@@ -147,6 +148,7 @@ void connection::give_back_all_memory() {
     size_t total = held_;
     held_ = 0;
     frame_ = {};
+    frame_reserved_ = 0;
     ready_.clear();
     for (auto& p : queue_) {
         if (p.state == slot_state::waiting && p.request_bytes > 0) memory_.request_finished();
@@ -285,19 +287,12 @@ void connection::read_available() {
         }
         asio::error_code ec;
         size_t n = 0;
-        const size_t body_left = frame_size_ < 0 ? 0 : static_cast<size_t>(frame_size_) - frame_have_;
-        if (body_left >= scratch_.size()) {
-            // A large body: read straight into its buffer, grown as it fills.
-            grow_frame(frame_have_ + 1);
-            n = read_some(std::span<uint8_t>(frame_.data() + frame_have_, frame_.size() - frame_have_), ec);
-            if (!ec) {
-                frame_have_ += n;
-                if (frame_have_ == static_cast<size_t>(frame_size_)) finish_frame();
-            }
-        } else {
-            n = read_some(scratch_, ec);
-            if (!ec && !take_bytes(scratch_.data(), n)) return;
-        }
+        // Through the scratch buffer, which stays in cache: reading straight
+        // into the frame needed it zero-filled first (a vector's resize),
+        // which cost more than this copy (a sixth of the broker's CPU under
+        // 1 MB produce requests).
+        n = read_some(scratch_, ec);
+        if (!ec && !take_bytes(scratch_.data(), n)) return;
         if (ec == asio::error::would_block || ec == asio::error::try_again) {
             wait_readable();
             return;
@@ -339,6 +334,7 @@ bool connection::take_bytes(const uint8_t* p, size_t n) {
                 frame_.assign(p, p + frame_size_);
                 memory_.take(frame_.size());
                 held_ += frame_.size();
+                frame_reserved_ = frame_.size();
                 p += frame_size_;
                 n -= static_cast<size_t>(frame_size_);
                 frame_have_ = static_cast<size_t>(frame_size_);
@@ -348,7 +344,7 @@ bool connection::take_bytes(const uint8_t* p, size_t n) {
         }
         const size_t want = std::min(static_cast<size_t>(frame_size_) - frame_have_, n);
         grow_frame(frame_have_ + want);
-        std::memcpy(frame_.data() + frame_have_, p, want);
+        frame_.insert(frame_.end(), p, p + want);  // within the reserved capacity
         frame_have_ += want;
         p += want;
         n -= want;
@@ -381,22 +377,27 @@ bool connection::start_frame(int32_t size) {
 }
 
 void connection::grow_frame(size_t at_least) {
-    if (frame_.size() >= at_least) return;
+    if (frame_reserved_ >= at_least) return;
     const size_t declared = static_cast<size_t>(frame_size_);
-    // Doubling, but by no more than the budget has room for (or one
-    // growth step when it has less), and never past the declared size.
-    const size_t step = std::min(std::max(frame_.size(), min_frame_growth),
-                                 std::max(memory_.available(), min_frame_growth));
-    const size_t next = std::min(declared, std::max(at_least, frame_.size() + step));
-    memory_.take(next - frame_.size());
-    held_ += next - frame_.size();
-    frame_.resize(next);
+    // The first reservation covers a common request whole (clients' default
+    // maximum request is 1 MB), so it is never copied; beyond that, doubling.
+    // Either way by no more than the budget has room for (or one growth step
+    // when it has less), and never past the declared size. Reserved, not
+    // resized: pages no byte has reached are not touched.
+    const size_t wanted = frame_reserved_ == 0 ? first_frame_reservation : std::max(frame_reserved_, min_frame_growth);
+    const size_t step = std::min(wanted, std::max(memory_.available(), min_frame_growth));
+    const size_t next = std::min(declared, std::max(at_least, frame_reserved_ + step));
+    memory_.take(next - frame_reserved_);
+    held_ += next - frame_reserved_;
+    frame_.reserve(next);
+    frame_reserved_ = next;
 }
 
 void connection::finish_frame() {
-    SAMSA_ASSERT(frame_.size() == static_cast<size_t>(frame_size_));
+    SAMSA_ASSERT(frame_.size() == static_cast<size_t>(frame_size_) && frame_reserved_ == frame_.size());
     ready_.push_back({std::move(frame_), std::chrono::steady_clock::now()});
     frame_ = {};
+    frame_reserved_ = 0;
     frame_size_ = -1;
     frame_have_ = 0;
 }

@@ -201,7 +201,8 @@ private:
     uint8_t size_field_[4] = {};
     size_t size_have_ = 0;           // bytes of the size field read so far
     int32_t frame_size_ = -1;        // declared size of the frame arriving; -1: none
-    bytes frame_;                    // its bytes so far (size() = capacity used)
+    bytes frame_;                    // its bytes so far
+    size_t frame_reserved_ = 0;      // frame_'s reservation, counted in memory_ and held_
     size_t frame_have_ = 0;
     struct ready_frame {
         bytes frame;
