@@ -24,7 +24,10 @@ result<std::unique_ptr<global_state_task>> global_state_task::create(const topol
     std::unique_ptr<global_state_task> g(new global_state_task());
     g->options_ = std::move(options);
     g->collector_ = std::make_unique<null_collector>();
-    task_config config{g->options_.application_id, "global", 0, g->options_.dir, nullptr};
+    task_config config;
+    config.application_id = g->options_.application_id;
+    config.task_id = "global";
+    config.task_dir = g->options_.dir;
     g->context_ = std::make_unique<task_context>(config, *g->collector_, g->options_.wall_clock);
     std::set<std::string> global_nodes;
     for (const auto& gs : b.global_stores()) {

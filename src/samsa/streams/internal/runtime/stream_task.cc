@@ -55,11 +55,16 @@ result<std::unique_ptr<stream_task>> stream_task::create(task_id id, const subto
     }
 
     const std::string& app = env.metadata->application_id();
-    task_config config{app, id.to_string(), id.partition, *dir, env.cache, env.windowed_emit_interval_ms};
-    config.outer_join_emit_interval_ms = env.outer_join_emit_interval_ms;
-    config.queryable_stores = env.queries != nullptr;
-    config.metrics = env.metrics;
-    config.thread_id = env.thread_id;
+    task_config config{.application_id = app,
+                       .task_id = id.to_string(),
+                       .partition = id.partition,
+                       .task_dir = *dir,
+                       .cache = env.cache,
+                       .windowed_emit_interval_ms = env.windowed_emit_interval_ms,
+                       .outer_join_emit_interval_ms = env.outer_join_emit_interval_ms,
+                       .queryable_stores = env.queries != nullptr,
+                       .metrics = env.metrics,
+                       .thread_id = env.thread_id};
     t->context_ = std::make_unique<task_context>(config, *env.collector, env.wall_clock);
     if (env.metrics) {
         t->sensors_ = std::make_unique<task_sensors>(env.metrics, env.thread_id, id.to_string());
