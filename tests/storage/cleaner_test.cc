@@ -261,8 +261,10 @@ TEST_F(cleaner_test, the_active_segment_is_never_cleaned) {
 }
 
 // Runs the cleaner's heavy part directly, as a job would, without the swap.
-clean_result clean_without_swap(partition_log& log, const std::filesystem::path& dir, timestamp_ms now) {
+clean_result clean_without_swap(partition_log& log, const std::filesystem::path& dir, timestamp_ms now,
+                                io_throttler* throttle = nullptr) {
     clean_request req;
+    req.throttle = throttle;
     req.dir = dir;
     req.first_dirty = log.log_start_offset();
     req.now = now;
@@ -283,6 +285,34 @@ clean_result clean_without_swap(partition_log& log, const std::filesystem::path&
     auto out = clean_segments(req, cancel);
     EXPECT_TRUE(out.has_value()) << (out ? "" : out.error().message);
     return out ? std::move(*out) : clean_result{};
+}
+
+// log.cleaner.io.max.bytes.per.second: every byte the clean reads (mapping,
+// then copying) and writes is counted, and the throttle stretches the clean
+// to that rate. On a simulated clock: each check costs a millisecond, a
+// sleep moves the clock on.
+TEST_F(cleaner_test, the_io_limit_counts_every_byte_read_and_written_and_stretches_the_clean) {
+    auto log = open_log(compacted_config());
+    write_rounds(*log, 40);
+    auto now = std::chrono::steady_clock::time_point{};
+    std::chrono::milliseconds slept{0};
+    constexpr double limit = 20'000;  // bytes/s
+    io_throttler throttle(
+        limit, [&] { return now += std::chrono::milliseconds(1); },
+        [&](std::chrono::milliseconds d, const std::atomic<bool>&) {
+            slept += d;
+            now += d;
+        });
+    auto result = clean_without_swap(*log, log_dir(), timestamp_ms(10'000), &throttle);
+    ASSERT_FALSE(result.groups.empty());
+    // Read twice (the key map, then the copy), written once.
+    const double io = 2.0 * static_cast<double>(result.stats.bytes_read) + static_cast<double>(result.stats.bytes_written);
+    ASSERT_GT(io, 3 * limit) << "too little to clean for the limit to matter";
+    const double took_s = std::chrono::duration<double>(now.time_since_epoch()).count();
+    // At the limit, give or take the last check interval (300 ms) not yet throttled.
+    EXPECT_GE(took_s, io / limit - 0.31) << "bytes " << io << ", slept " << slept.count() << " ms";
+    EXPECT_LE(took_s, io / limit + 0.35);
+    EXPECT_GT(slept.count(), 0);
 }
 
 TEST_F(cleaner_test, a_crash_before_the_commit_leaves_the_old_segments) {

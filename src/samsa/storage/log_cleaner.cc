@@ -99,6 +99,12 @@ private:
     std::vector<slot> slots_;
 };
 
+// Counts cleaner I/O against log.cleaner.io.max.bytes.per.second (Kafka
+// throttles on the bytes read while mapping, and read and written while copying).
+void throttle(const clean_request& req, uint64_t bytes, const std::atomic<bool>& cancel) {
+    if (req.throttle) req.throttle->maybe_throttle(bytes, cancel);
+}
+
 // Calls `on_batch(item)` for each batch of `seg` in order until it returns
 // false; its error, a read error, an unreadable batch or a cancel ends the
 // walk with that error. The three passes of a clean walk segments this way.
@@ -130,6 +136,7 @@ result<offset> build_offset_map(clean_request& req, offset_map& map, clean_stats
         bool full = false;
         auto map_batch = [&](const batch_scanner::item& b) -> result<bool> {
             const auto& h = b.header;
+            throttle(req, h.total_size(), cancel);
             if (h.control() || h.last_offset() < req.first_dirty()) return true;
             auto records = protocol::batch_records::decode(b.batch, max_decoded_batch_bytes);
             if (!records) return records.error();
@@ -576,14 +583,18 @@ result<clean_result> clean_segments(clean_request& req, const std::atomic<bool>&
                 if (kept->horizon && (!out.earliest_delete_horizon || *kept->horizon < *out.earliest_delete_horizon))
                     out.earliest_delete_horizon = kept->horizon;
                 status st = ok();
+                uint64_t wrote = 0;
                 if (kept->what == filter_outcome::kind::keep_as_is) {
                     st = writer->append(b.batch, h, flush_at);
+                    wrote = b.batch.size();
                 } else if (kept->what == filter_outcome::kind::rebuilt) {
                     auto nh = protocol::read_batch_header(kept->rebuilt);
                     if (!nh) return nh.error();
                     st = writer->append(kept->rebuilt, *nh, flush_at);
+                    wrote = kept->rebuilt.size();
                 }
                 if (!st) return st.error();
+                throttle(req, h.total_size() + wrote, cancel);
                 return true;
             };
             if (auto walked = for_each_batch(seg, true, req.io_buffer_size, cancel, copy_kept); !walked)
@@ -671,7 +682,7 @@ result<int> complete_interrupted_swaps(const std::filesystem::path& dir) {
     return static_cast<int>(log_swaps.size());
 }
 
-log_cleaner::log_cleaner(cleaner_config config) : config_(config) {
+log_cleaner::log_cleaner(cleaner_config config) : config_(config), throttler_(config.io_max_bytes_per_second) {
     for (int32_t i = 0; i < std::max(config_.threads, 1); ++i) threads_.emplace_back([this] { run(); });
 }
 
@@ -732,6 +743,7 @@ void log_cleaner::run() {
                 continue;
             }
             job->started = true;
+            job->request.throttle = &throttler_;
         }
         auto started = std::chrono::steady_clock::now();
         auto outcome = clean_segments(job->request, job->cancel);

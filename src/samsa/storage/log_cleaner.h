@@ -67,6 +67,7 @@
 // renamed. So a crash leaves either the old segments or the new ones.
 
 #include <atomic>
+#include <cfloat>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -80,6 +81,7 @@
 #include "samsa/base/result.h"
 #include "samsa/base/types.h"
 #include "samsa/storage/file.h"
+#include "samsa/storage/io_throttler.h"
 #include "samsa/storage/transaction_index.h"
 
 namespace samsa::storage {
@@ -90,6 +92,7 @@ struct cleaner_config {
     int64_t dedupe_buffer_size = 128 << 20;        // log.cleaner.dedupe.buffer.size (all threads)
     int32_t io_buffer_size = 512 << 10;            // log.cleaner.io.buffer.size
     double io_buffer_load_factor = 0.9;            // log.cleaner.io.buffer.load.factor (the map's)
+    double io_max_bytes_per_second = DBL_MAX;      // log.cleaner.io.max.bytes.per.second (DBL_MAX: none)
 
     // Offset map entries one clean may hold: a 16-byte hash + an 8-byte offset each.
     size_t map_entries() const {
@@ -122,6 +125,9 @@ struct clean_request {
     // The aborted transactions whose data or marker lies in the segments, by
     // first offset (from the .txnindex files, read by the owner thread).
     std::vector<aborted_txn> aborted;
+    // The broker's cleaner I/O limit, told every batch read and written
+    // (set by the cleaner thread that runs the clean; null: no limit).
+    io_throttler* throttle = nullptr;
 };
 
 // Consecutive old segments replaced by one cleaned segment.
@@ -199,6 +205,7 @@ private:
     void run();
 
     cleaner_config config_;
+    io_throttler throttler_;
     std::mutex mutex_;
     std::condition_variable wake_;
     std::deque<std::shared_ptr<clean_job>> queue_;

@@ -1,6 +1,7 @@
 #include "samsa/broker/topics/topic_manager.h"
 
 #include <algorithm>
+#include <cfloat>
 #include <map>
 
 #include <spdlog/spdlog.h>
@@ -82,6 +83,7 @@ result<std::unique_ptr<topic_manager>> topic_manager::open(const broker_config& 
     lc.cleaner.dedupe_buffer_size = broker_int(config, "log.cleaner.dedupe.buffer.size", 128 << 20);
     lc.cleaner.io_buffer_size = static_cast<int32_t>(broker_int(config, "log.cleaner.io.buffer.size", 512 << 10));
     lc.cleaner.io_buffer_load_factor = broker_double(config, "log.cleaner.io.buffer.load.factor", 0.9);
+    lc.cleaner.io_max_bytes_per_second = broker_double(config, "log.cleaner.io.max.bytes.per.second", DBL_MAX);
     self->retention_check_interval_ =
         std::chrono::milliseconds(broker_int(config, "log.retention.check.interval.ms", 300000));
     self->cleaner_backoff_ = std::chrono::milliseconds(broker_int(config, "log.cleaner.backoff.ms", 15000));
