@@ -129,6 +129,15 @@ void segmented_bytes_store::drop_pending_before(int64_t min_live_segment) {
 
 void segmented_bytes_store::write_down_pending() {
     if (pending_.empty()) return;
+    if (pending_.size() == 1) {
+        // A stream-stream join's probe right after one put: no batching.
+        auto node = pending_.extract(pending_.begin());
+        auto it = segments_.find(segment_id(segment_time(node.key())));
+        if (it == segments_.end()) return;
+        const auto& v = node.mapped();
+        it->second->put(node.key(), v ? std::optional<bytes_view>(*v) : std::nullopt);
+        return;
+    }
     std::map<int64_t, std::vector<bytes_entry>> by_segment;
     while (!pending_.empty()) {
         auto node = pending_.extract(pending_.begin());
