@@ -8,6 +8,7 @@
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/options.h>
+#include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
@@ -26,10 +27,28 @@ int compare(bytes_view a, bytes_view b) {
     return rocksdb::BytewiseComparator()->Compare(slice(a), slice(b));
 }
 
+// The key without its last `suffix` bytes of time (keys shorter than that are
+// their own prefix). Only a hint for memtable inserts: it needs no ordering
+// property (a window key's prefixes are not contiguous in byte order: "a" and
+// "a\0" interleave, as in Kafka's WindowKeySchema).
+class strip_time_suffix final : public rocksdb::SliceTransform {
+public:
+    explicit strip_time_suffix(size_t suffix) : suffix_(suffix), name_("samsa.strip_time_suffix." + std::to_string(suffix)) {}
+    const char* Name() const override { return name_.c_str(); }
+    rocksdb::Slice Transform(const rocksdb::Slice& key) const override {
+        return {key.data(), key.size() >= suffix_ ? key.size() - suffix_ : key.size()};
+    }
+    bool InDomain(const rocksdb::Slice& key) const override { return key.size() >= suffix_; }
+
+private:
+    size_t suffix_;
+    std::string name_;
+};
+
 // Kafka Streams' RocksDBStore defaults (RocksDBStore.openDB): the changelog is
 // the durable copy, so no WAL; modest memtables; a bloom filter for point
 // lookups, which is what processors mostly do.
-rocksdb::Options make_options() {
+rocksdb::Options make_options(const rocksdb_key_layout& layout) {
     rocksdb::Options options;
     options.create_if_missing = true;
     options.write_buffer_size = 16 << 20;
@@ -44,6 +63,18 @@ rocksdb::Options make_options() {
     table.block_size = 4096;
     table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
     options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+    if (layout.time_suffix_bytes > 0) {
+        // Window and session segments: each record reads its key first (the
+        // aggregate so far), often absent (a new window), which a memtable
+        // bloom filter of whole keys answers without searching; and inserts
+        // go where the key's last insert went. RocksDB ignores insert hints
+        // under concurrent memtable writes, which one stream thread never
+        // makes.
+        options.memtable_prefix_bloom_size_ratio = 0.02;
+        options.memtable_whole_key_filtering = true;
+        options.memtable_insert_with_hint_prefix_extractor = std::make_shared<strip_time_suffix>(layout.time_suffix_bytes);
+        options.allow_concurrent_memtable_write = false;
+    }
     return options;
 }
 
@@ -70,7 +101,18 @@ public:
     rocksdb_iterator(rocksdb_key_value_store::db_state& state, const std::string& store_name,
                      std::optional<bytes_view> from, std::optional<bytes> to_inclusive, std::optional<bytes> prefix)
         : state_(&state), store_name_(store_name), to_(std::move(to_inclusive)), prefix_(std::move(prefix)) {
-        it_.reset(state.db->NewIterator(state.read_options));
+        rocksdb::ReadOptions options = state.read_options;
+        if (to_) {
+            // RocksDB's exclusive bound: to's immediate successor (to + 0x00).
+            // It stops the iterator at the range's end in every memtable and
+            // file, instead of reading on into the next key's data.
+            upper_bound_.reserve(to_->size() + 1);
+            upper_bound_.assign(to_->begin(), to_->end());
+            upper_bound_.push_back(0);
+            upper_bound_slice_ = slice(upper_bound_);
+            options.iterate_upper_bound = &upper_bound_slice_;
+        }
+        it_.reset(state.db->NewIterator(options));
         if (from) it_->Seek(slice(*from));
         else it_->SeekToFirst();
         state.iterators.insert(this);
@@ -118,14 +160,19 @@ private:
 
     rocksdb_key_value_store::db_state* state_;
     std::string store_name_;
-    std::unique_ptr<rocksdb::Iterator> it_;
     std::optional<bytes> to_;
     std::optional<bytes> prefix_;
+    // Referenced by the RocksDB iterator's options: declared before it_, so
+    // they outlive it.
+    bytes upper_bound_;
+    rocksdb::Slice upper_bound_slice_;
+    std::unique_ptr<rocksdb::Iterator> it_;
 };
 
 }  // namespace
 
-rocksdb_key_value_store::rocksdb_key_value_store(std::string name) : name_(std::move(name)) {}
+rocksdb_key_value_store::rocksdb_key_value_store(std::string name, rocksdb_key_layout layout)
+    : name_(std::move(name)), layout_(layout) {}
 
 rocksdb_key_value_store::~rocksdb_key_value_store() { close(); }
 
@@ -142,7 +189,7 @@ status rocksdb_key_value_store::open(const std::filesystem::path& task_dir) {
                               ": " + ec.message());
     }
     rocksdb::DB* raw = nullptr;
-    rocksdb::Status s = rocksdb::DB::Open(make_options(), dir.string(), &raw);
+    rocksdb::Status s = rocksdb::DB::Open(make_options(layout_), dir.string(), &raw);
     if (!s.ok()) {
         // A held LOCK file shows up here as an IO error ("lock hold by current
         // process" / "Resource temporarily unavailable").

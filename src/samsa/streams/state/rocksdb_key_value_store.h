@@ -20,9 +20,22 @@
 
 namespace samsa::streams {
 
+// How a store's keys look, so RocksDB can be tuned for them without changing
+// what it stores or returns.
+struct rocksdb_key_layout {
+    // Bytes of time (and sequence number) at the end of every key: 12 for
+    // window store segments (key | start | seqnum), 16 for session store
+    // segments (key | end | start), 0 for plain key-value stores. When set,
+    // the memtable keeps, per key without that suffix, a hint where it last
+    // inserted (RocksDB's memtable_insert_with_hint_prefix_extractor, made
+    // for "prefix + timestamp" keys): a window store's updates of one key
+    // land next to each other, so they skip most of the skip list's search.
+    size_t time_suffix_bytes = 0;
+};
+
 class rocksdb_key_value_store final : public key_value_bytes_store {
 public:
-    explicit rocksdb_key_value_store(std::string name);
+    explicit rocksdb_key_value_store(std::string name, rocksdb_key_layout layout = {});
     ~rocksdb_key_value_store() override;
 
     const std::string& name() const override { return name_; }
@@ -57,6 +70,7 @@ private:
     void check_open() const;
 
     std::string name_;
+    rocksdb_key_layout layout_;
     std::filesystem::path db_dir_;
     std::unique_ptr<db_state> db_;
 };

@@ -13,7 +13,8 @@ namespace samsa::streams {
 
 segmented_bytes_store::segmented_bytes_store(std::string name, segmented_store_config config,
                                              segment_factory make_segment)
-    : name_(std::move(name)), config_(config), make_segment_(std::move(make_segment)) {
+    : name_(std::move(name)), config_(config), make_segment_(std::move(make_segment)),
+      buffer_writes_(config.persistent) {
     if (config_.segment_interval_ms <= 0) config_.segment_interval_ms = default_segment_interval(config_.retention_ms);
 }
 
@@ -54,10 +55,21 @@ status segmented_bytes_store::open_existing_segments() {
 }
 
 void segmented_bytes_store::flush() {
+    write_down_pending();
     for (auto& [id, segment] : segments_) segment->flush();
 }
 
 void segmented_bytes_store::close() {
+    if (open_) {
+        // close() also runs from the destructor: a failed write-down is
+        // logged, not thrown (the changelog still holds these writes).
+        try {
+            write_down_pending();
+        } catch (const std::exception& e) {
+            spdlog::warn("Failed to write pending writes of store {} down on close: {}", name_, e.what());
+        }
+    }
+    pending_.clear();
     for (auto& [id, segment] : segments_) segment->close();
     segments_.clear();
     open_ = false;
@@ -98,6 +110,8 @@ key_value_bytes_store* segmented_bytes_store::live_segment_for(int64_t time) {
 }
 
 void segmented_bytes_store::drop_segments_before(int64_t min_live_segment) {
+    if (segments_.empty() || segments_.begin()->first >= min_live_segment) return;
+    drop_pending_before(min_live_segment);
     while (!segments_.empty() && segments_.begin()->first < min_live_segment) {
         auto node = segments_.extract(segments_.begin());
         node.mapped()->close();
@@ -109,6 +123,33 @@ void segmented_bytes_store::drop_segments_before(int64_t min_live_segment) {
     }
 }
 
+void segmented_bytes_store::drop_pending_before(int64_t min_live_segment) {
+    std::erase_if(pending_, [&](const auto& e) { return segment_id(segment_time(e.first)) < min_live_segment; });
+}
+
+void segmented_bytes_store::write_down_pending() {
+    if (pending_.empty()) return;
+    if (pending_.size() == 1) {
+        // A stream-stream join's probe right after one put: no batching.
+        auto node = pending_.extract(pending_.begin());
+        auto it = segments_.find(segment_id(segment_time(node.key())));
+        if (it == segments_.end()) return;
+        const auto& v = node.mapped();
+        it->second->put(node.key(), v ? std::optional<bytes_view>(*v) : std::nullopt);
+        return;
+    }
+    std::map<int64_t, std::vector<bytes_entry>> by_segment;
+    while (!pending_.empty()) {
+        auto node = pending_.extract(pending_.begin());
+        int64_t id = segment_id(segment_time(node.key()));
+        by_segment[id].push_back(bytes_entry{std::move(node.key()), std::move(node.mapped())});
+    }
+    for (auto& [id, entries] : by_segment) {
+        // A segment dropped since took its pending writes with it.
+        if (auto it = segments_.find(id); it != segments_.end()) it->second->put_all(entries);
+    }
+}
+
 void segmented_bytes_store::check_open() const {
     if (!open_) throw state_store_error("state store " + name_ + " is not open");
 }
@@ -117,6 +158,7 @@ std::optional<bytes> segmented_bytes_store::get(bytes_view key) {
     check_open();
     int64_t time = segment_time(key);
     if (expired(time)) return std::nullopt;
+    if (auto p = pending_.find(key); p != pending_.end()) return p->second;
     auto it = segments_.find(segment_id(time));
     if (it == segments_.end()) return std::nullopt;
     return it->second->get(key);
@@ -132,7 +174,18 @@ void segmented_bytes_store::put(bytes_view key, std::optional<bytes_view> value)
                      observed_stream_time_);
         return;
     }
-    segment->put(key, value);
+    if (!buffer_writes_) {
+        segment->put(key, value);
+        return;
+    }
+    std::optional<bytes> v;
+    if (value) v.emplace(value->begin(), value->end());
+    if (auto p = pending_.find(key); p != pending_.end()) {
+        p->second = std::move(v);
+        return;
+    }
+    if (pending_.size() >= max_pending_writes) write_down_pending();
+    pending_.emplace(bytes(key.begin(), key.end()), std::move(v));
 }
 
 std::optional<bytes> segmented_bytes_store::put_if_absent(bytes_view key, std::optional<bytes_view> value) {
@@ -154,6 +207,7 @@ std::optional<bytes> segmented_bytes_store::remove(bytes_view key) {
 template<class Scan>
 std::unique_ptr<bytes_iterator> segmented_bytes_store::collect(Scan scan, bool skip_expired) {
     check_open();
+    write_down_pending();
     std::vector<key_value<bytes, bytes>> items;
     for (auto& [id, segment] : segments_) {
         auto it = scan(*segment);
@@ -182,6 +236,7 @@ std::unique_ptr<bytes_iterator> segmented_bytes_store::prefix_scan(bytes_view pr
 }
 
 int64_t segmented_bytes_store::approximate_num_entries() {
+    write_down_pending();
     int64_t n = 0;
     for (auto& [id, segment] : segments_) n += segment->approximate_num_entries();
     return n;

@@ -26,13 +26,29 @@
 // (Kafka keeps <task_dir>/<store name>/<store name>.<segment start>); a
 // persistent store reopens the segments it finds there on init().
 //
+// Pending writes (persistent stores only): a put goes to a hash map of the
+// latest value per key, written down to its RocksDB segment in one batch per
+// segment at flush(), close(), before any iteration (range, all,
+// prefix_scan, counts) and when the map holds max_pending_writes keys. Reads
+// look in the map first, so every read sees every write, as before; only
+// RocksDB is written later and less often (a window updated five times
+// between flushes is written once). RocksDB keeps no write-ahead log here
+// anyway: until a flush the changelog is the durable copy either way, and
+// the task checkpoints only after flush(). Writes into a segment that is
+// dropped before they are written down are discarded with it. Windowed
+// aggregations read and rewrite one key per record: this turns a RocksDB
+// get and put per record into hash map lookups.
+//
 // Threads: owned by one stream thread, never locked.
 
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "samsa/streams/state/key_value_bytes_store.h"
@@ -88,6 +104,10 @@ public:
     std::vector<int64_t> segment_ids() const;
     // The time a stored key is segmented by (window start or session end).
     int64_t segment_time(bytes_view key) const;
+    // Writes not yet written down to their segment (tests).
+    size_t pending_writes() const { return pending_.size(); }
+    // How many keys the pending writes hold before they are written down.
+    static constexpr size_t max_pending_writes = 8192;
 
 private:
     int64_t segment_id(int64_t time) const { return time / config_.segment_interval_ms; }
@@ -100,6 +120,20 @@ private:
     void check_open() const;
     template<class Scan>
     std::unique_ptr<bytes_iterator> collect(Scan scan, bool skip_expired = true);
+    // Writes the pending writes down, one batch per segment.
+    void write_down_pending();
+    void drop_pending_before(int64_t min_live_segment);
+
+    struct view_hash {
+        using is_transparent = void;
+        size_t operator()(bytes_view b) const {
+            return std::hash<std::string_view>{}(std::string_view(reinterpret_cast<const char*>(b.data()), b.size()));
+        }
+    };
+    struct view_equal {
+        using is_transparent = void;
+        bool operator()(bytes_view a, bytes_view b) const { return std::ranges::equal(a, b); }
+    };
 
     std::string name_;
     segmented_store_config config_;
@@ -108,6 +142,10 @@ private:
     std::map<int64_t, std::unique_ptr<key_value_bytes_store>> segments_;
     int64_t observed_stream_time_ = -1;
     bool open_ = false;
+    // Persistent stores: the latest value (nullopt: deleted) of each key put
+    // since the last write-down.
+    bool buffer_writes_ = false;
+    std::unordered_map<bytes, std::optional<bytes>, view_hash, view_equal> pending_;
 };
 
 }  // namespace samsa::streams

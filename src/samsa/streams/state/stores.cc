@@ -7,6 +7,7 @@
 #include "samsa/streams/state/in_memory_key_value_store.h"
 #include "samsa/streams/state/rocksdb_key_value_store.h"
 #include "samsa/streams/state/segmented_bytes_store.h"
+#include "samsa/streams/state/window_key_schema.h"
 #include "samsa/streams/state/write_counting_key_value_store.h"
 
 namespace samsa::streams {
@@ -136,8 +137,11 @@ key_value_bytes_store_supplier segmented_supplier(std::string name, int64_t rete
         std::move(name), persistent, [config](const std::string& n) -> std::unique_ptr<key_value_bytes_store> {
             segmented_bytes_store::segment_factory make_segment;
             if (config.persistent) {
-                make_segment = [](const std::string& s) -> std::unique_ptr<key_value_bytes_store> {
-                    return std::make_unique<rocksdb_key_value_store>(s);
+                const rocksdb_key_layout layout{config.key_kind == segmented_key_kind::window
+                                                    ? window_key_schema::suffix_size
+                                                    : session_key_schema::suffix_size};
+                make_segment = [layout](const std::string& s) -> std::unique_ptr<key_value_bytes_store> {
+                    return std::make_unique<rocksdb_key_value_store>(s, layout);
                 };
             } else {
                 make_segment = [](const std::string& s) -> std::unique_ptr<key_value_bytes_store> {
