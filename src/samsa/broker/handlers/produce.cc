@@ -1,5 +1,8 @@
 // Produce: validate every batch of every partition, check the idempotent
-// producer's sequences, append, answer with the base offset. On one node
+// producer's sequences, append, answer with the base offset. Each batch's
+// header is read once, by validation, into a protocol::validated_batch list
+// that every later stage takes instead of the bytes (docs/produce-path.md;
+// produce_one_pass_test counts the reads). On one node
 // acks=1 and acks=all (-1) are the same promise by default: the batch is in
 // the partition log (written to the page cache, so a killed broker process
 // loses nothing it acknowledged) and it is fsynced as the flush settings say
