@@ -22,20 +22,29 @@ bool needs_recompression(const record_batch_header& header, compression_codec ta
 result<bytes> recompress_batch(bytes_view batch, compression_codec target, int level, size_t max_uncompressed_bytes) {
     auto header = read_batch_header(batch);
     if (!header) return header.error();
-    if (header->total_size() > batch.size()) return make_error(errc::corrupt, "truncated record batch");
-    bytes_view body = batch.subspan(record_batch_header::size, header->total_size() - record_batch_header::size);
-    auto plain = decompress(header->codec(), body, max_uncompressed_bytes);
+    auto rewritten = recompress_batch(batch, *header, target, level, max_uncompressed_bytes);
+    if (!rewritten) return rewritten.error();
+    return std::move(rewritten->batch);
+}
+
+result<recompressed_batch> recompress_batch(bytes_view batch, const record_batch_header& header,
+                                            compression_codec target, int level, size_t max_uncompressed_bytes) {
+    if (header.total_size() > batch.size()) return make_error(errc::corrupt, "truncated record batch");
+    bytes_view body = batch.subspan(record_batch_header::size, header.total_size() - record_batch_header::size);
+    auto plain = decompress(header.codec(), body, max_uncompressed_bytes);
     if (!plain) return plain.error();
     bytes payload = target == compression_codec::none ? std::move(*plain) : compress(target, *plain, level);
 
-    bytes out(record_batch_header::size + payload.size());
-    std::copy_n(batch.begin(), record_batch_header::size, out.begin());
-    std::copy(payload.begin(), payload.end(), out.begin() + record_batch_header::size);
-    uint8_t* p = out.data();
-    put_be32(p + length_at, static_cast<uint32_t>(out.size() - record_batch_header::length_field_end));
-    const auto attributes = static_cast<int16_t>((header->attributes & ~codec_mask) | static_cast<int16_t>(target));
-    put_be16(p + attributes_at, static_cast<uint16_t>(attributes));
-    put_be32(p + crc_at, compute_batch_crc(out));
+    recompressed_batch out{bytes(record_batch_header::size + payload.size()), header};
+    std::copy_n(batch.begin(), record_batch_header::size, out.batch.begin());
+    std::copy(payload.begin(), payload.end(), out.batch.begin() + record_batch_header::size);
+    uint8_t* p = out.batch.data();
+    out.header.batch_length = static_cast<int32_t>(out.batch.size() - record_batch_header::length_field_end);
+    put_be32(p + length_at, static_cast<uint32_t>(out.header.batch_length));
+    out.header.attributes = static_cast<int16_t>((header.attributes & ~codec_mask) | static_cast<int16_t>(target));
+    put_be16(p + attributes_at, static_cast<uint16_t>(out.header.attributes));
+    out.header.crc = compute_batch_crc(out.batch);
+    put_be32(p + crc_at, out.header.crc);
     return out;
 }
 

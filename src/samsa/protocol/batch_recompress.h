@@ -28,4 +28,14 @@ bool needs_recompression(const record_batch_header& header, compression_codec ta
 // max_uncompressed_bytes all the same.
 result<bytes> recompress_batch(bytes_view batch, compression_codec target, int level, size_t max_uncompressed_bytes);
 
+// The same with the batch's header already read (read_batch_header(batch));
+// the rewritten batch comes with its own header (the given one with the new
+// codec, length and CRC), so nothing has to read it again.
+struct recompressed_batch {
+    bytes batch;
+    record_batch_header header;
+};
+result<recompressed_batch> recompress_batch(bytes_view batch, const record_batch_header& header,
+                                            compression_codec target, int level, size_t max_uncompressed_bytes);
+
 }  // namespace samsa::protocol

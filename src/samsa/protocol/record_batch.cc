@@ -1,5 +1,7 @@
 #include "samsa/protocol/record_batch.h"
 
+#include <atomic>
+
 #include <fmt/format.h>
 
 #include "samsa/bytes/byte_reader.h"
@@ -15,9 +17,14 @@ void write_be32(uint8_t* p, uint32_t v) {
     p[3] = static_cast<uint8_t>(v);
 }
 
+std::atomic<uint64_t> header_parses{0};
+
 }  // namespace
 
+uint64_t batch_header_parses() { return header_parses.load(std::memory_order_relaxed); }
+
 result<record_batch_header> read_batch_header(bytes_view data) {
+    header_parses.fetch_add(1, std::memory_order_relaxed);
     if (data.size() < record_batch_header::size)
         return make_error(errc::corrupt, fmt::format("record batch shorter than its header: {} bytes", data.size()));
     byte_reader r(data);
@@ -45,7 +52,10 @@ uint32_t compute_batch_crc(bytes_view batch) { return crc32c(batch.subspan(recor
 status validate_batch(bytes_view batch) {
     auto header = read_batch_header(batch);
     if (!header) return header.error();
-    const auto& h = *header;
+    return validate_batch(batch, *header);
+}
+
+status validate_batch(bytes_view batch, const record_batch_header& h) {
     if (h.magic != record_batch_header::current_magic)
         return make_error(errc::unsupported, fmt::format("record batch magic {} (only v2 is supported)", h.magic));
     if (h.total_size() != batch.size())

@@ -67,12 +67,35 @@ struct record_batch_header {
 
 // Reads the fixed header. Fails (errc::corrupt) when fewer than 61 bytes are
 // given or the length field is smaller than a header; checks nothing else.
+// Every call counts in batch_header_parses().
 result<record_batch_header> read_batch_header(bytes_view data);
+
+// How many times read_batch_header ran in this process (all threads): a
+// debug counter, so that tests can prove a produced batch is parsed once
+// (one relaxed atomic add per parse, nothing on the hot path besides).
+uint64_t batch_header_parses();
 
 // Checks one whole batch: length matches the bytes given, magic is 2, the
 // codec is known, the CRC matches, the counts are consistent. Does not
 // decompress (see records.h for that).
 status validate_batch(bytes_view batch);
+// The same with the batch's header already read (read_batch_header(batch)).
+status validate_batch(bytes_view batch, const record_batch_header& header);
+
+// One batch of a produce request's record set, read and checked once by the
+// Produce handler's validation and then handed as is, never parsed again, to
+// the transaction and sequence checks, partition_log::append (offsets,
+// indexes) and the producer-state update. `position` is where the batch
+// starts in its record set (the list covers the set whole, in order).
+// partition_log::append updates `header` to what it stamped (base offset;
+// under LogAppendTime the attributes and max timestamp), so after the append
+// the list describes the batches as stored.
+struct validated_batch {
+    record_batch_header header;
+    size_t position = 0;
+
+    size_t size() const { return header.total_size(); }
+};
 
 // The CRC-32C a batch should carry: over [crc_start, end).
 uint32_t compute_batch_crc(bytes_view batch);

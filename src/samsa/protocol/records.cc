@@ -89,15 +89,14 @@ struct records_body {
     bytes_view body;
 };
 
-result<records_body> open_records(bytes_view batch, size_t max_uncompressed_bytes, bytes& plain) {
-    auto header = read_batch_header(batch);
-    if (!header) return header.error();
-    if (header->total_size() > batch.size())
+result<records_body> open_records(bytes_view batch, const record_batch_header& header, size_t max_uncompressed_bytes,
+                                  bytes& plain) {
+    if (header.total_size() > batch.size())
         return make_error(errc::corrupt, fmt::format("record batch length {} beyond the {} bytes given",
-                                                     header->batch_length, batch.size()));
-    bytes_view body = batch.subspan(record_batch_header::size, header->total_size() - record_batch_header::size);
-    if (header->codec() != compression_codec::none) {
-        auto decompressed = decompress(header->codec(), body, max_uncompressed_bytes);
+                                                     header.batch_length, batch.size()));
+    bytes_view body = batch.subspan(record_batch_header::size, header.total_size() - record_batch_header::size);
+    if (header.codec() != compression_codec::none) {
+        auto decompressed = decompress(header.codec(), body, max_uncompressed_bytes);
         if (!decompressed) return decompressed.error();
         plain = std::move(*decompressed);
         body = plain;
@@ -105,11 +104,11 @@ result<records_body> open_records(bytes_view batch, size_t max_uncompressed_byte
         return make_error(errc::too_large, fmt::format("records of {} bytes over the limit of {}", body.size(),
                                                        max_uncompressed_bytes));
     }
-    const int32_t count = header->records_count;
+    const int32_t count = header.records_count;
     if (count < 0 || static_cast<size_t>(count) > body.size() / min_record_size)
         return make_error(errc::corrupt,
                           fmt::format("record count {} does not fit in {} bytes of records", count, body.size()));
-    return records_body{*header, body};
+    return records_body{header, body};
 }
 
 error trailing_bytes(const byte_reader& in, int32_t count) {
@@ -120,8 +119,15 @@ error trailing_bytes(const byte_reader& in, int32_t count) {
 }  // namespace
 
 result<batch_records> batch_records::decode(bytes_view batch, size_t max_uncompressed_bytes) {
+    auto header = read_batch_header(batch);
+    if (!header) return header.error();
+    return decode(batch, *header, max_uncompressed_bytes);
+}
+
+result<batch_records> batch_records::decode(bytes_view batch, const record_batch_header& header,
+                                            size_t max_uncompressed_bytes) {
     batch_records out;
-    auto opened = open_records(batch, max_uncompressed_bytes, out.decompressed_);
+    auto opened = open_records(batch, header, max_uncompressed_bytes, out.decompressed_);
     if (!opened) return opened.error();
     out.header_ = opened->header;
     const int32_t count = out.header_.records_count;
@@ -212,12 +218,17 @@ status validate_compressed_records(const record_batch_header& header, bytes_view
 
 status validate_records(bytes_view batch, size_t max_uncompressed_bytes) {
     auto header = read_batch_header(batch);
-    if (header && header->codec() != compression_codec::none && header->total_size() <= batch.size()) {
-        bytes_view body = batch.subspan(record_batch_header::size, header->total_size() - record_batch_header::size);
-        return validate_compressed_records(*header, body, max_uncompressed_bytes);
+    if (!header) return header.error();
+    return validate_records(batch, *header, max_uncompressed_bytes);
+}
+
+status validate_records(bytes_view batch, const record_batch_header& header, size_t max_uncompressed_bytes) {
+    if (header.codec() != compression_codec::none && header.total_size() <= batch.size()) {
+        bytes_view body = batch.subspan(record_batch_header::size, header.total_size() - record_batch_header::size);
+        return validate_compressed_records(header, body, max_uncompressed_bytes);
     }
     bytes plain;
-    auto opened = open_records(batch, max_uncompressed_bytes, plain);
+    auto opened = open_records(batch, header, max_uncompressed_bytes, plain);
     if (!opened) return opened.error();
     const int32_t count = opened->header.records_count;
     if (count == 0) return make_error(errc::corrupt, "record batch holds no records");

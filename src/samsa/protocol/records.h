@@ -63,6 +63,9 @@ public:
     // malformed record, count mismatch or trailing bytes, errc::too_large past
     // the cap. Does not check the CRC (validate_batch does).
     static result<batch_records> decode(bytes_view batch, size_t max_uncompressed_bytes);
+    // The same with the batch's header already read (read_batch_header(batch)).
+    static result<batch_records> decode(bytes_view batch, const record_batch_header& header,
+                                        size_t max_uncompressed_bytes);
 
     const record_batch_header& header() const { return header_; }
     const std::vector<record_view>& records() const { return records_; }
@@ -86,6 +89,8 @@ private:
 // max_uncompressed_bytes, parse exactly, their number equals records_count,
 // offset deltas run 0, 1, 2, ... and last_offset_delta is count - 1.
 status validate_records(bytes_view batch, size_t max_uncompressed_bytes);
+// The same with the batch's header already read (read_batch_header(batch)).
+status validate_records(bytes_view batch, const record_batch_header& header, size_t max_uncompressed_bytes);
 
 // --- building (owned) ------------------------------------------------------
 

@@ -23,10 +23,14 @@ using protocol::record_batch_header;
 constexpr int16_t log_append_time_flag = 0x08;
 
 // LogAppendTime: Kafka sets the attribute and the max timestamp, then the CRC.
-void stamp_log_append_time(std::span<uint8_t> batch, int16_t attributes, timestamp_ms now) {
-    put_be16(batch.data() + 21, static_cast<uint16_t>(attributes | log_append_time_flag));
-    put_be64(batch.data() + 35, static_cast<uint64_t>(now()));
-    put_be32(batch.data() + 17, protocol::compute_batch_crc(batch));
+// The header `h` is kept equal to the bytes.
+void stamp_log_append_time(std::span<uint8_t> batch, record_batch_header& h, timestamp_ms now) {
+    h.attributes = static_cast<int16_t>(h.attributes | log_append_time_flag);
+    h.max_timestamp = now();
+    put_be16(batch.data() + 21, static_cast<uint16_t>(h.attributes));
+    put_be64(batch.data() + 35, static_cast<uint64_t>(h.max_timestamp));
+    h.crc = protocol::compute_batch_crc(batch);
+    put_be32(batch.data() + 17, h.crc);
 }
 
 bool ends_with(std::string_view s, std::string_view suffix) {
@@ -208,18 +212,40 @@ result<append_result> partition_log::append(std::span<uint8_t> batches, timestam
     // First pass: structure only, so that a malformed set changes nothing.
     auto& headers = headers_scratch_;
     headers.clear();
-    {
-        protocol::batch_splitter splitter(batches);
-        while (auto batch = splitter.next()) {
-            auto header = protocol::read_batch_header(*batch);
-            if (!header) return header.error();
-            if (header->magic != record_batch_header::current_magic)
-                return make_error(errc::unsupported, fmt::format("record batch magic {}", header->magic));
-            headers.push_back(*header);
-        }
-        if (splitter.truncated() || splitter.consumed() != batches.size())
-            return make_error(errc::invalid_argument, "record set ends inside a batch");
+    protocol::batch_splitter splitter(batches);
+    while (auto batch = splitter.next()) {
+        auto header = protocol::read_batch_header(*batch);
+        if (!header) return header.error();
+        if (header->magic != record_batch_header::current_magic)
+            return make_error(errc::unsupported, fmt::format("record batch magic {}", header->magic));
+        headers.push_back({*header, splitter.consumed() - batch->size()});
     }
+    if (splitter.truncated() || splitter.consumed() != batches.size())
+        return make_error(errc::invalid_argument, "record set ends inside a batch");
+    return append(batches, headers, now);
+}
+
+namespace {
+
+// The validated list covers the record set exactly: each batch starts where
+// the one before it ends, and the last one ends at the set's end.
+bool covers_whole_set(std::span<const protocol::validated_batch> validated, size_t set_size) {
+    size_t at = 0;
+    for (const auto& b : validated) {
+        if (b.position != at || b.header.batch_length < 0) return false;
+        at += b.size();
+    }
+    return at == set_size;
+}
+
+}  // namespace
+
+result<append_result> partition_log::append(std::span<uint8_t> batches, std::span<protocol::validated_batch> headers,
+                                            timestamp_ms now) {
+    if (closed_) return make_error(errc::closed, fmt::format("log {} is closed", dir_.string()));
+    if (batches.empty() || headers.empty()) return make_error(errc::invalid_argument, "empty record set");
+    if (!covers_whole_set(headers, batches.size()))
+        return make_error(errc::invalid_argument, "the validated batches do not cover the record set");
 
     const bool append_time = config_.message_timestamp_type == timestamp_type::log_append_time;
     auto& infos = infos_scratch_;
@@ -230,7 +256,8 @@ result<append_result> partition_log::append(std::span<uint8_t> batches, timestam
     size_t position = 0;    // in `batches`
     size_t group_start = 0; // first byte of the batches not yet written
     size_t group_first = 0; // index in infos of the same
-    for (const auto& h : headers) {
+    for (auto& validated : headers) {
+        auto& h = validated.header;
         const size_t size = h.total_size();
         const offset last = next + h.last_offset_delta;
         if (should_roll(*segments_.back(), size, last, now)) {
@@ -248,9 +275,11 @@ result<append_result> partition_log::append(std::span<uint8_t> batches, timestam
             group_first = infos.size();
         }
         std::span<uint8_t> batch = batches.subspan(position, size);
-        protocol::set_base_offset(batch, next());
-        protocol::set_partition_leader_epoch(batch, leader_epoch_());
-        if (append_time) stamp_log_append_time(batch, h.attributes, now);
+        h.base_offset = next();
+        h.partition_leader_epoch = leader_epoch_();
+        protocol::set_base_offset(batch, h.base_offset);
+        protocol::set_partition_leader_epoch(batch, h.partition_leader_epoch);
+        if (append_time) stamp_log_append_time(batch, h, now);
         infos.push_back({next, last, append_time ? now : timestamp_ms(h.max_timestamp), static_cast<uint32_t>(size)});
         records += std::max<int32_t>(h.records_count, 1);
         next = last + 1;

@@ -130,6 +130,14 @@ public:
     // record set, io_error when the OS refuses (the log is then unchanged
     // from the reader's point of view: the log end offset does not move).
     result<append_result> append(std::span<uint8_t> batches, timestamp_ms now);
+    // The same for a record set already read into `validated` (the Produce
+    // handler's one pass, see protocol::validated_batch): the headers are
+    // taken from the list, not read again, and each one is updated to what
+    // was stamped (base offset; under LogAppendTime attributes and max
+    // timestamp). The list must cover `batches` whole, in order
+    // (invalid_argument otherwise, nothing written).
+    result<append_result> append(std::span<uint8_t> batches, std::span<protocol::validated_batch> validated,
+                                 timestamp_ms now);
 
     // Kafka fetch semantics: the whole batches from the one containing `from`,
     // at most max_bytes in total, except that with min_one the first batch is
@@ -297,7 +305,7 @@ private:
     // Shared with the background flusher: a queued job may outlive the log.
     std::shared_ptr<flush_state> flush_state_ = std::make_shared<flush_state>();
     background_flusher* flusher_ = nullptr;
-    std::vector<protocol::record_batch_header> headers_scratch_;  // reused by append
+    std::vector<protocol::validated_batch> headers_scratch_;  // reused by append
     std::vector<batch_info> infos_scratch_;
     std::atomic<int64_t> published_log_start_{0};
     log_cleaner* cleaner_ = nullptr;

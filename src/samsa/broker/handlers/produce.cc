@@ -1,5 +1,8 @@
 // Produce: validate every batch of every partition, check the idempotent
-// producer's sequences, append, answer with the base offset. On one node
+// producer's sequences, append, answer with the base offset. Each batch's
+// header is read once, by validation, into a protocol::validated_batch list
+// that every later stage takes instead of the bytes (docs/produce-path.md;
+// produce_one_pass_test counts the reads). On one node
 // acks=1 and acks=all (-1) are the same promise by default: the batch is in
 // the partition log (written to the page cache, so a killed broker process
 // loses nothing it acknowledged) and it is fsynced as the flush settings say
@@ -27,6 +30,8 @@
 
 #include <algorithm>
 #include <memory>
+#include <span>
+#include <vector>
 
 #include <spdlog/spdlog.h>
 
@@ -87,9 +92,8 @@ partition_outcome refuse_old_or_cut_batches(std::optional<int> magic, int16_t ve
 // Kafka's ProduceRequest.validateRecords: zstd came with Produce v7
 // (KIP-110); an older request carrying a zstd batch is from a client that
 // cannot know it, and is refused before anything is written.
-bool zstd_before_v7(bytes_view batch, const topic_rules& rules) {
+bool zstd_before_v7(const result<protocol::record_batch_header>& h, const topic_rules& rules) {
     if (rules.request_version < 3 || rules.request_version >= 7) return false;
-    auto h = protocol::read_batch_header(batch);
     return h && h->codec() == protocol::compression_codec::zstd;
 }
 
@@ -100,8 +104,13 @@ partition_outcome refuse_zstd_before_v7(int16_t version) {
 
 // Checks the record set of one partition as Kafka's LogValidator does
 // before anything is written: whole v2 batches, each with a good CRC and no
-// larger than max.message.bytes.
-partition_outcome validate_record_set(bytes_view records, const topic_rules& rules) {
+// larger than max.message.bytes. This is the one place a produced batch's
+// header is read: each accepted batch goes into `validated`, which every
+// later stage (transaction and sequence checks, recompression, the append,
+// the producer state) reads instead of the bytes.
+partition_outcome validate_record_set(bytes_view records, const topic_rules& rules,
+                                      std::vector<protocol::validated_batch>& validated) {
+    validated.clear();
     const int64_t max_message_bytes = rules.max_message_bytes;
     const bool v3_rules = rules.request_version >= 3;
     if (records.empty()) {
@@ -117,35 +126,35 @@ partition_outcome validate_record_set(bytes_view records, const topic_rules& rul
             return {error_code::unsupported_for_message_format,
                     "record batch magic " + std::to_string(int((*batch)[16])) + " (only v2 is accepted)"};
         }
-        if (batches == 1 && zstd_before_v7(*batch, rules)) return refuse_zstd_before_v7(rules.request_version);
+        const auto h = protocol::read_batch_header(*batch);
+        if (batches == 1 && zstd_before_v7(h, rules)) return refuse_zstd_before_v7(rules.request_version);
         if (static_cast<int64_t>(batch->size()) > max_message_bytes) {
             return {error_code::message_too_large, "batch of " + std::to_string(batch->size()) +
                                                        " bytes is over max.message.bytes " +
                                                        std::to_string(max_message_bytes)};
         }
-        if (auto s = protocol::validate_batch(*batch); !s) return {error_code::corrupt_message, s.error().message};
-        if (auto h = protocol::read_batch_header(*batch)) {
-            // Control batches are written by the broker only (Kafka's
-            // LogValidator); transactional batches need transactions, which
-            // Samsa does not have (Kafka's check of hasTransactionalRecords).
-            if (h->control()) return {rules.invalid_record, "control batches cannot be produced by clients"};
-            // Kafka authorizes transactional records against the request's
-            // transactional id: none is a refusal.
-            if (h->transactional() && !rules.has_transactional_id) {
-                return {error_code::transactional_id_authorization_failed,
-                        "a transactional batch in a request without a transactional id"};
-            }
+        if (!h) return {error_code::corrupt_message, h.error().message};
+        if (auto s = protocol::validate_batch(*batch, *h); !s) return {error_code::corrupt_message, s.error().message};
+        // Control batches are written by the broker only (Kafka's
+        // LogValidator).
+        if (h->control()) return {rules.invalid_record, "control batches cannot be produced by clients"};
+        // Kafka authorizes transactional records against the request's
+        // transactional id: none is a refusal.
+        if (h->transactional() && !rules.has_transactional_id) {
+            return {error_code::transactional_id_authorization_failed,
+                    "a transactional batch in a request without a transactional id"};
         }
-        if (auto s = protocol::validate_records(*batch, max_uncompressed_batch_bytes); !s) {
+        if (auto s = protocol::validate_records(*batch, *h, max_uncompressed_batch_bytes); !s) {
             return {rules.invalid_record, s.error().message};
         }
         if (rules.compacted) {
-            auto decoded = protocol::batch_records::decode(*batch, max_uncompressed_batch_bytes);
+            auto decoded = protocol::batch_records::decode(*batch, *h, max_uncompressed_batch_bytes);
             if (!decoded) return {rules.invalid_record, decoded.error().message};
             for (const auto& r : decoded->records()) {
                 if (!r.key) return {rules.invalid_record, "Compacted topic cannot accept message without key."};
             }
         }
+        validated.push_back({*h, split.consumed() - batch->size()});
     }
     if (split.truncated() || split.consumed() != records.size()) {
         // A length field larger than what follows: an old-format message set
@@ -171,69 +180,74 @@ partition_outcome validate_record_set(bytes_view records, const topic_rules& rul
 // check of recompressed batches in UnifiedLog.append.
 struct recompressed {
     std::optional<bytes> records;
+    std::vector<protocol::validated_batch> validated;  // of `records`
     partition_outcome outcome;
 };
 
-recompressed recompress_record_set(bytes_view records, const topic_rules& rules) {
+recompressed recompress_record_set(bytes_view records, std::span<const protocol::validated_batch> validated,
+                                   const topic_rules& rules) {
     const auto target = *rules.compression.codec;
-    bool any = false;
-    for (protocol::batch_splitter split(records); auto batch = split.next();) {
-        auto h = protocol::read_batch_header(*batch);
-        any = any || (h && protocol::needs_recompression(*h, target));
-    }
+    const bool any = std::any_of(validated.begin(), validated.end(), [&](const protocol::validated_batch& b) {
+        return protocol::needs_recompression(b.header, target);
+    });
     if (!any) return {};
-    bytes out;
-    out.reserve(records.size());
-    for (protocol::batch_splitter split(records); auto batch = split.next();) {
-        auto h = protocol::read_batch_header(*batch);
-        if (!h || !protocol::needs_recompression(*h, target)) {
-            out.insert(out.end(), batch->begin(), batch->end());
+    recompressed out;
+    out.records.emplace().reserve(records.size());
+    out.validated.reserve(validated.size());
+    for (const auto& b : validated) {
+        const size_t position = out.records->size();
+        bytes_view batch = records.subspan(b.position, b.size());
+        if (!protocol::needs_recompression(b.header, target)) {
+            out.records->insert(out.records->end(), batch.begin(), batch.end());
+            out.validated.push_back({b.header, position});
             continue;
         }
-        auto rewritten = protocol::recompress_batch(*batch, target, rules.compression.level, max_uncompressed_batch_bytes);
-        if (!rewritten) return {std::nullopt, {rules.invalid_record, rewritten.error().message}};
-        if (static_cast<int64_t>(rewritten->size()) > rules.max_message_bytes) {
-            return {std::nullopt, {error_code::record_list_too_large,
-                                   fmt::format("batch of {} bytes once compressed with {} is over max.message.bytes {}",
-                                               rewritten->size(), protocol::name(target), rules.max_message_bytes)}};
+        auto rewritten = protocol::recompress_batch(batch, b.header, target, rules.compression.level,
+                                                    max_uncompressed_batch_bytes);
+        if (!rewritten) return {std::nullopt, {}, {rules.invalid_record, rewritten.error().message}};
+        if (static_cast<int64_t>(rewritten->batch.size()) > rules.max_message_bytes) {
+            return {std::nullopt, {}, {error_code::record_list_too_large,
+                                       fmt::format("batch of {} bytes once compressed with {} is over max.message.bytes {}",
+                                                   rewritten->batch.size(), protocol::name(target), rules.max_message_bytes)}};
         }
-        out.insert(out.end(), rewritten->begin(), rewritten->end());
+        out.records->insert(out.records->end(), rewritten->batch.begin(), rewritten->batch.end());
+        out.validated.push_back({rewritten->header, position});
     }
-    return {std::move(out), {}};
+    return out;
 }
 
 // The idempotent producer's verdict on one partition's record set (already
 // validated): the first refusal or duplicate wins, as in Kafka's
 // analyzeAndValidateProducerState.
-producer::batch_verdict check_sequences(const producer::partition_producer_state& state, bytes_view records) {
-    std::vector<protocol::record_batch_header> idempotent;
-    protocol::batch_splitter split(records);
-    while (auto batch = split.next()) {
-        auto h = protocol::read_batch_header(*batch);
-        if (h && h->producer_id >= 0) idempotent.push_back(*h);
+producer::batch_verdict check_sequences(const producer::partition_producer_state& state,
+                                        std::span<const protocol::validated_batch> validated) {
+    std::vector<const protocol::record_batch_header*> idempotent;
+    for (const auto& b : validated) {
+        if (b.header.producer_id >= 0) idempotent.push_back(&b.header);
     }
-    if (idempotent.size() == 1) return state.check(idempotent.front());
+    if (idempotent.size() == 1) return state.check(*idempotent.front());
     // Several batches (clients send one per partition): each is checked
     // against the state as the ones before it leave it.
     std::optional<producer::partition_producer_state> scratch;
-    for (const auto& h : idempotent) {
-        auto verdict = (scratch ? *scratch : state).check(h);
+    for (const auto* h : idempotent) {
+        auto verdict = (scratch ? *scratch : state).check(*h);
         if (!verdict.ok() || verdict.duplicate) return verdict;
         if (!scratch) scratch = state;
-        scratch->record(h, offset(0), timestamp_ms(-1));
+        scratch->record(*h, offset(0), timestamp_ms(-1));
     }
     return {};
 }
 
-// Records the appended (now stamped) batches that carry a producer id;
-// true when one was transactional (the stable offset may have moved).
-bool record_appended(producer::partition_producer_state& state, bytes_view stamped, timestamp_ms log_append_time) {
+// Records the appended batches that carry a producer id (their headers as
+// partition_log::append stamped them); true when one was transactional (the
+// stable offset may have moved).
+bool record_appended(producer::partition_producer_state& state, std::span<const protocol::validated_batch> appended,
+                     timestamp_ms log_append_time) {
     bool transactional = false;
-    protocol::batch_splitter split(stamped);
-    while (auto batch = split.next()) {
-        auto h = protocol::read_batch_header(*batch);
-        if (h && h->producer_id >= 0) state.record(*h, offset(h->base_offset), log_append_time);
-        if (h && h->transactional()) transactional = true;
+    for (const auto& b : appended) {
+        const auto& h = b.header;
+        if (h.producer_id >= 0) state.record(h, offset(h.base_offset), log_append_time);
+        if (h.transactional()) transactional = true;
     }
     return transactional;
 }
@@ -241,18 +255,17 @@ bool record_appended(producer::partition_producer_state& state, bytes_view stamp
 // The transaction coordinator's word on the transactional batches of one
 // partition (all of one producer: clients send one batch per partition).
 producer::batch_verdict verify_transaction(broker& b, const std::string& transactional_id, const std::string& topic,
-                                           partition_id partition, bytes_view records) {
-    protocol::batch_splitter split(records);
-    while (auto batch = split.next()) {
-        auto h = protocol::read_batch_header(*batch);
-        if (!h || !h->transactional()) continue;
-        auto e = b.transactions().verify(transactional_id, {producer_id(h->producer_id), producer_epoch(h->producer_epoch)},
+                                           partition_id partition, std::span<const protocol::validated_batch> validated) {
+    for (const auto& batch : validated) {
+        const auto& h = batch.header;
+        if (!h.transactional()) continue;
+        auto e = b.transactions().verify(transactional_id, {producer_id(h.producer_id), producer_epoch(h.producer_epoch)},
                                          {topic, partition});
         if (e == error_code::none) continue;
         // A producer the coordinator fenced: Produce's word for it.
         if (e == error_code::producer_fenced) e = error_code::invalid_producer_epoch;
         return {e, fmt::format("transactional id {}, producer {} epoch {}: {}-{} is not in its transaction ({})",
-                               transactional_id, h->producer_id, h->producer_epoch, topic, partition(),
+                               transactional_id, h.producer_id, h.producer_epoch, topic, partition(),
                                protocol::name(e)),
                 std::nullopt};
     }
@@ -301,6 +314,10 @@ void handle_produce(request_context ctx) {
         request->transactional_id &&
         !authorized_on_transactional_id(ctx, acl_op::write, *request->transactional_id);
 
+    // Each partition's batches as validation read them (reused across
+    // partitions): the only parse of their headers.
+    std::vector<protocol::validated_batch> validated;
+
     protocol::produce_response response;
     response.responses.reserve(request->topic_data.size());
     for (auto& topic : request->topic_data) {
@@ -339,7 +356,7 @@ void handle_produce(request_context ctx) {
             storage::partition_log* log = meta ? b.topics().log(meta->name, part.index) : nullptr;
             if (pr.error_code == error_code::none && !log) pr.error_code = error_code::unknown_topic_or_partition;
             if (pr.error_code == error_code::none) {
-                auto check = validate_record_set(part.records.view(), rules);
+                auto check = validate_record_set(part.records.view(), rules, validated);
                 if (check.error != error_code::none) {
                     pr.error_code = check.error;
                     pr.error_message = check.message;
@@ -361,8 +378,7 @@ void handle_produce(request_context ctx) {
                 }
             }
             if (pr.error_code == error_code::none && request->transactional_id) {
-                auto v = verify_transaction(b, *request->transactional_id, meta->name, part.index,
-                                            part.records.view());
+                auto v = verify_transaction(b, *request->transactional_id, meta->name, part.index, validated);
                 if (!v.ok()) {
                     pr.error_code = v.error;
                     pr.error_message = v.message;
@@ -371,7 +387,7 @@ void handle_produce(request_context ctx) {
             }
             std::optional<producer::batch_metadata> duplicate;
             if (pr.error_code == error_code::none) {
-                auto verdict = check_sequences(*producers, part.records.view());
+                auto verdict = check_sequences(*producers, validated);
                 if (!verdict.ok()) {
                     pr.error_code = verdict.error;
                     pr.error_message = verdict.message;
@@ -383,7 +399,7 @@ void handle_produce(request_context ctx) {
             // compression.type other than `producer`: the batches to store.
             recompressed rewrite;
             if (pr.error_code == error_code::none && !duplicate && rules.compression.codec) {
-                rewrite = recompress_record_set(part.records.view(), rules);
+                rewrite = recompress_record_set(part.records.view(), validated, rules);
                 if (rewrite.outcome.error != error_code::none) {
                     pr.error_code = rewrite.outcome.error;
                     pr.error_message = rewrite.outcome.message;
@@ -413,14 +429,18 @@ void handle_produce(request_context ctx) {
                 // stamps offsets into them in place before writing.
                 bytes_view view = part.records.view();
                 std::span<uint8_t> writable(ctx.frame.data() + (view.data() - ctx.frame.data()), view.size());
-                if (rewrite.records) writable = std::span<uint8_t>(*rewrite.records);
-                auto appended = log->append(writable, broker::now());
+                std::span<protocol::validated_batch> batches(validated);
+                if (rewrite.records) {
+                    writable = std::span<uint8_t>(*rewrite.records);
+                    batches = rewrite.validated;
+                }
+                auto appended = log->append(writable, batches, broker::now());
                 if (!appended) {
                     pr.error_code = to_error_code(appended.error(), operation::produce);
                     pr.error_message = appended.error().message;
                     spdlog::error("append to {}-{} failed: {}", topic.name, part.index(), appended.error().message);
                 } else {
-                    if (record_appended(*producers, writable, appended->log_append_time))
+                    if (record_appended(*producers, batches, appended->log_append_time))
                         producer::publish_stable_offset(*producers, *log);
                     pr.base_offset = appended->base_offset;
                     pr.log_append_time_ms = appended->log_append_time;
