@@ -114,8 +114,12 @@ bool time_index_checks(bytes_view in) {
     if (index->entry_count() != in.size() / storage::time_index::entry_size) return false;
     if (auto last = index->last_entry()) {
         if (last->last_offset < offset(segment_base)) return false;
-        auto before = index->last_before(timestamp_ms(last->timestamp() == INT64_MAX ? INT64_MAX : last->timestamp() + 1));
-        if (!before || before->timestamp != last->timestamp) return false;
+        // The last entry is the one before any later time (none is later
+        // than INT64_MAX).
+        if (last->timestamp() < INT64_MAX) {
+            auto before = index->last_before(timestamp_ms(last->timestamp() + 1));
+            if (!before || before->timestamp != last->timestamp) return false;
+        }
         (void)index->last_before(timestamp_ms(INT64_MIN));
         (void)index->truncate_to_offset(offset(segment_base + 1));
     }

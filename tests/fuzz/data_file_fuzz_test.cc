@@ -48,6 +48,11 @@ partition_producer_state producers_with_batches(int producers, bool open_transac
 
 // A version 1 snapshot (no coordinator epoch, no open transaction), as
 // Samsa wrote before transactions: one producer, one batch.
+void fix_snapshot_crc(bytes& snapshot) {
+    uint32_t crc = crc32c(bytes_view(snapshot).subspan(6));
+    for (int i = 0; i < 4; ++i) snapshot[2 + i] = static_cast<uint8_t>(crc >> (24 - 8 * i));
+}
+
 bytes snapshot_v1() {
     byte_writer w;
     w.write_i16(1);
@@ -63,8 +68,7 @@ bytes snapshot_v1() {
     w.write_i64(12);
     w.write_i64(1000);
     bytes out = w.release();
-    uint32_t crc = crc32c(bytes_view(out).subspan(6));
-    for (int i = 0; i < 4; ++i) out[2 + i] = static_cast<uint8_t>(crc >> (24 - 8 * i));
+    fix_snapshot_crc(out);
     return out;
 }
 
@@ -166,6 +170,42 @@ TEST(data_file_fuzz_corpus, valid_seeds_load) {
     }
     EXPECT_EQ(offset_index_file(3).size(), 3 * storage::offset_index::entry_size);
     EXPECT_EQ(time_index_file(3).size(), 3 * storage::time_index::entry_size);
+}
+
+// Two producers with open transactions, each with five batches: the second
+// producer's entry starts at byte 10 + 31 + 5 * 32 = 201; its id is the
+// entry's first 8 bytes, its open transaction's first offset bytes 22..29.
+constexpr size_t second_producer = 201;
+
+bytes two_open_transactions_patched(size_t at, size_t from) {
+    bytes snapshot = producers_with_batches(2, true).encode_snapshot();
+    std::copy_n(snapshot.begin() + static_cast<ptrdiff_t>(from), 8, snapshot.begin() + static_cast<ptrdiff_t>(at));
+    fix_snapshot_crc(snapshot);
+    return snapshot;
+}
+
+// Found by producer_snapshot_fuzz (corpus crash-duplicate-producer-id): a
+// snapshot listing one producer id twice, with a correct CRC, loaded with
+// the first entry's open transaction left in the LSO bound, which no marker
+// could close any more (the last stable offset stuck for good). A damaged
+// file is refused; the manager then falls back to an older snapshot.
+TEST(data_file_fuzz_corpus, snapshot_with_a_producer_twice_is_corrupt) {
+    ASSERT_TRUE(partition_producer_state::decode_snapshot(producers_with_batches(2, true).encode_snapshot()));
+    auto twice = partition_producer_state::decode_snapshot(two_open_transactions_patched(second_producer, 10));
+    ASSERT_FALSE(twice);
+    EXPECT_EQ(twice.error().code, errc::corrupt);
+    bytes found = testing::read_whole(testing::corpus_dir("producer_snapshot_fuzz") / "crash-duplicate-producer-id");
+    ASSERT_FALSE(found.empty());
+    EXPECT_FALSE(partition_producer_state::decode_snapshot(found));
+    EXPECT_TRUE(producer_snapshot(found.data(), found.size()));
+}
+
+// The same for two producers whose transactions open at one offset: one
+// entry of the LSO bound for two transactions.
+TEST(data_file_fuzz_corpus, snapshot_with_two_transactions_at_one_offset_is_corrupt) {
+    auto shared = partition_producer_state::decode_snapshot(two_open_transactions_patched(second_producer + 22, 10 + 22));
+    ASSERT_FALSE(shared);
+    EXPECT_EQ(shared.error().code, errc::corrupt);
 }
 
 TEST(data_file_fuzz_corpus, producer_snapshot_survives_its_corpus) {
