@@ -8,6 +8,7 @@
 #include "samsa/broker/group/consumer_protocol.h"
 #include "samsa/broker/group/group_coordinator.h"
 #include "samsa/broker/group/offsets_records.h"
+#include "tests/broker/group/fake_group_timers.h"
 
 namespace samsa::fuzz {
 
@@ -18,42 +19,9 @@ namespace {
 // Records per input: enough for a group, its members and offsets; few
 // enough that one input stays fast.
 constexpr size_t max_replayed_records = 64;
-// Timer callbacks fired per input: sessions expire, rebalances complete.
-constexpr int max_fired_timers = 256;
-
-// The clock and timers of the replayed coordinator: run_all() fires what is
-// scheduled in deadline order (also what the callbacks schedule), bounded.
-class fuzz_timers : public group_timers {
-public:
-    timestamp_ms now() override { return timestamp_ms(now_ms_); }
-    timer_id schedule(std::chrono::milliseconds delay, std::function<void()> fn) override {
-        timer_id id = next_++;
-        timers_[id] = {now_ms_ + delay.count(), std::move(fn)};
-        return id;
-    }
-    void cancel(timer_id id) override { timers_.erase(id); }
-
-    void run_all() {
-        for (int fired = 0; fired < max_fired_timers && !timers_.empty(); ++fired) {
-            auto next = timers_.begin();
-            for (auto it = timers_.begin(); it != timers_.end(); ++it)
-                if (it->second.deadline < next->second.deadline) next = it;
-            now_ms_ = std::max(now_ms_, next->second.deadline);
-            auto fn = std::move(next->second.fn);
-            timers_.erase(next);
-            fn();
-        }
-    }
-
-private:
-    struct entry {
-        int64_t deadline;
-        std::function<void()> fn;
-    };
-    int64_t now_ms_ = 1'700'000'000'000;
-    timer_id next_ = 1;
-    std::map<timer_id, entry> timers_;
-};
+// How far the clock moves after the replay: restored sessions expire,
+// rebalances complete, offset expiration runs a few times.
+constexpr auto replayed_time = std::chrono::hours(1);
 
 // Takes every append: what the coordinator writes after the replay is not
 // under test, only that it gets there.
@@ -113,7 +81,7 @@ void replay(bytes_view in) {
     // second that would cost more than the code under test.
     static const bool quiet = (spdlog::set_level(spdlog::level::off), true);
     (void)quiet;
-    fuzz_timers timers;
+    broker::group::testing::fake_group_timers timers;
     accepting_offsets_log log;
     group_config config;
     config.initial_rebalance_delay = std::chrono::milliseconds(0);
@@ -132,7 +100,7 @@ void replay(bytes_view in) {
     for (const auto& l : listed) {
         if (const group* g = c.find(l.group_id)) exercise_group(c, *g);
     }
-    timers.run_all();
+    timers.advance(replayed_time);
     (void)c.expire_offsets();
     c.shutdown();
 }

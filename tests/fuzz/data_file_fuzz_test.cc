@@ -8,7 +8,6 @@
 
 #include "data_file_targets.h"
 #include "samsa/broker/producer/producer_state.h"
-#include "samsa/bytes/byte_writer.h"
 #include "samsa/bytes/crc32c.h"
 #include "samsa/storage/checkpoint_file.h"
 #include "samsa/storage/offset_index.h"
@@ -54,20 +53,17 @@ void fix_snapshot_crc(bytes& snapshot) {
 }
 
 bytes snapshot_v1() {
-    byte_writer w;
-    w.write_i16(1);
-    w.write_u32(0);
-    w.write_i32(1);
-    w.write_i64(7);
-    w.write_i16(0);
-    w.write_i64(1000);
-    w.write_i8(1);
-    w.write_i32(0);
-    w.write_i32(2);
-    w.write_i64(10);
-    w.write_i64(12);
-    w.write_i64(1000);
-    bytes out = w.release();
+    bytes out;
+    auto put = [&](int64_t v, int width) {
+        for (int shift = 8 * (width - 1); shift >= 0; shift -= 8) out.push_back(static_cast<uint8_t>(v >> shift));
+    };
+    put(1, 2);                               // version
+    put(0, 4);                               // crc, fixed below
+    put(1, 4);                               // producers
+    put(7, 8), put(0, 2), put(1000, 8);      // id, epoch, last timestamp
+    put(1, 1);                               // batches
+    put(0, 4), put(2, 4);                    // sequences
+    put(10, 8), put(12, 8), put(1000, 8);    // offsets, timestamp
     fix_snapshot_crc(out);
     return out;
 }
