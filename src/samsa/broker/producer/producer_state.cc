@@ -229,7 +229,18 @@ result<partition_producer_state> partition_producer_state::decode_snapshot(bytes
             b.timestamp = timestamp_ms(r.read_i64());
             entry.batches.push_back(b);
         }
-        if (entry.current_txn_first_offset) state.ongoing_[*entry.current_txn_first_offset] = id;
+        // The writer never repeats a producer, and two open transactions
+        // cannot start at one offset: either would leave a transaction in
+        // ongoing_ that no marker closes (the LSO stuck), so the file is damaged.
+        if (state.producers_.contains(id)) {
+            return make_error(errc::corrupt, fmt::format("producer snapshot lists producer {} twice", id()));
+        }
+        if (entry.current_txn_first_offset) {
+            if (!state.ongoing_.emplace(*entry.current_txn_first_offset, id).second) {
+                return make_error(errc::corrupt, fmt::format("producer snapshot has two transactions open at offset {}",
+                                                             (*entry.current_txn_first_offset)()));
+            }
+        }
         state.producers_[id] = std::move(entry);
     }
     if (!r.ok() || !r.at_end()) return make_error(errc::corrupt, "producer snapshot has trailing bytes");

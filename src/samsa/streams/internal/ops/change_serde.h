@@ -7,8 +7,10 @@
 //   | flags | new length (BE int32, only   | new value | old value |
 //   | 1 B   | when both values are present)| bytes     | bytes     |
 //   +-------+------------------------------+-----------+-----------+
-//   flags: bit 0 = new value present, bit 1 = old value present
+//   flags: bit 0 = new value present, bit 1 = old value present; other bits,
+//   or bytes after flags 0, are a malformed record (serde_error)
 #include <stdexcept>
+#include <string>
 
 #include "samsa/streams/record.h"
 #include "samsa/streams/serdes/core.h"
@@ -50,6 +52,11 @@ serde<change<V>> change_serde(serde<V> inner) {
                 c.new_value = d(topic, data);
             } else if (flags == 2) {
                 c.old_value = d(topic, data);
+            } else if (flags != 0 || !data.empty()) {
+                // The serializer writes neither: bytes from elsewhere, not an
+                // empty change to be dropped silently downstream.
+                throw serde_error("malformed change record (flags " + std::to_string(flags) + ", " +
+                                  std::to_string(data.size()) + " value bytes) on topic '" + std::string(topic) + "'");
             }
             return c;
         },
