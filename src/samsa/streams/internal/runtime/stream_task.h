@@ -179,6 +179,9 @@ public:
     // Task-level process-rate/total (DEBUG): n records processed in a round,
     // counted by the caller so the record path does no metric work.
     void record_processed(size_t n);
+    // Task-level active-buffer-count (DEBUG): the records buffered now,
+    // after a round (Kafka records it after each processing loop).
+    void record_buffered();
     // Records process_one() took but skipped (deserialization errors under
     // logAndContinue, negative timestamps): not processed in Kafka's counts.
     size_t skipped_total() const { return skipped_; }
@@ -211,6 +214,8 @@ private:
     void restore_committed_metadata(const committed_offsets& committed);
     template<class F>
     void guarded(const char* what, F&& f);
+    // process_one() at DEBUG: also records process-latency and record-lateness.
+    void process_measured(consumed_record r);
 
     task_id id_;
     const task_environment* env_;
