@@ -17,6 +17,7 @@
 #include "samsa/streams/kafka_streams.h"
 #include "samsa/streams/streams_builder.h"
 #include "tests/streams/runtime/fake_clients.h"
+#include "tests/streams/runtime/within_seconds.h"
 
 namespace samsa::streams::internal {
 namespace {
@@ -50,15 +51,6 @@ TEST(streams_task_metrics, task_sensors_have_kafkas_names_and_levels) {
 double metric(const metrics_snapshot& snap, const std::string& name) {
     auto it = snap.find(metric_name{name, task_group, {{"thread-id", "m-StreamThread-1"}, {"task-id", "0_0"}}});
     return it == snap.end() ? -1 : it->second;
-}
-
-bool within_seconds(int seconds, const std::function<bool()>& pred) {
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
-    while (std::chrono::steady_clock::now() < deadline) {
-        if (pred()) return true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return pred();
 }
 
 TEST(streams_task_metrics, latency_lateness_and_buffer_count_from_known_traffic) {
