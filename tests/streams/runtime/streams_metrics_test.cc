@@ -102,9 +102,9 @@ TEST(streams_metrics, a_removed_sensor_leaves_the_snapshot) {
     {
         thread_sensors thread(&registry, "t-1");
         task_sensors task(&registry, "t-1", "0_1");
-        // Task: process and dropped-records rate/total, process-latency and
-        // record-lateness avg/max, active-buffer-count.
-        EXPECT_EQ(registry.snapshot().size(), 20u + 9u);
+        // Task: process, dropped-records and enforced-processing rate/total,
+        // process-latency and record-lateness avg/max, active-buffer-count.
+        EXPECT_EQ(registry.snapshot().size(), 20u + 11u);
     }
     EXPECT_TRUE(registry.snapshot().empty());
 }

@@ -40,12 +40,13 @@ TEST(streams_task_metrics, task_sensors_have_kafkas_names_and_levels) {
     auto snap = registry.snapshot();
     const std::map<std::string, std::string> tags{{"thread-id", "t"}, {"task-id", "0_1"}};
     for (const char* n : {"process-latency-avg", "process-latency-max", "record-lateness-avg", "record-lateness-max",
-                          "active-buffer-count"}) {
+                          "active-buffer-count", "enforced-processing-rate", "enforced-processing-total"}) {
         EXPECT_TRUE(snap.count(metric_name{n, task_group, tags})) << n;
     }
     EXPECT_FALSE(task.process_latency->should_record());
     EXPECT_FALSE(task.record_lateness->should_record());
     EXPECT_FALSE(task.buffer_count->should_record());
+    EXPECT_FALSE(task.enforced_processing->should_record());
 }
 
 double metric(const metrics_snapshot& snap, const std::string& name) {
@@ -103,6 +104,41 @@ TEST(streams_task_metrics, latency_lateness_and_buffer_count_from_known_traffic)
     // All 150 arrive in one poll; a round takes 100 of them.
     EXPECT_EQ(buffered_before_second_round.load(), 50);
     EXPECT_EQ(metric(snap, "active-buffer-count"), 0) << "nothing is left buffered";
+    EXPECT_TRUE(app.close(std::chrono::seconds(10)));
+    std::filesystem::remove_all(dir);
+}
+
+// A task reading two topics, one of them empty and caught up (the fake
+// consumer's lag is 0): with max.task.idle.ms 0 every record is processed
+// under enforced processing, so the total is the record count.
+TEST(streams_task_metrics, enforced_processing_counts_each_enforced_record) {
+    auto dir = std::filesystem::temp_directory_path() / ("samsa-task-metrics-enf-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    testing_fakes::fake_cluster cluster;
+    cluster.create("left", 1);
+    cluster.create("right", 1);
+    cluster.create("both", 1);
+    for (int i = 0; i < 7; ++i) {
+        cluster.append("left", std::optional<int32_t>(0), bytes{'k'}, serdes::int64().serialize("", i), 10 + i);
+    }
+    streams_builder b;
+    auto serde = consumed<std::string, int64_t>::with(serdes::string(), serdes::int64());
+    b.stream("left", serde)
+        .merge(b.stream("right", serde))
+        .to("both", produced<std::string, int64_t>::with(serdes::string(), serdes::int64()));
+    std::map<std::string, std::string> props{{"application.id", "m"},
+                                             {"bootstrap.servers", "fake:1"},
+                                             {"state.dir", dir.string()},
+                                             {"commit.interval.ms", "50"},
+                                             {"poll.ms", "5"},
+                                             {"max.task.idle.ms", "0"},
+                                             {"metrics.recording.level", "DEBUG"}};
+    kafka_streams app(b.build(), props, std::make_unique<testing_fakes::fake_supplier>(cluster));
+    app.start();
+    ASSERT_TRUE(within_seconds(20, [&] { return metric(app.metrics(), "process-total") == 7; }));
+    auto snap = app.metrics();
+    EXPECT_EQ(metric(snap, "enforced-processing-total"), 7);
+    EXPECT_GT(metric(snap, "enforced-processing-rate"), 0);
     EXPECT_TRUE(app.close(std::chrono::seconds(10)));
     std::filesystem::remove_all(dir);
 }

@@ -200,9 +200,13 @@ void stream_task::record_processed(size_t n) {
     if (sensors_ && sensors_->process->should_record()) sensors_->process->record(static_cast<double>(n));
 }
 
-void stream_task::record_buffered() {
-    if (sensors_ && sensors_->buffer_count->should_record()) {
-        sensors_->buffer_count->record(static_cast<double>(records_.buffered()));
+void stream_task::record_round() {
+    if (!sensors_ || !sensors_->buffer_count->should_record()) return;
+    sensors_->buffer_count->record(static_cast<double>(records_.buffered()));
+    const int64_t enforced = records_.enforced_processing_total();
+    if (enforced > enforced_recorded_) {
+        sensors_->enforced_processing->record(static_cast<double>(enforced - enforced_recorded_));
+        enforced_recorded_ = enforced;
     }
 }
 

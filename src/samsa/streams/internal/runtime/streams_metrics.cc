@@ -202,6 +202,7 @@ task_sensors::task_sensors(streams_metrics* registry, const std::string& thread_
     record_lateness = set.add(recording_level::debug, {{metric_name{"record-lateness-avg", task_group, tags}, stat::avg},
                                                        {metric_name{"record-lateness-max", task_group, tags}, stat::max}});
     buffer_count = set.add(recording_level::debug, {{metric_name{"active-buffer-count", task_group, tags}, stat::value}});
+    enforced_processing = set.add(recording_level::debug, rate_and_sum("enforced-processing", task_group, tags));
 }
 
 node_sensors::node_sensors(streams_metrics* registry, const std::string& thread_id, const std::string& task_id,

@@ -156,6 +156,9 @@ struct task_sensors {
     sensor* process_latency = nullptr;
     sensor* record_lateness = nullptr;
     sensor* buffer_count = nullptr;  // DEBUG; value: records buffered after a round
+    // DEBUG; value: times processing was enforced in a round (rate and total
+    // of the sum: Kafka's per-time count, recorded once a round).
+    sensor* enforced_processing = nullptr;
 };
 
 // Processor-node level (Kafka's ProcessorNodeMetrics), group
