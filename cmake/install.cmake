@@ -34,9 +34,11 @@ add_library(samsa_streams_package INTERFACE)
 target_link_libraries(samsa_streams_package INTERFACE samsa_streams_runtime samsa_streams_json)
 add_library(samsa::streams ALIAS samsa_streams_package)
 
+# samsa_broker_metrics(_http): the Prometheus text renderer and the GET
+# /metrics endpoint, which kafka_streams reuses for samsa.metrics.listener.
 set(samsa_exported_libraries
   samsa_options samsa_base samsa_bytes samsa_streams_state samsa_streams_json samsa_streams
-  samsa_streams_runtime samsa_streams_package)
+  samsa_streams_runtime samsa_streams_package samsa_broker_metrics samsa_broker_metrics_http)
 set_target_properties(samsa_options PROPERTIES EXPORT_NAME options)
 set_target_properties(samsa_base PROPERTIES EXPORT_NAME base)
 set_target_properties(samsa_bytes PROPERTIES EXPORT_NAME bytes)
@@ -45,6 +47,8 @@ set_target_properties(samsa_streams_json PROPERTIES EXPORT_NAME streams_json)
 set_target_properties(samsa_streams PROPERTIES EXPORT_NAME streams_dsl)
 set_target_properties(samsa_streams_runtime PROPERTIES EXPORT_NAME streams_runtime)
 set_target_properties(samsa_streams_package PROPERTIES EXPORT_NAME streams)
+set_target_properties(samsa_broker_metrics PROPERTIES EXPORT_NAME broker_metrics)
+set_target_properties(samsa_broker_metrics_http PROPERTIES EXPORT_NAME broker_metrics_http)
 
 install(TARGETS ${samsa_exported_libraries} EXPORT samsa-targets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT dev
@@ -107,5 +111,5 @@ set(CPACK_DEBIAN_BROKER_PACKAGE_DEPENDS "adduser")
 set(CPACK_DEBIAN_BROKER_PACKAGE_CONTROL_EXTRA
   ${PROJECT_SOURCE_DIR}/packaging/deb/postinst ${PROJECT_SOURCE_DIR}/packaging/deb/conffiles)
 set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS
-  "librdkafka-dev, libssl-dev, librocksdb-dev, libspdlog-dev, libfmt-dev, nlohmann-json3-dev, libsimdjson-dev, libmurmurhash-dev, pkg-config")
+  "librdkafka-dev, libssl-dev, librocksdb-dev, libspdlog-dev, libfmt-dev, nlohmann-json3-dev, libsimdjson-dev, libmurmurhash-dev, libcpp-httplib-dev, pkg-config")
 include(CPack)

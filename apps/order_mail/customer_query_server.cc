@@ -9,6 +9,7 @@
 #include "order_mail/records.h"
 #include "order_mail/topology.h"
 #include "samsa/streams/kafka_streams.h"
+#include "samsa/streams/prometheus_text.h"
 #include "samsa/streams/serde.h"
 
 namespace samsa::apps::order_mail {
@@ -97,6 +98,9 @@ int customer_query_server::bind(const std::string& host, int port) {
 void customer_query_server::serve(streams::kafka_streams& app) {
     impl_->server.Get(R"(/customers/([^/]+))", [&app](const httplib::Request& req, httplib::Response& res) {
         handle_customer(app, req, res);
+    });
+    impl_->server.Get("/metrics", [&app](const httplib::Request&, httplib::Response& res) {
+        res.set_content(s::to_prometheus_text(app.metrics()), "text/plain; version=0.0.4; charset=utf-8");
     });
     thread_ = std::thread([this] {
         if (!impl_->server.listen_after_bind()) spdlog::error("[order-mail] the HTTP server stopped with an error");

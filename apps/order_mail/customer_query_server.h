@@ -6,6 +6,8 @@
 //                            404 when the id has no customer or no address
 //                            503 while the key's owner is unknown or its
 //                                store not queryable (rebalancing, restoring)
+//   GET /metrics         ->  200 the instance's Kafka Streams metrics as
+//                            Prometheus text (prometheus_text.h)
 //
 // The answer is CUSTOMER join CUSTOMER-ADDRESS for that id. The topology
 // does not materialize the join's result (its describe() stays Kafka's,

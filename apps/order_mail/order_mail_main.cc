@@ -4,7 +4,8 @@
 //
 //   order-mail --bootstrap-server localhost:9092 [--application-id order-mail] [--state-dir DIR]
 //              [--config key=value ...] [--http host:port]
-//   --http host:port  answers GET /customers/{id} (customer_query_server.h);
+//   --http host:port  answers GET /customers/{id} and GET /metrics
+//                     (Prometheus text; customer_query_server.h);
 //                     host:port is also advertised as application.server
 //                     unless --config application.server=... says otherwise
 //   order-mail --describe      prints the topology as Kafka Streams does, and exits
@@ -105,7 +106,7 @@ int run(const arguments& args) {
                  args.application_id);
     if (!args.http.empty()) {
         http.serve(app);
-        spdlog::info("[order-mail] GET http://{}/customers/{{id}}", args.http);
+        spdlog::info("[order-mail] GET http://{}/customers/{{id}}, GET http://{}/metrics", args.http, args.http);
     }
     int sig = wait_for_stop_signal(app);
     bool failed = app.state() == streams::streams_state::error;
@@ -129,7 +130,7 @@ int main(int argc, char** argv) {
     cli.add_option("--state-dir", args.state_dir, "state.dir for the RocksDB stores (default <tmp>/kafka-streams)");
     cli.add_option("--config", args.configs, "extra Kafka Streams property key=value (repeatable), e.g. "
                                              "consumer.security.protocol=SASL_SSL");
-    cli.add_option("--http", args.http, "host:port to answer GET /customers/{id} on (interactive queries)");
+    cli.add_option("--http", args.http, "host:port to answer GET /customers/{id} (interactive queries) and GET /metrics on");
     cli.add_option("--log-level", args.log_level, "trace, debug, info, warn, error")->capture_default_str();
     cli.add_flag("--describe", args.describe, "print the topology (Kafka Streams' describe() text) and exit");
     cli.add_flag("--dot", args.dot, "print the topology for Graphviz and exit");

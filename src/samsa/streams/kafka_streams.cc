@@ -7,12 +7,14 @@
 #include "samsa/streams/internal/kafka/rdkafka_client_supplier.h"
 #include "samsa/streams/internal/runtime/global_stream_thread.h"
 #include "samsa/streams/internal/runtime/internal_topic_manager.h"
+#include "samsa/streams/internal/runtime/metrics_http_endpoint.h"
 #include "samsa/streams/internal/runtime/queryable_store_registry.h"
 #include "samsa/streams/internal/runtime/synchronized_key_value_store.h"
 #include "samsa/streams/internal/runtime/state_directory.h"
 #include "samsa/streams/internal/runtime/stream_thread.h"
 #include "samsa/streams/internal/runtime/streams_metadata_state.h"
 #include "samsa/bytes/murmur2.h"
+#include "samsa/streams/prometheus_text.h"
 
 namespace samsa::streams {
 
@@ -212,6 +214,12 @@ void kafka_streams::start() {
             queries_->add_global_store(name, &dynamic_cast<internal::synchronized_key_value_store&>(*store));
         }
         global_->set_failure_callback([this](std::exception_ptr e) { handle_global_failure(e); });
+    }
+    if (!config_.metrics_listener.empty()) {
+        auto endpoint = internal::metrics_http_endpoint::start(config_.metrics_listener,
+                                                              [this] { return to_prometheus_text(metrics()); });
+        if (!endpoint) fail(endpoint.error().message);
+        metrics_http_ = std::move(*endpoint);
     }
     set_state(streams_state::rebalancing);
     if (global_) global_->start();
@@ -443,6 +451,7 @@ void kafka_streams::stop_threads(streams_state final_state, std::chrono::millise
 }
 
 bool kafka_streams::close(std::chrono::milliseconds timeout) {
+    metrics_http_.reset();  // stops serving /metrics and joins its HTTP threads
     streams_state s = state();
     if (s == streams_state::created) {
         set_state(streams_state::not_running);
@@ -477,6 +486,8 @@ void kafka_streams::clean_up() {
 }
 
 metrics_snapshot kafka_streams::metrics() const { return metrics_->snapshot(); }
+
+std::string kafka_streams::metrics_url() const { return metrics_http_ ? metrics_http_->url() : std::string(); }
 
 std::vector<std::string> kafka_streams::thread_names() const {
     std::lock_guard l(mutex_);

@@ -53,6 +53,7 @@ class admin_client;
 class client_supplier;
 class streams_metadata_state;
 class global_stream_thread;
+class metrics_http_endpoint;
 class queryable_store_registry;
 class streams_metrics;
 class state_directory;
@@ -169,6 +170,10 @@ public:
     // task level, metrics.h and docs/streams-metrics.md. Any thread, any
     // time; a thread's or task's metrics leave with it.
     metrics_snapshot metrics() const;
+    // With samsa.metrics.listener set, start() serves GET /metrics (these
+    // metrics as Prometheus text, prometheus_text.h) until close(); this is
+    // its URL with the port bound (http://host:port/metrics), empty otherwise.
+    std::string metrics_url() const;
 
     // The endpoint this instance advertises (application.server).
     const std::string& application_server() const { return config_.application_server; }
@@ -213,6 +218,8 @@ private:
     std::thread shutdown_thread_;
     std::mutex metadata_mutex_;  // metadata_admin_
     std::unique_ptr<internal::admin_client> metadata_admin_;
+    // Last: its requests read metrics_, so it goes first.
+    std::unique_ptr<internal::metrics_http_endpoint> metrics_http_;
 };
 
 }  // namespace samsa::streams

@@ -9,6 +9,7 @@ samsa_library(samsa_streams_runtime
     ${CMAKE_CURRENT_LIST_DIR}/internal/runtime/changelog_reader.cc
     ${CMAKE_CURRENT_LIST_DIR}/internal/runtime/global_stream_thread.cc
     ${CMAKE_CURRENT_LIST_DIR}/internal/runtime/internal_topic_manager.cc
+    ${CMAKE_CURRENT_LIST_DIR}/internal/runtime/metrics_http_endpoint.cc
     ${CMAKE_CURRENT_LIST_DIR}/internal/runtime/stream_record_collector.cc
     ${CMAKE_CURRENT_LIST_DIR}/internal/runtime/stream_thread.cc
     ${CMAKE_CURRENT_LIST_DIR}/internal/runtime/task_manager.cc
@@ -20,4 +21,5 @@ samsa_library(samsa_streams_runtime
     ${CMAKE_CURRENT_LIST_DIR}/internal/kafka/rdkafka_producer.cc
     ${CMAKE_CURRENT_LIST_DIR}/internal/kafka/rdkafka_properties.cc
     ${CMAKE_CURRENT_LIST_DIR}/internal/kafka/rdkafka_reader.cc
-  DEPS samsa_streams samsa_streams_state samsa_base spdlog::spdlog PkgConfig::RDKAFKA Threads::Threads)
+  DEPS samsa_streams samsa_streams_state samsa_base samsa_broker_metrics_http spdlog::spdlog PkgConfig::RDKAFKA
+       Threads::Threads)

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <spdlog/spdlog.h>
 
+#include "samsa/broker/metrics/metrics_listener.h"
 #include "samsa/streams/internal/kafka/rdkafka_properties.h"
 
 namespace samsa::streams {
@@ -122,6 +123,13 @@ result<streams_config> streams_config::parse(const std::map<std::string, std::st
                                   "Error parsing host:port from application.server: " + value);
             }
             c.application_server = value;
+        } else if (name == "samsa.metrics.listener") {
+            auto where = broker::metrics::parse_metrics_listener(value);
+            if (!where) {
+                return make_error(errc::invalid_argument,
+                                  "Invalid value for configuration samsa.metrics.listener: " + where.error().message);
+            }
+            c.metrics_listener = value;
         } else if (name == "num.stream.threads") {
             auto n = parse_int(name, value, 1);
             if (!n) return n.error();

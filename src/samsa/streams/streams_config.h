@@ -19,6 +19,10 @@
 //                                  short or Java class name, timestamp_extractor.h)
 //   max.task.idle.ms               0 (-1: never wait; partition_group.h)
 //   metrics.recording.level        INFO | DEBUG | TRACE (INFO; metrics.h)
+//   samsa.metrics.listener         http://HOST:PORT: serve GET /metrics, the
+//                                  metrics as Prometheus text, while the
+//                                  instance runs (empty: no endpoint; samsa's
+//                                  own key, as the broker's; prometheus_text.h)
 //   consumer.* producer.* admin.*  passed to librdkafka without the prefix
 //   restore.consumer.* global.consumer.*   likewise, for those readers
 //   any other key librdkafka knows (security.protocol, ssl.*, sasl.*,
@@ -84,6 +88,8 @@ struct streams_config {
     timestamp_extractor_ptr default_timestamp_extractor;
     int64_t max_task_idle_ms = 0;
     recording_level metrics_recording_level = recording_level::info;
+    // samsa.metrics.listener as written (checked by parse()); empty: none.
+    std::string metrics_listener;
     // Bound on start-up admin calls and on one close() step.
     std::chrono::milliseconds request_timeout{30000};
     std::map<std::string, std::string> consumer;

@@ -16,6 +16,7 @@
 #include "samsa/streams/streams_builder.h"
 #include "samsa/streams/streams_config.h"
 #include "tests/streams/runtime/fake_clients.h"
+#include "tests/streams/runtime/within_seconds.h"
 
 namespace samsa::streams::internal {
 namespace {
@@ -101,7 +102,9 @@ TEST(streams_metrics, a_removed_sensor_leaves_the_snapshot) {
     {
         thread_sensors thread(&registry, "t-1");
         task_sensors task(&registry, "t-1", "0_1");
-        EXPECT_EQ(registry.snapshot().size(), 20u + 4u);
+        // Task: process, dropped-records and enforced-processing rate/total,
+        // process-latency and record-lateness avg/max, active-buffer-count.
+        EXPECT_EQ(registry.snapshot().size(), 20u + 11u);
     }
     EXPECT_TRUE(registry.snapshot().empty());
 }
@@ -148,15 +151,6 @@ double metric(const metrics_snapshot& snap, const std::string& name, const std::
               const std::map<std::string, std::string>& want_tags) {
     auto it = snap.find(metric_name{name, group, want_tags});
     return it == snap.end() ? -1 : it->second;
-}
-
-bool within_seconds(int seconds, const std::function<bool()>& pred) {
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
-    while (std::chrono::steady_clock::now() < deadline) {
-        if (pred()) return true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return pred();
 }
 
 TEST(streams_metrics, kafka_streams_records_thread_and_task_metrics) {

@@ -18,6 +18,7 @@
 #include "samsa/streams/streams_config.h"
 #include "samsa/streams/time_windowed_kstream.h"
 #include "tests/streams/runtime/fake_clients.h"
+#include "tests/streams/runtime/within_seconds.h"
 
 namespace samsa::streams::internal {
 namespace {
@@ -33,15 +34,6 @@ std::map<str, str> node_tags(const str& node) {
 double metric(const metrics_snapshot& snap, const str& name, const str& node) {
     auto it = snap.find(metric_name{name, node_group, node_tags(node)});
     return it == snap.end() ? -1 : it->second;
-}
-
-bool within_seconds(int seconds, const std::function<bool()>& pred) {
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
-    while (std::chrono::steady_clock::now() < deadline) {
-        if (pred()) return true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return pred();
 }
 
 // Two keys in the window [0, 10), then a record at 12 that closes it: two

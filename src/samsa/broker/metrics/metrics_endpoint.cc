@@ -1,5 +1,7 @@
 #include "samsa/broker/metrics/metrics_endpoint.h"
 
+#include <sys/socket.h>
+
 #include <httplib.h>
 #include <spdlog/spdlog.h>
 
@@ -13,6 +15,14 @@ constexpr const char* content_type = "text/plain; version=0.0.4; charset=utf-8";
 constexpr size_t http_workers = 2;
 constexpr auto wait_step = std::chrono::milliseconds(50);
 
+// SO_REUSEADDR only: a restarted process binds again past TIME_WAIT.
+// cpp-httplib's default is SO_REUSEPORT, with which a second process binds
+// the same port without error and the kernel splits the scrapes between them.
+void reuse_address_only(socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+}
+
 }  // namespace
 
 metrics_endpoint::metrics_endpoint(scrape_fn scrape) : scrape_(std::move(scrape)) {}
@@ -22,6 +32,7 @@ result<std::unique_ptr<metrics_endpoint>> metrics_endpoint::start(const metrics_
     endpoint->server_ = std::make_unique<httplib::Server>();
     httplib::Server& server = *endpoint->server_;
     server.new_task_queue = [] { return new httplib::ThreadPool(http_workers); };
+    server.set_socket_options(reuse_address_only);
     server.Get("/metrics", [raw = endpoint.get()](const httplib::Request&, httplib::Response& res) {
         std::string text = raw->answer_or_empty();
         if (text.empty()) {

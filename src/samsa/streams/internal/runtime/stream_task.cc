@@ -1,5 +1,7 @@
 #include "samsa/streams/internal/runtime/stream_task.h"
 
+#include <chrono>
+
 #include <spdlog/spdlog.h>
 
 #include "samsa/streams/internal/runtime/queryable_store_registry.h"
@@ -172,14 +174,45 @@ bool stream_task::process_one() {
     std::optional<consumed_record> r = records_.next();
     if (!r) return false;
     consumed_[r->tp] = r->offset + 1;
+    if (sensors_ && sensors_->process_latency->should_record()) {
+        process_measured(std::move(*r));
+        return true;
+    }
     if (graph_->process(std::move(*r), *context_, env_->on_deserialization_error) == record_outcome::skipped) {
         ++skipped_;
     }
     return true;
 }
 
+// Kafka's StreamTask.doProcess times the record's way through the topology
+// in ns, and PartitionGroup.nextRecord records how far the record is behind
+// stream time (0 when it moves stream time on). next() has already moved
+// stream time, which gives the same value. A record the deserialization
+// handler skips records neither: Kafka drops it before both.
+void stream_task::process_measured(consumed_record r) {
+    const int64_t lateness = records_.stream_time() - r.timestamp;
+    const auto start = std::chrono::steady_clock::now();
+    if (graph_->process(std::move(r), *context_, env_->on_deserialization_error) == record_outcome::skipped) {
+        ++skipped_;
+        return;
+    }
+    const auto took = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start);
+    sensors_->process_latency->record(static_cast<double>(took.count()));
+    sensors_->record_lateness->record(static_cast<double>(lateness));
+}
+
 void stream_task::record_processed(size_t n) {
     if (sensors_ && sensors_->process->should_record()) sensors_->process->record(static_cast<double>(n));
+}
+
+void stream_task::record_round() {
+    if (!sensors_ || !sensors_->buffer_count->should_record()) return;
+    sensors_->buffer_count->record(static_cast<double>(records_.buffered()));
+    const int64_t enforced = records_.enforced_processing_total();
+    if (enforced > enforced_recorded_) {
+        sensors_->enforced_processing->record(static_cast<double>(enforced - enforced_recorded_));
+        enforced_recorded_ = enforced;
+    }
 }
 
 template<class F>

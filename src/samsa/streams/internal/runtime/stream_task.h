@@ -179,6 +179,10 @@ public:
     // Task-level process-rate/total (DEBUG): n records processed in a round,
     // counted by the caller so the record path does no metric work.
     void record_processed(size_t n);
+    // After a round (DEBUG): active-buffer-count, the records buffered now
+    // (Kafka records it after each processing loop), and enforced-processing,
+    // the times partition_group enforced processing since the last round.
+    void record_round();
     // Records process_one() took but skipped (deserialization errors under
     // logAndContinue, negative timestamps): not processed in Kafka's counts.
     size_t skipped_total() const { return skipped_; }
@@ -211,6 +215,8 @@ private:
     void restore_committed_metadata(const committed_offsets& committed);
     template<class F>
     void guarded(const char* what, F&& f);
+    // process_one() at DEBUG: also records process-latency and record-lateness.
+    void process_measured(consumed_record r);
 
     task_id id_;
     const task_environment* env_;
@@ -229,6 +235,7 @@ private:
     // Unregistered when the task closes (Kafka removes a task's sensors).
     std::unique_ptr<task_sensors> sensors_;
     size_t skipped_ = 0;
+    int64_t enforced_recorded_ = 0;  // enforced_processing_total() at the last record_round()
 };
 
 }  // namespace samsa::streams::internal

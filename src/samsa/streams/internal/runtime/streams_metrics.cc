@@ -75,6 +75,7 @@ void sensor::record(double value, int64_t now_ms) {
     if (value > s->max.load(relaxed)) s->max.store(value, relaxed);
     total_count_.store(total_count_.load(relaxed) + 1, relaxed);
     total_sum_.store(total_sum_.load(relaxed) + value, relaxed);
+    last_.store(value, relaxed);
 }
 
 bool sensor::live(const sample& s, int64_t now_ms) const {
@@ -115,6 +116,7 @@ double sensor::measure(stat how, int64_t now_ms) const {
         case stat::avg: return count > 0 ? sum / count : std::nan("");
         case stat::min: return count > 0 ? min : std::nan("");
         case stat::max: return count > 0 ? max : std::nan("");
+        case stat::value: return last_.load(relaxed);
     }
     return std::nan("");
 }
@@ -195,6 +197,12 @@ task_sensors::task_sensors(streams_metrics* registry, const std::string& thread_
     const std::map<std::string, std::string> tags{{"thread-id", thread_id}, {"task-id", task_id}};
     process = set.add(recording_level::debug, rate_and_sum("process", task_group, tags));
     dropped = set.add(recording_level::info, rate_and_count("dropped-records", task_group, tags));
+    // Kafka's TaskMetrics: processLatencySensor, recordLatenessSensor, activeBufferedRecordsSensor.
+    process_latency = set.add(recording_level::debug, avg_and_max_latency("process", task_group, tags));
+    record_lateness = set.add(recording_level::debug, {{metric_name{"record-lateness-avg", task_group, tags}, stat::avg},
+                                                       {metric_name{"record-lateness-max", task_group, tags}, stat::max}});
+    buffer_count = set.add(recording_level::debug, {{metric_name{"active-buffer-count", task_group, tags}, stat::value}});
+    enforced_processing = set.add(recording_level::debug, rate_and_sum("enforced-processing", task_group, tags));
 }
 
 node_sensors::node_sensors(streams_metrics* registry, const std::string& thread_id, const std::string& task_id,

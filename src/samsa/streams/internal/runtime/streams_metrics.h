@@ -10,6 +10,7 @@
 //                  records: one event carries a batch's count)
 //   total_count / total_sum   cumulative since the sensor was made
 //   avg / min / max   of the values over the sample window (NaN when empty)
+//   value          the last value recorded (0 before any; Kafka's Value)
 // The window is Kafka's default: 2 samples of 30 s (metrics.num.samples,
 // metrics.sample.window.ms); a rate divides by the time since the oldest
 // sample began, at least one full sample (Kafka's Rate.windowSize).
@@ -39,7 +40,7 @@
 
 namespace samsa::streams::internal {
 
-enum class stat { rate_of_count, rate_of_sum, total_count, total_sum, avg, min, max };
+enum class stat { rate_of_count, rate_of_sum, total_count, total_sum, avg, min, max, value };
 
 int64_t metrics_now_ms();
 
@@ -72,6 +73,7 @@ private:
     std::atomic<int> current_{0};
     std::atomic<double> total_count_{0};
     std::atomic<double> total_sum_{0};
+    std::atomic<double> last_{0};
 };
 
 class streams_metrics {
@@ -149,6 +151,14 @@ struct task_sensors {
     sensor_set set;
     sensor* process = nullptr;  // DEBUG; value: records processed in a round
     sensor* dropped = nullptr;  // INFO
+    // DEBUG, one recording per record taken: process-latency-avg/-max (ns
+    // through the topology) and record-lateness-avg/-max (ms behind stream time).
+    sensor* process_latency = nullptr;
+    sensor* record_lateness = nullptr;
+    sensor* buffer_count = nullptr;  // DEBUG; value: records buffered after a round
+    // DEBUG; value: times processing was enforced in a round (rate and total
+    // of the sum: Kafka's per-time count, recorded once a round).
+    sensor* enforced_processing = nullptr;
 };
 
 // Processor-node level (Kafka's ProcessorNodeMetrics), group

@@ -205,6 +205,7 @@ size_t task_manager::process(size_t max_per_task) {
         // before processing).
         size_t processed = taken - (t->skipped_total() - skipped_before);
         if (processed > 0) t->record_processed(processed);
+        t->record_round();
         total += processed;
     }
     resume_drained_partitions();

@@ -1,0 +1,39 @@
+#pragma once
+// Kafka Streams' built-in metrics (metrics.h) in Prometheus' text exposition
+// format 0.0.4, the text a Prometheus server scrapes.
+//
+// Names follow the Prometheus JMX exporter's default rule for the MBean
+// Kafka Streams registers, `kafka.streams:type=<group>,<tag>=<value>,...`
+// with attribute `<name>`, so dashboards written for Java applications
+// find the same series:
+//
+//   name   kafka_streams_<group>_<name>, every character other than
+//          [a-zA-Z0-9_] written `_`
+//   labels the tags, names sanitized alike (thread-id -> thread_id),
+//          values escaped (\\, \", \n)
+//   type   counter for a `-total` metric, gauge for everything else
+//
+//   process-total{stream-thread-metrics}[thread-id=app-StreamThread-1] = 20
+//   ->
+//   # HELP kafka_streams_stream_thread_metrics_process_total Kafka Streams stream-thread-metrics process-total
+//   # TYPE kafka_streams_stream_thread_metrics_process_total counter
+//   kafka_streams_stream_thread_metrics_process_total{thread_id="app-StreamThread-1"} 20
+//
+// A metric not recorded yet (an avg or max over no value) is written NaN,
+// as Prometheus' format allows. docs/streams-metrics.md shows the endpoint
+// that serves this text (samsa.metrics.listener).
+//
+// Thread: any; pure functions.
+
+#include <string>
+
+#include "samsa/streams/metrics.h"
+
+namespace samsa::streams {
+
+// kafka_streams_<group>_<name>, sanitized as above.
+std::string prometheus_name(const metric_name& m);
+// The whole snapshot, families sorted by name; empty for an empty snapshot.
+std::string to_prometheus_text(const metrics_snapshot& snapshot);
+
+}  // namespace samsa::streams
