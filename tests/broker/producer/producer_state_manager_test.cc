@@ -1,6 +1,6 @@
 // Loading producer state from snapshots plus a real partition log, the
-// snapshot files' life cycle, the id manager's persistence, and durable
-// acks' group commit.
+// snapshot files' life cycle and the id manager's persistence (durable
+// acks' group commit: durable_acks_test.cc).
 #include "samsa/broker/producer/producer_state_manager.h"
 
 #include <cstdlib>
@@ -9,7 +9,6 @@
 
 #include <gtest/gtest.h>
 
-#include "samsa/broker/producer/durable_acks.h"
 #include "samsa/broker/producer/producer_id_manager.h"
 #include "samsa/protocol/control_record.h"
 #include "samsa/protocol/records.h"
@@ -305,29 +304,6 @@ TEST(producer_id_manager_test, a_damaged_file_is_an_error) {
     temp_dir dir;
     ASSERT_TRUE(storage::write_file_atomically(dir.path() / producer_id_manager::file_name, "12x\n"));
     EXPECT_FALSE(producer_id_manager::open(dir.path()));
-}
-
-TEST(durable_acks_test, completions_run_on_the_io_thread_after_the_syncs) {
-    temp_dir dir;
-    asio::io_context io;
-    auto keep_running = asio::make_work_guard(io);
-    durable_acks acks(io);
-    int completed = 0;
-    constexpr int jobs = 20;
-    for (int i = 0; i < jobs; ++i) {
-        int fd = ::open((dir.path() / "f").c_str(), O_CREAT | O_WRONLY, 0644);
-        ASSERT_GE(fd, 0);
-        acks.submit({fd}, [&](bool ok) {
-            EXPECT_TRUE(ok);
-            ++completed;
-        });
-    }
-    while (completed < jobs && io.run_one_for(std::chrono::seconds(10)) > 0) {
-    }
-    EXPECT_EQ(completed, jobs);
-    EXPECT_EQ(acks.jobs(), uint64_t(jobs));
-    EXPECT_GE(acks.rounds(), 1u);
-    EXPECT_LE(acks.rounds(), uint64_t(jobs));
 }
 
 }  // namespace
