@@ -365,7 +365,10 @@ serde<T> fast_json() {
             thread_local samsa::bytes scratch;
             scratch.clear();
             json::write(scratch, v);
-            return samsa::bytes(scratch.begin(), scratch.end());
+            samsa::bytes out(scratch.begin(), scratch.end());
+            // One huge record does not pin its size to the thread.
+            if (scratch.capacity() > (1u << 20)) samsa::bytes().swap(scratch);
+            return out;
         },
         [](std::string_view topic, bytes_view data) { return json::read<T>(data, topic); },
     };
