@@ -15,7 +15,7 @@ rec sample() {
     return rec{std::string(40, 'k'), std::vector<int>(100, 7), 42, {record_header{"h", bytes{1, 2, 3}}}};
 }
 
-TEST(record_with, lvalue_copies_and_keeps_the_original) {
+TEST(streams_record_with, lvalue_copies_and_keeps_the_original) {
     rec r = sample();
     auto k = r.with_key<int>(5);
     auto v = r.with_value<std::string>("v");
@@ -32,7 +32,7 @@ TEST(record_with, lvalue_copies_and_keeps_the_original) {
     EXPECT_EQ(t.value, r.value);
 }
 
-TEST(record_with, rvalue_moves_its_buffers) {
+TEST(streams_record_with, rvalue_moves_its_buffers) {
     rec r = sample();
     const int* value_data = r.value->data();
     const char* key_data = r.key->data();

@@ -14,7 +14,7 @@ namespace {
 
 bytes b(std::string_view s) { return to_bytes(s); }
 
-TEST(hashed_bytes_map, finds_inserts_and_erases_by_key) {
+TEST(store_hashed_bytes_map, finds_inserts_and_erases_by_key) {
     hashed_bytes_map<int> m;
     EXPECT_EQ(m.find(b("a")), m.end());
     auto [it, inserted] = m.try_emplace(b("a"), 1);
@@ -32,7 +32,7 @@ TEST(hashed_bytes_map, finds_inserts_and_erases_by_key) {
     EXPECT_TRUE(m.empty());
 }
 
-TEST(hashed_bytes_map, iterates_in_unsigned_byte_order_with_prefixes_first) {
+TEST(store_hashed_bytes_map, iterates_in_unsigned_byte_order_with_prefixes_first) {
     hashed_bytes_map<int> m;
     m.try_emplace(bytes{0xff}, 1);
     m.try_emplace(bytes{0x01, 0x00}, 2);
@@ -45,7 +45,7 @@ TEST(hashed_bytes_map, iterates_in_unsigned_byte_order_with_prefixes_first) {
     EXPECT_EQ(m.upper_bound(bytes{0x01, 0x00})->second, 1);
 }
 
-TEST(hashed_bytes_map, empty_key_and_keys_equal_but_for_length_are_distinct) {
+TEST(store_hashed_bytes_map, empty_key_and_keys_equal_but_for_length_are_distinct) {
     hashed_bytes_map<int> m;
     m.try_emplace(bytes{}, 1);
     m.try_emplace(bytes{0x00}, 2);
@@ -58,7 +58,7 @@ TEST(hashed_bytes_map, empty_key_and_keys_equal_but_for_length_are_distinct) {
     EXPECT_EQ(m.find(bytes{0x00, 0x00})->second, 3);
 }
 
-TEST(hashed_bytes_map, clear_forgets_every_key) {
+TEST(store_hashed_bytes_map, clear_forgets_every_key) {
     hashed_bytes_map<int> m;
     for (int i = 0; i < 100; ++i) m.try_emplace(b(std::to_string(i)), i);
     m.clear();
@@ -68,7 +68,7 @@ TEST(hashed_bytes_map, clear_forgets_every_key) {
     EXPECT_EQ(m.find(b("7"))->second, 7);
 }
 
-TEST(hashed_bytes_map, agrees_with_std_map_on_random_operations) {
+TEST(store_hashed_bytes_map, agrees_with_std_map_on_random_operations) {
     std::mt19937 rng(12);
     hashed_bytes_map<int> m;
     std::map<bytes, int, bytes_less> expected;
