@@ -4,7 +4,17 @@
 // builds and serialises the same output (the ceiling). Each mode runs in its
 // own child process so its peak RSS (VmHWM) is its own.
 //
-//   samsa-bench-order-mail [--customers N] [--items N] [--orders N] [--rounds N] [--mode in_memory|rocksdb|loop|loop+repartition]
+//   samsa-bench-order-mail [--customers N] [--items N] [--orders N] [--rounds N]
+//                          [--mode in_memory|rocksdb|loop|loop+repartition] [--serde fast_json|nlohmann]
+//                          [--clock wall|cpu]
+//
+// --serde: the JSON serde of every topic, on both sides (the topology's
+// serdes and the loop's reads and writes are the same serde objects):
+// fast_json (json_fields.h, what apps/order_mail uses; the default) or
+// nlohmann (serdes::json, the figures before 2026-12-03).
+// --clock cpu: rates per CPU second of the mode's process instead of per
+// wall-clock second, for a box shared with other work (time spent waiting
+// for a core is not counted; cache and memory contention still is).
 //
 // The default (10k customers with addresses, 1k items, 100k orders) runs in
 // well under two minutes on a loaded 2-core box; the scale is
@@ -14,6 +24,7 @@
 // orders) and over orders alone, peak RSS; then the ratios to the loop and to
 // the loop that also puts each order through JSON and back once, as the
 // topology's repartition topic must (what no implementation can beat).
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -29,6 +40,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "samsa/streams/serdes/json_fields.h"
 #include "samsa/streams/streams_builder.h"
 #include "samsa/streams/testing/topology_test_driver.h"
 
@@ -62,6 +74,39 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(order, id, customer_id, item_id, quantity)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(item, id, name, price)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(order_mail, order_id, customer_name, email, street, city, item_name, quantity, total)
 
+// The same fields for serdes::fast_json.
+namespace json = samsa::streams::json;
+auto json_fields(const customer*) {
+    return std::tuple{json::field("id", &customer::id), json::field("name", &customer::name),
+                      json::field("email", &customer::email)};
+}
+auto json_fields(const address*) {
+    return std::tuple{json::field("customer_id", &address::customer_id), json::field("street", &address::street),
+                      json::field("city", &address::city)};
+}
+auto json_fields(const order*) {
+    return std::tuple{json::field("id", &order::id), json::field("customer_id", &order::customer_id),
+                      json::field("item_id", &order::item_id), json::field("quantity", &order::quantity)};
+}
+auto json_fields(const item*) {
+    return std::tuple{json::field("id", &item::id), json::field("name", &item::name), json::field("price", &item::price)};
+}
+auto json_fields(const order_mail*) {
+    using m = order_mail;
+    return std::tuple{json::field("order_id", &m::order_id), json::field("customer_name", &m::customer_name),
+                      json::field("email", &m::email),         json::field("street", &m::street),
+                      json::field("city", &m::city),           json::field("item_name", &m::item_name),
+                      json::field("quantity", &m::quantity),   json::field("total", &m::total)};
+}
+
+bool use_nlohmann = false;  // --serde nlohmann
+
+// The serde of every topic, the topology's and the loop's alike.
+template<class T>
+serde<T> json_serde() {
+    return use_nlohmann ? serdes::json<T>() : serdes::fast_json<T>();
+}
+
 struct customer_with_address {
     customer c;
     address a;
@@ -77,20 +122,20 @@ order_mail make_mail(const order& o, const customer& c, const address& a, const 
 
 topology order_mail_topology(store_type stores) {
     streams_builder b;
-    auto customers = b.table("CUSTOMER", consumed<str, customer>::with(serdes::string(), serdes::json<customer>()),
+    auto customers = b.table("CUSTOMER", consumed<str, customer>::with(serdes::string(), json_serde<customer>()),
                              materialized<str, customer>::as(stores));
-    auto addresses = b.table("CUSTOMER-ADDRESS", consumed<str, address>::with(serdes::string(), serdes::json<address>()),
+    auto addresses = b.table("CUSTOMER-ADDRESS", consumed<str, address>::with(serdes::string(), json_serde<address>()),
                              materialized<str, address>::as(stores));
     auto with_address = customers.join(
         addresses, [](const customer& c, const address& a) { return customer_with_address{c, a}; });
-    auto items = b.global_table("ITEM", consumed<str, item>::with(serdes::string(), serdes::json<item>()),
+    auto items = b.global_table("ITEM", consumed<str, item>::with(serdes::string(), json_serde<item>()),
                                 materialized<str, item>::as(stores));
-    b.stream("ORDER", consumed<str, order>::with(serdes::string(), serdes::json<order>()))
+    b.stream("ORDER", consumed<str, order>::with(serdes::string(), json_serde<order>()))
         .select_key([](const str&, const order& o) { return o.customer_id; })
         .join(with_address, [](const order& o, const customer_with_address& ca) { return order_with_customer{o, ca}; })
         .join(items, [](const str&, const order_with_customer& oc) { return oc.o.item_id; },
               [](const order_with_customer& oc, const item& i) { return make_mail(oc.o, oc.ca.c, oc.ca.a, i); })
-        .to("ORDER-MAIL", produced<str, order_mail>::with(serdes::string(), serdes::json<order_mail>()));
+        .to("ORDER-MAIL", produced<str, order_mail>::with(serdes::string(), json_serde<order_mail>()));
     return b.build();
 }
 
@@ -99,9 +144,9 @@ struct raw {
     samsa::bytes key, value;
 };
 
-samsa::bytes json_bytes(const nlohmann::json& j) {
-    auto s = j.dump();
-    return samsa::bytes(s.begin(), s.end());
+template<class T>
+samsa::bytes json_bytes(const T& v) {
+    return json_serde<T>().serialize("", v);
 }
 
 std::vector<raw> make_input(int customers, int items, int orders) {
@@ -138,21 +183,25 @@ size_t run_loop(const std::vector<raw>& in, bool repartition_round_trip) {
     std::unordered_map<str, customer> customers;
     std::unordered_map<str, address> addresses;
     std::unordered_map<str, item> items;
+    auto customer_serde = json_serde<customer>();
+    auto address_serde = json_serde<address>();
+    auto item_serde = json_serde<item>();
+    auto order_serde = json_serde<order>();
+    auto mail_serde = json_serde<order_mail>();
     size_t out = 0, bytes = 0;
-    auto parse = [](const samsa::bytes& b) { return nlohmann::json::parse(b.begin(), b.end()); };
     for (const auto& r : in) {
         str key(r.key.begin(), r.key.end());
-        if (r.topic == "ITEM") items[key] = parse(r.value).get<item>();
-        else if (r.topic == "CUSTOMER") customers[key] = parse(r.value).get<customer>();
-        else if (r.topic == "CUSTOMER-ADDRESS") addresses[key] = parse(r.value).get<address>();
+        if (r.topic == "ITEM") items[key] = item_serde.deserialize(r.topic, r.value);
+        else if (r.topic == "CUSTOMER") customers[key] = customer_serde.deserialize(r.topic, r.value);
+        else if (r.topic == "CUSTOMER-ADDRESS") addresses[key] = address_serde.deserialize(r.topic, r.value);
         else {
-            auto o = parse(r.value).get<order>();
-            if (repartition_round_trip) o = parse(json_bytes(o)).get<order>();
+            auto o = order_serde.deserialize(r.topic, r.value);
+            if (repartition_round_trip) o = order_serde.deserialize(r.topic, order_serde.serialize(r.topic, o));
             auto c = customers.find(o.customer_id);
             auto a = addresses.find(o.customer_id);
             auto i = items.find(o.item_id);
             if (c == customers.end() || a == addresses.end() || i == items.end()) continue;
-            bytes += json_bytes(make_mail(o, c->second, a->second, i->second)).size();
+            bytes += mail_serde.serialize("ORDER-MAIL", make_mail(o, c->second, a->second, i->second)).size();
             ++out;
         }
     }
@@ -193,21 +242,34 @@ long peak_rss_kb() {
     return -1;
 }
 
-// Returns records/s.
+// This process's CPU time (user + system) so far, in seconds.
+double cpu_seconds() {
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    auto secs = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+    return secs(u.ru_utime) + secs(u.ru_stime);
+}
+
+bool rate_by_cpu = false;  // --clock cpu
+
+// Returns records/s (per wall-clock second, or per CPU second with --clock cpu).
 double run_mode(const std::string& mode, int customers, int items, int orders) {
     auto in = make_input(customers, items, orders);
     long before = peak_rss_kb();
+    double cpu_start = cpu_seconds();
     auto start = std::chrono::steady_clock::now();
     size_t mails = mode == "loop"             ? run_loop(in, false)
                    : mode == "loop+repartition" ? run_loop(in, true)
                    : mode == "rocksdb"          ? run_driver(in, store_type::rocksdb)
                                                 : run_driver(in, store_type::in_memory);
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::printf("%-17s records=%zu mails=%zu seconds=%.2f records/s=%.0f orders/s=%.0f peak_rss_mb=%.0f (input %.0f)\n",
-                mode.c_str(), in.size(), mails, secs, in.size() / secs, orders / secs, peak_rss_kb() / 1024.0,
-                before / 1024.0);
+    double cpu = cpu_seconds() - cpu_start;
+    std::printf("%-17s records=%zu mails=%zu seconds=%.2f cpu_seconds=%.2f records/s=%.0f records/cpu_s=%.0f "
+                "orders/s=%.0f peak_rss_mb=%.0f (input %.0f)\n",
+                mode.c_str(), in.size(), mails, secs, cpu, in.size() / secs, in.size() / cpu, orders / secs,
+                peak_rss_kb() / 1024.0, before / 1024.0);
     std::fflush(stdout);
-    return in.size() / secs;
+    return in.size() / (rate_by_cpu ? cpu : secs);
 }
 
 }  // namespace
@@ -222,12 +284,20 @@ int main(int argc, char** argv) {
         else if (a == "--orders") orders = std::stoi(argv[i + 1]);
         else if (a == "--mode") only = argv[i + 1];
         else if (a == "--rounds") rounds = std::max(1, std::stoi(argv[i + 1]));
+        else if (a == "--clock" && (std::string(argv[i + 1]) == "cpu" || std::string(argv[i + 1]) == "wall"))
+            rate_by_cpu = std::string(argv[i + 1]) == "cpu";
+        else if (a == "--serde" && (std::string(argv[i + 1]) == "nlohmann" || std::string(argv[i + 1]) == "fast_json"))
+            use_nlohmann = std::string(argv[i + 1]) == "nlohmann";
         else {
-            std::fprintf(stderr, "usage: %s [--customers N] [--items N] [--orders N] [--rounds N] [--mode in_memory|rocksdb|loop|loop+repartition]\n", argv[0]);
+            std::fprintf(stderr,
+                         "usage: %s [--customers N] [--items N] [--orders N] [--rounds N] "
+                         "[--mode in_memory|rocksdb|loop|loop+repartition] [--serde fast_json|nlohmann] [--clock wall|cpu]\n",
+                         argv[0]);
             return 2;
         }
     }
-    std::printf("order-mail: %d customers (+ addresses), %d items, %d orders\n", customers, items, orders);
+    std::printf("order-mail: %d customers (+ addresses), %d items, %d orders, serde %s\n", customers, items, orders,
+                use_nlohmann ? "nlohmann" : "fast_json");
     // Each run in its own child, which reports its rate through a pipe. The
     // modes take turns, round after round, and each keeps its best round: this
     // machine's speed wanders (a shared VM), and a mode should not win or lose
@@ -255,7 +325,7 @@ int main(int argc, char** argv) {
             if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) std::fprintf(stderr, "%s failed\n", mode.c_str());
         }
     }
-    std::printf("best of %d rounds:", rounds);
+    std::printf("best of %d rounds (%s):", rounds, rate_by_cpu ? "per CPU second" : "per wall-clock second");
     for (const auto& [mode, rate] : rates) std::printf(" %s=%.0f", mode.c_str(), rate);
     std::printf(" records/s\n");
     for (const char* ceiling : {"loop", "loop+repartition"}) {

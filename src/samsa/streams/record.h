@@ -30,16 +30,32 @@ struct record {
     int64_t timestamp = 0;
     record_headers headers;
 
+    // On an lvalue these copy what they keep; on an rvalue
+    // (std::move(r).with_value(...)) they move it, as a processor forwarding
+    // the record it was handed by value should.
     template<class K2>
-    record<K2, V> with_key(std::optional<K2> k) const {
+    record<K2, V> with_key(std::optional<K2> k) const& {
         return {std::move(k), value, timestamp, headers};
     }
+    template<class K2>
+    record<K2, V> with_key(std::optional<K2> k) && {
+        return {std::move(k), std::move(value), timestamp, std::move(headers)};
+    }
     template<class V2>
-    record<K, V2> with_value(std::optional<V2> v) const {
+    record<K, V2> with_value(std::optional<V2> v) const& {
         return {key, std::move(v), timestamp, headers};
     }
-    record with_timestamp(int64_t ts) const {
+    template<class V2>
+    record<K, V2> with_value(std::optional<V2> v) && {
+        return {std::move(key), std::move(v), timestamp, std::move(headers)};
+    }
+    record with_timestamp(int64_t ts) const& {
         record r = *this;
+        r.timestamp = ts;
+        return r;
+    }
+    record with_timestamp(int64_t ts) && {
+        record r = std::move(*this);
         r.timestamp = ts;
         return r;
     }

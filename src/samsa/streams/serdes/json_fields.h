@@ -358,9 +358,16 @@ template<json::has_fields T>
 serde<T> fast_json() {
     return serde<T>{
         [](std::string_view, const T& v) {
-            samsa::bytes out;
-            out.reserve(128);
-            json::write(out, v);
+            // Written into the thread's scratch buffer, which keeps its
+            // capacity, then copied once at its exact size: one allocation
+            // per record instead of a guess and regrowth (a mail outgrew 128
+            // bytes, so it paid three).
+            thread_local samsa::bytes scratch;
+            scratch.clear();
+            json::write(scratch, v);
+            samsa::bytes out(scratch.begin(), scratch.end());
+            // One huge record does not pin its size to the thread.
+            if (scratch.capacity() > (1u << 20)) samsa::bytes().swap(scratch);
             return out;
         },
         [](std::string_view topic, bytes_view data) { return json::read<T>(data, topic); },

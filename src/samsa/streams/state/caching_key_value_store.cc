@@ -216,7 +216,7 @@ bool caching_key_value_store::set_flush_listener(cache_flush_listener listener, 
 void caching_key_value_store::cache_put(bytes_view key, std::optional<bytes_view> value, bool dirty) {
     auto it = find(key);
     if (it == cache_.end()) {
-        it = cache_.emplace(cache_key(key), entry{}).first;
+        it = cache_.try_emplace(cache_key(key)).first;
         it->second.lru_pos = lru_.insert(lru_.end(), &it->first);
     } else {
         touch(it->second);

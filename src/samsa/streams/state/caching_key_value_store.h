@@ -50,6 +50,7 @@
 #include <map>
 #include <memory>
 
+#include "samsa/streams/state/hashed_bytes_map.h"
 #include "samsa/streams/state/segmented_bytes_store.h"
 #include "samsa/streams/state/wrapping_key_value_store.h"
 
@@ -112,7 +113,10 @@ private:
         std::list<const bytes*>::iterator lru_pos;    // into lru_, eldest at the front
         std::list<const bytes*>::iterator dirty_pos;  // into dirty_, valid when dirty
     };
-    using cache_map = std::map<bytes, entry, bytes_less>;
+    // Ordered by cache key for range/all/prefix_scan and the merges; point
+    // reads (every get, twice per order in the order-mail join) go through
+    // its hash index.
+    using cache_map = hashed_bytes_map<entry>;
     // A dirty entry as it is written down: copies, since the listener may
     // write to this store meanwhile.
     struct dirty_entry {

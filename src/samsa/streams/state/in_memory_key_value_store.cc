@@ -4,12 +4,6 @@
 
 namespace samsa::streams {
 
-namespace {
-
-bytes copy(bytes_view b) { return bytes(b.begin(), b.end()); }
-
-}  // namespace
-
 in_memory_key_value_store::in_memory_key_value_store(std::string name) : name_(std::move(name)) {}
 
 status in_memory_key_value_store::init(const store_context&) {
@@ -20,7 +14,6 @@ status in_memory_key_value_store::init(const store_context&) {
 void in_memory_key_value_store::close() {
     // As Kafka's InMemoryKeyValueStore: the contents go with the store; the
     // changelog brings them back when the task is opened again.
-    index_.clear();
     map_.clear();
     open_ = false;
 }
@@ -29,14 +22,9 @@ void in_memory_key_value_store::check_open() const {
     if (!open_) throw state_store_error("state store " + name_ + " is not open");
 }
 
-in_memory_key_value_store::map_type::iterator in_memory_key_value_store::find(bytes_view key) {
-    auto it = index_.find(key);
-    return it == index_.end() ? map_.end() : it->second;
-}
-
 std::optional<bytes> in_memory_key_value_store::get(bytes_view key) {
     check_open();
-    auto it = find(key);
+    auto it = map_.find(key);
     if (it == map_.end()) return std::nullopt;
     return it->second;
 }
@@ -44,20 +32,11 @@ std::optional<bytes> in_memory_key_value_store::get(bytes_view key) {
 void in_memory_key_value_store::put(bytes_view key, std::optional<bytes_view> value) {
     check_open();
     if (!value) {
-        auto it = find(key);
-        if (it != map_.end()) {
-            index_.erase(bytes_view(it->first));
-            map_.erase(it);
-        }
+        map_.erase(key);
         return;
     }
-    auto it = find(key);
-    if (it != map_.end()) {
-        it->second.assign(value->begin(), value->end());
-    } else {
-        auto [inserted, _] = map_.emplace(copy(key), copy(*value));
-        index_.emplace(bytes_view(inserted->first), inserted);
-    }
+    auto [it, inserted] = map_.try_emplace(key);
+    it->second.assign(value->begin(), value->end());
 }
 
 std::optional<bytes> in_memory_key_value_store::put_if_absent(bytes_view key, std::optional<bytes_view> value) {
@@ -74,10 +53,9 @@ void in_memory_key_value_store::put_all(std::span<const bytes_entry> entries) {
 
 std::optional<bytes> in_memory_key_value_store::remove(bytes_view key) {
     check_open();
-    auto it = find(key);
+    auto it = map_.find(key);
     if (it == map_.end()) return std::nullopt;
     bytes old = std::move(it->second);
-    index_.erase(bytes_view(it->first));
     map_.erase(it);
     return old;
 }

@@ -4,19 +4,16 @@
 // after a restart the runtime restores it in full from its changelog.
 //
 // Point operations (get/put/remove, what processors mostly do) go through a
-// hash index over the map's nodes: a std::map lookup compares the key byte
-// by byte log2(n) times, which profiled as a quarter of the order-mail
-// benchmark. The map stays the source of order for range/all/prefix_scan.
+// hash index over the map's nodes (hashed_bytes_map): a std::map lookup
+// compares the key byte by byte log2(n) times, which profiled as a quarter of
+// the order-mail benchmark. The map stays the source of order for
+// range/all/prefix_scan.
 //
 // Threads: owned by one stream thread, never locked.
 
-#include <algorithm>
-#include <functional>
-#include <map>
 #include <string>
-#include <string_view>
-#include <unordered_map>
 
+#include "samsa/streams/state/hashed_bytes_map.h"
 #include "samsa/streams/state/key_value_bytes_store.h"
 
 namespace samsa::streams {
@@ -43,22 +40,10 @@ public:
     int64_t approximate_num_entries() override;
 
 private:
-    using map_type = std::map<bytes, bytes, bytes_less>;
-    struct view_hash {
-        size_t operator()(bytes_view b) const {
-            return std::hash<std::string_view>{}(std::string_view(reinterpret_cast<const char*>(b.data()), b.size()));
-        }
-    };
-    struct view_equal {
-        bool operator()(bytes_view a, bytes_view b) const { return std::ranges::equal(a, b); }
-    };
     void check_open() const;
-    map_type::iterator find(bytes_view key);
 
     std::string name_;
-    map_type map_;
-    // Key views point into map_'s nodes, which std::map never moves.
-    std::unordered_map<bytes_view, map_type::iterator, view_hash, view_equal> index_;
+    hashed_bytes_map<bytes> map_;
     bool open_ = false;
 };
 

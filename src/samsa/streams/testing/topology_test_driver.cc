@@ -41,12 +41,14 @@ consumed_record on_partition_zero(const std::string& topic, internal::raw_record
 class topology_test_driver::collector final : public internal::record_collector {
 public:
     void send(produced_record r) override {
-        auto [it, fresh] = last_.try_emplace(topic_partition{r.topic, r.partition.value_or(0)}, samsa::offset(0));
-        if (!fresh) it->second = it->second + 1;
+        // Looked up by view: no topic string is made per record.
+        auto it = last_.find(partition_view{r.topic, r.partition.value_or(0)});
+        if (it == last_.end()) last_.emplace(topic_partition{r.topic, r.partition.value_or(0)}, samsa::offset(0));
+        else it->second = it->second + 1;
         produced.push_back(std::move(r));
     }
     std::optional<samsa::offset> last_offset(const topic_partition& tp) const override {
-        auto it = last_.find(tp);
+        auto it = last_.find(partition_view{tp.topic, tp.partition});
         if (it == last_.end()) return std::nullopt;
         return it->second;
     }
@@ -55,7 +57,19 @@ public:
     std::vector<produced_record> produced;
 
 private:
-    std::map<topic_partition, samsa::offset> last_;
+    struct partition_view {
+        std::string_view topic;
+        int32_t partition;
+        auto operator<=>(const partition_view&) const = default;
+    };
+    // Orders topic_partitions as their own operator<=> does, and takes views.
+    struct partition_less {
+        using is_transparent = void;
+        static partition_view view(const topic_partition& tp) { return {tp.topic, tp.partition}; }
+        static partition_view view(const partition_view& v) { return v; }
+        bool operator()(const auto& a, const auto& b) const { return view(a) < view(b); }
+    };
+    std::map<topic_partition, samsa::offset, partition_less> last_;
 };
 
 namespace {

@@ -212,6 +212,10 @@ private:
     void register_for_queries();
     void set_queryable(bool running);
     std::map<topic_partition, samsa::offset> changelog_offsets() const;
+    // The last offset of c's changelog partition (restored or written), if any.
+    std::optional<samsa::offset> changelog_offset(const changelog_partition& c) const;
+    // How far the changelogs moved past the last checkpoint, in records.
+    int64_t changelog_records_since_checkpoint() const;
     void restore_committed_metadata(const committed_offsets& committed);
     template<class F>
     void guarded(const char* what, F&& f);
