@@ -26,7 +26,6 @@ namespace {
 using protocol::record_batch_header;
 
 constexpr int16_t delete_horizon_flag = 0x40;  // attribute bit 6 (KIP-534)
-constexpr int16_t log_append_time_flag = 0x08;
 // Decoding a stored batch is bounded by what the broker accepted; this cap
 // only guards against a damaged file.
 constexpr size_t max_decoded_batch_bytes = 256 * 1024 * 1024;

@@ -208,7 +208,9 @@ result<partition_log*> log_manager::create_log(std::string_view topic, partition
         return e;
     };
     if (auto st = write_partition_metadata(dir, topic_id); !st) return undo(st.error());
-    auto log = partition_log::open(dir, config, recovery_hint{true, std::nullopt, std::nullopt});
+    recovery_hint fresh;  // a new, empty log: nothing to re-scan
+    fresh.clean_shutdown = true;
+    auto log = partition_log::open(dir, config, fresh);
     if (!log) return undo(log.error());
     (*log)->set_flusher(flusher_.get());
     (*log)->set_cleaner(cleaner_.get());

@@ -166,6 +166,29 @@ TEST(checkpoint_file, round_trips_in_kafka_text_format) {
     std::filesystem::remove_all(dir);
 }
 
+// Kafka 3.8's OffsetCheckpoint.read rules, for files Kafka or a damaged disk wrote.
+TEST(checkpoint_file, reads_as_kafka_does_lines_past_the_count_negative_offsets_and_offset_unknown) {
+    auto dir = temp_dir("ckpt-rules");
+    checkpoint_file f(dir / ".checkpoint");
+    auto read_text = [&](const std::string& text) {
+        std::ofstream(dir / ".checkpoint", std::ios::trunc) << text;
+        return f.read();
+    };
+    auto is_corrupt = [](const auto& r) { return !r && r.error().code == errc::corrupt; };
+    EXPECT_TRUE(is_corrupt(read_text("0\n1\na 0 1\nb 0 2\n"))) << "an entry past the count";
+    EXPECT_TRUE(is_corrupt(read_text("0\n-1\n"))) << "a negative count";
+    EXPECT_TRUE(is_corrupt(read_text("0\n2\na 0 1\na 0 2\n"))) << "a partition twice";
+    EXPECT_TRUE(is_corrupt(read_text("0\n1x\na 0 1\n"))) << "a count with trailing bytes";
+    EXPECT_TRUE(is_corrupt(read_text("0\n1\na 0 1 extra\n")));
+    EXPECT_TRUE(is_corrupt(read_text("1\n0\n"))) << "an unknown version";
+    // A negative offset is skipped and not counted; OFFSET_UNKNOWN (-4) is
+    // counted but gives no offset (the store restores from the start).
+    auto skipped = read_text("0\n3\na 0 -1\nb 0 -4\nc 1 9\n");
+    ASSERT_TRUE(skipped) << skipped.error().message;
+    EXPECT_EQ(*skipped, (std::map<topic_partition, samsa::offset>{{{"c", 1}, samsa::offset(9)}}));
+    std::filesystem::remove_all(dir);
+}
+
 TEST(state_directory, a_task_directory_is_locked_by_one_owner) {
     auto dir = temp_dir("lock");
     state_directory sd(dir, "app");

@@ -8,9 +8,17 @@
 #include <fstream>
 #include <sstream>
 
+#include <spdlog/spdlog.h>
+
 namespace samsa::streams::internal {
 
+// Kafka 3.8's OffsetCheckpoint.read: every line after the count is an entry
+// (lines beyond the count are an error, not ignored); an offset below zero is
+// skipped with a warning and not counted, except OFFSET_UNKNOWN (-4), which
+// Kafka keeps as "store present, offset unknown" — here it is left out of the
+// map, so the store restores from the start, as Kafka does for it.
 result<std::map<topic_partition, samsa::offset>> checkpoint_file::read() const {
+    constexpr int64_t offset_unknown = -4;
     std::map<topic_partition, samsa::offset> out;
     std::ifstream in(path_);
     if (!in) return out;
@@ -19,15 +27,17 @@ result<std::map<topic_partition, samsa::offset>> checkpoint_file::read() const {
     };
     std::string line;
     if (!std::getline(in, line) || line != "0") return corrupt("unknown version '" + line + "'");
-    int64_t count = -1;
+    int64_t expected = -1;
     if (!std::getline(in, line)) return corrupt("missing entry count");
     try {
-        count = std::stoll(line);
+        size_t used = 0;
+        expected = std::stoll(line, &used);
+        if (used != line.size()) throw std::invalid_argument(line);
     } catch (const std::exception&) {
         return corrupt("bad entry count '" + line + "'");
     }
-    for (int64_t i = 0; i < count; ++i) {
-        if (!std::getline(in, line)) return corrupt("expected " + std::to_string(count) + " entries");
+    std::map<topic_partition, int64_t> entries;  // a partition twice counts once, as in Kafka's map
+    while (std::getline(in, line)) {
         std::istringstream fields(line);
         topic_partition tp;
         int64_t off = 0;
@@ -35,8 +45,17 @@ result<std::map<topic_partition, samsa::offset>> checkpoint_file::read() const {
         if (!(fields >> tp.topic >> tp.partition >> off) || (fields >> extra)) {
             return corrupt("malformed entry '" + line + "'");
         }
-        out[tp] = samsa::offset(off);
+        if (off < 0 && off != offset_unknown) {
+            spdlog::warn("checkpoint file {}: skipping offset {} of {}-{}", path_.string(), off, tp.topic, tp.partition);
+            --expected;
+            continue;
+        }
+        entries[tp] = off;
     }
+    if (static_cast<int64_t>(entries.size()) != expected)
+        return corrupt("expected " + std::to_string(expected) + " entries, found " + std::to_string(entries.size()));
+    for (const auto& [tp, off] : entries)
+        if (off >= 0) out[tp] = samsa::offset(off);
     return out;
 }
 
