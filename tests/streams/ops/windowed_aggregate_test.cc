@@ -409,8 +409,8 @@ TEST(sliding_windowed_kstream, emit_on_window_close_forwards_each_closed_window_
 
 // Expected: Kafka Streams 3.8's TopologyTestDriver for the same topology and
 // input (recorded with ../shared/tools/kafka-java, emit interval 0):
-// sessions by end, then key, stamped with their end; the late A@2 still
-// makes the aggregate look for closed sessions.
+// sessions by end (then start, then key), stamped with their end; the late
+// A@2 still makes the aggregate look for closed sessions.
 TEST(session_windowed_kstream, emit_on_window_close_forwards_each_closed_session_once_as_kafka_3_8) {
     emit_on_every_record_driver d(count_on_window_close(session_windows::of_inactivity_gap_and_grace(5, 2)));
     EXPECT_TRUE(d.pipe("A", 1).empty());

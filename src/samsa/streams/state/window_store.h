@@ -246,8 +246,9 @@ public:
     }
 
     // Every session, of any key, that ends in [earliest_end, latest_end], in
-    // the order of Kafka's time-ordered session store (end, serialized key,
-    // start): what emit-on-window-close forwards (Kafka's
+    // the order of Kafka's time-ordered session store (end, start, serialized
+    // key: TimeFirstSessionKeySchema.writeBinary in Kafka 3.8's
+    // PrefixedSessionKeySchemas.java): what emit-on-window-close forwards (Kafka's
     // findSessions(earliestSessionEndTime, latestSessionEndTime)), past
     // retention too as long as the segment is kept, as Kafka's.
     std::vector<key_value<windowed<K>, V>> find_sessions_ending_between(int64_t earliest_end, int64_t latest_end) {
@@ -264,10 +265,9 @@ public:
         std::stable_sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) {
             int64_t ea = session_key_schema::end_time(a.first), eb = session_key_schema::end_time(b.first);
             if (ea != eb) return ea < eb;
-            bytes_view ka = session_key_schema::key_bytes(a.first), kb = session_key_schema::key_bytes(b.first);
-            if (bytes_less{}(ka, kb)) return true;
-            if (bytes_less{}(kb, ka)) return false;
-            return session_key_schema::start_time(a.first) < session_key_schema::start_time(b.first);
+            int64_t sa = session_key_schema::start_time(a.first), sb = session_key_schema::start_time(b.first);
+            if (sa != sb) return sa < sb;
+            return bytes_less{}(session_key_schema::key_bytes(a.first), session_key_schema::key_bytes(b.first));
         });
         std::vector<key_value<windowed<K>, V>> out;
         out.reserve(keyed.size());

@@ -11,8 +11,8 @@
 //
 // Emit on window close (KIP-825): no update is forwarded; after every
 // record with a key (late ones too, as Kafka 3.8), each session that ended
-// before the close time since the last look is forwarded once, by end, key
-// and start, stamped with its end and carrying the record's headers, at
+// before the close time since the last look is forwarded once, by end, start
+// and key, stamped with its end and carrying the record's headers, at
 // most once per emit interval; the close time emitted up to is committed as
 // processor metadata (kstream_window_aggregate.h).
 //

@@ -21,8 +21,19 @@ task_context::task_context(task_config config, record_collector& collector, std:
 
 task_context::~task_context() { close_stores(); }
 
-void task_context::add_store(const store_builder& builder, bool synchronized) {
-    if (store_index_.count(builder.name())) return;
+// Kafka strips every caching layer when statestore.cache.max.bytes is 0
+// (InternalTopologyBuilder.rewriteTopology in Kafka 3.8): a caching layer
+// with no budget would still differ, e.g. drop a tombstone for an absent key,
+// which Kafka forwards downstream (to a foreign-key join, for one).
+store_builder task_context::effective_builder(const store_builder& builder) const {
+    store_builder b = builder;
+    if (config_.cache && config_.cache->max_bytes() == 0) b.with_caching_disabled();
+    return b;
+}
+
+void task_context::add_store(const store_builder& declared, bool synchronized) {
+    if (store_index_.count(declared.name())) return;
+    const store_builder builder = effective_builder(declared);
     std::unique_ptr<key_value_bytes_store> s = builder.build();
     if (config_.metrics && !builder.metrics_scope().empty()) s = metered(builder, std::move(s));
     if (synchronized || config_.queryable_stores) s = std::make_unique<synchronized_key_value_store>(std::move(s));

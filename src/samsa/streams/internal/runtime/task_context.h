@@ -162,6 +162,9 @@ private:
     bool punctuate(punctuation_type type, int64_t now);
     std::unique_ptr<key_value_bytes_store> metered(const store_builder& builder,
                                                    std::unique_ptr<key_value_bytes_store> s);
+    // The builder as declared, without its caching layer when the record
+    // caches have no budget (statestore.cache.max.bytes = 0).
+    store_builder effective_builder(const store_builder& builder) const;
 
     task_config config_;
     record_collector* collector_;
