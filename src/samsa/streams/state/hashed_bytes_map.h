@@ -43,14 +43,6 @@ public:
     using iterator = typename map_type::iterator;
     using const_iterator = typename map_type::const_iterator;
 
-    hashed_bytes_map() = default;
-    // A copy's index would point into the original's nodes; moves keep the
-    // nodes (and so the index) valid.
-    hashed_bytes_map(const hashed_bytes_map&) = delete;
-    hashed_bytes_map& operator=(const hashed_bytes_map&) = delete;
-    hashed_bytes_map(hashed_bytes_map&&) noexcept = default;
-    hashed_bytes_map& operator=(hashed_bytes_map&&) noexcept = default;
-
     iterator find(bytes_view key) {
         auto it = index_.find(key);
         return it == index_.end() ? map_.end() : it->second;
