@@ -185,7 +185,9 @@ TEST_F(punctuator_runtime, stream_time_and_wall_clock_punctuators_fire_as_kafkas
     };
     EXPECT_EQ(without(out, "wall"), want);
     for (const auto& r : out) {
-        if (r.key != "wall") EXPECT_EQ(r.timestamp, std::stoll(r.value)) << "the record carries the time";
+        if (r.key != "wall") {
+            EXPECT_EQ(r.timestamp, std::stoll(r.value)) << "the record carries the time";
+        }
     }
     EXPECT_TRUE(app.close(30s));
 }

@@ -10,6 +10,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -47,6 +48,25 @@ topology windowed_count_topology() {
     return b.build();
 }
 
+constexpr int64_t inactivity_gap = 10'000;
+
+// Sessions of clicks per key (gap 10 s), counted into the session store
+// "click-sessions", written to window-counts as "[key@start/end]" -> count
+// (merged-away sessions as tombstones).
+topology session_count_topology() {
+    streams_builder b;
+    b.stream("clicks", consumed<std::string, std::string>::with(serdes::string(), serdes::string()))
+        .group_by_key()
+        .windowed_by(session_windows::of_inactivity_gap_and_grace(inactivity_gap, grace))
+        .count(named{}, materialized<std::string, int64_t>::as("click-sessions"))
+        .to_stream()
+        .map([](const std::optional<windowed<std::string>>& wk, const std::optional<int64_t>& v) {
+            return key_value<std::string, std::optional<int64_t>>{to_string(*wk), v};
+        })
+        .to("window-counts", produced<std::string, int64_t>::with(serdes::string(), serdes::int64()));
+    return b.build();
+}
+
 class assignment_probe final : public internal::rebalance_listener {
 public:
     void on_partitions_revoked(const std::vector<internal::topic_partition>&) override {}
@@ -57,11 +77,12 @@ public:
 
 class restored_records final : public state_restore_listener {
 public:
+    explicit restored_records(std::string store = "click-counts") : store_(std::move(store)) {}
     void on_restore_start(const std::string&, int32_t, const std::string&, int64_t, int64_t) override {}
     void on_batch_restored(const std::string&, int32_t, const std::string&, int64_t, int64_t) override {}
     void on_restore_end(const std::string&, int32_t, const std::string& store, int64_t total) override {
         std::lock_guard l(mutex_);
-        if (store == "click-counts") restored_ += total;
+        if (store == store_) restored_ += total;
     }
     int64_t total() const {
         std::lock_guard l(mutex_);
@@ -69,6 +90,7 @@ public:
     }
 
 private:
+    std::string store_;
     mutable std::mutex mutex_;
     int64_t restored_ = 0;
 };
@@ -148,6 +170,10 @@ protected:
     ts::broker_process broker_;
 };
 
+std::string session_key(const std::string& key, int64_t start, int64_t end) {
+    return "[" + key + "@" + std::to_string(start) + "/" + std::to_string(end) + "]";
+}
+
 std::string window_key(const std::string& key, int64_t start) {
     return "[" + key + "@" + std::to_string(start) + "/" + std::to_string(start + window_size) + "]";
 }
@@ -180,7 +206,9 @@ TEST(windowed_streams_config, reads_kafkas_emit_interval) {
         ASSERT_TRUE(c) << c.error().message;
         EXPECT_EQ((*c).*k.field, 0);
         for (const auto& other : keys) {
-            if (&other != &k) EXPECT_EQ((*c).*other.field, 1000) << other.key;  // each key sets its own field
+            if (&other != &k) {
+                EXPECT_EQ((*c).*other.field, 1000) << other.key;  // each key sets its own field
+            }
         }
         EXPECT_FALSE(with(k.key, k.invalid));
     }
@@ -223,6 +251,44 @@ TEST_F(windowed_runtime, window_store_is_restored_from_its_changelog_after_a_res
     EXPECT_EQ(c[window_key("a", w1)], 2);
     EXPECT_TRUE(second.close(30s));
     EXPECT_GE(restored.total(), 3) << "the three windows of the first run come from the changelog";
+}
+
+// The session family: a second instance on an empty state directory gets the
+// session store back from its changelog, so a click within the gap of a
+// session from the first run merges into it (without the restore it would
+// start a session of its own: [a@t+5/t+5] -> 1).
+TEST_F(windowed_runtime, session_store_is_restored_from_its_changelog_after_a_restart) {
+    if (auto why = groups_unavailable(); !why.empty()) GTEST_SKIP() << why;
+    ASSERT_TRUE(ts::create_topic(broker_.bootstrap(), "clicks", 1));
+    ASSERT_TRUE(ts::create_topic(broker_.bootstrap(), "window-counts", 1));
+    const int64_t t = ts::now_ms() - 300'000;  // recent: the changelog's time retention keeps it
+
+    produce_clicks({{"a", t + 1}, {"a", t + 2}, {"b", t + 3}});
+    {
+        kafka_streams first(session_count_topology(), props("state-a"));
+        first.start();
+        auto c = read_counts({{session_key("a", t + 1, t + 2), 2}, {session_key("b", t + 3, t + 3), 1}});
+        EXPECT_EQ(c[session_key("a", t + 1, t + 2)], 2);
+        EXPECT_EQ(c[session_key("b", t + 3, t + 3)], 1);
+        EXPECT_TRUE(first.close(30s));
+    }
+    auto config = ts::describe_topic_config(broker_.bootstrap(), "win-click-sessions-changelog");
+    ASSERT_TRUE(config) << config.error().message;
+    EXPECT_EQ(config->at("cleanup.policy"), "compact,delete");
+
+    restored_records restored("click-sessions");
+    kafka_streams second(session_count_topology(), props("state-b"));
+    second.set_global_state_restore_listener(&restored);
+    second.start();
+    produce_clicks({{"a", t + 5}, {"b", t + 3 + 5 * inactivity_gap}});
+    auto c = read_counts({{session_key("a", t + 1, t + 5), 3}, {session_key("b", t + 3 + 5 * inactivity_gap, t + 3 + 5 * inactivity_gap), 1}});
+    EXPECT_EQ(c[session_key("a", t + 1, t + 5)], 3) << "the first run's session was not restored";
+    EXPECT_EQ(c.count(session_key("a", t + 5, t + 5)), 0u);
+    EXPECT_EQ(c[session_key("a", t + 1, t + 2)], -1) << "the merged-away session gets its tombstone";
+    EXPECT_EQ(c[session_key("b", t + 3, t + 3)], 1);
+    EXPECT_EQ(c[session_key("b", t + 3 + 5 * inactivity_gap, t + 3 + 5 * inactivity_gap)], 1);
+    EXPECT_TRUE(second.close(30s));
+    EXPECT_GE(restored.total(), 2) << "the first run's two sessions come from the changelog";
 }
 
 }  // namespace
