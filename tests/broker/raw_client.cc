@@ -8,17 +8,22 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 
 namespace samsa::broker::testing {
 
 raw_client::raw_client(uint16_t port, std::chrono::milliseconds timeout) {
     fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd_ < 0) return;
+    if (fd_ < 0) {
+        connect_error_ = std::string("socket: ") + std::strerror(errno);
+        return;
+    }
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(port);
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+        connect_error_ = "connect to 127.0.0.1:" + std::to_string(port) + ": " + std::strerror(errno);
         ::close(fd_);
         fd_ = -1;
         return;

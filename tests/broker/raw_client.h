@@ -23,6 +23,8 @@ public:
     raw_client& operator=(const raw_client&) = delete;
 
     bool connected() const { return fd_ >= 0; }
+    // Why the connection could not be made (strerror of socket/connect), for failure messages.
+    const std::string& connect_error() const { return connect_error_; }
     int native_handle() const { return fd_; }
     bool send(bytes_view data);
     // The next frame (bytes after the size), or nullopt on timeout / close.
@@ -55,6 +57,7 @@ public:
 private:
     bool read_exact(uint8_t* out, size_t n, std::chrono::steady_clock::time_point deadline);
     int fd_ = -1;
+    std::string connect_error_;
 };
 
 }  // namespace samsa::broker::testing

@@ -23,6 +23,8 @@ public:
     raw_client& operator=(const raw_client&) = delete;
 
     bool connected() const { return fd_ >= 0; }
+    // Why the connection could not be made (strerror of socket/connect), for failure messages.
+    const std::string& connect_error() const { return connect_error_; }
 
     template<class Response, protocol::message Request>
     result<Response> call(const Request& req, int16_t version) {
@@ -48,6 +50,7 @@ public:
 
 private:
     int fd_ = -1;
+    std::string connect_error_;
     int32_t correlation_ = 0;
 };
 

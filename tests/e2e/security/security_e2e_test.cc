@@ -198,7 +198,7 @@ TEST_F(ssl_pkcs12_mtls_test, an_expired_client_certificate_is_refused) {
 void add_scram_user(uint16_t port, const std::string& user, const std::string& password, sec::scram_mechanism m,
                     const std::string& login = {}, const std::string& login_password = {}) {
     raw_client raw(port);
-    ASSERT_TRUE(raw.connected());
+    ASSERT_TRUE(raw.connected()) << raw.connect_error();
     if (!login.empty()) {
         auto auth = plain_login(raw, login, login_password);
         ASSERT_TRUE(auth && auth->error_code == error_code::none);
