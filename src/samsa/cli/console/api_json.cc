@@ -57,10 +57,12 @@ json topic_list_json(const kafka::cluster_metadata& md, const std::vector<std::o
     auto topics = json::array();
     for (size_t i = 0; i < md.topics.size(); ++i) {
         const auto& t = md.topics[i];
-        auto count = i < record_counts.size() ? record_counts[i] : std::nullopt;
+        // A count only where one was read (GCC 12 warns on a copied empty optional here).
+        json records = nullptr;
+        if (i < record_counts.size() && record_counts[i]) records = *record_counts[i];
         topics.push_back({{"name", t.name}, {"partitions", t.partitions.size()},
                           {"internal", !t.name.empty() && t.name.front() == '_'},
-                          {"records", count ? json(*count) : json(nullptr)}});
+                          {"records", std::move(records)}});
         if (!t.error.empty()) topics.back()["error"] = t.error;
     }
     return {{"topics", topics}};
