@@ -72,6 +72,8 @@ const std::array defs{
     config_def{"log.preallocate", T::boolean, "false"},
     config_def{"log.message.timestamp.type", T::string, "CreateTime", int64_max * -1, int64_max, timestamp_types},
     config_def{"log.message.timestamp.difference.max.ms", T::int64, long_max, 0},
+    config_def{"log.message.timestamp.before.max.ms", T::int64, long_max, 0},
+    config_def{"log.message.timestamp.after.max.ms", T::int64, long_max, 0},
     config_def{"log.message.downconversion.enable", T::boolean, "true"},
     config_def{"compression.type", T::string, "producer", int64_max * -1, int64_max, compression_types},
     config_def{"compression.gzip.level", T::int32, "-1", -1, 9},
