@@ -1,6 +1,6 @@
 #include "streams_targets.h"
 
-#include "samsa/streams/internal/ops/change_serde.h"
+#include "samsa/streams/detail/ops/change_serde.h"
 #include "samsa/streams/internal/runtime/checkpoint_file.h"
 #include "samsa/streams/serdes/primitive.h"
 #include "scratch_dir.h"

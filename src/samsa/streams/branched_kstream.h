@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "samsa/streams/dsl_fwd.h"
-#include "samsa/streams/internal/graph/internal_streams_builder.h"
-#include "samsa/streams/internal/ops/kstream_branch.h"
+#include "samsa/streams/detail/graph/internal_streams_builder.h"
+#include "samsa/streams/detail/ops/kstream_branch.h"
 #include "samsa/streams/options.h"
 
 namespace samsa::streams {
@@ -42,4 +42,4 @@ private:
 
 }  // namespace samsa::streams
 
-#include "samsa/streams/internal/dsl/dsl_impl.h"
+#include "samsa/streams/detail/dsl/dsl_impl.h"

@@ -29,9 +29,9 @@
 #include <vector>
 
 #include "samsa/streams/dsl_fwd.h"
-#include "samsa/streams/internal/graph/internal_streams_builder.h"
-#include "samsa/streams/internal/graph/table_info.h"
-#include "samsa/streams/internal/runtime/node.h"
+#include "samsa/streams/detail/graph/internal_streams_builder.h"
+#include "samsa/streams/detail/graph/table_info.h"
+#include "samsa/streams/detail/runtime/node.h"
 #include "samsa/streams/options.h"
 #include "samsa/streams/windowed.h"
 #include "samsa/streams/windows.h"
@@ -162,4 +162,4 @@ private:
 
 }  // namespace samsa::streams
 
-#include "samsa/streams/internal/dsl/dsl_impl.h"
+#include "samsa/streams/detail/dsl/dsl_impl.h"

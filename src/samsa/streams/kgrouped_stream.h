@@ -13,8 +13,8 @@
 #include <string>
 
 #include "samsa/streams/dsl_fwd.h"
-#include "samsa/streams/internal/graph/internal_streams_builder.h"
-#include "samsa/streams/internal/ops/fn.h"
+#include "samsa/streams/detail/graph/internal_streams_builder.h"
+#include "samsa/streams/detail/ops/fn.h"
 #include "samsa/streams/options.h"
 #include "samsa/streams/windows.h"
 
@@ -100,4 +100,4 @@ private:
 
 }  // namespace samsa::streams
 
-#include "samsa/streams/internal/dsl/dsl_impl.h"
+#include "samsa/streams/detail/dsl/dsl_impl.h"

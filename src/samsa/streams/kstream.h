@@ -32,9 +32,9 @@
 #include <vector>
 
 #include "samsa/streams/dsl_fwd.h"
-#include "samsa/streams/internal/graph/internal_streams_builder.h"
-#include "samsa/streams/internal/ops/fn.h"
-#include "samsa/streams/internal/ops/kstream_map_values.h"
+#include "samsa/streams/detail/graph/internal_streams_builder.h"
+#include "samsa/streams/detail/ops/fn.h"
+#include "samsa/streams/detail/ops/kstream_map_values.h"
 #include "samsa/streams/join_windows.h"
 #include "samsa/streams/options.h"
 #include "samsa/streams/processor/processor.h"
@@ -170,4 +170,4 @@ private:
 
 }  // namespace samsa::streams
 
-#include "samsa/streams/internal/dsl/dsl_impl.h"
+#include "samsa/streams/detail/dsl/dsl_impl.h"

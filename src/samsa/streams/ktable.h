@@ -16,11 +16,11 @@
 #include <string>
 
 #include "samsa/streams/dsl_fwd.h"
-#include "samsa/streams/internal/graph/internal_streams_builder.h"
-#include "samsa/streams/internal/graph/table_info.h"
-#include "samsa/streams/internal/ops/fn.h"
-#include "samsa/streams/internal/ops/kstream_map_values.h"
-#include "samsa/streams/internal/ops/ktable_filter.h"
+#include "samsa/streams/detail/graph/internal_streams_builder.h"
+#include "samsa/streams/detail/graph/table_info.h"
+#include "samsa/streams/detail/ops/fn.h"
+#include "samsa/streams/detail/ops/kstream_map_values.h"
+#include "samsa/streams/detail/ops/ktable_filter.h"
 #include "samsa/streams/options.h"
 #include "samsa/streams/suppressed.h"
 
@@ -138,4 +138,4 @@ private:
 
 }  // namespace samsa::streams
 
-#include "samsa/streams/internal/dsl/dsl_impl.h"
+#include "samsa/streams/detail/dsl/dsl_impl.h"

@@ -15,7 +15,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "samsa/streams/internal/runtime/source_node.h"
+#include "samsa/streams/detail/runtime/source_node.h"
 #include "samsa/streams/processor/timestamp_extractor.h"
 #include "samsa/streams/serdes/core.h"
 #include "samsa/streams/state/stores.h"

@@ -117,4 +117,4 @@ private:
 
 }  // namespace samsa::streams
 
-#include "samsa/streams/internal/dsl/dsl_impl.h"
+#include "samsa/streams/detail/dsl/dsl_impl.h"

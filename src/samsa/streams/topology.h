@@ -21,8 +21,8 @@
 #include <vector>
 
 #include "samsa/base/result.h"
-#include "samsa/streams/internal/dsl/makers.h"
-#include "samsa/streams/internal/topology/internal_topology_builder.h"
+#include "samsa/streams/detail/dsl/makers.h"
+#include "samsa/streams/detail/topology/internal_topology_builder.h"
 #include "samsa/streams/processor/processor.h"
 #include "samsa/streams/topology_description.h"
 

@@ -11,10 +11,10 @@
 
 #include "driver_fixture.h"
 
-#include "samsa/streams/internal/ops/fk_join/combined_key.h"
-#include "samsa/streams/internal/ops/fk_join/murmur3.h"
-#include "samsa/streams/internal/ops/fk_join/subscription_response_wrapper.h"
-#include "samsa/streams/internal/ops/fk_join/subscription_wrapper.h"
+#include "samsa/streams/detail/ops/fk_join/combined_key.h"
+#include "samsa/streams/detail/ops/fk_join/murmur3.h"
+#include "samsa/streams/detail/ops/fk_join/subscription_response_wrapper.h"
+#include "samsa/streams/detail/ops/fk_join/subscription_wrapper.h"
 
 namespace samsa::streams::test {
 namespace {

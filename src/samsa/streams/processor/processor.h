@@ -24,8 +24,8 @@
 #include <string>
 #include <string_view>
 
-#include "samsa/streams/internal/runtime/node.h"
-#include "samsa/streams/internal/runtime/task_context.h"
+#include "samsa/streams/detail/runtime/node.h"
+#include "samsa/streams/detail/runtime/task_context.h"
 #include "samsa/streams/processor/punctuation.h"
 #include "samsa/streams/record.h"
 #include "samsa/streams/serde.h"

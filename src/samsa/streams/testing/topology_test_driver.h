@@ -47,8 +47,8 @@
 #include <vector>
 
 #include "samsa/streams/exception_handlers.h"
-#include "samsa/streams/internal/runtime/record_collector.h"
-#include "samsa/streams/internal/runtime/source_node.h"
+#include "samsa/streams/detail/runtime/record_collector.h"
+#include "samsa/streams/detail/runtime/source_node.h"
 #include "samsa/streams/processor/timestamp_extractor.h"
 #include "samsa/streams/serde.h"
 #include "samsa/streams/state/key_value_store.h"

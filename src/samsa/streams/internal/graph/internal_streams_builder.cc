@@ -1,4 +1,4 @@
-#include "samsa/streams/internal/graph/internal_streams_builder.h"
+#include "samsa/streams/detail/graph/internal_streams_builder.h"
 
 #include <cstdio>
 #include <queue>

@@ -19,7 +19,7 @@
 
 #include "samsa/base/result.h"
 #include "samsa/base/types.h"
-#include "samsa/streams/internal/runtime/record_collector.h"
+#include "samsa/streams/detail/runtime/record_collector.h"
 
 namespace samsa::streams::internal {
 

@@ -22,7 +22,7 @@
 
 #include "samsa/base/result.h"
 #include "samsa/streams/exception_handlers.h"
-#include "samsa/streams/internal/runtime/task_context.h"
+#include "samsa/streams/detail/runtime/task_context.h"
 #include "samsa/streams/internal/runtime/task_graph.h"
 #include "samsa/streams/topology.h"
 

@@ -5,7 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "samsa/streams/internal/runtime/source_node.h"
+#include "samsa/streams/detail/runtime/source_node.h"
 #include "samsa/streams/internal/runtime/synchronized_key_value_store.h"
 #include "samsa/streams/serdes/core.h"
 

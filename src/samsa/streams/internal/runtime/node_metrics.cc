@@ -1,6 +1,6 @@
-#include "samsa/streams/internal/runtime/node_metrics.h"
+#include "samsa/streams/detail/runtime/node_metrics.h"
 
-#include "samsa/streams/internal/runtime/task_context.h"
+#include "samsa/streams/detail/runtime/task_context.h"
 
 namespace samsa::streams::internal {
 

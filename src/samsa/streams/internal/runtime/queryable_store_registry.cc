@@ -5,7 +5,7 @@
 
 #include "samsa/streams/errors.h"
 #include "samsa/streams/internal/runtime/synchronized_key_value_store.h"
-#include "samsa/streams/internal/topology/internal_topology_builder.h"
+#include "samsa/streams/detail/topology/internal_topology_builder.h"
 #include "samsa/streams/state/changelog_sink.h"
 #include "samsa/streams/topology.h"
 

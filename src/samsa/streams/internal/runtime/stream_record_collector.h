@@ -24,7 +24,7 @@
 #include <stdexcept>
 
 #include "samsa/streams/internal/runtime/clients.h"
-#include "samsa/streams/internal/runtime/record_collector.h"
+#include "samsa/streams/detail/runtime/record_collector.h"
 #include "samsa/streams/internal/runtime/task_graph.h"
 #include "samsa/streams/streams_config.h"
 

@@ -52,7 +52,7 @@
 #include "samsa/streams/internal/runtime/clients.h"
 #include "samsa/streams/internal/runtime/partition_group.h"
 #include "samsa/streams/internal/runtime/state_directory.h"
-#include "samsa/streams/internal/runtime/task_context.h"
+#include "samsa/streams/detail/runtime/task_context.h"
 #include "samsa/streams/internal/runtime/task_graph.h"
 #include "samsa/streams/internal/runtime/task_id.h"
 #include "samsa/streams/internal/runtime/topology_metadata.h"

@@ -1,4 +1,4 @@
-#include "samsa/streams/internal/runtime/task_context.h"
+#include "samsa/streams/detail/runtime/task_context.h"
 
 #include <stdexcept>
 

@@ -6,7 +6,7 @@
 
 #include "samsa/streams/internal/runtime/clients.h"
 #include "samsa/streams/internal/runtime/streams_metrics.h"
-#include "samsa/streams/internal/topology/internal_topology_builder.h"
+#include "samsa/streams/detail/topology/internal_topology_builder.h"
 
 namespace samsa::streams::internal {
 

@@ -36,9 +36,9 @@
 #include <vector>
 
 #include "samsa/streams/exception_handlers.h"
-#include "samsa/streams/internal/runtime/node.h"
-#include "samsa/streams/internal/runtime/source_node.h"
-#include "samsa/streams/internal/runtime/task_context.h"
+#include "samsa/streams/detail/runtime/node.h"
+#include "samsa/streams/detail/runtime/source_node.h"
+#include "samsa/streams/detail/runtime/task_context.h"
 
 namespace samsa::streams::internal {
 

@@ -4,7 +4,7 @@
 #include <functional>
 #include <set>
 
-#include "samsa/streams/internal/topology/internal_topology_builder.h"
+#include "samsa/streams/detail/topology/internal_topology_builder.h"
 #include "samsa/streams/internal/topology/java_order.h"
 
 namespace samsa::streams::internal {

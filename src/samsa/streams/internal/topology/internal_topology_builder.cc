@@ -1,4 +1,4 @@
-#include "samsa/streams/internal/topology/internal_topology_builder.h"
+#include "samsa/streams/detail/topology/internal_topology_builder.h"
 
 #include <algorithm>
 #include <stdexcept>

@@ -1,0 +1,47 @@
+#pragma once
+// KSTREAM-MAP and KSTREAM-KEY-SELECT: new key (and value) per record; the
+// DSL marks the result as needing a repartition before stateful operators.
+// Plain functions skip records with a null key or value (counted as
+// dropped, plain_function_skip.h).
+#include "samsa/streams/detail/ops/fn.h"
+#include "samsa/streams/detail/ops/plain_function_skip.h"
+#include "samsa/streams/processor/processor.h"
+
+namespace samsa::streams::internal {
+
+template<class K, class V, class KR, class VR, class F>
+class kstream_map final : public processor<K, V, KR, VR> {
+public:
+    explicit kstream_map(F mapper) : mapper_(std::move(mapper)) {}
+    void init(processor_context<KR, VR>& ctx) override { ctx_ = &ctx; }
+    void process(const record<K, V>& r) override {
+        bool called = call_kv(mapper_, r.key, r.value, [&](const auto& kv) {
+            using traits = pair_traits<std::decay_t<decltype(kv)>>;
+            ctx_->forward(record<KR, VR>{traits::get_key(kv), traits::get_value(kv), r.timestamp, r.headers});
+        });
+        if (!called) drop_for_plain_function(*ctx_, r.key, r.value);
+    }
+
+private:
+    F mapper_;
+    processor_context<KR, VR>* ctx_ = nullptr;
+};
+
+template<class K, class V, class KR, class F>
+class kstream_select_key final : public processor<K, V, KR, V> {
+public:
+    explicit kstream_select_key(F selector) : selector_(std::move(selector)) {}
+    void init(processor_context<KR, V>& ctx) override { ctx_ = &ctx; }
+    void process(const record<K, V>& r) override {
+        bool called = call_kv(selector_, r.key, r.value, [&](auto&& k) {
+            ctx_->forward(record<KR, V>{to_optional(k), r.value, r.timestamp, r.headers});
+        });
+        if (!called) drop_for_plain_function(*ctx_, r.key, r.value);
+    }
+
+private:
+    F selector_;
+    processor_context<KR, V>* ctx_ = nullptr;
+};
+
+}  // namespace samsa::streams::internal

@@ -1,0 +1,51 @@
+#pragma once
+// KSTREAM-MAPVALUES: a new value, same key and timestamp. The mapper takes
+// (value) or (key, value); plain mappers skip null values (and a plain
+// (key, value) one null keys too), counted as dropped (plain_function_skip.h).
+#include "samsa/streams/detail/ops/fn.h"
+#include "samsa/streams/detail/ops/plain_function_skip.h"
+#include "samsa/streams/processor/processor.h"
+
+namespace samsa::streams::internal {
+
+template<class F, class K, class V>
+auto call_value_mapper(F& f, const std::optional<K>& k, const std::optional<V>& v, auto&& then) {
+    if constexpr (std::is_invocable_v<F&, const V&> || std::is_invocable_v<F&, const std::optional<V>&>) {
+        return call_v(f, v, then);
+    } else {
+        return call_kv(f, k, v, then);
+    }
+}
+
+template<class F, class K, class V>
+struct value_mapper_result {
+    static auto pick() {
+        if constexpr (std::is_invocable_v<F&, const V&> || std::is_invocable_v<F&, const std::optional<V>&>) {
+            return std::type_identity<v_result_t<F, V>>{};
+        } else {
+            return std::type_identity<kv_result_t<F, K, V>>{};
+        }
+    }
+    using type = typename decltype(pick())::type;
+};
+template<class F, class K, class V>
+using value_mapper_result_t = typename value_mapper_result<F, K, V>::type;
+
+template<class K, class V, class VR, class F>
+class kstream_map_values final : public processor<K, V, K, VR> {
+public:
+    explicit kstream_map_values(F mapper) : mapper_(std::move(mapper)) {}
+    void init(processor_context<K, VR>& ctx) override { ctx_ = &ctx; }
+    void process(const record<K, V>& r) override {
+        bool called = call_value_mapper(mapper_, r.key, r.value, [&](auto&& v) {
+            ctx_->forward(record<K, VR>{r.key, to_optional(v), r.timestamp, r.headers});
+        });
+        if (!called) drop_for_plain_function(*ctx_, r.key, r.value);
+    }
+
+private:
+    F mapper_;
+    processor_context<K, VR>* ctx_ = nullptr;
+};
+
+}  // namespace samsa::streams::internal

@@ -1,0 +1,127 @@
+#pragma once
+// KTABLE-JOINTHIS / KTABLE-JOINOTHER / KTABLE-MERGE: a table-table join is two
+// processors, one per side, each reading the other side's current value
+// through a value getter, and a merger both feed (Kafka's
+// KTableKTable{Inner,Left,Right,Outer}Join and KTableKTableJoinMerger).
+//
+// Per update on one side, with `other` the other side's current row:
+//   inner: no other row -> nothing; else join(new), join(old) if old values on
+//   left (this side of a left join): no other row and neither new nor old
+//          value -> nothing; else join(new, other-or-absent)
+//   right (the other side of a left join): needs the left row, like inner,
+//          but joins even a deleted right value (left row with absent right)
+//   outer: nothing only when no other row and neither new nor old value
+// A side whose join value is absent produces a tombstone. The output
+// timestamp is the larger of the update's and the other row's.
+//
+// Joiners here are uniform: (this-side value or absent, other value or
+// absent); the DSL adapts the user's joiner and swaps arguments for the
+// JOINOTHER side. Null keys are dropped (logged, counted).
+#include <spdlog/spdlog.h>
+
+#include "samsa/streams/detail/ops/tuple_forwarder.h"
+#include "samsa/streams/detail/ops/value_getter.h"
+#include "samsa/streams/processor/processor.h"
+
+namespace samsa::streams::internal {
+
+enum class table_join_side { inner, left, right, outer };
+
+template<class K, class VA, class VB, class VR>
+class ktable_ktable_join final : public processor<K, change<VA>, K, change<VR>> {
+public:
+    // Each side by pointer (nullptr: no value), as join_value_getter's.
+    using joiner = std::function<VR(const VA*, const VB*)>;
+    ktable_ktable_join(table_join_side side, value_getter_supplier<K, VB> other, joiner fn, bool send_old_values)
+        : side_(side), other_supplier_(std::move(other)), fn_(std::move(fn)), send_old_values_(send_old_values) {}
+
+    void init(processor_context<K, change<VR>>& ctx) override {
+        ctx_ = &ctx;
+        other_ = other_supplier_();
+        other_->init(ctx.task());
+    }
+
+    void process(const record<K, change<VA>>& r) override {
+        if (!r.key) {
+            spdlog::warn("Skipping record due to null key. processor=[{}]", ctx_->processor_name());
+            ctx_->record_dropped();
+            return;
+        }
+        const change<VA>& c = *r.value;
+        const auto* other = other_->get(*r.key);
+        const VB* other_value = other ? &other->value : nullptr;
+        const VA* new_side = c.new_value ? &*c.new_value : nullptr;
+        const VA* old_side = c.old_value ? &*c.old_value : nullptr;
+        int64_t ts = other ? std::max(r.timestamp, other->timestamp) : r.timestamp;
+        std::optional<VR> new_value, old_value;
+        switch (side_) {
+            case table_join_side::inner:
+                if (!other) return;
+                if (c.new_value) new_value = fn_(new_side, other_value);
+                if (send_old_values_ && c.old_value) old_value = fn_(old_side, other_value);
+                break;
+            case table_join_side::left:
+                if (!other && !c.new_value && !c.old_value) return;
+                if (c.new_value) new_value = fn_(new_side, other_value);
+                if (send_old_values_ && c.old_value) old_value = fn_(old_side, other_value);
+                break;
+            case table_join_side::right:
+                if (!other) return;
+                new_value = fn_(new_side, other_value);
+                if (send_old_values_) old_value = fn_(old_side, other_value);
+                break;
+            case table_join_side::outer:
+                if (!other && !c.new_value && !c.old_value) return;
+                if (other || c.new_value) new_value = fn_(new_side, other_value);
+                if (send_old_values_ && (other || c.old_value)) old_value = fn_(old_side, other_value);
+                break;
+        }
+        ctx_->forward(record<K, change<VR>>{r.key, change<VR>{std::move(new_value), std::move(old_value)}, ts, r.headers});
+    }
+
+private:
+    table_join_side side_;
+    value_getter_supplier<K, VB> other_supplier_;
+    std::unique_ptr<value_getter<K, VB>> other_;
+    joiner fn_;
+    bool send_old_values_;
+    processor_context<K, change<VR>>* ctx_ = nullptr;
+};
+
+// KTABLE-MERGE: forwards what either side produced; stores it when the join
+// result is materialized.
+template<class K, class V>
+class ktable_join_merger final : public processor<K, change<V>, K, change<V>> {
+public:
+    ktable_join_merger(std::optional<table_store_spec<K, V>> store, bool send_old_values)
+        : spec_(std::move(store)), send_old_values_(send_old_values) {}
+    void init(processor_context<K, change<V>>& ctx) override {
+        ctx_ = &ctx;
+        if (spec_) {
+            store_.emplace(spec_->open(ctx.task()));
+            forwarder_.emplace(*store_, ctx, send_old_values_);
+        }
+    }
+    void process(const record<K, change<V>>& r) override {
+        if (store_) {
+            if (r.value->new_value) store_->put(*r.key, value_and_timestamp<V>{*r.value->new_value, r.timestamp});
+            else store_->put(*r.key, std::nullopt);
+            forwarder_->maybe_forward(record<K, change<V>>(r));
+            return;
+        }
+        if (send_old_values_) {
+            ctx_->forward(r);
+        } else {
+            ctx_->forward(record<K, change<V>>{r.key, change<V>{r.value->new_value, std::nullopt}, r.timestamp, r.headers});
+        }
+    }
+
+private:
+    std::optional<table_store_spec<K, V>> spec_;
+    bool send_old_values_;
+    std::optional<timestamped_key_value_store<K, V>> store_;
+    std::optional<timestamped_tuple_forwarder<K, V>> forwarder_;
+    processor_context<K, change<V>>* ctx_ = nullptr;
+};
+
+}  // namespace samsa::streams::internal

@@ -1,0 +1,193 @@
+#pragma once
+// Source and sink nodes: the only places where serdes run on the record path
+// (besides stores). A source deserializes a consumed record and forwards it; a
+// sink serializes and hands it to the task's record collector.
+//
+// Threads: owned by one task (see node.h).
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "samsa/streams/detail/runtime/node.h"
+#include "samsa/streams/detail/runtime/task_context.h"
+#include "samsa/streams/processor/timestamp_extractor.h"
+#include "samsa/streams/serdes/core.h"
+
+namespace samsa::streams::internal {
+
+struct raw_record {
+    std::optional<bytes> key;
+    std::optional<bytes> value;
+    int64_t timestamp = 0;
+    record_headers headers;
+    record_metadata metadata;
+};
+
+// A consumed record seen in place, for the timestamp extractor.
+struct raw_record_ref {
+    const std::optional<bytes>* key = nullptr;
+    const std::optional<bytes>* value = nullptr;
+    int64_t timestamp = 0;
+    const record_headers* headers = nullptr;
+    record_metadata metadata;
+};
+
+class source_node_base : public processor_node_base {
+public:
+    using processor_node_base::processor_node_base;
+    // Two steps, so that only what the serdes throw is a deserialization
+    // error (task_graph.h): deserialize() turns the raw record into the
+    // typed one and keeps it (throws what the deserializers throw, e.g.
+    // serde_error); forward_deserialized() hands it to the children.
+    virtual void deserialize(raw_record&& r) = 0;
+    virtual void forward_deserialized() = 0;
+
+    // The source's own extractor (consumed::with_timestamp_extractor), or
+    // nullptr for the configured default.
+    const timestamp_extractor_ptr& extractor() const { return extractor_; }
+    void set_extractor(timestamp_extractor_ptr e) { extractor_ = std::move(e); }
+    // e.extract() on the raw record, whose key and value this source
+    // deserializes only if the extractor asks for them (timestamp_extractor.h).
+    // nullopt when such a deserialization failed and the extractor let the
+    // exception out: the record then keeps its own timestamp and meets the
+    // deserialization handler when processed, as it would have first in Kafka.
+    // Other exceptions (the extractor's own) leave.
+    virtual std::optional<int64_t> extract_timestamp(const timestamp_extractor& e, const raw_record_ref& r,
+                                                     int64_t partition_time) const = 0;
+
+private:
+    timestamp_extractor_ptr extractor_;
+};
+
+template<class K, class V>
+class source_node final : public source_node_base {
+public:
+    source_node(std::string name, serde<K> key_serde, serde<V> value_serde)
+        : source_node_base(std::move(name), nullptr, &typeid(record<K, V>)), key_serde_(std::move(key_serde)),
+          value_serde_(std::move(value_serde)) {}
+
+    void deserialize(raw_record&& raw) override {
+        record<K, V>& r = pending_;
+        r.key.reset();
+        r.value.reset();
+        std::string_view topic = raw.metadata.topic;
+        if (raw.key) r.key = key_serde_.deserialize(topic, *raw.key);
+        if (raw.value) r.value = value_serde_.deserialize(topic, *raw.value);
+        r.timestamp = raw.timestamp;
+        r.headers = std::move(raw.headers);
+    }
+    void forward_deserialized() override { forward_to(children(), pending_); }
+
+    std::optional<int64_t> extract_timestamp(const timestamp_extractor& e, const raw_record_ref& raw,
+                                             int64_t partition_time) const override {
+        lazy_decoder d(*this, raw);
+        extractor_record view(raw.metadata.topic, raw.metadata.partition, raw.metadata.offset, raw.timestamp,
+                              *raw.headers, &d);
+        try {
+            return e.extract(view, partition_time);
+        } catch (...) {
+            if (d.failed) return std::nullopt;
+            throw;
+        }
+    }
+
+private:
+    // Deserializes the key or the value the first time the extractor asks.
+    class lazy_decoder final : public extractor_record::decoder {
+    public:
+        lazy_decoder(const source_node& s, const raw_record_ref& r) : source_(s), raw_(r) {}
+        const std::type_info& key_type() const override { return typeid(K); }
+        const std::type_info& value_type() const override { return typeid(V); }
+        const void* key() const override {
+            if (!*raw_.key) return nullptr;
+            if (!key_) key_ = guarded([&] { return source_.key_serde_.deserialize(raw_.metadata.topic, **raw_.key); });
+            return &*key_;
+        }
+        const void* value() const override {
+            if (!*raw_.value) return nullptr;
+            if (!value_) {
+                value_ = guarded([&] { return source_.value_serde_.deserialize(raw_.metadata.topic, **raw_.value); });
+            }
+            return &*value_;
+        }
+        mutable bool failed = false;
+
+    private:
+        template<class F>
+        auto guarded(F&& f) const {
+            try {
+                return f();
+            } catch (...) {
+                failed = true;
+                throw;
+            }
+        }
+        const source_node& source_;
+        const raw_record_ref& raw_;
+        mutable std::optional<K> key_;
+        mutable std::optional<V> value_;
+    };
+
+    serde<K> key_serde_;
+    serde<V> value_serde_;
+    record<K, V> pending_;
+};
+
+template<class K, class V>
+using topic_name_extractor = std::function<std::string(const std::optional<K>& key, const std::optional<V>& value)>;
+template<class K, class V>
+using stream_partitioner =
+    std::function<std::optional<int32_t>(const std::string& topic, const std::optional<K>& key,
+                                          const std::optional<V>& value, int32_t num_partitions)>;
+
+// A sink with a stream partitioner (produced / repartitioned) asks it for
+// each record's partition, given the topic's partition count, as Kafka's
+// RecordCollector does: nullopt leaves the choice to the producer's
+// partitioner (murmur2 of the key); an unknown topic or a partition out of
+// range is an error (std::runtime_error, which ends the task).
+template<class K, class V>
+class sink_node final : public input_node<K, V> {
+public:
+    // topic: already decorated with the application id when internal;
+    // extractor: set instead of topic for dynamic routing.
+    sink_node(std::string name, std::string topic, topic_name_extractor<K, V> extractor, serde<K> key_serde,
+              serde<V> value_serde, stream_partitioner<K, V> partitioner = {})
+        : input_node<K, V>(std::move(name), nullptr), topic_(std::move(topic)), extractor_(std::move(extractor)),
+          key_serde_(std::move(key_serde)), value_serde_(std::move(value_serde)),
+          partitioner_(std::move(partitioner)) {}
+
+    void process(const record<K, V>& r) override {
+        produced_record out;
+        out.topic = extractor_ ? extractor_(r.key, r.value) : topic_;
+        if (partitioner_) out.partition = partition_for(out.topic, r);
+        if (r.key) out.key = key_serde_.serialize(out.topic, *r.key);
+        if (r.value) out.value = value_serde_.serialize(out.topic, *r.value);
+        out.timestamp = r.timestamp;
+        out.headers = r.headers;
+        this->task().collector().send(std::move(out));
+    }
+
+private:
+    std::optional<int32_t> partition_for(const std::string& topic, const record<K, V>& r) {
+        std::optional<int32_t> n = this->task().collector().partition_count(topic);
+        if (!n || *n <= 0) {
+            throw std::runtime_error("Could not get partition information for topic " + topic + " for task " +
+                                     this->task().task_id() + ". This can happen if the topic does not exist.");
+        }
+        std::optional<int32_t> p = partitioner_(topic, r.key, r.value, *n);
+        if (p && (*p < 0 || *p >= *n)) {
+            throw std::runtime_error("the stream partitioner of " + this->name() + " chose partition " +
+                                     std::to_string(*p) + " of " + topic + ", which has " + std::to_string(*n));
+        }
+        return p;
+    }
+
+    std::string topic_;
+    topic_name_extractor<K, V> extractor_;
+    serde<K> key_serde_;
+    serde<V> value_serde_;
+    stream_partitioner<K, V> partitioner_;
+};
+
+}  // namespace samsa::streams::internal
