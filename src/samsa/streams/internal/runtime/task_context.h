@@ -142,6 +142,9 @@ public:
     sensor_set& operator_sensors() { return *operator_sensors_; }
     // The task's dropped-records sensor (streams_metrics.h), if any.
     void set_dropped_records_sensor(sensor* s) { dropped_sensor_ = s; }
+    // The task's punctuate sensor (DEBUG), when it records: each punctuator
+    // call is timed into it in ns, as Kafka's StreamTask.punctuate.
+    void set_punctuate_sensor(sensor* s) { punctuate_sensor_ = s; }
     int64_t dropped_records() const { return dropped_records_; }
 
     // changelog_sink: change-logging stores write through the collector.
@@ -185,6 +188,7 @@ private:
     std::vector<schedule_entry> schedules_;
     int64_t dropped_records_ = 0;
     sensor* dropped_sensor_ = nullptr;
+    sensor* punctuate_sensor_ = nullptr;
     void record_dropped_metric();
 };
 
