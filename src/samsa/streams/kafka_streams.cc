@@ -380,7 +380,12 @@ void kafka_streams::add_stream_thread() {
 void kafka_streams::on_thread_state(internal::stream_thread& t, stream_thread_state now) {
     if (now == stream_thread_state::dead && t.failure()) {
         // As Kafka's StreamThread, before the handler decides what follows.
-        internal::record_if(client_metrics_->failed_threads);
+        // Under mutex_: threads failing at once must not lose a count (a
+        // sensor has one writer at a time).
+        {
+            std::lock_guard l(mutex_);
+            internal::record_if(client_metrics_->failed_threads);
+        }
         handle_thread_failure(t);
         return;
     }

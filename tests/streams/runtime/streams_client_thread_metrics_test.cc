@@ -304,6 +304,32 @@ TEST(streams_task_metrics_more, restore_counts_the_changelog_records) {
     EXPECT_TRUE(app.close(std::chrono::seconds(10)));
 }
 
+// The runtime hands a RocksDB store's databases to its RocksDB metrics: the
+// INFO property gauges of the word count's store, tagged as Kafka tags them.
+TEST(streams_task_metrics_more, rocksdb_store_reports_its_properties) {
+    temp_dir dir("samsa-rocksdb-runtime");
+    fake_cluster cluster;
+    cluster.create("lines", 1);
+    cluster.create("counts", 1);
+    cluster.append("lines", "k", "a b c a", 1);
+    cluster.append("lines", "k", "d b", 2);
+    kafka_streams app(testing_fakes::word_count_topology(store_type::rocksdb), props(dir),
+                      std::make_unique<fake_supplier>(cluster));
+    app.start();
+    const std::map<std::string, std::string> tags{
+        {"thread-id", "m-StreamThread-1"}, {"task-id", "1_0"}, {"rocksdb-state-id", "counts-store"}};
+    // Four words; the cache writes them down at a commit.
+    EXPECT_TRUE(within_seconds(20, [&] {
+        return metric(app.metrics(), "estimate-num-keys", "stream-state-metrics", tags) == 4;
+    })) << metric(app.metrics(), "estimate-num-keys", "stream-state-metrics", tags);
+    auto snap = app.metrics();
+    EXPECT_EQ(metric(snap, "block-cache-capacity", "stream-state-metrics", tags), 50 << 20);
+    // INFO: the statistics-based ones are listed, but RocksDB keeps no
+    // statistics and nothing records them.
+    EXPECT_EQ(metric(snap, "bytes-written-total", "stream-state-metrics", tags), 0);
+    EXPECT_TRUE(app.close(std::chrono::seconds(10)));
+}
+
 TEST(streams_task_metrics_more, sensors_have_kafkas_names_and_levels) {
     streams_metrics registry(recording_level::info);
     task_sensors task(&registry, "t", "0_1");
