@@ -301,6 +301,10 @@ TEST(streams_task_metrics_more, restore_counts_the_changelog_records) {
     EXPECT_EQ(listener.remaining_at_end.load(), 0);
     // Sub-topology 0 has no store: nothing to restore.
     EXPECT_EQ(metric(snap, "restore-total", task_group, task_tags("0_0")), 0);
+    // The count's record cache (on by default) reports its bytes (DEBUG).
+    EXPECT_EQ(metric(snap, "cache-size-bytes-total", task_group, tags), 0);
+    cluster.append("lines", "k", "f g", 10);
+    EXPECT_TRUE(within_seconds(20, [&] { return metric(app.metrics(), "cache-size-bytes-total", task_group, tags) > 0; }));
     EXPECT_TRUE(app.close(std::chrono::seconds(10)));
 }
 
@@ -337,7 +341,8 @@ TEST(streams_task_metrics_more, sensors_have_kafkas_names_and_levels) {
     auto snap = registry.snapshot();
     const std::map<std::string, std::string> tt{{"thread-id", "t"}, {"task-id", "0_1"}};
     for (const char* n : {"active-process-ratio", "punctuate-rate", "punctuate-total", "punctuate-latency-avg",
-                          "punctuate-latency-max", "restore-rate", "restore-total", "restore-remaining-records-total"}) {
+                          "punctuate-latency-max", "restore-rate", "restore-total", "restore-remaining-records-total",
+                          "cache-size-bytes-total"}) {
         EXPECT_TRUE(snap.count(metric_name{n, task_group, tt})) << n;
     }
     const std::map<std::string, std::string> th{{"thread-id", "t"}};
@@ -352,6 +357,7 @@ TEST(streams_task_metrics_more, sensors_have_kafkas_names_and_levels) {
     EXPECT_TRUE(task.restore_remaining->should_record());
     EXPECT_FALSE(task.punctuate->should_record());
     EXPECT_FALSE(task.restore->should_record());
+    EXPECT_FALSE(task.cache_size->should_record());
     for (sensor* s : {thread.process_ratio, thread.punctuate_ratio, thread.poll_ratio, thread.commit_ratio,
                       thread.poll_records, thread.process_records}) {
         EXPECT_TRUE(s->should_record());

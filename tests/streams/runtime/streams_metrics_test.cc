@@ -108,8 +108,8 @@ TEST(streams_metrics, a_removed_sensor_leaves_the_snapshot) {
         // Task: process, dropped-records and enforced-processing rate/total,
         // process-latency and record-lateness avg/max, active-buffer-count,
         // active-process-ratio, punctuate rate/total/avg/max, restore
-        // rate/total, restore-remaining-records-total.
-        EXPECT_EQ(registry.snapshot().size(), 30u + 19u);
+        // rate/total, restore-remaining-records-total, cache-size-bytes-total.
+        EXPECT_EQ(registry.snapshot().size(), 30u + 20u);
     }
     EXPECT_TRUE(registry.snapshot().empty());
 }

@@ -155,6 +155,37 @@ TEST(streams_state_metrics, record_cache_hit_ratio) {
     EXPECT_TRUE(std::isnan(info.snapshot().at(metric_name{"hit-ratio-max", g, tags})));
 }
 
+// Kafka's NamedCache records its bytes into the task's
+// cache-size-bytes-total (DEBUG) after each put, eviction and delete.
+TEST(streams_state_metrics, cache_size_bytes_total_follows_the_cache) {
+    streams_metrics registry(recording_level::debug);
+    task_sensors task(&registry, "t", "0_0");
+    registry_store_sensor size(task.cache_size);
+    caching_key_value_store cache(std::make_unique<in_memory_key_value_store>("c"));
+    ASSERT_TRUE(cache.init(store_context{}));
+    ASSERT_TRUE(cache.set_cache_size_sensor(&size));
+    const metric_name name{"cache-size-bytes-total", "stream-task-metrics", {{"thread-id", "t"}, {"task-id", "0_0"}}};
+    EXPECT_EQ(registry.snapshot().at(name), 0);
+    cache.put(b("a"), b("1"));
+    cache.put(b("b"), b(std::string(100, 'x')));
+    const double two = registry.snapshot().at(name);
+    EXPECT_EQ(two, static_cast<double>(cache.cached_bytes()));
+    EXPECT_GT(two, 100);
+    cache.flush();  // written down: the entries stay cached, clean
+    cache.remove(b("b"));
+    EXPECT_EQ(registry.snapshot().at(name), static_cast<double>(cache.cached_bytes()));
+    EXPECT_LT(registry.snapshot().at(name), two);
+
+    streams_metrics info(recording_level::info);
+    task_sensors quiet(&info, "t", "0_0");
+    registry_store_sensor quiet_size(quiet.cache_size);
+    caching_key_value_store other(std::make_unique<in_memory_key_value_store>("d"));
+    ASSERT_TRUE(other.init(store_context{}));
+    other.set_cache_size_sensor(&quiet_size);
+    other.put(b("a"), b("1"));
+    EXPECT_EQ(info.snapshot().at(name), 0) << "DEBUG";
+}
+
 int64_t wall_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
         .count();

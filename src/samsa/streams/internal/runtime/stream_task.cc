@@ -72,6 +72,7 @@ result<std::unique_ptr<stream_task>> stream_task::create(task_id id, const subto
         t->sensors_ = std::make_unique<task_sensors>(env.metrics, env.thread_id, id.to_string());
         t->context_->set_dropped_records_sensor(t->sensors_->dropped);
         if (t->sensors_->punctuate->should_record()) t->context_->set_punctuate_sensor(t->sensors_->punctuate);
+        if (t->sensors_->cache_size->should_record()) t->context_->set_cache_size_sensor(t->sensors_->cache_size);
     }
     t->restore_committed_metadata(committed);
     try {

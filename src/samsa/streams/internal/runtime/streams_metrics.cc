@@ -294,6 +294,7 @@ task_sensors::task_sensors(streams_metrics* registry, const std::string& thread_
                                                {metric_name{"restore-total", task_group, tags}, stat::total_sum}});
     restore_remaining = set.add(
         recording_level::info, {{metric_name{"restore-remaining-records-total", task_group, tags}, stat::total_sum}});
+    cache_size = set.add(recording_level::debug, {{metric_name{"cache-size-bytes-total", task_group, tags}, stat::value}});
 }
 
 node_sensors::node_sensors(streams_metrics* registry, const std::string& thread_id, const std::string& task_id,
@@ -492,7 +493,7 @@ store_sensor* store_sensors::add(const std::string& op) {
 
 store_sensor* store_sensors::adapt(sensor* s) {
     if (!s) return nullptr;
-    adapters_.push_back(std::make_unique<adapter>(s));
+    adapters_.push_back(std::make_unique<registry_store_sensor>(s));
     return adapters_.back().get();
 }
 

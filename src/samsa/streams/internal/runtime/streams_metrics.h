@@ -193,6 +193,17 @@ struct client_sensors {
     sensor* failed_threads = nullptr;
 };
 
+// A registry sensor as the state library sees it (store_sensor.h).
+class registry_store_sensor final : public store_sensor {
+public:
+    explicit registry_store_sensor(sensor* s) : s_(s) {}
+    bool should_record() const override { return s_->should_record(); }
+    void record(double value) override { s_->record(value); }
+
+private:
+    sensor* s_;
+};
+
 // Thread level (Kafka's ThreadMetrics), group stream-thread-metrics, tag
 // thread-id. All INFO. Besides the sensors: thread-start-time (wall-clock ms
 // when the thread was made, fixed) and blocked-time-ns-total (a gauge of
@@ -268,6 +279,9 @@ struct task_sensors {
     // INFO; restore-remaining-records-total, a cumulative sum: + records to
     // restore when a changelog is registered, - each batch restored.
     sensor* restore_remaining = nullptr;
+    // DEBUG; cache-size-bytes-total (Kafka's Value): the bytes of the task's
+    // record cache that changed last (caching_key_value_store records it).
+    sensor* cache_size = nullptr;
 };
 
 // Processor-node level (Kafka's ProcessorNodeMetrics), group
@@ -363,16 +377,6 @@ public:
     rocksdb_metrics* rocksdb() const { return rocksdb_.get(); }
 
 private:
-    // store_sensor over a registry sensor.
-    class adapter final : public store_sensor {
-    public:
-        explicit adapter(sensor* s) : s_(s) {}
-        bool should_record() const override { return s_->should_record(); }
-        void record(double latency_ns) override { s_->record(latency_ns); }
-
-    private:
-        sensor* s_;
-    };
     store_sensor* add(const std::string& op);
     store_sensor* adapt(sensor* s);
 
@@ -381,7 +385,7 @@ private:
     std::unique_ptr<rocksdb_metrics> rocksdb_;
     sensor_set set_;
     std::map<std::string, std::string> tags_;
-    std::vector<std::unique_ptr<adapter>> adapters_;
+    std::vector<std::unique_ptr<registry_store_sensor>> adapters_;
     store_meters meters_;
     store_sensor* hit_ratio_ = nullptr;
 };

@@ -36,6 +36,7 @@ void task_context::add_store(const store_builder& declared, bool synchronized) {
     if (store_index_.count(declared.name())) return;
     const store_builder builder = effective_builder(declared);
     std::unique_ptr<key_value_bytes_store> s = builder.build();
+    if (cache_size_sensor_) s->set_cache_size_sensor(cache_size_sensor_.get());
     rocksdb_metrics_recorder* rocksdb = nullptr;
     if (config_.metrics && !builder.metrics_scope().empty()) {
         s = metered(builder, std::move(s));
@@ -190,5 +191,9 @@ void task_context::send_with_headers(std::string_view changelog_topic, int32_t p
 }
 
 void task_context::record_dropped_metric() { dropped_sensor_->record(); }
+
+void task_context::set_cache_size_sensor(sensor* s) {
+    cache_size_sensor_ = s ? std::make_unique<registry_store_sensor>(s) : nullptr;
+}
 
 }  // namespace samsa::streams::internal
