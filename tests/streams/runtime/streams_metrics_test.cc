@@ -103,9 +103,14 @@ TEST(streams_metrics, a_removed_sensor_leaves_the_snapshot) {
     {
         thread_sensors thread(&registry, "t-1");
         task_sensors task(&registry, "t-1", "0_1");
+        // Thread: 20 rates, totals and latencies, poll-records and
+        // process-records avg/max, four ratios, thread-start-time and
+        // blocked-time-ns-total.
         // Task: process, dropped-records and enforced-processing rate/total,
-        // process-latency and record-lateness avg/max, active-buffer-count.
-        EXPECT_EQ(registry.snapshot().size(), 20u + 11u);
+        // process-latency and record-lateness avg/max, active-buffer-count,
+        // active-process-ratio, punctuate rate/total/avg/max, restore
+        // rate/total, restore-remaining-records-total, cache-size-bytes-total.
+        EXPECT_EQ(registry.snapshot().size(), 30u + 20u);
     }
     EXPECT_TRUE(registry.snapshot().empty());
 }

@@ -15,6 +15,7 @@
 
 #include "samsa/base/result.h"
 #include "samsa/streams/state/record_context.h"
+#include "samsa/streams/state/rocksdb_metrics_recorder.h"
 #include "samsa/streams/state/thread_cache.h"
 
 namespace samsa::streams {
@@ -44,6 +45,9 @@ struct store_context {
     // caching layer budgets cache_max_bytes for itself alone.
     thread_cache* cache = nullptr;
     int64_t cache_max_bytes = 10 * 1024 * 1024;
+    // Where a RocksDB store reports its databases for the RocksDB metrics
+    // (rocksdb_metrics_recorder.h). nullptr: no metrics.
+    rocksdb_metrics_recorder* rocksdb_metrics = nullptr;
 
     int64_t current_timestamp() const { return records ? records->current_record().timestamp : 0; }
 };
