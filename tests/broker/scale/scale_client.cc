@@ -16,7 +16,9 @@ template<class Response, class Request>
 std::optional<Response> call(uint16_t port, const Request& req, int16_t version, std::chrono::milliseconds timeout) {
     raw_client c(port);
     if (!c.connected() || !c.send_request(req, version, 1)) return std::nullopt;
-    return c.read_response<Response>(version, 1, timeout);
+    auto r = c.read_response<Response>(version, 1, timeout);
+    if (!r) return std::nullopt;
+    return std::move(*r);
 }
 
 }  // namespace

@@ -14,9 +14,11 @@
 #include "samsa/protocol/messages/create_partitions.h"
 #include "samsa/protocol/messages/create_topics.h"
 #include "samsa/protocol/messages/metadata.h"
-#include "tests/broker/raw_client.h"
+#include "tests/support/raw_client.h"
 
 namespace samsa::broker::testing {
+
+using test_support::raw_client;
 
 // CreateTopics v5 of `names`, each with `partitions` partitions; nullopt: no answer.
 std::optional<protocol::create_topics_response> create_topics(uint16_t port, const std::vector<std::string>& names,

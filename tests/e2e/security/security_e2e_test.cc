@@ -18,7 +18,7 @@
 #include "samsa/protocol/messages/sasl_authenticate.h"
 #include "samsa/protocol/messages/sasl_handshake.h"
 #include "tests/e2e/broker_test.h"
-#include "tests/e2e/groups/raw_client.h"
+#include "tests/support/raw_client.h"
 #include "tests/e2e/security/test_pki.h"
 #include "tests/support/sasl_plain.h"
 
@@ -130,7 +130,7 @@ TEST_F(ssl_pem_test, a_plaintext_client_on_the_tls_port_gets_no_kafka_answer) {
     h.api_version = 0;
     h.correlation_id = 1;
     h.client_id = "plain";
-    ASSERT_TRUE(raw.write_all(protocol::encode_request_frame(h, protocol::metadata_request{})));
+    ASSERT_TRUE(raw.send(protocol::encode_request_frame(h, protocol::metadata_request{})));
     // Whatever comes back is a TLS alert or nothing, never a Kafka response; then the close.
     EXPECT_TRUE(raw.closed_by_peer());
     auto ok = kcat_metadata(ssl_client());
@@ -342,7 +342,7 @@ TEST_F(sasl_plaintext_test, requests_before_authentication_close_the_connection)
     protocol::request_header h;
     h.api_version = 1;
     h.correlation_id = 7;
-    ASSERT_TRUE(raw.write_all(protocol::encode_request_frame(h, protocol::metadata_request{})));
+    ASSERT_TRUE(raw.send(protocol::encode_request_frame(h, protocol::metadata_request{})));
     EXPECT_TRUE(raw.closed_by_peer());
 }
 
