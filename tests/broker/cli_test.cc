@@ -9,6 +9,7 @@
 
 #include "tests/support/broker_process.h"
 #include "tests/support/run_command.h"
+#include "tests/support/temp_dir.h"
 
 namespace samsa::broker::testing {
 namespace {
@@ -45,10 +46,10 @@ TEST(samsa_broker_cli, unreadable_file_is_exit_2) {
 }
 
 TEST(samsa_broker_cli, bad_value_in_a_file_is_exit_2) {
-    auto path = std::filesystem::temp_directory_path() / ("samsa-cli-" + std::to_string(::getpid()) + ".properties");
+    test_support::temp_dir dir("cli");
+    const auto path = dir / "server.properties";
     std::ofstream(path) << "# test\nlisteners=PLAINTEXT://127.0.0.1:0\nmessage.max.bytes = lots\n";
     auto r = run({path.string()});
-    std::filesystem::remove(path);
     EXPECT_EQ(r.exit_code, 2) << r.describe();
     EXPECT_EQ(r.err, "samsa-broker: error: message.max.bytes: 'lots' is not an integer\n");
 }
@@ -83,10 +84,9 @@ TEST(samsa_broker_process, starts_fast_warns_on_unknown_keys_and_stops_cleanly) 
 TEST(samsa_broker_process, port_in_use_is_exit_1) {
     test_support::broker_process first;
     ASSERT_TRUE(first.start()) << first.failure();
-    auto dir = std::filesystem::temp_directory_path() / ("samsa-cli-dir-" + std::to_string(::getpid()));
+    test_support::temp_dir dir("cli");
     auto r = run({"--override", "listeners=PLAINTEXT://127.0.0.1:" + std::to_string(first.port()), "--override",
                   "log.dirs=" + dir.string()});
-    std::filesystem::remove_all(dir);
     EXPECT_EQ(r.exit_code, 1) << r.describe();
     EXPECT_NE(r.err.find("cannot listen"), std::string::npos) << r.err;
 }

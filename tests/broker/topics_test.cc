@@ -9,23 +9,14 @@
 #include "samsa/broker/topics/topic_config.h"
 #include "samsa/broker/topics/topic_name.h"
 #include "samsa/broker/topics/topic_table.h"
+#include "tests/support/temp_dir.h"
 
 namespace samsa::broker {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct temp_dir {
-    fs::path path;
-    temp_dir() {
-        std::string tmpl = (fs::temp_directory_path() / "samsa-broker-test-XXXXXX").string();
-        path = ::mkdtemp(tmpl.data());
-    }
-    ~temp_dir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
+using test_support::temp_dir;
 
 TEST(topic_name, kafka_rules) {
     EXPECT_TRUE(validate_topic_name("orders"));
@@ -83,7 +74,7 @@ TEST(topic_table, persists_and_reloads) {
     temp_dir dir;
     uuid id;
     {
-        auto table = topic_table::load(dir.path.string());
+        auto table = topic_table::load(dir.string());
         ASSERT_TRUE(table) << table.error().message;
         auto created = table->create("orders", 3, {{"retention.ms", "1000"}});
         ASSERT_TRUE(created);
@@ -95,8 +86,8 @@ TEST(topic_table, persists_and_reloads) {
         ASSERT_TRUE(table->set_configs("items", {{"cleanup.policy", "compact"}}));
         ASSERT_TRUE(table->remove("nothing").error().code == errc::not_found);
     }
-    EXPECT_FALSE(fs::exists(dir.path / "__samsa-topics.json.tmp"));
-    auto again = topic_table::load(dir.path.string());
+    EXPECT_FALSE(fs::exists(dir.path() / "__samsa-topics.json.tmp"));
+    auto again = topic_table::load(dir.string());
     ASSERT_TRUE(again) << again.error().message;
     ASSERT_EQ(again->topics().size(), 2u);
     const auto* orders = again->find("orders");
@@ -108,15 +99,15 @@ TEST(topic_table, persists_and_reloads) {
     EXPECT_EQ(again->find("items")->partition_count, 4);
     EXPECT_EQ(again->find("items")->configs.at("cleanup.policy"), "compact");
     ASSERT_TRUE(again->remove("items"));
-    auto third = topic_table::load(dir.path.string());
+    auto third = topic_table::load(dir.string());
     ASSERT_TRUE(third);
     EXPECT_EQ(third->topics().size(), 1u);
 }
 
 TEST(topic_table, corrupt_file_is_an_error_not_an_empty_table) {
     temp_dir dir;
-    std::ofstream(dir.path / "__samsa-topics.json") << "{not json";
-    auto table = topic_table::load(dir.path.string());
+    std::ofstream(dir.path() / "__samsa-topics.json") << "{not json";
+    auto table = topic_table::load(dir.string());
     ASSERT_FALSE(table);
     EXPECT_EQ(table.error().code, errc::corrupt);
 }

@@ -29,19 +29,6 @@ std::string env_or_empty(const char* name) {
     return v ? std::string(v) : std::string();
 }
 
-std::filesystem::path make_temp_dir(const std::filesystem::path& parent) {
-    std::filesystem::path base = parent;
-    if (base.empty()) {
-        std::string tmp = env_or_empty("TMPDIR");
-        base = tmp.empty() ? std::filesystem::path("/tmp") : std::filesystem::path(tmp);
-    }
-    std::string pattern = (base / "samsa-broker-XXXXXX").string();
-    if (!mkdtemp(pattern.data())) {
-        return {};
-    }
-    return pattern;
-}
-
 std::string utc_now() {
     char buf[64];
     std::time_t t = std::time(nullptr);
@@ -137,10 +124,7 @@ broker_process::~broker_process() {
     if (pid_ > 0) {
         stop();
     }
-    if (!data_dir_.empty() && env_or_empty("SAMSA_KEEP_TEST_DIRS") != "1") {
-        std::error_code ec;
-        std::filesystem::remove_all(data_dir_, ec);
-    }
+    // dir_ goes after the broker has stopped writing into it.
 }
 
 std::string broker_process::bootstrap() const {
@@ -161,12 +145,14 @@ bool broker_process::start() {
         failure_ = "broker binary " + options_.binary.string() + " is not there (build target samsa-broker)";
         return false;
     }
-    if (data_dir_.empty()) {
-        data_dir_ = make_temp_dir(options_.temp_parent);
-        if (data_dir_.empty()) {
-            failure_ = std::string("mkdtemp failed: ") + strerror(errno);
+    if (!dir_) {
+        try {
+            dir_.emplace("broker", options_.temp_parent);
+        } catch (const std::exception& e) {
+            failure_ = e.what();
             return false;
         }
+        data_dir_ = dir_->path();
         std::filesystem::create_directories(data_dir_ / "data");
     }
     // The first start may pick again when another process took the port between

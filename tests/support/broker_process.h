@@ -11,8 +11,8 @@
 //
 // The broker's stderr (its log) goes to <data dir>/broker.log, appended across
 // restarts with a marker line per start; log_text() returns it for failure
-// messages. The destructor stops the broker and removes the directory (kept when
-// SAMSA_KEEP_TEST_DIRS=1, for a post-mortem).
+// messages. The destructor stops the broker and removes the directory (a
+// temp_dir: kept when SAMSA_KEEP_TEST_DIRS is set, for a post-mortem).
 //
 // The binary is $SAMSA_BIN_DIR/samsa-broker (samsa_test sets SAMSA_BIN_DIR),
 // unless broker_options::binary names another.
@@ -30,6 +30,8 @@
 #include <utility>
 #include <vector>
 
+#include "tests/support/temp_dir.h"
+
 namespace samsa::test_support {
 
 struct broker_options {
@@ -46,7 +48,7 @@ struct broker_options {
     std::vector<std::pair<std::string, std::string>> environment;
     std::chrono::milliseconds start_timeout{std::chrono::seconds(10)};
     std::chrono::milliseconds stop_timeout{std::chrono::seconds(10)};
-    // Where to create the temporary data dir (mkdtemp); empty: $TMPDIR or /tmp.
+    // Where to create the temporary data dir (temp_dir); empty: $TMPDIR or /tmp.
     std::filesystem::path temp_parent;
     int port_attempts = 5;  // fresh ports tried when the chosen one was taken meanwhile
 };
@@ -115,7 +117,8 @@ private:
     std::optional<int> wait_exit(std::chrono::milliseconds timeout);
 
     broker_options options_;
-    std::filesystem::path data_dir_;  // <tmp>/samsa-broker-XXXXXX; the broker's log.dirs is data_dir_/data
+    std::optional<temp_dir> dir_;     // <tmp>/samsa-broker-XXXXXX, made by the first start
+    std::filesystem::path data_dir_;  // dir_'s path; the broker's log.dirs is data_dir_/data
     pid_t pid_ = -1;
     uint16_t port_ = 0;
     int starts_ = 0;

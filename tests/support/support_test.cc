@@ -5,11 +5,13 @@
 #include <gtest/gtest.h>
 
 #include <signal.h>
+#include <stdlib.h>
 
 #include <fstream>
 
 #include "tests/support/broker_process.h"
 #include "tests/support/run_command.h"
+#include "tests/support/temp_dir.h"
 
 namespace samsa::test_support {
 namespace {
@@ -33,12 +35,9 @@ while True:
 class support_test : public ::testing::Test {
 protected:
     void SetUp() override {
-        dir_ = std::filesystem::temp_directory_path() / ("samsa-support-test-" + std::to_string(getpid()));
-        std::filesystem::create_directories(dir_);
         write_script("fake-broker", fake_broker);
         write_script("dies-at-once", "#!/bin/sh\necho 'bad config: log.dirs' >&2\nexit 2\n");
     }
-    void TearDown() override { std::filesystem::remove_all(dir_); }
     void write_script(const std::string& name, const std::string& text) {
         std::ofstream(dir_ / name) << text;
         std::filesystem::permissions(dir_ / name, std::filesystem::perms::owner_all);
@@ -46,7 +45,7 @@ protected:
     broker_options options(const std::string& name) {
         return broker_options_builder().binary(dir_ / name).override_config("node.id", "7").start_timeout(10s);
     }
-    std::filesystem::path dir_;
+    temp_dir dir_{"support-test"};
 };
 
 TEST_F(support_test, start_stop_restart_kill_on_one_port_and_dir) {
@@ -130,6 +129,49 @@ TEST_F(support_test, run_command_kills_at_the_deadline_with_its_children) {
     EXPECT_TRUE(r.timed_out) << r.describe();
     EXPECT_LT(r.elapsed, 5s) << r.describe();
     EXPECT_FALSE(r.ok());
+}
+
+TEST(temp_dir, unique_under_tmpdir_and_removed_with_its_content) {
+    std::filesystem::path kept_path;
+    {
+        temp_dir a("support-test");
+        temp_dir b("support-test");
+        EXPECT_NE(a.path(), b.path());
+        EXPECT_TRUE(std::filesystem::is_directory(a.path()));
+        EXPECT_EQ(a.path().filename().string().rfind("samsa-support-test-", 0), 0u) << a.path();
+        std::filesystem::create_directories(a / "sub" / "dir");
+        std::ofstream(a / "sub" / "file") << "x";
+        kept_path = a.path();
+        temp_dir moved(std::move(a));
+        EXPECT_EQ(moved.path(), kept_path);
+        EXPECT_TRUE(a.path().empty());
+    }
+    EXPECT_FALSE(std::filesystem::exists(kept_path));
+}
+
+TEST(temp_dir, kept_when_samsa_keep_test_dirs_is_set) {
+    const char* before = std::getenv("SAMSA_KEEP_TEST_DIRS");
+    const std::string saved = before ? before : "";
+    std::filesystem::path path;
+    ::setenv("SAMSA_KEEP_TEST_DIRS", "1", 1);
+    {
+        temp_dir d("support-test");
+        path = d.path();
+    }
+    ::setenv("SAMSA_KEEP_TEST_DIRS", "0", 1);
+    EXPECT_FALSE(keep_test_dirs());
+    if (before) ::setenv("SAMSA_KEEP_TEST_DIRS", saved.c_str(), 1); else ::unsetenv("SAMSA_KEEP_TEST_DIRS");
+    EXPECT_TRUE(std::filesystem::is_directory(path));
+    std::filesystem::remove_all(path);
+}
+
+TEST(temp_dir, a_parent_that_does_not_exist_is_an_exception_naming_it) {
+    try {
+        temp_dir d("x", "/nonexistent-samsa-parent");
+        ADD_FAILURE() << "made " << d.path();
+    } catch (const std::runtime_error& e) {
+        EXPECT_NE(std::string(e.what()).find("/nonexistent-samsa-parent/samsa-x-"), std::string::npos) << e.what();
+    }
 }
 
 }  // namespace

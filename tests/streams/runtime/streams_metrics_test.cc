@@ -17,6 +17,7 @@
 #include "samsa/streams/streams_config.h"
 #include "tests/streams/runtime/fake_clients.h"
 #include "tests/streams/runtime/within_seconds.h"
+#include "tests/support/temp_dir.h"
 
 namespace samsa::streams::internal {
 namespace {
@@ -154,8 +155,7 @@ double metric(const metrics_snapshot& snap, const std::string& name, const std::
 }
 
 TEST(streams_metrics, kafka_streams_records_thread_and_task_metrics) {
-    auto dir = std::filesystem::temp_directory_path() / ("samsa-metrics-test-" + std::to_string(::getpid()));
-    std::filesystem::remove_all(dir);
+    test_support::temp_dir dir("metrics-test");
     testing_fakes::fake_cluster cluster;
     cluster.create("nums", 2);
     cluster.create("out", 2);
@@ -197,7 +197,6 @@ TEST(streams_metrics, kafka_streams_records_thread_and_task_metrics) {
     auto closed = app.metrics();
     EXPECT_EQ(metric(closed, "task-closed-total", "stream-thread-metrics", thread), 2);
     EXPECT_EQ(metric(closed, "process-total", "stream-task-metrics", task0), -1) << "a closed task keeps its metrics";
-    std::filesystem::remove_all(dir);
 }
 
 }  // namespace
