@@ -94,13 +94,10 @@ std::vector<record> sized_records(int count) {
 class metrics_test : public broker_test {
 protected:
     broker_options make_broker_options() const override {
-        metrics_port_ = pick_free_port();
-        return broker_options_builder().override_config(
-            "samsa.metrics.listener", "http://127.0.0.1:" + std::to_string(metrics_port_));
+        // Port 0: the broker binds one and reports it (broker_process::metrics_port).
+        return broker_options_builder().override_config("samsa.metrics.listener", "http://127.0.0.1:0");
     }
-    uint16_t metrics_port() const { return metrics_port_; }
-
-    mutable uint16_t metrics_port_ = 0;
+    uint16_t metrics_port() { return broker().metrics_port(); }
 };
 
 TEST_F(metrics_test, scrape_matches_known_traffic) {
