@@ -10,6 +10,7 @@
 
 #include "samsa/protocol/messages/api_versions.h"
 #include "tests/support/broker_process.h"
+#include "tests/support/kafka_probe.h"
 #include "tests/support/raw_client.h"
 #include "tests/support/run_command.h"
 #include "tests/support/temp_dir.h"
@@ -102,6 +103,12 @@ TEST(samsa_broker_process, reports_every_bound_listener_once_all_accept) {
         auto versions = c.call<protocol::api_versions_response>(protocol::api_versions_request{}, 3);
         ASSERT_TRUE(versions) << versions.error().message;
         EXPECT_EQ(versions->error_code, protocol::error_code::none);
+    }
+    // kafka_probe (on the raw client): Metadata v0 answered on each listener.
+    for (uint16_t port : {broker.port(), internal}) {
+        auto probe = test_support::metadata_v0_round_trip(port, 5s);
+        EXPECT_TRUE(probe.ok) << probe.error;
+        EXPECT_GT(probe.body_size, 4);
     }
     std::ifstream report(broker.bound_listeners_path());
     std::stringstream text;

@@ -96,7 +96,7 @@ TEST_F(group_test, wrong_generations_unknown_members_absurd_timeouts_and_huge_me
     ASSERT_TRUE(first);
     ASSERT_EQ(first->error_code, error_code::member_id_required);
     std::string me = first->member_id;
-    EXPECT_EQ(me.rfind("raw-test-", 0), 0u) << me;
+    EXPECT_EQ(me.rfind("raw-client-", 0), 0u) << me;  // the client id, as Kafka makes member ids
     auto joined = c.call<protocol::join_group_response>(join_req("g", me, 10000), 5);
     ASSERT_TRUE(joined);
     ASSERT_EQ(joined->error_code, error_code::none);
