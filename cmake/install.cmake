@@ -36,12 +36,14 @@ add_library(samsa::streams ALIAS samsa_streams_package)
 
 # samsa_broker_metrics(_http): the Prometheus text renderer and the GET
 # /metrics endpoint, which kafka_streams reuses for samsa.metrics.listener.
+# samsa_kafka: the Kafka client layer the runtime's clients are built on.
 set(samsa_exported_libraries
-  samsa_options samsa_base samsa_bytes samsa_streams_state samsa_streams_json samsa_streams
+  samsa_options samsa_base samsa_bytes samsa_kafka samsa_streams_state samsa_streams_json samsa_streams
   samsa_streams_runtime samsa_streams_package samsa_broker_metrics samsa_broker_metrics_http)
 set_target_properties(samsa_options PROPERTIES EXPORT_NAME options)
 set_target_properties(samsa_base PROPERTIES EXPORT_NAME base)
 set_target_properties(samsa_bytes PROPERTIES EXPORT_NAME bytes)
+set_target_properties(samsa_kafka PROPERTIES EXPORT_NAME kafka)
 set_target_properties(samsa_streams_state PROPERTIES EXPORT_NAME streams_state)
 set_target_properties(samsa_streams_json PROPERTIES EXPORT_NAME streams_json)
 set_target_properties(samsa_streams PROPERTIES EXPORT_NAME streams_dsl)
@@ -56,7 +58,7 @@ install(TARGETS ${samsa_exported_libraries} EXPORT samsa-targets
 install(EXPORT samsa-targets NAMESPACE samsa:: DESTINATION ${samsa_cmake_dir} COMPONENT dev)
 
 # The headers the installed libraries' headers include, and the version.
-foreach(dir base bytes streams)
+foreach(dir base bytes kafka streams)
   install(DIRECTORY ${PROJECT_SOURCE_DIR}/src/samsa/${dir} DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/samsa
     COMPONENT dev FILES_MATCHING PATTERN "*.h")
 endforeach()

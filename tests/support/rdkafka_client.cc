@@ -1,6 +1,5 @@
 #include "tests/support/rdkafka_client.h"
 
-#include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafkacpp.h>
 
 #include <algorithm>
@@ -9,6 +8,8 @@
 #include <thread>
 
 #include "samsa/bytes/murmur2.h"
+#include "samsa/kafka/admin.h"
+#include "samsa/kafka/config.h"
 
 namespace samsa::test_support {
 namespace {
@@ -22,76 +23,24 @@ int ms_left(clock::time_point deadline) {
 
 error fail(const std::string& what) { return make_error(errc::invalid_argument, what); }
 
-// --- C admin client --------------------------------------------------------
+// --- admin (samsa/kafka) ----------------------------------------------------
 
-struct admin_client {
-    rd_kafka_t* rk = nullptr;
-    rd_kafka_queue_t* queue = nullptr;
-    std::string error;
+// An admin client with the tests' security settings; every request waits at
+// most 15 s (CreateTopics and DeleteTopics until the controller is done).
+result<std::unique_ptr<samsa::kafka::admin>> connect_admin(const std::string& bootstrap) {
+    samsa::kafka::properties properties = client_security();
+    properties["bootstrap.servers"] = bootstrap;
+    auto conf = samsa::kafka::make_conf(properties);
+    if (!conf) return fail("admin client: " + conf.error().message);
+    auto rk = samsa::kafka::make_client(samsa::kafka::client_type::producer, std::move(*conf));
+    if (!rk) return fail("admin client: " + rk.error().message);
+    return std::make_unique<samsa::kafka::admin>(std::move(*rk), samsa::kafka::admin_config{std::chrono::seconds(15), {}});
+}
 
-    explicit admin_client(const std::string& bootstrap) {
-        char errstr[512];
-        rd_kafka_conf_t* conf = rd_kafka_conf_new();
-        if (rd_kafka_conf_set(conf, "bootstrap.servers", bootstrap.c_str(), errstr, sizeof errstr) != RD_KAFKA_CONF_OK) {
-            error = errstr;
-            rd_kafka_conf_destroy(conf);
-            return;
-        }
-        for (const auto& [k, v] : client_security()) {
-            if (rd_kafka_conf_set(conf, k.c_str(), v.c_str(), errstr, sizeof errstr) != RD_KAFKA_CONF_OK) {
-                error = k + ": " + errstr;
-                rd_kafka_conf_destroy(conf);
-                return;
-            }
-        }
-        rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
-        if (!rk) {
-            error = errstr;
-            return;
-        }
-        queue = rd_kafka_queue_new(rk);
-    }
-    ~admin_client() {
-        if (queue) rd_kafka_queue_destroy(queue);
-        if (rk) rd_kafka_destroy(rk);
-    }
-
-    rd_kafka_AdminOptions_t* options(rd_kafka_admin_op_t op) {
-        char errstr[512];
-        rd_kafka_AdminOptions_t* o = rd_kafka_AdminOptions_new(rk, op);
-        rd_kafka_AdminOptions_set_request_timeout(o, 15000, errstr, sizeof errstr);
-        if (op == RD_KAFKA_ADMIN_OP_CREATETOPICS || op == RD_KAFKA_ADMIN_OP_DELETETOPICS) {
-            rd_kafka_AdminOptions_set_operation_timeout(o, 10000, errstr, sizeof errstr);
-        }
-        return o;
-    }
-
-    // Waits for the result event of the request just sent; null with `error` set.
-    rd_kafka_event_t* wait_result(const char* what) {
-        rd_kafka_event_t* ev = rd_kafka_queue_poll(queue, 20000);
-        if (!ev) {
-            error = std::string(what) + ": no answer within 20 s";
-            return nullptr;
-        }
-        if (rd_kafka_event_error(ev)) {
-            error = std::string(what) + ": " + rd_kafka_err2name(rd_kafka_event_error(ev)) + ": " +
-                    rd_kafka_event_error_string(ev);
-            rd_kafka_event_destroy(ev);
-            return nullptr;
-        }
-        return ev;
-    }
-};
-
-status topic_results(const char* what, const rd_kafka_topic_result_t** results, size_t count) {
-    for (size_t i = 0; i < count; ++i) {
-        if (rd_kafka_topic_result_error(results[i]) != RD_KAFKA_RESP_ERR_NO_ERROR) {
-            const char* msg = rd_kafka_topic_result_error_string(results[i]);
-            return fail(std::string(what) + " " + rd_kafka_topic_result_name(results[i]) + ": " +
-                        rd_kafka_err2name(rd_kafka_topic_result_error(results[i])) + (msg ? std::string(": ") + msg : ""));
-        }
-    }
-    return ok();
+// The answer for the one topic of a request.
+status only(const samsa::kafka::named_statuses& results, const char* what) {
+    if (results.size() != 1) return fail(std::string(what) + ": " + std::to_string(results.size()) + " topic results for 1 topic");
+    return samsa::kafka::plain(results.front().second);
 }
 
 // --- rdkafka++ helpers -----------------------------------------------------
@@ -208,103 +157,32 @@ std::map<int32_t, std::vector<record>> by_partition(const std::vector<record>& r
 
 status create_topic(const std::string& bootstrap, const std::string& topic, int partitions,
                     const config_map& topic_config, int replication_factor) {
-    admin_client admin(bootstrap);
-    if (!admin.rk) return fail("admin client: " + admin.error);
-    char errstr[512];
-    rd_kafka_NewTopic_t* nt =
-        rd_kafka_NewTopic_new(topic.c_str(), partitions, replication_factor, errstr, sizeof errstr);
-    if (!nt) return fail(std::string("NewTopic: ") + errstr);
-    for (const auto& [k, v] : topic_config) rd_kafka_NewTopic_set_config(nt, k.c_str(), v.c_str());
-    rd_kafka_AdminOptions_t* o = admin.options(RD_KAFKA_ADMIN_OP_CREATETOPICS);
-    rd_kafka_CreateTopics(admin.rk, &nt, 1, o, admin.queue);
-    rd_kafka_AdminOptions_destroy(o);
-    rd_kafka_NewTopic_destroy(nt);
-    rd_kafka_event_t* ev = admin.wait_result("CreateTopics");
-    if (!ev) return fail(admin.error);
-    size_t n = 0;
-    const rd_kafka_topic_result_t** res = rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(ev), &n);
-    status st = n == 1 ? topic_results("CreateTopics", res, n)
-                       : status(fail("CreateTopics: " + std::to_string(n) + " topic results for 1 topic"));
-    rd_kafka_event_destroy(ev);
-    return st;
+    auto admin = connect_admin(bootstrap);
+    if (!admin) return admin.error();
+    return only((*admin)->create_topics({samsa::kafka::new_topic{topic, partitions, replication_factor, topic_config}}),
+                "CreateTopics");
 }
 
 status delete_topic(const std::string& bootstrap, const std::string& topic) {
-    admin_client admin(bootstrap);
-    if (!admin.rk) return fail("admin client: " + admin.error);
-    rd_kafka_DeleteTopic_t* dt = rd_kafka_DeleteTopic_new(topic.c_str());
-    rd_kafka_AdminOptions_t* o = admin.options(RD_KAFKA_ADMIN_OP_DELETETOPICS);
-    rd_kafka_DeleteTopics(admin.rk, &dt, 1, o, admin.queue);
-    rd_kafka_AdminOptions_destroy(o);
-    rd_kafka_DeleteTopic_destroy(dt);
-    rd_kafka_event_t* ev = admin.wait_result("DeleteTopics");
-    if (!ev) return fail(admin.error);
-    size_t n = 0;
-    const rd_kafka_topic_result_t** res = rd_kafka_DeleteTopics_result_topics(rd_kafka_event_DeleteTopics_result(ev), &n);
-    status st = topic_results("DeleteTopics", res, n);
-    rd_kafka_event_destroy(ev);
-    return st;
+    auto admin = connect_admin(bootstrap);
+    if (!admin) return admin.error();
+    return only((*admin)->delete_topics({topic}), "DeleteTopics");
 }
 
 result<config_map> describe_topic_config(const std::string& bootstrap, const std::string& topic) {
-    admin_client admin(bootstrap);
-    if (!admin.rk) return fail("admin client: " + admin.error);
-    rd_kafka_ConfigResource_t* cr = rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, topic.c_str());
-    rd_kafka_AdminOptions_t* o = admin.options(RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS);
-    rd_kafka_DescribeConfigs(admin.rk, &cr, 1, o, admin.queue);
-    rd_kafka_AdminOptions_destroy(o);
-    rd_kafka_ConfigResource_destroy(cr);
-    rd_kafka_event_t* ev = admin.wait_result("DescribeConfigs");
-    if (!ev) return fail(admin.error);
-    size_t n = 0;
-    const rd_kafka_ConfigResource_t** rs =
-        rd_kafka_DescribeConfigs_result_resources(rd_kafka_event_DescribeConfigs_result(ev), &n);
-    if (n != 1) {
-        rd_kafka_event_destroy(ev);
-        return fail("DescribeConfigs: " + std::to_string(n) + " resources for 1 topic");
-    }
-    if (rd_kafka_ConfigResource_error(rs[0])) {
-        const char* msg = rd_kafka_ConfigResource_error_string(rs[0]);
-        std::string e = std::string("DescribeConfigs: ") + rd_kafka_err2name(rd_kafka_ConfigResource_error(rs[0])) +
-                        (msg ? std::string(": ") + msg : "");
-        rd_kafka_event_destroy(ev);
-        return fail(e);
-    }
+    auto admin = connect_admin(bootstrap);
+    if (!admin) return admin.error();
+    auto entries = (*admin)->describe_configs(samsa::kafka::config_resource_type::topic, topic);
+    if (!entries) return entries.error();
     config_map out;
-    size_t entries = 0;
-    const rd_kafka_ConfigEntry_t** ce = rd_kafka_ConfigResource_configs(rs[0], &entries);
-    for (size_t i = 0; i < entries; ++i) {
-        const char* v = rd_kafka_ConfigEntry_value(ce[i]);
-        out[rd_kafka_ConfigEntry_name(ce[i])] = v ? v : "";
-    }
-    rd_kafka_event_destroy(ev);
+    for (const auto& e : *entries) out[e.name] = e.value.value_or("");
     return out;
 }
 
 status alter_topic_config(const std::string& bootstrap, const std::string& topic, const config_map& config) {
-    admin_client admin(bootstrap);
-    if (!admin.rk) return fail("admin client: " + admin.error);
-    rd_kafka_ConfigResource_t* cr = rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, topic.c_str());
-    for (const auto& [k, v] : config) rd_kafka_ConfigResource_set_config(cr, k.c_str(), v.c_str());
-    rd_kafka_AdminOptions_t* o = admin.options(RD_KAFKA_ADMIN_OP_ALTERCONFIGS);
-    rd_kafka_AlterConfigs(admin.rk, &cr, 1, o, admin.queue);
-    rd_kafka_AdminOptions_destroy(o);
-    rd_kafka_ConfigResource_destroy(cr);
-    rd_kafka_event_t* ev = admin.wait_result("AlterConfigs");
-    if (!ev) return fail(admin.error);
-    size_t n = 0;
-    const rd_kafka_ConfigResource_t** rs =
-        rd_kafka_AlterConfigs_result_resources(rd_kafka_event_AlterConfigs_result(ev), &n);
-    status st = ok();
-    for (size_t i = 0; i < n; ++i) {
-        if (rd_kafka_ConfigResource_error(rs[i])) {
-            const char* msg = rd_kafka_ConfigResource_error_string(rs[i]);
-            st = fail(std::string("AlterConfigs: ") + rd_kafka_err2name(rd_kafka_ConfigResource_error(rs[i])) +
-                      (msg ? std::string(": ") + msg : ""));
-        }
-    }
-    rd_kafka_event_destroy(ev);
-    return st;
+    auto admin = connect_admin(bootstrap);
+    if (!admin) return admin.error();
+    return samsa::kafka::plain((*admin)->alter_configs(samsa::kafka::config_resource_type::topic, topic, config));
 }
 
 namespace {

@@ -4,7 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "samsa/broker/metrics/metrics_listener.h"
-#include "samsa/streams/internal/kafka/rdkafka_properties.h"
+#include "samsa/kafka/config.h"
 
 namespace samsa::streams {
 
@@ -64,9 +64,9 @@ struct unprefixed_client_settings {
 
     // Whether some client takes `name`.
     bool route(const std::string& name, const std::string& value) {
-        using internal::kafka::property_scope;
+        using samsa::kafka::property_scope;
         if (owned_by_streams(name)) return false;
-        auto scope = internal::kafka::librdkafka_property_scope(name);
+        auto scope = samsa::kafka::librdkafka_property_scope(name);
         if (!scope) return false;
         if (*scope != property_scope::producer) consumer[name] = value;
         if (*scope != property_scope::consumer) producer[name] = value;

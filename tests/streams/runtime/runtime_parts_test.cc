@@ -219,9 +219,9 @@ TEST(topology_metadata, word_count_has_two_subtopologies_and_two_internal_topics
     for (auto& nt : m->internal_topics(1)) internal[nt.name] = nt;
     ASSERT_EQ(internal.size(), 2u);
     EXPECT_EQ(internal.at("wc-counts-store-repartition").partitions, 3);
-    EXPECT_EQ(internal.at("wc-counts-store-repartition").config.at("cleanup.policy"), "delete");
+    EXPECT_EQ(internal.at("wc-counts-store-repartition").configs.at("cleanup.policy"), "delete");
     EXPECT_EQ(internal.at("wc-counts-store-changelog").partitions, 3);
-    EXPECT_EQ(internal.at("wc-counts-store-changelog").config.at("cleanup.policy"), "compact");
+    EXPECT_EQ(internal.at("wc-counts-store-changelog").configs.at("cleanup.policy"), "compact");
     EXPECT_EQ(internal.at("wc-counts-store-changelog").replication_factor, 1);
 }
 

@@ -2,15 +2,12 @@
 // key a client knows reaches that client (security.protocol, ssl.*, sasl.*,
 // client.rack, ...), prefixed keys win, Streams' own keys stay out, and the
 // settings Streams forces are forced. "Knows" is librdkafka's property table.
-#include <librdkafka/rdkafka.h>
-
 #include <filesystem>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
 
-#include "samsa/streams/internal/kafka/rdkafka_common.h"
-#include "samsa/streams/internal/kafka/rdkafka_properties.h"
+#include "samsa/kafka/config.h"
 #include "samsa/streams/kafka_streams.h"
 #include "samsa/streams/streams_config.h"
 #include "tests/streams/runtime/fake_clients.h"
@@ -103,12 +100,13 @@ TEST(streams_config_clients, keys_librdkafka_does_not_know_and_streams_keys_are_
 }
 
 TEST(streams_config_clients, librdkafka_scopes_come_from_its_property_table) {
-    using kafka::property_scope;
-    EXPECT_EQ(kafka::librdkafka_property_scope("security.protocol"), property_scope::any_client);
-    EXPECT_EQ(kafka::librdkafka_property_scope("sasl.mechanism"), property_scope::any_client);  // alias
-    EXPECT_EQ(kafka::librdkafka_property_scope("acks"), property_scope::producer);
-    EXPECT_EQ(kafka::librdkafka_property_scope("auto.offset.reset"), property_scope::consumer);
-    EXPECT_EQ(kafka::librdkafka_property_scope("ssl.truststore.location"), std::nullopt);
+    using samsa::kafka::librdkafka_property_scope;
+    using samsa::kafka::property_scope;
+    EXPECT_EQ(librdkafka_property_scope("security.protocol"), property_scope::any_client);
+    EXPECT_EQ(librdkafka_property_scope("sasl.mechanism"), property_scope::any_client);  // alias
+    EXPECT_EQ(librdkafka_property_scope("acks"), property_scope::producer);
+    EXPECT_EQ(librdkafka_property_scope("auto.offset.reset"), property_scope::consumer);
+    EXPECT_EQ(librdkafka_property_scope("ssl.truststore.location"), std::nullopt);
 }
 
 // What the routing hands to librdkafka makes clients of each type without a
@@ -122,12 +120,14 @@ TEST(streams_config_clients, routed_settings_create_librdkafka_clients) {
     p["no.such.setting"] = "1";
     auto c = streams_config::parse(p);
     ASSERT_TRUE(c) << c.error().message;
-    const std::pair<const client_config*, rd_kafka_type_t> clients[] = {
-        {&c->consumer, RD_KAFKA_CONSUMER}, {&c->producer, RD_KAFKA_PRODUCER}, {&c->admin, RD_KAFKA_PRODUCER}};
+    using samsa::kafka::client_type;
+    const std::pair<const client_config*, client_type> clients[] = {{&c->consumer, client_type::consumer},
+                                                                     {&c->producer, client_type::producer},
+                                                                     {&c->admin, client_type::producer}};
     for (const auto& [settings, type] : clients) {
-        auto conf = kafka::make_conf(*settings);
+        auto conf = samsa::kafka::make_conf(*settings);
         ASSERT_TRUE(conf) << conf.error().message;
-        auto client = kafka::make_client(type, std::move(*conf));
+        auto client = samsa::kafka::make_client(type, std::move(*conf));
         ASSERT_TRUE(client) << client.error().message;
     }
 }

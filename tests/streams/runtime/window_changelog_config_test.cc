@@ -50,19 +50,19 @@ std::map<std::string, new_topic> created_topics(const std::map<std::string, std:
 
 TEST(window_changelog_config, default_adds_one_day_to_the_store_retention) {
     auto topics = created_topics({});
-    EXPECT_EQ(topics.at("app-w-changelog").config.at("retention.ms"), std::to_string(1500 + 86'400'000));
-    EXPECT_EQ(topics.at("app-w-changelog").config.at("cleanup.policy"), "compact,delete");
-    EXPECT_EQ(topics.at("app-s-changelog").config.at("retention.ms"), std::to_string(10'000 + 86'400'000));
-    EXPECT_EQ(topics.at("app-own-changelog").config.at("retention.ms"), "7");
-    EXPECT_EQ(topics.at("app-kv-changelog").config.count("retention.ms"), 0u);
-    EXPECT_EQ(topics.at("app-kv-changelog").config.at("cleanup.policy"), "compact");
+    EXPECT_EQ(topics.at("app-w-changelog").configs.at("retention.ms"), std::to_string(1500 + 86'400'000));
+    EXPECT_EQ(topics.at("app-w-changelog").configs.at("cleanup.policy"), "compact,delete");
+    EXPECT_EQ(topics.at("app-s-changelog").configs.at("retention.ms"), std::to_string(10'000 + 86'400'000));
+    EXPECT_EQ(topics.at("app-own-changelog").configs.at("retention.ms"), "7");
+    EXPECT_EQ(topics.at("app-kv-changelog").configs.count("retention.ms"), 0u);
+    EXPECT_EQ(topics.at("app-kv-changelog").configs.at("cleanup.policy"), "compact");
 }
 
 TEST(window_changelog_config, the_config_sets_the_additional_retention) {
     auto topics = created_topics({{"windowstore.changelog.additional.retention.ms", "60000"}});
-    EXPECT_EQ(topics.at("app-w-changelog").config.at("retention.ms"), "61500");
-    EXPECT_EQ(topics.at("app-s-changelog").config.at("retention.ms"), "70000");
-    EXPECT_EQ(topics.at("app-own-changelog").config.at("retention.ms"), "7");
+    EXPECT_EQ(topics.at("app-w-changelog").configs.at("retention.ms"), "61500");
+    EXPECT_EQ(topics.at("app-s-changelog").configs.at("retention.ms"), "70000");
+    EXPECT_EQ(topics.at("app-own-changelog").configs.at("retention.ms"), "7");
 }
 
 TEST(window_changelog_config, rejects_values_that_do_not_parse) {

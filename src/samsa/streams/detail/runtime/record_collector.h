@@ -14,16 +14,12 @@
 
 #include "samsa/base/types.h"
 #include "samsa/bytes/bytes.h"
+#include "samsa/kafka/types.h"
 #include "samsa/streams/record.h"
 
 namespace samsa::streams::internal {
 
-struct topic_partition {
-    std::string topic;
-    int32_t partition = 0;
-    auto operator<=>(const topic_partition&) const = default;
-    std::string to_string() const { return topic + "-" + std::to_string(partition); }
-};
+using topic_partition = samsa::kafka::topic_partition;
 
 struct produced_record {
     std::string topic;

@@ -1,12 +1,14 @@
 #pragma once
-// rdkafka_admin: admin_client on librdkafka: Metadata for partition counts,
-// CreateTopics through the admin API (TOPIC_ALREADY_EXISTS is success),
-// DescribeConsumerGroups for streams metadata.
+// rdkafka_admin: admin_client on samsa/kafka's admin: Metadata for partition
+// counts, CreateTopics (TOPIC_ALREADY_EXISTS is success), DescribeGroups
+// for streams metadata.
 //
 // Threads: the caller's (kafka_streams::start(); the metadata calls from any
 // one thread at a time, kafka_streams serializes them).
 
-#include "samsa/streams/internal/kafka/rdkafka_common.h"
+#include <memory>
+
+#include "samsa/kafka/admin.h"
 #include "samsa/streams/internal/runtime/clients.h"
 
 namespace samsa::streams::internal::kafka {
@@ -23,8 +25,8 @@ public:
                                                                       std::chrono::milliseconds timeout) override;
 
 private:
-    rdkafka_admin() = default;
-    rd_kafka_ptr rk_;
+    explicit rdkafka_admin(std::unique_ptr<samsa::kafka::admin> admin) : admin_(std::move(admin)) {}
+    std::unique_ptr<samsa::kafka::admin> admin_;
 };
 
 }  // namespace samsa::streams::internal::kafka

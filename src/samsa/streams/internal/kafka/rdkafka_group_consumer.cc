@@ -2,19 +2,25 @@
 
 #include <spdlog/spdlog.h>
 
+#include "samsa/kafka/rdkafka.h"
 #include "samsa/streams/internal/kafka/rdkafka_messages.h"
 
 namespace samsa::streams::internal::kafka {
 
+using samsa::kafka::to_errc;
+using samsa::kafka::to_error;
+using samsa::kafka::to_list;
+using samsa::kafka::to_partitions;
+
 result<std::unique_ptr<group_consumer>> rdkafka_group_consumer::create(const client_config& given) {
     client_config config = given;
     config["enable.partition.eof"] = "true";  // see current_lag()
-    auto conf = make_conf(config);
+    auto conf = samsa::kafka::make_conf(config);
     if (!conf) return conf.error();
     std::unique_ptr<rdkafka_group_consumer> c(new rdkafka_group_consumer());
     rd_kafka_conf_set_opaque(conf->get(), c.get());
     rd_kafka_conf_set_rebalance_cb(conf->get(), &rdkafka_group_consumer::on_rebalance);
-    auto rk = make_client(RD_KAFKA_CONSUMER, std::move(*conf));
+    auto rk = samsa::kafka::make_client(samsa::kafka::client_type::consumer, std::move(*conf));
     if (!rk) return rk.error();
     c->rk_ = std::move(*rk);
     rd_kafka_poll_set_consumer(c->rk_.get());
@@ -49,10 +55,9 @@ void rdkafka_group_consumer::on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t er
 
 status rdkafka_group_consumer::subscribe(const std::vector<std::string>& topics, rebalance_listener& listener) {
     listener_ = &listener;
-    auto* list = rd_kafka_topic_partition_list_new(static_cast<int>(topics.size()));
-    for (const auto& t : topics) rd_kafka_topic_partition_list_add(list, t.c_str(), RD_KAFKA_PARTITION_UA);
-    rd_kafka_resp_err_t err = rd_kafka_subscribe(rk_.get(), list);
-    rd_kafka_topic_partition_list_destroy(list);
+    samsa::kafka::partition_list_ptr list(rd_kafka_topic_partition_list_new(static_cast<int>(topics.size())));
+    for (const auto& t : topics) rd_kafka_topic_partition_list_add(list.get(), t.c_str(), RD_KAFKA_PARTITION_UA);
+    rd_kafka_resp_err_t err = rd_kafka_subscribe(rk_.get(), list.get());
     if (err) return to_error(err, "subscribe");
     return ok();
 }
@@ -114,9 +119,8 @@ std::optional<int64_t> rdkafka_group_consumer::current_lag(const topic_partition
 }
 
 status rdkafka_group_consumer::commit(const committed_offsets& offsets) {
-    auto* list = to_commit_list(offsets);
-    rd_kafka_resp_err_t err = rd_kafka_commit(rk_.get(), list, 0);
-    rd_kafka_topic_partition_list_destroy(list);
+    auto list = to_commit_list(offsets);
+    rd_kafka_resp_err_t err = rd_kafka_commit(rk_.get(), list.get(), 0);
     if (err && err != RD_KAFKA_RESP_ERR__NO_OFFSET) return to_error(err, "commit");
     return ok();
 }
@@ -125,8 +129,8 @@ result<committed_offsets> rdkafka_group_consumer::committed(const std::vector<to
                                                           std::chrono::milliseconds timeout) {
     committed_offsets out;
     if (partitions.empty()) return out;
-    auto* list = to_list(partitions);
-    rd_kafka_resp_err_t err = rd_kafka_committed(rk_.get(), list, static_cast<int>(timeout.count()));
+    auto list = to_list(partitions);
+    rd_kafka_resp_err_t err = rd_kafka_committed(rk_.get(), list.get(), static_cast<int>(timeout.count()));
     if (!err) {
         for (int i = 0; i < list->cnt; ++i) {
             const auto& e = list->elems[i];
@@ -135,23 +139,18 @@ result<committed_offsets> rdkafka_group_consumer::committed(const std::vector<to
             out[topic_partition{e.topic, e.partition}] = offset_and_metadata{samsa::offset(e.offset), std::move(metadata)};
         }
     }
-    rd_kafka_topic_partition_list_destroy(list);
     if (err) return to_error(err, "fetch committed offsets");
     return out;
 }
 
 void rdkafka_group_consumer::pause(const std::vector<topic_partition>& partitions) {
     if (partitions.empty()) return;
-    auto* list = to_list(partitions);
-    rd_kafka_pause_partitions(rk_.get(), list);
-    rd_kafka_topic_partition_list_destroy(list);
+    rd_kafka_pause_partitions(rk_.get(), to_list(partitions).get());
 }
 
 void rdkafka_group_consumer::resume(const std::vector<topic_partition>& partitions) {
     if (partitions.empty()) return;
-    auto* list = to_list(partitions);
-    rd_kafka_resume_partitions(rk_.get(), list);
-    rd_kafka_topic_partition_list_destroy(list);
+    rd_kafka_resume_partitions(rk_.get(), to_list(partitions).get());
 }
 
 void rdkafka_group_consumer::close() {
@@ -172,10 +171,9 @@ status rdkafka_group_consumer::rewind_to_committed(const std::vector<topic_parti
     if (partitions.empty()) return ok();
     // Assigning again with no offsets makes librdkafka fetch from the
     // committed offsets (auto.offset.reset where there are none).
-    auto* list = to_list(partitions);
+    auto list = to_list(partitions);
     for (int i = 0; i < list->cnt; ++i) list->elems[i].offset = RD_KAFKA_OFFSET_INVALID;
-    rd_kafka_resp_err_t err = rd_kafka_assign(rk_.get(), list);
-    rd_kafka_topic_partition_list_destroy(list);
+    rd_kafka_resp_err_t err = rd_kafka_assign(rk_.get(), list.get());
     if (err) return to_error(err, "assign again at the committed offsets");
     return ok();
 }

@@ -13,7 +13,7 @@
 #include <map>
 #include <optional>
 
-#include "samsa/streams/internal/kafka/rdkafka_common.h"
+#include "samsa/kafka/handle.h"
 #include "samsa/streams/internal/runtime/clients.h"
 
 namespace samsa::streams::internal::kafka {
@@ -55,7 +55,7 @@ private:
     static void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions,
                              void* opaque);
 
-    rd_kafka_ptr rk_;
+    samsa::kafka::handle_ptr rk_;
     // Next offset per partition: after the last record or EOF poll() saw.
     std::map<topic_partition, int64_t> positions_;
     rebalance_listener* listener_ = nullptr;

@@ -37,23 +37,10 @@ consumed_record to_record(const rd_kafka_message_t& m) {
     return r;
 }
 
-std::vector<topic_partition> to_partitions(const rd_kafka_topic_partition_list_t* list) {
-    std::vector<topic_partition> out;
-    if (list == nullptr) return out;
-    for (int i = 0; i < list->cnt; ++i) out.push_back(topic_partition{list->elems[i].topic, list->elems[i].partition});
-    return out;
-}
-
-rd_kafka_topic_partition_list_t* to_list(const std::vector<topic_partition>& partitions) {
-    auto* list = rd_kafka_topic_partition_list_new(static_cast<int>(partitions.size()));
-    for (const auto& tp : partitions) rd_kafka_topic_partition_list_add(list, tp.topic.c_str(), tp.partition);
-    return list;
-}
-
-rd_kafka_topic_partition_list_t* to_commit_list(const committed_offsets& offsets) {
-    auto* list = rd_kafka_topic_partition_list_new(static_cast<int>(offsets.size()));
+samsa::kafka::partition_list_ptr to_commit_list(const committed_offsets& offsets) {
+    samsa::kafka::partition_list_ptr list(rd_kafka_topic_partition_list_new(static_cast<int>(offsets.size())));
     for (const auto& [tp, position] : offsets) {
-        rd_kafka_topic_partition_t* e = rd_kafka_topic_partition_list_add(list, tp.topic.c_str(), tp.partition);
+        rd_kafka_topic_partition_t* e = rd_kafka_topic_partition_list_add(list.get(), tp.topic.c_str(), tp.partition);
         e->offset = position.offset();
         if (!position.metadata.empty()) {
             // librdkafka frees the metadata with free() when the list is destroyed.

@@ -2,22 +2,26 @@
 
 #include <spdlog/spdlog.h>
 
+#include "samsa/kafka/config.h"
+#include "samsa/kafka/rdkafka.h"
 #include "samsa/streams/internal/kafka/rdkafka_group_consumer.h"
 #include "samsa/streams/internal/kafka/rdkafka_messages.h"
 
 namespace samsa::streams::internal::kafka {
+
+using samsa::kafka::to_error;
 
 namespace {
 constexpr int queue_full_retries = 300;  // x 100 ms
 }
 
 result<std::unique_ptr<record_producer>> rdkafka_producer::create(const client_config& config) {
-    auto conf = make_conf(config);
+    auto conf = samsa::kafka::make_conf(config);
     if (!conf) return conf.error();
     rd_kafka_conf_set_dr_msg_cb(conf->get(), &rdkafka_producer::on_delivery);
     std::unique_ptr<rdkafka_producer> p(new rdkafka_producer());
     rd_kafka_conf_set_opaque(conf->get(), p.get());
-    auto rk = make_client(RD_KAFKA_PRODUCER, std::move(*conf));
+    auto rk = samsa::kafka::make_client(samsa::kafka::client_type::producer, std::move(*conf));
     if (!rk) return rk.error();
     p->rk_ = std::move(*rk);
     return std::unique_ptr<record_producer>(std::move(p));
@@ -123,15 +127,17 @@ result<int32_t> rdkafka_producer::partition_count(const std::string& topic, std:
 template<class Call>
 status rdkafka_producer::transactional(const char* what, Call&& call, int attempts) {
     for (int attempt = 1;; ++attempt) {
-        rd_kafka_error_t* e = call();
-        if (e == nullptr) return ok();
-        bool retriable = rd_kafka_error_is_retriable(e) && attempt < attempts;
-        std::string message = std::string(what) + ": " + rd_kafka_error_string(e);
-        errc code = to_errc(rd_kafka_error_code(e));
-        if (rd_kafka_error_is_fatal(e)) fatal_ = true;
-        rd_kafka_error_destroy(e);
-        if (!retriable) return make_error(code == errc::timed_out ? code : errc::io_error, message);
-        spdlog::warn("[streams] {} (retrying)", message);
+        rd_kafka_error_t* raw = call();
+        if (raw == nullptr) return ok();
+        samsa::kafka::client_error e = samsa::kafka::take_error(raw, what);
+        if (e.fatal) fatal_ = true;
+        if (!e.retriable || attempt >= attempts) {
+            // A transaction error is io_error unless it timed out: the caller
+            // retries a timeout (Kafka's TimeoutException) and gives up on the rest.
+            if (e.code != errc::timed_out) e.code = errc::io_error;
+            return e;
+        }
+        spdlog::warn("[streams] {} (retrying)", e.message);
     }
 }
 
@@ -149,13 +155,11 @@ status rdkafka_producer::send_offsets_to_transaction(const committed_offsets& of
                                                      std::chrono::milliseconds timeout) {
     const auto* metadata = dynamic_cast<const rdkafka_group_metadata*>(&group);
     if (metadata == nullptr) return make_error(errc::invalid_argument, "group metadata of another client");
-    auto* list = to_commit_list(offsets);
+    auto list = to_commit_list(offsets);
     int ms = static_cast<int>(timeout.count());
-    status st = transactional("send offsets to transaction", [&] {
-        return rd_kafka_send_offsets_to_transaction(rk_.get(), list, metadata->metadata, ms);
+    return transactional("send offsets to transaction", [&] {
+        return rd_kafka_send_offsets_to_transaction(rk_.get(), list.get(), metadata->metadata, ms);
     });
-    rd_kafka_topic_partition_list_destroy(list);
-    return st;
 }
 
 status rdkafka_producer::commit_transaction(std::chrono::milliseconds timeout) {

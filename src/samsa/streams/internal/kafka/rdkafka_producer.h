@@ -23,7 +23,7 @@
 
 #include <librdkafka/rdkafka.h>
 
-#include "samsa/streams/internal/kafka/rdkafka_common.h"
+#include "samsa/kafka/handle.h"
 #include "samsa/streams/internal/runtime/clients.h"
 
 namespace samsa::streams::internal::kafka {
@@ -57,7 +57,7 @@ private:
     template<class Call>
     status transactional(const char* what, Call&& call, int attempts = 3);
 
-    rd_kafka_ptr rk_;
+    samsa::kafka::handle_ptr rk_;
     bool closing_ = false;
     bool fatal_ = false;
     std::unordered_map<std::string, rd_kafka_topic_t*> topics_;

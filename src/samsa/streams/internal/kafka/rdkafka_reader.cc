@@ -2,9 +2,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include "samsa/kafka/config.h"
+#include "samsa/kafka/rdkafka.h"
 #include "samsa/streams/internal/kafka/rdkafka_messages.h"
 
 namespace samsa::streams::internal::kafka {
+
+using samsa::kafka::to_error;
 
 result<std::unique_ptr<partition_reader>> rdkafka_reader::create(const client_config& config) {
     client_config c = config;
@@ -12,10 +16,10 @@ result<std::unique_ptr<partition_reader>> rdkafka_reader::create(const client_co
     c["enable.auto.commit"] = "false";
     c["enable.auto.offset.store"] = "false";
     c["enable.partition.eof"] = "true";
-    auto conf = make_conf(c);
+    auto conf = samsa::kafka::make_conf(c);
     if (!conf) return conf.error();
     std::unique_ptr<rdkafka_reader> r(new rdkafka_reader());
-    auto rk = make_client(RD_KAFKA_CONSUMER, std::move(*conf));
+    auto rk = samsa::kafka::make_client(samsa::kafka::client_type::consumer, std::move(*conf));
     if (!rk) return rk.error();
     r->rk_ = std::move(*rk);
     r->queue_ = rd_kafka_queue_new(r->rk_.get());

@@ -12,7 +12,7 @@
 #include <set>
 #include <string>
 
-#include "samsa/streams/internal/kafka/rdkafka_common.h"
+#include "samsa/kafka/handle.h"
 #include "samsa/streams/internal/runtime/clients.h"
 
 namespace samsa::streams::internal::kafka {
@@ -33,7 +33,7 @@ private:
     rdkafka_reader() = default;
     rd_kafka_topic_t* topic(const std::string& name);
 
-    rd_kafka_ptr rk_;
+    samsa::kafka::handle_ptr rk_;
     rd_kafka_queue_t* queue_ = nullptr;
     std::map<std::string, rd_kafka_topic_t*> topics_;
     std::set<topic_partition> assigned_;

@@ -29,6 +29,8 @@
 #include "samsa/base/result.h"
 #include "samsa/base/types.h"
 #include "samsa/bytes/bytes.h"
+#include "samsa/kafka/config.h"
+#include "samsa/kafka/types.h"
 #include "samsa/streams/detail/runtime/record_collector.h"
 #include "samsa/streams/record.h"
 
@@ -183,12 +185,7 @@ public:
                                                                     size_t max_records) = 0;
 };
 
-struct new_topic {
-    std::string name;
-    int partitions = 1;
-    int replication_factor = -1;  // broker default
-    std::map<std::string, std::string> config;
-};
+using new_topic = samsa::kafka::new_topic;
 
 // One member of a consumer group as DescribeConsumerGroups shows it.
 struct group_member_info {
@@ -213,7 +210,7 @@ public:
                                                std::chrono::milliseconds timeout) = 0;
 };
 
-using client_config = std::map<std::string, std::string>;
+using client_config = samsa::kafka::properties;
 
 // Makes the clients; the runtime passes the final configuration of each.
 class client_supplier {

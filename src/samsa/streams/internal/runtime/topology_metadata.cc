@@ -58,7 +58,7 @@ result<topology_metadata> topology_metadata::build(const topology& t, std::strin
         new_topic nt;
         nt.name = decorate(topic);
         nt.partitions = c->second;
-        nt.config["cleanup.policy"] = "delete";
+        nt.configs["cleanup.policy"] = "delete";
         m.internal_topics_.push_back(std::move(nt));
     }
     for (const auto& s : m.subtopologies_) {
@@ -66,9 +66,9 @@ result<topology_metadata> topology_metadata::build(const topology& t, std::strin
             new_topic nt;
             nt.name = topic;
             nt.partitions = s.partitions;
-            nt.config["cleanup.policy"] = "compact";
+            nt.configs["cleanup.policy"] = "compact";
             for (const auto& [k, v] : b.stores().at(store).logging_config(window_changelog_additional_retention_ms)) {
-                nt.config[k] = v;
+                nt.configs[k] = v;
             }
             m.internal_topics_.push_back(std::move(nt));
         }
