@@ -43,7 +43,7 @@ bool exercise_snapshot_state(partition_producer_state state) {
     offset next(1'000'000);
     for (producer_id id : ids) {
         const auto& entry = state.producers().at(id);
-        protocol::record_batch_header batch;
+        record::record_batch_header batch;
         batch.producer_id = id();
         batch.producer_epoch = entry.epoch();
         batch.base_sequence = broker::producer::next_sequence(entry.batches.empty() ? -1 : entry.batches.back().last_seq);

@@ -1,15 +1,16 @@
 #include "fuzz_targets.h"
 
-#include "samsa/protocol/compression.h"
+#include "samsa/record/compression.h"
 #include "samsa/protocol/header.h"
 #include "samsa/protocol/messages/all.h"
-#include "samsa/protocol/record_batch.h"
-#include "samsa/protocol/records.h"
+#include "samsa/record/record_batch.h"
+#include "samsa/record/records.h"
 
 namespace samsa::fuzz {
 namespace {
 
 using namespace samsa::protocol;
+using namespace samsa::record;
 
 // Small enough that a bomb in a fuzz input costs milliseconds, large enough
 // to decode anything a fuzzer builds.

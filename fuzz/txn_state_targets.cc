@@ -1,7 +1,7 @@
 #include "txn_state_targets.h"
 
 #include "samsa/broker/txn/txn_records.h"
-#include "samsa/protocol/control_record.h"
+#include "samsa/record/control_record.h"
 #include "samsa/storage/transaction_index.h"
 
 namespace samsa::fuzz {
@@ -33,7 +33,7 @@ bool txn_index_round_trips(bytes_view in) {
 
 bool txn_state(const uint8_t* data, size_t size) {
     bytes_view in(data, size);
-    (void)protocol::read_end_txn_marker(in);  // must only fail cleanly
+    (void)record::read_end_txn_marker(in);  // must only fail cleanly
     return txn_key_round_trips(in) && txn_value_round_trips(in) && txn_index_round_trips(in);
 }
 

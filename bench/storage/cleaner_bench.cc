@@ -29,7 +29,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "samsa/protocol/records.h"
+#include "samsa/record/records.h"
 #include "samsa/storage/log_cleaner.h"
 #include "samsa/storage/partition_log.h"
 
@@ -104,7 +104,7 @@ double fill(partition_log& log, const options& o, uint64_t total) {
     uint64_t written = 0;
     auto t = clock_type::now();
     for (uint64_t i = 0; written < total;) {
-        protocol::record_batch_builder builder;
+        record::record_batch_builder builder;
         for (size_t j = 0; j < per_batch; ++j, ++i)
             builder.add("key-" + std::to_string(i % keys), value, timestamp_ms(1700000000000 + static_cast<int64_t>(i)));
         bytes batch = builder.build();

@@ -12,7 +12,7 @@
 #include <benchmark/benchmark.h>
 #include <spdlog/spdlog.h>
 
-#include "samsa/protocol/records.h"
+#include "samsa/record/records.h"
 #include "samsa/storage/log_manager.h"
 #include "samsa/storage/partition_log.h"
 
@@ -30,7 +30,7 @@ std::filesystem::path bench_dir() {
 
 // A producer-like batch: `count` records of `value_size` bytes.
 bytes make_batch(int count, size_t value_size) {
-    protocol::record_batch_builder builder;
+    record::record_batch_builder builder;
     std::string value(value_size, 'v');
     for (int i = 0; i < count; ++i) builder.add(std::to_string(i), value, timestamp_ms(1700000000000 + i));
     return builder.build();

@@ -15,7 +15,7 @@
 #include "samsa/protocol/messages/incremental_alter_configs.h"
 #include "samsa/protocol/messages/metadata.h"
 #include "samsa/protocol/messages/produce.h"
-#include "samsa/protocol/records.h"
+#include "samsa/record/records.h"
 #include "tests/broker/broker_fixture.h"
 #include "tests/support/raw_client.h"
 
@@ -210,7 +210,7 @@ TEST_F(admin, broker_configs_are_described_and_static) {
 
 TEST_F(admin, delete_records_moves_the_log_start) {
     create("trim", 1, 1);
-    protocol::record_batch_builder builder;
+    record::record_batch_builder builder;
     for (int i = 0; i < 5; ++i) builder.add("k", "v", timestamp_ms(1000 + i));
     bytes batch = builder.build();
     protocol::produce_request p;
@@ -244,7 +244,7 @@ TEST_F(admin, altered_configs_apply_to_the_next_produce) {
         return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
     };
     auto produce = [&](std::optional<std::string_view> key, size_t value_bytes, int64_t ts) {
-        protocol::record_batch_builder builder;
+        record::record_batch_builder builder;
         builder.add(key, std::string(value_bytes, 'v'), timestamp_ms(ts));
         bytes batch = builder.build();
         protocol::produce_request p;

@@ -10,7 +10,7 @@
 
 #include "samsa/protocol/messages/create_topics.h"
 #include "samsa/protocol/messages/produce.h"
-#include "samsa/protocol/records.h"
+#include "samsa/record/records.h"
 #include "tests/broker/broker_fixture.h"
 #include "tests/support/raw_client.h"
 
@@ -35,7 +35,7 @@ protected:
     }
 
     // Creates a topic with one replica; its id (zero on failure).
-    protocol::uuid create_topic(const std::string& name, int32_t partitions) {
+    samsa::uuid create_topic(const std::string& name, int32_t partitions) {
         protocol::create_topics_request req;
         req.topics.push_back({name, partitions, 1, {}, {}});
         auto r = call<protocol::create_topics_response>(req, 7);
@@ -47,7 +47,7 @@ protected:
 
     // n records to partition 0 of `topic` in one batch.
     protocol::produce_response produce(const std::string& topic, int n, int16_t version) {
-        protocol::record_batch_builder builder;
+        record::record_batch_builder builder;
         for (int i = 0; i < n; ++i) builder.add("k", "v" + std::to_string(i), timestamp_ms(1'700'000'000'000 + i));
         bytes batch = builder.build();
         protocol::produce_request req;

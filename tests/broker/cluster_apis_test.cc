@@ -11,7 +11,7 @@
 #include "samsa/protocol/messages/elect_leaders.h"
 #include "samsa/protocol/messages/offset_for_leader_epoch.h"
 #include "samsa/protocol/messages/produce.h"
-#include "samsa/protocol/records.h"
+#include "samsa/record/records.h"
 #include "tests/broker/api_fixture.h"
 
 namespace samsa::broker::testing {

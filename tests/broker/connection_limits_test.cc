@@ -18,7 +18,7 @@
 #include "samsa/bytes/byte_writer.h"
 #include "samsa/protocol/messages/api_versions.h"
 #include "samsa/protocol/messages/produce.h"
-#include "samsa/protocol/records.h"
+#include "samsa/record/records.h"
 #include "tests/broker/broker_fixture.h"
 #include "tests/support/raw_client.h"
 #include "tests/support/broker_process.h"
@@ -87,7 +87,7 @@ protected:
 };
 
 bytes large_produce_frame(int32_t correlation_id, size_t value_bytes) {
-    protocol::record_batch_builder builder;
+    record::record_batch_builder builder;
     builder.add(std::string_view("k"), std::string(value_bytes, 'v'), timestamp_ms(1'700'000'000'000));
     bytes batch = builder.build();
     protocol::produce_request req;

@@ -8,7 +8,7 @@
 #include "samsa/broker/handlers/fetch_sessions.h"
 #include "samsa/protocol/messages/create_topics.h"
 #include "samsa/protocol/messages/produce.h"
-#include "samsa/protocol/records.h"
+#include "samsa/record/records.h"
 #include "tests/broker/api_fixture.h"
 
 namespace samsa::broker::testing {
@@ -167,7 +167,7 @@ TEST_F(fetch_sessions_e2e, full_then_empty_incremental_then_only_the_partition_t
     EXPECT_EQ(r.session_id, id);
     EXPECT_TRUE(r.responses.empty());
 
-    protocol::record_batch_builder builder;
+    record::record_batch_builder builder;
     builder.add("k", "v", timestamp_ms(1'700'000'000'000));
     bytes batch = builder.build();
     protocol::produce_request produce;

@@ -14,7 +14,7 @@
 #include "samsa/protocol/messages/offset_commit.h"
 #include "samsa/protocol/messages/offset_fetch.h"
 #include "samsa/protocol/messages/produce.h"
-#include "samsa/protocol/records.h"
+#include "samsa/record/records.h"
 #include "tests/broker/api_fixture.h"
 
 namespace samsa::broker::testing {
@@ -24,9 +24,9 @@ using protocol::error_code;
 
 class newest_versions : public api_fixture {
 protected:
-    protocol::uuid create(const std::string& name) { return create_topic(name, 1); }
+    samsa::uuid create(const std::string& name) { return create_topic(name, 1); }
 
-    protocol::fetch_response fetch_by_id(const protocol::uuid& id, int64_t from, int16_t version) {
+    protocol::fetch_response fetch_by_id(const samsa::uuid& id, int64_t from, int16_t version) {
         protocol::fetch_request req;
         req.max_wait_ms = 0;
         req.min_bytes = 1;
@@ -64,7 +64,7 @@ TEST_F(newest_versions, produce_v10_v11_and_fetch_by_topic_id_v13_to_v16) {
 
 TEST_F(newest_versions, fetch_of_an_unknown_topic_id_answers_unknown_topic_id) {
     create("known");
-    protocol::uuid unknown;
+    samsa::uuid unknown;
     unknown.data[3] = 7;
     auto r = fetch_by_id(unknown, 0, 16);
     ASSERT_EQ(r.responses.size(), 1u);

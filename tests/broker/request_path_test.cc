@@ -13,7 +13,7 @@
 #include "samsa/protocol/messages/list_offsets.h"
 #include "samsa/protocol/messages/metadata.h"
 #include "samsa/protocol/messages/produce.h"
-#include "samsa/protocol/records.h"
+#include "samsa/record/records.h"
 #include "tests/broker/broker_fixture.h"
 #include "tests/support/raw_client.h"
 
@@ -25,7 +25,7 @@ using namespace std::chrono_literals;
 using protocol::error_code;
 
 bytes make_batch(int n, std::string_view prefix = "v") {
-    protocol::record_batch_builder builder;
+    record::record_batch_builder builder;
     for (int i = 0; i < n; ++i) {
         std::string k = "k" + std::to_string(i);
         std::string v = std::string(prefix) + std::to_string(i);
@@ -187,11 +187,11 @@ TEST_F(request_path, produce_then_fetch_back_then_list_offsets) {
         EXPECT_EQ(pd.high_watermark(), 5);
         EXPECT_EQ(pd.last_stable_offset(), 5);
         bytes_view data = pd.records.view();
-        protocol::batch_splitter split(data);
+        record::batch_splitter split(data);
         std::vector<std::string> values;
         while (auto batch = split.next()) {
-            ASSERT_TRUE(protocol::validate_batch(*batch));
-            auto recs = protocol::batch_records::decode(*batch, 1 << 20);
+            ASSERT_TRUE(record::validate_batch(*batch));
+            auto recs = record::batch_records::decode(*batch, 1 << 20);
             ASSERT_TRUE(recs);
             for (const auto& r : recs->records()) {
                 values.emplace_back(as_chars(*r.value));
@@ -205,7 +205,7 @@ TEST_F(request_path, produce_then_fetch_back_then_list_offsets) {
     ASSERT_TRUE(c.send_request(fetch_of("orders", 0, 4), 11, 200));
     auto mid = c.read_response<protocol::fetch_response>(11, 200);
     ASSERT_TRUE(mid);
-    auto hdr = protocol::read_batch_header(mid->responses[0].partitions[0].records.view());
+    auto hdr = record::read_batch_header(mid->responses[0].partitions[0].records.view());
     ASSERT_TRUE(hdr);
     EXPECT_EQ(hdr->base_offset, 3);
 

@@ -110,7 +110,7 @@ TEST(topic_properties, defaults_are_kafkas_and_the_brokers) {
     EXPECT_TRUE(q->compacted());
     EXPECT_TRUE(q->log_append_time());
     ASSERT_TRUE(q->compression.codec);
-    EXPECT_EQ(*q->compression.codec, protocol::compression_codec::zstd);
+    EXPECT_EQ(*q->compression.codec, record::compression_codec::zstd);
     EXPECT_EQ(q->compression.level, 7);
     EXPECT_EQ(q->log.retention_ms, milliseconds(120000));
     EXPECT_EQ(q->message_timestamp_before_max_ms, 1000);
@@ -133,14 +133,14 @@ TEST(topic_properties, topic_keys_override_the_broker) {
     EXPECT_EQ(p->log.cleanup, storage::cleanup_policy::compact_and_delete);
     EXPECT_TRUE(p->log.deletes());
     EXPECT_TRUE(p->compacted());
-    EXPECT_EQ(*p->compression.codec, protocol::compression_codec::gzip);
+    EXPECT_EQ(*p->compression.codec, record::compression_codec::gzip);
     EXPECT_EQ(p->compression.level, 9);
     EXPECT_EQ(p->log.retention_ms, std::chrono::milliseconds(1000));
     EXPECT_EQ(p->log.min_cleanable_dirty_ratio, 0.25);
     EXPECT_EQ(build_topic_properties({}, b)->log.retention_ms, std::chrono::milliseconds(-1));
     auto none = build_topic_properties({{"compression.type", "uncompressed"}}, b);
     ASSERT_TRUE(none && none->compression.codec);
-    EXPECT_EQ(*none->compression.codec, protocol::compression_codec::none);
+    EXPECT_EQ(*none->compression.codec, record::compression_codec::none);
 }
 
 TEST(topic_properties, timestamp_bounds_follow_kafka_38) {

@@ -22,8 +22,8 @@ namespace {
 using broker::producer::partition_producer_state;
 using testing::named_input;
 
-protocol::record_batch_header batch_of(int64_t producer, int16_t epoch, int32_t first_seq, bool transactional) {
-    protocol::record_batch_header b;
+record::record_batch_header batch_of(int64_t producer, int16_t epoch, int32_t first_seq, bool transactional) {
+    record::record_batch_header b;
     b.producer_id = producer;
     b.producer_epoch = epoch;
     b.base_sequence = first_seq;

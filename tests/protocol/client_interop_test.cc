@@ -22,11 +22,13 @@
 #include <vector>
 
 #include "samsa/protocol/messages/all.h"
-#include "samsa/protocol/compression.h"
-#include "samsa/protocol/records.h"
+#include "samsa/record/compression.h"
+#include "samsa/record/records.h"
 
 namespace samsa::protocol {
 namespace {
+
+using namespace samsa::record;  // the batches librdkafka sends and reads
 
 constexpr size_t max_uncompressed = 64 * 1024 * 1024;
 const char* const topic_name = "interop";

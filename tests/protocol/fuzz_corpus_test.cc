@@ -18,11 +18,12 @@
 #include "message_filler.h"
 #include "samsa/bytes/byte_writer.h"
 #include "samsa/protocol/messages/all.h"
-#include "samsa/protocol/records.h"
+#include "samsa/record/records.h"
 
 namespace samsa::protocol {
 namespace {
 
+using namespace samsa::record;  // the batch seeds and checks
 using ::samsa::testing::mutator;
 
 std::vector<bytes> request_seeds() {

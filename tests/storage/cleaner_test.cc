@@ -9,7 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "cleanup_test_util.h"
-#include "samsa/protocol/control_record.h"
+#include "samsa/record/control_record.h"
 #include "samsa/storage/log_cleaner.h"
 #include "samsa/storage/checkpoint_file.h"
 #include "samsa/storage/log_manager.h"
@@ -18,7 +18,7 @@
 namespace samsa::storage {
 namespace {
 
-using protocol::compression_codec;
+using record::compression_codec;
 using testing::append_keyed;
 using testing::clean_now;
 using testing::compacted_config;
@@ -143,7 +143,7 @@ TEST_F(cleaner_test, rewritten_batches_keep_codec_producer_fields_and_timestamps
         auto opened = open_log_in(dir, compacted_config(1000));
         ASSERT_TRUE(opened);
         auto& log = *opened;
-        protocol::batch_producer producer{producer_id(42), producer_epoch(3), 7, false};
+        record::batch_producer producer{producer_id(42), producer_epoch(3), 7, false};
         // One batch: a, b, a, c (the first "a" is superseded inside its own batch).
         append_keyed(log, {{"a", "1"}, {"b", "2"}, {"a", "3"}, {"c", "4"}}, 5000, codec, producer);
         append_keyed(log, {{"b", std::string(1200, 'z')}}, 6000);  // rolls; supersedes b
@@ -411,12 +411,12 @@ TEST_F(cleaner_test, a_clean_whose_segments_were_deleted_meanwhile_is_dropped) {
 
 // --- transactions (step 5) -------------------------------------------------
 
-protocol::batch_producer txn_producer(int64_t pid, int32_t seq) {
+record::batch_producer txn_producer(int64_t pid, int32_t seq) {
     return {producer_id(pid), producer_epoch(0), seq, /*transactional=*/true};
 }
 
-offset append_marker(partition_log& log, int64_t pid, protocol::control_type type, int64_t ts) {
-    bytes batch = protocol::build_end_txn_marker_batch(producer_id(pid), producer_epoch(0), {type, 0}, timestamp_ms(ts));
+offset append_marker(partition_log& log, int64_t pid, record::control_type type, int64_t ts) {
+    bytes batch = record::build_end_txn_marker_batch(producer_id(pid), producer_epoch(0), {type, 0}, timestamp_ms(ts));
     auto appended = log.append(batch, timestamp_ms(ts));
     EXPECT_TRUE(appended.has_value());
     return appended ? appended->base_offset : offset(-1);
@@ -428,9 +428,9 @@ std::map<int64_t, int32_t> control_batches(const partition_log& log) {
     auto got = log.read(log.log_start_offset(), 64 << 20, true);
     EXPECT_TRUE(got.has_value());
     if (!got) return out;
-    protocol::batch_splitter split(got->records);
+    record::batch_splitter split(got->records);
     while (auto b = split.next()) {
-        auto h = protocol::read_batch_header(*b);
+        auto h = record::read_batch_header(*b);
         if (h && h->control()) out[h->base_offset] = h->records_count;
     }
     return out;
@@ -451,9 +451,9 @@ TEST_F(cleaner_test, aborted_transactions_lose_their_data_and_then_their_markers
     const offset first = append_keyed(*log, {{"a", "aborted-a"}, {"b", "aborted-b"}}, 1000, compression_codec::none,
                                       txn_producer(7, 0));
     append_keyed(*log, {{"c", "committed-c"}}, 1001, compression_codec::none, txn_producer(8, 0));
-    const offset abort_at = append_marker(*log, 7, protocol::control_type::abort, 1002);
+    const offset abort_at = append_marker(*log, 7, record::control_type::abort, 1002);
     ASSERT_TRUE(log->append_aborted_txn({producer_id(7), first, abort_at, offset(2)}));
-    const offset commit_at = append_marker(*log, 8, protocol::control_type::commit, 1003);
+    const offset commit_at = append_marker(*log, 8, record::control_type::commit, 1003);
     append_keyed(*log, {{"a", "plain-a"}}, 1004, compression_codec::none, {producer_id(7), producer_epoch(0), 2});
     append_keyed(*log, {{"other", std::string(500, 'x')}}, 1005);  // rolls
 
@@ -516,7 +516,7 @@ TEST(cleaner_checkpoint_test, log_manager_keeps_the_cleaner_offset_across_a_rest
     {
         auto mgr = log_manager::open(lc);
         ASSERT_TRUE(mgr.has_value());
-        auto log = (*mgr)->create_log("table", partition_id(0), protocol::uuid::random(), compacted_config());
+        auto log = (*mgr)->create_log("table", partition_id(0), samsa::uuid::random(), compacted_config());
         ASSERT_TRUE(log.has_value());
         for (int r = 0; r < 4; ++r)
             for (int k = 0; k < 5; ++k) append_keyed(**log, {{"k" + std::to_string(k), "v"}}, 1000 + r * 10 + k);

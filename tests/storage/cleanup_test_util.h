@@ -11,7 +11,7 @@
 
 #include <gtest/gtest.h>
 
-#include "samsa/protocol/records.h"
+#include "samsa/record/records.h"
 #include "samsa/storage/log_cleaner.h"
 #include "samsa/storage/partition_log.h"
 #include "storage_test_util.h"
@@ -32,9 +32,9 @@ struct read_record {
 
 // Appends one batch of `records`; returns the offset of the first one.
 inline offset append_keyed(partition_log& log, const std::vector<kv>& records, int64_t ts,
-                           protocol::compression_codec codec = protocol::compression_codec::none,
-                           protocol::batch_producer producer = {}) {
-    protocol::record_batch_builder builder(codec);
+                           record::compression_codec codec = record::compression_codec::none,
+                           record::batch_producer producer = {}) {
+    record::record_batch_builder builder(codec);
     builder.producer(producer);
     for (size_t i = 0; i < records.size(); ++i) {
         const auto& r = records[i];
@@ -56,9 +56,9 @@ inline std::vector<read_record> read_all(const partition_log& log) {
         EXPECT_TRUE(got.has_value()) << (got ? "" : got.error().message);
         if (!got) break;
         EXPECT_TRUE(all_valid(got->records));
-        protocol::batch_splitter splitter(got->records);
+        record::batch_splitter splitter(got->records);
         while (auto batch = splitter.next()) {
-            auto decoded = protocol::batch_records::decode(*batch, 64 << 20);
+            auto decoded = record::batch_records::decode(*batch, 64 << 20);
             EXPECT_TRUE(decoded.has_value());
             if (!decoded) continue;
             for (const auto& r : decoded->records()) {

@@ -14,8 +14,8 @@ namespace {
 using testing::make_batch;
 using testing::temp_dir;
 
-protocol::uuid counting_uuid() {
-    protocol::uuid u;
+samsa::uuid counting_uuid() {
+    samsa::uuid u;
     for (int i = 0; i < 16; ++i) u.data[i] = static_cast<uint8_t>(i);
     return u;
 }
@@ -30,7 +30,7 @@ TEST(partition_metadata_test, uses_kafkas_text_and_uuid_form) {
     EXPECT_FALSE(parse_partition_metadata("").has_value());
 
     temp_dir dir;
-    auto id = protocol::uuid::random();
+    auto id = samsa::uuid::random();
     ASSERT_TRUE(write_partition_metadata(dir.path(), id).has_value());
     auto back = read_partition_metadata(dir.path());
     ASSERT_TRUE(back.has_value());

@@ -30,7 +30,7 @@ protected:
 };
 
 TEST_F(log_manager_test, create_append_close_reopen_keeps_logs_and_topic_ids) {
-    auto id = protocol::uuid::random();
+    auto id = samsa::uuid::random();
     bytes before;
     {
         auto mgr = open();
@@ -50,7 +50,7 @@ TEST_F(log_manager_test, create_append_close_reopen_keeps_logs_and_topic_ids) {
     }
     EXPECT_TRUE(std::filesystem::is_directory(dir_.path() / "orders-0"));
     EXPECT_EQ(read_text(dir_.path() / "orders-0" / "partition.metadata"),
-              "version: 0\ntopic_id: " + protocol::to_string(id) + "\n");
+              "version: 0\ntopic_id: " + samsa::to_string(id) + "\n");
     EXPECT_TRUE(std::filesystem::exists(dir_.path() / ".kafka_cleanshutdown"));
     EXPECT_EQ(read_text(dir_.path() / "recovery-point-offset-checkpoint"), "0\n2\norders 0 3\norders 1 0\n");
     EXPECT_EQ(read_text(dir_.path() / "log-start-offset-checkpoint"), "0\n2\norders 0 0\norders 1 0\n");
@@ -71,12 +71,12 @@ TEST_F(log_manager_test, create_append_close_reopen_keeps_logs_and_topic_ids) {
 TEST_F(log_manager_test, refuses_names_kafka_refuses) {
     auto mgr = open();
     for (const std::string& bad : std::vector<std::string>{"", ".", "..", "has space", "slash/name", std::string(250, 'a')}) {
-        auto r = mgr->create_log(bad, partition_id(0), protocol::uuid::random(), log_config{});
+        auto r = mgr->create_log(bad, partition_id(0), samsa::uuid::random(), log_config{});
         ASSERT_FALSE(r.has_value()) << bad;
         EXPECT_EQ(r.error().code, errc::invalid_argument);
     }
-    EXPECT_FALSE(mgr->create_log("ok", partition_id(-1), protocol::uuid::random(), log_config{}).has_value());
-    EXPECT_TRUE(mgr->create_log("with-dash-7", partition_id(3), protocol::uuid::random(), log_config{}).has_value());
+    EXPECT_FALSE(mgr->create_log("ok", partition_id(-1), samsa::uuid::random(), log_config{}).has_value());
+    EXPECT_TRUE(mgr->create_log("with-dash-7", partition_id(3), samsa::uuid::random(), log_config{}).has_value());
     mgr.reset();
     mgr = open();
     ASSERT_NE(mgr->get_log("with-dash-7", partition_id(3)), nullptr);
@@ -85,8 +85,8 @@ TEST_F(log_manager_test, refuses_names_kafka_refuses) {
 TEST_F(log_manager_test, delete_logs_renames_then_removes_and_forgets_the_topic) {
     auto mgr = open();
     for (int p = 0; p < 3; ++p)
-        ASSERT_TRUE(mgr->create_log("gone", partition_id(p), protocol::uuid::random(), log_config{}).has_value());
-    ASSERT_TRUE(mgr->create_log("kept", partition_id(0), protocol::uuid::random(), log_config{}).has_value());
+        ASSERT_TRUE(mgr->create_log("gone", partition_id(p), samsa::uuid::random(), log_config{}).has_value());
+    ASSERT_TRUE(mgr->create_log("kept", partition_id(0), samsa::uuid::random(), log_config{}).has_value());
     ASSERT_TRUE(mgr->delete_logs("gone").has_value());
     EXPECT_EQ(mgr->get_log("gone", partition_id(0)), nullptr);
     EXPECT_NE(mgr->get_log("kept", partition_id(0)), nullptr);
@@ -109,7 +109,7 @@ TEST_F(log_manager_test, log_start_offset_survives_a_restart) {
     cfg.segment_bytes = static_cast<int64_t>(make_batch(2).size() * 2);
     {
         auto mgr = open();
-        auto log = mgr->create_log("t", partition_id(0), protocol::uuid::random(), cfg);
+        auto log = mgr->create_log("t", partition_id(0), samsa::uuid::random(), cfg);
         ASSERT_TRUE(log.has_value());
         for (int i = 0; i < 6; ++i) {
             bytes b = make_batch(2);
@@ -133,7 +133,7 @@ TEST_F(log_manager_test, new_partitions_go_to_the_emptiest_log_dir) {
     std::filesystem::path b = dir_.path() / "b";
     auto mgr = open({a, b});
     for (int p = 0; p < 4; ++p)
-        ASSERT_TRUE(mgr->create_log("t", partition_id(p), protocol::uuid::random(), log_config{}).has_value());
+        ASSERT_TRUE(mgr->create_log("t", partition_id(p), samsa::uuid::random(), log_config{}).has_value());
     EXPECT_TRUE(std::filesystem::exists(a / "t-0"));
     EXPECT_TRUE(std::filesystem::exists(b / "t-1"));
     EXPECT_TRUE(std::filesystem::exists(a / "t-2"));
@@ -150,7 +150,7 @@ TEST_F(log_manager_test, the_background_checkpointer_writes_recovery_points) {
     cfg.checkpoint_interval = std::chrono::milliseconds(20);
     auto mgr = log_manager::open(cfg);
     ASSERT_TRUE(mgr.has_value());
-    auto log = (*mgr)->create_log("t", partition_id(0), protocol::uuid::random(), log_config{});
+    auto log = (*mgr)->create_log("t", partition_id(0), samsa::uuid::random(), log_config{});
     ASSERT_TRUE(log.has_value());
     bytes b = make_batch(4);
     ASSERT_TRUE((*log)->append(b, timestamp_ms(1)).has_value());
@@ -168,7 +168,7 @@ TEST_F(log_manager_test, rolled_segments_are_fsynced_in_the_background) {
     auto mgr = open();
     log_config cfg;
     cfg.segment_bytes = static_cast<int64_t>(make_batch(2).size() * 2);
-    auto log = mgr->create_log("t", partition_id(0), protocol::uuid::random(), cfg);
+    auto log = mgr->create_log("t", partition_id(0), samsa::uuid::random(), cfg);
     ASSERT_TRUE(log.has_value());
     for (int i = 0; i < 5; ++i) {
         bytes b = make_batch(2);

@@ -77,7 +77,7 @@ TEST(log_manager_create, running_out_of_descriptors_fails_the_create_and_leaves_
     cfg.cleaner_enable = false;
     auto mgr = log_manager::open(cfg);
     ASSERT_TRUE(mgr.has_value()) << mgr.error().message;
-    const protocol::uuid id = protocol::uuid::random();
+    const samsa::uuid id = samsa::uuid::random();
     int created = 0;
     std::optional<error> failure;
     {
@@ -107,7 +107,7 @@ TEST(log_manager_create, delete_logs_from_a_partition_on_keeps_the_earlier_ones)
     cfg.checkpoint_interval = std::chrono::milliseconds(0);
     auto mgr = log_manager::open(cfg);
     ASSERT_TRUE(mgr.has_value()) << mgr.error().message;
-    const protocol::uuid id = protocol::uuid::random();
+    const samsa::uuid id = samsa::uuid::random();
     for (int p = 0; p < 4; ++p) ASSERT_TRUE((*mgr)->create_log("t", partition_id(p), id, log_config{}).has_value());
     ASSERT_TRUE((*mgr)->delete_logs("t", 2).has_value());
     EXPECT_NE((*mgr)->get_log("t", partition_id(1)), nullptr);

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "samsa/protocol/record_batch.h"
+#include "samsa/record/record_batch.h"
 #include "storage_test_util.h"
 
 namespace samsa::storage {
@@ -294,7 +294,7 @@ TEST_F(partition_log_test, offset_for_timestamp_finds_the_first_record_at_or_aft
 
 TEST_F(partition_log_test, offset_for_timestamp_looks_inside_compressed_batches) {
     auto log = open_log();
-    protocol::record_batch_builder builder(protocol::compression_codec::gzip);
+    record::record_batch_builder builder(record::compression_codec::gzip);
     for (int i = 0; i < 10; ++i) builder.add("k", "value", timestamp_ms(5000 + 10 * i));
     bytes batch = builder.build();
     append(*log, batch);

@@ -4,7 +4,7 @@
 // that does not cover the record set.
 #include <gtest/gtest.h>
 
-#include "samsa/protocol/record_batch.h"
+#include "samsa/record/record_batch.h"
 #include "samsa/storage/partition_log.h"
 #include "storage_test_util.h"
 
@@ -17,8 +17,8 @@ using testing::make_batch;
 using testing::temp_dir;
 
 // What the handler's validation hands over: each batch's header and position.
-std::vector<protocol::validated_batch> validated_list(bytes_view set) {
-    std::vector<protocol::validated_batch> out;
+std::vector<record::validated_batch> validated_list(bytes_view set) {
+    std::vector<record::validated_batch> out;
     size_t at = 0;
     for (const auto& h : headers_of(set)) {
         out.push_back({h, at});
@@ -47,9 +47,9 @@ TEST_F(partition_log_validated_append_test, reads_no_header_and_stamps_the_list_
     bytes set = concat({make_batch(3), make_batch(1), make_batch(5)});
     auto list = validated_list(set);
 
-    const uint64_t before = protocol::batch_header_parses();
+    const uint64_t before = record::batch_header_parses();
     auto r = log->append(set, list, timestamp_ms(777));
-    EXPECT_EQ(protocol::batch_header_parses(), before);
+    EXPECT_EQ(record::batch_header_parses(), before);
     ASSERT_TRUE(r) << r.error().message;
     EXPECT_EQ(r->base_offset, offset(2));
     EXPECT_EQ(r->last_offset, offset(10));
@@ -66,7 +66,7 @@ TEST_F(partition_log_validated_append_test, reads_no_header_and_stamps_the_list_
         EXPECT_EQ(h.crc, stored[i].crc);
         EXPECT_TRUE(h.log_append_time());
         EXPECT_EQ(h.max_timestamp, 777);
-        EXPECT_TRUE(protocol::validate_batch(bytes_view(set).subspan(list[i].position, list[i].size())));
+        EXPECT_TRUE(record::validate_batch(bytes_view(set).subspan(list[i].position, list[i].size())));
     }
     EXPECT_EQ(list[0].header.base_offset, 2);
     EXPECT_EQ(list[1].header.base_offset, 5);
@@ -79,7 +79,7 @@ TEST_F(partition_log_validated_append_test, a_list_that_does_not_cover_the_set_i
     bytes set = concat({make_batch(3), make_batch(1)});
     auto list = validated_list(set);
 
-    auto first_only = std::span<protocol::validated_batch>(list).first(1);
+    auto first_only = std::span<record::validated_batch>(list).first(1);
     auto short_list = log->append(set, first_only, timestamp_ms(1));
     ASSERT_FALSE(short_list);
     EXPECT_EQ(short_list.error().code, errc::invalid_argument);
@@ -87,7 +87,7 @@ TEST_F(partition_log_validated_append_test, a_list_that_does_not_cover_the_set_i
     auto shifted = list;
     shifted[1].position += 1;
     EXPECT_FALSE(log->append(set, shifted, timestamp_ms(1)));
-    EXPECT_FALSE(log->append(set, std::span<protocol::validated_batch>(), timestamp_ms(1)));
+    EXPECT_FALSE(log->append(set, std::span<record::validated_batch>(), timestamp_ms(1)));
     EXPECT_EQ(log->log_end_offset(), offset(0));
 
     EXPECT_TRUE(log->append(set, list, timestamp_ms(1)));

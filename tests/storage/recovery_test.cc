@@ -63,7 +63,7 @@ protected:
     void run_then_crash(int batches, const std::function<void(log_manager&, partition_log&)>& before_crash = {}) {
         auto mgr = log_manager::open(config_for(live_.path()));
         ASSERT_TRUE(mgr.has_value()) << mgr.error().message;
-        auto log = (*mgr)->create_log("orders", partition_id(0), protocol::uuid::random(), log_cfg_);
+        auto log = (*mgr)->create_log("orders", partition_id(0), samsa::uuid::random(), log_cfg_);
         ASSERT_TRUE(log.has_value()) << log.error().message;
         for (int i = 0; i < batches; ++i) {
             bytes b = make_batch(1 + i % 3, 1000 + i, 40);
@@ -197,7 +197,7 @@ TEST_F(recovery_test, time_lookups_stay_exact_after_recovery_past_the_recovery_p
     log_cfg_.index_interval_bytes = 300;
     auto mgr = log_manager::open(config_for(live_.path()));
     ASSERT_TRUE(mgr.has_value());
-    auto log = (*mgr)->create_log("orders", partition_id(0), protocol::uuid::random(), log_cfg_);
+    auto log = (*mgr)->create_log("orders", partition_id(0), samsa::uuid::random(), log_cfg_);
     ASSERT_TRUE(log.has_value());
     for (int i = 0; i <= 100; ++i) {  // offsets 0..100, timestamps 100..200
         bytes b = make_batch(1, 100 + i, 40);
@@ -244,7 +244,7 @@ TEST_F(recovery_test, a_missing_or_garbled_index_is_rebuilt_after_a_clean_shutdo
     {
         auto mgr = log_manager::open(config_for(live_.path()));
         ASSERT_TRUE(mgr.has_value());
-        auto log = (*mgr)->create_log("orders", partition_id(0), protocol::uuid::random(), log_cfg_);
+        auto log = (*mgr)->create_log("orders", partition_id(0), samsa::uuid::random(), log_cfg_);
         ASSERT_TRUE(log.has_value());
         for (int i = 0; i < 60; ++i) {
             bytes b = make_batch(2, 1000 + i, 40);
@@ -281,7 +281,7 @@ TEST_F(recovery_test, a_clean_start_reads_only_the_active_tail) {
     {
         auto mgr = log_manager::open(config_for(live_.path()));
         ASSERT_TRUE(mgr.has_value());
-        auto log = (*mgr)->create_log("orders", partition_id(0), protocol::uuid::random(), log_cfg_);
+        auto log = (*mgr)->create_log("orders", partition_id(0), samsa::uuid::random(), log_cfg_);
         ASSERT_TRUE(log.has_value());
         for (int i = 0; i < 2000; ++i) {
             bytes b = make_batch(5, 1000 + i, 100);

@@ -1,6 +1,6 @@
 #pragma once
 // Fixture builders for the storage tests: a temporary directory, record
-// batches built with protocol::record_batch_builder, and helpers to look into
+// batches built with record::record_batch_builder, and helpers to look into
 // what a read returned.
 
 #include <cstdlib>
@@ -11,8 +11,8 @@
 #include <gtest/gtest.h>
 
 #include "samsa/bytes/bytes.h"
-#include "samsa/protocol/record_batch.h"
-#include "samsa/protocol/records.h"
+#include "samsa/record/record_batch.h"
+#include "samsa/record/records.h"
 #include "tests/support/temp_dir.h"
 
 namespace samsa::storage::testing {
@@ -23,7 +23,7 @@ using test_support::temp_dir;
 // One uncompressed batch of `count` records with values of `value_size` bytes,
 // timestamps ts, ts + 1, ...
 inline bytes make_batch(int count, int64_t ts = 1000, size_t value_size = 10) {
-    protocol::record_batch_builder builder;
+    record::record_batch_builder builder;
     for (int i = 0; i < count; ++i) {
         std::string key = "k" + std::to_string(i);
         std::string value(value_size, static_cast<char>('a' + i % 26));
@@ -39,11 +39,11 @@ inline bytes concat(const std::vector<bytes>& parts) {
 }
 
 // The headers of the whole batches in `data`.
-inline std::vector<protocol::record_batch_header> headers_of(bytes_view data) {
-    std::vector<protocol::record_batch_header> out;
-    protocol::batch_splitter splitter(data);
+inline std::vector<record::record_batch_header> headers_of(bytes_view data) {
+    std::vector<record::record_batch_header> out;
+    record::batch_splitter splitter(data);
     while (auto batch = splitter.next()) {
-        auto h = protocol::read_batch_header(*batch);
+        auto h = record::read_batch_header(*batch);
         EXPECT_TRUE(h.has_value());
         if (h) out.push_back(*h);
     }
@@ -53,9 +53,9 @@ inline std::vector<protocol::record_batch_header> headers_of(bytes_view data) {
 
 // Every batch in `data` passes validate_batch.
 inline bool all_valid(bytes_view data) {
-    protocol::batch_splitter splitter(data);
+    record::batch_splitter splitter(data);
     while (auto batch = splitter.next()) {
-        if (!protocol::validate_batch(*batch)) return false;
+        if (!record::validate_batch(*batch)) return false;
     }
     return !splitter.truncated();
 }

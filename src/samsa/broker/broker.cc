@@ -86,7 +86,7 @@ txn::txn_coordinator& broker::transactions() { return transactions_->coordinator
 
 void broker::snapshot_producers(bool all) {
     auto lookup = [this](std::string_view topic, partition_id partition,
-                         const protocol::uuid& id) -> storage::partition_log* {
+                         const samsa::uuid& id) -> storage::partition_log* {
         const topic_metadata* meta = topics_->find(topic);
         if (!meta || meta->id != id) return nullptr;
         return topics_->log(topic, partition);

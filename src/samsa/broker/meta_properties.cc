@@ -6,7 +6,7 @@
 #include "samsa/broker/config/config_def.h"
 #include "samsa/broker/config/properties.h"
 #include "samsa/broker/topics/topic_table.h"
-#include "samsa/protocol/uuid.h"
+#include "samsa/base/uuid.h"
 
 namespace samsa::broker {
 
@@ -39,7 +39,7 @@ result<meta_properties> load_or_create_meta_properties(const std::string& dir, s
         meta.node = node;
         return meta;
     }
-    meta_properties meta{protocol::to_string(protocol::uuid::random()), node};
+    meta_properties meta{samsa::to_string(samsa::uuid::random()), node};
     std::time_t now = std::time(nullptr);
     char when[64];
     std::strftime(when, sizeof when, "%a %b %d %H:%M:%S UTC %Y", std::gmtime(&now));

@@ -45,7 +45,7 @@
 #include "samsa/bytes/byte_reader.h"
 #include "samsa/bytes/byte_writer.h"
 #include "samsa/bytes/bytes.h"
-#include "samsa/protocol/uuid.h"
+#include "samsa/base/uuid.h"
 
 namespace samsa::protocol {
 

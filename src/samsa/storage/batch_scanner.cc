@@ -4,7 +4,7 @@
 
 namespace samsa::storage {
 
-using protocol::record_batch_header;
+using record::record_batch_header;
 
 batch_scanner::batch_scanner(const file& f, uint64_t start, uint64_t end, bool need_body, size_t block_size)
     : file_(f), pos_(start), end_(end), need_body_(need_body), block_size_(block_size) {}
@@ -36,7 +36,7 @@ result<std::optional<batch_scanner::item>> batch_scanner::next() {
         return std::optional<item>{};
     }
     bytes_view head(buf_.data() + (pos_ - buf_start_), record_batch_header::size);
-    auto header = protocol::read_batch_header(head);
+    auto header = record::read_batch_header(head);
     if (!header) {
         stop_reason_ = fmt::format("bad batch at position {}: {}", pos_, header.error().message);
         return std::optional<item>{};

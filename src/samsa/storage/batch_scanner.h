@@ -15,7 +15,7 @@
 
 #include "samsa/base/result.h"
 #include "samsa/bytes/bytes.h"
-#include "samsa/protocol/record_batch.h"
+#include "samsa/record/record_batch.h"
 #include "samsa/storage/file.h"
 
 namespace samsa::storage {
@@ -24,7 +24,7 @@ class batch_scanner {
 public:
     struct item {
         uint64_t position;
-        protocol::record_batch_header header;
+        record::record_batch_header header;
         bytes_view batch;  // the whole batch when need_body, else empty; valid until the next call
     };
 

@@ -11,10 +11,10 @@
 #include <spdlog/spdlog.h>
 
 #include "samsa/bytes/big_endian.h"
-#include "samsa/protocol/compression.h"
-#include "samsa/protocol/control_record.h"
-#include "samsa/protocol/record_batch.h"
-#include "samsa/protocol/records.h"
+#include "samsa/record/compression.h"
+#include "samsa/record/control_record.h"
+#include "samsa/record/record_batch.h"
+#include "samsa/record/records.h"
 #include "samsa/storage/batch_scanner.h"
 #include "samsa/storage/offset_index.h"
 #include "samsa/storage/segment.h"
@@ -23,7 +23,7 @@
 namespace samsa::storage {
 namespace {
 
-using protocol::record_batch_header;
+using record::record_batch_header;
 
 constexpr int16_t delete_horizon_flag = 0x40;  // attribute bit 6 (KIP-534)
 // Decoding a stored batch is bounded by what the broker accepted; this cap
@@ -137,7 +137,7 @@ result<offset> build_offset_map(clean_request& req, offset_map& map, clean_stats
             const auto& h = b.header;
             throttle(req, h.total_size(), cancel);
             if (h.control() || h.last_offset() < req.first_dirty()) return true;
-            auto records = protocol::batch_records::decode(b.batch, max_decoded_batch_bytes);
+            auto records = record::batch_records::decode(b.batch, max_decoded_batch_bytes);
             if (!records) return records.error();
             for (const auto& r : records->records()) {
                 if (!r.key || records->offset_of(r) < req.first_dirty) continue;
@@ -255,7 +255,7 @@ constexpr int16_t compression_codec_mask = 0x07;
 
 // A retained batch rebuilt from some of its records: same base offset, last
 // offset delta, producer fields, leader epoch and codec.
-bytes rebuild_batch(const protocol::batch_records& decoded, const std::vector<const protocol::record_view*>& kept,
+bytes rebuild_batch(const record::batch_records& decoded, const std::vector<const record::record_view*>& kept,
                     std::optional<timestamp_ms> horizon) {
     const record_batch_header& h = decoded.header();
     const int64_t base_ts = horizon ? (*horizon)() : h.base_timestamp;
@@ -266,21 +266,21 @@ bytes rebuild_batch(const protocol::batch_records& decoded, const std::vector<co
     for (const auto* r : kept) {
         const int64_t ts = h.base_timestamp + r->timestamp_delta;
         if (!h.log_append_time()) max_ts = std::max(max_ts, ts);
-        protocol::record owned;
+        record::record owned;
         if (r->key) owned.key = bytes(r->key->begin(), r->key->end());
         if (r->value) owned.value = bytes(r->value->begin(), r->value->end());
         owned.timestamp = timestamp_ms(ts);
         for (const auto& hv : r->headers) {
-            protocol::record_header rh{std::string(hv.key), std::nullopt};
+            record::record_header rh{std::string(hv.key), std::nullopt};
             if (hv.value) rh.value = bytes(hv.value->begin(), hv.value->end());
             owned.headers.push_back(std::move(rh));
         }
-        protocol::write_record(body, owned, ts - base_ts, r->offset_delta);
+        record::write_record(body, owned, ts - base_ts, r->offset_delta);
     }
     // No records: a bare header, uncompressed (Kafka's empty batch).
-    bytes payload = h.codec() == protocol::compression_codec::none || kept.empty()
+    bytes payload = h.codec() == record::compression_codec::none || kept.empty()
                         ? std::move(body)
-                        : protocol::compress(h.codec(), body);
+                        : record::compress(h.codec(), body);
     bytes out(record_batch_header::size + payload.size());
     uint8_t* p = out.data();
     put_be64(p, static_cast<uint64_t>(h.base_offset));
@@ -299,7 +299,7 @@ bytes rebuild_batch(const protocol::batch_records& decoded, const std::vector<co
     put_be32(p + 53, static_cast<uint32_t>(h.base_sequence));
     put_be32(p + 57, static_cast<uint32_t>(kept.size()));
     std::copy(payload.begin(), payload.end(), out.begin() + record_batch_header::size);
-    put_be32(p + 17, protocol::compute_batch_crc(out));
+    put_be32(p + 17, record::compute_batch_crc(out));
     return out;
 }
 
@@ -342,14 +342,14 @@ result<filter_outcome> filter_control_batch(bytes_view batch, const record_batch
     const auto horizon = horizon_of(h);
     if (!rules.discard_records && !(rules.marker_discardable && !horizon))
         return filter_outcome{filter_outcome::kind::keep_as_is, {}, rules.marker_discardable ? horizon : std::nullopt};
-    auto decoded = protocol::batch_records::decode(batch, max_decoded_batch_bytes);
+    auto decoded = record::batch_records::decode(batch, max_decoded_batch_bytes);
     if (!decoded) return decoded.error();
     if (rules.discard_records) {
         if (!rules.producers_last) return filter_outcome{filter_outcome::kind::dropped, {}, std::nullopt};
         if (decoded->records().empty()) return filter_outcome{filter_outcome::kind::keep_as_is, {}, std::nullopt};
         return filter_outcome{filter_outcome::kind::rebuilt, rebuild_batch(*decoded, {}, std::nullopt), std::nullopt};
     }
-    std::vector<const protocol::record_view*> all;
+    std::vector<const record::record_view*> all;
     for (const auto& r : decoded->records()) all.push_back(&r);
     const timestamp_ms set = horizon_from(req);
     return filter_outcome{filter_outcome::kind::rebuilt, rebuild_batch(*decoded, all, set), set};
@@ -360,10 +360,10 @@ result<filter_outcome> filter_batch(bytes_view batch, const record_batch_header&
                                     const clean_request& req, const batch_rules& rules, clean_stats& stats) {
     if (h.control()) return filter_control_batch(batch, h, req, rules);
     const bool producers_last = rules.producers_last;
-    auto decoded = protocol::batch_records::decode(batch, max_decoded_batch_bytes);
+    auto decoded = record::batch_records::decode(batch, max_decoded_batch_bytes);
     if (!decoded) return decoded.error();
     std::optional<timestamp_ms> horizon = horizon_of(h);
-    std::vector<const protocol::record_view*> kept;
+    std::vector<const record::record_view*> kept;
     kept.reserve(decoded->records().size());
     bool tombstones = false;
     for (const auto& r : decoded->records()) {
@@ -467,10 +467,10 @@ public:
     template<class KeepIndexEntry>
     bool on_control(const record_batch_header& h, bytes_view batch, KeepIndexEntry&& keep) {
         consume_up_to(offset(h.last_offset()));
-        auto marker = protocol::read_end_txn_marker(batch);
+        auto marker = record::read_end_txn_marker(batch);
         if (!marker) return false;           // unreadable: keep it as it is
         if (!*marker) return true;           // emptied already (or not a marker)
-        if ((*marker)->type == protocol::control_type::abort) {
+        if ((*marker)->type == record::control_type::abort) {
             auto it = ongoing_aborted_.find(h.producer_id);
             if (it == ongoing_aborted_.end()) return true;
             const bool observed = it->second.observed_data;
@@ -587,7 +587,7 @@ result<clean_result> clean_segments(clean_request& req, const std::atomic<bool>&
                     st = writer->append(b.batch, h, flush_at);
                     wrote = b.batch.size();
                 } else if (kept->what == filter_outcome::kind::rebuilt) {
-                    auto nh = protocol::read_batch_header(kept->rebuilt);
+                    auto nh = record::read_batch_header(kept->rebuilt);
                     if (!nh) return nh.error();
                     st = writer->append(kept->rebuilt, *nh, flush_at);
                     wrote = kept->rebuilt.size();

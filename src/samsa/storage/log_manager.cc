@@ -38,7 +38,7 @@ std::optional<std::pair<std::string, int32_t>> parse_log_dir_name(std::string_vi
     return std::pair{std::string(topic), partition};
 }
 
-std::string uuid_hex(const protocol::uuid& u) {
+std::string uuid_hex(const samsa::uuid& u) {
     std::string out;
     for (uint8_t b : u.data) out += fmt::format("{:02x}", b);
     return out;
@@ -144,7 +144,7 @@ status log_manager::load_dir(size_t dir_index) {
                                                             entry.path().string(), log.error().message));
         (*log)->set_flusher(flusher_.get());
         (*log)->set_cleaner(cleaner_.get());
-        protocol::uuid topic_id;
+        samsa::uuid topic_id;
         if (auto id = read_partition_metadata(entry.path())) {
             topic_id = *id;
         } else if (id.error().code != errc::not_found) {
@@ -176,7 +176,7 @@ status log_manager::load_dir(size_t dir_index) {
     return ok();
 }
 
-result<partition_log*> log_manager::create_log(std::string_view topic, partition_id partition, const protocol::uuid& topic_id,
+result<partition_log*> log_manager::create_log(std::string_view topic, partition_id partition, const samsa::uuid& topic_id,
                                                const log_config& config) {
     if (!valid_topic_name(topic))
         return make_error(errc::invalid_argument, fmt::format("invalid topic name '{}'", topic));
@@ -248,7 +248,7 @@ status log_manager::delete_logs(std::string_view topic, int32_t first_partition)
         if (auto st = e.log->close(); !st && first_error) first_error = st;
         e.log.reset();
         auto renamed = dir;
-        renamed.replace_filename(fmt::format("{}-{}.{}-delete", k.topic, k.partition, uuid_hex(protocol::uuid::random())));
+        renamed.replace_filename(fmt::format("{}-{}.{}-delete", k.topic, k.partition, uuid_hex(samsa::uuid::random())));
         std::error_code ec;
         std::filesystem::rename(dir, renamed, ec);
         if (ec) {

@@ -53,7 +53,7 @@
 #include "samsa/storage/log_cleaner.h"
 #include "samsa/storage/log_config.h"
 #include "samsa/storage/partition_log.h"
-#include "samsa/protocol/uuid.h"
+#include "samsa/base/uuid.h"
 
 namespace samsa::storage {
 
@@ -80,7 +80,7 @@ struct log_manager_config {
 struct log_info {
     std::string topic;
     partition_id partition;
-    protocol::uuid topic_id;  // zero when the directory had no partition.metadata
+    samsa::uuid topic_id;  // zero when the directory had no partition.metadata
     std::filesystem::path dir;
 };
 
@@ -107,7 +107,7 @@ public:
     // Creates `<dir>/<topic>-<partition>/` with its partition.metadata and an
     // empty first segment. already_exists when the log is there;
     // invalid_argument for a topic name Kafka would refuse.
-    result<partition_log*> create_log(std::string_view topic, partition_id partition, const protocol::uuid& topic_id,
+    result<partition_log*> create_log(std::string_view topic, partition_id partition, const samsa::uuid& topic_id,
                                       const log_config& config);
     // nullptr when absent. The pointer stays valid until delete_logs(topic) or close().
     partition_log* get_log(std::string_view topic, partition_id partition) const;
@@ -143,7 +143,7 @@ private:
     struct entry_t {
         std::unique_ptr<partition_log> log;
         size_t dir_index;  // into config_.log_dirs
-        protocol::uuid topic_id;
+        samsa::uuid topic_id;
     };
 
     explicit log_manager(log_manager_config config);

@@ -11,14 +11,14 @@
 
 #include "samsa/base/assert.h"
 #include "samsa/bytes/big_endian.h"
-#include "samsa/protocol/record_batch.h"
-#include "samsa/protocol/records.h"
+#include "samsa/record/record_batch.h"
+#include "samsa/record/records.h"
 #include "samsa/storage/recovery.h"
 
 namespace samsa::storage {
 namespace {
 
-using protocol::record_batch_header;
+using record::record_batch_header;
 
 constexpr int16_t log_append_time_flag = 0x08;
 
@@ -29,7 +29,7 @@ void stamp_log_append_time(std::span<uint8_t> batch, record_batch_header& h, tim
     h.max_timestamp = now();
     put_be16(batch.data() + 21, static_cast<uint16_t>(h.attributes));
     put_be64(batch.data() + 35, static_cast<uint64_t>(h.max_timestamp));
-    h.crc = protocol::compute_batch_crc(batch);
+    h.crc = record::compute_batch_crc(batch);
     put_be32(batch.data() + 17, h.crc);
 }
 
@@ -212,9 +212,9 @@ result<append_result> partition_log::append(std::span<uint8_t> batches, timestam
     // First pass: structure only, so that a malformed set changes nothing.
     auto& headers = headers_scratch_;
     headers.clear();
-    protocol::batch_splitter splitter(batches);
+    record::batch_splitter splitter(batches);
     while (auto batch = splitter.next()) {
-        auto header = protocol::read_batch_header(*batch);
+        auto header = record::read_batch_header(*batch);
         if (!header) return header.error();
         if (header->magic != record_batch_header::current_magic)
             return make_error(errc::unsupported, fmt::format("record batch magic {}", header->magic));
@@ -229,7 +229,7 @@ namespace {
 
 // The validated list covers the record set exactly: each batch starts where
 // the one before it ends, and the last one ends at the set's end.
-bool covers_whole_set(std::span<const protocol::validated_batch> validated, size_t set_size) {
+bool covers_whole_set(std::span<const record::validated_batch> validated, size_t set_size) {
     size_t at = 0;
     for (const auto& b : validated) {
         if (b.position != at || b.header.batch_length < 0) return false;
@@ -240,7 +240,7 @@ bool covers_whole_set(std::span<const protocol::validated_batch> validated, size
 
 }  // namespace
 
-result<append_result> partition_log::append(std::span<uint8_t> batches, std::span<protocol::validated_batch> headers,
+result<append_result> partition_log::append(std::span<uint8_t> batches, std::span<record::validated_batch> headers,
                                             timestamp_ms now) {
     if (closed_) return make_error(errc::closed, fmt::format("log {} is closed", dir_.string()));
     if (batches.empty() || headers.empty()) return make_error(errc::invalid_argument, "empty record set");
@@ -277,8 +277,8 @@ result<append_result> partition_log::append(std::span<uint8_t> batches, std::spa
         std::span<uint8_t> batch = batches.subspan(position, size);
         h.base_offset = next();
         h.partition_leader_epoch = leader_epoch_();
-        protocol::set_base_offset(batch, h.base_offset);
-        protocol::set_partition_leader_epoch(batch, h.partition_leader_epoch);
+        record::set_base_offset(batch, h.base_offset);
+        record::set_partition_leader_epoch(batch, h.partition_leader_epoch);
         if (append_time) stamp_log_append_time(batch, h, now);
         infos.push_back({next, last, append_time ? now : timestamp_ms(h.max_timestamp), static_cast<uint32_t>(size)});
         records += std::max<int32_t>(h.records_count, 1);
@@ -309,7 +309,7 @@ namespace {
 void cut_at(read_result& out, offset end) {
     size_t pos = 0;
     while (pos < out.records.size()) {
-        auto h = protocol::read_batch_header(bytes_view(out.records.data() + pos, out.records.size() - pos));
+        auto h = record::read_batch_header(bytes_view(out.records.data() + pos, out.records.size() - pos));
         if (!h) break;
         if (offset(h->base_offset) >= end) {
             out.records.resize(pos);
@@ -346,7 +346,7 @@ result<read_result> partition_log::read(offset from, size_t max_bytes, bool min_
         const size_t want = std::max(remaining, record_batch_header::size);
         if (auto st = seg.read(position, want, out.records); !st) return st.error();
         const size_t got = out.records.size() - before;
-        auto first = protocol::read_batch_header(bytes_view(out.records.data() + before, got));
+        auto first = record::read_batch_header(bytes_view(out.records.data() + before, got));
         if (!first) {
             return make_error(errc::corrupt, fmt::format("{}: unreadable batch at position {}: {}",
                                                          seg.log_path().string(), position, first.error().message));
@@ -375,7 +375,7 @@ result<read_result> partition_log::read(offset from, size_t max_bytes, bool min_
             if (length < record_batch_header::size - record_batch_header::length_field_end ||
                 total > out.records.size() - pos)
                 break;
-            auto h = protocol::read_batch_header(bytes_view(out.records.data() + pos, total));
+            auto h = record::read_batch_header(bytes_view(out.records.data() + pos, total));
             if (!h) break;
             pos += total;
             next = offset(h->last_offset() + 1);
@@ -414,7 +414,7 @@ result<std::optional<timestamp_and_offset>> partition_log::offset_for_timestamp(
         // Kafka answers with the first record at or after ts: look inside the batch.
         bytes batch;
         if (auto st = seg.read(where.position, where.size, batch); !st) return st.error();
-        if (auto records = protocol::batch_records::decode(batch, max_decoded_batch_bytes)) {
+        if (auto records = record::batch_records::decode(batch, max_decoded_batch_bytes)) {
             for (const auto& r : records->records()) {
                 if (records->offset_of(r) >= log_start_offset_ && records->timestamp_of(r) >= ts)
                     return found(timestamp_and_offset{records->timestamp_of(r), records->offset_of(r)});
@@ -444,7 +444,7 @@ result<std::optional<timestamp_and_offset>> partition_log::max_timestamp() const
     if (*where) {
         bytes batch;
         if (auto st = best_segment->read((*where)->position, (*where)->size, batch); !st) return st.error();
-        if (auto records = protocol::batch_records::decode(batch, max_decoded_batch_bytes)) {
+        if (auto records = record::batch_records::decode(batch, max_decoded_batch_bytes)) {
             for (const auto& r : records->records()) {
                 if (records->timestamp_of(r) == best->timestamp && records->offset_of(r) >= log_start_offset_)
                     return std::optional<timestamp_and_offset>(timestamp_and_offset{best->timestamp, records->offset_of(r)});

@@ -55,7 +55,7 @@
 #include "samsa/base/result.h"
 #include "samsa/base/types.h"
 #include "samsa/bytes/bytes.h"
-#include "samsa/protocol/record_batch.h"
+#include "samsa/record/record_batch.h"
 #include "samsa/storage/background_flusher.h"
 #include "samsa/storage/log_cleaner.h"
 #include "samsa/storage/log_config.h"
@@ -131,12 +131,12 @@ public:
     // from the reader's point of view: the log end offset does not move).
     result<append_result> append(std::span<uint8_t> batches, timestamp_ms now);
     // The same for a record set already read into `validated` (the Produce
-    // handler's one pass, see protocol::validated_batch): the headers are
+    // handler's one pass, see record::validated_batch): the headers are
     // taken from the list, not read again, and each one is updated to what
     // was stamped (base offset; under LogAppendTime attributes and max
     // timestamp). The list must cover `batches` whole, in order
     // (invalid_argument otherwise, nothing written).
-    result<append_result> append(std::span<uint8_t> batches, std::span<protocol::validated_batch> validated,
+    result<append_result> append(std::span<uint8_t> batches, std::span<record::validated_batch> validated,
                                  timestamp_ms now);
 
     // Kafka fetch semantics: the whole batches from the one containing `from`,
@@ -305,7 +305,7 @@ private:
     // Shared with the background flusher: a queued job may outlive the log.
     std::shared_ptr<flush_state> flush_state_ = std::make_shared<flush_state>();
     background_flusher* flusher_ = nullptr;
-    std::vector<protocol::validated_batch> headers_scratch_;  // reused by append
+    std::vector<record::validated_batch> headers_scratch_;  // reused by append
     std::vector<batch_info> infos_scratch_;
     std::atomic<int64_t> published_log_start_{0};
     log_cleaner* cleaner_ = nullptr;

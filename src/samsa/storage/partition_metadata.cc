@@ -22,11 +22,11 @@ std::optional<std::string_view> field(std::string_view line, std::string_view ke
 
 }  // namespace
 
-std::string format_partition_metadata(const protocol::uuid& topic_id) {
+std::string format_partition_metadata(const samsa::uuid& topic_id) {
     return fmt::format("version: 0\ntopic_id: {}\n", to_string(topic_id));
 }
 
-result<protocol::uuid> parse_partition_metadata(std::string_view text) {
+result<samsa::uuid> parse_partition_metadata(std::string_view text) {
     size_t nl = text.find('\n');
     if (nl == std::string_view::npos) return make_error(errc::corrupt, "partition.metadata has fewer than two lines");
     auto version = field(text.substr(0, nl), "version");
@@ -37,16 +37,16 @@ result<protocol::uuid> parse_partition_metadata(std::string_view text) {
     std::string_view line = rest.substr(0, rest.find('\n'));
     auto id_text = field(line, "topic_id");
     if (!id_text) return make_error(errc::corrupt, fmt::format("partition.metadata second line '{}' has no topic_id", line));
-    auto id = protocol::uuid_from_string(*id_text);
+    auto id = samsa::uuid_from_string(*id_text);
     if (!id) return make_error(errc::corrupt, fmt::format("partition.metadata topic_id '{}' is not a Kafka uuid", *id_text));
     return *id;
 }
 
-status write_partition_metadata(const std::filesystem::path& dir, const protocol::uuid& topic_id) {
+status write_partition_metadata(const std::filesystem::path& dir, const samsa::uuid& topic_id) {
     return write_file_atomically(dir / partition_metadata_file_name, format_partition_metadata(topic_id));
 }
 
-result<protocol::uuid> read_partition_metadata(const std::filesystem::path& dir) {
+result<samsa::uuid> read_partition_metadata(const std::filesystem::path& dir) {
     auto path = dir / partition_metadata_file_name;
     auto text = read_small_file(path);
     if (!text) return text.error();

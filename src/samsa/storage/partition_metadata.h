@@ -3,7 +3,7 @@
 //
 // Thread model: free functions, called at log creation and at start-up.
 //
-// (protocol::uuid; its text form is Kafka's Uuid.toString(), base64url, no padding.)
+// (samsa::uuid; its text form is Kafka's Uuid.toString(), base64url, no padding.)
 //
 // Format (text, two lines, each ending in '\n'):
 //
@@ -18,19 +18,19 @@
 #include <filesystem>
 
 #include "samsa/base/result.h"
-#include "samsa/protocol/uuid.h"
+#include "samsa/base/uuid.h"
 
 namespace samsa::storage {
 
 inline constexpr const char* partition_metadata_file_name = "partition.metadata";
 
-std::string format_partition_metadata(const protocol::uuid& topic_id);
+std::string format_partition_metadata(const samsa::uuid& topic_id);
 // corrupt when the text is not version 0 with a valid topic id.
-result<protocol::uuid> parse_partition_metadata(std::string_view text);
+result<samsa::uuid> parse_partition_metadata(std::string_view text);
 
 // Writes `<dir>/partition.metadata` crash-safely.
-status write_partition_metadata(const std::filesystem::path& dir, const protocol::uuid& topic_id);
+status write_partition_metadata(const std::filesystem::path& dir, const samsa::uuid& topic_id);
 // not_found when the file is absent, corrupt when unreadable as above.
-result<protocol::uuid> read_partition_metadata(const std::filesystem::path& dir);
+result<samsa::uuid> read_partition_metadata(const std::filesystem::path& dir);
 
 }  // namespace samsa::storage

@@ -11,7 +11,7 @@
 // After an unclean shutdown, starting at the segment holding the recovery
 // point (from the last persisted index entry below it, or the segment start):
 //   1. every batch is checked: length within the file, magic 2, CRC
-//      (protocol::validate_batch), base offset not below the previous batch's
+//      (record::validate_batch), base offset not below the previous batch's
 //      next offset;
 //   2. the log is truncated at the first bad or partial batch, and every later
 //      segment is deleted;

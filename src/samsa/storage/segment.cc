@@ -11,7 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include "samsa/base/assert.h"
-#include "samsa/protocol/record_batch.h"
+#include "samsa/record/record_batch.h"
 #include "samsa/storage/batch_scanner.h"
 
 namespace samsa::storage {
@@ -125,12 +125,12 @@ result<timestamp_and_last> segment::max_timestamp() {
 result<std::optional<timestamp_ms>> segment::roll_base_time() {
     if (roll_base_time_) return *roll_base_time_;
     if (size_ == 0) return std::optional<timestamp_ms>{};
-    bytes head(protocol::record_batch_header::size);
+    bytes head(record::record_batch_header::size);
     auto log = log_file();
     if (!log) return log.error();
     auto n = (*log)->pread(head, 0);
     if (!n) return n.error();
-    auto header = protocol::read_batch_header(bytes_view(head.data(), *n));
+    auto header = record::read_batch_header(bytes_view(head.data(), *n));
     if (!header) return header.error();
     roll_base_time_ = std::optional<timestamp_ms>(timestamp_ms(header->max_timestamp));
     return *roll_base_time_;
@@ -316,7 +316,7 @@ result<segment_scan> segment::scan_from(uint64_t start, bool check_crc, std::opt
         const auto& h = (*it)->header;
         const uint64_t position = (*it)->position;
         if (check_crc) {
-            if (auto st = protocol::validate_batch((*it)->batch); !st) {
+            if (auto st = record::validate_batch((*it)->batch); !st) {
                 scan.stop_reason = fmt::format("bad batch at position {}: {}", position, st.error().message);
                 break;
             }

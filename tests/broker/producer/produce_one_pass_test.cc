@@ -1,8 +1,8 @@
 // One-pass produce (issue 16): the Produce path reads each batch's header
 // once, in the handler's validation, and hands that reading
-// (protocol::validated_batch) to the transaction and sequence checks, the
+// (record::validated_batch) to the transaction and sequence checks, the
 // topic's recompression, partition_log::append and the producer-state update.
-// protocol::batch_header_parses() counts every header read in the process;
+// record::batch_header_parses() counts every header read in the process;
 // against an in-process broker (tests/broker/broker_fixture.h) that serves
 // nothing else meanwhile, producing N batches must move it by exactly N —
 // plain, idempotent (a resend included) and transactional batches, in every
@@ -14,8 +14,8 @@
 #include "samsa/protocol/messages/create_topics.h"
 #include "samsa/protocol/messages/init_producer_id.h"
 #include "samsa/protocol/messages/produce.h"
-#include "samsa/protocol/record_batch.h"
-#include "samsa/protocol/records.h"
+#include "samsa/record/record_batch.h"
+#include "samsa/record/records.h"
 #include "tests/broker/broker_fixture.h"
 #include "tests/support/raw_client.h"
 
@@ -23,17 +23,17 @@ namespace samsa::broker::testing {
 namespace {
 
 using test_support::raw_client;
-using protocol::compression_codec;
+using record::compression_codec;
 using protocol::error_code;
 
 struct batch_spec {
     compression_codec codec = compression_codec::none;
-    protocol::batch_producer producer;
+    record::batch_producer producer;
     int records = 3;
 };
 
 bytes batch_of(const batch_spec& spec) {
-    protocol::record_batch_builder b(spec.codec);
+    record::record_batch_builder b(spec.codec);
     b.producer(spec.producer);
     for (int i = 0; i < spec.records; ++i)
         b.add("k" + std::to_string(i), std::string(100, 'v'), timestamp_ms(1'700'000'000'000 + i));
@@ -116,14 +116,14 @@ TEST_F(produce_one_pass_test, each_produced_batch_header_is_read_exactly_once) {
     auto idem = init_producer();
     auto txn = init_producer("one-pass");
     add_partition_to_txn("one-pass", txn, "txn");
-    const protocol::batch_producer idempotent{idem.producer_id, idem.producer_epoch, 0};
+    const record::batch_producer idempotent{idem.producer_id, idem.producer_epoch, 0};
     auto idempotent_from = [&](int32_t seq) {
         auto p = idempotent;
         p.base_sequence = seq;
         return p;
     };
     auto transactional_from = [&](int32_t seq) {
-        return protocol::batch_producer{txn.producer_id, txn.producer_epoch, seq, true};
+        return record::batch_producer{txn.producer_id, txn.producer_epoch, seq, true};
     };
 
     // Warm-up: a first batch to each partition loads its producer state
@@ -134,7 +134,7 @@ TEST_F(produce_one_pass_test, each_produced_batch_header_is_read_exactly_once) {
     ASSERT_EQ(produce("compacted", batch_of({})).error_code, error_code::none);
     ASSERT_EQ(produce("recompressed", batch_of({})).error_code, error_code::none);
 
-    const uint64_t before = protocol::batch_header_parses();
+    const uint64_t before = record::batch_header_parses();
     int batches = 0;
     auto expect_appended = [&](const protocol::partition_produce_response& r, int n, int64_t base) {
         EXPECT_EQ(r.error_code, error_code::none) << r.error_message.value_or("");
@@ -165,18 +165,18 @@ TEST_F(produce_one_pass_test, each_produced_batch_header_is_read_exactly_once) {
     expect_appended(produce("recompressed", batch_of({})), 1, 3);
 
     EXPECT_EQ(batches, 12);
-    EXPECT_EQ(protocol::batch_header_parses() - before, static_cast<uint64_t>(batches));
+    EXPECT_EQ(record::batch_header_parses() - before, static_cast<uint64_t>(batches));
 }
 
 // The counter itself: read_batch_header counts every call, failed ones too,
 // so a path that re-reads a header cannot hide.
 TEST(produce_one_pass_counter, counts_every_header_read) {
     const bytes batch = batch_of({});
-    const uint64_t before = protocol::batch_header_parses();
-    EXPECT_TRUE(protocol::read_batch_header(batch));
-    EXPECT_FALSE(protocol::read_batch_header(bytes_view(batch).first(10)));
-    EXPECT_TRUE(protocol::validate_batch(batch));  // reads the header itself
-    EXPECT_EQ(protocol::batch_header_parses() - before, 3u);
+    const uint64_t before = record::batch_header_parses();
+    EXPECT_TRUE(record::read_batch_header(batch));
+    EXPECT_FALSE(record::read_batch_header(bytes_view(batch).first(10)));
+    EXPECT_TRUE(record::validate_batch(batch));  // reads the header itself
+    EXPECT_EQ(record::batch_header_parses() - before, 3u);
 }
 
 }  // namespace

@@ -8,7 +8,7 @@
 #include "samsa/protocol/messages/describe_producers.h"
 #include "samsa/protocol/messages/init_producer_id.h"
 #include "samsa/protocol/messages/produce.h"
-#include "samsa/protocol/records.h"
+#include "samsa/record/records.h"
 #include "tests/broker/broker_fixture.h"
 #include "tests/support/raw_client.h"
 
@@ -19,7 +19,7 @@ using test_support::raw_client;
 using protocol::error_code;
 
 bytes batch_of(int64_t pid, int16_t epoch, int32_t first_seq, int records) {
-    protocol::record_batch_builder b;
+    record::record_batch_builder b;
     b.producer({producer_id(pid), producer_epoch(epoch), first_seq});
     for (int i = 0; i < records; ++i) b.add("k", "v" + std::to_string(first_seq + i), timestamp_ms(1'700'000'000'000));
     return b.build();
@@ -136,14 +136,14 @@ TEST_F(produce_path_test, producer_state_survives_a_clean_restart) {
 }
 
 TEST_F(produce_path_test, transactional_and_control_batches_are_refused) {
-    protocol::record_batch_builder txn;
+    record::record_batch_builder txn;
     txn.producer({producer_id(1), producer_epoch(0), 0, true});
     txn.add("k", "v", timestamp_ms(1'700'000'000'000));
     EXPECT_EQ(produce(txn.build()).error_code, error_code::transactional_id_authorization_failed);
 
     bytes control = batch_of(-1, -1, -1, 1);
     control[22] |= 0x20;  // attributes bit 5, then a CRC that matches again
-    uint32_t crc = protocol::compute_batch_crc(control);
+    uint32_t crc = record::compute_batch_crc(control);
     for (int i = 0; i < 4; ++i) control[17 + i] = static_cast<uint8_t>(crc >> (24 - 8 * i));
     EXPECT_EQ(produce(control).error_code, error_code::invalid_record);
     EXPECT_EQ(produce(batch_of(-1, -1, -1, 1), 1).base_offset, offset(0));  // nothing was written

@@ -10,8 +10,8 @@
 #include <gtest/gtest.h>
 
 #include "samsa/broker/producer/producer_id_manager.h"
-#include "samsa/protocol/control_record.h"
-#include "samsa/protocol/records.h"
+#include "samsa/record/control_record.h"
+#include "samsa/record/records.h"
 #include "samsa/storage/file.h"
 #include "tests/storage/storage_test_util.h"
 
@@ -21,14 +21,14 @@ namespace {
 using storage::testing::temp_dir;
 
 bytes idempotent_batch(int64_t pid, int16_t epoch, int32_t first_seq, int records) {
-    protocol::record_batch_builder b;
+    record::record_batch_builder b;
     b.producer({producer_id(pid), producer_epoch(epoch), first_seq});
     for (int i = 0; i < records; ++i) b.add("k", "v" + std::to_string(first_seq + i), timestamp_ms(1000));
     return b.build();
 }
 
 bytes plain_batch() {
-    protocol::record_batch_builder b;
+    record::record_batch_builder b;
     b.add("k", "plain", timestamp_ms(1000));
     return b.build();
 }
@@ -42,7 +42,7 @@ protected:
     }
     // Appends like Produce does: check, append, record.
     void produce(storage::partition_log& log, partition_producer_state& state, bytes batch) {
-        auto h = protocol::read_batch_header(batch);
+        auto h = record::read_batch_header(batch);
         ASSERT_TRUE(h);
         auto v = state.check(*h);
         ASSERT_TRUE(v.ok() && !v.duplicate) << v.message;
@@ -76,7 +76,7 @@ TEST_F(producer_state_manager_test, replays_the_whole_log_without_a_snapshot) {
     EXPECT_FALSE(summary.snapshot);
     EXPECT_EQ(summary.batches_replayed, 4);  // the plain one is read too
     EXPECT_EQ(loaded->producers(), live.producers());
-    auto dup = loaded->check(*protocol::read_batch_header(idempotent_batch(7, 0, 3, 2)));
+    auto dup = loaded->check(*record::read_batch_header(idempotent_batch(7, 0, 3, 2)));
     ASSERT_TRUE(dup.duplicate);
     EXPECT_EQ(dup.duplicate->first_offset, offset(4));
 }
@@ -113,8 +113,8 @@ TEST_F(producer_state_manager_test, state_survives_reopening_the_log) {
     ASSERT_TRUE(loaded);
     EXPECT_EQ(summary.batches_replayed, 0);
     EXPECT_FALSE(loaded->dirty());
-    EXPECT_TRUE(loaded->check(*protocol::read_batch_header(idempotent_batch(7, 0, 3, 1))).ok());
-    EXPECT_EQ(loaded->check(*protocol::read_batch_header(idempotent_batch(7, 0, 5, 1))).error,
+    EXPECT_TRUE(loaded->check(*record::read_batch_header(idempotent_batch(7, 0, 3, 1))).ok());
+    EXPECT_EQ(loaded->check(*record::read_batch_header(idempotent_batch(7, 0, 5, 1))).error,
               protocol::error_code::out_of_order_sequence_number);
 }
 
@@ -125,7 +125,7 @@ TEST_F(producer_state_manager_test, snapshots_above_the_log_end_and_damaged_ones
     ASSERT_TRUE(producer_state_manager::write_snapshot(live, *log));  // at 3
     // A snapshot from a log that was longer before recovery truncated it.
     partition_producer_state future;
-    future.record(*protocol::read_batch_header(idempotent_batch(7, 0, 0, 50)), offset(0), timestamp_ms(-1));
+    future.record(*record::read_batch_header(idempotent_batch(7, 0, 0, 50)), offset(0), timestamp_ms(-1));
     bytes data = future.encode_snapshot();
     ASSERT_TRUE(storage::write_file_atomically(log->dir() / snapshot_file_name(offset(50)),
                                                std::string(data.begin(), data.end())));
@@ -155,15 +155,15 @@ TEST_F(producer_state_manager_test, keeps_the_two_newest_snapshots) {
 TEST_F(producer_state_manager_test, state_for_reloads_a_recreated_topic) {
     auto log = open_log();
     producer_state_manager manager;
-    protocol::uuid first{};
+    samsa::uuid first{};
     auto s1 = manager.state_for("orders", partition_id(0), first, *log);
     ASSERT_TRUE(s1);
     produce(*log, **s1, idempotent_batch(7, 0, 0, 1));
     EXPECT_EQ(*manager.state_for("orders", partition_id(0), first, *log), *s1);
     // Snapshot only what the lookup still knows.
-    manager.snapshot_all([&](std::string_view, partition_id, const protocol::uuid&) { return log.get(); });
+    manager.snapshot_all([&](std::string_view, partition_id, const samsa::uuid&) { return log.get(); });
     EXPECT_EQ(snapshots(*log), std::vector<std::string>{"00000000000000000001.snapshot"});
-    manager.snapshot_all([](std::string_view, partition_id, const protocol::uuid&) { return nullptr; });
+    manager.snapshot_all([](std::string_view, partition_id, const samsa::uuid&) { return nullptr; });
     auto again = manager.state_for("orders", partition_id(0), first, *log);
     ASSERT_TRUE(again);
     EXPECT_EQ((*again)->producers().size(), 1u);  // reloaded from the snapshot
@@ -173,15 +173,15 @@ TEST_F(producer_state_manager_test, replay_closes_transactions_at_their_markers_
     auto log = open_log();
     partition_producer_state state;
     auto txn_batch = [](int64_t pid, int32_t seq) {
-        protocol::record_batch_builder b;
+        record::record_batch_builder b;
         b.producer({producer_id(pid), producer_epoch(0), seq, /*transactional=*/true});
         b.add("k", "v", timestamp_ms(1000));
         return b.build();
     };
     produce(*log, state, txn_batch(7, 0));  // offset 0: aborted below
     produce(*log, state, txn_batch(8, 0));  // offset 1: left open
-    auto marker = protocol::build_end_txn_marker_batch(producer_id(7), producer_epoch(0),
-                                                       {protocol::control_type::abort, 0}, timestamp_ms(1000));
+    auto marker = record::build_end_txn_marker_batch(producer_id(7), producer_epoch(0),
+                                                       {record::control_type::abort, 0}, timestamp_ms(1000));
     // The marker lands, but the broker dies before its .txnindex entry.
     ASSERT_TRUE(log->append(marker, timestamp_ms(1000)));
     auto none = log->collect_aborted_txns(offset(0), offset(3));
@@ -207,14 +207,14 @@ TEST_F(producer_state_manager_test, replay_closes_transactions_at_their_markers_
 // before the damaged segment even when a newer snapshot exists.
 TEST_F(producer_state_manager_test, a_damaged_transaction_index_is_rebuilt_from_the_markers) {
     auto txn_batch = [](int64_t pid, int32_t seq) {
-        protocol::record_batch_builder b;
+        record::record_batch_builder b;
         b.producer({producer_id(pid), producer_epoch(0), seq, /*transactional=*/true});
         b.add("k", "v", timestamp_ms(1000));
         return b.build();
     };
     auto abort_marker = [](int64_t pid) {
-        return protocol::build_end_txn_marker_batch(producer_id(pid), producer_epoch(0),
-                                                    {protocol::control_type::abort, 0}, timestamp_ms(1000));
+        return record::build_end_txn_marker_batch(producer_id(pid), producer_epoch(0),
+                                                    {record::control_type::abort, 0}, timestamp_ms(1000));
     };
     std::vector<storage::aborted_txn> written;
     for (int damage = 0; damage < 2; ++damage) {
@@ -228,7 +228,7 @@ TEST_F(producer_state_manager_test, a_damaged_transaction_index_is_rebuilt_from_
             produce(*log, live, txn_batch(7, 1));  // 2
             for (int64_t pid : {7, 8}) {
                 auto marker = abort_marker(pid);
-                auto h = protocol::read_batch_header(marker);
+                auto h = record::read_batch_header(marker);
                 auto appended = log->append(marker, timestamp_ms(1000));
                 ASSERT_TRUE(appended) << appended.error().message;
                 auto done = live.record_marker(producer_id(pid), producer_epoch(0), 0, appended->base_offset,

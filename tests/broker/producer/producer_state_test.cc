@@ -13,7 +13,7 @@ namespace samsa::broker::producer {
 namespace {
 
 using protocol::error_code;
-using protocol::record_batch_header;
+using record::record_batch_header;
 
 record_batch_header batch(int64_t pid, int16_t epoch, int32_t first_seq, int32_t records) {
     record_batch_header h;

@@ -7,9 +7,9 @@
 #include <gtest/gtest.h>
 
 #include "samsa/bytes/big_endian.h"
-#include "samsa/protocol/compression.h"
+#include "samsa/record/compression.h"
 #include "samsa/protocol/messages/produce.h"
-#include "samsa/protocol/records.h"
+#include "samsa/record/records.h"
 #include "tests/broker/scale/scale_client.h"
 #include "tests/support/broker_process.h"
 
@@ -19,7 +19,7 @@ namespace {
 using protocol::error_code;
 
 bytes one_batch() {
-    protocol::record_batch_builder builder;
+    record::record_batch_builder builder;
     builder.add("k", "v", timestamp_ms(1000));
     return builder.build();
 }
@@ -80,20 +80,20 @@ TEST_F(produce_format, a_cut_batch_is_invalid_record_from_v3) {
 }
 
 // A v2 batch whose records section is `zeros` bytes of zeros, compressed.
-bytes bomb(protocol::compression_codec codec, size_t zeros) {
-    bytes batch = protocol::record_batch_builder(codec).add("k", "v", timestamp_ms(0)).build();
-    batch.resize(protocol::record_batch_header::size);
-    bytes packed = protocol::compress(codec, bytes(zeros, 0));
+bytes bomb(record::compression_codec codec, size_t zeros) {
+    bytes batch = record::record_batch_builder(codec).add("k", "v", timestamp_ms(0)).build();
+    batch.resize(record::record_batch_header::size);
+    bytes packed = record::compress(codec, bytes(zeros, 0));
     batch.insert(batch.end(), packed.begin(), packed.end());
     put_be32(batch.data() + 8, static_cast<uint32_t>(batch.size() - 12));
     put_be32(batch.data() + 57, 1000);  // records
     put_be32(batch.data() + 23, 999);   // last offset delta
-    put_be32(batch.data() + 17, protocol::compute_batch_crc(batch));
+    put_be32(batch.data() + 17, record::compute_batch_crc(batch));
     return batch;
 }
 
 TEST_F(produce_format, compressed_bombs_are_refused_at_their_first_record) {
-    using protocol::compression_codec;
+    using record::compression_codec;
     // Past the 128 MiB cap where the packed size allows (snappy packs ~21:1,
     // and a request holds at most max.message.bytes).
     const std::pair<compression_codec, size_t> bombs[] = {{compression_codec::zstd, 200u << 20},
@@ -101,7 +101,7 @@ TEST_F(produce_format, compressed_bombs_are_refused_at_their_first_record) {
                                                           {compression_codec::lz4, 200u << 20},
                                                           {compression_codec::snappy, 16u << 20}};
     for (const auto& [codec, size] : bombs) {
-        SCOPED_TRACE(protocol::name(codec));
+        SCOPED_TRACE(record::name(codec));
         auto r = produce_raw(broker_.port(), bomb(codec, size), 9);
         ASSERT_TRUE(r);
         EXPECT_EQ(r->error_code, error_code::invalid_record);

@@ -3,7 +3,7 @@
 #include <fstream>
 
 #include "samsa/protocol/messages/produce.h"
-#include "samsa/protocol/records.h"
+#include "samsa/record/records.h"
 #include "tests/support/broker_process.h"
 
 namespace samsa::broker::testing {
@@ -68,7 +68,7 @@ int32_t partition_count(uint16_t port, const std::string& topic) {
 }
 
 std::optional<int64_t> produce_some(uint16_t port, const std::string& topic, int count) {
-    protocol::record_batch_builder builder;
+    record::record_batch_builder builder;
     for (int i = 0; i < count; ++i) builder.add("k", "value-" + std::to_string(i), timestamp_ms(1000 + i));
     bytes batch = builder.build();
     protocol::produce_request p;

@@ -7,21 +7,21 @@
 
 #include <gtest/gtest.h>
 
-#include "samsa/protocol/compression.h"
+#include "samsa/record/compression.h"
 #include "samsa/protocol/messages/fetch.h"
 #include "samsa/protocol/messages/produce.h"
-#include "samsa/protocol/records.h"
+#include "samsa/record/records.h"
 #include "tests/broker/scale/scale_client.h"
 #include "tests/support/broker_process.h"
 
 namespace samsa::broker::testing {
 namespace {
 
-using protocol::compression_codec;
+using record::compression_codec;
 using protocol::error_code;
 
 bytes one_batch(compression_codec codec) {
-    return protocol::record_batch_builder(codec).add("k", "v", timestamp_ms(1000)).build();
+    return record::record_batch_builder(codec).add("k", "v", timestamp_ms(1000)).build();
 }
 
 std::optional<protocol::partition_produce_response> produce_raw(uint16_t port, const std::string& topic,
@@ -43,7 +43,7 @@ std::optional<protocol::fetch_partition_data> fetch_raw(uint16_t port, const std
     f.min_bytes = 0;
     f.topics.push_back({topic, {protocol::fetch_partition{partition_id(0), leader_epoch(-1), offset(0), leader_epoch(-1),
                                                           offset(-1), 1 << 20}},
-                        protocol::uuid{}});
+                        samsa::uuid{}});
     raw_client c(port);
     if (!c.send_request(f, version, 9)) return std::nullopt;
     auto r = c.read_response<protocol::fetch_response>(version, 9);

@@ -9,7 +9,7 @@
 namespace samsa::broker::txn::testing {
 namespace {
 
-using protocol::control_type;
+using record::control_type;
 
 TEST_F(txn_fixture, first_init_gives_a_new_producer_id_with_epoch_0_and_persists_it) {
     auto r = init("t1");

@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "samsa/broker/txn/txn_records.h"
-#include "samsa/protocol/control_record.h"
+#include "samsa/record/control_record.h"
 #include "samsa/storage/transaction_index.h"
 #include "tests/protocol/byte_mutator.h"
 #include "txn_state_targets.h"
@@ -36,8 +36,8 @@ std::vector<bytes> seeds() {
         entries.push_back({producer_id(7 + i), offset(100 * i), offset(100 * i + 50), offset(100 * i + 51)});
         out.push_back(storage::transaction_index::serialize(entries));
     }
-    for (auto type : {protocol::control_type::commit, protocol::control_type::abort}) {
-        out.push_back(protocol::build_end_txn_marker_batch(producer_id(7), producer_epoch(2), {type, 5},
+    for (auto type : {record::control_type::commit, record::control_type::abort}) {
+        out.push_back(record::build_end_txn_marker_batch(producer_id(7), producer_epoch(2), {type, 5},
                                                           timestamp_ms(1000)));
     }
     return out;

@@ -12,13 +12,15 @@
 #include <string>
 #include <vector>
 
-#include "samsa/protocol/record_batch.h"
+#include "samsa/record/record_batch.h"
 #include "tests/e2e/broker_test.h"
 
 namespace samsa::e2e {
 namespace {
 
-using protocol::compression_codec;
+using samsa::record::compression_codec;
+// The records librdkafka sends and reads (not the namespace samsa::record).
+using test_support::record;
 
 // The broker default in this file: gzip, so that a topic without the key is
 // rewritten too, and a topic with the key shows that it wins.
@@ -29,8 +31,8 @@ protected:
     }
 
     // The headers of every batch stored for partition 0, in offset order.
-    std::vector<protocol::record_batch_header> stored_batches(const std::string& topic) {
-        std::vector<protocol::record_batch_header> out;
+    std::vector<samsa::record::record_batch_header> stored_batches(const std::string& topic) {
+        std::vector<samsa::record::record_batch_header> out;
         const auto dir = broker().data_dir() / "data" / (topic + "-0");
         std::vector<std::filesystem::path> segments;
         for (const auto& e : std::filesystem::directory_iterator(dir))
@@ -39,10 +41,10 @@ protected:
         for (const auto& path : segments) {
             std::ifstream in(path, std::ios::binary);
             bytes data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-            protocol::batch_splitter split(data);
+            samsa::record::batch_splitter split(data);
             while (auto batch = split.next()) {
-                EXPECT_TRUE(protocol::validate_batch(*batch)) << "a stored batch has a bad CRC in " << path;
-                auto h = protocol::read_batch_header(*batch);
+                EXPECT_TRUE(samsa::record::validate_batch(*batch)) << "a stored batch has a bad CRC in " << path;
+                auto h = samsa::record::read_batch_header(*batch);
                 if (h) out.push_back(*h);
             }
         }

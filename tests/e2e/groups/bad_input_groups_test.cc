@@ -13,7 +13,7 @@
 #include "samsa/protocol/messages/offset_commit.h"
 #include "samsa/protocol/messages/offset_fetch.h"
 #include "samsa/protocol/messages/sync_group.h"
-#include "samsa/protocol/records.h"
+#include "samsa/record/records.h"
 #include "samsa/storage/partition_log.h"
 #include "tests/e2e/groups/group_test.h"
 #include "tests/support/raw_client.h"
@@ -193,11 +193,11 @@ TEST_F(group_test, garbage_in_the_offsets_log_is_skipped_at_start_up) {
     {
         auto log = storage::partition_log::open(dir, storage::log_config{});
         ASSERT_TRUE(log) << log.error().message;
-        protocol::record_batch_builder garbage;
+        record::record_batch_builder garbage;
         garbage.add(std::string_view("\x7f\x7f junk key"), std::string_view("junk value"), timestamp_ms(1));
         garbage.add(std::nullopt, std::string_view("no key at all"), timestamp_ms(1));
         bytes half_value = samsa::broker::group::encode_key(samsa::broker::group::offset_commit_key{"solo", "kept", 0});
-        garbage.add(protocol::record{half_value, bytes{0, 3, 0, 0, 0}, timestamp_ms(1), {}});
+        garbage.add(record::record{half_value, bytes{0, 3, 0, 0, 0}, timestamp_ms(1), {}});
         bytes b = garbage.build();
         ASSERT_TRUE((*log)->append(std::span<uint8_t>(b), timestamp_ms(1)));
         ASSERT_TRUE((*log)->close());

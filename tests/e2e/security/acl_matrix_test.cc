@@ -32,7 +32,7 @@
 #include "samsa/protocol/messages/produce.h"
 #include "samsa/protocol/messages/sasl_authenticate.h"
 #include "samsa/protocol/messages/sasl_handshake.h"
-#include "samsa/protocol/records.h"
+#include "samsa/record/records.h"
 #include "tests/e2e/security/acl_client.h"
 #include "tests/support/broker_process.h"
 #include "tests/support/sasl_plain.h"
@@ -82,7 +82,7 @@ std::vector<matrix_principal> matrix_principals() {
 }
 
 bytes make_batch(int n) {
-    protocol::record_batch_builder builder;
+    record::record_batch_builder builder;
     // Now: an old timestamp would let retention (7 days) delete the records mid-test.
     auto now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch());
     for (int i = 0; i < n; ++i) builder.add("k" + std::to_string(i), "v" + std::to_string(i), timestamp_ms(now.count() + i));
@@ -127,7 +127,7 @@ protocol::metadata_response metadata(raw_client& c, std::optional<std::vector<st
     protocol::metadata_request r;
     if (names) {
         r.topics.emplace();
-        for (auto& n : *names) r.topics->push_back({protocol::uuid{}, n});
+        for (auto& n : *names) r.topics->push_back({samsa::uuid{}, n});
     }
     r.allow_auto_topic_creation = auto_create;
     return call<protocol::metadata_response>(c, r, 9);

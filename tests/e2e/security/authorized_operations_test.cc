@@ -30,7 +30,7 @@ protocol::metadata_response metadata(raw_client& c, std::vector<std::string> nam
                                      bool auto_create = false) {
     protocol::metadata_request r;
     r.topics.emplace();
-    for (auto& n : names) r.topics->push_back({protocol::uuid{}, n});
+    for (auto& n : names) r.topics->push_back({samsa::uuid{}, n});
     r.allow_auto_topic_creation = auto_create;
     r.include_cluster_authorized_operations = ask;
     r.include_topic_authorized_operations = ask;

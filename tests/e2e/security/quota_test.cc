@@ -15,8 +15,8 @@
 #include "samsa/protocol/messages/describe_client_quotas.h"
 #include "samsa/protocol/messages/fetch.h"
 #include "samsa/protocol/messages/produce.h"
-#include "samsa/protocol/record_batch.h"
-#include "samsa/protocol/records.h"
+#include "samsa/record/record_batch.h"
+#include "samsa/record/records.h"
 #include "tests/e2e/security/acl_client.h"
 #include "tests/support/broker_process.h"
 
@@ -43,7 +43,7 @@ protocol::describe_client_quotas_response describe(raw_client& c, std::vector<pr
 }
 
 bytes batch_of(size_t value_bytes) {
-    protocol::record_batch_builder b;
+    record::record_batch_builder b;
     // Now: an old timestamp would let retention (7 days) delete the records mid-test.
     auto now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch());
     b.add("k", std::string(value_bytes, 'x'), timestamp_ms(now.count()));

@@ -10,14 +10,14 @@
 #include <spdlog/spdlog.h>
 
 #include "samsa/broker/group/offsets_records.h"
-#include "samsa/protocol/uuid.h"
+#include "samsa/base/uuid.h"
 
 namespace samsa::broker::group {
 
 namespace {
 
 std::string dashed_uuid() {
-    auto id = protocol::uuid::random();
+    auto id = samsa::uuid::random();
     std::string hex;
     for (size_t i = 0; i < id.data.size(); ++i) {
         if (i == 4 || i == 6 || i == 8 || i == 10) hex += '-';

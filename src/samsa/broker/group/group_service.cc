@@ -8,9 +8,9 @@
 #include "samsa/broker/handlers/fetch_waiters.h"
 #include "samsa/broker/producer/producer_state_manager.h"
 #include "samsa/broker/topics/internal_topic_replay.h"
-#include "samsa/protocol/control_record.h"
-#include "samsa/protocol/record_batch.h"
-#include "samsa/protocol/records.h"
+#include "samsa/record/control_record.h"
+#include "samsa/record/record_batch.h"
+#include "samsa/record/records.h"
 
 namespace samsa::broker::group {
 
@@ -42,8 +42,8 @@ public:
         auto log = partition_log(partition);
         if (!log) return log.error();
         timestamp_ms now = broker::now();
-        protocol::record_batch_builder builder;
-        for (const auto& r : records) builder.add(protocol::record{r.key, r.value, now, {}});
+        record::record_batch_builder builder;
+        for (const auto& r : records) builder.add(record::record{r.key, r.value, now, {}});
         bytes batch = builder.build();
         auto appended = (*log)->append(std::span<uint8_t>(batch), now);
         if (!appended) return appended.error();
@@ -67,13 +67,13 @@ public:
         if (auto verdict = (*state)->check_epoch(producer.id, producer.epoch); !verdict.ok())
             return make_error(errc::invalid_argument, verdict.message);
         timestamp_ms now = broker::now();
-        protocol::record_batch_builder builder;
+        record::record_batch_builder builder;
         builder.producer({producer.id, producer.epoch, 0, /*transactional=*/true});
-        for (const auto& r : records) builder.add(protocol::record{r.key, r.value, now, {}});
+        for (const auto& r : records) builder.add(record::record{r.key, r.value, now, {}});
         bytes batch = builder.build();
         auto appended = (*log)->append(std::span<uint8_t>(batch), now);
         if (!appended) return appended.error();
-        auto header = protocol::read_batch_header(batch);
+        auto header = record::read_batch_header(batch);
         if (header) (*state)->record(*header, appended->base_offset, timestamp_ms(-1));
         producer::publish_stable_offset(**state, **log);
         broker_.waiters().notify(offsets_topic, partition_id(partition));
@@ -115,10 +115,10 @@ void group_service::load() {
         const auto& h = batch.decoded.header();
         if (h.control()) {
             // A transaction's marker: its pending offsets count or go.
-            auto marker = protocol::read_end_txn_marker(batch.raw);
+            auto marker = record::read_end_txn_marker(batch.raw);
             if (marker && *marker)
                 coordinator_->load_txn_marker(batch.partition, producer_id(h.producer_id),
-                                              (*marker)->type == protocol::control_type::commit);
+                                              (*marker)->type == record::control_type::commit);
             return;
         }
         std::optional<producer_id> txn;

@@ -97,7 +97,7 @@ bool zstd_topic_for_old_fetcher(broker& b, const protocol::fetch_request& reques
     if (version >= 10 || from_follower(request)) return false;
     const topic_metadata* meta = b.topics().find(topic);
     if (!meta) return false;
-    return meta->properties.compression.codec == protocol::compression_codec::zstd;
+    return meta->properties.compression.codec == record::compression_codec::zstd;
 }
 
 // version: the request's; from v13 it named its topics by id.

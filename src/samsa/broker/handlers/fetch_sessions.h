@@ -43,7 +43,7 @@ namespace samsa::broker {
 // One partition of a session: what the client last asked for it and what the
 // broker last answered, to tell whether it changed.
 struct session_partition {
-    protocol::uuid topic_id;
+    samsa::uuid topic_id;
     protocol::fetch_partition request;
     int64_t high_watermark = -1;
     int64_t last_stable_offset = -1;

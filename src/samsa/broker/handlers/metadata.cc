@@ -35,7 +35,7 @@ protocol::metadata_response_topic describe(const broker& b, const topic_metadata
     return out;
 }
 
-protocol::metadata_response_topic denied(std::optional<std::string> name, const protocol::uuid& id = {}) {
+protocol::metadata_response_topic denied(std::optional<std::string> name, const samsa::uuid& id = {}) {
     protocol::metadata_response_topic out;
     out.name = std::move(name);
     out.topic_id = id;
@@ -61,7 +61,7 @@ protocol::metadata_response_topic describe_named(request_context& ctx, const std
 }
 
 // A topic asked for by id: the name is not revealed without Describe.
-protocol::metadata_response_topic describe_by_id(request_context& ctx, const protocol::uuid& id) {
+protocol::metadata_response_topic describe_by_id(request_context& ctx, const samsa::uuid& id) {
     broker& b = *ctx.b;
     const auto* t = b.topics().table().find(id);
     if (!t) {

@@ -1,6 +1,6 @@
 // Produce: validate every batch of every partition, check the idempotent
 // producer's sequences, append, answer with the base offset. Each batch's
-// header is read once, by validation, into a protocol::validated_batch list
+// header is read once, by validation, into a record::validated_batch list
 // that every later stage takes instead of the bytes (docs/produce-path.md;
 // produce_one_pass_test counts the reads). On one node
 // acks=1 and acks=all (-1) are the same promise by default: the batch is in
@@ -51,11 +51,11 @@
 #include "samsa/broker/producer/durable_acks.h"
 #include "samsa/broker/producer/producer_state_manager.h"
 #include "samsa/broker/txn/txn_coordinator.h"
-#include "samsa/protocol/batch_recompress.h"
-#include "samsa/protocol/compression.h"
+#include "samsa/record/batch_recompress.h"
+#include "samsa/record/compression.h"
 #include "samsa/protocol/messages/produce.h"
-#include "samsa/protocol/record_batch.h"
-#include "samsa/protocol/records.h"
+#include "samsa/record/record_batch.h"
+#include "samsa/record/records.h"
 
 namespace samsa::broker {
 
@@ -103,9 +103,9 @@ partition_outcome refuse_old_or_cut_batches(std::optional<int> magic, int16_t ve
 // Kafka's ProduceRequest.validateRecords: zstd came with Produce v7
 // (KIP-110); an older request carrying a zstd batch is from a client that
 // cannot know it, and is refused before anything is written.
-bool zstd_before_v7(const result<protocol::record_batch_header>& h, const topic_rules& rules) {
+bool zstd_before_v7(const result<record::record_batch_header>& h, const topic_rules& rules) {
     if (rules.request_version < 3 || rules.request_version >= 7) return false;
-    return h && h->codec() == protocol::compression_codec::zstd;
+    return h && h->codec() == record::compression_codec::zstd;
 }
 
 partition_outcome refuse_zstd_before_v7(int16_t version) {
@@ -116,7 +116,7 @@ partition_outcome refuse_zstd_before_v7(int16_t version) {
 // Kafka 3.8's LogValidator.validateTimestamp under CreateTime: a record
 // timestamp (other than -1, none) further than message.timestamp.before.max.ms
 // behind the broker's clock or .after.max.ms ahead of it is INVALID_TIMESTAMP.
-std::optional<partition_outcome> check_timestamp(const protocol::batch_records& batch, const protocol::record_view& r,
+std::optional<partition_outcome> check_timestamp(const record::batch_records& batch, const record::record_view& r,
                                                  const topic_rules& rules) {
     const int64_t ts = batch.timestamp_of(r)();
     if (ts == -1) return std::nullopt;
@@ -144,7 +144,7 @@ std::optional<partition_outcome> check_timestamp(const protocol::batch_records& 
 // later stage (transaction and sequence checks, recompression, the append,
 // the producer state) reads instead of the bytes.
 partition_outcome validate_record_set(bytes_view records, const topic_rules& rules,
-                                      std::vector<protocol::validated_batch>& validated) {
+                                      std::vector<record::validated_batch>& validated) {
     validated.clear();
     const int64_t max_message_bytes = rules.max_message_bytes;
     const bool v3_rules = rules.request_version >= 3;
@@ -152,7 +152,7 @@ partition_outcome validate_record_set(bytes_view records, const topic_rules& rul
         if (v3_rules) return refuse_old_or_cut_batches(std::nullopt, rules.request_version);
         return {error_code::corrupt_message, "empty record set"};
     }
-    protocol::batch_splitter split(records);
+    record::batch_splitter split(records);
     int batches = 0;
     while (auto batch = split.next()) {
         ++batches;
@@ -161,7 +161,7 @@ partition_outcome validate_record_set(bytes_view records, const topic_rules& rul
             return {error_code::unsupported_for_message_format,
                     "record batch magic " + std::to_string(int((*batch)[16])) + " (only v2 is accepted)"};
         }
-        const auto h = protocol::read_batch_header(*batch);
+        const auto h = record::read_batch_header(*batch);
         if (batches == 1 && zstd_before_v7(h, rules)) return refuse_zstd_before_v7(rules.request_version);
         if (static_cast<int64_t>(batch->size()) > max_message_bytes) {
             return {error_code::message_too_large, "batch of " + std::to_string(batch->size()) +
@@ -169,7 +169,7 @@ partition_outcome validate_record_set(bytes_view records, const topic_rules& rul
                                                        std::to_string(max_message_bytes)};
         }
         if (!h) return {error_code::corrupt_message, h.error().message};
-        if (auto s = protocol::validate_batch(*batch, *h); !s) return {error_code::corrupt_message, s.error().message};
+        if (auto s = record::validate_batch(*batch, *h); !s) return {error_code::corrupt_message, s.error().message};
         // Control batches are written by the broker only (Kafka's
         // LogValidator).
         if (h->control()) return {rules.invalid_record, "control batches cannot be produced by clients"};
@@ -179,11 +179,11 @@ partition_outcome validate_record_set(bytes_view records, const topic_rules& rul
             return {error_code::transactional_id_authorization_failed,
                     "a transactional batch in a request without a transactional id"};
         }
-        if (auto s = protocol::validate_records(*batch, *h, max_uncompressed_batch_bytes); !s) {
+        if (auto s = record::validate_records(*batch, *h, max_uncompressed_batch_bytes); !s) {
             return {rules.invalid_record, s.error().message};
         }
         if (rules.compacted || rules.check_timestamps) {
-            auto decoded = protocol::batch_records::decode(*batch, *h, max_uncompressed_batch_bytes);
+            auto decoded = record::batch_records::decode(*batch, *h, max_uncompressed_batch_bytes);
             if (!decoded) return {rules.invalid_record, decoded.error().message};
             for (const auto& r : decoded->records()) {
                 if (rules.compacted && !r.key)
@@ -219,15 +219,15 @@ partition_outcome validate_record_set(bytes_view records, const topic_rules& rul
 // check of recompressed batches in UnifiedLog.append.
 struct recompressed {
     std::optional<bytes> records;
-    std::vector<protocol::validated_batch> validated;  // of `records`
+    std::vector<record::validated_batch> validated;  // of `records`
     partition_outcome outcome;
 };
 
-recompressed recompress_record_set(bytes_view records, std::span<const protocol::validated_batch> validated,
+recompressed recompress_record_set(bytes_view records, std::span<const record::validated_batch> validated,
                                    const topic_rules& rules) {
     const auto target = *rules.compression.codec;
-    const bool any = std::any_of(validated.begin(), validated.end(), [&](const protocol::validated_batch& b) {
-        return protocol::needs_recompression(b.header, target);
+    const bool any = std::any_of(validated.begin(), validated.end(), [&](const record::validated_batch& b) {
+        return record::needs_recompression(b.header, target);
     });
     if (!any) return {};
     recompressed out;
@@ -236,18 +236,18 @@ recompressed recompress_record_set(bytes_view records, std::span<const protocol:
     for (const auto& b : validated) {
         const size_t position = out.records->size();
         bytes_view batch = records.subspan(b.position, b.size());
-        if (!protocol::needs_recompression(b.header, target)) {
+        if (!record::needs_recompression(b.header, target)) {
             out.records->insert(out.records->end(), batch.begin(), batch.end());
             out.validated.push_back({b.header, position});
             continue;
         }
-        auto rewritten = protocol::recompress_batch(batch, b.header, target, rules.compression.level,
+        auto rewritten = record::recompress_batch(batch, b.header, target, rules.compression.level,
                                                     max_uncompressed_batch_bytes);
         if (!rewritten) return {std::nullopt, {}, {rules.invalid_record, rewritten.error().message}};
         if (static_cast<int64_t>(rewritten->batch.size()) > rules.max_message_bytes) {
             return {std::nullopt, {}, {error_code::record_list_too_large,
                                        fmt::format("batch of {} bytes once compressed with {} is over max.message.bytes {}",
-                                                   rewritten->batch.size(), protocol::name(target), rules.max_message_bytes)}};
+                                                   rewritten->batch.size(), record::name(target), rules.max_message_bytes)}};
         }
         out.records->insert(out.records->end(), rewritten->batch.begin(), rewritten->batch.end());
         out.validated.push_back({rewritten->header, position});
@@ -259,8 +259,8 @@ recompressed recompress_record_set(bytes_view records, std::span<const protocol:
 // validated): the first refusal or duplicate wins, as in Kafka's
 // analyzeAndValidateProducerState.
 producer::batch_verdict check_sequences(const producer::partition_producer_state& state,
-                                        std::span<const protocol::validated_batch> validated) {
-    std::vector<const protocol::record_batch_header*> idempotent;
+                                        std::span<const record::validated_batch> validated) {
+    std::vector<const record::record_batch_header*> idempotent;
     for (const auto& b : validated) {
         if (b.header.producer_id >= 0) idempotent.push_back(&b.header);
     }
@@ -280,7 +280,7 @@ producer::batch_verdict check_sequences(const producer::partition_producer_state
 // Records the appended batches that carry a producer id (their headers as
 // partition_log::append stamped them); true when one was transactional (the
 // stable offset may have moved).
-bool record_appended(producer::partition_producer_state& state, std::span<const protocol::validated_batch> appended,
+bool record_appended(producer::partition_producer_state& state, std::span<const record::validated_batch> appended,
                      timestamp_ms log_append_time) {
     bool transactional = false;
     for (const auto& b : appended) {
@@ -294,7 +294,7 @@ bool record_appended(producer::partition_producer_state& state, std::span<const 
 // The transaction coordinator's word on the transactional batches of one
 // partition (all of one producer: clients send one batch per partition).
 producer::batch_verdict verify_transaction(broker& b, const std::string& transactional_id, const std::string& topic,
-                                           partition_id partition, std::span<const protocol::validated_batch> validated) {
+                                           partition_id partition, std::span<const record::validated_batch> validated) {
     for (const auto& batch : validated) {
         const auto& h = batch.header;
         if (!h.transactional()) continue;
@@ -355,7 +355,7 @@ void handle_produce(request_context ctx) {
 
     // Each partition's batches as validation read them (reused across
     // partitions): the only parse of their headers.
-    std::vector<protocol::validated_batch> validated;
+    std::vector<record::validated_batch> validated;
 
     protocol::produce_response response;
     response.responses.reserve(request->topic_data.size());
@@ -475,7 +475,7 @@ void handle_produce(request_context ctx) {
                 // stamps offsets into them in place before writing.
                 bytes_view view = part.records.view();
                 std::span<uint8_t> writable(ctx.frame.data() + (view.data() - ctx.frame.data()), view.size());
-                std::span<protocol::validated_batch> batches(validated);
+                std::span<record::validated_batch> batches(validated);
                 if (rewrite.records) {
                     writable = std::span<uint8_t>(*rewrite.records);
                     batches = rewrite.validated;

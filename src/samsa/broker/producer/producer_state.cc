@@ -28,7 +28,7 @@ batch_verdict refuse(error_code code, std::string message) { return {code, std::
 
 // Kafka's appendDataBatch: an open transaction takes only transactional
 // batches from its producer until its marker.
-batch_verdict check_transaction(producer_id id, const producer_entry& entry, const protocol::record_batch_header& batch) {
+batch_verdict check_transaction(producer_id id, const producer_entry& entry, const record::record_batch_header& batch) {
     if (entry.current_txn_first_offset && !batch.transactional()) {
         return refuse(error_code::invalid_txn_state,
                       fmt::format("expected a transactional write from producer {}: its transaction from offset {} "
@@ -44,14 +44,14 @@ int32_t next_sequence(int32_t seq) {
     return seq == std::numeric_limits<int32_t>::max() ? 0 : seq + 1;
 }
 
-int32_t last_sequence(const protocol::record_batch_header& batch) {
+int32_t last_sequence(const record::record_batch_header& batch) {
     // Kafka's DefaultRecordBatch.incrementSequence: wraps past INT32_MAX.
     int64_t last = int64_t(batch.base_sequence) + batch.last_offset_delta;
     if (last > std::numeric_limits<int32_t>::max()) last -= int64_t(std::numeric_limits<int32_t>::max()) + 1;
     return static_cast<int32_t>(last);
 }
 
-batch_verdict partition_producer_state::check(const protocol::record_batch_header& batch) const {
+batch_verdict partition_producer_state::check(const record::record_batch_header& batch) const {
     if (batch.producer_id < 0) return {};
     const producer_id id(batch.producer_id);
     const int16_t epoch = batch.producer_epoch;
@@ -95,7 +95,7 @@ batch_verdict partition_producer_state::check(const protocol::record_batch_heade
     return check_transaction(id, entry, batch);
 }
 
-void partition_producer_state::record(const protocol::record_batch_header& batch, offset first,
+void partition_producer_state::record(const record::record_batch_header& batch, offset first,
                                       timestamp_ms timestamp) {
     if (batch.producer_id < 0 || batch.control()) return;
     producer_entry& entry = producers_[producer_id(batch.producer_id)];

@@ -74,7 +74,7 @@
 #include "samsa/base/types.h"
 #include "samsa/bytes/bytes.h"
 #include "samsa/protocol/error_code.h"
-#include "samsa/protocol/record_batch.h"
+#include "samsa/record/record_batch.h"
 
 namespace samsa::broker::producer {
 
@@ -119,17 +119,17 @@ struct batch_verdict {
 // The sequence after `seq` (wraps to 0 after INT32_MAX, as Kafka's).
 int32_t next_sequence(int32_t seq);
 // The last sequence a batch covers.
-int32_t last_sequence(const protocol::record_batch_header& batch);
+int32_t last_sequence(const record::record_batch_header& batch);
 
 class partition_producer_state {
 public:
     // The rules in the table above; checks nothing for producer_id -1.
-    batch_verdict check(const protocol::record_batch_header& batch) const;
+    batch_verdict check(const record::record_batch_header& batch) const;
     // Records an appended batch (its base offset already assigned) with the
     // timestamp the response carries. No-op for producer_id -1 and for
     // control batches (record_marker). Also used to replay the log, where no
     // rule is checked.
-    void record(const protocol::record_batch_header& batch, offset first, timestamp_ms timestamp);
+    void record(const record::record_batch_header& batch, offset first, timestamp_ms timestamp);
 
     // A write of `producer` under `epoch` that skips the sequence rules (the
     // coordinator's own transactional offset commits): refused when the

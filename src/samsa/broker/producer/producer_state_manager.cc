@@ -7,8 +7,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include "samsa/protocol/control_record.h"
-#include "samsa/protocol/record_batch.h"
+#include "samsa/record/control_record.h"
+#include "samsa/record/record_batch.h"
 #include "samsa/storage/file.h"
 
 namespace samsa::broker::producer {
@@ -66,9 +66,9 @@ std::optional<std::pair<offset, partition_producer_state>> newest_usable_snapsho
 // A transaction marker read back: closes the producer's transaction; an
 // aborted one must be in the .txnindex (a crash between the marker's write
 // and its index entry's loses the entry: it is added again here).
-status replay_marker(storage::partition_log& log, bytes_view batch, const protocol::record_batch_header& h,
+status replay_marker(storage::partition_log& log, bytes_view batch, const record::record_batch_header& h,
                      partition_producer_state& state) {
-    auto marker = protocol::read_end_txn_marker(batch);
+    auto marker = record::read_end_txn_marker(batch);
     if (!marker) {
         spdlog::warn("{}: unreadable control batch at offset {}: {}", log.dir().filename().string(), h.base_offset,
                      marker.error().message);
@@ -77,7 +77,7 @@ status replay_marker(storage::partition_log& log, bytes_view batch, const protoc
     if (!*marker) return ok();  // emptied by the cleaner, or not a transaction marker
     auto done = state.record_marker(producer_id(h.producer_id), producer_epoch(h.producer_epoch),
                                     (*marker)->coordinator_epoch, offset(h.base_offset), timestamp_ms(h.max_timestamp));
-    if (done && (*marker)->type == protocol::control_type::abort) {
+    if (done && (*marker)->type == record::control_type::abort) {
         storage::aborted_txn entry{done->producer, done->first_offset, done->last_offset,
                                    state.first_unstable_offset().value_or(offset(h.base_offset + 1))};
         if (auto s = log.append_aborted_txn(entry, /*if_missing=*/true); !s) return s;
@@ -92,9 +92,9 @@ status replay(storage::partition_log& log, offset from, partition_producer_state
         auto read = log.read(at, replay_read_bytes, true);
         if (!read) return read.error();
         if (read->records.empty()) break;
-        protocol::batch_splitter split(read->records);
+        record::batch_splitter split(read->records);
         while (auto batch = split.next()) {
-            auto h = protocol::read_batch_header(*batch);
+            auto h = record::read_batch_header(*batch);
             if (!h) return h.error();
             if (offset(h->last_offset()) < at) continue;  // the first batch may start before `from`
             ++replayed;
@@ -153,7 +153,7 @@ status producer_state_manager::write_snapshot(const partition_producer_state& st
 }
 
 result<partition_producer_state*> producer_state_manager::state_for(std::string_view topic, partition_id partition,
-                                                                    const protocol::uuid& topic_id,
+                                                                    const samsa::uuid& topic_id,
                                                                     storage::partition_log& log) {
     key k{std::string(topic), partition()};
     auto it = partitions_.find(k);

@@ -27,7 +27,7 @@
 #include "samsa/base/result.h"
 #include "samsa/base/types.h"
 #include "samsa/broker/producer/producer_state.h"
-#include "samsa/protocol/uuid.h"
+#include "samsa/base/uuid.h"
 #include "samsa/storage/partition_log.h"
 
 namespace samsa::broker::producer {
@@ -35,7 +35,7 @@ namespace samsa::broker::producer {
 // Finds a partition's log if the topic still exists with this id; nullptr
 // when it was deleted (or recreated: another id).
 using log_lookup = std::function<storage::partition_log*(std::string_view topic, partition_id partition,
-                                                         const protocol::uuid& topic_id)>;
+                                                         const samsa::uuid& topic_id)>;
 
 // What loading a partition did (logged; checked by tests).
 struct load_summary {
@@ -60,7 +60,7 @@ public:
     // The state of a partition, loaded on first use. `topic_id` tells a
     // recreated topic from the one whose state is cached.
     result<partition_producer_state*> state_for(std::string_view topic, partition_id partition,
-                                                const protocol::uuid& topic_id, storage::partition_log& log);
+                                                const samsa::uuid& topic_id, storage::partition_log& log);
 
     // When snapshot_interval has passed: expires idle producers (against the
     // wall clock `wall_now`), then snapshots every partition whose log or
@@ -90,7 +90,7 @@ private:
         auto operator<=>(const key&) const = default;
     };
     struct entry {
-        protocol::uuid topic_id;
+        samsa::uuid topic_id;
         partition_producer_state state;
         // The log end offset of the newest snapshot matching `state`; a
         // snapshot is due when the log moved past it (so that a restart

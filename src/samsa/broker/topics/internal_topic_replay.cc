@@ -5,7 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "samsa/broker/topics/topic_manager.h"
-#include "samsa/protocol/record_batch.h"
+#include "samsa/record/record_batch.h"
 
 namespace samsa::broker {
 
@@ -26,9 +26,9 @@ void replay_partition(storage::partition_log& log, std::string_view topic, int32
                           partition, from(), read.error().message);
             return;
         }
-        protocol::batch_splitter batches(read->records);
+        record::batch_splitter batches(read->records);
         while (auto batch = batches.next()) {
-            auto decoded = protocol::batch_records::decode(*batch, max_uncompressed_batch);
+            auto decoded = record::batch_records::decode(*batch, max_uncompressed_batch);
             if (!decoded) {
                 spdlog::warn("{}-{}: skipping a batch that does not decode: {}", topic, partition,
                              decoded.error().message);

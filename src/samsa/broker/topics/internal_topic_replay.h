@@ -10,7 +10,7 @@
 
 #include "samsa/base/result.h"
 #include "samsa/bytes/bytes.h"
-#include "samsa/protocol/records.h"
+#include "samsa/record/records.h"
 
 namespace samsa::broker {
 
@@ -27,7 +27,7 @@ struct replay_counts {
 struct replayed_batch {
     int32_t partition;
     bytes_view raw;
-    const protocol::batch_records& decoded;
+    const record::batch_records& decoded;
 };
 
 using replay_visitor = std::function<void(const replayed_batch&, replay_counts&)>;

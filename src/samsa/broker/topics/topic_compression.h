@@ -5,13 +5,13 @@
 
 #include <optional>
 
-#include "samsa/protocol/record_batch.h"
+#include "samsa/record/record_batch.h"
 
 namespace samsa::broker {
 
 // nullopt codec for `producer`: batches are stored in the producer's codec.
 struct topic_compression {
-    std::optional<protocol::compression_codec> codec;
+    std::optional<record::compression_codec> codec;
     int level = 0;
 };
 

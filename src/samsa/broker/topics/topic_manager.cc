@@ -106,7 +106,7 @@ status topic_manager::reconcile() {
         }
         if (!id.is_zero() && id != m->id) {
             spdlog::warn("topic {}: partition.metadata has topic id {}, the topic table {}; keeping the table's",
-                         name, protocol::to_string(id), protocol::to_string(m->id));
+                         name, samsa::to_string(id), samsa::to_string(m->id));
         }
         if (count > m->partition_count) {
             spdlog::warn("topic {}: {} partition dirs on disk but {} in the table; using {}", name, count,
@@ -129,7 +129,7 @@ result<const topic_metadata*> topic_manager::create_topic(const std::string& nam
                                                           topic_configs configs) {
     if (table_.find(name)) return make_error(errc::already_exists, "Topic '" + name + "' already exists.");
     uuid id = uuid::random();
-    while (protocol::to_string(id).front() == '-' || table_.find(id)) id = uuid::random();
+    while (samsa::to_string(id).front() == '-' || table_.find(id)) id = uuid::random();
     auto properties = build_topic_properties(configs, config_);
     if (!properties) return properties.error();
     const auto& lc = properties->log;
@@ -147,7 +147,7 @@ result<const topic_metadata*> topic_manager::create_topic(const std::string& nam
         return m.error();
     }
     SAMSA_ASSERT(table_.set_properties(name, std::move(*properties)), "a topic just created is in the table");
-    spdlog::info("created topic {} ({} partition(s), id {})", name, partitions, protocol::to_string(id));
+    spdlog::info("created topic {} ({} partition(s), id {})", name, partitions, samsa::to_string(id));
     return m;
 }
 

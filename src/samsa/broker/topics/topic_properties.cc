@@ -90,7 +90,7 @@ result<topic_properties> build_topic_properties(const topic_configs& set, const 
     p.max_message_bytes = static_cast<int32_t>(r.integer("max.message.bytes"));
 
     // Kafka's BrokerCompressionType: `producer` keeps the producer's codec.
-    using protocol::compression_codec;
+    using record::compression_codec;
     const std::string type = r.text("compression.type");
     if (type == "uncompressed") p.compression = {compression_codec::none, 0};
     if (type == "gzip") p.compression = {compression_codec::gzip, int(r.integer("compression.gzip.level"))};

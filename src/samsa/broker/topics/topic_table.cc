@@ -109,7 +109,7 @@ result<topic_table> topic_table::load(const std::string& dir) {
         for (const auto& t : j.at("topics")) {
             topic_metadata m;
             m.name = t.at("name").get<std::string>();
-            auto id = protocol::uuid_from_string(t.at("id").get<std::string>());
+            auto id = samsa::uuid_from_string(t.at("id").get<std::string>());
             if (!id) return make_error(errc::corrupt, path + ": bad topic id for " + m.name);
             m.id = *id;
             m.partition_count = t.at("partitions").get<int32_t>();
@@ -142,7 +142,7 @@ status topic_table::persist() const {
     nlohmann::json topics = nlohmann::json::array();
     for (const auto& [_, m] : topics_) {
         topics.push_back({{"name", m.name},
-                          {"id", protocol::to_string(m.id)},
+                          {"id", samsa::to_string(m.id)},
                           {"partitions", m.partition_count},
                           {"configs", m.configs}});
     }

@@ -26,11 +26,11 @@
 #include "samsa/base/result.h"
 #include "samsa/broker/topics/topic_config.h"
 #include "samsa/broker/topics/topic_properties.h"
-#include "samsa/protocol/uuid.h"
+#include "samsa/base/uuid.h"
 
 namespace samsa::broker {
 
-using uuid = protocol::uuid;
+using uuid = samsa::uuid;
 
 struct topic_metadata {
     std::string name;

@@ -252,7 +252,7 @@ void txn_coordinator::complete(const std::string& transactional_id) {
     txn_metadata& m = it->second;
     if (m.state != txn_state::prepare_commit && m.state != txn_state::prepare_abort) return;
     const bool commit = m.state == txn_state::prepare_commit;
-    const marker mk{m.producer, m.epoch, commit ? protocol::control_type::commit : protocol::control_type::abort,
+    const marker mk{m.producer, m.epoch, commit ? record::control_type::commit : record::control_type::abort,
                     config_.coordinator_epoch};
     std::set<topic_partition> left;
     bool first = true;

@@ -14,7 +14,7 @@
 #include "samsa/base/types.h"
 #include "samsa/broker/txn/txn_metadata.h"
 #include "samsa/bytes/bytes.h"
-#include "samsa/protocol/control_record.h"
+#include "samsa/record/control_record.h"
 
 namespace samsa::broker::txn {
 
@@ -31,7 +31,7 @@ public:
 struct marker {
     producer_id producer{-1};
     producer_epoch epoch{-1};
-    protocol::control_type type = protocol::control_type::abort;
+    record::control_type type = record::control_type::abort;
     int32_t coordinator_epoch = 0;
 };
 

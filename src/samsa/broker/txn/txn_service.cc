@@ -12,9 +12,9 @@
 #include "samsa/broker/producer/producer_id_manager.h"
 #include "samsa/broker/producer/producer_state_manager.h"
 #include "samsa/broker/topics/internal_topic_replay.h"
-#include "samsa/protocol/control_record.h"
-#include "samsa/protocol/record_batch.h"
-#include "samsa/protocol/records.h"
+#include "samsa/record/control_record.h"
+#include "samsa/record/record_batch.h"
+#include "samsa/record/records.h"
 
 namespace samsa::broker::txn {
 
@@ -47,8 +47,8 @@ public:
         if (!log)
             return make_error(errc::not_found, fmt::format("{}-{} does not exist", transaction_state_topic, partition));
         const timestamp_ms now = broker::now();
-        protocol::record_batch_builder builder;
-        builder.add(protocol::record{std::move(key), std::move(value), now, {}});
+        record::record_batch_builder builder;
+        builder.add(record::record{std::move(key), std::move(value), now, {}});
         bytes batch = builder.build();
         auto appended = log->append(std::span<uint8_t>(batch), now);
         if (!appended) return appended.error();
@@ -80,10 +80,10 @@ public:
             return ok();
         }
         const timestamp_ms now = broker::now();
-        bytes batch = protocol::build_end_txn_marker_batch(m.producer, m.epoch, {m.type, m.coordinator_epoch}, now);
+        bytes batch = record::build_end_txn_marker_batch(m.producer, m.epoch, {m.type, m.coordinator_epoch}, now);
         auto appended = log->append(std::span<uint8_t>(batch), now);
         if (!appended) return appended.error();
-        const bool commit = m.type == protocol::control_type::commit;
+        const bool commit = m.type == record::control_type::commit;
         auto done = (*state)->record_marker(m.producer, m.epoch, m.coordinator_epoch, appended->base_offset, now);
         producer::publish_stable_offset(**state, *log);
         status indexed = ok();

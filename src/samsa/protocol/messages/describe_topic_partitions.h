@@ -12,7 +12,7 @@
 
 #include "samsa/protocol/codec.h"
 #include "samsa/protocol/error_code.h"
-#include "samsa/protocol/uuid.h"
+#include "samsa/base/uuid.h"
 
 namespace samsa::protocol {
 

@@ -24,7 +24,7 @@
 #include "samsa/protocol/codec.h"
 #include "samsa/protocol/error_code.h"
 #include "samsa/protocol/messages/leader_discovery.h"
-#include "samsa/protocol/uuid.h"
+#include "samsa/base/uuid.h"
 
 namespace samsa::protocol {
 

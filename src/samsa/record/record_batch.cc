@@ -1,4 +1,4 @@
-#include "samsa/protocol/record_batch.h"
+#include "samsa/record/record_batch.h"
 
 #include <atomic>
 
@@ -7,7 +7,7 @@
 #include "samsa/bytes/byte_reader.h"
 #include "samsa/bytes/crc32c.h"
 
-namespace samsa::protocol {
+namespace samsa::record {
 namespace {
 
 void write_be32(uint8_t* p, uint32_t v) {
@@ -102,4 +102,4 @@ std::optional<bytes_view> batch_splitter::next() {
     return batch;
 }
 
-}  // namespace samsa::protocol
+}  // namespace samsa::record

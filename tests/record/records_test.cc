@@ -1,17 +1,17 @@
 // Records inside batches: the builder with every codec, decoding back,
 // LogValidator-like checks, CRC and decompression-bomb handling.
 
-#include "samsa/protocol/records.h"
+#include "samsa/record/records.h"
 
 #include <gtest/gtest.h>
 #include <snappy.h>
 
 #include "samsa/bytes/byte_writer.h"
 #include "samsa/bytes/crc32c.h"
-#include "samsa/protocol/compression.h"
-#include "samsa/protocol/control_record.h"
+#include "samsa/record/compression.h"
+#include "samsa/record/control_record.h"
 
-namespace samsa::protocol {
+namespace samsa::record {
 namespace {
 
 constexpr size_t cap = 16 * 1024 * 1024;
@@ -258,4 +258,4 @@ TEST(control_record, other_batches_are_not_markers) {
 }
 
 }  // namespace
-}  // namespace samsa::protocol
+}  // namespace samsa::record

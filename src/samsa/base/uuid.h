@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-namespace samsa::protocol {
+namespace samsa {
 
 struct uuid {
     std::array<uint8_t, 16> data{};
@@ -26,4 +26,4 @@ struct uuid {
 std::string to_string(const uuid& id);
 std::optional<uuid> uuid_from_string(std::string_view text);
 
-}  // namespace samsa::protocol
+}  // namespace samsa

@@ -1,4 +1,4 @@
-#include "samsa/protocol/compression.h"
+#include "samsa/record/compression.h"
 
 #include <lz4frame.h>
 #include <snappy.h>
@@ -14,7 +14,7 @@
 
 #include "samsa/base/assert.h"
 
-namespace samsa::protocol {
+namespace samsa::record {
 namespace {
 
 // Output grows by doubling from a guess, never past max_size.
@@ -387,4 +387,4 @@ result<bytes> decompress(compression_codec codec, bytes_view data, size_t max_si
     return make_error(errc::unsupported, fmt::format("unknown compression codec {}", static_cast<int>(codec)));
 }
 
-}  // namespace samsa::protocol
+}  // namespace samsa::record

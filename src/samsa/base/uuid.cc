@@ -1,8 +1,8 @@
-#include "samsa/protocol/uuid.h"
+#include "samsa/base/uuid.h"
 
 #include <random>
 
-namespace samsa::protocol {
+namespace samsa {
 namespace {
 
 constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -71,4 +71,4 @@ std::optional<uuid> uuid_from_string(std::string_view text) {
     return id;
 }
 
-}  // namespace samsa::protocol
+}  // namespace samsa

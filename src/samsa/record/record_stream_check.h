@@ -20,9 +20,9 @@
 
 #include "samsa/base/result.h"
 #include "samsa/bytes/bytes.h"
-#include "samsa/protocol/record_batch.h"
+#include "samsa/record/record_batch.h"
 
-namespace samsa::protocol {
+namespace samsa::record {
 
 class record_stream_check {
 public:
@@ -49,4 +49,4 @@ private:
     size_t peak_ = 0;
 };
 
-}  // namespace samsa::protocol
+}  // namespace samsa::record

@@ -2,15 +2,15 @@
 // record while decompressing, stop at the first bad record (a bomb costs one
 // chunk), and hold at most one record plus one chunk in memory.
 
-#include "samsa/protocol/record_stream_check.h"
+#include "samsa/record/record_stream_check.h"
 
 #include <gtest/gtest.h>
 
 #include "samsa/bytes/big_endian.h"
-#include "samsa/protocol/compression.h"
-#include "samsa/protocol/records.h"
+#include "samsa/record/compression.h"
+#include "samsa/record/records.h"
 
-namespace samsa::protocol {
+namespace samsa::record {
 namespace {
 
 constexpr compression_codec codecs[] = {compression_codec::gzip, compression_codec::snappy, compression_codec::lz4,
@@ -94,4 +94,4 @@ TEST(record_stream_check, a_cut_stream_and_a_wrong_count_are_corrupt) {
 }
 
 }  // namespace
-}  // namespace samsa::protocol
+}  // namespace samsa::record

@@ -3,14 +3,14 @@
 // keeps records, keys, headers, timestamps and the producer fields; control
 // batches and batches already in the target are left alone.
 
-#include "samsa/protocol/batch_recompress.h"
+#include "samsa/record/batch_recompress.h"
 
 #include <gtest/gtest.h>
 
-#include "samsa/protocol/compression.h"
-#include "samsa/protocol/records.h"
+#include "samsa/record/compression.h"
+#include "samsa/record/records.h"
 
-namespace samsa::protocol {
+namespace samsa::record {
 namespace {
 
 constexpr size_t cap = 16 * 1024 * 1024;
@@ -156,4 +156,4 @@ TEST(batch_recompress, levels_change_the_output_and_still_round_trip) {
 }
 
 }  // namespace
-}  // namespace samsa::protocol
+}  // namespace samsa::record

@@ -25,7 +25,7 @@
 #include "samsa/base/types.h"
 #include "samsa/bytes/bytes.h"
 
-namespace samsa::protocol {
+namespace samsa::record {
 
 enum class control_type : int16_t { abort = 0, commit = 1 };
 
@@ -46,4 +46,4 @@ bytes build_end_txn_marker_batch(producer_id id, producer_epoch epoch, const end
 // types above 1, e.g. LEADER_CHANGE = 2 in KRaft logs).
 result<std::optional<end_txn_marker>> read_end_txn_marker(bytes_view batch);
 
-}  // namespace samsa::protocol
+}  // namespace samsa::record

@@ -14,9 +14,9 @@
 
 #include "samsa/base/result.h"
 #include "samsa/bytes/bytes.h"
-#include "samsa/protocol/record_batch.h"
+#include "samsa/record/record_batch.h"
 
-namespace samsa::protocol {
+namespace samsa::record {
 
 // Kafka's rule (LogValidator.validateMessagesAndAssignOffsetsCompressed):
 // a batch already in the target codec is kept in place, and so is a control
@@ -38,4 +38,4 @@ struct recompressed_batch {
 result<recompressed_batch> recompress_batch(bytes_view batch, const record_batch_header& header,
                                             compression_codec target, int level, size_t max_uncompressed_bytes);
 
-}  // namespace samsa::protocol
+}  // namespace samsa::record

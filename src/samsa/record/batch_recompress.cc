@@ -1,11 +1,11 @@
-#include "samsa/protocol/batch_recompress.h"
+#include "samsa/record/batch_recompress.h"
 
 #include <algorithm>
 
 #include "samsa/bytes/big_endian.h"
-#include "samsa/protocol/compression.h"
+#include "samsa/record/compression.h"
 
-namespace samsa::protocol {
+namespace samsa::record {
 namespace {
 
 constexpr int16_t codec_mask = 0x07;
@@ -48,4 +48,4 @@ result<recompressed_batch> recompress_batch(bytes_view batch, const record_batch
     return out;
 }
 
-}  // namespace samsa::protocol
+}  // namespace samsa::record

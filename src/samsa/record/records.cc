@@ -1,4 +1,4 @@
-#include "samsa/protocol/records.h"
+#include "samsa/record/records.h"
 
 #include <algorithm>
 
@@ -8,10 +8,10 @@
 #include "samsa/bytes/byte_reader.h"
 #include "samsa/bytes/byte_writer.h"
 #include "samsa/bytes/crc32c.h"
-#include "samsa/protocol/compression.h"
-#include "samsa/protocol/record_stream_check.h"
+#include "samsa/record/compression.h"
+#include "samsa/record/record_stream_check.h"
 
-namespace samsa::protocol {
+namespace samsa::record {
 namespace {
 
 // The smallest record: length, attributes, timestamp delta, offset delta, key
@@ -312,4 +312,4 @@ bytes record_batch_builder::build() const {
     return w.release();
 }
 
-}  // namespace samsa::protocol
+}  // namespace samsa::record

@@ -32,7 +32,7 @@
 #include "samsa/base/result.h"
 #include "samsa/bytes/bytes.h"
 
-namespace samsa::protocol {
+namespace samsa::record {
 
 enum class compression_codec : int8_t { none = 0, gzip = 1, snappy = 2, lz4 = 3, zstd = 4 };
 
@@ -121,4 +121,4 @@ private:
     bool truncated_ = false;
 };
 
-}  // namespace samsa::protocol
+}  // namespace samsa::record

@@ -33,9 +33,9 @@
 #include "samsa/base/result.h"
 #include "samsa/base/types.h"
 #include "samsa/bytes/bytes.h"
-#include "samsa/protocol/record_batch.h"
+#include "samsa/record/record_batch.h"
 
-namespace samsa::protocol {
+namespace samsa::record {
 
 // --- decoded (borrowed) ----------------------------------------------------
 
@@ -161,4 +161,4 @@ private:
 // Appends the encoding of one record (with its length prefix).
 void write_record(bytes& out, const record& r, int64_t timestamp_delta, int32_t offset_delta);
 
-}  // namespace samsa::protocol
+}  // namespace samsa::record

@@ -21,9 +21,9 @@
 
 #include "samsa/base/result.h"
 #include "samsa/bytes/bytes.h"
-#include "samsa/protocol/record_batch.h"
+#include "samsa/record/record_batch.h"
 
-namespace samsa::protocol {
+namespace samsa::record {
 
 // Compresses with the codec's default level; `none` returns a copy.
 bytes compress(compression_codec codec, bytes_view data);
@@ -48,4 +48,4 @@ status decompress_chunks(compression_codec codec, bytes_view data, size_t chunk_
 
 const char* name(compression_codec codec);
 
-}  // namespace samsa::protocol
+}  // namespace samsa::record

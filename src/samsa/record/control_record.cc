@@ -1,13 +1,13 @@
-#include "samsa/protocol/control_record.h"
+#include "samsa/record/control_record.h"
 
 #include <fmt/format.h>
 
 #include "samsa/bytes/byte_reader.h"
 #include "samsa/bytes/byte_writer.h"
-#include "samsa/protocol/record_batch.h"
-#include "samsa/protocol/records.h"
+#include "samsa/record/record_batch.h"
+#include "samsa/record/records.h"
 
-namespace samsa::protocol {
+namespace samsa::record {
 
 namespace {
 
@@ -51,4 +51,4 @@ result<std::optional<end_txn_marker>> read_end_txn_marker(bytes_view batch) {
     return std::optional<end_txn_marker>(m);
 }
 
-}  // namespace samsa::protocol
+}  // namespace samsa::record
