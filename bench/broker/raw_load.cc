@@ -18,7 +18,7 @@
 #include "samsa/protocol/codec.h"
 #include "samsa/protocol/messages/fetch.h"
 #include "samsa/protocol/messages/produce.h"
-#include "samsa/protocol/records.h"
+#include "samsa/record/records.h"
 
 namespace samsa::bench {
 namespace {
@@ -158,7 +158,7 @@ void run_connections(int n, const std::function<void()>& tick, Body body) {
 
 bytes produce_frame(const raw_produce_spec& spec, int partition, size_t records_per_batch) {
     std::string value(spec.record_size, 'x');
-    protocol::record_batch_builder batch;
+    record::record_batch_builder batch;
     for (size_t i = 0; i < records_per_batch; ++i) batch.add(std::nullopt, value, timestamp_ms(0));
     bytes built = batch.build();
     protocol::produce_request request;
