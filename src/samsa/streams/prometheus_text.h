@@ -27,13 +27,14 @@
 
 #include <string>
 
+#include "samsa/streams/export.h"
 #include "samsa/streams/metrics.h"
 
 namespace samsa::streams {
 
 // kafka_streams_<group>_<name>, sanitized as above.
-std::string prometheus_name(const metric_name& m);
+SAMSA_STREAMS_API std::string prometheus_name(const metric_name& m);
 // The whole snapshot, families sorted by name; empty for an empty snapshot.
-std::string to_prometheus_text(const metrics_snapshot& snapshot);
+SAMSA_STREAMS_API std::string to_prometheus_text(const metrics_snapshot& snapshot);
 
 }  // namespace samsa::streams

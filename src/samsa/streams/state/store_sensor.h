@@ -4,12 +4,17 @@
 // depend on the runtime). The metered layer records latencies (ns) into
 // them, a caching layer its hit ratio.
 
+#include "samsa/streams/export.h"
+
 namespace samsa::streams {
 
-class store_sensor {
+// A sensor a metered store records into (see the top of this file).
+class SAMSA_STREAMS_API store_sensor {
 public:
     virtual ~store_sensor() = default;
+    // Whether recording is on at the configured level.
     virtual bool should_record() const = 0;
+    // Records one value (a latency in ns, a ratio ...).
     virtual void record(double value) = 0;
 };
 
