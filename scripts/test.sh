@@ -11,7 +11,9 @@ jobs=$(nproc)
 
 # -O1 without debug info: the quickest build on CI's two cores, still fast enough
 # for the end-to-end tests. (Developers' own builds use the default flags.)
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g0 -DNDEBUG"
+# Warnings are errors here (SAMSA_WERROR).
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g0 -DNDEBUG" \
+  -DSAMSA_WERROR=ON
 cmake --build build -j "$jobs"
 ctest --test-dir build --output-on-failure -j "$jobs" "$@"
 

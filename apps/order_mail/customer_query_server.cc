@@ -100,7 +100,8 @@ void customer_query_server::serve(streams::kafka_streams& app) {
         handle_customer(app, req, res);
     });
     impl_->server.Get("/metrics", [&app](const httplib::Request&, httplib::Response& res) {
-        res.set_content(s::to_prometheus_text(app.metrics()), "text/plain; version=0.0.4; charset=utf-8");
+        res.set_content(s::to_prometheus_text(app.metrics(), app.text_metrics()),
+                        "text/plain; version=0.0.4; charset=utf-8");
     });
     thread_ = std::thread([this] {
         if (!impl_->server.listen_after_bind()) spdlog::error("[order-mail] the HTTP server stopped with an error");

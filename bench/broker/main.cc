@@ -7,8 +7,12 @@
 //   start        process start to first Metadata answer (median of a few starts)
 //   idle RSS     VmRSS of the idle broker
 //   produce      100-byte and 1 KiB records x 1 and 6 partitions x acks=1/all:
-//                records/s, MB/s, and the ratio to the ceilings
-//   consume      the same topics read back from the beginning
+//                records/s, MB/s, and the ratio to the ceilings, with two load
+//                tools: "raw" (pre-built Produce frames on raw connections,
+//                raw_load.h: the broker's own ceiling) and "rdkafka" (a
+//                librdkafka producer: what a client application sees)
+//   consume      the same topics read back from the beginning (raw Fetch
+//                requests, or a librdkafka consumer)
 //   load RSS     peak VmRSS while producing and consuming
 //   recovery     kill -9 with a --recovery-gib log, restart: time to the port,
 //                to the first Metadata answer, to the end offset being served
@@ -25,12 +29,14 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <thread>
 #include <vector>
 
 #include "bench/broker/ceilings.h"
 #include "bench/broker/load.h"
+#include "bench/broker/raw_load.h"
 #include "tests/support/broker_process.h"
 #include "tests/support/kafka_probe.h"
 #include "tests/support/rdkafka_client.h"
@@ -54,7 +60,16 @@ struct options {
     double recovery_gib = 1.0;
     uint64_t disk_mib = 256;
     int start_runs = 5;
+    std::vector<std::string> loads{"raw", "rdkafka"};
+    int connections = 2;
+    int in_flight = 4;
+    size_t batch_kib = 256;
 };
+
+uint16_t port_of(const std::string& bootstrap) {
+    auto colon = bootstrap.rfind(':');
+    return colon == std::string::npos ? 0 : static_cast<uint16_t>(std::stoi(bootstrap.substr(colon + 1)));
+}
 
 double mb(double bytes) { return bytes / 1e6; }
 double mib(long kib) { return static_cast<double>(kib) / 1024.0; }
@@ -153,23 +168,33 @@ int run(const options& o) {
 
     rss_sampler sampler{broker ? broker->pid() : -1, 0};
     std::printf("\n%-9s %-38s %12s %9s %9s %9s  %s\n", "", "run", "records/s", "MB/s", "/loopback", "/disk", "notes");
-    double best_1k_ratio = 0, best_100_rate = 0;
+    std::map<std::string, double> best_1k_produce, best_1k_consume, best_100_rate;
     int failures = 0;
     for (size_t size : o.sizes) {
         for (int parts : o.partitions) {
             for (const auto& acks : o.acks) {
-                std::string topic = "bench-" + std::to_string(size) + "b-p" + std::to_string(parts) + "-acks" + acks;
+              for (const auto& load : o.loads) {
+                bool raw = load == "raw";
+                std::string topic = "bench-" + load + "-" + std::to_string(size) + "b-p" + std::to_string(parts) +
+                                    "-acks" + acks;
                 auto created = ts::create_topic(bootstrap, topic, parts);
                 if (!created) {
                     std::printf("  %s: CreateTopics failed: %s\n", topic.c_str(), created.error().message.c_str());
                     ++failures;
                     continue;
                 }
-                produce_spec spec{topic, size, acks, std::chrono::milliseconds(static_cast<long>(o.seconds * 1000))};
-                auto p = produce_load(bootstrap, spec, std::ref(sampler));
+                auto duration = std::chrono::milliseconds(static_cast<long>(o.seconds * 1000));
+                load_result p;
+                if (raw) {
+                    raw_produce_spec spec{topic, parts, size, static_cast<int16_t>(acks == "all" ? -1 : std::stoi(acks)),
+                                          duration, o.connections, o.in_flight, o.batch_kib * 1024};
+                    p = raw_produce_load(port_of(bootstrap), spec, std::ref(sampler));
+                } else {
+                    p = produce_load(bootstrap, produce_spec{topic, size, acks, duration}, std::ref(sampler));
+                }
                 char label[128];
-                std::snprintf(label, sizeof label, "%4zu B, %d partition%s, acks=%s", size, parts, parts > 1 ? "s" : "",
-                              acks.c_str());
+                std::snprintf(label, sizeof label, "%4zu B, %d partition%s, acks=%s, %s", size, parts,
+                              parts > 1 ? "s" : "", acks.c_str(), load.c_str());
                 auto row = [&](const char* kind, const load_result& r) {
                     std::printf("%-9s %-38s %12.0f %9.1f %8.1f%% %8.1f%%  %s\n", kind, label, r.records_per_second(),
                                 mb(r.bytes_per_second()),
@@ -181,14 +206,25 @@ int run(const options& o) {
                 row("produce", p);
                 if (p.errors) ++failures;
                 if (size == 1024 && loopback.bytes_per_second > 0) {
-                    best_1k_ratio = std::max(best_1k_ratio, p.bytes_per_second() / loopback.bytes_per_second);
+                    best_1k_produce[load] = std::max(best_1k_produce[load], p.bytes_per_second() / loopback.bytes_per_second);
                 }
-                if (size == 100) best_100_rate = std::max(best_100_rate, p.records_per_second());
+                if (size == 100) best_100_rate[load] = std::max(best_100_rate[load], p.records_per_second());
                 if (o.consume && p.records > 0) {
-                    auto c = consume_load(bootstrap, topic, parts, p.records, 60s, std::ref(sampler));
+                    load_result c;
+                    if (raw) {
+                        raw_fetch_spec spec{topic, parts, size, p.records, 60s, o.connections};
+                        c = raw_fetch_load(port_of(bootstrap), spec, std::ref(sampler));
+                    } else {
+                        c = consume_load(bootstrap, topic, parts, p.records, 60s, std::ref(sampler));
+                    }
                     row("consume", c);
                     if (c.records < p.records) ++failures;
+                    if (size == 1024 && loopback.bytes_per_second > 0) {
+                        best_1k_consume[load] =
+                            std::max(best_1k_consume[load], c.bytes_per_second() / loopback.bytes_per_second);
+                    }
                 }
+              }
             }
         }
     }
@@ -247,12 +283,26 @@ int run(const options& o) {
         }
     }
 
-    std::printf("\ntargets (issue 2, this machine, producer and broker sharing it)\n");
+    std::printf("\ntargets (issues 2 and 16, this machine, load tool and broker sharing it)\n");
     char detail[160];
-    std::snprintf(detail, sizeof detail, "best 1 KiB produce run at %.1f%% of loopback", 100 * best_1k_ratio);
-    print_target("1 KiB records >= 50% of the loopback ceiling", best_1k_ratio >= 0.5, detail);
-    std::snprintf(detail, sizeof detail, "best 100 B produce run %.0f records/s", best_100_rate);
-    print_target("100-byte records >= 800,000 records/s", best_100_rate >= 800000, detail);
+    // Only the targets of the sizes and directions that ran.
+    for (const auto& load : o.loads) {
+        if (best_1k_produce.count(load)) {
+            std::snprintf(detail, sizeof detail, "best 1 KiB produce run at %.1f%% of loopback (%s)",
+                          100 * best_1k_produce[load], load.c_str());
+            print_target("1 KiB produce >= 50% of the loopback ceiling", best_1k_produce[load] >= 0.5, detail);
+        }
+        if (best_1k_consume.count(load)) {
+            std::snprintf(detail, sizeof detail, "best 1 KiB consume run at %.1f%% of loopback (%s)",
+                          100 * best_1k_consume[load], load.c_str());
+            print_target("1 KiB consume >= 70% of the loopback ceiling", best_1k_consume[load] >= 0.7, detail);
+        }
+        if (best_100_rate.count(load)) {
+            std::snprintf(detail, sizeof detail, "best 100 B produce run %.0f records/s (%s)", best_100_rate[load],
+                          load.c_str());
+            print_target("100-byte records >= 800,000 records/s", best_100_rate[load] >= 800000, detail);
+        }
+    }
     if (start_ms_median) {
         std::snprintf(detail, sizeof detail, "median %.1f ms", *start_ms_median);
         print_target("start to first Metadata <= 50 ms", *start_ms_median <= 50, detail);
@@ -287,6 +337,14 @@ int main(int argc, char** argv) {
     app.add_option("--recovery-gib", o.recovery_gib, "log size for the kill -9 recovery run; 0 skips it");
     app.add_option("--disk-mib", o.disk_mib, "MiB written for the disk ceiling");
     app.add_option("--start-runs", o.start_runs, "fresh starts timed for start-up")->check(CLI::PositiveNumber);
+    app.add_option("--load", o.loads, "load tools: raw (pre-built frames on raw connections), rdkafka")
+        ->delimiter(',')
+        ->check(CLI::IsMember({"raw", "rdkafka"}));
+    app.add_option("--connections", o.connections, "raw load: connections (threads)")->check(CLI::Range(1, 64));
+    app.add_option("--in-flight", o.in_flight, "raw load: Produce requests in flight per connection")
+        ->check(CLI::Range(1, 64));
+    app.add_option("--batch-kib", o.batch_kib, "raw load: KiB of record values per Produce request")
+        ->check(CLI::Range(1, 900));
     CLI11_PARSE(app, argc, argv);
     return samsa::bench::run(o);
 }

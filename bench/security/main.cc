@@ -142,7 +142,7 @@ ts::broker_options broker_options_for(const options& o, const e2e::test_pki& pki
     std::ofstream(pki.path("server-bundle.pem")) << pki.text("server.key") << pki.text("server.pem");
     for (const auto& l : ls) {
         if (std::string(l.name) == "PLAINTEXT") continue;
-        b.extra_listeners.push_back(std::string(l.name) + "://127.0.0.1:" + std::to_string(l.port));
+        b.extra_listeners.push_back(l.name);  // on a port the broker picks (broker.listener_port)
         const std::string prefix = "listener.name." + std::string(l.name == std::string("SSL") ? "ssl" : "sasl_ssl") + ".";
         b.overrides.push_back({prefix + "ssl.keystore.type", "PEM"});
         b.overrides.push_back({prefix + "ssl.keystore.location", pki.path("server-bundle.pem")});
@@ -162,9 +162,9 @@ int run(const options& o) {
     }
     std::vector<listener> listeners{
         {"PLAINTEXT", 0, {}},
-        {"SSL", ts::pick_free_port(), {{"security.protocol", "SSL"}, {"ssl.ca.location", pki.path("ca.pem")}}},
+        {"SSL", 0, {{"security.protocol", "SSL"}, {"ssl.ca.location", pki.path("ca.pem")}}},
         {"SASL_SSL",
-         ts::pick_free_port(),
+         0,
          {{"security.protocol", "SASL_SSL"},
           {"ssl.ca.location", pki.path("ca.pem")},
           {"sasl.mechanisms", "PLAIN"},
@@ -176,7 +176,7 @@ int run(const options& o) {
         std::fprintf(stderr, "samsa-bench-tls: cannot start the broker: %s\n", broker.failure().c_str());
         return 1;
     }
-    listeners[0].port = broker.port();
+    for (auto& l : listeners) l.port = broker.listener_port(l.name);
     const std::string plaintext = broker.bootstrap();
     std::printf("samsa-bench-tls: broker %s, %d partitions, %.1f s per run, acks=1, librdkafka\n", plaintext.c_str(),
                 o.partitions, o.seconds);

@@ -19,6 +19,7 @@
 
 #include "tests/support/broker_process.h"
 #include "tests/support/run_command.h"
+#include "tests/support/temp_dir.h"
 
 namespace {
 
@@ -38,16 +39,10 @@ protected:
     void SetUp() override {
         source_ = ts::source_dir();
         ASSERT_FALSE(source_.empty()) << "SAMSA_SOURCE_DIR is not set";
-        char tmpl[] = "/tmp/samsa-init-XXXXXX";
-        ASSERT_NE(mkdtemp(tmpl), nullptr);
-        data_dir_ = tmpl;
         port_ = ts::pick_free_port();
     }
-    void TearDown() override {
-        if (!std::getenv("SAMSA_KEEP_TEST_DIRS")) fs::remove_all(data_dir_);
-    }
 
-    init_run run_init(std::chrono::seconds limit) { return run_init_in(data_dir_, port_, limit); }
+    init_run run_init(std::chrono::seconds limit) { return run_init_in(data_dir_.path(), port_, limit); }
 
     init_run run_init_in(const fs::path& data_dir, uint16_t port, std::chrono::seconds limit) {
         ts::command_options o;
@@ -84,7 +79,8 @@ protected:
         return names;
     }
 
-    fs::path source_, data_dir_;
+    fs::path source_;
+    ts::temp_dir data_dir_{"init"};
     uint16_t port_ = 0;
 };
 
@@ -162,9 +158,7 @@ TEST(init_sh_starts, every_background_start_goes_through_start_logged) {
 }
 
 TEST(init_sh_starts, start_logged_has_measured_the_log_before_the_program_runs) {
-    char tmpl[] = "/tmp/samsa-start-logged-XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    fs::path dir = tmpl;
+    ts::temp_dir dir("start-logged");
     // init.sh's own start_logged and log_since_start, sourced from the script;
     // each program writes one line at once, and what the run wrote is read back.
     std::string harness = R"sh(set -euo pipefail
@@ -181,7 +175,6 @@ echo done
     ts::command_options o;
     o.timeout = std::chrono::seconds(120);
     auto r = ts::run_command({"bash", "-c", harness, "harness", (ts::source_dir() / "init.sh").string(), dir.string()}, o);
-    fs::remove_all(dir);
     ASSERT_TRUE(r.ok()) << r.describe();
     EXPECT_NE(r.out.find("done"), std::string::npos) << r.describe();
 }

@@ -2,6 +2,8 @@
 // CreatePartitions, DescribeConfigs, AlterConfigs, IncrementalAlterConfigs,
 // DeleteRecords — Kafka's error codes and messages, and that changes stick.
 
+#include <chrono>
+
 #include <gtest/gtest.h>
 
 #include "samsa/protocol/messages/alter_configs.h"
@@ -15,11 +17,12 @@
 #include "samsa/protocol/messages/produce.h"
 #include "samsa/protocol/records.h"
 #include "tests/broker/broker_fixture.h"
-#include "tests/broker/raw_client.h"
+#include "tests/support/raw_client.h"
 
 namespace samsa::broker::testing {
 namespace {
 
+using test_support::raw_client;
 using protocol::error_code;
 
 class admin : public broker_fixture {
@@ -228,6 +231,89 @@ TEST_F(admin, delete_records_moves_the_log_start) {
               error_code::offset_out_of_range);
     req.topics[0].partitions[0].offset = offset(-1);
     EXPECT_EQ(call<protocol::delete_records_response>(req, 1).topics[0].partitions[0].low_watermark(), 5);
+}
+
+// A topic's configs are typed into its properties when they change
+// (topic_properties.h): an AlterConfigs or IncrementalAlterConfigs answer
+// means the very next Produce follows the new values, and a restart builds
+// them again from the stored configs.
+TEST_F(admin, altered_configs_apply_to_the_next_produce) {
+    ASSERT_EQ(create("props", 1, 1).topics[0].error_code, error_code::none);
+    auto wall_ms = [] {
+        using namespace std::chrono;
+        return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+    };
+    auto produce = [&](std::optional<std::string_view> key, size_t value_bytes, int64_t ts) {
+        protocol::record_batch_builder builder;
+        builder.add(key, std::string(value_bytes, 'v'), timestamp_ms(ts));
+        bytes batch = builder.build();
+        protocol::produce_request p;
+        p.acks = 1;
+        p.timeout_ms = 1000;
+        p.topic_data.push_back({"props", {{partition_id(0), protocol::raw_records(batch)}}});
+        auto r = call<protocol::produce_response>(p, 9);
+        return r.responses.empty() ? protocol::partition_produce_response{} : r.responses[0].partition_responses[0];
+    };
+    auto incremental_set = [&](std::string key, std::string value) {
+        protocol::incremental_alter_configs_request inc;
+        protocol::incremental_alter_configs_resource res;
+        res.resource_type = protocol::config_resource_type::topic;
+        res.resource_name = "props";
+        res.configs.push_back({std::move(key), protocol::config_operation::set, std::move(value)});
+        inc.resources.push_back(res);
+        return call<protocol::incremental_alter_configs_response>(inc, 1).responses[0].error_code;
+    };
+
+    EXPECT_EQ(produce("k", 2000, wall_ms()).error_code, error_code::none);
+    // max.message.bytes lowered: the same batch is now too large.
+    ASSERT_EQ(incremental_set("max.message.bytes", "1000"), error_code::none);
+    EXPECT_EQ(produce("k", 2000, wall_ms()).error_code, error_code::message_too_large);
+    EXPECT_EQ(produce("k", 10, wall_ms()).error_code, error_code::none);
+
+    // A refused change leaves the properties as they were.
+    EXPECT_EQ(incremental_set("max.message.bytes", "tiny"), error_code::invalid_config);
+    EXPECT_EQ(produce("k", 2000, wall_ms()).error_code, error_code::message_too_large);
+
+    // LogAppendTime: the broker's clock is the batch's timestamp.
+    ASSERT_EQ(incremental_set("message.timestamp.type", "LogAppendTime"), error_code::none);
+    const int64_t before = wall_ms();
+    auto stamped = produce("k", 10, 1000);
+    const int64_t after = wall_ms();
+    EXPECT_EQ(stamped.error_code, error_code::none);
+    EXPECT_GE(stamped.log_append_time_ms(), before);
+    EXPECT_LE(stamped.log_append_time_ms(), after);
+
+    // Back to CreateTime with KIP-937's bound one hour into the past.
+    ASSERT_EQ(incremental_set("message.timestamp.type", "CreateTime"), error_code::none);
+    EXPECT_EQ(produce("k", 10, 1000).log_append_time_ms(), -1);
+    ASSERT_EQ(incremental_set("message.timestamp.before.max.ms", "3600000"), error_code::none);
+    auto old = produce("k", 10, 1000);
+    EXPECT_EQ(old.error_code, error_code::invalid_timestamp);  // 32
+    EXPECT_NE(old.error_message.value_or("").find("Timestamp 1000 of message"), std::string::npos)
+        << old.error_message.value_or("");
+    EXPECT_EQ(produce("k", 10, wall_ms() + 24 * 3600 * 1000).error_code, error_code::none);  // after: unbounded
+    // The deprecated difference key bounds the future side (before is set).
+    ASSERT_EQ(incremental_set("message.timestamp.difference.max.ms", "60000"), error_code::none);
+    EXPECT_EQ(produce("k", 10, wall_ms() + 24 * 3600 * 1000).error_code, error_code::invalid_timestamp);
+    EXPECT_EQ(produce("k", 10, wall_ms()).error_code, error_code::none);
+
+    // cleanup.policy=compact: keys are required from the next batch on.
+    EXPECT_EQ(produce(std::nullopt, 10, wall_ms()).error_code, error_code::none);
+    ASSERT_EQ(incremental_set("cleanup.policy", "compact"), error_code::none);
+    EXPECT_EQ(produce(std::nullopt, 10, wall_ms()).error_code, error_code::invalid_record);
+
+    // AlterConfigs replaces the set: back to the broker's defaults.
+    protocol::alter_configs_request alter;
+    alter.resources.push_back({protocol::config_resource_type::topic, "props", {{"max.message.bytes", "1500"}}});
+    ASSERT_EQ(call<protocol::alter_configs_response>(alter, 1).responses[0].error_code, error_code::none);
+    EXPECT_EQ(produce(std::nullopt, 1000, 1000).error_code, error_code::none);
+    EXPECT_EQ(produce("k", 2000, wall_ms()).error_code, error_code::message_too_large);
+
+    // After a restart the properties are built again from the stored configs.
+    EXPECT_EQ(stop(), 0);
+    start();
+    EXPECT_EQ(produce("k", 2000, wall_ms()).error_code, error_code::message_too_large);
+    EXPECT_EQ(produce("k", 1000, wall_ms()).error_code, error_code::none);
 }
 
 }  // namespace

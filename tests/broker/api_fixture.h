@@ -12,9 +12,11 @@
 #include "samsa/protocol/messages/produce.h"
 #include "samsa/protocol/records.h"
 #include "tests/broker/broker_fixture.h"
-#include "tests/broker/raw_client.h"
+#include "tests/support/raw_client.h"
 
 namespace samsa::broker::testing {
+
+using test_support::raw_client;
 
 class api_fixture : public broker_fixture {
 protected:

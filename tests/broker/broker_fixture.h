@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -16,6 +17,7 @@
 
 #include "samsa/broker/broker_app.h"
 #include "samsa/broker/config/broker_config.h"
+#include "tests/support/temp_dir.h"
 
 namespace samsa::broker::testing {
 
@@ -25,13 +27,12 @@ protected:
     virtual std::vector<std::string> overrides() const { return {}; }
 
     void SetUp() override {
-        std::string tmpl = (std::filesystem::temp_directory_path() / "samsa-broker-it-XXXXXX").string();
-        dir_ = ::mkdtemp(tmpl.data());
+        dir_.emplace("broker-it");
         start();
     }
 
     void start() {
-        std::vector<std::string> o = {"listeners=PLAINTEXT://127.0.0.1:0", "log.dirs=" + (dir_ / "data").string()};
+        std::vector<std::string> o = {"listeners=PLAINTEXT://127.0.0.1:0", "log.dirs=" + (dir() / "data").string()};
         for (auto& x : overrides()) o.push_back(x);
         auto loaded = load_broker_config({}, o);
         ASSERT_TRUE(loaded) << loaded.error().message;
@@ -53,15 +54,14 @@ protected:
 
     void TearDown() override {
         stop();
-        std::error_code ec;
-        std::filesystem::remove_all(dir_, ec);
+        dir_.reset();
     }
 
     uint16_t port() const { return port_; }
-    const std::filesystem::path& dir() const { return dir_; }
+    const std::filesystem::path& dir() const { return dir_->path(); }
 
 private:
-    std::filesystem::path dir_;
+    std::optional<test_support::temp_dir> dir_;  // made in SetUp, removed in TearDown
     std::unique_ptr<broker_app> app_;
     std::thread thread_;
     uint16_t port_ = 0;

@@ -59,7 +59,9 @@ TEST_F(describe_cluster_api, names_this_node_as_broker_and_controller_at_every_v
         EXPECT_EQ(r.brokers[0].port, port());
         EXPECT_FALSE(r.brokers[0].rack.has_value());
         EXPECT_EQ(r.cluster_authorized_operations, protocol::authorized_operations_unknown);  // not asked
-        if (v == 1) EXPECT_EQ(r.endpoint_type, 1);
+        if (v == 1) {
+            EXPECT_EQ(r.endpoint_type, 1);
+        }
     }
 }
 

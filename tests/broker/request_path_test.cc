@@ -15,11 +15,12 @@
 #include "samsa/protocol/messages/produce.h"
 #include "samsa/protocol/records.h"
 #include "tests/broker/broker_fixture.h"
-#include "tests/broker/raw_client.h"
+#include "tests/support/raw_client.h"
 
 namespace samsa::broker::testing {
 namespace {
 
+using test_support::raw_client;
 using namespace std::chrono_literals;
 using protocol::error_code;
 

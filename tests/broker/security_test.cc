@@ -8,6 +8,7 @@
 #include "samsa/broker/security/scram/scram.h"
 #include "samsa/broker/security/scram/scram_store.h"
 #include "samsa/broker/security/tls/principal_mapping.h"
+#include "tests/support/temp_dir.h"
 
 namespace samsa::broker::security {
 namespace {
@@ -51,8 +52,7 @@ TEST(scram, a_wrong_proof_or_unknown_user_fails) {
 }
 
 TEST(scram_store, credentials_survive_a_reopen_and_hold_no_password) {
-    auto dir = std::filesystem::temp_directory_path() / ("samsa-scram-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir);
+    test_support::temp_dir dir("scram");
     {
         auto store = scram_store::open(dir.string());
         ASSERT_TRUE(store);
@@ -66,7 +66,6 @@ TEST(scram_store, credentials_survive_a_reopen_and_hold_no_password) {
     EXPECT_EQ(again->users(), std::vector<std::string>{"alice"});
     EXPECT_EQ(again->describe("alice").at(scram_mechanism::sha512), 4096);
     EXPECT_FALSE(again->find("alice", scram_mechanism::sha256));
-    std::filesystem::remove_all(dir);
 }
 
 TEST(principal_mapping, default_and_rules_as_kafka) {

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/cli/cli_fixture.h"
+#include "tests/support/temp_dir.h"
 
 namespace samsa::cli::testing {
 namespace {
@@ -150,10 +151,10 @@ TEST_F(cli_integration_admin, offsets_and_delete_records_move_the_log_start) {
     EXPECT_THAT(deleted.out, HasSubstr("partition: log-0\tlow_watermark: 3"));
     EXPECT_EQ(samsa({"offsets", "--topic", "log", "--time", "earliest"}).out, "log:0:3\n");
 
-    fs::path file = fs::temp_directory_path() / fmt::format("samsa-delete-records-{}.json", getpid());
+    test_support::temp_dir dir("delete-records");
+    const fs::path file = dir / "offsets.json";
     std::ofstream(file) << R"({"partitions":[{"topic":"log","partition":0,"offset":-1}],"version":1})";
     auto all = samsa({"delete-records", "--offset-json-file", file.string()});
-    fs::remove(file);
     ASSERT_SAMSA_OK(all);
     EXPECT_THAT(all.out, HasSubstr("low_watermark: 5"));
 
@@ -186,7 +187,7 @@ TEST_F(cli_integration_admin, streams_reset_rewinds_inputs_deletes_internal_topi
     create_topic("wc-counts-store-changelog", 2);
     create_topic("wc-KSTREAM-AGGREGATE-0000000003-repartition", 2);
     create_topic("wc-output", 1);  // an output topic: not internal, kept
-    fs::path state = fs::temp_directory_path() / fmt::format("samsa-streams-reset-{}", getpid());
+    test_support::temp_dir state("streams-reset");
     fs::create_directories(state / "wc" / "0_0");
 
     auto dry = samsa({"streams", "reset", "--application-id", "wc", "--input-topics", "wc-input", "--state-dir",
@@ -207,7 +208,6 @@ TEST_F(cli_integration_admin, streams_reset_rewinds_inputs_deletes_internal_topi
     EXPECT_THAT(topics.out, Not(HasSubstr("-repartition")));
     EXPECT_THAT(topics.out, HasSubstr("wc-output"));
     EXPECT_THAT(topics.out, HasSubstr("wc-input"));
-    fs::remove_all(state);
 }
 
 }  // namespace

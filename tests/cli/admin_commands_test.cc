@@ -11,7 +11,7 @@
 namespace samsa::cli {
 namespace {
 
-const kafka::topic_partition tp{"orders", partition_id(0)};
+const kafka::topic_partition tp{"orders", 0};
 
 reset_inputs at(int64_t committed, int64_t low, int64_t high) {
     reset_inputs in;
@@ -86,7 +86,7 @@ TEST(delete_records_command, reads_kafkas_offset_json_file) {
     ASSERT_TRUE(parsed) << parsed.error().message;
     ASSERT_EQ(parsed->size(), 2u);
     EXPECT_EQ((*parsed)[0].first.topic, "t");
-    EXPECT_EQ((*parsed)[0].first.partition(), 1);
+    EXPECT_EQ((*parsed)[0].first.partition, 1);
     EXPECT_EQ((*parsed)[0].second(), 5);
     EXPECT_EQ((*parsed)[1].second(), -1);
     for (const char* bad : {"", "[]", "{}", R"({"partitions":[]})", R"({"partitions":[{"topic":"t","partition":0}]})",

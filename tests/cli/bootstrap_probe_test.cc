@@ -35,7 +35,9 @@ TEST(bootstrap_probe, bad_entries_are_named) {
     for (const char* bad : {"", " , ", "a:0", "a:65536", "a:x", ":9092", "[::1", "[::1]9092"}) {
         auto list = parse_bootstrap_servers(bad);
         EXPECT_FALSE(list) << bad;
-        if (!list) EXPECT_EQ(list.error().code, errc::invalid_argument) << bad;
+        if (!list) {
+            EXPECT_EQ(list.error().code, errc::invalid_argument) << bad;
+        }
     }
 }
 

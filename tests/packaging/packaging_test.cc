@@ -20,6 +20,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <regex>
 #include <string>
 #include <thread>
@@ -30,6 +31,7 @@
 #include "tests/support/broker_process.h"
 #include "tests/support/rdkafka_client.h"
 #include "tests/support/run_command.h"
+#include "tests/support/temp_dir.h"
 
 namespace {
 
@@ -88,15 +90,14 @@ private:
 class packaging : public ::testing::Test {
 protected:
     static void SetUpTestSuite() {
-        char tmpl[] = "/tmp/samsa-packaging-XXXXXX";
-        ASSERT_NE(mkdtemp(tmpl), nullptr);
-        work_ = tmpl;
+        work_dir_.emplace("packaging");
+        work_ = work_dir_->path();
         prefix_ = work_ / "prefix";
         install_ = ts::run_command({"cmake", "--install", build_dir.string(), "--prefix", prefix_.string()},
                                    within(300s));
     }
     static void TearDownTestSuite() {
-        if (!std::getenv("SAMSA_KEEP_TEST_DIRS")) fs::remove_all(work_);
+        work_dir_.reset();
     }
     void SetUp() override { ASSERT_TRUE(install_.ok()) << install_.describe(); }
 
@@ -134,6 +135,7 @@ protected:
         EXPECT_EQ(counts["end"], "1");
     }
 
+    static inline std::optional<ts::temp_dir> work_dir_;
     static inline fs::path work_;
     static inline fs::path prefix_;
     static inline ts::command_result install_;

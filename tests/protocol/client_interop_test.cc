@@ -267,7 +267,7 @@ private:
         bool any = false;
         bytes data;  // kept alive until encoded
         for (const auto& t : req->topics) {
-            fetchable_topic_response tr{t.topic, {}};
+            fetchable_topic_response tr{.topic = t.topic, .partitions = {}, .topic_id = {}};
             for (const auto& p : t.partitions) {
                 fetch_partition_data pd;
                 pd.partition_index = p.partition;
@@ -410,7 +410,9 @@ TEST(client_interop, librdkafka_produces_with_every_codec_and_consumes_back) {
         EXPECT_EQ(rd_kafka_message_headers(m, &hdrs), RD_KAFKA_RESP_ERR_NO_ERROR);
         const void* hv = nullptr;
         size_t hn = 0;
-        if (hdrs) EXPECT_EQ(rd_kafka_header_get_last(hdrs, "codec", &hv, &hn), RD_KAFKA_RESP_ERR_NO_ERROR);
+        if (hdrs) {
+            EXPECT_EQ(rd_kafka_header_get_last(hdrs, "codec", &hv, &hn), RD_KAFKA_RESP_ERR_NO_ERROR);
+        }
         ++got;
         rd_kafka_message_destroy(m);
     }

@@ -47,7 +47,7 @@ TEST(group_messages, offset_fetch_all_topics_and_groups) {
     all.group_id = "g";
     EXPECT_EQ(encode(all, 2), (bytes{0, 1, 'g', 0xff, 0xff, 0xff, 0xff}));
     offset_fetch_request v8;
-    v8.groups.push_back({"g", std::nullopt});
+    v8.groups.push_back({.group_id = "g", .topics = std::nullopt, .member_id = std::nullopt, .member_epoch = -1});
     v8.require_stable = true;
     // groups: [ {"g", topics null, tags} ], require_stable, tags
     EXPECT_EQ(encode(v8, 8), (bytes{2, 2, 'g', 0, 0, 1, 0}));

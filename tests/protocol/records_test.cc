@@ -78,7 +78,9 @@ TEST(records, builder_round_trips_with_every_codec) {
         EXPECT_EQ(decoded->timestamp_of(rs[2]), timestamp_ms(999));
         EXPECT_EQ(decoded->offset_of(rs[202]), offset(302));
         EXPECT_EQ(str(rs[202].value), std::string(100, 'a' + 199 % 26));
-        if (codec != compression_codec::none) EXPECT_LT(batch.size(), 203u * 100u);
+        if (codec != compression_codec::none) {
+            EXPECT_LT(batch.size(), 203u * 100u);
+        }
     }
 }
 
@@ -207,7 +209,9 @@ TEST(compression, garbage_and_truncated_input_fail_cleanly) {
         bytes packed = compress(codec, data);
         for (size_t cut = 0; cut < packed.size(); cut += 1 + packed.size() / 20) {
             auto r = decompress(codec, bytes_view(packed).first(cut), cap);
-            if (r) EXPECT_NE(*r, data);  // a prefix never silently yields everything
+            if (r) {
+                EXPECT_NE(*r, data);  // a prefix never silently yields everything
+            }
         }
         bytes garbage{0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09};
         EXPECT_FALSE(decompress(codec, garbage, cap));

@@ -13,29 +13,12 @@
 #include "samsa/bytes/bytes.h"
 #include "samsa/protocol/record_batch.h"
 #include "samsa/protocol/records.h"
+#include "tests/support/temp_dir.h"
 
 namespace samsa::storage::testing {
 
-// A directory under $TMPDIR (mkdtemp), removed with everything in it at the end.
-class temp_dir {
-public:
-    temp_dir() {
-        std::string pattern = (std::filesystem::temp_directory_path() / "samsa-storage-XXXXXX").string();
-        char* made = ::mkdtemp(pattern.data());
-        EXPECT_NE(made, nullptr);
-        path_ = pattern;
-    }
-    ~temp_dir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path_, ec);
-    }
-    temp_dir(const temp_dir&) = delete;
-    temp_dir& operator=(const temp_dir&) = delete;
-    const std::filesystem::path& path() const { return path_; }
-
-private:
-    std::filesystem::path path_;
-};
+// The tests' one temp-dir helper (tests/support/temp_dir.h).
+using test_support::temp_dir;
 
 // One uncompressed batch of `count` records with values of `value_size` bytes,
 // timestamps ts, ts + 1, ...

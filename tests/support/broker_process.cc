@@ -29,19 +29,6 @@ std::string env_or_empty(const char* name) {
     return v ? std::string(v) : std::string();
 }
 
-std::filesystem::path make_temp_dir(const std::filesystem::path& parent) {
-    std::filesystem::path base = parent;
-    if (base.empty()) {
-        std::string tmp = env_or_empty("TMPDIR");
-        base = tmp.empty() ? std::filesystem::path("/tmp") : std::filesystem::path(tmp);
-    }
-    std::string pattern = (base / "samsa-broker-XXXXXX").string();
-    if (!mkdtemp(pattern.data())) {
-        return {};
-    }
-    return pattern;
-}
-
 std::string utc_now() {
     char buf[64];
     std::time_t t = std::time(nullptr);
@@ -137,14 +124,25 @@ broker_process::~broker_process() {
     if (pid_ > 0) {
         stop();
     }
-    if (!data_dir_.empty() && env_or_empty("SAMSA_KEEP_TEST_DIRS") != "1") {
-        std::error_code ec;
-        std::filesystem::remove_all(data_dir_, ec);
-    }
+    // dir_ goes after the broker has stopped writing into it.
 }
 
 std::string broker_process::bootstrap() const {
-    return "127.0.0.1:" + std::to_string(port_);
+    return "127.0.0.1:" + std::to_string(port());
+}
+
+std::vector<std::string> broker_process::listener_names() const {
+    std::vector<std::string> names{options_.listener_name};
+    names.insert(names.end(), options_.extra_listeners.begin(), options_.extra_listeners.end());
+    return names;
+}
+
+uint16_t broker_process::listener_port(const std::string& name) const {
+    auto names = listener_names();
+    for (size_t i = 0; i < names.size() && i < ports_.size(); ++i) {
+        if (names[i] == name) return ports_[i];
+    }
+    return 0;
 }
 
 bool broker_process::start() {
@@ -161,36 +159,23 @@ bool broker_process::start() {
         failure_ = "broker binary " + options_.binary.string() + " is not there (build target samsa-broker)";
         return false;
     }
-    if (data_dir_.empty()) {
-        data_dir_ = make_temp_dir(options_.temp_parent);
-        if (data_dir_.empty()) {
-            failure_ = std::string("mkdtemp failed: ") + strerror(errno);
+    if (!dir_) {
+        try {
+            dir_.emplace("broker", options_.temp_parent);
+        } catch (const std::exception& e) {
+            failure_ = e.what();
             return false;
         }
+        data_dir_ = dir_->path();
         std::filesystem::create_directories(data_dir_ / "data");
     }
-    // The first start may pick again when another process took the port between
-    // pick_free_port() and the broker's bind; a restart keeps its port.
-    bool fixed_port = port_ != 0;
-    int attempts = fixed_port ? 1 : std::max(1, options_.port_attempts);
-    for (int attempt = 0; attempt < attempts; ++attempt) {
-        if (!fixed_port) {
-            port_ = pick_free_port();
-            if (port_ == 0) {
-                failure_ = "no free loopback port";
-                return false;
-            }
-        }
-        if (spawn_and_wait()) {
-            return true;
-        }
-        if (pid_ > 0) {
-            // Still running but not accepting: a real failure, not a collision.
-            kill9();
+    for (const auto& name : options_.extra_listeners) {
+        if (name.empty() || name.find(':') != std::string::npos) {
+            failure_ = "extra_listeners takes listener names (the broker picks the ports), not '" + name + "'";
             return false;
         }
     }
-    return false;
+    return spawn_and_wait();
 }
 
 bool broker_process::spawn_and_wait() {
@@ -202,10 +187,19 @@ bool broker_process::spawn_and_wait() {
         args.push_back("--override");
         args.push_back(k + "=" + v);
     };
-    std::string listeners = options_.listener_name + "://127.0.0.1:" + std::to_string(port_);
-    for (const auto& extra : options_.extra_listeners) listeners += "," + extra;
+    // Port 0 on the first start (the broker binds a free one and reports
+    // it); the ports it reported then on a restart.
+    const auto names = listener_names();
+    std::string listeners;
+    for (size_t i = 0; i < names.size(); ++i) {
+        const uint16_t port = i < ports_.size() ? ports_[i] : 0;
+        listeners += (i == 0 ? "" : ",") + names[i] + "://127.0.0.1:" + std::to_string(port);
+    }
     add_override("listeners", listeners);
     add_override("log.dirs", (data_dir_ / "data").string());
+    add_override("samsa.bound.listeners.file", bound_listeners_path().string());
+    std::error_code ec;
+    std::filesystem::remove(bound_listeners_path(), ec);  // the last run's report
     for (const auto& [k, v] : options_.overrides) {
         add_override(k, v);
     }
@@ -263,26 +257,72 @@ bool broker_process::spawn_and_wait() {
     ::close(null_fd);
     pid_ = pid;
 
+    // The report appears whole (the broker renames it into place) once every
+    // listener is bound and listening.
     auto deadline = spawned_at + options_.start_timeout;
     for (;;) {
-        if (port_accepts(port_, std::chrono::milliseconds(200))) {
-            if (running()) {
-                last_start_duration_ =
-                    std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - spawned_at);
-                return true;
+        std::ifstream report(bound_listeners_path());
+        if (report) {
+            std::stringstream text;
+            text << report.rdbuf();
+            auto ports = parse_bound_listeners(text.str());
+            if (!ports) {
+                kill9();
+                return false;
             }
+            if (!running()) {
+                failure_ = "broker exited right after reporting its listeners\n" + log_tail();
+                return false;
+            }
+            ports_ = std::move(*ports);
+            last_start_duration_ = std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - spawned_at);
+            return true;
         }
         if (!running()) {
-            failure_ = "broker exited during start-up (port " + std::to_string(port_) + ")\n" + log_tail();
+            failure_ = "broker exited during start-up (listeners " + listeners + ")\n" + log_tail();
             return false;
         }
         if (clock::now() >= deadline) {
-            failure_ = "broker did not accept TCP on port " + std::to_string(port_) + " within " +
-                       std::to_string(options_.start_timeout.count()) + " ms\n" + log_tail();
+            failure_ = "broker did not report its listeners (" + listeners + ") in " +
+                       bound_listeners_path().string() + " within " + std::to_string(options_.start_timeout.count()) +
+                       " ms\n" + log_tail();
+            kill9();
             return false;
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
+}
+
+std::optional<std::vector<uint16_t>> broker_process::parse_bound_listeners(const std::string& text) {
+    // One "NAME://host:port" line per listener, in the order of `listeners`;
+    // then "http://host:port" when the metrics endpoint is on.
+    const auto names = listener_names();
+    std::vector<uint16_t> ports;
+    metrics_port_ = 0;
+    std::istringstream lines(text);
+    std::string line;
+    while (std::getline(lines, line)) {
+        const size_t sep = line.find("://");
+        const size_t colon = line.rfind(':');
+        const size_t i = ports.size();
+        long port = colon == std::string::npos ? -1 : std::strtol(line.c_str() + colon + 1, nullptr, 10);
+        if (line.rfind("http://", 0) == 0 && i == names.size() && metrics_port_ == 0 && port > 0 && port <= 65535) {
+            metrics_port_ = static_cast<uint16_t>(port);
+            continue;
+        }
+        if (sep == std::string::npos || colon <= sep || i >= names.size() || line.substr(0, sep) != names[i] ||
+            port <= 0 || port > 65535 || (i < ports_.size() && port != ports_[i])) {
+            failure_ = "unexpected line '" + line + "' in " + bound_listeners_path().string() + ":\n" + text;
+            return std::nullopt;
+        }
+        ports.push_back(static_cast<uint16_t>(port));
+    }
+    if (ports.size() != names.size()) {
+        failure_ = std::to_string(ports.size()) + " listener(s) in " + bound_listeners_path().string() + ", " +
+                   std::to_string(names.size()) + " asked for:\n" + text;
+        return std::nullopt;
+    }
+    return ports;
 }
 
 bool broker_process::running() {

@@ -1,12 +1,9 @@
 #pragma once
-// kafka_probe: the smallest Kafka client there is, for timing and readiness
+// kafka_probe: the smallest Kafka exchange there is, for timing and readiness
 // checks that must not depend on a client library's own start-up and retry
-// timers: one Metadata v0 request (all topics) on a fresh connection.
-//
-// Request, big-endian:
-//   int32 size | int16 api_key=3 | int16 api_version=0 | int32 correlation_id
-//   | int16 client_id length | client_id | int32 topic count = 0 (all topics)
-// Response: int32 size | int32 correlation_id | body (not parsed here).
+// timers: one Metadata v0 request (all topics) on a fresh raw_client
+// connection. The answer's body is not decoded (a probe measures the round
+// trip, not the codec); its correlation id is checked.
 //
 // Thread: any; no shared state.
 

@@ -1,9 +1,7 @@
 #pragma once
 // SASL PLAIN set-up the SASL end-to-end tests share: the broker options of a
 // SASL_PLAINTEXT listener with PLAIN users, PLAIN's token, and a PLAIN login
-// spoken by hand over any raw connection that has call<Response>(request,
-// version) (tests/e2e/groups/raw_client.h). Header-only: samsa_test_support
-// itself does not link the protocol codecs.
+// spoken by hand over a raw_client.
 //
 // Thread: the test's thread.
 
@@ -18,6 +16,7 @@
 #include "samsa/protocol/messages/sasl_authenticate.h"
 #include "samsa/protocol/messages/sasl_handshake.h"
 #include "tests/support/broker_process.h"
+#include "tests/support/raw_client.h"
 
 namespace samsa::test_support {
 
@@ -46,16 +45,16 @@ inline broker_options sasl_plaintext_broker_options(const plain_users& users) {
 // SaslHandshake (v1) for `mechanism`, then SaslAuthenticate (`version`) with
 // PLAIN's token. The SaslAuthenticate answer, whatever its error code; an
 // error when the handshake was refused or the connection failed.
-template<class Raw>
-result<protocol::sasl_authenticate_response> plain_login(Raw& raw, const std::string& user, const std::string& password,
-                                                         const std::string& mechanism = "PLAIN",
-                                                         int16_t version = 2) {
-    auto hs = raw.template call<protocol::sasl_handshake_response>(protocol::sasl_handshake_request{mechanism}, 1);
+inline result<protocol::sasl_authenticate_response> plain_login(raw_client& raw, const std::string& user,
+                                                                const std::string& password,
+                                                                const std::string& mechanism = "PLAIN",
+                                                                int16_t version = 2) {
+    auto hs = raw.call<protocol::sasl_handshake_response>(protocol::sasl_handshake_request{mechanism}, 1);
     if (!hs) return hs.error();
     if (hs->error_code != protocol::error_code::none)
         return make_error(errc::invalid_argument, "SaslHandshake " + mechanism + ": " +
                                                       std::string(protocol::name(hs->error_code)));
-    return raw.template call<protocol::sasl_authenticate_response>(
+    return raw.call<protocol::sasl_authenticate_response>(
         protocol::sasl_authenticate_request{plain_token(user, password)}, version);
 }
 

@@ -13,6 +13,7 @@
 #include "samsa/broker/security/listener_security.h"
 #include "samsa/broker/producer/producer_state_manager.h"
 #include "samsa/broker/topics/topic_manager.h"
+#include "samsa/storage/file.h"
 
 namespace samsa::broker {
 
@@ -117,9 +118,21 @@ result<std::unique_ptr<broker_app>> broker_app::start(broker_config config, bool
     }
     app->schedule_flush();
 
-    auto took = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - began);
+    // Every listener accepts connections from here on (listen() bound them
+    // all); whoever started the broker with port 0 learns the ports now,
+    // for all listeners at once, and from this broker rather than from
+    // whichever process answers on a port.
     std::string where;
     for (const auto& l : app->server_->bound_listeners()) where += (where.empty() ? "" : ", ") + l.to_string();
+    if (!c.bound_listeners_file.empty()) {
+        std::string lines;
+        for (const auto& l : app->server_->bound_listeners()) lines += l.to_string() + "\n";
+        if (app->metrics_) lines += app->metrics_->bound().to_string() + "\n";
+        if (auto s = storage::write_file_atomically(c.bound_listeners_file, lines); !s)
+            return make_error(s.error().code, "samsa.bound.listeners.file: " + s.error().message);
+    }
+
+    auto took = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - began);
     spdlog::info("samsa-broker started: listening on {} (advertised {}:{}), node {}, cluster {}, {} topic(s), "
                  "log dir {}, in {:.1f} ms",
                  where, adv.host, adv.port, c.node(), app->broker_->cluster_id(), topic_count, c.primary_log_dir(),

@@ -6,6 +6,13 @@
 //   app->run();                            // this thread becomes the I/O thread
 //   app->stop();                           // any thread (signal, test)
 //
+// When every listener is bound and the signal handlers are in place, start()
+// writes the bound listeners (one NAME://host:port line each, real ports,
+// in `listeners` order; then the metrics endpoint's http://host:port when
+// samsa.metrics.listener is set) to samsa.bound.listeners.file if it is set,
+// by an atomic rename: a program that started the broker on port 0 waits for
+// that file and reads every port from it (tests/support/broker_process.h).
+//
 // Shutdown (stop(), SIGTERM, SIGINT): stop accepting; answer parked fetches;
 // let every connection write what it owes, then close it (at most 5 s);
 // flush and close every log and write the clean shutdown marker. run()

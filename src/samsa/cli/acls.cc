@@ -179,7 +179,7 @@ int run_acls(const acls_args& args, const connection_options& connection, comman
         if (!pattern) return report(io, pattern.error(), true);
         auto ops = operations_of(args, "Any");
         if (!ops) return report(io, ops.error(), true);
-        auto admin = kafka::admin::connect(*config);
+        auto admin = kafka::connect_admin(*config);
         if (!admin) return report(io, admin.error());
         std::vector<kafka::acl_binding> all;
         for (int op : *ops) {
@@ -196,7 +196,7 @@ int run_acls(const acls_args& args, const connection_options& connection, comman
     const bool adding = args.add->parsed();
     auto bindings = bindings_of(args, adding);
     if (!bindings) return report(io, bindings.error(), true);
-    auto admin = kafka::admin::connect(*config);
+    auto admin = kafka::connect_admin(*config);
     if (!admin) return report(io, admin.error());
     if (adding) {
         if (auto s = (*admin)->create_acls(*bindings); !s) return report(io, s.error());

@@ -42,10 +42,10 @@ int run_configs(const configs_args& args, const connection_options& connection, 
     }
     auto config = make_client_config(connection);
     if (!config) return report(io, config.error(), true);
-    auto admin = kafka::admin::connect(*config);
+    auto admin = kafka::connect_admin(*config);
     if (!admin) return report(io, admin.error());
-    auto entries = args.broker ? (*admin)->describe_broker_configs(node_id(*args.broker))
-                               : (*admin)->describe_topic_configs(args.topic);
+    auto entries = args.broker ? (*admin)->describe_configs(kafka::config_resource_type::broker, std::to_string(*args.broker))
+                               : (*admin)->describe_configs(kafka::config_resource_type::topic, args.topic);
     if (!entries) return report(io, entries.error());
     if (*format == output_format::json) {
         auto j = nlohmann::ordered_json::array();

@@ -35,7 +35,7 @@ result<offset> plan_reset(const reset_spec& spec, const reset_inputs& in, const 
                 return make_error(errc::invalid_argument,
                                   fmt::format("cannot {} for partition {}-{}: the group has no committed offset there",
                                               spec.kind == reset_kind::shift_by ? "shift the offset" : "keep the offset",
-                                              tp.topic, tp.partition()));
+                                              tp.topic, tp.partition));
             }
             return clamp(in.committed() + (spec.kind == reset_kind::shift_by ? spec.value : 0), in.marks);
     }

@@ -137,7 +137,7 @@ struct described_group {
 result<described_group> describe_one(kafka::admin& admin, const std::string& group_id) {
     auto description = admin.describe_group(group_id);
     if (!description) return description.error();
-    auto committed = admin.committed_offsets(group_id);
+    auto committed = admin.offset_fetch(group_id);
     if (!committed) return committed.error();
     described_group out{std::move(*description), {}};
     out.partitions = join_offsets(out.description, *committed);
@@ -146,7 +146,7 @@ result<described_group> describe_one(kafka::admin& admin, const std::string& gro
         return make_error(errc::not_found, fmt::format("consumer group '{}' does not exist", group_id));
     }
     for (auto& row : out.partitions) {
-        auto marks = admin.query_watermarks(row.tp.topic, row.tp.partition);
+        auto marks = admin.list_offsets(row.tp);
         // A deleted topic leaves committed offsets behind: show them without a log end.
         if (marks) row.log_end = marks->high;
     }
@@ -162,7 +162,7 @@ nlohmann::ordered_json to_json(const described_group& g) {
     auto members = nlohmann::ordered_json::array();
     for (const auto& m : g.description.members) {
         auto assignment = nlohmann::ordered_json::array();
-        for (const auto& tp : m.assignment) assignment.push_back({{"topic", tp.topic}, {"partition", tp.partition()}});
+        for (const auto& tp : m.assignment) assignment.push_back({{"topic", tp.topic}, {"partition", tp.partition}});
         members.push_back({{"member_id", m.member_id},
                            {"client_id", m.client_id},
                            {"host", m.host},
@@ -176,7 +176,7 @@ nlohmann::ordered_json to_json(const described_group& g) {
         auto nullable = [](int64_t v) { return v < 0 ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(v); };
         auto lag = row.lag();
         offsets.push_back({{"topic", row.tp.topic},
-                           {"partition", row.tp.partition()},
+                           {"partition", row.tp.partition},
                            {"current_offset", nullable(row.committed())},
                            {"log_end_offset", nullable(row.log_end())},
                            {"lag", lag ? nlohmann::ordered_json(*lag) : nlohmann::ordered_json(nullptr)},
@@ -198,7 +198,7 @@ void print_text(const groups_args& args, const described_group& g, command_io& i
         std::vector<std::vector<std::string>> rows{{"GROUP", "CONSUMER-ID", "HOST", "CLIENT-ID", "#PARTITIONS", "ASSIGNMENT"}};
         for (const auto& m : d.members) {
             std::vector<std::string> parts;
-            for (const auto& tp : m.assignment) parts.push_back(fmt::format("{}-{}", tp.topic, tp.partition()));
+            for (const auto& tp : m.assignment) parts.push_back(fmt::format("{}-{}", tp.topic, tp.partition));
             rows.push_back({d.group_id, or_dash(m.member_id), or_dash(m.host), or_dash(m.client_id),
                             std::to_string(m.assignment.size()), parts.empty() ? "-" : fmt::format("{}", fmt::join(parts, ","))});
         }
@@ -215,7 +215,7 @@ void print_text(const groups_args& args, const described_group& g, command_io& i
         {"GROUP", "TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG", "CONSUMER-ID", "HOST", "CLIENT-ID"}};
     for (const auto& row : g.partitions) {
         auto lag = row.lag();
-        rows.push_back({d.group_id, row.tp.topic, std::to_string(row.tp.partition()), or_dash(row.committed()),
+        rows.push_back({d.group_id, row.tp.topic, std::to_string(row.tp.partition), or_dash(row.committed()),
                         or_dash(row.log_end()), lag ? std::to_string(*lag) : "-", or_dash(row.member_id),
                         or_dash(row.host), or_dash(row.client_id)});
     }
@@ -259,13 +259,13 @@ result<std::vector<kafka::topic_partition>> selected_partitions(const groups_arg
         auto sel = parse_topic_selection(text);
         if (!sel) return sel.error();
         if (!sel->partitions.empty()) {
-            for (auto p : sel->partitions) out.push_back({sel->topic, p});
+            for (auto p : sel->partitions) out.push_back({sel->topic, p()});
             continue;
         }
         auto md = admin.metadata(sel->topic);
         if (!md) return md.error();
         for (const auto& t : md->topics) {
-            for (const auto& p : t.partitions) out.push_back({t.name, p.id});
+            for (const auto& p : t.partitions) out.push_back({t.name, p.id()});
         }
     }
     std::sort(out.begin(), out.end());
@@ -286,7 +286,7 @@ int run_reset_offsets(const groups_args& args, kafka::admin& admin, command_io& 
                                                  "the current state is {}.",
                                                  group, description->state)));
     }
-    auto committed = admin.committed_offsets(group);
+    auto committed = admin.offset_fetch(group);
     if (!committed) return report(io, committed.error());
     auto partitions = selected_partitions(args, admin, *committed);
     if (!partitions) return report(io, partitions.error());
@@ -297,11 +297,11 @@ int run_reset_offsets(const groups_args& args, kafka::admin& admin, command_io& 
         for (const auto& c : *committed) {
             if (c.tp == tp) in.committed = c.committed;
         }
-        auto marks = admin.query_watermarks(tp.topic, tp.partition);
+        auto marks = admin.list_offsets(tp);
         if (!marks) return report(io, marks.error());
         in.marks = *marks;
         if (spec->kind == reset_kind::to_datetime) {
-            auto at = admin.offset_for_time(tp, spec->value);
+            auto at = admin.list_offsets(tp, spec->value);
             if (!at) return report(io, at.error());
             in.offset_for_time = *at;
         }
@@ -310,7 +310,7 @@ int run_reset_offsets(const groups_args& args, kafka::admin& admin, command_io& 
         plan.emplace_back(tp, *next);
     }
     if (args.execute) {
-        if (auto s = admin.alter_group_offsets(group, plan); !s) return report(io, s.error());
+        if (auto s = admin.offset_commit(group, plan); !s) return report(io, s.error());
     } else {
         io.err << "WARN: No action will be performed as the --execute option is missing. "
                   "In a future major release, the default behavior of this command will be to prompt the user "
@@ -321,13 +321,13 @@ int run_reset_offsets(const groups_args& args, kafka::admin& admin, command_io& 
     if (format == output_format::json) {
         auto j = nlohmann::ordered_json::array();
         for (const auto& [tp, o] : plan) {
-            j.push_back({{"group", group}, {"topic", tp.topic}, {"partition", tp.partition()}, {"new_offset", o()}});
+            j.push_back({{"group", group}, {"topic", tp.topic}, {"partition", tp.partition}, {"new_offset", o()}});
         }
         io.out << j.dump() << "\n";
         return exit_ok;
     }
     std::vector<std::vector<std::string>> rows{{"GROUP", "TOPIC", "PARTITION", "NEW-OFFSET"}};
-    for (const auto& [tp, o] : plan) rows.push_back({group, tp.topic, std::to_string(tp.partition()), std::to_string(o())});
+    for (const auto& [tp, o] : plan) rows.push_back({group, tp.topic, std::to_string(tp.partition), std::to_string(o())});
     io.out << format_table(rows);
     return exit_ok;
 }
@@ -350,13 +350,13 @@ int run_delete(const groups_args& args, kafka::admin& admin, command_io& io) {
 
 int run_delete_offsets(const groups_args& args, kafka::admin& admin, command_io& io) {
     const std::string& group = args.groups.front();
-    auto committed = admin.committed_offsets(group);
+    auto committed = admin.offset_fetch(group);
     if (!committed) return report(io, committed.error());
     auto partitions = selected_partitions(args, admin, *committed);
     if (!partitions) return report(io, partitions.error());
-    if (auto s = admin.delete_group_offsets(group, *partitions); !s) return report(io, s.error());
+    if (auto s = admin.offset_delete(group, *partitions); !s) return report(io, s.error());
     std::vector<std::vector<std::string>> rows{{"TOPIC", "PARTITION", "STATUS"}};
-    for (const auto& tp : *partitions) rows.push_back({tp.topic, std::to_string(tp.partition()), "Successful"});
+    for (const auto& tp : *partitions) rows.push_back({tp.topic, std::to_string(tp.partition), "Successful"});
     io.out << fmt::format("Request succeed for deleting offsets from group '{}'.\n", group) << format_table(rows);
     return exit_ok;
 }
@@ -395,7 +395,7 @@ int run_groups(const groups_args& args, const connection_options& connection, co
     }
     auto config = make_client_config(connection);
     if (!config) return report(io, config.error(), true);
-    auto admin = kafka::admin::connect(*config);
+    auto admin = kafka::connect_admin(*config);
     if (!admin) return report(io, admin.error());
     if (args.list->parsed()) return run_list(**admin, io, *format);
     if (args.reset_offsets->parsed()) return run_reset_offsets(args, **admin, io, *format);

@@ -29,7 +29,7 @@ int main(int argc, char** argv) {
         std::cout.flush();
         std::cerr.flush();
         // No static destructors: a librdkafka handle abandoned by
-        // kafka::destroy_bounded may still hold its threads.
+        // a bounded destroy (samsa::kafka::handle_deleter) may still hold its threads.
         std::_Exit(status);
     } catch (const std::exception& e) {
         std::cerr << "samsa: error: " << e.what() << "\n";

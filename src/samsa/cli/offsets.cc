@@ -47,7 +47,7 @@ result<std::vector<std::pair<kafka::topic_partition, offset>>> parse_delete_reco
         }
         int64_t o = p["offset"].get<int64_t>();
         if (o < -1) return bad(fmt::format("offset {} is below -1", o));
-        out.emplace_back(kafka::topic_partition{p["topic"].get<std::string>(), partition_id(p["partition"].get<int32_t>())},
+        out.emplace_back(kafka::topic_partition{p["topic"].get<std::string>(), p["partition"].get<int32_t>()},
                          offset(o));
     }
     if (out.empty()) return bad("no partitions");
@@ -100,7 +100,7 @@ int run_offsets(const offsets_args& args, kafka::admin& admin, command_io& io) {
                 std::find(sel->partitions.begin(), sel->partitions.end(), p.id) == sel->partitions.end()) {
                 continue;
             }
-            partitions.push_back({t.name, p.id});
+            partitions.push_back({t.name, p.id()});
         }
     }
     for (const auto& w : wanted) {
@@ -110,17 +110,17 @@ int run_offsets(const offsets_args& args, kafka::admin& admin, command_io& io) {
     for (const auto& tp : partitions) {
         offset o{-1};
         if (*time == latest_time || *time == earliest_time) {
-            auto marks = admin.query_watermarks(tp.topic, tp.partition);
+            auto marks = admin.list_offsets(tp);
             if (!marks) return report(io, marks.error());
             o = *time == latest_time ? marks->high : marks->low;
         } else {
-            auto at = admin.offset_for_time(tp, *time);
+            auto at = admin.list_offsets(tp, *time);
             if (!at) return report(io, at.error());
             o = *at;
         }
         // kafka-get-offsets.sh prints nothing for a partition without an
         // offset at that time; we print -1 so that every partition shows.
-        io.out << fmt::format("{}:{}:{}\n", tp.topic, tp.partition(), o());
+        io.out << fmt::format("{}:{}:{}\n", tp.topic, tp.partition, o());
     }
     return exit_ok;
 }
@@ -139,7 +139,7 @@ result<std::vector<std::pair<kafka::topic_partition, offset>>> delete_records_pl
                           "delete-records needs --offset-json-file, or --topic, --partition and --offset (-1 or more)");
     }
     return std::vector<std::pair<kafka::topic_partition, offset>>{
-        {kafka::topic_partition{args.topics.front(), partition_id(*args.partition)}, offset(*args.offset)}};
+        {kafka::topic_partition{args.topics.front(), *args.partition}, offset(*args.offset)}};
 }
 
 int run_delete_records(std::vector<std::pair<kafka::topic_partition, offset>> before, kafka::admin& admin,
@@ -147,7 +147,7 @@ int run_delete_records(std::vector<std::pair<kafka::topic_partition, offset>> be
     // -1 is "up to the log end" in Kafka's file format; the API wants the offset.
     for (auto& [tp, o] : before) {
         if (o() != -1) continue;
-        auto marks = admin.query_watermarks(tp.topic, tp.partition);
+        auto marks = admin.list_offsets(tp);
         if (!marks) return report(io, marks.error());
         o = marks->high;
     }
@@ -155,7 +155,7 @@ int run_delete_records(std::vector<std::pair<kafka::topic_partition, offset>> be
     if (!low) return report(io, low.error());
     io.out << "Records delete operation completed:\n";
     for (const auto& [tp, o] : *low) {
-        io.out << fmt::format("partition: {}-{}\tlow_watermark: {}\n", tp.topic, tp.partition(), o());
+        io.out << fmt::format("partition: {}-{}\tlow_watermark: {}\n", tp.topic, tp.partition, o());
     }
     return exit_ok;
 }
@@ -173,7 +173,7 @@ int run_offsets_command(const offsets_args& args, const connection_options& conn
     }
     auto config = make_client_config(connection);
     if (!config) return report(io, config.error(), true);
-    auto admin = kafka::admin::connect(*config);
+    auto admin = kafka::connect_admin(*config);
     if (!admin) return report(io, admin.error());
     if (args.delete_records->parsed()) return run_delete_records(std::move(before), **admin, io);
     return run_offsets(args, **admin, io);

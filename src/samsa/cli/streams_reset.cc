@@ -60,9 +60,10 @@ result<std::vector<std::pair<kafka::topic_partition, offset>>> offsets_at(kafka:
         auto it = std::find_if(md.topics.begin(), md.topics.end(), [&](const auto& t) { return t.name == name; });
         if (it == md.topics.end()) return make_error(errc::not_found, fmt::format("topic '{}' does not exist", name));
         for (const auto& p : it->partitions) {
-            auto marks = admin.query_watermarks(name, p.id);
+            kafka::topic_partition tp{name, p.id()};
+            auto marks = admin.list_offsets(tp);
             if (!marks) return marks.error();
-            out.emplace_back(kafka::topic_partition{name, p.id}, earliest ? marks->low : marks->high);
+            out.emplace_back(tp, earliest ? marks->low : marks->high);
         }
     }
     return out;
@@ -70,7 +71,7 @@ result<std::vector<std::pair<kafka::topic_partition, offset>>> offsets_at(kafka:
 
 void print_offsets(command_io& io, const std::vector<std::pair<kafka::topic_partition, offset>>& offsets) {
     for (const auto& [tp, o] : offsets) {
-        io.out << fmt::format("Topic: {} Partition: {} Offset: {}\n", tp.topic, tp.partition(), o());
+        io.out << fmt::format("Topic: {} Partition: {} Offset: {}\n", tp.topic, tp.partition, o());
     }
 }
 
@@ -79,7 +80,7 @@ void print_offsets(command_io& io, const std::vector<std::pair<kafka::topic_part
 int run_streams(const streams_reset_args& args, const connection_options& connection, command_io& io) {
     auto config = make_client_config(connection);
     if (!config) return report(io, config.error(), true);
-    auto admin = kafka::admin::connect(*config);
+    auto admin = kafka::connect_admin(*config);
     if (!admin) return report(io, admin.error());
     const std::string& app = args.application_id;
 
@@ -109,7 +110,7 @@ int run_streams(const streams_reset_args& args, const connection_options& connec
         auto all = *input;
         all.insert(all.end(), intermediate->begin(), intermediate->end());
         if (!args.dry_run) {
-            if (auto s = (*admin)->alter_group_offsets(app, all); !s) return report(io, s.error());
+            if (auto s = (*admin)->offset_commit(app, all); !s) return report(io, s.error());
         }
         io.out << "Done.\n";
     }
@@ -128,7 +129,9 @@ int run_streams(const streams_reset_args& args, const connection_options& connec
         }
         io.out << fmt::format("Topic: {}\n", topic);
         if (args.dry_run) continue;
-        if (auto s = (*admin)->delete_topic(topic); !s) return report(io, s.error());
+        for (const auto& [name, s] : (*admin)->delete_topics({topic})) {
+            if (!s) return report(io, s.error());
+        }
     }
     io.out << "Done.\n";
 

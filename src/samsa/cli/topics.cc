@@ -78,7 +78,8 @@ result<kafka::new_topic> plan_topic_create(const topics_args& args) {
     t.replication_factor = args.replication_factor;
     auto configs = parse_key_values(args.configs, "--config");
     if (!configs) return configs.error();
-    t.configs = std::move(*configs);
+    // A key given twice keeps its last value, as kafka-topics.sh's --config does.
+    for (auto& [k, v] : *configs) t.configs[k] = std::move(v);
     return t;
 }
 
@@ -127,7 +128,9 @@ std::string join_ints(const std::vector<int32_t>& v) {
 int run_create(const topics_args& args, kafka::admin& admin, command_io& io) {
     auto plan = plan_topic_create(args);
     if (!plan) return report(io, plan.error(), true);
-    auto s = admin.create_topic(*plan);
+    auto results = admin.create_topics({*plan});
+    status s = results.empty() ? status(make_error(errc::io_error, "CreateTopics: no answer for the topic"))
+                               : samsa::kafka::plain(results.front().second);
     if (!s) {
         if (s.error().code == errc::already_exists && args.if_not_exists) return exit_ok;
         return report(io, s.error());
@@ -171,7 +174,7 @@ int run_describe(const topics_args& args, kafka::admin& admin, command_io& io, o
     auto all = nlohmann::ordered_json::array();
     bool warned = false;
     for (const auto& t : topics) {
-        auto configs = admin.describe_topic_configs(t.name);
+        auto configs = admin.describe_configs(kafka::config_resource_type::topic, t.name);
         std::vector<kafka::config_entry> shown;
         if (!configs) {
             // A broker without DescribeConfigs still has partitions worth showing.
@@ -242,7 +245,7 @@ int run_alter(const topics_args& args, kafka::admin& admin, command_io& io) {
     if (!plan->set.empty() || !plan->remove.empty()) {
         // AlterConfigs replaces the whole set of overrides (librdkafka 2.0 has no
         // IncrementalAlterConfigs), so start from the current overrides.
-        auto configs = admin.describe_topic_configs(plan->topic);
+        auto configs = admin.describe_configs(kafka::config_resource_type::topic, plan->topic);
         if (!configs) return report(io, configs.error());
         std::map<std::string, std::string> overrides;
         for (const auto& e : *configs) {
@@ -255,7 +258,7 @@ int run_alter(const topics_args& args, kafka::admin& admin, command_io& io) {
             }
         }
         for (const auto& [k, v] : plan->set) overrides[k] = v;
-        if (auto s = admin.alter_topic_configs(plan->topic, overrides); !s) return report(io, s.error());
+        if (auto s = admin.alter_configs(kafka::config_resource_type::topic, plan->topic, overrides); !s) return report(io, s.error());
         io.out << fmt::format("Altered the configs of topic {}.\n", plan->topic);
     }
     return exit_ok;
@@ -263,7 +266,9 @@ int run_alter(const topics_args& args, kafka::admin& admin, command_io& io) {
 
 int run_delete(const topics_args& args, kafka::admin& admin, command_io& io) {
     for (const auto& topic : args.topics) {
-        auto s = admin.delete_topic(topic);
+        auto results = admin.delete_topics({topic});
+        status s = results.empty() ? status(make_error(errc::io_error, "DeleteTopics: no answer for the topic"))
+                                   : samsa::kafka::plain(results.front().second);
         if (!s) {
             if (s.error().code == errc::not_found && args.if_exists) continue;
             return report(io, s.error());
@@ -287,7 +292,7 @@ int run_topics(const topics_args& args, const connection_options& connection, co
     }
     auto config = make_client_config(connection);
     if (!config) return report(io, config.error(), true);
-    auto admin = kafka::admin::connect(*config);
+    auto admin = kafka::connect_admin(*config);
     if (!admin) return report(io, admin.error());
     if (args.create->parsed()) return run_create(args, **admin, io);
     if (args.list->parsed()) return run_list(args, **admin, io, *format);

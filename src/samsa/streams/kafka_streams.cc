@@ -15,6 +15,7 @@
 #include "samsa/streams/internal/runtime/streams_metadata_state.h"
 #include "samsa/bytes/murmur2.h"
 #include "samsa/streams/prometheus_text.h"
+#include "samsa/streams/version.h"
 
 namespace samsa::streams {
 
@@ -68,10 +69,34 @@ kafka_streams::kafka_streams(topology t, const std::map<std::string, std::string
     : topology_(std::move(t)), config_(parse_or_throw(properties)), clients_(std::move(clients)),
       queries_(std::make_unique<internal::queryable_store_registry>()),
       metrics_(std::make_unique<internal::streams_metrics>(config_.metrics_recording_level)),
-      state_dir_(std::make_unique<internal::state_directory>(config_.state_dir, config_.application_id)) {}
+      state_dir_(std::make_unique<internal::state_directory>(config_.state_dir, config_.application_id)) {
+    // Kafka's client-id tag is the client.id (default <application.id>-<process
+    // id>), the prefix of its thread names; samsa names its threads after the
+    // application.id, so that is the client-id here.
+    internal::client_metrics_config c;
+    c.client_id = config_.application_id;
+    c.application_id = config_.application_id;
+    c.version = std::string(version());
+    // Kafka reads it from the jar's kafka-streams-version.properties and says
+    // "unknown" without one; samsa's build records no commit.
+    c.commit_id = "unknown";
+    c.topology_description = topology_.describe().to_string();
+    c.state = [this] { return std::string(to_string(state())); };
+    c.alive_threads = [this] {
+        std::lock_guard l(mutex_);
+        int alive = 0;
+        for (const auto& t : threads_) {
+            stream_thread_state s = t->state();
+            if (s != stream_thread_state::dead && s != stream_thread_state::pending_shutdown) ++alive;
+        }
+        return static_cast<double>(alive);
+    };
+    client_metrics_ = std::make_unique<internal::client_sensors>(metrics_.get(), std::move(c));
+}
 
 kafka_streams::~kafka_streams() {
     close(std::chrono::milliseconds::max());
+    client_metrics_.reset();
     if (shutdown_thread_.joinable()) shutdown_thread_.join();
     threads_.clear();
     global_.reset();
@@ -217,7 +242,7 @@ void kafka_streams::start() {
     }
     if (!config_.metrics_listener.empty()) {
         auto endpoint = internal::metrics_http_endpoint::start(config_.metrics_listener,
-                                                              [this] { return to_prometheus_text(metrics()); });
+                                                              [this] { return to_prometheus_text(metrics(), text_metrics()); });
         if (!endpoint) fail(endpoint.error().message);
         metrics_http_ = std::move(*endpoint);
     }
@@ -354,6 +379,13 @@ void kafka_streams::add_stream_thread() {
 
 void kafka_streams::on_thread_state(internal::stream_thread& t, stream_thread_state now) {
     if (now == stream_thread_state::dead && t.failure()) {
+        // As Kafka's StreamThread, before the handler decides what follows.
+        // Under mutex_: threads failing at once must not lose a count (a
+        // sensor has one writer at a time).
+        {
+            std::lock_guard l(mutex_);
+            internal::record_if(client_metrics_->failed_threads);
+        }
         handle_thread_failure(t);
         return;
     }
@@ -486,6 +518,8 @@ void kafka_streams::clean_up() {
 }
 
 metrics_snapshot kafka_streams::metrics() const { return metrics_->snapshot(); }
+
+text_metrics_snapshot kafka_streams::text_metrics() const { return metrics_->text_snapshot(); }
 
 std::string kafka_streams::metrics_url() const { return metrics_http_ ? metrics_http_->url() : std::string(); }
 

@@ -57,6 +57,7 @@ class global_stream_thread;
 class metrics_http_endpoint;
 class queryable_store_registry;
 class streams_metrics;
+struct client_sensors;
 class state_directory;
 class stream_thread;
 struct prepared_topology;
@@ -183,10 +184,14 @@ public:
                                               const std::function<int32_t(const K&, int32_t)>& partitioner) {
         return query_metadata_for_partition(store_name, [&](int32_t partitions) { return partitioner(key, partitions); });
     }
-    // The built-in metrics now (Kafka's KafkaStreams#metrics()): thread and
-    // task level, metrics.h and docs/streams-metrics.md. Any thread, any
+    // The built-in metrics now (Kafka's KafkaStreams#metrics()): client,
+    // thread, task, node, store level, metrics.h and docs/streams-metrics.md. Any thread, any
     // time; a thread's or task's metrics leave with it.
     metrics_snapshot metrics() const;
+    // The metrics Kafka gives string values (stream-metrics: version,
+    // commit-id, application-id, topology-description, state); metrics()
+    // holds the numeric ones.
+    text_metrics_snapshot text_metrics() const;
     // With samsa.metrics.listener set, start() serves GET /metrics (these
     // metrics as Prometheus text, prometheus_text.h) until close(); this is
     // its URL with the port bound (http://host:port/metrics), empty otherwise.
@@ -220,6 +225,9 @@ private:
     // Before the threads: their tasks unregister from it as they close.
     std::unique_ptr<internal::queryable_store_registry> queries_;
     std::unique_ptr<internal::streams_metrics> metrics_;  // likewise
+    // stream-metrics (client level); its gauges read state_ and threads_,
+    // so the destructor drops it first.
+    std::unique_ptr<internal::client_sensors> client_metrics_;
     std::unique_ptr<internal::state_directory> state_dir_;
     std::unique_ptr<internal::prepared_topology> prepared_;
     std::unique_ptr<internal::global_stream_thread> global_;

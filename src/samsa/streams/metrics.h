@@ -46,5 +46,9 @@ struct SAMSA_STREAMS_API metric_name {
 
 // Every metric's value at one moment (kafka_streams::metrics()).
 using metrics_snapshot = std::map<metric_name, double>;
+// The metrics whose values Kafka gives as strings (client level: version,
+// commit-id, application-id, topology-description, state), kept apart so
+// that metrics_snapshot stays numeric (kafka_streams::text_metrics()).
+using text_metrics_snapshot = std::map<metric_name, std::string>;
 
 }  // namespace samsa::streams

@@ -1,5 +1,7 @@
 #include "samsa/streams/prometheus_text.h"
 
+#include <algorithm>
+
 #include "samsa/broker/metrics/registry.h"
 
 namespace samsa::streams {
@@ -24,8 +26,15 @@ std::string prometheus_name(const metric_name& m) { return "kafka_streams_" + sa
 
 // The broker's registry renders the format (families, escaping, NaN), so the
 // two endpoints of samsa write the same dialect.
-std::string to_prometheus_text(const metrics_snapshot& snapshot) {
+std::string to_prometheus_text(const metrics_snapshot& snapshot, const text_metrics_snapshot& text) {
     broker::metrics::registry out;
+    for (const auto& [m, value] : text) {
+        broker::metrics::label_set labels;
+        for (const auto& [tag, tag_value] : m.tags) labels.emplace_back(sanitized(tag), tag_value);
+        labels.emplace_back(sanitized(m.name), value);
+        std::sort(labels.begin(), labels.end());
+        out.set_gauge(prometheus_name(m) + "_info", "Kafka Streams " + m.group + " " + m.name, std::move(labels), 1);
+    }
     for (const auto& [m, value] : snapshot) {
         broker::metrics::label_set labels;
         for (const auto& [tag, tag_value] : m.tags) labels.emplace_back(sanitized(tag), tag_value);

@@ -20,7 +20,16 @@
 //   kafka_streams_stream_thread_metrics_process_total{thread_id="app-StreamThread-1"} 20
 //
 // A metric not recorded yet (an avg or max over no value) is written NaN,
-// as Prometheus' format allows. docs/streams-metrics.md shows the endpoint
+// as Prometheus' format allows.
+//
+// A text metric (text_metrics_snapshot: version, state ...) has no number;
+// the JMX exporter skips such attributes. It is written the Prometheus way
+// for facts, an `_info` gauge of value 1 carrying the text in a label named
+// after the metric:
+//
+//   state{stream-metrics}[client-id=app] = "RUNNING"
+//   ->
+//   kafka_streams_stream_metrics_state_info{client_id="app",state="RUNNING"} 1 docs/streams-metrics.md shows the endpoint
 // that serves this text (samsa.metrics.listener).
 //
 // Thread: any; pure functions.
@@ -34,7 +43,9 @@ namespace samsa::streams {
 
 // kafka_streams_<group>_<name>, sanitized as above.
 SAMSA_STREAMS_API std::string prometheus_name(const metric_name& m);
-// The whole snapshot, families sorted by name; empty for an empty snapshot.
-SAMSA_STREAMS_API std::string to_prometheus_text(const metrics_snapshot& snapshot);
+// The whole snapshot (and the text metrics as _info gauges), families
+// sorted by name; empty for empty snapshots.
+SAMSA_STREAMS_API std::string to_prometheus_text(const metrics_snapshot& snapshot,
+                                                const text_metrics_snapshot& text = {});
 
 }  // namespace samsa::streams

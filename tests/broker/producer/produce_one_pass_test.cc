@@ -17,11 +17,12 @@
 #include "samsa/protocol/record_batch.h"
 #include "samsa/protocol/records.h"
 #include "tests/broker/broker_fixture.h"
-#include "tests/broker/raw_client.h"
+#include "tests/support/raw_client.h"
 
 namespace samsa::broker::testing {
 namespace {
 
+using test_support::raw_client;
 using protocol::compression_codec;
 using protocol::error_code;
 

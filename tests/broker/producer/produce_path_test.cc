@@ -10,11 +10,12 @@
 #include "samsa/protocol/messages/produce.h"
 #include "samsa/protocol/records.h"
 #include "tests/broker/broker_fixture.h"
-#include "tests/broker/raw_client.h"
+#include "tests/support/raw_client.h"
 
 namespace samsa::broker::testing {
 namespace {
 
+using test_support::raw_client;
 using protocol::error_code;
 
 bytes batch_of(int64_t pid, int16_t epoch, int32_t first_seq, int records) {
@@ -35,7 +36,7 @@ protected:
         EXPECT_TRUE(c.send_request(req, version, ++correlation_));
         auto resp = c.read_response<protocol::init_producer_id_response>(version, correlation_);
         EXPECT_TRUE(resp);
-        return resp.value_or(protocol::init_producer_id_response{});
+        return resp ? std::move(*resp) : protocol::init_producer_id_response{};
     }
 
     protocol::partition_produce_response produce(const bytes& batch, int16_t acks = -1) {

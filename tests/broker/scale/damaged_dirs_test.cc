@@ -53,11 +53,10 @@ protected:
     // The broker refuses to start: a non-zero exit, not a signal, with a
     // message on stderr that names `path`.
     void expect_start_fails_naming(const fs::path& path) {
-        auto port = test_support::pick_free_port();
         test_support::command_options o;
         o.timeout = std::chrono::seconds(30);
         auto r = test_support::run_command({test_support::default_broker_binary().string(), "--override",
-                                            "listeners=PLAINTEXT://127.0.0.1:" + std::to_string(port), "--override",
+                                            "listeners=PLAINTEXT://127.0.0.1:0", "--override",
                                             "log.dirs=" + data().string()},
                                            o);
         EXPECT_FALSE(r.timed_out) << r.describe();

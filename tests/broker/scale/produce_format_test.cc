@@ -54,10 +54,11 @@ TEST_F(produce_format, magic_zero_and_one_are_invalid_record_from_v3) {
             auto r = produce_raw(broker_.port(), old, version);
             ASSERT_TRUE(r) << "v" << version;
             EXPECT_EQ(r->error_code, error_code::invalid_record) << "v" << version << " magic " << int(magic);
-            if (version >= 8)  // the message field exists from v8
+            if (version >= 8) {  // the message field exists from v8
                 EXPECT_EQ(r->error_message.value_or(""), "Produce requests with version " + std::to_string(version) +
                                                              " are only allowed to contain record batches with magic "
                                                              "version 2");
+            }
         }
     }
     EXPECT_EQ(produce_some(broker_.port(), "fmt", 1), 0) << "nothing was written before";
@@ -70,9 +71,10 @@ TEST_F(produce_format, a_cut_batch_is_invalid_record_from_v3) {
         auto r = produce_raw(broker_.port(), cut, version);
         ASSERT_TRUE(r);
         EXPECT_EQ(r->error_code, error_code::invalid_record) << "v" << version;
-        if (version >= 8)
+        if (version >= 8) {
             EXPECT_EQ(r->error_message.value_or(""), "Produce requests with version " + std::to_string(version) +
                                                          " must have at least one record batch per partition");
+        }
     }
     EXPECT_EQ(produce_some(broker_.port(), "fmt", 1), 0) << "nothing was written before";
 }

@@ -1,7 +1,5 @@
 #include "tests/broker/scale/scale_client.h"
 
-#include <stdlib.h>
-
 #include <fstream>
 
 #include "samsa/protocol/messages/produce.h"
@@ -16,7 +14,9 @@ template<class Response, class Request>
 std::optional<Response> call(uint16_t port, const Request& req, int16_t version, std::chrono::milliseconds timeout) {
     raw_client c(port);
     if (!c.connected() || !c.send_request(req, version, 1)) return std::nullopt;
-    return c.read_response<Response>(version, 1, timeout);
+    auto r = c.read_response<Response>(version, 1, timeout);
+    if (!r) return std::nullopt;
+    return std::move(*r);
 }
 
 }  // namespace
@@ -82,21 +82,14 @@ std::optional<int64_t> produce_some(uint16_t port, const std::string& topic, int
     return answer.base_offset();
 }
 
-limited_broker_script::limited_broker_script(const std::string& ulimit_args) {
+limited_broker_script::limited_broker_script(const std::string& ulimit_args) : dir_("ulimit") {
     namespace fs = std::filesystem;
-    std::string pattern = (fs::temp_directory_path() / "samsa-ulimit-XXXXXX").string();
-    dir_ = ::mkdtemp(pattern.data());
     path_ = dir_ / "limited-broker.sh";
     std::ofstream out(path_);
     out << "#!/bin/sh\nulimit " << ulimit_args << " || exit 3\nexec \""
         << test_support::default_broker_binary().string() << "\" \"$@\"\n";
     out.close();
     fs::permissions(path_, fs::perms::owner_all);
-}
-
-limited_broker_script::~limited_broker_script() {
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
 }
 
 }  // namespace samsa::broker::testing

@@ -14,9 +14,12 @@
 #include "samsa/protocol/messages/create_partitions.h"
 #include "samsa/protocol/messages/create_topics.h"
 #include "samsa/protocol/messages/metadata.h"
-#include "tests/broker/raw_client.h"
+#include "tests/support/raw_client.h"
+#include "tests/support/temp_dir.h"
 
 namespace samsa::broker::testing {
+
+using test_support::raw_client;
 
 // CreateTopics v5 of `names`, each with `partitions` partitions; nullopt: no answer.
 std::optional<protocol::create_topics_response> create_topics(uint16_t port, const std::vector<std::string>& names,
@@ -40,13 +43,10 @@ std::optional<int64_t> produce_some(uint16_t port, const std::string& topic, int
 class limited_broker_script {
 public:
     explicit limited_broker_script(const std::string& ulimit_args);
-    ~limited_broker_script();
-    limited_broker_script(const limited_broker_script&) = delete;
-    limited_broker_script& operator=(const limited_broker_script&) = delete;
     const std::filesystem::path& path() const { return path_; }
 
 private:
-    std::filesystem::path dir_;
+    test_support::temp_dir dir_;
     std::filesystem::path path_;
 };
 

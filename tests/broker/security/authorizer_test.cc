@@ -10,6 +10,7 @@
 
 #include "samsa/broker/security/authz/acl_store.h"
 #include "samsa/broker/security/authz/authorizer.h"
+#include "tests/support/temp_dir.h"
 
 namespace samsa::broker::security::authz {
 namespace {
@@ -208,8 +209,8 @@ TEST(acl_names, parse_as_kafkas_tools_print_them) {
 }
 
 TEST(authorizer, bindings_survive_a_reopen_and_removal_is_durable) {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "samsa-acl-XXXXXX").string();
-    std::string dir = ::mkdtemp(tmpl.data());
+    test_support::temp_dir tmp("acl");
+    const std::string dir = tmp.string();
     {
         auto a = authorizer::open(dir, {});
         ASSERT_TRUE(a);
@@ -234,19 +235,17 @@ TEST(authorizer, bindings_survive_a_reopen_and_removal_is_durable) {
     ASSERT_TRUE(a);
     EXPECT_EQ((*a)->bindings().size(), 1u);
     EXPECT_FALSE(std::filesystem::exists(std::filesystem::path(dir) / (std::string(acl_file_name) + ".tmp")));
-    std::filesystem::remove_all(dir);
 }
 
 TEST(authorizer, a_corrupt_acl_file_is_an_error_not_an_empty_set) {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "samsa-acl-XXXXXX").string();
-    std::string dir = ::mkdtemp(tmpl.data());
+    test_support::temp_dir tmp("acl");
+    const std::string dir = tmp.string();
     {
         std::FILE* f = std::fopen((std::filesystem::path(dir) / acl_file_name).c_str(), "w");
         std::fputs("{not json", f);
         std::fclose(f);
     }
     EXPECT_FALSE(authorizer::open(dir, {}));
-    std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 
 #include "samsa/broker/security/quota/quota_manager.h"
 #include "samsa/broker/security/quota/quota_store.h"
+#include "tests/support/temp_dir.h"
 
 namespace samsa::broker::security::quota {
 namespace {
@@ -107,8 +108,8 @@ TEST(quota_store, validation_and_a_durable_file) {
     EXPECT_FALSE(why_invalid(quota_op{"request_percentage", 1.5, false}));
     EXPECT_FALSE(why_invalid(quota_op{"producer_byte_rate", 0, true}));
 
-    std::string tmpl = (std::filesystem::temp_directory_path() / "samsa-quota-XXXXXX").string();
-    std::string dir = ::mkdtemp(tmpl.data());
+    test_support::temp_dir tmp("quota");
+    const std::string dir = tmp.string();
     {
         auto s = quota_store::open(dir);
         ASSERT_TRUE(s);
@@ -125,7 +126,6 @@ TEST(quota_store, validation_and_a_durable_file) {
     auto s = quota_store::open(dir);
     ASSERT_TRUE(s);
     EXPECT_EQ(s->all().size(), 1u);  // an entity without values is gone
-    std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -39,7 +39,9 @@ TEST(scram_client, logs_in_to_the_server_side_with_both_hashes_and_only_with_the
             ASSERT_TRUE(final_message) << error;
             auto last = server.evaluate(*final_message);
             EXPECT_EQ(last.ok, password == "secret,=x") << last.error;
-            if (last.ok) EXPECT_TRUE(client.server_final_ok(last.reply));
+            if (last.ok) {
+                EXPECT_TRUE(client.server_final_ok(last.reply));
+            }
         }
     }
 }

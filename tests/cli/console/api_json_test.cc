@@ -69,7 +69,7 @@ TEST(console_api_json, records_keep_nulls_headers_and_survive_bytes_that_are_not
     kafka::record binary = r;
     binary.offset = offset(8);
     binary.value = std::string("\xff\xfe bytes", 8);
-    auto j = records_json({"orders", partition_id(0)}, {offset(0), offset(9)}, 7, {r, binary});
+    auto j = records_json({"orders", 0}, {offset(0), offset(9)}, 7, {r, binary});
     EXPECT_EQ(j["from_offset"], 7);
     EXPECT_EQ(j["end_offset"], 9);
     const auto& first = j["records"][0];
@@ -90,10 +90,10 @@ TEST(console_api_json, group_lag_per_partition_and_total) {
     g.group_id = "billing";
     g.state = "Stable";
     g.coordinator = node_id(1);
-    g.members.push_back({"m-1", "client", "/127.0.0.1", "", {{"orders", partition_id(0)}}});
-    partition_lag owned{{"orders", partition_id(0)}, offset(3), offset(10), "m-1", "/127.0.0.1", "client"};
-    partition_lag unknown_end{{"gone", partition_id(0)}, offset(4), offset(-1), "", "", ""};
-    partition_lag uncommitted{{"orders", partition_id(1)}, offset(-1), offset(6), "", "", ""};
+    g.members.push_back({"m-1", "client", "/127.0.0.1", "", {{"orders", 0}}});
+    partition_lag owned{{"orders", 0}, offset(3), offset(10), "m-1", "/127.0.0.1", "client"};
+    partition_lag unknown_end{{"gone", 0}, offset(4), offset(-1), "", "", ""};
+    partition_lag uncommitted{{"orders", 1}, offset(-1), offset(6), "", "", ""};
     auto j = group_json(g, {owned, unknown_end, uncommitted});
     EXPECT_EQ(j["group"], "billing");
     EXPECT_EQ(j["total_lag"], 7);

@@ -17,6 +17,7 @@
 
 #include "tests/cli/cli_fixture.h"
 #include "tests/cli/console/console_process.h"
+#include "tests/support/temp_dir.h"
 
 namespace samsa::cli::testing {
 namespace {
@@ -34,22 +35,6 @@ fs::path source_root() {
     const char* dir = std::getenv("SAMSA_SOURCE_DIR");
     return dir != nullptr ? fs::path(dir) : fs::path(SAMSA_DEFAULT_SOURCE_DIR);
 }
-
-class console_test_dir {
-public:
-    console_test_dir() {
-        std::string pattern = (fs::temp_directory_path() / "samsa-console-XXXXXX").string();
-        path_ = mkdtemp(pattern.data());
-    }
-    ~console_test_dir() {
-        std::error_code ec;
-        fs::remove_all(path_, ec);
-    }
-    const fs::path& path() const { return path_; }
-
-private:
-    fs::path path_;
-};
 
 // GET or POST against the console; the status and the parsed body.
 struct http_answer {
@@ -97,7 +82,7 @@ TEST_F(cli_integration_console, every_view_shows_the_cluster_in_headless_chromiu
                            "--timeout-ms", "10000"});
     ASSERT_SAMSA_OK(consumed);
 
-    console_test_dir dir;
+    test_support::temp_dir dir("console");
     auto topology_file = dir.path() / "order-mail.txt";
     fs::copy_file(source_root() / "tests/streams/golden/01-order-mail.txt", topology_file);
     uint16_t port = test_support::pick_free_port();
@@ -152,7 +137,7 @@ TEST_F(cli_integration_console, every_view_shows_the_cluster_in_headless_chromiu
 
 TEST_F(cli_integration_console, bad_input_gets_a_json_error_and_the_console_keeps_serving) {
     create_topic("console-small", 1);
-    console_test_dir dir;
+    test_support::temp_dir dir("console");
     uint16_t port = test_support::pick_free_port();
     console_process console(console_args(bootstrap(), port), dir.path() / "console.log");
     ASSERT_TRUE(console.start(port, std::chrono::seconds(15))) << console.log_text();
@@ -195,7 +180,7 @@ TEST_F(cli_integration_console, bad_input_gets_a_json_error_and_the_console_keep
 }
 
 TEST_F(cli_integration_console, an_unreachable_cluster_is_an_error_in_the_api_not_a_crash) {
-    console_test_dir dir;
+    test_support::temp_dir dir("console");
     uint16_t port = test_support::pick_free_port();
     uint16_t nothing_there = test_support::pick_free_port();
     console_process console(
@@ -218,7 +203,7 @@ TEST_F(cli_integration_console, an_unreachable_cluster_is_an_error_in_the_api_no
 TEST_F(cli_integration_console, a_cluster_that_goes_away_is_an_error_until_it_is_back) {
     test_support::broker_process own_broker;
     ASSERT_TRUE(own_broker.start()) << own_broker.failure();
-    console_test_dir dir;
+    test_support::temp_dir dir("console");
     uint16_t port = test_support::pick_free_port();
     console_process console(console_args(own_broker.bootstrap(), port), dir.path() / "console.log");
     ASSERT_TRUE(console.start(port, std::chrono::seconds(15))) << console.log_text();
@@ -251,7 +236,7 @@ TEST_F(cli_integration_console, draws_a_topology_read_from_a_running_application
     ASSERT_GT(app_port, 0);
     std::thread serving([&] { app.listen_after_bind(); });
 
-    console_test_dir dir;
+    test_support::temp_dir dir("console");
     uint16_t port = test_support::pick_free_port();
     console_process console(
         console_args(bootstrap(), port, {"--topology", "wc=http://127.0.0.1:" + std::to_string(app_port) + "/topology"}),

@@ -16,7 +16,7 @@
 #include "samsa/protocol/records.h"
 #include "samsa/storage/partition_log.h"
 #include "tests/e2e/groups/group_test.h"
-#include "tests/e2e/groups/raw_client.h"
+#include "tests/support/raw_client.h"
 
 namespace samsa::e2e {
 namespace {
@@ -96,7 +96,7 @@ TEST_F(group_test, wrong_generations_unknown_members_absurd_timeouts_and_huge_me
     ASSERT_TRUE(first);
     ASSERT_EQ(first->error_code, error_code::member_id_required);
     std::string me = first->member_id;
-    EXPECT_EQ(me.rfind("raw-test-", 0), 0u) << me;
+    EXPECT_EQ(me.rfind("raw-client-", 0), 0u) << me;  // the client id, as Kafka makes member ids
     auto joined = c.call<protocol::join_group_response>(join_req("g", me, 10000), 5);
     ASSERT_TRUE(joined);
     ASSERT_EQ(joined->error_code, error_code::none);
@@ -169,7 +169,7 @@ TEST_F(group_test, wrong_generations_unknown_members_absurd_timeouts_and_huge_me
     frame.resize(frame.size() - 10);
     uint32_t size = static_cast<uint32_t>(frame.size() - 4);
     frame[0] = uint8_t(size >> 24), frame[1] = uint8_t(size >> 16), frame[2] = uint8_t(size >> 8), frame[3] = uint8_t(size);
-    ASSERT_TRUE(bad.write_all(frame));
+    ASSERT_TRUE(bad.send(frame));
     EXPECT_TRUE(bad.closed_by_peer());
     raw_client again(broker().port());
     EXPECT_EQ(fetch_offset(again, "g", "bad"), 5);

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "tests/e2e/broker_test.h"
+#include "tests/support/temp_dir.h"
 
 namespace samsa::e2e {
 namespace {
@@ -93,13 +94,10 @@ std::vector<record> sized_records(int count) {
 class metrics_test : public broker_test {
 protected:
     broker_options make_broker_options() const override {
-        metrics_port_ = pick_free_port();
-        return broker_options_builder().override_config(
-            "samsa.metrics.listener", "http://127.0.0.1:" + std::to_string(metrics_port_));
+        // Port 0: the broker binds one and reports it (broker_process::metrics_port).
+        return broker_options_builder().override_config("samsa.metrics.listener", "http://127.0.0.1:0");
     }
-    uint16_t metrics_port() const { return metrics_port_; }
-
-    mutable uint16_t metrics_port_ = 0;
+    uint16_t metrics_port() { return broker().metrics_port(); }
 };
 
 TEST_F(metrics_test, scrape_matches_known_traffic) {
@@ -194,14 +192,13 @@ command_result run_broker_with(const std::string& listener_value, const std::fil
 
 TEST(metrics_config, bad_listener_values_stop_the_broker_with_a_clear_error) {
     ASSERT_FALSE(default_broker_binary().empty()) << "SAMSA_BIN_DIR is not set";
-    const auto dir = std::filesystem::temp_directory_path() / ("samsa-metrics-config-" + std::to_string(::getpid()));
+    const temp_dir dir("metrics-config");
     for (const std::string bad : {"localhost:9644", "http://127.0.0.1:port", "https://127.0.0.1:9644"}) {
-        auto r = run_broker_with(bad, dir);
+        auto r = run_broker_with(bad, dir.path());
         EXPECT_EQ(r.exit_code, 2) << r.describe();
         EXPECT_NE(r.err.find("samsa.metrics.listener: '" + bad + "' is not http://host:port"), std::string::npos)
             << r.describe();
     }
-    std::filesystem::remove_all(dir);
 }
 
 TEST(metrics_config, a_metrics_port_in_use_stops_the_broker) {
@@ -217,10 +214,9 @@ TEST(metrics_config, a_metrics_port_in_use_stops_the_broker) {
     socklen_t len = sizeof addr;
     ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
     const uint16_t taken = ntohs(addr.sin_port);
-    const auto dir = std::filesystem::temp_directory_path() / ("samsa-metrics-inuse-" + std::to_string(::getpid()));
-    auto r = run_broker_with("http://127.0.0.1:" + std::to_string(taken), dir);
+    const temp_dir dir("metrics-inuse");
+    auto r = run_broker_with("http://127.0.0.1:" + std::to_string(taken), dir.path());
     ::close(fd);
-    std::filesystem::remove_all(dir);
     EXPECT_EQ(r.exit_code, 1) << r.describe();
     EXPECT_FALSE(r.timed_out) << r.describe();
     EXPECT_NE(r.err.find("samsa.metrics.listener: cannot bind"), std::string::npos) << r.describe();

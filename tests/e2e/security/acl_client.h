@@ -1,5 +1,5 @@
 #pragma once
-// acl_client: what the ACL tests send over a raw connection (tests/broker/
+// acl_client: what the ACL tests send over a raw connection (tests/support/
 // raw_client.h), one call per request, so each check reads as the API and
 // the error Kafka gives. Every wait is bounded (raw_client's timeouts).
 //
@@ -14,25 +14,19 @@
 #include "samsa/protocol/messages/create_acls.h"
 #include "samsa/protocol/messages/delete_acls.h"
 #include "samsa/protocol/messages/describe_acls.h"
-#include "tests/broker/raw_client.h"
+#include "tests/support/raw_client.h"
 
 namespace samsa::e2e::security {
 
-using broker::testing::raw_client;
+using test_support::raw_client;
 
 // Sends `request` at `version` and reads its answer; a default answer (and a
-// test failure) when none comes.
+// test failure saying why) when none comes.
 template<class Response, class Request>
 Response call(raw_client& c, const Request& request, int16_t version) {
-    static int32_t correlation_id = 0;
-    ++correlation_id;
-    if (!c.send_request(request, version, correlation_id)) {
-        ADD_FAILURE() << "sending " << protocol::name(Request::api::key) << " failed";
-        return Response{};
-    }
-    auto r = c.read_response<Response>(version, correlation_id);
+    auto r = c.call<Response>(request, version);
     if (!r) {
-        ADD_FAILURE() << "no " << protocol::name(Request::api::key) << " answer";
+        ADD_FAILURE() << "no " << protocol::name(Request::api::key) << " answer: " << r.error().message;
         return Response{};
     }
     return std::move(*r);

@@ -60,11 +60,11 @@ void PrintTo(const matrix_principal& p, std::ostream* os) { *os << p.principal; 
 // A raw connection authenticated with SASL PLAIN (SaslHandshake v1, SaslAuthenticate v2).
 std::unique_ptr<raw_client> sasl_plain_client(uint16_t port, const std::string& user, const std::string& password) {
     auto c = std::make_unique<raw_client>(port);
-    auto hs = call<protocol::sasl_handshake_response>(*c, protocol::sasl_handshake_request{"PLAIN"}, 1);
-    EXPECT_EQ(hs.error_code, protocol::error_code::none);
-    auto auth = call<protocol::sasl_authenticate_response>(
-        *c, protocol::sasl_authenticate_request{test_support::plain_token(user, password)}, 2);
-    EXPECT_EQ(auth.error_code, protocol::error_code::none) << auth.error_message.value_or("");
+    auto auth = test_support::plain_login(*c, user, password);
+    if (!auth)
+        ADD_FAILURE() << "PLAIN login of " << user << ": " << auth.error().message;
+    else
+        EXPECT_EQ(auth->error_code, protocol::error_code::none) << auth->error_message.value_or("");
     return c;
 }
 

@@ -14,7 +14,7 @@
 #include "samsa/protocol/messages/sasl_authenticate.h"
 #include "samsa/protocol/messages/sasl_handshake.h"
 #include "tests/e2e/broker_test.h"
-#include "tests/e2e/groups/raw_client.h"
+#include "tests/support/raw_client.h"
 #include "tests/support/sasl_plain.h"
 
 namespace samsa::e2e {

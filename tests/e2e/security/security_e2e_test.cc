@@ -18,7 +18,7 @@
 #include "samsa/protocol/messages/sasl_authenticate.h"
 #include "samsa/protocol/messages/sasl_handshake.h"
 #include "tests/e2e/broker_test.h"
-#include "tests/e2e/groups/raw_client.h"
+#include "tests/support/raw_client.h"
 #include "tests/e2e/security/test_pki.h"
 #include "tests/support/sasl_plain.h"
 
@@ -130,7 +130,7 @@ TEST_F(ssl_pem_test, a_plaintext_client_on_the_tls_port_gets_no_kafka_answer) {
     h.api_version = 0;
     h.correlation_id = 1;
     h.client_id = "plain";
-    ASSERT_TRUE(raw.write_all(protocol::encode_request_frame(h, protocol::metadata_request{})));
+    ASSERT_TRUE(raw.send(protocol::encode_request_frame(h, protocol::metadata_request{})));
     // Whatever comes back is a TLS alert or nothing, never a Kafka response; then the close.
     EXPECT_TRUE(raw.closed_by_peer());
     auto ok = kcat_metadata(ssl_client());
@@ -222,10 +222,10 @@ void add_scram_user(uint16_t port, const std::string& user, const std::string& p
 class sasl_ssl_test : public security_test {
 protected:
     broker_options make_broker_options() const override {
-        admin_port_ = pick_free_port();
         broker_options o;
         o.listener_name = "SASL_SSL";
-        o.extra_listeners = {"PLAINTEXT://127.0.0.1:" + std::to_string(admin_port_)};
+        // The broker binds it (port 0) and reports it; start() returns once it accepts too.
+        o.extra_listeners = {"PLAINTEXT"};
         std::ofstream(pki().path("server-bundle.pem")) << pki().text("server.key") << pki().text("server.pem");
         add_pem_stores(o, "listener.name.sasl_ssl.");
         o.overrides.push_back({"listener.name.sasl_ssl.sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-256,SCRAM-SHA-512"});
@@ -236,7 +236,7 @@ protected:
         o.overrides.push_back({"connection.failed.authentication.delay.ms", "50"});
         return o;
     }
-    mutable uint16_t admin_port_ = 0;
+    uint16_t admin_port() { return broker().listener_port("PLAINTEXT"); }
 };
 
 TEST_F(sasl_ssl_test, plain_produce_consume_admin_with_librdkafka_and_kcat) {
@@ -245,8 +245,8 @@ TEST_F(sasl_ssl_test, plain_produce_consume_admin_with_librdkafka_and_kcat) {
 }
 
 TEST_F(sasl_ssl_test, scram_sha_512_users_made_with_alter_user_scram_credentials) {
-    add_scram_user(admin_port_, "bob", "bob-secret", sec::scram_mechanism::sha512);
-    add_scram_user(admin_port_, "carol", "carol-secret", sec::scram_mechanism::sha256);
+    add_scram_user(admin_port(), "bob", "bob-secret", sec::scram_mechanism::sha512);
+    add_scram_user(admin_port(), "carol", "carol-secret", sec::scram_mechanism::sha256);
     round_trip(sasl_client("SASL_SSL", "SCRAM-SHA-512", "bob", "bob-secret"), "scram-topic");
     EXPECT_COMMAND_OK(kcat_metadata(sasl_client("SASL_SSL", "SCRAM-SHA-256", "carol", "carol-secret")));
     // A consumer group over SASL_SSL (kcat -G: JoinGroup, SyncGroup, OffsetCommit).
@@ -256,7 +256,7 @@ TEST_F(sasl_ssl_test, scram_sha_512_users_made_with_alter_user_scram_credentials
     auto g = run_kcat(args, {}, 60s);
     EXPECT_COMMAND_OK(g);
     // Describe answers what is stored, never the keys; the file survives.
-    raw_client raw(admin_port_);
+    raw_client raw(admin_port());
     protocol::describe_user_scram_credentials_request d;
     auto desc = raw.call<protocol::describe_user_scram_credentials_response>(d, 0);
     ASSERT_TRUE(desc) << desc.error().message;
@@ -274,7 +274,7 @@ TEST_F(sasl_ssl_test, scram_sha_512_users_made_with_alter_user_scram_credentials
 }
 
 TEST_F(sasl_ssl_test, wrong_password_and_unknown_user_are_refused_and_the_broker_carries_on) {
-    add_scram_user(admin_port_, "bob", "bob-secret", sec::scram_mechanism::sha512);
+    add_scram_user(admin_port(), "bob", "bob-secret", sec::scram_mechanism::sha512);
     auto wrong = kcat_metadata(sasl_client("SASL_SSL", "PLAIN", "alice", "nope"), 15s);
     EXPECT_FALSE(wrong.ok());
     EXPECT_NE(wrong.err.find("Invalid username or password"), std::string::npos) << wrong.describe();
@@ -289,7 +289,7 @@ TEST_F(sasl_ssl_test, wrong_password_and_unknown_user_are_refused_and_the_broker
 }
 
 TEST_F(sasl_ssl_test, kafkajs_plain_and_scram_over_ssl) {
-    add_scram_user(admin_port_, "jsuser", "js-secret", sec::scram_mechanism::sha512);
+    add_scram_user(admin_port(), "jsuser", "js-secret", sec::scram_mechanism::sha512);
     auto plain = run_node("kafkajs_sasl_ssl.js", {pki().path("ca.pem"), "plain", "alice", "alice-secret", "js-plain"});
     EXPECT_COMMAND_OK(plain);
     auto scram = run_node("kafkajs_sasl_ssl.js",
@@ -301,7 +301,7 @@ TEST_F(sasl_ssl_test, kafkajs_plain_and_scram_over_ssl) {
 }
 
 TEST_F(sasl_ssl_test, confluent_kafka_scram_sha_512_over_ssl) {
-    add_scram_user(admin_port_, "cfuser", "cf-secret", sec::scram_mechanism::sha512);
+    add_scram_user(admin_port(), "cfuser", "cf-secret", sec::scram_mechanism::sha512);
     auto r = run_python("confluent_security.py",
                         {"cf-topic", "security.protocol=SASL_SSL", "sasl.mechanisms=SCRAM-SHA-512",
                          "sasl.username=cfuser", "sasl.password=cf-secret", "ssl.ca.location=" + pki().path("ca.pem")});
@@ -342,7 +342,7 @@ TEST_F(sasl_plaintext_test, requests_before_authentication_close_the_connection)
     protocol::request_header h;
     h.api_version = 1;
     h.correlation_id = 7;
-    ASSERT_TRUE(raw.write_all(protocol::encode_request_frame(h, protocol::metadata_request{})));
+    ASSERT_TRUE(raw.send(protocol::encode_request_frame(h, protocol::metadata_request{})));
     EXPECT_TRUE(raw.closed_by_peer());
 }
 

@@ -1,7 +1,5 @@
 #include "tests/e2e/security/test_pki.h"
 
-#include <stdlib.h>
-
 #include <fstream>
 #include <sstream>
 #include <vector>
@@ -19,7 +17,7 @@ void write_file(const std::filesystem::path& p, const std::string& text) { std::
 bool test_pki::run(const std::string& what, const std::vector<std::string>& argv) {
     if (!error_.empty()) return false;
     test_support::command_options o;
-    o.working_dir = dir_;
+    o.working_dir = dir();
     o.timeout = std::chrono::seconds(60);
     auto r = test_support::run_command(argv, o);
     if (!r.ok()) error_ = what + ": " + r.describe();
@@ -27,14 +25,14 @@ bool test_pki::run(const std::string& what, const std::vector<std::string>& argv
 }
 
 test_pki::test_pki() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "samsa-pki-XXXXXX").string();
-    if (!mkdtemp(tmpl.data())) {
-        error_ = "mkdtemp failed";
+    try {
+        dir_.emplace("pki");
+    } catch (const std::exception& e) {
+        error_ = e.what();
         return;
     }
-    dir_ = tmpl;
-    write_file(dir_ / "server.ext", "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
-    write_file(dir_ / "client.ext", "extendedKeyUsage=clientAuth\n");
+    write_file(dir() / "server.ext", "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
+    write_file(dir() / "client.ext", "extendedKeyUsage=clientAuth\n");
     auto ca = [&](const std::string& name, const std::string& cn) {
         run("CA " + name, {"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", name + ".key",
                            "-out", name + ".pem", "-days", "2", "-subj", "/CN=" + cn});
@@ -58,13 +56,8 @@ test_pki::test_pki() {
                    "pass:storepass"});
 }
 
-test_pki::~test_pki() {
-    std::error_code ec;
-    if (!dir_.empty() && !getenv("SAMSA_KEEP_TEST_DIRS")) std::filesystem::remove_all(dir_, ec);
-}
-
 std::string test_pki::text(const std::string& name) const {
-    std::ifstream in(dir_ / name);
+    std::ifstream in(dir() / name);
     std::ostringstream out;
     out << in.rdbuf();
     return out.str();

@@ -1,6 +1,7 @@
 #pragma once
 // test_pki: certificates for the TLS tests, made by the openssl command-line
-// tool into a fresh temp directory (no key is ever committed):
+// tool into a fresh temp directory (no key is ever committed; the directory
+// goes with the test_pki, kept when SAMSA_KEEP_TEST_DIRS is set):
 //   ca.pem / ca.key            the test CA
 //   server.pem / server.key    CN=localhost, SAN localhost and 127.0.0.1, signed by the CA
 //   server.p12                 the same key and chain as PKCS12 (password "storepass")
@@ -12,8 +13,11 @@
 // Thread: the test's thread.
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "tests/support/temp_dir.h"
 
 namespace samsa::e2e {
 
@@ -21,13 +25,12 @@ class test_pki {
 public:
     // Generates everything; ok() false (with error()) when openssl failed.
     test_pki();
-    ~test_pki();
     test_pki(const test_pki&) = delete;
     test_pki& operator=(const test_pki&) = delete;
 
     bool ok() const { return error_.empty(); }
     const std::string& error() const { return error_; }
-    std::string path(const std::string& name) const { return (dir_ / name).string(); }
+    std::string path(const std::string& name) const { return (dir() / name).string(); }
     // A file's text (PEM for the inline ssl.keystore.key style settings).
     std::string text(const std::string& name) const;
 
@@ -36,7 +39,8 @@ public:
 
 private:
     bool run(const std::string& what, const std::vector<std::string>& argv);
-    std::filesystem::path dir_;
+    std::filesystem::path dir() const { return dir_ ? dir_->path() : std::filesystem::path(); }
+    std::optional<test_support::temp_dir> dir_;  // empty when it could not be made (error_ says why)
     std::string error_;
 };
 

@@ -19,14 +19,14 @@ using test_support::config_map;
 class users_cli : public ::testing::Test {
 protected:
     void SetUp() override {
-        admin_port_ = test_support::pick_free_port();
         test_support::broker_options o;
         o.listener_name = "SASL_PLAINTEXT";
-        o.extra_listeners = {"PLAINTEXT://127.0.0.1:" + std::to_string(admin_port_)};
+        o.extra_listeners = {"PLAINTEXT"};  // the admin calls' listener
         o.overrides = {{"listener.name.sasl_plaintext.sasl.enabled.mechanisms", "SCRAM-SHA-256,SCRAM-SHA-512"},
                        {"connection.failed.authentication.delay.ms", "0"}};
         broker_ = std::make_unique<test_support::broker_process>(o);
         ASSERT_TRUE(broker_->start()) << broker_->failure();
+        admin_port_ = broker_->listener_port("PLAINTEXT");
     }
     void TearDown() override { test_support::set_client_security({}); }
 

@@ -169,7 +169,9 @@ TEST_F(txn_crash_test, committed_transactions_survive_kill_9_cycles_whole_and_ab
         EXPECT_EQ(records.size(), static_cast<size_t>(per_txn)) << "txn " << txn << " is not whole";
     }
     for (const auto& [txn, o] : outcomes) {
-        if (o == outcome::committed) EXPECT_TRUE(by_txn.count(txn)) << "committed txn " << txn << " is missing";
+        if (o == outcome::committed) {
+            EXPECT_TRUE(by_txn.count(txn)) << "committed txn " << txn << " is missing";
+        }
     }
     std::cout << "transactions: " << outcomes.size() << ", committed " << committed << ", seen " << by_txn.size()
               << "\n" << producer_log;

@@ -10,11 +10,7 @@
 // are 0, as Kafka's TopologyTestDriver sets them unless configured, so
 // emit-on-window-close and the left/outer join results of closed windows
 // come with the record that closes them.
-#include <fstream>
-#include <map>
-#include <sstream>
-
-#include "driver_fixture.h"
+#include "recorded_vectors.h"
 
 #include "samsa/streams/cogrouped_kstream.h"
 #include "samsa/streams/time_windowed_kstream.h"
@@ -22,78 +18,13 @@
 namespace samsa::streams::test {
 namespace {
 
-struct vector_input {
-    str topic;
-    kvt record;
-};
-
-struct vector_step {
-    vector_input input;
-    std::vector<kvt> outputs;
-};
-
-opt parse_value(const str& s) { return s == "<null>" ? std::nullopt : opt(s); }
-
-kvt parse_record(std::istringstream& fields) {
-    str key, value, ts;
-    std::getline(fields, key, '\t');
-    std::getline(fields, value, '\t');
-    std::getline(fields, ts, '\t');
-    return {parse_value(key), parse_value(value), std::stoll(ts)};
-}
-
-// The recorded cases by name: "in"/"out" lines between "case <name>" and "end".
-std::map<str, std::vector<vector_step>> read_vectors() {
-    std::ifstream file(SAMSA_VECTORS_DIR "uncached.txt");
-    std::map<str, std::vector<vector_step>> cases;
-    std::vector<vector_step>* current = nullptr;
-    for (str line; std::getline(file, line);) {
-        std::istringstream fields(line);
-        str tag;
-        std::getline(fields, tag, '\t');
-        if (tag == "case") {
-            str name;
-            std::getline(fields, name);
-            current = &cases[name];
-        } else if (tag == "in" && current) {
-            str topic;
-            std::getline(fields, topic, '\t');
-            current->push_back({{topic, parse_record(fields)}, {}});
-        } else if (tag == "out" && current && !current->empty()) {
-            current->back().outputs.push_back(parse_record(fields));
-        }
-    }
-    return cases;
-}
-
-const std::vector<vector_step>& recorded(const str& name) {
-    static const auto cases = read_vectors();
-    auto it = cases.find(name);
-    if (it == cases.end()) throw std::runtime_error("no recorded vector " + name);
-    return it->second;
-}
-
 std::map<std::string, std::string> caching_off() {
     return {{"application.id", "test-app"}, {"statestore.cache.max.bytes", "0"}};
 }
 
-// Each input record's outputs, piped as Java piped them.
 void expect_recorded_outputs(const str& name, topology t) {
-    const auto& steps = recorded(name);
-    ASSERT_FALSE(steps.empty());
-    driver_fixture f(std::move(t), caching_off());
-    std::map<str, testing::test_input_topic<str, str>> inputs;
-    auto out = f.output("out");
-    size_t compared = 0;
-    for (size_t i = 0; i < steps.size(); ++i) {
-        const auto& [topic, r] = steps[i].input;
-        auto in = inputs.find(topic);
-        if (in == inputs.end()) in = inputs.emplace(topic, f.input(topic)).first;
-        in->second.pipe_input(r.key, r.value, r.timestamp);
-        ASSERT_EQ(drain(out), steps[i].outputs) << name << " after input " << i << " " << topic << " " << r;
-        compared += steps[i].outputs.size();
-    }
-    ::testing::Test::RecordProperty("compared_outputs", static_cast<int>(compared));
+    static const auto cases = read_recorded_cases(SAMSA_VECTORS_DIR "uncached.txt", true);
+    expect_recorded_case_outputs(recorded_case(cases, name), name, std::move(t), caching_off());
 }
 
 // The programs of UncachedVectors.java, with the same serdes and output

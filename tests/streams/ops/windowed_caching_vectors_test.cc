@@ -11,73 +11,18 @@
 // Kafka's TopologyTestDriver sets them unless configured (with the runtime's
 // 1000 ms default, the driver's wall clock, which moves only when told to,
 // holds back every look for closed windows after the first).
-#include <fstream>
-#include <map>
-#include <sstream>
-
-#include "driver_fixture.h"
+#include "recorded_vectors.h"
 
 #include "samsa/streams/time_windowed_kstream.h"
 
 namespace samsa::streams::test {
 namespace {
 
-struct vector_step {
-    kvt input;
-    std::vector<kvt> outputs;
-};
-
-opt parse_value(const str& s) { return s == "<null>" ? std::nullopt : opt(s); }
-
-kvt parse_record(std::istringstream& fields) {
-    str key, value, ts;
-    std::getline(fields, key, '\t');
-    std::getline(fields, value, '\t');
-    std::getline(fields, ts, '\t');
-    return {parse_value(key), parse_value(value), std::stoll(ts)};
-}
-
-// The recorded cases by name: "in"/"out" lines between "case <name>" and "end".
-std::map<str, std::vector<vector_step>> read_vectors() {
-    std::ifstream file(SAMSA_VECTORS_DIR "windowed_caching.txt");
-    std::map<str, std::vector<vector_step>> cases;
-    std::vector<vector_step>* current = nullptr;
-    for (str line; std::getline(file, line);) {
-        std::istringstream fields(line);
-        str tag;
-        std::getline(fields, tag, '\t');
-        if (tag == "case") {
-            str name;
-            std::getline(fields, name);
-            current = &cases[name];
-        } else if (tag == "in" && current) {
-            current->push_back({parse_record(fields), {}});
-        } else if (tag == "out" && current && !current->empty()) {
-            current->back().outputs.push_back(parse_record(fields));
-        }
-    }
-    return cases;
-}
-
-const std::vector<vector_step>& recorded(const str& name) {
-    static const auto cases = read_vectors();
-    auto it = cases.find(name);
-    if (it == cases.end()) throw std::runtime_error("no recorded vector " + name);
-    return it->second;
-}
-
-// Each input record's outputs, piped as Java piped them.
+// Each input record's outputs, piped as Java piped them (default config:
+// caching on, the 10 MiB cache).
 void expect_recorded_outputs(const str& name, topology t) {
-    const auto& steps = recorded(name);
-    ASSERT_FALSE(steps.empty());
-    driver_fixture f(std::move(t));
-    auto in = f.input("in");
-    auto out = f.output("out");
-    for (size_t i = 0; i < steps.size(); ++i) {
-        const auto& r = steps[i].input;
-        in.pipe_input(*r.key, *r.value, r.timestamp);
-        ASSERT_EQ(drain(out), steps[i].outputs) << name << " after input " << i << " " << r;
-    }
+    static const auto cases = read_recorded_cases(SAMSA_VECTORS_DIR "windowed_caching.txt", false);
+    expect_recorded_case_outputs(recorded_case(cases, name), name, std::move(t), {{"application.id", "test-app"}});
 }
 
 std::vector<str> letters(const str& v) {

@@ -17,6 +17,7 @@
 #include "samsa/streams/streams_config.h"
 #include "tests/streams/runtime/fake_clients.h"
 #include "tests/streams/runtime/word_count.h"
+#include "tests/support/temp_dir.h"
 
 namespace samsa::streams {
 namespace {
@@ -24,12 +25,7 @@ namespace {
 using namespace internal;
 using namespace testing_fakes;
 
-std::filesystem::path temp_dir(const std::string& name) {
-    auto dir = std::filesystem::temp_directory_path() / ("samsa-runtime-" + name + "-" + std::to_string(::getpid()));
-    std::filesystem::remove_all(dir);
-    std::filesystem::create_directories(dir);
-    return dir;
-}
+using test_support::temp_dir;
 
 TEST(streams_config, defaults_and_prefixes) {
     auto c = streams_config::parse({{"application.id", "app"},
@@ -143,7 +139,7 @@ TEST(partition_group, ties_follow_javas_priority_queue_as_kafka_does) {
 }
 
 TEST(checkpoint_file, round_trips_in_kafka_text_format) {
-    auto dir = temp_dir("ckpt");
+    temp_dir dir("runtime-ckpt");
     checkpoint_file f(dir / ".checkpoint");
     auto empty = f.read();
     ASSERT_TRUE(empty);
@@ -163,12 +159,11 @@ TEST(checkpoint_file, round_trips_in_kafka_text_format) {
     auto bad = f.read();
     ASSERT_FALSE(bad);
     EXPECT_EQ(bad.error().code, errc::corrupt);
-    std::filesystem::remove_all(dir);
 }
 
 // Kafka 3.8's OffsetCheckpoint.read rules, for files Kafka or a damaged disk wrote.
 TEST(checkpoint_file, reads_as_kafka_does_lines_past_the_count_negative_offsets_and_offset_unknown) {
-    auto dir = temp_dir("ckpt-rules");
+    temp_dir dir("runtime-ckpt-rules");
     checkpoint_file f(dir / ".checkpoint");
     auto read_text = [&](const std::string& text) {
         std::ofstream(dir / ".checkpoint", std::ios::trunc) << text;
@@ -186,12 +181,11 @@ TEST(checkpoint_file, reads_as_kafka_does_lines_past_the_count_negative_offsets_
     auto skipped = read_text("0\n3\na 0 -1\nb 0 -4\nc 1 9\n");
     ASSERT_TRUE(skipped) << skipped.error().message;
     EXPECT_EQ(*skipped, (std::map<topic_partition, samsa::offset>{{{"c", 1}, samsa::offset(9)}}));
-    std::filesystem::remove_all(dir);
 }
 
 TEST(state_directory, a_task_directory_is_locked_by_one_owner) {
-    auto dir = temp_dir("lock");
-    state_directory sd(dir, "app");
+    temp_dir dir("runtime-lock");
+    state_directory sd(dir.path(), "app");
     auto first = sd.lock("0_1");
     ASSERT_TRUE(first) << first.error().message;
     EXPECT_TRUE(std::filesystem::exists(dir / "app" / "0_1" / ".lock"));
@@ -201,7 +195,6 @@ TEST(state_directory, a_task_directory_is_locked_by_one_owner) {
     EXPECT_TRUE(sd.lock("0_2"));
     first->reset();
     EXPECT_TRUE(sd.lock("0_1"));
-    std::filesystem::remove_all(dir);
 }
 
 TEST(task_id, prints_and_parses_as_kafka) {

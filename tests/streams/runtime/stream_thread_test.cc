@@ -23,6 +23,7 @@
 #include "samsa/streams/kafka_streams.h"
 #include "tests/streams/runtime/fake_clients.h"
 #include "tests/streams/runtime/word_count.h"
+#include "tests/support/temp_dir.h"
 
 namespace samsa::streams {
 namespace {
@@ -40,9 +41,6 @@ int64_t now_ms() {
 class thread_fixture {
 public:
     thread_fixture(topology t, std::map<std::string, std::string> extra = {}) : topology_(std::move(t)) {
-        dir_ = std::filesystem::temp_directory_path() /
-               ("samsa-thread-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++));
-        std::filesystem::remove_all(dir_);
         // No record caches unless a test asks for them: most tests here
         // look at every update between explicit commits.
         std::map<std::string, std::string> props{{"application.id", "wc"},
@@ -54,10 +52,7 @@ public:
         config_ = *streams_config::parse(props);
         dirs_ = std::make_unique<state_directory>(config_.state_dir, config_.application_id);
     }
-    ~thread_fixture() {
-        thread_.reset();
-        std::filesystem::remove_all(dir_);
-    }
+    ~thread_fixture() { thread_.reset(); }
 
     // Creates `topics` with `partitions` each, then starts the thread.
     void start_with_topics(std::initializer_list<std::string> topics, int partitions) {
@@ -117,9 +112,8 @@ public:
     fake_producer* producer_ = nullptr;
 
 private:
-    static inline int counter_ = 0;
     topology topology_;
-    std::filesystem::path dir_;
+    test_support::temp_dir dir_{"thread-test"};  // removed after the state directory closes
     streams_config config_;
     std::unique_ptr<state_directory> dirs_;
     std::unique_ptr<prepared_topology> prepared_;
@@ -524,12 +518,6 @@ TEST(stream_thread, revocation_commits_and_closes_tasks_assignment_recreates_the
 // kafka_streams over the fakes, with real threads.
 class streams_fixture {
 public:
-    streams_fixture() {
-        dir = std::filesystem::temp_directory_path() / ("samsa-ks-test-" + std::to_string(::getpid()) + "-" +
-                                                        std::to_string(counter_++));
-        std::filesystem::remove_all(dir);
-    }
-    ~streams_fixture() { std::filesystem::remove_all(dir); }
     std::map<std::string, std::string> props(const std::string& app) {
         return {{"application.id", app}, {"bootstrap.servers", "fake:1"}, {"state.dir", dir.string()},
                 {"commit.interval.ms", "50"}, {"poll.ms", "5"}};
@@ -543,10 +531,7 @@ public:
         return pred();
     }
     fake_cluster cluster;
-    std::filesystem::path dir;
-
-private:
-    static inline int counter_ = 0;
+    test_support::temp_dir dir{"ks-test"};
 };
 
 TEST(kafka_streams, runs_word_count_and_reports_states) {

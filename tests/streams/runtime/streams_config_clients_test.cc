@@ -15,6 +15,7 @@
 #include "samsa/streams/streams_config.h"
 #include "tests/streams/runtime/fake_clients.h"
 #include "tests/streams/runtime/word_count.h"
+#include "tests/support/temp_dir.h"
 
 namespace samsa::streams {
 namespace {
@@ -135,8 +136,7 @@ TEST(streams_config_clients, routed_settings_create_librdkafka_clients) {
 // consumers through the consumer settings) and still forces what Kafka
 // Streams forces.
 TEST(streams_config_clients, the_runtime_passes_them_to_every_client_and_forces_its_own) {
-    auto dir = std::filesystem::temp_directory_path() / ("samsa-config-clients-" + std::to_string(::getpid()));
-    std::filesystem::remove_all(dir);
+    test_support::temp_dir dir("config-clients");
     fake_cluster cluster;
     cluster.create("lines", 1);
     cluster.create("counts", 1);
@@ -164,7 +164,6 @@ TEST(streams_config_clients, the_runtime_passes_them_to_every_client_and_forces_
             EXPECT_EQ(c.at("enable.auto.commit"), "false");
         }
     }
-    std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -133,6 +133,12 @@ TEST_F(metrics_http, serves_the_metrics_as_prometheus_text_while_running) {
     EXPECT_NE(last->body.find("# TYPE kafka_streams_stream_thread_metrics_process_rate gauge\n"), std::string::npos);
     const std::string thread_label = process_total + "{thread_id=\"" + app.thread_names().at(0) + "\"} ";
     EXPECT_NE(last->body.find(thread_label), std::string::npos) << last->body;
+    // The client's text metrics as _info gauges (prometheus_text.h).
+    const std::string client = "{client_id=\"" + app.text_metrics().begin()->first.tags.at("client-id") + "\",";
+    EXPECT_NE(last->body.find("kafka_streams_stream_metrics_state_info" + client + "state=\"RUNNING\"} 1\n"),
+              std::string::npos)
+        << last->body;
+    EXPECT_NE(last->body.find("kafka_streams_stream_metrics_alive_stream_threads{client_id="), std::string::npos);
     // Task metrics of both tasks, labelled as Kafka tags them.
     EXPECT_NE(last->body.find("task_id=\"0_0\""), std::string::npos);
     EXPECT_NE(last->body.find("task_id=\"0_1\""), std::string::npos);

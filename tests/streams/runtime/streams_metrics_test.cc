@@ -17,6 +17,7 @@
 #include "samsa/streams/streams_config.h"
 #include "tests/streams/runtime/fake_clients.h"
 #include "tests/streams/runtime/within_seconds.h"
+#include "tests/support/temp_dir.h"
 
 namespace samsa::streams::internal {
 namespace {
@@ -102,9 +103,14 @@ TEST(streams_metrics, a_removed_sensor_leaves_the_snapshot) {
     {
         thread_sensors thread(&registry, "t-1");
         task_sensors task(&registry, "t-1", "0_1");
+        // Thread: 20 rates, totals and latencies, poll-records and
+        // process-records avg/max, four ratios, thread-start-time and
+        // blocked-time-ns-total.
         // Task: process, dropped-records and enforced-processing rate/total,
-        // process-latency and record-lateness avg/max, active-buffer-count.
-        EXPECT_EQ(registry.snapshot().size(), 20u + 11u);
+        // process-latency and record-lateness avg/max, active-buffer-count,
+        // active-process-ratio, punctuate rate/total/avg/max, restore
+        // rate/total, restore-remaining-records-total, cache-size-bytes-total.
+        EXPECT_EQ(registry.snapshot().size(), 30u + 20u);
     }
     EXPECT_TRUE(registry.snapshot().empty());
 }
@@ -154,8 +160,7 @@ double metric(const metrics_snapshot& snap, const std::string& name, const std::
 }
 
 TEST(streams_metrics, kafka_streams_records_thread_and_task_metrics) {
-    auto dir = std::filesystem::temp_directory_path() / ("samsa-metrics-test-" + std::to_string(::getpid()));
-    std::filesystem::remove_all(dir);
+    test_support::temp_dir dir("metrics-test");
     testing_fakes::fake_cluster cluster;
     cluster.create("nums", 2);
     cluster.create("out", 2);
@@ -197,7 +202,6 @@ TEST(streams_metrics, kafka_streams_records_thread_and_task_metrics) {
     auto closed = app.metrics();
     EXPECT_EQ(metric(closed, "task-closed-total", "stream-thread-metrics", thread), 2);
     EXPECT_EQ(metric(closed, "process-total", "stream-task-metrics", task0), -1) << "a closed task keeps its metrics";
-    std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -19,6 +19,7 @@
 #include "samsa/streams/time_windowed_kstream.h"
 #include "tests/streams/runtime/fake_clients.h"
 #include "tests/streams/runtime/within_seconds.h"
+#include "tests/support/temp_dir.h"
 
 namespace samsa::streams::internal {
 namespace {
@@ -49,9 +50,7 @@ void append_clicks(testing_fakes::fake_cluster& cluster) {
 // returns the last snapshot.
 metrics_snapshot run(topology t, testing_fakes::fake_cluster& cluster, const str& level,
                      const std::function<bool(const metrics_snapshot&)>& done) {
-    auto dir = std::filesystem::temp_directory_path() /
-               ("samsa-node-metrics-test-" + std::to_string(::getpid()) + "-" + level);
-    std::filesystem::remove_all(dir);
+    test_support::temp_dir dir("node-metrics-" + level);
     std::map<str, str> props{{"application.id", "nm"},
                              {"bootstrap.servers", "fake:1"},
                              {"state.dir", dir.string()},
@@ -65,7 +64,6 @@ metrics_snapshot run(topology t, testing_fakes::fake_cluster& cluster, const str
     within_seconds(20, [&] { return done(app.metrics()); });
     auto snap = app.metrics();
     EXPECT_TRUE(app.close(std::chrono::seconds(10)));
-    std::filesystem::remove_all(dir);
     return snap;
 }
 

@@ -58,6 +58,28 @@ TEST(streams_prometheus_text, names_follow_the_jmx_exporter_default) {
         << to_prometheus_text(snap);
 }
 
+TEST(streams_prometheus_text, text_metrics_are_info_gauges_with_the_text_in_a_label) {
+    metrics_snapshot snap;
+    snap[{"alive-stream-threads", "stream-metrics", {{"client-id", "app"}}}] = 2;
+    text_metrics_snapshot text;
+    text[{"state", "stream-metrics", {{"client-id", "app"}}}] = "RUNNING";
+    text[{"topology-description", "stream-metrics", {{"client-id", "app"}}}] = "Topologies:\n   \"x\"";
+    const std::string expected =
+        "# HELP kafka_streams_stream_metrics_alive_stream_threads Kafka Streams stream-metrics alive-stream-threads\n"
+        "# TYPE kafka_streams_stream_metrics_alive_stream_threads gauge\n"
+        "kafka_streams_stream_metrics_alive_stream_threads{client_id=\"app\"} 2\n"
+        "# HELP kafka_streams_stream_metrics_state_info Kafka Streams stream-metrics state\n"
+        "# TYPE kafka_streams_stream_metrics_state_info gauge\n"
+        "kafka_streams_stream_metrics_state_info{client_id=\"app\",state=\"RUNNING\"} 1\n"
+        "# HELP kafka_streams_stream_metrics_topology_description_info Kafka Streams stream-metrics "
+        "topology-description\n"
+        "# TYPE kafka_streams_stream_metrics_topology_description_info gauge\n"
+        "kafka_streams_stream_metrics_topology_description_info{client_id=\"app\","
+        "topology_description=\"Topologies:\\n   \\\"x\\\"\"} 1\n";
+    EXPECT_EQ(to_prometheus_text(snap, text), expected);
+    EXPECT_EQ(to_prometheus_text(snap), to_prometheus_text(snap, {})) << "text metrics are optional";
+}
+
 TEST(streams_prometheus_text, an_empty_snapshot_is_an_empty_text) { EXPECT_EQ(to_prometheus_text({}), ""); }
 
 std::map<std::string, std::string> props(const std::string& listener) {

@@ -18,6 +18,7 @@
 #include "samsa/streams/streams_builder.h"
 #include "tests/streams/runtime/fake_clients.h"
 #include "tests/streams/runtime/within_seconds.h"
+#include "tests/support/temp_dir.h"
 
 namespace samsa::streams::internal {
 namespace {
@@ -55,8 +56,7 @@ double metric(const metrics_snapshot& snap, const std::string& name) {
 }
 
 TEST(streams_task_metrics, latency_lateness_and_buffer_count_from_known_traffic) {
-    auto dir = std::filesystem::temp_directory_path() / ("samsa-task-metrics-test-" + std::to_string(::getpid()));
-    std::filesystem::remove_all(dir);
+    test_support::temp_dir dir("task-metrics-test");
     testing_fakes::fake_cluster cluster;
     cluster.create("lat", 1);
     cluster.create("lat-out", 1);
@@ -105,15 +105,13 @@ TEST(streams_task_metrics, latency_lateness_and_buffer_count_from_known_traffic)
     EXPECT_EQ(buffered_before_second_round.load(), 50);
     EXPECT_EQ(metric(snap, "active-buffer-count"), 0) << "nothing is left buffered";
     EXPECT_TRUE(app.close(std::chrono::seconds(10)));
-    std::filesystem::remove_all(dir);
 }
 
 // A task reading two topics, one of them empty and caught up (the fake
 // consumer's lag is 0): with max.task.idle.ms 0 every record is processed
 // under enforced processing, so the total is the record count.
 TEST(streams_task_metrics, enforced_processing_counts_each_enforced_record) {
-    auto dir = std::filesystem::temp_directory_path() / ("samsa-task-metrics-enf-" + std::to_string(::getpid()));
-    std::filesystem::remove_all(dir);
+    test_support::temp_dir dir("task-metrics-enf");
     testing_fakes::fake_cluster cluster;
     cluster.create("left", 1);
     cluster.create("right", 1);
@@ -140,12 +138,10 @@ TEST(streams_task_metrics, enforced_processing_counts_each_enforced_record) {
     EXPECT_EQ(metric(snap, "enforced-processing-total"), 7);
     EXPECT_GT(metric(snap, "enforced-processing-rate"), 0);
     EXPECT_TRUE(app.close(std::chrono::seconds(10)));
-    std::filesystem::remove_all(dir);
 }
 
 TEST(streams_task_metrics, info_level_records_none_of_them) {
-    auto dir = std::filesystem::temp_directory_path() / ("samsa-task-metrics-info-" + std::to_string(::getpid()));
-    std::filesystem::remove_all(dir);
+    test_support::temp_dir dir("task-metrics-info");
     testing_fakes::fake_cluster cluster;
     cluster.create("lat", 1);
     cluster.create("lat-out", 1);
@@ -173,7 +169,6 @@ TEST(streams_task_metrics, info_level_records_none_of_them) {
     EXPECT_TRUE(std::isnan(metric(snap, "process-latency-max")));
     EXPECT_EQ(metric(snap, "active-buffer-count"), 0);
     EXPECT_TRUE(app.close(std::chrono::seconds(10)));
-    std::filesystem::remove_all(dir);
 }
 
 }  // namespace

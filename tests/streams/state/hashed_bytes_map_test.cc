@@ -99,7 +99,9 @@ TEST(store_hashed_bytes_map, agrees_with_std_map_on_random_operations) {
                 auto it = m.find(k);
                 auto eit = expected.find(k);
                 ASSERT_EQ(it == m.end(), eit == expected.end());
-                if (it != m.end()) ASSERT_EQ(it->second, eit->second);
+                if (it != m.end()) {
+                    ASSERT_EQ(it->second, eit->second);
+                }
                 break;
             }
         }

@@ -8,12 +8,12 @@
 
 #include "samsa/streams/state/in_memory_key_value_store.h"
 #include "samsa/streams/state/rocksdb_key_value_store.h"
-#include "temp_dir.h"
+#include "tests/support/temp_dir.h"
 
 namespace samsa::streams {
 namespace {
 
-using testing::temp_dir;
+using test_support::temp_dir;
 
 bytes b(std::string_view s) { return to_bytes(s); }
 std::optional<bytes_view> v(const bytes& x) { return bytes_view(x); }

@@ -14,7 +14,7 @@
 #include "samsa/streams/state/segmented_bytes_store.h"
 #include "samsa/streams/state/window_key_schema.h"
 #include "samsa/streams/state/wrapping_key_value_store.h"
-#include "temp_dir.h"
+#include "tests/support/temp_dir.h"
 
 namespace samsa::streams {
 namespace {
@@ -81,7 +81,7 @@ std::unique_ptr<segmented_bytes_store> in_memory_segments() {
 std::vector<key_value<bytes, bytes>> drain(std::unique_ptr<bytes_iterator> it) { return to_vector(*it); }
 
 TEST(segmented_pending_writes_test, reads_see_pending_writes_and_rocksdb_gets_them_in_one_batch_at_flush) {
-    testing::temp_dir dir;
+    test_support::temp_dir dir;
     write_counts counts;
     auto s = rocksdb_segments(&counts);
     ASSERT_TRUE(s->init(context_in(dir.path())).has_value());
@@ -103,7 +103,7 @@ TEST(segmented_pending_writes_test, reads_see_pending_writes_and_rocksdb_gets_th
 }
 
 TEST(segmented_pending_writes_test, iterations_write_pending_writes_down_first_and_see_them_in_order) {
-    testing::temp_dir dir;
+    test_support::temp_dir dir;
     auto s = rocksdb_segments();
     ASSERT_TRUE(s->init(context_in(dir.path())).has_value());
     s->put(store_key("b", 5), to_bytes("b5"));
@@ -123,7 +123,7 @@ TEST(segmented_pending_writes_test, iterations_write_pending_writes_down_first_a
 }
 
 TEST(segmented_pending_writes_test, writes_into_a_dropped_segment_are_discarded_with_it) {
-    testing::temp_dir dir;
+    test_support::temp_dir dir;
     write_counts counts;
     auto s = rocksdb_segments(&counts);
     ASSERT_TRUE(s->init(context_in(dir.path())).has_value());
@@ -138,7 +138,7 @@ TEST(segmented_pending_writes_test, writes_into_a_dropped_segment_are_discarded_
 }
 
 TEST(segmented_pending_writes_test, pending_writes_are_bounded) {
-    testing::temp_dir dir;
+    test_support::temp_dir dir;
     write_counts counts;
     auto s = rocksdb_segments(&counts);
     ASSERT_TRUE(s->init(context_in(dir.path())).has_value());
@@ -151,7 +151,7 @@ TEST(segmented_pending_writes_test, pending_writes_are_bounded) {
 }
 
 TEST(segmented_pending_writes_test, close_writes_pending_writes_down_and_a_reopen_finds_them) {
-    testing::temp_dir dir;
+    test_support::temp_dir dir;
     {
         auto s = rocksdb_segments();
         ASSERT_TRUE(s->init(context_in(dir.path())).has_value());
@@ -169,7 +169,7 @@ TEST(segmented_pending_writes_test, close_writes_pending_writes_down_and_a_reope
 // disorder so segments expire and are dropped: the RocksDB store with pending
 // writes answers every read as the in-memory one.
 TEST(segmented_pending_writes_test, answers_as_the_in_memory_store_on_random_operations) {
-    testing::temp_dir dir;
+    test_support::temp_dir dir;
     auto persistent = rocksdb_segments();
     auto memory = in_memory_segments();
     ASSERT_TRUE(persistent->init(context_in(dir.path())).has_value());

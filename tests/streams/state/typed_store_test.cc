@@ -9,13 +9,13 @@
 #include "samsa/streams/serde.h"
 #include "samsa/streams/state/stores.h"
 #include "samsa/streams/state/timestamped_key_value_store.h"
-#include "temp_dir.h"
+#include "tests/support/temp_dir.h"
 
 namespace samsa::streams {
 namespace {
 
 using testing::recording_changelog_sink;
-using testing::temp_dir;
+using test_support::temp_dir;
 
 // serdes::string() that counts its deserializations in `decoded`.
 serde<std::string> counting_string_serde(int& decoded) {

@@ -15,7 +15,7 @@
 #include "samsa/streams/state/stores.h"
 #include "samsa/streams/state/window_store.h"
 #include "samsa/streams/state/wrapping_key_value_store.h"
-#include "temp_dir.h"
+#include "tests/support/temp_dir.h"
 
 namespace samsa::streams {
 namespace {
@@ -97,7 +97,7 @@ protected:
         return dynamic_cast<segmented_bytes_store&>(*s);
     }
 
-    testing::temp_dir dir_;
+    test_support::temp_dir dir_;
     recording_changelog_sink sink_;
     testing::test_records records_ = testing::with_time(0);
 };
@@ -183,7 +183,7 @@ TEST_P(window_store_test, logs_kafkas_window_keys_and_restores_from_them) {
     EXPECT_EQ(sink_.records[1], (changelog_record{"app-w-changelog", 1, cat({b("a"), be64(0), bytes{0, 0, 0, 0}}),
                                                   std::nullopt, 99}));
     // A fresh store (another directory) rebuilt from the changelog.
-    testing::temp_dir other;
+    test_support::temp_dir other;
     auto stack = sb.build();
     store_context c;
     c.application_id = "app";
@@ -231,7 +231,7 @@ protected:
         EXPECT_TRUE(stack->init(c).has_value());
         return stack;
     }
-    testing::temp_dir dir_;
+    test_support::temp_dir dir_;
     recording_changelog_sink sink_;
     testing::test_records records_ = testing::with_time(7);
 };

@@ -72,6 +72,8 @@ const std::array defs{
     config_def{"log.preallocate", T::boolean, "false"},
     config_def{"log.message.timestamp.type", T::string, "CreateTime", int64_max * -1, int64_max, timestamp_types},
     config_def{"log.message.timestamp.difference.max.ms", T::int64, long_max, 0},
+    config_def{"log.message.timestamp.before.max.ms", T::int64, long_max, 0},
+    config_def{"log.message.timestamp.after.max.ms", T::int64, long_max, 0},
     config_def{"log.message.downconversion.enable", T::boolean, "true"},
     config_def{"compression.type", T::string, "producer", int64_max * -1, int64_max, compression_types},
     config_def{"compression.gzip.level", T::int32, "-1", -1, 9},
@@ -155,6 +157,10 @@ const std::array defs{
     config_def{"samsa.metrics.listener", T::string, ""},
     // Segment files held open at once (storage/fd_cache.h); 0: half RLIMIT_NOFILE.
     config_def{"samsa.log.max.open.files", T::int64, "0", 0},
+    // Where the broker writes the listeners it bound (and the metrics
+    // endpoint), real ports included, once every one of them accepts
+    // connections; empty: not written (broker_app.h).
+    config_def{"samsa.bound.listeners.file", T::string, ""},
 };
 
 int64_t as_int(const broker_config& c, std::string_view key) {
@@ -326,6 +332,7 @@ result<loaded_config> load_broker_config(const properties& file, const std::vect
     if (!endpoint) return make_error(errc::invalid_argument, "samsa.metrics.listener: " + endpoint.error().message);
     c.metrics_listener = std::move(*endpoint);
     c.log_max_open_files = as_int(c, "samsa.log.max.open.files");
+    c.bound_listeners_file = *c.value_of("samsa.bound.listeners.file");
     return out;
 }
 

@@ -74,6 +74,10 @@ struct broker_config {
     // Samsa's own (samsa.log.max.open.files): segment `.log` files held open
     // at once (storage/fd_cache.h); 0: half the open-file limit.
     int64_t log_max_open_files = 0;
+    // Samsa's own (samsa.bound.listeners.file): where start-up writes the
+    // bound listeners (broker_app.h), for whoever started the broker on
+    // port 0; empty: nowhere.
+    std::string bound_listeners_file;
 
     // Values as given (file, then overrides), keyed by their Kafka name.
     std::map<std::string, std::string> explicit_values;

@@ -31,7 +31,7 @@
 #include "samsa/broker/handlers/quota_handlers.h"
 #include "samsa/broker/metrics/broker_metrics.h"
 #include "samsa/broker/producer/producer_state_manager.h"
-#include "samsa/broker/topics/topic_compression.h"
+#include "samsa/broker/topics/topic_properties.h"
 #include "samsa/protocol/messages/fetch.h"
 
 namespace samsa::broker {
@@ -97,7 +97,7 @@ bool zstd_topic_for_old_fetcher(broker& b, const protocol::fetch_request& reques
     if (version >= 10 || from_follower(request)) return false;
     const topic_metadata* meta = b.topics().find(topic);
     if (!meta) return false;
-    return topic_compression_of(meta->configs, b.config()).codec == protocol::compression_codec::zstd;
+    return meta->properties.compression.codec == protocol::compression_codec::zstd;
 }
 
 // version: the request's; from v13 it named its topics by id.

@@ -18,6 +18,10 @@
 // written; a resent batch is answered with its original offsets and not
 // written again; the state records each appended batch.
 //
+// A topic's rules (max.message.bytes, cleanup.policy, compression.type,
+// message.timestamp.*) are read from its topic_properties, typed when its
+// configs last changed, never resolved from config strings here.
+//
 // Authorization (Kafka 3.8's KafkaApis): Write on the transactional id when
 // the request names one, Write on each topic (TOPIC_AUTHORIZATION_FAILED per
 // partition). Idempotent producers were checked by InitProducerId.
@@ -29,6 +33,7 @@
 // last stable offset follows its open transactions.
 
 #include <algorithm>
+#include <limits>
 #include <memory>
 #include <span>
 #include <vector>
@@ -41,7 +46,7 @@
 #include "samsa/broker/handlers/handlers.h"
 #include "samsa/broker/handlers/quota_handlers.h"
 #include "samsa/broker/handlers/topic_lookup.h"
-#include "samsa/broker/topics/topic_compression.h"
+#include "samsa/broker/topics/topic_properties.h"
 #include "samsa/broker/metrics/broker_metrics.h"
 #include "samsa/broker/producer/durable_acks.h"
 #include "samsa/broker/producer/producer_state_manager.h"
@@ -70,6 +75,12 @@ constexpr size_t max_uncompressed_batch_bytes = 128u << 20;
 struct topic_rules {
     int64_t max_message_bytes = 0;
     bool compacted = false;          // records need keys
+    // CreateTime with message.timestamp.before/after.max.ms set: every
+    // record's timestamp is checked against the broker's clock.
+    bool check_timestamps = false;
+    int64_t timestamp_before_max_ms = 0;
+    int64_t timestamp_after_max_ms = 0;
+    int64_t now_ms = 0;
     error_code invalid_record = error_code::corrupt_message;  // INVALID_RECORD from Produce v8
     bool has_transactional_id = false;  // the request names one
     int16_t request_version = 0;
@@ -100,6 +111,30 @@ bool zstd_before_v7(const result<protocol::record_batch_header>& h, const topic_
 partition_outcome refuse_zstd_before_v7(int16_t version) {
     return {error_code::unsupported_compression_type,
             "Produce requests with version " + std::to_string(version) + " are not allowed to use ZStandard compression"};
+}
+
+// Kafka 3.8's LogValidator.validateTimestamp under CreateTime: a record
+// timestamp (other than -1, none) further than message.timestamp.before.max.ms
+// behind the broker's clock or .after.max.ms ahead of it is INVALID_TIMESTAMP.
+std::optional<partition_outcome> check_timestamp(const protocol::batch_records& batch, const protocol::record_view& r,
+                                                 const topic_rules& rules) {
+    const int64_t ts = batch.timestamp_of(r)();
+    if (ts == -1) return std::nullopt;
+    // Overflow-free forms of now - ts > before and ts - now > after.
+    const bool too_old = ts < rules.now_ms && rules.now_ms - ts > rules.timestamp_before_max_ms;
+    const bool too_new = ts > rules.now_ms && ts - rules.now_ms > rules.timestamp_after_max_ms;
+    if (!too_old && !too_new) return std::nullopt;
+    auto bound = [](int64_t now, int64_t delta, int sign) {
+        int64_t out = 0;
+        if (sign < 0 ? __builtin_sub_overflow(now, delta, &out) : __builtin_add_overflow(now, delta, &out))
+            return sign < 0 ? std::numeric_limits<int64_t>::min() : std::numeric_limits<int64_t>::max();
+        return out;
+    };
+    return partition_outcome{
+        error_code::invalid_timestamp,
+        fmt::format("Timestamp {} of message with offset {} is out of range. The timestamp should be within [{}, {}]", ts,
+                    batch.offset_of(r)(), bound(rules.now_ms, rules.timestamp_before_max_ms, -1),
+                    bound(rules.now_ms, rules.timestamp_after_max_ms, 1))};
 }
 
 // Checks the record set of one partition as Kafka's LogValidator does
@@ -147,11 +182,15 @@ partition_outcome validate_record_set(bytes_view records, const topic_rules& rul
         if (auto s = protocol::validate_records(*batch, *h, max_uncompressed_batch_bytes); !s) {
             return {rules.invalid_record, s.error().message};
         }
-        if (rules.compacted) {
+        if (rules.compacted || rules.check_timestamps) {
             auto decoded = protocol::batch_records::decode(*batch, *h, max_uncompressed_batch_bytes);
             if (!decoded) return {rules.invalid_record, decoded.error().message};
             for (const auto& r : decoded->records()) {
-                if (!r.key) return {rules.invalid_record, "Compacted topic cannot accept message without key."};
+                if (rules.compacted && !r.key)
+                    return {rules.invalid_record, "Compacted topic cannot accept message without key."};
+                if (rules.check_timestamps) {
+                    if (auto refused = check_timestamp(*decoded, r, rules)) return *refused;
+                }
             }
         }
         validated.push_back({*h, split.consumed() - batch->size()});
@@ -340,13 +379,20 @@ void handle_produce(request_context ctx) {
         }
         topic_rules rules;
         if (meta) {
-            rules.max_message_bytes = topic_config_int(meta->configs, b.config(), "max.message.bytes");
-            auto policy = split_config_list(topic_config_string(meta->configs, b.config(), "cleanup.policy"));
-            rules.compacted = std::find(policy.begin(), policy.end(), "compact") != policy.end();
+            // Typed when the topic's configs last changed (topic_properties.h).
+            const topic_properties& props = meta->properties;
+            rules.max_message_bytes = props.max_message_bytes;
+            rules.compacted = props.compacted();
+            if (props.checks_timestamps()) {
+                rules.check_timestamps = true;
+                rules.timestamp_before_max_ms = props.message_timestamp_before_max_ms;
+                rules.timestamp_after_max_ms = props.message_timestamp_after_max_ms;
+                rules.now_ms = broker::now()();
+            }
             if (ctx.version() >= 8) rules.invalid_record = error_code::invalid_record;
             rules.has_transactional_id = request->transactional_id.has_value();
             rules.request_version = ctx.version();
-            rules.compression = topic_compression_of(meta->configs, b.config());
+            rules.compression = props.compression;
         }
 
         for (auto& part : topic.partition_data) {

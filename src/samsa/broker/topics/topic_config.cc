@@ -1,7 +1,5 @@
 #include "samsa/broker/topics/topic_config.h"
 
-#include "samsa/broker/topics/topic_compression.h"
-
 #include <array>
 
 namespace samsa::broker {
@@ -39,6 +37,12 @@ const std::array defs{
     topic_config_def{{"max.message.bytes", T::int32, "1048588", 0}, S{"message.max.bytes"}},
     topic_config_def{{"message.downconversion.enable", T::boolean, "true"}, S{"log.message.downconversion.enable"}},
     topic_config_def{{"message.format.version", T::string, "3.0-IV1"}, S{}},
+    // KIP-937 (Kafka 3.6): before/after replace the deprecated difference
+    // key, which still applies while they are unset (topic_properties.cc).
+    topic_config_def{{"message.timestamp.after.max.ms", T::int64, long_max, 0},
+                     S{"log.message.timestamp.after.max.ms"}},
+    topic_config_def{{"message.timestamp.before.max.ms", T::int64, long_max, 0},
+                     S{"log.message.timestamp.before.max.ms"}},
     topic_config_def{{"message.timestamp.difference.max.ms", T::int64, long_max, 0},
                      S{"log.message.timestamp.difference.max.ms"}},
     topic_config_def{{"message.timestamp.type", T::string, "CreateTime", lowest, highest, timestamp_types},
@@ -151,18 +155,6 @@ std::string topic_config_string(const topic_configs& set, const broker_config& b
     if (!def) return {};
     auto eff = resolve_topic_config(*def, set, broker);
     return eff.value.value_or("");
-}
-
-topic_compression topic_compression_of(const topic_configs& set, const broker_config& broker) {
-    using protocol::compression_codec;
-    const std::string type = topic_config_string(set, broker, "compression.type");
-    auto level = [&](std::string_view key) { return static_cast<int>(topic_config_int(set, broker, key)); };
-    if (type == "uncompressed") return {compression_codec::none, 0};
-    if (type == "gzip") return {compression_codec::gzip, level("compression.gzip.level")};
-    if (type == "snappy") return {compression_codec::snappy, 0};
-    if (type == "lz4") return {compression_codec::lz4, level("compression.lz4.level")};
-    if (type == "zstd") return {compression_codec::zstd, level("compression.zstd.level")};
-    return {};  // producer
 }
 
 }  // namespace samsa::broker

@@ -6,14 +6,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include "samsa/base/assert.h"
+
 namespace samsa::broker {
 
 namespace {
-
-std::chrono::milliseconds as_ms(int64_t v) {
-    if (v < 0 || v == std::numeric_limits<int64_t>::max()) return std::chrono::milliseconds::max();
-    return std::chrono::milliseconds(v);
-}
 
 // A broker key's value (explicit or its default).
 int64_t broker_int(const broker_config& c, std::string_view key, int64_t fallback) {
@@ -40,32 +37,14 @@ topic_manager::~topic_manager() {
     if (auto s = close(); !s) spdlog::error("closing the logs failed: {}", s.error().message);
 }
 
-storage::log_config topic_manager::log_config_for(const topic_configs& set) const {
-    storage::log_config c;
-    c.segment_bytes = topic_config_int(set, config_, "segment.bytes");
-    c.segment_ms = as_ms(topic_config_int(set, config_, "segment.ms"));
-    c.index_interval_bytes = static_cast<int32_t>(topic_config_int(set, config_, "index.interval.bytes"));
-    c.segment_index_bytes = static_cast<int32_t>(topic_config_int(set, config_, "segment.index.bytes"));
-    c.flush_interval_messages = topic_config_int(set, config_, "flush.messages");
-    c.flush_interval_ms = as_ms(topic_config_int(set, config_, "flush.ms"));
-    c.message_timestamp_type = topic_config_string(set, config_, "message.timestamp.type") == "LogAppendTime"
-                                   ? storage::timestamp_type::log_append_time
-                                   : storage::timestamp_type::create_time;
-    int64_t retention = topic_config_int(set, config_, "retention.ms");
-    c.retention_ms = retention < 0 ? std::chrono::milliseconds(-1) : std::chrono::milliseconds(retention);
-    c.retention_bytes = topic_config_int(set, config_, "retention.bytes");
-    auto policies = split_config_list(topic_config_string(set, config_, "cleanup.policy"));
-    bool del = std::find(policies.begin(), policies.end(), "delete") != policies.end();
-    bool compact = std::find(policies.begin(), policies.end(), "compact") != policies.end();
-    c.cleanup = del && compact ? storage::cleanup_policy::compact_and_delete
-                : compact      ? storage::cleanup_policy::compact
-                               : storage::cleanup_policy::delete_records;
-    auto ratio = parse_config_double(topic_config_string(set, config_, "min.cleanable.dirty.ratio"));
-    c.min_cleanable_dirty_ratio = ratio ? *ratio : 0.5;
-    c.min_compaction_lag_ms = std::chrono::milliseconds(topic_config_int(set, config_, "min.compaction.lag.ms"));
-    c.max_compaction_lag_ms = as_ms(topic_config_int(set, config_, "max.compaction.lag.ms"));
-    c.delete_retention_ms = std::chrono::milliseconds(topic_config_int(set, config_, "delete.retention.ms"));
-    return c;
+const topic_properties& topic_manager::rebuild_properties(const topic_metadata& m) {
+    auto built = build_topic_properties(m.configs, config_);
+    if (!built) {
+        spdlog::warn("topic {}: {}; using the broker's defaults for all its configs", m.name, built.error().message);
+        built = default_properties_;
+    }
+    SAMSA_ASSERT(table_.set_properties(m.name, std::move(*built)), "rebuild_properties of a topic not in the table");
+    return m.properties;
 }
 
 result<std::unique_ptr<topic_manager>> topic_manager::open(const broker_config& config) {
@@ -76,7 +55,12 @@ result<std::unique_ptr<topic_manager>> topic_manager::open(const broker_config& 
     storage::log_manager_config lc;
     lc.log_dirs.clear();
     for (const auto& d : config.log_dirs) lc.log_dirs.emplace_back(d);
-    lc.default_config = self->log_config_for({});
+    // The broker's values were validated at start-up, so defaults build.
+    auto defaults = build_topic_properties({}, config);
+    if (!defaults) return defaults.error();
+    self->default_properties_ = std::move(*defaults);
+    for (const auto& [name, m] : self->table_.topics()) self->rebuild_properties(m);
+    lc.default_config = self->default_properties_.log;
     auto enable = parse_config_bool(config.value_of("log.cleaner.enable").value_or("true"));
     lc.cleaner_enable = !enable || *enable;
     lc.cleaner.threads = static_cast<int32_t>(broker_int(config, "log.cleaner.threads", 1));
@@ -90,7 +74,7 @@ result<std::unique_ptr<topic_manager>> topic_manager::open(const broker_config& 
     topic_manager* raw = self.get();
     lc.config_for = [raw](std::string_view topic) {
         const auto* m = raw->table_.find(topic);
-        return raw->log_config_for(m ? m->configs : topic_configs{});
+        return m ? m->properties.log : raw->default_properties_.log;
     };
     auto logs = storage::log_manager::open(std::move(lc));
     if (!logs) return logs.error();
@@ -115,6 +99,7 @@ status topic_manager::reconcile() {
             if (!id.is_zero()) topic_id = id;
             auto created = table_.create(name, count, {}, topic_id);
             if (!created) return created.error();
+            rebuild_properties(**created);
             spdlog::warn("topic {} found on disk but not in {}: adopted with {} partition(s)", name,
                          topic_table::file_name, count);
             continue;
@@ -132,7 +117,7 @@ status topic_manager::reconcile() {
     for (const auto& [name, m] : table_.topics()) {
         for (int32_t p = 0; p < m.partition_count; ++p) {
             if (logs_->get_log(name, partition_id(p))) continue;
-            auto created = logs_->create_log(name, partition_id(p), m.id, log_config_for(m.configs));
+            auto created = logs_->create_log(name, partition_id(p), m.id, m.properties.log);
             if (!created) return created.error();
             spdlog::warn("topic {} partition {} had no log dir: created an empty one", name, p);
         }
@@ -145,7 +130,9 @@ result<const topic_metadata*> topic_manager::create_topic(const std::string& nam
     if (table_.find(name)) return make_error(errc::already_exists, "Topic '" + name + "' already exists.");
     uuid id = uuid::random();
     while (protocol::to_string(id).front() == '-' || table_.find(id)) id = uuid::random();
-    auto lc = log_config_for(configs);
+    auto properties = build_topic_properties(configs, config_);
+    if (!properties) return properties.error();
+    const auto& lc = properties->log;
     for (int32_t p = 0; p < partitions; ++p) {
         if (logs_->get_log(name, partition_id(p))) continue;  // left over from a crash: reuse
         auto created = logs_->create_log(name, partition_id(p), id, lc);
@@ -159,6 +146,7 @@ result<const topic_metadata*> topic_manager::create_topic(const std::string& nam
         (void)logs_->delete_logs(name);
         return m.error();
     }
+    SAMSA_ASSERT(table_.set_properties(name, std::move(*properties)), "a topic just created is in the table");
     spdlog::info("created topic {} ({} partition(s), id {})", name, partitions, protocol::to_string(id));
     return m;
 }
@@ -177,7 +165,7 @@ status topic_manager::delete_topic(std::string_view name) {
 status topic_manager::add_partitions(std::string_view name, int32_t new_count) {
     const auto* m = table_.find(name);
     if (!m) return make_error(errc::not_found, "unknown topic " + std::string(name));
-    auto lc = log_config_for(m->configs);
+    const auto& lc = m->properties.log;
     const int32_t old_count = m->partition_count;
     // A failure part-way removes the partitions this call made: the topic
     // keeps exactly its old count, on disk and in the table.
@@ -198,9 +186,14 @@ status topic_manager::add_partitions(std::string_view name, int32_t new_count) {
 }
 
 status topic_manager::set_configs(std::string_view name, topic_configs configs) {
+    // Built before anything changes: configs that do not build are refused
+    // with the table and the logs as they were.
+    auto properties = build_topic_properties(configs, config_);
+    if (!properties) return properties.error();
     if (auto s = table_.set_configs(name, std::move(configs)); !s) return s;
+    SAMSA_ASSERT(table_.set_properties(name, std::move(*properties)), "set_configs of a topic not in the table");
     const auto* m = table_.find(name);
-    auto lc = log_config_for(m->configs);
+    const auto& lc = m->properties.log;
     for (int32_t p = 0; p < m->partition_count; ++p) {
         if (auto* l = logs_->get_log(name, partition_id(p))) l->set_config(lc);
     }

@@ -9,7 +9,8 @@
 //   delete      the table entry first, then the logs (a crash leaves dirs
 //               that log_manager cleans up or the next start re-adopts)
 //   partitions  new logs first, then the table's count
-//   configs     the table first (persisted), then set_config on every log
+//   configs     the table first (persisted), then the topic's properties
+//               rebuilt (topic_properties.h), then set_config on every log
 //
 // At start-up it reconciles the table with the dirs found: a dir the table
 // does not know is adopted (its topic id from partition.metadata), a
@@ -55,8 +56,9 @@ public:
     // nullptr when the topic or partition does not exist.
     storage::partition_log* log(std::string_view topic, partition_id partition) const;
 
-    // The storage settings for a topic with these configs on this broker.
-    storage::log_config log_config_for(const topic_configs& configs) const;
+    // The properties of a topic that sets no config of its own (the broker's
+    // defaults).
+    const topic_properties& default_properties() const { return default_properties_; }
 
     // Gives every log the chance to fsync per flush.ms (about once a second).
     void maybe_flush(timestamp_ms now);
@@ -76,9 +78,14 @@ public:
 private:
     topic_manager(const broker_config& config, topic_table table, std::unique_ptr<storage::log_manager> logs);
     status reconcile();
+    // Builds the topic's properties from its configs into the table; a stored
+    // config that no longer passes validation (a table from an older
+    // version) falls back to the broker's defaults, with a warning.
+    const topic_properties& rebuild_properties(const topic_metadata& m);
 
     const broker_config& config_;
     topic_table table_;
+    topic_properties default_properties_;
     std::unique_ptr<storage::log_manager> logs_;
     bool closed_ = false;
     std::chrono::milliseconds retention_check_interval_{300000};  // log.retention.check.interval.ms

@@ -166,7 +166,7 @@ result<const topic_metadata*> topic_table::create(std::string name, int32_t part
                                                   std::optional<uuid> id) {
     if (topics_.contains(name)) return make_error(errc::already_exists, "Topic '" + name + "' already exists.");
     auto previous = writes_deferred() ? decltype(topics_){} : topics_;
-    topic_metadata m{name, id.value_or(uuid::random()), partitions, std::move(configs)};
+    topic_metadata m{name, id.value_or(uuid::random()), partitions, std::move(configs), {}};
     while (!id && find(m.id)) m.id = uuid::random();
     topics_.emplace(name, std::move(m));
     if (auto s = commit(std::move(previous)); !s) return s.error();
@@ -195,6 +195,13 @@ status topic_table::set_configs(std::string_view name, topic_configs configs) {
     auto previous = writes_deferred() ? decltype(topics_){} : topics_;
     it->second.configs = std::move(configs);
     return commit(std::move(previous));
+}
+
+status topic_table::set_properties(std::string_view name, topic_properties properties) {
+    auto it = topics_.find(name);
+    if (it == topics_.end()) return make_error(errc::not_found, "unknown topic " + std::string(name));
+    it->second.properties = std::move(properties);
+    return ok();
 }
 
 }  // namespace samsa::broker

@@ -25,6 +25,7 @@
 
 #include "samsa/base/result.h"
 #include "samsa/broker/topics/topic_config.h"
+#include "samsa/broker/topics/topic_properties.h"
 #include "samsa/protocol/uuid.h"
 
 namespace samsa::broker {
@@ -36,6 +37,10 @@ struct topic_metadata {
     uuid id;
     int32_t partition_count = 0;
     topic_configs configs;  // only the keys set on the topic
+    // `configs` over the broker's defaults, typed (not persisted: derived).
+    // topic_manager rebuilds it whenever `configs` changes; a table used
+    // alone (tests) keeps Kafka's defaults.
+    topic_properties properties;
 };
 
 class topic_table {
@@ -58,6 +63,8 @@ public:
     status remove(std::string_view name);
     status set_partition_count(std::string_view name, int32_t partitions);
     status set_configs(std::string_view name, topic_configs configs);
+    // In memory only: the properties built from the topic's configs.
+    status set_properties(std::string_view name, topic_properties properties);
 
 private:
     explicit topic_table(std::string dir) : dir_(std::move(dir)) {}

@@ -57,10 +57,12 @@ json topic_list_json(const kafka::cluster_metadata& md, const std::vector<std::o
     auto topics = json::array();
     for (size_t i = 0; i < md.topics.size(); ++i) {
         const auto& t = md.topics[i];
-        auto count = i < record_counts.size() ? record_counts[i] : std::nullopt;
+        // A count only where one was read (GCC 12 warns on a copied empty optional here).
+        json records = nullptr;
+        if (i < record_counts.size() && record_counts[i]) records = *record_counts[i];
         topics.push_back({{"name", t.name}, {"partitions", t.partitions.size()},
                           {"internal", !t.name.empty() && t.name.front() == '_'},
-                          {"records", count ? json(*count) : json(nullptr)}});
+                          {"records", std::move(records)}});
         if (!t.error.empty()) topics.back()["error"] = t.error;
     }
     return {{"topics", topics}};
@@ -90,7 +92,7 @@ json records_json(const kafka::topic_partition& tp, kafka::watermarks marks, int
                   const std::vector<kafka::record>& records) {
     auto rows = json::array();
     for (const auto& r : records) rows.push_back(record_json(r));
-    return {{"topic", tp.topic}, {"partition", tp.partition()}, {"start_offset", known_or_null(marks.low())},
+    return {{"topic", tp.topic}, {"partition", tp.partition}, {"start_offset", known_or_null(marks.low())},
             {"end_offset", known_or_null(marks.high())}, {"from_offset", from_offset}, {"records", rows}};
 }
 
@@ -110,7 +112,7 @@ json group_json(const kafka::group_description& group, const std::vector<partiti
     auto members = json::array();
     for (const auto& m : group.members) {
         auto assignment = json::array();
-        for (const auto& tp : m.assignment) assignment.push_back({{"topic", tp.topic}, {"partition", tp.partition()}});
+        for (const auto& tp : m.assignment) assignment.push_back({{"topic", tp.topic}, {"partition", tp.partition}});
         members.push_back({{"member_id", m.member_id}, {"client_id", m.client_id}, {"host", m.host},
                            {"group_instance_id", m.group_instance_id.empty() ? json(nullptr) : json(m.group_instance_id)},
                            {"assignment", assignment}});
@@ -118,7 +120,7 @@ json group_json(const kafka::group_description& group, const std::vector<partiti
     auto rows = json::array();
     for (const auto& p : partitions) {
         auto lag = p.lag();
-        rows.push_back({{"topic", p.tp.topic}, {"partition", p.tp.partition()},
+        rows.push_back({{"topic", p.tp.topic}, {"partition", p.tp.partition},
                         {"committed_offset", known_or_null(p.committed())}, {"end_offset", known_or_null(p.log_end())},
                         {"lag", lag ? json(*lag) : json(nullptr)}, {"member_id", p.member_id},
                         {"client_id", p.client_id}, {"host", p.host}});

@@ -37,7 +37,7 @@ cluster::~cluster() = default;
 
 result<kafka::admin*> cluster::admin_locked() {
     if (!admin_) {
-        auto a = kafka::admin::connect(config_);
+        auto a = kafka::connect_admin(config_);
         if (!a) return a.error();
         admin_ = std::move(*a);
     }
@@ -61,7 +61,7 @@ result<json> cluster::broker_configs(int32_t broker) {
     if (!md) return md.error();
     bool known = std::any_of(md->brokers.begin(), md->brokers.end(), [&](const auto& b) { return b.id() == broker; });
     if (!known) return make_error(errc::not_found, fmt::format("broker {} is not in the cluster", broker));
-    auto configs = (*admin)->describe_broker_configs(node_id(broker));
+    auto configs = (*admin)->describe_configs(kafka::config_resource_type::broker, std::to_string(broker));
     if (!configs) return configs.error();
     return json{{"broker", broker}, {"configs", configs_json(*configs)}};
 }
@@ -80,7 +80,7 @@ result<json> cluster::topics() {
             int64_t sum = 0;
             bool known = true;
             for (const auto& p : md->topics[i].partitions) {
-                auto marks = (*admin)->query_watermarks(md->topics[i].name, p.id);
+                auto marks = (*admin)->list_offsets(kafka::topic_partition{md->topics[i].name, p.id()});
                 if (!marks && cluster_silent(marks.error())) return marks.error();
                 if (!marks) { known = false; break; }
                 sum += marks->high() - marks->low();
@@ -99,11 +99,11 @@ result<json> cluster::topic(const std::string& name) {
     if (!info) return info.error();
     std::vector<partition_offsets> partitions;
     for (const auto& p : info->partitions) {
-        auto marks = (*admin)->query_watermarks(name, p.id);
+        auto marks = (*admin)->list_offsets(kafka::topic_partition{name, p.id()});
         if (!marks && cluster_silent(marks.error())) return marks.error();
         partitions.push_back({p, marks ? *marks : kafka::watermarks{}});
     }
-    auto configs = (*admin)->describe_topic_configs(name);
+    auto configs = (*admin)->describe_configs(kafka::config_resource_type::topic, name);
     if (!configs) return configs.error();
     return topic_json(name, partitions, *configs);
 }
@@ -118,8 +118,8 @@ result<cluster::read_plan> cluster::plan_read(const std::string& topic, const re
         return make_error(errc::not_found, fmt::format("topic '{}' has no partition {} (it has {})", topic,
                                                        query.partition, info->partitions.size()));
     }
-    kafka::topic_partition tp{topic, partition_id(query.partition)};
-    auto marks = (*admin)->query_watermarks(topic, tp.partition);
+    kafka::topic_partition tp{topic, query.partition};
+    auto marks = (*admin)->list_offsets(tp);
     if (!marks) return marks.error();
     read_plan plan{tp, *marks, marks->low()};
     if (query.offset) {
@@ -129,7 +129,7 @@ result<cluster::read_plan> cluster::plan_read(const std::string& topic, const re
         }
         plan.from = std::max(*query.offset, marks->low());  // below the start: from the start
     } else if (query.timestamp_ms) {
-        auto o = (*admin)->offset_for_time(tp, *query.timestamp_ms);
+        auto o = (*admin)->list_offsets(tp, *query.timestamp_ms);
         if (!o) return o.error();
         plan.from = (*o)() < 0 ? marks->high() : (*o)();  // -1: nothing that late
     }
@@ -139,7 +139,7 @@ result<cluster::read_plan> cluster::plan_read(const std::string& topic, const re
 result<std::vector<kafka::record>> cluster::read(const read_plan& plan, int limit) {
     std::vector<kafka::record> rows;
     if (plan.from >= plan.marks.high()) return rows;
-    kafka::consumer_options options{plan.tp.topic, {plan.tp.partition()}, {kafka::start_position::kind::offset, plan.from}, {}};
+    kafka::consumer_options options{plan.tp.topic, {plan.tp.partition}, {kafka::start_position::kind::offset, plan.from}, {}};
     auto consumer = kafka::consumer::open(config_, options);
     if (!consumer) return consumer.error();
     auto deadline = std::chrono::steady_clock::now() + record_read_budget;
@@ -173,11 +173,11 @@ result<json> cluster::groups() {
 
 result<std::vector<partition_lag>> cluster::group_offsets_locked(kafka::admin& admin,
                                                                  const kafka::group_description& group) {
-    auto committed = admin.committed_offsets(group.group_id);
+    auto committed = admin.offset_fetch(group.group_id);
     if (!committed) return committed.error();
     auto rows = join_offsets(group, *committed);
     for (auto& row : rows) {
-        auto marks = admin.query_watermarks(row.tp.topic, row.tp.partition);
+        auto marks = admin.list_offsets(row.tp);
         if (!marks && cluster_silent(marks.error())) return marks.error();
         if (marks) row.log_end = marks->high;  // a deleted topic: committed offsets without a log end
     }
@@ -215,7 +215,7 @@ result<std::vector<group_lag>> cluster::group_lags() {
         if (!rows) continue;
         group_lag lag{g.group_id, total_lag(*rows), {}};
         for (const auto& row : *rows) {
-            if (auto l = row.lag()) lag.partitions.emplace_back(fmt::format("{}-{}", row.tp.topic, row.tp.partition()), *l);
+            if (auto l = row.lag()) lag.partitions.emplace_back(fmt::format("{}-{}", row.tp.topic, row.tp.partition), *l);
         }
         out.push_back(std::move(lag));
     }

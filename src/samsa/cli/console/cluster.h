@@ -21,8 +21,11 @@
 #include "samsa/cli/console/record_query.h"
 #include "samsa/cli/kafka/types.h"
 
-namespace samsa::cli::kafka {
+namespace samsa::kafka {
 class admin;
+}
+namespace samsa::cli::kafka {
+using samsa::kafka::admin;
 }
 
 namespace samsa::cli::console {

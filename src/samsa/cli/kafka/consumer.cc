@@ -33,9 +33,9 @@ namespace {
 // The topic's partitions from Metadata, or not_found.
 result<std::vector<int32_t>> topic_partitions(rd_kafka_t* rk, const client_config& config, const handle_state& state,
                                               const std::string& topic) {
-    rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk, topic.c_str(), nullptr);
-    auto md = fetch_metadata(rk, config, state, false, rkt);
-    rd_kafka_topic_destroy(rkt);
+    samsa::kafka::topic_ptr rkt(rd_kafka_topic_new(rk, topic.c_str(), nullptr));
+    auto md = fetch_metadata(rk, config, state, false, rkt.get());
+    rkt.reset();
     if (!md) return md.error();
     auto cm = to_cluster_metadata(**md);
     rd_kafka_metadata_destroy(*md);
@@ -167,10 +167,7 @@ result<std::optional<record>> consumer::poll(std::chrono::milliseconds wait) {
                                   ? rd_kafka_consumer_poll(impl_->rk.get(), static_cast<int>(wait.count()))
                                   : rd_kafka_consume_queue(impl_->queue.get(), static_cast<int>(wait.count()));
     if (msg == nullptr) return std::optional<record>();
-    struct message_deleter {
-        void operator()(rd_kafka_message_t* m) const { rd_kafka_message_destroy(m); }
-    };
-    std::unique_ptr<rd_kafka_message_t, message_deleter> guard(msg);
+    samsa::kafka::message_ptr guard(msg);
     if (msg->err == RD_KAFKA_RESP_ERR_NO_ERROR) return std::optional<record>(to_record(*msg));
     char fatal[512];
     if (rd_kafka_fatal_error(impl_->rk.get(), fatal, sizeof fatal) != RD_KAFKA_RESP_ERR_NO_ERROR) {

@@ -238,6 +238,7 @@ void caching_key_value_store::cache_put(bytes_view key, std::optional<bytes_view
     cached_bytes_ += size - e.size;
     budget_->grow(size - e.size);
     e.size = size;
+    if (cache_size_) cache_size_->record(static_cast<double>(cached_bytes_));
 }
 
 void caching_key_value_store::touch(entry& e) { lru_.splice(lru_.end(), lru_, e.lru_pos); }
@@ -248,6 +249,7 @@ void caching_key_value_store::erase(cache_map::iterator it) {
     lru_.erase(it->second.lru_pos);
     if (it->second.dirty) dirty_.erase(it->second.dirty_pos);
     cache_.erase(it);
+    if (cache_size_) cache_size_->record(static_cast<double>(cached_bytes_));
 }
 
 void caching_key_value_store::maybe_evict() {

@@ -105,6 +105,15 @@ public:
         return true;
     }
 
+    // Kafka's NamedCache records its size in bytes into the task's
+    // cache-size-bytes-total after each change (put, eviction, delete); the
+    // task's caches share the sensor, so it shows the last cache that
+    // changed, as in Kafka. Only kept when it records.
+    bool set_cache_size_sensor(store_sensor* sensor) override {
+        cache_size_ = sensor && sensor->should_record() ? sensor : nullptr;
+        return true;
+    }
+
     // Bytes this cache holds now, as counted against the budget.
     int64_t cached_bytes() const { return cached_bytes_; }
 
@@ -155,6 +164,7 @@ private:
     void count_read(bool hit);
 
     store_sensor* hit_ratio_ = nullptr;
+    store_sensor* cache_size_ = nullptr;
     int64_t read_hits_ = 0;
     int64_t read_misses_ = 0;
 

@@ -50,6 +50,16 @@ public:
     // Iterates in key order.
     using const_iterator = typename map_type::const_iterator;
 
+    // Not copyable: a copy's index would point into the original's nodes.
+    // Moving keeps every node (and so every indexed iterator) in place.
+    hashed_bytes_map() = default;
+    hashed_bytes_map(const hashed_bytes_map&) = delete;
+    hashed_bytes_map& operator=(const hashed_bytes_map&) = delete;
+    // Movable: the nodes stay where they are.
+    hashed_bytes_map(hashed_bytes_map&&) noexcept = default;
+    // Movable: the nodes stay where they are.
+    hashed_bytes_map& operator=(hashed_bytes_map&&) noexcept = default;
+
     // The entry of key; end() when absent.
     iterator find(bytes_view key) {
         auto it = index_.find(key);

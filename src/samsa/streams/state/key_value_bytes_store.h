@@ -117,6 +117,9 @@ public:
     // Hands the record cache's hit-ratio sensor (stream-record-cache-metrics)
     // to the caching layer of the stack, if there is one; false otherwise.
     virtual bool set_cache_hit_ratio_sensor(store_sensor* /*sensor*/) { return false; }
+    // Hands the task's cache-size-bytes-total sensor (stream-task-metrics)
+    // to the caching layer, if there is one; false otherwise.
+    virtual bool set_cache_size_sensor(store_sensor* /*sensor*/) { return false; }
 
     // How many writes have gone through the stack, when its outermost layer
     // counts them (store_builder::build() adds write_counting_key_value_store),

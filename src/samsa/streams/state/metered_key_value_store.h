@@ -10,8 +10,14 @@
 // Cost: a sensor that is not recording (state-store metrics are DEBUG, the
 // default level is INFO) is dropped at construction, so an operation then
 // costs one null check: no clock is read. Iterators (range, all, prefix
-// scan) are timed from open to close, as Kafka's MeteredKeyValueIterator;
-// unmetered ones are handed out as they are.
+// scan) are timed from open to close, as Kafka's MeteredKeyValueIterator,
+// into the operation's sensor and iterator-duration (DEBUG); they are
+// counted while open (num-open-iterators, oldest-iterator-open-since-ms:
+// INFO in Kafka, so with a tracker every iterator is wrapped, one allocation
+// and two lock round trips per iterator). A put (and put-if-absent; a delete
+// of a window store, which is a put of nothing) records the record's
+// end-to-end latency at TRACE: the wall clock minus the current record's
+// timestamp, as Kafka's maybeRecordE2ELatency.
 //
 // Threads: owned by one stream thread, never locked.
 
@@ -47,6 +53,10 @@ struct store_meters {
     // flush() latency.
     store_sensor* flush = nullptr;
     store_sensor* restore = nullptr;  // Kafka times init() as the restoration
+    store_sensor* e2e_latency = nullptr;        // record-e2e-latency (ms), TRACE
+    store_sensor* iterator_duration = nullptr;  // iterator-duration (ns), DEBUG
+    open_iterators* iterators = nullptr;        // num-open-iterators ... (INFO)
+    bool e2e_on_remove = false;                 // a window store's delete is a put
 };
 
 // The metered layer of a store stack (Kafka's MeteredKeyValueStore): times each operation into its sensor.
@@ -57,7 +67,7 @@ class SAMSA_STREAMS_API metered_key_value_store final : public wrapping_key_valu
     static store_sensor* recording(store_sensor* s) { return s && s->should_record() ? s : nullptr; }
     static store_meters only_recording(store_meters m) {
         for (store_sensor** s : {&m.put, &m.put_if_absent, &m.put_all, &m.get, &m.remove, &m.range, &m.all,
-                                 &m.prefix_scan, &m.flush, &m.restore}) {
+                                 &m.prefix_scan, &m.flush, &m.restore, &m.e2e_latency, &m.iterator_duration}) {
             *s = recording(*s);
         }
         return m;
@@ -81,25 +91,52 @@ class SAMSA_STREAMS_API metered_key_value_store final : public wrapping_key_valu
         }
     }
 
-    // Records open-to-close time when dropped.
+    static int64_t wall_ms() {
+        return std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+            .count();
+    }
+
+    // Records open-to-close time when dropped, and counts itself open.
     class metered_iterator final : public bytes_iterator {
     public:
-        metered_iterator(std::unique_ptr<bytes_iterator> inner, store_sensor* s)
-            : inner_(std::move(inner)), sensor_(s), start_(clock::now()) {}
-        ~metered_iterator() override { sensor_->record(elapsed_ns(start_)); }
+        metered_iterator(std::unique_ptr<bytes_iterator> inner, store_sensor* op, store_sensor* duration,
+                         open_iterators* open)
+            : inner_(std::move(inner)), op_(op), duration_(duration), open_(open), start_(clock::now()),
+              opened_ms_(open ? wall_ms() : 0) {
+            if (open_) open_->opened(opened_ms_);
+        }
+        ~metered_iterator() override {
+            if (op_ || duration_) {
+                const double took = elapsed_ns(start_);
+                if (op_) op_->record(took);
+                if (duration_) duration_->record(took);
+            }
+            if (open_) open_->closed(opened_ms_);
+        }
         bool has_next() override { return inner_->has_next(); }
         key_value<bytes, bytes> next() override { return inner_->next(); }
         bytes peek_next_key() override { return inner_->peek_next_key(); }
 
     private:
         std::unique_ptr<bytes_iterator> inner_;
-        store_sensor* sensor_;
+        store_sensor* op_;
+        store_sensor* duration_;
+        open_iterators* open_;
         clock::time_point start_;
+        int64_t opened_ms_;
     };
 
-    static std::unique_ptr<bytes_iterator> metered(store_sensor* s, std::unique_ptr<bytes_iterator> it) {
-        if (!s) return it;
-        return std::make_unique<metered_iterator>(std::move(it), s);
+    std::unique_ptr<bytes_iterator> metered(store_sensor* s, std::unique_ptr<bytes_iterator> it) const {
+        if (!s && !meters_.iterator_duration && !meters_.iterators) return it;
+        return std::make_unique<metered_iterator>(std::move(it), s, meters_.iterator_duration, meters_.iterators);
+    }
+
+    // Kafka's maybeRecordE2ELatency: wall clock minus the record's timestamp.
+    void record_e2e() {
+        if (meters_.e2e_latency && records_) {
+            meters_.e2e_latency->record(static_cast<double>(wall_ms() - records_->current_record().timestamp));
+        }
     }
 
 public:
@@ -108,6 +145,7 @@ public:
         : wrapping_key_value_store(std::move(inner)), meters_(only_recording(meters)) {}
 
     [[nodiscard]] status init(const store_context& context) override {
+        records_ = context.records;
         return timed(meters_.restore, [&] { return wrapping_key_value_store::init(context); });
     }
     void flush() override {
@@ -121,15 +159,20 @@ public:
     }
     void put(bytes_view key, std::optional<bytes_view> value) override {
         timed(meters_.put, [&] { wrapping_key_value_store::put(key, value); });
+        record_e2e();
     }
     std::optional<bytes> put_if_absent(bytes_view key, std::optional<bytes_view> value) override {
-        return timed(meters_.put_if_absent, [&] { return wrapping_key_value_store::put_if_absent(key, value); });
+        auto old = timed(meters_.put_if_absent, [&] { return wrapping_key_value_store::put_if_absent(key, value); });
+        record_e2e();
+        return old;
     }
     void put_all(std::span<const bytes_entry> entries) override {
         timed(meters_.put_all, [&] { wrapping_key_value_store::put_all(entries); });
     }
     std::optional<bytes> remove(bytes_view key) override {
-        return timed(meters_.remove, [&] { return wrapping_key_value_store::remove(key); });
+        auto old = timed(meters_.remove, [&] { return wrapping_key_value_store::remove(key); });
+        if (meters_.e2e_on_remove) record_e2e();
+        return old;
     }
     std::unique_ptr<bytes_iterator> range(bytes_view from, bytes_view to) override {
         return metered(meters_.range, wrapping_key_value_store::range(from, to));
@@ -141,6 +184,7 @@ public:
 
 private:
     store_meters meters_;
+    record_context_holder* records_ = nullptr;  // from init(); nullptr: no e2e latency
 };
 
 }  // namespace samsa::streams

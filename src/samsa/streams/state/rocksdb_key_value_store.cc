@@ -9,6 +9,7 @@
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/options.h>
 #include <rocksdb/slice_transform.h>
+#include <rocksdb/statistics.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
@@ -82,7 +83,37 @@ class rocksdb_iterator;
 
 }  // namespace
 
-struct rocksdb_key_value_store::db_state {
+struct rocksdb_key_value_store::db_state final : rocksdb_db_probe {
+    std::optional<uint64_t> int_property(const std::string& name) const override {
+        uint64_t value = 0;
+        if (!db->GetIntProperty("rocksdb." + name, &value)) return std::nullopt;
+        return value;
+    }
+    rocksdb_tickers take_tickers() override {
+        rocksdb_tickers t;
+        if (!statistics) return t;
+        auto take = [&](rocksdb::Tickers ticker) { return statistics->getAndResetTickerCount(ticker); };
+        t.bytes_written = take(rocksdb::BYTES_WRITTEN);
+        t.bytes_read = take(rocksdb::BYTES_READ);
+        t.memtable_bytes_flushed = take(rocksdb::FLUSH_WRITE_BYTES);
+        t.memtable_hits = take(rocksdb::MEMTABLE_HIT);
+        t.memtable_misses = take(rocksdb::MEMTABLE_MISS);
+        t.block_cache_data_hits = take(rocksdb::BLOCK_CACHE_DATA_HIT);
+        t.block_cache_data_misses = take(rocksdb::BLOCK_CACHE_DATA_MISS);
+        t.block_cache_index_hits = take(rocksdb::BLOCK_CACHE_INDEX_HIT);
+        t.block_cache_index_misses = take(rocksdb::BLOCK_CACHE_INDEX_MISS);
+        t.block_cache_filter_hits = take(rocksdb::BLOCK_CACHE_FILTER_HIT);
+        t.block_cache_filter_misses = take(rocksdb::BLOCK_CACHE_FILTER_MISS);
+        t.write_stall_micros = take(rocksdb::STALL_MICROS);
+        t.compaction_bytes_written = take(rocksdb::COMPACT_WRITE_BYTES);
+        t.compaction_bytes_read = take(rocksdb::COMPACT_READ_BYTES);
+        t.file_opens = take(rocksdb::NO_FILE_OPENS);
+        t.file_closes = take(rocksdb::NO_FILE_CLOSES);
+        t.file_errors = take(rocksdb::NO_FILE_ERRORS);
+        return t;
+    }
+
+    std::shared_ptr<rocksdb::Statistics> statistics;  // with DEBUG metrics only
     std::unique_ptr<rocksdb::DB> db;
     rocksdb::WriteOptions write_options;
     rocksdb::ReadOptions read_options;
@@ -176,9 +207,11 @@ rocksdb_key_value_store::rocksdb_key_value_store(std::string name, rocksdb_key_l
 
 rocksdb_key_value_store::~rocksdb_key_value_store() { close(); }
 
-status rocksdb_key_value_store::init(const store_context& context) { return open(context.task_dir); }
+status rocksdb_key_value_store::init(const store_context& context) {
+    return open(context.task_dir, context.rocksdb_metrics);
+}
 
-status rocksdb_key_value_store::open(const std::filesystem::path& task_dir) {
+status rocksdb_key_value_store::open(const std::filesystem::path& task_dir, rocksdb_metrics_recorder* metrics) {
     if (db_) return make_error(errc::invalid_argument, "state store " + name_ + " is already open");
     std::filesystem::path dir = task_dir / "rocksdb" / name_;
     std::error_code ec;
@@ -189,7 +222,16 @@ status rocksdb_key_value_store::open(const std::filesystem::path& task_dir) {
                               ": " + ec.message());
     }
     rocksdb::DB* raw = nullptr;
-    rocksdb::Status s = rocksdb::DB::Open(make_options(layout_), dir.string(), &raw);
+    rocksdb::Options options = make_options(layout_);
+    std::shared_ptr<rocksdb::Statistics> statistics;
+    if (metrics && metrics->statistics_enabled()) {
+        // Kafka's RocksDBMetricsRecorder: statistics only at DEBUG, without
+        // the detailed timers.
+        statistics = rocksdb::CreateDBStatistics();
+        statistics->set_stats_level(rocksdb::StatsLevel::kExceptDetailedTimers);
+        options.statistics = statistics;
+    }
+    rocksdb::Status s = rocksdb::DB::Open(options, dir.string(), &raw);
     if (!s.ok()) {
         // A held LOCK file shows up here as an IO error ("lock hold by current
         // process" / "Resource temporarily unavailable").
@@ -199,8 +241,11 @@ status rocksdb_key_value_store::open(const std::filesystem::path& task_dir) {
     auto state = std::make_unique<db_state>();
     state->db.reset(raw);
     state->write_options.disableWAL = true;
+    state->statistics = std::move(statistics);
     db_ = std::move(state);
     db_dir_ = std::move(dir);
+    metrics_ = metrics;
+    if (metrics_) metrics_->add_db(db_.get());
     return ok();
 }
 
@@ -226,6 +271,9 @@ void rocksdb_key_value_store::flush() {
 
 void rocksdb_key_value_store::close() {
     if (!db_) return;
+    // First: a metrics snapshot may be reading the database's properties.
+    if (metrics_) metrics_->remove_db(db_.get());
+    metrics_ = nullptr;
     for (auto* it : db_->iterators) it->release();
     db_->iterators.clear();
     // With the WAL off, the memtable would be lost without this flush. Errors

@@ -8,7 +8,8 @@
 // topic is the durable copy; flush() at commit writes the memtable to SST
 // files), 16 MiB write buffers, a bloom filter, bytewise key order. RocksDB's
 // LOCK file keeps a second process or task from opening the same directory;
-// init() then returns an io_error naming the path.
+// init() then returns an io_error naming the path. The database reports to
+// the store_context's RocksDB metrics recorder (rocksdb_metrics_recorder.h).
 //
 // Threads: owned by one stream thread, never locked.
 
@@ -45,8 +46,10 @@ public:
     bool persistent() const override { return true; }
     // open(context.task_dir).
     [[nodiscard]] status init(const store_context& context) override;
-    // Opens (creating if missing) <task_dir>/rocksdb/<name>.
-    [[nodiscard]] status open(const std::filesystem::path& task_dir);
+    // Opens (creating if missing) <task_dir>/rocksdb/<name>. With a metrics
+    // recorder the database is added to it (and RocksDB keeps statistics
+    // when the recorder wants them), and removed from it before it closes.
+    [[nodiscard]] status open(const std::filesystem::path& task_dir, rocksdb_metrics_recorder* metrics = nullptr);
     void flush() override;
     void close() override;
     bool is_open() const override;
@@ -76,6 +79,7 @@ private:
     rocksdb_key_layout layout_;
     std::filesystem::path db_dir_;
     std::unique_ptr<db_state> db_;
+    rocksdb_metrics_recorder* metrics_ = nullptr;  // while open
 };
 
 }  // namespace samsa::streams

@@ -16,6 +16,7 @@
 #include "samsa/base/result.h"
 #include "samsa/streams/export.h"
 #include "samsa/streams/state/record_context.h"
+#include "samsa/streams/state/rocksdb_metrics_recorder.h"
 #include "samsa/streams/state/thread_cache.h"
 
 namespace samsa::streams {
@@ -47,6 +48,9 @@ struct store_context {
     // A caching layer's own budget when cache is nullptr
     // (statestore.cache.max.bytes).
     int64_t cache_max_bytes = 10 * 1024 * 1024;
+    // Where a RocksDB store reports its databases for the RocksDB metrics
+    // (rocksdb_metrics_recorder.h). nullptr: no metrics.
+    rocksdb_metrics_recorder* rocksdb_metrics = nullptr;
 
     // The current record's timestamp; 0 without records.
     int64_t current_timestamp() const { return records ? records->current_record().timestamp : 0; }

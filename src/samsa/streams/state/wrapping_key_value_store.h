@@ -55,6 +55,7 @@ public:
     bool set_cache_hit_ratio_sensor(store_sensor* sensor) override {
         return inner_->set_cache_hit_ratio_sensor(sensor);
     }
+    bool set_cache_size_sensor(store_sensor* sensor) override { return inner_->set_cache_size_sensor(sensor); }
 
 private:
     std::unique_ptr<key_value_bytes_store> inner_;

@@ -32,6 +32,7 @@ class processor_node_base;
 class sensor;
 class sensor_set;
 class store_sensors;
+class registry_store_sensor;
 class streams_metrics;
 
 struct task_config {
@@ -143,6 +144,12 @@ public:
     sensor_set& operator_sensors() { return *operator_sensors_; }
     // The task's dropped-records sensor (streams_metrics.h), if any.
     void set_dropped_records_sensor(sensor* s) { dropped_sensor_ = s; }
+    // The task's punctuate sensor (DEBUG), when it records: each punctuator
+    // call is timed into it in ns, as Kafka's StreamTask.punctuate.
+    void set_punctuate_sensor(sensor* s) { punctuate_sensor_ = s; }
+    // The task's cache-size-bytes-total sensor (DEBUG), when it records:
+    // handed to the caching layer of every store added after.
+    void set_cache_size_sensor(sensor* s);
     int64_t dropped_records() const { return dropped_records_; }
 
     // changelog_sink: change-logging stores write through the collector.
@@ -173,6 +180,7 @@ private:
     int64_t metrics_clock_ms_ = 0;
     // Before stores_: a metered store records into them until it is gone.
     std::vector<std::unique_ptr<store_sensors>> store_sensors_;
+    std::unique_ptr<registry_store_sensor> cache_size_sensor_;  // likewise
     std::unique_ptr<sensor_set> operator_sensors_;
     // In the order they were added (the topology's), which is the order
     // caches are flushed in, as Kafka's state manager flushes them.
@@ -186,6 +194,7 @@ private:
     std::vector<schedule_entry> schedules_;
     int64_t dropped_records_ = 0;
     sensor* dropped_sensor_ = nullptr;
+    sensor* punctuate_sensor_ = nullptr;
     void record_dropped_metric();
 };
 

@@ -4,6 +4,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "samsa/streams/internal/runtime/streams_metrics.h"
+
 namespace samsa::streams::internal {
 
 changelog_reader::changelog_reader(partition_reader& reader, std::chrono::milliseconds request_timeout)
@@ -12,10 +14,17 @@ changelog_reader::changelog_reader(partition_reader& reader, std::chrono::millis
 status changelog_reader::register_task(stream_task& task) {
     int pending = 0;
     for (const auto& c : task.changelogs()) {
-        auto marks = reader_->watermarks(c.tp, timeout_);
+        auto marks = [&] {
+            blocked_timer blocked(sensors_);
+            return reader_->watermarks(c.tp, timeout_);
+        }();
         if (!marks) return marks.error();
         auto [low, high] = *marks;
         samsa::offset start = c.start == beginning_offset ? low : std::max(c.start, low);
+        // Kafka's StoreChangelogReader: restore-remaining-records-total
+        // starts at end - start (offsets, so markers and compacted gaps are
+        // in it and it may never reach 0).
+        if (sensors_) task.record_restoration(std::max<int64_t>(high() - start(), 0), true);
         if (start >= high) continue;
         status st = reader_->assign(c.tp, start);
         if (!st) return st;
@@ -66,7 +75,10 @@ void changelog_reader::report_batches(const std::map<topic_partition, std::pair<
 result<std::vector<stream_task*>> changelog_reader::restore(std::chrono::milliseconds poll_timeout,
                                                             size_t max_records) {
     if (!active_.empty()) {
-        auto records = reader_->poll(poll_timeout, max_records);
+        auto records = [&] {
+            blocked_timer blocked(sensors_);
+            return reader_->poll(poll_timeout, max_records);
+        }();
         if (!records) return records.error();
         // Per partition: the batch's last offset and record count, reported
         // before a partition's end (Kafka's order).
@@ -89,6 +101,11 @@ result<std::vector<stream_task*>> changelog_reader::restore(std::chrono::millise
             if (r.offset + 1 >= it->second.end && !std::count(ended.begin(), ended.end(), r.tp)) ended.push_back(r.tp);
         }
         report_batches(batches);
+        // Kafka records each changelog partition's batch: restore-rate counts
+        // batches, restore-total records, and the remaining drop by as many.
+        if (sensors_) {
+            for (const auto& [tp, b] : batches) active_.at(tp).task->record_restoration(b.second, false);
+        }
         for (const auto& tp : ended) finish(tp);
     }
     std::vector<stream_task*> done;

@@ -27,6 +27,10 @@ public:
     changelog_reader(partition_reader& reader, std::chrono::milliseconds request_timeout);
     // Before the first register_task(); nullptr for none.
     void set_listener(state_restore_listener* listener) { listener_ = listener; }
+    // The thread's sensors (streams_metrics.h): reads count as blocked time,
+    // and each task hears what it restores (stream_task::record_restoration).
+    // nullptr: no metrics.
+    void set_thread_sensors(thread_sensors* sensors) { sensors_ = sensors; }
 
     // Tasks with nothing to read complete at once (returned by the next
     // restore()).
@@ -51,6 +55,7 @@ private:
 
     partition_reader* reader_;
     state_restore_listener* listener_ = nullptr;
+    thread_sensors* sensors_ = nullptr;
     std::chrono::milliseconds timeout_;
     std::map<topic_partition, entry> active_;
     std::map<task_id, int> pending_per_task_;

@@ -71,6 +71,8 @@ result<std::unique_ptr<stream_task>> stream_task::create(task_id id, const subto
     if (env.metrics) {
         t->sensors_ = std::make_unique<task_sensors>(env.metrics, env.thread_id, id.to_string());
         t->context_->set_dropped_records_sensor(t->sensors_->dropped);
+        if (t->sensors_->punctuate->should_record()) t->context_->set_punctuate_sensor(t->sensors_->punctuate);
+        if (t->sensors_->cache_size->should_record()) t->context_->set_cache_size_sensor(t->sensors_->cache_size);
     }
     t->restore_committed_metadata(committed);
     try {
@@ -213,6 +215,24 @@ void stream_task::record_round() {
         sensors_->enforced_processing->record(static_cast<double>(enforced - enforced_recorded_));
         enforced_recorded_ = enforced;
     }
+}
+
+void stream_task::record_process_ratio(std::chrono::nanoseconds all_tasks) {
+    if (sensors_ && all_tasks.count() > 0) {
+        sensors_->active_process_ratio->record(static_cast<double>(process_time_.count()) /
+                                               static_cast<double>(all_tasks.count()));
+    }
+    process_time_ = std::chrono::nanoseconds{0};
+}
+
+void stream_task::record_restoration(int64_t records, bool init_remaining) {
+    if (!sensors_) return;
+    if (init_remaining) {
+        sensors_->restore_remaining->record(static_cast<double>(records));
+        return;
+    }
+    sensors_->restore->record(static_cast<double>(records));
+    sensors_->restore_remaining->record(-static_cast<double>(records));
 }
 
 template<class F>

@@ -38,6 +38,7 @@
 // whole life; nothing is locked (global stores, shared with the global
 // thread, lock themselves).
 
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -183,6 +184,17 @@ public:
     // (Kafka records it after each processing loop), and enforced-processing,
     // the times partition_group enforced processing since the last round.
     void record_round();
+    // active-process-ratio (INFO), as Kafka's TaskExecutor and
+    // StreamTask.recordProcessTimeRatioAndBufferSize: add_process_time() sums
+    // the task's processing time in a loop, record_process_ratio() records
+    // it over all tasks' and starts over.
+    void add_process_time(std::chrono::nanoseconds took) { process_time_ += took; }
+    void record_process_ratio(std::chrono::nanoseconds all_tasks);
+    // Kafka's StreamTask.recordRestoration (the changelog reader calls it):
+    // init_remaining adds records to restore-remaining-records-total (INFO);
+    // otherwise a restored batch of records: restore-rate/-total (DEBUG) and
+    // the remaining down by as many.
+    void record_restoration(int64_t records, bool init_remaining);
     // Records process_one() took but skipped (deserialization errors under
     // logAndContinue, negative timestamps): not processed in Kafka's counts.
     size_t skipped_total() const { return skipped_; }
@@ -240,6 +252,7 @@ private:
     std::unique_ptr<task_sensors> sensors_;
     size_t skipped_ = 0;
     int64_t enforced_recorded_ = 0;  // enforced_processing_total() at the last record_round()
+    std::chrono::nanoseconds process_time_{0};  // since the last record_process_ratio()
 };
 
 }  // namespace samsa::streams::internal

@@ -40,8 +40,16 @@ stream_thread::stream_thread(std::string name, const streams_config& config, tas
     env.cache = cache_.get();
     env.default_timestamp_extractor = config.default_timestamp_extractor;
     env.max_task_idle_ms = config.max_task_idle_ms;
-    sensors_ = std::make_unique<thread_sensors>(env.metrics, name_);
+    // thread-start-time is wall-clock ms, as Kafka's time.milliseconds().
+    const int64_t started = env.wall_clock ? env.wall_clock()
+                                           : std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                 std::chrono::system_clock::now().time_since_epoch())
+                                                 .count();
+    sensors_ = std::make_unique<thread_sensors>(env.metrics, name_, started);
     env.thread_metrics = env.metrics ? sensors_.get() : nullptr;
+    blocking_ = env.thread_metrics;
+    if (env.metrics && env.metrics->records(recording_level::debug)) rocksdb_trigger_ = env.metrics;
+    restorer_->set_thread_sensors(env.thread_metrics);
     env.thread_id = name_;
     env.fetched_lag = [consumer = clients_.consumer.get()](const topic_partition& tp) {
         return consumer->current_lag(tp);
@@ -111,6 +119,7 @@ void stream_thread::run_once() {
         if (collector_->exactly_once()) {
             // Fences a zombie with the same transactional.id and aborts
             // what it left open.
+            blocked_timer blocked(blocking_);
             status init = collector_->init_transactions(config_->request_timeout);
             if (!init) throw std::runtime_error("cannot initialize transactions: " + init.error().message);
         }
@@ -119,6 +128,8 @@ void stream_thread::run_once() {
         subscribed_ = true;
         last_commit_ = std::chrono::steady_clock::now();
     }
+    const auto loop_start = std::chrono::steady_clock::now();
+    loop_ = {};
     // Block in poll only when there is nothing else to do: with records
     // buffered a waiting poll would idle the thread for poll.ms per round.
     // With the buffers full (and records to work on) it does not poll at all
@@ -154,49 +165,79 @@ void stream_thread::run_once() {
     }
     collector_->poll();
     maybe_commit();
+    record_loop(loop_start);
+    if (rocksdb_trigger_) rocksdb_trigger_->maybe_record_rocksdb(metrics_now_ms());
 }
 
 namespace {
-double elapsed_ms(std::chrono::steady_clock::time_point since) {
-    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - since).count();
-}
+using std::chrono::nanoseconds;
+using std::chrono::steady_clock;
+
+double to_ms(nanoseconds d) { return std::chrono::duration<double, std::milli>(d).count(); }
 }  // namespace
 
+// Kafka's StreamThread.runOnce records these once a loop: the records the
+// loop processed (0 too) and the share of the loop's time each step took.
+// Kafka divides milliseconds, so a loop under 1 ms records 0/0 = NaN there;
+// samsa divides nanoseconds of the steady clock.
+void stream_thread::record_loop(steady_clock::time_point start) {
+    if (!blocking_) return;
+    const double total = static_cast<double>((steady_clock::now() - start).count());
+    if (total <= 0) return;
+    sensors_->process_records->record(static_cast<double>(loop_.processed));
+    sensors_->process_ratio->record(static_cast<double>(loop_.process.count()) / total);
+    sensors_->punctuate_ratio->record(static_cast<double>(loop_.punctuate.count()) / total);
+    sensors_->poll_ratio->record(static_cast<double>(loop_.poll.count()) / total);
+    sensors_->commit_ratio->record(static_cast<double>(loop_.commit.count()) / total);
+}
+
 void stream_thread::poll_records(std::chrono::milliseconds timeout, size_t max_records) {
-    auto start = std::chrono::steady_clock::now();
+    auto start = steady_clock::now();
     auto records = clients_.consumer->poll(timeout, max_records);
-    record_if(sensors_->poll, elapsed_ms(start));
+    const nanoseconds took = steady_clock::now() - start;
+    loop_.poll += took;
+    if (blocking_) blocking_->add_blocked(took);
+    record_if(sensors_->poll, to_ms(took));
     if (callback_error_) std::rethrow_exception(std::exchange(callback_error_, nullptr));
     if (!records) throw std::runtime_error("consumer failed: " + records.error().message);
+    // As Kafka: a poll that returned nothing is not recorded.
+    if (!records->empty()) record_if(sensors_->poll_records, static_cast<double>(records->size()));
     tasks_->add_records(std::move(*records));
 }
 
 void stream_thread::process_and_punctuate() {
-    auto start = std::chrono::steady_clock::now();
+    auto start = steady_clock::now();
     size_t processed = tasks_->process(max_process_per_task);
+    const nanoseconds process_took = steady_clock::now() - start;
+    loop_.process += process_took;
+    loop_.processed += processed;
     if (processed > 0) {
         // As Kafka: the rate counts records, the latency is per record.
         record_if(sensors_->process, static_cast<double>(processed));
-        record_if(sensors_->process_latency, elapsed_ms(start) / static_cast<double>(processed));
+        record_if(sensors_->process_latency, to_ms(process_took) / static_cast<double>(processed));
     }
-    start = std::chrono::steady_clock::now();
+    start = steady_clock::now();
     size_t punctuated = tasks_->punctuate();
-    if (punctuated > 0) record_if(sensors_->punctuate, elapsed_ms(start) / static_cast<double>(punctuated));
+    const nanoseconds punctuate_took = steady_clock::now() - start;
+    loop_.punctuate += punctuate_took;
+    if (punctuated > 0) record_if(sensors_->punctuate, to_ms(punctuate_took) / static_cast<double>(punctuated));
 }
 
 void stream_thread::maybe_commit() {
-    auto now = std::chrono::steady_clock::now();
+    auto now = steady_clock::now();
     if (now - last_commit_ < config_->commit_interval) return;
     size_t running = tasks_->running_count();
     status st = tasks_->commit();
     last_commit_ = now;
+    const nanoseconds took = steady_clock::now() - now;
+    loop_.commit += took;
     if (!st && collector_->exactly_once()) {
         recover_from_failed_transaction("commit failed: " + st.error().message);
     } else if (!st) {
         throw task_failure("commit failed: " + st.error().message);
     } else if (running > 0) {
         // As Kafka: a commit of no task is not counted; the latency is per task.
-        record_if(sensors_->commit, elapsed_ms(now) / static_cast<double>(running));
+        record_if(sensors_->commit, to_ms(took) / static_cast<double>(running));
     }
 }
 
@@ -231,6 +272,7 @@ void stream_thread::close(bool clean) {
     tasks_->close_all(clean);
     publish_tasks();
     if (subscribed_) clients_.consumer->close();
+    blocked_timer blocked(blocking_);
     status st = collector_->flush(config_->request_timeout);
     if (!st) spdlog::warn("[streams] {}: producer flush on close: {}", name_, st.error().message);
 }

@@ -112,12 +112,26 @@ private:
     void poll_records(std::chrono::milliseconds timeout, size_t max_records);
     void process_and_punctuate();
     void maybe_commit();
+    // The loop's ratios and process-records (thread_sensors).
+    void record_loop(std::chrono::steady_clock::time_point start);
+
+    // Time one run_once() spent on each step, for the *-ratio metrics.
+    struct loop_times {
+        std::chrono::nanoseconds poll{0};
+        std::chrono::nanoseconds process{0};
+        std::chrono::nanoseconds punctuate{0};
+        std::chrono::nanoseconds commit{0};
+        size_t processed = 0;
+    };
 
     std::string name_;
     const streams_config* config_;
     std::vector<std::string> topics_;
     stream_thread_clients clients_;
     std::unique_ptr<thread_sensors> sensors_;  // before the tasks: they record into it
+    thread_sensors* blocking_ = nullptr;       // sensors_ with a registry, else nullptr
+    streams_metrics* rocksdb_trigger_ = nullptr;  // the registry at DEBUG (RocksDB statistics)
+    loop_times loop_;
     std::unique_ptr<thread_cache> cache_;  // before the tasks: outlives their stores
     std::unique_ptr<stream_record_collector> collector_;
     std::unique_ptr<changelog_reader> restorer_;

@@ -1,5 +1,6 @@
 #include "samsa/streams/detail/runtime/task_context.h"
 
+#include <chrono>
 #include <stdexcept>
 
 #include <spdlog/spdlog.h>
@@ -35,7 +36,12 @@ void task_context::add_store(const store_builder& declared, bool synchronized) {
     if (store_index_.count(declared.name())) return;
     const store_builder builder = effective_builder(declared);
     std::unique_ptr<key_value_bytes_store> s = builder.build();
-    if (config_.metrics && !builder.metrics_scope().empty()) s = metered(builder, std::move(s));
+    if (cache_size_sensor_) s->set_cache_size_sensor(cache_size_sensor_.get());
+    rocksdb_metrics_recorder* rocksdb = nullptr;
+    if (config_.metrics && !builder.metrics_scope().empty()) {
+        s = metered(builder, std::move(s));
+        rocksdb = store_sensors_.back()->rocksdb();
+    }
     if (synchronized || config_.queryable_stores) s = std::make_unique<synchronized_key_value_store>(std::move(s));
     store_context ctx;
     ctx.application_id = config_.application_id;
@@ -43,6 +49,7 @@ void task_context::add_store(const store_builder& declared, bool synchronized) {
     ctx.partition = config_.partition;
     ctx.changelog = this;
     ctx.cache = config_.cache;
+    ctx.rocksdb_metrics = rocksdb;
     // A synchronized (global) store is read by other threads, which must not
     // touch this task's record context (a cache evicting on their read).
     ctx.records = synchronized ? nullptr : this;
@@ -133,7 +140,14 @@ bool task_context::punctuate(punctuation_type type, int64_t now) {
         record_context saved = exchange_current_record(record_context{now, std::nullopt, {}});
         punctuator fn = schedules_[i].fn;
         try {
-            fn(now);
+            if (punctuate_sensor_) {
+                const auto start = std::chrono::steady_clock::now();
+                fn(now);
+                const auto took = std::chrono::steady_clock::now() - start;
+                punctuate_sensor_->record(static_cast<double>(std::chrono::nanoseconds(took).count()));
+            } else {
+                fn(now);
+            }
         } catch (...) {
             exchange_current_record(std::move(saved));
             throw;
@@ -177,5 +191,9 @@ void task_context::send_with_headers(std::string_view changelog_topic, int32_t p
 }
 
 void task_context::record_dropped_metric() { dropped_sensor_->record(); }
+
+void task_context::set_cache_size_sensor(sensor* s) {
+    cache_size_sensor_ = s ? std::make_unique<registry_store_sensor>(s) : nullptr;
+}
 
 }  // namespace samsa::streams::internal

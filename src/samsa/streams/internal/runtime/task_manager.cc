@@ -1,5 +1,7 @@
 #include "samsa/streams/internal/runtime/task_manager.h"
 
+#include <optional>
+
 #include <spdlog/spdlog.h>
 
 #include "samsa/streams/internal/runtime/streams_metrics.h"
@@ -56,7 +58,10 @@ status task_manager::handle_assignment(const std::vector<topic_partition>& assig
 }
 
 committed_offsets task_manager::committed_metadata(const std::vector<topic_partition>& partitions) {
-    auto committed = consumer_->committed(partitions, timeout_);
+    auto committed = [&] {
+        blocked_timer blocked(env_.thread_metrics);
+        return consumer_->committed(partitions, timeout_);
+    }();
     if (committed) return std::move(*committed);
     // The tasks start without their stream time and processor metadata, as
     // on a first start: an emit-on-window-close aggregate may emit windows
@@ -191,8 +196,13 @@ status task_manager::restore(std::chrono::milliseconds poll_timeout, size_t max_
 
 size_t task_manager::process(size_t max_per_task) {
     size_t total = 0;
+    // active-process-ratio: each task's share of the round, timed per task
+    // as Kafka's TaskExecutor times each task's batch.
+    const bool timed = env_.thread_metrics != nullptr;
+    std::chrono::nanoseconds all_tasks{0};
     for (auto& [id, t] : tasks_) {
         if (t->current_state() != stream_task::state::running) continue;
+        const auto start = timed ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
         // max.task.idle.ms: a task may wait for its empty partitions.
         int64_t now = t->context().wall_clock_ms();
         // record-e2e-latency measures against this reading, as Kafka's
@@ -207,6 +217,16 @@ size_t task_manager::process(size_t max_per_task) {
         if (processed > 0) t->record_processed(processed);
         t->record_round();
         total += processed;
+        if (timed) {
+            const std::chrono::nanoseconds took = std::chrono::steady_clock::now() - start;
+            t->add_process_time(took);
+            all_tasks += took;
+        }
+    }
+    if (timed) {
+        for (auto& [id, t] : tasks_) {
+            if (t->current_state() == stream_task::state::running) t->record_process_ratio(all_tasks);
+        }
     }
     resume_drained_partitions();
     return total;
@@ -234,6 +254,8 @@ status task_manager::commit() { return commit_tasks(running_tasks(), false); }
 status task_manager::commit_tasks(const std::vector<stream_task*>& tasks, bool enforce_checkpoint) {
     if (tasks.empty() && !collector_->in_transaction()) return ok();
     for (stream_task* t : tasks) t->prepare_commit();
+    // The flush and the commit wait on Kafka: blocked-time-ns-total.
+    std::optional<blocked_timer> blocked(std::in_place, env_.thread_metrics);
     status st = collector_->flush(timeout_);
     if (!st) return st;
     committed_offsets offsets;
@@ -256,6 +278,7 @@ status task_manager::commit_tasks(const std::vector<stream_task*>& tasks, bool e
         st = consumer_->commit(offsets);
         if (!st) return st;
     }
+    blocked.reset();  // checkpoints are local work
     for (stream_task* t : tasks) {
         st = t->post_commit(enforce_checkpoint);
         if (!st) return st;

@@ -80,7 +80,7 @@ topology_description internal_topology_builder::describe() const {
         std::map<std::string, int> at;
         for (const auto& n : order) {
             at[n] = static_cast<int>(nodes.size());
-            nodes.push_back(sized_node{describe_node(node(n))});
+            nodes.push_back(sized_node{.node = describe_node(node(n)), .size = 1, .preds = {}, .succs = {}});
         }
         auto cmp = [&nodes](int a, int b) { return node_compare(nodes, a, b); };
         for (int i = 0; i < static_cast<int>(nodes.size()); ++i) {
