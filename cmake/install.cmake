@@ -2,16 +2,22 @@
 #
 # Components:
 #   runtime  the programs: samsa-broker, samsa, the order-mail demo
-#   dev      samsa::streams for applications: static libraries, headers, the
-#            CMake package (find_package(samsa CONFIG)) and samsa-streams.pc
+#   library  libsamsa-streams.so.<major>.<minor>: samsa::streams as a shared
+#            library (cmake/shared_library.cmake), only its public API
+#            exported
+#   dev      samsa::streams for applications: static libraries, the shared
+#            library's link, headers, the CMake package
+#            (find_package(samsa CONFIG): samsa::streams, the static
+#            libraries; samsa::streams_shared, the shared one) and
+#            samsa-streams.pc / samsa-streams-shared.pc
 #   service  the broker as a system service: a systemd unit and a default
 #            /etc/samsa/server.properties (data in /var/lib/samsa). Absolute
 #            paths, so only the .deb installs it; `cmake --install` leaves
 #            it out (EXCLUDE_FROM_ALL) and never writes to /etc.
 #
-# Not yet: a shared libsamsa-streams.so with only the public API exported,
-# and public headers free of internal/ ones (the DSL's templates reach the
-# internal graph and processor headers today, so those are installed too).
+# Headers: the public ones and detail/ (what the DSL's templates need), never
+# internal/; tests/packaging checks that no installed header includes one
+# that is not installed.
 
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
@@ -27,12 +33,10 @@ foreach(program ${samsa_programs})
 endforeach()
 
 # --- samsa::streams ----------------------------------------------------------
-# samsa::streams is what an application links: the DSL, the runtime (which
-# brings librdkafka) and the test driver. The libraries below it are
-# installed as the targets samsa::base, samsa::bytes, ... that it needs.
-add_library(samsa_streams_package INTERFACE)
-target_link_libraries(samsa_streams_package INTERFACE samsa_streams_runtime samsa_streams_json)
-add_library(samsa::streams ALIAS samsa_streams_package)
+# samsa_streams_package (samsa::streams, static) and samsa_streams_shared
+# (samsa::streams_shared) are defined in cmake/shared_library.cmake. The
+# libraries below the static one are installed as the targets samsa::base,
+# samsa::bytes, ... that it needs.
 
 # samsa_broker_metrics(_http): the Prometheus text renderer and the GET
 # /metrics endpoint, which kafka_streams reuses for samsa.metrics.listener.
@@ -55,12 +59,19 @@ set_target_properties(samsa_broker_metrics_http PROPERTIES EXPORT_NAME broker_me
 install(TARGETS ${samsa_exported_libraries} EXPORT samsa-targets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT dev
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(TARGETS samsa_streams_shared EXPORT samsa-targets
+  LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT library NAMELINK_COMPONENT dev
+  INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(EXPORT samsa-targets NAMESPACE samsa:: DESTINATION ${samsa_cmake_dir} COMPONENT dev)
 
-# The headers the installed libraries' headers include, and the version.
+# The headers: the public API, the detail/ headers its templates need (the
+# DSL's operators, graph and the few runtime interfaces they call), what
+# those include from base/, bytes/ and kafka/, and the version. Never
+# streams/internal/ (the runtime's own headers): tests/packaging checks that
+# no installed header includes one that is not installed.
 foreach(dir base bytes kafka streams)
   install(DIRECTORY ${PROJECT_SOURCE_DIR}/src/samsa/${dir} DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/samsa
-    COMPONENT dev FILES_MATCHING PATTERN "*.h")
+    COMPONENT dev FILES_MATCHING PATTERN "*.h" PATTERN "internal" EXCLUDE)
 endforeach()
 install(FILES ${PROJECT_BINARY_DIR}/generated/samsa/version.h
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/samsa COMPONENT dev)
@@ -77,7 +88,9 @@ file(RELATIVE_PATH samsa_pc_to_prefix /p/${CMAKE_INSTALL_LIBDIR}/pkgconfig /p)
 string(REGEX REPLACE "/$" "" samsa_pc_to_prefix "${samsa_pc_to_prefix}")
 configure_file(${PROJECT_SOURCE_DIR}/cmake/templates/samsa-streams.pc.in
   ${PROJECT_BINARY_DIR}/packaging/samsa-streams.pc @ONLY)
-install(FILES ${PROJECT_BINARY_DIR}/packaging/samsa-streams.pc
+configure_file(${PROJECT_SOURCE_DIR}/cmake/templates/samsa-streams-shared.pc.in
+  ${PROJECT_BINARY_DIR}/packaging/samsa-streams-shared.pc @ONLY)
+install(FILES ${PROJECT_BINARY_DIR}/packaging/samsa-streams.pc ${PROJECT_BINARY_DIR}/packaging/samsa-streams-shared.pc
   DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig COMPONENT dev)
 
 # --- the broker as a service (the .deb only) ----------------------------------
@@ -87,31 +100,38 @@ install(FILES ${PROJECT_SOURCE_DIR}/packaging/samsa-broker.service DESTINATION /
   COMPONENT service EXCLUDE_FROM_ALL)
 
 # --- packages ----------------------------------------------------------------
-# Two .debs: `samsa` (programs + service) and `samsa-dev` (the library).
+# Three .debs: `samsa` (programs + service), `libsamsa-streams<major>.<minor>`
+# (the shared library, named after its SONAME as Debian names libraries)
+# and `samsa-dev` (headers, static libraries, the CMake package).
 set(CPACK_PACKAGE_NAME samsa)
 set(CPACK_PACKAGE_VENDOR "Samsa")
 set(CPACK_PACKAGE_CONTACT "Samsa developers <samsa@localhost>")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "A Kafka-protocol broker and Kafka Streams for C++")
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
-set(CPACK_COMPONENTS_ALL runtime service dev)
+set(CPACK_COMPONENTS_ALL runtime service library dev)
 set(CPACK_COMPONENT_RUNTIME_GROUP broker)
 set(CPACK_COMPONENT_SERVICE_GROUP broker)
+set(CPACK_COMPONENT_LIBRARY_GROUP library)
 set(CPACK_COMPONENT_DEV_GROUP dev)
 set(CPACK_COMPONENTS_GROUPING ONE_PER_GROUP)
 set(CPACK_DEB_COMPONENT_INSTALL ON)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_BROKER_PACKAGE_NAME samsa)
+set(samsa_library_package libsamsa-streams${PROJECT_VERSION_MAJOR}.${PROJECT_VERSION_MINOR})
+set(CPACK_DEBIAN_LIBRARY_PACKAGE_NAME ${samsa_library_package})
 set(CPACK_DEBIAN_DEV_PACKAGE_NAME samsa-dev)
 set(CPACK_DEBIAN_BROKER_PACKAGE_SECTION net)
+set(CPACK_DEBIAN_LIBRARY_PACKAGE_SECTION libs)
 set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
 # The programs' shared-library dependencies, read off the binaries by
 # dpkg-shlibdeps; the -dev package needs the -dev packages of what its
 # static libraries and headers use.
 set(CPACK_DEBIAN_BROKER_PACKAGE_SHLIBDEPS ON)
+set(CPACK_DEBIAN_LIBRARY_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_BROKER_PACKAGE_DEPENDS "adduser")
 set(CPACK_DEBIAN_BROKER_PACKAGE_CONTROL_EXTRA
   ${PROJECT_SOURCE_DIR}/packaging/deb/postinst ${PROJECT_SOURCE_DIR}/packaging/deb/conffiles)
 set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS
-  "librdkafka-dev, libssl-dev, librocksdb-dev, libspdlog-dev, libfmt-dev, nlohmann-json3-dev, libsimdjson-dev, libmurmurhash-dev, libcpp-httplib-dev, pkg-config")
+  "${samsa_library_package} (= ${PROJECT_VERSION}), librdkafka-dev, libssl-dev, librocksdb-dev, libspdlog-dev, libfmt-dev, nlohmann-json3-dev, libsimdjson-dev, libmurmurhash-dev, libcpp-httplib-dev, pkg-config")
 include(CPack)

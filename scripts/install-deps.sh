@@ -16,6 +16,7 @@ packages=(
   kcat python3 python3-kafka python3-confluent-kafka
   clang libclang-rt-14-dev
   libcpp-httplib-dev chromium
+  doxygen
 )
 
 # Node.js: the machine image may bring its own (newer) build, which conflicts

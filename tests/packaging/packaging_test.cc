@@ -1,7 +1,11 @@
 // Samsa as a user gets it. Installs this build into a temporary prefix
 // (`cmake --install`), then, from that prefix only:
+//   - checks that every installed header includes only installed ones;
 //   - builds examples/ as an outside project with find_package(samsa CONFIG)
 //     and runs its word count against the installed samsa-broker;
+//     builds the word count against the shared library too
+//     (samsa::streams_shared) and runs it;
+//   - checks what libsamsa-streams.so exports (nm -D);
 //   - builds the same word count with `pkg-config samsa-streams` and runs it;
 //   - makes the .deb packages with cpack, unpacks them (dpkg-deb -x, no root
 //     needed) and checks their contents, their declared dependencies and that
@@ -14,8 +18,10 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <optional>
+#include <regex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -156,6 +162,32 @@ TEST_F(packaging, installs_the_programs_the_library_the_cmake_package_and_the_pc
     EXPECT_EQ(cli.out.substr(0, cli.out.find('\n')), "samsa " + version.out.substr(13, version.out.find('\n') - 13));
 }
 
+// "No internal header reachable from a public one", operationally: every
+// header the install holds includes (by "..." or <samsa/...>) only headers the
+// install also holds, and streams/internal/ is not installed at all.
+TEST_F(packaging, installed_headers_include_only_installed_headers) {
+    const fs::path include = prefix_ / "include";
+    EXPECT_FALSE(fs::exists(include / "samsa/streams/internal"));
+    EXPECT_TRUE(fs::exists(include / "samsa/streams/detail/dsl/dsl_impl.h"));
+    const std::regex include_line(R"re(^\s*#\s*include\s*(?:"([^"]+)"|<(samsa/[^>]+)>))re");
+    int headers = 0;
+    for (const auto& e : fs::recursive_directory_iterator(include)) {
+        if (!e.is_regular_file() || e.path().extension() != ".h") continue;
+        ++headers;
+        std::ifstream in(e.path());
+        std::string line;
+        for (int n = 1; std::getline(in, line); ++n) {
+            std::smatch m;
+            if (!std::regex_search(line, m, include_line)) continue;
+            const std::string target = m[1].matched ? m[1].str() : m[2].str();
+            EXPECT_TRUE(fs::exists(include / target))
+                << fs::relative(e.path(), include).string() << ":" << n << " includes " << target
+                << ", which is not installed";
+        }
+    }
+    EXPECT_GT(headers, 100);
+}
+
 TEST_F(packaging, examples_build_with_find_package_against_the_install_and_count_words) {
     fs::path examples = ts::source_dir() / "examples";
     fs::path out = work_ / "examples-build";
@@ -167,6 +199,46 @@ TEST_F(packaging, examples_build_with_find_package_against_the_install_and_count
     ASSERT_TRUE(build.ok()) << build.describe();
     ASSERT_TRUE(fs::exists(out / "processor_api"));
     count_words_with(out / "word_count");
+
+    // samsa::streams_shared: the same program on libsamsa-streams.so.
+    auto needed = ts::run_command({"readelf", "-d", (out / "word_count_shared").string()}, within(30s));
+    ASSERT_TRUE(needed.ok()) << needed.describe();
+    EXPECT_NE(needed.out.find("[libsamsa-streams.so.0."), std::string::npos) << needed.out;
+    count_words_with(out / "word_count_shared");
+}
+
+// libsamsa-streams.so: its SONAME carries major.minor, and of samsa's own
+// symbols it exports the public API and the detail/ functions the DSL's
+// templates call, not the runtime behind kafka_streams.
+TEST_F(packaging, shared_library_exports_the_public_api_only) {
+    const fs::path library = prefix_ / "lib/libsamsa-streams.so";
+    ASSERT_TRUE(fs::exists(library));
+    auto dynamic = ts::run_command({"readelf", "-d", library.string()}, within(30s));
+    ASSERT_TRUE(dynamic.ok()) << dynamic.describe();
+    EXPECT_NE(dynamic.out.find("[libsamsa-streams.so.0."), std::string::npos) << dynamic.out;
+
+    auto nm = ts::run_command({"nm", "-D", "-C", "--defined-only", library.string()}, within(60s));
+    ASSERT_TRUE(nm.ok()) << nm.describe();
+    for (const char* exported : {"samsa::streams::kafka_streams::start()", "samsa::streams::streams_builder::build(",
+                                 "samsa::streams::testing::topology_test_driver::", "samsa::streams::stores::",
+                                 "samsa::streams::internal::task_context::store(",
+                                 "samsa::streams::internal::internal_streams_builder::"}) {
+        EXPECT_NE(nm.out.find(exported), std::string::npos) << exported << " is not exported";
+    }
+    for (const char* hidden : {"samsa::streams::internal::stream_thread::", "samsa::streams::internal::task_manager::",
+                               "samsa::streams::internal::stream_task::", "samsa::streams::internal::kafka::",
+                               "samsa::streams::internal::streams_metrics::", "rd_kafka_"}) {
+        EXPECT_EQ(nm.out.find(hidden), std::string::npos) << hidden << " is exported";
+    }
+}
+
+TEST_F(packaging, the_shared_pc_file_links_the_shared_library) {
+    ts::command_options env = within(60s);
+    env.env = {{"PKG_CONFIG_PATH", (prefix_ / "lib/pkgconfig").string()}};
+    auto flags = ts::run_command({"pkg-config", "--cflags", "--libs", "samsa-streams-shared"}, env);
+    ASSERT_TRUE(flags.ok()) << flags.describe();
+    EXPECT_NE(flags.out.find("-lsamsa-streams"), std::string::npos) << flags.out;
+    EXPECT_EQ(flags.out.find("-lsamsa_streams_runtime"), std::string::npos) << flags.out;
 }
 
 TEST_F(packaging, word_count_builds_with_pkg_config_against_the_install_and_counts_words) {
@@ -198,14 +270,16 @@ TEST_F(packaging, cpack_makes_debs_with_the_service_the_library_and_their_depend
                                   "-B", out.string()},
                                  within(600s, build_dir));
     ASSERT_TRUE(cpack.ok()) << cpack.describe();
-    fs::path broker_deb, dev_deb;
+    fs::path broker_deb, dev_deb, library_deb;
     for (const auto& e : fs::directory_iterator(out)) {
         std::string name = e.path().filename().string();
         if (name.rfind("samsa_", 0) == 0 && e.path().extension() == ".deb") broker_deb = e.path();
         if (name.rfind("samsa-dev_", 0) == 0 && e.path().extension() == ".deb") dev_deb = e.path();
+        if (name.rfind("libsamsa-streams0.", 0) == 0 && e.path().extension() == ".deb") library_deb = e.path();
     }
     ASSERT_FALSE(broker_deb.empty()) << cpack.describe();
     ASSERT_FALSE(dev_deb.empty()) << cpack.describe();
+    ASSERT_FALSE(library_deb.empty()) << cpack.describe();
 
     auto depends = ts::run_command({"dpkg-deb", "-f", broker_deb.string(), "Depends"}, within(30s));
     ASSERT_TRUE(depends.ok()) << depends.describe();
@@ -214,9 +288,12 @@ TEST_F(packaging, cpack_makes_debs_with_the_service_the_library_and_their_depend
     }
     auto dev_depends = ts::run_command({"dpkg-deb", "-f", dev_deb.string(), "Depends"}, within(30s));
     EXPECT_NE(dev_depends.out.find("librdkafka-dev"), std::string::npos) << dev_depends.out;
+    EXPECT_NE(dev_depends.out.find("libsamsa-streams0."), std::string::npos) << dev_depends.out;
+    auto library_depends = ts::run_command({"dpkg-deb", "-f", library_deb.string(), "Depends"}, within(30s));
+    EXPECT_NE(library_depends.out.find("librdkafka"), std::string::npos) << library_depends.out;
 
     fs::path root = work_ / "root";
-    for (const auto& deb : {broker_deb, dev_deb}) {
+    for (const auto& deb : {broker_deb, dev_deb, library_deb}) {
         auto unpack = ts::run_command({"dpkg-deb", "-x", deb.string(), root.string()}, within(60s));
         ASSERT_TRUE(unpack.ok()) << unpack.describe();
     }
@@ -224,6 +301,12 @@ TEST_F(packaging, cpack_makes_debs_with_the_service_the_library_and_their_depend
     EXPECT_TRUE(fs::exists(root / "etc/samsa/server.properties"));
     EXPECT_TRUE(fs::exists(root / "lib/systemd/system/samsa-broker.service"));
     EXPECT_TRUE(fs::exists(root / "usr/include/samsa/streams/streams_builder.h"));
+    EXPECT_FALSE(fs::exists(root / "usr/include/samsa/streams/internal"));
+    bool has_shared_library = false;
+    for (const auto& e : fs::recursive_directory_iterator(root / "usr/lib")) {
+        if (e.path().filename().string().rfind("libsamsa-streams.so.0.", 0) == 0) has_shared_library = true;
+    }
+    EXPECT_TRUE(has_shared_library);
     bool has_package_config = false;
     for (const auto& e : fs::recursive_directory_iterator(root / "usr/lib")) {
         if (e.path().filename() == "samsaConfig.cmake") has_package_config = true;

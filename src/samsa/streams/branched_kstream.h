@@ -21,9 +21,13 @@ namespace samsa::streams {
 template<class K, class V>
 class branched_kstream {
 public:
+    // Kafka's BranchedKStream.branch: records for which predicate(key, value) holds (and no earlier branch took) go to
+    // this branch.
     template<class F>
     branched_kstream& branch(F predicate, const branched& b = {});
+    // Kafka's defaultBranch: the records no branch took get a branch too; returns every branch by name.
     std::map<std::string, kstream<K, V>> default_branch(const branched& b = {});
+    // Kafka's noDefaultBranch: the records no branch took are dropped; returns every branch by name.
     std::map<std::string, kstream<K, V>> no_default_branch();
 
     struct state {
@@ -33,6 +37,7 @@ public:
         typename kstream<K, V>::state parent;
         std::map<std::string, kstream<K, V>> result;
     };
+    // For the implementation: the DSL makes handles.
     explicit branched_kstream(state s) : s_(std::move(s)) {}
 
 private:

@@ -75,6 +75,7 @@ struct cogroup_input {
 
 }  // namespace internal
 
+// Kafka's CogroupedKStream<K, VOut>: several grouped streams aggregated into one table (see the top of this file).
 template<class K, class VOut>
 class cogrouped_kstream {
 public:
@@ -86,6 +87,7 @@ public:
     // initializer() -> VOut, the aggregate before a key's first record.
     template<class I>
     ktable<K, VOut> aggregate(I initializer, const named& n = {}, const materialized<K, VOut>& m = {}) const;
+    // aggregate() without a name.
     template<class I>
     ktable<K, VOut> aggregate(I initializer, const materialized<K, VOut>& m) const {
         return aggregate(std::move(initializer), named{}, m);
@@ -96,7 +98,9 @@ public:
     // window into one window (or session) store. Kafka 3.8 has no emit
     // strategy for them: every update is emitted.
     time_windowed_cogrouped_kstream<K, VOut> windowed_by(const time_windows& w) const;
+    // Kafka's windowedBy(SlidingWindows).
     time_windowed_cogrouped_kstream<K, VOut> windowed_by(const sliding_windows& w) const;
+    // Kafka's windowedBy(SessionWindows).
     session_windowed_cogrouped_kstream<K, VOut> windowed_by(const session_windows& w) const;
 
     struct state {
@@ -105,6 +109,7 @@ public:
         std::optional<serde<K>> key_serde;
         std::vector<internal::cogroup_input<K, VOut>> inputs;
     };
+    // For the implementation: the DSL makes handles.
     explicit cogrouped_kstream(state s) : s_(std::move(s)) {}
 
     const state& internal_state() const { return s_; }
@@ -125,11 +130,13 @@ public:
     // initializer() -> VOut, each window's aggregate before its first record.
     template<class I>
     ktable<windowed<K>, VOut> aggregate(I initializer, const named& n = {}, const materialized<K, VOut>& m = {}) const;
+    // aggregate() without a name.
     template<class I>
     ktable<windowed<K>, VOut> aggregate(I initializer, const materialized<K, VOut>& m) const {
         return aggregate(std::move(initializer), named{}, m);
     }
 
+    // For the implementation: cogrouped_kstream::windowed_by() makes it.
     time_windowed_cogrouped_kstream(typename cogrouped_kstream<K, VOut>::state s,
                                     std::variant<time_windows, sliding_windows> windows)
         : s_(std::move(s)), windows_(windows) {}
@@ -139,6 +146,7 @@ private:
     std::variant<time_windows, sliding_windows> windows_;
 };
 
+// Kafka's SessionWindowedCogroupedKStream: cogrouped streams aggregated per session.
 template<class K, class VOut>
 class session_windowed_cogrouped_kstream {
 public:
@@ -147,11 +155,13 @@ public:
     template<class I, class M>
     ktable<windowed<K>, VOut> aggregate(I initializer, M merger, const named& n = {},
                                         const materialized<K, VOut>& m = {}) const;
+    // aggregate() without a name.
     template<class I, class M>
     ktable<windowed<K>, VOut> aggregate(I initializer, M merger, const materialized<K, VOut>& m) const {
         return aggregate(std::move(initializer), std::move(merger), named{}, m);
     }
 
+    // For the implementation: cogrouped_kstream::windowed_by() makes it.
     session_windowed_cogrouped_kstream(typename cogrouped_kstream<K, VOut>::state s, session_windows windows)
         : s_(std::move(s)), windows_(windows) {}
 

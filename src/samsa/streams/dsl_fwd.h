@@ -10,7 +10,9 @@ template<class K, class V> class kgrouped_stream;
 template<class K, class V> class kgrouped_table;
 template<class K, class VOut> class cogrouped_kstream;
 template<class K, class V> class branched_kstream;
+// Kafka's TimeWindowedKStream (time_windowed_kstream.h).
 template<class K, class V> class time_windowed_kstream;
+// Kafka's SessionWindowedKStream (time_windowed_kstream.h).
 template<class K, class V> class session_windowed_kstream;
 class streams_builder;
 class topology;

@@ -10,9 +10,11 @@
 
 #include <stdexcept>
 
+#include "samsa/streams/export.h"
+
 namespace samsa::streams {
 
-struct streams_exception : std::runtime_error {
+struct SAMSA_STREAMS_API streams_exception : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
@@ -36,22 +38,22 @@ struct streams_exception : std::runtime_error {
 //
 // A view that finds the store of the wrong type for the queryable store type
 // asked for throws the base with Kafka's message.
-struct invalid_state_store_exception : streams_exception {
+struct SAMSA_STREAMS_API invalid_state_store_exception : streams_exception {
     using streams_exception::streams_exception;
 };
-struct streams_not_started_exception : invalid_state_store_exception {
+struct SAMSA_STREAMS_API streams_not_started_exception : invalid_state_store_exception {
     using invalid_state_store_exception::invalid_state_store_exception;
 };
-struct unknown_state_store_exception : invalid_state_store_exception {
+struct SAMSA_STREAMS_API unknown_state_store_exception : invalid_state_store_exception {
     using invalid_state_store_exception::invalid_state_store_exception;
 };
-struct invalid_state_store_partition_exception : invalid_state_store_exception {
+struct SAMSA_STREAMS_API invalid_state_store_partition_exception : invalid_state_store_exception {
     using invalid_state_store_exception::invalid_state_store_exception;
 };
-struct state_store_migrated_exception : invalid_state_store_exception {
+struct SAMSA_STREAMS_API state_store_migrated_exception : invalid_state_store_exception {
     using invalid_state_store_exception::invalid_state_store_exception;
 };
-struct state_store_not_available_exception : invalid_state_store_exception {
+struct SAMSA_STREAMS_API state_store_not_available_exception : invalid_state_store_exception {
     using invalid_state_store_exception::invalid_state_store_exception;
 };
 

@@ -12,6 +12,7 @@
 
 namespace samsa::streams {
 
+// What a deserialization exception handler answers: fail the task, or skip the record and go on.
 enum class deserialization_handler_response { fail, continue_processing };
 
 // nullopt for a value Kafka would reject.

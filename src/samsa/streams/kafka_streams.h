@@ -39,6 +39,7 @@
 #include <vector>
 
 #include "samsa/streams/errors.h"
+#include "samsa/streams/export.h"
 #include "samsa/streams/metrics.h"
 #include "samsa/streams/state_restore_listener.h"
 #include "samsa/streams/store_query_parameters.h"
@@ -63,8 +64,11 @@ struct prepared_topology;
 enum class stream_thread_state;
 }  // namespace internal
 
+// Kafka's KafkaStreams.State: CREATED, then REBALANCING / RUNNING while it runs, PENDING_SHUTDOWN and NOT_RUNNING after
+// close(), PENDING_ERROR and ERROR after a fatal failure.
 enum class streams_state { created, rebalancing, running, pending_shutdown, not_running, pending_error, error };
-const char* to_string(streams_state s);
+// The state's name as Kafka writes it (RUNNING ...).
+SAMSA_STREAMS_API const char* to_string(streams_state s);
 
 // What to do when a stream thread dies of an exception (Kafka's
 // StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse).
@@ -72,18 +76,25 @@ const char* to_string(streams_state s);
 // are not told: that signal travels through Kafka Streams' own assignor,
 // which librdkafka cannot host.
 enum class uncaught_exception_response { replace_thread, shutdown_client, shutdown_application };
+// Called on the dying stream thread with its exception; its answer decides what happens next.
 using uncaught_exception_handler = std::function<uncaught_exception_response(std::exception_ptr)>;
+// Called on the thread whose change it is (see the top of this file), with the new and the old state.
 using state_listener = std::function<void(streams_state now, streams_state before)>;
 
 // One stream thread of this instance (Kafka's ThreadMetadata, reduced to
 // what the runtime knows): its name, state and active tasks ("1_2").
 struct thread_metadata {
+    // <application.id>-StreamThread-<n>.
     std::string thread_name;
+    // Its state's name (RUNNING ...).
     std::string thread_state;
+    // Its active tasks' ids.
     std::vector<std::string> active_tasks;
 };
 
-class kafka_streams {
+// Kafka's KafkaStreams: runs a topology against a Kafka broker with num.stream.threads stream threads (see the top of
+// this file).
+class SAMSA_STREAMS_API kafka_streams {
 public:
     // Throws std::invalid_argument for a bad configuration.
     kafka_streams(topology t, const std::map<std::string, std::string>& properties);
@@ -96,6 +107,8 @@ public:
 
     // Before start(); std::logic_error afterwards.
     void set_state_listener(state_listener listener);
+    // Before start(); std::logic_error afterwards. Without one, a dead thread shuts the instance down (Kafka's
+    // default).
     void set_uncaught_exception_handler(uncaught_exception_handler handler);
     // Hears the restoration of every task store from its changelog; not
     // owned, must outlive the instance's threads (Kafka's
@@ -108,12 +121,15 @@ public:
     // Stops every thread (committing and checkpointing their tasks) and
     // waits up to timeout; false when the threads did not stop in time.
     bool close(std::chrono::milliseconds timeout = std::chrono::milliseconds(60000));
+    // The instance's state now.
     streams_state state() const;
     // Deletes this application's local state directory; only before start()
     // or after close() (Kafka's cleanUp()).
     void clean_up();
 
+    // The parsed configuration.
     const streams_config& config() const { return config_; }
+    // The topology it runs.
     const topology& get_topology() const { return topology_; }
     // Names of the live stream threads (<application.id>-StreamThread-<n>).
     std::vector<std::string> thread_names() const;
@@ -148,6 +164,7 @@ public:
     // when not RUNNING or REBALANCING, and streams_exception when the group
     // cannot be described.
     std::vector<streams_metadata> metadata_for_all_clients();
+    // metadata_for_all_clients(), kept to the instances whose tasks hold store_name (Kafka's streamsMetadataForStore).
     std::vector<streams_metadata> streams_metadata_for_store(const std::string& store_name);
     // The instance holding the key's partition of the store's sub-topology:
     // the partition from the default partitioner (murmur2 of the serialized

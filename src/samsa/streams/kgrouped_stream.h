@@ -20,9 +20,11 @@
 
 namespace samsa::streams {
 
+// Kafka Streams' KGroupedStream<K, V>: a stream grouped by key, for aggregations (see the top of this file).
 template<class K, class V>
 class kgrouped_stream {
 public:
+    // KGroupedStream.count: the number of records per key (records with no key or no value are skipped).
     ktable<K, int64_t> count(const named& n = {}, const materialized<K, int64_t>& m = {}) const;
     // reducer(const V& aggregate, const V& value) -> V.
     template<class F>
@@ -41,7 +43,9 @@ public:
     // sliding windows give a time_windowed_kstream, sessions a
     // session_windowed_kstream.
     time_windowed_kstream<K, V> windowed_by(const time_windows& w) const;
+    // KGroupedStream.windowedBy(SlidingWindows).
     time_windowed_kstream<K, V> windowed_by(const sliding_windows& w) const;
+    // KGroupedStream.windowedBy(SessionWindows).
     session_windowed_kstream<K, V> windowed_by(const session_windows& w) const;
 
     struct state {
@@ -53,6 +57,7 @@ public:
         std::set<std::string> source_nodes;
         std::optional<std::string> repartition_name;
     };
+    // For the implementation: the DSL makes handles.
     explicit kgrouped_stream(state s) : s_(std::move(s)) {}
     const state& internal_state() const { return s_; }
 
@@ -70,6 +75,7 @@ private:
 template<class K, class V>
 class kgrouped_table {
 public:
+    // KGroupedTable.count: the number of rows per key.
     ktable<K, int64_t> count(const named& n = {}, const materialized<K, int64_t>& m = {}) const;
     // adder/subtractor(const V& aggregate, const V& value) -> V.
     template<class A, class S>
@@ -87,6 +93,7 @@ public:
         std::set<std::string> source_nodes;
         std::optional<std::string> repartition_name;
     };
+    // For the implementation: the DSL makes handles.
     explicit kgrouped_table(state s) : s_(std::move(s)) {}
 
 private:

@@ -41,14 +41,19 @@
 
 namespace samsa::streams {
 
+// Kafka Streams' KStream<K, V>; see the top of this file.
 template<class K, class V>
 class kstream {
 public:
+    // The records' key type.
     using key_type = K;
+    // The records' value type.
     using value_type = V;
 
+    // KStream.filter: the records for which predicate(key, value) is true.
     template<class F>
     kstream filter(F predicate, const named& n = {}) const;
+    // KStream.filterNot: the records for which predicate(key, value) is false.
     template<class F>
     kstream filter_not(F predicate, const named& n = {}) const;
 
@@ -56,32 +61,45 @@ public:
     template<class F, class P = internal::kv_result_t<F, K, V>, class KR = typename internal::pair_traits<P>::key,
              class VR = typename internal::pair_traits<P>::value>
     kstream<KR, VR> map(F mapper, const named& n = {}) const;
+    // KStream.mapValues: mapper(value) or mapper(key, value) -> VR; the key is kept, so no repartitioning follows.
     template<class F, class VR = internal::unwrap_optional_t<internal::value_mapper_result_t<F, K, V>>>
     kstream<K, VR> map_values(F mapper, const named& n = {}) const;
     // F returns a range of key_value<KR, VR>.
     template<class F, class P = typename std::decay_t<internal::kv_result_t<F, K, V>>::value_type,
              class KR = typename internal::pair_traits<P>::key, class VR = typename internal::pair_traits<P>::value>
     kstream<KR, VR> flat_map(F mapper, const named& n = {}) const;
+    // KStream.flatMapValues: mapper returns a range of VR; one record per element, same key.
     template<class F, class VR = internal::unwrap_optional_t<
                           typename std::decay_t<internal::value_mapper_result_t<F, K, V>>::value_type>>
     kstream<K, VR> flat_map_values(F mapper, const named& n = {}) const;
+    // KStream.selectKey: selector(key, value) -> KR, the new key (marks the stream for repartitioning).
     template<class F, class KR = internal::unwrap_optional_t<internal::kv_result_t<F, K, V>>>
     kstream<KR, V> select_key(F selector, const named& n = {}) const;
 
+    // KStream.peek: calls action(key, value) for each record and passes it on.
     template<class F>
     kstream peek(F action, const named& n = {}) const;
+    // KStream.foreach: calls action(key, value) for each record; a terminal operation.
     template<class F>
     void foreach(F action, const named& n = {}) const;
 
+    // KStream.split: branches by predicate (branched_kstream.h).
     branched_kstream<K, V> split(const named& n = {}) const;
+    // KStream.merge: the records of both streams.
     kstream merge(const kstream& other, const named& n = {}) const;
 
+    // KStream.to: writes the records to topic.
     void to(const std::string& topic, const produced<K, V>& p = {}) const;
+    // KStream.to(TopicNameExtractor): writes each record to the topic extractor(key, value) names.
     void to(topic_name_extractor<K, V> extractor, const produced<K, V>& p = {}) const;
+    // KStream.repartition: through a repartition topic the application manages.
     kstream repartition(const repartitioned<K, V>& r = {}) const;
+    // KStream.toTable: a table of the latest value per key (nullopt values delete).
     ktable<K, V> to_table(const named& n = {}, const materialized<K, V>& m = {}) const;
 
+    // KStream.groupByKey: groups by the current key, for aggregations (repartitions first if the key changed).
     kgrouped_stream<K, V> group_by_key(const grouped<K, V>& g = {}) const;
+    // KStream.groupBy: selector(key, value) -> KR groups by a new key (always repartitions).
     template<class F, class KR = internal::unwrap_optional_t<internal::kv_result_t<F, K, V>>>
     kgrouped_stream<KR, V> group_by(F selector, const grouped<KR, V>& g = {}) const;
 
@@ -136,8 +154,10 @@ public:
         bool repartition_required = false;
         std::set<std::string> source_nodes;
     };
+    // For the implementation: the DSL makes handles.
     explicit kstream(state s) : s_(std::move(s)) {}
     const state& internal_state() const { return s_; }
+    // The name of the node this handle is on (its processor's).
     const std::string& name() const { return s_.node->name; }
     // The repartitioned stream (filter, sink, topic, source) in front of a
     // join or an aggregation; prefix names the topic.

@@ -26,20 +26,26 @@
 
 namespace samsa::streams {
 
+// Kafka Streams' KTable<K, V>: a changelog stream read as a table, the latest value per key; a cheap handle on a node
+// of the builder's graph (see the top of this file).
 template<class K, class V>
 class ktable {
 public:
+    // The table's key type.
     using key_type = K;
+    // The table's value type.
     using value_type = V;
 
     // predicate(const K&, const V&) -> bool; never called for tombstones.
     template<class F>
     ktable filter(F predicate, const named& n = {}, std::optional<materialized<K, V>> m = {}) const;
+    // KTable.filterNot: the rows for which predicate is false (a filtered-out row is deleted downstream).
     template<class F>
     ktable filter_not(F predicate, const named& n = {}, std::optional<materialized<K, V>> m = {}) const;
     // mapper(const V&) or (const K&, const V&) -> VR; never called for tombstones.
     template<class F, class VR = internal::unwrap_optional_t<internal::value_mapper_result_t<F, K, V>>>
     ktable<K, VR> map_values(F mapper, const named& n = {}, std::optional<materialized<K, std::type_identity_t<VR>>> m = {}) const;
+    // KTable.toStream: the table's updates as a stream (a deletion is a record with no value).
     kstream<K, V> to_stream(const named& n = {}) const;
     // Holds updates back and emits them later: at most one per key per time
     // limit, or one final result per window (Kafka's KTable.suppress; see
@@ -49,20 +55,23 @@ public:
     // materialized serdes upstream for types that have none.
     ktable suppress(const suppressed<K>& s) const;
 
+    // KTable.join: the inner join of two tables on their key; joiner(const V&, const VO&) -> VR.
     template<class VO, class F, class VR = internal::unwrap_optional_t<std::invoke_result_t<F&, const V&, const VO&>>>
     ktable<K, VR> join(const ktable<K, VO>& other, F joiner, const named& n = {},
                        std::optional<materialized<K, std::type_identity_t<VR>>> m = {}) const;
+    // KTable.leftJoin: every row of this table; joiner(const V&, const std::optional<VO>&) -> VR.
     template<class VO, class F,
              class VR = internal::unwrap_optional_t<std::invoke_result_t<F&, const V&, const std::optional<VO>&>>>
     ktable<K, VR> left_join(const ktable<K, VO>& other, F joiner, const named& n = {},
                             std::optional<materialized<K, std::type_identity_t<VR>>> m = {}) const;
+    // KTable.outerJoin: the rows of either table; joiner(const std::optional<V>&, const std::optional<VO>&) -> VR.
     template<class VO, class F,
              class VR = internal::unwrap_optional_t<
                  std::invoke_result_t<F&, const std::optional<V>&, const std::optional<VO>&>>>
     ktable<K, VR> outer_join(const ktable<K, VO>& other, F joiner, const named& n = {},
                              std::optional<materialized<K, std::type_identity_t<VR>>> m = {}) const;
 
-    // Foreign-key joins (KIP-213; internal/dsl/ktable_fk_join_impl.h): each
+    // Foreign-key joins (KIP-213; detail/dsl/ktable_fk_join_impl.h): each
     // row of this table joins the row of `other` whose key
     // foreign_key_extractor(const V&) -> KO (or std::optional<KO>, none: no
     // foreign key) gives. joiner(const V&, const VO&) for join,
@@ -75,6 +84,7 @@ public:
              class = std::invoke_result_t<X&, const V&>>
     ktable<K, VR> join(const ktable<KO, VO>& other, X foreign_key_extractor, F joiner, const named& n = {},
                        std::optional<materialized<K, std::type_identity_t<VR>>> m = {}) const;
+    // The foreign-key left join (see join() above).
     template<class KO, class VO, class X, class F,
              class VR = internal::unwrap_optional_t<std::invoke_result_t<F&, const V&, const std::optional<VO>&>>,
              class = std::invoke_result_t<X&, const V&>>
@@ -88,6 +98,7 @@ public:
 
     // The store this table is queryable by, if it was materialized under a name.
     const std::optional<std::string>& queryable_store_name() const { return s_.queryable_store; }
+    // The name of the node this handle is on (its processor's).
     const std::string& name() const { return s_.node->name; }
 
     struct state {
@@ -101,6 +112,7 @@ public:
         std::shared_ptr<internal::table_info<K, V>> info;
         std::optional<std::string> queryable_store;
     };
+    // For the implementation: the DSL makes handles.
     explicit ktable(state s) : s_(std::move(s)) {}
     const state& internal_state() const { return s_; }
 
@@ -128,7 +140,9 @@ public:
         std::string store_name;
         internal::value_getter_supplier<K, V> getter;
     };
+    // For the implementation: the DSL makes handles.
     explicit global_ktable(state s) : s_(std::move(s)) {}
+    // The store holding the table, queryable on every instance.
     const std::string& queryable_store_name() const { return s_.store_name; }
     const state& internal_state() const { return s_; }
 

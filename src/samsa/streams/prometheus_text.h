@@ -36,14 +36,16 @@
 
 #include <string>
 
+#include "samsa/streams/export.h"
 #include "samsa/streams/metrics.h"
 
 namespace samsa::streams {
 
 // kafka_streams_<group>_<name>, sanitized as above.
-std::string prometheus_name(const metric_name& m);
+SAMSA_STREAMS_API std::string prometheus_name(const metric_name& m);
 // The whole snapshot (and the text metrics as _info gauges), families
 // sorted by name; empty for empty snapshots.
-std::string to_prometheus_text(const metrics_snapshot& snapshot, const text_metrics_snapshot& text = {});
+SAMSA_STREAMS_API std::string to_prometheus_text(const metrics_snapshot& snapshot,
+                                                const text_metrics_snapshot& text = {});
 
 }  // namespace samsa::streams

@@ -14,14 +14,18 @@
 
 namespace samsa::streams {
 
+// Kafka's StateRestoreListener: hears a store being restored from its changelog. Called on the restoring stream thread;
+// must not block.
 class state_restore_listener {
 public:
     virtual ~state_restore_listener() = default;
+    // Before the first batch: the changelog offsets it restores from and up to.
     virtual void on_restore_start(const std::string& topic, int32_t partition, const std::string& store_name,
                                   int64_t starting_offset, int64_t ending_offset) = 0;
     // After each batch: the offset of its last record and how many records it had.
     virtual void on_batch_restored(const std::string& topic, int32_t partition, const std::string& store_name,
                                    int64_t batch_end_offset, int64_t num_restored) = 0;
+    // After the last batch: how many records it restored in all.
     virtual void on_restore_end(const std::string& topic, int32_t partition, const std::string& store_name,
                                 int64_t total_restored) = 0;
 };

@@ -30,13 +30,18 @@
 
 namespace samsa::streams {
 
+// Kafka's QueryableStoreType: which stores a query accepts and how it wraps them into the view Store
+// (queryable_store_types::key_value_store<K, V>() ...).
 template<class Store>
 struct queryable_store_type {
     // For messages (Kafka's type names: "KeyValueStoreType" ...).
     std::string name;
+    // The store kinds it accepts.
     std::vector<store_kind> accepts;
+    // Makes the view.
     std::function<Store(queryable_store_provider&, store_query_target, const queried_store_info&)> create;
 
+    // Whether it accepts a store of kind k.
     bool accepts_kind(store_kind k) const { return std::ranges::find(accepts, k) != accepts.end(); }
 };
 
@@ -103,9 +108,11 @@ queryable_store_type<read_only_session_store<K, V>> session_store(serde<K> key_s
 
 }  // namespace queryable_store_types
 
+// Kafka's StoreQueryParameters: which store kafka_streams::store() opens, as what view, over which partitions.
 template<class Store>
 class store_query_parameters {
 public:
+    // StoreQueryParameters.fromNameAndType.
     static store_query_parameters from_name_and_type(std::string store_name, queryable_store_type<Store> type) {
         return store_query_parameters(std::move(store_name), std::move(type));
     }
@@ -122,10 +129,15 @@ public:
         return copy;
     }
 
+    // The store's name.
     const std::string& store_name() const { return target_.store_name; }
+    // The one partition queried; nullopt: every local one.
     std::optional<int32_t> partition() const { return target_.partition; }
+    // Whether stores still restoring may be read.
     bool stale_stores_enabled() const { return target_.stale_stores; }
+    // The view type.
     const queryable_store_type<Store>& query_type() const { return type_; }
+    // Name, partition and staleness together.
     const store_query_target& target() const { return target_; }
 
 private:

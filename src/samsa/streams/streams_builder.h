@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "samsa/streams/branched_kstream.h"
+#include "samsa/streams/export.h"
 #include "samsa/streams/kgrouped_stream.h"
 #include "samsa/streams/kstream.h"
 #include "samsa/streams/ktable.h"
@@ -25,19 +26,24 @@
 
 namespace samsa::streams {
 
-class streams_builder {
+// Kafka Streams' StreamsBuilder: the DSL's entry point; build() turns what was declared into a topology (see the top of
+// this file). One thread builds.
+class SAMSA_STREAMS_API streams_builder {
 public:
     streams_builder();
     ~streams_builder();
     streams_builder(const streams_builder&) = delete;
     streams_builder& operator=(const streams_builder&) = delete;
 
+    // StreamsBuilder.stream: the records of topic as a stream.
     template<class K, class V>
     kstream<K, V> stream(const std::string& topic, const consumed<K, V>& c = {}) {
         return stream<K, V>(std::vector<std::string>{topic}, c);
     }
+    // StreamsBuilder.stream(topics): the records of several topics as one stream.
     template<class K, class V>
     kstream<K, V> stream(std::vector<std::string> topics, const consumed<K, V>& c = {});
+    // StreamsBuilder.table: topic read as a table (a changelog: the latest value per key), materialized in a store.
     template<class K, class V>
     ktable<K, V> table(const std::string& topic, const consumed<K, V>& c = {}, const materialized<K, V>& m = {});
     template<class K, class V>

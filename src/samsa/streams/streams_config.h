@@ -48,26 +48,40 @@
 
 #include "samsa/base/result.h"
 #include "samsa/streams/exception_handlers.h"
+#include "samsa/streams/export.h"
 #include "samsa/streams/metrics.h"
 #include "samsa/streams/processor/timestamp_extractor.h"
 
 namespace samsa::streams {
 
+// processing.guarantee: at_least_once (the default) or exactly_once_v2 (transactions).
 enum class processing_guarantee { at_least_once, exactly_once_v2 };
+// What a production exception handler answers (default.production.exception.handler): fail the task, or drop the record
+// and go on.
 enum class production_handler_response { fail, continue_processing };
 
-struct streams_config {
+// Kafka's StreamsConfig: the properties kafka_streams runs with, parsed and typed (parse()); the Kafka property each
+// field holds is named beside it.
+struct SAMSA_STREAMS_API streams_config {
+    // application.id (required): the consumer group, and the prefix of internal topics and state directories.
     std::string application_id;
+    // bootstrap.servers (required).
     std::string bootstrap_servers;
     // application.server: host:port where this instance answers interactive
     // queries (its own RPC layer, e.g. HTTP); other instances learn it from
     // the group (streams_metadata.h). Empty: not advertised.
     std::string application_server;
+    // num.stream.threads.
     int num_stream_threads = 1;
+    // commit.interval.ms (100 under exactly_once_v2 unless set).
     std::chrono::milliseconds commit_interval{30000};
+    // state.dir.
     std::filesystem::path state_dir;
+    // processing.guarantee.
     processing_guarantee guarantee = processing_guarantee::at_least_once;
+    // replication.factor of internal topics; -1: the broker's default.
     int replication_factor = -1;
+    // statestore.cache.max.bytes (cache.max.bytes.buffering): the record caches' budget per instance.
     int64_t cache_max_bytes = 10 * 1024 * 1024;
     // Kafka's internal __emit.interval.ms.kstreams.windowed.aggregation__:
     // how often (wall clock) emit-on-window-close looks for closed windows.
@@ -80,22 +94,33 @@ struct streams_config {
     // store changelogs keep records this much longer than the store
     // (retention.ms = store retention + this), against clock drift.
     int64_t windowstore_changelog_additional_retention_ms = 24 * 60 * 60 * 1000;
+    // default.deserialization.exception.handler.
     deserialization_handler_response on_deserialization_error = deserialization_handler_response::fail;
+    // default.production.exception.handler.
     production_handler_response on_production_error = production_handler_response::fail;
+    // poll.ms.
     std::chrono::milliseconds poll_time{100};
+    // buffered.records.per.partition.
     size_t buffered_records_per_partition = 1000;
     // nullptr: fail_on_invalid_timestamp(). Code may set its own extractor here.
     timestamp_extractor_ptr default_timestamp_extractor;
+    // max.task.idle.ms.
     int64_t max_task_idle_ms = 0;
+    // metrics.recording.level.
     recording_level metrics_recording_level = recording_level::info;
     // samsa.metrics.listener as written (checked by parse()); empty: none.
     std::string metrics_listener;
     // Bound on start-up admin calls and on one close() step.
     std::chrono::milliseconds request_timeout{30000};
+    // consumer.-prefixed properties, passed to the main consumer (and main.consumer.-prefixed ones).
     std::map<std::string, std::string> consumer;
+    // producer.-prefixed properties.
     std::map<std::string, std::string> producer;
+    // admin.-prefixed properties.
     std::map<std::string, std::string> admin;
+    // restore.consumer.-prefixed properties.
     std::map<std::string, std::string> restore_consumer;
+    // global.consumer.-prefixed properties.
     std::map<std::string, std::string> global_consumer;
 
     // invalid_argument naming the property for a missing required value or

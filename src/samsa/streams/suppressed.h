@@ -47,6 +47,7 @@ class strict_buffer_config;
 // static factories are Kafka's BufferConfig ones.
 class buffer_config {
 public:
+    // A limit that is never reached.
     static constexpr int64_t no_limit = std::numeric_limits<int64_t>::max();
 
     // Eager: at most record_limit keys, emitting the oldest early when full.
@@ -56,37 +57,48 @@ public:
     // Strict, no size limit.
     static strict_buffer_config unbounded();
 
+    // How many keys the buffer holds at most (no_limit: any).
     int64_t max_records_limit() const { return max_records_; }
+    // How many bytes the buffer holds at most, by Kafka's estimate (no_limit: any).
     int64_t max_bytes_limit() const { return max_bytes_; }
+    // What a full buffer does: emit its oldest updates early, or fail the task.
     buffer_full_strategy full_strategy() const { return strategy_; }
+    // Whether the buffer has a changelog topic.
     bool logging_enabled() const { return logging_enabled_; }
+    // Extra configs for that changelog topic.
     const std::map<std::string, std::string>& log_config() const { return log_config_; }
 
     // Kafka's withNoBound() / shutDownWhenFull() / emitEarlyWhenFull(): they
     // change the config's kind, so they return the other type.
+    // withNoBound(): strict, no size limit.
     strict_buffer_config with_no_bound() const;
+    // shutDownWhenFull(): strict, these limits.
     strict_buffer_config shut_down_when_full() const;
+    // emitEarlyWhenFull(): eager, these limits.
     eager_buffer_config emit_early_when_full() const;
 
 protected:
+    // Made through the factories above.
     buffer_config(int64_t max_records, int64_t max_bytes, buffer_full_strategy strategy)
         : max_records_(max_records), max_bytes_(max_bytes), strategy_(strategy) {}
 
-    int64_t max_records_;
-    int64_t max_bytes_;
-    buffer_full_strategy strategy_;
-    bool logging_enabled_ = true;
-    std::map<std::string, std::string> log_config_;
+    int64_t max_records_;                             // max_records_limit()
+    int64_t max_bytes_;                               // max_bytes_limit()
+    buffer_full_strategy strategy_;                   // full_strategy()
+    bool logging_enabled_ = true;                     // logging_enabled()
+    std::map<std::string, std::string> log_config_;  // log_config()
 };
 
 // Modifiers that keep the config's kind (Kafka's BufferConfig<BC>).
 template<class Self>
 class buffer_config_of : public buffer_config {
 public:
+    // BufferConfig.withMaxRecords: at most record_limit keys.
     Self& with_max_records(int64_t record_limit) {
         max_records_ = record_limit;
         return self();
     }
+    // BufferConfig.withMaxBytes: at most byte_limit bytes (Kafka's estimate).
     Self& with_max_bytes(int64_t byte_limit) {
         max_bytes_ = byte_limit;
         return self();
@@ -111,16 +123,22 @@ private:
     Self& self() { return static_cast<Self&>(*this); }
 };
 
+// Kafka's EagerBufferConfig: when full, the oldest updates are emitted
+// early (until_time_limit only).
 class eager_buffer_config final : public buffer_config_of<eager_buffer_config> {
 public:
+    // At most max_records keys and max_bytes bytes (no_limit: any).
     eager_buffer_config(int64_t max_records, int64_t max_bytes)
         : buffer_config_of(max_records, max_bytes, buffer_full_strategy::emit) {}
 };
 
+// Kafka's StrictBufferConfig: never emits early; when full the task fails
+// with a streams error.
 class strict_buffer_config final : public buffer_config_of<strict_buffer_config> {
 public:
     // Kafka's StrictBufferConfigImpl(): unbounded, shut down when full.
     strict_buffer_config() : buffer_config_of(no_limit, no_limit, buffer_full_strategy::shut_down) {}
+    // At most max_records keys and max_bytes bytes (no_limit: any).
     strict_buffer_config(int64_t max_records, int64_t max_bytes)
         : buffer_config_of(max_records, max_bytes, buffer_full_strategy::shut_down) {}
 };
@@ -182,10 +200,13 @@ public:
         return *this;
     }
 
+    // The processor's name; nullopt: generated (KTABLE-SUPPRESS-NNNNNNNNNN).
     const std::optional<std::string>& name() const { return name_; }
+    // Made by until_window_closes().
     bool final_results() const { return final_results_; }
     // For until_time_limit; until_window_closes waits the upstream grace.
     int64_t time_to_wait_ms() const { return time_to_wait_ms_; }
+    // The buffer's limits and changelog.
     const buffer_config& config() const { return config_; }
 
 private:

@@ -40,6 +40,8 @@
 
 namespace samsa::streams {
 
+// Kafka's TimeWindowedKStream: a grouped stream aggregated per time or sliding window; results are keyed by
+// windowed<K>.
 template<class K, class V>
 class time_windowed_kstream {
 public:
@@ -50,6 +52,7 @@ public:
         return out;
     }
 
+    // Kafka's count(): records per key and window.
     ktable<windowed<K>, int64_t> count(const named& n = {}, const materialized<K, int64_t>& m = {}) const;
     // reducer(const V& aggregate, const V& value) -> V.
     template<class F>
@@ -61,6 +64,7 @@ public:
                                       const materialized<K, std::type_identity_t<VA>>& m = {},
                                       const named& n = {}) const;
 
+    // For the implementation: kgrouped_stream::windowed_by() makes it.
     time_windowed_kstream(kgrouped_stream<K, V> grouped, std::variant<time_windows, sliding_windows> windows)
         : grouped_(std::move(grouped)), windows_(windows) {}
 
@@ -76,6 +80,7 @@ private:
     streams::emit_strategy emit_ = streams::emit_strategy::on_window_update();
 };
 
+// Kafka's SessionWindowedKStream: a grouped stream aggregated per session; results are keyed by windowed<K>.
 template<class K, class V>
 class session_windowed_kstream {
 public:
@@ -87,6 +92,7 @@ public:
         return out;
     }
 
+    // Kafka's count(): records per key and session.
     ktable<windowed<K>, int64_t> count(const named& n = {}, const materialized<K, int64_t>& m = {}) const;
     // reducer(const V& aggregate, const V& value) -> V; merging two sessions
     // reduces their aggregates.
@@ -99,6 +105,7 @@ public:
                                       const materialized<K, std::type_identity_t<VA>>& m = {},
                                       const named& n = {}) const;
 
+    // For the implementation: kgrouped_stream::windowed_by() makes it.
     session_windowed_kstream(kgrouped_stream<K, V> grouped, session_windows windows)
         : grouped_(std::move(grouped)), windows_(windows) {}
 

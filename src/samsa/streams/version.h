@@ -5,8 +5,11 @@
 
 #include <string_view>
 
+#include "samsa/streams/export.h"
+
 namespace samsa::streams {
 
-std::string_view version();
+// The version the library was built as, "major.minor.patch" (see above).
+SAMSA_STREAMS_API std::string_view version();
 
 }  // namespace samsa::streams

@@ -33,6 +33,7 @@ namespace samsa::streams {
 // Kafka's unlimited windows and not offered).
 enum class window_kind : uint8_t { time, session };
 
+// Kafka's Window: a time window [start, end) or a session window [start, end], in ms.
 class window {
 public:
     // A time window [start, end). Throws std::invalid_argument with Kafka's
@@ -49,8 +50,11 @@ public:
         return window(start_ms, end_ms, window_kind::session);
     }
 
+    // Start, in ms.
     int64_t start() const { return start_; }
+    // End, in ms (exclusive for time windows, inclusive for sessions).
     int64_t end() const { return end_; }
+    // Time or session.
     window_kind kind() const { return kind_; }
 
     // Time windows overlap when they share a millisecond of [start, end);
@@ -70,6 +74,7 @@ public:
     // too). Ordered by start, then end, then kind, so sorted containers list
     // windows in time order.
     bool operator==(const window&) const = default;
+    // By start, then end, then kind.
     auto operator<=>(const window& o) const {
         if (auto c = start_ <=> o.start_; c != 0) return c;
         if (auto c = end_ <=> o.end_; c != 0) return c;
@@ -94,6 +99,7 @@ private:
     window_kind kind_;
 };
 
+// Writes to_string().
 inline std::ostream& operator<<(std::ostream& os, const window& w) { return os << w.to_string(); }
 
 // A key with the window it was aggregated in: the key type of every windowed
@@ -105,9 +111,12 @@ public:
     // function window() hides the class name inside it.
     windowed(K key, samsa::streams::window w) : key_(std::move(key)), window_(w) {}
 
+    // The key.
     const K& key() const { return key_; }
+    // Its window.
     const samsa::streams::window& window() const { return window_; }
 
+    // Same key and window.
     bool operator==(const windowed&) const = default;
     // By key, then window; needs an ordered K (std::map<windowed<K>, V>).
     auto operator<=>(const windowed& o) const
@@ -146,6 +155,7 @@ std::string to_string(const windowed<K>& w) {
     return std::move(os).str();
 }
 
+// Writes to_string(w).
 template<class K>
     requires std::same_as<K, std::string> || std::is_arithmetic_v<K> || detail::ostreamable<K>
 std::ostream& operator<<(std::ostream& os, const windowed<K>& w) {

@@ -35,10 +35,13 @@ public:
         if (after_window_end_ms < 0) throw std::invalid_argument("Grace period must not be negative.");
         return time_windows(size_ms, size_ms, after_window_end_ms);
     }
+    // TimeWindows.ofSizeWithNoGrace: tumbling windows of size_ms, closed at their end.
     static time_windows of_size_with_no_grace(int64_t size_ms) { return of_size_and_grace(size_ms, 0); }
+    // of_size_and_grace() in chrono units.
     static time_windows of_size_and_grace(std::chrono::milliseconds size, std::chrono::milliseconds grace) {
         return of_size_and_grace(size.count(), grace.count());
     }
+    // of_size_with_no_grace() in chrono units.
     static time_windows of_size_with_no_grace(std::chrono::milliseconds size) { return of_size_with_no_grace(size.count()); }
 
     // Hopping windows. Throws std::invalid_argument unless 0 < advance <= size.
@@ -50,6 +53,7 @@ public:
         }
         return time_windows(size_ms_, advance_ms, grace_ms_);
     }
+    // advance_by() in chrono units.
     time_windows advance_by(std::chrono::milliseconds advance) const { return advance_by(advance.count()); }
 
     // The windows containing timestamp, by ascending start (Kafka's
@@ -61,9 +65,13 @@ public:
         return out;
     }
 
+    // The windows' size in ms.
     int64_t size() const { return size_ms_; }
+    // How far each window starts after the previous one, in ms (size(): tumbling).
     int64_t advance() const { return advance_ms_; }
+    // How long after its end a window still takes late records, in ms.
     int64_t grace_period_ms() const { return grace_ms_; }
+    // Same size, advance and grace.
     bool operator==(const time_windows&) const = default;
 
 private:
@@ -84,18 +92,24 @@ public:
         if (after_window_end_ms < 0) throw std::invalid_argument("Window grace period must not be negative.");
         return sliding_windows(time_difference_ms, after_window_end_ms);
     }
+    // SlidingWindows.ofTimeDifferenceWithNoGrace.
     static sliding_windows of_time_difference_with_no_grace(int64_t time_difference_ms) {
         return of_time_difference_and_grace(time_difference_ms, 0);
     }
+    // of_time_difference_and_grace() in chrono units.
     static sliding_windows of_time_difference_and_grace(std::chrono::milliseconds d, std::chrono::milliseconds grace) {
         return of_time_difference_and_grace(d.count(), grace.count());
     }
+    // of_time_difference_with_no_grace() in chrono units.
     static sliding_windows of_time_difference_with_no_grace(std::chrono::milliseconds d) {
         return of_time_difference_with_no_grace(d.count());
     }
 
+    // The largest difference between two records' timestamps in one window, in ms.
     int64_t time_difference_ms() const { return time_difference_ms_; }
+    // How long after its end a window still takes late records, in ms.
     int64_t grace_period_ms() const { return grace_ms_; }
+    // Same time difference and grace.
     bool operator==(const sliding_windows&) const = default;
 
 private:
@@ -115,18 +129,24 @@ public:
         if (gap_ms <= 0) throw std::invalid_argument("Gap time cannot be zero or negative.");
         return session_windows(gap_ms, after_window_end_ms);
     }
+    // SessionWindows.ofInactivityGapWithNoGrace.
     static session_windows of_inactivity_gap_with_no_grace(int64_t gap_ms) {
         return of_inactivity_gap_and_grace(gap_ms, 0);
     }
+    // of_inactivity_gap_and_grace() in chrono units.
     static session_windows of_inactivity_gap_and_grace(std::chrono::milliseconds gap, std::chrono::milliseconds grace) {
         return of_inactivity_gap_and_grace(gap.count(), grace.count());
     }
+    // of_inactivity_gap_with_no_grace() in chrono units.
     static session_windows of_inactivity_gap_with_no_grace(std::chrono::milliseconds gap) {
         return of_inactivity_gap_with_no_grace(gap.count());
     }
 
+    // The gap of inactivity that closes a session, in ms.
     int64_t inactivity_gap() const { return gap_ms_; }
+    // How long after its end a session still takes late records, in ms.
     int64_t grace_period_ms() const { return grace_ms_; }
+    // Same gap and grace.
     bool operator==(const session_windows&) const = default;
 
 private:
@@ -139,10 +159,15 @@ private:
 // default), or once per window when it closes (time and sliding windows).
 class emit_strategy {
 public:
+    // The two strategies.
     enum class type { on_window_update, on_window_close };
+    // EmitStrategy.onWindowUpdate: every update of a window goes downstream (the default).
     static emit_strategy on_window_update() { return emit_strategy(type::on_window_update); }
+    // EmitStrategy.onWindowClose: one final result per window, once it closes.
     static emit_strategy on_window_close() { return emit_strategy(type::on_window_close); }
+    // Which strategy.
     enum type kind() const { return type_; }
+    // Same strategy.
     bool operator==(const emit_strategy&) const = default;
 
 private:

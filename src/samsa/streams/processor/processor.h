@@ -2,7 +2,7 @@
 // The Processor API (Kafka Streams' api.Processor, api.ProcessorContext,
 // api.ProcessorSupplier): a processor takes record<KIn, VIn> and forwards
 // record<KOut, VOut> through its context. The DSL's own operators are
-// processors too (internal/ops/), run by the same runtime.
+// processors too (detail/ops/), run by the same runtime.
 //
 //   class upper final : public processor<std::string, std::string, std::string, std::string> {
 //       void init(processor_context<std::string, std::string>& ctx) override { ctx_ = &ctx; }
@@ -34,9 +34,12 @@
 
 namespace samsa::streams {
 
+// Kafka Streams' api.ProcessorContext<KOut, VOut>: what a processor gets from its task (forwarding, schedules, stores,
+// the current record's metadata). Valid for the processor's life; called on its task's thread only.
 template<class KOut, class VOut>
 class processor_context {
 public:
+    // For the implementation: the runtime makes contexts.
     processor_context(internal::task_context& task, internal::processor_node_base& node)
         : task_(&task), node_(&node) {}
 
@@ -47,6 +50,7 @@ public:
         internal::forward_to_child(node_->children(), r, child_name);
     }
 
+    // Calls fn every interval of stream time or wall-clock time (Kafka's schedule); the returned handle cancels it.
     cancellable schedule(std::chrono::milliseconds interval, punctuation_type type, punctuator fn) const {
         return task_->schedule(node_, interval.count(), type, std::move(fn));
     }
@@ -55,12 +59,16 @@ public:
     // Throws std::logic_error for a store the processor cannot reach.
     key_value_bytes_store& get_state_store(const std::string& name) const { return task_->store(name); }
 
+    // A connected store as a typed key-value store (Kafka's getStateStore). Throws std::logic_error for a store the
+    // processor cannot reach.
     template<class K, class V>
     key_value_store<K, V> get_key_value_store(const std::string& name, serde<K> key_serde = default_serde<K>(),
                                               serde<V> value_serde = default_serde<V>()) const {
         return key_value_store<K, V>(task_->store(name), std::move(key_serde), std::move(value_serde),
                                      changelog_topic_name(task_->application_id(), name));
     }
+    // A connected KTable store, values with their timestamps. Throws std::logic_error for a store the processor cannot
+    // reach.
     template<class K, class V>
     timestamped_key_value_store<K, V> get_timestamped_key_value_store(
         const std::string& name, serde<K> key_serde = default_serde<K>(),
@@ -72,10 +80,15 @@ public:
     // Topic, partition and offset of the record being processed; nullopt in
     // punctuators.
     const std::optional<samsa::streams::record_metadata>& record_metadata() const { return task_->current_metadata(); }
+    // The task's stream time: the largest timestamp seen so far (-1 before the first record).
     int64_t current_stream_time() const { return task_->stream_time(); }
+    // The wall clock, in ms (the test driver's own clock under the driver).
     int64_t current_system_time_ms() const { return task_->wall_clock_ms(); }
+    // The application.id.
     const std::string& application_id() const { return task_->application_id(); }
+    // The task's id, as <subtopology>_<partition>.
     const std::string& task_id() const { return task_->task_id(); }
+    // This processor's name.
     const std::string& processor_name() const { return node_->name(); }
     // For operators: count a record dropped on purpose (null key ...).
     void record_dropped() const { task_->record_dropped(); }
@@ -87,20 +100,29 @@ private:
     internal::processor_node_base* node_;
 };
 
+// Kafka Streams' api.Processor<KIn, VIn, KOut, VOut>: takes record<KIn, VIn> and forwards record<KOut, VOut> (see the
+// top of this file).
 template<class KIn, class VIn, class KOut, class VOut>
 class processor {
 public:
+    // The input key type.
     using key_in = KIn;
+    // The input value type.
     using value_in = VIn;
+    // The output key type.
     using key_out = KOut;
+    // The output value type.
     using value_out = VOut;
     virtual ~processor() = default;
     // The context lives as long as the processor.
     virtual void init(processor_context<KOut, VOut>& context) {}
+    // Called for each record, on the task's thread.
     virtual void process(const record<KIn, VIn>& r) = 0;
+    // Called once when the task closes.
     virtual void close() {}
 };
 
+// Kafka's ProcessorSupplier: returns a new processor on every call (one per task).
 template<class KIn, class VIn, class KOut, class VOut>
 using processor_supplier = std::function<std::unique_ptr<processor<KIn, VIn, KOut, VOut>>()>;
 

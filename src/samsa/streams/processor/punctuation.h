@@ -16,6 +16,7 @@
 
 namespace samsa::streams {
 
+// Kafka's PunctuationType: what time drives a punctuator.
 enum class punctuation_type { stream_time, wall_clock_time };
 
 // Called with the time that triggered it (stream time or wall-clock time).
@@ -24,7 +25,9 @@ using punctuator = std::function<void(int64_t timestamp)>;
 // Returned by schedule(); cancel() stops further calls.
 class cancellable {
 public:
+    // For the implementation: schedule() makes it.
     explicit cancellable(std::shared_ptr<bool> cancelled) : cancelled_(std::move(cancelled)) {}
+    // No more calls after this one returns.
     void cancel() { *cancelled_ = true; }
 
 private:

@@ -46,6 +46,7 @@
 #include <string_view>
 #include <typeinfo>
 
+#include "samsa/streams/export.h"
 #include "samsa/streams/record.h"
 
 namespace samsa::streams {
@@ -61,27 +62,36 @@ public:
     class decoder {
     public:
         virtual ~decoder() = default;
+        // The key's type, checked by key<K>().
         virtual const std::type_info& key_type() const = 0;
+        // The value's type, checked by value<V>().
         virtual const std::type_info& value_type() const = 0;
         virtual const void* key() const = 0;    // nullptr when null
         virtual const void* value() const = 0;  // nullptr when null
     };
 
+    // For the implementation: the source node makes it for each record.
     extractor_record(std::string_view topic, int32_t partition, int64_t offset, int64_t timestamp,
                      const record_headers& headers, const decoder* d)
         : topic(topic), partition(partition), offset(offset), timestamp(timestamp), headers(headers), decoder_(d) {}
 
+    // The record's topic.
     std::string_view topic;
+    // Its partition.
     int32_t partition = 0;
+    // Its offset.
     int64_t offset = 0;
     int64_t timestamp = 0;  // the record's own timestamp
+    // Its headers.
     const record_headers& headers;
 
+    // The deserialized key; nullptr when null or when K is not the source's key type.
     template<class K>
     const K* key() const {
         if (decoder_ == nullptr || decoder_->key_type() != typeid(K)) return nullptr;
         return static_cast<const K*>(decoder_->key());
     }
+    // The deserialized value; nullptr when null or when V is not the source's value type.
     template<class V>
     const V* value() const {
         if (decoder_ == nullptr || decoder_->value_type() != typeid(V)) return nullptr;
@@ -92,28 +102,36 @@ private:
     const decoder* decoder_;
 };
 
-class timestamp_extractor {
+// Kafka's TimestampExtractor: gives each input record its timestamp. Called on the stream thread of the record's task.
+class SAMSA_STREAMS_API timestamp_extractor {
 public:
     virtual ~timestamp_extractor() = default;
+    // The record's timestamp; partition_time is the largest timestamp of the partition so far (-1 before any). A
+    // negative result is an invalid timestamp: the record is skipped.
     virtual int64_t extract(const extractor_record& record, int64_t partition_time) const = 0;
     // The name used in logs and by default.timestamp.extractor.
     virtual std::string name() const { return "custom"; }
 };
 
+// Extractors are shared, immutable.
 using timestamp_extractor_ptr = std::shared_ptr<const timestamp_extractor>;
 
-timestamp_extractor_ptr fail_on_invalid_timestamp();
-timestamp_extractor_ptr log_and_skip_on_invalid_timestamp();
-timestamp_extractor_ptr use_partition_time_on_invalid_timestamp();
-timestamp_extractor_ptr wallclock_timestamp_extractor();
+// Kafka's FailOnInvalidTimestamp (the default): the record's own timestamp; a negative one fails the task.
+SAMSA_STREAMS_API timestamp_extractor_ptr fail_on_invalid_timestamp();
+// Kafka's LogAndSkipOnInvalidTimestamp: the record's own timestamp; a negative one is logged and the record skipped.
+SAMSA_STREAMS_API timestamp_extractor_ptr log_and_skip_on_invalid_timestamp();
+// Kafka's UsePartitionTimeOnInvalidTimestamp: the record's own timestamp, or the partition time when it is negative.
+SAMSA_STREAMS_API timestamp_extractor_ptr use_partition_time_on_invalid_timestamp();
+// Kafka's WallclockTimestampExtractor: the wall clock when the record is processed.
+SAMSA_STREAMS_API timestamp_extractor_ptr wallclock_timestamp_extractor();
 
 // A lambda as an extractor.
-timestamp_extractor_ptr make_timestamp_extractor(
-    std::function<int64_t(const extractor_record& record, int64_t partition_time)> f);
+SAMSA_STREAMS_API timestamp_extractor_ptr
+make_timestamp_extractor(std::function<int64_t(const extractor_record& record, int64_t partition_time)> f);
 
 // A built-in by its short name (FailOnInvalidTimestamp ...) or Java class
 // name (org.apache.kafka.streams.processor.FailOnInvalidTimestamp ...);
 // nullptr when unknown.
-timestamp_extractor_ptr timestamp_extractor_by_name(std::string_view name);
+SAMSA_STREAMS_API timestamp_extractor_ptr timestamp_extractor_by_name(std::string_view name);
 
 }  // namespace samsa::streams

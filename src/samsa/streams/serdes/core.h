@@ -23,19 +23,24 @@
 #include <string_view>
 
 #include "samsa/bytes/bytes.h"
+#include "samsa/streams/export.h"
 
 namespace samsa::streams {
 
-struct serde_error : std::runtime_error {
+struct SAMSA_STREAMS_API serde_error : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+// Kafka's Serde<T>: a serializer and a deserializer, as two functions. Called on stream threads; must be safe to call
+// from several at once.
 template<class T>
 struct serde {
+    // The type it converts.
     using value_type = T;
     // topic: the topic the bytes are written to or read from (a changelog or
     // repartition topic for internal data), as Kafka passes it.
     std::function<samsa::bytes(std::string_view topic, const T&)> serialize;
+    // Throws serde_error for bytes that are not a T.
     std::function<T(std::string_view topic, bytes_view)> deserialize;
 };
 

@@ -25,6 +25,7 @@ concept json_convertible = requires(const T& v, const nlohmann::json& j) {
 
 namespace samsa::streams::serdes {
 
+// JSON through nlohmann::json (to_json / from_json found for T), as Kafka's JSON serdes write it.
 template<json_convertible T>
 serde<T> json() {
     return serde<T>{

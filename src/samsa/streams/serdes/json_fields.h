@@ -48,47 +48,59 @@
 #include <vector>
 
 #include "samsa/bytes/bytes.h"
+#include "samsa/streams/export.h"
 #include "samsa/streams/serdes/core.h"
 
 namespace samsa::streams::json {
 
 // ---- writing ----
 
-class writer {
+// Appends JSON text to a byte buffer, value by value, with the commas placed for you (no DOM).
+class SAMSA_STREAMS_API writer {
 public:
+    // Appends to out, which must outlive the writer.
     explicit writer(bytes& out) : out_(&out) {}
 
+    // Writes {.
     void begin_object() {
         separate();
         put('{');
         need_comma_ = false;
     }
+    // Writes }.
     void end_object() {
         put('}');
         need_comma_ = true;
     }
+    // Writes [.
     void begin_array() {
         separate();
         put('[');
         need_comma_ = false;
     }
+    // Writes ].
     void end_array() {
         put(']');
         need_comma_ = true;
     }
+    // An object's member name; its value comes next.
     void key(std::string_view name) {
         separate();
         quoted(name);
         put(':');
         need_comma_ = false;
     }
+    // A string, escaped as JSON requires.
     void string(std::string_view s) {
         separate();
         quoted(s);
         need_comma_ = true;
     }
+    // true or false.
     void boolean(bool b) { raw(b ? "true" : "false"); }
+    // null.
     void null() { raw("null"); }
+    // An integer.
     template<std::integral I>
     void integer(I i) {
         char buf[24];
@@ -136,14 +148,21 @@ enum class value_kind { object, array, string, integer, floating, boolean, null 
 // One JSON value of the document being read: valid only inside the read
 // callback that received it, and to be read at most once (simdjson's
 // on-demand parser walks the text forward). Throws serde_error.
-class value {
+// A JSON value being read (simdjson on-demand), valid only inside the parse() call that hands it out. Its getters throw
+// serde_error naming the topic and field when the value has another type.
+class SAMSA_STREAMS_API value {
 public:
+    // The value's JSON type.
     value_kind kind() const;
+    // Whether it is null.
     bool is_null() const;
     std::string_view get_string() const;  // valid until the read returns
+    // As a signed integer.
     int64_t get_int64() const;
+    // As an unsigned integer.
     uint64_t get_uint64() const;
     double get_double() const;  // integers too
+    // As a boolean.
     bool get_bool() const;
     // The value's JSON text as written (for numbers kept as text).
     std::string_view raw_text() const;
@@ -154,6 +173,7 @@ public:
     void for_each_field(F&& f) const {
         fields(&f, [](void* ctx, std::string_view key, value v) { (*static_cast<std::remove_reference_t<F>*>(ctx))(key, v); });
     }
+    // Calls f(value) for each element of an array.
     template<class F>
     void for_each_element(F&& f) const {
         elements(&f, [](void* ctx, value v) { (*static_cast<std::remove_reference_t<F>*>(ctx))(v); });
@@ -165,6 +185,7 @@ public:
     // The same value, named for error messages.
     value named(std::string_view field) const { return value(impl_, topic_, field); }
 
+    // For the implementation (parse() makes values).
     value(void* impl, std::string_view topic, std::string_view field = {})
         : impl_(impl), topic_(topic), field_(field) {}
 
@@ -179,8 +200,9 @@ private:
 
 // Parses data as one JSON document and hands its root to read. Throws
 // serde_error for text that is not JSON, and whatever read throws.
-void parse(bytes_view data, std::string_view topic, void* ctx, void (*read)(void*, value));
+SAMSA_STREAMS_API void parse(bytes_view data, std::string_view topic, void* ctx, void (*read)(void*, value));
 
+// parse() with any callable read(value).
 template<class F>
 void parse(bytes_view data, std::string_view topic, F&& read) {
     parse(data, topic, &read, [](void* ctx, value v) { (*static_cast<std::remove_reference_t<F>*>(ctx))(v); });
@@ -190,9 +212,13 @@ void parse(bytes_view data, std::string_view topic, F&& read) {
 
 template<class C, class M, class Codec>
 struct field_spec {
+    // The JSON member's name.
     std::string_view name;
+    // The C++ member it maps to.
     M C::*member;
+    // field() (true) or optional_field() (false).
     bool required;
+    // Reads and writes the member.
     Codec codec;
 };
 
@@ -223,15 +249,20 @@ struct codec<std::string> {
     static void write(writer& w, const std::string& s) { w.string(s); }
 };
 
+// JSON true / false.
 template<>
 struct codec<bool> {
+    // Reads a boolean.
     static void read(value v, bool& out) { out = v.get_bool(); }
+    // Writes a boolean.
     static void write(writer& w, bool b) { w.boolean(b); }
 };
 
+// Integers; a value out of the type's range throws serde_error.
 template<class I>
     requires(std::integral<I> && !std::same_as<I, bool>)
 struct codec<I> {
+    // Reads an integer.
     static void read(value v, I& out) {
         if constexpr (std::is_signed_v<I>) {
             int64_t x = v.get_int64();
@@ -243,12 +274,16 @@ struct codec<I> {
             out = static_cast<I>(x);
         }
     }
+    // Writes an integer.
     static void write(writer& w, I i) { w.integer(i); }
 };
 
+// Floating point, written as Jackson writes it (2.0, 1e+20; non-finite as null).
 template<std::floating_point F>
 struct codec<F> {
+    // Reads a number (integers too).
     static void read(value v, F& out) { out = static_cast<F>(v.get_double()); }
+    // Writes a number.
     static void write(writer& w, F d) { w.number(static_cast<double>(d)); }
 };
 
@@ -280,8 +315,10 @@ struct codec<std::vector<T>> {
     }
 };
 
+// A type with json_fields(): a JSON object of its fields.
 template<has_fields T>
 struct codec<T> {
+    // Reads the object's fields into out (see the top of this file).
     static void read(value v, T& out) {
         auto fields = json_fields(static_cast<const T*>(nullptr));
         constexpr size_t n = std::tuple_size_v<decltype(fields)>;
@@ -294,6 +331,7 @@ struct codec<T> {
         size_t i = 0;
         std::apply([&](const auto&... f) { ((check_present(f, i++, seen, v)), ...); }, fields);
     }
+    // Writes in as an object, fields in declaration order.
     static void write(writer& w, const T& in) {
         w.begin_object();
         std::apply([&](const auto&... f) { (write_field(w, f, in), ...); }, json_fields(static_cast<const T*>(nullptr)));
@@ -327,10 +365,12 @@ private:
 // integer (Java's Long ids): an integer is read as its decimal text; it is
 // written as a string.
 struct text_or_integer {
+    // Takes a string, or an integer as its decimal text.
     static void read(value v, std::string& out) {
         if (v.kind() == value_kind::integer) out.assign(v.raw_text());
         else out.assign(v.get_string());
     }
+    // Writes a string.
     static void write(writer& w, const std::string& s) { w.string(s); }
 };
 
@@ -342,6 +382,7 @@ void write(bytes& out, const T& v) {
     codec<T>::write(w, v);
 }
 
+// Reads data as a T (a type with json_fields). Throws serde_error naming topic and field.
 template<has_fields T>
 T read(bytes_view data, std::string_view topic) {
     T out{};

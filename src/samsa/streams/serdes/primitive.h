@@ -73,8 +73,11 @@ inline serde<samsa::bytes> bytes() {
     };
 }
 
+// Java's ShortSerde: 2 bytes, big-endian.
 inline serde<int16_t> int16() { return detail::big_endian_integer<int16_t>("ShortDeserializer"); }
+// Java's IntegerSerde: 4 bytes, big-endian.
 inline serde<int32_t> int32() { return detail::big_endian_integer<int32_t>("IntegerDeserializer"); }
+// Java's LongSerde: 8 bytes, big-endian.
 inline serde<int64_t> int64() { return detail::big_endian_integer<int64_t>("LongDeserializer"); }
 
 // Java's FloatSerializer writes Float.floatToRawIntBits: the bits as they are.
@@ -101,6 +104,7 @@ inline serde<double> float64() {
         },
     };
 }
+// float64() under Kafka's name (Serdes.Double()).
 inline serde<double> double_() { return float64(); }
 
 // One byte, 0x01 or 0x00 (Kafka's BooleanSerde, KIP-907); any other byte is an

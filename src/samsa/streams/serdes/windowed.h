@@ -19,6 +19,8 @@
 
 namespace samsa::streams::serdes {
 
+// Kafka's TimeWindowedSerde: the key's bytes, then the window start (8 bytes); the window end is start +
+// window_size_ms.
 template<class K>
 serde<windowed<K>> time_windowed(serde<K> inner, int64_t window_size_ms) {
     return serde<windowed<K>>{
@@ -33,6 +35,7 @@ serde<windowed<K>> time_windowed(serde<K> inner, int64_t window_size_ms) {
         }};
 }
 
+// Kafka's SessionWindowedSerde: the key's bytes, then the session's end and start (8 bytes each).
 template<class K>
 serde<windowed<K>> session_windowed(serde<K> inner) {
     return serde<windowed<K>>{

@@ -50,6 +50,7 @@
 #include <map>
 #include <memory>
 
+#include "samsa/streams/export.h"
 #include "samsa/streams/state/hashed_bytes_map.h"
 #include "samsa/streams/state/segmented_bytes_store.h"
 #include "samsa/streams/state/wrapping_key_value_store.h"
@@ -59,11 +60,14 @@ namespace samsa::streams {
 // How a window or session store's cache orders its keys: by the segment of
 // the key's time (window start, session end), as the store below does.
 struct segmented_cache_keys {
+    // The segments' span, in ms.
     int64_t segment_interval_ms = 60'000;
+    // Window or session keys.
     segmented_key_kind key_kind = segmented_key_kind::window;
 };
 
-class caching_key_value_store final : public wrapping_key_value_store {
+// The caching layer of a store stack (Kafka's CachingKeyValueStore); see the top of this file.
+class SAMSA_STREAMS_API caching_key_value_store final : public wrapping_key_value_store {
 public:
     // segments: set for window and session stores (see above).
     explicit caching_key_value_store(std::unique_ptr<key_value_bytes_store> inner,

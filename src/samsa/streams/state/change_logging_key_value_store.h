@@ -21,13 +21,17 @@
 
 #include <string>
 
+#include "samsa/streams/export.h"
 #include "samsa/streams/state/changelog_sink.h"
 #include "samsa/streams/state/wrapping_key_value_store.h"
 
 namespace samsa::streams {
 
-class change_logging_key_value_store : public wrapping_key_value_store {
+// The change-logging layer of a store stack (Kafka's ChangeLoggingKeyValueBytesStore): every write goes to the store's
+// changelog topic too.
+class SAMSA_STREAMS_API change_logging_key_value_store : public wrapping_key_value_store {
 public:
+    // Wraps inner.
     using wrapping_key_value_store::wrapping_key_value_store;
 
     // Takes the sink, the topic name and the partition from the context.
@@ -40,12 +44,15 @@ public:
     std::optional<bytes> remove(bytes_view key) override;
     void restore(bytes_view key, std::optional<bytes_view> value, int64_t timestamp) override;
 
+    // <application.id>-<store>-changelog.
     const std::string& changelog_topic() const { return topic_; }
 
 protected:
     // Sends one stored (key, value) to the changelog.
     virtual void log(bytes_view key, std::optional<bytes_view> value);
+    // Writes one changelog record through the task's changelog sink.
     void send(bytes_view key, std::optional<bytes_view> value, int64_t timestamp);
+    // The timestamp changelog records get: the current record's.
     int64_t record_timestamp() const;
 
 private:
@@ -55,7 +62,9 @@ private:
     record_context_holder* records_ = nullptr;
 };
 
-class change_logging_timestamped_key_value_store final : public change_logging_key_value_store {
+// The change-logging layer of a KTable store: values carry their timestamps, which the changelog record takes (Kafka's
+// ChangeLoggingTimestampedKeyValueBytesStore).
+class SAMSA_STREAMS_API change_logging_timestamped_key_value_store final : public change_logging_key_value_store {
 public:
     using change_logging_key_value_store::change_logging_key_value_store;
 

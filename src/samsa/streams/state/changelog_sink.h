@@ -11,11 +11,13 @@
 #include <string_view>
 
 #include "samsa/bytes/bytes.h"
+#include "samsa/streams/export.h"
 #include "samsa/streams/record.h"
 
 namespace samsa::streams {
 
-class changelog_sink {
+// Where change-logging layers send their records (the task; see the top of this file).
+class SAMSA_STREAMS_API changelog_sink {
 public:
     virtual ~changelog_sink() = default;
     // value nullopt is a tombstone (the key was deleted).

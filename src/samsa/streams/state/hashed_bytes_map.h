@@ -26,21 +26,28 @@ namespace samsa::streams {
 
 // Hash and equality of byte views, for unordered containers keyed by bytes.
 struct bytes_view_hash {
+    // The hash of b's bytes.
     size_t operator()(bytes_view b) const {
         return std::hash<std::string_view>{}(std::string_view(reinterpret_cast<const char*>(b.data()), b.size()));
     }
 };
+// Equality of byte views.
 struct bytes_view_equal {
+    // Same bytes.
     bool operator()(bytes_view a, bytes_view b) const {
         return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin());
     }
 };
 
+// A map from bytes to T ordered by key (see the top of this file).
 template<class V>
 class hashed_bytes_map {
 public:
+    // The ordered map underneath.
     using map_type = std::map<bytes, V, bytes_less>;
+    // Iterates in key order.
     using iterator = typename map_type::iterator;
+    // Iterates in key order.
     using const_iterator = typename map_type::const_iterator;
 
     // Not copyable: a copy's index would point into the original's nodes.
@@ -48,9 +55,12 @@ public:
     hashed_bytes_map() = default;
     hashed_bytes_map(const hashed_bytes_map&) = delete;
     hashed_bytes_map& operator=(const hashed_bytes_map&) = delete;
+    // Movable: the nodes stay where they are.
     hashed_bytes_map(hashed_bytes_map&&) noexcept = default;
+    // Movable: the nodes stay where they are.
     hashed_bytes_map& operator=(hashed_bytes_map&&) noexcept = default;
 
+    // The entry of key; end() when absent.
     iterator find(bytes_view key) {
         auto it = index_.find(key);
         return it == index_.end() ? map_.end() : it->second;
@@ -64,6 +74,7 @@ public:
         index_.emplace(bytes_view(it->first), it);
         return {it, true};
     }
+    // Inserts key with a T made of args unless key is there; the entry and whether it was inserted.
     template<class... Args>
     std::pair<iterator, bool> try_emplace(bytes&& key, Args&&... args) {
         if (auto it = find(key); it != map_.end()) return {it, false};
@@ -71,6 +82,7 @@ public:
         index_.emplace(bytes_view(it->first), it);
         return {it, true};
     }
+    // Removes the entry at it; the next one.
     iterator erase(iterator it) {
         index_.erase(bytes_view(it->first));
         return map_.erase(it);
@@ -82,19 +94,29 @@ public:
         erase(it);
         return 1;
     }
+    // Removes every entry.
     void clear() {
         index_.clear();
         map_.clear();
     }
 
+    // How many entries.
     size_t size() const { return map_.size(); }
+    // Whether there is none.
     bool empty() const { return map_.empty(); }
+    // The first entry in key order.
     iterator begin() { return map_.begin(); }
+    // Past the last entry.
     iterator end() { return map_.end(); }
+    // The first entry in key order.
     const_iterator begin() const { return map_.begin(); }
+    // Past the last entry.
     const_iterator end() const { return map_.end(); }
+    // The first entry whose key is not less than key.
     iterator lower_bound(bytes_view key) { return map_.lower_bound(key); }
+    // The first entry whose key is greater than key.
     iterator upper_bound(bytes_view key) { return map_.upper_bound(key); }
+    // The ordered map, read-only.
     const map_type& ordered() const { return map_; }
 
 private:

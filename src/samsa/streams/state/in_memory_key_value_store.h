@@ -13,13 +13,16 @@
 
 #include <string>
 
+#include "samsa/streams/export.h"
 #include "samsa/streams/state/hashed_bytes_map.h"
 #include "samsa/streams/state/key_value_bytes_store.h"
 
 namespace samsa::streams {
 
-class in_memory_key_value_store final : public key_value_bytes_store {
+// The in-memory inner store (Kafka's InMemoryKeyValueStore): an ordered map of bytes.
+class SAMSA_STREAMS_API in_memory_key_value_store final : public key_value_bytes_store {
 public:
+    // An empty store named name.
     explicit in_memory_key_value_store(std::string name);
 
     const std::string& name() const override { return name_; }

@@ -60,6 +60,7 @@
 #include <set>
 #include <string>
 
+#include "samsa/streams/export.h"
 #include "samsa/streams/record.h"
 #include "samsa/streams/state/changelog_sink.h"
 #include "samsa/streams/state/key_value_bytes_store.h"
@@ -71,27 +72,40 @@ namespace samsa::streams {
 // ProcessorRecordContext): the emitted record gets its timestamp and
 // headers, and downstream sees its topic/partition/offset.
 struct buffered_record_context {
+    // The record's timestamp.
     int64_t timestamp = 0;
+    // Its offset; -1 in punctuators.
     int64_t offset = -1;
     std::optional<std::string> topic;  // absent in punctuators
+    // Its partition; -1 in punctuators.
     int32_t partition = -1;
+    // Its headers.
     record_headers headers;
+    // Field by field.
     bool operator==(const buffered_record_context&) const = default;
 };
 
-class in_memory_time_ordered_key_value_change_buffer final : public key_value_bytes_store {
+// The suppression buffer (Kafka's InMemoryTimeOrderedKeyValueChangeBuffer); see the top of this file.
+class SAMSA_STREAMS_API in_memory_time_ordered_key_value_change_buffer final : public key_value_bytes_store {
 public:
     // The changelog header Kafka's buffer writes ("v" = 3).
     static constexpr const char* version_header = "v";
+    // Its value.
     static constexpr uint8_t version_3 = 3;
 
+    // One entry handed out by evict_while(), valid during the callback.
     struct eviction {
+        // The entry's key.
         bytes_view key;
+        // The latest value; nullopt: deleted.
         std::optional<bytes_view> new_value;
+        // The value before the first buffered change.
         std::optional<bytes_view> old_value;
+        // The context of the latest change.
         const buffered_record_context& context;
     };
 
+    // logging_enabled: whether flush() writes the changelog.
     in_memory_time_ordered_key_value_change_buffer(std::string name, bool logging_enabled);
 
     // The buffer of a task's store stack (under the layers store_builder
@@ -107,13 +121,16 @@ public:
     void close() override;
     bool is_open() const override { return open_; }
 
+    // Buffers a change of key at buffer_time (its record's time), replacing a buffered one.
     void put(int64_t buffer_time, bytes_view key, std::optional<bytes_view> old_value,
              std::optional<bytes_view> new_value, buffered_record_context context);
+    // Hands out entries, oldest buffer time first, while predicate() holds, removing each.
     void evict_while(const std::function<bool()>& predicate, const std::function<void(const eviction&)>& callback);
     // Outer nullopt: the key is not buffered. Inner nullopt: it is, and the
     // table had no row for it before the first buffered change.
     std::optional<std::optional<bytes_view>> prior_value_for_buffered(bytes_view key) const;
 
+    // How many keys are buffered.
     int64_t num_records() const { return static_cast<int64_t>(index_.size()); }
     // Kafka's estimate: per entry 8 + key + values (prior and old counted
     // once when equal) + the context's resident size.
@@ -139,12 +156,18 @@ public:
 
     // The changelog value of one entry (public for tests and tools).
     struct buffer_value {
+        // The value before the first buffered change.
         std::optional<bytes> prior_value;
+        // The value before the latest change.
         std::optional<bytes> old_value;
+        // The latest value.
         std::optional<bytes> new_value;
+        // The latest change's context.
         buffered_record_context context;
+        // Field by field.
         bool operator==(const buffer_value&) const = default;
     };
+    // The version-3 changelog value of v.
     static bytes serialize(const buffer_value& v, int64_t buffer_time);
     // Throws state_store_error when data is not a version-3 value.
     static std::pair<buffer_value, int64_t> deserialize(bytes_view data);
@@ -190,8 +213,8 @@ namespace stores {
 // InMemoryTimeOrderedKeyValueChangeBuffer.Builder): never cached; when
 // logging is on the buffer writes its changelog itself, so the runtime still
 // creates and restores <application.id>-<name>-changelog.
-store_builder time_ordered_change_buffer_builder(std::string name, bool logging_enabled,
-                                                 std::map<std::string, std::string> log_config);
+SAMSA_STREAMS_API store_builder time_ordered_change_buffer_builder(std::string name, bool logging_enabled,
+                                                                   std::map<std::string, std::string> log_config);
 
 }  // namespace stores
 

@@ -21,6 +21,7 @@
 #include <span>
 
 #include "samsa/bytes/bytes.h"
+#include "samsa/streams/export.h"
 #include "samsa/streams/state/key_value_iterator.h"
 #include "samsa/streams/state/state_store.h"
 #include "samsa/streams/state/store_sensor.h"
@@ -31,12 +32,14 @@ namespace samsa::streams {
 // extensions (RocksDB's bytewise comparator). Transparent, so std::map lookups
 // take a bytes_view without copying it.
 struct bytes_less {
-    using is_transparent = void;
+    using is_transparent = void;  // heterogeneous lookup
+    // a < b in that order.
     bool operator()(bytes_view a, bytes_view b) const {
         return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end());
     }
 };
 
+// Whether key begins with prefix (prefix scans).
 inline bool starts_with(bytes_view key, bytes_view prefix) {
     return key.size() >= prefix.size() && std::equal(prefix.begin(), prefix.end(), key.begin());
 }
@@ -55,8 +58,12 @@ using bytes_entry = key_value<bytes, std::optional<bytes>>;
 using cache_flush_listener = std::function<void(bytes_view key, std::optional<bytes_view> new_value,
                                                 std::optional<bytes_view> old_value, const record_context& context)>;
 
-class key_value_bytes_store : public state_store {
+// The bytes store interface every layer of a store stack implements (Kafka
+// Streams' KeyValueStore<Bytes, byte[]>); see the top of this file for its
+// semantics, errors and thread.
+class SAMSA_STREAMS_API key_value_bytes_store : public state_store {
 public:
+    // The value of key; nullopt when absent.
     virtual std::optional<bytes> get(bytes_view key) = 0;
     // get() for a reader that is not the owning stream thread (interactive
     // queries): it must change nothing, so a caching layer answers from its
@@ -65,15 +72,19 @@ public:
     // thread). Kafka's CachingKeyValueStore fills its cache only on the
     // stream thread, for the same reason.
     virtual std::optional<bytes> query_get(bytes_view key) { return get(key); }
+    // Writes key's value; nullopt deletes key.
     virtual void put(bytes_view key, std::optional<bytes_view> value) = 0;
     // Writes value only when key is absent; returns the value already there
     // (nullopt when this call wrote).
     virtual std::optional<bytes> put_if_absent(bytes_view key, std::optional<bytes_view> value) = 0;
+    // put() for each entry, in order.
     virtual void put_all(std::span<const bytes_entry> entries) = 0;
     // Deletes key and returns its old value.
     virtual std::optional<bytes> remove(bytes_view key) = 0;
 
+    // The entries with from <= key <= to, in key order (nothing when from > to).
     virtual std::unique_ptr<bytes_iterator> range(bytes_view from, bytes_view to) = 0;
+    // Every entry, in key order.
     virtual std::unique_ptr<bytes_iterator> all() = 0;
     // all(), plus the records a segmented store no longer returns because
     // they are past retention but whose segment is not dropped yet. Kafka's

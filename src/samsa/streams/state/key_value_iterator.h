@@ -24,17 +24,23 @@
 
 namespace samsa::streams {
 
+// Kafka's KeyValue<K, V>.
 template<class K, class V>
 struct key_value {
+    // The key.
     K key;
+    // The value.
     V value;
+    // Same key and value.
     bool operator==(const key_value&) const = default;
 };
 
+// Kafka's KeyValueIterator<K, V>: entries in key order (see the top of this file).
 template<class K, class V>
 class key_value_iterator {
 public:
     virtual ~key_value_iterator() = default;
+    // Whether next() has an entry to return.
     virtual bool has_next() = 0;
     // Precondition: has_next().
     virtual key_value<K, V> next() = 0;
@@ -42,6 +48,7 @@ public:
     virtual K peek_next_key() = 0;
 };
 
+// An iterator over a bytes store.
 using bytes_iterator = key_value_iterator<bytes, bytes>;
 
 // An iterator over pairs already in a vector, in order; what the in-memory
@@ -49,7 +56,9 @@ using bytes_iterator = key_value_iterator<bytes, bytes>;
 template<class K, class V>
 class vector_key_value_iterator final : public key_value_iterator<K, V> {
 public:
+    // Iterates over items, in their order.
     explicit vector_key_value_iterator(std::vector<key_value<K, V>> items) : items_(std::move(items)) {}
+    // Whether next() has an entry to return.
     bool has_next() override { return next_ < items_.size(); }
     key_value<K, V> next() override { return std::move(items_[next_++]); }
     K peek_next_key() override { return items_[next_].key; }

@@ -47,6 +47,7 @@
 
 namespace samsa::streams {
 
+// Kafka Streams' KeyValueStore<K, V>: the typed facade over a bytes store stack; see the top of this file.
 template<class K, class V>
 class key_value_store {
 public:
@@ -56,14 +57,20 @@ public:
         : store_(&store), key_serde_(std::move(key_serde)), value_serde_(std::move(value_serde)),
           topic_(std::move(topic)) {}
 
+    // The store's name.
     const std::string& name() const { return store_->name(); }
+    // Whether the store keeps its data on disk (RocksDB).
     bool persistent() const { return store_->persistent(); }
+    // Between the store's init() and close().
     bool is_open() const { return store_->is_open(); }
+    // Flushes the stack (state_store::flush()).
     void flush() { store_->flush(); }
+    // The bytes stack behind this facade.
     key_value_bytes_store& bytes_store() { return *store_; }
     // The topic the serdes are called with.
     const std::string& topic() const { return topic_; }
 
+    // The value of key; nullopt when absent.
     std::optional<V> get(const K& key) {
         if constexpr (std::is_copy_constructible_v<V>) {
             if (cache_) {
@@ -73,41 +80,53 @@ public:
         }
         return from_stored(store_->get(key_bytes(key)));
     }
+    // The value of key by pointer; nullptr when absent (see the top of this file for how long it stays valid).
     const V* find(const K& key) {
         if (cache_) return cache_->find(key, *this);
         last_found_ = from_stored(store_->get(key_bytes(key)));
         return last_found_ ? &*last_found_ : nullptr;
     }
+    // A decoded-value cache of its own, of at most max_entries.
     void enable_decoded_cache(size_t max_entries) { cache_ = std::make_shared<decoded_cache>(max_entries); }
+    // A decoded-value cache shared through slot (task_context::shared_slot) with the other facades on it.
     void share_decoded_cache(std::shared_ptr<void>& slot, size_t max_entries) {
         if (!slot) slot = std::make_shared<decoded_cache>(max_entries);
         cache_ = std::static_pointer_cast<decoded_cache>(slot);
     }
+    // Writes key's value; nullopt deletes key (Kafka's put(key, null)).
     void put(const K& key, const std::optional<V>& value) {
         store_->put(key_bytes(key), value_view(to_stored(value)));
     }
+    // Writes value only when key is absent; returns the value already there (nullopt when this call wrote).
     std::optional<V> put_if_absent(const K& key, const std::optional<V>& value) {
         return from_stored(store_->put_if_absent(key_bytes(key), value_view(to_stored(value))));
     }
+    // put() for each entry, in order.
     void put_all(const std::vector<key_value<K, std::optional<V>>>& entries) {
         std::vector<bytes_entry> raw;
         raw.reserve(entries.size());
         for (const auto& e : entries) raw.push_back(bytes_entry{key_bytes(e.key), to_stored(e.value)});
         store_->put_all(raw);
     }
+    // Deletes key and returns its old value (Kafka's delete()).
     std::optional<V> remove(const K& key) { return from_stored(store_->remove(key_bytes(key))); }
 
+    // The entries with from <= key <= to in serialized-key order (nothing when from > to).
     std::unique_ptr<key_value_iterator<K, V>> range(const K& from, const K& to) {
         return wrap(store_->range(key_bytes(from), key_bytes(to)));
     }
+    // Every entry, in serialized-key order.
     std::unique_ptr<key_value_iterator<K, V>> all() { return wrap(store_->all()); }
     // prefix: serialized by the caller, since a prefix of a key is seldom a K.
     std::unique_ptr<key_value_iterator<K, V>> prefix_scan(bytes_view prefix) {
         return wrap(store_->prefix_scan(prefix));
     }
+    // Exact for in-memory stores, RocksDB's estimate for persistent ones.
     int64_t approximate_num_entries() { return store_->approximate_num_entries(); }
 
+    // The key serde.
     const serde<K>& key_serde() const { return key_serde_; }
+    // The value serde.
     const serde<V>& value_serde() const { return value_serde_; }
 
 private:

@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <memory>
 
+#include "samsa/streams/export.h"
 #include "samsa/streams/state/store_sensor.h"
 #include "samsa/streams/state/wrapping_key_value_store.h"
 
@@ -33,14 +34,23 @@ namespace samsa::streams {
 // One sensor per operation; a window or session store points several
 // operations at one sensor (reads at "fetch"). nullptr: not metered.
 struct store_meters {
+    // put() latency.
     store_sensor* put = nullptr;
+    // put_if_absent() latency.
     store_sensor* put_if_absent = nullptr;
+    // put_all() latency.
     store_sensor* put_all = nullptr;
+    // get() latency.
     store_sensor* get = nullptr;
+    // remove() latency (Kafka's delete).
     store_sensor* remove = nullptr;
+    // range() latency.
     store_sensor* range = nullptr;
+    // all() latency.
     store_sensor* all = nullptr;
+    // prefix_scan() latency.
     store_sensor* prefix_scan = nullptr;
+    // flush() latency.
     store_sensor* flush = nullptr;
     store_sensor* restore = nullptr;  // Kafka times init() as the restoration
     store_sensor* e2e_latency = nullptr;        // record-e2e-latency (ms), TRACE
@@ -49,7 +59,8 @@ struct store_meters {
     bool e2e_on_remove = false;                 // a window store's delete is a put
 };
 
-class metered_key_value_store final : public wrapping_key_value_store {
+// The metered layer of a store stack (Kafka's MeteredKeyValueStore): times each operation into its sensor.
+class SAMSA_STREAMS_API metered_key_value_store final : public wrapping_key_value_store {
     // Helpers first: the operations below deduce their return types from timed().
     using clock = std::chrono::steady_clock;
 
@@ -129,6 +140,7 @@ class metered_key_value_store final : public wrapping_key_value_store {
     }
 
 public:
+    // Wraps inner, timing into meters.
     metered_key_value_store(std::unique_ptr<key_value_bytes_store> inner, store_meters meters)
         : wrapping_key_value_store(std::move(inner)), meters_(only_recording(meters)) {}
 

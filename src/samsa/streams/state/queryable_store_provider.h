@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 
+#include "samsa/streams/export.h"
 #include "samsa/streams/state/key_value_bytes_store.h"
 #include "samsa/streams/state/stores.h"
 
@@ -21,6 +22,7 @@ namespace samsa::streams {
 
 // Which stores one query reads (what StoreQueryParameters say).
 struct store_query_target {
+    // The store's name.
     std::string store_name;
     // Only the task of this partition; nullopt: every local task.
     std::optional<int32_t> partition;
@@ -30,13 +32,16 @@ struct store_query_target {
 
 // What the views need to know of the store found in the topology.
 struct queried_store_info {
+    // What the store holds.
     store_kind kind = store_kind::key_value;
     // The name its serdes are called with (the changelog topic's, as Kafka).
     std::string topic;
+    // Window stores: the windows' size.
     int64_t window_size_ms = 0;
 };
 
-class queryable_store_provider {
+// Finds the stores one query reads (kafka_streams or the test driver; see the top of this file).
+class SAMSA_STREAMS_API queryable_store_provider {
 public:
     virtual ~queryable_store_provider() = default;
     // Called with each store matching the target, in partition order, until

@@ -50,6 +50,7 @@ namespace samsa::streams {
 // session_store) without a second copy of their decoding.
 class query_only_bytes_store final : public key_value_bytes_store {
 public:
+    // Reads inner; writes are refused.
     explicit query_only_bytes_store(key_value_bytes_store& inner) : inner_(&inner) {}
 
     const std::string& name() const override { return inner_->name(); }
@@ -114,11 +115,16 @@ void append(std::vector<T>& out, std::vector<T> more) {
 
 }  // namespace query_detail
 
+// Kafka's ReadOnlyKeyValueStore<K, V>: an interactive-query view of a key-value store across the instance's tasks
+// (kafka_streams::store()). Any thread; each call throws invalid_state_store_exception (errors.h) when the store cannot
+// be read now.
 template<class K, class V>
 class read_only_key_value_store {
 public:
+    // The views' iterators hold their entries (read when the call was made).
     using iterator = std::unique_ptr<key_value_iterator<K, V>>;
 
+    // Made by kafka_streams::store() or topology_test_driver::store().
     read_only_key_value_store(queryable_store_provider& provider, store_query_target target, serde<K> key_serde,
                               serde<V> value_serde, std::string topic)
         : base_{&provider, std::move(target), std::move(key_serde), std::move(value_serde), std::move(topic)} {}
@@ -136,12 +142,15 @@ public:
     iterator range(const K& from, const K& to) const {
         return collect([&](key_value_store<K, V>& f) { return f.range(from, to); }, false);
     }
+    // range() in descending key order (Kafka's reverseRange).
     iterator reverse_range(const K& from, const K& to) const {
         return collect([&](key_value_store<K, V>& f) { return f.range(from, to); }, true);
     }
+    // Every entry, in serialized-key order.
     iterator all() const {
         return collect([](key_value_store<K, V>& f) { return f.all(); }, false);
     }
+    // all() in descending order (Kafka's reverseAll).
     iterator reverse_all() const {
         return collect([](key_value_store<K, V>& f) { return f.all(); }, true);
     }
@@ -149,6 +158,7 @@ public:
     iterator prefix_scan(bytes_view prefix) const {
         return collect([&](key_value_store<K, V>& f) { return f.prefix_scan(prefix); }, false);
     }
+    // prefix_scan() with the prefix serialized by prefix_serde (Kafka's prefixScan(prefix, serializer)).
     template<class P>
     iterator prefix_scan(const P& prefix, const serde<P>& prefix_serde) const {
         bytes p = prefix_serde.serialize(base_.topic, prefix);
@@ -189,9 +199,12 @@ private:
     query_detail::view_base<K, V> base_;
 };
 
+// Kafka's ReadOnlyWindowStore<K, V>: an interactive-query view of a window store (see read_only_key_value_store for
+// threads and errors).
 template<class K, class V>
 class read_only_window_store {
 public:
+    // Made by kafka_streams::store() or topology_test_driver::store().
     read_only_window_store(queryable_store_provider& provider, store_query_target target, serde<K> key_serde,
                            serde<V> value_serde, std::string topic, int64_t window_size_ms)
         : base_{&provider, std::move(target), std::move(key_serde), std::move(value_serde), std::move(topic)},
@@ -210,6 +223,7 @@ public:
     std::vector<key_value<int64_t, V>> fetch(const K& key, int64_t time_from, int64_t time_to) const {
         return collect<int64_t>([&](window_store<K, V>& f) { return f.fetch(key, time_from, time_to); }, false);
     }
+    // fetch(key, time_from, time_to), latest window first.
     std::vector<key_value<int64_t, V>> backward_fetch(const K& key, int64_t time_from, int64_t time_to) const {
         return collect<int64_t>([&](window_store<K, V>& f) { return f.fetch(key, time_from, time_to); }, true);
     }
@@ -219,20 +233,25 @@ public:
         return collect<windowed<K>>(
             [&](window_store<K, V>& f) { return f.fetch(key_from, key_to, time_from, time_to); }, false);
     }
+    // fetch(key_from, key_to, time_from, time_to) in reverse order.
     std::vector<key_value<windowed<K>, V>> backward_fetch(const K& key_from, const K& key_to, int64_t time_from,
                                                           int64_t time_to) const {
         return collect<windowed<K>>(
             [&](window_store<K, V>& f) { return f.fetch(key_from, key_to, time_from, time_to); }, true);
     }
+    // Every key's windows starting in [time_from, time_to] (Kafka's fetchAll).
     std::vector<key_value<windowed<K>, V>> fetch_all(int64_t time_from, int64_t time_to) const {
         return collect<windowed<K>>([&](window_store<K, V>& f) { return f.fetch_all(time_from, time_to); }, false);
     }
+    // fetch_all() in reverse order.
     std::vector<key_value<windowed<K>, V>> backward_fetch_all(int64_t time_from, int64_t time_to) const {
         return collect<windowed<K>>([&](window_store<K, V>& f) { return f.fetch_all(time_from, time_to); }, true);
     }
+    // Every window of every key.
     std::vector<key_value<windowed<K>, V>> all() const {
         return collect<windowed<K>>([](window_store<K, V>& f) { return f.all(); }, false);
     }
+    // all() in reverse order.
     std::vector<key_value<windowed<K>, V>> backward_all() const {
         return collect<windowed<K>>([](window_store<K, V>& f) { return f.all(); }, true);
     }
@@ -258,9 +277,12 @@ private:
     int64_t window_size_ms_;
 };
 
+// Kafka's ReadOnlySessionStore<K, V>: an interactive-query view of a session store (see read_only_key_value_store for
+// threads and errors).
 template<class K, class V>
 class read_only_session_store {
 public:
+    // Made by kafka_streams::store() or topology_test_driver::store().
     read_only_session_store(queryable_store_provider& provider, store_query_target target, serde<K> key_serde,
                             serde<V> value_serde, std::string topic)
         : base_{&provider, std::move(target), std::move(key_serde), std::move(value_serde), std::move(topic)} {}
@@ -269,6 +291,7 @@ public:
     std::vector<key_value<windowed<K>, V>> fetch(const K& key) const {
         return collect([&](session_store<K, V>& f) { return f.fetch(key); });
     }
+    // Every session of the keys from key_from to key_to (Kafka's fetch(keyFrom, keyTo)).
     std::vector<key_value<windowed<K>, V>> fetch(const K& key_from, const K& key_to) const {
         return collect([&](session_store<K, V>& f) { return f.fetch(key_from, key_to); });
     }
@@ -279,6 +302,7 @@ public:
         return collect(
             [&](session_store<K, V>& f) { return f.find_sessions(key, earliest_session_end, latest_session_start); });
     }
+    // find_sessions() over a range of keys.
     std::vector<key_value<windowed<K>, V>> find_sessions(const K& key_from, const K& key_to,
                                                          int64_t earliest_session_end,
                                                          int64_t latest_session_start) const {

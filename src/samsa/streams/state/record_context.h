@@ -14,19 +14,26 @@
 #include <cstdint>
 #include <optional>
 
+#include "samsa/streams/export.h"
 #include "samsa/streams/record.h"
 
 namespace samsa::streams {
 
+// The context of the record being processed (Kafka's ProcessorRecordContext).
 struct record_context {
+    // The record's timestamp.
     int64_t timestamp = 0;
+    // Where it came from; nullopt in punctuators.
     std::optional<record_metadata> metadata;
+    // Its headers.
     record_headers headers;
 };
 
-class record_context_holder {
+// Holds the current record context (the task); stores read it.
+class SAMSA_STREAMS_API record_context_holder {
 public:
     virtual ~record_context_holder() = default;
+    // The context of the record being processed.
     virtual const record_context& current_record() const = 0;
     // Replaces the current context and returns the one it replaced.
     virtual record_context exchange_current_record(record_context context) = 0;

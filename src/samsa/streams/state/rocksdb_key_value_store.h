@@ -17,6 +17,7 @@
 #include <memory>
 #include <string>
 
+#include "samsa/streams/export.h"
 #include "samsa/streams/state/key_value_bytes_store.h"
 
 namespace samsa::streams {
@@ -34,8 +35,10 @@ struct rocksdb_key_layout {
     size_t time_suffix_bytes = 0;
 };
 
-class rocksdb_key_value_store final : public key_value_bytes_store {
+// The RocksDB inner store (Kafka's RocksDBStore); see the top of this file.
+class SAMSA_STREAMS_API rocksdb_key_value_store final : public key_value_bytes_store {
 public:
+    // A store named name; layout: how keys are laid out on disk.
     explicit rocksdb_key_value_store(std::string name, rocksdb_key_layout layout = {});
     ~rocksdb_key_value_store() override;
 

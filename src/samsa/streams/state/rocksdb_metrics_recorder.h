@@ -27,6 +27,7 @@
 
 namespace samsa::streams {
 
+// One RocksDB's statistics tickers since they were last taken (stream-state-metrics' RocksDB-based metrics).
 struct rocksdb_tickers {
     uint64_t bytes_written = 0;           // BYTES_WRITTEN
     uint64_t bytes_read = 0;              // BYTES_READ
@@ -34,10 +35,15 @@ struct rocksdb_tickers {
     uint64_t memtable_hits = 0;           // MEMTABLE_HIT
     uint64_t memtable_misses = 0;         // MEMTABLE_MISS
     uint64_t block_cache_data_hits = 0;   // BLOCK_CACHE_DATA_HIT ...
+    // BLOCK_CACHE_DATA_MISS
     uint64_t block_cache_data_misses = 0;
+    // BLOCK_CACHE_INDEX_HIT
     uint64_t block_cache_index_hits = 0;
+    // BLOCK_CACHE_INDEX_MISS
     uint64_t block_cache_index_misses = 0;
+    // BLOCK_CACHE_FILTER_HIT
     uint64_t block_cache_filter_hits = 0;
+    // BLOCK_CACHE_FILTER_MISS
     uint64_t block_cache_filter_misses = 0;
     uint64_t write_stall_micros = 0;        // STALL_MICROS
     uint64_t compaction_bytes_written = 0;  // COMPACT_WRITE_BYTES
@@ -47,19 +53,26 @@ struct rocksdb_tickers {
     uint64_t file_errors = 0;               // NO_FILE_ERRORS
 };
 
+// What the metrics recorder reads of one open RocksDB (a RocksDB store gives it).
 class rocksdb_db_probe {
 public:
     virtual ~rocksdb_db_probe() = default;
     // "rocksdb." + name as an integer; nullopt when RocksDB does not know it.
     virtual std::optional<uint64_t> int_property(const std::string& name) const = 0;
+    // The tickers since the last call (resets them).
     virtual rocksdb_tickers take_tickers() = 0;
 };
 
+// Kafka's RocksDBMetricsRecorder: the task's RocksDB stores register with it and it records their properties and
+// statistics.
 class rocksdb_metrics_recorder {
 public:
     virtual ~rocksdb_metrics_recorder() = default;
+    // Whether statistics are on (metrics.recording.level DEBUG or TRACE).
     virtual bool statistics_enabled() const = 0;
+    // A store opened its RocksDB.
     virtual void add_db(rocksdb_db_probe* db) = 0;
+    // A store closes its RocksDB.
     virtual void remove_db(rocksdb_db_probe* db) = 0;
 };
 

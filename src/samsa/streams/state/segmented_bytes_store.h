@@ -51,16 +51,23 @@
 #include <unordered_map>
 #include <vector>
 
+#include "samsa/streams/export.h"
 #include "samsa/streams/state/key_value_bytes_store.h"
 
 namespace samsa::streams {
 
+// What a segmented store's keys are.
 enum class segmented_key_kind : uint8_t { window, session };
 
+// A segmented store's shape.
 struct segmented_store_config {
+    // How long records are kept, in ms.
     int64_t retention_ms = 0;
+    // Each segment's span, in ms.
     int64_t segment_interval_ms = 60'000;
+    // Window or session keys.
     segmented_key_kind key_kind = segmented_key_kind::window;
+    // Segments in RocksDB (else in memory).
     bool persistent = false;
     // Kafka's time-ordered window store (TimeFirstWindowKeySchema), which
     // emit-on-window-close aggregations use with RocksDB: a record at exactly
@@ -71,11 +78,13 @@ struct segmented_store_config {
 // Kafka's default: segments of half the retention, at least one minute.
 inline int64_t default_segment_interval(int64_t retention_ms) { return std::max<int64_t>(retention_ms / 2, 60'000); }
 
-class segmented_bytes_store final : public key_value_bytes_store {
+// A window or session bytes store made of time segments (Kafka's segmented bytes stores); see the top of this file.
+class SAMSA_STREAMS_API segmented_bytes_store final : public key_value_bytes_store {
 public:
     // Makes one unopened segment store named segment_name.
     using segment_factory = std::function<std::unique_ptr<key_value_bytes_store>(const std::string& segment_name)>;
 
+    // make_segment makes each segment's inner store.
     segmented_bytes_store(std::string name, segmented_store_config config, segment_factory make_segment);
     ~segmented_bytes_store() override;
 
@@ -97,6 +106,7 @@ public:
     std::unique_ptr<bytes_iterator> prefix_scan(bytes_view prefix) override;
     int64_t approximate_num_entries() override;
 
+    // Its shape.
     const segmented_store_config& config() const { return config_; }
     // The largest segment time put (or restored) so far; -1 before any.
     int64_t observed_stream_time() const { return observed_stream_time_; }

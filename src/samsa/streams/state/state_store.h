@@ -14,6 +14,7 @@
 #include <string>
 
 #include "samsa/base/result.h"
+#include "samsa/streams/export.h"
 #include "samsa/streams/state/record_context.h"
 #include "samsa/streams/state/rocksdb_metrics_recorder.h"
 #include "samsa/streams/state/thread_cache.h"
@@ -44,11 +45,14 @@ struct store_context {
     // The record caches' shared budget (Kafka's ThreadCache). nullptr: a
     // caching layer budgets cache_max_bytes for itself alone.
     thread_cache* cache = nullptr;
+    // A caching layer's own budget when cache is nullptr
+    // (statestore.cache.max.bytes).
     int64_t cache_max_bytes = 10 * 1024 * 1024;
     // Where a RocksDB store reports its databases for the RocksDB metrics
     // (rocksdb_metrics_recorder.h). nullptr: no metrics.
     rocksdb_metrics_recorder* rocksdb_metrics = nullptr;
 
+    // The current record's timestamp; 0 without records.
     int64_t current_timestamp() const { return records ? records->current_record().timestamp : 0; }
 };
 
@@ -60,14 +64,17 @@ struct store_context {
 // because key-value operations sit inside user processor code, which has no
 // error path to return it through; init() failures, which happen at start-up
 // in the runtime, are returned as status instead.
-struct state_store_error : std::runtime_error {
+struct SAMSA_STREAMS_API state_store_error : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
-class state_store {
+// The life cycle every store has (Kafka Streams' StateStore); see the top
+// of this file.
+class SAMSA_STREAMS_API state_store {
 public:
     virtual ~state_store() = default;
 
+    // The store's name, unique in its topology (names its changelog topic).
     virtual const std::string& name() const = 0;
     // True for stores that keep their data on disk (RocksDB), which the runtime
     // then need not restore in full from the changelog on restart.
@@ -82,6 +89,7 @@ public:
     virtual void flush() = 0;
     // Flushes and releases the store; init() may be called again afterwards.
     virtual void close() = 0;
+    // Between a successful init() and close().
     virtual bool is_open() const = 0;
 };
 

@@ -16,15 +16,22 @@
 #include <optional>
 #include <set>
 
+#include "samsa/streams/export.h"
+
 namespace samsa::streams {
 
-class store_sensor {
+// A sensor a metered store records into (see the top of this file).
+class SAMSA_STREAMS_API store_sensor {
 public:
     virtual ~store_sensor() = default;
+    // Whether recording is on at the configured level.
     virtual bool should_record() const = 0;
+    // Records one value (a latency in ns, a ratio ...).
     virtual void record(double value) = 0;
 };
 
+// The open iterators of one store, by opening time (Kafka's num-open-iterators and oldest-iterator-open-since-ms).
+// Thread-safe.
 class open_iterators {
 public:
     // wall_ms: when the iterator was opened (Kafka's startTimestamp).
@@ -32,10 +39,12 @@ public:
         std::lock_guard lock(mutex_);
         open_.insert(wall_ms);
     }
+    // An iterator opened at opened_wall_ms was closed.
     void closed(int64_t opened_wall_ms) {
         std::lock_guard lock(mutex_);
         if (auto it = open_.find(opened_wall_ms); it != open_.end()) open_.erase(it);
     }
+    // How many are open.
     int64_t count() const {
         std::lock_guard lock(mutex_);
         return static_cast<int64_t>(open_.size());

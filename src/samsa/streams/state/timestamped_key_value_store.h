@@ -17,11 +17,14 @@
 
 namespace samsa::streams {
 
+// Kafka's TimestampedKeyValueStore<K, V>: a key-value store whose values carry their timestamps (KTable stores).
 template<class K, class V>
 class timestamped_key_value_store : public key_value_store<K, value_and_timestamp<V>> {
 public:
+    // The key-value store it is.
     using base = key_value_store<K, value_and_timestamp<V>>;
 
+    // As key_value_store's constructor, with the value serde of V alone.
     timestamped_key_value_store(key_value_bytes_store& store, serde<K> key_serde, serde<V> value_serde,
                                 std::string topic)
         : base(store, std::move(key_serde), value_and_timestamp_serde(std::move(value_serde)), std::move(topic)) {}

@@ -23,10 +23,14 @@
 
 namespace samsa::streams {
 
+// Kafka's ValueAndTimestamp<V>: a KTable row's value and its timestamp.
 template<class V>
 struct value_and_timestamp {
+    // The value.
     V value;
+    // The timestamp of the record that wrote it.
     int64_t timestamp = 0;
+    // Same value and timestamp.
     bool operator==(const value_and_timestamp&) const = default;
 };
 

@@ -36,8 +36,11 @@
 
 namespace samsa::streams::window_key_schema {
 
+// Bytes of the window start in a store key.
 inline constexpr size_t timestamp_size = 8;
+// Bytes of the sequence number.
 inline constexpr size_t seqnum_size = 4;
+// Bytes after the key.
 inline constexpr size_t suffix_size = timestamp_size + seqnum_size;
 
 // key + start: the time-windowed key format.
@@ -62,14 +65,17 @@ inline bytes to_store_key(bytes_view key, int64_t window_start, int32_t seqnum) 
 inline void check_store_key(bytes_view store_key) {
     if (store_key.size() < suffix_size) throw serde_error("window store key shorter than its 12-byte suffix");
 }
+// The key's own bytes.
 inline bytes_view store_key_bytes(bytes_view store_key) {
     check_store_key(store_key);
     return store_key.first(store_key.size() - suffix_size);
 }
+// The window start.
 inline int64_t store_key_timestamp(bytes_view store_key) {
     check_store_key(store_key);
     return static_cast<int64_t>(get_be64(store_key.data() + store_key.size() - suffix_size));
 }
+// The sequence number (duplicates in join stores).
 inline int32_t store_key_seqnum(bytes_view store_key) {
     check_store_key(store_key);
     return static_cast<int32_t>(get_be32(store_key.data() + store_key.size() - seqnum_size));
@@ -80,6 +86,7 @@ inline bytes_view windowed_key_bytes(bytes_view binary) {
     if (binary.size() < timestamp_size) throw serde_error("time-windowed key shorter than its 8-byte window start");
     return binary.first(binary.size() - timestamp_size);
 }
+// The window start of a time-windowed key.
 inline int64_t windowed_key_start(bytes_view binary) {
     if (binary.size() < timestamp_size) throw serde_error("time-windowed key shorter than its 8-byte window start");
     return static_cast<int64_t>(get_be64(binary.data() + binary.size() - timestamp_size));

@@ -40,6 +40,8 @@
 
 namespace samsa::streams {
 
+// Kafka's WindowStore<K, V>: the typed facade over a window bytes store, records keyed by (key, window start); see the
+// top of this file.
 template<class K, class V>
 class window_store {
 public:
@@ -50,9 +52,13 @@ public:
         : store_(&store), key_serde_(std::move(key_serde)), value_serde_(std::move(value_serde)),
           topic_(std::move(topic)), window_size_ms_(window_size_ms) {}
 
+    // The store's name.
     const std::string& name() const { return store_->name(); }
+    // The bytes stack behind this facade.
     key_value_bytes_store& bytes_store() { return *store_; }
+    // The topic the serdes are called with.
     const std::string& topic() const { return topic_; }
+    // The windows' size, in ms.
     int64_t window_size_ms() const { return window_size_ms_; }
 
     // nullopt deletes the window's value.
@@ -66,6 +72,7 @@ public:
         store_->put(k, bytes_view(v));
     }
 
+    // The value of key's window starting at window_start; nullopt when absent.
     std::optional<V> fetch(const K& key, int64_t window_start) {
         auto stored = store_->get(window_key_schema::to_store_key(key_serde_.serialize(topic_, key), window_start, 0));
         if (!stored) return std::nullopt;
@@ -138,6 +145,7 @@ public:
         return out;
     }
 
+    // Every window of every key.
     std::vector<key_value<windowed<K>, V>> all() {
         std::vector<key_value<windowed<K>, V>> out;
         auto it = store_->all();
@@ -153,6 +161,7 @@ public:
         return windowed<K>(std::move(key),
                            window::time(start, window_key_schema::window_end_for_size(start, window_size_ms_)));
     }
+    // Decodes a stored value.
     V value_of(bytes_view value) const { return value_serde_.deserialize(topic_, value); }
 
 private:
@@ -178,10 +187,13 @@ private:
 
 // What windowed aggregations keep: the aggregate and the timestamp of the
 // record that last updated it (stored as 8-byte timestamp + value bytes).
+// Kafka's TimestampedWindowStore<K, V>: a window store whose values carry their timestamps.
 template<class K, class V>
 class timestamped_window_store : public window_store<K, value_and_timestamp<V>> {
 public:
+    // The window store it is.
     using base = window_store<K, value_and_timestamp<V>>;
+    // As window_store's constructor.
     timestamped_window_store(key_value_bytes_store& store, serde<K> key_serde, serde<V> value_serde, std::string topic,
                              int64_t window_size_ms)
         : base(store, std::move(key_serde), value_and_timestamp_serde(std::move(value_serde)), std::move(topic),
@@ -189,17 +201,24 @@ public:
 };
 
 // Sessions of a key: windowed<K> with session windows [start, end].
+// Kafka's SessionStore<K, V>: the typed facade over a session bytes store, records keyed by (key, session start and
+// end).
 template<class K, class V>
 class session_store {
 public:
+    // topic: the name serdes are called with (the changelog topic's).
     session_store(key_value_bytes_store& store, serde<K> key_serde, serde<V> value_serde, std::string topic)
         : store_(&store), key_serde_(std::move(key_serde)), value_serde_(std::move(value_serde)),
           topic_(std::move(topic)) {}
 
+    // The store's name.
     const std::string& name() const { return store_->name(); }
+    // The bytes stack behind this facade.
     key_value_bytes_store& bytes_store() { return *store_; }
+    // The topic the serdes are called with.
     const std::string& topic() const { return topic_; }
 
+    // Writes a session's aggregate; nullopt removes the session.
     void put(const windowed<K>& session, const std::optional<V>& value) {
         bytes k = binary(session);
         if (!value) {
@@ -209,8 +228,10 @@ public:
         bytes v = value_serde_.serialize(topic_, *value);
         store_->put(k, bytes_view(v));
     }
+    // Removes a session.
     void remove(const windowed<K>& session) { store_->put(binary(session), std::nullopt); }
 
+    // The aggregate of key's session [start, end]; nullopt when absent.
     std::optional<V> fetch_session(const K& key, int64_t start, int64_t end) {
         auto stored = store_->get(session_key_schema::to_binary(key_serde_.serialize(topic_, key), start, end));
         if (!stored) return std::nullopt;
@@ -224,6 +245,7 @@ public:
                                                          int64_t latest_session_start) {
         return find_sessions(key, key, earliest_session_end, latest_session_start);
     }
+    // find_sessions() over a range of keys.
     std::vector<key_value<windowed<K>, V>> find_sessions(const K& key_from, const K& key_to,
                                                          int64_t earliest_session_end, int64_t latest_session_start) {
         bytes from = key_serde_.serialize(topic_, key_from);
@@ -279,6 +301,7 @@ public:
     std::vector<key_value<windowed<K>, V>> fetch(const K& key) {
         return find_sessions(key, 0, std::numeric_limits<int64_t>::max());
     }
+    // Every session of the keys from key_from to key_to.
     std::vector<key_value<windowed<K>, V>> fetch(const K& key_from, const K& key_to) {
         return find_sessions(key_from, key_to, 0, std::numeric_limits<int64_t>::max());
     }
@@ -290,6 +313,7 @@ public:
         return windowed<K>(std::move(key), window::session(session_key_schema::start_time(binary),
                                                            session_key_schema::end_time(binary)));
     }
+    // Decodes a stored value.
     V value_of(bytes_view value) const { return value_serde_.deserialize(topic_, value); }
 
 private:

@@ -7,15 +7,21 @@
 
 #include <memory>
 
+#include "samsa/streams/export.h"
 #include "samsa/streams/state/key_value_bytes_store.h"
 
 namespace samsa::streams {
 
-class wrapping_key_value_store : public key_value_bytes_store {
+// A layer of a store stack that passes every call to the store below; layers override what they add (see the top of
+// this file).
+class SAMSA_STREAMS_API wrapping_key_value_store : public key_value_bytes_store {
 public:
+    // Wraps inner.
     explicit wrapping_key_value_store(std::unique_ptr<key_value_bytes_store> inner) : inner_(std::move(inner)) {}
 
+    // The store below.
     key_value_bytes_store& inner() { return *inner_; }
+    // The store below.
     const key_value_bytes_store& inner() const { return *inner_; }
 
     const std::string& name() const override { return inner_->name(); }

@@ -15,12 +15,15 @@
 
 #include <atomic>
 
+#include "samsa/streams/export.h"
 #include "samsa/streams/state/wrapping_key_value_store.h"
 
 namespace samsa::streams {
 
-class write_counting_key_value_store final : public wrapping_key_value_store {
+// The outermost layer of a store stack: counts writes (key_value_bytes_store::write_count()); see the top of this file.
+class SAMSA_STREAMS_API write_counting_key_value_store final : public wrapping_key_value_store {
 public:
+    // Wraps inner.
     using wrapping_key_value_store::wrapping_key_value_store;
 
     void put(bytes_view key, std::optional<bytes_view> value) override {

@@ -49,6 +49,7 @@
 #include "samsa/streams/exception_handlers.h"
 #include "samsa/streams/detail/runtime/record_collector.h"
 #include "samsa/streams/detail/runtime/source_node.h"
+#include "samsa/streams/export.h"
 #include "samsa/streams/processor/timestamp_extractor.h"
 #include "samsa/streams/serde.h"
 #include "samsa/streams/state/key_value_store.h"
@@ -66,12 +67,18 @@ struct task_environment;
 
 namespace samsa::streams::testing {
 
+// Kafka's TestRecord: one record read from an output topic or piped in.
 template<class K, class V>
 struct test_record {
+    // nullopt: no key.
     std::optional<K> key;
+    // nullopt: no value (a tombstone).
     std::optional<V> value;
+    // Milliseconds since the epoch.
     int64_t timestamp = 0;
+    // The record's headers.
     record_headers headers;
+    // Same key, value, timestamp and headers.
     bool operator==(const test_record&) const = default;
 };
 
@@ -80,7 +87,9 @@ class test_input_topic;
 template<class K, class V>
 class test_output_topic;
 
-class topology_test_driver {
+// Kafka Streams' TopologyTestDriver: runs a topology in-process, without a broker, through the runtime's own task (see
+// the top of this file).
+class SAMSA_STREAMS_API topology_test_driver {
 public:
     // Properties read: application.id, state.dir,
     // default.deserialization.exception.handler, statestore.cache.max.bytes
@@ -94,12 +103,15 @@ public:
     topology_test_driver(const topology_test_driver&) = delete;
     topology_test_driver& operator=(const topology_test_driver&) = delete;
 
+    // Kafka's createInputTopic: pipes records into topic; each pipe_input() without a timestamp uses the topic's time,
+    // starting at start_timestamp and moving by auto_advance_ms.
     template<class K, class V>
     test_input_topic<K, V> create_input_topic(const std::string& topic, serde<K> key_serde, serde<V> value_serde,
                                               int64_t start_timestamp = 0, int64_t auto_advance_ms = 0) {
         return test_input_topic<K, V>(*this, topic, std::move(key_serde), std::move(value_serde), start_timestamp,
                                       auto_advance_ms);
     }
+    // Kafka's createOutputTopic: reads what the topology wrote to topic.
     template<class K, class V>
     test_output_topic<K, V> create_output_topic(const std::string& topic, serde<K> key_serde, serde<V> value_serde) {
         return test_output_topic<K, V>(*this, topic, std::move(key_serde), std::move(value_serde));
@@ -115,6 +127,8 @@ public:
         return key_value_store<K, V>(state_store(name), std::move(key_serde), std::move(value_serde),
                                      changelog_topic_name(application_id_, name));
     }
+    // A KTable store by name, values with their timestamps (Kafka's getTimestampedKeyValueStore). Throws
+    // std::out_of_range for an unknown store.
     template<class K, class V>
     timestamped_key_value_store<K, V> get_timestamped_key_value_store(const std::string& name,
                                                                       serde<K> key_serde = default_serde<K>(),
@@ -122,7 +136,9 @@ public:
         return timestamped_key_value_store<K, V>(state_store(name), std::move(key_serde), std::move(value_serde),
                                                  changelog_topic_name(application_id_, name));
     }
+    // A store by name, as bytes. Throws std::out_of_range for an unknown store.
     key_value_bytes_store& state_store(const std::string& name);
+    // The names of the topology's stores (Kafka's getAllStateStores().keySet()).
     std::vector<std::string> state_store_names() const;
 
     // Interactive queries as kafka_streams::store() answers them: the same
@@ -137,8 +153,11 @@ public:
         return type.create(query_provider(), params.target(), info);
     }
 
+    // Moves the wall clock on and runs the wall-clock punctuators that are due (Kafka's advanceWallClockTime).
     void advance_wall_clock_time(std::chrono::milliseconds advance);
+    // The driver's wall clock, in ms.
     int64_t wall_clock_ms() const { return wall_clock_ms_; }
+    // The application.id the driver runs with.
     const std::string& application_id() const { return application_id_; }
     // Records operators dropped on purpose (null keys ...) and records
     // skipped by logAndContinue.
@@ -146,7 +165,9 @@ public:
 
     // Raw access, used by the typed topics.
     void pipe_raw(const std::string& topic, internal::raw_record r);
+    // What the topology wrote to topic and was not read yet, serialized (for test_output_topic).
     std::deque<internal::produced_record>& output(const std::string& topic) { return outputs_[topic]; }
+    // The topics the topology wrote to (Kafka's producedTopicNames()).
     std::vector<std::string> produced_topic_names() const;
 
 private:
@@ -201,9 +222,11 @@ private:
     std::unique_ptr<driver_store_provider> queries_;
 };
 
+// Kafka's TestInputTopic: pipes records into one topic of a topology_test_driver.
 template<class K, class V>
 class test_input_topic {
 public:
+    // Made by topology_test_driver::create_input_topic().
     test_input_topic(topology_test_driver& driver, std::string topic, serde<K> ks, serde<V> vs, int64_t start,
                      int64_t advance)
         : driver_(&driver), topic_(std::move(topic)), ks_(std::move(ks)), vs_(std::move(vs)), time_(start),
@@ -223,13 +246,17 @@ public:
         pipe_input(std::move(key), std::move(value), time_);
         time_ += advance_;
     }
+    // A record with no key.
     void pipe_value(std::optional<V> value, int64_t timestamp) { pipe_input(std::nullopt, std::move(value), timestamp); }
+    // pipe_input(key, value) for each, at the topic's advancing time.
     void pipe_key_value_list(const std::vector<key_value<K, V>>& kvs) {
         for (const auto& kv : kvs) pipe_input(kv.key, kv.value);
     }
+    // pipe_input() for each record, with its own timestamp and headers.
     void pipe_record_list(const std::vector<test_record<K, V>>& records) {
         for (const auto& r : records) pipe_input(r.key, r.value, r.timestamp, r.headers);
     }
+    // Moves the topic's time on by d.
     void advance_time(std::chrono::milliseconds d) { time_ += d.count(); }
 
 private:
@@ -241,9 +268,11 @@ private:
     int64_t advance_;
 };
 
+// Kafka's TestOutputTopic: reads the records a topology_test_driver's topology wrote to one topic, in order.
 template<class K, class V>
 class test_output_topic {
 public:
+    // Made by topology_test_driver::create_output_topic().
     test_output_topic(topology_test_driver& driver, std::string topic, serde<K> ks, serde<V> vs)
         : driver_(&driver), topic_(std::move(topic)), ks_(std::move(ks)), vs_(std::move(vs)) {}
 
@@ -260,16 +289,20 @@ public:
         r.headers = std::move(p.headers);
         return r;
     }
+    // The next record's key and value (Kafka's readKeyValue). Throws std::out_of_range when none is left.
     key_value<std::optional<K>, std::optional<V>> read_key_value() {
         auto r = read_record();
         return {std::move(r.key), std::move(r.value)};
     }
+    // The next record's value (Kafka's readValue). Throws std::out_of_range when none is left.
     std::optional<V> read_value() { return read_record().value; }
+    // Every record not read yet, in order (Kafka's readRecordsToList).
     std::vector<test_record<K, V>> read_records_to_list() {
         std::vector<test_record<K, V>> out;
         while (!is_empty()) out.push_back(read_record());
         return out;
     }
+    // Every key and value not read yet, in order (Kafka's readKeyValuesToList).
     std::vector<key_value<std::optional<K>, std::optional<V>>> read_key_values_to_list() {
         std::vector<key_value<std::optional<K>, std::optional<V>>> out;
         while (!is_empty()) out.push_back(read_key_value());
@@ -285,7 +318,9 @@ public:
         }
         return out;
     }
+    // Whether every record was read (Kafka's isEmpty).
     bool is_empty() const { return driver_->output(topic_).empty(); }
+    // How many records are left to read (Kafka's getQueueSize).
     size_t get_queue_size() const { return driver_->output(topic_).size(); }
 
 private:

@@ -13,10 +13,11 @@
 
 #include "samsa/streams/detail/graph/graph_node.h"
 #include "samsa/streams/detail/topology/internal_topology_builder.h"
+#include "samsa/streams/export.h"
 
 namespace samsa::streams::internal {
 
-class internal_streams_builder {
+class SAMSA_STREAMS_API internal_streams_builder {
 public:
     internal_streams_builder();
 

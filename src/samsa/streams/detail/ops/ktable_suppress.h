@@ -155,7 +155,7 @@ private:
             throw;
         }
         task.exchange_current_record(std::move(saved));
-        record_if(emit_sensor_);  // Kafka counts a record once forwarded
+        record_sensor_if(emit_sensor_);  // Kafka counts a record once forwarded
     }
 
     static std::optional<bytes_view> view(const std::optional<bytes>& b) {

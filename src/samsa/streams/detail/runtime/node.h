@@ -16,6 +16,7 @@
 #include <typeinfo>
 #include <vector>
 
+#include "samsa/streams/export.h"
 #include "samsa/streams/record.h"
 
 namespace samsa::streams::internal {
@@ -74,7 +75,7 @@ public:
 
 // A terminal node's record-e2e-latency (Kafka records it as a record is
 // forwarded to a node without children); task_graph.cc.
-void record_e2e_latency(const processor_node_base& node, int64_t record_timestamp);
+SAMSA_STREAMS_API void record_e2e_latency(const processor_node_base& node, int64_t record_timestamp);
 
 template<class K, class V>
 void deliver(processor_node_base* child, const record<K, V>& r) {

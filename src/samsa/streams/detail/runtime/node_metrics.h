@@ -22,19 +22,31 @@
 // Without a registry (the test driver) every sensor is nullptr and
 // recording is a null check.
 //
+// Installed with the DSL (the operators that make these sensors are
+// templates): sensors are opaque here, recorded through record_sensor(), so
+// the registry (internal/runtime/streams_metrics.h) stays out of the
+// installed headers.
+//
 // Threads: the task's.
 
 #include <chrono>
 #include <cstdint>
 #include <string>
 
-#include "samsa/streams/internal/runtime/streams_metrics.h"
+#include "samsa/streams/export.h"
 
 namespace samsa::streams::internal {
 
+class sensor;
 class task_context;
 
-sensor* suppression_emit_sensor(task_context& task, const std::string& node);
+// sensor::record(value); out of line (see above).
+SAMSA_STREAMS_API void record_sensor(sensor& s, double value);
+inline void record_sensor_if(sensor* s, double value = 1.0) {
+    if (s) record_sensor(*s, value);
+}
+
+SAMSA_STREAMS_API sensor* suppression_emit_sensor(task_context& task, const std::string& node);
 
 struct emit_final_sensors {
     sensor* emitted = nullptr;  // value: records emitted by one look
@@ -46,24 +58,26 @@ struct emit_final_sensors {
     void measure(F&& fetch_and_forward) const {
         const auto start = std::chrono::steady_clock::now();
         const auto emitted_count = fetch_and_forward();
-        record_if(emitted, static_cast<double>(emitted_count));
+        record_sensor_if(emitted, static_cast<double>(emitted_count));
         const auto elapsed = std::chrono::steady_clock::now() - start;
-        record_if(latency, static_cast<double>(std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count()));
+        record_sensor_if(latency,
+                         static_cast<double>(std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count()));
     }
 };
 
-emit_final_sensors make_emit_final_sensors(task_context& task, const std::string& node);
+SAMSA_STREAMS_API emit_final_sensors make_emit_final_sensors(task_context& task, const std::string& node);
 
 struct suppression_buffer_sensors {
     sensor* size = nullptr;   // value: bytes buffered
     sensor* count = nullptr;  // value: records buffered
 
     void record(int64_t bytes, int64_t records) const {
-        record_if(size, static_cast<double>(bytes));
-        record_if(count, static_cast<double>(records));
+        record_sensor_if(size, static_cast<double>(bytes));
+        record_sensor_if(count, static_cast<double>(records));
     }
 };
 
-suppression_buffer_sensors make_suppression_buffer_sensors(task_context& task, const std::string& store);
+SAMSA_STREAMS_API suppression_buffer_sensors make_suppression_buffer_sensors(task_context& task,
+                                                                             const std::string& store);
 
 }  // namespace samsa::streams::internal

@@ -15,6 +15,7 @@
 #include "samsa/base/types.h"
 #include "samsa/bytes/bytes.h"
 #include "samsa/kafka/types.h"
+#include "samsa/streams/export.h"
 #include "samsa/streams/record.h"
 
 namespace samsa::streams::internal {
@@ -31,7 +32,7 @@ struct produced_record {
     record_headers headers;
 };
 
-class record_collector {
+class SAMSA_STREAMS_API record_collector {
 public:
     virtual ~record_collector() = default;
     virtual void send(produced_record r) = 0;

@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "samsa/streams/export.h"
 #include "samsa/streams/processor/punctuation.h"
 #include "samsa/streams/record.h"
 #include "samsa/streams/state/changelog_sink.h"
@@ -57,7 +58,7 @@ struct task_config {
     std::string thread_id;
 };
 
-class task_context final : public changelog_sink, public record_context_holder {
+class SAMSA_STREAMS_API task_context final : public changelog_sink, public record_context_holder {
 public:
     task_context(task_config config, record_collector& collector, std::function<int64_t()> wall_clock);
     ~task_context() override;

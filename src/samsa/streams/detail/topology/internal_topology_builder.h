@@ -22,6 +22,7 @@
 #include "samsa/base/result.h"
 #include "samsa/streams/detail/runtime/node.h"
 #include "samsa/streams/detail/runtime/source_node.h"
+#include "samsa/streams/export.h"
 #include "samsa/streams/state/stores.h"
 #include "samsa/streams/topology_description.h"
 
@@ -52,7 +53,7 @@ struct global_store_info {
     std::string store_name;
 };
 
-class internal_topology_builder {
+class SAMSA_STREAMS_API internal_topology_builder {
 public:
     // All throw std::invalid_argument on a reused name, an unknown
     // predecessor or a topic subscribed twice (Kafka's TopologyException):

@@ -1,6 +1,7 @@
 #include "samsa/streams/detail/runtime/node_metrics.h"
 
 #include "samsa/streams/detail/runtime/task_context.h"
+#include "samsa/streams/internal/runtime/streams_metrics.h"
 
 namespace samsa::streams::internal {
 
@@ -11,6 +12,8 @@ std::map<std::string, std::string> node_tags(const task_context& task, const std
     return {{"thread-id", task.thread_id()}, {"task-id", task.task_id()}, {"processor-node-id", node}};
 }
 }  // namespace
+
+void record_sensor(sensor& s, double value) { s.record(value); }
 
 sensor* suppression_emit_sensor(task_context& task, const std::string& node) {
     return task.operator_sensors().add(recording_level::debug,
