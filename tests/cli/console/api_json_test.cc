@@ -5,6 +5,7 @@
 #include "samsa/cli/console/console_command.h"
 #include "samsa/cli/console/lag_history.h"
 #include "samsa/cli/console/record_query.h"
+#include "samsa/cli/console/node_rates.h"
 #include "samsa/cli/console/topology_store.h"
 
 namespace samsa::cli::console {
@@ -197,6 +198,58 @@ TEST(console_topology_store, reads_a_running_application_again_each_time) {
     // Without a fetcher, URLs are refused.
     topology_store plain;
     EXPECT_FALSE(plain.put_url("x", "http://app/"));
+}
+
+// What samsa::streams' endpoint writes (prometheus_text.h), and the JMX
+// exporter's extra client_id label: a node's rate is summed over its tasks.
+TEST(console_node_rates, sums_each_nodes_process_rate_over_its_tasks) {
+    const std::string text =
+        "# HELP kafka_streams_stream_processor_node_metrics_process_rate Kafka Streams stream-processor-node-metrics process-rate\n"
+        "# TYPE kafka_streams_stream_processor_node_metrics_process_rate gauge\n"
+        "kafka_streams_stream_processor_node_metrics_process_rate{processor_node_id=\"KSTREAM-SOURCE-0000000000\",task_id=\"0_0\",thread_id=\"a-StreamThread-1\"} 5\n"
+        "kafka_streams_stream_processor_node_metrics_process_rate{processor_node_id=\"KSTREAM-SOURCE-0000000000\",task_id=\"0_1\",thread_id=\"a-StreamThread-1\"} 7.5\n"
+        "kafka_streams_stream_processor_node_metrics_process_rate{client_id=\"c\",processor_node_id=\"odd \\\"name\\\\\",task_id=\"1_0\"} 2 1700000000000\n"
+        "kafka_streams_stream_processor_node_metrics_process_rate{processor_node_id=\"KSTREAM-SINK-0000000002\",task_id=\"0_0\"} NaN\n"
+        "kafka_streams_stream_processor_node_metrics_process_total{processor_node_id=\"KSTREAM-SOURCE-0000000000\",task_id=\"0_0\"} 900\n"
+        "kafka_streams_stream_processor_node_metrics_process_rate_other{processor_node_id=\"x\"} 1\n"
+        "kafka_streams_stream_processor_node_metrics_process_rate{processor_node_id=\"cut\n"
+        "kafka_streams_stream_task_metrics_process_rate{task_id=\"0_0\"} 99\n";
+    auto rates = node_process_rates(text);
+    ASSERT_EQ(rates.size(), 2u);
+    EXPECT_DOUBLE_EQ(rates.at("KSTREAM-SOURCE-0000000000"), 12.5);
+    EXPECT_DOUBLE_EQ(rates.at("odd \"name\\"), 2);
+    EXPECT_TRUE(node_process_rates("").empty());
+    EXPECT_TRUE(node_process_rates("garbage{{{\n\"\n").empty());
+}
+
+TEST(console_topology_store, shows_node_rates_from_the_metrics_url_or_why_not) {
+    std::string metrics =
+        "kafka_streams_stream_processor_node_metrics_process_rate{processor_node_id=\"s\",task_id=\"0_0\"} 3.25\n";
+    bool metrics_up = true;
+    topology_store store([&](const std::string& url) -> result<std::string> {
+        if (url == "http://app/metrics" && metrics_up) return metrics;
+        return make_error(errc::io_error, "did not answer");
+    });
+    ASSERT_TRUE(store.put("app", "Sub-topology: 0\n  Source: s (topics: [in])\n    --> none\n"));
+    auto plain = store.get_json("app");
+    ASSERT_TRUE(plain);
+    EXPECT_FALSE(plain->contains("metrics_url"));
+    EXPECT_FALSE(plain->contains("node_rates"));
+
+    store.put_metrics_url("app", "http://app/metrics");
+    auto with = store.get_json("app");
+    ASSERT_TRUE(with);
+    EXPECT_EQ((*with)["metrics_url"], "http://app/metrics");
+    EXPECT_DOUBLE_EQ((*with)["node_rates"]["s"].get<double>(), 3.25);
+    EXPECT_FALSE(with->contains("metrics_error"));
+
+    // An application that stops answering leaves the picture without rates.
+    metrics_up = false;
+    auto down = store.get_json("app");
+    ASSERT_TRUE(down) << down.error().message;
+    EXPECT_FALSE(down->contains("node_rates"));
+    EXPECT_NE((*down)["metrics_error"].get<std::string>().find("did not answer"), std::string::npos);
+    EXPECT_EQ((*down)["graph"], (*plain)["graph"]);
 }
 
 TEST(console_listen_address, host_and_port) {

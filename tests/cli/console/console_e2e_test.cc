@@ -82,13 +82,44 @@ TEST_F(cli_integration_console, every_view_shows_the_cluster_in_headless_chromiu
                            "--timeout-ms", "10000"});
     ASSERT_SAMSA_OK(consumed);
 
+    // A stand-in for the application's metrics endpoint (samsa.metrics.listener):
+    // the key selector ran in two tasks, at 5 and 7.5 records/s.
+    httplib::Server app_metrics;
+    app_metrics.Get("/metrics", [](const httplib::Request&, httplib::Response& res) {
+        res.set_content(
+            "kafka_streams_stream_processor_node_metrics_process_rate{processor_node_id=\"KSTREAM-KEY-SELECT-0000000013\","
+            "task_id=\"0_0\",thread_id=\"order-mail-StreamThread-1\"} 5\n"
+            "kafka_streams_stream_processor_node_metrics_process_rate{processor_node_id=\"KSTREAM-KEY-SELECT-0000000013\","
+            "task_id=\"0_1\",thread_id=\"order-mail-StreamThread-1\"} 7.5\n",
+            "text/plain; version=0.0.4");
+    });
+    int metrics_port = app_metrics.bind_to_any_port("127.0.0.1");
+    ASSERT_GT(metrics_port, 0);
+    std::thread metrics_serving([&] { app_metrics.listen_after_bind(); });
+    struct stop_metrics {
+        httplib::Server& server;
+        std::thread& thread;
+        ~stop_metrics() {
+            server.stop();
+            thread.join();
+        }
+    } stop_metrics_at_exit{app_metrics, metrics_serving};
+    std::string metrics_url = "http://127.0.0.1:" + std::to_string(metrics_port) + "/metrics";
+
     test_support::temp_dir dir("console");
     auto topology_file = dir.path() / "order-mail.txt";
     fs::copy_file(source_root() / "tests/streams/golden/01-order-mail.txt", topology_file);
     uint16_t port = test_support::pick_free_port();
-    console_process console(console_args(bootstrap(), port, {"--topology", "order-mail=" + topology_file.string()}),
+    console_process console(console_args(bootstrap(), port,
+                                         {"--topology", "order-mail=" + topology_file.string(), "--metrics",
+                                          "order-mail=" + metrics_url}),
                             dir.path() / "console.log");
     ASSERT_TRUE(console.start(port, std::chrono::seconds(15))) << console.log_text();
+    auto topology = http_get(port, "/api/topologies/order-mail");
+    ASSERT_EQ(topology.status, 200) << topology.body.dump();
+    EXPECT_EQ(topology.body["metrics_url"], metrics_url);
+    EXPECT_DOUBLE_EQ(topology.body["node_rates"]["KSTREAM-KEY-SELECT-0000000013"].get<double>(), 12.5)
+        << topology.body.dump();
 
     // The API first: exact numbers.
     auto g = http_get(port, "/api/groups/" + group);
@@ -117,6 +148,7 @@ TEST_F(cli_integration_console, every_view_shows_the_cluster_in_headless_chromiu
                         {"bootstrap_host", "127.0.0.1"},
                         {"topology", "order-mail"},
                         {"topology_node", "KSTREAM-KEY-SELECT-0000000013"},
+                        {"topology_rate", "12.5 rec/s"},
                         {"paste_name", "word-count"},
                         {"paste_text", read_file(source_root() / "tests/streams/golden/02-word-count.txt")},
                         {"paste_node", "KSTREAM-FLATMAPVALUES-0000000001"}};

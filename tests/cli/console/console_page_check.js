@@ -4,7 +4,7 @@
 //
 //   node console_page_check.js <console url> <screenshot dir> '<expectations json>'
 //
-// Expectations: {topic, record_text, header_text, group, lag, topology, topology_node,
+// Expectations: {topic, record_text, header_text, group, lag, topology, topology_node, topology_rate,
 //                paste_name, paste_text, paste_node}
 // Exit 0 when every check passed; otherwise the failures on stderr, exit 1.
 'use strict';
@@ -103,6 +103,14 @@ function expectShown(view, shown, ...parts) {
     if (!drawn.includes(want.topology_node)) fail('topology', `node ${want.topology_node} is not drawn`);
     if (!drawn.some(id => id.endsWith('-repartition'))) fail('topology', 'no repartition topic node');
     if (!(await page.$('[data-testid=topology] path.edge'))) fail('topology', 'no edges drawn');
+    // Records/s per node from the application's metrics (--metrics), summed over its tasks.
+    const rate = await page.$$eval(`[data-testid=topology] g.node[data-node="${want.topology_node}"] text.rate`,
+      r => r.map(t => t.textContent));
+    if (rate.length !== 1 || rate[0] !== want.topology_rate) {
+      fail('topology', `node ${want.topology_node} shows rate ${JSON.stringify(rate)}, want ${want.topology_rate}`);
+    }
+    const rateSource = await page.$eval('[data-testid=metrics-source]', e => e.textContent).catch(() => '');
+    if (!rateSource.includes('/metrics')) fail('topology', `no metrics source line ('${rateSource}')`);
 
     // Bad input: a clear message in the page, no crash, no script error.
     expectHttpErrors = true;

@@ -40,6 +40,17 @@ status load_topology_file(topology_store& store, const std::string& spec) {
     return ok();
 }
 
+status add_metrics_url(topology_store& store, const std::string& spec) {
+    auto kv = parse_key_value(spec, "--metrics");
+    if (!kv) return kv.error();
+    if (!is_http_url(kv->second)) {
+        return make_error(errc::invalid_argument,
+                          fmt::format("--metrics {}: '{}' is not an http:// URL", kv->first, kv->second));
+    }
+    store.put_metrics_url(kv->first, kv->second);
+    return ok();
+}
+
 int64_t now_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
         .count();
@@ -80,6 +91,9 @@ CLI::App* add_console_command(CLI::App& app, console_args& args, connection_opti
     args.command->add_option("--topology", args.topologies,
                              "NAME=FILE or NAME=URL: a streams application's Topology#describe() text to draw, from a file or "
                              "read from the running application's http:// URL each time it is shown (repeatable)");
+    args.command->add_option("--metrics", args.metrics,
+                             "NAME=URL: where streams application NAME serves Prometheus metrics (samsa.metrics.listener, "
+                             "or a JMX exporter): the topology shows records/s per processor node (repeatable)");
     args.command->add_option("--lag-interval-ms", args.lag_interval_ms, "how often group lag is sampled for the chart")
         ->capture_default_str()->check(CLI::Range(int64_t{100}, int64_t{3600000}));
     args.command->add_option("--lag-window-minutes", args.lag_window_minutes, "how much lag history the chart keeps")
@@ -95,6 +109,9 @@ int run_console(const console_args& args, const connection_options& connection, 
     topology_store topologies([](const std::string& url) { return fetch_describe_text(url); });
     for (const auto& spec : args.topologies) {
         if (auto s = load_topology_file(topologies, spec); !s) return report(io, s.error(), true);
+    }
+    for (const auto& spec : args.metrics) {
+        if (auto s = add_metrics_url(topologies, spec); !s) return report(io, s.error(), true);
     }
     cluster kafka(*config);
     lag_history lags(std::chrono::minutes(args.lag_window_minutes));

@@ -29,6 +29,7 @@ namespace samsa::cli::console {
 struct console_args {
     std::string listen = "127.0.0.1:8080";
     std::vector<std::string> topologies;  // NAME=FILE or NAME=URL
+    std::vector<std::string> metrics;     // NAME=URL (Prometheus text)
     int64_t lag_interval_ms = 5000;
     int64_t lag_window_minutes = 15;
     CLI::App* command = nullptr;

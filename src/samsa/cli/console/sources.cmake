@@ -33,6 +33,7 @@ set(samsa_cli_console_sources
   console/api_json.cc
   console/cluster.cc
   console/lag_history.cc
+  console/node_rates.cc
   console/record_query.cc
   console/topology_store.cc
   console/topology_text.cc

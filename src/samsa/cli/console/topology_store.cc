@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "samsa/cli/console/node_rates.h"
 #include "samsa/cli/console/topology_text.h"
 
 namespace samsa::cli::console {
@@ -42,6 +43,27 @@ status topology_store::put_url(const std::string& name, const std::string& url) 
     return ok();
 }
 
+void topology_store::put_metrics_url(const std::string& name, const std::string& url) {
+    std::lock_guard lock(mutex_);
+    metrics_urls_[name] = url;
+}
+
+json topology_store::metrics_json(const std::string& url) const {
+    json out{{"metrics_url", url}};
+    if (!fetch_) {
+        out["metrics_error"] = "metrics URLs are not enabled";
+        return out;
+    }
+    auto text = fetch_(url);
+    if (!text) {
+        out["metrics_error"] = text.error().message;
+        return out;
+    }
+    out["node_rates"] = json::object();
+    for (const auto& [node, rate] : node_process_rates(*text)) out["node_rates"][node] = rate;
+    return out;
+}
+
 json topology_store::list_json() const {
     std::lock_guard lock(mutex_);
     auto rows = json::array();
@@ -53,12 +75,13 @@ json topology_store::list_json() const {
 }
 
 result<json> topology_store::get_json(const std::string& name) {
-    std::string url;
+    std::string url, metrics_url;
     {
         std::lock_guard lock(mutex_);
         auto it = entries_.find(name);
         if (it == entries_.end()) return make_error(errc::not_found, fmt::format("no topology named '{}'", name));
         url = it->second.url;
+        if (auto m = metrics_urls_.find(name); m != metrics_urls_.end()) metrics_url = m->second;
     }
     if (!url.empty()) {
         // A running application: read it again (its topology may have changed).
@@ -67,10 +90,12 @@ result<json> topology_store::get_json(const std::string& name) {
         std::lock_guard lock(mutex_);
         entries_[name] = std::move(*fresh);
     }
+    json metrics = metrics_url.empty() ? json::object() : metrics_json(metrics_url);
     std::lock_guard lock(mutex_);
     const auto& e = entries_.at(name);
-    return json{{"name", name}, {"text", e.text}, {"url", e.url.empty() ? json(nullptr) : json(e.url)},
-                {"graph", e.graph}};
+    json out{{"name", name}, {"text", e.text}, {"url", e.url.empty() ? json(nullptr) : json(e.url)}, {"graph", e.graph}};
+    out.update(metrics);
+    return out;
 }
 
 }  // namespace samsa::cli::console

@@ -340,7 +340,13 @@ function layoutPanel(nodes, edges) {
   return columns.filter(Boolean);
 }
 
-function drawTopology(graph) {
+// "12.5 rec/s": a node's rate from the application's metrics (--metrics).
+function rateText(rate) {
+  return (rate >= 100 ? Math.round(rate) : Math.round(rate * 10) / 10) + ' rec/s';
+}
+
+// rates: {node name: records/s} when the application's metrics were read.
+function drawTopology(graph, rates) {
   const nodeW = 270, nodeH = 40, colGap = 60, rowGap = 16, pad = 20, panelGap = 30;
   const byId = new Map(graph.nodes.map(n => [n.id, n]));
   const picture = svg('svg', { 'data-testid': 'topology' });
@@ -381,7 +387,9 @@ function drawTopology(graph) {
         svg('title', {}, n.name),
         svg('rect', { width: nodeW, height: nodeH, rx: n.kind === 'topic' ? 14 : 4 }),
         svg('text', { class: 'kind', x: 8, y: 13 }, kind),
-        svg('text', { x: 8, y: 30 }, label)));
+        svg('text', { x: 8, y: 30 }, label),
+        rates && n.kind !== 'topic' && rates[n.name] !== undefined ?
+          svg('text', { class: 'rate', x: nodeW - 8, y: 13, 'text-anchor': 'end' }, rateText(rates[n.name])) : null));
     }
     offsetY += panelH + 4 + panelGap;
   }
@@ -395,10 +403,15 @@ async function viewStream(name) {
   const t = await api('/api/topologies/' + enc(name));
   show(el('h1', {}, 'Streams application ', el('code', {}, t.name)),
     t.url ? el('p', { class: 'muted' }, 'Read from ' + t.url + ' just now.') : null,
+    t.metrics_url ? el('p', { class: 'muted', 'data-testid': 'metrics-source' }, t.metrics_error ?
+      'No rates: ' + t.metrics_url + ': ' + t.metrics_error :
+      'Records/s per processor node from ' + t.metrics_url + ' (Kafka Streams records them at metrics.recording.level DEBUG).') : null,
     el('p', { class: 'legend' }, ['source', 'processor', 'sink', 'store', 'topic'].map(k => el('span', {}, '■ ' + k)),
       el('span', { class: 'muted' }, 'dashed: a processor’s store, a store’s changelog topic')),
-    drawTopology(t.graph),
+    drawTopology(t.graph, t.node_rates),
     el('h2', {}, 'describe() text'), el('pre', {}, t.text));
+  // Rates move: read them again while the page is open.
+  if (t.metrics_url) refreshTimer = setTimeout(() => route(true), 5000);
 }
 
 // ---- routing -----------------------------------------------------------------
