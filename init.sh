@@ -6,7 +6,7 @@
 #   ./init.sh --keep-running          leave the broker, order-mail and order-mail-sender running afterwards,
 #                                     and start the web console (its URL is printed)
 #   ./init.sh --bootstrap-server H:P  use an existing Kafka cluster (Apache Kafka, Redpanda) instead
-#   SAMSA_PORT=19092 ./init.sh        the embedded broker's port (default 9092)
+#   SAMSA_PORT=19092 ./init.sh        the embedded broker's port (default 9092; 0: any free port)
 #   SAMSA_DATA_DIR=/tmp/x ./init.sh   where the broker's data, the logs and the outbox go (default ./samsa-data)
 #
 # Running it twice is fine: the build is incremental, topics are created only
@@ -114,23 +114,36 @@ start_logged() {
 log_since_start() { tail -n +"$((log_start + 1))" "$1"; }
 
 if [ -z "$bootstrap" ]; then
-  bootstrap="127.0.0.1:$port"
-  step "3/8 starting samsa-broker on $bootstrap (data in $data_dir, log in $data_dir/broker.log)"
-  if port_open "$port"; then
-    fail "port $port is already in use: stop what listens there, or run SAMSA_PORT=<free port> ./init.sh, or pass --bootstrap-server"
+  # Port 0 lets the broker pick a free port and write it to a file once it
+  # accepts (samsa.bound.listeners.file), so nothing races for the port.
+  listeners_file="$data_dir/broker.listeners"
+  rm -f "$listeners_file"
+  if [ "$port" = 0 ]; then
+    step "3/8 starting samsa-broker on a free port (data in $data_dir, log in $data_dir/broker.log)"
+  else
+    step "3/8 starting samsa-broker on 127.0.0.1:$port (data in $data_dir, log in $data_dir/broker.log)"
+    if port_open "$port"; then
+      fail "port $port is already in use: stop what listens there, or run SAMSA_PORT=<free port> ./init.sh (0: any), or pass --bootstrap-server"
+    fi
   fi
   start_logged "$data_dir/broker.log" \
-    "$bin/samsa-broker" --override "listeners=PLAINTEXT://127.0.0.1:$port" --override log.dirs="$data_dir/broker"
+    "$bin/samsa-broker" --override "listeners=PLAINTEXT://127.0.0.1:$port" --override log.dirs="$data_dir/broker" \
+    --override "samsa.bound.listeners.file=$listeners_file"
   broker_pid=$started_pid
   for _ in $(seq 1 100); do
-    port_open "$port" && break
+    [ -s "$listeners_file" ] && break
     if ! kill -0 "$broker_pid" 2>/dev/null; then
       log_since_start "$data_dir/broker.log" | tail -n 20 >&2
       fail "samsa-broker exited at start; see $data_dir/broker.log (another broker using $data_dir?)"
     fi
     sleep 0.1
   done
-  port_open "$port" || fail "samsa-broker did not start listening within 10 s; see $data_dir/broker.log"
+  [ -s "$listeners_file" ] || fail "samsa-broker did not start listening within 10 s; see $data_dir/broker.log"
+  # The first line is PLAINTEXT://127.0.0.1:PORT.
+  port=$(head -n 1 "$listeners_file" | sed -n 's#^PLAINTEXT://127\.0\.0\.1:\([0-9][0-9]*\)$#\1#p')
+  [ -n "$port" ] || fail "samsa-broker wrote an unexpected listener to $listeners_file: $(head -n 1 "$listeners_file")"
+  bootstrap="127.0.0.1:$port"
+  echo "[init] samsa-broker is listening on $bootstrap"
 else
   step "3/8 using the Kafka cluster at $bootstrap"
 fi
@@ -151,9 +164,16 @@ fi
 run_id=$(date -u +%Y%m%dT%H%M%S)
 outbox="$data_dir/outbox/run-$run_id"
 step "5/8 starting order-mail (Kafka Streams application.id order-mail; log $data_dir/order-mail.log)"
+# --http on a free port: interactive queries, /metrics and /topology (the console draws the last two).
+# Left running, it records processor-node metrics (Kafka Streams does at DEBUG only) so that the
+# console can show records/s on each node.
+app_config=()
+[ "$keep_running" = 1 ] && app_config=(--config metrics.recording.level=DEBUG)
 start_logged "$data_dir/order-mail.log" \
-  "$bin/order-mail" --bootstrap-server "$bootstrap" --state-dir "$data_dir/streams-state"
+  "$bin/order-mail" --bootstrap-server "$bootstrap" --state-dir "$data_dir/streams-state" --http 127.0.0.1:0 \
+  "${app_config[@]}"
 app_pid=$started_pid
+app_log_start=$log_start
 for i in $(seq 1 600); do
   log_since_start "$data_dir/order-mail.log" | grep -q -- "-> RUNNING" && break
   if ! kill -0 "$app_pid" 2>/dev/null; then
@@ -216,8 +236,15 @@ if [ "$keep_running" = 1 ]; then
   # The web console (docs/console.md) on 8080, or any free port if 8080 is taken.
   console_port=8080
   port_open "$console_port" && console_port=0
+  # order-mail's address for its topology and metrics (from its log line "GET http://HOST:PORT/customers/...").
+  app_url=$(tail -n +"$((app_log_start + 1))" "$data_dir/order-mail.log" | grep -o 'GET http://[^/ ]*/customers' | head -n 1 \
+    | sed -e 's#^GET ##' -e 's#/customers$##' || true)
+  app_args=()
+  if [ -n "$app_url" ]; then
+    app_args=(--topology "order-mail=$app_url/topology" --metrics "order-mail=$app_url/metrics")
+  fi
   start_logged "$data_dir/console.log" "$bin/samsa" console --bootstrap-server "$bootstrap" \
-    --listen "127.0.0.1:$console_port"
+    --listen "127.0.0.1:$console_port" "${app_args[@]}"
   console_pid=$started_pid
   console_url=""
   for _ in $(seq 1 100); do
@@ -228,6 +255,9 @@ if [ "$keep_running" = 1 ]; then
   done
   echo "[init] still running on $bootstrap: samsa-broker (pid ${broker_pid:-external}), order-mail (pid $app_pid), order-mail-sender (pid $sender_pid), samsa console (pid $console_pid)"
   echo "[init] web console: ${console_url:-did not start, see $data_dir/console.log}"
+  if [ -n "$app_url" ]; then
+    echo "[init] order-mail answers GET $app_url/customers/{id}, $app_url/metrics and $app_url/topology"
+  fi
   echo "[init] more orders: $bin/order-mail-datagen --bootstrap-server $bootstrap --only orders --orders 5 --order-id-prefix more-"
   echo "[init] stop them with: kill $console_pid $sender_pid $app_pid ${broker_pid}"
 fi

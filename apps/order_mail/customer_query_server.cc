@@ -95,13 +95,16 @@ int customer_query_server::bind(const std::string& host, int port) {
     return impl_->server.bind_to_port(host, port) ? port : -1;
 }
 
-void customer_query_server::serve(streams::kafka_streams& app) {
+void customer_query_server::serve(streams::kafka_streams& app, std::string topology_text) {
     impl_->server.Get(R"(/customers/([^/]+))", [&app](const httplib::Request& req, httplib::Response& res) {
         handle_customer(app, req, res);
     });
     impl_->server.Get("/metrics", [&app](const httplib::Request&, httplib::Response& res) {
         res.set_content(s::to_prometheus_text(app.metrics(), app.text_metrics()),
                         "text/plain; version=0.0.4; charset=utf-8");
+    });
+    impl_->server.Get("/topology", [text = std::move(topology_text)](const httplib::Request&, httplib::Response& res) {
+        res.set_content(text, "text/plain; charset=utf-8");
     });
     thread_ = std::thread([this] {
         if (!impl_->server.listen_after_bind()) spdlog::error("[order-mail] the HTTP server stopped with an error");

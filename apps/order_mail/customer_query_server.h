@@ -8,6 +8,8 @@
 //                                store not queryable (rebalancing, restoring)
 //   GET /metrics         ->  200 the instance's Kafka Streams metrics as
 //                            Prometheus text (prometheus_text.h)
+//   GET /topology        ->  200 the topology's describe() text (what
+//                            `samsa console --topology NAME=URL` draws)
 //
 // The answer is CUSTOMER join CUSTOMER-ADDRESS for that id. The topology
 // does not materialize the join's result (its describe() stays Kafka's,
@@ -43,8 +45,9 @@ public:
 
     // Binds host:port (port 0: any free port); returns the port, or -1.
     int bind(const std::string& host, int port);
-    // Answers requests for app on a background thread until stop().
-    void serve(streams::kafka_streams& app);
+    // Answers requests for app, whose topology describe() gave
+    // topology_text, on a background thread until stop().
+    void serve(streams::kafka_streams& app, std::string topology_text);
     void stop();
 
 private:

@@ -4,7 +4,8 @@
 //
 //   order-mail --bootstrap-server localhost:9092 [--application-id order-mail] [--state-dir DIR]
 //              [--config key=value ...] [--http host:port]
-//   --http host:port  answers GET /customers/{id} and GET /metrics
+//   --http host:port  answers GET /customers/{id}, GET /metrics and GET /topology
+//                     (port 0: any free port, printed in the log)
 //                     (Prometheus text; customer_query_server.h);
 //                     host:port is also advertised as application.server
 //                     unless --config application.server=... says otherwise
@@ -15,6 +16,7 @@
 #include <signal.h>
 
 #include <atomic>
+#include <charconv>
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
@@ -80,16 +82,27 @@ int run(const arguments& args) {
         properties[kv.substr(0, eq)] = kv.substr(eq + 1);
     }
     customer_query_server http;
+    std::string http_address;  // host:port bound, the instance's application.server
     if (!args.http.empty()) {
         auto colon = args.http.rfind(':');
-        int port = colon == std::string::npos ? -1 : std::atoi(args.http.c_str() + colon + 1);
-        if (port <= 0 || http.bind(args.http.substr(0, colon), port) < 0) {
+        int port = -1;
+        if (colon != std::string::npos) {
+            const char* first = args.http.data() + colon + 1;
+            const char* last = args.http.data() + args.http.size();
+            auto [end, ec] = std::from_chars(first, last, port);
+            if (ec != std::errc{} || end != last || first == last || port > 65535) port = -1;
+        }
+        if (port >= 0) port = http.bind(args.http.substr(0, colon), port);
+        if (port <= 0) {
             std::cerr << "order-mail: cannot listen for HTTP on '" << args.http << "'\n";
             return 2;
         }
-        properties.emplace("application.server", args.http);
+        http_address = args.http.substr(0, colon) + ":" + std::to_string(port);
+        properties.emplace("application.server", http_address);
     }
-    streams::kafka_streams app(build_order_mail_topology(), properties);
+    auto topology = build_order_mail_topology();
+    std::string topology_text = topology.describe().to_string();
+    streams::kafka_streams app(std::move(topology), properties);
     app.set_state_listener([](streams::streams_state now, streams::streams_state before) {
         spdlog::info("[order-mail] state {} -> {}", streams::to_string(before), streams::to_string(now));
     });
@@ -104,9 +117,10 @@ int run(const arguments& args) {
     }
     spdlog::info("[order-mail] running against {} as application.id {}; stop with Ctrl-C", args.bootstrap,
                  args.application_id);
-    if (!args.http.empty()) {
-        http.serve(app);
-        spdlog::info("[order-mail] GET http://{}/customers/{{id}}, GET http://{}/metrics", args.http, args.http);
+    if (!http_address.empty()) {
+        http.serve(app, std::move(topology_text));
+        spdlog::info("[order-mail] GET http://{0}/customers/{{id}}, GET http://{0}/metrics, GET http://{0}/topology",
+                     http_address);
     }
     int sig = wait_for_stop_signal(app);
     bool failed = app.state() == streams::streams_state::error;
@@ -130,7 +144,9 @@ int main(int argc, char** argv) {
     cli.add_option("--state-dir", args.state_dir, "state.dir for the RocksDB stores (default <tmp>/kafka-streams)");
     cli.add_option("--config", args.configs, "extra Kafka Streams property key=value (repeatable), e.g. "
                                              "consumer.security.protocol=SASL_SSL");
-    cli.add_option("--http", args.http, "host:port to answer GET /customers/{id} (interactive queries) and GET /metrics on");
+    cli.add_option("--http", args.http,
+                   "host:port to answer GET /customers/{id} (interactive queries), GET /metrics and GET /topology on "
+                   "(port 0: any free port)");
     cli.add_option("--log-level", args.log_level, "trace, debug, info, warn, error")->capture_default_str();
     cli.add_flag("--describe", args.describe, "print the topology (Kafka Streams' describe() text) and exit");
     cli.add_flag("--dot", args.dot, "print the topology for Graphviz and exit");

@@ -1,7 +1,8 @@
 // ./init.sh itself, as a newcomer runs it: in the source tree, on a free
-// port, with its data in a temporary folder. It installs what is missing,
-// builds build-release/ (a Release build of the broker, the CLI and the demo:
-// slow the first time, hence the long timeout), runs the demo and stops
+// port (SAMSA_PORT=0: the broker picks it and init.sh reads it back), with
+// its data in a temporary folder. It installs what is missing, builds
+// build-release/ (a Release build of the broker, the CLI and the demo: slow
+// the first time, hence the long timeout), runs the demo and stops
 // everything. Run twice: the second run must work too and write new mails.
 // Then run again and again under CPU load, each time with a fresh data folder
 // (as on a fresh clone): the script must not race its own processes.
@@ -32,6 +33,7 @@ constexpr int sample_orders = 10;  // init.sh's sample volume
 struct init_run {
     ts::command_result result;
     fs::path outbox;
+    uint16_t port = 0;  // where the broker listened
 };
 
 class init_sh : public ::testing::Test {
@@ -39,20 +41,21 @@ protected:
     void SetUp() override {
         source_ = ts::source_dir();
         ASSERT_FALSE(source_.empty()) << "SAMSA_SOURCE_DIR is not set";
-        port_ = ts::pick_free_port();
     }
 
-    init_run run_init(std::chrono::seconds limit) { return run_init_in(data_dir_.path(), port_, limit); }
+    init_run run_init(std::chrono::seconds limit) { return run_init_in(data_dir_.path(), limit); }
 
-    init_run run_init_in(const fs::path& data_dir, uint16_t port, std::chrono::seconds limit) {
+    init_run run_init_in(const fs::path& data_dir, std::chrono::seconds limit) {
         ts::command_options o;
         o.timeout = limit;
         o.working_dir = source_;
-        o.env = {{"SAMSA_PORT", std::to_string(port)}, {"SAMSA_DATA_DIR", data_dir.string()}};
+        o.env = {{"SAMSA_PORT", "0"}, {"SAMSA_DATA_DIR", data_dir.string()}};
         init_run r{ts::run_command({(source_ / "init.sh").string()}, o), {}};
         std::smatch m;
         static const std::regex done(R"(\[init\] all (\d+) orders became e-mails; they are in (\S+))");
         if (std::regex_search(r.result.out, m, done)) r.outbox = m[2].str();
+        static const std::regex listening(R"(\[init\] samsa-broker is listening on 127\.0\.0\.1:(\d+))");
+        if (std::regex_search(r.result.out, m, listening)) r.port = static_cast<uint16_t>(std::stoi(m[1].str()));
         return r;
     }
 
@@ -81,7 +84,6 @@ protected:
 
     fs::path source_;
     ts::temp_dir data_dir_{"init"};
-    uint16_t port_ = 0;
 };
 
 TEST_F(init_sh, runs_the_demo_end_to_end_twice) {
@@ -97,7 +99,8 @@ TEST_F(init_sh, runs_the_demo_end_to_end_twice) {
     EXPECT_EQ(first.result.out.find("install-deps:"), std::string::npos) << first.result.out;
     EXPECT_NE(first.result.out.find("install-deps.log"), std::string::npos) << first.result.out;
     auto first_mails = check_mails(first);
-    EXPECT_FALSE(ts::port_accepts(port_, 500ms)) << "the broker is still listening after init.sh";
+    ASSERT_NE(first.port, 0) << "no listening line in the output\n" << first.result.out;
+    EXPECT_FALSE(ts::port_accepts(first.port, 500ms)) << "the broker is still listening after init.sh";
 
     init_run second = run_init(600s);
     ASSERT_TRUE(second.result.ok()) << second.result.describe();
@@ -188,7 +191,7 @@ TEST_F(init_sh, runs_again_and_again_under_cpu_load_from_fresh_data_folders) {
     cpu_load load;
     for (int i = 0; i < runs_under_load; ++i) {
         fs::path fresh = data_dir_ / ("run-" + std::to_string(i));
-        init_run r = run_init_in(fresh, ts::pick_free_port(), 600s);
+        init_run r = run_init_in(fresh, 600s);
         ASSERT_TRUE(r.result.ok()) << "run " << i << " under load:\n" << r.result.describe();
         check_mails(r);
     }

@@ -57,7 +57,7 @@ protected:
         props["replication.factor"] = "1";
         i.app = std::make_unique<s::kafka_streams>(build_order_mail_topology({s::store_type::in_memory}), props);
         i.app->start();
-        i.http.serve(*i.app);
+        i.http.serve(*i.app, "");
     }
 
     void produce(const char* topic, const std::string& key, const nlohmann::json& value) {

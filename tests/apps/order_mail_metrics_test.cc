@@ -1,7 +1,8 @@
-// order-mail's GET /metrics on its --http server (customer_query_server.h)
+// order-mail's GET /metrics and GET /topology on its --http server (customer_query_server.h)
 // against the real samsa-broker: after N customers the scraped process total
 // of the stream thread is at least N (the topology reads other records too,
-// none here). Every wait is bounded.
+// none here); GET /topology answers the topology's describe() text. Every
+// wait is bounded.
 #include <chrono>
 #include <optional>
 #include <sstream>
@@ -55,9 +56,11 @@ TEST(order_mail_metrics, http_server_answers_metrics_as_prometheus_text) {
                                        (broker.data_dir() / "state").string());
     props["commit.interval.ms"] = "200";
     props["replication.factor"] = "1";
-    s::kafka_streams app(build_order_mail_topology({s::store_type::in_memory}), props);
+    auto topology = build_order_mail_topology({s::store_type::in_memory});
+    const std::string topology_text = topology.describe().to_string();
+    s::kafka_streams app(std::move(topology), props);
     app.start();
-    http.serve(app);
+    http.serve(app, topology_text);
 
     std::vector<ts::record> batch;
     for (int n = 0; n < customers; ++n) {
@@ -87,6 +90,12 @@ TEST(order_mail_metrics, http_server_answers_metrics_as_prometheus_text) {
     EXPECT_EQ(status, 200);
     EXPECT_GE(processed, customers) << body;
     EXPECT_NE(body.find("# TYPE " + process_total + " counter\n"), std::string::npos) << body;
+    // GET /topology: the describe() text the console draws.
+    auto described = client.Get("/topology");
+    ASSERT_TRUE(described);
+    EXPECT_EQ(described->status, 200);
+    EXPECT_EQ(described->body, topology_text);
+    EXPECT_NE(topology_text.find("Sub-topology: 0"), std::string::npos) << topology_text;
     http.stop();
     EXPECT_TRUE(app.close(30s));
 }

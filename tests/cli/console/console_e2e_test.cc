@@ -58,9 +58,10 @@ http_answer http_post(uint16_t port, const std::string& path, const std::string&
     return {res->status, nlohmann::json::parse(res->body, nullptr, false)};
 }
 
-std::vector<std::string> console_args(const std::string& bootstrap, uint16_t port, std::vector<std::string> more = {}) {
+// The console picks its own port (console_process reads it from its output).
+std::vector<std::string> console_args(const std::string& bootstrap, std::vector<std::string> more = {}) {
     std::vector<std::string> args{samsa_binary(), "console", "--bootstrap-server", bootstrap, "--listen",
-                                  "127.0.0.1:" + std::to_string(port), "--lag-interval-ms", "300", "--timeout", "5000"};
+                                  "127.0.0.1:0", "--lag-interval-ms", "300", "--timeout", "5000"};
     args.insert(args.end(), more.begin(), more.end());
     return args;
 }
@@ -109,12 +110,12 @@ TEST_F(cli_integration_console, every_view_shows_the_cluster_in_headless_chromiu
     test_support::temp_dir dir("console");
     auto topology_file = dir.path() / "order-mail.txt";
     fs::copy_file(source_root() / "tests/streams/golden/01-order-mail.txt", topology_file);
-    uint16_t port = test_support::pick_free_port();
-    console_process console(console_args(bootstrap(), port,
+    console_process console(console_args(bootstrap(),
                                          {"--topology", "order-mail=" + topology_file.string(), "--metrics",
                                           "order-mail=" + metrics_url}),
                             dir.path() / "console.log");
-    ASSERT_TRUE(console.start(port, std::chrono::seconds(15))) << console.log_text();
+    ASSERT_TRUE(console.start(std::chrono::seconds(15))) << console.log_text();
+    const uint16_t port = console.port();
     auto topology = http_get(port, "/api/topologies/order-mail");
     ASSERT_EQ(topology.status, 200) << topology.body.dump();
     EXPECT_EQ(topology.body["metrics_url"], metrics_url);
@@ -170,9 +171,9 @@ TEST_F(cli_integration_console, every_view_shows_the_cluster_in_headless_chromiu
 TEST_F(cli_integration_console, bad_input_gets_a_json_error_and_the_console_keeps_serving) {
     create_topic("console-small", 1);
     test_support::temp_dir dir("console");
-    uint16_t port = test_support::pick_free_port();
-    console_process console(console_args(bootstrap(), port), dir.path() / "console.log");
-    ASSERT_TRUE(console.start(port, std::chrono::seconds(15))) << console.log_text();
+    console_process console(console_args(bootstrap()), dir.path() / "console.log");
+    ASSERT_TRUE(console.start(std::chrono::seconds(15))) << console.log_text();
+    const uint16_t port = console.port();
 
     struct bad_get {
         std::string path;
@@ -213,12 +214,12 @@ TEST_F(cli_integration_console, bad_input_gets_a_json_error_and_the_console_keep
 
 TEST_F(cli_integration_console, an_unreachable_cluster_is_an_error_in_the_api_not_a_crash) {
     test_support::temp_dir dir("console");
-    uint16_t port = test_support::pick_free_port();
     uint16_t nothing_there = test_support::pick_free_port();
     console_process console(
-        console_args("127.0.0.1:" + std::to_string(nothing_there), port, {"--connect-grace", "500"}),
+        console_args("127.0.0.1:" + std::to_string(nothing_there), {"--connect-grace", "500"}),
         dir.path() / "console.log");
-    ASSERT_TRUE(console.start(port, std::chrono::seconds(15))) << console.log_text();
+    ASSERT_TRUE(console.start(std::chrono::seconds(15))) << console.log_text();
+    const uint16_t port = console.port();
     auto a = http_get(port, "/api/topics");
     EXPECT_EQ(a.status, 503) << a.body.dump();
     EXPECT_TRUE(a.body["error"]["message"].is_string()) << a.body.dump();
@@ -236,9 +237,9 @@ TEST_F(cli_integration_console, a_cluster_that_goes_away_is_an_error_until_it_is
     test_support::broker_process own_broker;
     ASSERT_TRUE(own_broker.start()) << own_broker.failure();
     test_support::temp_dir dir("console");
-    uint16_t port = test_support::pick_free_port();
-    console_process console(console_args(own_broker.bootstrap(), port), dir.path() / "console.log");
-    ASSERT_TRUE(console.start(port, std::chrono::seconds(15))) << console.log_text();
+    console_process console(console_args(own_broker.bootstrap()), dir.path() / "console.log");
+    ASSERT_TRUE(console.start(std::chrono::seconds(15))) << console.log_text();
+    const uint16_t port = console.port();
     EXPECT_EQ(http_get(port, "/api/topics").status, 200);
 
     own_broker.stop();
@@ -269,13 +270,13 @@ TEST_F(cli_integration_console, draws_a_topology_read_from_a_running_application
     std::thread serving([&] { app.listen_after_bind(); });
 
     test_support::temp_dir dir("console");
-    uint16_t port = test_support::pick_free_port();
     console_process console(
-        console_args(bootstrap(), port, {"--topology", "wc=http://127.0.0.1:" + std::to_string(app_port) + "/topology"}),
+        console_args(bootstrap(), {"--topology", "wc=http://127.0.0.1:" + std::to_string(app_port) + "/topology"}),
         dir.path() / "console.log");
-    bool started = console.start(port, std::chrono::seconds(15));
+    bool started = console.start(std::chrono::seconds(15));
     EXPECT_TRUE(started) << console.log_text();
     if (started) {
+        const uint16_t port = console.port();
         auto a = http_get(port, "/api/topologies/wc");
         EXPECT_EQ(a.status, 200) << a.body.dump();
         EXPECT_NE(a.body.dump().find("KSTREAM-FLATMAPVALUES-0000000001"), std::string::npos);

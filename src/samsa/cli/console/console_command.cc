@@ -14,7 +14,7 @@
 #include "samsa/cli/console/cluster.h"
 #include "samsa/cli/console/http_routes.h"
 #include "samsa/cli/console/lag_history.h"
-#include "samsa/cli/console/topology_fetch.h"
+#include "samsa/cli/console/url_fetch.h"
 #include "samsa/cli/console/topology_store.h"
 
 namespace samsa::cli::console {
@@ -106,7 +106,7 @@ int run_console(const console_args& args, const connection_options& connection, 
     if (!address) return report(io, address.error(), true);
     auto config = make_client_config(connection);
     if (!config) return report(io, config.error(), true);
-    topology_store topologies([](const std::string& url) { return fetch_describe_text(url); });
+    topology_store topologies([](const std::string& url) { return fetch_url_text(url); });
     for (const auto& spec : args.topologies) {
         if (auto s = load_topology_file(topologies, spec); !s) return report(io, s.error(), true);
     }

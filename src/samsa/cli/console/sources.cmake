@@ -24,7 +24,7 @@ add_custom_command(
 add_library(samsa_cli_console_http OBJECT
   console/console_command.cc
   console/http_routes.cc
-  console/topology_fetch.cc)
+  console/url_fetch.cc)
 target_link_libraries(samsa_cli_console_http
   PUBLIC samsa_options samsa_base CLI11::CLI11 nlohmann_json::nlohmann_json fmt::fmt
   PRIVATE PkgConfig::CPPHTTPLIB)

@@ -20,7 +20,7 @@
 
 namespace samsa::cli::console {
 
-// Reads a describe() text from a URL (topology_fetch.h in the console).
+// Reads a text (a describe() text, Prometheus metrics) from a URL (url_fetch.h in the console).
 using text_fetcher = std::function<result<std::string>(const std::string& url)>;
 
 class topology_store {

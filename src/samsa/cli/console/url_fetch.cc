@@ -1,4 +1,4 @@
-#include "samsa/cli/console/topology_fetch.h"
+#include "samsa/cli/console/url_fetch.h"
 
 #include <httplib.h>
 
@@ -8,7 +8,7 @@ namespace samsa::cli::console {
 
 bool is_http_url(const std::string& text) { return text.starts_with("http://") || text.starts_with("https://"); }
 
-result<std::string> fetch_describe_text(const std::string& url, std::chrono::milliseconds timeout) {
+result<std::string> fetch_url_text(const std::string& url, std::chrono::milliseconds timeout) {
     if (!is_http_url(url)) return make_error(errc::invalid_argument, fmt::format("'{}' is not an http:// URL", url));
     auto scheme_end = url.find("://") + 3;
     auto path_start = url.find('/', scheme_end);
