@@ -1,6 +1,10 @@
 #include "samsa/storage/partition_log.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include "samsa/bytes/big_endian.h"
+#include "samsa/storage/file.h"
 
 #include "samsa/record/record_batch.h"
 #include "storage_test_util.h"
@@ -349,6 +353,23 @@ TEST_F(partition_log_test, log_append_time_stamps_the_clock_and_keeps_the_crc_va
     EXPECT_EQ(hs[0].max_timestamp, 777777);
 }
 
+// Kafka's LogValidator stores every batch of a CreateTime topic as
+// CreateTime: a producer's LogAppendTime mark goes, the CRC is redone.
+TEST_F(partition_log_test, create_time_takes_the_log_append_time_mark_off_a_produced_batch) {
+    auto log = open_log();
+    bytes batch = make_batch(3, 1000);
+    put_be16(batch.data() + 21, static_cast<uint16_t>((batch[21] << 8 | batch[22]) | 0x08));
+    put_be32(batch.data() + 17, record::compute_batch_crc(batch));
+    auto r = append(*log, batch, 777777);
+    EXPECT_EQ(r.log_append_time, timestamp_ms(-1));
+    auto got = read_all(*log, offset(0));
+    EXPECT_TRUE(all_valid(got));
+    auto hs = headers_of(got);
+    ASSERT_EQ(hs.size(), 1u);
+    EXPECT_FALSE(hs[0].log_append_time());
+    EXPECT_EQ(hs[0].max_timestamp, 1002);
+}
+
 TEST_F(partition_log_test, refuses_a_malformed_record_set_without_changing_anything) {
     auto log = open_log();
     append(*log, make_batch(1));
@@ -456,6 +477,99 @@ TEST_F(partition_log_test, reopen_after_close_keeps_everything_without_scanning)
     ASSERT_TRUE(max.has_value() && max->has_value());
     EXPECT_EQ((*max)->timestamp, timestamp_ms(1050));  // batch 49: two records at 1049 and 1050
     EXPECT_EQ((*max)->off, offset(hs.back().last_offset()));
+}
+
+// Preallocation (segment.h): blocks are reserved ahead of the active
+// segment's end once it holds 4 MiB, the file's size never shows them, and
+// roll and close give them back.
+class preallocation_test : public partition_log_test {
+protected:
+    void SetUp() override {
+        // Only where the filesystem reserves blocks (ext4, xfs, tmpfs do).
+        auto probe = file::open(dir_.path() / "probe", true);
+        ASSERT_TRUE(probe);
+        if (!probe->preallocate(0, 1 << 20)) GTEST_SKIP() << "no fallocate on " << dir_.path();
+    }
+    static uint64_t allocated(const std::filesystem::path& p) {
+        struct stat st {};
+        EXPECT_EQ(::stat(p.c_str(), &st), 0) << p;
+        return static_cast<uint64_t>(st.st_blocks) * 512;
+    }
+    std::filesystem::path log_file(int64_t base) {
+        return dir_.path() / "orders-0" / (segment_file_stem(offset(base)) + ".log");
+    }
+};
+
+TEST_F(preallocation_test, reserves_ahead_without_changing_the_size_and_gives_it_back) {
+    log_config cfg;
+    cfg.segment_bytes = 64 << 20;
+    bytes written;
+    {
+        auto log = open_log(cfg);
+        size_t sent = 0;
+        for (int i = 0; i < 9; ++i) {  // 9 batches of 512 KiB: 4.5 MiB
+            bytes b = make_batch(1, 1000 + i, 512 * 1024);
+            sent += b.size();
+            append(*log, std::move(b));
+        }
+        written = read_all(*log, offset(0));
+        EXPECT_EQ(written.size(), sent);
+        EXPECT_TRUE(all_valid(written));
+        const auto path = log_file(0);
+        EXPECT_EQ(std::filesystem::file_size(path), written.size());
+        EXPECT_EQ(log->size_bytes(), written.size());
+        // From 4 MiB on, a quarter of what it holds (1 MiB) reserved past
+        // the 9th batch's start: half a MiB past the end.
+        EXPECT_GE(allocated(path), written.size() + (256u << 10));
+        ASSERT_TRUE(log->close().has_value());
+        EXPECT_EQ(std::filesystem::file_size(path), written.size());
+        EXPECT_LT(allocated(path), written.size() + 64 * 1024) << "the reserve was given back at close";
+    }
+    // Reopened unclean (everything past the recovery point validated): the
+    // file holds exactly the batches.
+    auto log = open_log(cfg, recovery_hint{false, offset(0), std::nullopt, std::nullopt});
+    EXPECT_EQ(log->summary().bytes_truncated, 0u);
+    EXPECT_EQ(log->log_end_offset(), offset(9));
+    EXPECT_EQ(read_all(*log, offset(0)), written);
+}
+
+TEST_F(preallocation_test, a_roll_gives_the_reserve_back_and_never_reserves_past_segment_bytes) {
+    log_config cfg;
+    cfg.segment_bytes = 5 << 20;
+    auto log = open_log(cfg);
+    for (int i = 0; i < 14; ++i) append(*log, make_batch(1, 1000 + i, 512 * 1024));
+    ASSERT_GE(log->segments().size(), 2u);
+    const auto first = log_file(0);
+    EXPECT_LT(allocated(first), std::filesystem::file_size(first) + 64 * 1024);
+    // The active one: never more than segment.bytes reserved.
+    const auto active = log_file(log->segments().back()->base_offset()());
+    EXPECT_LE(allocated(active), static_cast<uint64_t>(cfg.segment_bytes) + 64 * 1024);
+}
+
+// A crash leaves the reserve past the end: the file's size is still the
+// data's, so recovery finds nothing to cut.
+TEST_F(preallocation_test, a_crash_with_a_reserve_recovers_every_batch) {
+    log_config cfg;
+    cfg.segment_bytes = 64 << 20;
+    auto log = open_log(cfg);
+    for (int i = 0; i < 9; ++i) append(*log, make_batch(1, 1000 + i, 512 * 1024));
+    bytes before = read_all(*log, offset(0));
+    ASSERT_GE(allocated(log_file(0)), before.size() + (256u << 10));
+    const auto crashed = dir_.path() / "crashed";
+    std::filesystem::create_directories(crashed);
+    testing::copy_tree(dir_.path() / "orders-0", crashed / "orders-0");
+    // std::filesystem::copy copies bytes, not the reserve: put one back.
+    {
+        auto f = file::open(crashed / "orders-0" / (segment_file_stem(offset(0)) + ".log"), false);
+        ASSERT_TRUE(f);
+        ASSERT_TRUE(f->preallocate(before.size(), 8 << 20));
+    }
+    auto reopened = partition_log::open(crashed / "orders-0", cfg, recovery_hint{});
+    ASSERT_TRUE(reopened) << reopened.error().message;
+    EXPECT_TRUE((*reopened)->summary().scanned);
+    EXPECT_EQ((*reopened)->summary().bytes_truncated, 0u);
+    EXPECT_EQ((*reopened)->log_end_offset(), offset(9));
+    EXPECT_EQ(read_all(**reopened, offset(0)), before);
 }
 
 }  // namespace

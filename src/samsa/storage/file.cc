@@ -81,6 +81,15 @@ status file::truncate(uint64_t size) {
     return ok();
 }
 
+status file::preallocate(uint64_t position, uint64_t length) {
+    SAMSA_ASSERT(is_open());
+    if (::fallocate(fd_, FALLOC_FL_KEEP_SIZE, static_cast<off_t>(position), static_cast<off_t>(length)) == 0)
+        return ok();
+    if (errno == EOPNOTSUPP || errno == ENOSYS)
+        return make_error(errc::unsupported, fmt::format("{}: fallocate is not supported", path_.string()));
+    return io_error("cannot preallocate", path_, errno);
+}
+
 result<uint64_t> file::size() const {
     SAMSA_ASSERT(is_open());
     struct stat st {};

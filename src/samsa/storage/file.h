@@ -39,6 +39,10 @@ public:
     result<size_t> pread(std::span<uint8_t> out, uint64_t position) const;
     status sync();  // fdatasync
     status truncate(uint64_t size);
+    // Reserves disk blocks for [position, position + length) without changing
+    // the file's size (fallocate FALLOC_FL_KEEP_SIZE): readers and st_size see
+    // nothing of it. errc::unsupported where the filesystem cannot.
+    status preallocate(uint64_t position, uint64_t length);
     result<uint64_t> size() const;
     status close();
 

@@ -33,6 +33,17 @@ void stamp_log_append_time(std::span<uint8_t> batch, record_batch_header& h, tim
     put_be32(batch.data() + 17, h.crc);
 }
 
+// CreateTime: a batch a producer marked LogAppendTime is stored as CreateTime
+// (Kafka's LogValidator: setMaxTimestamp(CREATE_TIME, max) on every batch,
+// the max being the batch's own, since a LogAppendTime batch's records all
+// read as it), so its records read with their own timestamps from then on.
+void stamp_create_time(std::span<uint8_t> batch, record_batch_header& h) {
+    h.attributes = static_cast<int16_t>(h.attributes & ~log_append_time_flag);
+    put_be16(batch.data() + 21, static_cast<uint16_t>(h.attributes));
+    h.crc = record::compute_batch_crc(batch);
+    put_be32(batch.data() + 17, h.crc);
+}
+
 bool ends_with(std::string_view s, std::string_view suffix) {
     return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
@@ -279,13 +290,19 @@ result<append_result> partition_log::append(std::span<uint8_t> batches, std::spa
         h.partition_leader_epoch = leader_epoch_();
         record::set_base_offset(batch, h.base_offset);
         record::set_partition_leader_epoch(batch, h.partition_leader_epoch);
-        if (append_time) stamp_log_append_time(batch, h, now);
+        if (append_time) {
+            stamp_log_append_time(batch, h, now);
+        } else if (h.log_append_time()) {
+            stamp_create_time(batch, h);
+        }
         infos.push_back({next, last, append_time ? now : timestamp_ms(h.max_timestamp), static_cast<uint32_t>(size)});
         records += std::max<int32_t>(h.records_count, 1);
         next = last + 1;
         position += size;
     }
-    if (auto st = segments_.back()->append(
+    segment& active = *segments_.back();
+    active.preallocate(active.size_bytes() + (position - group_start), static_cast<uint64_t>(config_.segment_bytes));
+    if (auto st = active.append(
             bytes_view(batches.data() + group_start, position - group_start),
             std::span<const batch_info>(infos.data() + group_first, infos.size() - group_first), now);
         !st)

@@ -33,7 +33,9 @@
 // bytes from there on are validated (recovery.h).
 //
 // Durability: append() writes the stamped bytes with one pwrite per segment
-// it touches, so they are in the page cache when it returns: a killed process
+// it touches, straight from the caller's buffer (the produce request's own
+// frame: no copy in user space), into blocks reserved ahead
+// (segment.h, Preallocation), so they are in the page cache when it returns: a killed process
 // loses nothing it acknowledged. fsync happens per flush_interval_messages
 // and at flush()/close() on the owner thread; per flush_interval_ms,
 // recovery_point_interval and at roll on the background flusher when one is
@@ -123,7 +125,9 @@ public:
 
     // Appends a produce request's record set: one or more whole v2 batches
     // that validate_batch accepted. Stamps base offsets (and the partition
-    // leader epoch; under LogAppendTime also the timestamp and CRC) in place,
+    // leader epoch; under LogAppendTime also the timestamp and CRC; under
+    // CreateTime a batch marked LogAppendTime loses the mark, CRC redone, as
+    // Kafka's LogValidator rewrites it) in place,
     // rolls segments as needed, updates the indexes, flushes per the config.
     // `now` is the broker's clock (segment_ms, flush_interval_ms,
     // LogAppendTime). Fails with invalid_argument on an empty or malformed

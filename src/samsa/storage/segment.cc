@@ -21,6 +21,12 @@ constexpr size_t header_scan_block = 64 * 1024;
 // A lookup scans at most one index interval (4 KiB by default) plus a batch.
 constexpr size_t lookup_scan_block = 8 * 1024;
 constexpr size_t validate_scan_block = 1024 * 1024;
+// Preallocation (segment.h): reserve a quarter of what the segment holds
+// ahead, at most 32 MiB, and nothing until it holds 4 MiB, so that a
+// partition's reserve is bounded by its own rate and thousands of quiet
+// partitions reserve nothing.
+constexpr uint64_t preallocation_max_step = 32u << 20;
+constexpr uint64_t preallocation_min_step = 1u << 20;
 
 std::filesystem::path file_for(const std::filesystem::path& dir, offset base, std::string_view ext) {
     return dir / (segment_file_stem(base) + std::string(ext));
@@ -161,6 +167,23 @@ status segment::append(bytes_view batches, std::span<const batch_info> infos, ti
     size_ = position;
     if (!roll_base_time_ || !*roll_base_time_) roll_base_time_ = std::optional<timestamp_ms>(now);
     return ok();
+}
+
+void segment::preallocate(uint64_t end, uint64_t limit) {
+    if (preallocation_refused_ || end <= preallocated_to_) return;
+    const uint64_t step = std::min(size_ / 4, preallocation_max_step);
+    if (step < preallocation_min_step) return;
+    const uint64_t from = std::max(preallocated_to_, size_);
+    const uint64_t to = std::min(std::max(end, from + step), std::max(limit, end));
+    if (to <= from) return;
+    auto log = log_file();
+    if (!log) return;  // the append that follows reports it
+    if (auto st = (*log)->preallocate(from, to - from); !st) {
+        preallocation_refused_ = true;
+        spdlog::debug("segment {}: no preallocation ({})", log_.path().string(), st.error().message);
+        return;
+    }
+    preallocated_to_ = to;
 }
 
 result<std::optional<batch_position>> segment::find(offset target) {
@@ -367,6 +390,7 @@ status segment::truncate_to(uint64_t position) {
     if (!log) return log.error();
     if (auto st = (*log)->truncate(position); !st) return st;
     size_ = position;
+    preallocated_to_ = 0;  // ftruncate gave back the blocks past the new end
     if (auto st = index_.truncate_to_position(static_cast<uint32_t>(position)); !st) return st;
     if (next_offset_) {
         if (auto st = time_index_.truncate_to_offset(*next_offset_); !st) return st;
@@ -431,6 +455,14 @@ status segment::seal_without_sync() {
     // The last time index entry of a closed segment is its max timestamp.
     if (time_index_.loaded() && max_timestamp_ && max_timestamp_->timestamp() >= 0)
         time_index_.maybe_append(max_timestamp_->timestamp, max_timestamp_->last_offset);
+    if (preallocated_to_ > size_) {
+        // The reserve goes back: ftruncate to the same size frees the blocks
+        // past the end.
+        auto log = log_file();
+        if (!log) return log.error();
+        if (auto st = (*log)->truncate(size_); !st) return st;
+        preallocated_to_ = 0;
+    }
     return write_pending_indexes();
 }
 

@@ -78,6 +78,7 @@ struct topic_rules {
     // CreateTime with message.timestamp.before/after.max.ms set: every
     // record's timestamp is checked against the broker's clock.
     bool check_timestamps = false;
+    bool log_append_time = false;    // message.timestamp.type=LogAppendTime
     int64_t timestamp_before_max_ms = 0;
     int64_t timestamp_after_max_ms = 0;
     int64_t now_ms = 0;
@@ -137,6 +138,27 @@ std::optional<partition_outcome> check_timestamp(const record::batch_records& ba
                     bound(rules.now_ms, rules.timestamp_after_max_ms, 1))};
 }
 
+// Kafka 3.8's LogValidator.validateTimestamp on a batch the producer marked
+// LogAppendTime (a producer never should): its records read as the batch's
+// max timestamp. On a CreateTime topic one with a timestamp is checked like
+// any record (check_timestamp) and the log stores the batch as CreateTime
+// (partition_log::append); one with none (-1), and every such batch on a
+// LogAppendTime topic, is INVALID_TIMESTAMP, worded as Kafka words it.
+std::optional<partition_outcome> refuse_log_append_time_batch(bytes_view batch, const record::record_batch_header& h,
+                                                              const topic_rules& rules) {
+    if (!h.log_append_time() || (!rules.log_append_time && h.max_timestamp != -1)) return std::nullopt;
+    auto decoded = record::batch_records::decode(batch, h, max_uncompressed_batch_bytes);
+    if (!decoded) return partition_outcome{rules.invalid_record, decoded.error().message};
+    if (decoded->records().empty()) return std::nullopt;
+    const auto& r = decoded->records().front();
+    return partition_outcome{
+        error_code::invalid_timestamp,
+        fmt::format("Invalid timestamp type in message DefaultRecord(offset={}, timestamp={}, key={} bytes, value={} "
+                    "bytes). Producer should not set timestamp type to LogAppendTime.",
+                    decoded->offset_of(r)(), decoded->timestamp_of(r)(), r.key ? r.key->size() : 0,
+                    r.value ? r.value->size() : 0)};
+}
+
 // Checks the record set of one partition as Kafka's LogValidator does
 // before anything is written: whole v2 batches, each with a good CRC and no
 // larger than max.message.bytes. This is the one place a produced batch's
@@ -182,6 +204,7 @@ partition_outcome validate_record_set(bytes_view records, const topic_rules& rul
         if (auto s = record::validate_records(*batch, *h, max_uncompressed_batch_bytes); !s) {
             return {rules.invalid_record, s.error().message};
         }
+        if (auto refused = refuse_log_append_time_batch(*batch, *h, rules)) return *refused;
         if (rules.compacted || rules.check_timestamps) {
             auto decoded = record::batch_records::decode(*batch, *h, max_uncompressed_batch_bytes);
             if (!decoded) return {rules.invalid_record, decoded.error().message};
@@ -382,6 +405,7 @@ void handle_produce(request_context ctx) {
             // Typed when the topic's configs last changed (topic_properties.h).
             const topic_properties& props = meta->properties;
             rules.max_message_bytes = props.max_message_bytes;
+            rules.log_append_time = props.log_append_time();
             rules.compacted = props.compacted();
             if (props.checks_timestamps()) {
                 rules.check_timestamps = true;
