@@ -19,6 +19,13 @@ using namespace std::chrono_literals;
 // A port nothing listens on: librdkafka keeps trying, nothing answers.
 constexpr const char* nobody = "127.0.0.1:1";
 
+producer_record value_to_t() {
+    producer_record r;
+    r.topic = "t";
+    r.value = "v";
+    return r;
+}
+
 TEST(kafka_producer, a_bad_property_is_named) {
     auto p = producer::create(properties{{"bootstrap.servers", nobody}, {"acks", "sometimes"}});
     ASSERT_FALSE(p);
@@ -72,9 +79,7 @@ TEST(kafka_producer, an_undeliverable_record_is_reported_retriable_with_its_toke
 TEST(kafka_producer, flush_is_bounded_and_says_how_many_are_left) {
     auto p = producer::create(properties{{"bootstrap.servers", nobody}, {"message.timeout.ms", "60000"}});
     ASSERT_TRUE(p) << p.error().message;
-    producer_record r;
-    r.topic = "t";
-    r.value = "v";
+    auto r = value_to_t();
     ASSERT_TRUE((*p)->send(r));
     auto start = std::chrono::steady_clock::now();
     auto flushed = (*p)->flush(200ms);
@@ -91,9 +96,7 @@ TEST(kafka_producer, a_full_queue_blocks_at_most_max_block) {
     auto p = producer::create(properties{{"bootstrap.servers", nobody}, {"queue.buffering.max.messages", "1"}},
                               std::move(options));
     ASSERT_TRUE(p) << p.error().message;
-    producer_record r;
-    r.topic = "t";
-    r.value = "v";
+    auto r = value_to_t();
     ASSERT_TRUE((*p)->send(r));
     auto start = std::chrono::steady_clock::now();
     auto second = (*p)->send(r);

@@ -78,11 +78,9 @@ result<std::unique_ptr<consumer>> consumer::create(const properties& config, cli
 }
 
 result<std::unique_ptr<consumer>> consumer::create(const property_list& config, client_hooks hooks) {
-    auto conf = make_conf(config);
-    if (!conf) return conf.error();
     auto state = std::make_shared<client_state>();
     state->hooks = std::move(hooks);
-    auto rk = make_client(client_type::consumer, std::move(*conf), std::move(state));
+    auto rk = make_client(client_type::consumer, config, std::move(state));
     if (!rk) return rk.error();
     auto i = std::make_unique<impl>();
     i->rk = std::move(*rk);

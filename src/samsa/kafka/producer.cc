@@ -123,8 +123,6 @@ result<std::unique_ptr<producer>> producer::create(const properties& config, pro
 }
 
 result<std::unique_ptr<producer>> producer::create(const property_list& config, producer_options options) {
-    auto conf = make_conf(config);
-    if (!conf) return conf.error();
     auto state = std::make_shared<client_state>();
     state->hooks = std::move(options.hooks);
     if (options.on_delivery) {
@@ -132,7 +130,7 @@ result<std::unique_ptr<producer>> producer::create(const property_list& config, 
             handler(to_report(rk, m));
         };
     }
-    auto rk = make_client(client_type::producer, std::move(*conf), std::move(state));
+    auto rk = make_client(client_type::producer, config, std::move(state));
     if (!rk) return rk.error();
     auto i = std::make_unique<impl>();
     i->rk = std::move(*rk);

@@ -157,7 +157,10 @@ void delivery_callback(rd_kafka_t* rk, const rd_kafka_message_t* m, void* opaque
 
 }  // namespace
 
-result<handle_ptr> make_client(client_type type, conf_ptr conf, std::shared_ptr<client_state> state) {
+result<handle_ptr> make_client(client_type type, const property_list& config, std::shared_ptr<client_state> state) {
+    auto made = make_conf(config);
+    if (!made) return made.error();
+    conf_ptr conf = std::move(*made);
     rd_kafka_conf_set_opaque(conf.get(), state.get());
     // Without hooks librdkafka keeps its defaults (log lines on stderr,
     // client errors logged).

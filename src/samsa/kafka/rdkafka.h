@@ -52,10 +52,11 @@ struct client_state {
     std::function<void(rd_kafka_t*, const rd_kafka_message_t&)> on_message;
 };
 
-// rd_kafka_new with `state` as the opaque and its callbacks installed (log,
+// make_conf and rd_kafka_new, with `state` as the opaque and its callbacks installed (log,
 // error, and delivery reports when on_message is set); the handle keeps
 // `state` alive until its destruction is over and is destroyed within
 // hooks.destroy_bound.
-[[nodiscard]] result<handle_ptr> make_client(client_type type, conf_ptr conf, std::shared_ptr<client_state> state);
+[[nodiscard]] result<handle_ptr> make_client(client_type type, const property_list& config,
+                                             std::shared_ptr<client_state> state);
 
 }  // namespace samsa::kafka
