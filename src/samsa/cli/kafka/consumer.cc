@@ -26,23 +26,6 @@ consumer::~consumer() { (void)close(); }
 
 namespace {
 
-// The topic's partitions from Metadata, or not_found.
-result<std::vector<int32_t>> topic_partitions(rd_kafka_t* rk, const client_config& config, const handle_state& state,
-                                              const std::string& topic) {
-    samsa::kafka::topic_ptr rkt(rd_kafka_topic_new(rk, topic.c_str(), nullptr));
-    auto md = fetch_metadata(rk, config, state, false, rkt.get());
-    rkt.reset();
-    if (!md) return md.error();
-    auto cm = to_cluster_metadata(**md);
-    rd_kafka_metadata_destroy(*md);
-    if (cm.topics.empty() || !cm.topics[0].error.empty() || cm.topics[0].partitions.empty()) {
-        return make_error(errc::not_found, fmt::format("topic '{}' does not exist", topic));
-    }
-    std::vector<int32_t> out;
-    for (const auto& p : cm.topics[0].partitions) out.push_back(p.id());
-    return out;
-}
-
 rd_kafka_resp_err_t code_of(const samsa::kafka::client_error& e) { return static_cast<rd_kafka_resp_err_t>(e.kafka_code); }
 
 }  // namespace
@@ -70,12 +53,7 @@ result<std::unique_ptr<consumer>> consumer::open(const client_config& config, co
     auto client = samsa::kafka::consumer::create(*properties, client_hooks(i->state));
     if (!client) return client.error();
     i->client = std::move(*client);
-    rd_kafka_t* rk = i->client->native();
-
-    auto probe = fetch_metadata(rk, config, *i->state, false);
-    if (!probe) return probe.error();
-    rd_kafka_metadata_destroy(*probe);
-    auto all = topic_partitions(rk, config, *i->state, options.topic);
+    auto all = topic_partitions(i->client->native(), config, *i->state, options.topic);
     if (!all) return all.error();
 
     if (options.group) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -91,6 +92,35 @@ result<const rd_kafka_metadata_t*> fetch_metadata(rd_kafka_t* rk, const client_c
         return to_error(err, "metadata request failed");
     }
     return md;
+}
+
+result<std::vector<int32_t>> topic_partitions(rd_kafka_t* rk, const client_config& config, const handle_state& state,
+                                              const std::string& topic) {
+    auto probe = fetch_metadata(rk, config, state, false);
+    if (!probe) return probe.error();
+    rd_kafka_metadata_destroy(*probe);
+    auto deadline = std::chrono::steady_clock::now() + config.timeout;
+    samsa::kafka::topic_ptr rkt(rd_kafka_topic_new(rk, topic.c_str(), nullptr));
+    for (;;) {
+        auto md = fetch_metadata(rk, config, state, false, rkt.get());
+        if (!md) return md.error();
+        auto cm = to_cluster_metadata(**md);
+        rd_kafka_resp_err_t err = (*md)->topic_cnt == 1 ? (*md)->topics[0].err : RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART;
+        rd_kafka_metadata_destroy(*md);
+        if (err == RD_KAFKA_RESP_ERR_NO_ERROR && !cm.topics.empty() && !cm.topics[0].partitions.empty()) {
+            std::vector<int32_t> ids;
+            for (const auto& p : cm.topics[0].partitions) ids.push_back(p.id());
+            return ids;
+        }
+        bool retriable = err == RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE || err == RD_KAFKA_RESP_ERR_NO_ERROR;
+        if (!retriable || std::chrono::steady_clock::now() >= deadline) {
+            if (err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART || err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC) {
+                return make_error(errc::not_found, fmt::format("topic '{}' does not exist", topic));
+            }
+            return to_error(err, fmt::format("topic '{}'", topic));
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
 }
 
 }  // namespace samsa::cli::kafka

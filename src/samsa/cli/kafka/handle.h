@@ -77,4 +77,10 @@ result<const rd_kafka_metadata_t*> fetch_metadata(rd_kafka_t* rk, const client_c
                                                   const handle_state& state, bool all_topics,
                                                   rd_kafka_topic_t* only_topic = nullptr);
 
+// The topic's partition ids (sorted), after checking that the cluster answers
+// at all; not_found when the topic does not exist. A broker that auto-creates
+// topics answers LEADER_NOT_AVAILABLE for a moment: retried until the timeout.
+result<std::vector<int32_t>> topic_partitions(rd_kafka_t* rk, const client_config& config, const handle_state& state,
+                                              const std::string& topic);
+
 }  // namespace samsa::cli::kafka

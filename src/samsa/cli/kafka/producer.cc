@@ -1,7 +1,6 @@
 #include "samsa/cli/kafka/producer.h"
 
 #include <chrono>
-#include <thread>
 #include <vector>
 
 #include <fmt/format.h>
@@ -41,15 +40,15 @@ result<std::unique_ptr<producer>> producer::connect(const client_config& config,
     auto i = std::make_unique<impl>(config, topic);
     const std::string timeout = std::to_string(config.timeout.count());
     auto properties = client_properties(config, {
-                                                    // Keyed records go where the Java client would put them; null keys are spread.
-                                                    {"partitioner", "murmur2_random"},
-                                                    {"acks", "all"},
-                                                    {"linger.ms", "5"},
-                                                    // A record that cannot be delivered within --timeout fails instead of
-                                                    // being retried forever.
-                                                    {"message.timeout.ms", timeout},
-                                                    {"topic.metadata.propagation.max.ms", timeout},
-                                                });
+        // Keyed records go where the Java client would put them; null keys are spread.
+        {"partitioner", "murmur2_random"},
+        {"acks", "all"},
+        {"linger.ms", "5"},
+        // A record that cannot be delivered within --timeout fails instead of
+        // being retried forever.
+        {"message.timeout.ms", timeout},
+        {"topic.metadata.propagation.max.ms", timeout},
+    });
     if (!properties) return properties.error();
     samsa::kafka::producer_options options;
     options.hooks = client_hooks(i->state);
@@ -59,34 +58,9 @@ result<std::unique_ptr<producer>> producer::connect(const client_config& config,
     auto client = samsa::kafka::producer::create(*properties, std::move(options));
     if (!client) return client.error();
     i->client = std::move(*client);
-    rd_kafka_t* rk = i->client->native();
-    auto probe = fetch_metadata(rk, config, *i->state, false);
-    if (!probe) return probe.error();
-    rd_kafka_metadata_destroy(*probe);
-
-    // The topic's partitions. A broker that auto-creates topics answers
-    // LEADER_NOT_AVAILABLE for a moment: retry until the deadline.
-    auto deadline = std::chrono::steady_clock::now() + config.timeout;
-    samsa::kafka::topic_ptr rkt(rd_kafka_topic_new(rk, topic.c_str(), nullptr));
-    for (;;) {
-        auto md = fetch_metadata(rk, config, *i->state, false, rkt.get());
-        if (!md) return md.error();
-        auto cm = to_cluster_metadata(**md);
-        rd_kafka_resp_err_t err = (*md)->topic_cnt == 1 ? (*md)->topics[0].err : RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART;
-        rd_kafka_metadata_destroy(*md);
-        if (err == RD_KAFKA_RESP_ERR_NO_ERROR && !cm.topics.empty() && !cm.topics[0].partitions.empty()) {
-            i->partitions = static_cast<int>(cm.topics[0].partitions.size());
-            break;
-        }
-        bool retriable = err == RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE || err == RD_KAFKA_RESP_ERR_NO_ERROR;
-        if (!retriable || std::chrono::steady_clock::now() >= deadline) {
-            if (err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART || err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC) {
-                return make_error(errc::not_found, fmt::format("topic '{}' does not exist", topic));
-            }
-            return to_error(err, fmt::format("topic '{}'", topic));
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
+    auto partitions = topic_partitions(i->client->native(), config, *i->state, topic);
+    if (!partitions) return partitions.error();
+    i->partitions = static_cast<int>(partitions->size());
     return std::unique_ptr<producer>(new producer(std::move(i)));
 }
 
