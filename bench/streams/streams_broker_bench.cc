@@ -1,8 +1,9 @@
 // samsa-bench-streams-broker: the order-mail topology (apps/order_mail)
 // through a real samsa-broker child process, next to, in the same run, a raw
-// librdkafka pipe that consumes ORDER and produces ORDER-MAIL-PIPE with a
-// trivial transform on the same partitions (the ceiling); then the restore
-// rate of a changelog into RocksDB.
+// librdkafka pipe (samsa::kafka's producer and consumer, no streams) that
+// consumes ORDER and produces ORDER-MAIL-PIPE with a trivial transform on
+// the same partitions (the ceiling); then the restore rate of a changelog
+// into RocksDB.
 //
 //   samsa-bench-streams-broker [--customers N] [--items N] [--orders N]
 //                              [--partitions N] [--latency-seconds S]
