@@ -13,7 +13,7 @@
 // as an empty string: hence the optionals.
 //
 // Threads: plain values; a message belongs to the thread that polled it and
-// may outlive its consumer only until the consumer is destroyed.
+// must not outlive its consumer (librdkafka's memory).
 
 #include <cstdint>
 #include <optional>

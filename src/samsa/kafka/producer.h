@@ -35,7 +35,7 @@ namespace samsa::kafka {
 // Callback.onCompletion gets.
 struct delivery_report {
     uint64_t token = 0;  // producer_record::token
-    std::string_view topic;
+    std::string_view topic;  // valid during the handler only
     partition_id partition{-1};
     samsa::offset offset{-1};  // -1 when the broker did not say (acks=0) or the delivery failed
     timestamp_ms timestamp{-1};
