@@ -11,8 +11,6 @@
 // producer would put them. --rate bounds orders per second (0: as fast as
 // the broker takes them). Exit status 1 when a record was not delivered.
 
-#include <librdkafka/rdkafka.h>
-
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -26,6 +24,7 @@
 
 #include "order_mail/generator.h"
 #include "order_mail/topology.h"
+#include "samsa/kafka/producer.h"
 
 namespace {
 
@@ -39,66 +38,52 @@ struct delivery_counts {
     std::string first_error;
 };
 
-void on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
-    auto* counts = static_cast<delivery_counts*>(opaque);
-    if (!m->err) {
-        ++counts->delivered;
-    } else if (counts->failed++ == 0) {
-        counts->first_error = std::string(rd_kafka_topic_name(m->rkt)) + ": " + rd_kafka_err2str(m->err);
-    }
-}
-
 struct producer {
-    std::unique_ptr<rd_kafka_t, decltype(&rd_kafka_destroy)> rk{nullptr, rd_kafka_destroy};
+    std::unique_ptr<samsa::kafka::producer> client;
     delivery_counts counts;
     int64_t sent = 0;
 
     void send(const std::string& topic, const std::string& key, const nlohmann::json& value) {
         std::string text = value.dump();
-        while (true) {
-            rd_kafka_resp_err_t err = rd_kafka_producev(
-                rk.get(), RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_KEY(key.data(), key.size()),
-                RD_KAFKA_V_VALUE(text.data(), text.size()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
-            if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
-                rd_kafka_poll(rk.get(), 100);  // the local queue drains as the broker acknowledges
-                continue;
-            }
-            if (err) throw std::runtime_error("cannot produce to " + topic + ": " + rd_kafka_err2str(err));
-            break;
-        }
+        samsa::kafka::producer_record r;
+        r.topic = topic;
+        r.key = key;
+        r.value = text;
+        // Blocks while the local queue is full: it drains as the broker acknowledges.
+        if (auto sent_ok = client->send(r); !sent_ok) throw std::runtime_error(sent_ok.error().message);
         ++sent;
-        rd_kafka_poll(rk.get(), 0);
+        client->poll(std::chrono::milliseconds(0));
     }
 
     // Waits (bounded) until everything sent so far is acknowledged.
-    bool flush(std::chrono::milliseconds timeout) {
-        return rd_kafka_flush(rk.get(), static_cast<int>(timeout.count())) == RD_KAFKA_RESP_ERR_NO_ERROR;
-    }
+    bool flush(std::chrono::milliseconds timeout) { return static_cast<bool>(client->flush(timeout)); }
 };
 
 std::unique_ptr<producer> make_producer(const std::string& bootstrap, const std::vector<std::string>& configs) {
     auto p = std::make_unique<producer>();
-    char err[512];
-    rd_kafka_conf_t* conf = rd_kafka_conf_new();
-    auto set = [&](const std::string& k, const std::string& v) {
-        if (rd_kafka_conf_set(conf, k.c_str(), v.c_str(), err, sizeof err) != RD_KAFKA_CONF_OK)
-            throw std::invalid_argument(err);
+    samsa::kafka::property_list config = {
+        {"bootstrap.servers", bootstrap},
+        {"client.id", "order-mail-datagen"},
+        {"partitioner", "murmur2_random"},  // Java's DefaultPartitioner for keyed records
+        {"linger.ms", "5"},
+        {"message.timeout.ms", "30000"},
     };
-    set("bootstrap.servers", bootstrap);
-    set("client.id", "order-mail-datagen");
-    set("partitioner", "murmur2_random");  // Java's DefaultPartitioner for keyed records
-    set("linger.ms", "5");
-    set("message.timeout.ms", "30000");
     for (const auto& kv : configs) {
         auto eq = kv.find('=');
         if (eq == std::string::npos) throw std::invalid_argument("--config expects key=value, got '" + kv + "'");
-        set(kv.substr(0, eq), kv.substr(eq + 1));
+        config.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
     }
-    rd_kafka_conf_set_opaque(conf, &p->counts);
-    rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
-    rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
-    if (!rk) throw std::runtime_error(err);
-    p->rk.reset(rk);
+    samsa::kafka::producer_options options;
+    options.on_delivery = [counts = &p->counts](const samsa::kafka::delivery_report& d) {
+        if (d.result) {
+            ++counts->delivered;
+        } else if (counts->failed++ == 0) {
+            counts->first_error = d.result.error().message;
+        }
+    };
+    auto client = samsa::kafka::producer::create(config, std::move(options));
+    if (!client) throw std::invalid_argument(client.error().message);
+    p->client = std::move(*client);
     return p;
 }
 
@@ -162,7 +147,7 @@ int main(int argc, char** argv) {
                 if (rate > 0) {
                     auto due = start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                                            std::chrono::duration<double>(static_cast<double>(i) / rate));
-                    while (std::chrono::steady_clock::now() < due && !stop) rd_kafka_poll(p->rk.get(), 10);
+                    while (std::chrono::steady_clock::now() < due && !stop) p->client->poll(std::chrono::milliseconds(10));
                 }
                 order o = gen.order_at(i);
                 p->send(order_topic, o.id, o);

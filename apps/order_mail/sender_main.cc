@@ -12,7 +12,6 @@
 // A record that is not an order mail is logged and skipped. Files appear
 // whole: written as .tmp, then renamed.
 
-#include <librdkafka/rdkafka.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -30,6 +29,7 @@
 #include "order_mail/smtp_client.h"
 #include "order_mail/topology.h"
 #include "samsa/base/log.h"
+#include "samsa/kafka/consumer.h"
 
 namespace {
 
@@ -57,25 +57,22 @@ struct sender {
     int64_t written = 0, skipped = 0;
 
     // False when the record must be tried again (the SMTP server failed).
-    bool handle(const rd_kafka_message_t& m) {
+    bool handle(const samsa::kafka::message& m) {
         order_mail mail;
         try {
-            mail = nlohmann::json::parse(static_cast<const char*>(m.payload),
-                                         static_cast<const char*>(m.payload) + m.len)
-                       .get<order_mail>();
+            mail = nlohmann::json::parse(m.value().value_or("")).get<order_mail>();
         } catch (const nlohmann::json::exception& e) {
             ++skipped;
-            spdlog::warn("[sender] skips {}[{}]@{}: not an order mail: {}", rd_kafka_topic_name(m.rkt), m.partition,
-                         m.offset, e.what());
+            spdlog::warn("[sender] skips {}[{}]@{}: not an order mail: {}", m.topic(), m.partition()(), m.offset()(),
+                         e.what());
             return true;
         }
-        rd_kafka_timestamp_type_t type;
-        int64_t ts = rd_kafka_message_timestamp(&m, &type);
+        int64_t ts = m.timestamp()();
         std::string error;
         auto message = write_eml(mail, ts >= 0 ? ts : 0, eml, &error);
         if (!message) {
             ++skipped;
-            spdlog::warn("[sender] skips {}[{}]@{}: {}", rd_kafka_topic_name(m.rkt), m.partition, m.offset, error);
+            spdlog::warn("[sender] skips {}[{}]@{}: {}", m.topic(), m.partition()(), m.offset()(), error);
             return true;
         }
         if (smtp) {
@@ -110,39 +107,24 @@ mailbox parse_mailbox(const std::string& text) {
     return {name, text.substr(lt + 1, text.size() - lt - 2)};
 }
 
-// The consumer commits up to here at its next auto-commit (or at close).
-void store_next_offset(rd_kafka_t* rk, const rd_kafka_message_t& m) {
-    rd_kafka_topic_partition_list_t* next = rd_kafka_topic_partition_list_new(1);
-    rd_kafka_topic_partition_list_add(next, rd_kafka_topic_name(m.rkt), m.partition)->offset = m.offset + 1;
-    rd_kafka_offsets_store(rk, next);
-    rd_kafka_topic_partition_list_destroy(next);
-}
-
-using consumer_ptr = std::unique_ptr<rd_kafka_t, decltype(&rd_kafka_destroy)>;
-
-consumer_ptr make_consumer(const arguments& args) {
-    char err[512];
-    rd_kafka_conf_t* conf = rd_kafka_conf_new();
-    auto set = [&](const std::string& k, const std::string& v) {
-        if (rd_kafka_conf_set(conf, k.c_str(), v.c_str(), err, sizeof err) != RD_KAFKA_CONF_OK)
-            throw std::invalid_argument(err);
+std::unique_ptr<samsa::kafka::consumer> make_consumer(const arguments& args) {
+    samsa::kafka::property_list config = {
+        {"bootstrap.servers", args.bootstrap},
+        {"group.id", args.group},
+        {"client.id", "order-mail-sender"},
+        {"auto.offset.reset", "earliest"},
+        {"enable.auto.offset.store", "false"},  // stored by hand once the mail is out
+        {"enable.auto.commit", "true"},
+        {"auto.commit.interval.ms", "1000"},
     };
-    set("bootstrap.servers", args.bootstrap);
-    set("group.id", args.group);
-    set("client.id", "order-mail-sender");
-    set("auto.offset.reset", "earliest");
-    set("enable.auto.offset.store", "false");  // stored by hand once the mail is out
-    set("enable.auto.commit", "true");
-    set("auto.commit.interval.ms", "1000");
     for (const auto& kv : args.configs) {
         auto eq = kv.find('=');
         if (eq == std::string::npos) throw std::invalid_argument("--config expects key=value, got '" + kv + "'");
-        set(kv.substr(0, eq), kv.substr(eq + 1));
+        config.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
     }
-    rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err);
-    if (!rk) throw std::runtime_error(err);
-    rd_kafka_poll_set_consumer(rk);
-    return consumer_ptr(rk, rd_kafka_destroy);
+    auto consumer = samsa::kafka::consumer::create(config);
+    if (!consumer) throw std::invalid_argument(consumer.error().message);
+    return std::move(*consumer);
 }
 
 int run(const arguments& args) {
@@ -167,48 +149,51 @@ int run(const arguments& args) {
         std::cerr << "order-mail-sender: cannot create the outbox " << s.outbox << ": " << ec.message() << "\n";
         return 1;
     }
-    auto rk = make_consumer(args);
-    rd_kafka_topic_partition_list_t* topics = rd_kafka_topic_partition_list_new(1);
-    rd_kafka_topic_partition_list_add(topics, args.topic.c_str(), RD_KAFKA_PARTITION_UA);
-    rd_kafka_resp_err_t err = rd_kafka_subscribe(rk.get(), topics);
-    rd_kafka_topic_partition_list_destroy(topics);
-    if (err) {
-        std::cerr << "order-mail-sender: cannot subscribe to " << args.topic << ": " << rd_kafka_err2str(err) << "\n";
+    auto consumer = make_consumer(args);
+    if (auto subscribed = consumer->subscribe({args.topic}); !subscribed) {
+        std::cerr << "order-mail-sender: cannot subscribe to " << args.topic << ": " << subscribed.error().message
+                  << "\n";
         return 1;
     }
     spdlog::info("[sender] reading {} from {} as group {}, writing to {}", args.topic, args.bootstrap, args.group,
                  s.outbox.string());
     int status = 0;
     while (!stop && (args.max_messages < 0 || s.written + s.skipped < args.max_messages)) {
-        rd_kafka_message_t* m = rd_kafka_consumer_poll(rk.get(), 200);
-        if (!m) continue;
-        std::unique_ptr<rd_kafka_message_t, decltype(&rd_kafka_message_destroy)> owned(m, rd_kafka_message_destroy);
-        if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) continue;
-        if (m->err) {
-            bool fatal = m->err == RD_KAFKA_RESP_ERR__FATAL || m->err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ||
-                         m->err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC;
-            spdlog::log(fatal ? spdlog::level::err : spdlog::level::warn, "[sender] {}", rd_kafka_message_errstr(m));
+        auto polled = consumer->poll(std::chrono::milliseconds(200));
+        if (!polled) {
+            const auto& e = polled.error();
+            // A topic that does not exist will not come by waiting; transport
+            // trouble does go away (librdkafka reconnects).
+            bool fatal = e.fatal || e.code == samsa::errc::not_found;
+            spdlog::log(fatal ? spdlog::level::err : spdlog::level::warn, "[sender] {}", e.message);
             if (fatal) {
-                std::cerr << "order-mail-sender: " << rd_kafka_message_errstr(m)
-                          << " (does the topic exist? ./init.sh creates it)\n";
+                std::cerr << "order-mail-sender: " << e.message << " (does the topic exist? ./init.sh creates it)\n";
                 status = 1;
                 break;
             }
             continue;
         }
-        if (!s.handle(*m)) {
+        if (!*polled || (*polled)->end_of_partition()) continue;
+        const samsa::kafka::message& m = **polled;
+        samsa::kafka::topic_partition tp{std::string(m.topic()), m.partition()()};
+        if (!s.handle(m)) {
             // Deliver again from this offset after a pause, rather than skip a mail.
-            rd_kafka_topic_partition_list_t* at = rd_kafka_topic_partition_list_new(1);
-            rd_kafka_topic_partition_list_add(at, rd_kafka_topic_name(m->rkt), m->partition)->offset = m->offset;
-            rd_kafka_seek_partitions(rk.get(), at, 5000);
-            rd_kafka_topic_partition_list_destroy(at);
+            if (auto sought = consumer->seek({tp, m.offset()}, std::chrono::seconds(5)); !sought) {
+                spdlog::warn("[sender] {}", sought.error().message);
+            }
             for (int i = 0; i < 10 && !stop; ++i) usleep(200'000);
             continue;
         }
-        store_next_offset(rk.get(), *m);
+        // The consumer commits up to here at its next auto-commit (or at close).
+        if (auto stored = consumer->store_offset({tp, samsa::offset(m.offset()() + 1)}); !stored) {
+            spdlog::warn("[sender] {}", stored.error().message);
+        }
     }
     spdlog::info("[sender] stopping: {} mails written, {} records skipped", s.written, s.skipped);
-    rd_kafka_consumer_close(rk.get());  // commits the stored offsets, leaves the group
+    // Commits the stored offsets, leaves the group.
+    if (auto closed = consumer->close(std::chrono::seconds(30)); !closed) {
+        spdlog::warn("[sender] {}", closed.error().message);
+    }
     return status;
 }
 

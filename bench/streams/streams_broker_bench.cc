@@ -1,8 +1,9 @@
 // samsa-bench-streams-broker: the order-mail topology (apps/order_mail)
 // through a real samsa-broker child process, next to, in the same run, a raw
-// librdkafka pipe that consumes ORDER and produces ORDER-MAIL-PIPE with a
-// trivial transform on the same partitions (the ceiling); then the restore
-// rate of a changelog into RocksDB.
+// librdkafka pipe (samsa::kafka's producer and consumer, no streams) that
+// consumes ORDER and produces ORDER-MAIL-PIPE with a trivial transform on
+// the same partitions (the ceiling); then the restore rate of a changelog
+// into RocksDB.
 //
 //   samsa-bench-streams-broker [--customers N] [--items N] [--orders N]
 //                              [--partitions N] [--latency-seconds S]
@@ -57,6 +58,8 @@
 #include "order_mail/generator.h"
 #include "order_mail/records.h"
 #include "order_mail/topology.h"
+#include "samsa/kafka/consumer.h"
+#include "samsa/kafka/producer.h"
 #include "samsa/streams/kafka_streams.h"
 #include "samsa/streams/streams_builder.h"
 #include "samsa/streams/testing/topology_test_driver.h"
@@ -95,50 +98,60 @@ int64_t wall_us() {
         .count();
 }
 
-rd_kafka_t* make_client(rd_kafka_type_t type, const std::vector<std::pair<std::string, std::string>>& conf_pairs) {
-    rd_kafka_conf_t* conf = rd_kafka_conf_new();
-    char err[512];
-    for (const auto& [k, v] : conf_pairs) {
-        if (rd_kafka_conf_set(conf, k.c_str(), v.c_str(), err, sizeof err) != RD_KAFKA_CONF_OK) die(k + ": " + err);
-    }
-    rd_kafka_t* rk = rd_kafka_new(type, conf, err, sizeof err);
-    if (!rk) die(err);
-    return rk;
-}
-
 // A producer that keeps going: waits on its queue when full, counts failures.
 class bulk_producer {
 public:
-    explicit bulk_producer(const std::string& bootstrap)
-        : rk_(make_client(RD_KAFKA_PRODUCER, {{"bootstrap.servers", bootstrap},
-                                              {"partitioner", "murmur2_random"},
-                                              {"linger.ms", "5"},
-                                              {"queue.buffering.max.messages", "200000"}})) {}
-    ~bulk_producer() {
-        flush();
-        rd_kafka_destroy(rk_);
+    explicit bulk_producer(const std::string& bootstrap) {
+        auto p = samsa::kafka::producer::create(samsa::kafka::properties{{"bootstrap.servers", bootstrap},
+                                                                         {"partitioner", "murmur2_random"},
+                                                                         {"linger.ms", "5"},
+                                                                         {"queue.buffering.max.messages", "200000"}});
+        if (!p) die(p.error().message);
+        producer_ = std::move(*p);
     }
+    ~bulk_producer() { flush(); }
     void send(const std::string& topic, const std::string& key, const std::string& value, int32_t partition = -1,
               int64_t timestamp = 0) {
-        for (;;) {
-            rd_kafka_resp_err_t e = rd_kafka_producev(
-                rk_, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(partition),
-                RD_KAFKA_V_KEY(key.data(), key.size()), RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
-                RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_TIMESTAMP(timestamp), RD_KAFKA_V_END);
-            if (e == RD_KAFKA_RESP_ERR_NO_ERROR) break;
-            if (e != RD_KAFKA_RESP_ERR__QUEUE_FULL) die(std::string("produce: ") + rd_kafka_err2str(e));
-            rd_kafka_poll(rk_, 10);
-        }
-        rd_kafka_poll(rk_, 0);
+        samsa::kafka::producer_record r;
+        r.topic = topic;
+        r.partition = samsa::partition_id(partition);
+        r.key = key;
+        r.value = value;
+        r.timestamp = samsa::timestamp_ms(timestamp > 0 ? timestamp : -1);
+        if (auto sent = producer_->send(r); !sent) die("produce: " + sent.error().message);
+        producer_->poll(0ms);
     }
     void flush() {
-        if (rd_kafka_flush(rk_, 120000) != RD_KAFKA_RESP_ERR_NO_ERROR) die("producer flush timed out");
+        if (auto flushed = producer_->flush(120s); !flushed) die("producer flush: " + flushed.error().message);
     }
-    rd_kafka_t* handle() { return rk_; }
+    // Connected before the clock starts: the first records would otherwise
+    // wait for the connection and bootstrap metadata (~1 s, all in p99).
+    void connect() {
+        const rd_kafka_metadata_t* md = nullptr;
+        if (rd_kafka_metadata(producer_->native(), 1, nullptr, &md, 10000) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+            rd_kafka_metadata_destroy(md);
+        }
+    }
 
 private:
-    rd_kafka_t* rk_;
+    std::unique_ptr<samsa::kafka::producer> producer_;
 };
+
+// A consumer in `group` (never committing) assigned every partition of
+// `topic` from `from`.
+std::unique_ptr<samsa::kafka::consumer> assigned_consumer(const std::string& bootstrap, const std::string& group,
+                                                          const std::string& fetch_wait, const std::string& topic,
+                                                          int partitions, samsa::offset from) {
+    auto c = samsa::kafka::consumer::create(samsa::kafka::properties{{"bootstrap.servers", bootstrap},
+                                                                     {"group.id", group},
+                                                                     {"enable.auto.commit", "false"},
+                                                                     {"fetch.wait.max.ms", fetch_wait}});
+    if (!c) die(c.error().message);
+    std::vector<samsa::kafka::topic_partition_offset> assignment;
+    for (int32_t p = 0; p < partitions; ++p) assignment.push_back({{topic, p}, from});
+    if (auto assigned = (*c)->assign(assignment); !assigned) die(assigned.error().message);
+    return std::move(*c);
+}
 
 int64_t topic_end(const std::string& bootstrap, const std::string& topic, int partitions) {
     int64_t sum = 0;
@@ -167,34 +180,17 @@ std::string dump(const nlohmann::json& j) { return j.dump(); }
 class latency_reader {
 public:
     latency_reader(const std::string& bootstrap, const std::string& topic, int partitions)
-        : rk_(make_client(RD_KAFKA_CONSUMER, {{"bootstrap.servers", bootstrap}, {"group.id", "bench-latency"},
-                                              {"enable.auto.commit", "false"}, {"fetch.wait.max.ms", "5"}})) {
-        rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(partitions);
-        for (int p = 0; p < partitions; ++p) {
-            rd_kafka_topic_partition_list_add(list, topic.c_str(), p)->offset = RD_KAFKA_OFFSET_END;
-        }
-        rd_kafka_assign(rk_, list);
-        rd_kafka_topic_partition_list_destroy(list);
+        : consumer_(assigned_consumer(bootstrap, "bench-latency", "5", topic, partitions, samsa::kafka::offset_end)) {
         // Let the END offsets resolve before anything is sent.
-        for (int i = 0; i < 20; ++i) {
-            if (auto* m = rd_kafka_consumer_poll(rk_, 50)) rd_kafka_message_destroy(m);
-        }
+        for (int i = 0; i < 20; ++i) (void)consumer_->poll(50ms);
     }
-    ~latency_reader() {
-        rd_kafka_consumer_close(rk_);
-        rd_kafka_destroy(rk_);
-    }
+    ~latency_reader() { (void)consumer_->close(30s); }
     void read(int64_t expected, std::chrono::seconds timeout) {
         auto deadline = clock_type::now() + timeout;
         while (static_cast<int64_t>(latencies_us_.size()) < expected && clock_type::now() < deadline) {
-            rd_kafka_message_t* m = rd_kafka_consumer_poll(rk_, 100);
-            if (!m) continue;
-            if (!m->err) {
-                rd_kafka_timestamp_type_t tt;
-                int64_t ts_ms = rd_kafka_message_timestamp(m, &tt);
-                latencies_us_.push_back(wall_us() - ts_ms * 1000);
-            }
-            rd_kafka_message_destroy(m);
+            auto m = consumer_->poll(100ms);
+            if (!m || !*m || (*m)->end_of_partition()) continue;
+            latencies_us_.push_back(wall_us() - (*m)->timestamp()() * 1000);
         }
     }
     bool got_any() const { return !latencies_us_.empty(); }
@@ -212,7 +208,7 @@ public:
     }
 
 private:
-    rd_kafka_t* rk_;
+    std::unique_ptr<samsa::kafka::consumer> consumer_;
     std::vector<int64_t> latencies_us_;
 };
 
@@ -250,12 +246,7 @@ private:
 int64_t feed_orders(const std::string& bootstrap, const om::data_generator& g, int64_t first_index, double rate,
                     int seconds) {
     bulk_producer p(bootstrap);
-    // Connected before the clock starts: the first records would otherwise
-    // wait for the connection and bootstrap metadata (~1 s, all in p99).
-    const rd_kafka_metadata_t* md = nullptr;
-    if (rd_kafka_metadata(p.handle(), 1, nullptr, &md, 10000) == RD_KAFKA_RESP_ERR_NO_ERROR) {
-        rd_kafka_metadata_destroy(md);
-    }
+    p.connect();
     int64_t total = static_cast<int64_t>(rate * seconds);
     auto start = clock_type::now();
     for (int64_t i = 0; i < total; ++i) {
@@ -274,37 +265,24 @@ int64_t feed_orders(const std::string& bootstrap, const om::data_generator& g, i
 class pipe_runner {
 public:
     pipe_runner(const std::string& bootstrap, int partitions)
-        : consumer_(make_client(RD_KAFKA_CONSUMER, {{"bootstrap.servers", bootstrap}, {"group.id", "bench-pipe"},
-                                                    {"enable.auto.commit", "false"}, {"fetch.wait.max.ms", "100"}})),
-          producer_(bootstrap) {
-        rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(partitions);
-        for (int p = 0; p < partitions; ++p) {
-            rd_kafka_topic_partition_list_add(list, om::order_topic, p)->offset = RD_KAFKA_OFFSET_BEGINNING;
-        }
-        rd_kafka_assign(consumer_, list);
-        rd_kafka_topic_partition_list_destroy(list);
-    }
+        : consumer_(assigned_consumer(bootstrap, "bench-pipe", "100", om::order_topic, partitions,
+                                      samsa::kafka::offset_beginning)),
+          producer_(bootstrap) {}
     ~pipe_runner() {
         stop();
-        rd_kafka_consumer_close(consumer_);
-        rd_kafka_destroy(consumer_);
+        (void)consumer_->close(30s);
     }
     void start() {
         thread_ = std::thread([this] {
             while (!stop_) {
-                rd_kafka_message_t* m = rd_kafka_consumer_poll(consumer_, 100);
-                if (!m) continue;
-                if (!m->err) {
-                    std::string value = "{\"order\":";
-                    value.append(static_cast<const char*>(m->payload), m->len);
-                    value += "}";
-                    rd_kafka_timestamp_type_t tt;
-                    producer_.send("ORDER-MAIL-PIPE",
-                                   std::string(static_cast<const char*>(m->key), m->key_len), value, m->partition,
-                                   rd_kafka_message_timestamp(m, &tt));
-                    consumed_.fetch_add(1);
-                }
-                rd_kafka_message_destroy(m);
+                auto m = consumer_->poll(100ms);
+                if (!m || !*m || (*m)->end_of_partition()) continue;
+                std::string value = "{\"order\":";
+                value.append((*m)->value().value_or(""));
+                value += "}";
+                producer_.send("ORDER-MAIL-PIPE", std::string((*m)->key().value_or("")), value, (*m)->partition()(),
+                               (*m)->timestamp()());
+                consumed_.fetch_add(1);
             }
             producer_.flush();
         });
@@ -316,7 +294,7 @@ public:
     int64_t consumed() const { return consumed_.load(); }
 
 private:
-    rd_kafka_t* consumer_;
+    std::unique_ptr<samsa::kafka::consumer> consumer_;
     bulk_producer producer_;
     std::atomic<bool> stop_{false};
     std::atomic<int64_t> consumed_{0};

@@ -25,8 +25,8 @@
 #include <vector>
 
 #include <CLI/CLI.hpp>
-#include <librdkafka/rdkafka.h>
 
+#include "samsa/kafka/producer.h"
 #include "tests/support/broker_process.h"
 #include "tests/support/rdkafka_client.h"
 
@@ -47,61 +47,55 @@ struct options {
     int linger_ms = 5;  // librdkafka's default; Kafka 3.8's Java producer defaults to 0
 };
 
-rd_kafka_t* make_producer(const std::string& bootstrap, const std::string& transactional_id, int linger_ms) {
-    rd_kafka_conf_t* conf = rd_kafka_conf_new();
-    char err[512];
-    auto set = [&](const char* k, const std::string& v) {
-        if (rd_kafka_conf_set(conf, k, v.c_str(), err, sizeof err) != RD_KAFKA_CONF_OK)
-            std::fprintf(stderr, "%s: %s\n", k, err);
-    };
-    set("bootstrap.servers", bootstrap);
-    set("enable.idempotence", "true");
-    set("acks", "all");
-    set("linger.ms", std::to_string(linger_ms));
-    set("queue.buffering.max.messages", "1000000");
-    if (!transactional_id.empty()) set("transactional.id", transactional_id);
-    rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
-    if (!rk) std::fprintf(stderr, "producer: %s\n", err);
-    return rk;
+std::unique_ptr<kafka::producer> make_producer(const std::string& bootstrap, const std::string& transactional_id,
+                                               int linger_ms) {
+    kafka::properties config{{"bootstrap.servers", bootstrap},
+                             {"enable.idempotence", "true"},
+                             {"acks", "all"},
+                             {"linger.ms", std::to_string(linger_ms)},
+                             {"queue.buffering.max.messages", "1000000"}};
+    if (!transactional_id.empty()) config["transactional.id"] = transactional_id;
+    auto p = kafka::producer::create(config);
+    if (!p) {
+        std::fprintf(stderr, "producer: %s\n", p.error().message.c_str());
+        return nullptr;
+    }
+    return std::move(*p);
 }
 
-// Queues one record, waiting while the queue is full.
-void produce_one(rd_kafka_t* rk, const std::string& topic, const std::string& value, uint64_t i, int partitions) {
-    for (;;) {
-        auto err = rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(topic.c_str()),
-                                     RD_KAFKA_V_PARTITION(static_cast<int32_t>(i % static_cast<uint64_t>(partitions))),
-                                     RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
-                                     RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
-        if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) return;
-        rd_kafka_poll(rk, 1);
-    }
+// Queues one record, waiting while the queue is full (producer_options::max_block).
+void produce_one(kafka::producer& p, const std::string& topic, const std::string& value, uint64_t i, int partitions) {
+    kafka::producer_record r;
+    r.topic = topic;
+    r.partition = partition_id(static_cast<int32_t>(i % static_cast<uint64_t>(partitions)));
+    r.value = value;
+    (void)p.send(r);
 }
 
 // One acknowledged record per partition before the clock starts, so neither
 // figure includes librdkafka's first lookup of the topic's metadata (a new
 // topic's leaders are learnt up to a second after the first produce; that
 // stall fell inside the first transaction and cost a 4 s run 10-20%).
-void warm_up(rd_kafka_t* rk, const std::string& topic, const std::string& value, int partitions) {
-    for (int p = 0; p < partitions; ++p) produce_one(rk, topic, value, static_cast<uint64_t>(p), partitions);
-    rd_kafka_flush(rk, 30000);
+void warm_up(kafka::producer& p, const std::string& topic, const std::string& value, int partitions) {
+    for (int k = 0; k < partitions; ++k) produce_one(p, topic, value, static_cast<uint64_t>(k), partitions);
+    (void)p.flush(std::chrono::seconds(30));
 }
 
 // Records/s of the idempotent producer, all acknowledged.
 double idempotent_rate(const std::string& bootstrap, const std::string& topic, const options& o, size_t size) {
-    rd_kafka_t* rk = make_producer(bootstrap, "", o.linger_ms);
-    if (!rk) return 0;
+    auto p = make_producer(bootstrap, "", o.linger_ms);
+    if (!p) return 0;
     const std::string value(size, 'x');
-    warm_up(rk, topic, value, o.partitions);
+    warm_up(*p, topic, value, o.partitions);
     const auto start = clock::now();
     const auto end = start + std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(o.seconds));
     uint64_t n = 0;
     while (clock::now() < end) {
-        for (int k = 0; k < 1000; ++k) produce_one(rk, topic, value, n++, o.partitions);
-        rd_kafka_poll(rk, 0);
+        for (int k = 0; k < 1000; ++k) produce_one(*p, topic, value, n++, o.partitions);
+        p->poll(std::chrono::milliseconds(0));
     }
-    rd_kafka_flush(rk, 60000);
+    (void)p->flush(std::chrono::seconds(60));
     const double secs = std::chrono::duration<double>(clock::now() - start).count();
-    rd_kafka_destroy(rk);
     return static_cast<double>(n) / secs;
 }
 
@@ -116,48 +110,37 @@ struct txn_figures {
 txn_figures transactional_rate(const std::string& bootstrap, const std::string& topic, const options& o, size_t size,
                                int interval_ms) {
     txn_figures f;
-    rd_kafka_t* rk = make_producer(bootstrap, "bench-" + std::to_string(size) + "-" + std::to_string(interval_ms), o.linger_ms);
-    if (!rk) return {0, 0, true};
-    auto check = [&](rd_kafka_error_t* e, const char* what) {
-        if (!e) return true;
-        std::fprintf(stderr, "%s: %s\n", what, rd_kafka_error_string(e));
-        rd_kafka_error_destroy(e);
+    auto p = make_producer(bootstrap, "bench-" + std::to_string(size) + "-" + std::to_string(interval_ms), o.linger_ms);
+    if (!p) return {0, 0, 0, true};
+    auto check = [&](const kafka::status& s, const char* what) {
+        if (s) return true;
+        std::fprintf(stderr, "%s: %s\n", what, s.error().message.c_str());
         f.failed = true;
         return false;
     };
-    if (!check(rd_kafka_init_transactions(rk, 30000), "init_transactions")) {
-        rd_kafka_destroy(rk);
-        return f;
-    }
+    if (!check(p->init_transactions(std::chrono::seconds(30)), "init_transactions")) return f;
     const std::string value(size, 'x');
-    if (!check(rd_kafka_begin_transaction(rk), "begin_transaction")) {
-        rd_kafka_destroy(rk);
-        return f;
-    }
-    warm_up(rk, topic, value, o.partitions);
-    if (!check(rd_kafka_commit_transaction(rk, 60000), "commit_transaction")) {
-        rd_kafka_destroy(rk);
-        return f;
-    }
+    if (!check(p->begin_transaction(), "begin_transaction")) return f;
+    warm_up(*p, topic, value, o.partitions);
+    if (!check(p->commit_transaction(std::chrono::seconds(60)), "commit_transaction")) return f;
     const auto interval = std::chrono::milliseconds(interval_ms);
     const auto start = clock::now();
     const auto end = start + std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(o.seconds));
     uint64_t n = 0;
     while (clock::now() < end) {
-        if (!check(rd_kafka_begin_transaction(rk), "begin_transaction")) break;
+        if (!check(p->begin_transaction(), "begin_transaction")) break;
         const auto txn_end = clock::now() + interval;
         while (clock::now() < txn_end) {
-            for (int k = 0; k < 100; ++k) produce_one(rk, topic, value, n++, o.partitions);
-            rd_kafka_poll(rk, 0);
+            for (int k = 0; k < 100; ++k) produce_one(*p, topic, value, n++, o.partitions);
+            p->poll(std::chrono::milliseconds(0));
         }
         const auto commit_start = clock::now();
-        if (!check(rd_kafka_commit_transaction(rk, 60000), "commit_transaction")) break;
+        if (!check(p->commit_transaction(std::chrono::seconds(60)), "commit_transaction")) break;
         f.commit_seconds += std::chrono::duration<double>(clock::now() - commit_start).count();
         ++f.transactions;
     }
     const double secs = std::chrono::duration<double>(clock::now() - start).count();
     f.rate = static_cast<double>(n) / secs;
-    rd_kafka_destroy(rk);
     return f;
 }
 

@@ -1,7 +1,5 @@
 #include "tests/support/rdkafka_client.h"
 
-#include <librdkafka/rdkafkacpp.h>
-
 #include <algorithm>
 #include <memory>
 #include <set>
@@ -10,6 +8,8 @@
 #include "samsa/bytes/murmur2.h"
 #include "samsa/kafka/admin.h"
 #include "samsa/kafka/config.h"
+#include "samsa/kafka/consumer.h"
+#include "samsa/kafka/producer.h"
 
 namespace samsa::test_support {
 namespace {
@@ -43,64 +43,24 @@ status only(const samsa::kafka::named_statuses& results, const char* what) {
     return samsa::kafka::plain(results.front().second);
 }
 
-// --- rdkafka++ helpers -----------------------------------------------------
+// --- producer and consumer (samsa/kafka) ------------------------------------
 
-std::unique_ptr<RdKafka::Conf> make_conf(const std::string& bootstrap, const config_map& extra, std::string& err) {
-    std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
-    if (conf->set("bootstrap.servers", bootstrap, err) != RdKafka::Conf::CONF_OK) return nullptr;
-    config_map all = client_security();
+samsa::kafka::properties client_properties(const std::string& bootstrap, const config_map& extra) {
+    samsa::kafka::properties all = client_security();
+    all["bootstrap.servers"] = bootstrap;
     for (const auto& [k, v] : extra) all[k] = v;
-    for (const auto& [k, v] : all) {
-        if (conf->set(k, v, err) != RdKafka::Conf::CONF_OK) {
-            err = k + "=" + v + ": " + err;
-            return nullptr;
-        }
-    }
-    return conf;
+    return all;
 }
 
-class delivery_collector : public RdKafka::DeliveryReportCb {
-public:
-    explicit delivery_collector(std::vector<record>& records) : records_(records) {}
-    void dr_cb(RdKafka::Message& m) override {
-        ++reports_;
-        auto index = reinterpret_cast<uintptr_t>(m.msg_opaque());
-        if (m.err() != RdKafka::ERR_NO_ERROR) {
-            if (first_error_.empty()) {
-                first_error_ = "delivery of record " + std::to_string(index) + " failed: " +
-                               RdKafka::err2str(m.err()) + " (" + m.errstr() + ")";
-            }
-            return;
-        }
-        auto& r = records_.at(index);
-        r.partition = m.partition();
-        r.offset = m.offset();
-        r.timestamp = m.timestamp().timestamp;
-    }
-    size_t reports() const { return reports_; }
-    const std::string& first_error() const { return first_error_; }
-
-private:
-    std::vector<record>& records_;
-    size_t reports_ = 0;
-    std::string first_error_;
-};
-
-record from_message(RdKafka::Message& m) {
+record from_message(const samsa::kafka::message& m) {
     record r;
-    r.has_key = m.key() != nullptr;
-    if (m.key()) r.key = *m.key();
-    r.value.assign(static_cast<const char*>(m.payload()), m.len());
-    r.partition = m.partition();
-    r.offset = m.offset();
-    r.timestamp = m.timestamp().timestamp;
-    if (RdKafka::Headers* h = m.headers()) {
-        for (const auto& header : h->get_all()) {
-            r.headers.emplace_back(header.key(),
-                                   header.value() ? std::string(static_cast<const char*>(header.value()), header.value_size())
-                                                  : std::string());
-        }
-    }
+    r.has_key = m.key().has_value();
+    if (auto k = m.key()) r.key = *k;
+    if (auto v = m.value()) r.value = *v;
+    r.partition = m.partition()();
+    r.offset = m.offset()();
+    r.timestamp = m.timestamp()();
+    for (const auto& h : m.headers()) r.headers.emplace_back(h.key, h.value.value_or(""));
     return r;
 }
 
@@ -110,6 +70,43 @@ std::string progress(const std::map<int32_t, size_t>& per_partition, const std::
         s += " p" + std::to_string(p) + "=" + std::to_string(n) + (at_end.count(p) ? "(end)" : "");
     }
     return s;
+}
+
+// Polls until every partition is at its end and at least `min_records` have
+// come, or the deadline; `who` names the reader in the error.
+result<std::vector<record>> read_until_end(samsa::kafka::consumer& consumer, const std::string& who,
+                                           size_t partitions, size_t min_records, std::chrono::milliseconds timeout) {
+    std::vector<record> out;
+    std::map<int32_t, size_t> per_partition;
+    std::set<int32_t> at_end;
+    std::string first_error;
+    auto deadline = clock::now() + timeout;
+    while (clock::now() < deadline && !(at_end.size() == partitions && out.size() >= min_records)) {
+        auto m = consumer.poll(std::chrono::milliseconds(std::min(ms_left(deadline), 100)));
+        if (!m) {
+            if (first_error.empty()) first_error = m.error().message;
+            continue;
+        }
+        if (!*m) continue;
+        int32_t p = (*m)->partition()();
+        if ((*m)->end_of_partition()) {
+            at_end.insert(p);
+            per_partition[p] += 0;
+            continue;
+        }
+        out.push_back(from_message(**m));
+        ++per_partition[p];
+        at_end.erase(p);
+    }
+    (void)consumer.close(std::chrono::seconds(10));
+    if (at_end.size() != partitions || out.size() < min_records) {
+        return make_error(errc::timed_out,
+                          who + " read " + std::to_string(out.size()) + " of at least " + std::to_string(min_records) +
+                              " records in " + std::to_string(timeout.count()) + " ms;" +
+                              progress(per_partition, at_end) +
+                              (first_error.empty() ? "" : "; first consumer error: " + first_error));
+    }
+    return out;
 }
 
 }  // namespace
@@ -185,87 +182,80 @@ status alter_topic_config(const std::string& bootstrap, const std::string& topic
     return samsa::kafka::plain((*admin)->alter_configs(samsa::kafka::config_resource_type::topic, topic, config));
 }
 
-namespace {
-
-// Metadata for all topics through a producer handle (no auto-creation).
-result<std::unique_ptr<RdKafka::Metadata>> all_metadata(const std::string& bootstrap) {
-    std::string err;
-    auto conf = make_conf(bootstrap, {}, err);
-    if (!conf) return fail(err);
-    std::unique_ptr<RdKafka::Producer> producer(RdKafka::Producer::create(conf.get(), err));
-    if (!producer) return fail("producer: " + err);
-    RdKafka::Metadata* md = nullptr;
-    RdKafka::ErrorCode code = producer->metadata(true, nullptr, &md, 10000);
-    if (code != RdKafka::ERR_NO_ERROR) return fail("Metadata: " + RdKafka::err2str(code));
-    return std::unique_ptr<RdKafka::Metadata>(md);
-}
-
-}  // namespace
-
 result<int> partition_count(const std::string& bootstrap, const std::string& topic) {
-    auto md = all_metadata(bootstrap);
+    auto admin = connect_admin(bootstrap);
+    if (!admin) return admin.error();
+    // All topics: asking for one would let a broker auto-create it.
+    auto md = (*admin)->metadata();
     if (!md) return md.error();
-    for (const RdKafka::TopicMetadata* t : *(*md)->topics()) {
-        if (t->topic() != topic) continue;
-        if (t->err() != RdKafka::ERR_NO_ERROR) return fail("Metadata for " + topic + ": " + RdKafka::err2str(t->err()));
-        for (const RdKafka::PartitionMetadata* p : *t->partitions()) {
-            if (p->err() != RdKafka::ERR_NO_ERROR) {
-                return fail("Metadata for " + topic + " partition " + std::to_string(p->id()) + ": " +
-                            RdKafka::err2str(p->err()));
-            }
+    for (const auto& t : md->topics) {
+        if (t.name != topic) continue;
+        if (!t.error.empty()) return fail("Metadata for " + topic + ": " + t.error);
+        for (const auto& p : t.partitions) {
+            if (!p.error.empty()) return fail("Metadata for " + topic + " partition " + std::to_string(p.id()) + ": " + p.error);
         }
-        return static_cast<int>(t->partitions()->size());
+        return static_cast<int>(t.partitions.size());
     }
     return make_error(errc::not_found, "topic " + topic + " is not in the Metadata answer");
 }
 
 result<std::vector<std::string>> list_topics(const std::string& bootstrap) {
-    auto md = all_metadata(bootstrap);
+    auto admin = connect_admin(bootstrap);
+    if (!admin) return admin.error();
+    auto md = (*admin)->metadata();
     if (!md) return md.error();
     std::vector<std::string> names;
-    for (const RdKafka::TopicMetadata* t : *(*md)->topics()) names.push_back(t->topic());
+    for (const auto& t : md->topics) names.push_back(t.name);
     return names;
 }
 
 result<std::vector<record>> produce(const std::string& bootstrap, const std::string& topic,
                                     std::vector<record> records, const config_map& producer_config,
                                     std::chrono::milliseconds timeout) {
-    std::string err;
-    auto conf = make_conf(bootstrap, producer_config, err);
-    if (!conf) return fail("producer config: " + err);
-    delivery_collector collector(records);
-    if (conf->set("dr_cb", &collector, err) != RdKafka::Conf::CONF_OK) return fail(err);
-    std::unique_ptr<RdKafka::Producer> producer(RdKafka::Producer::create(conf.get(), err));
-    if (!producer) return fail("producer: " + err);
+    size_t reports = 0;
+    std::string first_error;
+    samsa::kafka::producer_options options;
+    options.max_block = timeout;
+    options.on_delivery = [&](const samsa::kafka::delivery_report& d) {
+        ++reports;
+        if (!d.result) {
+            if (first_error.empty()) {
+                first_error = "delivery of record " + std::to_string(d.token) + " failed: " + d.result.error().message;
+            }
+            return;
+        }
+        auto& r = records.at(d.token);
+        r.partition = d.partition();
+        r.offset = d.offset();
+        r.timestamp = d.timestamp();
+    };
+    auto producer = samsa::kafka::producer::create(client_properties(bootstrap, producer_config), std::move(options));
+    if (!producer) return fail("producer: " + producer.error().message);
     auto deadline = clock::now() + timeout;
+    std::vector<samsa::kafka::header_view> headers;
     for (size_t i = 0; i < records.size(); ++i) {
         const record& r = records[i];
-        for (;;) {
-            RdKafka::Headers* headers = nullptr;
-            if (!r.headers.empty()) {
-                headers = RdKafka::Headers::create();
-                for (const auto& [k, v] : r.headers) headers->add(k, v.data(), v.size());
-            }
-            RdKafka::ErrorCode code = producer->produce(
-                topic, r.partition < 0 ? RdKafka::Topic::PARTITION_UA : r.partition, RdKafka::Producer::RK_MSG_COPY,
-                const_cast<char*>(r.value.data()), r.value.size(), r.has_key ? r.key.data() : nullptr,
-                r.has_key ? r.key.size() : 0, r.timestamp, headers, reinterpret_cast<void*>(static_cast<uintptr_t>(i)));
-            if (code == RdKafka::ERR_NO_ERROR) break;
-            delete headers;
-            if (code != RdKafka::ERR__QUEUE_FULL || clock::now() >= deadline) {
-                return fail("produce() of record " + std::to_string(i) + ": " + RdKafka::err2str(code));
-            }
-            producer->poll(10);
+        headers.clear();
+        for (const auto& [k, v] : r.headers) headers.push_back({k, v});
+        samsa::kafka::producer_record pr;
+        pr.topic = topic;
+        pr.partition = partition_id(r.partition);
+        if (r.has_key) pr.key = r.key;
+        pr.value = r.value;
+        pr.headers = headers;
+        pr.timestamp = timestamp_ms(r.timestamp > 0 ? r.timestamp : -1);
+        pr.token = i;
+        if (auto sent = (*producer)->send(pr); !sent) {
+            return fail("produce() of record " + std::to_string(i) + ": " + sent.error().message);
         }
-        producer->poll(0);
+        (*producer)->poll(std::chrono::milliseconds(0));
     }
-    while (collector.reports() < records.size() && clock::now() < deadline) {
-        producer->flush(std::min(ms_left(deadline), 200));
-        producer->poll(0);
+    while (reports < records.size() && clock::now() < deadline) {
+        (void)(*producer)->flush(std::chrono::milliseconds(std::min(ms_left(deadline), 200)));
     }
-    if (!collector.first_error().empty()) return fail(collector.first_error());
-    if (collector.reports() < records.size()) {
-        return make_error(errc::timed_out, std::to_string(records.size() - collector.reports()) + " of " +
+    if (!first_error.empty()) return fail(first_error);
+    if (reports < records.size()) {
+        return make_error(errc::timed_out, std::to_string(records.size() - reports) + " of " +
                                                std::to_string(records.size()) + " records unacknowledged after " +
                                                std::to_string(timeout.count()) + " ms");
     }
@@ -276,144 +266,53 @@ result<std::vector<record>> read_partitions(const std::string& bootstrap, const 
                                             const std::vector<int32_t>& partitions, int64_t start_offset,
                                             size_t min_records, const config_map& consumer_config,
                                             std::chrono::milliseconds timeout) {
-    std::string err;
     config_map config{{"enable.partition.eof", "true"}};
     for (const auto& [k, v] : consumer_config) config[k] = v;
-    auto conf = make_conf(bootstrap, config, err);
-    if (!conf) return fail("consumer config: " + err);
-    std::unique_ptr<RdKafka::Consumer> consumer(RdKafka::Consumer::create(conf.get(), err));
-    if (!consumer) return fail("consumer: " + err);
-    std::unique_ptr<RdKafka::Topic> t(RdKafka::Topic::create(consumer.get(), topic, nullptr, err));
-    if (!t) return fail("topic handle: " + err);
-    std::unique_ptr<RdKafka::Queue> queue(RdKafka::Queue::create(consumer.get()));
-    for (int32_t p : partitions) {
-        RdKafka::ErrorCode code = consumer->start(t.get(), p, start_offset, queue.get());
-        if (code != RdKafka::ERR_NO_ERROR) return fail("start partition " + std::to_string(p) + ": " + RdKafka::err2str(code));
-    }
-    std::vector<record> out;
-    std::map<int32_t, size_t> per_partition;
-    std::set<int32_t> at_end;
-    std::string first_error;
-    auto deadline = clock::now() + timeout;
-    while (clock::now() < deadline && !(at_end.size() == partitions.size() && out.size() >= min_records)) {
-        std::unique_ptr<RdKafka::Message> m(consumer->consume(queue.get(), std::min(ms_left(deadline), 100)));
-        if (!m) continue;
-        switch (m->err()) {
-        case RdKafka::ERR_NO_ERROR:
-            out.push_back(from_message(*m));
-            ++per_partition[m->partition()];
-            at_end.erase(m->partition());
-            break;
-        case RdKafka::ERR__PARTITION_EOF:
-            at_end.insert(m->partition());
-            per_partition[m->partition()] += 0;
-            break;
-        case RdKafka::ERR__TIMED_OUT:
-            break;
-        default:
-            if (first_error.empty()) {
-                first_error = "partition " + std::to_string(m->partition()) + ": " + RdKafka::err2str(m->err()) +
-                              " (" + m->errstr() + ")";
-            }
-            break;
-        }
-    }
-    for (int32_t p : partitions) consumer->stop(t.get(), p);
-    if (at_end.size() != partitions.size() || out.size() < min_records) {
-        return make_error(errc::timed_out,
-                          "read " + std::to_string(out.size()) + " of at least " + std::to_string(min_records) +
-                              " records from " + topic + " in " + std::to_string(timeout.count()) + " ms;" +
-                              progress(per_partition, at_end) +
-                              (first_error.empty() ? "" : "; first consumer error: " + first_error));
-    }
-    return out;
+    auto consumer = samsa::kafka::consumer::create(client_properties(bootstrap, config));
+    if (!consumer) return fail("consumer: " + consumer.error().message);
+    std::vector<samsa::kafka::topic_partition_offset> assignment;
+    for (int32_t p : partitions) assignment.push_back({{topic, p}, offset(start_offset)});
+    if (auto assigned = (*consumer)->assign(assignment); !assigned) return fail(assigned.error().message);
+    return read_until_end(**consumer, "the consumer", partitions.size(), min_records, timeout);
 }
 
 result<std::vector<record>> read_all(const std::string& bootstrap, const std::string& topic, int partitions,
                                      size_t min_records, std::chrono::milliseconds timeout) {
     std::vector<int32_t> ids;
     for (int32_t p = 0; p < partitions; ++p) ids.push_back(p);
-    return read_partitions(bootstrap, topic, ids, RdKafka::Topic::OFFSET_BEGINNING, min_records, {}, timeout);
+    return read_partitions(bootstrap, topic, ids, samsa::kafka::offset_beginning(), min_records, {}, timeout);
 }
 
 result<std::vector<record>> read_with_kafka_consumer(const std::string& bootstrap, const std::string& topic,
                                                      int partitions, size_t min_records,
                                                      std::chrono::milliseconds timeout) {
-    std::string err;
-    auto conf = make_conf(bootstrap,
-                          {{"group.id", "samsa-e2e-assign-only"},
-                           {"enable.auto.commit", "false"},
-                           {"enable.auto.offset.store", "false"},
-                           {"enable.partition.eof", "true"}},
-                          err);
-    if (!conf) return fail("consumer config: " + err);
-    std::unique_ptr<RdKafka::KafkaConsumer> consumer(RdKafka::KafkaConsumer::create(conf.get(), err));
-    if (!consumer) return fail("KafkaConsumer: " + err);
-    std::vector<RdKafka::TopicPartition*> assignment;
-    for (int32_t p = 0; p < partitions; ++p) {
-        assignment.push_back(RdKafka::TopicPartition::create(topic, p, RdKafka::Topic::OFFSET_BEGINNING));
-    }
-    RdKafka::ErrorCode code = consumer->assign(assignment);
-    RdKafka::TopicPartition::destroy(assignment);
-    if (code != RdKafka::ERR_NO_ERROR) return fail("assign: " + RdKafka::err2str(code));
-    std::vector<record> out;
-    std::map<int32_t, size_t> per_partition;
-    std::set<int32_t> at_end;
-    std::string first_error;
-    auto deadline = clock::now() + timeout;
-    while (clock::now() < deadline && !(static_cast<int>(at_end.size()) == partitions && out.size() >= min_records)) {
-        std::unique_ptr<RdKafka::Message> m(consumer->consume(std::min(ms_left(deadline), 100)));
-        if (!m) continue;
-        if (m->err() == RdKafka::ERR_NO_ERROR) {
-            out.push_back(from_message(*m));
-            ++per_partition[m->partition()];
-            at_end.erase(m->partition());
-        } else if (m->err() == RdKafka::ERR__PARTITION_EOF) {
-            at_end.insert(m->partition());
-            per_partition[m->partition()] += 0;
-        } else if (m->err() != RdKafka::ERR__TIMED_OUT && first_error.empty()) {
-            first_error = RdKafka::err2str(m->err()) + " (" + m->errstr() + ")";
-        }
-    }
-    consumer->unassign();
-    consumer->close();
-    if (static_cast<int>(at_end.size()) != partitions || out.size() < min_records) {
-        return make_error(errc::timed_out,
-                          "KafkaConsumer read " + std::to_string(out.size()) + " of at least " +
-                              std::to_string(min_records) + " records;" + progress(per_partition, at_end) +
-                              (first_error.empty() ? "" : "; first consumer error: " + first_error));
-    }
-    return out;
+    auto consumer = samsa::kafka::consumer::create(client_properties(bootstrap, {{"group.id", "samsa-e2e-assign-only"},
+                                                                                 {"enable.auto.commit", "false"},
+                                                                                 {"enable.auto.offset.store", "false"},
+                                                                                 {"enable.partition.eof", "true"}}));
+    if (!consumer) return fail("group consumer: " + consumer.error().message);
+    std::vector<samsa::kafka::topic_partition_offset> assignment;
+    for (int32_t p = 0; p < partitions; ++p) assignment.push_back({{topic, p}, samsa::kafka::offset_beginning});
+    if (auto assigned = (*consumer)->assign(assignment); !assigned) return fail(assigned.error().message);
+    return read_until_end(**consumer, "the group consumer", static_cast<size_t>(partitions), min_records, timeout);
 }
 
 result<std::pair<int64_t, int64_t>> watermarks(const std::string& bootstrap, const std::string& topic,
                                                int32_t partition) {
-    std::string err;
-    auto conf = make_conf(bootstrap, {}, err);
-    if (!conf) return fail(err);
-    std::unique_ptr<RdKafka::Producer> producer(RdKafka::Producer::create(conf.get(), err));
-    if (!producer) return fail("producer: " + err);
-    int64_t low = -1, high = -1;
-    RdKafka::ErrorCode code = producer->query_watermark_offsets(topic, partition, &low, &high, 10000);
-    if (code != RdKafka::ERR_NO_ERROR) return fail("ListOffsets (watermarks): " + RdKafka::err2str(code));
-    return std::make_pair(low, high);
+    auto consumer = samsa::kafka::consumer::create(client_properties(bootstrap, {}));
+    if (!consumer) return fail("consumer: " + consumer.error().message);
+    auto w = (*consumer)->query_watermarks({topic, partition}, std::chrono::seconds(10));
+    if (!w) return fail("ListOffsets (watermarks): " + w.error().message);
+    return std::make_pair(w->low(), w->high());
 }
 
 result<int64_t> offset_for_time(const std::string& bootstrap, const std::string& topic, int32_t partition,
-                                int64_t timestamp_ms) {
-    std::string err;
-    auto conf = make_conf(bootstrap, {}, err);
-    if (!conf) return fail(err);
-    std::unique_ptr<RdKafka::Producer> producer(RdKafka::Producer::create(conf.get(), err));
-    if (!producer) return fail("producer: " + err);
-    std::vector<RdKafka::TopicPartition*> tps{RdKafka::TopicPartition::create(topic, partition, timestamp_ms)};
-    RdKafka::ErrorCode code = producer->offsetsForTimes(tps, 10000);
-    int64_t offset = tps[0]->offset();
-    RdKafka::ErrorCode perr = tps[0]->err();
-    RdKafka::TopicPartition::destroy(tps);
-    if (code != RdKafka::ERR_NO_ERROR) return fail("offsetsForTimes: " + RdKafka::err2str(code));
-    if (perr != RdKafka::ERR_NO_ERROR) return fail("offsetsForTimes partition: " + RdKafka::err2str(perr));
-    return offset;
+                                int64_t timestamp) {
+    auto consumer = samsa::kafka::consumer::create(client_properties(bootstrap, {}));
+    if (!consumer) return fail("consumer: " + consumer.error().message);
+    auto found = (*consumer)->offset_for_time({topic, partition}, timestamp_ms(timestamp), std::chrono::seconds(10));
+    if (!found) return fail("offsetsForTimes: " + found.error().message);
+    return (*found)();
 }
 
 }  // namespace samsa::test_support

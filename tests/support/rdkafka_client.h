@@ -1,15 +1,16 @@
 #pragma once
-// rdkafka_client: what the end-to-end tests and the load tool do with librdkafka, in a few calls
-// that return samsa::result so a failure message says which step failed and
-// with which client error. Admin operations use the C API (rdkafka++ has no
-// admin client); producing and reading use rdkafka++.
+// rdkafka_client: what the end-to-end tests and the load tools do with a Kafka
+// client, in a few calls that return samsa::result so a failure message says
+// which step failed and with which client error. Built on samsa::kafka (admin,
+// producer, consumer): the tests use the same client layer as the CLI, the
+// apps and the streams runtime.
 //
-// Reading uses RdKafka::Consumer (start(topic, partition, offset, queue)), the
-// group-free way to assign partitions (a test reads what is there without
-// joining or committing for a group; rdkafka++'s KafkaConsumer refuses to exist
-// without a group.id). read_with_kafka_consumer() is the KafkaConsumer::assign() variant.
+// Reading assigns partitions without a group (samsa::kafka::consumer's
+// group-free mode: nothing joined, nothing committed), so a test reads what is
+// there; read_with_kafka_consumer() is the variant with a group.id and
+// assign() (librdkafka's group consumer, never subscribed).
 //
-// Thread: the caller's; every call creates and destroys its own client handles.
+// Thread: the caller's; every call creates and destroys its own clients.
 
 #include <chrono>
 #include <cstdint>
@@ -64,7 +65,7 @@ result<std::vector<record>> produce(const std::string& bootstrap, const std::str
                                     std::vector<record> records, const config_map& producer_config = {},
                                     std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
-// Reads from each partition from `start_offset` (or RdKafka::Topic::OFFSET_BEGINNING)
+// Reads from each partition from `start_offset` (or -2, Kafka's earliest)
 // until every partition reports end-of-partition and at least `min_records` have
 // arrived, or the deadline passes (an error that says what had arrived).
 result<std::vector<record>> read_partitions(const std::string& bootstrap, const std::string& topic,
@@ -73,7 +74,7 @@ result<std::vector<record>> read_partitions(const std::string& bootstrap, const 
                                             std::chrono::milliseconds timeout = std::chrono::seconds(30));
 result<std::vector<record>> read_all(const std::string& bootstrap, const std::string& topic, int partitions,
                                      size_t min_records, std::chrono::milliseconds timeout = std::chrono::seconds(30));
-// Same, through KafkaConsumer::assign() (group.id set, never subscribed, no commits).
+// Same, through the group consumer's assign() (group.id set, never subscribed, no commits).
 result<std::vector<record>> read_with_kafka_consumer(const std::string& bootstrap, const std::string& topic,
                                                      int partitions, size_t min_records,
                                                      std::chrono::milliseconds timeout = std::chrono::seconds(30));

@@ -16,8 +16,9 @@ void handle_deleter::operator()(rd_kafka_t* rk) const {
     // Shared with the destroying thread, which may outlive this call.
     auto done = std::make_shared<std::promise<void>>();
     auto finished = done->get_future();
-    std::thread([rk, done] {
+    std::thread([rk, done, keep = keep_alive] {
         rd_kafka_destroy(rk);
+        (void)keep;  // released only now, with the thread
         done->set_value();
     }).detach();
     (void)finished.wait_for(bound);

@@ -28,6 +28,10 @@ namespace samsa::kafka {
 // for the whole shutdown, which a long-running application wants.
 struct handle_deleter {
     std::chrono::milliseconds bound{0};
+    // What librdkafka's callbacks use (the handle's opaque): shared with the
+    // destroying thread, because librdkafka still logs while it shuts down and
+    // a bounded destroy may outlive the handle's owner.
+    std::shared_ptr<void> keep_alive;
     void operator()(rd_kafka_t* rk) const;
 };
 using handle_ptr = std::unique_ptr<rd_kafka_t, handle_deleter>;

@@ -38,6 +38,8 @@ bool is_retriable_code(rd_kafka_resp_err_t err) {
         case RD_KAFKA_RESP_ERR__TRANSPORT:
         case RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN:
         case RD_KAFKA_RESP_ERR__TIMED_OUT_QUEUE:
+        case RD_KAFKA_RESP_ERR__MSG_TIMED_OUT:  // Kafka's TimeoutException
+        case RD_KAFKA_RESP_ERR__QUEUE_FULL:
         case RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT:
         case RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE:
         case RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION:
@@ -119,6 +121,57 @@ cluster_metadata to_cluster_metadata(const rd_kafka_metadata_t& md) {
     std::sort(out.brokers.begin(), out.brokers.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
     std::sort(out.topics.begin(), out.topics.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
     return out;
+}
+
+namespace {
+
+// librdkafka's threads.
+void log_callback(const rd_kafka_t* rk, int level, const char* facility, const char* line) {
+    auto* state = static_cast<client_state*>(rd_kafka_opaque(rk));
+    if (state != nullptr && state->hooks.on_log) state->hooks.on_log(level, facility, line);
+}
+
+// The owner's thread, from rd_kafka_poll / consumer_poll.
+void error_callback(rd_kafka_t* rk, int err, const char* reason, void* opaque) {
+    auto* state = static_cast<client_state*>(opaque);
+    if (state == nullptr || !state->hooks.on_error) return;
+    auto code = static_cast<rd_kafka_resp_err_t>(err);
+    client_error e = to_error(code, "client");
+    e.message = reason;
+    if (code == RD_KAFKA_RESP_ERR__FATAL) {
+        // The underlying error, which _FATAL only points at.
+        char text[512];
+        e.kafka_code = static_cast<int32_t>(rd_kafka_fatal_error(rk, text, sizeof text));
+        e.message = fmt::format("fatal client error: {}", text);
+        e.fatal = true;
+        e.retriable = false;
+    }
+    state->hooks.on_error(e);
+}
+
+// The owner's thread, from rd_kafka_poll / flush.
+void delivery_callback(rd_kafka_t* rk, const rd_kafka_message_t* m, void* opaque) {
+    auto* state = static_cast<client_state*>(opaque);
+    if (state != nullptr && state->on_message) state->on_message(rk, *m);
+}
+
+}  // namespace
+
+result<handle_ptr> make_client(client_type type, const property_list& config, std::shared_ptr<client_state> state) {
+    auto made = make_conf(config);
+    if (!made) return made.error();
+    conf_ptr conf = std::move(*made);
+    rd_kafka_conf_set_opaque(conf.get(), state.get());
+    // Without hooks librdkafka keeps its defaults (log lines on stderr,
+    // client errors logged).
+    if (state->hooks.on_log) rd_kafka_conf_set_log_cb(conf.get(), log_callback);
+    if (state->hooks.on_error) rd_kafka_conf_set_error_cb(conf.get(), error_callback);
+    if (state->on_message) rd_kafka_conf_set_dr_msg_cb(conf.get(), delivery_callback);
+    auto rk = make_client(type, std::move(conf));
+    if (!rk) return rk.error();
+    rk->get_deleter().bound = state->hooks.destroy_bound;
+    rk->get_deleter().keep_alive = std::move(state);
+    return std::move(*rk);
 }
 
 }  // namespace samsa::kafka

@@ -9,9 +9,13 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include <functional>
+#include <memory>
 #include <string_view>
 #include <vector>
 
+#include "samsa/kafka/client_hooks.h"
+#include "samsa/kafka/config.h"
 #include "samsa/kafka/error.h"
 #include "samsa/kafka/handle.h"
 #include "samsa/kafka/types.h"
@@ -39,5 +43,20 @@ partition_list_ptr to_list(const std::vector<topic_partition>& partitions);
 
 // A Metadata answer as our values (sorted).
 cluster_metadata to_cluster_metadata(const rd_kafka_metadata_t& md);
+
+// The opaque of a producer's or consumer's handle: what librdkafka's
+// callbacks reach. on_message is the producer's delivery reports (served on
+// the owner's thread); hooks.on_log runs on librdkafka's threads.
+struct client_state {
+    client_hooks hooks;
+    std::function<void(rd_kafka_t*, const rd_kafka_message_t&)> on_message;
+};
+
+// make_conf and rd_kafka_new, with `state` as the opaque and its callbacks installed (log,
+// error, and delivery reports when on_message is set); the handle keeps
+// `state` alive until its destruction is over and is destroyed within
+// hooks.destroy_bound.
+[[nodiscard]] result<handle_ptr> make_client(client_type type, const property_list& config,
+                                             std::shared_ptr<client_state> state);
 
 }  // namespace samsa::kafka

@@ -5,10 +5,10 @@
 namespace samsa::cli::kafka {
 
 result<std::unique_ptr<admin>> connect_admin(const client_config& config) {
-    // Shared with the admin's no_answer: the handle's callbacks write to it
-    // until the handle is gone, and the admin destroys its handle first.
+    // Shared with the admin's no_answer and the handle's hooks, which write
+    // to it until the handle is gone.
     auto state = std::make_shared<handle_state>(config.verbose);
-    auto rk = make_handle(RD_KAFKA_PRODUCER, config, {}, *state);
+    auto rk = make_handle(config, state);
     if (!rk) return rk.error();
     samsa::kafka::admin_config admin_config;
     admin_config.timeout = config.timeout;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -25,29 +26,8 @@ std::string handle_state::last_complaint() const {
     return last_;
 }
 
-namespace {
-
-// Called on librdkafka's threads.
-void log_callback(const rd_kafka_t* rk, int level, const char* fac, const char* buf) {
-    auto* state = static_cast<handle_state*>(rd_kafka_opaque(rk));
-    if (state == nullptr) return;
-    if (level <= 4) state->note(buf);  // warning or worse: worth quoting in a failure message
-    if (state->verbose()) std::fprintf(stderr, "rdkafka %d %s: %s\n", level, fac, buf);
-}
-
-// Called from rd_kafka_poll / consumer_poll on the command's thread.
-void error_callback(rd_kafka_t* rk, int err, const char* reason, void* opaque) {
-    auto* state = static_cast<handle_state*>(opaque);
-    if (state == nullptr) return;
-    state->note(reason);
-    if (state->verbose()) std::fprintf(stderr, "rdkafka error %s: %s\n", rd_kafka_err2name(rd_kafka_resp_err_t(err)), reason);
-}
-
-}  // namespace
-
-result<handle_ptr> make_handle(rd_kafka_type_t type, const client_config& config,
-                               const std::vector<std::pair<std::string, std::string>>& defaults,
-                               handle_state& state, void (*customize)(rd_kafka_conf_t*)) {
+result<samsa::kafka::property_list> client_properties(const client_config& config,
+                                                      const samsa::kafka::property_list& defaults) {
     // A port that refuses outright is reported in seconds, not after --timeout.
     if (auto reachable = wait_until_not_refused(config.bootstrap, config.timeout, config.refused_grace); !reachable) {
         return reachable.error();
@@ -62,18 +42,36 @@ result<handle_ptr> make_handle(rd_kafka_type_t type, const client_config& config
     };
     all.insert(all.end(), defaults.begin(), defaults.end());
     all.insert(all.end(), config.properties.begin(), config.properties.end());
-    auto made = samsa::kafka::make_conf(all);
-    if (!made) return made.error();
-    rd_kafka_conf_t* conf = made->get();
-    rd_kafka_conf_set_opaque(conf, &state);
-    rd_kafka_conf_set_log_cb(conf, log_callback);
-    rd_kafka_conf_set_error_cb(conf, error_callback);
-    if (customize != nullptr) customize(conf);
-    auto rk = samsa::kafka::make_client(type == RD_KAFKA_PRODUCER ? samsa::kafka::client_type::producer
-                                                                  : samsa::kafka::client_type::consumer,
-                                        std::move(*made));
+    return all;
+}
+
+samsa::kafka::client_hooks client_hooks(std::shared_ptr<handle_state> state) {
+    samsa::kafka::client_hooks hooks;
+    // librdkafka's threads.
+    hooks.on_log = [state](int level, std::string_view facility, std::string_view line) {
+        if (level <= 4) state->note(std::string(line));  // warning or worse: worth quoting in a failure message
+        if (state->verbose()) std::fprintf(stderr, "rdkafka %d %.*s: %.*s\n", level, static_cast<int>(facility.size()),
+                                           facility.data(), static_cast<int>(line.size()), line.data());
+    };
+    // The command's thread (poll, flush).
+    hooks.on_error = [state](const samsa::kafka::client_error& e) {
+        state->note(e.message);
+        if (state->verbose()) {
+            std::fprintf(stderr, "rdkafka error %s: %s\n", rd_kafka_err2name(rd_kafka_resp_err_t(e.kafka_code)),
+                         e.message.c_str());
+        }
+    };
+    hooks.destroy_bound = destroy_bound;
+    return hooks;
+}
+
+result<handle_ptr> make_handle(const client_config& config, std::shared_ptr<handle_state> state) {
+    auto properties = client_properties(config, {});
+    if (!properties) return properties.error();
+    auto client = std::make_shared<samsa::kafka::client_state>();
+    client->hooks = client_hooks(std::move(state));
+    auto rk = samsa::kafka::make_client(samsa::kafka::client_type::producer, *properties, std::move(client));
     if (!rk) return rk.error();
-    rk->get_deleter().bound = destroy_bound;
     return std::move(*rk);
 }
 
@@ -94,6 +92,35 @@ result<const rd_kafka_metadata_t*> fetch_metadata(rd_kafka_t* rk, const client_c
         return to_error(err, "metadata request failed");
     }
     return md;
+}
+
+result<std::vector<int32_t>> topic_partitions(rd_kafka_t* rk, const client_config& config, const handle_state& state,
+                                              const std::string& topic) {
+    auto probe = fetch_metadata(rk, config, state, false);
+    if (!probe) return probe.error();
+    rd_kafka_metadata_destroy(*probe);
+    auto deadline = std::chrono::steady_clock::now() + config.timeout;
+    samsa::kafka::topic_ptr rkt(rd_kafka_topic_new(rk, topic.c_str(), nullptr));
+    for (;;) {
+        auto md = fetch_metadata(rk, config, state, false, rkt.get());
+        if (!md) return md.error();
+        auto cm = to_cluster_metadata(**md);
+        rd_kafka_resp_err_t err = (*md)->topic_cnt == 1 ? (*md)->topics[0].err : RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART;
+        rd_kafka_metadata_destroy(*md);
+        if (err == RD_KAFKA_RESP_ERR_NO_ERROR && !cm.topics.empty() && !cm.topics[0].partitions.empty()) {
+            std::vector<int32_t> ids;
+            for (const auto& p : cm.topics[0].partitions) ids.push_back(p.id());
+            return ids;
+        }
+        bool retriable = err == RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE || err == RD_KAFKA_RESP_ERR_NO_ERROR;
+        if (!retriable || std::chrono::steady_clock::now() >= deadline) {
+            if (err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART || err == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC) {
+                return make_error(errc::not_found, fmt::format("topic '{}' does not exist", topic));
+            }
+            return to_error(err, fmt::format("topic '{}'", topic));
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
 }
 
 }  // namespace samsa::cli::kafka

@@ -1,19 +1,21 @@
 #pragma once
 // What the CLI's producer and consumer (and connect_admin) share on top of
-// samsa/kafka: building a librdkafka handle from a client_config with the
-// CLI's defaults, the "can we reach the cluster at all" probe every command
-// starts with (so an unreachable broker fails within --timeout instead of
-// retrying forever, which is librdkafka's default), and the message that says
-// which broker did not answer and why.
+// samsa/kafka: the librdkafka properties of a client_config with the CLI's
+// defaults, hooks that remember librdkafka's complaints, the "can we reach
+// the cluster at all" probe every command starts with (so an unreachable
+// broker fails within --timeout instead of retrying forever, which is
+// librdkafka's default), and the message that says which broker did not
+// answer and why.
 //
 // Internal to src/samsa/cli/kafka: the only CLI headers that include librdkafka.
 //
-// Thread: a handle belongs to the command's thread. librdkafka calls the log
-// callback from its own threads, hence the mutex in handle_state.
+// Thread: a client belongs to the command's thread. librdkafka calls the log
+// hook from its own threads, hence the mutex in handle_state.
 
 #include <librdkafka/rdkafka.h>
 
 #include <chrono>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <utility>
@@ -21,15 +23,14 @@
 
 #include "samsa/base/result.h"
 #include "samsa/cli/kafka/types.h"
+#include "samsa/kafka/client_hooks.h"
+#include "samsa/kafka/config.h"
 #include "samsa/kafka/rdkafka.h"
 
 namespace samsa::cli::kafka {
 
-using samsa::kafka::event_ptr;
 using samsa::kafka::handle_ptr;
 using samsa::kafka::is_unreachable;
-using samsa::kafka::partition_list_ptr;
-using samsa::kafka::queue_ptr;
 using samsa::kafka::to_cluster_metadata;
 using samsa::kafka::to_error;
 
@@ -42,7 +43,6 @@ inline constexpr std::chrono::seconds destroy_bound{2};
 class handle_state {
 public:
     explicit handle_state(bool verbose) : verbose_(verbose) {}
-    virtual ~handle_state() = default;
 
     void note(std::string line);
     std::string last_complaint() const;
@@ -54,14 +54,19 @@ private:
     bool verbose_;
 };
 
-// Builds a handle: bootstrap.servers, our defaults, then the user's properties
-// (which win), after waiting briefly for a bootstrap address that does not
-// refuse TCP (bootstrap_probe.h). `state` must outlive the handle. `customize` installs callbacks
-// (delivery reports, rebalances) that librdkafka only accepts before rd_kafka_new.
-// Destroying the handle waits at most destroy_bound.
-result<handle_ptr> make_handle(rd_kafka_type_t type, const client_config& config,
-                               const std::vector<std::pair<std::string, std::string>>& defaults,
-                               handle_state& state, void (*customize)(rd_kafka_conf_t*) = nullptr);
+// The properties of a client: bootstrap.servers, the CLI's defaults, then
+// `defaults`, then the user's properties (which win); after waiting briefly for
+// a bootstrap address that does not refuse TCP (bootstrap_probe.h).
+result<samsa::kafka::property_list> client_properties(const client_config& config,
+                                                      const samsa::kafka::property_list& defaults);
+
+// Hooks that note librdkafka's complaints in `state` (and print its lines with
+// --verbose); the client's destruction waits at most destroy_bound. The hooks
+// share `state`: librdkafka logs until its handle is gone.
+samsa::kafka::client_hooks client_hooks(std::shared_ptr<handle_state> state);
+
+// A bare handle (the admin's) from the two above.
+result<handle_ptr> make_handle(const client_config& config, std::shared_ptr<handle_state> state);
 
 // The message for an unreachable cluster, with librdkafka's last complaint.
 error unreachable_error(const client_config& config, const handle_state& state);
@@ -71,5 +76,11 @@ error unreachable_error(const client_config& config, const handle_state& state);
 result<const rd_kafka_metadata_t*> fetch_metadata(rd_kafka_t* rk, const client_config& config,
                                                   const handle_state& state, bool all_topics,
                                                   rd_kafka_topic_t* only_topic = nullptr);
+
+// The topic's partition ids (sorted), after checking that the cluster answers
+// at all; not_found when the topic does not exist. A broker that auto-creates
+// topics answers LEADER_NOT_AVAILABLE for a moment: retried until the timeout.
+result<std::vector<int32_t>> topic_partitions(rd_kafka_t* rk, const client_config& config, const handle_state& state,
+                                              const std::string& topic);
 
 }  // namespace samsa::cli::kafka

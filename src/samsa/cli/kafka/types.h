@@ -2,8 +2,9 @@
 // Plain values that cross the boundary between the commands and the librdkafka
 // wrappers (admin, producer, consumer). Nothing here includes librdkafka: only
 // the wrappers' .cc files do, so the commands and their tests never see it.
-// The values the admin requests answer are samsa/kafka's (one definition for
-// the CLI, streams and the tests), named here so the commands say kafka::x.
+// The values the admin requests answer and the records are samsa/kafka's (one
+// definition for the CLI, streams, the apps and the tests), named here so the
+// commands say kafka::x.
 
 #include <chrono>
 #include <cstdint>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "samsa/base/types.h"
+#include "samsa/kafka/message.h"
 #include "samsa/kafka/types.h"
 
 namespace samsa::cli::kafka {
@@ -46,24 +48,9 @@ struct client_config {
     bool verbose = false;  // librdkafka's own log lines on stderr
 };
 
-struct header {
-    std::string key;
-    std::optional<std::string> value;  // Kafka allows null header values
-};
-
-enum class timestamp_type { none, create_time, log_append_time };
-
-// One record, as produced or as consumed. A missing key or value is Kafka's null,
-// which is not the same as an empty string.
-struct record {
-    std::string topic;
-    partition_id partition{-1};   // producing: -1 lets the partitioner choose
-    samsa::offset offset{-1};
-    timestamp_ms timestamp{-1};   // producing: -1 lets the client stamp it
-    timestamp_type ts_type = timestamp_type::none;
-    std::optional<std::string> key;
-    std::optional<std::string> value;
-    std::vector<header> headers;
-};
+// One record, as produced or as consumed (samsa/kafka's).
+using samsa::kafka::header;
+using samsa::kafka::record;
+using samsa::kafka::timestamp_type;
 
 }  // namespace samsa::cli::kafka
