@@ -19,7 +19,6 @@ constexpr int16_t sync_version = 3;
 constexpr int16_t leave_version = 3;
 constexpr int16_t heartbeat_version = 3;
 constexpr std::chrono::milliseconds initial_delay{200};
-const std::string group_id = "scale-group";
 
 // ConsumerProtocolSubscription v0 for one topic (version, topics, null user
 // data), as a consumer sends it; the coordinator passes it to the leader.
@@ -37,7 +36,7 @@ struct member {
     int32_t correlation = 0;
 };
 
-protocol::join_group_request join_request(const std::string& member_id) {
+protocol::join_group_request join_request(const std::string& group_id, const std::string& member_id) {
     protocol::join_group_request j;
     j.group_id = group_id;
     j.session_timeout_ms = 45000;
@@ -51,9 +50,9 @@ protocol::join_group_request join_request(const std::string& member_id) {
 // Every member sends JoinGroup, then every answer is read (they all come when
 // the rebalance completes), then SyncGroup: the followers first, the leader
 // last with an (empty) assignment for each. The generation, or an error.
-result<int32_t> join_and_sync(std::vector<member>& members, double& sync_ms) {
+result<int32_t> join_and_sync(const std::string& group_id, std::vector<member>& members, double& sync_ms) {
     for (auto& m : members) {
-        if (!m.conn->send_request(join_request(m.id), join_version, ++m.correlation))
+        if (!m.conn->send_request(join_request(group_id, m.id), join_version, ++m.correlation))
             return make_error(errc::io_error, "JoinGroup not sent");
     }
     std::string leader;
@@ -106,6 +105,20 @@ result<int32_t> join_and_sync(std::vector<member>& members, double& sync_ms) {
     return generation;
 }
 
+// Connects every member; a member's first JoinGroup gets its id
+// (MEMBER_ID_REQUIRED) at once. Why not, or "".
+std::string connect_members(uint16_t port, const std::string& group_id, std::vector<member>& members) {
+    for (auto& m : members) {
+        m.conn = std::make_unique<ts::raw_client>(port, 30s);
+        if (!m.conn->connected()) return "connect: " + m.conn->connect_error();
+        auto j = m.conn->call<protocol::join_group_response>(join_request(group_id, ""), join_version);
+        if (!j || j->error_code != protocol::error_code::member_id_required)
+            return "first JoinGroup: " + (j ? std::string(protocol::name(j->error_code)) : j.error().message);
+        m.id = j->member_id;
+    }
+    return {};
+}
+
 }  // namespace
 
 group_result measure_group(const broker_settings& settings, int n) {
@@ -118,23 +131,33 @@ group_result measure_group(const broker_settings& settings, int n) {
         r.error = "the broker did not start";
         return r;
     }
+    // The first group write creates __consumer_offsets (offsets.topic.num.partitions
+    // partitions, group_service.h): timed apart, with a group of one, so that
+    // the figures below are the group's own.
+    auto t_warm = clock::now();
+    {
+        std::vector<member> one(1);
+        double unused = 0;
+        if (auto st = connect_members(broker->port(), "scale-warm-up", one); !st.empty()) {
+            r.error = st;
+            return r;
+        }
+        auto g = join_and_sync("scale-warm-up", one, unused);
+        if (!g) {
+            r.error = "warm-up group: " + g.error().message;
+            return r;
+        }
+    }
+    r.first_group_ms = ms_since(t_warm);
+
+    const std::string group_id = "scale-group";
     std::vector<member> members(static_cast<size_t>(n));
     auto t0 = clock::now();
-    // A member's first JoinGroup gets its id (MEMBER_ID_REQUIRED) at once.
-    for (auto& m : members) {
-        m.conn = std::make_unique<ts::raw_client>(broker->port(), 30s);
-        if (!m.conn->connected()) {
-            r.error = "connect: " + m.conn->connect_error();
-            return r;
-        }
-        auto j = m.conn->call<protocol::join_group_response>(join_request(""), join_version);
-        if (!j || j->error_code != protocol::error_code::member_id_required) {
-            r.error = "first JoinGroup: " + (j ? std::string(protocol::name(j->error_code)) : j.error().message);
-            return r;
-        }
-        m.id = j->member_id;
+    if (auto st = connect_members(broker->port(), group_id, members); !st.empty()) {
+        r.error = st;
+        return r;
     }
-    auto generation = join_and_sync(members, r.sync_ms);
+    auto generation = join_and_sync(group_id, members, r.sync_ms);
     if (!generation) {
         r.error = generation.error().message;
         return r;
@@ -168,7 +191,7 @@ group_result measure_group(const broker_settings& settings, int n) {
         }
     }
     double rebalance_sync_ms = 0;
-    auto again = join_and_sync(members, rebalance_sync_ms);
+    auto again = join_and_sync(group_id, members, rebalance_sync_ms);
     if (!again) {
         r.error = "rebalance: " + again.error().message;
         return r;

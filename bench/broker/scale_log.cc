@@ -105,16 +105,12 @@ log_result measure_log(const broker_settings& settings, double gib) {
     r.rss_kib = settled_rss_kib(broker->pid());
     r.fds = open_fds(broker->pid());
 
-    broker->stop();
-    r.start_ms = start_timed(*broker, 300s);
-    if (!r.start_ms) {
-        r.error = "no restart after a clean stop";
-        return r;
-    }
-    broker->kill9();
-    r.recovery_ms = start_timed(*broker, 300s);
-    if (!r.recovery_ms) {
-        r.error = "no restart after kill -9";
+    auto restarts = time_restarts(*broker);
+    r.stop_ms = restarts.stop_ms;
+    r.start_ms = restarts.start_ms;
+    r.recovery_ms = restarts.recovery_ms;
+    if (!restarts.error.empty()) {
+        r.error = restarts.error;
         return r;
     }
     ts::raw_client c(broker->port(), 60s);

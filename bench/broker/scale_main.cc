@@ -100,6 +100,7 @@ std::vector<row> step_rows() {
         {"open descriptors after create", [](S, R r) { return pos(static_cast<double>(r.created_fds)); }},
         {"open descriptors after load", [](S, R r) { return pos(static_cast<double>(r.loaded_fds)); }},
         {"start, empty data dir (ms)", [](S, R r) { return ms_or(r.empty_start_ms); }},
+        {"clean stop, SIGTERM to exit (ms)", [](S, R r) { return ms_or(r.stop_ms); }, true},
         {"start after clean stop (ms)", [](S, R r) { return ms_or(r.start_ms); }, true},
         {"start after kill -9 (ms)", [](S, R r) { return ms_or(r.recovery_ms); }, true},
         {"Metadata, all topics p50 (ms)", [](S, R r) { return lat(r.metadata_all, false); }, true},
@@ -205,6 +206,7 @@ int run_group(const options& o, const broker_settings& settings) {
     auto r = measure_group(settings, o.members);
     if (!r.error.empty()) std::printf("  FAILED: %s\n", r.error.c_str());
     std::printf("%-52s %12s\n", "figure", "value");
+    std::printf("%-52s %12s\n", "a first group of 1, creating __consumer_offsets (ms)", show(pos(r.first_group_ms)).c_str());
     std::printf("%-52s %12d\n", "members with an assignment", r.members);
     std::printf("%-52s %12s\n", "first JoinGroup to the last SyncGroup answer (ms)", show(pos(r.join_ms)).c_str());
     std::printf("%-52s %12s\n", "  of which group.initial.rebalance.delay.ms, x2 (ms)", show(pos(2 * r.delay_ms)).c_str());
@@ -231,6 +233,7 @@ int run_log(const options& o, const broker_settings& settings) {
     std::printf("%-44s %12s\n", "broker RSS (MiB)", show(mib(r.rss_kib)).c_str());
     std::printf("%-44s %12ld\n", "broker open descriptors", r.fds);
     std::printf("%-44s %12ld\n", "  peak while writing", r.peak_fds);
+    std::printf("%-44s %12s\n", "clean stop, SIGTERM to exit (ms)", show(r.stop_ms).c_str());
     std::printf("%-44s %12s %12s\n", "start after clean stop (ms) / empty start", show(r.start_ms).c_str(),
                 show(r.empty_start_ms).c_str());
     std::printf("%-44s %12s %12s\n", "start after kill -9 (ms) / empty start", show(r.recovery_ms).c_str(),

@@ -88,16 +88,12 @@ step_result run_step(const broker_settings& settings, const step_spec& spec) {
     r.loaded_rss_kib = settled_rss_kib(broker->pid());
     r.loaded_fds = open_fds(broker->pid());
 
-    broker->stop();
-    r.start_ms = start_timed(*broker, 300s);
-    if (!r.start_ms) {
-        r.error = "no restart after a clean stop";
-        return r;
-    }
-    broker->kill9();
-    r.recovery_ms = start_timed(*broker, 300s);
-    if (!r.recovery_ms) {
-        r.error = "no restart after kill -9";
+    auto restarts = time_restarts(*broker);
+    r.stop_ms = restarts.stop_ms;
+    r.start_ms = restarts.start_ms;
+    r.recovery_ms = restarts.recovery_ms;
+    if (!restarts.error.empty()) {
+        r.error = restarts.error;
         return r;
     }
     auto listed = broker::testing::metadata(broker->port(), std::nullopt, false, 60s);

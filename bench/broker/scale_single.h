@@ -39,6 +39,7 @@ connections_result measure_connections(const broker_settings& settings, int n);
 struct group_result {
     std::string error;
     int members = 0;
+    double first_group_ms = 0;  // a group of one, whose first write creates __consumer_offsets
     double join_ms = 0;     // first JoinGroup to the last SyncGroup answer
     // group.initial.rebalance.delay.ms, part of join_ms: Kafka waits it once,
     // then once more when members joined during the first wait.
@@ -59,6 +60,7 @@ struct log_result {
     long fds = 0;
     long peak_fds = 0;  // while writing (sampled every 100 ms)
     std::optional<double> empty_start_ms;
+    std::optional<double> stop_ms;      // SIGTERM to exit (clean stop)
     std::optional<double> start_ms;
     std::optional<double> recovery_ms;
     latency fetch_first;   // offset 0

@@ -22,7 +22,7 @@ std::unique_ptr<ts::broker_process> make_broker(const broker_settings& s) {
     o.temp_parent = s.data_parent;
     o.overrides = s.overrides;
     o.start_timeout = 300s;
-    o.stop_timeout = 120s;
+    o.stop_timeout = 300s;
     return std::make_unique<ts::broker_process>(o);
 }
 
@@ -39,6 +39,24 @@ std::optional<double> start_timed(ts::broker_process& broker, std::chrono::milli
     }
     std::fprintf(stderr, "the broker never answered Metadata\n%s", broker.log_tail(20).c_str());
     return std::nullopt;
+}
+
+restart_times time_restarts(ts::broker_process& broker) {
+    restart_times r;
+    auto t0 = clock::now();
+    auto status = broker.stop();
+    if (status == 0) r.stop_ms = ms_since(t0);
+    else std::printf("  the clean stop did not end within %.0f s (status %d): killed\n", ms_since(t0) / 1000, status.value_or(-1));
+    auto start = start_timed(broker, 300s);
+    if (!start) {
+        r.error = "no restart after a clean stop";
+        return r;
+    }
+    if (r.stop_ms) r.start_ms = start;
+    broker.kill9();
+    r.recovery_ms = start_timed(broker, 300s);
+    if (!r.recovery_ms) r.error = "no restart after kill -9";
+    return r;
 }
 
 long rss_kib(pid_t pid) { return ts::rss_kib(pid).value_or(0); }

@@ -44,6 +44,19 @@ std::unique_ptr<ts::broker_process> make_broker(const broker_settings& s);
 // within `limit`.
 std::optional<double> start_timed(ts::broker_process& broker, std::chrono::milliseconds limit);
 
+// A running broker stopped cleanly (SIGTERM, timed) and started again, then
+// killed with SIGKILL and started again: the ms from each spawn to its first
+// Metadata answer; `error` says which restart did not come. A clean stop
+// that outlasts the limit is ended with SIGKILL: its start is then a
+// recovery, and start_ms is left out.
+struct restart_times {
+    std::optional<double> stop_ms;  // SIGTERM to exit; nullopt when it took over the stop limit (then SIGKILL)
+    std::optional<double> start_ms;
+    std::optional<double> recovery_ms;
+    std::string error;
+};
+restart_times time_restarts(ts::broker_process& broker);
+
 // VmRSS in KiB (0 when unreadable) and the number of open descriptors
 // (/proc/PID/fd entries; -1 when unreadable) of a process.
 long rss_kib(pid_t pid);
