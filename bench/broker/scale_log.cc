@@ -105,12 +105,9 @@ log_result measure_log(const broker_settings& settings, double gib) {
     r.rss_kib = settled_rss_kib(broker->pid());
     r.fds = open_fds(broker->pid());
 
-    auto restarts = time_restarts(*broker);
-    r.stop_ms = restarts.stop_ms;
-    r.start_ms = restarts.start_ms;
-    r.recovery_ms = restarts.recovery_ms;
-    if (!restarts.error.empty()) {
-        r.error = restarts.error;
+    r.restarts = time_restarts(*broker);
+    if (!r.restarts.error.empty()) {
+        r.error = r.restarts.error;
         return r;
     }
     ts::raw_client c(broker->port(), 60s);

@@ -100,9 +100,9 @@ std::vector<row> step_rows() {
         {"open descriptors after create", [](S, R r) { return pos(static_cast<double>(r.created_fds)); }},
         {"open descriptors after load", [](S, R r) { return pos(static_cast<double>(r.loaded_fds)); }},
         {"start, empty data dir (ms)", [](S, R r) { return ms_or(r.empty_start_ms); }},
-        {"clean stop, SIGTERM to exit (ms)", [](S, R r) { return ms_or(r.stop_ms); }, true},
-        {"start after clean stop (ms)", [](S, R r) { return ms_or(r.start_ms); }, true},
-        {"start after kill -9 (ms)", [](S, R r) { return ms_or(r.recovery_ms); }, true},
+        {"clean stop, SIGTERM to exit (ms)", [](S, R r) { return ms_or(r.restarts.stop_ms); }, true},
+        {"start after clean stop (ms)", [](S, R r) { return ms_or(r.restarts.start_ms); }, true},
+        {"start after kill -9 (ms)", [](S, R r) { return ms_or(r.restarts.recovery_ms); }, true},
         {"Metadata, all topics p50 (ms)", [](S, R r) { return lat(r.metadata_all, false); }, true},
         {"Metadata, all topics p99 (ms)", [](S, R r) { return lat(r.metadata_all, true); }, true},
         {"Metadata, one topic p50 (ms)", [](S, R r) { return lat(r.metadata_one, false); }, true},
@@ -233,10 +233,10 @@ int run_log(const options& o, const broker_settings& settings) {
     std::printf("%-44s %12s\n", "broker RSS (MiB)", show(mib(r.rss_kib)).c_str());
     std::printf("%-44s %12ld\n", "broker open descriptors", r.fds);
     std::printf("%-44s %12ld\n", "  peak while writing", r.peak_fds);
-    std::printf("%-44s %12s\n", "clean stop, SIGTERM to exit (ms)", show(r.stop_ms).c_str());
-    std::printf("%-44s %12s %12s\n", "start after clean stop (ms) / empty start", show(r.start_ms).c_str(),
+    std::printf("%-44s %12s\n", "clean stop, SIGTERM to exit (ms)", show(r.restarts.stop_ms).c_str());
+    std::printf("%-44s %12s %12s\n", "start after clean stop (ms) / empty start", show(r.restarts.start_ms).c_str(),
                 show(r.empty_start_ms).c_str());
-    std::printf("%-44s %12s %12s\n", "start after kill -9 (ms) / empty start", show(r.recovery_ms).c_str(),
+    std::printf("%-44s %12s %12s\n", "start after kill -9 (ms) / empty start", show(r.restarts.recovery_ms).c_str(),
                 show(r.empty_start_ms).c_str());
     std::printf("%-44s %12s\n", "Fetch 1 MiB at offset 0, p50 (ms)", show(lat(r.fetch_first, false)).c_str());
     std::printf("%-44s %12s\n", "Fetch 1 MiB in the middle, p50 (ms)", show(lat(r.fetch_middle, false)).c_str());

@@ -88,12 +88,9 @@ step_result run_step(const broker_settings& settings, const step_spec& spec) {
     r.loaded_rss_kib = settled_rss_kib(broker->pid());
     r.loaded_fds = open_fds(broker->pid());
 
-    auto restarts = time_restarts(*broker);
-    r.stop_ms = restarts.stop_ms;
-    r.start_ms = restarts.start_ms;
-    r.recovery_ms = restarts.recovery_ms;
-    if (!restarts.error.empty()) {
-        r.error = restarts.error;
+    r.restarts = time_restarts(*broker);
+    if (!r.restarts.error.empty()) {
+        r.error = r.restarts.error;
         return r;
     }
     auto listed = broker::testing::metadata(broker->port(), std::nullopt, false, 60s);

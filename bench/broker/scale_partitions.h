@@ -45,9 +45,7 @@ struct step_result {
     uint64_t produce_requests = 0;  // answered batches: >= partitions means every partition has data
     long loaded_rss_kib = 0;
     long loaded_fds = 0;
-    std::optional<double> stop_ms;      // SIGTERM to exit (clean stop)
-    std::optional<double> start_ms;     // after a clean stop
-    std::optional<double> recovery_ms;  // after kill -9
+    restart_times restarts;  // clean stop, start after it, start after kill -9
     int recovered_topics = -1;          // topics in Metadata after the recovery
 };
 

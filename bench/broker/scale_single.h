@@ -60,9 +60,7 @@ struct log_result {
     long fds = 0;
     long peak_fds = 0;  // while writing (sampled every 100 ms)
     std::optional<double> empty_start_ms;
-    std::optional<double> stop_ms;      // SIGTERM to exit (clean stop)
-    std::optional<double> start_ms;
-    std::optional<double> recovery_ms;
+    restart_times restarts;
     latency fetch_first;   // offset 0
     latency fetch_middle;  // the middle offset
     latency fetch_last;    // near the end (the active segment)
