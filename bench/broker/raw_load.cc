@@ -10,8 +10,10 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <map>
 #include <mutex>
 #include <optional>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -109,16 +111,33 @@ private:
     bytes frame_;
 };
 
-// The partitions connection `c` of `connections` works on: every
-// connections-th one, or one shared partition when there are fewer
-// partitions than connections (produce only: fetch never shares).
-std::vector<int> partitions_of(int c, int connections, int partitions) {
-    std::vector<int> out;
-    if (partitions < connections) {
-        out.push_back(c % partitions);
+// One partition a load works on.
+struct target {
+    const std::string* topic;
+    int partition;
+};
+
+// Every partition of `topics` (or of `topic` alone), topic by topic.
+std::vector<target> targets_of(const std::string& topic, const std::vector<std::string>& topics, int partitions) {
+    std::vector<target> out;
+    auto add = [&](const std::string& t) {
+        for (int p = 0; p < partitions; ++p) out.push_back({&t, p});
+    };
+    if (topics.empty()) add(topic);
+    for (const auto& t : topics) add(t);
+    return out;
+}
+
+// The targets (indexes) connection `c` of `connections` works on: every
+// connections-th one, or one shared target when there are fewer targets
+// than connections (produce only: fetch never shares).
+std::vector<size_t> targets_of_connection(int c, int connections, size_t targets) {
+    std::vector<size_t> out;
+    if (targets < static_cast<size_t>(connections)) {
+        out.push_back(static_cast<size_t>(c) % targets);
         return out;
     }
-    for (int p = c; p < partitions; p += connections) out.push_back(p);
+    for (size_t t = static_cast<size_t>(c); t < targets; t += static_cast<size_t>(connections)) out.push_back(t);
     return out;
 }
 
@@ -156,18 +175,22 @@ void run_connections(int n, const std::function<void()>& tick, Body body) {
     for (auto& t : threads) t.join();
 }
 
-bytes produce_frame(const raw_produce_spec& spec, int partition, size_t records_per_batch) {
+bytes produce_frame(const raw_produce_spec& spec, const target& to, size_t records_per_batch) {
     std::string value(spec.record_size, 'x');
+    // Now, not 0: a segment whose records are from 1970 rolls at once and is
+    // past retention.ms, so the broker (as Kafka) deletes it under the load.
+    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::system_clock::now().time_since_epoch()).count();
     record::record_batch_builder batch;
-    for (size_t i = 0; i < records_per_batch; ++i) batch.add(std::nullopt, value, timestamp_ms(0));
+    for (size_t i = 0; i < records_per_batch; ++i) batch.add(std::nullopt, value, timestamp_ms(now));
     bytes built = batch.build();
     protocol::produce_request request;
     request.acks = spec.acks;
     request.timeout_ms = 30000;
-    request.topic_data.push_back({spec.topic, {{partition_id(partition), protocol::raw_records(built)}}});
+    request.topic_data.push_back({*to.topic, {{partition_id(to.partition), protocol::raw_records(built)}}});
     protocol::request_header header;
     header.api_version = produce_version;
-    header.correlation_id = partition;
+    header.correlation_id = to.partition;
     header.client_id = "samsa-bench-raw";
     return protocol::encode_request_frame(header, request);
 }
@@ -175,8 +198,10 @@ bytes produce_frame(const raw_produce_spec& spec, int partition, size_t records_
 void produce_on_connection(uint16_t port, const raw_produce_spec& spec, int c, clock::time_point end,
                            shared_result& result) {
     size_t per_batch = std::max<size_t>(1, spec.batch_bytes / std::max<size_t>(1, spec.record_size));
+    auto targets = targets_of(spec.topic, spec.topics, spec.partitions);
     std::vector<bytes> frames;
-    for (int p : partitions_of(c, spec.connections, spec.partitions)) frames.push_back(produce_frame(spec, p, per_batch));
+    for (size_t t : targets_of_connection(c, spec.connections, targets.size()))
+        frames.push_back(produce_frame(spec, targets[t], per_batch));
     uint64_t records = 0, errors = 0;
     std::string first_error;
     auto last = clock::now();
@@ -258,8 +283,12 @@ batch_walk walk_batches(bytes_view records) {
 
 void fetch_on_connection(uint16_t port, const raw_fetch_spec& spec, int c, int connections, clock::time_point deadline,
                          std::atomic<uint64_t>& received, shared_result& result) {
-    std::vector<int> mine = partitions_of(c, connections, spec.partitions);
+    auto targets = targets_of(spec.topic, spec.topics, spec.partitions);
+    std::vector<size_t> mine = targets_of_connection(c, connections, targets.size());
     std::vector<int64_t> offsets(mine.size(), 0);
+    // Where each (topic, partition) of an answer is in `mine`.
+    std::map<std::pair<std::string_view, int>, size_t> index;
+    for (size_t i = 0; i < mine.size(); ++i) index[{*targets[mine[i]].topic, targets[mine[i]].partition}] = i;
     uint64_t records = 0, errors = 0;
     std::string first_error;
     auto last = clock::now();
@@ -273,16 +302,18 @@ void fetch_on_connection(uint16_t port, const raw_fetch_spec& spec, int c, int c
         request.max_wait_ms = 100;
         request.min_bytes = 1;
         request.max_bytes = 64 << 20;
-        protocol::fetch_topic topic;
-        topic.topic = spec.topic;
         for (size_t i = 0; i < mine.size(); ++i) {
+            const target& t = targets[mine[i]];
+            if (request.topics.empty() || request.topics.back().topic != *t.topic) {
+                request.topics.emplace_back();
+                request.topics.back().topic = *t.topic;
+            }
             protocol::fetch_partition fp;
-            fp.partition = partition_id(mine[i]);
+            fp.partition = partition_id(t.partition);
             fp.fetch_offset = offset(offsets[i]);
             fp.partition_max_bytes = spec.partition_max_bytes;
-            topic.partitions.push_back(fp);
+            request.topics.back().partitions.push_back(fp);
         }
-        request.topics.push_back(std::move(topic));
         protocol::request_header header;
         header.api_version = fetch_version;
         header.correlation_id = c;
@@ -310,8 +341,8 @@ void fetch_on_connection(uint16_t port, const raw_fetch_spec& spec, int c, int c
                 if (!p.records.data) continue;
                 auto w = walk_batches(*p.records.data);
                 if (w.records == 0) continue;
-                auto i = std::find(mine.begin(), mine.end(), static_cast<int>(p.partition_index.value())) - mine.begin();
-                if (i < static_cast<long>(mine.size()) && w.next_offset) offsets[i] = *w.next_offset;
+                auto i = index.find({t.topic, static_cast<int>(p.partition_index.value())});
+                if (i != index.end() && w.next_offset) offsets[i->second] = *w.next_offset;
                 records += w.records;
                 received.fetch_add(w.records);
                 last = clock::now();
@@ -338,7 +369,8 @@ load_result raw_produce_load(uint16_t port, const raw_produce_spec& spec, const 
 load_result raw_fetch_load(uint16_t port, const raw_fetch_spec& spec, const std::function<void()>& tick) {
     shared_result result;
     std::atomic<uint64_t> received{0};
-    int connections = std::max(1, std::min(spec.connections, spec.partitions));
+    auto targets = static_cast<int>(targets_of(spec.topic, spec.topics, spec.partitions).size());
+    int connections = std::max(1, std::min(spec.connections, targets));
     auto start = clock::now();
     auto deadline = start + spec.timeout;
     run_connections(connections, tick, [&](int c) {

@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "bench/broker/load.h"
 
@@ -34,6 +35,10 @@ struct raw_produce_spec {
     int connections = 2;
     int in_flight = 4;  // requests per connection awaiting their answer
     size_t batch_bytes = 256 * 1024;  // record values per request (one batch)
+    // When not empty: every partition of each of these topics (each with
+    // `partitions` partitions) instead of `topic`'s, so a load can spread over
+    // thousands of topics (samsa-bench-broker-scale).
+    std::vector<std::string> topics;
 };
 
 load_result raw_produce_load(uint16_t port, const raw_produce_spec& spec, const std::function<void()>& tick);
@@ -46,6 +51,7 @@ struct raw_fetch_spec {
     std::chrono::milliseconds timeout{std::chrono::seconds(60)};
     int connections = 2;  // at most one per partition: a partition is read by one connection
     int32_t partition_max_bytes = 8 << 20;
+    std::vector<std::string> topics;  // as in raw_produce_spec
 };
 
 load_result raw_fetch_load(uint16_t port, const raw_fetch_spec& spec, const std::function<void()>& tick);

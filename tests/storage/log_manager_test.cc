@@ -2,7 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <filesystem>
+
+#include "samsa/storage/background_flusher.h"
 #include "samsa/storage/checkpoint_file.h"
+#include "samsa/storage/fd_cache.h"
 #include "samsa/storage/file.h"
 #include "samsa/storage/partition_metadata.h"
 #include "storage_test_util.h"
@@ -181,6 +186,49 @@ TEST_F(log_manager_test, rolled_segments_are_fsynced_in_the_background) {
     ASSERT_TRUE(mgr->close().has_value());
     EXPECT_EQ((*log)->recovery_point(), offset(10));
     EXPECT_EQ(read_text(dir_.path() / "recovery-point-offset-checkpoint"), "0\n1\nt 0 10\n");
+}
+
+}  // namespace
+}  // namespace samsa::storage
+
+namespace samsa::storage {
+namespace {
+
+long open_descriptors() {
+    long n = 0;
+    for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator("/proc/self/fd")) ++n;
+    return n;
+}
+
+// Each roll queues a background fsync job holding the sealed segment's
+// descriptors. Rolling faster than the disk syncs (tiny segments, a tight
+// loop) must wait for the queue instead of piling up descriptors: without
+// the bound, 2,000 rolls held thousands of them (the broker hit its
+// open-file limit writing a log of 1 MiB segments).
+TEST_F(log_manager_test, segment_rolls_wait_for_the_flusher_so_descriptors_stay_bounded) {
+    // Sealed segments' .log files stay open in the shared fd cache up to its
+    // capacity (the broker sets half RLIMIT_NOFILE); a small one here, so that
+    // what is counted is the flusher's queue.
+    auto& cache = fd_cache::shared();
+    const size_t old_capacity = cache.capacity();
+    cache.set_capacity(50);
+    auto mgr = open();
+    log_config small;
+    small.segment_bytes = 512;  // a segment per batch
+    auto log = mgr->create_log("rolls", partition_id(0), samsa::uuid::random(), small);
+    ASSERT_TRUE(log.has_value());
+    const long before = open_descriptors();
+    long most = before;
+    bytes b = make_batch(4, 1000, 100);
+    for (int i = 0; i < 300; ++i) {
+        ASSERT_TRUE((*log)->append(b, timestamp_ms(1000)).has_value()) << i;
+        if (i % 10 == 0) most = std::max(most, open_descriptors());
+    }
+    // A job holds the .log, both indexes, maybe the .txnindex and the directory.
+    EXPECT_LE(most - before, 50 + static_cast<long>(background_flusher::max_pending_roll_flushes) * 5 + 20);
+    EXPECT_EQ((*log)->segments().size(), 300u);  // the first batch fills the first segment
+    ASSERT_TRUE(mgr->close().has_value());
+    cache.set_capacity(old_capacity);
 }
 
 }  // namespace

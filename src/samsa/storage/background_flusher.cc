@@ -34,6 +34,11 @@ size_t background_flusher::pending() {
     return jobs_.size() + (busy_ ? 1 : 0);
 }
 
+void background_flusher::wait_below(size_t n) {
+    std::unique_lock lock(mutex_);
+    idle_cv_.wait(lock, [&] { return jobs_.size() + (busy_ ? 1 : 0) < n; });
+}
+
 void background_flusher::drain() {
     std::unique_lock lock(mutex_);
     idle_cv_.wait(lock, [this] { return jobs_.empty() && !busy_; });
@@ -64,7 +69,7 @@ void background_flusher::run() {
         j.state->in_flight.fetch_sub(1, std::memory_order_acq_rel);
         lock.lock();
         busy_ = false;
-        if (jobs_.empty()) idle_cv_.notify_all();
+        idle_cv_.notify_all();
     }
 }
 

@@ -187,6 +187,8 @@ status partition_log::roll() {
         // sealed segment (data and indexes) and the directory, then moves the
         // recovery point to where the segment ends.
         if (auto st = old.seal_without_sync(); !st) return st;
+        // Bounded queue: each job holds the segment's descriptors.
+        flusher_->wait_below(background_flusher::max_pending_roll_flushes);
         auto fds = old.duplicate_fds(true);
         if (!fds) return fds.error();
         flush_state_->in_flight.fetch_add(1, std::memory_order_acq_rel);

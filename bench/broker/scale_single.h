@@ -1,0 +1,70 @@
+#pragma once
+// The single measures of samsa-bench-broker-scale, each on a fresh broker:
+//   connections  N raw connections opened one after the other, each answered
+//                an ApiVersions; RSS and descriptors per connection; Metadata
+//                latency on one more connection while the N are open
+//                (scale_connections.cc)
+//   group        N members of one group over the raw JoinGroup/SyncGroup
+//                protocol on N connections: time until every member has its
+//                assignment, then one member leaves and the others rejoin
+//                (scale_group.cc)
+//   log          one partition of `gib` GiB in 1 MiB segments: start time
+//                after a clean stop and after kill -9, Fetch latency at
+//                offset 0 and in the middle (scale_log.cc)
+//
+// Thread: the caller's.
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "bench/broker/scale_support.h"
+
+namespace samsa::bench::scale {
+
+struct connections_result {
+    std::string skipped;  // why the measure did not run (descriptor limit)
+    std::string error;
+    int opened = 0;
+    double open_ms = 0;  // connect + ApiVersions, all of them, one after the other
+    long idle_rss_kib = 0;
+    long open_rss_kib = 0;
+    long open_fds = 0;
+    latency metadata_idle;   // one topic, before the N connections
+    latency metadata_loaded; // one topic, while they are open
+};
+connections_result measure_connections(const broker_settings& settings, int n);
+
+struct group_result {
+    std::string error;
+    int members = 0;
+    double first_group_ms = 0;  // a group of one, whose first write creates __consumer_offsets
+    double join_ms = 0;     // first JoinGroup to the last SyncGroup answer
+    // group.initial.rebalance.delay.ms, part of join_ms: Kafka waits it once,
+    // then once more when members joined during the first wait.
+    double delay_ms = 0;
+    double sync_ms = 0;     // SyncGroups sent (the leader's last) to the last answer
+    double rebalance_ms = 0;  // LeaveGroup of one member to the others' last SyncGroup answer
+    int generation = -1;    // after the rebalance
+};
+group_result measure_group(const broker_settings& settings, int members);
+
+struct log_result {
+    std::string skipped;  // not enough disk space
+    std::string error;
+    double gib = 0;       // written
+    double write_s = 0;
+    long segments = 0;
+    long rss_kib = 0;
+    long fds = 0;
+    long peak_fds = 0;  // while writing (sampled every 100 ms)
+    std::optional<double> empty_start_ms;
+    restart_times restarts;
+    latency fetch_first;   // offset 0
+    latency fetch_middle;  // the middle offset
+    latency fetch_last;    // near the end (the active segment)
+};
+log_result measure_log(const broker_settings& settings, double gib);
+
+}  // namespace samsa::bench::scale
