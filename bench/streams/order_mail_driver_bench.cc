@@ -332,8 +332,11 @@ int main(int argc, char** argv) {
         if (!rates.count(ceiling)) continue;
         for (const char* mode : {"in_memory", "rocksdb"}) {
             if (!rates.count(mode)) continue;
-            std::printf("ratio %s/%s = %.0f%%%s\n", mode, ceiling, 100.0 * rates[mode] / rates[ceiling],
-                        std::string(ceiling) == "loop" && std::string(mode) == "in_memory" ? " (target >= 70%)" : "");
+            // Issue 12's goal: the topology at 80% of the loop that pays the
+            // repartition round trip too (the best these semantics allow).
+            const bool goal = std::string(ceiling) == "loop+repartition" && std::string(mode) == "in_memory";
+            std::printf("%s%s/%s = %.0f%%%s\n", goal ? "" : "ratio ", mode, ceiling,
+                        100.0 * rates[mode] / rates[ceiling], goal ? " (target ≥ 80%)" : "");
         }
     }
     return 0;
