@@ -296,8 +296,8 @@ int main(int argc, char** argv) {
             return 2;
         }
     }
-    std::printf("order-mail: %d customers (+ addresses), %d items, %d orders, serde %s\n", customers, items, orders,
-                use_nlohmann ? "nlohmann" : "fast_json");
+    std::printf("order-mail: %d customers (+ addresses), %d items, %d orders, serde %s, malloc %s\n", customers, items,
+                orders, use_nlohmann ? "nlohmann" : "fast_json", SAMSA_MALLOC_NAME);
     // Each run in its own child, which reports its rate through a pipe. The
     // modes take turns, round after round, and each keeps its best round: this
     // machine's speed wanders (a shared VM), and a mode should not win or lose

@@ -483,10 +483,11 @@ int main(int argc, char** argv) {
     }
     om::data_generator g({.customers = opt.customers, .items = opt.items});
     std::filesystem::path state = broker.data_dir() / "streams-state";
-    std::printf("samsa-bench-streams-broker: %lld customers, %lld items, %lld orders, %d partitions, %s stores\n",
+    std::printf("samsa-bench-streams-broker: %lld customers, %lld items, %lld orders, %d partitions, %s stores, "
+                "malloc %s\n",
                 static_cast<long long>(opt.customers), static_cast<long long>(opt.items),
                 static_cast<long long>(opt.orders), np,
-                opt.stores == samsa::streams::store_type::rocksdb ? "rocksdb" : "in_memory");
+                opt.stores == samsa::streams::store_type::rocksdb ? "rocksdb" : "in_memory", SAMSA_MALLOC_NAME);
 
     // 1. Tables.
     auto t0 = clock_type::now();
