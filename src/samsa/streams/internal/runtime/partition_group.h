@@ -57,6 +57,9 @@ public:
 
     // task: names the task in logs.
     explicit partition_group(const std::set<topic_partition>& partitions, std::string task = {});
+    // Not copyable: the by-index tables point into its own maps.
+    partition_group(const partition_group&) = delete;
+    partition_group& operator=(const partition_group&) = delete;
 
     // Records of a partition outside the group are a programmer error.
     void add(consumed_record r);
