@@ -10,7 +10,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 packages=(
   build-essential cmake ninja-build pkg-config git ccache
   librdkafka-dev librocksdb-dev libasio-dev libssl-dev
-  zlib1g-dev libsnappy-dev liblz4-dev libzstd-dev
+  zlib1g-dev libsnappy-dev liblz4-dev libzstd-dev libjemalloc-dev
   libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev libsimdjson-dev libmurmurhash-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   kcat python3 python3-kafka python3-confluent-kafka

@@ -296,8 +296,8 @@ int main(int argc, char** argv) {
             return 2;
         }
     }
-    std::printf("order-mail: %d customers (+ addresses), %d items, %d orders, serde %s\n", customers, items, orders,
-                use_nlohmann ? "nlohmann" : "fast_json");
+    std::printf("order-mail: %d customers (+ addresses), %d items, %d orders, serde %s, malloc %s\n", customers, items,
+                orders, use_nlohmann ? "nlohmann" : "fast_json", SAMSA_MALLOC_NAME);
     // Each run in its own child, which reports its rate through a pipe. The
     // modes take turns, round after round, and each keeps its best round: this
     // machine's speed wanders (a shared VM), and a mode should not win or lose
@@ -332,8 +332,11 @@ int main(int argc, char** argv) {
         if (!rates.count(ceiling)) continue;
         for (const char* mode : {"in_memory", "rocksdb"}) {
             if (!rates.count(mode)) continue;
-            std::printf("ratio %s/%s = %.0f%%%s\n", mode, ceiling, 100.0 * rates[mode] / rates[ceiling],
-                        std::string(ceiling) == "loop" && std::string(mode) == "in_memory" ? " (target >= 70%)" : "");
+            // Issue 12's goal: the topology at 80% of the loop that pays the
+            // repartition round trip too (the best these semantics allow).
+            const bool goal = std::string(ceiling) == "loop+repartition" && std::string(mode) == "in_memory";
+            std::printf("%s%s/%s = %.0f%%%s\n", goal ? "" : "ratio ", mode, ceiling,
+                        100.0 * rates[mode] / rates[ceiling], goal ? " (target ≥ 80%)" : "");
         }
     }
     return 0;

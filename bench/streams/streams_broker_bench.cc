@@ -40,6 +40,7 @@
 // Threads: main drives the phases; the latency feeder and reader run on
 // their own threads; kafka_streams runs its own.
 #include <librdkafka/rdkafka.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <atomic>
@@ -386,6 +387,18 @@ options parse(int argc, char** argv) {
 
 double seconds_since(clock_type::time_point t) { return std::chrono::duration<double>(clock_type::now() - t).count(); }
 
+// CPU time (user + system) of this whole process so far, in seconds: the
+// app's stream, global and librdkafka threads in the streams phase, the
+// pipe's thread and its clients in the pipe phase (the broker is a child
+// process and is not counted). Idle threads of the phase not running
+// (watchers, readers) add a little to both.
+double process_cpu_seconds() {
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    auto secs = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+    return secs(u.ru_utime) + secs(u.ru_stime);
+}
+
 // The app's own work with no broker: the same topology and stores in the
 // topology test driver (one thread), fed the same record bytes; orders/s over
 // the orders alone. What separates streams from this is the runtime and the
@@ -448,10 +461,11 @@ int main(int argc, char** argv) {
     }
     om::data_generator g({.customers = opt.customers, .items = opt.items});
     std::filesystem::path state = broker.data_dir() / "streams-state";
-    std::printf("samsa-bench-streams-broker: %lld customers, %lld items, %lld orders, %d partitions, %s stores\n",
+    std::printf("samsa-bench-streams-broker: %lld customers, %lld items, %lld orders, %d partitions, %s stores, "
+                "malloc %s\n",
                 static_cast<long long>(opt.customers), static_cast<long long>(opt.items),
                 static_cast<long long>(opt.orders), np,
-                opt.stores == samsa::streams::store_type::rocksdb ? "rocksdb" : "in_memory");
+                opt.stores == samsa::streams::store_type::rocksdb ? "rocksdb" : "in_memory", SAMSA_MALLOC_NAME);
 
     // 1. Tables.
     auto t0 = clock_type::now();
@@ -498,16 +512,20 @@ int main(int argc, char** argv) {
         std::this_thread::sleep_for(5ms);
     }
     auto running = clock_type::now();
+    const double streams_cpu_start = process_cpu_seconds();
     if (!wait_for_end(bs, om::order_mail_topic, np, opt.orders, 1800s)) {
         die("ORDER-MAIL has " + std::to_string(topic_end(bs, om::order_mail_topic, np)) + " of " +
             std::to_string(opt.orders) + " records");
     }
     double streams_s = seconds_since(running);
+    const double streams_cpu_us = (process_cpu_seconds() - streams_cpu_start) * 1e6 / static_cast<double>(opt.orders);
     std::printf("first mail %.0f ms after RUNNING (goal: 200 ms)\n", first_mail.seconds_after(running) * 1000);
     double streams_rate = opt.orders / streams_s;
     std::printf("streams: %lld orders in %.2f s = %.0f orders/s (from RUNNING, %.2f s from start(); one stream "
                 "thread)\n",
                 static_cast<long long>(opt.orders), streams_s, streams_rate, seconds_since(start));
+    std::printf("streams: CPU per order %.1f µs (target ≤ 10; process CPU from RUNNING to the last mail)\n",
+                streams_cpu_us);
     std::fflush(stdout);
 
     // 3. Streams latency at half that rate.
@@ -528,18 +546,21 @@ int main(int argc, char** argv) {
     // 4. The pipe: everything ORDER holds now, then latency at the same rate.
     int64_t in_order = topic_end(bs, om::order_topic, np);
     double pipe_rate = 0;
+    double pipe_cpu_us = 0;
     std::string pipe_latency;
     {
         pipe_runner pipe(bs, np);
         auto pstart = clock_type::now();
+        const double pipe_cpu_start = process_cpu_seconds();
         pipe.start();
         auto deadline = clock_type::now() + 1800s;
         while (pipe.consumed() < in_order && clock_type::now() < deadline) std::this_thread::sleep_for(10ms);
         if (!wait_for_end(bs, "ORDER-MAIL-PIPE", np, in_order, 300s)) die("the pipe did not finish");
         double pipe_s = seconds_since(pstart);
+        pipe_cpu_us = (process_cpu_seconds() - pipe_cpu_start) * 1e6 / static_cast<double>(in_order);
         pipe_rate = in_order / pipe_s;
-        std::printf("pipe:    %lld orders in %.2f s = %.0f orders/s\n", static_cast<long long>(in_order), pipe_s,
-                    pipe_rate);
+        std::printf("pipe:    %lld orders in %.2f s = %.0f orders/s; CPU per order %.1f µs\n",
+                    static_cast<long long>(in_order), pipe_s, pipe_rate, pipe_cpu_us);
         latency_reader reader(bs, "ORDER-MAIL-PIPE", np);
         int64_t expected = static_cast<int64_t>(rate * opt.latency_seconds);
         std::thread read([&] { reader.read(expected, std::chrono::seconds(opt.latency_seconds + 120)); });
@@ -548,7 +569,9 @@ int main(int argc, char** argv) {
         pipe_latency = reader.summary();
         std::printf("pipe latency at %.0f orders/s: %s\n", rate, pipe_latency.c_str());
     }
-    std::printf("ratio: streams/pipe = %.0f%% (target >= 70%%)\n", 100.0 * streams_rate / pipe_rate);
+    std::printf("CPU per order %.1f µs (target ≤ 10)\n", streams_cpu_us);
+    std::printf("streams/pipe = %.0f%% (target ≥ 50%%) in orders/s; CPU per order pipe/streams = %.0f%%\n",
+                100.0 * streams_rate / pipe_rate, 100.0 * pipe_cpu_us / streams_cpu_us);
     double driver = driver_rate(g, opt);
     std::printf("driver:  the same topology and stores in-process, no broker: %.0f orders/s = %.0f%% of the pipe; "
                 "streams = %.0f%% of it\n",

@@ -191,7 +191,9 @@ class fake_producer final : public record_producer {
 public:
     explicit fake_producer(fake_cluster& c) : cluster_(&c) {}
     status send(const produced_record& r, delivery_listener& listener) override {
-        pending_.push_back({r, &listener});
+        // The record's topic is a view of the task's; a task may close
+        // before the next poll delivers, so keep a copy.
+        pending_.push_back({r, std::string(r.topic), &listener});
         return ok();
     }
     void poll() override { deliver(); }
@@ -256,22 +258,27 @@ private:
     void deliver() {
         auto pending = std::move(pending_);
         pending_.clear();
-        for (auto& [r, listener] : pending) {
+        for (auto& [r, topic, listener] : pending) {
             delivery_report d;
-            d.tp.topic = r.topic;
-            if (r.topic == failing_topic) {
+            d.tp.topic = topic;
+            if (topic == failing_topic) {
                 d.result = make_error(errc::io_error, "injected failure");
                 listener->on_delivery(d);
                 continue;
             }
-            auto [tp, off] = cluster_->append(r.topic, r.partition, r.key, r.value, r.timestamp);
+            auto [tp, off] = cluster_->append(topic, r.partition, r.key, r.value, r.timestamp);
             d.tp = tp;
             d.offset = off;
             listener->on_delivery(d);
         }
     }
     fake_cluster* cluster_;
-    std::vector<std::pair<produced_record, delivery_listener*>> pending_;
+    struct pending_record {
+        produced_record r;
+        std::string topic;
+        delivery_listener* listener;
+    };
+    std::vector<pending_record> pending_;
     committed_offsets pending_offsets_;
 };
 

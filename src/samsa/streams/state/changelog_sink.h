@@ -20,7 +20,9 @@ namespace samsa::streams {
 class SAMSA_STREAMS_API changelog_sink {
 public:
     virtual ~changelog_sink() = default;
-    // value nullopt is a tombstone (the key was deleted).
+    // value nullopt is a tombstone (the key was deleted). changelog_topic
+    // must live as long as the store that sends (its own member): the task
+    // keeps a view of it in the records it hands to the collector.
     virtual void send(std::string_view changelog_topic, int32_t partition, bytes_view key,
                       std::optional<bytes_view> value, int64_t timestamp) = 0;
     // send() with record headers (the suppression buffer marks its records

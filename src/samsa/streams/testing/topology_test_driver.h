@@ -183,7 +183,7 @@ private:
                     emit_intervals emit);
     void complete_all_processable_work();
     void capture_outputs();
-    void process_global(const std::string& topic, internal::raw_record r);
+    void process_global(std::string_view topic, internal::raw_record r);
     void commit();
     [[noreturn]] static void rethrow(const std::exception& failure);
     bool store_is_timestamped(const std::string& name) const;
@@ -216,9 +216,12 @@ private:
     std::unique_ptr<internal::global_state_task> global_;
     // Every sub-topology in one task, 0_0, as Kafka's driver runs them.
     std::unique_ptr<internal::stream_task> task_;
-    std::set<std::string> task_topics_;  // decorated
-    std::map<std::string, int64_t> offsets_;
-    std::map<std::string, std::deque<internal::produced_record>> outputs_;
+    // Found by the views produced records carry (no topic string per record).
+    std::set<std::string, std::less<>> task_topics_;  // decorated
+    std::set<std::string, std::less<>> global_topics_;
+    std::map<std::string, int64_t, std::less<>> offsets_;
+    std::map<std::string, std::deque<internal::produced_record>, std::less<>> outputs_;
+    std::vector<internal::produced_record> capturing_;  // capture_outputs()' batch
     std::unique_ptr<driver_store_provider> queries_;
 };
 

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "samsa/base/types.h"
 #include "samsa/bytes/bytes.h"
@@ -23,7 +24,13 @@ namespace samsa::streams::internal {
 using topic_partition = samsa::kafka::topic_partition;
 
 struct produced_record {
-    std::string topic;
+    // A view of a name that lives as long as the task that sent the record:
+    // the sink's topic (kept with the topology's nodes), the change-logging
+    // store's changelog, or a dynamic sink's interned name; no topic string
+    // is made per record. A collector that keeps a record past its task's
+    // life copies the name (the test driver closes its task last). Always the
+    // whole of a std::string, so data() is NUL-terminated.
+    std::string_view topic;
     // Unset: the producer's partitioner decides (murmur2 of the key).
     std::optional<int32_t> partition;
     std::optional<bytes> key;

@@ -7,6 +7,7 @@
 
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "samsa/streams/detail/runtime/node.h"
@@ -158,17 +159,28 @@ public:
           partitioner_(std::move(partitioner)) {}
 
     void process(const record<K, V>& r) override {
+        const std::string& topic = extractor_ ? dynamic_topic(r) : topic_;
         produced_record out;
-        out.topic = extractor_ ? extractor_(r.key, r.value) : topic_;
-        if (partitioner_) out.partition = partition_for(out.topic, r);
-        if (r.key) out.key = key_serde_.serialize(out.topic, *r.key);
-        if (r.value) out.value = value_serde_.serialize(out.topic, *r.value);
+        out.topic = topic;
+        if (partitioner_) out.partition = partition_for(topic, r);
+        if (r.key) out.key = key_serde_.serialize(topic, *r.key);
+        if (r.value) out.value = value_serde_.serialize(topic, *r.value);
         out.timestamp = r.timestamp;
         out.headers = r.headers;
         this->task().collector().send(std::move(out));
     }
 
 private:
+    // The extractor's topic, kept for the node's life (produced_record views
+    // it): a set of the topics this sink has written, which the cluster's
+    // topics bound.
+    const std::string& dynamic_topic(const record<K, V>& r) {
+        std::string t = extractor_(r.key, r.value);
+        auto it = dynamic_topics_.find(t);
+        if (it == dynamic_topics_.end()) it = dynamic_topics_.insert(std::move(t)).first;
+        return *it;
+    }
+
     std::optional<int32_t> partition_for(const std::string& topic, const record<K, V>& r) {
         std::optional<int32_t> n = this->task().collector().partition_count(topic);
         if (!n || *n <= 0) {
@@ -185,6 +197,7 @@ private:
 
     std::string topic_;
     topic_name_extractor<K, V> extractor_;
+    std::set<std::string, std::less<>> dynamic_topics_;
     serde<K> key_serde_;
     serde<V> value_serde_;
     stream_partitioner<K, V> partitioner_;

@@ -38,10 +38,11 @@ rdkafka_producer::~rdkafka_producer() {
     for (auto& [name, rkt] : topics_) rd_kafka_topic_destroy(rkt);
 }
 
-rd_kafka_topic_t* rdkafka_producer::topic_handle(const std::string& topic) {
+rd_kafka_topic_t* rdkafka_producer::topic_handle(std::string_view topic) {
     if (auto it = topics_.find(topic); it != topics_.end()) return it->second;
-    rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk_.get(), topic.c_str(), nullptr);
-    if (rkt != nullptr) topics_.emplace(topic, rkt);
+    std::string name(topic);
+    rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk_.get(), name.c_str(), nullptr);
+    if (rkt != nullptr) topics_.emplace(std::move(name), rkt);
     return rkt;
 }
 
@@ -80,7 +81,7 @@ status rdkafka_producer::send(const produced_record& r, delivery_listener& liste
     rd_kafka_topic_t* rkt = topic_handle(r.topic);
     if (rkt == nullptr) {
         if (headers != nullptr) rd_kafka_headers_destroy(headers);
-        return make_error(errc::invalid_argument, "bad topic name " + r.topic);
+        return make_error(errc::invalid_argument, "bad topic name " + std::string(r.topic));
     }
     rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
     for (int attempt = 0; attempt < queue_full_retries; ++attempt) {
@@ -94,7 +95,7 @@ status rdkafka_producer::send(const produced_record& r, delivery_listener& liste
     }
     if (err) {
         if (headers != nullptr) rd_kafka_headers_destroy(headers);
-        return to_error(err, "produce to " + r.topic);
+        return to_error(err, "produce to " + std::string(r.topic));
     }
     return ok();
 }

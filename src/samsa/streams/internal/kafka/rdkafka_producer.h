@@ -18,8 +18,9 @@
 //
 // Threads: the stream thread that owns it.
 
+#include <map>
 #include <string>
-#include <unordered_map>
+#include <string_view>
 
 #include <librdkafka/rdkafka.h>
 
@@ -51,7 +52,7 @@ private:
     rdkafka_producer() = default;
     static void on_delivery(rd_kafka_t* rk, const rd_kafka_message_t* m, void* opaque);
     // The kept handle of a topic (created on first use); nullptr for a bad name.
-    rd_kafka_topic_t* topic_handle(const std::string& topic);
+    rd_kafka_topic_t* topic_handle(std::string_view topic);
     // Runs one transactional call, again while librdkafka says the error is
     // retriable (up to `attempts`); the error otherwise.
     template<class Call>
@@ -60,7 +61,8 @@ private:
     samsa::kafka::handle_ptr rk_;
     bool closing_ = false;
     bool fatal_ = false;
-    std::unordered_map<std::string, rd_kafka_topic_t*> topics_;
+    // Found by view: a send makes no topic string (a few topics per thread).
+    std::map<std::string, rd_kafka_topic_t*, std::less<>> topics_;
 };
 
 }  // namespace samsa::streams::internal::kafka

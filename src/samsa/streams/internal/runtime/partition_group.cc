@@ -9,21 +9,35 @@ namespace samsa::streams::internal {
 partition_group::partition_group(const std::set<topic_partition>& partitions, std::string task)
     : partitions_(partitions), task_(std::move(task)) {
     for (const auto& tp : partitions) {
-        queues_[tp];
-        partition_times_[tp] = -1;
+        queue& q = queues_[tp];
+        q.index = by_index_.size();
+        by_index_.push_back(&q);
+        times_.push_back(&(partition_times_[tp] = -1));
     }
     heap_.reserve(partitions.size());
 }
 
+std::optional<size_t> partition_group::index_of(const topic_partition& tp) const {
+    auto it = queues_.find(tp);
+    if (it == queues_.end()) return std::nullopt;
+    return it->second.index;
+}
+
 void partition_group::add(consumed_record r) {
-    auto it = queues_.find(r.tp);
-    SAMSA_ASSERT(it != queues_.end(), "record of a partition the task does not own");
-    bool was_empty = it->second.empty();
-    int64_t& partition_time = partition_times_[r.tp];
+    std::optional<size_t> index = index_of(r.tp);
+    SAMSA_ASSERT(index.has_value(), "record of a partition the task does not own");
+    add(*index, std::move(r));
+}
+
+void partition_group::add(size_t index, consumed_record r) {
+    SAMSA_ASSERT(index < by_index_.size() && by_index_[index]->index == index, "partition index out of range");
+    queue& q = *by_index_[index];
+    bool was_empty = q.records.empty();
+    int64_t& partition_time = *times_[index];
     if (r.timestamp > partition_time) partition_time = r.timestamp;
-    it->second.push_back(std::move(r));
+    q.records.push_back(std::move(r));
     ++buffered_;
-    if (was_empty) offer(&it->second);
+    if (was_empty) offer(&q);
 }
 
 void partition_group::set_partition_time(const topic_partition& tp, int64_t time) {
@@ -33,12 +47,18 @@ void partition_group::set_partition_time(const topic_partition& tp, int64_t time
 }
 
 std::optional<consumed_record> partition_group::next() {
+    size_t index = 0;
+    return next(index);
+}
+
+std::optional<consumed_record> partition_group::next(size_t& index) {
     queue* q = poll();
     if (q == nullptr) return std::nullopt;
-    consumed_record r = std::move(q->front());
-    q->pop_front();
+    index = q->index;
+    consumed_record r = std::move(q->records.front());
+    q->records.pop_front();
     --buffered_;
-    if (!q->empty()) offer(q);
+    if (!q->records.empty()) offer(q);
     if (r.timestamp > stream_time_) stream_time_ = r.timestamp;
     return r;
 }
@@ -62,7 +82,7 @@ bool partition_group::ready_to_process(int64_t now, int64_t max_task_idle_ms, co
     std::vector<topic_partition> queued;
     std::vector<std::pair<topic_partition, int64_t>> enforced;
     for (const auto& [tp, q] : queues_) {
-        if (!q.empty()) {
+        if (!q.records.empty()) {
             idle_deadlines_.erase(tp);
             queued.push_back(tp);
             continue;
@@ -94,7 +114,7 @@ bool partition_group::ready_to_process(int64_t now, int64_t max_task_idle_ms, co
 }
 
 void partition_group::clear() {
-    for (auto& [tp, q] : queues_) q.clear();
+    for (auto& [tp, q] : queues_) q.records.clear();
     heap_.clear();
     idle_deadlines_.clear();
     buffered_ = 0;

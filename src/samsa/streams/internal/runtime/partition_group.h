@@ -57,13 +57,27 @@ public:
 
     // task: names the task in logs.
     explicit partition_group(const std::set<topic_partition>& partitions, std::string task = {});
+    // Not copyable: the by-index tables point into its own maps.
+    partition_group(const partition_group&) = delete;
+    partition_group& operator=(const partition_group&) = delete;
 
     // Records of a partition outside the group are a programmer error.
     void add(consumed_record r);
     std::optional<consumed_record> next();
 
+    // The same by a partition's index (its rank in partitions(), fixed for
+    // the group's life), for the task's record path, which finds a record's
+    // partition once instead of by name at every step. index_of: nullopt
+    // for a partition outside the group.
+    std::optional<size_t> index_of(const topic_partition& tp) const;
+    void add(size_t index, consumed_record r);
+    int64_t partition_time(size_t index) const { return *times_[index]; }
+    size_t buffered(size_t index) const { return by_index_[index]->records.size(); }
+    // next(), and the index of the record's partition.
+    std::optional<consumed_record> next(size_t& index);
+
     size_t buffered() const { return buffered_; }
-    size_t buffered(const topic_partition& tp) const { return queues_.at(tp).size(); }
+    size_t buffered(const topic_partition& tp) const { return queues_.at(tp).records.size(); }
     bool empty() const { return buffered_ == 0; }
     // The largest timestamp handed out so far (stream time); -1 before any.
     int64_t stream_time() const { return stream_time_; }
@@ -81,12 +95,15 @@ public:
     void clear();
 
 private:
-    using queue = std::deque<consumed_record>;
+    struct queue {
+        std::deque<consumed_record> records;
+        size_t index = 0;
+    };
     // java.util.PriorityQueue's offer() and poll() (siftUp / siftDown).
     void offer(queue* q);
     queue* poll();
     static bool earlier(const queue* a, const queue* b) {
-        return a->front().timestamp < b->front().timestamp;
+        return a->records.front().timestamp < b->records.front().timestamp;
     }
 
     std::set<topic_partition> partitions_;
@@ -96,6 +113,9 @@ private:
     // When the wait for an empty, caught-up partition ends.
     std::map<topic_partition, int64_t> idle_deadlines_;
     int64_t enforced_processing_total_ = 0;
+    // By index: the map nodes above, which never move.
+    std::vector<queue*> by_index_;
+    std::vector<int64_t*> times_;
     std::vector<queue*> heap_;  // the non-empty queues
     size_t buffered_ = 0;
     int64_t stream_time_ = -1;

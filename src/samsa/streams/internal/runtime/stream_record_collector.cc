@@ -63,7 +63,7 @@ void stream_record_collector::send(produced_record r) {
     if (first_error_) throw task_failure("an earlier send failed: " + first_error_->message);
     begin_transaction_if_needed();
     status st = producer_->send(r, *this);
-    if (!st) throw task_failure("error sending a record to " + r.topic + ": " + st.error().message);
+    if (!st) throw task_failure("error sending a record to " + std::string(r.topic) + ": " + st.error().message);
 }
 
 void stream_record_collector::on_delivery(const delivery_report& d) {

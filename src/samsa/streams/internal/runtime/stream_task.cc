@@ -29,7 +29,7 @@ void wipe_task_state(const std::filesystem::path& dir) {
 }  // namespace
 
 stream_task::stream_task(task_id id, std::set<topic_partition> inputs, const task_environment& env)
-    : id_(id), env_(&env), records_(inputs, id.to_string()) {}
+    : id_(id), env_(&env), records_(inputs, id.to_string()), consumed_(inputs.size()) {}
 
 stream_task::~stream_task() { close(); }
 
@@ -81,6 +81,7 @@ result<std::unique_ptr<stream_task>> stream_task::create(task_id id, const subto
         for (const auto& store : s.stores) t->context_->add_store(builders.at(store));
         t->graph_ = std::make_unique<task_graph>(env.topo->internal_builder(), s.nodes, app);
         if (env.metrics) t->graph_->enable_metrics(env.metrics, env.thread_id, id.to_string());
+        for (const auto& tp : t->records_.partitions()) t->input_sources_.push_back(t->graph_->find_source(tp.topic));
         t->graph_->init(*t->context_);
         // The producer learns where its sinks' partitions are now, not at the
         // first record (which would wait for librdkafka's next topic scan).
@@ -94,11 +95,14 @@ result<std::unique_ptr<stream_task>> stream_task::create(task_id id, const subto
         c.tp = topic_partition{topic, id.partition};
         c.persistent = t->context_->store(store).persistent();
         auto it = checkpointed->find(c.tp);
+        std::optional<samsa::offset> restored;
         if (c.persistent && it != checkpointed->end()) {
             c.start = it->second + 1;
-            t->restored_[c.tp] = it->second;
+            restored = it->second;
         }
         t->changelogs_.push_back(std::move(c));
+        t->restored_.push_back(restored);
+        t->checkpointed_.emplace_back();
     }
     t->register_for_queries();
     return t;
@@ -136,9 +140,12 @@ void stream_task::restore_committed_metadata(const committed_offsets& committed)
 
 committed_offsets stream_task::committable_offsets() const {
     committed_offsets out;
-    for (const auto& [tp, next] : consumed_) {
-        topic_partition_metadata m{records_.partition_time(tp), context_->all_processor_metadata()};
-        out[tp] = offset_and_metadata{next, m.encode()};
+    size_t index = 0;
+    for (const auto& tp : records_.partitions()) {
+        if (const std::optional<samsa::offset>& next = consumed_[index++]) {
+            topic_partition_metadata m{records_.partition_time(tp), context_->all_processor_metadata()};
+            out[tp] = offset_and_metadata{*next, m.encode()};
+        }
     }
     return out;
 }
@@ -148,39 +155,50 @@ void stream_task::restore(const changelog_partition& c, const consumed_record& r
     if (r.value) value = bytes_view(*r.value);
     bytes_view key = r.key ? bytes_view(*r.key) : bytes_view();
     context_->store(c.store).restore(key, value, r.timestamp);
-    restored_[c.tp] = r.offset;
+    for (size_t i = 0; i < changelogs_.size(); ++i) {
+        if (changelogs_[i].tp == c.tp) restored_[i] = r.offset;
+    }
 }
 
 void stream_task::mark_running() {
     state_ = state::running;
     set_queryable(true);
     // What the stores hold once restored is what a checkpoint would say.
-    checkpointed_ = changelog_offsets();
+    for (size_t i = 0; i < changelogs_.size(); ++i) checkpointed_[i] = changelog_offset(i);
 }
 
 void stream_task::add_record(consumed_record r) {
     const timestamp_extractor& fallback =
         env_->default_timestamp_extractor ? *env_->default_timestamp_extractor : *fail_on_invalid_timestamp();
-    std::optional<int64_t> ts = graph_->extract_timestamp(r, records_.partition_time(r.tp), *context_, fallback);
+    const std::optional<size_t> index = records_.index_of(r.tp);
+    if (!index) throw task_failure("task " + context_->task_id() + " does not own " + r.tp.to_string());
+    const std::optional<task_graph::source_ref>& source = input_sources_[*index];
+    if (!source) throw task_failure("task " + context_->task_id() + " has no source for " + r.tp.topic);
+    std::optional<int64_t> ts =
+        graph_->extract_timestamp(r, *source, records_.partition_time(*index), *context_, fallback);
     if (!ts) {
         // Dropped. Nothing earlier waits on its partition: it counts as
         // consumed, so the next commit moves past it.
-        if (records_.buffered(r.tp) == 0) consumed_[r.tp] = r.offset + 1;
+        if (records_.buffered(*index) == 0) consumed_[*index] = r.offset + 1;
         return;
     }
     r.timestamp = *ts;
-    records_.add(std::move(r));
+    records_.add(*index, std::move(r));
 }
 
 bool stream_task::process_one() {
-    std::optional<consumed_record> r = records_.next();
+    size_t index = 0;
+    std::optional<consumed_record> r = records_.next(index);
     if (!r) return false;
-    consumed_[r->tp] = r->offset + 1;
+    consumed_[index] = r->offset + 1;
+    // add_record() saw the source.
+    const task_graph::source_ref& source = *input_sources_[index];
     if (sensors_ && sensors_->process_latency->should_record()) {
-        process_measured(std::move(*r));
+        process_measured(std::move(*r), source);
         return true;
     }
-    if (graph_->process(std::move(*r), *context_, env_->on_deserialization_error) == record_outcome::skipped) {
+    if (graph_->process(std::move(*r), source, *context_, env_->on_deserialization_error) ==
+        record_outcome::skipped) {
         ++skipped_;
     }
     return true;
@@ -191,10 +209,11 @@ bool stream_task::process_one() {
 // stream time (0 when it moves stream time on). next() has already moved
 // stream time, which gives the same value. A record the deserialization
 // handler skips records neither: Kafka drops it before both.
-void stream_task::process_measured(consumed_record r) {
+void stream_task::process_measured(consumed_record r, const task_graph::source_ref& source) {
     const int64_t lateness = records_.stream_time() - r.timestamp;
     const auto start = std::chrono::steady_clock::now();
-    if (graph_->process(std::move(r), *context_, env_->on_deserialization_error) == record_outcome::skipped) {
+    if (graph_->process(std::move(r), source, *context_, env_->on_deserialization_error) ==
+        record_outcome::skipped) {
         ++skipped_;
         return;
     }
@@ -262,28 +281,18 @@ void stream_task::prepare_commit() {
     guarded("cannot flush its record caches", [&] { context_->flush_caches(); });
 }
 
-std::optional<samsa::offset> stream_task::changelog_offset(const changelog_partition& c) const {
-    std::optional<samsa::offset> off;
-    if (auto it = restored_.find(c.tp); it != restored_.end()) off = it->second;
-    if (auto sent = env_->collector->last_offset(c.tp); sent && (!off || *sent > *off)) off = sent;
+std::optional<samsa::offset> stream_task::changelog_offset(size_t index) const {
+    std::optional<samsa::offset> off = restored_[index];
+    if (auto sent = env_->collector->last_offset(changelogs_[index].tp); sent && (!off || *sent > *off)) off = sent;
     return off;
-}
-
-std::map<topic_partition, samsa::offset> stream_task::changelog_offsets() const {
-    std::map<topic_partition, samsa::offset> out;
-    for (const auto& c : changelogs_) {
-        if (auto off = changelog_offset(c)) out[c.tp] = *off;
-    }
-    return out;
 }
 
 int64_t stream_task::changelog_records_since_checkpoint() const {
     int64_t moved = 0;
-    for (const auto& c : changelogs_) {
-        auto off = changelog_offset(c);
+    for (size_t i = 0; i < changelogs_.size(); ++i) {
+        auto off = changelog_offset(i);
         if (!off) continue;
-        auto before = checkpointed_.find(c.tp);
-        moved += (*off)() - (before == checkpointed_.end() ? int64_t{-1} : before->second());
+        moved += (*off)() - (checkpointed_[i] ? (*checkpointed_[i])() : int64_t{-1});
     }
     return moved;
 }
@@ -301,12 +310,13 @@ status stream_task::post_commit(bool enforce_checkpoint) {
     // Counted without building the offsets' map: the test driver commits
     // after every record.
     if (!enforce_checkpoint && changelog_records_since_checkpoint() <= checkpoint_delta) return ok();
-    std::map<topic_partition, samsa::offset> now = changelog_offsets();
+    std::vector<std::optional<samsa::offset>> now(changelogs_.size());
+    for (size_t i = 0; i < changelogs_.size(); ++i) now[i] = changelog_offset(i);
     guarded("cannot flush its stores", [&] { context_->flush_stores(); });
     checkpointed_ = now;
     std::map<topic_partition, samsa::offset> persistent;
-    for (const auto& c : changelogs_) {
-        if (auto it = now.find(c.tp); c.persistent && it != now.end()) persistent.emplace(*it);
+    for (size_t i = 0; i < changelogs_.size(); ++i) {
+        if (changelogs_[i].persistent && now[i]) persistent.emplace(changelogs_[i].tp, *now[i]);
     }
     if (persistent.empty()) return ok();
     return checkpoint_->write(persistent);

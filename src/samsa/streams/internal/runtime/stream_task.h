@@ -223,16 +223,15 @@ private:
     // current (running) or stale (restoring, suspended).
     void register_for_queries();
     void set_queryable(bool running);
-    std::map<topic_partition, samsa::offset> changelog_offsets() const;
-    // The last offset of c's changelog partition (restored or written), if any.
-    std::optional<samsa::offset> changelog_offset(const changelog_partition& c) const;
+    // The last offset of changelogs_[index]'s partition (restored or written), if any.
+    std::optional<samsa::offset> changelog_offset(size_t index) const;
     // How far the changelogs moved past the last checkpoint, in records.
     int64_t changelog_records_since_checkpoint() const;
     void restore_committed_metadata(const committed_offsets& committed);
     template<class F>
     void guarded(const char* what, F&& f);
     // process_one() at DEBUG: also records process-latency and record-lateness.
-    void process_measured(consumed_record r);
+    void process_measured(consumed_record r, const task_graph::source_ref& source);
 
     task_id id_;
     const task_environment* env_;
@@ -244,10 +243,17 @@ private:
     std::unique_ptr<task_graph> graph_;
     partition_group records_;
     std::vector<changelog_partition> changelogs_;
-    std::map<topic_partition, samsa::offset> restored_;
-    std::map<topic_partition, samsa::offset> consumed_;
+    // By index in changelogs_ (no lookup by topic name per commit: the test
+    // driver commits after every record): the last offset restored.
+    std::vector<std::optional<samsa::offset>> restored_;
+    // By input partition index (partition_group::index_of): the next offset
+    // to commit once a record was processed or dropped, and the source that
+    // reads the partition (nullopt: none does, a topology error reported
+    // when a record comes). Found once, not by name per record.
+    std::vector<std::optional<samsa::offset>> consumed_;
+    std::vector<std::optional<task_graph::source_ref>> input_sources_;
     // Changelog offsets when the stores were last flushed and checkpointed.
-    std::map<topic_partition, samsa::offset> checkpointed_;
+    std::vector<std::optional<samsa::offset>> checkpointed_;
     // Unregistered when the task closes (Kafka removes a task's sensors).
     std::unique_ptr<task_sensors> sensors_;
     size_t skipped_ = 0;

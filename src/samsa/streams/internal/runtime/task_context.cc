@@ -182,7 +182,7 @@ void task_context::send_with_headers(std::string_view changelog_topic, int32_t p
                                      const record_headers& headers) {
     produced_record r;
     r.headers = headers;
-    r.topic = std::string(changelog_topic);
+    r.topic = changelog_topic;  // the store's own name: lives as long as the task
     r.partition = partition;
     r.key = bytes(key.begin(), key.end());
     if (value) r.value = bytes(value->begin(), value->end());

@@ -78,6 +78,12 @@ source_node_base* task_graph::source(std::string_view topic) const {
     return it == sources_.end() ? nullptr : it->second;
 }
 
+std::optional<task_graph::source_ref> task_graph::find_source(std::string_view topic) const {
+    auto it = sources_.find(topic);
+    if (it == sources_.end()) return std::nullopt;
+    return source_ref{it->second, it->first};
+}
+
 namespace {
 
 std::string position(const consumed_record& r) { return r.tp.to_string() + "@" + std::to_string(r.offset()); }
@@ -87,12 +93,18 @@ std::string position(const consumed_record& r) { return r.tp.to_string() + "@" +
 std::optional<int64_t> task_graph::extract_timestamp(const consumed_record& r, int64_t partition_time,
                                                      task_context& context,
                                                      const timestamp_extractor& default_extractor) const {
+    std::optional<source_ref> source = find_source(r.tp.topic);
+    if (!source) throw task_failure("task " + context.task_id() + " has no source for " + r.tp.topic);
+    return extract_timestamp(r, *source, partition_time, context, default_extractor);
+}
+
+std::optional<int64_t> task_graph::extract_timestamp(const consumed_record& r, const source_ref& ref,
+                                                     int64_t partition_time, task_context& context,
+                                                     const timestamp_extractor& default_extractor) const {
     const std::string& task = context.task_id();
-    auto it = sources_.find(r.tp.topic);
-    if (it == sources_.end()) throw task_failure("task " + task + " has no source for " + r.tp.topic);
-    const source_node_base& source = *it->second;
+    const source_node_base& source = *ref.node;
     const timestamp_extractor& extractor = source.extractor() ? *source.extractor() : default_extractor;
-    raw_record_ref raw{&r.key, &r.value, r.timestamp, &r.headers, record_metadata{it->first, r.tp.partition, r.offset()}};
+    raw_record_ref raw{&r.key, &r.value, r.timestamp, &r.headers, record_metadata{ref.topic, r.tp.partition, r.offset()}};
     std::optional<int64_t> ts;
     try {
         ts = source.extract_timestamp(extractor, raw, partition_time);
@@ -113,10 +125,15 @@ std::optional<int64_t> task_graph::extract_timestamp(const consumed_record& r, i
 
 record_outcome task_graph::process(consumed_record&& r, task_context& context,
                                    deserialization_handler_response handler) {
+    std::optional<source_ref> source = find_source(r.tp.topic);
+    if (!source) throw task_failure("task " + context.task_id() + " has no source for " + r.tp.topic);
+    return process(std::move(r), *source, context, handler);
+}
+
+record_outcome task_graph::process(consumed_record&& r, const source_ref& ref, task_context& context,
+                                   deserialization_handler_response handler) {
     const std::string& task = context.task_id();
-    auto it = sources_.find(r.tp.topic);
-    if (it == sources_.end()) throw task_failure("task " + task + " has no source for " + r.tp.topic);
-    source_node_base& source = *it->second;
+    source_node_base& source = *ref.node;
     if (r.timestamp < 0) {
         spdlog::warn("[streams] task {} skips a record with negative timestamp {} at {}", task, r.timestamp,
                      position(r));
@@ -130,7 +147,7 @@ record_outcome task_graph::process(consumed_record&& r, task_context& context,
     raw.headers = std::move(r.headers);
     // The topic as a view of the name this graph keeps: stable while the
     // task lives (the record, and its topic string, do not).
-    raw.metadata = record_metadata{it->first, r.tp.partition, r.offset()};
+    raw.metadata = record_metadata{ref.topic, r.tp.partition, r.offset()};
     // The record context keeps its own copy of the headers (usually none):
     // the typed record takes the raw ones.
     record_metadata metadata = raw.metadata;

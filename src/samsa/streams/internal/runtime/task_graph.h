@@ -86,6 +86,15 @@ public:
 
     // The source reading a (decorated) topic, or nullptr.
     source_node_base* source(std::string_view topic) const;
+    // A source with the name of its topic as this graph keeps it (stable
+    // while the graph lives: records' metadata views it). stream_task
+    // resolves one per input partition, once.
+    struct source_ref {
+        source_node_base* node = nullptr;
+        std::string_view topic;
+    };
+    // nullopt when no source reads the topic.
+    std::optional<source_ref> find_source(std::string_view topic) const;
     // The topics its sinks write, decorated (not those a topic extractor picks per record).
     const std::vector<std::string>& sink_topics() const { return sink_topics_; }
     // The record's timestamp from the extractor of its source (or
@@ -96,8 +105,15 @@ public:
     // extractor throws or no source reads the topic.
     std::optional<int64_t> extract_timestamp(const consumed_record& r, int64_t partition_time, task_context& context,
                                              const timestamp_extractor& default_extractor) const;
+    // The same with the record's source already found (find_source).
+    std::optional<int64_t> extract_timestamp(const consumed_record& r, const source_ref& source,
+                                             int64_t partition_time, task_context& context,
+                                             const timestamp_extractor& default_extractor) const;
     // Steps 1-5 above. Throws task_failure (an unknown topic included).
     record_outcome process(consumed_record&& r, task_context& context, deserialization_handler_response handler);
+    // Steps 2-5, the source found already (find_source).
+    record_outcome process(consumed_record&& r, const source_ref& source, task_context& context,
+                           deserialization_handler_response handler);
 
 private:
     std::vector<std::unique_ptr<processor_node_base>> nodes_;
