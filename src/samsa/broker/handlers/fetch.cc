@@ -14,6 +14,14 @@
 // whose id the broker does not know is answered UNKNOWN_TOPIC_ID on each of
 // its partitions (the response echoes the id), as Kafka does.
 //
+// Zero-copy: a partition's batches that fill at least min_file_range_bytes
+// are not read; the response names the range of the segment file they are
+// in (storage::partition_log::read_file_range, whole batches below the high
+// watermark or the LSO) and holds the file open until the connection has
+// sent it: sendfile on plaintext listeners, a read then encryption on TLS
+// ones (net/connection.h). Smaller sets, a first batch over the limits and
+// read_committed reads under an open transaction are read as before.
+//
 // Fetch sessions (KIP-227, v7+): the rules are in fetch_sessions.h. An
 // incremental fetch reads every partition of its session and answers those
 // that changed; the decision is taken when the answer is sent, so a parked
@@ -40,9 +48,17 @@ namespace {
 
 using protocol::error_code;
 
+// Record sets from this size on stay in their segment files and go to the
+// socket with sendfile; smaller ones are read and copied into the frame (one
+// syscall either way, and a small copy costs less than an iovec of its own).
+constexpr size_t min_file_range_bytes = request_context::min_spliced_records_bytes;
+
 struct fetch_outcome {
     protocol::fetch_response response;
     std::vector<bytes> buffers;  // the records the response points at
+    // Records left in their segment files (raw_records::external, the id is
+    // the index here): the connection sends them with sendfile.
+    std::vector<storage::file_read_result> ranges;
     size_t total_bytes = 0;
     bool has_error = false;
 };
@@ -172,6 +188,31 @@ fetch_outcome read_partitions(broker& b, const protocol::fetch_request& request,
                                     response_budget - std::min(response_budget, out.total_bytes));
             bool min_one = out.total_bytes == 0;  // KIP-74: progress even past the limits
             if (part.fetch_offset < end && (limit > 0 || min_one) && part.partition_max_bytes > 0) {
+                // Large enough to be worth a sendfile: left in the file.
+                auto range = log->read_file_range(part.fetch_offset, limit, min_file_range_bytes, end);
+                if (range && *range && committed) {
+                    auto aborted = log->collect_aborted_txns(part.fetch_offset, (*range)->next_offset);
+                    if (!aborted) {
+                        range = aborted.error();
+                    } else {
+                        for (const auto& t : *aborted) pd.aborted_transactions->push_back({t.producer, t.first_offset});
+                    }
+                }
+                if (!range) {
+                    pd.error_code = to_error_code(range.error(), operation::fetch);
+                    out.has_error = true;
+                    spdlog::warn("fetch {}-{} at {}: {}", topic.topic, part.partition(), part.fetch_offset(),
+                                 range.error().message);
+                    tr.partitions.push_back(std::move(pd));
+                    continue;
+                }
+                if (*range) {
+                    out.total_bytes += (*range)->size;
+                    pd.records = protocol::raw_records::external((*range)->size, out.ranges.size());
+                    out.ranges.push_back(std::move(**range));
+                    tr.partitions.push_back(std::move(pd));
+                    continue;
+                }
                 auto read = log->read(part.fetch_offset, limit, min_one, end);
                 if (read && committed && !read->records.empty()) {
                     auto aborted = log->collect_aborted_txns(part.fetch_offset, read->next_offset);
@@ -230,7 +271,11 @@ void answer(request_context& ctx, fetch_outcome outcome) {
         return;
     }
     count_bytes_out(*ctx.b, outcome.response);
-    ctx.respond_with_records(outcome.response, std::move(outcome.buffers));
+    ctx.respond_with_records(outcome.response, std::move(outcome.buffers), [&](uint64_t id) {
+        storage::file_read_result& r = outcome.ranges.at(id);
+        const int fd = r.log->fd();
+        return std::optional(frame_part::file_range(std::move(r.log), fd, r.position, r.size));
+    });
 }
 
 // The session's part of the answer (fetch_sessions.h), then the answer.
