@@ -1,8 +1,11 @@
 // Fetch: read stored batches from each partition as they are (no
 // re-encoding), within the partition and response byte limits, and answer
 // with the high watermark, last stable offset and log start offset. If fewer
-// than min_bytes are available the request is parked (fetch_waiters) until
-// appends (and transaction markers) bring enough, or max_wait_ms passes.
+// than min_bytes are available the request is parked (purgatory/
+// fetch_purgatory.h) until appends (and transaction markers) bring enough, or
+// max_wait_ms passes; a parked fetch re-reads only when a partition it
+// watches moved past the offset it waits at and the bytes appended since it
+// parked could reach min_bytes.
 //
 // read_committed (isolation level 1): batches stop at the last stable offset
 // (the first offset of the oldest open transaction), and the answer lists the
@@ -34,7 +37,7 @@
 #include "samsa/broker/handlers/authorize.h"
 #include "samsa/broker/handlers/error_mapping.h"
 #include "samsa/broker/handlers/fetch_sessions.h"
-#include "samsa/broker/handlers/fetch_waiters.h"
+#include "samsa/broker/purgatory/fetch_purgatory.h"
 #include "samsa/broker/handlers/handlers.h"
 #include "samsa/broker/handlers/quota_handlers.h"
 #include "samsa/broker/metrics/broker_metrics.h"
@@ -288,8 +291,23 @@ void finish_and_answer(request_context& ctx, const fetch_session_plan& plan, con
 
 class parked_fetch final : public parked_request {
 public:
-    parked_fetch(request_context ctx, protocol::fetch_request request, denied_topics denied, fetch_session_plan plan)
-        : ctx_(std::move(ctx)), request_(std::move(request)), denied_(std::move(denied)), plan_(plan) {}
+    // `found`: the bytes the first read found (fewer than min_bytes).
+    parked_fetch(request_context ctx, protocol::fetch_request request, denied_topics denied, fetch_session_plan plan,
+                 size_t found)
+        : ctx_(std::move(ctx)), request_(std::move(request)), denied_(std::move(denied)), plan_(plan), found_(found) {
+        for (const auto& t : request_.topics) {
+            if (t.topic.empty() || denied_.contains(t.topic)) continue;
+            for (const auto& p : t.partitions) {
+                waiting_point w{t.topic, p.partition, p.fetch_offset, offset(-1), 0};
+                if (const storage::partition_log* log = ctx_.b->topics().log(t.topic, p.partition)) {
+                    const auto& active = *log->segments().back();
+                    w.segment = active.base_offset();
+                    w.size = active.size_bytes();
+                }
+                waiting_.push_back(std::move(w));
+            }
+        }
+    }
 
     bool try_answer(bool deadline) override {
         if (!ctx_.slot.connection_alive()) {
@@ -305,21 +323,58 @@ public:
         return true;
     }
 
-    bool watches(std::string_view topic, partition_id partition) const override {
-        for (const auto& t : request_.topics) {
-            if (t.topic != topic) continue;
-            for (const auto& p : t.partitions) {
-                if (p.partition == partition) return true;
-            }
+    std::vector<watched_partition> watched() const override {
+        std::vector<watched_partition> out;
+        out.reserve(waiting_.size());
+        for (const auto& w : waiting_) out.push_back({w.topic, w.partition});
+        return out;
+    }
+
+    // Kafka's DelayedFetch.tryComplete, from positions: the partition's end
+    // (LSO for read_committed) must have passed the offset the fetch waits
+    // at, and the bytes appended to the watched partitions since it parked,
+    // with what it found then, must reach min_bytes. Over-counting (bytes
+    // above the LSO, past partition_max_bytes) only costs a read.
+    bool worth_trying(std::string_view topic, partition_id partition) override {
+        const storage::partition_log* log = ctx_.b->topics().log(topic, partition);
+        if (!log) return true;  // deleted: answered with the error
+        const waiting_point* notified = nullptr;
+        for (const auto& w : waiting_) {
+            if (w.partition == partition && w.topic == topic) notified = &w;
         }
-        return false;
+        if (!notified) return true;
+        const bool committed = request_.isolation_level == 1;
+        const offset end = committed ? log->last_stable_offset() : log->high_watermark();
+        if (end <= notified->fetch_offset && log->log_start_offset() <= notified->fetch_offset) return false;
+        size_t available = found_;
+        for (const auto& w : waiting_) {
+            const storage::partition_log* l = ctx_.b->topics().log(w.topic, w.partition);
+            if (!l) return true;
+            const auto& active = *l->segments().back();
+            // A roll (or a new log) since parking: the count is unknown.
+            if (active.base_offset() != w.segment) return true;
+            available += static_cast<size_t>(active.size_bytes() - std::min(active.size_bytes(), w.size));
+        }
+        return available >= static_cast<size_t>(std::max(request_.min_bytes, 0));
     }
 
 private:
+    // Where a watched partition stood when the fetch parked: the offset it
+    // waits at, and the end of the log (active segment and its size).
+    struct waiting_point {
+        std::string topic;
+        partition_id partition;
+        offset fetch_offset;
+        offset segment;
+        uint64_t size;
+    };
+
     request_context ctx_;
     protocol::fetch_request request_;
     denied_topics denied_;
     fetch_session_plan plan_;
+    size_t found_;
+    std::vector<waiting_point> waiting_;
 };
 
 }  // namespace
@@ -350,8 +405,10 @@ void handle_fetch(request_context ctx) {
         return;
     }
     auto wait = std::chrono::milliseconds(request->max_wait_ms);
-    b.waiters().park(std::make_unique<parked_fetch>(std::move(ctx), std::move(*request), std::move(denied), plan),
-                     wait);
+    const size_t found = outcome.total_bytes;
+    outcome = {};  // release what the first read holds (files) while parked
+    b.waiters().park(
+        std::make_unique<parked_fetch>(std::move(ctx), std::move(*request), std::move(denied), plan, found), wait);
 }
 
 }  // namespace samsa::broker
