@@ -119,6 +119,38 @@ bool zstd_topic_for_old_fetcher(broker& b, const protocol::fetch_request& reques
     return meta->properties.compression.codec == record::compression_codec::zstd;
 }
 
+// One partition's records into `pd` (and `out`): a file range when the set
+// is large enough to be worth a sendfile, else the bytes read; for
+// read_committed the aborted transactions overlapping what is returned.
+status read_records(storage::partition_log& log, offset from, size_t limit, bool min_one, offset end, bool committed,
+                    protocol::fetch_partition_data& pd, fetch_outcome& out) {
+    auto range = log.read_file_range(from, limit, min_file_range_bytes, end);
+    if (!range) return range.error();
+    std::optional<storage::read_result> read;
+    if (!*range) {
+        auto r = log.read(from, limit, min_one, end);
+        if (!r) return r.error();
+        if (r->records.empty()) return ok();
+        read = std::move(*r);
+    }
+    const offset next = *range ? (*range)->next_offset : read->next_offset;
+    if (committed) {
+        auto aborted = log.collect_aborted_txns(from, next);
+        if (!aborted) return aborted.error();
+        for (const auto& t : *aborted) pd.aborted_transactions->push_back({t.producer, t.first_offset});
+    }
+    if (*range) {
+        out.total_bytes += (*range)->size;
+        pd.records = protocol::raw_records::external((*range)->size, out.ranges.size());
+        out.ranges.push_back(std::move(**range));
+    } else {
+        out.total_bytes += read->records.size();
+        out.buffers.push_back(std::move(read->records));
+        pd.records = protocol::raw_records(out.buffers.back());
+    }
+    return ok();
+}
+
 // version: the request's; from v13 it named its topics by id.
 fetch_outcome read_partitions(broker& b, const protocol::fetch_request& request, const denied_topics& denied,
                               int16_t version) {
@@ -191,49 +223,11 @@ fetch_outcome read_partitions(broker& b, const protocol::fetch_request& request,
                                     response_budget - std::min(response_budget, out.total_bytes));
             bool min_one = out.total_bytes == 0;  // KIP-74: progress even past the limits
             if (part.fetch_offset < end && (limit > 0 || min_one) && part.partition_max_bytes > 0) {
-                // Large enough to be worth a sendfile: left in the file.
-                auto range = log->read_file_range(part.fetch_offset, limit, min_file_range_bytes, end);
-                if (range && *range && committed) {
-                    auto aborted = log->collect_aborted_txns(part.fetch_offset, (*range)->next_offset);
-                    if (!aborted) {
-                        range = aborted.error();
-                    } else {
-                        for (const auto& t : *aborted) pd.aborted_transactions->push_back({t.producer, t.first_offset});
-                    }
-                }
-                if (!range) {
-                    pd.error_code = to_error_code(range.error(), operation::fetch);
+                if (auto st = read_records(*log, part.fetch_offset, limit, min_one, end, committed, pd, out); !st) {
+                    pd.error_code = to_error_code(st.error(), operation::fetch);
                     out.has_error = true;
                     spdlog::warn("fetch {}-{} at {}: {}", topic.topic, part.partition(), part.fetch_offset(),
-                                 range.error().message);
-                    tr.partitions.push_back(std::move(pd));
-                    continue;
-                }
-                if (*range) {
-                    out.total_bytes += (*range)->size;
-                    pd.records = protocol::raw_records::external((*range)->size, out.ranges.size());
-                    out.ranges.push_back(std::move(**range));
-                    tr.partitions.push_back(std::move(pd));
-                    continue;
-                }
-                auto read = log->read(part.fetch_offset, limit, min_one, end);
-                if (read && committed && !read->records.empty()) {
-                    auto aborted = log->collect_aborted_txns(part.fetch_offset, read->next_offset);
-                    if (!aborted) {
-                        read = aborted.error();
-                    } else {
-                        for (const auto& t : *aborted) pd.aborted_transactions->push_back({t.producer, t.first_offset});
-                    }
-                }
-                if (!read) {
-                    pd.error_code = to_error_code(read.error(), operation::fetch);
-                    out.has_error = true;
-                    spdlog::warn("fetch {}-{} at {}: {}", topic.topic, part.partition(), part.fetch_offset(),
-                                 read.error().message);
-                } else if (!read->records.empty()) {
-                    out.total_bytes += read->records.size();
-                    out.buffers.push_back(std::move(read->records));
-                    pd.records = protocol::raw_records(out.buffers.back());
+                                 st.error().message);
                 }
             }
             tr.partitions.push_back(std::move(pd));
