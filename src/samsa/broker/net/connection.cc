@@ -27,6 +27,9 @@ constexpr size_t read_turn_bytes = 1u << 20;
 // least this much at a time.
 constexpr size_t first_frame_reservation = 1u << 20;
 constexpr size_t min_frame_growth = 64 * 1024;
+// Bytes one connection writes per turn before letting the others have the
+// I/O thread (a large Fetch answer to a fast reader).
+constexpr size_t write_turn_bytes = 4u << 20;
 // Ciphertext read from the socket at a time (a little more than one TLS record).
 constexpr size_t tls_read_bytes = 17 * 1024;
 
@@ -565,7 +568,20 @@ void connection::start_write() {
 // is full, a wait for writability and a continuation from the same place.
 void connection::write_parts() {
     constexpr size_t max_gather = 64;
+    size_t this_turn = 0;
     while (write_index_ < writing_.size()) {
+        if (this_turn >= write_turn_bytes) {
+            // A fast reader could keep the loop going for a whole large
+            // response: let the other connections have the thread first.
+            asio::post(socket_.get_executor(), [self = shared_from_this()] {
+                if (!self->open_) {
+                    self->on_written(asio::error::operation_aborted);
+                    return;
+                }
+                self->write_parts();
+            });
+            return;
+        }
         const frame_part& part = writing_[write_index_];
         size_t n = 0;
         asio::error_code ec;
@@ -608,6 +624,7 @@ void connection::write_parts() {
             }
         }
         last_progress_ = std::chrono::steady_clock::now();
+        this_turn += n;
         while (n > 0) {
             const size_t left = writing_[write_index_].size() - write_offset_;
             if (n < left) {
