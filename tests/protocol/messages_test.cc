@@ -98,10 +98,10 @@ TEST(messages, fetch_response_parts_equal_the_whole_frame) {
         const bytes whole = encode_response_frame(7, v, response);
 
         int owned = 0;
-        auto own = [&](bytes_view view) -> std::optional<bytes> {
-            EXPECT_EQ(view.data(), big.data());
+        auto own = [&](const byte_writer::splice_point& s) -> std::optional<bytes> {
+            EXPECT_EQ(s.data.data(), big.data());
             ++owned;
-            return bytes(view.begin(), view.end());
+            return bytes(s.data.begin(), s.data.end());
         };
         std::vector<bytes> parts = encode_response_frame_parts(7, v, response, 4096, own);
         bytes joined;

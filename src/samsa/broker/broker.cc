@@ -2,7 +2,7 @@
 
 #include "samsa/broker/group/group_service.h"
 #include "samsa/broker/handlers/fetch_sessions.h"
-#include "samsa/broker/handlers/fetch_waiters.h"
+#include "samsa/broker/purgatory/fetch_purgatory.h"
 #include "samsa/broker/metrics/broker_metrics.h"
 #include "samsa/broker/producer/durable_acks.h"
 #include "samsa/broker/producer/producer_id_manager.h"
@@ -25,7 +25,7 @@ broker::broker(const broker_config& config, asio::io_context& io, meta_propertie
       metrics_(std::make_unique<metrics::broker_metrics>()),
       meta_(std::move(meta)),
       topics_(std::move(topics)),
-      waiters_(std::make_unique<fetch_waiters>(io)),
+      waiters_(std::make_unique<fetch_purgatory>(io)),
       fetch_sessions_(std::make_unique<fetch_session_cache>(config.max_incremental_fetch_session_cache_slots)),
       advertised_(config.advertised_listeners.front()),
       groups_(std::make_unique<group::group_service>(*this)) {

@@ -29,7 +29,7 @@ class io_context;
 
 namespace samsa::broker {
 
-class fetch_waiters;
+class fetch_purgatory;
 class fetch_session_cache;
 namespace group {
 class group_coordinator;
@@ -67,7 +67,7 @@ public:
     const broker_config& config() const { return config_; }
     asio::io_context& io() { return io_; }
     topic_manager& topics() { return *topics_; }
-    fetch_waiters& waiters() { return *waiters_; }
+    fetch_purgatory& waiters() { return *waiters_; }  // parked Fetch requests
     fetch_session_cache& fetch_sessions() { return *fetch_sessions_; }  // KIP-227
     // The group coordinator (broker/group/), loaded from __consumer_offsets.
     group::group_coordinator& groups();
@@ -123,7 +123,7 @@ private:
     std::unique_ptr<metrics::broker_metrics> metrics_;
     meta_properties meta_;
     std::unique_ptr<topic_manager> topics_;
-    std::unique_ptr<fetch_waiters> waiters_;
+    std::unique_ptr<fetch_purgatory> waiters_;
     std::unique_ptr<fetch_session_cache> fetch_sessions_;
     listener advertised_;
     std::map<std::string, listener, std::less<>> advertised_by_name_;

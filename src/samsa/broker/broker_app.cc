@@ -5,7 +5,7 @@
 #include "samsa/broker/broker.h"
 #include "samsa/broker/dir_lock.h"
 #include "samsa/broker/handlers/dispatcher.h"
-#include "samsa/broker/handlers/fetch_waiters.h"
+#include "samsa/broker/purgatory/fetch_purgatory.h"
 #include "samsa/broker/meta_properties.h"
 #include "samsa/broker/metrics/metrics_endpoint.h"
 #include "samsa/broker/metrics/scrape.h"

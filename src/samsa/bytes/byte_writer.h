@@ -13,6 +13,7 @@
 #include <cstring>
 #include <vector>
 
+#include "samsa/base/assert.h"
 #include "samsa/bytes/bytes.h"
 
 namespace samsa {
@@ -68,10 +69,15 @@ public:
     bytes release() { return std::move(buf_); }
     void reserve(size_t n) { buf_.reserve(n); }
 
-    // A range that follows the buffer's first `at` bytes on the wire.
+    // A range that follows the buffer's first `at` bytes on the wire: `data`,
+    // or `external_size` bytes that are not in memory (a range of a file the
+    // writer of the frame sends itself), named by `external_id`.
     struct splice_point {
         size_t at;
         bytes_view data;
+        size_t external_size = 0;
+        uint64_t external_id = 0;
+        size_t size() const { return external_size > 0 ? external_size : data.size(); }
     };
     // Ranges of at least `min_bytes` given to splice_if_large() are spliced from now on.
     void enable_splicing(size_t min_bytes) { min_splice_bytes_ = min_bytes; }
@@ -83,6 +89,13 @@ public:
         }
         splices_.push_back({buf_.size(), b});
         spliced_bytes_ += b.size();
+    }
+    // Notes `size` bytes held elsewhere: always spliced, never read. Only
+    // with splicing on (a frame written as parts).
+    void splice_external(size_t size, uint64_t id) {
+        SAMSA_ASSERT(min_splice_bytes_ > 0 && size > 0);
+        splices_.push_back({buf_.size(), {}, size, id});
+        spliced_bytes_ += size;
     }
     const std::vector<splice_point>& splices() const { return splices_; }
 

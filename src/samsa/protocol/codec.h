@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <type_traits>
 #include <vector>
 
 #include <fmt/format.h>
@@ -95,12 +96,15 @@ bytes encode_response_frame(int32_t correlation_id, int16_t version, const T& ms
 }
 
 // The same frame as gathered parts, in wire order: pieces of the encoded
-// buffer and, between them, the RECORDS fields of at least `min_splice_bytes`,
-// which are not copied. `own(view)` returns the owned buffer a spliced view
-// covers exactly (moved into the parts), or nullopt to copy it instead.
+// buffer and, between them, the RECORDS fields of at least `min_splice_bytes`
+// and the external ones, which are not copied. `own(splice_point)` returns
+// the part a splice becomes (an owned buffer the view covers exactly, moved
+// in; or the file range an external one names), or nullopt to copy the view
+// instead (never for an external splice). Part is constructible from bytes.
 template<message T, class Owner>
-std::vector<bytes> encode_response_frame_parts(int32_t correlation_id, int16_t version, const T& msg,
-                                               size_t min_splice_bytes, Owner&& own) {
+auto encode_response_frame_parts(int32_t correlation_id, int16_t version, const T& msg, size_t min_splice_bytes,
+                                 Owner&& own) {
+    using part = typename std::invoke_result_t<Owner&, const byte_writer::splice_point&>::value_type;
     byte_writer out;
     out.reserve(4096);
     out.enable_splicing(min_splice_bytes);
@@ -108,18 +112,25 @@ std::vector<bytes> encode_response_frame_parts(int32_t correlation_id, int16_t v
     write_response_header(out, correlation_id, response_header_version(T::api::key, version));
     encode(out, msg, version);
     out.patch_i32(size_at, static_cast<int32_t>(out.size() - 4));
-    if (out.splices().empty()) return {out.release()};
-
-    std::vector<bytes> parts;
+    std::vector<part> parts;
+    if (out.splices().empty()) {
+        parts.emplace_back(out.release());
+        return parts;
+    }
     const bytes& encoded = out.buffer();
     size_t from = 0;
     for (const auto& s : out.splices()) {
-        if (s.at > from) parts.emplace_back(encoded.begin() + from, encoded.begin() + s.at);
+        if (s.at > from) parts.emplace_back(bytes(encoded.begin() + from, encoded.begin() + s.at));
         from = s.at;
-        std::optional<bytes> owned = own(s.data);
-        parts.push_back(owned ? std::move(*owned) : bytes(s.data.begin(), s.data.end()));
+        std::optional<part> owned = own(s);
+        SAMSA_ASSERT(owned || s.external_size == 0);
+        if (owned) {
+            parts.push_back(std::move(*owned));
+        } else {
+            parts.emplace_back(bytes(s.data.begin(), s.data.end()));
+        }
     }
-    if (from < encoded.size()) parts.emplace_back(encoded.begin() + from, encoded.end());
+    if (from < encoded.size()) parts.emplace_back(bytes(encoded.begin() + from, encoded.end()));
     return parts;
 }
 

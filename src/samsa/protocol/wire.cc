@@ -7,6 +7,7 @@ namespace samsa::protocol {
 
 bool raw_records::operator==(const raw_records& o) const {
     if (data.has_value() != o.data.has_value()) return false;
+    if (external_size != o.external_size || external_id != o.external_id) return false;
     if (!data) return true;
     return std::equal(data->begin(), data->end(), o.data->begin(), o.data->end());
 }
@@ -159,6 +160,11 @@ void protocol_writer::field(const std::optional<bytes>& v) {
 void protocol_writer::field(const raw_records& v) {
     if (!v.data) {
         write_length(-1, /*is_string=*/false);
+        return;
+    }
+    if (v.is_external()) {
+        write_length(static_cast<int64_t>(v.external_size), /*is_string=*/false);
+        out_.splice_external(v.external_size, v.external_id);
         return;
     }
     write_length(static_cast<int64_t>(v.data->size()), /*is_string=*/false);

@@ -54,14 +54,28 @@ namespace samsa::protocol {
 // produce request's records are written to the log exactly as received), so
 // the message must not outlive that buffer. For encoding, `data` points at
 // bytes the caller keeps alive until encode() returns. nullopt = null.
+//
+// external() (encoding only): the records are not in memory but a range of a
+// segment file that the connection sends with sendfile(2); the encoder writes
+// their length and leaves a splice named by `id` for whoever assembles the
+// frame's parts (encode_response_frame_parts), never reading them.
 struct raw_records {
     std::optional<bytes_view> data;
+    size_t external_size = 0;
+    uint64_t external_id = 0;
 
     raw_records() = default;
     explicit raw_records(bytes_view d) : data(d) {}
+    static raw_records external(size_t size, uint64_t id) {
+        raw_records r(bytes_view{});
+        r.external_size = size;
+        r.external_id = id;
+        return r;
+    }
     bool is_null() const { return !data.has_value(); }
+    bool is_external() const { return external_size > 0; }
     bytes_view view() const { return data.value_or(bytes_view{}); }
-    size_t size() const { return data ? data->size() : 0; }
+    size_t size() const { return external_size > 0 ? external_size : (data ? data->size() : 0); }
 
     bool operator==(const raw_records& o) const;
 };

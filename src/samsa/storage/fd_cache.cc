@@ -25,6 +25,11 @@ size_t fd_cache::open_count() const {
     return lru_.size();
 }
 
+bool fd_cache::full() const {
+    std::lock_guard lock(mutex_);
+    return capacity_ != unlimited && lru_.size() >= capacity_;
+}
+
 uint64_t fd_cache::opens() const {
     std::lock_guard lock(mutex_);
     return opens_;

@@ -46,6 +46,10 @@ public:
     size_t capacity() const;
     // Files the cache holds open now.
     size_t open_count() const;
+    // True when the cache holds capacity() files or more: a caller that would
+    // keep a file beyond one operation (a response sent with sendfile) should
+    // not, since eviction cannot close a file in use.
+    bool full() const;
     // Files opened since the start (first opens and reopens alike).
     uint64_t opens() const;
 
@@ -86,6 +90,7 @@ public:
     void close() { cache_.forget(*slot_); }
     bool is_open() const;
     const std::filesystem::path& path() const { return slot_->path; }
+    fd_cache& cache() const { return cache_; }
 
 private:
     fd_cache& cache_;

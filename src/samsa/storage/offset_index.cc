@@ -64,6 +64,14 @@ std::optional<offset_index::entry> offset_index::lookup(offset target) const {
     return unpack(*std::prev(it));
 }
 
+std::optional<offset_index::entry> offset_index::last_at_or_before_position(uint64_t position) const {
+    SAMSA_ASSERT(loaded_);
+    auto it = std::upper_bound(entries_.begin(), entries_.end(), position,
+                               [](uint64_t p, const packed& e) { return p < uint64_t{e.position}; });
+    if (it == entries_.begin()) return std::nullopt;
+    return unpack(*std::prev(it));
+}
+
 std::optional<offset_index::entry> offset_index::last_entry() const {
     if (entries_.empty()) return std::nullopt;
     return unpack(entries_.back());

@@ -65,6 +65,9 @@ public:
     // The last entry whose offset is <= target; nullopt when none. Requires loaded().
     std::optional<entry> lookup(offset target) const;
     std::optional<entry> last_entry() const;
+    // The last entry whose position is <= position (a batch boundary known
+    // without reading the log); nullopt when none. Requires loaded().
+    std::optional<entry> last_at_or_before_position(uint64_t position) const;
     size_t entry_count() const { return entries_.size(); }
     size_t size_bytes() const { return entries_.size() * entry_size; }
 

@@ -411,6 +411,41 @@ result<read_result> partition_log::read(offset from, size_t max_bytes, bool min_
     return out;
 }
 
+result<std::optional<file_read_result>> partition_log::read_file_range(offset from, size_t max_bytes,
+                                                                     size_t min_size, offset end) const {
+    using none = std::optional<file_read_result>;
+    if (from < log_start_offset_ || from >= log_end_offset_ || end < log_end_offset_ || max_bytes < min_size)
+        return none{};
+    segment& seg = *segments_[segment_index_for(from)];
+    auto found = seg.find_position(from);
+    if (!found) return found.error();
+    if (!*found) return none{};
+    const uint64_t position = **found;
+    // Everything in the segment file is below the log end offset, which is
+    // the high watermark here: a range never carries uncommitted bytes.
+    const uint64_t limit = position + max_bytes;
+    uint64_t cut = seg.size_bytes();
+    offset next;
+    if (limit < cut) {
+        if (auto loaded = seg.ensure_indexes(); !loaded) return loaded.error();
+        auto boundary = seg.index().last_at_or_before_position(limit);
+        if (!boundary || boundary->position <= position) return none{};
+        cut = boundary->position;
+        auto base = seg.base_offset_at(cut);
+        if (!base) return base.error();
+        next = *base;
+    } else {
+        auto n = seg.next_offset();
+        if (!n) return n.error();
+        next = *n;
+    }
+    if (cut - position < min_size) return none{};
+    auto log = seg.hold_log();
+    if (!log) return none{};
+    seg.remember_position(next, cut);
+    return std::optional(file_read_result{std::move(log), position, static_cast<size_t>(cut - position), next});
+}
+
 namespace {
 
 // Decompressing a stored batch is bounded by what the broker accepted when it

@@ -106,6 +106,18 @@ struct read_result {
     offset next_offset;
 };
 
+// A fetch's records as a range of a segment file, for sending with
+// sendfile(2) instead of reading them (partition_log::read_file_range).
+struct file_read_result {
+    // The segment's `.log`, held open: the range stays readable after
+    // retention or compaction removes the segment (an unlinked file lives
+    // while a descriptor is open).
+    std::shared_ptr<file> log;
+    uint64_t position = 0;  // where the first batch starts
+    size_t size = 0;        // whole batches only
+    offset next_offset;     // the offset after the last batch in the range
+};
+
 // A record position found by timestamp (ListOffsets).
 struct timestamp_and_offset {
     timestamp_ms timestamp;
@@ -151,6 +163,17 @@ public:
     // (read_committed reads end at the last stable offset).
     result<read_result> read(offset from, size_t max_bytes, bool min_one,
                              offset end = offset(std::numeric_limits<int64_t>::max())) const;
+
+    // read() as a file range, without reading the records: whole batches of
+    // one segment, cut at a batch boundary the offset index knows (or the
+    // segment's end) at or below max_bytes. nullopt where a range cannot say
+    // it as well as read() (the caller then calls read()): fewer than
+    // `min_size` bytes, a first batch larger than max_bytes, an `end` below
+    // the log end (read_committed under an open transaction), no position
+    // for `from`, or the fd cache full. It may return fewer batches than
+    // read() would (up to an index interval less, one segment at most).
+    result<std::optional<file_read_result>> read_file_range(offset from, size_t max_bytes, size_t min_size,
+                                                            offset end) const;
 
     offset log_start_offset() const { return log_start_offset_; }
     offset log_end_offset() const { return log_end_offset_; }  // the next offset to assign

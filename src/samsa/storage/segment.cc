@@ -255,6 +255,22 @@ result<std::optional<std::pair<batch_position, timestamp_ms>>> segment::find_by_
     }
 }
 
+std::shared_ptr<file> segment::hold_log() const {
+    if (log_.cache().full()) return nullptr;
+    auto log = log_file();
+    return log ? std::move(*log) : nullptr;
+}
+
+result<offset> segment::base_offset_at(uint64_t position) const {
+    bytes head;
+    if (auto st = read(position, 8, head); !st) return st.error();
+    if (head.size() < 8)
+        return make_error(errc::corrupt, fmt::format("{}: no batch at position {}", log_path().string(), position));
+    uint64_t v = 0;
+    for (uint8_t b : head) v = (v << 8) | b;
+    return offset(static_cast<int64_t>(v));
+}
+
 status segment::read(uint64_t position, size_t size, bytes& out) const {
     if (position >= size_) return ok();
     size = static_cast<size_t>(std::min<uint64_t>(size, size_ - position));

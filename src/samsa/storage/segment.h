@@ -157,6 +157,15 @@ public:
     result<std::optional<std::pair<batch_position, timestamp_ms>>> find_by_timestamp(timestamp_ms ts,
                                                                                     offset min_offset);
 
+    // The `.log` for a use that outlasts this call (a response that sends a
+    // range of it with sendfile), or nullptr when the fd cache is full
+    // (holding it would keep the broker over samsa.log.max.open.files) or the
+    // file cannot be opened: the caller reads the bytes instead.
+    std::shared_ptr<file> hold_log() const;
+    // The base offset of the batch starting at `position` (a batch boundary),
+    // from its first 8 bytes.
+    result<offset> base_offset_at(uint64_t position) const;
+
     // Appends bytes [position, position + size), clamped to the segment's
     // size, to `out` with one pread.
     status read(uint64_t position, size_t size, bytes& out) const;

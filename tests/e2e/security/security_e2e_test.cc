@@ -123,6 +123,32 @@ TEST_F(ssl_pem_test, librdkafka_and_kcat_produce_consume_and_admin_over_tls) {
     EXPECT_NE(c.out.find("from-kcat"), std::string::npos) << c.out;
 }
 
+// Record sets of 4 KiB and more leave the log as file ranges (sendfile on
+// plaintext); TLS reads them and encrypts them: every byte must survive.
+TEST_F(ssl_pem_test, large_record_sets_from_segment_files_are_read_byte_for_byte_over_tls) {
+    set_client_security(ssl_client());
+    ASSERT_TRUE(create_topic(bootstrap(), "tls-large", 1));
+    std::vector<record> records;
+    for (int i = 0; i < 400; ++i) {
+        record r;
+        r.key = "k" + std::to_string(i);
+        r.value = std::string(8192, static_cast<char>('A' + i % 50));
+        r.value[static_cast<size_t>(i) % r.value.size()] = '#';  // a byte that moves from record to record
+        r.partition = 0;
+        records.push_back(std::move(r));
+    }
+    auto produced = produce(bootstrap(), "tls-large", records, {{"acks", "all"}, {"compression.codec", "none"}});
+    ASSERT_TRUE(produced) << produced.error().message;
+    auto read = read_all(bootstrap(), "tls-large", 1, records.size(), 60s);
+    set_client_security({});
+    ASSERT_TRUE(read) << read.error().message;
+    ASSERT_EQ(read->size(), records.size());
+    for (size_t i = 0; i < records.size(); ++i) {
+        EXPECT_EQ((*read)[i].offset, static_cast<int64_t>(i));
+        EXPECT_EQ((*read)[i].value, records[i].value) << "offset " << i;
+    }
+}
+
 TEST_F(ssl_pem_test, a_plaintext_client_on_the_tls_port_gets_no_kafka_answer) {
     raw_client raw(broker().port());
     ASSERT_TRUE(raw.connected());

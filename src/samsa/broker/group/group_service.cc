@@ -5,7 +5,7 @@
 #include "samsa/broker/broker.h"
 #include "samsa/broker/config/config_def.h"
 #include "samsa/broker/group/asio_group_timers.h"
-#include "samsa/broker/handlers/fetch_waiters.h"
+#include "samsa/broker/purgatory/fetch_purgatory.h"
 #include "samsa/broker/producer/producer_state_manager.h"
 #include "samsa/broker/topics/internal_topic_replay.h"
 #include "samsa/record/control_record.h"

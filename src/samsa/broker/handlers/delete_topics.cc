@@ -6,7 +6,7 @@
 
 #include "samsa/broker/handlers/authorize.h"
 #include "samsa/broker/handlers/error_mapping.h"
-#include "samsa/broker/handlers/fetch_waiters.h"
+#include "samsa/broker/purgatory/fetch_purgatory.h"
 #include "samsa/broker/handlers/handlers.h"
 #include "samsa/protocol/messages/delete_topics.h"
 

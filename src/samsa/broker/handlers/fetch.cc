@@ -1,8 +1,11 @@
 // Fetch: read stored batches from each partition as they are (no
 // re-encoding), within the partition and response byte limits, and answer
 // with the high watermark, last stable offset and log start offset. If fewer
-// than min_bytes are available the request is parked (fetch_waiters) until
-// appends (and transaction markers) bring enough, or max_wait_ms passes.
+// than min_bytes are available the request is parked (purgatory/
+// fetch_purgatory.h) until appends (and transaction markers) bring enough, or
+// max_wait_ms passes; a parked fetch re-reads only when a partition it
+// watches moved past the offset it waits at and the bytes appended since it
+// parked could reach min_bytes.
 //
 // read_committed (isolation level 1): batches stop at the last stable offset
 // (the first offset of the oldest open transaction), and the answer lists the
@@ -13,6 +16,14 @@
 // v13+ name topics by id: the ids are resolved to names first, and a topic
 // whose id the broker does not know is answered UNKNOWN_TOPIC_ID on each of
 // its partitions (the response echoes the id), as Kafka does.
+//
+// Zero-copy: a partition's batches that fill at least min_file_range_bytes
+// are not read; the response names the range of the segment file they are
+// in (storage::partition_log::read_file_range, whole batches below the high
+// watermark or the LSO) and holds the file open until the connection has
+// sent it: sendfile on plaintext listeners, a read then encryption on TLS
+// ones (net/connection.h). Smaller sets, a first batch over the limits and
+// read_committed reads under an open transaction are read as before.
 //
 // Fetch sessions (KIP-227, v7+): the rules are in fetch_sessions.h. An
 // incremental fetch reads every partition of its session and answers those
@@ -26,7 +37,7 @@
 #include "samsa/broker/handlers/authorize.h"
 #include "samsa/broker/handlers/error_mapping.h"
 #include "samsa/broker/handlers/fetch_sessions.h"
-#include "samsa/broker/handlers/fetch_waiters.h"
+#include "samsa/broker/purgatory/fetch_purgatory.h"
 #include "samsa/broker/handlers/handlers.h"
 #include "samsa/broker/handlers/quota_handlers.h"
 #include "samsa/broker/metrics/broker_metrics.h"
@@ -40,9 +51,17 @@ namespace {
 
 using protocol::error_code;
 
+// Record sets from this size on stay in their segment files and go to the
+// socket with sendfile; smaller ones are read and copied into the frame (one
+// syscall either way, and a small copy costs less than an iovec of its own).
+constexpr size_t min_file_range_bytes = request_context::min_spliced_records_bytes;
+
 struct fetch_outcome {
     protocol::fetch_response response;
     std::vector<bytes> buffers;  // the records the response points at
+    // Records left in their segment files (raw_records::external, the id is
+    // the index here): the connection sends them with sendfile.
+    std::vector<storage::file_read_result> ranges;
     size_t total_bytes = 0;
     bool has_error = false;
 };
@@ -98,6 +117,38 @@ bool zstd_topic_for_old_fetcher(broker& b, const protocol::fetch_request& reques
     const topic_metadata* meta = b.topics().find(topic);
     if (!meta) return false;
     return meta->properties.compression.codec == record::compression_codec::zstd;
+}
+
+// One partition's records into `pd` (and `out`): a file range when the set
+// is large enough to be worth a sendfile, else the bytes read; for
+// read_committed the aborted transactions overlapping what is returned.
+status read_records(storage::partition_log& log, offset from, size_t limit, bool min_one, offset end, bool committed,
+                    protocol::fetch_partition_data& pd, fetch_outcome& out) {
+    auto range = log.read_file_range(from, limit, min_file_range_bytes, end);
+    if (!range) return range.error();
+    std::optional<storage::read_result> read;
+    if (!*range) {
+        auto r = log.read(from, limit, min_one, end);
+        if (!r) return r.error();
+        if (r->records.empty()) return ok();
+        read = std::move(*r);
+    }
+    const offset next = *range ? (*range)->next_offset : read->next_offset;
+    if (committed) {
+        auto aborted = log.collect_aborted_txns(from, next);
+        if (!aborted) return aborted.error();
+        for (const auto& t : *aborted) pd.aborted_transactions->push_back({t.producer, t.first_offset});
+    }
+    if (*range) {
+        out.total_bytes += (*range)->size;
+        pd.records = protocol::raw_records::external((*range)->size, out.ranges.size());
+        out.ranges.push_back(std::move(**range));
+    } else {
+        out.total_bytes += read->records.size();
+        out.buffers.push_back(std::move(read->records));
+        pd.records = protocol::raw_records(out.buffers.back());
+    }
+    return ok();
 }
 
 // version: the request's; from v13 it named its topics by id.
@@ -172,24 +223,11 @@ fetch_outcome read_partitions(broker& b, const protocol::fetch_request& request,
                                     response_budget - std::min(response_budget, out.total_bytes));
             bool min_one = out.total_bytes == 0;  // KIP-74: progress even past the limits
             if (part.fetch_offset < end && (limit > 0 || min_one) && part.partition_max_bytes > 0) {
-                auto read = log->read(part.fetch_offset, limit, min_one, end);
-                if (read && committed && !read->records.empty()) {
-                    auto aborted = log->collect_aborted_txns(part.fetch_offset, read->next_offset);
-                    if (!aborted) {
-                        read = aborted.error();
-                    } else {
-                        for (const auto& t : *aborted) pd.aborted_transactions->push_back({t.producer, t.first_offset});
-                    }
-                }
-                if (!read) {
-                    pd.error_code = to_error_code(read.error(), operation::fetch);
+                if (auto st = read_records(*log, part.fetch_offset, limit, min_one, end, committed, pd, out); !st) {
+                    pd.error_code = to_error_code(st.error(), operation::fetch);
                     out.has_error = true;
                     spdlog::warn("fetch {}-{} at {}: {}", topic.topic, part.partition(), part.fetch_offset(),
-                                 read.error().message);
-                } else if (!read->records.empty()) {
-                    out.total_bytes += read->records.size();
-                    out.buffers.push_back(std::move(read->records));
-                    pd.records = protocol::raw_records(out.buffers.back());
+                                 st.error().message);
                 }
             }
             tr.partitions.push_back(std::move(pd));
@@ -230,7 +268,11 @@ void answer(request_context& ctx, fetch_outcome outcome) {
         return;
     }
     count_bytes_out(*ctx.b, outcome.response);
-    ctx.respond_with_records(outcome.response, std::move(outcome.buffers));
+    ctx.respond_with_records(outcome.response, std::move(outcome.buffers), [&](uint64_t id) {
+        storage::file_read_result& r = outcome.ranges.at(id);
+        const int fd = r.log->fd();
+        return std::optional(frame_part::file_range(std::move(r.log), fd, r.position, r.size));
+    });
 }
 
 // The session's part of the answer (fetch_sessions.h), then the answer.
@@ -243,8 +285,23 @@ void finish_and_answer(request_context& ctx, const fetch_session_plan& plan, con
 
 class parked_fetch final : public parked_request {
 public:
-    parked_fetch(request_context ctx, protocol::fetch_request request, denied_topics denied, fetch_session_plan plan)
-        : ctx_(std::move(ctx)), request_(std::move(request)), denied_(std::move(denied)), plan_(plan) {}
+    // `found`: the bytes the first read found (fewer than min_bytes).
+    parked_fetch(request_context ctx, protocol::fetch_request request, denied_topics denied, fetch_session_plan plan,
+                 size_t found)
+        : ctx_(std::move(ctx)), request_(std::move(request)), denied_(std::move(denied)), plan_(plan), found_(found) {
+        for (const auto& t : request_.topics) {
+            if (t.topic.empty() || denied_.contains(t.topic)) continue;
+            for (const auto& p : t.partitions) {
+                waiting_point w{t.topic, p.partition, p.fetch_offset, offset(-1), 0};
+                if (const storage::partition_log* log = ctx_.b->topics().log(t.topic, p.partition)) {
+                    const auto& active = *log->segments().back();
+                    w.segment = active.base_offset();
+                    w.size = active.size_bytes();
+                }
+                waiting_.push_back(std::move(w));
+            }
+        }
+    }
 
     bool try_answer(bool deadline) override {
         if (!ctx_.slot.connection_alive()) {
@@ -260,21 +317,58 @@ public:
         return true;
     }
 
-    bool watches(std::string_view topic, partition_id partition) const override {
-        for (const auto& t : request_.topics) {
-            if (t.topic != topic) continue;
-            for (const auto& p : t.partitions) {
-                if (p.partition == partition) return true;
-            }
+    std::vector<watched_partition> watched() const override {
+        std::vector<watched_partition> out;
+        out.reserve(waiting_.size());
+        for (const auto& w : waiting_) out.push_back({w.topic, w.partition});
+        return out;
+    }
+
+    // Kafka's DelayedFetch.tryComplete, from positions: the partition's end
+    // (LSO for read_committed) must have passed the offset the fetch waits
+    // at, and the bytes appended to the watched partitions since it parked,
+    // with what it found then, must reach min_bytes. Over-counting (bytes
+    // above the LSO, past partition_max_bytes) only costs a read.
+    bool worth_trying(std::string_view topic, partition_id partition) override {
+        const storage::partition_log* log = ctx_.b->topics().log(topic, partition);
+        if (!log) return true;  // deleted: answered with the error
+        const waiting_point* notified = nullptr;
+        for (const auto& w : waiting_) {
+            if (w.partition == partition && w.topic == topic) notified = &w;
         }
-        return false;
+        if (!notified) return true;
+        const bool committed = request_.isolation_level == 1;
+        const offset end = committed ? log->last_stable_offset() : log->high_watermark();
+        if (end <= notified->fetch_offset && log->log_start_offset() <= notified->fetch_offset) return false;
+        size_t available = found_;
+        for (const auto& w : waiting_) {
+            const storage::partition_log* l = ctx_.b->topics().log(w.topic, w.partition);
+            if (!l) return true;
+            const auto& active = *l->segments().back();
+            // A roll (or a new log) since parking: the count is unknown.
+            if (active.base_offset() != w.segment) return true;
+            available += static_cast<size_t>(active.size_bytes() - std::min(active.size_bytes(), w.size));
+        }
+        return available >= static_cast<size_t>(std::max(request_.min_bytes, 0));
     }
 
 private:
+    // Where a watched partition stood when the fetch parked: the offset it
+    // waits at, and the end of the log (active segment and its size).
+    struct waiting_point {
+        std::string topic;
+        partition_id partition;
+        offset fetch_offset;
+        offset segment;
+        uint64_t size;
+    };
+
     request_context ctx_;
     protocol::fetch_request request_;
     denied_topics denied_;
     fetch_session_plan plan_;
+    size_t found_;
+    std::vector<waiting_point> waiting_;
 };
 
 }  // namespace
@@ -305,8 +399,10 @@ void handle_fetch(request_context ctx) {
         return;
     }
     auto wait = std::chrono::milliseconds(request->max_wait_ms);
-    b.waiters().park(std::make_unique<parked_fetch>(std::move(ctx), std::move(*request), std::move(denied), plan),
-                     wait);
+    const size_t found = outcome.total_bytes;
+    outcome = {};  // release what the first read holds (files) while parked
+    b.waiters().park(
+        std::make_unique<parked_fetch>(std::move(ctx), std::move(*request), std::move(denied), plan, found), wait);
 }
 
 }  // namespace samsa::broker

@@ -23,7 +23,7 @@ int32_t next_epoch(int32_t epoch) {
 // an incremental fetch when it has records or an error, or when an offset the
 // client tracks moved; the session remembers what was answered.
 bool changed_since_last_answer(session_partition& cached, const protocol::fetch_partition_data& data) {
-    bool changed = data.error_code != error_code::none || (data.records.data && !data.records.data->empty());
+    bool changed = data.error_code != error_code::none || (data.records.data && data.records.size() > 0);
     if (cached.high_watermark != data.high_watermark()) {
         changed = true;
         cached.high_watermark = data.high_watermark();

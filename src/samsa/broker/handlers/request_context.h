@@ -55,15 +55,18 @@ struct request_context {
 
     // Answers with the buffers that the response's RECORDS fields view moved
     // into the written frame instead of copied into it (Fetch: the stored
-    // batches go to the socket as read from the log). Each buffer must be
-    // viewed whole by one field; `records` is consumed.
-    template<class T>
-    void respond_with_records(const T& response, std::vector<bytes> records) {
+    // batches go to the socket as read from the log), and the external
+    // RECORDS fields (raw_records::external) as the parts `external(id)`
+    // returns (file ranges sent with sendfile). Each buffer must be viewed
+    // whole by one field; `records` is consumed.
+    template<class T, class External>
+    void respond_with_records(const T& response, std::vector<bytes> records, External&& external) {
         size_t next = 0;
-        auto own = [&](bytes_view v) -> std::optional<bytes> {
+        auto own = [&](const byte_writer::splice_point& s) -> std::optional<frame_part> {
+            if (s.external_size > 0) return external(s.external_id);
             for (; next < records.size(); ++next) {
-                if (records[next].data() == v.data() && records[next].size() == v.size()) {
-                    return std::move(records[next++]);
+                if (records[next].data() == s.data.data() && records[next].size() == s.data.size()) {
+                    return frame_part(std::move(records[next++]));
                 }
             }
             return std::nullopt;

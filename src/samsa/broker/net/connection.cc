@@ -1,6 +1,11 @@
 #include "samsa/broker/net/connection.h"
 
+#include <sys/sendfile.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <array>
+#include <cerrno>
 #include <cstring>
 
 #include <spdlog/spdlog.h>
@@ -22,6 +27,9 @@ constexpr size_t read_turn_bytes = 1u << 20;
 // least this much at a time.
 constexpr size_t first_frame_reservation = 1u << 20;
 constexpr size_t min_frame_growth = 64 * 1024;
+// Bytes one connection writes per turn before letting the others have the
+// I/O thread (a large Fetch answer to a fast reader).
+constexpr size_t write_turn_bytes = 4u << 20;
 // Ciphertext read from the socket at a time (a little more than one TLS record).
 constexpr size_t tls_read_bytes = 17 * 1024;
 
@@ -54,6 +62,13 @@ response_slot::~response_slot() {
 }
 
 void response_slot::send(std::vector<bytes> frame) {
+    std::vector<frame_part> parts;
+    parts.reserve(frame.size());
+    for (auto& b : frame) parts.emplace_back(std::move(b));
+    send(std::move(parts));
+}
+
+void response_slot::send(std::vector<frame_part> frame) {
     if (seq_ == done_seq) return;
     notify_observer();
     if (auto c = conn_.lock()) c->complete(seq_, connection::slot_state::ready, std::move(frame), {});
@@ -459,12 +474,12 @@ void connection::evict_for_memory() {
 
 // ---- responses ----
 
-void connection::complete(uint64_t seq, slot_state state, std::vector<bytes> frame, std::string reason) {
+void connection::complete(uint64_t seq, slot_state state, std::vector<frame_part> frame, std::string reason) {
     if (!open_ || seq < front_seq_ || seq - front_seq_ >= queue_.size()) return;
     auto& p = queue_[seq - front_seq_];
     if (p.state != slot_state::waiting) return;
     p.state = state;
-    for (const auto& b : frame) queued_bytes_ += b.size();
+    for (const auto& part : frame) queued_bytes_ += part.size();
     p.frame = std::move(frame);
     p.close_reason = std::move(reason);
     if (p.request_bytes > 0) {
@@ -481,25 +496,24 @@ void connection::complete(uint64_t seq, slot_state state, std::vector<bytes> fra
 
 void connection::flush() {
     if (!open_ || write_in_progress_) return;
-    std::vector<asio::const_buffer> buffers;
+    SAMSA_ASSERT(writing_.empty());
     while (!queue_.empty() && queue_.front().state != slot_state::waiting) {
         auto& p = queue_.front();
         if (p.state == slot_state::close) {
-            if (buffers.empty()) {
+            if (writing_.empty()) {
                 close(p.close_reason);
                 return;
             }
             break;  // write what precedes it first
         }
-        for (auto& b : p.frame) {
-            if (b.empty()) continue;
-            writing_.push_back(std::move(b));
+        for (auto& part : p.frame) {
+            if (part.size() == 0) continue;
+            writing_.push_back(std::move(part));
         }
         queue_.pop_front();
         ++front_seq_;
-        for (size_t i = buffers.size(); i < writing_.size(); ++i) buffers.emplace_back(asio::buffer(writing_[i]));
     }
-    if (buffers.empty()) {
+    if (writing_.empty()) {
         if (tls_ && tls_->has_output()) {
             send_tls_output();  // handshake messages or session tickets
             return;
@@ -511,15 +525,26 @@ void connection::flush() {
         maybe_resume_reading();
         return;
     }
-    start_write(buffers);
+    start_write();
 }
 
-void connection::start_write(const std::vector<asio::const_buffer>& buffers) {
+void connection::start_write() {
     if (tls_) {
-        // Encrypted whole into tls_wire_; writing_ keeps the plaintext until
-        // the write ends so the queued-bytes accounting stays the same.
-        for (const auto& b : buffers) {
-            if (!tls_->write(static_cast<const uint8_t*>(b.data()), b.size())) {
+        // Encrypted whole into tls_wire_; writing_ keeps the parts until the
+        // write ends so the queued-bytes accounting stays the same. A file
+        // range is read here (TLS cannot splice it; what storage's read did
+        // before sendfile).
+        bytes range;
+        for (const auto& part : writing_) {
+            const uint8_t* data = part.data.data();
+            if (part.is_file()) {
+                if (auto st = read_file_range(part, range); !st) {
+                    close(st.error().message);
+                    return;
+                }
+                data = range.data();
+            }
+            if (!tls_->write(data, part.size())) {
                 close("TLS write failed: " + tls_->error());
                 return;
             }
@@ -532,14 +557,119 @@ void connection::start_write(const std::vector<asio::const_buffer>& buffers) {
         return;
     }
     write_in_progress_ = true;
-    asio::async_write(socket_, buffers, [self = shared_from_this()](const asio::error_code& ec, size_t) {
-        self->on_written(ec);
+    write_index_ = 0;
+    write_offset_ = 0;
+    write_parts();
+}
+
+// The plaintext write: the parts in order, non-blocking, memory parts
+// gathered into one writev and file ranges with sendfile(2) (the page cache
+// goes to the socket without passing through the broker); where the socket
+// is full, a wait for writability and a continuation from the same place.
+void connection::write_parts() {
+    constexpr size_t max_gather = 64;
+    size_t this_turn = 0;
+    while (write_index_ < writing_.size()) {
+        if (this_turn >= write_turn_bytes) {
+            // A fast reader could keep the loop going for a whole large
+            // response: let the other connections have the thread first.
+            asio::post(socket_.get_executor(), [self = shared_from_this()] {
+                if (!self->open_) {
+                    self->on_written(asio::error::operation_aborted);
+                    return;
+                }
+                self->write_parts();
+            });
+            return;
+        }
+        const frame_part& part = writing_[write_index_];
+        size_t n = 0;
+        asio::error_code ec;
+        if (part.is_file()) {
+            off_t position = static_cast<off_t>(part.position + write_offset_);
+            const ssize_t sent = ::sendfile(socket_.native_handle(), part.fd, &position, part.length - write_offset_);
+            if (sent < 0) {
+                const int err = errno;
+                if (err == EINTR) continue;
+                if (err == EAGAIN || err == EWOULDBLOCK) {
+                    wait_writable();
+                    return;
+                }
+                on_written(asio::error_code(err, asio::system_category()));
+                return;
+            }
+            if (sent == 0) {
+                // The file is shorter than the range the frame announced (it
+                // was truncated): the frame cannot be finished; Kafka closes
+                // the connection too.
+                on_written(asio::error::eof);
+                return;
+            }
+            n = static_cast<size_t>(sent);
+        } else {
+            std::array<asio::const_buffer, max_gather> buffers;
+            size_t count = 0;
+            for (size_t i = write_index_; i < writing_.size() && count < max_gather && !writing_[i].is_file(); ++i) {
+                const size_t skip = i == write_index_ ? write_offset_ : 0;
+                buffers[count++] = asio::buffer(writing_[i].data.data() + skip, writing_[i].data.size() - skip);
+            }
+            n = socket_.write_some(std::span(buffers.data(), count), ec);
+            if (ec == asio::error::would_block || ec == asio::error::try_again) {
+                wait_writable();
+                return;
+            }
+            if (ec) {
+                on_written(ec);
+                return;
+            }
+        }
+        last_progress_ = std::chrono::steady_clock::now();
+        this_turn += n;
+        while (n > 0) {
+            const size_t left = writing_[write_index_].size() - write_offset_;
+            if (n < left) {
+                write_offset_ += n;
+                break;
+            }
+            n -= left;
+            ++write_index_;
+            write_offset_ = 0;
+        }
+    }
+    on_written({});
+}
+
+void connection::wait_writable() {
+    socket_.async_wait(asio::ip::tcp::socket::wait_write, [self = shared_from_this()](const asio::error_code& ec) {
+        if (!self->open_) {
+            self->on_written(asio::error::operation_aborted);
+            return;
+        }
+        if (ec) {
+            self->on_written(ec);
+            return;
+        }
+        self->write_parts();
     });
+}
+
+status connection::read_file_range(const frame_part& part, bytes& out) {
+    out.resize(part.length);
+    size_t have = 0;
+    while (have < part.length) {
+        const ssize_t n = ::pread(part.fd, out.data() + have, part.length - have,
+                                  static_cast<off_t>(part.position + have));
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return make_error(errc::io_error, fmt::format("reading a segment for a response: {}", std::strerror(errno)));
+        if (n == 0) return make_error(errc::io_error, "a segment was truncated under a response");
+        have += static_cast<size_t>(n);
+    }
+    return ok();
 }
 
 void connection::on_written(const asio::error_code& ec) {
     write_in_progress_ = false;
-    for (const auto& b : writing_) queued_bytes_ -= std::min(queued_bytes_, b.size());
+    for (const auto& part : writing_) queued_bytes_ -= std::min(queued_bytes_, part.size());
     writing_.clear();
     if (!open_) return;
     if (ec) {

@@ -9,7 +9,14 @@
 //   readable -> read_some into the server's scratch buffer (or straight into
 //               a large frame) -> frames cut out -> dispatcher.dispatch(frame, slot)
 //                                                        |
-//   async_write(gathered frames) <- completed prefix of queue_ <- slot.send()
+//   write_parts(gathered frames) <- completed prefix of queue_ <- slot.send()
+//
+// Writing: a response is a list of frame_parts (response_slot.h), bytes in
+// memory or ranges of segment files (Fetch's records). On a plaintext
+// connection the parts go out in order with non-blocking writev (runs of
+// memory parts) and sendfile(2) (file ranges); when the socket is full the
+// connection waits until it is writable and continues from the byte where it
+// stopped. TLS reads file ranges into memory and encrypts them.
 //
 // Memory: an idle connection holds no read buffer. It waits for the socket
 // to become readable, then reads into the server's one scratch buffer and
@@ -51,6 +58,7 @@
 
 #include <asio.hpp>
 
+#include "samsa/base/result.h"
 #include "samsa/bytes/bytes.h"
 #include "samsa/broker/net/response_slot.h"
 #include "samsa/broker/security/principal.h"
@@ -134,12 +142,12 @@ private:
     enum class slot_state : uint8_t { waiting, ready, none, close };
     struct pending_response {
         slot_state state = slot_state::waiting;
-        std::vector<bytes> frame;
+        std::vector<frame_part> frame;
         std::string close_reason;
         size_t request_bytes = 0;  // given back to request_memory when answered
     };
 
-    void complete(uint64_t seq, slot_state state, std::vector<bytes> frame, std::string reason);
+    void complete(uint64_t seq, slot_state state, std::vector<frame_part> frame, std::string reason);
 
     // Reading.
     void wait_readable();
@@ -156,7 +164,10 @@ private:
 
     // Writing.
     void flush();
-    void start_write(const std::vector<asio::const_buffer>& buffers);
+    void start_write();
+    void write_parts();
+    void wait_writable();
+    static status read_file_range(const frame_part& part, bytes& out);
     void on_written(const asio::error_code& ec);
 
     // TLS (tls_ != nullptr).
@@ -217,7 +228,9 @@ private:
     std::deque<pending_response> queue_;
     uint64_t front_seq_ = 0;   // sequence number of queue_.front()
     size_t queued_bytes_ = 0;
-    std::vector<bytes> writing_;
+    std::vector<frame_part> writing_;  // the responses being written, in order
+    size_t write_index_ = 0;           // plaintext: the part being written
+    size_t write_offset_ = 0;          // and how much of it is written
     bool write_in_progress_ = false;
     bool timer_armed_ = false;
 };

@@ -19,6 +19,36 @@ namespace samsa::broker {
 
 class connection;
 
+// A piece of a response frame: bytes in memory, or a range of an open file
+// (a segment's `.log`) that a plaintext connection sends with sendfile(2)
+// and a TLS one reads (pread) and encrypts.
+//
+// `owner` keeps `fd` open until the part is written. It is shared because the
+// file's other holders (the segment, the fd cache) may let go meanwhile:
+// retention removes the segment, compaction swaps a cleaned file in, a topic
+// is deleted, the cache evicts; an unlinked file stays readable while open,
+// so the range still holds the bytes the response promised.
+struct frame_part {
+    bytes data;
+    std::shared_ptr<const void> owner;  // non-null: a file range
+    int fd = -1;
+    uint64_t position = 0;
+    size_t length = 0;
+
+    frame_part() = default;
+    frame_part(bytes b) : data(std::move(b)) {}  // NOLINT: bytes are the common part
+    static frame_part file_range(std::shared_ptr<const void> owner, int fd, uint64_t position, size_t length) {
+        frame_part p;
+        p.owner = std::move(owner);
+        p.fd = fd;
+        p.position = position;
+        p.length = length;
+        return p;
+    }
+    bool is_file() const { return owner != nullptr; }
+    size_t size() const { return is_file() ? length : data.size(); }
+};
+
 // Told when a response slot completes (send, skip or close; not when an
 // uncompleted slot is destroyed): the broker's metrics take a request's total
 // time from it. Must outlive the slots that point at it.
@@ -53,6 +83,7 @@ public:
     ~response_slot();
 
     void send(std::vector<bytes> frame);
+    void send(std::vector<frame_part> frame);
     void skip();
     void close(std::string reason);
     // False once the connection has gone (parked work can stop early).

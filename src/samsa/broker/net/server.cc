@@ -1,5 +1,7 @@
 #include "samsa/broker/net/server.h"
 
+#include <csignal>
+
 #include <spdlog/spdlog.h>
 
 namespace samsa::broker {
@@ -16,7 +18,12 @@ server::server(asio::io_context& io, const server_limits& limits, request_dispat
       limits_(limits),
       dispatcher_(dispatcher),
       memory_(limits.queued_max_request_bytes, io.get_executor(), [this] { close_a_starving_holder(); }),
-      scratch_(scratch_bytes) {}
+      scratch_(scratch_bytes) {
+    // sendfile(2) to a peer that has gone raises SIGPIPE (send() is spared by
+    // MSG_NOSIGNAL, sendfile has no such flag); the error it also returns is
+    // what the connection acts on, so the signal is ignored process-wide.
+    std::signal(SIGPIPE, SIG_IGN);
+}
 
 server::~server() {
     stopped_accepting_ = true;

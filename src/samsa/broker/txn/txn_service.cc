@@ -8,7 +8,7 @@
 #include "samsa/broker/group/asio_group_timers.h"
 #include "samsa/broker/group/group_coordinator.h"
 #include "samsa/broker/group/group_service.h"
-#include "samsa/broker/handlers/fetch_waiters.h"
+#include "samsa/broker/purgatory/fetch_purgatory.h"
 #include "samsa/broker/producer/producer_id_manager.h"
 #include "samsa/broker/producer/producer_state_manager.h"
 #include "samsa/broker/topics/internal_topic_replay.h"
