@@ -29,6 +29,7 @@ broker::broker(const broker_config& config, asio::io_context& io, meta_propertie
       fetch_sessions_(std::make_unique<fetch_session_cache>(config.max_incremental_fetch_session_cache_slots)),
       advertised_(config.advertised_listeners.front()),
       groups_(std::make_unique<group::group_service>(*this)) {
+    topics_->start_creations(io);
     open_authorizer();
     open_quotas();
     groups_->load();

@@ -181,45 +181,88 @@ result<partition_log*> log_manager::create_log(std::string_view topic, partition
     if (!valid_topic_name(topic))
         return make_error(errc::invalid_argument, fmt::format("invalid topic name '{}'", topic));
     if (partition() < 0) return make_error(errc::invalid_argument, fmt::format("invalid partition {}", partition()));
-    std::lock_guard lock(mutex_);
-    if (closed_) return make_error(errc::closed, "the log manager is closed");
-    key k{std::string(topic), partition()};
-    if (logs_.count(k))
-        return make_error(errc::already_exists, fmt::format("log {}-{} already exists", topic, partition()));
+    {
+        std::lock_guard lock(mutex_);
+        if (closed_) return make_error(errc::closed, "the log manager is closed");
+        if (logs_.count(key{std::string(topic), partition()}))
+            return make_error(errc::already_exists, fmt::format("log {}-{} already exists", topic, partition()));
+    }
+    auto dir = place_new_logs(topic, partition(), 1).front();
+    auto log = make_log_files(dir, topic_id, config);
+    if (!log) return log.error();
+    if (auto st = sync_dir(dir.parent_path()); !st) {
+        log->reset();
+        remove_log_files(dir);
+        return st.error();
+    }
+    auto registered = register_log(topic, partition, topic_id, std::move(*log));
+    // already_exists: another thread made the same log meanwhile; its files are those.
+    if (!registered && registered.error().code != errc::already_exists) remove_log_files(dir);
+    return registered;
+}
+
+std::vector<std::filesystem::path> log_manager::place_new_logs(std::string_view topic, int32_t first_partition,
+                                                               int32_t count) const {
+    std::vector<std::filesystem::path> dirs;
+    dirs.reserve(static_cast<size_t>(std::max(count, 0)));
     // Kafka's placement: the log dir with the fewest partitions (counted only
     // when there is a choice: creating n partitions stays linear with one dir).
-    size_t dir_index = 0;
+    std::vector<size_t> counts(config_.log_dirs.size(), 0);
     if (config_.log_dirs.size() > 1) {
-        std::vector<size_t> counts(config_.log_dirs.size(), 0);
+        std::lock_guard lock(mutex_);
         for (const auto& [_, e] : logs_) ++counts[e.dir_index];
-        dir_index = static_cast<size_t>(std::min_element(counts.begin(), counts.end()) - counts.begin());
     }
-    const auto& parent = config_.log_dirs[dir_index];
-    auto dir = parent / fmt::format("{}-{}", topic, partition());
+    for (int32_t i = 0; i < count; ++i) {
+        auto dir_index = static_cast<size_t>(std::min_element(counts.begin(), counts.end()) - counts.begin());
+        ++counts[dir_index];
+        dirs.push_back(config_.log_dirs[dir_index] / fmt::format("{}-{}", topic, first_partition + i));
+    }
+    return dirs;
+}
+
+result<std::unique_ptr<partition_log>> log_manager::make_log_files(const std::filesystem::path& dir,
+                                                                   const samsa::uuid& topic_id,
+                                                                   const log_config& config) {
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
     if (ec) return make_error(errc::io_error, fmt::format("cannot create {}: {}", dir.string(), ec.message()));
     // Whatever fails from here leaves no directory behind: a half-made
     // partition must not be adopted at the next start.
-    auto undo = [&](error e) {
-        std::error_code rm_ec;
-        std::filesystem::remove_all(dir, rm_ec);
-        if (rm_ec) spdlog::warn("storage: cannot remove {} after a failed create: {}", dir.string(), rm_ec.message());
-        return e;
-    };
-    if (auto st = write_partition_metadata(dir, topic_id); !st) return undo(st.error());
+    if (auto st = write_partition_metadata(dir, topic_id); !st) {
+        remove_log_files(dir);
+        return st.error();
+    }
     recovery_hint fresh;  // a new, empty log: nothing to re-scan
     fresh.clean_shutdown = true;
     auto log = partition_log::open(dir, config, fresh);
-    if (!log) return undo(log.error());
-    (*log)->set_flusher(flusher_.get());
-    (*log)->set_cleaner(cleaner_.get());
-    if (auto st = sync_dir(parent); !st) {
-        log->reset();
-        return undo(st.error());
+    if (!log) {
+        remove_log_files(dir);
+        return log.error();
     }
-    partition_log* raw = log->get();
-    logs_.emplace(std::move(k), entry_t{std::move(*log), dir_index, topic_id});
+    return std::move(*log);
+}
+
+void log_manager::remove_log_files(const std::filesystem::path& dir) {
+    std::error_code rm_ec;
+    std::filesystem::remove_all(dir, rm_ec);
+    if (rm_ec) spdlog::warn("storage: cannot remove {} after a failed create: {}", dir.string(), rm_ec.message());
+}
+
+result<partition_log*> log_manager::register_log(std::string_view topic, partition_id partition,
+                                                 const samsa::uuid& topic_id, std::unique_ptr<partition_log> log) {
+    std::lock_guard lock(mutex_);
+    if (closed_) return make_error(errc::closed, "the log manager is closed");
+    key k{std::string(topic), partition()};
+    if (logs_.count(k))
+        return make_error(errc::already_exists, fmt::format("log {}-{} already exists", topic, partition()));
+    size_t dir_index = 0;
+    for (size_t i = 0; i < config_.log_dirs.size(); ++i) {
+        if (log->dir().parent_path() == config_.log_dirs[i]) dir_index = i;
+    }
+    log->set_flusher(flusher_.get());
+    log->set_cleaner(cleaner_.get());
+    partition_log* raw = log.get();
+    logs_.emplace(std::move(k), entry_t{std::move(log), dir_index, topic_id});
     return raw;
 }
 

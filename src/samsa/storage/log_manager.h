@@ -109,6 +109,24 @@ public:
     // invalid_argument for a topic name Kafka would refuse.
     result<partition_log*> create_log(std::string_view topic, partition_id partition, const samsa::uuid& topic_id,
                                       const log_config& config);
+    // create_log in two halves, for a caller that keeps its thread free while
+    // the files are made (CreateTopics of thousands of partitions):
+    //   place_new_logs   owner's thread: the directory of each new partition
+    //   make_log_files   any thread: mkdir, partition.metadata, the first
+    //                    segment (touches nothing of this manager; the
+    //                    caller fsyncs the parents once, sync_dir)
+    //   register_log     owner's thread: the log joins the manager
+    // A made log that is not registered is removed with remove_log_files.
+    std::vector<std::filesystem::path> place_new_logs(std::string_view topic, int32_t first_partition,
+                                                      int32_t count) const;
+    static result<std::unique_ptr<partition_log>> make_log_files(const std::filesystem::path& dir,
+                                                                 const samsa::uuid& topic_id,
+                                                                 const log_config& config);
+    static void remove_log_files(const std::filesystem::path& dir);
+    // already_exists when the partition is registered already; closed after close().
+    result<partition_log*> register_log(std::string_view topic, partition_id partition, const samsa::uuid& topic_id,
+                                        std::unique_ptr<partition_log> log);
+
     // nullptr when absent. The pointer stays valid until delete_logs(topic) or close().
     partition_log* get_log(std::string_view topic, partition_id partition) const;
     // Deletes every partition of a topic: closes each log, renames its

@@ -10,7 +10,7 @@
 #include "samsa/broker/handlers/authorize.h"
 #include "samsa/broker/handlers/error_mapping.h"
 #include "samsa/broker/handlers/handlers.h"
-#include "samsa/broker/topics/table_write_batch.h"
+#include "samsa/base/assert.h"
 #include "samsa/broker/topics/topic_name.h"
 #include "samsa/protocol/messages/create_topics.h"
 
@@ -38,12 +38,18 @@ verdict check_topic(broker& b, const protocol::creatable_topic& t, int32_t& part
     if (t.name == "__consumer_offsets" || t.name == "__transaction_state") {
         return {error_code::invalid_request, "Creation of internal topic " + t.name + " is prohibited."};
     }
-    if (b.topics().find(t.name)) return {error_code::topic_already_exists, "Topic '" + t.name + "' already exists."};
+    // A name being created (by this request or another) exists already, as
+    // for Kafka's controller.
+    if (b.topics().find(t.name) || b.topics().creating(t.name))
+        return {error_code::topic_already_exists, "Topic '" + t.name + "' already exists."};
+    auto collides = [&](const std::string& name) { return collision_key(name) == collision_key(t.name); };
     for (const auto& [name, _] : b.topics().table().topics()) {
-        if (collision_key(name) == collision_key(t.name)) {
-            return {error_code::invalid_topic_exception,
-                    "Topic '" + t.name + "' collides with existing topic: " + name};
-        }
+        if (collides(name))
+            return {error_code::invalid_topic_exception, "Topic '" + t.name + "' collides with existing topic: " + name};
+    }
+    for (const auto& name : b.topics().creating_names()) {
+        if (collides(name))
+            return {error_code::invalid_topic_exception, "Topic '" + t.name + "' collides with existing topic: " + name};
     }
     if (!t.assignments.empty()) {
         return {error_code::invalid_request,
@@ -96,6 +102,46 @@ void answer_policy_violation(request_context& ctx, const protocol::create_topics
     ctx.respond(response);
 }
 
+// The v5+ part of a created topic's result: its count and configs.
+void describe_created(request_context& ctx, protocol::creatable_topic_result& r, int32_t partitions,
+                      const topic_configs& configs) {
+    if (ctx.version() < 5) return;
+    r.num_partitions = partitions;
+    r.replication_factor = 1;
+    if (!authorized_on_topic(ctx, acl_op::describe_configs, r.name)) {
+        // Created, but the configs are not shown without DescribeConfigs.
+        r.topic_config_error_code = static_cast<int16_t>(error_code::topic_authorization_failed);
+        return;
+    }
+    r.configs.emplace();
+    for (const auto& def : topic_config_defs()) {
+        auto eff = resolve_topic_config(def, configs, ctx.b->config());
+        protocol::creatable_topic_configs c;
+        c.name = eff.name;
+        c.value = eff.value;
+        c.config_source = static_cast<int8_t>(eff.source);
+        r.configs->push_back(std::move(c));
+    }
+}
+
+void log_refusal(const request_context& ctx, const protocol::creatable_topic_result& r) {
+    spdlog::info("CreateTopics {} from {}: {} ({})", r.name, ctx.peer, protocol::name(r.error_code),
+                 r.error_message.value_or(""));
+}
+
+// A CreateTopics whose topics are being made on the creation worker
+// (topic_manager::create_topics): the answer waits here, on the I/O thread.
+struct pending_create {
+    request_context ctx;
+    protocol::create_topics_response response;
+    struct topic {
+        size_t index;  // into response.topics
+        int32_t partitions;
+        topic_configs configs;
+    };
+    std::vector<topic> creating;
+};
+
 }  // namespace
 
 void handle_create_topics(request_context ctx) {
@@ -106,9 +152,12 @@ void handle_create_topics(request_context ctx) {
     std::multiset<std::string> names;
     for (const auto& t : request->topics) names.insert(t.name);
 
-    // The topic table file is written once for the whole request, before the answer.
-    table_write_batch table_writes;
-    protocol::create_topics_response response;
+    // Validated here; the names to create are reserved as they pass, so a
+    // later topic of this request or of another sees them as existing.
+    // The directories are then made off the I/O thread and the answer sent
+    // when they are registered (the topic table written once for the request).
+    auto pending = std::make_unique<pending_create>();
+    std::vector<topic_creation> creations;
     for (const auto& t : request->topics) {
         protocol::creatable_topic_result r;
         r.name = t.name;
@@ -122,49 +171,52 @@ void handle_create_topics(request_context ctx) {
         } else {
             v = check_topic(b, t, partitions, configs);
         }
-        if (v.code == error_code::none && !request->validate_only) {
-            auto created = b.topics().create_topic(t.name, partitions, configs);
-            if (!created) {
-                v = {to_error_code(created.error(), operation::create_topic), created.error().message};
-            } else {
-                r.topic_id = (*created)->id;
-            }
-        }
         r.error_code = v.code;
         if (v.code != error_code::none) {
             r.error_message = v.message;
-            spdlog::info("CreateTopics {} from {}: {} ({})", t.name, ctx.peer, protocol::name(v.code), v.message);
-        } else if (ctx.version() >= 5 && !authorized_on_topic(ctx, acl_op::describe_configs, t.name)) {
-            // Created, but the configs are not shown without DescribeConfigs.
-            r.num_partitions = partitions;
-            r.replication_factor = 1;
-            r.topic_config_error_code = static_cast<int16_t>(error_code::topic_authorization_failed);
-        } else if (ctx.version() >= 5) {
-            r.num_partitions = partitions;
-            r.replication_factor = 1;
-            r.configs.emplace();
-            for (const auto& def : topic_config_defs()) {
-                auto eff = resolve_topic_config(def, configs, b.config());
-                protocol::creatable_topic_configs c;
-                c.name = eff.name;
-                c.value = eff.value;
-                c.config_source = static_cast<int8_t>(eff.source);
-                r.configs->push_back(std::move(c));
+            log_refusal(ctx, r);
+        } else if (request->validate_only) {
+            describe_created(ctx, r, partitions, configs);
+        } else {
+            SAMSA_ASSERT(b.topics().reserve(t.name), "a name that passed check_topic is free");
+            creations.push_back({t.name, partitions, configs});
+            pending->creating.push_back({pending->response.topics.size(), partitions, std::move(configs)});
+        }
+        pending->response.topics.push_back(std::move(r));
+    }
+    if (creations.empty()) {
+        ctx.respond(pending->response);
+        return;
+    }
+    pending->ctx = std::move(ctx);
+    // shared_ptr: the callback must be copyable (std::function); one owner at a time.
+    b.topics().create_topics(
+        std::move(creations),
+        [p = std::shared_ptr<pending_create>(std::move(pending))](std::vector<result<uuid>> outcomes,
+                                                                  status table_written) {
+            SAMSA_ASSERT(outcomes.size() == p->creating.size(), "one outcome per topic created");
+            for (size_t i = 0; i < outcomes.size(); ++i) {
+                auto& c = p->creating[i];
+                auto& r = p->response.topics[c.index];
+                if (!outcomes[i]) {
+                    r.error_code = to_error_code(outcomes[i].error(), operation::create_topic);
+                    r.error_message = outcomes[i].error().message;
+                    log_refusal(p->ctx, r);
+                } else if (!table_written) {
+                    // The logs exist and carry their topic ids; the next start
+                    // adopts them, but without their configs: say the creation failed.
+                    r.error_code = error_code::kafka_storage_error;
+                    r.error_message = table_written.error().message;
+                } else {
+                    r.topic_id = *outcomes[i];
+                    describe_created(p->ctx, r, c.partitions, c.configs);
+                }
             }
-        }
-        response.topics.push_back(std::move(r));
-    }
-    if (auto s = table_writes.commit(); !s) {
-        // The logs exist and carry their topic ids; the next start adopts them,
-        // but without their configs: say the creation failed.
-        spdlog::error("CreateTopics from {}: writing the topic table failed: {}", ctx.peer, s.error().message);
-        for (auto& r : response.topics) {
-            if (r.error_code != error_code::none || request->validate_only) continue;
-            r.error_code = error_code::kafka_storage_error;
-            r.error_message = s.error().message;
-        }
-    }
-    ctx.respond(response);
+            if (!table_written)
+                spdlog::error("CreateTopics from {}: writing the topic table failed: {}", p->ctx.peer,
+                              table_written.error().message);
+            p->ctx.respond(p->response);
+        });
 }
 
 }  // namespace samsa::broker

@@ -11,6 +11,9 @@ using protocol::error_code;
 
 topic_lookup find_or_create_topic(broker& b, std::string_view name, bool allow_auto_create) {
     if (const auto* t = b.topics().find(name)) return {error_code::none, t};
+    // Being created by a CreateTopics: answered as Kafka answers a topic
+    // whose partitions have no leader yet, never created a second time.
+    if (b.topics().creating(name)) return {error_code::leader_not_available, nullptr};
     if (!validate_topic_name(name)) return {error_code::invalid_topic_exception, nullptr};
     bool reserved = name == "__consumer_offsets" || name == "__transaction_state";
     if (!allow_auto_create || !b.config().auto_create_topics_enable || reserved || b.stopping()) {

@@ -4,9 +4,14 @@
 #include <cfloat>
 #include <map>
 
+#include <asio/io_context.hpp>
+#include <asio/post.hpp>
+#include <asio/thread_pool.hpp>
 #include <spdlog/spdlog.h>
 
 #include "samsa/base/assert.h"
+#include "samsa/broker/topics/table_write_batch.h"
+#include "samsa/storage/file.h"
 
 namespace samsa::broker {
 
@@ -127,7 +132,8 @@ status topic_manager::reconcile() {
 
 result<const topic_metadata*> topic_manager::create_topic(const std::string& name, int32_t partitions,
                                                           topic_configs configs) {
-    if (table_.find(name)) return make_error(errc::already_exists, "Topic '" + name + "' already exists.");
+    if (table_.find(name) || creating(name))
+        return make_error(errc::already_exists, "Topic '" + name + "' already exists.");
     uuid id = uuid::random();
     while (samsa::to_string(id).front() == '-' || table_.find(id)) id = uuid::random();
     auto properties = build_topic_properties(configs, config_);
@@ -149,6 +155,179 @@ result<const topic_metadata*> topic_manager::create_topic(const std::string& nam
     SAMSA_ASSERT(table_.set_properties(name, std::move(*properties)), "a topic just created is in the table");
     spdlog::info("created topic {} ({} partition(s), id {})", name, partitions, samsa::to_string(id));
     return m;
+}
+
+// What create_topics() hands the worker, and what the worker made.
+// Thread: built and finished on the I/O thread; between the two only the
+// worker touches it (asio's queues order the hand-overs).
+struct topic_manager::creation_job {
+    struct topic {
+        std::string name;
+        int32_t partitions = 0;
+        topic_configs configs;
+        uuid id;
+        topic_properties properties;
+        std::vector<int32_t> numbers;               // the partitions to make (a crash's leftovers are reused)
+        std::vector<std::filesystem::path> dirs;    // where, one per number
+        std::vector<std::unique_ptr<storage::partition_log>> made;  // null once registered
+        std::optional<error> failed;
+    };
+    std::vector<topic> topics;
+
+    creation_job() = default;
+    creation_job(const creation_job&) = delete;
+    creation_job& operator=(const creation_job&) = delete;
+    // A job dropped before it was finished (the broker stopped) leaves no
+    // directory that the next start would adopt as a topic.
+    ~creation_job() {
+        for (auto& t : topics) discard(t);
+    }
+
+    // Closes the logs made and not registered, and removes their directories.
+    static void discard(topic& t) {
+        for (size_t i = 0; i < t.made.size(); ++i) {
+            if (!t.made[i]) continue;
+            t.made[i].reset();
+            storage::log_manager::remove_log_files(t.dirs[i]);
+        }
+        t.made.clear();
+    }
+
+    // Thread: the creation worker.
+    void run(const std::atomic<bool>& cancel) {
+        for (auto& t : topics) {
+            if (t.failed) continue;
+            std::set<std::filesystem::path> parents;
+            t.made.reserve(t.dirs.size());
+            for (const auto& dir : t.dirs) {
+                if (cancel.load(std::memory_order_relaxed)) {
+                    t.failed = make_error(errc::closed, "the broker is stopping");
+                    break;
+                }
+                auto log = storage::log_manager::make_log_files(dir, t.id, t.properties.log);
+                if (!log) {
+                    t.failed = log.error();
+                    break;
+                }
+                t.made.push_back(std::move(*log));
+                parents.insert(dir.parent_path());
+            }
+            // The new entries of each log dir made durable once for the topic,
+            // not once per partition.
+            for (const auto& parent : parents) {
+                if (t.failed) break;
+                if (auto st = storage::sync_dir(parent); !st) t.failed = st.error();
+            }
+            if (t.failed) discard(t);
+        }
+    }
+};
+
+void topic_manager::start_creations(asio::io_context& io) {
+    io_ = &io;
+    if (!creation_worker_) creation_worker_ = std::make_unique<asio::thread_pool>(1);
+}
+
+bool topic_manager::reserve(const std::string& name) {
+    if (table_.find(name)) return false;
+    return creating_.insert(name).second;
+}
+
+void topic_manager::create_topics(std::vector<topic_creation> topics, creations_done done) {
+    SAMSA_ASSERT(io_ && creation_worker_, "create_topics before start_creations");
+    auto job = std::make_shared<creation_job>();  // shared: the worker's task and the I/O thread's table
+    for (auto& c : topics) {
+        SAMSA_ASSERT(creating(c.name), "create_topics of a name not reserved");
+        creation_job::topic t;
+        t.name = std::move(c.name);
+        t.partitions = c.partitions;
+        t.configs = std::move(c.configs);
+        auto properties = build_topic_properties(t.configs, config_);
+        if (!properties) {
+            t.failed = properties.error();
+        } else if (closed_) {
+            t.failed = make_error(errc::closed, "the broker is stopping");
+        } else {
+            t.properties = std::move(*properties);
+            t.id = uuid::random();
+            while (samsa::to_string(t.id).front() == '-' || table_.find(t.id)) t.id = uuid::random();
+            auto dirs = logs_->place_new_logs(t.name, 0, t.partitions);
+            for (int32_t p = 0; p < t.partitions; ++p) {
+                if (logs_->get_log(t.name, partition_id(p))) continue;  // left over from a crash: reuse
+                t.numbers.push_back(p);
+                t.dirs.push_back(std::move(dirs[static_cast<size_t>(p)]));
+            }
+        }
+        job->topics.push_back(std::move(t));
+    }
+    const uint64_t id = next_creation_++;
+    creations_.emplace(id, std::make_pair(job, std::move(done)));
+    asio::post(*creation_worker_, [this, job, id] {
+        job->run(cancel_creations_);
+        asio::post(*io_, [this, id] { finish_creation(id); });
+    });
+}
+
+void topic_manager::finish_creation(uint64_t id) {
+    auto it = creations_.find(id);
+    if (it == creations_.end()) return;  // cancelled by close()
+    auto job = std::move(it->second.first);
+    auto done = std::move(it->second.second);
+    creations_.erase(it);
+    table_write_batch writes;
+    std::vector<result<uuid>> outcomes;
+    for (auto& t : job->topics) {
+        creating_.erase(t.name);
+        if (t.failed) {
+            outcomes.emplace_back(*t.failed);
+            continue;
+        }
+        std::optional<error> failed;
+        for (size_t i = 0; i < t.made.size() && !failed; ++i) {
+            auto registered = logs_->register_log(t.name, partition_id(t.numbers[i]), t.id, std::move(t.made[i]));
+            if (registered) continue;
+            failed = registered.error();
+            // The refused log is closed; its directory is ours unless the
+            // log was there already.
+            if (registered.error().code != errc::already_exists)
+                storage::log_manager::remove_log_files(t.dirs[i]);
+        }
+        if (!failed) {
+            auto m = table_.create(t.name, t.partitions, std::move(t.configs), t.id);
+            if (m) {
+                SAMSA_ASSERT(table_.set_properties(t.name, std::move(t.properties)),
+                             "a topic just created is in the table");
+                spdlog::info("created topic {} ({} partition(s), id {})", t.name, t.partitions,
+                             samsa::to_string(t.id));
+                outcomes.emplace_back(t.id);
+                continue;
+            }
+            failed = m.error();
+        }
+        // Rolled back whole: the registered logs, then the ones not registered.
+        if (auto s = logs_->delete_logs(t.name); !s && s.error().code != errc::not_found)
+            spdlog::warn("topic {}: removing the logs of a failed creation: {}", t.name, s.error().message);
+        creation_job::discard(t);
+        outcomes.emplace_back(*failed);
+    }
+    auto written = writes.commit();
+    done(std::move(outcomes), std::move(written));
+}
+
+void topic_manager::cancel_creations() {
+    cancel_creations_.store(true, std::memory_order_relaxed);
+    if (creation_worker_) {
+        // The task running stops at its next partition; queued ones are dropped.
+        creation_worker_->stop();
+        creation_worker_->join();
+    }
+    for (auto& [_, creation] : creations_) {
+        for (auto& t : creation.first->topics) {
+            creating_.erase(t.name);
+            creation_job::discard(t);
+        }
+    }
+    creations_.clear();
 }
 
 status topic_manager::delete_topic(std::string_view name) {
@@ -253,6 +432,7 @@ void topic_manager::maintain(timestamp_ms now, const stable_offset_loader& learn
 status topic_manager::close() {
     if (closed_ || !logs_) return ok();
     closed_ = true;
+    cancel_creations();
     return logs_->close();
 }
 

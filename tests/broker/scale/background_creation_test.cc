@@ -1,0 +1,142 @@
+// CreateTopics off the I/O thread (issue 16): while the partition
+// directories of a large creation are made on the creation worker, other
+// connections are served, the name counts as existing, and a stop in the
+// middle leaves no half-made topic.
+//
+// "In flight" is observed, not timed: a Metadata without auto-creation
+// answers LEADER_NOT_AVAILABLE for a name only while it is being created
+// (UNKNOWN_TOPIC_OR_PARTITION before, NONE after).
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "samsa/protocol/messages/api_versions.h"
+#include "tests/broker/scale/scale_client.h"
+#include "tests/support/broker_process.h"
+
+namespace samsa::broker::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using protocol::error_code;
+using test_support::broker_options;
+using test_support::broker_process;
+
+// Enough partitions that making their directories takes seconds here.
+constexpr int32_t big_partitions = 3000;
+
+protocol::create_topics_request create_request(const std::string& name, int32_t partitions) {
+    protocol::create_topics_request req;
+    req.timeout_ms = 120000;
+    protocol::creatable_topic t;
+    t.name = name;
+    t.num_partitions = partitions;
+    t.replication_factor = 1;
+    req.topics.push_back(std::move(t));
+    return req;
+}
+
+// The error Metadata (no auto-creation) answers for `name`, nullopt: no answer.
+std::optional<error_code> metadata_error(uint16_t port, const std::string& name, bool auto_create = false) {
+    auto md = metadata(port, std::vector<std::string>{name}, auto_create, std::chrono::seconds(10));
+    if (!md || md->topics.size() != 1) return std::nullopt;
+    return md->topics[0].error_code;
+}
+
+// Polls until `name` is being created; false when it never was seen so.
+bool wait_until_creating(uint16_t port, const std::string& name) {
+    for (int i = 0; i < 5000; ++i) {
+        auto e = metadata_error(port, name);
+        if (!e) return false;
+        if (*e == error_code::leader_not_available) return true;
+        if (*e != error_code::unknown_topic_or_partition) return false;  // already created: too fast
+    }
+    return false;
+}
+
+size_t dirs_of(const fs::path& data, const std::string& topic) {
+    size_t n = 0;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(data, ec)) {
+        auto name = e.path().filename().string();
+        if (name.rfind(topic + "-", 0) == 0) ++n;
+    }
+    return n;
+}
+
+TEST(background_creation, other_connections_are_served_while_a_large_topic_is_created) {
+    broker_process broker;
+    ASSERT_TRUE(broker.start()) << broker.failure();
+    const uint16_t port = broker.port();
+
+    raw_client creator(port, std::chrono::seconds(180));
+    ASSERT_TRUE(creator.connected());
+    ASSERT_TRUE(creator.send_request(create_request("big", big_partitions), 5, 7));
+
+    // Each of these is answered while the creation is in flight: the name is
+    // still reserved after each of them.
+    ASSERT_TRUE(wait_until_creating(port, "big")) << "the creation was never seen in flight";
+    raw_client other(port);
+    ASSERT_TRUE(other.connected());
+    auto versions = other.call<protocol::api_versions_response>(protocol::api_versions_request{}, 3);
+    ASSERT_TRUE(versions) << versions.error().message;
+    EXPECT_EQ(versions->error_code, error_code::none);
+    // Auto-creation does not create the name a second time.
+    EXPECT_EQ(metadata_error(port, "big", true), error_code::leader_not_available);
+    // A concurrent CreateTopics of the name: as Kafka's controller answers it.
+    auto again = create_topics(port, {"big"}, 1);
+    ASSERT_TRUE(again && again->topics.size() == 1);
+    EXPECT_EQ(again->topics[0].error_code, error_code::topic_already_exists);
+    EXPECT_EQ(again->topics[0].error_message.value_or(""), "Topic 'big' already exists.");
+    // Still in flight: everything above was answered before the creation's answer.
+    EXPECT_EQ(metadata_error(port, "big"), error_code::leader_not_available)
+        << "the creation ended before the other connection's requests were all answered";
+
+    auto created = creator.read_response<protocol::create_topics_response>(5, 7, std::chrono::seconds(170));
+    ASSERT_TRUE(created) << created.error().message;
+    ASSERT_EQ(created->topics.size(), 1u);
+    EXPECT_EQ(created->topics[0].error_code, error_code::none) << created->topics[0].error_message.value_or("");
+    EXPECT_EQ(created->topics[0].num_partitions, big_partitions);
+    EXPECT_EQ(partition_count(port, "big"), big_partitions);
+    EXPECT_EQ(dirs_of(broker.data_dir() / "data", "big"), static_cast<size_t>(big_partitions));
+    // The partitions take writes.
+    EXPECT_TRUE(produce_some(port, "big", 3));
+
+    // After a restart the table and the dirs agree.
+    ASSERT_TRUE(broker.restart()) << broker.failure();
+    EXPECT_EQ(partition_count(broker.port(), "big"), big_partitions);
+}
+
+TEST(background_creation, stop_during_a_creation_leaves_no_half_made_topic) {
+    broker_options o;
+    // A clean stop, however loaded the machine: a SIGKILL would be a crash,
+    // after which orphan directories are adopted by design (topic_manager.h).
+    o.stop_timeout = std::chrono::seconds(90);
+    broker_process broker(o);
+    ASSERT_TRUE(broker.start()) << broker.failure();
+    raw_client creator(broker.port(), std::chrono::seconds(60));
+    ASSERT_TRUE(creator.connected());
+    ASSERT_TRUE(creator.send_request(create_request("halfway", big_partitions), 5, 1));
+    ASSERT_TRUE(wait_until_creating(broker.port(), "halfway"));
+
+    auto exit_status = broker.stop();
+    ASSERT_TRUE(exit_status);
+    EXPECT_EQ(*exit_status, 0);
+    ASSERT_TRUE(broker.start()) << broker.failure();
+    // Either the creation finished within the stop's drain (the whole topic)
+    // or it was cancelled (nothing at all): never part of it.
+    const int32_t count = partition_count(broker.port(), "halfway");
+    const size_t dirs = dirs_of(broker.data_dir() / "data", "halfway");
+    if (count == -1) {
+        EXPECT_EQ(dirs, 0u);
+    } else {
+        EXPECT_EQ(count, big_partitions);
+        EXPECT_EQ(dirs, static_cast<size_t>(big_partitions));
+    }
+}
+
+}  // namespace
+}  // namespace samsa::broker::testing
