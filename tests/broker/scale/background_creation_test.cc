@@ -8,8 +8,10 @@
 // (UNKNOWN_TOPIC_OR_PARTITION before, NONE after).
 
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <string>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -119,7 +121,10 @@ TEST(background_creation, stop_during_a_creation_leaves_no_half_made_topic) {
     ASSERT_TRUE(broker.start()) << broker.failure();
     raw_client creator(broker.port(), std::chrono::seconds(60));
     ASSERT_TRUE(creator.connected());
-    ASSERT_TRUE(creator.send_request(create_request("halfway", big_partitions), 5, 1));
+    // Kafka's most per request: its creation usually outlasts the stop's
+    // 5 s drain, so the stop cancels it.
+    constexpr int32_t partitions = 10000;
+    ASSERT_TRUE(creator.send_request(create_request("halfway", partitions), 5, 1));
     ASSERT_TRUE(wait_until_creating(broker.port(), "halfway"));
 
     auto exit_status = broker.stop();
@@ -130,12 +135,35 @@ TEST(background_creation, stop_during_a_creation_leaves_no_half_made_topic) {
     // or it was cancelled (nothing at all): never part of it.
     const int32_t count = partition_count(broker.port(), "halfway");
     const size_t dirs = dirs_of(broker.data_dir() / "data", "halfway");
+    std::printf("the stop %s the creation\n", count == -1 ? "cancelled" : "waited for");
     if (count == -1) {
         EXPECT_EQ(dirs, 0u);
     } else {
-        EXPECT_EQ(count, big_partitions);
-        EXPECT_EQ(dirs, static_cast<size_t>(big_partitions));
+        EXPECT_EQ(count, partitions);
+        EXPECT_EQ(dirs, static_cast<size_t>(partitions));
     }
+}
+
+TEST(background_creation, a_creation_that_outlasts_its_timeout_is_answered_request_timed_out_and_goes_on) {
+    broker_process broker;
+    ASSERT_TRUE(broker.start()) << broker.failure();
+    raw_client creator(broker.port(), std::chrono::seconds(60));
+    ASSERT_TRUE(creator.connected());
+    // A thousand partitions cannot be made within a millisecond.
+    auto req = create_request("late", 1000);
+    req.timeout_ms = 1;
+    auto r = creator.call<protocol::create_topics_response>(req, 5);
+    ASSERT_TRUE(r) << r.error().message;
+    ASSERT_EQ(r->topics.size(), 1u);
+    EXPECT_EQ(r->topics[0].error_code, error_code::request_timed_out);
+    // The creation continues and ends with the whole topic.
+    int32_t count = -1;
+    for (int i = 0; i < 2400 && count == -1; ++i) {
+        count = partition_count(broker.port(), "late");
+        if (count == -1) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    EXPECT_EQ(count, 1000);
+    EXPECT_EQ(dirs_of(broker.data_dir() / "data", "late"), 1000u);
 }
 
 }  // namespace

@@ -24,7 +24,8 @@ std::optional<Response> call(uint16_t port, const Request& req, int16_t version,
 std::optional<protocol::create_topics_response> create_topics(uint16_t port, const std::vector<std::string>& names,
                                                               int32_t partitions, std::chrono::milliseconds timeout) {
     protocol::create_topics_request req;
-    req.timeout_ms = 60000;
+    // The broker's wait is the caller's (past it the broker answers REQUEST_TIMED_OUT).
+    req.timeout_ms = static_cast<int32_t>(timeout.count());
     for (const auto& n : names) {
         protocol::creatable_topic t;
         t.name = n;

@@ -3,8 +3,11 @@
 // replication factor above 1 is refused with a message that says where to
 // go instead; manual replica assignments are refused too.
 
+#include <chrono>
+#include <memory>
 #include <set>
 
+#include <asio/steady_timer.hpp>
 #include <spdlog/spdlog.h>
 
 #include "samsa/broker/handlers/authorize.h"
@@ -140,6 +143,11 @@ struct pending_create {
         topic_configs configs;
     };
     std::vector<topic> creating;
+    // The request's timeout_ms: when the creation outlasts it, the topics
+    // still being made are answered REQUEST_TIMED_OUT (as Kafka's delayed
+    // CreateTopics does) and the creation goes on.
+    std::unique_ptr<asio::steady_timer> timeout;
+    bool answered = false;
 };
 
 }  // namespace
@@ -189,12 +197,30 @@ void handle_create_topics(request_context ctx) {
         return;
     }
     pending->ctx = std::move(ctx);
-    // shared_ptr: the callback must be copyable (std::function); one owner at a time.
+    // shared: the callback must be copyable (std::function); the timeout
+    // holds only a weak reference, so the callback is the one owner.
+    std::shared_ptr<pending_create> shared(std::move(pending));
+    if (request->timeout_ms > 0) {
+        shared->timeout = std::make_unique<asio::steady_timer>(b.io(), std::chrono::milliseconds(request->timeout_ms));
+        shared->timeout->async_wait([w = std::weak_ptr<pending_create>(shared)](const std::error_code& ec) {
+            auto p = w.lock();
+            if (ec || !p || p->answered) return;
+            p->answered = true;
+            for (const auto& c : p->creating) p->response.topics[c.index].error_code = error_code::request_timed_out;
+            spdlog::info("CreateTopics from {}: answered REQUEST_TIMED_OUT after its timeout; {} topic(s) still being "
+                         "created",
+                         p->ctx.peer, p->creating.size());
+            p->ctx.respond(p->response);
+        });
+    }
     b.topics().create_topics(
         std::move(creations),
-        [p = std::shared_ptr<pending_create>(std::move(pending))](std::vector<result<uuid>> outcomes,
-                                                                  status table_written) {
+        [p = std::move(shared)](std::vector<result<uuid>> outcomes, status table_written) {
             SAMSA_ASSERT(outcomes.size() == p->creating.size(), "one outcome per topic created");
+            // Answered REQUEST_TIMED_OUT already: the outcomes are only logged.
+            const bool late = p->answered;
+            p->answered = true;
+            if (p->timeout) p->timeout->cancel();
             for (size_t i = 0; i < outcomes.size(); ++i) {
                 auto& c = p->creating[i];
                 auto& r = p->response.topics[c.index];
@@ -215,7 +241,7 @@ void handle_create_topics(request_context ctx) {
             if (!table_written)
                 spdlog::error("CreateTopics from {}: writing the topic table failed: {}", p->ctx.peer,
                               table_written.error().message);
-            p->ctx.respond(p->response);
+            if (!late) p->ctx.respond(p->response);
         });
 }
 

@@ -321,13 +321,17 @@ void topic_manager::cancel_creations() {
         creation_worker_->stop();
         creation_worker_->join();
     }
+    size_t cancelled = 0;
     for (auto& [_, creation] : creations_) {
         for (auto& t : creation.first->topics) {
             creating_.erase(t.name);
             creation_job::discard(t);
+            ++cancelled;
         }
     }
     creations_.clear();
+    if (cancelled > 0)
+        spdlog::info("stopping: the creation of {} topic(s) was cancelled and their directories removed", cancelled);
 }
 
 status topic_manager::delete_topic(std::string_view name) {
