@@ -5,7 +5,9 @@
 // in an order that a crash cannot turn into a lie:
 //
 //   create      logs first, then the table entry (a crash leaves orphan
-//               dirs, adopted at the next start with their topic id)
+//               dirs, adopted at the next start with their topic id);
+//               CreateTopics makes the logs on the creation worker
+//               (create_topics) and registers them on the I/O thread
 //   delete      the table entry first, then the logs (a crash leaves dirs
 //               that log_manager cleans up or the next start re-adopts)
 //   partitions  new logs first, then the table's count
@@ -17,7 +19,7 @@
 // partition the table knows without a dir gets an empty log.
 //
 // Thread: the I/O thread. (log_manager's own checkpointer thread never
-// reaches this class.)
+// reaches this class; the creation worker touches only its creation_job.)
 
 #include <atomic>
 #include <chrono>
