@@ -9,6 +9,8 @@
 //   connections  5,000 connections (scale_single.h)
 //   group        200 members in one group
 //   log          a 10 GiB partition in 10,240 segments of 1 MiB
+//   bombs        30 pipelined zstd bombs of 1 GiB of zeros each, again and
+//                again, beside a producer whose latency is timed
 // and prints one table per measure: each figure per step, the growth from
 // step to step, and the ceiling it is judged against.
 //
@@ -47,6 +49,9 @@ struct options {
     bool skip_connections = false;
     bool skip_group = false;
     bool skip_log = false;
+    bool skip_bombs = false;
+    int bombs_in_flight = 30;
+    int bomb_mib = 1024;
     bool quick = false;
 };
 
@@ -245,6 +250,24 @@ int run_log(const options& o, const broker_settings& settings) {
     return r.error.empty() ? 0 : 1;
 }
 
+int run_bombs(const options& o, const broker_settings& settings) {
+    std::printf("\nbombs: %d pipelined zstd batches of %d MiB of zeros each, beside a producer ...\n",
+                o.bombs_in_flight, o.bomb_mib);
+    std::fflush(stdout);
+    auto r = measure_bombs(settings, o.bombs_in_flight, o.bomb_mib);
+    if (!r.error.empty()) std::printf("  FAILED: %s\n", r.error.c_str());
+    std::printf("%-52s %12s %12s\n", "figure", "value", "ceiling");
+    std::printf("%-52s %12zu\n", "one bomb's Produce frame (bytes)", r.bomb_bytes);
+    std::printf("%-52s %12ld %12ld\n", "bombs refused INVALID_RECORD / answered", r.refused, r.answered);
+    std::printf("%-52s %12s\n", "  per second",
+                show(r.seconds > 0 ? figure(static_cast<double>(r.answered) / r.seconds) : std::nullopt).c_str());
+    std::printf("%-52s %12s %12s\n", "Produce 1 record p50 (ms), bombs arriving / none",
+                show(lat(r.produce_bombed, false)).c_str(), show(lat(r.produce_idle, false)).c_str());
+    std::printf("%-52s %12s %12s\n", "Produce 1 record p99 (ms), bombs arriving / none",
+                show(lat(r.produce_bombed, true)).c_str(), show(lat(r.produce_idle, true)).c_str());
+    return r.error.empty() && r.refused == r.answered && r.answered > 0 ? 0 : 1;
+}
+
 int run(const options& o) {
     broker_settings settings;
     settings.binary = o.broker_bin;
@@ -256,6 +279,7 @@ int run(const options& o) {
     if (!o.skip_connections) failures += run_connections(o, settings);
     if (!o.skip_group) failures += run_group(o, settings);
     if (!o.skip_log) failures += run_log(o, settings);
+    if (!o.skip_bombs) failures += run_bombs(o, settings);
     std::printf("\n%s\n", failures ? "FAILURES above" : "all measures ran");
     return failures ? 1 : 0;
 }
@@ -283,8 +307,12 @@ int main(int argc, char** argv) {
     app.add_flag("--skip-connections", o.skip_connections, "skip the connections measure");
     app.add_flag("--skip-group", o.skip_group, "skip the group measure");
     app.add_flag("--skip-log", o.skip_log, "skip the large-log measure");
+    app.add_flag("--skip-bombs", o.skip_bombs, "skip the compressed-bombs measure");
+    app.add_option("--bombs-in-flight", o.bombs_in_flight, "bombs pipelined on their connection")
+        ->check(CLI::Range(1, 1000));
+    app.add_option("--bomb-mib", o.bomb_mib, "MiB of zeros each bomb expands to")->check(CLI::Range(1, 4096));
     app.add_flag("--quick", o.quick,
-                 "a smoke check: steps 100,1000, 1 s of load, 500 connections, 20 members, a 0.5 GiB log "
+                 "a smoke check: steps 100,1000, 1 s of load, 500 connections, 20 members, a 0.5 GiB log, 64 MiB bombs "
                  "(options given explicitly still win)");
     CLI11_PARSE(app, argc, argv);
     if (o.quick) {
@@ -293,6 +321,7 @@ int main(int argc, char** argv) {
         if (app.count("--connections") == 0) o.connections = 500;
         if (app.count("--members") == 0) o.members = 20;
         if (app.count("--log-gib") == 0) o.log_gib = 0.5;
+        if (app.count("--bomb-mib") == 0) o.bomb_mib = 64;
     }
     return samsa::bench::scale::run(o);
 }

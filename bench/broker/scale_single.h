@@ -11,6 +11,10 @@
 //   log          one partition of `gib` GiB in 1 MiB segments: start time
 //                after a clean stop and after kill -9, Fetch latency at
 //                offset 0 and in the middle (scale_log.cc)
+//   bombs        one connection sends compressed "bombs" (zstd of N MiB of
+//                zeros, refused as INVALID_RECORD) pipelined; another
+//                times small Produce round trips before and meanwhile
+//                (scale_bombs.cc)
 //
 // Thread: the caller's.
 
@@ -66,5 +70,16 @@ struct log_result {
     latency fetch_last;    // near the end (the active segment)
 };
 log_result measure_log(const broker_settings& settings, double gib);
+
+struct bombs_result {
+    std::string error;
+    size_t bomb_bytes = 0;   // one bomb's Produce frame
+    long answered = 0;       // bombs answered while the producer was timed
+    long refused = 0;        // of them, INVALID_RECORD
+    double seconds = 0;      // how long the timed producer ran beside them
+    latency produce_idle;    // 1-record Produce, acks=1, no bombs
+    latency produce_bombed;  // the same while the bombs arrive
+};
+bombs_result measure_bombs(const broker_settings& settings, int in_flight, int bomb_mib);
 
 }  // namespace samsa::bench::scale

@@ -41,7 +41,8 @@ TEST(bench_broker_scale, tiny_run_prints_every_table_with_figures) {
     ts::command_options o;
     o.timeout = std::chrono::seconds(240);
     auto r = ts::run_command({tool.string(), "--steps", "10,100", "--seconds", "0.3", "--connections", "40",
-                              "--members", "4", "--log-gib", "0.01", "--broker-bin", bin.string()},
+                              "--members", "4", "--log-gib", "0.01", "--bombs-in-flight", "3", "--bomb-mib", "8",
+                              "--broker-bin", bin.string()},
                              o);
     ASSERT_TRUE(r.ok()) << r.describe();
     EXPECT_NE(r.out.find("all measures ran"), std::string::npos) << r.out;
@@ -67,6 +68,15 @@ TEST(bench_broker_scale, tiny_run_prints_every_table_with_figures) {
     auto middle = row_of(r.out, "Fetch 1 MiB in the middle, p50 (ms)");
     ASSERT_FALSE(middle.empty()) << r.out;
     EXPECT_NE(figures_of(middle, "Fetch 1 MiB in the middle, p50 (ms)").at(0), "-") << middle;
+    // Every bomb answered INVALID_RECORD, and the producer beside them timed.
+    auto bombs = figures_of(row_of(r.out, "bombs refused INVALID_RECORD / answered"),
+                            "bombs refused INVALID_RECORD / answered");
+    ASSERT_EQ(bombs.size(), 2u) << r.out;
+    EXPECT_EQ(bombs[0], bombs[1]) << r.out;
+    EXPECT_GT(std::stol(bombs[1]), 0) << r.out;
+    auto bombed = row_of(r.out, "Produce 1 record p99 (ms), bombs arriving / none");
+    ASSERT_FALSE(bombed.empty()) << r.out;
+    for (const auto& f : figures_of(bombed, "Produce 1 record p99 (ms), bombs arriving / none")) EXPECT_NE(f, "-") << bombed;
 }
 
 }  // namespace
