@@ -16,7 +16,6 @@
 #include "samsa/record/compression.h"
 #include "samsa/record/record_batch.h"
 #include "samsa/record/records.h"
-#include "tests/broker/scale/scale_client.h"
 
 namespace samsa::bench::scale {
 namespace {
@@ -89,15 +88,8 @@ void send_bombs(uint16_t port, bytes_view frame, int in_flight, const std::atomi
 bombs_result measure_bombs(const broker_settings& settings, int in_flight, int bomb_mib) {
     bombs_result r;
     auto broker = make_broker(settings);
-    if (!start_timed(*broker, 60s)) {
-        r.error = "the broker did not start";
-        return r;
-    }
-    auto created = broker::testing::create_topics(broker->port(), {topic}, 1);
-    if (!created || created->topics.empty() || created->topics[0].error_code != protocol::error_code::none) {
-        r.error = "CreateTopics failed";
-        return r;
-    }
+    r.error = start_with_topic(*broker, topic);
+    if (!r.error.empty()) return r;
     const bytes bomb = produce_frame(zstd_bomb(static_cast<size_t>(bomb_mib) << 20), 7);
     r.bomb_bytes = bomb.size();
     const bytes small = produce_frame(record::record_batch_builder().add("k", "v", timestamp_ms(1000)).build(), 9);

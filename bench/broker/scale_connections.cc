@@ -4,7 +4,6 @@
 
 #include "bench/broker/scale_single.h"
 #include "samsa/protocol/messages/api_versions.h"
-#include "tests/broker/scale/scale_client.h"
 
 namespace samsa::bench::scale {
 
@@ -21,16 +20,9 @@ connections_result measure_connections(const broker_settings& settings, int n) {
         return r;
     }
     auto broker = make_broker(settings);
-    if (!start_timed(*broker, 60s)) {
-        r.error = "the broker did not start";
-        return r;
-    }
+    r.error = start_with_topic(*broker, "scale-connections");
+    if (!r.error.empty()) return r;
     ts::raw_client probe(broker->port(), 30s);
-    auto created = broker::testing::create_topics(broker->port(), {"scale-connections"}, 1);
-    if (!created || created->topics.empty() || created->topics[0].error_code != protocol::error_code::none) {
-        r.error = "CreateTopics failed";
-        return r;
-    }
     auto one = metadata_one_frame("scale-connections");
     r.metadata_idle = time_round_trips(probe, one, 300, 10s);
     r.idle_rss_kib = settled_rss_kib(broker->pid());

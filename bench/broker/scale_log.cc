@@ -4,7 +4,6 @@
 
 #include "bench/broker/raw_load.h"
 #include "bench/broker/scale_single.h"
-#include "tests/broker/scale/scale_client.h"
 #include "samsa/protocol/messages/fetch.h"
 
 namespace samsa::bench::scale {
@@ -67,16 +66,8 @@ log_result measure_log(const broker_settings& settings, double gib) {
     auto s = settings;
     s.overrides.emplace_back("log.segment.bytes", std::to_string(segment_bytes));
     auto broker = make_broker(s);
-    r.empty_start_ms = start_timed(*broker, 60s);
-    if (!r.empty_start_ms) {
-        r.error = "the broker did not start";
-        return r;
-    }
-    auto created = broker::testing::create_topics(broker->port(), {topic}, 1);
-    if (!created || created->topics.empty() || created->topics[0].error_code != protocol::error_code::none) {
-        r.error = "CreateTopics failed";
-        return r;
-    }
+    r.error = start_with_topic(*broker, topic, &r.empty_start_ms);
+    if (!r.error.empty()) return r;
     const pid_t pid = broker->pid();
     // Produce in chunks sized from the rate so far, until the target.
     raw_produce_spec produce;

@@ -8,6 +8,7 @@
 
 #include "samsa/protocol/codec.h"
 #include "samsa/protocol/messages/metadata.h"
+#include "tests/broker/scale/scale_client.h"
 #include "tests/support/kafka_probe.h"
 
 namespace samsa::bench::scale {
@@ -136,6 +137,16 @@ uint64_t raise_fd_limit() {
         if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) lim = raised;
     }
     return lim.rlim_cur;
+}
+
+std::string start_with_topic(ts::broker_process& broker, const std::string& topic, std::optional<double>* start_ms) {
+    auto started = start_timed(broker, std::chrono::seconds(60));
+    if (start_ms) *start_ms = started;
+    if (!started) return "the broker did not start";
+    auto created = broker::testing::create_topics(broker.port(), {topic}, 1);
+    if (!created || created->topics.empty() || created->topics[0].error_code != protocol::error_code::none)
+        return "CreateTopics failed";
+    return {};
 }
 
 }  // namespace samsa::bench::scale

@@ -57,6 +57,11 @@ struct restart_times {
 };
 restart_times time_restarts(ts::broker_process& broker);
 
+// Starts `broker` (timed, as start_timed, into *start_ms when given) and
+// creates `topic` with one partition: "" when both worked, else what failed.
+std::string start_with_topic(ts::broker_process& broker, const std::string& topic,
+                             std::optional<double>* start_ms = nullptr);
+
 // VmRSS in KiB (0 when unreadable) and the number of open descriptors
 // (/proc/PID/fd entries; -1 when unreadable) of a process.
 long rss_kib(pid_t pid);
