@@ -295,6 +295,54 @@ TEST(prepare_topics, creates_internal_topics_idempotently_and_checks_counts) {
         << bad.error().message;
 }
 
+// Another instance creating the same internal topics at the same moment: our
+// CreateTopics hears TOPIC_ALREADY_EXISTS while the broker still makes the
+// partitions, so the first Metadata answers do not list them.
+class admin_creating_elsewhere final : public admin_client {
+public:
+    admin_creating_elsewhere(fake_cluster& c, int hidden_answers) : inner_(c), hidden_(hidden_answers) {}
+    result<std::map<std::string, int>> partition_counts(const std::set<std::string>& topics,
+                                                        std::chrono::milliseconds timeout) override {
+        auto counts = inner_.partition_counts(topics, timeout);
+        if (counts && created_ && hidden_ > 0) {
+            --hidden_;
+            ++hidden_answers_given;
+            std::erase_if(*counts, [](const auto& kv) { return kv.first.starts_with("wc-"); });
+        }
+        return counts;
+    }
+    status create_topics(const std::vector<new_topic>& topics, std::chrono::milliseconds timeout) override {
+        created_ = true;
+        return inner_.create_topics(topics, timeout);
+    }
+    int hidden_answers_given = 0;
+
+private:
+    fake_admin inner_;
+    int hidden_;
+    bool created_ = false;
+};
+
+TEST(prepare_topics, asks_again_until_internal_topics_made_elsewhere_are_visible) {
+    fake_cluster cluster;
+    cluster.create("lines", 2);
+    admin_creating_elsewhere admin(cluster, 3);
+    auto p = prepare_topics(admin, word_count_topology(), config_for("wc"));
+    ASSERT_TRUE(p) << p.error().message;
+    EXPECT_EQ(admin.hidden_answers_given, 3);
+
+    // Never visible: an error within the bound, naming the topics.
+    fake_cluster other;
+    other.create("lines", 2);
+    admin_creating_elsewhere never(other, 1000000);
+    auto config = config_for("wc");
+    config.request_timeout = std::chrono::milliseconds(300);
+    auto gone = prepare_topics(never, word_count_topology(), config);
+    ASSERT_FALSE(gone);
+    EXPECT_EQ(gone.error().code, errc::not_found);
+    EXPECT_NE(gone.error().message.find("wc-counts-store-repartition"), std::string::npos) << gone.error().message;
+}
+
 // Kafka Streams 3.8's TopicPartitionMetadata: the expected strings are what
 // Java's encode() gives for the same values (version byte, big-endian
 // partition time, then the processor metadata entries), base64.

@@ -1,10 +1,43 @@
 #include "samsa/streams/internal/runtime/internal_topic_manager.h"
 
+#include <chrono>
 #include <set>
+#include <thread>
 
 #include <spdlog/spdlog.h>
 
 namespace samsa::streams::internal {
+namespace {
+
+// The partition counts of `names` once every one of them is visible. A
+// topic another instance is creating at the same moment answers our
+// CreateTopics with TOPIC_ALREADY_EXISTS while the broker still makes its
+// partitions, so Metadata does not list it yet (Kafka's brokers lag their
+// controller the same way): ask again, as Kafka Streams' InternalTopicManager
+// makeReady() does, every retry.backoff.ms (100) until the bound, here
+// request.timeout.
+result<std::map<std::string, int>> wait_until_visible(admin_client& admin, const std::set<std::string>& names,
+                                                      std::chrono::milliseconds bound) {
+    constexpr auto backoff = std::chrono::milliseconds(100);
+    const auto deadline = std::chrono::steady_clock::now() + bound;
+    while (true) {
+        auto made = admin.partition_counts(names, bound);
+        if (!made) return made.error();
+        std::string missing;
+        for (const auto& name : names) {
+            if (!made->count(name)) missing += (missing.empty() ? "" : ", ") + name;
+        }
+        if (missing.empty()) return made;
+        if (std::chrono::steady_clock::now() + backoff > deadline) {
+            return make_error(errc::not_found, "internal topic(s) " + missing + " not there " +
+                                                   std::to_string(bound.count()) + " ms after creating them");
+        }
+        spdlog::info("[streams] internal topic(s) {} not ready yet; asking again", missing);
+        std::this_thread::sleep_for(backoff);
+    }
+}
+
+}  // namespace
 
 result<prepared_topology> prepare_topics(admin_client& admin, const topology& t, const streams_config& config) {
     const auto& b = t.internal_builder();
@@ -43,11 +76,10 @@ result<prepared_topology> prepare_topics(admin_client& admin, const topology& t,
         if (!st) return make_error(st.error().code, "cannot create internal topics: " + st.error().message);
         std::set<std::string> names;
         for (const auto& nt : internal) names.insert(nt.name);
-        auto made = admin.partition_counts(names, config.request_timeout);
+        auto made = wait_until_visible(admin, names, config.request_timeout);
         if (!made) return made.error();
         for (const auto& nt : internal) {
             auto it = made->find(nt.name);
-            if (it == made->end()) return make_error(errc::not_found, "internal topic " + nt.name + " was not created");
             if (it->second != nt.partitions) {
                 return make_error(errc::invalid_argument, "internal topic " + nt.name + " has " +
                                                               std::to_string(it->second) + " partitions; the topology needs " +
