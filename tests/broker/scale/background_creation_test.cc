@@ -31,14 +31,7 @@ using test_support::broker_process;
 constexpr int32_t big_partitions = 3000;
 
 protocol::create_topics_request create_request(const std::string& name, int32_t partitions) {
-    protocol::create_topics_request req;
-    req.timeout_ms = 120000;
-    protocol::creatable_topic t;
-    t.name = name;
-    t.num_partitions = partitions;
-    t.replication_factor = 1;
-    req.topics.push_back(std::move(t));
-    return req;
+    return create_topics_request({name}, partitions, std::chrono::seconds(120));
 }
 
 // The error Metadata (no auto-creation) answers for `name`, nullopt: no answer.

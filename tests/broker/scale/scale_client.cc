@@ -21,10 +21,9 @@ std::optional<Response> call(uint16_t port, const Request& req, int16_t version,
 
 }  // namespace
 
-std::optional<protocol::create_topics_response> create_topics(uint16_t port, const std::vector<std::string>& names,
-                                                              int32_t partitions, std::chrono::milliseconds timeout) {
+protocol::create_topics_request create_topics_request(const std::vector<std::string>& names, int32_t partitions,
+                                                      std::chrono::milliseconds timeout) {
     protocol::create_topics_request req;
-    // The broker's wait is the caller's (past it the broker answers REQUEST_TIMED_OUT).
     req.timeout_ms = static_cast<int32_t>(timeout.count());
     for (const auto& n : names) {
         protocol::creatable_topic t;
@@ -33,7 +32,13 @@ std::optional<protocol::create_topics_response> create_topics(uint16_t port, con
         t.replication_factor = 1;
         req.topics.push_back(std::move(t));
     }
-    return call<protocol::create_topics_response>(port, req, 5, timeout);
+    return req;
+}
+
+std::optional<protocol::create_topics_response> create_topics(uint16_t port, const std::vector<std::string>& names,
+                                                              int32_t partitions, std::chrono::milliseconds timeout) {
+    // The broker's wait is the caller's (past it the broker answers REQUEST_TIMED_OUT).
+    return call<protocol::create_topics_response>(port, create_topics_request(names, partitions, timeout), 5, timeout);
 }
 
 std::optional<protocol::create_partitions_response> create_partitions(uint16_t port, const std::string& topic,

@@ -21,6 +21,10 @@ namespace samsa::broker::testing {
 
 using test_support::raw_client;
 
+// A CreateTopics request of `names`, each with `partitions` partitions and
+// replication factor 1, that lets the broker wait `timeout`.
+protocol::create_topics_request create_topics_request(const std::vector<std::string>& names, int32_t partitions,
+                                                      std::chrono::milliseconds timeout);
 // CreateTopics v5 of `names`, each with `partitions` partitions; nullopt: no answer.
 std::optional<protocol::create_topics_response> create_topics(uint16_t port, const std::vector<std::string>& names,
                                                               int32_t partitions,
