@@ -73,6 +73,40 @@ TEST_F(log_manager_test, create_append_close_reopen_keeps_logs_and_topic_ids) {
     EXPECT_EQ(log->log_end_offset(), offset(3));
 }
 
+TEST_F(log_manager_test, a_clean_close_of_many_logs_syncs_once_and_checkpoints_every_log_end) {
+    // Above the threshold the close skips each log's fsyncs and syncs the file
+    // system once; every recovery point must still reach its log end.
+    const int partitions = static_cast<int>(log_manager::sync_file_system_above_logs) + 6;
+    auto id = samsa::uuid::random();
+    std::vector<bytes> written(static_cast<size_t>(partitions));
+    {
+        auto mgr = open();
+        for (int p = 0; p < partitions; ++p) {
+            auto log = mgr->create_log("many", partition_id(p), id, log_config{});
+            ASSERT_TRUE(log.has_value()) << log.error().message;
+            bytes b = make_batch(1 + p % 4);
+            ASSERT_TRUE((*log)->append(b, timestamp_ms(1)).has_value());
+            written[static_cast<size_t>(p)] = (*log)->read(offset(0), 1 << 20, true)->records;
+        }
+        ASSERT_TRUE(mgr->close().has_value());
+    }
+    auto entries = read_checkpoint(dir_.path() / "recovery-point-offset-checkpoint");
+    ASSERT_TRUE(entries.has_value()) << entries.error().message;
+    ASSERT_EQ(entries->size(), static_cast<size_t>(partitions));
+    for (const auto& e : *entries) EXPECT_EQ(e.off, offset(1 + e.partition() % 4)) << "many-" << e.partition();
+    EXPECT_TRUE(std::filesystem::exists(dir_.path() / ".kafka_cleanshutdown"));
+
+    auto mgr = open();
+    EXPECT_EQ(mgr->startup().logs_opened, static_cast<size_t>(partitions));
+    EXPECT_EQ(mgr->startup().logs_recovered, 0u);
+    for (int p = 0; p < partitions; ++p) {
+        auto* log = mgr->get_log("many", partition_id(p));
+        ASSERT_NE(log, nullptr);
+        EXPECT_EQ(log->log_end_offset(), offset(1 + p % 4));
+        EXPECT_EQ(log->read(offset(0), 1 << 20, true)->records, written[static_cast<size_t>(p)]);
+    }
+}
+
 TEST_F(log_manager_test, refuses_names_kafka_refuses) {
     auto mgr = open();
     for (const std::string& bad : std::vector<std::string>{"", ".", "..", "has space", "slash/name", std::string(250, 'a')}) {

@@ -103,6 +103,64 @@ TEST_F(recovery_test, kill_without_damage_keeps_every_batch) {
     EXPECT_EQ(mgr->startup().logs_recovered, 1u);
 }
 
+TEST_F(recovery_test, an_unclean_start_of_many_logs_recovers_each_and_syncs_once) {
+    // Above the threshold the scans only write their fixes and open() syncs
+    // the file system once: every log must come back whole, a torn one cut,
+    // and the indexes the scans rebuilt must serve lookups.
+    const int partitions = static_cast<int>(log_manager::sync_file_system_above_logs) + 6;
+    std::vector<bytes> written(static_cast<size_t>(partitions));
+    {
+        auto mgr = log_manager::open(config_for(live_.path()));
+        ASSERT_TRUE(mgr.has_value()) << mgr.error().message;
+        auto id = samsa::uuid::random();
+        for (int p = 0; p < partitions; ++p) {
+            auto log = (*mgr)->create_log("many", partition_id(p), id, log_cfg_);
+            ASSERT_TRUE(log.has_value()) << log.error().message;
+            for (int i = 0; i < 3; ++i) {
+                bytes b = make_batch(2, 1000 + i, 40);
+                ASSERT_TRUE((*log)->append(b, timestamp_ms(1000 + i)).has_value());
+            }
+            written[static_cast<size_t>(p)] = (*log)->read(offset(0), 1 << 30, true)->records;
+        }
+        copy_tree(live_.path(), crashed_.path() / "data");
+    }
+    auto torn = crashed_.path() / "data" / "many-7" / "00000000000000000000.log";
+    const auto full = std::filesystem::file_size(torn);
+    std::filesystem::resize_file(torn, full - 5);
+    for (int p = 0; p < partitions; ++p) {
+        std::filesystem::remove(crashed_.path() / "data" / ("many-" + std::to_string(p)) / "00000000000000000000.index");
+    }
+
+    auto mgr = reopen();
+    ASSERT_NE(mgr, nullptr);
+    EXPECT_EQ(mgr->startup().logs_recovered, static_cast<size_t>(partitions));
+    for (int p = 0; p < partitions; ++p) {
+        auto* log = mgr->get_log("many", partition_id(p));
+        ASSERT_NE(log, nullptr);
+        const bytes& all = written[static_cast<size_t>(p)];
+        if (p == 7) {
+            EXPECT_EQ(log->log_end_offset(), offset(4));
+            EXPECT_GT(log->summary().bytes_truncated, 0u);
+        } else {
+            EXPECT_EQ(log->log_end_offset(), offset(6));
+            EXPECT_EQ(log->read(offset(0), 1 << 30, true)->records, all) << "many-" << p;
+        }
+        // Offset 4 is in the third batch: found through the rebuilt index.
+        auto tail = log->read(offset(4), 1 << 30, true);
+        ASSERT_TRUE(tail.has_value());
+        if (p != 7) {
+            EXPECT_FALSE(tail->records.empty());
+        }
+    }
+    // The recovery points reached the log ends: a clean close and start scan nothing.
+    ASSERT_TRUE(mgr->close().has_value());
+    mgr.reset();
+    auto again = reopen();
+    ASSERT_NE(again, nullptr);
+    EXPECT_EQ(again->startup().logs_recovered, 0u);
+    EXPECT_EQ(again->get_log("many", partition_id(7))->log_end_offset(), offset(4));
+}
+
 TEST_F(recovery_test, a_torn_tail_is_truncated_and_reported) {
     run_then_crash(30);
     auto path = crashed_log_dir() / "00000000000000000000.log";

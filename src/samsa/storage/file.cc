@@ -115,6 +115,16 @@ status sync_dir(const std::filesystem::path& dir) {
     return ok();
 }
 
+status sync_file_system(const std::filesystem::path& dir) {
+    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return io_error("cannot open directory", dir, errno);
+    int rc = ::syncfs(fd);
+    int saved = errno;
+    ::close(fd);
+    if (rc != 0) return io_error("cannot sync the file system of", dir, saved);
+    return ok();
+}
+
 status write_file_atomically(const std::filesystem::path& path, std::string_view contents) {
     std::filesystem::path tmp = path;
     tmp += ".tmp";

@@ -94,6 +94,12 @@ struct startup_report {
 
 class log_manager {
 public:
+    // Above this many logs a clean close or an unclean start syncs each log dir's
+    // whole file system once (sync_file_system) instead of 3-4 fsyncs per log.
+    // Below it the per-log fsyncs are cheaper than also waiting for other
+    // programs' dirty pages on a shared file system.
+    static constexpr size_t sync_file_system_above_logs = 64;
+
     // Creates missing log dirs, removes leftover `-delete` directories, opens
     // every `<topic>-<partition>` directory (recovering as needed), then
     // removes the clean shutdown markers.
@@ -174,6 +180,9 @@ private:
     mutable std::mutex mutex_;
     std::map<key, entry_t> logs_;
     startup_report startup_;
+    // sync_file_system of every log dir (one call each; dirs on one file system sync it again, cheaply).
+    status sync_log_dirs();
+    bool deferred_syncs_ = false;  // load_dir deferred recovery syncs to open()
     bool closed_ = false;
     std::mutex checkpoint_mutex_;                // serialises checkpoint file writers
     std::vector<std::string> last_checkpoint_;   // per log dir: what was last written

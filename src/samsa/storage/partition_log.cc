@@ -605,23 +605,29 @@ status partition_log::maybe_flush(timestamp_ms now) {
 
 status partition_log::close() {
     if (closed_) return ok();
+    if (auto st = close_without_sync(); !st) return st;
+    // A log whose open failed before its first segment existed has nothing to sync.
+    if (segments_.empty()) return ok();
+    if (auto st = segments_.back()->flush(true); !st) return st;
+    mark_written_durable();
+    return ok();
+}
+
+status partition_log::close_without_sync() {
+    if (closed_) return ok();
     if (clean_job_) {
         // The cleaner checks this between batches; its .cleaned files go with it.
         clean_job_->cancel_and_wait();
         clean_job_.reset();
     }
-    // A log whose open failed before its first segment existed has nothing to seal.
-    if (segments_.empty()) {
-        closed_ = true;
-        return ok();
-    }
-    auto st = segments_.back()->seal();
-    if (st) {
-        flush_state_->raise_recovery_point(log_end_offset_());
-        dirty_ = false;
-    }
     closed_ = true;
-    return st;
+    if (segments_.empty()) return ok();
+    return segments_.back()->seal_without_sync();
+}
+
+void partition_log::mark_written_durable() {
+    flush_state_->raise_recovery_point(log_end_offset_());
+    dirty_ = false;
 }
 
 uint64_t partition_log::size_bytes() const {

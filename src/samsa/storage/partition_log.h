@@ -78,6 +78,11 @@ struct recovery_hint {
     std::optional<offset> log_start_offset;
     // From cleaner-offset-checkpoint: where the next clean's dirty section starts.
     std::optional<offset> cleaner_offset;
+    // A scan's fixes (rebuilt indexes, a cut tail) are written but not
+    // fsynced: the caller syncs the whole file system once after opening
+    // every log, before anything trusts the recovery point (log_manager::open
+    // after an unclean shutdown; one sync instead of 3-4 per partition).
+    bool defer_sync = false;
 };
 
 // What opening did, for the start-up summary.
@@ -262,6 +267,14 @@ public:
     // Flushes, writes the final index entries, closes the files. Idempotent;
     // the destructor calls it (and only logs failures).
     status close();
+    // close() without its fsyncs, for a caller closing many logs at once
+    // (log_manager::close): it syncs each log dir's file system once
+    // (sync_file_system), then calls mark_written_durable(). Three or four
+    // fsyncs per partition made a clean stop of 10,000 partitions take 47 s.
+    status close_without_sync();
+    // Everything written so far is durable (the caller synced the file
+    // system): the recovery point moves to the log end offset.
+    void mark_written_durable();
 
     // Changes settings at run time (AlterConfigs); they apply from the next append.
     void set_config(const log_config& config) { config_ = config; }

@@ -146,12 +146,14 @@ result<recovery_outcome> recover_segments(std::vector<std::unique_ptr<segment>>&
     if (need_unclean) {
         if (auto st = recover_unclean(segments, recovery_point, summary); !st) return st.error();
         // Everything was checked: make the rebuilt indexes (and any truncation) durable, so that the
-        // recovery point can move to the log end.
+        // recovery point can move to the log end; or only write them when the caller syncs the file
+        // system once for every log (hint.defer_sync).
         for (auto& seg : segments) {
-            if (seg->index().loaded()) {
-                if (auto st = seg.get() == segments.back().get() ? seg->flush(true) : seg->seal(); !st)
-                    return st.error();
-            }
+            if (!seg->index().loaded()) continue;
+            const bool active = seg.get() == segments.back().get();
+            status st = hint.defer_sync ? (active ? seg->write_pending_indexes() : seg->seal_without_sync())
+                                        : (active ? seg->flush(true) : seg->seal());
+            if (!st) return st.error();
         }
     }
     auto leo = segments.back()->next_offset();
