@@ -215,6 +215,40 @@ TEST_F(typed_store_test, decoded_cache_returns_what_the_store_holds_not_what_was
     EXPECT_EQ(writer.get("k"), "kept");
 }
 
+TEST_F(typed_store_test, decoded_cache_finds_every_key_of_a_large_table_and_stays_bounded) {
+    // Integer keys a power of two apart (std::hash of an integer is the
+    // integer: the index must mix it), more of them than the bound, absent
+    // keys among them, and rows rewritten while cached.
+    auto stack = open(stores::key_value_store_builder(stores::in_memory_key_value_store("s")).with_logging_disabled());
+    int decoded = 0;
+    serde<std::string> counting = counting_string_serde(decoded);
+    key_value_store<int64_t, std::string> store(*stack, serdes::int64(), counting, "s");
+    store.enable_decoded_cache(1000);
+    constexpr int64_t rows = 3000, stride = 1024;
+    for (int64_t i = 0; i < rows; ++i) store.put(i * stride, "row-" + std::to_string(i));
+    for (int round = 0; round < 2; ++round) {
+        for (int64_t i = 0; i < rows; ++i) {
+            const std::string* v = store.find(i * stride);
+            ASSERT_NE(v, nullptr) << i;
+            EXPECT_EQ(*v, "row-" + std::to_string(i));
+            EXPECT_EQ(store.find(i * stride + 1), nullptr);
+        }
+    }
+    // Each row decoded at most once per round, and the cache cleared when
+    // full rather than grown without bound (3000 rows > 1000 entries: the
+    // second round decodes again).
+    EXPECT_EQ(decoded, 2 * rows);
+    for (int64_t i = 0; i < 10; ++i) {
+        ASSERT_NE(store.find(i * stride), nullptr);  // cached again
+    }
+    const int before = decoded;
+    for (int64_t i = 0; i < 10; ++i) EXPECT_EQ(*store.find(i * stride), "row-" + std::to_string(i));
+    EXPECT_EQ(decoded, before);  // hits, no store read while nothing was written
+    store.put(5 * stride, std::string("rewritten"));
+    EXPECT_EQ(*store.find(5 * stride), "rewritten");
+    EXPECT_EQ(*store.find(4 * stride), "row-4");
+}
+
 TEST(store_builder_test, defaults_and_options) {
     auto builder = stores::key_value_store_builder(stores::persistent_key_value_store("s"));
     EXPECT_EQ(builder.name(), "s");

@@ -34,10 +34,10 @@
 //
 // Threads: the stream thread owning the store, never locked.
 
+#include <deque>
 #include <memory>
 #include <optional>
 #include <type_traits>
-#include <unordered_map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -157,6 +157,14 @@ private:
     // and probes no separate key buffer; that stays exact even for a serde
     // that maps two keys to the same bytes, since an entry is only trusted
     // while nothing was written and is otherwise checked against the store.
+    //
+    // Laid out for lookups of random keys in a table bigger than the CPU's
+    // caches (a join's row per order): an open-addressing index of (hash,
+    // entry) slots, and the entries in insertion order in a deque (never
+    // moved), each with its key, check and value first and the stored bytes
+    // (read only once the store was written) last. A hit reads one slot and
+    // the entry's first lines; std::unordered_map read the bucket, the node
+    // before the bucket's first, and the node's hash at its far end first.
     class decoded_cache {
     public:
         explicit decoded_cache(size_t max_entries) : max_entries_(max_entries) {}
@@ -164,27 +172,23 @@ private:
             // Read the count before the store: a write after this point moves
             // it, and the next find() checks again.
             std::optional<uint64_t> writes = owner.store_->write_count();
-            auto it = lookup(key, owner);
-            if (it != entries_.end() && writes && it->second.checked_at == writes) return value_of(it->second);
+            const size_t hash = hash_of(key, owner);
+            node* n = lookup(hash, key, owner);
+            if (n && writes && n->checked_at == writes) return value_of(*n);
             std::optional<bytes> stored = owner.store_->get(owner.key_bytes(key));
-            if (it != entries_.end() && it->second.stored == stored) {
-                it->second.checked_at = writes;
-                return value_of(it->second);
+            if (n && n->stored == stored) {
+                n->checked_at = writes;
+                return value_of(*n);
             }
             std::optional<V> value;
             if (stored) value.emplace(owner.value_serde_.deserialize(owner.topic_, *stored));
-            if (it != entries_.end()) {
-                it->second = entry{std::move(stored), std::move(value), writes};
-                return value_of(it->second);
-            }
-            return value_of(insert(key, owner, entry{std::move(stored), std::move(value), writes}));
+            if (!n) n = &insert(hash, key, owner);
+            n->value = std::move(value);
+            n->stored = std::move(stored);
+            n->checked_at = writes;
+            return value_of(*n);
         }
     private:
-        struct entry {
-            std::optional<bytes> stored;  // nullopt: the key was absent
-            std::optional<V> value;
-            std::optional<uint64_t> checked_at;  // write_count() when last compared
-        };
         struct bytes_hash {
             size_t operator()(const bytes& b) const {
                 return std::hash<std::string_view>{}(
@@ -198,19 +202,74 @@ private:
         using cache_key = std::conditional_t<keyed_by_k, K, bytes>;
         using cache_hash = std::conditional_t<keyed_by_k, std::hash<K>, bytes_hash>;
 
-        static const V* value_of(const entry& e) { return e.value ? &*e.value : nullptr; }
-        auto lookup(const K& key, const key_value_store& owner) {
-            if constexpr (keyed_by_k) return entries_.find(key);
-            else return entries_.find(owner.key_bytes(key));
+        struct node {
+            node(size_t h, cache_key k) : hash(h), key(std::move(k)) {}
+            size_t hash;
+            std::optional<uint64_t> checked_at;  // write_count() when last compared
+            cache_key key;
+            std::optional<V> value;       // nullopt: the key was absent
+            std::optional<bytes> stored;  // what value was decoded from; nullopt: absent
+        };
+        struct slot {
+            size_t hash = 0;
+            node* entry = nullptr;  // nullptr: empty
+        };
+
+        static const V* value_of(const node& n) { return n.value ? &*n.value : nullptr; }
+        // Mixed (murmur3's finalizer), since the index takes the low bits and
+        // std::hash of an integer is the integer itself: keys 1024 apart
+        // would otherwise all probe from one slot.
+        static size_t hash_of(const K& key, const key_value_store& owner) {
+            uint64_t h;
+            if constexpr (keyed_by_k) h = cache_hash{}(key);
+            else h = cache_hash{}(owner.key_bytes(key));
+            h ^= h >> 33;
+            h *= 0xff51afd7ed558ccdULL;
+            h ^= h >> 33;
+            return static_cast<size_t>(h);
         }
-        const entry& insert(const K& key, const key_value_store& owner, entry e) {
-            if (entries_.size() >= max_entries_) entries_.clear();
-            if constexpr (keyed_by_k) return entries_.emplace(key, std::move(e)).first->second;
-            else return entries_.emplace(owner.key_bytes(key), std::move(e)).first->second;
+        static bool matches(const node& n, const K& key, const key_value_store& owner) {
+            if constexpr (keyed_by_k) return n.key == key;
+            else return n.key == owner.key_bytes(key);
+        }
+        node* lookup(size_t hash, const K& key, const key_value_store& owner) {
+            if (slots_.empty()) return nullptr;
+            const size_t mask = slots_.size() - 1;
+            for (size_t i = hash & mask;; i = (i + 1) & mask) {
+                const slot& s = slots_[i];
+                if (!s.entry) return nullptr;
+                if (s.hash == hash && matches(*s.entry, key, owner)) return s.entry;
+            }
+        }
+        node& insert(size_t hash, const K& key, const key_value_store& owner) {
+            if (nodes_.size() >= max_entries_) {
+                nodes_.clear();
+                slots_.clear();
+            }
+            // At most half full, so probes stay short and always end.
+            if ((nodes_.size() + 1) * 2 > slots_.size()) grow();
+            if constexpr (keyed_by_k) nodes_.emplace_back(hash, key);
+            else nodes_.emplace_back(hash, owner.key_bytes(key));
+            place(slots_, slot{hash, &nodes_.back()});
+            return nodes_.back();
+        }
+        void grow() {
+            std::vector<slot> bigger(slots_.empty() ? 64 : slots_.size() * 2);
+            for (const slot& s : slots_) {
+                if (s.entry) place(bigger, s);
+            }
+            slots_.swap(bigger);
+        }
+        static void place(std::vector<slot>& slots, slot s) {
+            const size_t mask = slots.size() - 1;
+            size_t i = s.hash & mask;
+            while (slots[i].entry) i = (i + 1) & mask;
+            slots[i] = s;
         }
 
         size_t max_entries_;
-        std::unordered_map<cache_key, entry, cache_hash> entries_;
+        std::deque<node> nodes_;
+        std::vector<slot> slots_;  // a power of two in size
     };
 
     bytes key_bytes(const K& key) const { return key_serde_.serialize(topic_, key); }

@@ -58,6 +58,7 @@
 #include "samsa/streams/topology.h"
 
 namespace samsa::streams::internal {
+struct consumed_record;
 class global_state_task;
 class state_directory;
 class stream_task;
@@ -172,6 +173,16 @@ public:
 
 private:
     class collector;
+    // What the driver does with a record of one topic: where captured
+    // records of it are kept, whether the task or the global task reads it,
+    // and the offset its next record on partition 0 gets.
+    struct topic_route {
+        std::deque<internal::produced_record>* output = nullptr;  // made at its first captured record
+        bool to_task = false;
+        bool to_global = false;
+        int64_t next_offset = 0;
+    };
+    class route_table;
     // Kafka's internal emit throttles (wall clock, ms); Kafka's
     // TopologyTestDriver sets both to 0 unless configured, so emit-on-window-
     // close and outer-join results come with the record that releases them.
@@ -183,7 +194,10 @@ private:
                     emit_intervals emit);
     void complete_all_processable_work();
     void capture_outputs();
-    void process_global(std::string_view topic, internal::raw_record r);
+    topic_route& route(std::string_view topic);
+    internal::consumed_record on_partition_zero(std::string_view topic, topic_route& route,
+                                                internal::raw_record&& r);
+    void process_global(std::string_view topic, topic_route& route, internal::raw_record r);
     void commit();
     [[noreturn]] static void rethrow(const std::exception& failure);
     bool store_is_timestamped(const std::string& name) const;
@@ -219,8 +233,11 @@ private:
     // Found by the views produced records carry (no topic string per record).
     std::set<std::string, std::less<>> task_topics_;  // decorated
     std::set<std::string, std::less<>> global_topics_;
-    std::map<std::string, int64_t, std::less<>> offsets_;
     std::map<std::string, std::deque<internal::produced_record>, std::less<>> outputs_;
+    // Every topic piped or captured so far (see route()).
+    std::unique_ptr<route_table> routes_;
+    // The collector's changelog_sends() at the last commit's checkpoint test.
+    uint64_t changelog_sends_at_commit_ = 0;
     std::vector<internal::produced_record> capturing_;  // capture_outputs()' batch
     std::unique_ptr<driver_store_provider> queries_;
 };
