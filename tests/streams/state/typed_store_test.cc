@@ -172,6 +172,39 @@ TEST_F(typed_store_test, decoded_cache_sees_writes_through_any_layer) {
     EXPECT_EQ(decoded, 2);
 }
 
+TEST_F(typed_store_test, a_decoded_cache_hit_moves_the_key_in_the_record_caches_eviction_order) {
+    // Kafka's NamedCache.get makes a key its most recently used. A hit of the
+    // decoded cache must too, or an eviction writes down (and forwards) another
+    // key first.
+    auto stack = stores::key_value_store_builder(stores::in_memory_key_value_store("s"))
+                     .with_logging_disabled()
+                     .with_caching_enabled()
+                     .build();
+    store_context context;
+    context.application_id = "app";
+    context.task_dir = dir_.path() / "1_0";
+    context.changelog = &sink_;
+    context.records = &records_;
+    context.cache_max_bytes = 100;  // two entries of 47 bytes
+    ASSERT_TRUE(stack->init(context).has_value());
+    std::vector<std::string> flushed;
+    ASSERT_TRUE(stack->set_flush_listener(
+        [&](bytes_view key, std::optional<bytes_view>, std::optional<bytes_view>, const record_context&) {
+            flushed.emplace_back(as_chars(key));
+        },
+        false));
+    key_value_store<std::string, std::string> store(*stack, serdes::string(), serdes::string(), "s");
+    store.enable_decoded_cache(16);
+
+    store.put("a", std::string("1"));
+    store.put("b", std::string("2"));      // least recently used first: a, b
+    ASSERT_NE(store.find("a"), nullptr);  // decoded from the store: b, a
+    ASSERT_NE(store.find("b"), nullptr);  // a, b
+    ASSERT_NE(store.find("a"), nullptr);  // a decoded hit, nothing written since: b, a
+    store.put("c", std::string("3"));      // over budget: b is evicted, then every dirty entry written
+    EXPECT_EQ(flushed, (std::vector<std::string>{"b", "a", "c"}));
+}
+
 TEST_F(typed_store_test, shared_decoded_cache_serves_every_facade_and_keys_that_share_bytes) {
     auto stack = open(stores::key_value_store_builder(stores::in_memory_key_value_store("s")).with_logging_disabled());
     int decoded = 0;

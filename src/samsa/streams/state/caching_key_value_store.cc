@@ -139,6 +139,18 @@ std::optional<bytes> caching_key_value_store::get(bytes_view key) {
     return value;
 }
 
+void caching_key_value_store::note_read(bytes_view key) {
+    check_open();
+    auto it = find(key);
+    if (it == cache_.end()) {
+        // Evicted since the reader decoded it: read below and keep it, as get() does.
+        (void)get(key);
+        return;
+    }
+    if (hit_ratio_) count_read(true);
+    touch(it->second);
+}
+
 std::optional<bytes> caching_key_value_store::query_get(bytes_view key) {
     check_open();
     if (auto it = find(key); it != cache_.end()) return it->second.value;

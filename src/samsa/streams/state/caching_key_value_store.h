@@ -82,6 +82,7 @@ public:
     void close() override;
 
     std::optional<bytes> get(bytes_view key) override;
+    void note_read(bytes_view key) override;
     // The cached value (the latest write) or the one below; nothing cached,
     // touched or evicted.
     std::optional<bytes> query_get(bytes_view key) override;

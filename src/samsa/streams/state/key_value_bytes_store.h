@@ -72,6 +72,14 @@ public:
     // thread). Kafka's CachingKeyValueStore fills its cache only on the
     // stream thread, for the same reason.
     virtual std::optional<bytes> query_get(bytes_view key) { return get(key); }
+    // What get(key) does to the stack besides returning the value, for a
+    // reader that already holds it (key_value_store's decoded cache, on the
+    // owning thread): a caching layer counts the hit and makes the key its
+    // most recently used (Kafka's NamedCache.get), or, when the key is not
+    // cached, reads and keeps it as get() would; a metered layer times a get.
+    // Without it a decoded hit would leave the record cache's eviction order,
+    // and so what evictions forward and when, different from Kafka's.
+    virtual void note_read(bytes_view /*key*/) {}
     // Writes key's value; nullopt deletes key.
     virtual void put(bytes_view key, std::optional<bytes_view> value) = 0;
     // Writes value only when key is absent; returns the value already there

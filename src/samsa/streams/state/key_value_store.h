@@ -25,7 +25,8 @@
 // field out), and readers must see what the store holds. Kafka Streams
 // caches bytes, not objects; this cache never changes what get() returns. While the stack's write_count() has
 // not moved since an entry was checked, the entry is returned without
-// touching the store; once it has moved, the entry is checked again against
+// reading the stored bytes (the read's effects on the stack, such as the
+// record cache's LRU order, still happen: note_read); once it has moved, the entry is checked again against
 // the stored bytes it was decoded from (one store read), so a write through
 // any facade or layer (or a restore) is seen without a notification protocol
 // between layers. It assumes the value deserializer is a pure function of its
@@ -174,7 +175,19 @@ private:
             std::optional<uint64_t> writes = owner.store_->write_count();
             const size_t hash = hash_of(key, owner);
             node* n = lookup(hash, key, owner);
-            if (n && writes && n->checked_at == writes) return value_of(*n);
+            if (n && writes && n->checked_at == writes) {
+                // The read's effects on the stack still happen (its record
+                // cache's LRU order above all). They may evict, and an
+                // eviction forwards records whose processors may use this
+                // cache (and clear it): look again when anything was written.
+                owner.store_->note_read(owner.key_bytes(key));
+                if (owner.store_->write_count() == writes) {
+                    n = lookup(hash, key, owner);
+                    if (n && n->checked_at == writes) return value_of(*n);
+                }
+                writes = owner.store_->write_count();
+                n = lookup(hash, key, owner);
+            }
             std::optional<bytes> stored = owner.store_->get(owner.key_bytes(key));
             if (n && n->stored == stored) {
                 n->checked_at = writes;

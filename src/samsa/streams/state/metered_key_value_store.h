@@ -157,6 +157,9 @@ public:
     std::optional<bytes> query_get(bytes_view key) override {
         return timed(meters_.get, [&] { return wrapping_key_value_store::query_get(key); });
     }
+    void note_read(bytes_view key) override {
+        timed(meters_.get, [&] { wrapping_key_value_store::note_read(key); });
+    }
     void put(bytes_view key, std::optional<bytes_view> value) override {
         timed(meters_.put, [&] { wrapping_key_value_store::put(key, value); });
         record_e2e();

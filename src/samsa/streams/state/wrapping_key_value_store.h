@@ -33,6 +33,7 @@ public:
 
     std::optional<bytes> get(bytes_view key) override { return inner_->get(key); }
     std::optional<bytes> query_get(bytes_view key) override { return inner_->query_get(key); }
+    void note_read(bytes_view key) override { inner_->note_read(key); }
     void put(bytes_view key, std::optional<bytes_view> value) override { inner_->put(key, value); }
     std::optional<bytes> put_if_absent(bytes_view key, std::optional<bytes_view> value) override {
         return inner_->put_if_absent(key, value);

@@ -58,6 +58,10 @@ public:
         std::lock_guard l(mutex_);
         return wrapping_key_value_store::query_get(key);
     }
+    void note_read(bytes_view key) override {
+        std::lock_guard l(mutex_);
+        wrapping_key_value_store::note_read(key);
+    }
     // Runs f(store) holding the lock, so that several calls (and draining
     // their iterators) see one state of the store.
     template<class F>
