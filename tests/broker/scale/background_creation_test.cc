@@ -22,7 +22,6 @@
 namespace samsa::broker::testing {
 namespace {
 
-namespace fs = std::filesystem;
 using protocol::error_code;
 using test_support::broker_options;
 using test_support::broker_process;
@@ -50,16 +49,6 @@ bool wait_until_creating(uint16_t port, const std::string& name) {
         if (*e != error_code::unknown_topic_or_partition) return false;  // already created: too fast
     }
     return false;
-}
-
-size_t dirs_of(const fs::path& data, const std::string& topic) {
-    size_t n = 0;
-    std::error_code ec;
-    for (const auto& e : fs::directory_iterator(data, ec)) {
-        auto name = e.path().filename().string();
-        if (name.rfind(topic + "-", 0) == 0) ++n;
-    }
-    return n;
 }
 
 // A clean stop fsyncs every log and a start after a SIGKILL recovers every

@@ -42,6 +42,12 @@ int32_t partition_count(uint16_t port, const std::string& topic);
 // offset when the answer is NONE.
 std::optional<int64_t> produce_some(uint16_t port, const std::string& topic, int count);
 
+// The number of topics in the topic table file of the log dir `data`
+// (its `"name"` entries).
+size_t topics_in_table_file(const std::filesystem::path& data);
+// The partition directories of `topic` in `data`.
+size_t dirs_of(const std::filesystem::path& data, const std::string& topic);
+
 // A script beside the test's temp files: `ulimit <args>` then exec the broker
 // (the same process, so its pid and /proc/<pid>/limits are the broker's).
 class limited_broker_script {
