@@ -43,15 +43,20 @@ std::optional<protocol::create_topics_response> create_topics(uint16_t port, con
     return call<protocol::create_topics_response>(port, create_topics_request(names, partitions, timeout), 5, timeout);
 }
 
-std::optional<protocol::create_partitions_response> create_partitions(uint16_t port, const std::string& topic,
-                                                                      int32_t count) {
+protocol::create_partitions_request create_partitions_request(const std::string& topic, int32_t count) {
     protocol::create_partitions_request req;
     req.timeout_ms = 60000;
     protocol::create_partitions_topic t;
     t.name = topic;
     t.count = count;
     req.topics.push_back(std::move(t));
-    return call<protocol::create_partitions_response>(port, req, 1, std::chrono::seconds(30));
+    return req;
+}
+
+std::optional<protocol::create_partitions_response> create_partitions(uint16_t port, const std::string& topic,
+                                                                      int32_t count) {
+    return call<protocol::create_partitions_response>(port, create_partitions_request(topic, count), 1,
+                                                      std::chrono::seconds(30));
 }
 
 std::optional<protocol::metadata_response> metadata(uint16_t port, std::optional<std::vector<std::string>> names,

@@ -29,6 +29,8 @@ protocol::create_topics_request create_topics_request(const std::vector<std::str
 std::optional<protocol::create_topics_response> create_topics(uint16_t port, const std::vector<std::string>& names,
                                                               int32_t partitions,
                                                               std::chrono::milliseconds timeout = std::chrono::seconds(30));
+// A CreatePartitions request that grows `topic` to `count`.
+protocol::create_partitions_request create_partitions_request(const std::string& topic, int32_t count);
 // CreatePartitions v1: grow `topic` to `count`.
 std::optional<protocol::create_partitions_response> create_partitions(uint16_t port, const std::string& topic,
                                                                       int32_t count);
