@@ -301,6 +301,24 @@ TEST_F(request_path, produce_to_an_unknown_topic_does_not_create_it) {
     EXPECT_FALSE(std::filesystem::exists(dir() / "data" / "never-made-0"));
 }
 
+class no_auto_create : public broker_fixture {
+protected:
+    std::vector<std::string> overrides() const override { return {"auto.create.topics.enable=false"}; }
+};
+
+TEST_F(no_auto_create, metadata_answers_unknown_topics_and_creates_nothing) {
+    raw_client c(port());
+    ASSERT_TRUE(c.send_request(metadata_of({"off"}), 9, 1));
+    auto r = c.read_response<protocol::metadata_response>(9, 1);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->topics.at(0).error_code, error_code::unknown_topic_or_partition);
+    ASSERT_TRUE(c.send_request(metadata_of({"off"}), 9, 2));
+    auto again = c.read_response<protocol::metadata_response>(9, 2);
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->topics.at(0).error_code, error_code::unknown_topic_or_partition);
+    EXPECT_FALSE(std::filesystem::exists(dir() / "data" / "off-0"));
+}
+
 TEST_F(request_path, acks_zero_gets_no_response) {
     raw_client c(port());
     ASSERT_TRUE(test_support::metadata_until_created(c, {"quiet"}));
