@@ -199,9 +199,9 @@ struct topic_manager::creation_job {
 
     // Thread: the creation worker.
     void run(const std::atomic<bool>& cancel) {
+        std::set<std::filesystem::path> parents;
         for (auto& t : topics) {
             if (t.failed) continue;
-            std::set<std::filesystem::path> parents;
             t.made.reserve(t.dirs.size());
             for (const auto& dir : t.dirs) {
                 if (cancel.load(std::memory_order_relaxed)) {
@@ -216,13 +216,21 @@ struct topic_manager::creation_job {
                 t.made.push_back(std::move(*log));
                 parents.insert(dir.parent_path());
             }
-            // The new entries of each log dir made durable once for the topic,
-            // not once per partition.
-            for (const auto& parent : parents) {
-                if (t.failed) break;
-                if (auto st = storage::sync_dir(parent); !st) t.failed = st.error();
-            }
             if (t.failed) discard(t);
+        }
+        // The new entries of each log dir made durable once for the job, not
+        // once per partition or topic (a Metadata auto-creating 8,000 topics
+        // of one partition would sync the log dir 8,000 times). A failure
+        // fails every topic of the job.
+        for (const auto& parent : parents) {
+            auto st = storage::sync_dir(parent);
+            if (st) continue;
+            for (auto& t : topics) {
+                if (t.failed) continue;
+                t.failed = st.error();
+                discard(t);
+            }
+            break;
         }
     }
 };
