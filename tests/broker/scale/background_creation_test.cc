@@ -16,6 +16,7 @@
 #include <gtest/gtest.h>
 
 #include "samsa/protocol/messages/api_versions.h"
+#include "samsa/protocol/messages/delete_topics.h"
 #include "tests/broker/scale/scale_client.h"
 #include "tests/support/broker_process.h"
 
@@ -190,6 +191,41 @@ TEST(background_creation, create_partitions_makes_the_new_partitions_off_the_io_
     EXPECT_EQ(dirs_of(broker.data_dir() / "data", "grow"), static_cast<size_t>(big_partitions));
     ASSERT_TRUE(broker.restart()) << broker.failure();
     EXPECT_EQ(partition_count(broker.port(), "grow"), big_partitions);
+}
+
+TEST(background_creation, a_topic_deleted_while_partitions_are_added_keeps_no_new_partition) {
+    broker_process broker(patient());
+    ASSERT_TRUE(broker.start()) << broker.failure();
+    const uint16_t port = broker.port();
+    auto created = create_topics(port, {"gone"}, 1);
+    ASSERT_TRUE(created && created->topics.size() == 1 && created->topics[0].error_code == error_code::none);
+    raw_client grower(port, std::chrono::seconds(180));
+    ASSERT_TRUE(grower.send_request(create_partitions_request("gone", big_partitions), 1, 3));
+    const std::string will_have = "Topic currently has " + std::to_string(big_partitions) + " partitions";
+    bool in_flight = false;
+    for (int i = 0; i < 5000 && !in_flight; ++i) {
+        auto probe = create_partitions(port, "gone", 1);
+        ASSERT_TRUE(probe && probe->results.size() == 1);
+        in_flight = probe->results[0].error_message.value_or("").rfind(will_have, 0) == 0;
+    }
+    ASSERT_TRUE(in_flight) << "the growth was never seen in flight";
+    ASSERT_EQ(partition_count(port, "gone"), 1) << "the growth ended too soon";
+
+    raw_client deleter(port);
+    protocol::delete_topics_request del;
+    del.topic_names = {"gone"};
+    del.timeout_ms = 30000;
+    auto deleted = deleter.call<protocol::delete_topics_response>(del, 4);
+    ASSERT_TRUE(deleted) << deleted.error().message;
+    ASSERT_EQ(deleted->responses.size(), 1u);
+    EXPECT_EQ(deleted->responses[0].error_code, error_code::none);
+
+    auto grown = grower.read_response<protocol::create_partitions_response>(1, 3, std::chrono::seconds(170));
+    ASSERT_TRUE(grown) << grown.error().message;
+    ASSERT_EQ(grown->results.size(), 1u);
+    EXPECT_EQ(grown->results[0].error_code, error_code::unknown_topic_or_partition);
+    EXPECT_EQ(partition_count(port, "gone"), -1);
+    EXPECT_EQ(dirs_of(broker.data_dir() / "data", "gone"), 0u);
 }
 
 }  // namespace
