@@ -11,6 +11,8 @@
 //   log          a 10 GiB partition in 10,240 segments of 1 MiB
 //   bombs        30 pipelined zstd bombs of 1 GiB of zeros each, again and
 //                again, beside a producer whose latency is timed
+//   auto-create  one Metadata naming 8,000 unknown topics: time to its
+//                answer, until all exist, another client's latency meanwhile
 // and prints one table per measure: each figure per step, the growth from
 // step to step, and the ceiling it is judged against.
 //
@@ -50,6 +52,8 @@ struct options {
     bool skip_group = false;
     bool skip_log = false;
     bool skip_bombs = false;
+    bool skip_auto_create = false;
+    int auto_create_topics = 8000;
     int bombs_in_flight = 30;
     int bomb_mib = 1024;
     bool quick = false;
@@ -268,6 +272,25 @@ int run_bombs(const options& o, const broker_settings& settings) {
     return r.error.empty() && r.refused == r.answered && r.answered > 0 ? 0 : 1;
 }
 
+int run_auto_create(const options& o, const broker_settings& settings) {
+    std::printf("\nauto-create: one Metadata naming %d unknown topics, beside another client's Metadata ...\n",
+                o.auto_create_topics);
+    std::fflush(stdout);
+    auto r = measure_auto_create(settings, o.auto_create_topics);
+    if (!r.error.empty()) std::printf("  FAILED: %s\n", r.error.c_str());
+    std::printf("%-52s %12s %12s\n", "figure", "value", "ceiling");
+    std::printf("%-52s %12.1f\n", "the Metadata sent to its answer (ms)", r.answer_ms);
+    std::printf("%-52s %12d %12d\n", "  topics answered NONE in it / asked", r.answered_ready, r.topics);
+    std::printf("%-52s %12.1f\n", "the Metadata sent until all topics exist (ms)", r.all_visible_ms);
+    std::printf("%-52s %12s %12s\n", "other client's Metadata p50 (ms), meanwhile / idle",
+                show(lat(r.other_meanwhile, false)).c_str(), show(lat(r.other_idle, false)).c_str());
+    std::printf("%-52s %12s %12s\n", "other client's Metadata p99 (ms), meanwhile / idle",
+                show(lat(r.other_meanwhile, true)).c_str(), show(lat(r.other_idle, true)).c_str());
+    std::printf("%-52s %12.1f %12d\n", "  slowest meanwhile (ms) / round trips meanwhile", r.other_max_ms,
+                r.other_meanwhile.count);
+    return r.error.empty() ? 0 : 1;
+}
+
 int run(const options& o) {
     broker_settings settings;
     settings.binary = o.broker_bin;
@@ -280,6 +303,7 @@ int run(const options& o) {
     if (!o.skip_group) failures += run_group(o, settings);
     if (!o.skip_log) failures += run_log(o, settings);
     if (!o.skip_bombs) failures += run_bombs(o, settings);
+    if (!o.skip_auto_create) failures += run_auto_create(o, settings);
     std::printf("\n%s\n", failures ? "FAILURES above" : "all measures ran");
     return failures ? 1 : 0;
 }
@@ -308,11 +332,15 @@ int main(int argc, char** argv) {
     app.add_flag("--skip-group", o.skip_group, "skip the group measure");
     app.add_flag("--skip-log", o.skip_log, "skip the large-log measure");
     app.add_flag("--skip-bombs", o.skip_bombs, "skip the compressed-bombs measure");
+    app.add_flag("--skip-auto-create", o.skip_auto_create, "skip the mass auto-create measure");
+    app.add_option("--auto-create-topics", o.auto_create_topics, "unknown topics named in the one Metadata")
+        ->check(CLI::Range(1, 100000));
     app.add_option("--bombs-in-flight", o.bombs_in_flight, "bombs pipelined on their connection")
         ->check(CLI::Range(1, 1000));
     app.add_option("--bomb-mib", o.bomb_mib, "MiB of zeros each bomb expands to")->check(CLI::Range(1, 4096));
     app.add_flag("--quick", o.quick,
-                 "a smoke check: steps 100,1000, 1 s of load, 500 connections, 20 members, a 0.5 GiB log, 64 MiB bombs "
+                 "a smoke check: steps 100,1000, 1 s of load, 500 connections, 20 members, a 0.5 GiB log, 64 MiB bombs, "
+                 "500 auto-created topics "
                  "(options given explicitly still win)");
     CLI11_PARSE(app, argc, argv);
     if (o.quick) {
@@ -322,6 +350,7 @@ int main(int argc, char** argv) {
         if (app.count("--members") == 0) o.members = 20;
         if (app.count("--log-gib") == 0) o.log_gib = 0.5;
         if (app.count("--bomb-mib") == 0) o.bomb_mib = 64;
+        if (app.count("--auto-create-topics") == 0) o.auto_create_topics = 500;
     }
     return samsa::bench::scale::run(o);
 }

@@ -15,6 +15,10 @@
 //                zeros, refused as INVALID_RECORD) pipelined; another
 //                times small Produce round trips before and meanwhile
 //                (scale_bombs.cc)
+//   auto-create  one Metadata naming N unknown topics (auto-creation on):
+//                the time to its answer and until every topic is there,
+//                and another client's Metadata latency meanwhile
+//                (scale_auto_create.cc)
 //
 // Thread: the caller's.
 
@@ -81,5 +85,17 @@ struct bombs_result {
     latency produce_bombed;  // the same while the bombs arrive
 };
 bombs_result measure_bombs(const broker_settings& settings, int in_flight, int bomb_mib);
+
+struct auto_create_result {
+    std::string error;
+    int topics = 0;
+    double answer_ms = 0;       // the Metadata sent to its answer
+    int answered_ready = 0;     // of its topics, answered NONE (made before the answer)
+    double all_visible_ms = 0;  // the Metadata sent until every topic is answered NONE
+    latency other_idle;         // another client's 1-topic Metadata, before
+    latency other_meanwhile;    // the same, from the request until every topic is there
+    double other_max_ms = 0;    // its slowest round trip meanwhile
+};
+auto_create_result measure_auto_create(const broker_settings& settings, int topics);
 
 }  // namespace samsa::bench::scale

@@ -42,6 +42,7 @@ TEST(bench_broker_scale, tiny_run_prints_every_table_with_figures) {
     o.timeout = std::chrono::seconds(240);
     auto r = ts::run_command({tool.string(), "--steps", "10,100", "--seconds", "0.3", "--connections", "40",
                               "--members", "4", "--log-gib", "0.01", "--bombs-in-flight", "3", "--bomb-mib", "8",
+                              "--auto-create-topics", "50",
                               "--broker-bin", bin.string()},
                              o);
     ASSERT_TRUE(r.ok()) << r.describe();
@@ -77,6 +78,13 @@ TEST(bench_broker_scale, tiny_run_prints_every_table_with_figures) {
     auto bombed = row_of(r.out, "Produce 1 record p99 (ms), bombs arriving / none");
     ASSERT_FALSE(bombed.empty()) << r.out;
     for (const auto& f : figures_of(bombed, "Produce 1 record p99 (ms), bombs arriving / none")) EXPECT_NE(f, "-") << bombed;
+    // The auto-created topics are answered before they exist, then all made.
+    EXPECT_EQ(figures_of(row_of(r.out, "  topics answered NONE in it / asked"), "  topics answered NONE in it / asked"),
+              (std::vector<std::string>{"0", "50"}));
+    auto meanwhile = row_of(r.out, "other client's Metadata p99 (ms), meanwhile / idle");
+    ASSERT_FALSE(meanwhile.empty()) << r.out;
+    for (const auto& f : figures_of(meanwhile, "other client's Metadata p99 (ms), meanwhile / idle"))
+        EXPECT_NE(f, "-") << meanwhile;
 }
 
 }  // namespace

@@ -93,6 +93,14 @@ latency time_round_trips(ts::raw_client& c, bytes_view frame, int n, std::chrono
         }
         ms.push_back(ms_since(t0));
     }
+    auto error = std::move(out.error);
+    out = latency_of(std::move(ms));
+    out.error = std::move(error);
+    return out;
+}
+
+latency latency_of(std::vector<double> ms) {
+    latency out;
     std::sort(ms.begin(), ms.end());
     out.count = static_cast<int>(ms.size());
     if (!ms.empty()) {
@@ -103,11 +111,10 @@ latency time_round_trips(ts::raw_client& c, bytes_view frame, int n, std::chrono
 }
 
 namespace {
-constexpr int16_t metadata_version = 12;
 
 bytes metadata_frame(const protocol::metadata_request& r) {
     protocol::request_header h;
-    h.api_version = metadata_version;
+    h.api_version = metadata_frame_version;
     h.correlation_id = 1;
     h.client_id = "samsa-bench-scale";
     return protocol::encode_request_frame(h, r);
@@ -120,11 +127,13 @@ bytes metadata_all_frame() {
     return metadata_frame(r);
 }
 
-bytes metadata_one_frame(const std::string& topic) {
+bytes metadata_one_frame(const std::string& topic) { return metadata_names_frame({topic}, false); }
+
+bytes metadata_names_frame(const std::vector<std::string>& topics, bool allow_auto_create) {
     protocol::metadata_request r;
     r.topics.emplace();
-    r.topics->push_back({uuid{}, topic});
-    r.allow_auto_topic_creation = false;
+    for (const auto& t : topics) r.topics->push_back({uuid{}, t});
+    r.allow_auto_topic_creation = allow_auto_create;
     return metadata_frame(r);
 }
 

@@ -80,10 +80,15 @@ struct latency {
 // and times each until its whole answer is read; stops early after
 // `limit` (so a slow broker costs time, not a hang).
 latency time_round_trips(ts::raw_client& c, bytes_view frame, int n, std::chrono::milliseconds limit);
+// The count, p50 and p99 of round trips timed elsewhere (ms).
+latency latency_of(std::vector<double> ms);
 
-// Metadata v12 request frames: all topics, or one.
+// Metadata v12 request frames: all topics, one, or these (auto-creating
+// them when allowed).
+constexpr int16_t metadata_frame_version = 12;
 bytes metadata_all_frame();
 bytes metadata_one_frame(const std::string& topic);
+bytes metadata_names_frame(const std::vector<std::string>& topics, bool allow_auto_create);
 
 // Raises this process's soft RLIMIT_NOFILE to the hard limit; the soft limit
 // after the attempt.

@@ -20,6 +20,7 @@
 #include "samsa/protocol/messages/produce.h"
 #include "samsa/record/records.h"
 #include "tests/broker/broker_fixture.h"
+#include "tests/support/auto_create.h"
 #include "tests/support/raw_client.h"
 #include "tests/support/broker_process.h"
 
@@ -119,6 +120,7 @@ TEST_F(request_memory_budget, frames_that_cannot_complete_are_broken_up_by_closi
     // together they need more than the 1 MiB budget, and neither can finish.
     raw_client a(port());
     raw_client b(port());
+    ASSERT_TRUE(test_support::metadata_until_created(a, {"big"}));
     const bytes frame_a = large_produce_frame(1, 700 * 1024);
     const bytes frame_b = large_produce_frame(2, 700 * 1024);
     constexpr size_t held_back = 100 * 1024;
@@ -144,6 +146,10 @@ TEST_F(request_memory_budget, whole_frames_over_the_budget_wait_their_turn) {
     std::vector<std::unique_ptr<raw_client>> c;
     std::vector<std::thread> senders;
     std::vector<bytes> frames;
+    {
+        raw_client creator(port());
+        ASSERT_TRUE(test_support::metadata_until_created(creator, {"big"}));
+    }
     for (int i = 0; i < clients; ++i) {
         c.push_back(std::make_unique<raw_client>(port()));
         frames.push_back(large_produce_frame(100 + i, 600 * 1024));

@@ -4,6 +4,7 @@
 // offending connection.
 
 #include <chrono>
+#include <filesystem>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -15,6 +16,7 @@
 #include "samsa/protocol/messages/produce.h"
 #include "samsa/record/records.h"
 #include "tests/broker/broker_fixture.h"
+#include "tests/support/auto_create.h"
 #include "tests/support/raw_client.h"
 
 namespace samsa::broker::testing {
@@ -131,9 +133,15 @@ TEST_F(request_path, api_versions_unknown_version_falls_back_to_v0) {
 
 TEST_F(request_path, metadata_auto_creates_and_reports_errors) {
     raw_client c(port());
+    // Answered at once, before the topic exists; created in the background.
     ASSERT_TRUE(c.send_request(metadata_of({"auto-topic"}), 1, 1));
-    auto r = c.read_response<protocol::metadata_response>(1, 1);
-    ASSERT_TRUE(r);
+    auto first = c.read_response<protocol::metadata_response>(1, 1);
+    ASSERT_TRUE(first);
+    ASSERT_EQ(first->topics.size(), 1u);
+    EXPECT_EQ(first->topics[0].error_code, error_code::leader_not_available);
+    EXPECT_TRUE(first->topics[0].partitions.empty());
+    auto r = test_support::metadata_until_created(c, {"auto-topic"});
+    ASSERT_TRUE(r) << r.error().message;
     ASSERT_EQ(r->brokers.size(), 1u);
     EXPECT_EQ(r->brokers[0].port, port());
     EXPECT_EQ(r->brokers[0].host, "127.0.0.1");
@@ -165,6 +173,7 @@ TEST_F(request_path, metadata_auto_creates_and_reports_errors) {
 
 TEST_F(request_path, produce_then_fetch_back_then_list_offsets) {
     raw_client c(port());
+    ASSERT_TRUE(test_support::metadata_until_created(c, {"orders"}));
     bytes b1 = make_batch(3, "first");
     bytes b2 = make_batch(2, "second");
     ASSERT_TRUE(c.send_request(produce_of("orders", 0, b1), 7, 1));
@@ -244,6 +253,7 @@ TEST_F(request_path, produce_then_fetch_back_then_list_offsets) {
 
 TEST_F(request_path, produce_errors_use_kafka_codes) {
     raw_client c(port());
+    ASSERT_TRUE(test_support::metadata_until_created(c, {"errs"}));
     // Bad CRC.
     bytes bad = make_batch(2);
     bad.back() ^= 0xff;
@@ -275,8 +285,43 @@ TEST_F(request_path, produce_errors_use_kafka_codes) {
     EXPECT_EQ(r5->responses[0].partition_responses[0].error_code, error_code::invalid_record);
 }
 
+// Kafka 3.8's Produce never auto-creates (KafkaApis.handleProduceRequest:
+// a topic not in the metadata cache is UNKNOWN_TOPIC_OR_PARTITION); the
+// client's Metadata does.
+TEST_F(request_path, produce_to_an_unknown_topic_does_not_create_it) {
+    raw_client c(port());
+    ASSERT_TRUE(c.send_request(produce_of("never-made", 0, make_batch(1)), 9, 1));
+    auto r = c.read_response<protocol::produce_response>(9, 1);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->responses.at(0).partition_responses.at(0).error_code, error_code::unknown_topic_or_partition);
+    ASSERT_TRUE(c.send_request(metadata_of({"never-made"}, false), 12, 2));
+    auto md = c.read_response<protocol::metadata_response>(12, 2);
+    ASSERT_TRUE(md);
+    EXPECT_EQ(md->topics.at(0).error_code, error_code::unknown_topic_or_partition);
+    EXPECT_FALSE(std::filesystem::exists(dir() / "data" / "never-made-0"));
+}
+
+class no_auto_create : public broker_fixture {
+protected:
+    std::vector<std::string> overrides() const override { return {"auto.create.topics.enable=false"}; }
+};
+
+TEST_F(no_auto_create, metadata_answers_unknown_topics_and_creates_nothing) {
+    raw_client c(port());
+    ASSERT_TRUE(c.send_request(metadata_of({"off"}), 9, 1));
+    auto r = c.read_response<protocol::metadata_response>(9, 1);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->topics.at(0).error_code, error_code::unknown_topic_or_partition);
+    ASSERT_TRUE(c.send_request(metadata_of({"off"}), 9, 2));
+    auto again = c.read_response<protocol::metadata_response>(9, 2);
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->topics.at(0).error_code, error_code::unknown_topic_or_partition);
+    EXPECT_FALSE(std::filesystem::exists(dir() / "data" / "off-0"));
+}
+
 TEST_F(request_path, acks_zero_gets_no_response) {
     raw_client c(port());
+    ASSERT_TRUE(test_support::metadata_until_created(c, {"quiet"}));
     ASSERT_TRUE(c.send_request(produce_of("quiet", 0, make_batch(1), 0), 7, 1));
     ASSERT_TRUE(c.send_request(protocol::api_versions_request{}, 0, 2));
     // The next frame is the ApiVersions answer, not a produce response.
@@ -290,8 +335,7 @@ TEST_F(request_path, acks_zero_gets_no_response) {
 
 TEST_F(request_path, responses_keep_request_order_behind_a_long_poll) {
     raw_client c(port());
-    ASSERT_TRUE(c.send_request(metadata_of({"poll"}), 4, 1));
-    ASSERT_TRUE(c.read_response<protocol::metadata_response>(4, 1));
+    ASSERT_TRUE(test_support::metadata_until_created(c, {"poll"}));
     auto began = std::chrono::steady_clock::now();
     ASSERT_TRUE(c.send_request(fetch_of("poll", 0, 0, 400, 1), 11, 2));
     ASSERT_TRUE(c.send_request(protocol::api_versions_request{}, 0, 3));
@@ -305,8 +349,7 @@ TEST_F(request_path, responses_keep_request_order_behind_a_long_poll) {
 TEST_F(request_path, a_long_poll_wakes_up_on_produce) {
     raw_client consumer(port());
     raw_client producer(port());
-    ASSERT_TRUE(producer.send_request(metadata_of({"wake"}), 4, 1));
-    ASSERT_TRUE(producer.read_response<protocol::metadata_response>(4, 1));
+    ASSERT_TRUE(test_support::metadata_until_created(producer, {"wake"}));
     auto began = std::chrono::steady_clock::now();
     ASSERT_TRUE(consumer.send_request(fetch_of("wake", 0, 0, 10000, 1), 11, 1));
     std::this_thread::sleep_for(100ms);
@@ -441,6 +484,7 @@ TEST_F(idle_connections, are_closed_after_connections_max_idle_ms) {
 TEST_F(request_path, topics_and_records_survive_a_clean_restart) {
     {
         raw_client c(port());
+        ASSERT_TRUE(test_support::metadata_until_created(c, {"durable"}));
         ASSERT_TRUE(c.send_request(produce_of("durable", 0, make_batch(4)), 7, 1));
         ASSERT_TRUE(c.read_response<protocol::produce_response>(7, 1));
     }

@@ -10,6 +10,7 @@
 #include "samsa/protocol/messages/produce.h"
 #include "samsa/record/records.h"
 #include "tests/broker/broker_fixture.h"
+#include "tests/support/auto_create.h"
 #include "tests/support/raw_client.h"
 
 namespace samsa::broker::testing {
@@ -27,6 +28,14 @@ bytes batch_of(int64_t pid, int16_t epoch, int32_t first_seq, int records) {
 
 class produce_path_test : public broker_fixture {
 protected:
+    // The topic every test writes to, auto-created as a client would.
+    void SetUp() override {
+        broker_fixture::SetUp();
+        raw_client c(port());
+        auto made = test_support::metadata_until_created(c, {"idem"});
+        ASSERT_TRUE(made) << made.error().message;
+    }
+
     protocol::init_producer_id_response init_producer_id(int16_t version,
                                                          std::optional<std::string> transactional_id = std::nullopt) {
         raw_client c(port());

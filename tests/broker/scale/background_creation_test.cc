@@ -16,13 +16,13 @@
 #include <gtest/gtest.h>
 
 #include "samsa/protocol/messages/api_versions.h"
+#include "samsa/protocol/messages/delete_topics.h"
 #include "tests/broker/scale/scale_client.h"
 #include "tests/support/broker_process.h"
 
 namespace samsa::broker::testing {
 namespace {
 
-namespace fs = std::filesystem;
 using protocol::error_code;
 using test_support::broker_options;
 using test_support::broker_process;
@@ -50,16 +50,6 @@ bool wait_until_creating(uint16_t port, const std::string& name) {
         if (*e != error_code::unknown_topic_or_partition) return false;  // already created: too fast
     }
     return false;
-}
-
-size_t dirs_of(const fs::path& data, const std::string& topic) {
-    size_t n = 0;
-    std::error_code ec;
-    for (const auto& e : fs::directory_iterator(data, ec)) {
-        auto name = e.path().filename().string();
-        if (name.rfind(topic + "-", 0) == 0) ++n;
-    }
-    return n;
 }
 
 // A clean stop fsyncs every log and a start after a SIGKILL recovers every
@@ -161,6 +151,81 @@ TEST(background_creation, a_creation_that_outlasts_its_timeout_is_answered_reque
     }
     EXPECT_EQ(count, 1000);
     EXPECT_EQ(dirs_of(broker.data_dir() / "data", "late"), 1000u);
+}
+
+TEST(background_creation, create_partitions_makes_the_new_partitions_off_the_io_thread_and_answers_once_they_exist) {
+    broker_process broker(patient());
+    ASSERT_TRUE(broker.start()) << broker.failure();
+    const uint16_t port = broker.port();
+    auto created = create_topics(port, {"grow"}, 1);
+    ASSERT_TRUE(created && created->topics.size() == 1 && created->topics[0].error_code == error_code::none);
+
+    raw_client grower(port, std::chrono::seconds(180));
+    ASSERT_TRUE(grower.connected());
+    ASSERT_TRUE(grower.send_request(create_partitions_request("grow", big_partitions), 1, 3));
+    // In flight once another request is checked against the count the topic
+    // will have (as Kafka's controller, one request after the other, would).
+    const std::string will_have = "Topic currently has " + std::to_string(big_partitions) + " partitions";
+    bool in_flight = false;
+    for (int i = 0; i < 5000 && !in_flight; ++i) {
+        auto probe = create_partitions(port, "grow", 1);
+        ASSERT_TRUE(probe && probe->results.size() == 1);
+        ASSERT_EQ(probe->results[0].error_code, error_code::invalid_partitions);
+        in_flight = probe->results[0].error_message.value_or("").rfind(will_have, 0) == 0;
+    }
+    ASSERT_TRUE(in_flight) << "the growth was never seen in flight";
+    // Served meanwhile with its old count, and other requests answered.
+    EXPECT_EQ(partition_count(port, "grow"), 1);
+    EXPECT_TRUE(produce_some(port, "grow", 2));
+    auto same = create_partitions(port, "grow", big_partitions);
+    ASSERT_TRUE(same && same->results.size() == 1);
+    EXPECT_EQ(same->results[0].error_code, error_code::invalid_partitions);
+    EXPECT_EQ(partition_count(port, "grow"), 1) << "the growth ended before the other requests were answered";
+
+    auto grown = grower.read_response<protocol::create_partitions_response>(1, 3, std::chrono::seconds(170));
+    ASSERT_TRUE(grown) << grown.error().message;
+    ASSERT_EQ(grown->results.size(), 1u);
+    EXPECT_EQ(grown->results[0].error_code, error_code::none) << grown->results[0].error_message.value_or("");
+    // Answered once they exist.
+    EXPECT_EQ(partition_count(port, "grow"), big_partitions);
+    EXPECT_EQ(dirs_of(broker.data_dir() / "data", "grow"), static_cast<size_t>(big_partitions));
+    ASSERT_TRUE(broker.restart()) << broker.failure();
+    EXPECT_EQ(partition_count(broker.port(), "grow"), big_partitions);
+}
+
+TEST(background_creation, a_topic_deleted_while_partitions_are_added_keeps_no_new_partition) {
+    broker_process broker(patient());
+    ASSERT_TRUE(broker.start()) << broker.failure();
+    const uint16_t port = broker.port();
+    auto created = create_topics(port, {"gone"}, 1);
+    ASSERT_TRUE(created && created->topics.size() == 1 && created->topics[0].error_code == error_code::none);
+    raw_client grower(port, std::chrono::seconds(180));
+    ASSERT_TRUE(grower.send_request(create_partitions_request("gone", big_partitions), 1, 3));
+    const std::string will_have = "Topic currently has " + std::to_string(big_partitions) + " partitions";
+    bool in_flight = false;
+    for (int i = 0; i < 5000 && !in_flight; ++i) {
+        auto probe = create_partitions(port, "gone", 1);
+        ASSERT_TRUE(probe && probe->results.size() == 1);
+        in_flight = probe->results[0].error_message.value_or("").rfind(will_have, 0) == 0;
+    }
+    ASSERT_TRUE(in_flight) << "the growth was never seen in flight";
+    ASSERT_EQ(partition_count(port, "gone"), 1) << "the growth ended too soon";
+
+    raw_client deleter(port);
+    protocol::delete_topics_request del;
+    del.topic_names = {"gone"};
+    del.timeout_ms = 30000;
+    auto deleted = deleter.call<protocol::delete_topics_response>(del, 4);
+    ASSERT_TRUE(deleted) << deleted.error().message;
+    ASSERT_EQ(deleted->responses.size(), 1u);
+    EXPECT_EQ(deleted->responses[0].error_code, error_code::none);
+
+    auto grown = grower.read_response<protocol::create_partitions_response>(1, 3, std::chrono::seconds(170));
+    ASSERT_TRUE(grown) << grown.error().message;
+    ASSERT_EQ(grown->results.size(), 1u);
+    EXPECT_EQ(grown->results[0].error_code, error_code::unknown_topic_or_partition);
+    EXPECT_EQ(partition_count(port, "gone"), -1);
+    EXPECT_EQ(dirs_of(broker.data_dir() / "data", "gone"), 0u);
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 #include "tests/broker/scale/scale_client.h"
 
 #include <fstream>
+#include <sstream>
+#include <string_view>
 
 #include "samsa/protocol/messages/produce.h"
 #include "samsa/record/records.h"
@@ -41,15 +43,20 @@ std::optional<protocol::create_topics_response> create_topics(uint16_t port, con
     return call<protocol::create_topics_response>(port, create_topics_request(names, partitions, timeout), 5, timeout);
 }
 
-std::optional<protocol::create_partitions_response> create_partitions(uint16_t port, const std::string& topic,
-                                                                      int32_t count) {
+protocol::create_partitions_request create_partitions_request(const std::string& topic, int32_t count) {
     protocol::create_partitions_request req;
     req.timeout_ms = 60000;
     protocol::create_partitions_topic t;
     t.name = topic;
     t.count = count;
     req.topics.push_back(std::move(t));
-    return call<protocol::create_partitions_response>(port, req, 1, std::chrono::seconds(30));
+    return req;
+}
+
+std::optional<protocol::create_partitions_response> create_partitions(uint16_t port, const std::string& topic,
+                                                                      int32_t count) {
+    return call<protocol::create_partitions_response>(port, create_partitions_request(topic, count), 1,
+                                                      std::chrono::seconds(30));
 }
 
 std::optional<protocol::metadata_response> metadata(uint16_t port, std::optional<std::vector<std::string>> names,
@@ -96,6 +103,28 @@ limited_broker_script::limited_broker_script(const std::string& ulimit_args) : d
         << test_support::default_broker_binary().string() << "\" \"$@\"\n";
     out.close();
     fs::permissions(path_, fs::perms::owner_all);
+}
+
+size_t topics_in_table_file(const std::filesystem::path& data) {
+    std::ifstream in(data / "__samsa-topics.json");
+    std::stringstream text;
+    text << in.rdbuf();
+    const std::string s = text.str();
+    size_t n = 0;
+    for (size_t at = s.find("\"name\""); at != std::string::npos; at = s.find("\"name\"", at + 1)) ++n;
+    return n;
+}
+
+size_t dirs_of(const std::filesystem::path& data, const std::string& topic) {
+    size_t n = 0;
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(data, ec)) {
+        const auto name = e.path().filename().string();
+        if (name.size() <= topic.size() + 1 || name.compare(0, topic.size() + 1, topic + "-") != 0) continue;
+        const auto number = std::string_view(name).substr(topic.size() + 1);
+        if (number.find_first_not_of("0123456789") == std::string_view::npos) ++n;
+    }
+    return n;
 }
 
 }  // namespace samsa::broker::testing

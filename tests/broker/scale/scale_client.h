@@ -29,6 +29,8 @@ protocol::create_topics_request create_topics_request(const std::vector<std::str
 std::optional<protocol::create_topics_response> create_topics(uint16_t port, const std::vector<std::string>& names,
                                                               int32_t partitions,
                                                               std::chrono::milliseconds timeout = std::chrono::seconds(30));
+// A CreatePartitions request that grows `topic` to `count`.
+protocol::create_partitions_request create_partitions_request(const std::string& topic, int32_t count);
 // CreatePartitions v1: grow `topic` to `count`.
 std::optional<protocol::create_partitions_response> create_partitions(uint16_t port, const std::string& topic,
                                                                       int32_t count);
@@ -41,6 +43,12 @@ int32_t partition_count(uint16_t port, const std::string& topic);
 // acks=1 Produce v7 of `count` small records to partition 0; the base
 // offset when the answer is NONE.
 std::optional<int64_t> produce_some(uint16_t port, const std::string& topic, int count);
+
+// The number of topics in the topic table file of the log dir `data`
+// (its `"name"` entries).
+size_t topics_in_table_file(const std::filesystem::path& data);
+// The partition directories of `topic` in `data`.
+size_t dirs_of(const std::filesystem::path& data, const std::string& topic);
 
 // A script beside the test's temp files: `ulimit <args>` then exec the broker
 // (the same process, so its pid and /proc/<pid>/limits are the broker's).

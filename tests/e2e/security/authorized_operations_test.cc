@@ -10,6 +10,7 @@
 
 #include "samsa/protocol/messages/metadata.h"
 #include "tests/e2e/security/acl_client.h"
+#include "tests/support/auto_create.h"
 #include "tests/support/broker_process.h"
 
 namespace samsa::e2e::security {
@@ -67,6 +68,13 @@ protected:
 TEST_F(authorized_operations, without_an_authorizer_everything_the_type_supports) {
     start(false);
     raw_client c(broker_->port());
+    // Auto-created in the background: answered at once, with the operations.
+    auto first = metadata(c, {"orders"}, true, 10, true);
+    ASSERT_EQ(first.topics.size(), 1u);
+    EXPECT_EQ(first.topics[0].error_code, error_code::leader_not_available);
+    EXPECT_EQ(first.topics[0].topic_authorized_operations, all_topic_ops);
+    auto made = test_support::metadata_until_created(c, {"orders"});
+    ASSERT_TRUE(made) << made.error().message;
     auto m = metadata(c, {"orders"}, true, 10, true);
     ASSERT_EQ(m.topics.size(), 1u);
     EXPECT_EQ(m.topics[0].error_code, error_code::none);
@@ -87,6 +95,8 @@ TEST_F(authorized_operations, follow_the_acls_of_the_sender) {
         ASSERT_EQ(m.topics.size(), 2u);
         EXPECT_EQ(m.topics[0].topic_authorized_operations, all_topic_ops);
         EXPECT_EQ(m.cluster_authorized_operations, all_cluster_ops);
+        auto made = test_support::metadata_until_created(c, {"orders", "secret"});
+        ASSERT_TRUE(made) << made.error().message;
     }
     grant({acl(topic, "orders", literal, "User:ANONYMOUS", read),
            acl(topic, "ord", prefixed, "User:ANONYMOUS", alter_configs),

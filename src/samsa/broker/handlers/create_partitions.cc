@@ -1,10 +1,15 @@
 // CreatePartitions: partitions can only be added (INVALID_PARTITIONS
 // otherwise). Assignments, when given, may only name this node. Adding
 // partitions moves keys to other partitions, as in Kafka. Needs Alter on
-// the topic.
+// the topic. The new partitions are made on the creation worker
+// (topic_manager::add_partitions) and the answer sent once they exist; a
+// request meanwhile is checked against the count the topic will have, as
+// Kafka's controller, which handles one request after the other, would.
 
+#include <memory>
 #include <set>
 
+#include "samsa/base/assert.h"
 #include "samsa/broker/handlers/authorize.h"
 #include "samsa/broker/handlers/error_mapping.h"
 #include "samsa/broker/handlers/handlers.h"
@@ -24,19 +29,20 @@ struct verdict {
 verdict check(broker& b, const protocol::create_partitions_topic& t) {
     const auto* m = b.topics().find(t.name);
     if (!m) return {error_code::unknown_topic_or_partition, "The topic '" + t.name + "' does not exist."};
-    if (t.count == m->partition_count) {
+    const int32_t current = b.topics().growing_to(t.name).value_or(m->partition_count);
+    if (t.count == current) {
         return {error_code::invalid_partitions, "Topic already has " + std::to_string(t.count) + " partitions."};
     }
-    if (t.count < m->partition_count) {
-        return {error_code::invalid_partitions, "Topic currently has " + std::to_string(m->partition_count) +
+    if (t.count < current) {
+        return {error_code::invalid_partitions, "Topic currently has " + std::to_string(current) +
                                                     " partitions, which is higher than the requested " +
                                                     std::to_string(t.count) + "."};
     }
     if (t.assignments) {
-        if (t.assignments->size() != static_cast<size_t>(t.count - m->partition_count)) {
+        if (t.assignments->size() != static_cast<size_t>(t.count - current)) {
             return {error_code::invalid_replica_assignment, "Increasing the number of partitions by " +
-                                                                std::to_string(t.count - m->partition_count) +
-                                                                " but " + std::to_string(t.assignments->size()) +
+                                                                std::to_string(t.count - current) + " but " +
+                                                                std::to_string(t.assignments->size()) +
                                                                 " assignments provided."};
         }
         for (const auto& a : *t.assignments) {
@@ -50,6 +56,14 @@ verdict check(broker& b, const protocol::create_partitions_topic& t) {
     return {};
 }
 
+// A CreatePartitions whose partitions are being made on the creation
+// worker: the answer waits here, on the I/O thread.
+struct pending_growth {
+    request_context ctx;
+    protocol::create_partitions_response response;
+    std::vector<size_t> growing;  // into response.results, one per growth
+};
+
 }  // namespace
 
 void handle_create_partitions(request_context ctx) {
@@ -58,7 +72,8 @@ void handle_create_partitions(request_context ctx) {
     broker& b = *ctx.b;
     std::multiset<std::string> names;
     for (const auto& t : request->topics) names.insert(t.name);
-    protocol::create_partitions_response response;
+    auto pending = std::make_unique<pending_growth>();
+    std::vector<partition_growth> growths;
     for (const auto& t : request->topics) {
         protocol::create_partitions_topic_result r;
         r.name = t.name;
@@ -67,16 +82,37 @@ void handle_create_partitions(request_context ctx) {
                     : !authorized_on_topic(ctx, acl_op::alter, t.name)
                         ? verdict{error_code::topic_authorization_failed, std::nullopt}
                         : check(b, t);
-        if (v.code == error_code::none && !request->validate_only) {
-            if (auto s = b.topics().add_partitions(t.name, t.count); !s) {
-                v = {to_error_code(s.error(), operation::create_partitions), s.error().message};
-            }
-        }
         r.error_code = v.code;
         r.error_message = v.message;
-        response.results.push_back(std::move(r));
+        if (v.code == error_code::none && !request->validate_only) {
+            growths.push_back({t.name, t.count});
+            pending->growing.push_back(pending->response.results.size());
+        }
+        pending->response.results.push_back(std::move(r));
     }
-    ctx.respond(response);
+    if (growths.empty()) {
+        ctx.respond(pending->response);
+        return;
+    }
+    pending->ctx = std::move(ctx);
+    // shared: the callback must be copyable (std::function).
+    std::shared_ptr<pending_growth> shared(std::move(pending));
+    b.topics().add_partitions(std::move(growths), [p = std::move(shared)](std::vector<result<uuid>> outcomes,
+                                                                            status table_written) {
+        SAMSA_ASSERT(outcomes.size() == p->growing.size(), "one outcome per topic grown");
+        for (size_t i = 0; i < outcomes.size(); ++i) {
+            auto& r = p->response.results[p->growing[i]];
+            if (!outcomes[i]) {
+                r.error_code = to_error_code(outcomes[i].error(), operation::create_partitions);
+                r.error_message = outcomes[i].error().message;
+            } else if (!table_written) {
+                // The new partitions exist and the next start adopts them.
+                r.error_code = error_code::kafka_storage_error;
+                r.error_message = table_written.error().message;
+            }
+        }
+        p->ctx.respond(p->response);
+    });
 }
 
 }  // namespace samsa::broker

@@ -1,13 +1,13 @@
 // Metadata: the one broker (this node, leader and only replica of every
 // partition, and controller), the cluster id, and the topics asked for,
-// auto-created when allowed. With an authorizer, topics the sender may not
+// auto-created when allowed: in the background, answered
+// LEADER_NOT_AVAILABLE until they exist (topic_lookup.h). With an authorizer, topics the sender may not
 // Describe are hidden (left out of "all topics", TOPIC_AUTHORIZATION_FAILED
 // when named). Metadata v8+ reports authorized operations when asked (below).
 
 #include "samsa/broker/handlers/authorize.h"
 #include "samsa/broker/handlers/handlers.h"
 #include "samsa/broker/handlers/topic_lookup.h"
-#include "samsa/broker/topics/table_write_batch.h"
 #include "samsa/protocol/messages/metadata.h"
 
 namespace samsa::broker {
@@ -47,12 +47,13 @@ protocol::metadata_response_topic denied(std::optional<std::string> name, const 
 // TOPIC_AUTHORIZATION_FAILED whether it exists or not; a missing topic is
 // auto-created only with Create on the cluster or the topic (else
 // TOPIC_AUTHORIZATION_FAILED too), as Kafka's KafkaApis.
-protocol::metadata_response_topic describe_named(request_context& ctx, const std::string& name, bool allow) {
+protocol::metadata_response_topic describe_named(request_context& ctx, auto_creation& creation,
+                                                const std::string& name, bool allow) {
     broker& b = *ctx.b;
     if (!authorized_on_topic(ctx, acl_op::describe, name)) return denied(name);
     bool would_create = allow && b.config().auto_create_topics_enable && !b.topics().find(name);
     if (would_create && !authorized_to_create_topic(ctx, name)) return denied(name);
-    auto found = find_or_create_topic(b, name, allow);
+    auto found = creation.find_or_create(name, allow);
     if (found.topic) return describe(b, *found.topic);
     protocol::metadata_response_topic out;
     out.name = name;
@@ -111,10 +112,13 @@ void handle_metadata(request_context ctx) {
     } else {
         // v0-v3 always allow auto-creation; v4+ say so.
         bool allow = ctx.version() < 4 || request->allow_auto_topic_creation;
-        table_write_batch table_writes;  // topics auto-created here: one table write (table_write_batch.h)
+        // The topics to auto-create: one background creation for the request.
+        auto_creation creation(b);
         for (const auto& rt : *request->topics) {
-            response.topics.push_back(rt.name ? describe_named(ctx, *rt.name, allow) : describe_by_id(ctx, rt.topic_id));
+            response.topics.push_back(rt.name ? describe_named(ctx, creation, *rt.name, allow)
+                                              : describe_by_id(ctx, rt.topic_id));
         }
+        creation.start();
     }
     add_authorized_operations(ctx, *request, response);
     ctx.respond(response);

@@ -396,7 +396,8 @@ void handle_produce(request_context ctx) {
             // about the topic, not even whether it exists.
             topic_error = error_code::topic_authorization_failed;
         } else {
-            auto found = find_or_create_topic(b, topic.name, authorized_to_create_topic(ctx, topic.name));
+            // Never auto-created here, as Kafka: the client's Metadata does that.
+            auto found = find_topic(b, topic.name);
             topic_error = found.error;
             meta = found.topic;
         }

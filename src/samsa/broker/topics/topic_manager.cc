@@ -163,7 +163,11 @@ result<const topic_metadata*> topic_manager::create_topic(const std::string& nam
 struct topic_manager::creation_job {
     struct topic {
         std::string name;
-        int32_t partitions = 0;
+        int32_t partitions = 0;  // after the job
+        // A growth (add_partitions) of a topic that has `first` partitions;
+        // else a new topic (first is 0).
+        bool grows = false;
+        int32_t first = 0;
         topic_configs configs;
         uuid id;
         topic_properties properties;
@@ -195,9 +199,9 @@ struct topic_manager::creation_job {
 
     // Thread: the creation worker.
     void run(const std::atomic<bool>& cancel) {
+        std::set<std::filesystem::path> parents;
         for (auto& t : topics) {
             if (t.failed) continue;
-            std::set<std::filesystem::path> parents;
             t.made.reserve(t.dirs.size());
             for (const auto& dir : t.dirs) {
                 if (cancel.load(std::memory_order_relaxed)) {
@@ -212,13 +216,21 @@ struct topic_manager::creation_job {
                 t.made.push_back(std::move(*log));
                 parents.insert(dir.parent_path());
             }
-            // The new entries of each log dir made durable once for the topic,
-            // not once per partition.
-            for (const auto& parent : parents) {
-                if (t.failed) break;
-                if (auto st = storage::sync_dir(parent); !st) t.failed = st.error();
-            }
             if (t.failed) discard(t);
+        }
+        // The new entries of each log dir made durable once for the job, not
+        // once per partition or topic (a Metadata auto-creating 8,000 topics
+        // of one partition would sync the log dir 8,000 times). A failure
+        // fails every topic of the job.
+        for (const auto& parent : parents) {
+            auto st = storage::sync_dir(parent);
+            if (st) continue;
+            for (auto& t : topics) {
+                if (t.failed) continue;
+                t.failed = st.error();
+                discard(t);
+            }
+            break;
         }
     }
 };
@@ -260,6 +272,46 @@ void topic_manager::create_topics(std::vector<topic_creation> topics, creations_
         }
         job->topics.push_back(std::move(t));
     }
+    start_job(std::move(job), std::move(done));
+}
+
+void topic_manager::add_partitions(std::vector<partition_growth> growths, creations_done done) {
+    SAMSA_ASSERT(io_ && creation_worker_, "add_partitions before start_creations");
+    auto job = std::make_shared<creation_job>();  // shared: the worker's task and the I/O thread's table
+    for (auto& g : growths) {
+        const auto* m = table_.find(g.name);
+        SAMSA_ASSERT(m != nullptr, "add_partitions of a topic not in the table");
+        creation_job::topic t;
+        t.name = std::move(g.name);
+        t.grows = true;
+        t.first = growing_to(t.name).value_or(m->partition_count);
+        t.partitions = g.new_count;
+        t.id = m->id;
+        t.properties = m->properties;
+        SAMSA_ASSERT(t.partitions > t.first, "add_partitions that adds none");
+        if (closed_) {
+            t.failed = make_error(errc::closed, "the broker is stopping");
+        } else {
+            growing_[t.name] = t.partitions;
+            auto dirs = logs_->place_new_logs(t.name, t.first, t.partitions - t.first);
+            for (int32_t p = t.first; p < t.partitions; ++p) {
+                if (logs_->get_log(t.name, partition_id(p))) continue;  // left over from a crash: reuse
+                t.numbers.push_back(p);
+                t.dirs.push_back(std::move(dirs[static_cast<size_t>(p - t.first)]));
+            }
+        }
+        job->topics.push_back(std::move(t));
+    }
+    start_job(std::move(job), std::move(done));
+}
+
+std::optional<int32_t> topic_manager::growing_to(std::string_view name) const {
+    auto it = growing_.find(name);
+    if (it == growing_.end()) return std::nullopt;
+    return it->second;
+}
+
+void topic_manager::start_job(std::shared_ptr<creation_job> job, creations_done done) {
     const uint64_t id = next_creation_++;
     creations_.emplace(id, std::make_pair(job, std::move(done)));
     asio::post(*creation_worker_, [this, job, id] {
@@ -276,42 +328,90 @@ void topic_manager::finish_creation(uint64_t id) {
     creations_.erase(it);
     table_write_batch writes;
     std::vector<result<uuid>> outcomes;
-    for (auto& t : job->topics) {
-        creating_.erase(t.name);
+    for (size_t i = 0; i < job->topics.size(); ++i) {
+        auto& t = job->topics[i];
+        release(t.name, t.grows, t.partitions);
         if (t.failed) {
             outcomes.emplace_back(*t.failed);
             continue;
         }
-        std::optional<error> failed;
-        for (size_t i = 0; i < t.made.size() && !failed; ++i) {
-            auto registered = logs_->register_log(t.name, partition_id(t.numbers[i]), t.id, std::move(t.made[i]));
-            if (registered) continue;
-            failed = registered.error();
-            // The refused log is closed; its directory is ours unless the
-            // log was there already.
-            if (registered.error().code != errc::already_exists)
-                storage::log_manager::remove_log_files(t.dirs[i]);
-        }
-        if (!failed) {
-            auto m = table_.create(t.name, t.partitions, std::move(t.configs), t.id);
-            if (m) {
-                SAMSA_ASSERT(table_.set_properties(t.name, std::move(t.properties)),
-                             "a topic just created is in the table");
-                spdlog::info("created topic {} ({} partition(s), id {})", t.name, t.partitions,
-                             samsa::to_string(t.id));
-                outcomes.emplace_back(t.id);
-                continue;
-            }
-            failed = m.error();
-        }
-        // Rolled back whole: the registered logs, then the ones not registered.
-        if (auto s = logs_->delete_logs(t.name); !s && s.error().code != errc::not_found)
-            spdlog::warn("topic {}: removing the logs of a failed creation: {}", t.name, s.error().message);
-        creation_job::discard(t);
-        outcomes.emplace_back(*failed);
+        outcomes.push_back(t.grows ? register_growth(*job, i) : register_topic(*job, i));
     }
     auto written = writes.commit();
     done(std::move(outcomes), std::move(written));
+}
+
+void topic_manager::release(const std::string& name, bool grows, int32_t partitions) {
+    if (!grows) {
+        creating_.erase(name);
+        return;
+    }
+    // A later growth of the same topic may be queued: its count stays.
+    auto g = growing_.find(name);
+    if (g != growing_.end() && g->second == partitions) growing_.erase(g);
+}
+
+result<uuid> topic_manager::register_topic(creation_job& job, size_t index) {
+    auto& t = job.topics[index];
+    std::optional<error> failed;
+    for (size_t i = 0; i < t.made.size() && !failed; ++i) {
+        auto registered = logs_->register_log(t.name, partition_id(t.numbers[i]), t.id, std::move(t.made[i]));
+        if (registered) continue;
+        failed = registered.error();
+        // The refused log is closed; its directory is ours unless the
+        // log was there already.
+        if (registered.error().code != errc::already_exists) storage::log_manager::remove_log_files(t.dirs[i]);
+    }
+    if (!failed) {
+        auto m = table_.create(t.name, t.partitions, std::move(t.configs), t.id);
+        if (m) {
+            SAMSA_ASSERT(table_.set_properties(t.name, std::move(t.properties)), "a topic just created is in the table");
+            spdlog::info("created topic {} ({} partition(s), id {})", t.name, t.partitions, samsa::to_string(t.id));
+            return t.id;
+        }
+        failed = m.error();
+    }
+    // Rolled back whole: the registered logs, then the ones not registered.
+    if (auto s = logs_->delete_logs(t.name); !s && s.error().code != errc::not_found)
+        spdlog::warn("topic {}: removing the logs of a failed creation: {}", t.name, s.error().message);
+    creation_job::discard(t);
+    return *failed;
+}
+
+result<uuid> topic_manager::register_growth(creation_job& job, size_t index) {
+    auto& t = job.topics[index];
+    const auto* m = table_.find(t.name);
+    if (!m || m->id != t.id) {
+        creation_job::discard(t);
+        return make_error(errc::not_found, "The topic '" + t.name + "' was deleted while partitions were added.");
+    }
+    if (m->partition_count != t.first) {
+        // An earlier growth queued before this one failed.
+        creation_job::discard(t);
+        return make_error(errc::io_error, "Topic '" + t.name + "' has " + std::to_string(m->partition_count) +
+                                              " partitions, not " + std::to_string(t.first) +
+                                              ": an earlier CreatePartitions of it failed.");
+    }
+    std::optional<error> failed;
+    for (size_t i = 0; i < t.made.size() && !failed; ++i) {
+        auto registered = logs_->register_log(t.name, partition_id(t.numbers[i]), t.id, std::move(t.made[i]));
+        if (registered) continue;
+        failed = registered.error();
+        if (registered.error().code != errc::already_exists) storage::log_manager::remove_log_files(t.dirs[i]);
+    }
+    if (!failed) {
+        if (auto st = table_.set_partition_count(t.name, t.partitions); st) {
+            spdlog::info("topic {} now has {} partitions", t.name, t.partitions);
+            return t.id;
+        } else {
+            failed = st.error();
+        }
+    }
+    // The topic keeps exactly its old count, on disk and in the table.
+    if (auto s = logs_->delete_logs(t.name, t.first); !s && s.error().code != errc::not_found)
+        spdlog::warn("topic {}: removing the partitions of a failed CreatePartitions: {}", t.name, s.error().message);
+    creation_job::discard(t);
+    return *failed;
 }
 
 void topic_manager::cancel_creations() {
@@ -324,7 +424,7 @@ void topic_manager::cancel_creations() {
     size_t cancelled = 0;
     for (auto& [_, creation] : creations_) {
         for (auto& t : creation.first->topics) {
-            creating_.erase(t.name);
+            release(t.name, t.grows, t.partitions);
             creation_job::discard(t);
             ++cancelled;
         }
@@ -342,29 +442,6 @@ status topic_manager::delete_topic(std::string_view name) {
                       s.error().message);
     }
     spdlog::info("deleted topic {}", n);
-    return ok();
-}
-
-status topic_manager::add_partitions(std::string_view name, int32_t new_count) {
-    const auto* m = table_.find(name);
-    if (!m) return make_error(errc::not_found, "unknown topic " + std::string(name));
-    const auto& lc = m->properties.log;
-    const int32_t old_count = m->partition_count;
-    // A failure part-way removes the partitions this call made: the topic
-    // keeps exactly its old count, on disk and in the table.
-    auto undo = [&](error e) {
-        if (auto s = logs_->delete_logs(name, old_count); !s && s.error().code != errc::not_found)
-            spdlog::warn("topic {}: removing the partitions of a failed CreatePartitions: {}", name,
-                         s.error().message);
-        return e;
-    };
-    for (int32_t p = old_count; p < new_count; ++p) {
-        if (logs_->get_log(name, partition_id(p))) continue;
-        auto created = logs_->create_log(name, partition_id(p), m->id, lc);
-        if (!created) return undo(created.error());
-    }
-    if (auto s = table_.set_partition_count(name, new_count); !s) return undo(s.error());
-    spdlog::info("topic {} now has {} partitions", name, new_count);
     return ok();
 }
 

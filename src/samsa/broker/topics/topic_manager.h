@@ -6,11 +6,13 @@
 //
 //   create      logs first, then the table entry (a crash leaves orphan
 //               dirs, adopted at the next start with their topic id);
-//               CreateTopics makes the logs on the creation worker
-//               (create_topics) and registers them on the I/O thread
+//               CreateTopics and Metadata's auto-creation make the logs on
+//               the creation worker (create_topics) and register them on
+//               the I/O thread
 //   delete      the table entry first, then the logs (a crash leaves dirs
 //               that log_manager cleans up or the next start re-adopts)
-//   partitions  new logs first, then the table's count
+//   partitions  new logs first (on the creation worker too, add_partitions),
+//               then the table's count
 //   configs     the table first (persisted), then the topic's properties
 //               rebuilt (topic_properties.h), then set_config on every log
 //
@@ -55,6 +57,12 @@ struct topic_creation {
     topic_configs configs;
 };
 
+// One topic of an add_partitions() call: its count after.
+struct partition_growth {
+    std::string name;
+    int32_t new_count = 0;
+};
+
 class topic_manager {
 public:
     // Loads the table from the first log dir, opens every log (recovering
@@ -91,8 +99,19 @@ public:
     const std::set<std::string, std::less<>>& creating_names() const { return creating_; }
     void create_topics(std::vector<topic_creation> topics, creations_done done);
 
+    // CreatePartitions the same way: the new partitions' directories made on
+    // the creation worker (after any creation queued before), then, on the
+    // I/O thread, registered and the table's counts set (written once), and
+    // `done` called with one outcome per topic (its id). A topic whose
+    // growth fails keeps its old count, on disk and in the table; one
+    // deleted meanwhile is not_found. Until then the topic is served with
+    // its old count and growing_to() says the count it will have: the
+    // caller validates a later request against it, as Kafka's controller
+    // would see the first request's result. Needs start_creations() first.
+    void add_partitions(std::vector<partition_growth> growths, creations_done done);
+    std::optional<int32_t> growing_to(std::string_view name) const;
+
     status delete_topic(std::string_view name);
-    status add_partitions(std::string_view name, int32_t new_count);
     status set_configs(std::string_view name, topic_configs configs);
 
     // nullptr when the topic or partition does not exist.
@@ -126,13 +145,21 @@ private:
     const topic_properties& rebuild_properties(const topic_metadata& m);
 
     struct creation_job;
+    void start_job(std::shared_ptr<creation_job> job, creations_done done);
     void finish_creation(uint64_t id);
+    result<uuid> register_topic(creation_job& job, size_t index);
+    // Ends the reservation of a creation_job's topic: its name, or (grows)
+    // its growth to `partitions`.
+    void release(const std::string& name, bool grows, int32_t partitions);
+    result<uuid> register_growth(creation_job& job, size_t index);
     void cancel_creations();
 
     const broker_config& config_;
     topic_table table_;
     // Names reserved by create_topics() callers, until their creation ends.
     std::set<std::string, std::less<>> creating_;
+    // Topics whose add_partitions() is in flight: the count they will have.
+    std::map<std::string, int32_t, std::less<>> growing_;
     asio::io_context* io_ = nullptr;
     // One thread: creations run one after the other, each with the disk to itself.
     std::unique_ptr<asio::thread_pool> creation_worker_;
