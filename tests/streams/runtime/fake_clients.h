@@ -267,7 +267,7 @@ private:
                 continue;
             }
             auto [tp, off] = cluster_->append(topic, r.partition, r.key, r.value, r.timestamp);
-            d.tp = tp;
+            d.tp = tp;  // views tp, alive until on_delivery returns
             d.offset = off;
             listener->on_delivery(d);
         }

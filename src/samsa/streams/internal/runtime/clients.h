@@ -24,6 +24,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "samsa/base/result.h"
@@ -35,6 +36,34 @@
 #include "samsa/streams/record.h"
 
 namespace samsa::streams::internal {
+
+// A topic and partition seen in place: the topic views a name that outlives
+// the value (librdkafka's topic handle, a task's own partitions). Code that
+// runs per record finds partitions with it instead of making a topic string.
+struct partition_ref {
+    std::string_view topic;
+    int32_t partition = 0;
+    partition_ref() = default;
+    partition_ref(std::string_view t, int32_t p) : topic(t), partition(p) {}
+    // Views tp's topic: tp must outlive it.
+    partition_ref(const topic_partition& tp) : topic(tp.topic), partition(tp.partition) {}
+    topic_partition owned() const { return topic_partition{std::string(topic), partition}; }
+    std::string to_string() const { return owned().to_string(); }
+    friend bool operator==(const partition_ref& a, const partition_ref& b) {
+        return a.partition == b.partition && a.topic == b.topic;
+    }
+};
+
+// Orders topic_partition and partition_ref alike (topic, then partition, as
+// topic_partition's own order), so a map keyed by topic_partition is
+// searched by either without making a string.
+struct partition_less {
+    using is_transparent = void;
+    bool operator()(partition_ref a, partition_ref b) const {
+        if (int c = a.topic.compare(b.topic); c != 0) return c < 0;
+        return a.partition < b.partition;
+    }
+};
 
 struct consumed_record {
     topic_partition tp;
@@ -122,7 +151,8 @@ public:
 };
 
 struct delivery_report {
-    topic_partition tp;
+    // Views the producer's topic handle: valid during on_delivery only.
+    partition_ref tp;
     samsa::offset offset{-1};
     status result;
 };
