@@ -94,11 +94,7 @@ TEST(streams_config, exactly_once_v2_and_the_deprecated_names_as_kafka_3_8) {
 }
 
 consumed_record rec(const std::string& topic, int32_t p, int64_t off, int64_t ts) {
-    consumed_record r;
-    r.tp = {topic, p};
-    r.offset = samsa::offset(off);
-    r.timestamp = ts;
-    return r;
+    return consumed_record::copy_of(topic, p, samsa::offset(off), std::nullopt, std::nullopt, ts);
 }
 
 TEST(partition_group, hands_out_records_in_timestamp_order_across_partitions) {
@@ -134,7 +130,7 @@ TEST(partition_group, ties_follow_javas_priority_queue_as_kafka_does) {
     h.add(rec("y", 0, 0, 1));
     h.add(rec("z", 0, 0, 1));
     std::vector<std::string> order;
-    while (auto r = h.next()) order.push_back(r->tp.topic);
+    while (auto r = h.next()) order.emplace_back(r->tp.topic);
     EXPECT_EQ(order, (std::vector<std::string>{"x", "z", "x", "y"}));
 }
 

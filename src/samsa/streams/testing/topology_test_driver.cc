@@ -24,16 +24,10 @@ namespace {
 // A record on partition 0 of topic, at its next offset.
 consumed_record on_partition_zero(std::string_view topic, internal::raw_record&& r,
                                   std::map<std::string, int64_t, std::less<>>& offsets) {
-    consumed_record c;
-    c.tp = topic_partition{std::string(topic), 0};
     auto next = offsets.find(topic);
-    if (next == offsets.end()) next = offsets.emplace(c.tp.topic, 0).first;
-    c.offset = samsa::offset(next->second++);
-    c.key = std::move(r.key);
-    c.value = std::move(r.value);
-    c.timestamp = r.timestamp;
-    c.headers = std::move(r.headers);
-    return c;
+    if (next == offsets.end()) next = offsets.emplace(std::string(topic), 0).first;
+    return consumed_record::copy_of(topic, 0, samsa::offset(next->second++), std::move(r.key), std::move(r.value),
+                                    r.timestamp, std::move(r.headers));
 }
 
 }  // namespace

@@ -104,8 +104,9 @@ int64_t* rdkafka_group_consumer::position_of(rd_kafka_topic_t* rkt, int32_t part
 
 status rdkafka_group_consumer::take(rd_kafka_message_t* m, std::vector<consumed_record>& out) {
     if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-        out.push_back(to_record(*m));
         *position_of(m->rkt, m->partition) = m->offset + 1;
+        out.push_back(to_record(m));  // owns m now
+        return ok();
     } else if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
         if (m->rkt != nullptr) *position_of(m->rkt, m->partition) = m->offset;
     } else if (m->err == RD_KAFKA_RESP_ERR__FATAL) {
