@@ -25,10 +25,21 @@ namespace samsa::streams::testing_fakes {
 
 using namespace samsa::streams::internal;
 
+// A record as the fake cluster keeps it; consumers get consumed_records
+// owning copies of it (consumed_record views its bytes, so it is not kept).
+struct stored_record {
+    topic_partition tp;
+    samsa::offset offset{0};
+    std::optional<bytes> key;
+    std::optional<bytes> value;
+    int64_t timestamp = 0;
+    consumed_record consume() const { return consumed_record::copy_of(tp.topic, tp.partition, offset, key, value, timestamp); }
+};
+
 struct fake_cluster {
     std::mutex mutex;
     std::map<std::string, int> partitions;
-    std::map<topic_partition, std::vector<consumed_record>> logs;
+    std::map<topic_partition, std::vector<stored_record>> logs;
     std::map<topic_partition, samsa::offset> committed;
     // The metadata string committed with each offset.
     std::map<topic_partition, std::string> committed_metadata;
@@ -47,7 +58,7 @@ struct fake_cluster {
         int n = partitions.at(topic);
         int32_t p = partition ? *partition : key ? murmur2_partition(*key, n) : 0;
         auto& log = logs[{topic, p}];
-        consumed_record r;
+        stored_record r;
         r.tp = {topic, p};
         r.offset = samsa::offset(static_cast<int64_t>(log.size()));
         r.key = std::move(key);
@@ -60,9 +71,9 @@ struct fake_cluster {
                          std::optional<int32_t> partition = std::nullopt) {
         return append(topic, partition, bytes(key.begin(), key.end()), bytes(value.begin(), value.end()), ts).second;
     }
-    std::vector<consumed_record> all(const std::string& topic) {
+    std::vector<stored_record> all(const std::string& topic) {
         std::lock_guard l(mutex);
-        std::vector<consumed_record> out;
+        std::vector<stored_record> out;
         for (const auto& [tp, log] : logs) {
             if (tp.topic == topic) out.insert(out.end(), log.begin(), log.end());
         }
@@ -124,7 +135,7 @@ public:
             auto& log = cluster_->logs[tp];
             auto& pos = positions_[tp];
             while (out.size() < max_records && pos() < static_cast<int64_t>(log.size())) {
-                out.push_back(log[pos()]);
+                out.push_back(log[pos()].consume());
                 ++pos;
             }
         }
@@ -267,7 +278,7 @@ private:
                 continue;
             }
             auto [tp, off] = cluster_->append(topic, r.partition, r.key, r.value, r.timestamp);
-            d.tp = tp;
+            d.tp = tp;  // views tp, alive until on_delivery returns
             d.offset = off;
             listener->on_delivery(d);
         }
@@ -303,7 +314,7 @@ public:
         for (auto& [tp, pos] : positions_) {
             auto& log = cluster_->logs[tp];
             while (out.size() < max_records && pos() < static_cast<int64_t>(log.size())) {
-                out.push_back(log[pos()]);
+                out.push_back(log[pos()].consume());
                 ++pos;
             }
         }

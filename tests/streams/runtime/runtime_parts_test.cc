@@ -2,6 +2,7 @@
 // ordering, checkpoint files, state directory locks, topology metadata
 // (sub-topologies, internal topics, tasks from an assignment) and the
 // start-up checks against a fake admin client.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -94,11 +95,36 @@ TEST(streams_config, exactly_once_v2_and_the_deprecated_names_as_kafka_3_8) {
 }
 
 consumed_record rec(const std::string& topic, int32_t p, int64_t off, int64_t ts) {
-    consumed_record r;
-    r.tp = {topic, p};
-    r.offset = samsa::offset(off);
-    r.timestamp = ts;
-    return r;
+    return consumed_record::copy_of(topic, p, samsa::offset(off), std::nullopt, std::nullopt, ts);
+}
+
+TEST(consumed_record, a_copy_owns_its_bytes_and_its_views_survive_moves) {
+    std::string topic = "orders";
+    consumed_record r = consumed_record::copy_of(topic, 2, samsa::offset(7), bytes{'k'}, std::nullopt, 5);
+    topic = "changed";  // the record keeps its own copy of the name
+    std::vector<consumed_record> queue;
+    queue.push_back(std::move(r));
+    queue.reserve(64);  // moves the record again
+    consumed_record moved = std::move(queue.front());
+    EXPECT_EQ(moved.tp, partition_ref("orders", 2));
+    ASSERT_TRUE(moved.key.has_value());
+    EXPECT_EQ(std::vector<uint8_t>(moved.key->begin(), moved.key->end()), bytes{'k'});
+    EXPECT_FALSE(moved.value.has_value());  // a null value stays null, not empty
+    EXPECT_EQ(moved.offset, samsa::offset(7));
+}
+
+TEST(partition_ref, finds_topic_partitions_by_view_in_their_own_order) {
+    std::map<topic_partition, int, partition_less> m{{{"a", 1}, 1}, {{"ab", 0}, 2}, {{"b", 0}, 3}};
+    std::string name = "ab";
+    EXPECT_EQ(m.find(partition_ref(name, 0))->second, 2);
+    EXPECT_EQ(m.find(partition_ref("ab", 1)), m.end());
+    // The same order as topic_partition's own: by topic, then partition.
+    std::vector<topic_partition> keys;
+    for (const auto& [tp, v] : m) keys.push_back(tp);
+    EXPECT_TRUE(std::is_sorted(keys.begin(), keys.end()));
+    partition_group g({{"x", 0}, {"x", 1}});
+    EXPECT_EQ(g.index_of(partition_ref("x", 1)), 1u);
+    EXPECT_FALSE(g.index_of(partition_ref("y", 0)));
 }
 
 TEST(partition_group, hands_out_records_in_timestamp_order_across_partitions) {
@@ -134,7 +160,7 @@ TEST(partition_group, ties_follow_javas_priority_queue_as_kafka_does) {
     h.add(rec("y", 0, 0, 1));
     h.add(rec("z", 0, 0, 1));
     std::vector<std::string> order;
-    while (auto r = h.next()) order.push_back(r->tp.topic);
+    while (auto r = h.next()) order.emplace_back(r->tp.topic);
     EXPECT_EQ(order, (std::vector<std::string>{"x", "z", "x", "y"}));
 }
 

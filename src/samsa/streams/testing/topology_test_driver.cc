@@ -22,19 +22,6 @@ using internal::topic_partition;
 
 namespace {
 
-// Orders topic_partitions as their own operator<=> does, and takes views.
-struct partition_view {
-    std::string_view topic;
-    int32_t partition;
-    auto operator<=>(const partition_view&) const = default;
-};
-struct partition_less {
-    using is_transparent = void;
-    static partition_view view(const topic_partition& tp) { return {tp.topic, tp.partition}; }
-    static partition_view view(const partition_view& v) { return v; }
-    bool operator()(const auto& a, const auto& b) const { return view(a) < view(b); }
-};
-
 // A map by topic partition whose lookups by view first try the address of
 // the view's characters: produced records carry views of a few long-lived
 // names (a sink's topic, a changelog's), so most lookups hash a pointer
@@ -44,7 +31,7 @@ struct partition_less {
 template<class T>
 class by_topic_partition {
 public:
-    using map_type = std::map<topic_partition, T, partition_less>;
+    using map_type = std::map<topic_partition, T, internal::partition_less>;
 
     // The entry of (topic, partition), nullptr when absent.
     const T* find(std::string_view topic, int32_t partition) const {
@@ -82,7 +69,7 @@ private:
         if (auto h = hints_.find(key); h != hints_.end() && std::string_view(h->second->first.topic) == topic) {
             return h->second;
         }
-        auto it = entries_.find(partition_view{topic, partition});
+        auto it = entries_.find(internal::partition_ref{topic, partition});
         if (it != entries_.end()) remember(topic, partition, it);
         return it;
     }
@@ -346,14 +333,8 @@ topology_test_driver::topic_route& topology_test_driver::route(std::string_view 
 // A record on partition 0 of topic, at its next offset.
 consumed_record topology_test_driver::on_partition_zero(std::string_view topic, topic_route& route,
                                                         internal::raw_record&& r) {
-    consumed_record c;
-    c.tp = topic_partition{std::string(topic), 0};
-    c.offset = samsa::offset(route.next_offset++);
-    c.key = std::move(r.key);
-    c.value = std::move(r.value);
-    c.timestamp = r.timestamp;
-    c.headers = std::move(r.headers);
-    return c;
+    return consumed_record::copy_of(topic, 0, samsa::offset(route.next_offset++), std::move(r.key), std::move(r.value),
+                                    r.timestamp, std::move(r.headers));
 }
 
 void topology_test_driver::pipe_raw(const std::string& topic, internal::raw_record r) {

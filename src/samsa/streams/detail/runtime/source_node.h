@@ -17,6 +17,7 @@
 
 namespace samsa::streams::internal {
 
+// A record in serialized form as the topology test driver builds it.
 struct raw_record {
     std::optional<bytes> key;
     std::optional<bytes> value;
@@ -25,10 +26,12 @@ struct raw_record {
     record_metadata metadata;
 };
 
-// A consumed record seen in place, for the timestamp extractor.
+// A consumed record seen in place (its bytes belong to the consumed
+// record), for the timestamp extractor and deserialize(): the source reads
+// the key and value where the client received them, without a copy.
 struct raw_record_ref {
-    const std::optional<bytes>* key = nullptr;
-    const std::optional<bytes>* value = nullptr;
+    std::optional<bytes_view> key;
+    std::optional<bytes_view> value;
     int64_t timestamp = 0;
     const record_headers* headers = nullptr;
     record_metadata metadata;
@@ -41,7 +44,7 @@ public:
     // error (task_graph.h): deserialize() turns the raw record into the
     // typed one and keeps it (throws what the deserializers throw, e.g.
     // serde_error); forward_deserialized() hands it to the children.
-    virtual void deserialize(raw_record&& r) = 0;
+    virtual void deserialize(const raw_record_ref& r) = 0;
     virtual void forward_deserialized() = 0;
 
     // The source's own extractor (consumed::with_timestamp_extractor), or
@@ -68,7 +71,7 @@ public:
         : source_node_base(std::move(name), nullptr, &typeid(record<K, V>)), key_serde_(std::move(key_serde)),
           value_serde_(std::move(value_serde)) {}
 
-    void deserialize(raw_record&& raw) override {
+    void deserialize(const raw_record_ref& raw) override {
         record<K, V>& r = pending_;
         r.key.reset();
         r.value.reset();
@@ -76,7 +79,7 @@ public:
         if (raw.key) r.key = key_serde_.deserialize(topic, *raw.key);
         if (raw.value) r.value = value_serde_.deserialize(topic, *raw.value);
         r.timestamp = raw.timestamp;
-        r.headers = std::move(raw.headers);
+        r.headers = *raw.headers;  // usually none: no allocation
     }
     void forward_deserialized() override { forward_to(children(), pending_); }
 
@@ -101,14 +104,14 @@ private:
         const std::type_info& key_type() const override { return typeid(K); }
         const std::type_info& value_type() const override { return typeid(V); }
         const void* key() const override {
-            if (!*raw_.key) return nullptr;
-            if (!key_) key_ = guarded([&] { return source_.key_serde_.deserialize(raw_.metadata.topic, **raw_.key); });
+            if (!raw_.key) return nullptr;
+            if (!key_) key_ = guarded([&] { return source_.key_serde_.deserialize(raw_.metadata.topic, *raw_.key); });
             return &*key_;
         }
         const void* value() const override {
-            if (!*raw_.value) return nullptr;
+            if (!raw_.value) return nullptr;
             if (!value_) {
-                value_ = guarded([&] { return source_.value_serde_.deserialize(raw_.metadata.topic, **raw_.value); });
+                value_ = guarded([&] { return source_.value_serde_.deserialize(raw_.metadata.topic, *raw_.value); });
             }
             return &*value_;
         }

@@ -1,5 +1,8 @@
 #include "samsa/streams/internal/kafka/rdkafka_group_consumer.h"
 
+#include <algorithm>
+#include <string_view>
+
 #include <spdlog/spdlog.h>
 
 #include "samsa/kafka/rdkafka.h"
@@ -24,6 +27,8 @@ result<std::unique_ptr<group_consumer>> rdkafka_group_consumer::create(const cli
     if (!rk) return rk.error();
     c->rk_ = std::move(*rk);
     rd_kafka_poll_set_consumer(c->rk_.get());
+    c->queue_ = rd_kafka_queue_get_consumer(c->rk_.get());
+    if (c->queue_ == nullptr) return make_error(errc::invalid_argument, "the consumer has no group queue (group.id?)");
     return std::unique_ptr<group_consumer>(std::move(c));
 }
 
@@ -34,7 +39,12 @@ void rdkafka_group_consumer::on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t er
     auto* self = static_cast<rdkafka_group_consumer*>(opaque);
     std::vector<topic_partition> tps = to_partitions(partitions);
     bool notify = self->listener_ != nullptr && !self->closing_;
-    for (const auto& tp : tps) self->positions_.erase(tp);
+    std::erase_if(self->positions_, [&](const position& p) {
+        return std::find(tps.begin(), tps.end(), p.tp) != tps.end();
+    });
+    // Handles of partitions no longer assigned may go: see position.
+    for (auto& p : self->positions_) p.rkt = nullptr;
+    self->rebalanced_ = true;
     if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
         rd_kafka_resp_err_t e = rd_kafka_assign(rk, partitions);
         if (e) spdlog::error("[streams] assign failed: {}", rd_kafka_err2str(e));
@@ -64,6 +74,9 @@ status rdkafka_group_consumer::subscribe(const std::vector<std::string>& topics,
 
 namespace {
 
+// At most this many messages per librdkafka call (poll's buffer).
+constexpr size_t max_batch = 1000;
+
 bool is_authorization_failure(rd_kafka_resp_err_t err) {
     return err == RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED || err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED ||
            err == RD_KAFKA_RESP_ERR_CLUSTER_AUTHORIZATION_FAILED;
@@ -71,51 +84,94 @@ bool is_authorization_failure(rd_kafka_resp_err_t err) {
 
 }  // namespace
 
+int64_t* rdkafka_group_consumer::position_of(rd_kafka_topic_t* rkt, int32_t partition) {
+    if (last_position_ < positions_.size()) {
+        position& p = positions_[last_position_];
+        if (p.rkt == rkt && p.tp.partition == partition) return &p.next;
+    }
+    const std::string_view topic = rd_kafka_topic_name(rkt);
+    for (size_t i = 0; i < positions_.size(); ++i) {
+        position& p = positions_[i];
+        if (p.tp.partition != partition || (p.rkt != rkt && p.tp.topic != topic)) continue;
+        p.rkt = rkt;
+        last_position_ = i;
+        return &p.next;
+    }
+    positions_.push_back(position{topic_partition{std::string(topic), partition}, rkt, 0});
+    last_position_ = positions_.size() - 1;
+    return &positions_.back().next;
+}
+
+status rdkafka_group_consumer::take(rd_kafka_message_t* m, std::vector<consumed_record>& out) {
+    if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+        *position_of(m->rkt, m->partition) = m->offset + 1;
+        out.push_back(to_record(m));  // owns m now
+        return ok();
+    } else if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+        if (m->rkt != nullptr) *position_of(m->rkt, m->partition) = m->offset;
+    } else if (m->err == RD_KAFKA_RESP_ERR__FATAL) {
+        char reason[512];
+        rd_kafka_resp_err_t fatal = rd_kafka_fatal_error(rk_.get(), reason, sizeof(reason));
+        rd_kafka_message_destroy(m);
+        return make_error(to_errc(fatal), std::string("fatal consumer error: ") + reason);
+    } else if (is_authorization_failure(m->err)) {
+        // Not retriable, as the Java consumer throws Group/Topic-
+        // AuthorizationException from poll(): librdkafka would retry
+        // FindCoordinator or the fetch forever, and the application
+        // would rebalance without end instead of failing.
+        std::string what = std::string("consumer: ") + rd_kafka_message_errstr(m);
+        rd_kafka_resp_err_t err = m->err;
+        rd_kafka_message_destroy(m);
+        return make_error(to_errc(err), what);
+    } else {
+        // Transient (broker down, leader moving): librdkafka retries with
+        // back-off; report it and carry on.
+        spdlog::warn("[streams] consumer: {}", rd_kafka_message_errstr(m));
+    }
+    rd_kafka_message_destroy(m);
+    return ok();
+}
+
 result<std::vector<consumed_record>> rdkafka_group_consumer::poll(std::chrono::milliseconds timeout,
                                                                   size_t max_records) {
     std::vector<consumed_record> out;
+    if (closed_) return out;
+    // librdkafka's batch call waits until it has all it was asked for, so
+    // the first call asks for one message (waiting up to timeout, as
+    // rd_kafka_consumer_poll would) and the next ones take what is queued.
     int wait = static_cast<int>(timeout.count());
     while (out.size() < max_records) {
-        rd_kafka_message_t* m = rd_kafka_consumer_poll(rk_.get(), wait);
+        const size_t want = wait > 0 ? 1 : std::min(max_records - out.size(), max_batch);
+        if (batch_.size() < want) batch_.resize(want);
+        rebalanced_ = false;
+        const ssize_t n = rd_kafka_consume_batch_queue(queue_, wait, batch_.data(), want);
         wait = 0;
-        if (m == nullptr) break;
-        if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-            out.push_back(to_record(*m));
-            positions_[out.back().tp] = out.back().offset() + 1;
-        } else if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-            if (m->rkt != nullptr) positions_[topic_partition{rd_kafka_topic_name(m->rkt), m->partition}] = m->offset;
-        } else if (m->err == RD_KAFKA_RESP_ERR__FATAL) {
-            char reason[512];
-            rd_kafka_resp_err_t fatal = rd_kafka_fatal_error(rk_.get(), reason, sizeof(reason));
-            rd_kafka_message_destroy(m);
-            return make_error(to_errc(fatal), std::string("fatal consumer error: ") + reason);
-        } else if (is_authorization_failure(m->err)) {
-            // Not retriable, as the Java consumer throws Group/Topic-
-            // AuthorizationException from poll(): librdkafka would retry
-            // FindCoordinator or the fetch forever, and the application
-            // would rebalance without end instead of failing.
-            std::string what = std::string("consumer: ") + rd_kafka_message_errstr(m);
-            rd_kafka_resp_err_t err = m->err;
-            rd_kafka_message_destroy(m);
-            return make_error(to_errc(err), what);
-        } else if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-            // Transient (broker down, leader moving): librdkafka retries with
-            // back-off; report it and carry on.
-            spdlog::warn("[streams] consumer: {}", rd_kafka_message_errstr(m));
+        if (n < 0) return to_error(rd_kafka_last_error(), "consume");
+        // Eager rebalancing revoked every partition inside that call: what
+        // earlier calls returned is of the old assignment (librdkafka itself
+        // drops such messages from the batch that saw the rebalance), and
+        // the partitions' new owner reads it again from the committed offsets.
+        if (rebalanced_) out.clear();
+        for (ssize_t i = 0; i < n; ++i) {
+            status st = take(batch_[i], out);
+            if (!st) {
+                for (ssize_t k = i + 1; k < n; ++k) rd_kafka_message_destroy(batch_[k]);
+                return st.error();
+            }
         }
-        rd_kafka_message_destroy(m);
+        if (static_cast<size_t>(n) < want) break;  // nothing more queued
     }
     return out;
 }
 
 std::optional<int64_t> rdkafka_group_consumer::current_lag(const topic_partition& tp) {
-    auto it = positions_.find(tp);
+    auto it = std::find_if(positions_.begin(), positions_.end(), [&](const position& p) { return p.tp == tp; });
     if (it == positions_.end()) return std::nullopt;
     int64_t low = 0;
     int64_t high = 0;
     rd_kafka_resp_err_t err = rd_kafka_get_watermark_offsets(rk_.get(), tp.topic.c_str(), tp.partition, &low, &high);
     if (err || high < 0) return std::nullopt;
-    return std::max<int64_t>(0, high - it->second);
+    return std::max<int64_t>(0, high - it->next);
 }
 
 status rdkafka_group_consumer::commit(const committed_offsets& offsets) {
@@ -157,6 +213,10 @@ void rdkafka_group_consumer::close() {
     if (closed_ || !rk_) return;
     closing_ = true;
     closed_ = true;
+    if (queue_ != nullptr) {
+        rd_kafka_queue_destroy(queue_);
+        queue_ = nullptr;
+    }
     rd_kafka_resp_err_t err = rd_kafka_consumer_close(rk_.get());
     if (err) spdlog::warn("[streams] consumer close: {}", rd_kafka_err2str(err));
 }

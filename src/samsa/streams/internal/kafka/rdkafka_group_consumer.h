@@ -6,12 +6,18 @@
 // revocation with the assignment lost goes to on_partitions_lost. During
 // close() the listener is no longer called: the tasks are closed already.
 //
+// poll() reads the consumer queue in batches (rd_kafka_consume_batch_queue,
+// which serves the rebalance callback as rd_kafka_consumer_poll does, and
+// drops the messages of a partition the rebalance took away from the
+// batch); per message it makes no topic string and looks nothing up by
+// name (positions: see position_of).
+//
 // Threads: the stream thread that owns it.
 
 #include <librdkafka/rdkafka.h>
 
-#include <map>
 #include <optional>
+#include <vector>
 
 #include "samsa/kafka/handle.h"
 #include "samsa/streams/internal/runtime/clients.h"
@@ -55,9 +61,32 @@ private:
     static void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions,
                              void* opaque);
 
+    // The next offset of (rkt, partition), made on first sight; nullptr
+    // during close().
+    int64_t* position_of(rd_kafka_topic_t* rkt, int32_t partition);
+    // Serves one message or event of poll(): kept in out, or an error that
+    // ends poll().
+    [[nodiscard]] status take(rd_kafka_message_t* m, std::vector<consumed_record>& out);
+
     samsa::kafka::handle_ptr rk_;
+    // The consumer queue (the one rd_kafka_consumer_poll serves), read in
+    // batches; destroyed before the consumer closes, as librdkafka requires.
+    rd_kafka_queue_t* queue_ = nullptr;
+    std::vector<rd_kafka_message_t*> batch_;
     // Next offset per partition: after the last record or EOF poll() saw.
-    std::map<topic_partition, int64_t> positions_;
+    // Found per message by librdkafka's topic handle (no topic string): rkt
+    // is the handle messages of that topic carried when the entry was last
+    // used, forgotten at every rebalance (the handles of assigned
+    // partitions live as long as their assignment, so a pointer seen since
+    // the last rebalance still names the same topic).
+    struct position {
+        topic_partition tp;
+        const rd_kafka_topic_t* rkt = nullptr;
+        int64_t next = 0;
+    };
+    std::vector<position> positions_;
+    size_t last_position_ = 0;
+    bool rebalanced_ = false;  // the rebalance callback ran (inside poll)
     rebalance_listener* listener_ = nullptr;
     bool closing_ = false;
     bool closed_ = false;

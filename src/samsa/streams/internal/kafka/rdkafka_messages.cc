@@ -5,22 +5,18 @@
 
 namespace samsa::streams::internal::kafka {
 
-consumed_record to_record(const rd_kafka_message_t& m) {
+consumed_record to_record(rd_kafka_message_t* m) {
     consumed_record r;
-    r.tp = topic_partition{rd_kafka_topic_name(m.rkt), m.partition};
-    r.offset = samsa::offset(m.offset);
-    if (m.key != nullptr) {
-        auto* k = static_cast<const uint8_t*>(m.key);
-        r.key = bytes(reinterpret_cast<const bytes::value_type*>(k), reinterpret_cast<const bytes::value_type*>(k) + m.key_len);
-    }
-    if (m.payload != nullptr) {
-        auto* v = static_cast<const uint8_t*>(m.payload);
-        r.value = bytes(reinterpret_cast<const bytes::value_type*>(v), reinterpret_cast<const bytes::value_type*>(v) + m.len);
-    }
+    r.owner = record_owner(m, [](void* p) { rd_kafka_message_destroy(static_cast<rd_kafka_message_t*>(p)); });
+    // The message holds its topic handle, so the name outlives the record.
+    r.tp = partition_ref(rd_kafka_topic_name(m->rkt), m->partition);
+    r.offset = samsa::offset(m->offset);
+    if (m->key != nullptr) r.key = bytes_view(static_cast<const uint8_t*>(m->key), m->key_len);
+    if (m->payload != nullptr) r.value = bytes_view(static_cast<const uint8_t*>(m->payload), m->len);
     rd_kafka_timestamp_type_t type;
-    r.timestamp = rd_kafka_message_timestamp(&m, &type);
+    r.timestamp = rd_kafka_message_timestamp(m, &type);
     rd_kafka_headers_t* headers = nullptr;
-    if (rd_kafka_message_headers(&m, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR && headers != nullptr) {
+    if (rd_kafka_message_headers(m, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR && headers != nullptr) {
         const char* name = nullptr;
         const void* value = nullptr;
         size_t size = 0;

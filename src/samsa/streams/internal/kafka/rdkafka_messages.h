@@ -13,7 +13,9 @@
 
 namespace samsa::streams::internal::kafka {
 
-consumed_record to_record(const rd_kafka_message_t& m);
+// Takes m (a message without error): the record views its topic, key and
+// value and destroys m when it is destroyed.
+consumed_record to_record(rd_kafka_message_t* m);
 // Offsets to commit with their metadata strings (the list owns copies).
 samsa::kafka::partition_list_ptr to_commit_list(const committed_offsets& offsets);
 

@@ -53,8 +53,9 @@ void rdkafka_producer::on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, voi
     // Purged by an aborted transaction: thrown away on purpose, not a
     // failed delivery.
     if (m->err == RD_KAFKA_RESP_ERR__PURGE_QUEUE || m->err == RD_KAFKA_RESP_ERR__PURGE_INFLIGHT) return;
+    // The topic as a view of the handle's name: no string per record.
     delivery_report d;
-    d.tp = topic_partition{rd_kafka_topic_name(m->rkt), m->partition};
+    d.tp = partition_ref(rd_kafka_topic_name(m->rkt), m->partition);
     d.offset = samsa::offset(m->offset);
     if (m->err) d.result = to_error(m->err, "delivery to " + d.tp.to_string());
     try {

@@ -74,13 +74,16 @@ result<std::vector<consumed_record>> rdkafka_reader::poll(std::chrono::milliseco
     for (ssize_t i = 0; i < n; ++i) {
         rd_kafka_message_t* m = batch[i];
         if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-            topic_partition tp{rd_kafka_topic_name(m->rkt), m->partition};
-            if (assigned_.count(tp)) out.push_back(to_record(*m));
+            if (assigned_.count(partition_ref(rd_kafka_topic_name(m->rkt), m->partition))) {
+                out.push_back(to_record(m));  // owns m now
+                continue;
+            }
         } else if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-            topic_partition tp{rd_kafka_topic_name(m->rkt), m->partition};
+            partition_ref tp(rd_kafka_topic_name(m->rkt), m->partition);
             if (assigned_.count(tp)) {
                 consumed_record end;
-                end.tp = std::move(tp);
+                // The name of a topic handle the reader keeps for its life.
+                end.tp = tp;
                 end.offset = samsa::offset(m->offset);
                 end.end_of_partition = true;
                 out.push_back(std::move(end));

@@ -36,7 +36,8 @@ private:
     samsa::kafka::handle_ptr rk_;
     rd_kafka_queue_t* queue_ = nullptr;
     std::map<std::string, rd_kafka_topic_t*> topics_;
-    std::set<topic_partition> assigned_;
+    // Searched per message by the message's topic view.
+    std::set<topic_partition, partition_less> assigned_;
 };
 
 }  // namespace samsa::streams::internal::kafka

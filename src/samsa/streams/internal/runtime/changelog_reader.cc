@@ -87,18 +87,19 @@ result<std::vector<stream_task*>> changelog_reader::restore(std::chrono::millise
         for (const auto& r : *records) {
             auto it = active_.find(r.tp);
             if (it == active_.end()) continue;  // unassigned meanwhile
+            const topic_partition& tp = it->first;  // the record's topic is a view
             if (r.end_of_partition) {
                 // Past the last record: markers and aborted records follow it.
-                if (r.offset >= it->second.end && !std::count(ended.begin(), ended.end(), r.tp)) ended.push_back(r.tp);
+                if (r.offset >= it->second.end && !std::count(ended.begin(), ended.end(), tp)) ended.push_back(tp);
                 continue;
             }
             it->second.task->restore(it->second.changelog, r);
             ++restored_records_;
             ++it->second.restored;
-            auto& b = batches[r.tp];
+            auto& b = batches[tp];
             b.first = r.offset();
             ++b.second;
-            if (r.offset + 1 >= it->second.end && !std::count(ended.begin(), ended.end(), r.tp)) ended.push_back(r.tp);
+            if (r.offset + 1 >= it->second.end && !std::count(ended.begin(), ended.end(), tp)) ended.push_back(tp);
         }
         report_batches(batches);
         // Kafka records each changelog partition's batch: restore-rate counts

@@ -57,7 +57,7 @@ private:
     state_restore_listener* listener_ = nullptr;
     thread_sensors* sensors_ = nullptr;
     std::chrono::milliseconds timeout_;
-    std::map<topic_partition, entry> active_;
+    std::map<topic_partition, entry, partition_less> active_;  // found by a record's view
     std::map<task_id, int> pending_per_task_;
     std::vector<stream_task*> completed_;
     int64_t restored_records_ = 0;

@@ -24,6 +24,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "samsa/base/result.h"
@@ -36,11 +37,49 @@
 
 namespace samsa::streams::internal {
 
+// A topic and partition seen in place: the topic views a name that outlives
+// the value (librdkafka's topic handle, a task's own partitions). Code that
+// runs per record finds partitions with it instead of making a topic string.
+struct partition_ref {
+    std::string_view topic;
+    int32_t partition = 0;
+    partition_ref() = default;
+    partition_ref(std::string_view t, int32_t p) : topic(t), partition(p) {}
+    // Views tp's topic: tp must outlive it.
+    partition_ref(const topic_partition& tp) : topic(tp.topic), partition(tp.partition) {}
+    topic_partition owned() const { return topic_partition{std::string(topic), partition}; }
+    std::string to_string() const { return owned().to_string(); }
+    friend bool operator==(const partition_ref& a, const partition_ref& b) {
+        return a.partition == b.partition && a.topic == b.topic;
+    }
+};
+
+// Orders topic_partition and partition_ref alike (topic, then partition, as
+// topic_partition's own order), so a map keyed by topic_partition is
+// searched by either without making a string.
+struct partition_less {
+    using is_transparent = void;
+    bool operator()(partition_ref a, partition_ref b) const {
+        if (int c = a.topic.compare(b.topic); c != 0) return c < 0;
+        return a.partition < b.partition;
+    }
+};
+
+// Keeps alive what a consumed_record views (its topic name, key, value):
+// librdkafka's message, held until the task is done with the record, or
+// copies made by whoever built it (consumed_record::copy_of).
+using record_owner = std::unique_ptr<void, void (*)(void*)>;
+
+// A record as a consumer or reader hands it to the runtime. It views its
+// bytes instead of copying them: a consumed record costs no allocation of
+// its own (headers aside, which are rare and copied). Move-only.
 struct consumed_record {
-    topic_partition tp;
+    // The topic views a name that lives as long as the record (the owner's,
+    // or the client's topic handle).
+    partition_ref tp;
     samsa::offset offset{0};
-    std::optional<bytes> key;
-    std::optional<bytes> value;
+    std::optional<bytes_view> key;
+    std::optional<bytes_view> value;
     int64_t timestamp = 0;
     record_headers headers;
     // partition_reader only: no record, the reader reached the partition's
@@ -49,6 +88,32 @@ struct consumed_record {
     // records), which are never delivered: the last record's offset + 1 is
     // then below the high watermark, and only this says restoration is done.
     bool end_of_partition = false;
+    record_owner owner{nullptr, &own_nothing};
+
+    // A record that owns copies of its topic, key and value (test fakes,
+    // the topology test driver).
+    static consumed_record copy_of(std::string_view topic, int32_t partition, samsa::offset offset,
+                                   std::optional<bytes> key, std::optional<bytes> value, int64_t timestamp,
+                                   record_headers headers = {}) {
+        struct copies {
+            std::string topic;
+            std::optional<bytes> key;
+            std::optional<bytes> value;
+        };
+        auto* c = new copies{std::string(topic), std::move(key), std::move(value)};
+        consumed_record r;
+        r.owner = record_owner(c, [](void* p) { delete static_cast<copies*>(p); });
+        r.tp = partition_ref(c->topic, partition);
+        r.offset = offset;
+        if (c->key) r.key = bytes_view(*c->key);
+        if (c->value) r.value = bytes_view(*c->value);
+        r.timestamp = timestamp;
+        r.headers = std::move(headers);
+        return r;
+    }
+
+private:
+    static void own_nothing(void*) {}
 };
 
 // A position to commit: the next offset to read and the task's metadata
@@ -122,7 +187,8 @@ public:
 };
 
 struct delivery_report {
-    topic_partition tp;
+    // Views the producer's topic handle: valid during on_delivery only.
+    partition_ref tp;
     samsa::offset offset{-1};
     status result;
 };

@@ -19,6 +19,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "samsa/base/result.h"
 #include "samsa/streams/exception_handlers.h"
@@ -49,8 +50,8 @@ public:
     // The stores by name, for the stream tasks that read them.
     std::map<std::string, key_value_bytes_store*> stores() const;
     // Global topic -> the store it keeps.
-    const std::map<std::string, std::string>& topic_stores() const { return topic_stores_; }
-    bool has_topic(const std::string& topic) const { return topic_stores_.count(topic) > 0; }
+    const std::map<std::string, std::string, std::less<>>& topic_stores() const { return topic_stores_; }
+    bool has_topic(std::string_view topic) const { return topic_stores_.count(topic) > 0; }
 
     // One record of a global topic. Throws task_failure.
     record_outcome update(consumed_record&& r);
@@ -66,7 +67,7 @@ private:
     std::unique_ptr<null_collector> collector_;
     std::unique_ptr<task_context> context_;
     std::unique_ptr<task_graph> graph_;
-    std::map<std::string, std::string> topic_stores_;
+    std::map<std::string, std::string, std::less<>> topic_stores_;
 };
 
 }  // namespace samsa::streams::internal

@@ -69,13 +69,14 @@ std::exception_ptr global_stream_thread::failure() const {
 }
 
 void global_stream_thread::apply(consumed_record&& r) {
-    positions_[r.tp] = r.offset;
+    if (auto it = positions_.find(r.tp); it != positions_.end()) it->second = r.offset;
+    else positions_.emplace(r.tp.owned(), r.offset);
     if (!task_->has_topic(r.tp.topic)) return;
     task_->update(std::move(r));
 }
 
 void global_stream_thread::bootstrap() {
-    std::map<topic_partition, samsa::offset> ends;
+    std::map<topic_partition, samsa::offset, partition_less> ends;
     for (const auto& tp : partitions_) {
         auto marks = reader_->watermarks(tp, config_->request_timeout);
         if (!marks) throw std::runtime_error("global thread: " + marks.error().message);

@@ -76,7 +76,7 @@ private:
     std::unique_ptr<task_lock> lock_;
     std::unique_ptr<checkpoint_file> checkpoint_;
     std::unique_ptr<global_state_task> task_;
-    std::map<topic_partition, samsa::offset> positions_;  // last applied offset
+    std::map<topic_partition, samsa::offset, partition_less> positions_;  // last applied offset
     std::vector<topic_partition> partitions_;
     std::atomic<bool> stop_requested_{false};
     std::atomic<bool> ready_{false};

@@ -17,7 +17,7 @@ partition_group::partition_group(const std::set<topic_partition>& partitions, st
     heap_.reserve(partitions.size());
 }
 
-std::optional<size_t> partition_group::index_of(const topic_partition& tp) const {
+std::optional<size_t> partition_group::index_of(partition_ref tp) const {
     auto it = queues_.find(tp);
     if (it == queues_.end()) return std::nullopt;
     return it->second.index;

@@ -69,7 +69,7 @@ public:
     // the group's life), for the task's record path, which finds a record's
     // partition once instead of by name at every step. index_of: nullopt
     // for a partition outside the group.
-    std::optional<size_t> index_of(const topic_partition& tp) const;
+    std::optional<size_t> index_of(partition_ref tp) const;
     void add(size_t index, consumed_record r);
     int64_t partition_time(size_t index) const { return *times_[index]; }
     size_t buffered(size_t index) const { return by_index_[index]->records.size(); }
@@ -108,7 +108,7 @@ private:
 
     std::set<topic_partition> partitions_;
     std::string task_;
-    std::map<topic_partition, queue> queues_;
+    std::map<topic_partition, queue, partition_less> queues_;
     std::map<topic_partition, int64_t> partition_times_;
     // When the wait for an empty, caught-up partition ends.
     std::map<topic_partition, int64_t> idle_deadlines_;

@@ -69,7 +69,7 @@ void stream_record_collector::send(produced_record r) {
 void stream_record_collector::on_delivery(const delivery_report& d) {
     if (d.result) {
         auto it = offsets_.find(d.tp);
-        if (it == offsets_.end()) offsets_.emplace(d.tp, d.offset);
+        if (it == offsets_.end()) offsets_.emplace(d.tp.owned(), d.offset);
         else if (d.offset > it->second) it->second = d.offset;
         return;
     }

@@ -67,7 +67,8 @@ private:
 
     record_producer* producer_;
     production_handler_response on_error_;
-    std::map<topic_partition, samsa::offset> offsets_;
+    // Searched by the delivery report's view (no topic string per record).
+    std::map<topic_partition, samsa::offset, partition_less> offsets_;
     std::map<std::string, int32_t, std::less<>> partition_counts_;
     std::optional<error> first_error_;
     int64_t dropped_ = 0;

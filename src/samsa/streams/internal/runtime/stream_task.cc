@@ -4,6 +4,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "samsa/base/assert.h"
+
 #include "samsa/streams/internal/runtime/queryable_store_registry.h"
 #include "samsa/streams/internal/runtime/streams_metrics.h"
 #include "samsa/streams/internal/runtime/synchronized_key_value_store.h"
@@ -151,10 +153,7 @@ committed_offsets stream_task::committable_offsets() const {
 }
 
 void stream_task::restore(const changelog_partition& c, const consumed_record& r) {
-    std::optional<bytes_view> value;
-    if (r.value) value = bytes_view(*r.value);
-    bytes_view key = r.key ? bytes_view(*r.key) : bytes_view();
-    context_->store(c.store).restore(key, value, r.timestamp);
+    context_->store(c.store).restore(r.key.value_or(bytes_view()), r.value, r.timestamp);
     for (size_t i = 0; i < changelogs_.size(); ++i) {
         if (changelogs_[i].tp == c.tp) restored_[i] = r.offset;
     }
@@ -168,22 +167,27 @@ void stream_task::mark_running() {
 }
 
 void stream_task::add_record(consumed_record r) {
-    const timestamp_extractor& fallback =
-        env_->default_timestamp_extractor ? *env_->default_timestamp_extractor : *fail_on_invalid_timestamp();
     const std::optional<size_t> index = records_.index_of(r.tp);
     if (!index) throw task_failure("task " + context_->task_id() + " does not own " + r.tp.to_string());
-    const std::optional<task_graph::source_ref>& source = input_sources_[*index];
-    if (!source) throw task_failure("task " + context_->task_id() + " has no source for " + r.tp.topic);
+    add_record(std::move(r), *index);
+}
+
+void stream_task::add_record(consumed_record r, size_t index) {
+    const timestamp_extractor& fallback =
+        env_->default_timestamp_extractor ? *env_->default_timestamp_extractor : *fail_on_invalid_timestamp();
+    SAMSA_ASSERT(index < input_sources_.size(), "input partition index out of range");
+    const std::optional<task_graph::source_ref>& source = input_sources_[index];
+    if (!source) throw task_failure("task " + context_->task_id() + " has no source for " + std::string(r.tp.topic));
     std::optional<int64_t> ts =
-        graph_->extract_timestamp(r, *source, records_.partition_time(*index), *context_, fallback);
+        graph_->extract_timestamp(r, *source, records_.partition_time(index), *context_, fallback);
     if (!ts) {
         // Dropped. Nothing earlier waits on its partition: it counts as
         // consumed, so the next commit moves past it.
-        if (records_.buffered(*index) == 0) consumed_[*index] = r.offset + 1;
+        if (records_.buffered(index) == 0) consumed_[index] = r.offset + 1;
         return;
     }
     r.timestamp = *ts;
-    records_.add(*index, std::move(r));
+    records_.add(index, std::move(r));
 }
 
 bool stream_task::process_one() {

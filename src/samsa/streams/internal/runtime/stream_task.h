@@ -167,6 +167,12 @@ public:
     // Buffers a record under the timestamp its extractor gives (or drops
     // it: timestamp_extractor.h). Throws task_failure.
     void add_record(consumed_record r);
+    // The same for a record of inputs() by its index (input_index()), as
+    // the runtime finds it once for a run of records of one partition.
+    void add_record(consumed_record r, size_t input_index);
+    // The index of an input partition (its rank in inputs()); nullopt for
+    // one the task does not read.
+    std::optional<size_t> input_index(partition_ref tp) const { return records_.index_of(tp); }
     // Whether process_one() may run now (max.task.idle.ms: partition_group.h).
     bool is_processable(int64_t wall_clock_ms) {
         return records_.ready_to_process(wall_clock_ms, env_->max_task_idle_ms, env_->fetched_lag);

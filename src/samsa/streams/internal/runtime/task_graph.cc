@@ -94,7 +94,7 @@ std::optional<int64_t> task_graph::extract_timestamp(const consumed_record& r, i
                                                      task_context& context,
                                                      const timestamp_extractor& default_extractor) const {
     std::optional<source_ref> source = find_source(r.tp.topic);
-    if (!source) throw task_failure("task " + context.task_id() + " has no source for " + r.tp.topic);
+    if (!source) throw task_failure("task " + context.task_id() + " has no source for " + std::string(r.tp.topic));
     return extract_timestamp(r, *source, partition_time, context, default_extractor);
 }
 
@@ -104,7 +104,7 @@ std::optional<int64_t> task_graph::extract_timestamp(const consumed_record& r, c
     const std::string& task = context.task_id();
     const source_node_base& source = *ref.node;
     const timestamp_extractor& extractor = source.extractor() ? *source.extractor() : default_extractor;
-    raw_record_ref raw{&r.key, &r.value, r.timestamp, &r.headers, record_metadata{ref.topic, r.tp.partition, r.offset()}};
+    raw_record_ref raw{r.key, r.value, r.timestamp, &r.headers, record_metadata{ref.topic, r.tp.partition, r.offset()}};
     std::optional<int64_t> ts;
     try {
         ts = source.extract_timestamp(extractor, raw, partition_time);
@@ -126,7 +126,7 @@ std::optional<int64_t> task_graph::extract_timestamp(const consumed_record& r, c
 record_outcome task_graph::process(consumed_record&& r, task_context& context,
                                    deserialization_handler_response handler) {
     std::optional<source_ref> source = find_source(r.tp.topic);
-    if (!source) throw task_failure("task " + context.task_id() + " has no source for " + r.tp.topic);
+    if (!source) throw task_failure("task " + context.task_id() + " has no source for " + std::string(r.tp.topic));
     return process(std::move(r), *source, context, handler);
 }
 
@@ -140,20 +140,15 @@ record_outcome task_graph::process(consumed_record&& r, const source_ref& ref, t
         context.record_dropped();
         return record_outcome::skipped;
     }
-    raw_record raw;
-    raw.key = std::move(r.key);
-    raw.value = std::move(r.value);
-    raw.timestamp = r.timestamp;
-    raw.headers = std::move(r.headers);
-    // The topic as a view of the name this graph keeps: stable while the
-    // task lives (the record, and its topic string, do not).
-    raw.metadata = record_metadata{ref.topic, r.tp.partition, r.offset()};
-    // The record context keeps its own copy of the headers (usually none):
-    // the typed record takes the raw ones.
+    // The key and value are read where the consumer received them. The
+    // topic is a view of the name this graph keeps: stable while the task
+    // lives (the record, and the name it views, do not).
+    raw_record_ref raw{r.key, r.value, r.timestamp, &r.headers, record_metadata{ref.topic, r.tp.partition, r.offset()}};
     record_metadata metadata = raw.metadata;
-    record_headers headers = raw.headers;
     try {
-        source.deserialize(std::move(raw));
+        // The typed record copies the headers (usually none); the record
+        // context takes them below.
+        source.deserialize(raw);
     } catch (const std::exception& e) {
         if (handler == deserialization_handler_response::continue_processing) {
             spdlog::warn("[streams] task {} skips a record it cannot deserialize at {} "
@@ -167,7 +162,7 @@ record_outcome task_graph::process(consumed_record&& r, const source_ref& ref, t
                            std::current_exception());
     }
     context.observe_timestamp(r.timestamp);
-    context.set_current(std::move(metadata), r.timestamp, std::move(headers));
+    context.set_current(std::move(metadata), r.timestamp, std::move(r.headers));
     if (node_sensors* sensors = source.sensors()) {
         record_e2e_latency(source, r.timestamp);
         sensors->process->record();

@@ -4,6 +4,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "samsa/base/assert.h"
+
 #include "samsa/streams/internal/runtime/streams_metrics.h"
 
 namespace samsa::streams::internal {
@@ -169,10 +171,26 @@ void task_manager::close_task(const task_id& id, bool dirty) {
 }
 
 void task_manager::add_records(std::vector<consumed_record> records) {
+    // A poll returns runs of records of one partition: the task and the
+    // partition's index in it are found once per run (by the name the task
+    // keeps: the records' own views go with them).
+    const topic_partition* run = nullptr;
+    stream_task* task = nullptr;
+    size_t index = 0;
     for (auto& r : records) {
-        auto it = by_partition_.find(r.tp);
-        if (it == by_partition_.end()) continue;  // revoked meanwhile; re-read by the new owner
-        it->second->add_record(std::move(r));
+        if (run == nullptr || r.tp.partition != run->partition || r.tp.topic != run->topic) {
+            auto it = by_partition_.find(r.tp);
+            if (it == by_partition_.end()) {  // revoked meanwhile; re-read by the new owner
+                run = nullptr;
+                continue;
+            }
+            run = &it->first;
+            task = it->second;
+            std::optional<size_t> i = task->input_index(r.tp);
+            SAMSA_ASSERT(i.has_value(), "a task is registered for a partition it does not read");
+            index = *i;
+        }
+        task->add_record(std::move(r), index);
     }
 }
 

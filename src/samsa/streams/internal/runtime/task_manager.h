@@ -134,7 +134,7 @@ private:
     std::chrono::milliseconds timeout_;
     std::map<task_id, std::unique_ptr<stream_task>> tasks_;
     std::map<task_id, std::unique_ptr<stream_task>> suspended_;
-    std::map<topic_partition, stream_task*> by_partition_;
+    std::map<topic_partition, stream_task*, partition_less> by_partition_;
     // exactly_once_v2: the offsets this thread committed last, per partition.
     committed_offsets committed_;
 };
