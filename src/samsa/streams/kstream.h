@@ -105,7 +105,9 @@ public:
 
     // Stream-table and stream-global-table joins: the stream's value is handed
     // to the joiner as an rvalue, so a joiner taking V by value (rather than
-    // Kafka's const V&) gets it moved instead of copied.
+    // Kafka's const V&) gets it moved instead of copied; so is a table's value
+    // that is made per lookup (a table-table join's result, a mapped table's
+    // value), where one read from a store is lent as const VT&.
     // joiner(const V&, const VT&) -> VR.
     template<class VT, class F, class VR = internal::unwrap_optional_t<std::invoke_result_t<F&, V&&, const VT&>>>
     kstream<K, VR> join(const ktable<K, VT>& table, F joiner, const joined<K, V, VT>& j = {}) const;
@@ -177,7 +179,7 @@ private:
                                         bool key_changing = false) const;
     template<class KT, class VT, class VR>
     kstream<K, VR> do_table_join(const ktable<KT, VT>& table,
-                                 std::function<std::optional<VR>(const K*, V&&, const VT*)> joiner,
+                                 std::function<std::optional<VR>(const K*, V&&, const VT*, VT*)> joiner,
                                  std::optional<std::string> name, bool left) const;
     template<class VO, class VR>
     kstream<K, VR> do_stream_join(const kstream<K, VO>& other, std::function<std::optional<VR>(const K*, const V*, const VO*)> joiner,
@@ -187,7 +189,7 @@ private:
     kstream<K, VR> do_global_join(const global_ktable<KG, VG>& table,
                                   std::function<std::optional<KG>(const std::optional<K>&, const std::optional<V>&)>
                                       selector,
-                                  std::function<std::optional<VR>(const K*, V&&, const VG*)> joiner,
+                                  std::function<std::optional<VR>(const K*, V&&, const VG*, VG*)> joiner,
                                   const named& n, bool left) const;
 
     state s_;

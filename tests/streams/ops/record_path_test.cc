@@ -87,6 +87,36 @@ TEST(record_path, a_stream_table_join_hands_the_stream_value_to_a_by_value_joine
     EXPECT_EQ(drain_counted(out), (std::vector<std::pair<str, str>>{{"k", "v+t"}}));
 }
 
+// A table's row made for the lookup (a table-table join's result) is moved
+// into a joiner that takes it by value; a row read from a store is only lent
+// (copied into such a joiner), so every later lookup still finds it whole.
+TEST(record_path, a_by_value_joiner_takes_rows_made_per_lookup_and_copies_stored_ones) {
+    streams_builder b;
+    auto left = b.table("left", strings());
+    auto right = b.table("right", strings());
+    auto joined = left.join(right, [](const str& l, const str& r) { return counted(l + "&" + r); });
+    b.stream("in", counted_values())
+        .join(joined, [](counted v, counted t) { return counted(std::move(v.text) + "+" + std::move(t.text)); })
+        .to("out", counted_out());
+    b.stream("in2", strings()).join(left, [](str v, str l) { return v + "+" + l; }).to("out2");
+    driver_fixture f(b.build());
+    f.input("left").pipe_input("k", "l", 1);
+    f.input("right").pipe_input("k", "r", 1);
+    auto in = f.driver.create_input_topic("in", serdes::string(), counted_serde());
+    auto out = f.driver.create_output_topic("out", serdes::string(), counted_serde());
+    auto in2 = f.input("in2");
+    auto out2 = f.output("out2");
+
+    counted::copies = 0;
+    in.pipe_input(str("k"), counted("a"), 2);
+    in.pipe_input(str("k"), counted("b"), 3);
+    EXPECT_EQ(counted::copies, 0);
+    EXPECT_EQ(drain_counted(out), (std::vector<std::pair<str, str>>{{"k", "a+l&r"}, {"k", "b+l&r"}}));
+    in2.pipe_input("k", "x", 4);
+    in2.pipe_input("k", "y", 5);
+    EXPECT_EQ(drain(out2), (std::vector<kvt>{{"k", "x+l", 4}, {"k", "y+l", 5}}));
+}
+
 // Both children of one node see the whole record, key, value and headers,
 // though each moves what it is handed; the first child added runs first.
 TEST(record_path, a_record_forwarded_to_two_children_reaches_both_whole_in_order) {

@@ -12,7 +12,7 @@ namespace samsa::streams {
 template<class K, class V>
 template<class KT, class VT, class VR>
 kstream<K, VR> kstream<K, V>::do_table_join(
-    const ktable<KT, VT>& table, std::function<std::optional<VR>(const K*, V&&, const VT*)> joiner,
+    const ktable<KT, VT>& table, std::function<std::optional<VR>(const K*, V&&, const VT*, VT*)> joiner,
     std::optional<std::string> join_name, bool left) const {
     const auto& ts = table.internal_state();
     auto all_sources = internal::united(s_.source_nodes, ts.source_nodes);
@@ -41,8 +41,11 @@ kstream<K, VR> kstream<K, V>::do_table_join(
 template<class K, class V>
 template<class VT, class F, class VR>
 kstream<K, VR> kstream<K, V>::join(const ktable<K, VT>& table, F joiner, const joined<K, V, VT>& j) const {
-    std::function<std::optional<VR>(const K*, V&&, const VT*)> fn =
-        [joiner](const K*, V&& v, const VT* t) mutable { return internal::to_optional(joiner(std::move(v), *t)); };
+    std::function<std::optional<VR>(const K*, V&&, const VT*, VT*)> fn =
+        [joiner](const K*, V&& v, const VT* t, VT* owned) mutable {
+            if (owned) return internal::to_optional(joiner(std::move(v), std::move(*owned)));
+            return internal::to_optional(joiner(std::move(v), *t));
+        };
     kstream input = s_.repartition_required ? repartition_through(j.name ? *j.name : name(), j.key_serde, j.value_serde,
                                                                   std::nullopt)
                                             : *this;
@@ -52,8 +55,9 @@ kstream<K, VR> kstream<K, V>::join(const ktable<K, VT>& table, F joiner, const j
 template<class K, class V>
 template<class VT, class F, class VR>
 kstream<K, VR> kstream<K, V>::left_join(const ktable<K, VT>& table, F joiner, const joined<K, V, VT>& j) const {
-    std::function<std::optional<VR>(const K*, V&&, const VT*)> fn =
-        [joiner](const K*, V&& v, const VT* t) mutable {
+    std::function<std::optional<VR>(const K*, V&&, const VT*, VT*)> fn =
+        [joiner](const K*, V&& v, const VT* t, VT* owned) mutable {
+            if (owned) return internal::to_optional(joiner(std::move(v), std::optional<VT>(std::move(*owned))));
             return internal::to_optional(joiner(std::move(v), internal::optional_copy(t)));
         };
     kstream input = s_.repartition_required ? repartition_through(j.name ? *j.name : name(), j.key_serde, j.value_serde,
@@ -67,7 +71,7 @@ template<class KG, class VG, class VR>
 kstream<K, VR> kstream<K, V>::do_global_join(
     const global_ktable<KG, VG>& table,
     std::function<std::optional<KG>(const std::optional<K>&, const std::optional<V>&)> selector,
-    std::function<std::optional<VR>(const K*, V&&, const VG*)> joiner, const named& n,
+    std::function<std::optional<VR>(const K*, V&&, const VG*, VG*)> joiner, const named& n,
     bool left) const {
     // Kafka names both global joins KSTREAM-LEFTJOIN.
     std::string name = internal::or_else_generate(*s_.builder, n.name, internal::names::left_join);
@@ -100,8 +104,9 @@ std::function<std::optional<KG>(const std::optional<K>&, const std::optional<V>&
 template<class K, class V>
 template<class KG, class VG, class S, class F, class VR>
 kstream<K, VR> kstream<K, V>::join(const global_ktable<KG, VG>& table, S selector, F joiner, const named& n) const {
-    std::function<std::optional<VR>(const K*, V&&, const VG*)> fn =
-        [joiner](const K*, V&& v, const VG* t) mutable { return internal::to_optional(joiner(std::move(v), *t)); };
+    // A global table's rows are always lent (read from its store).
+    std::function<std::optional<VR>(const K*, V&&, const VG*, VG*)> fn =
+        [joiner](const K*, V&& v, const VG* t, VG*) mutable { return internal::to_optional(joiner(std::move(v), *t)); };
     return do_global_join<KG, VG, VR>(table, internal::global_key_selector<K, V, KG>(std::move(selector)),
                                       std::move(fn), n, false);
 }
@@ -110,8 +115,8 @@ template<class K, class V>
 template<class KG, class VG, class S, class F, class VR>
 kstream<K, VR> kstream<K, V>::left_join(const global_ktable<KG, VG>& table, S selector, F joiner,
                                         const named& n) const {
-    std::function<std::optional<VR>(const K*, V&&, const VG*)> fn =
-        [joiner](const K*, V&& v, const VG* t) mutable {
+    std::function<std::optional<VR>(const K*, V&&, const VG*, VG*)> fn =
+        [joiner](const K*, V&& v, const VG* t, VG*) mutable {
             return internal::to_optional(joiner(std::move(v), internal::optional_copy(t)));
         };
     return do_global_join<KG, VG, VR>(table, internal::global_key_selector<K, V, KG>(std::move(selector)),

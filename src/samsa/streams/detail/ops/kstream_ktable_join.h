@@ -29,10 +29,12 @@ public:
     // for a KTable join: the lookup key is the record's own (K is KT), read
     // in place.
     using key_mapper = std::function<std::optional<KT>(const std::optional<K>&, const std::optional<V>&)>;
-    // The table side by pointer (nullptr: no row), read without a copy. The
-    // stream value is handed over (the record is this processor's): a user's
-    // joiner that takes it by value gets it moved, one taking const V& sees it.
-    using joiner = std::function<std::optional<VR>(const K*, V&&, const VT*)>;
+    // The stream value is handed over (the record is this processor's): a
+    // user's joiner that takes it by value gets it moved, one taking const V&
+    // sees it. The table side by pointer (nullptr: no row), read without a
+    // copy; `owned` is the same row when the getter built it for this lookup
+    // (value_getter::take), to be moved into a joiner that takes it by value.
+    using joiner = std::function<std::optional<VR>(const K*, V&&, const VT* other, VT* owned)>;
     kstream_ktable_join(value_getter_supplier<KT, VT> table, key_mapper mapper, joiner fn, bool left)
         : table_supplier_(std::move(table)), mapper_(std::move(mapper)), fn_(std::move(fn)), left_(left) {}
 
@@ -62,12 +64,16 @@ public:
             return;
         }
         const VT* other = nullptr;
+        VT* owned = nullptr;
         if (lookup) {
-            if (const auto* row = table_->get(*lookup)) other = &row->value;
+            if (const auto* row = table_->get(*lookup)) {
+                other = &row->value;
+                if (auto* mine = table_->take(row)) owned = &mine->value;
+            }
         }
         if (!left_ && !other) return;
         const K* key = r.key ? &*r.key : nullptr;
-        std::optional<VR> joined = fn_(key, std::move(*r.value), other);
+        std::optional<VR> joined = fn_(key, std::move(*r.value), other, owned);
         ctx_->forward(std::move(r).with_value(std::move(joined)));
     }
 

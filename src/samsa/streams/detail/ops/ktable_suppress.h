@@ -193,6 +193,9 @@ public:
         result_.emplace(value_and_timestamp<V>{spec_->value_serde.deserialize(topic_, **prior), -1});
         return &*result_;
     }
+    value_and_timestamp<V>* take(const value_and_timestamp<V>* row) override {
+        return result_ && row == &*result_ ? &*result_ : parent_->take(row);
+    }
 
 private:
     std::unique_ptr<value_getter<K, V>> parent_;
