@@ -31,8 +31,11 @@ streams::topology build_order_mail_topology(const order_mail_options& options) {
     auto items = b.global_table(item_topic, json_values<item>(), materialized<str, item>::as(options.stores));
     b.stream(order_topic, json_values<order>())
         .select_key([](const str&, const order& o) { return o.customer_id; })
+        // Both sides by value: the join hands over the stream's value and the
+        // table-table join's row it made for this lookup, so both are moved
+        // into the result, not copied.
         .join(customers_with_address,
-              [](const order& o, const customer_with_address& c) { return order_with_customer{o, c}; })
+              [](order o, customer_with_address c) { return order_with_customer{std::move(o), std::move(c)}; })
         .join(
             items, [](const str&, const order_with_customer& oc) { return oc.what.item_id; },
             [](const order_with_customer& oc, const item& i) { return compose_order_mail(oc.what, oc.who, i); })

@@ -132,7 +132,8 @@ topology order_mail_topology(store_type stores) {
                                 materialized<str, item>::as(stores));
     b.stream("ORDER", consumed<str, order>::with(serdes::string(), json_serde<order>()))
         .select_key([](const str&, const order& o) { return o.customer_id; })
-        .join(with_address, [](const order& o, const customer_with_address& ca) { return order_with_customer{o, ca}; })
+        .join(with_address,
+              [](order o, customer_with_address ca) { return order_with_customer{std::move(o), std::move(ca)}; })
         .join(items, [](const str&, const order_with_customer& oc) { return oc.o.item_id; },
               [](const order_with_customer& oc, const item& i) { return make_mail(oc.o, oc.ca.c, oc.ca.a, i); })
         .to("ORDER-MAIL", produced<str, order_mail>::with(serdes::string(), json_serde<order_mail>()));

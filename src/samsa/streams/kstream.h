@@ -103,20 +103,25 @@ public:
     template<class F, class KR = internal::unwrap_optional_t<internal::kv_result_t<F, K, V>>>
     kgrouped_stream<KR, V> group_by(F selector, const grouped<KR, V>& g = {}) const;
 
+    // Stream-table and stream-global-table joins: the stream's value is handed
+    // to the joiner as an rvalue, so a joiner taking V by value (rather than
+    // Kafka's const V&) gets it moved instead of copied; so is a table's value
+    // that is made per lookup (a table-table join's result, a mapped table's
+    // value), where one read from a store is lent as const VT&.
     // joiner(const V&, const VT&) -> VR.
-    template<class VT, class F, class VR = internal::unwrap_optional_t<std::invoke_result_t<F&, const V&, const VT&>>>
+    template<class VT, class F, class VR = internal::unwrap_optional_t<std::invoke_result_t<F&, V&&, const VT&>>>
     kstream<K, VR> join(const ktable<K, VT>& table, F joiner, const joined<K, V, VT>& j = {}) const;
     // joiner(const V&, const std::optional<VT>&) -> VR.
     template<class VT, class F,
-             class VR = internal::unwrap_optional_t<std::invoke_result_t<F&, const V&, const std::optional<VT>&>>>
+             class VR = internal::unwrap_optional_t<std::invoke_result_t<F&, V&&, const std::optional<VT>&>>>
     kstream<K, VR> left_join(const ktable<K, VT>& table, F joiner, const joined<K, V, VT>& j = {}) const;
     // selector(const K&, const V&) -> KG; joiner(const V&, const VG&) -> VR.
     template<class KG, class VG, class S, class F,
-             class VR = internal::unwrap_optional_t<std::invoke_result_t<F&, const V&, const VG&>>>
+             class VR = internal::unwrap_optional_t<std::invoke_result_t<F&, V&&, const VG&>>>
     kstream<K, VR> join(const global_ktable<KG, VG>& table, S selector, F joiner, const named& n = {}) const;
     // joiner(const V&, const std::optional<VG>&) -> VR.
     template<class KG, class VG, class S, class F,
-             class VR = internal::unwrap_optional_t<std::invoke_result_t<F&, const V&, const std::optional<VG>&>>>
+             class VR = internal::unwrap_optional_t<std::invoke_result_t<F&, V&&, const std::optional<VG>&>>>
     kstream<K, VR> left_join(const global_ktable<KG, VG>& table, S selector, F joiner, const named& n = {}) const;
 
     // Stream-stream joins within a time window (join_windows.h): each result
@@ -169,11 +174,12 @@ private:
     kstream<K2, V2> child(internal::graph_node* node, bool repartition_required, std::optional<serde<K2>> ks,
                           std::optional<serde<V2>> vs) const;
     template<class KOut, class VOut>
-    internal::graph_node* add_processor(std::string name, processor_supplier<K, V, KOut, VOut> supplier,
+    internal::graph_node* add_processor(std::string name,
+                                        internal::processor_base_supplier<K, V, KOut, VOut> supplier,
                                         bool key_changing = false) const;
     template<class KT, class VT, class VR>
     kstream<K, VR> do_table_join(const ktable<KT, VT>& table,
-                                 std::function<std::optional<VR>(const K*, const V&, const VT*)> joiner,
+                                 std::function<std::optional<VR>(const K*, V&&, const VT*, VT*)> joiner,
                                  std::optional<std::string> name, bool left) const;
     template<class VO, class VR>
     kstream<K, VR> do_stream_join(const kstream<K, VO>& other, std::function<std::optional<VR>(const K*, const V*, const VO*)> joiner,
@@ -181,8 +187,9 @@ private:
                                   bool right_outer) const;
     template<class KG, class VG, class VR>
     kstream<K, VR> do_global_join(const global_ktable<KG, VG>& table,
-                                  std::function<std::optional<KG>(const std::optional<K>&, const V&)> selector,
-                                  std::function<std::optional<VR>(const K*, const V&, const VG*)> joiner,
+                                  std::function<std::optional<KG>(const std::optional<K>&, const std::optional<V>&)>
+                                      selector,
+                                  std::function<std::optional<VR>(const K*, V&&, const VG*, VG*)> joiner,
                                   const named& n, bool left) const;
 
     state s_;

@@ -7,7 +7,7 @@
 //   class upper final : public processor<std::string, std::string, std::string, std::string> {
 //       void init(processor_context<std::string, std::string>& ctx) override { ctx_ = &ctx; }
 //       void process(const record<std::string, std::string>& r) override {
-//           ctx_->forward(r.with_value<std::string>(to_upper(*r.value)));
+//           ctx_->forward(r.with_value<std::string>(to_upper(*r.value)));  // a temporary: moved on
 //       }
 //       processor_context<std::string, std::string>* ctx_ = nullptr;
 //   };
@@ -23,6 +23,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "samsa/streams/detail/runtime/node.h"
 #include "samsa/streams/detail/runtime/task_context.h"
@@ -43,11 +44,18 @@ public:
     processor_context(internal::task_context& task, internal::processor_node_base& node)
         : task_(&task), node_(&node) {}
 
-    // To every child, in the order they were added.
+    // To every child, in the order they were added; each child gets a copy of r.
     void forward(const record<KOut, VOut>& r) const { internal::forward_to(node_->children(), r); }
-    // To one child, by processor name.
+    // forward() of a record given up (a temporary, or std::move(r)): the last
+    // child gets r itself, the others copies, so a single child costs no copy.
+    void forward(record<KOut, VOut>&& r) const { internal::forward_to(node_->children(), std::move(r)); }
+    // To one child, by processor name (a copy of r).
     void forward(const record<KOut, VOut>& r, std::string_view child_name) const {
-        internal::forward_to_child(node_->children(), r, child_name);
+        internal::forward_to_child(node_->children(), record<KOut, VOut>(r), child_name);
+    }
+    // To one child, by processor name, r moved into it.
+    void forward(record<KOut, VOut>&& r, std::string_view child_name) const {
+        internal::forward_to_child(node_->children(), std::move(r), child_name);
     }
 
     // Calls fn every interval of stream time or wall-clock time (Kafka's schedule); the returned handle cancels it.
@@ -100,10 +108,30 @@ private:
     internal::processor_node_base* node_;
 };
 
-// Kafka Streams' api.Processor<KIn, VIn, KOut, VOut>: takes record<KIn, VIn> and forwards record<KOut, VOut> (see the
-// top of this file).
+namespace internal {
+
+// What a node of the topology runs: a user's processor (below) or one of the
+// DSL's operators (detail/ops/), which derive from this directly. process()
+// is handed the record: the callee owns it and may move its key, value and
+// headers into what it forwards (node.h).
 template<class KIn, class VIn, class KOut, class VOut>
-class processor {
+class processor_base {
+public:
+    virtual ~processor_base() = default;
+    virtual void init(processor_context<KOut, VOut>& context) {}
+    virtual void process(record<KIn, VIn>&& r) = 0;
+    virtual void close() {}
+};
+
+template<class KIn, class VIn, class KOut, class VOut>
+using processor_base_supplier = std::function<std::unique_ptr<processor_base<KIn, VIn, KOut, VOut>>()>;
+
+}  // namespace internal
+
+// Kafka Streams' api.Processor<KIn, VIn, KOut, VOut>: takes record<KIn, VIn> and forwards record<KOut, VOut> (see the
+// top of this file). Forwarding a temporary (r.with_value(...)) or std::move() of a record moves it on.
+template<class KIn, class VIn, class KOut, class VOut>
+class processor : public internal::processor_base<KIn, VIn, KOut, VOut> {
 public:
     // The input key type.
     using key_in = KIn;
@@ -113,13 +141,14 @@ public:
     using key_out = KOut;
     // The output value type.
     using value_out = VOut;
-    virtual ~processor() = default;
     // The context lives as long as the processor.
-    virtual void init(processor_context<KOut, VOut>& context) {}
+    void init(processor_context<KOut, VOut>& context) override {}
     // Called for each record, on the task's thread.
     virtual void process(const record<KIn, VIn>& r) = 0;
     // Called once when the task closes.
-    virtual void close() {}
+    void close() override {}
+    // The runtime's entry: Kafka's process(Record) sees the record as it is.
+    void process(record<KIn, VIn>&& r) final { process(std::as_const(r)); }
 };
 
 // Kafka's ProcessorSupplier: returns a new processor on every call (one per task).
@@ -130,11 +159,11 @@ using processor_supplier = std::function<std::unique_ptr<processor<KIn, VIn, KOu
 
 namespace samsa::streams::internal {
 
-// Runs a processor as a node of the topology.
+// Runs a processor (a user's or an operator) as a node of the topology.
 template<class KIn, class VIn, class KOut, class VOut>
 class processor_node final : public input_node<KIn, VIn> {
 public:
-    processor_node(std::string name, std::unique_ptr<processor<KIn, VIn, KOut, VOut>> p)
+    processor_node(std::string name, std::unique_ptr<processor_base<KIn, VIn, KOut, VOut>> p)
         : input_node<KIn, VIn>(std::move(name), &typeid(record<KOut, VOut>)), processor_(std::move(p)) {}
 
     void init(task_context& task) override {
@@ -142,11 +171,11 @@ public:
         context_.emplace(task, *this);
         processor_->init(*context_);
     }
-    void process(const record<KIn, VIn>& r) override { processor_->process(r); }
+    void process(record<KIn, VIn>&& r) override { processor_->process(std::move(r)); }
     void close() override { processor_->close(); }
 
 private:
-    std::unique_ptr<processor<KIn, VIn, KOut, VOut>> processor_;
+    std::unique_ptr<processor_base<KIn, VIn, KOut, VOut>> processor_;
     std::optional<processor_context<KOut, VOut>> context_;
 };
 

@@ -63,7 +63,7 @@ cogroup_input<K, VOut> make_cogroup_input(const typename kgrouped_stream<K, V>::
             bool send_old = info->send_old_values;
             window_aggregate_functions<K, V, VOut> fns{std::move(init), wagg, takes_optional};
             return node_maker<K, V, windowed<K>, change<VOut>>(
-                name, [=]() -> std::unique_ptr<processor<K, V, windowed<K>, change<VOut>>> {
+                name, [=]() -> std::unique_ptr<internal::processor_base<K, V, windowed<K>, change<VOut>>> {
                     // Kafka 3.8's CogroupedStreamAggregateBuilder: always
                     // emit on window update.
                     const auto emit = streams::emit_strategy::on_window_update();

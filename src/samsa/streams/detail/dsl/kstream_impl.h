@@ -39,7 +39,8 @@ kstream<K2, V2> kstream<K, V>::child(internal::graph_node* node, bool repartitio
 
 template<class K, class V>
 template<class KOut, class VOut>
-internal::graph_node* kstream<K, V>::add_processor(std::string name, processor_supplier<K, V, KOut, VOut> supplier,
+internal::graph_node* kstream<K, V>::add_processor(std::string name,
+                                                   internal::processor_base_supplier<K, V, KOut, VOut> supplier,
                                                    bool key_changing) const {
     auto make = internal::node_maker<K, V, KOut, VOut>(name, std::move(supplier));
     auto* n = s_.builder->add_node(internal::graph_node_kind::processor, name, {s_.node},

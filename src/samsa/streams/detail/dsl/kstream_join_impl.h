@@ -12,7 +12,7 @@ namespace samsa::streams {
 template<class K, class V>
 template<class KT, class VT, class VR>
 kstream<K, VR> kstream<K, V>::do_table_join(
-    const ktable<KT, VT>& table, std::function<std::optional<VR>(const K*, const V&, const VT*)> joiner,
+    const ktable<KT, VT>& table, std::function<std::optional<VR>(const K*, V&&, const VT*, VT*)> joiner,
     std::optional<std::string> join_name, bool left) const {
     const auto& ts = table.internal_state();
     auto all_sources = internal::united(s_.source_nodes, ts.source_nodes);
@@ -20,8 +20,7 @@ kstream<K, VR> kstream<K, V>::do_table_join(
                                                                                  : internal::names::join);
     std::vector<std::string> stores = ts.info->getter_store_names();
     auto getter = ts.info->getter;
-    typename internal::kstream_ktable_join<K, V, KT, VT, VR>::key_mapper mapper =
-        [](const std::optional<K>& k, const V&) -> std::optional<KT> { return k; };
+    typename internal::kstream_ktable_join<K, V, KT, VT, VR>::key_mapper mapper;  // the record's key
     auto make = internal::node_maker<K, V, K, VR>(name, [getter, mapper, joiner, left] {
         return std::make_unique<internal::kstream_ktable_join<K, V, KT, VT, VR>>(getter, mapper, joiner, left);
     });
@@ -42,8 +41,11 @@ kstream<K, VR> kstream<K, V>::do_table_join(
 template<class K, class V>
 template<class VT, class F, class VR>
 kstream<K, VR> kstream<K, V>::join(const ktable<K, VT>& table, F joiner, const joined<K, V, VT>& j) const {
-    std::function<std::optional<VR>(const K*, const V&, const VT*)> fn =
-        [joiner](const K*, const V& v, const VT* t) mutable { return internal::to_optional(joiner(v, *t)); };
+    std::function<std::optional<VR>(const K*, V&&, const VT*, VT*)> fn =
+        [joiner](const K*, V&& v, const VT* t, VT* owned) mutable {
+            if (owned) return internal::to_optional(joiner(std::move(v), std::move(*owned)));
+            return internal::to_optional(joiner(std::move(v), *t));
+        };
     kstream input = s_.repartition_required ? repartition_through(j.name ? *j.name : name(), j.key_serde, j.value_serde,
                                                                   std::nullopt)
                                             : *this;
@@ -53,9 +55,10 @@ kstream<K, VR> kstream<K, V>::join(const ktable<K, VT>& table, F joiner, const j
 template<class K, class V>
 template<class VT, class F, class VR>
 kstream<K, VR> kstream<K, V>::left_join(const ktable<K, VT>& table, F joiner, const joined<K, V, VT>& j) const {
-    std::function<std::optional<VR>(const K*, const V&, const VT*)> fn =
-        [joiner](const K*, const V& v, const VT* t) mutable {
-            return internal::to_optional(joiner(v, internal::optional_copy(t)));
+    std::function<std::optional<VR>(const K*, V&&, const VT*, VT*)> fn =
+        [joiner](const K*, V&& v, const VT* t, VT* owned) mutable {
+            if (owned) return internal::to_optional(joiner(std::move(v), std::optional<VT>(std::move(*owned))));
+            return internal::to_optional(joiner(std::move(v), internal::optional_copy(t)));
         };
     kstream input = s_.repartition_required ? repartition_through(j.name ? *j.name : name(), j.key_serde, j.value_serde,
                                                                   std::nullopt)
@@ -66,8 +69,9 @@ kstream<K, VR> kstream<K, V>::left_join(const ktable<K, VT>& table, F joiner, co
 template<class K, class V>
 template<class KG, class VG, class VR>
 kstream<K, VR> kstream<K, V>::do_global_join(
-    const global_ktable<KG, VG>& table, std::function<std::optional<KG>(const std::optional<K>&, const V&)> selector,
-    std::function<std::optional<VR>(const K*, const V&, const VG*)> joiner, const named& n,
+    const global_ktable<KG, VG>& table,
+    std::function<std::optional<KG>(const std::optional<K>&, const std::optional<V>&)> selector,
+    std::function<std::optional<VR>(const K*, V&&, const VG*, VG*)> joiner, const named& n,
     bool left) const {
     // Kafka names both global joins KSTREAM-LEFTJOIN.
     std::string name = internal::or_else_generate(*s_.builder, n.name, internal::names::left_join);
@@ -85,18 +89,13 @@ kstream<K, VR> kstream<K, V>::do_global_join(
 
 namespace internal {
 
+// Called only for records with a value (kstream_ktable_join).
 template<class K, class V, class KG, class S>
-std::function<std::optional<KG>(const std::optional<K>&, const V&)> global_key_selector(S selector) {
-    return [selector](const std::optional<K>& k, const V& v) mutable -> std::optional<KG> {
-        if constexpr (takes_plain_kv<S, K, V>) {
-            if (!k) return std::nullopt;
-            return to_optional(selector(*k, v));  // no copy of the value to call it
-        } else {
-            std::optional<KG> out;
-            std::optional<V> value(v);
-            call_kv(selector, k, value, [&](auto&& kg) { out = to_optional(kg); });
-            return out;
-        }
+std::function<std::optional<KG>(const std::optional<K>&, const std::optional<V>&)> global_key_selector(S selector) {
+    return [selector](const std::optional<K>& k, const std::optional<V>& v) mutable -> std::optional<KG> {
+        std::optional<KG> out;
+        call_kv(selector, k, v, [&](auto&& kg) { out = to_optional(std::forward<decltype(kg)>(kg)); });
+        return out;
     };
 }
 
@@ -105,8 +104,9 @@ std::function<std::optional<KG>(const std::optional<K>&, const V&)> global_key_s
 template<class K, class V>
 template<class KG, class VG, class S, class F, class VR>
 kstream<K, VR> kstream<K, V>::join(const global_ktable<KG, VG>& table, S selector, F joiner, const named& n) const {
-    std::function<std::optional<VR>(const K*, const V&, const VG*)> fn =
-        [joiner](const K*, const V& v, const VG* t) mutable { return internal::to_optional(joiner(v, *t)); };
+    // A global table's rows are always lent (read from its store).
+    std::function<std::optional<VR>(const K*, V&&, const VG*, VG*)> fn =
+        [joiner](const K*, V&& v, const VG* t, VG*) mutable { return internal::to_optional(joiner(std::move(v), *t)); };
     return do_global_join<KG, VG, VR>(table, internal::global_key_selector<K, V, KG>(std::move(selector)),
                                       std::move(fn), n, false);
 }
@@ -115,9 +115,9 @@ template<class K, class V>
 template<class KG, class VG, class S, class F, class VR>
 kstream<K, VR> kstream<K, V>::left_join(const global_ktable<KG, VG>& table, S selector, F joiner,
                                         const named& n) const {
-    std::function<std::optional<VR>(const K*, const V&, const VG*)> fn =
-        [joiner](const K*, const V& v, const VG* t) mutable {
-            return internal::to_optional(joiner(v, internal::optional_copy(t)));
+    std::function<std::optional<VR>(const K*, V&&, const VG*, VG*)> fn =
+        [joiner](const K*, V&& v, const VG* t, VG*) mutable {
+            return internal::to_optional(joiner(std::move(v), internal::optional_copy(t)));
         };
     return do_global_join<KG, VG, VR>(table, internal::global_key_selector<K, V, KG>(std::move(selector)),
                                       std::move(fn), n, true);

@@ -350,7 +350,7 @@ kgrouped_table<KR, VR> ktable<K, V>::group_by(F selector, const grouped<KR, VR>&
         [selector](const K& k, const V& v) mutable -> std::pair<std::optional<KR>, std::optional<VR>> {
         auto p = selector(k, v);
         using traits = internal::pair_traits<std::decay_t<decltype(p)>>;
-        return {traits::get_key(p), traits::get_value(p)};
+        return {traits::get_key(std::move(p)), traits::get_value(std::move(p))};
     };
     auto make = internal::node_maker<K, change<V>, KR, change<VR>>(
         name, [fn] { return std::make_unique<internal::ktable_repartition_map<K, V, KR, VR>>(fn); });

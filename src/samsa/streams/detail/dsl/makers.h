@@ -15,8 +15,8 @@ namespace samsa::streams {
 namespace internal {
 
 template<class KIn, class VIn, class KOut, class VOut>
-std::function<std::unique_ptr<processor_node_base>()> node_maker(std::string name,
-                                                                 processor_supplier<KIn, VIn, KOut, VOut> supplier) {
+std::function<std::unique_ptr<processor_node_base>()> node_maker(
+    std::string name, processor_base_supplier<KIn, VIn, KOut, VOut> supplier) {
     return [name = std::move(name), supplier = std::move(supplier)]() -> std::unique_ptr<processor_node_base> {
         return std::make_unique<processor_node<KIn, VIn, KOut, VOut>>(name, supplier());
     };

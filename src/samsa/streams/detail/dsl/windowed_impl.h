@@ -282,7 +282,7 @@ ktable<windowed<K>, VA> time_windowed_kstream<K, V>::do_aggregate(
             t.add_processor(gn.name,
                             internal::node_maker<K, V, windowed<K>, change<VA>>(
                                 gn.name,
-                                [=]() -> std::unique_ptr<processor<K, V, windowed<K>, change<VA>>> {
+                                [=]() -> std::unique_ptr<internal::processor_base<K, V, windowed<K>, change<VA>>> {
                                     if (const auto* s = std::get_if<sliding_windows>(&windows)) {
                                         return std::make_unique<internal::kstream_sliding_window_aggregate<K, V, VA>>(
                                             *s, spec, fns, emit, send_old);

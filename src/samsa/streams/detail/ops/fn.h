@@ -130,19 +130,25 @@ bool call_v(F& f, const std::optional<V>& v, Then&& then) {
 // key_value<K, V> or std::pair<K, V> from a mapper.
 template<class T>
 struct pair_traits;
+// get_key/get_value copy from an lvalue and move from an rvalue (each moves
+// out only its own member, so both may be called on one std::move()d pair).
 template<class K, class V>
 struct pair_traits<key_value<K, V>> {
     using key = unwrap_optional_t<K>;
     using value = unwrap_optional_t<V>;
-    static std::optional<key> get_key(const key_value<K, V>& p) { return to_optional(p.key); }
-    static std::optional<value> get_value(const key_value<K, V>& p) { return to_optional(p.value); }
+    template<class P>
+    static std::optional<key> get_key(P&& p) { return to_optional(std::forward<P>(p).key); }
+    template<class P>
+    static std::optional<value> get_value(P&& p) { return to_optional(std::forward<P>(p).value); }
 };
 template<class K, class V>
 struct pair_traits<std::pair<K, V>> {
     using key = unwrap_optional_t<K>;
     using value = unwrap_optional_t<V>;
-    static std::optional<key> get_key(const std::pair<K, V>& p) { return to_optional(p.first); }
-    static std::optional<value> get_value(const std::pair<K, V>& p) { return to_optional(p.second); }
+    template<class P>
+    static std::optional<key> get_key(P&& p) { return to_optional(std::forward<P>(p).first); }
+    template<class P>
+    static std::optional<value> get_value(P&& p) { return to_optional(std::forward<P>(p).second); }
 };
 
 template<class T>

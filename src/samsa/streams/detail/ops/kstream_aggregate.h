@@ -13,7 +13,7 @@
 namespace samsa::streams::internal {
 
 template<class K, class V, class VA>
-class kstream_aggregate final : public processor<K, V, K, change<VA>> {
+class kstream_aggregate final : public processor_base<K, V, K, change<VA>> {
 public:
     using initializer = std::function<VA()>;
     using aggregator = std::function<VA(const K&, const V&, const VA&)>;
@@ -28,7 +28,7 @@ public:
         forwarder_.emplace(*store_, ctx, send_old_values_);
     }
 
-    void process(const record<K, V>& r) override {
+    void process(record<K, V>&& r) override {
         if (!r.key || !r.value) {
             spdlog::warn("Skipping record due to null key or value. processor=[{}]", ctx_->processor_name());
             ctx_->record_dropped();
@@ -48,9 +48,14 @@ public:
         } else {
             new_agg = first_value(*r.value);
         }
+        if (forwarder_->caching()) {
+            // The cache forwards on flush: the row takes the aggregate.
+            store_->put(*r.key, value_and_timestamp<VA>{std::move(new_agg), ts});
+            return;
+        }
         store_->put(*r.key, value_and_timestamp<VA>{new_agg, ts});
-        forwarder_->maybe_forward(
-            record<K, change<VA>>{r.key, change<VA>{std::move(new_agg), std::move(old_agg)}, ts, r.headers});
+        forwarder_->maybe_forward(record<K, change<VA>>{
+            std::move(r.key), change<VA>{std::move(new_agg), std::move(old_agg)}, ts, std::move(r.headers)});
     }
 
 private:

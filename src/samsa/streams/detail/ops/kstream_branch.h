@@ -20,14 +20,14 @@ struct branch_spec {
 };
 
 template<class K, class V>
-class kstream_branch final : public processor<K, V, K, V> {
+class kstream_branch final : public processor_base<K, V, K, V> {
 public:
     explicit kstream_branch(std::vector<branch_spec<K, V>> branches) : branches_(std::move(branches)) {}
     void init(processor_context<K, V>& ctx) override { ctx_ = &ctx; }
-    void process(const record<K, V>& r) override {
+    void process(record<K, V>&& r) override {
         for (const auto& b : branches_) {
             if (!b.predicate || b.predicate(r.key, r.value)) {
-                ctx_->forward(r, b.child);
+                ctx_->forward(std::move(r), b.child);
                 return;
             }
         }
@@ -40,10 +40,10 @@ private:
 
 // KSTREAM-MERGE, branch children, and any node that only forwards.
 template<class K, class V>
-class kstream_passthrough final : public processor<K, V, K, V> {
+class kstream_passthrough final : public processor_base<K, V, K, V> {
 public:
     void init(processor_context<K, V>& ctx) override { ctx_ = &ctx; }
-    void process(const record<K, V>& r) override { ctx_->forward(r); }
+    void process(record<K, V>&& r) override { ctx_->forward(std::move(r)); }
 
 private:
     processor_context<K, V>* ctx_ = nullptr;

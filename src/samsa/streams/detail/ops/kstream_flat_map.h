@@ -9,15 +9,17 @@
 namespace samsa::streams::internal {
 
 template<class K, class V, class KR, class VR, class F>
-class kstream_flat_map final : public processor<K, V, KR, VR> {
+class kstream_flat_map final : public processor_base<K, V, KR, VR> {
 public:
     explicit kstream_flat_map(F mapper) : mapper_(std::move(mapper)) {}
     void init(processor_context<KR, VR>& ctx) override { ctx_ = &ctx; }
-    void process(const record<K, V>& r) override {
-        bool called = call_kv(mapper_, r.key, r.value, [&](const auto& pairs) {
-            for (const auto& kv : pairs) {
+    void process(record<K, V>&& r) override {
+        // pairs is the mapper's result: its keys and values are moved out.
+        bool called = call_kv(mapper_, r.key, r.value, [&](auto&& pairs) {
+            for (auto& kv : pairs) {
                 using traits = pair_traits<std::decay_t<decltype(kv)>>;
-                ctx_->forward(record<KR, VR>{traits::get_key(kv), traits::get_value(kv), r.timestamp, r.headers});
+                ctx_->forward(record<KR, VR>{traits::get_key(std::move(kv)), traits::get_value(std::move(kv)),
+                                             r.timestamp, r.headers});
             }
         });
         if (!called) drop_for_plain_function(*ctx_, r.key, r.value);

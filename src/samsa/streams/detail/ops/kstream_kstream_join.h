@@ -111,7 +111,7 @@ void log_join_skip(const processor_context<K, V>& ctx) {
 // KSTREAM-WINDOWED: forwards every record, then keeps the ones with a key in
 // its side's join store, each under a new sequence number.
 template<class K, class V>
-class kstream_join_window final : public processor<K, V, K, V> {
+class kstream_join_window final : public processor_base<K, V, K, V> {
 public:
     kstream_join_window(std::string store, serde<K> key_serde, serde<V> value_serde)
         : store_name_(std::move(store)), key_serde_(std::move(key_serde)), value_serde_(std::move(value_serde)) {}
@@ -122,13 +122,18 @@ public:
         topic_ = changelog_topic_name(ctx.task().application_id(), store_name_);
     }
 
-    void process(const record<K, V>& r) override {
-        ctx_->forward(r);
+    void process(record<K, V>&& r) override {
         // Kafka's store ignores a null value when it keeps duplicates.
-        if (!r.key || !r.value) return;
+        if (!r.key || !r.value) {
+            ctx_->forward(std::move(r));
+            return;
+        }
+        // Serialized before the record moves on; stored after it, as Kafka
+        // forwards first.
         seqnum_ = (seqnum_ + 1) & 0x7FFFFFFF;
         bytes k = window_key_schema::to_store_key(key_serde_.serialize(topic_, *r.key), r.timestamp, seqnum_);
         bytes v = value_serde_.serialize(topic_, *r.value);
+        ctx_->forward(std::move(r));
         store_->put(k, bytes_view(v));
     }
 
@@ -219,7 +224,7 @@ struct kstream_kstream_join_spec {
 };
 
 template<class K, class VThis, class VOther, class VOut>
-class kstream_kstream_join final : public processor<K, VThis, K, VOut> {
+class kstream_kstream_join final : public processor_base<K, VThis, K, VOut> {
 public:
     explicit kstream_kstream_join(kstream_kstream_join_spec<K, VThis, VOther, VOut> spec) : spec_(std::move(spec)) {}
 
@@ -241,7 +246,7 @@ public:
         if (task_) spec_.trackers->remove(task_);
     }
 
-    void process(const record<K, VThis>& r) override {
+    void process(record<K, VThis>&& r) override {
         const int64_t ts = r.timestamp;
         tracker_->advance_stream_time(ts);
         if (spec_.outer && !r.key && r.value) {
@@ -271,8 +276,7 @@ public:
 
 private:
     void forward_joined(const record<K, VThis>& r, const VThis* mine, const VOther* theirs, int64_t ts) {
-        record<K, VOut> out{r.key, spec_.joiner(r.key ? &*r.key : nullptr, mine, theirs), ts, r.headers};
-        ctx_->forward(out);
+        ctx_->forward(record<K, VOut>{r.key, spec_.joiner(r.key ? &*r.key : nullptr, mine, theirs), ts, r.headers});
     }
 
     void emit_inner_join(const record<K, VThis>& r, int64_t other_ts, const VOther& other_value) {
@@ -340,8 +344,7 @@ private:
                 VOther v = spec_.other_serde.deserialize(outer_topic_, value);
                 joined = spec_.joiner(&key, nullptr, &v);
             }
-            record<K, VOut> out{key, std::move(joined), ts, r.headers};
-            ctx_->forward(out);
+            ctx_->forward(record<K, VOut>{key, std::move(joined), ts, r.headers});
         }
     }
 

@@ -13,6 +13,8 @@
 //    keyed record drops it, where later Kafka versions join it with null).
 // For a KTable the lookup key is the record key; for a GlobalKTable it is the
 // user's key selector's result.
+#include <type_traits>
+
 #include <spdlog/spdlog.h>
 
 #include "samsa/streams/detail/ops/value_getter.h"
@@ -21,11 +23,18 @@
 namespace samsa::streams::internal {
 
 template<class K, class V, class KT, class VT, class VR>
-class kstream_ktable_join final : public processor<K, V, K, VR> {
+class kstream_ktable_join final : public processor_base<K, V, K, VR> {
 public:
-    using key_mapper = std::function<std::optional<KT>(const std::optional<K>&, const V&)>;
-    // The table side by pointer (nullptr: no row), read without a copy.
-    using joiner = std::function<std::optional<VR>(const K*, const V&, const VT*)>;
+    // A GlobalKTable's key selector, called for records with a value. Empty
+    // for a KTable join: the lookup key is the record's own (K is KT), read
+    // in place.
+    using key_mapper = std::function<std::optional<KT>(const std::optional<K>&, const std::optional<V>&)>;
+    // The stream value is handed over (the record is this processor's): a
+    // user's joiner that takes it by value gets it moved, one taking const V&
+    // sees it. The table side by pointer (nullptr: no row), read without a
+    // copy; `owned` is the same row when the getter built it for this lookup
+    // (value_getter::take), to be moved into a joiner that takes it by value.
+    using joiner = std::function<std::optional<VR>(const K*, V&&, const VT* other, VT* owned)>;
     kstream_ktable_join(value_getter_supplier<KT, VT> table, key_mapper mapper, joiner fn, bool left)
         : table_supplier_(std::move(table)), mapper_(std::move(mapper)), fn_(std::move(fn)), left_(left) {}
 
@@ -35,8 +44,17 @@ public:
         table_->init(ctx.task());
     }
 
-    void process(const record<K, V>& r) override {
-        std::optional<KT> lookup = r.value ? mapper_(r.key, *r.value) : std::nullopt;
+    void process(record<K, V>&& r) override {
+        std::optional<KT> selected;
+        const KT* lookup = nullptr;
+        if (r.value) {
+            if (mapper_) {
+                selected = mapper_(r.key, r.value);
+                if (selected) lookup = &*selected;
+            } else if constexpr (std::is_same_v<K, KT>) {
+                if (r.key) lookup = &*r.key;
+            }
+        }
         bool null_key_left_join = left_ && !r.key && r.value;
         if (!null_key_left_join && (!r.value || !lookup)) {
             const auto& m = ctx_->record_metadata();
@@ -46,12 +64,17 @@ public:
             return;
         }
         const VT* other = nullptr;
+        VT* owned = nullptr;
         if (lookup) {
-            if (const auto* row = table_->get(*lookup)) other = &row->value;
+            if (const auto* row = table_->get(*lookup)) {
+                other = &row->value;
+                if (auto* mine = table_->take(row)) owned = &mine->value;
+            }
         }
         if (!left_ && !other) return;
         const K* key = r.key ? &*r.key : nullptr;
-        ctx_->forward(record<K, VR>{r.key, fn_(key, *r.value, other), r.timestamp, r.headers});
+        std::optional<VR> joined = fn_(key, std::move(*r.value), other, owned);
+        ctx_->forward(std::move(r).with_value(std::move(joined)));
     }
 
 private:

@@ -10,14 +10,16 @@
 namespace samsa::streams::internal {
 
 template<class K, class V, class KR, class VR, class F>
-class kstream_map final : public processor<K, V, KR, VR> {
+class kstream_map final : public processor_base<K, V, KR, VR> {
 public:
     explicit kstream_map(F mapper) : mapper_(std::move(mapper)) {}
     void init(processor_context<KR, VR>& ctx) override { ctx_ = &ctx; }
-    void process(const record<K, V>& r) override {
-        bool called = call_kv(mapper_, r.key, r.value, [&](const auto& kv) {
+    void process(record<K, V>&& r) override {
+        bool called = call_kv(mapper_, r.key, r.value, [&](auto&& kv) {
             using traits = pair_traits<std::decay_t<decltype(kv)>>;
-            ctx_->forward(record<KR, VR>{traits::get_key(kv), traits::get_value(kv), r.timestamp, r.headers});
+            // kv is the mapper's result: each call moves out its own member.
+            ctx_->forward(record<KR, VR>{traits::get_key(std::move(kv)), traits::get_value(std::move(kv)),
+                                         r.timestamp, std::move(r.headers)});
         });
         if (!called) drop_for_plain_function(*ctx_, r.key, r.value);
     }
@@ -28,13 +30,14 @@ private:
 };
 
 template<class K, class V, class KR, class F>
-class kstream_select_key final : public processor<K, V, KR, V> {
+class kstream_select_key final : public processor_base<K, V, KR, V> {
 public:
     explicit kstream_select_key(F selector) : selector_(std::move(selector)) {}
     void init(processor_context<KR, V>& ctx) override { ctx_ = &ctx; }
-    void process(const record<K, V>& r) override {
+    void process(record<K, V>&& r) override {
         bool called = call_kv(selector_, r.key, r.value, [&](auto&& k) {
-            ctx_->forward(record<KR, V>{to_optional(k), r.value, r.timestamp, r.headers});
+            ctx_->forward(record<KR, V>{to_optional(std::forward<decltype(k)>(k)), std::move(r.value), r.timestamp,
+                                        std::move(r.headers)});
         });
         if (!called) drop_for_plain_function(*ctx_, r.key, r.value);
     }

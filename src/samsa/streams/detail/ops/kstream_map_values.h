@@ -32,13 +32,13 @@ template<class F, class K, class V>
 using value_mapper_result_t = typename value_mapper_result<F, K, V>::type;
 
 template<class K, class V, class VR, class F>
-class kstream_map_values final : public processor<K, V, K, VR> {
+class kstream_map_values final : public processor_base<K, V, K, VR> {
 public:
     explicit kstream_map_values(F mapper) : mapper_(std::move(mapper)) {}
     void init(processor_context<K, VR>& ctx) override { ctx_ = &ctx; }
-    void process(const record<K, V>& r) override {
+    void process(record<K, V>&& r) override {
         bool called = call_value_mapper(mapper_, r.key, r.value, [&](auto&& v) {
-            ctx_->forward(record<K, VR>{r.key, to_optional(v), r.timestamp, r.headers});
+            ctx_->forward(std::move(r).with_value(to_optional(std::forward<decltype(v)>(v))));
         });
         if (!called) drop_for_plain_function(*ctx_, r.key, r.value);
     }

@@ -9,17 +9,17 @@
 namespace samsa::streams::internal {
 
 template<class K, class V, class F>
-class kstream_peek final : public processor<K, V, K, V> {
+class kstream_peek final : public processor_base<K, V, K, V> {
 public:
     kstream_peek(F action, bool forward) : action_(std::move(action)), forward_(forward) {}
     void init(processor_context<K, V>& ctx) override { ctx_ = &ctx; }
-    void process(const record<K, V>& r) override {
+    void process(record<K, V>&& r) override {
         if (!call_kv(action_, r.key, r.value, [](auto&&...) {})) {
             spdlog::debug("[streams] {}: its action takes plain (non-optional) parameters and is not called for a "
                           "record with a null key or value",
                           ctx_->processor_name());
         }
-        if (forward_) ctx_->forward(r);
+        if (forward_) ctx_->forward(std::move(r));
     }
 
 private:

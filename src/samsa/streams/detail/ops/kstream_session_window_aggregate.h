@@ -33,7 +33,7 @@
 namespace samsa::streams::internal {
 
 template<class K, class V, class VA>
-class kstream_session_window_aggregate final : public processor<K, V, windowed<K>, change<VA>> {
+class kstream_session_window_aggregate final : public processor_base<K, V, windowed<K>, change<VA>> {
 public:
     using merger = std::function<std::optional<VA>(const K&, const std::optional<VA>&, const VA&)>;
 
@@ -57,7 +57,7 @@ public:
         }
     }
 
-    void process(const record<K, V>& r) override {
+    void process(record<K, V>&& r) override {
         if (!r.key) {
             log_null_key(*ctx_);
             return;

@@ -41,7 +41,7 @@
 namespace samsa::streams::internal {
 
 template<class K, class V, class VA>
-class kstream_sliding_window_aggregate final : public processor<K, V, windowed<K>, change<VA>> {
+class kstream_sliding_window_aggregate final : public processor_base<K, V, windowed<K>, change<VA>> {
 public:
     kstream_sliding_window_aggregate(sliding_windows windows, window_store_spec<K, VA> store,
                                      window_aggregate_functions<K, V, VA> fns, emit_strategy emit, bool send_old_values)
@@ -62,7 +62,7 @@ public:
         }
     }
 
-    void process(const record<K, V>& r) override {
+    void process(record<K, V>&& r) override {
         if (!r.key || !r.value) {
             if (const auto& m = ctx_->record_metadata()) {
                 spdlog::warn("Skipping record due to null key or value. topic=[{}] partition=[{}] offset=[{}]",

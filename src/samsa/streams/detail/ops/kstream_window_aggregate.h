@@ -35,7 +35,7 @@
 namespace samsa::streams::internal {
 
 template<class K, class V, class VA>
-class kstream_window_aggregate final : public processor<K, V, windowed<K>, change<VA>> {
+class kstream_window_aggregate final : public processor_base<K, V, windowed<K>, change<VA>> {
 public:
     kstream_window_aggregate(time_windows windows, window_store_spec<K, VA> store,
                              window_aggregate_functions<K, V, VA> fns, emit_strategy emit, bool send_old_values)
@@ -55,7 +55,7 @@ public:
         }
     }
 
-    void process(const record<K, V>& r) override {
+    void process(record<K, V>&& r) override {
         if (!r.key) {
             log_null_key(*ctx_);
             return;

@@ -15,7 +15,7 @@
 namespace samsa::streams::internal {
 
 template<class K, class V, class VA>
-class ktable_aggregate final : public processor<K, change<V>, K, change<VA>> {
+class ktable_aggregate final : public processor_base<K, change<V>, K, change<VA>> {
 public:
     using initializer = std::function<VA()>;
     using aggregator = std::function<VA(const K&, const V&, const VA&)>;
@@ -31,7 +31,7 @@ public:
         forwarder_.emplace(*store_, ctx, send_old_values_);
     }
 
-    void process(const record<K, change<V>>& r) override {
+    void process(record<K, change<V>>&& r) override {
         if (!r.key) throw std::runtime_error("Record key for KTable aggregate operator with state " + spec_.name +
                                              " should not be null.");
         const change<V>& c = *r.value;
@@ -54,9 +54,18 @@ public:
                 agg = first_value(*c.new_value);
             }
         }
-        if (agg) store_->put(*r.key, value_and_timestamp<VA>{*agg, ts});
-        else store_->put(*r.key, std::nullopt);
-        forwarder_->maybe_forward(record<K, change<VA>>{r.key, change<VA>{agg, std::move(old_agg)}, ts, r.headers});
+        if (!agg) {
+            store_->put(*r.key, std::nullopt);
+        } else if (forwarder_->caching()) {
+            // The cache forwards on flush: the row takes the aggregate.
+            store_->put(*r.key, value_and_timestamp<VA>{std::move(*agg), ts});
+            return;
+        } else {
+            store_->put(*r.key, value_and_timestamp<VA>{*agg, ts});
+        }
+        forwarder_->maybe_forward(record<K, change<VA>>{std::move(r.key),
+                                                        change<VA>{std::move(agg), std::move(old_agg)}, ts,
+                                                        std::move(r.headers)});
     }
 
 private:

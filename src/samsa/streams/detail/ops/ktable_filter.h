@@ -14,7 +14,7 @@ template<class K, class V>
 using table_predicate = std::function<bool(const K&, const V&)>;
 
 template<class K, class V>
-class ktable_filter final : public processor<K, change<V>, K, change<V>> {
+class ktable_filter final : public processor_base<K, change<V>, K, change<V>> {
 public:
     ktable_filter(table_predicate<K, V> pred, bool filter_not, bool send_old_values,
                   std::optional<table_store_spec<K, V>> store)
@@ -26,24 +26,33 @@ public:
             forwarder_.emplace(*store_, ctx, send_old_values_);
         }
     }
-    void process(const record<K, change<V>>& r) override {
+    void process(record<K, change<V>>&& r) override {
         const K& key = *r.key;
-        std::optional<V> new_value = compute(key, r.value->new_value);
-        std::optional<V> old_value = send_old_values_ ? compute(key, r.value->old_value) : std::nullopt;
+        std::optional<V> new_value = compute(key, std::move(r.value->new_value));
+        std::optional<V> old_value = send_old_values_ ? compute(key, std::move(r.value->old_value)) : std::nullopt;
         if (send_old_values_ && !old_value && !new_value) return;
-        record<K, change<V>> out{r.key, change<V>{new_value, std::move(old_value)}, r.timestamp, r.headers};
         if (!store_) {
-            ctx_->forward(out);
+            ctx_->forward(record<K, change<V>>{std::move(r.key), change<V>{std::move(new_value), std::move(old_value)},
+                                               r.timestamp, std::move(r.headers)});
             return;
         }
-        if (new_value) store_->put(key, value_and_timestamp<V>{std::move(*new_value), r.timestamp});
-        else store_->put(key, std::nullopt);
-        forwarder_->maybe_forward(std::move(out));
+        if (!new_value) {
+            store_->put(key, std::nullopt);
+        } else if (forwarder_->caching()) {
+            // The cache forwards on flush: the row takes the value.
+            store_->put(key, value_and_timestamp<V>{std::move(*new_value), r.timestamp});
+            return;
+        } else {
+            store_->put(key, value_and_timestamp<V>{*new_value, r.timestamp});
+        }
+        forwarder_->maybe_forward(record<K, change<V>>{std::move(r.key),
+                                                       change<V>{std::move(new_value), std::move(old_value)},
+                                                       r.timestamp, std::move(r.headers)});
     }
 
 private:
-    std::optional<V> compute(const K& key, const std::optional<V>& v) const {
-        if (v && (pred_(key, *v) != filter_not_)) return v;
+    std::optional<V> compute(const K& key, std::optional<V>&& v) const {
+        if (v && (pred_(key, *v) != filter_not_)) return std::move(v);
         return std::nullopt;
     }
 

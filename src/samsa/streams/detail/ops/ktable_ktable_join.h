@@ -28,7 +28,7 @@ namespace samsa::streams::internal {
 enum class table_join_side { inner, left, right, outer };
 
 template<class K, class VA, class VB, class VR>
-class ktable_ktable_join final : public processor<K, change<VA>, K, change<VR>> {
+class ktable_ktable_join final : public processor_base<K, change<VA>, K, change<VR>> {
 public:
     // Each side by pointer (nullptr: no value), as join_value_getter's.
     using joiner = std::function<VR(const VA*, const VB*)>;
@@ -41,7 +41,7 @@ public:
         other_->init(ctx.task());
     }
 
-    void process(const record<K, change<VA>>& r) override {
+    void process(record<K, change<VA>>&& r) override {
         if (!r.key) {
             spdlog::warn("Skipping record due to null key. processor=[{}]", ctx_->processor_name());
             ctx_->record_dropped();
@@ -76,7 +76,8 @@ public:
                 if (send_old_values_ && (other || c.old_value)) old_value = fn_(old_side, other_value);
                 break;
         }
-        ctx_->forward(record<K, change<VR>>{r.key, change<VR>{std::move(new_value), std::move(old_value)}, ts, r.headers});
+        ctx_->forward(record<K, change<VR>>{std::move(r.key), change<VR>{std::move(new_value), std::move(old_value)},
+                                            ts, std::move(r.headers)});
     }
 
 private:
@@ -91,7 +92,7 @@ private:
 // KTABLE-MERGE: forwards what either side produced; stores it when the join
 // result is materialized.
 template<class K, class V>
-class ktable_join_merger final : public processor<K, change<V>, K, change<V>> {
+class ktable_join_merger final : public processor_base<K, change<V>, K, change<V>> {
 public:
     ktable_join_merger(std::optional<table_store_spec<K, V>> store, bool send_old_values)
         : spec_(std::move(store)), send_old_values_(send_old_values) {}
@@ -102,18 +103,22 @@ public:
             forwarder_.emplace(*store_, ctx, send_old_values_);
         }
     }
-    void process(const record<K, change<V>>& r) override {
+    void process(record<K, change<V>>&& r) override {
         if (store_) {
-            if (r.value->new_value) store_->put(*r.key, value_and_timestamp<V>{*r.value->new_value, r.timestamp});
-            else store_->put(*r.key, std::nullopt);
-            forwarder_->maybe_forward(record<K, change<V>>(r));
+            if (!r.value->new_value) {
+                store_->put(*r.key, std::nullopt);
+            } else if (forwarder_->caching()) {
+                // The cache forwards on flush: the row takes the value.
+                store_->put(*r.key, value_and_timestamp<V>{std::move(*r.value->new_value), r.timestamp});
+                return;
+            } else {
+                store_->put(*r.key, value_and_timestamp<V>{*r.value->new_value, r.timestamp});
+            }
+            forwarder_->maybe_forward(std::move(r));
             return;
         }
-        if (send_old_values_) {
-            ctx_->forward(r);
-        } else {
-            ctx_->forward(record<K, change<V>>{r.key, change<V>{r.value->new_value, std::nullopt}, r.timestamp, r.headers});
-        }
+        if (!send_old_values_) r.value->old_value.reset();
+        ctx_->forward(std::move(r));
     }
 
 private:

@@ -13,7 +13,7 @@ template<class K, class V, class VR>
 using table_value_mapper = std::function<std::optional<VR>(const K&, const V&)>;
 
 template<class K, class V, class VR>
-class ktable_map_values final : public processor<K, change<V>, K, change<VR>> {
+class ktable_map_values final : public processor_base<K, change<V>, K, change<VR>> {
 public:
     ktable_map_values(table_value_mapper<K, V, VR> mapper, bool send_old_values,
                       std::optional<table_store_spec<K, VR>> store)
@@ -25,18 +25,28 @@ public:
             forwarder_.emplace(*store_, ctx, send_old_values_);
         }
     }
-    void process(const record<K, change<V>>& r) override {
+    void process(record<K, change<V>>&& r) override {
         const K& key = *r.key;
         std::optional<VR> new_value = compute(key, r.value->new_value);
         std::optional<VR> old_value = send_old_values_ ? compute(key, r.value->old_value) : std::nullopt;
-        record<K, change<VR>> out{r.key, change<VR>{new_value, std::move(old_value)}, r.timestamp, r.headers};
         if (!store_) {
-            ctx_->forward(out);
+            ctx_->forward(record<K, change<VR>>{std::move(r.key),
+                                                change<VR>{std::move(new_value), std::move(old_value)}, r.timestamp,
+                                                std::move(r.headers)});
             return;
         }
-        if (new_value) store_->put(key, value_and_timestamp<VR>{std::move(*new_value), r.timestamp});
-        else store_->put(key, std::nullopt);
-        forwarder_->maybe_forward(std::move(out));
+        if (!new_value) {
+            store_->put(key, std::nullopt);
+        } else if (forwarder_->caching()) {
+            // The cache forwards on flush: the row takes the value.
+            store_->put(key, value_and_timestamp<VR>{std::move(*new_value), r.timestamp});
+            return;
+        } else {
+            store_->put(key, value_and_timestamp<VR>{*new_value, r.timestamp});
+        }
+        forwarder_->maybe_forward(record<K, change<VR>>{std::move(r.key),
+                                                        change<VR>{std::move(new_value), std::move(old_value)},
+                                                        r.timestamp, std::move(r.headers)});
     }
 
 private:

@@ -12,12 +12,12 @@
 namespace samsa::streams::internal {
 
 template<class K, class V, class KR, class VR>
-class ktable_repartition_map final : public processor<K, change<V>, KR, change<VR>> {
+class ktable_repartition_map final : public processor_base<K, change<V>, KR, change<VR>> {
 public:
     using mapper = std::function<std::pair<std::optional<KR>, std::optional<VR>>(const K&, const V&)>;
     explicit ktable_repartition_map(mapper fn) : fn_(std::move(fn)) {}
     void init(processor_context<KR, change<VR>>& ctx) override { ctx_ = &ctx; }
-    void process(const record<K, change<V>>& r) override {
+    void process(record<K, change<V>>&& r) override {
         if (!r.key) throw std::runtime_error("Record key for the grouping KTable should not be null.");
         std::pair<std::optional<KR>, std::optional<VR>> new_pair, old_pair;
         if (r.value->new_value) new_pair = fn_(*r.key, *r.value->new_value);

@@ -15,7 +15,7 @@
 namespace samsa::streams::internal {
 
 template<class K, class V>
-class ktable_source final : public processor<K, V, K, change<V>> {
+class ktable_source final : public processor_base<K, V, K, change<V>> {
 public:
     // store: set when materialized.
     ktable_source(std::optional<table_store_spec<K, V>> store, bool send_old_values)
@@ -27,7 +27,7 @@ public:
             forwarder_.emplace(*store_, ctx, send_old_values_);
         }
     }
-    void process(const record<K, V>& r) override {
+    void process(record<K, V>&& r) override {
         if (!r.key) {
             const auto& m = ctx_->record_metadata();
             spdlog::warn("Skipping record due to null key. topic=[{}] partition=[{}] offset=[{}]", m ? m->topic : "",
@@ -36,7 +36,8 @@ public:
             return;
         }
         if (!store_) {
-            ctx_->forward(record<K, change<V>>{r.key, change<V>{r.value, std::nullopt}, r.timestamp, r.headers});
+            ctx_->forward(record<K, change<V>>{std::move(r.key), change<V>{std::move(r.value), std::nullopt},
+                                               r.timestamp, std::move(r.headers)});
             return;
         }
         std::optional<V> old;
@@ -49,9 +50,18 @@ public:
             }
             if (send_old_values_ && !forwarder_->caching()) old = prev->value;
         }
-        if (r.value) store_->put(*r.key, value_and_timestamp<V>{*r.value, r.timestamp});
-        else store_->put(*r.key, std::nullopt);
-        forwarder_->maybe_forward(record<K, change<V>>{r.key, change<V>{r.value, std::move(old)}, r.timestamp, r.headers});
+        if (!r.value) {
+            store_->put(*r.key, std::nullopt);
+        } else if (forwarder_->caching()) {
+            // The cache forwards the row when it flushes: nothing goes on now,
+            // so the row takes the value.
+            store_->put(*r.key, value_and_timestamp<V>{std::move(*r.value), r.timestamp});
+            return;
+        } else {
+            store_->put(*r.key, value_and_timestamp<V>{*r.value, r.timestamp});
+        }
+        forwarder_->maybe_forward(record<K, change<V>>{std::move(r.key), change<V>{std::move(r.value), std::move(old)},
+                                                       r.timestamp, std::move(r.headers)});
     }
 
 private:

@@ -58,7 +58,7 @@ struct suppress_spec {
 };
 
 template<class K, class V>
-class ktable_suppress final : public processor<K, change<V>, K, change<V>> {
+class ktable_suppress final : public processor_base<K, change<V>, K, change<V>> {
 public:
     explicit ktable_suppress(std::shared_ptr<const suppress_spec<K, V>> spec) : spec_(std::move(spec)) {}
 
@@ -71,18 +71,18 @@ public:
         record_buffer_metrics();  // what restoration left in it
     }
 
-    void process(const record<K, change<V>>& r) override {
+    void process(record<K, change<V>>&& r) override {
         if (!r.key || !r.value) {
             ctx_->record_dropped();  // a table update always has both
             return;
         }
         observed_stream_time_ = std::max(observed_stream_time_, r.timestamp);
-        buffer(r);
+        buffer(std::move(r));
         enforce_constraints();
     }
 
 private:
-    void buffer(const record<K, change<V>>& r) {
+    void buffer(record<K, change<V>>&& r) {
         const change<V>& c = *r.value;
         bytes key = spec_->key_serde.serialize(topic_, *r.key);
         std::optional<bytes> old_value, new_value;
@@ -90,7 +90,7 @@ private:
         if (c.new_value) new_value = spec_->value_serde.serialize(topic_, *c.new_value);
         buffered_record_context context;
         context.timestamp = r.timestamp;
-        context.headers = r.headers;
+        context.headers = std::move(r.headers);
         if (const auto& m = ctx_->record_metadata()) {
             context.topic = std::string(m->topic);
             context.partition = m->partition;
@@ -149,7 +149,7 @@ private:
         task_context& task = ctx_->task();
         record_context saved = task.exchange_current_record(std::move(emitted));
         try {
-            ctx_->forward(out);
+            ctx_->forward(std::move(out));
         } catch (...) {
             task.exchange_current_record(std::move(saved));
             throw;
@@ -192,6 +192,9 @@ public:
         if (!*prior) return nullptr;
         result_.emplace(value_and_timestamp<V>{spec_->value_serde.deserialize(topic_, **prior), -1});
         return &*result_;
+    }
+    value_and_timestamp<V>* take(const value_and_timestamp<V>* row) override {
+        return result_ && row == &*result_ ? &*result_ : parent_->take(row);
     }
 
 private:

@@ -6,11 +6,11 @@
 namespace samsa::streams::internal {
 
 template<class K, class V>
-class ktable_to_stream final : public processor<K, change<V>, K, V> {
+class ktable_to_stream final : public processor_base<K, change<V>, K, V> {
 public:
     void init(processor_context<K, V>& ctx) override { ctx_ = &ctx; }
-    void process(const record<K, change<V>>& r) override {
-        ctx_->forward(record<K, V>{r.key, r.value->new_value, r.timestamp, r.headers});
+    void process(record<K, change<V>>&& r) override {
+        ctx_->forward(record<K, V>{std::move(r.key), std::move(r.value->new_value), r.timestamp, std::move(r.headers)});
     }
 
 private:

@@ -141,7 +141,7 @@ public:
     void maybe_forward(record<K, change<V>>&& r) {
         if (caching_) return;
         if (!send_old_values_) r.value->old_value.reset();
-        ctx_->forward(r);
+        ctx_->forward(std::move(r));
     }
 
 private:
@@ -160,7 +160,7 @@ private:
         r.timestamp = Rows::timestamp_of(*r.key, new_row_timestamp, context.timestamp);
         r.value = std::move(c);
         r.headers = context.headers;
-        ctx_->forward(r);
+        ctx_->forward(std::move(r));
     }
 
     processor_context<K, change<V>>* ctx_;

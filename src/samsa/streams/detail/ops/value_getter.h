@@ -40,13 +40,18 @@ struct table_store_spec {
 };
 
 // get() returns the row by pointer (nullptr: no row), valid until the next
-// get() on the same getter: joins read rows without copying them.
+// get() on the same getter: joins read rows without copying them. take()
+// says whether the caller may move from such a row: yes for a row the getter
+// built for that call (a table-table join's, a mapped or filtered table's),
+// no for one lent from a store.
 template<class K, class V>
 class value_getter {
 public:
     virtual ~value_getter() = default;
     virtual void init(task_context& task) = 0;
     virtual const value_and_timestamp<V>* get(const K& key) = 0;
+    // row, get()'s last answer, as the caller's to move from; nullptr when it is only lent.
+    virtual value_and_timestamp<V>* take(const value_and_timestamp<V>* row) { return nullptr; }
 };
 
 template<class K, class V>
@@ -84,6 +89,9 @@ public:
         result_.emplace(value_and_timestamp<VR>{std::move(*out), v->timestamp});
         return &*result_;
     }
+    value_and_timestamp<VR>* take(const value_and_timestamp<VR>* row) override {
+        return result_ && row == &*result_ ? &*result_ : nullptr;
+    }
 
 private:
     std::unique_ptr<value_getter<K, V>> parent_;
@@ -116,6 +124,9 @@ public:
         int64_t ts = std::max(l ? l->timestamp : r->timestamp, r ? r->timestamp : l->timestamp);
         result_.emplace(value_and_timestamp<VR>{fn_(l ? &l->value : nullptr, r ? &r->value : nullptr), ts});
         return &*result_;
+    }
+    value_and_timestamp<VR>* take(const value_and_timestamp<VR>* row) override {
+        return result_ && row == &*result_ ? &*result_ : nullptr;
     }
 
 private:

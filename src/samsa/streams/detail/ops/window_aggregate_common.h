@@ -132,12 +132,12 @@ size_t forward_closed_windows(processor_context<windowed<K>, change<VA>>& ctx,
         if constexpr (std::is_same_v<StoredValue, value_and_timestamp<VA>>) {
             record<windowed<K>, change<VA>> out{std::move(kv.key), change<VA>{std::move(kv.value.value), std::nullopt},
                                                 kv.value.timestamp, headers};
-            ctx.forward(out);
+            ctx.forward(std::move(out));
         } else {
             const int64_t end = kv.key.window().end();
             record<windowed<K>, change<VA>> out{std::move(kv.key), change<VA>{std::move(kv.value), std::nullopt},
                                                 end, headers};
-            ctx.forward(out);
+            ctx.forward(std::move(out));
         }
     }
     last_emit_close_time = close_time;

@@ -65,37 +65,54 @@ private:
     std::vector<processor_node_base*> children_;
 };
 
+// A node that takes record<K, V>. process() is handed the record: the node
+// owns it and may move its key, value and headers into what it forwards, so
+// a chain of operators moves a record along instead of copying it at every
+// step (Kafka's records are immutable and shared; ours are moved).
 template<class K, class V>
 class input_node : public processor_node_base {
 public:
     input_node(std::string name, const std::type_info* out_type)
         : processor_node_base(std::move(name), &typeid(record<K, V>), out_type) {}
-    virtual void process(const record<K, V>& r) = 0;
+    virtual void process(record<K, V>&& r) = 0;
 };
 
 // A terminal node's record-e2e-latency (Kafka records it as a record is
 // forwarded to a node without children); task_graph.cc.
 SAMSA_STREAMS_API void record_e2e_latency(const processor_node_base& node, int64_t record_timestamp);
 
+// The latency is read before process() takes the record.
 template<class K, class V>
-void deliver(processor_node_base* child, const record<K, V>& r) {
+void deliver(processor_node_base* child, record<K, V>&& r) {
     if (child->sensors()) record_e2e_latency(*child, r.timestamp);
-    static_cast<input_node<K, V>*>(child)->process(r);
+    static_cast<input_node<K, V>*>(child)->process(std::move(r));
 }
 
+// To every child, in the order they were added (Kafka's). Each child gets a
+// record of its own, equal to r: every child but the last a copy, the last
+// r itself (so one child, the usual case, costs no copy).
+template<class K, class V>
+void forward_to(const std::vector<processor_node_base*>& children, record<K, V>&& r) {
+    const size_t n = children.size();
+    if (n == 0) return;
+    for (size_t i = 0; i + 1 < n; ++i) deliver(children[i], record<K, V>(r));
+    deliver(children[n - 1], std::move(r));
+}
+
+// forward_to() of a record the caller keeps: every child gets a copy.
 template<class K, class V>
 void forward_to(const std::vector<processor_node_base*>& children, const record<K, V>& r) {
-    for (processor_node_base* child : children) deliver(child, r);
+    for (processor_node_base* child : children) deliver(child, record<K, V>(r));
 }
 
 // Forwards to the named child only (split/branch, Processor API's
-// forward(record, childName)). Throws std::logic_error for an unknown child.
+// forward(record, childName)), moving r into it. Throws std::logic_error for
+// an unknown child.
 template<class K, class V>
-void forward_to_child(const std::vector<processor_node_base*>& children, const record<K, V>& r,
-                      std::string_view child) {
+void forward_to_child(const std::vector<processor_node_base*>& children, record<K, V>&& r, std::string_view child) {
     for (processor_node_base* c : children) {
         if (c->name() == child) {
-            deliver(c, r);
+            deliver(c, std::move(r));
             return;
         }
     }

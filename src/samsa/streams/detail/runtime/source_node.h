@@ -81,7 +81,8 @@ public:
         r.timestamp = raw.timestamp;
         r.headers = *raw.headers;  // usually none: no allocation
     }
-    void forward_deserialized() override { forward_to(children(), pending_); }
+    // The typed record moves on (deserialize() refills every field).
+    void forward_deserialized() override { forward_to(children(), std::move(pending_)); }
 
     std::optional<int64_t> extract_timestamp(const timestamp_extractor& e, const raw_record_ref& raw,
                                              int64_t partition_time) const override {
@@ -161,7 +162,7 @@ public:
           key_serde_(std::move(key_serde)), value_serde_(std::move(value_serde)),
           partitioner_(std::move(partitioner)) {}
 
-    void process(const record<K, V>& r) override {
+    void process(record<K, V>&& r) override {
         const std::string& topic = extractor_ ? dynamic_topic(r) : topic_;
         produced_record out;
         out.topic = topic;
@@ -169,7 +170,7 @@ public:
         if (r.key) out.key = key_serde_.serialize(topic, *r.key);
         if (r.value) out.value = value_serde_.serialize(topic, *r.value);
         out.timestamp = r.timestamp;
-        out.headers = r.headers;
+        out.headers = std::move(r.headers);
         this->task().collector().send(std::move(out));
     }
 

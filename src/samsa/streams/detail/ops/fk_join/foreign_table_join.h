@@ -17,7 +17,8 @@
 namespace samsa::streams::internal::fk_join {
 
 template<class KO, class VO, class K>
-class foreign_table_join final : public processor<KO, change<VO>, K, subscription_response_wrapper<VO>> {
+class foreign_table_join final
+    : public processor_base<KO, change<VO>, K, subscription_response_wrapper<VO>> {
 public:
     explicit foreign_table_join(subscription_store_spec<KO, K> spec) : spec_(std::move(spec)) {}
 
@@ -27,7 +28,7 @@ public:
         store_.emplace(spec_.open(ctx.task()));
     }
 
-    void process(const record<KO, change<VO>>& r) override {
+    void process(record<KO, change<VO>>&& r) override {
         if (!r.key) {
             spdlog::warn("Skipping record due to null key. processor=[{}]", ctx_->processor_name());
             ctx_->record_dropped();

@@ -23,7 +23,7 @@
 namespace samsa::streams::internal::fk_join {
 
 template<class K, class V, class VO, class VR>
-class response_join final : public processor<K, subscription_response_wrapper<VO>, K, VR> {
+class response_join final : public processor_base<K, subscription_response_wrapper<VO>, K, VR> {
 public:
     // Both sides by pointer (nullptr: none); nullopt result: a tombstone.
     using joiner = std::function<std::optional<VR>(const V*, const VO*)>;
@@ -39,7 +39,7 @@ public:
         hash_topic_ = ctx.application_id() + "-" + subscription_topic_ + "-vh";
     }
 
-    void process(const record<K, subscription_response_wrapper<VO>>& r) override {
+    void process(record<K, subscription_response_wrapper<VO>>&& r) override {
         if (!r.key || !r.value) {
             spdlog::warn("Skipping response with a null key or value. processor=[{}]", ctx_->processor_name());
             ctx_->record_dropped();
@@ -65,7 +65,7 @@ public:
         // it is a tombstone as well.
         bool tombstone = !current || (!foreign && !left_join_);
         if (!tombstone) result = fn_(&current->value, foreign);
-        ctx_->forward(record<K, VR>{r.key, std::move(result), r.timestamp, r.headers});
+        ctx_->forward(record<K, VR>{std::move(r.key), std::move(result), r.timestamp, std::move(r.headers)});
     }
 
 private:

@@ -22,7 +22,7 @@ namespace samsa::streams::internal::fk_join {
 
 template<class K, class KO, class VO>
 class subscription_join final
-    : public processor<combined_key<KO, K>, change<stored_subscription<K>>, K, subscription_response_wrapper<VO>> {
+    : public processor_base<combined_key<KO, K>, change<stored_subscription<K>>, K, subscription_response_wrapper<VO>> {
 public:
     explicit subscription_join(value_getter_supplier<KO, VO> foreign) : foreign_supplier_(std::move(foreign)) {}
 
@@ -32,7 +32,7 @@ public:
         foreign_->init(ctx.task());
     }
 
-    void process(const record<combined_key<KO, K>, change<stored_subscription<K>>>& r) override {
+    void process(record<combined_key<KO, K>, change<stored_subscription<K>>>&& r) override {
         const stored_subscription<K>& sub = *r.value->new_value;
         if (sub.value.version > subscription_wrapper<K>::current_version) {
             throw std::runtime_error("SubscriptionWrapper is of an incompatible version.");

@@ -16,7 +16,7 @@ namespace samsa::streams::internal::fk_join {
 
 template<class K, class KO>
 class subscription_receive final
-    : public processor<KO, subscription_wrapper<K>, combined_key<KO, K>, change<stored_subscription<K>>> {
+    : public processor_base<KO, subscription_wrapper<K>, combined_key<KO, K>, change<stored_subscription<K>>> {
 public:
     explicit subscription_receive(subscription_store_spec<KO, K> spec) : spec_(std::move(spec)) {}
 
@@ -26,7 +26,7 @@ public:
         store_.emplace(spec_.open(ctx.task()));
     }
 
-    void process(const record<KO, subscription_wrapper<K>>& r) override {
+    void process(record<KO, subscription_wrapper<K>>&& r) override {
         if (!r.value) {
             spdlog::warn("Skipping null subscription. processor=[{}]", ctx_->processor_name());
             ctx_->record_dropped();
@@ -55,7 +55,7 @@ public:
         }
         ctx_->forward(record<combined_key<KO, K>, change<stored_subscription<K>>>{
             combined_key<KO, K>{r.key, w.primary_key}, change<stored_subscription<K>>{std::move(now), std::move(before)},
-            r.timestamp, r.headers});
+            r.timestamp, std::move(r.headers)});
     }
 
 private:

@@ -44,7 +44,7 @@
 namespace samsa::streams::internal::fk_join {
 
 template<class K, class V, class KO>
-class subscription_send final : public processor<K, change<V>, KO, subscription_wrapper<K>> {
+class subscription_send final : public processor_base<K, change<V>, KO, subscription_wrapper<K>> {
 public:
     // The user's extractor; nullopt is Java's null foreign key.
     using extractor = std::function<std::optional<KO>(const V&)>;
@@ -61,7 +61,7 @@ public:
         hash_topic_ = ctx.application_id() + "-" + subscription_topic_ + "-vh";
     }
 
-    void process(const record<K, change<V>>& r) override {
+    void process(record<K, change<V>>&& r) override {
         hash_.reset();
         hashed_ = false;
         if (left_join_) left_join_instructions(r);
