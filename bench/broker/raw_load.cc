@@ -301,7 +301,7 @@ void fetch_on_connection(uint16_t port, const raw_fetch_spec& spec, int c, int c
         protocol::fetch_request request;
         request.max_wait_ms = 100;
         request.min_bytes = 1;
-        request.max_bytes = 64 << 20;
+        request.max_bytes = spec.max_bytes;
         for (size_t i = 0; i < mine.size(); ++i) {
             const target& t = targets[mine[i]];
             if (request.topics.empty() || request.topics.back().topic != *t.topic) {
