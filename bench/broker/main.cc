@@ -223,11 +223,20 @@ int run(const options& o) {
                     char broker_cpu[16] = "-";
                     if (now.broker && since.broker && gb > 0)
                         std::snprintf(broker_cpu, sizeof broker_cpu, "%.3f", (*now.broker - *since.broker) / gb);
+                    std::string notes;
+                    if (r.answers > 0) {
+                        char per[128];
+                        const double answers = static_cast<double>(r.answers);
+                        std::snprintf(per, sizeof per, "%.0f KB, %.1f TCP segments, %.0f us to first byte per answer",
+                                      static_cast<double>(r.bytes) / 1e3 / answers,
+                                      static_cast<double>(r.segments_in) / answers, 1e6 * r.waiting_seconds / answers);
+                        notes = per;
+                    }
+                    if (r.errors) notes += (notes.empty() ? "" : "; ") + std::to_string(r.errors) + " errors, first: " + r.first_error;
                     std::printf("%-9s %-38s %12.0f %9.1f %8.1f%% %8.1f%% %8.1f%% %7s %7.3f  %s\n", kind, label,
                                 r.records_per_second(), mb(r.bytes_per_second()), share(loopback),
                                 share(loopback_sendfile), share(disk), broker_cpu,
-                                gb > 0 ? (now.tool - since.tool) / gb : 0,
-                                r.errors ? (std::to_string(r.errors) + " errors, first: " + r.first_error).c_str() : "");
+                                gb > 0 ? (now.tool - since.tool) / gb : 0, notes.c_str());
                     std::fflush(stdout);
                 };
                 row("produce", p, produce_cpu);
