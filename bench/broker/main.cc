@@ -69,6 +69,7 @@ struct options {
     size_t batch_kib = 256;
     int fetch_partition_kib = 1024;
     int fetch_max_kib = 50 * 1024;
+    double ceiling_seconds = 2;
 };
 
 uint16_t port_of(const std::string& bootstrap) {
@@ -156,8 +157,9 @@ int run(const options& o) {
     }
 
     // Ceilings.
-    auto loopback = loopback_tcp_bandwidth(2s);
-    auto loopback_sendfile = loopback_sendfile_bandwidth(disk_dir, 64u << 20, 2s);
+    const auto ceiling_time = std::chrono::milliseconds(static_cast<long>(o.ceiling_seconds * 1000));
+    auto loopback = loopback_tcp_bandwidth(ceiling_time);
+    auto loopback_sendfile = loopback_sendfile_bandwidth(disk_dir, 64u << 20, ceiling_time);
     auto disk = sequential_write_bandwidth(disk_dir, o.disk_mib << 20);
     std::printf("\nceilings\n");
     std::printf("  loopback TCP (1 sender, 1 receiver thread)   %9.1f MB/s %s\n", mb(loopback.bytes_per_second),
@@ -375,6 +377,8 @@ int main(int argc, char** argv) {
     app.add_flag("!--no-consume", o.consume, "skip reading back");
     app.add_option("--recovery-gib", o.recovery_gib, "log size for the kill -9 recovery run; 0 skips it");
     app.add_option("--disk-mib", o.disk_mib, "MiB written for the disk ceiling");
+    app.add_option("--ceiling-seconds", o.ceiling_seconds, "seconds of each loopback ceiling measure")
+        ->check(CLI::PositiveNumber);
     app.add_option("--start-runs", o.start_runs, "fresh starts timed for start-up")->check(CLI::PositiveNumber);
     app.add_option("--load", o.loads, "load tools: raw (pre-built frames on raw connections), rdkafka")
         ->delimiter(',')
