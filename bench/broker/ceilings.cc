@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -161,8 +162,24 @@ std::optional<double> process_cpu_seconds(pid_t pid) {
             any = true;
         }
     }
-    if (ec || !any) return std::nullopt;
-    return total;
+    if (!ec && any) return total;
+    // Without schedstat (a kernel without CONFIG_SCHED_INFO): utime and
+    // stime from /proc/<pid>/stat, in clock ticks, after the command's ")".
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string line;
+    if (!std::getline(in, line)) return std::nullopt;
+    auto close = line.rfind(')');
+    if (close == std::string::npos) return std::nullopt;
+    std::istringstream fields(line.substr(close + 2));
+    std::string field;
+    uint64_t utime = 0, stime = 0;
+    for (int i = 3; i <= 15 && fields >> field; ++i) {
+        if (i == 14) utime = std::stoull(field);
+        if (i == 15) stime = std::stoull(field);
+    }
+    const long ticks = sysconf(_SC_CLK_TCK);
+    if (ticks <= 0) return std::nullopt;
+    return static_cast<double>(utime + stime) / static_cast<double>(ticks);
 }
 
 double own_cpu_seconds() {

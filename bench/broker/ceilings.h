@@ -39,8 +39,9 @@ bandwidth loopback_sendfile_bandwidth(const std::filesystem::path& dir, uint64_t
 bandwidth sequential_write_bandwidth(const std::filesystem::path& dir, uint64_t bytes);
 
 // CPU seconds a process has used so far, over all its threads (from
-// /proc/<pid>/task/*/schedstat; threads that ended are not counted, so the
-// broker's, whose threads live as long as it does). This kernel does not
+// /proc/<pid>/task/*/schedstat, in ns; threads that ended are not counted, so
+// the broker's, whose threads live as long as it does; /proc/<pid>/stat's
+// clock ticks where schedstat is missing). This kernel does not
 // account softirq time apart, so the loopback delivery a sender's thread does
 // counts as the sender's. nullopt when unreadable.
 std::optional<double> process_cpu_seconds(pid_t pid);
