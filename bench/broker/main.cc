@@ -13,7 +13,10 @@
 //                raw_load.h: the broker's own ceiling) and "rdkafka" (a
 //                librdkafka producer: what a client application sees)
 //   consume      the same topics read back from the beginning (raw Fetch
-//                requests, or a librdkafka consumer)
+//                requests, one in flight per connection with the clients'
+//                default sizes, or a librdkafka consumer); for raw Fetch the
+//                notes give each answer's size, TCP segments and the time
+//                from request to first byte (docs/fetch-path.md)
 //                Beside each rate: the broker's and the load tool's CPU
 //                seconds per GB of record values (our own broker only)
 //   load RSS     peak VmRSS while producing and consuming
