@@ -17,7 +17,8 @@
 // memory parts) and sendfile(2) (file ranges); memory that a file range
 // follows goes with MSG_MORE so it leaves in the range's first segment. When
 // the socket is full the connection waits until it is writable and continues
-// from the byte where it stopped. TLS reads file ranges into memory and encrypts them.
+// from the byte where it stopped. TLS reads file ranges into memory and
+// encrypts them.
 //
 // Memory: an idle connection holds no read buffer. It waits for the socket
 // to become readable, then reads into the server's one scratch buffer and
