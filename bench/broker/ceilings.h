@@ -4,13 +4,12 @@
 //  - loopback TCP: one in-process sender thread writing 1 MiB chunks through a
 //    127.0.0.1 socket to a receiver thread that reads and discards them. A
 //    broker cannot move records through loopback faster than this.
-//  - loopback sendfile: the same receiver, but the sender sendfile(2)s a
-//    page-cached file (4 MiB per call, as a Fetch answer's records go out)
-//    instead of write()ing memory. This is what a zero-copy broker can reach
-//    at best on this kernel: on loopback the receiver copies anyway, and the
-//    splice path pays per 4 KiB page (page-cache lookup, pipe buffer, page
-//    reference, one skb fragment each) where write() copies in large runs,
-//    so this ceiling is well below the first one.
+//  - loopback sendfile: the same receiver, but the sender streams a
+//    page-cached file with sendfile(2) (4 MiB per call) instead of write()ing
+//    memory: a reference for zero-copy Fetch, not a bound. On this project's
+//    VM the stream was well below the write() ceiling, and Fetch answers of
+//    the clients' default size, paced by requests, went past it
+//    (docs/fetch-path.md).
 //  - sequential disk write: write() 1 MiB blocks into a file in the data dir's
 //    folder, fdatasync at the end, and divide. The broker's log can't grow
 //    faster than this on that disk.

@@ -2,8 +2,8 @@
 //
 // Starts its own samsa-broker on a free loopback port with a temporary data dir
 // (or uses --bootstrap), then measures, in one run:
-//   ceilings     loopback TCP bandwidth (write() of memory, and sendfile() of
-//                a page-cached file: zero-copy Fetch's own ceiling);
+//   ceilings     loopback TCP bandwidth (write() of memory; and, as a
+//                reference for zero-copy Fetch, sendfile() of a page-cached file);
 //                sequential write bandwidth (fdatasync) of the data dir's disk
 //   start        process start to first Metadata answer (median of a few starts)
 //   idle RSS     VmRSS of the idle broker
