@@ -32,6 +32,13 @@ struct load_result {
     double seconds = 0;         // first produce()/start to last report/record
     uint64_t errors = 0;
     std::string first_error;
+    // Raw Fetch load only: the answers read and the TCP segments that
+    // carried them (TCP_INFO's segs_in; ACKs of the requests included).
+    uint64_t answers = 0;
+    uint64_t segments_in = 0;
+    // Summed over the connections: from sending each Fetch to the first
+    // bytes of its answer (one request in flight: the connection is idle).
+    double waiting_seconds = 0;
     double records_per_second() const { return seconds > 0 ? static_cast<double>(records) / seconds : 0; }
     double bytes_per_second() const { return seconds > 0 ? static_cast<double>(bytes) / seconds : 0; }
 };

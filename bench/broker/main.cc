@@ -2,8 +2,9 @@
 //
 // Starts its own samsa-broker on a free loopback port with a temporary data dir
 // (or uses --bootstrap), then measures, in one run:
-//   ceilings     loopback TCP bandwidth; sequential write bandwidth (fdatasync)
-//                of the data dir's disk
+//   ceilings     loopback TCP bandwidth (write() of memory; and, as a
+//                reference for zero-copy Fetch, sendfile() of a page-cached file);
+//                sequential write bandwidth (fdatasync) of the data dir's disk
 //   start        process start to first Metadata answer (median of a few starts)
 //   idle RSS     VmRSS of the idle broker
 //   produce      100-byte and 1 KiB records x 1 and 6 partitions x acks=1/all:
@@ -12,7 +13,12 @@
 //                raw_load.h: the broker's own ceiling) and "rdkafka" (a
 //                librdkafka producer: what a client application sees)
 //   consume      the same topics read back from the beginning (raw Fetch
-//                requests, or a librdkafka consumer)
+//                requests, one in flight per connection with the clients'
+//                default sizes, or a librdkafka consumer); for raw Fetch the
+//                notes give each answer's size, TCP segments and the time
+//                from request to first byte (docs/fetch-path.md)
+//                Beside each rate: the broker's and the load tool's CPU
+//                seconds per GB of record values (our own broker only)
 //   load RSS     peak VmRSS while producing and consuming
 //   recovery     kill -9 with a --recovery-gib log, restart: time to the port,
 //                to the first Metadata answer, to the end offset being served
@@ -64,6 +70,9 @@ struct options {
     int connections = 2;
     int in_flight = 4;
     size_t batch_kib = 256;
+    int fetch_partition_kib = 1024;
+    int fetch_max_kib = 50 * 1024;
+    double ceiling_seconds = 2;
 };
 
 uint16_t port_of(const std::string& bootstrap) {
@@ -151,11 +160,15 @@ int run(const options& o) {
     }
 
     // Ceilings.
-    auto loopback = loopback_tcp_bandwidth(2s);
+    const auto ceiling_time = std::chrono::milliseconds(static_cast<long>(o.ceiling_seconds * 1000));
+    auto loopback = loopback_tcp_bandwidth(ceiling_time);
+    auto loopback_sendfile = loopback_sendfile_bandwidth(disk_dir, 64u << 20, ceiling_time);
     auto disk = sequential_write_bandwidth(disk_dir, o.disk_mib << 20);
     std::printf("\nceilings\n");
     std::printf("  loopback TCP (1 sender, 1 receiver thread)   %9.1f MB/s %s\n", mb(loopback.bytes_per_second),
                 loopback.error.c_str());
+    std::printf("  loopback TCP, sendfile of a page-cached file %9.1f MB/s %s\n", mb(loopback_sendfile.bytes_per_second),
+                loopback_sendfile.error.c_str());
     std::printf("  sequential write + fdatasync, %4llu MiB       %9.1f MB/s %s (%s)\n",
                 static_cast<unsigned long long>(o.disk_mib), mb(disk.bytes_per_second), disk.error.c_str(),
                 disk_dir.c_str());
@@ -167,7 +180,17 @@ int run(const options& o) {
     if (idle_rss_kib) std::printf("idle RSS: %.1f MiB\n", mib(idle_rss_kib));
 
     rss_sampler sampler{broker ? broker->pid() : -1, 0};
-    std::printf("\n%-9s %-38s %12s %9s %9s %9s  %s\n", "", "run", "records/s", "MB/s", "/loopback", "/disk", "notes");
+    std::printf("\n%-9s %-38s %12s %9s %9s %9s %9s %7s %7s  %s\n", "", "run", "records/s", "MB/s", "/loopback",
+                "/sendfile", "/disk", "broker", "tool", "notes");
+    std::printf("%-9s %-38s %12s %9s %9s %9s %9s %7s %7s\n", "", "", "", "", "", "", "", "CPU s/GB", "");
+    // CPU seconds of the broker (ours) and of this process since `cpu_mark`.
+    struct cpu_mark {
+        std::optional<double> broker;
+        double tool = 0;
+    };
+    auto cpu_now = [&] {
+        return cpu_mark{broker ? process_cpu_seconds(broker->pid()) : std::nullopt, own_cpu_seconds()};
+    };
     std::map<std::string, double> best_1k_produce, best_1k_consume, best_100_rate;
     int failures = 0;
     for (size_t size : o.sizes) {
@@ -185,6 +208,7 @@ int run(const options& o) {
                 }
                 auto duration = std::chrono::milliseconds(static_cast<long>(o.seconds * 1000));
                 load_result p;
+                auto produce_cpu = cpu_now();
                 if (raw) {
                     raw_produce_spec spec{topic, parts, size, static_cast<int16_t>(acks == "all" ? -1 : std::stoi(acks)),
                                           duration, o.connections, o.in_flight, o.batch_kib * 1024};
@@ -195,15 +219,32 @@ int run(const options& o) {
                 char label[128];
                 std::snprintf(label, sizeof label, "%4zu B, %d partition%s, acks=%s, %s", size, parts,
                               parts > 1 ? "s" : "", acks.c_str(), load.c_str());
-                auto row = [&](const char* kind, const load_result& r) {
-                    std::printf("%-9s %-38s %12.0f %9.1f %8.1f%% %8.1f%%  %s\n", kind, label, r.records_per_second(),
-                                mb(r.bytes_per_second()),
-                                loopback.bytes_per_second > 0 ? 100 * r.bytes_per_second() / loopback.bytes_per_second : 0,
-                                disk.bytes_per_second > 0 ? 100 * r.bytes_per_second() / disk.bytes_per_second : 0,
-                                r.errors ? (std::to_string(r.errors) + " errors, first: " + r.first_error).c_str() : "");
+                auto row = [&](const char* kind, const load_result& r, const cpu_mark& since) {
+                    const cpu_mark now = cpu_now();
+                    const double gb = static_cast<double>(r.bytes) / 1e9;
+                    auto share = [&](const bandwidth& c) {
+                        return c.bytes_per_second > 0 ? 100 * r.bytes_per_second() / c.bytes_per_second : 0;
+                    };
+                    char broker_cpu[16] = "-";
+                    if (now.broker && since.broker && gb > 0)
+                        std::snprintf(broker_cpu, sizeof broker_cpu, "%.3f", (*now.broker - *since.broker) / gb);
+                    std::string notes;
+                    if (r.answers > 0) {
+                        char per[128];
+                        const double answers = static_cast<double>(r.answers);
+                        std::snprintf(per, sizeof per, "%.0f KB, %.1f TCP segments, %.0f us to first byte per answer",
+                                      static_cast<double>(r.bytes) / 1e3 / answers,
+                                      static_cast<double>(r.segments_in) / answers, 1e6 * r.waiting_seconds / answers);
+                        notes = per;
+                    }
+                    if (r.errors) notes += (notes.empty() ? "" : "; ") + std::to_string(r.errors) + " errors, first: " + r.first_error;
+                    std::printf("%-9s %-38s %12.0f %9.1f %8.1f%% %8.1f%% %8.1f%% %7s %7.3f  %s\n", kind, label,
+                                r.records_per_second(), mb(r.bytes_per_second()), share(loopback),
+                                share(loopback_sendfile), share(disk), broker_cpu,
+                                gb > 0 ? (now.tool - since.tool) / gb : 0, notes.c_str());
                     std::fflush(stdout);
                 };
-                row("produce", p);
+                row("produce", p, produce_cpu);
                 if (p.errors) ++failures;
                 if (size == 1024 && loopback.bytes_per_second > 0) {
                     best_1k_produce[load] = std::max(best_1k_produce[load], p.bytes_per_second() / loopback.bytes_per_second);
@@ -211,13 +252,16 @@ int run(const options& o) {
                 if (size == 100) best_100_rate[load] = std::max(best_100_rate[load], p.records_per_second());
                 if (o.consume && p.records > 0) {
                     load_result c;
+                    auto consume_cpu = cpu_now();
                     if (raw) {
                         raw_fetch_spec spec{topic, parts, size, p.records, 60s, o.connections};
+                        spec.partition_max_bytes = o.fetch_partition_kib * 1024;
+                        spec.max_bytes = o.fetch_max_kib * 1024;
                         c = raw_fetch_load(port_of(bootstrap), spec, std::ref(sampler));
                     } else {
                         c = consume_load(bootstrap, topic, parts, p.records, 60s, std::ref(sampler));
                     }
-                    row("consume", c);
+                    row("consume", c, consume_cpu);
                     if (c.records < p.records) ++failures;
                     if (size == 1024 && loopback.bytes_per_second > 0) {
                         best_1k_consume[load] =
@@ -336,6 +380,8 @@ int main(int argc, char** argv) {
     app.add_flag("!--no-consume", o.consume, "skip reading back");
     app.add_option("--recovery-gib", o.recovery_gib, "log size for the kill -9 recovery run; 0 skips it");
     app.add_option("--disk-mib", o.disk_mib, "MiB written for the disk ceiling");
+    app.add_option("--ceiling-seconds", o.ceiling_seconds, "seconds of each loopback ceiling measure")
+        ->check(CLI::PositiveNumber);
     app.add_option("--start-runs", o.start_runs, "fresh starts timed for start-up")->check(CLI::PositiveNumber);
     app.add_option("--load", o.loads, "load tools: raw (pre-built frames on raw connections), rdkafka")
         ->delimiter(',')
@@ -345,6 +391,12 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(1, 64));
     app.add_option("--batch-kib", o.batch_kib, "raw load: KiB of record values per Produce request")
         ->check(CLI::Range(1, 900));
+    app.add_option("--fetch-partition-kib", o.fetch_partition_kib,
+                   "raw load: Fetch partition_max_bytes in KiB (default: the clients' max.partition.fetch.bytes)")
+        ->check(CLI::Range(1, 256 * 1024));
+    app.add_option("--fetch-max-kib", o.fetch_max_kib,
+                   "raw load: Fetch max_bytes in KiB (default: the clients' fetch.max.bytes)")
+        ->check(CLI::Range(1, 1024 * 1024));
     CLI11_PARSE(app, argc, argv);
     return samsa::bench::run(o);
 }

@@ -2,7 +2,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
+#include <linux/tcp.h>  // tcp_info with tcpi_segs_in (glibc's is older)
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -61,6 +61,13 @@ public:
     connection& operator=(const connection&) = delete;
 
     const std::string& error() const { return error_; }
+    // TCP segments received on this connection so far (0 when unknown).
+    uint64_t segments_in() const {
+        ::tcp_info info{};
+        socklen_t len = sizeof info;
+        if (::getsockopt(fd_, IPPROTO_TCP, TCP_INFO, &info, &len) != 0) return 0;
+        return info.tcpi_segs_in;
+    }
     bool ok() const { return fd_ >= 0 && error_.empty(); }
 
     bool send(bytes_view data) {
@@ -74,10 +81,12 @@ public:
         return true;
     }
 
-    // The next frame's bytes after its size, in a buffer reused across calls.
-    std::optional<bytes_view> read_frame() {
+    // The next frame's bytes after its size, in a buffer reused across calls;
+    // `first_byte` (if given) is when its size arrived.
+    std::optional<bytes_view> read_frame(clock::time_point* first_byte = nullptr) {
         uint8_t size_bytes[4];
         if (!read_exact(size_bytes, 4)) return std::nullopt;
+        if (first_byte) *first_byte = clock::now();
         uint32_t size = (uint32_t(size_bytes[0]) << 24) | (uint32_t(size_bytes[1]) << 16) |
                         (uint32_t(size_bytes[2]) << 8) | uint32_t(size_bytes[3]);
         if (size > (256u << 20)) {
@@ -147,8 +156,12 @@ struct shared_result {
     load_result total;
     clock::time_point last_answer{};
 
-    void add(uint64_t records, uint64_t errors, const std::string& first_error, clock::time_point last) {
+    void add(uint64_t records, uint64_t errors, const std::string& first_error, clock::time_point last,
+             uint64_t answers = 0, uint64_t segments_in = 0, double waiting_seconds = 0) {
         std::lock_guard lock(mutex);
+        total.answers += answers;
+        total.waiting_seconds += waiting_seconds;
+        total.segments_in += segments_in;
         total.records += records;
         total.errors += errors;
         if (total.first_error.empty()) total.first_error = first_error;
@@ -289,7 +302,10 @@ void fetch_on_connection(uint16_t port, const raw_fetch_spec& spec, int c, int c
     // Where each (topic, partition) of an answer is in `mine`.
     std::map<std::pair<std::string_view, int>, size_t> index;
     for (size_t i = 0; i < mine.size(); ++i) index[{*targets[mine[i]].topic, targets[mine[i]].partition}] = i;
-    uint64_t records = 0, errors = 0;
+    uint64_t records = 0, errors = 0, answers = 0;
+    // Time from sending a Fetch to its answer's first bytes: the round trip
+    // in which, with one request in flight, the connection carries nothing.
+    clock::duration waiting{};
     std::string first_error;
     auto last = clock::now();
     connection conn(port);
@@ -297,11 +313,12 @@ void fetch_on_connection(uint16_t port, const raw_fetch_spec& spec, int c, int c
         result.add(0, 1, conn.error(), last);
         return;
     }
+    const uint64_t segments_before = conn.segments_in();
     while (received.load() < spec.expected_records && clock::now() < deadline) {
         protocol::fetch_request request;
         request.max_wait_ms = 100;
         request.min_bytes = 1;
-        request.max_bytes = 64 << 20;
+        request.max_bytes = spec.max_bytes;
         for (size_t i = 0; i < mine.size(); ++i) {
             const target& t = targets[mine[i]];
             if (request.topics.empty() || request.topics.back().topic != *t.topic) {
@@ -319,7 +336,9 @@ void fetch_on_connection(uint16_t port, const raw_fetch_spec& spec, int c, int c
         header.correlation_id = c;
         header.client_id = "samsa-bench-raw";
         std::optional<bytes_view> frame;
-        if (!conn.send(protocol::encode_request_frame(header, request)) || !(frame = conn.read_frame())) {
+        const auto sent = clock::now();
+        clock::time_point first_byte;
+        if (!conn.send(protocol::encode_request_frame(header, request)) || !(frame = conn.read_frame(&first_byte))) {
             ++errors;
             first_error = conn.error();
             break;
@@ -331,6 +350,8 @@ void fetch_on_connection(uint16_t port, const raw_fetch_spec& spec, int c, int c
             first_error = "undecodable Fetch response";
             break;
         }
+        ++answers;
+        waiting += first_byte - sent;
         for (const auto& t : response->responses) {
             for (const auto& p : t.partitions) {
                 if (p.error_code != protocol::error_code::none) {
@@ -350,7 +371,8 @@ void fetch_on_connection(uint16_t port, const raw_fetch_spec& spec, int c, int c
         }
         if (errors) break;
     }
-    result.add(records, errors, first_error, last);
+    result.add(records, errors, first_error, last, answers, conn.segments_in() - segments_before,
+               std::chrono::duration<double>(waiting).count());
 }
 
 }  // namespace

@@ -9,9 +9,12 @@
 // the clock starts, and the same Produce frame is sent again and again
 // (a plain, non-idempotent producer: the broker assigns offsets, so a resent
 // batch is just more records). Several requests are kept in flight per
-// connection, as a producer's max.in.flight does. The fetch side walks the
-// returned batch headers to count records and find the next offset, without
-// decoding records.
+// connection, as a producer's max.in.flight does. The fetch side keeps one
+// Fetch in flight per connection, as the Java consumer and librdkafka do per
+// broker (the next request needs the offsets the answer brings), asks with
+// their default sizes, and walks the returned batch headers to count records
+// and find the next offset, without decoding records (the answer is read
+// into one reused buffer: one copy, the kernel's, as any client's).
 //
 // Thread: the caller's; each connection runs on a thread of its own, joined
 // before the call returns.
@@ -50,7 +53,10 @@ struct raw_fetch_spec {
     uint64_t expected_records = 0;
     std::chrono::milliseconds timeout{std::chrono::seconds(60)};
     int connections = 2;  // at most one per partition: a partition is read by one connection
-    int32_t partition_max_bytes = 8 << 20;
+    // The Java client's and librdkafka's defaults (max.partition.fetch.bytes,
+    // fetch.max.bytes), so each answer is as large as a real consumer's.
+    int32_t partition_max_bytes = 1 << 20;
+    int32_t max_bytes = 50 << 20;
     std::vector<std::string> topics;  // as in raw_produce_spec
 };
 

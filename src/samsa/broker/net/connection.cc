@@ -1,6 +1,7 @@
 #include "samsa/broker/net/connection.h"
 
 #include <sys/sendfile.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -609,11 +610,19 @@ void connection::write_parts() {
         } else {
             std::array<asio::const_buffer, max_gather> buffers;
             size_t count = 0;
-            for (size_t i = write_index_; i < writing_.size() && count < max_gather && !writing_[i].is_file(); ++i) {
+            size_t i = write_index_;
+            for (; i < writing_.size() && count < max_gather && !writing_[i].is_file(); ++i) {
                 const size_t skip = i == write_index_ ? write_offset_ : 0;
                 buffers[count++] = asio::buffer(writing_[i].data.data() + skip, writing_[i].data.size() - skip);
             }
-            n = socket_.write_some(std::span(buffers.data(), count), ec);
+            // Bytes that a file range follows (a Fetch answer's header, the
+            // fields between two partitions' records) wait for it with
+            // MSG_MORE and leave in its first segment: under TCP_NODELAY they
+            // would be a small segment of their own, one more packet and
+            // one more wake-up of the reader per partition. The range's last
+            // sendfile pushes; so does the last memory run.
+            const int flags = i < writing_.size() && writing_[i].is_file() ? MSG_MORE : 0;
+            n = socket_.send(std::span(buffers.data(), count), flags, ec);
             if (ec == asio::error::would_block || ec == asio::error::try_again) {
                 wait_writable();
                 return;

@@ -14,9 +14,11 @@
 // Writing: a response is a list of frame_parts (response_slot.h), bytes in
 // memory or ranges of segment files (Fetch's records). On a plaintext
 // connection the parts go out in order with non-blocking writev (runs of
-// memory parts) and sendfile(2) (file ranges); when the socket is full the
-// connection waits until it is writable and continues from the byte where it
-// stopped. TLS reads file ranges into memory and encrypts them.
+// memory parts) and sendfile(2) (file ranges); memory that a file range
+// follows goes with MSG_MORE so it leaves in the range's first segment. When
+// the socket is full the connection waits until it is writable and continues
+// from the byte where it stopped. TLS reads file ranges into memory and
+// encrypts them.
 //
 // Memory: an idle connection holds no read buffer. It waits for the socket
 // to become readable, then reads into the server's one scratch buffer and
