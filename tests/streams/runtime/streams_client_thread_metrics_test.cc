@@ -293,7 +293,10 @@ TEST(streams_task_metrics_more, restore_counts_the_changelog_records) {
     app.set_global_state_restore_listener(&listener);
     app.start();
     const auto tags = task_tags("1_0");
-    ASSERT_TRUE(within_seconds(20, [&] { return metric(app.metrics(), "restore-total", task_group, tags) == 5; }));
+    // The last batch's count comes before on_restore_end: wait for both.
+    ASSERT_TRUE(within_seconds(20, [&] {
+        return metric(app.metrics(), "restore-total", task_group, tags) == 5 && listener.remaining_at_end.load() != -1;
+    }));
     auto snap = app.metrics();
     EXPECT_GT(metric(snap, "restore-rate", task_group, tags), 0);
     EXPECT_EQ(metric(snap, "restore-remaining-records-total", task_group, tags), 0);
