@@ -105,24 +105,27 @@ status file::close() {
     return ok();
 }
 
-status sync_dir(const std::filesystem::path& dir) {
+namespace {
+
+// Opens dir, runs sync_call (fsync or syncfs) on it and closes it.
+status sync_through_dir(const std::filesystem::path& dir, int (*sync_call)(int), const char* what) {
     int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) return io_error("cannot open directory", dir, errno);
-    int rc = ::fsync(fd);
+    int rc = sync_call(fd);
     int saved = errno;
     ::close(fd);
-    if (rc != 0) return io_error("cannot sync directory", dir, saved);
+    if (rc != 0) return io_error(what, dir, saved);
     return ok();
 }
 
+}  // namespace
+
+status sync_dir(const std::filesystem::path& dir) {
+    return sync_through_dir(dir, ::fsync, "cannot sync directory");
+}
+
 status sync_file_system(const std::filesystem::path& dir) {
-    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) return io_error("cannot open directory", dir, errno);
-    int rc = ::syncfs(fd);
-    int saved = errno;
-    ::close(fd);
-    if (rc != 0) return io_error("cannot sync the file system of", dir, saved);
-    return ok();
+    return sync_through_dir(dir, ::syncfs, "cannot sync the file system of");
 }
 
 status write_file_atomically(const std::filesystem::path& path, std::string_view contents) {

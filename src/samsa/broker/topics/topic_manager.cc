@@ -351,17 +351,22 @@ void topic_manager::release(const std::string& name, bool grows, int32_t partiti
     if (g != growing_.end() && g->second == partitions) growing_.erase(g);
 }
 
-result<uuid> topic_manager::register_topic(creation_job& job, size_t index) {
+std::optional<error> topic_manager::register_made_logs(creation_job& job, size_t index) {
     auto& t = job.topics[index];
-    std::optional<error> failed;
-    for (size_t i = 0; i < t.made.size() && !failed; ++i) {
+    for (size_t i = 0; i < t.made.size(); ++i) {
         auto registered = logs_->register_log(t.name, partition_id(t.numbers[i]), t.id, std::move(t.made[i]));
         if (registered) continue;
-        failed = registered.error();
         // The refused log is closed; its directory is ours unless the
         // log was there already.
         if (registered.error().code != errc::already_exists) storage::log_manager::remove_log_files(t.dirs[i]);
+        return registered.error();
     }
+    return std::nullopt;
+}
+
+result<uuid> topic_manager::register_topic(creation_job& job, size_t index) {
+    auto& t = job.topics[index];
+    std::optional<error> failed = register_made_logs(job, index);
     if (!failed) {
         auto m = table_.create(t.name, t.partitions, std::move(t.configs), t.id);
         if (m) {
@@ -392,13 +397,7 @@ result<uuid> topic_manager::register_growth(creation_job& job, size_t index) {
                                               " partitions, not " + std::to_string(t.first) +
                                               ": an earlier CreatePartitions of it failed.");
     }
-    std::optional<error> failed;
-    for (size_t i = 0; i < t.made.size() && !failed; ++i) {
-        auto registered = logs_->register_log(t.name, partition_id(t.numbers[i]), t.id, std::move(t.made[i]));
-        if (registered) continue;
-        failed = registered.error();
-        if (registered.error().code != errc::already_exists) storage::log_manager::remove_log_files(t.dirs[i]);
-    }
+    std::optional<error> failed = register_made_logs(job, index);
     if (!failed) {
         if (auto st = table_.set_partition_count(t.name, t.partitions); st) {
             spdlog::info("topic {} now has {} partitions", t.name, t.partitions);

@@ -147,6 +147,10 @@ private:
     struct creation_job;
     void start_job(std::shared_ptr<creation_job> job, creations_done done);
     void finish_creation(uint64_t id);
+    // Hands the logs a job made for its topic at index to the log manager;
+    // the first refusal stops it (what was registered stays, for the caller's
+    // rollback).
+    std::optional<error> register_made_logs(creation_job& job, size_t index);
     result<uuid> register_topic(creation_job& job, size_t index);
     // Ends the reservation of a creation_job's topic: its name, or (grows)
     // its growth to `partitions`.
