@@ -57,11 +57,11 @@ status global_stream_thread::initialize(const std::map<std::string, int>& partit
 
 std::map<std::string, key_value_bytes_store*> global_stream_thread::stores() const { return task_->stores(); }
 
-void global_stream_thread::start() { thread_ = std::thread([this] { run(); }); }
-
-void global_stream_thread::join() {
-    if (thread_.joinable()) thread_.join();
+void global_stream_thread::start() {
+    thread_.start([this] { run(); });
 }
+
+void global_stream_thread::join() { thread_.join(); }
 
 std::exception_ptr global_stream_thread::failure() const {
     std::lock_guard l(failure_mutex_);

@@ -28,6 +28,7 @@
 #include "samsa/base/result.h"
 #include "samsa/streams/internal/runtime/checkpoint_file.h"
 #include "samsa/streams/internal/runtime/clients.h"
+#include "samsa/streams/internal/runtime/runner_thread.h"
 #include "samsa/streams/internal/runtime/global_state_task.h"
 #include "samsa/streams/internal/runtime/state_directory.h"
 #include "samsa/streams/streams_config.h"
@@ -84,7 +85,7 @@ private:
     mutable std::mutex failure_mutex_;
     std::exception_ptr failure_;
     std::function<void(std::exception_ptr)> on_failure_;
-    std::thread thread_;
+    runner_thread thread_;
 };
 
 }  // namespace samsa::streams::internal

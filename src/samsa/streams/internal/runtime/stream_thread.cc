@@ -80,11 +80,11 @@ void stream_thread::set_state(stream_thread_state s) {
     if (listener_) listener_(*this, s, before);
 }
 
-void stream_thread::start() { thread_ = std::thread([this] { run(); }); }
-
-void stream_thread::join() {
-    if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
+void stream_thread::start() {
+    thread_.start([this] { run(); });
 }
+
+void stream_thread::join() { thread_.join(); }
 
 void stream_thread::run() {
     try {

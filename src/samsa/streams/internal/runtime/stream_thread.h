@@ -44,6 +44,7 @@
 
 #include "samsa/streams/internal/runtime/changelog_reader.h"
 #include "samsa/streams/internal/runtime/clients.h"
+#include "samsa/streams/internal/runtime/runner_thread.h"
 #include "samsa/streams/internal/runtime/stream_record_collector.h"
 #include "samsa/streams/internal/runtime/streams_metrics.h"
 #include "samsa/streams/internal/runtime/task_manager.h"
@@ -149,7 +150,7 @@ private:
     std::vector<task_id> published_tasks_;
     mutable std::mutex failure_mutex_;
     std::exception_ptr failure_;
-    std::thread thread_;
+    runner_thread thread_;
 };
 
 }  // namespace samsa::streams::internal
