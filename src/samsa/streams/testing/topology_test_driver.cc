@@ -382,6 +382,19 @@ void topology_test_driver::release_views() {
     if (task_) task_->copy_borrowed_records();
 }
 
+void topology_test_driver::fail_after_capture(const std::exception& failure) {
+    // What the task produced before it failed is captured; records it still
+    // buffers stop viewing the output queues.
+    try {
+        capture_outputs();
+    } catch (...) {
+        release_views();
+        throw;
+    }
+    release_views();
+    rethrow(failure);
+}
+
 void topology_test_driver::pipe_raw(const std::string& topic, internal::raw_record r) {
     topic_route& to = route(topic);
     if (to.to_global) {
@@ -428,14 +441,7 @@ void topology_test_driver::complete_all_processable_work() {
             capture_outputs();
         }
     } catch (const std::exception& e) {
-        try {
-            capture_outputs();
-        } catch (...) {
-            release_views();
-            throw;
-        }
-        release_views();
-        rethrow(e);
+        fail_after_capture(e);
     }
 }
 
@@ -490,14 +496,7 @@ void topology_test_driver::advance_wall_clock_time(std::chrono::milliseconds adv
             task_->maybe_punctuate_wall_clock();
             commit();
         } catch (const std::exception& e) {
-            try {
-                capture_outputs();
-            } catch (...) {
-                release_views();
-                throw;
-            }
-            release_views();
-            rethrow(e);
+            fail_after_capture(e);
         }
     }
     complete_all_processable_work();

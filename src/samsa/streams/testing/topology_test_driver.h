@@ -200,6 +200,9 @@ private:
     // Records the task still buffers after a failure get their own bytes:
     // the test may read (and so free) the output queue they view.
     void release_views();
+    // After a failure: captures what the task produced, release_views(),
+    // then rethrow(failure).
+    [[noreturn]] void fail_after_capture(const std::exception& failure);
     void process_global(internal::consumed_record r);
     void commit();
     [[noreturn]] static void rethrow(const std::exception& failure);
