@@ -5,6 +5,8 @@
 // moved. These tests pin what a test sees through all of that.
 #include <filesystem>
 #include <random>
+#include <stdexcept>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -111,6 +113,53 @@ TEST(driver_capture, a_topic_name_at_the_address_of_another_is_routed_by_its_tex
     EXPECT_EQ(out.read_value(), "from-b:2");
     EXPECT_EQ(out.read_value(), "from-a:4");
     EXPECT_TRUE(out.is_empty());
+}
+
+// A record read back from a repartition topic views the bytes the output
+// queue keeps (no copy for the task). A failure can leave such records
+// buffered in the task; the test may then read the queue, freeing those
+// bytes, before it pipes again and the task processes them: they must
+// have been copied first, and come out as they were written.
+TEST(driver_capture, records_left_buffered_by_a_failure_keep_their_bytes_when_the_queue_is_read) {
+    streams_builder b;
+    b.stream("lines", strings())
+        .flat_map([](const str&, const str& v) {
+            // "boom-1 second-record-value-2" -> two records, keyed by word.
+            std::vector<key_value<str, str>> out;
+            size_t at = 0;
+            while (at <= v.size()) {
+                size_t end = v.find(' ', at);
+                if (end == str::npos) end = v.size();
+                out.push_back({v.substr(at, end - at), v.substr(at, end - at)});
+                at = end + 1;
+            }
+            return out;
+        })
+        .repartition(repartitioned<str, str>::as("words"))
+        .peek([](const str&, const str& v) {
+            if (v.rfind("boom", 0) == 0) throw std::runtime_error("boom");
+        })
+        .to("out");
+    testing::topology_test_driver driver(b.build(), {{"application.id", "app"}});
+    auto lines = driver.create_input_topic("lines", serdes::string(), serdes::string());
+    auto words = driver.create_output_topic("app-words-repartition", serdes::string(), serdes::string());
+    auto out = driver.create_output_topic("out", serdes::string(), serdes::string());
+
+    // The first word's record throws; the second stays in the task.
+    EXPECT_THROW(lines.pipe_input("k", "boom-1 second-record-value-2", 1), std::runtime_error);
+    EXPECT_TRUE(out.is_empty());
+    // Reading the repartition topic frees what it kept.
+    ASSERT_EQ(words.get_queue_size(), 2u);
+    EXPECT_EQ(words.read_value(), "boom-1");
+    EXPECT_EQ(words.read_value(), "second-record-value-2");
+    // Bytes of the same sizes, allocated again, with other contents.
+    lines.pipe_input("k", "xxxxxx yyyyyyyyyyyyyyyyyyyyy", 2);
+
+    auto got = out.read_records_to_list();
+    ASSERT_EQ(got.size(), 3u);
+    EXPECT_EQ(got[0], (testing::test_record<str, str>{"second-record-value-2", "second-record-value-2", 1, {}}));
+    EXPECT_EQ(got[1], (testing::test_record<str, str>{"xxxxxx", "xxxxxx", 2, {}}));
+    EXPECT_EQ(got[2], (testing::test_record<str, str>{"yyyyyyyyyyyyyyyyyyyyy", "yyyyyyyyyyyyyyyyyyyyy", 2, {}}));
 }
 
 // The commit after each record skips the checkpoint test while no changelog

@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <functional>
 #include <random>
 #include <stdexcept>
-#include <unordered_map>
 
 #include <spdlog/spdlog.h>
 
@@ -20,110 +20,127 @@ using internal::consumed_record;
 using internal::produced_record;
 using internal::topic_partition;
 
-namespace {
+// What the driver knows of one topic. Only partition 0 exists in the
+// driver (partition_count() answers 1 for every topic, and the task is 0_0);
+// a record sent to another partition is numbered apart (collector).
+struct topology_test_driver::topic_route {
+    // The topic's name, stable while the driver lives: records queued for
+    // the task view it.
+    std::string name;
+    // Where captured records of it are kept; made at its first one.
+    std::deque<produced_record>* output = nullptr;
+    bool to_task = false;
+    bool to_global = false;
+    // The task's index of (name, 0) when to_task (stream_task::input_index):
+    // records are added by it, not by name.
+    size_t input_index = 0;
+    // The offset the next record read from it gets (piped or read back).
+    int64_t next_offset = 0;
+    // The collector's numbering of what the task wrote to it, as a broker's:
+    // the last offset sent (nullopt: nothing yet), and whether it is one of
+    // the task's changelogs.
+    std::optional<samsa::offset> last_sent;
+    bool changelog = false;
+};
 
-// A map by topic partition whose lookups by view first try the address of
-// the view's characters: produced records carry views of a few long-lived
-// names (a sink's topic, a changelog's), so most lookups hash a pointer
-// instead of comparing long names ("<application.id>-KSTREAM-...-repartition")
-// along a tree path. A hint is only a guess, checked against the entry's
-// name, so a view whose string has gone (or a temporary) is found by name.
-template<class T>
-class by_topic_partition {
+// Every topic the driver has piped, captured or watched, found by view.
+// The task's records name their topics with views of a few names that live
+// as long as it (a sink's topic, a changelog's: produced_record), so the
+// addresses of those are tried first, in a short array; a match there is
+// still checked by text, so a view of another name at a reused address is
+// found by what it says. Names a test passes (pipe_raw) are looked up by
+// text only: they are often short-lived, and would crowd the array.
+class topology_test_driver::route_table {
 public:
-    using map_type = std::map<topic_partition, T, internal::partition_less>;
+    // classify: fills a new route's to_task, to_global and input_index.
+    explicit route_table(std::function<void(topic_route&)> classify) : classify_(std::move(classify)) {}
 
-    // The entry of (topic, partition), nullptr when absent.
-    const T* find(std::string_view topic, int32_t partition) const {
-        auto it = locate(topic, partition);
-        return it == entries_.end() ? nullptr : &it->second;
-    }
-    // The entry of (topic, partition), made by make() when absent.
-    template<class Make>
-    T& find_or_add(std::string_view topic, int32_t partition, Make&& make) {
-        auto it = locate(topic, partition);
-        if (it == entries_.end()) {
-            it = entries_.emplace(topic_partition{std::string(topic), partition}, make()).first;
-            remember(topic, partition, it);
+    // For a view of a name that outlives the task's use of it.
+    topic_route& find(std::string_view topic) {
+        for (const hint& h : hints_) {
+            if (h.data == topic.data() && h.route->name == topic) return *h.route;
         }
-        return it->second;
+        topic_route& r = find_by_name(topic);
+        if (hints_.size() >= max_hints) hints_.erase(hints_.begin());
+        hints_.push_back(hint{topic.data(), &r});
+        return r;
+    }
+    // For any view.
+    topic_route& find_by_name(std::string_view topic) {
+        auto it = by_name_.find(topic);
+        if (it == by_name_.end()) {
+            auto r = std::make_unique<topic_route>();
+            r->name = std::string(topic);
+            classify_(*r);
+            it = by_name_.emplace(r->name, std::move(r)).first;
+        }
+        return *it->second;
+    }
+
+    // For a name a test passes: its text is compared with the last one's
+    // first (a test pipes runs of records into one topic), then the names
+    // are searched.
+    topic_route& find_piped(std::string_view topic) {
+        if (last_piped_ == nullptr || last_piped_->name != topic) last_piped_ = &find_by_name(topic);
+        return *last_piped_;
+    }
+    // Classifies every route again: those made while the tasks were being
+    // opened (a changelog's) were made before the driver knew its topics.
+    void classify_again() {
+        for (auto& [name, r] : by_name_) classify_(*r);
     }
 
 private:
-    struct hint_key {
+    struct hint {
         const char* data;
-        size_t size;
-        int32_t partition;
-        bool operator==(const hint_key&) const = default;
+        topic_route* route;
     };
-    struct hint_hash {
-        size_t operator()(const hint_key& k) const {
-            return std::hash<const void*>{}(k.data) ^ (k.size << 16) ^ static_cast<size_t>(k.partition);
-        }
-    };
-    // Bounds the hints when many short-lived strings name topics.
-    static constexpr size_t max_hints = 256;
+    // Bounds the scan: a topology writes to few topics.
+    static constexpr size_t max_hints = 16;
 
-    typename map_type::iterator locate(std::string_view topic, int32_t partition) const {
-        hint_key key{topic.data(), topic.size(), partition};
-        if (auto h = hints_.find(key); h != hints_.end() && std::string_view(h->second->first.topic) == topic) {
-            return h->second;
-        }
-        auto it = entries_.find(internal::partition_ref{topic, partition});
-        if (it != entries_.end()) remember(topic, partition, it);
-        return it;
-    }
-    void remember(std::string_view topic, int32_t partition, typename map_type::iterator it) const {
-        if (hints_.size() >= max_hints) hints_.clear();
-        hints_[hint_key{topic.data(), topic.size(), partition}] = it;
-    }
-
-    // mutable: const lookups learn hints too; entries are only added by
-    // find_or_add().
-    mutable map_type entries_;
-    mutable std::unordered_map<hint_key, typename map_type::iterator, hint_hash> hints_;
+    std::function<void(topic_route&)> classify_;
+    std::map<std::string, std::unique_ptr<topic_route>, std::less<>> by_name_;
+    std::vector<hint> hints_;
+    topic_route* last_piped_ = nullptr;
 };
 
-}  // namespace
-
-// Every topic the driver has piped or captured a record of (on partition
-// 0), found by view.
-class topology_test_driver::route_table : public by_topic_partition<topic_route> {};
-
-// Keeps what the task produces until the driver captures it, and numbers
-// it per partition as a broker would (the offsets go into checkpoints). It
-// counts the records sent to the task's changelogs, so that a commit knows
-// when no changelog moved.
+// Keeps what the task produces until the driver captures it, each record
+// with its topic's route (found once, here), and numbers it per partition
+// as a broker would (the offsets go into checkpoints). It counts the
+// records sent to the task's changelogs, so that a commit knows when no
+// changelog moved.
 class topology_test_driver::collector final : public internal::record_collector {
 public:
+    explicit collector(route_table& routes) : routes_(&routes) {}
+
     void send(produced_record r) override {
-        // Looked up by view: no topic string is made per record.
-        partition_state& s =
-            partitions_.find_or_add(r.topic, r.partition.value_or(0), [] { return partition_state{}; });
-        s.last = s.last ? *s.last + 1 : samsa::offset(0);
-        if (s.changelog) ++changelog_sends_;
-        produced.push_back(std::move(r));
+        topic_route& to = routes_->find(r.topic);
+        std::optional<samsa::offset>& last = r.partition.value_or(0) == 0 ? to.last_sent : other(r.topic, *r.partition);
+        last = last ? *last + 1 : samsa::offset(0);
+        if (to.changelog) ++changelog_sends_;
+        produced.emplace_back(std::move(r), &to);
     }
     std::optional<samsa::offset> last_offset(const topic_partition& tp) const override {
-        const partition_state* s = partitions_.find(tp.topic, tp.partition);
-        return s ? s->last : std::nullopt;
+        if (tp.partition == 0) return routes_->find(tp.topic).last_sent;
+        auto it = other_.find(tp);
+        return it == other_.end() ? std::nullopt : it->second;
     }
     // One partition per topic, as Kafka's driver tells partitioners.
     std::optional<int32_t> partition_count(const std::string&) override { return 1; }
-    // From now on, records sent to tp count in changelog_sends().
-    void watch_changelog(const topic_partition& tp) {
-        partitions_.find_or_add(tp.topic, tp.partition, [] { return partition_state{}; }).changelog = true;
-    }
+    // From now on, records sent to (topic, 0) count in changelog_sends().
+    void watch_changelog(const std::string& topic) { routes_->find(topic).changelog = true; }
     // Records sent to watched changelogs so far.
     uint64_t changelog_sends() const { return changelog_sends_; }
-    std::vector<produced_record> produced;
+    std::vector<std::pair<produced_record, topic_route*>> produced;
 
 private:
-    struct partition_state {
-        std::optional<samsa::offset> last;  // nullopt: nothing sent yet
-        bool changelog = false;
-    };
-    by_topic_partition<partition_state> partitions_;
+    // A partition other than 0 (none in practice: see topic_route).
+    std::optional<samsa::offset>& other(std::string_view topic, int32_t partition) {
+        return other_[topic_partition{std::string(topic), partition}];
+    }
+
+    route_table* routes_;
+    std::map<topic_partition, std::optional<samsa::offset>> other_;
     uint64_t changelog_sends_ = 0;
 };
 
@@ -185,8 +202,13 @@ internal::subtopology_info all_subtopologies(const internal::internal_topology_b
 
 topology_test_driver::topology_test_driver(topology t, std::map<std::string, std::string> properties,
                                            int64_t initial_wall_clock_ms)
-    : topology_(std::move(t)), wall_clock_ms_(initial_wall_clock_ms), collector_(std::make_unique<collector>()),
-      routes_(std::make_unique<route_table>()) {
+    : topology_(std::move(t)), wall_clock_ms_(initial_wall_clock_ms),
+      routes_(std::make_unique<route_table>([this](topic_route& r) {
+          r.to_task = task_topics_.count(r.name) > 0;
+          r.to_global = global_topics_.count(r.name) > 0;
+          if (r.to_task && task_) r.input_index = task_->input_index(internal::partition_ref(r.name, 0)).value();
+      })),
+      collector_(std::make_unique<collector>(*routes_)) {
     auto app = properties.find("application.id");
     application_id_ = app != properties.end() ? app->second : "topology-test-driver";
     deserialization_handler_response on_deserialization_error = deserialization_handler_response::fail;
@@ -289,8 +311,9 @@ void topology_test_driver::open_tasks(deserialization_handler_response on_deseri
         task_ = std::move(*task);
         task_->mark_running();
         task_topics_.insert(all.source_topics.begin(), all.source_topics.end());
-        for (const auto& c : task_->changelogs()) collector_->watch_changelog(c.tp);
+        for (const auto& c : task_->changelogs()) collector_->watch_changelog(c.tp.topic);
     }
+    routes_->classify_again();
 }
 
 topology_test_driver::~topology_test_driver() {
@@ -322,25 +345,60 @@ void topology_test_driver::rethrow(const std::exception& failure) {
 }
 
 topology_test_driver::topic_route& topology_test_driver::route(std::string_view topic) {
-    return routes_->find_or_add(topic, 0, [&] {
-        topic_route r;
-        r.to_task = task_topics_.count(topic) > 0;
-        r.to_global = global_topics_.count(topic) > 0;
-        return r;
-    });
+    // A test pipes runs of records into one topic: its text is compared
+    // with the last one's before the names are searched.
+    return routes_->find_piped(topic);
 }
 
-// A record on partition 0 of topic, at its next offset.
-consumed_record topology_test_driver::on_partition_zero(std::string_view topic, topic_route& route,
-                                                        internal::raw_record&& r) {
-    return consumed_record::copy_of(topic, 0, samsa::offset(route.next_offset++), std::move(r.key), std::move(r.value),
-                                    r.timestamp, std::move(r.headers));
+consumed_record topology_test_driver::owned_record(topic_route& route, internal::raw_record&& r) {
+    struct owned {
+        std::optional<samsa::bytes> key;
+        std::optional<samsa::bytes> value;
+    };
+    auto* bytes = new owned{std::move(r.key), std::move(r.value)};
+    consumed_record c;
+    c.owner = internal::record_owner(bytes, [](void* p) { delete static_cast<owned*>(p); });
+    c.tp = internal::partition_ref(route.name, 0);
+    c.offset = samsa::offset(route.next_offset++);
+    if (bytes->key) c.key = bytes_view(*bytes->key);
+    if (bytes->value) c.value = bytes_view(*bytes->value);
+    c.timestamp = r.timestamp;
+    c.headers = std::move(r.headers);
+    return c;
+}
+
+consumed_record topology_test_driver::viewed_record(topic_route& route, const produced_record& p) {
+    consumed_record c;
+    c.tp = internal::partition_ref(route.name, 0);
+    c.offset = samsa::offset(route.next_offset++);
+    if (p.key) c.key = bytes_view(*p.key);
+    if (p.value) c.value = bytes_view(*p.value);
+    c.timestamp = p.timestamp;
+    c.headers = p.headers;
+    return c;
+}
+
+void topology_test_driver::release_views() {
+    if (task_) task_->copy_borrowed_records();
+}
+
+void topology_test_driver::fail_after_capture(const std::exception& failure) {
+    // What the task produced before it failed is captured; records it still
+    // buffers stop viewing the output queues.
+    try {
+        capture_outputs();
+    } catch (...) {
+        release_views();
+        throw;
+    }
+    release_views();
+    rethrow(failure);
 }
 
 void topology_test_driver::pipe_raw(const std::string& topic, internal::raw_record r) {
     topic_route& to = route(topic);
     if (to.to_global) {
-        process_global(topic, to, std::move(r));
+        process_global(owned_record(to, std::move(r)));
         return;
     }
     if (!to.to_task) {
@@ -349,16 +407,16 @@ void topology_test_driver::pipe_raw(const std::string& topic, internal::raw_reco
     try {
         // Throws what the timestamp extractor throws (a negative timestamp
         // under FailOnInvalidTimestamp).
-        task_->add_record(on_partition_zero(topic, to, std::move(r)));
+        task_->add_record(owned_record(to, std::move(r)), to.input_index);
     } catch (const std::exception& e) {
         rethrow(e);
     }
     complete_all_processable_work();
 }
 
-void topology_test_driver::process_global(std::string_view topic, topic_route& route, internal::raw_record r) {
+void topology_test_driver::process_global(consumed_record r) {
     try {
-        global_->update(on_partition_zero(topic, route, std::move(r)));
+        global_->update(std::move(r));
         global_->flush();
     } catch (const std::exception& e) {
         rethrow(e);
@@ -369,7 +427,12 @@ void topology_test_driver::process_global(std::string_view topic, topic_route& r
 // then stream-time punctuation and a commit, then what it produced is
 // captured and internal records are queued back in.
 void topology_test_driver::complete_all_processable_work() {
-    capture_outputs();
+    try {
+        capture_outputs();
+    } catch (...) {
+        release_views();
+        throw;
+    }
     if (!task_) return;
     try {
         while (task_->process_one()) {
@@ -378,8 +441,7 @@ void topology_test_driver::complete_all_processable_work() {
             capture_outputs();
         }
     } catch (const std::exception& e) {
-        capture_outputs();
-        rethrow(e);
+        fail_after_capture(e);
     }
 }
 
@@ -404,28 +466,25 @@ void topology_test_driver::capture_outputs() {
     // exception left in it last time is dropped, as before.
     capturing_.clear();
     capturing_.swap(collector_->produced);
-    for (auto& p : capturing_) {
-        topic_route& to = route(p.topic);
-        if (!to.output) {
-            auto out = outputs_.find(p.topic);
-            if (out == outputs_.end()) out = outputs_.emplace(std::string(p.topic), std::deque<produced_record>{}).first;
-            to.output = &out->second;
+    for (auto& [p, to] : capturing_) {
+        if (!to->output) {
+            auto out = outputs_.find(to->name);
+            if (out == outputs_.end()) out = outputs_.emplace(to->name, std::deque<produced_record>{}).first;
+            to->output = &out->second;
         }
-        to.output->push_back(std::move(p));
-        if (!to.to_task && !to.to_global) continue;
-        // Kept for the output topic and queued for the task, as Kafka's
-        // driver does with one byte array; here the task gets a copy.
-        const produced_record& captured = to.output->back();
-        internal::raw_record r;
-        r.key = captured.key;
-        r.value = captured.value;
-        r.timestamp = captured.timestamp;
-        r.headers = captured.headers;
-        if (to.to_global) {
-            process_global(captured.topic, to, std::move(r));
+        to->output->push_back(std::move(p));
+        if (!to->to_task && !to->to_global) continue;
+        // Kept for the output topic and read back from there, as Kafka's
+        // driver does with one byte array: the task views the queue's
+        // record (a deque's elements stay where they are as it grows, and
+        // nothing reads the queue before the task has processed the record,
+        // unless a failure leaves it buffered: release_views()).
+        consumed_record r = viewed_record(*to, to->output->back());
+        if (to->to_global) {
+            process_global(std::move(r));
             continue;
         }
-        task_->add_record(on_partition_zero(captured.topic, to, std::move(r)));
+        task_->add_record(std::move(r), to->input_index);
     }
     capturing_.clear();
 }
@@ -437,8 +496,7 @@ void topology_test_driver::advance_wall_clock_time(std::chrono::milliseconds adv
             task_->maybe_punctuate_wall_clock();
             commit();
         } catch (const std::exception& e) {
-            capture_outputs();
-            rethrow(e);
+            fail_after_capture(e);
         }
     }
     complete_all_processable_work();

@@ -173,15 +173,11 @@ public:
 
 private:
     class collector;
-    // What the driver does with a record of one topic: where captured
-    // records of it are kept, whether the task or the global task reads it,
-    // and the offset its next record on partition 0 gets.
-    struct topic_route {
-        std::deque<internal::produced_record>* output = nullptr;  // made at its first captured record
-        bool to_task = false;
-        bool to_global = false;
-        int64_t next_offset = 0;
-    };
+    // What the driver knows of one topic (on partition 0, the driver's only
+    // one): where captured records of it are kept, whether the task or the
+    // global task reads it, offsets. Found once per produced or piped record
+    // by the address of the topic's name (topology_test_driver.cc).
+    struct topic_route;
     class route_table;
     // Kafka's internal emit throttles (wall clock, ms); Kafka's
     // TopologyTestDriver sets both to 0 unless configured, so emit-on-window-
@@ -195,9 +191,19 @@ private:
     void complete_all_processable_work();
     void capture_outputs();
     topic_route& route(std::string_view topic);
-    internal::consumed_record on_partition_zero(std::string_view topic, topic_route& route,
-                                                internal::raw_record&& r);
-    void process_global(std::string_view topic, topic_route& route, internal::raw_record r);
+    // A piped record on partition 0 of route's topic, at its next offset,
+    // owning r's bytes.
+    static internal::consumed_record owned_record(topic_route& route, internal::raw_record&& r);
+    // A captured record read back on partition 0 of its topic, at its next
+    // offset, viewing the bytes the output queue keeps (release_views()).
+    static internal::consumed_record viewed_record(topic_route& route, const internal::produced_record& p);
+    // Records the task still buffers after a failure get their own bytes:
+    // the test may read (and so free) the output queue they view.
+    void release_views();
+    // After a failure: captures what the task produced, release_views(),
+    // then rethrow(failure).
+    [[noreturn]] void fail_after_capture(const std::exception& failure);
+    void process_global(internal::consumed_record r);
     void commit();
     [[noreturn]] static void rethrow(const std::exception& failure);
     bool store_is_timestamped(const std::string& name) const;
@@ -222,6 +228,9 @@ private:
     timestamp_extractor_ptr default_timestamp_extractor_;
     bool owns_state_dir_ = false;
     int64_t wall_clock_ms_;
+    // Every topic piped or captured so far (see route()); before the
+    // collector, which holds it.
+    std::unique_ptr<route_table> routes_;
     std::unique_ptr<collector> collector_;
     std::unique_ptr<thread_cache> cache_;  // before the tasks: outlives their stores
     std::unique_ptr<internal::state_directory> dirs_;
@@ -230,15 +239,14 @@ private:
     std::unique_ptr<internal::global_state_task> global_;
     // Every sub-topology in one task, 0_0, as Kafka's driver runs them.
     std::unique_ptr<internal::stream_task> task_;
-    // Found by the views produced records carry (no topic string per record).
+    // What a new route is classified by.
     std::set<std::string, std::less<>> task_topics_;  // decorated
     std::set<std::string, std::less<>> global_topics_;
     std::map<std::string, std::deque<internal::produced_record>, std::less<>> outputs_;
-    // Every topic piped or captured so far (see route()).
-    std::unique_ptr<route_table> routes_;
     // The collector's changelog_sends() at the last commit's checkpoint test.
     uint64_t changelog_sends_at_commit_ = 0;
-    std::vector<internal::produced_record> capturing_;  // capture_outputs()' batch
+    // capture_outputs()' batch: each record with its topic's route.
+    std::vector<std::pair<internal::produced_record, topic_route*>> capturing_;
     std::unique_ptr<driver_store_provider> queries_;
 };
 

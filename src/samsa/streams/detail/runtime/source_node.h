@@ -79,7 +79,8 @@ public:
         if (raw.key) r.key = key_serde_.deserialize(topic, *raw.key);
         if (raw.value) r.value = value_serde_.deserialize(topic, *raw.value);
         r.timestamp = raw.timestamp;
-        r.headers = *raw.headers;  // usually none: no allocation
+        // Usually none on either side: then not even the call.
+        if (!raw.headers->empty() || !r.headers.empty()) r.headers = *raw.headers;
     }
     // The typed record moves on (deserialize() refills every field).
     void forward_deserialized() override { forward_to(children(), std::move(pending_)); }

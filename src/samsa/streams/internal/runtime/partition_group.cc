@@ -113,6 +113,19 @@ bool partition_group::ready_to_process(int64_t now, int64_t max_task_idle_ms, co
     return true;
 }
 
+void partition_group::copy_borrowed() {
+    for (auto& [tp, q] : queues_) {
+        for (consumed_record& r : q.records) {
+            if (r.owner) continue;
+            std::optional<bytes> key, value;
+            if (r.key) key = bytes(r.key->begin(), r.key->end());
+            if (r.value) value = bytes(r.value->begin(), r.value->end());
+            r = consumed_record::copy_of(r.tp.topic, r.tp.partition, r.offset, std::move(key), std::move(value),
+                                         r.timestamp, std::move(r.headers));
+        }
+    }
+}
+
 void partition_group::clear() {
     for (auto& [tp, q] : queues_) q.records.clear();
     heap_.clear();

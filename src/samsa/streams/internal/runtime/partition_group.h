@@ -76,6 +76,11 @@ public:
     // next(), and the index of the record's partition.
     std::optional<consumed_record> next(size_t& index);
 
+    // Every buffered record that views bytes it does not own (no owner: the
+    // test driver's records read back from its output queues) gets copies
+    // of its own, for when what it views may go (the driver after a failure).
+    void copy_borrowed();
+
     size_t buffered() const { return buffered_; }
     size_t buffered(const topic_partition& tp) const { return queues_.at(tp).records.size(); }
     bool empty() const { return buffered_ == 0; }

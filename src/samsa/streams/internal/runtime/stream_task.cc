@@ -28,6 +28,13 @@ void wipe_task_state(const std::filesystem::path& dir) {
         if (rm) spdlog::warn("[streams] cannot wipe {}: {}", entry.path().string(), rm.message());
     }
 }
+// Whether e is one of Kafka's ExtractRecordMetadataTimestamp built-ins:
+// they answer a record's own timestamp whenever it is not negative (their
+// policies differ only for negative ones).
+bool uses_record_timestamp(const timestamp_extractor* e) {
+    return e == fail_on_invalid_timestamp().get() || e == log_and_skip_on_invalid_timestamp().get() ||
+           e == use_partition_time_on_invalid_timestamp().get();
+}
 }  // namespace
 
 stream_task::stream_task(task_id id, std::set<topic_partition> inputs, const task_environment& env)
@@ -83,7 +90,16 @@ result<std::unique_ptr<stream_task>> stream_task::create(task_id id, const subto
         for (const auto& store : s.stores) t->context_->add_store(builders.at(store));
         t->graph_ = std::make_unique<task_graph>(env.topo->internal_builder(), s.nodes, app);
         if (env.metrics) t->graph_->enable_metrics(env.metrics, env.thread_id, id.to_string());
-        for (const auto& tp : t->records_.partitions()) t->input_sources_.push_back(t->graph_->find_source(tp.topic));
+        const timestamp_extractor* fallback = env.default_timestamp_extractor ? env.default_timestamp_extractor.get()
+                                                                              : fail_on_invalid_timestamp().get();
+        for (const auto& tp : t->records_.partitions()) {
+            t->input_sources_.push_back(t->graph_->find_source(tp.topic));
+            const auto& source = t->input_sources_.back();
+            const timestamp_extractor* e =
+                source && source->node->extractor() ? source->node->extractor().get() : fallback;
+            t->input_extractors_.push_back(e);
+            t->record_time_extractor_.push_back(uses_record_timestamp(e));
+        }
         t->graph_->init(*t->context_);
         // The producer learns where its sinks' partitions are now, not at the
         // first record (which would wait for librdkafka's next topic scan).
@@ -173,13 +189,16 @@ void stream_task::add_record(consumed_record r) {
 }
 
 void stream_task::add_record(consumed_record r, size_t index) {
-    const timestamp_extractor& fallback =
-        env_->default_timestamp_extractor ? *env_->default_timestamp_extractor : *fail_on_invalid_timestamp();
     SAMSA_ASSERT(index < input_sources_.size(), "input partition index out of range");
     const std::optional<task_graph::source_ref>& source = input_sources_[index];
     if (!source) throw task_failure("task " + context_->task_id() + " has no source for " + std::string(r.tp.topic));
-    std::optional<int64_t> ts =
-        graph_->extract_timestamp(r, *source, records_.partition_time(index), *context_, fallback);
+    if (r.timestamp >= 0 && record_time_extractor_[index]) {
+        // What the extractor would answer (uses_record_timestamp).
+        records_.add(index, std::move(r));
+        return;
+    }
+    std::optional<int64_t> ts = graph_->extract_timestamp(r, *source, records_.partition_time(index), *context_,
+                                                          *input_extractors_[index]);
     if (!ts) {
         // Dropped. Nothing earlier waits on its partition: it counts as
         // consumed, so the next commit moves past it.

@@ -178,6 +178,9 @@ public:
         return records_.ready_to_process(wall_clock_ms, env_->max_task_idle_ms, env_->fetched_lag);
     }
     int64_t enforced_processing_total() const { return records_.enforced_processing_total(); }
+    // partition_group::copy_borrowed(): buffered records that view bytes
+    // they do not own get copies (the test driver, after a failure).
+    void copy_borrowed_records() { records_.copy_borrowed(); }
     size_t buffered() const { return records_.buffered(); }
     size_t buffered(const topic_partition& tp) const { return records_.buffered(tp); }
     // Processes the next record in timestamp order (partition_group.h);
@@ -258,6 +261,12 @@ private:
     // when a record comes). Found once, not by name per record.
     std::vector<std::optional<samsa::offset>> consumed_;
     std::vector<std::optional<task_graph::source_ref>> input_sources_;
+    // By input partition index: the extractor of its source (its own or
+    // the default), and whether that is a built-in which answers a record's
+    // own timestamp when it is not negative, so that add_record() takes a
+    // valid one as it is, without calling it.
+    std::vector<const timestamp_extractor*> input_extractors_;
+    std::vector<bool> record_time_extractor_;
     // Changelog offsets when the stores were last flushed and checkpointed.
     std::vector<std::optional<samsa::offset>> checkpointed_;
     // Unregistered when the task closes (Kafka removes a task's sensors).
