@@ -18,6 +18,11 @@ using samsa::kafka::to_partitions;
 result<std::unique_ptr<group_consumer>> rdkafka_group_consumer::create(const client_config& given) {
     client_config config = given;
     config["enable.partition.eof"] = "true";  // see current_lag()
+    // The runtime commits the offsets it gives commit() and never librdkafka's
+    // stored ones (auto-commit is off): without this, every message handed
+    // out is also stored as the partition's offset to commit, on the stream
+    // thread, for nothing.
+    config["enable.auto.offset.store"] = "false";
     auto conf = samsa::kafka::make_conf(config);
     if (!conf) return conf.error();
     std::unique_ptr<rdkafka_group_consumer> c(new rdkafka_group_consumer());
