@@ -14,6 +14,7 @@
 #include "samsa/streams/internal/runtime/internal_topic_manager.h"
 #include "samsa/streams/internal/runtime/partition_group.h"
 #include "samsa/streams/internal/runtime/state_directory.h"
+#include "samsa/streams/internal/runtime/stream_record_collector.h"
 #include "samsa/streams/internal/runtime/topology_metadata.h"
 #include "samsa/streams/streams_config.h"
 #include "tests/streams/runtime/fake_clients.h"
@@ -125,6 +126,58 @@ TEST(partition_ref, finds_topic_partitions_by_view_in_their_own_order) {
     partition_group g({{"x", 0}, {"x", 1}});
     EXPECT_EQ(g.index_of(partition_ref("x", 1)), 1u);
     EXPECT_FALSE(g.index_of(partition_ref("y", 0)));
+}
+
+// A producer that holds sends and reports them when told, in any order,
+// with the offset given: the collector's view of delivery reports.
+class reporting_producer final : public record_producer {
+public:
+    status send(const produced_record& r, delivery_listener& listener) override {
+        sent.push_back({std::string(r.topic), r.partition.value_or(0)});
+        listener_ = &listener;
+        return ok();
+    }
+    void report(const topic_partition& tp, int64_t offset) {
+        delivery_report d;
+        d.tp = partition_ref(tp);
+        d.offset = samsa::offset(offset);
+        listener_->on_delivery(d);
+    }
+    void poll() override {}
+    status flush(std::chrono::milliseconds) override { return ok(); }
+    result<int32_t> partition_count(const std::string&, std::chrono::milliseconds) override { return 1; }
+    std::vector<topic_partition> sent;
+
+private:
+    delivery_listener* listener_ = nullptr;
+};
+
+TEST(stream_record_collector, keeps_the_highest_delivered_offset_per_partition_across_interleaved_reports) {
+    reporting_producer producer;
+    stream_record_collector collector(producer, production_handler_response::fail);
+    const std::string changelog = "app-store-changelog";
+    produced_record r;
+    r.topic = changelog;
+    collector.send(r);
+    const topic_partition a{changelog, 0}, b{changelog, 1}, c{"app-other-changelog", 0};
+    // Runs of one partition, a switch, a late lower offset, and back: the
+    // entry found last time must not be taken for another partition's.
+    producer.report(a, 5);
+    producer.report(a, 6);
+    producer.report(b, 2);
+    producer.report(a, 4);
+    producer.report(c, 9);
+    producer.report(b, 3);
+    EXPECT_EQ(collector.last_offset(a), samsa::offset(6));
+    EXPECT_EQ(collector.last_offset(b), samsa::offset(3));
+    EXPECT_EQ(collector.last_offset(c), samsa::offset(9));
+    EXPECT_EQ(collector.last_offset(topic_partition{changelog, 2}), std::nullopt);
+    // An abort forgets the offsets, and the next report starts them again.
+    ASSERT_TRUE(collector.abort_transaction(std::chrono::milliseconds(10)));
+    EXPECT_EQ(collector.last_offset(a), std::nullopt);
+    producer.report(a, 7);
+    EXPECT_EQ(collector.last_offset(a), samsa::offset(7));
+    EXPECT_EQ(collector.last_offset(b), std::nullopt);
 }
 
 TEST(partition_group, hands_out_records_in_timestamp_order_across_partitions) {

@@ -72,6 +72,23 @@ TEST(streams_metrics, old_samples_expire_but_totals_stay) {
     EXPECT_EQ(later.at(named("commit-total")), 2);
 }
 
+TEST(streams_metrics, a_round_reads_the_clock_once_and_only_on_its_own_thread) {
+    const int64_t before = metrics_now_ms();
+    int64_t inside = 0;
+    {
+        metrics_round round;
+        inside = metrics_now_ms();
+        EXPECT_GE(inside, before);
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        EXPECT_EQ(metrics_now_ms(), inside);
+        // Another thread reads the clock itself.
+        int64_t other = 0;
+        std::thread([&] { other = metrics_now_ms(); }).join();
+        EXPECT_GE(other, inside + 20);
+    }
+    EXPECT_GE(metrics_now_ms(), inside + 20);  // the round is over: the clock again
+}
+
 TEST(streams_metrics, rate_of_sum_counts_the_values) {
     streams_metrics registry(recording_level::info);
     auto s = registry.add_sensor(recording_level::info, rate_and_sum("process", group, tags));

@@ -18,6 +18,11 @@ using samsa::kafka::to_partitions;
 result<std::unique_ptr<group_consumer>> rdkafka_group_consumer::create(const client_config& given) {
     client_config config = given;
     config["enable.partition.eof"] = "true";  // see current_lag()
+    // The runtime commits the offsets it gives commit() and never librdkafka's
+    // stored ones (auto-commit is off): without this, every message handed
+    // out is also stored as the partition's offset to commit, on the stream
+    // thread, for nothing.
+    config["enable.auto.offset.store"] = "false";
     auto conf = samsa::kafka::make_conf(config);
     if (!conf) return conf.error();
     std::unique_ptr<rdkafka_group_consumer> c(new rdkafka_group_consumer());
@@ -136,6 +141,7 @@ result<std::vector<consumed_record>> rdkafka_group_consumer::poll(std::chrono::m
                                                                   size_t max_records) {
     std::vector<consumed_record> out;
     if (closed_) return out;
+    ++polls_;
     // librdkafka's batch call waits until it has all it was asked for, so
     // the first call asks for one message (waiting up to timeout, as
     // rd_kafka_consumer_poll would) and the next ones take what is queued.
@@ -165,13 +171,20 @@ result<std::vector<consumed_record>> rdkafka_group_consumer::poll(std::chrono::m
 }
 
 std::optional<int64_t> rdkafka_group_consumer::current_lag(const topic_partition& tp) {
-    auto it = std::find_if(positions_.begin(), positions_.end(), [&](const position& p) { return p.tp == tp; });
+    auto it = std::find_if(positions_.begin(), positions_.end(), [&](const position& p) {
+        return p.tp.partition == tp.partition && p.tp.topic == tp.topic;
+    });
     if (it == positions_.end()) return std::nullopt;
-    int64_t low = 0;
-    int64_t high = 0;
-    rd_kafka_resp_err_t err = rd_kafka_get_watermark_offsets(rk_.get(), tp.topic.c_str(), tp.partition, &low, &high);
-    if (err || high < 0) return std::nullopt;
-    return std::max<int64_t>(0, high - it->next);
+    if (it->high_poll != polls_) {
+        int64_t low = 0;
+        int64_t high = 0;
+        rd_kafka_resp_err_t err =
+            rd_kafka_get_watermark_offsets(rk_.get(), tp.topic.c_str(), tp.partition, &low, &high);
+        it->high = err ? -1 : high;
+        it->high_poll = polls_;
+    }
+    if (it->high < 0) return std::nullopt;
+    return std::max<int64_t>(0, it->high - it->next);
 }
 
 status rdkafka_group_consumer::commit(const committed_offsets& offsets) {

@@ -50,7 +50,10 @@ public:
     // The cached high watermark (updated by every fetch response) minus the
     // position after the last record or end-of-partition event poll() saw;
     // partition EOF events are enabled for this, so an empty partition has
-    // a known lag (0) after its first fetch.
+    // a known lag (0) after its first fetch. The watermark is read once per
+    // partition between two polls, as the Java consumer's currentLag moves
+    // only when poll() handles a fetch: the stream thread asks for every
+    // empty partition of every task in every processing round.
     std::optional<int64_t> current_lag(const topic_partition& tp) override;
     void close() override;
     std::shared_ptr<const consumer_group_metadata> group_metadata() override;
@@ -83,8 +86,13 @@ private:
         topic_partition tp;
         const rd_kafka_topic_t* rkt = nullptr;
         int64_t next = 0;
+        // The high watermark as read for the poll numbered high_poll (-1:
+        // unknown then); see current_lag().
+        int64_t high = -1;
+        uint64_t high_poll = 0;
     };
     std::vector<position> positions_;
+    uint64_t polls_ = 1;  // poll() calls so far, from 1
     size_t last_position_ = 0;
     bool rebalanced_ = false;  // the rebalance callback ran (inside poll)
     rebalance_listener* listener_ = nullptr;

@@ -45,6 +45,7 @@ status stream_record_collector::abort_transaction(std::chrono::milliseconds time
     // What was delivered in the aborted transaction is not in the changelog
     // as a read_committed reader sees it.
     offsets_.clear();
+    last_delivered_ = nullptr;
     if (!in_transaction_) return ok();
     in_transaction_ = false;
     if (producer_->fatal()) return make_error(errc::closed, "the producer is fenced; nothing to abort");
@@ -56,6 +57,7 @@ void stream_record_collector::replace_producer(record_producer& producer) {
     in_transaction_ = false;
     first_error_.reset();
     offsets_.clear();
+    last_delivered_ = nullptr;
     partition_counts_.clear();
 }
 
@@ -68,9 +70,14 @@ void stream_record_collector::send(produced_record r) {
 
 void stream_record_collector::on_delivery(const delivery_report& d) {
     if (d.result) {
-        auto it = offsets_.find(d.tp);
-        if (it == offsets_.end()) offsets_.emplace(d.tp.owned(), d.offset);
-        else if (d.offset > it->second) it->second = d.offset;
+        auto* e = last_delivered_;
+        if (e == nullptr || e->first.partition != d.tp.partition || e->first.topic != d.tp.topic) {
+            auto it = offsets_.find(d.tp);
+            if (it == offsets_.end()) it = offsets_.emplace(d.tp.owned(), d.offset).first;
+            e = &*it;
+            last_delivered_ = e;
+        }
+        if (d.offset > e->second) e->second = d.offset;
         return;
     }
     // Under exactly-once a record lost from the transaction can only be

@@ -69,6 +69,10 @@ private:
     production_handler_response on_error_;
     // Searched by the delivery report's view (no topic string per record).
     std::map<topic_partition, samsa::offset, partition_less> offsets_;
+    // The entry the last report updated: librdkafka reports a batch's
+    // records together, so runs of reports share a partition (nullptr after
+    // offsets_ was cleared).
+    std::pair<const topic_partition, samsa::offset>* last_delivered_ = nullptr;
     std::map<std::string, int32_t, std::less<>> partition_counts_;
     std::optional<error> first_error_;
     int64_t dropped_ = 0;

@@ -48,10 +48,21 @@ const std::string store_group = "stream-state-metrics";
 const std::string cache_group = "stream-record-cache-metrics";
 }  // namespace
 
-int64_t metrics_now_ms() {
+namespace {
+// The open metrics_round's reading on this thread; -1 outside a round.
+thread_local int64_t round_now_ms = -1;
+
+int64_t steady_now_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
         .count();
 }
+}  // namespace
+
+int64_t metrics_now_ms() { return round_now_ms >= 0 ? round_now_ms : steady_now_ms(); }
+
+metrics_round::metrics_round() { round_now_ms = steady_now_ms(); }
+
+metrics_round::~metrics_round() { round_now_ms = -1; }
 
 void sensor::record(double value, int64_t now_ms) {
     if (!recording_) return;

@@ -54,7 +54,23 @@ namespace samsa::streams::internal {
 
 enum class stat { rate_of_count, rate_of_sum, total_count, total_sum, avg, min, max, value };
 
+// The steady clock in ms that sensors' sample windows run on. Inside a
+// metrics_round on this thread it is the round's reading instead: Kafka's
+// StreamTask records a batch's per-record sensors (record-e2e-latency at
+// sources and terminal nodes) at the one wall-clock time the TaskExecutor
+// read for the batch, not a clock read per record.
 int64_t metrics_now_ms();
+
+// Fixes metrics_now_ms() on the constructing thread to one reading until
+// destroyed (a processing round: a few ms, against 30 s sample windows).
+// Threads: stack-scoped, on the thread that records; rounds do not nest.
+class metrics_round {
+public:
+    metrics_round();
+    ~metrics_round();
+    metrics_round(const metrics_round&) = delete;
+    metrics_round& operator=(const metrics_round&) = delete;
+};
 
 using gauge = std::function<double()>;
 using text_gauge = std::function<std::string()>;

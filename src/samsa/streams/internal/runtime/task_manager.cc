@@ -218,6 +218,10 @@ size_t task_manager::process(size_t max_per_task) {
     // as Kafka's TaskExecutor times each task's batch.
     const bool timed = env_.thread_metrics != nullptr;
     std::chrono::nanoseconds all_tasks{0};
+    // The sensors recorded per record in this round (record-e2e-latency)
+    // take one clock reading, as Kafka's do.
+    std::optional<metrics_round> round;
+    if (timed) round.emplace();
     for (auto& [id, t] : tasks_) {
         if (t->current_state() != stream_task::state::running) continue;
         const auto start = timed ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
