@@ -1,5 +1,6 @@
 #include "samsa/streams/state/caching_key_value_store.h"
 
+#include <atomic>
 #include <vector>
 
 #include "samsa/bytes/big_endian.h"
@@ -42,9 +43,16 @@ private:
     record_context saved_;
 };
 
+// Erase epochs of every caching layer: a layer's epoch is never another's,
+// so a read_token cannot be taken for one of a layer that was destroyed and
+// another made at its address.
+std::atomic<uint64_t> next_epoch{1};
+
 }  // namespace
 
 caching_key_value_store::~caching_key_value_store() { clear_cache(); }
+
+uint64_t caching_key_value_store::fresh_epoch() { return next_epoch.fetch_add(1, std::memory_order_relaxed); }
 
 status caching_key_value_store::init(const store_context& context) {
     records_ = context.records;
@@ -87,6 +95,7 @@ void caching_key_value_store::close() {
 void caching_key_value_store::clear_cache() {
     if (budget_) budget_->shrink(cached_bytes_);
     cache_.clear(), lru_.clear(), dirty_.clear(), cached_bytes_ = 0;
+    epoch_ = fresh_epoch();
 }
 
 void caching_key_value_store::check_open() const {
@@ -139,16 +148,37 @@ std::optional<bytes> caching_key_value_store::get(bytes_view key) {
     return value;
 }
 
-void caching_key_value_store::note_read(bytes_view key) {
+void caching_key_value_store::note_read(bytes_view key) { (void)noted_read(key); }
+
+caching_key_value_store::entry* caching_key_value_store::noted_read(bytes_view key) {
     check_open();
     auto it = find(key);
     if (it == cache_.end()) {
-        // Evicted since the reader decoded it: read below and keep it, as get() does.
+        // Evicted since the reader decoded it: read below and keep it, as
+        // get() does (which may evict, even this key once more).
         (void)get(key);
-        return;
+        it = find(key);
+        return it == cache_.end() ? nullptr : &it->second;
     }
     if (hit_ratio_) count_read(true);
     touch(it->second);
+    return &it->second;
+}
+
+void caching_key_value_store::note_read_issuing(bytes_view key, read_token& token) {
+    entry* e = noted_read(key);
+    // Issued after the read: any erase it caused is behind this epoch.
+    token = e ? read_token{true, this, e, epoch_} : read_token{};
+}
+
+bool caching_key_value_store::note_read_again(const read_token& token, uint64_t /*writes_seen*/) {
+    // The same epoch: nothing was erased since the token was issued, so its
+    // entry is where it was, still the key's (a later put of the key updates
+    // the entry in place).
+    if (token.layer != this || token.epoch != epoch_ || !open_) return false;
+    if (hit_ratio_) count_read(true);
+    touch(*static_cast<entry*>(token.entry));
+    return true;
 }
 
 std::optional<bytes> caching_key_value_store::query_get(bytes_view key) {
@@ -229,7 +259,8 @@ void caching_key_value_store::cache_put(bytes_view key, std::optional<bytes_view
     auto it = find(key);
     if (it == cache_.end()) {
         it = cache_.try_emplace(cache_key(key)).first;
-        it->second.lru_pos = lru_.insert(lru_.end(), &it->first);
+        it->second.key = &it->first;
+        lru_.push_back(it->second);
     } else {
         touch(it->second);
     }
@@ -240,8 +271,8 @@ void caching_key_value_store::cache_put(bytes_view key, std::optional<bytes_view
         e.context = records_ ? records_->current_record() : record_context{};
         // Dirty entries are written down in the order of their last write,
         // as Kafka's NamedCache keeps them.
-        if (e.dirty) dirty_.erase(e.dirty_pos);
-        e.dirty_pos = dirty_.insert(dirty_.end(), &it->first);
+        if (e.dirty) dirty_.unlink(e);
+        dirty_.push_back(e);
         e.dirty = true;
     } else {
         e.context = record_context{};
@@ -253,14 +284,13 @@ void caching_key_value_store::cache_put(bytes_view key, std::optional<bytes_view
     if (cache_size_) cache_size_->record(static_cast<double>(cached_bytes_));
 }
 
-void caching_key_value_store::touch(entry& e) { lru_.splice(lru_.end(), lru_, e.lru_pos); }
-
 void caching_key_value_store::erase(cache_map::iterator it) {
     cached_bytes_ -= it->second.size;
     budget_->shrink(it->second.size);
-    lru_.erase(it->second.lru_pos);
-    if (it->second.dirty) dirty_.erase(it->second.dirty_pos);
+    lru_.unlink(it->second);
+    if (it->second.dirty) dirty_.unlink(it->second);
     cache_.erase(it);
+    epoch_ = fresh_epoch();
     if (cache_size_) cache_size_->record(static_cast<double>(cached_bytes_));
 }
 
@@ -271,7 +301,7 @@ void caching_key_value_store::maybe_evict() {
 }
 
 void caching_key_value_store::evict_eldest() {
-    auto it = cache_.find(*lru_.front());
+    auto it = cache_.find(*lru_.first->key);
     if (!it->second.dirty) {
         erase(it);
         return;
@@ -284,14 +314,13 @@ void caching_key_value_store::evict_eldest() {
 void caching_key_value_store::flush_dirty(std::optional<dirty_entry> evicted) {
     if (dirty_.empty() && !evicted) return;
     std::vector<dirty_entry> batch;
-    batch.reserve(dirty_.size() + 1);
+    batch.reserve(dirty_.size + 1);
     if (evicted) batch.push_back(std::move(*evicted));
     std::vector<bytes> deleted;
-    for (const bytes* key : dirty_) {
-        entry& e = cache_.find(*key)->second;
-        batch.push_back(dirty_entry{*key, e.value, e.context});
-        e.dirty = false;
-        if (!e.value) deleted.push_back(*key);
+    for (entry* e = dirty_.first; e != nullptr; e = e->dirty_order.next) {
+        batch.push_back(dirty_entry{*e->key, e->value, e->context});
+        e->dirty = false;
+        if (!e->value) deleted.push_back(*e->key);
     }
     // Cleared before the listener runs: what it writes belongs to the next
     // flush.

@@ -27,6 +27,13 @@
 //  - reads go to the cache first (a cached deletion hides the key below); a
 //    key read from below is cached, clean; range, prefix_scan and all() merge
 //    the cache over the layer below;
+//  - a reader holding a read_token (key_value_store's decoded cache) makes
+//    its key the most recently used through the token, with no lookup by
+//    key: the token names the entry, and stays good until this layer erases
+//    any entry (eviction, deletion written down, restore, close), which
+//    gives the layer a new epoch (taken from a process-wide counter, so a
+//    token never matches another layer's epoch either); then the reader
+//    reads by key again, which behaves as get() does;
 //  - an entry costs what Kafka's LRUCacheEntry and NamedCache node count:
 //    key + value + 24 (node) + 1 (dirty flag) + 8 + 8 + 4 (timestamp,
 //    offset, partition) + topic + headers.
@@ -46,7 +53,6 @@
 // Threads: owned by one stream thread, never locked. The listener runs on
 // that thread, inside flush or put, and may read and write this store.
 
-#include <list>
 #include <map>
 #include <memory>
 
@@ -83,6 +89,8 @@ public:
 
     std::optional<bytes> get(bytes_view key) override;
     void note_read(bytes_view key) override;
+    void note_read_issuing(bytes_view key, read_token& token) override;
+    bool note_read_again(const read_token& token, uint64_t writes_seen) override;
     // The cached value (the latest write) or the one below; nothing cached,
     // touched or evicted.
     std::optional<bytes> query_get(bytes_view key) override;
@@ -119,13 +127,55 @@ public:
     int64_t cached_bytes() const { return cached_bytes_; }
 
 private:
+    struct entry;
+    // An entry's place in one of the two orders below: the entries link to
+    // each other (no list node of their own), so making a key the most
+    // recently used touches the entry and its two neighbours, nothing else.
+    struct chain_link {
+        entry* prev = nullptr;
+        entry* next = nullptr;
+    };
     struct entry {
-        std::optional<bytes> value;  // nullopt: deleted
+        chain_link lru;  // first: what a read hit touches
         bool dirty = false;
-        record_context context;  // of the record that wrote it (dirty entries)
+        const bytes* key = nullptr;  // the map node's key
+        chain_link dirty_order;      // linked while dirty
         int64_t size = 0;
-        std::list<const bytes*>::iterator lru_pos;    // into lru_, eldest at the front
-        std::list<const bytes*>::iterator dirty_pos;  // into dirty_, valid when dirty
+        std::optional<bytes> value;  // nullopt: deleted
+        record_context context;      // of the record that wrote it (dirty entries)
+    };
+    // Entries in order through one of their links, eldest first.
+    template<chain_link entry::*Link>
+    struct chain {
+        entry* first = nullptr;
+        entry* last = nullptr;
+        size_t size = 0;
+
+        bool empty() const { return first == nullptr; }
+        void push_back(entry& e) {
+            (e.*Link).prev = last;
+            (e.*Link).next = nullptr;
+            if (last) (last->*Link).next = &e;
+            else first = &e;
+            last = &e;
+            ++size;
+        }
+        void unlink(entry& e) {
+            chain_link& l = e.*Link;
+            if (l.prev) (l.prev->*Link).next = l.next;
+            else first = l.next;
+            if (l.next) (l.next->*Link).prev = l.prev;
+            else last = l.prev;
+            l = chain_link{};
+            --size;
+        }
+        void move_to_back(entry& e) {
+            if (&e == last) return;
+            unlink(e);
+            push_back(e);
+        }
+        // Forgets every entry (their links are stale until pushed again).
+        void clear() { first = last = nullptr, size = 0; }
     };
     // Ordered by cache key for range/all/prefix_scan and the merges; point
     // reads (every get, twice per order in the order-mail join) go through
@@ -146,7 +196,11 @@ private:
     bytes_view store_key(bytes_view cache_key) const;
     cache_map::iterator find(bytes_view key);
     void cache_put(bytes_view key, std::optional<bytes_view> value, bool dirty);
-    void touch(entry& e);
+    void touch(entry& e) { lru_.move_to_back(e); }
+    // note_read(key): the key's entry after the read, nullptr when not cached.
+    entry* noted_read(bytes_view key);
+    // A new erase epoch, unique in the process.
+    static uint64_t fresh_epoch();
     void erase(cache_map::iterator it);
     void maybe_evict();
     void evict_eldest();
@@ -171,8 +225,9 @@ private:
 
     std::optional<segmented_cache_keys> segments_;
     cache_map cache_;
-    std::list<const bytes*> lru_;
-    std::list<const bytes*> dirty_;
+    chain<&entry::lru> lru_;            // least recently used first
+    chain<&entry::dirty_order> dirty_;  // in the order of their last write
+    uint64_t epoch_ = fresh_epoch();    // renewed by every erase (read_token)
     int64_t cached_bytes_ = 0;
     thread_cache* budget_ = nullptr;
     std::unique_ptr<thread_cache> own_budget_;  // when the context gives none

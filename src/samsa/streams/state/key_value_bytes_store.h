@@ -58,6 +58,24 @@ using bytes_entry = key_value<bytes, std::optional<bytes>>;
 using cache_flush_listener = std::function<void(bytes_view key, std::optional<bytes_view> new_value,
                                                 std::optional<bytes_view> old_value, const record_context& context)>;
 
+// A reader's hold on the place where a stack keeps a key it has read, so that
+// reading the key again can skip the key's serialization and every lookup by
+// key (key_value_store's decoded cache). Issued by note_read_issuing(); only
+// ever handed back to the stack that issued it. layer and entry name the
+// caching layer and its entry of the key (nullptr: the stack has none);
+// epoch is that layer's erase epoch when it was issued: the entry stays where
+// it is until the layer erases something, which gives it a new epoch.
+struct read_token {
+    // Issued, by a stack whose every layer below the reader knows tokens.
+    bool valid = false;
+    // The caching layer that issued it, nullptr if none.
+    const void* layer = nullptr;
+    // Its entry of the key, opaque to everyone else.
+    void* entry = nullptr;
+    // The layer's erase epoch at issue.
+    uint64_t epoch = 0;
+};
+
 // The bytes store interface every layer of a store stack implements (Kafka
 // Streams' KeyValueStore<Bytes, byte[]>); see the top of this file for its
 // semantics, errors and thread.
@@ -80,6 +98,22 @@ public:
     // Without it a decoded hit would leave the record cache's eviction order,
     // and so what evictions forward and when, different from Kafka's.
     virtual void note_read(bytes_view /*key*/) {}
+    // note_read(key), and token set for note_read_again() when every layer
+    // from here down can take one (left invalid otherwise: a layer that does
+    // not know tokens, such as a locking one, must see every read by key).
+    // An inner store does nothing on reads: its token is valid and empty.
+    virtual void note_read_issuing(bytes_view key, read_token& token) {
+        note_read(key);
+        token = read_token{true};
+    }
+    // What note_read(key) would do, for a reader holding a valid token issued
+    // for key that last saw the stack at write count writes_seen: when the
+    // count is still writes_seen (a write-counting layer checks it) and the
+    // token still names the key's entry, does it and returns true; otherwise
+    // does nothing and returns false, and the reader takes the keyed path.
+    // True also means the call wrote nothing and evicted nothing, so what the
+    // reader holds is still what the store holds.
+    virtual bool note_read_again(const read_token& /*token*/, uint64_t /*writes_seen*/) { return true; }
     // Writes key's value; nullopt deletes key.
     virtual void put(bytes_view key, std::optional<bytes_view> value) = 0;
     // Writes value only when key is absent; returns the value already there

@@ -53,6 +53,12 @@ public:
         counted();  // a closed in-memory store forgets its rows
     }
     std::optional<uint64_t> write_count() const override { return writes_.load(std::memory_order_acquire); }
+    void note_read_issuing(bytes_view key, read_token& token) override { inner().note_read_issuing(key, token); }
+    // The count is checked first, as a reader checks write_count() before
+    // the store (see above).
+    bool note_read_again(const read_token& token, uint64_t writes_seen) override {
+        return writes_.load(std::memory_order_acquire) == writes_seen && inner().note_read_again(token, writes_seen);
+    }
 
 private:
     void counted() { writes_.fetch_add(1, std::memory_order_release); }
