@@ -43,16 +43,33 @@ private:
     record_context saved_;
 };
 
-// Erase epochs of every caching layer: a layer's epoch is never another's,
-// so a read_token cannot be taken for one of a layer that was destroyed and
-// another made at its address.
-std::atomic<uint64_t> next_epoch{1};
+// Ids of caching layers: a read_token of a layer that was destroyed is not
+// taken for one of another made at its address.
+std::atomic<uint64_t> next_id{1};
 
 }  // namespace
 
 caching_key_value_store::~caching_key_value_store() { clear_cache(); }
 
-uint64_t caching_key_value_store::fresh_epoch() { return next_epoch.fetch_add(1, std::memory_order_relaxed); }
+uint64_t caching_key_value_store::fresh_id() { return next_id.fetch_add(1, std::memory_order_relaxed); }
+
+caching_key_value_store::entry* caching_key_value_store::allocate() {
+    if (free_.empty()) return &pool_.emplace_back();
+    entry* e = free_.back();
+    free_.pop_back();
+    return e;
+}
+
+void caching_key_value_store::release(entry& e) {
+    const uint64_t generation = e.generation + 1;
+    e = entry{};
+    e.generation = generation;
+    free_.push_back(&e);
+}
+
+read_token caching_key_value_store::token_for(entry* e) const {
+    return e ? read_token{true, id_, e, e->generation} : read_token{};
+}
 
 status caching_key_value_store::init(const store_context& context) {
     records_ = context.records;
@@ -94,8 +111,8 @@ void caching_key_value_store::close() {
 
 void caching_key_value_store::clear_cache() {
     if (budget_) budget_->shrink(cached_bytes_);
+    for (auto it = cache_.begin(); it != cache_.end(); ++it) release(*it->second);
     cache_.clear(), lru_.clear(), dirty_.clear(), cached_bytes_ = 0;
-    epoch_ = fresh_epoch();
 }
 
 void caching_key_value_store::check_open() const {
@@ -135,8 +152,8 @@ std::optional<bytes> caching_key_value_store::get(bytes_view key) {
     auto it = find(key);
     if (hit_ratio_) count_read(it != cache_.end());
     if (it != cache_.end()) {
-        touch(it->second);
-        return it->second.value;
+        touch(*it->second);
+        return it->second->value;
     }
     auto value = wrapping_key_value_store::get(key);
     // Window and session caches keep only writes (Kafka's CachingWindowStore
@@ -158,32 +175,39 @@ caching_key_value_store::entry* caching_key_value_store::noted_read(bytes_view k
         // get() does (which may evict, even this key once more).
         (void)get(key);
         it = find(key);
-        return it == cache_.end() ? nullptr : &it->second;
+        return it == cache_.end() ? nullptr : it->second;
     }
     if (hit_ratio_) count_read(true);
-    touch(it->second);
-    return &it->second;
+    touch(*it->second);
+    return it->second;
 }
 
 void caching_key_value_store::note_read_issuing(bytes_view key, read_token& token) {
-    entry* e = noted_read(key);
-    // Issued after the read: any erase it caused is behind this epoch.
-    token = e ? read_token{true, this, e, epoch_} : read_token{};
+    token = token_for(noted_read(key));
+}
+
+std::optional<bytes> caching_key_value_store::get_issuing(bytes_view key, read_token& token) {
+    auto value = get(key);
+    // After the read, which may have cached the key or evicted it.
+    auto it = find(key);
+    token = token_for(it == cache_.end() ? nullptr : it->second);
+    return value;
 }
 
 bool caching_key_value_store::note_read_again(const read_token& token, uint64_t /*writes_seen*/) {
-    // The same epoch: nothing was erased since the token was issued, so its
-    // entry is where it was, still the key's (a later put of the key updates
-    // the entry in place).
-    if (token.layer != this || token.epoch != epoch_ || !open_) return false;
+    // This layer's token, so entry is in pool_; the same generation: the key
+    // has stayed cached in it since (a put of the key updates it in place).
+    if (token.layer != id_ || !open_) return false;
+    entry& e = *static_cast<entry*>(token.entry);
+    if (e.generation != token.generation) return false;
     if (hit_ratio_) count_read(true);
-    touch(*static_cast<entry*>(token.entry));
+    touch(e);
     return true;
 }
 
 std::optional<bytes> caching_key_value_store::query_get(bytes_view key) {
     check_open();
-    if (auto it = find(key); it != cache_.end()) return it->second.value;
+    if (auto it = find(key); it != cache_.end()) return it->second->value;
     return wrapping_key_value_store::query_get(key);
 }
 
@@ -258,13 +282,13 @@ bool caching_key_value_store::set_flush_listener(cache_flush_listener listener, 
 void caching_key_value_store::cache_put(bytes_view key, std::optional<bytes_view> value, bool dirty) {
     auto it = find(key);
     if (it == cache_.end()) {
-        it = cache_.try_emplace(cache_key(key)).first;
-        it->second.key = &it->first;
-        lru_.push_back(it->second);
+        it = cache_.try_emplace(cache_key(key), allocate()).first;
+        it->second->key = &it->first;
+        lru_.push_back(*it->second);
     } else {
-        touch(it->second);
+        touch(*it->second);
     }
-    entry& e = it->second;
+    entry& e = *it->second;
     if (value) e.value.emplace(value->begin(), value->end());
     else e.value.reset();
     if (dirty) {
@@ -285,12 +309,13 @@ void caching_key_value_store::cache_put(bytes_view key, std::optional<bytes_view
 }
 
 void caching_key_value_store::erase(cache_map::iterator it) {
-    cached_bytes_ -= it->second.size;
-    budget_->shrink(it->second.size);
-    lru_.unlink(it->second);
-    if (it->second.dirty) dirty_.unlink(it->second);
+    entry& e = *it->second;
+    cached_bytes_ -= e.size;
+    budget_->shrink(e.size);
+    lru_.unlink(e);
+    if (e.dirty) dirty_.unlink(e);
     cache_.erase(it);
-    epoch_ = fresh_epoch();
+    release(e);
     if (cache_size_) cache_size_->record(static_cast<double>(cached_bytes_));
 }
 
@@ -302,11 +327,11 @@ void caching_key_value_store::maybe_evict() {
 
 void caching_key_value_store::evict_eldest() {
     auto it = cache_.find(*lru_.first->key);
-    if (!it->second.dirty) {
+    if (!it->second->dirty) {
         erase(it);
         return;
     }
-    dirty_entry evicted{it->first, std::move(it->second.value), std::move(it->second.context)};
+    dirty_entry evicted{it->first, std::move(it->second->value), std::move(it->second->context)};
     erase(it);
     flush_dirty(std::move(evicted));
 }
@@ -328,7 +353,7 @@ void caching_key_value_store::flush_dirty(std::optional<dirty_entry> evicted) {
     for (const dirty_entry& d : batch) write_down(d);
     for (const bytes& key : deleted) {
         auto it = cache_.find(key);
-        if (it != cache_.end() && !it->second.dirty && !it->second.value) erase(it);
+        if (it != cache_.end() && !it->second->dirty && !it->second->value) erase(it);
     }
 }
 
@@ -367,7 +392,7 @@ std::unique_ptr<bytes_iterator> caching_key_value_store::merge(std::unique_ptr<b
     }
     for (auto it = first; it != cache_.end() && in_range(it->first); ++it) {
         if (!keep(store_key(it->first))) continue;
-        if (it->second.value) merged.insert_or_assign(it->first, *it->second.value);
+        if (it->second->value) merged.insert_or_assign(it->first, *it->second->value);
         else merged.erase(it->first);
     }
     std::vector<key_value<bytes, bytes>> items;

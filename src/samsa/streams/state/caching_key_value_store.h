@@ -29,11 +29,13 @@
 //    the cache over the layer below;
 //  - a reader holding a read_token (key_value_store's decoded cache) makes
 //    its key the most recently used through the token, with no lookup by
-//    key: the token names the entry, and stays good until this layer erases
-//    any entry (eviction, deletion written down, restore, close), which
-//    gives the layer a new epoch (taken from a process-wide counter, so a
-//    token never matches another layer's epoch either); then the reader
-//    reads by key again, which behaves as get() does;
+//    key: the token names the entry and its generation. Entries live in a
+//    pool the layer keeps until it is destroyed, and an entry that leaves
+//    the cache (eviction, deletion written down, restore, close) takes a new
+//    generation before it is reused, so a token is good exactly while its
+//    key has stayed cached; then the reader reads by key again, which
+//    behaves as get() does. Tokens carry the layer's id (unique in the
+//    process), so one is never taken for another layer's;
 //  - an entry costs what Kafka's LRUCacheEntry and NamedCache node count:
 //    key + value + 24 (node) + 1 (dirty flag) + 8 + 8 + 4 (timestamp,
 //    offset, partition) + topic + headers.
@@ -53,8 +55,10 @@
 // Threads: owned by one stream thread, never locked. The listener runs on
 // that thread, inside flush or put, and may read and write this store.
 
+#include <deque>
 #include <map>
 #include <memory>
+#include <vector>
 
 #include "samsa/streams/export.h"
 #include "samsa/streams/state/hashed_bytes_map.h"
@@ -90,6 +94,7 @@ public:
     std::optional<bytes> get(bytes_view key) override;
     void note_read(bytes_view key) override;
     void note_read_issuing(bytes_view key, read_token& token) override;
+    std::optional<bytes> get_issuing(bytes_view key, read_token& token) override;
     bool note_read_again(const read_token& token, uint64_t writes_seen) override;
     // The cached value (the latest write) or the one below; nothing cached,
     // touched or evicted.
@@ -137,6 +142,7 @@ private:
     };
     struct entry {
         chain_link lru;  // first: what a read hit touches
+        uint64_t generation = 0;  // renewed when it leaves the cache (read_token)
         bool dirty = false;
         const bytes* key = nullptr;  // the map node's key
         chain_link dirty_order;      // linked while dirty
@@ -180,7 +186,7 @@ private:
     // Ordered by cache key for range/all/prefix_scan and the merges; point
     // reads (every get, twice per order in the order-mail join) go through
     // its hash index.
-    using cache_map = hashed_bytes_map<entry>;
+    using cache_map = hashed_bytes_map<entry*>;
     // A dirty entry as it is written down: copies, since the listener may
     // write to this store meanwhile.
     struct dirty_entry {
@@ -199,8 +205,13 @@ private:
     void touch(entry& e) { lru_.move_to_back(e); }
     // note_read(key): the key's entry after the read, nullptr when not cached.
     entry* noted_read(bytes_view key);
-    // A new erase epoch, unique in the process.
-    static uint64_t fresh_epoch();
+    // A token for e (nullptr: none).
+    read_token token_for(entry* e) const;
+    // An entry from the pool, and back (with a new generation).
+    entry* allocate();
+    void release(entry& e);
+    // A layer id, unique in the process.
+    static uint64_t fresh_id();
     void erase(cache_map::iterator it);
     void maybe_evict();
     void evict_eldest();
@@ -227,7 +238,9 @@ private:
     cache_map cache_;
     chain<&entry::lru> lru_;            // least recently used first
     chain<&entry::dirty_order> dirty_;  // in the order of their last write
-    uint64_t epoch_ = fresh_epoch();    // renewed by every erase (read_token)
+    std::deque<entry> pool_;            // every entry ever used; never moved
+    std::vector<entry*> free_;          // of pool_, not in the cache
+    const uint64_t id_ = fresh_id();    // read_token's layer
     int64_t cached_bytes_ = 0;
     thread_cache* budget_ = nullptr;
     std::unique_ptr<thread_cache> own_budget_;  // when the context gives none

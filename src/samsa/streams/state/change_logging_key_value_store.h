@@ -45,6 +45,9 @@ public:
     void restore(bytes_view key, std::optional<bytes_view> value, int64_t timestamp) override;
     // Reads are not logged: tokens pass through.
     void note_read_issuing(bytes_view key, read_token& token) override { inner().note_read_issuing(key, token); }
+    std::optional<bytes> get_issuing(bytes_view key, read_token& token) override {
+        return inner().get_issuing(key, token);
+    }
     bool note_read_again(const read_token& token, uint64_t writes_seen) override {
         return inner().note_read_again(token, writes_seen);
     }

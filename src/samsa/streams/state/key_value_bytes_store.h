@@ -60,20 +60,20 @@ using cache_flush_listener = std::function<void(bytes_view key, std::optional<by
 
 // A reader's hold on the place where a stack keeps a key it has read, so that
 // reading the key again can skip the key's serialization and every lookup by
-// key (key_value_store's decoded cache). Issued by note_read_issuing(); only
-// ever handed back to the stack that issued it. layer and entry name the
-// caching layer and its entry of the key (nullptr: the stack has none);
-// epoch is that layer's erase epoch when it was issued: the entry stays where
-// it is until the layer erases something, which gives it a new epoch.
+// key (key_value_store's decoded cache). Issued by note_read_issuing() and
+// get_issuing(); only ever handed back to the stack that issued it. layer
+// and entry name the caching layer and its entry of the key (0 and nullptr:
+// the stack has none); generation is the entry's when issued: an entry gets
+// a new one when it leaves the cache, so a token outlives nothing it names.
 struct read_token {
     // Issued, by a stack whose every layer below the reader knows tokens.
     bool valid = false;
-    // The caching layer that issued it, nullptr if none.
-    const void* layer = nullptr;
+    // The id of the caching layer that issued it (unique in the process), 0 if none.
+    uint64_t layer = 0;
     // Its entry of the key, opaque to everyone else.
     void* entry = nullptr;
-    // The layer's erase epoch at issue.
-    uint64_t epoch = 0;
+    // The entry's generation at issue.
+    uint64_t generation = 0;
 };
 
 // The bytes store interface every layer of a store stack implements (Kafka
@@ -105,6 +105,11 @@ public:
     virtual void note_read_issuing(bytes_view key, read_token& token) {
         note_read(key);
         token = read_token{true};
+    }
+    // get(key), and token set as note_read_issuing() sets it.
+    virtual std::optional<bytes> get_issuing(bytes_view key, read_token& token) {
+        token = read_token{true};
+        return get(key);
     }
     // What note_read(key) would do, for a reader holding a valid token issued
     // for key that last saw the stack at write count writes_seen: when the

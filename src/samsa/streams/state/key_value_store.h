@@ -204,9 +204,14 @@ private:
                 writes = owner.store_->write_count();
                 n = lookup(hash, key, owner);
             }
-            std::optional<bytes> stored = owner.store_->get(owner.key_bytes(key));
+            read_token token;
+            std::optional<bytes> stored = owner.store_->get_issuing(owner.key_bytes(key), token);
+            // The get may have evicted, and what that forwarded may have
+            // cleared this cache.
+            n = lookup(hash, key, owner);
             if (n && n->stored == stored) {
                 n->checked_at = writes;
+                n->token = token;
                 return value_of(*n);
             }
             std::optional<V> value;
@@ -215,6 +220,7 @@ private:
             n->value = std::move(value);
             n->stored = std::move(stored);
             n->checked_at = writes;
+            n->token = token;
             return value_of(*n);
         }
     private:

@@ -163,6 +163,9 @@ public:
     void note_read_issuing(bytes_view key, read_token& token) override {
         timed(meters_.get, [&] { inner().note_read_issuing(key, token); });
     }
+    std::optional<bytes> get_issuing(bytes_view key, read_token& token) override {
+        return timed(meters_.get, [&] { return inner().get_issuing(key, token); });
+    }
     // Timed as a get only when it did the read: when it returns false the
     // reader reads by key, and that call is the one timed.
     bool note_read_again(const read_token& token, uint64_t writes_seen) override {

@@ -38,6 +38,7 @@ public:
     // sees every read by key (note_read(), which it may override to lock or
     // count) and issues no token.
     void note_read_issuing(bytes_view key, read_token& /*token*/) override { note_read(key); }
+    std::optional<bytes> get_issuing(bytes_view key, read_token& /*token*/) override { return get(key); }
     bool note_read_again(const read_token& /*token*/, uint64_t /*writes_seen*/) override { return false; }
     void put(bytes_view key, std::optional<bytes_view> value) override { inner_->put(key, value); }
     std::optional<bytes> put_if_absent(bytes_view key, std::optional<bytes_view> value) override {

@@ -54,6 +54,9 @@ public:
     }
     std::optional<uint64_t> write_count() const override { return writes_.load(std::memory_order_acquire); }
     void note_read_issuing(bytes_view key, read_token& token) override { inner().note_read_issuing(key, token); }
+    std::optional<bytes> get_issuing(bytes_view key, read_token& token) override {
+        return inner().get_issuing(key, token);
+    }
     // The count is checked first, as a reader checks write_count() before
     // the store (see above).
     bool note_read_again(const read_token& token, uint64_t writes_seen) override {
