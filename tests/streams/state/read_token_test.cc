@@ -225,7 +225,7 @@ TEST_F(token_test, tokens_die_on_restore_and_close_and_belong_to_one_layer) {
     EXPECT_TRUE(other->note_read_again(from_get, 0));
 }
 
-TEST_F(token_test, the_write_count_guards_every_token) {
+TEST_F(token_test, a_record_cache_token_answers_for_its_key_and_the_write_count_for_the_rest) {
     auto stack = stores::key_value_store_builder(stores::in_memory_key_value_store("s"))
                      .with_logging_disabled()
                      .with_caching_enabled()
@@ -235,9 +235,14 @@ TEST_F(token_test, the_write_count_guards_every_token) {
     read_token token = issued(*stack, "k");
     const uint64_t seen = *stack->write_count();
     EXPECT_TRUE(stack->note_read_again(token, seen));
-    stack->put(b("other"), v(b("x")));
-    EXPECT_FALSE(stack->note_read_again(token, seen));  // the reader must look at the stored bytes again
-    EXPECT_TRUE(stack->note_read_again(token, seen + 1));
+    stack->put(b("other"), v(b("x")));  // another key: k reads the same
+    EXPECT_TRUE(stack->note_read_again(token, seen));
+    stack->put(b("k"), v(b("1")));  // k itself, even with the same bytes: the reader must look again
+    EXPECT_FALSE(stack->note_read_again(token, seen + 2));
+    token = issued(*stack, "k");
+    EXPECT_TRUE(stack->note_read_again(token, seen + 2));
+    stack->remove(b("k"));
+    EXPECT_FALSE(stack->note_read_again(token, seen + 3));
     // Without a record cache the stack has nothing to do on a read: a token
     // with no entry, still guarded by the count.
     auto bare = stores::key_value_store_builder(stores::in_memory_key_value_store("t")).with_logging_disabled().build();
@@ -258,6 +263,8 @@ TEST(read_token_facade_test, decoded_hits_over_a_record_cache_see_writes_through
     writer.put("k", std::string("v1"));
     EXPECT_EQ(*reader.find("k"), "v1");
     EXPECT_EQ(*reader.find("k"), "v1");  // a token hit
+    writer.put("other", std::string("x"));
+    EXPECT_EQ(*reader.find("k"), "v1");  // still one: only k's own writes end it
     writer.put("k", std::string("v2"));
     EXPECT_EQ(*reader.find("k"), "v2");
     EXPECT_EQ(*reader.find("k"), "v2");

@@ -196,7 +196,7 @@ std::optional<bytes> caching_key_value_store::get_issuing(bytes_view key, read_t
 
 bool caching_key_value_store::note_read_again(const read_token& token, uint64_t /*writes_seen*/) {
     // This layer's token, so entry is in pool_; the same generation: the key
-    // has stayed cached in it since (a put of the key updates it in place).
+    // has stayed cached in it since, unwritten.
     if (token.layer != id_ || !open_) return false;
     entry& e = *static_cast<entry*>(token.entry);
     if (e.generation != token.generation) return false;
@@ -289,6 +289,7 @@ void caching_key_value_store::cache_put(bytes_view key, std::optional<bytes_view
         touch(*it->second);
     }
     entry& e = *it->second;
+    ++e.generation;  // tokens issued for the old value are done
     if (value) e.value.emplace(value->begin(), value->end());
     else e.value.reset();
     if (dirty) {

@@ -30,12 +30,13 @@
 //  - a reader holding a read_token (key_value_store's decoded cache) makes
 //    its key the most recently used through the token, with no lookup by
 //    key: the token names the entry and its generation. Entries live in a
-//    pool the layer keeps until it is destroyed, and an entry that leaves
-//    the cache (eviction, deletion written down, restore, close) takes a new
-//    generation before it is reused, so a token is good exactly while its
-//    key has stayed cached; then the reader reads by key again, which
-//    behaves as get() does. Tokens carry the layer's id (unique in the
-//    process), so one is never taken for another layer's;
+//    pool the layer keeps until it is destroyed, and an entry takes a new
+//    generation when its key is written and when it leaves the cache
+//    (eviction, deletion written down, restore, close), so a token is good
+//    exactly while its key has stayed cached and unwritten, and vouches for
+//    the key's bytes (reads come here first); then the reader reads by key
+//    again, which behaves as get() does. Tokens carry the layer's id (unique
+//    in the process), so one is never taken for another layer's;
 //  - an entry costs what Kafka's LRUCacheEntry and NamedCache node count:
 //    key + value + 24 (node) + 1 (dirty flag) + 8 + 8 + 4 (timestamp,
 //    offset, partition) + topic + headers.
@@ -142,7 +143,7 @@ private:
     };
     struct entry {
         chain_link lru;  // first: what a read hit touches
-        uint64_t generation = 0;  // renewed when it leaves the cache (read_token)
+        uint64_t generation = 0;  // renewed on each write and when it leaves the cache (read_token)
         bool dirty = false;
         const bytes* key = nullptr;  // the map node's key
         chain_link dirty_order;      // linked while dirty

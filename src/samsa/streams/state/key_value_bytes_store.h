@@ -64,7 +64,9 @@ using cache_flush_listener = std::function<void(bytes_view key, std::optional<by
 // get_issuing(); only ever handed back to the stack that issued it. layer
 // and entry name the caching layer and its entry of the key (0 and nullptr:
 // the stack has none); generation is the entry's when issued: an entry gets
-// a new one when it leaves the cache, so a token outlives nothing it names.
+// a new one whenever its key is written and when it leaves the cache, so a
+// token its layer still takes means the key still reads as it did when the
+// token was issued (reads go to the cache first), whatever else was written.
 struct read_token {
     // Issued, by a stack whose every layer below the reader knows tokens.
     bool valid = false;
@@ -112,12 +114,13 @@ public:
         return get(key);
     }
     // What note_read(key) would do, for a reader holding a valid token issued
-    // for key that last saw the stack at write count writes_seen: when the
-    // count is still writes_seen (a write-counting layer checks it) and the
-    // token still names the key's entry, does it and returns true; otherwise
-    // does nothing and returns false, and the reader takes the keyed path.
-    // True also means the call wrote nothing and evicted nothing, so what the
-    // reader holds is still what the store holds.
+    // for key, who read the key's bytes when the stack was at write count
+    // writes_seen: when the key cannot have changed since (a token naming a
+    // record-cache entry its layer still takes; else a write count still at
+    // writes_seen, which a write-counting layer checks), does it and returns
+    // true; otherwise does nothing and returns false, and the reader takes
+    // the keyed path. True also means the call wrote nothing and evicted
+    // nothing, so what the reader holds is still what the store holds.
     virtual bool note_read_again(const read_token& /*token*/, uint64_t /*writes_seen*/) { return true; }
     // Writes key's value; nullopt deletes key.
     virtual void put(bytes_view key, std::optional<bytes_view> value) = 0;

@@ -32,7 +32,9 @@
 // hit serializes no key and looks nothing up by key); once it has moved, the
 // entry is checked again against the stored bytes it was decoded from (one
 // store read), so a write through any facade or layer (or a restore) is seen
-// without a notification protocol between layers. It assumes the value deserializer is a pure function of its
+// without a notification protocol between layers. A token naming a record
+// cache entry is finer: the entry changes generation when its own key is
+// written, so the entry stays a hit while other keys are written. It assumes the value deserializer is a pure function of its
 // bytes (the built-in serdes are). Absent keys are cached too. Bounded:
 // cleared when it reaches n entries.
 //
@@ -175,11 +177,12 @@ private:
         const V* find(const K& key, const key_value_store& owner) {
             const size_t hash = hash_of(key, owner);
             node* n = lookup(hash, key, owner);
-            // The common hit: the stack checks that nothing was written since
-            // the entry was checked and does the read's effects (its record
-            // cache's LRU order above all) through the entry's token, with
-            // no key serialized and no lookup by key. It wrote and evicted
-            // nothing when it says yes, so n is still good.
+            // The common hit: the stack checks that the key cannot have
+            // changed since the entry was checked (its record-cache entry
+            // unwritten, or nothing written at all) and does the read's
+            // effects (the record cache's LRU order above all) through the
+            // entry's token, with no key serialized and no lookup by key. It
+            // wrote and evicted nothing when it says yes, so n is still good.
             if (n && n->token.valid && n->checked_at &&
                 owner.store_->note_read_again(n->token, *n->checked_at)) {
                 return value_of(*n);

@@ -57,10 +57,14 @@ public:
     std::optional<bytes> get_issuing(bytes_view key, read_token& token) override {
         return inner().get_issuing(key, token);
     }
-    // The count is checked first, as a reader checks write_count() before
-    // the store (see above).
+    // A token naming a record-cache entry answers for its key itself (the
+    // entry takes a new generation on every write of the key), so a write of
+    // another key does not send the reader back to the stored bytes. Any
+    // other is good only while nothing was written; the count is read first,
+    // as a reader reads write_count() before the store (see above).
     bool note_read_again(const read_token& token, uint64_t writes_seen) override {
-        return writes_.load(std::memory_order_acquire) == writes_seen && inner().note_read_again(token, writes_seen);
+        if (token.layer == 0 && writes_.load(std::memory_order_acquire) != writes_seen) return false;
+        return inner().note_read_again(token, writes_seen);
     }
 
 private:
