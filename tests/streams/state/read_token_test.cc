@@ -7,11 +7,13 @@
 // its key's.
 
 #include <random>
+#include <thread>
 
 #include <gtest/gtest.h>
 
 #include "caching_store_setup.h"
 #include "recording_changelog_sink.h"
+#include "samsa/streams/internal/runtime/synchronized_key_value_store.h"
 #include "samsa/streams/serde.h"
 #include "samsa/streams/state/caching_key_value_store.h"
 #include "samsa/streams/state/in_memory_key_value_store.h"
@@ -308,6 +310,63 @@ TEST(read_token_facade_test, a_layer_that_does_not_take_tokens_sees_every_decode
     for (int i = 0; i < 3; ++i) EXPECT_EQ(*reader.find("k"), "v");
     // The first find read the stored bytes (get); the other two are hits.
     EXPECT_EQ(counting.noted, (std::vector<std::string>{"k", "k"}));
+}
+
+TEST(read_token_facade_test, readers_on_other_threads_take_tokens_through_the_lock_and_see_every_write) {
+    // A global store as the runtime has it: the locking layer on top, one
+    // writer (the global thread), readers with decoded caches of their own
+    // (stream threads' tasks). Tokens pass the lock; the record cache holds
+    // every key, so only the writes end tokens. When the writer is done,
+    // every reader must see every key's last value.
+    auto built = stores::key_value_store_builder(stores::in_memory_key_value_store("g"))
+                     .with_logging_disabled()
+                     .with_caching_enabled()
+                     .build();
+    internal::synchronized_key_value_store store(std::move(built));
+    store_context context;
+    context.cache_max_bytes = 1 << 20;
+    ASSERT_TRUE(store.init(context).has_value());
+    auto key = [](int i) { return "k" + std::to_string(i); };
+    {
+        key_value_store<std::string, std::string> writer(store, serdes::string(), serdes::string(), "g");
+        for (int i = 0; i < 50; ++i) writer.put(key(i), key(i) + "@0");
+    }
+    read_token token;
+    store.note_read_issuing(b("k49"), token);
+    EXPECT_TRUE(token.valid);
+    EXPECT_NE(token.layer, 0u);  // the record cache's, through the lock
+    EXPECT_TRUE(store.note_read_again(token, *store.write_count()));
+
+    std::atomic<bool> done{false};
+    auto read = [&](unsigned seed, std::vector<std::string>& last) {
+        key_value_store<std::string, std::string> reader(store, serdes::string(), serdes::string(), "g");
+        reader.enable_decoded_cache(64);
+        std::mt19937 rng(seed);
+        for (int n = 0; n < 20000 && !done.load(); ++n) {
+            const int i = static_cast<int>(rng() % 50);
+            const std::string* v = reader.find(key(i));
+            if (v == nullptr || v->rfind(key(i) + "@", 0) != 0) {
+                ADD_FAILURE() << "key " << key(i) << " read " << (v ? *v : "nothing");
+                return;
+            }
+        }
+        while (!done.load()) std::this_thread::yield();
+        for (int i = 0; i < 50; ++i) last.push_back(*reader.find(key(i)));
+    };
+    std::vector<std::string> first, second;
+    std::thread r1(read, 1u, std::ref(first)), r2(read, 2u, std::ref(second));
+    {
+        key_value_store<std::string, std::string> writer(store, serdes::string(), serdes::string(), "g");
+        for (int round = 1; round <= 40; ++round) {
+            for (int i = 0; i < 50; ++i) writer.put(key(i), key(i) + "@" + std::to_string(round));
+        }
+    }
+    done.store(true);
+    r1.join(), r2.join();
+    std::vector<std::string> want;
+    for (int i = 0; i < 50; ++i) want.push_back(key(i) + "@40");
+    EXPECT_EQ(first, want);
+    EXPECT_EQ(second, want);
 }
 
 }  // namespace
