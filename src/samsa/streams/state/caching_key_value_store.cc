@@ -54,21 +54,46 @@ caching_key_value_store::~caching_key_value_store() { clear_cache(); }
 uint64_t caching_key_value_store::fresh_id() { return next_id.fetch_add(1, std::memory_order_relaxed); }
 
 caching_key_value_store::entry* caching_key_value_store::allocate() {
-    if (free_.empty()) return &pool_.emplace_back();
+    if (free_.empty()) {
+        if (pool_.size() >= no_entry) throw state_store_error("record cache of " + name() + " has too many entries");
+        entry& e = pool_.emplace_back();
+        e.index = static_cast<uint32_t>(pool_.size() - 1);
+        links_.push_back(lru_link{no_entry, no_entry, 0});
+        return &e;
+    }
     entry* e = free_.back();
     free_.pop_back();
     return e;
 }
 
 void caching_key_value_store::release(entry& e) {
-    const uint64_t generation = e.generation + 1;
+    const uint32_t index = e.index;
     e = entry{};
-    e.generation = generation;
+    e.index = index;
+    ++links_[index].generation;
     free_.push_back(&e);
 }
 
 read_token caching_key_value_store::token_for(entry* e) const {
-    return e ? read_token{true, id_, e, e->generation} : read_token{};
+    return e ? read_token{true, id_, e->index, links_[e->index].generation} : read_token{};
+}
+
+void caching_key_value_store::lru_push_back(uint32_t i) {
+    lru_link& l = links_[i];
+    l.prev = lru_last_;
+    l.next = no_entry;
+    if (lru_last_ != no_entry) links_[lru_last_].next = i;
+    else lru_first_ = i;
+    lru_last_ = i;
+}
+
+void caching_key_value_store::lru_unlink(uint32_t i) {
+    lru_link& l = links_[i];
+    if (l.prev != no_entry) links_[l.prev].next = l.next;
+    else lru_first_ = l.next;
+    if (l.next != no_entry) links_[l.next].prev = l.prev;
+    else lru_last_ = l.prev;
+    l.prev = l.next = no_entry;
 }
 
 status caching_key_value_store::init(const store_context& context) {
@@ -112,7 +137,8 @@ void caching_key_value_store::close() {
 void caching_key_value_store::clear_cache() {
     if (budget_) budget_->shrink(cached_bytes_);
     for (auto it = cache_.begin(); it != cache_.end(); ++it) release(*it->second);
-    cache_.clear(), lru_.clear(), dirty_.clear(), cached_bytes_ = 0;
+    cache_.clear(), dirty_.clear(), cached_bytes_ = 0;
+    lru_first_ = lru_last_ = no_entry;
 }
 
 void caching_key_value_store::check_open() const {
@@ -195,13 +221,13 @@ std::optional<bytes> caching_key_value_store::get_issuing(bytes_view key, read_t
 }
 
 bool caching_key_value_store::note_read_again(const read_token& token, uint64_t /*writes_seen*/) {
-    // This layer's token, so entry is in pool_; the same generation: the key
+    // This layer's token, so entry indexes links_; the same generation: the key
     // has stayed cached in it since, unwritten.
-    if (token.layer != id_ || !open_) return false;
-    entry& e = *static_cast<entry*>(token.entry);
-    if (e.generation != token.generation) return false;
+    if (token.layer != id_ || !open_ || token.entry >= links_.size()) return false;
+    const auto i = static_cast<uint32_t>(token.entry);
+    if (links_[i].generation != token.generation) return false;
     if (hit_ratio_) count_read(true);
-    touch(e);
+    touch(i);
     return true;
 }
 
@@ -284,12 +310,12 @@ void caching_key_value_store::cache_put(bytes_view key, std::optional<bytes_view
     if (it == cache_.end()) {
         it = cache_.try_emplace(cache_key(key), allocate()).first;
         it->second->key = &it->first;
-        lru_.push_back(*it->second);
+        lru_push_back(it->second->index);
     } else {
         touch(*it->second);
     }
     entry& e = *it->second;
-    ++e.generation;  // tokens issued for the old value are done
+    ++links_[e.index].generation;  // tokens issued for the old value are done
     if (value) e.value.emplace(value->begin(), value->end());
     else e.value.reset();
     if (dirty) {
@@ -313,7 +339,7 @@ void caching_key_value_store::erase(cache_map::iterator it) {
     entry& e = *it->second;
     cached_bytes_ -= e.size;
     budget_->shrink(e.size);
-    lru_.unlink(e);
+    lru_unlink(e.index);
     if (e.dirty) dirty_.unlink(e);
     cache_.erase(it);
     release(e);
@@ -327,7 +353,7 @@ void caching_key_value_store::maybe_evict() {
 }
 
 void caching_key_value_store::evict_eldest() {
-    auto it = cache_.find(*lru_.first->key);
+    auto it = cache_.find(*pool_[lru_first_].key);
     if (!it->second->dirty) {
         erase(it);
         return;

@@ -62,8 +62,8 @@ using cache_flush_listener = std::function<void(bytes_view key, std::optional<by
 // reading the key again can skip the key's serialization and every lookup by
 // key (key_value_store's decoded cache). Issued by note_read_issuing() and
 // get_issuing(); only ever handed back to the stack that issued it. layer
-// and entry name the caching layer and its entry of the key (0 and nullptr:
-// the stack has none); generation is the entry's when issued: an entry gets
+// and entry name the caching layer and its entry of the key (0 and 0: the
+// stack has none); generation is the entry's when issued: an entry gets
 // a new one whenever its key is written and when it leaves the cache, so a
 // token its layer still takes means the key still reads as it did when the
 // token was issued (reads go to the cache first), whatever else was written.
@@ -73,7 +73,7 @@ struct read_token {
     // The id of the caching layer that issued it (unique in the process), 0 if none.
     uint64_t layer = 0;
     // Its entry of the key, opaque to everyone else.
-    void* entry = nullptr;
+    uint64_t entry = 0;
     // The entry's generation at issue.
     uint64_t generation = 0;
 };
