@@ -1,5 +1,6 @@
 #include "samsa/streams/state/caching_key_value_store.h"
 
+#include <atomic>
 #include <vector>
 
 #include "samsa/bytes/big_endian.h"
@@ -42,9 +43,58 @@ private:
     record_context saved_;
 };
 
+// Ids of caching layers: a read_token of a layer that was destroyed is not
+// taken for one of another made at its address.
+std::atomic<uint64_t> next_id{1};
+
 }  // namespace
 
 caching_key_value_store::~caching_key_value_store() { clear_cache(); }
+
+uint64_t caching_key_value_store::fresh_id() { return next_id.fetch_add(1, std::memory_order_relaxed); }
+
+caching_key_value_store::entry* caching_key_value_store::allocate() {
+    if (free_.empty()) {
+        if (pool_.size() >= no_entry) throw state_store_error("record cache of " + name() + " has too many entries");
+        entry& e = pool_.emplace_back();
+        e.index = static_cast<uint32_t>(pool_.size() - 1);
+        links_.push_back(lru_link{no_entry, no_entry, 0});
+        return &e;
+    }
+    entry* e = free_.back();
+    free_.pop_back();
+    return e;
+}
+
+void caching_key_value_store::release(entry& e) {
+    const uint32_t index = e.index;
+    e = entry{};
+    e.index = index;
+    ++links_[index].generation;
+    free_.push_back(&e);
+}
+
+read_token caching_key_value_store::token_for(entry* e) const {
+    return e ? read_token{true, id_, e->index, links_[e->index].generation} : read_token{};
+}
+
+void caching_key_value_store::lru_push_back(uint32_t i) {
+    lru_link& l = links_[i];
+    l.prev = lru_last_;
+    l.next = no_entry;
+    if (lru_last_ != no_entry) links_[lru_last_].next = i;
+    else lru_first_ = i;
+    lru_last_ = i;
+}
+
+void caching_key_value_store::lru_unlink(uint32_t i) {
+    lru_link& l = links_[i];
+    if (l.prev != no_entry) links_[l.prev].next = l.next;
+    else lru_first_ = l.next;
+    if (l.next != no_entry) links_[l.next].prev = l.prev;
+    else lru_last_ = l.prev;
+    l.prev = l.next = no_entry;
+}
 
 status caching_key_value_store::init(const store_context& context) {
     records_ = context.records;
@@ -86,7 +136,9 @@ void caching_key_value_store::close() {
 
 void caching_key_value_store::clear_cache() {
     if (budget_) budget_->shrink(cached_bytes_);
-    cache_.clear(), lru_.clear(), dirty_.clear(), cached_bytes_ = 0;
+    for (auto it = cache_.begin(); it != cache_.end(); ++it) release(*it->second);
+    cache_.clear(), dirty_.clear(), cached_bytes_ = 0;
+    lru_first_ = lru_last_ = no_entry;
 }
 
 void caching_key_value_store::check_open() const {
@@ -126,8 +178,8 @@ std::optional<bytes> caching_key_value_store::get(bytes_view key) {
     auto it = find(key);
     if (hit_ratio_) count_read(it != cache_.end());
     if (it != cache_.end()) {
-        touch(it->second);
-        return it->second.value;
+        touch(*it->second);
+        return it->second->value;
     }
     auto value = wrapping_key_value_store::get(key);
     // Window and session caches keep only writes (Kafka's CachingWindowStore
@@ -139,21 +191,49 @@ std::optional<bytes> caching_key_value_store::get(bytes_view key) {
     return value;
 }
 
-void caching_key_value_store::note_read(bytes_view key) {
+void caching_key_value_store::note_read(bytes_view key) { (void)noted_read(key); }
+
+caching_key_value_store::entry* caching_key_value_store::noted_read(bytes_view key) {
     check_open();
     auto it = find(key);
     if (it == cache_.end()) {
-        // Evicted since the reader decoded it: read below and keep it, as get() does.
+        // Evicted since the reader decoded it: read below and keep it, as
+        // get() does (which may evict, even this key once more).
         (void)get(key);
-        return;
+        it = find(key);
+        return it == cache_.end() ? nullptr : it->second;
     }
     if (hit_ratio_) count_read(true);
-    touch(it->second);
+    touch(*it->second);
+    return it->second;
+}
+
+void caching_key_value_store::note_read_issuing(bytes_view key, read_token& token) {
+    token = token_for(noted_read(key));
+}
+
+std::optional<bytes> caching_key_value_store::get_issuing(bytes_view key, read_token& token) {
+    auto value = get(key);
+    // After the read, which may have cached the key or evicted it.
+    auto it = find(key);
+    token = token_for(it == cache_.end() ? nullptr : it->second);
+    return value;
+}
+
+bool caching_key_value_store::note_read_again(const read_token& token, uint64_t /*writes_seen*/) {
+    // This layer's token, so entry indexes links_; the same generation: the key
+    // has stayed cached in it since, unwritten.
+    if (token.layer != id_ || !open_ || token.entry >= links_.size()) return false;
+    const auto i = static_cast<uint32_t>(token.entry);
+    if (links_[i].generation != token.generation) return false;
+    if (hit_ratio_) count_read(true);
+    touch(i);
+    return true;
 }
 
 std::optional<bytes> caching_key_value_store::query_get(bytes_view key) {
     check_open();
-    if (auto it = find(key); it != cache_.end()) return it->second.value;
+    if (auto it = find(key); it != cache_.end()) return it->second->value;
     return wrapping_key_value_store::query_get(key);
 }
 
@@ -228,20 +308,22 @@ bool caching_key_value_store::set_flush_listener(cache_flush_listener listener, 
 void caching_key_value_store::cache_put(bytes_view key, std::optional<bytes_view> value, bool dirty) {
     auto it = find(key);
     if (it == cache_.end()) {
-        it = cache_.try_emplace(cache_key(key)).first;
-        it->second.lru_pos = lru_.insert(lru_.end(), &it->first);
+        it = cache_.try_emplace(cache_key(key), allocate()).first;
+        it->second->key = &it->first;
+        lru_push_back(it->second->index);
     } else {
-        touch(it->second);
+        touch(*it->second);
     }
-    entry& e = it->second;
+    entry& e = *it->second;
+    ++links_[e.index].generation;  // tokens issued for the old value are done
     if (value) e.value.emplace(value->begin(), value->end());
     else e.value.reset();
     if (dirty) {
         e.context = records_ ? records_->current_record() : record_context{};
         // Dirty entries are written down in the order of their last write,
         // as Kafka's NamedCache keeps them.
-        if (e.dirty) dirty_.erase(e.dirty_pos);
-        e.dirty_pos = dirty_.insert(dirty_.end(), &it->first);
+        if (e.dirty) dirty_.unlink(e);
+        dirty_.push_back(e);
         e.dirty = true;
     } else {
         e.context = record_context{};
@@ -253,14 +335,14 @@ void caching_key_value_store::cache_put(bytes_view key, std::optional<bytes_view
     if (cache_size_) cache_size_->record(static_cast<double>(cached_bytes_));
 }
 
-void caching_key_value_store::touch(entry& e) { lru_.splice(lru_.end(), lru_, e.lru_pos); }
-
 void caching_key_value_store::erase(cache_map::iterator it) {
-    cached_bytes_ -= it->second.size;
-    budget_->shrink(it->second.size);
-    lru_.erase(it->second.lru_pos);
-    if (it->second.dirty) dirty_.erase(it->second.dirty_pos);
+    entry& e = *it->second;
+    cached_bytes_ -= e.size;
+    budget_->shrink(e.size);
+    lru_unlink(e.index);
+    if (e.dirty) dirty_.unlink(e);
     cache_.erase(it);
+    release(e);
     if (cache_size_) cache_size_->record(static_cast<double>(cached_bytes_));
 }
 
@@ -271,12 +353,12 @@ void caching_key_value_store::maybe_evict() {
 }
 
 void caching_key_value_store::evict_eldest() {
-    auto it = cache_.find(*lru_.front());
-    if (!it->second.dirty) {
+    auto it = cache_.find(*pool_[lru_first_].key);
+    if (!it->second->dirty) {
         erase(it);
         return;
     }
-    dirty_entry evicted{it->first, std::move(it->second.value), std::move(it->second.context)};
+    dirty_entry evicted{it->first, std::move(it->second->value), std::move(it->second->context)};
     erase(it);
     flush_dirty(std::move(evicted));
 }
@@ -284,14 +366,13 @@ void caching_key_value_store::evict_eldest() {
 void caching_key_value_store::flush_dirty(std::optional<dirty_entry> evicted) {
     if (dirty_.empty() && !evicted) return;
     std::vector<dirty_entry> batch;
-    batch.reserve(dirty_.size() + 1);
+    batch.reserve(dirty_.size + 1);
     if (evicted) batch.push_back(std::move(*evicted));
     std::vector<bytes> deleted;
-    for (const bytes* key : dirty_) {
-        entry& e = cache_.find(*key)->second;
-        batch.push_back(dirty_entry{*key, e.value, e.context});
-        e.dirty = false;
-        if (!e.value) deleted.push_back(*key);
+    for (entry* e = dirty_.first; e != nullptr; e = e->dirty_order.next) {
+        batch.push_back(dirty_entry{*e->key, e->value, e->context});
+        e->dirty = false;
+        if (!e->value) deleted.push_back(*e->key);
     }
     // Cleared before the listener runs: what it writes belongs to the next
     // flush.
@@ -299,7 +380,7 @@ void caching_key_value_store::flush_dirty(std::optional<dirty_entry> evicted) {
     for (const dirty_entry& d : batch) write_down(d);
     for (const bytes& key : deleted) {
         auto it = cache_.find(key);
-        if (it != cache_.end() && !it->second.dirty && !it->second.value) erase(it);
+        if (it != cache_.end() && !it->second->dirty && !it->second->value) erase(it);
     }
 }
 
@@ -338,7 +419,7 @@ std::unique_ptr<bytes_iterator> caching_key_value_store::merge(std::unique_ptr<b
     }
     for (auto it = first; it != cache_.end() && in_range(it->first); ++it) {
         if (!keep(store_key(it->first))) continue;
-        if (it->second.value) merged.insert_or_assign(it->first, *it->second.value);
+        if (it->second->value) merged.insert_or_assign(it->first, *it->second->value);
         else merged.erase(it->first);
     }
     std::vector<key_value<bytes, bytes>> items;

@@ -27,6 +27,16 @@
 //  - reads go to the cache first (a cached deletion hides the key below); a
 //    key read from below is cached, clean; range, prefix_scan and all() merge
 //    the cache over the layer below;
+//  - a reader holding a read_token (key_value_store's decoded cache) makes
+//    its key the most recently used through the token, with no lookup by
+//    key: the token names the entry and its generation. Entries live in a
+//    pool the layer keeps until it is destroyed, and an entry takes a new
+//    generation when its key is written and when it leaves the cache
+//    (eviction, deletion written down, restore, close), so a token is good
+//    exactly while its key has stayed cached and unwritten, and vouches for
+//    the key's bytes (reads come here first); then the reader reads by key
+//    again, which behaves as get() does. Tokens carry the layer's id (unique
+//    in the process), so one is never taken for another layer's;
 //  - an entry costs what Kafka's LRUCacheEntry and NamedCache node count:
 //    key + value + 24 (node) + 1 (dirty flag) + 8 + 8 + 4 (timestamp,
 //    offset, partition) + topic + headers.
@@ -46,9 +56,11 @@
 // Threads: owned by one stream thread, never locked. The listener runs on
 // that thread, inside flush or put, and may read and write this store.
 
-#include <list>
+#include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
+#include <vector>
 
 #include "samsa/streams/export.h"
 #include "samsa/streams/state/hashed_bytes_map.h"
@@ -83,6 +95,9 @@ public:
 
     std::optional<bytes> get(bytes_view key) override;
     void note_read(bytes_view key) override;
+    void note_read_issuing(bytes_view key, read_token& token) override;
+    std::optional<bytes> get_issuing(bytes_view key, read_token& token) override;
+    bool note_read_again(const read_token& token, uint64_t writes_seen) override;
     // The cached value (the latest write) or the one below; nothing cached,
     // touched or evicted.
     std::optional<bytes> query_get(bytes_view key) override;
@@ -119,18 +134,59 @@ public:
     int64_t cached_bytes() const { return cached_bytes_; }
 
 private:
+    struct entry;
+    // An entry's place in the dirty order: the entries link to each other
+    // (no list node of their own).
+    struct chain_link {
+        entry* prev = nullptr;
+        entry* next = nullptr;
+    };
     struct entry {
-        std::optional<bytes> value;  // nullopt: deleted
+        uint32_t index = 0;  // in pool_ and links_
         bool dirty = false;
-        record_context context;  // of the record that wrote it (dirty entries)
+        const bytes* key = nullptr;  // the map node's key
+        chain_link dirty_order;      // linked while dirty
         int64_t size = 0;
-        std::list<const bytes*>::iterator lru_pos;    // into lru_, eldest at the front
-        std::list<const bytes*>::iterator dirty_pos;  // into dirty_, valid when dirty
+        std::optional<bytes> value;  // nullopt: deleted
+        record_context context;      // of the record that wrote it (dirty entries)
+    };
+    // Entries in order through one of their links, eldest first.
+    template<chain_link entry::*Link>
+    struct chain {
+        entry* first = nullptr;
+        entry* last = nullptr;
+        size_t size = 0;
+
+        bool empty() const { return first == nullptr; }
+        void push_back(entry& e) {
+            (e.*Link).prev = last;
+            (e.*Link).next = nullptr;
+            if (last) (last->*Link).next = &e;
+            else first = &e;
+            last = &e;
+            ++size;
+        }
+        void unlink(entry& e) {
+            chain_link& l = e.*Link;
+            if (l.prev) (l.prev->*Link).next = l.next;
+            else first = l.next;
+            if (l.next) (l.next->*Link).prev = l.prev;
+            else last = l.prev;
+            l = chain_link{};
+            --size;
+        }
+        void move_to_back(entry& e) {
+            if (&e == last) return;
+            unlink(e);
+            push_back(e);
+        }
+        // Forgets every entry (their links are stale until pushed again).
+        void clear() { first = last = nullptr, size = 0; }
     };
     // Ordered by cache key for range/all/prefix_scan and the merges; point
     // reads (every get, twice per order in the order-mail join) go through
     // its hash index.
-    using cache_map = hashed_bytes_map<entry>;
+    using cache_map = hashed_bytes_map<entry*>;
     // A dirty entry as it is written down: copies, since the listener may
     // write to this store meanwhile.
     struct dirty_entry {
@@ -146,7 +202,24 @@ private:
     bytes_view store_key(bytes_view cache_key) const;
     cache_map::iterator find(bytes_view key);
     void cache_put(bytes_view key, std::optional<bytes_view> value, bool dirty);
-    void touch(entry& e);
+    // The LRU order, by entry index (links_).
+    void lru_push_back(uint32_t i);
+    void lru_unlink(uint32_t i);
+    void touch(uint32_t i) {
+        if (i == lru_last_) return;
+        lru_unlink(i);
+        lru_push_back(i);
+    }
+    void touch(entry& e) { touch(e.index); }
+    // note_read(key): the key's entry after the read, nullptr when not cached.
+    entry* noted_read(bytes_view key);
+    // A token for e (nullptr: none).
+    read_token token_for(entry* e) const;
+    // An entry from the pool, and back (with a new generation).
+    entry* allocate();
+    void release(entry& e);
+    // A layer id, unique in the process.
+    static uint64_t fresh_id();
     void erase(cache_map::iterator it);
     void maybe_evict();
     void evict_eldest();
@@ -171,8 +244,24 @@ private:
 
     std::optional<segmented_cache_keys> segments_;
     cache_map cache_;
-    std::list<const bytes*> lru_;
-    std::list<const bytes*> dirty_;
+    // An entry's place in the LRU order and its generation (renewed on each
+    // write of its key and when it leaves the cache: read_token), by entry
+    // index, apart from the entries: 16 bytes each, side by side, so a read
+    // hit through a token reads and moves three of these, which stay in the
+    // CPU's caches, instead of three entries scattered in memory.
+    struct lru_link {
+        uint32_t prev;
+        uint32_t next;
+        uint64_t generation;
+    };
+    static constexpr uint32_t no_entry = UINT32_MAX;
+    std::vector<lru_link> links_;  // by entry index
+    uint32_t lru_first_ = no_entry;  // least recently used
+    uint32_t lru_last_ = no_entry;
+    chain<&entry::dirty_order> dirty_;  // in the order of their last write
+    std::deque<entry> pool_;            // every entry ever used; never moved
+    std::vector<entry*> free_;          // of pool_, not in the cache
+    const uint64_t id_ = fresh_id();    // read_token's layer
     int64_t cached_bytes_ = 0;
     thread_cache* budget_ = nullptr;
     std::unique_ptr<thread_cache> own_budget_;  // when the context gives none

@@ -43,6 +43,14 @@ public:
     void put_all(std::span<const bytes_entry> entries) override;
     std::optional<bytes> remove(bytes_view key) override;
     void restore(bytes_view key, std::optional<bytes_view> value, int64_t timestamp) override;
+    // Reads are not logged: tokens pass through.
+    void note_read_issuing(bytes_view key, read_token& token) override { inner().note_read_issuing(key, token); }
+    std::optional<bytes> get_issuing(bytes_view key, read_token& token) override {
+        return inner().get_issuing(key, token);
+    }
+    bool note_read_again(const read_token& token, uint64_t writes_seen) override {
+        return inner().note_read_again(token, writes_seen);
+    }
 
     // <application.id>-<store>-changelog.
     const std::string& changelog_topic() const { return topic_; }

@@ -58,6 +58,26 @@ using bytes_entry = key_value<bytes, std::optional<bytes>>;
 using cache_flush_listener = std::function<void(bytes_view key, std::optional<bytes_view> new_value,
                                                 std::optional<bytes_view> old_value, const record_context& context)>;
 
+// A reader's hold on the place where a stack keeps a key it has read, so that
+// reading the key again can skip the key's serialization and every lookup by
+// key (key_value_store's decoded cache). Issued by note_read_issuing() and
+// get_issuing(); only ever handed back to the stack that issued it. layer
+// and entry name the caching layer and its entry of the key (0 and 0: the
+// stack has none); generation is the entry's when issued: an entry gets
+// a new one whenever its key is written and when it leaves the cache, so a
+// token its layer still takes means the key still reads as it did when the
+// token was issued (reads go to the cache first), whatever else was written.
+struct read_token {
+    // Issued, by a stack whose every layer below the reader knows tokens.
+    bool valid = false;
+    // The id of the caching layer that issued it (unique in the process), 0 if none.
+    uint64_t layer = 0;
+    // Its entry of the key, opaque to everyone else.
+    uint64_t entry = 0;
+    // The entry's generation at issue.
+    uint64_t generation = 0;
+};
+
 // The bytes store interface every layer of a store stack implements (Kafka
 // Streams' KeyValueStore<Bytes, byte[]>); see the top of this file for its
 // semantics, errors and thread.
@@ -80,6 +100,28 @@ public:
     // Without it a decoded hit would leave the record cache's eviction order,
     // and so what evictions forward and when, different from Kafka's.
     virtual void note_read(bytes_view /*key*/) {}
+    // note_read(key), and token set for note_read_again() when every layer
+    // from here down can take one (left invalid otherwise: a layer that does
+    // not know tokens, such as a locking one, must see every read by key).
+    // An inner store does nothing on reads: its token is valid and empty.
+    virtual void note_read_issuing(bytes_view key, read_token& token) {
+        note_read(key);
+        token = read_token{true};
+    }
+    // get(key), and token set as note_read_issuing() sets it.
+    virtual std::optional<bytes> get_issuing(bytes_view key, read_token& token) {
+        token = read_token{true};
+        return get(key);
+    }
+    // What note_read(key) would do, for a reader holding a valid token issued
+    // for key, who read the key's bytes when the stack was at write count
+    // writes_seen: when the key cannot have changed since (a token naming a
+    // record-cache entry its layer still takes; else a write count still at
+    // writes_seen, which a write-counting layer checks), does it and returns
+    // true; otherwise does nothing and returns false, and the reader takes
+    // the keyed path. True also means the call wrote nothing and evicted
+    // nothing, so what the reader holds is still what the store holds.
+    virtual bool note_read_again(const read_token& /*token*/, uint64_t /*writes_seen*/) { return true; }
     // Writes key's value; nullopt deletes key.
     virtual void put(bytes_view key, std::optional<bytes_view> value) = 0;
     // Writes value only when key is absent; returns the value already there

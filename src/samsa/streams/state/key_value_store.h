@@ -23,13 +23,18 @@
 // a slot must have the same K, V and serdes). put() does not fill it with the
 // value it was given: a serde need not round-trip (a to_json may leave a
 // field out), and readers must see what the store holds. Kafka Streams
-// caches bytes, not objects; this cache never changes what get() returns. While the stack's write_count() has
-// not moved since an entry was checked, the entry is returned without
-// reading the stored bytes (the read's effects on the stack, such as the
-// record cache's LRU order, still happen: note_read); once it has moved, the entry is checked again against
-// the stored bytes it was decoded from (one store read), so a write through
-// any facade or layer (or a restore) is seen without a notification protocol
-// between layers. It assumes the value deserializer is a pure function of its
+// caches bytes, not objects; this cache never changes what get() returns.
+// While the stack's write_count() has not moved since an entry was checked,
+// the entry is returned without reading the stored bytes (the read's effects
+// on the stack, such as the record cache's LRU order, still happen:
+// note_read; through the entry's read_token, which names the key's record
+// cache entry, when the stack has issued one and it is still good, so that a
+// hit serializes no key and looks nothing up by key); once it has moved, the
+// entry is checked again against the stored bytes it was decoded from (one
+// store read), so a write through any facade or layer (or a restore) is seen
+// without a notification protocol between layers. A token naming a record
+// cache entry is finer: the entry changes generation when its own key is
+// written, so the entry stays a hit while other keys are written. It assumes the value deserializer is a pure function of its
 // bytes (the built-in serdes are). Absent keys are cached too. Bounded:
 // cleared when it reaches n entries.
 //
@@ -170,27 +175,46 @@ private:
     public:
         explicit decoded_cache(size_t max_entries) : max_entries_(max_entries) {}
         const V* find(const K& key, const key_value_store& owner) {
+            const size_t hash = hash_of(key, owner);
+            node* n = lookup(hash, key, owner);
+            // The common hit: the stack checks that the key cannot have
+            // changed since the entry was checked (its record-cache entry
+            // unwritten, or nothing written at all) and does the read's
+            // effects (the record cache's LRU order above all) through the
+            // entry's token, with no key serialized and no lookup by key. It
+            // wrote and evicted nothing when it says yes, so n is still good.
+            if (n && n->token.valid && n->checked_at &&
+                owner.store_->note_read_again(n->token, *n->checked_at)) {
+                return value_of(*n);
+            }
             // Read the count before the store: a write after this point moves
             // it, and the next find() checks again.
             std::optional<uint64_t> writes = owner.store_->write_count();
-            const size_t hash = hash_of(key, owner);
-            node* n = lookup(hash, key, owner);
             if (n && writes && n->checked_at == writes) {
-                // The read's effects on the stack still happen (its record
-                // cache's LRU order above all). They may evict, and an
-                // eviction forwards records whose processors may use this
-                // cache (and clear it): look again when anything was written.
-                owner.store_->note_read(owner.key_bytes(key));
+                // The read's effects by key, which also issue a token for the
+                // next hit. They may evict, and an eviction forwards records
+                // whose processors may use this cache (and clear it): look
+                // again, and keep the token, only when nothing was written.
+                read_token token;
+                owner.store_->note_read_issuing(owner.key_bytes(key), token);
                 if (owner.store_->write_count() == writes) {
                     n = lookup(hash, key, owner);
-                    if (n && n->checked_at == writes) return value_of(*n);
+                    if (n && n->checked_at == writes) {
+                        n->token = token;
+                        return value_of(*n);
+                    }
                 }
                 writes = owner.store_->write_count();
                 n = lookup(hash, key, owner);
             }
-            std::optional<bytes> stored = owner.store_->get(owner.key_bytes(key));
+            read_token token;
+            std::optional<bytes> stored = owner.store_->get_issuing(owner.key_bytes(key), token);
+            // The get may have evicted, and what that forwarded may have
+            // cleared this cache.
+            n = lookup(hash, key, owner);
             if (n && n->stored == stored) {
                 n->checked_at = writes;
+                n->token = token;
                 return value_of(*n);
             }
             std::optional<V> value;
@@ -199,6 +223,7 @@ private:
             n->value = std::move(value);
             n->stored = std::move(stored);
             n->checked_at = writes;
+            n->token = token;
             return value_of(*n);
         }
     private:
@@ -219,6 +244,7 @@ private:
             node(size_t h, cache_key k) : hash(h), key(std::move(k)) {}
             size_t hash;
             std::optional<uint64_t> checked_at;  // write_count() when last compared
+            read_token token;                    // the stack's, for hits (invalid: read by key)
             cache_key key;
             std::optional<V> value;       // nullopt: the key was absent
             std::optional<bytes> stored;  // what value was decoded from; nullopt: absent

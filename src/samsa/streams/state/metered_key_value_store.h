@@ -160,6 +160,21 @@ public:
     void note_read(bytes_view key) override {
         timed(meters_.get, [&] { wrapping_key_value_store::note_read(key); });
     }
+    void note_read_issuing(bytes_view key, read_token& token) override {
+        timed(meters_.get, [&] { inner().note_read_issuing(key, token); });
+    }
+    std::optional<bytes> get_issuing(bytes_view key, read_token& token) override {
+        return timed(meters_.get, [&] { return inner().get_issuing(key, token); });
+    }
+    // Timed as a get only when it did the read: when it returns false the
+    // reader reads by key, and that call is the one timed.
+    bool note_read_again(const read_token& token, uint64_t writes_seen) override {
+        if (!meters_.get) return inner().note_read_again(token, writes_seen);
+        auto start = clock::now();
+        if (!inner().note_read_again(token, writes_seen)) return false;
+        meters_.get->record(elapsed_ns(start));
+        return true;
+    }
     void put(bytes_view key, std::optional<bytes_view> value) override {
         timed(meters_.put, [&] { wrapping_key_value_store::put(key, value); });
         record_e2e();

@@ -53,6 +53,19 @@ public:
         counted();  // a closed in-memory store forgets its rows
     }
     std::optional<uint64_t> write_count() const override { return writes_.load(std::memory_order_acquire); }
+    void note_read_issuing(bytes_view key, read_token& token) override { inner().note_read_issuing(key, token); }
+    std::optional<bytes> get_issuing(bytes_view key, read_token& token) override {
+        return inner().get_issuing(key, token);
+    }
+    // A token naming a record-cache entry answers for its key itself (the
+    // entry takes a new generation on every write of the key), so a write of
+    // another key does not send the reader back to the stored bytes. Any
+    // other is good only while nothing was written; the count is read first,
+    // as a reader reads write_count() before the store (see above).
+    bool note_read_again(const read_token& token, uint64_t writes_seen) override {
+        if (token.layer == 0 && writes_.load(std::memory_order_acquire) != writes_seen) return false;
+        return inner().note_read_again(token, writes_seen);
+    }
 
 private:
     void counted() { writes_.fetch_add(1, std::memory_order_release); }

@@ -62,6 +62,20 @@ public:
         std::lock_guard l(mutex_);
         wrapping_key_value_store::note_read(key);
     }
+    // Read tokens (key_value_bytes_store.h) pass through under the lock: a
+    // token's entry is only read or moved while the stack is held.
+    void note_read_issuing(bytes_view key, read_token& token) override {
+        std::lock_guard l(mutex_);
+        inner().note_read_issuing(key, token);
+    }
+    std::optional<bytes> get_issuing(bytes_view key, read_token& token) override {
+        std::lock_guard l(mutex_);
+        return inner().get_issuing(key, token);
+    }
+    bool note_read_again(const read_token& token, uint64_t writes_seen) override {
+        std::lock_guard l(mutex_);
+        return inner().note_read_again(token, writes_seen);
+    }
     // Runs f(store) holding the lock, so that several calls (and draining
     // their iterators) see one state of the store.
     template<class F>

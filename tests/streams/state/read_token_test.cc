@@ -1,0 +1,373 @@
+// Read tokens: how a decoded-cache hit makes its key the record cache's most
+// recently used without serializing the key or looking it up (read_token in
+// key_value_bytes_store.h). The fast path must leave everything Kafka's
+// NamedCache.get decides exactly as a plain get() would: eviction order, what
+// evictions and flushes forward, the hit ratio, the metered get count; and
+// it must never serve a row that changed or touch an entry that is no longer
+// its key's.
+
+#include <random>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "caching_store_setup.h"
+#include "recording_changelog_sink.h"
+#include "samsa/streams/internal/runtime/synchronized_key_value_store.h"
+#include "samsa/streams/serde.h"
+#include "samsa/streams/state/caching_key_value_store.h"
+#include "samsa/streams/state/in_memory_key_value_store.h"
+#include "samsa/streams/state/key_value_store.h"
+#include "samsa/streams/state/metered_key_value_store.h"
+#include "samsa/streams/state/stores.h"
+
+namespace samsa::streams {
+namespace {
+
+using testing::recording_changelog_sink;
+
+bytes b(std::string_view s) { return to_bytes(s); }
+std::optional<bytes_view> v(const bytes& x) { return bytes_view(x); }
+std::optional<std::string> str(std::optional<bytes_view> x) {
+    if (!x) return std::nullopt;
+    return std::string(as_chars(*x));
+}
+
+// Keeps what it records.
+class recording_sensor final : public store_sensor {
+public:
+    bool should_record() const override { return true; }
+    void record(double value) override { values.push_back(value); }
+    std::vector<double> values;
+};
+
+struct forwarded {
+    std::string key;
+    std::optional<std::string> new_value;
+    std::optional<std::string> old_value;
+    int64_t timestamp;
+    bool operator==(const forwarded&) const = default;
+};
+
+// A layer that knows nothing of tokens and counts the reads it sees by key,
+// as the runtime's locking layer must see them.
+class counting_layer final : public wrapping_key_value_store {
+public:
+    using wrapping_key_value_store::wrapping_key_value_store;
+    void note_read(bytes_view key) override {
+        noted.emplace_back(as_chars(key));
+        wrapping_key_value_store::note_read(key);
+    }
+    std::vector<std::string> noted;
+};
+
+// One store as a task has it: metered (get latency recorded) -> write
+// counting -> caching -> change logging -> in-memory, the record cache's hit
+// ratio recorded, every flushed entry kept.
+struct task_store {
+    recording_changelog_sink sink;
+    testing::test_records records = testing::with_time(1);
+    recording_sensor get_latency;
+    recording_sensor hit_ratio;
+    std::vector<forwarded> flushed;
+    std::unique_ptr<key_value_bytes_store> stack;
+
+    explicit task_store(int64_t cache_max_bytes) {
+        auto built = stores::key_value_store_builder(stores::in_memory_key_value_store("s"))
+                         .with_caching_enabled()
+                         .build();
+        store_meters meters;
+        meters.get = &get_latency;
+        stack = std::make_unique<metered_key_value_store>(std::move(built), meters);
+        EXPECT_TRUE(stack->set_cache_hit_ratio_sensor(&hit_ratio));
+        testing::open_caching_store(
+            *stack, sink, records, cache_max_bytes,
+            [this](bytes_view key, std::optional<bytes_view> nv, std::optional<bytes_view> ov,
+                   const record_context& c) { flushed.push_back({std::string(as_chars(key)), str(nv), str(ov), c.timestamp}); },
+            /*send_old_values=*/true);
+    }
+    key_value_store<std::string, std::string> facade() {
+        return key_value_store<std::string, std::string>(*stack, serdes::string(), serdes::string(), "s");
+    }
+};
+
+TEST(read_token_test, decoded_hits_evict_flush_and_count_exactly_as_plain_gets) {
+    // The same random mix of reads, writes, deletes, commits and restores
+    // on two stores with a record cache of about six entries: one read
+    // through a decoded cache (token hits), one through plain get() (Kafka's
+    // path). Every read, every forwarded entry, the changelog, the hit ratio
+    // and the metered get count must be the same.
+    task_store decoded(6 * 50), plain(6 * 50);
+    auto reader = decoded.facade();
+    reader.enable_decoded_cache(1 << 10);
+    auto decoded_writer = decoded.facade();
+    auto plain_facade = plain.facade();
+    std::mt19937 rng(12);
+    const std::vector<std::string> keys = {"k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8", "k9", "k10", "k11"};
+    for (int step = 0; step < 4000; ++step) {
+        decoded.records.set_time(step), plain.records.set_time(step);
+        const std::string& k = keys[rng() % keys.size()];
+        const unsigned op = rng() % 100;
+        if (op < 60) {
+            const std::string* got = reader.find(k);
+            std::optional<std::string> want = plain_facade.get(k);
+            ASSERT_EQ(got ? std::optional<std::string>(*got) : std::nullopt, want) << "step " << step << " key " << k;
+        } else if (op < 85) {
+            std::string value = "v" + std::to_string(step % 7);
+            decoded_writer.put(k, value), plain_facade.put(k, value);
+        } else if (op < 92) {
+            decoded_writer.remove(k), plain_facade.remove(k);
+        } else if (op < 97) {
+            decoded.stack->flush_cache(), plain.stack->flush_cache();
+        } else {
+            bytes value = b("r" + std::to_string(step));
+            decoded.stack->restore(b(k), v(value), step), plain.stack->restore(b(k), v(value), step);
+        }
+        ASSERT_EQ(decoded.flushed, plain.flushed) << "step " << step;
+    }
+    EXPECT_FALSE(plain.flushed.empty());
+    EXPECT_EQ(decoded.sink.records, plain.sink.records);
+    EXPECT_EQ(decoded.hit_ratio.values, plain.hit_ratio.values);
+    EXPECT_EQ(decoded.get_latency.values.size(), plain.get_latency.values.size());
+}
+
+class token_test : public ::testing::Test {
+protected:
+    std::unique_ptr<caching_key_value_store> open(int64_t max_bytes) {
+        auto store = std::make_unique<caching_key_value_store>(std::make_unique<in_memory_key_value_store>("s"));
+        testing::open_caching_store(
+            *store, sink_, records_, max_bytes,
+            [this](bytes_view key, std::optional<bytes_view>, std::optional<bytes_view>, const record_context&) {
+                flushed_.emplace_back(as_chars(key));
+            },
+            false);
+        return store;
+    }
+    read_token issued(key_value_bytes_store& store, std::string_view key) {
+        read_token token;
+        store.note_read_issuing(b(key), token);
+        return token;
+    }
+
+    recording_changelog_sink sink_;
+    testing::test_records records_ = testing::with_time(1);
+    std::vector<std::string> flushed_;
+};
+
+TEST_F(token_test, a_token_moves_its_key_even_after_the_index_grew) {
+    // Entries of key "kNNN" and value "v" cost 4 + 1 + 45 bytes: room for a and 99 of them.
+    auto store = open(47 + 99 * 50);
+    store->put(b("a"), v(b("v")));  // 1 + 1 + 45 bytes
+    read_token token = issued(*store, "a");
+    ASSERT_TRUE(token.valid);
+    ASSERT_NE(token.layer, 0u);
+    char key[8];
+    for (int i = 0; i < 98; ++i) {  // the hash index grows from 16 slots to 256
+        std::snprintf(key, sizeof key, "k%03d", i);
+        store->put(b(key), v(b("v")));
+    }
+    EXPECT_TRUE(store->note_read_again(token, 0));  // a: the most recently used
+    store->put(b("k098"), v(b("v")));
+    store->put(b("k099"), v(b("v")));  // over budget: k000 is the eldest, not a
+    ASSERT_FALSE(flushed_.empty());
+    EXPECT_EQ(flushed_[0], "k000");
+    EXPECT_EQ(flushed_[1], "a");  // then every dirty entry in write order
+    EXPECT_EQ(flushed_[2], "k001");
+    EXPECT_EQ(flushed_.size(), 101u);
+}
+
+TEST_F(token_test, a_token_dies_with_its_entry_and_is_not_taken_for_the_entry_reused) {
+    auto store = open(100);  // two entries of 47 bytes
+    store->put(b("a"), v(b("1")));
+    store->put(b("b"), v(b("2")));
+    store->flush();  // both below and cached, clean: a, b
+    flushed_.clear();
+    read_token token = issued(*store, "a");         // b, a
+    store->put(b("c"), v(b("3")));                  // b leaves: a, c
+    EXPECT_TRUE(store->note_read_again(token, 0));  // c, a
+    EXPECT_EQ(store->get(b("b")), b("2"));          // cached again; c (dirty) leaves: a, b
+    EXPECT_EQ(flushed_, (std::vector<std::string>{"c"}));
+    EXPECT_EQ(store->get(b("c")), b("3"));  // a leaves: b, c
+    EXPECT_FALSE(store->note_read_again(token, 0));
+    store->put(b("d"), v(b("4")));  // in the entry a had; b leaves: c, d
+    EXPECT_EQ(store->get(b("c")), b("3"));  // d, c
+    flushed_.clear();
+    EXPECT_FALSE(store->note_read_again(token, 0));  // must not make d the most recent
+    EXPECT_EQ(store->get(b("b")), b("2"));           // d (dirty) is the eldest and leaves
+    EXPECT_EQ(flushed_, (std::vector<std::string>{"d"}));
+    // A key read again by key is cached again, with a new token.
+    EXPECT_EQ(store->get(b("a")), b("1"));
+    read_token again = issued(*store, "a");
+    EXPECT_TRUE(again.valid);
+    EXPECT_TRUE(store->note_read_again(again, 0));
+    EXPECT_FALSE(store->note_read_again(token, 0));
+}
+
+TEST_F(token_test, tokens_die_on_restore_and_close_and_belong_to_one_layer) {
+    auto store = open(1 << 20);
+    auto other = open(1 << 20);
+    store->put(b("k"), v(b("1")));
+    other->put(b("k"), v(b("1")));
+    read_token token = issued(*store, "k");
+    EXPECT_FALSE(other->note_read_again(token, 0));
+    EXPECT_TRUE(store->note_read_again(token, 0));
+    store->restore(b("k"), v(b("2")), 5);  // drops the cached copy
+    EXPECT_FALSE(store->note_read_again(token, 0));
+    token = issued(*store, "k");  // read from below and cached, clean
+    EXPECT_TRUE(token.valid);
+    EXPECT_TRUE(store->note_read_again(token, 0));
+    store->close();
+    EXPECT_FALSE(store->note_read_again(token, 0));
+    // An absent key has no entry: no token, the reader reads by key.
+    EXPECT_FALSE(issued(*other, "absent").valid);
+    read_token from_get;
+    EXPECT_EQ(other->get_issuing(b("absent"), from_get), std::nullopt);
+    EXPECT_FALSE(from_get.valid);
+    EXPECT_EQ(other->get_issuing(b("k"), from_get), b("1"));
+    EXPECT_TRUE(other->note_read_again(from_get, 0));
+}
+
+TEST_F(token_test, a_record_cache_token_answers_for_its_key_and_the_write_count_for_the_rest) {
+    auto stack = stores::key_value_store_builder(stores::in_memory_key_value_store("s"))
+                     .with_logging_disabled()
+                     .with_caching_enabled()
+                     .build();
+    testing::open_caching_store(*stack, sink_, records_, 1 << 20, [](auto, auto, auto, const auto&) {}, false);
+    stack->put(b("k"), v(b("1")));
+    read_token token = issued(*stack, "k");
+    const uint64_t seen = *stack->write_count();
+    EXPECT_TRUE(stack->note_read_again(token, seen));
+    stack->put(b("other"), v(b("x")));  // another key: k reads the same
+    EXPECT_TRUE(stack->note_read_again(token, seen));
+    stack->put(b("k"), v(b("1")));  // k itself, even with the same bytes: the reader must look again
+    EXPECT_FALSE(stack->note_read_again(token, seen + 2));
+    token = issued(*stack, "k");
+    EXPECT_TRUE(stack->note_read_again(token, seen + 2));
+    stack->remove(b("k"));
+    EXPECT_FALSE(stack->note_read_again(token, seen + 3));
+    // Without a record cache the stack has nothing to do on a read: a token
+    // with no entry, still guarded by the count.
+    auto bare = stores::key_value_store_builder(stores::in_memory_key_value_store("t")).with_logging_disabled().build();
+    ASSERT_TRUE(bare->init(store_context{}).has_value());
+    read_token empty = issued(*bare, "k");
+    EXPECT_TRUE(empty.valid);
+    EXPECT_EQ(empty.layer, 0u);
+    EXPECT_TRUE(bare->note_read_again(empty, 0));
+    bare->put(b("k"), v(b("1")));
+    EXPECT_FALSE(bare->note_read_again(empty, 0));
+}
+
+TEST(read_token_facade_test, decoded_hits_over_a_record_cache_see_writes_through_any_facade_restore_and_close) {
+    task_store store(1 << 20);
+    auto reader = store.facade();
+    reader.enable_decoded_cache(16);
+    auto writer = store.facade();
+    writer.put("k", std::string("v1"));
+    EXPECT_EQ(*reader.find("k"), "v1");
+    EXPECT_EQ(*reader.find("k"), "v1");  // a token hit
+    writer.put("other", std::string("x"));
+    EXPECT_EQ(*reader.find("k"), "v1");  // still one: only k's own writes end it
+    writer.put("k", std::string("v2"));
+    EXPECT_EQ(*reader.find("k"), "v2");
+    EXPECT_EQ(*reader.find("k"), "v2");
+    store.stack->put(b("k"), v(b("v3")));  // through the bytes stack
+    EXPECT_EQ(*reader.find("k"), "v3");
+    store.stack->flush();
+    store.stack->restore(b("k"), v(b("v4")), 9);  // a restore drops the cached entry
+    EXPECT_EQ(*reader.find("k"), "v4");
+    EXPECT_EQ(*reader.find("k"), "v4");
+    writer.remove("k");
+    EXPECT_EQ(reader.find("k"), nullptr);
+    EXPECT_EQ(reader.find("k"), nullptr);  // a hit on the cached deletion
+    store.stack->flush();                  // the deletion is written down and leaves the cache
+    EXPECT_EQ(reader.find("k"), nullptr);
+    writer.put("k", std::string("v5"));
+    EXPECT_EQ(*reader.find("k"), "v5");
+    store.stack->close();  // an in-memory store forgets its rows
+    store_context context;
+    context.changelog = &store.sink;
+    context.records = &store.records;
+    ASSERT_TRUE(store.stack->init(context).has_value());
+    EXPECT_EQ(reader.find("k"), nullptr);
+}
+
+TEST(read_token_facade_test, a_layer_that_does_not_take_tokens_sees_every_decoded_hit_by_key) {
+    // The runtime's locking layer sits on top of a stack and must see each
+    // read (it takes its lock there): a layer that does not forward tokens
+    // makes the reader read by key every time.
+    auto built = stores::key_value_store_builder(stores::in_memory_key_value_store("s"))
+                     .with_logging_disabled()
+                     .with_caching_enabled()
+                     .build();
+    auto layer = std::make_unique<counting_layer>(std::move(built));
+    counting_layer& counting = *layer;
+    recording_changelog_sink sink;
+    testing::test_records records = testing::with_time(1);
+    testing::open_caching_store(*layer, sink, records, 1 << 20, [](auto, auto, auto, const auto&) {}, false);
+    key_value_store<std::string, std::string> reader(*layer, serdes::string(), serdes::string(), "s");
+    reader.enable_decoded_cache(16);
+    reader.put("k", std::string("v"));
+    for (int i = 0; i < 3; ++i) EXPECT_EQ(*reader.find("k"), "v");
+    // The first find read the stored bytes (get); the other two are hits.
+    EXPECT_EQ(counting.noted, (std::vector<std::string>{"k", "k"}));
+}
+
+TEST(read_token_facade_test, readers_on_other_threads_take_tokens_through_the_lock_and_see_every_write) {
+    // A global store as the runtime has it: the locking layer on top, one
+    // writer (the global thread), readers with decoded caches of their own
+    // (stream threads' tasks). Tokens pass the lock; the record cache holds
+    // every key, so only the writes end tokens. When the writer is done,
+    // every reader must see every key's last value.
+    auto built = stores::key_value_store_builder(stores::in_memory_key_value_store("g"))
+                     .with_logging_disabled()
+                     .with_caching_enabled()
+                     .build();
+    internal::synchronized_key_value_store store(std::move(built));
+    store_context context;
+    context.cache_max_bytes = 1 << 20;
+    ASSERT_TRUE(store.init(context).has_value());
+    auto key = [](int i) { return "k" + std::to_string(i); };
+    {
+        key_value_store<std::string, std::string> writer(store, serdes::string(), serdes::string(), "g");
+        for (int i = 0; i < 50; ++i) writer.put(key(i), key(i) + "@0");
+    }
+    read_token token;
+    store.note_read_issuing(b("k49"), token);
+    EXPECT_TRUE(token.valid);
+    EXPECT_NE(token.layer, 0u);  // the record cache's, through the lock
+    EXPECT_TRUE(store.note_read_again(token, *store.write_count()));
+
+    std::atomic<bool> done{false};
+    auto read = [&](unsigned seed, std::vector<std::string>& last) {
+        key_value_store<std::string, std::string> reader(store, serdes::string(), serdes::string(), "g");
+        reader.enable_decoded_cache(64);
+        std::mt19937 rng(seed);
+        for (int n = 0; n < 20000 && !done.load(); ++n) {
+            const int i = static_cast<int>(rng() % 50);
+            const std::string* v = reader.find(key(i));
+            if (v == nullptr || v->rfind(key(i) + "@", 0) != 0) {
+                ADD_FAILURE() << "key " << key(i) << " read " << (v ? *v : "nothing");
+                return;
+            }
+        }
+        while (!done.load()) std::this_thread::yield();
+        for (int i = 0; i < 50; ++i) last.push_back(*reader.find(key(i)));
+    };
+    std::vector<std::string> first, second;
+    std::thread r1(read, 1u, std::ref(first)), r2(read, 2u, std::ref(second));
+    {
+        key_value_store<std::string, std::string> writer(store, serdes::string(), serdes::string(), "g");
+        for (int round = 1; round <= 40; ++round) {
+            for (int i = 0; i < 50; ++i) writer.put(key(i), key(i) + "@" + std::to_string(round));
+        }
+    }
+    done.store(true);
+    r1.join(), r2.join();
+    std::vector<std::string> want;
+    for (int i = 0; i < 50; ++i) want.push_back(key(i) + "@40");
+    EXPECT_EQ(first, want);
+    EXPECT_EQ(second, want);
+}
+
+}  // namespace
+}  // namespace samsa::streams
