@@ -1,5 +1,6 @@
-// Join results are built where they are forwarded from (issue 12, a lean
-// record path): a stream-table or stream-global-table join builds its
+// Values stay where they are made (issue 12, a lean record path): a key
+// selector that keeps the key type forwards the record it was handed with its
+// new key, and join results are built where they are forwarded from: a stream-table or stream-global-table join builds its
 // joiner's result in the record it forwards, and a table-table join's value
 // getter builds the joined row in the row it hands out, so a result is never
 // moved between the joiner's return and the sink, and a by-value joiner
@@ -174,6 +175,64 @@ TEST(join_result_in_place, a_table_table_join_forwards_the_joined_rows) {
     f.input("left").pipe_input("k", "l2", 3);
     f.input("right").pipe_input("k", std::nullopt, 4);
     EXPECT_EQ(drain_tracked(out), (std::vector<std::pair<str, str>>{{"k", "l1&r1"}, {"k", "l2&r1"}, {"k", "null"}}));
+}
+
+// The copies and moves of tracked values counted when a snapshot serde last
+// serialized one: what happened to a value between a peek that reset the
+// counts and a sink.
+struct at_sink {
+    static inline int copies = -1;
+    static inline int moves = -1;
+};
+
+serde<tracked> snapshot_serde() {
+    return serde<tracked>{
+        [](std::string_view, const tracked& t) {
+            at_sink::copies = tracked::copies;
+            at_sink::moves = tracked::moves;
+            return to_bytes(t.text);
+        },
+        [](std::string_view, bytes_view b) { return tracked(str(b.begin(), b.end())); },
+    };
+}
+
+// select_key to a key of the same type re-keys the record it was handed:
+// the value is neither copied nor moved on its way to a sink, or to the
+// repartition topic in front of a join.
+TEST(key_select_in_place, a_same_type_key_selector_leaves_the_value_in_place) {
+    streams_builder b;
+    auto table = b.table("table", strings());
+    auto tracked_in = consumed<str, tracked>::with(serdes::string(), tracked_serde());
+    auto reset = [](const str&, const tracked&) { tracked::reset(); };
+    b.stream("in", tracked_in)
+        .peek(reset)
+        .select_key([](const str&, const tracked& v) { return v.text.substr(0, 1); })
+        .join(
+            table, [](const tracked& v, const str& t) { return v.text + "+" + t; },
+            joined<str, tracked, str>::with(serdes::string(), snapshot_serde(), serdes::string()))
+        .to("out");
+    b.stream("in2", tracked_in)
+        .peek(reset)
+        .select_key([](const str& k, const tracked&) { return k + "!"; })
+        .filter([](const str&, const tracked& v) { return !v.text.empty(); })
+        .to("out2", produced<str, tracked>::with(serdes::string(), snapshot_serde()));
+    driver_fixture f(b.build());
+    f.input("table").pipe_input("a", "t", 1);
+    auto in = f.driver.create_input_topic("in", serdes::string(), tracked_serde());
+    auto in2 = f.driver.create_input_topic("in2", serdes::string(), tracked_serde());
+    auto out = f.output("out");
+    auto out2 = f.driver.create_output_topic("out2", serdes::string(), tracked_serde());
+
+    in.pipe_input(str("k1"), tracked("a1"), 2);
+    EXPECT_EQ(at_sink::moves, 0);
+    EXPECT_EQ(at_sink::copies, 0);
+    at_sink::moves = at_sink::copies = -1;
+    in2.pipe_input(str("x"), tracked("v"), 4);
+    EXPECT_EQ(at_sink::moves, 0);
+    EXPECT_EQ(at_sink::copies, 0);
+    in.pipe_input(str("k2"), tracked("b1"), 3);  // no row "b"
+    EXPECT_EQ(drain(out), (std::vector<kvt>{{"a", "a1+t", 2}}));
+    EXPECT_EQ(drain_tracked(out2), (std::vector<std::pair<str, str>>{{"x!", "v"}}));
 }
 
 }  // namespace
