@@ -177,20 +177,17 @@ private:
     internal::graph_node* add_processor(std::string name,
                                         internal::processor_base_supplier<K, V, KOut, VOut> supplier,
                                         bool key_changing = false) const;
-    template<class KT, class VT, class VR>
-    kstream<K, VR> do_table_join(const ktable<KT, VT>& table,
-                                 std::function<std::optional<VR>(const K*, V&&, const VT*, VT*)> joiner,
-                                 std::optional<std::string> name, bool left) const;
+    // joiner and selector: kstream_ktable_join's Joiner and Mapper.
+    template<class KT, class VT, class VR, class J>
+    kstream<K, VR> do_table_join(const ktable<KT, VT>& table, J joiner, std::optional<std::string> name,
+                                 bool left) const;
     template<class VO, class VR>
     kstream<K, VR> do_stream_join(const kstream<K, VO>& other, std::function<std::optional<VR>(const K*, const V*, const VO*)> joiner,
                                   const join_windows& windows, const stream_joined<K, V, VO>& sj, bool left_outer,
                                   bool right_outer) const;
-    template<class KG, class VG, class VR>
-    kstream<K, VR> do_global_join(const global_ktable<KG, VG>& table,
-                                  std::function<std::optional<KG>(const std::optional<K>&, const std::optional<V>&)>
-                                      selector,
-                                  std::function<std::optional<VR>(const K*, V&&, const VG*, VG*)> joiner,
-                                  const named& n, bool left) const;
+    template<class KG, class VG, class VR, class M, class J>
+    kstream<K, VR> do_global_join(const global_ktable<KG, VG>& table, M selector, J joiner, const named& n,
+                                  bool left) const;
 
     state s_;
 };

@@ -117,10 +117,10 @@ public:
     const state& internal_state() const { return s_; }
 
 private:
-    template<class VO, class VR>
-    ktable<K, VR> do_join(const ktable<K, VO>& other,
-                          std::function<VR(const V*, const VO*)> joiner,
-                          internal::join_kind kind, const named& n, std::optional<materialized<K, VR>> m) const;
+    // joiner: (const V*, const VO*) -> VR (join_value_getter's).
+    template<class VO, class VR, class J>
+    ktable<K, VR> do_join(const ktable<K, VO>& other, J joiner, internal::join_kind kind, const named& n,
+                          std::optional<materialized<K, VR>> m) const;
     template<class KO, class VO, class VR>
     ktable<K, VR> do_foreign_key_join(const ktable<KO, VO>& other, std::function<std::optional<KO>(const V&)> fk,
                                       std::function<std::optional<VR>(const V*, const VO*)> joiner, bool left_join,

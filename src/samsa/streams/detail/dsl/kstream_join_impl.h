@@ -10,19 +10,18 @@
 namespace samsa::streams {
 
 template<class K, class V>
-template<class KT, class VT, class VR>
-kstream<K, VR> kstream<K, V>::do_table_join(
-    const ktable<KT, VT>& table, std::function<std::optional<VR>(const K*, V&&, const VT*, VT*)> joiner,
-    std::optional<std::string> join_name, bool left) const {
+template<class KT, class VT, class VR, class J>
+kstream<K, VR> kstream<K, V>::do_table_join(const ktable<KT, VT>& table, J joiner, std::optional<std::string> join_name,
+                                            bool left) const {
     const auto& ts = table.internal_state();
     auto all_sources = internal::united(s_.source_nodes, ts.source_nodes);
     std::string name = internal::or_else_generate(*s_.builder, join_name, left ? internal::names::left_join
                                                                                  : internal::names::join);
     std::vector<std::string> stores = ts.info->getter_store_names();
     auto getter = ts.info->getter;
-    typename internal::kstream_ktable_join<K, V, KT, VT, VR>::key_mapper mapper;  // the record's key
-    auto make = internal::node_maker<K, V, K, VR>(name, [getter, mapper, joiner, left] {
-        return std::make_unique<internal::kstream_ktable_join<K, V, KT, VT, VR>>(getter, mapper, joiner, left);
+    using op = internal::kstream_ktable_join<K, V, KT, VT, VR, internal::record_key_lookup, J>;
+    auto make = internal::node_maker<K, V, K, VR>(name, [getter, joiner, left] {
+        return std::make_unique<op>(getter, internal::record_key_lookup{}, joiner, left);
     });
     auto* node = s_.builder->add_node(
         internal::graph_node_kind::stream_table_join, name, {s_.node},
@@ -38,14 +37,17 @@ kstream<K, VR> kstream<K, V>::do_table_join(
     return kstream<K, VR>(std::move(st));
 }
 
+// The joiners below are kstream_ktable_join's (const K*, V&&, const VT*
+// other, VT* owned, std::optional<VR>& out): the user's joiner gets the
+// stream value moved, and the table row moved when the getter made it for
+// this lookup (owned), else lent; its result is built in out.
 template<class K, class V>
 template<class VT, class F, class VR>
 kstream<K, VR> kstream<K, V>::join(const ktable<K, VT>& table, F joiner, const joined<K, V, VT>& j) const {
-    std::function<std::optional<VR>(const K*, V&&, const VT*, VT*)> fn =
-        [joiner](const K*, V&& v, const VT* t, VT* owned) mutable {
-            if (owned) return internal::to_optional(joiner(std::move(v), std::move(*owned)));
-            return internal::to_optional(joiner(std::move(v), *t));
-        };
+    auto fn = [joiner](const K*, V&& v, const VT* t, VT* owned, std::optional<VR>& out) mutable {
+        if (owned) internal::emplace_result(out, [&] { return joiner(std::move(v), std::move(*owned)); });
+        else internal::emplace_result(out, [&] { return joiner(std::move(v), *t); });
+    };
     kstream input = s_.repartition_required ? repartition_through(j.name ? *j.name : name(), j.key_serde, j.value_serde,
                                                                   std::nullopt)
                                             : *this;
@@ -55,11 +57,13 @@ kstream<K, VR> kstream<K, V>::join(const ktable<K, VT>& table, F joiner, const j
 template<class K, class V>
 template<class VT, class F, class VR>
 kstream<K, VR> kstream<K, V>::left_join(const ktable<K, VT>& table, F joiner, const joined<K, V, VT>& j) const {
-    std::function<std::optional<VR>(const K*, V&&, const VT*, VT*)> fn =
-        [joiner](const K*, V&& v, const VT* t, VT* owned) mutable {
-            if (owned) return internal::to_optional(joiner(std::move(v), std::optional<VT>(std::move(*owned))));
-            return internal::to_optional(joiner(std::move(v), internal::optional_copy(t)));
-        };
+    auto fn = [joiner](const K*, V&& v, const VT* t, VT* owned, std::optional<VR>& out) mutable {
+        if (owned) {
+            internal::emplace_result(out, [&] { return joiner(std::move(v), std::optional<VT>(std::move(*owned))); });
+        } else {
+            internal::emplace_result(out, [&] { return joiner(std::move(v), internal::optional_copy(t)); });
+        }
+    };
     kstream input = s_.repartition_required ? repartition_through(j.name ? *j.name : name(), j.key_serde, j.value_serde,
                                                                   std::nullopt)
                                             : *this;
@@ -67,17 +71,15 @@ kstream<K, VR> kstream<K, V>::left_join(const ktable<K, VT>& table, F joiner, co
 }
 
 template<class K, class V>
-template<class KG, class VG, class VR>
-kstream<K, VR> kstream<K, V>::do_global_join(
-    const global_ktable<KG, VG>& table,
-    std::function<std::optional<KG>(const std::optional<K>&, const std::optional<V>&)> selector,
-    std::function<std::optional<VR>(const K*, V&&, const VG*, VG*)> joiner, const named& n,
-    bool left) const {
+template<class KG, class VG, class VR, class M, class J>
+kstream<K, VR> kstream<K, V>::do_global_join(const global_ktable<KG, VG>& table, M selector, J joiner, const named& n,
+                                             bool left) const {
     // Kafka names both global joins KSTREAM-LEFTJOIN.
     std::string name = internal::or_else_generate(*s_.builder, n.name, internal::names::left_join);
     auto getter = table.internal_state().getter;
+    using op = internal::kstream_ktable_join<K, V, KG, VG, VR, M, J>;
     auto make = internal::node_maker<K, V, K, VR>(name, [getter, selector, joiner, left] {
-        return std::make_unique<internal::kstream_ktable_join<K, V, KG, VG, VR>>(getter, selector, joiner, left);
+        return std::make_unique<op>(getter, selector, joiner, left);
     });
     auto* node = s_.builder->add_node(internal::graph_node_kind::stream_table_join, name, {s_.node},
                                       [make](internal::internal_topology_builder& t, const internal::graph_node& g) {
@@ -89,9 +91,10 @@ kstream<K, VR> kstream<K, V>::do_global_join(
 
 namespace internal {
 
-// Called only for records with a value (kstream_ktable_join).
+// A global join's key mapper (kstream_ktable_join's Mapper) from the user's
+// selector; called only for records with a value.
 template<class K, class V, class KG, class S>
-std::function<std::optional<KG>(const std::optional<K>&, const std::optional<V>&)> global_key_selector(S selector) {
+auto global_key_selector(S selector) {
     return [selector](const std::optional<K>& k, const std::optional<V>& v) mutable -> std::optional<KG> {
         std::optional<KG> out;
         call_kv(selector, k, v, [&](auto&& kg) { out = to_optional(std::forward<decltype(kg)>(kg)); });
@@ -105,8 +108,9 @@ template<class K, class V>
 template<class KG, class VG, class S, class F, class VR>
 kstream<K, VR> kstream<K, V>::join(const global_ktable<KG, VG>& table, S selector, F joiner, const named& n) const {
     // A global table's rows are always lent (read from its store).
-    std::function<std::optional<VR>(const K*, V&&, const VG*, VG*)> fn =
-        [joiner](const K*, V&& v, const VG* t, VG*) mutable { return internal::to_optional(joiner(std::move(v), *t)); };
+    auto fn = [joiner](const K*, V&& v, const VG* t, VG*, std::optional<VR>& out) mutable {
+        internal::emplace_result(out, [&] { return joiner(std::move(v), *t); });
+    };
     return do_global_join<KG, VG, VR>(table, internal::global_key_selector<K, V, KG>(std::move(selector)),
                                       std::move(fn), n, false);
 }
@@ -115,10 +119,9 @@ template<class K, class V>
 template<class KG, class VG, class S, class F, class VR>
 kstream<K, VR> kstream<K, V>::left_join(const global_ktable<KG, VG>& table, S selector, F joiner,
                                         const named& n) const {
-    std::function<std::optional<VR>(const K*, V&&, const VG*, VG*)> fn =
-        [joiner](const K*, V&& v, const VG* t, VG*) mutable {
-            return internal::to_optional(joiner(std::move(v), internal::optional_copy(t)));
-        };
+    auto fn = [joiner](const K*, V&& v, const VG* t, VG*, std::optional<VR>& out) mutable {
+        internal::emplace_result(out, [&] { return joiner(std::move(v), internal::optional_copy(t)); });
+    };
     return do_global_join<KG, VG, VR>(table, internal::global_key_selector<K, V, KG>(std::move(selector)),
                                       std::move(fn), n, true);
 }

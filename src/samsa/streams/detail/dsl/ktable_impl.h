@@ -216,10 +216,8 @@ ktable<K, V> ktable<K, V>::suppress(const suppressed<K>& s) const {
 }
 
 template<class K, class V>
-template<class VO, class VR>
-ktable<K, VR> ktable<K, V>::do_join(const ktable<K, VO>& other,
-                                    std::function<VR(const V*, const VO*)> joiner,
-                                    internal::join_kind kind, const named& n,
+template<class VO, class VR, class J>
+ktable<K, VR> ktable<K, V>::do_join(const ktable<K, VO>& other, J joiner, internal::join_kind kind, const named& n,
                                     std::optional<materialized<K, VR>> m) const {
     auto& b = *s_.builder;
     const auto& os = other.internal_state();
@@ -259,8 +257,8 @@ ktable<K, VR> ktable<K, V>::do_join(const ktable<K, VO>& other,
             return internal::store_union(this_info->getter_store_names(), other_info->getter_store_names());
         };
         info->getter = [this_info, other_info, joiner, kind] {
-            return std::make_unique<internal::join_value_getter<K, V, VO, VR>>(this_info->getter, other_info->getter,
-                                                                               joiner, kind);
+            return std::make_unique<internal::join_value_getter<K, V, VO, VR, J>>(this_info->getter,
+                                                                                  other_info->getter, joiner, kind);
         };
     }
     using side = internal::table_join_side;
@@ -270,7 +268,9 @@ ktable<K, VR> ktable<K, V>::do_join(const ktable<K, VO>& other,
     side other_side = kind == internal::join_kind::inner ? side::inner
                       : kind == internal::join_kind::left ? side::right
                                                           : side::outer;
-    std::function<VR(const VO*, const V*)> reversed = [joiner](const VO* o, const V* t) { return joiner(t, o); };
+    auto reversed = [joiner](const VO* o, const V* t) mutable { return joiner(t, o); };
+    using this_join = internal::ktable_ktable_join<K, V, VO, VR, J>;
+    using other_join = internal::ktable_ktable_join<K, VO, V, VR, decltype(reversed)>;
     std::string this_parent = s_.node->name, other_parent = os.node->name;
     auto* node = b.add_node(
         internal::graph_node_kind::table_table_join, merge_name, {s_.node, os.node},
@@ -280,14 +280,12 @@ ktable<K, VR> ktable<K, V>::do_join(const ktable<K, VO>& other,
             auto other_getter = other_info->getter;
             t.add_processor(this_name,
                             internal::node_maker<K, change<V>, K, change<VR>>(this_name, [=] {
-                                return std::make_unique<internal::ktable_ktable_join<K, V, VO, VR>>(
-                                    this_side, other_getter, joiner, send_old);
+                                return std::make_unique<this_join>(this_side, other_getter, joiner, send_old);
                             }),
                             {this_parent});
             t.add_processor(other_name,
                             internal::node_maker<K, change<VO>, K, change<VR>>(other_name, [=] {
-                                return std::make_unique<internal::ktable_ktable_join<K, VO, V, VR>>(
-                                    other_side, this_getter, reversed, send_old);
+                                return std::make_unique<other_join>(other_side, this_getter, reversed, send_old);
                             }),
                             {other_parent});
             t.add_processor(g.name,

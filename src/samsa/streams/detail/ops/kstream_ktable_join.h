@@ -13,6 +13,7 @@
 //    keyed record drops it, where later Kafka versions join it with null).
 // For a KTable the lookup key is the record key; for a GlobalKTable it is the
 // user's key selector's result.
+#include <optional>
 #include <type_traits>
 
 #include <spdlog/spdlog.h>
@@ -22,20 +23,28 @@
 
 namespace samsa::streams::internal {
 
-template<class K, class V, class KT, class VT, class VR>
+// The lookup key of a KTable join: the record's own key (K is KT), read in
+// place.
+struct record_key_lookup {};
+
+// Mapper: record_key_lookup for a KTable, or a GlobalKTable's key selector,
+// (const std::optional<K>&, const std::optional<V>&) -> std::optional<KT>,
+// called for records with a value.
+// Joiner: (const K* key, V&& value, const VT* other, VT* owned,
+// std::optional<VR>& out) -> void, writing the join result into out. The
+// stream value is handed over (the record is this processor's): a user's
+// joiner that takes it by value gets it moved, one taking const V& sees it.
+// The table side by pointer (nullptr: no row), read without a copy; `owned`
+// is the same row when the getter built it for this lookup
+// (value_getter::take), to be moved into a joiner that takes it by value.
+// out is the forwarded record's own value, so the result is built in place
+// (emplace_result) instead of being moved from the joiner's return through
+// an optional into the record. Both are the DSL's lambdas, called directly,
+// not through std::function.
+template<class K, class V, class KT, class VT, class VR, class Mapper, class Joiner>
 class kstream_ktable_join final : public processor_base<K, V, K, VR> {
 public:
-    // A GlobalKTable's key selector, called for records with a value. Empty
-    // for a KTable join: the lookup key is the record's own (K is KT), read
-    // in place.
-    using key_mapper = std::function<std::optional<KT>(const std::optional<K>&, const std::optional<V>&)>;
-    // The stream value is handed over (the record is this processor's): a
-    // user's joiner that takes it by value gets it moved, one taking const V&
-    // sees it. The table side by pointer (nullptr: no row), read without a
-    // copy; `owned` is the same row when the getter built it for this lookup
-    // (value_getter::take), to be moved into a joiner that takes it by value.
-    using joiner = std::function<std::optional<VR>(const K*, V&&, const VT* other, VT* owned)>;
-    kstream_ktable_join(value_getter_supplier<KT, VT> table, key_mapper mapper, joiner fn, bool left)
+    kstream_ktable_join(value_getter_supplier<KT, VT> table, Mapper mapper, Joiner fn, bool left)
         : table_supplier_(std::move(table)), mapper_(std::move(mapper)), fn_(std::move(fn)), left_(left) {}
 
     void init(processor_context<K, VR>& ctx) override {
@@ -48,11 +57,12 @@ public:
         std::optional<KT> selected;
         const KT* lookup = nullptr;
         if (r.value) {
-            if (mapper_) {
+            if constexpr (std::is_same_v<Mapper, record_key_lookup>) {
+                static_assert(std::is_same_v<K, KT>, "a KTable join looks the table up by the record's key");
+                if (r.key) lookup = &*r.key;
+            } else {
                 selected = mapper_(r.key, r.value);
                 if (selected) lookup = &*selected;
-            } else if constexpr (std::is_same_v<K, KT>) {
-                if (r.key) lookup = &*r.key;
             }
         }
         bool null_key_left_join = left_ && !r.key && r.value;
@@ -72,16 +82,18 @@ public:
             }
         }
         if (!left_ && !other) return;
-        const K* key = r.key ? &*r.key : nullptr;
-        std::optional<VR> joined = fn_(key, std::move(*r.value), other, owned);
-        ctx_->forward(std::move(r).with_value(std::move(joined)));
+        // The lookup is done (lookup may point into r.key): the key and
+        // headers move into the output, whose value the joiner fills.
+        record<K, VR> out{std::move(r.key), std::nullopt, r.timestamp, std::move(r.headers)};
+        fn_(out.key ? &*out.key : nullptr, std::move(*r.value), other, owned, out.value);
+        ctx_->forward(std::move(out));
     }
 
 private:
     value_getter_supplier<KT, VT> table_supplier_;
     std::unique_ptr<value_getter<KT, VT>> table_;
-    key_mapper mapper_;
-    joiner fn_;
+    [[no_unique_address]] Mapper mapper_;
+    Joiner fn_;
     bool left_;
     processor_context<K, VR>* ctx_ = nullptr;
 };

@@ -36,8 +36,16 @@ public:
     void init(processor_context<KR, V>& ctx) override { ctx_ = &ctx; }
     void process(record<K, V>&& r) override {
         bool called = call_kv(selector_, r.key, r.value, [&](auto&& k) {
-            ctx_->forward(record<KR, V>{to_optional(std::forward<decltype(k)>(k)), std::move(r.value), r.timestamp,
-                                        std::move(r.headers)});
+            if constexpr (std::is_same_v<K, KR>) {
+                // The record itself goes on with its new key: the value
+                // stays where it is. (The new key is made before the old
+                // one is replaced: it may be, or be part of, either.)
+                r.key = to_optional(std::forward<decltype(k)>(k));
+                ctx_->forward(std::move(r));
+            } else {
+                ctx_->forward(record<KR, V>{to_optional(std::forward<decltype(k)>(k)), std::move(r.value),
+                                            r.timestamp, std::move(r.headers)});
+            }
         });
         if (!called) drop_for_plain_function(*ctx_, r.key, r.value);
     }

@@ -27,12 +27,12 @@ namespace samsa::streams::internal {
 
 enum class table_join_side { inner, left, right, outer };
 
-template<class K, class VA, class VB, class VR>
+// J: (const VA*, const VB*) -> VR, each side by pointer (nullptr: no value),
+// as join_value_getter's.
+template<class K, class VA, class VB, class VR, class J>
 class ktable_ktable_join final : public processor_base<K, change<VA>, K, change<VR>> {
 public:
-    // Each side by pointer (nullptr: no value), as join_value_getter's.
-    using joiner = std::function<VR(const VA*, const VB*)>;
-    ktable_ktable_join(table_join_side side, value_getter_supplier<K, VB> other, joiner fn, bool send_old_values)
+    ktable_ktable_join(table_join_side side, value_getter_supplier<K, VB> other, J fn, bool send_old_values)
         : side_(side), other_supplier_(std::move(other)), fn_(std::move(fn)), send_old_values_(send_old_values) {}
 
     void init(processor_context<K, change<VR>>& ctx) override {
@@ -54,26 +54,29 @@ public:
         const VA* old_side = c.old_value ? &*c.old_value : nullptr;
         int64_t ts = other ? std::max(r.timestamp, other->timestamp) : r.timestamp;
         std::optional<VR> new_value, old_value;
+        // The results are built in the optionals they are forwarded in.
+        auto join_new = [&] { return fn_(new_side, other_value); };
+        auto join_old = [&] { return fn_(old_side, other_value); };
         switch (side_) {
             case table_join_side::inner:
                 if (!other) return;
-                if (c.new_value) new_value = fn_(new_side, other_value);
-                if (send_old_values_ && c.old_value) old_value = fn_(old_side, other_value);
+                if (c.new_value) emplace_result(new_value, join_new);
+                if (send_old_values_ && c.old_value) emplace_result(old_value, join_old);
                 break;
             case table_join_side::left:
                 if (!other && !c.new_value && !c.old_value) return;
-                if (c.new_value) new_value = fn_(new_side, other_value);
-                if (send_old_values_ && c.old_value) old_value = fn_(old_side, other_value);
+                if (c.new_value) emplace_result(new_value, join_new);
+                if (send_old_values_ && c.old_value) emplace_result(old_value, join_old);
                 break;
             case table_join_side::right:
                 if (!other) return;
-                new_value = fn_(new_side, other_value);
-                if (send_old_values_) old_value = fn_(old_side, other_value);
+                emplace_result(new_value, join_new);
+                if (send_old_values_) emplace_result(old_value, join_old);
                 break;
             case table_join_side::outer:
                 if (!other && !c.new_value && !c.old_value) return;
-                if (other || c.new_value) new_value = fn_(new_side, other_value);
-                if (send_old_values_ && (other || c.old_value)) old_value = fn_(old_side, other_value);
+                if (other || c.new_value) emplace_result(new_value, join_new);
+                if (send_old_values_ && (other || c.old_value)) emplace_result(old_value, join_old);
                 break;
         }
         ctx_->forward(record<K, change<VR>>{std::move(r.key), change<VR>{std::move(new_value), std::move(old_value)},
@@ -84,7 +87,7 @@ private:
     table_join_side side_;
     value_getter_supplier<K, VB> other_supplier_;
     std::unique_ptr<value_getter<K, VB>> other_;
-    joiner fn_;
+    J fn_;
     bool send_old_values_;
     processor_context<K, change<VR>>* ctx_ = nullptr;
 };

@@ -13,6 +13,7 @@
 #include <string>
 #include <type_traits>
 
+#include "samsa/streams/detail/ops/fn.h"
 #include "samsa/streams/detail/runtime/task_context.h"
 #include "samsa/streams/serdes/core.h"
 #include "samsa/streams/state/changelog_sink.h"
@@ -102,13 +103,15 @@ private:
 enum class join_kind { inner, left, outer };
 
 // Joins the two sides' getters on read (KTableKTable*JoinValueGetter). The
-// joiner takes each side by pointer (nullptr: no row), so rows are not copied
-// to be joined.
-template<class K, class V1, class V2, class VR>
+// joiner, (const V1*, const V2*) -> VR, takes each side by pointer (nullptr:
+// no row), so rows are not copied to be joined; its result is built in the
+// row this getter hands out (no move), and it is the DSL's lambda, called
+// directly rather than through std::function: a stream-table join against a
+// table-table join calls it once per stream record.
+template<class K, class V1, class V2, class VR, class J>
 class join_value_getter final : public value_getter<K, VR> {
 public:
-    using joiner = std::function<VR(const V1*, const V2*)>;
-    join_value_getter(value_getter_supplier<K, V1> left, value_getter_supplier<K, V2> right, joiner fn, join_kind kind)
+    join_value_getter(value_getter_supplier<K, V1> left, value_getter_supplier<K, V2> right, J fn, join_kind kind)
         : left_(left()), right_(right()), fn_(std::move(fn)), kind_(kind) {}
     void init(task_context& task) override {
         left_->init(task);
@@ -122,7 +125,10 @@ public:
         if (!r && kind_ == join_kind::inner) return nullptr;
         if (!l && !r) return nullptr;
         int64_t ts = std::max(l ? l->timestamp : r->timestamp, r ? r->timestamp : l->timestamp);
-        result_.emplace(value_and_timestamp<VR>{fn_(l ? &l->value : nullptr, r ? &r->value : nullptr), ts});
+        auto join = [&] { return fn_(l ? &l->value : nullptr, r ? &r->value : nullptr); };
+        // value_and_timestamp's value is initialized from the joiner's
+        // prvalue (call_result): the joined row is built where it stays.
+        result_.emplace(call_result<decltype(join)>{join}, ts);
         return &*result_;
     }
     value_and_timestamp<VR>* take(const value_and_timestamp<VR>* row) override {
@@ -132,7 +138,7 @@ public:
 private:
     std::unique_ptr<value_getter<K, V1>> left_;
     std::unique_ptr<value_getter<K, V2>> right_;
-    joiner fn_;
+    J fn_;
     join_kind kind_;
     std::optional<value_and_timestamp<VR>> result_;
 };
