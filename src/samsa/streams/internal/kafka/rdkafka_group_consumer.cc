@@ -23,6 +23,18 @@ result<std::unique_ptr<group_consumer>> rdkafka_group_consumer::create(const cli
     // out is also stored as the partition's offset to commit, on the stream
     // thread, for nothing.
     config["enable.auto.offset.store"] = "false";
+    // librdkafka (2.0) counts queued.min.messages over the consumer queue
+    // that every partition's fetch queue forwards to, not per partition, and
+    // once it is reached it stops fetching every partition and does not
+    // look again until its broker thread wakes for something else (at most
+    // 1 s later: later versions call this fetch.queue.backoff.ms). With the
+    // default of 100000, a backlog of 100k small input records stopped the
+    // repartition topic's fetches too: the first output came ~1 s late in
+    // about one start in ten, and processing stalled for a second each time.
+    // The Java consumer has no such count; its buffer is bounded in bytes
+    // (fetch.max.bytes). So the count is set out of reach (librdkafka's
+    // maximum) and queued.max.messages.kbytes (64 MiB) bounds the memory.
+    if (!config.count("queued.min.messages")) config["queued.min.messages"] = "10000000";
     auto conf = samsa::kafka::make_conf(config);
     if (!conf) return conf.error();
     std::unique_ptr<rdkafka_group_consumer> c(new rdkafka_group_consumer());

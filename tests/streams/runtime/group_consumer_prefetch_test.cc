@@ -1,0 +1,84 @@
+// The stream thread's consumer against the real samsa-broker: a backlog on
+// one topic must not stop the fetches of another. librdkafka 2.0 counts
+// queued.min.messages over the one consumer queue every partition forwards
+// to; at its default (100000) a backlog that large stopped every fetch and
+// nothing looked again for up to a second (order-mail's first mail came
+// ~1 s late when ORDER held 100k orders: its repartition topic was not
+// fetched). rdkafka_group_consumer sets the count out of reach.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
+#include <thread>
+
+#include "samsa/streams/internal/kafka/rdkafka_group_consumer.h"
+#include "tests/support/broker_process.h"
+#include "tests/support/rdkafka_client.h"
+
+namespace samsa::streams::internal::kafka {
+namespace {
+
+namespace ts = samsa::test_support;
+using namespace std::chrono_literals;
+using clock_type = std::chrono::steady_clock;
+
+class assigned_flag final : public rebalance_listener {
+public:
+    void on_partitions_revoked(const std::vector<topic_partition>&) override {}
+    void on_partitions_assigned(const std::vector<topic_partition>& tps) override { assigned += tps.size(); }
+    void on_partitions_lost(const std::vector<topic_partition>&) override {}
+    size_t assigned = 0;
+};
+
+TEST(group_consumer_prefetch, a_backlog_past_librdkafkas_queue_count_does_not_stop_other_topics_fetches) {
+    ts::broker_process broker;
+    ASSERT_TRUE(broker.start()) << broker.failure();
+    const std::string bs = broker.bootstrap();
+    ASSERT_TRUE(ts::create_topic(bs, "backlog", 1));
+    ASSERT_TRUE(ts::create_topic(bs, "late", 1));
+    // More than librdkafka's default queued.min.messages (100000), small.
+    constexpr int backlog = 120000;
+    std::vector<ts::record> records;
+    records.reserve(backlog);
+    for (int i = 0; i < backlog; ++i) records.push_back({std::to_string(i % 100), "v", {}});
+    ASSERT_TRUE(ts::produce(bs, "backlog", std::move(records), {{"linger.ms", "20"}}, 60s));
+
+    auto made = rdkafka_group_consumer::create({{"bootstrap.servers", bs},
+                                                {"group.id", "prefetch"},
+                                                {"enable.auto.commit", "false"},
+                                                {"auto.offset.reset", "earliest"},
+                                                {"fetch.wait.max.ms", "100"}});
+    ASSERT_TRUE(made) << made.error().message;
+    auto& consumer = **made;
+    assigned_flag listener;
+    ASSERT_TRUE(consumer.subscribe({"backlog", "late"}, listener));
+    auto deadline = clock_type::now() + 30s;
+    while (listener.assigned < 2 && clock_type::now() < deadline) {
+        auto r = consumer.poll(100ms, 1);
+        ASSERT_TRUE(r) << r.error().message;
+    }
+    ASSERT_EQ(listener.assigned, 2u);
+    // Let librdkafka prefetch the whole backlog (about a dozen fetches).
+    std::this_thread::sleep_for(1500ms);
+
+    ASSERT_TRUE(ts::produce(bs, "late", {{"k", "late", {}}}, {{"linger.ms", "0"}}));
+    const auto produced = clock_type::now();
+    bool seen = false;
+    deadline = produced + 10s;
+    while (!seen && clock_type::now() < deadline) {
+        auto r = consumer.poll(10ms, 1000);
+        ASSERT_TRUE(r) << r.error().message;
+        for (const auto& rec : *r) seen = seen || rec.tp.topic == "late";
+    }
+    const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now() - produced);
+    ASSERT_TRUE(seen);
+    // Here 16-25 ms (the fetch, then draining the backlog queued ahead of
+    // it); with librdkafka's default count ~520 ms: the fetcher had stopped
+    // when the backlog filled the queue and looked again only at its next
+    // 1 s wake-up, ~0.5 s after the record came.
+    EXPECT_LT(waited.count(), 300) << "the record on the idle topic waited " << waited.count() << " ms";
+    consumer.close();
+}
+
+}  // namespace
+}  // namespace samsa::streams::internal::kafka
