@@ -162,6 +162,45 @@ TEST(driver_capture, records_left_buffered_by_a_failure_keep_their_bytes_when_th
     EXPECT_EQ(got[2], (testing::test_record<str, str>{"yyyyyyyyyyyyyyyyyyyyy", "yyyyyyyyyyyyyyyyyyyyy", 2, {}}));
 }
 
+// A piped record's bytes are kept by the driver only until the next one is
+// piped (s17-hE): one left buffered behind a failing record must be copied,
+// or the next pipe frees what it views.
+TEST(driver_capture, a_piped_record_left_buffered_by_a_failure_keeps_its_bytes_when_the_next_is_piped) {
+    streams_builder b;
+    b.stream("lines", strings())
+        .flat_map([](const str&, const str& v) {
+            std::vector<key_value<str, str>> out;
+            size_t at = 0;
+            while (at <= v.size()) {
+                size_t end = v.find(' ', at);
+                if (end == str::npos) end = v.size();
+                out.push_back({v.substr(at, end - at), v.substr(at, end - at)});
+                at = end + 1;
+            }
+            return out;
+        })
+        .repartition(repartitioned<str, str>::as("words"))
+        .peek([](const str&, const str& v) {
+            if (v.rfind("boom", 0) == 0) throw std::runtime_error("boom");
+        })
+        .to("out");
+    testing::topology_test_driver driver(b.build(), {{"application.id", "app"}});
+    auto lines = driver.create_input_topic("lines", serdes::string(), serdes::string());
+    auto out = driver.create_output_topic("out", serdes::string(), serdes::string());
+
+    // "boom-2" stays buffered (at time 1) after "boom-1" throws.
+    EXPECT_THROW(lines.pipe_input("k", "boom-1 boom-2", 1), std::runtime_error);
+    // The piped record waits behind it (time 5), which throws again.
+    EXPECT_THROW(lines.pipe_input("k", "first-piped-record-value", 5), std::runtime_error);
+    // Bytes of the same size, piped next, with other contents.
+    lines.pipe_input("k", "other-piped-record-value", 6);
+
+    auto got = out.read_records_to_list();
+    ASSERT_EQ(got.size(), 2u);
+    EXPECT_EQ(got[0], (testing::test_record<str, str>{"first-piped-record-value", "first-piped-record-value", 5, {}}));
+    EXPECT_EQ(got[1], (testing::test_record<str, str>{"other-piped-record-value", "other-piped-record-value", 6, {}}));
+}
+
 // The commit after each record skips the checkpoint test while no changelog
 // moved; a checkpoint must still be written once the changelogs moved more
 // than 10,000 records since the last one (Kafka's checkpoint delta).

@@ -350,18 +350,14 @@ topology_test_driver::topic_route& topology_test_driver::route(std::string_view 
     return routes_->find_piped(topic);
 }
 
-consumed_record topology_test_driver::owned_record(topic_route& route, internal::raw_record&& r) {
-    struct owned {
-        std::optional<samsa::bytes> key;
-        std::optional<samsa::bytes> value;
-    };
-    auto* bytes = new owned{std::move(r.key), std::move(r.value)};
+consumed_record topology_test_driver::piped_record(topic_route& route, internal::raw_record&& r) {
+    piped_.key = std::move(r.key);
+    piped_.value = std::move(r.value);
     consumed_record c;
-    c.owner = internal::record_owner(bytes, [](void* p) { delete static_cast<owned*>(p); });
     c.tp = internal::partition_ref(route.name, 0);
     c.offset = samsa::offset(route.next_offset++);
-    if (bytes->key) c.key = bytes_view(*bytes->key);
-    if (bytes->value) c.value = bytes_view(*bytes->value);
+    if (piped_.key) c.key = bytes_view(*piped_.key);
+    if (piped_.value) c.value = bytes_view(*piped_.value);
     c.timestamp = r.timestamp;
     c.headers = std::move(r.headers);
     return c;
@@ -398,7 +394,7 @@ void topology_test_driver::fail_after_capture(const std::exception& failure) {
 void topology_test_driver::pipe_raw(const std::string& topic, internal::raw_record r) {
     topic_route& to = route(topic);
     if (to.to_global) {
-        process_global(owned_record(to, std::move(r)));
+        process_global(piped_record(to, std::move(r)));
         return;
     }
     if (!to.to_task) {
@@ -407,7 +403,7 @@ void topology_test_driver::pipe_raw(const std::string& topic, internal::raw_reco
     try {
         // Throws what the timestamp extractor throws (a negative timestamp
         // under FailOnInvalidTimestamp).
-        task_->add_record(owned_record(to, std::move(r)), to.input_index);
+        task_->add_record(piped_record(to, std::move(r)), to.input_index);
     } catch (const std::exception& e) {
         rethrow(e);
     }

@@ -192,13 +192,14 @@ private:
     void capture_outputs();
     topic_route& route(std::string_view topic);
     // A piped record on partition 0 of route's topic, at its next offset,
-    // owning r's bytes.
-    static internal::consumed_record owned_record(topic_route& route, internal::raw_record&& r);
+    // viewing r's bytes, which piped_ keeps until the next piped record.
+    internal::consumed_record piped_record(topic_route& route, internal::raw_record&& r);
     // A captured record read back on partition 0 of its topic, at its next
     // offset, viewing the bytes the output queue keeps (release_views()).
     static internal::consumed_record viewed_record(topic_route& route, const internal::produced_record& p);
     // Records the task still buffers after a failure get their own bytes:
-    // the test may read (and so free) the output queue they view.
+    // the test may read (and so free) the output queue they view, or pipe
+    // the next record (which replaces piped_).
     void release_views();
     // After a failure: captures what the task produced, release_views(),
     // then rethrow(failure).
@@ -236,6 +237,11 @@ private:
     std::unique_ptr<internal::state_directory> dirs_;
     std::unique_ptr<internal::topology_metadata> metadata_;
     std::unique_ptr<internal::task_environment> env_;
+    // The bytes of the record pipe_raw() is handing to the tasks, viewed by
+    // them while they process it (no holder allocated per record): every
+    // piped record is processed before pipe_raw() returns, unless a failure
+    // stops it, and then release_views() copies what is still buffered.
+    internal::raw_record piped_;
     std::unique_ptr<internal::global_state_task> global_;
     // Every sub-topology in one task, 0_0, as Kafka's driver runs them.
     std::unique_ptr<internal::stream_task> task_;

@@ -1,5 +1,7 @@
 #include "samsa/streams/internal/runtime/partition_group.h"
 
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 
 #include "samsa/base/assert.h"
@@ -15,6 +17,7 @@ partition_group::partition_group(const std::set<topic_partition>& partitions, st
         times_.push_back(&(partition_times_[tp] = -1));
     }
     heap_.reserve(partitions.size());
+    idle_deadlines_.resize(partitions.size());
 }
 
 std::optional<size_t> partition_group::index_of(partition_ref tp) const {
@@ -75,42 +78,50 @@ std::string list(const std::vector<topic_partition>& tps) {
 
 bool partition_group::ready_to_process(int64_t now, int64_t max_task_idle_ms, const lag_provider& lag) {
     if (heap_.size() == queues_.size()) {  // every partition buffered
-        idle_deadlines_.clear();
+        std::fill(idle_deadlines_.begin(), idle_deadlines_.end(), std::nullopt);
         return true;
     }
     if (max_task_idle_ms < 0) return true;  // Kafka's MAX_TASK_IDLE_MS_DISABLED
-    std::vector<topic_partition> queued;
-    std::vector<std::pair<topic_partition, int64_t>> enforced;
+    bool any_queued = false;
     for (const auto& [tp, q] : queues_) {
+        std::optional<int64_t>& deadline = idle_deadlines_[q.index];
         if (!q.records.empty()) {
-            idle_deadlines_.erase(tp);
-            queued.push_back(tp);
+            deadline.reset();
+            any_queued = true;
             continue;
         }
         std::optional<int64_t> fetched_lag = lag ? lag(tp) : std::optional<int64_t>(0);
         if (!fetched_lag || *fetched_lag > 0) {
             // Unknown: wait for the first fetch; positive: wait for the poll
             // to bring what is known to be on the broker.
-            idle_deadlines_.erase(tp);
+            deadline.reset();
             return false;
         }
-        auto [deadline, inserted] = idle_deadlines_.emplace(tp, now + max_task_idle_ms);
-        if (now < deadline->second) return false;
-        enforced.emplace_back(tp, deadline->second);
+        if (!deadline) deadline = now + max_task_idle_ms;
+        if (now < *deadline) return false;
     }
-    if (queued.empty()) return false;
+    if (!any_queued) return false;
     ++enforced_processing_total_;
-    if (spdlog::should_log(spdlog::level::debug)) {
-        std::string gave_up;
-        for (const auto& [tp, deadline] : enforced) {
-            gave_up += (gave_up.empty() ? "" : ", ") + tp.to_string() + "=" + std::to_string(deadline);
-        }
-        spdlog::debug("[streams] task {}: Continuing to process although some partitions are empty on the broker. "
-                      "There may be out-of-order processing for this task as a result. Partitions with local data: "
-                      "{}. Partitions we gave up waiting for, with their corresponding deadlines: {{{}}}.",
-                      task_, list(queued), gave_up);
-    }
+    if (spdlog::should_log(spdlog::level::debug)) log_enforced_processing();
     return true;
+}
+
+// Called when ready_to_process() gives up: every partition is either
+// buffered or empty with a deadline that has passed.
+void partition_group::log_enforced_processing() const {
+    std::vector<topic_partition> queued;
+    std::string gave_up;
+    for (const auto& [tp, q] : queues_) {
+        if (!q.records.empty()) {
+            queued.push_back(tp);
+            continue;
+        }
+        gave_up += (gave_up.empty() ? "" : ", ") + tp.to_string() + "=" + std::to_string(*idle_deadlines_[q.index]);
+    }
+    spdlog::debug("[streams] task {}: Continuing to process although some partitions are empty on the broker. "
+                  "There may be out-of-order processing for this task as a result. Partitions with local data: "
+                  "{}. Partitions we gave up waiting for, with their corresponding deadlines: {{{}}}.",
+                  task_, list(queued), gave_up);
 }
 
 void partition_group::copy_borrowed() {
@@ -129,7 +140,7 @@ void partition_group::copy_borrowed() {
 void partition_group::clear() {
     for (auto& [tp, q] : queues_) q.records.clear();
     heap_.clear();
-    idle_deadlines_.clear();
+    std::fill(idle_deadlines_.begin(), idle_deadlines_.end(), std::nullopt);
     buffered_ = 0;
 }
 

@@ -110,13 +110,17 @@ private:
     static bool earlier(const queue* a, const queue* b) {
         return a->records.front().timestamp < b->records.front().timestamp;
     }
+    // Kafka's debug line for a round that gave up waiting.
+    void log_enforced_processing() const;
 
     std::set<topic_partition> partitions_;
     std::string task_;
     std::map<topic_partition, queue, partition_less> queues_;
     std::map<topic_partition, int64_t> partition_times_;
-    // When the wait for an empty, caught-up partition ends.
-    std::map<topic_partition, int64_t> idle_deadlines_;
+    // By index: when the wait for an empty, caught-up partition ends
+    // (nullopt: not waiting). Indexed, not keyed by name: ready_to_process
+    // runs every processing round for every empty partition.
+    std::vector<std::optional<int64_t>> idle_deadlines_;
     int64_t enforced_processing_total_ = 0;
     // By index: the map nodes above, which never move.
     std::vector<queue*> by_index_;
