@@ -246,7 +246,7 @@ private:
             uint32_t tag = 0;
             uint32_t entry = 0;  // its node's number
         };
-        static constexpr size_t chunk_size = 1024;
+        static constexpr size_t chunk_size = 64;  // 16 KiB of entries of a few lines each
 
         static const V* value_of(const node& n) { return n.value ? &*n.value : nullptr; }
         // Mixed (murmur3's finalizer), since the index takes the low bits and
