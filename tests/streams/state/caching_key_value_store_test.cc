@@ -1,6 +1,9 @@
 // The caching layer keeps the newest value per key until flush or eviction,
 // then writes it down once, logs it once and hands it to the flush listener.
 
+#include <algorithm>
+#include <list>
+
 #include <gtest/gtest.h>
 
 #include "caching_store_setup.h"
@@ -235,6 +238,67 @@ TEST_F(caching_test, query_get_sees_the_cache_and_changes_nothing) {
     EXPECT_EQ(store_->query_get(b("none")), std::nullopt);
     store_->put(b("a"), std::nullopt);
     EXPECT_EQ(store_->query_get(b("a")), std::nullopt);  // a cached deletion hides nothing below, still absent
+}
+
+// Counts the reads that reach the store below the cache.
+class get_counting_layer final : public wrapping_key_value_store {
+public:
+    using wrapping_key_value_store::wrapping_key_value_store;
+    std::optional<bytes> get(bytes_view key) override {
+        ++gets;
+        return wrapping_key_value_store::get(key);
+    }
+    int gets = 0;
+};
+
+TEST(caching_lru_test, a_long_run_of_reads_and_writes_evicts_as_a_least_recently_used_list) {
+    // Entries of one size, room for eight: a key is read from below exactly
+    // when a list kept in order of use (Kafka's NamedCache) no longer has it.
+    auto counting = std::make_unique<get_counting_layer>(std::make_unique<in_memory_key_value_store>("s"));
+    get_counting_layer& below = *counting;
+    caching_key_value_store store(std::move(counting));
+    recording_changelog_sink sink;
+    testing::test_records records = testing::with_time(1);
+    const int64_t entry_bytes = 3 + 4 + 24 + 1 + 20;  // key, value and Kafka's overhead
+    testing::open_caching_store(store, sink, records, 8 * entry_bytes, [](auto, auto, auto, const auto&) {}, false);
+    auto key = [](int i) { return "k" + std::to_string(10 + i); };
+    for (int i = 0; i < 24; ++i) below.put(b(key(i)), v(b("v" + std::to_string(100 + i))));
+
+    std::list<std::string> model;  // most recently used first
+    auto use = [&](const std::string& k) {
+        model.remove(k);
+        model.push_front(k);
+        if (model.size() > 8) model.pop_back();
+    };
+    // First many entries come and go without an eviction (deletions written
+    // down leave the cache), while four stay: the cache's order must survive
+    // what it does with the entries that left.
+    for (int round = 0; round < 40; ++round) {
+        for (int i = 0; i < 4; ++i) {
+            store.put(b(key(i)), v(b("v" + std::to_string(100 + i))));
+            use(key(i));
+        }
+        for (int i = 4; i < 8; ++i) store.put(b(key(i)), v(b("v" + std::to_string(100 + i))));
+        for (int i = 4; i < 8; ++i) store.put(b(key(i)), std::nullopt);
+        store.flush_cache();
+        for (int i = 4; i < 8; ++i) below.put(b(key(i)), v(b("v" + std::to_string(100 + i))));
+    }
+    ASSERT_EQ(store.cached_bytes(), 4 * entry_bytes);
+    uint64_t x = 88172645463325252ull;
+    for (int op = 0; op < 5000; ++op) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        const std::string k = key(static_cast<int>(x % 24));
+        const bool cached = std::find(model.begin(), model.end(), k) != model.end();
+        const int gets_before = below.gets;
+        if ((x >> 32) % 10 < 7) {
+            ASSERT_TRUE(store.get(b(k)).has_value());
+            ASSERT_EQ(below.gets - gets_before, cached ? 0 : 1) << "op " << op << " get " << k;
+        } else {
+            store.put(b(k), v(b("w" + std::to_string(100 + op % 900))));
+        }
+        use(k);
+        ASSERT_LE(store.cached_bytes(), 8 * entry_bytes);
+    }
 }
 
 }  // namespace

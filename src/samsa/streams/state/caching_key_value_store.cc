@@ -1,6 +1,8 @@
 #include "samsa/streams/state/caching_key_value_store.h"
 
+#include <algorithm>
 #include <atomic>
+#include <functional>
 #include <vector>
 
 #include "samsa/bytes/big_endian.h"
@@ -55,10 +57,10 @@ uint64_t caching_key_value_store::fresh_id() { return next_id.fetch_add(1, std::
 
 caching_key_value_store::entry* caching_key_value_store::allocate() {
     if (free_.empty()) {
-        if (pool_.size() >= no_entry) throw state_store_error("record cache of " + name() + " has too many entries");
+        if (pool_.size() >= UINT32_MAX) throw state_store_error("record cache of " + name() + " has too many entries");
         entry& e = pool_.emplace_back();
         e.index = static_cast<uint32_t>(pool_.size() - 1);
-        links_.push_back(lru_link{no_entry, no_entry, 0});
+        uses_.push_back(entry_use{0, 0});
         return &e;
     }
     entry* e = free_.back();
@@ -70,30 +72,41 @@ void caching_key_value_store::release(entry& e) {
     const uint32_t index = e.index;
     e = entry{};
     e.index = index;
-    ++links_[index].generation;
+    ++uses_[index].generation;
     free_.push_back(&e);
 }
 
 read_token caching_key_value_store::token_for(entry* e) const {
-    return e ? read_token{true, id_, e->index, links_[e->index].generation} : read_token{};
+    return e ? read_token{true, id_, e->index, uses_[e->index].generation} : read_token{};
 }
 
-void caching_key_value_store::lru_push_back(uint32_t i) {
-    lru_link& l = links_[i];
-    l.prev = lru_last_;
-    l.next = no_entry;
-    if (lru_last_ != no_entry) links_[lru_last_].next = i;
-    else lru_first_ = i;
-    lru_last_ = i;
+void caching_key_value_store::lru_insert(uint32_t i) {
+    // Items of entries that left the cache stay until they reach the top;
+    // past twice the entries, the heap is rebuilt from the cache alone.
+    if (lru_heap_.size() > 2 * cache_.size() + 64) {
+        lru_heap_.clear();
+        for (const auto& [key, e] : cache_) {
+            if (e->index != i) lru_heap_.push_back(heap_item{uses_[e->index].last_used, e->index});
+        }
+        std::make_heap(lru_heap_.begin(), lru_heap_.end(), std::greater<>{});
+    }
+    touch(i);
+    lru_heap_.push_back(heap_item{uses_[i].last_used, i});
+    std::push_heap(lru_heap_.begin(), lru_heap_.end(), std::greater<>{});
 }
 
-void caching_key_value_store::lru_unlink(uint32_t i) {
-    lru_link& l = links_[i];
-    if (l.prev != no_entry) links_[l.prev].next = l.next;
-    else lru_first_ = l.next;
-    if (l.next != no_entry) links_[l.next].prev = l.prev;
-    else lru_last_ = l.prev;
-    l.prev = l.next = no_entry;
+uint32_t caching_key_value_store::least_recently_used() {
+    for (;;) {
+        const heap_item top = lru_heap_.front();
+        std::pop_heap(lru_heap_.begin(), lru_heap_.end(), std::greater<>{});
+        lru_heap_.pop_back();
+        if (pool_[top.entry].key == nullptr) continue;  // left the cache
+        const uint64_t last_used = uses_[top.entry].last_used;
+        if (last_used == top.used) return top.entry;
+        // Used since (or left and came back): in again at its last use.
+        lru_heap_.push_back(heap_item{last_used, top.entry});
+        std::push_heap(lru_heap_.begin(), lru_heap_.end(), std::greater<>{});
+    }
 }
 
 status caching_key_value_store::init(const store_context& context) {
@@ -138,7 +151,7 @@ void caching_key_value_store::clear_cache() {
     if (budget_) budget_->shrink(cached_bytes_);
     for (auto it = cache_.begin(); it != cache_.end(); ++it) release(*it->second);
     cache_.clear(), dirty_.clear(), cached_bytes_ = 0;
-    lru_first_ = lru_last_ = no_entry;
+    lru_heap_.clear();
 }
 
 void caching_key_value_store::check_open() const {
@@ -221,11 +234,11 @@ std::optional<bytes> caching_key_value_store::get_issuing(bytes_view key, read_t
 }
 
 bool caching_key_value_store::note_read_again(const read_token& token, uint64_t /*writes_seen*/) {
-    // This layer's token, so entry indexes links_; the same generation: the key
+    // This layer's token, so entry indexes uses_; the same generation: the key
     // has stayed cached in it since, unwritten.
-    if (token.layer != id_ || !open_ || token.entry >= links_.size()) return false;
+    if (token.layer != id_ || !open_ || token.entry >= uses_.size()) return false;
     const auto i = static_cast<uint32_t>(token.entry);
-    if (links_[i].generation != token.generation) return false;
+    if (uses_[i].generation != token.generation) return false;
     if (hit_ratio_) count_read(true);
     touch(i);
     return true;
@@ -310,12 +323,12 @@ void caching_key_value_store::cache_put(bytes_view key, std::optional<bytes_view
     if (it == cache_.end()) {
         it = cache_.try_emplace(cache_key(key), allocate()).first;
         it->second->key = &it->first;
-        lru_push_back(it->second->index);
+        lru_insert(it->second->index);
     } else {
         touch(*it->second);
     }
     entry& e = *it->second;
-    ++links_[e.index].generation;  // tokens issued for the old value are done
+    ++uses_[e.index].generation;  // tokens issued for the old value are done
     if (value) e.value.emplace(value->begin(), value->end());
     else e.value.reset();
     if (dirty) {
@@ -339,7 +352,6 @@ void caching_key_value_store::erase(cache_map::iterator it) {
     entry& e = *it->second;
     cached_bytes_ -= e.size;
     budget_->shrink(e.size);
-    lru_unlink(e.index);
     if (e.dirty) dirty_.unlink(e);
     cache_.erase(it);
     release(e);
@@ -353,7 +365,7 @@ void caching_key_value_store::maybe_evict() {
 }
 
 void caching_key_value_store::evict_eldest() {
-    auto it = cache_.find(*pool_[lru_first_].key);
+    auto it = cache_.find(*pool_[least_recently_used()].key);
     if (!it->second->dirty) {
         erase(it);
         return;

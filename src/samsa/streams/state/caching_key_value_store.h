@@ -142,7 +142,7 @@ private:
         entry* next = nullptr;
     };
     struct entry {
-        uint32_t index = 0;  // in pool_ and links_
+        uint32_t index = 0;  // in pool_ and uses_
         bool dirty = false;
         const bytes* key = nullptr;  // the map node's key
         chain_link dirty_order;      // linked while dirty
@@ -202,15 +202,14 @@ private:
     bytes_view store_key(bytes_view cache_key) const;
     cache_map::iterator find(bytes_view key);
     void cache_put(bytes_view key, std::optional<bytes_view> value, bool dirty);
-    // The LRU order, by entry index (links_).
-    void lru_push_back(uint32_t i);
-    void lru_unlink(uint32_t i);
-    void touch(uint32_t i) {
-        if (i == lru_last_) return;
-        lru_unlink(i);
-        lru_push_back(i);
-    }
+    // The LRU order (see uses_): an access makes the entry the most
+    // recently used.
+    void touch(uint32_t i) { uses_[i].last_used = ++use_clock_; }
     void touch(entry& e) { touch(e.index); }
+    // A new entry joins the order as the most recently used.
+    void lru_insert(uint32_t i);
+    // The entry used least recently (the cache is not empty).
+    uint32_t least_recently_used();
     // note_read(key): the key's entry after the read, nullptr when not cached.
     entry* noted_read(bytes_view key);
     // A token for e (nullptr: none).
@@ -244,20 +243,31 @@ private:
 
     std::optional<segmented_cache_keys> segments_;
     cache_map cache_;
-    // An entry's place in the LRU order and its generation (renewed on each
-    // write of its key and when it leaves the cache: read_token), by entry
-    // index, apart from the entries: 16 bytes each, side by side, so a read
-    // hit through a token reads and moves three of these, which stay in the
-    // CPU's caches, instead of three entries scattered in memory.
-    struct lru_link {
-        uint32_t prev;
-        uint32_t next;
+    // An entry's last use and its generation (renewed on each write of its
+    // key and when it leaves the cache: read_token), by entry index, apart
+    // from the entries: 16 bytes each, side by side, so a read hit through a
+    // token reads and writes one of these and nothing else.
+    //
+    // The LRU order is the order of last uses: an access only stamps the
+    // entry (a doubly linked list would also read and write the entry's two
+    // neighbours, random lines of a large cache, on every hit). Eviction
+    // finds the least recently used in lru_heap_, a min-heap of (stamp,
+    // entry) pushed when an entry enters the cache and mended lazily: a top
+    // whose entry was used since goes back in with its last use, one whose
+    // entry left the cache is dropped. The order it yields is the list's,
+    // since stamps are unique and increase with every access.
+    struct entry_use {
+        uint64_t last_used;
         uint64_t generation;
     };
-    static constexpr uint32_t no_entry = UINT32_MAX;
-    std::vector<lru_link> links_;  // by entry index
-    uint32_t lru_first_ = no_entry;  // least recently used
-    uint32_t lru_last_ = no_entry;
+    struct heap_item {
+        uint64_t used;
+        uint32_t entry;
+        bool operator>(const heap_item& o) const { return used > o.used; }
+    };
+    std::vector<entry_use> uses_;  // by entry index
+    uint64_t use_clock_ = 0;
+    std::vector<heap_item> lru_heap_;  // min-heap by stamp, with stale items (see uses_)
     chain<&entry::dirty_order> dirty_;  // in the order of their last write
     std::deque<entry> pool_;            // every entry ever used; never moved
     std::vector<entry*> free_;          // of pool_, not in the cache

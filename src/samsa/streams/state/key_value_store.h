@@ -40,7 +40,8 @@
 //
 // Threads: the stream thread owning the store, never locked.
 
-#include <deque>
+#include <algorithm>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <type_traits>
@@ -165,17 +166,24 @@ private:
     // while nothing was written and is otherwise checked against the store.
     //
     // Laid out for lookups of random keys in a table bigger than the CPU's
-    // caches (a join's row per order): an open-addressing index of (hash,
-    // entry) slots, and the entries in insertion order in a deque (never
-    // moved), each with its key, check and value first and the stored bytes
-    // (read only once the store was written) last. A hit reads one slot and
-    // the entry's first lines; std::unordered_map read the bucket, the node
-    // before the bucket's first, and the node's hash at its far end first.
+    // caches (a join's row per order), where each line read is a miss: an
+    // open-addressing index of 8-byte (tag, entry number) slots, a quarter
+    // of the size of (hash, pointer) slots at the load it allows, so the
+    // index of a 20 000-row table (256 KiB) stays in the CPU's second-level
+    // cache; and the entries in chunks that never move, each starting on a
+    // cache line with its key, check and token, then the value, then the
+    // stored bytes (read only once the store was written). A hit reads one
+    // slot and the entry's first lines.
+    //
+    // Two ways to answer: the entry's token, when the stack still takes it
+    // (nothing the entry depends on was written), or the stored bytes,
+    // compared with those the entry was decoded from.
     class decoded_cache {
     public:
-        explicit decoded_cache(size_t max_entries) : max_entries_(max_entries) {}
+        // Entries are numbered by 32 bits.
+        explicit decoded_cache(size_t max_entries) : max_entries_(std::min<size_t>(max_entries, UINT32_MAX)) {}
         const V* find(const K& key, const key_value_store& owner) {
-            const size_t hash = hash_of(key, owner);
+            const uint64_t hash = hash_of(key, owner);
             node* n = lookup(hash, key, owner);
             // The common hit: the stack checks that the key cannot have
             // changed since the entry was checked (its record-cache entry
@@ -183,49 +191,31 @@ private:
             // effects (the record cache's LRU order above all) through the
             // entry's token, with no key serialized and no lookup by key. It
             // wrote and evicted nothing when it says yes, so n is still good.
-            if (n && n->token.valid && n->checked_at &&
-                owner.store_->note_read_again(n->token, *n->checked_at)) {
+            if (n && n->token.valid && n->checked_at != unchecked &&
+                owner.store_->note_read_again(n->token, n->checked_at)) {
                 return value_of(*n);
             }
-            // Read the count before the store: a write after this point moves
-            // it, and the next find() checks again.
-            std::optional<uint64_t> writes = owner.store_->write_count();
-            if (n && writes && n->checked_at == writes) {
-                // The read's effects by key, which also issue a token for the
-                // next hit. They may evict, and an eviction forwards records
-                // whose processors may use this cache (and clear it): look
-                // again, and keep the token, only when nothing was written.
-                read_token token;
-                owner.store_->note_read_issuing(owner.key_bytes(key), token);
-                if (owner.store_->write_count() == writes) {
-                    n = lookup(hash, key, owner);
-                    if (n && n->checked_at == writes) {
-                        n->token = token;
-                        return value_of(*n);
-                    }
-                }
-                writes = owner.store_->write_count();
-                n = lookup(hash, key, owner);
-            }
+            // Else read as get() does, which also issues a token for the next
+            // hit. The count is read before the store: a write after this
+            // point moves it, and the next find() checks again.
+            const uint64_t writes = owner.store_->write_count().value_or(unchecked);
             read_token token;
             std::optional<bytes> stored = owner.store_->get_issuing(owner.key_bytes(key), token);
             // The get may have evicted, and what that forwarded may have
             // cleared this cache.
             n = lookup(hash, key, owner);
-            if (n && n->stored == stored) {
-                n->checked_at = writes;
-                n->token = token;
-                return value_of(*n);
+            if (!n || n->stored != stored) {
+                std::optional<V> value;
+                if (stored) value.emplace(owner.value_serde_.deserialize(owner.topic_, *stored));
+                if (!n) n = &insert(hash, key, owner);
+                n->value = std::move(value);
+                n->stored = std::move(stored);
             }
-            std::optional<V> value;
-            if (stored) value.emplace(owner.value_serde_.deserialize(owner.topic_, *stored));
-            if (!n) n = &insert(hash, key, owner);
-            n->value = std::move(value);
-            n->stored = std::move(stored);
             n->checked_at = writes;
             n->token = token;
             return value_of(*n);
         }
+
     private:
         struct bytes_hash {
             size_t operator()(const bytes& b) const {
@@ -239,76 +229,90 @@ private:
         };
         using cache_key = std::conditional_t<keyed_by_k, K, bytes>;
         using cache_hash = std::conditional_t<keyed_by_k, std::hash<K>, bytes_hash>;
+        // checked_at of an entry never compared at a known write count.
+        static constexpr uint64_t unchecked = UINT64_MAX;
 
-        struct node {
-            node(size_t h, cache_key k) : hash(h), key(std::move(k)) {}
-            size_t hash;
-            std::optional<uint64_t> checked_at;  // write_count() when last compared
-            read_token token;                    // the stack's, for hits (invalid: read by key)
+        struct alignas(64) node {
+            explicit node(cache_key k) : key(std::move(k)) {}
             cache_key key;
-            std::optional<V> value;       // nullopt: the key was absent
-            std::optional<bytes> stored;  // what value was decoded from; nullopt: absent
+            uint64_t checked_at = unchecked;  // write_count() when last compared with the stored bytes
+            read_token token;                 // the stack's, for hits (invalid: read by key)
+            std::optional<V> value;           // nullopt: the key was absent
+            uint64_t hash = 0;                // for placing it again when the index grows
+            std::optional<bytes> stored;      // what value was decoded from; nullopt: absent
         };
+        // tag 0: empty; otherwise the hash's high half with the low bit set.
         struct slot {
-            size_t hash = 0;
-            node* entry = nullptr;  // nullptr: empty
+            uint32_t tag = 0;
+            uint32_t entry = 0;  // its node's number
         };
+        static constexpr size_t chunk_size = 64;  // 16 KiB of entries of a few lines each
 
         static const V* value_of(const node& n) { return n.value ? &*n.value : nullptr; }
         // Mixed (murmur3's finalizer), since the index takes the low bits and
         // std::hash of an integer is the integer itself: keys 1024 apart
         // would otherwise all probe from one slot.
-        static size_t hash_of(const K& key, const key_value_store& owner) {
+        static uint64_t hash_of(const K& key, const key_value_store& owner) {
             uint64_t h;
             if constexpr (keyed_by_k) h = cache_hash{}(key);
             else h = cache_hash{}(owner.key_bytes(key));
             h ^= h >> 33;
             h *= 0xff51afd7ed558ccdULL;
             h ^= h >> 33;
-            return static_cast<size_t>(h);
+            return h;
         }
+        static uint32_t tag_of(uint64_t hash) { return static_cast<uint32_t>(hash >> 32) | 1; }
         static bool matches(const node& n, const K& key, const key_value_store& owner) {
             if constexpr (keyed_by_k) return n.key == key;
             else return n.key == owner.key_bytes(key);
         }
-        node* lookup(size_t hash, const K& key, const key_value_store& owner) {
+        node& at(uint32_t entry) { return chunks_[entry / chunk_size][entry % chunk_size]; }
+        node* lookup(uint64_t hash, const K& key, const key_value_store& owner) {
             if (slots_.empty()) return nullptr;
+            const uint32_t tag = tag_of(hash);
             const size_t mask = slots_.size() - 1;
             for (size_t i = hash & mask;; i = (i + 1) & mask) {
-                const slot& s = slots_[i];
-                if (!s.entry) return nullptr;
-                if (s.hash == hash && matches(*s.entry, key, owner)) return s.entry;
+                const slot s = slots_[i];
+                if (s.tag == 0) return nullptr;
+                if (s.tag == tag && matches(at(s.entry), key, owner)) return &at(s.entry);
             }
         }
-        node& insert(size_t hash, const K& key, const key_value_store& owner) {
-            if (nodes_.size() >= max_entries_) {
-                nodes_.clear();
-                slots_.clear();
-            }
-            // At most half full, so probes stay short and always end.
-            if ((nodes_.size() + 1) * 2 > slots_.size()) grow();
-            if constexpr (keyed_by_k) nodes_.emplace_back(hash, key);
-            else nodes_.emplace_back(hash, owner.key_bytes(key));
-            place(slots_, slot{hash, &nodes_.back()});
-            return nodes_.back();
+        node& insert(uint64_t hash, const K& key, const key_value_store& owner) {
+            if (size_ >= max_entries_) clear();
+            // At most three quarters full, so probes stay short and always end.
+            if ((size_ + 1) * 4 > slots_.size() * 3) grow();
+            // Chunks are filled within their first reservation: nodes never move.
+            if (size_ % chunk_size == 0) chunks_.emplace_back().reserve(chunk_size);
+            if constexpr (keyed_by_k) chunks_.back().emplace_back(key);
+            else chunks_.back().emplace_back(owner.key_bytes(key));
+            const auto entry = static_cast<uint32_t>(size_++);
+            at(entry).hash = hash;
+            place(slots_, slot{tag_of(hash), entry}, hash);
+            return at(entry);
+        }
+        void clear() {
+            chunks_.clear();
+            slots_.clear();
+            size_ = 0;
         }
         void grow() {
             std::vector<slot> bigger(slots_.empty() ? 64 : slots_.size() * 2);
             for (const slot& s : slots_) {
-                if (s.entry) place(bigger, s);
+                if (s.tag != 0) place(bigger, s, at(s.entry).hash);
             }
             slots_.swap(bigger);
         }
-        static void place(std::vector<slot>& slots, slot s) {
+        static void place(std::vector<slot>& slots, slot s, uint64_t hash) {
             const size_t mask = slots.size() - 1;
-            size_t i = s.hash & mask;
-            while (slots[i].entry) i = (i + 1) & mask;
+            size_t i = hash & mask;
+            while (slots[i].tag != 0) i = (i + 1) & mask;
             slots[i] = s;
         }
 
         size_t max_entries_;
-        std::deque<node> nodes_;
-        std::vector<slot> slots_;  // a power of two in size
+        size_t size_ = 0;
+        std::vector<std::vector<node>> chunks_;  // of chunk_size nodes each, the last one filling
+        std::vector<slot> slots_;                // a power of two in size
     };
 
     bytes key_bytes(const K& key) const { return key_serde_.serialize(topic_, key); }

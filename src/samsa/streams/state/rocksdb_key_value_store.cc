@@ -48,10 +48,16 @@ private:
 
 // Kafka Streams' RocksDBStore defaults (RocksDBStore.openDB): the changelog is
 // the durable copy, so no WAL; modest memtables; a bloom filter for point
-// lookups, which is what processors mostly do.
+// lookups, which is what processors mostly do, except in the last level
+// (optimize_filters_for_hits: a key looked up is mostly there, and the last
+// level's filters would be most of the filters' memory); errors only in
+// RocksDB's LOG file (its default, INFO, writes lines for every flush and
+// compaction).
 rocksdb::Options make_options(const rocksdb_key_layout& layout) {
     rocksdb::Options options;
     options.create_if_missing = true;
+    options.optimize_filters_for_hits = true;
+    options.info_log_level = rocksdb::InfoLogLevel::ERROR_LEVEL;
     options.write_buffer_size = 16 << 20;
     options.max_write_buffer_number = 3;
     options.compaction_style = rocksdb::kCompactionStyleUniversal;
@@ -288,11 +294,14 @@ void rocksdb_key_value_store::close() {
 
 std::optional<bytes> rocksdb_key_value_store::get(bytes_view key) {
     check_open();
-    std::string value;
-    rocksdb::Status s = db_->db->Get(db_->read_options, slice(key), &value);
+    // Pinned: a value found in the block cache or memtable is copied once,
+    // into the result, not into a std::string first.
+    rocksdb::PinnableSlice value;
+    rocksdb::Status s = db_->db->Get(db_->read_options, db_->db->DefaultColumnFamily(), slice(key), &value);
     if (s.IsNotFound()) return std::nullopt;
     if (!s.ok()) fail(name_, "get", s);
-    return bytes(value.begin(), value.end());
+    bytes_view v = view(value);
+    return bytes(v.begin(), v.end());
 }
 
 void rocksdb_key_value_store::put(bytes_view key, std::optional<bytes_view> value) {
