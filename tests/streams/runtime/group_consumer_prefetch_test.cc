@@ -5,9 +5,14 @@
 // nothing looked again for up to a second (order-mail's first mail came
 // ~1 s late when ORDER held 100k orders: its repartition topic was not
 // fetched). rdkafka_group_consumer sets the count out of reach.
+//
+// And a partition without a committed offset must be in the consumer's
+// first fetch, not wait behind a fetch parked for fetch.wait.max.ms
+// (rdkafka_group_consumer::set_start_offsets).
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -77,6 +82,63 @@ TEST(group_consumer_prefetch, a_backlog_past_librdkafkas_queue_count_does_not_st
     // when the backlog filled the queue and looked again only at its next
     // 1 s wake-up, ~0.5 s after the record came.
     EXPECT_LT(waited.count(), 300) << "the record on the idle topic waited " << waited.count() << " ms";
+    consumer.close();
+}
+
+result<std::unique_ptr<group_consumer>> consumer_in(const std::string& bs, const std::string& group) {
+    return rdkafka_group_consumer::create({{"bootstrap.servers", bs},
+                                           {"group.id", group},
+                                           {"enable.auto.commit", "false"},
+                                           {"auto.offset.reset", "earliest"},
+                                           {"fetch.wait.max.ms", "5000"}});
+}
+
+TEST(group_consumer_prefetch, a_partition_without_a_committed_offset_is_in_the_first_fetch) {
+    ts::broker_process broker;
+    ASSERT_TRUE(broker.start()) << broker.failure();
+    const std::string bs = broker.bootstrap();
+    ASSERT_TRUE(ts::create_topic(bs, "quiet", 1));
+    ASSERT_TRUE(ts::create_topic(bs, "data", 1));
+    ASSERT_TRUE(ts::produce(bs, "data", {{"k", "v", {}}}, {{"linger.ms", "0"}}));
+    {
+        // "quiet" has a committed offset (and nothing to read there), "data" none.
+        auto first = consumer_in(bs, "positions");
+        ASSERT_TRUE(first) << first.error().message;
+        assigned_flag listener;
+        ASSERT_TRUE((*first)->subscribe({"quiet"}, listener));
+        const auto deadline = clock_type::now() + 30s;
+        while (listener.assigned < 1 && clock_type::now() < deadline) {
+            auto r = (*first)->poll(100ms, 1);
+            ASSERT_TRUE(r) << r.error().message;
+        }
+        ASSERT_EQ(listener.assigned, 1u);
+        ASSERT_TRUE((*first)->commit({{topic_partition{"quiet", 0}, offset_and_metadata{offset(0), ""}}}));
+        (*first)->close();
+    }
+    auto made = consumer_in(bs, "positions");
+    ASSERT_TRUE(made) << made.error().message;
+    auto& consumer = **made;
+    assigned_flag listener;
+    ASSERT_TRUE(consumer.subscribe({"quiet", "data"}, listener));
+    // From the poll that assigned both partitions to the one that returns
+    // the record (possibly the same poll).
+    std::optional<clock_type::time_point> assigned;
+    bool seen = false;
+    const auto deadline = clock_type::now() + 40s;
+    while (!seen && clock_type::now() < deadline) {
+        auto r = consumer.poll(10ms, 1000);
+        ASSERT_TRUE(r) << r.error().message;
+        if (!assigned && listener.assigned == 2) assigned = clock_type::now();
+        for (const auto& rec : *r) seen = seen || rec.tp.topic == "data";
+    }
+    ASSERT_TRUE(assigned);
+    ASSERT_TRUE(seen);
+    const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now() - *assigned);
+    // With librdkafka looking the positions up itself, "quiet" started at
+    // its committed offset and its fetch parked for fetch.wait.max.ms (5 s)
+    // before "data", whose ListOffsets came after it, was fetched.
+    EXPECT_LT(waited.count(), 2500) << "the first record of the partition without a commit waited "
+                                    << waited.count() << " ms";
     consumer.close();
 }
 
