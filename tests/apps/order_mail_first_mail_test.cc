@@ -172,5 +172,23 @@ TEST_F(order_mail_first_mail, orders_sent_after_RUNNING_are_mailed_soon) {
     stop_app();
 }
 
+// A second start, as after a restart or a deploy: the tables' partitions
+// have committed offsets and ORDER's new orders none.
+TEST_F(order_mail_first_mail, orders_waiting_at_a_restart_are_mailed_soon_after_RUNNING) {
+    ASSERT_NO_FATAL_FAILURE(start_app());
+    ASSERT_TRUE(wait_until_running()) << ts::file_text(app_log());
+    stop_app();  // commits the tables' offsets
+    ASSERT_NO_FATAL_FAILURE(send_orders());
+    ASSERT_NO_FATAL_FAILURE(start_app());
+    const auto running = wait_until_running();
+    ASSERT_TRUE(running) << ts::file_text(app_log());
+    const auto first = first_mail_ms();
+    ASSERT_TRUE(first);
+    const int64_t after = *first - *running;
+    std::printf("first mail %lld ms after RUNNING (orders waiting at a restart)\n", static_cast<long long>(after));
+    EXPECT_LT(after, bound_ms) << ts::file_text(app_log());
+    stop_app();
+}
+
 }  // namespace
 }  // namespace samsa::apps::order_mail
