@@ -107,13 +107,16 @@ void rdkafka_group_consumer::on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t er
 // fetch.wait.max.ms when they have nothing new; the later ListOffsets wait
 // behind it on the same connection (a broker answers a connection's requests
 // in order), and then their first fetch waits for the one in flight
-// (librdkafka has one per broker). On a fresh order-mail that was twice
-// fetch.wait.max.ms (2 x 500 ms by default) before ORDER and the repartition
-// topic were fetched at all. So the positions are looked up here, before the
+// (librdkafka has one per broker). At an order-mail restart (the tables'
+// partitions committed, new orders' not) that was twice fetch.wait.max.ms
+// (2 x 500 ms by default) before ORDER and the repartition topic were
+// fetched at all. So the positions are looked up here, before the
 // assignment, as the Java consumer's updateFetchPositions does before its
-// first fetch: one OffsetFetch, one ListOffsets per leader for the partitions
-// with no committed offset, and every partition is in the first fetch. What
-// cannot be looked up stays unset for librdkafka to resolve as before.
+// first fetch: one OffsetFetch, one ListOffsets per leader for the
+// partitions with no committed offset, and every partition can be in the
+// first fetch (librdkafka still starts them one at a time, so a fetch can
+// rarely leave with only some). What cannot be looked up stays unset for
+// librdkafka to resolve as before.
 void rdkafka_group_consumer::set_start_offsets(rd_kafka_topic_partition_list_t* partitions) {
     if (partitions->cnt == 0) return;
     samsa::kafka::partition_list_ptr committed(rd_kafka_topic_partition_list_copy(partitions));
