@@ -51,6 +51,16 @@ std::map<std::string, std::string> order_mail_properties(const std::string& boot
         {"application.id", application_id},
         {"bootstrap.servers", bootstrap_servers},
         {"default.deserialization.exception.handler", "logAndContinue"},
+        // A mail should leave soon after its order (issue 12: the first mail
+        // within 200 ms of RUNNING). Kafka Streams' producer linger.ms of 100
+        // is paid twice per order, on the repartition topic and on
+        // ORDER-MAIL: 200 ms before anything else.
+        {"producer.linger.ms", "5"},
+        // A fetch parked on the broker (fetch.wait.max.ms, 500 by default in
+        // librdkafka and Java) holds back the partitions the stream thread
+        // resumes meanwhile, as when its tasks finish restoring at RUNNING:
+        // the consumer sends its next fetch only when that one returns.
+        {"consumer.fetch.wait.max.ms", "100"},
     };
     if (!state_dir.empty()) p["state.dir"] = state_dir;
     return p;

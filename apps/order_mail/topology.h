@@ -40,7 +40,9 @@ streams::topology build_order_mail_topology(const order_mail_options& options = 
 // The kafka_streams properties the application runs with: application.id,
 // bootstrap.servers, state.dir (when not empty) and
 // default.deserialization.exception.handler=logAndContinue, so that a record
-// that does not parse is logged and skipped instead of stopping the app.
+// that does not parse is logged and skipped instead of stopping the app;
+// producer.linger.ms=5 and consumer.fetch.wait.max.ms=100, so that the first
+// mail comes soon after RUNNING (see the .cc).
 std::map<std::string, std::string> order_mail_properties(const std::string& bootstrap_servers,
                                                          const std::string& application_id = default_application_id,
                                                          const std::string& state_dir = "");

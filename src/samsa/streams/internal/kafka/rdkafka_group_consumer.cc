@@ -15,6 +15,22 @@ using samsa::kafka::to_error;
 using samsa::kafka::to_list;
 using samsa::kafka::to_partitions;
 
+namespace {
+
+// The ListOffsets timestamp of an auto.offset.reset policy (librdkafka's
+// names too); none for "error", which librdkafka itself must report.
+std::optional<int64_t> reset_timestamp(std::string_view policy) {
+    if (policy == "earliest" || policy == "smallest" || policy == "beginning") return RD_KAFKA_OFFSET_BEGINNING;
+    if (policy == "latest" || policy == "largest" || policy == "end") return RD_KAFKA_OFFSET_END;
+    return std::nullopt;
+}
+
+// The start positions are looked up with this bound; past it librdkafka
+// looks them up itself.
+constexpr int start_offsets_timeout_ms = 10000;
+
+}  // namespace
+
 result<std::unique_ptr<group_consumer>> rdkafka_group_consumer::create(const client_config& given) {
     client_config config = given;
     config["enable.partition.eof"] = "true";  // see current_lag()
@@ -35,9 +51,12 @@ result<std::unique_ptr<group_consumer>> rdkafka_group_consumer::create(const cli
     // (fetch.max.bytes). So the count is set out of reach (librdkafka's
     // maximum) and queued.max.messages.kbytes (64 MiB) bounds the memory.
     if (!config.count("queued.min.messages")) config["queued.min.messages"] = "10000000";
+    const auto reset = config.find("auto.offset.reset");
+    const std::optional<int64_t> reset_to = reset_timestamp(reset == config.end() ? "latest" : reset->second);
     auto conf = samsa::kafka::make_conf(config);
     if (!conf) return conf.error();
     std::unique_ptr<rdkafka_group_consumer> c(new rdkafka_group_consumer());
+    c->reset_to_ = reset_to;
     rd_kafka_conf_set_opaque(conf->get(), c.get());
     rd_kafka_conf_set_rebalance_cb(conf->get(), &rdkafka_group_consumer::on_rebalance);
     auto rk = samsa::kafka::make_client(samsa::kafka::client_type::consumer, std::move(*conf));
@@ -63,6 +82,7 @@ void rdkafka_group_consumer::on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t er
     for (auto& p : self->positions_) p.rkt = nullptr;
     self->rebalanced_ = true;
     if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+        self->set_start_offsets(partitions);
         rd_kafka_resp_err_t e = rd_kafka_assign(rk, partitions);
         if (e) spdlog::error("[streams] assign failed: {}", rd_kafka_err2str(e));
         if (notify) self->listener_->on_partitions_assigned(tps);
@@ -78,6 +98,46 @@ void rdkafka_group_consumer::on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t er
         if (notify) self->listener_->on_partitions_lost(tps);
     }
     rd_kafka_assign(rk, nullptr);
+}
+
+// librdkafka, given partitions without offsets, asks the coordinator for the
+// committed ones and then, one partition at a time, sends a ListOffsets for
+// those with none, each partition starting to fetch as its answer comes. The
+// first partitions to start open a fetch that the broker parks for up to
+// fetch.wait.max.ms when they have nothing new; the later ListOffsets wait
+// behind it on the same connection (a broker answers a connection's requests
+// in order), and then their first fetch waits for the one in flight
+// (librdkafka has one per broker). At an order-mail restart (the tables'
+// partitions committed, new orders' not) that was twice fetch.wait.max.ms
+// (2 x 500 ms by default) before ORDER and the repartition topic were
+// fetched at all. So the positions are looked up here, before the
+// assignment, as the Java consumer's updateFetchPositions does before its
+// first fetch: one OffsetFetch, one ListOffsets per leader for the
+// partitions with no committed offset, and every partition can be in the
+// first fetch (librdkafka still starts them one at a time, so a fetch can
+// rarely leave with only some). What cannot be looked up stays unset for
+// librdkafka to resolve as before.
+void rdkafka_group_consumer::set_start_offsets(rd_kafka_topic_partition_list_t* partitions) {
+    if (partitions->cnt == 0) return;
+    samsa::kafka::partition_list_ptr committed(rd_kafka_topic_partition_list_copy(partitions));
+    if (rd_kafka_committed(rk_.get(), committed.get(), start_offsets_timeout_ms)) return;
+    samsa::kafka::partition_list_ptr reset(rd_kafka_topic_partition_list_new(partitions->cnt));
+    for (int i = 0; i < committed->cnt; ++i) {
+        const auto& c = committed->elems[i];
+        if (c.err) continue;
+        if (c.offset >= 0) {
+            partitions->elems[i].offset = c.offset;
+        } else if (reset_to_) {
+            rd_kafka_topic_partition_list_add(reset.get(), c.topic, c.partition)->offset = *reset_to_;
+        }
+    }
+    if (reset->cnt == 0) return;
+    if (rd_kafka_offsets_for_times(rk_.get(), reset.get(), start_offsets_timeout_ms)) return;
+    for (int i = 0; i < reset->cnt; ++i) {
+        const auto& r = reset->elems[i];
+        if (r.err || r.offset < 0) continue;
+        rd_kafka_topic_partition_list_find(partitions, r.topic, r.partition)->offset = r.offset;
+    }
 }
 
 status rdkafka_group_consumer::subscribe(const std::vector<std::string>& topics, rebalance_listener& listener) {
@@ -258,6 +318,7 @@ status rdkafka_group_consumer::rewind_to_committed(const std::vector<topic_parti
     // committed offsets (auto.offset.reset where there are none).
     auto list = to_list(partitions);
     for (int i = 0; i < list->cnt; ++i) list->elems[i].offset = RD_KAFKA_OFFSET_INVALID;
+    set_start_offsets(list.get());
     rd_kafka_resp_err_t err = rd_kafka_assign(rk_.get(), list.get());
     if (err) return to_error(err, "assign again at the committed offsets");
     return ok();

@@ -1,10 +1,12 @@
 #pragma once
 // rdkafka_group_consumer: group_consumer on librdkafka's high-level
 // consumer. The rebalance callback (eager protocol) runs inside poll() on
-// the stream thread: on assignment it assigns, then tells the listener; on
-// revocation it tells the listener (which commits), then unassigns; a
-// revocation with the assignment lost goes to on_partitions_lost. During
-// close() the listener is no longer called: the tasks are closed already.
+// the stream thread: on assignment it looks up where each partition starts
+// (the committed offset, else auto.offset.reset's; see set_start_offsets),
+// assigns at those offsets, then tells the listener; on revocation it tells
+// the listener (which commits), then unassigns; a revocation with the
+// assignment lost goes to on_partitions_lost. During close() the listener
+// is no longer called: the tasks are closed already.
 //
 // poll() reads the consumer queue in batches (rd_kafka_consume_batch_queue,
 // which serves the rebalance callback as rd_kafka_consumer_poll does, and
@@ -64,6 +66,9 @@ private:
     static void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions,
                              void* opaque);
 
+    // Fills the committed offsets, or auto.offset.reset's, into a list about
+    // to be assigned (see the .cc); what it cannot look up stays unset.
+    void set_start_offsets(rd_kafka_topic_partition_list_t* partitions);
     // The next offset of (rkt, partition), made on first sight; nullptr
     // during close().
     int64_t* position_of(rd_kafka_topic_t* rkt, int32_t partition);
@@ -96,6 +101,8 @@ private:
     size_t last_position_ = 0;
     bool rebalanced_ = false;  // the rebalance callback ran (inside poll)
     rebalance_listener* listener_ = nullptr;
+    // auto.offset.reset as a ListOffsets timestamp; none: librdkafka decides.
+    std::optional<int64_t> reset_to_;
     bool closing_ = false;
     bool closed_ = false;
 };
