@@ -195,5 +195,24 @@ TEST(json_fields, reads_a_field_name_written_with_escapes) {
     EXPECT_EQ(o.note, "x");
 }
 
+TEST(json_fields, the_writer_escapes_member_names_and_places_commas) {
+    samsa::bytes out;
+    {
+        json::writer w(out);
+        w.begin_object();
+        w.key("plain");
+        w.integer(1);
+        w.key("quo\"te");
+        w.begin_array();
+        w.string("a");
+        w.null();
+        w.end_array();
+        w.key("");
+        w.boolean(true);
+        w.end_object();
+    }
+    EXPECT_EQ(std::string(out.begin(), out.end()), R"({"plain":1,"quo\"te":["a",null],"":true})");
+}
+
 }  // namespace
 }  // namespace samsa::streams

@@ -96,9 +96,20 @@ public:
     }
     // An object's member name; its value comes next.
     void key(std::string_view name) {
-        separate();
-        quoted(name);
-        put(':');
+        if (plain(name)) {  // the usual name: comma, quotes and colon in one go
+            const size_t comma = need_comma_ ? 1 : 0;
+            bytes::value_type* p = room(comma + name.size() + 3);
+            if (comma) *p++ = ',';
+            *p++ = '"';
+            if (!name.empty()) std::memcpy(p, name.data(), name.size());
+            p += name.size();
+            p[0] = '"';
+            p[1] = ':';
+        } else {
+            separate();
+            quoted_escaping(name);
+            put(':');
+        }
         need_comma_ = false;
     }
     // A string, escaped as JSON requires.
@@ -156,15 +167,20 @@ private:
     // The usual string, with nothing to escape, inline in one copy; the
     // rest out of line.
     void quoted(std::string_view s) {
-        for (char c : s) {
-            if (must_escape[static_cast<unsigned char>(c)]) return quoted_escaping(s);
-        }
+        if (!plain(s)) return quoted_escaping(s);
         bytes::value_type* p = room(s.size() + 2);
         p[0] = '"';
         if (!s.empty()) std::memcpy(p + 1, s.data(), s.size());
         p[s.size() + 1] = '"';
     }
     void quoted_escaping(std::string_view s);
+    // Whether s goes into a JSON string as it is.
+    static bool plain(std::string_view s) {
+        for (char c : s) {
+            if (must_escape[static_cast<unsigned char>(c)]) return false;
+        }
+        return true;
+    }
     static size_t first_to_escape(std::string_view s, size_t from);
 
     // The bytes a JSON string cannot hold as they are: '"', '\\' and the control characters.
