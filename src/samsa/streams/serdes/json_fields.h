@@ -458,12 +458,14 @@ serde<T> fast_json() {
             // the thread's recent largest record of this type (records of
             // one type are alike in size): one allocation, no copy. A larger
             // record grows it; after a run of smaller ones the guess comes
-            // down again, by a 64th of the gap per record.
+            // down again, by a 64th of the gap per record. Capped at 4 KiB,
+            // so a record kept for long (a test driver's output) holds at
+            // most that much unused; larger records grow as they are written.
             thread_local size_t guess = 64;
             samsa::bytes out;
             out.reserve(guess);
             json::write(out, v);
-            if (out.size() >= guess) guess = std::min<size_t>(out.size(), 1u << 16);
+            if (out.size() >= guess) guess = std::min<size_t>(out.size(), 4096);
             else guess -= (guess - out.size()) / 64;
             return out;
         },
