@@ -169,5 +169,50 @@ TEST(json_fields, fast_json_is_a_serde_of_the_codec) {
     EXPECT_THROW(s.deserialize("ORDER", as_bytes("{")), serde_error);
 }
 
+// The writer writes through a cursor into room it adds to the buffer: what
+// the buffer holds afterwards is exactly what was there plus the text, at any
+// size (escapes and growth included), and the serde's buffers are right
+// whatever sizes came before them.
+TEST(json_fields, the_buffer_holds_exactly_the_text_after_what_it_held) {
+    serde<order> s = serdes::fast_json<order>();
+    for (size_t n : {0, 70, 1, 3000, 2, 129, 5000, 0, 64}) {
+        order o = sample();
+        o.note = std::string(n, 'x') + (n % 2 ? "\"\\\n\x01" : "");
+        samsa::bytes out = {'a', 'b'};
+        json::write(out, o);
+        ASSERT_EQ(std::string(out.begin(), out.end()), "ab" + write(o)) << n;
+        EXPECT_EQ(read(write(o)), o) << n;
+        samsa::bytes b = s.serialize("ORDER", o);
+        EXPECT_EQ(std::string(b.begin(), b.end()), write(o)) << n;
+    }
+}
+
+// Names are matched in place when written plainly, and unescaped first when
+// not: "customer\u0049d" is the name customerId.
+TEST(json_fields, reads_a_field_name_written_with_escapes) {
+    order o = read(R"({"id":"o","customer\u0049d":"c","created":1,"paid":true,"items":[],"n\u006fte":"x"})");
+    EXPECT_EQ(o.customer_id, "c");
+    EXPECT_EQ(o.note, "x");
+}
+
+TEST(json_fields, the_writer_escapes_member_names_and_places_commas) {
+    samsa::bytes out;
+    {
+        json::writer w(out);
+        w.begin_object();
+        w.key("plain");
+        w.integer(1);
+        w.key("quo\"te");
+        w.begin_array();
+        w.string("a");
+        w.null();
+        w.end_array();
+        w.key("");
+        w.boolean(true);
+        w.end_object();
+    }
+    EXPECT_EQ(std::string(out.begin(), out.end()), R"({"plain":1,"quo\"te":["a",null],"":true})");
+}
+
 }  // namespace
 }  // namespace samsa::streams

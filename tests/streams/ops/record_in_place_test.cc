@@ -235,5 +235,58 @@ TEST(key_select_in_place, a_same_type_key_selector_leaves_the_value_in_place) {
     EXPECT_EQ(drain_tracked(out2), (std::vector<std::pair<str, str>>{{"x!", "v"}}));
 }
 
+// map_values builds its mapper's result in the record it forwards, and hands
+// the mapper the record's old value: a mapper taking it by value gets it with
+// one move, one taking it by const reference sees it; the result reaches the
+// sink with no move or copy (it was moved twice: into an optional, then into
+// the record). The source's own moves are measured on a stream without the
+// operator.
+TEST(map_values_in_place, the_result_is_built_in_the_forwarded_record_and_the_old_value_handed_over) {
+    streams_builder b;
+    auto tracked_in = consumed<str, tracked>::with(serdes::string(), tracked_serde());
+    b.stream("by-value", tracked_in)
+        .map_values([](tracked t) { return tracked(std::move(t.text) + "!"); })
+        .to("out-value", tracked_out());
+    b.stream("by-ref", tracked_in)
+        .map_values([](const str& k, const tracked& t) { return tracked(k + ":" + t.text); })
+        .to("out-ref", tracked_out());
+    b.stream("pass", tracked_in).to("out-pass", tracked_out());
+    b.stream("to-none", strings())
+        .map_values([](const str& v) -> std::optional<tracked> {
+            if (v == "none") return std::nullopt;
+            return tracked(v);
+        })
+        .to("out-none", tracked_out());
+    driver_fixture f(b.build());
+    auto by_value = f.driver.create_input_topic("by-value", serdes::string(), tracked_serde());
+    auto by_ref = f.driver.create_input_topic("by-ref", serdes::string(), tracked_serde());
+    auto out_value = f.driver.create_output_topic("out-value", serdes::string(), tracked_serde());
+    auto out_ref = f.driver.create_output_topic("out-ref", serdes::string(), tracked_serde());
+    auto out_none = f.driver.create_output_topic("out-none", serdes::string(), tracked_serde());
+
+    auto pass = f.driver.create_input_topic("pass", serdes::string(), tracked_serde());
+    tracked::reset();
+    pass.pipe_input("k", tracked("p"), 1);
+    const int source_moves = tracked::moves;
+    tracked::reset();
+    by_ref.pipe_input("k", tracked("a"), 2);
+    EXPECT_EQ(tracked::moves, source_moves);
+    EXPECT_EQ(tracked::copies, 0);
+    tracked::reset();
+    by_value.pipe_input("k", tracked("b"), 3);
+    EXPECT_EQ(tracked::moves, source_moves + 1);
+    EXPECT_EQ(tracked::copies, 0);
+    tracked::reset();
+    f.input("to-none").pipe_input("k", "v", 4);
+    f.input("to-none").pipe_input("k", "none", 5);
+    // A mapper returning an optional: its own move (into its optional), then
+    // one into the record.
+    EXPECT_EQ(tracked::moves, 2);
+    EXPECT_EQ(tracked::copies, 0);
+    EXPECT_EQ(drain_tracked(out_ref), (std::vector<std::pair<str, str>>{{"k", "k:a"}}));
+    EXPECT_EQ(drain_tracked(out_value), (std::vector<std::pair<str, str>>{{"k", "b!"}}));
+    EXPECT_EQ(drain_tracked(out_none), (std::vector<std::pair<str, str>>{{"k", "v"}, {"k", "null"}}));
+}
+
 }  // namespace
 }  // namespace samsa::streams::test

@@ -5,6 +5,9 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
+#include <array>
+#include <cstring>
 #include <string>
 
 namespace samsa::streams::json {
@@ -37,17 +40,46 @@ std::string where(std::string_view topic, std::string_view field) {
     throw serde_error(where(topic, field) + ": " + std::string(what));
 }
 
+// The field's name as written in the document when it needs no unescaping
+// (the usual name: no backslash, no control character), read in place;
+// unescaped_key() would copy it into the parser's string buffer. A null
+// view otherwise. The document's closing quote ends the scan.
+std::string_view plain_key(od::field& field) {
+    const char* start = field.key().raw();
+    const char* end = start;
+    while (*end != '"' && *end != '\\' && static_cast<unsigned char>(*end) >= 0x20) ++end;
+    if (*end != '"') return {};
+    return std::string_view(start, static_cast<size_t>(end - start));
+}
+
 }  // namespace
 
 // ---- writer ----
 
-void writer::quoted(std::string_view s) {
+size_t writer::first_to_escape(std::string_view s, size_t from) {
+    for (size_t i = from; i < s.size(); ++i) {
+        if (must_escape[static_cast<unsigned char>(s[i])]) return i;
+    }
+    return s.size();
+}
+
+// Grows by at least half of what out holds, so a record written field by
+// field reallocates a few times, not per field; the new room is zeroed once
+// (std::vector cannot grow uninitialized) and cut off by the destructor.
+void writer::grow(size_t n) {
+    size_t want = std::max({used_ + n, out_->capacity(), out_->size() + out_->size() / 2, size_t{64}});
+    out_->resize(want);
+}
+
+// A string with at least one byte to escape: runs copied as they are, and
+// the escapes between them.
+void writer::quoted_escaping(std::string_view s) {
+    size_t escape = first_to_escape(s, 0);
     static constexpr char hex[] = "0123456789abcdef";
     put('"');
     size_t plain = 0;  // start of the run of characters copied as they are
-    for (size_t i = 0; i < s.size(); ++i) {
+    for (size_t i = escape; i < s.size(); i = first_to_escape(s, i + 1)) {
         auto c = static_cast<unsigned char>(s[i]);
-        if (c >= 0x20 && c != '"' && c != '\\') continue;
         append(s.substr(plain, i - plain));
         plain = i + 1;
         switch (c) {
@@ -145,8 +177,8 @@ void value::fields(void* ctx, void (*fn)(void*, std::string_view, value)) const 
     for (auto f : obj) {
         od::field field;
         if (std::move(f).get(field)) fail("not JSON");
-        std::string_view key;
-        if (field.unescaped_key().get(key)) fail("not JSON");
+        std::string_view key = plain_key(field);
+        if (!key.data() && field.unescaped_key().get(key)) fail("not JSON");
         od::value v = field.value();
         fn(ctx, key, value(&v, topic_, field_));
     }
