@@ -84,10 +84,7 @@ void rdkafka_group_consumer::on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t er
     if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
         self->set_start_offsets(partitions);
         self->assigned_at_.clear();
-        for (int i = 0; i < partitions->cnt; ++i) {
-            const auto& e = partitions->elems[i];
-            if (e.offset >= 0) self->assigned_at_.emplace_back(topic_partition{e.topic, e.partition}, e.offset);
-        }
+        self->note_start_offsets(partitions);
         rd_kafka_resp_err_t e = rd_kafka_assign(rk, partitions);
         if (e) spdlog::error("[streams] assign failed: {}", rd_kafka_err2str(e));
         if (notify) self->listener_->on_partitions_assigned(tps);
@@ -312,6 +309,13 @@ void rdkafka_group_consumer::resume(const std::vector<topic_partition>& partitio
 // its start offset) wakes the thread without moving the position: the
 // pause already dropped what was fetched for it. A partition whose start
 // librdkafka resolves itself is left alone.
+void rdkafka_group_consumer::note_start_offsets(const rd_kafka_topic_partition_list_t* partitions) {
+    for (int i = 0; i < partitions->cnt; ++i) {
+        const auto& e = partitions->elems[i];
+        if (e.offset >= 0) assigned_at_.emplace_back(topic_partition{e.topic, e.partition}, e.offset);
+    }
+}
+
 void rdkafka_group_consumer::wake_fetchers(const std::vector<topic_partition>& resumed) {
     samsa::kafka::partition_list_ptr seek(rd_kafka_topic_partition_list_new(static_cast<int>(resumed.size())));
     for (const auto& tp : resumed) {
@@ -359,6 +363,14 @@ status rdkafka_group_consumer::rewind_to_committed(const std::vector<topic_parti
     auto list = to_list(partitions);
     for (int i = 0; i < list->cnt; ++i) list->elems[i].offset = RD_KAFKA_OFFSET_INVALID;
     set_start_offsets(list.get());
+    // Where they resume now (wake_fetchers): not after what poll() handed out.
+    std::erase_if(positions_, [&](const position& p) {
+        return std::find(partitions.begin(), partitions.end(), p.tp) != partitions.end();
+    });
+    std::erase_if(assigned_at_, [&](const auto& a) {
+        return std::find(partitions.begin(), partitions.end(), a.first) != partitions.end();
+    });
+    note_start_offsets(list.get());
     rd_kafka_resp_err_t err = rd_kafka_assign(rk_.get(), list.get());
     if (err) return to_error(err, "assign again at the committed offsets");
     return ok();

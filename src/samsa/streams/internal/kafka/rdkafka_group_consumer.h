@@ -72,6 +72,8 @@ private:
     // Seeks resumed partitions to where they resume, so that librdkafka
     // wakes their broker threads (see the .cc).
     void wake_fetchers(const std::vector<topic_partition>& resumed);
+    // Adds the looked-up start offsets of `partitions` to assigned_at_.
+    void note_start_offsets(const rd_kafka_topic_partition_list_t* partitions);
     // The next offset of (rkt, partition), made on first sight; nullptr
     // during close().
     int64_t* position_of(rd_kafka_topic_t* rkt, int32_t partition);
