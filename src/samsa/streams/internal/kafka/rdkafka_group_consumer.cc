@@ -83,6 +83,8 @@ void rdkafka_group_consumer::on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t er
     self->rebalanced_ = true;
     if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
         self->set_start_offsets(partitions);
+        self->assigned_at_.clear();
+        self->note_start_offsets(partitions);
         rd_kafka_resp_err_t e = rd_kafka_assign(rk, partitions);
         if (e) spdlog::error("[streams] assign failed: {}", rd_kafka_err2str(e));
         if (notify) self->listener_->on_partitions_assigned(tps);
@@ -292,6 +294,48 @@ void rdkafka_group_consumer::pause(const std::vector<topic_partition>& partition
 void rdkafka_group_consumer::resume(const std::vector<topic_partition>& partitions) {
     if (partitions.empty()) return;
     rd_kafka_resume_partitions(rk_.get(), to_list(partitions).get());
+    wake_fetchers(partitions);
+}
+
+// librdkafka (2.0) applies a resume on its main thread and does not wake the
+// broker thread that fetches the partition (a seek does). A broker thread
+// with nothing to fetch - every partition paused, as the runtime pauses a
+// new task's until it is restored - sleeps up to its fixed 1 s, so the
+// resumed partitions were first fetched up to a second later: the first
+// order-mail output came ~0.9 s after RUNNING in about one start in four
+// (bench/streams/README.md). The Java consumer fetches from poll(), so a
+// resume takes effect at the next poll. Seeking each resumed partition to
+// where it resumes anyway (after the last record poll() handed out, else
+// its start offset) wakes the thread without moving the position: the
+// pause already dropped what was fetched for it. A partition whose start
+// librdkafka resolves itself is left alone.
+void rdkafka_group_consumer::note_start_offsets(const rd_kafka_topic_partition_list_t* partitions) {
+    for (int i = 0; i < partitions->cnt; ++i) {
+        const auto& e = partitions->elems[i];
+        if (e.offset >= 0) assigned_at_.emplace_back(topic_partition{e.topic, e.partition}, e.offset);
+    }
+}
+
+void rdkafka_group_consumer::wake_fetchers(const std::vector<topic_partition>& resumed) {
+    samsa::kafka::partition_list_ptr seek(rd_kafka_topic_partition_list_new(static_cast<int>(resumed.size())));
+    for (const auto& tp : resumed) {
+        std::optional<int64_t> at;
+        auto seen = std::find_if(positions_.begin(), positions_.end(), [&](const position& p) { return p.tp == tp; });
+        if (seen != positions_.end()) {
+            at = seen->next;
+        } else {
+            auto start = std::find_if(assigned_at_.begin(), assigned_at_.end(), [&](const auto& a) { return a.first == tp; });
+            if (start != assigned_at_.end()) at = start->second;
+        }
+        if (at) rd_kafka_topic_partition_list_add(seek.get(), tp.topic.c_str(), tp.partition)->offset = *at;
+    }
+    if (seek->cnt == 0) return;
+    // Asynchronous (timeout 0): queued behind the resume on each partition.
+    rd_kafka_error_t* error = rd_kafka_seek_partitions(rk_.get(), seek.get(), 0);
+    if (error) {
+        spdlog::debug("[streams] seek after resume: {}", rd_kafka_error_string(error));
+        rd_kafka_error_destroy(error);
+    }
 }
 
 void rdkafka_group_consumer::close() {
@@ -319,6 +363,14 @@ status rdkafka_group_consumer::rewind_to_committed(const std::vector<topic_parti
     auto list = to_list(partitions);
     for (int i = 0; i < list->cnt; ++i) list->elems[i].offset = RD_KAFKA_OFFSET_INVALID;
     set_start_offsets(list.get());
+    // Where they resume now (wake_fetchers): not after what poll() handed out.
+    std::erase_if(positions_, [&](const position& p) {
+        return std::find(partitions.begin(), partitions.end(), p.tp) != partitions.end();
+    });
+    std::erase_if(assigned_at_, [&](const auto& a) {
+        return std::find(partitions.begin(), partitions.end(), a.first) != partitions.end();
+    });
+    note_start_offsets(list.get());
     rd_kafka_resp_err_t err = rd_kafka_assign(rk_.get(), list.get());
     if (err) return to_error(err, "assign again at the committed offsets");
     return ok();

@@ -69,6 +69,11 @@ private:
     // Fills the committed offsets, or auto.offset.reset's, into a list about
     // to be assigned (see the .cc); what it cannot look up stays unset.
     void set_start_offsets(rd_kafka_topic_partition_list_t* partitions);
+    // Seeks resumed partitions to where they resume, so that librdkafka
+    // wakes their broker threads (see the .cc).
+    void wake_fetchers(const std::vector<topic_partition>& resumed);
+    // Adds the looked-up start offsets of `partitions` to assigned_at_.
+    void note_start_offsets(const rd_kafka_topic_partition_list_t* partitions);
     // The next offset of (rkt, partition), made on first sight; nullptr
     // during close().
     int64_t* position_of(rd_kafka_topic_t* rkt, int32_t partition);
@@ -97,6 +102,9 @@ private:
         uint64_t high_poll = 0;
     };
     std::vector<position> positions_;
+    // The start offsets of the current assignment (those looked up; see
+    // set_start_offsets): where a partition resumes before poll() saw it.
+    std::vector<std::pair<topic_partition, int64_t>> assigned_at_;
     uint64_t polls_ = 1;  // poll() calls so far, from 1
     size_t last_position_ = 0;
     bool rebalanced_ = false;  // the rebalance callback ran (inside poll)
