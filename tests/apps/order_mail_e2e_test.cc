@@ -26,19 +26,10 @@ namespace samsa::apps::order_mail {
 namespace {
 
 namespace ts = samsa::test_support;
+using ts::samsa_bin;
+using ts::within;
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
-
-ts::command_options within(std::chrono::seconds limit) {
-    ts::command_options o;
-    o.timeout = limit;
-    return o;
-}
-
-fs::path bin(const std::string& name) {
-    const char* dir = std::getenv("SAMSA_BIN_DIR");
-    return dir ? fs::path(dir) / name : fs::path(name);
-}
 
 class order_mail_e2e : public ::testing::Test {
 protected:
@@ -64,8 +55,8 @@ protected:
     }
 
     ts::command_result datagen(const std::vector<std::string>& extra) {
-        std::vector<std::string> argv{bin("order-mail-datagen").string(), "--bootstrap-server", broker_.bootstrap(),
-                                      "--seed", "11", "--customers", "15", "--items", "6"};
+        std::vector<std::string> argv{samsa_bin("order-mail-datagen").string(), "--bootstrap-server",
+                                      broker_.bootstrap(), "--seed", "11", "--customers", "15", "--items", "6"};
         argv.insert(argv.end(), extra.begin(), extra.end());
         return ts::run_command(argv, within(60s));
     }
@@ -140,7 +131,7 @@ TEST_F(order_mail_e2e, orders_become_mails_and_bad_records_are_skipped) {
 
     // The sender turns each record into one .eml file.
     fs::path outbox = broker_.data_dir() / "outbox";
-    auto sender = ts::run_command({bin("order-mail-sender").string(), "--bootstrap-server", broker_.bootstrap(),
+    auto sender = ts::run_command({samsa_bin("order-mail-sender").string(), "--bootstrap-server", broker_.bootstrap(),
                                    "--outbox", outbox.string(), "--max-messages", std::to_string(orders)},
                                   within(90s));
     ASSERT_TRUE(sender.ok()) << sender.describe();
@@ -159,26 +150,26 @@ TEST_F(order_mail_e2e, orders_become_mails_and_bad_records_are_skipped) {
 }
 
 TEST_F(order_mail_e2e, the_binary_describes_the_topology_as_kafka_streams) {
-    auto r = ts::run_command({bin("order-mail").string(), "--describe"}, within(30s));
+    auto r = ts::run_command({samsa_bin("order-mail").string(), "--describe"}, within(30s));
     ASSERT_TRUE(r.ok()) << r.describe();
     EXPECT_EQ(r.out, build_order_mail_topology().describe().to_string());
-    auto dot = ts::run_command({bin("order-mail").string(), "--dot"}, within(30s));
+    auto dot = ts::run_command({samsa_bin("order-mail").string(), "--dot"}, within(30s));
     ASSERT_TRUE(dot.ok()) << dot.describe();
     EXPECT_NE(dot.out.find("digraph"), std::string::npos) << dot.out;
 }
 
 TEST_F(order_mail_e2e, the_binary_runs_and_stops_on_sigterm) {
     // A missing broker gives a clear message and exit 1, never a hang.
-    auto unreachable = ts::run_command({bin("order-mail-datagen").string(), "--bootstrap-server", "127.0.0.1:1",
+    auto unreachable = ts::run_command({samsa_bin("order-mail-datagen").string(), "--bootstrap-server", "127.0.0.1:1",
                                         "--customers", "1", "--items", "1", "--orders", "0",
                                         "--config", "message.timeout.ms=2000"},
                                        within(60s));
     EXPECT_EQ(unreachable.exit_code, 1) << unreachable.describe();
     EXPECT_NE(unreachable.err.find("order-mail-datagen:"), std::string::npos) << unreachable.describe();
     // The application binary: `timeout` sends SIGTERM after 15 s; it must close cleanly (exit 0).
-    auto r = ts::run_command({"timeout", "--preserve-status", "-s", "TERM", "15", bin("order-mail").string(), "--bootstrap-server",
-                              broker_.bootstrap(), "--state-dir", (broker_.data_dir() / "bin-state").string(),
-                              "--application-id", "order-mail-sigterm"},
+    auto r = ts::run_command({"timeout", "--preserve-status", "-s", "TERM", "15", samsa_bin("order-mail").string(),
+                              "--bootstrap-server", broker_.bootstrap(), "--state-dir",
+                              (broker_.data_dir() / "bin-state").string(), "--application-id", "order-mail-sigterm"},
                              within(90s));
     EXPECT_EQ(r.exit_code, 0) << r.describe();
     EXPECT_NE(r.err.find("SIGTERM received, closing"), std::string::npos) << r.describe();

@@ -40,6 +40,7 @@ namespace samsa::apps::order_mail {
 namespace {
 
 namespace ts = samsa::test_support;
+using ts::samsa_bin;
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
@@ -48,11 +49,6 @@ constexpr int orders_per_batch = 60;   // waiting for each start
 constexpr int streamed_orders = 150;   // arriving while it runs, at 100/s: the kill lands in their middle
 constexpr int streamed_rate = 100;
 constexpr int64_t read_from_beginning = -2;
-
-fs::path bin(const std::string& name) {
-    const char* dir = std::getenv("SAMSA_BIN_DIR");
-    return dir ? fs::path(dir) / name : fs::path(name);
-}
 
 // The order-mail binary as a child (dies with the test: PR_SET_PDEATHSIG);
 // output appended to one log file.
@@ -64,7 +60,7 @@ public:
     app_child& operator=(const app_child&) = delete;
 
     bool start(std::vector<std::string> args) {
-        args.insert(args.begin(), bin("order-mail").string());
+        args.insert(args.begin(), samsa_bin("order-mail").string());
         if (!fs::exists(args[0])) return false;
         std::vector<char*> argv;
         for (auto& a : args) argv.push_back(a.data());
@@ -151,8 +147,8 @@ protected:
     }
 
     ts::command_result datagen(const std::vector<std::string>& extra) {
-        std::vector<std::string> argv{bin("order-mail-datagen").string(), "--bootstrap-server", broker_.bootstrap(),
-                                      "--seed", "5", "--customers", "12", "--items", "5"};
+        std::vector<std::string> argv{samsa_bin("order-mail-datagen").string(), "--bootstrap-server",
+                                      broker_.bootstrap(), "--seed", "5", "--customers", "12", "--items", "5"};
         argv.insert(argv.end(), extra.begin(), extra.end());
         ts::command_options o;
         o.timeout = 60s;

@@ -31,23 +31,14 @@ namespace samsa::apps::order_mail {
 namespace {
 
 namespace ts = samsa::test_support;
+using ts::samsa_bin;
+using ts::within;
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
 const std::string running_line = "[order-mail] state REBALANCING -> RUNNING";
 constexpr int orders = 300;
 constexpr int64_t bound_ms = 2000;
-
-fs::path bin(const std::string& name) {
-    const char* dir = std::getenv("SAMSA_BIN_DIR");
-    return dir ? fs::path(dir) / name : fs::path(name);
-}
-
-ts::command_options within(std::chrono::seconds limit) {
-    ts::command_options o;
-    o.timeout = limit;
-    return o;
-}
 
 int64_t wall_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -90,8 +81,8 @@ protected:
     }
 
     ts::command_result datagen(const std::vector<std::string>& extra) {
-        std::vector<std::string> argv{bin("order-mail-datagen").string(), "--bootstrap-server", broker_.bootstrap(),
-                                      "--seed", "5", "--customers", "50", "--items", "10"};
+        std::vector<std::string> argv{samsa_bin("order-mail-datagen").string(), "--bootstrap-server",
+                                      broker_.bootstrap(), "--seed", "5", "--customers", "50", "--items", "10"};
         argv.insert(argv.end(), extra.begin(), extra.end());
         return ts::run_command(argv, within(60s));
     }
@@ -104,8 +95,8 @@ protected:
     // The binary with its defaults; only the replication factor of its
     // internal topics fits the one broker.
     void start_app() {
-        ASSERT_TRUE(app_.spawn({bin("order-mail").string(), "--bootstrap-server", broker_.bootstrap(), "--state-dir",
-                                (broker_.data_dir() / "streams-state").string(), "--config",
+        ASSERT_TRUE(app_.spawn({samsa_bin("order-mail").string(), "--bootstrap-server", broker_.bootstrap(),
+                                "--state-dir", (broker_.data_dir() / "streams-state").string(), "--config",
                                 "replication.factor=1"},
                                app_log(), ts::child_process::log_mode::truncate));
     }

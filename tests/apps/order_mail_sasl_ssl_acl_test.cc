@@ -38,6 +38,8 @@ namespace samsa::apps::order_mail {
 namespace {
 
 namespace ts = samsa::test_support;
+using ts::samsa_bin;
+using ts::within;
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
@@ -47,17 +49,6 @@ const std::string app_password = "mailer-secret";
 const std::string admin_user = "admin";
 const std::string admin_password = "admin-secret";
 const std::string running_line = "[order-mail] state REBALANCING -> RUNNING";
-
-fs::path bin(const std::string& name) {
-    const char* dir = std::getenv("SAMSA_BIN_DIR");
-    return dir ? fs::path(dir) / name : fs::path(name);
-}
-
-ts::command_options within(std::chrono::seconds limit) {
-    ts::command_options o;
-    o.timeout = limit;
-    return o;
-}
 
 const e2e::test_pki& pki() { return e2e::test_pki::shared(); }
 
@@ -131,7 +122,7 @@ protected:
 
     // `samsa acls add --allow-principal User:mailer ...` as the admin.
     void allow(std::vector<std::string> resource_and_operations) {
-        std::vector<std::string> argv{(bin("samsa")).string(), "acls", "add", "--bootstrap-server",
+        std::vector<std::string> argv{(samsa_bin("samsa")).string(), "acls", "add", "--bootstrap-server",
                                       broker_->bootstrap(), "--command-config", admin_config_.string(),
                                       "--allow-principal", "User:" + app_user};
         argv.insert(argv.end(), resource_and_operations.begin(), resource_and_operations.end());
@@ -153,8 +144,8 @@ protected:
     }
 
     ts::command_result datagen(const std::vector<std::string>& extra) {
-        std::vector<std::string> argv{bin("order-mail-datagen").string(), "--bootstrap-server", broker_->bootstrap(),
-                                      "--seed", "11", "--customers", "10", "--items", "5"};
+        std::vector<std::string> argv{samsa_bin("order-mail-datagen").string(), "--bootstrap-server",
+                                      broker_->bootstrap(), "--seed", "11", "--customers", "10", "--items", "5"};
         auto security = as_config_flags(client_settings(admin_user, admin_password));
         argv.insert(argv.end(), security.begin(), security.end());
         argv.insert(argv.end(), extra.begin(), extra.end());
@@ -163,7 +154,7 @@ protected:
 
     // The order-mail binary as the application's user, settings unprefixed.
     void start_app() {
-        std::vector<std::string> argv{bin("order-mail").string(),
+        std::vector<std::string> argv{samsa_bin("order-mail").string(),
                                       "--bootstrap-server",
                                       broker_->bootstrap(),
                                       "--state-dir",
@@ -229,7 +220,7 @@ TEST_F(order_mail_sasl_ssl_acl, every_mail_is_delivered_with_exactly_the_documen
 
     // The sender reads them over SASL_SSL too and writes one .eml per order.
     fs::path outbox = broker_->data_dir() / "outbox";
-    std::vector<std::string> argv{bin("order-mail-sender").string(), "--bootstrap-server", broker_->bootstrap(),
+    std::vector<std::string> argv{samsa_bin("order-mail-sender").string(), "--bootstrap-server", broker_->bootstrap(),
                                   "--outbox", outbox.string(), "--max-messages", std::to_string(orders)};
     auto security = as_config_flags(client_settings(admin_user, admin_password));
     argv.insert(argv.end(), security.begin(), security.end());

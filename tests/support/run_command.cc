@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <sstream>
 
@@ -228,6 +229,17 @@ command_result run_command(const std::vector<std::string>& args, const command_o
     if (WIFSIGNALED(status)) result.term_signal = WTERMSIG(status);
     if (exec_errno != 0) result.exit_code = 127;
     return result;
+}
+
+command_options within(std::chrono::milliseconds limit) {
+    command_options o;
+    o.timeout = limit;
+    return o;
+}
+
+std::filesystem::path samsa_bin(const std::string& name) {
+    const char* dir = std::getenv("SAMSA_BIN_DIR");
+    return dir ? std::filesystem::path(dir) / name : std::filesystem::path(name);
 }
 
 }  // namespace samsa::test_support

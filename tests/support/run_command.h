@@ -37,6 +37,13 @@ struct command_result {
     std::string command_line;
 };
 
+// Options with only a time limit: run_command(argv, within(30s)).
+command_options within(std::chrono::milliseconds limit);
+
+// A program this project builds: $SAMSA_BIN_DIR/name (CTest sets it), else
+// name alone, looked up in PATH.
+std::filesystem::path samsa_bin(const std::string& name);
+
 // argv[0] is looked up in PATH when it has no slash. A program that cannot be
 // started gives exit_code 127 and the reason in `err`.
 command_result run_command(const std::vector<std::string>& argv, const command_options& options = {});
