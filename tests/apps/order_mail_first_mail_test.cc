@@ -127,6 +127,17 @@ protected:
         return first;
     }
 
+    // The first mail came within bound_ms of since (ms since the epoch);
+    // prints the figure, labelled with what since was, and stops the app.
+    void expect_first_mail_soon_after(int64_t since, const std::string& what) {
+        const auto first = first_mail_ms();
+        ASSERT_TRUE(first);
+        const int64_t after = *first - since;
+        std::printf("first mail %lld ms after %s\n", static_cast<long long>(after), what.c_str());
+        EXPECT_LT(after, bound_ms) << ts::file_text(app_log());
+        stop_app();
+    }
+
     void stop_app() { EXPECT_EQ(app_.terminate(60s).value_or(-1), 0) << ts::file_text(app_log()); }
 
     fs::path app_log() const { return broker_.data_dir() / "order-mail.log"; }
@@ -140,12 +151,7 @@ TEST_F(order_mail_first_mail, orders_waiting_in_ORDER_are_mailed_soon_after_RUNN
     ASSERT_NO_FATAL_FAILURE(start_app());
     const auto running = wait_until_running();
     ASSERT_TRUE(running) << ts::file_text(app_log());
-    const auto first = first_mail_ms();
-    ASSERT_TRUE(first);
-    const int64_t after = *first - *running;
-    std::printf("first mail %lld ms after RUNNING (orders waiting in ORDER)\n", static_cast<long long>(after));
-    EXPECT_LT(after, bound_ms) << ts::file_text(app_log());
-    stop_app();
+    expect_first_mail_soon_after(*running, "RUNNING (orders waiting in ORDER)");
 }
 
 TEST_F(order_mail_first_mail, orders_sent_after_RUNNING_are_mailed_soon) {
@@ -154,13 +160,8 @@ TEST_F(order_mail_first_mail, orders_sent_after_RUNNING_are_mailed_soon) {
     ASSERT_TRUE(running) << ts::file_text(app_log());
     const int64_t sending = wall_ms();
     ASSERT_NO_FATAL_FAILURE(send_orders());
-    const auto first = first_mail_ms();
-    ASSERT_TRUE(first);
-    const int64_t after = *first - sending;
-    std::printf("first mail %lld ms after the datagen started sending (%lld ms after RUNNING)\n",
-                static_cast<long long>(after), static_cast<long long>(*first - *running));
-    EXPECT_LT(after, bound_ms) << ts::file_text(app_log());
-    stop_app();
+    expect_first_mail_soon_after(sending, "the datagen started sending (" + std::to_string(sending - *running) +
+                                              " ms after RUNNING)");
 }
 
 // A second start, as after a restart or a deploy: the tables' partitions
@@ -173,12 +174,7 @@ TEST_F(order_mail_first_mail, orders_waiting_at_a_restart_are_mailed_soon_after_
     ASSERT_NO_FATAL_FAILURE(start_app());
     const auto running = wait_until_running();
     ASSERT_TRUE(running) << ts::file_text(app_log());
-    const auto first = first_mail_ms();
-    ASSERT_TRUE(first);
-    const int64_t after = *first - *running;
-    std::printf("first mail %lld ms after RUNNING (orders waiting at a restart)\n", static_cast<long long>(after));
-    EXPECT_LT(after, bound_ms) << ts::file_text(app_log());
-    stop_app();
+    expect_first_mail_soon_after(*running, "RUNNING (orders waiting at a restart)");
 }
 
 }  // namespace
