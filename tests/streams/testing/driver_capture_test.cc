@@ -32,6 +32,33 @@ topology repartitioned_count(store_type stores = store_type::in_memory) {
     return b.build();
 }
 
+// lines split into words, each keyed by itself, through a repartition
+// topic ("app-words-repartition") to "out"; a word starting with "boom"
+// throws after the repartition topic, so what follows it in a line stays
+// buffered in the task.
+topology words_that_throw_on_boom() {
+    streams_builder b;
+    b.stream("lines", strings())
+        .flat_map([](const str&, const str& v) {
+            // "boom-1 second-record-value-2" -> two records, keyed by word.
+            std::vector<key_value<str, str>> out;
+            size_t at = 0;
+            while (at <= v.size()) {
+                size_t end = v.find(' ', at);
+                if (end == str::npos) end = v.size();
+                out.push_back({v.substr(at, end - at), v.substr(at, end - at)});
+                at = end + 1;
+            }
+            return out;
+        })
+        .repartition(repartitioned<str, str>::as("words"))
+        .peek([](const str&, const str& v) {
+            if (v.rfind("boom", 0) == 0) throw std::runtime_error("boom");
+        })
+        .to("out");
+    return b.build();
+}
+
 const str repartition_topic = "app-KSTREAM-AGGREGATE-STATE-STORE-0000000002-repartition";
 
 TEST(driver_capture, a_repartition_record_is_read_once_and_equal_to_what_the_task_processed) {
@@ -121,26 +148,7 @@ TEST(driver_capture, a_topic_name_at_the_address_of_another_is_routed_by_its_tex
 // bytes, before it pipes again and the task processes them: they must
 // have been copied first, and come out as they were written.
 TEST(driver_capture, records_left_buffered_by_a_failure_keep_their_bytes_when_the_queue_is_read) {
-    streams_builder b;
-    b.stream("lines", strings())
-        .flat_map([](const str&, const str& v) {
-            // "boom-1 second-record-value-2" -> two records, keyed by word.
-            std::vector<key_value<str, str>> out;
-            size_t at = 0;
-            while (at <= v.size()) {
-                size_t end = v.find(' ', at);
-                if (end == str::npos) end = v.size();
-                out.push_back({v.substr(at, end - at), v.substr(at, end - at)});
-                at = end + 1;
-            }
-            return out;
-        })
-        .repartition(repartitioned<str, str>::as("words"))
-        .peek([](const str&, const str& v) {
-            if (v.rfind("boom", 0) == 0) throw std::runtime_error("boom");
-        })
-        .to("out");
-    testing::topology_test_driver driver(b.build(), {{"application.id", "app"}});
+    testing::topology_test_driver driver(words_that_throw_on_boom(), {{"application.id", "app"}});
     auto lines = driver.create_input_topic("lines", serdes::string(), serdes::string());
     auto words = driver.create_output_topic("app-words-repartition", serdes::string(), serdes::string());
     auto out = driver.create_output_topic("out", serdes::string(), serdes::string());
@@ -166,25 +174,7 @@ TEST(driver_capture, records_left_buffered_by_a_failure_keep_their_bytes_when_th
 // piped (s17-hE): one left buffered behind a failing record must be copied,
 // or the next pipe frees what it views.
 TEST(driver_capture, a_piped_record_left_buffered_by_a_failure_keeps_its_bytes_when_the_next_is_piped) {
-    streams_builder b;
-    b.stream("lines", strings())
-        .flat_map([](const str&, const str& v) {
-            std::vector<key_value<str, str>> out;
-            size_t at = 0;
-            while (at <= v.size()) {
-                size_t end = v.find(' ', at);
-                if (end == str::npos) end = v.size();
-                out.push_back({v.substr(at, end - at), v.substr(at, end - at)});
-                at = end + 1;
-            }
-            return out;
-        })
-        .repartition(repartitioned<str, str>::as("words"))
-        .peek([](const str&, const str& v) {
-            if (v.rfind("boom", 0) == 0) throw std::runtime_error("boom");
-        })
-        .to("out");
-    testing::topology_test_driver driver(b.build(), {{"application.id", "app"}});
+    testing::topology_test_driver driver(words_that_throw_on_boom(), {{"application.id", "app"}});
     auto lines = driver.create_input_topic("lines", serdes::string(), serdes::string());
     auto out = driver.create_output_topic("out", serdes::string(), serdes::string());
 
