@@ -170,5 +170,50 @@ TEST(background_auto_create, two_metadata_requests_for_the_same_unknown_topic_cr
     EXPECT_EQ(dirs_of(broker.data_dir() / "data", "twice"), static_cast<size_t>(partitions_each));
 }
 
+// Names that differ only in '.' versus '_' collide (Kafka refuses the
+// second, "collides with existing topic"), whether the first exists or is
+// still being created, and whether the second comes by CreateTopics or by a
+// Metadata's auto-creation (INVALID_TOPIC_EXCEPTION, as Kafka's ZooKeeper
+// rule passes the creation's error on); nothing of the second is made.
+TEST(background_auto_create, a_name_colliding_with_a_topic_existing_or_being_created_is_refused) {
+    broker_process broker(slow_creations());
+    ASSERT_TRUE(broker.start()) << broker.failure();
+    const uint16_t port = broker.port();
+    auto expect_collision = [&](const std::string& name, const std::string& other) {
+        auto created = create_topics(port, {name}, 1);
+        ASSERT_TRUE(created && created->topics.size() == 1);
+        EXPECT_EQ(created->topics[0].error_code, error_code::invalid_topic_exception) << name;
+        EXPECT_EQ(created->topics[0].error_message.value_or(""),
+                  "Topic '" + name + "' collides with existing topic: " + other);
+        auto md = metadata(port, std::vector<std::string>{name}, true);
+        ASSERT_TRUE(md && md->topics.size() == 1);
+        EXPECT_EQ(md->topics[0].error_code, error_code::invalid_topic_exception) << name;
+    };
+
+    auto made = create_topics(port, {"orders.v1", "a.b.c.d.e.f.g.h.i.j.k.l"}, 1);
+    ASSERT_TRUE(made && made->topics.size() == 2);
+    for (const auto& t : made->topics) ASSERT_EQ(t.error_code, error_code::none) << t.name;
+    expect_collision("orders_v1", "orders.v1");
+    auto unlike = create_topics(port, {"orders.v2"}, 1);  // differs in more than dots
+    ASSERT_TRUE(unlike && unlike->topics.size() == 1);
+    EXPECT_EQ(unlike->topics[0].error_code, error_code::none);
+    // Eleven dots: compared with every name rather than by its variants.
+    expect_collision("a.b.c.d.e.f.g.h.i.j_k.l", "a.b.c.d.e.f.g.h.i.j.k.l");
+
+    // Being created: the last of 300 names of one auto-creation.
+    auto topics = names("slow-", 300);
+    topics.push_back("in.flight");
+    auto first = metadata(port, topics, true, std::chrono::seconds(30));
+    ASSERT_TRUE(first && first->topics.size() == topics.size());
+    expect_collision("in_flight", "in.flight");
+    ASSERT_EQ(error_of(port, "slow-299"), error_code::leader_not_available) << "the creation ended too soon";
+
+    raw_client c(port);
+    auto created = test_support::metadata_until_created(c, {"in.flight"}, std::chrono::seconds(170));
+    ASSERT_TRUE(created) << created.error().message;
+    for (const auto* name : {"orders_v1", "a.b.c.d.e.f.g.h.i.j_k.l", "in_flight"})
+        EXPECT_EQ(dirs_of(broker.data_dir() / "data", name), 0u) << name;
+}
+
 }  // namespace
 }  // namespace samsa::broker::testing

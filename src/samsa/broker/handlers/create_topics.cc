@@ -23,14 +23,6 @@ namespace {
 
 using protocol::error_code;
 
-std::string collision_key(std::string_view name) {
-    std::string out(name);
-    for (char& c : out) {
-        if (c == '.') c = '_';
-    }
-    return out;
-}
-
 struct verdict {
     error_code code = error_code::none;
     std::string message;
@@ -45,15 +37,8 @@ verdict check_topic(broker& b, const protocol::creatable_topic& t, int32_t& part
     // for Kafka's controller.
     if (b.topics().find(t.name) || b.topics().creating(t.name))
         return {error_code::topic_already_exists, "Topic '" + t.name + "' already exists."};
-    auto collides = [&](const std::string& name) { return collision_key(name) == collision_key(t.name); };
-    for (const auto& [name, _] : b.topics().table().topics()) {
-        if (collides(name))
-            return {error_code::invalid_topic_exception, "Topic '" + t.name + "' collides with existing topic: " + name};
-    }
-    for (const auto& name : b.topics().creating_names()) {
-        if (collides(name))
-            return {error_code::invalid_topic_exception, "Topic '" + t.name + "' collides with existing topic: " + name};
-    }
+    if (auto other = b.topics().colliding_topic(t.name))
+        return {error_code::invalid_topic_exception, "Topic '" + t.name + "' collides with existing topic: " + *other};
     if (!t.assignments.empty()) {
         return {error_code::invalid_request,
                 "samsa-broker is a single node and assigns every partition to itself; omit the replica "

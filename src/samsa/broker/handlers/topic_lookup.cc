@@ -41,6 +41,9 @@ topic_lookup auto_creation::find_or_create(std::string_view name, bool allow_aut
     if (found.error != error_code::unknown_topic_or_partition) return found;
     if (!allow_auto_create || !b_.config().auto_create_topics_enable || internal_topic(name) || b_.stopping())
         return found;
+    // Kafka's controller refuses such a name, and the ZooKeeper rule above
+    // passes its error on (AutoTopicCreationManager.createTopicsInZk).
+    if (b_.topics().colliding_topic(name)) return {error_code::invalid_topic_exception, nullptr};
     std::string n(name);
     SAMSA_ASSERT(b_.topics().reserve(n), "a name neither in the table nor being created is free");
     creations_.push_back({std::move(n), b_.config().num_partitions, {}});

@@ -11,7 +11,9 @@
 // the names are reserved at once and answered LEADER_NOT_AVAILABLE, and the
 // directories are made by one background creation per request
 // (topic_manager::create_topics, the topic table written once); the client
-// asks again. A name being created is never created twice.
+// asks again. A name being created is never created twice; one that
+// collides with a topic existing or being created ('.' versus '_') is
+// answered INVALID_TOPIC_EXCEPTION and not created.
 //
 // Thread: the I/O thread.
 

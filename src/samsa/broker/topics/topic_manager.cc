@@ -245,6 +245,41 @@ bool topic_manager::reserve(const std::string& name) {
     return creating_.insert(name).second;
 }
 
+std::optional<std::string> topic_manager::colliding_topic(std::string_view name) const {
+    auto exists = [&](std::string_view n) { return table_.find(n) != nullptr || creating_.count(n) > 0; };
+    std::vector<size_t> swappable;  // positions of '.' and '_'
+    for (size_t i = 0; i < name.size(); ++i) {
+        if (name[i] == '.' || name[i] == '_') swappable.push_back(i);
+    }
+    // Each such character may be either one in a colliding name: look the
+    // variants up, a few lookups for real names (2^k for k dots and
+    // underscores), instead of comparing with every topic.
+    constexpr size_t max_variants_bits = 10;
+    if (swappable.size() <= max_variants_bits) {
+        std::string variant(name);
+        for (uint32_t pick = 0; pick < (1u << swappable.size()); ++pick) {
+            for (size_t b = 0; b < swappable.size(); ++b) variant[swappable[b]] = (pick >> b) & 1 ? '_' : '.';
+            if (variant != name && exists(variant)) return variant;
+        }
+        return std::nullopt;
+    }
+    auto same_but_dots = [&](std::string_view other) {
+        if (other.size() != name.size() || other == name) return false;
+        for (size_t i = 0; i < name.size(); ++i) {
+            const bool a = name[i] == '.' || name[i] == '_', b = other[i] == '.' || other[i] == '_';
+            if (a != b || (!a && name[i] != other[i])) return false;
+        }
+        return true;
+    };
+    for (const auto& [other, _] : table_.topics()) {
+        if (same_but_dots(other)) return other;
+    }
+    for (const auto& other : creating_) {
+        if (same_but_dots(other)) return other;
+    }
+    return std::nullopt;
+}
+
 void topic_manager::create_topics(std::vector<topic_creation> topics, creations_done done) {
     SAMSA_ASSERT(io_ && creation_worker_, "create_topics before start_creations");
     auto job = std::make_shared<creation_job>();  // shared: the worker's task and the I/O thread's table

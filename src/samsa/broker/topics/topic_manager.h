@@ -96,7 +96,11 @@ public:
     void start_creations(asio::io_context& io);
     bool reserve(const std::string& name);
     bool creating(std::string_view name) const { return creating_.count(name) > 0; }
-    const std::set<std::string, std::less<>>& creating_names() const { return creating_; }
+    // A topic, existing or being created, whose name differs from name only
+    // in '.' versus '_' (such names collide in Kafka's metrics, and Kafka
+    // refuses to create the second: "collides with existing topic"); nullopt
+    // when there is none. name itself is not one.
+    std::optional<std::string> colliding_topic(std::string_view name) const;
     void create_topics(std::vector<topic_creation> topics, creations_done done);
 
     // CreatePartitions the same way: the new partitions' directories made on
