@@ -153,6 +153,30 @@ TEST(background_creation, a_creation_that_outlasts_its_timeout_is_answered_reque
     EXPECT_EQ(dirs_of(broker.data_dir() / "data", "late"), 1000u);
 }
 
+TEST(background_creation, a_growth_that_outlasts_its_timeout_is_answered_request_timed_out_and_goes_on) {
+    broker_process broker;
+    ASSERT_TRUE(broker.start()) << broker.failure();
+    auto created = create_topics(broker.port(), {"late-growth"}, 1);
+    ASSERT_TRUE(created && created->topics.size() == 1 && created->topics[0].error_code == error_code::none);
+    raw_client grower(broker.port(), std::chrono::seconds(60));
+    ASSERT_TRUE(grower.connected());
+    // A thousand partitions cannot be made within a millisecond.
+    auto req = create_partitions_request("late-growth", 1000);
+    req.timeout_ms = 1;
+    auto r = grower.call<protocol::create_partitions_response>(req, 1);
+    ASSERT_TRUE(r) << r.error().message;
+    ASSERT_EQ(r->results.size(), 1u);
+    EXPECT_EQ(r->results[0].error_code, error_code::request_timed_out);
+    // The growth continues and ends with every partition.
+    int32_t count = -1;
+    for (int i = 0; i < 2400 && count != 1000; ++i) {
+        count = partition_count(broker.port(), "late-growth");
+        if (count != 1000) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    EXPECT_EQ(count, 1000);
+    EXPECT_EQ(dirs_of(broker.data_dir() / "data", "late-growth"), 1000u);
+}
+
 TEST(background_creation, create_partitions_makes_the_new_partitions_off_the_io_thread_and_answers_once_they_exist) {
     broker_process broker(patient());
     ASSERT_TRUE(broker.start()) << broker.failure();

@@ -5,14 +5,19 @@
 // (topic_manager::add_partitions) and the answer sent once they exist; a
 // request meanwhile is checked against the count the topic will have, as
 // Kafka's controller, which handles one request after the other, would.
+// A growth that outlasts the request's timeout_ms is answered
+// REQUEST_TIMED_OUT and goes on (request_timeout.h).
 
 #include <memory>
 #include <set>
+
+#include <spdlog/spdlog.h>
 
 #include "samsa/base/assert.h"
 #include "samsa/broker/handlers/authorize.h"
 #include "samsa/broker/handlers/error_mapping.h"
 #include "samsa/broker/handlers/handlers.h"
+#include "samsa/broker/handlers/request_timeout.h"
 #include "samsa/protocol/messages/create_partitions.h"
 
 namespace samsa::broker {
@@ -62,6 +67,7 @@ struct pending_growth {
     request_context ctx;
     protocol::create_partitions_response response;
     std::vector<size_t> growing;  // into response.results, one per growth
+    timed_request timing;         // the request's timeout_ms (request_timeout.h)
 };
 
 }  // namespace
@@ -97,21 +103,33 @@ void handle_create_partitions(request_context ctx) {
     pending->ctx = std::move(ctx);
     // shared: the callback must be copyable (std::function).
     std::shared_ptr<pending_growth> shared(std::move(pending));
+    answer_at_timeout(b, request->timeout_ms, shared, [](pending_growth& p) {
+        for (size_t i : p.growing) p.response.results[i].error_code = error_code::request_timed_out;
+        spdlog::info("CreatePartitions from {}: answered REQUEST_TIMED_OUT after its timeout; {} topic(s) still "
+                     "growing",
+                     p.ctx.peer, p.growing.size());
+    });
     b.topics().add_partitions(std::move(growths), [p = std::move(shared)](std::vector<result<uuid>> outcomes,
                                                                             status table_written) {
         SAMSA_ASSERT(outcomes.size() == p->growing.size(), "one outcome per topic grown");
+        // Answered REQUEST_TIMED_OUT already: the outcomes are only logged.
+        const bool late = p->timing.answered_late();
         for (size_t i = 0; i < outcomes.size(); ++i) {
             auto& r = p->response.results[p->growing[i]];
             if (!outcomes[i]) {
                 r.error_code = to_error_code(outcomes[i].error(), operation::create_partitions);
                 r.error_message = outcomes[i].error().message;
+                if (late) spdlog::error("CreatePartitions of {} failed: {}", r.name, *r.error_message);
             } else if (!table_written) {
                 // The new partitions exist and the next start adopts them.
                 r.error_code = error_code::kafka_storage_error;
                 r.error_message = table_written.error().message;
             }
         }
-        p->ctx.respond(p->response);
+        if (!table_written)
+            spdlog::error("CreatePartitions from {}: writing the topic table failed: {}", p->ctx.peer,
+                          table_written.error().message);
+        if (!late) p->ctx.respond(p->response);
     });
 }
 

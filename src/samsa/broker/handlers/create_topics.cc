@@ -7,12 +7,12 @@
 #include <memory>
 #include <set>
 
-#include <asio/steady_timer.hpp>
 #include <spdlog/spdlog.h>
 
 #include "samsa/broker/handlers/authorize.h"
 #include "samsa/broker/handlers/error_mapping.h"
 #include "samsa/broker/handlers/handlers.h"
+#include "samsa/broker/handlers/request_timeout.h"
 #include "samsa/base/assert.h"
 #include "samsa/broker/topics/topic_name.h"
 #include "samsa/protocol/messages/create_topics.h"
@@ -128,11 +128,7 @@ struct pending_create {
         topic_configs configs;
     };
     std::vector<topic> creating;
-    // The request's timeout_ms: when the creation outlasts it, the topics
-    // still being made are answered REQUEST_TIMED_OUT (as Kafka's delayed
-    // CreateTopics does) and the creation goes on.
-    std::unique_ptr<asio::steady_timer> timeout;
-    bool answered = false;
+    timed_request timing;  // the request's timeout_ms (request_timeout.h)
 };
 
 }  // namespace
@@ -182,30 +178,20 @@ void handle_create_topics(request_context ctx) {
         return;
     }
     pending->ctx = std::move(ctx);
-    // shared: the callback must be copyable (std::function); the timeout
-    // holds only a weak reference, so the callback is the one owner.
+    // shared: the callback must be copyable (std::function).
     std::shared_ptr<pending_create> shared(std::move(pending));
-    if (request->timeout_ms > 0) {
-        shared->timeout = std::make_unique<asio::steady_timer>(b.io(), std::chrono::milliseconds(request->timeout_ms));
-        shared->timeout->async_wait([w = std::weak_ptr<pending_create>(shared)](const std::error_code& ec) {
-            auto p = w.lock();
-            if (ec || !p || p->answered) return;
-            p->answered = true;
-            for (const auto& c : p->creating) p->response.topics[c.index].error_code = error_code::request_timed_out;
-            spdlog::info("CreateTopics from {}: answered REQUEST_TIMED_OUT after its timeout; {} topic(s) still being "
-                         "created",
-                         p->ctx.peer, p->creating.size());
-            p->ctx.respond(p->response);
-        });
-    }
+    answer_at_timeout(b, request->timeout_ms, shared, [](pending_create& p) {
+        for (const auto& c : p.creating) p.response.topics[c.index].error_code = error_code::request_timed_out;
+        spdlog::info("CreateTopics from {}: answered REQUEST_TIMED_OUT after its timeout; {} topic(s) still being "
+                     "created",
+                     p.ctx.peer, p.creating.size());
+    });
     b.topics().create_topics(
         std::move(creations),
         [p = std::move(shared)](std::vector<result<uuid>> outcomes, status table_written) {
             SAMSA_ASSERT(outcomes.size() == p->creating.size(), "one outcome per topic created");
             // Answered REQUEST_TIMED_OUT already: the outcomes are only logged.
-            const bool late = p->answered;
-            p->answered = true;
-            if (p->timeout) p->timeout->cancel();
+            const bool late = p->timing.answered_late();
             for (size_t i = 0; i < outcomes.size(); ++i) {
                 auto& c = p->creating[i];
                 auto& r = p->response.topics[c.index];
