@@ -343,8 +343,9 @@ caching_key_value_store::entry& caching_key_value_store::cache_put(bytes_view ke
     }
     entry& e = *found;
     ++uses_[e.index].generation;  // tokens issued for the old value are done
-    if (value) e.value.emplace(value->begin(), value->end());
-    else e.value.reset();
+    if (!value) e.value.reset();
+    else if (e.value) e.value->assign(value->begin(), value->end());  // in the buffer it has
+    else e.value.emplace(value->begin(), value->end());
     if (dirty && !e.written) {
         e.written_at = written_.emplace(bytes_view(e.key), &e).first;
         e.written = true;
