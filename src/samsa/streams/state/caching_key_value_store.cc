@@ -81,30 +81,38 @@ read_token caching_key_value_store::token_for(entry* e) const {
 }
 
 void caching_key_value_store::lru_insert(uint32_t i) {
-    // Items of entries that left the cache stay until they reach the top;
-    // past twice the entries, the heap is rebuilt from the cache alone.
-    if (lru_heap_.size() > 2 * cache_.size() + 64) {
-        lru_heap_.clear();
+    // Items of entries that left the cache stay until they are the eldest;
+    // past twice the entries, the order is rebuilt from the cache alone.
+    if (lru_entered_.size() + lru_heap_.size() > 2 * cache_.size() + 64) {
+        std::vector<heap_item> items;
+        items.reserve(cache_.size());
         cache_.for_each([&](const entry* e) {
-            if (e->index != i) lru_heap_.push_back(heap_item{uses_[e->index].last_used, e->index});
+            if (e->index != i) items.push_back(heap_item{uses_[e->index].last_used, e->index});
         });
-        std::make_heap(lru_heap_.begin(), lru_heap_.end(), std::greater<>{});
+        std::sort(items.begin(), items.end(), [](const heap_item& a, const heap_item& b) { return a.used < b.used; });
+        lru_entered_.assign(items.begin(), items.end());
+        lru_heap_.clear();
     }
     touch(i);
-    lru_heap_.push_back(heap_item{uses_[i].last_used, i});
-    std::push_heap(lru_heap_.begin(), lru_heap_.end(), std::greater<>{});
+    lru_entered_.push_back(heap_item{uses_[i].last_used, i});
 }
 
 uint32_t caching_key_value_store::least_recently_used() {
     for (;;) {
-        const heap_item top = lru_heap_.front();
-        std::pop_heap(lru_heap_.begin(), lru_heap_.end(), std::greater<>{});
-        lru_heap_.pop_back();
-        if (!pool_[top.entry].cached) continue;  // left the cache
-        const uint64_t last_used = uses_[top.entry].last_used;
-        if (last_used == top.used) return top.entry;
+        heap_item eldest;
+        if (!lru_entered_.empty() && (lru_heap_.empty() || lru_entered_.front().used < lru_heap_.front().used)) {
+            eldest = lru_entered_.front();
+            lru_entered_.pop_front();
+        } else {
+            eldest = lru_heap_.front();
+            std::pop_heap(lru_heap_.begin(), lru_heap_.end(), std::greater<>{});
+            lru_heap_.pop_back();
+        }
+        if (!pool_[eldest.entry].cached) continue;  // left the cache
+        const uint64_t last_used = uses_[eldest.entry].last_used;
+        if (last_used == eldest.used) return eldest.entry;
         // Used since (or left and came back): in again at its last use.
-        lru_heap_.push_back(heap_item{last_used, top.entry});
+        lru_heap_.push_back(heap_item{last_used, eldest.entry});
         std::push_heap(lru_heap_.begin(), lru_heap_.end(), std::greater<>{});
     }
 }
@@ -151,7 +159,7 @@ void caching_key_value_store::clear_cache() {
     if (budget_) budget_->shrink(cached_bytes_);
     cache_.for_each([&](entry* e) { release(*e); });
     cache_.clear(), written_.clear(), dirty_.clear(), cached_bytes_ = 0;
-    lru_heap_.clear();
+    lru_entered_.clear(), lru_heap_.clear();
 }
 
 void caching_key_value_store::check_open() const {

@@ -269,11 +269,15 @@ private:
     // The LRU order is the order of last uses: an access only stamps the
     // entry (a doubly linked list would also read and write the entry's two
     // neighbours, random lines of a large cache, on every hit). Eviction
-    // finds the least recently used in lru_heap_, a min-heap of (stamp,
-    // entry) pushed when an entry enters the cache and mended lazily: a top
-    // whose entry was used since goes back in with its last use, one whose
-    // entry left the cache is dropped. The order it yields is the list's,
-    // since stamps are unique and increase with every access.
+    // finds the least recently used among (stamp, entry) items, mended
+    // lazily: the eldest item whose entry was used since goes back in with
+    // its last use (into lru_heap_, a min-heap), one whose entry left the
+    // cache is dropped. An entry entering the cache takes the newest stamp,
+    // so its item is appended to lru_entered_, a queue in stamp order: when
+    // most reads miss and evict (a table larger than the cache), eviction
+    // pops the queue's front (sequential memory), not a heap of every entry
+    // (a pop there reads a random line per level). The order this yields is
+    // a list's, since stamps are unique and increase with every access.
     struct entry_use {
         uint64_t last_used;
         uint64_t generation;
@@ -285,7 +289,8 @@ private:
     };
     std::vector<entry_use> uses_;  // by entry index
     uint64_t use_clock_ = 0;
-    std::vector<heap_item> lru_heap_;  // min-heap by stamp, with stale items (see uses_)
+    std::deque<heap_item> lru_entered_;  // by stamp, with stale items (see uses_)
+    std::vector<heap_item> lru_heap_;    // min-heap by stamp, with stale items (see uses_)
     chain<&entry::dirty_order> dirty_;  // in the order of their last write
     std::deque<entry> pool_;            // every entry ever used; never moved
     std::vector<entry*> free_;          // of pool_, not in the cache
