@@ -301,5 +301,115 @@ TEST(caching_lru_test, a_long_run_of_reads_and_writes_evicts_as_a_least_recently
     }
 }
 
+// Entries cached by a read miss take no part in range, all and prefix_scan
+// (they equal the store below until their key is written): random reads,
+// writes, deletions, flushes, restores and evictions through a small cache
+// must iterate exactly as a plain store given the same writes.
+TEST(caching_merge_test, iterators_over_clean_and_written_entries_equal_a_plain_stores) {
+    caching_key_value_store store(std::make_unique<in_memory_key_value_store>("s"));
+    in_memory_key_value_store plain("p");
+    ASSERT_TRUE(plain.init(store_context{}).has_value());
+    recording_changelog_sink sink;
+    testing::test_records records = testing::with_time(1);
+    const int64_t entry_bytes = 3 + 4 + 24 + 1 + 20;  // k<nn>, v<nnn> and Kafka's overhead
+    testing::open_caching_store(store, sink, records, 6 * entry_bytes, [](auto, auto, auto, const auto&) {}, false);
+    auto key = [](uint64_t i) { return b("k" + std::to_string(10 + i % 20)); };
+    uint64_t x = 0x9E3779B97F4A7C15ull;
+    for (int op = 0; op < 3000; ++op) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        const bytes k = key(x >> 8);
+        const bytes value = b("v" + std::to_string(100 + op % 900));
+        switch (x % 20) {
+            case 0: store.flush_cache(); break;
+            case 1:  // restores write below, dropping the cached copy
+                store.restore(k, v(value), 1);
+                plain.put(k, v(value));
+                break;
+            case 2: case 3: case 4:
+                store.put(k, std::nullopt);
+                plain.put(k, std::nullopt);
+                break;
+            case 5: case 6: case 7: case 8: case 9: case 10:
+                store.put(k, v(value));
+                plain.put(k, v(value));
+                break;
+            default: ASSERT_EQ(store.get(k), plain.get(k)) << "op " << op;
+        }
+        ASSERT_EQ(to_vector(*store.all()), to_vector(*plain.all())) << "op " << op;
+        const bytes from = key(x >> 16), to = key(x >> 24);
+        ASSERT_EQ(to_vector(*store.range(from, to)), to_vector(*plain.range(from, to))) << "op " << op;
+        const bytes prefix = b("k" + std::to_string(1 + (x >> 32) % 2));
+        ASSERT_EQ(to_vector(*store.prefix_scan(prefix)), to_vector(*plain.prefix_scan(prefix))) << "op " << op;
+        ASSERT_LE(store.cached_bytes(), 6 * entry_bytes);
+    }
+}
+
+// An iterator holds what the stores held when it was opened, while puts
+// evict (a clean read entry, then a dirty one, writing every dirty entry
+// down: written entries turn clean) before it is read.
+TEST_F(caching_test, an_open_iterator_keeps_its_entries_while_puts_evict_and_flush) {
+    open(false, /*max_bytes=*/4 * 47);  // room for four entries of one-byte keys and values
+    below_->put(b("c"), v(b("3")));
+    below_->put(b("d"), v(b("4")));
+    EXPECT_EQ(store_->get(b("c")), b("3"));  // cached by the read, clean
+    store_->put(b("a"), v(b("1")));
+    store_->put(b("b"), v(b("2")));
+    store_->put(b("d"), v(b("5")));
+    auto all = store_->all();
+    auto part = store_->range(b("b"), b("d"));
+    store_->put(b("e"), v(b("6")));  // evicts c (clean)
+    store_->put(b("f"), v(b("7")));  // evicts a: a, b, d, e, f written down
+    store_->put(b("g"), v(b("8")));  // evicts b (now clean)
+    EXPECT_EQ(flushed_.size(), 5u);
+    using entries = std::vector<key_value<bytes, bytes>>;
+    EXPECT_EQ(to_vector(*all), (entries{{b("a"), b("1")}, {b("b"), b("2")}, {b("c"), b("3")}, {b("d"), b("5")}}));
+    EXPECT_EQ(to_vector(*part), (entries{{b("b"), b("2")}, {b("c"), b("3")}, {b("d"), b("5")}}));
+    EXPECT_EQ(to_vector(*store_->range(b("b"), b("f"))),
+              (entries{{b("b"), b("2")}, {b("c"), b("3")}, {b("d"), b("5")}, {b("e"), b("6")}, {b("f"), b("7")}}));
+}
+
+// Kafka's ThreadCache.maybeEvict with entries cached by reads: they count
+// against the thread's budget like written ones, and a cache evicts only
+// from itself, least recently used first. Here a read that goes over budget
+// drops the reading store's eldest (clean, nothing forwarded) and a put that
+// goes over budget because of those read entries evicts the writer's eldest
+// and writes all its dirty entries down.
+TEST(caching_budget_test, entries_cached_by_reads_share_the_budget_and_evict_from_their_own_cache) {
+    thread_cache budget(4 * 47);  // four entries of one-byte keys and values
+    testing::test_records records;
+    auto counting = std::make_unique<get_counting_layer>(std::make_unique<in_memory_key_value_store>("reads"));
+    get_counting_layer& below = *counting;
+    caching_key_value_store reader(std::move(counting));
+    caching_key_value_store writer(std::make_unique<in_memory_key_value_store>("writes"));
+    std::vector<std::string> forwarded;
+    for (auto* s : {&reader, &writer}) {
+        store_context context;
+        context.records = &records;
+        context.cache = &budget;
+        ASSERT_TRUE(s->init(context).has_value());
+    }
+    ASSERT_TRUE(writer.set_flush_listener(
+        [&](bytes_view key, auto, auto, const auto&) { forwarded.emplace_back(as_chars(key)); }, false));
+    for (auto k : {"a", "b", "c"}) below.put(b(k), v(b("1")));
+    writer.put(b("x"), v(b("1")));
+    writer.put(b("y"), v(b("1")));
+    EXPECT_EQ(reader.get(b("a")), b("1"));
+    EXPECT_EQ(reader.get(b("b")), b("1"));
+    EXPECT_EQ(budget.size_bytes(), 4 * 47);
+    EXPECT_EQ(reader.get(b("c")), b("1"));  // over budget: the reader drops its eldest, a
+    EXPECT_TRUE(forwarded.empty());
+    EXPECT_EQ(reader.cached_bytes(), 2 * 47);
+    EXPECT_EQ(writer.cached_bytes(), 2 * 47);
+    writer.put(b("z"), v(b("1")));  // over budget: the writer evicts x, writing x, y, z down
+    EXPECT_EQ(forwarded, (std::vector<std::string>{"x", "y", "z"}));
+    EXPECT_EQ(writer.cached_bytes(), 2 * 47);
+    const int gets = below.gets;
+    EXPECT_EQ(reader.get(b("b")), b("1"));
+    EXPECT_EQ(reader.get(b("c")), b("1"));
+    EXPECT_EQ(below.gets, gets);  // b and c stayed cached
+    EXPECT_EQ(reader.get(b("a")), b("1"));
+    EXPECT_EQ(below.gets, gets + 1);
+}
+
 }  // namespace
 }  // namespace samsa::streams

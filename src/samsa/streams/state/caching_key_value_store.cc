@@ -81,30 +81,38 @@ read_token caching_key_value_store::token_for(entry* e) const {
 }
 
 void caching_key_value_store::lru_insert(uint32_t i) {
-    // Items of entries that left the cache stay until they reach the top;
-    // past twice the entries, the heap is rebuilt from the cache alone.
-    if (lru_heap_.size() > 2 * cache_.size() + 64) {
+    // Items of entries that left the cache stay until they are the eldest;
+    // past twice the entries, the order is rebuilt from the cache alone.
+    if (lru_entered_.size() + lru_heap_.size() > 2 * cache_.size() + 64) {
+        std::vector<heap_item> items;
+        items.reserve(cache_.size());
+        cache_.for_each([&](const entry* e) {
+            if (e->index != i) items.push_back(heap_item{uses_[e->index].last_used, e->index});
+        });
+        std::sort(items.begin(), items.end(), [](const heap_item& a, const heap_item& b) { return a.used < b.used; });
+        lru_entered_.assign(items.begin(), items.end());
         lru_heap_.clear();
-        for (const auto& [key, e] : cache_) {
-            if (e->index != i) lru_heap_.push_back(heap_item{uses_[e->index].last_used, e->index});
-        }
-        std::make_heap(lru_heap_.begin(), lru_heap_.end(), std::greater<>{});
     }
     touch(i);
-    lru_heap_.push_back(heap_item{uses_[i].last_used, i});
-    std::push_heap(lru_heap_.begin(), lru_heap_.end(), std::greater<>{});
+    lru_entered_.push_back(heap_item{uses_[i].last_used, i});
 }
 
 uint32_t caching_key_value_store::least_recently_used() {
     for (;;) {
-        const heap_item top = lru_heap_.front();
-        std::pop_heap(lru_heap_.begin(), lru_heap_.end(), std::greater<>{});
-        lru_heap_.pop_back();
-        if (pool_[top.entry].key == nullptr) continue;  // left the cache
-        const uint64_t last_used = uses_[top.entry].last_used;
-        if (last_used == top.used) return top.entry;
+        heap_item eldest;
+        if (!lru_entered_.empty() && (lru_heap_.empty() || lru_entered_.front().used < lru_heap_.front().used)) {
+            eldest = lru_entered_.front();
+            lru_entered_.pop_front();
+        } else {
+            eldest = lru_heap_.front();
+            std::pop_heap(lru_heap_.begin(), lru_heap_.end(), std::greater<>{});
+            lru_heap_.pop_back();
+        }
+        if (!pool_[eldest.entry].cached) continue;  // left the cache
+        const uint64_t last_used = uses_[eldest.entry].last_used;
+        if (last_used == eldest.used) return eldest.entry;
         // Used since (or left and came back): in again at its last use.
-        lru_heap_.push_back(heap_item{last_used, top.entry});
+        lru_heap_.push_back(heap_item{last_used, eldest.entry});
         std::push_heap(lru_heap_.begin(), lru_heap_.end(), std::greater<>{});
     }
 }
@@ -149,9 +157,9 @@ void caching_key_value_store::close() {
 
 void caching_key_value_store::clear_cache() {
     if (budget_) budget_->shrink(cached_bytes_);
-    for (auto it = cache_.begin(); it != cache_.end(); ++it) release(*it->second);
-    cache_.clear(), dirty_.clear(), cached_bytes_ = 0;
-    lru_heap_.clear();
+    cache_.for_each([&](entry* e) { release(*e); });
+    cache_.clear(), written_.clear(), dirty_.clear(), cached_bytes_ = 0;
+    lru_entered_.clear(), lru_heap_.clear();
 }
 
 void caching_key_value_store::check_open() const {
@@ -181,25 +189,38 @@ bytes_view caching_key_value_store::store_key(bytes_view cache_key) const {
     return segments_ ? cache_key.subspan(8) : cache_key;
 }
 
-caching_key_value_store::cache_map::iterator caching_key_value_store::find(bytes_view key) {
-    if (!segments_) return cache_.find(key);
-    return cache_.find(cache_key(key));
+caching_key_value_store::entry* caching_key_value_store::find(bytes_view key) {
+    if (segments_) {
+        lookup_key_ = cache_key(key);
+        key = lookup_key_;
+    }
+    entry* const* e = cache_.find(key);
+    return e ? *e : nullptr;
 }
 
 std::optional<bytes> caching_key_value_store::get(bytes_view key) {
+    entry* cached = nullptr;
+    return read(key, cached);
+}
+
+std::optional<bytes> caching_key_value_store::read(bytes_view key, entry*& cached) {
     check_open();
-    auto it = find(key);
-    if (hit_ratio_) count_read(it != cache_.end());
-    if (it != cache_.end()) {
-        touch(*it->second);
-        return it->second->value;
+    cached = find(key);
+    if (hit_ratio_) count_read(cached != nullptr);
+    if (cached) {
+        touch(*cached);
+        return cached->value;
     }
     auto value = wrapping_key_value_store::get(key);
     // Window and session caches keep only writes (Kafka's CachingWindowStore
     // and CachingSessionStore read through without caching).
     if (value && !segments_) {
-        cache_put(key, bytes_view(*value), false);
+        entry& e = cache_put(key, bytes_view(*value), false);
+        const uint64_t generation = uses_[e.index].generation;
         maybe_evict();
+        // Still this key's entry unless evicted (even the newest goes when
+        // it alone is over budget), and maybe reused by a listener's write.
+        if (uses_[e.index].generation == generation) cached = &e;
     }
     return value;
 }
@@ -208,17 +229,16 @@ void caching_key_value_store::note_read(bytes_view key) { (void)noted_read(key);
 
 caching_key_value_store::entry* caching_key_value_store::noted_read(bytes_view key) {
     check_open();
-    auto it = find(key);
-    if (it == cache_.end()) {
+    entry* e = find(key);
+    if (e == nullptr) {
         // Evicted since the reader decoded it: read below and keep it, as
         // get() does (which may evict, even this key once more).
-        (void)get(key);
-        it = find(key);
-        return it == cache_.end() ? nullptr : it->second;
+        (void)read(key, e);
+        return e;
     }
     if (hit_ratio_) count_read(true);
-    touch(*it->second);
-    return it->second;
+    touch(*e);
+    return e;
 }
 
 void caching_key_value_store::note_read_issuing(bytes_view key, read_token& token) {
@@ -226,10 +246,9 @@ void caching_key_value_store::note_read_issuing(bytes_view key, read_token& toke
 }
 
 std::optional<bytes> caching_key_value_store::get_issuing(bytes_view key, read_token& token) {
-    auto value = get(key);
-    // After the read, which may have cached the key or evicted it.
-    auto it = find(key);
-    token = token_for(it == cache_.end() ? nullptr : it->second);
+    entry* cached = nullptr;
+    auto value = read(key, cached);
+    token = token_for(cached);
     return value;
 }
 
@@ -246,7 +265,7 @@ bool caching_key_value_store::note_read_again(const read_token& token, uint64_t 
 
 std::optional<bytes> caching_key_value_store::query_get(bytes_view key) {
     check_open();
-    if (auto it = find(key); it != cache_.end()) return it->second->value;
+    if (entry* e = find(key)) return e->value;
     return wrapping_key_value_store::query_get(key);
 }
 
@@ -276,7 +295,7 @@ std::unique_ptr<bytes_iterator> caching_key_value_store::range(bytes_view from, 
     check_open();
     bytes from_key = cache_key(from), to_key = cache_key(to);
     bytes lo(from.begin(), from.end()), hi(to.begin(), to.end());
-    auto first = cache_.lower_bound(from_key);
+    auto first = written_.lower_bound(from_key);
     return merge(
         wrapping_key_value_store::range(from, to), first,
         [&](bytes_view key) { return !bytes_less{}(key, from_key) && !bytes_less{}(to_key, key); },
@@ -285,13 +304,13 @@ std::unique_ptr<bytes_iterator> caching_key_value_store::range(bytes_view from, 
 
 std::unique_ptr<bytes_iterator> caching_key_value_store::all() {
     check_open();
-    return merge(wrapping_key_value_store::all(), cache_.begin(), [](bytes_view) { return true; },
+    return merge(wrapping_key_value_store::all(), written_.begin(), [](bytes_view) { return true; },
                  [](bytes_view) { return true; });
 }
 
 std::unique_ptr<bytes_iterator> caching_key_value_store::all_in_live_segments() {
     check_open();
-    return merge(wrapping_key_value_store::all_in_live_segments(), cache_.begin(), [](bytes_view) { return true; },
+    return merge(wrapping_key_value_store::all_in_live_segments(), written_.begin(), [](bytes_view) { return true; },
                  [](bytes_view) { return true; });
 }
 
@@ -302,13 +321,12 @@ std::unique_ptr<bytes_iterator> caching_key_value_store::prefix_scan(bytes_view 
     auto any = [](bytes_view) { return true; };
     // Segmented cache keys start with the segment: the prefix's keys are
     // spread over the whole cache.
-    if (segments_) return merge(wrapping_key_value_store::prefix_scan(prefix), cache_.begin(), any, has_prefix);
-    return merge(wrapping_key_value_store::prefix_scan(prefix), cache_.lower_bound(prefix), has_prefix, any);
+    if (segments_) return merge(wrapping_key_value_store::prefix_scan(prefix), written_.begin(), any, has_prefix);
+    return merge(wrapping_key_value_store::prefix_scan(prefix), written_.lower_bound(prefix), has_prefix, any);
 }
 
 void caching_key_value_store::restore(bytes_view key, std::optional<bytes_view> value, int64_t timestamp) {
-    auto it = find(key);
-    if (it != cache_.end()) erase(it);
+    if (entry* e = find(key)) erase(*e);
     wrapping_key_value_store::restore(key, value, timestamp);
 }
 
@@ -318,19 +336,28 @@ bool caching_key_value_store::set_flush_listener(cache_flush_listener listener, 
     return true;
 }
 
-void caching_key_value_store::cache_put(bytes_view key, std::optional<bytes_view> value, bool dirty) {
-    auto it = find(key);
-    if (it == cache_.end()) {
-        it = cache_.try_emplace(cache_key(key), allocate()).first;
-        it->second->key = &it->first;
-        lru_insert(it->second->index);
+caching_key_value_store::entry& caching_key_value_store::cache_put(bytes_view key, std::optional<bytes_view> value,
+                                                                   bool dirty) {
+    entry* found = find(key);
+    if (found == nullptr) {
+        found = allocate();
+        // find() made a window or session key's cache key.
+        found->key = segments_ ? std::move(lookup_key_) : bytes(key.begin(), key.end());
+        found->cached = true;
+        cache_.insert(found);
+        lru_insert(found->index);
     } else {
-        touch(*it->second);
+        touch(*found);
     }
-    entry& e = *it->second;
+    entry& e = *found;
     ++uses_[e.index].generation;  // tokens issued for the old value are done
-    if (value) e.value.emplace(value->begin(), value->end());
-    else e.value.reset();
+    if (!value) e.value.reset();
+    else if (e.value) e.value->assign(value->begin(), value->end());  // in the buffer it has
+    else e.value.emplace(value->begin(), value->end());
+    if (dirty && !e.written) {
+        e.written_at = written_.emplace(bytes_view(e.key), &e).first;
+        e.written = true;
+    }
     if (dirty) {
         e.context = records_ ? records_->current_record() : record_context{};
         // Dirty entries are written down in the order of their last write,
@@ -341,19 +368,20 @@ void caching_key_value_store::cache_put(bytes_view key, std::optional<bytes_view
     } else {
         e.context = record_context{};
     }
-    int64_t size = entry_size(it->first, e.value, e.context);
+    int64_t size = entry_size(e.key, e.value, e.context);
     cached_bytes_ += size - e.size;
     budget_->grow(size - e.size);
     e.size = size;
     if (cache_size_) cache_size_->record(static_cast<double>(cached_bytes_));
+    return e;
 }
 
-void caching_key_value_store::erase(cache_map::iterator it) {
-    entry& e = *it->second;
+void caching_key_value_store::erase(entry& e) {
     cached_bytes_ -= e.size;
     budget_->shrink(e.size);
     if (e.dirty) dirty_.unlink(e);
-    cache_.erase(it);
+    if (e.written) written_.erase(e.written_at);
+    cache_.erase(&e);
     release(e);
     if (cache_size_) cache_size_->record(static_cast<double>(cached_bytes_));
 }
@@ -365,13 +393,13 @@ void caching_key_value_store::maybe_evict() {
 }
 
 void caching_key_value_store::evict_eldest() {
-    auto it = cache_.find(*pool_[least_recently_used()].key);
-    if (!it->second->dirty) {
-        erase(it);
+    entry& e = pool_[least_recently_used()];
+    if (!e.dirty) {
+        erase(e);
         return;
     }
-    dirty_entry evicted{it->first, std::move(it->second->value), std::move(it->second->context)};
-    erase(it);
+    dirty_entry evicted{e.key, std::move(e.value), std::move(e.context)};
+    erase(e);
     flush_dirty(std::move(evicted));
 }
 
@@ -382,17 +410,17 @@ void caching_key_value_store::flush_dirty(std::optional<dirty_entry> evicted) {
     if (evicted) batch.push_back(std::move(*evicted));
     std::vector<bytes> deleted;
     for (entry* e = dirty_.first; e != nullptr; e = e->dirty_order.next) {
-        batch.push_back(dirty_entry{*e->key, e->value, e->context});
+        batch.push_back(dirty_entry{e->key, e->value, e->context});
         e->dirty = false;
-        if (!e->value) deleted.push_back(*e->key);
+        if (!e->value) deleted.push_back(e->key);
     }
     // Cleared before the listener runs: what it writes belongs to the next
     // flush.
     dirty_.clear();
     for (const dirty_entry& d : batch) write_down(d);
     for (const bytes& key : deleted) {
-        auto it = cache_.find(key);
-        if (it != cache_.end() && !it->second->dirty && !it->second->value) erase(it);
+        entry* const* e = cache_.find(key);
+        if (e && !(*e)->dirty && !(*e)->value) erase(**e);
     }
 }
 
@@ -414,7 +442,7 @@ void caching_key_value_store::write_down(const dirty_entry& d) {
 }
 
 std::unique_ptr<bytes_iterator> caching_key_value_store::merge(std::unique_ptr<bytes_iterator> below,
-                                                               cache_map::iterator first,
+                                                               ordered_entries::iterator first,
                                                                const std::function<bool(bytes_view)>& in_range,
                                                                const std::function<bool(bytes_view)>& keep) {
     // Keyed by cache key, so window and session entries come in the
@@ -429,10 +457,11 @@ std::unique_ptr<bytes_iterator> caching_key_value_store::merge(std::unique_ptr<b
         bytes key = cache_key(kv.key);
         if (in_range(key)) merged.emplace(std::move(key), std::move(kv.value));
     }
-    for (auto it = first; it != cache_.end() && in_range(it->first); ++it) {
+    for (auto it = first; it != written_.end() && in_range(it->first); ++it) {
         if (!keep(store_key(it->first))) continue;
-        if (it->second->value) merged.insert_or_assign(it->first, *it->second->value);
-        else merged.erase(it->first);
+        const entry& e = *it->second;
+        if (e.value) merged.insert_or_assign(e.key, *e.value);
+        else merged.erase(e.key);
     }
     std::vector<key_value<bytes, bytes>> items;
     items.reserve(merged.size());

@@ -26,7 +26,13 @@
 //    written down;
 //  - reads go to the cache first (a cached deletion hides the key below); a
 //    key read from below is cached, clean; range, prefix_scan and all() merge
-//    the cache over the layer below;
+//    the cache over the layer below. Only the entries put by a write take
+//    part in the merge (and are kept in key order): an entry cached by a
+//    read holds what the layer below holds until its key is written (every
+//    write goes through this layer; restore drops the cached key), so
+//    merging it would change nothing. A read miss thus costs a hash insert
+//    and an eviction a hash erase, with no ordered insert or erase (at the
+//    issue scale every join lookup misses and evicts);
 //  - a reader holding a read_token (key_value_store's decoded cache) makes
 //    its key the most recently used through the token, with no lookup by
 //    key: the token names the entry and its generation. Entries live in a
@@ -141,11 +147,17 @@ private:
         entry* prev = nullptr;
         entry* next = nullptr;
     };
+    // The written entries in cache-key order (range, all, prefix_scan and
+    // the merges; see the top of this file); keys view the entries' keys.
+    using ordered_entries = std::map<bytes_view, entry*, bytes_less>;
     struct entry {
-        uint32_t index = 0;  // in pool_ and uses_
+        uint32_t index = 0;    // in pool_ and uses_
+        bool cached = false;   // in the cache (else in free_)
         bool dirty = false;
-        const bytes* key = nullptr;  // the map node's key
-        chain_link dirty_order;      // linked while dirty
+        bool written = false;  // put by a write since it entered the cache: in written_
+        bytes key;             // the cache key
+        ordered_entries::iterator written_at{};  // its place in written_, when written
+        chain_link dirty_order;                  // linked while dirty
         int64_t size = 0;
         std::optional<bytes> value;  // nullopt: deleted
         record_context context;      // of the record that wrote it (dirty entries)
@@ -175,18 +187,16 @@ private:
             l = chain_link{};
             --size;
         }
-        void move_to_back(entry& e) {
-            if (&e == last) return;
-            unlink(e);
-            push_back(e);
-        }
         // Forgets every entry (their links are stale until pushed again).
         void clear() { first = last = nullptr, size = 0; }
     };
-    // Ordered by cache key for range/all/prefix_scan and the merges; point
-    // reads (every get, twice per order in the order-mail join) go through
-    // its hash index.
-    using cache_map = hashed_bytes_map<entry*>;
+    // An entry's key, for the hash index.
+    struct entry_key {
+        bytes_view operator()(const entry* e) const { return e->key; }
+    };
+    // Every cached entry by cache key: point reads (every get, twice per
+    // order in the order-mail join) and writes.
+    using entry_index = bytes_hash_index<entry*, entry_key>;
     // A dirty entry as it is written down: copies, since the listener may
     // write to this store meanwhile.
     struct dirty_entry {
@@ -200,8 +210,12 @@ private:
     // stores).
     bytes cache_key(bytes_view key) const;
     bytes_view store_key(bytes_view cache_key) const;
-    cache_map::iterator find(bytes_view key);
-    void cache_put(bytes_view key, std::optional<bytes_view> value, bool dirty);
+    // The cached entry of a store key; nullptr when not cached.
+    entry* find(bytes_view key);
+    // get(), also giving the key's entry after the read (nullptr: not
+    // cached), so that a reader asking for a token looks nothing up again.
+    std::optional<bytes> read(bytes_view key, entry*& cached);
+    entry& cache_put(bytes_view key, std::optional<bytes_view> value, bool dirty);
     // The LRU order (see uses_): an access makes the entry the most
     // recently used.
     void touch(uint32_t i) { uses_[i].last_used = ++use_clock_; }
@@ -219,7 +233,8 @@ private:
     void release(entry& e);
     // A layer id, unique in the process.
     static uint64_t fresh_id();
-    void erase(cache_map::iterator it);
+    // Takes e out of the cache.
+    void erase(entry& e);
     void maybe_evict();
     void evict_eldest();
     // Kafka's NamedCache.flush(evicted): the evicted entry (if any), then
@@ -228,9 +243,10 @@ private:
     // Kafka's putAndMaybeForward.
     void write_down(const dirty_entry& e);
     void clear_cache();
-    // Merges below's entries and the cache's from first while in_range (both
-    // sides by cache key), keeping the cache's whose store key passes keep.
-    std::unique_ptr<bytes_iterator> merge(std::unique_ptr<bytes_iterator> below, cache_map::iterator first,
+    // Merges below's entries and the cache's written ones from first while
+    // in_range (both sides by cache key), keeping the cache's whose store key
+    // passes keep.
+    std::unique_ptr<bytes_iterator> merge(std::unique_ptr<bytes_iterator> below, ordered_entries::iterator first,
                                           const std::function<bool(bytes_view)>& in_range,
                                           const std::function<bool(bytes_view)>& keep);
 
@@ -242,7 +258,9 @@ private:
     int64_t read_misses_ = 0;
 
     std::optional<segmented_cache_keys> segments_;
-    cache_map cache_;
+    entry_index cache_;
+    ordered_entries written_;
+    bytes lookup_key_;  // find()'s cache key of a window or session key, reused
     // An entry's last use and its generation (renewed on each write of its
     // key and when it leaves the cache: read_token), by entry index, apart
     // from the entries: 16 bytes each, side by side, so a read hit through a
@@ -251,11 +269,15 @@ private:
     // The LRU order is the order of last uses: an access only stamps the
     // entry (a doubly linked list would also read and write the entry's two
     // neighbours, random lines of a large cache, on every hit). Eviction
-    // finds the least recently used in lru_heap_, a min-heap of (stamp,
-    // entry) pushed when an entry enters the cache and mended lazily: a top
-    // whose entry was used since goes back in with its last use, one whose
-    // entry left the cache is dropped. The order it yields is the list's,
-    // since stamps are unique and increase with every access.
+    // finds the least recently used among (stamp, entry) items, mended
+    // lazily: the eldest item whose entry was used since goes back in with
+    // its last use (into lru_heap_, a min-heap), one whose entry left the
+    // cache is dropped. An entry entering the cache takes the newest stamp,
+    // so its item is appended to lru_entered_, a queue in stamp order: when
+    // most reads miss and evict (a table larger than the cache), eviction
+    // pops the queue's front (sequential memory), not a heap of every entry
+    // (a pop there reads a random line per level). The order this yields is
+    // a list's, since stamps are unique and increase with every access.
     struct entry_use {
         uint64_t last_used;
         uint64_t generation;
@@ -267,7 +289,8 @@ private:
     };
     std::vector<entry_use> uses_;  // by entry index
     uint64_t use_clock_ = 0;
-    std::vector<heap_item> lru_heap_;  // min-heap by stamp, with stale items (see uses_)
+    std::deque<heap_item> lru_entered_;  // by stamp, with stale items (see uses_)
+    std::vector<heap_item> lru_heap_;    // min-heap by stamp, with stale items (see uses_)
     chain<&entry::dirty_order> dirty_;  // in the order of their last write
     std::deque<entry> pool_;            // every entry ever used; never moved
     std::vector<entry*> free_;          // of pool_, not in the cache

@@ -8,13 +8,9 @@
 // order for lower_bound/upper_bound/begin/end (Kafka's range, prefix and
 // all() iteration order), so nothing an iterator sees changes.
 //
-// The index is open addressing with linear probing over (hash, node) slots,
-// at most half full, erasing by shifting the following slots back (no
-// tombstones). A lookup of a random key in a table larger than the CPU's
-// caches reads one slot line and the node; std::unordered_map read a bucket,
-// the node before it and the node (its find was an eighth of the order-mail
-// benchmark once every join lookup also moved the key in the record cache's
-// LRU order, as Kafka's NamedCache.get does).
+// The index is a bytes_hash_index over the map's nodes (below); the record
+// cache uses that index alone over its entries, with an ordered index of
+// only the entries it must merge (caching_key_value_store.h).
 //
 // Iterators are std::map's: stable until their element is erased. Insert
 // with try_emplace, remove with erase; do not reach into the map another way,
@@ -22,6 +18,7 @@
 //
 // Threads: none of its own; owned by one thread like the store holding it.
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -48,6 +45,100 @@ struct bytes_view_equal {
     }
 };
 
+// An open-addressing hash index over handles of entries kept elsewhere
+// (map iterators, entry pointers), each entry's key found through KeyOf:
+// linear probing over (hash, handle) slots, at most half full, erasing by
+// shifting the following slots back (no tombstones). A lookup of a random key
+// in a table larger than the CPU's caches reads one slot line and the entry;
+// std::unordered_map read a bucket, the node before it and the node (its find
+// was an eighth of the order-mail benchmark once every join lookup also moved
+// the key in the record cache's LRU order, as Kafka's NamedCache.get does).
+//
+// Handle: copyable, comparable with ==; KeyOf: a stateless callable giving a
+// handle's key bytes, which must not change while the handle is indexed.
+template<class Handle, class KeyOf>
+class bytes_hash_index {
+public:
+    // The handle whose key is key; nullptr when absent.
+    const Handle* find(bytes_view key) const {
+        if (slots_.empty()) return nullptr;
+        const uint64_t tag = tag_of(key);
+        const size_t mask = slots_.size() - 1;
+        for (size_t i = tag & mask;; i = (i + 1) & mask) {
+            const slot& s = slots_[i];
+            if (s.tag == 0) return nullptr;
+            if (s.tag == tag && bytes_view_equal{}(KeyOf{}(s.handle), key)) return &s.handle;
+        }
+    }
+    // Indexes h, whose key is not indexed yet.
+    void insert(const Handle& h) {
+        if ((size_ + 1) * 2 > slots_.size()) grow();
+        place(slots_, slot{tag_of(KeyOf{}(h)), h});
+        ++size_;
+    }
+    // Forgets h, which is indexed. Empties its slot, then moves back each
+    // following slot of the run that may live there (its home is not
+    // cyclically within (hole, its place]), so that every probe still finds
+    // its key before an empty slot.
+    void erase(const Handle& h) {
+        const size_t mask = slots_.size() - 1;
+        size_t hole = tag_of(KeyOf{}(h)) & mask;
+        while (!(slots_[hole].handle == h)) hole = (hole + 1) & mask;
+        for (size_t j = (hole + 1) & mask; slots_[j].tag != 0; j = (j + 1) & mask) {
+            const size_t home = slots_[j].tag & mask;
+            const bool stays = hole < j ? (hole < home && home <= j) : (hole < home || home <= j);
+            if (stays) continue;
+            slots_[hole] = slots_[j];
+            hole = j;
+        }
+        slots_[hole] = slot{};
+        --size_;
+    }
+    // Forgets every handle.
+    void clear() {
+        slots_.clear();
+        size_ = 0;
+    }
+    // How many handles are indexed.
+    size_t size() const { return size_; }
+    // Whether none is.
+    bool empty() const { return size_ == 0; }
+    // Calls f(handle) for every indexed handle, in no particular order; f
+    // must not change the index.
+    template<class F>
+    void for_each(F&& f) const {
+        for (const slot& s : slots_) {
+            if (s.tag != 0) f(s.handle);
+        }
+    }
+
+private:
+    // tag 0: empty. Otherwise the key's hash with the top bit set (never 0).
+    struct slot {
+        uint64_t tag = 0;
+        Handle handle{};
+    };
+
+    static uint64_t tag_of(bytes_view key) { return bytes_view_hash{}(key) | (uint64_t{1} << 63); }
+
+    void grow() {
+        std::vector<slot> bigger(slots_.empty() ? 16 : slots_.size() * 2);
+        for (const slot& s : slots_) {
+            if (s.tag != 0) place(bigger, s);
+        }
+        slots_.swap(bigger);
+    }
+    static void place(std::vector<slot>& slots, const slot& s) {
+        const size_t mask = slots.size() - 1;
+        size_t i = s.tag & mask;
+        while (slots[i].tag != 0) i = (i + 1) & mask;
+        slots[i] = s;
+    }
+
+    std::vector<slot> slots_;  // a power of two in size, at most half full
+    size_t size_ = 0;
+};
+
 // A map from bytes to T ordered by key (see the top of this file).
 template<class V>
 class hashed_bytes_map {
@@ -71,14 +162,8 @@ public:
 
     // The entry of key; end() when absent.
     iterator find(bytes_view key) {
-        if (slots_.empty()) return map_.end();
-        const uint64_t tag = tag_of(key);
-        const size_t mask = slots_.size() - 1;
-        for (size_t i = tag & mask;; i = (i + 1) & mask) {
-            const slot& s = slots_[i];
-            if (s.tag == 0) return map_.end();
-            if (s.tag == tag && bytes_view_equal{}(bytes_view(s.node->first), key)) return s.node;
-        }
+        const iterator* it = index_.find(key);
+        return it ? *it : map_.end();
     }
     // Inserts (key, V(args...)) unless key is present; the element and
     // whether it was inserted, as std::map::try_emplace.
@@ -86,7 +171,7 @@ public:
     std::pair<iterator, bool> try_emplace(bytes_view key, Args&&... args) {
         if (auto it = find(key); it != map_.end()) return {it, false};
         auto it = map_.try_emplace(bytes(key.begin(), key.end()), std::forward<Args>(args)...).first;
-        index(it);
+        index_.insert(it);
         return {it, true};
     }
     // Inserts key with a T made of args unless key is there; the entry and whether it was inserted.
@@ -94,12 +179,12 @@ public:
     std::pair<iterator, bool> try_emplace(bytes&& key, Args&&... args) {
         if (auto it = find(key); it != map_.end()) return {it, false};
         auto it = map_.try_emplace(std::move(key), std::forward<Args>(args)...).first;
-        index(it);
+        index_.insert(it);
         return {it, true};
     }
     // Removes the entry at it; the next one.
     iterator erase(iterator it) {
-        unindex(it);
+        index_.erase(it);
         return map_.erase(it);
     }
     // Removes key if present; how many were removed (0 or 1).
@@ -111,7 +196,7 @@ public:
     }
     // Removes every entry.
     void clear() {
-        slots_.clear();
+        index_.clear();
         map_.clear();
     }
 
@@ -135,51 +220,13 @@ public:
     const map_type& ordered() const { return map_; }
 
 private:
-    // tag 0: empty. Otherwise the key's hash with the top bit set (never 0).
-    struct slot {
-        uint64_t tag = 0;
-        iterator node{};  // into map_, whose nodes never move
+    // A node's key.
+    struct node_key {
+        bytes_view operator()(const iterator& it) const { return it->first; }
     };
 
-    static uint64_t tag_of(bytes_view key) { return bytes_view_hash{}(key) | (uint64_t{1} << 63); }
-
-    void index(iterator it) {
-        // At most half full, so probes stay short and always end.
-        if ((map_.size() * 2) > slots_.size()) grow();
-        place(slots_, slot{tag_of(it->first), it});
-    }
-    void grow() {
-        std::vector<slot> bigger(slots_.empty() ? 16 : slots_.size() * 2);
-        for (const slot& s : slots_) {
-            if (s.tag != 0) place(bigger, s);
-        }
-        slots_.swap(bigger);
-    }
-    static void place(std::vector<slot>& slots, slot s) {
-        const size_t mask = slots.size() - 1;
-        size_t i = s.tag & mask;
-        while (slots[i].tag != 0) i = (i + 1) & mask;
-        slots[i] = s;
-    }
-    // Empties its slot, then moves back each following slot of the run that
-    // may live there (its home is not cyclically within (hole, its place]),
-    // so that every probe still finds its key before an empty slot.
-    void unindex(iterator it) {
-        const size_t mask = slots_.size() - 1;
-        size_t hole = tag_of(it->first) & mask;
-        while (slots_[hole].node != it) hole = (hole + 1) & mask;
-        for (size_t j = (hole + 1) & mask; slots_[j].tag != 0; j = (j + 1) & mask) {
-            const size_t home = slots_[j].tag & mask;
-            const bool stays = hole < j ? (hole < home && home <= j) : (hole < home || home <= j);
-            if (stays) continue;
-            slots_[hole] = slots_[j];
-            hole = j;
-        }
-        slots_[hole] = slot{};
-    }
-
     map_type map_;
-    std::vector<slot> slots_;  // a power of two in size, at most half full
+    bytes_hash_index<iterator, node_key> index_;
 };
 
 }  // namespace samsa::streams
