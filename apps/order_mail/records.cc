@@ -1,7 +1,9 @@
 #include "records.h"
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <iterator>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -26,12 +28,21 @@ std::string optional_text_field(const json& j, const char* name) {
     return j.contains(name) && !j.at(name).is_null() ? text_field(j, name) : std::string();
 }
 
-std::string brl(double amount) {
-    // "R$ 1.234,50": Brazilian grouping and decimal comma.
+// Appends "R$ 1.234,50" to out: Brazilian grouping and decimal comma.
+// Written in place (the mail had two of these as strings of their own,
+// built through an insert per thousands separator and fmt::format).
+void append_brl(std::string& out, double amount) {
     auto cents = static_cast<long long>(std::llround(amount * 100));
-    std::string whole = std::to_string(cents / 100);
-    for (int at = static_cast<int>(whole.size()) - 3; at > 0; at -= 3) whole.insert(static_cast<size_t>(at), ".");
-    return fmt::format("R$ {},{:02d}", whole, static_cast<int>(cents % 100));
+    char whole[24];
+    const char* end = std::to_chars(whole, whole + sizeof whole, cents / 100).ptr;
+    const auto digits = static_cast<size_t>(end - whole);
+    out += "R$ ";
+    // A '.' before every third character counted from the right, none first.
+    for (size_t k = 0; k < digits; ++k) {
+        if (k > 0 && (digits - k) % 3 == 0) out += '.';
+        out += whole[k];
+    }
+    fmt::format_to(std::back_inserter(out), ",{:02d}", static_cast<int>(cents % 100));
 }
 
 }  // namespace
@@ -140,17 +151,23 @@ order_mail compose_order_mail(const order& o, const customer_with_address& c, co
     m.total = o.quantity * i.price;
     m.created_at = o.created_at;
     m.subject = fmt::format("Pedido {} confirmado: {} × {}", o.id, o.quantity, i.name);
+    // The body is written into one string, piece by piece: the address and
+    // the prices were strings of their own, 3-4% of the stream thread.
     const customer_address& a = c.where;
-    std::string address = a.street + (a.number.empty() ? "" : ", " + a.number) + " - " + a.city +
-                          (a.state.empty() ? "" : "/" + a.state) + (a.zip_code.empty() ? "" : " - CEP " + a.zip_code);
-    m.body = fmt::format(
-        "Olá, {}!\n\n"
-        "Recebemos o seu pedido {}:\n\n"
-        "  {} × {} ({} cada)\n"
-        "  Total: {}\n\n"
-        "Ele será entregue em:\n  {}\n\n"
-        "Obrigado pela preferência!\n",
-        c.who.name, o.id, o.quantity, i.name, brl(i.price), brl(m.total), address);
+    std::string& b = m.body;
+    b.reserve(256 + c.who.name.size() + i.name.size() + a.street.size() + a.city.size());
+    fmt::format_to(std::back_inserter(b), "Olá, {}!\n\nRecebemos o seu pedido {}:\n\n  {} × {} (", c.who.name, o.id,
+                   o.quantity, i.name);
+    append_brl(b, i.price);
+    b += " cada)\n  Total: ";
+    append_brl(b, m.total);
+    b += "\n\nEle será entregue em:\n  ";
+    b += a.street;
+    if (!a.number.empty()) b.append(", ").append(a.number);
+    b.append(" - ").append(a.city);
+    if (!a.state.empty()) b.append("/").append(a.state);
+    if (!a.zip_code.empty()) b.append(" - CEP ").append(a.zip_code);
+    b += "\n\nObrigado pela preferência!\n";
     return m;
 }
 

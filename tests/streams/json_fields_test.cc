@@ -214,5 +214,36 @@ TEST(json_fields, the_writer_escapes_member_names_and_places_commas) {
     EXPECT_EQ(std::string(out.begin(), out.end()), R"({"plain":1,"quo\"te":["a",null],"":true})");
 }
 
+// Each kind of byte that needs an escape, at every offset of strings up to
+// three words long, between plain bytes (ASCII, DEL and bytes of 0x80 and
+// above): the writer tests eight bytes at a time.
+TEST(json_fields, the_writer_escapes_a_byte_at_any_offset) {
+    const std::vector<std::pair<char, std::string>> escapes = {
+        {'"', "\\\""}, {'\\', "\\\\"}, {'\n', "\\n"}, {'\t', "\\t"},
+        {'\x01', "\\u0001"}, {'\x1f', "\\u001f"}, {'\0', "\\u0000"}};
+    const std::string plain = "a~ \x7f\xc3\xa9!\x80";
+    auto written = [](const std::string& s) {
+        samsa::bytes out;
+        {
+            json::writer w(out);
+            w.string(s);
+        }
+        return std::string(out.begin(), out.end());
+    };
+    for (size_t length = 1; length <= 24; ++length) {
+        std::string s;
+        for (size_t k = 0; k < length; ++k) s += plain[k % plain.size()];
+        ASSERT_EQ(written(s), '"' + s + '"');
+        for (size_t at = 0; at < length; ++at) {
+            for (const auto& [c, escaped] : escapes) {
+                std::string with = s;
+                with[at] = c;
+                std::string expected = '"' + s.substr(0, at) + escaped + s.substr(at + 1) + '"';
+                ASSERT_EQ(written(with), expected) << "length " << length << " at " << at << " byte " << int(c);
+            }
+        }
+    }
+}
+
 }  // namespace
 }  // namespace samsa::streams

@@ -56,13 +56,6 @@ std::string_view plain_key(od::field& field) {
 
 // ---- writer ----
 
-size_t writer::first_to_escape(std::string_view s, size_t from) {
-    for (size_t i = from; i < s.size(); ++i) {
-        if (must_escape[static_cast<unsigned char>(s[i])]) return i;
-    }
-    return s.size();
-}
-
 // Grows by at least half of what out holds, so a record written field by
 // field reallocates a few times, not per field; the new room is zeroed once
 // (std::vector cannot grow uninitialized) and cut off by the destructor.
@@ -73,8 +66,7 @@ void writer::grow(size_t n) {
 
 // A string with at least one byte to escape: runs copied as they are, and
 // the escapes between them.
-void writer::quoted_escaping(std::string_view s) {
-    size_t escape = first_to_escape(s, 0);
+void writer::quoted_escaping(std::string_view s, size_t escape) {
     static constexpr char hex[] = "0123456789abcdef";
     put('"');
     size_t plain = 0;  // start of the run of characters copied as they are
