@@ -214,6 +214,22 @@ TEST(json_fields, the_writer_escapes_member_names_and_places_commas) {
     EXPECT_EQ(std::string(out.begin(), out.end()), R"({"plain":1,"quo\"te":["a",null],"":true})");
 }
 
+struct oddly_named {
+    int plain = 0;
+    std::string quote;
+};
+auto json_fields(const oddly_named*) {
+    return std::tuple{json::field("plain", &oddly_named::plain), json::field("quo\"te\n", &oddly_named::quote)};
+}
+
+// A type's member names are escaped once, when it is first written.
+TEST(json_fields, a_type_writes_member_names_that_need_escapes) {
+    samsa::bytes out;
+    json::write(out, oddly_named{1, "x"});
+    EXPECT_EQ(std::string(out.begin(), out.end()), R"({"plain":1,"quo\"te\n":"x"})");
+    EXPECT_EQ(json::read<oddly_named>(out, "t").quote, "x");
+}
+
 // Each kind of byte that needs an escape, at every offset of strings up to
 // three words long, between plain bytes (ASCII, DEL and bytes of 0x80 and
 // above): the writer tests eight bytes at a time.

@@ -56,6 +56,15 @@ std::string_view plain_key(od::field& field) {
 
 // ---- writer ----
 
+std::string writer::key_text_of(std::string_view name) {
+    bytes text;
+    {
+        writer w(text);
+        w.key(name);
+    }
+    return std::string(text.begin(), text.end());
+}
+
 // Grows by at least half of what out holds, so a record written field by
 // field reallocates a few times, not per field; the new room is zeroed once
 // (std::vector cannot grow uninitialized) and cut off by the destructor.

@@ -112,6 +112,18 @@ public:
         }
         need_comma_ = false;
     }
+    // A member name given as the text key(name) writes after its comma,
+    // `"name":` (from key_text_of()): for names written over and over,
+    // copied without looking for bytes to escape (codec<T> makes each once).
+    void key_text(std::string_view quoted_name_and_colon) {
+        const size_t comma = need_comma_ ? 1 : 0;
+        bytes::value_type* p = room(comma + quoted_name_and_colon.size());
+        if (comma) *p = ',';
+        std::memcpy(p + comma, quoted_name_and_colon.data(), quoted_name_and_colon.size());
+        need_comma_ = false;
+    }
+    // The text for key_text(): name quoted and escaped, with its colon.
+    static std::string key_text_of(std::string_view name);
     // A string, escaped as JSON requires.
     void string(std::string_view s) {
         separate();
@@ -409,8 +421,11 @@ struct codec<T> {
     }
     // Writes in as an object, fields in declaration order.
     static void write(writer& w, const T& in) {
+        static const auto key_texts = make_key_texts();
         w.begin_object();
-        std::apply([&](const auto&... f) { (write_field(w, f, in), ...); }, json_fields(static_cast<const T*>(nullptr)));
+        size_t i = 0;
+        std::apply([&](const auto&... f) { (write_field(w, f, key_texts[i++], in), ...); },
+                   json_fields(static_cast<const T*>(nullptr)));
         w.end_object();
     }
 
@@ -426,13 +441,21 @@ private:
     static void check_present(const F& f, size_t i, uint64_t seen, value v) {
         if (f.required && !((seen >> i) & 1)) v.fail("missing field '" + std::string(f.name) + "'");
     }
+    // Each field's `"name":`, written once per type rather than escaped per record.
+    static auto make_key_texts() {
+        auto fields = json_fields(static_cast<const T*>(nullptr));
+        std::array<std::string, std::tuple_size_v<decltype(fields)>> texts;
+        size_t i = 0;
+        std::apply([&](const auto&... f) { ((texts[i++] = writer::key_text_of(f.name)), ...); }, fields);
+        return texts;
+    }
     template<class F>
-    static void write_field(writer& w, const F& f, const T& in) {
+    static void write_field(writer& w, const F& f, std::string_view key_text, const T& in) {
         const auto& m = in.*f.member;
         if constexpr (requires { m.has_value(); }) {
             if (!f.required && !m.has_value()) return;
         }
-        w.key(f.name);
+        w.key_text(key_text);
         f.codec.write(w, m);
     }
 };
