@@ -4,7 +4,11 @@
 
 #include "samsa/streams/serdes/json_fields.h"
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
@@ -212,6 +216,28 @@ TEST(json_fields, the_writer_escapes_member_names_and_places_commas) {
         w.end_object();
     }
     EXPECT_EQ(std::string(out.begin(), out.end()), R"({"plain":1,"quo\"te":["a",null],"":true})");
+}
+
+// A record is parsed where it lies when the bytes simdjson reads past it
+// are on its page, and copied first when they would not be: here records
+// end at every distance from a page that cannot be read (a read there
+// would crash), and one lies in a page's middle.
+TEST(json_fields, reads_a_record_that_ends_where_the_memory_ends) {
+    const auto page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+    void* map = mmap(nullptr, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    ASSERT_NE(map, MAP_FAILED);
+    auto* memory = static_cast<unsigned char*>(map);
+    ASSERT_EQ(mprotect(memory + page, page, PROT_NONE), 0);
+    const std::string text = write(sample());
+    for (size_t slack = 0; slack <= 80; ++slack) {
+        unsigned char* at = memory + page - slack - text.size();
+        std::memcpy(at, text.data(), text.size());
+        EXPECT_EQ(json::read<order>(samsa::bytes_view(at, text.size()), "ORDER"), sample()) << slack;
+    }
+    unsigned char* middle = memory + page / 2;
+    std::memcpy(middle, text.data(), text.size());
+    EXPECT_EQ(json::read<order>(samsa::bytes_view(middle, text.size()), "ORDER"), sample());
+    munmap(map, 2 * page);
 }
 
 struct oddly_named {
