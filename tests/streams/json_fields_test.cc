@@ -240,6 +240,19 @@ TEST(json_fields, reads_a_record_that_ends_where_the_memory_ends) {
     munmap(map, 2 * page);
 }
 
+// text_or_integer looks at a value once as a string, then as what it is.
+TEST(json_fields, an_id_is_a_string_or_an_integer_and_nothing_else) {
+    const std::string rest = R"(,"customerId":"c","created":1,"paid":true,"items":[]})";
+    EXPECT_EQ(read(R"({"id":"o-1")" + rest).id, "o-1");
+    EXPECT_EQ(read(R"({"id":-42)" + rest).id, "-42");
+    EXPECT_EQ(read(R"({"id":"")" + rest).id, "");
+    for (const char* id : {"1.5", "true", "null", "{}", "[1]"}) {
+        std::string e = read_error(std::string(R"({"id":)") + id + rest);
+        EXPECT_NE(e.find("field 'id'"), std::string::npos) << id << ": " << e;
+        EXPECT_NE(e.find("expected a string"), std::string::npos) << id << ": " << e;
+    }
+}
+
 struct oddly_named {
     int plain = 0;
     std::string quote;

@@ -67,10 +67,12 @@ std::string where(std::string_view topic, std::string_view field) {
 // The field's name as written in the document when it needs no unescaping
 // (the usual name: no backslash, no control character), read in place;
 // unescaped_key() would copy it into the parser's string buffer. A null
-// view otherwise. The document's closing quote ends the scan.
+// view otherwise. The name's closing quote ends the scan, eight bytes a
+// step: the words read past it are the document's or its padding.
 std::string_view plain_key(od::field& field) {
     const char* start = field.key().raw();
     const char* end = start;
+    while (!detail::word_has_escape(detail::load_word(end))) end += 8;
     while (*end != '"' && *end != '\\' && static_cast<unsigned char>(*end) >= 0x20) ++end;
     if (*end != '"') return {};
     return std::string_view(start, static_cast<size_t>(end - start));
@@ -155,6 +157,15 @@ std::string_view value::get_string() const {
     std::string_view s;
     if (impl(impl_).get_string().get(s)) fail("expected a string");
     return s;
+}
+
+bool value::get_string_if_string(std::string_view& out) const {
+    // simdjson answers INCORRECT_TYPE without moving past the value, which
+    // can then be read as what it is.
+    auto e = impl(impl_).get_string().get(out);
+    if (e == simdjson::INCORRECT_TYPE) return false;
+    if (e) fail("expected a string");
+    return true;
 }
 
 int64_t value::get_int64() const {

@@ -58,6 +58,27 @@ namespace samsa::streams::json {
 
 // ---- writing ----
 
+namespace detail {
+
+inline uint64_t load_word(const char* p) {
+    uint64_t w;
+    std::memcpy(&w, p, sizeof w);
+    return w;
+}
+
+// Whether one of w's bytes is below 0x20, '"' or '\\': a byte a JSON string
+// cannot hold as it is (the classic "has a byte less than n" and "has a
+// zero byte" bit tricks, exact as a yes/no answer; bytes of 0x80 and above
+// never match).
+inline bool word_has_escape(uint64_t w) {
+    constexpr uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    auto has_zero_byte = [](uint64_t x) { return (x - ones) & ~x & highs; };
+    return (((w - ones * 0x20) & ~w & highs) | has_zero_byte(w ^ (ones * '"')) | has_zero_byte(w ^ (ones * '\\'))) !=
+           0;
+}
+
+}  // namespace detail
+
 // Appends JSON text to a byte buffer, value by value, with the commas placed for you (no DOM).
 //
 // It writes through a cursor into out's storage, grown in chunks: out may
@@ -191,29 +212,27 @@ private:
     // Whether s goes into a JSON string as it is.
     static bool plain(std::string_view s) { return first_to_escape(s, 0) == s.size(); }
     // The index of s's first byte from `from` on that must be escaped, or
-    // s.size(). Eight bytes a step: a mail body is a few hundred bytes, and
-    // a byte-by-byte table lookup over it was a tenth of the order-mail
-    // stream thread; the word test only says whether the word has one.
+    // s.size(). Eight bytes a step, the last few as the word that ends s: a
+    // mail body is a few hundred bytes, and a byte-by-byte table lookup over
+    // it was a tenth of the order-mail stream thread.
     static size_t first_to_escape(std::string_view s, size_t from) {
         size_t i = from;
-        for (; i + 8 <= s.size(); i += 8) {
-            uint64_t word;
-            std::memcpy(&word, s.data() + i, sizeof word);
-            if (word_has_escape(word)) break;
+        if (s.size() - from >= 8) {
+            for (; i + 8 <= s.size(); i += 8) {
+                if (detail::word_has_escape(detail::load_word(s.data() + i))) return first_in_bytes(s, i);
+            }
+            // The word ending s: its bytes before i were found clean above.
+            if (i == s.size() || !detail::word_has_escape(detail::load_word(s.data() + s.size() - 8))) {
+                return s.size();
+            }
         }
-        for (; i < s.size(); ++i) {
+        return first_in_bytes(s, i);
+    }
+    static size_t first_in_bytes(std::string_view s, size_t from) {
+        for (size_t i = from; i < s.size(); ++i) {
             if (must_escape[static_cast<unsigned char>(s[i])]) return i;
         }
         return s.size();
-    }
-    // Whether one of w's bytes is below 0x20, '"' or '\\' (the classic
-    // "has a byte less than n" and "has a zero byte" bit tricks, exact as a
-    // yes/no answer; bytes of 0x80 and above never match).
-    static bool word_has_escape(uint64_t w) {
-        constexpr uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-        auto has_zero_byte = [](uint64_t x) { return (x - ones) & ~x & highs; };
-        return (((w - ones * 0x20) & ~w & highs) | has_zero_byte(w ^ (ones * '"')) |
-                has_zero_byte(w ^ (ones * '\\'))) != 0;
     }
 
     // The bytes a JSON string cannot hold as they are: '"', '\\' and the control characters.
@@ -245,6 +264,10 @@ public:
     // Whether it is null.
     bool is_null() const;
     std::string_view get_string() const;  // valid until the read returns
+    // get_string() when the value is a string (true), else false and the
+    // value is left to be read as its type is: one look where kind() and
+    // then get_string() take two.
+    bool get_string_if_string(std::string_view& out) const;
     // As a signed integer.
     int64_t get_int64() const;
     // As an unsigned integer.
@@ -414,7 +437,8 @@ struct codec<T> {
         uint64_t seen = 0;
         v.for_each_field([&](std::string_view key, value fv) {
             size_t i = 0;
-            std::apply([&](const auto&... f) { ((read_if(f, i++, key, fv, out, seen)), ...); }, fields);
+            // The first field of that name takes it (fields usually come in declaration order).
+            std::apply([&](const auto&... f) { (read_if(f, i++, key, fv, out, seen) || ...); }, fields);
         });
         size_t i = 0;
         std::apply([&](const auto&... f) { ((check_present(f, i++, seen, v)), ...); }, fields);
@@ -430,12 +454,14 @@ struct codec<T> {
     }
 
 private:
+    // Whether field f (the i-th) took the member named key.
     template<class F>
-    static void read_if(const F& f, size_t i, std::string_view key, value fv, T& out, uint64_t& seen) {
-        if (key != f.name || (seen >> i) & 1) return;
+    static bool read_if(const F& f, size_t i, std::string_view key, value fv, T& out, uint64_t& seen) {
+        if (key != f.name || (seen >> i) & 1) return false;
         seen |= uint64_t{1} << i;
-        if (!f.required && fv.is_null()) return;
+        if (!f.required && fv.is_null()) return true;
         f.codec.read(fv.named(f.name), out.*f.member);
+        return true;
     }
     template<class F>
     static void check_present(const F& f, size_t i, uint64_t seen, value v) {
@@ -466,8 +492,10 @@ private:
 struct text_or_integer {
     // Takes a string, or an integer as its decimal text.
     static void read(value v, std::string& out) {
-        if (v.kind() == value_kind::integer) out.assign(v.raw_text());
-        else out.assign(v.get_string());
+        std::string_view text;
+        if (v.get_string_if_string(text)) out.assign(text);
+        else if (v.kind() == value_kind::integer) out.assign(v.raw_text());
+        else v.fail("expected a string");
     }
     // Writes a string.
     static void write(writer& w, const std::string& s) { w.string(s); }
