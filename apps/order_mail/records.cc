@@ -3,9 +3,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
-#include <iterator>
 
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 namespace samsa::apps::order_mail {
@@ -28,9 +26,12 @@ std::string optional_text_field(const json& j, const char* name) {
     return j.contains(name) && !j.at(name).is_null() ? text_field(j, name) : std::string();
 }
 
+void append_integer(std::string& out, long long n) {
+    char digits[24];
+    out.append(digits, std::to_chars(digits, digits + sizeof digits, n).ptr);
+}
+
 // Appends "R$ 1.234,50" to out: Brazilian grouping and decimal comma.
-// Written in place (the mail had two of these as strings of their own,
-// built through an insert per thousands separator and fmt::format).
 void append_brl(std::string& out, double amount) {
     auto cents = static_cast<long long>(std::llround(amount * 100));
     char whole[24];
@@ -42,7 +43,12 @@ void append_brl(std::string& out, double amount) {
         if (k > 0 && (digits - k) % 3 == 0) out += '.';
         out += whole[k];
     }
-    fmt::format_to(std::back_inserter(out), ",{:02d}", static_cast<int>(cents % 100));
+    // Two digits, as printf's %02d writes them (a negative amount's sign
+    // counts in the width: -5 stays "-5").
+    const auto hundredths = static_cast<int>(cents % 100);
+    out += ',';
+    if (hundredths >= 0 && hundredths < 10) out += '0';
+    append_integer(out, hundredths);
 }
 
 }  // namespace
@@ -150,14 +156,19 @@ order_mail compose_order_mail(const order& o, const customer_with_address& c, co
     m.unit_price = i.price;
     m.total = o.quantity * i.price;
     m.created_at = o.created_at;
-    m.subject = fmt::format("Pedido {} confirmado: {} × {}", o.id, o.quantity, i.name);
-    // The body is written into one string, piece by piece: the address and
-    // the prices were strings of their own, 3-4% of the stream thread.
+    // Written piece by piece into the two strings: fmt::format and the
+    // address's and prices' temporaries were a fifth of the app's
+    // instructions per order.
+    m.subject.reserve(32 + o.id.size() + i.name.size());
+    m.subject.append("Pedido ").append(o.id).append(" confirmado: ");
+    append_integer(m.subject, o.quantity);
+    m.subject.append(" × ").append(i.name);
     const customer_address& a = c.where;
     std::string& b = m.body;
     b.reserve(256 + c.who.name.size() + i.name.size() + a.street.size() + a.city.size());
-    fmt::format_to(std::back_inserter(b), "Olá, {}!\n\nRecebemos o seu pedido {}:\n\n  {} × {} (", c.who.name, o.id,
-                   o.quantity, i.name);
+    b.append("Olá, ").append(c.who.name).append("!\n\nRecebemos o seu pedido ").append(o.id).append(":\n\n  ");
+    append_integer(b, o.quantity);
+    b.append(" × ").append(i.name).append(" (");
     append_brl(b, i.price);
     b += " cada)\n  Total: ";
     append_brl(b, m.total);

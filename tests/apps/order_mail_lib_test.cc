@@ -156,6 +156,8 @@ TEST(order_mail_records, the_mail_text_is_exactly_the_same_for_every_shape_of_ad
               "Ele será entregue em:\n   -  - CEP 1\n\nObrigado pela preferência!\n");
     // A refund-like negative price: the text the first version wrote.
     EXPECT_NE(mail(1, -1234.5, {"c1", "R", "", "C", "", ""}).body.find("(R$ -1.234,-50 cada)"), std::string::npos);
+    EXPECT_NE(mail(1, -0.05, {"c1", "R", "", "C", "", ""}).body.find("(R$ 0,-5 cada)"), std::string::npos);
+    EXPECT_EQ(mail(12, 1.5, {"c1", "R", "", "C", "", ""}).subject, "Pedido o1 confirmado: 12 × Café");
 }
 
 TEST(order_mail_generator, same_seed_same_records_other_seed_other_records) {
