@@ -60,6 +60,7 @@ namespace samsa::streams::json {
 
 namespace detail {
 
+// The eight bytes at p as one word (any alignment).
 inline uint64_t load_word(const char* p) {
     uint64_t w;
     std::memcpy(&w, p, sizeof w);
