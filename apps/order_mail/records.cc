@@ -32,23 +32,26 @@ void append_integer(std::string& out, long long n) {
 }
 
 // Appends "R$ 1.234,50" to out: Brazilian grouping and decimal comma.
+// Written in a local buffer and appended once.
 void append_brl(std::string& out, double amount) {
     auto cents = static_cast<long long>(std::llround(amount * 100));
     char whole[24];
     const char* end = std::to_chars(whole, whole + sizeof whole, cents / 100).ptr;
     const auto digits = static_cast<size_t>(end - whole);
-    out += "R$ ";
+    char text[64] = {'R', '$', ' '};
+    char* p = text + 3;
     // A '.' before every third character counted from the right, none first.
     for (size_t k = 0; k < digits; ++k) {
-        if (k > 0 && (digits - k) % 3 == 0) out += '.';
-        out += whole[k];
+        if (k > 0 && (digits - k) % 3 == 0) *p++ = '.';
+        *p++ = whole[k];
     }
     // Two digits, as printf's %02d writes them (a negative amount's sign
     // counts in the width: -5 stays "-5").
     const auto hundredths = static_cast<int>(cents % 100);
-    out += ',';
-    if (hundredths >= 0 && hundredths < 10) out += '0';
-    append_integer(out, hundredths);
+    *p++ = ',';
+    if (hundredths >= 0 && hundredths < 10) *p++ = '0';
+    p = std::to_chars(p, text + sizeof text, hundredths).ptr;
+    out.append(text, p);
 }
 
 }  // namespace

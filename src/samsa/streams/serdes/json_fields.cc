@@ -98,29 +98,50 @@ void writer::grow(size_t n) {
     out_->resize(want);
 }
 
-// A string with at least one byte to escape: runs copied as they are, and
-// the escapes between them.
-void writer::quoted_escaping(std::string_view s, size_t escape) {
+namespace {
+
+// Writes the escape of c (a byte must_escape names) at p; returns its end.
+unsigned char* write_escape(unsigned char* p, unsigned char c) {
     static constexpr char hex[] = "0123456789abcdef";
+    char short_form = 0;
+    switch (c) {
+        case '"': short_form = '"'; break;
+        case '\\': short_form = '\\'; break;
+        case '\n': short_form = 'n'; break;
+        case '\r': short_form = 'r'; break;
+        case '\t': short_form = 't'; break;
+        case '\b': short_form = 'b'; break;
+        case '\f': short_form = 'f'; break;
+        default: break;
+    }
+    *p++ = '\\';
+    if (short_form != 0) {
+        *p++ = static_cast<unsigned char>(short_form);
+        return p;
+    }
+    const unsigned char u[5] = {'u', '0', '0', static_cast<unsigned char>(hex[c >> 4]),
+                                static_cast<unsigned char>(hex[c & 0xf])};
+    std::memcpy(p, u, sizeof u);
+    return p + sizeof u;
+}
+
+constexpr size_t longest_escape = 6;  // \u00XX
+
+}  // namespace
+
+// A string with at least one byte to escape: each run copied as it is with
+// the escape after it, into room taken once for both (the unused end given
+// back), not through an append per piece.
+void writer::quoted_escaping(std::string_view s, size_t escape) {
     put('"');
     size_t plain = 0;  // start of the run of characters copied as they are
     for (size_t i = escape; i < s.size(); i = first_to_escape(s, i + 1)) {
-        auto c = static_cast<unsigned char>(s[i]);
-        append(s.substr(plain, i - plain));
+        const size_t run = i - plain;
+        bytes::value_type* p = room(run + longest_escape);
+        if (run != 0) std::memcpy(p, s.data() + plain, run);
+        p = write_escape(p + run, static_cast<unsigned char>(s[i]));
+        used_ = static_cast<size_t>(p - out_->data());
         plain = i + 1;
-        switch (c) {
-            case '"': append("\\\""); break;
-            case '\\': append("\\\\"); break;
-            case '\n': append("\\n"); break;
-            case '\r': append("\\r"); break;
-            case '\t': append("\\t"); break;
-            case '\b': append("\\b"); break;
-            case '\f': append("\\f"); break;
-            default: {
-                char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xf]};
-                append(std::string_view(u, sizeof u));
-            }
-        }
     }
     append(s.substr(plain));
     put('"');
