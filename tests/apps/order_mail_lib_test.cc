@@ -134,6 +134,32 @@ TEST(order_mail_records, the_mail_speaks_portuguese_and_sums_the_total) {
     EXPECT_DOUBLE_EQ(m.total, 3703.5);
 }
 
+// The whole text, byte for byte, for the shapes the body's pieces take:
+// with and without number, state and zip code, prices below a thousand,
+// in the thousands and millions (grouping), and a negative one.
+TEST(order_mail_records, the_mail_text_is_exactly_the_same_for_every_shape_of_address_and_price) {
+    auto mail = [](int quantity, double price, customer_address where) {
+        return compose_order_mail(order{"o1", "c1", "i1", quantity, "t"},
+                                  customer_with_address{{"c1", "Ana", "ana@example.com"}, std::move(where)},
+                                  item{"i1", "Café", price});
+    };
+    auto full = mail(2, 12.5, {"c1", "Rua A", "12", "Canoas", "RS", "92000-000"});
+    EXPECT_EQ(full.subject, "Pedido o1 confirmado: 2 × Café");
+    EXPECT_EQ(full.body,
+              "Olá, Ana!\n\nRecebemos o seu pedido o1:\n\n  2 × Café (R$ 12,50 cada)\n  Total: R$ 25,00\n\n"
+              "Ele será entregue em:\n  Rua A, 12 - Canoas/RS - CEP 92000-000\n\nObrigado pela preferência!\n");
+    EXPECT_EQ(mail(3, 456789.125, {"c1", "Rua B", "", "X", "", ""}).body,
+              "Olá, Ana!\n\nRecebemos o seu pedido o1:\n\n  3 × Café (R$ 456.789,13 cada)\n  Total: R$ 1.370.367,38\n\n"
+              "Ele será entregue em:\n  Rua B - X\n\nObrigado pela preferência!\n");
+    EXPECT_EQ(mail(1, 0.07, {"c1", "", "", "", "", "1"}).body,
+              "Olá, Ana!\n\nRecebemos o seu pedido o1:\n\n  1 × Café (R$ 0,07 cada)\n  Total: R$ 0,07\n\n"
+              "Ele será entregue em:\n   -  - CEP 1\n\nObrigado pela preferência!\n");
+    // A refund-like negative price: the text the first version wrote.
+    EXPECT_NE(mail(1, -1234.5, {"c1", "R", "", "C", "", ""}).body.find("(R$ -1.234,-50 cada)"), std::string::npos);
+    EXPECT_NE(mail(1, -0.05, {"c1", "R", "", "C", "", ""}).body.find("(R$ 0,-5 cada)"), std::string::npos);
+    EXPECT_EQ(mail(12, 1.5, {"c1", "R", "", "C", "", ""}).subject, "Pedido o1 confirmado: 12 × Café");
+}
+
 TEST(order_mail_generator, same_seed_same_records_other_seed_other_records) {
     data_generator a({.seed = 7, .customers = 50, .items = 30});
     data_generator b({.seed = 7, .customers = 50, .items = 30});

@@ -4,7 +4,11 @@
 
 #include "samsa/streams/serdes/json_fields.h"
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
@@ -212,6 +216,88 @@ TEST(json_fields, the_writer_escapes_member_names_and_places_commas) {
         w.end_object();
     }
     EXPECT_EQ(std::string(out.begin(), out.end()), R"({"plain":1,"quo\"te":["a",null],"":true})");
+}
+
+// A record is parsed where it lies when the bytes simdjson reads past it
+// are on its page, and copied first when they would not be: here records
+// end at every distance from a page that cannot be read (a read there
+// would crash), and one lies in a page's middle.
+TEST(json_fields, reads_a_record_that_ends_where_the_memory_ends) {
+    const auto page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+    void* map = mmap(nullptr, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    ASSERT_NE(map, MAP_FAILED);
+    auto* memory = static_cast<unsigned char*>(map);
+    ASSERT_EQ(mprotect(memory + page, page, PROT_NONE), 0);
+    const std::string text = write(sample());
+    for (size_t slack = 0; slack <= 80; ++slack) {
+        unsigned char* at = memory + page - slack - text.size();
+        std::memcpy(at, text.data(), text.size());
+        EXPECT_EQ(json::read<order>(samsa::bytes_view(at, text.size()), "ORDER"), sample()) << slack;
+    }
+    unsigned char* middle = memory + page / 2;
+    std::memcpy(middle, text.data(), text.size());
+    EXPECT_EQ(json::read<order>(samsa::bytes_view(middle, text.size()), "ORDER"), sample());
+    munmap(map, 2 * page);
+}
+
+// text_or_integer looks at a value once as a string, then as what it is.
+TEST(json_fields, an_id_is_a_string_or_an_integer_and_nothing_else) {
+    const std::string rest = R"(,"customerId":"c","created":1,"paid":true,"items":[]})";
+    EXPECT_EQ(read(R"({"id":"o-1")" + rest).id, "o-1");
+    EXPECT_EQ(read(R"({"id":-42)" + rest).id, "-42");
+    EXPECT_EQ(read(R"({"id":"")" + rest).id, "");
+    for (const char* id : {"1.5", "true", "null", "{}", "[1]"}) {
+        std::string e = read_error(std::string(R"({"id":)") + id + rest);
+        EXPECT_NE(e.find("field 'id'"), std::string::npos) << id << ": " << e;
+        EXPECT_NE(e.find("expected a string"), std::string::npos) << id << ": " << e;
+    }
+}
+
+struct oddly_named {
+    int plain = 0;
+    std::string quote;
+};
+auto json_fields(const oddly_named*) {
+    return std::tuple{json::field("plain", &oddly_named::plain), json::field("quo\"te\n", &oddly_named::quote)};
+}
+
+// A type's member names are escaped once, when it is first written.
+TEST(json_fields, a_type_writes_member_names_that_need_escapes) {
+    samsa::bytes out;
+    json::write(out, oddly_named{1, "x"});
+    EXPECT_EQ(std::string(out.begin(), out.end()), R"({"plain":1,"quo\"te\n":"x"})");
+    EXPECT_EQ(json::read<oddly_named>(out, "t").quote, "x");
+}
+
+// Each kind of byte that needs an escape, at every offset of strings up to
+// three words long, between plain bytes (ASCII, DEL and bytes of 0x80 and
+// above): the writer tests eight bytes at a time.
+TEST(json_fields, the_writer_escapes_a_byte_at_any_offset) {
+    const std::vector<std::pair<char, std::string>> escapes = {
+        {'"', "\\\""}, {'\\', "\\\\"}, {'\n', "\\n"}, {'\t', "\\t"},
+        {'\x01', "\\u0001"}, {'\x1f', "\\u001f"}, {'\0', "\\u0000"}};
+    const std::string plain = "a~ \x7f\xc3\xa9!\x80";
+    auto written = [](const std::string& s) {
+        samsa::bytes out;
+        {
+            json::writer w(out);
+            w.string(s);
+        }
+        return std::string(out.begin(), out.end());
+    };
+    for (size_t length = 1; length <= 24; ++length) {
+        std::string s;
+        for (size_t k = 0; k < length; ++k) s += plain[k % plain.size()];
+        ASSERT_EQ(written(s), '"' + s + '"');
+        for (size_t at = 0; at < length; ++at) {
+            for (const auto& [c, escaped] : escapes) {
+                std::string with = s;
+                with[at] = c;
+                std::string expected = '"' + s.substr(0, at) + escaped + s.substr(at + 1) + '"';
+                ASSERT_EQ(written(with), expected) << "length " << length << " at " << at << " byte " << int(c);
+            }
+        }
+    }
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <cstring>
 #include <string>
 
@@ -18,12 +19,35 @@ namespace {
 
 od::value& impl(void* p) { return *static_cast<od::value*>(p); }
 
-// One parser and one padded copy of the input per thread: records arrive in
-// librdkafka's buffers, which lack the padding simdjson reads past the end.
+// One parser and one padded copy of the input per thread, for records
+// whose padding cannot be read in place (below).
 struct thread_parser {
     od::parser parser;
     std::string padded;
 };
+
+// Whether simdjson may read the SIMDJSON_PADDING bytes after data where
+// they are. It reads them but their content does not change the parse (its
+// maintainers, simdjson issue 1965), so they need only be readable memory:
+// they are when they lie on the page of data's last byte (a page is mapped
+// whole; 4 KiB is the smallest). Records sit in librdkafka's fetch buffers
+// or in the driver's allocations, so nearly all qualify, and the copy of
+// each record into the padded buffer (5-6% of the driver's time) is left
+// for the few at a page's end. Sanitizer builds always copy: the bytes past
+// a record are outside any object they know of.
+bool padding_readable_in_place(bytes_view data) {
+#if defined(__SANITIZE_ADDRESS__)
+    return false;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer)
+    return false;
+#endif
+#endif
+    constexpr uintptr_t page = 4096;
+    if (data.empty()) return false;
+    const uintptr_t last = reinterpret_cast<uintptr_t>(data.data()) + data.size() - 1;
+    return last / page == (last + simdjson::SIMDJSON_PADDING) / page;
+}
 
 thread_parser& local_parser() {
     thread_local thread_parser p;
@@ -43,7 +67,8 @@ std::string where(std::string_view topic, std::string_view field) {
 // The field's name as written in the document when it needs no unescaping
 // (the usual name: no backslash, no control character), read in place;
 // unescaped_key() would copy it into the parser's string buffer. A null
-// view otherwise. The document's closing quote ends the scan.
+// view otherwise. The name's closing quote ends the scan (byte by byte:
+// names are short, and a word-at-a-time scan cost more than it saved).
 std::string_view plain_key(od::field& field) {
     const char* start = field.key().raw();
     const char* end = start;
@@ -56,11 +81,13 @@ std::string_view plain_key(od::field& field) {
 
 // ---- writer ----
 
-size_t writer::first_to_escape(std::string_view s, size_t from) {
-    for (size_t i = from; i < s.size(); ++i) {
-        if (must_escape[static_cast<unsigned char>(s[i])]) return i;
+std::string writer::key_text_of(std::string_view name) {
+    bytes text;
+    {
+        writer w(text);
+        w.key(name);
     }
-    return s.size();
+    return std::string(text.begin(), text.end());
 }
 
 // Grows by at least half of what out holds, so a record written field by
@@ -71,30 +98,50 @@ void writer::grow(size_t n) {
     out_->resize(want);
 }
 
-// A string with at least one byte to escape: runs copied as they are, and
-// the escapes between them.
-void writer::quoted_escaping(std::string_view s) {
-    size_t escape = first_to_escape(s, 0);
+namespace {
+
+// Writes the escape of c (a byte must_escape names) at p; returns its end.
+unsigned char* write_escape(unsigned char* p, unsigned char c) {
     static constexpr char hex[] = "0123456789abcdef";
+    char short_form = 0;
+    switch (c) {
+        case '"': short_form = '"'; break;
+        case '\\': short_form = '\\'; break;
+        case '\n': short_form = 'n'; break;
+        case '\r': short_form = 'r'; break;
+        case '\t': short_form = 't'; break;
+        case '\b': short_form = 'b'; break;
+        case '\f': short_form = 'f'; break;
+        default: break;
+    }
+    *p++ = '\\';
+    if (short_form != 0) {
+        *p++ = static_cast<unsigned char>(short_form);
+        return p;
+    }
+    const unsigned char u[5] = {'u', '0', '0', static_cast<unsigned char>(hex[c >> 4]),
+                                static_cast<unsigned char>(hex[c & 0xf])};
+    std::memcpy(p, u, sizeof u);
+    return p + sizeof u;
+}
+
+constexpr size_t longest_escape = 6;  // \u00XX
+
+}  // namespace
+
+// A string with at least one byte to escape: each run copied as it is with
+// the escape after it, into room taken once for both (the unused end given
+// back), not through an append per piece.
+void writer::quoted_escaping(std::string_view s, size_t escape) {
     put('"');
     size_t plain = 0;  // start of the run of characters copied as they are
     for (size_t i = escape; i < s.size(); i = first_to_escape(s, i + 1)) {
-        auto c = static_cast<unsigned char>(s[i]);
-        append(s.substr(plain, i - plain));
+        const size_t run = i - plain;
+        bytes::value_type* p = room(run + longest_escape);
+        if (run != 0) std::memcpy(p, s.data() + plain, run);
+        p = write_escape(p + run, static_cast<unsigned char>(s[i]));
+        used_ = static_cast<size_t>(p - out_->data());
         plain = i + 1;
-        switch (c) {
-            case '"': append("\\\""); break;
-            case '\\': append("\\\\"); break;
-            case '\n': append("\\n"); break;
-            case '\r': append("\\r"); break;
-            case '\t': append("\\t"); break;
-            case '\b': append("\\b"); break;
-            case '\f': append("\\f"); break;
-            default: {
-                char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xf]};
-                append(std::string_view(u, sizeof u));
-            }
-        }
     }
     append(s.substr(plain));
     put('"');
@@ -130,6 +177,15 @@ std::string_view value::get_string() const {
     std::string_view s;
     if (impl(impl_).get_string().get(s)) fail("expected a string");
     return s;
+}
+
+bool value::get_string_if_string(std::string_view& out) const {
+    // simdjson answers INCORRECT_TYPE without moving past the value, which
+    // can then be read as what it is.
+    auto e = impl(impl_).get_string().get(out);
+    if (e == simdjson::INCORRECT_TYPE) return false;
+    if (e) fail("expected a string");
+    return true;
 }
 
 int64_t value::get_int64() const {
@@ -198,13 +254,16 @@ void value::elements(void* ctx, void (*fn)(void*, value)) const {
 
 void parse(bytes_view data, std::string_view topic, void* ctx, void (*read)(void*, value)) {
     thread_parser& p = local_parser();
-    p.padded.reserve(data.size() + simdjson::SIMDJSON_PADDING);
-    p.padded.assign(reinterpret_cast<const char*>(data.data()), data.size());
-    od::document doc;
-    if (auto e = p.parser.iterate(simdjson::padded_string_view(p.padded.data(), p.padded.size(), p.padded.capacity()))
-                     .get(doc)) {
-        fail_with(topic, {}, simdjson::error_message(e));
+    simdjson::padded_string_view text;
+    if (padding_readable_in_place(data)) {
+        text = simdjson::padded_string_view(data.data(), data.size(), data.size() + simdjson::SIMDJSON_PADDING);
+    } else {
+        p.padded.reserve(data.size() + simdjson::SIMDJSON_PADDING);
+        p.padded.assign(reinterpret_cast<const char*>(data.data()), data.size());
+        text = simdjson::padded_string_view(p.padded.data(), p.padded.size(), p.padded.capacity());
     }
+    od::document doc;
+    if (auto e = p.parser.iterate(text).get(doc)) fail_with(topic, {}, simdjson::error_message(e));
     od::value root;
     if (auto e = doc.get_value().get(root)) {
         fail_with(topic, {}, e == simdjson::SCALAR_DOCUMENT_AS_VALUE ? "expected an object or an array"
