@@ -16,10 +16,12 @@
 #include "samsa/streams/internal/runtime/synchronized_key_value_store.h"
 #include "samsa/streams/serde.h"
 #include "samsa/streams/state/caching_key_value_store.h"
+#include "samsa/streams/state/change_logging_key_value_store.h"
 #include "samsa/streams/state/in_memory_key_value_store.h"
 #include "samsa/streams/state/key_value_store.h"
 #include "samsa/streams/state/metered_key_value_store.h"
 #include "samsa/streams/state/stores.h"
+#include "samsa/streams/state/write_counting_key_value_store.h"
 
 namespace samsa::streams {
 namespace {
@@ -372,6 +374,232 @@ TEST(read_token_facade_test, readers_on_other_threads_take_tokens_through_the_lo
     for (int i = 0; i < 50; ++i) want.push_back(key(i) + "@40");
     EXPECT_EQ(first, want);
     EXPECT_EQ(second, want);
+}
+
+
+// Under the record cache, where an inner store is: counts the reads that
+// reach it, and agrees to be skipped by a reader who knows the value.
+class below_counting_layer final : public wrapping_key_value_store {
+public:
+    using wrapping_key_value_store::wrapping_key_value_store;
+    std::optional<bytes> get(bytes_view key) override {
+        ++gets;
+        return wrapping_key_value_store::get(key);
+    }
+    bool note_read_known(bytes_view key, std::optional<bytes_view> value, uint64_t writes_seen,
+                         read_token& token) override {
+        return inner().note_read_known(key, value, writes_seen, token);
+    }
+    // The reads that reached it.
+    int gets = 0;
+};
+
+// Two stores of one task sharing the thread's record-cache budget, as the
+// order-mail app has them: a table only read (through a decoded cache, by a
+// join's value getter, or by plain get() for comparison) and a store written
+// on every record, whose dirty entries the budget evicts and forwards. The
+// table's stack is the runtime's: locking -> metered -> write counting ->
+// caching -> change logging -> (counting) in-memory.
+struct shared_budget_task {
+    recording_changelog_sink sink;
+    testing::test_records records = testing::with_time(1);
+    thread_cache budget;
+    recording_sensor table_gets;
+    recording_sensor table_hit_ratio;
+    below_counting_layer* table_below = nullptr;
+    caching_key_value_store* table_cache = nullptr;
+    std::unique_ptr<key_value_bytes_store> table;
+    std::unique_ptr<key_value_bytes_store> written;
+    std::vector<forwarded> flushed;  // keys as "t:" or "w:" + key, by store
+
+    explicit shared_budget_task(int64_t budget_bytes) : budget(budget_bytes) {
+        auto below = std::make_unique<below_counting_layer>(std::make_unique<in_memory_key_value_store>("t"));
+        table_below = below.get();
+        auto cache = std::make_unique<caching_key_value_store>(
+            std::make_unique<change_logging_key_value_store>(std::move(below)));
+        table_cache = cache.get();
+        store_meters meters;
+        meters.get = &table_gets;
+        table = std::make_unique<internal::synchronized_key_value_store>(std::make_unique<metered_key_value_store>(
+            std::make_unique<write_counting_key_value_store>(std::move(cache)), meters));
+        EXPECT_TRUE(table->set_cache_hit_ratio_sensor(&table_hit_ratio));
+        written = stores::key_value_store_builder(stores::in_memory_key_value_store("w")).with_caching_enabled().build();
+        open(*table, "t:");
+        open(*written, "w:");
+    }
+    void open(key_value_bytes_store& store, std::string tag) {
+        store_context context;
+        context.application_id = "app";
+        context.changelog = &sink;
+        context.records = &records;
+        context.cache = &budget;
+        ASSERT_TRUE(store.init(context).has_value());
+        ASSERT_TRUE(store.set_flush_listener(
+            [this, tag](bytes_view key, std::optional<bytes_view> nv, std::optional<bytes_view> ov,
+                        const record_context& c) {
+                flushed.push_back({tag + std::string(as_chars(key)), str(nv), str(ov), c.timestamp});
+            },
+            /*send_old_values=*/true));
+    }
+    key_value_store<std::string, std::string> table_facade() {
+        return key_value_store<std::string, std::string>(*table, serdes::string(), serdes::string(), "t");
+    }
+};
+
+std::string row_key(int i) { return "c" + std::to_string(10 + i); }
+
+TEST(read_known_test, a_table_read_again_after_its_rows_left_the_record_cache_reads_nothing_below_until_written) {
+    // Room for three of the table's rows: every row has left the record
+    // cache by the time it is read again, yet nothing was written, so the
+    // stored bytes are the ones the decoded cache holds.
+    shared_budget_task task(3 * 52);  // a row costs 3 + 4 + 45 bytes
+    for (int i = 0; i < 10; ++i) task.table->put(b(row_key(i)), v(b("row" + std::to_string(i))));
+    task.table->flush();
+    auto reader = task.table_facade();
+    reader.enable_decoded_cache(64);
+    auto read_all = [&] {
+        const int before = task.table_below->gets;
+        for (int i = 0; i < 10; ++i) {
+            const std::string* row = reader.find(row_key(i));
+            EXPECT_EQ(row ? *row : "nothing", "row" + std::to_string(i));
+        }
+        return task.table_below->gets - before;
+    };
+    EXPECT_EQ(read_all(), 10);  // every row from below once (seven were evicted by the load)
+    EXPECT_EQ(read_all(), 0);
+    EXPECT_EQ(read_all(), 0);
+    // The record cache did what ten plain gets do: it holds the last three.
+    EXPECT_EQ(task.table_cache->cached_bytes(), 3 * 52);
+    EXPECT_EQ(task.table_gets.values.size(), 30u);
+
+    task.table->put(b("other"), v(b("x")));  // a write to any key of the table
+    task.table->flush();                     // (written down first, so its old value is not read below meanwhile)
+    EXPECT_EQ(read_all(), 10);
+    EXPECT_EQ(read_all(), 0);
+    task.written->put(b("w"), v(b("x")));  // another store's write changes nothing here
+    EXPECT_EQ(read_all(), 0);
+    task.table->flush();
+    task.table->restore(b(row_key(5)), v(b("restored")), 7);
+    const int before = task.table_below->gets;
+    EXPECT_EQ(*reader.find(row_key(5)), "restored");
+    EXPECT_EQ(task.table_below->gets - before, 1);
+}
+
+TEST(read_known_test, rows_read_again_without_reading_below_evict_and_forward_exactly_as_plain_gets) {
+    // The same random mix on two tasks whose table and written store share a
+    // budget of about twelve entries: one reads the table through a decoded
+    // cache, the other through plain get() (Kafka's path). The table's
+    // evictions decide when the written store's dirty entries are evicted
+    // and forwarded, so every forwarded record, the changelog, the record
+    // cache's size, hit ratio and metered gets must be the same; and the
+    // decoded reader must read below less often.
+    shared_budget_task decoded(12 * 53), plain(12 * 53);
+    for (auto* task : {&decoded, &plain}) {
+        for (int i = 0; i < 30; ++i) task->table->put(b(row_key(i)), v(b("row" + std::to_string(i))));
+        task->table->flush();
+    }
+    auto reader = decoded.table_facade();
+    reader.enable_decoded_cache(1 << 10);
+    auto plain_reader = plain.table_facade();
+    int decoded_reads_below = 0, plain_reads_below = 0;  // by the table's readers
+    std::mt19937 rng(7);
+    for (int step = 0; step < 5000; ++step) {
+        decoded.records.set_time(step), plain.records.set_time(step);
+        const unsigned op = rng() % 1000;
+        const std::string row = row_key(static_cast<int>(rng() % 30));
+        if (op < 640) {
+            const int d0 = decoded.table_below->gets, p0 = plain.table_below->gets;
+            const std::string* got = reader.find(row);
+            std::optional<std::string> want = plain_reader.get(row);
+            decoded_reads_below += decoded.table_below->gets - d0, plain_reads_below += plain.table_below->gets - p0;
+            ASSERT_EQ(got ? std::optional<std::string>(*got) : std::nullopt, want) << "step " << step;
+        } else if (op < 940) {
+            bytes key = b("w" + std::to_string(rng() % 20)), value = b("v" + std::to_string(step));
+            decoded.written->put(key, v(value)), plain.written->put(key, v(value));
+        } else if (op < 992) {
+            for (auto* task : {&decoded, &plain}) task->table->flush_cache(), task->written->flush_cache();
+        } else if (op < 997) {
+            bytes value = b("new" + std::to_string(step));
+            decoded.table->put(b(row), v(value)), plain.table->put(b(row), v(value));
+        } else {
+            bytes value = b("restored" + std::to_string(step));
+            decoded.table->restore(b(row), v(value), step), plain.table->restore(b(row), v(value), step);
+        }
+        ASSERT_EQ(decoded.flushed, plain.flushed) << "step " << step;
+        ASSERT_EQ(decoded.table_cache->cached_bytes(), plain.table_cache->cached_bytes()) << "step " << step;
+        ASSERT_EQ(decoded.budget.size_bytes(), plain.budget.size_bytes()) << "step " << step;
+    }
+    EXPECT_GT(std::count_if(plain.flushed.begin(), plain.flushed.end(),
+                            [](const forwarded& f) { return f.key.starts_with("w:"); }),
+              100);
+    EXPECT_EQ(decoded.sink.records, plain.sink.records);
+    EXPECT_EQ(decoded.table_hit_ratio.values, plain.table_hit_ratio.values);
+    EXPECT_EQ(decoded.table_gets.values.size(), plain.table_gets.values.size());
+    EXPECT_LT(decoded_reads_below * 2, plain_reads_below);
+}
+
+TEST(read_known_test, a_row_written_by_what_its_own_read_evicted_is_read_again) {
+    // A read that misses the record cache keeps the row and may evict a
+    // dirty entry, whose listener may write the row being read. The read
+    // returns the row as it was (as get() does); the next must see the
+    // write, although the record cache then holds the row under a token
+    // the reader could take.
+    task_store store(2 * 47);  // two entries of a one-byte key and value
+    auto reader = store.facade();
+    reader.enable_decoded_cache(16);
+    store.stack->put(b("k"), v(b("1")));
+    store.stack->flush();
+    store.stack->put(b("x"), v(b("2")));
+    store.flushed.clear();
+    store.stack->put(b("y"), v(b("3")));  // k, clean and eldest, leaves
+    ASSERT_TRUE(store.flushed.empty());
+    bool wrote = false;
+    ASSERT_TRUE(store.stack->set_flush_listener(
+        [&](bytes_view key, std::optional<bytes_view>, std::optional<bytes_view>, const record_context&) {
+            if (as_chars(key) == "x" && !wrote) {
+                wrote = true;
+                store.stack->put(b("k"), v(b("new")));
+            }
+        },
+        false));
+    EXPECT_EQ(*reader.find("k"), "1");  // kept again, evicting x, whose flush writes k
+    ASSERT_TRUE(wrote);
+    EXPECT_EQ(*reader.find("k"), "new");
+    EXPECT_EQ(*reader.find("k"), "new");
+}
+
+
+TEST(read_known_test, a_row_kept_again_whose_eviction_wrote_it_is_read_again) {
+    // The same through note_read_known(): the row was decoded, left the
+    // record cache while nothing was written, and keeping it again evicts
+    // a dirty entry whose listener writes the row.
+    auto memory = std::make_unique<in_memory_key_value_store>("s");
+    in_memory_key_value_store& below = *memory;
+    write_counting_key_value_store stack(std::make_unique<caching_key_value_store>(std::move(memory)));
+    recording_changelog_sink sink;
+    testing::test_records records = testing::with_time(1);
+    bool wrote = false;
+    testing::open_caching_store(
+        stack, sink, records, 3 * 47,  // three entries of a one-byte key and value
+        [&](bytes_view key, std::optional<bytes_view>, std::optional<bytes_view>, const record_context&) {
+            if (as_chars(key) == "x" && !wrote) {
+                wrote = true;
+                stack.put(b("k"), v(b("new")));
+            }
+        },
+        false);
+    for (const char* key : {"k", "a", "b"}) below.put(b(key), v(b("1")));
+    key_value_store<std::string, std::string> reader(stack, serdes::string(), serdes::string(), "s");
+    reader.enable_decoded_cache(16);
+    stack.put(b("x"), v(b("9")));        // x
+    EXPECT_EQ(*reader.find("k"), "1");   // x, k
+    EXPECT_EQ(stack.get(b("x")), b("9"));  // k, x
+    EXPECT_EQ(stack.get(b("a")), b("1"));  // k, x, a
+    EXPECT_EQ(stack.get(b("b")), b("1"));  // k leaves: x, a, b
+    EXPECT_EQ(*reader.find("k"), "1");   // kept again, evicting x, whose flush writes k
+    ASSERT_TRUE(wrote);
+    EXPECT_EQ(*reader.find("k"), "new");
+    EXPECT_EQ(*reader.find("k"), "new");
 }
 
 }  // namespace

@@ -263,6 +263,28 @@ bool caching_key_value_store::note_read_again(const read_token& token, uint64_t 
     return true;
 }
 
+bool caching_key_value_store::note_read_known(bytes_view key, std::optional<bytes_view> value, uint64_t writes_seen,
+                                              read_token& token) {
+    if (!open_) return false;  // the reader's get() says why
+    auto it = find(key);
+    // A miss is where get() reads below: the layers there must agree to be
+    // skipped.
+    read_token below;
+    if (it == cache_.end() && !inner().note_read_known(key, value, writes_seen, below)) {
+        return false;
+    }
+    if (hit_ratio_) count_read(it != cache_.end());
+    if (it != cache_.end()) {
+        touch(*it->second);
+    } else if (value && !segments_) {  // get() keeps what it read below, and only that
+        cache_put(key, *value, false);
+        maybe_evict();
+        it = find(key);
+    }
+    token = token_for(it == cache_.end() ? nullptr : it->second);
+    return true;
+}
+
 std::optional<bytes> caching_key_value_store::query_get(bytes_view key) {
     check_open();
     if (entry* e = find(key)) return e->value;

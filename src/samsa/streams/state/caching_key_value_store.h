@@ -43,6 +43,10 @@
 //    the key's bytes (reads come here first); then the reader reads by key
 //    again, which behaves as get() does. Tokens carry the layer's id (unique
 //    in the process), so one is never taken for another layer's;
+//  - a reader who knows the key's value because nothing was written since
+//    it read it (note_read_known) is answered as get() would be, except that
+//    on a miss the cache keeps the reader's bytes instead of reading below:
+//    the same entry, LRU order, hit ratio and evictions, no read below;
 //  - an entry costs what Kafka's LRUCacheEntry and NamedCache node count:
 //    key + value + 24 (node) + 1 (dirty flag) + 8 + 8 + 4 (timestamp,
 //    offset, partition) + topic + headers.
@@ -104,6 +108,8 @@ public:
     void note_read_issuing(bytes_view key, read_token& token) override;
     std::optional<bytes> get_issuing(bytes_view key, read_token& token) override;
     bool note_read_again(const read_token& token, uint64_t writes_seen) override;
+    bool note_read_known(bytes_view key, std::optional<bytes_view> value, uint64_t writes_seen,
+                         read_token& token) override;
     // The cached value (the latest write) or the one below; nothing cached,
     // touched or evicted.
     std::optional<bytes> query_get(bytes_view key) override;

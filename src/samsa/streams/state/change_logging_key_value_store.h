@@ -51,6 +51,10 @@ public:
     bool note_read_again(const read_token& token, uint64_t writes_seen) override {
         return inner().note_read_again(token, writes_seen);
     }
+    bool note_read_known(bytes_view key, std::optional<bytes_view> value, uint64_t writes_seen,
+                         read_token& token) override {
+        return inner().note_read_known(key, value, writes_seen, token);
+    }
 
     // <application.id>-<store>-changelog.
     const std::string& changelog_topic() const { return topic_; }

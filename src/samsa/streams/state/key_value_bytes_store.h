@@ -122,6 +122,26 @@ public:
     // the keyed path. True also means the call wrote nothing and evicted
     // nothing, so what the reader holds is still what the store holds.
     virtual bool note_read_again(const read_token& /*token*/, uint64_t /*writes_seen*/) { return true; }
+    // What get_issuing(key, token) does to the stack besides reading, for a
+    // reader who knows key's value: value is what get(key) returned when the
+    // stack was at write count writes_seen (nullopt: absent). When the count
+    // is still writes_seen (a write-counting layer checks), the stored value
+    // is still that one, so nothing is read below the record cache: a
+    // caching layer counts the read as get() does and, on a hit, makes the
+    // entry the most recently used, on a miss keeps value as a clean entry
+    // and maybe evicts, as get() does after reading below (an absent key is
+    // not kept); a metered layer times a get; token is set as get_issuing()
+    // sets it; returns true. Otherwise (the count moved, or a layer that
+    // must see every read by key) does nothing and returns false, and the
+    // reader reads by key. As with get(), an eviction may forward records
+    // downstream, and they may write to this stack. value is read before
+    // anything is evicted. An inner store has nothing to do: its token is
+    // valid and empty.
+    virtual bool note_read_known(bytes_view /*key*/, std::optional<bytes_view> /*value*/, uint64_t /*writes_seen*/,
+                                 read_token& token) {
+        token = read_token{true};
+        return true;
+    }
     // Writes key's value; nullopt deletes key.
     virtual void put(bytes_view key, std::optional<bytes_view> value) = 0;
     // Writes value only when key is absent; returns the value already there

@@ -26,17 +26,20 @@
 // caches bytes, not objects; this cache never changes what get() returns.
 // While the stack's write_count() has not moved since an entry was checked,
 // the entry is returned without reading the stored bytes (the read's effects
-// on the stack, such as the record cache's LRU order, still happen:
-// note_read; through the entry's read_token, which names the key's record
-// cache entry, when the stack has issued one and it is still good, so that a
-// hit serializes no key and looks nothing up by key); once it has moved, the
-// entry is checked again against the stored bytes it was decoded from (one
+// on the stack, such as the record cache's LRU order, still happen: through
+// the entry's read_token, which names the key's record cache entry, when the
+// stack has issued one and it is still good, so that a hit serializes no key
+// and looks nothing up by key; else through note_read_known() with the bytes
+// the entry was checked against, which a record cache that has evicted the
+// key keeps again, as get() would, without reading them below); once it has
+// moved, the entry is checked again against the stored bytes it was decoded from (one
 // store read), so a write through any facade or layer (or a restore) is seen
 // without a notification protocol between layers. A token naming a record
 // cache entry is finer: the entry changes generation when its own key is
 // written, so the entry stays a hit while other keys are written. It assumes the value deserializer is a pure function of its
 // bytes (the built-in serdes are). Absent keys are cached too. Bounded:
-// cleared when it reaches n entries.
+// cleared when it reaches n entries (not while a read it started is in the
+// store, whose evictions may forward to readers of this cache).
 //
 // Threads: the stream thread owning the store, never locked.
 
@@ -175,9 +178,12 @@ private:
     // stored bytes (read only once the store was written). A hit reads one
     // slot and the entry's first lines.
     //
-    // Two ways to answer: the entry's token, when the stack still takes it
-    // (nothing the entry depends on was written), or the stored bytes,
-    // compared with those the entry was decoded from.
+    // Three ways to answer: the entry's token, when the stack still takes it
+    // (nothing the entry depends on was written); the entry's stored bytes,
+    // handed to the stack when its token is spent but nothing was written
+    // since (note_read_known: a record cache keeps them again, nothing is
+    // read below); or the stored bytes, read and compared with those the
+    // entry was decoded from.
     class decoded_cache {
     public:
         // Entries are numbered by 32 bits.
@@ -191,9 +197,14 @@ private:
             // effects (the record cache's LRU order above all) through the
             // entry's token, with no key serialized and no lookup by key. It
             // wrote and evicted nothing when it says yes, so n is still good.
-            if (n && n->token.valid && n->checked_at != unchecked &&
-                owner.store_->note_read_again(n->token, n->checked_at)) {
-                return value_of(*n);
+            if (n && n->checked_at != unchecked) {
+                if (n->token.valid && owner.store_->note_read_again(n->token, n->checked_at)) return value_of(*n);
+                // The token is spent (its record-cache entry was evicted, a
+                // large table's usual case) but the stack may still be
+                // unwritten since the entry was checked: then the entry's
+                // bytes are the stored ones, and the stack does what get()
+                // does with them instead of reading them again (RocksDB).
+                if (read_known(*n, key, owner)) return value_of(*n);
             }
             // Else read as get() does, which also issues a token for the next
             // hit. The count is read before the store: a write after this
@@ -202,7 +213,7 @@ private:
             read_token token;
             std::optional<bytes> stored = owner.store_->get_issuing(owner.key_bytes(key), token);
             // The get may have evicted, and what that forwarded may have
-            // cleared this cache.
+            // looked keys up here (a nested find), adding this one.
             n = lookup(hash, key, owner);
             if (!n || n->stored != stored) {
                 std::optional<V> value;
@@ -212,7 +223,7 @@ private:
                 n->stored = std::move(stored);
             }
             n->checked_at = writes;
-            n->token = token;
+            n->token = unless_written(writes, token, owner);
             return value_of(*n);
         }
 
@@ -249,6 +260,42 @@ private:
         static constexpr size_t chunk_size = 64;  // 16 KiB of entries of a few lines each
 
         static const V* value_of(const node& n) { return n.value ? &*n.value : nullptr; }
+        // The key's read through note_read_known(), with the bytes n was
+        // checked against; false: the stack was written since (or refuses).
+        bool read_known(node& n, const K& key, const key_value_store& owner) {
+            const uint64_t seen = n.checked_at;
+            read_token token;
+            {
+                store_call call(*this);  // keeps n alive through nested finds
+                if (!owner.store_->note_read_known(owner.key_bytes(key), value_view(n.stored), seen, token)) {
+                    return false;
+                }
+            }
+            n.token = unless_written(seen, token, owner);
+            return true;
+        }
+        // token, unless the stack was written after writes_before: what an
+        // eviction forwarded during the read may have written the key after
+        // its value was read, and then the token, issued after, would vouch
+        // for the new value while the entry holds the old one.
+        static read_token unless_written(uint64_t writes_before, const read_token& token,
+                                         const key_value_store& owner) {
+            return owner.store_->write_count().value_or(unchecked) == writes_before ? token : read_token{};
+        }
+        // Marks a call into the store in progress: what an eviction forwards
+        // may look keys up here meanwhile, and must not clear the cache
+        // under the entry the outer find() holds.
+        class store_call {
+        public:
+            explicit store_call(decoded_cache& cache) : cache_(cache) { ++cache_.store_calls_; }
+            ~store_call() { --cache_.store_calls_; }
+            store_call(const store_call&) = delete;
+            store_call& operator=(const store_call&) = delete;
+
+        private:
+            decoded_cache& cache_;
+        };
+
         // Mixed (murmur3's finalizer), since the index takes the low bits and
         // std::hash of an integer is the integer itself: keys 1024 apart
         // would otherwise all probe from one slot.
@@ -278,7 +325,7 @@ private:
             }
         }
         node& insert(uint64_t hash, const K& key, const key_value_store& owner) {
-            if (size_ >= max_entries_) clear();
+            if (size_ >= max_entries_ && store_calls_ == 0) clear();  // else a little over, until then
             // At most three quarters full, so probes stay short and always end.
             if ((size_ + 1) * 4 > slots_.size() * 3) grow();
             // Chunks are filled within their first reservation: nodes never move.
@@ -311,6 +358,7 @@ private:
 
         size_t max_entries_;
         size_t size_ = 0;
+        int store_calls_ = 0;  // store_call: read_known()'s, in progress
         std::vector<std::vector<node>> chunks_;  // of chunk_size nodes each, the last one filling
         std::vector<slot> slots_;                // a power of two in size
     };

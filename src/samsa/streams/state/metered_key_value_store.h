@@ -175,6 +175,15 @@ public:
         meters_.get->record(elapsed_ns(start));
         return true;
     }
+    // The same: a get when it did the read.
+    bool note_read_known(bytes_view key, std::optional<bytes_view> value, uint64_t writes_seen,
+                         read_token& token) override {
+        if (!meters_.get) return inner().note_read_known(key, value, writes_seen, token);
+        auto start = clock::now();
+        if (!inner().note_read_known(key, value, writes_seen, token)) return false;
+        meters_.get->record(elapsed_ns(start));
+        return true;
+    }
     void put(bytes_view key, std::optional<bytes_view> value) override {
         timed(meters_.put, [&] { wrapping_key_value_store::put(key, value); });
         record_e2e();

@@ -34,12 +34,16 @@ public:
     std::optional<bytes> get(bytes_view key) override { return inner_->get(key); }
     std::optional<bytes> query_get(bytes_view key) override { return inner_->query_get(key); }
     void note_read(bytes_view key) override { inner_->note_read(key); }
-    // A layer must opt in to tokens (by forwarding these two): by default it
+    // A layer must opt in to tokens (by forwarding these four): by default it
     // sees every read by key (note_read(), which it may override to lock or
     // count) and issues no token.
     void note_read_issuing(bytes_view key, read_token& /*token*/) override { note_read(key); }
     std::optional<bytes> get_issuing(bytes_view key, read_token& /*token*/) override { return get(key); }
     bool note_read_again(const read_token& /*token*/, uint64_t /*writes_seen*/) override { return false; }
+    bool note_read_known(bytes_view /*key*/, std::optional<bytes_view> /*value*/, uint64_t /*writes_seen*/,
+                         read_token& /*token*/) override {
+        return false;
+    }
     void put(bytes_view key, std::optional<bytes_view> value) override { inner_->put(key, value); }
     std::optional<bytes> put_if_absent(bytes_view key, std::optional<bytes_view> value) override {
         return inner_->put_if_absent(key, value);

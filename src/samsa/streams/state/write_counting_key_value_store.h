@@ -66,6 +66,13 @@ public:
         if (token.layer == 0 && writes_.load(std::memory_order_acquire) != writes_seen) return false;
         return inner().note_read_again(token, writes_seen);
     }
+    // The reader's bytes are the stored ones only while nothing was written
+    // since it read them.
+    bool note_read_known(bytes_view key, std::optional<bytes_view> value, uint64_t writes_seen,
+                         read_token& token) override {
+        if (writes_.load(std::memory_order_acquire) != writes_seen) return false;
+        return inner().note_read_known(key, value, writes_seen, token);
+    }
 
 private:
     void counted() { writes_.fetch_add(1, std::memory_order_release); }

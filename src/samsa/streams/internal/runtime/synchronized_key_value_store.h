@@ -76,6 +76,13 @@ public:
         std::lock_guard l(mutex_);
         return inner().note_read_again(token, writes_seen);
     }
+    // The write count is checked under the lock, so no write can come
+    // between the check and what the record cache keeps.
+    bool note_read_known(bytes_view key, std::optional<bytes_view> value, uint64_t writes_seen,
+                         read_token& token) override {
+        std::lock_guard l(mutex_);
+        return inner().note_read_known(key, value, writes_seen, token);
+    }
     // Runs f(store) holding the lock, so that several calls (and draining
     // their iterators) see one state of the store.
     template<class F>
