@@ -266,22 +266,22 @@ bool caching_key_value_store::note_read_again(const read_token& token, uint64_t 
 bool caching_key_value_store::note_read_known(bytes_view key, std::optional<bytes_view> value, uint64_t writes_seen,
                                               read_token& token) {
     if (!open_) return false;  // the reader's get() says why
-    auto it = find(key);
+    entry* cached = find(key);
     // A miss is where get() reads below: the layers there must agree to be
     // skipped.
     read_token below;
-    if (it == cache_.end() && !inner().note_read_known(key, value, writes_seen, below)) {
-        return false;
-    }
-    if (hit_ratio_) count_read(it != cache_.end());
-    if (it != cache_.end()) {
-        touch(*it->second);
+    if (cached == nullptr && !inner().note_read_known(key, value, writes_seen, below)) return false;
+    if (hit_ratio_) count_read(cached != nullptr);
+    if (cached) {
+        touch(*cached);
     } else if (value && !segments_) {  // get() keeps what it read below, and only that
-        cache_put(key, *value, false);
+        entry& e = cache_put(key, *value, false);
+        const uint64_t generation = uses_[e.index].generation;
         maybe_evict();
-        it = find(key);
+        // As in read(): still this key's entry unless evicted or rewritten.
+        if (uses_[e.index].generation == generation) cached = &e;
     }
-    token = token_for(it == cache_.end() ? nullptr : it->second);
+    token = token_for(cached);
     return true;
 }
 
