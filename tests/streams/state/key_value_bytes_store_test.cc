@@ -192,6 +192,36 @@ TEST(rocksdb_key_value_store_test, survives_close_and_reopen) {
     EXPECT_EQ(s.get(b("b")), std::nullopt);
 }
 
+// A point read that found a key in one sorted run (and left its block in the
+// block cache) must still see a newer write in the memtable or a newer file,
+// deletes too, and a reopened store its last write: the guard for any read
+// cache tried under the store (issue 12 tried a row cache).
+TEST(rocksdb_key_value_store_test, reads_see_the_newest_write_across_flushes_and_reopen) {
+    temp_dir dir;
+    rocksdb_key_value_store s("table");
+    ASSERT_TRUE(s.open(dir.path()).has_value());
+    s.put(b("k"), v(b("1")));
+    s.flush();
+    ASSERT_EQ(s.get(b("k")), b("1"));
+    ASSERT_EQ(s.get(b("k")), b("1"));  // now cached
+    s.put(b("k"), v(b("2")));
+    EXPECT_EQ(s.get(b("k")), b("2"));  // memtable
+    s.flush();
+    EXPECT_EQ(s.get(b("k")), b("2"));  // a newer file
+    s.remove(b("k"));
+    EXPECT_EQ(s.get(b("k")), std::nullopt);
+    s.flush();
+    EXPECT_EQ(s.get(b("k")), std::nullopt);
+    s.put(b("k"), v(b("3")));
+    s.close();
+    ASSERT_TRUE(s.open(dir.path()).has_value());
+    EXPECT_EQ(s.get(b("k")), b("3"));
+    auto all = s.all();  // iteration is unchanged by the cache
+    ASSERT_TRUE(all->has_next());
+    EXPECT_EQ(all->next().value, b("3"));
+    EXPECT_FALSE(all->has_next());
+}
+
 TEST(rocksdb_key_value_store_test, survives_destruction_without_close) {
     temp_dir dir;
     {
