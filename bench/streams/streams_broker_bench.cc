@@ -40,8 +40,10 @@
 //  6. restore: K keys produced straight into a compacted changelog, a fresh
 //     state dir, time from the first on_restore_start to the last
 //     on_restore_end.
-// One stream thread; the pipe is one thread too. Producers use linger.ms=5
-// everywhere (Kafka Streams' default of 100 would dominate latency).
+// One stream thread; the pipe is one thread too. The app runs with its own
+// client settings (order_mail_properties: producer linger.ms=1); the pipe's
+// producer lingers as long, the bench's loaders and feeder 5 ms (Kafka
+// Streams' default of 100 would dominate latency).
 //
 // Threads: main drives the phases; the latency feeder and reader run on
 // their own threads; kafka_streams runs its own.
@@ -110,10 +112,10 @@ int64_t wall_us() {
 // A producer that keeps going: waits on its queue when full, counts failures.
 class bulk_producer {
 public:
-    explicit bulk_producer(const std::string& bootstrap) {
+    explicit bulk_producer(const std::string& bootstrap, const std::string& linger_ms = "5") {
         auto p = samsa::kafka::producer::create(samsa::kafka::properties{{"bootstrap.servers", bootstrap},
                                                                          {"partitioner", "murmur2_random"},
-                                                                         {"linger.ms", "5"},
+                                                                         {"linger.ms", linger_ms},
                                                                          {"queue.buffering.max.messages", "200000"}});
         if (!p) die(p.error().message);
         producer_ = std::move(*p);
@@ -313,7 +315,7 @@ public:
     pipe_runner(const std::string& bootstrap, int partitions)
         : consumer_(assigned_consumer(bootstrap, "bench-pipe", "100", om::order_topic, partitions,
                                       samsa::kafka::offset_beginning)),
-          producer_(bootstrap) {}
+          producer_(bootstrap, om::order_mail_properties(bootstrap, "pipe", "")["producer.linger.ms"]) {}
     ~pipe_runner() {
         stop();
         (void)consumer_->close(30s);
@@ -387,8 +389,6 @@ std::map<std::string, std::string> bench_configs;  // --config, for every run of
 
 std::map<std::string, std::string> app_props(const std::string& bootstrap, const std::filesystem::path& state_dir) {
     auto p = om::order_mail_properties(bootstrap, "order-mail", state_dir.string());
-    p["producer.linger.ms"] = "5";
-    p["consumer.fetch.wait.max.ms"] = "100";
     p["commit.interval.ms"] = "1000";
     auto guarantee = bench_configs.find("processing.guarantee");
     if (guarantee != bench_configs.end() && guarantee->second != "at_least_once") p.erase("commit.interval.ms");
