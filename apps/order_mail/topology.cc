@@ -52,10 +52,13 @@ std::map<std::string, std::string> order_mail_properties(const std::string& boot
         {"bootstrap.servers", bootstrap_servers},
         {"default.deserialization.exception.handler", "logAndContinue"},
         // A mail should leave soon after its order (issue 12: the first mail
-        // within 200 ms of RUNNING). Kafka Streams' producer linger.ms of 100
-        // is paid twice per order, on the repartition topic and on
-        // ORDER-MAIL: 200 ms before anything else.
-        {"producer.linger.ms", "5"},
+        // within 200 ms of RUNNING, p99 end-to-end within 20 ms). Kafka
+        // Streams' producer linger.ms of 100 is paid twice per order, on the
+        // repartition topic and on ORDER-MAIL: 200 ms before anything else.
+        // At 5 ms the two lingers were half of the median end-to-end latency
+        // (median 13.8 ms; 7.4 ms at 1 ms, 20k orders/s, with no measurable
+        // change in CPU per order; bench/streams/README.md, s18-hL).
+        {"producer.linger.ms", "1"},
         // A fetch parked on the broker (fetch.wait.max.ms, 500 by default in
         // librdkafka and Java) holds back the partitions the stream thread
         // resumes meanwhile, as when its tasks finish restoring at RUNNING:

@@ -9,6 +9,7 @@
 //                              [--partitions N] [--latency-seconds S]
 //                              [--restore-keys N] [--stores rocksdb|in_memory]
 //                              [--config key=value]...   (kafka_streams properties)
+//                              [--latency-breakdown on] [--latency-rate R]
 //
 // --config processing.guarantee=exactly_once_v2 runs the app under
 // exactly-once (commit.interval.ms then defaults to Kafka's 100 ms unless
@@ -24,9 +25,14 @@
 //  2. prefill ORDER with N orders; start the app again and time start() to
 //     the N-th ORDER-MAIL record (orders/s); the app's tables come from its
 //     RocksDB checkpoints, so this is order processing only;
-//  3. latency: orders at half that rate for S seconds, stamped with the send
+//  3. latency: orders at half that rate (or R/s) for S seconds, stamped with the send
 //     time; a reader of ORDER-MAIL takes now - record timestamp (Kafka
 //     Streams keeps the input timestamp through the repartition and joins);
+//     With --latency-breakdown on, two more readers take the same figure
+//     on ORDER (the feeder's produce and one fetch: the floor of every hop)
+//     and on the repartition topic (the first hop: ORDER -> stream thread
+//     -> repartition topic), so the second hop is what ORDER-MAIL adds;
+//     each reader costs the measured process some CPU;
 //  4. the pipe over the same ORDER partitions: throughput, then latency at
 //     the same rate as 3;
 //  5. driver: the same topology and stores in the topology test driver,
@@ -34,8 +40,10 @@
 //  6. restore: K keys produced straight into a compacted changelog, a fresh
 //     state dir, time from the first on_restore_start to the last
 //     on_restore_end.
-// One stream thread; the pipe is one thread too. Producers use linger.ms=5
-// everywhere (Kafka Streams' default of 100 would dominate latency).
+// One stream thread; the pipe is one thread too. The app runs with its own
+// client settings (order_mail_properties: producer linger.ms=1); the pipe's
+// producer lingers as long, the bench's loaders and feeder 5 ms (Kafka
+// Streams' default of 100 would dominate latency).
 //
 // Threads: main drives the phases; the latency feeder and reader run on
 // their own threads; kafka_streams runs its own.
@@ -80,6 +88,8 @@ struct options {
     int64_t orders = 100000;
     int partitions = 3;
     int latency_seconds = 10;
+    bool latency_breakdown = false;
+    double latency_rate = 0;  // orders/s; 0: half the measured rate
     int64_t restore_keys = 100000;
     samsa::streams::store_type stores = samsa::streams::store_type::rocksdb;
     std::map<std::string, std::string> configs;
@@ -102,10 +112,10 @@ int64_t wall_us() {
 // A producer that keeps going: waits on its queue when full, counts failures.
 class bulk_producer {
 public:
-    explicit bulk_producer(const std::string& bootstrap) {
+    explicit bulk_producer(const std::string& bootstrap, const std::string& linger_ms = "5") {
         auto p = samsa::kafka::producer::create(samsa::kafka::properties{{"bootstrap.servers", bootstrap},
                                                                          {"partitioner", "murmur2_random"},
-                                                                         {"linger.ms", "5"},
+                                                                         {"linger.ms", linger_ms},
                                                                          {"queue.buffering.max.messages", "200000"}});
         if (!p) die(p.error().message);
         producer_ = std::move(*p);
@@ -305,7 +315,7 @@ public:
     pipe_runner(const std::string& bootstrap, int partitions)
         : consumer_(assigned_consumer(bootstrap, "bench-pipe", "100", om::order_topic, partitions,
                                       samsa::kafka::offset_beginning)),
-          producer_(bootstrap) {}
+          producer_(bootstrap, om::order_mail_properties(bootstrap, "pipe", "")["producer.linger.ms"]) {}
     ~pipe_runner() {
         stop();
         (void)consumer_->close(30s);
@@ -379,8 +389,6 @@ std::map<std::string, std::string> bench_configs;  // --config, for every run of
 
 std::map<std::string, std::string> app_props(const std::string& bootstrap, const std::filesystem::path& state_dir) {
     auto p = om::order_mail_properties(bootstrap, "order-mail", state_dir.string());
-    p["producer.linger.ms"] = "5";
-    p["consumer.fetch.wait.max.ms"] = "100";
     p["commit.interval.ms"] = "1000";
     auto guarantee = bench_configs.find("processing.guarantee");
     if (guarantee != bench_configs.end() && guarantee->second != "at_least_once") p.erase("commit.interval.ms");
@@ -400,6 +408,16 @@ int64_t changelog_records(const std::string& bootstrap, int partitions) {
     return sum;
 }
 
+// The app's repartition topic (the orders keyed by customer), "" if none.
+std::string repartition_topic(const std::string& bootstrap) {
+    auto topics = ts::list_topics(bootstrap);
+    if (!topics) return "";
+    for (const auto& t : *topics) {
+        if (t.rfind("order-mail-", 0) == 0 && t.ends_with("-repartition")) return t;
+    }
+    return "";
+}
+
 options parse(int argc, char** argv) {
     options o;
     for (int i = 1; i + 1 < argc; i += 2) {
@@ -409,6 +427,8 @@ options parse(int argc, char** argv) {
         else if (a == "--orders") o.orders = std::stoll(v);
         else if (a == "--partitions") o.partitions = std::stoi(v);
         else if (a == "--latency-seconds") o.latency_seconds = std::stoi(v);
+        else if (a == "--latency-breakdown") o.latency_breakdown = v == "on";
+        else if (a == "--latency-rate") o.latency_rate = std::stod(v);
         else if (a == "--restore-keys") o.restore_keys = std::stoll(v);
         else if (a == "--stores") o.stores = v == "in_memory" ? samsa::streams::store_type::in_memory
                                                                : samsa::streams::store_type::rocksdb;
@@ -579,16 +599,29 @@ int main(int argc, char** argv) {
                 streams_cpu_us);
     std::fflush(stdout);
 
-    // 3. Streams latency at half that rate.
-    double rate = streams_rate / 2;
+    // 3. Streams latency at half that rate. A fixed rate compares runs on a
+    // loaded machine, where the measured rate (and so half of it) varies.
+    double rate = opt.latency_rate > 0 ? opt.latency_rate : streams_rate / 2;
     std::string streams_latency;
     {
         latency_reader reader(bs, om::order_mail_topic, np);
         int64_t expected = static_cast<int64_t>(rate * opt.latency_seconds);
-        std::thread read([&] { reader.read(expected, std::chrono::seconds(opt.latency_seconds + 120)); });
+        const auto timeout = std::chrono::seconds(opt.latency_seconds + 120);
+        std::vector<std::pair<std::string, std::unique_ptr<latency_reader>>> stages;
+        if (opt.latency_breakdown) {
+            stages.emplace_back(om::order_topic, std::make_unique<latency_reader>(bs, om::order_topic, np));
+            const std::string repartition = repartition_topic(bs);
+            if (!repartition.empty()) {
+                stages.emplace_back(repartition, std::make_unique<latency_reader>(bs, repartition, np));
+            }
+        }
+        std::vector<std::thread> reads;
+        reads.emplace_back([&] { reader.read(expected, timeout); });
+        for (auto& [topic, r] : stages) reads.emplace_back([&, r = r.get()] { r->read(expected, timeout); });
         feed_orders(bs, g, opt.orders, rate, opt.latency_seconds);
-        read.join();
+        for (auto& t : reads) t.join();
         streams_latency = reader.summary();
+        for (auto& [topic, r] : stages) std::printf("  latency to %s: %s\n", topic.c_str(), r->summary().c_str());
     }
     app.close(60s);
     std::printf("streams latency at %.0f orders/s: %s\n", rate, streams_latency.c_str());

@@ -118,7 +118,7 @@ TEST(order_mail_records, records_that_do_not_parse_are_serde_errors) {
     expect_refused<order>("{\"id\":\"o\xff\"}");                             // not UTF-8
     EXPECT_EQ(order_mail_properties("h:1")["default.deserialization.exception.handler"], "logAndContinue");
     EXPECT_EQ(order_mail_properties("h:1")["application.id"], "order-mail");
-    EXPECT_EQ(order_mail_properties("h:1")["producer.linger.ms"], "5");
+    EXPECT_EQ(order_mail_properties("h:1")["producer.linger.ms"], "1");
     EXPECT_EQ(order_mail_properties("h:1")["consumer.fetch.wait.max.ms"], "100");
 }
 

@@ -41,6 +41,18 @@ TEST(kafka_config, a_property_list_applies_in_order) {
     EXPECT_EQ(conf_value(conf->get(), "linger.ms"), "5");
 }
 
+// As the Java client, which always sets TCP_NODELAY: with Nagle on, a
+// stream thread's requests waited for delayed ACKs (tens of ms at p99).
+TEST(kafka_config, nagle_is_off_unless_the_caller_turns_it_on) {
+    auto conf = make_conf(properties{{"client.id", "x"}});
+    ASSERT_TRUE(conf) << conf.error().message;
+    EXPECT_EQ(conf_value(conf->get(), "socket.nagle.disable"), "true");
+
+    auto nagle = make_conf(properties{{"socket.nagle.disable", "false"}});
+    ASSERT_TRUE(nagle) << nagle.error().message;
+    EXPECT_EQ(conf_value(nagle->get(), "socket.nagle.disable"), "false");
+}
+
 TEST(kafka_config, clients_come_from_librdkafkas_property_table) {
     EXPECT_EQ(librdkafka_property_scope("security.protocol"), property_scope::any_client);
     EXPECT_EQ(librdkafka_property_scope("acks"), property_scope::producer);

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <sstream>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -21,9 +22,22 @@ status set(rd_kafka_conf_t* conf, const std::string& key, const std::string& val
     return ok();
 }
 
+// Settings every client starts from; the caller's own win.
+// socket.nagle.disable: the Java client always sets TCP_NODELAY (its
+// Selector has no option for it); librdkafka leaves Nagle on. With Nagle a
+// small request written while an earlier one is unacknowledged waits for
+// the ACK, which the receiver may delay up to 40 ms: a stream thread's
+// fetch and produce requests then sat in its socket for tens of ms, the
+// order-mail app's p99 end-to-end latency was 5-10x the median
+// (bench/streams/README.md, s18-hL).
+constexpr std::pair<const char*, const char*> client_defaults[] = {{"socket.nagle.disable", "true"}};
+
 template<class Range>
 result<conf_ptr> conf_from(const Range& config) {
     conf_ptr conf(rd_kafka_conf_new());
+    for (const auto& [key, value] : client_defaults) {
+        if (auto s = set(conf.get(), key, value); !s) return s.error();
+    }
     for (const auto& [key, value] : config) {
         if (auto s = set(conf.get(), key, value); !s) return s.error();
     }

@@ -23,6 +23,8 @@ using property_list = std::vector<std::pair<std::string, std::string>>;
 
 // rd_kafka_conf_set for every entry; invalid_argument names the bad one:
 // "librdkafka configuration <key>=<value>: <librdkafka's reason>".
+// Starts from the Java client's socket behaviour: socket.nagle.disable=true
+// (TCP_NODELAY) unless the entries say otherwise.
 [[nodiscard]] result<conf_ptr> make_conf(const properties& config);
 [[nodiscard]] result<conf_ptr> make_conf(const property_list& config);
 
