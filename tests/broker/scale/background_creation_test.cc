@@ -131,6 +131,17 @@ TEST(background_creation, stop_during_a_creation_leaves_no_half_made_topic) {
     }
 }
 
+// topic's partition count per Metadata once it is `want`, or the last one
+// seen after two minutes (-1: unknown).
+int32_t partition_count_once_it_is(uint16_t port, const std::string& topic, int32_t want) {
+    int32_t count = -1;
+    for (int i = 0; i < 2400 && count != want; ++i) {
+        count = partition_count(port, topic);
+        if (count != want) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return count;
+}
+
 TEST(background_creation, a_creation_that_outlasts_its_timeout_is_answered_request_timed_out_and_goes_on) {
     broker_process broker;
     ASSERT_TRUE(broker.start()) << broker.failure();
@@ -144,12 +155,7 @@ TEST(background_creation, a_creation_that_outlasts_its_timeout_is_answered_reque
     ASSERT_EQ(r->topics.size(), 1u);
     EXPECT_EQ(r->topics[0].error_code, error_code::request_timed_out);
     // The creation continues and ends with the whole topic.
-    int32_t count = -1;
-    for (int i = 0; i < 2400 && count == -1; ++i) {
-        count = partition_count(broker.port(), "late");
-        if (count == -1) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    EXPECT_EQ(count, 1000);
+    EXPECT_EQ(partition_count_once_it_is(broker.port(), "late", 1000), 1000);
     EXPECT_EQ(dirs_of(broker.data_dir() / "data", "late"), 1000u);
 }
 
@@ -168,12 +174,7 @@ TEST(background_creation, a_growth_that_outlasts_its_timeout_is_answered_request
     ASSERT_EQ(r->results.size(), 1u);
     EXPECT_EQ(r->results[0].error_code, error_code::request_timed_out);
     // The growth continues and ends with every partition.
-    int32_t count = -1;
-    for (int i = 0; i < 2400 && count != 1000; ++i) {
-        count = partition_count(broker.port(), "late-growth");
-        if (count != 1000) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    EXPECT_EQ(count, 1000);
+    EXPECT_EQ(partition_count_once_it_is(broker.port(), "late-growth", 1000), 1000);
     EXPECT_EQ(dirs_of(broker.data_dir() / "data", "late-growth"), 1000u);
 }
 
