@@ -218,9 +218,11 @@ double thread_cpu_seconds() {
 
 // CPU seconds of each thread of process `pid` by thread id, with its name
 // (from /proc/<pid>/task/*/stat; librdkafka names its threads rdk:main,
-// rdk:broker<id>, ...), for --latency-timeline: who had the cores.
+// rdk:broker<id>, ...), for --latency-timeline: who had the cores. The
+// stream thread is not named: it counts under the program's name
+// (samsa-bench-str), with the app's other unnamed threads (global thread).
 using thread_cpu = std::map<std::string, std::pair<std::string, double>>;
-thread_cpu thread_cpu_by_name(pid_t pid) {
+thread_cpu threads_cpu(pid_t pid) {
     thread_cpu out;
     const double tick = static_cast<double>(sysconf(_SC_CLK_TCK));
     std::error_code ec;
@@ -808,8 +810,8 @@ int main(int argc, char** argv) {
             });
         }
         const encoded_orders orders = encode_orders(g, opt.orders, rate, opt.latency_seconds);
-        const auto cpu_before = thread_cpu_by_name(getpid());
-        const auto broker_cpu_before = thread_cpu_by_name(broker.pid());
+        const auto cpu_before = threads_cpu(getpid());
+        const auto broker_cpu_before = threads_cpu(broker.pid());
         const auto feed_start = clock_type::now();
         pthread_setname_np(pthread_self(), "bench:feeder");
         feed_orders(bs, g, opt.orders, rate, opt.latency_seconds, orders);
@@ -817,11 +819,11 @@ int main(int argc, char** argv) {
         if (opt.timeline_slow_ms > 0) {
             // The readers' threads have ended: their own CPU is counted apart.
             const double took = seconds_since(feed_start);
-            print_thread_cpu("the bench", cpu_before, thread_cpu_by_name(getpid()), took);
+            print_thread_cpu("the bench", cpu_before, threads_cpu(getpid()), took);
             double readers = reader.cpu_seconds();
             for (auto& [topic, r] : stages) readers += r->cpu_seconds();
             std::printf("  CPU of the %zu readers' own threads: %.0f%%\n", stages.size() + 1, 100.0 * readers / took);
-            print_thread_cpu("the broker", broker_cpu_before, thread_cpu_by_name(broker.pid()), took);
+            print_thread_cpu("the broker", broker_cpu_before, threads_cpu(broker.pid()), took);
         }
         pthread_setname_np(pthread_self(), "bench:main");
         streams_latency = reader.summary();
