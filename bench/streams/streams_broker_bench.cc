@@ -435,9 +435,9 @@ bool feed_per_order = false;  // --feeder per-order: the feeder before s19-hL
 
 // Orders at `rate`/s for `seconds`, record timestamp = send time (ms).
 // The feeder shares the two cores with what it measures: encoding each
-// order's JSON and sleeping before each one cost it 43% of a core at 34k
-// orders/s, more than the stream thread's 38% (bench/streams/notes/
-// clients-and-latency.md, s19-hL). So the values are encoded before the clock
+// order's JSON and sleeping before each one cost it 21-22% of a core at
+// 23-28k orders/s, two thirds of the stream thread's 32-38% (bench/streams/
+// notes/clients-and-latency.md, s19-hL); now 3-4%. So the values are encoded before the clock
 // starts, and the orders due are sent together once a millisecond, the
 // timestamps' resolution (the feeder's producer lingers 5 ms anyway).
 using encoded_orders = std::vector<std::pair<std::string, std::string>>;
