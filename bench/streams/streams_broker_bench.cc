@@ -72,6 +72,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -216,12 +217,18 @@ double thread_cpu_seconds() {
     return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
 }
 
-// CPU seconds of each thread of process `pid` by thread id, with its name
-// (from /proc/<pid>/task/*/stat; librdkafka names its threads rdk:main,
+// CPU seconds of each thread of process `pid` by thread id, with its name,
+// and the seconds it waited runnable for a core (/proc/<pid>/task/*/stat and
+// schedstat; librdkafka names its threads rdk:main,
 // rdk:broker<id>, ...), for --latency-timeline: who had the cores. The
 // stream thread is not named: it counts under the program's name
 // (samsa-bench-str), with the app's other unnamed threads (global thread).
-using thread_cpu = std::map<std::string, std::pair<std::string, double>>;
+struct thread_times {
+    std::string name;
+    double cpu = 0;
+    double waited = 0;  // runnable, not running (schedstat's run-queue wait)
+};
+using thread_cpu = std::map<std::string, thread_times>;
 thread_cpu threads_cpu(pid_t pid) {
     thread_cpu out;
     const double tick = static_cast<double>(sysconf(_SC_CLK_TCK));
@@ -239,35 +246,45 @@ thread_cpu threads_cpu(pid_t pid) {
         for (int i = 3; i <= 15 && rest >> field; ++i) {
             if (i == 14 || i == 15) ticks += std::stod(field);  // utime, stime
         }
-        out[task.path().filename().string()] = {name, ticks / tick};
+        std::ifstream sched(task.path() / "schedstat");
+        double on_cpu_ns = 0;
+        double waited_ns = 0;
+        sched >> on_cpu_ns >> waited_ns;
+        out[task.path().filename().string()] = {name, ticks / tick, waited_ns / 1e9};
     }
     return out;
 }
 
 // The threads' CPU between two snapshots, summed by name (a thread's name
-// when it was last seen; threads that ended meanwhile are not counted).
+// when it was last seen; threads that ended meanwhile are not counted), as
+// "name CPU% (waited%)": the share of the phase's wall time the threads of
+// that name ran, and waited runnable for a core.
 void print_thread_cpu(const char* what, const thread_cpu& before, const thread_cpu& after, double seconds) {
-    std::map<std::string, double> by_name;
+    std::map<std::string, std::pair<double, double>> by_name;
     double total = 0;
-    for (const auto& [tid, named] : after) {
+    for (const auto& [tid, t] : after) {
         auto b = before.find(tid);
-        const double d = named.second - (b == before.end() ? 0.0 : b->second.second);
-        total += d;
-        by_name[named.first] += d;
+        const double cpu = t.cpu - (b == before.end() ? 0.0 : b->second.cpu);
+        const double waited = t.waited - (b == before.end() ? 0.0 : b->second.waited);
+        total += cpu;
+        by_name[t.name].first += cpu;
+        by_name[t.name].second += waited;
     }
-    std::vector<std::pair<double, std::string>> used;
+    std::vector<std::tuple<double, double, std::string>> used;
     for (const auto& [name, d] : by_name) {
-        if (d > 0) used.emplace_back(d, name);
+        if (d.first > 0) used.emplace_back(d.first, d.second, name);
     }
     std::sort(used.rbegin(), used.rend());
     std::string line;
-    for (const auto& [d, name] : used) {
-        char buf[96];
-        std::snprintf(buf, sizeof buf, " %s %.0f%%", name.c_str(), 100.0 * d / seconds);
+    for (const auto& [cpu, waited, name] : used) {
+        char buf[128];
+        std::snprintf(buf, sizeof buf, " %s %.0f%% (%.0f%%)", name.c_str(), 100.0 * cpu / seconds,
+                      100.0 * waited / seconds);
         line += buf;
     }
-    std::printf("  CPU of %s's threads over the phase (%% of one core): total %.0f%%:%s\n", what,
-                100.0 * total / seconds, line.c_str());
+    std::printf("  CPU of %s's threads over the phase, %% of one core (waited runnable, %% of the wall time): "
+                "total %.0f%%:%s\n",
+                what, 100.0 * total / seconds, line.c_str());
 }
 
 // Latency percentiles of records arriving on `topic` (all partitions, from
