@@ -10,6 +10,8 @@
 //                              [--restore-keys N] [--stores rocksdb|in_memory]
 //                              [--config key=value]...   (kafka_streams properties)
 //                              [--latency-breakdown on] [--latency-rate R]
+//                              [--latency-timeline SLOW_MS] [--pipe off]
+//                              [--feeder per-order]
 //
 // --config processing.guarantee=exactly_once_v2 runs the app under
 // exactly-once (commit.interval.ms then defaults to Kafka's 100 ms unless
@@ -18,6 +20,10 @@
 // Defaults are a tenth of the issue's scale, which runs in minutes on a
 // loaded 2-core box; the issue's scale is
 //   samsa-bench-streams-broker --customers 100000 --items 1000 --orders 1000000 --restore-keys 1000000
+//
+// --pipe off stops after phase 3 (for latency runs). --feeder per-order
+// encodes and sends each latency order at its own due time, as before s19-hL
+// (see feed_orders).
 //
 // Phases (one broker, one data dir):
 //  1. prefill CUSTOMER, CUSTOMER-ADDRESS, ITEM; run the app until its table
@@ -32,7 +38,9 @@
 //     on ORDER (the feeder's produce and one fetch: the floor of every hop)
 //     and on the repartition topic (the first hop: ORDER -> stream thread
 //     -> repartition topic), so the second hop is what ORDER-MAIL adds;
-//     each reader costs the measured process some CPU;
+//     each reader costs the measured process some CPU; --latency-timeline
+//     SLOW_MS prints the 100 ms windows (by send time) in which a stage's
+//     slowest record took over SLOW_MS;
 //  4. the pipe over the same ORDER partitions: throughput, then latency at
 //     the same rate as 3;
 //  5. driver: the same topology and stores in the topology test driver,
@@ -48,7 +56,9 @@
 // Threads: main drives the phases; the latency feeder and reader run on
 // their own threads; kafka_streams runs its own.
 #include <librdkafka/rdkafka.h>
+#include <pthread.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -56,10 +66,13 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <mutex>
+#include <sstream>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -90,6 +103,8 @@ struct options {
     int latency_seconds = 10;
     bool latency_breakdown = false;
     double latency_rate = 0;  // orders/s; 0: half the measured rate
+    double timeline_slow_ms = 0;  // --latency-timeline: 0 prints none
+    bool pipe = true;             // --pipe off: no pipe, driver and restore phases
     int64_t restore_keys = 100000;
     samsa::streams::store_type stores = samsa::streams::store_type::rocksdb;
     std::map<std::string, std::string> configs;
@@ -196,6 +211,82 @@ bool wait_for_end(const std::string& bootstrap, const std::string& topic, int pa
 
 std::string dump(const nlohmann::json& j) { return j.dump(); }
 
+double thread_cpu_seconds() {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
+// CPU seconds of each thread of process `pid` by thread id, with its name,
+// and the seconds it waited runnable for a core (/proc/<pid>/task/*/stat and
+// schedstat; librdkafka names its threads rdk:main,
+// rdk:broker<id>, ...), for --latency-timeline: who had the cores. The
+// stream thread is not named: it counts under the program's name
+// (samsa-bench-str), with the app's other unnamed threads (global thread).
+struct thread_times {
+    std::string name;
+    double cpu = 0;
+    double waited = 0;  // runnable, not running (schedstat's run-queue wait)
+};
+using thread_cpu = std::map<std::string, thread_times>;
+thread_cpu threads_cpu(pid_t pid) {
+    thread_cpu out;
+    const double tick = static_cast<double>(sysconf(_SC_CLK_TCK));
+    std::error_code ec;
+    for (const auto& task : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task", ec)) {
+        std::ifstream in(task.path() / "stat");
+        std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        const auto open = stat.find('(');
+        const auto close = stat.rfind(')');
+        if (open == std::string::npos || close == std::string::npos) continue;
+        std::string name = stat.substr(open + 1, close - open - 1);
+        std::istringstream rest(stat.substr(close + 2));
+        std::string field;
+        double ticks = 0;
+        for (int i = 3; i <= 15 && rest >> field; ++i) {
+            if (i == 14 || i == 15) ticks += std::stod(field);  // utime, stime
+        }
+        std::ifstream sched(task.path() / "schedstat");
+        double on_cpu_ns = 0;
+        double waited_ns = 0;
+        sched >> on_cpu_ns >> waited_ns;
+        out[task.path().filename().string()] = {name, ticks / tick, waited_ns / 1e9};
+    }
+    return out;
+}
+
+// The threads' CPU between two snapshots, summed by name (a thread's name
+// when it was last seen; threads that ended meanwhile are not counted), as
+// "name CPU% (waited%)": the share of the phase's wall time the threads of
+// that name ran, and waited runnable for a core.
+void print_thread_cpu(const char* what, const thread_cpu& before, const thread_cpu& after, double seconds) {
+    std::map<std::string, std::pair<double, double>> by_name;
+    double total = 0;
+    for (const auto& [tid, t] : after) {
+        auto b = before.find(tid);
+        const double cpu = t.cpu - (b == before.end() ? 0.0 : b->second.cpu);
+        const double waited = t.waited - (b == before.end() ? 0.0 : b->second.waited);
+        total += cpu;
+        by_name[t.name].first += cpu;
+        by_name[t.name].second += waited;
+    }
+    std::vector<std::tuple<double, double, std::string>> used;
+    for (const auto& [name, d] : by_name) {
+        if (d.first > 0) used.emplace_back(d.first, d.second, name);
+    }
+    std::sort(used.rbegin(), used.rend());
+    std::string line;
+    for (const auto& [cpu, waited, name] : used) {
+        char buf[128];
+        std::snprintf(buf, sizeof buf, " %s %.0f%% (%.0f%%)", name.c_str(), 100.0 * cpu / seconds,
+                      100.0 * waited / seconds);
+        line += buf;
+    }
+    std::printf("  CPU of %s's threads over the phase, %% of one core (waited runnable, %% of the wall time): "
+                "total %.0f%%:%s\n",
+                what, 100.0 * total / seconds, line.c_str());
+}
+
 // Latency percentiles of records arriving on `topic` (all partitions, from
 // their current end) until `expected` arrived or the deadline.
 class latency_reader {
@@ -207,14 +298,26 @@ public:
     }
     ~latency_reader() { (void)consumer_->close(30s); }
     void read(int64_t expected, std::chrono::seconds timeout) {
+        const double cpu_start = thread_cpu_seconds();
         auto deadline = clock_type::now() + timeout;
         while (static_cast<int64_t>(latencies_us_.size()) < expected && clock_type::now() < deadline) {
             auto m = consumer_->poll(100ms);
             if (!m || !*m || (*m)->end_of_partition()) continue;
             if (latencies_us_.empty()) first_timestamp_ms_ = (*m)->timestamp()();
-            latencies_us_.push_back(wall_us() - (*m)->timestamp()() * 1000);
+            const int64_t sent_ms = (*m)->timestamp()();
+            latencies_us_.push_back(wall_us() - sent_ms * 1000);
+            samples_.push_back({sent_ms, latencies_us_.back()});
         }
+        cpu_seconds_ += thread_cpu_seconds() - cpu_start;
     }
+    // CPU seconds the reading thread spent in read() (not its client's threads).
+    double cpu_seconds() const { return cpu_seconds_; }
+    // Every record's send time (its timestamp) and latency, in arrival order.
+    struct sample {
+        int64_t sent_ms;
+        int64_t latency_us;
+    };
+    const std::vector<sample>& samples() const { return samples_; }
     bool got_any() const { return !latencies_us_.empty(); }
     // The first record's timestamp: its append time on a LogAppendTime topic.
     int64_t first_timestamp_ms() const { return first_timestamp_ms_; }
@@ -237,8 +340,63 @@ public:
 private:
     std::unique_ptr<samsa::kafka::consumer> consumer_;
     std::vector<int64_t> latencies_us_;
+    std::vector<sample> samples_;
+    double cpu_seconds_ = 0;
     int64_t first_timestamp_ms_ = -1;
 };
+
+// --latency-timeline: where in time the slow records were sent. The send
+// times are cut into windows of `window_ms`; a window is printed when one
+// stage's slowest record in it took over `slow_ms`, with every stage's
+// slowest and record count, so a tail that comes back every commit
+// interval, every 30 s, at the start or at random shows as such. Send times
+// are wall-clock ms (mod 100 s, to match log lines) and ms since the first.
+void print_timeline(const std::vector<std::pair<std::string, const latency_reader*>>& stages, int64_t window_ms,
+                    double slow_ms) {
+    int64_t first = INT64_MAX;
+    int64_t last = 0;
+    for (const auto& [name, r] : stages) {
+        for (const auto& s : r->samples()) {
+            first = std::min(first, s.sent_ms);
+            last = std::max(last, s.sent_ms);
+        }
+    }
+    if (first > last) return;
+    const size_t windows = static_cast<size_t>((last - first) / window_ms + 1);
+    struct cell {
+        int64_t max_us = 0;
+        int64_t count = 0;
+    };
+    std::vector<std::vector<cell>> cells(stages.size(), std::vector<cell>(windows));
+    for (size_t i = 0; i < stages.size(); ++i) {
+        for (const auto& s : stages[i].second->samples()) {
+            cell& c = cells[i][static_cast<size_t>((s.sent_ms - first) / window_ms)];
+            c.max_us = std::max(c.max_us, s.latency_us);
+            ++c.count;
+        }
+    }
+    std::printf("  timeline: %lld ms windows by send time where a stage's slowest took over %.0f ms "
+                "(wall ms mod 100 s, +ms from the first send; per stage: slowest ms / records):\n",
+                static_cast<long long>(window_ms), slow_ms);
+    size_t slow_windows = 0;
+    for (size_t w = 0; w < windows; ++w) {
+        bool slow = false;
+        for (size_t i = 0; i < stages.size(); ++i) slow = slow || cells[i][w].max_us > slow_ms * 1000;
+        if (!slow) continue;
+        ++slow_windows;
+        const int64_t at = first + static_cast<int64_t>(w) * window_ms;
+        std::string line;
+        for (size_t i = 0; i < stages.size(); ++i) {
+            char buf[96];
+            std::snprintf(buf, sizeof buf, "  %s %.1f/%lld", stages[i].first.c_str(), cells[i][w].max_us / 1000.0,
+                          static_cast<long long>(cells[i][w].count));
+            line += buf;
+        }
+        std::printf("    %05lld.%03lld +%6lld%s\n", static_cast<long long>(at / 1000 % 100),
+                    static_cast<long long>(at % 1000), static_cast<long long>(at - first), line.c_str());
+    }
+    std::printf("  timeline: %zu of %zu windows slow\n", slow_windows, windows);
+}
 
 // Watches a topic from its current end and notes when the first new record
 // arrives: the "first output after RUNNING" figure (issue: first mail fast).
@@ -290,12 +448,51 @@ private:
 };
 
 
+bool feed_per_order = false;  // --feeder per-order: the feeder before s19-hL
+
 // Orders at `rate`/s for `seconds`, record timestamp = send time (ms).
+// The feeder shares the two cores with what it measures: encoding each
+// order's JSON and sleeping before each one cost it 21-22% of a core at
+// 23-28k orders/s, two thirds of the stream thread's 32-38% (bench/streams/
+// notes/clients-and-latency.md, s19-hL); now 3-4%. So the values are encoded before the clock
+// starts, and the orders due are sent together once a millisecond, the
+// timestamps' resolution (the feeder's producer lingers 5 ms anyway).
+using encoded_orders = std::vector<std::pair<std::string, std::string>>;
+
+// The latency phase's orders (key, JSON value); none with --feeder per-order.
+encoded_orders encode_orders(const om::data_generator& g, int64_t first_index, double rate, int seconds) {
+    encoded_orders orders;
+    if (feed_per_order) return orders;
+    const int64_t total = static_cast<int64_t>(rate * seconds);
+    orders.reserve(static_cast<size_t>(total));
+    for (int64_t i = 0; i < total; ++i) {
+        om::order o = g.order_at(first_index + i);
+        o.id = "lat" + std::to_string(i);
+        orders.emplace_back(o.id, dump(nlohmann::json(o)));
+    }
+    return orders;
+}
+
 int64_t feed_orders(const std::string& bootstrap, const om::data_generator& g, int64_t first_index, double rate,
-                    int seconds) {
+                    int seconds, const encoded_orders& orders) {
     bulk_producer p(bootstrap);
     p.connect();
     int64_t total = static_cast<int64_t>(rate * seconds);
+    if (!feed_per_order) {
+        const auto start = clock_type::now();
+        auto due_time = [&](int64_t i) { return start + std::chrono::microseconds(static_cast<int64_t>(i * 1e6 / rate)); };
+        int64_t next = 0;
+        while (next < total) {
+            const auto now = clock_type::now();
+            const int64_t sent_ms = wall_ms();
+            for (; next < total && due_time(next) <= now; ++next) {
+                p.send(om::order_topic, orders[next].first, orders[next].second, -1, sent_ms);
+            }
+            if (next < total) std::this_thread::sleep_until(std::max(due_time(next), now + 1ms));
+        }
+        p.flush();
+        return total;
+    }
     auto start = clock_type::now();
     for (int64_t i = 0; i < total; ++i) {
         auto due = start + std::chrono::microseconds(static_cast<int64_t>(i * 1e6 / rate));
@@ -429,6 +626,9 @@ options parse(int argc, char** argv) {
         else if (a == "--latency-seconds") o.latency_seconds = std::stoi(v);
         else if (a == "--latency-breakdown") o.latency_breakdown = v == "on";
         else if (a == "--latency-rate") o.latency_rate = std::stod(v);
+        else if (a == "--latency-timeline") o.timeline_slow_ms = std::stod(v);
+        else if (a == "--pipe") o.pipe = v != "off";
+        else if (a == "--feeder") feed_per_order = v == "per-order";
         else if (a == "--restore-keys") o.restore_keys = std::stoll(v);
         else if (a == "--stores") o.stores = v == "in_memory" ? samsa::streams::store_type::in_memory
                                                                : samsa::streams::store_type::rocksdb;
@@ -616,16 +816,48 @@ int main(int argc, char** argv) {
             }
         }
         std::vector<std::thread> reads;
-        reads.emplace_back([&] { reader.read(expected, timeout); });
-        for (auto& [topic, r] : stages) reads.emplace_back([&, r = r.get()] { r->read(expected, timeout); });
-        feed_orders(bs, g, opt.orders, rate, opt.latency_seconds);
+        reads.emplace_back([&] {
+            pthread_setname_np(pthread_self(), "bench:reader");
+            reader.read(expected, timeout);
+        });
+        for (auto& [topic, r] : stages) {
+            reads.emplace_back([&, r = r.get()] {
+                pthread_setname_np(pthread_self(), "bench:reader");
+                r->read(expected, timeout);
+            });
+        }
+        const encoded_orders orders = encode_orders(g, opt.orders, rate, opt.latency_seconds);
+        const auto cpu_before = threads_cpu(getpid());
+        const auto broker_cpu_before = threads_cpu(broker.pid());
+        const auto feed_start = clock_type::now();
+        pthread_setname_np(pthread_self(), "bench:feeder");
+        feed_orders(bs, g, opt.orders, rate, opt.latency_seconds, orders);
         for (auto& t : reads) t.join();
+        if (opt.timeline_slow_ms > 0) {
+            // The readers' threads have ended: their own CPU is counted apart.
+            const double took = seconds_since(feed_start);
+            print_thread_cpu("the bench", cpu_before, threads_cpu(getpid()), took);
+            double readers = reader.cpu_seconds();
+            for (auto& [topic, r] : stages) readers += r->cpu_seconds();
+            std::printf("  CPU of the %zu readers' own threads: %.0f%%\n", stages.size() + 1, 100.0 * readers / took);
+            print_thread_cpu("the broker", broker_cpu_before, threads_cpu(broker.pid()), took);
+        }
+        pthread_setname_np(pthread_self(), "bench:main");
         streams_latency = reader.summary();
         for (auto& [topic, r] : stages) std::printf("  latency to %s: %s\n", topic.c_str(), r->summary().c_str());
+        if (opt.timeline_slow_ms > 0) {
+            std::vector<std::pair<std::string, const latency_reader*>> named;
+            const char* names[] = {"ORDER", "REPART"};
+            for (size_t i = 0; i < stages.size() && i < 2; ++i) named.emplace_back(names[i], stages[i].second.get());
+            named.emplace_back("MAIL", &reader);
+            print_timeline(named, 100, opt.timeline_slow_ms);
+        }
     }
     app.close(60s);
     std::printf("streams latency at %.0f orders/s: %s\n", rate, streams_latency.c_str());
     std::fflush(stdout);
+
+    if (!opt.pipe) return 0;  // --pipe off: the streams figures only
 
     // 4. The pipe: everything ORDER holds now, then latency at the same rate.
     int64_t in_order = topic_end(bs, om::order_topic, np);
@@ -647,8 +879,9 @@ int main(int argc, char** argv) {
                     static_cast<long long>(in_order), pipe_s, pipe_rate, pipe_cpu_us);
         latency_reader reader(bs, "ORDER-MAIL-PIPE", np);
         int64_t expected = static_cast<int64_t>(rate * opt.latency_seconds);
+        const encoded_orders orders = encode_orders(g, opt.orders + 10'000'000, rate, opt.latency_seconds);
         std::thread read([&] { reader.read(expected, std::chrono::seconds(opt.latency_seconds + 120)); });
-        feed_orders(bs, g, opt.orders + 10'000'000, rate, opt.latency_seconds);
+        feed_orders(bs, g, opt.orders + 10'000'000, rate, opt.latency_seconds, orders);
         read.join();
         pipe_latency = reader.summary();
         std::printf("pipe latency at %.0f orders/s: %s\n", rate, pipe_latency.c_str());
