@@ -27,12 +27,13 @@
 //  - reads go to the cache first (a cached deletion hides the key below); a
 //    key read from below is cached, clean; range, prefix_scan and all() merge
 //    the cache over the layer below. Only the entries put by a write take
-//    part in the merge (and are kept in key order): an entry cached by a
-//    read holds what the layer below holds until its key is written (every
-//    write goes through this layer; restore drops the cached key), so
-//    merging it would change nothing. A read miss thus costs a hash insert
-//    and an eviction a hash erase, with no ordered insert or erase (at the
-//    issue scale every join lookup misses and evicts);
+//    part in the merge, put in key order when a merge needs them: an entry
+//    cached by a read holds what the layer below holds until its key is
+//    written (every write goes through this layer; restore drops the cached
+//    key), so merging it would change nothing. A read miss thus costs a
+//    hash insert and an eviction a hash erase, and a write no ordered insert
+//    until the store is scanned (at the issue scale every join lookup misses
+//    and evicts; the test driver's table updates were a std::map insert each);
 //  - a reader holding a read_token (key_value_store's decoded cache) makes
 //    its key the most recently used through the token, with no lookup by
 //    key: the token names the entry and its generation. Entries live in a
