@@ -168,6 +168,10 @@ void caching_key_value_store::close() {
 void caching_key_value_store::clear_cache() {
     if (budget_) budget_->shrink(cached_bytes_);
     cache_.for_each([&](entry* e) { release(*e, false); });
+    for (entry* e : free_) {  // and the buffers evictions kept: the cache is empty until reopened
+        bytes().swap(e->key);
+        e->value.reset();
+    }
     cache_.clear(), written_.clear(), unordered_written_.clear(), dirty_.clear(), cached_bytes_ = 0;
     lru_entered_.clear(), lru_heap_.clear();
 }
@@ -517,11 +521,11 @@ void caching_key_value_store::flush_dirty(std::optional<dirty_entry> evicted) {
     dirty_.clear();
     {
         flushing_ = true;
-        struct restore_flag {
+        struct flag_reset {
             bool& flag;
             bool was;
-            ~restore_flag() { flag = was; }
-        } restore{flushing_, !outermost};
+            ~flag_reset() { flag = was; }
+        } reset{flushing_, !outermost};
         for (size_t i = 0; i < n; ++i) write_down(batch[i]);
     }
     if (outermost) {
