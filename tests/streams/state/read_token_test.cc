@@ -538,6 +538,51 @@ TEST(read_known_test, rows_read_again_without_reading_below_evict_and_forward_ex
     EXPECT_LT(decoded_reads_below * 2, plain_reads_below);
 }
 
+TEST(read_known_test, a_row_kept_without_its_bytes_reads_as_the_store_holds_it_by_key_and_when_written) {
+    // A row kept again through note_read_known() is counted in the record
+    // cache but not copied into it (held_below, s19-hS): a plain get(), a
+    // query and a write of the key must still see what a get() would, the
+    // old value forwarded at the flush included, and a get() that hits the
+    // entry reads below once and keeps the bytes from then on.
+    shared_budget_task task(3 * 52);  // a row costs 3 + 4 + 45 bytes
+    for (int i = 0; i < 10; ++i) task.table->put(b(row_key(i)), v(b("row" + std::to_string(i))));
+    task.table->flush();
+    auto reader = task.table_facade();
+    reader.enable_decoded_cache(64);
+    for (int round = 0; round < 2; ++round) {
+        for (int i = 0; i < 10; ++i) ASSERT_EQ(*reader.find(row_key(i)), "row" + std::to_string(i));
+    }
+    // The record cache holds rows 7, 8 and 9, kept by the second round's
+    // known reads.
+    ASSERT_EQ(task.table_cache->cached_bytes(), 3 * 52);
+    const size_t hits_before = task.table_hit_ratio.values.size();
+    int before = task.table_below->gets;
+    EXPECT_EQ(task.table->get(b(row_key(9))), b("row9"));
+    EXPECT_EQ(task.table_below->gets - before, 1);
+    EXPECT_EQ(task.table_hit_ratio.values.size(), hits_before + 1);  // a hit, as Kafka counts it
+    before = task.table_below->gets;
+    EXPECT_EQ(task.table->get(b(row_key(9))), b("row9"));
+    EXPECT_EQ(task.table_below->gets - before, 0);
+    EXPECT_EQ(task.table->query_get(b(row_key(8))), b("row8"));
+    std::vector<std::pair<std::string, std::string>> all;
+    for (auto it = task.table->all(); it->has_next();) {
+        auto kv = it->next();
+        all.emplace_back(as_chars(kv.key), as_chars(kv.value));
+    }
+    ASSERT_EQ(all.size(), 10u);
+    EXPECT_EQ(all[7], std::make_pair(row_key(7), std::string("row7")));
+    // Written while held: the flush forwards the row it replaced.
+    task.flushed.clear();
+    task.table->put(b(row_key(7)), v(b("new7")));
+    task.table->flush_cache();
+    ASSERT_EQ(task.flushed.size(), 1u);
+    EXPECT_EQ(task.flushed[0].new_value, "new7");
+    EXPECT_EQ(task.flushed[0].old_value, "row7");
+    EXPECT_EQ(*reader.find(row_key(7)), "new7");
+    EXPECT_EQ(task.table->get(b(row_key(7))), b("new7"));
+    EXPECT_EQ(task.table_cache->cached_bytes(), 3 * 52);
+}
+
 TEST(read_known_test, a_row_written_by_what_its_own_read_evicted_is_read_again) {
     // A read that misses the record cache keeps the row and may evict a
     // dirty entry, whose listener may write the row being read. The read

@@ -20,8 +20,9 @@ std::optional<bytes_view> view(const std::optional<bytes>& b) {
 // Kafka's NamedCache.LRUNode.size() with LRUCacheEntry.size(): the key, three
 // references, the dirty flag, the value and the record context's estimate
 // (timestamp, offset, partition, topic characters, headers).
-int64_t entry_size(bytes_view key, const std::optional<bytes>& value, const record_context& c) {
-    int64_t size = static_cast<int64_t>(key.size()) + 24 + 1 + (value ? static_cast<int64_t>(value->size()) : 0);
+// value_bytes: 0 for a deletion.
+int64_t entry_size(bytes_view key, size_t value_bytes, const record_context& c) {
+    int64_t size = static_cast<int64_t>(key.size()) + 24 + 1 + static_cast<int64_t>(value_bytes);
     size += 8 + 8 + 4;
     if (c.metadata) size += static_cast<int64_t>(c.metadata->topic.size());
     for (const auto& h : c.headers) size += static_cast<int64_t>(h.key.size() + (h.value ? h.value->size() : 0));
@@ -68,11 +69,20 @@ caching_key_value_store::entry* caching_key_value_store::allocate() {
     return e;
 }
 
-void caching_key_value_store::release(entry& e) {
-    const uint32_t index = e.index;
-    e = entry{};
-    e.index = index;
-    ++uses_[index].generation;
+void caching_key_value_store::release(entry& e, bool keep_buffers) {
+    ++uses_[e.index].generation;
+    e.cached = e.dirty = e.written = e.ordered = e.held_below = false;
+    e.tag = 0;
+    e.written_at = {};
+    e.dirty_order = {};
+    e.size = 0;
+    if (e.context.metadata || !e.context.headers.empty()) e.context = record_context{};
+    // An engaged, empty value is a buffer kept for the next entry (cache_put
+    // assigns into it); free entries are never read.
+    if (keep_buffers && e.key.capacity() <= kept_buffer_bytes) e.key.clear();
+    else bytes().swap(e.key);
+    if (keep_buffers && e.value && e.value->capacity() <= kept_buffer_bytes) e.value->clear();
+    else e.value.reset();
     free_.push_back(&e);
 }
 
@@ -157,8 +167,12 @@ void caching_key_value_store::close() {
 
 void caching_key_value_store::clear_cache() {
     if (budget_) budget_->shrink(cached_bytes_);
-    cache_.for_each([&](entry* e) { release(*e); });
-    cache_.clear(), written_.clear(), dirty_.clear(), cached_bytes_ = 0;
+    cache_.for_each([&](entry* e) { release(*e, false); });
+    for (entry* e : free_) {  // and the buffers evictions kept: the cache is empty until reopened
+        bytes().swap(e->key);
+        e->value.reset();
+    }
+    cache_.clear(), written_.clear(), unordered_written_.clear(), dirty_.clear(), cached_bytes_ = 0;
     lru_entered_.clear(), lru_heap_.clear();
 }
 
@@ -189,12 +203,13 @@ bytes_view caching_key_value_store::store_key(bytes_view cache_key) const {
     return segments_ ? cache_key.subspan(8) : cache_key;
 }
 
-caching_key_value_store::entry* caching_key_value_store::find(bytes_view key) {
+caching_key_value_store::entry* caching_key_value_store::find(bytes_view key, uint64_t& tag) {
     if (segments_) {
         lookup_key_ = cache_key(key);
         key = lookup_key_;
     }
-    entry* const* e = cache_.find(key);
+    tag = entry_index::tag_of(key);
+    entry* const* e = cache_.find_tagged(key, tag);
     return e ? *e : nullptr;
 }
 
@@ -205,24 +220,41 @@ std::optional<bytes> caching_key_value_store::get(bytes_view key) {
 
 std::optional<bytes> caching_key_value_store::read(bytes_view key, entry*& cached) {
     check_open();
-    cached = find(key);
+    uint64_t tag;
+    cached = find(key, tag);
     if (hit_ratio_) count_read(cached != nullptr);
     if (cached) {
         touch(*cached);
+        if (cached->held_below) return fetch_held_below(*cached, key);
         return cached->value;
     }
     auto value = wrapping_key_value_store::get(key);
     // Window and session caches keep only writes (Kafka's CachingWindowStore
     // and CachingSessionStore read through without caching).
-    if (value && !segments_) {
-        entry& e = cache_put(key, bytes_view(*value), false);
-        const uint64_t generation = uses_[e.index].generation;
-        maybe_evict();
-        // Still this key's entry unless evicted (even the newest goes when
-        // it alone is over budget), and maybe reused by a listener's write.
-        if (uses_[e.index].generation == generation) cached = &e;
+    if (value && !segments_) cached = keep_read(tag, key, *value, true);
+    return value;
+}
+
+std::optional<bytes> caching_key_value_store::fetch_held_below(entry& e, bytes_view key) {
+    // A clean entry holds what the layer below holds (every write comes
+    // through here), so this is its value; kept from now on.
+    auto value = wrapping_key_value_store::get(key);
+    if (value) {
+        e.value = *value;
+        e.held_below = false;
     }
     return value;
+}
+
+caching_key_value_store::entry* caching_key_value_store::keep_read(uint64_t tag, bytes_view key, bytes_view value,
+                                                                   bool hold) {
+    // The layers below call nothing back: key is still absent here.
+    entry& e = cache_put(nullptr, tag, key, value, false, hold);
+    const uint64_t generation = uses_[e.index].generation;
+    maybe_evict();
+    // Still this key's entry unless evicted (even the newest goes when it
+    // alone is over budget), and maybe reused by a listener's write.
+    return uses_[e.index].generation == generation ? &e : nullptr;
 }
 
 void caching_key_value_store::note_read(bytes_view key) { (void)noted_read(key); }
@@ -266,7 +298,8 @@ bool caching_key_value_store::note_read_again(const read_token& token, uint64_t 
 bool caching_key_value_store::note_read_known(bytes_view key, std::optional<bytes_view> value, uint64_t writes_seen,
                                               read_token& token) {
     if (!open_) return false;  // the reader's get() says why
-    entry* cached = find(key);
+    uint64_t tag;
+    entry* cached = find(key, tag);
     // A miss is where get() reads below: the layers there must agree to be
     // skipped.
     read_token below;
@@ -275,11 +308,9 @@ bool caching_key_value_store::note_read_known(bytes_view key, std::optional<byte
     if (cached) {
         touch(*cached);
     } else if (value && !segments_) {  // get() keeps what it read below, and only that
-        entry& e = cache_put(key, *value, false);
-        const uint64_t generation = uses_[e.index].generation;
-        maybe_evict();
-        // As in read(): still this key's entry unless evicted or rewritten.
-        if (uses_[e.index].generation == generation) cached = &e;
+        // The reader holds these bytes: the entry only counts them (see
+        // held_below).
+        cached = keep_read(tag, key, *value, false);
     }
     token = token_for(cached);
     return true;
@@ -287,8 +318,8 @@ bool caching_key_value_store::note_read_known(bytes_view key, std::optional<byte
 
 std::optional<bytes> caching_key_value_store::query_get(bytes_view key) {
     check_open();
-    if (entry* e = find(key)) return e->value;
-    return wrapping_key_value_store::query_get(key);
+    if (entry* e = find(key); e && !e->held_below) return e->value;
+    return wrapping_key_value_store::query_get(key);  // a held_below entry's value too
 }
 
 void caching_key_value_store::put(bytes_view key, std::optional<bytes_view> value) {
@@ -317,7 +348,7 @@ std::unique_ptr<bytes_iterator> caching_key_value_store::range(bytes_view from, 
     check_open();
     bytes from_key = cache_key(from), to_key = cache_key(to);
     bytes lo(from.begin(), from.end()), hi(to.begin(), to.end());
-    auto first = written_.lower_bound(from_key);
+    auto first = ordered_written().lower_bound(from_key);
     return merge(
         wrapping_key_value_store::range(from, to), first,
         [&](bytes_view key) { return !bytes_less{}(key, from_key) && !bytes_less{}(to_key, key); },
@@ -326,13 +357,14 @@ std::unique_ptr<bytes_iterator> caching_key_value_store::range(bytes_view from, 
 
 std::unique_ptr<bytes_iterator> caching_key_value_store::all() {
     check_open();
-    return merge(wrapping_key_value_store::all(), written_.begin(), [](bytes_view) { return true; },
+    return merge(wrapping_key_value_store::all(), ordered_written().begin(), [](bytes_view) { return true; },
                  [](bytes_view) { return true; });
 }
 
 std::unique_ptr<bytes_iterator> caching_key_value_store::all_in_live_segments() {
     check_open();
-    return merge(wrapping_key_value_store::all_in_live_segments(), written_.begin(), [](bytes_view) { return true; },
+    return merge(wrapping_key_value_store::all_in_live_segments(), ordered_written().begin(),
+                 [](bytes_view) { return true; },
                  [](bytes_view) { return true; });
 }
 
@@ -343,8 +375,11 @@ std::unique_ptr<bytes_iterator> caching_key_value_store::prefix_scan(bytes_view 
     auto any = [](bytes_view) { return true; };
     // Segmented cache keys start with the segment: the prefix's keys are
     // spread over the whole cache.
-    if (segments_) return merge(wrapping_key_value_store::prefix_scan(prefix), written_.begin(), any, has_prefix);
-    return merge(wrapping_key_value_store::prefix_scan(prefix), written_.lower_bound(prefix), has_prefix, any);
+    if (segments_) {
+        return merge(wrapping_key_value_store::prefix_scan(prefix), ordered_written().begin(), any, has_prefix);
+    }
+    return merge(wrapping_key_value_store::prefix_scan(prefix), ordered_written().lower_bound(prefix), has_prefix,
+                 any);
 }
 
 void caching_key_value_store::restore(bytes_view key, std::optional<bytes_view> value, int64_t timestamp) {
@@ -360,25 +395,41 @@ bool caching_key_value_store::set_flush_listener(cache_flush_listener listener, 
 
 caching_key_value_store::entry& caching_key_value_store::cache_put(bytes_view key, std::optional<bytes_view> value,
                                                                    bool dirty) {
-    entry* found = find(key);
+    uint64_t tag;
+    entry* found = find(key, tag);
+    return cache_put(found, tag, key, value, dirty, true);
+}
+
+caching_key_value_store::entry& caching_key_value_store::cache_put(entry* found, uint64_t tag, bytes_view key,
+                                                                   std::optional<bytes_view> value, bool dirty,
+                                                                   bool hold) {
     if (found == nullptr) {
         found = allocate();
         // find() made a window or session key's cache key.
-        found->key = segments_ ? std::move(lookup_key_) : bytes(key.begin(), key.end());
+        if (segments_) found->key = std::move(lookup_key_);
+        else found->key.assign(key.begin(), key.end());  // in the buffer a released entry kept
+        found->tag = tag;
         found->cached = true;
-        cache_.insert(found);
+        cache_.insert_tagged(found, tag);
         lru_insert(found->index);
     } else {
         touch(*found);
     }
     entry& e = *found;
     ++uses_[e.index].generation;  // tokens issued for the old value are done
+    e.held_below = value && !hold;
     if (!value) e.value.reset();
+    else if (e.held_below) {
+        // value is not kept: whatever buffer e has stays as it is, unread.
+    }
     else if (e.value) e.value->assign(value->begin(), value->end());  // in the buffer it has
     else e.value.emplace(value->begin(), value->end());
     if (dirty && !e.written) {
-        e.written_at = written_.emplace(bytes_view(e.key), &e).first;
         e.written = true;
+        unordered_written_.push_back(e.index);
+        // Ordered at the next merge, or now when the list has outgrown the
+        // cache (items of entries that left since are dropped then).
+        if (unordered_written_.size() > 2 * cache_.size() + 64) (void)ordered_written();
     }
     if (dirty) {
         e.context = records_ ? records_->current_record() : record_context{};
@@ -390,7 +441,7 @@ caching_key_value_store::entry& caching_key_value_store::cache_put(bytes_view ke
     } else {
         e.context = record_context{};
     }
-    int64_t size = entry_size(e.key, e.value, e.context);
+    int64_t size = entry_size(e.key, value ? value->size() : 0, e.context);
     cached_bytes_ += size - e.size;
     budget_->grow(size - e.size);
     e.size = size;
@@ -398,13 +449,26 @@ caching_key_value_store::entry& caching_key_value_store::cache_put(bytes_view ke
     return e;
 }
 
+caching_key_value_store::ordered_entries& caching_key_value_store::ordered_written() {
+    for (uint32_t i : unordered_written_) {
+        entry& e = pool_[i];
+        // Skips an entry that left the cache (or was listed twice: it left
+        // and came back written).
+        if (!e.cached || !e.written || e.ordered) continue;
+        e.written_at = written_.emplace(bytes_view(e.key), &e).first;
+        e.ordered = true;
+    }
+    unordered_written_.clear();
+    return written_;
+}
+
 void caching_key_value_store::erase(entry& e) {
     cached_bytes_ -= e.size;
     budget_->shrink(e.size);
     if (e.dirty) dirty_.unlink(e);
-    if (e.written) written_.erase(e.written_at);
-    cache_.erase(&e);
-    release(e);
+    if (e.ordered) written_.erase(e.written_at);
+    cache_.erase_tagged(&e, e.tag);
+    release(e, true);
     if (cache_size_) cache_size_->record(static_cast<double>(cached_bytes_));
 }
 
@@ -427,22 +491,50 @@ void caching_key_value_store::evict_eldest() {
 
 void caching_key_value_store::flush_dirty(std::optional<dirty_entry> evicted) {
     if (dirty_.empty() && !evicted) return;
+    // The outermost flush takes the spare batch, whose copies keep their
+    // buffers from the last flush: the test driver commits after every
+    // record, so a table update was three allocations and frees here (the
+    // vector, the key and the value copies). A flush nested in a listener's
+    // write makes its own.
+    const bool outermost = !flushing_;
     std::vector<dirty_entry> batch;
-    batch.reserve(dirty_.size + 1);
-    if (evicted) batch.push_back(std::move(*evicted));
+    if (outermost) batch.swap(spare_batch_);
+    size_t n = 0;
+    auto next = [&]() -> dirty_entry& {
+        if (n == batch.size()) batch.emplace_back();
+        return batch[n++];
+    };
+    if (evicted) next() = std::move(*evicted);
     std::vector<bytes> deleted;
     for (entry* e = dirty_.first; e != nullptr; e = e->dirty_order.next) {
-        batch.push_back(dirty_entry{e->key, e->value, e->context});
+        dirty_entry& d = next();
+        d.key.assign(e->key.begin(), e->key.end());
+        if (!e->value) d.value.reset();
+        else if (d.value) d.value->assign(e->value->begin(), e->value->end());
+        else d.value.emplace(*e->value);
+        d.context = e->context;
         e->dirty = false;
         if (!e->value) deleted.push_back(e->key);
     }
     // Cleared before the listener runs: what it writes belongs to the next
     // flush.
     dirty_.clear();
-    for (const dirty_entry& d : batch) write_down(d);
+    {
+        flushing_ = true;
+        struct flag_reset {
+            bool& flag;
+            bool was;
+            ~flag_reset() { flag = was; }
+        } reset{flushing_, !outermost};
+        for (size_t i = 0; i < n; ++i) write_down(batch[i]);
+    }
+    if (outermost) {
+        if (batch.size() > kept_batch_entries) batch.resize(kept_batch_entries);  // a large flush's copies go
+        spare_batch_.swap(batch);
+    }
     for (const bytes& key : deleted) {
         entry* const* e = cache_.find(key);
-        if (e && !(*e)->dirty && !(*e)->value) erase(**e);
+        if (e && !(*e)->dirty && !(*e)->value && !(*e)->held_below) erase(**e);
     }
 }
 

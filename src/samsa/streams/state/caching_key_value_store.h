@@ -27,12 +27,13 @@
 //  - reads go to the cache first (a cached deletion hides the key below); a
 //    key read from below is cached, clean; range, prefix_scan and all() merge
 //    the cache over the layer below. Only the entries put by a write take
-//    part in the merge (and are kept in key order): an entry cached by a
-//    read holds what the layer below holds until its key is written (every
-//    write goes through this layer; restore drops the cached key), so
-//    merging it would change nothing. A read miss thus costs a hash insert
-//    and an eviction a hash erase, with no ordered insert or erase (at the
-//    issue scale every join lookup misses and evicts);
+//    part in the merge, put in key order when a merge needs them: an entry
+//    cached by a read holds what the layer below holds until its key is
+//    written (every write goes through this layer; restore drops the cached
+//    key), so merging it would change nothing. A read miss thus costs a
+//    hash insert and an eviction a hash erase, and a write no ordered insert
+//    until the store is scanned (at the issue scale every join lookup misses
+//    and evicts; the test driver's table updates were a std::map insert each);
 //  - a reader holding a read_token (key_value_store's decoded cache) makes
 //    its key the most recently used through the token, with no lookup by
 //    key: the token names the entry and its generation. Entries live in a
@@ -45,8 +46,11 @@
 //    in the process), so one is never taken for another layer's;
 //  - a reader who knows the key's value because nothing was written since
 //    it read it (note_read_known) is answered as get() would be, except that
-//    on a miss the cache keeps the reader's bytes instead of reading below:
-//    the same entry, LRU order, hit ratio and evictions, no read below;
+//    on a miss nothing is read below and the new clean entry does not copy
+//    the reader's bytes (held_below): it is counted at their size, so the
+//    entry, LRU order, budget, hit ratio and evictions are get()'s, and a
+//    later get() that hits it reads the value below once (a clean entry
+//    holds what the layer below holds);
 //  - an entry costs what Kafka's LRUCacheEntry and NamedCache node count:
 //    key + value + 24 (node) + 1 (dirty flag) + 8 + 8 + 4 (timestamp,
 //    offset, partition) + topic + headers.
@@ -160,9 +164,17 @@ private:
         uint32_t index = 0;    // in pool_ and uses_
         bool cached = false;   // in the cache (else in free_)
         bool dirty = false;
-        bool written = false;  // put by a write since it entered the cache: in written_
+        bool written = false;  // put by a write since it entered the cache: in written_ once ordered
+        bool ordered = false;  // in written_ (else listed in unordered_written_, if written)
+        // A clean entry kept by note_read_known(), whose reader holds the
+        // bytes: value is not kept (it equals the layer below's, as every
+        // clean entry's does), only counted in size; a get() that hits it
+        // reads it below once. At the issue scale every join lookup missed
+        // and copied the row into the cache, to be evicted unread.
+        bool held_below = false;
         bytes key;             // the cache key
-        ordered_entries::iterator written_at{};  // its place in written_, when written
+        uint64_t tag = 0;      // the key's tag in cache_ (bytes_hash_index::tag_of), while cached
+        ordered_entries::iterator written_at{};  // its place in written_, when ordered
         chain_link dirty_order;                  // linked while dirty
         int64_t size = 0;
         std::optional<bytes> value;  // nullopt: deleted
@@ -217,11 +229,28 @@ private:
     bytes cache_key(bytes_view key) const;
     bytes_view store_key(bytes_view cache_key) const;
     // The cached entry of a store key; nullptr when not cached.
-    entry* find(bytes_view key);
+    entry* find(bytes_view key) {
+        uint64_t tag;
+        return find(key, tag);
+    }
+    // find(key), also giving the cache key's tag, for a put that follows
+    // (the key is hashed once).
+    entry* find(bytes_view key, uint64_t& tag);
     // get(), also giving the key's entry after the read (nullptr: not
     // cached), so that a reader asking for a token looks nothing up again.
     std::optional<bytes> read(bytes_view key, entry*& cached);
     entry& cache_put(bytes_view key, std::optional<bytes_view> value, bool dirty);
+    // cache_put() of a key already looked up: found is find(key, tag).
+    // hold false (a clean entry of a value its reader keeps): held_below.
+    entry& cache_put(entry* found, uint64_t tag, bytes_view key, std::optional<bytes_view> value, bool dirty,
+                     bool hold);
+    // A read's miss: keeps value as a clean entry (held_below unless hold),
+    // maybe evicts, and gives the key's entry after that (nullptr: evicted
+    // again, or rewritten by what the eviction forwarded). tag: the key's,
+    // from find().
+    entry* keep_read(uint64_t tag, bytes_view key, bytes_view value, bool hold);
+    // read()'s hit of a held_below entry: its value, from below.
+    std::optional<bytes> fetch_held_below(entry& e, bytes_view key);
     // The LRU order (see uses_): an access makes the entry the most
     // recently used.
     void touch(uint32_t i) { uses_[i].last_used = ++use_clock_; }
@@ -234,9 +263,15 @@ private:
     entry* noted_read(bytes_view key);
     // A token for e (nullptr: none).
     read_token token_for(entry* e) const;
-    // An entry from the pool, and back (with a new generation).
+    // An entry from the pool, and back (with a new generation). An entry
+    // released by an eviction keeps its key and value buffers (up to
+    // kept_buffer_bytes each) for the entry that replaces it: at the issue
+    // scale every join lookup misses, inserts and evicts, and that was two
+    // allocations and two frees per lookup. keep_buffers false (close,
+    // restore) frees them.
     entry* allocate();
-    void release(entry& e);
+    void release(entry& e, bool keep_buffers);
+    static constexpr size_t kept_buffer_bytes = 1024;
     // A layer id, unique in the process.
     static uint64_t fresh_id();
     // Takes e out of the cache.
@@ -257,6 +292,8 @@ private:
                                           const std::function<bool(bytes_view)>& keep);
 
     void count_read(bool hit);
+    // written_, with every written entry in it.
+    ordered_entries& ordered_written();
 
     store_sensor* hit_ratio_ = nullptr;
     store_sensor* cache_size_ = nullptr;
@@ -265,7 +302,13 @@ private:
 
     std::optional<segmented_cache_keys> segments_;
     entry_index cache_;
+    // The written entries, ordered only when a merge needs them: a table
+    // update was a std::map insert (log n key compares) that no read ever
+    // used unless the store is scanned (the order-mail tables never are).
+    // ordered_written() moves unordered_written_ (entry indexes, maybe stale
+    // or listed twice) into written_.
     ordered_entries written_;
+    std::vector<uint32_t> unordered_written_;
     bytes lookup_key_;  // find()'s cache key of a window or session key, reused
     // An entry's last use and its generation (renewed on each write of its
     // key and when it leaves the cache: read_token), by entry index, apart
@@ -308,6 +351,9 @@ private:
     bool open_ = false;
     cache_flush_listener listener_;
     bool send_old_values_ = false;
+    bool flushing_ = false;               // in flush_dirty(), writing down
+    std::vector<dirty_entry> spare_batch_;  // flush_dirty()'s copies, kept between flushes
+    static constexpr size_t kept_batch_entries = 16;
 };
 
 }  // namespace samsa::streams

@@ -59,10 +59,15 @@ struct bytes_view_equal {
 template<class Handle, class KeyOf>
 class bytes_hash_index {
 public:
+    // The tag key is indexed under: its hash, never 0. A caller that finds a
+    // key and then inserts or erases it computes it once (the *_tagged calls).
+    static uint64_t tag_of(bytes_view key) { return bytes_view_hash{}(key) | (uint64_t{1} << 63); }
+
     // The handle whose key is key; nullptr when absent.
-    const Handle* find(bytes_view key) const {
+    const Handle* find(bytes_view key) const { return find_tagged(key, tag_of(key)); }
+    // find(key), tag being tag_of(key).
+    const Handle* find_tagged(bytes_view key, uint64_t tag) const {
         if (slots_.empty()) return nullptr;
-        const uint64_t tag = tag_of(key);
         const size_t mask = slots_.size() - 1;
         for (size_t i = tag & mask;; i = (i + 1) & mask) {
             const slot& s = slots_[i];
@@ -71,18 +76,23 @@ public:
         }
     }
     // Indexes h, whose key is not indexed yet.
-    void insert(const Handle& h) {
+    void insert(const Handle& h) { insert_tagged(h, tag_of(KeyOf{}(h))); }
+    // insert(h), tag being tag_of of h's key.
+    void insert_tagged(const Handle& h, uint64_t tag) {
         if ((size_ + 1) * 2 > slots_.size()) grow();
-        place(slots_, slot{tag_of(KeyOf{}(h)), h});
+        place(slots_, slot{tag, h});
         ++size_;
     }
     // Forgets h, which is indexed. Empties its slot, then moves back each
     // following slot of the run that may live there (its home is not
     // cyclically within (hole, its place]), so that every probe still finds
     // its key before an empty slot.
-    void erase(const Handle& h) {
+    void erase(const Handle& h) { erase_tagged(h, tag_of(KeyOf{}(h))); }
+    // erase(h), tag being tag_of of h's key: the key itself is not read (an
+    // evicted entry's key is a cold line at the issue scale).
+    void erase_tagged(const Handle& h, uint64_t tag) {
         const size_t mask = slots_.size() - 1;
-        size_t hole = tag_of(KeyOf{}(h)) & mask;
+        size_t hole = tag & mask;
         while (!(slots_[hole].handle == h)) hole = (hole + 1) & mask;
         for (size_t j = (hole + 1) & mask; slots_[j].tag != 0; j = (j + 1) & mask) {
             const size_t home = slots_[j].tag & mask;
@@ -118,8 +128,6 @@ private:
         uint64_t tag = 0;
         Handle handle{};
     };
-
-    static uint64_t tag_of(bytes_view key) { return bytes_view_hash{}(key) | (uint64_t{1} << 63); }
 
     void grow() {
         std::vector<slot> bigger(slots_.empty() ? 16 : slots_.size() * 2);
