@@ -33,8 +33,16 @@ struct admin::impl {
     admin_config config;
     handle_ptr rk;
     queue_ptr queue;
+    // send_delete_records' answers: a queue of their own, so that a call
+    // waiting on `queue` never takes one for its own answer.
+    queue_ptr unawaited;
+    bool unawaited_pending = false;
 
-    impl(handle_ptr h, admin_config c) : config(std::move(c)), rk(std::move(h)), queue(rd_kafka_queue_new(rk.get())) {}
+    impl(handle_ptr h, admin_config c)
+        : config(std::move(c)),
+          rk(std::move(h)),
+          queue(rd_kafka_queue_new(rk.get())),
+          unawaited(rd_kafka_queue_new(rk.get())) {}
 
     int timeout_ms() const { return static_cast<int>(config.timeout.count()); }
 
@@ -63,6 +71,11 @@ struct admin::impl {
     result<event_ptr> wait(rd_kafka_event_type_t expected, std::string_view what) {
         event_ptr ev(rd_kafka_queue_poll(queue.get(), timeout_ms() + 1000));
         if (!ev) return no_answer(what);
+        return checked(std::move(ev), expected, what);
+    }
+
+    // The event if it answers `expected` without an error.
+    result<event_ptr> checked(event_ptr ev, rd_kafka_event_type_t expected, std::string_view what) const {
         if (rd_kafka_event_type(ev.get()) != expected) {
             return make_client_error(errc::io_error,
                                      fmt::format("{}: unexpected event {}", what, rd_kafka_event_name(ev.get())));
@@ -511,6 +524,28 @@ result<std::vector<std::pair<topic_partition, offset>>> admin::delete_records(
     }
     std::sort(out.begin(), out.end());
     return out;
+}
+
+bool admin::send_delete_records(const std::vector<std::pair<topic_partition, offset>>& before) {
+    if (impl_->unawaited_pending) return false;
+    auto parts = to_offset_list(before);
+    rd_kafka_DeleteRecords_t* req = rd_kafka_DeleteRecords_new(parts.get());
+    auto opts = impl_->options(RD_KAFKA_ADMIN_OP_DELETERECORDS);
+    rd_kafka_DeleteRecords(impl_->rk.get(), &req, 1, opts.get(), impl_->unawaited.get());
+    rd_kafka_DeleteRecords_destroy(req);
+    impl_->unawaited_pending = true;
+    return true;
+}
+
+std::optional<status> admin::delete_records_answer() {
+    if (!impl_->unawaited_pending) return std::nullopt;
+    event_ptr ev(rd_kafka_queue_poll(impl_->unawaited.get(), 0));
+    if (!ev) return std::nullopt;
+    impl_->unawaited_pending = false;
+    auto answer = impl_->checked(std::move(ev), RD_KAFKA_EVENT_DELETERECORDS_RESULT, "DeleteRecords");
+    if (!answer) return status(answer.error());
+    return partition_errors(rd_kafka_DeleteRecords_result_offsets(rd_kafka_event_DeleteRecords_result(answer->get())),
+                            "cannot delete records of");
 }
 
 result<watermarks> admin::list_offsets(const topic_partition& tp) {

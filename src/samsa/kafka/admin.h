@@ -93,6 +93,13 @@ public:
     // offset; returns the new log start offsets.
     [[nodiscard]] result<std::vector<std::pair<topic_partition, offset>>> delete_records(
         const std::vector<std::pair<topic_partition, offset>>& before);
+    // DeleteRecords without waiting for the answer (the streams runtime's
+    // purge of consumed repartition records, which must not hold up its
+    // thread): sends and returns true, or sends nothing and returns false
+    // while the last one sent this way is unanswered.
+    bool send_delete_records(const std::vector<std::pair<topic_partition, offset>>& before);
+    // The answer to the last send_delete_records, once (nullopt until it came).
+    [[nodiscard]] std::optional<status> delete_records_answer();
     // ListOffsets: the earliest and latest offset of a partition.
     [[nodiscard]] result<watermarks> list_offsets(const topic_partition& tp);
     // ListOffsets by timestamp: the first offset whose timestamp is at least

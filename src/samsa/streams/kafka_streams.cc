@@ -217,7 +217,8 @@ void kafka_streams::start() {
               {&config_.admin});
     auto admin = clients_->admin(admin_config);
     if (!admin) fail("cannot create the admin client: " + admin.error().message);
-    auto prepared = prepare_topics_with_retries(**admin);
+    admin_ = std::move(*admin);
+    auto prepared = prepare_topics_with_retries(*admin_);
     if (!prepared) fail(prepared.error().message);
     prepared_ = std::make_unique<internal::prepared_topology>(std::move(*prepared));
 
@@ -347,6 +348,7 @@ void kafka_streams::add_stream_thread() {
     clients.consumer = std::move(*consumer);
     clients.producer = std::move(*producer);
     clients.restore_reader = std::move(*reader);
+    clients.purger = admin_.get();
     if (eos) {
         clients.make_producer = [this, pc] { return clients_->producer(pc); };
     }

@@ -222,6 +222,10 @@ private:
     topology topology_;
     streams_config config_;
     std::unique_ptr<internal::client_supplier> clients_;
+    // Kafka's KafkaStreams.adminClient: creates the internal topics in
+    // start(), then the stream threads purge repartition topics through it
+    // (declared before threads_, so it outlives them).
+    std::unique_ptr<internal::admin_client> admin_;
     // Before the threads: their tasks unregister from it as they close.
     std::unique_ptr<internal::queryable_store_registry> queries_;
     std::unique_ptr<internal::streams_metrics> metrics_;  // likewise

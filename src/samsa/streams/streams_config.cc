@@ -139,6 +139,10 @@ result<streams_config> streams_config::parse(const std::map<std::string, std::st
             if (!n) return n.error();
             c.commit_interval = std::chrono::milliseconds(*n);
             commit_interval_set = true;
+        } else if (name == "repartition.purge.interval.ms") {
+            auto n = parse_int(name, value, 0);
+            if (!n) return n.error();
+            c.repartition_purge_interval = std::chrono::milliseconds(*n);
         } else if (name == "state.dir") {
             c.state_dir = value;
         } else if (name == "processing.guarantee") {

@@ -6,6 +6,7 @@
 //   bootstrap.servers              (required)
 //   num.stream.threads             1
 //   commit.interval.ms             30000 (at_least_once), 100 (exactly_once_v2)
+//   repartition.purge.interval.ms  30000 (delete committed repartition records)
 //   state.dir                      <tmp>/kafka-streams
 //   processing.guarantee           at_least_once | exactly_once_v2 (exactly_once and
 //                                  exactly_once_beta: deprecated, warned, run as v2)
@@ -75,6 +76,9 @@ struct SAMSA_STREAMS_API streams_config {
     int num_stream_threads = 1;
     // commit.interval.ms (100 under exactly_once_v2 unless set).
     std::chrono::milliseconds commit_interval{30000};
+    // repartition.purge.interval.ms: after a commit, at most this often, the
+    // committed records of repartition topics are deleted (DeleteRecords).
+    std::chrono::milliseconds repartition_purge_interval{30000};
     // state.dir.
     std::filesystem::path state_dir;
     // processing.guarantee.

@@ -45,6 +45,8 @@ struct fake_cluster {
     std::map<topic_partition, std::string> committed_metadata;
     std::vector<std::string> events;
     std::vector<new_topic> created;
+    // Every purge_records request, in order.
+    std::vector<std::map<topic_partition, samsa::offset>> purged;
     std::function<void()> on_commit;
 
     void create(const std::string& topic, int n) {
@@ -349,6 +351,11 @@ public:
             if (!exists) cluster_->create(t.name, t.partitions);
         }
         return ok();
+    }
+    bool purge_records(const std::map<topic_partition, samsa::offset>& before) override {
+        std::lock_guard l(cluster_->mutex);
+        cluster_->purged.push_back(before);
+        return true;
     }
 
 private:

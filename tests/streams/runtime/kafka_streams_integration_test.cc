@@ -213,6 +213,42 @@ TEST_F(streams_integration, word_count_end_to_end_and_restart_restores_state) {
     EXPECT_TRUE(again.close(30s));
 }
 
+TEST_F(streams_integration, committed_repartition_records_are_purged_from_the_broker) {
+    // Kafka 3.8: after commits, every repartition.purge.interval.ms, the
+    // stream thread deletes the repartition records it committed
+    // (DeleteRecords), so the topic's log start offset follows the app.
+    if (auto why = groups_unavailable(); !why.empty()) GTEST_SKIP() << why;
+    ASSERT_TRUE(ts::create_topic(broker_.bootstrap(), "lines", 2));
+    ASSERT_TRUE(ts::create_topic(broker_.bootstrap(), "counts", 2));
+    produce_lines({"the quick brown fox", "the lazy dog", "The End"});
+    auto p = props("purge");
+    p["repartition.purge.interval.ms"] = "100";
+    kafka_streams app(testing_fakes::word_count_topology(), p);
+    app.start();
+    auto counts = read_counts("counts", 2, {{"the", 3}, {"fox", 1}, {"end", 1}});
+    ASSERT_EQ(counts["the"], 3);
+    const std::string repartition = "purge-counts-store-repartition";
+    // Every word went through the topic: purged when each partition's log
+    // starts at its end (bounded: 30 s, then the last marks are reported).
+    std::vector<std::pair<int64_t, int64_t>> marks(2);
+    auto purged = [&] {
+        int64_t records = 0;
+        for (int32_t partition = 0; partition < 2; ++partition) {
+            auto m = ts::watermarks(broker_.bootstrap(), repartition, partition);
+            if (!m) return false;
+            marks[partition] = {m->first, m->second};
+            records += m->second;
+            if (m->first != m->second) return false;
+        }
+        return records == 9;  // the nine words
+    };
+    auto deadline = std::chrono::steady_clock::now() + 30s;
+    while (!purged() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(100ms);
+    EXPECT_TRUE(purged()) << "partition 0: log start " << marks[0].first << ", end " << marks[0].second
+                          << "; partition 1: log start " << marks[1].first << ", end " << marks[1].second;
+    EXPECT_TRUE(app.close(30s));
+}
+
 TEST_F(streams_integration, two_instances_share_the_work_and_one_takes_over) {
     if (auto why = groups_unavailable(); !why.empty()) GTEST_SKIP() << why;
     ASSERT_TRUE(ts::create_topic(broker_.bootstrap(), "lines", 2));

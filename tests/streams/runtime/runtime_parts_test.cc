@@ -299,9 +299,15 @@ TEST(topology_metadata, word_count_has_two_subtopologies_and_two_internal_topics
     ASSERT_EQ(internal.size(), 2u);
     EXPECT_EQ(internal.at("wc-counts-store-repartition").partitions, 3);
     EXPECT_EQ(internal.at("wc-counts-store-repartition").configs.at("cleanup.policy"), "delete");
+    // Kafka 3.8's RepartitionTopicConfig: no time limit (purged instead), 50 MiB segments.
+    EXPECT_EQ(internal.at("wc-counts-store-repartition").configs.at("retention.ms"), "-1");
+    EXPECT_EQ(internal.at("wc-counts-store-repartition").configs.at("segment.bytes"), "52428800");
     EXPECT_EQ(internal.at("wc-counts-store-changelog").partitions, 3);
     EXPECT_EQ(internal.at("wc-counts-store-changelog").configs.at("cleanup.policy"), "compact");
     EXPECT_EQ(internal.at("wc-counts-store-changelog").replication_factor, 1);
+    EXPECT_TRUE(m->is_repartition_topic("wc-counts-store-repartition"));
+    EXPECT_FALSE(m->is_repartition_topic("lines"));
+    EXPECT_FALSE(m->is_repartition_topic("wc-counts-store-changelog"));
 }
 
 topology join_topology() {

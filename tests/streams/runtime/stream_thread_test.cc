@@ -92,6 +92,8 @@ public:
             };
         }
         clients.restore_reader = std::make_unique<fake_reader>(cluster);
+        purger_ = std::make_unique<fake_admin>(cluster);
+        clients.purger = purger_.get();
         thread_ = std::make_unique<stream_thread>("wc-StreamThread-1", config_, std::move(env), std::move(clients),
                                                   nullptr);
     }
@@ -112,6 +114,7 @@ public:
     fake_producer* producer_ = nullptr;
 
 private:
+    std::unique_ptr<fake_admin> purger_;  // outlives thread_: ~thread_fixture() resets thread_ first
     topology topology_;
     test_support::temp_dir dir_{"thread-test"};  // removed after the state directory closes
     streams_config config_;
@@ -155,6 +158,38 @@ TEST(stream_thread, bounds_its_buffers_by_polling_less_never_by_pausing) {
     EXPECT_EQ(f.counts(), (std::map<std::string, int64_t>{{"a", 200}, {"b", 200}}));
     EXPECT_LE(f.consumer_->most_polled, 5u * 4u);
     EXPECT_GT(f.consumer_->most_polled, 5u);  // but it does take what fits
+}
+
+TEST(stream_thread, purges_the_committed_records_of_repartition_topics_after_a_commit) {
+    // Kafka 3.8's StreamThread.maybeCommit: after a commit, at most every
+    // repartition.purge.interval.ms, DeleteRecords up to each repartition
+    // partition's committed offset; source topics are never purged.
+    thread_fixture f(word_count_topology(store_type::in_memory),
+                     {{"commit.interval.ms", "0"}, {"repartition.purge.interval.ms", "0"}});
+    f.start_with_topics({"lines", "counts"}, 2);
+    f.cluster.append("lines", "k1", "the cat and the hat", 1, 0);
+    f.cluster.append("lines", "k2", "The end", 2, 1);
+    for (int i = 0; i < 50 && f.counts().size() < 5; ++i) f.run(1);
+    ASSERT_EQ(f.counts().size(), 5u);
+    f.run(2);  // a commit (and a purge) after the last record was processed
+    std::map<topic_partition, samsa::offset> want;
+    for (const auto& r : f.cluster.all("wc-counts-store-repartition")) want[r.tp] = samsa::offset(r.offset() + 1);
+    ASSERT_EQ(want.size(), 2u);
+    std::lock_guard l(f.cluster.mutex);
+    ASSERT_FALSE(f.cluster.purged.empty());
+    EXPECT_EQ(f.cluster.purged.back(), want);
+}
+
+TEST(stream_thread, purges_repartition_topics_no_more_often_than_the_purge_interval) {
+    thread_fixture f(word_count_topology(store_type::in_memory),
+                     {{"commit.interval.ms", "0"}, {"repartition.purge.interval.ms", "3600000"}});
+    f.start_with_topics({"lines", "counts"}, 2);
+    f.cluster.append("lines", "k1", "the cat and the hat", 1, 0);
+    for (int i = 0; i < 50 && f.counts().size() < 4; ++i) f.run(1);
+    ASSERT_EQ(f.counts().size(), 4u);
+    f.run(2);
+    std::lock_guard l(f.cluster.mutex);
+    EXPECT_TRUE(f.cluster.purged.empty());
 }
 
 std::string read_file(const std::filesystem::path& p) {

@@ -1,5 +1,7 @@
 #include "samsa/streams/internal/kafka/rdkafka_admin.h"
 
+#include <spdlog/spdlog.h>
+
 #include "samsa/kafka/config.h"
 
 namespace samsa::streams::internal::kafka {
@@ -45,6 +47,18 @@ result<std::vector<group_member_info>> rdkafka_admin::describe_group(const std::
     if (groups->size() != 1) return out;
     for (auto& m : groups->front().members) out.push_back(group_member_info{m.client_id, std::move(m.assignment)});
     return out;
+}
+
+bool rdkafka_admin::purge_records(const std::map<topic_partition, samsa::offset>& before) {
+    std::lock_guard lock(purge_mutex_);
+    // As Kafka's TaskManager: the last request's failure is only logged
+    // (debug) before the next one is sent.
+    if (auto answer = admin_->delete_records_answer(); answer && !*answer) {
+        spdlog::debug("[streams] the last purge of repartition topics failed: {}; sending a new one",
+                      answer->error().message);
+    }
+    std::vector<std::pair<topic_partition, samsa::offset>> list(before.begin(), before.end());
+    return admin_->send_delete_records(list);
 }
 
 }  // namespace samsa::streams::internal::kafka

@@ -4,9 +4,11 @@
 // for streams metadata.
 //
 // Threads: the caller's (kafka_streams::start(); the metadata calls from any
-// one thread at a time, kafka_streams serializes them).
+// one thread at a time, kafka_streams serializes them); purge_records from
+// any stream thread.
 
 #include <memory>
+#include <mutex>
 
 #include "samsa/kafka/admin.h"
 #include "samsa/streams/internal/runtime/clients.h"
@@ -23,10 +25,15 @@ public:
                                        std::chrono::milliseconds timeout) override;
     [[nodiscard]] result<std::vector<group_member_info>> describe_group(const std::string& group,
                                                                       std::chrono::milliseconds timeout) override;
+    bool purge_records(const std::map<topic_partition, samsa::offset>& before) override;
 
 private:
     explicit rdkafka_admin(std::unique_ptr<samsa::kafka::admin> admin) : admin_(std::move(admin)) {}
     std::unique_ptr<samsa::kafka::admin> admin_;
+    // purge_records comes from every stream thread; the other calls from
+    // one thread at a time, never beside a purge of the same admin
+    // (kafka_streams keeps one admin for purges).
+    std::mutex purge_mutex_;
 };
 
 }  // namespace samsa::streams::internal::kafka

@@ -11,9 +11,11 @@
 //                    flush(), on the calling thread.
 //   partition_reader group-free reads of chosen partitions from chosen
 //                    offsets: changelog restoration and global tables.
-//   admin_client     topic metadata and CreateTopics.
+//   admin_client     topic metadata, CreateTopics, and DeleteRecords for
+//                    the stream threads' purge of repartition topics.
 //
-// Threads: each client object is used by the one thread that owns it.
+// Threads: each client object is used by the one thread that owns it; the
+// admin client's purge_records by every stream thread.
 
 #include <chrono>
 #include <compare>
@@ -274,6 +276,12 @@ public:
     // Creates the topics; one that already exists is not an error.
     [[nodiscard]] virtual status create_topics(const std::vector<new_topic>& topics,
                                                std::chrono::milliseconds timeout) = 0;
+    // DeleteRecords as Kafka Streams' TaskManager.maybePurgeCommittedRecords
+    // sends it: every partition's records before its offset, without waiting
+    // for the answer. While the previous request is unanswered nothing is
+    // sent (false). A failure is logged, never fatal: the next purge asks
+    // for newer offsets anyway. Called by the stream threads, so thread-safe.
+    virtual bool purge_records(const std::map<topic_partition, samsa::offset>& /*before*/) { return false; }
 };
 
 using client_config = samsa::kafka::properties;

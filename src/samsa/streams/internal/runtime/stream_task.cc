@@ -168,6 +168,16 @@ committed_offsets stream_task::committable_offsets() const {
     return out;
 }
 
+std::map<topic_partition, samsa::offset> stream_task::purgeable_offsets() const {
+    std::map<topic_partition, samsa::offset> out;
+    size_t index = 0;
+    for (const auto& tp : records_.partitions()) {
+        const std::optional<samsa::offset>& next = consumed_[index++];
+        if (next && env_->metadata->is_repartition_topic(tp.topic)) out.emplace(tp, *next);
+    }
+    return out;
+}
+
 void stream_task::restore(const changelog_partition& c, const consumed_record& r) {
     context_->store(c.store).restore(r.key.value_or(bytes_view()), r.value, r.timestamp);
     for (size_t i = 0; i < changelogs_.size(); ++i) {

@@ -219,6 +219,11 @@ public:
     // task started, with the task's metadata (partition time, processor
     // metadata) encoded as Kafka Streams commits it.
     committed_offsets committable_offsets() const;
+    // Kafka's StreamTask.purgeableOffsets: the next offset to read of every
+    // repartition topic partition processed since the task started. Right
+    // after a commit the records before them are committed and may be
+    // deleted from the broker.
+    std::map<topic_partition, samsa::offset> purgeable_offsets() const;
 
     // Closes nodes and stores, releases the directory lock. dirty: after a
     // failure, without a commit; under exactly-once the state is wiped.

@@ -126,7 +126,7 @@ void stream_thread::run_once() {
         status st = clients_.consumer->subscribe(topics_, *this);
         if (!st) throw std::runtime_error("cannot subscribe: " + st.error().message);
         subscribed_ = true;
-        last_commit_ = std::chrono::steady_clock::now();
+        last_commit_ = last_purge_ = std::chrono::steady_clock::now();
     }
     const auto loop_start = std::chrono::steady_clock::now();
     loop_ = {};
@@ -238,7 +238,20 @@ void stream_thread::maybe_commit() {
     } else if (running > 0) {
         // As Kafka: a commit of no task is not counted; the latency is per task.
         record_if(sensors_->commit, to_ms(took) / static_cast<double>(running));
+        maybe_purge(now);
     }
+}
+
+// Kafka 3.8's StreamThread.maybeCommit: after a commit of some task, at most
+// once per repartition.purge.interval.ms, the repartition records that
+// commit covered are deleted from the broker (TaskManager.
+// maybePurgeCommittedRecords), without waiting for the answer: the topics
+// would otherwise grow for as long as the application runs.
+void stream_thread::maybe_purge(steady_clock::time_point now) {
+    if (clients_.purger == nullptr || now - last_purge_ <= config_->repartition_purge_interval) return;
+    auto offsets = tasks_->purgeable_offsets();
+    if (!offsets.empty()) (void)clients_.purger->purge_records(offsets);
+    last_purge_ = now;
 }
 
 void stream_thread::replace_fenced_producer() {

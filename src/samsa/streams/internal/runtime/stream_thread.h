@@ -62,6 +62,9 @@ struct stream_thread_clients {
     // exactly_once_v2: makes a new producer with the same transactional.id
     // when the current one is fenced (unset: a fenced producer is fatal).
     std::function<result<std::unique_ptr<record_producer>>()> make_producer;
+    // Deletes committed records of repartition topics (purge_records),
+    // shared by the instance's threads; nullptr: no purge.
+    admin_client* purger = nullptr;
 };
 
 class stream_thread final : private rebalance_listener {
@@ -113,6 +116,7 @@ private:
     void poll_records(std::chrono::milliseconds timeout, size_t max_records);
     void process_and_punctuate();
     void maybe_commit();
+    void maybe_purge(std::chrono::steady_clock::time_point now);
     // The loop's ratios and process-records (thread_sensors).
     void record_loop(std::chrono::steady_clock::time_point start);
 
@@ -144,6 +148,7 @@ private:
     bool subscribed_ = false;
     bool closed_ = false;
     std::chrono::steady_clock::time_point last_commit_;
+    std::chrono::steady_clock::time_point last_purge_;
     // An error raised inside a rebalance callback, rethrown after poll().
     std::exception_ptr callback_error_;
     mutable std::mutex tasks_mutex_;  // published_tasks_

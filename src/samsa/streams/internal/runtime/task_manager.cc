@@ -273,6 +273,12 @@ size_t task_manager::running_count() const {
 
 status task_manager::commit() { return commit_tasks(running_tasks(), false); }
 
+std::map<topic_partition, samsa::offset> task_manager::purgeable_offsets() {
+    std::map<topic_partition, samsa::offset> out;
+    for (stream_task* t : running_tasks()) out.merge(t->purgeable_offsets());
+    return out;
+}
+
 status task_manager::commit_tasks(const std::vector<stream_task*>& tasks, bool enforce_checkpoint) {
     if (tasks.empty() && !collector_->in_transaction()) return ok();
     for (stream_task* t : tasks) t->prepare_commit();

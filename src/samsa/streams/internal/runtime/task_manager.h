@@ -89,6 +89,9 @@ public:
     size_t punctuate();
     // The at-least-once commit above, for all running tasks.
     [[nodiscard]] status commit();
+    // The running tasks' purgeable offsets (stream_task::purgeable_offsets),
+    // for the purge that follows a commit.
+    std::map<topic_partition, samsa::offset> purgeable_offsets();
     // Commits (when clean) and closes every task; under exactly-once a
     // failed or skipped commit aborts the transaction and wipes the tasks.
     void close_all(bool clean);

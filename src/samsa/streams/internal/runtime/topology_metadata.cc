@@ -58,7 +58,12 @@ result<topology_metadata> topology_metadata::build(const topology& t, std::strin
         new_topic nt;
         nt.name = decorate(topic);
         nt.partitions = c->second;
+        // Kafka 3.8's RepartitionTopicConfig: kept until purged (no time
+        // limit), in 50 MiB segments so that a purge frees disk soon.
         nt.configs["cleanup.policy"] = "delete";
+        nt.configs["segment.bytes"] = "52428800";
+        nt.configs["retention.ms"] = "-1";
+        m.repartition_topics_.insert(nt.name);
         m.internal_topics_.push_back(std::move(nt));
     }
     for (const auto& s : m.subtopologies_) {

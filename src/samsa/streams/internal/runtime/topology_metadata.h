@@ -17,6 +17,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "samsa/base/result.h"
@@ -58,6 +59,12 @@ public:
     std::set<std::string> source_topics() const;
     bool has_global_stores() const { return !global_topics_.empty(); }
     const std::set<std::string>& global_topics() const { return global_topics_; }
+    // A repartition topic (decorated) of the topology: its consumed records
+    // are purged after commits (Kafka's InternalTopologyBuilder
+    // repartitionTopics; a user's topic read by through() is not).
+    bool is_repartition_topic(std::string_view topic) const {
+        return repartition_topics_.find(topic) != repartition_topics_.end();
+    }
     // Repartition topics (with their counts) and changelog topics (compacted,
     // one partition per task), with the store's extra logging configs.
     std::vector<new_topic> internal_topics(int replication_factor) const;
@@ -76,6 +83,7 @@ private:
     std::map<std::string, int> topic_to_subtopology_;
     std::map<std::string, int> topic_partitions_;  // decorated
     std::vector<new_topic> internal_topics_;
+    std::set<std::string, std::less<>> repartition_topics_;
     std::set<std::string> global_topics_;
 };
 
