@@ -38,7 +38,9 @@ streams::topology build_order_mail_topology(const order_mail_options& options) {
               [](order o, customer_with_address c) { return order_with_customer{std::move(o), std::move(c)}; })
         .join(
             items, [](const str&, const order_with_customer& oc) { return oc.what.item_id; },
-            [](const order_with_customer& oc, const item& i) { return compose_order_mail(oc.what, oc.who, i); })
+            // The joined order as an rvalue: the join hands it over (no move
+            // into a parameter), and its strings move into the mail.
+            [](order_with_customer&& oc, const item& i) { return compose_order_mail(std::move(oc), i); })
         .to(order_mail_topic, produced<str, order_mail>::with(streams::serdes::string(),
                                                                streams::serdes::fast_json<order_mail>()));
     return b.build();
