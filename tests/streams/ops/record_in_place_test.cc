@@ -233,6 +233,23 @@ serde<tracked> snapshot_serde() {
     };
 }
 
+// A source builds the value it decodes in the record it forwards (s19-hE):
+// the deserializer's result is neither moved nor copied on its way to a
+// sink (before, the source moved it into its record from a temporary).
+TEST(source_in_place, a_decoded_value_is_built_in_the_forwarded_record) {
+    streams_builder b;
+    b.stream("in", consumed<str, tracked>::with(serdes::string(), tracked_serde()))
+        .to("out", produced<str, tracked>::with(serdes::string(), snapshot_serde()));
+    driver_fixture f(b.build());
+    auto out = f.driver.create_output_topic("out", serdes::string(), tracked_serde());
+    at_sink::copies = at_sink::moves = -1;
+    tracked::reset();
+    f.input("in").pipe_input("k", "v", 1);
+    EXPECT_EQ(at_sink::moves, 0);
+    EXPECT_EQ(at_sink::copies, 0);
+    EXPECT_EQ(drain_tracked(out), (std::vector<std::pair<str, str>>{{"k", "v"}}));
+}
+
 // select_key to a key of the same type re-keys the record it was handed:
 // the value is neither copied nor moved on its way to a sink, or to the
 // repartition topic in front of a join.
