@@ -147,18 +147,16 @@ void from_json(const json& j, order_mail& v) {
     v.created_at = optional_text_field(j, "createdAt");
 }
 
-order_mail compose_order_mail(const order& o, const customer_with_address& c, const item& i) {
-    order_mail m;
-    m.order_id = o.id;
-    m.customer_id = c.who.id;
-    m.to = c.who.email;
-    m.customer_name = c.who.name;
+namespace {
+
+// The mail's subject and body, and the fields taken from the item and the
+// quantity; the caller sets the order's and the customer's own fields.
+void write_mail_text(order_mail& m, const order& o, const customer_with_address& c, const item& i) {
     m.item_id = i.id;
     m.item_name = i.name;
     m.quantity = o.quantity;
     m.unit_price = i.price;
     m.total = o.quantity * i.price;
-    m.created_at = o.created_at;
     // Written piece by piece into the two strings: fmt::format and the
     // address's and prices' temporaries were a fifth of the app's
     // instructions per order.
@@ -182,6 +180,30 @@ order_mail compose_order_mail(const order& o, const customer_with_address& c, co
     if (!a.state.empty()) b.append("/").append(a.state);
     if (!a.zip_code.empty()) b.append(" - CEP ").append(a.zip_code);
     b += "\n\nObrigado pela preferência!\n";
+}
+
+}  // namespace
+
+order_mail compose_order_mail(const order& o, const customer_with_address& c, const item& i) {
+    order_mail m;
+    write_mail_text(m, o, c, i);
+    m.order_id = o.id;
+    m.customer_id = c.who.id;
+    m.to = c.who.email;
+    m.customer_name = c.who.name;
+    m.created_at = o.created_at;
+    return m;
+}
+
+order_mail compose_order_mail(order_with_customer&& oc, const item& i) {
+    order_mail m;
+    // The text reads the fields before they move.
+    write_mail_text(m, oc.what, oc.who, i);
+    m.order_id = std::move(oc.what.id);
+    m.customer_id = std::move(oc.who.who.id);
+    m.to = std::move(oc.who.who.email);
+    m.customer_name = std::move(oc.who.who.name);
+    m.created_at = std::move(oc.what.created_at);
     return m;
 }
 

@@ -141,5 +141,9 @@ void from_json(const nlohmann::json& j, order_mail& v);
 // The e-mail for one order (Portuguese, as the seed's audience): the value
 // joiner's last step, a pure function so tests can call it directly.
 order_mail compose_order_mail(const order& o, const customer_with_address& c, const item& i);
+// The same mail from a joined order the caller hands over: the order's and
+// the customer's strings move into the mail instead of being copied (the
+// topology's joiner owns the joined value; s19-hE).
+order_mail compose_order_mail(order_with_customer&& oc, const item& i);
 
 }  // namespace samsa::apps::order_mail

@@ -31,14 +31,17 @@ streams::topology build_order_mail_topology(const order_mail_options& options) {
     auto items = b.global_table(item_topic, json_values<item>(), materialized<str, item>::as(options.stores));
     b.stream(order_topic, json_values<order>())
         .select_key([](const str&, const order& o) { return o.customer_id; })
-        // Both sides by value: the join hands over the stream's value and the
-        // table-table join's row it made for this lookup, so both are moved
-        // into the result, not copied.
+        // Both sides as rvalues: the join hands over the stream's value and
+        // the table-table join's row it made for this lookup, so both are
+        // moved into the result once, not copied (nor moved into parameters
+        // first, as by-value parameters would be).
         .join(customers_with_address,
-              [](order o, customer_with_address c) { return order_with_customer{std::move(o), std::move(c)}; })
+              [](order&& o, customer_with_address&& c) { return order_with_customer{std::move(o), std::move(c)}; })
         .join(
             items, [](const str&, const order_with_customer& oc) { return oc.what.item_id; },
-            [](const order_with_customer& oc, const item& i) { return compose_order_mail(oc.what, oc.who, i); })
+            // The joined order as an rvalue: the join hands it over (no move
+            // into a parameter), and its strings move into the mail.
+            [](order_with_customer&& oc, const item& i) { return compose_order_mail(std::move(oc), i); })
         .to(order_mail_topic, produced<str, order_mail>::with(streams::serdes::string(),
                                                                streams::serdes::fast_json<order_mail>()));
     return b.build();

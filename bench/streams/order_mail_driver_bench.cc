@@ -119,6 +119,12 @@ struct order_with_customer {
 order_mail make_mail(const order& o, const customer& c, const address& a, const item& i) {
     return order_mail{o.id, c.name, c.email, a.street, a.city, i.name, o.quantity, o.quantity * i.price};
 }
+// The topology's joiner owns the joined order (the join hands it over): its
+// strings move into the mail, as the app's compose_order_mail(&&) does.
+order_mail make_mail(order_with_customer&& oc, const item& i) {
+    return order_mail{std::move(oc.o.id), std::move(oc.ca.c.name), std::move(oc.ca.c.email), std::move(oc.ca.a.street),
+                      std::move(oc.ca.a.city), i.name, oc.o.quantity, oc.o.quantity * i.price};
+}
 
 topology order_mail_topology(store_type stores) {
     streams_builder b;
@@ -133,9 +139,9 @@ topology order_mail_topology(store_type stores) {
     b.stream("ORDER", consumed<str, order>::with(serdes::string(), json_serde<order>()))
         .select_key([](const str&, const order& o) { return o.customer_id; })
         .join(with_address,
-              [](order o, customer_with_address ca) { return order_with_customer{std::move(o), std::move(ca)}; })
+              [](order&& o, customer_with_address&& ca) { return order_with_customer{std::move(o), std::move(ca)}; })
         .join(items, [](const str&, const order_with_customer& oc) { return oc.o.item_id; },
-              [](const order_with_customer& oc, const item& i) { return make_mail(oc.o, oc.ca.c, oc.ca.a, i); })
+              [](order_with_customer&& oc, const item& i) { return make_mail(std::move(oc), i); })
         .to("ORDER-MAIL", produced<str, order_mail>::with(serdes::string(), json_serde<order_mail>()));
     return b.build();
 }

@@ -160,6 +160,26 @@ TEST(order_mail_records, the_mail_text_is_exactly_the_same_for_every_shape_of_ad
     EXPECT_EQ(mail(12, 1.5, {"c1", "R", "", "C", "", ""}).subject, "Pedido o1 confirmado: 12 × Café");
 }
 
+// The topology's joiner hands the joined order over (compose_order_mail's
+// && overload moves its strings into the mail): the mail must be the one
+// the const& overload writes, with strings long enough to live on the heap
+// (a move that read a field after moving it would show here).
+TEST(order_mail_records, a_handed_over_order_makes_the_same_mail) {
+    const order o{"order-with-a-long-identifier-0001", "customer-with-a-long-identifier-0002",
+                  "item-with-a-long-identifier-0003", 4, "2021-08-12T09:00:00.000Z"};
+    const customer_with_address c{
+        {"customer-with-a-long-identifier-0002", "Maria da Conceição Albuquerque", "maria.conceicao@example.com"},
+        {"customer-with-a-long-identifier-0002", "Avenida Borges de Medeiros", "1501", "Porto Alegre", "RS",
+         "90119-900"}};
+    const item i{"item-with-a-long-identifier-0003", "Álcool em gel 70% (frasco de 500 ml)", 19.9};
+    const order_mail copied = compose_order_mail(o, c, i);
+    EXPECT_EQ(compose_order_mail(order_with_customer{o, c}, i), copied);
+    EXPECT_EQ(copied.order_id, o.id);
+    EXPECT_EQ(copied.to, c.who.email);
+    EXPECT_NE(copied.body.find(o.id), std::string::npos);
+    EXPECT_NE(copied.body.find(c.who.name), std::string::npos);
+}
+
 TEST(order_mail_generator, same_seed_same_records_other_seed_other_records) {
     data_generator a({.seed = 7, .customers = 50, .items = 30});
     data_generator b({.seed = 7, .customers = 50, .items = 30});

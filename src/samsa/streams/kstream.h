@@ -107,9 +107,11 @@ public:
     // to the joiner as an rvalue, so a joiner taking V by value (rather than
     // Kafka's const V&) gets it moved instead of copied; so is a table's value
     // that is made per lookup (a table-table join's result, a mapped table's
-    // value), where one read from a store is lent as const VT&.
+    // value), where one read from a store is lent as const VT&. A KTable
+    // joiner may also take both as rvalue references (V&&, VT&&): nothing is
+    // moved into parameters, and a lent row is copied for it (s19-hE).
     // joiner(const V&, const VT&) -> VR.
-    template<class VT, class F, class VR = internal::unwrap_optional_t<std::invoke_result_t<F&, V&&, const VT&>>>
+    template<class VT, class F, class VR = internal::unwrap_optional_t<std::invoke_result_t<F&, V&&, VT&&>>>
     kstream<K, VR> join(const ktable<K, VT>& table, F joiner, const joined<K, V, VT>& j = {}) const;
     // joiner(const V&, const std::optional<VT>&) -> VR.
     template<class VT, class F,

@@ -121,6 +121,43 @@ TEST(join_result_in_place, a_table_table_join_getter_builds_the_row_once_per_loo
     EXPECT_EQ(drain(out_value), (std::vector<kvt>{{"k", "c+l&r", 4}, {"k", "d+l&r", 5}}));
 }
 
+// A KTable joiner may take both sides as rvalue references (s19-hE): a row
+// the getter built for the lookup (a table-table join's) reaches it with no
+// move at all, and a row lent from a store is copied once for it, so the
+// joiner may move from either; the outputs are the by-value joiner's.
+TEST(join_result_in_place, a_ktable_joiner_taking_rvalue_references_gets_rows_unmoved_or_copied_once) {
+    streams_builder b;
+    auto left = b.table("left", strings());
+    auto right = b.table("right", strings());
+    auto joined = left.join(right, [](const str& l, const str& r) { return tracked(l + "&" + r); });
+    auto stored = b.table("stored", consumed<str, tracked>::with(serdes::string(), tracked_serde()));
+    b.stream("built", strings())
+        .join(joined, [](str&& v, tracked&& t) { return v + "+" + std::move(t.text); })
+        .to("out-built");
+    b.stream("lent", strings())
+        .join(stored, [](str&& v, tracked&& t) { return v + "+" + std::move(t.text); })
+        .to("out-lent");
+    driver_fixture f(b.build());
+    f.input("left").pipe_input("k", "l", 1);
+    f.input("right").pipe_input("k", "r", 1);
+    f.input("stored").pipe_input("k", "s", 1);
+    auto out_built = f.output("out-built");
+    auto out_lent = f.output("out-lent");
+    f.input("lent").pipe_input("k", "w", 2);  // the store's row read (decoded) once
+
+    tracked::reset();
+    f.input("built").pipe_input("k", "a", 2);
+    f.input("built").pipe_input("absent", "b", 3);  // inner: no row, no output
+    EXPECT_EQ(tracked::moves, 0);
+    EXPECT_EQ(tracked::copies, 0);
+    f.input("lent").pipe_input("k", "c", 4);
+    f.input("lent").pipe_input("k", "d", 5);  // the store's row is copied, never moved from
+    EXPECT_EQ(tracked::moves, 0);
+    EXPECT_EQ(tracked::copies, 2);
+    EXPECT_EQ(drain(out_built), (std::vector<kvt>{{"k", "a+l&r", 2}}));
+    EXPECT_EQ(drain(out_lent), (std::vector<kvt>{{"k", "w+s", 2}, {"k", "c+s", 4}, {"k", "d+s", 5}}));
+}
+
 // A joiner may return an optional: none becomes a record with no value (a
 // tombstone on the output topic), as a Java joiner returning null does.
 TEST(join_result_in_place, a_joiner_returning_no_value_forwards_a_tombstone) {
@@ -194,6 +231,23 @@ serde<tracked> snapshot_serde() {
         },
         [](std::string_view, bytes_view b) { return tracked(str(b.begin(), b.end())); },
     };
+}
+
+// A source builds the value it decodes in the record it forwards (s19-hE):
+// the deserializer's result is neither moved nor copied on its way to a
+// sink (before, the source moved it into its record from a temporary).
+TEST(source_in_place, a_decoded_value_is_built_in_the_forwarded_record) {
+    streams_builder b;
+    b.stream("in", consumed<str, tracked>::with(serdes::string(), tracked_serde()))
+        .to("out", produced<str, tracked>::with(serdes::string(), snapshot_serde()));
+    driver_fixture f(b.build());
+    auto out = f.driver.create_output_topic("out", serdes::string(), tracked_serde());
+    at_sink::copies = at_sink::moves = -1;
+    tracked::reset();
+    f.input("in").pipe_input("k", "v", 1);
+    EXPECT_EQ(at_sink::moves, 0);
+    EXPECT_EQ(at_sink::copies, 0);
+    EXPECT_EQ(drain_tracked(out), (std::vector<std::pair<str, str>>{{"k", "v"}}));
 }
 
 // select_key to a key of the same type re-keys the record it was handed:

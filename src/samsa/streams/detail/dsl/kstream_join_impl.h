@@ -45,8 +45,14 @@ template<class K, class V>
 template<class VT, class F, class VR>
 kstream<K, VR> kstream<K, V>::join(const ktable<K, VT>& table, F joiner, const joined<K, V, VT>& j) const {
     auto fn = [joiner](const K*, V&& v, const VT* t, VT* owned, std::optional<VR>& out) mutable {
-        if (owned) internal::emplace_result(out, [&] { return joiner(std::move(v), std::move(*owned)); });
-        else internal::emplace_result(out, [&] { return joiner(std::move(v), *t); });
+        if (owned) {
+            internal::emplace_result(out, [&] { return joiner(std::move(v), std::move(*owned)); });
+        } else if constexpr (std::is_invocable_v<F&, V&&, const VT&>) {
+            internal::emplace_result(out, [&] { return joiner(std::move(v), *t); });
+        } else {
+            // A joiner that takes the row as VT&& only: a copy of the lent row.
+            internal::emplace_result(out, [&] { return joiner(std::move(v), VT(*t)); });
+        }
     };
     kstream input = s_.repartition_required ? repartition_through(j.name ? *j.name : name(), j.key_serde, j.value_serde,
                                                                   std::nullopt)

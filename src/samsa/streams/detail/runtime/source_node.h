@@ -10,6 +10,7 @@
 #include <set>
 #include <string>
 
+#include "samsa/streams/detail/ops/fn.h"
 #include "samsa/streams/detail/runtime/node.h"
 #include "samsa/streams/detail/runtime/task_context.h"
 #include "samsa/streams/processor/timestamp_extractor.h"
@@ -76,8 +77,12 @@ public:
         r.key.reset();
         r.value.reset();
         std::string_view topic = raw.metadata.topic;
-        if (raw.key) r.key = key_serde_.deserialize(topic, *raw.key);
-        if (raw.value) r.value = value_serde_.deserialize(topic, *raw.value);
+        // Built in the record's own storage (emplace_result): `r.value = ...`
+        // moved each decoded value in and destroyed the emptied one, a few
+        // hundred instructions per record for a value of a few strings
+        // (s19-hE).
+        if (raw.key) emplace_result(r.key, [&] { return key_serde_.deserialize(topic, *raw.key); });
+        if (raw.value) emplace_result(r.value, [&] { return value_serde_.deserialize(topic, *raw.value); });
         r.timestamp = raw.timestamp;
         // Usually none on either side: then not even the call.
         if (!raw.headers->empty() || !r.headers.empty()) r.headers = *raw.headers;
