@@ -66,17 +66,15 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <mutex>
-#include <sstream>
 #include <string>
 #include <thread>
-#include <tuple>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "latency_readers.h"
 #include "order_mail/generator.h"
 #include "order_mail/records.h"
 #include "order_mail/topology.h"
@@ -92,6 +90,7 @@ namespace {
 
 namespace om = samsa::apps::order_mail;
 namespace ts = samsa::test_support;
+using namespace samsa::bench;
 using clock_type = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
@@ -109,20 +108,6 @@ struct options {
     samsa::streams::store_type stores = samsa::streams::store_type::rocksdb;
     std::map<std::string, std::string> configs;
 };
-
-[[noreturn]] void die(const std::string& why) {
-    std::fprintf(stderr, "samsa-bench-streams-broker: %s\n", why.c_str());
-    std::exit(1);
-}
-
-int64_t wall_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-int64_t wall_us() {
-    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
 
 // A producer that keeps going: waits on its queue when full, counts failures.
 class bulk_producer {
@@ -163,22 +148,6 @@ private:
     std::unique_ptr<samsa::kafka::producer> producer_;
 };
 
-// A consumer in `group` (never committing) assigned every partition of
-// `topic` from `from`.
-std::unique_ptr<samsa::kafka::consumer> assigned_consumer(const std::string& bootstrap, const std::string& group,
-                                                          const std::string& fetch_wait, const std::string& topic,
-                                                          int partitions, samsa::offset from) {
-    auto c = samsa::kafka::consumer::create(samsa::kafka::properties{{"bootstrap.servers", bootstrap},
-                                                                     {"group.id", group},
-                                                                     {"enable.auto.commit", "false"},
-                                                                     {"fetch.wait.max.ms", fetch_wait}});
-    if (!c) die(c.error().message);
-    std::vector<samsa::kafka::topic_partition_offset> assignment;
-    for (int32_t p = 0; p < partitions; ++p) assignment.push_back({{topic, p}, from});
-    if (auto assigned = (*c)->assign(assignment); !assigned) die(assigned.error().message);
-    return std::move(*c);
-}
-
 int64_t topic_end(const std::string& bootstrap, const std::string& topic, int partitions) {
     int64_t sum = 0;
     for (int32_t p = 0; p < partitions; ++p) {
@@ -210,243 +179,6 @@ bool wait_for_end(const std::string& bootstrap, const std::string& topic, int pa
 }
 
 std::string dump(const nlohmann::json& j) { return j.dump(); }
-
-double thread_cpu_seconds() {
-    timespec ts{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
-}
-
-// CPU seconds of each thread of process `pid` by thread id, with its name,
-// and the seconds it waited runnable for a core (/proc/<pid>/task/*/stat and
-// schedstat; librdkafka names its threads rdk:main,
-// rdk:broker<id>, ...), for --latency-timeline: who had the cores. The
-// stream thread is not named: it counts under the program's name
-// (samsa-bench-str), with the app's other unnamed threads (global thread).
-struct thread_times {
-    std::string name;
-    double cpu = 0;
-    double waited = 0;  // runnable, not running (schedstat's run-queue wait)
-};
-using thread_cpu = std::map<std::string, thread_times>;
-thread_cpu threads_cpu(pid_t pid) {
-    thread_cpu out;
-    const double tick = static_cast<double>(sysconf(_SC_CLK_TCK));
-    std::error_code ec;
-    for (const auto& task : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task", ec)) {
-        std::ifstream in(task.path() / "stat");
-        std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        const auto open = stat.find('(');
-        const auto close = stat.rfind(')');
-        if (open == std::string::npos || close == std::string::npos) continue;
-        std::string name = stat.substr(open + 1, close - open - 1);
-        std::istringstream rest(stat.substr(close + 2));
-        std::string field;
-        double ticks = 0;
-        for (int i = 3; i <= 15 && rest >> field; ++i) {
-            if (i == 14 || i == 15) ticks += std::stod(field);  // utime, stime
-        }
-        std::ifstream sched(task.path() / "schedstat");
-        double on_cpu_ns = 0;
-        double waited_ns = 0;
-        sched >> on_cpu_ns >> waited_ns;
-        out[task.path().filename().string()] = {name, ticks / tick, waited_ns / 1e9};
-    }
-    return out;
-}
-
-// The threads' CPU between two snapshots, summed by name (a thread's name
-// when it was last seen; threads that ended meanwhile are not counted), as
-// "name CPU% (waited%)": the share of the phase's wall time the threads of
-// that name ran, and waited runnable for a core.
-void print_thread_cpu(const char* what, const thread_cpu& before, const thread_cpu& after, double seconds) {
-    std::map<std::string, std::pair<double, double>> by_name;
-    double total = 0;
-    for (const auto& [tid, t] : after) {
-        auto b = before.find(tid);
-        const double cpu = t.cpu - (b == before.end() ? 0.0 : b->second.cpu);
-        const double waited = t.waited - (b == before.end() ? 0.0 : b->second.waited);
-        total += cpu;
-        by_name[t.name].first += cpu;
-        by_name[t.name].second += waited;
-    }
-    std::vector<std::tuple<double, double, std::string>> used;
-    for (const auto& [name, d] : by_name) {
-        if (d.first > 0) used.emplace_back(d.first, d.second, name);
-    }
-    std::sort(used.rbegin(), used.rend());
-    std::string line;
-    for (const auto& [cpu, waited, name] : used) {
-        char buf[128];
-        std::snprintf(buf, sizeof buf, " %s %.0f%% (%.0f%%)", name.c_str(), 100.0 * cpu / seconds,
-                      100.0 * waited / seconds);
-        line += buf;
-    }
-    std::printf("  CPU of %s's threads over the phase, %% of one core (waited runnable, %% of the wall time): "
-                "total %.0f%%:%s\n",
-                what, 100.0 * total / seconds, line.c_str());
-}
-
-// Latency percentiles of records arriving on `topic` (all partitions, from
-// their current end) until `expected` arrived or the deadline.
-class latency_reader {
-public:
-    latency_reader(const std::string& bootstrap, const std::string& topic, int partitions)
-        : consumer_(assigned_consumer(bootstrap, "bench-latency", "5", topic, partitions, samsa::kafka::offset_end)) {
-        // Let the END offsets resolve before anything is sent.
-        for (int i = 0; i < 20; ++i) (void)consumer_->poll(50ms);
-    }
-    ~latency_reader() { (void)consumer_->close(30s); }
-    void read(int64_t expected, std::chrono::seconds timeout) {
-        const double cpu_start = thread_cpu_seconds();
-        auto deadline = clock_type::now() + timeout;
-        while (static_cast<int64_t>(latencies_us_.size()) < expected && clock_type::now() < deadline) {
-            auto m = consumer_->poll(100ms);
-            if (!m || !*m || (*m)->end_of_partition()) continue;
-            if (latencies_us_.empty()) first_timestamp_ms_ = (*m)->timestamp()();
-            const int64_t sent_ms = (*m)->timestamp()();
-            latencies_us_.push_back(wall_us() - sent_ms * 1000);
-            samples_.push_back({sent_ms, latencies_us_.back()});
-        }
-        cpu_seconds_ += thread_cpu_seconds() - cpu_start;
-    }
-    // CPU seconds the reading thread spent in read() (not its client's threads).
-    double cpu_seconds() const { return cpu_seconds_; }
-    // Every record's send time (its timestamp) and latency, in arrival order.
-    struct sample {
-        int64_t sent_ms;
-        int64_t latency_us;
-    };
-    const std::vector<sample>& samples() const { return samples_; }
-    bool got_any() const { return !latencies_us_.empty(); }
-    // The first record's timestamp: its append time on a LogAppendTime topic.
-    int64_t first_timestamp_ms() const { return first_timestamp_ms_; }
-    // Stops fetching: a reader done with its records must not go on reading
-    // (and decoding) the topic on the app's CPU time and the broker's.
-    void stop() { (void)consumer_->unassign(); }
-    std::string summary() {
-        if (latencies_us_.empty()) return "no records";
-        std::sort(latencies_us_.begin(), latencies_us_.end());
-        auto at = [&](double q) {
-            return latencies_us_[std::min(latencies_us_.size() - 1, static_cast<size_t>(q * latencies_us_.size()))] /
-                   1000.0;
-        };
-        char buf[160];
-        std::snprintf(buf, sizeof buf, "p50 %.1f ms, p99 %.1f ms, max %.1f ms over %zu records", at(0.5), at(0.99),
-                      latencies_us_.back() / 1000.0, latencies_us_.size());
-        return buf;
-    }
-
-private:
-    std::unique_ptr<samsa::kafka::consumer> consumer_;
-    std::vector<int64_t> latencies_us_;
-    std::vector<sample> samples_;
-    double cpu_seconds_ = 0;
-    int64_t first_timestamp_ms_ = -1;
-};
-
-// --latency-timeline: where in time the slow records were sent. The send
-// times are cut into windows of `window_ms`; a window is printed when one
-// stage's slowest record in it took over `slow_ms`, with every stage's
-// slowest and record count, so a tail that comes back every commit
-// interval, every 30 s, at the start or at random shows as such. Send times
-// are wall-clock ms (mod 100 s, to match log lines) and ms since the first.
-void print_timeline(const std::vector<std::pair<std::string, const latency_reader*>>& stages, int64_t window_ms,
-                    double slow_ms) {
-    int64_t first = INT64_MAX;
-    int64_t last = 0;
-    for (const auto& [name, r] : stages) {
-        for (const auto& s : r->samples()) {
-            first = std::min(first, s.sent_ms);
-            last = std::max(last, s.sent_ms);
-        }
-    }
-    if (first > last) return;
-    const size_t windows = static_cast<size_t>((last - first) / window_ms + 1);
-    struct cell {
-        int64_t max_us = 0;
-        int64_t count = 0;
-    };
-    std::vector<std::vector<cell>> cells(stages.size(), std::vector<cell>(windows));
-    for (size_t i = 0; i < stages.size(); ++i) {
-        for (const auto& s : stages[i].second->samples()) {
-            cell& c = cells[i][static_cast<size_t>((s.sent_ms - first) / window_ms)];
-            c.max_us = std::max(c.max_us, s.latency_us);
-            ++c.count;
-        }
-    }
-    std::printf("  timeline: %lld ms windows by send time where a stage's slowest took over %.0f ms "
-                "(wall ms mod 100 s, +ms from the first send; per stage: slowest ms / records):\n",
-                static_cast<long long>(window_ms), slow_ms);
-    size_t slow_windows = 0;
-    for (size_t w = 0; w < windows; ++w) {
-        bool slow = false;
-        for (size_t i = 0; i < stages.size(); ++i) slow = slow || cells[i][w].max_us > slow_ms * 1000;
-        if (!slow) continue;
-        ++slow_windows;
-        const int64_t at = first + static_cast<int64_t>(w) * window_ms;
-        std::string line;
-        for (size_t i = 0; i < stages.size(); ++i) {
-            char buf[96];
-            std::snprintf(buf, sizeof buf, "  %s %.1f/%lld", stages[i].first.c_str(), cells[i][w].max_us / 1000.0,
-                          static_cast<long long>(cells[i][w].count));
-            line += buf;
-        }
-        std::printf("    %05lld.%03lld +%6lld%s\n", static_cast<long long>(at / 1000 % 100),
-                    static_cast<long long>(at % 1000), static_cast<long long>(at - first), line.c_str());
-    }
-    std::printf("  timeline: %zu of %zu windows slow\n", slow_windows, windows);
-}
-
-// Watches a topic from its current end and notes when the first new record
-// arrives: the "first output after RUNNING" figure (issue: first mail fast).
-class first_record_watcher {
-public:
-    first_record_watcher(const std::string& bootstrap, const std::string& topic, int partitions)
-        : reader_(bootstrap, topic, partitions) {
-        thread_ = std::thread([this] {
-            reader_.read(1, std::chrono::seconds(120));
-            arrived_ = clock_type::now();
-            arrived_wall_ms_ = wall_ms();
-            done_ = true;
-            // Left assigned, its consumer would fetch every mail the app
-            // writes while the app is measured: about a tenth of the
-            // process CPU counted as the app's (s16-hR's profile).
-            reader_.stop();
-        });
-    }
-    ~first_record_watcher() {
-        if (thread_.joinable()) thread_.join();
-    }
-    // Seconds from `since` to the first record; negative when none came.
-    double seconds_after(clock_type::time_point since) {
-        if (thread_.joinable()) thread_.join();
-        if (!done_ || !reader_.got_any()) return -1;
-        return std::chrono::duration<double>(arrived_ - since).count();
-    }
-    // Milliseconds (wall clock) from `since_wall_ms` to the first record's
-    // timestamp: on a LogAppendTime topic, when the broker appended it, so
-    // the app's share of the time above without the watcher's own delay.
-    int64_t appended_ms_after(int64_t since_wall_ms) {
-        if (thread_.joinable()) thread_.join();
-        if (!done_ || !reader_.got_any()) return -1;
-        return reader_.first_timestamp_ms() - since_wall_ms;
-    }
-    // The watcher's own share: appended -> seen by the watcher.
-    int64_t watcher_delay_ms() {
-        if (thread_.joinable()) thread_.join();
-        if (!done_ || !reader_.got_any()) return -1;
-        return arrived_wall_ms_ - reader_.first_timestamp_ms();
-    }
-
-private:
-    latency_reader reader_;
-    std::thread thread_;
-    clock_type::time_point arrived_{};
-    int64_t arrived_wall_ms_ = 0;
-    std::atomic<bool> done_{false};
-};
-
 
 bool feed_per_order = false;  // --feeder per-order: the feeder before s19-hL
 
