@@ -342,5 +342,36 @@ TEST(map_values_in_place, the_result_is_built_in_the_forwarded_record_and_the_ol
     EXPECT_EQ(drain_tracked(out_none), (std::vector<std::pair<str, str>>{{"k", "v"}, {"k", "null"}}));
 }
 
+// A table row the record cache flushes is decoded once (s20-hD): the flush
+// listener decodes it into the store's decoded cache, and the table-table
+// join's lookup of it, when the other side's update arrives, finds the
+// store still holding those bytes and decodes nothing. Before, the lookup
+// decoded the row again. The outputs are unchanged.
+TEST(flush_in_place, a_flushed_row_is_not_decoded_again_by_the_next_lookup) {
+    static int decodes = 0;
+    serde<str> counting{
+        [](std::string_view, const str& s) { return to_bytes(s); },
+        [](std::string_view, bytes_view b) {
+            ++decodes;
+            return str(b.begin(), b.end());
+        },
+    };
+    streams_builder b;
+    auto left = b.table("left", consumed<str, str>::with(serdes::string(), counting));
+    auto right = b.table("right", strings());
+    left.join(right, [](const str& l, const str& r) { return l + "&" + r; }).to_stream().to("out");
+    driver_fixture f(b.build());
+    auto out = f.output("out");
+    decodes = 0;
+    f.input("left").pipe_input("k", "l", 1);    // the source's decode, the flush's
+    EXPECT_EQ(decodes, 2);
+    f.input("right").pipe_input("k", "r", 2);   // the join looks "l" up: no decode
+    EXPECT_EQ(decodes, 2);
+    f.input("left").pipe_input("k", "l2", 3);   // the source's, the flush's (of "l2")
+    f.input("right").pipe_input("k", "r2", 4);  // again none
+    EXPECT_EQ(decodes, 4);
+    EXPECT_EQ(drain(out), (std::vector<kvt>{{"k", "l&r", 2}, {"k", "l2&r", 3}, {"k", "l2&r2", 4}}));
+}
+
 }  // namespace
 }  // namespace samsa::streams::test

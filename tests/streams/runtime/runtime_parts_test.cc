@@ -158,7 +158,7 @@ TEST(stream_record_collector, keeps_the_highest_delivered_offset_per_partition_a
     const std::string changelog = "app-store-changelog";
     produced_record r;
     r.topic = changelog;
-    collector.send(r);
+    collector.send(std::move(r));
     const topic_partition a{changelog, 0}, b{changelog, 1}, c{"app-other-changelog", 0};
     // Runs of one partition, a switch, a late lower offset, and back: the
     // entry found last time must not be taken for another partition's.

@@ -96,6 +96,15 @@ public:
         last_found_ = from_stored(store_->get(key_bytes(key)));
         return last_found_ ? &*last_found_ : nullptr;
     }
+    // key's value decoded from stored, the bytes a record cache's flush hands
+    // its listener (what the store holds for key then), kept in the decoded
+    // cache so that the next find() of key, once it has read the store and
+    // found these bytes, decodes nothing; nullptr, and nothing decoded, when
+    // this facade has no decoded cache. The entry is trusted only after that
+    // read, so what readers see is still decoded from what the store holds.
+    const V* decode_flushed(const K& key, bytes_view stored) {
+        return cache_ ? cache_->decode_flushed(key, stored, *this) : nullptr;
+    }
     // A decoded-value cache of its own, of at most max_entries.
     void enable_decoded_cache(size_t max_entries) { cache_ = std::make_shared<decoded_cache>(max_entries); }
     // A decoded-value cache shared through slot (task_context::shared_slot) with the other facades on it.
@@ -224,6 +233,22 @@ private:
             }
             n->checked_at = writes;
             n->token = unless_written(writes, token, owner);
+            return value_of(*n);
+        }
+
+        // key_value_store::decode_flushed(): the entry holds value decoded
+        // from stored, unchecked (the next find() reads the store and
+        // compares before it trusts it), unless it already holds them.
+        const V* decode_flushed(const K& key, bytes_view stored, const key_value_store& owner) {
+            const uint64_t hash = hash_of(key, owner);
+            node* n = lookup(hash, key, owner);
+            if (n && n->stored && std::ranges::equal(*n->stored, stored)) return value_of(*n);
+            std::optional<V> value(std::in_place, owner.value_serde_.deserialize(owner.topic_, stored));
+            if (!n) n = &insert(hash, key, owner);
+            n->value = std::move(value);
+            n->stored.emplace(stored.begin(), stored.end());
+            n->checked_at = unchecked;
+            n->token = read_token{};
             return value_of(*n);
         }
 

@@ -113,7 +113,7 @@ class topology_test_driver::collector final : public internal::record_collector 
 public:
     explicit collector(route_table& routes) : routes_(&routes) {}
 
-    void send(produced_record r) override {
+    void send(produced_record&& r) override {
         topic_route& to = routes_->find(r.topic);
         std::optional<samsa::offset>& last = r.partition.value_or(0) == 0 ? to.last_sent : other(r.topic, *r.partition);
         last = last ? *last + 1 : samsa::offset(0);

@@ -56,18 +56,27 @@ public:
     using store_type = timestamped_key_value_store<K, V>;
 
     explicit key_value_rows(store_type& store)
-        : key_serde_(store.key_serde()), value_serde_(store.value_serde()), topic_(store.topic()) {}
+        : store_(store), key_serde_(store.key_serde()), value_serde_(store.value_serde()), topic_(store.topic()) {}
 
     K key_of(bytes_view key) const { return key_serde_.deserialize(topic_, key); }
     flushed_row<V> row_of(bytes_view value) const {
         value_and_timestamp<V> row = value_serde_.deserialize(topic_, value);
         return {std::move(row.value), row.timestamp};
     }
+    // The flushed new row: decoded into the store's decoded cache when it has
+    // one and copied from there, so that the first lookup after the flush (a
+    // join's getter, the source's next update) finds it decoded: a copy costs
+    // a fraction of a JSON row's parse (s20-hD).
+    flushed_row<V> new_row_of(const K& key, bytes_view value) {
+        if (const value_and_timestamp<V>* row = store_.decode_flushed(key, value)) return {row->value, row->timestamp};
+        return row_of(value);
+    }
     static int64_t timestamp_of(const K&, std::optional<int64_t> new_row, int64_t last_writer) {
         return new_row_or_last_writer(new_row, last_writer);
     }
 
 private:
+    store_type store_;  // a copy of the facade, sharing its decoded cache
     serde<K> key_serde_;
     serde<value_and_timestamp<V>> value_serde_;
     std::string topic_;
@@ -100,6 +109,7 @@ public:
         value_and_timestamp<V> row = this->store_.value_of(value);
         return {std::move(row.value), row.timestamp};
     }
+    flushed_row<V> new_row_of(const windowed<K>&, bytes_view value) const { return row_of(value); }
     static int64_t timestamp_of(const windowed<K>&, std::optional<int64_t> new_row, int64_t last_writer) {
         return new_row_or_last_writer(new_row, last_writer);
     }
@@ -114,6 +124,7 @@ public:
     using windowed_rows<K, session_store<K, V>>::windowed_rows;
 
     flushed_row<V> row_of(bytes_view value) const { return {this->store_.value_of(value), std::nullopt}; }
+    flushed_row<V> new_row_of(const windowed<K>&, bytes_view value) const { return row_of(value); }
     static int64_t timestamp_of(const windowed<K>& key, std::optional<int64_t>, int64_t) {
         return key.window().end();
     }
@@ -152,7 +163,7 @@ private:
         change<V> c;
         std::optional<int64_t> new_row_timestamp;
         if (new_value) {
-            flushed_row<V> row = rows_.row_of(*new_value);
+            flushed_row<V> row = rows_.new_row_of(*r.key, *new_value);
             new_row_timestamp = row.timestamp;
             c.new_value = std::move(row.value);
         }

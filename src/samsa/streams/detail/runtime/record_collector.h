@@ -42,7 +42,10 @@ struct produced_record {
 class SAMSA_STREAMS_API record_collector {
 public:
     virtual ~record_collector() = default;
-    virtual void send(produced_record r) = 0;
+    // r is taken by rvalue reference, not by value: a collector that keeps it
+    // (the test driver's) moves it once, one that hands it on (the runtime's)
+    // not at all; by value cost a move and a destructor per record.
+    virtual void send(produced_record&& r) = 0;
     // The offset of the last record delivered to tp so far (a changelog's,
     // for the task's checkpoint); nullopt when none was.
     virtual std::optional<samsa::offset> last_offset(const topic_partition& tp) const = 0;

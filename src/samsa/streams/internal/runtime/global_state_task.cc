@@ -12,7 +12,7 @@ namespace samsa::streams::internal {
 // topology error worth a loud log, not a crash.
 class global_state_task::null_collector final : public record_collector {
 public:
-    void send(produced_record r) override {
+    void send(produced_record&& r) override {
         spdlog::warn("[streams] a global processor sent a record to {}; dropped", r.topic);
     }
     std::optional<samsa::offset> last_offset(const topic_partition&) const override { return std::nullopt; }

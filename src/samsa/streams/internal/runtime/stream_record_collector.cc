@@ -61,7 +61,7 @@ void stream_record_collector::replace_producer(record_producer& producer) {
     partition_counts_.clear();
 }
 
-void stream_record_collector::send(produced_record r) {
+void stream_record_collector::send(produced_record&& r) {
     if (first_error_) throw task_failure("an earlier send failed: " + first_error_->message);
     begin_transaction_if_needed();
     status st = producer_->send(r, *this);

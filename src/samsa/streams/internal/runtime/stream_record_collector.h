@@ -37,7 +37,7 @@ public:
 
     // Throws task_failure when an earlier delivery failed under `fail`, or
     // the producer refuses the record.
-    void send(produced_record r) override;
+    void send(produced_record&& r) override;
     // Waits for every delivery report; the first failure under `fail`.
     [[nodiscard]] status flush(std::chrono::milliseconds timeout);
     void poll() { producer_->poll(); }
