@@ -61,7 +61,7 @@ caching_key_value_store::entry* caching_key_value_store::allocate() {
         if (pool_.size() >= UINT32_MAX) throw state_store_error("record cache of " + name() + " has too many entries");
         entry& e = pool_.emplace_back();
         e.index = static_cast<uint32_t>(pool_.size() - 1);
-        uses_.push_back(entry_use{0, 0});
+        uses_.emplace_back();
         return &e;
     }
     entry* e = free_.back();
@@ -90,41 +90,43 @@ read_token caching_key_value_store::token_for(entry* e) const {
     return e ? read_token{true, id_, e->index, uses_[e->index].generation} : read_token{};
 }
 
-void caching_key_value_store::lru_insert(uint32_t i) {
-    // Items of entries that left the cache stay until they are the eldest;
-    // past twice the entries, the order is rebuilt from the cache alone.
-    if (lru_entered_.size() + lru_heap_.size() > 2 * cache_.size() + 64) {
-        std::vector<heap_item> items;
-        items.reserve(cache_.size());
-        cache_.for_each([&](const entry* e) {
-            if (e->index != i) items.push_back(heap_item{uses_[e->index].last_used, e->index});
-        });
-        std::sort(items.begin(), items.end(), [](const heap_item& a, const heap_item& b) { return a.used < b.used; });
-        lru_entered_.assign(items.begin(), items.end());
-        lru_heap_.clear();
-    }
-    touch(i);
-    lru_entered_.push_back(heap_item{uses_[i].last_used, i});
+void caching_key_value_store::touch(uint32_t i) {
+    if (i == newest_) return;
+    unlink_use(i);
+    link_newest(i);
 }
 
-uint32_t caching_key_value_store::least_recently_used() {
-    for (;;) {
-        heap_item eldest;
-        if (!lru_entered_.empty() && (lru_heap_.empty() || lru_entered_.front().used < lru_heap_.front().used)) {
-            eldest = lru_entered_.front();
-            lru_entered_.pop_front();
-        } else {
-            eldest = lru_heap_.front();
-            std::pop_heap(lru_heap_.begin(), lru_heap_.end(), std::greater<>{});
-            lru_heap_.pop_back();
-        }
-        if (!pool_[eldest.entry].cached) continue;  // left the cache
-        const uint64_t last_used = uses_[eldest.entry].last_used;
-        if (last_used == eldest.used) return eldest.entry;
-        // Used since (or left and came back): in again at its last use.
-        lru_heap_.push_back(heap_item{last_used, eldest.entry});
-        std::push_heap(lru_heap_.begin(), lru_heap_.end(), std::greater<>{});
-    }
+void caching_key_value_store::link_newest(uint32_t i) {
+    entry_use& u = uses_[i];
+    u.older = newest_;
+    u.newer = no_entry;
+    if (newest_ != no_entry) uses_[newest_].newer = i;
+    else eldest_ = i;
+    newest_ = i;
+}
+
+void caching_key_value_store::unlink_use(uint32_t i) {
+    entry_use& u = uses_[i];
+    if (u.older != no_entry) uses_[u.older].newer = u.newer;
+    else eldest_ = u.newer;
+    if (u.newer != no_entry) uses_[u.newer].older = u.older;
+    else newest_ = u.older;
+    u.older = u.newer = no_entry;
+}
+
+void caching_key_value_store::prefetch_eldest() const {
+    // Two evictions ahead: the eldest's entry was asked for at the last
+    // eviction, so its tag is at hand for its hash slot; the one after it
+    // gets its entry and use asked for now. Only hints: an access in between
+    // may reorder them, which costs nothing but the lines.
+    if (eldest_ == no_entry) return;
+    const entry& next = pool_[eldest_];
+    cache_.prefetch(next.tag);
+    const uint32_t after = uses_[eldest_].newer;
+    if (after == no_entry) return;
+    const auto* lines = reinterpret_cast<const char*>(&pool_[after]);
+    for (size_t offset = 0; offset < sizeof(entry); offset += 64) prefetch_line(lines + offset);
+    prefetch_line(&uses_[after]);
 }
 
 status caching_key_value_store::init(const store_context& context) {
@@ -173,7 +175,7 @@ void caching_key_value_store::clear_cache() {
         e->value.reset();
     }
     cache_.clear(), written_.clear(), unordered_written_.clear(), dirty_.clear(), cached_bytes_ = 0;
-    lru_entered_.clear(), lru_heap_.clear();
+    eldest_ = newest_ = no_entry;
 }
 
 void caching_key_value_store::check_open() const {
@@ -411,7 +413,7 @@ caching_key_value_store::entry& caching_key_value_store::cache_put(entry* found,
         found->tag = tag;
         found->cached = true;
         cache_.insert_tagged(found, tag);
-        lru_insert(found->index);
+        link_newest(found->index);
     } else {
         touch(*found);
     }
@@ -468,6 +470,7 @@ void caching_key_value_store::erase(entry& e) {
     if (e.dirty) dirty_.unlink(e);
     if (e.ordered) written_.erase(e.written_at);
     cache_.erase_tagged(&e, e.tag);
+    unlink_use(e.index);
     release(e, true);
     if (cache_size_) cache_size_->record(static_cast<double>(cached_bytes_));
 }
@@ -479,13 +482,15 @@ void caching_key_value_store::maybe_evict() {
 }
 
 void caching_key_value_store::evict_eldest() {
-    entry& e = pool_[least_recently_used()];
+    entry& e = pool_[eldest_];
     if (!e.dirty) {
         erase(e);
+        prefetch_eldest();
         return;
     }
     dirty_entry evicted{e.key, std::move(e.value), std::move(e.context)};
     erase(e);
+    prefetch_eldest();
     flush_dirty(std::move(evicted));
 }
 
