@@ -169,7 +169,7 @@ void caching_key_value_store::close() {
 
 void caching_key_value_store::clear_cache() {
     if (budget_) budget_->shrink(cached_bytes_);
-    cache_.for_each([&](entry* e) { release(*e, false); });
+    cache_.for_each([&](uint32_t i) { release(pool_[i], false); });
     for (entry* e : free_) {  // and the buffers evictions kept: the cache is empty until reopened
         bytes().swap(e->key);
         e->value.reset();
@@ -205,14 +205,14 @@ bytes_view caching_key_value_store::store_key(bytes_view cache_key) const {
     return segments_ ? cache_key.subspan(8) : cache_key;
 }
 
-caching_key_value_store::entry* caching_key_value_store::find(bytes_view key, uint64_t& tag) {
+caching_key_value_store::entry* caching_key_value_store::find(bytes_view key, tag_type& tag) {
     if (segments_) {
         lookup_key_ = cache_key(key);
         key = lookup_key_;
     }
     tag = entry_index::tag_of(key);
-    entry* const* e = cache_.find_tagged(key, tag);
-    return e ? *e : nullptr;
+    const uint32_t* i = cache_.find_tagged(key, tag);
+    return i ? &pool_[*i] : nullptr;
 }
 
 std::optional<bytes> caching_key_value_store::get(bytes_view key) {
@@ -222,7 +222,7 @@ std::optional<bytes> caching_key_value_store::get(bytes_view key) {
 
 std::optional<bytes> caching_key_value_store::read(bytes_view key, entry*& cached) {
     check_open();
-    uint64_t tag;
+    tag_type tag;
     cached = find(key, tag);
     if (hit_ratio_) count_read(cached != nullptr);
     if (cached) {
@@ -248,7 +248,7 @@ std::optional<bytes> caching_key_value_store::fetch_held_below(entry& e, bytes_v
     return value;
 }
 
-caching_key_value_store::entry* caching_key_value_store::keep_read(uint64_t tag, bytes_view key, bytes_view value,
+caching_key_value_store::entry* caching_key_value_store::keep_read(tag_type tag, bytes_view key, bytes_view value,
                                                                    bool hold) {
     // The layers below call nothing back: key is still absent here.
     entry& e = cache_put(nullptr, tag, key, value, false, hold);
@@ -300,7 +300,7 @@ bool caching_key_value_store::note_read_again(const read_token& token, uint64_t 
 bool caching_key_value_store::note_read_known(bytes_view key, std::optional<bytes_view> value, uint64_t writes_seen,
                                               read_token& token) {
     if (!open_) return false;  // the reader's get() says why
-    uint64_t tag;
+    tag_type tag;
     entry* cached = find(key, tag);
     // A miss is where get() reads below: the layers there must agree to be
     // skipped.
@@ -397,12 +397,12 @@ bool caching_key_value_store::set_flush_listener(cache_flush_listener listener, 
 
 caching_key_value_store::entry& caching_key_value_store::cache_put(bytes_view key, std::optional<bytes_view> value,
                                                                    bool dirty) {
-    uint64_t tag;
+    tag_type tag;
     entry* found = find(key, tag);
     return cache_put(found, tag, key, value, dirty, true);
 }
 
-caching_key_value_store::entry& caching_key_value_store::cache_put(entry* found, uint64_t tag, bytes_view key,
+caching_key_value_store::entry& caching_key_value_store::cache_put(entry* found, tag_type tag, bytes_view key,
                                                                    std::optional<bytes_view> value, bool dirty,
                                                                    bool hold) {
     if (found == nullptr) {
@@ -412,7 +412,7 @@ caching_key_value_store::entry& caching_key_value_store::cache_put(entry* found,
         else found->key.assign(key.begin(), key.end());  // in the buffer a released entry kept
         found->tag = tag;
         found->cached = true;
-        cache_.insert_tagged(found, tag);
+        cache_.insert_tagged(found->index, tag);
         link_newest(found->index);
     } else {
         touch(*found);
@@ -469,7 +469,7 @@ void caching_key_value_store::erase(entry& e) {
     budget_->shrink(e.size);
     if (e.dirty) dirty_.unlink(e);
     if (e.ordered) written_.erase(e.written_at);
-    cache_.erase_tagged(&e, e.tag);
+    cache_.erase_tagged(e.index, e.tag);
     unlink_use(e.index);
     release(e, true);
     if (cache_size_) cache_size_->record(static_cast<double>(cached_bytes_));
@@ -538,8 +538,10 @@ void caching_key_value_store::flush_dirty(std::optional<dirty_entry> evicted) {
         spare_batch_.swap(batch);
     }
     for (const bytes& key : deleted) {
-        entry* const* e = cache_.find(key);
-        if (e && !(*e)->dirty && !(*e)->value && !(*e)->held_below) erase(**e);
+        const uint32_t* i = cache_.find(key);
+        if (i == nullptr) continue;
+        entry& e = pool_[*i];
+        if (!e.dirty && !e.value && !e.held_below) erase(e);
     }
 }
 

@@ -175,12 +175,30 @@ private:
         // and copied the row into the cache, to be evicted unread.
         bool held_below = false;
         bytes key;             // the cache key
-        uint64_t tag = 0;      // the key's tag in cache_ (bytes_hash_index::tag_of), while cached
+        uint32_t tag = 0;      // the key's tag in cache_ (bytes_hash_index::tag_of), while cached
         ordered_entries::iterator written_at{};  // its place in written_, when ordered
         chain_link dirty_order;                  // linked while dirty
         int64_t size = 0;
         std::optional<bytes> value;  // nullopt: deleted
         record_context context;      // of the record that wrote it (dirty entries)
+    };
+    // Every entry ever used, never moved, in chunks of a fixed size: a
+    // std::deque of these held two per block, so reaching a random entry
+    // (the eldest, a token's) first read a random line of its block map.
+    class entry_pool {
+    public:
+        entry& operator[](size_t i) { return chunks_[i / chunk_entries][i % chunk_entries]; }
+        const entry& operator[](size_t i) const { return chunks_[i / chunk_entries][i % chunk_entries]; }
+        size_t size() const { return size_; }
+        entry& emplace_back() {
+            if (size_ % chunk_entries == 0) chunks_.push_back(std::make_unique<entry[]>(chunk_entries));
+            return (*this)[size_++];
+        }
+
+    private:
+        static constexpr size_t chunk_entries = 256;  // 48 KiB
+        std::vector<std::unique_ptr<entry[]>> chunks_;
+        size_t size_ = 0;
     };
     // Entries in order through one of their links, eldest first.
     template<chain_link entry::*Link>
@@ -210,13 +228,15 @@ private:
         // Forgets every entry (their links are stale until pushed again).
         void clear() { first = last = nullptr, size = 0; }
     };
-    // An entry's key, for the hash index.
+    // An entry's key, by entry number, for the hash index.
     struct entry_key {
-        bytes_view operator()(const entry* e) const { return e->key; }
+        const entry_pool* pool = nullptr;
+        bytes_view operator()(uint32_t i) const { return (*pool)[i].key; }
     };
-    // Every cached entry by cache key: point reads (every get, twice per
-    // order in the order-mail join) and writes.
-    using entry_index = bytes_hash_index<entry*, entry_key>;
+    // Every cached entry's number by cache key: point reads (every get,
+    // twice per order in the order-mail join) and writes.
+    using entry_index = bytes_hash_index<uint32_t, entry_key>;
+    using tag_type = entry_index::tag_type;
     // A dirty entry as it is written down: copies, since the listener may
     // write to this store meanwhile.
     struct dirty_entry {
@@ -232,25 +252,25 @@ private:
     bytes_view store_key(bytes_view cache_key) const;
     // The cached entry of a store key; nullptr when not cached.
     entry* find(bytes_view key) {
-        uint64_t tag;
+        tag_type tag;
         return find(key, tag);
     }
     // find(key), also giving the cache key's tag, for a put that follows
     // (the key is hashed once).
-    entry* find(bytes_view key, uint64_t& tag);
+    entry* find(bytes_view key, tag_type& tag);
     // get(), also giving the key's entry after the read (nullptr: not
     // cached), so that a reader asking for a token looks nothing up again.
     std::optional<bytes> read(bytes_view key, entry*& cached);
     entry& cache_put(bytes_view key, std::optional<bytes_view> value, bool dirty);
     // cache_put() of a key already looked up: found is find(key, tag).
     // hold false (a clean entry of a value its reader keeps): held_below.
-    entry& cache_put(entry* found, uint64_t tag, bytes_view key, std::optional<bytes_view> value, bool dirty,
+    entry& cache_put(entry* found, tag_type tag, bytes_view key, std::optional<bytes_view> value, bool dirty,
                      bool hold);
     // A read's miss: keeps value as a clean entry (held_below unless hold),
     // maybe evicts, and gives the key's entry after that (nullptr: evicted
     // again, or rewritten by what the eviction forwarded). tag: the key's,
     // from find().
-    entry* keep_read(uint64_t tag, bytes_view key, bytes_view value, bool hold);
+    entry* keep_read(tag_type tag, bytes_view key, bytes_view value, bool hold);
     // read()'s hit of a held_below entry: its value, from below.
     std::optional<bytes> fetch_held_below(entry& e, bytes_view key);
     // The LRU order (see uses_): an access makes the entry the most
@@ -304,7 +324,8 @@ private:
     int64_t read_misses_ = 0;
 
     std::optional<segmented_cache_keys> segments_;
-    entry_index cache_;
+    entry_pool pool_;  // before cache_, whose keys it holds
+    entry_index cache_{entry_key{&pool_}};
     // The written entries, ordered only when a merge needs them: a table
     // update was a std::map insert (log n key compares) that no read ever
     // used unless the store is scanned (the order-mail tables never are).
@@ -343,25 +364,6 @@ private:
     uint32_t eldest_ = no_entry;   // the LRU order's ends (no_entry: the cache is empty)
     uint32_t newest_ = no_entry;
     chain<&entry::dirty_order> dirty_;  // in the order of their last write
-    // Every entry ever used, never moved, in chunks of a fixed size: a
-    // std::deque of these held two per block, so reaching a random entry
-    // (the eldest, a token's) first read a random line of its block map.
-    class entry_pool {
-    public:
-        entry& operator[](size_t i) { return chunks_[i / chunk_entries][i % chunk_entries]; }
-        const entry& operator[](size_t i) const { return chunks_[i / chunk_entries][i % chunk_entries]; }
-        size_t size() const { return size_; }
-        entry& emplace_back() {
-            if (size_ % chunk_entries == 0) chunks_.push_back(std::make_unique<entry[]>(chunk_entries));
-            return (*this)[size_++];
-        }
-
-    private:
-        static constexpr size_t chunk_entries = 256;  // 48 KiB
-        std::vector<std::unique_ptr<entry[]>> chunks_;
-        size_t size_ = 0;
-    };
-    entry_pool pool_;
     std::vector<entry*> free_;          // of pool_, not in the cache
     const uint64_t id_ = fresh_id();    // read_token's layer
     int64_t cached_bytes_ = 0;
