@@ -301,6 +301,28 @@ TEST(caching_lru_test, a_long_run_of_reads_and_writes_evicts_as_a_least_recently
     }
 }
 
+// One step of the merge tests' random runs, on the caching store and on a
+// plain store given the same writes: by step (0 to 19) a flush, a restore
+// (which writes below, dropping the cached copy), a deletion, a put (steps 5
+// to last_put) or a get, whose answers must agree.
+void random_step(caching_key_value_store& store, in_memory_key_value_store& plain, uint64_t step, uint64_t last_put,
+                 const bytes& k, const bytes& value, int op) {
+    if (step == 0) {
+        store.flush_cache();
+    } else if (step == 1) {
+        store.restore(k, v(value), 1);
+        plain.put(k, v(value));
+    } else if (step <= 4) {
+        store.put(k, std::nullopt);
+        plain.put(k, std::nullopt);
+    } else if (step <= last_put) {
+        store.put(k, v(value));
+        plain.put(k, v(value));
+    } else {
+        ASSERT_EQ(store.get(k), plain.get(k)) << "op " << op;
+    }
+}
+
 // Entries cached by a read miss take no part in range, all and prefix_scan
 // (they equal the store below until their key is written): random reads,
 // writes, deletions, flushes, restores and evictions through a small cache
@@ -319,22 +341,7 @@ TEST(caching_merge_test, iterators_over_clean_and_written_entries_equal_a_plain_
         x ^= x << 13, x ^= x >> 7, x ^= x << 17;
         const bytes k = key(x >> 8);
         const bytes value = b("v" + std::to_string(100 + op % 900));
-        switch (x % 20) {
-            case 0: store.flush_cache(); break;
-            case 1:  // restores write below, dropping the cached copy
-                store.restore(k, v(value), 1);
-                plain.put(k, v(value));
-                break;
-            case 2: case 3: case 4:
-                store.put(k, std::nullopt);
-                plain.put(k, std::nullopt);
-                break;
-            case 5: case 6: case 7: case 8: case 9: case 10:
-                store.put(k, v(value));
-                plain.put(k, v(value));
-                break;
-            default: ASSERT_EQ(store.get(k), plain.get(k)) << "op " << op;
-        }
+        ASSERT_NO_FATAL_FAILURE(random_step(store, plain, x % 20, 10, k, value, op));
         ASSERT_EQ(to_vector(*store.all()), to_vector(*plain.all())) << "op " << op;
         const bytes from = key(x >> 16), to = key(x >> 24);
         ASSERT_EQ(to_vector(*store.range(from, to)), to_vector(*plain.range(from, to))) << "op " << op;
@@ -363,22 +370,7 @@ TEST(caching_merge_test, scans_after_long_runs_of_writes_evictions_and_reuse_equ
         x ^= x << 13, x ^= x >> 7, x ^= x << 17;
         const bytes k = key(x >> 8);
         const bytes value = b("v" + std::string((x >> 40) % 30, 'y') + std::to_string(op));
-        switch (x % 20) {
-            case 0: store.flush_cache(); break;
-            case 1:
-                store.restore(k, v(value), 1);
-                plain.put(k, v(value));
-                break;
-            case 2: case 3: case 4:
-                store.put(k, std::nullopt);
-                plain.put(k, std::nullopt);
-                break;
-            case 5: case 6: case 7: case 8: case 9: case 10: case 11:
-                store.put(k, v(value));
-                plain.put(k, v(value));
-                break;
-            default: ASSERT_EQ(store.get(k), plain.get(k)) << "op " << op;
-        }
+        ASSERT_NO_FATAL_FAILURE(random_step(store, plain, x % 20, 11, k, value, op));
         if (op % 97 != 0) continue;
         ASSERT_EQ(to_vector(*store.all()), to_vector(*plain.all())) << "op " << op;
         const bytes from = key(x >> 16), to = key(x >> 24);
