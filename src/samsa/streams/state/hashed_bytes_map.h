@@ -56,8 +56,8 @@ struct bytes_view_equal {
 // the key in the record cache's LRU order, as Kafka's NamedCache.get does).
 //
 // The record cache's slots are 8 bytes (tag, entry number; issue 12,
-// s20-hC): with (hash, pointer) slots its index at the issue scale was a
-// megabyte per store and every miss's probe a cold line.
+// s20-hC): with 16-byte (hash, pointer) slots its index at the issue scale
+// was half a megabyte or more per store, and a miss's probe a cold line.
 //
 // Handle: copyable, comparable with ==; KeyOf: a callable giving a handle's
 // key bytes, which must not change while the handle is indexed (given to the
@@ -65,14 +65,16 @@ struct bytes_view_equal {
 template<class Handle, class KeyOf>
 class bytes_hash_index {
 public:
-    // The tag a key is indexed under: 32 bits of its hash, never 0; its low
-    // bits are the key's home slot. A caller that finds a key and then
-    // inserts or erases it computes it once (the *_tagged calls).
+    // A key's tag: 32 bits of its hash, never 0 (see tag_of).
     using tag_type = uint32_t;
+    // The tag a key is indexed under; its low bits are the key's home slot.
+    // A caller that finds a key and then inserts or erases it computes it
+    // once (the *_tagged calls).
     static tag_type tag_of(bytes_view key) {
         return static_cast<tag_type>(bytes_view_hash{}(key)) | (tag_type{1} << 31);
     }
 
+    // An empty index whose handles' keys key_of gives.
     explicit bytes_hash_index(KeyOf key_of = KeyOf{}) : key_of_(std::move(key_of)) {}
 
     // The handle whose key is key; nullptr when absent.

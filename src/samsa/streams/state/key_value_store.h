@@ -44,7 +44,6 @@
 // Threads: the stream thread owning the store, never locked.
 
 #include <algorithm>
-#include <bit>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -55,7 +54,6 @@
 
 #include "samsa/streams/serdes/core.h"
 #include "samsa/streams/state/key_value_bytes_store.h"
-#include "samsa/streams/state/prefetch.h"
 
 namespace samsa::streams {
 
@@ -259,12 +257,7 @@ private:
             uint32_t tag = 0;
             uint32_t entry = 0;  // its node's number
         };
-        // Chunk k holds first_chunk << k entries, so the chunk table stays
-        // a few lines however large the cache grows: with chunks of 64 it
-        // was 37 KiB at 100 000 entries, and its line was a third miss per
-        // lookup (issue 12, s20-hC). At most half the reserved entries are
-        // unused, and their pages are not touched.
-        static constexpr size_t first_chunk = 64;
+        static constexpr size_t chunk_size = 64;  // 16 KiB of entries of a few lines each
 
         static const V* value_of(const node& n) { return n.value ? &*n.value : nullptr; }
         // The key's read through note_read_known(), with the bytes n was
@@ -320,11 +313,7 @@ private:
             if constexpr (keyed_by_k) return n.key == key;
             else return n.key == owner.key_bytes(key);
         }
-        node& at(uint32_t entry) {
-            const uint64_t in_firsts = uint64_t{entry} / first_chunk + 1;  // chunk k starts at first_chunk * (2^k - 1)
-            const int k = std::bit_width(in_firsts) - 1;
-            return chunks_[k][entry - first_chunk * ((uint64_t{1} << k) - 1)];
-        }
+        node& at(uint32_t entry) { return chunks_[entry / chunk_size][entry % chunk_size]; }
         node* lookup(uint64_t hash, const K& key, const key_value_store& owner) {
             if (slots_.empty()) return nullptr;
             const uint32_t tag = tag_of(hash);
@@ -332,30 +321,15 @@ private:
             for (size_t i = hash & mask;; i = (i + 1) & mask) {
                 const slot s = slots_[i];
                 if (s.tag == 0) return nullptr;
-                if (s.tag != tag) continue;
-                node& n = at(s.entry);
-                prefetch_past_first_line(n);
-                if (matches(n, key, owner)) return &n;
+                if (s.tag == tag && matches(at(s.entry), key, owner)) return &at(s.entry);
             }
-        }
-        // A hit reads the node's first lines (key, check, token, value) and
-        // its caller the value: in a table bigger than the CPU's caches each
-        // is a miss, and asked for together they overlap, where the key
-        // compare's branch would otherwise hold the rest back (issue 12,
-        // s20-hC: the decoded caches' find was ~10% of the stream thread).
-        static void prefetch_past_first_line(const node& n) {
-            const auto* lines = reinterpret_cast<const char*>(&n);
-            constexpr size_t hit_bytes = std::min<size_t>(sizeof(node), 256);
-            for (size_t offset = 64; offset < hit_bytes; offset += 64) prefetch_line(lines + offset);
         }
         node& insert(uint64_t hash, const K& key, const key_value_store& owner) {
             if (size_ >= max_entries_ && store_calls_ == 0) clear();  // else a little over, until then
             // At most three quarters full, so probes stay short and always end.
             if ((size_ + 1) * 4 > slots_.size() * 3) grow();
             // Chunks are filled within their first reservation: nodes never move.
-            if (size_ == first_chunk * ((size_t{1} << chunks_.size()) - 1)) {  // the chunks so far are full
-                chunks_.emplace_back().reserve(first_chunk << chunks_.size());
-            }
+            if (size_ % chunk_size == 0) chunks_.emplace_back().reserve(chunk_size);
             if constexpr (keyed_by_k) chunks_.back().emplace_back(key);
             else chunks_.back().emplace_back(owner.key_bytes(key));
             const auto entry = static_cast<uint32_t>(size_++);
@@ -385,7 +359,7 @@ private:
         size_t max_entries_;
         size_t size_ = 0;
         int store_calls_ = 0;  // store_call: read_known()'s, in progress
-        std::vector<std::vector<node>> chunks_;  // chunk k: first_chunk << k nodes, the last one filling
+        std::vector<std::vector<node>> chunks_;  // of chunk_size nodes each, the last one filling
         std::vector<slot> slots_;                // a power of two in size
     };
 

@@ -1,8 +1,8 @@
 #pragma once
 // prefetch_line(p): asks the CPU for the cache line holding p, for a read
 // soon, without waiting for it and without faulting (any address will do).
-// The stores' caches use it where a line a later call reads is known ahead
-// (the record cache's next eviction, the rest of a decoded entry).
+// The record cache uses it where a line a later call reads is known ahead
+// (the entries and index slots its next evictions read).
 //
 // An asm statement on x86-64, not __builtin_prefetch: GCC 12 at -O1 found a
 // function that only prefetched free of side effects and dropped the call
