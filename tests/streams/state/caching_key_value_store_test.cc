@@ -301,6 +301,22 @@ TEST(caching_lru_test, a_long_run_of_reads_and_writes_evicts_as_a_least_recently
     }
 }
 
+// The merge tests' pair: a caching store of max_bytes over an in-memory
+// one, and a plain in-memory store to compare it with.
+struct merge_stores {
+    caching_key_value_store store{std::make_unique<in_memory_key_value_store>("s")};
+    in_memory_key_value_store plain{"p"};
+
+    explicit merge_stores(int64_t max_bytes) {
+        EXPECT_TRUE(plain.init(store_context{}).has_value());
+        testing::open_caching_store(store, sink_, records_, max_bytes, [](auto, auto, auto, const auto&) {}, false);
+    }
+
+private:
+    recording_changelog_sink sink_;
+    testing::test_records records_ = testing::with_time(1);
+};
+
 // One step of the merge tests' random runs, on the caching store and on a
 // plain store given the same writes: by step (0 to 19) a flush, a restore
 // (which writes below, dropping the cached copy), a deletion, a put (steps 5
@@ -328,13 +344,10 @@ void random_step(caching_key_value_store& store, in_memory_key_value_store& plai
 // writes, deletions, flushes, restores and evictions through a small cache
 // must iterate exactly as a plain store given the same writes.
 TEST(caching_merge_test, iterators_over_clean_and_written_entries_equal_a_plain_stores) {
-    caching_key_value_store store(std::make_unique<in_memory_key_value_store>("s"));
-    in_memory_key_value_store plain("p");
-    ASSERT_TRUE(plain.init(store_context{}).has_value());
-    recording_changelog_sink sink;
-    testing::test_records records = testing::with_time(1);
     const int64_t entry_bytes = 3 + 4 + 24 + 1 + 20;  // k<nn>, v<nnn> and Kafka's overhead
-    testing::open_caching_store(store, sink, records, 6 * entry_bytes, [](auto, auto, auto, const auto&) {}, false);
+    merge_stores stores(6 * entry_bytes);
+    auto& store = stores.store;
+    auto& plain = stores.plain;
     auto key = [](uint64_t i) { return b("k" + std::to_string(10 + i % 20)); };
     uint64_t x = 0x9E3779B97F4A7C15ull;
     for (int op = 0; op < 3000; ++op) {
@@ -358,12 +371,9 @@ TEST(caching_merge_test, iterators_over_clean_and_written_entries_equal_a_plain_
 // Keys and values of different lengths, so entries reused after an
 // eviction hold only their own bytes.
 TEST(caching_merge_test, scans_after_long_runs_of_writes_evictions_and_reuse_equal_a_plain_stores) {
-    caching_key_value_store store(std::make_unique<in_memory_key_value_store>("s"));
-    in_memory_key_value_store plain("p");
-    ASSERT_TRUE(plain.init(store_context{}).has_value());
-    recording_changelog_sink sink;
-    testing::test_records records = testing::with_time(1);
-    testing::open_caching_store(store, sink, records, 8 * 60, [](auto, auto, auto, const auto&) {}, false);
+    merge_stores stores(8 * 60);
+    auto& store = stores.store;
+    auto& plain = stores.plain;
     auto key = [](uint64_t i) { return b("k" + std::string(i % 7, 'x') + std::to_string(i % 40)); };
     uint64_t x = 0x2545F4914F6CDD1Dull;
     for (int op = 0; op < 6000; ++op) {
