@@ -301,40 +301,60 @@ TEST(caching_lru_test, a_long_run_of_reads_and_writes_evicts_as_a_least_recently
     }
 }
 
+// The merge tests' pair: a caching store of max_bytes over an in-memory
+// one, and a plain in-memory store to compare it with.
+struct merge_stores {
+    caching_key_value_store store{std::make_unique<in_memory_key_value_store>("s")};
+    in_memory_key_value_store plain{"p"};
+
+    explicit merge_stores(int64_t max_bytes) {
+        EXPECT_TRUE(plain.init(store_context{}).has_value());
+        testing::open_caching_store(store, sink_, records_, max_bytes, [](auto, auto, auto, const auto&) {}, false);
+    }
+
+private:
+    recording_changelog_sink sink_;
+    testing::test_records records_ = testing::with_time(1);
+};
+
+// One step of the merge tests' random runs, on the caching store and on a
+// plain store given the same writes: by step (0 to 19) a flush, a restore
+// (which writes below, dropping the cached copy), a deletion, a put (steps 5
+// to last_put) or a get, whose answers must agree.
+void random_step(caching_key_value_store& store, in_memory_key_value_store& plain, uint64_t step, uint64_t last_put,
+                 const bytes& k, const bytes& value, int op) {
+    if (step == 0) {
+        store.flush_cache();
+    } else if (step == 1) {
+        store.restore(k, v(value), 1);
+        plain.put(k, v(value));
+    } else if (step <= 4) {
+        store.put(k, std::nullopt);
+        plain.put(k, std::nullopt);
+    } else if (step <= last_put) {
+        store.put(k, v(value));
+        plain.put(k, v(value));
+    } else {
+        ASSERT_EQ(store.get(k), plain.get(k)) << "op " << op;
+    }
+}
+
 // Entries cached by a read miss take no part in range, all and prefix_scan
 // (they equal the store below until their key is written): random reads,
 // writes, deletions, flushes, restores and evictions through a small cache
 // must iterate exactly as a plain store given the same writes.
 TEST(caching_merge_test, iterators_over_clean_and_written_entries_equal_a_plain_stores) {
-    caching_key_value_store store(std::make_unique<in_memory_key_value_store>("s"));
-    in_memory_key_value_store plain("p");
-    ASSERT_TRUE(plain.init(store_context{}).has_value());
-    recording_changelog_sink sink;
-    testing::test_records records = testing::with_time(1);
     const int64_t entry_bytes = 3 + 4 + 24 + 1 + 20;  // k<nn>, v<nnn> and Kafka's overhead
-    testing::open_caching_store(store, sink, records, 6 * entry_bytes, [](auto, auto, auto, const auto&) {}, false);
+    merge_stores stores(6 * entry_bytes);
+    auto& store = stores.store;
+    auto& plain = stores.plain;
     auto key = [](uint64_t i) { return b("k" + std::to_string(10 + i % 20)); };
     uint64_t x = 0x9E3779B97F4A7C15ull;
     for (int op = 0; op < 3000; ++op) {
         x ^= x << 13, x ^= x >> 7, x ^= x << 17;
         const bytes k = key(x >> 8);
         const bytes value = b("v" + std::to_string(100 + op % 900));
-        switch (x % 20) {
-            case 0: store.flush_cache(); break;
-            case 1:  // restores write below, dropping the cached copy
-                store.restore(k, v(value), 1);
-                plain.put(k, v(value));
-                break;
-            case 2: case 3: case 4:
-                store.put(k, std::nullopt);
-                plain.put(k, std::nullopt);
-                break;
-            case 5: case 6: case 7: case 8: case 9: case 10:
-                store.put(k, v(value));
-                plain.put(k, v(value));
-                break;
-            default: ASSERT_EQ(store.get(k), plain.get(k)) << "op " << op;
-        }
+        ASSERT_NO_FATAL_FAILURE(random_step(store, plain, x % 20, 10, k, value, op));
         ASSERT_EQ(to_vector(*store.all()), to_vector(*plain.all())) << "op " << op;
         const bytes from = key(x >> 16), to = key(x >> 24);
         ASSERT_EQ(to_vector(*store.range(from, to)), to_vector(*plain.range(from, to))) << "op " << op;
@@ -351,34 +371,16 @@ TEST(caching_merge_test, iterators_over_clean_and_written_entries_equal_a_plain_
 // Keys and values of different lengths, so entries reused after an
 // eviction hold only their own bytes.
 TEST(caching_merge_test, scans_after_long_runs_of_writes_evictions_and_reuse_equal_a_plain_stores) {
-    caching_key_value_store store(std::make_unique<in_memory_key_value_store>("s"));
-    in_memory_key_value_store plain("p");
-    ASSERT_TRUE(plain.init(store_context{}).has_value());
-    recording_changelog_sink sink;
-    testing::test_records records = testing::with_time(1);
-    testing::open_caching_store(store, sink, records, 8 * 60, [](auto, auto, auto, const auto&) {}, false);
+    merge_stores stores(8 * 60);
+    auto& store = stores.store;
+    auto& plain = stores.plain;
     auto key = [](uint64_t i) { return b("k" + std::string(i % 7, 'x') + std::to_string(i % 40)); };
     uint64_t x = 0x2545F4914F6CDD1Dull;
     for (int op = 0; op < 6000; ++op) {
         x ^= x << 13, x ^= x >> 7, x ^= x << 17;
         const bytes k = key(x >> 8);
         const bytes value = b("v" + std::string((x >> 40) % 30, 'y') + std::to_string(op));
-        switch (x % 20) {
-            case 0: store.flush_cache(); break;
-            case 1:
-                store.restore(k, v(value), 1);
-                plain.put(k, v(value));
-                break;
-            case 2: case 3: case 4:
-                store.put(k, std::nullopt);
-                plain.put(k, std::nullopt);
-                break;
-            case 5: case 6: case 7: case 8: case 9: case 10: case 11:
-                store.put(k, v(value));
-                plain.put(k, v(value));
-                break;
-            default: ASSERT_EQ(store.get(k), plain.get(k)) << "op " << op;
-        }
+        ASSERT_NO_FATAL_FAILURE(random_step(store, plain, x % 20, 11, k, value, op));
         if (op % 97 != 0) continue;
         ASSERT_EQ(to_vector(*store.all()), to_vector(*plain.all())) << "op " << op;
         const bytes from = key(x >> 16), to = key(x >> 24);

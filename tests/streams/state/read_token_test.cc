@@ -448,15 +448,22 @@ struct shared_budget_task {
 
 std::string row_key(int i) { return "c" + std::to_string(10 + i); }
 
+// Rows 0 to 9 written to the task's table and flushed below, and a reader
+// of the table with a decoded cache.
+key_value_store<std::string, std::string> ten_rows_and_a_reader(shared_budget_task& task) {
+    for (int i = 0; i < 10; ++i) task.table->put(b(row_key(i)), v(b("row" + std::to_string(i))));
+    task.table->flush();
+    auto reader = task.table_facade();
+    reader.enable_decoded_cache(64);
+    return reader;
+}
+
 TEST(read_known_test, a_table_read_again_after_its_rows_left_the_record_cache_reads_nothing_below_until_written) {
     // Room for three of the table's rows: every row has left the record
     // cache by the time it is read again, yet nothing was written, so the
     // stored bytes are the ones the decoded cache holds.
     shared_budget_task task(3 * 52);  // a row costs 3 + 4 + 45 bytes
-    for (int i = 0; i < 10; ++i) task.table->put(b(row_key(i)), v(b("row" + std::to_string(i))));
-    task.table->flush();
-    auto reader = task.table_facade();
-    reader.enable_decoded_cache(64);
+    auto reader = ten_rows_and_a_reader(task);
     auto read_all = [&] {
         const int before = task.table_below->gets;
         for (int i = 0; i < 10; ++i) {
@@ -545,10 +552,7 @@ TEST(read_known_test, a_row_kept_without_its_bytes_reads_as_the_store_holds_it_b
     // old value forwarded at the flush included, and a get() that hits the
     // entry reads below once and keeps the bytes from then on.
     shared_budget_task task(3 * 52);  // a row costs 3 + 4 + 45 bytes
-    for (int i = 0; i < 10; ++i) task.table->put(b(row_key(i)), v(b("row" + std::to_string(i))));
-    task.table->flush();
-    auto reader = task.table_facade();
-    reader.enable_decoded_cache(64);
+    auto reader = ten_rows_and_a_reader(task);
     for (int round = 0; round < 2; ++round) {
         for (int i = 0; i < 10; ++i) ASSERT_EQ(*reader.find(row_key(i)), "row" + std::to_string(i));
     }

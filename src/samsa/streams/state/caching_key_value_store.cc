@@ -61,7 +61,7 @@ caching_key_value_store::entry* caching_key_value_store::allocate() {
         if (pool_.size() >= UINT32_MAX) throw state_store_error("record cache of " + name() + " has too many entries");
         entry& e = pool_.emplace_back();
         e.index = static_cast<uint32_t>(pool_.size() - 1);
-        uses_.push_back(entry_use{0, 0});
+        uses_.emplace_back();
         return &e;
     }
     entry* e = free_.back();
@@ -90,41 +90,43 @@ read_token caching_key_value_store::token_for(entry* e) const {
     return e ? read_token{true, id_, e->index, uses_[e->index].generation} : read_token{};
 }
 
-void caching_key_value_store::lru_insert(uint32_t i) {
-    // Items of entries that left the cache stay until they are the eldest;
-    // past twice the entries, the order is rebuilt from the cache alone.
-    if (lru_entered_.size() + lru_heap_.size() > 2 * cache_.size() + 64) {
-        std::vector<heap_item> items;
-        items.reserve(cache_.size());
-        cache_.for_each([&](const entry* e) {
-            if (e->index != i) items.push_back(heap_item{uses_[e->index].last_used, e->index});
-        });
-        std::sort(items.begin(), items.end(), [](const heap_item& a, const heap_item& b) { return a.used < b.used; });
-        lru_entered_.assign(items.begin(), items.end());
-        lru_heap_.clear();
-    }
-    touch(i);
-    lru_entered_.push_back(heap_item{uses_[i].last_used, i});
+void caching_key_value_store::touch(uint32_t i) {
+    if (i == newest_) return;
+    unlink_use(i);
+    link_newest(i);
 }
 
-uint32_t caching_key_value_store::least_recently_used() {
-    for (;;) {
-        heap_item eldest;
-        if (!lru_entered_.empty() && (lru_heap_.empty() || lru_entered_.front().used < lru_heap_.front().used)) {
-            eldest = lru_entered_.front();
-            lru_entered_.pop_front();
-        } else {
-            eldest = lru_heap_.front();
-            std::pop_heap(lru_heap_.begin(), lru_heap_.end(), std::greater<>{});
-            lru_heap_.pop_back();
-        }
-        if (!pool_[eldest.entry].cached) continue;  // left the cache
-        const uint64_t last_used = uses_[eldest.entry].last_used;
-        if (last_used == eldest.used) return eldest.entry;
-        // Used since (or left and came back): in again at its last use.
-        lru_heap_.push_back(heap_item{last_used, eldest.entry});
-        std::push_heap(lru_heap_.begin(), lru_heap_.end(), std::greater<>{});
-    }
+void caching_key_value_store::link_newest(uint32_t i) {
+    entry_use& u = uses_[i];
+    u.older = newest_;
+    u.newer = no_entry;
+    if (newest_ != no_entry) uses_[newest_].newer = i;
+    else eldest_ = i;
+    newest_ = i;
+}
+
+void caching_key_value_store::unlink_use(uint32_t i) {
+    entry_use& u = uses_[i];
+    if (u.older != no_entry) uses_[u.older].newer = u.newer;
+    else eldest_ = u.newer;
+    if (u.newer != no_entry) uses_[u.newer].older = u.older;
+    else newest_ = u.older;
+    u.older = u.newer = no_entry;
+}
+
+void caching_key_value_store::prefetch_eldest() const {
+    // Two evictions ahead: the eldest's entry was asked for at the last
+    // eviction, so its tag is at hand for its hash slot; the one after it
+    // gets its entry and use asked for now. Only hints: an access in between
+    // may reorder them, which costs nothing but the lines.
+    if (eldest_ == no_entry) return;
+    const entry& next = pool_[eldest_];
+    cache_.prefetch(next.tag);
+    const uint32_t after = uses_[eldest_].newer;
+    if (after == no_entry) return;
+    const auto* lines = reinterpret_cast<const char*>(&pool_[after]);
+    for (size_t offset = 0; offset < sizeof(entry); offset += 64) prefetch_line(lines + offset);
+    prefetch_line(&uses_[after]);
 }
 
 status caching_key_value_store::init(const store_context& context) {
@@ -167,13 +169,13 @@ void caching_key_value_store::close() {
 
 void caching_key_value_store::clear_cache() {
     if (budget_) budget_->shrink(cached_bytes_);
-    cache_.for_each([&](entry* e) { release(*e, false); });
+    cache_.for_each([&](uint32_t i) { release(pool_[i], false); });
     for (entry* e : free_) {  // and the buffers evictions kept: the cache is empty until reopened
         bytes().swap(e->key);
         e->value.reset();
     }
     cache_.clear(), written_.clear(), unordered_written_.clear(), dirty_.clear(), cached_bytes_ = 0;
-    lru_entered_.clear(), lru_heap_.clear();
+    eldest_ = newest_ = no_entry;
 }
 
 void caching_key_value_store::check_open() const {
@@ -203,14 +205,14 @@ bytes_view caching_key_value_store::store_key(bytes_view cache_key) const {
     return segments_ ? cache_key.subspan(8) : cache_key;
 }
 
-caching_key_value_store::entry* caching_key_value_store::find(bytes_view key, uint64_t& tag) {
+caching_key_value_store::entry* caching_key_value_store::find(bytes_view key, tag_type& tag) {
     if (segments_) {
         lookup_key_ = cache_key(key);
         key = lookup_key_;
     }
     tag = entry_index::tag_of(key);
-    entry* const* e = cache_.find_tagged(key, tag);
-    return e ? *e : nullptr;
+    const uint32_t* i = cache_.find_tagged(key, tag);
+    return i ? &pool_[*i] : nullptr;
 }
 
 std::optional<bytes> caching_key_value_store::get(bytes_view key) {
@@ -220,7 +222,7 @@ std::optional<bytes> caching_key_value_store::get(bytes_view key) {
 
 std::optional<bytes> caching_key_value_store::read(bytes_view key, entry*& cached) {
     check_open();
-    uint64_t tag;
+    tag_type tag;
     cached = find(key, tag);
     if (hit_ratio_) count_read(cached != nullptr);
     if (cached) {
@@ -246,7 +248,7 @@ std::optional<bytes> caching_key_value_store::fetch_held_below(entry& e, bytes_v
     return value;
 }
 
-caching_key_value_store::entry* caching_key_value_store::keep_read(uint64_t tag, bytes_view key, bytes_view value,
+caching_key_value_store::entry* caching_key_value_store::keep_read(tag_type tag, bytes_view key, bytes_view value,
                                                                    bool hold) {
     // The layers below call nothing back: key is still absent here.
     entry& e = cache_put(nullptr, tag, key, value, false, hold);
@@ -298,7 +300,7 @@ bool caching_key_value_store::note_read_again(const read_token& token, uint64_t 
 bool caching_key_value_store::note_read_known(bytes_view key, std::optional<bytes_view> value, uint64_t writes_seen,
                                               read_token& token) {
     if (!open_) return false;  // the reader's get() says why
-    uint64_t tag;
+    tag_type tag;
     entry* cached = find(key, tag);
     // A miss is where get() reads below: the layers there must agree to be
     // skipped.
@@ -395,12 +397,12 @@ bool caching_key_value_store::set_flush_listener(cache_flush_listener listener, 
 
 caching_key_value_store::entry& caching_key_value_store::cache_put(bytes_view key, std::optional<bytes_view> value,
                                                                    bool dirty) {
-    uint64_t tag;
+    tag_type tag;
     entry* found = find(key, tag);
     return cache_put(found, tag, key, value, dirty, true);
 }
 
-caching_key_value_store::entry& caching_key_value_store::cache_put(entry* found, uint64_t tag, bytes_view key,
+caching_key_value_store::entry& caching_key_value_store::cache_put(entry* found, tag_type tag, bytes_view key,
                                                                    std::optional<bytes_view> value, bool dirty,
                                                                    bool hold) {
     if (found == nullptr) {
@@ -410,8 +412,8 @@ caching_key_value_store::entry& caching_key_value_store::cache_put(entry* found,
         else found->key.assign(key.begin(), key.end());  // in the buffer a released entry kept
         found->tag = tag;
         found->cached = true;
-        cache_.insert_tagged(found, tag);
-        lru_insert(found->index);
+        cache_.insert_tagged(found->index, tag);
+        link_newest(found->index);
     } else {
         touch(*found);
     }
@@ -467,7 +469,8 @@ void caching_key_value_store::erase(entry& e) {
     budget_->shrink(e.size);
     if (e.dirty) dirty_.unlink(e);
     if (e.ordered) written_.erase(e.written_at);
-    cache_.erase_tagged(&e, e.tag);
+    cache_.erase_tagged(e.index, e.tag);
+    unlink_use(e.index);
     release(e, true);
     if (cache_size_) cache_size_->record(static_cast<double>(cached_bytes_));
 }
@@ -479,13 +482,15 @@ void caching_key_value_store::maybe_evict() {
 }
 
 void caching_key_value_store::evict_eldest() {
-    entry& e = pool_[least_recently_used()];
+    entry& e = pool_[eldest_];
     if (!e.dirty) {
         erase(e);
+        prefetch_eldest();
         return;
     }
     dirty_entry evicted{e.key, std::move(e.value), std::move(e.context)};
     erase(e);
+    prefetch_eldest();
     flush_dirty(std::move(evicted));
 }
 
@@ -533,8 +538,10 @@ void caching_key_value_store::flush_dirty(std::optional<dirty_entry> evicted) {
         spare_batch_.swap(batch);
     }
     for (const bytes& key : deleted) {
-        entry* const* e = cache_.find(key);
-        if (e && !(*e)->dirty && !(*e)->value && !(*e)->held_below) erase(**e);
+        const uint32_t* i = cache_.find(key);
+        if (i == nullptr) continue;
+        entry& e = pool_[*i];
+        if (!e.dirty && !e.value && !e.held_below) erase(e);
     }
 }
 

@@ -160,7 +160,9 @@ private:
     // The written entries in cache-key order (range, all, prefix_scan and
     // the merges; see the top of this file); keys view the entries' keys.
     using ordered_entries = std::map<bytes_view, entry*, bytes_less>;
-    struct entry {
+    // On cache lines of its own (three), which an eviction reads and writes
+    // whole and prefetch_eldest() asks for ahead.
+    struct alignas(64) entry {
         uint32_t index = 0;    // in pool_ and uses_
         bool cached = false;   // in the cache (else in free_)
         bool dirty = false;
@@ -173,12 +175,30 @@ private:
         // and copied the row into the cache, to be evicted unread.
         bool held_below = false;
         bytes key;             // the cache key
-        uint64_t tag = 0;      // the key's tag in cache_ (bytes_hash_index::tag_of), while cached
+        uint32_t tag = 0;      // the key's tag in cache_ (bytes_hash_index::tag_of), while cached
         ordered_entries::iterator written_at{};  // its place in written_, when ordered
         chain_link dirty_order;                  // linked while dirty
         int64_t size = 0;
         std::optional<bytes> value;  // nullopt: deleted
         record_context context;      // of the record that wrote it (dirty entries)
+    };
+    // Every entry ever used, never moved, in chunks of a fixed size: a
+    // std::deque of these held two per block, so reaching a random entry
+    // (the eldest, a token's) first read a random line of its block map.
+    class entry_pool {
+    public:
+        entry& operator[](size_t i) { return chunks_[i / chunk_entries][i % chunk_entries]; }
+        const entry& operator[](size_t i) const { return chunks_[i / chunk_entries][i % chunk_entries]; }
+        size_t size() const { return size_; }
+        entry& emplace_back() {
+            if (size_ % chunk_entries == 0) chunks_.push_back(std::make_unique<entry[]>(chunk_entries));
+            return (*this)[size_++];
+        }
+
+    private:
+        static constexpr size_t chunk_entries = 256;  // 48 KiB
+        std::vector<std::unique_ptr<entry[]>> chunks_;
+        size_t size_ = 0;
     };
     // Entries in order through one of their links, eldest first.
     template<chain_link entry::*Link>
@@ -208,13 +228,15 @@ private:
         // Forgets every entry (their links are stale until pushed again).
         void clear() { first = last = nullptr, size = 0; }
     };
-    // An entry's key, for the hash index.
+    // An entry's key, by entry number, for the hash index.
     struct entry_key {
-        bytes_view operator()(const entry* e) const { return e->key; }
+        const entry_pool* pool = nullptr;
+        bytes_view operator()(uint32_t i) const { return (*pool)[i].key; }
     };
-    // Every cached entry by cache key: point reads (every get, twice per
-    // order in the order-mail join) and writes.
-    using entry_index = bytes_hash_index<entry*, entry_key>;
+    // Every cached entry's number by cache key: point reads (every get,
+    // twice per order in the order-mail join) and writes.
+    using entry_index = bytes_hash_index<uint32_t, entry_key>;
+    using tag_type = entry_index::tag_type;
     // A dirty entry as it is written down: copies, since the listener may
     // write to this store meanwhile.
     struct dirty_entry {
@@ -230,35 +252,36 @@ private:
     bytes_view store_key(bytes_view cache_key) const;
     // The cached entry of a store key; nullptr when not cached.
     entry* find(bytes_view key) {
-        uint64_t tag;
+        tag_type tag;
         return find(key, tag);
     }
     // find(key), also giving the cache key's tag, for a put that follows
     // (the key is hashed once).
-    entry* find(bytes_view key, uint64_t& tag);
+    entry* find(bytes_view key, tag_type& tag);
     // get(), also giving the key's entry after the read (nullptr: not
     // cached), so that a reader asking for a token looks nothing up again.
     std::optional<bytes> read(bytes_view key, entry*& cached);
     entry& cache_put(bytes_view key, std::optional<bytes_view> value, bool dirty);
     // cache_put() of a key already looked up: found is find(key, tag).
     // hold false (a clean entry of a value its reader keeps): held_below.
-    entry& cache_put(entry* found, uint64_t tag, bytes_view key, std::optional<bytes_view> value, bool dirty,
+    entry& cache_put(entry* found, tag_type tag, bytes_view key, std::optional<bytes_view> value, bool dirty,
                      bool hold);
     // A read's miss: keeps value as a clean entry (held_below unless hold),
     // maybe evicts, and gives the key's entry after that (nullptr: evicted
     // again, or rewritten by what the eviction forwarded). tag: the key's,
     // from find().
-    entry* keep_read(uint64_t tag, bytes_view key, bytes_view value, bool hold);
+    entry* keep_read(tag_type tag, bytes_view key, bytes_view value, bool hold);
     // read()'s hit of a held_below entry: its value, from below.
     std::optional<bytes> fetch_held_below(entry& e, bytes_view key);
     // The LRU order (see uses_): an access makes the entry the most
     // recently used.
-    void touch(uint32_t i) { uses_[i].last_used = ++use_clock_; }
+    void touch(uint32_t i);
     void touch(entry& e) { touch(e.index); }
-    // A new entry joins the order as the most recently used.
-    void lru_insert(uint32_t i);
-    // The entry used least recently (the cache is not empty).
-    uint32_t least_recently_used();
+    // Links entry i into the order as the most recently used, and out of it.
+    void link_newest(uint32_t i);
+    void unlink_use(uint32_t i);
+    // Brings the next evictions' lines toward the CPU (see uses_).
+    void prefetch_eldest() const;
     // note_read(key): the key's entry after the read, nullptr when not cached.
     entry* noted_read(bytes_view key);
     // A token for e (nullptr: none).
@@ -301,7 +324,8 @@ private:
     int64_t read_misses_ = 0;
 
     std::optional<segmented_cache_keys> segments_;
-    entry_index cache_;
+    entry_pool pool_;  // before cache_, whose keys it holds
+    entry_index cache_{entry_key{&pool_}};
     // The written entries, ordered only when a merge needs them: a table
     // update was a std::map insert (log n key compares) that no read ever
     // used unless the store is scanned (the order-mail tables never are).
@@ -310,38 +334,36 @@ private:
     ordered_entries written_;
     std::vector<uint32_t> unordered_written_;
     bytes lookup_key_;  // find()'s cache key of a window or session key, reused
-    // An entry's last use and its generation (renewed on each write of its
-    // key and when it leaves the cache: read_token), by entry index, apart
-    // from the entries: 16 bytes each, side by side, so a read hit through a
-    // token reads and writes one of these and nothing else.
+    // An entry's generation (renewed on each write of its key and when it
+    // leaves the cache: read_token) and its place in the LRU order, by entry
+    // index, apart from the entries: 16 bytes each, side by side, so a read
+    // hit through a token reads one of these and writes its neighbours'.
     //
-    // The LRU order is the order of last uses: an access only stamps the
-    // entry (a doubly linked list would also read and write the entry's two
-    // neighbours, random lines of a large cache, on every hit). Eviction
-    // finds the least recently used among (stamp, entry) items, mended
-    // lazily: the eldest item whose entry was used since goes back in with
-    // its last use (into lru_heap_, a min-heap), one whose entry left the
-    // cache is dropped. An entry entering the cache takes the newest stamp,
-    // so its item is appended to lru_entered_, a queue in stamp order: when
-    // most reads miss and evict (a table larger than the cache), eviction
-    // pops the queue's front (sequential memory), not a heap of every entry
-    // (a pop there reads a random line per level). The order this yields is
-    // a list's, since stamps are unique and increase with every access.
+    // The LRU order is a doubly linked list over these, eldest first: exact
+    // by construction, as Kafka's NamedCache's, whose eviction order decides
+    // which dirty entry is forwarded when. An access moves the entry to the
+    // newest end: stores into its two neighbours (random lines, but nothing
+    // loaded from them waits). Eviction takes the eldest end. Before it was
+    // a lazily mended min-heap of last-use stamps, which cost a heap push per
+    // eldest entry used since it entered (a pop there reads a random line
+    // per level) and a load of the eldest entry to see whether it was still
+    // cached: at the issue scale nearly every join lookup misses and evicts,
+    // and that was 4-7% of the thread (issue 12, s20-hC).
+    //
+    // The entries next in line for eviction are known ahead: after each
+    // eviction, prefetch_eldest() asks for the lines the next ones will read
+    // (the eldest's hash slot, the one after's entry and use), which are cold
+    // at that scale and were most of the cost of find/erase on eviction.
+    static constexpr uint32_t no_entry = UINT32_MAX;  // never an entry index (allocate() stops below)
     struct entry_use {
-        uint64_t last_used;
-        uint64_t generation;
-    };
-    struct heap_item {
-        uint64_t used;
-        uint32_t entry;
-        bool operator>(const heap_item& o) const { return used > o.used; }
+        uint64_t generation = 0;
+        uint32_t older = no_entry;  // toward the eldest; no_entry: none
+        uint32_t newer = no_entry;  // toward the newest; no_entry: none
     };
     std::vector<entry_use> uses_;  // by entry index
-    uint64_t use_clock_ = 0;
-    std::deque<heap_item> lru_entered_;  // by stamp, with stale items (see uses_)
-    std::vector<heap_item> lru_heap_;    // min-heap by stamp, with stale items (see uses_)
+    uint32_t eldest_ = no_entry;   // the LRU order's ends (no_entry: the cache is empty)
+    uint32_t newest_ = no_entry;
     chain<&entry::dirty_order> dirty_;  // in the order of their last write
-    std::deque<entry> pool_;            // every entry ever used; never moved
     std::vector<entry*> free_;          // of pool_, not in the cache
     const uint64_t id_ = fresh_id();    // read_token's layer
     int64_t cached_bytes_ = 0;

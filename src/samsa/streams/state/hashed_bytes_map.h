@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "samsa/streams/state/key_value_bytes_store.h"
+#include "samsa/streams/state/prefetch.h"
 
 namespace samsa::streams {
 
@@ -46,39 +47,60 @@ struct bytes_view_equal {
 };
 
 // An open-addressing hash index over handles of entries kept elsewhere
-// (map iterators, entry pointers), each entry's key found through KeyOf:
-// linear probing over (hash, handle) slots, at most half full, erasing by
+// (map iterators, entry numbers), each entry's key found through KeyOf:
+// linear probing over (32-bit tag, handle) slots, at most half full, erasing by
 // shifting the following slots back (no tombstones). A lookup of a random key
 // in a table larger than the CPU's caches reads one slot line and the entry;
 // std::unordered_map read a bucket, the node before it and the node (its find
 // was an eighth of the order-mail benchmark once every join lookup also moved
 // the key in the record cache's LRU order, as Kafka's NamedCache.get does).
 //
-// Handle: copyable, comparable with ==; KeyOf: a stateless callable giving a
-// handle's key bytes, which must not change while the handle is indexed.
+// The record cache's slots are 8 bytes (tag, entry number; issue 12,
+// s20-hC): with 16-byte (hash, pointer) slots its index at the issue scale
+// was half a megabyte or more per store, and a miss's probe a cold line.
+//
+// Handle: copyable, comparable with ==; KeyOf: a callable giving a handle's
+// key bytes, which must not change while the handle is indexed (given to the
+// constructor when it holds state, such as the pool the entries live in).
 template<class Handle, class KeyOf>
 class bytes_hash_index {
 public:
-    // The tag key is indexed under: its hash, never 0. A caller that finds a
-    // key and then inserts or erases it computes it once (the *_tagged calls).
-    static uint64_t tag_of(bytes_view key) { return bytes_view_hash{}(key) | (uint64_t{1} << 63); }
+    // A key's tag: 32 bits of its hash, never 0 (see tag_of).
+    using tag_type = uint32_t;
+    // The tag a key is indexed under; its low bits are the key's home slot.
+    // A caller that finds a key and then inserts or erases it computes it
+    // once (the *_tagged calls).
+    static tag_type tag_of(bytes_view key) {
+        return static_cast<tag_type>(bytes_view_hash{}(key)) | (tag_type{1} << 31);
+    }
+
+    // An empty index whose handles' keys key_of gives.
+    explicit bytes_hash_index(KeyOf key_of = KeyOf{}) : key_of_(std::move(key_of)) {}
 
     // The handle whose key is key; nullptr when absent.
     const Handle* find(bytes_view key) const { return find_tagged(key, tag_of(key)); }
     // find(key), tag being tag_of(key).
-    const Handle* find_tagged(bytes_view key, uint64_t tag) const {
+    const Handle* find_tagged(bytes_view key, tag_type tag) const {
         if (slots_.empty()) return nullptr;
         const size_t mask = slots_.size() - 1;
         for (size_t i = tag & mask;; i = (i + 1) & mask) {
             const slot& s = slots_[i];
             if (s.tag == 0) return nullptr;
-            if (s.tag == tag && bytes_view_equal{}(KeyOf{}(s.handle), key)) return &s.handle;
+            if (s.tag == tag && bytes_view_equal{}(key_of_(s.handle), key)) return &s.handle;
         }
     }
+    // Asks the CPU for the slot line a lookup of tag reads first (the record
+    // cache's next eviction erases a key known ahead).
+    // Computed as an integer: a prefetch never faults, so an empty index
+    // needs no test.
+    void prefetch(tag_type tag) const {
+        const auto first = reinterpret_cast<std::uintptr_t>(slots_.data());
+        prefetch_line(reinterpret_cast<const void*>(first + (tag & (slots_.size() - 1)) * sizeof(slot)));
+    }
     // Indexes h, whose key is not indexed yet.
-    void insert(const Handle& h) { insert_tagged(h, tag_of(KeyOf{}(h))); }
+    void insert(const Handle& h) { insert_tagged(h, tag_of(key_of_(h))); }
     // insert(h), tag being tag_of of h's key.
-    void insert_tagged(const Handle& h, uint64_t tag) {
+    void insert_tagged(const Handle& h, tag_type tag) {
         if ((size_ + 1) * 2 > slots_.size()) grow();
         place(slots_, slot{tag, h});
         ++size_;
@@ -87,10 +109,10 @@ public:
     // following slot of the run that may live there (its home is not
     // cyclically within (hole, its place]), so that every probe still finds
     // its key before an empty slot.
-    void erase(const Handle& h) { erase_tagged(h, tag_of(KeyOf{}(h))); }
+    void erase(const Handle& h) { erase_tagged(h, tag_of(key_of_(h))); }
     // erase(h), tag being tag_of of h's key: the key itself is not read (an
     // evicted entry's key is a cold line at the issue scale).
-    void erase_tagged(const Handle& h, uint64_t tag) {
+    void erase_tagged(const Handle& h, tag_type tag) {
         const size_t mask = slots_.size() - 1;
         size_t hole = tag & mask;
         while (!(slots_[hole].handle == h)) hole = (hole + 1) & mask;
@@ -123,9 +145,9 @@ public:
     }
 
 private:
-    // tag 0: empty. Otherwise the key's hash with the top bit set (never 0).
+    // tag 0: empty. Otherwise tag_of(the key).
     struct slot {
-        uint64_t tag = 0;
+        tag_type tag = 0;
         Handle handle{};
     };
 
@@ -145,6 +167,7 @@ private:
 
     std::vector<slot> slots_;  // a power of two in size, at most half full
     size_t size_ = 0;
+    [[no_unique_address]] KeyOf key_of_;
 };
 
 // A map from bytes to T ordered by key (see the top of this file).
