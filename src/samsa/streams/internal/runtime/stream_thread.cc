@@ -81,7 +81,8 @@ void stream_thread::set_state(stream_thread_state s) {
 }
 
 void stream_thread::start() {
-    thread_.start([this] { run(); });
+    // The OS thread carries the name too, 15 characters of it (runner_thread.h).
+    thread_.start(name_, [this] { run(); });
 }
 
 void stream_thread::join() { thread_.join(); }
