@@ -287,6 +287,8 @@ void stream_thread::recover_from_failed_transaction(const std::string& why) {
 void stream_thread::close(bool clean) {
     if (closed_) return;
     closed_ = true;
+    // Records a failure left behind hold the consumer's messages.
+    polled_.clear();
     tasks_->close_all(clean);
     publish_tasks();
     if (subscribed_) clients_.consumer->close();
