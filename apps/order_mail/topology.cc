@@ -38,7 +38,9 @@ streams::topology build_order_mail_topology(const order_mail_options& options) {
         .join(customers_with_address,
               [](order&& o, customer_with_address&& c) { return order_with_customer{std::move(o), std::move(c)}; })
         .join(
-            items, [](const str&, const order_with_customer& oc) { return oc.what.item_id; },
+            // The item id by reference: the global table is looked up with
+            // the order's own string, not a copy (s20-hM).
+            items, [](const str&, const order_with_customer& oc) -> const str& { return oc.what.item_id; },
             // The joined order as an rvalue: the join hands it over (no move
             // into a parameter), and its strings move into the mail.
             [](order_with_customer&& oc, const item& i) { return compose_order_mail(std::move(oc), i); })

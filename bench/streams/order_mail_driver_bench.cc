@@ -140,7 +140,7 @@ topology order_mail_topology(store_type stores) {
         .select_key([](const str&, const order& o) { return o.customer_id; })
         .join(with_address,
               [](order&& o, customer_with_address&& ca) { return order_with_customer{std::move(o), std::move(ca)}; })
-        .join(items, [](const str&, const order_with_customer& oc) { return oc.o.item_id; },
+        .join(items, [](const str&, const order_with_customer& oc) -> const str& { return oc.o.item_id; },
               [](order_with_customer&& oc, const item& i) { return make_mail(std::move(oc), i); })
         .to("ORDER-MAIL", produced<str, order_mail>::with(serdes::string(), json_serde<order_mail>()));
     return b.build();

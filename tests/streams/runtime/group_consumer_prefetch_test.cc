@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <optional>
 #include <string>
 #include <thread>
@@ -125,6 +126,49 @@ std::chrono::milliseconds wait_for_record(group_consumer& consumer, const std::s
     EXPECT_TRUE(seen && start) << "no record of " << topic;
     if (!start) return std::chrono::duration_cast<std::chrono::milliseconds>(limit);
     return std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now() - *start);
+}
+
+// poll_into (the stream thread's poll): each call hands out only its own
+// records, in the caller's vector, whose buffer stays from call to call (a
+// vector per poll grew by doubling and touched fresh pages every time); a
+// record's topic is its own whichever topic the previous record had.
+TEST(group_consumer_prefetch, poll_into_reuses_the_callers_vector_and_names_each_records_topic) {
+    ts::broker_process broker;
+    ASSERT_TRUE(broker.start()) << broker.failure();
+    const std::string bs = broker.bootstrap();
+    ASSERT_TRUE(ts::create_topic(bs, "left", 1));
+    ASSERT_TRUE(ts::create_topic(bs, "right", 1));
+    constexpr int per_topic = 300;
+    for (const std::string topic : {"left", "right"}) {
+        std::vector<ts::record> records;
+        for (int i = 0; i < per_topic; ++i) records.push_back({std::to_string(i), topic, {}});
+        ASSERT_TRUE(ts::produce(bs, topic, std::move(records), {{"linger.ms", "5"}}, 30s));
+    }
+    auto made = consumer_in(bs, "poll-into", "100");
+    ASSERT_TRUE(made) << made.error().message;
+    auto& consumer = **made;
+    assigned_flag listener;
+    ASSERT_TRUE(consumer.subscribe({"left", "right"}, listener));
+    wait_assigned(consumer, listener, 2);
+
+    std::vector<consumed_record> out;
+    out.reserve(1000);
+    const consumed_record* buffer = out.data();
+    // wait_assigned may have taken a record or two of the 600.
+    std::map<std::string, size_t, std::less<>> seen;
+    const auto deadline = clock_type::now() + 20s;
+    while (seen["left"] + seen["right"] < 2 * per_topic - 2 && clock_type::now() < deadline) {
+        ASSERT_TRUE(consumer.poll_into(10ms, 1000, out));
+        EXPECT_EQ(out.data(), buffer) << "poll_into made a new vector";
+        for (const auto& r : out) {
+            ASSERT_TRUE(r.value.has_value());
+            EXPECT_EQ(r.tp.topic, as_chars(*r.value));
+            ++seen[std::string(r.tp.topic)];
+        }
+    }
+    EXPECT_GE(seen["left"], per_topic - 2u);
+    EXPECT_GE(seen["right"], per_topic - 2u);
+    consumer.close();
 }
 
 // Without set_start_offsets: "quiet" (a committed offset, nothing to read)

@@ -12,6 +12,8 @@
 #include <map>
 #include <sstream>
 #include <mutex>
+#include <set>
+#include <string>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -782,6 +784,32 @@ TEST(kafka_streams, joins_a_stream_with_a_global_table) {
     auto mails = f.cluster.all("mails");
     EXPECT_EQ(decode_string(mails[0].key), "o1");
     EXPECT_EQ(decode_string(mails[0].value), "i1|pen");
+    EXPECT_TRUE(app.close(std::chrono::seconds(10)));
+}
+
+// The names the OS shows for this process's threads (/proc/self/task/*/comm).
+std::set<std::string> os_thread_names() {
+    std::set<std::string> names;
+    for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+        std::ifstream comm(task.path() / "comm");
+        std::string name;
+        if (std::getline(comm, name)) names.insert(name);
+    }
+    return names;
+}
+
+TEST(kafka_streams, names_its_os_threads_as_kafka_names_its_threads) {
+    streams_fixture f;
+    f.cluster.create("items", 1);
+    f.cluster.create("orders", 1);
+    f.cluster.create("mails", 1);
+    kafka_streams app(global_join_topology(), f.props("g"), std::make_unique<fake_supplier>(f.cluster));
+    app.start();
+    ASSERT_TRUE(f.wait_for([&] { return app.state() == streams_state::running; }));
+    // g-StreamThread-1 and g-GlobalStreamThread, cut to Linux's 15 characters.
+    std::set<std::string> names = os_thread_names();
+    EXPECT_EQ(names.count("g-StreamThread-"), 1u);
+    EXPECT_EQ(names.count("g-GlobalStreamT"), 1u);
     EXPECT_TRUE(app.close(std::chrono::seconds(10)));
 }
 

@@ -29,7 +29,8 @@ struct record_key_lookup {};
 
 // Mapper: record_key_lookup for a KTable, or a GlobalKTable's key selector,
 // (const std::optional<K>&, const std::optional<V>&) -> std::optional<KT>,
-// called for records with a value.
+// or -> const KT* (a key inside the record; nullptr: none), called for
+// records with a value.
 // Joiner: (const K* key, V&& value, const VT* other, VT* owned,
 // std::optional<VR>& out) -> void, writing the join result into out. The
 // stream value is handed over (the record is this processor's): a user's
@@ -60,6 +61,10 @@ public:
             if constexpr (std::is_same_v<Mapper, record_key_lookup>) {
                 static_assert(std::is_same_v<K, KT>, "a KTable join looks the table up by the record's key");
                 if (r.key) lookup = &*r.key;
+            } else if constexpr (std::is_pointer_v<std::invoke_result_t<Mapper&, const std::optional<K>&,
+                                                                          const std::optional<V>&>>) {
+                // The key the record holds (global_key_selector), not a copy.
+                lookup = mapper_(r.key, r.value);
             } else {
                 selected = mapper_(r.key, r.value);
                 if (selected) lookup = &*selected;
@@ -82,7 +87,7 @@ public:
             }
         }
         if (!left_ && !other) return;
-        // The lookup is done (lookup may point into r.key): the key and
+        // The lookup is done (lookup may point into r.key or r.value): the key and
         // headers move into the output, whose value the joiner fills.
         record<K, VR> out{std::move(r.key), std::nullopt, r.timestamp, std::move(r.headers)};
         fn_(out.key ? &*out.key : nullptr, std::move(*r.value), other, owned, out.value);

@@ -39,8 +39,11 @@ public:
             if constexpr (std::is_same_v<K, KR>) {
                 // The record itself goes on with its new key: the value
                 // stays where it is. (The new key is made before the old
-                // one is replaced: it may be, or be part of, either.)
-                r.key = to_optional(std::forward<decltype(k)>(k));
+                // one is replaced: it may be, or be part of, either.) It is
+                // moved straight into the record's key, not through an
+                // optional made for it (s20-hM: that move and the
+                // assignment's showed in the order-mail profile).
+                r.key = std::forward<decltype(k)>(k);
                 ctx_->forward(std::move(r));
             } else {
                 ctx_->forward(record<KR, V>{to_optional(std::forward<decltype(k)>(k)), std::move(r.value),

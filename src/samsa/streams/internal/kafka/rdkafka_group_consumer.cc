@@ -163,31 +163,33 @@ bool is_authorization_failure(rd_kafka_resp_err_t err) {
 
 }  // namespace
 
-int64_t* rdkafka_group_consumer::position_of(rd_kafka_topic_t* rkt, int32_t partition) {
+rdkafka_group_consumer::position& rdkafka_group_consumer::position_of(rd_kafka_topic_t* rkt, int32_t partition) {
     if (last_position_ < positions_.size()) {
         position& p = positions_[last_position_];
-        if (p.rkt == rkt && p.tp.partition == partition) return &p.next;
+        if (p.rkt == rkt && p.tp.partition == partition) return p;
     }
     const std::string_view topic = rd_kafka_topic_name(rkt);
     for (size_t i = 0; i < positions_.size(); ++i) {
         position& p = positions_[i];
         if (p.tp.partition != partition || (p.rkt != rkt && p.tp.topic != topic)) continue;
         p.rkt = rkt;
+        p.rkt_name = topic;
         last_position_ = i;
-        return &p.next;
+        return p;
     }
-    positions_.push_back(position{topic_partition{std::string(topic), partition}, rkt, 0});
+    positions_.push_back(position{topic_partition{std::string(topic), partition}, rkt, topic});
     last_position_ = positions_.size() - 1;
-    return &positions_.back().next;
+    return positions_.back();
 }
 
 status rdkafka_group_consumer::take(rd_kafka_message_t* m, std::vector<consumed_record>& out) {
     if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-        *position_of(m->rkt, m->partition) = m->offset + 1;
-        out.push_back(to_record(m));  // owns m now
+        position& p = position_of(m->rkt, m->partition);
+        p.next = m->offset + 1;
+        out.push_back(to_record(m, p.rkt_name));  // owns m now
         return ok();
     } else if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-        if (m->rkt != nullptr) *position_of(m->rkt, m->partition) = m->offset;
+        if (m->rkt != nullptr) position_of(m->rkt, m->partition).next = m->offset;
     } else if (m->err == RD_KAFKA_RESP_ERR__FATAL) {
         char reason[512];
         rd_kafka_resp_err_t fatal = rd_kafka_fatal_error(rk_.get(), reason, sizeof(reason));
@@ -214,7 +216,15 @@ status rdkafka_group_consumer::take(rd_kafka_message_t* m, std::vector<consumed_
 result<std::vector<consumed_record>> rdkafka_group_consumer::poll(std::chrono::milliseconds timeout,
                                                                   size_t max_records) {
     std::vector<consumed_record> out;
-    if (closed_) return out;
+    status st = poll_into(timeout, max_records, out);
+    if (!st) return st.error();
+    return out;
+}
+
+status rdkafka_group_consumer::poll_into(std::chrono::milliseconds timeout, size_t max_records,
+                                         std::vector<consumed_record>& out) {
+    out.clear();
+    if (closed_) return ok();
     ++polls_;
     // librdkafka's batch call waits until it has all it was asked for, so
     // the first call asks for one message (waiting up to timeout, as
@@ -241,7 +251,7 @@ result<std::vector<consumed_record>> rdkafka_group_consumer::poll(std::chrono::m
         }
         if (static_cast<size_t>(n) < want) break;  // nothing more queued
     }
-    return out;
+    return ok();
 }
 
 std::optional<int64_t> rdkafka_group_consumer::current_lag(const topic_partition& tp) {

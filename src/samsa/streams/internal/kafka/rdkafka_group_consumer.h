@@ -44,6 +44,8 @@ public:
     [[nodiscard]] status subscribe(const std::vector<std::string>& topics, rebalance_listener& listener) override;
     [[nodiscard]] result<std::vector<consumed_record>> poll(std::chrono::milliseconds timeout,
                                                             size_t max_records) override;
+    [[nodiscard]] status poll_into(std::chrono::milliseconds timeout, size_t max_records,
+                                   std::vector<consumed_record>& out) override;
     [[nodiscard]] status commit(const committed_offsets& offsets) override;
     [[nodiscard]] result<committed_offsets> committed(const std::vector<topic_partition>& partitions,
                                                       std::chrono::milliseconds timeout) override;
@@ -74,9 +76,9 @@ private:
     void wake_fetchers(const std::vector<topic_partition>& resumed);
     // Adds the looked-up start offsets of `partitions` to assigned_at_.
     void note_start_offsets(const rd_kafka_topic_partition_list_t* partitions);
-    // The next offset of (rkt, partition), made on first sight; nullptr
-    // during close().
-    int64_t* position_of(rd_kafka_topic_t* rkt, int32_t partition);
+    // The position of (rkt, partition), made on first sight.
+    struct position;
+    position& position_of(rd_kafka_topic_t* rkt, int32_t partition);
     // Serves one message or event of poll(): kept in out, or an error that
     // ends poll().
     [[nodiscard]] status take(rd_kafka_message_t* m, std::vector<consumed_record>& out);
@@ -95,6 +97,9 @@ private:
     struct position {
         topic_partition tp;
         const rd_kafka_topic_t* rkt = nullptr;
+        // rkt's name, which lives as long as rkt: the topic a record of
+        // rkt views (no strlen per record).
+        std::string_view rkt_name;
         int64_t next = 0;
         // The high watermark as read for the poll numbered high_poll (-1:
         // unknown then); see current_lag().

@@ -5,11 +5,13 @@
 
 namespace samsa::streams::internal::kafka {
 
-consumed_record to_record(rd_kafka_message_t* m) {
+consumed_record to_record(rd_kafka_message_t* m) { return to_record(m, rd_kafka_topic_name(m->rkt)); }
+
+consumed_record to_record(rd_kafka_message_t* m, std::string_view topic) {
     consumed_record r;
     r.owner = record_owner(m, [](void* p) { rd_kafka_message_destroy(static_cast<rd_kafka_message_t*>(p)); });
     // The message holds its topic handle, so the name outlives the record.
-    r.tp = partition_ref(rd_kafka_topic_name(m->rkt), m->partition);
+    r.tp = partition_ref(topic, m->partition);
     r.offset = samsa::offset(m->offset);
     if (m->key != nullptr) r.key = bytes_view(static_cast<const uint8_t*>(m->key), m->key_len);
     if (m->payload != nullptr) r.value = bytes_view(static_cast<const uint8_t*>(m->payload), m->len);

@@ -6,6 +6,7 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include <string_view>
 #include <vector>
 
 #include "samsa/kafka/handle.h"
@@ -16,6 +17,8 @@ namespace samsa::streams::internal::kafka {
 // Takes m (a message without error): the record views its topic, key and
 // value and destroys m when it is destroyed.
 consumed_record to_record(rd_kafka_message_t* m);
+// The same where the caller knows the name of m's topic handle.
+consumed_record to_record(rd_kafka_message_t* m, std::string_view topic);
 // Offsets to commit with their metadata strings (the list owns copies).
 samsa::kafka::partition_list_ptr to_commit_list(const committed_offsets& offsets);
 

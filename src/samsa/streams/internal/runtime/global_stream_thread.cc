@@ -57,8 +57,12 @@ status global_stream_thread::initialize(const std::map<std::string, int>& partit
 
 std::map<std::string, key_value_bytes_store*> global_stream_thread::stores() const { return task_->stores(); }
 
+// Kafka names it <client id>-GlobalStreamThread; samsa's client id prefix
+// is the application id, as for the stream threads' names.
+std::string global_stream_thread::name() const { return config_->application_id + "-GlobalStreamThread"; }
+
 void global_stream_thread::start() {
-    thread_.start([this] { run(); });
+    thread_.start(name(), [this] { run(); });
 }
 
 void global_stream_thread::join() { thread_.join(); }

@@ -51,6 +51,8 @@ public:
     // Called on the global thread when it fails (the client then shuts
     // down, as Kafka's does). Before start().
     void set_failure_callback(std::function<void(std::exception_ptr)> cb) { on_failure_ = std::move(cb); }
+    // Kafka's thread name, which the OS thread carries too (runner_thread.h).
+    std::string name() const;
     void start();
     void shutdown() { stop_requested_ = true; }
     void join();

@@ -110,6 +110,8 @@ private:
     static bool earlier(const queue* a, const queue* b) {
         return a->records.front().timestamp < b->records.front().timestamp;
     }
+    // Asks the CPU to bring r into the cache (see the .cc).
+    static void prefetch(const consumed_record& r);
     // Kafka's debug line for a round that gave up waiting.
     void log_enforced_processing() const;
 

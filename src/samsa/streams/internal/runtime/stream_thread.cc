@@ -81,7 +81,8 @@ void stream_thread::set_state(stream_thread_state s) {
 }
 
 void stream_thread::start() {
-    thread_.start([this] { run(); });
+    // The OS thread carries the name too, 15 characters of it (runner_thread.h).
+    thread_.start(name_, [this] { run(); });
 }
 
 void stream_thread::join() { thread_.join(); }
@@ -193,16 +194,20 @@ void stream_thread::record_loop(steady_clock::time_point start) {
 
 void stream_thread::poll_records(std::chrono::milliseconds timeout, size_t max_records) {
     auto start = steady_clock::now();
-    auto records = clients_.consumer->poll(timeout, max_records);
+    status polled = clients_.consumer->poll_into(timeout, max_records, polled_);
     const nanoseconds took = steady_clock::now() - start;
     loop_.poll += took;
     if (blocking_) blocking_->add_blocked(took);
     record_if(sensors_->poll, to_ms(took));
-    if (callback_error_) std::rethrow_exception(std::exchange(callback_error_, nullptr));
-    if (!records) throw std::runtime_error("consumer failed: " + records.error().message);
+    if (callback_error_) {
+        polled_.clear();
+        std::rethrow_exception(std::exchange(callback_error_, nullptr));
+    }
+    if (!polled) throw std::runtime_error("consumer failed: " + polled.error().message);
     // As Kafka: a poll that returned nothing is not recorded.
-    if (!records->empty()) record_if(sensors_->poll_records, static_cast<double>(records->size()));
-    tasks_->add_records(std::move(*records));
+    if (!polled_.empty()) record_if(sensors_->poll_records, static_cast<double>(polled_.size()));
+    tasks_->add_records(polled_);
+    polled_.clear();
 }
 
 void stream_thread::process_and_punctuate() {
@@ -282,6 +287,8 @@ void stream_thread::recover_from_failed_transaction(const std::string& why) {
 void stream_thread::close(bool clean) {
     if (closed_) return;
     closed_ = true;
+    // Records a failure left behind hold the consumer's messages.
+    polled_.clear();
     tasks_->close_all(clean);
     publish_tasks();
     if (subscribed_) clients_.consumer->close();

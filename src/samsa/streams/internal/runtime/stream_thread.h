@@ -149,6 +149,9 @@ private:
     bool closed_ = false;
     std::chrono::steady_clock::time_point last_commit_;
     std::chrono::steady_clock::time_point last_purge_;
+    // The consumer's records of the last poll, kept from poll to poll so
+    // that its capacity is reused (group_consumer::poll_into).
+    std::vector<consumed_record> polled_;
     // An error raised inside a rebalance callback, rethrown after poll().
     std::exception_ptr callback_error_;
     mutable std::mutex tasks_mutex_;  // published_tasks_

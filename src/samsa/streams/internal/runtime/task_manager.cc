@@ -170,7 +170,7 @@ void task_manager::close_task(const task_id& id, bool dirty) {
     spdlog::info("[streams] closed task {}", id.to_string());
 }
 
-void task_manager::add_records(std::vector<consumed_record> records) {
+void task_manager::add_records(std::vector<consumed_record>& records) {
     // A poll returns runs of records of one partition: the task and the
     // partition's index in it are found once per run (by the name the task
     // keeps: the records' own views go with them).

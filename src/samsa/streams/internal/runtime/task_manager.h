@@ -63,7 +63,8 @@ public:
     void handle_lost(const std::vector<topic_partition>& lost);
 
     // Routes fetched records to their tasks' buffers.
-    void add_records(std::vector<consumed_record> records);
+    // Takes the records (each is moved out; the caller keeps the vector).
+    void add_records(std::vector<consumed_record>& records);
     // How many more records the buffers may take: buffered.records.per.partition
     // times the assigned partitions, less what is buffered. The stream thread
     // polls no more than this. Back-pressure is not done with pause() as in
