@@ -97,13 +97,8 @@ kstream<K, VR> kstream<K, V>::do_global_join(const global_ktable<KG, VG>& table,
 
 namespace internal {
 
-// A global join's key mapper (kstream_ktable_join's Mapper) from the user's
-// selector; called only for records with a value. A selector that returns
-// a const KG& (a field of the record's value or key) gives a pointer to it
-// (nullptr: no key): the table is looked up with the key the record already
-// holds, not with a copy of it (s20-hM: order-mail's item id). Any other
-// selector's key is moved into an optional the join keeps for the lookup.
-// The selector's key, moved into an optional (global_key_selector).
+// The selector's key, moved into an optional the join keeps for the lookup
+// (global_key_selector, below).
 template<class K, class V, class KG, class S>
 auto global_key_copy(S selector) {
     return [selector](const std::optional<K>& k, const std::optional<V>& v) mutable -> std::optional<KG> {
@@ -115,6 +110,12 @@ auto global_key_copy(S selector) {
     };
 }
 
+// A global join's key mapper (kstream_ktable_join's Mapper) from the user's
+// selector; called only for records with a value. A selector that returns
+// a const KG& (a field of the record's value or key) gives a pointer to it
+// (nullptr: no key): the table is looked up with the key the record already
+// holds, not with a copy of it (s20-hM: order-mail's item id). Any other
+// selector's key is moved into an optional (global_key_copy).
 template<class K, class V, class KG, class S>
 auto global_key_selector(S selector) {
     if constexpr (std::is_same_v<kv_result_t<S, K, V>, const KG&>) {
