@@ -509,6 +509,11 @@ int main(int argc, char** argv) {
     auto running = clock_type::now();
     const int64_t running_wall_ms = wall_ms();
     const double streams_cpu_start = process_cpu_seconds();
+    // Per thread too: on two cores the stream thread, librdkafka's threads
+    // and the broker compete, and which of them is busy says what bounds the
+    // rate.
+    const auto app_threads_before = threads_cpu(getpid());
+    const auto broker_threads_before = threads_cpu(broker.pid());
     if (!wait_for_end(bs, om::order_mail_topic, np, opt.orders, 1800s)) {
         die("ORDER-MAIL has " + std::to_string(topic_end(bs, om::order_mail_topic, np)) + " of " +
             std::to_string(opt.orders) + " records");
@@ -529,6 +534,8 @@ int main(int argc, char** argv) {
                 static_cast<long long>(opt.orders), streams_s, streams_rate, seconds_since(start));
     std::printf("streams: CPU per order %.1f µs (target ≤ 10; process CPU from RUNNING to the last mail)\n",
                 streams_cpu_us);
+    print_thread_cpu("the bench", app_threads_before, threads_cpu(getpid()), streams_s);
+    print_thread_cpu("the broker", broker_threads_before, threads_cpu(broker.pid()), streams_s);
     std::fflush(stdout);
 
     // 3. Streams latency at half that rate. A fixed rate compares runs on a
