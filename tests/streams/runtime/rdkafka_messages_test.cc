@@ -41,7 +41,8 @@ struct read_messages {
 // Reads `count` messages of partition 0 of `topic` from its start.
 read_messages read_from_start(const std::string& bs, const std::string& topic, size_t count) {
     read_messages out;
-    auto conf = samsa::kafka::make_conf(samsa::kafka::properties{{"bootstrap.servers", bs}, {"group.id", "rdkafka-messages-test"}});
+    const samsa::kafka::properties config{{"bootstrap.servers", bs}, {"group.id", "rdkafka-messages-test"}};
+    auto conf = samsa::kafka::make_conf(config);
     EXPECT_TRUE(conf);
     if (!conf) return out;
     auto rk = samsa::kafka::make_client(samsa::kafka::client_type::consumer, std::move(*conf));

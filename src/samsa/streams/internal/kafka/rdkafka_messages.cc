@@ -83,7 +83,9 @@ consumed_record to_record(rd_kafka_message_t* m, std::string_view topic) {
     rd_kafka_timestamp_type_t type;
     r.timestamp = rd_kafka_message_timestamp(m, &type);
     rd_kafka_headers_t* headers = nullptr;
-    if (!certainly_without_headers(m) && rd_kafka_message_headers(m, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR && headers != nullptr) {
+    const bool parsed =
+        !certainly_without_headers(m) && rd_kafka_message_headers(m, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR;
+    if (parsed && headers != nullptr) {
         const char* name = nullptr;
         const void* value = nullptr;
         size_t size = 0;
