@@ -19,6 +19,10 @@ namespace samsa::streams::internal::kafka {
 consumed_record to_record(rd_kafka_message_t* m);
 // The same where the caller knows the name of m's topic handle.
 consumed_record to_record(rd_kafka_message_t* m, std::string_view topic);
+// Whether m, a message from a consumer, certainly has no headers, answered
+// without asking librdkafka to parse them (rdkafka_messages.cc says why and
+// how); false when it cannot tell, and then rd_kafka_message_headers() must.
+bool certainly_without_headers(const rd_kafka_message_t* m);
 // Offsets to commit with their metadata strings (the list owns copies).
 samsa::kafka::partition_list_ptr to_commit_list(const committed_offsets& offsets);
 
