@@ -44,7 +44,8 @@ static_assert(offsetof(consumed_message_2_0, header_bytes_length) == 120 &&
               "the layout was checked on LP64 only");
 
 bool layout_checked_for_this_librdkafka() {
-    // rd_kafka_version() is 0xMMmmrrxx; 1.9.2 and 2.0.2 share this layout.
+    // rd_kafka_version() is 0xMMmmrrxx; every release from 1.9.0 to 2.0.2
+    // declares rd_kafka_msg_t the same way (each tag's src/rdkafka_msg.h read).
     static const bool checked = [] {
         const int major_minor = rd_kafka_version() >> 16;
         return major_minor == 0x0109 || major_minor == 0x0200;
