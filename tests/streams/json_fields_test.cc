@@ -287,7 +287,7 @@ TEST(json_fields, the_writer_escapes_a_byte_at_any_offset) {
         }
         return std::string(out.begin(), out.end());
     };
-    for (size_t length = 1; length <= 24; ++length) {
+    for (size_t length = 1; length <= 40; ++length) {
         std::string s;
         for (size_t k = 0; k < length; ++k) s += plain[k % plain.size()];
         ASSERT_EQ(written(s), '"' + s + '"');

@@ -36,6 +36,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <concepts>
@@ -49,6 +50,10 @@
 #include <type_traits>
 #include <utility>
 #include <vector>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "samsa/bytes/bytes.h"
 #include "samsa/streams/export.h"
@@ -88,6 +93,19 @@ inline bool word_has_escape(uint64_t w) {
 // number, a twentieth of the order-mail app's driver time per order; this
 // ~100 (s21-hP).
 SAMSA_STREAMS_API size_t fixed_number_text(double d, char* out);
+
+#if defined(__SSE2__)
+// The 16 bytes at p (any alignment) as a bit mask, bit i set when byte i
+// must be escaped: below 0x20, '"' or '\\'.
+inline unsigned escape_mask(const char* p) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i below_space = _mm_set1_epi8(0x1f);
+    const __m128i control = _mm_cmpeq_epi8(_mm_max_epu8(v, below_space), below_space);
+    const __m128i quote = _mm_cmpeq_epi8(v, _mm_set1_epi8('"'));
+    const __m128i backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'));
+    return static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(control, _mm_or_si128(quote, backslash))));
+}
+#endif
 
 }  // namespace detail
 
@@ -233,6 +251,21 @@ private:
     // it was a tenth of the order-mail stream thread.
     static size_t first_to_escape(std::string_view s, size_t from) {
         size_t i = from;
+#if defined(__SSE2__)
+        // Sixteen bytes a step where SSE2 is (x86-64 always), which also
+        // names the byte: a mail body's scan took a third fewer
+        // instructions than by words (s21-hP).
+        if (s.size() - from >= 16) {
+            for (; i + 16 <= s.size(); i += 16) {
+                if (const unsigned mask = detail::escape_mask(s.data() + i)) return i + std::countr_zero(mask);
+            }
+            if (i == s.size()) return i;
+            // The 16 bytes ending s: its bytes before i were found clean above.
+            const size_t last = s.size() - 16;
+            const unsigned mask = detail::escape_mask(s.data() + last);
+            return mask ? last + std::countr_zero(mask) : s.size();
+        }
+#endif
         if (s.size() - from >= 8) {
             for (; i + 8 <= s.size(); i += 8) {
                 if (detail::word_has_escape(detail::load_word(s.data() + i))) return first_in_bytes(s, i);
