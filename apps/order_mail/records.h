@@ -69,8 +69,8 @@ struct order_mail {
 // The value of CUSTOMER join CUSTOMER-ADDRESS: the two rows the join looked
 // up, by reference, as a Java joiner's `new CustomerWithAddress(c, a)` refers
 // to its arguments. Nothing is copied per lookup: the topology looks the
-// joined table up once per order, and copying both rows into it was six
-// strings an order, copied again into order_with_customer (s21-hP). It is
+// joined table up once per order, and copying both rows into it was nine
+// strings an order, moved again into order_with_customer (s21-hP). It is
 // valid while the rows are: for the lookup that made it (the stream-table
 // join's joiner copies what it keeps, with_customer below) and while the
 // table join forwards the update that made it. So the joined table must not
