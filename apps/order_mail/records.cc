@@ -3,6 +3,8 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -26,32 +28,88 @@ std::string optional_text_field(const json& j, const char* name) {
     return j.contains(name) && !j.at(name).is_null() ? text_field(j, name) : std::string();
 }
 
-void append_integer(std::string& out, long long n) {
-    char digits[24];
-    out.append(digits, std::to_chars(digits, digits + sizeof digits, n).ptr);
+// An integer as decimal text, for append_all.
+class decimal {
+public:
+    explicit decimal(long long n) : size_(static_cast<size_t>(std::to_chars(text_, text_ + sizeof text_, n).ptr - text_)) {}
+    std::string_view view() const { return {text_, size_}; }
+
+private:
+    char text_[24];
+    size_t size_;
+};
+
+// An amount as "R$ 1.234,50", for append_all: Brazilian grouping and decimal comma.
+class brl {
+public:
+    explicit brl(double amount) {
+        auto cents = static_cast<long long>(std::llround(amount * 100));
+        char whole[24];
+        const char* end = std::to_chars(whole, whole + sizeof whole, cents / 100).ptr;
+        const auto digits = static_cast<size_t>(end - whole);
+        char* p = text_;
+        *p++ = 'R';
+        *p++ = '$';
+        *p++ = ' ';
+        // A '.' before every third character counted from the right, none first.
+        for (size_t k = 0; k < digits; ++k) {
+            if (k > 0 && (digits - k) % 3 == 0) *p++ = '.';
+            *p++ = whole[k];
+        }
+        // Two digits, as printf's %02d writes them (a negative amount's sign
+        // counts in the width: -5 stays "-5").
+        const auto hundredths = static_cast<int>(cents % 100);
+        *p++ = ',';
+        if (hundredths >= 0 && hundredths < 10) *p++ = '0';
+        p = std::to_chars(p, text_ + sizeof text_, hundredths).ptr;
+        size_ = static_cast<size_t>(p - text_);
+    }
+    std::string_view view() const { return {text_, size_}; }
+
+private:
+    char text_[64];
+    size_t size_;
+};
+
+// A piece written only when value is not empty, after its prefix (", 12").
+struct if_any {
+    std::string_view prefix, value;
+};
+
+// The pieces append_all writes: literals (their size known when compiled),
+// strings, the number texts above and if_any.
+template<size_t N>
+constexpr size_t piece_size(const char (&)[N]) { return N - 1; }
+inline size_t piece_size(std::string_view s) { return s.size(); }
+inline size_t piece_size(const decimal& d) { return d.view().size(); }
+inline size_t piece_size(const brl& b) { return b.view().size(); }
+inline size_t piece_size(const if_any& x) { return x.value.empty() ? 0 : x.prefix.size() + x.value.size(); }
+
+template<size_t N>
+char* put_piece(char* p, const char (&literal)[N]) {
+    std::memcpy(p, literal, N - 1);
+    return p + N - 1;
+}
+inline char* put_piece(char* p, std::string_view s) {
+    if (!s.empty()) std::memcpy(p, s.data(), s.size());
+    return p + s.size();
+}
+inline char* put_piece(char* p, const decimal& d) { return put_piece(p, d.view()); }
+inline char* put_piece(char* p, const brl& b) { return put_piece(p, b.view()); }
+inline char* put_piece(char* p, const if_any& x) {
+    return x.value.empty() ? p : put_piece(put_piece(p, x.prefix), x.value);
 }
 
-// Appends "R$ 1.234,50" to out: Brazilian grouping and decimal comma.
-// Written in a local buffer and appended once.
-void append_brl(std::string& out, double amount) {
-    auto cents = static_cast<long long>(std::llround(amount * 100));
-    char whole[24];
-    const char* end = std::to_chars(whole, whole + sizeof whole, cents / 100).ptr;
-    const auto digits = static_cast<size_t>(end - whole);
-    char text[64] = {'R', '$', ' '};
-    char* p = text + 3;
-    // A '.' before every third character counted from the right, none first.
-    for (size_t k = 0; k < digits; ++k) {
-        if (k > 0 && (digits - k) % 3 == 0) *p++ = '.';
-        *p++ = whole[k];
-    }
-    // Two digits, as printf's %02d writes them (a negative amount's sign
-    // counts in the width: -5 stays "-5").
-    const auto hundredths = static_cast<int>(cents % 100);
-    *p++ = ',';
-    if (hundredths >= 0 && hundredths < 10) *p++ = '0';
-    p = std::to_chars(p, text + sizeof text, hundredths).ptr;
-    out.append(text, p);
+// Appends the pieces to out, sized once: the mail's text is some 25 pieces,
+// and appending them one by one (a call, a capacity check and, for
+// literals, a strlen each, and a reallocation when the guess of its size
+// fell short) was most of the mail's cost (s21-hP).
+template<class... Pieces>
+void append_all(std::string& out, const Pieces&... pieces) {
+    const size_t at = out.size();
+    out.resize(at + (piece_size(pieces) + ...));
+    char* p = out.data() + at;
+    ((p = put_piece(p, pieces)), ...);
 }
 
 }  // namespace
@@ -149,61 +207,58 @@ void from_json(const json& j, order_mail& v) {
 
 namespace {
 
-// The mail's subject and body, and the fields taken from the item and the
-// quantity; the caller sets the order's and the customer's own fields.
-void write_mail_text(order_mail& m, const order& o, const customer_with_address& c, const item& i) {
-    m.item_id = i.id;
-    m.item_name = i.name;
-    m.quantity = o.quantity;
-    m.unit_price = i.price;
-    m.total = o.quantity * i.price;
-    // Written piece by piece into the two strings: fmt::format and the
-    // address's and prices' temporaries were a fifth of the app's
-    // instructions per order.
-    m.subject.reserve(32 + o.id.size() + i.name.size());
-    m.subject.append("Pedido ").append(o.id).append(" confirmado: ");
-    append_integer(m.subject, o.quantity);
-    m.subject.append(" × ").append(i.name);
-    const customer_address& a = c.where;
-    std::string& b = m.body;
-    b.reserve(256 + c.who.name.size() + i.name.size() + a.street.size() + a.city.size());
-    b.append("Olá, ").append(c.who.name).append("!\n\nRecebemos o seu pedido ").append(o.id).append(":\n\n  ");
-    append_integer(b, o.quantity);
-    b.append(" × ").append(i.name).append(" (");
-    append_brl(b, i.price);
-    b += " cada)\n  Total: ";
-    append_brl(b, m.total);
-    b += "\n\nEle será entregue em:\n  ";
-    b += a.street;
-    if (!a.number.empty()) b.append(", ").append(a.number);
-    b.append(" - ").append(a.city);
-    if (!a.state.empty()) b.append("/").append(a.state);
-    if (!a.zip_code.empty()) b.append(" - CEP ").append(a.zip_code);
-    b += "\n\nObrigado pela preferência!\n";
+// The mail's subject and body, from the fields of m already set (the order's,
+// the customer's and the item's) and the delivery address.
+void write_mail_text(order_mail& m, std::string_view delivery) {
+    const decimal quantity(m.quantity);
+    append_all(m.subject, "Pedido ", m.order_id, " confirmado: ", quantity, " × ", m.item_name);
+    append_all(m.body, "Olá, ", m.customer_name, "!\n\nRecebemos o seu pedido ", m.order_id, ":\n\n  ", quantity,
+               " × ", m.item_name, " (", brl(m.unit_price), " cada)\n  Total: ", brl(m.total),
+               "\n\nEle será entregue em:\n  ", delivery, "\n\nObrigado pela preferência!\n");
 }
 
 }  // namespace
 
-order_mail compose_order_mail(const order& o, const customer_with_address& c, const item& i) {
-    order_mail m;
-    write_mail_text(m, o, c, i);
-    m.order_id = o.id;
-    m.customer_id = c.who.id;
-    m.to = c.who.email;
-    m.customer_name = c.who.name;
-    m.created_at = o.created_at;
+std::string delivery_address(const customer_address& a) {
+    std::string line;
+    append_all(line, a.street, if_any{", ", a.number}, " - ", a.city, if_any{"/", a.state},
+               if_any{" - CEP ", a.zip_code});
+    return line;
+}
+
+order_with_customer with_customer(order&& o, const customer_with_address& c) {
+    return order_with_customer{std::move(o), *c.who, delivery_address(*c.where)};
+}
+
+order_mail compose_order_mail(const order& o, const customer& who, const customer_address& where, const item& i) {
+    order_mail m{.order_id = o.id,
+                 .customer_id = who.id,
+                 .to = who.email,
+                 .customer_name = who.name,
+                 .item_id = i.id,
+                 .item_name = i.name,
+                 .quantity = o.quantity,
+                 .unit_price = i.price,
+                 .total = o.quantity * i.price,
+                 .created_at = o.created_at};
+    write_mail_text(m, delivery_address(where));
     return m;
 }
 
 order_mail compose_order_mail(order_with_customer&& oc, const item& i) {
-    order_mail m;
-    // The text reads the fields before they move.
-    write_mail_text(m, oc.what, oc.who, i);
-    m.order_id = std::move(oc.what.id);
-    m.customer_id = std::move(oc.who.who.id);
-    m.to = std::move(oc.who.who.email);
-    m.customer_name = std::move(oc.who.who.name);
-    m.created_at = std::move(oc.what.created_at);
+    // The mail is made with the order's and the customer's strings moved in
+    // (constructed, not assigned), then its text is written from its fields.
+    order_mail m{.order_id = std::move(oc.what.id),
+                 .customer_id = std::move(oc.who.id),
+                 .to = std::move(oc.who.email),
+                 .customer_name = std::move(oc.who.name),
+                 .item_id = i.id,
+                 .item_name = i.name,
+                 .quantity = oc.what.quantity,
+                 .unit_price = i.price,
+                 .total = oc.what.quantity * i.price,
+                 .created_at = std::move(oc.what.created_at)};
+    write_mail_text(m, oc.delivery_address);
     return m;
 }
 

@@ -66,18 +66,30 @@ struct order_mail {
     bool operator==(const order_mail&) const = default;
 };
 
-// The intermediate value of CUSTOMER join CUSTOMER-ADDRESS (a table in the
-// topology, stored in no store: the join's result is not materialized).
+// The value of CUSTOMER join CUSTOMER-ADDRESS: the two rows the join looked
+// up, by reference, as a Java joiner's `new CustomerWithAddress(c, a)` refers
+// to its arguments. Nothing is copied per lookup: the topology looks the
+// joined table up once per order, and copying both rows into it was nine
+// strings an order, moved again into order_with_customer (s21-hP). It is
+// valid while the rows are: for the lookup that made it (the stream-table
+// join's joiner copies what it keeps, with_customer below) and while the
+// table join forwards the update that made it. So the joined table must not
+// be materialized or kept past that (the topology does neither; it has no
+// serde): a topology that needs the joined rows later joins into a type that
+// owns them.
 struct customer_with_address {
-    customer who;
-    customer_address where;
-    bool operator==(const customer_with_address&) const = default;
+    const customer* who;
+    const customer_address* where;
 };
 
-// The intermediate value of ORDER join (customer with address).
+// The intermediate value of ORDER join (customer with address): the order
+// and what its mail needs of the customer's rows, copied out of them once:
+// the customer (its three fields go into the mail) and the delivery address
+// as the mail writes it (delivery_address).
 struct order_with_customer {
     order what;
-    customer_with_address who;
+    customer who;
+    std::string delivery_address;
 };
 
 // Fields for serdes::fast_json, in the order they are written. Ids (and the
@@ -138,9 +150,17 @@ void from_json(const nlohmann::json& j, order& v);
 void to_json(nlohmann::json& j, const order_mail& v);
 void from_json(const nlohmann::json& j, order_mail& v);
 
+// The mail's delivery address line: "Rua A, 12 - Canoas/RS - CEP 92000-000",
+// leaving out the number, the state and the zip code when they are empty.
+std::string delivery_address(const customer_address& a);
+
+// The topology's ORDER join (customer with address) joiner: the order moves
+// in, and what the mail needs is copied out of the rows the join lent.
+order_with_customer with_customer(order&& o, const customer_with_address& c);
+
 // The e-mail for one order (Portuguese, as the seed's audience): the value
 // joiner's last step, a pure function so tests can call it directly.
-order_mail compose_order_mail(const order& o, const customer_with_address& c, const item& i);
+order_mail compose_order_mail(const order& o, const customer& who, const customer_address& where, const item& i);
 // The same mail from a joined order the caller hands over: the order's and
 // the customer's strings move into the mail instead of being copied (the
 // topology's joiner owns the joined value; s19-hE).

@@ -25,18 +25,19 @@ streams::topology build_order_mail_topology(const order_mail_options& options) {
     auto customers = b.table(customer_topic, json_values<customer>(), materialized<str, customer>::as(options.stores));
     auto addresses = b.table(customer_address_topic, json_values<customer_address>(),
                              materialized<str, customer_address>::as(options.stores));
+    // The joined row refers to the two rows the stores lend for the lookup
+    // (customer_with_address): nothing is copied per lookup.
     auto customers_with_address = customers.join(addresses, [](const customer& c, const customer_address& a) {
-        return customer_with_address{c, a};
+        return customer_with_address{&c, &a};
     });
     auto items = b.global_table(item_topic, json_values<item>(), materialized<str, item>::as(options.stores));
     b.stream(order_topic, json_values<order>())
         .select_key([](const str&, const order& o) { return o.customer_id; })
-        // Both sides as rvalues: the join hands over the stream's value and
-        // the table-table join's row it made for this lookup, so both are
-        // moved into the result once, not copied (nor moved into parameters
-        // first, as by-value parameters would be).
+        // The order as an rvalue (the join hands the stream's value over):
+        // it moves into the result, and what the mail needs of the customer's
+        // rows is copied out of them once, while the lookup lends them.
         .join(customers_with_address,
-              [](order&& o, customer_with_address&& c) { return order_with_customer{std::move(o), std::move(c)}; })
+              [](order&& o, const customer_with_address& c) { return with_customer(std::move(o), c); })
         .join(
             // The item id by reference: the global table is looked up with
             // the order's own string, not a copy (s20-hM).

@@ -18,8 +18,8 @@ namespace {
 
 order_mail sample_mail() {
     return compose_order_mail(order{"o42", "c7", "i3", 2, "2021-08-12T09:00:00.000Z"},
-                              customer_with_address{{"c7", "João Conceição", "joao.conceicao7@example.com"},
-                                                    {"c7", "Rua da Praia", "10", "Porto Alegre", "RS", "90010-000"}},
+                              customer{"c7", "João Conceição", "joao.conceicao7@example.com"},
+                              customer_address{"c7", "Rua da Praia", "10", "Porto Alegre", "RS", "90010-000"},
                               item{"i3", "Álcool em gel 70%", 11.9});
 }
 

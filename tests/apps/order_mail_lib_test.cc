@@ -83,7 +83,7 @@ TEST(order_mail_records, write_camel_case) {
     EXPECT_EQ(a, json::parse(R"({"customerId":"c1","street":"Rua A","number":"12","city":"Canoas","state":"RS",)"
                              R"("zipCode":"92000-000"})"));
     json m = compose_order_mail(order{"o1", "c1", "i1", 2, "t"},
-                                customer_with_address{{"c1", "Ana", "ana@example.com"}, {"c1", "Rua A", "1", "X", "RS", ""}},
+                                customer{"c1", "Ana", "ana@example.com"}, customer_address{"c1", "Rua A", "1", "X", "RS", ""},
                                 item{"i1", "Café", 12.5});
     for (const char* field : {"orderId", "customerId", "to", "subject", "body", "itemId", "itemName", "quantity", "total"}) {
         EXPECT_TRUE(m.contains(field)) << field;
@@ -102,7 +102,7 @@ TEST(order_mail_records, fast_json_writes_the_documents_to_json_writes) {
     expect_same_document(order{"o1", "c1", "i1", 2, "2021-08-12T09:00:00Z"});
     expect_same_document(compose_order_mail(
         order{"o1", "c1", "i1", 2, "t"},
-        customer_with_address{{"c1", "Ana", "ana@example.com"}, {"c1", "Rua A", "1", "X", "RS", ""}},
+        customer{"c1", "Ana", "ana@example.com"}, customer_address{"c1", "Rua A", "1", "X", "RS", ""},
         item{"i1", "Café\n", 12.5}));
 }
 
@@ -124,8 +124,8 @@ TEST(order_mail_records, records_that_do_not_parse_are_serde_errors) {
 
 TEST(order_mail_records, the_mail_speaks_portuguese_and_sums_the_total) {
     auto m = compose_order_mail(order{"o7", "c1", "i1", 3, "t"},
-                                customer_with_address{{"c1", "João", "joao@example.com"},
-                                                      {"c1", "Rua da Praia", "1000", "Porto Alegre", "RS", "90010-000"}},
+                                customer{"c1", "João", "joao@example.com"},
+                                customer_address{"c1", "Rua da Praia", "1000", "Porto Alegre", "RS", "90010-000"},
                                 item{"i1", "Álcool em gel 70%", 1234.5});
     EXPECT_EQ(m.subject, "Pedido o7 confirmado: 3 × Álcool em gel 70%");
     EXPECT_NE(m.body.find("Olá, João!"), std::string::npos) << m.body;
@@ -140,7 +140,7 @@ TEST(order_mail_records, the_mail_speaks_portuguese_and_sums_the_total) {
 TEST(order_mail_records, the_mail_text_is_exactly_the_same_for_every_shape_of_address_and_price) {
     auto mail = [](int quantity, double price, customer_address where) {
         return compose_order_mail(order{"o1", "c1", "i1", quantity, "t"},
-                                  customer_with_address{{"c1", "Ana", "ana@example.com"}, std::move(where)},
+                                  customer{"c1", "Ana", "ana@example.com"}, where,
                                   item{"i1", "Café", price});
     };
     auto full = mail(2, 12.5, {"c1", "Rua A", "12", "Canoas", "RS", "92000-000"});
@@ -160,24 +160,37 @@ TEST(order_mail_records, the_mail_text_is_exactly_the_same_for_every_shape_of_ad
     EXPECT_EQ(mail(12, 1.5, {"c1", "R", "", "C", "", ""}).subject, "Pedido o1 confirmado: 12 × Café");
 }
 
-// The topology's joiner hands the joined order over (compose_order_mail's
-// && overload moves its strings into the mail): the mail must be the one
-// the const& overload writes, with strings long enough to live on the heap
-// (a move that read a field after moving it would show here).
+// The topology's joiners: the first copies what the mail needs out of the
+// rows the table join lends (with_customer; customer_with_address only
+// refers to them), the second hands the joined order over (compose_order_mail's
+// && overload moves its strings into the mail). The mail must be the one the
+// const& overload writes from the rows, with strings long enough to live on
+// the heap (a move that read a field after moving it would show here), for
+// every shape of address.
 TEST(order_mail_records, a_handed_over_order_makes_the_same_mail) {
     const order o{"order-with-a-long-identifier-0001", "customer-with-a-long-identifier-0002",
                   "item-with-a-long-identifier-0003", 4, "2021-08-12T09:00:00.000Z"};
-    const customer_with_address c{
-        {"customer-with-a-long-identifier-0002", "Maria da Conceição Albuquerque", "maria.conceicao@example.com"},
-        {"customer-with-a-long-identifier-0002", "Avenida Borges de Medeiros", "1501", "Porto Alegre", "RS",
-         "90119-900"}};
+    const customer who{"customer-with-a-long-identifier-0002", "Maria da Conceição Albuquerque",
+                       "maria.conceicao@example.com"};
     const item i{"item-with-a-long-identifier-0003", "Álcool em gel 70% (frasco de 500 ml)", 19.9};
-    const order_mail copied = compose_order_mail(o, c, i);
-    EXPECT_EQ(compose_order_mail(order_with_customer{o, c}, i), copied);
-    EXPECT_EQ(copied.order_id, o.id);
-    EXPECT_EQ(copied.to, c.who.email);
-    EXPECT_NE(copied.body.find(o.id), std::string::npos);
-    EXPECT_NE(copied.body.find(c.who.name), std::string::npos);
+    for (const customer_address& where :
+         {customer_address{"customer-with-a-long-identifier-0002", "Avenida Borges de Medeiros", "1501", "Porto Alegre",
+                           "RS", "90119-900"},
+          customer_address{"c", "Rua B", "", "X", "", ""}, customer_address{"c", "", "", "", "", "1"}}) {
+        const order_mail copied = compose_order_mail(o, who, where, i);
+        order_with_customer joined = with_customer(order(o), customer_with_address{&who, &where});
+        EXPECT_EQ(joined.what, o);
+        EXPECT_EQ(joined.who, who);
+        EXPECT_EQ(joined.delivery_address, delivery_address(where));
+        EXPECT_EQ(compose_order_mail(std::move(joined), i), copied);
+        EXPECT_EQ(copied.order_id, o.id);
+        EXPECT_EQ(copied.to, who.email);
+        EXPECT_NE(copied.body.find(o.id), std::string::npos);
+        EXPECT_NE(copied.body.find(who.name), std::string::npos);
+        EXPECT_NE(copied.body.find(delivery_address(where)), std::string::npos);
+    }
+    EXPECT_EQ(delivery_address({"c", "Rua A", "12", "Canoas", "RS", "92000-000"}), "Rua A, 12 - Canoas/RS - CEP 92000-000");
+    EXPECT_EQ(delivery_address({"c", "Rua B", "", "X", "", ""}), "Rua B - X");
 }
 
 TEST(order_mail_generator, same_seed_same_records_other_seed_other_records) {

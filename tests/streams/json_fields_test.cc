@@ -7,6 +7,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <charconv>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <optional>
@@ -285,7 +287,7 @@ TEST(json_fields, the_writer_escapes_a_byte_at_any_offset) {
         }
         return std::string(out.begin(), out.end());
     };
-    for (size_t length = 1; length <= 24; ++length) {
+    for (size_t length = 1; length <= 40; ++length) {
         std::string s;
         for (size_t k = 0; k < length; ++k) s += plain[k % plain.size()];
         ASSERT_EQ(written(s), '"' + s + '"');
@@ -298,6 +300,72 @@ TEST(json_fields, the_writer_escapes_a_byte_at_any_offset) {
             }
         }
     }
+}
+
+// A number is written as std::to_chars' shortest round-trip text (with ".0"
+// after an integer): fixed_number_text, the quick way for prices and totals
+// (s21-hP), must write exactly that whenever it answers, and answer for
+// amounts of up to four decimals.
+TEST(json_fields, a_number_is_written_as_to_chars_writes_it) {
+    auto reference = [](double d) {
+        char buf[64];
+        auto [end, ec] = std::to_chars(buf, buf + sizeof buf, d);
+        std::string text(buf, end);
+        if (text.find_first_of(".e") == std::string::npos) text += ".0";
+        return text;
+    };
+    auto written = [](double d) {
+        samsa::bytes out;
+        {
+            json::writer w(out);
+            w.number(d);
+        }
+        return std::string(out.begin(), out.end());
+    };
+    size_t answered = 0, checked = 0;
+    auto check = [&](double d) {
+        char buf[32];
+        const size_t n = json::detail::fixed_number_text(d, buf);
+        ++checked;
+        if (n != 0) {
+            ++answered;
+            ASSERT_EQ(std::string(buf, n), reference(d)) << std::hexfloat << d;
+        }
+        ASSERT_EQ(written(d), reference(d)) << std::hexfloat << d;
+    };
+    // Amounts in cents and in ten-thousandths, as a price or a total is, both signs.
+    uint64_t x = 88172645463325252u;
+    auto next = [&] {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        return x;
+    };
+    for (int i = 0; i < 200000; ++i) {
+        const double cents = static_cast<double>(next() % 100000000000u) / 100;
+        check(cents);
+        check(-cents);
+        check(static_cast<double>(next() % 1000000000u) / 10000);
+        check(static_cast<double>(next() % 1000) * 19.9);  // a quantity times a price
+    }
+    const size_t amounts = answered;
+    // Integers with and without trailing zeros, the notation's turning points,
+    // small numbers, the limits, and doubles from random bits.
+    for (double d : {1.0, 10.0, 100.0, 1000.0, 10000.0, 100000.0, 1e6, 123456789.0, 1234567890000.0, 1e13,
+                     17592186044415.0, 17592186044416.0, 1e15, 0.001, 0.0015, 0.0001, 0.00015, 0.5, 0.05, 0.1, 0.2,
+                     0.3, 1.5e-3, 9.999, 12.345, 99999.9999, 0.1 + 0.2, 1.0 / 3, 2.5e-4, 4503599627370496.5}) {
+        check(d);
+        check(-d);
+    }
+    for (int i = 0; i < 200000; ++i) {
+        const uint64_t bits = next();
+        double d;
+        std::memcpy(&d, &bits, sizeof d);
+        if (std::isfinite(d)) check(d);
+        check(static_cast<double>(next() % 100000000u) * static_cast<double>(i % 7 == 0 ? 1000 : 1));
+    }
+    EXPECT_GT(amounts, checked / 2) << "the quick way answers for most amounts";
+    EXPECT_EQ(json::detail::fixed_number_text(0.0, nullptr), 0u);
 }
 
 }  // namespace

@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -93,6 +95,82 @@ std::string writer::key_text_of(std::string_view name) {
 // Grows by at least half of what out holds, so a record written field by
 // field reallocates a few times, not per field; the new room is zeroed once
 // (std::vector cannot grow uninitialized) and cut off by the destructor.
+namespace detail {
+
+namespace {
+
+size_t decimal_digits(uint64_t n) {
+    size_t k = 1;
+    while (n >= 10) {
+        n /= 10;
+        ++k;
+    }
+    return k;
+}
+
+// Whether to_chars writes m / 10^k (k decimals, m's last digit not 0 when
+// k > 0) in fixed notation: the fixed text is not longer than the exponent
+// form, m's digits without trailing zeros with a point after the first if
+// there are more, 'e', the exponent's sign and at least two of its digits.
+bool fixed_is_shorter(uint64_t m, size_t k, size_t whole_digits) {
+    const size_t fixed_length = whole_digits + (k > 0 ? 1 + k : 0);
+    size_t significant = decimal_digits(m);
+    const int exponent = static_cast<int>(significant) - 1 - static_cast<int>(k);
+    for (uint64_t x = m; x % 10 == 0; x /= 10) --significant;
+    const size_t exponent_digits = std::max<size_t>(2, decimal_digits(static_cast<uint64_t>(std::abs(exponent))));
+    const size_t scientific_length = significant + (significant > 1 ? 1 : 0) + 2 + exponent_digits;
+    return fixed_length <= scientific_length;
+}
+
+}  // namespace
+
+// d's shortest round-trip decimal is m / 10^k with the smallest k (0..4) for
+// which the division gives d back: m and 10^k are exact doubles and the
+// division is correctly rounded, so the test is exactly whether reading
+// "m e-k" gives d. While d * 10^k < 2^44 the doubles near it, scaled by
+// 10^k, lie at most 2^-7 apart and the product is off by at most 2^-9: only
+// one k-decimal number can read back as d, and it is the nearest, m =
+// llround(d * 10^k). For k > 0 its last digit is not 0 (else k - 1 would have
+// taken it), so its significant digits are the fixed form's: what is left
+// is to_chars' choice of notation, the shorter text, fixed on a tie.
+size_t fixed_number_text(double d, char* out) {
+    static constexpr double powers[] = {1, 10, 100, 1000, 10000};
+    static constexpr uint64_t int_powers[] = {1, 10, 100, 1000, 10000};
+    constexpr double limit = 17592186044416.0;  // 2^44
+    const double a = std::fabs(d);
+    if (!(a >= 1e-3)) return 0;
+    size_t k = 0;
+    uint64_t m = 0;
+    for (;; ++k) {
+        if (k == std::size(powers)) return 0;
+        const double scaled = a * powers[k];
+        if (!(scaled < limit)) return 0;
+        m = static_cast<uint64_t>(scaled + 0.5);  // llround: exact below 2^52
+        if (static_cast<double>(m) / powers[k] == a) break;
+    }
+    const uint64_t whole = m / int_powers[k], fraction = m % int_powers[k];
+    // With an integer part and decimals the fixed form is the shorter (its
+    // digits plus a point, against the same digits plus a point, 'e', a sign
+    // and two): only integers and numbers below 1 need the count.
+    if ((k == 0 || whole == 0) && !fixed_is_shorter(m, k, decimal_digits(whole))) return 0;
+    char* p = out;
+    if (d < 0) *p++ = '-';
+    p = std::to_chars(p, p + 20, whole).ptr;
+    *p++ = '.';
+    if (k == 0) {
+        *p++ = '0';  // number()'s ".0" after an integer
+    } else {
+        // fraction with k digits, leading zeros kept.
+        for (size_t i = k; i-- > 0;) {
+            p[i] = static_cast<char>('0' + fraction / int_powers[k - 1 - i] % 10);
+        }
+        p += k;
+    }
+    return static_cast<size_t>(p - out);
+}
+
+}  // namespace detail
+
 void writer::grow(size_t n) {
     size_t want = std::max({used_ + n, out_->capacity(), out_->size() + out_->size() / 2, size_t{64}});
     out_->resize(want);

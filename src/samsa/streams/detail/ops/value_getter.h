@@ -107,7 +107,12 @@ enum class join_kind { inner, left, outer };
 // no row), so rows are not copied to be joined; its result is built in the
 // row this getter hands out (no move), and it is the DSL's lambda, called
 // directly rather than through std::function: a stream-table join against a
-// table-table join calls it once per stream record.
+// table-table join calls it once per stream record. The rows the joiner is
+// given stay valid as long as the row this getter hands out (until the next
+// get()), so a joined value may refer to them instead of copying them, as a
+// Java joiner's object refers to its arguments (the order-mail app's
+// customer_with_address, s21-hP); the stream-table join's joiner then copies
+// what it keeps.
 template<class K, class V1, class V2, class VR, class J>
 class join_value_getter final : public value_getter<K, VR> {
 public:
