@@ -107,13 +107,16 @@ serde<T> json_serde() {
     return use_nlohmann ? serdes::json<T>() : serdes::fast_json<T>();
 }
 
+// The rows the table join looked up, by reference, as the app's
+// customer_with_address (valid for the lookup that made it; s21-hP).
 struct customer_with_address {
-    customer c;
-    address a;
+    const customer* c;
+    const address* a;
 };
+// The order and what its mail needs of the rows, copied out of them once.
 struct order_with_customer {
     order o;
-    customer_with_address ca;
+    str name, email, street, city;
 };
 
 order_mail make_mail(const order& o, const customer& c, const address& a, const item& i) {
@@ -122,8 +125,8 @@ order_mail make_mail(const order& o, const customer& c, const address& a, const 
 // The topology's joiner owns the joined order (the join hands it over): its
 // strings move into the mail, as the app's compose_order_mail(&&) does.
 order_mail make_mail(order_with_customer&& oc, const item& i) {
-    return order_mail{std::move(oc.o.id), std::move(oc.ca.c.name), std::move(oc.ca.c.email), std::move(oc.ca.a.street),
-                      std::move(oc.ca.a.city), i.name, oc.o.quantity, oc.o.quantity * i.price};
+    return order_mail{std::move(oc.o.id), std::move(oc.name), std::move(oc.email), std::move(oc.street),
+                      std::move(oc.city), i.name, oc.o.quantity, oc.o.quantity * i.price};
 }
 
 topology order_mail_topology(store_type stores) {
@@ -133,13 +136,15 @@ topology order_mail_topology(store_type stores) {
     auto addresses = b.table("CUSTOMER-ADDRESS", consumed<str, address>::with(serdes::string(), json_serde<address>()),
                              materialized<str, address>::as(stores));
     auto with_address = customers.join(
-        addresses, [](const customer& c, const address& a) { return customer_with_address{c, a}; });
+        addresses, [](const customer& c, const address& a) { return customer_with_address{&c, &a}; });
     auto items = b.global_table("ITEM", consumed<str, item>::with(serdes::string(), json_serde<item>()),
                                 materialized<str, item>::as(stores));
     b.stream("ORDER", consumed<str, order>::with(serdes::string(), json_serde<order>()))
         .select_key([](const str&, const order& o) { return o.customer_id; })
         .join(with_address,
-              [](order&& o, customer_with_address&& ca) { return order_with_customer{std::move(o), std::move(ca)}; })
+              [](order&& o, const customer_with_address& ca) {
+                  return order_with_customer{std::move(o), ca.c->name, ca.c->email, ca.a->street, ca.a->city};
+              })
         .join(items, [](const str&, const order_with_customer& oc) -> const str& { return oc.o.item_id; },
               [](order_with_customer&& oc, const item& i) { return make_mail(std::move(oc), i); })
         .to("ORDER-MAIL", produced<str, order_mail>::with(serdes::string(), json_serde<order_mail>()));
