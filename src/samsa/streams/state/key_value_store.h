@@ -46,6 +46,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <memory>
+#include <new>
 #include <optional>
 #include <type_traits>
 #include <string>
@@ -53,6 +54,7 @@
 #include <vector>
 
 #include "samsa/streams/serdes/core.h"
+#include "samsa/streams/state/huge_page_arena.h"
 #include "samsa/streams/state/key_value_bytes_store.h"
 
 namespace samsa::streams {
@@ -197,6 +199,9 @@ private:
     public:
         // Entries are numbered by 32 bits.
         explicit decoded_cache(size_t max_entries) : max_entries_(std::min<size_t>(max_entries, UINT32_MAX)) {}
+        ~decoded_cache() { destroy_nodes(); }
+        decoded_cache(const decoded_cache&) = delete;
+        decoded_cache& operator=(const decoded_cache&) = delete;
         const V* find(const K& key, const key_value_store& owner) {
             const uint64_t hash = hash_of(key, owner);
             node* n = lookup(hash, key, owner);
@@ -282,7 +287,7 @@ private:
             uint32_t tag = 0;
             uint32_t entry = 0;  // its node's number
         };
-        static constexpr size_t chunk_size = 64;  // 16 KiB of entries of a few lines each
+        static constexpr size_t chunk_size = 64;  // 16-24 KiB of entries of a few lines each
 
         static const V* value_of(const node& n) { return n.value ? &*n.value : nullptr; }
         // The key's read through note_read_known(), with the bytes n was
@@ -353,19 +358,29 @@ private:
             if (size_ >= max_entries_ && store_calls_ == 0) clear();  // else a little over, until then
             // At most three quarters full, so probes stay short and always end.
             if ((size_ + 1) * 4 > slots_.size() * 3) grow();
-            // Chunks are filled within their first reservation: nodes never move.
-            if (size_ % chunk_size == 0) chunks_.emplace_back().reserve(chunk_size);
-            if constexpr (keyed_by_k) chunks_.back().emplace_back(key);
-            else chunks_.back().emplace_back(owner.key_bytes(key));
+            // Nodes are made in place in their chunk and never move. A chunk
+            // is taken when the last one is full (not when a node is next
+            // made in it: a constructor that threw left it empty).
+            if (size_ == chunks_.size() * chunk_size) {
+                chunks_.push_back(static_cast<node*>(nodes_.allocate(chunk_size * sizeof(node))));
+            }
+            node* place_of_node = &chunks_.back()[size_ % chunk_size];
+            if constexpr (keyed_by_k) ::new (place_of_node) node(key);
+            else ::new (place_of_node) node(owner.key_bytes(key));
             const auto entry = static_cast<uint32_t>(size_++);
             at(entry).hash = hash;
             place(slots_, slot{tag_of(hash), entry}, hash);
             return at(entry);
         }
         void clear() {
+            destroy_nodes();
             chunks_.clear();
+            nodes_.release_all();
             slots_.clear();
             size_ = 0;
+        }
+        void destroy_nodes() {
+            for (size_t i = 0; i < size_; ++i) at(static_cast<uint32_t>(i)).~node();
         }
         void grow() {
             std::vector<slot> bigger(slots_.empty() ? 64 : slots_.size() * 2);
@@ -384,7 +399,11 @@ private:
         size_t max_entries_;
         size_t size_ = 0;
         int store_calls_ = 0;  // store_call: read_known()'s, in progress
-        std::vector<std::vector<node>> chunks_;  // of chunk_size nodes each, the last one filling
+        // The nodes' memory, in huge pages once the cache is large: a join's
+        // lookups of a large table read random nodes, and with 4 KiB pages
+        // each also missed the TLB (huge_page_arena.h).
+        huge_page_arena nodes_;
+        std::vector<node*> chunks_;  // of chunk_size nodes each (in nodes_), the last one filling
         std::vector<slot> slots_;                // a power of two in size
     };
 
