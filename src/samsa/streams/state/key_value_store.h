@@ -48,6 +48,7 @@
 #include <memory>
 #include <new>
 #include <optional>
+#include <span>
 #include <type_traits>
 #include <string>
 #include <utility>
@@ -362,7 +363,7 @@ private:
             // is taken when the last one is full (not when a node is next
             // made in it: a constructor that threw left it empty).
             if (size_ == chunks_.size() * chunk_size) {
-                chunks_.push_back(static_cast<node*>(nodes_.allocate(chunk_size * sizeof(node))));
+                chunks_.push_back(static_cast<node*>(memory_.allocate(chunk_size * sizeof(node))));
             }
             node* place_of_node = &chunks_.back()[size_ % chunk_size];
             if constexpr (keyed_by_k) ::new (place_of_node) node(key);
@@ -375,21 +376,25 @@ private:
         void clear() {
             destroy_nodes();
             chunks_.clear();
-            nodes_.release_all();
-            slots_.clear();
+            slots_ = {};
+            memory_.release_all();
             size_ = 0;
         }
         void destroy_nodes() {
             for (size_t i = 0; i < size_; ++i) at(static_cast<uint32_t>(i)).~node();
         }
         void grow() {
-            std::vector<slot> bigger(slots_.empty() ? 64 : slots_.size() * 2);
+            // The smaller index stays in memory_ until the cache is cleared:
+            // at most the size of the bigger one.
+            const size_t count = slots_.empty() ? 64 : slots_.size() * 2;
+            std::span<slot> bigger(static_cast<slot*>(memory_.allocate(count * sizeof(slot))), count);
+            std::uninitialized_value_construct_n(bigger.data(), count);
             for (const slot& s : slots_) {
                 if (s.tag != 0) place(bigger, s, at(s.entry).hash);
             }
-            slots_.swap(bigger);
+            slots_ = bigger;
         }
-        static void place(std::vector<slot>& slots, slot s, uint64_t hash) {
+        static void place(std::span<slot> slots, slot s, uint64_t hash) {
             const size_t mask = slots.size() - 1;
             size_t i = hash & mask;
             while (slots[i].tag != 0) i = (i + 1) & mask;
@@ -399,12 +404,13 @@ private:
         size_t max_entries_;
         size_t size_ = 0;
         int store_calls_ = 0;  // store_call: read_known()'s, in progress
-        // The nodes' memory, in huge pages once the cache is large: a join's
-        // lookups of a large table read random nodes, and with 4 KiB pages
-        // each also missed the TLB (huge_page_arena.h).
-        huge_page_arena nodes_;
-        std::vector<node*> chunks_;  // of chunk_size nodes each (in nodes_), the last one filling
-        std::vector<slot> slots_;                // a power of two in size
+        // The nodes' and the index's memory, in huge pages once the cache is
+        // large: a join's lookups of a large table read a random slot and
+        // node, and with 4 KiB pages each also missed the TLB
+        // (huge_page_arena.h; issue 12, s21-hT).
+        huge_page_arena memory_;
+        std::vector<node*> chunks_;  // of chunk_size nodes each (in memory_), the last one filling
+        std::span<slot> slots_;      // in memory_, a power of two in size
     };
 
     bytes key_bytes(const K& key) const { return key_serde_.serialize(topic_, key); }
