@@ -377,7 +377,7 @@ private:
         uint32_t older = no_entry;  // toward the eldest; no_entry: none
         uint32_t newer = no_entry;  // toward the newest; no_entry: none
     };
-    std::vector<entry_use> uses_;  // by entry index
+    std::vector<entry_use, huge_page_allocator<entry_use>> uses_;  // by entry index, in huge pages once large
     uint32_t eldest_ = no_entry;   // the LRU order's ends (no_entry: the cache is empty)
     uint32_t newest_ = no_entry;
     chain<&entry::dirty_order> dirty_;  // in the order of their last write
