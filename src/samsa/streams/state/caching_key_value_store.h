@@ -73,12 +73,10 @@
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <new>
 #include <vector>
 
 #include "samsa/streams/export.h"
 #include "samsa/streams/state/hashed_bytes_map.h"
-#include "samsa/streams/state/huge_page_arena.h"
 #include "samsa/streams/state/segmented_bytes_store.h"
 #include "samsa/streams/state/wrapping_key_value_store.h"
 
@@ -186,35 +184,19 @@ private:
     // Every entry ever used, never moved, in chunks of a fixed size: a
     // std::deque of these held two per block, so reaching a random entry
     // (the eldest, a token's) first read a random line of its block map.
-    // The chunks are in huge pages once the pool is large (a cache of a
-    // table larger than the budget reads a random entry per lookup:
-    // huge_page_arena.h; issue 12, s21-hT).
     class entry_pool {
     public:
-        entry_pool() = default;
-        ~entry_pool() {
-            for (size_t i = 0; i < size_; ++i) (*this)[i].~entry();
-        }
-        entry_pool(const entry_pool&) = delete;
-        entry_pool& operator=(const entry_pool&) = delete;
         entry& operator[](size_t i) { return chunks_[i / chunk_entries][i % chunk_entries]; }
         const entry& operator[](size_t i) const { return chunks_[i / chunk_entries][i % chunk_entries]; }
         size_t size() const { return size_; }
         entry& emplace_back() {
-            // A chunk is taken when the last one is full (an entry made in
-            // it and nothing else, so a failure leaves the count right).
-            if (size_ == chunks_.size() * chunk_entries) {
-                chunks_.push_back(static_cast<entry*>(memory_.allocate(chunk_entries * sizeof(entry))));
-            }
-            entry* e = ::new (&chunks_.back()[size_ % chunk_entries]) entry();
-            ++size_;
-            return *e;
+            if (size_ % chunk_entries == 0) chunks_.push_back(std::make_unique<entry[]>(chunk_entries));
+            return (*this)[size_++];
         }
 
     private:
         static constexpr size_t chunk_entries = 256;  // 48 KiB
-        huge_page_arena memory_;
-        std::vector<entry*> chunks_;  // in memory_
+        std::vector<std::unique_ptr<entry[]>> chunks_;
         size_t size_ = 0;
     };
     // Entries in order through one of their links, eldest first.
@@ -377,7 +359,7 @@ private:
         uint32_t older = no_entry;  // toward the eldest; no_entry: none
         uint32_t newer = no_entry;  // toward the newest; no_entry: none
     };
-    std::vector<entry_use, huge_page_allocator<entry_use>> uses_;  // by entry index, in huge pages once large
+    std::vector<entry_use> uses_;  // by entry index
     uint32_t eldest_ = no_entry;   // the LRU order's ends (no_entry: the cache is empty)
     uint32_t newest_ = no_entry;
     chain<&entry::dirty_order> dirty_;  // in the order of their last write

@@ -26,7 +26,6 @@
 #include <utility>
 #include <vector>
 
-#include "samsa/streams/state/huge_page_arena.h"
 #include "samsa/streams/state/key_value_bytes_store.h"
 #include "samsa/streams/state/prefetch.h"
 
@@ -151,25 +150,22 @@ private:
         tag_type tag = 0;
         Handle handle{};
     };
-    // In huge pages once large (huge_page_allocator): a miss's probe reads a
-    // random slot, which at the issue scale also missed the TLB.
-    using slot_array = std::vector<slot, huge_page_allocator<slot>>;
 
     void grow() {
-        slot_array bigger(slots_.empty() ? 16 : slots_.size() * 2);
+        std::vector<slot> bigger(slots_.empty() ? 16 : slots_.size() * 2);
         for (const slot& s : slots_) {
             if (s.tag != 0) place(bigger, s);
         }
         slots_.swap(bigger);
     }
-    static void place(slot_array& slots, const slot& s) {
+    static void place(std::vector<slot>& slots, const slot& s) {
         const size_t mask = slots.size() - 1;
         size_t i = s.tag & mask;
         while (slots[i].tag != 0) i = (i + 1) & mask;
         slots[i] = s;
     }
 
-    slot_array slots_;  // a power of two in size, at most half full
+    std::vector<slot> slots_;  // a power of two in size, at most half full
     size_t size_ = 0;
     [[no_unique_address]] KeyOf key_of_;
 };

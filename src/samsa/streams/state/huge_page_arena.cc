@@ -69,27 +69,6 @@ void* huge_page_arena::allocate(size_t bytes) {
     return p;
 }
 
-void* huge_page_arena::allocate_array(size_t bytes) {
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-    if (bytes >= large_bytes) {
-        void* base = map_region(round_up(bytes, region_bytes));
-        if (base == nullptr) throw std::bad_alloc();
-        return base;
-    }
-#endif
-    return ::operator new(bytes, std::align_val_t{block_alignment});
-}
-
-void huge_page_arena::deallocate_array(void* p, size_t bytes) {
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-    if (bytes >= large_bytes) {
-        unmap_region(p, round_up(bytes, region_bytes));
-        return;
-    }
-#endif
-    ::operator delete(p, std::align_val_t{block_alignment});
-}
-
 void huge_page_arena::release_all() {
     for (const piece& p : pieces_) {
         if (p.mapped) unmap_region(p.base, p.bytes);

@@ -1,6 +1,6 @@
 #pragma once
 // huge_page_arena: memory for a cache's blocks that live until the cache is
-// cleared (the decoded cache's node chunks, key_value_store.h), in 2 MiB
+// cleared (the decoded cache's nodes and index, key_value_store.h), in 2 MiB
 // transparent huge pages once the cache is large.
 //
 // Why: a join looks up random rows of a table larger than the CPU's caches,
@@ -55,13 +55,6 @@ public:
     size_t allocated_bytes() const { return allocated_; }
     size_t region_backed_bytes() const { return region_backed_; }
 
-    // One array of bytes for huge_page_allocator: at least large_bytes gets
-    // regions of its own (rounded up to whole regions), less comes from
-    // operator new; deallocate_array() must get the same bytes back.
-    static constexpr size_t large_bytes = size_t{256} << 10;
-    static void* allocate_array(size_t bytes);
-    static void deallocate_array(void* p, size_t bytes);
-
 private:
     struct piece {
         void* base;
@@ -78,24 +71,6 @@ private:
     size_t left_ = 0;       // bytes from next_ to that region's end
     size_t allocated_ = 0;
     size_t region_backed_ = 0;
-};
-
-// A std allocator for arrays that grow with a table (a hash index's slots,
-// per-entry records), read at random: those of huge_page_arena::large_bytes
-// or more are in huge pages of their own (at most 1.75 MiB of a page unused,
-// for an array of at least 256 KiB), smaller ones come from operator new.
-template<class T>
-struct huge_page_allocator {
-    using value_type = T;
-    huge_page_allocator() = default;
-    template<class U>
-    huge_page_allocator(const huge_page_allocator<U>& /*other*/) {}
-    T* allocate(size_t n) { return static_cast<T*>(huge_page_arena::allocate_array(n * sizeof(T))); }
-    void deallocate(T* p, size_t n) { huge_page_arena::deallocate_array(p, n * sizeof(T)); }
-    template<class U>
-    bool operator==(const huge_page_allocator<U>& /*other*/) const {
-        return true;
-    }
 };
 
 }  // namespace samsa::streams
