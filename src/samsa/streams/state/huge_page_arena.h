@@ -51,8 +51,9 @@ public:
     void* allocate(size_t bytes);
     // Frees every block (their objects must be destroyed first).
     void release_all();
-    // Bytes handed out so far, and how many of them lie in mapped regions.
+    // Bytes handed out so far.
     size_t allocated_bytes() const { return allocated_; }
+    // How many of them lie in mapped regions (huge pages where the kernel gives them).
     size_t region_backed_bytes() const { return region_backed_; }
 
 private:
