@@ -71,7 +71,6 @@
 // that thread, inside flush or put, and may read and write this store.
 
 #include <cstdint>
-#include <deque>
 #include <map>
 #include <memory>
 #include <vector>

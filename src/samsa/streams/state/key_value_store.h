@@ -46,13 +46,16 @@
 #include <algorithm>
 #include <cstdint>
 #include <memory>
+#include <new>
 #include <optional>
+#include <span>
 #include <type_traits>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "samsa/streams/serdes/core.h"
+#include "samsa/streams/state/huge_page_arena.h"
 #include "samsa/streams/state/key_value_bytes_store.h"
 
 namespace samsa::streams {
@@ -185,7 +188,10 @@ private:
     // cache; and the entries in chunks that never move, each starting on a
     // cache line with its key, check and token, then the value, then the
     // stored bytes (read only once the store was written). A hit reads one
-    // slot and the entry's first lines.
+    // slot and the entry's first lines. Index and entries are in 2 MiB huge
+    // pages once the cache is large (huge_page_arena.h), so those reads do
+    // not also miss the TLB (a 100k-row table's entries span 6,000+ 4 KiB
+    // pages).
     //
     // Three ways to answer: the entry's token, when the stack still takes it
     // (nothing the entry depends on was written); the entry's stored bytes,
@@ -197,6 +203,9 @@ private:
     public:
         // Entries are numbered by 32 bits.
         explicit decoded_cache(size_t max_entries) : max_entries_(std::min<size_t>(max_entries, UINT32_MAX)) {}
+        ~decoded_cache() { destroy_nodes(); }
+        decoded_cache(const decoded_cache&) = delete;
+        decoded_cache& operator=(const decoded_cache&) = delete;
         const V* find(const K& key, const key_value_store& owner) {
             const uint64_t hash = hash_of(key, owner);
             node* n = lookup(hash, key, owner);
@@ -282,7 +291,7 @@ private:
             uint32_t tag = 0;
             uint32_t entry = 0;  // its node's number
         };
-        static constexpr size_t chunk_size = 64;  // 16 KiB of entries of a few lines each
+        static constexpr size_t chunk_size = 64;  // 16-24 KiB of entries of a few lines each
 
         static const V* value_of(const node& n) { return n.value ? &*n.value : nullptr; }
         // The key's read through note_read_known(), with the bytes n was
@@ -353,28 +362,42 @@ private:
             if (size_ >= max_entries_ && store_calls_ == 0) clear();  // else a little over, until then
             // At most three quarters full, so probes stay short and always end.
             if ((size_ + 1) * 4 > slots_.size() * 3) grow();
-            // Chunks are filled within their first reservation: nodes never move.
-            if (size_ % chunk_size == 0) chunks_.emplace_back().reserve(chunk_size);
-            if constexpr (keyed_by_k) chunks_.back().emplace_back(key);
-            else chunks_.back().emplace_back(owner.key_bytes(key));
+            // Nodes are made in place in their chunk and never move. A chunk
+            // is taken when the last one is full (not when a node is next
+            // made in it: a constructor that threw left it empty).
+            if (size_ == chunks_.size() * chunk_size) {
+                chunks_.push_back(static_cast<node*>(memory_.allocate(chunk_size * sizeof(node))));
+            }
+            node* place_of_node = &chunks_.back()[size_ % chunk_size];
+            if constexpr (keyed_by_k) ::new (place_of_node) node(key);
+            else ::new (place_of_node) node(owner.key_bytes(key));
             const auto entry = static_cast<uint32_t>(size_++);
             at(entry).hash = hash;
             place(slots_, slot{tag_of(hash), entry}, hash);
             return at(entry);
         }
         void clear() {
+            destroy_nodes();
             chunks_.clear();
-            slots_.clear();
+            slots_ = {};
+            memory_.release_all();
             size_ = 0;
         }
+        void destroy_nodes() {
+            for (size_t i = 0; i < size_; ++i) at(static_cast<uint32_t>(i)).~node();
+        }
         void grow() {
-            std::vector<slot> bigger(slots_.empty() ? 64 : slots_.size() * 2);
+            // The smaller index stays in memory_ until the cache is cleared:
+            // at most the size of the bigger one.
+            const size_t count = slots_.empty() ? 64 : slots_.size() * 2;
+            std::span<slot> bigger(static_cast<slot*>(memory_.allocate(count * sizeof(slot))), count);
+            std::uninitialized_value_construct_n(bigger.data(), count);
             for (const slot& s : slots_) {
                 if (s.tag != 0) place(bigger, s, at(s.entry).hash);
             }
-            slots_.swap(bigger);
+            slots_ = bigger;
         }
-        static void place(std::vector<slot>& slots, slot s, uint64_t hash) {
+        static void place(std::span<slot> slots, slot s, uint64_t hash) {
             const size_t mask = slots.size() - 1;
             size_t i = hash & mask;
             while (slots[i].tag != 0) i = (i + 1) & mask;
@@ -384,8 +407,13 @@ private:
         size_t max_entries_;
         size_t size_ = 0;
         int store_calls_ = 0;  // store_call: read_known()'s, in progress
-        std::vector<std::vector<node>> chunks_;  // of chunk_size nodes each, the last one filling
-        std::vector<slot> slots_;                // a power of two in size
+        // The nodes' and the index's memory, in huge pages once the cache is
+        // large: a join's lookups of a large table read a random slot and
+        // node, and with 4 KiB pages each also missed the TLB
+        // (huge_page_arena.h; issue 12, s21-hT).
+        huge_page_arena memory_;
+        std::vector<node*> chunks_;  // of chunk_size nodes each (in memory_), the last one filling
+        std::span<slot> slots_;      // in memory_, a power of two in size
     };
 
     bytes key_bytes(const K& key) const { return key_serde_.serialize(topic_, key); }
