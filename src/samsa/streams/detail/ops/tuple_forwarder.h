@@ -55,12 +55,11 @@ public:
     using value_type = V;
     using store_type = timestamped_key_value_store<K, V>;
 
-    explicit key_value_rows(store_type& store)
-        : store_(store), key_serde_(store.key_serde()), value_serde_(store.value_serde()), topic_(store.topic()) {}
+    explicit key_value_rows(store_type& store) : store_(store) {}
 
-    K key_of(bytes_view key) const { return key_serde_.deserialize(topic_, key); }
+    K key_of(bytes_view key) const { return store_.key_serde().deserialize(store_.topic(), key); }
     flushed_row<V> row_of(bytes_view value) const {
-        value_and_timestamp<V> row = value_serde_.deserialize(topic_, value);
+        value_and_timestamp<V> row = store_.value_serde().deserialize(store_.topic(), value);
         return {std::move(row.value), row.timestamp};
     }
     // The flushed new row: decoded into the store's decoded cache when it has
@@ -76,10 +75,7 @@ public:
     }
 
 private:
-    store_type store_;  // a copy of the facade, sharing its decoded cache
-    serde<K> key_serde_;
-    serde<value_and_timestamp<V>> value_serde_;
-    std::string topic_;
+    store_type store_;  // a copy of the facade (its serdes, topic and shared decoded cache)
 };
 
 // What window and session stores share: windowed keys, read through a copy
